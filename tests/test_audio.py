@@ -1,0 +1,100 @@
+import logging
+import subprocess
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+import soundfile
+
+from pipeline.errors import InputError
+from voice.audio import SV2TTS_MEL, WAV2LIP_MEL, encoder_mel, load_audio, log_mel, normalize_volume, save_audio, dbfs
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def speech(speech_files):
+    wav, sr = soundfile.read(speech_files[0], dtype="float32")
+    assert sr == 16000
+    return wav[: 4 * sr]
+
+
+def test_mels_match_the_anchors_exactly(compat_case):
+    case, _ = compat_case("audio_mel")
+    np.testing.assert_array_equal(log_mel(case["wav"], SV2TTS_MEL), case["mel_rtvc_synth"])
+    np.testing.assert_array_equal(log_mel(case["wav"], WAV2LIP_MEL), case["mel_wav2lip"])
+    np.testing.assert_array_equal(encoder_mel(case["wav"]), case["mel_rtvc_encoder"])
+
+
+@pytest.mark.parametrize("suffix, codec", [(".mp3", "libmp3lame"), (".ogg", "libvorbis"), (".m4a", "aac"), (".webm", "libopus"), (".flac", "flac")])
+def test_load_audio_decodes_every_common_format(tmp_path, speech, suffix, codec):
+    source = tmp_path / "speech.wav"
+    soundfile.write(source, speech, 16000)
+    encoded = tmp_path / f"speech{suffix}"
+    ffmpeg("-i", str(source), "-c:a", codec, "-ar", "48000", str(encoded))
+    wav = load_audio(encoded)
+    assert wav.dtype == np.float32 and wav.ndim == 1
+    assert abs(len(wav) / 16000 - 4.0) < 0.1
+    assert abs(dbfs(wav) - dbfs(speech)) < 1.5
+
+
+def test_arrays_stereo_int16_and_resampling(speech):
+    stereo48 = np.stack([speech, speech]).repeat(3, axis=1)  # crude 48 kHz, 2 channels
+    wav = load_audio(stereo48, source_sr=48000)
+    assert wav.shape == speech.shape
+    assert load_audio(stereo48.T, source_sr=48000).shape == speech.shape
+    pcm = (speech * 32767).astype(np.int16)
+    np.testing.assert_allclose(load_audio(pcm), speech, atol=1e-4)
+    assert len(load_audio(speech, sr=8000, source_sr=16000)) == len(speech) // 2
+
+
+def test_normalize_volume_raises_quiet_audio_only(speech):
+    quiet = speech * 0.01
+    assert dbfs(normalize_volume(quiet, -30)) == pytest.approx(-30, abs=0.01)
+    loud = speech / np.abs(speech).max()
+    np.testing.assert_array_equal(normalize_volume(loud, -30), loud)
+    assert np.all(normalize_volume(np.zeros(100, np.float32), -30) == 0)
+
+
+def test_long_input_is_capped_and_said(tmp_path, caplog):
+    long_file = tmp_path / "two_hours.flac"
+    ffmpeg("-f", "lavfi", "-i", "anoisesrc=r=8000:a=0.1:d=7200", "-c:a", "flac", str(long_file))
+    with caplog.at_level(logging.WARNING):
+        wav = load_audio(long_file, max_seconds=600)
+    assert len(wav) == 600 * 16000
+    assert "using only its first 600 s" in caplog.text
+
+
+def test_save_audio_writes_atomically(tmp_path, speech):
+    out = save_audio(tmp_path / "sub" / "out.wav", speech, 16000)
+    assert soundfile.info(out).samplerate == 16000
+    assert [p.name for p in out.parent.iterdir()] == ["out.wav"]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: d / "missing.wav", "does not exist"),
+        (lambda d: d, "is a directory"),
+        (lambda d: (d / "notes.txt").write_text("hello") and d / "notes.txt", "could not read .* as audio"),
+        (lambda d: (d / "noise.wav").write_bytes(np.random.default_rng(0).bytes(5000)) and d / "noise.wav", "corrupt"),
+    ],
+)
+def test_bad_files_get_clear_errors(tmp_path, make, message):
+    with pytest.raises(InputError, match=message):
+        load_audio(make(tmp_path))
+
+
+def test_truncated_file_is_reported_as_corrupt(tmp_path, speech_files):
+    truncated = tmp_path / "cut.flac"
+    truncated.write_bytes(speech_files[0].read_bytes()[:30000])
+    with pytest.raises(InputError, match="corrupt or truncated"):
+        load_audio(truncated)
+
+
+@pytest.mark.parametrize("array, message", [(np.zeros(0), "no audio samples"), (np.full(10, np.nan), "NaN"), (np.zeros((2, 2, 2)), "1-D")])
+def test_bad_arrays_get_clear_errors(array, message):
+    with pytest.raises(InputError, match=message):
+        load_audio(array)

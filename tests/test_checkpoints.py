@@ -1,0 +1,159 @@
+import hashlib
+import http.server
+import os
+import pickle
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+
+from pipeline import checkpoints
+from pipeline.checkpoints import CheckpointError, read_checkpoint
+from pipeline.cli import main as voxlip
+from pipeline.download import download, fetch
+
+
+class _Payload:
+    """Unpickling this runs code: what a malicious checkpoint would do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_registry_is_complete_and_consistent():
+    known = checkpoints.registry()
+    for name in ("resemblyzer", "rtvc-encoder", "rtvc-synthesizer", "rtvc-vocoder", "wav2lip", "wav2lip-gan", "syncnet", "s3fd"):
+        assert name in known
+    assert known["rtvc-synthesizer"].size == 370_554_559 and known["rtvc-vocoder"].size == 53_845_290
+    for spec in known.values():
+        assert spec.license and spec.source and spec.filename
+        assert spec.sha256 is None or len(spec.sha256) == 64
+        assert spec.name in (Path(__file__).parents[1] / "checkpoints" / "README.md").read_text()
+
+
+def test_embedded_encoder_is_found_and_verified():
+    loaded = read_checkpoint("resemblyzer")
+    assert loaded.path.stat().st_size == 17_090_379
+    assert loaded.contents["step"] == 1_564_501
+
+
+def test_malicious_pickle_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil.pt"
+    torch.save({"model_state": {"w": torch.zeros(1)}, "payload": _Payload(marker)}, evil)
+    with pytest.raises(CheckpointError, match="refused to load .*could run arbitrary code"):
+        read_checkpoint(evil)
+    assert not marker.exists()
+
+
+def test_corrupt_and_missing_files_get_clear_errors(tmp_path, seeded_checkpoint):
+    truncated = tmp_path / "cut.pt"
+    truncated.write_bytes(seeded_checkpoint("rtvc_encoder").read_bytes()[:5000])
+    with pytest.raises(CheckpointError, match="not a readable PyTorch checkpoint"):
+        read_checkpoint(truncated)
+    with pytest.raises(CheckpointError, match="does not exist"):
+        read_checkpoint(tmp_path / "nothing.pt")
+    with pytest.raises(CheckpointError, match=r"voxlip fetch rtvc-synthesizer.*checkpoints/README\.md"):
+        read_checkpoint("rtvc-synthesizer")
+    with pytest.raises(CheckpointError, match="unknown checkpoint 'tacotron9'"):
+        read_checkpoint("tacotron9")
+
+
+def test_a_registry_file_with_the_wrong_size_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "encoder.pt").write_bytes(b"x" * 100)
+    with pytest.raises(CheckpointError, match="has 100 bytes but the published file has 17,090,379"):
+        read_checkpoint("rtvc-encoder")
+
+
+class _RangeServer(http.server.ThreadingHTTPServer):
+    """Serves one blob at /file.pt with HTTP Range support; records the Range headers it saw."""
+
+    def __init__(self, blob: bytes):
+        self.blob, self.ranges = blob, []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(handler):
+                if handler.path != "/file.pt":
+                    handler.send_error(404)
+                    return
+                start = 0
+                if handler.headers.get("Range"):
+                    self.ranges.append(handler.headers["Range"])
+                    start = int(handler.headers["Range"].split("=")[1].split("-")[0])
+                body = self.blob[start:]
+                handler.send_response(206 if start else 200)
+                handler.send_header("Content-Length", str(len(body)))
+                if start:
+                    handler.send_header("Content-Range", f"bytes {start}-{len(self.blob) - 1}/{len(self.blob)}")
+                handler.end_headers()
+                handler.wfile.write(body)
+
+            def log_message(handler, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/file.pt"
+
+
+@pytest.fixture
+def server(seeded_checkpoint):
+    srv = _RangeServer(seeded_checkpoint("rtvc_encoder").read_bytes())
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+
+
+def test_download_verifies_and_resumes(tmp_path, server):
+    digest = hashlib.sha256(server.blob).hexdigest()
+    dest = tmp_path / "encoder.pt"
+    (tmp_path / "encoder.pt.part").write_bytes(server.blob[:200_000])
+    download(server.url, dest, sha256=digest, size=len(server.blob), progress=False)
+    assert dest.read_bytes() == server.blob
+    assert server.ranges == ["bytes=200000-"]
+    assert not (tmp_path / "encoder.pt.part").exists()
+    assert read_checkpoint(dest).sha256 == digest
+
+
+def test_download_with_wrong_hash_leaves_no_file(tmp_path, server):
+    dest = tmp_path / "encoder.pt"
+    with pytest.raises(CheckpointError, match="sha256 .* expected 000"):
+        download(server.url, dest, sha256="0" * 64, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_download_errors_say_what_to_do(tmp_path, server):
+    with pytest.raises(CheckpointError, match="could not download .*404.*place it at"):
+        download(server.url.replace("file.pt", "nothing.pt"), tmp_path / "x.pt", progress=False)
+
+
+def test_fetch_cli_through_local_server(tmp_path, server, monkeypatch, capsys):
+    spec = checkpoints.Checkpoint(
+        name="rtvc-encoder", family="speaker-encoder", filename="encoder.pt", description="seeded", license="test",
+        source="test", url=server.url, size=len(server.blob), sha256=hashlib.sha256(server.blob).hexdigest(),
+    )
+    monkeypatch.setattr(checkpoints, "_REGISTRY", (spec,))
+    assert voxlip(["fetch", "rtvc-encoder", "--dir", str(tmp_path), "--quiet"]) == 0
+    assert "matches the published sha256" in capsys.readouterr().out
+    assert (tmp_path / "encoder.pt").read_bytes() == server.blob
+    assert read_checkpoint("rtvc-encoder", root=tmp_path).spec is spec
+
+
+def test_fetch_cli_size_mismatch_is_an_error_not_a_file(tmp_path, server, capsys):
+    assert voxlip(["fetch", "rtvc-encoder", "--dir", str(tmp_path), "--url", server.url, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "voxlip: error:" in err and "17,090,379" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_fetch_without_a_link_explains_where_to_get_it(tmp_path, capsys):
+    assert voxlip(["fetch", "wav2lip", "--dir", str(tmp_path)]) == 1
+    assert "no direct download link" in capsys.readouterr().err

@@ -1,0 +1,65 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.cli import build_parser, main as voxlip
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def voices(speech_files):
+    return {p.stem: p for p in speech_files}
+
+
+def test_embed_two_recordings_prints_similarity_and_verdict(voices, tmp_path, capsys):
+    a, b = voices["103-1240-0000"], voices["118-121721-0000"]
+    assert voxlip(["embed", str(a), str(b), "--save", str(tmp_path / "e.npy")]) == 0
+    out = capsys.readouterr().out
+    assert "cosine similarity 0." in out and "different speakers" in out and "threshold 0.71" in out
+    assert np.load(tmp_path / "e.npy").shape == (2, 256)
+
+
+def test_embed_same_file_is_the_same_speaker(voices, capsys):
+    path = str(voices["103-1240-0000"])
+    assert voxlip(["embed", path, path, "--device", "cpu"]) == 0
+    assert "cosine similarity 1.000: same speaker" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["embed", "/no/such.wav"], "does not exist"),
+        (["embed", str(REPO / "pyproject.toml")], "could not read"),
+        (["embed", "a", "b", "c"], "one recording"),
+        (["embed", str(REPO / "README.md"), "--checkpoint", "nope"], "unknown checkpoint 'nope'"),
+    ],
+)
+def test_embed_errors_are_one_clear_line(args, message, capsys):
+    assert voxlip(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("voxlip: error:") and message in err and "Traceback" not in err
+
+
+def test_every_flag_has_help_and_default():
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in subparsers.items():
+        for action in sub._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help and "default" in action.help, (name, action.dest)
+
+
+def test_checkpoints_listing(capsys):
+    assert voxlip(["checkpoints"]) == 0
+    out = capsys.readouterr().out
+    assert "resemblyzer" in out and "embedded" in out and "rtvc-synthesizer" in out
+
+
+def test_module_and_console_script_entry_points():
+    for command in ([sys.executable, "-m", "pipeline", "--version"], [str(Path(sys.executable).parent / "voxlip"), "--version"]):
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+        assert result.returncode == 0 and result.stdout.startswith("voxlip "), result.stderr

@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+import soundfile
+import torch
+
+from pipeline.errors import CheckpointError, InputError
+from voice.audio import encoder_mel
+from voice.encoder import RESEMBLYZER, RTVC, load_encoder, similarity
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_encoder("resemblyzer")
+
+
+@pytest.fixture(scope="module")
+def resemblyzer_case(compat_case):
+    return compat_case("resemblyzer_real")[0]
+
+
+def test_seeded_rtvc_encoder_matches_anchor(seeded_checkpoint, compat_case):
+    case, _ = compat_case("rtvc_encoder")
+    model = load_encoder(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
+    assert model.config == RTVC
+    with torch.inference_mode():
+        embeds = model(torch.from_numpy(case["mels"]))
+    torch.testing.assert_close(embeds, torch.from_numpy(case["embeds"]), rtol=1e-5, atol=1e-6)
+
+
+def test_embedded_weights_are_resemblyzers_real_file(encoder):
+    assert encoder.config == RESEMBLYZER
+    assert encoder.checkpoint_sha256 == "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_whole_chain_matches_resemblyzer_on_real_speech(encoder, resemblyzer_case, i):
+    case = resemblyzer_case
+    wav = encoder.preprocess(case[f"raw_{i}"])
+    np.testing.assert_array_equal(wav, case[f"wav_{i}"])
+    np.testing.assert_allclose(encoder_mel(wav), case[f"mel_{i}"], rtol=1e-6, atol=1e-7)
+    partials, slices = encoder.embed_partials(wav)
+    assert [[s.start, s.stop] for s in slices] == case[f"mel_slices_{i}"].tolist()
+    np.testing.assert_allclose(partials, case[f"partial_embeds_{i}"], atol=1e-5)
+    np.testing.assert_allclose(encoder.embed_utterance(case[f"raw_{i}"]), case[f"embed_{i}"], atol=1e-4)
+
+
+def test_rtvc_flavour_matches_rtvc_anchor_on_the_same_real_weights(resemblyzer_case):
+    rtvc = load_encoder("resemblyzer", config=RTVC)
+    for i in range(3):
+        with torch.inference_mode():
+            partials = rtvc(torch.from_numpy(resemblyzer_case[f"partial_mels_{i}"])).numpy()
+        np.testing.assert_allclose(partials, resemblyzer_case[f"rtvc_encoder_partial_embeds_{i}"], atol=1e-5)
+
+
+def test_similarity_matrix_and_speaker_embedding(encoder, resemblyzer_case):
+    embeds = [encoder.embed_utterance(resemblyzer_case[f"raw_{i}"]) for i in range(3)]
+    matrix = np.array([[similarity(a, b) for b in embeds] for a in embeds])
+    np.testing.assert_allclose(matrix, resemblyzer_case["similarity_matrix"], atol=1e-4)
+    speaker = encoder.embed_speaker([resemblyzer_case["raw_0"], resemblyzer_case["raw_0"]])
+    np.testing.assert_allclose(speaker, embeds[0], atol=1e-6)
+    assert np.linalg.norm(speaker) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_phone_and_studio_rates_give_the_same_voice(encoder, speech_files):
+    wav, sr = soundfile.read(speech_files[1], dtype="float32")
+    reference = encoder.embed_utterance(wav, source_sr=sr)
+    import librosa
+
+    phone = librosa.resample(wav, orig_sr=sr, target_sr=8000)
+    studio = np.stack([wav, 0.5 * wav]).repeat(3, axis=1)  # 48 kHz stereo
+    assert similarity(encoder.embed_utterance(phone, source_sr=8000), reference) > 0.85
+    assert similarity(encoder.embed_utterance(studio, source_sr=48000), reference) > 0.95
+
+
+def test_silence_and_too_little_speech_are_refused(encoder, speech_files):
+    with pytest.raises(InputError, match="silent"):
+        encoder.embed_utterance(np.zeros(16000 * 3, np.float32))
+    wav, _ = soundfile.read(speech_files[1], dtype="float32")
+    with pytest.raises(InputError, match=r"only 0\.\d s of speech"):
+        encoder.embed_utterance(wav[8000:16000])
+    with pytest.raises(InputError, match="at least one recording"):
+        encoder.embed_speaker([])
+
+
+def test_wrong_checkpoint_names_its_keys(seeded_checkpoint):
+    with pytest.raises(CheckpointError, match=r"missing keys: .*lstm\.weight_ih_l0"):
+        load_encoder(seeded_checkpoint("rtvc_wavernn", "vocoder.pt"))
+
+
+def test_embeddings_of_different_sizes_are_not_compared():
+    with pytest.raises(InputError, match="different sizes"):
+        similarity(np.ones(256), np.ones(128))

@@ -1,0 +1,1 @@
+"""Voice: speaker encoder, text front-end, synthesizer and vocoder."""

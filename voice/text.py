@@ -1,0 +1,136 @@
+"""Text front-ends: SV2TTS English cleaning and symbol ids, and IPA phonemes through espeak-ng.
+
+`text_to_sequence` reproduces Real-Time-Voice-Cloning's `english_cleaners` + symbol table exactly,
+because the public synthesizer checkpoint was trained on those ids.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import inflect
+from unidecode import unidecode
+
+from pipeline.errors import InputError
+
+PAD = "_"
+EOS = "~"
+CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!'\"(),-.:;? "
+SYMBOLS: tuple[str, ...] = (PAD, EOS, *CHARACTERS)
+SYMBOL_IDS: dict[str, int] = {s: i for i, s in enumerate(SYMBOLS)}
+PAD_ID = SYMBOL_IDS[PAD]
+EOS_ID = SYMBOL_IDS[EOS]
+
+_ABBREVIATIONS = (
+    ("mrs", "misess"), ("mr", "mister"), ("dr", "doctor"), ("st", "saint"), ("co", "company"),
+    ("jr", "junior"), ("maj", "major"), ("gen", "general"), ("drs", "doctors"), ("rev", "reverend"),
+    ("lt", "lieutenant"), ("hon", "honorable"), ("sgt", "sergeant"), ("capt", "captain"),
+    ("esq", "esquire"), ("ltd", "limited"), ("col", "colonel"), ("ft", "fort"),
+)
+_ABBREVIATION_RES = tuple((re.compile(rf"\b{short}\.", re.IGNORECASE), long) for short, long in _ABBREVIATIONS)
+_WHITESPACE_RE = re.compile(r"\s+")
+_COMMA_NUMBER_RE = re.compile(r"([0-9][0-9,]+[0-9])")
+_DECIMAL_RE = re.compile(r"([0-9]+\.[0-9]+)")
+_POUNDS_RE = re.compile(r"£([0-9,]*[0-9]+)")
+_DOLLARS_RE = re.compile(r"\$([0-9.,]*[0-9]+)")
+_ORDINAL_RE = re.compile(r"[0-9]+(st|nd|rd|th)")
+_NUMBER_RE = re.compile(r"[0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _inflect() -> inflect.engine:
+    return inflect.engine()
+
+
+def _unit(count: int, singular: str) -> str:
+    return f"{count} {singular if count == 1 else singular + 's'}"
+
+
+def _dollars(match: re.Match) -> str:
+    amount = match.group(1)
+    parts = amount.split(".")
+    if len(parts) > 2:
+        return amount + " dollars"
+    dollars = int(parts[0]) if parts[0] else 0
+    cents = int(parts[1]) if len(parts) > 1 and parts[1] else 0
+    if dollars and cents:
+        return f"{_unit(dollars, 'dollar')}, {_unit(cents, 'cent')}"
+    if dollars:
+        return _unit(dollars, "dollar")
+    if cents:
+        return _unit(cents, "cent")
+    return "zero dollars"
+
+
+def _cardinal(match: re.Match) -> str:
+    """Numbers as words; 1001-2999 read as years ("nineteen ninety-five")."""
+    words = _inflect().number_to_words
+    n = int(match.group(0))
+    if not 1000 < n < 3000:
+        return words(n, andword="")
+    if n == 2000:
+        return "two thousand"
+    if 2000 < n < 2010:
+        return "two thousand " + words(n % 100)
+    if n % 100 == 0:
+        return words(n // 100) + " hundred"
+    return words(n, andword="", zero="oh", group=2).replace(", ", " ")
+
+
+def expand_numbers(text: str) -> str:
+    """Spell out numbers, money, decimals and ordinals the way SV2TTS's training text was."""
+    text = _COMMA_NUMBER_RE.sub(lambda m: m.group(1).replace(",", ""), text)
+    text = _POUNDS_RE.sub(r"\1 pounds", text)
+    text = _DOLLARS_RE.sub(_dollars, text)
+    text = _DECIMAL_RE.sub(lambda m: m.group(1).replace(".", " point "), text)
+    text = _ORDINAL_RE.sub(lambda m: _inflect().number_to_words(m.group(0)), text)
+    return _NUMBER_RE.sub(_cardinal, text)
+
+
+def english_cleaners(text: str) -> str:
+    """Unicode → ASCII, lowercase, numbers and abbreviations spelled out, whitespace collapsed."""
+    text = unidecode(text).lower()
+    text = expand_numbers(text)
+    for pattern, replacement in _ABBREVIATION_RES:
+        text = pattern.sub(replacement, text)
+    return _WHITESPACE_RE.sub(" ", text)
+
+
+def text_to_sequence(text: str) -> list[int]:
+    """Cleaned English text as SV2TTS symbol ids, ending with the EOS id.
+
+    Characters outside the symbol table (after cleaning) are dropped, as in the original.
+    """
+    ids = [SYMBOL_IDS[c] for c in english_cleaners(text) if c in SYMBOL_IDS and c not in (PAD, EOS)]
+    return ids + [EOS_ID]
+
+
+def sequence_to_text(ids: list[int]) -> str:
+    return "".join(SYMBOLS[i] for i in ids if 0 <= i < len(SYMBOLS))
+
+
+def is_pronounceable(text: str) -> bool:
+    """True if the cleaned text has at least one letter to speak."""
+    return any(c.isalpha() for c in english_cleaners(text))
+
+
+def phonemize(text: str | list[str], language: str = "en-us") -> str | list[str]:
+    """IPA phonemes from espeak-ng (through phonemizer), for languages and models beyond SV2TTS."""
+    from phonemizer.backend import EspeakBackend
+    from phonemizer.backend.espeak.wrapper import EspeakWrapper
+
+    try:
+        EspeakWrapper.library()
+    except RuntimeError:
+        raise InputError("espeak-ng is not installed: run `apt-get install espeak-ng` (Debian/Ubuntu)") from None
+    languages = EspeakBackend.supported_languages()
+    if language not in languages:
+        raise InputError(
+            f"language {language!r} is not supported by espeak-ng here; use one of: "
+            f"{', '.join(sorted(languages)[:40])}, ..."
+        )
+    backend = EspeakBackend(language, preserve_punctuation=True, with_stress=False)
+    lines = [text] if isinstance(text, str) else list(text)
+    phonemes = [p.strip() for p in backend.phonemize(lines, strip=True)]
+    return phonemes[0] if isinstance(text, str) else phonemes

@@ -1,0 +1,63 @@
+"""Voice activity detection with WebRTC's VAD, used to shorten silences before speaker encoding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import binary_dilation
+
+from .audio import INT16_MAX
+
+
+@dataclass(frozen=True)
+class VadConfig:
+    """Resemblyzer / SV2TTS voice-activity settings."""
+
+    sample_rate: int = 16_000
+    window_ms: int = 30
+    """WebRTC VAD decides on 10, 20 or 30 ms windows."""
+    moving_average_width: int = 8
+    max_silence_windows: int = 6
+    """Silences of up to this many windows inside speech are kept."""
+    aggressiveness: int = 3
+
+    @property
+    def window_samples(self) -> int:
+        return self.window_ms * self.sample_rate // 1000
+
+
+def _webrtc_vad(aggressiveness: int):
+    # The C extension directly: webrtcvad's Python wrapper imports pkg_resources, gone from setuptools >= 81.
+    import _webrtcvad
+
+    vad = _webrtcvad.create()
+    _webrtcvad.init(vad)
+    _webrtcvad.set_mode(vad, aggressiveness)
+    return lambda pcm, sample_rate: _webrtcvad.process(vad, sample_rate, pcm, len(pcm) // 2)
+
+
+def voice_flags(wav: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
+    """One raw speech/non-speech decision per whole window of `wav`."""
+    if config.sample_rate not in (8000, 16000, 32000, 48000):
+        raise ValueError(f"WebRTC VAD runs at 8, 16, 32 or 48 kHz, not {config.sample_rate} Hz")
+    step = config.window_samples
+    usable = len(wav) - len(wav) % step
+    pcm = np.clip(np.round(wav[:usable] * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16).tobytes()
+    is_speech = _webrtc_vad(config.aggressiveness)
+    return np.array([is_speech(pcm[i * 2 : (i + step) * 2], config.sample_rate) for i in range(0, usable, step)], dtype=bool)
+
+
+def speech_mask(flags: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
+    """Window flags smoothed by a moving average, rounded, then widened by `max_silence_windows`."""
+    width = config.moving_average_width
+    padded = np.concatenate([np.zeros((width - 1) // 2), flags.astype(float), np.zeros(width // 2)])
+    smoothed = np.convolve(padded, np.ones(width), mode="valid") / width
+    mask = np.round(smoothed).astype(bool)
+    return binary_dilation(mask, np.ones(config.max_silence_windows + 1))
+
+
+def trim_long_silences(wav: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
+    """`wav` without the silences longer than the VAD settings allow (length cut to whole windows)."""
+    mask = speech_mask(voice_flags(wav, config), config)
+    return wav[: len(mask) * config.window_samples][np.repeat(mask, config.window_samples)]

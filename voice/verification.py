@@ -1,0 +1,67 @@
+"""Speaker verification measures: same/different trials from recordings, and the equal error rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import InputError
+
+from .audio import load_audio
+from .encoder import SpeakerEncoder, similarity
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    eer: float
+    threshold: float
+    same_scores: np.ndarray
+    different_scores: np.ndarray
+    speakers: list[str]
+    skipped: dict[str, str]
+    """Files left out, with the encoder's reason (e.g. too little speech in a half)."""
+
+    def summary(self) -> str:
+        same, diff = self.same_scores, self.different_scores
+        return (
+            f"speakers {len(self.speakers)}  trials {len(same)} same / {len(diff)} different\n"
+            f"same-speaker cosine      mean {same.mean():.3f}  min {same.min():.3f}\n"
+            f"different-speaker cosine mean {diff.mean():.3f}  p95 {np.percentile(diff, 95):.3f}  max {diff.max():.3f}\n"
+            f"EER {100 * self.eer:.2f}% at threshold {self.threshold:.3f}"
+            + "".join(f"\nskipped {name}: {reason}" for name, reason in self.skipped.items())
+        )
+
+
+def equal_error_rate(same: np.ndarray, different: np.ndarray) -> tuple[float, float]:
+    """(EER, threshold) where false rejections of `same` equal false acceptances of `different`."""
+    thresholds = np.unique(np.concatenate([same, different]))
+    false_reject = np.array([(same < t).mean() for t in thresholds])
+    false_accept = np.array([(different >= t).mean() for t in thresholds])
+    i = int(np.argmin(np.abs(false_reject - false_accept)))
+    return float((false_reject[i] + false_accept[i]) / 2), float(thresholds[i])
+
+
+def half_split_trials(files: list[Path], encoder: SpeakerEncoder) -> VerificationResult:
+    """Each file split in two halves: halves of one file are a same-speaker pair, all others different.
+
+    A file whose halves the encoder rejects (too little speech) is skipped and reported.
+    """
+    embeddings, owners, skipped = [], [], {}
+    for path in files:
+        wav = load_audio(path)
+        try:
+            halves = [encoder.embed_utterance(h) for h in (wav[: len(wav) // 2], wav[len(wav) // 2 :])]
+        except InputError as e:
+            skipped[path.name] = str(e)
+            continue
+        embeddings += halves
+        owners += [path.stem, path.stem]
+    same, different = [], []
+    for i, j in combinations(range(len(embeddings)), 2):
+        (same if owners[i] == owners[j] else different).append(similarity(embeddings[i], embeddings[j]))
+    same, different = np.array(same), np.array(different)
+    eer, threshold = equal_error_rate(same, different)
+    return VerificationResult(eer, threshold, same, different, sorted(set(owners)), skipped)
