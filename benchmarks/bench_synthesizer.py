@@ -1,0 +1,74 @@
+"""Synthesizer speed on CPU: the fast decoder step against the plain layer-by-layer one.
+
+Builds the seeded synthesizer checkpoint (same layout and size as the public synthesizer.pt), generates
+a fixed number of decoder steps (~5 s of mel, stop tokens ignored, pre-net dropout off) with both paths
+in the same process, and prints time, real-time factor, speed-up and the largest output difference.
+The one-time packing of the LSTM weights for the fast path happens in the warm-up run.
+
+    python benchmarks/bench_synthesizer.py [--steps 200] [--threads 2] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from voice.synthesizer import load_synthesizer
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def seeded_checkpoint(folder: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", SHARED / "compat" / "seeded.py")
+    seeded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seeded)
+    path = folder / "rtvc_tacotron.pt"
+    seeded.write_checkpoint(seeded.load_manifest(SHARED / "compat" / "manifests" / "rtvc_tacotron.json"), str(path))
+    return path
+
+
+def best_time(run, repeats: int):
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=200, help="decoder steps (r=2 frames each)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3, help="runs per path; the fastest counts")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    with tempfile.TemporaryDirectory() as folder:
+        model = load_synthesizer(seeded_checkpoint(Path(folder)))
+    case = np.load(SHARED / "compat" / "cases" / "rtvc_tacotron.npz")
+    chars = torch.from_numpy(case["x"][:1])
+    embedding = torch.from_numpy(case["speaker_embedding"][:1])
+    options = dict(max_steps=args.steps, stop_early=False, prenet_dropout=False)
+
+    model.generate(chars, embedding, max_steps=5, prenet_dropout=False)  # warm-up
+    plain_s, plain = best_time(lambda: model.generate_reference(chars, embedding, **options), args.repeats)
+    fast_s, fast = best_time(lambda: model.generate(chars, embedding, **options), args.repeats)
+
+    frames = fast.linear.size(2)
+    audio_s = frames * model.config.hop_size / model.config.sample_rate
+    diff = max(float((fast.mels - plain.mels).abs().max()), float((fast.linear - plain.linear).abs().max()))
+    print(f"{frames} mel frames = {audio_s:.2f} s of audio, {chars.size(1)} input ids, {args.threads} threads")
+    print(f"plain decoder step: {plain_s:.3f} s  RTF {plain_s / audio_s:.3f}")
+    print(f"fast decoder step:  {fast_s:.3f} s  RTF {fast_s / audio_s:.3f}")
+    print(f"speed-up {plain_s / fast_s:.2f}x   max abs difference {diff:.2e}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""SV2TTS Tacotron synthesizer: loads the public layout and computes what RTVC computes (compat case c)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch.testing import assert_close
+
+from pipeline.errors import CheckpointError, InputError
+from voice.synthesizer import load_synthesizer, split_text, synthesize
+from voice.synthesizer.model import trimmed_lengths
+
+TEXTS = ["Hello world, this is a test of the synthesizer.", "Short one!"]
+
+
+@pytest.fixture(scope="module")
+def model(seeded_checkpoint):
+    return load_synthesizer(seeded_checkpoint("rtvc_tacotron"))
+
+
+@pytest.fixture(scope="module")
+def case(compat_case):
+    arrays, _ = compat_case("rtvc_tacotron")
+    return {k: torch.from_numpy(v) for k, v in arrays.items()}
+
+
+@pytest.fixture(scope="module")
+def stopping_model(seeded_checkpoint):
+    """The seeded model with a stop bias under which the long fixture sentence ends at step 6, the short never."""
+    model = load_synthesizer(seeded_checkpoint("rtvc_tacotron"))
+    with torch.no_grad():
+        model.decoder.stop_proj.bias += 0.05
+    return model
+
+
+def test_loads_public_layout(model, seeded_checkpoint):
+    assert model.r == 2 and model.decoder.r.dtype == torch.int32
+    assert float(model.stop_threshold) == pytest.approx(-3.4)
+    assert len(model.checkpoint_sha256) == 64
+    assert not model.training
+
+
+def test_forward_matches_rtvc(model, case):
+    with torch.no_grad():
+        out = model(case["x"], case["m"], case["speaker_embedding"], prenet_dropout=False)
+        encoded = model.encode(case["x"], case["speaker_embedding"]).seq
+    assert_close(encoded, case["intermediate_encoder_seq"], rtol=1e-4, atol=1e-5)
+    assert_close(out.mels, case["mel_outputs"], rtol=1e-4, atol=1e-5)
+    assert_close(out.linear, case["linear"], rtol=1e-4, atol=1e-5)
+    assert_close(out.alignments, case["attn_scores"], rtol=1e-4, atol=1e-6)
+    assert_close(out.stop_tokens, case["stop_outputs"], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("path", ["generate", "generate_reference"])
+def test_generate_matches_rtvc(model, case, path):
+    generation = getattr(model, path)(
+        case["x"], case["speaker_embedding"], max_steps=10, stop_early=False, prenet_dropout=False
+    )
+    assert_close(generation.mels, case["gen_mel_outputs"], rtol=1e-4, atol=1e-5)
+    assert_close(generation.linear, case["gen_linear"], rtol=1e-4, atol=1e-5)
+    assert_close(generation.alignments, case["gen_attn_scores"], rtol=1e-4, atol=1e-6)
+    assert generation.lengths.tolist() == [20, 20]
+
+
+def test_prenet_dropout_is_on_by_default_and_repeatable_under_a_seed(model, case):
+    chars, embedding = case["x"][:1], case["speaker_embedding"][:1]
+
+    def run(seed: int | None, **options):
+        generator = None if seed is None else torch.Generator().manual_seed(seed)
+        return model.generate(chars, embedding, max_steps=8, stop_early=False, generator=generator, **options).linear
+
+    global_rng = torch.get_rng_state()
+    first, again, other = run(1), run(1), run(2)
+    assert torch.equal(torch.get_rng_state(), global_rng), "dropout must not draw from the global RNG"
+    assert torch.equal(first, again)
+    assert (first - other).abs().max() > 1e-3
+    assert (first - run(None, prenet_dropout=False)).abs().max() > 1e-3
+    assert (run(None) - run(None)).abs().max() > 1e-3, "without a generator each call draws afresh"
+
+
+def test_fast_path_equals_reference_path_with_dropout_and_stop(stopping_model, case):
+    def run(path):
+        generator = torch.Generator().manual_seed(3)
+        return path(case["x"], case["speaker_embedding"], torch.tensor([48, 11]), max_steps=24, generator=generator)
+
+    fast, plain = run(stopping_model.generate), run(stopping_model.generate_reference)
+    assert_close(fast.linear, plain.linear, rtol=1e-4, atol=1e-5)
+    assert_close(fast.alignments, plain.alignments, rtol=1e-4, atol=1e-6)
+    assert torch.equal(fast.lengths, plain.lengths)
+
+
+def test_batched_sentences_equal_each_alone(stopping_model, case):
+    lengths = [48, 11]
+    options = dict(max_steps=30, prenet_dropout=False)
+    batched = stopping_model.generate(case["x"], case["speaker_embedding"], torch.tensor(lengths), **options)
+    assert batched.lengths.tolist() == [14, 60], "row 0 ends at its own stop step (t = 12 > 10), row 1 at max_steps"
+    for row, n in enumerate(lengths):
+        alone = stopping_model.generate(case["x"][row, :n], case["speaker_embedding"][row], **options)
+        frames = int(alone.lengths[0])
+        assert frames == int(batched.lengths[row])
+        assert_close(batched.linear[row, :, :frames], alone.linear[0, :, :frames], rtol=1e-4, atol=1e-5)
+        assert_close(batched.mels[row, :, :frames], alone.mels[0, :, :frames], rtol=1e-4, atol=1e-5)
+        assert_close(batched.alignments[row, : frames // 2, :n], alone.alignments[0], rtol=1e-4, atol=1e-6)
+    assert batched.alignments[1, :, lengths[1] :].abs().max() == 0, "padding gets no attention"
+
+
+def test_synthesize_from_text_does_not_depend_on_batching(stopping_model, case):
+    texts = [TEXTS[0], "Hi!"]
+    embeddings = case["speaker_embedding"].numpy()
+    together = synthesize(texts, embeddings, stopping_model, prenet_dropout=False)
+    one_by_one = synthesize(texts, embeddings, stopping_model, prenet_dropout=False, batch_size=1)
+    assert together[0].shape == (80, 14), "ends at its stop step, as in test_batched_sentences_equal_each_alone"
+    assert together[1].shape[1] <= 4 * 8 * 2, "at most max_decoder_steps_per_char steps per id (3 letters + EOS)"
+    for a, b in zip(together, one_by_one):
+        assert a.dtype == np.float32 and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    seeded = [synthesize(["Hi!"], embeddings[1], stopping_model, seed=7)[0] for _ in range(2)]
+    np.testing.assert_array_equal(*seeded)
+
+
+def test_trailing_quiet_frames_are_trimmed_per_row():
+    spec = torch.full((2, 3, 8), -4.0)
+    spec[0, 1, :5] = 0.0
+    spec[1, 2, :7] = -3.0
+    spec[1, 0, 3] = -3.5
+    assert trimmed_lengths(spec, torch.tensor([8, 6]), -3.4).tolist() == [5, 6]
+    assert trimmed_lengths(torch.full((1, 3, 4), -4.0), torch.tensor([4]), -3.4).tolist() == [1]
+
+
+def test_split_text_keeps_sentences_and_lines():
+    text = "First sentence. Second one! Third?\nA new line, which stays apart."
+    assert split_text(text, max_chars=40) == ["First sentence. Second one! Third?", "A new line, which stays apart."]
+    assert split_text(text, max_chars=20)[:3] == ["First sentence.", "Second one! Third?", "A new line,"]
+    long = "word " * 100 + "end."
+    chunks = split_text(long, max_chars=50)
+    assert all(len(c) <= 50 for c in chunks) and " ".join(chunks).split() == long.split()
+
+
+def test_wrong_checkpoint_names_missing_keys(seeded_checkpoint):
+    with pytest.raises(CheckpointError, match="missing keys: .*encoder.embedding.weight"):
+        load_synthesizer(seeded_checkpoint("rtvc_encoder"))
+
+
+@pytest.mark.parametrize(
+    "chars, embedding, lengths, message",
+    [
+        (torch.zeros(1, 0, dtype=torch.long), torch.rand(256), None, "empty id sequence"),
+        (torch.ones(2, 5, dtype=torch.long), torch.rand(256), torch.tensor([5, 0]), "empty id sequence"),
+        (torch.full((1, 5), 66), torch.rand(256), None, r"ids must be in \[0, 66\)"),
+        (torch.ones(1, 5), torch.rand(256), None, "integer symbol ids"),
+        (torch.ones(1, 5, dtype=torch.long), torch.rand(2, 256), None, "speaker_embedding must be"),
+        (torch.ones(1, 5, dtype=torch.long), torch.rand(256), torch.tensor([6]), "only 5 columns"),
+    ],
+)
+def test_bad_inputs_raise_input_error(model, chars, embedding, lengths, message):
+    with pytest.raises(InputError, match=message):
+        model.generate(chars, embedding, lengths, max_steps=2)
+
+
+def test_text_without_anything_to_say_raises_input_error(model):
+    with pytest.raises(InputError, match="nothing to say"):
+        synthesize(["   "], np.zeros(256, np.float32), model)
