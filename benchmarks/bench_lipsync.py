@@ -1,0 +1,166 @@
+"""Speed and memory of the whole `lipsync` on a 512x512 and a 1280x720 input, split by stage.
+
+Inputs are made from the shared clips with the bundled ffmpeg (scaled, padded and looped): a 512x512
+25 fps clip, a 1280x720 25 fps clip, and a 60 s 1280x720 clip; speech is LibriSpeech, concatenated.
+Each run is a fresh process (2 torch threads), so its peak RSS (ru_maxrss) is its own.
+
+Modes: the offline animator (phones from pocketsphinx) and the neural path with seeded Wav2Lip
+weights (the public container format, through voxlip's loader; the speed does not depend on the
+weights' values).
+
+    .venv/bin/python benchmarks/bench_lipsync.py [--neural-seconds 4] [--skip-neural] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared"))
+STAGES = ("decoding", "face tracking", "generator", "blending", "encoding")
+
+
+def ffmpeg(*args: str) -> None:
+    from lipsync.video import ffmpeg_exe
+
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def make_inputs(folder: Path) -> dict[str, Path]:
+    from voice.audio import SAMPLE_RATE, load_audio, save_audio
+
+    faces = SHARED / "data" / "faces"
+    paths = {
+        "512": folder / "face_512.mp4", "720": folder / "face_720.mp4", "720_60s": folder / "face_720_60s.mp4",
+        "speech_10s": folder / "speech_10s.wav", "speech_60s": folder / "speech_60s.wav",
+    }
+    h264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-an"]
+    if not paths["512"].exists():
+        ffmpeg("-stream_loop", "1", "-i", str(faces / "talking_man_glasses_25fps.mp4"), "-t", "12", "-r", "25", *h264, str(paths["512"]))
+    if not paths["720"].exists():
+        ffmpeg("-stream_loop", "1", "-i", str(faces / "talking_woman_30fps.mp4"), "-t", "12",
+               "-vf", "scale=720:720,pad=1280:720:280:0", "-r", "25", *h264, str(paths["720"]))
+    if not paths["720_60s"].exists():
+        ffmpeg("-stream_loop", "5", "-i", str(paths["720"]), "-t", "62", "-c", "copy", str(paths["720_60s"]))
+    if not paths["speech_60s"].exists():
+        files = sorted((SHARED / "data" / "speech" / "librispeech").glob("*.flac"))
+        wav = np.concatenate([load_audio(f) for f in files[:8]])
+        save_audio(paths["speech_60s"], wav[: 60 * SAMPLE_RATE], SAMPLE_RATE)
+        save_audio(paths["speech_10s"], wav[: 10 * SAMPLE_RATE], SAMPLE_RATE)
+    return paths
+
+
+def seeded_wav2lip(folder: Path) -> Path:
+    path = folder / "wav2lip_seeded.pth"
+    if not path.exists():
+        spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", SHARED / "compat" / "seeded.py")
+        seeded = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(seeded)
+        seeded.write_checkpoint(seeded.load_manifest(str(SHARED / "compat" / "manifests" / "wav2lip.json")), str(path))
+    return path
+
+
+def child(args: argparse.Namespace) -> None:
+    """One lipsync run in this process; prints a JSON line."""
+    import torch
+
+    import lipsync
+
+    torch.set_num_threads(2)
+    generator = None
+    if args.checkpoint:
+        from lipsync.wav2lip import load_wav2lip
+
+        generator = load_wav2lip(args.checkpoint)
+    audio = args.audio
+    if args.seconds:
+        from voice.audio import SAMPLE_RATE, load_audio
+
+        wav = load_audio(audio)
+        audio = (wav[: int(args.seconds * SAMPLE_RATE)], SAMPLE_RATE)
+    out = Path(tempfile.mkdtemp(prefix="voxlip-bench-")) / "out.mp4"
+    start = time.perf_counter()
+    result = lipsync.run(args.face, audio, out, generator=generator)
+    wall = time.perf_counter() - start
+    out.unlink()
+    print(json.dumps({
+        "frames": result.frames, "wall": wall, "stages": result.stage_seconds, "label": result.label,
+        "size": f"{result.width}x{result.height}", "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+def measure(face: Path, audio: Path, checkpoint: Path | None = None, seconds: float | None = None) -> dict:
+    command = [sys.executable, __file__, "--child", "--face", str(face), "--audio", str(audio)]
+    if checkpoint:
+        command += ["--checkpoint", str(checkpoint)]
+    if seconds:
+        command += ["--seconds", str(seconds)]
+    output = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    if output.returncode != 0:
+        raise RuntimeError(output.stderr[-2000:])
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def report(name: str, run: dict) -> None:
+    frames, stages = run["frames"], run["stages"]
+    per_frame = "  ".join(f"{s} {stages.get(s, 0.0) / frames * 1000:6.1f}" for s in STAGES)
+    steady = sum(stages.get(s, 0.0) for s in STAGES)
+    once = {k: round(v, 2) for k, v in stages.items() if k not in STAGES}
+    print(
+        f"{name:34s} {run['size']:>9s} {frames:5d} fr  whole {frames / run['wall']:5.1f} fps  "
+        f"streaming {frames / steady:5.1f} fps | ms/frame: {per_frame} | once (s): {once} | peak {run['peak_rss_mb']:.0f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--face", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--audio", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--checkpoint", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--neural-seconds", type=float, default=4.0, help="audio length of the neural runs")
+    parser.add_argument("--skip-neural", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "voxlip-bench-inputs")
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    inputs = make_inputs(args.work)
+    print(f"inputs in {args.work}; 2 torch threads; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    print("whole = frames / wall time of lipsync.run (setup, phone recognition included); "
+          "streaming = frames / time in the per-frame stages\n")
+    for size in ("512", "720"):
+        report(f"offline animator, {size}, 10 s", measure(inputs[size], inputs["speech_10s"]))
+    if not args.skip_neural:
+        try:
+            checkpoint = seeded_wav2lip(args.work)
+            for size in ("512", "720"):
+                run = measure(inputs[size], inputs["speech_10s"], checkpoint, args.neural_seconds)
+                report(f"wav2lip (seeded), {size}, {args.neural_seconds:g} s", run)
+        except (RuntimeError, ImportError, FileNotFoundError) as e:
+            print(f"neural path skipped: {str(e).strip().splitlines()[-1]}")
+    if not args.skip_memory:
+        print()
+        short = measure(inputs["720"], inputs["speech_10s"])
+        long = measure(inputs["720_60s"], inputs["speech_60s"])
+        report("offline animator, 720, 10 s", short)
+        report("offline animator, 720, 60 s", long)
+        print(f"\npeak memory 720p: 10 s {short['peak_rss_mb']:.0f} MB, 60 s {long['peak_rss_mb']:.0f} MB (goal <= 1536 MB, flat)")
+
+
+if __name__ == "__main__":
+    main()

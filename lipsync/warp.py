@@ -1,0 +1,63 @@
+"""Smooth image warps from a few moved points: thin-plate splines evaluated on a coarse grid."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def fit_thin_plate(points: np.ndarray, values: np.ndarray, regularization: float = 1e-4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thin-plate spline through (points -> values); returns (points, kernel weights, affine part)."""
+    n = len(points)
+    kernel = _kernel(_squared_distances(points, points)) + regularization * np.eye(n)
+    basis = np.hstack([np.ones((n, 1)), points])
+    system = np.zeros((n + 3, n + 3))
+    system[:n, :n] = kernel
+    system[:n, n:] = basis
+    system[n:, :n] = basis.T
+    rhs = np.zeros((n + 3, values.shape[1]))
+    rhs[:n] = values
+    solution = np.linalg.solve(system, rhs)
+    return points, solution[:n], solution[n:]
+
+
+def evaluate_thin_plate(spline: tuple[np.ndarray, np.ndarray, np.ndarray], queries: np.ndarray) -> np.ndarray:
+    points, weights, affine = (a.astype(queries.dtype) for a in spline)
+    basis = np.hstack([np.ones((len(queries), 1)), queries])
+    return _kernel(_squared_distances(queries, points)) @ weights + basis @ affine
+
+
+def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    dx = a[:, 0:1] - b[None, :, 0]
+    dy = a[:, 1:2] - b[None, :, 1]
+    return dx * dx + dy * dy
+
+
+def _kernel(r2: np.ndarray) -> np.ndarray:
+    return 0.5 * r2 * np.log(r2 + 1e-12)
+
+
+def backward_maps(
+    targets: np.ndarray, sources: np.ndarray, region: tuple[int, int, int, int], step: int = 4
+) -> tuple[np.ndarray, np.ndarray]:
+    """cv2.remap maps for `region` (x1, y1, x2, y2) that move each source point to its target.
+
+    The displacement (source - target) is interpolated at the targets, sampled every `step` pixels
+    and resized to full resolution, so the cost hardly depends on the face size.
+    """
+    import cv2
+
+    x1, y1, x2, y2 = region
+    width, height = x2 - x1, y2 - y1
+    scale = float(max(width, height))
+    origin = np.array([x1, y1], dtype=np.float64)
+    spline = fit_thin_plate((targets - origin) / scale, (sources - targets) / scale)
+    grid_w, grid_h = max(2, math.ceil(width / step)), max(2, math.ceil(height / step))
+    gx = (np.arange(grid_w) + 0.5) * width / grid_w - 0.5
+    gy = (np.arange(grid_h) + 0.5) * height / grid_h - 0.5
+    queries = (np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2) / scale).astype(np.float32)
+    offsets = (evaluate_thin_plate(spline, queries) * scale).reshape(grid_h, grid_w, 2).astype(np.float32)
+    offsets = cv2.resize(offsets, (width, height), interpolation=cv2.INTER_LINEAR)
+    xs, ys = np.meshgrid(np.arange(x1, x2, dtype=np.float32), np.arange(y1, y2, dtype=np.float32))
+    return xs + offsets[..., 0], ys + offsets[..., 1]

@@ -1,0 +1,26 @@
+"""Consent: voxlip only imitates a real person's voice or face when the caller states that person agreed."""
+
+from __future__ import annotations
+
+from pipeline.errors import InputError
+
+CONSENT_STATEMENT = (
+    "I confirm that the person whose voice and/or face I provide has given me their explicit consent "
+    "to create synthetic speech or video of them, or that I am that person, and that I will not use "
+    "the result to deceive, defraud or defame anyone."
+)
+
+
+class ConsentError(InputError):
+    """Output from a reference voice or face was asked for without a statement of consent."""
+
+
+def require_consent(consent: bool, what: str = "a reference voice or face") -> str:
+    """Return the consent statement if `consent` is True; otherwise refuse with how to state it."""
+    if consent is not True:
+        raise ConsentError(
+            f"voxlip imitates real people, so it needs their consent before it uses {what}. "
+            "If it is true, state it: pass consent=True (Python), --i-have-consent (command line) "
+            f"or tick the consent box (demo). The statement you make: \"{CONSENT_STATEMENT}\""
+        )
+    return CONSENT_STATEMENT

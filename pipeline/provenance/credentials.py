@@ -1,0 +1,239 @@
+"""C2PA content credentials: a signed manifest inside voxlip's WAV and MP4 outputs saying what made them.
+
+On first use voxlip creates a local certificate authority and a signing certificate issued by it
+(ECDSA P-256, ES256) under `$XDG_CONFIG_HOME/voxlip/c2pa` (default `~/.config/voxlip/c2pa`). Files
+signed with it validate anywhere (the signature and the content hashes are checked) but are only
+*trusted* where that local CA is a trust anchor: on this machine, by voxlip.
+
+To sign with a real certificate (one a C2PA trust list knows), set
+    VOXLIP_C2PA_CERT=/path/chain.pem   # signing certificate first, then its intermediates
+    VOXLIP_C2PA_KEY=/path/key.pem      # its private key (PKCS#8 PEM)
+    VOXLIP_C2PA_ALG=es256              # optional: es256/es384/es512/ps256/ps384/ps512/ed25519
+    VOXLIP_C2PA_TSA_URL=https://...    # optional: a time-stamp authority
+and, to have `voxlip detect` report such files as trusted, VOXLIP_C2PA_TRUST_ANCHORS=/path/roots.pem.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from pipeline.errors import InputError
+from pipeline.version import __version__
+
+GENERATOR = "voxlip"
+TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+VOXLIP_ASSERTION = "org.voxlip.provenance"
+MIME_TYPES = MappingProxyType({".wav": "audio/wav", ".mp4": "video/mp4", ".m4a": "audio/mp4", ".mov": "video/quicktime"})
+_LOCAL_VALIDITY_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    certificate_chain: bytes
+    private_key: bytes
+    algorithm: str = "es256"
+    timestamp_url: str | None = None
+    trust_anchors: bytes | None = None
+    """PEM roots under which `read_credentials` calls a manifest trusted."""
+
+
+@dataclass(frozen=True)
+class CredentialsReport:
+    found: bool
+    valid: bool = False
+    """Signature and content hashes check out (the file was not changed since it was signed)."""
+    trusted: bool = False
+    """The signing certificate chains to a known trust anchor (voxlip's local CA or yours)."""
+    generator: str | None = None
+    actions: list[dict] = field(default_factory=list)
+    models: list[dict] = field(default_factory=list)
+    signer: str | None = None
+    problems: list[str] = field(default_factory=list)
+    """Validation failures other than an unknown certificate authority."""
+
+
+def config_dir() -> Path:
+    root = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root) / "voxlip"
+
+
+def _name(common_name: str):
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voxlip (local)")])
+
+
+def _key_usage(sign: bool):
+    from cryptography import x509
+
+    return x509.KeyUsage(
+        digital_signature=sign, content_commitment=False, key_encipherment=False, data_encipherment=False,
+        key_agreement=False, key_cert_sign=not sign, crl_sign=not sign, encipher_only=False, decipher_only=False,
+    )
+
+
+def create_local_identity(directory: Path) -> None:
+    """Write ca.pem, signer.pem (chain) and signer.key (mode 0600) into `directory`."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    start, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=_LOCAL_VALIDITY_DAYS)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = _name("voxlip local CA")
+    ca = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(sign=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    signer = (
+        x509.CertificateBuilder().subject_name(_name("voxlip local signer")).issuer_name(ca_name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(sign=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    directory.mkdir(parents=True, exist_ok=True)
+    key_path = directory / "signer.key"
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (directory / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (directory / "signer.pem").write_bytes(signer.public_bytes(pem) + ca.public_bytes(pem))
+
+
+def signing_identity(directory: Path | None = None) -> SigningIdentity:
+    """The certificate from VOXLIP_C2PA_CERT/KEY if set, else the local one (created on first use)."""
+    anchors_path = os.environ.get("VOXLIP_C2PA_TRUST_ANCHORS")
+    anchors = Path(anchors_path).read_bytes() if anchors_path else None
+    cert, key = os.environ.get("VOXLIP_C2PA_CERT"), os.environ.get("VOXLIP_C2PA_KEY")
+    if cert or key:
+        if not (cert and key):
+            raise InputError("set both VOXLIP_C2PA_CERT (PEM chain) and VOXLIP_C2PA_KEY (PEM private key), or neither")
+        for path in (cert, key):
+            if not Path(path).is_file():
+                raise InputError(f"{path} (from VOXLIP_C2PA_CERT/VOXLIP_C2PA_KEY) does not exist")
+        return SigningIdentity(
+            Path(cert).read_bytes(), Path(key).read_bytes(), os.environ.get("VOXLIP_C2PA_ALG", "es256").lower(),
+            os.environ.get("VOXLIP_C2PA_TSA_URL") or None, anchors,
+        )
+    directory = directory or config_dir() / "c2pa"
+    if not (directory / "signer.key").is_file():
+        create_local_identity(directory)
+    local_ca = (directory / "ca.pem").read_bytes()
+    return SigningIdentity((directory / "signer.pem").read_bytes(), (directory / "signer.key").read_bytes(), "es256", None, local_ca + (anchors or b""))
+
+
+def _mime_type(path: Path) -> str:
+    try:
+        return MIME_TYPES[path.suffix.lower()]
+    except KeyError:
+        raise InputError(f"content credentials are embedded in {', '.join(MIME_TYPES)} files, not {path.suffix or 'files without extension'}") from None
+
+
+def manifest_definition(title: str, models: list[dict], details: dict | None = None) -> dict:
+    """The manifest voxlip signs: generator, a `c2pa.created` action by a trained model, the models used."""
+    agent = {"name": GENERATOR, "version": __version__}
+    action = {
+        "action": "c2pa.created",
+        "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
+        "softwareAgent": agent,
+        "parameters": {"description": "synthesised by voxlip's generative models", "models": models},
+    }
+    assertions = [{"label": "c2pa.actions.v2", "data": {"actions": [action]}}]
+    if details:
+        assertions.append({"label": VOXLIP_ASSERTION, "data": details})
+    return {"claim_generator_info": [agent], "title": title, "assertions": assertions}
+
+
+def sign_file(path: str | os.PathLike, models: list[dict], details: dict | None = None, identity: SigningIdentity | None = None) -> Path:
+    """Embed a signed manifest in `path` (WAV or MP4) in place; `models` are {"name", "sha256", ...} dicts."""
+    import c2pa
+
+    path = Path(path)
+    mime = _mime_type(path)
+    if not path.is_file():
+        raise InputError(f"cannot sign {path}: the file does not exist")
+    identity = identity or signing_identity()
+    definition = manifest_definition(path.name, models, details)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        info = c2pa.C2paSignerInfo(identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url)
+        with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(definition)) as builder:
+            with open(path, "rb") as source, open(tmp, "w+b") as dest:
+                builder.sign(signer, mime, source, dest)
+        os.replace(tmp, path)
+    except c2pa.C2paError as e:
+        raise InputError(f"could not embed content credentials in {path}: {e}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def read_credentials(path: str | os.PathLike, trust_anchors: bytes | None = None) -> CredentialsReport:
+    """The manifest in `path`, validated; trusted under `trust_anchors` (default: the local CA and yours)."""
+    import c2pa
+
+    path = Path(path)
+    if path.suffix.lower() not in MIME_TYPES or not path.is_file():
+        return CredentialsReport(found=False)
+    if trust_anchors is None:
+        trust_anchors = _known_anchors()
+    settings = {"verify": {"verify_trust": bool(trust_anchors)}}
+    if trust_anchors:
+        settings["trust"] = {"user_anchors": trust_anchors.decode()}
+    try:
+        with c2pa.Context.from_dict(settings) as context, open(path, "rb") as stream:
+            reader = c2pa.Reader(_mime_type(path), stream, context=context)
+            with reader:
+                manifest = reader.get_active_manifest() or {}
+                state = reader.get_validation_state()
+                results = reader.get_validation_results() or {}
+    except c2pa.C2paError as e:
+        if "ManifestNotFound" in type(e).__name__ or "no JUMBF" in str(e) or "not found" in str(e).lower():
+            return CredentialsReport(found=False)
+        return CredentialsReport(found=False, problems=[f"no readable manifest: {e}"])
+    failures = results.get("activeManifest", {}).get("failure", [])
+    problems = [f"{f.get('code')}: {f.get('explanation')}" for f in failures if f.get("code") != "signingCredential.untrusted"]
+    actions = [a for assertion in manifest.get("assertions", []) if assertion.get("label", "").startswith("c2pa.actions")
+               for a in assertion.get("data", {}).get("actions", [])]
+    models = [m for a in actions for m in a.get("parameters", {}).get("models", [])]
+    generator = next(iter(manifest.get("claim_generator_info", [])), {})
+    return CredentialsReport(
+        found=True,
+        valid=state in ("Valid", "Trusted") and not problems,
+        trusted=state == "Trusted",
+        generator=f"{generator.get('name')} {generator.get('version')}".strip() if generator else None,
+        actions=actions,
+        models=models,
+        signer=manifest.get("signature_info", {}).get("common_name"),
+        problems=problems,
+    )
+
+
+def _known_anchors() -> bytes | None:
+    anchors = b""
+    local_ca = config_dir() / "c2pa" / "ca.pem"
+    if local_ca.is_file():
+        anchors += local_ca.read_bytes()
+    if os.environ.get("VOXLIP_C2PA_TRUST_ANCHORS"):
+        anchors += Path(os.environ["VOXLIP_C2PA_TRUST_ANCHORS"]).read_bytes()
+    return anchors or None

@@ -1,0 +1,141 @@
+"""voxlip's invisible frame mark: a keyed +/- pattern of small colour shifts over blocks of the frame.
+
+Each frame is seen at a canonical height (`canonical_height`, aspect kept) and cut into
+`block` x `block` squares; the two chroma channels of each square are shifted by
++/-`strength` levels following signs drawn from a key, smoothly up-sampled to the frame's own size.
+The pattern is the same in every frame, which H.264's motion compensation carries for free, and
+it is tied to the frame's proportions rather than its pixels, so a resized copy is read at the
+same canonical size.
+
+The test, like the audio mark's, correlates the signs with each square's chroma minus its
+neighbours' mean, self-normalised: P(z >= t) <= exp(-t^2 / 2) for a frame without the mark. A
+video sums the squares over its frames before the test (no independence across frames assumed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+from PIL import Image
+
+from pipeline.errors import InputError
+
+
+@dataclass(frozen=True)
+class FrameMarkConfig:
+    key: str = "voxlip-frame-mark-v1"
+    canonical_height: int = 256
+    block: int = 8
+    """Square side at the canonical height: 16 pixels of a 512-pixel frame."""
+    strength: float = 2.0
+    """Chroma shift in 8-bit levels (Cb and Cr, BT.601)."""
+    threshold: float = 5.0
+    """Detection z-score; the false-positive bound at 5.0 is 4e-6."""
+
+
+FRAME_MARK = FrameMarkConfig()
+
+_RGB_TO_YCC = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+_YCC_TO_RGB = np.linalg.inv(_RGB_TO_YCC)
+_RGB_TO_YCC.setflags(write=False)
+_YCC_TO_RGB.setflags(write=False)
+
+
+@dataclass(frozen=True)
+class FrameMarkResult:
+    detected: bool
+    score: float
+    """z-score over all frames read together (about N(0, 1) without the mark)."""
+    p_value: float
+    frames: int
+    frames_detected: int
+    """Frames whose own z passes the threshold."""
+
+    @property
+    def confidence(self) -> float:
+        return 1.0 - self.p_value
+
+
+def _grid(height: int, width: int, config: FrameMarkConfig) -> tuple[int, int]:
+    canonical_width = max(config.block, round(width * config.canonical_height / height))
+    return config.canonical_height // config.block, canonical_width // config.block
+
+
+def _signs(grid: tuple[int, int], config: FrameMarkConfig) -> np.ndarray:
+    """(2, rows, cols) keyed +/-1, one plane per chroma channel; depends only on the grid's size."""
+    digest = hashlib.sha256(f"{config.key}:{grid[0]}x{grid[1]}".encode()).digest()
+    rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
+    return rng.choice(np.array([-1.0, 1.0]), size=(2, *grid))
+
+
+def _check_frame(frame: np.ndarray) -> np.ndarray:
+    frame = np.asarray(frame)
+    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+        raise InputError(f"frames must be (height, width, 3) uint8 RGB arrays, not {frame.dtype} {frame.shape}")
+    if min(frame.shape[:2]) < 16:
+        raise InputError(f"a {frame.shape[1]}x{frame.shape[0]} frame is too small to carry the frame mark")
+    return frame
+
+
+def _resize(plane: np.ndarray, size: tuple[int, int], resample: Image.Resampling) -> np.ndarray:
+    return np.asarray(Image.fromarray(plane.astype(np.float32)).resize(size, resample))
+
+
+def mark_frame(frame: np.ndarray, config: FrameMarkConfig = FRAME_MARK) -> np.ndarray:
+    """`frame` ((h, w, 3) uint8 RGB) with voxlip's invisible mark."""
+    frame = _check_frame(frame)
+    height, width = frame.shape[:2]
+    grid = _grid(height, width, config)
+    signs = _signs(grid, config)
+    ycc = frame.astype(np.float64) @ _RGB_TO_YCC.T
+    for channel in (1, 2):
+        shift = _resize(signs[channel - 1] * config.strength, (width, height), Image.Resampling.BILINEAR)
+        ycc[..., channel] += shift
+    return np.clip(np.rint(ycc @ _YCC_TO_RGB.T), 0, 255).astype(np.uint8)
+
+
+def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> Iterable[np.ndarray]:
+    """Mark every frame of a sequence (lazily, so long videos need not fit in memory)."""
+    return (mark_frame(frame, config) for frame in frames)
+
+
+def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:
+    """(2, rows, cols) chroma of each square at the canonical size, minus its 4 neighbours' mean."""
+    frame = _check_frame(frame)
+    height, width = frame.shape[:2]
+    rows, cols = _grid(height, width, config)
+    ycc = frame.astype(np.float64) @ _RGB_TO_YCC.T
+    out = np.empty((2, rows, cols))
+    for index, channel in enumerate((1, 2)):
+        small = _resize(ycc[..., channel], (cols * config.block, rows * config.block), Image.Resampling.BOX)
+        means = small.reshape(rows, config.block, cols, config.block).mean(axis=(1, 3))
+        padded = np.pad(means, 1, mode="edge")
+        out[index] = means - (padded[:-2, 1:-1] + padded[2:, 1:-1] + padded[1:-1, :-2] + padded[1:-1, 2:]) / 4
+    return out
+
+
+def _z(blocks: np.ndarray, signs: np.ndarray) -> float:
+    norm = math.sqrt(float((blocks**2).sum()))
+    return float((blocks * signs).sum()) / norm if norm > 0 else 0.0
+
+
+def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> FrameMarkResult:
+    """Whether frames (one video's, same size) carry voxlip's mark: a z-score over all of them."""
+    total, signs, count, passed = None, None, 0, 0
+    for frame in frames:
+        blocks = _whitened_blocks(frame, config)
+        if total is None:
+            total, signs = np.zeros_like(blocks), _signs(blocks.shape[1:], config)
+        elif blocks.shape != total.shape:
+            raise InputError("all frames of a video must have the same size")
+        total += blocks
+        count += 1
+        passed += _z(blocks, signs) >= config.threshold
+    if total is None:
+        return FrameMarkResult(False, 0.0, 1.0, 0, 0)
+    z = _z(total, signs)
+    return FrameMarkResult(z >= config.threshold, z, min(1.0, math.exp(-max(z, 0.0) ** 2 / 2)), count, passed)

@@ -1,0 +1,291 @@
+"""The lip-sync engine on real clips and on the bad inputs users give it.
+
+Every run must end in a decodable H.264 + AAC MP4 as long as the audio, or in an InputError that
+says what to do, and never leave a partial file behind. Test clips are made from the shared faces
+with the bundled ffmpeg and kept short.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import lipsync
+from lipsync.audio_frames import MEL_WINDOW, frame_count, lipsync_mel, mel_window_start, mel_windows
+from lipsync.blend import BlendConfig
+from lipsync.engine import _pingpong
+from lipsync.face import Face, FaceTracker, choose_face, mouth_opening
+from lipsync.video import ffmpeg_exe, iter_frames, probe
+from lipsync.visemes import Viseme, detect_notation, shape_track, viseme_of
+from pipeline.errors import InputError
+from voice.audio import SAMPLE_RATE, load_audio, save_audio
+
+
+def ffmpeg(*args: str) -> None:
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+@pytest.fixture(scope="session")
+def clips(faces_dir, tmp_path_factory) -> dict[str, Path]:
+    """Short test videos derived from the shared clips."""
+    folder = tmp_path_factory.mktemp("clips")
+    man, glasses, woman = (faces_dir / n for n in ("talking_man_25fps.mp4", "talking_man_glasses_25fps.mp4", "talking_woman_30fps.mp4"))
+    made = {n: folder / f"{n}.mp4" for n in ("short", "leaves", "two_faces", "portrait", "vfr", "silent_video", "rotated", "odd", "uhd")}
+    h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    ffmpeg("-i", str(man), "-t", "1", *h264, "-c:a", "aac", str(made["short"]))
+    ffmpeg("-i", str(man), "-t", "2", "-vf", "pad=iw*2:ih:0:0,crop=480:480:'if(lt(t,0.6),0,min(480,(t-0.6)*1600))':0", *h264, "-an", str(made["leaves"]))
+    ffmpeg("-i", str(man), "-i", str(glasses), "-t", "1", "-filter_complex", "[1:v]scale=480:480[g];[0:v][g]hstack", *h264, "-an", str(made["two_faces"]))
+    ffmpeg("-i", str(woman), "-t", "1", "-vf", "scale=720:720,pad=720:1280:0:280", *h264, "-an", str(made["portrait"]))
+    ffmpeg("-i", str(man), "-t", "2", "-vf", "setpts='if(lt(N,20),PTS,PTS+0.03*(N-20)/TB)'", "-fps_mode", "vfr", *h264, "-an", str(made["vfr"]))
+    ffmpeg("-i", str(man), "-t", "1", *h264, "-an", str(made["silent_video"]))
+    ffmpeg("-display_rotation", "90", "-i", str(made["portrait"]), "-c", "copy", str(made["rotated"]))
+    ffmpeg("-i", str(woman), "-t", "1", "-vf", "scale=481:361", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", "-an", str(made["odd"]))
+    ffmpeg("-i", str(woman), "-t", "0.5", "-vf", "scale=2160:2160,pad=3840:2160:840:0", *h264, "-an", str(made["uhd"]))
+    made["truncated"] = folder / "truncated.mp4"
+    made["truncated"].write_bytes(man.read_bytes()[:20_000])
+    made["garbage"] = folder / "garbage.mp4"
+    made["garbage"].write_bytes(np.random.default_rng(0).integers(0, 256, 50_000, dtype=np.uint8).tobytes())
+    return made
+
+
+@pytest.fixture(scope="session")
+def speech(speech_files) -> np.ndarray:
+    """1.2 s of real speech at 16 kHz."""
+    wav = load_audio(speech_files[0])
+    start = int(np.argmax(np.abs(wav) > 0.1 * np.abs(wav).max()))
+    return wav[start : start + int(1.2 * SAMPLE_RATE)]
+
+
+def checked_mp4(path: Path, seconds: float, fps: float) -> None:
+    """`path` is an H.264 + AAC MP4 lasting `seconds` (within a frame) whose frames decode."""
+    info = probe(path)
+    header = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True).stderr.decode()
+    assert info.has_video and info.has_audio, header
+    assert "Video: h264" in header and "Audio: aac" in header, header
+    frames = sum(1 for _ in iter_frames(path, fps))
+    assert abs(frames - seconds * fps) <= 1, (frames, seconds * fps)
+    assert abs(info.duration - seconds) <= 1 / fps + 0.03, (info.duration, seconds)
+
+
+def no_leftovers(folder: Path, keep: str | None = None) -> None:
+    left = sorted(p.name for p in folder.iterdir() if p.name != keep)
+    assert left == [], f"files left behind: {left}"
+
+
+# --- audio to frames, visemes ---------------------------------------------------------------------
+
+
+def test_mel_windows_follow_wav2lip_inference(speech):
+    mel = lipsync_mel(speech)
+    fps = 25.0
+    n = frame_count(speech, fps)
+    windows = mel_windows(mel, range(n), fps)
+    assert windows.shape == (n, 80, MEL_WINDOW)
+    assert mel_window_start(7, fps, mel.shape[1]) == int(7 * 80 / fps)
+    np.testing.assert_array_equal(windows[7], mel[:, 22:38])
+    np.testing.assert_array_equal(windows[-1], mel[:, -MEL_WINDOW:])  # past the end: the last window
+    assert lipsync_mel(np.zeros(800, dtype=np.float32)).shape == (80, MEL_WINDOW)  # 50 ms: padded
+
+
+def test_visemes_in_three_notations():
+    assert detect_notation(["SIL", "B", "AA1", "M"]) == "arpabet"
+    assert detect_notation(["b", "ɑː", "m"]) == "ipa"
+    assert detect_notation(["b", "A:", "m", "@"]) == "espeak"
+    assert [viseme_of(p, "arpabet") for p in ("B", "AA1", "UW", "SIL")] == [Viseme.CLOSED, Viseme.OPEN, Viseme.SMALL_ROUND, Viseme.REST]
+    assert [viseme_of(p, "ipa") for p in ("p", "ˈæ", "tʃ")] == [Viseme.CLOSED, Viseme.OPEN, Viseme.SMALL_ROUND]
+    assert [viseme_of(p, "espeak") for p in ("m", "aI", "S", "V")] == [Viseme.CLOSED, Viseme.OPEN, Viseme.SMALL_ROUND, Viseme.MID]
+
+
+def test_shape_track_closes_bilabials_and_silence():
+    phones = [("SIL", 0.0, 0.4), ("M", 0.4, 0.52), ("AA", 0.52, 0.8), ("P", 0.8, 0.9), ("SIL", 0.9, 2.0)]
+    track = shape_track(phones, 50, 25.0)
+    assert track.shape == (50, 3)
+    assert track[:8, 0].max() == 0 and track[25:, 0].max() == 0  # silence: closed
+    assert track[11, 0] <= 0.04  # the m
+    assert track[16, 0] > 0.8  # the aa
+    silent = np.zeros(50, dtype=bool)
+    silent[14:18] = True
+    assert shape_track(phones, 50, 25.0, silent)[14:18].max() == 0
+
+
+def test_pingpong_plays_forward_then_back():
+    assert [i for _, i in zip(range(8), _pingpong(4, 4))] == [2, 1, 0, 1, 2, 3, 2, 1]
+    assert [i for _, i in zip(range(3), _pingpong(1, 1))] == [0, 0, 0]
+
+
+# --- faces ------------------------------------------------------------------------------------------
+
+
+def test_choose_face_largest_or_by_index():
+    small, big = (0, 0, 10, 10, 0.9), (50, 0, 90, 40, 0.9)
+    assert choose_face([small, big], None) == big
+    assert choose_face([big, small], 0) == small  # counted from the left
+    assert choose_face([big, small], 2) is None
+
+
+def test_tracker_follows_a_talking_face(faces_dir):
+    frames = list(iter_frames(faces_dir / "talking_man_25fps.mp4", 25, max_frames=30))
+    with FaceTracker(fps=25) as tracker:
+        faces = [tracker.track(f) for f in frames]
+    assert all(isinstance(f, Face) for f in faces)
+    assert faces[0].landmarks.shape == (478, 2)
+    x1, y1, x2, y2 = faces[10].crop_box(frames[0].shape, (0, 10, 0, 0))
+    assert 0 <= x1 < x2 <= 480 and 0 <= y1 < y2 <= 480 and x2 - x1 > 100
+    centres = np.array([f.landmarks.mean(0) for f in faces[1:]])  # the clip's first frame is a cut
+    assert np.abs(np.diff(centres, axis=0)).max() < 4  # smooth: no jumps between frames
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+
+def test_dog_photo_says_no_face_found(faces_dir, speech, tmp_path):
+    with pytest.raises(InputError, match="no face found"):
+        lipsync.run(faces_dir / "not_a_person_dog.jpg", (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+    no_leftovers(tmp_path)
+
+
+def test_audio_file_as_face_is_refused(speech_files, speech, tmp_path):
+    with pytest.raises(InputError, match="no picture"):
+        lipsync.run(speech_files[0], (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+    no_leftovers(tmp_path)
+
+
+@pytest.mark.parametrize("clip", ["truncated", "garbage"])
+def test_corrupt_video_is_refused(clips, speech, tmp_path, clip):
+    with pytest.raises(InputError, match="corrupt"):
+        lipsync.run(clips[clip], (speech, SAMPLE_RATE), tmp_path / "out.mp4", phones=[])
+    no_leftovers(tmp_path)
+
+
+def test_corrupt_audio_is_refused(clips, tmp_path):
+    bad = tmp_path / "speech.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage" * 10)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(InputError):
+        lipsync.run(clips["short"], bad, out_dir / "out.mp4")
+    no_leftovers(out_dir)
+
+
+def test_cartoon_gives_a_video_or_a_clear_error(faces_dir, speech, tmp_path):
+    try:
+        result = lipsync.run(faces_dir / "not_a_person_cartoon.jpg", (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+    except InputError as e:
+        assert "no face" in str(e)
+        no_leftovers(tmp_path)
+    else:
+        checked_mp4(result.path, result.duration, result.fps)
+
+
+def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
+    silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
+    audio = np.concatenate([silence, speech, silence])
+    phones = [("SIL", 0.0, 0.6), ("B", 0.6, 0.7), ("AA", 0.7, 1.1), ("M", 1.1, 1.2), ("AA", 1.2, 1.7), ("SIL", 1.8, 2.4)]
+    result = lipsync.run(faces_dir / "painting_mona_lisa.jpg", (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=phones)
+    assert result.label == lipsync.OFFLINE_LABEL and result.mode == "offline" and result.phones_source == "given"
+    assert (result.width, result.height) == (720, 1280) and result.fps == 25
+    checked_mp4(result.path, len(audio) / SAMPLE_RATE, 25)
+    openings = []
+    with FaceTracker() as tracker:
+        for frame in iter_frames(result.path, 25):
+            face = tracker.track(frame)
+            openings.append(mouth_opening(face.landmarks))
+    openings = np.array(openings)
+    assert openings[:13].max() < 0.06 and openings[-13:].max() < 0.06  # silence: closed
+    assert openings[19:26].max() > 0.15  # the first "aa"
+
+
+def test_pocketsphinx_drives_the_animator(clips, speech, tmp_path):
+    result = lipsync.run(clips["short"], (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+    assert result.phones_source == "pocketsphinx"
+    checked_mp4(result.path, result.duration, result.fps)
+
+
+def test_face_leaving_the_frame_passes_through(clips, speech, tmp_path):
+    audio = np.concatenate([speech, speech[: SAMPLE_RATE // 2]])
+    result = lipsync.run(clips["leaves"], (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=[("AA", 0.0, 1.7)])
+    assert 0 < result.frames_without_face < result.frames
+    checked_mp4(result.path, result.duration, 25)
+    last_in, last_out = list(iter_frames(clips["leaves"], 25))[-1], list(iter_frames(result.path, 25))[-1]
+    assert np.abs(last_in.astype(int) - last_out.astype(int)).mean() < 4  # untouched (but re-encoded)
+
+
+def test_two_faces_largest_by_default_or_chosen(clips, speech, tmp_path):
+    phones = [("AA", 0.0, 1.2)]
+    left = lipsync.run(clips["two_faces"], (speech, SAMPLE_RATE), tmp_path / "left.mp4", lipsync.LipsyncOptions(face_index=0), phones=phones)
+    right = lipsync.run(clips["two_faces"], (speech, SAMPLE_RATE), tmp_path / "right.mp4", lipsync.LipsyncOptions(face_index=1), phones=phones)
+    source = list(iter_frames(clips["two_faces"], 25))[12].astype(int)
+    for result, changed_half in ((left, 0), (right, 1)):
+        assert result.frames_without_face == 0
+        frame = list(iter_frames(result.path, 25))[12].astype(int)
+        halves = [np.abs(frame[:, :480] - source[:, :480]).mean(), np.abs(frame[:, 480:] - source[:, 480:]).mean()]
+        assert halves[changed_half] > halves[1 - changed_half]
+    with pytest.raises(InputError, match="face number 5"):
+        lipsync.run(clips["two_faces"], (speech, SAMPLE_RATE), tmp_path / "none.mp4", lipsync.LipsyncOptions(face_index=5), phones=phones)
+    assert not (tmp_path / "none.mp4").exists()
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+@pytest.mark.parametrize(
+    "clip, size, seconds", [("portrait", (720, 1280), 1.0), ("rotated", (1280, 720), 1.0), ("odd", (481, 361), 1.0), ("uhd", (3840, 2160), 0.4)]
+)
+def test_portrait_rotated_odd_and_4k(clips, speech, tmp_path, clip, size, seconds):
+    audio = speech[: int(seconds * SAMPLE_RATE)]
+    result = lipsync.run(clips[clip], (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert (result.width, result.height) == size
+    assert result.frames_without_face == 0
+    checked_mp4(result.path, seconds, result.fps)
+    out = probe(result.path)
+    assert (out.width, out.height) == (size[0] // 2 * 2, size[1] // 2 * 2)
+
+
+def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
+    result = lipsync.run(clips["vfr"], (speech, SAMPLE_RATE), tmp_path / "out.mp4", lipsync.LipsyncOptions(fps=25), phones=[])
+    assert result.fps == 25
+    checked_mp4(result.path, result.duration, 25)
+    assert "25 fps" in subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.path)], capture_output=True).stderr.decode()
+
+
+def test_video_without_audio_and_audio_from_a_file(clips, speech, tmp_path):
+    audio = save_audio(tmp_path / "speech.wav", speech, SAMPLE_RATE)
+    result = lipsync.run(clips["silent_video"], audio, tmp_path / "out.mp4", phones=[])
+    checked_mp4(result.path, len(speech) / SAMPLE_RATE, 25)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "speech.wav"]
+
+
+@pytest.mark.parametrize("seconds", [0.4, 2.6])
+def test_output_lasts_as_long_as_the_audio(clips, speech, tmp_path, seconds):
+    audio = np.resize(speech, int(seconds * SAMPLE_RATE))  # 1 s video: cut, or played back and forth
+    result = lipsync.run(clips["short"], (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=[])
+    assert result.frames == round(seconds * 25)
+    checked_mp4(result.path, seconds, 25)
+
+
+def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path):
+    seen = []
+
+    def generator(mel: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
+        seen.append((mel.shape, faces.shape, float(faces[:, :3, 48:].abs().max()), float(faces[:, 3:, 48:].abs().max())))
+        return torch.zeros(faces.shape[0], 3, 96, 96)  # a black mouth: easy to find
+
+    options = lipsync.LipsyncOptions(batch_size=8, blend=BlendConfig(colour_match=False))
+    result = lipsync.run(clips["short"], (speech, SAMPLE_RATE), tmp_path / "out.mp4", options, generator=generator)
+    assert result.mode == "wav2lip" and result.label.startswith("Wav2Lip")
+    assert sum(s[1][0] for s in seen) == result.frames
+    for mel_shape, face_shape, masked_max, reference_max in seen:
+        assert mel_shape[1:] == (1, 80, 16) and face_shape[1:] == (6, 96, 96)
+        assert masked_max == 0.0 and reference_max > 0.1
+    checked_mp4(result.path, result.duration, 25)
+    source = next(iter_frames(clips["short"], 25, max_frames=1)).astype(int)
+    with FaceTracker() as tracker:
+        face = tracker.track(source.astype(np.uint8))
+    out = next(iter_frames(result.path, 25, max_frames=1)).astype(int)
+    x1, y1, x2, y2 = (int(v) for v in face.bbox)
+    mouth_y = int(face.landmarks[13, 1])
+    assert out[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() < source[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() - 30
+    assert np.abs(out[: y1 + 20] - source[: y1 + 20]).mean() < 3  # above the face: untouched

@@ -1,0 +1,239 @@
+"""Responsible-use layer: audio and frame marks, visible label, C2PA credentials, consent, provenance record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+import librosa
+import numpy as np
+import pytest
+import soundfile
+from PIL import Image
+
+from pipeline.errors import InputError, VoxlipError
+from pipeline.provenance import (
+    AUDIO_MARK,
+    CONSENT_STATEMENT,
+    Component,
+    ConsentError,
+    LabelConfig,
+    detect,
+    detect_audio_mark,
+    detect_frame_mark,
+    draw_label,
+    finalize_output,
+    mark_audio,
+    mark_frame,
+    protect_frames,
+    read_credentials,
+    record_path,
+    require_consent,
+    sign_file,
+)
+from pipeline.provenance.credentials import TRAINED_ALGORITHMIC_MEDIA
+from pipeline.provenance.media import read_frames, run_ffmpeg, write_video
+from pipeline.provenance.record import sha256_file
+from pipeline.version import __version__
+from voice.audio import save_audio
+
+
+@pytest.fixture(autouse=True)
+def _private_config(tmp_path_factory, monkeypatch):
+    """Signing keys go to a throw-away config dir; no real certificate from the environment is used."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    for name in ("VOXLIP_C2PA_CERT", "VOXLIP_C2PA_KEY", "VOXLIP_C2PA_TRUST_ANCHORS", "VOXLIP_C2PA_TSA_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def speech(speech_files) -> tuple[np.ndarray, int]:
+    wave, sr = soundfile.read(speech_files[0], dtype="float32")
+    return wave, sr
+
+
+@pytest.fixture(scope="module")
+def face_frames(faces_dir) -> list[np.ndarray]:
+    clip = faces_dir / "talking_man_25fps.mp4"
+    if not clip.is_file():
+        pytest.skip(f"{clip} is missing from the shared data")
+    return list(read_frames(clip, max_frames=75))
+
+
+def test_audio_mark_round_trip_on_real_speech(speech):
+    wave, sr = speech
+    marked = mark_audio(wave, sr)
+    assert marked.shape == wave.shape and marked.dtype == np.float32
+    snr = 10 * np.log10(np.sum(wave.astype(np.float64) ** 2) / np.sum((marked - wave).astype(np.float64) ** 2))
+    assert snr > 18
+    found = detect_audio_mark(marked, sr)
+    assert found.detected and found.score >= AUDIO_MARK.threshold and found.confidence > 0.999
+    clean = detect_audio_mark(wave, sr)
+    assert not clean.detected and clean.score < AUDIO_MARK.threshold
+
+
+def test_audio_mark_survives_a_crop_and_another_sample_rate(speech):
+    wave, sr = speech
+    at_22k = librosa.resample(wave, orig_sr=sr, target_sr=22_050)
+    marked = mark_audio(at_22k, 22_050)
+    start = int(1.37 * 22_050)
+    assert detect_audio_mark(marked[start : start + 3 * 22_050], 22_050).detected
+    assert detect_audio_mark(librosa.resample(marked, orig_sr=22_050, target_sr=sr), sr).detected
+
+
+def test_audio_mark_rejects_unusable_input():
+    with pytest.raises(InputError, match="mono"):
+        mark_audio(np.zeros((2, 16_000), np.float32), 16_000)
+    with pytest.raises(InputError, match="too short"):
+        mark_audio(np.zeros(50, np.float32), 16_000)
+
+
+@pytest.mark.parametrize("corner", ["top-left", "top-right", "bottom-left", "bottom-right"])
+def test_label_is_drawn_in_the_chosen_corner_only(corner):
+    frame = np.full((360, 640, 3), 100, np.uint8)
+    labelled = draw_label(frame, LabelConfig(corner=corner, height_fraction=0.1))
+    ink = labelled.min(axis=2) > 200  # white text on a dark box
+    top, left = corner.startswith("top"), corner.endswith("left")
+    rows = slice(0, 180) if top else slice(180, 360)
+    cols = slice(0, 320) if left else slice(320, 640)
+    assert ink[rows, cols].sum() > 100
+    assert ink.sum() == ink[rows, cols].sum()
+    boxed = (labelled != 100).any(axis=2)
+    box_rows = np.flatnonzero(boxed.any(axis=1))
+    assert 30 <= box_rows.size <= 40  # 10% of the 360-pixel side
+
+
+def test_label_size_follows_config_and_bad_corner_is_refused():
+    frame = np.full((480, 480, 3), 200, np.uint8)
+    small = (draw_label(frame, LabelConfig(height_fraction=0.05)) != 200).any(axis=2).sum()
+    large = (draw_label(frame, LabelConfig(height_fraction=0.12)) != 200).any(axis=2).sum()
+    assert large > 3 * small
+    with pytest.raises(InputError, match="corner"):
+        draw_label(frame, LabelConfig(corner="middle"))
+
+
+def test_frame_mark_round_trip_and_half_size(face_frames):
+    frame = face_frames[0]
+    marked = mark_frame(frame)
+    psnr = 10 * np.log10(255**2 / np.mean((marked.astype(float) - frame) ** 2))
+    assert psnr > 38
+    assert detect_frame_mark([marked]).detected
+    half = np.asarray(Image.fromarray(marked).resize((frame.shape[1] // 2, frame.shape[0] // 2), Image.Resampling.BILINEAR))
+    assert detect_frame_mark([half]).detected
+    plain = detect_frame_mark(face_frames)
+    assert not plain.detected and plain.frames_detected == 0
+
+
+def _check_manifest(report, model_names):
+    assert report.found and report.valid and report.trusted and not report.problems
+    assert report.generator == f"voxlip {__version__}"
+    created = [a for a in report.actions if a["action"] == "c2pa.created"]
+    assert created and created[0]["digitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA
+    assert [m["name"] for m in report.models] == model_names
+    assert all(len(m["sha256"]) == 64 for m in report.models)
+
+
+def test_c2pa_sign_read_validate_wav(tmp_path, speech):
+    wave, sr = speech
+    path = save_audio(tmp_path / "voice.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    assert not read_credentials(path).found
+    sign_file(path, [{"name": "hifigan-lj-v1", "sha256": "a" * 64}])
+    _check_manifest(read_credentials(path), ["hifigan-lj-v1"])
+    assert soundfile.info(path).frames == 2 * sr  # still a WAV every reader opens
+    key = Path(os.environ["XDG_CONFIG_HOME"]) / "voxlip" / "c2pa" / "signer.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made on first use, readable by its owner only
+
+    data = bytearray(path.read_bytes())
+    data[2000] ^= 0xFF  # one changed sample
+    tampered = tmp_path / "tampered.wav"
+    tampered.write_bytes(bytes(data))
+    report = read_credentials(tampered)
+    assert report.found and not report.valid and any("hash" in p.lower() for p in report.problems)
+
+
+def test_c2pa_sign_read_validate_small_mp4(tmp_path):
+    frames = [np.full((64, 64, 3), 40 * i % 256, np.uint8) for i in range(10)]
+    tone = tmp_path / "tone.wav"
+    run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=0.4", str(tone)], "make a test tone")
+    video = write_video(tmp_path / "clip.mp4", frames, fps=25, audio=tone)
+    sign_file(video, [{"name": "wav2lip", "sha256": "b" * 64}, {"name": "s3fd", "sha256": "c" * 64}])
+    _check_manifest(read_credentials(video), ["wav2lip", "s3fd"])
+    assert len(list(read_frames(video))) == 10
+
+
+def test_finalize_audio_writes_credentials_and_record(tmp_path, speech, speech_files):
+    wave, sr = speech
+    out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
+    components = [Component("synthesizer", "rtvc-synthesizer", "1" * 64), Component("vocoder", "hifigan-lj-v1", "2" * 64)]
+    record = finalize_output(out, "audio", components, {"reference_voice": speech_files[1]}, consent=True, text="Hello there.")
+
+    saved = json.loads(record_path(out).read_text())
+    assert saved == json.loads(record.to_json())
+    assert saved["schema"] == "voxlip.provenance/1"
+    assert saved["output"] == {"file": "said.wav", "kind": "audio", "sha256": sha256_file(out)}
+    assert saved["inputs"]["reference_voice"] == {"file": speech_files[1].name, "sha256": sha256_file(speech_files[1])}
+    assert saved["inputs"]["text_sha256"] == hashlib.sha256(b"Hello there.").hexdigest()
+    assert [c["checkpoint"] for c in saved["components"]] == ["rtvc-synthesizer", "hifigan-lj-v1"]
+    assert saved["components"][1]["sha256"] == "2" * 64
+    assert saved["watermarks"]["audio"]["scheme"] == AUDIO_MARK.key
+    assert saved["watermarks"]["audio"]["z_at_creation"] >= AUDIO_MARK.threshold
+    assert saved["consent"] == {"stated": True, "statement": CONSENT_STATEMENT}
+    assert saved["generator"] == {"name": "voxlip", "version": __version__}
+    assert saved["created"].endswith("+00:00")
+
+    report = detect(out)
+    assert report.marked and report.audio.detected and report.frames is None
+    _check_manifest(report.credentials, ["rtvc-synthesizer", "hifigan-lj-v1"])
+    assert report.record is not None and report.record_matches
+    assert any("audio mark: found" in line for line in report.lines())
+
+
+def test_finalize_video_and_detect_everything(tmp_path, speech, face_frames, faces_dir):
+    wave, sr = speech
+    track = save_audio(tmp_path / "track.wav", mark_audio(wave[: 3 * sr], sr), sr)
+    out = write_video(tmp_path / "clip.mp4", protect_frames(face_frames), fps=25, audio=track)
+    finalize_output(out, "video", [Component("lipsync", "wav2lip", "3" * 64)], {"face": faces_dir / "talking_man_25fps.mp4"}, consent=True)
+    report = detect(out)
+    assert report.kind == "video" and report.marked
+    assert report.frames.detected and report.frames.frames == len(face_frames)
+    assert report.audio is not None and report.audio.detected
+    assert report.credentials.valid and report.record_matches
+    assert report.record["watermarks"]["visible_label"]["text"] == "AI-generated"
+
+
+def test_consent_is_required_with_a_clear_message(tmp_path, speech, speech_files):
+    assert require_consent(True) == CONSENT_STATEMENT
+    with pytest.raises(ConsentError) as refused:
+        require_consent(False)
+    message = str(refused.value)
+    assert "consent=True" in message and "--i-have-consent" in message and CONSENT_STATEMENT in message
+    assert isinstance(refused.value, InputError)
+
+    wave, sr = speech
+    out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
+    with pytest.raises(ConsentError):
+        finalize_output(out, "audio", [], {"reference_voice": speech_files[0]}, consent=False)
+    assert not record_path(out).exists() and not read_credentials(out).found
+
+
+def test_finalize_refuses_an_unmarked_output(tmp_path, speech):
+    wave, sr = speech
+    out = save_audio(tmp_path / "plain.wav", wave, sr)
+    with pytest.raises(VoxlipError, match="mark_audio"):
+        finalize_output(out, "audio", [], {}, consent=False)
+
+
+def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):
+    wave, sr = speech
+    audio = save_audio(tmp_path / "plain.wav", wave, sr)
+    video = write_video(tmp_path / "plain.mp4", face_frames, fps=25, audio=audio)
+    for path in (audio, video):
+        report = detect(path)
+        assert not report.marked and not report.anything_found
+        assert not report.credentials.found and report.record is None and report.record_matches is None
+        assert "no voxlip watermark found" in report.lines()[0]
+    with pytest.raises(InputError, match="does not exist"):
+        detect(tmp_path / "missing.wav")
