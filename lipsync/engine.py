@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import InputError
+from pipeline.provenance import DEFAULT_LABEL, LabelConfig, ensure_audio_mark, protect_frames
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
 from .animator import AnimatorConfig, MouthAnimator
@@ -56,6 +57,8 @@ class LipsyncOptions:
     visemes: VisemeTrackConfig = VisemeTrackConfig()
     blend: BlendConfig = BlendConfig()
     encoder: EncoderOptions = EncoderOptions()
+    label: LabelConfig = DEFAULT_LABEL
+    """The visible "AI-generated" label drawn on every frame: its corner and size (it is always drawn)."""
     replay_cache_bytes: int = 2 * 1024**3
     """Largest decoded video kept on disk to play it backwards (above: loop by decoding again)."""
     batch_bytes: int = 256 * 1024**2
@@ -110,8 +113,12 @@ def run(
     generator: Generator | None = None,
     phones: list[Phone] | None = None,
     progress: ProgressCallback | None = None,
+    audio_marked: bool = False,
 ) -> LipsyncResult:
     """Make `face` (video or photo) speak `audio`; write an H.264 + AAC MP4 to `out_path`.
+
+    Every frame gets the visible AI-generated label and the invisible frame mark, and the audio track
+    voxlip's audio mark (unless `audio_marked` says voxlip already marked it, or the mark is found).
 
     `audio` is a file path, a 16 kHz mono array, or (samples, sample_rate). With `generator`
     (e.g. `lipsync.wav2lip.load_wav2lip(...)`) the mouth is generated Wav2Lip's way; without, the
@@ -124,7 +131,7 @@ def run(
     if options.opencv_threads is not None:
         cv2.setNumThreads(options.opencv_threads)
     try:
-        return _run(face, audio, out_path, options, generator, phones, progress)
+        return _run(face, audio, out_path, options, generator, phones, progress, audio_marked)
     finally:
         cv2.setNumThreads(previous_threads)
 
@@ -137,13 +144,15 @@ def _run(
     generator: Generator | None,
     phones: list[Phone] | None,
     progress: ProgressCallback | None,
+    audio_marked: bool,
 ) -> LipsyncResult:
     timer = StageTimer()
     info = probe(face)
     if not info.has_video:
         kind = "an audio file" if info.has_audio else "a file without pictures"
         raise InputError(f"{info.path} has no picture ({kind}): give a face video or photo as the face, and the speech as the audio")
-    wav, mux_audio, audio_seconds = _read_audio(audio)
+    wav, audio_seconds = _read_audio(audio)
+    marked = wav if audio_marked else ensure_audio_mark(wav, SAMPLE_RATE)
     fps = output_fps(info, options.fps)
     n_frames = frame_count(wav, fps)
     face_options = replace(options.face, pads=options.pads, face_index=options.face_index)
@@ -173,9 +182,8 @@ def _run(
         with timer("setup"):
             source = stack.enter_context(_FrameSource(info, fps, n_frames, options))
             tracker = stack.enter_context(FaceTracker(face_options, fps))
-        if mux_audio is None:
-            audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
-            mux_audio = save_audio(Path(audio_dir) / "speech.wav", wav, SAMPLE_RATE)
+        audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
+        mux_audio = save_audio(Path(audio_dir) / "speech.wav", marked, SAMPLE_RATE)
         writer = stack.enter_context(
             Mp4Writer(out_path, source.width, source.height, fps, mux_audio, audio_seconds, options.encoder)
         )
@@ -201,6 +209,9 @@ def _run(
                     frames = [
                         f if t is None else animator.render(f, t.landmarks, shapes[i]) for f, t, i in zip(frames, tracked, indices)
                     ]
+            with timer("marking"):
+                rgb = (frame[:, :, ::-1] for frame in frames)  # the marks work on RGB; frames here are BGR
+                frames = [np.ascontiguousarray(frame[:, :, ::-1]) for frame in protect_frames(rgb, options.label)]
             with timer("encoding"):
                 for frame in frames:
                     writer.write(frame)
@@ -226,20 +237,19 @@ def _run(
     )
 
 
-def _read_audio(audio: AudioInput) -> tuple[np.ndarray, Path | None, float]:
-    """16 kHz samples, the file to mux (None: write the samples), and the duration in seconds."""
+def _read_audio(audio: AudioInput) -> tuple[np.ndarray, float]:
+    """16 kHz samples and their duration in seconds."""
     if isinstance(audio, tuple):
         samples, sr = audio
         wav = load_audio(np.asarray(samples), source_sr=int(sr))
-        return wav, None, len(wav) / SAMPLE_RATE
-    if isinstance(audio, np.ndarray):
+    elif isinstance(audio, np.ndarray):
         wav = load_audio(audio)
-        return wav, None, len(wav) / SAMPLE_RATE
-    path = Path(audio).expanduser()
-    wav = load_audio(path)
-    if len(wav) < SAMPLE_RATE // 50:
-        raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    return wav, path, len(wav) / SAMPLE_RATE
+    else:
+        path = Path(audio).expanduser()
+        wav = load_audio(path)
+        if len(wav) < SAMPLE_RATE // 50:
+            raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
+    return wav, len(wav) / SAMPLE_RATE
 
 
 def _batches(source: _FrameSource, size: int, timer: StageTimer) -> Iterator[list[tuple[int, np.ndarray]]]:

@@ -11,6 +11,9 @@ wheel: nothing is downloaded.
 from __future__ import annotations
 
 import math
+import os
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,27 +133,37 @@ class OneEuroFilter:
         return self._value.copy()
 
 
-def _silence_mediapipe_logs() -> None:
-    import os
-
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+@contextmanager
+def _mediapipe_quiet():
+    """MediaPipe's C++ side writes warnings straight to file descriptor 2 (no setting silences them
+    before absl logging is initialised): send that descriptor to /dev/null while MediaPipe runs."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 class FaceDetector:
     """BlazeFace full-range: boxes (x1, y1, x2, y2, score) of every face in a BGR frame."""
 
     def __init__(self, min_confidence: float = 0.5):
-        _silence_mediapipe_logs()
         import mediapipe as mp
 
-        self._detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
+        with _mediapipe_quiet():
+            self._detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
 
     def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         import cv2
 
         height, width = frame.shape[:2]
-        result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        with _mediapipe_quiet():
+            result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
         boxes = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box
@@ -191,17 +204,17 @@ class FaceTracker:
     """
 
     def __init__(self, options: FaceOptions = FaceOptions(), fps: float = 25.0):
-        _silence_mediapipe_logs()
         import mediapipe as mp
 
         self.options = options
         self.detector = FaceDetector(options.min_detection_confidence)
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=True,
-            max_num_faces=1,
-            refine_landmarks=True,
-            min_detection_confidence=options.min_detection_confidence,
-        )
+        with _mediapipe_quiet():
+            self._mesh = mp.solutions.face_mesh.FaceMesh(
+                static_image_mode=True,
+                max_num_faces=1,
+                refine_landmarks=True,
+                min_detection_confidence=options.min_detection_confidence,
+            )
         self._filter = OneEuroFilter(fps, options.smoothing_min_cutoff, options.smoothing_beta)
         self._box_filter = OneEuroFilter(fps, options.box_min_cutoff, options.box_beta)
         self._crop: tuple[int, int, int, int] | None = None
@@ -275,7 +288,8 @@ class FaceTracker:
         if scale < 1.0:
             size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
             crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
-        result = self._mesh.process(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
+        with _mediapipe_quiet():
+            result = self._mesh.process(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
         if not result.multi_face_landmarks:
             return None
         points = result.multi_face_landmarks[0].landmark

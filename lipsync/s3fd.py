@@ -183,5 +183,6 @@ def load_s3fd(name_or_path: str | os.PathLike = "s3fd", device: str | torch.devi
     weights = state_dict_of(checkpoint.contents, fields=(), what="S3FD face detector")
     model = S3FD()
     load_weights(model, weights, what="S3FD face detector")
+    model.checkpoint_name = checkpoint.label
     model.checkpoint_sha256 = checkpoint.sha256
     return model.eval().to(device)

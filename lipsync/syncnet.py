@@ -107,6 +107,7 @@ def load_syncnet(
     weights = state_dict_of(checkpoint.contents, fields=("state_dict",), what="SyncNet expert", strip_prefix="module.")
     model = SyncNet()
     load_weights(model, weights, what="SyncNet lip-sync expert")
+    model.checkpoint_name = checkpoint.label
     model.checkpoint_sha256 = checkpoint.sha256
     model.eval()
     if fuse_batchnorm:

@@ -224,6 +224,7 @@ def load_wav2lip(
     weights = state_dict_of(checkpoint.contents, fields=("state_dict",), what="Wav2Lip generator", strip_prefix="module.")
     model = Wav2Lip()
     load_weights(model, weights, what="Wav2Lip generator")
+    model.checkpoint_name = checkpoint.label
     model.checkpoint_sha256 = checkpoint.sha256
     model.eval()
     if fuse_batchnorm:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -78,6 +79,81 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressBar:
+    """A tqdm bar (it shows the rate itself) driven by the stages' progress(done, total, rate) callbacks."""
+
+    def __init__(self, description: str, unit: str):
+        self.description, self.unit, self.bar = description, unit, None
+
+    def __call__(self, done: int, total: int, rate: float) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, desc=self.description, unit=self.unit, leave=False, file=sys.stderr)
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _describe(components) -> str:
+    return "; ".join(c.describe() for c in components)
+
+
+def _lipsync_options(args: argparse.Namespace):
+    from lipsync import LipsyncOptions
+    from .provenance import LabelConfig
+
+    if args.face_index is not None and args.face_index < 0:
+        raise InputError("--face-index counts faces from the left starting at 0")
+    return LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, label=LabelConfig(corner=args.label_corner))
+
+
+def cmd_lipsync(args: argparse.Namespace) -> int:
+    from .api import Pipeline
+
+    pipeline = Pipeline(_device(args.device), lipsync=args.checkpoint, lipsync_options=_lipsync_options(args))
+    bar = _ProgressBar("lip-sync", "frames")
+    try:
+        clip = pipeline.lipsync(args.face, args.audio, consent=args.i_have_consent, progress=bar)
+    finally:
+        bar.close()
+    path = clip.save(args.output)
+    print(f"wrote {path} ({clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps) and {path.name}.provenance.json")
+    print(f"made by: {_describe(clip.components)}")
+    for note in clip.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from .provenance import detect
+
+    marked = True
+    for path in args.files:
+        if not Path(path).is_file():
+            raise InputError(f"{path} does not exist")
+        report = detect(path)
+        print("\n".join(report.lines()))
+        marked = marked and report.marked
+    return 0 if marked else 1
+
+
+def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pads", type=int, nargs=4, default=[0, 10, 0, 0], metavar=("TOP", "BOTTOM", "LEFT", "RIGHT"), help="pixels added around the face box (default: 0 10 0 0)")
+    parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)")
+    parser.add_argument("--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)")
+    parser.add_argument("--label-corner", default="bottom-right", choices=["top-left", "top-right", "bottom-left", "bottom-right"], help="where the AI-generated label goes (default: %(default)s)")
+
+
+def _add_consent_flag(parser: argparse.ArgumentParser) -> None:
+    from .provenance import CONSENT_STATEMENT
+
+    parser.add_argument("--i-have-consent", action="store_true", help=f"state this, which is required and recorded: \"{CONSENT_STATEMENT}\" (default: not stated)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voxlip",
@@ -102,15 +178,62 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--quiet", action="store_true", help="no progress bar (default: off)")
     fetch.set_defaults(run=cmd_fetch)
 
+    lipsync = commands.add_parser("lipsync", help="make the face in a video or photo speak an audio track")
+    lipsync.add_argument("--face", required=True, type=Path, help="face video (mp4, mov, webm, ...) or photo (jpg, png)")
+    lipsync.add_argument("--audio", required=True, type=Path, help="the speech to lip-sync (any audio file)")
+    lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
+    lipsync.add_argument("--checkpoint", default="auto", help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto: Wav2Lip if fetched, else offline)")
+    _add_lipsync_flags(lipsync)
+    _add_consent_flag(lipsync)
+    lipsync.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)")
+    lipsync.set_defaults(run=cmd_lipsync)
+
+    detect = commands.add_parser("detect", help="does a file carry voxlip's watermark, content credentials and record?")
+    detect.add_argument("files", nargs="+", type=Path, help="audio or video files")
+    detect.set_defaults(run=cmd_detect)
+
     listing = commands.add_parser("checkpoints", help="list every checkpoint voxlip knows and whether it is here")
     listing.add_argument("--dir", type=Path, default=None, help="look here instead of the cache (default: the cache)")
     listing.set_defaults(run=cmd_checkpoints)
     return parser
 
 
+@contextlib.contextmanager
+def _python_only_stderr():
+    """Keep Python's stderr (messages, progress bars) and send native libraries' direct writes to
+    file descriptor 2 (MediaPipe's C++ warnings) to /dev/null."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    original = sys.stderr
+    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, fd)
+        sys.stderr.close()
+        sys.stderr = original
+        for handle in (saved, devnull):
+            os.close(handle)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(format="voxlip: note: %(message)s", level=logging.WARNING)
+    with contextlib.ExitStack() as stack:
+        if not args.debug:
+            stack.enter_context(_python_only_stderr())
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    logging.basicConfig(format="voxlip: note: %(message)s", level=logging.WARNING, stream=sys.stderr, force=True)
     try:
         return args.run(args)
     except VoxlipError as e:

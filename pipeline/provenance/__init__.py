@@ -11,7 +11,7 @@ Every output goes through the same three steps:
 and `detect(path)` finds all of it again.
 """
 
-from .audio_watermark import AUDIO_MARK, AudioMarkConfig, AudioMarkResult, detect_audio_mark, mark_audio
+from .audio_watermark import AUDIO_MARK, AudioMarkConfig, AudioMarkResult, detect_audio_mark, ensure_audio_mark, mark_audio
 from .consent import CONSENT_STATEMENT, ConsentError, require_consent
 from .credentials import CredentialsReport, read_credentials, sign_file, signing_identity
 from .detect import DetectionReport, detect
@@ -23,7 +23,7 @@ from .video_watermark import FRAME_MARK, FrameMarkConfig, FrameMarkResult, detec
 __all__ = [
     "AUDIO_MARK", "AudioMarkConfig", "AudioMarkResult", "CONSENT_STATEMENT", "Component", "ConsentError",
     "CredentialsReport", "DEFAULT_LABEL", "DetectionReport", "FRAME_MARK", "FrameMarkConfig", "FrameMarkResult",
-    "LabelConfig", "ProvenanceRecord", "detect", "detect_audio_mark", "detect_frame_mark", "draw_label",
+    "LabelConfig", "ProvenanceRecord", "detect", "detect_audio_mark", "detect_frame_mark", "draw_label", "ensure_audio_mark",
     "finalize_output", "label_frames", "mark_audio", "mark_frame", "mark_frames", "protect_frames",
     "read_credentials", "read_record", "record_path", "require_consent", "sign_file", "signing_identity",
 ]

@@ -111,6 +111,13 @@ def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) 
     return (original + residual).astype(np.float32)
 
 
+def ensure_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> np.ndarray:
+    """`wave` with voxlip's mark, added only if it is not there yet (a second mark would cost 6 dB of SNR)."""
+    if detect_audio_mark(wave, sr, config).detected:
+        return np.asarray(wave, dtype=np.float32)
+    return mark_audio(wave, sr, config)
+
+
 def _band_levels(analysis: np.ndarray, layout: _Layout, config: AudioMarkConfig) -> np.ndarray:
     """(frames, bands) dB level of every frame in every band of the pattern."""
     power = np.abs(librosa.stft(analysis, n_fft=config.n_fft, hop_length=config.hop_length)) ** 2

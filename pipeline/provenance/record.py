@@ -19,16 +19,29 @@ SUFFIX = ".provenance.json"
 
 @dataclass(frozen=True)
 class Component:
-    """One model that took part: its role, its checkpoint's name and sha256."""
+    """One model or algorithm that took part: its role, its checkpoint (or method) name and sha256.
+
+    `neural` is False for voxlip's offline signal-processing fallbacks, which the UI and API label as such.
+    """
 
     role: str
     checkpoint: str
-    sha256: str
+    sha256: str = ""
+    neural: bool = True
 
     @classmethod
     def of(cls, role: str, model) -> "Component":
         """From a model loaded by a voxlip loader (which keeps `checkpoint_name` and `checkpoint_sha256`)."""
         return cls(role, getattr(model, "checkpoint_name", "unknown"), getattr(model, "checkpoint_sha256", ""))
+
+    @classmethod
+    def offline(cls, role: str, method: str) -> "Component":
+        return cls(role, method, "", neural=False)
+
+    def describe(self) -> str:
+        """E.g. "vocoder: rtvc-vocoder (neural, sha256 1a2b3c4d5e6f)" or "lip-sync: ... (offline signal processing)"."""
+        how = f"neural, sha256 {self.sha256[:12]}" if self.neural and self.sha256 else "neural" if self.neural else "offline signal processing"
+        return f"{self.role}: {self.checkpoint} ({how})"
 
 
 @dataclass(frozen=True)

@@ -31,5 +31,6 @@ def load_synthesizer(name_or_path: str | Path = "rtvc-synthesizer", device: str 
         config = dataclasses.replace(config, r=r)
     model = Tacotron(config)
     load_weights(model, state, what=WHAT)
+    model.checkpoint_name = checkpoint.label
     model.checkpoint_sha256 = checkpoint.sha256
     return model.to(device).eval()

@@ -1,0 +1,71 @@
+import json
+
+import numpy as np
+import pytest
+
+from pipeline import Pipeline
+from pipeline.cli import main as voxlip
+from pipeline.errors import InputError
+from pipeline.provenance import ConsentError, detect
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline("cpu", lipsync="offline")
+
+
+@pytest.fixture(scope="module")
+def short_speech(speech_files):
+    return next(p for p in speech_files if p.stem == "19-198-0000")  # 2 s
+
+
+def test_lipsync_needs_consent(pipeline, faces_dir, short_speech):
+    with pytest.raises(ConsentError, match="--i-have-consent"):
+        pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", short_speech, consent=False)
+
+
+def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, short_speech, tmp_path):
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", short_speech, consent=True)
+    assert not clip.neural and any(c.role == "lip-sync" and "offline" in c.checkpoint for c in clip.components)
+    path = clip.save(tmp_path / "clip.mp4")
+    report = detect(path)
+    assert report.marked and report.audio.detected and report.frames.detected
+    assert report.credentials.found and report.credentials.valid
+    record = json.loads((tmp_path / "clip.mp4.provenance.json").read_text())
+    assert record["consent"]["stated"] is True
+    assert set(record["inputs"]) == {"audio", "face"}
+    assert record["output"]["sha256"] == report.record["output"]["sha256"]
+
+
+def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
+    out = tmp_path / "out.mp4"
+    args = ["lipsync", "--face", str(faces_dir / "painting_pearl_earring.jpg"), "--audio", str(short_speech), "-o", str(out), "--checkpoint", "offline"]
+    assert voxlip(args) == 1
+    assert "--i-have-consent" in capsys.readouterr().err and not out.exists()
+    assert voxlip(args + ["--i-have-consent", "--label-corner", "top-left"]) == 0
+    captured = capsys.readouterr().out
+    assert "offline signal processing" in captured and out.exists()
+    assert voxlip(["detect", str(out)]) == 0
+    assert "carries voxlip's watermark" in capsys.readouterr().out
+    assert voxlip(["detect", str(short_speech)]) == 1
+    assert "no voxlip watermark found" in capsys.readouterr().out
+
+
+def test_lipsync_bad_inputs_leave_no_file(faces_dir, short_speech, tmp_path, capsys):
+    out = tmp_path / "dog.mp4"
+    for face, audio, message in [
+        (faces_dir / "not_a_person_dog.jpg", short_speech, "no face found"),
+        (short_speech, short_speech, "no picture"),
+        (faces_dir / "painting_pearl_earring.jpg", faces_dir / "not_a_person_dog.jpg", "could not read"),
+        (tmp_path / "missing.jpg", short_speech, "does not exist"),
+    ]:
+        code = voxlip(["lipsync", "--face", str(face), "--audio", str(audio), "-o", str(out), "--i-have-consent", "--checkpoint", "offline"])
+        err = capsys.readouterr().err
+        assert code == 1 and message in err and "Traceback" not in err, err
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_lipsync_accepts_samples(pipeline, faces_dir):
+    tone = (0.1 * np.sin(np.linspace(0, 2000, 16000))).astype(np.float32)
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", tone, consent=True)
+    assert clip.frames == 25 and clip.inputs.keys() == {"face"}
