@@ -1,4 +1,4 @@
-"""voxlip's browser demo (Gradio): compare two voices with the speaker encoder.
+"""voxlip's browser demo (Gradio): clone a voice, lip-sync a face, or both in one click.
 
     python app.py [--host 127.0.0.1] [--port 7860]
 """
@@ -6,59 +6,184 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
+import threading
+from pathlib import Path
 
 import gradio as gr
 
+from pipeline import Pipeline
 from pipeline.errors import VoxlipError
-from voice.encoder import SpeakerEncoder, load_encoder, similarity
+from pipeline.provenance import CONSENT_STATEMENT
+from pipeline.results import Clip, Speech
+from voice.encoder import similarity
 
 MAX_UPLOAD = "50mb"
+MAX_TEXT = 2000
+"""Characters per request in the demo (the Python API and CLI take more)."""
 
 
-def compare_voices(encoder: SpeakerEncoder, first: str | None, second: str | None) -> str:
-    """Markdown verdict for two recordings (file paths from the page); errors become page messages."""
-    if not first or not second:
-        raise gr.Error("Give two recordings: upload a file or record with the microphone in both boxes.")
-    try:
-        a, b = encoder.embed_utterance(first), encoder.embed_utterance(second)
-    except VoxlipError as e:
-        raise gr.Error(str(e)) from None
-    score = similarity(a, b)
-    threshold = encoder.config.same_speaker_threshold
-    verdict = "the same speaker" if score >= threshold else "different speakers"
-    return (
-        f"### Cosine similarity {score:.3f}: {verdict}\n"
-        f"Threshold {threshold:.2f} (equal-error point on LibriSpeech). "
-        f"Speaker encoder: GE2E with `{encoder.checkpoint_name}` weights "
-        f"(sha256 `{encoder.checkpoint_sha256[:12]}…`), running offline."
-    )
+class Demo:
+    """The page's handlers around one Pipeline: models load once and serve every request.
+
+    Each request writes into its own temporary folder, removed when the app stops or the folder
+    holds more than `keep` finished results.
+    """
+
+    def __init__(self, pipeline: Pipeline, workdir: Path, keep: int = 64):
+        self.pipeline = pipeline
+        self.workdir = workdir
+        self.keep = keep
+        self._lock = threading.Lock()
+
+    def _output_dir(self) -> Path:
+        with self._lock:
+            finished = sorted(self.workdir.iterdir(), key=lambda p: p.stat().st_mtime)
+            for old in finished[: max(0, len(finished) - self.keep)]:
+                shutil.rmtree(old, ignore_errors=True)
+            return Path(tempfile.mkdtemp(prefix="request-", dir=self.workdir))
+
+    @staticmethod
+    def _check(consent: bool, text: str | None = None) -> None:
+        if not consent:
+            raise gr.Error("Tick the consent box first: voxlip only imitates people who agreed to it.")
+        if text is not None and len(text) > MAX_TEXT:
+            raise gr.Error(f"The demo takes up to {MAX_TEXT} characters at once; use the voxlip command line for longer text.")
+
+    @staticmethod
+    def _made_by(result: Speech | Clip) -> str:
+        offline = [c.role for c in result.components if not c.neural]
+        kind = "neural models" if not offline else f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
+        lines = [f"**Made with {kind}**; marked as AI-generated (watermark, content credentials, provenance record):"]
+        lines += [f"- {c.describe()}" for c in result.components]
+        lines += [f"- note: {note}" for note in result.notes]
+        lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
+        return "\n".join(lines)
+
+    def voice(self, reference: str | None, text: str, seed: float | None, consent: bool, progress=gr.Progress()):
+        self._check(consent, text)
+        if not reference:
+            raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
+        try:
+            progress(0.1, desc="cloning the voice")
+            speech = self.pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
+            path = speech.save(self._output_dir() / "voxlip-voice.wav")
+        except VoxlipError as e:
+            raise gr.Error(str(e)) from None
+        return str(path), self._made_by(speech)
+
+    def lipsync(self, face: str | None, audio: str | None, consent: bool, progress=gr.Progress()):
+        self._check(consent)
+        if not face or not audio:
+            raise gr.Error("Give a face (video or photo) and the speech to lip-sync.")
+        try:
+            clip = self.pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
+            path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
+        except VoxlipError as e:
+            raise gr.Error(str(e)) from None
+        return str(path), self._made_by(clip)
+
+    def text_to_clip(self, reference: str | None, face: str | None, text: str, seed: float | None, consent: bool, progress=gr.Progress()):
+        self._check(consent, text)
+        if not reference or not face:
+            raise gr.Error("Give a voice recording and a face (video or photo).")
+        try:
+            progress(0.05, desc="cloning the voice")
+            clip = self.pipeline.text_to_clip(reference, face, text, consent=consent, seed=_seed(seed), progress=_frames(progress))
+            path = clip.save(self._output_dir() / "voxlip-clip.mp4")
+        except VoxlipError as e:
+            raise gr.Error(str(e)) from None
+        return str(path), self._made_by(clip)
+
+    def compare(self, first: str | None, second: str | None) -> str:
+        if not first or not second:
+            raise gr.Error("Give two recordings.")
+        encoder = self.pipeline.encoder
+        try:
+            score = similarity(encoder.embed_utterance(first), encoder.embed_utterance(second))
+        except VoxlipError as e:
+            raise gr.Error(str(e)) from None
+        verdict = "the same speaker" if score >= encoder.config.same_speaker_threshold else "different speakers"
+        return f"### Cosine similarity {score:.3f}: {verdict}\nGE2E encoder `{encoder.checkpoint_name}`, threshold {encoder.config.same_speaker_threshold:.2f}."
 
 
-def build_demo(encoder: SpeakerEncoder) -> gr.Blocks:
-    with gr.Blocks(title="voxlip") as demo:
+def _seed(value: float | None) -> int | None:
+    return None if value is None or value < 0 else int(value)
+
+
+def _frames(progress):
+    return lambda done, total, rate: progress((done, total), desc=f"lip-sync {rate:.0f} frames/s")
+
+
+def _consent_box() -> gr.Checkbox:
+    return gr.Checkbox(label=CONSENT_STATEMENT, value=False, elem_classes=["consent"])
+
+
+def build_demo(demo: Demo) -> gr.Blocks:
+    voice_sources = ["upload", "microphone"]
+    # Uploads and results in Gradio's cache are deleted after an hour.
+    with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
         gr.Markdown(
-            "# voxlip\nUpload or record two voices to see how alike the speaker encoder finds them. "
-            "A few seconds of speech each is enough."
+            "# voxlip\nClone a voice from a few seconds of speech and make a face speak it. "
+            "Everything made here carries a visible *AI-generated* label (video), an inaudible watermark, "
+            "signed content credentials and a provenance record; `voxlip detect FILE` finds them."
         )
-        with gr.Row():
-            first = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Voice A")
-            second = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Voice B")
-        button = gr.Button("Compare voices", variant="primary")
-        result = gr.Markdown()
-        button.click(lambda a, b: compare_voices(encoder, a, b), [first, second], result, api_name="compare")
-    return demo
+        with gr.Tab("Text to clip"):
+            with gr.Row():
+                reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
+                face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
+            text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
+            seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
+            consent = _consent_box()
+            button = gr.Button("Make the clip", variant="primary")
+            video = gr.Video(label="Talking clip", buttons=["download"])
+            details = gr.Markdown()
+            button.click(demo.text_to_clip, [reference, face, text, seed, consent], [video, details], api_name="text_to_clip")
+        with gr.Tab("Voice"):
+            reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
+            text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
+            seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
+            consent = _consent_box()
+            button = gr.Button("Clone the voice", variant="primary")
+            audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
+            details = gr.Markdown()
+            button.click(demo.voice, [reference, text, seed, consent], [audio, details], api_name="voice")
+        with gr.Tab("Lip-sync"):
+            with gr.Row():
+                face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
+                speech = gr.Audio(sources=voice_sources, type="filepath", label="Speech")
+            consent = _consent_box()
+            button = gr.Button("Lip-sync", variant="primary")
+            video = gr.Video(label="Lip-synced clip", buttons=["download"])
+            details = gr.Markdown()
+            button.click(demo.lipsync, [face, speech, consent], [video, details], api_name="lipsync")
+        with gr.Tab("Compare voices"):
+            with gr.Row():
+                first = gr.Audio(sources=voice_sources, type="filepath", label="Voice A")
+                second = gr.Audio(sources=voice_sources, type="filepath", label="Voice B")
+            button = gr.Button("Compare")
+            result = gr.Markdown()
+            button.click(demo.compare, [first, second], result, api_name="compare")
+    return page
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="voxlip browser demo")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind; 0.0.0.0 exposes the demo to your network (default: %(default)s)")
     parser.add_argument("--port", type=int, default=7860, help="port to serve on (default: %(default)s)")
-    parser.add_argument("--concurrency", type=int, default=2, help="requests processed at once (default: %(default)s)")
-    parser.add_argument("--queue-size", type=int, default=16, help="requests waiting at most before new ones are refused (default: %(default)s)")
+    parser.add_argument("--concurrency", type=int, default=1, help="requests processed at once (default: %(default)s)")
+    parser.add_argument("--queue-size", type=int, default=16, help="requests waiting at most; more get a queue-full message (default: %(default)s)")
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run the models (default: %(default)s)")
     args = parser.parse_args()
-    demo = build_demo(load_encoder("resemblyzer"))
-    demo.queue(default_concurrency_limit=args.concurrency, max_size=args.queue_size)
-    demo.launch(server_name=args.host, server_port=args.port, max_file_size=MAX_UPLOAD, footer_links=["api"])
+    with tempfile.TemporaryDirectory(prefix="voxlip-demo-") as workdir:
+        demo = Demo(Pipeline(args.device), Path(workdir))
+        page = build_demo(demo)
+        page.queue(default_concurrency_limit=args.concurrency, max_size=args.queue_size)
+        page.launch(
+            server_name=args.host, server_port=args.port, max_file_size=MAX_UPLOAD,
+            allowed_paths=[workdir], footer_links=["api"],
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Lip-sync: face detection and tracking, a Wav2Lip-style generator, blending, MP4 output."""
 
-from .engine import OFFLINE_LABEL, LipsyncOptions, LipsyncResult, run
+from .engine import OFFLINE_LABEL, LipsyncOptions, LipsyncResult, check_face, run
 
-__all__ = ["OFFLINE_LABEL", "LipsyncOptions", "LipsyncResult", "run"]
+__all__ = ["OFFLINE_LABEL", "LipsyncOptions", "LipsyncResult", "check_face", "run"]

@@ -147,15 +147,12 @@ def _run(
     audio_marked: bool,
 ) -> LipsyncResult:
     timer = StageTimer()
-    info = probe(face)
-    if not info.has_video:
-        kind = "an audio file" if info.has_audio else "a file without pictures"
-        raise InputError(f"{info.path} has no picture ({kind}): give a face video or photo as the face, and the speech as the audio")
+    info = _probe_face(face)
     wav, audio_seconds = _read_audio(audio)
     marked = wav if audio_marked else ensure_audio_mark(wav, SAMPLE_RATE)
     fps = output_fps(info, options.fps)
     n_frames = frame_count(wav, fps)
-    face_options = replace(options.face, pads=options.pads, face_index=options.face_index)
+    face_options = _face_options(options)
     if options.loop not in ("pingpong", "loop"):
         raise InputError(f"loop mode {options.loop!r} is unknown: use 'pingpong' or 'loop'")
     if info.is_still:
@@ -235,6 +232,34 @@ def _run(
         duration=len(wav) / SAMPLE_RATE, width=source.width, height=source.height,
         phones_source=phones_source, stage_seconds=dict(timer.seconds),
     )
+
+
+def _probe_face(face: str | os.PathLike) -> MediaInfo:
+    info = probe(face)
+    if not info.has_video:
+        kind = "an audio file" if info.has_audio else "a file without pictures"
+        raise InputError(f"{info.path} has no picture ({kind}): give a face video or photo as the face, and the speech as the audio")
+    return info
+
+
+def _face_options(options: LipsyncOptions) -> FaceOptions:
+    return replace(options.face, pads=options.pads, face_index=options.face_index)
+
+
+def check_face(face: str | os.PathLike, options: LipsyncOptions = LipsyncOptions(), samples: int = 8) -> None:
+    """Refuse early (before any speech is made) a face input without the face to animate.
+
+    A photo is checked whole; a video at `samples` frames spread over its length.
+    """
+    info = _probe_face(face)
+    if info.is_still:
+        frames = [read_still(info.path)]
+    else:
+        rate = samples / max(info.duration, 1e-3)
+        frames = list(iter_frames(info.path, rate, max_frames=samples))
+        if not frames:
+            raise InputError(f"{info.path} holds no decodable video frame: the file is corrupt or empty")
+    find_faces(frames, _face_options(options), str(info.path))
 
 
 def _read_audio(audio: AudioInput) -> tuple[np.ndarray, float]:

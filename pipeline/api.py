@@ -21,6 +21,7 @@ import numpy as np
 
 from lipsync import LipsyncOptions
 from voice.audio import SAMPLE_RATE, AudioSource
+from voice.cloning import VoiceCloner
 from voice.encoder import SpeakerEncoder, load_encoder
 
 from . import checkpoints
@@ -62,11 +63,15 @@ class Pipeline:
         device: str = "auto",
         *,
         encoder: str = "resemblyzer",
+        synthesizer: str = "auto",
+        vocoder: str = "auto",
+        vocoder_checkpoint: str | None = None,
         lipsync: str = "auto",
         lipsync_options: LipsyncOptions = LipsyncOptions(),
     ):
         self.device = resolve_device(device)
         self.encoder_name = encoder
+        self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint)
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
 
@@ -102,6 +107,55 @@ class Pipeline:
         embedding = self.encoder.embed_utterance(wave, preprocessed=True)
         source = None if isinstance(reference, np.ndarray) else Path(reference)
         return Speaker(wave, embedding, Component.of("speaker encoder", self.encoder), source)
+
+    def clone_voice(
+        self,
+        reference: AudioSource | Speaker,
+        text: str,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        source_sr: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Speech:
+        """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`."""
+        from voice.text import check_text
+
+        from .provenance import mark_audio
+
+        require_consent(consent, "a reference voice")
+        text = check_text(text)  # before minutes of work on a reference
+        started = time.perf_counter()
+        speaker = self.speaker(reference, source_sr)
+        prepared = time.perf_counter()
+        cloned = self.voice.clone(speaker.wave, speaker.embedding, text, seed=seed, progress=progress, encoder=self.encoder)
+        return Speech(
+            samples=mark_audio(cloned.samples, cloned.sample_rate), sample_rate=cloned.sample_rate, text=text,
+            components=(speaker.encoder, *cloned.components), speaker=speaker, phones=cloned.phones,
+            timings={"speaker": prepared - started, **cloned.timings}, notes=cloned.notes,
+        )
+
+    def text_to_clip(
+        self,
+        reference: AudioSource | Speaker,
+        face: FaceSource,
+        text: str,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Clip:
+        """Clone the voice saying `text`, then make the face speak it: one talking clip."""
+        import lipsync
+
+        require_consent(consent)
+        face = Path(face)
+        lipsync.check_face(face, self.lipsync_options)  # a bad face fails before the voice is made
+        speech = self.clone_voice(reference, text, consent=consent, seed=seed)
+        clip = self.lipsync(face, speech, consent=consent, progress=progress)
+        clip.timings = {**speech.timings, **clip.timings}
+        clip.notes = speech.notes + clip.notes
+        return clip
 
     def lipsync(
         self,

@@ -128,6 +128,64 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _text(args: argparse.Namespace) -> str:
+    if (args.text is None) == (args.text_file is None):
+        raise InputError("give the words to say with --text \"...\" or --text-file FILE (one of them)")
+    if args.text_file is None:
+        return args.text
+    try:
+        return args.text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"could not read --text-file {args.text_file}: {e}") from None
+
+
+def _voice_pipeline(args: argparse.Namespace, **lipsync):
+    from .api import Pipeline
+
+    return Pipeline(
+        _device(args.device), synthesizer=args.synthesizer, vocoder=args.vocoder,
+        vocoder_checkpoint=args.vocoder_checkpoint, **lipsync,
+    )
+
+
+def _print_timings(timings: dict[str, float]) -> None:
+    print("took " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()))
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    text = _text(args)
+    pipeline = _voice_pipeline(args)
+    bar = _ProgressBar("voice", "sentences")
+    try:
+        speech = pipeline.clone_voice(args.ref, text, consent=args.i_have_consent, seed=args.seed, progress=bar)
+    finally:
+        bar.close()
+    path = speech.save(args.output)
+    print(f"wrote {path} ({speech.duration:.1f} s at {speech.sample_rate} Hz) and {path.name}.provenance.json")
+    print(f"made by: {_describe(speech.components)}")
+    for note in speech.notes:
+        print(f"note: {note}")
+    _print_timings(speech.timings)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    text = _text(args)
+    pipeline = _voice_pipeline(args, lipsync=args.checkpoint, lipsync_options=_lipsync_options(args))
+    bar = _ProgressBar("lip-sync", "frames")
+    try:
+        clip = pipeline.text_to_clip(args.ref, args.face, text, consent=args.i_have_consent, seed=args.seed, progress=bar)
+    finally:
+        bar.close()
+    path = clip.save(args.output)
+    print(f"wrote {path} ({clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps) and {path.name}.provenance.json")
+    print(f"made by: {_describe(clip.components)}")
+    for note in clip.notes:
+        print(f"note: {note}")
+    _print_timings(clip.timings)
+    return 0
+
+
 def cmd_detect(args: argparse.Namespace) -> int:
     from .provenance import detect
 
@@ -146,6 +204,18 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)")
     parser.add_argument("--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)")
     parser.add_argument("--label-corner", default="bottom-right", choices=["top-left", "top-right", "bottom-left", "bottom-right"], help="where the AI-generated label goes (default: %(default)s)")
+
+
+def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ref", required=True, type=Path, help="a few seconds of the voice to clone (any audio file)")
+    words = parser.add_mutually_exclusive_group()
+    words.add_argument("--text", default=None, help="what the voice says (default: none; or use --text-file)")
+    words.add_argument("--text-file", type=Path, default=None, help="read what the voice says from this UTF-8 file (default: none)")
+    parser.add_argument("--synthesizer", default="auto", help="auto (SV2TTS if fetched, else offline), sv2tts, offline, or a synthesizer file (default: %(default)s)")
+    parser.add_argument("--vocoder", default="auto", choices=["auto", "wavernn", "hifigan", "griffinlim"], help="neural vocoder for SV2TTS (default: %(default)s: WaveRNN, else HiFi-GAN, else Griffin-Lim)")
+    parser.add_argument("--vocoder-checkpoint", default=None, help="another WaveRNN / HiFi-GAN file or name (default: the registry's)")
+    parser.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)")
 
 
 def _add_consent_flag(parser: argparse.ArgumentParser) -> None:
@@ -177,6 +247,21 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--url", default=None, help="download from this mirror instead of the published URL (default: published)")
     fetch.add_argument("--quiet", action="store_true", help="no progress bar (default: off)")
     fetch.set_defaults(run=cmd_fetch)
+
+    say = commands.add_parser("say", help="clone a voice: the reference speaker says your text")
+    _add_voice_flags(say)
+    say.add_argument("-o", "--output", required=True, type=Path, help="the WAV to write")
+    _add_consent_flag(say)
+    say.set_defaults(run=cmd_say)
+
+    run = commands.add_parser("run", help="text, a voice and a face in; a talking, lip-synced clip out")
+    _add_voice_flags(run)
+    run.add_argument("--face", required=True, type=Path, help="face video or photo")
+    run.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
+    run.add_argument("--checkpoint", default="auto", help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto)")
+    _add_lipsync_flags(run)
+    _add_consent_flag(run)
+    run.set_defaults(run=cmd_run)
 
     lipsync = commands.add_parser("lipsync", help="make the face in a video or photo speak an audio track")
     lipsync.add_argument("--face", required=True, type=Path, help="face video (mp4, mov, webm, ...) or photo (jpg, png)")

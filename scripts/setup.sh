@@ -10,8 +10,12 @@ SUDO=""
 
 packages=()
 command -v espeak-ng >/dev/null || packages+=(espeak-ng)
+command -v flite >/dev/null || packages+=(flite)
 command -v "$PYTHON" >/dev/null || packages+=(python3)
-command -v gcc >/dev/null || packages+=(build-essential)
+command -v g++ >/dev/null || packages+=(build-essential)
+# ninja builds the fused WaveRNN kernels (voice/vocoder/kernels.py); chromium drives the browser test.
+command -v ninja >/dev/null || packages+=(ninja-build)
+command -v chromium >/dev/null || packages+=(chromium)
 if command -v "$PYTHON" >/dev/null; then
   "$PYTHON" -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
   "$PYTHON" -c "import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))" 2>/dev/null \

@@ -1,28 +1,172 @@
+"""The demo's handlers, and the whole page driven in a real (headless) Chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 import gradio as gr
 import pytest
 
 import app
-from voice.encoder import load_encoder
+from pipeline import Pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "artifacts"
+AUDIO_INPUT = "input[type=file][accept*='audio']"
+FACE_INPUT = "input[type=file][accept*='image']"
+needs_flite = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (apt-get install flite)")
 
 
 @pytest.fixture(scope="module")
-def encoder():
-    return load_encoder("resemblyzer")
+def demo(tmp_path_factory):
+    return app.Demo(Pipeline("cpu", synthesizer="offline", lipsync="offline"), tmp_path_factory.mktemp("demo"))
 
 
-def test_demo_builds_with_a_compare_endpoint(encoder):
-    demo = app.build_demo(encoder)
-    assert isinstance(demo, gr.Blocks)
-    assert any(getattr(fn, "api_name", None) == "compare" for fn in demo.fns.values())
+def test_page_builds_with_every_endpoint(demo):
+    page = app.build_demo(demo)
+    names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
+    assert {"text_to_clip", "voice", "lipsync", "compare"} <= names
 
 
-def test_compare_reports_score_verdict_and_component(encoder, speech_files):
-    text = app.compare_voices(encoder, str(speech_files[0]), str(speech_files[0]))
-    assert "Cosine similarity 1.000: the same speaker" in text
-    assert "resemblyzer" in text and "offline" in text
+def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
+    with pytest.raises(gr.Error, match="consent"):
+        demo.voice(str(speech_files[0]), "Hello.", None, False)
+    with pytest.raises(gr.Error, match="Give a voice"):
+        demo.voice(None, "Hello.", None, True)
+    with pytest.raises(gr.Error, match="at most|up to"):
+        demo.voice(str(speech_files[0]), "x" * (app.MAX_TEXT + 1), None, True)
 
 
-@pytest.mark.parametrize("second", [None, "/no/such/file.wav"])
-def test_bad_input_becomes_a_page_message(encoder, speech_files, second):
-    with pytest.raises(gr.Error):
-        app.compare_voices(encoder, str(speech_files[0]), second)
+@needs_flite
+def test_voice_handler_names_its_components(demo, speech_files):
+    path, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True)
+    assert Path(path).is_file() and Path(path + ".provenance.json").is_file()
+    assert "offline fallbacks for the synthesizer" in details and "resemblyzer" in details
+
+
+def test_compare_voices(demo, speech_files):
+    assert "1.000: the same speaker" in demo.compare(str(speech_files[0]), str(speech_files[0]))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served_app(tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            if process.poll() is not None:
+                pytest.fail(f"the demo exited: {log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _decode(page, url: str, tmp_path: Path, name: str):
+    """Fetch a media element's source through the page (it may be a blob: URL) and probe it with ffmpeg."""
+    import base64
+
+    from lipsync.video import probe
+    from voice.audio import load_audio
+
+    encoded = page.evaluate(
+        """async (url) => {
+            const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+            let text = "";
+            for (let i = 0; i < bytes.length; i += 32768) text += String.fromCharCode(...bytes.subarray(i, i + 32768));
+            return btoa(text);
+        }""",
+        url,
+    )
+    path = tmp_path / name
+    path.write_bytes(base64.b64decode(encoded))
+    info = probe(path)
+    if info.has_audio:
+        assert len(load_audio(path)) > 0.5 * 16000
+    return info
+
+
+@needs_flite
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
+    voice = next(p for p in speech_files if p.stem == "103-1240-0000")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.set_default_timeout(180_000)
+        page.goto(served_app)
+
+        tab = page.locator(".tabitem:visible").first
+        tab.locator(AUDIO_INPUT).set_input_files(str(voice))
+        tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "talking_man_25fps.mp4"))
+        tab.locator("textarea").first.fill("Hello, this clip was made in a browser test.")
+        tab.locator("input[type=checkbox]").check()
+        tab.get_by_role("button", name="Make the clip").click()
+        video = tab.locator("video[src]").first
+        video.wait_for()
+        clip = _decode(page, video.get_attribute("src"), tmp_path, "clip.mp4")
+        assert clip.has_video and clip.has_audio
+        assert "offline fallbacks" in tab.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "demo.png"), full_page=True)
+
+        page.get_by_role("tab", name="Voice", exact=True).click()
+        tab = page.locator(".tabitem:visible").first
+        tab.locator(AUDIO_INPUT).set_input_files(str(voice))
+        tab.locator("textarea").first.fill("A short sentence.")
+        tab.locator("input[type=checkbox]").check()
+        tab.get_by_role("button", name="Clone the voice").click()
+        audio = tab.locator("audio[src]").last
+        audio.wait_for(state="attached")
+        assert _decode(page, audio.get_attribute("src"), tmp_path, "voice.wav").has_audio
+
+        page.get_by_role("tab", name="Lip-sync", exact=True).click()
+        tab = page.locator(".tabitem:visible").first
+        tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "not_a_person_dog.jpg"))
+        tab.locator(AUDIO_INPUT).set_input_files(str(voice))
+        tab.locator("input[type=checkbox]").check()
+        tab.get_by_role("button", name="Lip-sync").click()
+        page.get_by_text("no face found").first.wait_for()
+        browser.close()
+
+
+@needs_flite
+def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, tmp_path):
+    from gradio_client import Client, handle_file
+
+    from pipeline.provenance import detect
+    from voice.audio import load_audio
+
+    client = Client(served_app, verbose=False)
+    voice = handle_file(str(speech_files[0]))
+    texts = [" ".join(["word"] * (2 + 3 * i)) + "." for i in range(8)]
+    jobs = [client.submit(voice, text, -1, True, api_name="/voice") for text in texts]
+    results = [job.result(timeout=600) for job in jobs]
+    paths = [Path(path) for path, _ in results]
+    assert len(set(paths)) == 8
+    durations = [len(load_audio(p)) for p in paths]
+    assert durations == sorted(durations), "each request got the speech of its own text"
+    assert all(detect(p).audio.detected for p in paths[-2:])

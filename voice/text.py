@@ -7,6 +7,7 @@ because the public synthesizer checkpoint was trained on those ids.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import inflect
@@ -113,6 +114,33 @@ def sequence_to_text(ids: list[int]) -> str:
 def is_pronounceable(text: str) -> bool:
     """True if the cleaned text has at least one letter to speak."""
     return any(c.isalpha() for c in english_cleaners(text))
+
+
+MAX_TEXT_CHARS = 20_000
+"""Longer text is refused: about 25 minutes of speech; split it into several requests."""
+
+
+def check_text(text: str) -> str:
+    """The text, stripped, if voxlip's English voices can say it; else an InputError saying why."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise InputError("the text is empty: type what the voice should say")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"the text has {len(text):,} characters; voxlip takes at most {MAX_TEXT_CHARS:,} at once: split it")
+    letters = [c for c in text if c.isalpha()]
+    foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
+    if letters and len(foreign) > len(letters) / 2:
+        script = unicodedata.name(foreign[0], "unknown").split()[0]
+        script = script if len(script) <= 3 else script.title()
+        raise InputError(
+            f"the text is mostly in {script} script, but voxlip's voices speak English only "
+            "(the SV2TTS synthesizer and the offline voice were both made for English)"
+        )
+    if not is_pronounceable(text):
+        raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
+    return text
 
 
 def phonemize(text: str | list[str], language: str = "en-us") -> str | list[str]:

@@ -1,0 +1,150 @@
+"""The offline voice: flite speech moved toward a reference speaker, measured with the real GE2E weights."""
+
+import numpy as np
+import pytest
+
+from pipeline.errors import InputError
+from voice.audio import load_audio
+from voice.encoder import load_encoder, similarity
+from voice.intelligibility import PocketsphinxRecognizer, normalize_words, word_error_rate, word_errors
+from voice.offline import OFFLINE_LABEL, flite_executable, prepare_reference, synthesize_offline
+from voice.offline.flite import parse_phone_durations, synthesize_base
+
+needs_flite = pytest.mark.skipif(
+    flite_executable() is None, reason="flite is not installed (apt-get install flite; scripts/setup.sh does it)"
+)
+
+SPEAKERS = ("103-1240-0000", "163-121908-0000", "248-130644-0000", "26-495-0000", "332-128985-0000")
+SENTENCES = (
+    "The old lighthouse keeper painted his boat a bright shade of green.",
+    "We arrived at the station just as the evening train was leaving.",
+)
+MEAN_FLOOR = 0.66
+"""Measured 0.689 on these 5 speakers x 2 sentences (flite 2.2, Debian 12); the floor leaves 0.03."""
+GAIN_FLOOR = 0.05
+"""Measured mean gain over the chosen base voice, unconverted: 0.088 (0.601 -> 0.689)."""
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_encoder("resemblyzer")
+
+
+@pytest.fixture(scope="module")
+def references(speech_files):
+    by_name = {path.stem: path for path in speech_files}
+    missing = [name for name in SPEAKERS if name not in by_name]
+    if missing:
+        pytest.skip(f"LibriSpeech files {missing} are not in the shared data")
+    return {name: load_audio(by_name[name]) for name in SPEAKERS}
+
+
+@pytest.fixture(scope="module")
+def voices(references, encoder):
+    if flite_executable() is None:
+        pytest.skip("flite is not installed (apt-get install flite; scripts/setup.sh does it)")
+    return {name: prepare_reference(wave, encoder=encoder) for name, wave in references.items()}
+
+
+@needs_flite
+def test_output_is_speech_of_plausible_length_with_timings(voices):
+    text = "Please remember to bring an umbrella when you visit the northern valley."
+    speech = synthesize_offline(text, voices["248-130644-0000"])
+    assert speech.sample_rate == 16_000
+    assert speech.wave.dtype == np.float32 and speech.wave.ndim == 1
+    assert np.isfinite(speech.wave).all() and 0.01 < np.abs(speech.wave).max() <= 1.0
+    assert 2.5 < speech.seconds < 7.0
+    assert speech.label == OFFLINE_LABEL and speech.synthesizer == "offline"
+    assert speech.base_voice in ("slt", "rms", "awb", "kal16") and speech.notes == ()
+    starts = [p.start for p in speech.phones]
+    assert starts == sorted(starts) and speech.phones[0].start == 0.0
+    assert abs(speech.phones[-1].end - speech.seconds) < 0.1
+    assert {"m", "b", "v"} <= {p.phone for p in speech.phones}
+
+
+@needs_flite
+def test_array_and_prepared_reference_give_the_same_deterministic_audio(references, voices, encoder):
+    text = SENTENCES[0]
+    from_array = synthesize_offline(text, references["26-495-0000"], seed=1, encoder=encoder)
+    from_prepared = synthesize_offline(text, voices["26-495-0000"], seed=2)
+    np.testing.assert_array_equal(from_array.wave, from_prepared.wave)
+
+
+@needs_flite
+def test_converted_voice_is_closer_to_the_reference_than_the_base_voice(references, voices, encoder):
+    converted, base = [], []
+    for name, voice in voices.items():
+        target = encoder.embed_utterance(references[name])
+        for sentence in SENTENCES:
+            converted.append(similarity(encoder.embed_utterance(synthesize_offline(sentence, voice).wave), target))
+            base.append(similarity(encoder.embed_utterance(synthesize_base(sentence, voice.base_voice).wave), target))
+    converted, base = np.array(converted), np.array(base)
+    print(f"GE2E similarity over {len(converted)} pairs: base {base.mean():.3f}, converted {converted.mean():.3f}")
+    assert converted.mean() >= MEAN_FLOOR
+    assert converted.mean() - base.mean() >= GAIN_FLOOR
+    assert (converted > base).mean() >= 0.8
+
+
+@needs_flite
+def test_converted_voice_stays_intelligible(voices):
+    pytest.importorskip("pocketsphinx", reason="pocketsphinx measures intelligibility")
+    recognizer = PocketsphinxRecognizer()
+    heard = [recognizer.transcribe(synthesize_offline(s, voices["163-121908-0000"]).wave) for s in SENTENCES]
+    assert word_error_rate(list(SENTENCES), heard) <= 0.5
+
+
+@needs_flite
+@pytest.mark.parametrize("text", ["", "   ", "?! ... --"])
+def test_empty_or_unpronounceable_text_is_refused(voices, text):
+    with pytest.raises(InputError, match="empty|can be spoken"):
+        synthesize_offline(text, voices["26-495-0000"])
+
+
+@needs_flite
+def test_unsupported_language_names_the_supported_ones(voices):
+    with pytest.raises(InputError, match="English only.*en-us"):
+        synthesize_offline("Bonjour tout le monde.", voices["26-495-0000"], language="fr")
+
+
+@needs_flite
+def test_bad_references_get_the_encoder_errors(encoder, tmp_path):
+    with pytest.raises(InputError, match="silent"):
+        synthesize_offline("Hello there.", np.zeros(48_000, dtype=np.float32), encoder=encoder)
+    with pytest.raises(InputError, match="speech found"):
+        synthesize_offline("Hello there.", np.random.default_rng(0).normal(0, 0.1, 8_000).astype(np.float32), encoder=encoder)
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    with pytest.raises(InputError, match="corrupt|could not"):
+        synthesize_offline("Hello there.", corrupt, encoder=encoder)
+
+
+@needs_flite
+def test_noise_reference_still_yields_speech_and_says_why_the_pitch_is_default(encoder):
+    noise = np.random.default_rng(0).normal(0, 0.1, 5 * 16_000).astype(np.float32)
+    speech = synthesize_offline("The quick brown fox jumps over the lazy dog.", noise, encoder=encoder)
+    assert speech.pitch_hz is None
+    assert any("could not estimate the pitch" in note for note in speech.notes)
+    assert 1.5 < speech.seconds < 5 and np.isfinite(speech.wave).all() and np.abs(speech.wave).max() > 0.01
+
+
+@needs_flite
+def test_music_like_reference_still_yields_speech(encoder):
+    t = np.arange(8_000) / 16_000
+    notes = [sum(np.sin(2 * np.pi * f * h * t) / h for h in range(1, 6)) * np.exp(-3 * t) for f in (220, 277, 330, 440, 392, 330)]
+    music = (0.2 * np.concatenate(notes)).astype(np.float32)
+    speech = synthesize_offline("The quick brown fox jumps over the lazy dog.", music, encoder=encoder)
+    assert 1.5 < speech.seconds < 5 and np.isfinite(speech.wave).all() and np.abs(speech.wave).max() > 0.01
+    assert speech.pitch_hz is None or 70 <= speech.pitch_hz <= 350
+
+
+def test_phone_durations_of_several_utterances_follow_each_other():
+    phones = parse_phone_durations("pau:0.1 hh:0.2 ay:0.4 pau:0.5 \npau:0.1 b:0.3 pau:0.4 \n")
+    assert [(p.phone, p.start, p.end) for p in phones][-3:] == [("pau", 0.5, 0.6), ("b", 0.6, 0.8), ("pau", 0.8, 0.9)]
+    assert phones[0].start == 0.0
+
+
+def test_word_error_rate_counts_edits_over_reference_words():
+    assert normalize_words("It's 5 o'clock, Dr. Smith!") == ["it's", "five", "o'clock", "doctor", "smith"]
+    assert word_errors("the cat sat on the mat", "the cat sat on mat") == (1, 6)
+    assert word_errors("a b c", "x a b c y") == (2, 3)
+    assert word_error_rate(["a b", "c d"], ["a b", "c e"]) == 0.25

@@ -1,0 +1,108 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+import soundfile
+
+from pipeline import Pipeline, Speaker
+from pipeline.cli import main as voxlip
+from pipeline.provenance import ConsentError, detect
+from voice.encoder import similarity
+
+pytestmark = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (apt-get install flite): the offline voice needs it")
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline("cpu", synthesizer="offline", lipsync="offline")
+
+
+@pytest.fixture(scope="module")
+def reference(speech_files):
+    return next(p for p in speech_files if p.stem == "103-1240-0000")
+
+
+def test_clone_voice_offline_is_labelled_marked_and_timed(pipeline, reference, tmp_path):
+    speech = pipeline.clone_voice(reference, "The quick brown fox jumps over the lazy dog.", consent=True)
+    assert speech.sample_rate == 16000 and 1.5 < speech.duration < 6
+    assert not speech.neural and any("offline voice" in c.checkpoint for c in speech.components)
+    assert any("fetch the SV2TTS checkpoints" in n for n in speech.notes)
+    assert speech.phones and all(start <= end for _, start, end in speech.phones)
+    path = speech.save(tmp_path / "say.wav")
+    assert detect(path).audio.detected
+    record = json.loads((tmp_path / "say.wav.provenance.json").read_text())
+    assert record["inputs"]["reference_voice"]["file"] == reference.name and "text_sha256" in record["inputs"]
+
+
+def test_speaker_is_computed_once_and_saved(pipeline, reference, tmp_path):
+    speaker = pipeline.speaker(reference)
+    again = Speaker.load(speaker.save(tmp_path / "voice"))
+    assert similarity(speaker.embedding, again.embedding) == pytest.approx(1.0)
+    first = pipeline.clone_voice(again, "One.", consent=True)
+    second = pipeline.clone_voice(again, "One.", consent=True)
+    np.testing.assert_array_equal(first.samples, second.samples)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", "empty"), ("😀🎉", "nothing to say"), ("Привет, как дела?", "Cyrillic script"), ("x" * 30_000, "at most 20,000")],
+)
+def test_bad_text_is_refused_before_any_work(pipeline, text, message):
+    with pytest.raises(Exception, match=message):
+        pipeline.clone_voice("/does/not/matter.wav", text, consent=True)
+
+
+def test_consent_is_required(pipeline, reference):
+    with pytest.raises(ConsentError):
+        pipeline.clone_voice(reference, "Hello.", consent=False)
+
+
+def test_say_command(reference, tmp_path, capsys):
+    out = tmp_path / "out.wav"
+    base = ["say", "--ref", str(reference), "-o", str(out), "--synthesizer", "offline"]
+    assert voxlip(base + ["--text", "Hello there.", "--i-have-consent"]) == 0
+    printed = capsys.readouterr().out
+    assert "offline signal processing" in printed and "note: offline voice" in printed
+    assert soundfile.info(out).samplerate == 16000
+    text_file = tmp_path / "words.txt"
+    text_file.write_text("Twenty one apples. 42!", encoding="utf-8")
+    assert voxlip(base + ["--text-file", str(text_file), "--i-have-consent"]) == 0
+    for args, message in [
+        (base + ["--i-have-consent"], "--text"),
+        (base + ["--text", "Hello."], "--i-have-consent"),
+        (["say", "--ref", str(tmp_path / "none.wav"), "-o", str(tmp_path / "x.wav"), "--text", "Hi.", "--i-have-consent"], "does not exist"),
+        (base + ["--text", "Hi.", "--i-have-consent", "--synthesizer", str(tmp_path / "none.pt")], "does not exist"),
+    ]:
+        capsys.readouterr()
+        assert voxlip(args) == 1
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, err
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_say_with_seeded_sv2tts_and_griffin_lim(reference, seeded_checkpoint, tmp_path, capsys):
+    synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
+    out = tmp_path / "neural.wav"
+    args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--synthesizer", str(synthesizer), "--vocoder", "griffinlim", "--seed", "3", "--i-have-consent"]
+    assert voxlip(args) == 0
+    printed = capsys.readouterr().out
+    assert "synthesizer: synthesizer.pt (neural" in printed and "Griffin-Lim" in printed
+    assert detect(out).audio.detected
+
+
+def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):
+    out = tmp_path / "clip.mp4"
+    args = ["run", "--ref", str(reference), "--face", str(faces_dir / "painting_pearl_earring.jpg"), "--text", "Hello world.", "-o", str(out), "--synthesizer", "offline", "--checkpoint", "offline", "--i-have-consent"]
+    assert voxlip(args) == 0
+    printed = capsys.readouterr().out
+    assert "took " in printed and "lip-sync" in printed
+    report = detect(out)
+    assert report.audio.detected and report.frames.detected and report.credentials.valid
+
+
+def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_path, capsys):
+    args = ["run", "--ref", str(reference), "--face", str(faces_dir / "not_a_person_dog.jpg"), "--text", "Hi.", "-o", str(tmp_path / "x.mp4"), "--i-have-consent"]
+    assert voxlip(args) == 1
+    assert "no face found" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,269 @@
+"""Vocoders: WaveRNN and HiFi-GAN against the anchor outputs, fast vs reference WaveRNN sampling,
+folding, the SV2TTS -> HiFi-GAN mel bridge and Griffin-Lim on real speech."""
+
+from __future__ import annotations
+
+import json
+
+import librosa
+import numpy as np
+import pytest
+import torch
+from scipy.signal import lfilter
+
+from pipeline.errors import CheckpointError, InputError
+from voice.vocoder.folding import crossfade_gains, fold_with_overlap, num_folds, xfade_and_unfold
+from voice.vocoder.griffinlim import GriffinLimConfig, griffin_lim
+from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
+from voice.vocoder.melspec import hifigan_mel, sv2tts_to_hifigan_mel
+from voice.vocoder.sampling import fast_samples, reference_samples
+from voice.vocoder.wavernn import WaveRNN, load_wavernn
+
+NETWORK = dict(rtol=1e-4, atol=1e-4)
+TIGHT = dict(rtol=1e-5, atol=1e-5)
+
+
+def sv2tts_mel(wav: np.ndarray) -> np.ndarray:
+    """RTVC synthesizer/audio.py melspectrogram, written out with librosa (checked against the fixture below)."""
+    mel = librosa.feature.melspectrogram(
+        y=lfilter([1, -0.97], [1], wav), sr=16000, n_fft=800, hop_length=200, win_length=800,
+        power=1.0, n_mels=80, fmin=55, fmax=7600, pad_mode="constant",
+    )
+    db = 20 * np.log10(np.maximum(1e-5, mel)) - 20
+    return np.clip(8 * (db + 100) / 100 - 4, -4, 4).astype(np.float32)
+
+
+def load_speech(path, seconds: float | None = None) -> np.ndarray:
+    wav, _ = librosa.load(path, sr=16000, duration=seconds)
+    return (wav / np.abs(wav).max() * 0.9).astype(np.float32)  # RTVC rescales to a 0.9 peak
+
+
+@pytest.fixture(scope="module")
+def wavernn_file(seeded_checkpoint):
+    return seeded_checkpoint("rtvc_wavernn", "vocoder.pt")
+
+
+@pytest.fixture(scope="module")
+def wavernn(wavernn_file):
+    return load_wavernn(wavernn_file)
+
+
+def hifigan_file(seeded_checkpoint, shared_dir, version: str):
+    name = f"hifigan_{version}"
+    path = seeded_checkpoint(name, f"generator_{version}")
+    manifest = json.loads((shared_dir / "compat" / "manifests" / f"{name}.json").read_text())
+    config = path.parent / "config.json"  # both seeded generators share a folder: rewrite per version
+    config.write_text(json.dumps(manifest["hparams"]))
+    return path, manifest["hparams"]
+
+
+def short_mel(frames: int, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(80, frames, generator=g) * 8 - 4
+
+
+# --- WaveRNN -------------------------------------------------------------------------------------
+
+
+def test_wavernn_matches_anchor(wavernn, compat_case):
+    arrays, _ = compat_case("rtvc_wavernn")
+    case = {k: torch.from_numpy(v) for k, v in arrays.items()}
+    assert not wavernn.training
+    assert wavernn.step.dtype == torch.int64
+    with torch.no_grad():
+        mels, aux = wavernn.upsample(case["mels"])
+        logits = wavernn(case["x"], case["mels"])
+    torch.testing.assert_close(mels, case["intermediate_upsample_mels"], **TIGHT)
+    torch.testing.assert_close(aux, case["intermediate_upsample_aux"], **NETWORK)
+    torch.testing.assert_close(logits, case["logits"], **NETWORK)
+
+
+def test_wavernn_keeps_provenance(wavernn, wavernn_file):
+    import hashlib
+
+    assert wavernn.checkpoint_sha256 == hashlib.sha256(wavernn_file.read_bytes()).hexdigest()
+
+
+def test_fast_loop_draws_the_same_samples_as_the_reference_loop(wavernn):
+    mels, aux = wavernn.conditioning(short_mel(8) / 4)
+    mels, aux = fold_with_overlap(mels, 300, 100), fold_with_overlap(aux, 300, 100)
+    uniforms = torch.rand(mels.shape[1], mels.shape[0], generator=torch.Generator().manual_seed(3))
+    reference = reference_samples(wavernn, mels, aux, uniforms)
+    fast = fast_samples(wavernn, mels, aux, uniforms)
+    assert reference.shape == fast.shape == (4, 500)
+    # Measured: 100% identical (logits differ by ~1e-6, which moves a sample only when its uniform
+    # falls within ~1e-6 of a class boundary).
+    assert (reference == fast).float().mean().item() >= 0.999
+
+
+def test_generate_fast_matches_reference_and_is_seeded(wavernn):
+    mel = short_mel(4)
+    settings = dict(target=200, overlap=50)
+    fast = wavernn.generate(mel, generator=torch.Generator().manual_seed(7), **settings)
+    reference = wavernn.generate(mel, generator=torch.Generator().manual_seed(7), method="reference", **settings)
+    again = wavernn.generate(mel, generator=torch.Generator().manual_seed(7), **settings)
+    other = wavernn.generate(mel, generator=torch.Generator().manual_seed(8), **settings)
+    assert fast.dtype == np.float32 and fast.shape == ((4 - 1) * 200,)
+    np.testing.assert_allclose(fast, reference, atol=1e-6)
+    np.testing.assert_array_equal(fast, again)
+    assert np.abs(fast - other).max() > 1e-3
+    assert np.abs(fast[-1]) < 1e-3  # faded out
+
+
+@pytest.mark.parametrize("precision, agreement", [("bfloat16", 0.5), ("int8", 0.2)])
+def test_approximate_products_stay_close(wavernn, precision, agreement):
+    mels, aux = wavernn.conditioning(short_mel(8) / 4)
+    mels, aux = fold_with_overlap(mels, 400, 100), fold_with_overlap(aux, 400, 100)
+    uniforms = torch.rand(mels.shape[1], mels.shape[0], generator=torch.Generator().manual_seed(3))
+    exact = fast_samples(wavernn, mels, aux, uniforms)
+    approx = fast_samples(wavernn, mels, aux, uniforms, precision)
+    assert torch.isfinite(approx).all() and approx.abs().max() <= 1
+    # Same uniforms, slightly different distributions: most samples still coincide.
+    assert (exact == approx).float().mean().item() > agreement
+
+
+@pytest.mark.parametrize("shape", [(81, 10), (10, 80), (2, 80, 10), (80,), (80, 1)])
+def test_wavernn_rejects_wrong_mel_shapes(wavernn, shape):
+    with pytest.raises(InputError, match=r"\(80, frames\)|at least 2"):
+        wavernn.generate(torch.zeros(shape))
+
+
+def test_wavernn_rejects_bad_generation_settings(wavernn):
+    with pytest.raises(InputError, match="method"):
+        wavernn.generate(short_mel(4), method="turbo")
+    with pytest.raises(InputError, match="target"):
+        wavernn.generate(short_mel(4), target=0)
+    with pytest.raises(InputError, match="precision"):
+        wavernn.generate(short_mel(4), precision="int4")
+
+
+def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tmp_path):
+    with pytest.raises(CheckpointError, match=r"missing keys: .*upsample\.resnet\.conv_in\.weight"):
+        load_wavernn(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
+    contents = torch.load(wavernn_file, weights_only=True)
+    del contents["model_state"]["fc3.bias"]
+    broken = tmp_path / "vocoder_without_fc3_bias.pt"
+    torch.save(contents, broken)
+    with pytest.raises(CheckpointError, match=r"missing keys: fc3\.bias"):
+        load_wavernn(broken)
+
+
+# --- folding -------------------------------------------------------------------------------------
+
+
+def test_fold_layout_is_rtvc_s():
+    x = torch.arange(1, 11, dtype=torch.float32).view(1, 10, 1)
+    folded = fold_with_overlap(x, target=2, overlap=1)
+    assert folded[:, :, 0].tolist() == [[1, 2, 3, 4], [4, 5, 6, 7], [7, 8, 9, 10]]
+    padded = fold_with_overlap(torch.ones(1, 11, 2), target=2, overlap=1)
+    assert padded.shape == (4, 4, 2) and padded[-1, 2:].sum() == 0  # zero-padded tail
+    assert num_folds(300, 8000, 800) == 1  # shorter than one overlap: still one fold
+    assert fold_with_overlap(torch.ones(1, 300, 3), 8000, 800).shape == (1, 9600, 3)
+
+
+@pytest.mark.parametrize("length, target, overlap", [(10_000, 1000, 200), (9_999, 1200, 401), (500, 2000, 100), (5000, 700, 0)])
+def test_fold_unfold_round_trip(length, target, overlap):
+    signal = torch.randn(1, length, 1, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    folded = fold_with_overlap(signal, target, overlap)[:, :, 0].numpy()
+    joined = xfade_and_unfold(folded, overlap)
+    expected = np.zeros(len(joined))
+    expected[:length] = signal[0, :, 0].numpy()
+    fade_in, fade_out = crossfade_gains(overlap)
+    gain = np.ones(len(joined))
+    step = target + overlap
+    for i in range(folded.shape[0] + 1):  # each seam: the old fold fades out while the new one is muted, then fades in
+        seam = slice(i * step, i * step + overlap)
+        gain[seam] = (fade_out if i > 0 else 0) + (fade_in if i < folded.shape[0] else 0)
+    np.testing.assert_allclose(joined, expected * gain, atol=1e-12)
+    inner = gain == 1
+    np.testing.assert_array_equal(joined[inner], expected[inner])
+
+
+# --- HiFi-GAN ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["v1", "v3"])
+def test_hifigan_matches_anchor(seeded_checkpoint, shared_dir, compat_case, version):
+    path, _ = hifigan_file(seeded_checkpoint, shared_dir, version)
+    model = load_hifigan(path)
+    arrays, _ = compat_case(f"hifigan_{version}")
+    with torch.no_grad():
+        wav = model(torch.from_numpy(arrays["mel"]))
+    torch.testing.assert_close(wav, torch.from_numpy(arrays["wav"]), **TIGHT)
+    torch.testing.assert_close(wav, torch.from_numpy(arrays["wav_before_remove_weight_norm"]), **TIGHT)
+    generated = model.generate(arrays["mel"][0])
+    assert generated.shape == (32 * 256,)
+
+
+def test_hifigan_config_sources(seeded_checkpoint, shared_dir, tmp_path):
+    path, hparams = hifigan_file(seeded_checkpoint, shared_dir, "v3")
+    lonely = tmp_path / "generator_v3"
+    lonely.write_bytes(path.read_bytes())
+    with pytest.raises(CheckpointError, match="config.json"):
+        load_hifigan(lonely)
+    config = HiFiGANConfig.from_dict({**hparams, "batch_size": 16, "learning_rate": 2e-4})
+    assert load_hifigan(lonely, config=config).config == config
+    assert load_hifigan(lonely, config=path.parent / "config.json").config == config
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"resblock": "2"}))
+    with pytest.raises(CheckpointError, match="upsample_rates"):
+        load_hifigan(lonely, config=bad)
+
+
+def test_hifigan_wrong_checkpoint_and_wrong_config(seeded_checkpoint, shared_dir, wavernn_file):
+    path, hparams = hifigan_file(seeded_checkpoint, shared_dir, "v1")
+    with pytest.raises(CheckpointError, match="HiFi-GAN generator"):
+        load_hifigan(wavernn_file, config=HiFiGANConfig.from_dict(hparams))
+    v3 = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v3.json").read_text())["hparams"]
+    with pytest.raises(CheckpointError, match=r"(missing|unexpected) keys: .*resblocks"):
+        load_hifigan(path, config=HiFiGANConfig.from_dict(v3))
+
+
+def test_hifigan_rejects_wrong_mel_shape(seeded_checkpoint, shared_dir):
+    path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v3")
+    model = load_hifigan(path)
+    for shape in [(81, 10), (10, 80), (80, 0)]:
+        with pytest.raises(InputError, match=r"\(80, frames\)"):
+            model.generate(np.zeros(shape, dtype=np.float32))
+
+
+# --- mels: SV2TTS -> HiFi-GAN, Griffin-Lim ------------------------------------------------------
+
+
+def test_sv2tts_mel_helper_is_rtvc_s(compat_case):
+    arrays, _ = compat_case("audio_mel")
+    np.testing.assert_allclose(sv2tts_mel(arrays["wav"]), arrays["mel_rtvc_synth"], atol=1e-5)
+
+
+def test_sv2tts_to_hifigan_mel_approximates_hifigans_own_mel(speech_files, shared_dir):
+    config = HiFiGANConfig.from_dict(json.loads((shared_dir / "compat" / "manifests" / "hifigan_v1.json").read_text())["hparams"])
+    errors = []
+    for path in speech_files[:4]:
+        wav = load_speech(path)
+        converted = sv2tts_to_hifigan_mel(sv2tts_mel(wav), config)
+        own = hifigan_mel(librosa.resample(wav, orig_sr=16000, target_sr=22050), config)
+        assert abs(converted.shape[1] - own.shape[1]) <= 1
+        n = min(converted.shape[1], own.shape[1])
+        errors.append(np.abs(converted[1:, :n] - own[1:, :n]).mean())
+    # Measured: 0.14-0.16 nats (about 1.3 dB) mean absolute error in bands 1-79.
+    assert max(errors) < 0.25, errors
+
+
+def test_griffin_lim_inverts_a_speech_mel(speech_files):
+    mel = sv2tts_mel(load_speech(speech_files[0], seconds=3.0))
+    wav = griffin_lim(mel, GriffinLimConfig(power=1.0))
+    assert wav.dtype == np.float32 and wav.shape == ((mel.shape[1] - 1) * 200,)
+    error = np.abs(sv2tts_mel(wav) - mel)
+    # Measured on the [-4, 4] scale (8 units = 100 dB): mean 0.06 (0.8 dB), max 1.5.
+    assert error.mean() < 0.15, error.mean()
+
+    sharpened = griffin_lim(mel)  # RTVC's power 1.5: same shape of spectrum, wider dynamic range
+    assert np.isfinite(sharpened).all() and sharpened.shape == wav.shape
+    assert np.corrcoef(sv2tts_mel(sharpened).ravel(), mel.ravel())[0, 1] > 0.9
+
+
+def test_griffin_lim_rejects_wrong_shapes():
+    with pytest.raises(InputError, match=r"\(80, frames\)"):
+        griffin_lim(np.zeros((40, 100)))
+    with pytest.raises(InputError, match="at least 2"):
+        griffin_lim(np.zeros((80, 1)))

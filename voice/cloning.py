@@ -1,0 +1,180 @@
+"""Text + a reference voice -> that voice saying the text, with the best components on this machine.
+
+Neural (SV2TTS Tacotron + WaveRNN or HiFi-GAN, or Griffin-Lim) when the synthesizer checkpoint is
+here, voxlip's offline signal-processing voice otherwise. Every result names what made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import torch
+
+from pipeline import checkpoints
+from pipeline.errors import CheckpointError, InputError
+from pipeline.provenance import Component
+
+from .synthesizer import load_synthesizer, split_text, synthesize
+from .encoder import SpeakerEncoder
+from .text import check_text
+from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
+
+SYNTHESIZERS = ("auto", "sv2tts", "offline")
+VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
+DEFAULT_CHECKPOINTS = {"sv2tts": "rtvc-synthesizer", "wavernn": "rtvc-vocoder", "hifigan": "hifigan-universal-v1"}
+OFFLINE_NOTE = "offline voice: signal processing; fetch the SV2TTS checkpoints for neural cloning"
+GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
+SENTENCE_PAUSE = 0.15
+"""Seconds of silence between sentences synthesized separately."""
+
+Phone = tuple[str, float, float]
+
+
+@dataclass(frozen=True)
+class Cloned:
+    """Samples of the reference voice saying the text, and how they were made."""
+
+    samples: np.ndarray
+    sample_rate: int
+    components: tuple[Component, ...]
+    phones: list[Phone] | None = None
+    notes: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _present(name: str) -> bool:
+    try:
+        checkpoints.resolve(name)
+        return True
+    except CheckpointError:
+        return False
+
+
+class VoiceCloner:
+    """Loads the voice components once (on first use) and clones voices with them.
+
+    `synthesizer`: "auto" (SV2TTS if fetched, else offline), "sv2tts", "offline", or a checkpoint file.
+    `vocoder`: "auto" (WaveRNN, else HiFi-GAN, else Griffin-Lim), "wavernn", "hifigan", "griffinlim";
+    `vocoder_checkpoint` names another file for WaveRNN / HiFi-GAN.
+    """
+
+    def __init__(self, device: str = "cpu", synthesizer: str = "auto", vocoder: str = "auto", vocoder_checkpoint: str | None = None):
+        if vocoder not in VOCODERS:
+            raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
+        self.device = device
+        self.synthesizer_choice = synthesizer
+        self.vocoder_choice = vocoder
+        self.vocoder_checkpoint = vocoder_checkpoint
+        self._references: dict[str, object] = {}
+
+    @cached_property
+    def synthesizer_checkpoint(self) -> str | None:
+        """The Tacotron file to use, or None for the offline voice."""
+        choice = self.synthesizer_choice
+        if choice == "offline":
+            return None
+        if choice == "auto":
+            return DEFAULT_CHECKPOINTS["sv2tts"] if _present(DEFAULT_CHECKPOINTS["sv2tts"]) else None
+        return DEFAULT_CHECKPOINTS["sv2tts"] if choice == "sv2tts" else choice
+
+    @cached_property
+    def tacotron(self):
+        return load_synthesizer(self.synthesizer_checkpoint, self.device)
+
+    @cached_property
+    def vocoder_kind(self) -> str:
+        choice = self.vocoder_choice
+        if choice != "auto":
+            return choice
+        if self.vocoder_checkpoint:
+            raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
+        return next((kind for kind in ("wavernn", "hifigan") if _present(DEFAULT_CHECKPOINTS[kind])), "griffinlim")
+
+    @cached_property
+    def vocoder(self):
+        kind = self.vocoder_kind
+        if kind == "griffinlim":
+            return None
+        name = self.vocoder_checkpoint or DEFAULT_CHECKPOINTS[kind]
+        return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
+
+    def offline_reference(self, reference: np.ndarray, encoder: SpeakerEncoder | None):
+        """The offline voice's analysis of a reference (base voice, pitch, envelope mapping), cached."""
+        from .offline import prepare_reference
+
+        key = hashlib.sha1(np.ascontiguousarray(reference, dtype=np.float32).tobytes()).hexdigest()
+        if key not in self._references:
+            if len(self._references) >= 8:
+                self._references.pop(next(iter(self._references)))
+            self._references[key] = prepare_reference(reference, encoder=encoder)
+        return self._references[key]
+
+    @property
+    def neural(self) -> bool:
+        return self.synthesizer_checkpoint is not None
+
+    def components(self) -> tuple[Component, ...]:
+        """The neural components (the offline voice names its base voice per result)."""
+        vocoder = GRIFFIN_LIM if self.vocoder is None else Component.of("vocoder", self.vocoder)
+        return (Component.of("synthesizer", self.tacotron), vocoder)
+
+    def vocode(self, mel: np.ndarray, seed: int | None = None) -> tuple[np.ndarray, int]:
+        """One SV2TTS mel (80, frames) -> (samples, sample rate) with the chosen vocoder."""
+        model = self.vocoder
+        if model is None:
+            return griffin_lim(mel), 16_000
+        if self.vocoder_kind == "hifigan":
+            return model.generate(sv2tts_to_hifigan_mel(mel, model.config)), model.config.sampling_rate
+        generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        return model.generate(mel, generator=generator), model.config.sample_rate
+
+    def clone(
+        self,
+        reference: np.ndarray,
+        embedding: np.ndarray,
+        text: str,
+        seed: int | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+        encoder: SpeakerEncoder | None = None,
+    ) -> Cloned:
+        """The reference speaker saying `text`; `reference` is its preprocessed 16 kHz speech.
+
+        `encoder` (the speaker encoder already loaded) lets the offline voice pick its base voice.
+
+        `progress(sentences done, sentences, sentences per second)` is called as sentences finish.
+        """
+        started = time.perf_counter()
+        text = check_text(text)
+        if not self.neural:
+            from .offline import synthesize_offline
+
+            voice = self.offline_reference(reference, encoder)
+            analysed = time.perf_counter()
+            speech = synthesize_offline(text, voice, seed=seed)
+            if progress is not None:
+                progress(1, 1, 1 / (time.perf_counter() - started))
+            component = Component.offline("synthesizer", f"offline voice: flite {speech.base_voice} converted toward the reference")
+            phones = [(p.phone, p.start, p.end) for p in speech.phones]
+            return Cloned(
+                speech.wave, speech.sample_rate, (component,), phones, (OFFLINE_NOTE, *speech.notes),
+                {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed},
+            )
+        chunks = split_text(text)
+        mels = synthesize(chunks, embedding, self.tacotron, seed=seed)
+        synthesized = time.perf_counter()
+        pieces, sample_rate = [], 16_000
+        for i, mel in enumerate(mels):
+            samples, sample_rate = self.vocode(mel, None if seed is None else seed + i)
+            pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
+            if progress is not None:
+                progress(i + 1, len(mels), (i + 1) / (time.perf_counter() - started))
+        notes = () if self.vocoder is not None else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
+        return Cloned(
+            np.concatenate(pieces[:-1]), sample_rate, self.components(), None, notes,
+            {"synthesizer": synthesized - started, "vocoder": time.perf_counter() - synthesized},
+        )

@@ -1,0 +1,57 @@
+"""Intelligibility measured by an offline recogniser: pocketsphinx's bundled en-us model and word error rate."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from pipeline.errors import VoxlipError
+
+from .audio import INT16_MAX, SAMPLE_RATE
+from .text import english_cleaners
+
+_NOT_WORD = re.compile(r"[^a-z' ]+")
+
+
+def normalize_words(text: str) -> list[str]:
+    """Lowercase words with numbers spelled out and punctuation dropped, as recognisers write them."""
+    return _NOT_WORD.sub(" ", english_cleaners(text)).split()
+
+
+def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(substitutions + deletions + insertions, words in the reference): Levenshtein over words."""
+    ref, hyp = normalize_words(reference), normalize_words(hypothesis)
+    row = np.arange(len(hyp) + 1)
+    for i, word in enumerate(ref, 1):
+        previous, row = row, np.empty_like(row)
+        row[0] = i
+        for j, heard in enumerate(hyp, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (word != heard))
+    return int(row[-1]), len(ref)
+
+
+def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
+    """Corpus WER: all edits over all reference words."""
+    counts = [word_errors(r, h) for r, h in zip(references, hypotheses, strict=True)]
+    return sum(e for e, _ in counts) / max(1, sum(n for _, n in counts))
+
+
+class PocketsphinxRecognizer:
+    """CMU pocketsphinx with the en-us acoustic model, dictionary and language model its wheel ships."""
+
+    def __init__(self):
+        try:
+            from pocketsphinx import Decoder
+        except ImportError:
+            raise VoxlipError("pocketsphinx is not installed: run `pip install pocketsphinx` (it ships its en-us model)") from None
+        self._decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+
+    def transcribe(self, wave: np.ndarray) -> str:
+        """Words heard in 16 kHz mono float samples."""
+        pcm = np.clip(np.round(np.asarray(wave) * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16)
+        self._decoder.start_utt()
+        self._decoder.process_raw(pcm.tobytes(), full_utt=True)
+        self._decoder.end_utt()
+        hypothesis = self._decoder.hyp()
+        return hypothesis.hypstr if hypothesis is not None else ""

@@ -1,0 +1,67 @@
+"""Smoothed log-mel spectral envelopes from an STFT, their frequency warp, and filters built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import librosa
+import numpy as np
+from scipy.fft import dct, idct
+
+from .config import OfflineConfig
+
+
+@dataclass(frozen=True)
+class MelBands:
+    weights: np.ndarray
+    """(n_mels, n_fft // 2 + 1), each row summing to 1."""
+    centres_hz: np.ndarray
+    bins_hz: np.ndarray
+
+
+@lru_cache(maxsize=4)
+def mel_bands(config: OfflineConfig) -> MelBands:
+    weights = librosa.filters.mel(sr=config.sample_rate, n_fft=config.n_fft, n_mels=config.n_mels, norm=None)
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    bins_hz = np.arange(config.n_fft // 2 + 1) * config.sample_rate / config.n_fft
+    return MelBands(weights, weights @ bins_hz, bins_hz)
+
+
+def stft(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """(bins, frames) complex STFT, frame i centred on sample i * hop_length."""
+    return librosa.stft(wave, n_fft=config.n_fft, hop_length=config.hop_length, window="hann", center=True)
+
+
+def istft(spectrum: np.ndarray, length: int, config: OfflineConfig) -> np.ndarray:
+    return librosa.istft(spectrum, hop_length=config.hop_length, window="hann", length=length)
+
+
+def log_mel_envelope(spectrum: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """(frames, n_mels) natural-log mel power, cepstrally smoothed so harmonics do not show."""
+    power = np.abs(spectrum) ** 2
+    log_mel = np.log(power.T @ mel_bands(config).weights.T + 1e-10)
+    cepstrum = dct(log_mel, type=2, norm="ortho", axis=1)
+    cepstrum[:, config.n_cepstra :] = 0
+    return idct(cepstrum, type=2, norm="ortho", axis=1)
+
+
+def warp(envelopes: np.ndarray, factor: float, config: OfflineConfig) -> np.ndarray:
+    """Move every spectral feature from f to factor * f (factor > 1: a shorter vocal tract)."""
+    if factor == 1.0:
+        return envelopes
+    centres = mel_bands(config).centres_hz
+    return np.stack([np.interp(centres / factor, centres, frame) for frame in envelopes])
+
+
+def loudest_frames(envelopes: np.ndarray, floor_db: float) -> np.ndarray:
+    """Frames within `floor_db` of the 99th-percentile frame energy (the rest is silence)."""
+    energy = np.log(np.exp(envelopes).sum(axis=1))
+    return energy > np.percentile(energy, 99) - floor_db * np.log(10) / 10
+
+
+def apply_envelope_change(spectrum: np.ndarray, change: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """Filter an STFT by per-frame log-mel power changes (frames, n_mels), interpolated to every bin."""
+    bands = mel_bands(config)
+    log_power = np.stack([np.interp(bands.bins_hz, bands.centres_hz, frame) for frame in change])
+    return spectrum * np.exp(log_power.T / 2)

@@ -1,0 +1,106 @@
+"""The base voices: Debian's flite, run as a program, with its phone timings."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import VoxlipError
+
+from ..audio import load_audio
+
+PITCH_CONTROLLED = frozenset({"slt", "awb", "kal16"})
+"""Voices that follow `int_f0_target_mean/stddev`; rms keeps its own pitch."""
+
+VOICED_PHONES = frozenset(
+    "aa ae ah ao aw ax axr ay eh er ey ih iy ow oy uh uw b d dh g jh l m n ng r v w y z zh".split()
+)
+SILENCE_PHONE = "pau"
+
+
+@dataclass(frozen=True)
+class PhoneTiming:
+    phone: str
+    """flite's US English phone name (CMU phone set); "pau" is a pause."""
+    start: float
+    end: float
+    """Seconds from the start of the returned audio."""
+
+
+@dataclass(frozen=True)
+class BaseSpeech:
+    wave: np.ndarray
+    sample_rate: int
+    voice: str
+    phones: tuple[PhoneTiming, ...]
+
+
+def flite_executable() -> str | None:
+    return shutil.which("flite")
+
+
+def require_flite() -> str:
+    path = flite_executable()
+    if path is None:
+        raise VoxlipError(
+            "flite is not installed, and the offline voice needs it: run `apt-get install flite` "
+            "(Debian/Ubuntu; scripts/setup.sh does it), or fetch the SV2TTS checkpoints for neural cloning"
+        )
+    return path
+
+
+def synthesize_base(
+    text: str, voice: str, *, sample_rate: int = 16_000, f0_mean_hz: float | None = None, f0_std_hz: float | None = None
+) -> BaseSpeech:
+    """flite's speech for `text`, optionally at a target pitch, with the phone timings it used."""
+    command = [require_flite(), "-voice", voice, "-psdur"]
+    if f0_mean_hz is not None and voice in PITCH_CONTROLLED:
+        command += ["--setf", f"int_f0_target_mean={f0_mean_hz:.1f}"]
+        if f0_std_hz is not None:
+            command += ["--setf", f"int_f0_target_stddev={f0_std_hz:.1f}"]
+    with tempfile.TemporaryDirectory(prefix="voxlip-flite-") as folder:
+        text_file, wave_file = Path(folder) / "text.txt", Path(folder) / "speech.wav"
+        text_file.write_text(text, encoding="utf-8")
+        result = subprocess.run(command + ["-f", str(text_file), "-o", str(wave_file)], capture_output=True, text=True)
+        if result.returncode != 0 or not wave_file.exists():
+            raise VoxlipError(f"flite failed for voice {voice!r}: {result.stderr.strip() or 'no output'}")
+        wave = load_audio(wave_file, sample_rate, max_seconds=None)
+    seconds = len(wave) / sample_rate
+    phones = tuple(
+        PhoneTiming(p.phone, min(p.start, seconds), min(p.end, seconds)) for p in parse_phone_durations(result.stdout)
+    )
+    return BaseSpeech(wave, sample_rate, voice, phones)
+
+
+def parse_phone_durations(printed: str) -> tuple[PhoneTiming, ...]:
+    """flite `-psdur` prints one line per utterance of `phone:end` pairs, each line's times from 0."""
+    phones, offset = [], 0.0
+    for line in printed.splitlines():
+        start = 0.0
+        for token in line.split():
+            name, _, end = token.rpartition(":")
+            try:
+                end_time = float(end)
+            except ValueError:
+                continue
+            phones.append(PhoneTiming(name, offset + start, offset + end_time))
+            start = end_time
+        offset += start
+    return tuple(phones)
+
+
+def frame_classes(phones: tuple[PhoneTiming, ...], n_frames: int, hop_seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    """(voiced, speech) booleans per analysis frame from the phone timings (frame i centred at i * hop)."""
+    centres = np.arange(n_frames) * hop_seconds
+    voiced = np.zeros(n_frames, dtype=bool)
+    speech = np.zeros(n_frames, dtype=bool)
+    for phone in phones:
+        inside = (centres >= phone.start) & (centres < phone.end)
+        speech |= inside & (phone.phone != SILENCE_PHONE)
+        voiced |= inside & (phone.phone in VOICED_PHONES)
+    return voiced, speech

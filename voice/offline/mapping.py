@@ -1,0 +1,111 @@
+"""The speaker transform: a frequency warp and an affine map of log-mel envelopes, learnt without parallel data.
+
+Frames of the base voice are aligned to their nearest reference frames and the other way round,
+an affine map is fitted to the pairs (pulled toward identity-plus-offset so a few seconds of
+reference cannot make it wild), the base frames are mapped, and this repeats (the INCA idea).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import OfflineConfig
+from .envelope import warp
+
+
+@dataclass(frozen=True, eq=False)
+class SpeakerTransform:
+    warp_factor: float
+    weights: np.ndarray
+    """(n_mels + 1, n_mels): [envelope, 1] @ weights is the mapped envelope."""
+    reference_frames: np.ndarray = field(repr=False)
+    """Voiced reference envelopes, for nearest-neighbour blending and their spread."""
+
+    def map(self, envelopes: np.ndarray, config: OfflineConfig) -> np.ndarray:
+        warped = warp(envelopes, self.warp_factor, config)
+        return np.c_[warped, np.ones(len(warped))] @ self.weights
+
+
+def squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.maximum((a * a).sum(1)[:, None] - 2 * a @ b.T + (b * b).sum(1)[None], 0)
+
+
+def choose_warp(base: np.ndarray, reference: np.ndarray, config: OfflineConfig) -> float:
+    """The warp factor whose mean-removed base frames lie nearest the reference's, both ways."""
+    centred_reference = reference - reference.mean(0)
+    scores = []
+    for factor in config.warp_grid:
+        warped = warp(base, factor, config)
+        distances = np.sqrt(squared_distances(warped - warped.mean(0), centred_reference))
+        scores.append(distances.min(1).mean() + distances.min(0).mean())
+    return float(config.warp_grid[int(np.argmin(scores))])
+
+
+def fit_affine(base: np.ndarray, reference: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    n = base.shape[1]
+    prior = np.vstack([np.eye(n), reference.mean(0) - base.mean(0)])
+    weights = prior
+    design_base = np.c_[base, np.ones(len(base))]
+    for _ in range(config.alignment_iterations):
+        distances = squared_distances(design_base @ weights, reference)
+        inputs = np.concatenate([base, base[distances.argmin(0)]])
+        targets = np.concatenate([reference[distances.argmin(1)], reference])
+        design = np.c_[inputs, np.ones(len(inputs))]
+        ridge = config.identity_weight * len(inputs)
+        weights = np.linalg.solve(design.T @ design + ridge * np.eye(n + 1), design.T @ targets + ridge * prior)
+    return weights
+
+
+def fit_speaker_transform(base: np.ndarray, reference: np.ndarray, config: OfflineConfig) -> SpeakerTransform:
+    """Learn the map from the base voice's voiced envelopes to the reference's."""
+    base, reference = _spread_subset(base, config), _spread_subset(reference, config)
+    factor = choose_warp(base, reference, config)
+    return SpeakerTransform(factor, fit_affine(warp(base, factor, config), reference, config), reference)
+
+
+def identity_transform(base: np.ndarray, config: OfflineConfig) -> SpeakerTransform:
+    """The transform that leaves the base voice as it is (used when the reference is not a voice)."""
+    n = config.n_mels
+    return SpeakerTransform(1.0, np.vstack([np.eye(n), np.zeros(n)]), base)
+
+
+def _spread_subset(frames: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    if len(frames) <= config.max_alignment_frames:
+        return frames
+    return frames[np.linspace(0, len(frames) - 1, config.max_alignment_frames).astype(int)]
+
+
+def envelope_change(
+    envelopes: np.ndarray, voiced: np.ndarray, transform: SpeakerTransform, config: OfflineConfig
+) -> np.ndarray:
+    """(frames, n_mels) log-power change that turns the base voice's voiced frames into the reference's.
+
+    Unvoiced frames and pauses are left as flite made them; each changed frame keeps its energy,
+    so the base voice's loudness contour (stress, consonant strength) survives.
+    """
+    change = np.zeros_like(envelopes)
+    if not voiced.any():
+        return change
+    mapped = transform.map(envelopes[voiced], config)
+    targets = transform.reference_frames
+    if config.neighbour_blend > 0:
+        k = min(config.neighbours, len(targets))
+        nearest = np.argpartition(squared_distances(mapped, targets), k - 1, axis=1)[:, :k]
+        mapped += config.neighbour_blend * (targets[nearest].mean(1) - mapped)
+    if config.variance_restore > 0 and len(mapped) > 2:
+        mean, spread = mapped.mean(0), np.maximum(mapped.std(0), 1e-3)
+        scale = 1 - config.variance_restore + config.variance_restore * targets.std(0) / spread
+        mapped = (mapped - mean) * scale + mean
+    change[voiced] = mapped - envelopes[voiced]
+    if config.smoothing_frames > 1:
+        kernel = np.ones(config.smoothing_frames) / config.smoothing_frames
+        change = np.apply_along_axis(np.convolve, 0, change, kernel, mode="same")
+    limit = config.max_gain_db * np.log(10) / 10
+    change = np.clip(change, -limit, limit)
+    touched = np.abs(change).sum(1) > 0
+    energy_before = np.log(np.exp(envelopes).sum(1))
+    energy_after = np.log(np.exp(envelopes + change).sum(1))
+    change[touched] += (energy_before - energy_after)[touched, None]
+    return change

@@ -1,0 +1,72 @@
+"""F0 tracking (WORLD's DIO) and the log-F0 statistics that carry a speaker's pitch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyworld
+from scipy.signal import butter, sosfiltfilt
+
+from .config import OfflineConfig
+
+
+@dataclass(frozen=True)
+class PitchStats:
+    median_hz: float
+    log_std: float
+    """Standard deviation of natural-log F0 over voiced frames (0.1 is about 10% either way)."""
+
+    @property
+    def std_hz(self) -> float:
+        return self.median_hz * self.log_std
+
+
+def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarray:
+    """F0 in Hz per STFT frame (0 where unvoiced).
+
+    Hum is filtered out first, and a second pass searches only around the first pass's median,
+    which removes most octave errors on noisy recordings.
+    """
+    sos = butter(4, config.highpass_hz, "highpass", fs=config.sample_rate, output="sos")
+    signal = np.ascontiguousarray(sosfiltfilt(sos, wave.astype(np.float64)))
+    period_ms = 1000 * config.hop_length / config.sample_rate
+    floor, ceiling = config.pitch_floor_hz, config.pitch_ceiling_hz
+    f0, times = pyworld.dio(signal, config.sample_rate, f0_floor=floor, f0_ceil=ceiling, frame_period=period_ms)
+    voiced = f0[f0 > 0]
+    if voiced.size > 10:
+        median = float(np.median(voiced))
+        floor, ceiling = max(floor, 70.0, median / 2), min(ceiling, median * 2.2)
+        f0, times = pyworld.dio(signal, config.sample_rate, f0_floor=floor, f0_ceil=ceiling, frame_period=period_ms)
+    f0 = pyworld.stonemask(signal, f0, times, config.sample_rate)
+    return np.pad(f0, (0, max(0, n_frames - len(f0))))[:n_frames]
+
+
+def pitch_stats(f0: np.ndarray, config: OfflineConfig) -> PitchStats | None:
+    """Median and log-spread of the voiced frames, or None when too little is voiced to say."""
+    voiced = f0[f0 > 0]
+    if voiced.size * config.hop_length / config.sample_rate < config.min_voiced_seconds:
+        return None
+    low_jitter, high_jitter = config.pitch_jitter_range
+    if not low_jitter <= pitch_jitter(f0) <= high_jitter:
+        return None
+    log_f0 = np.log(voiced)
+    low, high = np.percentile(log_f0, [5, 95])
+    log_f0 = log_f0[(log_f0 >= low) & (log_f0 <= high)]
+    return PitchStats(float(np.exp(np.median(log_f0))), float(np.std(log_f0)))
+
+
+def pitch_jitter(f0: np.ndarray) -> float:
+    """Median absolute log-F0 change between consecutive voiced frames (inf if none are consecutive)."""
+    both = (f0[1:] > 0) & (f0[:-1] > 0)
+    if not both.any():
+        return float("inf")
+    return float(np.median(np.abs(np.log(f0[1:][both]) - np.log(f0[:-1][both]))))
+
+
+def plausible_speech_pitch(stats: PitchStats, config: OfflineConfig) -> PitchStats:
+    """The same statistics clipped into the range of human speech."""
+    return PitchStats(
+        float(np.clip(stats.median_hz, *config.pitch_range_hz)),
+        float(np.clip(stats.log_std, *config.pitch_spread_range)),
+    )

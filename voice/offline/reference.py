@@ -1,0 +1,61 @@
+"""A reference recording prepared once: its pitch, its voiced envelopes, the nearest base voice and the transform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..audio import AudioSource
+from ..encoder import SpeakerEncoder, load_encoder
+from .base_voices import base_voice_profile, rank_base_voices
+from .config import DEFAULT, OfflineConfig
+from .envelope import log_mel_envelope, loudest_frames, stft
+from .mapping import SpeakerTransform, fit_speaker_transform, identity_transform
+from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceVoice:
+    base_voice: str
+    base_similarity: float
+    """GE2E cosine of the chosen base voice's unconverted speech with the reference."""
+    pitch: PitchStats | None
+    """The reference's pitch, None when it could not be estimated (then the base voice keeps its own)."""
+    transform: SpeakerTransform = field(repr=False)
+    speech_seconds: float
+    notes: tuple[str, ...] = ()
+
+
+def prepare_reference(
+    reference: AudioSource | ReferenceVoice,
+    *,
+    config: OfflineConfig = DEFAULT,
+    encoder: SpeakerEncoder | None = None,
+    source_sr: int | None = None,
+) -> ReferenceVoice:
+    """Analyse a reference recording (16 kHz array or file) for the offline voice; reuse the result.
+
+    Silent, too short or unreadable recordings raise the speaker encoder's InputError.
+    """
+    if isinstance(reference, ReferenceVoice):
+        return reference
+    encoder = encoder or load_encoder()
+    wave = encoder.preprocess(reference, source_sr)
+    embedding = encoder.embed_utterance(wave, preprocessed=True)
+    (voice, score), *_ = rank_base_voices(embedding, encoder, config)
+    profile = base_voice_profile(voice, config)
+
+    spectrum = stft(wave, config)
+    envelopes = log_mel_envelope(spectrum, config)
+    f0 = track_f0(wave, len(envelopes), config)
+    stats = pitch_stats(f0, config)
+    if stats is None:
+        note = (
+            "could not estimate the pitch of the reference (is it music or noise?): "
+            f"spoke with the {voice} voice's own pitch and timbre"
+        )
+        transform = identity_transform(profile.voiced_envelopes, config)
+        return ReferenceVoice(voice, score, None, transform, len(wave) / config.sample_rate, (note,))
+    voiced = (f0 > 0) & loudest_frames(envelopes, config.speech_floor_db)
+    transform = fit_speaker_transform(profile.voiced_envelopes, envelopes[voiced], config)
+    stats = plausible_speech_pitch(stats, config)
+    return ReferenceVoice(voice, score, stats, transform, len(wave) / config.sample_rate)
