@@ -15,6 +15,7 @@ import gradio as gr
 
 from pipeline import Pipeline
 from pipeline.errors import VoxlipError
+from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
 from voice.encoder import similarity
@@ -120,8 +121,10 @@ def _consent_box() -> gr.Checkbox:
     return gr.Checkbox(label=CONSENT_STATEMENT, value=False, elem_classes=["consent"])
 
 
-def build_demo(demo: Demo) -> gr.Blocks:
+def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
+    """The page; `examples` (a voice and a face voxlip made itself) fill the inputs with one click."""
     voice_sources = ["upload", "microphone"]
+    example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
     # Uploads and results in Gradio's cache are deleted after an hour.
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
         gr.Markdown(
@@ -140,6 +143,8 @@ def build_demo(demo: Demo) -> gr.Blocks:
             video = gr.Video(label="Talking clip", buttons=["download"])
             details = gr.Markdown()
             button.click(demo.text_to_clip, [reference, face, text, seed, consent], [video, details], api_name="text_to_clip")
+            if examples:
+                gr.Examples([[str(examples.voice), str(examples.face), examples.text]], [reference, face, text], label=example_label)
         with gr.Tab("Voice"):
             reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
             text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
@@ -149,6 +154,8 @@ def build_demo(demo: Demo) -> gr.Blocks:
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
             button.click(demo.voice, [reference, text, seed, consent], [audio, details], api_name="voice")
+            if examples:
+                gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)
         with gr.Tab("Lip-sync"):
             with gr.Row():
                 face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
@@ -158,6 +165,8 @@ def build_demo(demo: Demo) -> gr.Blocks:
             video = gr.Video(label="Lip-synced clip", buttons=["download"])
             details = gr.Markdown()
             button.click(demo.lipsync, [face, speech, consent], [video, details], api_name="lipsync")
+            if examples:
+                gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
         with gr.Tab("Compare voices"):
             with gr.Row():
                 first = gr.Audio(sources=voice_sources, type="filepath", label="Voice A")
@@ -177,8 +186,15 @@ def main() -> None:
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run the models (default: %(default)s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="voxlip-demo-") as workdir:
-        demo = Demo(Pipeline(args.device), Path(workdir))
-        page = build_demo(demo)
+        requests = Path(workdir) / "requests"
+        requests.mkdir()
+        demo = Demo(Pipeline(args.device), requests)
+        try:
+            examples = make_examples(Path(workdir) / "examples")
+        except VoxlipError as error:  # flite missing: the page works without its example row
+            print(f"voxlip demo: no examples ({error})")
+            examples = None
+        page = build_demo(demo, examples)
         page.queue(default_concurrency_limit=args.concurrency, max_size=args.queue_size)
         page.launch(
             server_name=args.host, server_port=args.port, max_file_size=MAX_UPLOAD,

@@ -52,6 +52,9 @@ class LipsyncOptions:
     loop: str = "pingpong"
     """How a video shorter than the audio is extended: "pingpong" (forward then back) or "loop"."""
     batch_size: int = 16
+    precision: str = "float32"
+    """The Wav2Lip generator's arithmetic: "float32" (exactly Wav2Lip's) or "bfloat16" (about 2x faster
+    on CPUs with AVX512-BF16 or AMX; mouth pixels move by at most ~2/255)."""
     face: FaceOptions = FaceOptions()
     animator: AnimatorConfig = AnimatorConfig()
     visemes: VisemeTrackConfig = VisemeTrackConfig()
@@ -155,6 +158,8 @@ def _run(
     face_options = _face_options(options)
     if options.loop not in ("pingpong", "loop"):
         raise InputError(f"loop mode {options.loop!r} is unknown: use 'pingpong' or 'loop'")
+    if options.precision not in ("float32", "bfloat16"):
+        raise InputError(f"precision {options.precision!r} is unknown: use 'float32' or 'bfloat16'")
     if info.is_still:
         with timer("face check"):
             find_faces([read_still(info.path)], face_options, str(info.path))
@@ -207,8 +212,7 @@ def _run(
                         f if t is None else animator.render(f, t.landmarks, shapes[i]) for f, t, i in zip(frames, tracked, indices)
                     ]
             with timer("marking"):
-                rgb = (frame[:, :, ::-1] for frame in frames)  # the marks work on RGB; frames here are BGR
-                frames = [np.ascontiguousarray(frame[:, :, ::-1]) for frame in protect_frames(rgb, options.label)]
+                frames = list(protect_frames(frames, options.label, channels="bgr"))
             with timer("encoding"):
                 for frame in frames:
                     writer.write(frame)
@@ -314,7 +318,8 @@ def _generate(
         faces = torch.from_numpy(np.concatenate([masked, reference], axis=1))
         mel = torch.from_numpy(np.ascontiguousarray(mels[with_face][:, None]))
         device = _device_of(generator)
-        with torch.inference_mode():
+        low_precision = options.precision == "bfloat16"
+        with torch.inference_mode(), torch.autocast(torch.device(device).type, torch.bfloat16, enabled=low_precision):
             mouths = generator(mel.to(device), faces.to(device))
         mouths = (mouths.float().cpu().numpy().transpose(0, 2, 3, 1) * 255.0).clip(0, 255).astype(np.uint8)
     with timer("blending"):

@@ -15,7 +15,7 @@ import tempfile
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -45,6 +45,17 @@ def resolve_device(device: str) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _speech(speaker: Speaker, cloned, text: str, timings: dict[str, float]) -> Speech:
+    """A cloner's output as the API's Speech, watermarked."""
+    from .provenance import mark_audio
+
+    return Speech(
+        samples=mark_audio(cloned.samples, cloned.sample_rate), sample_rate=cloned.sample_rate, text=text,
+        components=(speaker.encoder, *cloned.components), speaker=speaker, phones=cloned.phones,
+        timings=timings, notes=cloned.notes,
+    )
 
 
 def _available(name: str) -> bool:
@@ -121,19 +132,34 @@ class Pipeline:
         """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`."""
         from voice.text import check_text
 
-        from .provenance import mark_audio
-
         require_consent(consent, "a reference voice")
         text = check_text(text)  # before minutes of work on a reference
         started = time.perf_counter()
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
         cloned = self.voice.clone(speaker.wave, speaker.embedding, text, seed=seed, progress=progress, encoder=self.encoder)
-        return Speech(
-            samples=mark_audio(cloned.samples, cloned.sample_rate), sample_rate=cloned.sample_rate, text=text,
-            components=(speaker.encoder, *cloned.components), speaker=speaker, phones=cloned.phones,
-            timings={"speaker": prepared - started, **cloned.timings}, notes=cloned.notes,
-        )
+        return _speech(speaker, cloned, text, {"speaker": prepared - started, **cloned.timings})
+
+    def stream_voice(
+        self,
+        reference: AudioSource | Speaker,
+        text: str,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        source_sr: int | None = None,
+    ) -> Iterator[Speech]:
+        """`clone_voice` piece by piece, a short clause first: play each watermarked piece as it comes.
+
+        The pieces, concatenated, are the whole speech (each carries the pause that follows it).
+        """
+        from voice.text import check_text
+
+        require_consent(consent, "a reference voice")
+        text = check_text(text)
+        speaker = self.speaker(reference, source_sr)
+        for piece in self.voice.stream(speaker.wave, speaker.embedding, text, seed=seed, encoder=self.encoder):
+            yield _speech(speaker, piece, piece.text, piece.timings)
 
     def text_to_clip(
         self,

@@ -12,11 +12,13 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import torch
 
 from .errors import CheckpointError
+
+if TYPE_CHECKING:
+    import torch
 
 README_HINT = "see checkpoints/README.md"
 
@@ -244,6 +246,8 @@ def verify(path: Path, sha256: str | None, size: int | None, what: str) -> str:
 
 def torch_load(path: Path) -> Any:
     """`torch.load` restricted to tensors and plain containers, with errors a user can act on."""
+    import torch
+
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
@@ -273,6 +277,8 @@ def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -
 
 def state_dict_of(contents: Any, fields: tuple[str, ...], what: str, strip_prefix: str = "") -> dict[str, torch.Tensor]:
     """The weights inside a loaded container: the first of `fields` present, or a bare state dict."""
+    import torch
+
     if isinstance(contents, Mapping):
         for field in fields:
             if isinstance(contents.get(field), Mapping):

@@ -108,7 +108,8 @@ def _lipsync_options(args: argparse.Namespace):
 
     if args.face_index is not None and args.face_index < 0:
         raise InputError("--face-index counts faces from the left starting at 0")
-    return LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, label=LabelConfig(corner=args.label_corner))
+    return LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, precision=args.precision,
+                          label=LabelConfig(corner=args.label_corner))
 
 
 def cmd_lipsync(args: argparse.Namespace) -> int:
@@ -203,6 +204,9 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pads", type=int, nargs=4, default=[0, 10, 0, 0], metavar=("TOP", "BOTTOM", "LEFT", "RIGHT"), help="pixels added around the face box (default: 0 10 0 0)")
     parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)")
     parser.add_argument("--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)")
+    parser.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
+                        help="Wav2Lip arithmetic: float32 computes exactly what Wav2Lip does; bfloat16 is about 2x "
+                             "faster on CPUs with AVX512-BF16 and moves pixels by at most ~2/255 (default: %(default)s)")
     parser.add_argument("--label-corner", default="bottom-right", choices=["top-left", "top-right", "bottom-left", "bottom-right"], help="where the AI-generated label goes (default: %(default)s)")
 
 

@@ -13,7 +13,9 @@ import gradio as gr
 import pytest
 
 import app
+from lipsync import check_face
 from pipeline import Pipeline
+from pipeline.examples import make_examples
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -28,8 +30,12 @@ def demo(tmp_path_factory):
     return app.Demo(Pipeline("cpu", synthesizer="offline", lipsync="offline"), tmp_path_factory.mktemp("demo"))
 
 
-def test_page_builds_with_every_endpoint(demo):
-    page = app.build_demo(demo)
+@needs_flite
+def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path):
+    examples = make_examples(tmp_path)
+    check_face(examples.face)  # the drawn face is one MediaPipe finds
+    assert demo.pipeline.encoder.preprocess(examples.voice).size > 16000
+    page = app.build_demo(demo, examples)
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
     assert {"text_to_clip", "voice", "lipsync", "compare"} <= names
 
@@ -121,7 +127,7 @@ def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
 
         tab = page.locator(".tabitem:visible").first
         tab.locator(AUDIO_INPUT).set_input_files(str(voice))
-        tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "talking_man_25fps.mp4"))
+        tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
         tab.locator("textarea").first.fill("Hello, this clip was made in a browser test.")
         tab.locator("input[type=checkbox]").check()
         tab.get_by_role("button", name="Make the clip").click()

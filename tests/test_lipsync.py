@@ -291,3 +291,9 @@ def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path)
     mouth_y = int(face.landmarks[13, 1])
     assert out[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() < source[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() - 30
     assert np.abs(out[: y1 + 20] - source[: y1 + 20]).mean() < 3  # above the face: untouched
+
+
+def test_unknown_precision_is_refused(clips, speech, tmp_path):
+    with pytest.raises(InputError, match="precision"):
+        lipsync.run(clips["short"], (speech, SAMPLE_RATE), tmp_path / "out.mp4", lipsync.LipsyncOptions(precision="fp8"), phones=[])
+    assert not list(tmp_path.iterdir())

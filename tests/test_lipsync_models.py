@@ -244,3 +244,10 @@ def test_s3fd_detect_runs_the_wav2lip_preprocessing(s3fd_file):
 def test_s3fd_class_builds_without_weights():
     shapes = [tuple(o.shape) for o in S3FD().eval()(torch.zeros(1, 3, 128, 128))]
     assert shapes[::2] == [(1, 2, 32, 32), (1, 2, 16, 16), (1, 2, 8, 8), (1, 2, 8, 8), (1, 2, 4, 4), (1, 2, 2, 2)]
+
+
+def test_wav2lip_bfloat16_stays_within_two_levels(wav2lip_file, wav2lip_case):
+    model = load_wav2lip(wav2lip_file)
+    with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16):
+        out = model(wav2lip_case["audio"], wav2lip_case["face"]).float()
+    assert float((out - wav2lip_case["out"]).abs().max()) < 3 / 255

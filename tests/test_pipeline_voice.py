@@ -7,7 +7,7 @@ import soundfile
 
 from pipeline import Pipeline, Speaker
 from pipeline.cli import main as voxlip
-from pipeline.provenance import ConsentError, detect
+from pipeline.provenance import ConsentError, detect, detect_audio_mark
 from voice.encoder import similarity
 
 pytestmark = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (apt-get install flite): the offline voice needs it")
@@ -106,3 +106,33 @@ def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_p
     assert voxlip(args) == 1
     assert "no face found" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stream_voice_starts_with_a_short_marked_piece(pipeline, reference):
+    text = "Hello there, my good friend. This longer sentence follows, with more words in it. And one more."
+    pieces = list(pipeline.stream_voice(reference, text, consent=True))
+    assert len(pieces) >= 2 and len(pieces[0].text) <= 48
+    assert " ".join(p.text for p in pieces).replace("  ", " ") == text
+    assert all(p.sample_rate == pieces[0].sample_rate for p in pieces)
+    assert all(detect_audio_mark(p.samples, p.sample_rate).detected for p in pieces)
+    assert any("fetch the SV2TTS checkpoints" in n for n in pieces[0].notes)
+
+
+def test_voice_clone_function_unpacks_and_names_components(reference):
+    from voice import clone
+
+    with pytest.raises(ConsentError):
+        clone(reference, "Hi there.", consent=False)
+    result = clone(reference, "Hi there, how are you?", consent=True, synthesizer="offline")
+    wave, sr = result
+    assert sr == 16000 and wave.ndim == 1 and len(wave) > sr // 2
+    assert detect_audio_mark(wave, sr).detected
+    assert [c.role for c in result.components] == ["speaker encoder", "synthesizer"]
+
+
+def test_voice_vocode_function_griffin_lim():
+    from voice import vocode
+
+    mel = np.random.default_rng(0).uniform(-4, 0, (80, 20)).astype(np.float32)
+    wave, sr = vocode(mel, "griffinlim")
+    assert sr == 16000 and len(wave) == pytest.approx(20 * 200, abs=400)

@@ -237,3 +237,10 @@ def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):
         assert "no voxlip watermark found" in report.lines()[0]
     with pytest.raises(InputError, match="does not exist"):
         detect(tmp_path / "missing.wav")
+
+
+def test_frame_mark_on_bgr_frames_is_the_rgb_mark_reordered(face_frames):
+    rgb = face_frames[0]
+    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    from_bgr = next(protect_frames([bgr], channels="bgr"))[:, :, ::-1]
+    np.testing.assert_array_equal(from_bgr, next(protect_frames([rgb])))

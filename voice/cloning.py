@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -19,7 +19,8 @@ from pipeline import checkpoints
 from pipeline.errors import CheckpointError, InputError
 from pipeline.provenance import Component
 
-from .synthesizer import load_synthesizer, split_text, synthesize
+from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
+from .audio import AudioSource
 from .encoder import SpeakerEncoder
 from .text import check_text
 from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
@@ -45,6 +46,11 @@ class Cloned:
     phones: list[Phone] | None = None
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    text: str = ""
+
+    def __iter__(self):
+        """`wave, sr = clone(...)` unpacks like a (samples, sample rate) pair."""
+        return iter((self.samples, self.sample_rate))
 
 
 def _present(name: str) -> bool:
@@ -178,3 +184,66 @@ class VoiceCloner:
             np.concatenate(pieces[:-1]), sample_rate, self.components(), None, notes,
             {"synthesizer": synthesized - started, "vocoder": time.perf_counter() - synthesized},
         )
+
+    def stream(
+        self,
+        reference: np.ndarray,
+        embedding: np.ndarray,
+        text: str,
+        seed: int | None = None,
+        encoder: SpeakerEncoder | None = None,
+    ) -> Iterator[Cloned]:
+        """`clone`, piece by piece: the first piece is a short clause, so it can play while the rest is made.
+
+        Each piece ends with the pause that follows it (none after the last); concatenated they are the
+        whole speech. Phone timings count from the start of each piece.
+        """
+        text = check_text(text)
+        chunks = split_for_streaming(text)
+        for i, chunk in enumerate(chunks):
+            started = time.perf_counter()
+            piece = self.clone(reference, embedding, chunk, None if seed is None else seed + 1000 * i, encoder=encoder)
+            pause = np.zeros(int(SENTENCE_PAUSE * piece.sample_rate) if i + 1 < len(chunks) else 0, np.float32)
+            yield Cloned(
+                np.concatenate([piece.samples, pause]), piece.sample_rate, piece.components, piece.phones,
+                piece.notes if i == 0 else (), {"piece": time.perf_counter() - started}, chunk,
+            )
+
+
+def clone(
+    reference: AudioSource,
+    text: str,
+    *,
+    consent: bool,
+    synthesizer: str = "auto",
+    vocoder: str = "auto",
+    seed: int | None = None,
+    device: str = "cpu",
+) -> Cloned:
+    """The speaker of `reference` (a recording or 16 kHz samples) saying `text`, watermarked.
+
+        wave, sr = clone("me.wav", "Hello there.", consent=True)
+
+    Loads the best components on this machine for this one call; the result names them. To clone many
+    texts, keep a `pipeline.Pipeline` (models loaded once, provenance records, clips).
+    """
+    from pipeline.provenance import mark_audio, require_consent
+
+    from .encoder import load_encoder
+
+    require_consent(consent, "a reference voice")
+    text = check_text(text)
+    encoder = load_encoder("resemblyzer", device)
+    wave = encoder.preprocess(reference)
+    cloner = VoiceCloner(device, synthesizer, vocoder)
+    cloned = cloner.clone(wave, encoder.embed_utterance(wave, preprocessed=True), text, seed=seed, encoder=encoder)
+    return replace(cloned, samples=mark_audio(cloned.samples, cloned.sample_rate),
+                   components=(Component.of("speaker encoder", encoder), *cloned.components))
+
+
+def vocode(mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu") -> tuple[np.ndarray, int]:
+    """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here."""
+    from pipeline.provenance import mark_audio
+
+    samples, sample_rate = VoiceCloner(device, vocoder=vocoder).vocode(np.asarray(mel, np.float32), seed)
+    return mark_audio(samples, sample_rate), sample_rate

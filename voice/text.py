@@ -10,10 +10,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import inflect
+from typing import TYPE_CHECKING
+
 from unidecode import unidecode
 
 from pipeline.errors import InputError
+
+if TYPE_CHECKING:
+    import inflect
 
 PAD = "_"
 EOS = "~"
@@ -41,6 +45,8 @@ _NUMBER_RE = re.compile(r"[0-9]+")
 
 @lru_cache(maxsize=1)
 def _inflect() -> inflect.engine:
+    import inflect  # imported when a number is first spelled out: it takes seconds to import
+
     return inflect.engine()
 
 

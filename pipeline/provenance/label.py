@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -79,11 +79,13 @@ def draw_label(frame: np.ndarray, config: LabelConfig = DEFAULT_LABEL) -> np.nda
     return render_label(frame.shape[1], frame.shape[0], config).apply(frame)
 
 
-def label_frames(frames: Iterable[np.ndarray], config: LabelConfig = DEFAULT_LABEL) -> Iterator[np.ndarray]:
-    """The label on every frame; rendered once and reused while the frame size stays the same."""
+def label_frames(frames: Iterable[np.ndarray], config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb") -> Iterator[np.ndarray]:
+    """The label on every frame (RGB, or `channels="bgr"`); rendered once per frame size."""
     overlay, size = None, None
     for frame in frames:
         if frame.shape[:2] != size:
             size = frame.shape[:2]
             overlay = render_label(size[1], size[0], config)
+            if channels == "bgr":
+                overlay = replace(overlay, rgb=np.ascontiguousarray(overlay.rgb[..., ::-1]))
         yield overlay.apply(frame)

@@ -23,9 +23,9 @@ MIN_CHECKED_SECONDS = 2.0
 """Shorter audio carries the mark too, but too little of it for a check to be conclusive."""
 
 
-def protect_frames(frames: Iterable[np.ndarray], label: LabelConfig = DEFAULT_LABEL) -> Iterator[np.ndarray]:
-    """Every frame with the visible AI-generated label, then the invisible frame mark."""
-    return iter(mark_frames(label_frames(frames, label)))
+def protect_frames(frames: Iterable[np.ndarray], label: LabelConfig = DEFAULT_LABEL, channels: str = "rgb") -> Iterator[np.ndarray]:
+    """Every frame (RGB, or `channels="bgr"`) with the visible AI-generated label, then the invisible mark."""
+    return mark_frames(label_frames(frames, label, channels), channels=channels)
 
 
 def finalize_output(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from PIL import Image
@@ -85,22 +85,41 @@ def _resize(plane: np.ndarray, size: tuple[int, int], resample: Image.Resampling
     return np.asarray(Image.fromarray(plane.astype(np.float32)).resize(size, resample))
 
 
-def mark_frame(frame: np.ndarray, config: FrameMarkConfig = FRAME_MARK) -> np.ndarray:
-    """`frame` ((h, w, 3) uint8 RGB) with voxlip's invisible mark."""
-    frame = _check_frame(frame)
-    height, width = frame.shape[:2]
-    grid = _grid(height, width, config)
-    signs = _signs(grid, config)
-    ycc = frame.astype(np.float64) @ _RGB_TO_YCC.T
-    for channel in (1, 2):
-        shift = _resize(signs[channel - 1] * config.strength, (width, height), Image.Resampling.BILINEAR)
-        ycc[..., channel] += shift
-    return np.clip(np.rint(ycc @ _YCC_TO_RGB.T), 0, 255).astype(np.uint8)
+def _shift(height: int, width: int, config: FrameMarkConfig) -> np.ndarray:
+    """(h, w, 3) int16 RGB change that moves a frame's chroma by the keyed pattern.
+
+    The colour transform is linear, so shifting Cb/Cr and converting back is adding this to RGB;
+    rounding it once gives the same pixels as rounding every marked frame (the frame is integer).
+    """
+    signs = _signs(_grid(height, width, config), config)
+    shift = np.zeros((height, width, 3))
+    for index, channel in enumerate((1, 2)):
+        plane = _resize(signs[index] * config.strength, (width, height), Image.Resampling.BILINEAR)
+        shift += plane[..., None] * _YCC_TO_RGB[:, channel]
+    return np.rint(shift).astype(np.int16)
 
 
-def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> Iterable[np.ndarray]:
-    """Mark every frame of a sequence (lazily, so long videos need not fit in memory)."""
-    return (mark_frame(frame, config) for frame in frames)
+def mark_frame(frame: np.ndarray, config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> np.ndarray:
+    """`frame` ((h, w, 3) uint8, RGB or `channels="bgr"`) with voxlip's invisible mark."""
+    return next(iter(mark_frames([frame], config, channels)))
+
+
+def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> Iterator[np.ndarray]:
+    """Mark every frame of a sequence, lazily (long videos need not fit in memory).
+
+    The pattern is computed once per frame size; `channels` is "rgb", or "bgr" for OpenCV's frames.
+    """
+    if channels not in ("rgb", "bgr"):
+        raise InputError(f"channels must be 'rgb' or 'bgr', not {channels!r}")
+    shift, size = None, None
+    for frame in frames:
+        frame = _check_frame(frame)
+        if frame.shape[:2] != size:
+            size = frame.shape[:2]
+            shift = _shift(*size, config)
+            if channels == "bgr":
+                shift = np.ascontiguousarray(shift[..., ::-1])
+        yield np.clip(frame.astype(np.int16) + shift, 0, 255).astype(np.uint8)
 
 
 def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:

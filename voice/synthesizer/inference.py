@@ -32,6 +32,18 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     return chunks
 
 
+def split_for_streaming(text: str, first_chars: int = 48, max_chars: int = 150) -> list[str]:
+    """`split_text`, with the first chunk cut back to its first clause (or words) of <= `first_chars`.
+
+    The first chunk decides how soon audio can start playing; the rest keep whole sentences.
+    """
+    chunks = split_text(text, max_chars)
+    head = _fit(chunks[0], first_chars) if chunks else []
+    if len(head) > 1:
+        chunks[:1] = [head[0], " ".join(head[1:])]
+    return chunks
+
+
 def _fit(sentence: str, max_chars: int) -> list[str]:
     if len(sentence) <= max_chars:
         return [sentence]
