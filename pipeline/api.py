@@ -25,7 +25,7 @@ from voice.cloning import VoiceCloner
 from voice.encoder import SpeakerEncoder, load_encoder
 
 from . import checkpoints
-from .errors import CheckpointError, InputError
+from .errors import InputError
 from .provenance import Component, require_consent
 from .results import Clip, Speaker, Speech
 
@@ -56,14 +56,6 @@ def _speech(speaker: Speaker, cloned, text: str, timings: dict[str, float]) -> S
         components=(speaker.encoder, *cloned.components), speaker=speaker, phones=cloned.phones,
         timings=timings, notes=cloned.notes,
     )
-
-
-def _available(name: str) -> bool:
-    try:
-        checkpoints.resolve(name)
-        return True
-    except CheckpointError:
-        return False
 
 
 class Pipeline:
@@ -97,7 +89,7 @@ class Pipeline:
         if name == "offline":
             return None
         if name == "auto":
-            name = next((n for n in LIPSYNC_CHECKPOINTS if _available(n)), None)
+            name = next((n for n in LIPSYNC_CHECKPOINTS if checkpoints.is_present(n)), None)
             if name is None:
                 return None
         from lipsync.wav2lip import load_wav2lip

@@ -201,6 +201,15 @@ def missing_message(spec: Checkpoint, path: Path) -> str:
     return f"checkpoint {spec.name!r} is not on this machine: {how} and/or place {spec.filename} at {path}; {README_HINT}"
 
 
+def is_present(name_or_path: str | os.PathLike) -> bool:
+    """Whether `resolve` finds this checkpoint on this machine (nothing is read or verified)."""
+    try:
+        resolve(name_or_path)
+        return True
+    except CheckpointError:
+        return False
+
+
 def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[Path, Checkpoint | None]:
     """A registry name or a file path -> an existing file (and its registry entry, if any)."""
     path = Path(name_or_path).expanduser()

@@ -122,10 +122,7 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     path = clip.save(args.output)
-    print(f"wrote {path} ({clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps) and {path.name}.provenance.json")
-    print(f"made by: {_describe(clip.components)}")
-    for note in clip.notes:
-        print(f"note: {note}")
+    _report(path, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
 
@@ -153,6 +150,15 @@ def _print_timings(timings: dict[str, float]) -> None:
     print("took " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()))
 
 
+def _report(path: Path, size: str, result) -> None:
+    """What was written, what made it, its notes and where the time went."""
+    print(f"wrote {path} ({size}) and {path.name}.provenance.json")
+    print(f"made by: {_describe(result.components)}")
+    for note in result.notes:
+        print(f"note: {note}")
+    _print_timings(result.timings)
+
+
 def cmd_say(args: argparse.Namespace) -> int:
     text = _text(args)
     pipeline = _voice_pipeline(args)
@@ -162,11 +168,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     path = speech.save(args.output)
-    print(f"wrote {path} ({speech.duration:.1f} s at {speech.sample_rate} Hz) and {path.name}.provenance.json")
-    print(f"made by: {_describe(speech.components)}")
-    for note in speech.notes:
-        print(f"note: {note}")
-    _print_timings(speech.timings)
+    _report(path, f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
     return 0
 
 
@@ -179,11 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     path = clip.save(args.output)
-    print(f"wrote {path} ({clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps) and {path.name}.provenance.json")
-    print(f"made by: {_describe(clip.components)}")
-    for note in clip.notes:
-        print(f"note: {note}")
-    _print_timings(clip.timings)
+    _report(path, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
 

@@ -1,7 +1,6 @@
 import hashlib
 import http.server
 import os
-import pickle
 import threading
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import torch
 from pipeline import checkpoints
 from pipeline.checkpoints import CheckpointError, read_checkpoint
 from pipeline.cli import main as voxlip
-from pipeline.download import download, fetch
+from pipeline.download import download
 
 
 class _Payload:

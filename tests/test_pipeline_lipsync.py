@@ -5,7 +5,6 @@ import pytest
 
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
-from pipeline.errors import InputError
 from pipeline.provenance import ConsentError, detect
 
 

@@ -136,3 +136,21 @@ def test_voice_vocode_function_griffin_lim():
     mel = np.random.default_rng(0).uniform(-4, 0, (80, 20)).astype(np.float32)
     wave, sr = vocode(mel, "griffinlim")
     assert sr == 16000 and len(wave) == pytest.approx(20 * 200, abs=400)
+
+
+def test_missing_neural_checkpoints_name_voxlip_fetch(reference, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "empty-cache"))
+    args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(tmp_path / "x.wav"), "--i-have-consent"]
+    assert voxlip(args + ["--synthesizer", "sv2tts"]) == 1
+    err = capsys.readouterr().err
+    assert "voxlip fetch rtvc-synthesizer" in err and "Traceback" not in err, err
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_long_text_and_digits_are_spoken_not_refused():
+    from voice.synthesizer import split_text
+    from voice.text import check_text, english_cleaners
+
+    text = check_text(" ".join(["This sentence is part of a long letter."] * 125))  # 5,000 characters
+    assert len(text) >= 4_999 and all(len(chunk) <= 150 for chunk in split_text(text))
+    assert english_cleaners(check_text("12345")) == "twelve thousand, three hundred forty-five"

@@ -17,7 +17,7 @@ from voice.vocoder.griffinlim import GriffinLimConfig, griffin_lim
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
 from voice.vocoder.melspec import hifigan_mel, sv2tts_to_hifigan_mel
 from voice.vocoder.sampling import fast_samples, reference_samples
-from voice.vocoder.wavernn import WaveRNN, load_wavernn
+from voice.vocoder.wavernn import load_wavernn
 
 NETWORK = dict(rtol=1e-4, atol=1e-4)
 TIGHT = dict(rtol=1e-5, atol=1e-5)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from pipeline import checkpoints
-from pipeline.errors import CheckpointError, InputError
+from pipeline.errors import InputError
 from pipeline.provenance import Component
 
 from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
@@ -53,14 +53,6 @@ class Cloned:
         return iter((self.samples, self.sample_rate))
 
 
-def _present(name: str) -> bool:
-    try:
-        checkpoints.resolve(name)
-        return True
-    except CheckpointError:
-        return False
-
-
 class VoiceCloner:
     """Loads the voice components once (on first use) and clones voices with them.
 
@@ -85,7 +77,7 @@ class VoiceCloner:
         if choice == "offline":
             return None
         if choice == "auto":
-            return DEFAULT_CHECKPOINTS["sv2tts"] if _present(DEFAULT_CHECKPOINTS["sv2tts"]) else None
+            return DEFAULT_CHECKPOINTS["sv2tts"] if checkpoints.is_present(DEFAULT_CHECKPOINTS["sv2tts"]) else None
         return DEFAULT_CHECKPOINTS["sv2tts"] if choice == "sv2tts" else choice
 
     @cached_property
@@ -99,7 +91,7 @@ class VoiceCloner:
             return choice
         if self.vocoder_checkpoint:
             raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
-        return next((kind for kind in ("wavernn", "hifigan") if _present(DEFAULT_CHECKPOINTS[kind])), "griffinlim")
+        return next((kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(DEFAULT_CHECKPOINTS[kind])), "griffinlim")
 
     @cached_property
     def vocoder(self):

@@ -8,14 +8,13 @@
 
 from .griffinlim import GriffinLimConfig, griffin_lim
 from .hifigan import HiFiGAN, HiFiGANConfig, load_hifigan
-from .melspec import SV2TTSMel, hifigan_mel, sv2tts_to_hifigan_mel
+from .melspec import hifigan_mel, sv2tts_to_hifigan_mel
 from .wavernn import WaveRNN, WaveRNNConfig, load_wavernn
 
 __all__ = [
     "GriffinLimConfig",
     "HiFiGAN",
     "HiFiGANConfig",
-    "SV2TTSMel",
     "WaveRNN",
     "WaveRNNConfig",
     "griffin_lim",

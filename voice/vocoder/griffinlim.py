@@ -16,14 +16,16 @@ from scipy.signal import lfilter
 
 from pipeline.errors import InputError
 
-from .melspec import SV2TTS_MEL, SV2TTSMel, sv2tts_mel_amplitudes
+from voice.audio import SV2TTS_MEL, MelSpec
+
+from .melspec import sv2tts_mel_amplitudes
 
 
 @dataclass(frozen=True)
 class GriffinLimConfig:
     """The mel to invert and how hard to iterate (RTVC: power 1.5, 60 iterations)."""
 
-    mel: SV2TTSMel = SV2TTS_MEL
+    mel: MelSpec = SV2TTS_MEL
     power: float = 1.5
     """Magnitudes relative to the loudest bin are raised to this before phase reconstruction:
     sharper harmonics, fewer phase artefacts. The loudest bin keeps its level; a bin x dB below

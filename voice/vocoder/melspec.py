@@ -18,40 +18,19 @@ by about 2.6 nats.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import librosa
 import numpy as np
 
 from pipeline.errors import InputError
+from voice.audio import SV2TTS_MEL, MelSpec
 
 from .hifigan import HiFiGANConfig
 
 
-@dataclass(frozen=True)
-class SV2TTSMel:
-    """Parameters of the SV2TTS mel (Real-Time-Voice-Cloning's synthesizer hparams).
-
-    Same values as `voice.audio.MelSpec`; kept here until the two share one definition.
-    """
-
-    sample_rate: int = 16_000
-    n_fft: int = 800
-    hop_length: int = 200
-    win_length: int = 800
-    n_mels: int = 80
-    fmin: float = 55.0
-    fmax: float = 7600.0
-    preemphasis: float = 0.97
-    ref_level_db: float = 20.0
-    min_level_db: float = -100.0
-    max_abs_value: float = 4.0
 
 
-SV2TTS_MEL = SV2TTSMel()
-
-
-def sv2tts_mel_amplitudes(mel: np.ndarray, spec: SV2TTSMel = SV2TTS_MEL) -> np.ndarray:
+def sv2tts_mel_amplitudes(mel: np.ndarray, spec: MelSpec = SV2TTS_MEL) -> np.ndarray:
     """Scaled mel in [-max_abs, max_abs] -> linear mel-band magnitudes (undoes dB, reference level and scaling)."""
     scaled = np.clip(np.asarray(mel, dtype=np.float64), -spec.max_abs_value, spec.max_abs_value)
     db = (scaled + spec.max_abs_value) * -spec.min_level_db / (2 * spec.max_abs_value) + spec.min_level_db
@@ -82,7 +61,7 @@ def hifigan_mel(wav: np.ndarray, config: HiFiGANConfig) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=8)
-def _bridge_matrices(spec: SV2TTSMel, config: HiFiGANConfig) -> tuple[np.ndarray, np.ndarray]:
+def _bridge_matrices(spec: MelSpec, config: HiFiGANConfig) -> tuple[np.ndarray, np.ndarray]:
     """pinv of the SV2TTS mel basis, and the linear map from an SV2TTS linear spectrum to HiFi-GAN mel bands."""
     source_basis = mel_basis(spec.sample_rate, spec.n_fft, spec.n_mels, spec.fmin, spec.fmax)
     source_freqs = librosa.fft_frequencies(sr=spec.sample_rate, n_fft=spec.n_fft)
@@ -126,7 +105,7 @@ def resample_frames(frames: np.ndarray, source_rate: float, target_rate: float, 
     return frames[:, lower] * (1 - frac) + frames[:, upper] * frac
 
 
-def sv2tts_to_hifigan_mel(mel: np.ndarray, config: HiFiGANConfig, spec: SV2TTSMel = SV2TTS_MEL) -> np.ndarray:
+def sv2tts_to_hifigan_mel(mel: np.ndarray, config: HiFiGANConfig, spec: MelSpec = SV2TTS_MEL) -> np.ndarray:
     """SV2TTS mel (80, frames) in [-4, 4] -> HiFi-GAN log-mel (num_mels, frames') covering the same duration.
 
     Steps: resample the scaled-dB frames to HiFi-GAN's frame times (12.5 ms -> hop/sr, e.g. 11.6 ms),
