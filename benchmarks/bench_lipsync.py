@@ -28,7 +28,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared"))
-STAGES = ("decoding", "face tracking", "generator", "blending", "encoding")
+STAGES = ("decoding", "face tracking", "generator", "blending", "marking", "encoding")
 
 
 def ffmpeg(*args: str) -> None:
@@ -91,7 +91,7 @@ def child(args: argparse.Namespace) -> None:
         audio = (wav[: int(args.seconds * SAMPLE_RATE)], SAMPLE_RATE)
     out = Path(tempfile.mkdtemp(prefix="voxlip-bench-")) / "out.mp4"
     start = time.perf_counter()
-    result = lipsync.run(args.face, audio, out, generator=generator)
+    result = lipsync.run(args.face, audio, out, lipsync.LipsyncOptions(precision=args.precision), generator=generator)
     wall = time.perf_counter() - start
     out.unlink()
     print(json.dumps({
@@ -100,8 +100,9 @@ def child(args: argparse.Namespace) -> None:
     }))
 
 
-def measure(face: Path, audio: Path, checkpoint: Path | None = None, seconds: float | None = None) -> dict:
-    command = [sys.executable, __file__, "--child", "--face", str(face), "--audio", str(audio)]
+def measure(face: Path, audio: Path, checkpoint: Path | None = None, seconds: float | None = None,
+            precision: str = "float32") -> dict:
+    command = [sys.executable, __file__, "--child", "--face", str(face), "--audio", str(audio), "--precision", precision]
     if checkpoint:
         command += ["--checkpoint", str(checkpoint)]
     if seconds:
@@ -130,10 +131,12 @@ def main() -> None:
     parser.add_argument("--audio", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--checkpoint", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--neural-seconds", type=float, default=4.0, help="audio length of the neural runs")
-    parser.add_argument("--skip-neural", action="store_true")
-    parser.add_argument("--skip-memory", action="store_true")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "voxlip-bench-inputs")
+    parser.add_argument("--precision", default="float32", help=argparse.SUPPRESS)
+    parser.add_argument("--neural-seconds", type=float, default=4.0, help="audio length of the neural runs (default: %(default)s)")
+    parser.add_argument("--skip-neural", action="store_true", help="only the offline animator (default: both)")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the 10 s vs 60 s 720p memory runs (default: run them)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "voxlip-bench-inputs",
+                        help="where the generated inputs are kept between runs (default: %(default)s)")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -149,8 +152,9 @@ def main() -> None:
         try:
             checkpoint = seeded_wav2lip(args.work)
             for size in ("512", "720"):
-                run = measure(inputs[size], inputs["speech_10s"], checkpoint, args.neural_seconds)
-                report(f"wav2lip (seeded), {size}, {args.neural_seconds:g} s", run)
+                for precision in ("float32", "bfloat16"):
+                    run = measure(inputs[size], inputs["speech_10s"], checkpoint, args.neural_seconds, precision)
+                    report(f"wav2lip (seeded) {precision}, {size}, {args.neural_seconds:g} s", run)
         except (RuntimeError, ImportError, FileNotFoundError) as e:
             print(f"neural path skipped: {str(e).strip().splitlines()[-1]}")
     if not args.skip_memory:

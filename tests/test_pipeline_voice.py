@@ -111,7 +111,7 @@ def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_p
 def test_stream_voice_starts_with_a_short_marked_piece(pipeline, reference):
     text = "Hello there, my good friend. This longer sentence follows, with more words in it. And one more."
     pieces = list(pipeline.stream_voice(reference, text, consent=True))
-    assert len(pieces) >= 2 and len(pieces[0].text) <= 48
+    assert len(pieces) >= 2 and len(pieces[0].text) <= 24
     assert " ".join(p.text for p in pieces).replace("  ", " ") == text
     assert all(p.sample_rate == pieces[0].sample_rate for p in pieces)
     assert all(detect_audio_mark(p.samples, p.sample_rate).detected for p in pieces)

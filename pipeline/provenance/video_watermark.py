@@ -111,15 +111,20 @@ def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MA
     """
     if channels not in ("rgb", "bgr"):
         raise InputError(f"channels must be 'rgb' or 'bgr', not {channels!r}")
-    shift, size = None, None
+    import cv2
+
+    raise_by = lower_by = size = None
     for frame in frames:
         frame = _check_frame(frame)
         if frame.shape[:2] != size:
             size = frame.shape[:2]
             shift = _shift(*size, config)
             if channels == "bgr":
-                shift = np.ascontiguousarray(shift[..., ::-1])
-        yield np.clip(frame.astype(np.int16) + shift, 0, 255).astype(np.uint8)
+                shift = shift[..., ::-1]
+            # Saturating uint8 adds: the same pixels as clipping frame + shift, without widening.
+            raise_by = np.ascontiguousarray(np.maximum(shift, 0), dtype=np.uint8)
+            lower_by = np.ascontiguousarray(np.maximum(-shift, 0), dtype=np.uint8)
+        yield cv2.subtract(cv2.add(np.ascontiguousarray(frame), raise_by), lower_by)
 
 
 def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:

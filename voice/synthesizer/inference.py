@@ -32,7 +32,7 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     return chunks
 
 
-def split_for_streaming(text: str, first_chars: int = 48, max_chars: int = 150) -> list[str]:
+def split_for_streaming(text: str, first_chars: int = 24, max_chars: int = 150) -> list[str]:
     """`split_text`, with the first chunk cut back to its first clause (or words) of <= `first_chars`.
 
     The first chunk decides how soon audio can start playing; the rest keep whole sentences.
