@@ -117,6 +117,16 @@ def _frames(progress):
     return lambda done, total, rate: progress((done, total), desc=f"lip-sync {rate:.0f} frames/s")
 
 
+def _face_input() -> gr.File:
+    """The face upload (video or photo), with a webcam snapshot that fills it."""
+    with gr.Column():
+        face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
+        with gr.Accordion("...or take a photo with the webcam", open=False):
+            webcam = gr.Image(sources=["webcam"], type="filepath", label="Webcam photo", show_label=False)
+    webcam.change(lambda photo: photo, webcam, face, show_progress="hidden", queue=False, api_visibility="private")
+    return face
+
+
 def _consent_box() -> gr.Checkbox:
     return gr.Checkbox(label=CONSENT_STATEMENT, value=False, elem_classes=["consent"])
 
@@ -135,7 +145,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
         with gr.Tab("Text to clip"):
             with gr.Row():
                 reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
-                face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
+                face = _face_input()
             text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
             seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
             consent = _consent_box()
@@ -158,7 +168,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)
         with gr.Tab("Lip-sync"):
             with gr.Row():
-                face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
+                face = _face_input()
                 speech = gr.Audio(sources=voice_sources, type="filepath", label="Speech")
             consent = _consent_box()
             button = gr.Button("Lip-sync", variant="primary")

@@ -38,6 +38,11 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path):
     page = app.build_demo(demo, examples)
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
     assert {"text_to_clip", "voice", "lipsync", "compare"} <= names
+    webcam_to_face = [
+        fn for fn in page.fns.values()
+        if [type(b) for b in fn.inputs] == [gr.Image] and fn.inputs[0].sources == ["webcam"] and [type(b) for b in fn.outputs] == [gr.File]
+    ]
+    assert len(webcam_to_face) == 2, "both face inputs take a webcam photo"
 
 
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
