@@ -69,12 +69,13 @@ class Pipeline:
         synthesizer: str = "auto",
         vocoder: str = "auto",
         vocoder_checkpoint: str | None = None,
+        fast_vocoder: bool = False,
         lipsync: str = "auto",
         lipsync_options: LipsyncOptions = LipsyncOptions(),
     ):
         self.device = resolve_device(device)
         self.encoder_name = encoder
-        self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint)
+        self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder)
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
 

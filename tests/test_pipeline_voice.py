@@ -154,3 +154,15 @@ def test_long_text_and_digits_are_spoken_not_refused():
     text = check_text(" ".join(["This sentence is part of a long letter."] * 125))  # 5,000 characters
     assert len(text) >= 4_999 and all(len(chunk) <= 150 for chunk in split_text(text))
     assert english_cleaners(check_text("12345")) == "twelve thousand, three hundred forty-five"
+
+
+def test_say_with_seeded_sv2tts_and_the_fast_wavernn(reference, seeded_checkpoint, tmp_path, capsys):
+    synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
+    vocoder = seeded_checkpoint("rtvc_wavernn", "vocoder.pt")
+    out = tmp_path / "fast.wav"
+    text = "Hello there, this sentence is long enough to carry the watermark."
+    args = ["say", "--ref", str(reference), "--text", text, "-o", str(out), "--synthesizer", str(synthesizer),
+            "--vocoder", "wavernn", "--vocoder-checkpoint", str(vocoder), "--fast-vocoder", "--seed", "1", "--i-have-consent"]
+    assert voxlip(args) == 0
+    assert "vocoder: vocoder.pt (neural" in capsys.readouterr().out
+    assert soundfile.info(out).samplerate == 16000 and detect(out).audio.detected

@@ -24,6 +24,7 @@ from .audio import AudioSource
 from .encoder import SpeakerEncoder
 from .text import check_text
 from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
+from .vocoder.wavernn import REALTIME
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
@@ -58,12 +59,21 @@ class VoiceCloner:
 
     `synthesizer`: "auto" (SV2TTS if fetched, else offline), "sv2tts", "offline", or a checkpoint file.
     `vocoder`: "auto" (WaveRNN, else HiFi-GAN, else Griffin-Lim), "wavernn", "hifigan", "griffinlim";
-    `vocoder_checkpoint` names another file for WaveRNN / HiFi-GAN.
+    `vocoder_checkpoint` names another file for WaveRNN / HiFi-GAN. `fast_vocoder` runs WaveRNN with
+    the `REALTIME` layout (about 2.7x faster than RTVC's, not the same samples).
     """
 
-    def __init__(self, device: str = "cpu", synthesizer: str = "auto", vocoder: str = "auto", vocoder_checkpoint: str | None = None):
+    def __init__(
+        self,
+        device: str = "cpu",
+        synthesizer: str = "auto",
+        vocoder: str = "auto",
+        vocoder_checkpoint: str | None = None,
+        fast_vocoder: bool = False,
+    ):
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
+        self.fast_vocoder = fast_vocoder
         self.device = device
         self.synthesizer_choice = synthesizer
         self.vocoder_choice = vocoder
@@ -129,6 +139,9 @@ class VoiceCloner:
         if self.vocoder_kind == "hifigan":
             return model.generate(sv2tts_to_hifigan_mel(mel, model.config)), model.config.sampling_rate
         generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        if self.fast_vocoder:
+            layout = dict(target=REALTIME.target, overlap=REALTIME.overlap, precision=REALTIME.precision)
+            return model.generate(mel, generator=generator, **layout), model.config.sample_rate
         return model.generate(mel, generator=generator), model.config.sample_rate
 
     def clone(
