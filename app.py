@@ -18,6 +18,7 @@ from pipeline.errors import VoxlipError
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
+from voice.cloning import SYNTHESIZERS, VOCODERS
 from voice.encoder import similarity
 
 MAX_UPLOAD = "50mb"
@@ -37,6 +38,15 @@ class Demo:
         self.workdir = workdir
         self.keep = keep
         self._lock = threading.Lock()
+        self._voices: dict[tuple[str, str], Pipeline] = {("auto", "auto"): pipeline}
+
+    def _with_voice(self, synthesizer: str, vocoder: str) -> Pipeline:
+        """The pipeline with the chosen voice components, made once per choice."""
+        key = (synthesizer or "auto", vocoder or "auto")
+        with self._lock:
+            if key not in self._voices:
+                self._voices[key] = self.pipeline.with_voice(*key)
+            return self._voices[key]
 
     def _output_dir(self) -> Path:
         with self._lock:
@@ -62,13 +72,15 @@ class Demo:
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         return "\n".join(lines)
 
-    def voice(self, reference: str | None, text: str, seed: float | None, consent: bool, progress=gr.Progress()):
+    def voice(self, reference: str | None, text: str, seed: float | None, consent: bool, synthesizer: str = "auto",
+              vocoder: str = "auto", progress=gr.Progress()):
         self._check(consent, text)
         if not reference:
             raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
         try:
             progress(0.1, desc="cloning the voice")
-            speech = self.pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
+            pipeline = self._with_voice(synthesizer, vocoder)
+            speech = pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
             raise gr.Error(str(e)) from None
@@ -158,12 +170,17 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
         with gr.Tab("Voice"):
             reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
             text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
-            seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
+            with gr.Row():
+                seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
+                synthesizer = gr.Dropdown(list(SYNTHESIZERS), value="auto", label="Synthesizer",
+                                          info="auto: SV2TTS if its checkpoint is fetched, else the offline voice")
+                vocoder = gr.Dropdown(list(VOCODERS), value="auto", label="Vocoder (SV2TTS only)",
+                                      info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim")
             consent = _consent_box()
             button = gr.Button("Clone the voice", variant="primary")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
-            button.click(demo.voice, [reference, text, seed, consent], [audio, details], api_name="voice")
+            button.click(demo.voice, [reference, text, seed, consent, synthesizer, vocoder], [audio, details], api_name="voice")
             if examples:
                 gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)
         with gr.Tab("Lip-sync"):

@@ -10,6 +10,7 @@ defaults otherwise; every result says which components made it.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 import time
@@ -78,6 +79,13 @@ class Pipeline:
         self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder)
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
+
+    def with_voice(self, synthesizer: str = "auto", vocoder: str = "auto", fast_vocoder: bool = False) -> "Pipeline":
+        """This pipeline with other voice components; the speaker encoder and lip-sync models loaded so far are shared."""
+        self.encoder  # loaded here, so that every variant shares one copy
+        other = copy.copy(self)
+        other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder)
+        return other
 
     @cached_property
     def encoder(self) -> SpeakerEncoder:

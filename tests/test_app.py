@@ -61,6 +61,16 @@ def test_voice_handler_names_its_components(demo, speech_files):
     assert "offline fallbacks for the synthesizer" in details and "resemblyzer" in details
 
 
+@needs_flite
+def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, monkeypatch):
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "empty-cache"))
+    _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "offline", "auto")
+    assert "offline voice" in details
+    with pytest.raises(gr.Error, match="voxlip fetch rtvc-synthesizer"):
+        demo.voice(str(speech_files[0]), "Hello there.", 1, True, "sv2tts", "griffinlim")
+    assert demo._with_voice("offline", "auto").encoder is demo.pipeline.encoder
+
+
 def test_compare_voices(demo, speech_files):
     assert "1.000: the same speaker" in demo.compare(str(speech_files[0]), str(speech_files[0]))
 

@@ -185,6 +185,8 @@ class VoiceCloner:
             if progress is not None:
                 progress(i + 1, len(mels), (i + 1) / (time.perf_counter() - started))
         notes = () if self.vocoder is not None else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
+        if self.fast_vocoder and self.vocoder_kind == "wavernn":
+            notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
         return Cloned(
             np.concatenate(pieces[:-1]), sample_rate, self.components(), None, notes,
             {"synthesizer": synthesized - started, "vocoder": time.perf_counter() - synthesized},
