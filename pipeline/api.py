@@ -171,14 +171,18 @@ class Pipeline:
         consent: bool,
         seed: int | None = None,
         progress: ProgressCallback | None = None,
+        voice_progress: ProgressCallback | None = None,
     ) -> Clip:
-        """Clone the voice saying `text`, then make the face speak it: one talking clip."""
+        """Clone the voice saying `text`, then make the face speak it: one talking clip.
+
+        `voice_progress` follows the voice stage (sentences), `progress` the lip-sync stage (frames).
+        """
         import lipsync
 
         require_consent(consent)
         face = Path(face)
         lipsync.check_face(face, self.lipsync_options)  # a bad face fails before the voice is made
-        speech = self.clone_voice(reference, text, consent=consent, seed=seed)
+        speech = self.clone_voice(reference, text, consent=consent, seed=seed, progress=voice_progress)
         clip = self.lipsync(face, speech, consent=consent, progress=progress)
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes

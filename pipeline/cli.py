@@ -175,10 +175,12 @@ def cmd_say(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     text = _text(args)
     pipeline = _voice_pipeline(args, lipsync=args.checkpoint, lipsync_options=_lipsync_options(args))
-    bar = _ProgressBar("lip-sync", "frames")
+    voice_bar, bar = _ProgressBar("voice", "sentences"), _ProgressBar("lip-sync", "frames")
     try:
-        clip = pipeline.text_to_clip(args.ref, args.face, text, consent=args.i_have_consent, seed=args.seed, progress=bar)
+        clip = pipeline.text_to_clip(args.ref, args.face, text, consent=args.i_have_consent, seed=args.seed,
+                                     progress=bar, voice_progress=voice_bar)
     finally:
+        voice_bar.close()
         bar.close()
     path = clip.save(args.output)
     _report(path, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
