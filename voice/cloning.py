@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -234,18 +234,10 @@ def clone(
     Loads the best components on this machine for this one call; the result names them. To clone many
     texts, keep a `pipeline.Pipeline` (models loaded once, provenance records, clips).
     """
-    from pipeline.provenance import mark_audio, require_consent
+    from pipeline.api import Pipeline
 
-    from .encoder import load_encoder
-
-    require_consent(consent, "a reference voice")
-    text = check_text(text)
-    encoder = load_encoder("resemblyzer", device)
-    wave = encoder.preprocess(reference)
-    cloner = VoiceCloner(device, synthesizer, vocoder)
-    cloned = cloner.clone(wave, encoder.embed_utterance(wave, preprocessed=True), text, seed=seed, encoder=encoder)
-    return replace(cloned, samples=mark_audio(cloned.samples, cloned.sample_rate),
-                   components=(Component.of("speaker encoder", encoder), *cloned.components))
+    speech = Pipeline(device, synthesizer=synthesizer, vocoder=vocoder).clone_voice(reference, text, consent=consent, seed=seed)
+    return Cloned(speech.samples, speech.sample_rate, speech.components, speech.phones, speech.notes, speech.timings, speech.text)
 
 
 def vocode(mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu") -> tuple[np.ndarray, int]:

@@ -101,7 +101,7 @@ def _shift(height: int, width: int, config: FrameMarkConfig) -> np.ndarray:
 
 def mark_frame(frame: np.ndarray, config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> np.ndarray:
     """`frame` ((h, w, 3) uint8, RGB or `channels="bgr"`) with voxlip's invisible mark."""
-    return next(iter(mark_frames([frame], config, channels)))
+    return next(mark_frames([frame], config, channels))
 
 
 def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> Iterator[np.ndarray]:
