@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .face import JAW, NOSE_BOTTOM, Face
+from .face import LOWER_JAW, NOSE_BOTTOM, Face
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class BlendConfig:
 def lower_face_mask(face: Face, box: tuple[int, int, int, int], config: BlendConfig = BlendConfig()) -> np.ndarray:
     """(h, w) float32 mask over `box`: 1 on the lower face (nose to chin), feathered to 0.
 
+    Above the nose Wav2Lip only redraws what it was shown, a little blurred: nothing to take from it.
+
     Drawn at a quarter of the resolution (it is smooth anyway) and scaled up.
     """
     import cv2
@@ -36,7 +38,7 @@ def lower_face_mask(face: Face, box: tuple[int, int, int, int], config: BlendCon
     height, width = y2 - y1, x2 - x1
     scale = 0.25 if min(height, width) >= 64 else 1.0
     small = (max(1, round(height * scale)), max(1, round(width * scale)))
-    points = (face.landmarks[list(JAW) + list(NOSE_BOTTOM)] - np.array([x1, y1], dtype=np.float32)) * scale
+    points = (face.landmarks[list(LOWER_JAW) + list(NOSE_BOTTOM)] - np.array([x1, y1], dtype=np.float32)) * scale
     hull = cv2.convexHull(np.round(points * 16).astype(np.int32))
     mask = np.zeros(small, dtype=np.uint8)
     cv2.fillConvexPoly(mask, hull, 255, cv2.LINE_AA, 4)
@@ -67,8 +69,27 @@ def match_colours(generated: np.ndarray, original: np.ndarray, mask: np.ndarray,
     return (generated - gen_mean.astype(np.float32)) * ratio + org_mean.astype(np.float32)
 
 
-def paste_face(frame: np.ndarray, generated: np.ndarray, face: Face, box: tuple[int, int, int, int], config: BlendConfig = BlendConfig()) -> np.ndarray:
-    """A copy of `frame` with `generated` (BGR uint8 crop, any size) blended into `box` below the nose."""
+def first_masked_row(mask: np.ndarray, rows: int) -> int:
+    """The first of `rows` rows (the generator's crop, scaled onto the mask's box) that the mask uses:
+    rows above it may hold anything. One row of margin for the bilinear scaling between the two."""
+    used = np.flatnonzero(mask.any(axis=1))
+    if used.size == 0:
+        return rows
+    return max(0, int(used[0] * rows / mask.shape[0]) - 1)
+
+
+def paste_face(
+    frame: np.ndarray,
+    generated: np.ndarray,
+    face: Face,
+    box: tuple[int, int, int, int],
+    config: BlendConfig = BlendConfig(),
+    mask: np.ndarray | None = None,
+) -> np.ndarray:
+    """A copy of `frame` with `generated` (BGR uint8 crop, any size) blended into `box` below the nose.
+
+    `mask` is `lower_face_mask(face, box, config)` when the caller has already drawn it.
+    """
     import cv2
 
     x1, y1, x2, y2 = box
@@ -76,7 +97,8 @@ def paste_face(frame: np.ndarray, generated: np.ndarray, face: Face, box: tuple[
         return frame
     original = frame[y1:y2, x1:x2].astype(np.float32)
     patch = cv2.resize(generated, (x2 - x1, y2 - y1), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    mask = lower_face_mask(face, box, config)
+    if mask is None:
+        mask = lower_face_mask(face, box, config)
     if config.colour_match:
         patch = match_colours(patch, original, mask, config.max_std_ratio)
     blended = original + (patch - original) * mask[..., None]

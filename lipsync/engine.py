@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,9 +24,10 @@ from pipeline.errors import InputError
 from pipeline.provenance import DEFAULT_LABEL, LabelConfig, ensure_audio_mark, protect_frames
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
+from .background import CoreTurns, in_background
 from .animator import AnimatorConfig, MouthAnimator
 from .audio_frames import frame_count, lipsync_mel, mel_windows, silent_frames
-from .blend import BlendConfig, paste_face
+from .blend import BlendConfig, first_masked_row, lower_face_mask, paste_face
 from .face import Face, FaceOptions, FaceTracker, find_faces
 from .video import EncoderOptions, MediaInfo, Mp4Writer, iter_frames, output_fps, probe, read_still
 from .visemes import Phone, VisemeTrackConfig, shape_track
@@ -66,6 +68,9 @@ class LipsyncOptions:
     """Largest decoded video kept on disk to play it backwards (above: loop by decoding again)."""
     batch_bytes: int = 256 * 1024**2
     """Decoded frames held at once are capped to this, whatever `batch_size` says (4K input)."""
+    lookahead_bytes: int = 256 * 1024**2
+    """How far decoding and face tracking may run ahead of the generator (at least two batches):
+    they start while the audio is prepared, and a head start there is time saved at the end."""
     opencv_threads: int | None = 1
     """OpenCV threads during the run (restored after): its per-frame work is small, and threads
     only fight over the cores with ffmpeg and torch. None leaves OpenCV's setting alone."""
@@ -87,16 +92,21 @@ class LipsyncResult:
     phones_source: str | None = None
     """Where the offline animator's phones came from: "given" or "pocketsphinx"."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Busy time of each stage; decoding and face tracking overlap the others (a worker thread)."""
+    wall_seconds: float = 0.0
+    """The whole run, from reading the inputs to the finished MP4."""
 
     @property
     def frames_per_second(self) -> float:
-        total = sum(self.stage_seconds.values())
-        return self.frames / total if total > 0 else 0.0
+        return self.frames / self.wall_seconds if self.wall_seconds > 0 else 0.0
 
 
 class StageTimer:
+    """Seconds spent in each named stage, added up over calls (from any thread)."""
+
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -104,7 +114,9 @@ class StageTimer:
         try:
             yield
         finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            with self._lock:
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + elapsed
 
 
 def run(
@@ -149,10 +161,10 @@ def _run(
     progress: ProgressCallback | None,
     audio_marked: bool,
 ) -> LipsyncResult:
+    started = time.perf_counter()
     timer = StageTimer()
     info = _probe_face(face)
     wav, audio_seconds = _read_audio(audio)
-    marked = wav if audio_marked else ensure_audio_mark(wav, SAMPLE_RATE)
     fps = output_fps(info, options.fps)
     n_frames = frame_count(wav, fps)
     face_options = _face_options(options)
@@ -164,48 +176,44 @@ def _run(
         with timer("face check"):
             find_faces([read_still(info.path)], face_options, str(info.path))
 
-    mel = shapes = None
-    phones_source = None
-    if generator is not None:
-        mel = lipsync_mel(wav)
-    else:
-        silent = silent_frames(wav, fps, n_frames)
-        if phones is None:
-            from .phones import recognize_phones
-
-            with timer("phones"):
-                phones, phones_source = recognize_phones(wav), "pocketsphinx"
-        else:
-            phones_source = "given"
-        shapes = shape_track(phones, n_frames, fps, silent, options.visemes)
-
     out_path = Path(out_path).expanduser()
     with ExitStack() as stack:
         with timer("setup"):
             source = stack.enter_context(_FrameSource(info, fps, n_frames, options))
-            tracker = stack.enter_context(FaceTracker(face_options, fps))
+        batch_size = max(1, min(options.batch_size, options.batch_bytes // max(1, source.frame_bytes)))
+        # Decoding and tracking run a few batches ahead in a worker while this thread prepares the
+        # audio, then makes the mouths, marks and encodes.
+        turns = CoreTurns()
+        depth = max(2, options.lookahead_bytes // (batch_size * source.frame_bytes))
+        batches = stack.enter_context(
+            in_background(_tracked_batches(source, face_options, fps, batch_size, timer, turns), depth)
+        )
+        mel = shapes = None
+        phones_source = None
+        with timer("audio"):
+            marked = wav if audio_marked else ensure_audio_mark(wav, SAMPLE_RATE)
+            if generator is not None:
+                mel = lipsync_mel(wav)
+        if generator is None:
+            if phones is None:
+                from .phones import recognize_phones
+
+                with timer("phones"):
+                    phones, phones_source = recognize_phones(wav), "pocketsphinx"
+            else:
+                phones_source = "given"
+            shapes = shape_track(phones, n_frames, fps, silent_frames(wav, fps, n_frames), options.visemes)
         audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
         mux_audio = save_audio(Path(audio_dir) / "speech.wav", marked, SAMPLE_RATE)
         writer = stack.enter_context(
             Mp4Writer(out_path, source.width, source.height, fps, mux_audio, audio_seconds, options.encoder)
         )
         animator = MouthAnimator(options.animator)
-        faces: dict[int, Face | None] = {}
         missing = done = 0
-        started = time.perf_counter()
-        batch_size = max(1, min(options.batch_size, options.batch_bytes // max(1, source.frame_bytes)))
-        for batch in _batches(source, batch_size, timer):
-            indices = range(done, done + len(batch))
-            with timer("face tracking"):
-                tracked = []
-                for source_index, frame in batch:
-                    face = faces[source_index] if source_index in faces else tracker.track(frame)
-                    if source.may_replay:  # a video played again reuses its first pass's faces
-                        faces[source_index] = face
-                    tracked.append(face)
-            frames = [frame for _, frame in batch]
+        for frames, tracked in batches:
+            indices = range(done, done + len(frames))
             if generator is not None:
-                frames = _generate(frames, tracked, mel_windows(mel, indices, fps), generator, options, timer)
+                frames = _generate(frames, tracked, mel_windows(mel, indices, fps), generator, options, timer, turns)
             else:
                 with timer("generator"):
                     frames = [
@@ -217,7 +225,7 @@ def _run(
                 for frame in frames:
                     writer.write(frame)
             missing += sum(t is None for t in tracked)
-            done += len(batch)
+            done += len(frames)
             if progress is not None:
                 progress(done, n_frames, done / max(time.perf_counter() - started, 1e-9))
         if missing == done:
@@ -234,7 +242,7 @@ def _run(
     return LipsyncResult(
         path=out_path, mode=mode, label=label, frames=n_frames, frames_without_face=missing, fps=fps,
         duration=len(wav) / SAMPLE_RATE, width=source.width, height=source.height,
-        phones_source=phones_source, stage_seconds=dict(timer.seconds),
+        phones_source=phones_source, stage_seconds=dict(timer.seconds), wall_seconds=time.perf_counter() - started,
     )
 
 
@@ -281,6 +289,29 @@ def _read_audio(audio: AudioInput) -> tuple[np.ndarray, float]:
     return wav, len(wav) / SAMPLE_RATE
 
 
+def _tracked_batches(
+    source: _FrameSource, face_options: FaceOptions, fps: float, batch_size: int, timer: StageTimer, turns: CoreTurns
+) -> Iterator[tuple[list[np.ndarray], list[Face | None]]]:
+    """(frames, the tracked face in each) batch by batch; a replayed source frame reuses its face."""
+    with timer("tracker setup"):
+        tracker = FaceTracker(face_options, fps)
+    with tracker:
+        faces: dict[int, Face | None] = {}
+        for batch in _batches(source, batch_size, timer):
+            with timer("face tracking"):
+                tracked = []
+                for source_index, frame in batch:
+                    if source_index not in faces:
+                        with turns.shared():
+                            face = tracker.track(frame)
+                    else:
+                        face = faces[source_index]
+                    if source.may_replay:
+                        faces[source_index] = face
+                    tracked.append(face)
+            yield [frame for _, frame in batch], tracked
+
+
 def _batches(source: _FrameSource, size: int, timer: StageTimer) -> Iterator[list[tuple[int, np.ndarray]]]:
     frames = iter(source)
     while True:
@@ -302,14 +333,21 @@ def _generate(
     generator: Generator,
     options: LipsyncOptions,
     timer: StageTimer,
+    turns: CoreTurns,
 ) -> list[np.ndarray]:
-    """Run the generator on every frame with a face and blend its mouth back."""
+    """Run the generator on every frame with a face and blend its mouth back.
+
+    The masks are drawn first: rows of the crop above every mask's top are not generated.
+    """
     import torch
 
     boxes = {i: t.crop_box(frames[i].shape, options.pads) for i, t in enumerate(tracked) if t is not None}
     with_face = [i for i, (x1, y1, x2, y2) in boxes.items() if x2 - x1 >= 8 and y2 - y1 >= 8]
     if not with_face:
         return frames
+    with timer("blending"):
+        masks = {i: lower_face_mask(tracked[i], boxes[i], options.blend) for i in with_face}
+        first_row = min(first_masked_row(mask, GENERATOR_SIZE) for mask in masks.values())
     with timer("generator"):
         crops = np.stack([_generator_crop(frames[i], boxes[i]) for i in with_face])
         reference = crops.astype(np.float32).transpose(0, 3, 1, 2) / 255.0
@@ -319,13 +357,18 @@ def _generate(
         mel = torch.from_numpy(np.ascontiguousarray(mels[with_face][:, None]))
         device = _device_of(generator)
         low_precision = options.precision == "bfloat16"
-        with torch.inference_mode(), torch.autocast(torch.device(device).type, torch.bfloat16, enabled=low_precision):
-            mouths = generator(mel.to(device), faces.to(device))
+        from .wav2lip import Wav2Lip
+
+        with turns.exclusive(), torch.inference_mode(), torch.autocast(torch.device(device).type, torch.bfloat16, enabled=low_precision):
+            if isinstance(generator, Wav2Lip):
+                mouths = generator.generate(mel.to(device), faces.to(device), first_row)
+            else:
+                mouths = generator(mel.to(device), faces.to(device))
         mouths = (mouths.float().cpu().numpy().transpose(0, 2, 3, 1) * 255.0).clip(0, 255).astype(np.uint8)
     with timer("blending"):
         out = list(frames)
         for k, i in enumerate(with_face):
-            out[i] = paste_face(frames[i], mouths[k], tracked[i], boxes[i], options.blend)
+            out[i] = paste_face(frames[i], mouths[k], tracked[i], boxes[i], options.blend, masks[i])
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,11 +30,16 @@ FACE_OVAL = (
 )
 JAW = (234, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288, 361, 323, 454)
 """The face outline from one cheek round the chin to the other."""
+LOWER_JAW = JAW[2:-2]
+"""The jaw line from nose height on one side round the chin to the other."""
 NOSE_BOTTOM = (98, 97, 2, 326, 327)
 NOSE_TIP, NOSE_BRIDGE, CHIN, FOREHEAD = 1, 168, 152, 10
 MOUTH_LEFT, MOUTH_RIGHT = 61, 291
 INNER_LIP_PAIRS = ((82, 87), (13, 14), (312, 317))
 NUM_LANDMARKS = 478
+QUIET_CALLS = 2
+"""MediaPipe calls whose native stderr output is hidden: its graphs print start-up warnings from
+their own threads, up to the first calls."""
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,16 @@ class OneEuroFilter:
 
 
 @contextmanager
-def _mediapipe_quiet():
+def _mediapipe_quiet(active: bool = True):
     """MediaPipe's C++ side writes warnings straight to file descriptor 2 (no setting silences them
-    before absl logging is initialised): send that descriptor to /dev/null while MediaPipe runs."""
+    before absl logging is initialised): send that descriptor to /dev/null while MediaPipe starts.
+
+    Only graph creation and the first calls print; later calls pass `active=False`, since the
+    redirection is process-wide and would also swallow what other threads write meanwhile.
+    """
+    if not active:
+        yield
+        return
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -152,18 +164,20 @@ def _mediapipe_quiet():
 class FaceDetector:
     """BlazeFace full-range: boxes (x1, y1, x2, y2, score) of every face in a BGR frame."""
 
-    def __init__(self, min_confidence: float = 0.5):
+    def __init__(self, min_confidence: float = 0.5, quiet_calls: int = QUIET_CALLS):
         import mediapipe as mp
 
-        with _mediapipe_quiet():
+        with _mediapipe_quiet(quiet_calls > 0):
             self._detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
+        self._quiet_calls = quiet_calls
 
     def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         import cv2
 
         height, width = frame.shape[:2]
-        with _mediapipe_quiet():
+        with _mediapipe_quiet(self._quiet_calls > 0):
             result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        self._quiet_calls -= 1
         boxes = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box
@@ -207,14 +221,22 @@ class FaceTracker:
         import mediapipe as mp
 
         self.options = options
-        self.detector = FaceDetector(options.min_detection_confidence)
-        with _mediapipe_quiet():
+        # One quiet span from the graphs' creation to the end of the first frames: their start-up
+        # warnings come from MediaPipe's own threads, at moments of their choosing.
+        self._quiet = ExitStack()
+        self._quiet.enter_context(_mediapipe_quiet())
+        self._quiet_frames = QUIET_CALLS
+        try:
+            self.detector = FaceDetector(options.min_detection_confidence, quiet_calls=0)
             self._mesh = mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=True,
                 max_num_faces=1,
                 refine_landmarks=True,
                 min_detection_confidence=options.min_detection_confidence,
             )
+        except BaseException:
+            self._quiet.close()
+            raise
         self._filter = OneEuroFilter(fps, options.smoothing_min_cutoff, options.smoothing_beta)
         self._box_filter = OneEuroFilter(fps, options.box_min_cutoff, options.box_beta)
         self._crop: tuple[int, int, int, int] | None = None
@@ -223,6 +245,7 @@ class FaceTracker:
     def close(self) -> None:
         self.detector.close()
         self._mesh.close()
+        self._quiet.close()
 
     def __enter__(self) -> FaceTracker:
         return self
@@ -231,6 +254,9 @@ class FaceTracker:
         self.close()
 
     def track(self, frame: np.ndarray) -> Face | None:
+        self._quiet_frames -= 1
+        if self._quiet_frames < 0:
+            self._quiet.close()
         if self._box is None and not self._detect(frame):
             return None
         landmarks = self._mesh_landmarks(frame)
@@ -288,8 +314,7 @@ class FaceTracker:
         if scale < 1.0:
             size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
             crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
-        with _mediapipe_quiet():
-            result = self._mesh.process(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
+        result = self._mesh.process(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
         if not result.multi_face_landmarks:
             return None
         points = result.multi_face_landmarks[0].landmark

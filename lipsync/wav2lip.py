@@ -116,6 +116,19 @@ def fuse_batchnorm_(model: nn.Module) -> nn.Module:
     return model
 
 
+def _decoder_row_starts(first_row: int) -> dict[int, int]:
+    """Input row where each of the last three decoder blocks may start so that output rows from
+    `first_row` down come out exact: each transposed conv doubles a start, each 3x3 conv after it
+    spoils one row at the top of a cut, and the output block's 3x3 conv spoils one more."""
+    if first_row <= 3:
+        return {}
+    start48 = (first_row - 3) // 2
+    start24 = max(0, (start48 - 2) // 2)
+    start12 = max(0, (start24 - 2) // 2)
+    starts = {4: start12, 5: start24, 6: start48}
+    return {block: start for block, start in starts.items() if start > 0}
+
+
 class Wav2Lip(nn.Module):
     """U-Net whose bottleneck is the audio embedding; decoder stages concatenate the encoder's skips."""
 
@@ -170,17 +183,34 @@ class Wav2Lip(nn.Module):
             return out.unflatten(0, (steps, batch)).permute(1, 2, 0, 3, 4)
         return self.generate(audio, face)
 
-    def generate(self, audio: Tensor, face: Tensor) -> Tensor:
-        """The network itself, on already checked 4-D inputs."""
+    def generate(self, audio: Tensor, face: Tensor, first_row: int = 0) -> Tensor:
+        """The network itself, on already checked 4-D inputs.
+
+        With `first_row` > 0 only output rows from `first_row` down are computed (the same values as
+        the full pass: every convolution gets the real rows above its window, not padding); the rows
+        above are the reference face's own. The last three decoder stages hold ~70% of the work,
+        so a caller that pastes back only the lower face saves that share of the rows.
+        """
         skips = []
         x = face
         for block in self.face_encoder_blocks:
             x = block(x)
             skips.append(x)
         x = self.audio_encoder(audio)
-        for block in self.face_decoder_blocks:
-            x = torch.cat((block(x), skips.pop()), dim=1)
-        return self.output_block(x)
+        starts = _decoder_row_starts(first_row)
+        x_start = 0  # the row (at x's resolution) that x's first row stands for
+        for index, block in enumerate(self.face_decoder_blocks):
+            skip = skips.pop()
+            start = starts.get(index, x_start)
+            x = block(x[:, :, start - x_start :])
+            x_start = 2 * start if start else 0
+            x = torch.cat((x, skip[:, :, x_start:]), dim=1)
+        out = self.output_block(x)
+        if first_row <= 0:
+            return out
+        size = self.config.img_size
+        reference = face[:, self.config.face_channels // 2 :, :first_row]
+        return torch.cat((reference.to(out.dtype), out[:, :, out.shape[2] - (size - first_row) :]), dim=2)
 
     def fuse_batchnorm(self) -> Wav2Lip:
         """Fold BatchNorm into the convolutions (in place, inference only; returns self)."""

@@ -64,6 +64,28 @@ def test_wav2lip_matches_anchor(wav2lip_file, wav2lip_case, fuse, channels_last)
     torch.testing.assert_close(out, wav2lip_case["out"], **(FUSED if fuse else TIGHT))
 
 
+@pytest.mark.parametrize("first_row", [4, 27, 40, 61, 95])
+def test_wav2lip_lower_rows_only_match_anchor(wav2lip_file, wav2lip_case, first_row):
+    model = load_wav2lip(wav2lip_file)
+    face = wav2lip_case["face"]
+    with torch.no_grad():
+        out = model.generate(wav2lip_case["audio"], face, first_row)
+    assert out.shape == (2, 3, 96, 96)
+    torch.testing.assert_close(out[:, :, first_row:], wav2lip_case["out"][:, :, first_row:], **FUSED)
+    torch.testing.assert_close(out[:, :, :first_row], face[:, 3:, :first_row], rtol=0, atol=0)
+
+
+def test_wav2lip_lower_rows_equal_the_full_pass(wav2lip_file):
+    model = load_wav2lip(wav2lip_file)
+    generator = torch.Generator().manual_seed(5)
+    audio = torch.rand(3, 1, 80, 16, generator=generator) * 8 - 4
+    face = torch.rand(3, 6, 96, 96, generator=generator)
+    with torch.inference_mode():
+        full = model.generate(audio, face)
+        for first_row in range(0, 96, 7):
+            torch.testing.assert_close(model.generate(audio, face, first_row)[:, :, first_row:], full[:, :, first_row:], rtol=1e-6, atol=1e-6)
+
+
 def test_wav2lip_keeps_checkpoint_sha256(wav2lip_file):
     model = load_wav2lip(wav2lip_file)
     assert model.checkpoint_sha256 == hashlib.sha256(wav2lip_file.read_bytes()).hexdigest()
