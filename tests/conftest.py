@@ -63,18 +63,19 @@ def compat(shared_dir) -> ModuleType:
 @pytest.fixture(scope="session")
 def seeded_checkpoint(compat, shared_dir, tmp_path_factory):
     """seeded_checkpoint("wav2lip") -> path of a seeded file in the public container format."""
-    made: dict[str, Path] = {}
+    made: dict[tuple[str, str], Path] = {}
     folder = tmp_path_factory.mktemp("seeded")
 
     def make(name: str, filename: str | None = None) -> Path:
-        if name not in made:
+        key = (name, filename or f"{name}.pt")
+        if key not in made:
             manifest = compat.load_manifest(shared_dir / "compat" / "manifests" / f"{name}.json")
             if not compat.check_manifest_digest(manifest):
                 pytest.skip(f"this torch build draws other seeded numbers for {name}; fixtures do not apply")
-            path = folder / (filename or f"{name}.pt")
+            path = folder / key[1]
             compat.write_checkpoint(manifest, str(path))
-            made[name] = path
-        return made[name]
+            made[key] = path
+        return made[key]
 
     return make
 

@@ -8,7 +8,7 @@ import torch
 from torch.testing import assert_close
 
 from pipeline.errors import CheckpointError, InputError
-from voice.synthesizer import load_synthesizer, split_text, synthesize
+from voice.synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
 from voice.synthesizer.model import trimmed_lengths
 
 TEXTS = ["Hello world, this is a test of the synthesizer.", "Short one!"]
@@ -126,6 +126,19 @@ def test_trailing_quiet_frames_are_trimmed_per_row():
     spec[1, 0, 3] = -3.5
     assert trimmed_lengths(spec, torch.tensor([8, 6]), -3.4).tolist() == [5, 6]
     assert trimmed_lengths(torch.full((1, 3, 4), -4.0), torch.tensor([4]), -3.4).tolist() == [1]
+
+
+def test_split_for_streaming_grows_pieces_from_a_short_first_one():
+    text = (
+        "When the evening train finally pulled into the station, the passengers gathered their bags and stepped "
+        "out onto the cold platform. Nobody had expected the journey to take so long."
+    )
+    pieces = split_for_streaming(text, first_chars=16, growth=3.0)
+    assert pieces[:3] == ["When the evening", "train finally pulled into the station,", pieces[2]]
+    assert " ".join(pieces) == text
+    assert all(len(b) <= 3 * max(16, len(a)) for a, b in zip(pieces, pieces[1:3]))
+    assert split_for_streaming("Hello there.") == ["Hello there."]
+    assert split_for_streaming("Antidisestablishmentarianism rules.")[0] == "Antidisestablishmentarianism"
 
 
 def test_split_text_keeps_sentences_and_lines():

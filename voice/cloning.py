@@ -32,6 +32,7 @@ DEFAULT_CHECKPOINTS = {"sv2tts": "rtvc-synthesizer", "wavernn": "rtvc-vocoder", 
 OFFLINE_NOTE = "offline voice: signal processing; fetch the SV2TTS checkpoints for neural cloning"
 GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
 SENTENCE_PAUSE = 0.15
+CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
 
 Phone = tuple[str, float, float]
@@ -210,11 +211,19 @@ class VoiceCloner:
         for i, chunk in enumerate(chunks):
             started = time.perf_counter()
             piece = self.clone(reference, embedding, chunk, None if seed is None else seed + 1000 * i, encoder=encoder)
-            pause = np.zeros(int(SENTENCE_PAUSE * piece.sample_rate) if i + 1 < len(chunks) else 0, np.float32)
+            pause = np.zeros(int(_pause_after(chunk) * piece.sample_rate) if i + 1 < len(chunks) else 0, np.float32)
             yield Cloned(
                 np.concatenate([piece.samples, pause]), piece.sample_rate, piece.components, piece.phones,
                 piece.notes if i == 0 else (), {"piece": time.perf_counter() - started}, chunk,
             )
+
+
+def _pause_after(piece: str) -> float:
+    """Silence after a streamed piece: a sentence's, shorter after a clause, none inside a phrase."""
+    end = piece.rstrip()[-1:]
+    if end in ".!?":
+        return SENTENCE_PAUSE
+    return CLAUSE_PAUSE if end in ",;:" else 0.0
 
 
 def clone(

@@ -32,16 +32,28 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     return chunks
 
 
-def split_for_streaming(text: str, first_chars: int = 24, max_chars: int = 150) -> list[str]:
-    """`split_text`, with the first chunk cut back to its first clause (or words) of <= `first_chars`.
+def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, max_chars: int = 150) -> list[str]:
+    """`split_text`, with the first chunks cut short: at most `first_chars`, then `growth` times the
+    length of the piece before, until pieces are whole chunks again.
 
-    The first chunk decides how soon audio can start playing; the rest keep whole sentences.
+    The first piece decides how soon audio starts playing; each later one only has to be made
+    while the one before plays (Tacotron + HiFi-GAN take about a quarter of the audio's duration),
+    so pieces may grow about that fast without a gap. Cuts fall after a clause where one fits,
+    else between words.
     """
-    chunks = split_text(text, max_chars)
-    head = _fit(chunks[0], first_chars) if chunks else []
-    if len(head) > 1:
-        chunks[:1] = [head[0], " ".join(head[1:])]
-    return chunks
+    pieces: list[str] = []
+    limit = first_chars
+    for chunk in split_text(text, max_chars):
+        while limit < max_chars and len(chunk) > limit:
+            head = _fit(chunk, limit)
+            if len(head) == 1:  # one word longer than the limit
+                break
+            pieces.append(head[0])
+            chunk = " ".join(head[1:])
+            limit = max(limit, int(len(head[0]) * growth))
+        pieces.append(chunk)
+        limit = max(limit, int(len(chunk) * growth))
+    return pieces
 
 
 def _fit(sentence: str, max_chars: int) -> list[str]:
