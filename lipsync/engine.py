@@ -68,7 +68,7 @@ class LipsyncOptions:
     """Largest decoded video kept on disk to play it backwards (above: loop by decoding again)."""
     batch_bytes: int = 256 * 1024**2
     """Decoded frames held at once are capped to this, whatever `batch_size` says (4K input)."""
-    lookahead_bytes: int = 256 * 1024**2
+    lookahead_bytes: int = 128 * 1024**2
     """How far decoding and face tracking may run ahead of the generator (at least two batches):
     they start while the audio is prepared, and a head start there is time saved at the end."""
     opencv_threads: int | None = 1
