@@ -2,7 +2,9 @@
 
 Frames stream from ffmpeg in batches: tracked, given a new mouth (by a Wav2Lip-style generator when
 one is given, else by the offline landmark animator), blended and written to ffmpeg as they go, so
-memory stays flat however long the input. The video is as long as the audio: a shorter video plays
+memory stays flat however long the input. Decoding and face tracking run in a worker thread a few
+batches ahead (they start while the audio is prepared); the generator, when there is one, gets the
+cores to itself while it runs. The video is as long as the audio: a shorter video plays
 forward and back (or loops), a longer one is cut.
 """
 
@@ -13,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -188,20 +191,16 @@ def _run(
         batches = stack.enter_context(
             in_background(_tracked_batches(source, face_options, fps, batch_size, timer, turns), depth)
         )
-        mel = shapes = None
+        mel = shapes = recognized = None
         phones_source = None
+        if generator is None and phones is None:  # pocketsphinx releases the GIL: it runs beside the marking
+            recognized = stack.enter_context(ThreadPoolExecutor(1, "voxlip-phones")).submit(_recognize_phones, wav, timer)
         with timer("audio"):
             marked = wav if audio_marked else ensure_audio_mark(wav, SAMPLE_RATE)
             if generator is not None:
                 mel = lipsync_mel(wav)
         if generator is None:
-            if phones is None:
-                from .phones import recognize_phones
-
-                with timer("phones"):
-                    phones, phones_source = recognize_phones(wav), "pocketsphinx"
-            else:
-                phones_source = "given"
+            phones, phones_source = (recognized.result(), "pocketsphinx") if recognized is not None else (phones, "given")
             shapes = shape_track(phones, n_frames, fps, silent_frames(wav, fps, n_frames), options.visemes)
         audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
         mux_audio = save_audio(Path(audio_dir) / "speech.wav", marked, SAMPLE_RATE)
@@ -244,6 +243,13 @@ def _run(
         duration=len(wav) / SAMPLE_RATE, width=source.width, height=source.height,
         phones_source=phones_source, stage_seconds=dict(timer.seconds), wall_seconds=time.perf_counter() - started,
     )
+
+
+def _recognize_phones(wav: np.ndarray, timer: StageTimer) -> list[Phone]:
+    from .phones import recognize_phones
+
+    with timer("phones"):
+        return recognize_phones(wav)
 
 
 def _probe_face(face: str | os.PathLike) -> MediaInfo:
