@@ -1,7 +1,7 @@
 """How soon the first audio of a long text is ready: SV2TTS streaming, seeded weights, 2 CPU threads.
 
-`VoiceCloner.stream` synthesizes a short first clause (`split_for_streaming`) and vocodes it before
-the rest; this measures that first piece end to end (text -> Tacotron -> vocoder) for each vocoder,
+`VoiceCloner.stream` synthesizes a short first piece (`split_for_streaming`: <= 16 characters, then
+pieces growing 3x) and vocodes it before the rest; this measures that first piece end to end (text -> Tacotron -> vocoder) for each vocoder,
 next to making the whole text before playing anything. Seeded weights never predict "stop", so
 every piece runs to the step limit voxlip derives from its length: the durations are those of
 real speech at ~14 characters per second, and the times those of the real models.

@@ -201,7 +201,7 @@ class VoiceCloner:
         seed: int | None = None,
         encoder: SpeakerEncoder | None = None,
     ) -> Iterator[Cloned]:
-        """`clone`, piece by piece: the first piece is a short clause, so it can play while the rest is made.
+        """`clone`, piece by piece: the first piece is a few words, so it plays while the rest is made.
 
         Each piece ends with the pause that follows it (none after the last); concatenated they are the
         whole speech. Phone timings count from the start of each piece.
