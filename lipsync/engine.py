@@ -27,9 +27,9 @@ from pipeline.errors import InputError
 from pipeline.provenance import DEFAULT_LABEL, LabelConfig, ensure_audio_mark, protect_frames
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
-from .background import CoreTurns, in_background
 from .animator import AnimatorConfig, MouthAnimator
 from .audio_frames import frame_count, lipsync_mel, mel_windows, silent_frames
+from .background import CoreTurns, in_background
 from .blend import BlendConfig, first_masked_row, lower_face_mask, paste_face
 from .face import Face, FaceOptions, FaceTracker, find_faces
 from .video import EncoderOptions, MediaInfo, Mp4Writer, iter_frames, output_fps, probe, read_still
