@@ -167,3 +167,27 @@ def test_say_with_seeded_sv2tts_and_the_fast_wavernn(reference, seeded_checkpoin
     printed = capsys.readouterr().out
     assert "vocoder: vocoder.pt (neural" in printed and "WaveRNN fast mode" in printed
     assert soundfile.info(out).samplerate == 16000 and detect(out).audio.detected
+
+
+def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_checkpoint):
+    from voice.cloning import SENTENCE_PAUSE, VoiceCloner
+    from voice.synthesizer import split_text, synthesize
+
+    synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
+    vocoder = seeded_checkpoint("rtvc_wavernn", "vocoder.pt")
+    cloner = VoiceCloner("cpu", str(synthesizer), "wavernn", str(vocoder), fast_vocoder=True)
+    embedding = np.random.default_rng(0).normal(size=256).astype(np.float32)
+    embedding /= np.linalg.norm(embedding)
+    text = "Good morning.\nThe train leaves at noon.\nBring a coat."  # lines are never joined
+    calls = []
+    cloned = cloner.clone(np.zeros(16000, np.float32), embedding, text, seed=4, progress=lambda *a: calls.append(a))
+
+    mels = synthesize(split_text(text), embedding, cloner.tacotron, seed=4)
+    assert len(mels) == 3
+    whole, sr = cloner.vocode(np.concatenate(mels, axis=1), seed=4)
+    pause = np.zeros(int(SENTENCE_PAUSE * sr), np.float32)
+    hop = cloner.vocoder.config.hop_length
+    ends = np.cumsum([m.shape[1] * hop for m in mels])
+    expected = np.concatenate([whole[: ends[0]], pause, whole[ends[0] : ends[1]], pause, whole[ends[1] :]])
+    np.testing.assert_array_equal(cloned.samples, expected)
+    assert calls[-1][:2] == (3, 3) and [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)

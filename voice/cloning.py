@@ -132,8 +132,13 @@ class VoiceCloner:
         vocoder = GRIFFIN_LIM if self.vocoder is None else Component.of("vocoder", self.vocoder)
         return (Component.of("synthesizer", self.tacotron), vocoder)
 
-    def vocode(self, mel: np.ndarray, seed: int | None = None) -> tuple[np.ndarray, int]:
-        """One SV2TTS mel (80, frames) -> (samples, sample rate) with the chosen vocoder."""
+    def vocode(
+        self, mel: np.ndarray, seed: int | None = None, progress: Callable[[float], None] | None = None
+    ) -> tuple[np.ndarray, int]:
+        """One SV2TTS mel (80, frames) -> (samples, sample rate) with the chosen vocoder.
+
+        `progress(share done)` is called along the way by WaveRNN, the slow one.
+        """
         model = self.vocoder
         if model is None:
             return griffin_lim(mel), 16_000
@@ -142,8 +147,26 @@ class VoiceCloner:
         generator = torch.Generator().manual_seed(seed) if seed is not None else None
         if self.fast_vocoder:
             layout = dict(target=REALTIME.target, overlap=REALTIME.overlap, precision=REALTIME.precision)
-            return model.generate(mel, generator=generator, **layout), model.config.sample_rate
-        return model.generate(mel, generator=generator), model.config.sample_rate
+            return model.generate(mel, generator=generator, progress=progress, **layout), model.config.sample_rate
+        return model.generate(mel, generator=generator, progress=progress), model.config.sample_rate
+
+    def _vocode_sentences(
+        self, mels: list[np.ndarray], seed: int | None, progress: Callable[[float], None]
+    ) -> list[tuple[np.ndarray, int]]:
+        """Each sentence's samples; `progress(sentences done, fractions included)`.
+
+        WaveRNN vocodes them as one mel, cut back at the sentence ends, as RTVC's toolbox does: all
+        their folds then run in one batch, which is what makes it fast.
+        """
+        if self.vocoder_kind != "wavernn" or len(mels) == 1:
+            waves = []
+            for i, mel in enumerate(mels):
+                waves.append(self.vocode(mel, None if seed is None else seed + i, lambda share, i=i: progress(i + share)))
+                progress(i + 1)
+            return waves
+        samples, sample_rate = self.vocode(np.concatenate(mels, axis=1), seed, lambda share: progress(share * len(mels)))
+        ends = np.cumsum([mel.shape[1] * self.vocoder.config.hop_length for mel in mels])
+        return [(samples[start:end], sample_rate) for start, end in zip(np.concatenate([[0], ends[:-1]]), ends)]
 
     def clone(
         self,
@@ -179,12 +202,13 @@ class VoiceCloner:
         chunks = split_text(text)
         mels = synthesize(chunks, embedding, self.tacotron, seed=seed)
         synthesized = time.perf_counter()
-        pieces, sample_rate = [], 16_000
-        for i, mel in enumerate(mels):
-            samples, sample_rate = self.vocode(mel, None if seed is None else seed + i)
-            pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
+        def report(done: float) -> None:
             if progress is not None:
-                progress(i + 1, len(mels), (i + 1) / (time.perf_counter() - started))
+                progress(int(done), len(mels), done / max(time.perf_counter() - started, 1e-9))
+
+        pieces, sample_rate = [], 16_000
+        for samples, sample_rate in self._vocode_sentences(mels, seed, report):
+            pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
         notes = () if self.vocoder is not None else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)

@@ -17,6 +17,7 @@ The fast loop does per step only what depends on the previous sample:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -127,7 +128,13 @@ def _gru_update(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
 
 @torch.inference_mode()
 def fast_samples(
-    model: nn.Module, mels: Tensor, aux: Tensor, uniforms: Tensor, precision: str = "float32", fused: bool = True
+    model: nn.Module,
+    mels: Tensor,
+    aux: Tensor,
+    uniforms: Tensor,
+    precision: str = "float32",
+    fused: bool = True,
+    progress: Callable[[float], None] | None = None,
 ) -> Tensor:
     """Same contract as `reference_samples`, several times faster.
 
@@ -135,6 +142,7 @@ def fast_samples(
     "float32" the samples are those of the reference loop; "bfloat16" (logits move by ~1e-2) and
     "int8" (~1% error per product) are faster but draw other samples from slightly different
     distributions. `fused` uses the compiled element-wise kernels of `kernels.py` when they build.
+    `progress(share of the steps done)` is called every few hundred steps.
     """
     folds, steps, _ = mels.shape
     c = model.config
@@ -177,6 +185,8 @@ def fast_samples(
         )
         for conditioning in per_step:
             step(w, levels, state, *conditioning)
+        if progress is not None:
+            progress(rows.stop / steps)
     return samples.squeeze(2).t().contiguous()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -198,13 +199,15 @@ class WaveRNN(nn.Module):
         overlap: int | None = None,
         method: str = "fast",
         precision: str | None = None,
+        progress: Callable[[float], None] | None = None,
     ) -> np.ndarray:
         """Synthesizer mel (n_mels, frames) in [-4, 4] -> float32 waveform of (frames - 1) * hop samples.
 
         Folds of `target` samples (plus `overlap` on each side) are generated in parallel and
         cross-faded. `generator` seeds the sampling; `method` is "fast" (the default) or "reference",
         a step-by-step loop written like the original, kept to check the fast one against.
-        Unset `target`, `overlap` and `precision` come from the config.
+        Unset `target`, `overlap` and `precision` come from the config. `progress(share done)` is
+        called as the fast method goes.
         """
         c = self.config
         mel = self._checked_mel(mel)
@@ -225,7 +228,7 @@ class WaveRNN(nn.Module):
         if method == "reference":
             folds = reference_samples(self, mels, aux, uniforms)
         else:
-            folds = fast_samples(self, mels, aux, uniforms, precision)
+            folds = fast_samples(self, mels, aux, uniforms, precision, progress=progress)
         wav = xfade_and_unfold(folds.cpu().numpy().astype(np.float64), overlap)
         return self.finish(wav, n_samples=(mel.shape[1] - 1) * c.hop_length)
 
