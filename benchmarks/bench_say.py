@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench_streaming import CHARS_PER_SECOND, TEXT, seeded
+from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences, split_text
 from voice.text import text_to_sequence
@@ -49,8 +49,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    embedding = np.random.default_rng(0).normal(size=256).astype(np.float32)
-    embedding /= np.linalg.norm(embedding)
+    embedding = speaker_embedding()
     chunks = split_text(TEXT)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

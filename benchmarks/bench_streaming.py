@@ -48,6 +48,12 @@ def seeded(folder: Path, name: str, filename: str) -> Path:
     return path
 
 
+def speaker_embedding(seed: int = 0) -> np.ndarray:
+    """A random unit-length GE2E-sized embedding: seeded weights make any speaker as good as another."""
+    embedding = np.random.default_rng(seed).normal(size=256).astype(np.float32)
+    return embedding / np.linalg.norm(embedding)
+
+
 def first_audio(cloner: VoiceCloner, text: str, embedding: np.ndarray) -> tuple[float, float]:
     """(seconds until the piece's samples exist, seconds of audio in it) for one piece of text."""
     config = cloner.tacotron.config
@@ -65,8 +71,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    embedding = np.random.default_rng(0).normal(size=256).astype(np.float32)
-    embedding /= np.linalg.norm(embedding)
+    embedding = speaker_embedding()
     pieces, sentences = split_for_streaming(TEXT), split_text(TEXT)
     print(f"{len(TEXT)} characters; first streamed piece {pieces[0]!r} ({len(pieces[0])} chars); "
           f"{args.threads} threads")
