@@ -1,6 +1,7 @@
-"""The whole SV2TTS path on a 317-character text (4 sentences): Tacotron, then each vocoder; seeded weights.
+"""The whole SV2TTS path on a 317-character text (3 sentences): Tacotron, then each vocoder; seeded weights.
 
-Tacotron synthesizes the sentences as one batch. WaveRNN runs two ways on the same mels and the same
+Tacotron synthesizes the sentences as one batch, in float32 (the original's numbers) and bfloat16
+(`--precision bfloat16`); each vocoder row adds the Tacotron time of its own precision. WaveRNN runs two ways on the same mels and the same
 layout (RTVC's folds of 8000 + 800 samples, float32): one call per sentence (what voxlip did
 before), and one call on the sentences' mels joined and cut back at their ends (what RTVC's
 toolbox does, and voxlip now), so that every sentence's folds share one batch. Seeded weights never
@@ -25,14 +26,18 @@ from voice.synthesizer import pad_sequences, split_text
 from voice.text import text_to_sequence
 
 
-def synthesize(cloner: VoiceCloner, chunks: list[str], embedding: np.ndarray) -> tuple[list[np.ndarray], float]:
+def synthesize(
+    cloner: VoiceCloner, chunks: list[str], embedding: np.ndarray, precision: str = "float32"
+) -> tuple[list[np.ndarray], float]:
     """The chunks' mels, each cut to the length of real speech, and the seconds Tacotron took."""
     config = cloner.tacotron.config
     steps = [int(len(c) / CHARS_PER_SECOND * config.sample_rate / config.hop_size / config.r) for c in chunks]
     chars, lengths = pad_sequences([text_to_sequence(c) for c in chunks])
     embeddings = torch.from_numpy(np.repeat(embedding[None], len(chunks), axis=0))
     started = time.perf_counter()
-    generation = cloner.tacotron.generate(chars, embeddings, lengths, max_steps=max(steps), stop_early=False)
+    generation = cloner.tacotron.generate(
+        chars, embeddings, lengths, max_steps=max(steps), stop_early=False, precision=precision
+    )
     seconds = time.perf_counter() - started
     mels = generation.spectrograms()
     return [mel[:, : n * config.r] for mel, n in zip(mels, steps)], seconds
@@ -55,35 +60,47 @@ def main() -> None:
         folder = Path(folder)
         synthesizer = seeded(folder, "rtvc_tacotron", "synthesizer.pt")
         wavernn = seeded(folder, "rtvc_wavernn", "vocoder.pt")
-        cloner = VoiceCloner("cpu", str(synthesizer), "wavernn", str(wavernn))
-        fast = VoiceCloner("cpu", str(synthesizer), "wavernn", str(wavernn), fast_vocoder=True)
-        synthesize(cloner, ["Warm up."], embedding)
-        mels, tacotron_seconds = synthesize(cloner, chunks, embedding)
-        hop = cloner.vocoder.config.hop_length
+
+        def cloner(kind: str = "wavernn", vocoder: Path = wavernn, **options) -> VoiceCloner:
+            return VoiceCloner("cpu", str(synthesizer), kind, str(vocoder), **options)
+
+        exact, half = cloner(), cloner(precision="bfloat16")
+        tacotron = {}
+        for precision, model in (("float32", exact), ("bfloat16", half)):
+            synthesize(model, ["Warm up."], embedding, precision)
+            mels, tacotron[precision] = synthesize(model, chunks, embedding, precision)
+        hop = exact.vocoder.config.hop_length
         audio_seconds = sum(m.shape[1] for m in mels) * hop / 16_000
-        tacotron_rtf = tacotron_seconds / audio_seconds
         print(f"{len(TEXT)} characters in {len(chunks)} sentences, {audio_seconds:.1f} s of audio; {args.threads} threads")
-        print(f"Tacotron, sentences batched: {tacotron_seconds:.2f} s (RTF {tacotron_rtf:.3f})\n")
+        for precision, seconds in tacotron.items():
+            print(f"Tacotron {precision}, sentences batched: {seconds:.2f} s (RTF {seconds / audio_seconds:.3f})")
+        print()
 
         joined = np.concatenate(mels, axis=1)
-        cloner.vocode(mels[0][:, :40], seed=0)  # warm-up
-        apart, apart_seconds = timed(lambda: [cloner.vocode(m, seed=0)[0] for m in mels])
-        (together, _), together_seconds = timed(lambda: cloner.vocode(joined, seed=0))
-        (quick, _), quick_seconds = timed(lambda: fast.vocode(joined, seed=0))
-        rows = [
-            ("WaveRNN float32, RTVC folds, one call per sentence", apart_seconds),
-            ("WaveRNN float32, RTVC folds, sentences as one mel", together_seconds),
-            ("WaveRNN --fast-vocoder (int8, 2000/400), one mel", quick_seconds),
-        ]
-        for kind, name, label in (("hifigan", "hifigan_v1", "HiFi-GAN V1"), ("hifigan", "hifigan_v3", "HiFi-GAN V3")):
-            hifigan = VoiceCloner("cpu", str(synthesizer), kind, str(seeded(folder, name, f"generator_{name[-2:]}")))
-            hifigan.vocode(mels[0][:, :40])
-            _, seconds = timed(lambda: [hifigan.vocode(m) for m in mels])
-            rows.append((f"{label}, one call per sentence", seconds))
-        for label, seconds in rows:
-            rtf = seconds / audio_seconds
-            print(f"{label:52s} {seconds:6.2f} s  RTF {rtf:5.3f}  with Tacotron: RTF {rtf + tacotron_rtf:5.3f}")
-        print(f"\none mel vs one call per sentence: x{apart_seconds / together_seconds:.2f}; "
+        exact.vocode(mels[0][:, :40], seed=0)  # warm-up
+        apart, apart_seconds = timed(lambda: [exact.vocode(m, seed=0)[0] for m in mels])
+        rows = [("WaveRNN float32, RTVC folds, one call per sentence", "float32", apart_seconds)]
+        together = None
+        for label, model, precision in (
+            ("WaveRNN float32, RTVC folds, sentences as one mel", exact, "float32"),
+            ("WaveRNN bfloat16 (2000/400 folds), one mel", half, "bfloat16"),
+            ("WaveRNN --fast-vocoder (int8, 2000/400), one mel", cloner(fast_vocoder=True), "float32"),
+        ):
+            model.vocode(mels[0][:, :40], seed=0)
+            (samples, _), seconds = timed(lambda: model.vocode(joined, seed=0))
+            together = samples if together is None else together
+            rows.append((label, precision, seconds))
+        for name, label in (("hifigan_v1", "HiFi-GAN V1"), ("hifigan_v3", "HiFi-GAN V3")):
+            generator = seeded(folder, name, f"generator_{name[-2:]}")
+            for precision in ("float32", "bfloat16"):
+                model = cloner("hifigan", generator, precision=precision)
+                model.vocode(mels[0][:, :40])
+                _, seconds = timed(lambda: [model.vocode(m) for m in mels])
+                rows.append((f"{label} {precision}, one call per sentence", precision, seconds))
+        for label, precision, seconds in rows:
+            rtf, whole = seconds / audio_seconds, (seconds + tacotron[precision]) / audio_seconds
+            print(f"{label:52s} {seconds:6.2f} s  RTF {rtf:5.3f}  with Tacotron {precision}: RTF {whole:5.3f}")
+        print(f"\none mel vs one call per sentence (WaveRNN float32): x{apart_seconds / rows[1][2]:.2f}; "
               f"{sum(len(a) for a in apart)} vs {len(together)} samples")
 
 

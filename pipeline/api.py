@@ -60,7 +60,11 @@ def _speech(speaker: Speaker, cloned, text: str, timings: dict[str, float]) -> S
 
 
 class Pipeline:
-    """The voice and lip-sync stages wired together; models load on first use and are reused."""
+    """The voice and lip-sync stages wired together; models load on first use and are reused.
+
+    `precision` is that of the neural voice models ("float32", the published models' numbers, or
+    "bfloat16", faster on CPUs with AVX512-BF16); Wav2Lip's is `lipsync_options.precision`.
+    """
 
     def __init__(
         self,
@@ -71,12 +75,13 @@ class Pipeline:
         vocoder: str = "auto",
         vocoder_checkpoint: str | None = None,
         fast_vocoder: bool = False,
+        precision: str = "float32",
         lipsync: str = "auto",
         lipsync_options: LipsyncOptions = LipsyncOptions(),
     ):
         self.device = resolve_device(device)
         self.encoder_name = encoder
-        self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder)
+        self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision)
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
 
@@ -84,7 +89,7 @@ class Pipeline:
         """This pipeline with other voice components; the speaker encoder and lip-sync models loaded so far are shared."""
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
-        other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder)
+        other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder, self.voice.precision)
         return other
 
     @cached_property

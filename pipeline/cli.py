@@ -142,7 +142,7 @@ def _voice_pipeline(args: argparse.Namespace, **lipsync):
 
     return Pipeline(
         _device(args.device), synthesizer=args.synthesizer, vocoder=args.vocoder,
-        vocoder_checkpoint=args.vocoder_checkpoint, fast_vocoder=args.fast_vocoder, **lipsync,
+        vocoder_checkpoint=args.vocoder_checkpoint, fast_vocoder=args.fast_vocoder, precision=args.precision, **lipsync,
     )
 
 
@@ -204,10 +204,14 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pads", type=int, nargs=4, default=[0, 10, 0, 0], metavar=("TOP", "BOTTOM", "LEFT", "RIGHT"), help="pixels added around the face box (default: 0 10 0 0)")
     parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)")
     parser.add_argument("--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)")
-    parser.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
-                        help="Wav2Lip arithmetic: float32 computes exactly what Wav2Lip does; bfloat16 is about 2x "
-                             "faster on CPUs with AVX512-BF16 and moves pixels by at most ~2/255 (default: %(default)s)")
     parser.add_argument("--label-corner", default="bottom-right", choices=["top-left", "top-right", "bottom-left", "bottom-right"], help="where the AI-generated label goes (default: %(default)s)")
+
+
+def _add_precision_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
+                        help="arithmetic of the neural models (Tacotron, WaveRNN, HiFi-GAN, Wav2Lip): float32 computes "
+                             "exactly what the published models do; bfloat16 is about 1.5-2x faster on CPUs with "
+                             "AVX512-BF16 and moves outputs slightly (pixels by at most ~2/255) (default: %(default)s)")
 
 
 def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
@@ -257,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     say = commands.add_parser("say", help="clone a voice: the reference speaker says your text")
     _add_voice_flags(say)
+    _add_precision_flag(say)
     say.add_argument("-o", "--output", required=True, type=Path, help="the WAV to write")
     _add_consent_flag(say)
     say.set_defaults(run=cmd_say)
@@ -267,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
     run.add_argument("--checkpoint", default="auto", help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto)")
     _add_lipsync_flags(run)
+    _add_precision_flag(run)
     _add_consent_flag(run)
     run.set_defaults(run=cmd_run)
 
@@ -276,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
     lipsync.add_argument("--checkpoint", default="auto", help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto: Wav2Lip if fetched, else offline)")
     _add_lipsync_flags(lipsync)
+    _add_precision_flag(lipsync)
     _add_consent_flag(lipsync)
     lipsync.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)")
     lipsync.set_defaults(run=cmd_lipsync)

@@ -169,6 +169,20 @@ def test_say_with_seeded_sv2tts_and_the_fast_wavernn(reference, seeded_checkpoin
     assert soundfile.info(out).samplerate == 16000 and detect(out).audio.detected
 
 
+def test_say_in_bfloat16_with_seeded_sv2tts_and_hifigan(reference, seeded_checkpoint, shared_dir, tmp_path, capsys):
+    synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
+    vocoder = shutil.copy(seeded_checkpoint("hifigan_v3", "generator_v3"), tmp_path / "generator_v3")
+    hparams = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v3.json").read_text())["hparams"]
+    (tmp_path / "config.json").write_text(json.dumps(hparams))
+    out = tmp_path / "bf16.wav"
+    args = ["say", "--ref", str(reference), "--text", "Hello there, this is said in half precision.", "-o", str(out),
+            "--synthesizer", str(synthesizer), "--vocoder", "hifigan", "--vocoder-checkpoint", str(vocoder),
+            "--precision", "bfloat16", "--seed", "1", "--i-have-consent"]
+    assert voxlip(args) == 0
+    assert "precision: bfloat16" in capsys.readouterr().out
+    assert soundfile.info(out).samplerate == hparams["sampling_rate"] and soundfile.info(out).duration > 1
+
+
 def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_checkpoint):
     from voice.cloning import SENTENCE_PAUSE, VoiceCloner
     from voice.synthesizer import split_text, synthesize

@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from voice.affine import Affine
+
 from .attention import LocationSensitiveAttention, Memory
 from .config import TacotronConfig
 from .layers import PreNet, prenet_dropout
@@ -50,26 +52,6 @@ class Decoder(nn.Module):
         self.res_rnn2 = nn.LSTMCell(c.lstm_dims, c.lstm_dims)
         self.mel_proj = nn.Linear(c.lstm_dims, c.n_mels * c.max_r, bias=False)
         self.stop_proj = nn.Linear(c.context_dims + c.lstm_dims, 1)
-        self._packed_lstms: tuple[tuple, list[tuple[Tensor, Tensor]]] | None = None
-
-    def packed_lstms(self) -> list[tuple[Tensor, Tensor]]:
-        """(weight, bias) per residual LSTM for `[input, hidden] @ weight + bias`.
-
-        One product over a contiguous, pre-transposed matrix per LSTM and step streams the weights
-        faster on CPU than the two products of `LSTMCell`. Built on first use (64 MB), rebuilt only
-        when the LSTM weights change or move.
-        """
-        cells = (self.res_rnn1, self.res_rnn2)
-        sources = [t for cell in cells for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)]
-        key = tuple((t.data_ptr(), t._version) for t in sources)
-        if self._packed_lstms is None or self._packed_lstms[0] != key:
-            with torch.no_grad():
-                packed = [
-                    (torch.cat([cell.weight_ih, cell.weight_hh], dim=1).t().contiguous(), cell.bias_ih + cell.bias_hh)
-                    for cell in cells
-                ]
-            self._packed_lstms = (key, packed)
-        return self._packed_lstms[1]
 
     def initial_state(self, memory: Memory) -> DecoderState:
         batch, chars, _ = memory.seq.shape
@@ -106,64 +88,96 @@ class Decoder(nn.Module):
 class FastDecoderStep:
     """`Decoder.forward` with its weights re-arranged once per generation; same function, less work per step.
 
+    - every product with a weight uses oneDNN with the weight prepacked for the batch size
+      (`voice.affine.Affine`; torch's addmm is ~9x slower for a few rows), in `precision`; each
+      residual LSTM is one product of [input, hidden] by its input and hidden weights side by side;
     - `mel_proj` keeps only the r of its max_r frames that are used (a tenth of its rows for r = 2);
-    - the location convolution and `L` are merged into one convolution, and the constant biases are
-      folded into the attention keys, which are laid out (B, dims, N) so no step needs a transpose;
-    - each residual LSTM is one product with packed, pre-transposed weights (`Decoder.packed_lstms`);
-    - layers are called as tensor functions, and the recurrent state lives on this object.
+    - the location convolution and `L` are merged into one (kernel, attn_dims) matrix applied to
+      sliding windows of the cumulative attention, and the constant biases are folded into the keys;
+    - the recurrent state lives on this object.
     """
 
-    def __init__(self, decoder: Decoder, memory: Memory, dropout: float, generator: torch.Generator | None):
+    def __init__(
+        self,
+        decoder: Decoder,
+        memory: Memory,
+        dropout: float,
+        generator: torch.Generator | None,
+        precision: str = "float32",
+    ):
         config, r = decoder.config, int(decoder.r)
         attention = decoder.attn_net
+        batch = memory.seq.size(0)
         self.decoder, self.memory, self.dropout, self.generator = decoder, memory, dropout, generator
-        self.shape = (memory.seq.size(0), config.n_mels, r)
+        self.shape = (batch, config.n_mels, r)
 
-        conv_bias = attention.L.weight @ attention.conv.bias
-        self.location_weight = torch.einsum("af,fik->aik", attention.L.weight, attention.conv.weight)
-        self.location_padding = attention.conv.padding
-        self.keys = (memory.proj + attention.W.bias + conv_bias).transpose(1, 2).contiguous()
+        def affine(weight: Tensor, bias: Tensor | None) -> Affine:
+            return Affine(weight, bias, batch, precision)
+
+        self.prenet = [affine(fc.weight, fc.bias) for fc in (decoder.prenet.fc1, decoder.prenet.fc2)]
+        rnn = decoder.attn_rnn
+        self.attn_input = affine(rnn.weight_ih, rnn.bias_ih)
+        self.attn_hidden = affine(rnn.weight_hh, rnn.bias_hh)
+        self.query = affine(attention.W.weight, None)
+        self.rnn_input = affine(decoder.rnn_input.weight, decoder.rnn_input.bias)
+        self.lstms = [
+            affine(torch.cat([cell.weight_ih, cell.weight_hh], dim=1), cell.bias_ih + cell.bias_hh)
+            for cell in (decoder.res_rnn1, decoder.res_rnn2)
+        ]
+        mel_weight = decoder.mel_proj.weight.view(config.n_mels, config.max_r, -1)
+        self.mel_proj = affine(mel_weight[:, :r].reshape(config.n_mels * r, -1), None)
+        self.stop_proj = affine(decoder.stop_proj.weight, decoder.stop_proj.bias)
+
+        kernel = attention.conv.weight.shape[-1]
+        self.location_padding = attention.conv.padding[0]
+        self.location_weight = (attention.L.weight @ attention.conv.weight.view(-1, kernel)).t().contiguous()
+        self.keys = memory.proj + attention.W.bias + attention.L.weight @ attention.conv.bias
+        self.energy_weight = attention.v.weight.t().contiguous()
         self.energy_scale = memory.keep
         self.energy_offset = torch.zeros_like(memory.keep)
         if memory.valid is not None:
             self.energy_offset.masked_fill_(~memory.valid, float("-inf"))
-        mel_weight = decoder.mel_proj.weight.view(config.n_mels, config.max_r, -1)
-        self.mel_weight = mel_weight[:, :r].reshape(config.n_mels * r, -1)
-        self.lstms = decoder.packed_lstms()
 
         self.state = decoder.initial_state(memory)
 
     def __call__(self, frame: Tensor) -> StepOutput:
-        d, memory, (attn_hidden, (h1, c1), (h2, c2), context, cumulative) = self.decoder, self.memory, self.state
+        memory, (attn_hidden, (h1, c1), (h2, c2), context, cumulative) = self.memory, self.state
 
-        for fc in (d.prenet.fc1, d.prenet.fc2):
-            frame = prenet_dropout(F.relu(F.linear(frame, fc.weight, fc.bias)), self.dropout, self.generator)
-        rnn = d.attn_rnn
-        x = torch.cat([context, frame], 1)
-        attn_hidden = torch.gru_cell(x, attn_hidden, rnn.weight_ih, rnn.weight_hh, rnn.bias_ih, rnn.bias_hh)
+        for fc in self.prenet:
+            frame = prenet_dropout(fc(frame).clamp_min_(0), self.dropout, self.generator)
+        attn_hidden = gru_step(self.attn_input(torch.cat([context, frame], 1)), self.attn_hidden(attn_hidden), attn_hidden)
 
-        energies = F.conv1d(cumulative.unsqueeze(1), self.location_weight, padding=self.location_padding)
-        energies += self.keys
-        energies += F.linear(attn_hidden, d.attn_net.W.weight).unsqueeze(2)
-        energies = (d.attn_net.v.weight @ energies.tanh_()).squeeze(1)
+        padded = F.pad(cumulative, (self.location_padding, self.location_padding))
+        windows = padded.unfold(1, self.location_weight.shape[0], 1)
+        energies = torch.matmul(windows, self.location_weight).add_(self.keys).add_(self.query(attn_hidden).unsqueeze(1))
+        energies = torch.matmul(energies.tanh_(), self.energy_weight).squeeze(2)
         scores = torch.softmax(torch.addcmul(self.energy_offset, energies, self.energy_scale), dim=1)
         context = torch.bmm(scores.unsqueeze(1), memory.seq).squeeze(1)
 
-        x = F.linear(torch.cat([context, attn_hidden], 1), d.rnn_input.weight, d.rnn_input.bias)
-        h1, c1 = lstm_step(x, h1, c1, *self.lstms[0])
+        x = self.rnn_input(torch.cat([context, attn_hidden], 1))
+        h1, c1 = lstm_step(self.lstms[0](torch.cat([x, h1], 1)), c1)
         x = x + h1
-        h2, c2 = lstm_step(x, h2, c2, *self.lstms[1])
+        h2, c2 = lstm_step(self.lstms[1](torch.cat([x, h2], 1)), c2)
         x = x + h2
 
-        mels = F.linear(x, self.mel_weight).view(self.shape)
-        stop = torch.sigmoid(F.linear(torch.cat([x, context], 1), d.stop_proj.weight, d.stop_proj.bias)).squeeze(1)
+        mels = self.mel_proj(x).view(self.shape)
+        stop = torch.sigmoid(self.stop_proj(torch.cat([x, context], 1))).squeeze(1)
         self.state = DecoderState(attn_hidden, (h1, c1), (h2, c2), context, cumulative + scores)
         return StepOutput(mels, scores, stop)
 
 
-def lstm_step(x: Tensor, hidden: Tensor, cell: Tensor, weight: Tensor, bias: Tensor) -> tuple[Tensor, Tensor]:
-    """`LSTMCell` (gate order i, f, g, o) from packed weights, see `Decoder.packed_lstms`."""
-    i, f, g, o = torch.addmm(bias, torch.cat([x, hidden], dim=1), weight).chunk(4, dim=1)
+def gru_step(input_gates: Tensor, hidden_gates: Tensor, hidden: Tensor) -> Tensor:
+    """`GRUCell` (gate order r, z, n) from its input and hidden gate pre-activations, biases included."""
+    i_r, i_z, i_n = input_gates.chunk(3, dim=1)
+    h_r, h_z, h_n = hidden_gates.chunk(3, dim=1)
+    reset, update = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
+    candidate = torch.tanh(torch.addcmul(i_n, reset, h_n))
+    return candidate + update * (hidden - candidate)
+
+
+def lstm_step(gates: Tensor, cell: Tensor) -> tuple[Tensor, Tensor]:
+    """`LSTMCell` (gate order i, f, g, o) from its gate pre-activations, biases included."""
+    i, f, g, o = gates.chunk(4, dim=1)
     cell = torch.sigmoid(f) * cell + torch.sigmoid(i) * torch.tanh(g)
     return torch.sigmoid(o) * torch.tanh(cell), cell
 

@@ -93,12 +93,14 @@ def synthesize(
     seed: int | None = None,
     prenet_dropout: bool = True,
     batch_size: int = 16,
+    precision: str = "float32",
 ) -> list[np.ndarray]:
     """One mel spectrogram (80, frames) per text, for the speaker of `embedding`.
 
     `embedding` is one speaker embedding (256,) for all texts or one per text (len(texts), 256).
     Each text is synthesized as one utterance: split long text with `split_text` first. Results do not
     depend on `batch_size`. Without a `model`, the default checkpoint is loaded (pass one to reuse it).
+    `precision` is that of the decoder's products (see `Tacotron.generate`).
     """
     if isinstance(texts, str) or not texts:
         raise InputError("texts must be a non-empty list of strings")
@@ -121,7 +123,7 @@ def synthesize(
         chars, lengths = pad_sequences(sequences[start : start + batch_size])
         batch_embeddings = torch.from_numpy(embeddings[start : start + batch_size])
         generation = model.generate(
-            chars, batch_embeddings, lengths, prenet_dropout=prenet_dropout, generator=generator
+            chars, batch_embeddings, lengths, prenet_dropout=prenet_dropout, generator=generator, precision=precision
         )
         mels += generation.spectrograms()
     return mels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
@@ -173,6 +174,7 @@ class Tacotron(nn.Module):
         stop_early: bool = True,
         prenet_dropout: bool = True,
         generator: torch.Generator | None = None,
+        precision: str = "float32",
     ) -> Generation:
         """Free-running synthesis of a batch of sentences.
 
@@ -183,10 +185,14 @@ class Tacotron(nn.Module):
         and stripped of trailing frames quieter than `stop_threshold`.
 
         Pre-net dropout stays on by default, as in the original (it makes the output vary);
-        pass a seeded `generator` to make it repeatable.
+        pass a seeded `generator` to make it repeatable. `precision` is that of the decoder's
+        products with its weights: "float32" computes what the original does; "bfloat16" (bf16
+        inputs and weights, float32 accumulation) halves the weights streamed per step.
         """
+        if precision not in ("float32", "bfloat16"):
+            raise InputError(f"unknown synthesizer precision {precision!r}: use float32 or bfloat16")
         return self._generate(
-            FastDecoderStep, chars, speaker_embedding, lengths, max_steps, stop_early, prenet_dropout, generator
+            functools.partial(FastDecoderStep, precision=precision), chars, speaker_embedding, lengths, max_steps, stop_early, prenet_dropout, generator
         )
 
     @torch.inference_mode()

@@ -157,8 +157,14 @@ class HiFiGAN(nn.Module):
         return torch.tanh(self.conv_post(F.leaky_relu(x)))
 
     @torch.inference_mode()
-    def generate(self, mel: np.ndarray | Tensor) -> np.ndarray:
-        """One (num_mels, frames) natural-log mel of this model's front-end -> float32 waveform at `sampling_rate`."""
+    def generate(self, mel: np.ndarray | Tensor, precision: str = "float32") -> np.ndarray:
+        """One (num_mels, frames) natural-log mel of this model's front-end -> float32 waveform at `sampling_rate`.
+
+        `precision` "bfloat16" runs the convolutions in bf16 with float32 accumulation (about 2x
+        faster on CPUs with AVX512-BF16; samples move by ~1e-2 at most); "float32" is the original.
+        """
+        if precision not in ("float32", "bfloat16"):
+            raise InputError(f"unknown HiFi-GAN precision {precision!r}: use float32 or bfloat16")
         mel = torch.as_tensor(mel)
         n_mels = self.config.num_mels
         if mel.ndim == 3 and mel.shape[0] == 1:
@@ -170,8 +176,10 @@ class HiFiGAN(nn.Module):
             )
         if not mel.is_floating_point() or not torch.isfinite(mel).all():
             raise InputError("the mel must hold finite floating-point values (natural-log magnitudes)")
-        wav = self(mel.to(self.device, torch.float32).unsqueeze(0))
-        return wav.reshape(-1).cpu().numpy()
+        mel = mel.to(self.device, torch.float32).unsqueeze(0)
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=precision == "bfloat16"):
+            wav = self(mel)
+        return wav.reshape(-1).float().cpu().numpy()
 
 
 def fold_weight_norm(state_dict: Mapping[str, Tensor]) -> dict[str, Tensor]:

@@ -22,7 +22,7 @@ from torch import Tensor, nn
 from pipeline import checkpoints
 from pipeline.errors import InputError
 
-from .affine import PRECISIONS
+from voice.affine import PRECISIONS
 from .folding import fold_with_overlap, xfade_and_unfold
 from .sampling import fast_samples, reference_samples
 
@@ -56,7 +56,7 @@ class WaveRNNConfig:
     precision: str = "float32"
     """Of the fast loop's per-step products: "float32" draws the same samples as the reference
     loop; "bfloat16" (logits move by ~1e-2) and "int8" (~1% error per product) are faster
-    approximations, see `affine.py`."""
+    approximations, see `voice/affine.py`."""
 
     @property
     def n_classes(self) -> int:
@@ -140,11 +140,30 @@ class UpsampleNetwork(nn.Module):
 
     def forward(self, mels: Tensor) -> tuple[Tensor, Tensor]:
         aux = self.resnet_stretch(self.resnet(mels))
-        m = mels.unsqueeze(1)
-        for layer in self.up_layers:
-            m = layer(m)
-        m = m.squeeze(1)[:, :, self.indent : -self.indent]
+        m = mels
+        for stretch, smooth in zip(self.up_layers[::2], self.up_layers[1::2]):
+            m = stretch_and_smooth(m, stretch.scale, smooth.weight.view(-1))
+        m = m[:, :, self.indent : -self.indent]
         return m.transpose(1, 2), aux.transpose(1, 2)
+
+
+def stretch_and_smooth(x: Tensor, scale: int, kernel: Tensor) -> Tensor:
+    """`Stretch(scale)` then a zero-padded (1, 2*scale+1) convolution along the last axis, computed polyphase.
+
+    After stretching, output sample m*scale + p only sees x[m-1], x[m] and x[m+1], each through the
+    sum of the kernel taps that land on its copies: a (scale, 3) matrix applied to 3-sample windows
+    of the unstretched input. Same function as the two layers (to float rounding), ~50x less work.
+    """
+    if kernel.numel() != 2 * scale + 1:
+        raise ValueError(f"the smoothing kernel must have {2 * scale + 1} taps for scale {scale}, not {kernel.numel()}")
+    taps = torch.arange(2 * scale + 1, device=kernel.device)
+    phases = torch.arange(scale, device=kernel.device)
+    offset = torch.div(phases[:, None] + taps[None, :] - scale, scale, rounding_mode="floor") + 1
+    polyphase = torch.zeros(scale, 3, dtype=kernel.dtype, device=kernel.device)
+    polyphase.scatter_add_(1, offset, kernel.expand(scale, -1).contiguous())
+    padded = F.pad(x, (1, 1))
+    windows = padded.unfold(-1, 3, 1)
+    return torch.matmul(windows, polyphase.t()).flatten(-2)
 
 
 class WaveRNN(nn.Module):
