@@ -128,6 +128,24 @@ def test_noise_reference_still_yields_speech_and_says_why_the_pitch_is_default(e
 
 
 @needs_flite
+def test_rms_which_ignores_pitch_targets_is_moved_to_the_reference_pitch():
+    from voice.offline.base_voices import base_voice_profile
+    from voice.offline.config import DEFAULT
+    from voice.offline.envelope import log_mel_envelope, stft
+    from voice.offline.mapping import identity_transform
+    from voice.offline.pitch import PitchStats, pitch_stats, track_f0
+    from voice.offline.reference import ReferenceVoice
+
+    profile = base_voice_profile("rms", DEFAULT)
+    voice = ReferenceVoice("rms", 0.0, PitchStats(150.0, 0.1), identity_transform(profile.voiced_envelopes, DEFAULT), 5.0)
+    speech = synthesize_offline("We arrived at the station just as the evening train was leaving.", voice)
+    measured = pitch_stats(track_f0(speech.wave, len(log_mel_envelope(stft(speech.wave, DEFAULT), DEFAULT)), DEFAULT), DEFAULT)
+    assert profile.pitch.median_hz < 115 and speech.pitch_hz == 150.0
+    assert measured.median_hz == pytest.approx(150, rel=0.08)
+    assert len(speech.wave) == len(synthesize_base("We arrived at the station just as the evening train was leaving.", "rms").wave)
+
+
+@needs_flite
 def test_music_like_reference_still_yields_speech(encoder):
     t = np.arange(8_000) / 16_000
     notes = [sum(np.sin(2 * np.pi * f * h * t) / h for h in range(1, 6)) * np.exp(-3 * t) for f in (220, 277, 330, 440, 392, 330)]

@@ -12,9 +12,11 @@ from ..audio import AudioSource
 from ..encoder import SpeakerEncoder
 from ..text import english_cleaners, is_pronounceable
 from .config import DEFAULT, OfflineConfig
-from .envelope import apply_envelope_change, istft, log_mel_envelope, stft
+from .base_voices import base_voice_profile
+from .envelope import apply_envelope_change, istft, log_mel_envelope, stft, warp
 from .flite import PITCH_CONTROLLED, PhoneTiming, frame_classes, synthesize_base
 from .mapping import envelope_change
+from .pitch import shift_pitch
 from .reference import ReferenceVoice, prepare_reference
 
 OFFLINE_LABEL = "offline voice: signal processing; fetch the SV2TTS checkpoints for neural cloning"
@@ -29,8 +31,8 @@ class OfflineSpeech:
     phones: tuple[PhoneTiming, ...] = field(repr=False)
     """flite's phones with start/end seconds in `wave` (conversion keeps every timing)."""
     pitch_hz: float | None
-    """Median F0 asked of the base voice, None when it kept its own (no usable reference pitch, or rms,
-    the one flite voice that ignores pitch targets)."""
+    """Median F0 of the speech (asked of flite, or for rms, which ignores pitch targets, moved to after
+    it), None when the base voice kept its own (no usable reference pitch)."""
     warp_factor: float
     notes: tuple[str, ...] = ()
     label: str = OFFLINE_LABEL
@@ -86,21 +88,33 @@ def synthesize_offline(
         f0_mean_hz=pitch.median_hz if pitch else None,
         f0_std_hz=pitch.std_hz * config.pitch_spread_scale if pitch else None,
     )
-    spectrum = stft(base.wave, config)
+    wave, ratio = base.wave, _pitch_ratio(voice, config)
+    if ratio != 1.0:
+        wave = shift_pitch(wave, ratio, config)
+    spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
     voiced, _ = frame_classes(base.phones, len(envelopes), config.hop_length / config.sample_rate)
-    change = envelope_change(envelopes, voiced, voice.transform, config)
-    wave = istft(apply_envelope_change(spectrum, change, config), len(base.wave), config)
+    unshifted = warp(envelopes, 1 / ratio, config)
+    change = envelope_change(unshifted, voiced, voice.transform, config) + (unshifted - envelopes) * voiced[:, None]
+    wave = istft(apply_envelope_change(spectrum, change, config), len(wave), config)
     wave = _match_level(wave, base.wave)
     return OfflineSpeech(
         wave=wave,
         sample_rate=config.sample_rate,
         base_voice=voice.base_voice,
         phones=base.phones,
-        pitch_hz=pitch.median_hz if pitch and voice.base_voice in PITCH_CONTROLLED else None,
+        pitch_hz=pitch.median_hz if pitch else None,
         warp_factor=voice.transform.warp_factor,
         notes=voice.notes,
     )
+
+
+def _pitch_ratio(voice: ReferenceVoice, config: OfflineConfig) -> float:
+    """How far the base speech's pitch must be moved after flite: 1 unless the voice ignores pitch targets."""
+    if voice.pitch is None or voice.base_voice in PITCH_CONTROLLED:
+        return 1.0
+    ratio = voice.pitch.median_hz / base_voice_profile(voice.base_voice, config).pitch.median_hz
+    return 1.0 if abs(np.log(ratio)) < config.pitch_shift_tolerance else float(ratio)
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:
