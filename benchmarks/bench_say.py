@@ -12,7 +12,6 @@ predict "stop": each sentence runs to the length of real speech at ~14 character
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding
+from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding, threads_from_command_line
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences, split_text
 from voice.text import text_to_sequence
@@ -50,10 +49,7 @@ def timed(function) -> tuple[object, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    threads = threads_from_command_line(__doc__.splitlines()[0])
     embedding = speaker_embedding()
     chunks = split_text(TEXT)
     with tempfile.TemporaryDirectory() as folder:
@@ -71,7 +67,7 @@ def main() -> None:
             mels, tacotron[precision] = synthesize(model, chunks, embedding, precision)
         hop = exact.vocoder.config.hop_length
         audio_seconds = sum(m.shape[1] for m in mels) * hop / 16_000
-        print(f"{len(TEXT)} characters in {len(chunks)} sentences, {audio_seconds:.1f} s of audio; {args.threads} threads")
+        print(f"{len(TEXT)} characters in {len(chunks)} sentences, {audio_seconds:.1f} s of audio; {threads} threads")
         for precision, seconds in tacotron.items():
             print(f"Tacotron {precision}, sentences batched: {seconds:.2f} s (RTF {seconds / audio_seconds:.3f})")
         print()

@@ -54,6 +54,15 @@ def speaker_embedding(seed: int = 0) -> np.ndarray:
     return embedding / np.linalg.norm(embedding)
 
 
+def threads_from_command_line(description: str) -> int:
+    """Parse `--threads` (the benchmarks' one flag), set torch's CPU threads to it and return it."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    threads = parser.parse_args().threads
+    torch.set_num_threads(threads)
+    return threads
+
+
 def first_audio(cloner: VoiceCloner, text: str, embedding: np.ndarray) -> tuple[float, float]:
     """(seconds until the piece's samples exist, seconds of audio in it) for one piece of text."""
     config = cloner.tacotron.config
@@ -67,14 +76,11 @@ def first_audio(cloner: VoiceCloner, text: str, embedding: np.ndarray) -> tuple[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    threads = threads_from_command_line(__doc__.splitlines()[0])
     embedding = speaker_embedding()
     pieces, sentences = split_for_streaming(TEXT), split_text(TEXT)
     print(f"{len(TEXT)} characters; first streamed piece {pieces[0]!r} ({len(pieces[0])} chars); "
-          f"{args.threads} threads")
+          f"{threads} threads")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         synthesizer = seeded(folder, "rtvc_tacotron", "synthesizer.pt")

@@ -20,14 +20,12 @@ from pipeline.errors import InputError
 from pipeline.provenance import Component
 
 from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
+from .affine import check_precision
 from .audio import AudioSource
 from .encoder import SpeakerEncoder
 from .text import check_text
 from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
 from .vocoder.wavernn import REALTIME
-
-PRECISIONS = ("float32", "bfloat16")
-"""Arithmetic of the neural voice models' products with their weights."""
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
@@ -80,8 +78,7 @@ class VoiceCloner:
     ):
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
-        if precision not in PRECISIONS:
-            raise InputError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+        check_precision(precision, "voice model")
         self.fast_vocoder = fast_vocoder
         self.precision = precision
         self.device = device

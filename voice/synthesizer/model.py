@@ -11,6 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from pipeline.errors import InputError
+from voice.affine import check_precision
 
 from .attention import Memory
 from .config import TacotronConfig
@@ -189,8 +190,7 @@ class Tacotron(nn.Module):
         products with its weights: "float32" computes what the original does; "bfloat16" (bf16
         inputs and weights, float32 accumulation) halves the weights streamed per step.
         """
-        if precision not in ("float32", "bfloat16"):
-            raise InputError(f"unknown synthesizer precision {precision!r}: use float32 or bfloat16")
+        check_precision(precision, "synthesizer")
         return self._generate(
             functools.partial(FastDecoderStep, precision=precision), chars, speaker_embedding, lengths, max_steps, stop_early, prenet_dropout, generator
         )

@@ -20,6 +20,7 @@ from torch import Tensor, nn
 
 from pipeline import checkpoints
 from pipeline.errors import CheckpointError, InputError
+from voice.affine import check_precision
 
 LRELU_SLOPE = 0.1
 
@@ -163,8 +164,7 @@ class HiFiGAN(nn.Module):
         `precision` "bfloat16" runs the convolutions in bf16 with float32 accumulation (about 2x
         faster on CPUs with AVX512-BF16; samples move by ~1e-2 at most); "float32" is the original.
         """
-        if precision not in ("float32", "bfloat16"):
-            raise InputError(f"unknown HiFi-GAN precision {precision!r}: use float32 or bfloat16")
+        check_precision(precision, "HiFi-GAN")
         mel = torch.as_tensor(mel)
         n_mels = self.config.num_mels
         if mel.ndim == 3 and mel.shape[0] == 1:

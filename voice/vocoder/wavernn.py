@@ -22,7 +22,7 @@ from torch import Tensor, nn
 from pipeline import checkpoints
 from pipeline.errors import InputError
 
-from voice.affine import PRECISIONS
+from voice.affine import PRECISIONS, check_precision
 from .folding import fold_with_overlap, xfade_and_unfold
 from .sampling import fast_samples, reference_samples
 
@@ -237,8 +237,7 @@ class WaveRNN(nn.Module):
             raise InputError(f"target must be >= 1 and overlap >= 0 samples, got target={target}, overlap={overlap}")
         if method not in ("fast", "reference"):
             raise InputError(f"unknown WaveRNN generation method {method!r}: use 'fast' or 'reference'")
-        if precision not in PRECISIONS:
-            raise InputError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+        check_precision(precision, "WaveRNN", PRECISIONS)
 
         mels, aux = self.conditioning(mel / c.mel_max_abs_value)
         mels = fold_with_overlap(mels, target, overlap)
