@@ -1,6 +1,6 @@
 """Speaker similarity, intelligibility and speed of the offline voice on the shared LibriSpeech speakers.
 
-    .venv/bin/python benchmarks/eval_offline_voice.py [--speakers 40] [--sentences 20] [--data DIR]
+    .venv/bin/python benchmarks/eval_offline_voice.py [--speakers 40] [--sentences 20] [--reading-blend 0.5]
 
 For every speaker (its one recording is the reference) and sentence: the GE2E cosine between the
 reference and (a) the chosen flite voice unconverted, (b) the best of all flite voices unconverted,
@@ -10,12 +10,14 @@ reference and (a) the chosen flite voice unconverted, (b) the best of all flite 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 import torch
 
 from voice.encoder import load_encoder
 from voice.intelligibility import PocketsphinxRecognizer
+from voice.offline.config import DEFAULT
 from voice.offline.evaluate import format_table, score_speaker
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
@@ -50,7 +52,14 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)")
     parser.add_argument("--sentences", type=int, default=len(SENTENCES), help="first N of the 20 sentences (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    parser.add_argument(
+        "--reading-blend",
+        type=float,
+        default=DEFAULT.reading_blend,
+        help="share of the reference's own same-phone envelopes mixed in; 0: spectral map alone (default: %(default)s)",
+    )
     args = parser.parse_args()
+    config = dataclasses.replace(DEFAULT, reading_blend=args.reading_blend)
     torch.set_num_threads(args.threads)
     files = sorted(args.data.glob("*.flac"))[: args.speakers]
     if not files:
@@ -59,7 +68,7 @@ def main() -> None:
     sentences = SENTENCES[: args.sentences]
     results = []
     for path in files:
-        results.append(score_speaker(path, sentences, encoder, recognizer))
+        results.append(score_speaker(path, sentences, encoder, recognizer, config))
         print(f"  {path.stem}: converted {sum(results[-1].converted_similarity) / len(sentences):.3f}", flush=True)
     print(format_table(results))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,21 +38,72 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
     return sum(e for e, _ in counts) / max(1, sum(n for _, n in counts))
 
 
+@dataclass(frozen=True)
+class HeardPhones:
+    text: str
+    """The words heard."""
+    phones: tuple[tuple[str, float, float], ...]
+    """(CMU phone, start s, end s) of those words aligned to the audio, "SIL" between them; empty when
+    pocketsphinx could not align its own words (it happens on a few recordings)."""
+
+
 class PocketsphinxRecognizer:
     """CMU pocketsphinx with the en-us acoustic model, dictionary and language model its wheel ships."""
 
     def __init__(self):
-        try:
-            from pocketsphinx import Decoder
-        except ImportError:
-            raise VoxlipError("pocketsphinx is not installed: run `pip install pocketsphinx` (it ships its en-us model)") from None
-        self._decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+        self._decoder = _decoder()
 
     def transcribe(self, wave: np.ndarray) -> str:
         """Words heard in 16 kHz mono float samples."""
-        pcm = np.clip(np.round(np.asarray(wave) * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16)
-        self._decoder.start_utt()
-        self._decoder.process_raw(pcm.tobytes(), full_utt=True)
-        self._decoder.end_utt()
-        hypothesis = self._decoder.hyp()
-        return hypothesis.hypstr if hypothesis is not None else ""
+        return _decode(self._decoder, _pcm(wave))
+
+
+def hear_phones(wave: np.ndarray) -> HeardPhones:
+    """Recognise the words in 16 kHz speech, then align their phones to it.
+
+    A fresh decoder each call: pocketsphinx carries its cepstral mean from one utterance to the
+    next, so a shared one would make the result depend on what it heard before.
+    """
+    decoder, pcm = _decoder(), _pcm(wave)
+    text = _decode(decoder, pcm)
+    if not text.strip():
+        return HeardPhones("", ())
+    try:
+        decoder.set_align_text(text)
+        _process(decoder, pcm)
+        decoder.set_alignment()
+        _process(decoder, pcm)
+    except RuntimeError:
+        return HeardPhones(text, ())
+    seconds = 0.01
+    phones = tuple(
+        (phone.name, phone.start * seconds, (phone.start + phone.duration) * seconds)
+        for word in decoder.get_alignment()
+        for phone in word
+    )
+    return HeardPhones(text, phones)
+
+
+def _decoder():
+    try:
+        from pocketsphinx import Decoder
+    except ImportError:
+        raise VoxlipError("pocketsphinx is not installed: run `pip install pocketsphinx` (it ships its en-us model)") from None
+    return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+
+
+def _pcm(wave: np.ndarray) -> bytes:
+    return np.clip(np.round(np.asarray(wave) * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16).tobytes()
+
+
+def _process(decoder, pcm: bytes) -> None:
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+
+
+def _decode(decoder, pcm: bytes) -> str:
+    """The words heard (not for the phone-alignment pass, whose hypothesis pocketsphinx cannot give)."""
+    _process(decoder, pcm)
+    hypothesis = decoder.hyp()
+    return hypothesis.hypstr if hypothesis is not None else ""

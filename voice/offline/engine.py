@@ -12,12 +12,12 @@ from ..audio import AudioSource
 from ..encoder import SpeakerEncoder
 from ..text import english_cleaners, is_pronounceable
 from .config import DEFAULT, OfflineConfig
-from .base_voices import base_voice_profile
-from .envelope import apply_envelope_change, istft, log_mel_envelope, stft, warp
-from .flite import PITCH_CONTROLLED, PhoneTiming, frame_classes, synthesize_base
+from .envelope import apply_envelope_change, istft
+from .flite import PhoneTiming
 from .mapping import envelope_change
-from .pitch import shift_pitch
+from .reading import reading_targets
 from .reference import ReferenceVoice, prepare_reference
+from .rendering import render_base
 
 OFFLINE_LABEL = "offline voice: signal processing; fetch the SV2TTS checkpoints for neural cloning"
 SUPPORTED_LANGUAGES = ("en", "en-us", "en-gb", "english")
@@ -73,48 +73,32 @@ def synthesize_offline(
     ReferenceVoice from prepare_reference, which saves re-analysing the reference on every call).
 
     flite says the text in the base voice nearest the reference, at the reference's pitch; the
-    spectral envelope of every voiced frame is then mapped toward the reference's. Deterministic:
+    spectral envelope of every voiced frame is then mapped toward the reference's, and each speech
+    frame moved toward the reference's own frames of the same phone (reading.py). Deterministic:
     `seed` is accepted for parity with the neural synthesizer and changes nothing.
     """
     del seed
     check_language(language)
     cleaned = check_text(text)
     voice = prepare_reference(reference, config=config, encoder=encoder)
-    pitch = voice.pitch
-    base = synthesize_base(
-        cleaned,
-        voice.base_voice,
-        sample_rate=config.sample_rate,
-        f0_mean_hz=pitch.median_hz if pitch else None,
-        f0_std_hz=pitch.std_hz * config.pitch_spread_scale if pitch else None,
-    )
-    wave, ratio = base.wave, _pitch_ratio(voice, config)
-    if ratio != 1.0:
-        wave = shift_pitch(wave, ratio, config)
-    spectrum = stft(wave, config)
-    envelopes = log_mel_envelope(spectrum, config)
-    voiced, _ = frame_classes(base.phones, len(envelopes), config.hop_length / config.sample_rate)
-    unshifted = warp(envelopes, 1 / ratio, config)
-    change = envelope_change(unshifted, voiced, voice.transform, config) + (unshifted - envelopes) * voiced[:, None]
-    wave = istft(apply_envelope_change(spectrum, change, config), len(wave), config)
-    wave = _match_level(wave, base.wave)
+    rendering = render_base(cleaned, voice.base_voice, voice.pitch, config)
+    reading = None
+    if voice.reading is not None and config.reading_blend > 0:
+        reading = reading_targets(rendering, voice.reading, config)
+    unshifted, voiced = rendering.unshifted, rendering.voiced
+    change = envelope_change(unshifted, voiced, voice.transform, config, reading)
+    change += (unshifted - rendering.envelopes) * voiced[:, None]
+    wave = istft(apply_envelope_change(rendering.spectrum, change, config), len(rendering.wave), config)
+    wave = _match_level(wave, rendering.speech.wave)
     return OfflineSpeech(
         wave=wave,
         sample_rate=config.sample_rate,
         base_voice=voice.base_voice,
-        phones=base.phones,
-        pitch_hz=pitch.median_hz if pitch else None,
+        phones=rendering.speech.phones,
+        pitch_hz=voice.pitch.median_hz if voice.pitch else None,
         warp_factor=voice.transform.warp_factor,
         notes=voice.notes,
     )
-
-
-def _pitch_ratio(voice: ReferenceVoice, config: OfflineConfig) -> float:
-    """How far the base speech's pitch must be moved after flite: 1 unless the voice ignores pitch targets."""
-    if voice.pitch is None or voice.base_voice in PITCH_CONTROLLED:
-        return 1.0
-    ratio = voice.pitch.median_hz / base_voice_profile(voice.base_voice, config).pitch.median_hz
-    return 1.0 if abs(np.log(ratio)) < config.pitch_shift_tolerance else float(ratio)
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,25 @@ def parse_phone_durations(printed: str) -> tuple[PhoneTiming, ...]:
             start = end_time
         offset += start
     return tuple(phones)
+
+
+def cmu_phone(name: str) -> str:
+    """flite's phone name in the CMU set pocketsphinx uses: upper case, schwa as AH, pauses as SIL."""
+    return {"ax": "AH", SILENCE_PHONE: "SIL"}.get(name, name.upper())
+
+
+def frame_phones(phones: tuple[PhoneTiming, ...], n_frames: int, hop_seconds: float) -> np.ndarray:
+    """The CMU phone said at each analysis frame ("SIL" outside every phone)."""
+    return frame_labels([(cmu_phone(p.phone), p.start, p.end) for p in phones], n_frames, hop_seconds)
+
+
+def frame_labels(spans: Iterable[tuple[str, float, float]], n_frames: int, hop_seconds: float) -> np.ndarray:
+    """The name of the (name, start s, end s) span around each frame centre (frame i at i * hop); "SIL" elsewhere."""
+    centres = np.arange(n_frames) * hop_seconds
+    labels = np.full(n_frames, "SIL", dtype="<U4")
+    for name, start, end in spans:
+        labels[(centres >= start) & (centres < end)] = name
+    return labels
 
 
 def frame_classes(phones: tuple[PhoneTiming, ...], n_frames: int, hop_seconds: float) -> tuple[np.ndarray, np.ndarray]:

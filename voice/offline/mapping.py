@@ -21,7 +21,7 @@ class SpeakerTransform:
     weights: np.ndarray
     """(n_mels + 1, n_mels): [envelope, 1] @ weights is the mapped envelope."""
     reference_frames: np.ndarray = field(repr=False)
-    """Voiced reference envelopes, for nearest-neighbour blending and their spread."""
+    """Voiced reference envelopes (their spread is given back to the mapped frames)."""
 
     def map(self, envelopes: np.ndarray, config: OfflineConfig) -> np.ndarray:
         warped = warp(envelopes, self.warp_factor, config)
@@ -78,27 +78,35 @@ def _spread_subset(frames: np.ndarray, config: OfflineConfig) -> np.ndarray:
 
 
 def envelope_change(
-    envelopes: np.ndarray, voiced: np.ndarray, transform: SpeakerTransform, config: OfflineConfig
+    envelopes: np.ndarray,
+    voiced: np.ndarray,
+    transform: SpeakerTransform,
+    config: OfflineConfig,
+    reading: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """(frames, n_mels) log-power change that turns the base voice's voiced frames into the reference's.
+    """(frames, n_mels) log-power change that turns the base voice's frames into the reference's.
 
-    Unvoiced frames and pauses are left as flite made them; each changed frame keeps its energy,
-    so the base voice's loudness contour (stress, consonant strength) survives.
+    Voiced frames are mapped by the transform; frames with `reading` targets (targets, found) move a
+    share `reading_blend` of the way to them. Other frames are left as flite made them; each changed
+    frame keeps its energy, so the base voice's loudness contour (stress, consonant strength) survives.
     """
     change = np.zeros_like(envelopes)
-    if not voiced.any():
+    target = envelopes.copy()
+    if voiced.any():
+        mapped = transform.map(envelopes[voiced], config)
+        if config.variance_restore > 0 and len(mapped) > 2:
+            mean, spread = mapped.mean(0), np.maximum(mapped.std(0), 1e-3)
+            scale = 1 - config.variance_restore + config.variance_restore * transform.reference_frames.std(0) / spread
+            mapped = (mapped - mean) * scale + mean
+        target[voiced] = mapped
+    changed = voiced.copy()
+    if reading is not None:
+        targets, found = reading
+        target[found] += config.reading_blend * (targets[found] - target[found])
+        changed |= found
+    if not changed.any():
         return change
-    mapped = transform.map(envelopes[voiced], config)
-    targets = transform.reference_frames
-    if config.neighbour_blend > 0:
-        k = min(config.neighbours, len(targets))
-        nearest = np.argpartition(squared_distances(mapped, targets), k - 1, axis=1)[:, :k]
-        mapped += config.neighbour_blend * (targets[nearest].mean(1) - mapped)
-    if config.variance_restore > 0 and len(mapped) > 2:
-        mean, spread = mapped.mean(0), np.maximum(mapped.std(0), 1e-3)
-        scale = 1 - config.variance_restore + config.variance_restore * targets.std(0) / spread
-        mapped = (mapped - mean) * scale + mean
-    change[voiced] = mapped - envelopes[voiced]
+    change[changed] = target[changed] - envelopes[changed]
     if config.smoothing_frames > 1:
         kernel = np.ones(config.smoothing_frames) / config.smoothing_frames
         change = np.apply_along_axis(np.convolve, 0, change, kernel, mode="same")

@@ -11,6 +11,7 @@ from .config import DEFAULT, OfflineConfig
 from .envelope import log_mel_envelope, loudest_frames, stft
 from .mapping import SpeakerTransform, fit_speaker_transform, identity_transform
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
+from .reading import ReadingTable, build_reading_table
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,6 +24,8 @@ class ReferenceVoice:
     transform: SpeakerTransform = field(repr=False)
     speech_seconds: float
     notes: tuple[str, ...] = ()
+    reading: ReadingTable | None = field(default=None, repr=False)
+    """The base voice's reading of the reference's words, aligned to it; None if no words were heard."""
 
 
 def prepare_reference(
@@ -58,4 +61,7 @@ def prepare_reference(
     voiced = (f0 > 0) & loudest_frames(envelopes, config.speech_floor_db)
     transform = fit_speaker_transform(profile.voiced_envelopes, envelopes[voiced], config)
     stats = plausible_speech_pitch(stats, config)
-    return ReferenceVoice(voice, score, stats, transform, len(wave) / config.sample_rate)
+    reading = None
+    if config.reading_blend > 0:
+        reading = build_reading_table(wave, envelopes, voice, stats, transform, config)
+    return ReferenceVoice(voice, score, stats, transform, len(wave) / config.sample_rate, reading=reading)

@@ -1,0 +1,67 @@
+"""The base voice's speech for a text at the reference's pitch, analysed into the frames the conversion works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .base_voices import base_voice_profile
+from .config import OfflineConfig
+from .envelope import log_mel_envelope, stft, warp
+from .flite import PITCH_CONTROLLED, BaseSpeech, frame_classes, frame_phones, synthesize_base
+from .pitch import PitchStats, shift_pitch
+
+
+@dataclass(frozen=True, eq=False)
+class BaseRendering:
+    speech: BaseSpeech = field(repr=False)
+    """flite's output as it came (its phones keep their timings through everything below)."""
+    wave: np.ndarray = field(repr=False)
+    """The speech at the target pitch (rms, which ignores pitch targets, moved after flite)."""
+    pitch_ratio: float
+    spectrum: np.ndarray = field(repr=False)
+    envelopes: np.ndarray = field(repr=False)
+    """(frames, n_mels) log-mel envelopes of `wave`."""
+    unshifted: np.ndarray = field(repr=False)
+    """`envelopes` with the formant shift of a pitch move undone (the base voice's own formants)."""
+    voiced: np.ndarray = field(repr=False)
+    speech_frames: np.ndarray = field(repr=False)
+    phones: np.ndarray = field(repr=False)
+    """Per frame, the CMU phone being said (pocketsphinx's names; "SIL" in pauses)."""
+
+
+def render_base(text: str, voice: str, pitch: PitchStats | None, config: OfflineConfig) -> BaseRendering:
+    """flite says `text` (already cleaned) in `voice` at the reference's pitch; frames, phones and envelopes."""
+    speech = synthesize_base(
+        text,
+        voice,
+        sample_rate=config.sample_rate,
+        f0_mean_hz=pitch.median_hz if pitch else None,
+        f0_std_hz=pitch.std_hz * config.pitch_spread_scale if pitch else None,
+    )
+    ratio = pitch_ratio(voice, pitch, config)
+    wave = shift_pitch(speech.wave, ratio, config) if ratio != 1.0 else speech.wave
+    spectrum = stft(wave, config)
+    envelopes = log_mel_envelope(spectrum, config)
+    hop_seconds = config.hop_length / config.sample_rate
+    voiced, speech_frames = frame_classes(speech.phones, len(envelopes), hop_seconds)
+    return BaseRendering(
+        speech=speech,
+        wave=wave,
+        pitch_ratio=ratio,
+        spectrum=spectrum,
+        envelopes=envelopes,
+        unshifted=warp(envelopes, 1 / ratio, config),
+        voiced=voiced,
+        speech_frames=speech_frames,
+        phones=frame_phones(speech.phones, len(envelopes), hop_seconds),
+    )
+
+
+def pitch_ratio(voice: str, pitch: PitchStats | None, config: OfflineConfig) -> float:
+    """How far the base speech's pitch must be moved after flite: 1 unless the voice ignores pitch targets."""
+    if pitch is None or voice in PITCH_CONTROLLED:
+        return 1.0
+    ratio = pitch.median_hz / base_voice_profile(voice, config).pitch.median_hz
+    return 1.0 if abs(np.log(ratio)) < config.pitch_shift_tolerance else float(ratio)
