@@ -44,7 +44,7 @@ class HeardPhones:
     """The words heard."""
     phones: tuple[tuple[str, float, float], ...]
     """(CMU phone, start s, end s) of those words aligned to the audio, "SIL" between them; empty when
-    pocketsphinx could not align its own words (it happens on a few recordings)."""
+    pocketsphinx could align none of its own words."""
 
 
 class PocketsphinxRecognizer:
@@ -62,26 +62,58 @@ def hear_phones(wave: np.ndarray) -> HeardPhones:
     """Recognise the words in 16 kHz speech, then align their phones to it.
 
     A fresh decoder each call: pocketsphinx carries its cepstral mean from one utterance to the
-    next, so a shared one would make the result depend on what it heard before.
+    next, so a shared one would make the result depend on what it heard before. Its phone
+    alignment of a long recording sometimes fails as a whole; then it is done phrase by phrase
+    (between the pauses it heard) and the phrases that fail are left out.
     """
     decoder, pcm = _decoder(), _pcm(wave)
     text = _decode(decoder, pcm)
     if not text.strip():
         return HeardPhones("", ())
+    phrases = _phrases(decoder)
+    phones = _align_phones(decoder, pcm, text, 0)
+    if phones is None:
+        phones = ()
+        for words, start, end in phrases:
+            chunk = pcm[start * _FRAME_BYTES : end * _FRAME_BYTES]
+            phones += _align_phones(decoder, chunk, words, start) or ()
+    return HeardPhones(text, phones)
+
+
+_FRAME_SECONDS = 0.01
+_FRAME_BYTES = 2 * round(_FRAME_SECONDS * SAMPLE_RATE)
+
+
+def _phrases(decoder, max_words: int = 8, margin: int = 5) -> list[tuple[str, int, int]]:
+    """(words, first frame, end frame) of the last hypothesis, cut at pauses and every `max_words` words."""
+    words = [
+        (segment.word.split("(")[0], segment.start_frame, segment.end_frame)
+        for segment in decoder.seg()
+        if not segment.word.startswith(("<", "["))
+    ]
+    groups: list[list[tuple[str, int, int]]] = []
+    for word in words:
+        if groups and word[1] - groups[-1][-1][2] <= margin and len(groups[-1]) < max_words:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return [(" ".join(w for w, _, _ in group), max(0, group[0][1] - margin), group[-1][2] + margin) for group in groups]
+
+
+def _align_phones(decoder, pcm: bytes, text: str, first_frame: int) -> tuple[tuple[str, float, float], ...] | None:
+    """(phone, start s, end s) of `text` aligned to `pcm` starting at `first_frame`; None if pocketsphinx fails."""
     try:
         decoder.set_align_text(text)
         _process(decoder, pcm)
         decoder.set_alignment()
         _process(decoder, pcm)
     except RuntimeError:
-        return HeardPhones(text, ())
-    seconds = 0.01
-    phones = tuple(
-        (phone.name, phone.start * seconds, (phone.start + phone.duration) * seconds)
+        return None
+    return tuple(
+        (phone.name, (first_frame + phone.start) * _FRAME_SECONDS, (first_frame + phone.start + phone.duration) * _FRAME_SECONDS)
         for word in decoder.get_alignment()
         for phone in word
     )
-    return HeardPhones(text, phones)
 
 
 def _decoder():

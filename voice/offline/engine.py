@@ -74,8 +74,9 @@ def synthesize_offline(
 
     flite says the text in the base voice nearest the reference, at the reference's pitch; the
     spectral envelope of every voiced frame is then mapped toward the reference's, and each speech
-    frame moved toward the reference's own frames of the same phone (reading.py). Deterministic:
-    `seed` is accepted for parity with the neural synthesizer and changes nothing.
+    frame moved toward the spectrum and loudness of the reference's own frames of the same phone
+    (reading.py). Deterministic: `seed` is accepted for parity with the neural synthesizer and
+    changes nothing.
     """
     del seed
     check_language(language)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import logsumexp
 
 from .config import OfflineConfig
 from .envelope import warp
@@ -87,8 +88,9 @@ def envelope_change(
     """(frames, n_mels) log-power change that turns the base voice's frames into the reference's.
 
     Voiced frames are mapped by the transform; frames with `reading` targets (targets, found) move a
-    share `reading_blend` of the way to them. Other frames are left as flite made them; each changed
-    frame keeps its energy, so the base voice's loudness contour (stress, consonant strength) survives.
+    share `reading_blend` of the way to them. Other frames are left as flite made them. Each changed
+    frame keeps its energy, so the base voice's loudness contour (stress, consonant strength)
+    survives, except that frames with targets take a share `reading_loudness` of the reference's.
     """
     change = np.zeros_like(envelopes)
     target = envelopes.copy()
@@ -100,20 +102,39 @@ def envelope_change(
             mapped = (mapped - mean) * scale + mean
         target[voiced] = mapped
     changed = voiced.copy()
+    loudness = np.zeros(len(envelopes))
     if reading is not None:
         targets, found = reading
         target[found] += config.reading_blend * (targets[found] - target[found])
         changed |= found
+        loudness = reading_loudness(envelopes, targets, found, config)
     if not changed.any():
         return change
     change[changed] = target[changed] - envelopes[changed]
-    if config.smoothing_frames > 1:
-        kernel = np.ones(config.smoothing_frames) / config.smoothing_frames
-        change = np.apply_along_axis(np.convolve, 0, change, kernel, mode="same")
+    change = _smooth(change, config)
     limit = config.max_gain_db * np.log(10) / 10
     change = np.clip(change, -limit, limit)
     touched = np.abs(change).sum(1) > 0
-    energy_before = np.log(np.exp(envelopes).sum(1))
-    energy_after = np.log(np.exp(envelopes + change).sum(1))
+    energy_before = logsumexp(envelopes, axis=1)
+    energy_after = logsumexp(envelopes + change, axis=1)
     change[touched] += (energy_before - energy_after)[touched, None]
-    return change
+    return change + np.clip(_smooth(loudness, config), -limit, limit)[:, None]
+
+
+def reading_loudness(envelopes: np.ndarray, targets: np.ndarray, found: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """Per-frame log-energy change giving each found frame a share `reading_loudness` of its target's
+    loudness relative to the other found frames (how loud the reference says each sound)."""
+    shift = np.zeros(len(envelopes))
+    if config.reading_loudness <= 0 or found.sum() < 2:
+        return shift
+    wanted, own = logsumexp(targets[found], axis=1), logsumexp(envelopes[found], axis=1)
+    shift[found] = config.reading_loudness * ((wanted - wanted.mean()) - (own - own.mean()))
+    return shift
+
+
+def _smooth(values: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """Moving average over `smoothing_frames` frames along the first axis."""
+    if config.smoothing_frames <= 1:
+        return values
+    kernel = np.ones(config.smoothing_frames) / config.smoothing_frames
+    return np.apply_along_axis(np.convolve, 0, values, kernel, mode="same")
