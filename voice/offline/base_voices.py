@@ -10,7 +10,7 @@ import numpy as np
 from ..encoder import SpeakerEncoder, similarity
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, stft
-from .flite import frame_classes, synthesize_base
+from .flite import frame_classes, frame_phones, synthesize_base
 from .pitch import PitchStats, pitch_stats, track_f0
 
 PROFILE_TEXT = (
@@ -40,7 +40,7 @@ def base_voice_profile(voice: str, config: OfflineConfig) -> BaseVoiceProfile:
     """The voice's voiced log-mel envelopes and pitch over PROFILE_TEXT (computed once per process)."""
     speech = synthesize_base(PROFILE_TEXT, voice, sample_rate=config.sample_rate)
     envelopes = log_mel_envelope(stft(speech.wave, config), config)
-    voiced, _ = frame_classes(speech.phones, len(envelopes), config.hop_length / config.sample_rate)
+    voiced, _ = frame_classes(frame_phones(speech.phones, len(envelopes), config.hop_length / config.sample_rate))
     pitch = pitch_stats(track_f0(speech.wave, len(envelopes), config), config)
     return BaseVoiceProfile(voice, envelopes[voiced], pitch or PitchStats(120.0, 0.12))
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 import librosa
 import numpy as np
 from scipy.fft import dct, idct
+from scipy.special import logsumexp
 
 from .config import OfflineConfig
 
@@ -54,9 +55,14 @@ def warp(envelopes: np.ndarray, factor: float, config: OfflineConfig) -> np.ndar
     return np.stack([np.interp(centres / factor, centres, frame) for frame in envelopes])
 
 
+def frame_energy(envelopes: np.ndarray) -> np.ndarray:
+    """Natural-log power of each (frames, n_mels) log-mel envelope frame, summed over the bands."""
+    return logsumexp(envelopes, axis=1)
+
+
 def loudest_frames(envelopes: np.ndarray, floor_db: float) -> np.ndarray:
     """Frames within `floor_db` of the 99th-percentile frame energy (the rest is silence)."""
-    energy = np.log(np.exp(envelopes).sum(axis=1))
+    energy = frame_energy(envelopes)
     return energy > np.percentile(energy, 99) - floor_db * np.log(10) / 10
 
 

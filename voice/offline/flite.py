@@ -19,8 +19,9 @@ PITCH_CONTROLLED = frozenset({"slt", "awb", "kal16"})
 """Voices that follow `int_f0_target_mean/stddev`; rms keeps its own pitch."""
 
 VOICED_PHONES = frozenset(
-    "aa ae ah ao aw ax axr ay eh er ey ih iy ow oy uh uw b d dh g jh l m n ng r v w y z zh".split()
+    "AA AE AH AO AW AXR AY EH ER EY IH IY OW OY UH UW B D DH G JH L M N NG R V W Y Z ZH".split()
 )
+"""Voiced phones in the CMU names frame_phones gives (flite's names upper-cased, its schwa "ax" as AH)."""
 SILENCE_PHONE = "pau"
 
 
@@ -114,13 +115,6 @@ def frame_labels(spans: Iterable[tuple[str, float, float]], n_frames: int, hop_s
     return labels
 
 
-def frame_classes(phones: tuple[PhoneTiming, ...], n_frames: int, hop_seconds: float) -> tuple[np.ndarray, np.ndarray]:
-    """(voiced, speech) booleans per analysis frame from the phone timings (frame i centred at i * hop)."""
-    centres = np.arange(n_frames) * hop_seconds
-    voiced = np.zeros(n_frames, dtype=bool)
-    speech = np.zeros(n_frames, dtype=bool)
-    for phone in phones:
-        inside = (centres >= phone.start) & (centres < phone.end)
-        speech |= inside & (phone.phone != SILENCE_PHONE)
-        voiced |= inside & (phone.phone in VOICED_PHONES)
-    return voiced, speech
+def frame_classes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(voiced, speech) booleans per analysis frame from frame_phones' labels."""
+    return np.isin(labels, list(VOICED_PHONES)), labels != "SIL"

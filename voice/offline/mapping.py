@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import logsumexp
 
 from .config import OfflineConfig
-from .envelope import warp
+from .envelope import frame_energy, warp
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,9 +114,7 @@ def envelope_change(
     limit = config.max_gain_db * np.log(10) / 10
     change = np.clip(change, -limit, limit)
     touched = np.abs(change).sum(1) > 0
-    energy_before = logsumexp(envelopes, axis=1)
-    energy_after = logsumexp(envelopes + change, axis=1)
-    change[touched] += (energy_before - energy_after)[touched, None]
+    change[touched] += (frame_energy(envelopes) - frame_energy(envelopes + change))[touched, None]
     return change + np.clip(_smooth(loudness, config), -limit, limit)[:, None]
 
 
@@ -127,7 +124,7 @@ def reading_loudness(envelopes: np.ndarray, targets: np.ndarray, found: np.ndarr
     shift = np.zeros(len(envelopes))
     if config.reading_loudness <= 0 or found.sum() < 2:
         return shift
-    wanted, own = logsumexp(targets[found], axis=1), logsumexp(envelopes[found], axis=1)
+    wanted, own = frame_energy(targets[found]), frame_energy(envelopes[found])
     shift[found] = config.reading_loudness * ((wanted - wanted.mean()) - (own - own.mean()))
     return shift
 

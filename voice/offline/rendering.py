@@ -19,7 +19,6 @@ class BaseRendering:
     """flite's output as it came (its phones keep their timings through everything below)."""
     wave: np.ndarray = field(repr=False)
     """The speech at the target pitch (rms, which ignores pitch targets, moved after flite)."""
-    pitch_ratio: float
     spectrum: np.ndarray = field(repr=False)
     envelopes: np.ndarray = field(repr=False)
     """(frames, n_mels) log-mel envelopes of `wave`."""
@@ -44,18 +43,17 @@ def render_base(text: str, voice: str, pitch: PitchStats | None, config: Offline
     wave = shift_pitch(speech.wave, ratio, config) if ratio != 1.0 else speech.wave
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
-    hop_seconds = config.hop_length / config.sample_rate
-    voiced, speech_frames = frame_classes(speech.phones, len(envelopes), hop_seconds)
+    phones = frame_phones(speech.phones, len(envelopes), config.hop_length / config.sample_rate)
+    voiced, speech_frames = frame_classes(phones)
     return BaseRendering(
         speech=speech,
         wave=wave,
-        pitch_ratio=ratio,
         spectrum=spectrum,
         envelopes=envelopes,
         unshifted=warp(envelopes, 1 / ratio, config),
         voiced=voiced,
         speech_frames=speech_frames,
-        phones=frame_phones(speech.phones, len(envelopes), hop_seconds),
+        phones=phones,
     )
 
 
