@@ -21,11 +21,13 @@ def speech(speech_files):
     return wav[: 4 * sr]
 
 
-def test_mels_match_the_anchors_exactly(compat_case):
+def test_mels_match_the_anchors(compat_case):
     case, _ = compat_case("audio_mel")
     np.testing.assert_array_equal(log_mel(case["wav"], SV2TTS_MEL), case["mel_rtvc_synth"])
     np.testing.assert_array_equal(log_mel(case["wav"], WAV2LIP_MEL), case["mel_wav2lip"])
-    np.testing.assert_array_equal(encoder_mel(case["wav"]), case["mel_rtvc_encoder"])
+    # The encoder's mel is a float32 FFT: its last bit moves with the FFT build (numpy 2.4.6 with
+    # librosa 0.11: 1034 of 8040 values off by at most 3.5e-7 relative), so it matches to float32 rounding.
+    np.testing.assert_allclose(encoder_mel(case["wav"]), case["mel_rtvc_encoder"], rtol=2e-6, atol=1e-12)
 
 
 @pytest.mark.parametrize("suffix, codec", [(".mp3", "libmp3lame"), (".ogg", "libvorbis"), (".m4a", "aac"), (".webm", "libopus"), (".flac", "flac")])

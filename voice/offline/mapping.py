@@ -87,19 +87,15 @@ def envelope_change(
     """(frames, n_mels) log-power change that turns the base voice's frames into the reference's.
 
     Voiced frames are mapped by the transform; frames with `reading` targets (targets, found) move a
-    share `reading_blend` of the way to them. Other frames are left as flite made them. Each changed
+    share `reading_blend` of the way to them; the voiced targets then get back the reference's
+    spread per band (`variance_restore`). Other frames are left as flite made them. Each changed
     frame keeps its energy, so the base voice's loudness contour (stress, consonant strength)
     survives, except that frames with targets take a share `reading_loudness` of the reference's.
     """
     change = np.zeros_like(envelopes)
     target = envelopes.copy()
     if voiced.any():
-        mapped = transform.map(envelopes[voiced], config)
-        if config.variance_restore > 0 and len(mapped) > 2:
-            mean, spread = mapped.mean(0), np.maximum(mapped.std(0), 1e-3)
-            scale = 1 - config.variance_restore + config.variance_restore * transform.reference_frames.std(0) / spread
-            mapped = (mapped - mean) * scale + mean
-        target[voiced] = mapped
+        target[voiced] = transform.map(envelopes[voiced], config)
     changed = voiced.copy()
     loudness = np.zeros(len(envelopes))
     if reading is not None:
@@ -107,6 +103,8 @@ def envelope_change(
         target[found] += config.reading_blend * (targets[found] - target[found])
         changed |= found
         loudness = reading_loudness(envelopes, targets, found, config)
+    if voiced.sum() > 2:
+        target[voiced] = restore_variance(target[voiced], transform.reference_frames, config.variance_restore)
     if not changed.any():
         return change
     change[changed] = target[changed] - envelopes[changed]
@@ -116,6 +114,15 @@ def envelope_change(
     touched = np.abs(change).sum(1) > 0
     change[touched] += (frame_energy(envelopes) - frame_energy(envelopes + change))[touched, None]
     return change + np.clip(_smooth(loudness, config), -limit, limit)[:, None]
+
+
+def restore_variance(frames: np.ndarray, reference: np.ndarray, share: float) -> np.ndarray:
+    """`frames` with each band's spread moved a `share` of the way to the reference's (regression and
+    neighbour averaging both shrink it, which the speaker encoder hears as a duller voice)."""
+    if share <= 0:
+        return frames
+    mean, spread = frames.mean(0), np.maximum(frames.std(0), 1e-3)
+    return (frames - mean) * (1 - share + share * reference.std(0) / spread) + mean
 
 
 def reading_loudness(envelopes: np.ndarray, targets: np.ndarray, found: np.ndarray, config: OfflineConfig) -> np.ndarray:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 import pyworld
 from scipy.signal import butter, sosfiltfilt
@@ -71,16 +70,3 @@ def plausible_speech_pitch(stats: PitchStats, config: OfflineConfig) -> PitchSta
         float(np.clip(stats.median_hz, *config.pitch_range_hz)),
         float(np.clip(stats.log_std, *config.pitch_spread_range)),
     )
-
-
-def shift_pitch(wave: np.ndarray, ratio: float, config: OfflineConfig) -> np.ndarray:
-    """`wave` with its pitch, and its formants, multiplied by `ratio`; same length and timing.
-
-    A phase-vocoder stretch then a resampling (librosa's pitch_shift). The formant shift is undone
-    afterwards by the envelope conversion, which unwarps the envelopes by 1 / ratio first.
-    """
-    steps = 12 * np.log2(ratio)
-    n_fft = config.pitch_shift_n_fft
-    return librosa.effects.pitch_shift(
-        wave, sr=config.sample_rate, n_steps=steps, n_fft=n_fft, hop_length=n_fft // 4
-    ).astype(np.float32)
