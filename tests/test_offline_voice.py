@@ -132,15 +132,14 @@ def test_noise_reference_still_yields_speech_and_says_why_the_pitch_is_default(e
 def test_rms_which_ignores_pitch_targets_is_moved_to_the_reference_pitch():
     from voice.offline.base_voices import base_voice_profile
     from voice.offline.config import DEFAULT
-    from voice.offline.envelope import log_mel_envelope, stft
     from voice.offline.mapping import identity_transform
-    from voice.offline.pitch import PitchStats, pitch_stats, track_f0
+    from voice.offline.pitch import PitchStats, speech_pitch
     from voice.offline.reference import ReferenceVoice
 
     profile = base_voice_profile("rms", DEFAULT)
     voice = ReferenceVoice("rms", 0.0, PitchStats(150.0, 0.1), identity_transform(profile.voiced_envelopes, DEFAULT), 5.0)
     speech = synthesize_offline("We arrived at the station just as the evening train was leaving.", voice)
-    measured = pitch_stats(track_f0(speech.wave, len(log_mel_envelope(stft(speech.wave, DEFAULT), DEFAULT)), DEFAULT), DEFAULT)
+    measured = speech_pitch(speech.wave, DEFAULT)
     assert profile.pitch.median_hz < 115 and speech.pitch_hz == 150.0
     assert measured.median_hz == pytest.approx(150, rel=0.08)
     assert len(speech.wave) == len(synthesize_base("We arrived at the station just as the evening train was leaving.", "rms").wave)
@@ -151,7 +150,7 @@ def test_kal16_is_asked_for_the_pitch_that_makes_it_say_the_target():
     import dataclasses
 
     from voice.offline.config import DEFAULT
-    from voice.offline.pitch import PitchStats, pitch_stats, track_f0
+    from voice.offline.pitch import PitchStats, speech_pitch
     from voice.offline.rendering import render_base
 
     sentence, target = "We arrived at the station just as the evening train was leaving.", PitchStats(110.0, 0.2)
@@ -159,7 +158,7 @@ def test_kal16_is_asked_for_the_pitch_that_makes_it_say_the_target():
     for rounds in (0, DEFAULT.pitch_calibration_rounds):
         config = dataclasses.replace(DEFAULT, pitch_calibration_rounds=rounds)
         rendering = render_base(sentence, "kal16", target, config)
-        said[rounds] = pitch_stats(track_f0(rendering.wave, len(rendering.envelopes), config), config)
+        said[rounds] = speech_pitch(rendering.wave, config)
     uncalibrated, calibrated = said[0], said[DEFAULT.pitch_calibration_rounds]
     assert uncalibrated.median_hz < 100 and calibrated.median_hz == pytest.approx(110, rel=0.06)  # 96.4, 110.4
     assert calibrated.log_std > 1.3 * uncalibrated.log_std  # measured 0.132 vs 0.090

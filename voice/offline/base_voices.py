@@ -11,7 +11,7 @@ from ..encoder import SpeakerEncoder, similarity
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, stft
 from .flite import frame_classes, frame_phones, synthesize_base
-from .pitch import PitchStats, pitch_stats, track_f0
+from .pitch import PitchStats, speech_pitch
 
 PROFILE_TEXT = (
     "It was a bright cold day in April, and the clocks were striking thirteen. "
@@ -41,7 +41,7 @@ def base_voice_profile(voice: str, config: OfflineConfig) -> BaseVoiceProfile:
     speech = synthesize_base(PROFILE_TEXT, voice, sample_rate=config.sample_rate)
     envelopes = log_mel_envelope(stft(speech.wave, config), config)
     voiced, _ = frame_classes(frame_phones(speech.phones, len(envelopes), config.hop_length / config.sample_rate))
-    pitch = pitch_stats(track_f0(speech.wave, len(envelopes), config), config)
+    pitch = speech_pitch(speech.wave, config)
     return BaseVoiceProfile(voice, envelopes[voiced], pitch or PitchStats(120.0, 0.12))
 
 

@@ -42,6 +42,11 @@ def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarr
     return np.pad(f0, (0, max(0, n_frames - len(f0))))[:n_frames]
 
 
+def speech_pitch(wave: np.ndarray, config: OfflineConfig) -> PitchStats | None:
+    """The pitch statistics of a recording, tracked on the STFT's frames (None as pitch_stats says)."""
+    return pitch_stats(track_f0(wave, 1 + len(wave) // config.hop_length, config), config)
+
+
 def pitch_stats(f0: np.ndarray, config: OfflineConfig) -> PitchStats | None:
     """Median and log-spread of the voiced frames, or None when too little is voiced to say."""
     voiced = f0[f0 > 0]

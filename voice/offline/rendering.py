@@ -11,7 +11,7 @@ from .base_voices import base_voice_profile
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, stft, warp
 from .flite import PITCH_CONTROLLED, BaseSpeech, frame_classes, frame_phones, synthesize_base
-from .pitch import PitchStats, pitch_stats, track_f0
+from .pitch import PitchStats, speech_pitch
 from .pitch_shift import shift_pitch
 
 
@@ -72,7 +72,7 @@ def pitch_ratio(voice: str, pitch: PitchStats | None, config: OfflineConfig) -> 
 def pitch_request(voice: str, pitch: PitchStats, config: OfflineConfig) -> PitchStats:
     """What to ask flite for so that its speech has `pitch`'s median and `pitch_spread_scale` of its spread.
 
-    flite misses its targets (kal16 says 110 Hz at 99-105 Hz; every voice is flatter than asked, slt
+    flite misses its targets (kal16 says 110 Hz at 96-105 Hz; every voice is flatter than asked, slt
     by half): the probe text is said at the request, and the request corrected by the ratios
     measured, `pitch_calibration_rounds` times. Computed once per voice and reference pitch.
     """
@@ -84,7 +84,7 @@ def pitch_request(voice: str, pitch: PitchStats, config: OfflineConfig) -> Pitch
         probe = synthesize_base(
             config.probe_text, voice, sample_rate=config.sample_rate, f0_mean_hz=request.median_hz, f0_std_hz=request.std_hz
         )
-        said = pitch_stats(track_f0(probe.wave, 1 + len(probe.wave) // config.hop_length, config), config)
+        said = speech_pitch(probe.wave, config)
         if said is None:
             break
         low, high = config.pitch_correction_range
