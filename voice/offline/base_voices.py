@@ -1,4 +1,4 @@
-"""What each flite voice sounds like: its envelopes over a fixed text, its pitch, its GE2E embedding."""
+"""What each flite voice sounds like: its envelopes over a fixed text and its pitch."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..encoder import SpeakerEncoder, similarity
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, stft
 from .flite import frame_classes, frame_phones, synthesize_base
@@ -43,17 +42,3 @@ def base_voice_profile(voice: str, config: OfflineConfig) -> BaseVoiceProfile:
     voiced, _ = frame_classes(frame_phones(speech.phones, len(envelopes), config.hop_length / config.sample_rate))
     pitch = speech_pitch(speech.wave, config)
     return BaseVoiceProfile(voice, envelopes[voiced], pitch or PitchStats(120.0, 0.12))
-
-
-@lru_cache(maxsize=8)
-def _probe_embedding(voice: str, config: OfflineConfig, encoder: SpeakerEncoder) -> np.ndarray:
-    return encoder.embed_utterance(synthesize_base(config.probe_text, voice, sample_rate=config.sample_rate).wave)
-
-
-def rank_base_voices(reference_embedding: np.ndarray, encoder: SpeakerEncoder, config: OfflineConfig) -> list[tuple[str, float]]:
-    """(voice, GE2E cosine of its unconverted speech with the reference), best first.
-
-    Only the base voices are compared with the reference embedding; the converted output never is.
-    """
-    scores = [(voice, similarity(_probe_embedding(voice, config, encoder), reference_embedding)) for voice in config.voices]
-    return sorted(scores, key=lambda pair: -pair[1])

@@ -24,10 +24,12 @@ class OfflineConfig:
     n_mels: int = 40
     n_cepstra: int = 24
     """Log-mel envelopes keep this many DCT coefficients: smooth enough to ignore harmonics."""
-    warp_grid: tuple[float, ...] = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)
+    warp_grid: tuple[float, ...] = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1)
     """Frequency-warp factors tried (vocal-tract length); the one whose frames sit nearest the reference's wins.
     Wider (0.75-1.35) won a little similarity on some speakers and wrecked intelligibility on others
-    (WER 0.94 on a 2 s reference that chose 0.75)."""
+    (WER 0.94 on a 2 s reference that chose 0.75). Up to 1.15, male voices raised to female references
+    took 1.15 and lost words: 40 speakers x 3 sentences, similarity 0.757 at WER 0.259, with 1.1 the
+    highest 0.756 at 0.240, with 1.05 0.754 at 0.237."""
     alignment_iterations: int = 5
     """Rounds of nearest-neighbour alignment and affine refit (INCA-style, no parallel data)."""
     identity_weight: float = 10.0
@@ -40,7 +42,8 @@ class OfflineConfig:
     1.33x the base voice's; with loudness 0.6, blend 0.5 gives 0.720 at 1.27x and 0.6 gives 0.726 at
     1.40x. With the pitch calibration and variance restored to the blended targets, 40 x 3 sentences
     (base WER 0.197): 0.6 -> 0.744 at WER 0.249, 0.7 -> 0.750 at 0.275, 0.8 -> 0.755 at 0.333; 40 x 20:
-    0.7 -> 0.745 at 1.53x, over the 1.5x issue 4 allows."""
+    0.7 -> 0.745 at 1.53x, over the 1.5x issue 4 allows. With the base voices compared at the reference's
+    pitch and the warp up to 1.1 (40 x 20): 0.55 -> 0.746 at 1.29x, 0.6 -> 0.748 at 1.40x."""
     reading_loudness: float = 0.6
     """Share of the reference's loudness of each sound (relative to its other sounds, from the same
     reading targets) given to the output's frames; 0 keeps flite's loudness contour. 20 speakers x 3
@@ -81,15 +84,12 @@ class OfflineConfig:
     """Bounds on each round's correction ratio, so one bad pitch track cannot throw the request far."""
     pitch_spread_request_limit: float = 2.5
     """flite is asked for at most this many times the wanted spread (slt needs about twice)."""
-    pitch_shift_n_fft: int = 384
-    """Frame of the phase vocoder that moves the pitch of rms, the flite voice that ignores pitch targets
-    (8 speakers x 4 sentences: GE2E 0.674 -> 0.707, WER 0.047 -> 0.081; 512: WER 0.107, 1024: 0.214;
-    WORLD resynthesis 0.699, WER 0.073, but 4x slower). The vocoder is phase-locked (pitch_shift.py):
-    LibriSpeech halves moved 2 semitones up and back keep 0.886 of their 0.933 similarity to the other
-    half, against 0.839 with librosa's plain vocoder; on the offline voice (40 x 3 sentences) the
-    similarity is the same (0.7316 vs 0.7317) at WER 0.265 vs 0.270."""
     pitch_shift_tolerance: float = 0.03
-    """|log(target / own F0)| under which rms keeps its own pitch."""
+    """|log(target / said F0)| under which rms, the flite voice that ignores pitch targets, keeps its own
+    pitch. Otherwise Praat's PSOLA moves it (pitch_shift.py), formants kept: 8 rms speakers x 8
+    sentences, GE2E similarity 0.767 and WER 0.192 against 0.747 and 0.209 with the phase-locked
+    vocoder it replaced (which moved the formants too). LibriSpeech halves moved 2 semitones up keep
+    0.890 similarity to the other half (vocoder 0.794)."""
     pitch_range_hz: tuple[float, float] = (70.0, 350.0)
     pitch_spread_range: tuple[float, float] = (0.04, 0.35)
     """Bounds on the target's median F0 and log-F0 standard deviation, so odd references stay speech-like."""
@@ -98,7 +98,8 @@ class OfflineConfig:
     probe_text: str = (
         "The quick brown fox jumps over the lazy dog, and then runs far away into the green hills."
     )
-    """Spoken by each base voice once to compare it with the reference, and to calibrate its pitch."""
+    """Spoken by each base voice at the reference's pitch to compare it with the reference (ranking.py), and to
+    calibrate its pitch."""
 
 
 DEFAULT = OfflineConfig()

@@ -86,9 +86,7 @@ def synthesize_offline(
     reading = None
     if voice.reading is not None and config.reading_blend > 0:
         reading = reading_targets(rendering, voice.reading, config)
-    unshifted, voiced = rendering.unshifted, rendering.voiced
-    change = envelope_change(unshifted, voiced, voice.transform, config, reading)
-    change += (unshifted - rendering.envelopes) * voiced[:, None]
+    change = envelope_change(rendering.envelopes, rendering.voiced, voice.transform, config, reading)
     wave = istft(apply_envelope_change(rendering.spectrum, change, config), len(rendering.wave), config)
     wave = _match_level(wave, rendering.speech.wave)
     return OfflineSpeech(

@@ -29,7 +29,7 @@ class ReadingTable:
     """What pocketsphinx heard in the reference, which the base voice read."""
     phones: np.ndarray = field(repr=False)
     base_envelopes: np.ndarray = field(repr=False)
-    """(pairs, n_mels) the base voice's envelopes (formants unshifted) in its reading."""
+    """(pairs, n_mels) the base voice's envelopes in its reading."""
     reference_envelopes: np.ndarray = field(repr=False)
     """(pairs, n_mels) the reference's envelopes aligned to them."""
 
@@ -56,7 +56,7 @@ def build_reading_table(
     reference_frames = np.flatnonzero(loudest_frames(envelopes, config.reading_floor_db))
     if len(base_frames) < 2 or len(reference_frames) < 2:
         return None
-    mapped = transform.map(reading.unshifted[base_frames], config)
+    mapped = transform.map(reading.envelopes[base_frames], config)
     costs = np.sqrt(squared_distances(_normalised(mapped), _normalised(envelopes[reference_frames])))
     _, path = librosa.sequence.dtw(C=costs)
     base_index, reference_index = base_frames[path[::-1, 0]], reference_frames[path[::-1, 1]]
@@ -67,21 +67,21 @@ def build_reading_table(
         return None
     base_index, reference_index = base_index[agree], reference_index[agree]
     return ReadingTable(
-        heard.text, reading.phones[base_index], reading.unshifted[base_index], envelopes[reference_index]
+        heard.text, reading.phones[base_index], reading.envelopes[base_index], envelopes[reference_index]
     )
 
 
 def reading_targets(rendering: BaseRendering, table: ReadingTable, config: OfflineConfig) -> tuple[np.ndarray, np.ndarray]:
     """(targets, found): for each speech frame of `rendering` whose phone the reading has, the mean
     reference envelope of its k nearest same-phone frames there (found marks those frames)."""
-    targets = np.zeros_like(rendering.unshifted)
+    targets = np.zeros_like(rendering.envelopes)
     found = np.zeros(len(targets), dtype=bool)
     for phone in np.unique(rendering.phones[rendering.speech_frames]):
         candidates = np.flatnonzero(table.phones == phone)
         if len(candidates) == 0:
             continue
         frames = np.flatnonzero(rendering.speech_frames & (rendering.phones == phone))
-        distances = squared_distances(rendering.unshifted[frames], table.base_envelopes[candidates])
+        distances = squared_distances(rendering.envelopes[frames], table.base_envelopes[candidates])
         k = min(config.reading_neighbours, len(candidates))
         nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
         targets[frames] = table.reference_envelopes[candidates][nearest].mean(axis=1)

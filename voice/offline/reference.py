@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from ..audio import AudioSource
 from ..encoder import SpeakerEncoder, load_encoder
-from .base_voices import base_voice_profile, rank_base_voices
+from .base_voices import base_voice_profile
 from .config import DEFAULT, OfflineConfig
 from .envelope import log_mel_envelope, loudest_frames, stft
 from .mapping import SpeakerTransform, fit_speaker_transform, identity_transform
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
+from .ranking import rank_base_voices
 from .reading import ReadingTable, build_reading_table
 
 
@@ -18,7 +19,7 @@ from .reading import ReadingTable, build_reading_table
 class ReferenceVoice:
     base_voice: str
     base_similarity: float
-    """GE2E cosine of the chosen base voice's unconverted speech with the reference."""
+    """GE2E cosine of the chosen base voice's unconverted speech, at the reference's pitch, with the reference."""
     pitch: PitchStats | None
     """The reference's pitch, None when it could not be estimated (then the base voice keeps its own)."""
     transform: SpeakerTransform = field(repr=False)
@@ -44,13 +45,13 @@ def prepare_reference(
     encoder = encoder or load_encoder()
     wave = encoder.preprocess(reference, source_sr)
     embedding = encoder.embed_utterance(wave, preprocessed=True)
-    (voice, score), *_ = rank_base_voices(embedding, encoder, config)
-    profile = base_voice_profile(voice, config)
-
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
     f0 = track_f0(wave, len(envelopes), config)
     stats = pitch_stats(f0, config)
+    stats = plausible_speech_pitch(stats, config) if stats is not None else None
+    (voice, score), *_ = rank_base_voices(embedding, stats, encoder, config)
+    profile = base_voice_profile(voice, config)
     if stats is None:
         note = (
             "could not estimate the pitch of the reference (is it music or noise?): "
@@ -60,7 +61,6 @@ def prepare_reference(
         return ReferenceVoice(voice, score, None, transform, len(wave) / config.sample_rate, (note,))
     voiced = (f0 > 0) & loudest_frames(envelopes, config.speech_floor_db)
     transform = fit_speaker_transform(profile.voiced_envelopes, envelopes[voiced], config)
-    stats = plausible_speech_pitch(stats, config)
     reading = None
     if config.reading_blend > 0:
         reading = build_reading_table(wave, envelopes, voice, stats, transform, config)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .base_voices import base_voice_profile
 from .config import OfflineConfig
-from .envelope import log_mel_envelope, stft, warp
+from .envelope import log_mel_envelope, stft
 from .flite import PITCH_CONTROLLED, BaseSpeech, frame_classes, frame_phones, synthesize_base
 from .pitch import PitchStats, speech_pitch
 from .pitch_shift import shift_pitch
@@ -20,12 +20,10 @@ class BaseRendering:
     speech: BaseSpeech = field(repr=False)
     """flite's output as it came (its phones keep their timings through everything below)."""
     wave: np.ndarray = field(repr=False)
-    """The speech at the target pitch (rms, which ignores pitch targets, moved after flite)."""
+    """The speech at the target pitch (rms, which ignores pitch targets, moved after flite, formants kept)."""
     spectrum: np.ndarray = field(repr=False)
     envelopes: np.ndarray = field(repr=False)
     """(frames, n_mels) log-mel envelopes of `wave`."""
-    unshifted: np.ndarray = field(repr=False)
-    """`envelopes` with the formant shift of a pitch move undone (the base voice's own formants)."""
     voiced: np.ndarray = field(repr=False)
     speech_frames: np.ndarray = field(repr=False)
     phones: np.ndarray = field(repr=False)
@@ -42,8 +40,10 @@ def render_base(text: str, voice: str, pitch: PitchStats | None, config: Offline
         f0_mean_hz=request.median_hz if request else None,
         f0_std_hz=request.std_hz if request else None,
     )
-    ratio = pitch_ratio(voice, pitch, config)
-    wave = shift_pitch(speech.wave, ratio, config.sample_rate, config.pitch_shift_n_fft) if ratio != 1.0 else speech.wave
+    ratio = pitch_ratio(speech.wave, voice, pitch, config)
+    wave = speech.wave
+    if ratio != 1.0:
+        wave = shift_pitch(wave, ratio, config.sample_rate, config.pitch_floor_hz, config.pitch_ceiling_hz)
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
     phones = frame_phones(speech.phones, len(envelopes), config.hop_length / config.sample_rate)
@@ -53,18 +53,18 @@ def render_base(text: str, voice: str, pitch: PitchStats | None, config: Offline
         wave=wave,
         spectrum=spectrum,
         envelopes=envelopes,
-        unshifted=warp(envelopes, 1 / ratio, config),
         voiced=voiced,
         speech_frames=speech_frames,
         phones=phones,
     )
 
 
-def pitch_ratio(voice: str, pitch: PitchStats | None, config: OfflineConfig) -> float:
-    """How far the base speech's pitch must be moved after flite: 1 unless the voice ignores pitch targets."""
+def pitch_ratio(wave: np.ndarray, voice: str, pitch: PitchStats | None, config: OfflineConfig) -> float:
+    """How far flite's speech `wave` must be moved to `pitch`'s median: 1 unless the voice ignores pitch targets."""
     if pitch is None or voice in PITCH_CONTROLLED:
         return 1.0
-    ratio = pitch.median_hz / base_voice_profile(voice, config).pitch.median_hz
+    said = speech_pitch(wave, config) or base_voice_profile(voice, config).pitch
+    ratio = pitch.median_hz / said.median_hz
     return 1.0 if abs(np.log(ratio)) < config.pitch_shift_tolerance else float(ratio)
 
 
