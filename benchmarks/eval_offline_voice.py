@@ -1,6 +1,6 @@
 """Speaker similarity, intelligibility and speed of the offline voice on the shared LibriSpeech speakers.
 
-    .venv/bin/python benchmarks/eval_offline_voice.py [--speakers 40] [--sentences 20] [--reading-blend 0.6]
+    .venv/bin/python benchmarks/eval_offline_voice.py [--speakers 40] [--sentences 20] [--reading-blend 0.65]
 
 For every speaker (its one recording is the reference) and sentence: the GE2E cosine between the
 reference and (a) the chosen flite voice unconverted, (b) the best of all flite voices unconverted,
