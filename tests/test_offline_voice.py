@@ -152,7 +152,6 @@ def test_rms_which_ignores_pitch_targets_is_moved_to_the_reference_pitch():
 
 @needs_flite
 def test_kal16_is_asked_for_the_pitch_that_makes_it_say_the_target():
-
     from voice.offline.config import DEFAULT
     from voice.offline.pitch import PitchStats, speech_pitch
     from voice.offline.rendering import render_base
