@@ -14,7 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from pipeline import Pipeline
-from pipeline.errors import VoxlipError
+from core.errors import VoxlipError
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech

@@ -32,9 +32,9 @@ STAGES = ("decoding", "face tracking", "generator", "blending", "marking", "enco
 
 
 def ffmpeg(*args: str) -> None:
-    from lipsync.video import ffmpeg_exe
+    from core.ffmpeg import executable
 
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+    subprocess.run([executable(), "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
 def make_inputs(folder: Path) -> dict[str, Path]:
@@ -75,7 +75,11 @@ def child(args: argparse.Namespace) -> None:
     """Two lipsync runs in this process (fresh, then warm); prints a JSON line for each."""
     import torch
 
-    import lipsync
+    from lipsync.engine import run as run_lipsync
+    from lipsync.options import LipsyncOptions
+    from lipsync.renderer import make_renderer
+    from pipeline.outputs import FrameProtector, ensure_audio_mark
+    from voice.audio import SAMPLE_RATE, load_audio
 
     torch.set_num_threads(2)
     generator = None
@@ -83,18 +87,17 @@ def child(args: argparse.Namespace) -> None:
         from lipsync.wav2lip import load_wav2lip
 
         generator = load_wav2lip(args.checkpoint)
-    audio = args.audio
-    if args.seconds:
-        from voice.audio import SAMPLE_RATE, load_audio
-
-        wav = load_audio(audio)
-        audio = (wav[: int(args.seconds * SAMPLE_RATE)], SAMPLE_RATE)
+    options = LipsyncOptions(precision=args.precision)
     for run in ("fresh", "warm"):
         out = Path(tempfile.mkdtemp(prefix="voxlip-bench-")) / "out.mp4"
         ticks: list[tuple[int, float]] = []
         start = time.perf_counter()
-        result = lipsync.run(
-            args.face, audio, out, lipsync.LipsyncOptions(precision=args.precision), generator=generator,
+        wav = load_audio(args.audio)
+        if args.seconds:
+            wav = wav[: int(args.seconds * SAMPLE_RATE)]
+        result = run_lipsync(
+            args.face, wav, out, make_renderer(options, generator), options, frame_hook=FrameProtector(channels="bgr"),
+            soundtrack=lambda samples: ensure_audio_mark(samples, SAMPLE_RATE),
             progress=lambda done, total, fps: ticks.append((done, time.perf_counter())),
         )
         wall = time.perf_counter() - start
@@ -154,7 +157,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     inputs = make_inputs(args.work)
     print(f"inputs in {args.work}; 2 torch threads; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    print("whole = frames / wall time of lipsync.run, from the inputs to the finished MP4 (setup, audio marking, phone\n"
+    print("whole = frames / wall time of the lip-sync engine's run, from the inputs to the finished MP4 (setup, audio marking, phone\n"
           "recognition included), in a fresh process (its first run: imports, model start-up) and warm (its second run,\n"
           "as in the demo or a script); steady = frames / time between the first and the last batch written.\n"
           "Busy ms/frame per stage overlap: decoding and face tracking run in a worker thread (tracking waits while the\n"

@@ -1,11 +1,12 @@
 """The whole SV2TTS path on a 317-character text (3 sentences): Tacotron, then each vocoder; seeded weights.
 
 Tacotron synthesizes the sentences as one batch, in float32 (the original's numbers) and bfloat16
-(`--precision bfloat16`); each vocoder row adds the Tacotron time of its own precision. WaveRNN runs two ways on the same mels and the same
-layout (RTVC's folds of 8000 + 800 samples, float32): one call per sentence (what voxlip did
-before), and one call on the sentences' mels joined and cut back at their ends (what RTVC's
-toolbox does, and voxlip now), so that every sentence's folds share one batch. Seeded weights never
-predict "stop": each sentence runs to the length of real speech at ~14 characters per second.
+(`--precision bfloat16`); each vocoder row adds the Tacotron time of its own precision. WaveRNN runs
+two ways on the same mels and the same layout (RTVC's folds of 8000 + 800 samples, float32): one
+call per sentence (the baseline), and one call on the sentences' mels joined and cut back at their
+ends (RTVC's toolbox's way, and voxlip's), so that every sentence's folds share one batch. Seeded
+weights never predict "stop": each sentence runs to the length of real speech at ~14 characters per
+second.
 
     .venv/bin/python benchmarks/bench_say.py [--threads 2]
 """

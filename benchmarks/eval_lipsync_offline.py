@@ -2,7 +2,7 @@
 
 Speech with phone timings comes from espeak-ng (standing in for voxlip's TTS) with silence at both
 ends and pauses between sentences; each shared face clip and photo is made to speak it with
-`lipsync.run(..., phones=...)`. A fresh MediaPipe FaceMesh (static mode: no tracking, no smoothing,
+the lip-sync engine with the animator renderer and those phones. A fresh MediaPipe FaceMesh (static mode: no tracking, no smoothing,
 nothing shared with the engine) then measures the mouth opening (inner-lip gap / mouth width) on
 every output frame.
 
@@ -26,10 +26,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-import lipsync
+from core.ffmpeg import read_frames
+from lipsync.engine import run as run_lipsync
 from lipsync.face import mouth_opening
-from lipsync.video import iter_frames
+from lipsync.options import LipsyncOptions
+from lipsync.renderer import make_renderer
 from lipsync.visemes import Viseme, visemes_of
+from pipeline.outputs import FrameProtector
+from voice.audio import load_audio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from espeak_speech import synthesize, with_silence  # noqa: E402
@@ -51,7 +55,7 @@ def measure_openings(path: Path, fps: float) -> list[float | None]:
 
     openings = []
     with mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True) as mesh:
-        for frame in iter_frames(path, fps):
+        for frame in read_frames(path, fps):
             result = mesh.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
             if not result.multi_face_landmarks:
                 openings.append(None)
@@ -111,14 +115,16 @@ def main() -> None:
         text = " ".join(SCRIPTS[(k + j) % len(SCRIPTS)] for j in range(2))
         speech = with_silence(synthesize(text), before=0.8, after=0.8)
         out = out_dir / f"{Path(name).stem}.mp4"
-        result = lipsync.run(face, (speech.wav, speech.sample_rate), out, phones=speech.phones)
+        audio = load_audio(speech.wav, source_sr=speech.sample_rate)
+        options = LipsyncOptions()
+        result = run_lipsync(face, audio, out, make_renderer(options, phones=speech.phones), options, frame_hook=FrameProtector(channels="bgr"))
         openings = measure_openings(out, result.fps)
         words, silent = score(openings, result.fps, speech)
         all_words += words
         all_silent += silent
         print(
             f"{name:34s} {len(words):6d} {np.mean(words) * 100:13.1f}% {len(silent):14d} {np.mean(silent) * 100:7.1f}%"
-            f"   ({result.label}, {result.frames} frames, {result.frames_without_face} without face)"
+            f"   ({result.components[-1].checkpoint}, {result.frames} frames, {result.frames_without_face} without face)"
         )
     print(f"\nopen vowel > bilabial in {np.mean(all_words) * 100:.1f}% of {len(all_words)} words (goal >= 90%)")
     print(f"mouth closed (opening < {CLOSED_BELOW}) in {np.mean(all_silent) * 100:.1f}% of {len(all_silent)} silent frames (goal >= 95%)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from voice.encoder import load_encoder
-from voice.intelligibility import PocketsphinxRecognizer
+from voice.recognition import PocketsphinxRecognizer
 from voice.offline.config import DEFAULT
 from voice.offline.evaluate import format_table, score_speaker
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-import imageio_ffmpeg
 import librosa
 import numpy as np
 
@@ -25,18 +23,14 @@ SHARED = Path(os.environ.get("VOXLIP_SHARED", Path(__file__).resolve().parents[1
 
 def ffmpeg_round_trip(wave: np.ndarray, sr: int, codec: list[str], suffix: str) -> np.ndarray:
     """Encode with the bundled ffmpeg and decode back to float32 at `sr`; raises with ffmpeg's stderr."""
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    from core import ffmpeg
+
     with tempfile.TemporaryDirectory() as tmp:
         coded = Path(tmp) / f"coded{suffix}"
-        encode = [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(sr), "-ac", "1", "-i", "-", *codec, str(coded)]
-        result = subprocess.run(encode, input=np.asarray(wave, np.float32).tobytes(), capture_output=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"ffmpeg encode failed: {result.stderr.decode(errors='replace')}")
-        decode = [ffmpeg, "-nostdin", "-v", "error", "-i", str(coded), "-f", "f32le", "-ar", str(sr), "-ac", "1", "-"]
-        result = subprocess.run(decode, capture_output=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"ffmpeg decode failed: {result.stderr.decode(errors='replace')}")
-    return np.frombuffer(result.stdout, dtype=np.float32).copy()
+        ffmpeg.run(["-y", "-f", "f32le", "-ar", str(sr), "-ac", "1", "-i", "-", *codec, str(coded)], "encode the test audio",
+                   stdin=np.asarray(wave, np.float32).tobytes())
+        decoded = ffmpeg.run(["-i", str(coded), "-f", "f32le", "-ar", str(sr), "-ac", "1", "-"], "decode the test audio")
+    return np.frombuffer(decoded, dtype=np.float32).copy()
 
 
 def add_noise(wave: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
@@ -103,8 +97,8 @@ def evaluate_audio(files: list[Path]) -> None:
 
 
 def evaluate_video(clips: list[Path]) -> None:
-    from pipeline.provenance import media
-    from pipeline.provenance.outputs import protect_frames
+    from core import ffmpeg
+    from pipeline.outputs import protect_frames
     from pipeline.provenance.video_watermark import FRAME_MARK, detect_frame_mark, mark_frame
 
     conditions = {
@@ -119,18 +113,18 @@ def evaluate_video(clips: list[Path]) -> None:
     psnrs = []
     with tempfile.TemporaryDirectory() as tmp:
         for clip in clips:
-            _, _, fps, _ = media.video_info(clip)
-            frames = list(media.read_frames(clip))
+            fps = ffmpeg.probe(clip).fps
+            frames = list(ffmpeg.read_frames(clip, pixel_format="rgb24"))
             protected = list(protect_frames(frames))
             psnrs += [10 * np.log10(255**2 / np.mean((mark_frame(f).astype(float) - f) ** 2)) for f in frames[::10]]
             for label, source in (("marked", protected), ("unmarked", frames)):
-                media.write_video(Path(tmp) / f"{label}.mp4", source, fps, crf=18)
+                ffmpeg.write_video(Path(tmp) / f"{label}.mp4", source, fps)
             for name, codec in conditions.items():
                 cells = []
                 for label in ("marked", "unmarked"):
                     attacked = Path(tmp) / f"{label}-attacked.mp4"
-                    media.run_ffmpeg(["-y", "-i", str(Path(tmp) / f"{label}.mp4"), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip")
-                    result = detect_frame_mark(media.read_frames(attacked))
+                    ffmpeg.run(["-y", "-i", str(Path(tmp) / f"{label}.mp4"), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip")
+                    result = detect_frame_mark(ffmpeg.read_frames(attacked, pixel_format="rgb24"))
                     cells += [f"{result.frames_detected}/{result.frames}", f"{result.score:.1f}"]
                 print(f"| {clip.stem} | {name} | " + " | ".join(cells) + " |")
     print(f"\nPSNR of the invisible mark alone (label left out) vs the original frames: mean {np.mean(psnrs):.1f} dB, min {np.min(psnrs):.1f} dB")
@@ -148,7 +142,7 @@ def compare_invisible_watermark(clips: list[Path], n_frames: int = 50) -> None:
         return
     from PIL import Image
 
-    from pipeline.provenance import media
+    from core import ffmpeg
 
     bits = np.random.default_rng(7).integers(0, 2, 32)
     encoder, decoder = WatermarkEncoder(), WatermarkDecoder("bits", 32)
@@ -168,16 +162,17 @@ def compare_invisible_watermark(clips: list[Path], n_frames: int = 50) -> None:
     print("| --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
         for clip in clips:
-            width, height, fps, _ = media.video_info(clip)
+            info = ffmpeg.probe(clip)
+            width, height, fps = info.width, info.height, info.fps
             frames = [np.ascontiguousarray(encoder.encode(np.ascontiguousarray(f[..., ::-1]), "dwtDctSvd")[..., ::-1])
-                      for f in media.read_frames(clip, n_frames)]
-            source = media.write_video(Path(tmp) / "marked.mp4", frames, fps, crf=18)
+                      for f in ffmpeg.read_frames(clip, max_frames=n_frames, pixel_format="rgb24")]
+            source = ffmpeg.write_video(Path(tmp) / "marked.mp4", frames, fps)
             cells = []
             for codec, size in ((["-c:v", "libx264", "-crf", "28"], None), (["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"], None),
                                 (["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"], (width, height))):
                 attacked = Path(tmp) / "attacked.mp4"
-                media.run_ffmpeg(["-y", "-i", str(source), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip")
-                errors = np.array([bit_errors(f, size) for f in media.read_frames(attacked)])
+                ffmpeg.run(["-y", "-i", str(source), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip")
+                errors = np.array([bit_errors(f, size) for f in ffmpeg.read_frames(attacked, pixel_format="rgb24")])
                 cells.append(f"{100 * np.mean(errors == 0):.0f}% ({100 * np.mean(errors <= 2):.0f}%)")
             print(f"| {clip.stem} | " + " | ".join(cells) + " |")
 

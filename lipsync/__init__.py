@@ -1,5 +1,5 @@
-"""Lip-sync: face detection and tracking, a Wav2Lip-style generator, blending, MP4 output."""
+"""The lip-sync stage: face tracking, a mouth renderer (Wav2Lip or the offline animator), blending, MP4.
 
-from .engine import OFFLINE_LABEL, LipsyncOptions, LipsyncResult, check_face, run
-
-__all__ = ["OFFLINE_LABEL", "LipsyncOptions", "LipsyncResult", "check_face", "run"]
+`engine.run(face, audio, out, renderer)` makes the clip; `generation.Wav2LipRenderer` and
+`animator.AnimatorRenderer` are the renderers; the submodules hold each model and step.
+"""

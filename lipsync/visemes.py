@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Phone = tuple[str, float, float]
-"""(phone, start seconds, end seconds)."""
+from voice.phones import Phone
 
 
 class Viseme(enum.Enum):

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from pipeline.checkpoints import load_weights, read_checkpoint, state_dict_of
-from pipeline.errors import InputError
+from core.checkpoints import load_model
+from core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -250,14 +250,9 @@ def load_wav2lip(
     `fuse_batchnorm` folds the BatchNorms into the convolutions, `channels_last` stores the
     weights NHWC so oneDNN runs every convolution in that layout (inputs may stay NCHW).
     """
-    checkpoint = read_checkpoint(name_or_path)
-    weights = state_dict_of(checkpoint.contents, fields=("state_dict",), what="Wav2Lip generator", strip_prefix="module.")
-    model = Wav2Lip()
-    load_weights(model, weights, what="Wav2Lip generator")
-    model.checkpoint_name = checkpoint.label
-    model.checkpoint_sha256 = checkpoint.sha256
-    model.eval()
+    model = load_model(
+        name_or_path, lambda *_: Wav2Lip(), "Wav2Lip generator", fields=("state_dict",), strip_prefix="module.", device=device
+    )
     if fuse_batchnorm:
         model.fuse_batchnorm()
-    model = model.to(device)
     return model.to(memory_format=torch.channels_last) if channels_last else model

@@ -4,8 +4,10 @@
     voxlip = Pipeline()
     voxlip.text_to_clip("voice.wav", "face.jpg", "Hello there!", consent=True).save("clip.mp4")
 
-Neural checkpoints are used when they are on this machine (`voxlip fetch`), voxlip's offline
-defaults otherwise; every result says which components made it.
+Inputs are checked here, once, before any work; then the voice stage, then the lip-sync stage,
+then the output layer (`outputs`), which marks everything made. Neural checkpoints are used when
+they are on this machine (`voxlip fetch`), voxlip's offline defaults otherwise; every result says
+which components made it.
 """
 
 from __future__ import annotations
@@ -14,33 +16,41 @@ import copy
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 
-from lipsync import LipsyncOptions
-from voice.audio import SAMPLE_RATE, AudioSource
+from core import checkpoints
+from core.errors import InputError
+from lipsync.engine import check_face
+from lipsync.engine import run as run_lipsync
+from lipsync.face import Detector
+from lipsync.options import LipsyncOptions
+from lipsync.renderer import make_renderer
+from voice.audio import SAMPLE_RATE, AudioSource, load_audio
 from voice.cloning import VoiceCloner
 from voice.encoder import SpeakerEncoder, load_encoder
+from voice.speaker import Speaker, prepare_speaker
+from voice.synthesis import Synthesis
+from voice.text import check_text
 
-from . import checkpoints
-from .errors import InputError
-from .provenance import Component, require_consent
-from .results import Clip, Speaker, Speech
+from . import outputs
+from .provenance.consent import require_consent
+from .provenance.label import DEFAULT_LABEL, LabelConfig
+from .results import Clip, Speech
 
 LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
 """Tried in this order when lip-sync is "auto"."""
-FACE_TRACKER = Component("face tracking", "MediaPipe 0.10.21 BlazeFace + FaceMesh (bundled in its wheel)")
-OFFLINE_LIPSYNC = Component.offline("lip-sync", "offline lip-sync: landmark mouth animator")
-PHONE_RECOGNIZER = Component.offline("phone timing", "pocketsphinx en-us phone loop")
+MIN_AUDIO_SECONDS = 0.02
 
 FaceSource = str | os.PathLike
 ProgressCallback = Callable[[int, int, float], None]
 
 
 def resolve_device(device: str) -> str:
+    """"auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given."""
     if device != "auto":
         return device
     import torch
@@ -48,22 +58,13 @@ def resolve_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _speech(speaker: Speaker, cloned, text: str, timings: dict[str, float]) -> Speech:
-    """A cloner's output as the API's Speech, watermarked."""
-    from .provenance import mark_audio
-
-    return Speech(
-        samples=mark_audio(cloned.samples, cloned.sample_rate), sample_rate=cloned.sample_rate, text=text,
-        components=(speaker.encoder, *cloned.components), speaker=speaker, phones=cloned.phones,
-        timings=timings, notes=cloned.notes,
-    )
-
-
 class Pipeline:
     """The voice and lip-sync stages wired together; models load on first use and are reused.
 
     `precision` is that of the neural voice models ("float32", the published models' numbers, or
     "bfloat16", faster on CPUs with AVX512-BF16); Wav2Lip's is `lipsync_options.precision`.
+    `face_detector` is "blazeface" (bundled), "s3fd" (Wav2Lip's detector, a checkpoint) or an S3FD
+    file; `label` is the visible label every clip carries.
     """
 
     def __init__(
@@ -78,14 +79,18 @@ class Pipeline:
         precision: str = "float32",
         lipsync: str = "auto",
         lipsync_options: LipsyncOptions = LipsyncOptions(),
+        face_detector: str = "blazeface",
+        label: LabelConfig = DEFAULT_LABEL,
     ):
         self.device = resolve_device(device)
         self.encoder_name = encoder
         self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision)
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
+        self.face_detector_name = face_detector
+        self.label = label
 
-    def with_voice(self, synthesizer: str = "auto", vocoder: str = "auto", fast_vocoder: bool = False) -> "Pipeline":
+    def with_voice(self, synthesizer: str = "auto", vocoder: str = "auto", fast_vocoder: bool = False) -> Pipeline:
         """This pipeline with other voice components; the speaker encoder and lip-sync models loaded so far are shared."""
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
@@ -110,20 +115,18 @@ class Pipeline:
 
         return load_wav2lip(name, self.device)
 
-    def lipsync_components(self, phones_given: bool) -> tuple[Component, ...]:
-        generator = self.lipsync_generator
-        if generator is not None:
-            return (FACE_TRACKER, Component.of("lip-sync", generator))
-        return (FACE_TRACKER, OFFLINE_LIPSYNC) + (() if phones_given else (PHONE_RECOGNIZER,))
+    @cached_property
+    def face_detector(self) -> Detector | None:
+        """S3FD when chosen; None for BlazeFace, which each run makes for itself."""
+        if self.face_detector_name == "blazeface":
+            return None
+        from lipsync.s3fd import S3FDDetector, load_s3fd
+
+        return S3FDDetector(load_s3fd(self.face_detector_name, self.device))
 
     def speaker(self, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
         """Prepare a reference voice once (its cleaned speech and embedding) to reuse for many texts."""
-        if isinstance(reference, Speaker):
-            return reference
-        wave = self.encoder.preprocess(reference, source_sr)
-        embedding = self.encoder.embed_utterance(wave, preprocessed=True)
-        source = None if isinstance(reference, np.ndarray) else Path(reference)
-        return Speaker(wave, embedding, Component.of("speaker encoder", self.encoder), source)
+        return prepare_speaker(self.encoder, reference, source_sr)
 
     def clone_voice(
         self,
@@ -136,15 +139,9 @@ class Pipeline:
         progress: ProgressCallback | None = None,
     ) -> Speech:
         """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`."""
-        from voice.text import check_text
-
-        require_consent(consent, "a reference voice")
+        statement = require_consent(consent, "a reference voice")
         text = check_text(text)  # before minutes of work on a reference
-        started = time.perf_counter()
-        speaker = self.speaker(reference, source_sr)
-        prepared = time.perf_counter()
-        cloned = self.voice.clone(speaker.wave, speaker.embedding, text, seed=seed, progress=progress, encoder=self.encoder)
-        return _speech(speaker, cloned, text, {"speaker": prepared - started, **cloned.timings})
+        return self._speech(reference, text, statement, seed, source_sr, progress)
 
     def stream_voice(
         self,
@@ -159,13 +156,11 @@ class Pipeline:
 
         The pieces, concatenated, are the whole speech (each carries the pause that follows it).
         """
-        from voice.text import check_text
-
-        require_consent(consent, "a reference voice")
+        statement = require_consent(consent, "a reference voice")
         text = check_text(text)
         speaker = self.speaker(reference, source_sr)
-        for piece in self.voice.stream(speaker.wave, speaker.embedding, text, seed=seed, encoder=self.encoder):
-            yield _speech(speaker, piece, piece.text, piece.timings)
+        for piece in self.voice.stream(speaker, text, seed=seed, encoder=self.encoder):
+            yield _marked(piece, speaker, statement, piece.timings)
 
     def text_to_clip(
         self,
@@ -182,13 +177,11 @@ class Pipeline:
 
         `voice_progress` follows the voice stage (sentences), `progress` the lip-sync stage (frames).
         """
-        import lipsync
-
-        require_consent(consent)
-        face = Path(face)
-        lipsync.check_face(face, self.lipsync_options)  # a bad face fails before the voice is made
-        speech = self.clone_voice(reference, text, consent=consent, seed=seed, progress=voice_progress)
-        clip = self.lipsync(face, speech, consent=consent, progress=progress)
+        statement = require_consent(consent)
+        text = check_text(text)
+        face = self._checked_face(face)  # a bad face fails before the voice is made
+        speech = self._speech(reference, text, statement, seed, None, voice_progress)
+        clip = self._clip(face, speech, statement, progress)
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
         return clip
@@ -203,32 +196,113 @@ class Pipeline:
         progress: ProgressCallback | None = None,
     ) -> Clip:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file or samples)."""
-        import lipsync
+        statement = require_consent(consent, "a face")
+        face = self._checked_face(face)
+        if not isinstance(speech, Speech):
+            speech = _audio(speech, source_sr)
+        return self._clip(face, speech, statement, progress)
 
-        require_consent(consent, "a face")
+    def _checked_face(self, face: FaceSource) -> Path:
         face = Path(face)
         if not face.is_file():
             raise InputError(f"face file {face} does not exist: give a video or photo of a face")
+        check_face(face, self.lipsync_options, self.face_detector)
+        return face
+
+    def _speech(
+        self,
+        reference: AudioSource | Speaker,
+        text: str,
+        consent: str,
+        seed: int | None,
+        source_sr: int | None,
+        progress: ProgressCallback | None,
+    ) -> Speech:
         started = time.perf_counter()
-        if isinstance(speech, Speech):
-            audio, phones, marked = (speech.samples, speech.sample_rate), speech.phones, True
-            components, inputs, text = speech.components, {"reference_voice": speech.speaker.source}, speech.text
+        speaker = self.speaker(reference, source_sr)
+        prepared = time.perf_counter()
+        synthesis = self.voice.clone(speaker, text, seed=seed, progress=progress, encoder=self.encoder)
+        return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings})
+
+    def _clip(self, face: Path, speech: Speech | _Audio, consent: str, progress: ProgressCallback | None) -> Clip:
+        started = time.perf_counter()
+        if isinstance(speech, Speech):  # marked when it was made; the lip-sync reads 16 kHz
+            audio, soundtrack = load_audio(speech.samples, source_sr=speech.sample_rate), None
+            components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_file}
         else:
-            audio = (speech, source_sr or SAMPLE_RATE) if isinstance(speech, np.ndarray) else speech
-            phones, marked, components, text = None, False, (), None
-            inputs = {"audio": None if isinstance(speech, np.ndarray) else Path(speech)}
+            audio, soundtrack = speech.samples, _mark_soundtrack
+            components, text, inputs = (), None, {"audio": speech.source}
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
-        result = lipsync.run(
-            face, audio, Path(workdir.name) / "clip.mp4", self.lipsync_options,
-            generator=self.lipsync_generator, phones=phones, progress=progress, audio_marked=marked,
+        result = run_lipsync(
+            face, audio, Path(workdir.name) / "clip.mp4", make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones), self.lipsync_options,
+            detector=self.face_detector, frame_hook=outputs.FrameProtector(self.label, "bgr"), soundtrack=soundtrack,
+            progress=progress,
         )
         notes = ()
         if result.frames_without_face:
             notes = (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
-        inputs = {role: p for role, p in {**inputs, "face": face}.items() if p is not None and Path(p).is_file()}
         return Clip(
             path=result.path, duration=result.duration, fps=result.fps, frames=result.frames,
-            frames_without_face=result.frames_without_face,
-            components=tuple(components) + self.lipsync_components(phones is not None),
-            inputs=inputs, text=text, timings={"lipsync": time.perf_counter() - started}, notes=notes, _workdir=workdir,
+            frames_without_face=result.frames_without_face, components=tuple(components) + result.components,
+            inputs={role: p for role, p in {**inputs, "face": face}.items() if p is not None}, text=text,
+            timings={"lipsync": time.perf_counter() - started}, notes=notes, consent=consent, label=self.label,
+            _workdir=workdir,
         )
+
+
+class _Audio:
+    """Speech that voxlip did not make: a user's recording or samples, checked at the edge."""
+
+    phones = None
+
+    def __init__(self, samples: np.ndarray, source: Path | None):
+        self.samples, self.sample_rate, self.source = samples, SAMPLE_RATE, source
+
+
+def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
+    if isinstance(speech, np.ndarray):
+        return _Audio(load_audio(speech, source_sr=source_sr or SAMPLE_RATE), None)
+    path = Path(speech).expanduser()
+    samples = load_audio(path)
+    if len(samples) < MIN_AUDIO_SECONDS * SAMPLE_RATE:
+        raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
+    return _Audio(samples, path)
+
+
+def _mark_soundtrack(samples: np.ndarray) -> np.ndarray:
+    return outputs.ensure_audio_mark(samples, SAMPLE_RATE)
+
+
+def _marked(synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[str, float]) -> Speech:
+    """The voice stage's output as the API's Speech, watermarked."""
+    return Speech(
+        samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate), sample_rate=synthesis.sample_rate,
+        text=synthesis.text, components=(speaker.encoder, *synthesis.components), speaker=speaker,
+        phones=synthesis.phones, timings=timings, notes=synthesis.notes, consent=consent,
+    )
+
+
+def clone(
+    reference: AudioSource,
+    text: str,
+    *,
+    consent: bool,
+    synthesizer: str = "auto",
+    vocoder: str = "auto",
+    seed: int | None = None,
+    device: str = "cpu",
+) -> Speech:
+    """The speaker of `reference` (a recording or 16 kHz samples) saying `text`, watermarked, in one call.
+
+        wave, sr = clone("me.wav", "Hello there.", consent=True)
+
+    Loads the best components on this machine for this one call; the result names them. To clone many
+    texts, keep a `Pipeline` (models loaded once).
+    """
+    return Pipeline(device, synthesizer=synthesizer, vocoder=vocoder).clone_voice(reference, text, consent=consent, seed=seed)
+
+
+def vocode(mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu") -> tuple[np.ndarray, int]:
+    """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here."""
+    samples, sample_rate = VoiceCloner(device, vocoder=vocoder).vocode(np.asarray(mel, np.float32), seed)
+    return outputs.mark_audio(samples, sample_rate), sample_rate

@@ -5,40 +5,32 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from . import checkpoints
-from .errors import InputError, VoxlipError
+from core import checkpoints
+from core.errors import InputError, VoxlipError
+from core.files import atomic_output, sha256_file
+from core.quiet import native_stderr_silenced
+
 from .version import __version__
 
 
-def _device(name: str) -> str:
-    if name != "auto":
-        return name
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
 def _save_array(path: Path, array: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npy", dir=path.parent)
-    with os.fdopen(fd, "wb") as f:
-        np.save(f, array)
-    os.replace(tmp, path)
+    with atomic_output(path, suffix=".npy") as partial:
+        np.save(partial, array)
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
-    from voice.encoder import load_encoder, similarity
+    from voice.encoder import similarity
+
+    from .api import Pipeline
 
     if len(args.audio) > 2:
         raise InputError("give one recording (to print its embedding) or two (to compare them)")
-    encoder = load_encoder(args.checkpoint, _device(args.device))
+    encoder = Pipeline(args.device, encoder=args.checkpoint).encoder
     embeddings = [encoder.embed_utterance(path) for path in args.audio]
     if len(embeddings) == 1:
         values = " ".join(f"{v:.3f}" for v in embeddings[0][:6])
@@ -62,7 +54,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for name in args.names:
         path = fetch(name, root=args.dir, url=args.url, progress=not args.quiet)
         spec = checkpoints.get(name)
-        digest = checkpoints.sha256sum(path)
+        digest = sha256_file(path)
         check = "matches the published sha256" if spec.sha256 else "no published sha256 to compare; size checked"
         print(f"{name}: {path} ({path.stat().st_size:,} bytes, sha256 {digest}, {check})")
     return 0
@@ -102,27 +94,24 @@ def _describe(components) -> str:
     return "; ".join(c.describe() for c in components)
 
 
-def _lipsync_options(args: argparse.Namespace):
-    from lipsync import LipsyncOptions
-    from .provenance import LabelConfig
+def _lipsync_settings(args: argparse.Namespace) -> dict:
+    """The Pipeline arguments of the lip-sync flags."""
+    from lipsync.options import LipsyncOptions
 
-    if args.face_index is not None and args.face_index < 0:
-        raise InputError("--face-index counts faces from the left starting at 0")
-    return LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, precision=args.precision,
-                          label=LabelConfig(corner=args.label_corner))
+    from .provenance.label import LabelConfig
+
+    options = LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, precision=args.precision)
+    return dict(lipsync=args.checkpoint, lipsync_options=options, face_detector=args.face_detector,
+                label=LabelConfig(corner=args.label_corner))
 
 
 def cmd_lipsync(args: argparse.Namespace) -> int:
     from .api import Pipeline
 
-    pipeline = Pipeline(_device(args.device), lipsync=args.checkpoint, lipsync_options=_lipsync_options(args))
-    bar = _ProgressBar("lip-sync", "frames")
-    try:
+    pipeline = Pipeline(args.device, **_lipsync_settings(args))
+    with contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
         clip = pipeline.lipsync(args.face, args.audio, consent=args.i_have_consent, progress=bar)
-    finally:
-        bar.close()
-    path = clip.save(args.output)
-    _report(path, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
+    _report(clip.save(args.output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
 
@@ -141,7 +130,7 @@ def _voice_pipeline(args: argparse.Namespace, **lipsync):
     from .api import Pipeline
 
     return Pipeline(
-        _device(args.device), synthesizer=args.synthesizer, vocoder=args.vocoder,
+        args.device, synthesizer=args.synthesizer, vocoder=args.vocoder,
         vocoder_checkpoint=args.vocoder_checkpoint, fast_vocoder=args.fast_vocoder, precision=args.precision, **lipsync,
     )
 
@@ -162,28 +151,20 @@ def _report(path: Path, size: str, result) -> None:
 def cmd_say(args: argparse.Namespace) -> int:
     text = _text(args)
     pipeline = _voice_pipeline(args)
-    bar = _ProgressBar("voice", "sentences")
-    try:
+    with contextlib.closing(_ProgressBar("voice", "sentences")) as bar:
         speech = pipeline.clone_voice(args.ref, text, consent=args.i_have_consent, seed=args.seed, progress=bar)
-    finally:
-        bar.close()
-    path = speech.save(args.output)
-    _report(path, f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
+    _report(speech.save(args.output), f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     text = _text(args)
-    pipeline = _voice_pipeline(args, lipsync=args.checkpoint, lipsync_options=_lipsync_options(args))
-    voice_bar, bar = _ProgressBar("voice", "sentences"), _ProgressBar("lip-sync", "frames")
-    try:
+    pipeline = _voice_pipeline(args, **_lipsync_settings(args))
+    with contextlib.closing(_ProgressBar("voice", "sentences")) as voice_bar, \
+            contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
         clip = pipeline.text_to_clip(args.ref, args.face, text, consent=args.i_have_consent, seed=args.seed,
                                      progress=bar, voice_progress=voice_bar)
-    finally:
-        voice_bar.close()
-        bar.close()
-    path = clip.save(args.output)
-    _report(path, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
+    _report(clip.save(args.output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
 
@@ -205,6 +186,7 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)")
     parser.add_argument("--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)")
     parser.add_argument("--label-corner", default="bottom-right", choices=["top-left", "top-right", "bottom-left", "bottom-right"], help="where the AI-generated label goes (default: %(default)s)")
+    parser.add_argument("--face-detector", default="blazeface", help="what finds the face: blazeface (bundled), s3fd (Wav2Lip's detector, `voxlip fetch s3fd`) or an S3FD file (default: %(default)s)")
 
 
 def _add_precision_flag(parser: argparse.ArgumentParser) -> None:
@@ -297,37 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@contextlib.contextmanager
-def _python_only_stderr():
-    """Keep Python's stderr (messages, progress bars) and send native libraries' direct writes to
-    file descriptor 2 (MediaPipe's C++ warnings) to /dev/null."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    original = sys.stderr
-    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, fd)
-        sys.stderr.close()
-        sys.stderr = original
-        for handle in (saved, devnull):
-            os.close(handle)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with contextlib.ExitStack() as stack:
-        if not args.debug:
-            stack.enter_context(_python_only_stderr())
+        if not args.debug:  # MediaPipe's C++ warnings go; Python's messages and progress bars stay
+            stack.enter_context(native_stderr_silenced(keep_python=True))
         return _run(args)
 
 

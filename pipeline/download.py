@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import checkpoints
-from .checkpoints import Checkpoint
-from .errors import CheckpointError
+from core import checkpoints
+from core.checkpoints import Checkpoint
+from core.errors import CheckpointError
 
 
 def download(url: str, dest: Path, *, sha256: str | None = None, size: int | None = None, progress: bool = True) -> Path:

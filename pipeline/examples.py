@@ -74,6 +74,7 @@ def make_examples(folder: str | os.PathLike) -> Examples:
     """Write the example face (PNG) and voice (WAV) into `folder` unless they are there already."""
     import cv2
 
+    from core.files import atomic_output
     from voice.audio import save_audio
     from voice.offline.flite import synthesize_base
 
@@ -81,9 +82,8 @@ def make_examples(folder: str | os.PathLike) -> Examples:
     folder.mkdir(parents=True, exist_ok=True)
     face, voice = folder / "example_face.png", folder / "example_voice.wav"
     if not face.exists():
-        partial = face.with_suffix(".part.png")
-        cv2.imwrite(str(partial), draw_face())
-        partial.replace(face)
+        with atomic_output(face) as partial:
+            cv2.imwrite(str(partial), draw_face())
     if not voice.exists():
         speech = synthesize_base(EXAMPLE_SENTENCE, "slt")
         save_audio(voice, speech.wave, speech.sample_rate)

@@ -13,7 +13,7 @@ import gradio as gr
 import pytest
 
 import app
-from lipsync import check_face
+from lipsync.engine import check_face
 from pipeline import Pipeline
 from pipeline.examples import make_examples
 
@@ -108,7 +108,7 @@ def _decode(page, url: str, tmp_path: Path, name: str):
     """Fetch a media element's source through the page (it may be a blob: URL) and probe it with ffmpeg."""
     import base64
 
-    from lipsync.video import probe
+    from core.ffmpeg import probe
     from voice.audio import load_audio
 
     encoded = page.evaluate(

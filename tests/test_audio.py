@@ -1,17 +1,16 @@
 import logging
-import subprocess
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 import soundfile
 
-from pipeline.errors import InputError
+from core import ffmpeg as bundled_ffmpeg
+from core.errors import InputError
 from voice.audio import SV2TTS_MEL, WAV2LIP_MEL, encoder_mel, load_audio, log_mel, normalize_volume, save_audio, dbfs
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", *args], check=True)
+    bundled_ffmpeg.run(["-y", *args], "make a test file")
 
 
 @pytest.fixture(scope="module")

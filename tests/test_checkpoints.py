@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from pipeline import checkpoints
-from pipeline.checkpoints import CheckpointError, read_checkpoint
+from core import checkpoints
+from core.checkpoints import CheckpointError, read_checkpoint
 from pipeline.cli import main as voxlip
 from pipeline.download import download
 

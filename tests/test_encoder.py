@@ -3,7 +3,7 @@ import pytest
 import soundfile
 import torch
 
-from pipeline.errors import CheckpointError, InputError
+from core.errors import CheckpointError, InputError
 from voice.audio import encoder_mel
 from voice.encoder import RESEMBLYZER, RTVC, load_encoder, similarity
 

@@ -14,15 +14,25 @@ import numpy as np
 import pytest
 import torch
 
-import lipsync
+from core.errors import InputError
+from core.ffmpeg import executable as ffmpeg_exe
+from core.ffmpeg import probe
+from core.ffmpeg import read_frames as iter_frames
+from lipsync.animator import ANIMATOR, PHONE_RECOGNIZER
 from lipsync.audio_frames import MEL_WINDOW, frame_count, lipsync_mel, mel_window_start, mel_windows
 from lipsync.blend import BlendConfig
-from lipsync.engine import _pingpong
-from lipsync.face import Face, FaceTracker, choose_face, mouth_opening
-from lipsync.video import ffmpeg_exe, iter_frames, probe
+from lipsync.engine import LipsyncResult, run
+from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceTracker, choose_face, mouth_opening
+from lipsync.options import LipsyncOptions
+from lipsync.renderer import make_renderer
+from lipsync.video import pingpong
 from lipsync.visemes import Viseme, detect_notation, shape_track, viseme_of
-from pipeline.errors import InputError
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
+
+
+def lipsync_run(face, audio, out, options=LipsyncOptions(), *, phones=None, generator=None) -> LipsyncResult:
+    """The engine with the renderer the pipeline would choose (16 kHz samples in)."""
+    return run(face, audio, out, make_renderer(options, generator, phones), options)
 
 
 def ffmpeg(*args: str) -> None:
@@ -114,8 +124,8 @@ def test_shape_track_closes_bilabials_and_silence():
 
 
 def test_pingpong_plays_forward_then_back():
-    assert [i for _, i in zip(range(8), _pingpong(4, 4))] == [2, 1, 0, 1, 2, 3, 2, 1]
-    assert [i for _, i in zip(range(3), _pingpong(1, 1))] == [0, 0, 0]
+    assert [i for _, i in zip(range(8), pingpong(4, 4))] == [2, 1, 0, 1, 2, 3, 2, 1]
+    assert [i for _, i in zip(range(3), pingpong(1, 1))] == [0, 0, 0]
 
 
 # --- faces ------------------------------------------------------------------------------------------
@@ -145,36 +155,36 @@ def test_tracker_follows_a_talking_face(faces_dir):
 
 def test_dog_photo_says_no_face_found(faces_dir, speech, tmp_path):
     with pytest.raises(InputError, match="no face found"):
-        lipsync.run(faces_dir / "not_a_person_dog.jpg", (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+        lipsync_run(faces_dir / "not_a_person_dog.jpg", speech, tmp_path / "out.mp4")
     no_leftovers(tmp_path)
 
 
 def test_audio_file_as_face_is_refused(speech_files, speech, tmp_path):
     with pytest.raises(InputError, match="no picture"):
-        lipsync.run(speech_files[0], (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+        lipsync_run(speech_files[0], speech, tmp_path / "out.mp4")
     no_leftovers(tmp_path)
 
 
 @pytest.mark.parametrize("clip", ["truncated", "garbage"])
 def test_corrupt_video_is_refused(clips, speech, tmp_path, clip):
     with pytest.raises(InputError, match="corrupt"):
-        lipsync.run(clips[clip], (speech, SAMPLE_RATE), tmp_path / "out.mp4", phones=[])
+        lipsync_run(clips[clip], speech, tmp_path / "out.mp4", phones=[])
     no_leftovers(tmp_path)
 
 
 def test_corrupt_audio_is_refused(clips, tmp_path):
+    from pipeline import Pipeline
+
     bad = tmp_path / "speech.wav"
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage" * 10)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
     with pytest.raises(InputError):
-        lipsync.run(clips["short"], bad, out_dir / "out.mp4")
-    no_leftovers(out_dir)
+        Pipeline("cpu", lipsync="offline").lipsync(clips["short"], bad, consent=True)
+    no_leftovers(tmp_path, keep="speech.wav")
 
 
 def test_cartoon_gives_a_video_or_a_clear_error(faces_dir, speech, tmp_path):
     try:
-        result = lipsync.run(faces_dir / "not_a_person_cartoon.jpg", (speech, SAMPLE_RATE), tmp_path / "out.mp4")
+        result = lipsync_run(faces_dir / "not_a_person_cartoon.jpg", speech, tmp_path / "out.mp4")
     except InputError as e:
         assert "no face" in str(e)
         no_leftovers(tmp_path)
@@ -186,8 +196,8 @@ def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tm
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
     phones = [("SIL", 0.0, 0.6), ("B", 0.6, 0.7), ("AA", 0.7, 1.1), ("M", 1.1, 1.2), ("AA", 1.2, 1.7), ("SIL", 1.8, 2.4)]
-    result = lipsync.run(faces_dir / "painting_mona_lisa.jpg", (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=phones)
-    assert result.label == lipsync.OFFLINE_LABEL and result.mode == "offline" and result.phones_source == "given"
+    result = lipsync_run(faces_dir / "painting_mona_lisa.jpg", audio, tmp_path / "out.mp4", phones=phones)
+    assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR)  # the phones were given
     assert (result.width, result.height) == (720, 1280) and result.fps == 25
     checked_mp4(result.path, len(audio) / SAMPLE_RATE, 25)
     openings = []
@@ -201,14 +211,14 @@ def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tm
 
 
 def test_pocketsphinx_drives_the_animator(clips, speech, tmp_path):
-    result = lipsync.run(clips["short"], (speech, SAMPLE_RATE), tmp_path / "out.mp4")
-    assert result.phones_source == "pocketsphinx"
+    result = lipsync_run(clips["short"], speech, tmp_path / "out.mp4")
+    assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, PHONE_RECOGNIZER)
     checked_mp4(result.path, result.duration, result.fps)
 
 
 def test_face_leaving_the_frame_passes_through(clips, speech, tmp_path):
     audio = np.concatenate([speech, speech[: SAMPLE_RATE // 2]])
-    result = lipsync.run(clips["leaves"], (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=[("AA", 0.0, 1.7)])
+    result = lipsync_run(clips["leaves"], audio, tmp_path / "out.mp4", phones=[("AA", 0.0, 1.7)])
     assert 0 < result.frames_without_face < result.frames
     checked_mp4(result.path, result.duration, 25)
     last_in, last_out = list(iter_frames(clips["leaves"], 25))[-1], list(iter_frames(result.path, 25))[-1]
@@ -217,8 +227,8 @@ def test_face_leaving_the_frame_passes_through(clips, speech, tmp_path):
 
 def test_two_faces_largest_by_default_or_chosen(clips, speech, tmp_path):
     phones = [("AA", 0.0, 1.2)]
-    left = lipsync.run(clips["two_faces"], (speech, SAMPLE_RATE), tmp_path / "left.mp4", lipsync.LipsyncOptions(face_index=0), phones=phones)
-    right = lipsync.run(clips["two_faces"], (speech, SAMPLE_RATE), tmp_path / "right.mp4", lipsync.LipsyncOptions(face_index=1), phones=phones)
+    left = lipsync_run(clips["two_faces"], speech, tmp_path / "left.mp4", LipsyncOptions(face_index=0), phones=phones)
+    right = lipsync_run(clips["two_faces"], speech, tmp_path / "right.mp4", LipsyncOptions(face_index=1), phones=phones)
     source = list(iter_frames(clips["two_faces"], 25))[12].astype(int)
     for result, changed_half in ((left, 0), (right, 1)):
         assert result.frames_without_face == 0
@@ -228,7 +238,7 @@ def test_two_faces_largest_by_default_or_chosen(clips, speech, tmp_path):
         halves = [diff[:, :480].mean(), diff[:, 480:].mean()]
         assert halves[changed_half] > halves[1 - changed_half]
     with pytest.raises(InputError, match="face number 5"):
-        lipsync.run(clips["two_faces"], (speech, SAMPLE_RATE), tmp_path / "none.mp4", lipsync.LipsyncOptions(face_index=5), phones=phones)
+        lipsync_run(clips["two_faces"], speech, tmp_path / "none.mp4", LipsyncOptions(face_index=5), phones=phones)
     assert not (tmp_path / "none.mp4").exists()
     assert not list(tmp_path.glob(".*partial*"))
 
@@ -238,7 +248,7 @@ def test_two_faces_largest_by_default_or_chosen(clips, speech, tmp_path):
 )
 def test_portrait_rotated_odd_and_4k(clips, speech, tmp_path, clip, size, seconds):
     audio = speech[: int(seconds * SAMPLE_RATE)]
-    result = lipsync.run(clips[clip], (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    result = lipsync_run(clips[clip], audio, tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
     assert (result.width, result.height) == size
     assert result.frames_without_face == 0
     checked_mp4(result.path, seconds, result.fps)
@@ -247,7 +257,7 @@ def test_portrait_rotated_odd_and_4k(clips, speech, tmp_path, clip, size, second
 
 
 def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
-    result = lipsync.run(clips["vfr"], (speech, SAMPLE_RATE), tmp_path / "out.mp4", lipsync.LipsyncOptions(fps=25), phones=[])
+    result = lipsync_run(clips["vfr"], speech, tmp_path / "out.mp4", LipsyncOptions(fps=25), phones=[])
     assert result.fps == 25
     checked_mp4(result.path, result.duration, 25)
     assert "25 fps" in subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.path)], capture_output=True).stderr.decode()
@@ -255,7 +265,7 @@ def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
 
 def test_video_without_audio_and_audio_from_a_file(clips, speech, tmp_path):
     audio = save_audio(tmp_path / "speech.wav", speech, SAMPLE_RATE)
-    result = lipsync.run(clips["silent_video"], audio, tmp_path / "out.mp4", phones=[])
+    result = lipsync_run(clips["silent_video"], load_audio(audio), tmp_path / "out.mp4", phones=[])
     checked_mp4(result.path, len(speech) / SAMPLE_RATE, 25)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "speech.wav"]
 
@@ -263,7 +273,7 @@ def test_video_without_audio_and_audio_from_a_file(clips, speech, tmp_path):
 @pytest.mark.parametrize("seconds", [0.4, 2.6])
 def test_output_lasts_as_long_as_the_audio(clips, speech, tmp_path, seconds):
     audio = np.resize(speech, int(seconds * SAMPLE_RATE))  # 1 s video: cut, or played back and forth
-    result = lipsync.run(clips["short"], (audio, SAMPLE_RATE), tmp_path / "out.mp4", phones=[])
+    result = lipsync_run(clips["short"], audio, tmp_path / "out.mp4", phones=[])
     assert result.frames == round(seconds * 25)
     checked_mp4(result.path, seconds, 25)
 
@@ -275,9 +285,9 @@ def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path)
         seen.append((mel.shape, faces.shape, float(faces[:, :3, 48:].abs().max()), float(faces[:, 3:, 48:].abs().max())))
         return torch.zeros(faces.shape[0], 3, 96, 96)  # a black mouth: easy to find
 
-    options = lipsync.LipsyncOptions(batch_size=8, blend=BlendConfig(colour_match=False))
-    result = lipsync.run(clips["short"], (speech, SAMPLE_RATE), tmp_path / "out.mp4", options, generator=generator)
-    assert result.mode == "wav2lip" and result.label.startswith("Wav2Lip")
+    options = LipsyncOptions(batch_size=8, blend=BlendConfig(colour_match=False))
+    result = lipsync_run(clips["short"], speech, tmp_path / "out.mp4", options, generator=generator)
+    assert [c.role for c in result.components] == ["face tracking", "lip-sync"] and result.components[1].neural
     assert sum(s[1][0] for s in seen) == result.frames
     for mel_shape, face_shape, masked_max, reference_max in seen:
         assert mel_shape[1:] == (1, 80, 16) and face_shape[1:] == (6, 96, 96)
@@ -287,7 +297,7 @@ def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path)
     with FaceTracker() as tracker:
         face = tracker.track(source.astype(np.uint8))
     out = next(iter_frames(result.path, 25, max_frames=1)).astype(int)
-    x1, y1, x2, y2 = (int(v) for v in face.bbox)
+    x1, y1, x2, y2 = (int(v) for v in face.box)
     mouth_y = int(face.landmarks[13, 1])
     assert out[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() < source[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() - 30
     assert np.abs(out[: y1 + 20] - source[: y1 + 20]).mean() < 3  # above the face: untouched
@@ -295,5 +305,5 @@ def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path)
 
 def test_unknown_precision_is_refused(clips, speech, tmp_path):
     with pytest.raises(InputError, match="precision"):
-        lipsync.run(clips["short"], (speech, SAMPLE_RATE), tmp_path / "out.mp4", lipsync.LipsyncOptions(precision="fp8"), phones=[])
+        lipsync_run(clips["short"], speech, tmp_path / "out.mp4", LipsyncOptions(precision="fp8"), phones=[])
     assert not list(tmp_path.iterdir())

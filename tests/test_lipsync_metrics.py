@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from lipsync.metrics import MAX_OFFSET, expert_embeddings, lse, offset_distances, sync_scores
 from lipsync.syncnet import load_syncnet, mouth_windows
-from pipeline.errors import InputError
+from core.errors import InputError
 
 
 def _unit_rows(n: int, dim: int = 512, seed: int = 0) -> torch.Tensor:

@@ -13,7 +13,7 @@ from torch import nn
 from lipsync.s3fd import S3FD, DetectionConfig, decode_detections, load_s3fd
 from lipsync.syncnet import load_syncnet
 from lipsync.wav2lip import load_wav2lip
-from pipeline.errors import CheckpointError, InputError
+from core.errors import CheckpointError, InputError
 
 TIGHT = dict(rtol=1e-5, atol=1e-5)
 FUSED = dict(rtol=1e-4, atol=1e-4)
@@ -273,3 +273,26 @@ def test_wav2lip_bfloat16_stays_within_two_levels(wav2lip_file, wav2lip_case):
     with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16):
         out = model(wav2lip_case["audio"], wav2lip_case["face"]).float()
     assert float((out - wav2lip_case["out"]).abs().max()) < 3 / 255
+
+
+def test_s3fd_serves_the_face_tracker_as_its_detector(s3fd_file):
+    from core.components import Component
+    from lipsync.face import MESH, tracking_components
+    from lipsync.s3fd import S3FDDetector
+    from pipeline import Pipeline
+
+    loose = DetectionConfig(min_score=0.0)  # seeded weights: boxes of any score, so that there are some
+    model = load_s3fd(s3fd_file)
+    detector = S3FDDetector(model, loose)
+    bgr = np.random.default_rng(1).integers(0, 256, (96, 128, 3), dtype=np.uint8)
+    boxes = detector(bgr)
+    raw = model.detect(np.ascontiguousarray(bgr[..., ::-1]), loose)[0]  # S3FD reads RGB, as Wav2Lip hands it
+    assert boxes and len(boxes) <= len(raw)
+    assert all(0 <= x1 < x2 <= 128 and 0 <= y1 < y2 <= 96 and 0 <= score <= 1 for x1, y1, x2, y2, score in boxes)
+    inside = [tuple(b) for b in raw if b[0] >= 0 and b[1] >= 0 and b[2] <= 128 and b[3] <= 96]
+    assert [b for b in boxes if b in inside] == inside  # boxes within the frame come through unchanged
+    sha = hashlib.sha256(s3fd_file.read_bytes()).hexdigest()
+    assert tracking_components(detector) == (Component("face detection", "s3fd.pth", sha), MESH)
+    chosen = Pipeline("cpu", face_detector=str(s3fd_file)).face_detector
+    assert isinstance(chosen, S3FDDetector) and chosen.component.sha256 == sha
+    assert Pipeline("cpu").face_detector is None  # BlazeFace, made by each run

@@ -68,3 +68,12 @@ def test_lipsync_accepts_samples(pipeline, faces_dir):
     tone = (0.1 * np.sin(np.linspace(0, 2000, 16000))).astype(np.float32)
     clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", tone, consent=True)
     assert clip.frames == 25 and clip.inputs.keys() == {"face"}
+
+
+def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, short_speech, tmp_path, capsys):
+    args = ["lipsync", "--face", str(faces_dir / "painting_pearl_earring.jpg"), "--audio", str(short_speech),
+            "-o", str(tmp_path / "out.mp4"), "--checkpoint", "offline", "--face-detector", "s3fd", "--i-have-consent"]
+    assert voxlip(args) == 1
+    err = capsys.readouterr().err
+    assert "voxlip fetch s3fd" in err and "Traceback" not in err, err
+    assert list(tmp_path.iterdir()) == []

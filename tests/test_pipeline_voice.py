@@ -119,7 +119,7 @@ def test_stream_voice_starts_with_a_short_marked_piece(pipeline, reference):
 
 
 def test_voice_clone_function_unpacks_and_names_components(reference):
-    from voice import clone
+    from pipeline import clone
 
     with pytest.raises(ConsentError):
         clone(reference, "Hi there.", consent=False)
@@ -131,7 +131,7 @@ def test_voice_clone_function_unpacks_and_names_components(reference):
 
 
 def test_voice_vocode_function_griffin_lim():
-    from voice import vocode
+    from pipeline import vocode
 
     mel = np.random.default_rng(0).uniform(-4, 0, (80, 20)).astype(np.float32)
     wave, sr = vocode(mel, "griffinlim")
@@ -184,7 +184,9 @@ def test_say_in_bfloat16_with_seeded_sv2tts_and_hifigan(reference, seeded_checkp
 
 
 def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_checkpoint):
+    from core.components import Component
     from voice.cloning import SENTENCE_PAUSE, VoiceCloner
+    from voice.speaker import Speaker
     from voice.synthesizer import split_text, synthesize
 
     synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
@@ -194,7 +196,8 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     embedding /= np.linalg.norm(embedding)
     text = "Good morning.\nThe train leaves at noon.\nBring a coat."  # lines are never joined
     calls = []
-    cloned = cloner.clone(np.zeros(16000, np.float32), embedding, text, seed=4, progress=lambda *a: calls.append(a))
+    speaker = Speaker(np.zeros(16000, np.float32), embedding, Component("speaker encoder", "test"))
+    cloned = cloner.clone(speaker, text, seed=4, progress=lambda *a: calls.append(a))
 
     mels = synthesize(split_text(text), embedding, cloner.tacotron, seed=4)
     assert len(mels) == 3

@@ -14,29 +14,30 @@ import pytest
 import soundfile
 from PIL import Image
 
-from pipeline.errors import InputError, VoxlipError
+from core.components import Component
+from core.errors import InputError, VoxlipError
+from core.ffmpeg import read_frames
+from core.ffmpeg import run as run_ffmpeg
+from core.ffmpeg import write_video
+from core.files import sha256_file
+from pipeline.outputs import finish_output, protect_frames
 from pipeline.provenance import (
     AUDIO_MARK,
     CONSENT_STATEMENT,
-    Component,
     ConsentError,
     LabelConfig,
     detect,
     detect_audio_mark,
     detect_frame_mark,
     draw_label,
-    finalize_output,
     mark_audio,
     mark_frame,
-    protect_frames,
     read_credentials,
     record_path,
     require_consent,
     sign_file,
 )
 from pipeline.provenance.credentials import TRAINED_ALGORITHMIC_MEDIA
-from pipeline.provenance.media import read_frames, run_ffmpeg, write_video
-from pipeline.provenance.record import sha256_file
 from pipeline.version import __version__
 from voice.audio import save_audio
 
@@ -60,7 +61,7 @@ def face_frames(faces_dir) -> list[np.ndarray]:
     clip = faces_dir / "talking_man_25fps.mp4"
     if not clip.is_file():
         pytest.skip(f"{clip} is missing from the shared data")
-    return list(read_frames(clip, max_frames=75))
+    return list(read_frames(clip, max_frames=75, pixel_format="rgb24"))
 
 
 def test_audio_mark_round_trip_on_real_speech(speech):
@@ -161,14 +162,14 @@ def test_c2pa_sign_read_validate_small_mp4(tmp_path):
     video = write_video(tmp_path / "clip.mp4", frames, fps=25, audio=tone)
     sign_file(video, [{"name": "wav2lip", "sha256": "b" * 64}, {"name": "s3fd", "sha256": "c" * 64}])
     _check_manifest(read_credentials(video), ["wav2lip", "s3fd"])
-    assert len(list(read_frames(video))) == 10
+    assert len(list(read_frames(video, pixel_format="rgb24"))) == 10
 
 
-def test_finalize_audio_writes_credentials_and_record(tmp_path, speech, speech_files):
+def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_files):
     wave, sr = speech
     out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
     components = [Component("synthesizer", "rtvc-synthesizer", "1" * 64), Component("vocoder", "hifigan-lj-v1", "2" * 64)]
-    record = finalize_output(out, "audio", components, {"reference_voice": speech_files[1]}, consent=True, text="Hello there.")
+    record = finish_output(out, "audio", components, {"reference_voice": speech_files[1]}, CONSENT_STATEMENT, text="Hello there.")
 
     saved = json.loads(record_path(out).read_text())
     assert saved == json.loads(record.to_json())
@@ -191,11 +192,11 @@ def test_finalize_audio_writes_credentials_and_record(tmp_path, speech, speech_f
     assert any("audio mark: found" in line for line in report.lines())
 
 
-def test_finalize_video_and_detect_everything(tmp_path, speech, face_frames, faces_dir):
+def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces_dir):
     wave, sr = speech
     track = save_audio(tmp_path / "track.wav", mark_audio(wave[: 3 * sr], sr), sr)
     out = write_video(tmp_path / "clip.mp4", protect_frames(face_frames), fps=25, audio=track)
-    finalize_output(out, "video", [Component("lipsync", "wav2lip", "3" * 64)], {"face": faces_dir / "talking_man_25fps.mp4"}, consent=True)
+    finish_output(out, "video", [Component("lipsync", "wav2lip", "3" * 64)], {"face": faces_dir / "talking_man_25fps.mp4"}, CONSENT_STATEMENT)
     report = detect(out)
     assert report.kind == "video" and report.marked
     assert report.frames.detected and report.frames.frames == len(face_frames)
@@ -215,15 +216,15 @@ def test_consent_is_required_with_a_clear_message(tmp_path, speech, speech_files
     wave, sr = speech
     out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
     with pytest.raises(ConsentError):
-        finalize_output(out, "audio", [], {"reference_voice": speech_files[0]}, consent=False)
+        finish_output(out, "audio", [], {"reference_voice": speech_files[0]}, consent=None)
     assert not record_path(out).exists() and not read_credentials(out).found
 
 
-def test_finalize_refuses_an_unmarked_output(tmp_path, speech):
+def test_finish_refuses_an_unmarked_output(tmp_path, speech):
     wave, sr = speech
     out = save_audio(tmp_path / "plain.wav", wave, sr)
     with pytest.raises(VoxlipError, match="mark_audio"):
-        finalize_output(out, "audio", [], {}, consent=False)
+        finish_output(out, "audio", [], {}, consent=None)
 
 
 def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):

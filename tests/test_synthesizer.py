@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from pipeline.errors import CheckpointError, InputError
+from core.errors import CheckpointError, InputError
 from voice.synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
 from voice.synthesizer.model import trimmed_lengths
 

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from pipeline.errors import InputError
+from core.errors import InputError
 from voice.text import EOS_ID, SYMBOLS, english_cleaners, is_pronounceable, phonemize, sequence_to_text, text_to_sequence
 
 

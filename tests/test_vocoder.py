@@ -11,7 +11,7 @@ import pytest
 import torch
 from scipy.signal import lfilter
 
-from pipeline.errors import CheckpointError, InputError
+from core.errors import CheckpointError, InputError
 from voice.vocoder.folding import crossfade_gains, fold_with_overlap, num_folds, xfade_and_unfold
 from voice.vocoder.griffinlim import GriffinLimConfig, griffin_lim
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan

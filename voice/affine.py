@@ -22,7 +22,7 @@ import warnings
 import torch
 from torch import Tensor
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 PRECISIONS = ("float32", "bfloat16", "int8")
 MODEL_PRECISIONS = ("float32", "bfloat16")

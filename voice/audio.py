@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +12,9 @@ import numpy as np
 import soundfile
 from scipy.signal import lfilter
 
-from pipeline.errors import InputError
+from core.errors import InputError
+from core.ffmpeg import decode_audio
+from core.files import atomic_output
 
 SAMPLE_RATE = 16_000
 MAX_SECONDS = 600.0
@@ -76,54 +76,49 @@ def load_audio(
     source_sr: int | None = None,
     max_seconds: float | None = MAX_SECONDS,
     normalize_dbfs: float | None = None,
-    trim_silence: bool = False,
 ) -> np.ndarray:
     """Mono float32 samples at `sr` from a file (anything ffmpeg decodes) or an array.
 
     Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
-    averaged to mono. Optionally raise quiet audio to `normalize_dbfs` and shorten long silences.
+    averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
     if isinstance(source, np.ndarray):
-        wav = _array_to_mono(source)
+        wave = _array_to_mono(source)
         native_sr = source_sr or sr
         name = "the audio array"
     else:
         path = Path(source).expanduser()
-        wav, native_sr = _read_file(path, max_seconds)
+        wave, native_sr = _read_file(path, max_seconds)
         name = str(path)
-    if wav.size == 0:
+    if wave.size == 0:
         raise InputError(f"{name} contains no audio samples: give a recording of speech")
-    if not np.all(np.isfinite(wav)):
+    if not np.all(np.isfinite(wave)):
         raise InputError(f"{name} contains NaN or infinite samples: give real audio")
-    if max_seconds is not None and wav.size > max_seconds * native_sr:
+    if max_seconds is not None and wave.size > max_seconds * native_sr:
         logging.getLogger(__name__).warning(
-            "%s is %.0f s long: using only its first %.0f s", name, wav.size / native_sr, max_seconds
+            "%s is %.0f s long: using only its first %.0f s", name, wave.size / native_sr, max_seconds
         )
-        wav = wav[: int(max_seconds * native_sr)]
+        wave = wave[: int(max_seconds * native_sr)]
     if native_sr != sr:
-        wav = librosa.resample(wav, orig_sr=native_sr, target_sr=sr)
-    wav = wav.astype(np.float32, copy=False)
+        wave = librosa.resample(wave, orig_sr=native_sr, target_sr=sr)
+    wave = wave.astype(np.float32, copy=False)
     if normalize_dbfs is not None:
-        wav = normalize_volume(wav, normalize_dbfs)
-    if trim_silence:
-        from .vad import VadConfig, trim_long_silences
-
-        wav = trim_long_silences(wav, VadConfig(sample_rate=sr))
-    return wav
+        wave = normalize_volume(wave, normalize_dbfs)
+    return wave
 
 
 def _array_to_mono(array: np.ndarray) -> np.ndarray:
-    wav = np.asarray(array)
-    if wav.dtype.kind in "iu":
-        wav = wav / float(np.iinfo(wav.dtype).max)
-    elif wav.dtype.kind != "f":
-        raise InputError(f"audio arrays must hold numbers, not {wav.dtype}")
-    if wav.ndim == 2:
-        channel_axis = 0 if wav.shape[0] < wav.shape[1] else 1
-        wav = wav.mean(axis=channel_axis)
-    elif wav.ndim != 1:
-        raise InputError(f"audio arrays must be 1-D (samples) or 2-D (channels x samples), not {wav.shape}")
-    return wav.astype(np.float32, copy=False)
+    wave = np.asarray(array)
+    if wave.dtype.kind in "iu":
+        wave = wave / float(np.iinfo(wave.dtype).max)
+    elif wave.dtype.kind != "f":
+        raise InputError(f"audio arrays must hold numbers, not {wave.dtype}")
+    if wave.ndim == 2:
+        channel_axis = 0 if wave.shape[0] < wave.shape[1] else 1
+        wave = wave.mean(axis=channel_axis)
+    elif wave.ndim != 1:
+        raise InputError(f"audio arrays must be 1-D (samples) or 2-D (channels x samples), not {wave.shape}")
+    return wave.astype(np.float32, copy=False)
 
 
 def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int]:
@@ -134,82 +129,59 @@ def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int]:
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        return _decode_with_ffmpeg(path, max_seconds), SAMPLE_RATE
+        return decode_audio(path, SAMPLE_RATE, max_seconds), SAMPLE_RATE
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
     try:
-        wav, native_sr = soundfile.read(str(path), frames=frames, dtype="float32", always_2d=True)
+        wave, native_sr = soundfile.read(str(path), frames=frames, dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError) as e:
         raise InputError(f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording") from None
-    return wav.mean(axis=1), native_sr
+    return wave.mean(axis=1), native_sr
 
 
-def _decode_with_ffmpeg(path: Path, max_seconds: float | None) -> np.ndarray:
-    """Decode with imageio-ffmpeg's bundled ffmpeg to mono float32 at SAMPLE_RATE."""
-    import imageio_ffmpeg
-
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error"]
-    if max_seconds is not None:
-        command += ["-t", str(max_seconds + 1)]
-    command += ["-i", str(path), "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
-    result = subprocess.run(command, capture_output=True)
-    if result.returncode != 0 or not result.stdout:
-        stderr = result.stderr.decode(errors="replace")
-        if "does not contain any stream" in stderr or not stderr.strip():
-            reason = "it contains no audio stream"
-        elif "Invalid data found" in stderr:
-            reason = "it is not a media file ffmpeg can decode, or it is corrupt"
-        else:
-            reason = "ffmpeg: " + stderr.strip().splitlines()[0]
-        raise InputError(f"could not read {path} as audio: {reason}; give a wav, flac, mp3, ogg, m4a or webm recording")
-    return np.frombuffer(result.stdout, dtype=np.float32).copy()
-
-
-def save_audio(path: str | os.PathLike, wav: np.ndarray, sr: int) -> Path:
+def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
     """Write a 16-bit WAV (or any format soundfile knows by extension) atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix or ".wav", dir=path.parent)
-    os.close(fd)
-    try:
-        soundfile.write(tmp, np.clip(wav, -1.0, 1.0), sr, subtype="PCM_16" if path.suffix.lower() in ("", ".wav") else None)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_output(path, suffix=path.suffix or ".wav") as partial:
+        soundfile.write(partial, np.clip(wave, -1.0, 1.0), sr, subtype="PCM_16" if path.suffix.lower() in ("", ".wav") else None)
     return path
 
 
-def dbfs(wav: np.ndarray) -> float:
+def to_pcm16(wave: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] as int16, rounded and clipped (what WebRTC's VAD and pocketsphinx read)."""
+    return np.clip(np.round(np.asarray(wave) * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16)
+
+
+def dbfs(wave: np.ndarray) -> float:
     """RMS level in dB relative to full scale (-inf for digital silence)."""
-    rms = np.sqrt(np.mean((wav * INT16_MAX) ** 2))
+    rms = np.sqrt(np.mean((wave * INT16_MAX) ** 2))
     return float(20 * np.log10(rms / INT16_MAX)) if rms > 0 else float("-inf")
 
 
-def normalize_volume(wav: np.ndarray, target_dbfs: float, increase_only: bool = True) -> np.ndarray:
+def normalize_volume(wave: np.ndarray, target_dbfs: float, increase_only: bool = True) -> np.ndarray:
     """Scale to an RMS of `target_dbfs`; with `increase_only`, loud audio is left as it is."""
-    rms = np.sqrt(np.mean((wav * INT16_MAX) ** 2))
+    rms = np.sqrt(np.mean((wave * INT16_MAX) ** 2))
     if rms == 0:
-        return wav
+        return wave
     change = target_dbfs - 20 * np.log10(rms / INT16_MAX)
     if change < 0 and increase_only:
-        return wav
-    return wav * (10 ** (change / 20))
+        return wave
+    return wave * (10 ** (change / 20))
 
 
-def encoder_mel(wav: np.ndarray, spec: EncoderMelSpec = ENCODER_MEL) -> np.ndarray:
+def encoder_mel(wave: np.ndarray, spec: EncoderMelSpec = ENCODER_MEL) -> np.ndarray:
     """(frames, n_mels) float32 power mel of a 16 kHz waveform, as the GE2E encoder was trained on."""
     mel = librosa.feature.melspectrogram(
-        y=wav, sr=spec.sample_rate, n_fft=spec.n_fft, hop_length=spec.hop_length, n_mels=spec.n_mels
+        y=wave, sr=spec.sample_rate, n_fft=spec.n_fft, hop_length=spec.hop_length, n_mels=spec.n_mels
     )
     return mel.astype(np.float32).T
 
 
-def log_mel(wav: np.ndarray, spec: MelSpec = SV2TTS_MEL) -> np.ndarray:
+def log_mel(wave: np.ndarray, spec: MelSpec = SV2TTS_MEL) -> np.ndarray:
     """(n_mels, frames) float32 SV2TTS/Wav2Lip mel: pre-emphasis, |STFT|, Slaney mel, scaled dB."""
     mel = librosa.feature.melspectrogram(
-        y=lfilter([1, -spec.preemphasis], [1], wav),
+        y=lfilter([1, -spec.preemphasis], [1], wave),
         sr=spec.sample_rate,
         n_fft=spec.n_fft,
         hop_length=spec.hop_length,

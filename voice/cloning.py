@@ -1,4 +1,4 @@
-"""Text + a reference voice -> that voice saying the text, with the best components on this machine.
+"""A prepared speaker + text -> that voice saying the text, with the best components on this machine.
 
 Neural (SV2TTS Tacotron + WaveRNN or HiFi-GAN, or Griffin-Lim) when the synthesizer checkpoint is
 here, voxlip's offline signal-processing voice otherwise. Every result names what made it.
@@ -6,55 +6,34 @@ here, voxlip's offline signal-processing voice otherwise. Every result names wha
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import torch
 
-from pipeline import checkpoints
-from pipeline.errors import InputError
-from pipeline.provenance import Component
+from core import checkpoints
+from core.components import Component
+from core.errors import InputError
 
-from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
 from .affine import check_precision
-from .audio import AudioSource
 from .encoder import SpeakerEncoder
-from .text import check_text
+from .speaker import Speaker
+from .synthesis import Synthesis
+from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
 from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
 from .vocoder.wavernn import REALTIME
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
 DEFAULT_CHECKPOINTS = {"sv2tts": "rtvc-synthesizer", "wavernn": "rtvc-vocoder", "hifigan": "hifigan-universal-v1"}
-OFFLINE_NOTE = "offline voice: signal processing; fetch the SV2TTS checkpoints for neural cloning"
 GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
 SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
-
-Phone = tuple[str, float, float]
-
-
-@dataclass(frozen=True)
-class Cloned:
-    """Samples of the reference voice saying the text, and how they were made."""
-
-    samples: np.ndarray
-    sample_rate: int
-    components: tuple[Component, ...]
-    phones: list[Phone] | None = None
-    notes: tuple[str, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)
-    text: str = ""
-
-    def __iter__(self):
-        """`wave, sr = clone(...)` unpacks like a (samples, sample rate) pair."""
-        return iter((self.samples, self.sample_rate))
-
 
 class VoiceCloner:
     """Loads the voice components once (on first use) and clones voices with them.
@@ -118,15 +97,15 @@ class VoiceCloner:
         name = self.vocoder_checkpoint or DEFAULT_CHECKPOINTS[kind]
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
-    def offline_reference(self, reference: np.ndarray, encoder: SpeakerEncoder | None):
-        """The offline voice's analysis of a reference (base voice, pitch, envelope mapping), cached."""
-        from .offline import prepare_reference
+    def offline_reference(self, speaker: Speaker, encoder: SpeakerEncoder):
+        """The offline voice's analysis of a speaker (base voice, pitch, envelope mapping), cached."""
+        from .offline.reference import prepare_reference
 
-        key = hashlib.sha1(np.ascontiguousarray(reference, dtype=np.float32).tobytes()).hexdigest()
+        key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest()
         if key not in self._references:
             if len(self._references) >= 8:
                 self._references.pop(next(iter(self._references)))
-            self._references[key] = prepare_reference(reference, encoder=encoder)
+            self._references[key] = prepare_reference(speaker, encoder=encoder)
         return self._references[key]
 
     @property
@@ -182,38 +161,33 @@ class VoiceCloner:
 
     def clone(
         self,
-        reference: np.ndarray,
-        embedding: np.ndarray,
+        speaker: Speaker,
         text: str,
         seed: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
         encoder: SpeakerEncoder | None = None,
-    ) -> Cloned:
-        """The reference speaker saying `text`; `reference` is its preprocessed 16 kHz speech.
+    ) -> Synthesis:
+        """The speaker saying `text` (already checked by `voice.text.check_text`).
 
         `encoder` (the speaker encoder already loaded) lets the offline voice pick its base voice.
-
         `progress(sentences done, sentences, sentences per second)` is called as sentences finish.
         """
         started = time.perf_counter()
-        text = check_text(text)
         if not self.neural:
-            from .offline import synthesize_offline
+            from .encoder import load_encoder
+            from .offline.engine import synthesize_offline
 
-            voice = self.offline_reference(reference, encoder)
+            voice = self.offline_reference(speaker, encoder or load_encoder())
             analysed = time.perf_counter()
             speech = synthesize_offline(text, voice, seed=seed)
             if progress is not None:
                 progress(1, 1, 1 / (time.perf_counter() - started))
-            component = Component.offline("synthesizer", f"offline voice: flite {speech.base_voice} converted toward the reference")
-            phones = [(p.phone, p.start, p.end) for p in speech.phones]
-            return Cloned(
-                speech.wave, speech.sample_rate, (component,), phones, (OFFLINE_NOTE, *speech.notes),
-                {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed},
-            )
+            timings = {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed}
+            return dataclasses.replace(speech, timings=timings)
         chunks = split_text(text)
-        mels = synthesize(chunks, embedding, self.tacotron, seed=seed, precision=self.precision)
+        mels = synthesize(chunks, speaker.embedding, self.tacotron, seed=seed, precision=self.precision)
         synthesized = time.perf_counter()
+
         def report(done: float) -> None:
             if progress is not None:
                 progress(int(done), len(mels), done / max(time.perf_counter() - started, 1e-9))
@@ -226,33 +200,27 @@ class VoiceCloner:
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
         if self.precision != "float32":
             notes += (f"precision: {self.precision} products in the synthesizer and vocoder (faster; outputs move slightly)",)
-        return Cloned(
-            np.concatenate(pieces[:-1]), sample_rate, self.components(), None, notes,
+        return Synthesis(
+            np.concatenate(pieces[:-1]), sample_rate, text, self.components(), None, notes,
             {"synthesizer": synthesized - started, "vocoder": time.perf_counter() - synthesized},
         )
 
     def stream(
-        self,
-        reference: np.ndarray,
-        embedding: np.ndarray,
-        text: str,
-        seed: int | None = None,
-        encoder: SpeakerEncoder | None = None,
-    ) -> Iterator[Cloned]:
+        self, speaker: Speaker, text: str, seed: int | None = None, encoder: SpeakerEncoder | None = None
+    ) -> Iterator[Synthesis]:
         """`clone`, piece by piece: the first piece is a few words, so it plays while the rest is made.
 
         Each piece ends with the pause that follows it (none after the last); concatenated they are the
         whole speech. Phone timings count from the start of each piece.
         """
-        text = check_text(text)
         chunks = split_for_streaming(text)
         for i, chunk in enumerate(chunks):
             started = time.perf_counter()
-            piece = self.clone(reference, embedding, chunk, None if seed is None else seed + 1000 * i, encoder=encoder)
+            piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, encoder=encoder)
             pause = np.zeros(int(_pause_after(chunk) * piece.sample_rate) if i + 1 < len(chunks) else 0, np.float32)
-            yield Cloned(
-                np.concatenate([piece.samples, pause]), piece.sample_rate, piece.components, piece.phones,
-                piece.notes if i == 0 else (), {"piece": time.perf_counter() - started}, chunk,
+            yield dataclasses.replace(
+                piece, samples=np.concatenate([piece.samples, pause]), notes=piece.notes if i == 0 else (),
+                timings={"piece": time.perf_counter() - started},
             )
 
 
@@ -262,34 +230,3 @@ def _pause_after(piece: str) -> float:
     if end in ".!?":
         return SENTENCE_PAUSE
     return CLAUSE_PAUSE if end in ",;:" else 0.0
-
-
-def clone(
-    reference: AudioSource,
-    text: str,
-    *,
-    consent: bool,
-    synthesizer: str = "auto",
-    vocoder: str = "auto",
-    seed: int | None = None,
-    device: str = "cpu",
-) -> Cloned:
-    """The speaker of `reference` (a recording or 16 kHz samples) saying `text`, watermarked.
-
-        wave, sr = clone("me.wav", "Hello there.", consent=True)
-
-    Loads the best components on this machine for this one call; the result names them. To clone many
-    texts, keep a `pipeline.Pipeline` (models loaded once, provenance records, clips).
-    """
-    from pipeline.api import Pipeline
-
-    speech = Pipeline(device, synthesizer=synthesizer, vocoder=vocoder).clone_voice(reference, text, consent=consent, seed=seed)
-    return Cloned(speech.samples, speech.sample_rate, speech.components, speech.phones, speech.notes, speech.timings, speech.text)
-
-
-def vocode(mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu") -> tuple[np.ndarray, int]:
-    """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here."""
-    from pipeline.provenance import mark_audio
-
-    samples, sample_rate = VoiceCloner(device, vocoder=vocoder).vocode(np.asarray(mel, np.float32), seed)
-    return mark_audio(samples, sample_rate), sample_rate

@@ -15,8 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from pipeline import checkpoints
-from pipeline.errors import InputError
+from core.checkpoints import get, load_model
+from core.errors import InputError
 
 from .audio import ENCODER_MEL, AudioSource, EncoderMelSpec, encoder_mel, load_audio, normalize_volume
 from .vad import VadConfig, trim_long_silences
@@ -55,7 +55,7 @@ RTVC = EncoderConfig(partial_step=80, norm_eps=1e-5)
 
 def _config_for(sha256: str) -> EncoderConfig:
     """Resemblyzer's partial windows for Resemblyzer's weights, RTVC's for anything else."""
-    return RESEMBLYZER if sha256 == checkpoints.get("resemblyzer").sha256 else RTVC
+    return RESEMBLYZER if sha256 == get("resemblyzer").sha256 else RTVC
 
 
 class SpeakerEncoder(nn.Module):
@@ -82,17 +82,17 @@ class SpeakerEncoder(nn.Module):
     def preprocess(self, audio: AudioSource, source_sr: int | None = None) -> np.ndarray:
         """Load, raise quiet audio to -30 dBFS and shorten silences, as the encoder was trained."""
         cfg = self.config
-        wav = load_audio(audio, cfg.mel.sample_rate, source_sr=source_sr)
-        if np.max(np.abs(wav)) < 1e-4:
+        wave = load_audio(audio, cfg.mel.sample_rate, source_sr=source_sr)
+        if np.max(np.abs(wave)) < 1e-4:
             raise InputError("the recording is silent: record a few seconds of someone speaking")
-        wav = trim_long_silences(normalize_volume(wav, cfg.target_dbfs), cfg.vad)
-        seconds = len(wav) / cfg.mel.sample_rate
+        wave = trim_long_silences(normalize_volume(wave, cfg.target_dbfs), cfg.vad)
+        seconds = len(wave) / cfg.mel.sample_rate
         if seconds < cfg.min_speech_seconds:
             raise InputError(
                 f"only {seconds:.1f} s of speech found after removing silence: give at least "
                 f"{cfg.min_speech_seconds:.0f} s of clear speech (3 to 10 s works best)"
             )
-        return wav
+        return wave
 
     def partial_slices(self, n_samples: int) -> list[slice]:
         """Mel-frame windows covering an utterance of `n_samples` samples."""
@@ -107,20 +107,20 @@ class SpeakerEncoder(nn.Module):
         return slices
 
     @torch.inference_mode()
-    def embed_partials(self, wav: np.ndarray) -> tuple[np.ndarray, list[slice]]:
+    def embed_partials(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
         """Embeddings of each partial window of a preprocessed waveform, and the windows."""
-        slices = self.partial_slices(len(wav))
+        slices = self.partial_slices(len(wave))
         padded_length = slices[-1].stop * self.config.mel.hop_length
-        wav = np.pad(wav, (0, max(0, padded_length - len(wav))))
-        mel = encoder_mel(wav, self.config.mel)
+        wave = np.pad(wave, (0, max(0, padded_length - len(wave))))
+        mel = encoder_mel(wave, self.config.mel)
         mels = torch.from_numpy(np.stack([mel[s] for s in slices])).to(self.device)
         with torch_threads(self.config.cpu_threads if mels.device.type == "cpu" else None):
             return self(mels).cpu().numpy(), slices
 
     def embed_utterance(self, audio: AudioSource, source_sr: int | None = None, preprocessed: bool = False) -> np.ndarray:
         """One recording (file path or array) -> its (256,) unit-norm speaker embedding."""
-        wav = np.asarray(audio, dtype=np.float32) if preprocessed else self.preprocess(audio, source_sr)
-        partials, _ = self.embed_partials(wav)
+        wave = np.asarray(audio, dtype=np.float32) if preprocessed else self.preprocess(audio, source_sr)
+        partials, _ = self.embed_partials(wave)
         return _unit(partials.mean(axis=0))
 
     def embed_speaker(self, recordings: list[AudioSource], source_sr: int | None = None) -> np.ndarray:
@@ -167,10 +167,7 @@ def load_encoder(
     The preprocessing follows the checkpoint's origin (Resemblyzer's or RTVC's partial windows)
     unless `config` is given.
     """
-    checkpoint = checkpoints.read_checkpoint(name_or_path)
-    encoder = SpeakerEncoder(config or _config_for(checkpoint.sha256))
-    state = checkpoints.state_dict_of(checkpoint.contents, ("model_state",), "speaker encoder")
-    checkpoints.load_weights(encoder, state, "GE2E speaker encoder", ignore=("similarity_weight", "similarity_bias"))
-    encoder.checkpoint_name = checkpoint.label
-    encoder.checkpoint_sha256 = checkpoint.sha256
-    return encoder.to(device).eval()
+    return load_model(
+        name_or_path, lambda checkpoint, _: SpeakerEncoder(config or _config_for(checkpoint.sha256)),
+        "GE2E speaker encoder", fields=("model_state",), ignore=("similarity_weight", "similarity_bias"), device=device,
+    )

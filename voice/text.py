@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 if TYPE_CHECKING:
     import inflect

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import binary_dilation
 
-from .audio import INT16_MAX
+from .audio import to_pcm16
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,13 @@ def _webrtc_vad(aggressiveness: int):
     return lambda pcm, sample_rate: _webrtcvad.process(vad, sample_rate, pcm, len(pcm) // 2)
 
 
-def voice_flags(wav: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
-    """One raw speech/non-speech decision per whole window of `wav`."""
+def voice_flags(wave: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
+    """One raw speech/non-speech decision per whole window of `wave`."""
     if config.sample_rate not in (8000, 16000, 32000, 48000):
         raise ValueError(f"WebRTC VAD runs at 8, 16, 32 or 48 kHz, not {config.sample_rate} Hz")
     step = config.window_samples
-    usable = len(wav) - len(wav) % step
-    pcm = np.clip(np.round(wav[:usable] * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16).tobytes()
+    usable = len(wave) - len(wave) % step
+    pcm = to_pcm16(wave[:usable]).tobytes()
     is_speech = _webrtc_vad(config.aggressiveness)
     return np.array([is_speech(pcm[i * 2 : (i + step) * 2], config.sample_rate) for i in range(0, usable, step)], dtype=bool)
 
@@ -57,7 +57,7 @@ def speech_mask(flags: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarra
     return binary_dilation(mask, np.ones(config.max_silence_windows + 1))
 
 
-def trim_long_silences(wav: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
-    """`wav` without the silences longer than the VAD settings allow (length cut to whole windows)."""
-    mask = speech_mask(voice_flags(wav, config), config)
-    return wav[: len(mask) * config.window_samples][np.repeat(mask, config.window_samples)]
+def trim_long_silences(wave: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
+    """`wave` without the silences longer than the VAD settings allow (length cut to whole windows)."""
+    mask = speech_mask(voice_flags(wave, config), config)
+    return wave[: len(mask) * config.window_samples][np.repeat(mask, config.window_samples)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 from .audio import load_audio
 from .encoder import SpeakerEncoder, similarity
@@ -51,9 +51,9 @@ def half_split_trials(files: list[Path], encoder: SpeakerEncoder) -> Verificatio
     """
     embeddings, owners, skipped = [], [], {}
     for path in files:
-        wav = load_audio(path)
+        wave = load_audio(path)
         try:
-            halves = [encoder.embed_utterance(h) for h in (wav[: len(wav) // 2], wav[len(wav) // 2 :])]
+            halves = [encoder.embed_utterance(h) for h in (wave[: len(wave) // 2], wave[len(wave) // 2 :])]
         except InputError as e:
             skipped[path.name] = str(e)
             continue

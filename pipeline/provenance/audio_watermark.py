@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 CONSENT_STATEMENT = (
     "I confirm that the person whose voice and/or face I provide has given me their explicit consent "

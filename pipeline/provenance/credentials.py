@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.errors import InputError
-from pipeline.version import __version__
+from core.errors import InputError
+from core.files import atomic_output
+
+from ..version import __version__
 
 GENERATOR = "voxlip"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
@@ -172,19 +173,13 @@ def sign_file(path: str | os.PathLike, models: list[dict], details: dict | None 
         raise InputError(f"cannot sign {path}: the file does not exist")
     identity = identity or signing_identity()
     definition = manifest_definition(path.name, models, details)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
     try:
         info = c2pa.C2paSignerInfo(identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url)
-        with c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(definition)) as builder:
-            with open(path, "rb") as source, open(tmp, "w+b") as dest:
+        with atomic_output(path) as signed, c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(definition)) as builder:
+            with open(path, "rb") as source, open(signed, "w+b") as dest:
                 builder.sign(signer, mime, source, dest)
-        os.replace(tmp, path)
     except c2pa.C2paError as e:
         raise InputError(f"could not embed content credentials in {path}: {e}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

@@ -6,13 +6,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from core.errors import InputError
+from core.ffmpeg import IMAGE_SUFFIXES, VIDEO_SUFFIXES, probe, read_frames
+from core.files import sha256_file
+from voice.audio import load_audio
 
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark
 from .credentials import CredentialsReport, read_credentials
-from .media import IMAGE_SUFFIXES, VIDEO_SUFFIXES, read_frames, video_info
-from .record import read_record, sha256_file
+from .record import read_record
 from .video_watermark import FRAME_MARK, FrameMarkResult, detect_frame_mark
+
 
 def _probability(p: float) -> str:
     return "< 1e-12" if p < 1e-12 else f"{p:.1e}"
@@ -83,18 +86,16 @@ def _kind(path: Path) -> str:
 
 def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionReport:
     """Look for everything voxlip puts in and next to its outputs: audio mark, frame mark, C2PA, record."""
-    from voice.audio import load_audio
-
     path = Path(path).expanduser()
     if not path.is_file():
         raise InputError(f"{path} does not exist: give an audio or video file")
     kind = _kind(path)
     audio = frames = seconds = None
-    if kind == "audio" or video_info(path)[3]:
+    if kind == "audio" or probe(path).has_audio:
         wave = load_audio(path, AUDIO_MARK.sample_rate)
         audio, seconds = detect_audio_mark(wave, AUDIO_MARK.sample_rate), wave.size / AUDIO_MARK.sample_rate
     if kind != "audio":
-        frames = detect_frame_mark(read_frames(path, max_frames), FRAME_MARK)
+        frames = detect_frame_mark(read_frames(path, max_frames=max_frames, pixel_format="rgb24"), FRAME_MARK)
     record = read_record(path)
     matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
     return DetectionReport(path, kind, audio, seconds, frames, read_credentials(path), record, matches)

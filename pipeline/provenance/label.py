@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
@@ -80,12 +80,24 @@ def draw_label(frame: np.ndarray, config: LabelConfig = DEFAULT_LABEL) -> np.nda
 
 
 def label_frames(frames: Iterable[np.ndarray], config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb") -> Iterator[np.ndarray]:
-    """The label on every frame (RGB, or `channels="bgr"`); rendered once per frame size."""
-    overlay, size = None, None
+    """The label on every frame (RGB, or `channels="bgr"`), lazily."""
+    labeler = FrameLabeler(config, channels)
     for frame in frames:
-        if frame.shape[:2] != size:
-            size = frame.shape[:2]
-            overlay = render_label(size[1], size[0], config)
-            if channels == "bgr":
-                overlay = replace(overlay, rgb=np.ascontiguousarray(overlay.rgb[..., ::-1]))
-        yield overlay.apply(frame)
+        yield labeler(frame)
+
+
+class FrameLabeler:
+    """Draws the label on frames one at a time; it is rendered once per frame size."""
+
+    def __init__(self, config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb"):
+        self.config, self.channels = config, channels
+        self._size: tuple[int, int] | None = None
+        self._overlay: LabelOverlay | None = None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        if frame.shape[:2] != self._size:
+            self._size = frame.shape[:2]
+            self._overlay = render_label(self._size[1], self._size[0], self.config)
+            if self.channels == "bgr":
+                self._overlay = replace(self._overlay, rgb=np.ascontiguousarray(self._overlay.rgb[..., ::-1]))
+        return self._overlay.apply(frame)

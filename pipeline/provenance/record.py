@@ -6,42 +6,16 @@ import datetime
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError
-from pipeline.version import __version__
+from core.errors import InputError
+from core.files import atomic_output, sha256_file
+
+from ..version import __version__
 
 SCHEMA = "voxlip.provenance/1"
 SUFFIX = ".provenance.json"
-
-
-@dataclass(frozen=True)
-class Component:
-    """One model or algorithm that took part: its role, its checkpoint (or method) name and sha256.
-
-    `neural` is False for voxlip's offline signal-processing fallbacks, which the UI and API label as such.
-    """
-
-    role: str
-    checkpoint: str
-    sha256: str = ""
-    neural: bool = True
-
-    @classmethod
-    def of(cls, role: str, model) -> "Component":
-        """From a model loaded by a voxlip loader (which keeps `checkpoint_name` and `checkpoint_sha256`)."""
-        return cls(role, getattr(model, "checkpoint_name", "unknown"), getattr(model, "checkpoint_sha256", ""))
-
-    @classmethod
-    def offline(cls, role: str, method: str) -> "Component":
-        return cls(role, method, "", neural=False)
-
-    def describe(self) -> str:
-        """E.g. "vocoder: rtvc-vocoder (neural, sha256 1a2b3c4d5e6f)" or "lip-sync: ... (offline signal processing)"."""
-        how = f"neural, sha256 {self.sha256[:12]}" if self.neural and self.sha256 else "neural" if self.neural else "offline signal processing"
-        return f"{self.role}: {self.checkpoint} ({how})"
 
 
 @dataclass(frozen=True)
@@ -61,14 +35,6 @@ class ProvenanceRecord:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def sha256_text(text: str) -> str:
@@ -96,10 +62,8 @@ def describe_inputs(inputs: dict[str, str | os.PathLike], text: str | None = Non
 def write_record(output: str | os.PathLike, record: ProvenanceRecord) -> Path:
     """Write the record next to `output`, atomically."""
     path = record_path(output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(record.to_json() + "\n")
-    os.replace(tmp, path)
+    with atomic_output(path) as partial:
+        partial.write_text(record.to_json() + "\n", encoding="utf-8")
     return path
 
 

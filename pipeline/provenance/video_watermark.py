@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from PIL import Image
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -101,30 +101,42 @@ def _shift(height: int, width: int, config: FrameMarkConfig) -> np.ndarray:
 
 def mark_frame(frame: np.ndarray, config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> np.ndarray:
     """`frame` ((h, w, 3) uint8, RGB or `channels="bgr"`) with voxlip's invisible mark."""
-    return next(mark_frames([frame], config, channels))
+    return FrameMarker(config, channels)(frame)
 
 
 def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> Iterator[np.ndarray]:
-    """Mark every frame of a sequence, lazily (long videos need not fit in memory).
-
-    The pattern is computed once per frame size; `channels` is "rgb", or "bgr" for OpenCV's frames.
-    """
-    if channels not in ("rgb", "bgr"):
-        raise InputError(f"channels must be 'rgb' or 'bgr', not {channels!r}")
-    import cv2
-
-    raise_by = lower_by = size = None
+    """Mark every frame of a sequence, lazily (long videos need not fit in memory)."""
+    marker = FrameMarker(config, channels)
     for frame in frames:
+        yield marker(frame)
+
+
+class FrameMarker:
+    """Marks frames one at a time; the pattern is computed once per frame size.
+
+    `channels` is "rgb", or "bgr" for OpenCV's frames.
+    """
+
+    def __init__(self, config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb"):
+        if channels not in ("rgb", "bgr"):
+            raise InputError(f"channels must be 'rgb' or 'bgr', not {channels!r}")
+        self.config, self.channels = config, channels
+        self._size: tuple[int, int] | None = None
+        self._raise_by = self._lower_by = None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        import cv2
+
         frame = _check_frame(frame)
-        if frame.shape[:2] != size:
-            size = frame.shape[:2]
-            shift = _shift(*size, config)
-            if channels == "bgr":
+        if frame.shape[:2] != self._size:
+            self._size = frame.shape[:2]
+            shift = _shift(*self._size, self.config)
+            if self.channels == "bgr":
                 shift = shift[..., ::-1]
             # Saturating uint8 adds: the same pixels as clipping frame + shift, without widening.
-            raise_by = np.ascontiguousarray(np.maximum(shift, 0), dtype=np.uint8)
-            lower_by = np.ascontiguousarray(np.maximum(-shift, 0), dtype=np.uint8)
-        yield cv2.subtract(cv2.add(np.ascontiguousarray(frame), raise_by), lower_by)
+            self._raise_by = np.ascontiguousarray(np.maximum(shift, 0), dtype=np.uint8)
+            self._lower_by = np.ascontiguousarray(np.maximum(-shift, 0), dtype=np.uint8)
+        return cv2.subtract(cv2.add(np.ascontiguousarray(frame), self._raise_by), self._lower_by)
 
 
 def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:

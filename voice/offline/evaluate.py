@@ -10,7 +10,8 @@ import numpy as np
 
 from ..audio import load_audio
 from ..encoder import SpeakerEncoder, similarity
-from ..intelligibility import PocketsphinxRecognizer, word_errors
+from ..intelligibility import word_errors
+from ..recognition import PocketsphinxRecognizer
 from .config import DEFAULT, OfflineConfig
 from .engine import synthesize_offline
 from .flite import synthesize_base
@@ -51,14 +52,14 @@ def score_speaker(
         started = time.perf_counter()
         converted = synthesize_offline(sentence, voice, config=config, encoder=encoder)
         scores.synthesis_seconds += time.perf_counter() - started
-        scores.audio_seconds += converted.seconds
+        scores.audio_seconds += converted.duration
         base_waves = {name: synthesize_base(sentence, name, sample_rate=config.sample_rate).wave for name in config.voices}
         base_scores = {name: similarity(encoder.embed_utterance(w), target) for name, w in base_waves.items()}
         scores.base_similarity.append(base_scores[voice.base_voice])
         scores.best_base_similarity.append(max(base_scores.values()))
-        scores.converted_similarity.append(similarity(encoder.embed_utterance(converted.wave), target))
+        scores.converted_similarity.append(similarity(encoder.embed_utterance(converted.samples), target))
         base_errors, words = word_errors(sentence, recognizer.transcribe(base_waves[voice.base_voice]))
-        converted_errors, _ = word_errors(sentence, recognizer.transcribe(converted.wave))
+        converted_errors, _ = word_errors(sentence, recognizer.transcribe(converted.samples))
         scores.base_errors += base_errors
         scores.converted_errors += converted_errors
         scores.words += words

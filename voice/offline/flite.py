@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import VoxlipError
+from core.errors import VoxlipError
 
 from ..audio import load_audio
+from ..phones import Phone
 
 PITCH_CONTROLLED = frozenset({"slt", "awb", "kal16"})
 """Voices that follow `int_f0_target_mean/stddev`; rms keeps its own pitch."""
@@ -26,20 +27,12 @@ SILENCE_PHONE = "pau"
 
 
 @dataclass(frozen=True)
-class PhoneTiming:
-    phone: str
-    """flite's US English phone name (CMU phone set); "pau" is a pause."""
-    start: float
-    end: float
-    """Seconds from the start of the returned audio."""
-
-
-@dataclass(frozen=True)
 class BaseSpeech:
     wave: np.ndarray
     sample_rate: int
     voice: str
-    phones: tuple[PhoneTiming, ...]
+    phones: tuple[Phone, ...]
+    """flite's phones (CMU names, "pau" a pause), timed from the start of `wave`."""
 
 
 def flite_executable() -> str | None:
@@ -74,12 +67,12 @@ def synthesize_base(
         wave = load_audio(wave_file, sample_rate, max_seconds=None)
     seconds = len(wave) / sample_rate
     phones = tuple(
-        PhoneTiming(p.phone, min(p.start, seconds), min(p.end, seconds)) for p in parse_phone_durations(result.stdout)
+        Phone(p.phone, min(p.start, seconds), min(p.end, seconds)) for p in parse_phone_durations(result.stdout)
     )
     return BaseSpeech(wave, sample_rate, voice, phones)
 
 
-def parse_phone_durations(printed: str) -> tuple[PhoneTiming, ...]:
+def parse_phone_durations(printed: str) -> tuple[Phone, ...]:
     """flite `-psdur` prints one line per utterance of `phone:end` pairs, each line's times from 0."""
     phones, offset = [], 0.0
     for line in printed.splitlines():
@@ -90,7 +83,7 @@ def parse_phone_durations(printed: str) -> tuple[PhoneTiming, ...]:
                 end_time = float(end)
             except ValueError:
                 continue
-            phones.append(PhoneTiming(name, offset + start, offset + end_time))
+            phones.append(Phone(name, offset + start, offset + end_time))
             start = end_time
         offset += start
     return tuple(phones)
@@ -101,7 +94,7 @@ def cmu_phone(name: str) -> str:
     return {"ax": "AH", SILENCE_PHONE: "SIL"}.get(name, name.upper())
 
 
-def frame_phones(phones: tuple[PhoneTiming, ...], n_frames: int, hop_seconds: float) -> np.ndarray:
+def frame_phones(phones: tuple[Phone, ...], n_frames: int, hop_seconds: float) -> np.ndarray:
     """The CMU phone said at each analysis frame ("SIL" outside every phone)."""
     return frame_labels([(cmu_phone(p.phone), p.start, p.end) for p in phones], n_frames, hop_seconds)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import librosa
 import numpy as np
 
-from ..intelligibility import hear_phones
+from ..recognition import hear_phones
 from .config import OfflineConfig
 from .envelope import loudest_frames
 from .flite import frame_labels

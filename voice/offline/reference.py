@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..audio import AudioSource
 from ..encoder import SpeakerEncoder, load_encoder
+from ..speaker import Speaker, prepare_speaker
 from .base_voices import base_voice_profile
 from .config import DEFAULT, OfflineConfig
 from .envelope import log_mel_envelope, loudest_frames, stft
@@ -30,21 +31,22 @@ class ReferenceVoice:
 
 
 def prepare_reference(
-    reference: AudioSource | ReferenceVoice,
+    reference: AudioSource | Speaker | ReferenceVoice,
     *,
     config: OfflineConfig = DEFAULT,
     encoder: SpeakerEncoder | None = None,
     source_sr: int | None = None,
 ) -> ReferenceVoice:
-    """Analyse a reference recording (16 kHz array or file) for the offline voice; reuse the result.
+    """Analyse a reference for the offline voice once; reuse the result.
 
-    Silent, too short or unreadable recordings raise the speaker encoder's InputError.
+    `reference` is a recording (16 kHz array or file) or a Speaker already cleaned and embedded by
+    `encoder`. Silent, too short or unreadable recordings raise the speaker encoder's InputError.
     """
     if isinstance(reference, ReferenceVoice):
         return reference
     encoder = encoder or load_encoder()
-    wave = encoder.preprocess(reference, source_sr)
-    embedding = encoder.embed_utterance(wave, preprocessed=True)
+    speaker = prepare_speaker(encoder, reference, source_sr)
+    wave, embedding = speaker.wave, speaker.embedding
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
     f0 = track_f0(wave, len(envelopes), config)

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from pipeline.errors import InputError
+from core.errors import InputError
 from voice.text import PAD_ID, text_to_sequence
 
 from .load import load_synthesizer

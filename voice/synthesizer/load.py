@@ -7,8 +7,8 @@ from pathlib import Path
 
 import torch
 
-from pipeline.checkpoints import load_weights, read_checkpoint, state_dict_of
-from pipeline.errors import CheckpointError
+from core.checkpoints import LoadedCheckpoint, load_model
+from core.errors import CheckpointError
 
 from .config import TacotronConfig
 from .model import Tacotron
@@ -21,16 +21,14 @@ def load_synthesizer(name_or_path: str | Path = "rtvc-synthesizer", device: str 
 
     The reduction factor comes from the file's `decoder.r` buffer.
     """
-    checkpoint = read_checkpoint(name_or_path)
-    state = state_dict_of(checkpoint.contents, fields=("model_state",), what=WHAT)
+    return load_model(name_or_path, _build, WHAT, fields=("model_state",), device=device)
+
+
+def _build(checkpoint: LoadedCheckpoint, state: dict[str, torch.Tensor]) -> Tacotron:
     config = TacotronConfig()
     if "decoder.r" in state:
         r = int(state["decoder.r"])
         if not 1 <= r <= config.max_r:
-            raise CheckpointError(f"{checkpoint.label}: decoder.r = {r} is outside 1..{config.max_r}; is it a {WHAT}?")
+            raise CheckpointError(f"{checkpoint.name}: decoder.r = {r} is outside 1..{config.max_r}; is it a {WHAT}?")
         config = dataclasses.replace(config, r=r)
-    model = Tacotron(config)
-    load_weights(model, state, what=WHAT)
-    model.checkpoint_name = checkpoint.label
-    model.checkpoint_sha256 = checkpoint.sha256
-    return model.to(device).eval()
+    return Tacotron(config)

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from pipeline.errors import InputError
+from core.errors import InputError
 from voice.affine import check_precision
 
 from .attention import Memory

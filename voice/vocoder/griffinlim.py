@@ -14,7 +14,7 @@ import librosa
 import numpy as np
 from scipy.signal import lfilter
 
-from pipeline.errors import InputError
+from core.errors import InputError
 
 from voice.audio import SV2TTS_MEL, MelSpec
 
@@ -57,7 +57,7 @@ def griffin_lim(mel: np.ndarray, config: GriffinLimConfig = GriffinLimConfig()) 
     )
     peak = max(float(magnitude.max()), 1e-30)
     sharpened = peak * (magnitude / peak) ** config.power
-    wav = librosa.griffinlim(
+    wave = librosa.griffinlim(
         sharpened,
         n_iter=config.n_iter,
         hop_length=spec.hop_length,
@@ -67,4 +67,4 @@ def griffin_lim(mel: np.ndarray, config: GriffinLimConfig = GriffinLimConfig()) 
         random_state=config.seed,
         length=(mel.shape[1] - 1) * spec.hop_length,
     )
-    return lfilter([1.0], [1.0, -spec.preemphasis], wav).astype(np.float32)
+    return lfilter([1.0], [1.0, -spec.preemphasis], wave).astype(np.float32)

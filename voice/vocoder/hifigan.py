@@ -18,8 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from pipeline import checkpoints
-from pipeline.errors import CheckpointError, InputError
+from core.checkpoints import LoadedCheckpoint, load_model
+from core.errors import CheckpointError, InputError
 from voice.affine import check_precision
 
 LRELU_SLOPE = 0.1
@@ -178,8 +178,8 @@ class HiFiGAN(nn.Module):
             raise InputError("the mel must hold finite floating-point values (natural-log magnitudes)")
         mel = mel.to(self.device, torch.float32).unsqueeze(0)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=precision == "bfloat16"):
-            wav = self(mel)
-        return wav.reshape(-1).float().cpu().numpy()
+            wave = self(mel)
+        return wave.reshape(-1).float().cpu().numpy()
 
 
 def fold_weight_norm(state_dict: Mapping[str, Tensor]) -> dict[str, Tensor]:
@@ -211,20 +211,15 @@ def load_hifigan(
     `config` is a HiFiGANConfig or the path of a config.json; by default the `config.json` next to
     the checkpoint file is used, as hifi-gan's inference.py does.
     """
-    checkpoint = checkpoints.read_checkpoint(name_or_path)
-    if config is None:
-        beside = checkpoint.path.parent / "config.json"
-        if not beside.is_file():
-            raise CheckpointError(
-                f"no config.json next to {checkpoint.path}: HiFi-GAN generators come with the config.json of "
-                "their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it there or pass config=<path>"
-            )
-        config = beside
-    if not isinstance(config, HiFiGANConfig):
-        config = HiFiGANConfig.from_json(config)
-    model = HiFiGAN(config)
-    state = checkpoints.state_dict_of(checkpoint.contents, ("generator",), "HiFi-GAN generator")
-    checkpoints.load_weights(model, fold_weight_norm(state), f"HiFi-GAN generator (resblock {config.resblock})")
-    model.checkpoint_name = checkpoint.label
-    model.checkpoint_sha256 = checkpoint.sha256
-    return model.to(device).eval()
+    def build(checkpoint: LoadedCheckpoint, _) -> HiFiGAN:
+        chosen = config
+        if chosen is None:
+            chosen = checkpoint.path.parent / "config.json"
+            if not chosen.is_file():
+                raise CheckpointError(
+                    f"no config.json next to {checkpoint.path}: HiFi-GAN generators come with the config.json of "
+                    "their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it there or pass config=<path>"
+                )
+        return HiFiGAN(chosen if isinstance(chosen, HiFiGANConfig) else HiFiGANConfig.from_json(chosen))
+
+    return load_model(name_or_path, build, "HiFi-GAN generator", fields=("generator",), convert=fold_weight_norm, device=device)

@@ -22,7 +22,7 @@ import functools
 import librosa
 import numpy as np
 
-from pipeline.errors import InputError
+from core.errors import InputError
 from voice.audio import SV2TTS_MEL, MelSpec
 
 from .hifigan import HiFiGANConfig
@@ -45,13 +45,13 @@ def mel_basis(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax: floa
     return basis
 
 
-def hifigan_mel(wav: np.ndarray, config: HiFiGANConfig) -> np.ndarray:
-    """(num_mels, len(wav) // hop) float32 log-mel of a waveform at `config.sampling_rate`, as HiFi-GAN computes it."""
-    wav = np.asarray(wav, dtype=np.float32)
+def hifigan_mel(wave: np.ndarray, config: HiFiGANConfig) -> np.ndarray:
+    """(num_mels, len(wave) // hop) float32 log-mel of a waveform at `config.sampling_rate`, as HiFi-GAN computes it."""
+    wave = np.asarray(wave, dtype=np.float32)
     pad = (config.n_fft - config.hop_size) // 2
-    if wav.ndim != 1 or wav.size <= pad:
-        raise InputError(f"need a 1-D waveform longer than {pad} samples, got shape {wav.shape}")
-    padded = np.pad(wav, pad, mode="reflect")
+    if wave.ndim != 1 or wave.size <= pad:
+        raise InputError(f"need a 1-D waveform longer than {pad} samples, got shape {wave.shape}")
+    padded = np.pad(wave, pad, mode="reflect")
     spectrum = librosa.stft(
         padded, n_fft=config.n_fft, hop_length=config.hop_size, win_length=config.win_size, window="hann", center=False
     )

@@ -19,8 +19,8 @@ import torch.nn.functional as F
 from scipy.signal import lfilter
 from torch import Tensor, nn
 
-from pipeline import checkpoints
-from pipeline.errors import InputError
+from core.checkpoints import load_model
+from core.errors import InputError
 
 from voice.affine import PRECISIONS, check_precision
 from .folding import fold_with_overlap, xfade_and_unfold
@@ -247,19 +247,19 @@ class WaveRNN(nn.Module):
             folds = reference_samples(self, mels, aux, uniforms)
         else:
             folds = fast_samples(self, mels, aux, uniforms, precision, progress=progress)
-        wav = xfade_and_unfold(folds.cpu().numpy().astype(np.float64), overlap)
-        return self.finish(wav, n_samples=(mel.shape[1] - 1) * c.hop_length)
+        wave = xfade_and_unfold(folds.cpu().numpy().astype(np.float64), overlap)
+        return self.finish(wave, n_samples=(mel.shape[1] - 1) * c.hop_length)
 
-    def finish(self, wav: np.ndarray, n_samples: int) -> np.ndarray:
+    def finish(self, wave: np.ndarray, n_samples: int) -> np.ndarray:
         """Unfolded samples in [-1, 1] -> audio: mu-law expansion, de-emphasis, length and fade-out."""
         c = self.config
         if c.mu_law:
-            wav = decode_mu_law(wav, c.n_classes)
-        wav = lfilter([1.0], [1.0, -c.preemphasis], wav)[:n_samples]
-        fade = min(len(wav), c.fade_out_frames * c.hop_length)
+            wave = decode_mu_law(wave, c.n_classes)
+        wave = lfilter([1.0], [1.0, -c.preemphasis], wave)[:n_samples]
+        fade = min(len(wave), c.fade_out_frames * c.hop_length)
         if fade:
-            wav[-fade:] *= np.linspace(1.0, 0.0, c.fade_out_frames * c.hop_length)[-fade:]
-        return wav.astype(np.float32)
+            wave[-fade:] *= np.linspace(1.0, 0.0, c.fade_out_frames * c.hop_length)[-fade:]
+        return wave.astype(np.float32)
 
     def _checked_mel(self, mel: np.ndarray | Tensor) -> Tensor:
         n_mels = self.config.n_mels
@@ -292,10 +292,6 @@ def load_wavernn(
     `config` may change the generation settings (fold size, overlap, precision; see
     `REALTIME`); its layout fields must match the checkpoint.
     """
-    checkpoint = checkpoints.read_checkpoint(name_or_path)
-    model = WaveRNN(config or WaveRNNConfig())
-    state = checkpoints.state_dict_of(checkpoint.contents, ("model_state",), "WaveRNN vocoder")
-    checkpoints.load_weights(model, state, "WaveRNN vocoder")
-    model.checkpoint_name = checkpoint.label
-    model.checkpoint_sha256 = checkpoint.sha256
-    return model.to(device).eval()
+    return load_model(
+        name_or_path, lambda *_: WaveRNN(config or WaveRNNConfig()), "WaveRNN vocoder", fields=("model_state",), device=device
+    )

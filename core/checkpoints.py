@@ -6,19 +6,21 @@ a file that needs arbitrary Python objects to load is refused, never executed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 import pickle
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
-
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import CheckpointError
+from .files import sha256_file
 
 if TYPE_CHECKING:
     import torch
+
+Model = TypeVar("Model", bound="torch.nn.Module")
 
 README_HINT = "see checkpoints/README.md"
 
@@ -155,7 +157,8 @@ class LoadedCheckpoint:
     spec: Checkpoint | None = None
 
     @property
-    def label(self) -> str:
+    def name(self) -> str:
+        """The registry name, or the file name of a checkpoint given as a path."""
         return self.spec.name if self.spec else self.path.name
 
 
@@ -228,14 +231,6 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
     return path, get(str(name_or_path))  # raises: unknown name
 
 
-def sha256sum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify(path: Path, sha256: str | None, size: int | None, what: str) -> str:
     """Check a file's size and sha256 against the published values; return its sha256."""
     actual_size = path.stat().st_size
@@ -244,7 +239,7 @@ def verify(path: Path, sha256: str | None, size: int | None, what: str) -> str:
             f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}: "
             "it is incomplete or a different file; delete it and fetch it again"
         )
-    actual = sha256sum(path)
+    actual = sha256_file(path)
     if sha256 is not None and actual != sha256:
         raise CheckpointError(
             f"{what}: sha256 of {path} is {actual}, expected {sha256}: the file is corrupt or "
@@ -280,7 +275,7 @@ def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -
     if spec is not None:
         digest = verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}")
     else:
-        digest = sha256sum(path)
+        digest = sha256_file(path)
     return LoadedCheckpoint(path=path, sha256=digest, contents=torch_load(path), spec=spec)
 
 
@@ -327,3 +322,30 @@ def load_weights(model: torch.nn.Module, state_dict: Mapping[str, torch.Tensor],
     if problems:
         raise CheckpointError(f"this file is not a {what} checkpoint of the expected layout: " + "; ".join(problems))
     model.load_state_dict(state_dict, strict=True)
+
+
+def load_model(
+    name_or_path: str | os.PathLike,
+    build: Callable[[LoadedCheckpoint, dict[str, torch.Tensor]], Model],
+    what: str,
+    *,
+    fields: tuple[str, ...] = (),
+    strip_prefix: str = "",
+    ignore: tuple[str, ...] = (),
+    convert: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None,
+    device: str | torch.device = "cpu",
+) -> Model:
+    """The one way voxlip loads a model: find, verify and safely read the checkpoint, build the model
+    its contents call for, load the weights strictly, and name the checkpoint on the model.
+
+    `build(checkpoint, weights)` makes the untrained model (its config may come from the file);
+    `convert` rewrites the weights first (e.g. folding weight norm). The model comes back in eval
+    mode on `device`, with `checkpoint_name` and `checkpoint_sha256` set.
+    """
+    checkpoint = read_checkpoint(name_or_path)
+    weights = state_dict_of(checkpoint.contents, fields, what, strip_prefix)
+    model = build(checkpoint, weights)
+    load_weights(model, convert(weights) if convert else weights, what, ignore)
+    model.checkpoint_name = checkpoint.name
+    model.checkpoint_sha256 = checkpoint.sha256
+    return model.to(device).eval()

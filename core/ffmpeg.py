@@ -1,0 +1,324 @@
+"""Every call to ffmpeg: the one imageio-ffmpeg bundles (no system ffmpeg needed), given argument lists.
+
+Reading describes a file (`probe`), decodes its audio, or streams its frames at a constant rate
+(variable-frame-rate phone clips included; rotation metadata applied). Writing pipes raw frames
+into H.264 + AAC. When ffmpeg fails, its own message is part of the error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError, VoxlipError
+from .files import atomic_output
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp"})
+IMAGE_DEMUXERS = ("image2", "_pipe")
+MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp)"
+AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
+
+
+def executable() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def run(arguments: list[str], what: str, stdin: bytes | None = None) -> bytes:
+    """Run ffmpeg with `arguments`; its stdout, or an InputError saying it could not `what`, with its message."""
+    result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], input=stdin, capture_output=True)
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip() or f"exit code {result.returncode}"
+        raise InputError(f"could not {what}: ffmpeg says: {message}")
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What ffmpeg says about a file: its picture stream (display size after rotation) and audio."""
+
+    path: Path
+    has_video: bool
+    has_audio: bool
+    is_still: bool
+    width: int = 0
+    height: int = 0
+    fps: float = 0.0
+    duration: float = 0.0
+    rotation: int = 0
+    codec: str = ""
+
+    @property
+    def frame_count_estimate(self) -> int:
+        return int(round(self.duration * self.fps)) if self.fps > 0 else 0
+
+
+def probe(path: str | os.PathLike) -> MediaInfo:
+    """Read the header of a media file with `ffmpeg -i` (imageio-ffmpeg ships no ffprobe)."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory: {MEDIA_HINT}")
+    result = subprocess.run([executable(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60)
+    return parse_header(path, result.stderr.decode(errors="replace"))
+
+
+def parse_header(path: Path, text: str) -> MediaInfo:
+    """The MediaInfo in what `ffmpeg -i` printed about `path`."""
+    if "Invalid data found" in text or "Input #0" not in text:
+        first = _last_line(text)
+        raise InputError(f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt ({first}); {MEDIA_HINT}")
+    demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
+    demuxer_name = demuxer.group(1) if demuxer else ""
+    video_lines = [line for line in text.splitlines() if re.search(r"Stream #\S+.*: Video: ", line) and "attached pic" not in line]
+    has_audio = bool(re.search(r"Stream #\S+.*: Audio: ", text))
+    if not video_lines:
+        return MediaInfo(path=path, has_video=False, has_audio=has_audio, is_still=False)
+    line = video_lines[0]
+    codec = line.split("Video: ", 1)[1].split()[0].rstrip(",")
+    size = re.search(r", (\d{1,5})x(\d{1,5})[ ,\[]", line)
+    if size is None:
+        raise InputError(f"could not read the picture size of {path}; {MEDIA_HINT}")
+    width, height = int(size.group(1)), int(size.group(2))
+    rotation = _rotation(text)
+    if rotation in (90, 270):
+        width, height = height, width
+    fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
+    fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
+    duration = _duration(text)
+    is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (codec in ("mjpeg", "png", "bmp", "webp", "tiff") and duration <= 0.05)
+    return MediaInfo(
+        path=path, has_video=True, has_audio=has_audio, is_still=is_still, width=width, height=height,
+        fps=fps, duration=duration, rotation=rotation, codec=codec,
+    )
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no output from ffmpeg"
+
+
+def _rotation(text: str) -> int:
+    matrix = re.search(r"rotation of (-?[\d.]+) degrees", text)
+    if matrix:
+        return int(round(-float(matrix.group(1)))) % 360
+    tag = re.search(r"rotate\s*:\s*(-?\d+)", text)
+    return int(tag.group(1)) % 360 if tag else 0
+
+
+def _duration(text: str) -> float:
+    match = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
+    if not match:
+        return 0.0
+    hours, minutes, seconds = match.groups()
+    return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
+
+
+def read_frames(
+    path: str | os.PathLike,
+    fps: float | None = None,
+    *,
+    max_frames: int | None = None,
+    start: float = 0.0,
+    pixel_format: str = "bgr24",
+) -> Iterator[np.ndarray]:
+    """(H, W, 3) uint8 frames, BGR (OpenCV's order) or `pixel_format="rgb24"`, decoded lazily.
+
+    At a constant `fps` from `start` seconds (None: the file's own frames). Each frame is read
+    straight into its own array, so 720p and larger inputs decode at ffmpeg's speed.
+    """
+    if pixel_format not in ("bgr24", "rgb24"):
+        raise ValueError(f"pixel_format must be 'bgr24' or 'rgb24', not {pixel_format!r}")
+    info = probe(path)
+    if not info.has_video:
+        raise InputError(f"{info.path} has no video stream; {MEDIA_HINT}")
+    command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin"]
+    if start > 0:
+        command += ["-ss", f"{start:.3f}"]
+    command += ["-i", str(info.path), "-map", "0:v:0", "-an", "-sn"]
+    if fps is not None:
+        command += ["-vf", f"fps={fps:g}"]
+    if max_frames is not None:
+        command += ["-frames:v", str(max_frames)]
+    command += ["-f", "rawvideo", "-pix_fmt", pixel_format, "-"]
+    frame_bytes = info.width * info.height * 3
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, bufsize=0)
+        count = 0
+        try:
+            while True:
+                frame = np.empty((info.height, info.width, 3), dtype=np.uint8)
+                if not _read_exactly(process.stdout, memoryview(frame).cast("B"), frame_bytes):
+                    break
+                count += 1
+                yield frame
+        finally:
+            process.stdout.close()
+            if process.poll() is None:
+                process.kill()
+            code = process.wait()
+        if count == 0 and code != 0:
+            log.seek(0)
+            message = _last_line(log.read().decode(errors="replace"))
+            raise InputError(f"could not decode the video in {info.path} ({message}): the file is corrupt or truncated")
+
+
+def _read_exactly(stream, buffer: memoryview, size: int) -> bool:
+    """Fill `buffer` from `stream`; False at the end of the stream (a partial last frame is dropped)."""
+    filled = 0
+    while filled < size:
+        got = stream.readinto(buffer[filled:])
+        if not got:
+            return False
+        filled += got
+    return True
+
+
+def decode_audio(path: Path, sample_rate: int, max_seconds: float | None) -> np.ndarray:
+    """Mono float32 samples at `sample_rate` of any file ffmpeg decodes (its first `max_seconds` + 1 s)."""
+    arguments = ["-t", str(max_seconds + 1)] if max_seconds is not None else []
+    arguments += ["-i", str(path), "-vn", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-"]
+    result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], capture_output=True)
+    if result.returncode != 0 or not result.stdout:
+        stderr = result.stderr.decode(errors="replace")
+        if "does not contain any stream" in stderr or not stderr.strip():
+            reason = "it contains no audio stream"
+        elif "Invalid data found" in stderr:
+            reason = "it is not a media file ffmpeg can decode, or it is corrupt"
+        else:
+            reason = "ffmpeg: " + stderr.strip().splitlines()[0]
+        raise InputError(f"could not read {path} as audio: {reason}; {AUDIO_HINT}")
+    return np.frombuffer(result.stdout, dtype=np.float32).copy()
+
+
+@dataclass(frozen=True)
+class EncoderOptions:
+    """H.264 (yuv420p) + AAC: plays everywhere; `preset` trades file size for speed."""
+
+    crf: int = 20
+    preset: str = "veryfast"
+    audio_bitrate: str = "160k"
+    threads: int = 0
+    """0 lets x264 choose; benchmarks pin it to the cores they are given."""
+
+
+class Mp4Writer:
+    """Streams frames into an H.264 MP4 at `path`, with an audio file as its AAC track.
+
+    Use as a context manager: on success ffmpeg is waited for, on any error it is stopped. Write to
+    a path from `core.files.atomic_output` so that a failed run leaves nothing behind.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        width: int,
+        height: int,
+        fps: float,
+        audio_path: str | os.PathLike | None = None,
+        audio_seconds: float | None = None,
+        options: EncoderOptions = EncoderOptions(),
+        pixel_format: str = "bgr24",
+    ):
+        self.path = Path(path)
+        self.width, self.height, self.fps = width, height, fps
+        self.frames_written = 0
+        self._finished = False
+        self._log = tempfile.TemporaryFile()
+        audio: list[str] = []
+        if audio_path is not None:
+            limit = ["-t", f"{audio_seconds:.6f}"] if audio_seconds else []
+            audio = [*limit, "-i", str(audio_path)]
+        command = [
+            executable(), "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{width}x{height}", "-r", f"{fps:g}", "-i", "-", *audio,
+            "-map", "0:v:0", *(["-map", "1:a:0"] if audio else []), "-vf", "crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0",
+            "-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf), "-pix_fmt", "yuv420p",
+            "-threads", str(options.threads),
+        ]
+        if audio:
+            command += ["-c:a", "aac", "-b:a", options.audio_bitrate, *([] if audio_seconds else ["-shortest"])]
+        command += ["-movflags", "+faststart", "-f", "mp4", str(self.path)]
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
+
+    def write(self, frame: np.ndarray) -> None:
+        if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:
+            raise ValueError(f"frame of shape {frame.shape} {frame.dtype}, expected ({self.height}, {self.width}, 3) uint8")
+        try:
+            self._process.stdin.write(np.ascontiguousarray(frame).data)
+        except BrokenPipeError:
+            self._process.wait()
+            raise VoxlipError(f"ffmpeg stopped while encoding {self.path}: {self._stderr()}") from None
+        self.frames_written += 1
+
+    def close(self) -> Path:
+        """Finish encoding (once; later calls do nothing)."""
+        if self._finished:
+            return self.path
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._process.wait()
+        if code != 0 or self.frames_written == 0:
+            raise VoxlipError(f"ffmpeg could not write {self.path} (exit code {code}): {self._stderr()}")
+        self._log.close()
+        self._finished = True
+        return self.path
+
+    def abort(self) -> None:
+        if self._finished:
+            return
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._log.close()
+        self._finished = True
+
+    def _stderr(self) -> str:
+        self._log.seek(0)
+        text = self._log.read().decode(errors="replace").strip()
+        return text[-600:] or "no message"
+
+    def __enter__(self) -> Mp4Writer:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            try:
+                self.close()
+            except BaseException:
+                self.abort()
+                raise
+        else:
+            self.abort()
+
+
+def write_video(
+    path: str | os.PathLike,
+    frames: Iterable[np.ndarray],
+    fps: float,
+    audio: str | os.PathLike | None = None,
+    options: EncoderOptions = EncoderOptions(crf=18, preset="medium"),
+) -> Path:
+    """Encode RGB frames (all one size) as an MP4, with `audio` (a file) as AAC cut to the video's length."""
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        raise InputError("no frames to write")
+    height, width = first.shape[:2]
+    with atomic_output(path) as partial, Mp4Writer(partial, width, height, fps, audio, None, options, "rgb24") as writer:
+        writer.write(first)
+        for frame in frames:
+            writer.write(frame)
+    return Path(path)

@@ -1,0 +1,59 @@
+"""Everything a lip-sync run can be set by, in one frozen dataclass: frames, face, mouth, encoding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from core.errors import InputError
+from core.ffmpeg import EncoderOptions
+
+from .animator import AnimatorConfig
+from .blend import BlendConfig
+from .face import FaceOptions
+from .video import LOOP_MODES
+from .visemes import VisemeTrackConfig
+
+PRECISIONS = ("float32", "bfloat16")
+
+
+@dataclass(frozen=True)
+class LipsyncOptions:
+    fps: float | None = None
+    """Output frame rate; default: the video's own (resampled to constant), 25 for a photo."""
+    pads: tuple[int, int, int, int] = (0, 10, 0, 0)
+    """Pixels added to the face box (top, bottom, left, right) for the generator's crop."""
+    face_index: int | None = None
+    """None: the largest face; k: the k-th face from the left."""
+    loop: str = "pingpong"
+    """How a video shorter than the audio is extended: "pingpong" (forward then back) or "loop"."""
+    batch_size: int = 16
+    precision: str = "float32"
+    """The Wav2Lip generator's arithmetic: "float32" (exactly Wav2Lip's) or "bfloat16" (about 2x faster
+    on CPUs with AVX512-BF16 or AMX; mouth pixels move by at most ~2/255)."""
+    face: FaceOptions = FaceOptions()
+    animator: AnimatorConfig = AnimatorConfig()
+    visemes: VisemeTrackConfig = VisemeTrackConfig()
+    blend: BlendConfig = BlendConfig()
+    encoder: EncoderOptions = EncoderOptions()
+    replay_cache_bytes: int = 2 * 1024**3
+    """Largest decoded video kept on disk to play it backwards (above: loop by decoding again)."""
+    batch_bytes: int = 256 * 1024**2
+    """Decoded frames held at once are capped to this, whatever `batch_size` says (4K input)."""
+    lookahead_bytes: int = 128 * 1024**2
+    """How far decoding and face tracking may run ahead of the generator (at least two batches):
+    they start while the audio is prepared, and a head start there is time saved at the end."""
+    opencv_threads: int | None = 1
+    """OpenCV threads during the run (restored after): its per-frame work is small, and threads
+    only fight over the cores with ffmpeg and torch. None leaves OpenCV's setting alone."""
+
+    def __post_init__(self) -> None:
+        if self.loop not in LOOP_MODES:
+            raise InputError(f"loop mode {self.loop!r} is unknown: use {' or '.join(repr(m) for m in LOOP_MODES)}")
+        if self.precision not in PRECISIONS:
+            raise InputError(f"precision {self.precision!r} is unknown: use 'float32' or 'bfloat16'")
+        if self.face_index is not None and self.face_index < 0:
+            raise InputError("--face-index counts faces from the left starting at 0")
+
+    @property
+    def face_options(self) -> FaceOptions:
+        return replace(self.face, pads=self.pads, face_index=self.face_index)

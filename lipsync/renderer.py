@@ -1,0 +1,48 @@
+"""What gives a tracked face its new mouth: one `MouthRenderer` per strategy, chosen by the caller.
+
+`generation.Wav2LipRenderer` redraws the lower face with a Wav2Lip generator; `animator.AnimatorRenderer`
+warps the face's own lips toward mouth shapes from timed phones. The engine runs either the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from core.components import Component
+from voice.phones import Phone
+
+from .background import CoreTurns, StageTimer
+from .face import Face
+from .options import LipsyncOptions
+
+
+class MouthRenderer(Protocol):
+    """Made for one audio track: `prepare` once (while frames are decoded and tracked), then `render` batches."""
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        """What made the mouths (known once `prepare` has run)."""
+        ...
+
+    def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:
+        """Read what the mouth needs from the 16 kHz `audio` (mel windows, phones)."""
+        ...
+
+    def render(
+        self, frames: list[np.ndarray], faces: list[Face | None], indices: range, timer: StageTimer, turns: CoreTurns
+    ) -> list[np.ndarray]:
+        """BGR frames number `indices` of the output, with new mouths where a face was tracked."""
+        ...
+
+
+def make_renderer(options: LipsyncOptions, generator=None, phones: tuple[Phone, ...] | list[Phone] | None = None) -> MouthRenderer:
+    """Wav2Lip's strategy when a `generator` is given, else the animator's (driven by `phones` when given)."""
+    if generator is None:
+        from .animator import AnimatorRenderer
+
+        return AnimatorRenderer(phones, options.animator, options.visemes)
+    from .generation import Wav2LipRenderer
+
+    return Wav2LipRenderer(generator, options.pads, options.blend, options.precision)

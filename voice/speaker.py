@@ -1,0 +1,60 @@
+"""A reference voice prepared once: its cleaned speech and GE2E embedding, reused for every text."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.components import Component
+from core.errors import InputError
+from core.files import atomic_output
+
+from .audio import AudioSource
+from .encoder import SpeakerEncoder
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A reference voice prepared once: its speech (16 kHz, silences shortened) and GE2E embedding."""
+
+    wave: np.ndarray
+    embedding: np.ndarray
+    encoder: Component
+    source: Path | None = None
+    """The reference file, for the provenance record (None when it came as an array)."""
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write to an .npz that `Speaker.load` reads back."""
+        path = Path(path).with_suffix(".npz")
+        with atomic_output(path) as partial:
+            np.savez(
+                partial, wave=self.wave, embedding=self.embedding, encoder_name=self.encoder.checkpoint,
+                encoder_sha256=self.encoder.sha256, source=str(self.source or ""),
+            )
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Speaker:
+        try:
+            with np.load(path) as data:
+                source = str(data["source"])
+                return cls(
+                    wave=data["wave"].astype(np.float32), embedding=data["embedding"].astype(np.float32),
+                    encoder=Component("speaker encoder", str(data["encoder_name"]), str(data["encoder_sha256"])),
+                    source=Path(source) if source else None,
+                )
+        except (OSError, KeyError, ValueError) as e:
+            raise InputError(f"{path} is not a speaker file saved by voxlip ({e}); make one with Pipeline.speaker(...).save()") from None
+
+
+def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
+    """The reference (a file, samples at `source_sr`, or an already prepared Speaker) cleaned and embedded once."""
+    if isinstance(reference, Speaker):
+        return reference
+    wave = encoder.preprocess(reference, source_sr)
+    embedding = encoder.embed_utterance(wave, preprocessed=True)
+    source = None if isinstance(reference, np.ndarray) else Path(reference)
+    return Speaker(wave, embedding, Component.of("speaker encoder", encoder), source)
