@@ -1,6 +1,6 @@
 """voxlip's browser demo (Gradio): clone a voice, lip-sync a face, or both in one click.
 
-    python app.py [--host 127.0.0.1] [--port 7860]
+python app.py [--host 127.0.0.1] [--port 7860]
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from pipeline import Pipeline
 from core.errors import VoxlipError
+from pipeline import Pipeline
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
@@ -60,20 +60,34 @@ class Demo:
         if not consent:
             raise gr.Error("Tick the consent box first: voxlip only imitates people who agreed to it.")
         if text is not None and len(text) > MAX_TEXT:
-            raise gr.Error(f"The demo takes up to {MAX_TEXT} characters at once; use the voxlip command line for longer text.")
+            raise gr.Error(
+                f"The demo takes up to {MAX_TEXT} characters at once; use the voxlip command line for longer text."
+            )
 
     @staticmethod
     def _made_by(result: Speech | Clip) -> str:
         offline = [c.role for c in result.components if not c.neural]
-        kind = "neural models" if not offline else f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
+        kind = (
+            "neural models"
+            if not offline
+            else f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
+        )
         lines = [f"**Made with {kind}**; marked as AI-generated (watermark, content credentials, provenance record):"]
         lines += [f"- {c.describe()}" for c in result.components]
         lines += [f"- note: {note}" for note in result.notes]
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         return "\n".join(lines)
 
-    def voice(self, reference: str | None, text: str, seed: float | None, consent: bool, synthesizer: str = "auto",
-              vocoder: str = "auto", progress=gr.Progress()):
+    def voice(
+        self,
+        reference: str | None,
+        text: str,
+        seed: float | None,
+        consent: bool,
+        synthesizer: str = "auto",
+        vocoder: str = "auto",
+        progress=gr.Progress(),
+    ):
         self._check(consent, text)
         if not reference:
             raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
@@ -97,13 +111,23 @@ class Demo:
             raise gr.Error(str(e)) from None
         return str(path), self._made_by(clip)
 
-    def text_to_clip(self, reference: str | None, face: str | None, text: str, seed: float | None, consent: bool, progress=gr.Progress()):
+    def text_to_clip(
+        self,
+        reference: str | None,
+        face: str | None,
+        text: str,
+        seed: float | None,
+        consent: bool,
+        progress=gr.Progress(),
+    ):
         self._check(consent, text)
         if not reference or not face:
             raise gr.Error("Give a voice recording and a face (video or photo).")
         try:
             progress(0.05, desc="cloning the voice")
-            clip = self.pipeline.text_to_clip(reference, face, text, consent=consent, seed=_seed(seed), progress=_frames(progress))
+            clip = self.pipeline.text_to_clip(
+                reference, face, text, consent=consent, seed=_seed(seed), progress=_frames(progress)
+            )
             path = clip.save(self._output_dir() / "voxlip-clip.mp4")
         except VoxlipError as e:
             raise gr.Error(str(e)) from None
@@ -118,7 +142,11 @@ class Demo:
         except VoxlipError as e:
             raise gr.Error(str(e)) from None
         verdict = "the same speaker" if score >= encoder.config.same_speaker_threshold else "different speakers"
-        return f"### Cosine similarity {score:.3f}: {verdict}\nGE2E encoder `{encoder.checkpoint_name}`, threshold {encoder.config.same_speaker_threshold:.2f}."
+        threshold = encoder.config.same_speaker_threshold
+        return (
+            f"### Cosine similarity {score:.3f}: {verdict}\n"
+            f"GE2E encoder `{encoder.checkpoint_name}`, threshold {threshold:.2f}."
+        )
 
 
 def _seed(value: float | None) -> int | None:
@@ -164,23 +192,39 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Make the clip", variant="primary")
             video = gr.Video(label="Talking clip", buttons=["download"])
             details = gr.Markdown()
-            button.click(demo.text_to_clip, [reference, face, text, seed, consent], [video, details], api_name="text_to_clip")
+            button.click(
+                demo.text_to_clip, [reference, face, text, seed, consent], [video, details], api_name="text_to_clip"
+            )
             if examples:
-                gr.Examples([[str(examples.voice), str(examples.face), examples.text]], [reference, face, text], label=example_label)
+                gr.Examples(
+                    [[str(examples.voice), str(examples.face), examples.text]],
+                    [reference, face, text],
+                    label=example_label,
+                )
         with gr.Tab("Voice"):
             reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
             text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
             with gr.Row():
                 seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
-                synthesizer = gr.Dropdown(list(SYNTHESIZERS), value="auto", label="Synthesizer",
-                                          info="auto: SV2TTS if its checkpoint is fetched, else the offline voice")
-                vocoder = gr.Dropdown(list(VOCODERS), value="auto", label="Vocoder (SV2TTS only)",
-                                      info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim")
+                synthesizer = gr.Dropdown(
+                    list(SYNTHESIZERS),
+                    value="auto",
+                    label="Synthesizer",
+                    info="auto: SV2TTS if its checkpoint is fetched, else the offline voice",
+                )
+                vocoder = gr.Dropdown(
+                    list(VOCODERS),
+                    value="auto",
+                    label="Vocoder (SV2TTS only)",
+                    info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
+                )
             consent = _consent_box()
             button = gr.Button("Clone the voice", variant="primary")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
-            button.click(demo.voice, [reference, text, seed, consent, synthesizer, vocoder], [audio, details], api_name="voice")
+            button.click(
+                demo.voice, [reference, text, seed, consent, synthesizer, vocoder], [audio, details], api_name="voice"
+            )
             if examples:
                 gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)
         with gr.Tab("Lip-sync"):
@@ -206,11 +250,25 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="voxlip browser demo")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind; 0.0.0.0 exposes the demo to your network (default: %(default)s)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind; 0.0.0.0 exposes the demo to your network (default: %(default)s)",
+    )
     parser.add_argument("--port", type=int, default=7860, help="port to serve on (default: %(default)s)")
     parser.add_argument("--concurrency", type=int, default=1, help="requests processed at once (default: %(default)s)")
-    parser.add_argument("--queue-size", type=int, default=16, help="requests waiting at most; more get a queue-full message (default: %(default)s)")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run the models (default: %(default)s)")
+    parser.add_argument(
+        "--queue-size",
+        type=int,
+        default=16,
+        help="requests waiting at most; more get a queue-full message (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--device",
+        default="auto",
+        choices=["auto", "cpu", "cuda"],
+        help="where to run the models (default: %(default)s)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="voxlip-demo-") as workdir:
         requests = Path(workdir) / "requests"
@@ -224,8 +282,11 @@ def main() -> None:
         page = build_demo(demo, examples)
         page.queue(default_concurrency_limit=args.concurrency, max_size=args.queue_size)
         page.launch(
-            server_name=args.host, server_port=args.port, max_file_size=MAX_UPLOAD,
-            allowed_paths=[workdir], footer_links=["api"],
+            server_name=args.host,
+            server_port=args.port,
+            max_file_size=MAX_UPLOAD,
+            allowed_paths=[workdir],
+            footer_links=["api"],
         )
 
 

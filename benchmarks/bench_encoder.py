@@ -1,6 +1,6 @@
 """Speaker-embedding time for 10 s of speech: voxlip vs Resemblyzer's own code, same weights, same run.
 
-    .venv/bin/python benchmarks/bench_encoder.py [--audio FILE] [--repeats N] [--threads N]
+.venv/bin/python benchmarks/bench_encoder.py [--audio FILE] [--repeats N] [--threads N]
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import torch
 from voice.audio import load_audio
 from voice.encoder import load_encoder
 
-DEFAULT_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech" / "103-1240-0000.flac"
+DEFAULT_AUDIO = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech" / "103-1240-0000.flac"
+)
 
 
 def import_resemblyzer() -> types.ModuleType:
@@ -50,7 +52,9 @@ def interleaved_medians(functions: dict[str, object], repeats: int) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--audio", type=Path, default=DEFAULT_AUDIO, help="speech file, cut to 10 s (default: %(default)s)")
+    parser.add_argument(
+        "--audio", type=Path, default=DEFAULT_AUDIO, help="speech file, cut to 10 s (default: %(default)s)"
+    )
     parser.add_argument("--repeats", type=int, default=10, help="timed runs per side (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()

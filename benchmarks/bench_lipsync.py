@@ -42,15 +42,41 @@ def make_inputs(folder: Path) -> dict[str, Path]:
 
     faces = SHARED / "data" / "faces"
     paths = {
-        "512": folder / "face_512.mp4", "720": folder / "face_720.mp4", "720_60s": folder / "face_720_60s.mp4",
-        "speech_10s": folder / "speech_10s.wav", "speech_60s": folder / "speech_60s.wav",
+        "512": folder / "face_512.mp4",
+        "720": folder / "face_720.mp4",
+        "720_60s": folder / "face_720_60s.mp4",
+        "speech_10s": folder / "speech_10s.wav",
+        "speech_60s": folder / "speech_60s.wav",
     }
     h264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-an"]
     if not paths["512"].exists():
-        ffmpeg("-stream_loop", "1", "-i", str(faces / "talking_man_glasses_25fps.mp4"), "-t", "12", "-r", "25", *h264, str(paths["512"]))
+        ffmpeg(
+            "-stream_loop",
+            "1",
+            "-i",
+            str(faces / "talking_man_glasses_25fps.mp4"),
+            "-t",
+            "12",
+            "-r",
+            "25",
+            *h264,
+            str(paths["512"]),
+        )
     if not paths["720"].exists():
-        ffmpeg("-stream_loop", "1", "-i", str(faces / "talking_woman_30fps.mp4"), "-t", "12",
-               "-vf", "scale=720:720,pad=1280:720:280:0", "-r", "25", *h264, str(paths["720"]))
+        ffmpeg(
+            "-stream_loop",
+            "1",
+            "-i",
+            str(faces / "talking_woman_30fps.mp4"),
+            "-t",
+            "12",
+            "-vf",
+            "scale=720:720,pad=1280:720:280:0",
+            "-r",
+            "25",
+            *h264,
+            str(paths["720"]),
+        )
     if not paths["720_60s"].exists():
         ffmpeg("-stream_loop", "5", "-i", str(paths["720"]), "-t", "62", "-c", "copy", str(paths["720_60s"]))
     if not paths["speech_60s"].exists():
@@ -96,24 +122,49 @@ def child(args: argparse.Namespace) -> None:
         if args.seconds:
             wav = wav[: int(args.seconds * SAMPLE_RATE)]
         result = run_lipsync(
-            args.face, wav, out, make_renderer(options, generator), options, frame_hook=FrameProtector(channels="bgr"),
+            args.face,
+            wav,
+            out,
+            make_renderer(options, generator),
+            options,
+            frame_hook=FrameProtector(channels="bgr"),
             soundtrack=lambda samples: ensure_audio_mark(samples, SAMPLE_RATE),
             progress=lambda done, total, fps: ticks.append((done, time.perf_counter())),
         )
         wall = time.perf_counter() - start
         out.unlink()
         (first, t_first), (last, t_last) = ticks[0], ticks[-1]
-        print(json.dumps({
-            "run": run, "frames": result.frames, "wall": wall, "stages": result.stage_seconds,
-            "first_batch": t_first - start, "steady_fps": (last - first) / max(t_last - t_first, 1e-9),
-            "size": f"{result.width}x{result.height}", "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }))
+        print(
+            json.dumps(
+                {
+                    "run": run,
+                    "frames": result.frames,
+                    "wall": wall,
+                    "stages": result.stage_seconds,
+                    "first_batch": t_first - start,
+                    "steady_fps": (last - first) / max(t_last - t_first, 1e-9),
+                    "size": f"{result.width}x{result.height}",
+                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                }
+            )
+        )
 
 
-def measure(face: Path, audio: Path, checkpoint: Path | None = None, seconds: float | None = None,
-            precision: str = "float32") -> dict[str, dict]:
+def measure(
+    face: Path, audio: Path, checkpoint: Path | None = None, seconds: float | None = None, precision: str = "float32"
+) -> dict[str, dict]:
     """{"fresh": ..., "warm": ...}: a new process's first run, and its second."""
-    command = [sys.executable, __file__, "--child", "--face", str(face), "--audio", str(audio), "--precision", precision]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        "--face",
+        str(face),
+        "--audio",
+        str(audio),
+        "--precision",
+        precision,
+    ]
     if checkpoint:
         command += ["--checkpoint", str(checkpoint)]
     if seconds:
@@ -145,11 +196,19 @@ def main() -> None:
     parser.add_argument("--checkpoint", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--precision", default="float32", help=argparse.SUPPRESS)
-    parser.add_argument("--neural-seconds", type=float, default=4.0, help="audio length of the neural runs (default: %(default)s)")
+    parser.add_argument(
+        "--neural-seconds", type=float, default=4.0, help="audio length of the neural runs (default: %(default)s)"
+    )
     parser.add_argument("--skip-neural", action="store_true", help="only the offline animator (default: both)")
-    parser.add_argument("--skip-memory", action="store_true", help="skip the 10 s vs 60 s 720p memory runs (default: run them)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "voxlip-bench-inputs",
-                        help="where the generated inputs are kept between runs (default: %(default)s)")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="skip the 10 s vs 60 s 720p memory runs (default: run them)"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "voxlip-bench-inputs",
+        help="where the generated inputs are kept between runs (default: %(default)s)",
+    )
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -157,11 +216,14 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     inputs = make_inputs(args.work)
     print(f"inputs in {args.work}; 2 torch threads; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    print("whole = frames / wall time of the lip-sync engine's run, from the inputs to the finished MP4 (setup, audio marking, phone\n"
-          "recognition included), in a fresh process (its first run: imports, model start-up) and warm (its second run,\n"
-          "as in the demo or a script); steady = frames / time between the first and the last batch written.\n"
-          "Busy ms/frame per stage overlap: decoding and face tracking run in a worker thread (tracking waits while the\n"
-          "generator runs, and that wait counts as its busy time).\n")
+    print(
+        "whole = frames / wall time of the lip-sync engine's run, from the inputs to the finished MP4 (setup, "
+        "audio marking, phone\n"
+        "recognition included), in a fresh process (its first run: imports, model start-up) and warm (its second run,\n"
+        "as in the demo or a script); steady = frames / time between the first and the last batch written.\n"
+        "Busy ms/frame per stage overlap: decoding and face tracking run in a worker thread (tracking waits while the\n"
+        "generator runs, and that wait counts as its busy time).\n"
+    )
     for size in ("512", "720"):
         report(f"offline animator, {size}, 10 s", measure(inputs[size], inputs["speech_10s"]))
     if not args.skip_neural:

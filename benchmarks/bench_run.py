@@ -30,7 +30,9 @@ SENTENCES = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--warm", type=int, default=3, help="warm calls after the first in-process one (default: %(default)s)")
+    parser.add_argument(
+        "--warm", type=int, default=3, help="warm calls after the first in-process one (default: %(default)s)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()
 
@@ -45,11 +47,26 @@ def main() -> None:
         folder = Path(folder)
         face = make_examples(folder).face
         started = time.perf_counter()
-        command = [str(REPO / ".venv" / "bin" / "voxlip"), "run", "--ref", str(voices[0]), "--face", str(face),
-                   "--text", SENTENCES[0], "-o", str(folder / "cold.mp4"), "--device", "cpu", "--i-have-consent"]
+        command = [
+            str(REPO / ".venv" / "bin" / "voxlip"),
+            "run",
+            "--ref",
+            str(voices[0]),
+            "--face",
+            str(face),
+            "--text",
+            SENTENCES[0],
+            "-o",
+            str(folder / "cold.mp4"),
+            "--device",
+            "cpu",
+            "--i-have-consent",
+        ]
         if not Path(command[0]).exists():
             command[:1] = [sys.executable, "-m", "pipeline"]
-        result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": str(args.threads)})
+        result = subprocess.run(
+            command, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": str(args.threads)}
+        )
         cold = time.perf_counter() - started
         if result.returncode != 0:
             sys.exit(f"voxlip run failed: {result.stderr[-2000:]}")

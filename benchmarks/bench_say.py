@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
 from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding, threads_from_command_line
+
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences, split_text
 from voice.text import text_to_sequence
@@ -97,8 +97,10 @@ def main() -> None:
         for label, precision, seconds in rows:
             rtf, whole = seconds / audio_seconds, (seconds + tacotron[precision]) / audio_seconds
             print(f"{label:52s} {seconds:6.2f} s  RTF {rtf:5.3f}  with Tacotron {precision}: RTF {whole:5.3f}")
-        print(f"\none mel vs one call per sentence (WaveRNN float32): x{apart_seconds / rows[1][2]:.2f}; "
-              f"{sum(len(a) for a in apart)} vs {len(together)} samples")
+        print(
+            f"\none mel vs one call per sentence (WaveRNN float32): x{apart_seconds / rows[1][2]:.2f}; "
+            f"{sum(len(a) for a in apart)} vs {len(together)} samples"
+        )
 
 
 if __name__ == "__main__":

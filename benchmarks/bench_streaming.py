@@ -1,10 +1,11 @@
 """How soon the first audio of a long text is ready: SV2TTS streaming, seeded weights, 2 CPU threads.
 
 `VoiceCloner.stream` synthesizes a short first piece (`split_for_streaming`: <= 16 characters, then
-pieces growing 3x) and vocodes it before the rest; this measures that first piece end to end (text -> Tacotron -> vocoder) for each vocoder,
-next to making the whole text before playing anything. Seeded weights never predict "stop", so
-every piece runs to the step limit voxlip derives from its length: the durations are those of
-real speech at ~14 characters per second, and the times those of the real models.
+pieces growing 3x) and vocodes it before the rest; this measures that first piece end to end (text
+-> Tacotron -> vocoder) for each vocoder, next to making the whole text before playing anything.
+Seeded weights never predict "stop", so every piece runs to the step limit voxlip derives from its
+length: the durations are those of real speech at ~14 characters per second, and the times those of
+the real models.
 
     .venv/bin/python benchmarks/bench_streaming.py [--threads 2]
 """
@@ -79,8 +80,7 @@ def main() -> None:
     threads = threads_from_command_line(__doc__.splitlines()[0])
     embedding = speaker_embedding()
     pieces, sentences = split_for_streaming(TEXT), split_text(TEXT)
-    print(f"{len(TEXT)} characters; first streamed piece {pieces[0]!r} ({len(pieces[0])} chars); "
-          f"{threads} threads")
+    print(f"{len(TEXT)} characters; first streamed piece {pieces[0]!r} ({len(pieces[0])} chars); {threads} threads")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         synthesizer = seeded(folder, "rtvc_tacotron", "synthesizer.pt")
@@ -94,8 +94,10 @@ def main() -> None:
             first_audio(cloner, "Warm up.", embedding)
             first, first_seconds = first_audio(cloner, pieces[0], embedding)
             sentence, sentence_seconds = first_audio(cloner, sentences[0], embedding)
-            print(f"{label:18s} first piece ready after {first:5.2f} s ({first_seconds:.1f} s of audio); "
-                  f"without streaming the first sentence takes {sentence:5.2f} s ({sentence_seconds:.1f} s of audio)")
+            print(
+                f"{label:18s} first piece ready after {first:5.2f} s ({first_seconds:.1f} s of audio); "
+                f"without streaming the first sentence takes {sentence:5.2f} s ({sentence_seconds:.1f} s of audio)"
+            )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,10 @@ def bench_wavernn(model: WaveRNN, frames: int, reference_steps: int | None) -> N
     c = model.config
     seconds = frames * c.hop_length / c.sample_rate
     mel = synthesizer_like_mel(frames)
-    print(f"WaveRNN (RTVC vocoder.pt layout): {frames} mel frames = {seconds:.2f} s of 16 kHz audio, "
-          f"{torch.get_num_threads()} threads")
+    print(
+        f"WaveRNN (RTVC vocoder.pt layout): {frames} mel frames = {seconds:.2f} s of 16 kHz audio, "
+        f"{torch.get_num_threads()} threads"
+    )
 
     # Reference loop vs fast loop on the same folds and uniforms, RTVC's layout (target 8000, overlap 800).
     mels, aux = folded_conditioning(model, mel, c.target, c.overlap)
@@ -83,27 +85,45 @@ def bench_wavernn(model: WaveRNN, frames: int, reference_steps: int | None) -> N
     scale = steps / measured
     print(f"  RTVC layout: {folds} folds x {steps} steps (target {c.target}, overlap {c.overlap})")
     if measured < steps:
-        print(f"  (reference vs fast measured on the first {measured} of the {steps} steps, times x{scale:.2f} to the full mel)")
+        print(
+            f"  (reference vs fast measured on the first {measured} of the {steps} steps, times x{scale:.2f} "
+            "to the full mel)"
+        )
     print(f"  reference loop   {t_ref * scale:7.2f} s  RTF {t_ref * scale / seconds:5.2f}")
-    print(f"  fast loop        {t_fast * scale:7.2f} s  RTF {t_fast * scale / seconds:5.2f}  speed-up x{t_ref / t_fast:.2f}")
+    print(
+        f"  fast loop        {t_fast * scale:7.2f} s  RTF {t_fast * scale / seconds:5.2f}  speed-up "
+        f"x{t_ref / t_fast:.2f}"
+    )
     same = (reference == fast).float().mean().item()
-    print(f"  same uniforms: {same:.4%} of samples identical, max |difference| {(reference - fast).abs().max().item():.2e} "
-          "(samples in [-1, 1] before mu-law expansion)")
+    print(
+        f"  same uniforms: {same:.4%} of samples identical, max |difference| "
+        f"{(reference - fast).abs().max().item():.2e} "
+        "(samples in [-1, 1] before mu-law expansion)"
+    )
     if measured == steps:
         n_samples = (frames - 1) * c.hop_length
-        wav_ref, wav_fast = (model.finish(xfade_and_unfold(s.numpy().astype(np.float64), c.overlap), n_samples)
-                             for s in (reference, fast))
+        wav_ref, wav_fast = (
+            model.finish(xfade_and_unfold(s.numpy().astype(np.float64), c.overlap), n_samples)
+            for s in (reference, fast)
+        )
         print(f"  final waveforms: max |difference| {np.abs(wav_ref - wav_fast).max():.2e}")
 
     print("  generate() end to end (conditioning, folded sampling, cross-fade, mu-law, de-emphasis):")
-    for target, overlap, precision in [(c.target, c.overlap, "float32"), (c.target, c.overlap, "bfloat16"),
-                                       (2000, 400, "float32"), (2000, 400, "bfloat16"), (2000, 400, "int8"),
-                                       (1000, 400, "int8")]:
+    for target, overlap, precision in [
+        (c.target, c.overlap, "float32"),
+        (c.target, c.overlap, "bfloat16"),
+        (2000, 400, "float32"),
+        (2000, 400, "bfloat16"),
+        (2000, 400, "int8"),
+        (1000, 400, "int8"),
+    ]:
         generator = torch.Generator().manual_seed(0)
         _, t = timed(lambda: model.generate(mel, generator, target=target, overlap=overlap, precision=precision))
         layout = fold_with_overlap(torch.zeros(1, frames * c.hop_length, 1), target, overlap).shape
-        print(f"    {precision:8s} target {target:5d} overlap {overlap:4d}: {layout[0]:3d} folds x {layout[1]:5d} steps"
-              f"  {t:6.2f} s  RTF {t / seconds:5.2f}")
+        print(
+            f"    {precision:8s} target {target:5d} overlap {overlap:4d}: {layout[0]:3d} folds x {layout[1]:5d} steps"
+            f"  {t:6.2f} s  RTF {t / seconds:5.2f}"
+        )
 
 
 def bench_hifigan(path: Path, manifest: dict, frames: int, label: str) -> None:
@@ -116,18 +136,27 @@ def bench_hifigan(path: Path, manifest: dict, frames: int, label: str) -> None:
     model.generate(log_mel[:, :32])  # warm-up
     wav, t_generate = timed(lambda: model.generate(log_mel))
     seconds = len(wav) / config.sampling_rate
-    print(f"HiFi-GAN {label}: {log_mel.shape[1]} frames = {seconds:.2f} s at {config.sampling_rate} Hz: "
-          f"generator {t_generate:.2f} s RTF {t_generate / seconds:.3f}; mel conversion {t_convert * 1e3:.0f} ms; "
-          f"path RTF {(t_generate + t_convert) / seconds:.3f}")
+    print(
+        f"HiFi-GAN {label}: {log_mel.shape[1]} frames = {seconds:.2f} s at {config.sampling_rate} Hz: "
+        f"generator {t_generate:.2f} s RTF {t_generate / seconds:.3f}; mel conversion {t_convert * 1e3:.0f} ms; "
+        f"path RTF {(t_generate + t_convert) / seconds:.3f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--frames", type=int, default=400, help="mel frames to vocode (400 = 5 s; default: %(default)s)")
-    parser.add_argument("--reference-steps", type=int, default=None,
-                        help="time the slow reference loop on only this many sample steps of the folds and "
-                             "extrapolate (default: all)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared test data folder (default: %(default)s)")
+    parser.add_argument(
+        "--frames", type=int, default=400, help="mel frames to vocode (400 = 5 s; default: %(default)s)"
+    )
+    parser.add_argument(
+        "--reference-steps",
+        type=int,
+        default=None,
+        help="time the slow reference loop on only this many sample steps of the folds and extrapolate (default: all)",
+    )
+    parser.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help="shared test data folder (default: %(default)s)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -106,7 +106,12 @@ def with_winograd(model: Wav2Lip) -> Wav2Lip:
     model = copy.deepcopy(model)
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
-            if type(child) is nn.Conv2d and child.kernel_size == (3, 3) and child.stride == (1, 1) and child.groups == 1:
+            if (
+                type(child) is nn.Conv2d
+                and child.kernel_size == (3, 3)
+                and child.stride == (1, 1)
+                and child.groups == 1
+            ):
                 setattr(parent, name, WinogradConv3x3(child))
     return model
 
@@ -153,9 +158,11 @@ def time_variants(variants: list[Variant], batch: int, repeats: int, threads: in
             wall[variant.name].append(time.perf_counter() - start)
             cpu[variant.name].append((time.process_time() - start_cpu) / threads)
 
-    print(f"\nbatch {batch}: best of {repeats} interleaved rounds; wall ms/frame (median), and CPU ms/frame per "
-          "thread, which other processes inflate less; GFLOP/s counts a whole frame's work, so rows-only variants "
-          "show the work they skip; their diff is over the rows they generate")
+    print(
+        f"\nbatch {batch}: best of {repeats} interleaved rounds; wall ms/frame (median), and CPU ms/frame per "
+        "thread, which other processes inflate less; GFLOP/s counts a whole frame's work, so rows-only variants "
+        "show the work they skip; their diff is over the rows they generate"
+    )
     print(f"  {'variant':52s} {'wall ms/frame':>17s} {'fps':>6s} {'cpu ms':>7s} {'GFLOP/s':>8s} {'max |diff|':>11s}")
     for variant in variants:
         best = min(wall[variant.name]) / batch * 1e3
@@ -185,20 +192,28 @@ def main() -> None:
     torch.set_num_threads(args.threads)
 
     bf16 = torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU capability "
-          f"{torch.backends.cpu.get_cpu_capability()}, oneDNN bf16: {'yes' if bf16 else 'no'}")
-    print(f"load average at start: {os.getloadavg()[0]:.2f}; {GFLOP_PER_FRAME} GFLOP per frame; "
-          f"25 fps for the whole neural path leaves under 40 ms/frame for the generator")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, CPU capability "
+        f"{torch.backends.cpu.get_cpu_capability()}, oneDNN bf16: {'yes' if bf16 else 'no'}"
+    )
+    print(
+        f"load average at start: {os.getloadavg()[0]:.2f}; {GFLOP_PER_FRAME} GFLOP per frame; "
+        f"25 fps for the whole neural path leaves under 40 ms/frame for the generator"
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         checkpoint = write_seeded_wav2lip(Path(folder))
         variants = build_variants(checkpoint, make_inputs(2), bf16, script=not args.no_script)
-        print(f"int8 dynamic quantisation: {count_dynamic_quantizable(variants[0].model)} Linear/RNN layers "
-              "in Wav2Lip (it is all convolutions), so quantize_dynamic would change nothing: not applicable")
+        print(
+            f"int8 dynamic quantisation: {count_dynamic_quantizable(variants[0].model)} Linear/RNN layers "
+            "in Wav2Lip (it is all convolutions), so quantize_dynamic would change nothing: not applicable"
+        )
         for batch in args.batches:
             time_variants(variants, batch, args.repeats, torch.get_num_threads())
-    print(f"\nload average at end: {os.getloadavg()[0]:.2f} (other processes on the {os.cpu_count()} cores "
-          "inflate the medians)")
+    print(
+        f"\nload average at end: {os.getloadavg()[0]:.2f} (other processes on the {os.cpu_count()} cores "
+        "inflate the medians)"
+    )
 
 
 if __name__ == "__main__":

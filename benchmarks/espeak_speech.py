@@ -64,7 +64,9 @@ def _library() -> ctypes.CDLL:
 def synthesize(text: str, voice: str = "en-us", rate: int = 150) -> Speech:
     """Speak `text`; returns the audio with its phone and word timings."""
     lib = _library()
-    sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, None, INITIALIZE_PHONEME_EVENTS | INITIALIZE_DONT_EXIT)
+    sample_rate = lib.espeak_Initialize(
+        AUDIO_OUTPUT_SYNCHRONOUS, 0, None, INITIALIZE_PHONEME_EVENTS | INITIALIZE_DONT_EXIT
+    )
     if sample_rate <= 0:
         raise RuntimeError("espeak-ng could not start")
     lib.espeak_SetVoiceByName(voice.encode())

@@ -1,10 +1,10 @@
 """Does the offline animator's mouth follow the speech? Measured on the OUTPUT video.
 
 Speech with phone timings comes from espeak-ng (standing in for voxlip's TTS) with silence at both
-ends and pauses between sentences; each shared face clip and photo is made to speak it with
-the lip-sync engine with the animator renderer and those phones. A fresh MediaPipe FaceMesh (static mode: no tracking, no smoothing,
-nothing shared with the engine) then measures the mouth opening (inner-lip gap / mouth width) on
-every output frame.
+ends and pauses between sentences; each shared face clip and photo is made to speak it with the
+lip-sync engine with the animator renderer and those phones. A fresh MediaPipe FaceMesh (static
+mode: no tracking, no smoothing, nothing shared with the engine) then measures the mouth opening
+(inner-lip gap / mouth width) on every output frame.
 
 Printed:
 - open vs bilabial: for each word holding both an open vowel (aa, ae, aw, ay) and p/b/m, is the mean
@@ -39,7 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from espeak_speech import synthesize, with_silence  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-FACES = ("talking_man_25fps.mp4", "talking_man_glasses_25fps.mp4", "talking_woman_30fps.mp4", "painting_mona_lisa.jpg", "painting_pearl_earring.jpg", "not_a_person_cartoon.jpg")
+FACES = (
+    "talking_man_25fps.mp4",
+    "talking_man_glasses_25fps.mp4",
+    "talking_woman_30fps.mp4",
+    "painting_mona_lisa.jpg",
+    "painting_pearl_earring.jpg",
+    "not_a_person_cartoon.jpg",
+)
 SCRIPTS = (
     "Bob bought a map of Panama. Mom paid the bar tab.",
     "A palm by the pond. Pam sat on a mat at the bank.",
@@ -50,8 +57,8 @@ SILENCE_MARGIN_FRAMES = 2
 
 
 def measure_openings(path: Path, fps: float) -> list[float | None]:
-    import mediapipe as mp
     import cv2
+    import mediapipe as mp
 
     openings = []
     with mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True) as mesh:
@@ -95,7 +102,9 @@ def score(openings: list[float | None], fps: float, speech) -> tuple[list[bool],
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--faces", type=Path, default=Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces")
+    parser.add_argument(
+        "--faces", type=Path, default=Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces"
+    )
     parser.add_argument("--keep", type=Path, help="keep the output videos in this folder")
     parser.add_argument("--only", nargs="*", help="evaluate only these face files")
     args = parser.parse_args()
@@ -117,17 +126,28 @@ def main() -> None:
         out = out_dir / f"{Path(name).stem}.mp4"
         audio = load_audio(speech.wav, source_sr=speech.sample_rate)
         options = LipsyncOptions()
-        result = run_lipsync(face, audio, out, make_renderer(options, phones=speech.phones), options, frame_hook=FrameProtector(channels="bgr"))
+        result = run_lipsync(
+            face,
+            audio,
+            out,
+            make_renderer(options, phones=speech.phones),
+            options,
+            frame_hook=FrameProtector(channels="bgr"),
+        )
         openings = measure_openings(out, result.fps)
         words, silent = score(openings, result.fps, speech)
         all_words += words
         all_silent += silent
         print(
             f"{name:34s} {len(words):6d} {np.mean(words) * 100:13.1f}% {len(silent):14d} {np.mean(silent) * 100:7.1f}%"
-            f"   ({result.components[-1].checkpoint}, {result.frames} frames, {result.frames_without_face} without face)"
+            f"   ({result.components[-1].checkpoint}, {result.frames} frames, {result.frames_without_face} "
+            "without face)"
         )
     print(f"\nopen vowel > bilabial in {np.mean(all_words) * 100:.1f}% of {len(all_words)} words (goal >= 90%)")
-    print(f"mouth closed (opening < {CLOSED_BELOW}) in {np.mean(all_silent) * 100:.1f}% of {len(all_silent)} silent frames (goal >= 95%)")
+    print(
+        f"mouth closed (opening < {CLOSED_BELOW}) in {np.mean(all_silent) * 100:.1f}% of {len(all_silent)} "
+        "silent frames (goal >= 95%)"
+    )
     if args.keep is None:
         print(f"(outputs in {out_dir})")
 

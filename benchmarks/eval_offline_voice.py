@@ -16,9 +16,9 @@ from pathlib import Path
 import torch
 
 from voice.encoder import load_encoder
-from voice.recognition import PocketsphinxRecognizer
 from voice.offline.config import DEFAULT
 from voice.offline.evaluate import format_table, score_speaker
+from voice.recognition import PocketsphinxRecognizer
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
 
@@ -48,9 +48,15 @@ SENTENCES = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac, one speaker per file (default: %(default)s)")
-    parser.add_argument("--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)")
-    parser.add_argument("--sentences", type=int, default=len(SENTENCES), help="first N of the 20 sentences (default: %(default)s)")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac, one speaker per file (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--sentences", type=int, default=len(SENTENCES), help="first N of the 20 sentences (default: %(default)s)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     parser.add_argument(
         "--reading-blend",

@@ -1,6 +1,6 @@
 """Equal error rate of voxlip's speaker encoder on the shared LibriSpeech speakers (halves of one file = same speaker).
 
-    .venv/bin/python benchmarks/eval_speaker_verification.py [--data DIR] [--checkpoint NAME_OR_PATH]
+.venv/bin/python benchmarks/eval_speaker_verification.py [--data DIR] [--checkpoint NAME_OR_PATH]
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac, one speaker per file (default: %(default)s)")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac, one speaker per file (default: %(default)s)"
+    )
     parser.add_argument("--checkpoint", default="resemblyzer", help="encoder name or path (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()

@@ -1,8 +1,8 @@
 """Measure voxlip's marks: audio detection after common transformations, false positives, cost; video frame mark.
 
-    .venv/bin/python benchmarks/eval_watermark.py              # audio on 40 LibriSpeech files + video clips
-    .venv/bin/python benchmarks/eval_watermark.py --limit 8    # quicker look
-    .venv/bin/python benchmarks/eval_watermark.py --compare    # and invisible-watermark's dwtDctSvd, if installed
+.venv/bin/python benchmarks/eval_watermark.py              # audio on 40 LibriSpeech files + video clips
+.venv/bin/python benchmarks/eval_watermark.py --limit 8    # quicker look
+.venv/bin/python benchmarks/eval_watermark.py --compare    # and invisible-watermark's dwtDctSvd, if installed
 """
 
 from __future__ import annotations
@@ -27,9 +27,14 @@ def ffmpeg_round_trip(wave: np.ndarray, sr: int, codec: list[str], suffix: str) 
 
     with tempfile.TemporaryDirectory() as tmp:
         coded = Path(tmp) / f"coded{suffix}"
-        ffmpeg.run(["-y", "-f", "f32le", "-ar", str(sr), "-ac", "1", "-i", "-", *codec, str(coded)], "encode the test audio",
-                   stdin=np.asarray(wave, np.float32).tobytes())
-        decoded = ffmpeg.run(["-i", str(coded), "-f", "f32le", "-ar", str(sr), "-ac", "1", "-"], "decode the test audio")
+        ffmpeg.run(
+            ["-y", "-f", "f32le", "-ar", str(sr), "-ac", "1", "-i", "-", *codec, str(coded)],
+            "encode the test audio",
+            stdin=np.asarray(wave, np.float32).tobytes(),
+        )
+        decoded = ffmpeg.run(
+            ["-i", str(coded), "-f", "f32le", "-ar", str(sr), "-ac", "1", "-"], "decode the test audio"
+        )
     return np.frombuffer(decoded, dtype=np.float32).copy()
 
 
@@ -52,14 +57,18 @@ def attacks(sr: int, seed: int) -> dict:
         "none": lambda w: w,
         "mp3 128k": lambda w: ffmpeg_round_trip(w, sr, ["-c:a", "libmp3lame", "-b:a", "128k"], ".mp3"),
         "aac 96k": lambda w: ffmpeg_round_trip(w, sr, ["-c:a", "aac", "-b:a", "96k"], ".m4a"),
-        "resample 22.05k": lambda w: librosa.resample(librosa.resample(w, orig_sr=sr, target_sr=22050), orig_sr=22050, target_sr=sr),
+        "resample 22.05k": lambda w: librosa.resample(
+            librosa.resample(w, orig_sr=sr, target_sr=22050), orig_sr=22050, target_sr=sr
+        ),
         "noise 30 dB": lambda w: add_noise(w, 30.0, seed),
         "crop 3 s": lambda w: crop(w, sr, 3.0, seed),
     }
 
 
 def snr_db(clean: np.ndarray, marked: np.ndarray) -> float:
-    return float(10 * np.log10(np.sum(clean.astype(np.float64) ** 2) / np.sum((marked - clean).astype(np.float64) ** 2)))
+    return float(
+        10 * np.log10(np.sum(clean.astype(np.float64) ** 2) / np.sum((marked - clean).astype(np.float64) ** 2))
+    )
 
 
 def evaluate_audio(files: list[Path]) -> None:
@@ -78,22 +87,31 @@ def evaluate_audio(files: list[Path]) -> None:
         clean, sr = librosa.load(path, sr=None)
         marked = mark_audio(clean, sr)
         snrs.append(snr_db(clean, marked))
-        similarities.append(similarity(encoder.embed_utterance(clean, source_sr=sr), encoder.embed_utterance(marked, source_sr=sr)))
+        similarities.append(
+            similarity(encoder.embed_utterance(clean, source_sr=sr), encoder.embed_utterance(marked, source_sr=sr))
+        )
         for name, attack in attacks(sr, seed=index).items():
             result = detect_audio_mark(attack(marked), sr)
             hits[name].append(result.detected)
             worst[name] = min(worst[name], result.score)
             false_alarms[name].append(detect_audio_mark(attack(clean), sr).detected)
     n = len(files)
-    print(f"\nAudio mark ({AUDIO_MARK.key}, {AUDIO_MARK.strength_db} dB), {n} LibriSpeech files marked and the same {n} unmarked, "
-          f"detection threshold z >= {AUDIO_MARK.threshold} ({time.perf_counter() - started:.0f} s)\n")
+    print(
+        f"\nAudio mark ({AUDIO_MARK.key}, {AUDIO_MARK.strength_db} dB), {n} LibriSpeech files marked and the "
+        f"same {n} unmarked, "
+        f"detection threshold z >= {AUDIO_MARK.threshold} ({time.perf_counter() - started:.0f} s)\n"
+    )
     print("| condition | detected (marked) | lowest z (marked) | false positives (unmarked) |")
     print("| --- | --- | --- | --- |")
     for name in conditions:
-        print(f"| {name} | {sum(hits[name])}/{n} ({100 * np.mean(hits[name]):.1f}%) | {worst[name]:.1f} | "
-              f"{sum(false_alarms[name])}/{n} ({100 * np.mean(false_alarms[name]):.1f}%) |")
+        print(
+            f"| {name} | {sum(hits[name])}/{n} ({100 * np.mean(hits[name]):.1f}%) | {worst[name]:.1f} | "
+            f"{sum(false_alarms[name])}/{n} ({100 * np.mean(false_alarms[name]):.1f}%) |"
+        )
     print(f"\nSNR marked vs unmarked: mean {np.mean(snrs):.1f} dB, min {np.min(snrs):.1f} dB")
-    print(f"GE2E speaker similarity marked vs unmarked: mean {np.mean(similarities):.4f}, min {np.min(similarities):.4f}")
+    print(
+        f"GE2E speaker similarity marked vs unmarked: mean {np.mean(similarities):.4f}, min {np.min(similarities):.4f}"
+    )
 
 
 def evaluate_video(clips: list[Path]) -> None:
@@ -106,9 +124,16 @@ def evaluate_video(clips: list[Path]) -> None:
         "half size": ["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"],
         "half size + CRF 28": ["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "28"],
     }
-    print(f"\nFrame mark ({FRAME_MARK.key}, +/-{FRAME_MARK.strength} chroma levels) with the visible label, on the shared clips; "
-          f"written by voxlip at CRF 18, then re-encoded. Frame: one frame's own test; video: all frames together (z >= {FRAME_MARK.threshold})\n")
-    print("| clip | condition | frames detected (marked) | video z (marked) | frames detected (unmarked) | video z (unmarked) |")
+    print(
+        f"\nFrame mark ({FRAME_MARK.key}, +/-{FRAME_MARK.strength} chroma levels) with the visible label, on "
+        "the shared clips; "
+        "written by voxlip at CRF 18, then re-encoded. Frame: one frame's own test; video: all frames "
+        f"together (z >= {FRAME_MARK.threshold})\n"
+    )
+    print(
+        "| clip | condition | frames detected (marked) | video z (marked) | frames detected (unmarked) | video "
+        "z (unmarked) |"
+    )
     print("| --- | --- | --- | --- | --- | --- |")
     psnrs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,11 +148,17 @@ def evaluate_video(clips: list[Path]) -> None:
                 cells = []
                 for label in ("marked", "unmarked"):
                     attacked = Path(tmp) / f"{label}-attacked.mp4"
-                    ffmpeg.run(["-y", "-i", str(Path(tmp) / f"{label}.mp4"), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip")
+                    ffmpeg.run(
+                        ["-y", "-i", str(Path(tmp) / f"{label}.mp4"), *codec, "-pix_fmt", "yuv420p", str(attacked)],
+                        "re-encode the clip",
+                    )
                     result = detect_frame_mark(ffmpeg.read_frames(attacked, pixel_format="rgb24"))
                     cells += [f"{result.frames_detected}/{result.frames}", f"{result.score:.1f}"]
                 print(f"| {clip.stem} | {name} | " + " | ".join(cells) + " |")
-    print(f"\nPSNR of the invisible mark alone (label left out) vs the original frames: mean {np.mean(psnrs):.1f} dB, min {np.min(psnrs):.1f} dB")
+    print(
+        "\nPSNR of the invisible mark alone (label left out) vs the original frames: mean "
+        f"{np.mean(psnrs):.1f} dB, min {np.min(psnrs):.1f} dB"
+    )
 
 
 def compare_invisible_watermark(clips: list[Path], n_frames: int = 50) -> None:
@@ -157,21 +188,31 @@ def compare_invisible_watermark(clips: list[Path], n_frames: int = 50) -> None:
             return len(bits)
         return int(np.sum(np.asarray(decoded, int) != bits))
 
-    print(f"\ninvisible-watermark dwtDctSvd, 32 bits, first {n_frames} frames of each clip: frames read exactly (<= 2 bit errors)\n")
+    print(
+        f"\ninvisible-watermark dwtDctSvd, 32 bits, first {n_frames} frames of each clip: frames read exactly "
+        "(<= 2 bit errors)\n"
+    )
     print("| clip | CRF 28 | half size | half size, scaled back up |")
     print("| --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
         for clip in clips:
             info = ffmpeg.probe(clip)
             width, height, fps = info.width, info.height, info.fps
-            frames = [np.ascontiguousarray(encoder.encode(np.ascontiguousarray(f[..., ::-1]), "dwtDctSvd")[..., ::-1])
-                      for f in ffmpeg.read_frames(clip, max_frames=n_frames, pixel_format="rgb24")]
+            frames = [
+                np.ascontiguousarray(encoder.encode(np.ascontiguousarray(f[..., ::-1]), "dwtDctSvd")[..., ::-1])
+                for f in ffmpeg.read_frames(clip, max_frames=n_frames, pixel_format="rgb24")
+            ]
             source = ffmpeg.write_video(Path(tmp) / "marked.mp4", frames, fps)
             cells = []
-            for codec, size in ((["-c:v", "libx264", "-crf", "28"], None), (["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"], None),
-                                (["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"], (width, height))):
+            for codec, size in (
+                (["-c:v", "libx264", "-crf", "28"], None),
+                (["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"], None),
+                (["-vf", "scale=trunc(iw/4)*2:trunc(ih/4)*2", "-c:v", "libx264", "-crf", "18"], (width, height)),
+            ):
                 attacked = Path(tmp) / "attacked.mp4"
-                ffmpeg.run(["-y", "-i", str(source), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip")
+                ffmpeg.run(
+                    ["-y", "-i", str(source), *codec, "-pix_fmt", "yuv420p", str(attacked)], "re-encode the clip"
+                )
                 errors = np.array([bit_errors(f, size) for f in ffmpeg.read_frames(attacked, pixel_format="rgb24")])
                 cells.append(f"{100 * np.mean(errors == 0):.0f}% ({100 * np.mean(errors <= 2):.0f}%)")
             print(f"| {clip.stem} | " + " | ".join(cells) + " |")
@@ -181,7 +222,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="use only the first N speech files (default: all 40)")
     parser.add_argument("--skip-video", action="store_true", help="audio only (default: both)")
-    parser.add_argument("--compare", action="store_true", help="also measure invisible-watermark's dwtDctSvd, if installed (default: off)")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also measure invisible-watermark's dwtDctSvd, if installed (default: off)",
+    )
     args = parser.parse_args()
     files = sorted((SHARED / "data" / "speech" / "librispeech").glob("*.flac"))[: args.limit]
     if not files:

@@ -171,9 +171,7 @@ def get(name: str) -> Checkpoint:
     """The registry entry called `name`, or an error listing the known names."""
     known = registry()
     if name not in known:
-        raise CheckpointError(
-            f"unknown checkpoint {name!r}: known names are {', '.join(known)}; or give a file path"
-        )
+        raise CheckpointError(f"unknown checkpoint {name!r}: known names are {', '.join(known)}; or give a file path")
     return known[name]
 
 
@@ -201,7 +199,9 @@ def local_path(spec: Checkpoint, root: Path | None = None) -> Path:
 
 def missing_message(spec: Checkpoint, path: Path) -> str:
     how = f"run `voxlip fetch {spec.name}` (needs internet)" if spec.url else f"download it from {spec.source}"
-    return f"checkpoint {spec.name!r} is not on this machine: {how} and/or place {spec.filename} at {path}; {README_HINT}"
+    return (
+        f"checkpoint {spec.name!r} is not on this machine: {how} and/or place {spec.filename} at {path}; {README_HINT}"
+    )
 
 
 def is_present(name_or_path: str | os.PathLike) -> bool:
@@ -256,7 +256,9 @@ def torch_load(path: Path) -> Any:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
         detail = str(e).strip().splitlines()
-        reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), detail[0] if detail else "")
+        reason = next(
+            (line for line in detail if "GLOBAL" in line or "Unsupported" in line), detail[0] if detail else ""
+        )
         raise CheckpointError(
             f"refused to load {path}: it contains Python objects, not only weights, and unpickling them "
             f"could run arbitrary code ({reason.strip()}). Use the original published file, or re-save just "
@@ -301,7 +303,9 @@ def _preview(keys: list[str], limit: int = 6) -> str:
     return f"{shown} (+{len(keys) - limit} more)" if len(keys) > limit else shown
 
 
-def load_weights(model: torch.nn.Module, state_dict: Mapping[str, torch.Tensor], what: str, ignore: tuple[str, ...] = ()) -> None:
+def load_weights(
+    model: torch.nn.Module, state_dict: Mapping[str, torch.Tensor], what: str, ignore: tuple[str, ...] = ()
+) -> None:
     """Strictly load `state_dict` into `model`, naming missing/unexpected/mis-shaped keys on failure."""
     state_dict = {k: v for k, v in state_dict.items() if k not in ignore}
     expected = model.state_dict()

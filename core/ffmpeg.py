@@ -69,7 +69,9 @@ def probe(path: str | os.PathLike) -> MediaInfo:
         raise InputError(f"{path} does not exist")
     if path.is_dir():
         raise InputError(f"{path} is a directory: {MEDIA_HINT}")
-    result = subprocess.run([executable(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60)
+    result = subprocess.run(
+        [executable(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60
+    )
     return parse_header(path, result.stderr.decode(errors="replace"))
 
 
@@ -77,10 +79,14 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     """The MediaInfo in what `ffmpeg -i` printed about `path`."""
     if "Invalid data found" in text or "Input #0" not in text:
         first = _last_line(text)
-        raise InputError(f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt ({first}); {MEDIA_HINT}")
+        raise InputError(
+            f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt ({first}); {MEDIA_HINT}"
+        )
     demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
     demuxer_name = demuxer.group(1) if demuxer else ""
-    video_lines = [line for line in text.splitlines() if re.search(r"Stream #\S+.*: Video: ", line) and "attached pic" not in line]
+    video_lines = [
+        line for line in text.splitlines() if re.search(r"Stream #\S+.*: Video: ", line) and "attached pic" not in line
+    ]
     has_audio = bool(re.search(r"Stream #\S+.*: Audio: ", text))
     if not video_lines:
         return MediaInfo(path=path, has_video=False, has_audio=has_audio, is_still=False)
@@ -96,10 +102,20 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
     fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
     duration = _duration(text)
-    is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (codec in ("mjpeg", "png", "bmp", "webp", "tiff") and duration <= 0.05)
+    is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (
+        codec in ("mjpeg", "png", "bmp", "webp", "tiff") and duration <= 0.05
+    )
     return MediaInfo(
-        path=path, has_video=True, has_audio=has_audio, is_still=is_still, width=width, height=height,
-        fps=fps, duration=duration, rotation=rotation, codec=codec,
+        path=path,
+        has_video=True,
+        has_audio=has_audio,
+        is_still=is_still,
+        width=width,
+        height=height,
+        fps=fps,
+        duration=duration,
+        rotation=rotation,
+        codec=codec,
     )
 
 
@@ -240,11 +256,37 @@ class Mp4Writer:
             limit = ["-t", f"{audio_seconds:.6f}"] if audio_seconds else []
             audio = [*limit, "-i", str(audio_path)]
         command = [
-            executable(), "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{width}x{height}", "-r", f"{fps:g}", "-i", "-", *audio,
-            "-map", "0:v:0", *(["-map", "1:a:0"] if audio else []), "-vf", "crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0",
-            "-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf), "-pix_fmt", "yuv420p",
-            "-threads", str(options.threads),
+            executable(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            pixel_format,
+            "-s",
+            f"{width}x{height}",
+            "-r",
+            f"{fps:g}",
+            "-i",
+            "-",
+            *audio,
+            "-map",
+            "0:v:0",
+            *(["-map", "1:a:0"] if audio else []),
+            "-vf",
+            "crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0",
+            "-c:v",
+            "libx264",
+            "-preset",
+            options.preset,
+            "-crf",
+            str(options.crf),
+            "-pix_fmt",
+            "yuv420p",
+            "-threads",
+            str(options.threads),
         ]
         if audio:
             command += ["-c:a", "aac", "-b:a", options.audio_bitrate, *([] if audio_seconds else ["-shortest"])]
@@ -253,7 +295,9 @@ class Mp4Writer:
 
     def write(self, frame: np.ndarray) -> None:
         if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:
-            raise ValueError(f"frame of shape {frame.shape} {frame.dtype}, expected ({self.height}, {self.width}, 3) uint8")
+            raise ValueError(
+                f"frame of shape {frame.shape} {frame.dtype}, expected ({self.height}, {self.width}, 3) uint8"
+            )
         try:
             self._process.stdin.write(np.ascontiguousarray(frame).data)
         except BrokenPipeError:
@@ -317,7 +361,10 @@ def write_video(
     if first is None:
         raise InputError("no frames to write")
     height, width = first.shape[:2]
-    with atomic_output(path) as partial, Mp4Writer(partial, width, height, fps, audio, None, options, "rgb24") as writer:
+    with (
+        atomic_output(path) as partial,
+        Mp4Writer(partial, width, height, fps, audio, None, options, "rgb24") as writer,
+    ):
         writer.write(first)
         for frame in frames:
             writer.write(frame)

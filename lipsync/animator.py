@@ -137,8 +137,10 @@ class MouthAnimator:
         upper_delta = middle - upper_inner - np.outer(profile * gap * (1 - c.lower_share), g.down) + shift
         lower_delta = middle - lower_inner + np.outer(profile * gap * c.lower_share, g.down) + shift
         for ids, delta in (
-            (LIPS_UPPER_INNER, upper_delta), (LIPS_UPPER_OUTER, upper_delta),
-            (LIPS_LOWER_INNER, lower_delta), (LIPS_LOWER_OUTER, lower_delta),
+            (LIPS_UPPER_INNER, upper_delta),
+            (LIPS_UPPER_OUTER, upper_delta),
+            (LIPS_LOWER_INNER, lower_delta),
+            (LIPS_LOWER_OUTER, lower_delta),
         ):
             moved[list(ids)] = lm[list(ids)] + delta
         lip_drop = float(lower_delta[len(lower_delta) // 2] @ g.down)
@@ -153,7 +155,9 @@ class MouthAnimator:
         return moved
 
     @staticmethod
-    def _region(lm: np.ndarray, moved: np.ndarray, g: MouthGeometry, frame_shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    def _region(
+        lm: np.ndarray, moved: np.ndarray, g: MouthGeometry, frame_shape: tuple[int, ...]
+    ) -> tuple[int, int, int, int] | None:
         ids = [*JAW, *NOSE_BOTTOM]
         points = np.vstack([lm[ids], moved[ids]])
         margin = 0.25 * g.width
@@ -166,7 +170,15 @@ class MouthAnimator:
             return None
         return box
 
-    def _paint_mouth(self, out: np.ndarray, lm: np.ndarray, moved: np.ndarray, g: MouthGeometry, origin: np.ndarray, frame: np.ndarray) -> None:
+    def _paint_mouth(
+        self,
+        out: np.ndarray,
+        lm: np.ndarray,
+        moved: np.ndarray,
+        g: MouthGeometry,
+        origin: np.ndarray,
+        frame: np.ndarray,
+    ) -> None:
         """Dark mouth (and upper teeth) between the moved inner lips, anti-aliased."""
         upper = moved[list(LIPS_UPPER_INNER)] - origin
         lower = moved[list(LIPS_LOWER_INNER)] - origin

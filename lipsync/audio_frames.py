@@ -48,7 +48,9 @@ def frame_loudness(wave: np.ndarray, fps: float, n_frames: int) -> np.ndarray:
     return levels
 
 
-def silent_frames(wave: np.ndarray, fps: float, n_frames: int, floor_db: float = -50.0, below_peak_db: float = 32.0) -> np.ndarray:
+def silent_frames(
+    wave: np.ndarray, fps: float, n_frames: int, floor_db: float = -50.0, below_peak_db: float = 32.0
+) -> np.ndarray:
     """(n_frames,) bool: frames whose audio is quiet, absolutely or relative to the loud part.
 
     A frame is silent under `floor_db` dBFS, or `below_peak_db` under the 95th-percentile frame level.

@@ -65,7 +65,10 @@ class LipsyncResult:
 
 
 def check_face(
-    face: str | os.PathLike, options: LipsyncOptions = LipsyncOptions(), detector: Detector | None = None, samples: int = 8
+    face: str | os.PathLike,
+    options: LipsyncOptions = LipsyncOptions(),
+    detector: Detector | None = None,
+    samples: int = 8,
 ) -> None:
     """Refuse early (before any speech is made) a face input without the face to animate.
 
@@ -99,7 +102,9 @@ def run(
     if options.opencv_threads is not None:
         cv2.setNumThreads(options.opencv_threads)
     try:
-        return _run(face, audio, Path(out_path).expanduser(), renderer, options, detector, frame_hook, soundtrack, progress)
+        return _run(
+            face, audio, Path(out_path).expanduser(), renderer, options, detector, frame_hook, soundtrack, progress
+        )
     finally:
         cv2.setNumThreads(previous_threads)
 
@@ -155,15 +160,29 @@ def _run(
             if progress is not None:
                 progress(done, n_frames, done / max(time.perf_counter() - started, 1e-9))
         if missing == done:
-            which = "no face" if face_options.face_index is None else f"no face number {face_options.face_index} (from the left)"
-            raise InputError(f"{which} found in any frame of {info.path}: give a photo or video of a person's face, seen from the front")
+            which = (
+                "no face"
+                if face_options.face_index is None
+                else f"no face number {face_options.face_index} (from the left)"
+            )
+            raise InputError(
+                f"{which} found in any frame of {info.path}: give a photo or video of a person's face, seen "
+                "from the front"
+            )
         with timer("encoding"):
             writer.close()
 
     return LipsyncResult(
-        path=out_path, frames=n_frames, frames_without_face=missing, fps=fps, duration=len(audio) / SAMPLE_RATE,
-        width=source.width, height=source.height, components=tracking_components(detector) + tuple(renderer.components),
-        stage_seconds=dict(timer.seconds), wall_seconds=time.perf_counter() - started,
+        path=out_path,
+        frames=n_frames,
+        frames_without_face=missing,
+        fps=fps,
+        duration=len(audio) / SAMPLE_RATE,
+        width=source.width,
+        height=source.height,
+        components=tracking_components(detector) + tuple(renderer.components),
+        stage_seconds=dict(timer.seconds),
+        wall_seconds=time.perf_counter() - started,
     )
 
 

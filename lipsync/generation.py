@@ -72,7 +72,11 @@ class Wav2LipRenderer:
             low_precision = self.precision == "bfloat16"
             from .wav2lip import Wav2Lip
 
-            with turns.exclusive(), torch.inference_mode(), torch.autocast(torch.device(device).type, torch.bfloat16, enabled=low_precision):
+            with (
+                turns.exclusive(),
+                torch.inference_mode(),
+                torch.autocast(torch.device(device).type, torch.bfloat16, enabled=low_precision),
+            ):
                 if isinstance(self.generator, Wav2Lip):
                     mouths = self.generator.generate(mel.to(device), face_input.to(device), first_row)
                 else:

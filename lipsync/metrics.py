@@ -60,7 +60,10 @@ def offset_distances(audio: Tensor | np.ndarray, video: Tensor | np.ndarray, max
     """
     audio, video = _features(audio, "audio"), _features(video, "video")
     if audio.shape != video.shape:
-        raise InputError(f"audio and video features must have the same (N, D) shape; got {tuple(audio.shape)} and {tuple(video.shape)}")
+        raise InputError(
+            f"audio and video features must have the same (N, D) shape; got {tuple(audio.shape)} and "
+            f"{tuple(video.shape)}"
+        )
     if max_offset < 0:
         raise InputError(f"max_offset must be >= 0; got {max_offset}")
     window = 2 * max_offset + 1

@@ -37,7 +37,9 @@ class MouthRenderer(Protocol):
         ...
 
 
-def make_renderer(options: LipsyncOptions, generator=None, phones: tuple[Phone, ...] | list[Phone] | None = None) -> MouthRenderer:
+def make_renderer(
+    options: LipsyncOptions, generator=None, phones: tuple[Phone, ...] | list[Phone] | None = None
+) -> MouthRenderer:
     """Wav2Lip's strategy when a `generator` is given, else the animator's (driven by `phones` when given)."""
     if generator is None:
         from .animator import AnimatorRenderer

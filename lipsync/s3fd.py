@@ -99,12 +99,18 @@ class S3FD(nn.Module):
         conf1 = self.conv3_3_norm_mbox_conf(f3)
         background = conf1[:, :3].amax(dim=1, keepdim=True)
         return [
-            torch.cat([background, conf1[:, 3:]], dim=1), self.conv3_3_norm_mbox_loc(f3),
-            self.conv4_3_norm_mbox_conf(f4), self.conv4_3_norm_mbox_loc(f4),
-            self.conv5_3_norm_mbox_conf(f5), self.conv5_3_norm_mbox_loc(f5),
-            self.fc7_mbox_conf(f7), self.fc7_mbox_loc(f7),
-            self.conv6_2_mbox_conf(f6_2), self.conv6_2_mbox_loc(f6_2),
-            self.conv7_2_mbox_conf(f7_2), self.conv7_2_mbox_loc(f7_2),
+            torch.cat([background, conf1[:, 3:]], dim=1),
+            self.conv3_3_norm_mbox_loc(f3),
+            self.conv4_3_norm_mbox_conf(f4),
+            self.conv4_3_norm_mbox_loc(f4),
+            self.conv5_3_norm_mbox_conf(f5),
+            self.conv5_3_norm_mbox_loc(f5),
+            self.fc7_mbox_conf(f7),
+            self.fc7_mbox_loc(f7),
+            self.conv6_2_mbox_conf(f6_2),
+            self.conv6_2_mbox_loc(f6_2),
+            self.conv7_2_mbox_conf(f7_2),
+            self.conv7_2_mbox_loc(f7_2),
         ]
 
     @torch.inference_mode()
@@ -134,8 +140,10 @@ def decode_detections(outputs: list[Tensor], config: DetectionConfig = Detection
     """The 12 network outputs -> per image, faces (n, 5) after NMS and score filtering."""
     if len(outputs) % 2:
         raise InputError(f"expected pairs of (class logits, box offsets); got {len(outputs)} tensors")
-    per_level = [_level_candidates(cls, reg, 2 ** (level + 2), config) for level, (cls, reg) in
-                 enumerate(zip(outputs[0::2], outputs[1::2]))]
+    per_level = [
+        _level_candidates(cls, reg, 2 ** (level + 2), config)
+        for level, (cls, reg) in enumerate(zip(outputs[0::2], outputs[1::2]))
+    ]
     faces = []
     for image in range(outputs[0].shape[0]):
         boxes = np.concatenate([level[image] for level in per_level], axis=0)
@@ -196,7 +204,12 @@ class S3FDDetector:
         height, width = frame.shape[:2]
         boxes = []
         for x1, y1, x2, y2, score in self.model.detect(np.ascontiguousarray(frame[..., ::-1]), self.config)[0]:
-            x1, y1, x2, y2 = max(0.0, float(x1)), max(0.0, float(y1)), min(float(width), float(x2)), min(float(height), float(y2))
+            x1, y1, x2, y2 = (
+                max(0.0, float(x1)),
+                max(0.0, float(y1)),
+                min(float(width), float(x2)),
+                min(float(height), float(y2)),
+            )
             if x2 - x1 > 4 and y2 - y1 > 4:
                 boxes.append((x1, y1, x2, y2, float(score)))
         return boxes

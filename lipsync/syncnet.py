@@ -104,6 +104,11 @@ def load_syncnet(
     Keys with or without DataParallel's `module.` prefix are accepted.
     """
     model = load_model(
-        name_or_path, lambda *_: SyncNet(), "SyncNet lip-sync expert", fields=("state_dict",), strip_prefix="module.", device=device
+        name_or_path,
+        lambda *_: SyncNet(),
+        "SyncNet lip-sync expert",
+        fields=("state_dict",),
+        strip_prefix="module.",
+        device=device,
     )
     return model.fuse_batchnorm() if fuse_batchnorm else model

@@ -27,7 +27,9 @@ def probe_face(face: str | os.PathLike) -> MediaInfo:
     info = probe(face)
     if not info.has_video:
         kind = "an audio file" if info.has_audio else "a file without pictures"
-        raise InputError(f"{info.path} has no picture ({kind}): give a face video or photo as the face, and the speech as the audio")
+        raise InputError(
+            f"{info.path} has no picture ({kind}): give a face video or photo as the face, and the speech as the audio"
+        )
     return info
 
 
@@ -71,7 +73,9 @@ class FrameSource:
     A replayed source frame keeps its index, so the caller can reuse what it found in it.
     """
 
-    def __init__(self, info: MediaInfo, fps: float, n_frames: int, loop: str = "pingpong", replay_cache_bytes: int = 2 * 1024**3):
+    def __init__(
+        self, info: MediaInfo, fps: float, n_frames: int, loop: str = "pingpong", replay_cache_bytes: int = 2 * 1024**3
+    ):
         self.info, self.fps, self.n_frames, self.loop = info, fps, n_frames, loop
         self.replay_cache_bytes = replay_cache_bytes
         self._still = read_still(info.path) if info.is_still else None

@@ -7,7 +7,9 @@ import math
 import numpy as np
 
 
-def fit_thin_plate(points: np.ndarray, values: np.ndarray, regularization: float = 1e-4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit_thin_plate(
+    points: np.ndarray, values: np.ndarray, regularization: float = 1e-4
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Thin-plate spline through (points -> values); returns (points, kernel weights, affine part)."""
     n = len(points)
     kernel = _kernel(_squared_distances(points, points)) + regularization * np.eye(n)

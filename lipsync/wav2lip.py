@@ -136,15 +136,17 @@ class Wav2Lip(nn.Module):
         super().__init__()
         self.config = config
         self.batchnorm_fused = False
-        self.face_encoder_blocks = nn.ModuleList([
-            nn.Sequential(*conv_stage(config.face_channels, 16, 0, kernel_size=7, stride=1, padding=3)),  # 96
-            nn.Sequential(*conv_stage(16, 32, 2)),  # 48
-            nn.Sequential(*conv_stage(32, 64, 3)),  # 24
-            nn.Sequential(*conv_stage(64, 128, 2)),  # 12
-            nn.Sequential(*conv_stage(128, 256, 2)),  # 6
-            nn.Sequential(*conv_stage(256, 512, 1)),  # 3
-            nn.Sequential(ConvBlock(512, 512, 3, 1, 0), ConvBlock(512, 512, 1, 1, 0)),  # 1
-        ])
+        self.face_encoder_blocks = nn.ModuleList(
+            [
+                nn.Sequential(*conv_stage(config.face_channels, 16, 0, kernel_size=7, stride=1, padding=3)),  # 96
+                nn.Sequential(*conv_stage(16, 32, 2)),  # 48
+                nn.Sequential(*conv_stage(32, 64, 3)),  # 24
+                nn.Sequential(*conv_stage(64, 128, 2)),  # 12
+                nn.Sequential(*conv_stage(128, 256, 2)),  # 6
+                nn.Sequential(*conv_stage(256, 512, 1)),  # 3
+                nn.Sequential(ConvBlock(512, 512, 3, 1, 0), ConvBlock(512, 512, 1, 1, 0)),  # 1
+            ]
+        )
         self.audio_encoder = nn.Sequential(  # (80, 16) -> (27, 16) -> (9, 6) -> (3, 3) -> (1, 1)
             *conv_stage(1, 32, 2, stride=1),
             *conv_stage(32, 64, 2, stride=(3, 1)),
@@ -153,15 +155,17 @@ class Wav2Lip(nn.Module):
             ConvBlock(256, 512, 3, 1, 0),
             ConvBlock(512, 512, 1, 1, 0),
         )
-        self.face_decoder_blocks = nn.ModuleList([
-            nn.Sequential(ConvBlock(512, 512, 1, 1, 0)),  # 1
-            up_stage(1024, 512, 1, stride=1),  # 3
-            up_stage(1024, 512, 2),  # 6
-            up_stage(768, 384, 2),  # 12
-            up_stage(512, 256, 2),  # 24
-            up_stage(320, 128, 2),  # 48
-            up_stage(160, 64, 2),  # 96
-        ])
+        self.face_decoder_blocks = nn.ModuleList(
+            [
+                nn.Sequential(ConvBlock(512, 512, 1, 1, 0)),  # 1
+                up_stage(1024, 512, 1, stride=1),  # 3
+                up_stage(1024, 512, 2),  # 6
+                up_stage(768, 384, 2),  # 12
+                up_stage(512, 256, 2),  # 24
+                up_stage(320, 128, 2),  # 48
+                up_stage(160, 64, 2),  # 96
+            ]
+        )
         self.output_block = nn.Sequential(
             ConvBlock(80, 32, 3, 1, 1),
             nn.Conv2d(32, 3, kernel_size=1),
@@ -251,7 +255,12 @@ def load_wav2lip(
     weights NHWC so oneDNN runs every convolution in that layout (inputs may stay NCHW).
     """
     model = load_model(
-        name_or_path, lambda *_: Wav2Lip(), "Wav2Lip generator", fields=("state_dict",), strip_prefix="module.", device=device
+        name_or_path,
+        lambda *_: Wav2Lip(),
+        "Wav2Lip generator",
+        fields=("state_dict",),
+        strip_prefix="module.",
+        device=device,
     )
     if fuse_batchnorm:
         model.fuse_batchnorm()

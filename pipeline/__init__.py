@@ -1,6 +1,6 @@
 """The voxlip API and CLI: wires the voice and lip-sync stages, and marks, signs and records what they make.
 
-    from pipeline import Pipeline
+from pipeline import Pipeline
 """
 
 from voice.speaker import Speaker

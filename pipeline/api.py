@@ -50,7 +50,7 @@ ProgressCallback = Callable[[int, int, float], None]
 
 
 def resolve_device(device: str) -> str:
-    """"auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given."""
+    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given."""
     if device != "auto":
         return device
     import torch
@@ -91,7 +91,10 @@ class Pipeline:
         self.label = label
 
     def with_voice(self, synthesizer: str = "auto", vocoder: str = "auto", fast_vocoder: bool = False) -> Pipeline:
-        """This pipeline with other voice components; the speaker encoder and lip-sync models loaded so far are shared."""
+        """This pipeline with other voice components.
+
+        The speaker encoder and the lip-sync models loaded so far are shared.
+        """
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
         other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder, self.voice.precision)
@@ -234,18 +237,32 @@ class Pipeline:
             components, text, inputs = (), None, {"audio": speech.source}
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
         result = run_lipsync(
-            face, audio, Path(workdir.name) / "clip.mp4", make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones), self.lipsync_options,
-            detector=self.face_detector, frame_hook=outputs.FrameProtector(self.label, "bgr"), soundtrack=soundtrack,
+            face,
+            audio,
+            Path(workdir.name) / "clip.mp4",
+            make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones),
+            self.lipsync_options,
+            detector=self.face_detector,
+            frame_hook=outputs.FrameProtector(self.label, "bgr"),
+            soundtrack=soundtrack,
             progress=progress,
         )
         notes = ()
         if result.frames_without_face:
             notes = (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
         return Clip(
-            path=result.path, duration=result.duration, fps=result.fps, frames=result.frames,
-            frames_without_face=result.frames_without_face, components=tuple(components) + result.components,
-            inputs={role: p for role, p in {**inputs, "face": face}.items() if p is not None}, text=text,
-            timings={"lipsync": time.perf_counter() - started}, notes=notes, consent=consent, label=self.label,
+            path=result.path,
+            duration=result.duration,
+            fps=result.fps,
+            frames=result.frames,
+            frames_without_face=result.frames_without_face,
+            components=tuple(components) + result.components,
+            inputs={role: p for role, p in {**inputs, "face": face}.items() if p is not None},
+            text=text,
+            timings={"lipsync": time.perf_counter() - started},
+            notes=notes,
+            consent=consent,
+            label=self.label,
             _workdir=workdir,
         )
 
@@ -276,9 +293,15 @@ def _mark_soundtrack(samples: np.ndarray) -> np.ndarray:
 def _marked(synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[str, float]) -> Speech:
     """The voice stage's output as the API's Speech, watermarked."""
     return Speech(
-        samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate), sample_rate=synthesis.sample_rate,
-        text=synthesis.text, components=(speaker.encoder, *synthesis.components), speaker=speaker,
-        phones=synthesis.phones, timings=timings, notes=synthesis.notes, consent=consent,
+        samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate),
+        sample_rate=synthesis.sample_rate,
+        text=synthesis.text,
+        components=(speaker.encoder, *synthesis.components),
+        speaker=speaker,
+        phones=synthesis.phones,
+        timings=timings,
+        notes=synthesis.notes,
+        consent=consent,
     )
 
 
@@ -299,10 +322,14 @@ def clone(
     Loads the best components on this machine for this one call; the result names them. To clone many
     texts, keep a `Pipeline` (models loaded once).
     """
-    return Pipeline(device, synthesizer=synthesizer, vocoder=vocoder).clone_voice(reference, text, consent=consent, seed=seed)
+    return Pipeline(device, synthesizer=synthesizer, vocoder=vocoder).clone_voice(
+        reference, text, consent=consent, seed=seed
+    )
 
 
-def vocode(mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu") -> tuple[np.ndarray, int]:
+def vocode(
+    mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu"
+) -> tuple[np.ndarray, int]:
     """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here."""
     samples, sample_rate = VoiceCloner(device, vocoder=vocoder).vocode(np.asarray(mel, np.float32), seed)
     return outputs.mark_audio(samples, sample_rate), sample_rate

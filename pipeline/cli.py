@@ -34,12 +34,17 @@ def cmd_embed(args: argparse.Namespace) -> int:
     embeddings = [encoder.embed_utterance(path) for path in args.audio]
     if len(embeddings) == 1:
         values = " ".join(f"{v:.3f}" for v in embeddings[0][:6])
-        print(f"{args.audio[0]}: {embeddings[0].size}-d speaker embedding [{values} ...] (encoder {encoder.checkpoint_name})")
+        print(
+            f"{args.audio[0]}: {embeddings[0].size}-d speaker embedding [{values} ...] (encoder "
+            f"{encoder.checkpoint_name})"
+        )
     else:
         threshold = encoder.config.same_speaker_threshold if args.threshold is None else args.threshold
         score = similarity(*embeddings)
         verdict = "same speaker" if score >= threshold else "different speakers"
-        print(f"cosine similarity {score:.3f}: {verdict} (threshold {threshold:.2f}, encoder {encoder.checkpoint_name})")
+        print(
+            f"cosine similarity {score:.3f}: {verdict} (threshold {threshold:.2f}, encoder {encoder.checkpoint_name})"
+        )
     if args.save:
         _save_array(args.save, np.stack(embeddings))
         print(f"saved {len(embeddings)} embedding(s) to {args.save}")
@@ -101,8 +106,12 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
     from .provenance.label import LabelConfig
 
     options = LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, precision=args.precision)
-    return dict(lipsync=args.checkpoint, lipsync_options=options, face_detector=args.face_detector,
-                label=LabelConfig(corner=args.label_corner))
+    return dict(
+        lipsync=args.checkpoint,
+        lipsync_options=options,
+        face_detector=args.face_detector,
+        label=LabelConfig(corner=args.label_corner),
+    )
 
 
 def cmd_lipsync(args: argparse.Namespace) -> int:
@@ -117,7 +126,7 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
 
 def _text(args: argparse.Namespace) -> str:
     if (args.text is None) == (args.text_file is None):
-        raise InputError("give the words to say with --text \"...\" or --text-file FILE (one of them)")
+        raise InputError('give the words to say with --text "..." or --text-file FILE (one of them)')
     if args.text_file is None:
         return args.text
     try:
@@ -130,8 +139,13 @@ def _voice_pipeline(args: argparse.Namespace, **lipsync):
     from .api import Pipeline
 
     return Pipeline(
-        args.device, synthesizer=args.synthesizer, vocoder=args.vocoder,
-        vocoder_checkpoint=args.vocoder_checkpoint, fast_vocoder=args.fast_vocoder, precision=args.precision, **lipsync,
+        args.device,
+        synthesizer=args.synthesizer,
+        vocoder=args.vocoder,
+        vocoder_checkpoint=args.vocoder_checkpoint,
+        fast_vocoder=args.fast_vocoder,
+        precision=args.precision,
+        **lipsync,
     )
 
 
@@ -160,10 +174,19 @@ def cmd_say(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     text = _text(args)
     pipeline = _voice_pipeline(args, **_lipsync_settings(args))
-    with contextlib.closing(_ProgressBar("voice", "sentences")) as voice_bar, \
-            contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
-        clip = pipeline.text_to_clip(args.ref, args.face, text, consent=args.i_have_consent, seed=args.seed,
-                                     progress=bar, voice_progress=voice_bar)
+    with (
+        contextlib.closing(_ProgressBar("voice", "sentences")) as voice_bar,
+        contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar,
+    ):
+        clip = pipeline.text_to_clip(
+            args.ref,
+            args.face,
+            text,
+            consent=args.i_have_consent,
+            seed=args.seed,
+            progress=bar,
+            voice_progress=voice_bar,
+        )
     _report(clip.save(args.output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
@@ -182,39 +205,88 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pads", type=int, nargs=4, default=[0, 10, 0, 0], metavar=("TOP", "BOTTOM", "LEFT", "RIGHT"), help="pixels added around the face box (default: 0 10 0 0)")
-    parser.add_argument("--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)")
-    parser.add_argument("--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)")
-    parser.add_argument("--label-corner", default="bottom-right", choices=["top-left", "top-right", "bottom-left", "bottom-right"], help="where the AI-generated label goes (default: %(default)s)")
-    parser.add_argument("--face-detector", default="blazeface", help="what finds the face: blazeface (bundled), s3fd (Wav2Lip's detector, `voxlip fetch s3fd`) or an S3FD file (default: %(default)s)")
+    parser.add_argument(
+        "--pads",
+        type=int,
+        nargs=4,
+        default=[0, 10, 0, 0],
+        metavar=("TOP", "BOTTOM", "LEFT", "RIGHT"),
+        help="pixels added around the face box (default: 0 10 0 0)",
+    )
+    parser.add_argument(
+        "--fps", type=float, default=None, help="output frame rate (default: the video's own, 25 for a photo)"
+    )
+    parser.add_argument(
+        "--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)"
+    )
+    parser.add_argument(
+        "--label-corner",
+        default="bottom-right",
+        choices=["top-left", "top-right", "bottom-left", "bottom-right"],
+        help="where the AI-generated label goes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--face-detector",
+        default="blazeface",
+        help=(
+            "what finds the face: blazeface (bundled), s3fd (Wav2Lip's detector, `voxlip fetch s3fd`) or an "
+            "S3FD file (default: %(default)s)"
+        ),
+    )
 
 
 def _add_precision_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
-                        help="arithmetic of the neural models (Tacotron, WaveRNN, HiFi-GAN, Wav2Lip): float32 computes "
-                             "exactly what the published models do; bfloat16 is about 1.5-2x faster on CPUs with "
-                             "AVX512-BF16 and moves outputs slightly (pixels by at most ~2/255) (default: %(default)s)")
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float32", "bfloat16"],
+        help="arithmetic of the neural models (Tacotron, WaveRNN, HiFi-GAN, Wav2Lip): float32 computes "
+        "exactly what the published models do; bfloat16 is about 1.5-2x faster on CPUs with "
+        "AVX512-BF16 and moves outputs slightly (pixels by at most ~2/255) (default: %(default)s)",
+    )
 
 
 def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", required=True, type=Path, help="a few seconds of the voice to clone (any audio file)")
     words = parser.add_mutually_exclusive_group()
     words.add_argument("--text", default=None, help="what the voice says (default: none; or use --text-file)")
-    words.add_argument("--text-file", type=Path, default=None, help="read what the voice says from this UTF-8 file (default: none)")
-    parser.add_argument("--synthesizer", default="auto", help="auto (SV2TTS if fetched, else offline), sv2tts, offline, or a synthesizer file (default: %(default)s)")
-    parser.add_argument("--vocoder", default="auto", choices=["auto", "wavernn", "hifigan", "griffinlim"], help="neural vocoder for SV2TTS (default: %(default)s: WaveRNN, else HiFi-GAN, else Griffin-Lim)")
-    parser.add_argument("--vocoder-checkpoint", default=None, help="another WaveRNN / HiFi-GAN file or name (default: the registry's)")
-    parser.add_argument("--fast-vocoder", action="store_true",
-                        help="WaveRNN with shorter folds and int8 products: about 2.7x faster on CPU, other samples "
-                             "than RTVC's (default: off, the original's exact generation)")
+    words.add_argument(
+        "--text-file", type=Path, default=None, help="read what the voice says from this UTF-8 file (default: none)"
+    )
+    parser.add_argument(
+        "--synthesizer",
+        default="auto",
+        help="auto (SV2TTS if fetched, else offline), sv2tts, offline, or a synthesizer file (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--vocoder",
+        default="auto",
+        choices=["auto", "wavernn", "hifigan", "griffinlim"],
+        help="neural vocoder for SV2TTS (default: %(default)s: WaveRNN, else HiFi-GAN, else Griffin-Lim)",
+    )
+    parser.add_argument(
+        "--vocoder-checkpoint", default=None, help="another WaveRNN / HiFi-GAN file or name (default: the registry's)"
+    )
+    parser.add_argument(
+        "--fast-vocoder",
+        action="store_true",
+        help="WaveRNN with shorter folds and int8 products: about 2.7x faster on CPU, other samples "
+        "than RTVC's (default: off, the original's exact generation)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)")
+    parser.add_argument(
+        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
+    )
 
 
 def _add_consent_flag(parser: argparse.ArgumentParser) -> None:
     from .provenance import CONSENT_STATEMENT
 
-    parser.add_argument("--i-have-consent", action="store_true", help=f"state this, which is required and recorded: \"{CONSENT_STATEMENT}\" (default: not stated)")
+    parser.add_argument(
+        "--i-have-consent",
+        action="store_true",
+        help=f'state this, which is required and recorded: "{CONSENT_STATEMENT}" (default: not stated)',
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,16 +300,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     embed = commands.add_parser("embed", help="speaker embedding of a recording, or the similarity of two")
     embed.add_argument("audio", nargs="+", help="one or two recordings (wav, flac, mp3, ogg, m4a, webm, ...)")
-    embed.add_argument("--checkpoint", default="resemblyzer", help="encoder name or file (default: %(default)s, embedded)")
-    embed.add_argument("--threshold", type=float, default=None, help="same-speaker cosine threshold (default: the encoder's, 0.71)")
-    embed.add_argument("--save", type=Path, default=None, help="write the embedding(s) to this .npy file (default: none)")
-    embed.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)")
+    embed.add_argument(
+        "--checkpoint", default="resemblyzer", help="encoder name or file (default: %(default)s, embedded)"
+    )
+    embed.add_argument(
+        "--threshold", type=float, default=None, help="same-speaker cosine threshold (default: the encoder's, 0.71)"
+    )
+    embed.add_argument(
+        "--save", type=Path, default=None, help="write the embedding(s) to this .npy file (default: none)"
+    )
+    embed.add_argument(
+        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
+    )
     embed.set_defaults(run=cmd_embed)
 
     fetch = commands.add_parser("fetch", help="download public checkpoints, verified, into the cache")
     fetch.add_argument("names", nargs="+", metavar="NAME", help="checkpoint names, see `voxlip checkpoints`")
-    fetch.add_argument("--dir", type=Path, default=None, help="store here instead of the cache (default: $VOXLIP_CACHE or $XDG_CACHE_HOME/voxlip)")
-    fetch.add_argument("--url", default=None, help="download from this mirror instead of the published URL (default: published)")
+    fetch.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="store here instead of the cache (default: $VOXLIP_CACHE or $XDG_CACHE_HOME/voxlip)",
+    )
+    fetch.add_argument(
+        "--url", default=None, help="download from this mirror instead of the published URL (default: published)"
+    )
     fetch.add_argument("--quiet", action="store_true", help="no progress bar (default: off)")
     fetch.set_defaults(run=cmd_fetch)
 
@@ -252,21 +339,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_voice_flags(run)
     run.add_argument("--face", required=True, type=Path, help="face video or photo")
     run.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
-    run.add_argument("--checkpoint", default="auto", help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto)")
+    run.add_argument(
+        "--checkpoint",
+        default="auto",
+        help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto)",
+    )
     _add_lipsync_flags(run)
     _add_precision_flag(run)
     _add_consent_flag(run)
     run.set_defaults(run=cmd_run)
 
     lipsync = commands.add_parser("lipsync", help="make the face in a video or photo speak an audio track")
-    lipsync.add_argument("--face", required=True, type=Path, help="face video (mp4, mov, webm, ...) or photo (jpg, png)")
+    lipsync.add_argument(
+        "--face", required=True, type=Path, help="face video (mp4, mov, webm, ...) or photo (jpg, png)"
+    )
     lipsync.add_argument("--audio", required=True, type=Path, help="the speech to lip-sync (any audio file)")
     lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
-    lipsync.add_argument("--checkpoint", default="auto", help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto: Wav2Lip if fetched, else offline)")
+    lipsync.add_argument(
+        "--checkpoint",
+        default="auto",
+        help=(
+            "Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto: Wav2Lip if "
+            "fetched, else offline)"
+        ),
+    )
     _add_lipsync_flags(lipsync)
     _add_precision_flag(lipsync)
     _add_consent_flag(lipsync)
-    lipsync.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)")
+    lipsync.add_argument(
+        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
+    )
     lipsync.set_defaults(run=cmd_lipsync)
 
     detect = commands.add_parser("detect", help="does a file carry voxlip's watermark, content credentials and record?")

@@ -10,7 +10,9 @@ from core.checkpoints import Checkpoint
 from core.errors import CheckpointError
 
 
-def download(url: str, dest: Path, *, sha256: str | None = None, size: int | None = None, progress: bool = True) -> Path:
+def download(
+    url: str, dest: Path, *, sha256: str | None = None, size: int | None = None, progress: bool = True
+) -> Path:
     """Download `url` to `dest` through `dest`.part (resumed if present), verify, then rename.
 
     A file whose size or sha256 differs from the published one never appears at `dest`.

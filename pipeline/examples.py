@@ -23,8 +23,14 @@ class Examples:
     text: str = EXAMPLE_TEXT
 
 
-def _ellipse(image: np.ndarray, center: tuple[int, int], axes: tuple[int, int], bgr: tuple[float, float, float],
-             angle: float = 0.0, opacity: float = 1.0) -> None:
+def _ellipse(
+    image: np.ndarray,
+    center: tuple[int, int],
+    axes: tuple[int, int],
+    bgr: tuple[float, float, float],
+    angle: float = 0.0,
+    opacity: float = 1.0,
+) -> None:
     """Blend a soft-edged filled ellipse of colour `bgr` (0..1) into the float image, in place."""
     import cv2
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
+
 import numpy as np
 
 from core.components import Component
@@ -50,7 +51,9 @@ class FrameProtector:
         return self._marker(self._labeler(frame))
 
 
-def protect_frames(frames: Iterable[np.ndarray], label: LabelConfig = DEFAULT_LABEL, channels: str = "rgb") -> Iterator[np.ndarray]:
+def protect_frames(
+    frames: Iterable[np.ndarray], label: LabelConfig = DEFAULT_LABEL, channels: str = "rgb"
+) -> Iterator[np.ndarray]:
     """Every frame with the label and the mark, lazily."""
     protector = FrameProtector(label, channels)
     for frame in frames:
@@ -81,14 +84,28 @@ def finish_output(
         raise ConsentError("a reference voice or face was used without a statement of consent: nothing is recorded")
     found = detect(path)
     if found.audio is not None and not found.audio.detected and found.audio_seconds >= MIN_CHECKED_SECONDS:
-        raise VoxlipError(f"{path}: its audio does not carry voxlip's mark; pass the samples through mark_audio() before saving")
+        raise VoxlipError(
+            f"{path}: its audio does not carry voxlip's mark; pass the samples through mark_audio() before saving"
+        )
     if kind == "video" and not (found.frames and found.frames.detected):
-        raise VoxlipError(f"{path}: its frames do not carry voxlip's mark; pass them through protect_frames() before encoding")
+        raise VoxlipError(
+            f"{path}: its frames do not carry voxlip's mark; pass them through protect_frames() before encoding"
+        )
     watermarks: dict = {}
     if found.audio is not None:
-        watermarks["audio"] = {"scheme": AUDIO_MARK.key, "payload": None, "strength_db": AUDIO_MARK.strength_db, "z_at_creation": round(found.audio.score, 2)}
+        watermarks["audio"] = {
+            "scheme": AUDIO_MARK.key,
+            "payload": None,
+            "strength_db": AUDIO_MARK.strength_db,
+            "z_at_creation": round(found.audio.score, 2),
+        }
     if found.frames is not None:
-        watermarks["frames"] = {"scheme": FRAME_MARK.key, "payload": None, "strength": FRAME_MARK.strength, "z_at_creation": round(found.frames.score, 2)}
+        watermarks["frames"] = {
+            "scheme": FRAME_MARK.key,
+            "payload": None,
+            "strength": FRAME_MARK.strength,
+            "z_at_creation": round(found.frames.score, 2),
+        }
     if kind == "video" and label is not None:
         watermarks["visible_label"] = {"text": label.text, "corner": label.corner}
     models = [{"name": c.checkpoint, "role": c.role, "sha256": c.sha256} for c in components]

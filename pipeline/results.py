@@ -40,8 +40,14 @@ class Speech(Synthesis):
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV (atomically), embed its content credentials and write its provenance record."""
         path = save_audio(path, self.samples, self.sample_rate)
-        outputs.finish_output(path, "audio", list(self.components), _existing({"reference_voice": self.reference_file}),
-                              self.consent, self.text)
+        outputs.finish_output(
+            path,
+            "audio",
+            list(self.components),
+            _existing({"reference_voice": self.reference_file}),
+            self.consent,
+            self.text,
+        )
         return path
 
 
@@ -73,7 +79,9 @@ class Clip:
         path = Path(path)
         with atomic_output(path) as partial:
             shutil.copyfile(self.path, partial)
-        outputs.finish_output(path, "video", list(self.components), _existing(self.inputs), self.consent, self.text, self.label)
+        outputs.finish_output(
+            path, "video", list(self.components), _existing(self.inputs), self.consent, self.text, self.label
+        )
         return path
 
     @property

@@ -42,8 +42,12 @@ def _seeded_checkpoints(folder: Path) -> dict[str, Path]:
     spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", SHARED / "compat" / "seeded.py")
     seeded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(seeded)
-    files = {"rtvc_tacotron": "synthesizer.pt", "rtvc_wavernn": "vocoder.pt", "hifigan_v3": "hifigan/generator_v3",
-             "wav2lip": "wav2lip.pth"}
+    files = {
+        "rtvc_tacotron": "synthesizer.pt",
+        "rtvc_wavernn": "vocoder.pt",
+        "hifigan_v3": "hifigan/generator_v3",
+        "wav2lip": "wav2lip.pth",
+    }
     paths = {}
     for name, filename in files.items():
         manifest = seeded.load_manifest(SHARED / "compat" / "manifests" / f"{name}.json")
@@ -62,8 +66,11 @@ def _speech_entry(speech) -> dict:
     samples = np.ascontiguousarray(speech.samples, dtype=np.float32)
     phones = json.dumps([[p, round(s, 6), round(e, 6)] for p, s, e in speech.phones or []])
     return {
-        "samples": _digest(samples.tobytes()), "sample_rate": speech.sample_rate, "length": len(samples),
-        "phones": _digest(phones.encode()), "components": [c.describe() for c in speech.components],
+        "samples": _digest(samples.tobytes()),
+        "sample_rate": speech.sample_rate,
+        "length": len(samples),
+        "phones": _digest(phones.encode()),
+        "components": [c.describe() for c in speech.components],
         "notes": list(speech.notes),
     }
 
@@ -72,14 +79,24 @@ def _clip_entry(clip) -> dict:
     import imageio_ffmpeg
 
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    frames = subprocess.run([ffmpeg, "-v", "error", "-i", str(clip.path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                            capture_output=True, check=True).stdout
-    audio = subprocess.run([ffmpeg, "-v", "error", "-i", str(clip.path), "-vn", "-ac", "1", "-ar", "16000", "-f", "f32le", "-"],
-                           capture_output=True, check=True).stdout
+    frames = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(clip.path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    audio = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(clip.path), "-vn", "-ac", "1", "-ar", "16000", "-f", "f32le", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
     return {
-        "frames": _digest(frames), "frame_count": clip.frames, "fps": clip.fps,
-        "frames_without_face": clip.frames_without_face, "soundtrack": _digest(audio),
-        "components": [c.describe() for c in clip.components], "notes": list(clip.notes),
+        "frames": _digest(frames),
+        "frame_count": clip.frames,
+        "fps": clip.fps,
+        "frames_without_face": clip.frames_without_face,
+        "soundtrack": _digest(audio),
+        "components": [c.describe() for c in clip.components],
+        "notes": list(clip.notes),
     }
 
 
@@ -108,12 +125,20 @@ def fingerprints(folder: Path) -> dict[str, dict]:
         ("wavernn", str(checkpoints["rtvc_wavernn"]), {"fast_vocoder": True}),
         ("hifigan", str(checkpoints["hifigan_v3"]), {}),
     ):
-        neural = Pipeline("cpu", synthesizer=synthesizer, vocoder=vocoder, vocoder_checkpoint=checkpoint, lipsync="offline", **extra)
-        results[f"say seeded sv2tts + {vocoder}"] = _speech_entry(neural.clone_voice(reference, "Hello there.", consent=True, seed=3))
+        neural = Pipeline(
+            "cpu", synthesizer=synthesizer, vocoder=vocoder, vocoder_checkpoint=checkpoint, lipsync="offline", **extra
+        )
+        results[f"say seeded sv2tts + {vocoder}"] = _speech_entry(
+            neural.clone_voice(reference, "Hello there.", consent=True, seed=3)
+        )
 
     wav2lip = Pipeline("cpu", synthesizer=synthesizer, vocoder="griffinlim", lipsync=str(checkpoints["wav2lip"]))
-    results["lipsync seeded wav2lip, video, audio file"] = _clip_entry(wav2lip.lipsync(video, short_audio, consent=True))
-    results["run seeded sv2tts + wav2lip, photo"] = _clip_entry(wav2lip.text_to_clip(reference, photo, "Hello there.", consent=True, seed=3))
+    results["lipsync seeded wav2lip, video, audio file"] = _clip_entry(
+        wav2lip.lipsync(video, short_audio, consent=True)
+    )
+    results["run seeded sv2tts + wav2lip, photo"] = _clip_entry(
+        wav2lip.text_to_clip(reference, photo, "Hello there.", consent=True, seed=3)
+    )
     return results
 
 

@@ -39,8 +39,11 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path):
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
     assert {"text_to_clip", "voice", "lipsync", "compare"} <= names
     webcam_to_face = [
-        fn for fn in page.fns.values()
-        if [type(b) for b in fn.inputs] == [gr.Image] and fn.inputs[0].sources == ["webcam"] and [type(b) for b in fn.outputs] == [gr.File]
+        fn
+        for fn in page.fns.values()
+        if [type(b) for b in fn.inputs] == [gr.Image]
+        and fn.inputs[0].sources == ["webcam"]
+        and [type(b) for b in fn.outputs] == [gr.File]
     ]
     assert len(webcam_to_face) == 2, "both face inputs take a webcam photo"
 
@@ -87,7 +90,13 @@ def served_app(tmp_path_factory):
     log = tmp_path_factory.mktemp("app") / "app.log"
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        process = subprocess.Popen(
+            [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(240):
@@ -129,11 +138,21 @@ def _decode(page, url: str, tmp_path: Path, name: str):
 
 
 @needs_flite
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+)
 def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
     voice = next(p for p in speech_files if p.stem == "103-1240-0000")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})

@@ -6,7 +6,7 @@ import soundfile
 
 from core import ffmpeg as bundled_ffmpeg
 from core.errors import InputError
-from voice.audio import SV2TTS_MEL, WAV2LIP_MEL, encoder_mel, load_audio, log_mel, normalize_volume, save_audio, dbfs
+from voice.audio import SV2TTS_MEL, WAV2LIP_MEL, dbfs, encoder_mel, load_audio, log_mel, normalize_volume, save_audio
 
 
 def ffmpeg(*args: str) -> None:
@@ -29,7 +29,10 @@ def test_mels_match_the_anchors(compat_case):
     np.testing.assert_allclose(encoder_mel(case["wav"]), case["mel_rtvc_encoder"], rtol=2e-6, atol=1e-12)
 
 
-@pytest.mark.parametrize("suffix, codec", [(".mp3", "libmp3lame"), (".ogg", "libvorbis"), (".m4a", "aac"), (".webm", "libopus"), (".flac", "flac")])
+@pytest.mark.parametrize(
+    "suffix, codec",
+    [(".mp3", "libmp3lame"), (".ogg", "libvorbis"), (".m4a", "aac"), (".webm", "libopus"), (".flac", "flac")],
+)
 def test_load_audio_decodes_every_common_format(tmp_path, speech, suffix, codec):
     source = tmp_path / "speech.wav"
     soundfile.write(source, speech, 16000)
@@ -95,7 +98,9 @@ def test_truncated_file_is_reported_as_corrupt(tmp_path, speech_files):
         load_audio(truncated)
 
 
-@pytest.mark.parametrize("array, message", [(np.zeros(0), "no audio samples"), (np.full(10, np.nan), "NaN"), (np.zeros((2, 2, 2)), "1-D")])
+@pytest.mark.parametrize(
+    "array, message", [(np.zeros(0), "no audio samples"), (np.full(10, np.nan), "NaN"), (np.zeros((2, 2, 2)), "1-D")]
+)
 def test_bad_arrays_get_clear_errors(array, message):
     with pytest.raises(InputError, match=message):
         load_audio(array)

@@ -25,7 +25,16 @@ class _Payload:
 
 def test_registry_is_complete_and_consistent():
     known = checkpoints.registry()
-    for name in ("resemblyzer", "rtvc-encoder", "rtvc-synthesizer", "rtvc-vocoder", "wav2lip", "wav2lip-gan", "syncnet", "s3fd"):
+    for name in (
+        "resemblyzer",
+        "rtvc-encoder",
+        "rtvc-synthesizer",
+        "rtvc-vocoder",
+        "wav2lip",
+        "wav2lip-gan",
+        "syncnet",
+        "s3fd",
+    ):
         assert name in known
     assert known["rtvc-synthesizer"].size == 370_554_559 and known["rtvc-vocoder"].size == 53_845_290
     for spec in known.values():
@@ -136,8 +145,15 @@ def test_download_errors_say_what_to_do(tmp_path, server):
 
 def test_fetch_cli_through_local_server(tmp_path, server, monkeypatch, capsys):
     spec = checkpoints.Checkpoint(
-        name="rtvc-encoder", family="speaker-encoder", filename="encoder.pt", description="seeded", license="test",
-        source="test", url=server.url, size=len(server.blob), sha256=hashlib.sha256(server.blob).hexdigest(),
+        name="rtvc-encoder",
+        family="speaker-encoder",
+        filename="encoder.pt",
+        description="seeded",
+        license="test",
+        source="test",
+        url=server.url,
+        size=len(server.blob),
+        sha256=hashlib.sha256(server.blob).hexdigest(),
     )
     monkeypatch.setattr(checkpoints, "_REGISTRY", (spec,))
     assert voxlip(["fetch", "rtvc-encoder", "--dir", str(tmp_path), "--quiet"]) == 0

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.cli import build_parser, main as voxlip
+from pipeline.cli import build_parser
+from pipeline.cli import main as voxlip
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,6 +61,9 @@ def test_checkpoints_listing(capsys):
 
 
 def test_module_and_console_script_entry_points():
-    for command in ([sys.executable, "-m", "pipeline", "--version"], [str(Path(sys.executable).parent / "voxlip"), "--version"]):
+    for command in (
+        [sys.executable, "-m", "pipeline", "--version"],
+        [str(Path(sys.executable).parent / "voxlip"), "--version"],
+    ):
         result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
         assert result.returncode == 0 and result.stdout.startswith("voxlip "), result.stderr

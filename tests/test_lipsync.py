@@ -44,17 +44,71 @@ def ffmpeg(*args: str) -> None:
 def clips(faces_dir, tmp_path_factory) -> dict[str, Path]:
     """Short test videos derived from the shared clips."""
     folder = tmp_path_factory.mktemp("clips")
-    man, glasses, woman = (faces_dir / n for n in ("talking_man_25fps.mp4", "talking_man_glasses_25fps.mp4", "talking_woman_30fps.mp4"))
-    made = {n: folder / f"{n}.mp4" for n in ("short", "leaves", "two_faces", "portrait", "vfr", "silent_video", "rotated", "odd", "uhd")}
+    man, glasses, woman = (
+        faces_dir / n for n in ("talking_man_25fps.mp4", "talking_man_glasses_25fps.mp4", "talking_woman_30fps.mp4")
+    )
+    made = {
+        n: folder / f"{n}.mp4"
+        for n in ("short", "leaves", "two_faces", "portrait", "vfr", "silent_video", "rotated", "odd", "uhd")
+    }
     h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     ffmpeg("-i", str(man), "-t", "1", *h264, "-c:a", "aac", str(made["short"]))
-    ffmpeg("-i", str(man), "-t", "2", "-vf", "pad=iw*2:ih:0:0,crop=480:480:'if(lt(t,0.6),0,min(480,(t-0.6)*1600))':0", *h264, "-an", str(made["leaves"]))
-    ffmpeg("-i", str(man), "-i", str(glasses), "-t", "1", "-filter_complex", "[1:v]scale=480:480[g];[0:v][g]hstack", *h264, "-an", str(made["two_faces"]))
+    ffmpeg(
+        "-i",
+        str(man),
+        "-t",
+        "2",
+        "-vf",
+        "pad=iw*2:ih:0:0,crop=480:480:'if(lt(t,0.6),0,min(480,(t-0.6)*1600))':0",
+        *h264,
+        "-an",
+        str(made["leaves"]),
+    )
+    ffmpeg(
+        "-i",
+        str(man),
+        "-i",
+        str(glasses),
+        "-t",
+        "1",
+        "-filter_complex",
+        "[1:v]scale=480:480[g];[0:v][g]hstack",
+        *h264,
+        "-an",
+        str(made["two_faces"]),
+    )
     ffmpeg("-i", str(woman), "-t", "1", "-vf", "scale=720:720,pad=720:1280:0:280", *h264, "-an", str(made["portrait"]))
-    ffmpeg("-i", str(man), "-t", "2", "-vf", "setpts='if(lt(N,20),PTS,PTS+0.03*(N-20)/TB)'", "-fps_mode", "vfr", *h264, "-an", str(made["vfr"]))
+    ffmpeg(
+        "-i",
+        str(man),
+        "-t",
+        "2",
+        "-vf",
+        "setpts='if(lt(N,20),PTS,PTS+0.03*(N-20)/TB)'",
+        "-fps_mode",
+        "vfr",
+        *h264,
+        "-an",
+        str(made["vfr"]),
+    )
     ffmpeg("-i", str(man), "-t", "1", *h264, "-an", str(made["silent_video"]))
     ffmpeg("-display_rotation", "90", "-i", str(made["portrait"]), "-c", "copy", str(made["rotated"]))
-    ffmpeg("-i", str(woman), "-t", "1", "-vf", "scale=481:361", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", "-an", str(made["odd"]))
+    ffmpeg(
+        "-i",
+        str(woman),
+        "-t",
+        "1",
+        "-vf",
+        "scale=481:361",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv444p",
+        "-an",
+        str(made["odd"]),
+    )
     ffmpeg("-i", str(woman), "-t", "0.5", "-vf", "scale=2160:2160,pad=3840:2160:840:0", *h264, "-an", str(made["uhd"]))
     made["truncated"] = folder / "truncated.mp4"
     made["truncated"].write_bytes(man.read_bytes()[:20_000])
@@ -106,9 +160,19 @@ def test_visemes_in_three_notations():
     assert detect_notation(["SIL", "B", "AA1", "M"]) == "arpabet"
     assert detect_notation(["b", "ɑː", "m"]) == "ipa"
     assert detect_notation(["b", "A:", "m", "@"]) == "espeak"
-    assert [viseme_of(p, "arpabet") for p in ("B", "AA1", "UW", "SIL")] == [Viseme.CLOSED, Viseme.OPEN, Viseme.SMALL_ROUND, Viseme.REST]
+    assert [viseme_of(p, "arpabet") for p in ("B", "AA1", "UW", "SIL")] == [
+        Viseme.CLOSED,
+        Viseme.OPEN,
+        Viseme.SMALL_ROUND,
+        Viseme.REST,
+    ]
     assert [viseme_of(p, "ipa") for p in ("p", "ˈæ", "tʃ")] == [Viseme.CLOSED, Viseme.OPEN, Viseme.SMALL_ROUND]
-    assert [viseme_of(p, "espeak") for p in ("m", "aI", "S", "V")] == [Viseme.CLOSED, Viseme.OPEN, Viseme.SMALL_ROUND, Viseme.MID]
+    assert [viseme_of(p, "espeak") for p in ("m", "aI", "S", "V")] == [
+        Viseme.CLOSED,
+        Viseme.OPEN,
+        Viseme.SMALL_ROUND,
+        Viseme.MID,
+    ]
 
 
 def test_shape_track_closes_bilabials_and_silence():
@@ -195,7 +259,14 @@ def test_cartoon_gives_a_video_or_a_clear_error(faces_dir, speech, tmp_path):
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
-    phones = [("SIL", 0.0, 0.6), ("B", 0.6, 0.7), ("AA", 0.7, 1.1), ("M", 1.1, 1.2), ("AA", 1.2, 1.7), ("SIL", 1.8, 2.4)]
+    phones = [
+        ("SIL", 0.0, 0.6),
+        ("B", 0.6, 0.7),
+        ("AA", 0.7, 1.1),
+        ("M", 1.1, 1.2),
+        ("AA", 1.2, 1.7),
+        ("SIL", 1.8, 2.4),
+    ]
     result = lipsync_run(faces_dir / "painting_mona_lisa.jpg", audio, tmp_path / "out.mp4", phones=phones)
     assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR)  # the phones were given
     assert (result.width, result.height) == (720, 1280) and result.fps == 25
@@ -244,7 +315,13 @@ def test_two_faces_largest_by_default_or_chosen(clips, speech, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "clip, size, seconds", [("portrait", (720, 1280), 1.0), ("rotated", (1280, 720), 1.0), ("odd", (481, 361), 1.0), ("uhd", (3840, 2160), 0.4)]
+    "clip, size, seconds",
+    [
+        ("portrait", (720, 1280), 1.0),
+        ("rotated", (1280, 720), 1.0),
+        ("odd", (481, 361), 1.0),
+        ("uhd", (3840, 2160), 0.4),
+    ],
 )
 def test_portrait_rotated_odd_and_4k(clips, speech, tmp_path, clip, size, seconds):
     audio = speech[: int(seconds * SAMPLE_RATE)]
@@ -260,7 +337,10 @@ def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
     result = lipsync_run(clips["vfr"], speech, tmp_path / "out.mp4", LipsyncOptions(fps=25), phones=[])
     assert result.fps == 25
     checked_mp4(result.path, result.duration, 25)
-    assert "25 fps" in subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.path)], capture_output=True).stderr.decode()
+    assert (
+        "25 fps"
+        in subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.path)], capture_output=True).stderr.decode()
+    )
 
 
 def test_video_without_audio_and_audio_from_a_file(clips, speech, tmp_path):
@@ -282,7 +362,9 @@ def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path)
     seen = []
 
     def generator(mel: torch.Tensor, faces: torch.Tensor) -> torch.Tensor:
-        seen.append((mel.shape, faces.shape, float(faces[:, :3, 48:].abs().max()), float(faces[:, 3:, 48:].abs().max())))
+        seen.append(
+            (mel.shape, faces.shape, float(faces[:, :3, 48:].abs().max()), float(faces[:, 3:, 48:].abs().max()))
+        )
         return torch.zeros(faces.shape[0], 3, 96, 96)  # a black mouth: easy to find
 
     options = LipsyncOptions(batch_size=8, blend=BlendConfig(colour_match=False))
@@ -299,7 +381,10 @@ def test_neural_path_feeds_the_generator_wav2lip_inputs(clips, speech, tmp_path)
     out = next(iter_frames(result.path, 25, max_frames=1)).astype(int)
     x1, y1, x2, y2 = (int(v) for v in face.box)
     mouth_y = int(face.landmarks[13, 1])
-    assert out[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() < source[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() - 30
+    assert (
+        out[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean()
+        < source[mouth_y - 3 : mouth_y + 3, (x1 + x2) // 2].mean() - 30
+    )
     assert np.abs(out[: y1 + 20] - source[: y1 + 20]).mean() < 3  # above the face: untouched
 
 

@@ -7,9 +7,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from core.errors import InputError
 from lipsync.metrics import MAX_OFFSET, expert_embeddings, lse, offset_distances, sync_scores
 from lipsync.syncnet import load_syncnet, mouth_windows
-from core.errors import InputError
 
 
 def _unit_rows(n: int, dim: int = 512, seed: int = 0) -> torch.Tensor:

@@ -10,10 +10,10 @@ import pytest
 import torch
 from torch import nn
 
+from core.errors import CheckpointError, InputError
 from lipsync.s3fd import S3FD, DetectionConfig, decode_detections, load_s3fd
 from lipsync.syncnet import load_syncnet
 from lipsync.wav2lip import load_wav2lip
-from core.errors import CheckpointError, InputError
 
 TIGHT = dict(rtol=1e-5, atol=1e-5)
 FUSED = dict(rtol=1e-4, atol=1e-4)
@@ -83,7 +83,9 @@ def test_wav2lip_lower_rows_equal_the_full_pass(wav2lip_file):
     with torch.inference_mode():
         full = model.generate(audio, face)
         for first_row in range(0, 96, 7):
-            torch.testing.assert_close(model.generate(audio, face, first_row)[:, :, first_row:], full[:, :, first_row:], rtol=1e-6, atol=1e-6)
+            torch.testing.assert_close(
+                model.generate(audio, face, first_row)[:, :, first_row:], full[:, :, first_row:], rtol=1e-6, atol=1e-6
+            )
 
 
 def test_wav2lip_keeps_checkpoint_sha256(wav2lip_file):
@@ -232,10 +234,12 @@ def test_s3fd_decoding_nms_and_filtering_on_known_outputs():
     _plant(outputs, 0, 0, 10, 10, -0.85)  # score 0.30: a candidate, but under 0.5
     faces = decode_detections(outputs)
     assert len(faces) == 2 and faces[1].shape == (0, 5)
-    expected = np.array([
-        [29.6, 27.2, 93.6, 59.2, 1 / (1 + math.exp(-4.0))],
-        [-96.0, -96.0, 160.0, 160.0, 1 / (1 + math.exp(-0.5))],
-    ])
+    expected = np.array(
+        [
+            [29.6, 27.2, 93.6, 59.2, 1 / (1 + math.exp(-4.0))],
+            [-96.0, -96.0, 160.0, 160.0, 1 / (1 + math.exp(-0.5))],
+        ]
+    )
     np.testing.assert_allclose(faces[0], expected, rtol=1e-5, atol=1e-4)
 
 

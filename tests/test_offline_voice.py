@@ -67,7 +67,10 @@ def test_output_is_speech_of_plausible_length_with_timings(voices):
     assert 2.5 < speech.duration < 7.0
     assert voice.base_voice in ("slt", "rms", "awb", "kal16") and speech.notes == (OFFLINE_VOICE_NOTE,)
     (component,) = speech.components
-    assert not component.neural and component.checkpoint == f"offline voice: flite {voice.base_voice} converted toward the reference"
+    assert (
+        not component.neural
+        and component.checkpoint == f"offline voice: flite {voice.base_voice} converted toward the reference"
+    )
     starts = [p.start for p in speech.phones]
     assert starts == sorted(starts) and speech.phones[0].start == 0.0
     assert abs(speech.phones[-1].end - speech.duration) < 0.1
@@ -122,7 +125,9 @@ def test_bad_references_get_the_encoder_errors(encoder, tmp_path):
     with pytest.raises(InputError, match="silent"):
         synthesize_offline("Hello there.", np.zeros(48_000, dtype=np.float32), encoder=encoder)
     with pytest.raises(InputError, match="speech found"):
-        synthesize_offline("Hello there.", np.random.default_rng(0).normal(0, 0.1, 8_000).astype(np.float32), encoder=encoder)
+        synthesize_offline(
+            "Hello there.", np.random.default_rng(0).normal(0, 0.1, 8_000).astype(np.float32), encoder=encoder
+        )
     corrupt = tmp_path / "corrupt.wav"
     corrupt.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
     with pytest.raises(InputError, match="corrupt|could not"):
@@ -148,12 +153,16 @@ def test_rms_which_ignores_pitch_targets_is_moved_to_the_reference_pitch():
     from voice.offline.reference import ReferenceVoice
 
     profile = base_voice_profile("rms", DEFAULT)
-    voice = ReferenceVoice("rms", 0.0, PitchStats(150.0, 0.1), identity_transform(profile.voiced_envelopes, DEFAULT), 5.0)
+    voice = ReferenceVoice(
+        "rms", 0.0, PitchStats(150.0, 0.1), identity_transform(profile.voiced_envelopes, DEFAULT), 5.0
+    )
     speech = synthesize_offline("We arrived at the station just as the evening train was leaving.", voice)
     measured = speech_pitch(speech.samples, DEFAULT)
     assert profile.pitch.median_hz < 115
     assert measured.median_hz == pytest.approx(150, rel=0.08)
-    assert len(speech.samples) == len(synthesize_base("We arrived at the station just as the evening train was leaving.", "rms").wave)
+    assert len(speech.samples) == len(
+        synthesize_base("We arrived at the station just as the evening train was leaving.", "rms").wave
+    )
 
 
 @needs_flite
@@ -193,7 +202,10 @@ def test_psola_moves_a_harmonic_tone_and_keeps_its_length_and_formants():
 @needs_flite
 def test_music_like_reference_still_yields_speech(encoder):
     t = np.arange(8_000) / 16_000
-    notes = [sum(np.sin(2 * np.pi * f * h * t) / h for h in range(1, 6)) * np.exp(-3 * t) for f in (220, 277, 330, 440, 392, 330)]
+    notes = [
+        sum(np.sin(2 * np.pi * f * h * t) / h for h in range(1, 6)) * np.exp(-3 * t)
+        for f in (220, 277, 330, 440, 392, 330)
+    ]
     music = (0.2 * np.concatenate(notes)).astype(np.float32)
     voice = prepare_reference(music, encoder=encoder)
     speech = synthesize_offline("The quick brown fox jumps over the lazy dog.", voice)

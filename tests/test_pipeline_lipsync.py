@@ -38,7 +38,17 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
     out = tmp_path / "out.mp4"
-    args = ["lipsync", "--face", str(faces_dir / "painting_pearl_earring.jpg"), "--audio", str(short_speech), "-o", str(out), "--checkpoint", "offline"]
+    args = [
+        "lipsync",
+        "--face",
+        str(faces_dir / "painting_pearl_earring.jpg"),
+        "--audio",
+        str(short_speech),
+        "-o",
+        str(out),
+        "--checkpoint",
+        "offline",
+    ]
     assert voxlip(args) == 1
     assert "--i-have-consent" in capsys.readouterr().err and not out.exists()
     assert voxlip(args + ["--i-have-consent", "--label-corner", "top-left"]) == 0
@@ -58,7 +68,20 @@ def test_lipsync_bad_inputs_leave_no_file(faces_dir, short_speech, tmp_path, cap
         (faces_dir / "painting_pearl_earring.jpg", faces_dir / "not_a_person_dog.jpg", "could not read"),
         (tmp_path / "missing.jpg", short_speech, "does not exist"),
     ]:
-        code = voxlip(["lipsync", "--face", str(face), "--audio", str(audio), "-o", str(out), "--i-have-consent", "--checkpoint", "offline"])
+        code = voxlip(
+            [
+                "lipsync",
+                "--face",
+                str(face),
+                "--audio",
+                str(audio),
+                "-o",
+                str(out),
+                "--i-have-consent",
+                "--checkpoint",
+                "offline",
+            ]
+        )
         err = capsys.readouterr().err
         assert code == 1 and message in err and "Traceback" not in err, err
         assert list(tmp_path.iterdir()) == []
@@ -71,8 +94,20 @@ def test_lipsync_accepts_samples(pipeline, faces_dir):
 
 
 def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, short_speech, tmp_path, capsys):
-    args = ["lipsync", "--face", str(faces_dir / "painting_pearl_earring.jpg"), "--audio", str(short_speech),
-            "-o", str(tmp_path / "out.mp4"), "--checkpoint", "offline", "--face-detector", "s3fd", "--i-have-consent"]
+    args = [
+        "lipsync",
+        "--face",
+        str(faces_dir / "painting_pearl_earring.jpg"),
+        "--audio",
+        str(short_speech),
+        "-o",
+        str(tmp_path / "out.mp4"),
+        "--checkpoint",
+        "offline",
+        "--face-detector",
+        "s3fd",
+        "--i-have-consent",
+    ]
     assert voxlip(args) == 1
     err = capsys.readouterr().err
     assert "voxlip fetch s3fd" in err and "Traceback" not in err, err

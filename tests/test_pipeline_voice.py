@@ -10,7 +10,9 @@ from pipeline.cli import main as voxlip
 from pipeline.provenance import ConsentError, detect, detect_audio_mark
 from voice.encoder import similarity
 
-pytestmark = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (apt-get install flite): the offline voice needs it")
+pytestmark = pytest.mark.skipif(
+    shutil.which("flite") is None, reason="flite is not installed (apt-get install flite): the offline voice needs it"
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,12 @@ def test_speaker_is_computed_once_and_saved(pipeline, reference, tmp_path):
 
 @pytest.mark.parametrize(
     "text, message",
-    [("", "empty"), ("😀🎉", "nothing to say"), ("Привет, как дела?", "Cyrillic script"), ("x" * 30_000, "at most 20,000")],
+    [
+        ("", "empty"),
+        ("😀🎉", "nothing to say"),
+        ("Привет, как дела?", "Cyrillic script"),
+        ("x" * 30_000, "at most 20,000"),
+    ],
 )
 def test_bad_text_is_refused_before_any_work(pipeline, text, message):
     with pytest.raises(Exception, match=message):
@@ -71,7 +78,19 @@ def test_say_command(reference, tmp_path, capsys):
     for args, message in [
         (base + ["--i-have-consent"], "--text"),
         (base + ["--text", "Hello."], "--i-have-consent"),
-        (["say", "--ref", str(tmp_path / "none.wav"), "-o", str(tmp_path / "x.wav"), "--text", "Hi.", "--i-have-consent"], "does not exist"),
+        (
+            [
+                "say",
+                "--ref",
+                str(tmp_path / "none.wav"),
+                "-o",
+                str(tmp_path / "x.wav"),
+                "--text",
+                "Hi.",
+                "--i-have-consent",
+            ],
+            "does not exist",
+        ),
         (base + ["--text", "Hi.", "--i-have-consent", "--synthesizer", str(tmp_path / "none.pt")], "does not exist"),
     ]:
         capsys.readouterr()
@@ -84,7 +103,22 @@ def test_say_command(reference, tmp_path, capsys):
 def test_say_with_seeded_sv2tts_and_griffin_lim(reference, seeded_checkpoint, tmp_path, capsys):
     synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
     out = tmp_path / "neural.wav"
-    args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--synthesizer", str(synthesizer), "--vocoder", "griffinlim", "--seed", "3", "--i-have-consent"]
+    args = [
+        "say",
+        "--ref",
+        str(reference),
+        "--text",
+        "Hi.",
+        "-o",
+        str(out),
+        "--synthesizer",
+        str(synthesizer),
+        "--vocoder",
+        "griffinlim",
+        "--seed",
+        "3",
+        "--i-have-consent",
+    ]
     assert voxlip(args) == 0
     printed = capsys.readouterr().out
     assert "synthesizer: synthesizer.pt (neural" in printed and "Griffin-Lim" in printed
@@ -93,7 +127,22 @@ def test_say_with_seeded_sv2tts_and_griffin_lim(reference, seeded_checkpoint, tm
 
 def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):
     out = tmp_path / "clip.mp4"
-    args = ["run", "--ref", str(reference), "--face", str(faces_dir / "painting_pearl_earring.jpg"), "--text", "Hello world.", "-o", str(out), "--synthesizer", "offline", "--checkpoint", "offline", "--i-have-consent"]
+    args = [
+        "run",
+        "--ref",
+        str(reference),
+        "--face",
+        str(faces_dir / "painting_pearl_earring.jpg"),
+        "--text",
+        "Hello world.",
+        "-o",
+        str(out),
+        "--synthesizer",
+        "offline",
+        "--checkpoint",
+        "offline",
+        "--i-have-consent",
+    ]
     assert voxlip(args) == 0
     printed = capsys.readouterr().out
     assert "took " in printed and "lip-sync" in printed
@@ -102,7 +151,18 @@ def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):
 
 
 def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_path, capsys):
-    args = ["run", "--ref", str(reference), "--face", str(faces_dir / "not_a_person_dog.jpg"), "--text", "Hi.", "-o", str(tmp_path / "x.mp4"), "--i-have-consent"]
+    args = [
+        "run",
+        "--ref",
+        str(reference),
+        "--face",
+        str(faces_dir / "not_a_person_dog.jpg"),
+        "--text",
+        "Hi.",
+        "-o",
+        str(tmp_path / "x.mp4"),
+        "--i-have-consent",
+    ]
     assert voxlip(args) == 1
     assert "no face found" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
@@ -161,8 +221,25 @@ def test_say_with_seeded_sv2tts_and_the_fast_wavernn(reference, seeded_checkpoin
     vocoder = seeded_checkpoint("rtvc_wavernn", "vocoder.pt")
     out = tmp_path / "fast.wav"
     text = "Hello there, this sentence is long enough to carry the watermark."
-    args = ["say", "--ref", str(reference), "--text", text, "-o", str(out), "--synthesizer", str(synthesizer),
-            "--vocoder", "wavernn", "--vocoder-checkpoint", str(vocoder), "--fast-vocoder", "--seed", "1", "--i-have-consent"]
+    args = [
+        "say",
+        "--ref",
+        str(reference),
+        "--text",
+        text,
+        "-o",
+        str(out),
+        "--synthesizer",
+        str(synthesizer),
+        "--vocoder",
+        "wavernn",
+        "--vocoder-checkpoint",
+        str(vocoder),
+        "--fast-vocoder",
+        "--seed",
+        "1",
+        "--i-have-consent",
+    ]
     assert voxlip(args) == 0
     printed = capsys.readouterr().out
     assert "vocoder: vocoder.pt (neural" in printed and "WaveRNN fast mode" in printed
@@ -175,9 +252,26 @@ def test_say_in_bfloat16_with_seeded_sv2tts_and_hifigan(reference, seeded_checkp
     hparams = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v3.json").read_text())["hparams"]
     (tmp_path / "config.json").write_text(json.dumps(hparams))
     out = tmp_path / "bf16.wav"
-    args = ["say", "--ref", str(reference), "--text", "Hello there, this is said in half precision.", "-o", str(out),
-            "--synthesizer", str(synthesizer), "--vocoder", "hifigan", "--vocoder-checkpoint", str(vocoder),
-            "--precision", "bfloat16", "--seed", "1", "--i-have-consent"]
+    args = [
+        "say",
+        "--ref",
+        str(reference),
+        "--text",
+        "Hello there, this is said in half precision.",
+        "-o",
+        str(out),
+        "--synthesizer",
+        str(synthesizer),
+        "--vocoder",
+        "hifigan",
+        "--vocoder-checkpoint",
+        str(vocoder),
+        "--precision",
+        "bfloat16",
+        "--seed",
+        "1",
+        "--i-have-consent",
+    ]
     assert voxlip(args) == 0
     assert "precision: bfloat16" in capsys.readouterr().out
     assert soundfile.info(out).samplerate == hparams["sampling_rate"] and soundfile.info(out).duration > 1

@@ -16,9 +16,8 @@ from PIL import Image
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
-from core.ffmpeg import read_frames
+from core.ffmpeg import read_frames, write_video
 from core.ffmpeg import run as run_ffmpeg
-from core.ffmpeg import write_video
 from core.files import sha256_file
 from pipeline.outputs import finish_output, protect_frames
 from pipeline.provenance import (
@@ -122,7 +121,9 @@ def test_frame_mark_round_trip_and_half_size(face_frames):
     psnr = 10 * np.log10(255**2 / np.mean((marked.astype(float) - frame) ** 2))
     assert psnr > 38
     assert detect_frame_mark([marked]).detected
-    half = np.asarray(Image.fromarray(marked).resize((frame.shape[1] // 2, frame.shape[0] // 2), Image.Resampling.BILINEAR))
+    half = np.asarray(
+        Image.fromarray(marked).resize((frame.shape[1] // 2, frame.shape[0] // 2), Image.Resampling.BILINEAR)
+    )
     assert detect_frame_mark([half]).detected
     plain = detect_frame_mark(face_frames)
     assert not plain.detected and plain.frames_detected == 0
@@ -168,8 +169,13 @@ def test_c2pa_sign_read_validate_small_mp4(tmp_path):
 def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_files):
     wave, sr = speech
     out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
-    components = [Component("synthesizer", "rtvc-synthesizer", "1" * 64), Component("vocoder", "hifigan-lj-v1", "2" * 64)]
-    record = finish_output(out, "audio", components, {"reference_voice": speech_files[1]}, CONSENT_STATEMENT, text="Hello there.")
+    components = [
+        Component("synthesizer", "rtvc-synthesizer", "1" * 64),
+        Component("vocoder", "hifigan-lj-v1", "2" * 64),
+    ]
+    record = finish_output(
+        out, "audio", components, {"reference_voice": speech_files[1]}, CONSENT_STATEMENT, text="Hello there."
+    )
 
     saved = json.loads(record_path(out).read_text())
     assert saved == json.loads(record.to_json())
@@ -196,7 +202,13 @@ def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces
     wave, sr = speech
     track = save_audio(tmp_path / "track.wav", mark_audio(wave[: 3 * sr], sr), sr)
     out = write_video(tmp_path / "clip.mp4", protect_frames(face_frames), fps=25, audio=track)
-    finish_output(out, "video", [Component("lipsync", "wav2lip", "3" * 64)], {"face": faces_dir / "talking_man_25fps.mp4"}, CONSENT_STATEMENT)
+    finish_output(
+        out,
+        "video",
+        [Component("lipsync", "wav2lip", "3" * 64)],
+        {"face": faces_dir / "talking_man_25fps.mp4"},
+        CONSENT_STATEMENT,
+    )
     report = detect(out)
     assert report.kind == "video" and report.marked
     assert report.frames.detected and report.frames.frames == len(face_frames)

@@ -4,7 +4,15 @@ import shutil
 import pytest
 
 from core.errors import InputError
-from voice.text import EOS_ID, SYMBOLS, english_cleaners, is_pronounceable, phonemize, sequence_to_text, text_to_sequence
+from voice.text import (
+    EOS_ID,
+    SYMBOLS,
+    english_cleaners,
+    is_pronounceable,
+    phonemize,
+    sequence_to_text,
+    text_to_sequence,
+)
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,16 @@ TIGHT = dict(rtol=1e-5, atol=1e-5)
 def sv2tts_mel(wav: np.ndarray) -> np.ndarray:
     """RTVC synthesizer/audio.py melspectrogram, written out with librosa (checked against the fixture below)."""
     mel = librosa.feature.melspectrogram(
-        y=lfilter([1, -0.97], [1], wav), sr=16000, n_fft=800, hop_length=200, win_length=800,
-        power=1.0, n_mels=80, fmin=55, fmax=7600, pad_mode="constant",
+        y=lfilter([1, -0.97], [1], wav),
+        sr=16000,
+        n_fft=800,
+        hop_length=200,
+        win_length=800,
+        power=1.0,
+        n_mels=80,
+        fmin=55,
+        fmax=7600,
+        pad_mode="constant",
     )
     db = 20 * np.log10(np.maximum(1e-5, mel)) - 20
     return np.clip(8 * (db + 100) / 100 - 4, -4, 4).astype(np.float32)
@@ -161,7 +169,9 @@ def test_fold_layout_is_rtvc_s():
     assert fold_with_overlap(torch.ones(1, 300, 3), 8000, 800).shape == (1, 9600, 3)
 
 
-@pytest.mark.parametrize("length, target, overlap", [(10_000, 1000, 200), (9_999, 1200, 401), (500, 2000, 100), (5000, 700, 0)])
+@pytest.mark.parametrize(
+    "length, target, overlap", [(10_000, 1000, 200), (9_999, 1200, 401), (500, 2000, 100), (5000, 700, 0)]
+)
 def test_fold_unfold_round_trip(length, target, overlap):
     signal = torch.randn(1, length, 1, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     folded = fold_with_overlap(signal, target, overlap)[:, :, 0].numpy()
@@ -259,7 +269,9 @@ def test_sv2tts_mel_helper_is_rtvc_s(compat_case):
 
 
 def test_sv2tts_to_hifigan_mel_approximates_hifigans_own_mel(speech_files, shared_dir):
-    config = HiFiGANConfig.from_dict(json.loads((shared_dir / "compat" / "manifests" / "hifigan_v1.json").read_text())["hparams"])
+    config = HiFiGANConfig.from_dict(
+        json.loads((shared_dir / "compat" / "manifests" / "hifigan_v1.json").read_text())["hparams"]
+    )
     errors = []
     for path in speech_files[:4]:
         wav = load_speech(path)

@@ -135,7 +135,9 @@ class Affine:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         on_cpu = weight.device.type == "cpu"
         if precision == "int8" and not (on_cpu and int8_works()):
-            _warn_once("int8 products are not available here (torch build without fbgemm, or not on CPU): using bfloat16")
+            _warn_once(
+                "int8 products are not available here (torch build without fbgemm, or not on CPU): using bfloat16"
+            )
             precision = "bfloat16"
         self.precision = precision
         if precision == "int8":

@@ -136,7 +136,9 @@ def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int]:
     try:
         wave, native_sr = soundfile.read(str(path), frames=frames, dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError) as e:
-        raise InputError(f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording") from None
+        raise InputError(
+            f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
+        ) from None
     return wave.mean(axis=1), native_sr
 
 
@@ -144,7 +146,9 @@ def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
     """Write a 16-bit WAV (or any format soundfile knows by extension) atomically."""
     path = Path(path)
     with atomic_output(path, suffix=path.suffix or ".wav") as partial:
-        soundfile.write(partial, np.clip(wave, -1.0, 1.0), sr, subtype="PCM_16" if path.suffix.lower() in ("", ".wav") else None)
+        soundfile.write(
+            partial, np.clip(wave, -1.0, 1.0), sr, subtype="PCM_16" if path.suffix.lower() in ("", ".wav") else None
+        )
     return path
 
 

@@ -35,6 +35,7 @@ SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
 
+
 class VoiceCloner:
     """Loads the voice components once (on first use) and clones voices with them.
 
@@ -87,7 +88,9 @@ class VoiceCloner:
             return choice
         if self.vocoder_checkpoint:
             raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
-        return next((kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(DEFAULT_CHECKPOINTS[kind])), "griffinlim")
+        return next(
+            (kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(DEFAULT_CHECKPOINTS[kind])), "griffinlim"
+        )
 
     @cached_property
     def vocoder(self):
@@ -130,7 +133,9 @@ class VoiceCloner:
         if self.vocoder_kind == "hifigan":
             return model.generate(sv2tts_to_hifigan_mel(mel, model.config), self.precision), model.config.sampling_rate
         generator = torch.Generator().manual_seed(seed) if seed is not None else None
-        return model.generate(mel, generator=generator, progress=progress, **self._wavernn_settings()), model.config.sample_rate
+        return model.generate(
+            mel, generator=generator, progress=progress, **self._wavernn_settings()
+        ), model.config.sample_rate
 
     def _wavernn_settings(self) -> dict:
         """RTVC's folds in float32 (its exact samples); once the samples differ anyway (bfloat16, or
@@ -152,10 +157,14 @@ class VoiceCloner:
         if self.vocoder_kind != "wavernn" or len(mels) == 1:
             waves = []
             for i, mel in enumerate(mels):
-                waves.append(self.vocode(mel, None if seed is None else seed + i, lambda share, i=i: progress(i + share)))
+                waves.append(
+                    self.vocode(mel, None if seed is None else seed + i, lambda share, i=i: progress(i + share))
+                )
                 progress(i + 1)
             return waves
-        samples, sample_rate = self.vocode(np.concatenate(mels, axis=1), seed, lambda share: progress(share * len(mels)))
+        samples, sample_rate = self.vocode(
+            np.concatenate(mels, axis=1), seed, lambda share: progress(share * len(mels))
+        )
         ends = np.cumsum([mel.shape[1] * self.vocoder.config.hop_length for mel in mels])
         return [(samples[start:end], sample_rate) for start, end in zip(np.concatenate([[0], ends[:-1]]), ends)]
 
@@ -195,13 +204,24 @@ class VoiceCloner:
         pieces, sample_rate = [], 16_000
         for samples, sample_rate in self._vocode_sentences(mels, seed, report):
             pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
-        notes = () if self.vocoder is not None else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
+        notes = (
+            ()
+            if self.vocoder is not None
+            else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
+        )
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
         if self.precision != "float32":
-            notes += (f"precision: {self.precision} products in the synthesizer and vocoder (faster; outputs move slightly)",)
+            notes += (
+                f"precision: {self.precision} products in the synthesizer and vocoder (faster; outputs move slightly)",
+            )
         return Synthesis(
-            np.concatenate(pieces[:-1]), sample_rate, text, self.components(), None, notes,
+            np.concatenate(pieces[:-1]),
+            sample_rate,
+            text,
+            self.components(),
+            None,
+            notes,
             {"synthesizer": synthesized - started, "vocoder": time.perf_counter() - synthesized},
         )
 
@@ -219,7 +239,9 @@ class VoiceCloner:
             piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, encoder=encoder)
             pause = np.zeros(int(_pause_after(chunk) * piece.sample_rate) if i + 1 < len(chunks) else 0, np.float32)
             yield dataclasses.replace(
-                piece, samples=np.concatenate([piece.samples, pause]), notes=piece.notes if i == 0 else (),
+                piece,
+                samples=np.concatenate([piece.samples, pause]),
+                notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
 

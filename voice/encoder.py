@@ -117,7 +117,9 @@ class SpeakerEncoder(nn.Module):
         with torch_threads(self.config.cpu_threads if mels.device.type == "cpu" else None):
             return self(mels).cpu().numpy(), slices
 
-    def embed_utterance(self, audio: AudioSource, source_sr: int | None = None, preprocessed: bool = False) -> np.ndarray:
+    def embed_utterance(
+        self, audio: AudioSource, source_sr: int | None = None, preprocessed: bool = False
+    ) -> np.ndarray:
         """One recording (file path or array) -> its (256,) unit-norm speaker embedding."""
         wave = np.asarray(audio, dtype=np.float32) if preprocessed else self.preprocess(audio, source_sr)
         partials, _ = self.embed_partials(wave)
@@ -160,7 +162,9 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def load_encoder(
-    name_or_path: str | os.PathLike = "resemblyzer", device: str | torch.device = "cpu", config: EncoderConfig | None = None
+    name_or_path: str | os.PathLike = "resemblyzer",
+    device: str | torch.device = "cpu",
+    config: EncoderConfig | None = None,
 ) -> SpeakerEncoder:
     """A speaker encoder from a registry name ("resemblyzer", the embedded default; "rtvc-encoder") or a file.
 
@@ -168,6 +172,10 @@ def load_encoder(
     unless `config` is given.
     """
     return load_model(
-        name_or_path, lambda checkpoint, _: SpeakerEncoder(config or _config_for(checkpoint.sha256)),
-        "GE2E speaker encoder", fields=("model_state",), ignore=("similarity_weight", "similarity_bias"), device=device,
+        name_or_path,
+        lambda checkpoint, _: SpeakerEncoder(config or _config_for(checkpoint.sha256)),
+        "GE2E speaker encoder",
+        fields=("model_state",),
+        ignore=("similarity_weight", "similarity_bias"),
+        device=device,
     )

@@ -12,6 +12,7 @@ from core.errors import VoxlipError
 from .audio import SAMPLE_RATE, to_pcm16
 from .phones import Phone
 
+
 @dataclass(frozen=True)
 class HeardPhones:
     text: str
@@ -84,7 +85,11 @@ def _align_phones(decoder, pcm: bytes, text: str, first_frame: int) -> tuple[Pho
     except RuntimeError:
         return None
     return tuple(
-        Phone(phone.name, (first_frame + phone.start) * _FRAME_SECONDS, (first_frame + phone.start + phone.duration) * _FRAME_SECONDS)
+        Phone(
+            phone.name,
+            (first_frame + phone.start) * _FRAME_SECONDS,
+            (first_frame + phone.start + phone.duration) * _FRAME_SECONDS,
+        )
         for word in decoder.get_alignment()
         for phone in word
     )
@@ -95,7 +100,9 @@ def _decoder(**settings):
     try:
         from pocketsphinx import Decoder
     except ImportError:
-        raise VoxlipError("pocketsphinx is not installed: run `pip install pocketsphinx` (it ships its en-us model)") from None
+        raise VoxlipError(
+            "pocketsphinx is not installed: run `pip install pocketsphinx` (it ships its en-us model)"
+        ) from None
     return Decoder(samprate=SAMPLE_RATE, **settings)
 
 
@@ -126,12 +133,21 @@ def recognize_phones(wave: np.ndarray) -> list[Phone]:
 
     model = os.path.join(get_model_path(), "en-us")
     decoder = _decoder(
-        hmm=os.path.join(model, "en-us"), allphone=os.path.join(model, "en-us-phone.lm.bin"),
-        lw=2.0, pip=0.3, beam=1e-20, pbeam=1e-20, backtrace=False, logfn=os.devnull,
+        hmm=os.path.join(model, "en-us"),
+        allphone=os.path.join(model, "en-us-phone.lm.bin"),
+        lw=2.0,
+        pip=0.3,
+        beam=1e-20,
+        pbeam=1e-20,
+        backtrace=False,
+        logfn=os.devnull,
     )
     _process(decoder, _pcm(wave))
     return [
-        Phone("SIL" if segment.word.startswith("+") else segment.word, segment.start_frame * _FRAME_SECONDS,
-              (segment.end_frame + 1) * _FRAME_SECONDS)
+        Phone(
+            "SIL" if segment.word.startswith("+") else segment.word,
+            segment.start_frame * _FRAME_SECONDS,
+            (segment.end_frame + 1) * _FRAME_SECONDS,
+        )
         for segment in decoder.seg()
     ]

@@ -31,8 +31,12 @@ class Speaker:
         path = Path(path).with_suffix(".npz")
         with atomic_output(path) as partial:
             np.savez(
-                partial, wave=self.wave, embedding=self.embedding, encoder_name=self.encoder.checkpoint,
-                encoder_sha256=self.encoder.sha256, source=str(self.source or ""),
+                partial,
+                wave=self.wave,
+                embedding=self.embedding,
+                encoder_name=self.encoder.checkpoint,
+                encoder_sha256=self.encoder.sha256,
+                source=str(self.source or ""),
             )
         return path
 
@@ -42,12 +46,15 @@ class Speaker:
             with np.load(path) as data:
                 source = str(data["source"])
                 return cls(
-                    wave=data["wave"].astype(np.float32), embedding=data["embedding"].astype(np.float32),
+                    wave=data["wave"].astype(np.float32),
+                    embedding=data["embedding"].astype(np.float32),
                     encoder=Component("speaker encoder", str(data["encoder_name"]), str(data["encoder_sha256"])),
                     source=Path(source) if source else None,
                 )
         except (OSError, KeyError, ValueError) as e:
-            raise InputError(f"{path} is not a speaker file saved by voxlip ({e}); make one with Pipeline.speaker(...).save()") from None
+            raise InputError(
+                f"{path} is not a speaker file saved by voxlip ({e}); make one with Pipeline.speaker(...).save()"
+            ) from None
 
 
 def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:

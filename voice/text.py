@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
 
 from unidecode import unidecode
@@ -28,10 +27,24 @@ PAD_ID = SYMBOL_IDS[PAD]
 EOS_ID = SYMBOL_IDS[EOS]
 
 _ABBREVIATIONS = (
-    ("mrs", "misess"), ("mr", "mister"), ("dr", "doctor"), ("st", "saint"), ("co", "company"),
-    ("jr", "junior"), ("maj", "major"), ("gen", "general"), ("drs", "doctors"), ("rev", "reverend"),
-    ("lt", "lieutenant"), ("hon", "honorable"), ("sgt", "sergeant"), ("capt", "captain"),
-    ("esq", "esquire"), ("ltd", "limited"), ("col", "colonel"), ("ft", "fort"),
+    ("mrs", "misess"),
+    ("mr", "mister"),
+    ("dr", "doctor"),
+    ("st", "saint"),
+    ("co", "company"),
+    ("jr", "junior"),
+    ("maj", "major"),
+    ("gen", "general"),
+    ("drs", "doctors"),
+    ("rev", "reverend"),
+    ("lt", "lieutenant"),
+    ("hon", "honorable"),
+    ("sgt", "sergeant"),
+    ("capt", "captain"),
+    ("esq", "esquire"),
+    ("ltd", "limited"),
+    ("col", "colonel"),
+    ("ft", "fort"),
 )
 _ABBREVIATION_RES = tuple((re.compile(rf"\b{short}\.", re.IGNORECASE), long) for short, long in _ABBREVIATIONS)
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -134,7 +147,9 @@ def check_text(text: str) -> str:
     if not text:
         raise InputError("the text is empty: type what the voice should say")
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"the text has {len(text):,} characters; voxlip takes at most {MAX_TEXT_CHARS:,} at once: split it")
+        raise InputError(
+            f"the text has {len(text):,} characters; voxlip takes at most {MAX_TEXT_CHARS:,} at once: split it"
+        )
     letters = [c for c in text if c.isalpha()]
     foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
     if letters and len(foreign) > len(letters) / 2:

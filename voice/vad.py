@@ -45,7 +45,9 @@ def voice_flags(wave: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray
     usable = len(wave) - len(wave) % step
     pcm = to_pcm16(wave[:usable]).tobytes()
     is_speech = _webrtc_vad(config.aggressiveness)
-    return np.array([is_speech(pcm[i * 2 : (i + step) * 2], config.sample_rate) for i in range(0, usable, step)], dtype=bool)
+    return np.array(
+        [is_speech(pcm[i * 2 : (i + step) * 2], config.sample_rate) for i in range(0, usable, step)], dtype=bool
+    )
 
 
 def speech_mask(flags: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:

@@ -29,7 +29,8 @@ class VerificationResult:
         return (
             f"speakers {len(self.speakers)}  trials {len(same)} same / {len(diff)} different\n"
             f"same-speaker cosine      mean {same.mean():.3f}  min {same.min():.3f}\n"
-            f"different-speaker cosine mean {diff.mean():.3f}  p95 {np.percentile(diff, 95):.3f}  max {diff.max():.3f}\n"
+            f"different-speaker cosine mean {diff.mean():.3f}  p95 {np.percentile(diff, 95):.3f}  max "
+            f"{diff.max():.3f}\n"
             f"EER {100 * self.eer:.2f}% at threshold {self.threshold:.3f}"
             + "".join(f"\nskipped {name}: {reason}" for name, reason in self.skipped.items())
         )

@@ -4,7 +4,14 @@ The marks are applied and the files signed and recorded by the output layer (`pi
 `detect(path)` finds all of it again.
 """
 
-from .audio_watermark import AUDIO_MARK, AudioMarkConfig, AudioMarkResult, detect_audio_mark, ensure_audio_mark, mark_audio
+from .audio_watermark import (
+    AUDIO_MARK,
+    AudioMarkConfig,
+    AudioMarkResult,
+    detect_audio_mark,
+    ensure_audio_mark,
+    mark_audio,
+)
 from .consent import CONSENT_STATEMENT, ConsentError, require_consent
 from .credentials import CredentialsReport, read_credentials, sign_file, signing_identity
 from .detect import DetectionReport, detect
@@ -13,9 +20,32 @@ from .record import ProvenanceRecord, read_record, record_path
 from .video_watermark import FRAME_MARK, FrameMarkConfig, FrameMarkResult, detect_frame_mark, mark_frame, mark_frames
 
 __all__ = [
-    "AUDIO_MARK", "AudioMarkConfig", "AudioMarkResult", "CONSENT_STATEMENT", "ConsentError",
-    "CredentialsReport", "DEFAULT_LABEL", "DetectionReport", "FRAME_MARK", "FrameMarkConfig", "FrameMarkResult",
-    "LabelConfig", "ProvenanceRecord", "detect", "detect_audio_mark", "detect_frame_mark", "draw_label", "ensure_audio_mark",
-    "label_frames", "mark_audio", "mark_frame", "mark_frames", "read_credentials", "read_record", "record_path",
-    "require_consent", "sign_file", "signing_identity",
+    "AUDIO_MARK",
+    "AudioMarkConfig",
+    "AudioMarkResult",
+    "CONSENT_STATEMENT",
+    "ConsentError",
+    "CredentialsReport",
+    "DEFAULT_LABEL",
+    "DetectionReport",
+    "FRAME_MARK",
+    "FrameMarkConfig",
+    "FrameMarkResult",
+    "LabelConfig",
+    "ProvenanceRecord",
+    "detect",
+    "detect_audio_mark",
+    "detect_frame_mark",
+    "draw_label",
+    "ensure_audio_mark",
+    "label_frames",
+    "mark_audio",
+    "mark_frame",
+    "mark_frames",
+    "read_credentials",
+    "read_record",
+    "record_path",
+    "require_consent",
+    "sign_file",
+    "signing_identity",
 ]

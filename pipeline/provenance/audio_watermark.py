@@ -151,7 +151,9 @@ def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
             if norm == 0:
                 continue
             # Each phase of the period: the folded cells against the signs shifted by that many cells.
-            phases = [float((np.roll(folded, phase, axis=0) * layout.signs).sum()) for phase in range(config.period_cells)]
+            phases = [
+                float((np.roll(folded, phase, axis=0) * layout.signs).sum()) for phase in range(config.period_cells)
+            ]
             best = max(best, max(phases) / norm)
     tries = config.cell_frames * config.period_cells
     p_value = min(1.0, tries * math.exp(-(best**2) / 2))

@@ -21,6 +21,6 @@ def require_consent(consent: bool, what: str = "a reference voice or face") -> s
         raise ConsentError(
             f"voxlip imitates real people, so it needs their consent before it uses {what}. "
             "If it is true, state it: pass consent=True (Python), --i-have-consent (command line) "
-            f"or tick the consent box (demo). The statement you make: \"{CONSENT_STATEMENT}\""
+            f'or tick the consent box (demo). The statement you make: "{CONSENT_STATEMENT}"'
         )
     return CONSENT_STATEMENT

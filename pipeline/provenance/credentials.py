@@ -30,7 +30,9 @@ from ..version import __version__
 GENERATOR = "voxlip"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 VOXLIP_ASSERTION = "org.voxlip.provenance"
-MIME_TYPES = MappingProxyType({".wav": "audio/wav", ".mp4": "video/mp4", ".m4a": "audio/mp4", ".mov": "video/quicktime"})
+MIME_TYPES = MappingProxyType(
+    {".wav": "audio/wav", ".mp4": "video/mp4", ".m4a": "audio/mp4", ".mov": "video/quicktime"}
+)
 _LOCAL_VALIDITY_DAYS = 3650
 
 
@@ -68,15 +70,27 @@ def _name(common_name: str):
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voxlip (local)")])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voxlip (local)"),
+        ]
+    )
 
 
 def _key_usage(sign: bool):
     from cryptography import x509
 
     return x509.KeyUsage(
-        digital_signature=sign, content_commitment=False, key_encipherment=False, data_encipherment=False,
-        key_agreement=False, key_cert_sign=not sign, crl_sign=not sign, encipher_only=False, decipher_only=False,
+        digital_signature=sign,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=not sign,
+        crl_sign=not sign,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
@@ -92,16 +106,26 @@ def create_local_identity(directory: Path) -> None:
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("voxlip local CA")
     ca = (
-        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(_key_usage(sign=False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     signer = (
-        x509.CertificateBuilder().subject_name(_name("voxlip local signer")).issuer_name(ca_name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+        x509.CertificateBuilder()
+        .subject_name(_name("voxlip local signer"))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(sign=True), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
@@ -131,21 +155,33 @@ def signing_identity(directory: Path | None = None) -> SigningIdentity:
             if not Path(path).is_file():
                 raise InputError(f"{path} (from VOXLIP_C2PA_CERT/VOXLIP_C2PA_KEY) does not exist")
         return SigningIdentity(
-            Path(cert).read_bytes(), Path(key).read_bytes(), os.environ.get("VOXLIP_C2PA_ALG", "es256").lower(),
-            os.environ.get("VOXLIP_C2PA_TSA_URL") or None, anchors,
+            Path(cert).read_bytes(),
+            Path(key).read_bytes(),
+            os.environ.get("VOXLIP_C2PA_ALG", "es256").lower(),
+            os.environ.get("VOXLIP_C2PA_TSA_URL") or None,
+            anchors,
         )
     directory = directory or config_dir() / "c2pa"
     if not (directory / "signer.key").is_file():
         create_local_identity(directory)
     local_ca = (directory / "ca.pem").read_bytes()
-    return SigningIdentity((directory / "signer.pem").read_bytes(), (directory / "signer.key").read_bytes(), "es256", None, local_ca + (anchors or b""))
+    return SigningIdentity(
+        (directory / "signer.pem").read_bytes(),
+        (directory / "signer.key").read_bytes(),
+        "es256",
+        None,
+        local_ca + (anchors or b""),
+    )
 
 
 def _mime_type(path: Path) -> str:
     try:
         return MIME_TYPES[path.suffix.lower()]
     except KeyError:
-        raise InputError(f"content credentials are embedded in {', '.join(MIME_TYPES)} files, not {path.suffix or 'files without extension'}") from None
+        raise InputError(
+            f"content credentials are embedded in {', '.join(MIME_TYPES)} files, not "
+            f"{path.suffix or 'files without extension'}"
+        ) from None
 
 
 def manifest_definition(title: str, models: list[dict], details: dict | None = None) -> dict:
@@ -163,7 +199,9 @@ def manifest_definition(title: str, models: list[dict], details: dict | None = N
     return {"claim_generator_info": [agent], "title": title, "assertions": assertions}
 
 
-def sign_file(path: str | os.PathLike, models: list[dict], details: dict | None = None, identity: SigningIdentity | None = None) -> Path:
+def sign_file(
+    path: str | os.PathLike, models: list[dict], details: dict | None = None, identity: SigningIdentity | None = None
+) -> Path:
     """Embed a signed manifest in `path` (WAV or MP4) in place; `models` are {"name", "sha256", ...} dicts."""
     import c2pa
 
@@ -174,8 +212,14 @@ def sign_file(path: str | os.PathLike, models: list[dict], details: dict | None 
     identity = identity or signing_identity()
     definition = manifest_definition(path.name, models, details)
     try:
-        info = c2pa.C2paSignerInfo(identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url)
-        with atomic_output(path) as signed, c2pa.Signer.from_info(info) as signer, c2pa.Builder(json.dumps(definition)) as builder:
+        info = c2pa.C2paSignerInfo(
+            identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url
+        )
+        with (
+            atomic_output(path) as signed,
+            c2pa.Signer.from_info(info) as signer,
+            c2pa.Builder(json.dumps(definition)) as builder,
+        ):
             with open(path, "rb") as source, open(signed, "w+b") as dest:
                 builder.sign(signer, mime, source, dest)
     except c2pa.C2paError as e:
@@ -207,9 +251,15 @@ def read_credentials(path: str | os.PathLike, trust_anchors: bytes | None = None
             return CredentialsReport(found=False)
         return CredentialsReport(found=False, problems=[f"no readable manifest: {e}"])
     failures = results.get("activeManifest", {}).get("failure", [])
-    problems = [f"{f.get('code')}: {f.get('explanation')}" for f in failures if f.get("code") != "signingCredential.untrusted"]
-    actions = [a for assertion in manifest.get("assertions", []) if assertion.get("label", "").startswith("c2pa.actions")
-               for a in assertion.get("data", {}).get("actions", [])]
+    problems = [
+        f"{f.get('code')}: {f.get('explanation')}" for f in failures if f.get("code") != "signingCredential.untrusted"
+    ]
+    actions = [
+        a
+        for assertion in manifest.get("assertions", [])
+        if assertion.get("label", "").startswith("c2pa.actions")
+        for a in assertion.get("data", {}).get("actions", [])
+    ]
     models = [m for a in actions for m in a.get("parameters", {}).get("models", [])]
     generator = next(iter(manifest.get("claim_generator_info", [])), {})
     return CredentialsReport(

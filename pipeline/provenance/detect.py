@@ -54,14 +54,18 @@ class DetectionReport:
         out = [f"{self.path}: {verdict}"]
         if self.audio is not None:
             state = "found" if self.audio.detected else "not found"
-            out.append(f"  audio mark: {state} (z = {self.audio.score:.1f}; false-positive probability {_probability(self.audio.p_value)})")
+            out.append(
+                f"  audio mark: {state} (z = {self.audio.score:.1f}; false-positive probability "
+                f"{_probability(self.audio.p_value)})"
+            )
         elif self.kind != "image":
             out.append("  audio mark: no audio to check")
         if self.frames is not None:
             state = "found" if self.frames.detected else "not found"
             out.append(
                 f"  frame mark: {state} (z = {self.frames.score:.1f} over {self.frames.frames} frames, "
-                f"{self.frames.frames_detected} marked on their own; false-positive probability {_probability(self.frames.p_value)})"
+                f"{self.frames.frames_detected} marked on their own; false-positive probability "
+                f"{_probability(self.frames.p_value)})"
             )
         c = self.credentials
         if not c.found:
@@ -70,7 +74,10 @@ class DetectionReport:
             validity = "valid" if c.valid else "INVALID (" + "; ".join(c.problems) + ")"
             trust = "trusted signer" if c.trusted else "signer not in a known trust list"
             models = ", ".join(m.get("name", "?") for m in c.models) or "none listed"
-            out.append(f"  content credentials (C2PA): {validity}, {trust} ({c.signer}); generator {c.generator}; models: {models}")
+            out.append(
+                f"  content credentials (C2PA): {validity}, {trust} ({c.signer}); generator {c.generator}; "
+                f"models: {models}"
+            )
         if self.record is None:
             out.append("  provenance record: none next to the file")
         else:

@@ -44,7 +44,9 @@ class LabelOverlay:
         h, w = self.alpha.shape
         region = out[self.top : self.top + h, self.left : self.left + w].astype(np.float32)
         alpha = self.alpha[..., None]
-        out[self.top : self.top + h, self.left : self.left + w] = np.rint(region * (1 - alpha) + self.rgb * alpha).astype(np.uint8)
+        out[self.top : self.top + h, self.left : self.left + w] = np.rint(
+            region * (1 - alpha) + self.rgb * alpha
+        ).astype(np.uint8)
         return out
 
 
@@ -61,9 +63,16 @@ def render_label(width: int, height: int, config: LabelConfig = DEFAULT_LABEL) -
     box_width = min(width, right - left + 2 * pad)
     box_height = min(height, box_height)
     text_layer = Image.new("L", (box_width, box_height), 0)
-    ImageDraw.Draw(text_layer).text(((box_width - (right - left)) / 2 - left, (box_height - (bottom - top)) / 2 - top), config.text, fill=255, font=font)
+    ImageDraw.Draw(text_layer).text(
+        ((box_width - (right - left)) / 2 - left, (box_height - (bottom - top)) / 2 - top),
+        config.text,
+        fill=255,
+        font=font,
+    )
     ink = np.asarray(text_layer, dtype=np.float32) / 255
-    rgb = ink[..., None] * np.array(config.text_color, np.float32) + (1 - ink[..., None]) * np.array(config.box_color, np.float32)
+    rgb = ink[..., None] * np.array(config.text_color, np.float32) + (1 - ink[..., None]) * np.array(
+        config.box_color, np.float32
+    )
     alpha = np.maximum(ink, config.box_opacity)
     margin = round(min(width, height) * config.margin_fraction)
     top_edge = margin if config.corner.startswith("top") else height - box_height - margin
@@ -79,7 +88,9 @@ def draw_label(frame: np.ndarray, config: LabelConfig = DEFAULT_LABEL) -> np.nda
     return render_label(frame.shape[1], frame.shape[0], config).apply(frame)
 
 
-def label_frames(frames: Iterable[np.ndarray], config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb") -> Iterator[np.ndarray]:
+def label_frames(
+    frames: Iterable[np.ndarray], config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb"
+) -> Iterator[np.ndarray]:
     """The label on every frame (RGB, or `channels="bgr"`), lazily."""
     labeler = FrameLabeler(config, channels)
     for frame in frames:

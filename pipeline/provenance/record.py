@@ -29,7 +29,9 @@ class ProvenanceRecord:
     consent: dict
     """{"stated": bool, "statement": text}."""
     content_credentials: dict
-    created: str = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+    created: str = field(
+        default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    )
     generator: dict = field(default_factory=lambda: {"name": "voxlip", "version": __version__})
     schema: str = SCHEMA
 

@@ -104,7 +104,9 @@ def mark_frame(frame: np.ndarray, config: FrameMarkConfig = FRAME_MARK, channels
     return FrameMarker(config, channels)(frame)
 
 
-def mark_frames(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb") -> Iterator[np.ndarray]:
+def mark_frames(
+    frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, channels: str = "rgb"
+) -> Iterator[np.ndarray]:
     """Mark every frame of a sequence, lazily (long videos need not fit in memory)."""
     marker = FrameMarker(config, channels)
     for frame in frames:
@@ -174,4 +176,4 @@ def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FR
     if total is None:
         return FrameMarkResult(False, 0.0, 1.0, 0, 0)
     z = _z(total, signs)
-    return FrameMarkResult(z >= config.threshold, z, min(1.0, math.exp(-max(z, 0.0) ** 2 / 2)), count, passed)
+    return FrameMarkResult(z >= config.threshold, z, min(1.0, math.exp(-(max(z, 0.0) ** 2) / 2)), count, passed)

@@ -77,9 +77,7 @@ class OfflineConfig:
     """Bounds on the target's median F0 and log-F0 standard deviation, so odd references stay speech-like."""
     speech_floor_db: float = 40.0
     """Frames more than this below the loudest are silence, left out of every statistic."""
-    probe_text: str = (
-        "The quick brown fox jumps over the lazy dog, and then runs far away into the green hills."
-    )
+    probe_text: str = "The quick brown fox jumps over the lazy dog, and then runs far away into the green hills."
     """Spoken by each base voice at the reference's pitch to compare it with the reference (ranking.py), and to
     calibrate its pitch."""
 

@@ -62,8 +62,11 @@ def synthesize_offline(
     wave = _match_level(wave, rendering.speech.wave)
     method = f"offline voice: flite {voice.base_voice} converted toward the reference"
     return Synthesis(
-        samples=wave, sample_rate=config.sample_rate, text=text,
-        components=(Component.offline("synthesizer", method),), phones=rendering.speech.phones,
+        samples=wave,
+        sample_rate=config.sample_rate,
+        text=text,
+        components=(Component.offline("synthesizer", method),),
+        phones=rendering.speech.phones,
         notes=(OFFLINE_VOICE_NOTE, *voice.notes),
     )
 

@@ -53,7 +53,9 @@ def score_speaker(
         converted = synthesize_offline(sentence, voice, config=config, encoder=encoder)
         scores.synthesis_seconds += time.perf_counter() - started
         scores.audio_seconds += converted.duration
-        base_waves = {name: synthesize_base(sentence, name, sample_rate=config.sample_rate).wave for name in config.voices}
+        base_waves = {
+            name: synthesize_base(sentence, name, sample_rate=config.sample_rate).wave for name in config.voices
+        }
         base_scores = {name: similarity(encoder.embed_utterance(w), target) for name, w in base_waves.items()}
         scores.base_similarity.append(base_scores[voice.base_voice])
         scores.best_base_similarity.append(max(base_scores.values()))
@@ -73,8 +75,10 @@ def format_table(results: list[SpeakerScores]) -> str:
     ]
     for r in results:
         lines.append(
-            f"{r.speaker:<16} {r.base_voice:<6} {np.mean(r.base_similarity):6.3f} {np.mean(r.best_base_similarity):6.3f} "
-            f"{np.mean(r.converted_similarity):6.3f} {r.base_errors / r.words:8.3f} {r.converted_errors / r.words:8.3f} "
+            f"{r.speaker:<16} {r.base_voice:<6} {np.mean(r.base_similarity):6.3f} "
+            f"{np.mean(r.best_base_similarity):6.3f} "
+            f"{np.mean(r.converted_similarity):6.3f} {r.base_errors / r.words:8.3f} "
+            f"{r.converted_errors / r.words:8.3f} "
             f"{r.audio_seconds / r.synthesis_seconds:6.1f}"
         )
     base = np.array([np.mean(r.base_similarity) for r in results])
@@ -94,8 +98,10 @@ def format_table(results: list[SpeakerScores]) -> str:
         f"  chosen base voice, unconverted   {base.mean():.3f} / {base.min():.3f}",
         f"  best base voice, unconverted     {best.mean():.3f} / {best.min():.3f}   (oracle choice per speaker)",
         f"  converted (offline voice)        {converted.mean():.3f} / {converted.min():.3f}",
-        f"  speakers >= 0.65: {(converted >= 0.65).sum()}/{len(results)}   >= 0.75: {(converted >= 0.75).sum()}/{len(results)}",
-        f"WER (pocketsphinx en-us): base {base_wer:.3f}, converted {converted_wer:.3f} ({converted_wer / max(base_wer, 1e-9):.2f}x)",
+        f"  speakers >= 0.65: {(converted >= 0.65).sum()}/{len(results)}   >= 0.75: "
+        f"{(converted >= 0.75).sum()}/{len(results)}",
+        f"WER (pocketsphinx en-us): base {base_wer:.3f}, converted {converted_wer:.3f} "
+        f"({converted_wer / max(base_wer, 1e-9):.2f}x)",
         f"speed: {1000 * synthesis / audio:.1f} ms per second of audio ({audio / synthesis:.1f}x real time), "
         f"reference preparation {np.median(preparation):.2f} s median (once per reference)",
     ]

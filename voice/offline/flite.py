@@ -19,9 +19,7 @@ from ..phones import Phone
 PITCH_CONTROLLED = frozenset({"slt", "awb", "kal16"})
 """Voices that follow `int_f0_target_mean/stddev`; rms keeps its own pitch."""
 
-VOICED_PHONES = frozenset(
-    "AA AE AH AO AW AXR AY EH ER EY IH IY OW OY UH UW B D DH G JH L M N NG R V W Y Z ZH".split()
-)
+VOICED_PHONES = frozenset("AA AE AH AO AW AXR AY EH ER EY IH IY OW OY UH UW B D DH G JH L M N NG R V W Y Z ZH".split())
 """Voiced phones in the CMU names frame_phones gives (flite's names upper-cased, its schwa "ax" as AH)."""
 SILENCE_PHONE = "pau"
 

@@ -125,7 +125,9 @@ def restore_variance(frames: np.ndarray, reference: np.ndarray, share: float) ->
     return (frames - mean) * (1 - share + share * reference.std(0) / spread) + mean
 
 
-def reading_loudness(envelopes: np.ndarray, targets: np.ndarray, found: np.ndarray, config: OfflineConfig) -> np.ndarray:
+def reading_loudness(
+    envelopes: np.ndarray, targets: np.ndarray, found: np.ndarray, config: OfflineConfig
+) -> np.ndarray:
     """Per-frame log-energy change giving each found frame a share `reading_loudness` of its target's
     loudness relative to the other found frames (how loud the reference says each sound)."""
     shift = np.zeros(len(envelopes))

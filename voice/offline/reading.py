@@ -71,7 +71,9 @@ def build_reading_table(
     )
 
 
-def reading_targets(rendering: BaseRendering, table: ReadingTable, config: OfflineConfig) -> tuple[np.ndarray, np.ndarray]:
+def reading_targets(
+    rendering: BaseRendering, table: ReadingTable, config: OfflineConfig
+) -> tuple[np.ndarray, np.ndarray]:
     """(targets, found): for each speech frame of `rendering` whose phone the reading has, the mean
     reference envelope of its k nearest same-phone frames there (found marks those frames)."""
     targets = np.zeros_like(rendering.envelopes)

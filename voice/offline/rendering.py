@@ -82,7 +82,11 @@ def pitch_request(voice: str, pitch: PitchStats, config: OfflineConfig) -> Pitch
     request = wanted
     for _ in range(config.pitch_calibration_rounds):
         probe = synthesize_base(
-            config.probe_text, voice, sample_rate=config.sample_rate, f0_mean_hz=request.median_hz, f0_std_hz=request.std_hz
+            config.probe_text,
+            voice,
+            sample_rate=config.sample_rate,
+            f0_mean_hz=request.median_hz,
+            f0_std_hz=request.std_hz,
         )
         said = speech_pitch(probe.wave, config)
         if said is None:
@@ -90,5 +94,7 @@ def pitch_request(voice: str, pitch: PitchStats, config: OfflineConfig) -> Pitch
         low, high = config.pitch_correction_range
         median = request.median_hz * np.clip(wanted.median_hz / said.median_hz, low, high)
         spread = request.log_std * np.clip(wanted.log_std / said.log_std, low, high)
-        request = PitchStats(float(median), float(np.clip(spread, wanted.log_std, config.pitch_spread_request_limit * wanted.log_std)))
+        request = PitchStats(
+            float(median), float(np.clip(spread, wanted.log_std, config.pitch_spread_request_limit * wanted.log_std))
+        )
     return request

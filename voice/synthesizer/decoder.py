@@ -145,11 +145,15 @@ class FastDecoderStep:
 
         for fc in self.prenet:
             frame = prenet_dropout(fc(frame).clamp_min_(0), self.dropout, self.generator)
-        attn_hidden = gru_step(self.attn_input(torch.cat([context, frame], 1)), self.attn_hidden(attn_hidden), attn_hidden)
+        attn_hidden = gru_step(
+            self.attn_input(torch.cat([context, frame], 1)), self.attn_hidden(attn_hidden), attn_hidden
+        )
 
         padded = F.pad(cumulative, (self.location_padding, self.location_padding))
         windows = padded.unfold(1, self.location_weight.shape[0], 1)
-        energies = torch.matmul(windows, self.location_weight).add_(self.keys).add_(self.query(attn_hidden).unsqueeze(1))
+        energies = (
+            torch.matmul(windows, self.location_weight).add_(self.keys).add_(self.query(attn_hidden).unsqueeze(1))
+        )
         energies = torch.matmul(energies.tanh_(), self.energy_weight).squeeze(2)
         scores = torch.softmax(torch.addcmul(self.energy_offset, energies, self.energy_scale), dim=1)
         context = torch.bmm(scores.unsqueeze(1), memory.seq).squeeze(1)

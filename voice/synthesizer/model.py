@@ -192,7 +192,14 @@ class Tacotron(nn.Module):
         """
         check_precision(precision, "synthesizer")
         return self._generate(
-            functools.partial(FastDecoderStep, precision=precision), chars, speaker_embedding, lengths, max_steps, stop_early, prenet_dropout, generator
+            functools.partial(FastDecoderStep, precision=precision),
+            chars,
+            speaker_embedding,
+            lengths,
+            max_steps,
+            stop_early,
+            prenet_dropout,
+            generator,
         )
 
     @torch.inference_mode()

@@ -15,7 +15,6 @@ import numpy as np
 from scipy.signal import lfilter
 
 from core.errors import InputError
-
 from voice.audio import SV2TTS_MEL, MelSpec
 
 from .melspec import sv2tts_mel_amplitudes

@@ -93,7 +93,8 @@ class ResBlock1(nn.Module):
     def __init__(self, channels: int, kernel_size: int, dilations: tuple[int, ...]):
         super().__init__()
         self.convs1 = nn.ModuleList(
-            nn.Conv1d(channels, channels, kernel_size, dilation=d, padding=_conv_padding(kernel_size, d)) for d in dilations
+            nn.Conv1d(channels, channels, kernel_size, dilation=d, padding=_conv_padding(kernel_size, d))
+            for d in dilations
         )
         self.convs2 = nn.ModuleList(
             nn.Conv1d(channels, channels, kernel_size, padding=_conv_padding(kernel_size)) for _ in dilations
@@ -111,7 +112,8 @@ class ResBlock2(nn.Module):
     def __init__(self, channels: int, kernel_size: int, dilations: tuple[int, ...]):
         super().__init__()
         self.convs = nn.ModuleList(
-            nn.Conv1d(channels, channels, kernel_size, dilation=d, padding=_conv_padding(kernel_size, d)) for d in dilations
+            nn.Conv1d(channels, channels, kernel_size, dilation=d, padding=_conv_padding(kernel_size, d))
+            for d in dilations
         )
 
     def forward(self, x: Tensor) -> Tensor:
@@ -211,6 +213,7 @@ def load_hifigan(
     `config` is a HiFiGANConfig or the path of a config.json; by default the `config.json` next to
     the checkpoint file is used, as hifi-gan's inference.py does.
     """
+
     def build(checkpoint: LoadedCheckpoint, _) -> HiFiGAN:
         chosen = config
         if chosen is None:
@@ -222,4 +225,6 @@ def load_hifigan(
                 )
         return HiFiGAN(chosen if isinstance(chosen, HiFiGANConfig) else HiFiGANConfig.from_json(chosen))
 
-    return load_model(name_or_path, build, "HiFi-GAN generator", fields=("generator",), convert=fold_weight_norm, device=device)
+    return load_model(
+        name_or_path, build, "HiFi-GAN generator", fields=("generator",), convert=fold_weight_norm, device=device
+    )

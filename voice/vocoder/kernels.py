@@ -61,7 +61,8 @@ void first_gru_row(const float* __restrict cond_gates, float x, const float* __r
 void second_gru_row(const float* __restrict gi, const float* __restrict gh, float* __restrict h,
                     float* __restrict y, int64_t hidden) {
   for (int64_t j = 0; j < hidden; ++j) {
-    const float h_new = gru_unit(gi[j], gi[hidden + j], gi[2 * hidden + j], gh[j], gh[hidden + j], gh[2 * hidden + j], h[j]);
+    const float h_new = gru_unit(gi[j], gi[hidden + j], gi[2 * hidden + j],
+                                 gh[j], gh[hidden + j], gh[2 * hidden + j], h[j]);
     h[j] = h_new;
     y[j] += h_new;
   }
@@ -146,5 +147,9 @@ def load():
             verbose=False,
         )
     except Exception as e:  # no compiler, no ninja, no Python headers, ...: fall back to torch ops
-        log.warning("WaveRNN runs without its fused kernels (%s: %s); it is slower but computes the same", type(e).__name__, str(e).splitlines()[0] if str(e) else "")
+        log.warning(
+            "WaveRNN runs without its fused kernels (%s: %s); it is slower but computes the same",
+            type(e).__name__,
+            str(e).splitlines()[0] if str(e) else "",
+        )
         return None

@@ -28,8 +28,6 @@ from voice.audio import SV2TTS_MEL, MelSpec
 from .hifigan import HiFiGANConfig
 
 
-
-
 def sv2tts_mel_amplitudes(mel: np.ndarray, spec: MelSpec = SV2TTS_MEL) -> np.ndarray:
     """Scaled mel in [-max_abs, max_abs] -> linear mel-band magnitudes (undoes dB, reference level and scaling)."""
     scaled = np.clip(np.asarray(mel, dtype=np.float64), -spec.max_abs_value, spec.max_abs_value)
@@ -94,7 +92,9 @@ def _bridge_matrices(spec: MelSpec, config: HiFiGANConfig) -> tuple[np.ndarray, 
     return pinv, to_target
 
 
-def resample_frames(frames: np.ndarray, source_rate: float, target_rate: float, n_target: int, target_offset: float) -> np.ndarray:
+def resample_frames(
+    frames: np.ndarray, source_rate: float, target_rate: float, n_target: int, target_offset: float
+) -> np.ndarray:
     """Linear interpolation along time: target frame j is centred at (j + target_offset) / target_rate seconds,
     source frame k at k / source_rate seconds."""
     times = (np.arange(n_target) + target_offset) / target_rate * source_rate

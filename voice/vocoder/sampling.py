@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from . import kernels
 from voice.affine import Affine
+
+from . import kernels
 
 CHUNK_ROWS = 1024
 """Fold-steps whose conditioning is projected at once in the fast loop: small enough to stay in
@@ -54,7 +55,8 @@ def _gru_cell(gru: nn.GRU) -> nn.GRUCell:
 
 @torch.inference_mode()
 def reference_samples(model: nn.Module, mels: Tensor, aux: Tensor, uniforms: Tensor) -> Tensor:
-    """(folds, steps, n_mels) and (folds, steps, aux) conditioning, (steps, folds) uniforms -> (folds, steps) samples."""
+    """(folds, steps, n_mels) and (folds, steps, aux) conditioning, (steps, folds) uniforms -> (folds, steps)
+    samples."""
     folds, steps, _ = mels.shape
     c = model.config
     rnn1, rnn2 = _gru_cell(model.rnn1), _gru_cell(model.rnn2)
@@ -107,9 +109,13 @@ class StepWeights:
         # The previous sample x enters I linearly: its column, and that column through rnn1.
         self.x_to_i = w_i[:, 0].contiguous()
         self.x_to_gates1 = ih1 @ w_i[:, 0]
-        self.hh1 = Affine(_double_new_gate(model.rnn1.weight_hh_l0), _double_new_gate(model.rnn1.bias_hh_l0), folds, precision)
+        self.hh1 = Affine(
+            _double_new_gate(model.rnn1.weight_hh_l0), _double_new_gate(model.rnn1.bias_hh_l0), folds, precision
+        )
         self.ih2 = Affine(ih2[:, :r], None, folds, precision)
-        self.hh2 = Affine(_double_new_gate(model.rnn2.weight_hh_l0), _double_new_gate(model.rnn2.bias_hh_l0), folds, precision)
+        self.hh2 = Affine(
+            _double_new_gate(model.rnn2.weight_hh_l0), _double_new_gate(model.rnn2.bias_hh_l0), folds, precision
+        )
         self.fc1 = Affine(model.fc1.weight[:, :r], None, folds, precision)
         self.fc2 = Affine(model.fc2.weight[:, :fc], None, folds, precision)
         self.fc3 = Affine(model.fc3.weight, model.fc3.bias, folds, precision)
@@ -201,7 +207,9 @@ class _State:
     """The previous sample of each fold, (folds, 1)."""
 
 
-def _torch_step(w: StepWeights, levels: Tensor, s: _State, cond_i, cond_gates1, cond_gates2, cond_fc1, cond_fc2, u, sample) -> None:
+def _torch_step(
+    w: StepWeights, levels: Tensor, s: _State, cond_i, cond_gates1, cond_gates2, cond_fc1, cond_fc2, u, sample
+) -> None:
     _gru_update(torch.addcmul(cond_gates1, s.x, w.x_to_gates1), w.hh1(s.h1), s.h1)
     torch.addcmul(cond_i, s.x, w.x_to_i, out=s.y).add_(s.h1)
     _gru_update(w.ih2(s.y, cond_gates2), w.hh2(s.h2), s.h2)
@@ -212,7 +220,9 @@ def _torch_step(w: StepWeights, levels: Tensor, s: _State, cond_i, cond_gates1, 
     s.x = sample
 
 
-def _fused_step(compiled, w: StepWeights, levels: Tensor, s: _State, cond_i, cond_gates1, cond_gates2, cond_fc1, cond_fc2, u, sample) -> None:
+def _fused_step(
+    compiled, w: StepWeights, levels: Tensor, s: _State, cond_i, cond_gates1, cond_gates2, cond_fc1, cond_fc2, u, sample
+) -> None:
     compiled.first_gru(cond_gates1, s.x, w.x_to_gates1, w.hh1(s.h1), s.h1, cond_i, w.x_to_i, s.y)
     compiled.second_gru(w.ih2(s.y, cond_gates2), w.hh2(s.h2), s.h2, s.y)
     f = w.fc1(s.y, cond_fc1).clamp_min_(0)

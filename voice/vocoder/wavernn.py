@@ -21,8 +21,8 @@ from torch import Tensor, nn
 
 from core.checkpoints import load_model
 from core.errors import InputError
-
 from voice.affine import PRECISIONS, check_precision
+
 from .folding import fold_with_overlap, xfade_and_unfold
 from .sampling import fast_samples, reference_samples
 
@@ -205,7 +205,8 @@ class WaveRNN(nn.Module):
 
     @torch.inference_mode()
     def conditioning(self, mel: Tensor) -> tuple[Tensor, Tensor]:
-        """Vocoder mel (n_mels, frames) -> audio-rate mels (1, frames*hop, n_mels) and aux (1, frames*hop, res_out_dims)."""
+        """Vocoder mel (n_mels, frames) -> audio-rate mels (1, frames*hop, n_mels) and aux (1, frames*hop,
+        res_out_dims)."""
         padded = F.pad(mel.unsqueeze(0), (self.config.pad, self.config.pad))
         return self.upsample(padded)
 
@@ -285,7 +286,9 @@ def decode_mu_law(y: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def load_wavernn(
-    name_or_path: str | os.PathLike = "rtvc-vocoder", device: str | torch.device = "cpu", config: WaveRNNConfig | None = None
+    name_or_path: str | os.PathLike = "rtvc-vocoder",
+    device: str | torch.device = "cpu",
+    config: WaveRNNConfig | None = None,
 ) -> WaveRNN:
     """The WaveRNN vocoder from a registry name ("rtvc-vocoder") or a `vocoder.pt`-style file.
 
@@ -293,5 +296,9 @@ def load_wavernn(
     `REALTIME`); its layout fields must match the checkpoint.
     """
     return load_model(
-        name_or_path, lambda *_: WaveRNN(config or WaveRNNConfig()), "WaveRNN vocoder", fields=("model_state",), device=device
+        name_or_path,
+        lambda *_: WaveRNN(config or WaveRNNConfig()),
+        "WaveRNN vocoder",
+        fields=("model_state",),
+        device=device,
     )
