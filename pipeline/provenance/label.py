@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
@@ -102,13 +103,13 @@ class FrameLabeler:
 
     def __init__(self, config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb"):
         self.config, self.channels = config, channels
-        self._size: tuple[int, int] | None = None
-        self._overlay: LabelOverlay | None = None
+        self._overlay = functools.lru_cache(maxsize=1)(self._overlay_for)
+
+    def _overlay_for(self, height: int, width: int) -> LabelOverlay:
+        overlay = render_label(width, height, self.config)
+        if self.channels == "bgr":
+            overlay = replace(overlay, rgb=np.ascontiguousarray(overlay.rgb[..., ::-1]))
+        return overlay
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
-        if frame.shape[:2] != self._size:
-            self._size = frame.shape[:2]
-            self._overlay = render_label(self._size[1], self._size[0], self.config)
-            if self.channels == "bgr":
-                self._overlay = replace(self._overlay, rgb=np.ascontiguousarray(self._overlay.rgb[..., ::-1]))
-        return self._overlay.apply(frame)
+        return self._overlay(*frame.shape[:2]).apply(frame)

@@ -14,6 +14,7 @@ video sums the squares over its frames before the test (no independence across f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass
@@ -123,22 +124,24 @@ class FrameMarker:
         if channels not in ("rgb", "bgr"):
             raise InputError(f"channels must be 'rgb' or 'bgr', not {channels!r}")
         self.config, self.channels = config, channels
-        self._size: tuple[int, int] | None = None
-        self._raise_by = self._lower_by = None
+        self._steps = functools.lru_cache(maxsize=1)(self._steps_for)
+
+    def _steps_for(self, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """(raise by, lower by): saturating uint8 adds give the same pixels as clipping frame + shift."""
+        shift = _shift(height, width, self.config)
+        if self.channels == "bgr":
+            shift = shift[..., ::-1]
+        return (
+            np.ascontiguousarray(np.maximum(shift, 0), dtype=np.uint8),
+            np.ascontiguousarray(np.maximum(-shift, 0), dtype=np.uint8),
+        )
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         import cv2
 
         frame = _check_frame(frame)
-        if frame.shape[:2] != self._size:
-            self._size = frame.shape[:2]
-            shift = _shift(*self._size, self.config)
-            if self.channels == "bgr":
-                shift = shift[..., ::-1]
-            # Saturating uint8 adds: the same pixels as clipping frame + shift, without widening.
-            self._raise_by = np.ascontiguousarray(np.maximum(shift, 0), dtype=np.uint8)
-            self._lower_by = np.ascontiguousarray(np.maximum(-shift, 0), dtype=np.uint8)
-        return cv2.subtract(cv2.add(np.ascontiguousarray(frame), self._raise_by), self._lower_by)
+        raise_by, lower_by = self._steps(*frame.shape[:2])
+        return cv2.subtract(cv2.add(np.ascontiguousarray(frame), raise_by), lower_by)
 
 
 def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:
