@@ -58,7 +58,7 @@ def main() -> None:
     options = dict(max_steps=args.steps, stop_early=False, prenet_dropout=False)
 
     model.generate(chars, embedding, max_steps=5, prenet_dropout=False)  # warm-up
-    plain_s, plain = best_time(lambda: model.generate_reference(chars, embedding, **options), args.repeats)
+    plain_s, plain = best_time(lambda: model.generate(chars, embedding, method="reference", **options), args.repeats)
     fast_s, fast = best_time(lambda: model.generate(chars, embedding, **options), args.repeats)
 
     frames = fast.linear.size(2)

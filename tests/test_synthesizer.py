@@ -52,10 +52,10 @@ def test_forward_matches_rtvc(model, case):
     assert_close(out.stop_tokens, case["stop_outputs"], rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("path", ["generate", "generate_reference"])
-def test_generate_matches_rtvc(model, case, path):
-    generation = getattr(model, path)(
-        case["x"], case["speaker_embedding"], max_steps=10, stop_early=False, prenet_dropout=False
+@pytest.mark.parametrize("method", ["fast", "reference"])
+def test_generate_matches_rtvc(model, case, method):
+    generation = model.generate(
+        case["x"], case["speaker_embedding"], max_steps=10, stop_early=False, prenet_dropout=False, method=method
     )
     assert_close(generation.mels, case["gen_mel_outputs"], rtol=1e-4, atol=1e-5)
     assert_close(generation.linear, case["gen_linear"], rtol=1e-4, atol=1e-5)
@@ -92,11 +92,14 @@ def test_prenet_dropout_is_on_by_default_and_repeatable_under_a_seed(model, case
 
 
 def test_fast_path_equals_reference_path_with_dropout_and_stop(stopping_model, case):
-    def run(path):
+    def run(method):
         generator = torch.Generator().manual_seed(3)
-        return path(case["x"], case["speaker_embedding"], torch.tensor([48, 11]), max_steps=24, generator=generator)
+        lengths = torch.tensor([48, 11])
+        return stopping_model.generate(
+            case["x"], case["speaker_embedding"], lengths, max_steps=24, generator=generator, method=method
+        )
 
-    fast, plain = run(stopping_model.generate), run(stopping_model.generate_reference)
+    fast, plain = run("fast"), run("reference")
     assert_close(fast.linear, plain.linear, rtol=1e-4, atol=1e-5)
     assert_close(fast.alignments, plain.alignments, rtol=1e-4, atol=1e-6)
     assert torch.equal(fast.lengths, plain.lengths)
@@ -186,3 +189,8 @@ def test_bad_inputs_raise_input_error(model, chars, embedding, lengths, message)
 def test_text_without_anything_to_say_raises_input_error(model):
     with pytest.raises(InputError, match="nothing to say"):
         synthesize(["   "], np.zeros(256, np.float32), model)
+
+
+def test_unknown_generation_method_is_refused(model, case):
+    with pytest.raises(InputError, match="unknown synthesizer generation method 'slow'"):
+        model.generate(case["x"], case["speaker_embedding"], max_steps=2, method="slow")

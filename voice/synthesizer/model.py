@@ -176,6 +176,7 @@ class Tacotron(nn.Module):
         prenet_dropout: bool = True,
         generator: torch.Generator | None = None,
         precision: str = "float32",
+        method: str = "fast",
     ) -> Generation:
         """Free-running synthesis of a batch of sentences.
 
@@ -189,10 +190,16 @@ class Tacotron(nn.Module):
         pass a seeded `generator` to make it repeatable. `precision` is that of the decoder's
         products with its weights: "float32" computes what the original does; "bfloat16" (bf16
         inputs and weights, float32 accumulation) halves the weights streamed per step.
+
+        `method` "fast" runs the decoder's products prepacked; "reference" runs it layer by layer, as
+        the original does (float32 only), for checking "fast".
         """
         check_precision(precision, "synthesizer")
+        if method not in ("fast", "reference"):
+            raise InputError(f"unknown synthesizer generation method {method!r}: use 'fast' or 'reference'")
+        step = functools.partial(FastDecoderStep, precision=precision) if method == "fast" else PlainDecoderStep
         return self._generate(
-            functools.partial(FastDecoderStep, precision=precision),
+            step,
             chars,
             speaker_embedding,
             lengths,
@@ -200,23 +207,6 @@ class Tacotron(nn.Module):
             stop_early,
             prenet_dropout,
             generator,
-        )
-
-    @torch.inference_mode()
-    def generate_reference(
-        self,
-        chars: Tensor,
-        speaker_embedding: Tensor,
-        lengths: Tensor | None = None,
-        *,
-        max_steps: int | None = None,
-        stop_early: bool = True,
-        prenet_dropout: bool = True,
-        generator: torch.Generator | None = None,
-    ) -> Generation:
-        """`generate` with the decoder run layer by layer, as the original does; for checking `generate`."""
-        return self._generate(
-            PlainDecoderStep, chars, speaker_embedding, lengths, max_steps, stop_early, prenet_dropout, generator
         )
 
     def _generate(
