@@ -6,7 +6,10 @@ python app.py [--host 127.0.0.1] [--port 7860]
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -18,6 +21,7 @@ from pipeline import Pipeline
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
+from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import SYNTHESIZERS, VOCODERS
 from voice.encoder import similarity
 
@@ -270,7 +274,21 @@ def main() -> None:
         help="where to run the models (default: %(default)s)",
     )
     args = parser.parse_args()
+    try:
+        with unwinding_on_stop() as stop:
+            serve(args)
+    except Stopped:  # before the server was up
+        pass
+    if stop.signum is not None:
+        print(f"voxlip demo: stopped by {signal.Signals(stop.signum).name}; its temporary files are removed")
+        sys.exit(stop.exit_code)
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Build and serve the page until it is stopped; everything it writes lives in one temporary folder."""
     with tempfile.TemporaryDirectory(prefix="voxlip-demo-") as workdir:
+        # Gradio keeps uploads and results in its cache folder: inside ours, it goes when we do.
+        os.environ["GRADIO_TEMP_DIR"] = str(Path(workdir) / "gradio")
         requests = Path(workdir) / "requests"
         requests.mkdir()
         demo = Demo(Pipeline(args.device), requests)
@@ -287,6 +305,7 @@ def main() -> None:
             max_file_size=MAX_UPLOAD,
             allowed_paths=[workdir],
             footer_links=["api"],
+            show_error=True,  # a refused request says why (e.g. a file that was never uploaded), not "error: null"
         )
 
 

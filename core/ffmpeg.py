@@ -89,7 +89,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     ]
     has_audio = bool(re.search(r"Stream #\S+.*: Audio: ", text))
     if not video_lines:
-        return MediaInfo(path=path, has_video=False, has_audio=has_audio, is_still=False)
+        return MediaInfo(path=path, has_video=False, has_audio=has_audio, is_still=False, duration=_duration(text))
     line = video_lines[0]
     codec = line.split("Video: ", 1)[1].split()[0].rstrip(",")
     size = re.search(r", (\d{1,5})x(\d{1,5})[ ,\[]", line)
@@ -147,11 +147,13 @@ def read_frames(
     max_frames: int | None = None,
     start: float = 0.0,
     pixel_format: str = "bgr24",
+    size: tuple[int, int] | None = None,
 ) -> Iterator[np.ndarray]:
     """(H, W, 3) uint8 frames, BGR (OpenCV's order) or `pixel_format="rgb24"`, decoded lazily.
 
-    At a constant `fps` from `start` seconds (None: the file's own frames). Each frame is read
-    straight into its own array, so 720p and larger inputs decode at ffmpeg's speed.
+    At a constant `fps` from `start` seconds (None: the file's own frames), scaled to `size`
+    (width, height) when given. Each frame is read straight into its own array, so 720p and larger
+    inputs decode at ffmpeg's speed.
     """
     if pixel_format not in ("bgr24", "rgb24"):
         raise ValueError(f"pixel_format must be 'bgr24' or 'rgb24', not {pixel_format!r}")
@@ -162,18 +164,22 @@ def read_frames(
     if start > 0:
         command += ["-ss", f"{start:.3f}"]
     command += ["-i", str(info.path), "-map", "0:v:0", "-an", "-sn"]
-    if fps is not None:
-        command += ["-vf", f"fps={fps:g}"]
+    filters = ([f"fps={fps:g}"] if fps is not None else []) + (
+        [f"scale={size[0]}:{size[1]}:flags=area"] if size else []
+    )
+    if filters:
+        command += ["-vf", ",".join(filters)]
     if max_frames is not None:
         command += ["-frames:v", str(max_frames)]
     command += ["-f", "rawvideo", "-pix_fmt", pixel_format, "-"]
-    frame_bytes = info.width * info.height * 3
+    width, height = size or (info.width, info.height)
+    frame_bytes = width * height * 3
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, bufsize=0)
         count = 0
         try:
             while True:
-                frame = np.empty((info.height, info.width, 3), dtype=np.uint8)
+                frame = np.empty((height, width, 3), dtype=np.uint8)
                 if not _read_exactly(process.stdout, memoryview(frame).cast("B"), frame_bytes):
                     break
                 count += 1

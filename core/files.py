@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import VoxlipError
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -23,15 +26,19 @@ def sha256_file(path: str | os.PathLike) -> str:
 def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
     """A temporary path beside `path` to write to; it replaces `path` only when the block succeeds.
 
-    On any error the temporary file is removed, so a failed write never leaves a partial file.
+    On any error the temporary file is removed, so a failed write never leaves a partial file; a
+    file system's refusal (full disk, read-only folder) becomes a VoxlipError naming `path`.
     `suffix` (default: `path`'s own) lets libraries that pick a format by extension see the right one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=path.suffix if suffix is None else suffix, dir=path.parent
-    )
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=path.suffix if suffix is None else suffix, dir=path.parent
+        )
+        os.close(fd)
+    except OSError as e:
+        raise write_error(path, e) from None
     temporary = Path(name)
     try:
         yield temporary
@@ -39,5 +46,18 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
+    except OSError as e:
+        raise write_error(path, e) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_error(path: Path, error: OSError) -> VoxlipError:
+    """What to tell a user whose file could not be written: why, and what to do."""
+    if error.errno == errno.ENOSPC:
+        advice = "the disk is full: free some space or write somewhere else"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        advice = "that folder cannot be written to: choose another one"
+    else:
+        advice = "choose another place to write it"
+    return VoxlipError(f"could not write {path} ({error.strerror or error}): {advice}")

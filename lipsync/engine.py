@@ -54,6 +54,8 @@ class LipsyncResult:
     height: int
     components: tuple[Component, ...]
     """The face tracker's and the renderer's."""
+    scaled_from: tuple[int, int] | None = None
+    """(width, height) of the input when its frames were scaled down to `options.max_size`."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Busy time of each stage; decoding and face tracking overlap the others (a worker thread)."""
     wall_seconds: float = 0.0
@@ -128,7 +130,9 @@ def _run(
     face_options = options.face_options
     with ExitStack() as stack:
         with timer("setup"):
-            source = stack.enter_context(FrameSource(info, fps, n_frames, options.loop, options.replay_cache_bytes))
+            source = stack.enter_context(
+                FrameSource(info, fps, n_frames, options.loop, options.replay_cache_bytes, options.max_size)
+            )
         batch_size = max(1, min(options.batch_size, options.batch_bytes // max(1, source.frame_bytes)))
         # Decoding and tracking run a few batches ahead in a worker while this thread prepares the
         # audio, then makes the mouths, hooks and encodes them.
@@ -181,6 +185,7 @@ def _run(
         width=source.width,
         height=source.height,
         components=tracking_components(detector) + tuple(renderer.components),
+        scaled_from=source.scaled_from,
         stage_seconds=dict(timer.seconds),
         wall_seconds=time.perf_counter() - started,
     )

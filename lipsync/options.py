@@ -35,6 +35,9 @@ class LipsyncOptions:
     visemes: VisemeTrackConfig = VisemeTrackConfig()
     blend: BlendConfig = BlendConfig()
     encoder: EncoderOptions = EncoderOptions()
+    max_size: int = 1920
+    """Frames larger than this many pixels on their long side are scaled down before tracking and
+    encoding (an 8000-pixel photo would take minutes and gigabytes for nothing a screen shows)."""
     replay_cache_bytes: int = 2 * 1024**3
     """Largest decoded video kept on disk to play it backwards (above: loop by decoding again)."""
     batch_bytes: int = 256 * 1024**2
@@ -51,6 +54,10 @@ class LipsyncOptions:
             raise InputError(f"loop mode {self.loop!r} is unknown: use {' or '.join(repr(m) for m in LOOP_MODES)}")
         if self.precision not in PRECISIONS:
             raise InputError(f"precision {self.precision!r} is unknown: use 'float32' or 'bfloat16'")
+        if min(self.pads) < 0:
+            raise InputError(f"--pads {' '.join(map(str, self.pads))}: pixels added around the face cannot be negative")
+        if self.max_size < 64:
+            raise InputError(f"--max-size {self.max_size} is too small: give at least 64 pixels")
         if self.face_index is not None and self.face_index < 0:
             raise InputError("--face-index counts faces from the left starting at 0")
 

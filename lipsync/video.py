@@ -44,6 +44,14 @@ def output_fps(info: MediaInfo, requested: float | None) -> float:
     return round(info.fps, 3)
 
 
+def scaled_size(width: int, height: int, max_size: int) -> tuple[int, int] | None:
+    """(width, height) that fits `max_size` on the long side, aspect kept; None when it fits already."""
+    scale = max_size / max(width, height)
+    if scale >= 1.0:
+        return None
+    return max(2, round(width * scale)), max(2, round(height * scale))
+
+
 def read_still(path: Path) -> np.ndarray:
     """One BGR uint8 image; EXIF orientation applied."""
     import cv2
@@ -70,19 +78,34 @@ def sample_frames(info: MediaInfo, count: int) -> list[np.ndarray]:
 class FrameSource:
     """(source frame index, BGR frame) for each of `n_frames` output frames at `fps`; `loop` one of LOOP_MODES.
 
-    A replayed source frame keeps its index, so the caller can reuse what it found in it.
+    A replayed source frame keeps its index, so the caller can reuse what it found in it. Frames
+    larger than `max_size` pixels on their long side are scaled down (`scaled_from` says from what).
     """
 
     def __init__(
-        self, info: MediaInfo, fps: float, n_frames: int, loop: str = "pingpong", replay_cache_bytes: int = 2 * 1024**3
+        self,
+        info: MediaInfo,
+        fps: float,
+        n_frames: int,
+        loop: str = "pingpong",
+        replay_cache_bytes: int = 2 * 1024**3,
+        max_size: int = 1920,
     ):
+        import cv2
+
         self.info, self.fps, self.n_frames, self.loop = info, fps, n_frames, loop
         self.replay_cache_bytes = replay_cache_bytes
         self._still = read_still(info.path) if info.is_still else None
+        source = (self._still.shape[1], self._still.shape[0]) if self._still is not None else (info.width, info.height)
+        self._size = scaled_size(*source, max_size)
+        self.scaled_from = source if self._size is not None else None
+        """(width, height) of the input when its frames are scaled down, else None."""
         if self._still is not None:
+            if self._size is not None:
+                self._still = cv2.resize(self._still, self._size, interpolation=cv2.INTER_AREA)
             self.height, self.width = self._still.shape[:2]
         else:
-            first = next(read_frames(info.path, fps, max_frames=1), None)
+            first = next(read_frames(info.path, fps, max_frames=1, size=self._size), None)
             if first is None:
                 raise InputError(f"{info.path} holds no decodable video frame: the file is corrupt or empty")
             self.height, self.width = first.shape[:2]
@@ -107,7 +130,7 @@ class FrameSource:
         expected = self.info.frame_count_estimate
         if self.loop == "pingpong" and self.may_replay and expected * self.frame_bytes <= self.replay_cache_bytes:
             self._cache = tempfile.TemporaryFile(prefix="voxlip-frames-")
-        for frame in read_frames(self.info.path, self.fps):
+        for frame in read_frames(self.info.path, self.fps, size=self._size):
             if produced == self.n_frames:
                 return
             if self._cache is not None:
@@ -132,7 +155,7 @@ class FrameSource:
                 yield index, self._read_cached(index)
                 produced += 1
         while produced < self.n_frames:
-            for index, frame in enumerate(read_frames(self.info.path, self.fps, max_frames=decoded)):
+            for index, frame in enumerate(read_frames(self.info.path, self.fps, max_frames=decoded, size=self._size)):
                 if produced == self.n_frames:
                     return
                 yield index, frame

@@ -143,8 +143,9 @@ class Pipeline:
     ) -> Speech:
         """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`."""
         statement = require_consent(consent, "a reference voice")
-        text = check_text(text)  # before minutes of work on a reference
-        return self._speech(reference, text, statement, seed, source_sr, progress)
+        text, notes = check_text(text)  # before minutes of work on a reference
+        self.voice.load()
+        return self._speech(reference, text, notes, statement, seed, source_sr, progress)
 
     def stream_voice(
         self,
@@ -160,10 +161,12 @@ class Pipeline:
         The pieces, concatenated, are the whole speech (each carries the pause that follows it).
         """
         statement = require_consent(consent, "a reference voice")
-        text = check_text(text)
+        text, notes = check_text(text)
+        self.voice.load()
         speaker = self.speaker(reference, source_sr)
         for piece in self.voice.stream(speaker, text, seed=seed, encoder=self.encoder):
-            yield _marked(piece, speaker, statement, piece.timings)
+            yield _marked(piece, speaker, statement, piece.timings, notes)
+            notes = ()
 
     def text_to_clip(
         self,
@@ -181,9 +184,10 @@ class Pipeline:
         `voice_progress` follows the voice stage (sentences), `progress` the lip-sync stage (frames).
         """
         statement = require_consent(consent)
-        text = check_text(text)
-        face = self._checked_face(face)  # a bad face fails before the voice is made
-        speech = self._speech(reference, text, statement, seed, None, voice_progress)
+        text, notes = check_text(text)
+        self.voice.load()  # models and the face are checked before the voice is made
+        face = self._checked_face(face)
+        speech = self._speech(reference, text, notes, statement, seed, None, voice_progress)
         clip = self._clip(face, speech, statement, progress)
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
@@ -206,9 +210,12 @@ class Pipeline:
         return self._clip(face, speech, statement, progress)
 
     def _checked_face(self, face: FaceSource) -> Path:
+        """The face input, once the lip-sync models have loaded and a face is found in it."""
+        self.lipsync_generator  # noqa: B018 (cached properties: loaded here, before any work)
         face = Path(face)
         if not face.is_file():
-            raise InputError(f"face file {face} does not exist: give a video or photo of a face")
+            kind = "is a directory" if face.is_dir() else "does not exist"
+            raise InputError(f"face file {face} {kind}: give a video or photo of a face")
         check_face(face, self.lipsync_options, self.face_detector)
         return face
 
@@ -216,6 +223,7 @@ class Pipeline:
         self,
         reference: AudioSource | Speaker,
         text: str,
+        notes: tuple[str, ...],
         consent: str,
         seed: int | None,
         source_sr: int | None,
@@ -225,7 +233,7 @@ class Pipeline:
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
         synthesis = self.voice.clone(speaker, text, seed=seed, progress=progress, encoder=self.encoder)
-        return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings})
+        return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
 
     def _clip(self, face: Path, speech: Speech | _Audio, consent: str, progress: ProgressCallback | None) -> Clip:
         started = time.perf_counter()
@@ -248,8 +256,14 @@ class Pipeline:
             progress=progress,
         )
         notes = ()
+        if result.scaled_from:
+            width, height = result.scaled_from
+            notes += (
+                f"the face input is {width}x{height}: its frames were scaled to {result.width}x{result.height} "
+                f"(at most {self.lipsync_options.max_size} pixels; --max-size raises the limit)",
+            )
         if result.frames_without_face:
-            notes = (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
+            notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
         return Clip(
             path=result.path,
             duration=result.duration,
@@ -290,8 +304,10 @@ def _mark_soundtrack(samples: np.ndarray) -> np.ndarray:
     return outputs.ensure_audio_mark(samples, SAMPLE_RATE)
 
 
-def _marked(synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[str, float]) -> Speech:
-    """The voice stage's output as the API's Speech, watermarked."""
+def _marked(
+    synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[str, float], notes: tuple[str, ...] = ()
+) -> Speech:
+    """The voice stage's output as the API's Speech, watermarked; `notes` (on the text) come first."""
     return Speech(
         samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate),
         sample_rate=synthesis.sample_rate,
@@ -300,7 +316,7 @@ def _marked(synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[
         speaker=speaker,
         phones=synthesis.phones,
         timings=timings,
-        notes=synthesis.notes,
+        notes=notes + synthesis.notes,
         consent=consent,
     )
 

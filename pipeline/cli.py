@@ -15,12 +15,36 @@ from core.errors import InputError, VoxlipError
 from core.files import atomic_output, sha256_file
 from core.quiet import native_stderr_silenced
 
+from .stops import Stopped, unwinding_on_stop
 from .version import __version__
 
 
 def _save_array(path: Path, array: np.ndarray) -> None:
     with atomic_output(path, suffix=".npy") as partial:
         np.save(partial, array)
+
+
+def _checked_output(path: Path, kind: str, inputs: list[Path | None], seconds: float = 0.0) -> Path:
+    """The -o path, checked before any work; `seconds` of output estimate the room it needs."""
+    from .outputs import check_output
+
+    bytes_per_second = {"audio": 2 * 22_050, "video": 1_000_000}[kind]
+    return check_output(path, kind, inputs, size_estimate=int(seconds * bytes_per_second))
+
+
+def _speech_seconds(text: str) -> float:
+    """A generous guess of how long `text` takes to say: 10 characters a second."""
+    return len(text) / 10 + 1
+
+
+def _audio_seconds(path: Path) -> float:
+    """The length of an audio file from its header (0 when unreadable: reading it will say why)."""
+    from core.ffmpeg import probe
+
+    try:
+        return probe(path).duration
+    except VoxlipError:
+        return 0.0
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
@@ -30,6 +54,10 @@ def cmd_embed(args: argparse.Namespace) -> int:
 
     if len(args.audio) > 2:
         raise InputError("give one recording (to print its embedding) or two (to compare them)")
+    if args.save:
+        from .outputs import check_output
+
+        check_output(args.save, "embeddings", args.audio)
     encoder = Pipeline(args.device, encoder=args.checkpoint).encoder
     embeddings = [encoder.embed_utterance(path) for path in args.audio]
     if len(embeddings) == 1:
@@ -105,7 +133,13 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
 
     from .provenance.label import LabelConfig
 
-    options = LipsyncOptions(fps=args.fps, pads=tuple(args.pads), face_index=args.face_index, precision=args.precision)
+    options = LipsyncOptions(
+        fps=args.fps,
+        pads=tuple(args.pads),
+        face_index=args.face_index,
+        precision=args.precision,
+        max_size=args.max_size,
+    )
     return dict(
         lipsync=args.checkpoint,
         lipsync_options=options,
@@ -117,10 +151,11 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
 def cmd_lipsync(args: argparse.Namespace) -> int:
     from .api import Pipeline
 
+    output = _checked_output(args.output, "video", [args.face, args.audio], _audio_seconds(args.audio))
     pipeline = Pipeline(args.device, **_lipsync_settings(args))
     with contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
         clip = pipeline.lipsync(args.face, args.audio, consent=args.i_have_consent, progress=bar)
-    _report(clip.save(args.output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
+    _report(clip.save(output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
 
@@ -164,15 +199,17 @@ def _report(path: Path, size: str, result) -> None:
 
 def cmd_say(args: argparse.Namespace) -> int:
     text = _text(args)
+    output = _checked_output(args.output, "audio", [args.ref, args.text_file], _speech_seconds(text))
     pipeline = _voice_pipeline(args)
     with contextlib.closing(_ProgressBar("voice", "sentences")) as bar:
         speech = pipeline.clone_voice(args.ref, text, consent=args.i_have_consent, seed=args.seed, progress=bar)
-    _report(speech.save(args.output), f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
+    _report(speech.save(output), f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     text = _text(args)
+    output = _checked_output(args.output, "video", [args.ref, args.face, args.text_file], _speech_seconds(text))
     pipeline = _voice_pipeline(args, **_lipsync_settings(args))
     with (
         contextlib.closing(_ProgressBar("voice", "sentences")) as voice_bar,
@@ -187,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=bar,
             voice_progress=voice_bar,
         )
-    _report(clip.save(args.output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
+    _report(clip.save(output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
 
 
@@ -196,8 +233,6 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     marked = True
     for path in args.files:
-        if not Path(path).is_file():
-            raise InputError(f"{path} does not exist")
         report = detect(path)
         print("\n".join(report.lines()))
         marked = marked and report.marked
@@ -224,6 +259,12 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
         default="bottom-right",
         choices=["top-left", "top-right", "bottom-left", "bottom-right"],
         help="where the AI-generated label goes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        default=1920,
+        help="larger face frames are scaled down to this many pixels on their long side (default: %(default)s)",
     )
     parser.add_argument(
         "--face-detector",
@@ -392,10 +433,14 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(format="voxlip: note: %(message)s", level=logging.WARNING, stream=sys.stderr, force=True)
     try:
-        return args.run(args)
+        with unwinding_on_stop():
+            return args.run(args)
     except VoxlipError as e:
         print(f"voxlip: error: {e}", file=sys.stderr)
         return 1
+    except Stopped as stop:
+        print(f"voxlip: stopped by {stop}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("voxlip: interrupted", file=sys.stderr)
         return 130

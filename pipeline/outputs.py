@@ -1,25 +1,29 @@
 """The one output layer: every audio and clip voxlip makes is marked, labelled, written, signed and recorded here.
 
-    samples = mark_audio(samples, sr)                # every audio, and a video's soundtrack
-    frame = FrameProtector(label, "bgr")(frame)      # every video frame: visible label, then invisible mark
-    ... the WAV / MP4 is written ...
-    finish_output(path, "audio" | "video", components, inputs, consent, text)   # credentials + record
+    path = check_output(path, "audio" | "video", inputs)    # before any work: a path voxlip may write
+    samples = mark_audio(samples, sr)                        # every audio, and a video's soundtrack
+    frame = FrameProtector(label, "bgr")(frame)              # every video frame: visible label, then mark
+    with finished_output(path, kind, components, inputs, consent, text) as partial:
+        ... write the WAV / MP4 to partial ...               # checked and signed, then moved into place
 
-`Speech.save` and `Clip.save` write their files and finish them here; `detect(path)` finds it all again.
+`Speech.save` and `Clip.save` go through here; `detect(path)` finds it all again.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from core.components import Component
-from core.errors import VoxlipError
-from core.files import sha256_file
+from core.errors import InputError, VoxlipError
+from core.files import atomic_output, sha256_file
 
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
 from .provenance.consent import ConsentError
@@ -33,7 +37,15 @@ KINDS = ("audio", "video")
 MIN_CHECKED_SECONDS = 2.0
 """Shorter audio carries the mark too, but too little of it for a check to be conclusive."""
 
-__all__ = ["FrameProtector", "ensure_audio_mark", "finish_output", "mark_audio", "protect_frames"]
+__all__ = [
+    "FrameProtector",
+    "check_output",
+    "ensure_audio_mark",
+    "finish_output",
+    "finished_output",
+    "mark_audio",
+    "protect_frames",
+]
 
 
 class FrameProtector:
@@ -60,6 +72,80 @@ def protect_frames(
         yield protector(frame)
 
 
+OUTPUT_SUFFIXES = {"audio": (".wav",), "video": (".mp4",), "embeddings": (".npy",)}
+"""The file name endings of each kind of output (content credentials are embedded in WAV and MP4)."""
+
+
+def check_output(
+    path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike | None] = (), size_estimate: int = 0
+) -> Path:
+    """The output path, if an output of `kind` can be written there; else an InputError saying what to do.
+
+    Checked before any work: a file name (not a folder), the ending of its format, a folder that exists
+    or can be made and can be written to, room for about `size_estimate` bytes, and that it is none of
+    `inputs` (not even through a link): voxlip never overwrites what it reads.
+    """
+    suffixes = OUTPUT_SUFFIXES[kind]
+    if str(path).strip() in ("", "."):
+        raise InputError(f"the output file name is empty: give one ending in {suffixes[0]}")
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
+    for source in inputs:
+        if source is not None and _same_file(path, Path(source)):
+            raise InputError(
+                f"{path} is also an input ({source}): voxlip never overwrites its inputs; give another name"
+            )
+    if path.suffix.lower() not in suffixes:
+        raise InputError(
+            f"{path}: voxlip writes {kind} as {' or '.join(suffixes)}; give a file name ending in {suffixes[0]}"
+        )
+    folder = next(parent for parent in path.absolute().parents if parent.exists())
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: {folder} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise InputError(
+            f"cannot write {path}: {folder} is not writable ({e.strerror}); choose another folder"
+        ) from None
+    free = shutil.disk_usage(folder).free
+    if free < size_estimate:
+        raise InputError(
+            f"cannot write {path}: {free / 1e6:.1f} MB free in {folder}, and the output needs about "
+            f"{size_estimate / 1e6:.1f} MB; free some space or choose another folder"
+        )
+    return path
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    if output.exists() and source.exists():
+        return os.path.samefile(output, source)
+    return output.absolute() == source.absolute()
+
+
+@contextmanager
+def finished_output(
+    path: Path,
+    kind: str,
+    components: list[Component],
+    inputs: dict[str, str | os.PathLike],
+    consent: str | None,
+    text: str | None = None,
+    label: LabelConfig | None = DEFAULT_LABEL,
+) -> Iterator[Path]:
+    """A temporary file beside `path` to write the output to; when the block ends it is checked for
+    its marks and signed, then moved into place, and its provenance record written.
+
+    A failed check or signature removes the temporary file: `path` is never left half made.
+    """
+    with atomic_output(path) as partial:
+        yield partial
+        record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None)
+    write_record(path, record)
+
+
 def finish_output(
     path: str | os.PathLike,
     kind: str,
@@ -70,14 +156,30 @@ def finish_output(
     label: LabelConfig | None = DEFAULT_LABEL,
     identity: SigningIdentity | None = None,
 ) -> ProvenanceRecord:
-    """Finish a written output (WAV or MP4) whose audio was marked and whose frames were protected.
+    """Finish an output already written at `path` (WAV or MP4), in place: check, sign, record.
 
-    Checks that the marks are there (refuses to finish an unmarked file), embeds signed content
-    credentials naming the models, and writes `<output>.provenance.json`. `inputs` maps roles
-    ("reference_voice", "face") to the files used; they are recorded with `consent`, the statement
-    `require_consent` gave when the request came in, without which they are refused.
+    `inputs` maps roles ("reference_voice", "face") to the files used; they are recorded with
+    `consent`, the statement `require_consent` gave when the request came in, without which they are
+    refused. `finished_output` does the same for an output being written.
     """
     path = Path(path)
+    record = _signed_record(path, path.name, kind, components, inputs, consent, text, label, identity)
+    write_record(path, record)
+    return record
+
+
+def _signed_record(
+    path: Path,
+    name: str,
+    kind: str,
+    components: list[Component],
+    inputs: dict[str, str | os.PathLike],
+    consent: str | None,
+    text: str | None,
+    label: LabelConfig | None,
+    identity: SigningIdentity | None,
+) -> ProvenanceRecord:
+    """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     if inputs and consent is None:
@@ -109,15 +211,13 @@ def finish_output(
     if kind == "video" and label is not None:
         watermarks["visible_label"] = {"text": label.text, "corner": label.corner}
     models = [{"name": c.checkpoint, "role": c.role, "sha256": c.sha256} for c in components]
-    details = {"voxlip_record": record_path(path).name, "watermarks": watermarks, "consent_stated": consent is not None}
-    sign_file(path, models, details, identity)
-    record = ProvenanceRecord(
-        output={"file": path.name, "kind": kind, "sha256": sha256_file(path)},
+    details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
+    sign_file(path, models, details, identity, title=name)
+    return ProvenanceRecord(
+        output={"file": name, "kind": kind, "sha256": sha256_file(path)},
         inputs=describe_inputs(inputs, text),
         components=[asdict(c) for c in components],
         watermarks=watermarks,
         consent={"stated": consent is not None, "statement": consent},
         content_credentials={"embedded": True, "format": "C2PA", "generator": "voxlip"},
     )
-    write_record(path, record)
-    return record

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.components import Component
-from core.files import atomic_output, sha256_file
-from voice.audio import save_audio
+from core.files import sha256_file
+from voice.audio import encode_audio
 from voice.speaker import Speaker
 from voice.synthesis import Synthesis
 
@@ -38,16 +38,11 @@ class Speech(Synthesis):
         return self.speaker.source if self.speaker is not None else None
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write a WAV (atomically), embed its content credentials and write its provenance record."""
-        path = save_audio(path, self.samples, self.sample_rate)
-        outputs.finish_output(
-            path,
-            "audio",
-            list(self.components),
-            _existing({"reference_voice": self.reference_file}),
-            self.consent,
-            self.text,
-        )
+        """Write a WAV with its content credentials, atomically, and its provenance record beside it."""
+        inputs = _existing({"reference_voice": self.reference_file})
+        path = outputs.check_output(path, "audio", inputs.values())
+        with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
+            partial.write_bytes(encode_audio(self.samples, self.sample_rate))
         return path
 
 
@@ -75,13 +70,13 @@ class Clip:
         return all(c.neural for c in self.components)
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Copy the MP4 to `path` (atomically), embed its content credentials and write its provenance record."""
-        path = Path(path)
-        with atomic_output(path) as partial:
+        """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it."""
+        inputs = _existing(self.inputs)
+        path = outputs.check_output(path, "video", inputs.values())
+        with outputs.finished_output(
+            path, "video", list(self.components), inputs, self.consent, self.text, self.label
+        ) as partial:
             shutil.copyfile(self.path, partial)
-        outputs.finish_output(
-            path, "video", list(self.components), _existing(self.inputs), self.consent, self.text, self.label
-        )
         return path
 
     @property

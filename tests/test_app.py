@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -210,3 +211,74 @@ def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_
     durations = [len(load_audio(p)) for p in paths]
     assert durations == sorted(durations), "each request got the speech of its own text"
     assert all(detect(p).audio.detected for p in paths[-2:])
+
+
+def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path):
+    for call, message in [
+        (lambda: demo.voice(str(tmp_path), "Hello.", None, True), "is a directory"),
+        (lambda: demo.voice(str(tmp_path / "gone.wav"), "Hello.", None, True), "does not exist"),
+        (lambda: demo.voice(str(speech_files[0]), "<b></b>", None, True), "empty"),
+        (lambda: demo.lipsync(str(faces_dir / "not_a_person_dog.jpg"), str(speech_files[0]), True), "no face found"),
+        (lambda: demo.lipsync(str(speech_files[0]), str(speech_files[0]), True), "no picture"),
+        (lambda: demo.lipsync(None, str(speech_files[0]), True), "Give a face"),
+        (lambda: demo.text_to_clip(str(speech_files[0]), None, "Hi.", None, True), "Give a voice recording and a face"),
+        (lambda: demo.compare(str(speech_files[0]), str(tmp_path / "gone.wav")), "does not exist"),
+        (lambda: demo.compare(str(speech_files[0]), None), "Give two recordings"),
+    ]:
+        with pytest.raises(gr.Error, match=message):
+            call()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_that_was_never_uploaded_is_refused_with_a_message(served_app):
+    import json
+
+    never = {"path": "/etc/hostname", "meta": {"_type": "gradio.FileData"}}
+    request = urllib.request.Request(
+        served_app + "gradio_api/call/compare",
+        data=json.dumps({"data": [never, never]}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    event = json.loads(urllib.request.urlopen(request, timeout=30).read())["event_id"]
+    answer = urllib.request.urlopen(f"{served_app}gradio_api/call/compare/{event}", timeout=60).read().decode()
+    assert "event: error" in answer and "not uploaded" in answer and '"error": null' not in answer, answer
+
+
+@needs_flite
+def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files):
+    """What `docker stop` or systemd sends: exit 143, its folders (uploads included) gone."""
+    from gradio_client import Client, handle_file
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    port = _free_port()
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(scratch)}
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=REPO,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            assert process.poll() is None, process.communicate()[0][-2000:]
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        Client(url, verbose=False).predict(
+            handle_file(str(speech_files[0])), handle_file(str(speech_files[0])), api_name="/compare"
+        )
+        assert any(p.is_file() for p in scratch.rglob("*")), "the upload and the examples are in the demo's folders"
+        process.send_signal(signal.SIGTERM)
+        printed, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, printed[-2000:]
+    assert "stopped by SIGTERM" in printed and "Traceback" not in printed, printed[-2000:]
+    assert [p for p in scratch.rglob("*") if p.is_file()] == []

@@ -68,7 +68,16 @@ def test_long_input_is_capped_and_said(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         wav = load_audio(long_file, max_seconds=600)
     assert len(wav) == 600 * 16000
-    assert "using only its first 600 s" in caplog.text
+    assert "is 7200 s long: using only its first 600 s" in caplog.text  # the file's length, not what was read
+
+
+def test_long_input_that_only_ffmpeg_reads_is_capped_with_its_true_length(tmp_path, caplog):
+    long_file = tmp_path / "twenty_minutes.m4a"
+    ffmpeg("-f", "lavfi", "-i", "anoisesrc=r=8000:a=0.1:d=1200", "-c:a", "aac", "-b:a", "16k", str(long_file))
+    with caplog.at_level(logging.WARNING):
+        wav = load_audio(long_file)
+    assert len(wav) == 600 * 16000
+    assert "is 1200 s long: using only its first 600 s" in caplog.text
 
 
 def test_save_audio_writes_atomically(tmp_path, speech):

@@ -325,12 +325,22 @@ def test_two_faces_largest_by_default_or_chosen(clips, speech, tmp_path):
 )
 def test_portrait_rotated_odd_and_4k(clips, speech, tmp_path, clip, size, seconds):
     audio = speech[: int(seconds * SAMPLE_RATE)]
-    result = lipsync_run(clips[clip], audio, tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
-    assert (result.width, result.height) == size
+    options = LipsyncOptions(max_size=3840)  # 4K as it is (by default it is scaled down: the next test)
+    result = lipsync_run(clips[clip], audio, tmp_path / "out.mp4", options, phones=[("AA", 0.1, 0.3)])
+    assert (result.width, result.height) == size and result.scaled_from is None
     assert result.frames_without_face == 0
     checked_mp4(result.path, seconds, result.fps)
     out = probe(result.path)
     assert (out.width, out.height) == (size[0] // 2 * 2, size[1] // 2 * 2)
+
+
+def test_frames_over_the_size_limit_are_scaled_down(clips, speech, tmp_path):
+    audio = speech[: int(0.4 * SAMPLE_RATE)]
+    result = lipsync_run(clips["uhd"], audio, tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert result.scaled_from == (3840, 2160) and (result.width, result.height) == (1920, 1080)
+    assert result.frames_without_face == 0
+    out = probe(result.path)
+    assert (out.width, out.height) == (1920, 1080)
 
 
 def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):

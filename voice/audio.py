@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import soundfile
 from scipy.signal import lfilter
 
 from core.errors import InputError
-from core.ffmpeg import decode_audio
+from core.ffmpeg import decode_audio, probe
 from core.files import atomic_output
 
 SAMPLE_RATE = 16_000
@@ -85,10 +86,10 @@ def load_audio(
     if isinstance(source, np.ndarray):
         wave = _array_to_mono(source)
         native_sr = source_sr or sr
-        name = "the audio array"
+        name, seconds = "the audio array", wave.size / native_sr
     else:
         path = Path(source).expanduser()
-        wave, native_sr = _read_file(path, max_seconds)
+        wave, native_sr, seconds = _read_file(path, max_seconds)
         name = str(path)
     if wave.size == 0:
         raise InputError(f"{name} contains no audio samples: give a recording of speech")
@@ -96,7 +97,7 @@ def load_audio(
         raise InputError(f"{name} contains NaN or infinite samples: give real audio")
     if max_seconds is not None and wave.size > max_seconds * native_sr:
         logging.getLogger(__name__).warning(
-            "%s is %.0f s long: using only its first %.0f s", name, wave.size / native_sr, max_seconds
+            "%s is %.0f s long: using only its first %.0f s", name, seconds, max_seconds
         )
         wave = wave[: int(max_seconds * native_sr)]
     if native_sr != sr:
@@ -121,7 +122,8 @@ def _array_to_mono(array: np.ndarray) -> np.ndarray:
     return wave.astype(np.float32, copy=False)
 
 
-def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int]:
+def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int, float]:
+    """Mono samples (the first `max_seconds` + 1 s), their rate, and the whole file's length in seconds."""
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
     if path.is_dir():
@@ -129,7 +131,11 @@ def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int]:
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        return decode_audio(path, SAMPLE_RATE, max_seconds), SAMPLE_RATE
+        wave = decode_audio(path, SAMPLE_RATE, max_seconds)
+        seconds = wave.size / SAMPLE_RATE
+        if max_seconds is not None and seconds > max_seconds:
+            seconds = max(seconds, probe(path).duration)  # decoding stopped early: the header knows the rest
+        return wave, SAMPLE_RATE, seconds
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
@@ -139,17 +145,26 @@ def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int]:
         raise InputError(
             f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
         ) from None
-    return wave.mean(axis=1), native_sr
+    return wave.mean(axis=1), native_sr, info.frames / info.samplerate
 
 
 def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
     """Write a 16-bit WAV (or any format soundfile knows by extension) atomically."""
     path = Path(path)
+    encoded = encode_audio(wave, sr, path.suffix[1:] or "wav")
     with atomic_output(path, suffix=path.suffix or ".wav") as partial:
-        soundfile.write(
-            partial, np.clip(wave, -1.0, 1.0), sr, subtype="PCM_16" if path.suffix.lower() in ("", ".wav") else None
-        )
+        partial.write_bytes(encoded)  # a full disk is an OSError here, which atomic_output explains
     return path
+
+
+def encode_audio(wave: np.ndarray, sr: int, file_format: str = "wav") -> bytes:
+    """The bytes of an audio file (16-bit PCM for WAV) of samples in [-1, 1]."""
+    encoded = io.BytesIO()
+    file_format = file_format.upper()
+    soundfile.write(
+        encoded, np.clip(wave, -1.0, 1.0), sr, format=file_format, subtype="PCM_16" if file_format == "WAV" else None
+    )
+    return encoded.getvalue()
 
 
 def to_pcm16(wave: np.ndarray) -> np.ndarray:

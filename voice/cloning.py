@@ -58,6 +58,8 @@ class VoiceCloner:
     ):
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
+        if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
+            raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
         check_precision(precision, "voice model")
         self.fast_vocoder = fast_vocoder
         self.precision = precision
@@ -86,8 +88,6 @@ class VoiceCloner:
         choice = self.vocoder_choice
         if choice != "auto":
             return choice
-        if self.vocoder_checkpoint:
-            raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
         return next(
             (kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(DEFAULT_CHECKPOINTS[kind])), "griffinlim"
         )
@@ -110,6 +110,11 @@ class VoiceCloner:
                 self._references.pop(next(iter(self._references)))
             self._references[key] = prepare_reference(speaker, encoder=encoder)
         return self._references[key]
+
+    def load(self) -> None:
+        """Load the neural models now, so that a missing or refused checkpoint fails before any work."""
+        if self.neural:
+            self.tacotron, self.vocoder  # noqa: B018 (cached properties: loaded here)
 
     @property
     def neural(self) -> bool:

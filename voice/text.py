@@ -139,10 +139,33 @@ MAX_TEXT_CHARS = 20_000
 """Longer text is refused: about 25 minutes of speech; split it into several requests."""
 
 
-def check_text(text: str) -> str:
-    """The text, stripped, if voxlip's English voices can say it; else an InputError saying why."""
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (NUL and the like), not tabs or line breaks."""
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+"""Markup tags: HTML, SSML."""
+LONG_WORD_LETTERS = 40
+
+
+def check_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
+
+    Control characters and markup tags are removed (SSML is not interpreted); words over
+    `LONG_WORD_LETTERS` letters and words in other scripts are said as well as English voices can,
+    with a note.
+    """
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}")
+    notes = []
+    controls = len(_CONTROL_RE.findall(text))
+    if controls:
+        text = _CONTROL_RE.sub(" ", text)
+        notes.append(f"removed {controls} control character(s) (such as NUL) from the text")
+    tags = len(_TAG_RE.findall(text))
+    if tags:
+        text = _TAG_RE.sub(" ", text)
+        notes.append(f"removed {tags} markup tag(s) from the text: voxlip reads plain text (SSML is not interpreted)")
+    if controls or tags:
+        text = re.sub(r"[ \t]{2,}", " ", text)
     text = text.strip()
     if not text:
         raise InputError("the text is empty: type what the voice should say")
@@ -153,15 +176,28 @@ def check_text(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
     foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
     if letters and len(foreign) > len(letters) / 2:
-        script = unicodedata.name(foreign[0], "unknown").split()[0]
-        script = script if len(script) <= 3 else script.title()
         raise InputError(
-            f"the text is mostly in {script} script, but voxlip's voices speak English only "
+            f"the text is mostly in {_script(foreign[0])} script, but voxlip's voices speak English only "
             "(the SV2TTS synthesizer and the offline voice were both made for English)"
         )
     if not is_pronounceable(text):
         raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
-    return text
+    if foreign:
+        scripts = ", ".join(sorted({_script(c) for c in foreign}))
+        notes.append(f"words in {scripts} script are read as their Latin transliteration by an English voice")
+    long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > LONG_WORD_LETTERS]
+    if long_words:
+        notes.append(
+            f"{len(long_words)} word(s) of more than {LONG_WORD_LETTERS} letters (the first: {long_words[0][:20]}..., "
+            f"{len(long_words[0])} letters) are said letter by letter or garbled: check the text"
+        )
+    return text, tuple(notes)
+
+
+def _script(letter: str) -> str:
+    """The script a letter belongs to, as Unicode names it: "CJK", "Cyrillic", "Greek", ..."""
+    script = unicodedata.name(letter, "unknown").split()[0]
+    return script if len(script) <= 3 else script.title()
 
 
 def phonemize(text: str | list[str], language: str = "en-us") -> str | list[str]:

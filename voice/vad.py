@@ -52,6 +52,8 @@ def voice_flags(wave: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray
 
 def speech_mask(flags: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
     """Window flags smoothed by a moving average, rounded, then widened by `max_silence_windows`."""
+    if flags.size == 0:  # under one window of audio
+        return flags
     width = config.moving_average_width
     padded = np.concatenate([np.zeros((width - 1) // 2), flags.astype(float), np.zeros(width // 2)])
     smoothed = np.convolve(padded, np.ones(width), mode="valid") / width

@@ -200,9 +200,17 @@ def manifest_definition(title: str, models: list[dict], details: dict | None = N
 
 
 def sign_file(
-    path: str | os.PathLike, models: list[dict], details: dict | None = None, identity: SigningIdentity | None = None
+    path: str | os.PathLike,
+    models: list[dict],
+    details: dict | None = None,
+    identity: SigningIdentity | None = None,
+    title: str | None = None,
 ) -> Path:
-    """Embed a signed manifest in `path` (WAV or MP4) in place; `models` are {"name", "sha256", ...} dicts."""
+    """Embed a signed manifest in `path` (WAV or MP4) in place; `models` are {"name", "sha256", ...} dicts.
+
+    `title` is the file name the manifest gives (default: `path`'s own; another when `path` is the
+    temporary file an output is written to before it is moved into place).
+    """
     import c2pa
 
     path = Path(path)
@@ -210,7 +218,7 @@ def sign_file(
     if not path.is_file():
         raise InputError(f"cannot sign {path}: the file does not exist")
     identity = identity or signing_identity()
-    definition = manifest_definition(path.name, models, details)
+    definition = manifest_definition(title or path.name, models, details)
     try:
         info = c2pa.C2paSignerInfo(
             identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url

@@ -94,6 +94,8 @@ def _kind(path: Path) -> str:
 def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionReport:
     """Look for everything voxlip puts in and next to its outputs: audio mark, frame mark, C2PA, record."""
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise InputError(f"{path} is a directory: give an audio or video file")
     if not path.is_file():
         raise InputError(f"{path} does not exist: give an audio or video file")
     kind = _kind(path)
