@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,23 +33,31 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=path.suffix if suffix is None else suffix, dir=path.parent
-        )
-        os.close(fd)
+        temporary = _new_file(path.parent, f".{path.name}.", path.suffix if suffix is None else suffix)
     except OSError as e:
         raise write_error(path, e) from None
-    temporary = Path(name)
     try:
         yield temporary
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as e:
         raise write_error(path, e) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file of a name nobody else has, with the mode the umask gives any new file.
+
+    (mkstemp makes its files private, 0600; chmod after it would need the umask, and reading the
+    umask means setting it, which races with the other threads of the demo.)
+    """
+    while True:
+        candidate = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return candidate
+        except FileExistsError:
+            continue
 
 
 def write_error(path: Path, error: OSError) -> VoxlipError:

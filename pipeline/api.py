@@ -243,18 +243,22 @@ class Pipeline:
         else:
             audio, soundtrack = speech.samples, _mark_soundtrack
             components, text, inputs = (), None, {"audio": speech.source}
-        workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
-        result = run_lipsync(
-            face,
-            audio,
-            Path(workdir.name) / "clip.mp4",
-            make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones),
-            self.lipsync_options,
-            detector=self.face_detector,
-            frame_hook=outputs.FrameProtector(self.label, "bgr"),
-            soundtrack=soundtrack,
-            progress=progress,
-        )
+        workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
+        try:
+            result = run_lipsync(
+                face,
+                audio,
+                Path(workdir.name) / "clip.mp4",
+                make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones),
+                self.lipsync_options,
+                detector=self.face_detector,
+                frame_hook=outputs.FrameProtector(self.label, "bgr"),
+                soundtrack=soundtrack,
+                progress=progress,
+            )
+        except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
+            workdir.cleanup()
+            raise
         notes = ()
         if result.scaled_from:
             width, height = result.scaled_from

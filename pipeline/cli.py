@@ -28,7 +28,7 @@ def _checked_output(path: Path, kind: str, inputs: list[Path | None], seconds: f
     """The -o path, checked before any work; `seconds` of output estimate the room it needs."""
     from .outputs import check_output
 
-    bytes_per_second = {"audio": 2 * 22_050, "video": 1_000_000}[kind]
+    bytes_per_second = {"audio": 2 * 22_050, "video": 1_000_000}.get(kind, 0)
     return check_output(path, kind, inputs, size_estimate=int(seconds * bytes_per_second))
 
 
@@ -55,9 +55,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     if len(args.audio) > 2:
         raise InputError("give one recording (to print its embedding) or two (to compare them)")
     if args.save:
-        from .outputs import check_output
-
-        check_output(args.save, "embeddings", args.audio)
+        _checked_output(args.save, "embeddings", args.audio)
     encoder = Pipeline(args.device, encoder=args.checkpoint).encoder
     embeddings = [encoder.embed_utterance(path) for path in args.audio]
     if len(embeddings) == 1:
