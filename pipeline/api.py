@@ -13,6 +13,8 @@ which components made it.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
 import os
 import tempfile
 import time
@@ -23,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from core import checkpoints
-from core.errors import InputError
+from core.errors import InputError, VoxlipError
+from core.files import sha256_file
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
@@ -32,6 +35,8 @@ from lipsync.renderer import make_renderer
 from voice.audio import SAMPLE_RATE, AudioSource, load_audio
 from voice.cloning import VoiceCloner
 from voice.encoder import SpeakerEncoder, load_encoder
+from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
+from voice.offline.config import OfflineConfig
 from voice.speaker import Speaker, prepare_speaker
 from voice.synthesis import Synthesis
 from voice.text import check_text
@@ -49,6 +54,20 @@ FaceSource = str | os.PathLike
 ProgressCallback = Callable[[int, int, float], None]
 
 
+def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -> str | None:
+    """sha256 of a recording's bytes (a file's, or an array's samples and rate) and the encoder's name;
+    None for a file that cannot be read."""
+    digest = hashlib.sha256(f"{encoder}|{source_sr}|".encode())
+    if isinstance(reference, np.ndarray):
+        digest.update(np.ascontiguousarray(reference, dtype=np.float32).tobytes())
+    else:
+        try:
+            digest.update(sha256_file(Path(reference)).encode())
+        except OSError:
+            return None
+    return digest.hexdigest()[:40]
+
+
 def resolve_device(device: str) -> str:
     """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given."""
     if device != "auto":
@@ -64,7 +83,8 @@ class Pipeline:
     `precision` is that of the neural voice models ("float32", the published models' numbers, or
     "bfloat16", faster on CPUs with AVX512-BF16); Wav2Lip's is `lipsync_options.precision`.
     `face_detector` is "blazeface" (bundled), "s3fd" (Wav2Lip's detector, a checkpoint) or an S3FD
-    file; `label` is the visible label every clip carries.
+    file; `label` is the visible label every clip carries; `offline_voice` sets the voice made without
+    SV2TTS (its Piper base voice and the `similarity` of the conversion, 0..1).
     """
 
     def __init__(
@@ -81,23 +101,35 @@ class Pipeline:
         lipsync_options: LipsyncOptions = LipsyncOptions(),
         face_detector: str = "blazeface",
         label: LabelConfig = DEFAULT_LABEL,
+        offline_voice: OfflineConfig = DEFAULT_OFFLINE,
     ):
         self.device = resolve_device(device)
         self.encoder_name = encoder
-        self.voice = VoiceCloner(self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision)
+        self.voice = VoiceCloner(
+            self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision, offline_voice
+        )
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
         self.face_detector_name = face_detector
         self.label = label
 
-    def with_voice(self, synthesizer: str = "auto", vocoder: str = "auto", fast_vocoder: bool = False) -> Pipeline:
-        """This pipeline with other voice components.
+    def with_voice(
+        self,
+        synthesizer: str = "auto",
+        vocoder: str = "auto",
+        fast_vocoder: bool = False,
+        offline: OfflineConfig | None = None,
+    ) -> Pipeline:
+        """This pipeline with other voice components (`offline`: another offline voice setting).
 
         The speaker encoder and the lip-sync models loaded so far are shared.
         """
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
-        other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder, self.voice.precision)
+        offline = offline or self.voice.offline_voice.config
+        other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder, self.voice.precision, offline)
+        if offline.base_voice == self.voice.offline_voice.config.base_voice:
+            other.voice.offline_voice.share_base(self.voice.offline_voice)
         return other
 
     @cached_property
@@ -128,8 +160,30 @@ class Pipeline:
         return S3FDDetector(load_s3fd(self.face_detector_name, self.device))
 
     def speaker(self, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
-        """Prepare a reference voice once (its cleaned speech and embedding) to reuse for many texts."""
-        return prepare_speaker(self.encoder, reference, source_sr)
+        """Prepare a reference voice once (its cleaned speech and embedding) to reuse for many texts.
+
+        Prepared voices are kept in voxlip's cache, keyed by the recording's sha256 and the encoder, so
+        the same voice asked for again (in this process or the next) is not analysed again.
+        """
+        if isinstance(reference, Speaker):
+            return reference
+        key = reference_key(reference, source_sr, self.encoder_name)
+        if key is None:  # not a readable file: the encoder says what is wrong with it
+            return prepare_speaker(self.encoder, reference, source_sr)
+        cached = checkpoints.cache_dir() / "speakers" / f"{key}.npz"
+        if cached.is_file():
+            try:
+                speaker = Speaker.load(cached)
+                source = None if isinstance(reference, np.ndarray) else Path(reference)
+                return dataclasses.replace(speaker, source=source)
+            except InputError:
+                cached.unlink(missing_ok=True)
+        speaker = prepare_speaker(self.encoder, reference, source_sr)
+        try:
+            speaker.save(cached)
+        except VoxlipError:
+            pass  # a read-only cache only costs the analysis next time
+        return speaker
 
     def clone_voice(
         self,
@@ -140,12 +194,14 @@ class Pipeline:
         seed: int | None = None,
         source_sr: int | None = None,
         progress: ProgressCallback | None = None,
+        language: str | None = None,
     ) -> Speech:
-        """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`."""
+        """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`;
+        `language` (default: the voice's own) must be one the base voice speaks."""
         statement = require_consent(consent, "a reference voice")
         text, notes = check_text(text)  # before minutes of work on a reference
-        self.voice.load()
-        return self._speech(reference, text, notes, statement, seed, source_sr, progress)
+        self.voice.load(language)
+        return self._speech(reference, text, notes, statement, seed, source_sr, progress, language)
 
     def stream_voice(
         self,
@@ -155,6 +211,7 @@ class Pipeline:
         consent: bool,
         seed: int | None = None,
         source_sr: int | None = None,
+        language: str | None = None,
     ) -> Iterator[Speech]:
         """`clone_voice` piece by piece, a short clause first: play each watermarked piece as it comes.
 
@@ -162,9 +219,9 @@ class Pipeline:
         """
         statement = require_consent(consent, "a reference voice")
         text, notes = check_text(text)
-        self.voice.load()
+        self.voice.load(language)
         speaker = self.speaker(reference, source_sr)
-        for piece in self.voice.stream(speaker, text, seed=seed, encoder=self.encoder):
+        for piece in self.voice.stream(speaker, text, seed=seed, language=language):
             yield _marked(piece, speaker, statement, piece.timings, notes)
             notes = ()
 
@@ -178,6 +235,7 @@ class Pipeline:
         seed: int | None = None,
         progress: ProgressCallback | None = None,
         voice_progress: ProgressCallback | None = None,
+        language: str | None = None,
     ) -> Clip:
         """Clone the voice saying `text`, then make the face speak it: one talking clip.
 
@@ -185,9 +243,9 @@ class Pipeline:
         """
         statement = require_consent(consent)
         text, notes = check_text(text)
-        self.voice.load()  # models and the face are checked before the voice is made
+        self.voice.load(language)  # models and the face are checked before the voice is made
         face = self._checked_face(face)
-        speech = self._speech(reference, text, notes, statement, seed, None, voice_progress)
+        speech = self._speech(reference, text, notes, statement, seed, None, voice_progress, language)
         clip = self._clip(face, speech, statement, progress)
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
@@ -228,11 +286,12 @@ class Pipeline:
         seed: int | None,
         source_sr: int | None,
         progress: ProgressCallback | None,
+        language: str | None = None,
     ) -> Speech:
         started = time.perf_counter()
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
-        synthesis = self.voice.clone(speaker, text, seed=seed, progress=progress, encoder=self.encoder)
+        synthesis = self.voice.clone(speaker, text, seed=seed, progress=progress, language=language)
         return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
 
     def _clip(self, face: Path, speech: Speech | _Audio, consent: str, progress: ProgressCallback | None) -> Clip:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from core import checkpoints
 from core.errors import InputError, VoxlipError
 from core.files import atomic_output, sha256_file
 from core.quiet import native_stderr_silenced
+from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
 from .stops import Stopped, unwinding_on_stop
 from .version import __version__
@@ -171,6 +173,8 @@ def _text(args: argparse.Namespace) -> str:
 def _voice_pipeline(args: argparse.Namespace, **lipsync):
     from .api import Pipeline
 
+    if not 0.0 <= args.similarity <= 1.0:
+        raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
     return Pipeline(
         args.device,
         synthesizer=args.synthesizer,
@@ -178,6 +182,7 @@ def _voice_pipeline(args: argparse.Namespace, **lipsync):
         vocoder_checkpoint=args.vocoder_checkpoint,
         fast_vocoder=args.fast_vocoder,
         precision=args.precision,
+        offline_voice=dataclasses.replace(OFFLINE_DEFAULTS, base_voice=args.base_voice, similarity=args.similarity),
         **lipsync,
     )
 
@@ -200,7 +205,9 @@ def cmd_say(args: argparse.Namespace) -> int:
     output = _checked_output(args.output, "audio", [args.ref, args.text_file], _speech_seconds(text))
     pipeline = _voice_pipeline(args)
     with contextlib.closing(_ProgressBar("voice", "sentences")) as bar:
-        speech = pipeline.clone_voice(args.ref, text, consent=args.i_have_consent, seed=args.seed, progress=bar)
+        speech = pipeline.clone_voice(
+            args.ref, text, consent=args.i_have_consent, seed=args.seed, progress=bar, language=args.language
+        )
     _report(speech.save(output), f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
     return 0
 
@@ -221,6 +228,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=bar,
             voice_progress=voice_bar,
+            language=args.language,
         )
     _report(clip.save(output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
     return 0
@@ -311,6 +319,24 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="WaveRNN with shorter folds and int8 products: about 2.7x faster on CPU, other samples "
         "than RTVC's (default: off, the original's exact generation)",
+    )
+    parser.add_argument(
+        "--base-voice",
+        default=OFFLINE_DEFAULTS.base_voice,
+        help="the offline voice's Piper base voice: piper-joe (bundled), piper:NAME (`voxlip fetch piper:NAME`) "
+        "or a VOICE.onnx with its VOICE.onnx.json beside it (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--similarity",
+        type=float,
+        default=OFFLINE_DEFAULTS.similarity,
+        help="how far the offline voice moves toward the reference, 0 (the base voice) to 1; lower sounds more "
+        "natural, higher more like the reference (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--language",
+        default=None,
+        help="language of the text, e.g. en or de; must be the base voice's (default: the base voice's own)",
     )
     parser.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
     parser.add_argument(

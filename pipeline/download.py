@@ -52,6 +52,8 @@ def download(
 
 def fetch(name: str, root: Path | None = None, url: str | None = None, progress: bool = True) -> Path:
     """Put the registry checkpoint `name` into the cache (or `root`); a no-op when it is already there."""
+    if name.startswith(checkpoints.PIPER_PREFIX):
+        return fetch_piper_voice(name, root, progress)
     spec: Checkpoint = checkpoints.get(name)
     dest = checkpoints.local_path(spec, root)
     if spec.embedded_in:
@@ -68,3 +70,59 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
             f"{checkpoints.README_HINT}"
         )
     return download(source, dest, sha256=spec.sha256, size=spec.size, progress=progress)
+
+
+def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True) -> Path:
+    """A public Piper voice (`piper:VOICE`): its .onnx and .onnx.json, each checked against the size and
+    md5 that rhasspy/piper-voices publishes in its voices.json (it publishes no sha256)."""
+    spec = checkpoints.get(name)
+    dest = checkpoints.local_path(spec, root)
+    config = dest.with_name(dest.name + ".json")
+    if dest.is_file() and config.is_file():
+        return dest
+    voice = name.removeprefix(checkpoints.PIPER_PREFIX)
+    catalogue = download(
+        checkpoints.PIPER_VOICES_URL + "voices.json", dest.parent / ".voices.json", progress=False
+    ).read_text(encoding="utf-8")
+    files = piper_voice_files(voice, catalogue)
+    model = spec.url.removeprefix(checkpoints.PIPER_VOICES_URL)
+    for remote, target in ((model, dest), (model + ".json", config)):
+        size, md5 = files.get(remote, (None, None))
+        download(checkpoints.PIPER_VOICES_URL + remote, target, size=size, progress=progress)
+        if md5 is not None and md5_file(target) != md5:
+            target.unlink()
+            raise CheckpointError(
+                f"download of {remote}: its md5 differs from the one in voices.json: the file is corrupt; "
+                "run the command again"
+            )
+    return dest
+
+
+def piper_voice_files(voice: str, catalogue: str) -> dict[str, tuple[int | None, str | None]]:
+    """{path in the repository: (size, md5)} of `voice`'s files, from the text of piper-voices' voices.json."""
+    import json
+
+    try:
+        entry = json.loads(catalogue)[voice]
+    except (json.JSONDecodeError, TypeError):
+        raise CheckpointError("rhasspy/piper-voices' voices.json could not be read; run the command again") from None
+    except KeyError:
+        raise CheckpointError(
+            f"rhasspy/piper-voices has no voice {voice!r}: see https://huggingface.co/rhasspy/piper-voices "
+            "for the names (LANG_REGION-DATASET-QUALITY)"
+        ) from None
+    return {
+        path: (info.get("size_bytes"), info.get("md5_digest"))
+        for path, info in entry.get("files", {}).items()
+        if isinstance(info, dict)
+    }
+
+
+def md5_file(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,7 +1,8 @@
 """Example inputs voxlip makes itself: a drawn face and a synthetic voice, so no real person is used.
 
-The face is painted from ellipses (MediaPipe finds it and its landmarks); the voice is flite's `slt`
-reading a sentence. Both are deterministic and written once into a cache folder.
+The face is painted from ellipses (MediaPipe finds it and its landmarks); the voice is the bundled
+Piper voice reading a sentence, moved to a higher pitch and a shorter vocal tract (another synthetic
+voice). Both are deterministic and written once into a cache folder.
 """
 
 from __future__ import annotations
@@ -82,7 +83,10 @@ def make_examples(folder: str | os.PathLike) -> Examples:
 
     from core.files import atomic_output
     from voice.audio import save_audio
-    from voice.offline.flite import synthesize_base
+    from voice.offline.config import DEFAULT
+    from voice.offline.conversion import change_voice
+    from voice.offline.pitch import PitchStats
+    from voice.piper import load_piper_voice
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +95,7 @@ def make_examples(folder: str | os.PathLike) -> Examples:
         with atomic_output(face) as partial:
             cv2.imwrite(str(partial), draw_face())
     if not voice.exists():
-        speech = synthesize_base(EXAMPLE_SENTENCE, "slt")
-        save_audio(voice, speech.wave, speech.sample_rate)
+        speech = load_piper_voice("piper-joe").speak(EXAMPLE_SENTENCE, seed=0)
+        wave = change_voice(speech.wave, speech.sample_rate, 1.15, PitchStats(205.0, 0.15), 1.2, DEFAULT, seed=0)
+        save_audio(voice, wave, speech.sample_rate)
     return Examples(voice, face)

@@ -10,7 +10,6 @@ SUDO=""
 
 packages=()
 command -v espeak-ng >/dev/null || packages+=(espeak-ng)
-command -v flite >/dev/null || packages+=(flite)
 command -v "$PYTHON" >/dev/null || packages+=(python3)
 command -v g++ >/dev/null || packages+=(build-essential)
 # ninja builds the fused WaveRNN kernels (voice/vocoder/kernels.py); chromium drives the browser test.

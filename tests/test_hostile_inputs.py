@@ -27,7 +27,6 @@ from pipeline.cli import main as voxlip
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
 REPO = Path(__file__).resolve().parents[1]
-needs_flite = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (apt-get install flite)")
 
 
 class _Payload:
@@ -270,7 +269,6 @@ def test_a_disk_too_small_for_the_output_is_refused_before_any_work(small_disk, 
     assert list(small_disk.iterdir()) == []
 
 
-@needs_flite
 def test_a_disk_that_fills_while_writing_leaves_no_partial_file(small_disk, inputs):
     from core.errors import VoxlipError
     from pipeline import Pipeline
@@ -286,7 +284,6 @@ def test_a_disk_that_fills_while_writing_leaves_no_partial_file(small_disk, inpu
     assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
 
 
-@needs_flite
 def test_a_full_disk_mocked_oserror_from_the_writer_leaves_no_partial_file(inputs, tmp_path, monkeypatch):
     from core.errors import VoxlipError
     from pipeline import Pipeline
@@ -306,7 +303,6 @@ def test_a_full_disk_mocked_oserror_from_the_writer_leaves_no_partial_file(input
     assert _snapshot(tmp_path) == before
 
 
-@needs_flite
 def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):
     words = inputs["out_dir"] / "words.txt"
     words.write_bytes("<speak>Hello\x00there, <break time='1s'/> friend.</speak> Москва ".encode() + b"a" * 60)

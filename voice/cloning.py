@@ -20,7 +20,10 @@ from core.components import Component
 from core.errors import InputError
 
 from .affine import check_precision
-from .encoder import SpeakerEncoder
+from .offline.config import DEFAULT as DEFAULT_OFFLINE
+from .offline.config import OfflineConfig
+from .offline.engine import OfflineVoice
+from .offline.reference import ReferenceVoice, prepare_reference
 from .speaker import Speaker
 from .synthesis import Synthesis
 from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
@@ -55,6 +58,7 @@ class VoiceCloner:
         vocoder_checkpoint: str | None = None,
         fast_vocoder: bool = False,
         precision: str = "float32",
+        offline: OfflineConfig = DEFAULT_OFFLINE,
     ):
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
@@ -67,7 +71,8 @@ class VoiceCloner:
         self.synthesizer_choice = synthesizer
         self.vocoder_choice = vocoder
         self.vocoder_checkpoint = vocoder_checkpoint
-        self._references: dict[str, object] = {}
+        self.offline_voice = OfflineVoice(offline)
+        self._references: dict[str, ReferenceVoice] = {}
 
     @cached_property
     def synthesizer_checkpoint(self) -> str | None:
@@ -100,21 +105,28 @@ class VoiceCloner:
         name = self.vocoder_checkpoint or DEFAULT_CHECKPOINTS[kind]
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
-    def offline_reference(self, speaker: Speaker, encoder: SpeakerEncoder):
-        """The offline voice's analysis of a speaker (base voice, pitch, envelope mapping), cached."""
-        from .offline.reference import prepare_reference
-
+    def offline_reference(self, speaker: Speaker) -> ReferenceVoice:
+        """The offline voice's analysis of a speaker (its pitch and long-term spectrum), kept for the next text."""
         key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest()
         if key not in self._references:
             if len(self._references) >= 8:
                 self._references.pop(next(iter(self._references)))
-            self._references[key] = prepare_reference(speaker, encoder=encoder)
+            self._references[key] = prepare_reference(speaker, config=self.offline_voice.config)
         return self._references[key]
 
-    def load(self) -> None:
-        """Load the neural models now, so that a missing or refused checkpoint fails before any work."""
+    def load(self, language: str | None = None) -> None:
+        """Load the models now, so that a missing or refused checkpoint, or a language the voice does
+        not speak, fails before any work."""
         if self.neural:
             self.tacotron, self.vocoder  # noqa: B018 (cached properties: loaded here)
+            if language is not None and not language.lower().startswith("en"):
+                raise InputError(
+                    f"SV2TTS speaks English only, not {language!r}: "
+                    "use --synthesizer offline with a Piper voice of that language"
+                )
+        else:
+            self.offline_voice.check_language(language)
+            self.offline_voice.profile  # noqa: B018 (loads the base voice and measures it once)
 
     @property
     def neural(self) -> bool:
@@ -179,21 +191,18 @@ class VoiceCloner:
         text: str,
         seed: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
-        encoder: SpeakerEncoder | None = None,
+        language: str | None = None,
     ) -> Synthesis:
         """The speaker saying `text` (already checked by `voice.text.check_text`).
 
-        `encoder` (the speaker encoder already loaded) lets the offline voice pick its base voice.
+        `language` is checked against the offline base voice's (SV2TTS speaks English only).
         `progress(sentences done, sentences, sentences per second)` is called as sentences finish.
         """
         started = time.perf_counter()
         if not self.neural:
-            from .encoder import load_encoder
-            from .offline.engine import synthesize_offline
-
-            voice = self.offline_reference(speaker, encoder or load_encoder())
+            voice = self.offline_reference(speaker)
             analysed = time.perf_counter()
-            speech = synthesize_offline(text, voice, seed=seed)
+            speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language)
             if progress is not None:
                 progress(1, 1, 1 / (time.perf_counter() - started))
             timings = {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed}
@@ -231,7 +240,7 @@ class VoiceCloner:
         )
 
     def stream(
-        self, speaker: Speaker, text: str, seed: int | None = None, encoder: SpeakerEncoder | None = None
+        self, speaker: Speaker, text: str, seed: int | None = None, language: str | None = None
     ) -> Iterator[Synthesis]:
         """`clone`, piece by piece: the first piece is a few words, so it plays while the rest is made.
 
@@ -241,7 +250,7 @@ class VoiceCloner:
         chunks = split_for_streaming(text)
         for i, chunk in enumerate(chunks):
             started = time.perf_counter()
-            piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, encoder=encoder)
+            piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, language=language)
             pause = np.zeros(int(_pause_after(chunk) * piece.sample_rate) if i + 1 < len(chunks) else 0, np.float32)
             yield dataclasses.replace(
                 piece,

@@ -10,7 +10,10 @@ from core.components import Component
 
 from .phones import Phone
 
-OFFLINE_VOICE_NOTE = "offline voice: signal processing; fetch the SV2TTS checkpoints for neural cloning"
+OFFLINE_VOICE_NOTE = (
+    "offline voice: the bundled Piper voice moved toward the reference by signal processing (pitch, formants, "
+    "timbre); fetch the SV2TTS checkpoints for neural cloning"
+)
 
 
 @dataclass(frozen=True)

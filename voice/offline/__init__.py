@@ -1,1 +1,1 @@
-"""The offline voice: flite's speech moved toward a reference speaker by signal processing, no weights needed."""
+"""The offline voice: a bundled neural base voice (Piper) moved toward a reference speaker by signal processing."""

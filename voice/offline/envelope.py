@@ -1,4 +1,4 @@
-"""Smoothed log-mel spectral envelopes from an STFT, their frequency warp, and filters built from them."""
+"""Smoothed log-mel spectral envelopes from an STFT, and which frames are speech rather than silence."""
 
 from __future__ import annotations
 
@@ -34,10 +34,6 @@ def stft(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
     return librosa.stft(wave, n_fft=config.n_fft, hop_length=config.hop_length, window="hann", center=True)
 
 
-def istft(spectrum: np.ndarray, length: int, config: OfflineConfig) -> np.ndarray:
-    return librosa.istft(spectrum, hop_length=config.hop_length, window="hann", length=length)
-
-
 def log_mel_envelope(spectrum: np.ndarray, config: OfflineConfig) -> np.ndarray:
     """(frames, n_mels) natural-log mel power, cepstrally smoothed so harmonics do not show."""
     power = np.abs(spectrum) ** 2
@@ -45,14 +41,6 @@ def log_mel_envelope(spectrum: np.ndarray, config: OfflineConfig) -> np.ndarray:
     cepstrum = dct(log_mel, type=2, norm="ortho", axis=1)
     cepstrum[:, config.n_cepstra :] = 0
     return idct(cepstrum, type=2, norm="ortho", axis=1)
-
-
-def warp(envelopes: np.ndarray, factor: float, config: OfflineConfig) -> np.ndarray:
-    """Move every spectral feature from f to factor * f (factor > 1: a shorter vocal tract)."""
-    if factor == 1.0:
-        return envelopes
-    centres = mel_bands(config).centres_hz
-    return np.stack([np.interp(centres / factor, centres, frame) for frame in envelopes])
 
 
 def frame_energy(envelopes: np.ndarray) -> np.ndarray:
@@ -64,10 +52,3 @@ def loudest_frames(envelopes: np.ndarray, floor_db: float) -> np.ndarray:
     """Frames within `floor_db` of the 99th-percentile frame energy (the rest is silence)."""
     energy = frame_energy(envelopes)
     return energy > np.percentile(energy, 99) - floor_db * np.log(10) / 10
-
-
-def apply_envelope_change(spectrum: np.ndarray, change: np.ndarray, config: OfflineConfig) -> np.ndarray:
-    """Filter an STFT by per-frame log-mel power changes (frames, n_mels), interpolated to every bin."""
-    bands = mel_bands(config)
-    log_power = np.stack([np.interp(bands.bins_hz, bands.centres_hz, frame) for frame in change])
-    return spectrum * np.exp(log_power.T / 2)

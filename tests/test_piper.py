@@ -1,0 +1,144 @@
+"""Piper voices: the bundled joe voice through onnxruntime, repeatable under a seed, with phone timings."""
+
+import json
+
+import numpy as np
+import pytest
+
+from core.errors import CheckpointError, InputError
+from voice.piper import PiperConfig, load_piper_voice
+from voice.piper.phonemes import phoneme_ids
+
+TEXT = "Bob made a map of the moon. Then he slept!"
+
+
+@pytest.fixture(scope="module")
+def joe():
+    return load_piper_voice("piper-joe", threads=2)
+
+
+def test_ids_follow_pipers_layout_bos_pad_after_each_phoneme_eos():
+    config = PiperConfig(22050, "en-us", {"_": (0,), "^": (1,), "$": (2,), "a": (14,), "b": (15,)})
+    made = phoneme_ids("ab?", config)
+    assert made.ids == (1, 0, 14, 0, 15, 0, 2) and made.phonemes == ("a", "b") and made.skipped == {"?"}
+
+
+def test_the_same_seed_gives_the_same_speech_and_another_seed_other_speech(joe):
+    first, again, other = (joe.speak(TEXT, seed=s) for s in (3, 3, 4))
+    assert first.sample_rate == 22050 and first.wave.dtype == np.float32
+    np.testing.assert_array_equal(first.wave, again.wave)
+    assert len(other.wave) != len(first.wave) or not np.array_equal(other.wave, first.wave)
+    assert 1.5 < len(first.wave) / 22050 < 5 and np.abs(first.wave).max() > 0.1
+
+
+def test_phones_are_timed_in_order_and_cover_the_speech(joe):
+    speech = joe.speak(TEXT, seed=0)
+    starts = [p.start for p in speech.phones]
+    assert starts == sorted(starts) and all(p.end > p.start for p in speech.phones)
+    assert {"b", "m", "p"} <= {p.phone for p in speech.phones}
+    assert speech.phones[-1].end <= len(speech.wave) / 22050 + 0.05
+
+
+def test_the_registry_entry_verifies_the_bundled_file(joe):
+    assert joe.name == "piper-joe" and joe.sha256.startswith("58afce0321b8")
+    assert joe.config.sample_rate == 22050 and joe.config.espeak_voice == "en-us"
+
+
+def test_a_missing_json_a_corrupt_onnx_and_another_model_are_refused(tmp_path, joe):
+    lonely = tmp_path / "lonely.onnx"
+    lonely.write_bytes(joe.path.read_bytes()[:1000])
+    with pytest.raises(CheckpointError, match=r"lonely\.onnx\.json is missing.*next to its \.onnx"):
+        load_piper_voice(lonely)
+    (tmp_path / "lonely.onnx.json").write_text(joe.path.with_name(joe.path.name + ".json").read_text())
+    with pytest.raises(CheckpointError, match="not a readable ONNX model.*truncated or corrupt"):
+        load_piper_voice(lonely)
+    onnx = pytest.importorskip("onnx", reason="onnx builds the stand-in model")
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y"])],
+        "other",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    other = tmp_path / "other.onnx"
+    other.write_bytes(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]).SerializeToString())
+    (tmp_path / "other.onnx.json").write_text(joe.path.with_name(joe.path.name + ".json").read_text())
+    del onnx
+    with pytest.raises(CheckpointError, match="not a Piper voice"):
+        load_piper_voice(other)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: "not json", "not a Piper voice's JSON"),
+        (lambda c: {k: v for k, v in c.items() if k != "espeak"}, "no valid 'espeak' field"),
+        (lambda c: {**c, "phoneme_type": "text"}, "espeak-ng phonemes only"),
+    ],
+)
+def test_a_json_that_is_not_a_piper_voices_is_refused(tmp_path, joe, change, message):
+    config = json.loads(joe.path.with_name(joe.path.name + ".json").read_text())
+    path = tmp_path / "voice.onnx.json"
+    changed = change(config)
+    path.write_text(changed if isinstance(changed, str) else json.dumps(changed))
+    with pytest.raises(CheckpointError, match=message):
+        PiperConfig.read(path)
+
+
+def test_a_language_espeak_does_not_know_is_refused():
+    from voice.piper.phonemes import Phonemizer
+
+    with pytest.raises(InputError, match="espeak-ng has no voice 'xx-nowhere'"):
+        Phonemizer("xx-nowhere")
+
+
+def test_text_with_nothing_to_say_is_refused(joe):
+    with pytest.raises(InputError, match="nothing to say"):
+        joe.speak("...")
+
+
+def test_public_piper_voices_are_named_and_located_like_the_repository():
+    from core import checkpoints
+
+    spec = checkpoints.get("piper:de_DE-thorsten_emotional-medium")
+    assert spec.url == (
+        "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
+        "de/de_DE/thorsten_emotional/medium/de_DE-thorsten_emotional-medium.onnx"
+    )
+    assert spec.filename == "piper/de_DE-thorsten_emotional-medium.onnx"
+    with pytest.raises(CheckpointError, match="not a Piper voice name.*LANG_REGION-DATASET-QUALITY"):
+        checkpoints.get("piper:lessac")
+
+
+def test_fetching_a_piper_voice_checks_size_and_md5_from_voices_json(tmp_path, monkeypatch):
+    import hashlib
+
+    from pipeline import download
+
+    model, config = b"onnx bytes", b'{"audio": {}}'
+    folder = "en/en_US/test/low/en_US-test-low"
+    catalogue = {
+        "en_US-test-low": {
+            "files": {
+                f"{folder}.onnx": {"size_bytes": len(model), "md5_digest": hashlib.md5(model).hexdigest()},
+                f"{folder}.onnx.json": {"size_bytes": len(config), "md5_digest": "0" * 32},
+            }
+        }
+    }
+    served = {"voices.json": json.dumps(catalogue).encode(), f"{folder}.onnx": model, f"{folder}.onnx.json": config}
+
+    def fake_download(url, dest, *, sha256=None, size=None, progress=True):
+        body = served[url.removeprefix("https://huggingface.co/rhasspy/piper-voices/resolve/main/")]
+        assert size in (None, len(body))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(body)
+        return dest
+
+    monkeypatch.setattr(download, "download", fake_download)
+    with pytest.raises(CheckpointError, match="md5 differs from the one in voices.json"):
+        download.fetch("piper:en_US-test-low", root=tmp_path)
+    assert (tmp_path / "piper" / "en_US-test-low.onnx").read_bytes() == model
+    assert not (tmp_path / "piper" / "en_US-test-low.onnx.json").exists()
+    with pytest.raises(CheckpointError, match="has no voice 'en_US-none-low'"):
+        download.fetch("piper:en_US-none-low", root=tmp_path)

@@ -1,0 +1,72 @@
+"""What a base voice sounds like before conversion: its pitch and long-term spectrum over a fixed text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.checkpoints import cache_dir
+from core.errors import VoxlipError
+from core.files import atomic_output
+
+from ..audio import load_audio
+from ..piper import PiperVoice
+from .config import OfflineConfig
+from .conversion import long_term_spectrum
+from .envelope import log_mel_envelope, loudest_frames, stft
+from .pitch import PitchStats, track_f0
+
+PROFILE_TEXT = (
+    "It was a bright cold day in April, and the clocks were striking thirteen. "
+    "Fish swim quickly through the shallow water under the broken bridge. "
+    "My sister keeps three cats, two parrots and a very lazy tortoise. "
+    "Could you pass me the salt and pepper, please?"
+)
+"""About 12 s of varied English: enough of every common sound for a voice's long-term spectrum."""
+PROFILE_SEED = 0
+
+
+@dataclass(frozen=True, eq=False)
+class BaseVoiceProfile:
+    pitch: PitchStats
+    spectrum: np.ndarray = field(repr=False)
+
+
+def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
+    """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by the voice's sha256)."""
+    key = hashlib.sha256(f"{voice.sha256}|{PROFILE_TEXT}|{PROFILE_SEED}|{config.hop_length}".encode()).hexdigest()
+    path = cache_dir() / "base-voices" / f"{key[:32]}.npz"
+    try:
+        with np.load(path) as data:
+            return BaseVoiceProfile(PitchStats(float(data["median_hz"]), float(data["log_std"])), data["spectrum"])
+    except (OSError, KeyError, ValueError):
+        pass
+    profile = measure_profile(voice, config)
+    try:
+        with atomic_output(path) as partial:
+            np.savez(
+                partial, median_hz=profile.pitch.median_hz, log_std=profile.pitch.log_std, spectrum=profile.spectrum
+            )
+    except VoxlipError:
+        pass  # a read-only cache only costs the measurement next time
+    return profile
+
+
+def measure_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
+    speech = voice.speak(PROFILE_TEXT, seed=PROFILE_SEED)
+    wave = load_audio(speech.wave, source_sr=speech.sample_rate, max_seconds=None)
+    return BaseVoiceProfile(speech_pitch_of(wave, config), speech_spectrum(wave, config))
+
+
+def speech_pitch_of(wave: np.ndarray, config: OfflineConfig) -> PitchStats:
+    """Median and log-spread of a synthetic voice's F0 (no plausibility test: its pitch is smoother than a person's)."""
+    f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
+    voiced = np.log(f0[f0 > 0]) if (f0 > 0).any() else np.log([120.0])
+    return PitchStats(float(np.exp(np.median(voiced))), float(np.std(voiced)) or 0.1)
+
+
+def speech_spectrum(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    envelopes = log_mel_envelope(stft(wave, config), config)
+    return long_term_spectrum(wave, loudest_frames(envelopes, config.speech_floor_db))

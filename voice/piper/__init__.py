@@ -1,0 +1,6 @@
+"""Piper voices (VITS, exported to ONNX) as base voices: text -> espeak-ng phonemes -> speech."""
+
+from .config import PiperConfig
+from .voice import PiperSpeech, PiperVoice, load_piper_voice
+
+__all__ = ["PiperConfig", "PiperSpeech", "PiperVoice", "load_piper_voice"]

@@ -1,0 +1,85 @@
+"""Text -> espeak-ng IPA phonemes -> the ids a Piper voice reads, as Piper's own front end makes them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from core.errors import InputError
+
+from .config import BOS, EOS, PAD, PiperConfig
+
+PUNCTUATION = ';:,.!?¡¿—…"«»“”()'
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Phonemized:
+    """One sentence: its phonemes (one codepoint each, NFD) and the ids, padded as the voice was trained."""
+
+    phonemes: tuple[str, ...]
+    ids: tuple[int, ...]
+    skipped: frozenset[str] = frozenset()
+    """Phonemes the voice has no symbol for (left out)."""
+
+
+class Phonemizer:
+    """espeak-ng through phonemizer, with stress marks and punctuation kept, for one espeak voice."""
+
+    def __init__(self, espeak_voice: str):
+        from phonemizer.backend import EspeakBackend
+        from phonemizer.backend.espeak.wrapper import EspeakWrapper
+
+        try:
+            self.backend = EspeakBackend(
+                espeak_voice,
+                preserve_punctuation=True,
+                punctuation_marks=PUNCTUATION,
+                with_stress=True,
+                language_switch="remove-flags",
+                logger=_quiet_logger(),
+            )
+        except RuntimeError as e:
+            if "language" in str(e).lower():
+                known = ", ".join(sorted(EspeakBackend.supported_languages())[:12])
+                raise InputError(
+                    f"espeak-ng has no voice {espeak_voice!r} ({known}, ... are some it has): "
+                    "choose a Piper voice of a language espeak-ng speaks"
+                ) from None
+            raise InputError(
+                f"espeak-ng could not start ({e}); install it with `apt-get install espeak-ng` "
+                f"(library looked for: {EspeakWrapper.library() or 'none'})"
+            ) from None
+
+    def sentences(self, text: str) -> list[str]:
+        """The IPA of each sentence of `text` (empty sentences dropped)."""
+        pieces = [p.strip() for p in SENTENCE_END.split(text) if p.strip()]
+        if not pieces:
+            return []
+        return [ipa.strip() for ipa in self.backend.phonemize(pieces, strip=True, njobs=1)]
+
+
+def _quiet_logger():
+    """phonemizer warns on every sentence whose punctuation it re-inserted; voxlip reports what matters itself."""
+    import logging
+
+    logger = logging.getLogger("voxlip.phonemizer")
+    logger.setLevel(logging.ERROR)
+    return logger
+
+
+def phoneme_ids(ipa: str, config: PiperConfig) -> Phonemized:
+    """Piper's id layout: BOS, then each phoneme's ids each followed by PAD, then EOS."""
+    table = config.phoneme_ids
+    phonemes = tuple(unicodedata.normalize("NFD", ipa))
+    ids: list[int] = [*table[BOS], *table[PAD]]
+    kept, skipped = [], set()
+    for phoneme in phonemes:
+        if phoneme not in table:
+            skipped.add(phoneme)
+            continue
+        kept.append(phoneme)
+        ids += [*table[phoneme], *table[PAD]]
+    ids += table[EOS]
+    return Phonemized(tuple(kept), tuple(ids), frozenset(skipped))

@@ -1,0 +1,173 @@
+"""A Piper voice loaded once: text in, 16-bit-ready float speech and its phone timings out."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core import checkpoints
+from core.errors import CheckpointError, InputError, VoxlipError
+
+from ..phones import Phone
+from .config import PiperConfig
+from .graph import DURATIONS, NOISE_PREFIX, rewrite
+from .phonemes import Phonemizer, phoneme_ids
+
+HOP_LENGTH = 256
+"""Samples per VITS frame in every Piper voice (its durations count these)."""
+NOISE_FRAMES_PER_ID = 12
+"""The prior's noise is first drawn for this many frames per phoneme id (Piper's voices average 2-4); more on demand."""
+PRIOR_CHANNELS = 192
+PROVIDERS = ["CPUExecutionProvider"]
+
+
+@dataclass(frozen=True)
+class PiperSpeech:
+    wave: np.ndarray
+    sample_rate: int
+    phones: tuple[Phone, ...]
+    """Each phoneme (IPA, stress marks dropped) with its start and end in seconds; empty if the graph hides them."""
+    skipped: frozenset[str] = frozenset()
+
+
+class PiperVoice:
+    """One Piper `.onnx` voice in onnxruntime, with its `.onnx.json`; `speak` is repeatable under a seed."""
+
+    def __init__(self, path: Path, sha256: str, config: PiperConfig, name: str, threads: int | None = None):
+        self.path, self.sha256, self.config, self.name = path, sha256, config, name
+        self.session = _session(path, sha256, threads or min(os.cpu_count() or 1, 4))
+        inputs = {i.name for i in self.session.get_inputs()}
+        if not {"input", "input_lengths", "scales"} <= inputs:
+            raise CheckpointError(
+                f"{path} is an ONNX model but not a Piper voice (its inputs are {', '.join(sorted(inputs))}); "
+                "use a voice from rhasspy/piper-voices"
+            )
+        self.noise_inputs = tuple(sorted(n for n in inputs if n.startswith(NOISE_PREFIX)))
+        self.has_durations = DURATIONS in {o.name for o in self.session.get_outputs()}
+        self.needs_speaker = "sid" in inputs
+        self.phonemizer = Phonemizer(config.espeak_voice)
+
+    def speak(
+        self, text: str, seed: int | None = None, length_scale: float | None = None, speaker: int = 0
+    ) -> PiperSpeech:
+        """`text` (one or more sentences) in this voice; the same seed gives the same samples."""
+        rng = np.random.default_rng(seed)
+        waves, phones, skipped, offset = [], [], set(), 0.0
+        pause = np.zeros(int(0.2 * self.config.sample_rate), np.float32)
+        for i, ipa in enumerate(self.phonemizer.sentences(text)):
+            phonemized = phoneme_ids(ipa, self.config)
+            skipped |= phonemized.skipped
+            if not any(p.isalpha() for p in phonemized.phonemes):
+                continue  # punctuation alone: nothing to say
+            wave, durations = self._run(phonemized.ids, rng, length_scale or self.config.length_scale, speaker)
+            if waves:
+                waves.append(pause)
+                offset += len(pause) / self.config.sample_rate
+            phones += _timed(phonemized.phonemes, durations, offset, self.config.sample_rate)
+            waves.append(wave)
+            offset += len(wave) / self.config.sample_rate
+        if not waves:
+            raise InputError(f"the {self.name} voice has nothing to say for {text!r}: give words it can pronounce")
+        return PiperSpeech(np.concatenate(waves), self.config.sample_rate, tuple(phones), frozenset(skipped))
+
+    def _run(
+        self, ids: tuple[int, ...], rng: np.random.Generator, length_scale: float, speaker: int
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        config = self.config
+        feed = {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": np.array([config.noise_scale, length_scale, config.noise_w], dtype=np.float32),
+        }
+        if self.needs_speaker:
+            feed["sid"] = np.array([speaker], dtype=np.int64)
+        frames = NOISE_FRAMES_PER_ID * max(1.0, length_scale)
+        state = rng.bit_generator.state
+        for attempt in range(4):
+            noise = rng.standard_normal(int(len(ids) * PRIOR_CHANNELS * frames)).astype(np.float32)
+            feed |= {name: noise for name in self.noise_inputs}
+            try:
+                outputs = self.session.run(None, feed)
+                break
+            except Exception as e:  # the noise was shorter than the prior (very slow speech): draw more
+                if "reshape" not in str(e).lower() or attempt == 3:
+                    raise VoxlipError(f"the {self.name} voice failed on this text: {str(e).splitlines()[0][:200]}")
+                frames *= 2
+                rng.bit_generator.state = state
+        wave = np.asarray(outputs[0], dtype=np.float32).reshape(-1)
+        durations = None
+        if self.has_durations:
+            names = [o.name for o in self.session.get_outputs()]
+            durations = np.asarray(outputs[names.index(DURATIONS)]).reshape(-1)
+        return np.clip(wave, -1.0, 1.0), durations
+
+
+def _timed(phonemes: tuple[str, ...], durations: np.ndarray | None, offset: float, rate: int) -> list[Phone]:
+    """Phone spans from per-id frame counts: id 2k+2 is phoneme k, and the pad after it belongs to it."""
+    if durations is None:
+        return []
+    ends = np.cumsum(durations) * HOP_LENGTH / rate + offset
+    phones = []
+    for k, phoneme in enumerate(phonemes):
+        start, end = ends[2 * k + 1], ends[min(2 * k + 3, len(ends) - 1)]
+        if phoneme.strip() and phoneme not in "ˈˌː" and end > start:
+            phones.append(Phone(phoneme, float(start), float(end)))
+    return phones
+
+
+def _session(path: Path, sha256: str, threads: int):
+    """An onnxruntime session of the rewritten graph (graph.py), optimised once per machine and kept in the
+    cache beside the other checkpoints: loading it then skips the rewrite and the optimiser (about 4 s)."""
+    import onnxruntime
+
+    def options(level) -> onnxruntime.SessionOptions:
+        made = onnxruntime.SessionOptions()
+        made.intra_op_num_threads, made.inter_op_num_threads = threads, 1
+        made.log_severity_level = 3
+        made.graph_optimization_level = level
+        return made
+
+    levels = onnxruntime.GraphOptimizationLevel
+    cached = checkpoints.cache_dir() / "piper" / "optimized" / f"{sha256[:24]}-ort{onnxruntime.__version__}.onnx"
+    if cached.is_file():
+        try:
+            return onnxruntime.InferenceSession(str(cached), options(levels.ORT_DISABLE_ALL), providers=PROVIDERS)
+        except Exception:  # a damaged cache entry: made again below
+            cached.unlink(missing_ok=True)
+    try:
+        graph = rewrite(path.read_bytes())
+    except Exception as e:  # onnx's many parse errors
+        raise CheckpointError(
+            f"{path} is not a readable ONNX model ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
+            "it may be truncated or corrupt: download the Piper voice again"
+        ) from None
+    made = options(levels.ORT_ENABLE_EXTENDED)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        made.optimized_model_filepath = str(partial)
+    except OSError:
+        partial = None  # no cache: optimise in memory every time
+    try:
+        session = onnxruntime.InferenceSession(graph.model, made, providers=PROVIDERS)
+    except Exception as e:
+        raise CheckpointError(
+            f"{path} is an ONNX file onnxruntime cannot run ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
+            "use a voice from rhasspy/piper-voices"
+        ) from None
+    if partial is not None and partial.is_file():
+        os.replace(partial, cached)
+    return session
+
+
+def load_piper_voice(name_or_path: str | os.PathLike = "piper-joe", threads: int | None = None) -> PiperVoice:
+    """A registry name (the bundled "piper-joe", a fetched "piper:NAME") or a `.onnx` path, verified."""
+    path, spec = checkpoints.resolve(name_or_path)
+    if path.suffix != ".onnx":
+        raise CheckpointError(f"{path} is not a Piper voice: give its .onnx file (with the .onnx.json beside it)")
+    digest = checkpoints.verify(path, spec.sha256 if spec else None, spec.size if spec else None, f"voice {path.name}")
+    config = PiperConfig.read(path.with_name(path.name + ".json"))
+    return PiperVoice(path, digest, config, spec.name if spec else path.stem, threads)
