@@ -58,7 +58,13 @@ def case(compat_case):
     return {k: torch.from_numpy(v) for k, v in arrays.items()}
 
 
-def test_the_seeded_converter_computes_what_openvoice_computes(converter, case):
+@pytest.fixture(scope="module")
+def converted(converter, case):
+    """The fixture's source speech in the reference's tone colour, tau 0."""
+    return convert(converter, case["wav_src"], case["se_src"], case["se_ref"], tau=0.0)
+
+
+def test_the_seeded_converter_computes_what_openvoice_computes(converter, case, converted):
     config = converter.config.spectrogram
     for name in ("src", "ref"):
         torch.testing.assert_close(linear_spectrogram(case[f"wav_{name}"], config), case[f"spec_{name}"], **NETWORK)
@@ -72,29 +78,28 @@ def test_the_seeded_converter_computes_what_openvoice_computes(converter, case):
         z_hat = converter.flow(z_p, g_target, reverse=True)
     for name, mine in (("m_q", mean), ("z", mean), ("logs_q", log_std), ("z_p", z_p), ("z_hat", z_hat)):
         torch.testing.assert_close(mine, case[name], **NETWORK, msg=lambda m, name=name: f"{name}: {m}")
-    converted = convert(converter, case["wav_src"], g_source, g_target, tau=0.0)
-    torch.testing.assert_close(
-        torch.from_numpy(converted[: len(case["converted_tau0"])]), case["converted_tau0"], **NETWORK
-    )
+    anchor = case["converted_tau0"]
+    torch.testing.assert_close(torch.from_numpy(converted[: len(anchor)]), anchor, **NETWORK)
 
 
-def test_conversion_keeps_the_timing(converter, case):
+def test_conversion_keeps_the_timing(converter, case, converted):
     """As many samples out as in, aligned: frame t's hop samples land where they came from; the last
     (fewer than hop) samples are silence."""
-    reference = convert(converter, case["wav_src"], case["se_src"], case["se_ref"], tau=0.0)
-    assert reference.shape == (66_150,) and reference.dtype == np.float32
-    assert not reference[66_048:].any() and np.abs(reference[:66_048]).max() > 0.1
-    for samples in (66_048 - 256, 1024, 1300):
+    assert converted.shape == (66_150,) and converted.dtype == np.float32
+    assert not converted[66_048:].any() and np.abs(converted[:66_048]).max() > 0.1
+    for samples in (1024, 1300):
         out = convert(converter, case["wav_src"][:samples].numpy(), case["se_src"][0, :, 0], case["se_ref"], tau=0)
         assert out.shape == (samples,)
         assert not out[samples // 256 * 256 :].any()
-    shorter = convert(converter, case["wav_src"][: 66_048 - 256], case["se_src"], case["se_ref"], tau=0.0)
-    # posterior, flow both ways and decoder see about 110 frames each side: far from the cut, nothing changes
-    torch.testing.assert_close(torch.from_numpy(shorter[:20_000]), torch.from_numpy(reference[:20_000]), **NETWORK)
+    shorter = convert(converter, case["wav_src"][:40_000], case["se_src"], case["se_ref"], tau=0.0)
+    assert shorter.shape == (40_000,)
+    # posterior, flow both ways and decoder see about 111 frames (28,400 samples) each side: far from the
+    # cut, nothing changes
+    torch.testing.assert_close(torch.from_numpy(shorter[:8_000]), torch.from_numpy(converted[:8_000]), **NETWORK)
 
 
 def test_noise_scale_tau_is_seeded_and_changes_the_result(converter, case):
-    args = (converter, case["wav_src"][:22_050], case["se_src"], case["se_ref"])
+    args = (converter, case["wav_src"][:11_025], case["se_src"], case["se_ref"])
     first = convert(*args, tau=0.3, generator=torch.Generator().manual_seed(1))
     again = convert(*args, tau=0.3, generator=torch.Generator().manual_seed(1))
     deterministic = convert(*args, tau=0.0)
@@ -114,9 +119,11 @@ def test_embedding_averages_pieces_of_about_ten_seconds(converter, speech_files)
 
 
 def test_bfloat16_decoder_stays_close(converter, case):
-    """bf16 decoder: measured max 1.1e-2, rms 1.9e-3 on the fixture (float32 output std 0.14)."""
-    float32 = convert(converter, case["wav_src"], case["se_src"], case["se_ref"], tau=0.0)
-    bfloat16 = convert(converter, case["wav_src"], case["se_src"], case["se_ref"], tau=0.0, precision="bfloat16")
+    """bf16 decoder on the whole fixture: max 1.1e-2, rms 1.9e-3 from float32 (output std 0.14). Half a
+    second here: CPUs without AVX512-BF16 emulate bf16 slowly."""
+    args = (converter, case["wav_src"][:11_025], case["se_src"], case["se_ref"])
+    float32 = convert(*args, tau=0.0)
+    bfloat16 = convert(*args, tau=0.0, precision="bfloat16")
     assert bfloat16.shape == float32.shape and bfloat16.dtype == np.float32
     assert np.abs(bfloat16 - float32).max() < 3e-2
     assert np.sqrt(np.mean((bfloat16 - float32) ** 2)) < 5e-3
