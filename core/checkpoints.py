@@ -28,6 +28,15 @@ PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
 
 
 @dataclass(frozen=True)
+class Companion:
+    """A small file that must sit beside a checkpoint (its config.json, ...) and is fetched with it."""
+
+    filename: str
+    """Path under the cache, like `Checkpoint.filename`."""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Checkpoint:
     """One public checkpoint file and everything needed to obtain and verify it."""
 
@@ -42,9 +51,12 @@ class Checkpoint:
     sha256: str | None = None
     embedded_in: str | None = None
     """Python distribution whose installed files include this checkpoint (no download needed)."""
+    companions: tuple[Companion, ...] = ()
+    """Files the loader reads from beside the checkpoint; `voxlip fetch` gets them too."""
 
 
 _HF_SV2TTS = "https://huggingface.co/CorentinJ/SV2TTS/resolve/main/"
+_HF_OPENVOICE_V2 = "https://huggingface.co/myshell-ai/OpenVoiceV2/resolve/main/converter/"
 _RESEMBLYZER_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
 
 _REGISTRY: tuple[Checkpoint, ...] = (
@@ -112,6 +124,16 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="HiFi-GAN V3 generator trained on LJSpeech (with its config.json)",
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder LJ_V3 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+    ),
+    Checkpoint(
+        name="openvoice-v2",
+        family="converter",
+        filename="openvoice-v2/converter/checkpoint.pth",
+        description="OpenVoice V2 tone-colour converter (VITS posterior, flow, HiFi-GAN decoder), with its config.json",
+        license="MIT (myshell-ai/OpenVoice)",
+        source="https://huggingface.co/myshell-ai/OpenVoiceV2 (folder converter/)",
+        url=_HF_OPENVOICE_V2 + "checkpoint.pth",
+        companions=(Companion("openvoice-v2/converter/config.json", _HF_OPENVOICE_V2 + "config.json"),),
     ),
     Checkpoint(
         name="wav2lip",

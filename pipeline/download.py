@@ -51,7 +51,10 @@ def download(
 
 
 def fetch(name: str, root: Path | None = None, url: str | None = None, progress: bool = True) -> Path:
-    """Put the registry checkpoint `name` into the cache (or `root`); a no-op when it is already there."""
+    """Put the registry checkpoint `name` (and its companion files) into the cache (or `root`).
+
+    Files already there are verified, not downloaded again. `url` replaces the checkpoint's own link.
+    """
     if name.startswith(checkpoints.PIPER_PREFIX):
         return fetch_piper_voice(name, root, progress)
     spec: Checkpoint = checkpoints.get(name)
@@ -62,14 +65,24 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
         return dest
     if dest.is_file():
         checkpoints.verify(dest, spec.sha256, spec.size, f"checkpoint {name!r}")
-        return dest
-    source = url or spec.url
-    if not source:
-        raise CheckpointError(
-            f"{name} has no direct download link: get {spec.filename} from {spec.source} and place it at {dest}; "
-            f"{checkpoints.README_HINT}"
-        )
-    return download(source, dest, sha256=spec.sha256, size=spec.size, progress=progress)
+    else:
+        source = url or spec.url
+        if not source:
+            raise CheckpointError(
+                f"{name} has no direct download link: get {spec.filename} from {spec.source} and place it at "
+                f"{dest}; {checkpoints.README_HINT}"
+            )
+        download(source, dest, sha256=spec.sha256, size=spec.size, progress=progress)
+    for companion in spec.companions:
+        beside = (root or checkpoints.cache_dir()) / companion.filename
+        if beside.is_file():
+            continue
+        if not companion.url:
+            raise CheckpointError(
+                f"{name} needs {companion.filename} beside it: get it from {spec.source} and place it at {beside}"
+            )
+        download(companion.url, beside, progress=progress)
+    return dest
 
 
 def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True) -> Path:

@@ -122,6 +122,32 @@ class ResBlock2(nn.Module):
         return x
 
 
+def upsampling_layers(config: HiFiGANConfig) -> tuple[nn.ModuleList, nn.ModuleList]:
+    """The generator's transposed convs (each halving the channels) and, per stage, one res block per kernel size."""
+    block = ResBlock1 if config.resblock == "1" else ResBlock2
+    ups, resblocks = nn.ModuleList(), nn.ModuleList()
+    channels = config.upsample_initial_channel
+    for rate, kernel in zip(config.upsample_rates, config.upsample_kernel_sizes):
+        ups.append(nn.ConvTranspose1d(channels, channels // 2, kernel, rate, padding=(kernel - rate) // 2))
+        channels //= 2
+        for k, dilations in zip(config.resblock_kernel_sizes, config.resblock_dilation_sizes):
+            resblocks.append(block(channels, k, dilations))
+    return ups, resblocks
+
+
+def upsample(x: Tensor, ups: nn.ModuleList, resblocks: nn.ModuleList) -> Tensor:
+    """Per stage: lrelu -> transposed conv -> the mean of that stage's res blocks."""
+    kernels = len(resblocks) // len(ups)
+    for i, up in enumerate(ups):
+        x = up(F.leaky_relu(x, LRELU_SLOPE))
+        blocks = resblocks[i * kernels : (i + 1) * kernels]
+        total = blocks[0](x)
+        for block in blocks[1:]:
+            total = total + block(x)
+        x = total / kernels
+    return x
+
+
 class HiFiGAN(nn.Module):
     """The generator: conv -> (lrelu, transposed-conv upsampling, mean of multi-kernel res blocks)* -> conv -> tanh."""
 
@@ -129,16 +155,8 @@ class HiFiGAN(nn.Module):
         super().__init__()
         self.config = c = config
         self.conv_pre = nn.Conv1d(c.num_mels, c.upsample_initial_channel, 7, padding=3)
-        self.ups = nn.ModuleList()
-        self.resblocks = nn.ModuleList()
-        block = ResBlock1 if c.resblock == "1" else ResBlock2
-        channels = c.upsample_initial_channel
-        for rate, kernel in zip(c.upsample_rates, c.upsample_kernel_sizes):
-            self.ups.append(nn.ConvTranspose1d(channels, channels // 2, kernel, rate, padding=(kernel - rate) // 2))
-            channels //= 2
-            for k, dilations in zip(c.resblock_kernel_sizes, c.resblock_dilation_sizes):
-                self.resblocks.append(block(channels, k, dilations))
-        self.conv_post = nn.Conv1d(channels, 1, 7, padding=3)
+        self.ups, self.resblocks = upsampling_layers(c)
+        self.conv_post = nn.Conv1d(self.ups[-1].out_channels, 1, 7, padding=3)
         self.checkpoint_name = "untrained"
         self.checkpoint_sha256 = ""
 
@@ -148,15 +166,7 @@ class HiFiGAN(nn.Module):
 
     def forward(self, mel: Tensor) -> Tensor:
         """(B, num_mels, frames) natural-log mels -> (B, 1, frames * hop_size) waveform in [-1, 1]."""
-        kernels = len(self.config.resblock_kernel_sizes)
-        x = self.conv_pre(mel)
-        for i, up in enumerate(self.ups):
-            x = up(F.leaky_relu(x, LRELU_SLOPE))
-            blocks = self.resblocks[i * kernels : (i + 1) * kernels]
-            total = blocks[0](x)
-            for block in blocks[1:]:
-                total = total + block(x)
-            x = total / kernels
+        x = upsample(self.conv_pre(mel), self.ups, self.resblocks)
         return torch.tanh(self.conv_post(F.leaky_relu(x)))
 
     @torch.inference_mode()
