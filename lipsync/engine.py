@@ -157,6 +157,10 @@ def _run(
         renderer.prepare(audio, fps, n_frames, timer)
         if indexing is not None:
             known = indexing.result()
+            arrange = getattr(renderer, "arrange", None)
+            if arrange is not None:  # which source frame each output frame shows, hence its face
+                order = source.output_order(n_frames, len(known))
+                arrange([known.get(int(i)) for i in order])
             batches = stack.enter_context(
                 in_background(
                     _tracked_batches(source, face_options, fps, batch_size, timer, turns, detector, known), depth

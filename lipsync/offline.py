@@ -56,6 +56,7 @@ class OfflineRenderer:
         self._fps = 25.0
         self._plan: SelectionPlan | None = None
         self._life: LifeTrack | None = None
+        self._backgrounds: list[Face | None] | None = None
         self.mode: str | None = None
         """"units" (the video's own mouths) or "living" (animated), once rendering has begun."""
         self.animated_frames = 0
@@ -64,6 +65,10 @@ class OfflineRenderer:
     def observe(self, index: int, frame: np.ndarray, face: Face | None) -> None:
         """Index source frame `index` of a video (its tracked `face`, None when none was found)."""
         self.library.add(index, frame, face)
+
+    def arrange(self, faces: list[Face | None]) -> None:
+        """The face each output frame will show (from the indexed ones): mouths are chosen to fit its pose."""
+        self._backgrounds = faces
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -112,7 +117,7 @@ class OfflineRenderer:
         n = len(self._shapes)
         if moving:
             self.mode = "units"
-            self._plan = plan_selection(library.units, self._shapes, self.units_config)
+            self._plan = plan_selection(library.units, self._shapes, self.units_config, self._backgrounds)
         else:
             self.mode = "living"
             library.units.clear()  # a frozen video's crops are not needed

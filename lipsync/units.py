@@ -62,6 +62,8 @@ class UnitConfig:
     missing_open: float = 0.1
     """A frame falls back to the animator when the opening its target asks for (open x `reference_open`)
     exceeds the widest the video shows by this many mouth widths."""
+    pose_scale: float = 0.012
+    """Target cost: a unit whose stable points miss the frame's by this much (face widths, RMS) costs 1."""
     feather: float = 0.05
     """Blur of the mask edge, in face widths."""
     reach_below_chin: float = 0.06
@@ -166,8 +168,41 @@ class SelectionPlan:
         return self.chosen < 0
 
 
-def plan_selection(units: list[MouthUnit], shapes: np.ndarray, config: UnitConfig = UnitConfig()) -> SelectionPlan:
-    """Choose a unit per output frame for the (n, 3) (open, wide, round) targets: Viterbi over candidates."""
+def pose_mismatch(units: list[MouthUnit], backgrounds: list[Face | None]) -> np.ndarray:
+    """(n_frames, n_units): how far each unit's face is from each output frame's after the best similarity
+    transform (RMS over the stable points, in face widths): out-of-plane turns that no alignment removes."""
+    stable = list(STABLE_POINTS)
+    unit_points = np.stack([u.landmarks[stable] for u in units]).astype(np.float64)  # (U, P, 2)
+    mismatch = np.zeros((len(backgrounds), len(units)))
+    u_centred = unit_points - unit_points.mean(1, keepdims=True)
+    u_norm = (u_centred**2).sum((1, 2))
+    for t, face in enumerate(backgrounds):
+        if face is None:
+            continue
+        target = face.landmarks[stable].astype(np.float64)
+        t_centred = target - target.mean(0)
+        a = (u_centred * t_centred).sum((1, 2)) / np.maximum(u_norm, 1e-9)
+        b = (u_centred[..., 0] * t_centred[:, 1] - u_centred[..., 1] * t_centred[:, 0]).sum(1) / np.maximum(
+            u_norm, 1e-9
+        )
+        fitted_x = a[:, None] * u_centred[..., 0] - b[:, None] * u_centred[..., 1]
+        fitted_y = b[:, None] * u_centred[..., 0] + a[:, None] * u_centred[..., 1]
+        residual = (fitted_x - t_centred[:, 0]) ** 2 + (fitted_y - t_centred[:, 1]) ** 2
+        width = max(float(np.ptp(target[:, 0])), 1.0)
+        mismatch[t] = np.sqrt(residual.mean(1)) / width
+    return mismatch
+
+
+def plan_selection(
+    units: list[MouthUnit],
+    shapes: np.ndarray,
+    config: UnitConfig = UnitConfig(),
+    backgrounds: list[Face | None] | None = None,
+) -> SelectionPlan:
+    """Choose a unit per output frame for the (n, 3) (open, wide, round) targets: Viterbi over candidates.
+
+    `backgrounds`, the face each output frame shows, adds the cost of a unit whose head is turned otherwise.
+    """
     n = len(shapes)
     if not units or n == 0:
         return SelectionPlan(np.full(n, -1, dtype=np.int64))
@@ -189,7 +224,9 @@ def plan_selection(units: list[MouthUnit], shapes: np.ndarray, config: UnitConfi
         (widths[None, :] - target_width[:, None]) / w_scale
     ) ** 2
     k = min(config.candidates, len(units))
-    candidates = np.argsort(cost, axis=1)[:, :k]
+    candidates = np.argsort(cost, axis=1)[:, :k]  # the best mouths; among them, the best-posed heads
+    if backgrounds is not None and len(backgrounds) >= n:
+        cost = cost + (pose_mismatch(units, backgrounds[:n]) / config.pose_scale) ** 2
     local = np.take_along_axis(cost, candidates, axis=1)
     stride = max(1, int(np.median(np.diff(np.sort(indices))))) if len(indices) > 1 else 1
     total = local[0].copy()
@@ -243,7 +280,7 @@ def paste_unit(frame: np.ndarray, face: Face, unit: MouthUnit, config: UnitConfi
     to_box = transform.copy()
     to_box[:, 2] += transform[:, :2] @ unit.origin - (x1, y1)
     patch = cv2.warpAffine(
-        unit.crop, to_box, (x2 - x1, y2 - y1), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        unit.crop, to_box, (x2 - x1, y2 - y1), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     ).astype(np.float32)
     mask = _union_mask(outline - (x1, y1), (y2 - y1, x2 - x1), face_width, config, lm[list(NOSE_BOTTOM)] - (x1, y1))
     original = frame[y1:y2, x1:x2].astype(np.float32)
