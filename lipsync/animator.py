@@ -63,6 +63,8 @@ class AnimatorConfig:
     press: float = 0.03
     """At open = 0 the inner lips are pushed this many mouth widths past each other, so they meet."""
     grid_step: int = 4
+    sharpen: float = 0.6
+    """Unsharp-mask gain on the warped region, giving back some of the finest texture resampling softens."""
     """Warp fields are computed every this many pixels (more for large faces) and interpolated."""
     teeth: bool = True
 
@@ -107,6 +109,7 @@ class MouthAnimator:
         if head is None:
             (x1, y1, x2, y2), maps, moved, geometry = warp
             warped = cv2.remap(frame, maps[..., 0], maps[..., 1], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+            warped = self._sharpened(warped)
             self._paint_mouth(warped, lm, moved, geometry, np.array([x1, y1]), frame)
             result = frame.copy()
             result[y1:y2, x1:x2] = warped
@@ -125,13 +128,20 @@ class MouthAnimator:
                 displacement, map_x - ax1, map_y - ay1, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
             )
             map_x, map_y = map_x + extra[..., 0], map_y + extra[..., 1]
-        warped = cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        warped = self._sharpened(cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
         if warp is not None:
             shown = head.forward(moved, lm)
             self._paint_mouth(warped, lm, shown, mouth_geometry(shown), np.array([x1, y1]), frame)
         result = frame.copy()
         result[y1:y2, x1:x2] = warped
         return result
+
+    def _sharpened(self, image: np.ndarray) -> np.ndarray:
+        import cv2
+
+        if self.config.sharpen <= 0:
+            return image
+        return cv2.addWeighted(image, 1 + self.config.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -self.config.sharpen, 0)
 
     def _mouth_warp(
         self, lm: np.ndarray, shape: np.ndarray, frame_shape: tuple[int, ...]
