@@ -141,7 +141,9 @@ class MouthAnimator:
 
         if self.config.sharpen <= 0:
             return image
-        return cv2.addWeighted(image, 1 + self.config.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -self.config.sharpen, 0)
+        return cv2.addWeighted(
+            image, 1 + self.config.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -self.config.sharpen, 0
+        )
 
     def _mouth_warp(
         self, lm: np.ndarray, shape: np.ndarray, frame_shape: tuple[int, ...]

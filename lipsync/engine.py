@@ -145,7 +145,9 @@ def _run(
         if observe is not None and not info.is_still:
             # A renderer that picks mouths from the whole video sees every source frame, tracked,
             # first; the frames are then decoded again but not tracked again.
-            indexing = helpers.submit(_index_source, source, n_frames, face_options, fps, timer, detector, observe)
+            # At most the renderer's `index_seconds`: later frames are tracked as they are rendered.
+            indexed = min(n_frames, max(1, int(getattr(renderer, "index_seconds", float("inf")) * fps)))
+            indexing = helpers.submit(_index_source, source, indexed, face_options, fps, timer, detector, observe)
         else:  # decoding and tracking start now, a few batches ahead, while the audio is prepared
             batches = stack.enter_context(
                 in_background(
@@ -159,8 +161,10 @@ def _run(
             known = indexing.result()
             arrange = getattr(renderer, "arrange", None)
             if arrange is not None:  # which source frame each output frame shows, hence its face
-                order = source.output_order(n_frames, len(known))
-                arrange([known.get(int(i)) for i in order])
+                if len(known) < indexed or indexed == n_frames:  # the whole video was indexed
+                    arrange([known.get(int(i)) for i in source.output_order(n_frames, len(known))])
+                else:  # only its start: the later frames' faces are not known yet
+                    arrange([known.get(i) for i in range(indexed)] + [None] * (n_frames - indexed))
             batches = stack.enter_context(
                 in_background(
                     _tracked_batches(source, face_options, fps, batch_size, timer, turns, detector, known), depth

@@ -62,6 +62,11 @@ class OfflineRenderer:
         self.animated_frames = 0
         self.selected_frames = 0
 
+    @property
+    def index_seconds(self) -> float:
+        """How much of a video is indexed before the first frame is rendered."""
+        return self.units_config.index_seconds
+
     def observe(self, index: int, frame: np.ndarray, face: Face | None) -> None:
         """Index source frame `index` of a video (its tracked `face`, None when none was found)."""
         self.library.add(index, frame, face)

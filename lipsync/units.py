@@ -44,6 +44,9 @@ SHAPE_POINTS = (
 
 @dataclass(frozen=True)
 class UnitConfig:
+    index_seconds: float = 20.0
+    """The mouths are chosen from the video's first this many seconds (all of a shorter one): indexing
+    comes before the first output frame, while the rest is tracked as it is rendered."""
     library_bytes: int = 160 * 1024**2
     """Lower-face crops kept at most; beyond it every other frame is dropped (memory stays flat)."""
     candidates: int = 12

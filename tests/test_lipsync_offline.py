@@ -256,3 +256,26 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files):
     finally:
         face.close()
         voice.close()
+
+
+def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
+    from dataclasses import replace
+
+    options = LipsyncOptions()
+    options = replace(options, units=replace(options.units, index_seconds=0.5))
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options)
+    assert renderer.library.seen <= 13 and result.frames == 40 and result.frames_without_face == 0
+    assert renderer.mode == "units" and renderer.selected_frames + renderer.animated_frames == 40
+
+
+def test_output_order_is_the_order_frames_are_shown(faces_dir, tmp_path):
+    from core.ffmpeg import probe
+    from lipsync.video import FrameSource
+
+    short = tmp_path / "short.mp4"
+    ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "0.4", "-an", str(short))
+    for loop in ("pingpong", "loop"):
+        with FrameSource(probe(short), 25.0, 30, loop) as source:
+            shown = [i for i, _ in source]
+            assert list(source.output_order(30, max(shown) + 1)) == shown, loop
