@@ -4,7 +4,7 @@ Each row is one video (or the photo), each column one instant, cropped around th
 independent MediaPipe FaceMesh finds in that frame. To look at what a change did to the mouths:
 
     .venv/bin/python scripts/contact_sheet.py --face FACE --video before=OLD.mp4 --video after=NEW.mp4 \\
-        --out docs/lipsync_before_after.png [--columns 8] [--start 1.0] [--end 5.0]
+        [--also FACE2 OLD2.mp4 NEW2.mp4] --out docs/lipsync_before_after.png [--columns 8] [--start 1] [--end 5]
 """
 
 from __future__ import annotations
@@ -85,6 +85,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--face", type=Path, required=True, help="the face input (video or photo)")
     parser.add_argument("--video", action="append", default=[], metavar="LABEL=PATH", help="an output, as a row")
+    parser.add_argument(
+        "--also",
+        nargs="+",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="another face and its outputs (in --video's order, with its labels), stacked below",
+    )
     parser.add_argument("--out", type=Path, required=True, help="the PNG to write")
     parser.add_argument("--columns", type=int, default=8)
     parser.add_argument("--start", type=float, default=1.0, help="first instant (s)")
@@ -99,7 +107,14 @@ def main() -> None:
             parser.error(f"--video {item}: give LABEL=PATH")
         videos.append((name, Path(path)))
     times = list(np.linspace(args.start, args.end, args.columns))
-    sheet = contact_sheet(args.face, videos, times, args.fps, args.size)
+    sheets = [contact_sheet(args.face, videos, times, args.fps, args.size)]
+    for face, *outputs in args.also:
+        if len(outputs) != len(videos):
+            parser.error(f"--also {face}: give {len(videos)} outputs, as many as --video")
+        rows = [(name, Path(path)) for (name, _), path in zip(videos, outputs)]
+        sheets.append(contact_sheet(Path(face), rows, times, args.fps, args.size))
+    gap = np.full((6, sheets[0].shape[1], 3), 255, np.uint8)
+    sheet = np.vstack([part for s in sheets for part in (s, gap)][:-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(args.out), sheet)
     print(f"wrote {args.out} ({sheet.shape[1]}x{sheet.shape[0]})")
