@@ -255,7 +255,9 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
         "--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)"
     )
     parser.add_argument(
-        "--still", action="store_true", help="offline lip-sync of a photo: no head motion (blinks stay)"
+        "--still",
+        action="store_true",
+        help="offline lip-sync of a photo: no head motion, blinks stay (default: the head sways a little)",
     )
     parser.add_argument(
         "--label-corner",
