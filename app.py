@@ -6,6 +6,7 @@ python app.py [--host 127.0.0.1] [--port 7860]
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import os
 import shutil
@@ -111,12 +112,16 @@ class Demo:
             raise gr.Error(str(e)) from None
         return str(path), self._made_by(speech)
 
-    def lipsync(self, face: str | None, audio: str | None, consent: bool, progress=gr.Progress()):
+    def lipsync(self, face: str | None, audio: str | None, consent: bool, still: bool = False, progress=gr.Progress()):
         self._check(consent)
         if not face or not audio:
             raise gr.Error("Give a face (video or photo) and the speech to lip-sync.")
         try:
-            clip = self.pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
+            pipeline = self.pipeline
+            if still:  # a photo's head stays still (the offline path); blinks stay
+                pipeline = copy.copy(pipeline)
+                pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, still=True)
+            clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
             path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
         except VoxlipError as e:
             raise gr.Error(str(e)) from None
@@ -253,11 +258,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             with gr.Row():
                 face = _face_input()
                 speech = gr.Audio(sources=voice_sources, type="filepath", label="Speech")
+            still = gr.Checkbox(label="Keep the head still (a photo: only the mouth and the eyes move)", value=False)
             consent = _consent_box()
             button = gr.Button("Lip-sync", variant="primary")
             video = gr.Video(label="Lip-synced clip", buttons=["download"])
             details = gr.Markdown()
-            button.click(demo.lipsync, [face, speech, consent], [video, details], api_name="lipsync")
+            button.click(demo.lipsync, [face, speech, consent, still], [video, details], api_name="lipsync")
             if examples:
                 gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
         with gr.Tab("Compare voices"):

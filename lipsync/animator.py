@@ -35,6 +35,7 @@ from .face import (
     NOSE_BRIDGE,
     Face,
 )
+from .living import HeadMotion
 from .visemes import VisemeTrackConfig, shape_track
 from .warp import backward_maps
 
@@ -62,6 +63,8 @@ class AnimatorConfig:
     press: float = 0.03
     """At open = 0 the inner lips are pushed this many mouth widths past each other, so they meet."""
     grid_step: int = 4
+    sharpen: float = 0.6
+    """Unsharp-mask gain on the warped region, giving back some of the finest texture resampling softens."""
     """Warp fields are computed every this many pixels (more for large faces) and interpolated."""
     teeth: bool = True
 
@@ -92,15 +95,65 @@ class MouthAnimator:
     def __init__(self, config: AnimatorConfig = AnimatorConfig()):
         self.config = config
 
-    def render(self, frame: np.ndarray, landmarks: np.ndarray, shape: np.ndarray) -> np.ndarray:
+    def render(
+        self, frame: np.ndarray, landmarks: np.ndarray, shape: np.ndarray, head: HeadMotion | None = None
+    ) -> np.ndarray:
+        """A copy of `frame` with the mouth in `shape`; `head` also turns and shifts the head, in the same
+        resampling (each resampling of a photo softens its finest texture)."""
         import cv2
 
         lm = landmarks.astype(np.float64)
-        geometry = mouth_geometry(lm)
-        moved = self._target_points(lm, geometry, np.asarray(shape, dtype=np.float64))
-        region = self._region(lm, moved, geometry, frame.shape)
-        if region is None:
+        warp = self._mouth_warp(lm, np.asarray(shape, dtype=np.float64), frame.shape)
+        if warp is None and head is None:
             return frame
+        if head is None:
+            (x1, y1, x2, y2), maps, moved, geometry = warp
+            warped = cv2.remap(frame, maps[..., 0], maps[..., 1], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+            warped = self._sharpened(warped)
+            self._paint_mouth(warped, lm, moved, geometry, np.array([x1, y1]), frame)
+            result = frame.copy()
+            result[y1:y2, x1:x2] = warped
+            return result
+        cover = warp[0] if warp is not None else None
+        motion = head.maps(lm, frame.shape, cover)
+        if motion is None:
+            return self.render(frame, landmarks, shape)
+        (x1, y1, x2, y2), map_x, map_y = motion
+        if warp is not None:
+            (ax1, ay1, ax2, ay2), maps, moved, _ = warp
+            grid_x, grid_y = np.meshgrid(np.arange(ax1, ax2, dtype=np.float32), np.arange(ay1, ay2, dtype=np.float32))
+            displacement = np.dstack([maps[..., 0] - grid_x, maps[..., 1] - grid_y])
+            # The mouth's warp, looked up where the head's motion takes each pixel (zero outside its region).
+            extra = cv2.remap(
+                displacement, map_x - ax1, map_y - ay1, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+            )
+            map_x, map_y = map_x + extra[..., 0], map_y + extra[..., 1]
+        warped = self._sharpened(cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
+        if warp is not None:
+            shown = head.forward(moved, lm)
+            self._paint_mouth(warped, lm, shown, mouth_geometry(shown), np.array([x1, y1]), frame)
+        result = frame.copy()
+        result[y1:y2, x1:x2] = warped
+        return result
+
+    def _sharpened(self, image: np.ndarray) -> np.ndarray:
+        import cv2
+
+        if self.config.sharpen <= 0:
+            return image
+        return cv2.addWeighted(
+            image, 1 + self.config.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -self.config.sharpen, 0
+        )
+
+    def _mouth_warp(
+        self, lm: np.ndarray, shape: np.ndarray, frame_shape: tuple[int, ...]
+    ) -> tuple[tuple[int, int, int, int], np.ndarray, np.ndarray, MouthGeometry] | None:
+        """(region, backward map (h, w, 2) in frame pixels, moved landmarks, geometry), or None."""
+        geometry = mouth_geometry(lm)
+        moved = self._target_points(lm, geometry, shape)
+        region = self._region(lm, moved, geometry, frame_shape)
+        if region is None:
+            return None
         x1, y1, x2, y2 = region
         upper_ids = (*LIPS_UPPER_INNER, *LIPS_UPPER_OUTER[1:-1])
         lower_ids = (*LIPS_LOWER_INNER[1:-1], *LIPS_LOWER_OUTER[1:-1])
@@ -116,11 +169,7 @@ class MouthAnimator:
         origin = np.array([x1, y1])
         lower_mask = _below_curve_mask(moved[list(LIPS_LOWER_INNER)] - origin, geometry, (y2 - y1, x2 - x1))
         joined = maps[0] + (maps[1] - maps[0]) * lower_mask
-        warped = cv2.remap(frame, joined[..., 0], joined[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        self._paint_mouth(warped, lm, moved, geometry, origin, frame)
-        result = frame.copy()
-        result[y1:y2, x1:x2] = warped
-        return result
+        return region, joined, moved, geometry
 
     def _target_points(self, lm: np.ndarray, g: MouthGeometry, shape: np.ndarray) -> np.ndarray:
         """All 478 landmarks where the mouth shape puts them (untouched ones stay)."""
@@ -179,16 +228,20 @@ class MouthAnimator:
         origin: np.ndarray,
         frame: np.ndarray,
     ) -> None:
-        """Dark mouth (and upper teeth) between the moved inner lips, anti-aliased."""
+        """The mouth between the moved inner lips: a shaded cavity, a tongue, and teeth in the face's own colours.
+
+        The cavity is a dark shade of the lips, lighter towards them; the teeth take the colour of
+        the whites of the eyes (the same light on the same face), shaded towards the mouth corners and
+        under the upper lip; every edge is soft, as a camera sees it.
+        """
+        import cv2
+
         upper = moved[list(LIPS_UPPER_INNER)] - origin
         lower = moved[list(LIPS_LOWER_INNER)] - origin
         gaps = (lower - upper) @ g.down
         if gaps.max() < 1.0:
             return
-        lips = np.vstack([lm[list(LIPS_UPPER_OUTER)], lm[list(LIPS_LOWER_OUTER)]]).round().astype(int)
-        lips[:, 0] = lips[:, 0].clip(0, frame.shape[1] - 1)
-        lips[:, 1] = lips[:, 1].clip(0, frame.shape[0] - 1)
-        lip_colour = frame[lips[:, 1], lips[:, 0]].astype(np.float32).mean(0)
+        lip_colour = _lip_colour(frame, lm)
         mouth = np.vstack([upper, lower])
         x1, y1 = np.maximum(np.floor(mouth.min(0)).astype(int) - 3, 0)
         x2, y2 = np.ceil(mouth.max(0)).astype(int) + 4
@@ -196,15 +249,141 @@ class MouthAnimator:
             return
         area = out[y1:y2, x1:x2].astype(np.float32)
         corner = np.array([x1, y1])
-        cavity = _polygon_mask(np.vstack([upper, lower[::-1]]) - corner, area.shape[:2])[..., None]
-        area = area * (1 - cavity) + (lip_colour * 0.22) * cavity
+        size = area.shape[:2]
+        gap = float(gaps.max())
+        edge_blur = max(0.7, 0.012 * g.width)
+        cavity = _polygon_mask(np.vstack([upper, lower[::-1]]) - corner, size, edge_blur)
+        # Darkest deep inside, lighter where the lips meet the opening.
+        depth = cv2.GaussianBlur(cavity, (0, 0), max(1.0, 0.22 * gap))
+        shade = lip_colour * (0.1 + 0.32 * np.clip(1.4 - 1.4 * depth, 0, 1))[..., None]
+        if self.config.teeth and gap > 0.12 * g.width:
+            shade = self._tongue(shade, upper - corner, lower - corner, g, lip_colour, gap)
+        painted = shade
         if self.config.teeth:
-            depth = np.minimum(0.07 * g.width, 0.3 * np.maximum(gaps, 0))
-            edge = upper + np.outer(depth, g.down)
-            teeth = _polygon_mask(np.vstack([upper, edge[::-1]]) - corner, area.shape[:2])[..., None] * cavity
-            shade = 0.6 * np.array([190.0, 192.0, 200.0], dtype=np.float32) + 0.4 * lip_colour
-            area = area * (1 - teeth) + shade * teeth
+            teeth, teeth_colour = self._teeth(upper - corner, lower - corner, g, size, frame, lm, lip_colour)
+            painted = shade * (1 - teeth[..., None]) + teeth_colour * teeth[..., None]
+        # The photo's own fine texture (grain, paint, noise), from the lips stretched over the opening.
+        detail = area - cv2.GaussianBlur(area, (0, 0), 1.2)
+        painted = painted + 0.7 * detail
+        inside = cavity[..., None]
+        area = area * (1 - inside) + painted * inside
         out[y1:y2, x1:x2] = np.clip(area + 0.5, 0, 255).astype(np.uint8)
+
+    @staticmethod
+    def _tongue(
+        shade: np.ndarray, upper: np.ndarray, lower: np.ndarray, g: MouthGeometry, lip: np.ndarray, gap: float
+    ) -> np.ndarray:
+        """A soft, darker-than-lip tongue resting on the lower teeth, seen when the mouth is well open."""
+        import cv2
+
+        middle = lower[len(lower) // 2] - g.down * 0.22 * gap
+        axes = (max(1, int(0.28 * g.width)), max(1, int(0.2 * gap)))
+        angle = math.degrees(math.atan2(g.right[1], g.right[0]))
+        mask = np.zeros(shade.shape[:2], dtype=np.float32)
+        centre = (int(round(middle[0])), int(round(middle[1])))
+        cv2.ellipse(mask, centre, axes, angle, 0, 360, 1.0, -1, cv2.LINE_AA)
+        mask = cv2.GaussianBlur(mask, (0, 0), max(1.0, 0.12 * gap))[..., None]
+        tongue = lip * np.array([0.55, 0.5, 0.68], dtype=np.float32)
+        strength = min(1.0, (gap / g.width - 0.12) / 0.12)
+        return shade * (1 - mask * strength) + tongue * mask * strength
+
+    @staticmethod
+    def _teeth(
+        upper: np.ndarray,
+        lower: np.ndarray,
+        g: MouthGeometry,
+        size: tuple[int, int],
+        frame: np.ndarray,
+        lm: np.ndarray,
+        lip: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, BGR image) of the upper teeth (and the lower ones when the mouth is wide open)."""
+        import cv2
+
+        gaps = np.maximum((lower - upper) @ g.down, 0)
+        white = _teeth_colour(frame, lm, lip)
+        height, width = size
+        ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+        centre = (upper[len(upper) // 2] + lower[len(lower) // 2]) / 2
+        along = ((xs - centre[0]) * g.right[0] + (ys - centre[1]) * g.right[1]) / (g.width / 2)
+        # Teeth recede into the dark towards the mouth corners.
+        sideways = np.clip(1 - np.abs(along) ** 2, 0, 1)
+        upper_depth = np.minimum(0.1 * g.width, 0.38 * gaps)
+        edge = upper + np.outer(upper_depth, g.down)
+        mask = _polygon_mask(np.vstack([upper - g.down * 2, edge[::-1]]), size, max(0.8, 0.02 * g.width))
+        # Darker up under the upper lip (its shadow), and towards the corners.
+        below_lip = np.clip(
+            ((xs - centre[0]) * g.down[0] + (ys - centre[1]) * g.down[1]) / max(1.0, 0.5 * float(gaps.max())) + 1, 0, 1
+        )
+        brightness = (0.4 + 0.6 * sideways) * (0.78 + 0.22 * below_lip)
+        opening = float(gaps.max()) / g.width
+        if opening > 0.22:
+            lower_depth = np.minimum(0.06 * g.width, 0.2 * gaps) * min(1.0, (opening - 0.22) / 0.1)
+            lower_edge = lower - np.outer(lower_depth, g.down)
+            lower_mask = _polygon_mask(np.vstack([lower_edge, (lower + g.down * 2)[::-1]]), size, 0.03 * g.width)
+            mask = np.maximum(mask, 0.75 * lower_mask)
+        # The gaps between teeth: faint darker lines about a tooth's width apart.
+        tooth = 0.2
+        phase = np.abs(along) / tooth
+        seams = np.clip(1 - np.abs(phase - np.round(phase)) / 0.09, 0, 1) * (np.abs(along) > 0.05)
+        brightness = brightness * (1 - 0.18 * cv2.GaussianBlur(seams.astype(np.float32), (0, 0), 0.6))
+        return mask * sideways**0.8, white * brightness[..., None]
+
+
+def _lip_colour(frame: np.ndarray, lm: np.ndarray) -> np.ndarray:
+    """Mean BGR colour of the frame under the outer lip landmarks."""
+    lips = np.vstack([lm[list(LIPS_UPPER_OUTER)], lm[list(LIPS_LOWER_OUTER)]]).round().astype(int)
+    lips[:, 0] = lips[:, 0].clip(0, frame.shape[1] - 1)
+    lips[:, 1] = lips[:, 1].clip(0, frame.shape[0] - 1)
+    return frame[lips[:, 1], lips[:, 0]].astype(np.float32).mean(0)
+
+
+def _teeth_colour(frame: np.ndarray, lm: np.ndarray, lip: np.ndarray) -> np.ndarray:
+    """Off-white in the face's own light: as bright as the eye whites, tinted by the skin of the cheeks."""
+    white = _eye_white(frame, lm, lip)
+    cheeks = lm[[205, 425, 50, 280]].round().astype(int)
+    cheeks[:, 0] = cheeks[:, 0].clip(0, frame.shape[1] - 1)
+    cheeks[:, 1] = cheeks[:, 1].clip(0, frame.shape[0] - 1)
+    skin = frame[cheeks[:, 1], cheeks[:, 0]].astype(np.float32).mean(0)
+    tinted = skin / max(float(skin.mean()), 1.0) * float(white.mean())
+    return np.clip(0.55 * white + 0.45 * tinted, 0, 235).astype(np.float32)
+
+
+EYE_OPENINGS = (
+    (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
+    (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249),
+)
+
+
+def _eye_white(frame: np.ndarray, lm: np.ndarray, lip: np.ndarray) -> np.ndarray:
+    """The colour of the whites of the eyes (bright, unsaturated pixels inside the lids), for teeth in the
+    face's own light; when the eyes show none (closed, small, a painting), a pale shade of the lips."""
+    import cv2
+
+    pixels = []
+    for ids in EYE_OPENINGS:
+        polygon = lm[list(ids)]
+        x1, y1 = np.maximum(np.floor(polygon.min(0)).astype(int), 0)
+        x2, y2 = np.ceil(polygon.max(0)).astype(int) + 1
+        crop = frame[y1:y2, x1:x2]
+        if crop.shape[0] < 2 or crop.shape[1] < 2:
+            continue
+        mask = np.zeros(crop.shape[:2], dtype=np.uint8)
+        cv2.fillPoly(mask, [np.round(polygon - (x1, y1)).astype(np.int32)], 1)
+        pixels.append(crop[mask > 0].astype(np.float32))
+    fallback = np.clip(lip * 0.35 + 150, 0, 235).astype(np.float32)
+    if not pixels:
+        return fallback
+    pixels = np.vstack(pixels)
+    if len(pixels) < 12:
+        return fallback
+    value = pixels.max(1)
+    saturation = (value - pixels.min(1)) / np.maximum(value, 1)
+    score = value * (1 - saturation)
+    bright = pixels[score >= np.percentile(score, 75)]
+    white = bright.mean(0)
+    # Teeth are in the mouth's shade: a little darker than eye whites, never brighter than near-white.
+    return np.clip(0.5 * (white * 0.92) + 0.5 * np.maximum(white * 0.92, fallback * 0.9), 0, 235).astype(np.float32)
 
 
 def _border_points(region: tuple[int, int, int, int], per_side: int = 4) -> np.ndarray:

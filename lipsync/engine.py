@@ -60,6 +60,8 @@ class LipsyncResult:
     """Busy time of each stage; decoding and face tracking overlap the others (a worker thread)."""
     wall_seconds: float = 0.0
     """The whole run, from reading the inputs to the finished MP4."""
+    notes: tuple[str, ...] = ()
+    """What the renderer says about how it made the mouths (e.g. frames it could not take from the video)."""
 
     @property
     def frames_per_second(self) -> float:
@@ -134,16 +136,40 @@ def _run(
                 FrameSource(info, fps, n_frames, options.loop, options.replay_cache_bytes, options.max_size)
             )
         batch_size = max(1, min(options.batch_size, options.batch_bytes // max(1, source.frame_bytes)))
-        # Decoding and tracking run a few batches ahead in a worker while this thread prepares the
-        # audio, then makes the mouths, hooks and encodes them.
         turns = CoreTurns()
         depth = max(2, options.lookahead_bytes // (batch_size * source.frame_bytes))
-        batches = stack.enter_context(
-            in_background(_tracked_batches(source, face_options, fps, batch_size, timer, turns, detector), depth)
-        )
+        helpers = stack.enter_context(ThreadPoolExecutor(2, "voxlip-prepare"))
+        observe = getattr(renderer, "observe", None)
+        known: dict[int, Face | None] = {}
+        indexing = None
+        if observe is not None and not info.is_still:
+            # A renderer that picks mouths from the whole video sees every source frame, tracked,
+            # first; the frames are then decoded again but not tracked again.
+            # At most the renderer's `index_seconds`: later frames are tracked as they are rendered.
+            indexed = min(n_frames, max(1, int(getattr(renderer, "index_seconds", float("inf")) * fps)))
+            indexing = helpers.submit(_index_source, source, indexed, face_options, fps, timer, detector, observe)
+        else:  # decoding and tracking start now, a few batches ahead, while the audio is prepared
+            batches = stack.enter_context(
+                in_background(
+                    _tracked_batches(source, face_options, fps, batch_size, timer, turns, detector, known), depth
+                )
+            )
         # The soundtrack is made beside the renderer's preparation (pocketsphinx releases the GIL).
-        track = stack.enter_context(ThreadPoolExecutor(1, "voxlip-soundtrack")).submit(_timed, soundtrack, audio, timer)
+        track = helpers.submit(_timed, soundtrack, audio, timer)
         renderer.prepare(audio, fps, n_frames, timer)
+        if indexing is not None:
+            known = indexing.result()
+            arrange = getattr(renderer, "arrange", None)
+            if arrange is not None:  # which source frame each output frame shows, hence its face
+                if len(known) < indexed or indexed == n_frames:  # the whole video was indexed
+                    arrange([known.get(int(i)) for i in source.output_order(n_frames, len(known))])
+                else:  # only its start: the later frames' faces are not known yet
+                    arrange([known.get(i) for i in range(indexed)] + [None] * (n_frames - indexed))
+            batches = stack.enter_context(
+                in_background(
+                    _tracked_batches(source, face_options, fps, batch_size, timer, turns, detector, known), depth
+                )
+            )
         audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
         mux_audio = save_audio(Path(audio_dir) / "speech.wav", track.result(), SAMPLE_RATE)
         partial = stack.enter_context(atomic_output(out_path))
@@ -188,6 +214,7 @@ def _run(
         scaled_from=source.scaled_from,
         stage_seconds=dict(timer.seconds),
         wall_seconds=time.perf_counter() - started,
+        notes=tuple(getattr(renderer, "notes", ())),
     )
 
 
@@ -204,17 +231,21 @@ def _tracked_batches(
     timer: StageTimer,
     turns: CoreTurns,
     detector: Detector | None,
+    known: dict[int, Face | None],
 ) -> Iterator[tuple[list[np.ndarray], list[Face | None]]]:
-    """(frames, the tracked face in each) batch by batch; a replayed source frame reuses its face."""
-    with timer("tracker setup"):
-        tracker = FaceTracker(face_options, fps, detector)
-    with tracker:
-        faces: dict[int, Face | None] = {}
+    """(frames, the tracked face in each) batch by batch; a replayed source frame reuses its face, and a
+    frame in `known` (indexed before) is not tracked again."""
+    with ExitStack() as stack:
+        tracker: FaceTracker | None = None
+        faces = dict(known)
         for batch in _batches(source, batch_size, timer):
             with timer("face tracking"):
                 tracked = []
                 for source_index, frame in batch:
                     if source_index not in faces:
+                        if tracker is None:
+                            with timer("tracker setup"):
+                                tracker = stack.enter_context(FaceTracker(face_options, fps, detector))
                         with turns.shared():
                             face = tracker.track(frame)
                     else:
@@ -223,6 +254,28 @@ def _tracked_batches(
                         faces[source_index] = face
                     tracked.append(face)
             yield [frame for _, frame in batch], tracked
+
+
+def _index_source(
+    source: FrameSource,
+    n_frames: int,
+    face_options: FaceOptions,
+    fps: float,
+    timer: StageTimer,
+    detector: Detector | None,
+    observe: Callable[[int, np.ndarray, Face | None], None],
+) -> dict[int, Face | None]:
+    """Track each source frame the output will show, once, and show it to `observe`: {source index: face}."""
+    faces: dict[int, Face | None] = {}
+    with timer("tracker setup"):
+        tracker = FaceTracker(face_options, fps, detector)
+    with tracker:
+        for index, frame in source.distinct_frames(n_frames, timer):
+            with timer("face tracking"):
+                face = faces[index] = tracker.track(frame)
+            with timer("indexing"):
+                observe(index, frame, face)
+    return faces
 
 
 def _batches(source: FrameSource, size: int, timer: StageTimer) -> Iterator[list[tuple[int, np.ndarray]]]:

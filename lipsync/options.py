@@ -10,6 +10,8 @@ from core.ffmpeg import EncoderOptions
 from .animator import AnimatorConfig
 from .blend import BlendConfig
 from .face import FaceOptions
+from .living import LivingConfig
+from .units import UnitConfig
 from .video import LOOP_MODES
 from .visemes import VisemeTrackConfig
 
@@ -34,6 +36,14 @@ class LipsyncOptions:
     animator: AnimatorConfig = AnimatorConfig()
     visemes: VisemeTrackConfig = VisemeTrackConfig()
     blend: BlendConfig = BlendConfig()
+    units: UnitConfig = UnitConfig()
+    """The offline path's choice of mouths from a video's own frames."""
+    living: LivingConfig = LivingConfig()
+    """The offline path's blinks and head motion on a photo (or a video whose face is frozen)."""
+    still: bool = False
+    """No head motion on a photo (blinks stay)."""
+    seed: int | None = 0
+    """Seed of the blinks' and head motion's randomness (None: different every run)."""
     encoder: EncoderOptions = EncoderOptions()
     max_size: int = 1920
     """Frames larger than this many pixels on their long side are scaled down before tracking and

@@ -1,7 +1,9 @@
 """What gives a tracked face its new mouth: one `MouthRenderer` per strategy, chosen by the caller.
 
-`generation.Wav2LipRenderer` redraws the lower face with a Wav2Lip generator; `animator.AnimatorRenderer`
-warps the face's own lips toward mouth shapes from timed phones. The engine runs either the same way.
+`generation.Wav2LipRenderer` redraws the lower face with a Wav2Lip generator; `offline.OfflineRenderer`
+takes a video's own mouths (unit selection) or animates a photo (warped lips and jaw, blinks, head motion)
+from timed phones. The engine runs either the same way; a renderer with an `observe(index, frame, face)`
+method is shown every tracked source frame of a video first.
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ def make_renderer(
 ) -> MouthRenderer:
     """Wav2Lip's strategy when a `generator` is given, else the animator's (driven by `phones` when given)."""
     if generator is None:
-        from .animator import AnimatorRenderer
+        from .offline import OfflineRenderer
 
-        return AnimatorRenderer(phones, options.animator, options.visemes)
+        return OfflineRenderer(
+            phones, options.animator, options.visemes, options.units, options.living, options.seed, options.still
+        )
     from .generation import Wav2LipRenderer
 
     return Wav2LipRenderer(generator, options.pads, options.blend, options.precision)

@@ -161,6 +161,40 @@ class FrameSource:
                 yield index, frame
                 produced += 1
 
+    def distinct_frames(self, n_frames: int, timer=None) -> Iterator[tuple[int, np.ndarray]]:
+        """(source index, frame) of each different source frame among the first `n_frames` shown, once."""
+        if self._still is not None:
+            yield 0, self._still
+            return
+        frames = read_frames(self.info.path, self.fps, max_frames=n_frames, size=self._size)
+        index = 0
+        while True:
+            if timer is not None:
+                with timer("decoding"):
+                    frame = next(frames, None)
+            else:
+                frame = next(frames, None)
+            if frame is None:
+                return
+            yield index, frame
+            index += 1
+
+    def output_order(self, n_frames: int, decoded: int) -> np.ndarray:
+        """The source index of each output frame, as `__iter__` yields them, given `decoded` source frames."""
+        if self._still is not None or decoded <= 1:
+            return np.zeros(n_frames, dtype=np.int64)
+        if n_frames <= decoded:
+            return np.arange(n_frames)
+        replayed = (
+            self.loop == "pingpong" and self.info.frame_count_estimate * self.frame_bytes <= self.replay_cache_bytes
+        )
+        rest = n_frames - decoded
+        if replayed:
+            tail = np.fromiter(pingpong(decoded, decoded), dtype=np.int64, count=rest)
+        else:
+            tail = np.arange(rest) % decoded
+        return np.concatenate([np.arange(decoded), tail])
+
     def _read_cached(self, index: int) -> np.ndarray:
         raw = os.pread(self._cache.fileno(), self.frame_bytes, index * self.frame_bytes)
         return np.frombuffer(raw, dtype=np.uint8).reshape(self.height, self.width, 3)

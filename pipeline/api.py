@@ -19,6 +19,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from voice.speaker import Speaker, prepare_speaker
 from voice.synthesis import Synthesis
 from voice.text import check_text
 
-from . import outputs
+from . import moviepy_io, outputs
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech
@@ -51,6 +52,7 @@ LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
 MIN_AUDIO_SECONDS = 0.02
 
 FaceSource = str | os.PathLike
+"""A face video or photo file, or a moviepy VideoClip."""
 ProgressCallback = Callable[[int, int, float], None]
 
 
@@ -244,9 +246,10 @@ class Pipeline:
         statement = require_consent(consent)
         text, notes = check_text(text)
         self.voice.load(language)  # models and the face are checked before the voice is made
-        face = self._checked_face(face)
-        speech = self._speech(reference, text, notes, statement, seed, None, voice_progress, language)
-        clip = self._clip(face, speech, statement, progress)
+        with _face_file(face) as face:
+            face = self._checked_face(face)
+            speech = self._speech(reference, text, notes, statement, seed, None, voice_progress, language)
+            clip = self._clip(face, speech, statement, progress)
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
         return clip
@@ -260,12 +263,16 @@ class Pipeline:
         source_sr: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> Clip:
-        """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file or samples)."""
+        """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples or a
+        moviepy AudioClip); the face may be a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
-        face = self._checked_face(face)
-        if not isinstance(speech, Speech):
-            speech = _audio(speech, source_sr)
-        return self._clip(face, speech, statement, progress)
+        with _face_file(face) as face:
+            face = self._checked_face(face)
+            if moviepy_io.is_audio_clip(speech):
+                speech = _Audio(moviepy_io.audio_samples(speech), None)
+            elif not isinstance(speech, Speech):
+                speech = _audio(speech, source_sr)
+            return self._clip(face, speech, statement, progress)
 
     def _checked_face(self, face: FaceSource) -> Path:
         """The face input, once the lip-sync models have loaded and a face is found in it."""
@@ -327,6 +334,7 @@ class Pipeline:
             )
         if result.frames_without_face:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
+        notes += result.notes
         return Clip(
             path=result.path,
             duration=result.duration,
@@ -342,6 +350,16 @@ class Pipeline:
             label=self.label,
             _workdir=workdir,
         )
+
+
+@contextmanager
+def _face_file(face: FaceSource) -> Iterator[Path]:
+    """The face as a file: a path as given, a moviepy clip written to a temporary one (removed after)."""
+    if not moviepy_io.is_video_clip(face):
+        yield Path(face)
+        return
+    with tempfile.TemporaryDirectory(prefix="voxlip-face-") as folder:
+        yield moviepy_io.write_face(face, Path(folder))
 
 
 class _Audio:

@@ -139,6 +139,8 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
         face_index=args.face_index,
         precision=args.precision,
         max_size=args.max_size,
+        still=args.still,
+        seed=0 if getattr(args, "seed", None) is None else args.seed,
     )
     return dict(
         lipsync=args.checkpoint,
@@ -259,6 +261,11 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--face-index", type=int, default=None, help="which face, counted from the left from 0 (default: the largest)"
+    )
+    parser.add_argument(
+        "--still",
+        action="store_true",
+        help="offline lip-sync of a photo: no head motion, blinks stay (default: the head sways a little)",
     )
     parser.add_argument(
         "--label-corner",
@@ -433,6 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_consent_flag(lipsync)
     lipsync.add_argument(
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
+    )
+    lipsync.add_argument(
+        "--seed", type=int, default=None, help="offline lip-sync of a photo: blinks and head motion (default: 0)"
     )
     lipsync.set_defaults(run=cmd_lipsync)
 

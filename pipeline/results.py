@@ -83,6 +83,15 @@ class Clip:
     def sha256(self) -> str:
         return sha256_file(self.path)
 
+    def to_moviepy(self):
+        """The clip as a moviepy VideoFileClip, with its audio (needs moviepy: pip install 'voxlip[moviepy]').
+
+        It reads this clip's MP4, which it keeps alive; `save` it to keep a marked copy with its record.
+        """
+        from .moviepy_io import video_clip
+
+        return video_clip(self.path, keep_alive=self)
+
 
 def _existing(inputs: dict[str, Path | None]) -> dict[str, Path]:
     """The input files still on disk, to hash into the record."""

@@ -160,7 +160,7 @@ def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
         tab.locator(AUDIO_INPUT).set_input_files(str(voice))
         tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
         tab.locator("textarea").first.fill("Hello, this clip was made in a browser test.")
-        tab.locator("input[type=checkbox]").check()
+        tab.locator(".consent input[type=checkbox]").check()
         tab.get_by_role("button", name="Make the clip").click()
         video = tab.locator("video[src]").first
         video.wait_for()
@@ -174,7 +174,7 @@ def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
         tab = page.locator(".tabitem:visible").first
         tab.locator(AUDIO_INPUT).set_input_files(str(voice))
         tab.locator("textarea").first.fill("A short sentence.")
-        tab.locator("input[type=checkbox]").check()
+        tab.locator(".consent input[type=checkbox]").check()
         tab.get_by_role("button", name="Clone the voice").click()
         audio = tab.locator("audio[src]").last
         audio.wait_for(state="attached")
@@ -184,7 +184,7 @@ def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
         tab = page.locator(".tabitem:visible").first
         tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "not_a_person_dog.jpg"))
         tab.locator(AUDIO_INPUT).set_input_files(str(voice))
-        tab.locator("input[type=checkbox]").check()
+        tab.locator(".consent input[type=checkbox]").check()
         tab.get_by_role("button", name="Lip-sync").click()
         page.get_by_text("no face found").first.wait_for()
         browser.close()

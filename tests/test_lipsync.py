@@ -23,6 +23,7 @@ from lipsync.audio_frames import MEL_WINDOW, frame_count, lipsync_mel, mel_windo
 from lipsync.blend import BlendConfig
 from lipsync.engine import LipsyncResult, run
 from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceTracker, choose_face, mouth_opening
+from lipsync.offline import LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import pingpong
@@ -268,7 +269,7 @@ def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tm
         ("SIL", 1.8, 2.4),
     ]
     result = lipsync_run(faces_dir / "painting_mona_lisa.jpg", audio, tmp_path / "out.mp4", phones=phones)
-    assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR)  # the phones were given
+    assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, LIVING)  # the phones were given
     assert (result.width, result.height) == (720, 1280) and result.fps == 25
     checked_mp4(result.path, len(audio) / SAMPLE_RATE, 25)
     openings = []
@@ -281,9 +282,10 @@ def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tm
     assert openings[19:26].max() > 0.15  # the first "aa"
 
 
-def test_pocketsphinx_drives_the_animator(clips, speech, tmp_path):
+def test_pocketsphinx_drives_the_offline_renderer(clips, speech, tmp_path):
     result = lipsync_run(clips["short"], speech, tmp_path / "out.mp4")
-    assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, PHONE_RECOGNIZER)
+    assert result.components[0] == BLAZEFACE_AND_MESH and result.components[-1] == PHONE_RECOGNIZER
+    assert OWN_FRAMES in result.components  # a talking video: its own mouths
     checked_mp4(result.path, result.duration, result.fps)
 
 

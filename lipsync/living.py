@@ -1,0 +1,259 @@
+"""A still face that lives: natural blinks and a subtle, smooth head motion, drawn by warping the frame.
+
+A photo (or a video whose face never moves) lip-synced by the animator alone stares: nothing but the
+mouth moves. Here a seeded schedule gives blinks (every 2-6 s, 100-300 ms each) and a slow sway of
+the head (a degree or two of roll and a few pixels of shift, livelier while speaking). Blinks pull
+each upper eyelid down onto the lower one with a thin-plate warp of the eye region; the head motion
+rotates and shifts the head inside a soft ellipse around the face, fading to nothing outside it, so
+the background and shoulders stay where they are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .face import FACE_OVAL, NOSE_TIP
+from .warp import backward_maps
+
+EYES = (
+    # (upper lid from the outer to the inner corner, lower lid the same way, brow)
+    (
+        (33, 246, 161, 160, 159, 158, 157, 173, 133),
+        (33, 7, 163, 144, 145, 153, 154, 155, 133),
+        (70, 63, 105, 66, 107, 46, 53, 52, 65, 55),
+    ),
+    (
+        (263, 466, 388, 387, 386, 385, 384, 398, 362),
+        (263, 249, 390, 373, 374, 380, 381, 382, 362),
+        (300, 293, 334, 296, 336, 276, 283, 282, 295, 285),
+    ),
+)
+LID_PAIRS = ((159, 145), (386, 374), (158, 153), (385, 380), (160, 144), (387, 373))
+EYE_CORNERS = ((33, 133), (263, 362))
+
+
+@dataclass(frozen=True)
+class LivingConfig:
+    blink_interval: tuple[float, float] = (2.0, 6.0)
+    """Seconds between the starts of two blinks, drawn uniformly."""
+    blink_duration: tuple[float, float] = (0.12, 0.3)
+    """Seconds from eyes starting to close to fully open again."""
+    roll_degrees: float = 1.2
+    """Standard deviation of the head's roll while quiet."""
+    shift: float = 0.012
+    """Standard deviation of the head's shift while quiet, in face widths."""
+    speaking_gain: float = 1.6
+    """Head motion is this much larger while speaking."""
+    sway_hz: tuple[float, float] = (0.12, 0.45)
+    """Frequencies of the slow sinusoids the head motion is made of."""
+    fade: float = 1.7
+    """The head motion fades to zero between the face's ellipse and this many times it."""
+
+
+@dataclass(frozen=True)
+class LifeTrack:
+    """Per output frame: eye closure (0 open .. 1 shut), head roll (degrees), shift (face widths, x and y)."""
+
+    closure: np.ndarray
+    roll: np.ndarray
+    shift: np.ndarray
+
+
+def life_track(
+    n_frames: int,
+    fps: float,
+    speaking: np.ndarray | None,
+    seed: int | None,
+    config: LivingConfig = LivingConfig(),
+    still: bool = False,
+) -> LifeTrack:
+    """The blink and head-motion schedule of `n_frames` frames; the same for the same `seed`.
+
+    `speaking`: (n_frames,) bool, frames with speech (head motion grows there); `still` keeps the head still.
+    """
+    rng = np.random.default_rng(seed)
+    t = (np.arange(n_frames) + 0.5) / fps
+    closure = np.zeros(n_frames, dtype=np.float32)
+    start = rng.uniform(0.6, config.blink_interval[0] + 0.6)
+    duration_seconds = n_frames / fps
+    while start < duration_seconds:
+        length = rng.uniform(*config.blink_duration)
+        closure = np.maximum(closure, _blink_shape((t - start) / length))
+        start += length + rng.uniform(*config.blink_interval)
+    roll = np.zeros(n_frames, dtype=np.float32)
+    shift = np.zeros((n_frames, 2), dtype=np.float32)
+    if not still and n_frames > 1:
+        gain = np.ones(n_frames, dtype=np.float32)
+        if speaking is not None:
+            active = _smooth(np.asarray(speaking[:n_frames], dtype=np.float32), 0.5 * fps)
+            gain += (config.speaking_gain - 1) * active
+        roll = (_sway(rng, t, config.sway_hz) * config.roll_degrees * gain).astype(np.float32)
+        for axis in range(2):
+            shift[:, axis] = _sway(rng, t, config.sway_hz) * config.shift * gain * (1.0 if axis == 0 else 0.6)
+    return LifeTrack(closure, roll, shift)
+
+
+def _blink_shape(phase: np.ndarray) -> np.ndarray:
+    """Eye closure over a blink's phase 0..1: a quick close, held shut briefly, a slower opening."""
+    closing = np.clip(phase / 0.35, 0, 1)
+    opening = np.clip((1 - phase) / 0.5, 0, 1)
+    shape = np.minimum(closing, opening) * 1.35
+    shape[(phase < 0) | (phase > 1)] = 0
+    return np.clip(shape, 0, 1).astype(np.float32)
+
+
+def _sway(rng: np.random.Generator, t: np.ndarray, band: tuple[float, float], parts: int = 3) -> np.ndarray:
+    """A smooth random signal of unit standard deviation: a few slow sinusoids with random phases."""
+    signal = np.zeros_like(t)
+    for _ in range(parts):
+        hz = rng.uniform(*band)
+        signal += rng.uniform(0.5, 1.0) * np.sin(2 * math.pi * hz * t + rng.uniform(0, 2 * math.pi))
+    return signal / math.sqrt(0.5 * parts * (0.75**2 + 1 / 48))
+
+
+def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
+    radius = max(1, int(3 * sigma))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / max(sigma, 1e-3)) ** 2)
+    kernel /= kernel.sum()
+    return np.convolve(np.pad(x, radius, mode="edge"), kernel, mode="valid")
+
+
+def blink(frame: np.ndarray, landmarks: np.ndarray, closure: float) -> np.ndarray:
+    """`frame` (modified in place and returned) with both eyes closed by `closure` (0..1)."""
+    import cv2
+
+    if closure <= 0.02:
+        return frame
+    lm = landmarks.astype(np.float64)
+    height, width = frame.shape[:2]
+    for upper_ids, lower_ids, brow_ids in EYES:
+        upper, lower, brow = lm[list(upper_ids)], lm[list(lower_ids)], lm[list(brow_ids)]
+        eye_width = float(np.linalg.norm(upper[0] - upper[-1]))
+        if eye_width < 4:
+            continue
+        points = np.vstack([upper, lower, brow])
+        margin = 0.45 * eye_width
+        x1, y1 = np.floor(points.min(0) - margin).astype(int)
+        x2, y2 = np.ceil(points.max(0) + margin).astype(int)
+        x1, y1, x2, y2 = max(0, x1), max(0, y1), min(width, x2), min(height, y2)
+        if x2 - x1 < 8 or y2 - y1 < 8:
+            continue
+        # The lids meet a little above the lower lid (as a real blink does), the upper lid travelling most.
+        meet = lower + 0.2 * (upper - lower)
+        moved_upper = upper + closure * (meet - upper)
+        moved_lower = lower + closure * (meet - lower) * 0.6
+        region = (x1, y1, x2, y2)
+        border = _box_points(region)
+        sources = np.vstack([upper[1:-1], lower[1:-1], upper[[0, -1]], brow, border])
+        targets = np.vstack([moved_upper[1:-1], moved_lower[1:-1], upper[[0, -1]], brow, border])
+        map_x, map_y = backward_maps(targets, sources, region, step=max(2, int(eye_width / 12)))
+        warped = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        _draw_lashes(warped, moved_upper - (x1, y1), frame[y1:y2, x1:x2], closure, eye_width)
+        frame[y1:y2, x1:x2] = warped
+    return frame
+
+
+def _draw_lashes(out: np.ndarray, lid: np.ndarray, original: np.ndarray, closure: float, eye_width: float) -> None:
+    """A soft dark line where the lids meet, in the colour of the darkest pixels near the eye (lashes)."""
+    import cv2
+
+    if closure < 0.5:
+        return
+    dark = np.percentile(original.reshape(-1, 3), 8, axis=0).astype(np.float32)
+    mask = np.zeros(out.shape[:2], dtype=np.uint8)
+    thickness = max(1, int(round(eye_width * 0.03)))
+    cv2.polylines(mask, [np.round(lid[1:-1] * 4).astype(np.int32)], False, 255, thickness, cv2.LINE_AA, 2)
+    alpha = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(0.6, eye_width * 0.025))
+    alpha = (alpha * 0.35 * (closure - 0.5) * 2)[..., None]
+    out[:] = np.clip(out * (1 - alpha) + dark * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _box_points(region: tuple[int, int, int, int], per_side: int = 3) -> np.ndarray:
+    x1, y1, x2, y2 = region
+    s = np.linspace(0.0, 1.0, per_side, endpoint=False)
+    return np.vstack(
+        [
+            np.stack([x1 + s * (x2 - x1), np.full_like(s, y1)], 1),
+            np.stack([np.full_like(s, x2), y1 + s * (y2 - y1)], 1),
+            np.stack([x2 - s * (x2 - x1), np.full_like(s, y2)], 1),
+            np.stack([np.full_like(s, x1), y2 - s * (y2 - y1)], 1),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class HeadMotion:
+    """The head turned by `roll` degrees about the nose tip and shifted by `shift` face widths (x, y), inside
+    the face's ellipse, fading to nothing at `fade` times it."""
+
+    roll: float
+    shift: tuple[float, float]
+    fade: float = 1.7
+
+    def _frame(self, lm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+        oval = lm[list(FACE_OVAL)].astype(np.float64)
+        centre = oval.mean(0)
+        radii = np.maximum((oval.max(0) - oval.min(0)) / 2, 4.0)
+        offset = np.asarray(self.shift, dtype=np.float64) * 2 * radii[0]
+        angle = math.radians(self.roll)
+        return centre, radii, offset, math.cos(angle), math.sin(angle)
+
+    def forward(self, points: np.ndarray, lm: np.ndarray) -> np.ndarray:
+        """Where points inside the face end up (the rigid motion, at full strength)."""
+        _, _, offset, cos, sin = self._frame(lm)
+        pivot = lm[NOSE_TIP].astype(np.float64)
+        d = points - pivot
+        return pivot + offset + np.stack([cos * d[:, 0] - sin * d[:, 1], sin * d[:, 0] + cos * d[:, 1]], 1)
+
+    def maps(
+        self,
+        lm: np.ndarray,
+        frame_shape: tuple[int, ...],
+        cover: tuple[int, int, int, int] | None = None,
+        step: int = 8,
+    ) -> tuple[tuple[int, int, int, int], np.ndarray, np.ndarray] | None:
+        """(region, map_x, map_y) for cv2.remap (backward: where each output pixel comes from), over the
+        head's reach and `cover`; None when the head would not move."""
+        import cv2
+
+        centre, radii, offset, cos, sin = self._frame(lm)
+        if abs(self.roll) < 1e-3 and np.abs(offset).max() < 1e-3:
+            return None
+        height, width = frame_shape[:2]
+        reach = radii * self.fade
+        x1, y1 = np.floor(np.maximum(centre - reach, 0)).astype(int)
+        x2, y2 = np.ceil(np.minimum(centre + reach, (width, height))).astype(int)
+        if cover is not None:
+            x1, y1, x2, y2 = min(x1, cover[0]), min(y1, cover[1]), max(x2, cover[2]), max(y2, cover[3])
+        if x2 - x1 < 8 or y2 - y1 < 8:
+            return None
+        grid_w, grid_h = max(2, math.ceil((x2 - x1) / step)), max(2, math.ceil((y2 - y1) / step))
+        gx = x1 + (np.arange(grid_w) + 0.5) * (x2 - x1) / grid_w - 0.5
+        gy = y1 + (np.arange(grid_h) + 0.5) * (y2 - y1) / grid_h - 0.5
+        px, py = np.meshgrid(gx, gy)
+        pivot = lm[NOSE_TIP].astype(np.float64)
+        qx, qy = px - offset[0] - pivot[0], py - offset[1] - pivot[1]
+        sx = pivot[0] + cos * qx + sin * qy
+        sy = pivot[1] - sin * qx + cos * qy
+        r = np.sqrt(((px - centre[0]) / radii[0]) ** 2 + ((py - centre[1]) / radii[1]) ** 2)
+        weight = np.clip((self.fade - r) / (self.fade - 1.0), 0, 1)
+        weight = weight * weight * (3 - 2 * weight)
+        size = (int(x2 - x1), int(y2 - y1))
+        dx = cv2.resize(((sx - px) * weight).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+        dy = cv2.resize(((sy - py) * weight).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+        xs, ys = np.meshgrid(np.arange(x1, x2, dtype=np.float32), np.arange(y1, y2, dtype=np.float32))
+        return (int(x1), int(y1), int(x2), int(y2)), xs + dx, ys + dy
+
+
+def move_head(frame: np.ndarray, landmarks: np.ndarray, roll_degrees: float, shift: np.ndarray, fade: float) -> None:
+    """Turn and shift the head in `frame`, in place (`HeadMotion` alone; the animator does both at once)."""
+    import cv2
+
+    maps = HeadMotion(roll_degrees, tuple(shift), fade).maps(landmarks, frame.shape)
+    if maps is None:
+        return
+    (x1, y1, x2, y2), map_x, map_y = maps
+    frame[y1:y2, x1:x2] = cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)

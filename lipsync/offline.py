@@ -1,0 +1,159 @@
+"""voxlip's offline lip-sync: a video's own mouths where it has them, a living animated face otherwise.
+
+A video whose face moves is given mouths from its own frames (`units`: real lips, teeth and jaw);
+the frames whose mouth shape it never shows are drawn by the animator. A photo, or a video whose
+face is frozen (a single repeated frame), is animated (`animator`: lips, jaw and chin warped, the
+mouth interior shaded in the face's own colours) and brought to life (`living`: blinks, a subtle
+head motion, none with `still`).
+
+The engine shows every source frame to `observe` (tracked, before any output frame is rendered),
+then calls `prepare` and `render`, as for any `MouthRenderer`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.components import Component
+from voice.phones import Phone
+
+from .animator import ANIMATOR, PHONE_RECOGNIZER, AnimatorConfig, MouthAnimator
+from .audio_frames import silent_frames
+from .background import CoreTurns, StageTimer
+from .face import Face
+from .living import HeadMotion, LifeTrack, LivingConfig, blink, life_track
+from .units import MouthLibrary, SelectionPlan, UnitConfig, paste_unit, plan_selection
+from .visemes import VisemeTrackConfig, shape_track
+
+OWN_FRAMES = Component.offline("lip-sync", "offline lip-sync: the video's own mouths, chosen by unit selection")
+LIVING = Component.offline("face motion", "offline blinks and head motion")
+FROZEN_MOTION = 0.03
+"""A video whose landmarks never move more than this (face widths) from the first frame's ..."""
+FROZEN_MOUTH = 0.02
+"""... and whose mouth opening varies less than this (5th to 95th percentile) is a still."""
+
+
+class OfflineRenderer:
+    """The offline `MouthRenderer`: unit selection on a moving video, the living animator on a still."""
+
+    def __init__(
+        self,
+        phones: tuple[Phone, ...] | list[Phone] | None = None,
+        animator: AnimatorConfig = AnimatorConfig(),
+        visemes: VisemeTrackConfig = VisemeTrackConfig(),
+        units: UnitConfig = UnitConfig(),
+        living: LivingConfig = LivingConfig(),
+        seed: int | None = 0,
+        still: bool = False,
+    ):
+        self.phones, self.visemes, self.units_config, self.living_config = phones, visemes, units, living
+        self.seed, self.still = seed, still
+        self.animator = MouthAnimator(animator)
+        self.library = MouthLibrary(units)
+        self.recognized = False
+        self._shapes: np.ndarray | None = None
+        self._silent: np.ndarray | None = None
+        self._fps = 25.0
+        self._plan: SelectionPlan | None = None
+        self._life: LifeTrack | None = None
+        self._backgrounds: list[Face | None] | None = None
+        self.mode: str | None = None
+        """"units" (the video's own mouths) or "living" (animated), once rendering has begun."""
+        self.animated_frames = 0
+        self.selected_frames = 0
+
+    @property
+    def index_seconds(self) -> float:
+        """How much of a video is indexed before the first frame is rendered."""
+        return self.units_config.index_seconds
+
+    def observe(self, index: int, frame: np.ndarray, face: Face | None) -> None:
+        """Index source frame `index` of a video (its tracked `face`, None when none was found)."""
+        self.library.add(index, frame, face)
+
+    def arrange(self, faces: list[Face | None]) -> None:
+        """The face each output frame will show (from the indexed ones): mouths are chosen to fit its pose."""
+        self._backgrounds = faces
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        made = []
+        if self.selected_frames or self.mode == "units":
+            made.append(OWN_FRAMES)
+        if self.animated_frames or self.mode in (None, "living"):
+            made.append(ANIMATOR)
+        if self.mode == "living":
+            made.append(LIVING)
+        if self.recognized:
+            made.append(PHONE_RECOGNIZER)
+        return tuple(made)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the result should say about how its mouths were made."""
+        if self.mode == "units" and self.animated_frames:
+            total = self.animated_frames + self.selected_frames
+            return (
+                f"{self.animated_frames} of {total} frames were drawn by the animator: the video never shows a "
+                "mouth that open (give a video where the person speaks, with the mouth opening wide at times)",
+            )
+        if self.mode == "living" and self.library.seen:
+            return ("the face in the video does not move: it was animated as a photo (blinks, head motion)",)
+        return ()
+
+    def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:
+        phones = self.phones
+        if phones is None:
+            from voice.recognition import recognize_phones
+
+            with timer("phones"):
+                phones = recognize_phones(audio)
+            self.recognized = True
+        self._fps = fps
+        self._silent = silent_frames(audio, fps, n_frames)
+        self._shapes = shape_track(phones, n_frames, fps, self._silent, self.visemes)
+
+    def _decide(self) -> None:
+        library = self.library
+        openings = [u.opening for u in library.units]
+        mouth_range = float(np.ptp(np.percentile(openings, [5, 95]))) if openings else 0.0
+        frozen = library.largest_motion < FROZEN_MOTION and mouth_range < FROZEN_MOUTH
+        moving = library.seen > 1 and len(library.units) > 1 and not frozen
+        n = len(self._shapes)
+        if moving:
+            self.mode = "units"
+            self._plan = plan_selection(library.units, self._shapes, self.units_config, self._backgrounds)
+        else:
+            self.mode = "living"
+            library.units.clear()  # a frozen video's crops are not needed
+            speaking = ~self._silent[:n] if self._silent is not None else None
+            self._life = life_track(n, self._fps, speaking, self.seed, self.living_config, self.still)
+
+    def render(
+        self, frames: list[np.ndarray], faces: list[Face | None], indices: range, timer: StageTimer, turns: CoreTurns
+    ) -> list[np.ndarray]:
+        if self.mode is None:
+            self._decide()
+        with timer("generator"):
+            return [
+                frame if face is None else self._render_one(frame, face, i)
+                for frame, face, i in zip(frames, faces, indices)
+            ]
+
+    def _render_one(self, frame: np.ndarray, face: Face, i: int) -> np.ndarray:
+        if self.mode == "units":
+            chosen = int(self._plan.chosen[i])
+            if chosen >= 0:
+                self.selected_frames += 1
+                return paste_unit(frame, face, self.library.units[chosen], self.units_config)
+            self.animated_frames += 1
+            return self.animator.render(frame, face.landmarks, self._shapes[i])
+        self.animated_frames += 1
+        life = self._life
+        closure = float(life.closure[i])
+        if closure > 0.02:  # the eyes close where they are, before the head moves
+            frame = blink(frame.copy(), face.landmarks, closure)
+        head = None
+        if not self.still:
+            head = HeadMotion(float(life.roll[i]), tuple(float(v) for v in life.shift[i]), self.living_config.fade)
+        return self.animator.render(frame, face.landmarks, self._shapes[i], head)

@@ -1,0 +1,317 @@
+"""The mouth from the person's own frames: unit selection over a video's lower faces ("Video Rewrite").
+
+Every source frame's mouth is indexed (FaceMesh landmarks normalised to the face: lip opening and
+width, and the lip and jaw outline) together with a crop of its lower face. For each output frame
+a dynamic programme over the best-fitting frames picks the one to show, trading how well its mouth
+fits the viseme target against smoothness (runs of consecutive source frames cost nothing, jumps
+between unlike mouths cost most). The chosen lower face (lips, teeth, tongue, jaw, chin) is aligned
+to the current frame by a similarity transform of the stable points (nose, eye corners, cheeks),
+colour-matched on the seam and blended in through a feathered mask.
+
+Frames whose target the video never shows (a mouth that never opens) are left to the animator;
+`SelectionPlan.fallback` says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .face import (
+    LIPS_LOWER_INNER,
+    LIPS_LOWER_OUTER,
+    LIPS_UPPER_INNER,
+    LIPS_UPPER_OUTER,
+    LOWER_JAW,
+    MOUTH_LEFT,
+    MOUTH_RIGHT,
+    NOSE_BOTTOM,
+    Face,
+    mouth_opening,
+)
+
+STABLE_POINTS = (*NOSE_BOTTOM, 1, 4, 168, 6, 33, 133, 362, 263, 234, 454, 93, 323)
+"""Points that do not move when the mouth does: the alignment between two frames of one face."""
+SHAPE_POINTS = (
+    *LIPS_UPPER_OUTER,
+    *LIPS_LOWER_OUTER[1:-1],
+    *LIPS_UPPER_INNER[1:-1],
+    *LIPS_LOWER_INNER[1:-1],
+    *LOWER_JAW,
+)
+
+
+@dataclass(frozen=True)
+class UnitConfig:
+    index_seconds: float = 20.0
+    """The mouths are chosen from the video's first this many seconds (all of a shorter one): indexing
+    comes before the first output frame, while the rest is tracked as it is rendered."""
+    library_bytes: int = 160 * 1024**2
+    """Lower-face crops kept at most; beyond it every other frame is dropped (memory stays flat)."""
+    candidates: int = 12
+    """Best-fitting source frames considered per output frame."""
+    open_scale: float = 0.05
+    """Target cost: a mismatch of this much opening (mouth widths) costs 1."""
+    width_weight: float = 0.5
+    jump_cost: float = 1.4
+    """Cost of showing a source frame that does not follow the previous one."""
+    hold_cost: float = 0.35
+    """Cost of showing the same source frame twice in a row."""
+    shape_weight: float = 0.6
+    """Extra jump cost per unit of mouth-outline difference."""
+    reference_open: float = 0.35
+    """Opening (inner-lip gap over mouth width) of a typical speaker's wide-open vowel, at target open = 1."""
+    missing_open: float = 0.1
+    """A frame falls back to the animator when the opening its target asks for (open x `reference_open`)
+    exceeds the widest the video shows by this many mouth widths."""
+    pose_scale: float = 0.012
+    """Target cost: a unit whose stable points miss the frame's by this much (face widths, RMS) costs 1."""
+    feather: float = 0.05
+    """Blur of the mask edge, in face widths."""
+    reach_below_chin: float = 0.06
+    """The mask goes this far past the jaw line (face widths), so a moved chin comes with its outline."""
+
+
+@dataclass
+class MouthUnit:
+    """One indexed source frame: its lower-face crop, landmarks, and mouth measures."""
+
+    index: int
+    crop: np.ndarray
+    origin: np.ndarray
+    """(x, y) of the crop's corner in the source frame."""
+    landmarks: np.ndarray
+    opening: float
+    width: float
+    """Mouth width over face width."""
+    shape: np.ndarray
+    """The lip and jaw outline, normalised (centred on the mouth, rotated upright, in face widths)."""
+
+
+def face_frame(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """(origin, rotation 2x2, face width): the face's own frame, from the eye corners and the nose."""
+    lm = landmarks.astype(np.float64)
+    eyes = lm[[33, 133]].mean(0), lm[[362, 263]].mean(0)
+    axis = eyes[1] - eyes[0]
+    width = float(np.linalg.norm(lm[454] - lm[234]))
+    angle = np.arctan2(axis[1], axis[0])
+    c, s = np.cos(angle), np.sin(angle)
+    return lm[list(NOSE_BOTTOM)].mean(0), np.array([[c, s], [-s, c]]), max(width, 1.0)
+
+
+def mouth_measures(landmarks: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """(opening, mouth width / face width, normalised lip and jaw outline) of one face."""
+    origin, rotation, width = face_frame(landmarks)
+    lm = landmarks.astype(np.float64)
+    shape = ((lm[list(SHAPE_POINTS)] - origin) @ rotation.T) / width
+    mouth = float(np.linalg.norm(lm[MOUTH_RIGHT] - lm[MOUTH_LEFT])) / width
+    return mouth_opening(landmarks), mouth, shape.astype(np.float32)
+
+
+def lower_face_box(landmarks: np.ndarray, frame_shape: tuple[int, ...], margin: float) -> tuple[int, int, int, int]:
+    """Box around the lower face (nose to below the chin, cheek to cheek) plus `margin` face widths."""
+    lm = landmarks
+    points = lm[[*LOWER_JAW, *NOSE_BOTTOM, 234, 454]]
+    width = float(np.ptp(points[:, 0]))
+    x1, y1 = points.min(0) - margin * width
+    x2, y2 = points.max(0) + margin * width
+    height, frame_width = frame_shape[:2]
+    return int(max(0, x1)), int(max(0, y1)), int(min(frame_width, np.ceil(x2))), int(min(height, np.ceil(y2)))
+
+
+class MouthLibrary:
+    """The indexed source frames, thinned to every 2nd, 4th, ... when their crops outgrow `library_bytes`."""
+
+    def __init__(self, config: UnitConfig = UnitConfig()):
+        self.config = config
+        self.units: list[MouthUnit] = []
+        self.stride = 1
+        self._bytes = 0
+        self.seen = 0
+        self.first_landmarks: np.ndarray | None = None
+        self.largest_motion = 0.0
+        """Largest landmark displacement from the first indexed face, in face widths (0: a frozen face)."""
+
+    def add(self, index: int, frame: np.ndarray, face: Face | None) -> None:
+        if face is None:
+            return
+        self.seen += 1
+        lm = face.landmarks
+        _, _, width = face_frame(lm)
+        if self.first_landmarks is None:
+            self.first_landmarks = lm.copy()
+        else:
+            motion = float(np.abs(lm - self.first_landmarks).max()) / width
+            self.largest_motion = max(self.largest_motion, motion)
+        if index % self.stride:
+            return
+        x1, y1, x2, y2 = lower_face_box(lm, frame.shape, 0.12)
+        if x2 - x1 < 8 or y2 - y1 < 8:
+            return
+        opening, mouth_width, shape = mouth_measures(lm)
+        crop = frame[y1:y2, x1:x2].copy()
+        self.units.append(
+            MouthUnit(index, crop, np.array([x1, y1], np.float64), lm.copy(), opening, mouth_width, shape)
+        )
+        self._bytes += crop.nbytes
+        while self._bytes > self.config.library_bytes and len(self.units) > 1:
+            self.stride *= 2
+            self.units = [u for u in self.units if u.index % self.stride == 0]
+            self._bytes = sum(u.crop.nbytes for u in self.units)
+
+
+@dataclass(frozen=True)
+class SelectionPlan:
+    chosen: np.ndarray
+    """(n_frames,) index into the library's units, -1 where the animator draws the mouth."""
+
+    @property
+    def fallback(self) -> np.ndarray:
+        return self.chosen < 0
+
+
+def pose_mismatch(units: list[MouthUnit], backgrounds: list[Face | None]) -> np.ndarray:
+    """(n_frames, n_units): how far each unit's face is from each output frame's after the best similarity
+    transform (RMS over the stable points, in face widths): out-of-plane turns that no alignment removes."""
+    stable = list(STABLE_POINTS)
+    unit_points = np.stack([u.landmarks[stable] for u in units]).astype(np.float64)  # (U, P, 2)
+    mismatch = np.zeros((len(backgrounds), len(units)))
+    u_centred = unit_points - unit_points.mean(1, keepdims=True)
+    u_norm = (u_centred**2).sum((1, 2))
+    for t, face in enumerate(backgrounds):
+        if face is None:
+            continue
+        target = face.landmarks[stable].astype(np.float64)
+        t_centred = target - target.mean(0)
+        a = (u_centred * t_centred).sum((1, 2)) / np.maximum(u_norm, 1e-9)
+        b = (u_centred[..., 0] * t_centred[:, 1] - u_centred[..., 1] * t_centred[:, 0]).sum(1) / np.maximum(
+            u_norm, 1e-9
+        )
+        fitted_x = a[:, None] * u_centred[..., 0] - b[:, None] * u_centred[..., 1]
+        fitted_y = b[:, None] * u_centred[..., 0] + a[:, None] * u_centred[..., 1]
+        residual = (fitted_x - t_centred[:, 0]) ** 2 + (fitted_y - t_centred[:, 1]) ** 2
+        width = max(float(np.ptp(target[:, 0])), 1.0)
+        mismatch[t] = np.sqrt(residual.mean(1)) / width
+    return mismatch
+
+
+def plan_selection(
+    units: list[MouthUnit],
+    shapes: np.ndarray,
+    config: UnitConfig = UnitConfig(),
+    backgrounds: list[Face | None] | None = None,
+) -> SelectionPlan:
+    """Choose a unit per output frame for the (n, 3) (open, wide, round) targets: Viterbi over candidates.
+
+    `backgrounds`, the face each output frame shows, adds the cost of a unit whose head is turned otherwise.
+    """
+    n = len(shapes)
+    if not units or n == 0:
+        return SelectionPlan(np.full(n, -1, dtype=np.int64))
+    openings = np.array([u.opening for u in units])
+    widths = np.array([u.width for u in units])
+    outlines = np.stack([u.shape.ravel() for u in units])
+    indices = np.array([u.index for u in units])
+    # The person's own range: fully open is their widest 5%, spread and pursed their widths' extremes.
+    closed = float(np.percentile(openings, 3))
+    widest = float(np.percentile(openings, 95))
+    top = max(widest, closed + 0.02)
+    w_mid = float(np.median(widths))
+    w_wide = max(float(np.percentile(widths, 95)), w_mid + 1e-3)
+    w_narrow = min(float(np.percentile(widths, 5)), w_mid - 1e-3)
+    target_open = closed + shapes[:, 0] * (top - closed)
+    target_width = w_mid + shapes[:, 1] * (w_wide - w_mid) - shapes[:, 2] * (w_mid - w_narrow)
+    w_scale = max(w_wide - w_narrow, 1e-3) / 2
+    cost = ((openings[None, :] - target_open[:, None]) / config.open_scale) ** 2 + config.width_weight * (
+        (widths[None, :] - target_width[:, None]) / w_scale
+    ) ** 2
+    k = min(config.candidates, len(units))
+    candidates = np.argsort(cost, axis=1)[:, :k]  # the best mouths; among them, the best-posed heads
+    if backgrounds is not None and len(backgrounds) >= n:
+        cost = cost + (pose_mismatch(units, backgrounds[:n]) / config.pose_scale) ** 2
+    local = np.take_along_axis(cost, candidates, axis=1)
+    stride = max(1, int(np.median(np.diff(np.sort(indices))))) if len(indices) > 1 else 1
+    total = local[0].copy()
+    back = np.zeros((n, k), dtype=np.int64)
+    for t in range(1, n):
+        prev, cur = candidates[t - 1], candidates[t]
+        follows = indices[cur][None, :] - indices[prev][:, None]
+        distance = np.sqrt(((outlines[prev][:, None, :] - outlines[cur][None, :, :]) ** 2).mean(-1))
+        jump = config.jump_cost + config.shape_weight * distance / max(float(outlines.std()), 1e-6)
+        transition = np.where(np.abs(follows) == stride, 0.0, np.where(follows == 0, config.hold_cost, jump))
+        step = total[:, None] + transition
+        back[t] = np.argmin(step, axis=0)
+        total = step[back[t], np.arange(k)] + local[t]
+    path = np.empty(n, dtype=np.int64)
+    j = int(np.argmin(total))
+    for t in range(n - 1, -1, -1):
+        path[t] = candidates[t, j]
+        j = back[t, j]
+    missing = shapes[:, 0] * config.reference_open > float(openings.max()) + config.missing_open
+    path[missing] = -1
+    return SelectionPlan(path)
+
+
+def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """2x3 least-squares similarity (rotation, uniform scale, shift) taking `source` points onto `target`."""
+    s_mean, t_mean = source.mean(0), target.mean(0)
+    s, t = source - s_mean, target - t_mean
+    denominator = max(float((s**2).sum()), 1e-9)
+    a = float((s * t).sum()) / denominator
+    b = float((s[:, 0] * t[:, 1] - s[:, 1] * t[:, 0]).sum()) / denominator
+    rotation = np.array([[a, -b], [b, a]])
+    return np.hstack([rotation, (t_mean - rotation @ s_mean)[:, None]])
+
+
+def paste_unit(frame: np.ndarray, face: Face, unit: MouthUnit, config: UnitConfig = UnitConfig()) -> np.ndarray:
+    """A copy of `frame` with `unit`'s lower face aligned onto `face` and blended in."""
+    import cv2
+
+    lm = face.landmarks.astype(np.float64)
+    transform = similarity(unit.landmarks[list(STABLE_POINTS)].astype(np.float64), lm[list(STABLE_POINTS)])
+    moved = unit.landmarks.astype(np.float64) @ transform[:, :2].T + transform[:, 2]
+    _, _, face_width = face_frame(lm)
+    outline = np.vstack([lm[[*LOWER_JAW, *NOSE_BOTTOM]], moved[[*LOWER_JAW, *NOSE_BOTTOM]]])
+    height, width = frame.shape[:2]
+    pad = (config.feather * 2.5 + config.reach_below_chin) * face_width
+    x1, y1 = np.maximum(np.floor(outline.min(0) - pad), 0).astype(int)
+    x2, y2 = np.minimum(np.ceil(outline.max(0) + pad), (width, height)).astype(int)
+    if x2 - x1 < 8 or y2 - y1 < 8:
+        return frame
+    # The crop's pixels, in the box's coordinates.
+    to_box = transform.copy()
+    to_box[:, 2] += transform[:, :2] @ unit.origin - (x1, y1)
+    patch = cv2.warpAffine(
+        unit.crop, to_box, (x2 - x1, y2 - y1), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    ).astype(np.float32)
+    mask = _union_mask(outline - (x1, y1), (y2 - y1, x2 - x1), face_width, config, lm[list(NOSE_BOTTOM)] - (x1, y1))
+    original = frame[y1:y2, x1:x2].astype(np.float32)
+    seam = (mask > 0.05) & (mask < 0.6)
+    if seam.sum() > 16:
+        shift = np.clip((original[seam] - patch[seam]).mean(0), -25, 25)
+        patch += shift.astype(np.float32)
+    blended = original + (patch - original) * mask[..., None]
+    result = frame.copy()
+    result[y1:y2, x1:x2] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    return result
+
+
+def _union_mask(
+    points: np.ndarray, size: tuple[int, int], face_width: float, config: UnitConfig, nose: np.ndarray
+) -> np.ndarray:
+    """Feathered hull of both lower faces, stretched a little past the chin, kept below the nose."""
+    import cv2
+
+    scale = 0.25 if min(size) >= 64 else 1.0
+    small = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+    centre = points.mean(0)
+    grown = points + (points - centre) * (config.reach_below_chin * face_width / max(np.ptp(points[:, 1]), 1.0))
+    hull = cv2.convexHull(np.round(grown * scale * 16).astype(np.int32))
+    mask = np.zeros(small, dtype=np.uint8)
+    cv2.fillConvexPoly(mask, hull, 255, cv2.LINE_AA, 4)
+    # Above the bottom of the nose, the current frame stays.
+    top = int(max(0, np.floor(nose[:, 1].max() * scale)))
+    mask[: max(0, top - 1)] = 0
+    mask = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(config.feather * face_width * scale, 0.5))
+    return cv2.resize(mask, (size[1], size[0]), interpolation=cv2.INTER_LINEAR) if scale != 1.0 else mask

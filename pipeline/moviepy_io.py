@@ -1,0 +1,83 @@
+"""moviepy interop: its clips as voxlip's inputs, voxlip's clips as moviepy clips (`pip install voxlip[moviepy]`).
+
+moviepy is optional: nothing here imports it until a moviepy clip is given or asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import InputError
+from voice.audio import SAMPLE_RATE
+
+INSTALL_HINT = "moviepy is not installed: pip install 'voxlip[moviepy]' (or pip install moviepy)"
+DEFAULT_FPS = 25.0
+
+
+def is_video_clip(value: object) -> bool:
+    """A moviepy VideoClip (duck-typed: frames by time, a size), not a path or an array."""
+    return hasattr(value, "get_frame") and hasattr(value, "size") and not isinstance(value, (str, Path, np.ndarray))
+
+
+def is_audio_clip(value: object) -> bool:
+    """A moviepy AudioClip (duck-typed: samples by time, no picture)."""
+    return hasattr(value, "to_soundarray") and not hasattr(value, "size")
+
+
+def write_face(clip, folder: Path) -> Path:
+    """A moviepy VideoClip as a face file in `folder`: a PNG for a still (no duration), else an MP4 (no audio)."""
+    import cv2
+
+    from core.ffmpeg import Mp4Writer
+
+    duration = getattr(clip, "duration", None)
+    if duration is None or duration <= 0:
+        path = folder / "face.png"
+        frame = _bgr(clip.get_frame(0))
+        if not cv2.imwrite(str(path), frame):
+            raise InputError("could not write the moviepy clip's picture as a face photo")
+        return path
+    fps = float(getattr(clip, "fps", None) or DEFAULT_FPS)
+    path = folder / "face.mp4"
+    width, height = (int(v) for v in clip.size)
+    if width < 2 or height < 2:
+        raise InputError(f"the moviepy clip is {width}x{height}: give a face video at least 2x2 pixels")
+    count = max(1, int(round(duration * fps)))
+    with Mp4Writer(path, width - width % 2, height - height % 2, fps) as writer:
+        for i in range(count):
+            frame = _bgr(clip.get_frame(min(i / fps, max(duration - 1e-6, 0.0))))
+            writer.write(np.ascontiguousarray(frame[: height - height % 2, : width - width % 2]))
+        writer.close()
+    return path
+
+
+def audio_samples(clip) -> np.ndarray:
+    """A moviepy AudioClip as 16 kHz mono float32 samples."""
+    samples = np.asarray(clip.to_soundarray(fps=SAMPLE_RATE), dtype=np.float32)
+    if samples.ndim == 2:
+        samples = samples.mean(axis=1)
+    if samples.size == 0:
+        raise InputError("the moviepy audio clip holds no samples: give a clip of speech")
+    return np.ascontiguousarray(samples)
+
+
+def video_clip(path: Path, keep_alive: object = None):
+    """A moviepy VideoFileClip of an MP4, with its audio; `keep_alive` is kept with it (the file's owner)."""
+    try:
+        from moviepy import VideoFileClip
+    except ImportError:
+        raise InputError(INSTALL_HINT) from None
+    clip = VideoFileClip(str(path))
+    clip.voxlip_source = keep_alive
+    return clip
+
+
+def _bgr(frame: np.ndarray) -> np.ndarray:
+    frame = np.asarray(frame)
+    if frame.dtype != np.uint8:
+        frame = np.clip(frame * (255.0 if frame.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
+    if frame.ndim == 2:
+        frame = np.stack([frame] * 3, axis=-1)
+    return np.ascontiguousarray(frame[..., 2::-1])

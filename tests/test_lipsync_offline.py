@@ -1,0 +1,281 @@
+"""The offline lip-sync's realism: a video's own mouths (unit selection), a photo that lives (blinks, head motion)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from core.ffmpeg import executable as ffmpeg_exe
+from core.ffmpeg import read_frames
+from lipsync.animator import ANIMATOR
+from lipsync.engine import run
+from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceTracker
+from lipsync.living import LivingConfig, blink, life_track
+from lipsync.offline import LIVING, OWN_FRAMES
+from lipsync.options import LipsyncOptions
+from lipsync.renderer import make_renderer
+from lipsync.units import MouthUnit, UnitConfig, paste_unit, plan_selection, similarity
+from lipsync.video import read_still
+from voice.audio import SAMPLE_RATE, load_audio
+
+PHONES = [("SIL", 0.0, 0.3), ("B", 0.3, 0.4), ("AA", 0.4, 0.8), ("M", 0.8, 0.9), ("AA", 0.9, 1.3), ("SIL", 1.3, 1.6)]
+
+
+def ffmpeg(*args: str) -> None:
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+@pytest.fixture(scope="module")
+def audio(speech_files) -> np.ndarray:
+    """1.6 s of real speech at 16 kHz."""
+    wav = load_audio(speech_files[0])
+    start = int(np.argmax(np.abs(wav) > 0.1 * np.abs(wav).max()))
+    return wav[start : start + int(1.6 * SAMPLE_RATE)]
+
+
+def test_life_track_blinks_every_few_seconds_and_is_seeded():
+    fps, seconds = 25.0, 60.0
+    track = life_track(int(fps * seconds), fps, None, seed=3)
+    shut = track.closure > 0.6
+    starts = np.flatnonzero(shut[1:] & ~shut[:-1]) + 1
+    gaps = np.diff(starts) / fps
+    assert 10 <= len(starts) <= 30, len(starts)  # every 2-6 s
+    assert gaps.min() >= 2.0 and gaps.max() <= 6.4, gaps
+    lengths = [np.sum(track.closure[s - 3 : s + 10] > 0.05) / fps for s in starts]
+    assert 0.04 <= min(lengths) and max(lengths) <= 0.32, lengths
+    again = life_track(int(fps * seconds), fps, None, seed=3)
+    assert np.array_equal(track.closure, again.closure) and np.array_equal(track.roll, again.roll)
+    assert not np.array_equal(track.roll, life_track(int(fps * seconds), fps, None, seed=4).roll)
+    assert 0.5 <= track.roll.std() <= 3.0
+    assert np.abs(np.diff(track.roll)).max() < 0.2  # smooth: under 0.2 degrees a frame
+
+
+def test_head_moves_more_while_speaking_and_not_at_all_when_still():
+    n, fps = 1500, 25.0
+    speaking = np.zeros(n, dtype=bool)
+    speaking[n // 2 :] = True
+    config = LivingConfig(sway_hz=(0.3, 0.5))
+    track = life_track(n, fps, speaking, seed=1, config=config)
+    assert track.roll[n // 2 + 50 :].std() > 1.2 * track.roll[: n // 2 - 50].std()
+    still = life_track(n, fps, speaking, seed=1, still=True)
+    assert not still.roll.any() and not still.shift.any() and still.closure.max() > 0.9  # blinks stay
+
+
+@pytest.fixture(scope="module")
+def man_frames(faces_dir) -> tuple[list[np.ndarray], list[Face]]:
+    frames = list(read_frames(faces_dir / "talking_man_25fps.mp4", 25.0, max_frames=60))
+    with FaceTracker() as tracker:
+        faces = [tracker.track(frame) for frame in frames]
+    return frames, faces
+
+
+def test_blink_closes_the_eyes(man_frames):
+    frames, faces = man_frames
+    frame, face = frames[0], faces[0]
+    closed = blink(frame.copy(), face.landmarks, 1.0)
+    lids = []
+    for image in (frame, closed):
+        with FaceTracker() as tracker:  # a fresh one each: no smoothing from one image to the other
+            lids.append(tracker.track(image).landmarks)
+    before, after = lids
+    lid = [np.linalg.norm(lm[159] - lm[145]) + np.linalg.norm(lm[386] - lm[374]) for lm in (before, after)]
+    assert lid[1] < 0.6 * lid[0], lid
+    assert np.array_equal(blink(frame.copy(), face.landmarks, 0.0), frame)
+
+
+def _unit(index: int, opening: float, width: float = 0.4) -> MouthUnit:
+    return MouthUnit(
+        index,
+        np.zeros((2, 2, 3), np.uint8),
+        np.zeros(2),
+        np.zeros((478, 2), np.float32),
+        opening,
+        width,
+        np.full((10, 2), opening, np.float32),
+    )
+
+
+def test_selection_fits_the_target_prefers_runs_and_falls_back_when_missing():
+    units = [_unit(i, o) for i, o in enumerate([0.0, 0.01, 0.02, 0.1, 0.2, 0.3, 0.31, 0.3, 0.02, 0.0])]
+    shapes = np.zeros((12, 3), np.float32)
+    shapes[4:8, 0] = 1.0  # wide open in the middle
+    plan = plan_selection(units, shapes)
+    openings = np.array([units[j].opening for j in plan.chosen])
+    assert openings[4:8].min() >= 0.2 and openings[:3].max() <= 0.02 and openings[-3:].max() <= 0.02
+    assert not plan.fallback.any()
+    steps = np.diff(plan.chosen[4:8])
+    assert np.all(np.abs(steps) <= 1)  # consecutive or held source frames, no jumping about
+    closed_only = [_unit(i, 0.01) for i in range(10)]
+    plan = plan_selection(closed_only, shapes)
+    assert plan.fallback[4:8].all() and not plan.fallback[:4].any()
+    assert plan_selection([], shapes).fallback.all()
+
+
+def test_similarity_recovers_a_rotation_scale_and_shift():
+    rng = np.random.default_rng(0)
+    points = rng.uniform(0, 100, (12, 2))
+    angle, scale, shift = 0.1, 1.2, np.array([5.0, -3.0])
+    rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    transform = similarity(points, points @ rotation.T + shift)
+    assert np.allclose(transform[:, :2], rotation) and np.allclose(transform[:, 2], shift)
+
+
+def test_own_frame_pasted_onto_itself_changes_nothing_and_another_blends_in(man_frames):
+    from lipsync.units import MouthLibrary
+
+    frames, faces = man_frames
+    library = MouthLibrary(UnitConfig())
+    for i, (frame, face) in enumerate(zip(frames, faces)):
+        library.add(i, frame, face)
+    assert len(library.units) == len(frames) and library.largest_motion > 0.01
+    same = paste_unit(frames[5], faces[5], library.units[5])
+    assert np.abs(same.astype(int) - frames[5].astype(int)).max() <= 2
+    other = paste_unit(frames[5], faces[5], library.units[40])
+    changed = np.abs(other.astype(int) - frames[5].astype(int)).sum(-1) > 12
+    ys, xs = np.nonzero(changed)
+    x1, y1, x2, y2 = faces[5].box
+    assert changed.any() and ys.min() > (y1 + y2) / 2 - 0.1 * (y2 - y1)  # only below the middle of the face
+    assert xs.min() >= x1 - 10 and xs.max() <= x2 + 10
+
+
+def test_video_speaks_with_its_own_mouths(faces_dir, audio, tmp_path):
+    options = LipsyncOptions()
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options)
+    assert renderer.mode == "units"
+    assert result.components[:2] == (BLAZEFACE_AND_MESH, OWN_FRAMES)
+    assert renderer.selected_frames + renderer.animated_frames == result.frames
+    assert renderer.selected_frames > 0.8 * result.frames
+
+
+def test_video_that_never_opens_its_mouth_falls_back_to_the_animator_and_says_so(faces_dir, audio, tmp_path):
+    options = LipsyncOptions()
+    frames = list(read_frames(faces_dir / "talking_man_25fps.mp4", 25.0))
+    with FaceTracker() as tracker:
+        from lipsync.face import mouth_opening
+
+        openings = [mouth_opening(tracker.track(f).landmarks) for f in frames]
+    closed = [f for f, o in zip(frames, openings) if o < 0.05]
+    assert len(closed) >= 10
+    clip = tmp_path / "closed.mp4"
+    from core.ffmpeg import Mp4Writer
+
+    with Mp4Writer(clip, closed[0].shape[1], closed[0].shape[0], 25.0) as writer:
+        for frame in closed[:30]:
+            writer.write(frame)
+        writer.close()
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(clip, audio, tmp_path / "out.mp4", renderer, options)
+    assert renderer.mode == "units" and renderer.animated_frames > 0
+    assert ANIMATOR in result.components and OWN_FRAMES in result.components
+    assert any("drawn by the animator" in note for note in result.notes), result.notes
+
+
+def test_frozen_video_is_animated_as_a_photo(faces_dir, audio, tmp_path):
+    frozen = tmp_path / "frozen.mp4"
+    photo = faces_dir / "painting_mona_lisa.jpg"
+    ffmpeg(
+        "-loop",
+        "1",
+        "-i",
+        str(photo),
+        "-t",
+        "1",
+        "-r",
+        "25",
+        "-vf",
+        "scale=360:640",
+        "-pix_fmt",
+        "yuv420p",
+        str(frozen),
+    )
+    options = LipsyncOptions()
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(frozen, audio, tmp_path / "out.mp4", renderer, options)
+    assert renderer.mode == "living"
+    assert LIVING in result.components
+    assert any("does not move" in note for note in result.notes)
+
+
+def test_photo_lives_and_still_keeps_the_head_still(faces_dir, audio, tmp_path):
+    photo = faces_dir / "painting_mona_lisa.jpg"
+    outputs = {}
+    for still in (False, True):
+        options = LipsyncOptions(still=still, seed=5)
+        renderer = make_renderer(options, phones=PHONES)
+        result = run(photo, audio, tmp_path / f"out_{still}.mp4", renderer, options)
+        assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, LIVING)
+        outputs[still] = list(read_frames(result.path, 25.0))
+    source = read_still(photo)
+    with FaceTracker() as tracker:
+        face = tracker.track(source)
+    x1, y1, x2, y2 = (int(v) for v in face.box)
+    forehead = (slice(y1, y1 + (y2 - y1) // 5), slice(x1 + (x2 - x1) // 4, x2 - (x2 - x1) // 4))
+
+    def motion(frames):
+        return max(np.abs(f[forehead].astype(int) - frames[0][forehead].astype(int)).mean() for f in frames)
+
+    assert motion(outputs[True]) < 1.5  # only re-encoding noise above the eyes
+    assert motion(outputs[False]) > 2 * motion(outputs[True])
+
+
+def test_still_and_seed_flags_reach_the_options():
+    from pipeline.cli import _lipsync_settings, build_parser
+
+    args = build_parser().parse_args(
+        ["lipsync", "--face", "f.jpg", "--audio", "a.wav", "-o", "o.mp4", "--still", "--seed", "7"]
+    )
+    options = _lipsync_settings(args)["lipsync_options"]
+    assert options.still and options.seed == 7
+    args = build_parser().parse_args(["lipsync", "--face", "f.jpg", "--audio", "a.wav", "-o", "o.mp4"])
+    options = _lipsync_settings(args)["lipsync_options"]
+    assert not options.still and options.seed == 0
+
+
+def test_moviepy_clips_in_and_out(faces_dir, speech_files):
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    from pipeline import Pipeline
+
+    pipeline = Pipeline("cpu", lipsync="offline")
+    face = moviepy.VideoFileClip(str(faces_dir / "talking_man_25fps.mp4")).subclipped(0, 1.0)
+    voice = moviepy.AudioFileClip(str(speech_files[0])).subclipped(0, 1.2)
+    try:
+        clip = pipeline.lipsync(face, voice, consent=True)
+        assert clip.frames == 30 and clip.inputs.keys() == {"face"}
+        out = clip.to_moviepy()
+        try:
+            assert out.audio is not None and abs(out.duration - 1.2) < 0.1
+            assert out.get_frame(0.5).shape == (480, 480, 3)
+        finally:
+            out.close()
+        photo = moviepy.ImageClip(str(faces_dir / "painting_mona_lisa.jpg"))
+        assert pipeline.lipsync(photo, voice, consent=True).frames == 30
+    finally:
+        face.close()
+        voice.close()
+
+
+def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
+    from dataclasses import replace
+
+    options = LipsyncOptions()
+    options = replace(options, units=replace(options.units, index_seconds=0.5))
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options)
+    assert renderer.library.seen <= 13 and result.frames == 40 and result.frames_without_face == 0
+    assert renderer.mode == "units" and renderer.selected_frames + renderer.animated_frames == 40
+
+
+def test_output_order_is_the_order_frames_are_shown(faces_dir, tmp_path):
+    from core.ffmpeg import probe
+    from lipsync.video import FrameSource
+
+    short = tmp_path / "short.mp4"
+    ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "0.4", "-an", str(short))
+    for loop in ("pingpong", "loop"):
+        with FrameSource(probe(short), 25.0, 30, loop) as source:
+            shown = [i for i, _ in source]
+            assert list(source.output_order(30, max(shown) + 1)) == shown, loop
