@@ -36,8 +36,10 @@ def test_embedded_weights_are_resemblyzers_real_file(encoder):
 def test_whole_chain_matches_resemblyzer_on_real_speech(encoder, resemblyzer_case, i):
     case = resemblyzer_case
     wav = encoder.preprocess(case[f"raw_{i}"])
-    np.testing.assert_array_equal(wav, case[f"wav_{i}"])
-    np.testing.assert_allclose(encoder_mel(wav), case[f"mel_{i}"], rtol=1e-6, atol=1e-7)
+    # Bit-exact on the AVX-512 machine the fixture was made on; elsewhere numpy's float32 reductions round
+    # the volume gain differently (seen: 4.6e-7 relative on an AVX2 machine).
+    np.testing.assert_allclose(wav, case[f"wav_{i}"], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(encoder_mel(wav), case[f"mel_{i}"], rtol=5e-6, atol=1e-7)
     partials, slices = encoder.embed_partials(wav)
     assert [[s.start, s.stop] for s in slices] == case[f"mel_slices_{i}"].tolist()
     np.testing.assert_allclose(partials, case[f"partial_embeds_{i}"], atol=1e-5)
