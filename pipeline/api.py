@@ -304,7 +304,9 @@ class Pipeline:
     def _clip(self, face: Path, speech: Speech | _Audio, consent: str, progress: ProgressCallback | None) -> Clip:
         started = time.perf_counter()
         if isinstance(speech, Speech):  # marked when it was made; the lip-sync reads 16 kHz
-            audio, soundtrack = load_audio(speech.samples, source_sr=speech.sample_rate), None
+            audio = load_audio(speech.samples, source_sr=speech.sample_rate)
+            # A mark made at another rate can fade in the resampling: the 16 kHz track is marked again if so.
+            soundtrack = None if speech.sample_rate == SAMPLE_RATE else _mark_soundtrack
             components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_file}
         else:
             audio, soundtrack = speech.samples, _mark_soundtrack
