@@ -24,7 +24,7 @@ from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
 from pipeline.stops import Stopped, unwinding_on_stop
-from voice.cloning import SYNTHESIZERS, VOCODERS
+from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS
 from voice.encoder import similarity
 
 MAX_UPLOAD = "50mb"
@@ -45,17 +45,20 @@ class Demo:
         self.keep = keep
         self._lock = threading.Lock()
         similarity = pipeline.voice.offline_voice.config.similarity
-        self._voices: dict[tuple[str, str, float], Pipeline] = {("auto", "auto", similarity): pipeline}
+        converter = pipeline.voice.converter_choice
+        self._voices: dict[tuple[str, str, float, str], Pipeline] = {("auto", "auto", similarity, converter): pipeline}
 
-    def _with_voice(self, synthesizer: str, vocoder: str, similarity: float | None = None) -> Pipeline:
+    def _with_voice(
+        self, synthesizer: str, vocoder: str, similarity: float | None = None, converter: str | None = None
+    ) -> Pipeline:
         """The pipeline with the chosen voice components, made once per choice."""
         offline = self.pipeline.voice.offline_voice.config
         share = offline.similarity if similarity is None else min(1.0, max(0.0, float(similarity)))
-        key = (synthesizer or "auto", vocoder or "auto", share)
+        key = (synthesizer or "auto", vocoder or "auto", share, converter or self.pipeline.voice.converter_choice)
         with self._lock:
             if key not in self._voices:
                 self._voices[key] = self.pipeline.with_voice(
-                    key[0], key[1], offline=dataclasses.replace(offline, similarity=share)
+                    key[0], key[1], offline=dataclasses.replace(offline, similarity=share), converter=key[3]
                 )
             return self._voices[key]
 
@@ -98,6 +101,7 @@ class Demo:
         synthesizer: str = "auto",
         vocoder: str = "auto",
         similarity: float | None = None,
+        converter: str | None = None,
         progress=gr.Progress(),
     ):
         self._check(consent, text)
@@ -105,7 +109,7 @@ class Demo:
             raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
         try:
             progress(0.1, desc="cloning the voice")
-            pipeline = self._with_voice(synthesizer, vocoder, similarity)
+            pipeline = self._with_voice(synthesizer, vocoder, similarity, converter)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
@@ -149,6 +153,31 @@ class Demo:
             raise gr.Error(str(e)) from None
         return str(path), self._made_by(clip)
 
+    def convert(
+        self,
+        reference: str | None,
+        source: str | None,
+        seed: float | None,
+        consent: bool,
+        converter: str | None = None,
+        progress=gr.Progress(),
+    ):
+        """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details)."""
+        self._check(consent)
+        if not reference or not source:
+            raise gr.Error("Give the voice to clone and the speech (a recording or a video) to say in it.")
+        try:
+            progress(0.05, desc="converting the voice")
+            pipeline = self._with_voice("auto", "auto", None, converter)
+            result = pipeline.convert_voice(
+                reference, source, consent=consent, seed=_seed(seed), progress=_pieces(progress)
+            )
+            if isinstance(result, Clip):
+                return None, str(result.save(self._output_dir() / "voxlip-converted.mp4")), self._made_by(result)
+            return str(result.save(self._output_dir() / "voxlip-converted.wav")), None, self._made_by(result)
+        except VoxlipError as e:
+            raise gr.Error(str(e)) from None
+
     def compare(self, first: str | None, second: str | None) -> str:
         if not first or not second:
             raise gr.Error("Give two recordings.")
@@ -173,6 +202,10 @@ def _frames(progress):
     return lambda done, total, rate: progress((done, total), desc=f"lip-sync {rate:.0f} frames/s")
 
 
+def _pieces(progress):
+    return lambda done, total, rate: progress((done, total), desc="converting the voice")
+
+
 def _face_input() -> gr.File:
     """The face upload (video or photo), with a webcam snapshot that fills it."""
     with gr.Column():
@@ -181,6 +214,16 @@ def _face_input() -> gr.File:
             webcam = gr.Image(sources=["webcam"], type="filepath", label="Webcam photo", show_label=False)
     webcam.change(lambda photo: photo, webcam, face, show_progress="hidden", queue=False, api_visibility="private")
     return face
+
+
+def _converter_choice(with_none: bool = True) -> gr.Dropdown:
+    choices = [c for c in CONVERTERS if with_none or c != "none"]
+    return gr.Dropdown(
+        choices,
+        value="auto",
+        label="Converter",
+        info="auto: OpenVoice V2 if its checkpoint is fetched, else offline signal processing",
+    )
 
 
 def _consent_box() -> gr.Checkbox:
@@ -226,7 +269,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     list(SYNTHESIZERS),
                     value="auto",
                     label="Synthesizer",
-                    info="auto: SV2TTS if its checkpoint is fetched, else the offline voice",
+                    info="auto: Piper + OpenVoice V2 if fetched, else SV2TTS if fetched, else the offline voice",
                 )
                 vocoder = gr.Dropdown(
                     list(VOCODERS),
@@ -234,6 +277,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     label="Vocoder (SV2TTS only)",
                     info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
                 )
+                converter = _converter_choice()
             similarity = gr.Slider(
                 0.0,
                 1.0,
@@ -248,7 +292,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             details = gr.Markdown()
             button.click(
                 demo.voice,
-                [reference, text, seed, consent, synthesizer, vocoder, similarity],
+                [reference, text, seed, consent, synthesizer, vocoder, similarity, converter],
                 [audio, details],
                 api_name="voice",
             )
@@ -266,6 +310,26 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button.click(demo.lipsync, [face, speech, consent, still], [video, details], api_name="lipsync")
             if examples:
                 gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
+        with gr.Tab("Convert speech"):
+            with gr.Row():
+                reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
+                source = gr.File(
+                    label="Speech to say in that voice: a recording or a video (its soundtrack)",
+                    file_types=["audio", "video"],
+                    type="filepath",
+                )
+            with gr.Row():
+                seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
+                converter = _converter_choice(with_none=False)
+            consent = _consent_box()
+            button = gr.Button("Convert", variant="primary")
+            with gr.Row():
+                audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
+                video = gr.Video(label="Video with the converted speech", buttons=["download"])
+            details = gr.Markdown()
+            button.click(
+                demo.convert, [reference, source, seed, consent, converter], [audio, video, details], api_name="convert"
+            )
         with gr.Tab("Compare voices"):
             with gr.Row():
                 first = gr.Audio(sources=voice_sources, type="filepath", label="Voice A")

@@ -27,6 +27,7 @@ import numpy as np
 
 from core import checkpoints
 from core.errors import InputError, VoxlipError
+from core.ffmpeg import MediaInfo, probe
 from core.files import sha256_file
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
@@ -43,6 +44,7 @@ from voice.synthesis import Synthesis
 from voice.text import check_text
 
 from . import moviepy_io, outputs
+from .dub import dub
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech
@@ -50,6 +52,9 @@ from .results import Clip, Speech
 LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
 """Tried in this order when lip-sync is "auto"."""
 MIN_AUDIO_SECONDS = 0.02
+MIN_REVOICED_SECONDS = 0.5
+MAX_REVOICED_SECONDS = 3600.0
+"""A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
 FaceSource = str | os.PathLike
 """A face video or photo file, or a moviepy VideoClip."""
@@ -86,7 +91,9 @@ class Pipeline:
     "bfloat16", faster on CPUs with AVX512-BF16); Wav2Lip's is `lipsync_options.precision`.
     `face_detector` is "blazeface" (bundled), "s3fd" (Wav2Lip's detector, a checkpoint) or an S3FD
     file; `label` is the visible label every clip carries; `offline_voice` sets the voice made without
-    SV2TTS (its Piper base voice and the `similarity` of the conversion, 0..1).
+    SV2TTS (its Piper base voice and the `similarity` of the conversion, 0..1); `converter` what moves
+    a base voice (or a recording, `convert_voice`) toward the reference: "auto" (OpenVoice V2 if
+    fetched, else the offline conversion), "openvoice-v2", "offline" or "none".
     """
 
     def __init__(
@@ -104,11 +111,12 @@ class Pipeline:
         face_detector: str = "blazeface",
         label: LabelConfig = DEFAULT_LABEL,
         offline_voice: OfflineConfig = DEFAULT_OFFLINE,
+        converter: str = "auto",
     ):
         self.device = resolve_device(device)
         self.encoder_name = encoder
         self.voice = VoiceCloner(
-            self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision, offline_voice
+            self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision, offline_voice, converter
         )
         self.lipsync_name = lipsync
         self.lipsync_options = lipsync_options
@@ -121,17 +129,25 @@ class Pipeline:
         vocoder: str = "auto",
         fast_vocoder: bool = False,
         offline: OfflineConfig | None = None,
+        converter: str | None = None,
     ) -> Pipeline:
-        """This pipeline with other voice components (`offline`: another offline voice setting).
+        """This pipeline with other voice components (`offline`: another offline voice setting;
+        `converter`: another converter, default this pipeline's).
 
         The speaker encoder and the lip-sync models loaded so far are shared.
         """
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
         offline = offline or self.voice.offline_voice.config
-        other.voice = VoiceCloner(self.device, synthesizer, vocoder, None, fast_vocoder, self.voice.precision, offline)
-        if offline.base_voice == self.voice.offline_voice.config.base_voice:
-            other.voice.offline_voice.share_base(self.voice.offline_voice)
+        voice = self.voice
+        converter = converter or voice.converter_choice
+        other.voice = VoiceCloner(
+            self.device, synthesizer, vocoder, None, fast_vocoder, voice.precision, offline, converter
+        )
+        if offline.base_voice == voice.offline_voice.config.base_voice:
+            other.voice.offline_voice.share_base(voice.offline_voice)
+        if voice.converter is not None and voice.converter_checkpoint == other.voice.converter_checkpoint:
+            other.voice.__dict__["converter"] = voice.converter  # one loaded converter for every variant
         return other
 
     @cached_property
@@ -226,6 +242,63 @@ class Pipeline:
         for piece in self.voice.stream(speaker, text, seed=seed, language=language):
             yield _marked(piece, speaker, statement, piece.timings, notes)
             notes = ()
+
+    def convert_voice(
+        self,
+        reference: AudioSource | Speaker,
+        source: AudioSource,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        source_sr: int | None = None,
+        progress: ProgressCallback | None = None,
+        keep_video: bool = True,
+    ) -> Speech | Clip:
+        """A recording said in the reference's voice, timing kept, watermarked (speech-to-speech).
+
+        `source` is an audio file, samples at `source_sr` (default 16 kHz), or a video: its audio track
+        is converted and put back (a labelled, marked Clip; `keep_video=False` gives the Speech only).
+        OpenVoice V2's converter does it when fetched, the offline conversion otherwise (labelled).
+        `progress(pieces done, pieces, rate)` follows long recordings.
+        """
+        statement = require_consent(consent, "a reference voice")
+        self.voice.load_revoicing()
+        video = _source_video(source) if keep_video else None
+        wave, rate = _source_speech(source, source_sr, self.voice.revoicing_rate)
+        started = time.perf_counter()
+        speaker = self.speaker(reference)
+        prepared = time.perf_counter()
+        synthesis = self.voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
+        speech = _marked(synthesis, speaker, statement, {"speaker": prepared - started, **synthesis.timings})
+        speech = dataclasses.replace(speech, source=None if isinstance(source, np.ndarray) else Path(source))
+        if video is None:
+            return speech
+        return self._dubbed(video, speech)
+
+    def _dubbed(self, video: MediaInfo, speech: Speech) -> Clip:
+        """The source video with its frames labelled and marked and the converted speech as its track."""
+        started = time.perf_counter()
+        workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
+        try:
+            path = Path(workdir.name) / "clip.mp4"
+            frames = dub(video, speech.samples, speech.sample_rate, path, self.label)
+        except BaseException:
+            workdir.cleanup()
+            raise
+        return Clip(
+            path=path,
+            duration=speech.duration,
+            fps=video.fps,
+            frames=frames,
+            frames_without_face=0,
+            components=speech.components,
+            inputs={"reference_voice": speech.reference_file, "source_video": speech.source},
+            timings={**speech.timings, "video": time.perf_counter() - started},
+            notes=speech.notes,
+            consent=speech.consent,
+            label=self.label,
+            _workdir=workdir,
+        )
 
     def text_to_clip(
         self,
@@ -381,6 +454,39 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     if len(samples) < MIN_AUDIO_SECONDS * SAMPLE_RATE:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
     return _Audio(samples, path)
+
+
+def _source_video(source: AudioSource) -> MediaInfo | None:
+    """The source's picture when it is a video (not a still or an audio file's cover art)."""
+    if isinstance(source, np.ndarray):
+        return None
+    info = probe(source)
+    return info if info.has_video and not info.is_still and info.fps > 0 else None
+
+
+def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tuple[np.ndarray, int]:
+    """The recording to re-voice, at `rate`: checked for length and silence before any work."""
+    if isinstance(source, np.ndarray):
+        wave = load_audio(source, rate, source_sr=source_sr or SAMPLE_RATE, max_seconds=None)
+        name = "the source samples"
+    else:
+        path = Path(source).expanduser()
+        seconds = probe(path).duration
+        if seconds > MAX_REVOICED_SECONDS:
+            raise InputError(
+                f"{path} is {seconds / 60:.0f} minutes long: voxlip re-voices at most {MAX_REVOICED_SECONDS / 60:.0f} "
+                "minutes at a time; cut it into parts (e.g. ffmpeg -ss START -t 3600)"
+            )
+        wave, name = load_audio(path, rate, max_seconds=None), str(path)
+    if len(wave) > MAX_REVOICED_SECONDS * rate:
+        raise InputError(f"{name} is over {MAX_REVOICED_SECONDS / 60:.0f} minutes long: give at most an hour at a time")
+    if len(wave) < MIN_REVOICED_SECONDS * rate:
+        raise InputError(
+            f"{name} is {len(wave) / rate:.2f} s long: give at least {MIN_REVOICED_SECONDS} s of speech to re-voice"
+        )
+    if np.max(np.abs(wave)) < 1e-4:
+        raise InputError(f"{name} is silent: give a recording of someone speaking")
+    return wave, rate
 
 
 def _mark_soundtrack(samples: np.ndarray) -> np.ndarray:

@@ -131,8 +131,6 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
     """The Pipeline arguments of the lip-sync flags."""
     from lipsync.options import LipsyncOptions
 
-    from .provenance.label import LabelConfig
-
     options = LipsyncOptions(
         fps=args.fps,
         pads=tuple(args.pads),
@@ -146,8 +144,14 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
         lipsync=args.checkpoint,
         lipsync_options=options,
         face_detector=args.face_detector,
-        label=LabelConfig(corner=args.label_corner),
+        label=_label(args),
     )
+
+
+def _label(args: argparse.Namespace):
+    from .provenance.label import LabelConfig
+
+    return LabelConfig(corner=args.label_corner)
 
 
 def cmd_lipsync(args: argparse.Namespace) -> int:
@@ -185,6 +189,7 @@ def _voice_pipeline(args: argparse.Namespace, **lipsync):
         fast_vocoder=args.fast_vocoder,
         precision=args.precision,
         offline_voice=dataclasses.replace(OFFLINE_DEFAULTS, base_voice=args.base_voice, similarity=args.similarity),
+        converter=args.converter,
         **lipsync,
     )
 
@@ -236,6 +241,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    from .api import Pipeline
+
+    if not 0.0 <= args.similarity <= 1.0:
+        raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
+    keep_video = args.output.suffix.lower() == ".mp4"
+    seconds = _audio_seconds(args.source)
+    output = _checked_output(args.output, "video" if keep_video else "audio", [args.ref, args.source], seconds)
+    if keep_video and not _is_video(args.source):
+        raise InputError(f"{args.source} has no video to keep: write the converted speech as .wav")
+    pipeline = Pipeline(
+        args.device,
+        precision=args.precision,
+        offline_voice=dataclasses.replace(OFFLINE_DEFAULTS, similarity=args.similarity),
+        converter=args.converter,
+        label=_label(args),
+    )
+    with contextlib.closing(_ProgressBar("conversion", "pieces")) as bar:
+        result = pipeline.convert_voice(
+            args.ref, args.source, consent=args.i_have_consent, seed=args.seed, progress=bar, keep_video=keep_video
+        )
+    if keep_video:
+        size = f"{result.duration:.1f} s, {result.frames} frames at {result.fps:g} fps"
+    else:
+        size = f"{result.duration:.1f} s at {result.sample_rate} Hz"
+    _report(result.save(output), size, result)
+    return 0
+
+
+def _is_video(path: Path) -> bool:
+    from core.ffmpeg import probe
+
+    info = probe(path)
+    return info.has_video and not info.is_still
+
+
 def cmd_detect(args: argparse.Namespace) -> int:
     from .provenance import detect
 
@@ -267,12 +308,7 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="offline lip-sync of a photo: no head motion, blinks stay (default: the head sways a little)",
     )
-    parser.add_argument(
-        "--label-corner",
-        default="bottom-right",
-        choices=["top-left", "top-right", "bottom-left", "bottom-right"],
-        help="where the AI-generated label goes (default: %(default)s)",
-    )
+    _add_label_flag(parser)
     parser.add_argument(
         "--max-size",
         type=int,
@@ -286,6 +322,24 @@ def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
             "what finds the face: blazeface (bundled), s3fd (Wav2Lip's detector, `voxlip fetch s3fd`) or an "
             "S3FD file (default: %(default)s)"
         ),
+    )
+
+
+def _add_label_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--label-corner",
+        default="bottom-right",
+        choices=["top-left", "top-right", "bottom-left", "bottom-right"],
+        help="where the AI-generated label goes (default: %(default)s)",
+    )
+
+
+def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str) -> None:
+    parser.add_argument(
+        "--converter",
+        default="auto",
+        help="what moves the voice toward the reference: openvoice-v2 (`voxlip fetch openvoice-v2`, or its "
+        f"checkpoint.pth), offline (signal processing, no weights), none; {default_help} (default: %(default)s)",
     )
 
 
@@ -339,6 +393,9 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         default=OFFLINE_DEFAULTS.similarity,
         help="how far the offline voice moves toward the reference, 0 (the base voice) to 1; lower sounds more "
         "natural, higher more like the reference (default: %(default)s)",
+    )
+    _add_converter_flag(
+        parser, "auto: OpenVoice V2 on the Piper base voice if fetched, else SV2TTS if fetched, else offline"
     )
     parser.add_argument(
         "--language",
@@ -445,6 +502,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=None, help="offline lip-sync of a photo: blinks and head motion (default: 0)"
     )
     lipsync.set_defaults(run=cmd_lipsync)
+
+    convert = commands.add_parser(
+        "convert", help="speech-to-speech: a recording (or a video's soundtrack) said in the reference's voice"
+    )
+    convert.add_argument("--ref", required=True, type=Path, help="a few seconds of the voice to clone (any audio file)")
+    convert.add_argument(
+        "--source", required=True, type=Path, help="the speech to re-voice: an audio file, or a video (its soundtrack)"
+    )
+    convert.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        help="the WAV to write, or an MP4 (from a video source: its frames, labelled, with the converted speech)",
+    )
+    _add_converter_flag(convert, "auto: OpenVoice V2 if fetched, else offline")
+    convert.add_argument(
+        "--similarity",
+        type=float,
+        default=OFFLINE_DEFAULTS.similarity,
+        help="offline conversion only: how far the recording moves toward the reference, 0 to 1 (default: %(default)s)",
+    )
+    convert.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
+    convert.add_argument(
+        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
+    )
+    _add_label_flag(convert)
+    _add_precision_flag(convert)
+    _add_consent_flag(convert)
+    convert.set_defaults(run=cmd_convert)
 
     detect = commands.add_parser("detect", help="does a file carry voxlip's watermark, content credentials and record?")
     detect.add_argument("files", nargs="+", type=Path, help="audio or video files")

@@ -28,6 +28,8 @@ class Speech(Synthesis):
 
     speaker: Speaker | None = None
     consent: str | None = None
+    source: Path | None = None
+    """The recording it re-voices (`Pipeline.convert_voice`), None for speech made from text."""
 
     def __iter__(self):
         return iter((self.samples, self.sample_rate))
@@ -39,7 +41,7 @@ class Speech(Synthesis):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV with its content credentials, atomically, and its provenance record beside it."""
-        inputs = _existing({"reference_voice": self.reference_file})
+        inputs = _existing({"reference_voice": self.reference_file, "source_speech": self.source})
         path = outputs.check_output(path, "audio", inputs.values())
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate))

@@ -35,7 +35,7 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path):
     assert demo.pipeline.encoder.preprocess(examples.voice).size > 16000
     page = app.build_demo(demo, examples)
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
-    assert {"text_to_clip", "voice", "lipsync", "compare"} <= names
+    assert {"text_to_clip", "voice", "lipsync", "convert", "compare"} <= names
     webcam_to_face = [
         fn
         for fn in page.fns.values()
@@ -70,6 +70,14 @@ def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, m
     with pytest.raises(gr.Error, match="voxlip fetch rtvc-synthesizer"):
         demo.voice(str(speech_files[0]), "Hello there.", 1, True, "sv2tts", "griffinlim")
     assert demo._with_voice("offline", "auto").encoder is demo.pipeline.encoder
+
+
+def test_convert_handler_re_voices_a_recording(demo, speech_files):
+    with pytest.raises(gr.Error, match="Give the voice"):
+        demo.convert(str(speech_files[0]), None, None, True)
+    audio, video, details = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True)
+    assert Path(audio).is_file() and video is None
+    assert "voice conversion: offline voice conversion" in details and "fetch openvoice-v2" in details
 
 
 def test_compare_voices(demo, speech_files):

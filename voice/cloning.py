@@ -1,7 +1,9 @@
 """A prepared speaker + text -> that voice saying the text, with the best components on this machine.
 
-Neural (SV2TTS Tacotron + WaveRNN or HiFi-GAN, or Griffin-Lim) when the synthesizer checkpoint is
-here, voxlip's offline signal-processing voice otherwise. Every result names what made it.
+A base voice (the bundled Piper voice, or SV2TTS Tacotron + WaveRNN / HiFi-GAN / Griffin-Lim, which is
+conditioned on the speaker itself) then a converter toward the reference: OpenVoice V2's when it is
+here, voxlip's offline signal processing otherwise. The converter alone re-voices a user's recording.
+Every result names what made it.
 """
 
 from __future__ import annotations
@@ -20,20 +22,31 @@ from core.components import Component
 from core.errors import InputError
 
 from .affine import check_precision
+from .audio import load_audio
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
-from .offline.engine import OfflineVoice
-from .offline.reference import ReferenceVoice, prepare_reference
+from .offline.engine import CONVERSION, OfflineVoice
+from .offline.reference import ReferenceVoice, analyse, prepare_reference
+from .revoicing import NeuralConverter
 from .speaker import Speaker
-from .synthesis import Synthesis
+from .synthesis import REVOICED_NOTE, Synthesis
 from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
+from .vad import trim_long_silences, trim_long_silences_at
 from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
 from .vocoder.wavernn import REALTIME
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
-DEFAULT_CHECKPOINTS = {"sv2tts": "rtvc-synthesizer", "wavernn": "rtvc-vocoder", "hifigan": "hifigan-universal-v1"}
+CONVERTERS = ("auto", "openvoice-v2", "offline", "none")
+DEFAULT_CHECKPOINTS = {
+    "sv2tts": "rtvc-synthesizer",
+    "wavernn": "rtvc-vocoder",
+    "hifigan": "hifigan-universal-v1",
+    "openvoice-v2": "openvoice-v2",
+}
 GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
+REVOICING_RATE = 22_050
+"""The offline conversion's rate for a user's recording (the converter's and the Piper voices')."""
 SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
@@ -48,6 +61,8 @@ class VoiceCloner:
     the `REALTIME` layout (about 2.7x faster than RTVC's, not the same samples). `precision` is that
     of the neural models' products: "float32" computes what the published models compute;
     "bfloat16" is about 1.5-2x faster on CPUs with AVX512-BF16 and moves outputs slightly.
+    `converter`: "auto" (OpenVoice V2 on the Piper base voice if fetched; else SV2TTS if fetched,
+    unconverted; else the offline conversion), "openvoice-v2" or its checkpoint.pth, "offline", "none".
     """
 
     def __init__(
@@ -59,18 +74,24 @@ class VoiceCloner:
         fast_vocoder: bool = False,
         precision: str = "float32",
         offline: OfflineConfig = DEFAULT_OFFLINE,
+        converter: str = "auto",
     ):
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
             raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
         check_precision(precision, "voice model")
+        if converter not in CONVERTERS and not str(converter).endswith((".pth", ".pt")):
+            raise InputError(
+                f"unknown converter {converter!r}: use one of {', '.join(CONVERTERS)} or an OpenVoice checkpoint.pth"
+            )
         self.fast_vocoder = fast_vocoder
         self.precision = precision
         self.device = device
         self.synthesizer_choice = synthesizer
         self.vocoder_choice = vocoder
         self.vocoder_checkpoint = vocoder_checkpoint
+        self.converter_choice = converter
         self.offline_voice = OfflineVoice(offline)
         self._references: dict[str, ReferenceVoice] = {}
 
@@ -81,8 +102,43 @@ class VoiceCloner:
         if choice == "offline":
             return None
         if choice == "auto":
+            if self.converter_checkpoint is not None:
+                return None  # OpenVoice's own design: a natural base voice (Piper), then the converter
             return DEFAULT_CHECKPOINTS["sv2tts"] if checkpoints.is_present(DEFAULT_CHECKPOINTS["sv2tts"]) else None
         return DEFAULT_CHECKPOINTS["sv2tts"] if choice == "sv2tts" else choice
+
+    @cached_property
+    def converter_checkpoint(self) -> str | None:
+        """The OpenVoice V2 file to use when one is asked for or (for "auto") fetched; None otherwise."""
+        choice = self.converter_choice
+        if choice in ("offline", "none"):
+            return None
+        if choice == "auto":
+            name = DEFAULT_CHECKPOINTS["openvoice-v2"]
+            return name if checkpoints.is_present(name) else None
+        return DEFAULT_CHECKPOINTS["openvoice-v2"] if choice == "openvoice-v2" else choice
+
+    @cached_property
+    def converter(self) -> NeuralConverter | None:
+        """OpenVoice V2's converter when one is used (with the base voice, or to re-voice recordings)."""
+        if self.converter_checkpoint is None:
+            return None
+        return NeuralConverter(self.converter_checkpoint, self.device, self.precision)
+
+    @cached_property
+    def text_converter(self) -> str:
+        """What moves the base voice toward the reference: "openvoice-v2", "offline" or "none"."""
+        choice = self.converter_choice
+        if self.neural:  # SV2TTS speaks in the speaker's voice already; a neural converter may still refine it
+            if choice == "offline":
+                raise InputError(
+                    "--converter offline moves the offline base voice; SV2TTS already speaks in the reference's "
+                    "voice: use --converter none or openvoice-v2, or --synthesizer offline"
+                )
+            return "openvoice-v2" if choice != "auto" and self.converter is not None else "none"
+        if choice == "none":
+            return "none"
+        return "openvoice-v2" if self.converter is not None else "offline"
 
     @cached_property
     def tacotron(self):
@@ -117,6 +173,8 @@ class VoiceCloner:
     def load(self, language: str | None = None) -> None:
         """Load the models now, so that a missing or refused checkpoint, or a language the voice does
         not speak, fails before any work."""
+        if self.text_converter == "openvoice-v2":
+            self.converter.model  # noqa: B018 (cached property: loaded here)
         if self.neural:
             self.tacotron, self.vocoder  # noqa: B018 (cached properties: loaded here)
             if language is not None and not language.lower().startswith("en"):
@@ -127,6 +185,18 @@ class VoiceCloner:
         else:
             self.offline_voice.check_language(language)
             self.offline_voice.profile  # noqa: B018 (loads the base voice and measures it once)
+
+    def load_revoicing(self) -> None:
+        """Load what re-voices recordings (`revoice`) now, or say why it cannot run."""
+        if self.converter_choice == "none":
+            raise InputError("re-voicing a recording needs a converter: use --converter auto, openvoice-v2 or offline")
+        if self.converter is not None:
+            self.converter.model  # noqa: B018 (cached property: loaded here)
+
+    @property
+    def revoicing_rate(self) -> int:
+        """The sample rate `revoice` works at (and returns)."""
+        return self.converter.sample_rate if self.converter is not None else REVOICING_RATE
 
     @property
     def neural(self) -> bool:
@@ -200,13 +270,10 @@ class VoiceCloner:
         """
         started = time.perf_counter()
         if not self.neural:
-            voice = self.offline_reference(speaker)
-            analysed = time.perf_counter()
-            speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language)
+            speech = self._offline_speech(speaker, text, seed, language)
             if progress is not None:
                 progress(1, 1, 1 / (time.perf_counter() - started))
-            timings = {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed}
-            return dataclasses.replace(speech, timings=timings)
+            return speech
         chunks = split_text(text)
         mels = synthesize(chunks, speaker.embedding, self.tacotron, seed=seed, precision=self.precision)
         synthesized = time.perf_counter()
@@ -229,7 +296,7 @@ class VoiceCloner:
             notes += (
                 f"precision: {self.precision} products in the synthesizer and vocoder (faster; outputs move slightly)",
             )
-        return Synthesis(
+        speech = Synthesis(
             np.concatenate(pieces[:-1]),
             sample_rate,
             text,
@@ -238,6 +305,114 @@ class VoiceCloner:
             notes,
             {"synthesizer": synthesized - started, "vocoder": time.perf_counter() - synthesized},
         )
+        if self.text_converter == "none":
+            return speech
+        # SV2TTS makes another voice for every speaker: its tone colour is that of the speech itself.
+        return self._revoiced(speech, speaker, f"speech|{_digest(speech.samples)}", seed)
+
+    def _offline_speech(self, speaker: Speaker, text: str, seed: int | None, language: str | None) -> Synthesis:
+        """The Piper base voice saying `text`, then moved toward the speaker by the chosen converter."""
+        started = time.perf_counter()
+        if self.text_converter == "offline":
+            voice = self.offline_reference(speaker)
+            analysed = time.perf_counter()
+            speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language)
+            timings = {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed}
+            return dataclasses.replace(speech, timings=timings)
+        speech = self.offline_voice.speak(text, seed=seed, language=language)
+        speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})
+        if self.text_converter == "none":
+            note = "the base voice unconverted (--converter none): it does not sound like the reference"
+            return dataclasses.replace(speech, notes=(note, *speech.notes))
+        base = self.offline_voice.base
+        return self._revoiced(speech, speaker, f"piper|{base.sha256}", seed, self._base_profile_speech)
+
+    def _base_profile_speech(self) -> tuple[np.ndarray, int]:
+        """What the converter hears of the base voice: its speech of the offline profile's text."""
+        from .offline.base_voice import PROFILE_SEED, PROFILE_TEXT
+
+        speech = self.offline_voice.base.speak(PROFILE_TEXT, seed=PROFILE_SEED)
+        return speech.wave, speech.sample_rate
+
+    def _revoiced(
+        self,
+        speech: Synthesis,
+        speaker: Speaker,
+        source_key: str,
+        seed: int | None,
+        source_speech: Callable[[], tuple[np.ndarray, int]] | None = None,
+    ) -> Synthesis:
+        """`speech` in the speaker's tone colour through OpenVoice V2 (its source embedding kept under `source_key`)."""
+        started = time.perf_counter()
+        converter = self.converter
+        source = converter.embedding(source_key, source_speech or (lambda: (speech.samples, speech.sample_rate)))
+        target = self.reference_tone_colour(speaker)
+        samples = converter.convert(speech.samples, speech.sample_rate, source, target, seed)
+        return dataclasses.replace(
+            speech,
+            samples=samples,
+            sample_rate=converter.sample_rate,
+            components=(*speech.components, converter.component),
+            timings={**speech.timings, "voice conversion": time.perf_counter() - started},
+        )
+
+    def reference_tone_colour(self, speaker: Speaker) -> np.ndarray:
+        """OpenVoice's embedding of the speaker, computed once per recording and kept in voxlip's cache.
+
+        Made from the recording at the converter's rate when the file is at hand (its top octave
+        matters to the tone colour), else from the speaker's 16 kHz speech.
+        """
+        converter = self.converter
+
+        def speech() -> tuple[np.ndarray, int]:
+            if speaker.source is not None and speaker.source.is_file():
+                wave = load_audio(speaker.source, converter.sample_rate)
+                trimmed = trim_long_silences_at(wave, converter.sample_rate)
+                if len(trimmed) >= converter.sample_rate:
+                    return trimmed, converter.sample_rate
+            return speaker.wave, 16_000
+
+        return converter.embedding(f"speaker|{_digest(speaker.wave)}", speech)
+
+    def revoice(
+        self,
+        speaker: Speaker,
+        wave: np.ndarray,
+        rate: int,
+        seed: int | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+    ) -> Synthesis:
+        """A recording (`wave` at `rate`) said in the speaker's voice, timing kept: OpenVoice V2's converter
+        when it is here (or asked for), the offline conversion otherwise."""
+        started = time.perf_counter()
+        self.load_revoicing()
+        if self.converter is not None:
+            converter = self.converter
+
+            def report(done: int, total: int) -> None:
+                if progress is not None:
+                    progress(done, total, done / max(time.perf_counter() - started, 1e-9))
+
+            source = converter.embedding(
+                f"speech|{_digest(wave)}|{rate}", lambda: (trim_long_silences_at(wave, rate), rate)
+            )
+            target = self.reference_tone_colour(speaker)
+            samples = converter.convert(wave, rate, source, target, seed, report)
+            timings = {"voice conversion": time.perf_counter() - started}
+            return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
+        at_16k = load_audio(wave, source_sr=rate, max_seconds=None)
+        source = analyse(trim_long_silences(at_16k), self.offline_voice.config)
+        voice = self.offline_reference(speaker)
+        samples = self.offline_voice.convert(wave, rate, voice, seed, source=source)
+        if progress is not None:
+            progress(1, 1, 1 / max(time.perf_counter() - started, 1e-9))
+        notes = (REVOICED_NOTE,)
+        if source.pitch is None:
+            notes += (
+                "could not estimate the pitch of the recording (is it music or noise?): only its timbre was moved",
+            )
+        timings = {"voice conversion": time.perf_counter() - started}
+        return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.notes, timings=timings)
 
     def stream(
         self, speaker: Speaker, text: str, seed: int | None = None, language: str | None = None
@@ -258,6 +433,10 @@ class VoiceCloner:
                 notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
+
+
+def _digest(samples: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(samples, dtype=np.float32).tobytes()).hexdigest()
 
 
 def _pause_after(piece: str) -> float:

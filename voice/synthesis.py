@@ -12,7 +12,11 @@ from .phones import Phone
 
 OFFLINE_VOICE_NOTE = (
     "offline voice: the bundled Piper voice moved toward the reference by signal processing (pitch, formants, "
-    "timbre); fetch the SV2TTS checkpoints for neural cloning"
+    "timbre); fetch the SV2TTS checkpoints or openvoice-v2 for neural cloning"
+)
+REVOICED_NOTE = (
+    "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
+    "timbre); fetch openvoice-v2 for neural conversion"
 )
 
 
@@ -22,7 +26,8 @@ class Synthesis:
 
     samples: np.ndarray
     sample_rate: int
-    text: str
+    text: str | None
+    """What is said; None for a re-voiced recording (voxlip does not know its words)."""
     components: tuple[Component, ...]
     """The synthesizer and vocoder (or the offline voice) that made the samples."""
     phones: tuple[Phone, ...] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import librosa
 import numpy as np
 from scipy.ndimage import binary_dilation
 
@@ -65,3 +66,14 @@ def trim_long_silences(wave: np.ndarray, config: VadConfig = VadConfig()) -> np.
     """`wave` without the silences longer than the VAD settings allow (length cut to whole windows)."""
     mask = speech_mask(voice_flags(wave, config), config)
     return wave[: len(mask) * config.window_samples][np.repeat(mask, config.window_samples)]
+
+
+def trim_long_silences_at(wave: np.ndarray, rate: int, config: VadConfig = VadConfig()) -> np.ndarray:
+    """`trim_long_silences` for audio at any rate: speech is found at the VAD's rate, kept at `rate`."""
+    if rate == config.sample_rate:
+        return trim_long_silences(wave, config)
+    at_vad_rate = librosa.resample(np.asarray(wave, np.float32), orig_sr=rate, target_sr=config.sample_rate)
+    mask = speech_mask(voice_flags(at_vad_rate, config), config)
+    window = np.arange(len(wave)) * config.sample_rate // (rate * config.window_samples)
+    inside = window < len(mask)
+    return wave[inside][mask[window[inside]]]

@@ -71,28 +71,53 @@ class OfflineVoice:
         """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: 16 kHz
         samples, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same seed
         gives the same samples; without one, each call varies a little, as Piper does."""
-        self.check_language(language)
         voice = prepare_reference(reference, config=self.config, encoder=encoder)
-        speech = self.base.speak(text, seed=seed)
-        wave = self.convert(speech.wave, speech.sample_rate, voice, seed)
+        speech = self.speak(text, seed=seed, language=language)
         return Synthesis(
-            samples=wave,
+            samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
             sample_rate=speech.sample_rate,
             text=text,
-            components=(Component("synthesizer", self.base.name, self.base.sha256), CONVERSION),
-            phones=speech.phones or None,
-            notes=(OFFLINE_VOICE_NOTE, *voice.notes, *self._notes(speech, language)),
+            components=(*speech.components, CONVERSION),
+            phones=speech.phones,
+            notes=(OFFLINE_VOICE_NOTE, *voice.notes, *speech.notes),
         )
 
-    def convert(self, wave: np.ndarray, rate: int, voice: ReferenceVoice, seed: int | None = None) -> np.ndarray:
-        """The base voice's `wave` moved toward `voice` by `similarity`: pitch, formants, then timbre
-        (repeatable under `seed`)."""
+    def speak(self, text: str, *, seed: int | None = None, language: str | None = None) -> Synthesis:
+        """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference)."""
+        self.check_language(language)
+        speech = self.base.speak(text, seed=seed)
+        return Synthesis(
+            samples=speech.wave,
+            sample_rate=speech.sample_rate,
+            text=text,
+            components=(self.component,),
+            phones=speech.phones or None,
+            notes=self._notes(speech, language),
+        )
+
+    @property
+    def component(self) -> Component:
+        return Component("synthesizer", self.base.name, self.base.sha256)
+
+    def convert(
+        self,
+        wave: np.ndarray,
+        rate: int,
+        voice: ReferenceVoice,
+        seed: int | None = None,
+        source: BaseVoiceProfile | ReferenceVoice | None = None,
+    ) -> np.ndarray:
+        """Speech moved toward `voice` by `similarity`: pitch, formants, then timbre (repeatable under `seed`).
+
+        `source` is what the speech sounds like now: the base voice's profile by default, or the
+        analysis of a user's recording (`reference.analyse`) to re-voice it.
+        """
         config, share = self.config, self.config.similarity
-        base = self.profile
+        base = self.profile if source is None else source
         if share == 0:
             return wave
         formant_ratio, pitch, range_factor = 1.0, None, 1.0
-        if voice.pitch is not None:
+        if voice.pitch is not None and base.pitch is not None:
             ratio = voice.pitch.median_hz / base.pitch.median_hz
             formant_ratio = float(np.clip(ratio**config.formant_exponent, *config.formant_range)) ** share
             spread = voice.pitch.log_std * config.pitch_spread_scale / base.pitch.log_std

@@ -1,0 +1,186 @@
+"""Re-voicing: OpenVoice V2's converter after the base voice (`--converter`), `voxlip convert` and
+`Pipeline.convert_voice` for speech-to-speech, with the seeded converter and with no checkpoints."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import soundfile
+
+import voice.revoicing as revoicing
+from core import checkpoints
+from core.ffmpeg import probe
+from pipeline import Pipeline
+from pipeline.cli import main as voxlip
+from pipeline.provenance import detect
+from voice.revoicing import NeuralConverter, piece_bounds
+
+RATE = 22_050
+
+
+@pytest.fixture(scope="module")
+def reference(speech_files):
+    return next(p for p in speech_files if p.stem == "103-1240-0000")
+
+
+@pytest.fixture(scope="module")
+def source_file(speech_files, tmp_path_factory):
+    """1.5 s of another speaker's speech, the recording to re-voice."""
+    wave, rate = soundfile.read(next(p for p in speech_files if p.stem == "118-121721-0000"), dtype="float32")
+    path = tmp_path_factory.mktemp("source") / "source.wav"
+    soundfile.write(path, wave[int(0.3 * rate) : int(1.8 * rate)], rate)
+    return path
+
+
+@pytest.fixture(scope="module")
+def talking_video(faces_dir, tmp_path_factory):
+    """The first 1.2 s of a talking clip, with its soundtrack."""
+    from core.ffmpeg import run
+
+    path = tmp_path_factory.mktemp("video") / "talking.mp4"
+    run(
+        ["-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "1.2", "-c:v", "libx264", "-c:a", "aac", str(path)],
+        "cut",
+    )
+    return path
+
+
+@pytest.fixture
+def fetched_converter(seeded_checkpoint, shared_dir):
+    """The seeded OpenVoice V2 converter where `voxlip fetch openvoice-v2` puts it (this test's own cache)."""
+    manifest = json.loads((shared_dir / "compat" / "manifests" / "openvoice_v2.json").read_text())
+    path = checkpoints.local_path(checkpoints.get("openvoice-v2"))
+    path.parent.mkdir(parents=True)
+    path.symlink_to(seeded_checkpoint("openvoice_v2", "checkpoint.pth"))
+    (path.parent / "config.json").write_text(json.dumps(manifest["hparams"]["config_json"]))
+    return path
+
+
+@pytest.mark.parametrize("length", [1, 5_000, 20_000, 20_001, 63_333, 200_000])
+def test_pieces_cover_the_speech_equally_and_overlap(length):
+    bounds = piece_bounds(length, 20_000, 500)
+    assert bounds[0][0] == 0 and bounds[-1][1] == length
+    assert len({end - start for start, end in bounds}) == 1 and all(end - start <= 20_000 for start, end in bounds)
+    assert all(nxt[0] <= end - 500 for (_, end), nxt in zip(bounds, bounds[1:]))
+
+
+def test_long_speech_is_converted_in_pieces_as_long_as_it(fetched_converter, monkeypatch):
+    converter = NeuralConverter()
+    lengths = []
+    original = revoicing.convert
+
+    def spy(model, wave, *args, **kwargs):
+        lengths.append(len(wave))
+        return original(model, wave, *args, **kwargs)
+
+    monkeypatch.setattr(revoicing, "convert", spy)
+    monkeypatch.setattr(revoicing, "PIECE_SECONDS", 0.5)
+    monkeypatch.setattr(revoicing, "OVERLAP_SECONDS", 0.1)
+    wave = (0.1 * np.sin(np.arange(int(1.6 * RATE)) * 2 * np.pi * 180 / RATE)).astype(np.float32)
+    embedding = np.ones(256, np.float32) / 16
+    done = []
+    out = converter.convert(wave, RATE, embedding, embedding, seed=1, progress=lambda i, n: done.append((i, n)))
+    assert out.shape == wave.shape and np.isfinite(out).all() and np.abs(out).max() > 0
+    assert len(lengths) == 4 and max(lengths) <= 0.5 * RATE and done[-1] == (4, 4)
+    again = converter.convert(wave, RATE, embedding, embedding, seed=1)
+    np.testing.assert_array_equal(out, again)
+
+
+def test_tone_colour_embeddings_are_computed_once(fetched_converter, monkeypatch):
+    converter = NeuralConverter()
+    calls = []
+    wave = np.random.default_rng(0).normal(0, 0.1, RATE).astype(np.float32)
+    first = converter.embedding("test|noise", lambda: calls.append(1) or (wave, RATE))
+    second = NeuralConverter().embedding("test|noise", lambda: calls.append(1) or (wave, RATE))
+    assert first.shape == (256,) and calls == [1]
+    np.testing.assert_array_equal(first, second)
+    assert list((checkpoints.cache_dir() / "tone-colour").glob("*.npy"))
+
+
+def test_say_with_the_seeded_converter_writes_a_marked_file(fetched_converter, reference, tmp_path, capsys):
+    out = tmp_path / "say.wav"
+    args = ["say", "--ref", str(reference), "--text", "Hello there.", "-o", str(out), "--seed", "3"]
+    assert voxlip(args + ["--converter", "openvoice-v2", "--i-have-consent"]) == 0
+    printed = capsys.readouterr().out
+    assert "synthesizer: piper-joe" in printed and "voice conversion: openvoice-v2 (neural" in printed, printed
+    assert soundfile.info(out).samplerate == RATE and detect(out).audio.detected
+    pipeline = Pipeline("cpu")  # auto: the fetched converter after the Piper voice, here and when streaming
+    pieces = list(pipeline.stream_voice(reference, "Good morning to you all, my old friends.", consent=True, seed=1))
+    assert len(pieces) >= 2 and all(p.components[-1].checkpoint == "openvoice-v2" for p in pieces)
+    assert len(list((checkpoints.cache_dir() / "tone-colour").glob("*.npy"))) == 2  # the base voice's, the speaker's
+
+
+def test_convert_with_the_seeded_converter_keeps_the_timing(fetched_converter, reference, source_file, tmp_path):
+    out = tmp_path / "converted.wav"
+    args = ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(out), "--seed", "1"]
+    assert voxlip(args + ["--i-have-consent"]) == 0
+    assert soundfile.info(out).duration == pytest.approx(soundfile.info(source_file).duration, abs=1e-3)
+    assert detect(out).marked
+    record = json.loads((tmp_path / "converted.wav.provenance.json").read_text())
+    assert record["inputs"]["source_speech"]["file"] == "source.wav" and "text_sha256" not in record["inputs"]
+    assert [c["checkpoint"] for c in record["components"]] == ["resemblyzer", "openvoice-v2"]
+
+
+def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, capsys):
+    out = tmp_path / "offline.wav"
+    args = ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(out), "--seed", "2"]
+    assert voxlip(args + ["--i-have-consent"]) == 0
+    printed = capsys.readouterr().out
+    assert "offline voice conversion" in printed and "fetch openvoice-v2" in printed
+    assert soundfile.info(out).duration == pytest.approx(soundfile.info(source_file).duration, abs=1e-3)
+    pipeline = Pipeline("cpu")
+    first = pipeline.convert_voice(reference, source_file, consent=True, seed=4)
+    second = pipeline.convert_voice(reference, source_file, consent=True, seed=4)
+    np.testing.assert_array_equal(first.samples, second.samples)
+    assert not first.neural and first.text is None
+
+
+def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, talking_video, tmp_path):
+    out = tmp_path / "dubbed.mp4"
+    args = ["convert", "--ref", str(reference), "--source", str(talking_video), "-o", str(out)]
+    assert voxlip(args + ["--i-have-consent"]) == 0
+    made, source = probe(out), probe(talking_video)
+    assert made.has_audio and made.fps == source.fps and made.duration == pytest.approx(source.duration, abs=0.05)
+    found = detect(out)
+    assert found.marked and found.frames.detected
+    record = json.loads((tmp_path / "dubbed.mp4.provenance.json").read_text())
+    assert record["inputs"]["source_video"]["file"] == "talking.mp4" and "visible_label" in record["watermarks"]
+    speech = tmp_path / "dubbed.wav"
+    assert voxlip(args[:-1] + [str(speech), "--i-have-consent"]) == 0
+    assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)
+
+
+def test_bad_conversions_are_refused_before_any_output(reference, source_file, seeded_checkpoint, tmp_path, capsys):
+    short = tmp_path / "short.wav"
+    soundfile.write(short, np.full(4_000, 0.1, np.float32), 16_000)
+    silent = tmp_path / "silent.wav"
+    soundfile.write(silent, np.zeros(32_000, np.float32), 16_000)
+    out = tmp_path / "out.wav"
+    base = ["convert", "--ref", str(reference), "-o", str(out), "--i-have-consent"]
+    synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
+    cases = [
+        (base + ["--source", str(short)], "0.25 s long: give at least 0.5 s"),
+        (base + ["--source", str(silent)], "is silent"),
+        (base + ["--source", str(source_file), "--converter", "none"], "needs a converter"),
+        (base + ["--source", str(source_file), "--converter", "nonsense"], "unknown converter"),
+        (base[:-1] + ["--source", str(source_file)], "--i-have-consent"),
+        (
+            ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(tmp_path / "x.mp4")]
+            + ["--i-have-consent"],
+            "no video to keep",
+        ),
+        (base + ["--source", str(source_file), "--converter", "openvoice-v2"], "voxlip fetch openvoice-v2"),
+        (
+            ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--synthesizer", str(synthesizer)]
+            + ["--converter", "offline", "--i-have-consent"],
+            "SV2TTS already speaks in the reference's voice",
+        ),
+    ]
+    for args, message in cases:
+        capsys.readouterr()
+        assert voxlip(args) == 1, args
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, err
+    assert not out.exists() and not (tmp_path / "x.mp4").exists()
