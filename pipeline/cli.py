@@ -254,7 +254,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     pipeline = Pipeline(
         args.device,
         precision=args.precision,
-        offline_voice=dataclasses.replace(OFFLINE_DEFAULTS, similarity=args.similarity),
+        offline_voice=dataclasses.replace(OFFLINE_DEFAULTS, revoicing_similarity=args.similarity),
         converter=args.converter,
         label=_label(args),
     )
@@ -521,8 +521,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--similarity",
         type=float,
-        default=OFFLINE_DEFAULTS.similarity,
-        help="offline conversion only: how far the recording moves toward the reference, 0 to 1 (default: %(default)s)",
+        default=OFFLINE_DEFAULTS.revoicing_similarity,
+        help="offline conversion only: how far the recording moves toward the reference, 0 to 1; higher loses "
+        "more words (default: %(default)s)",
     )
     convert.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
     convert.add_argument(

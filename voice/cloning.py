@@ -403,7 +403,9 @@ class VoiceCloner:
         at_16k = load_audio(wave, source_sr=rate, max_seconds=None)
         source = analyse(trim_long_silences(at_16k), self.offline_voice.config)
         voice = self.offline_reference(speaker)
-        samples = self.offline_voice.convert(wave, rate, voice, seed, source=source)
+        config = self.offline_voice.config
+        revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity))
+        samples = revoicing.convert(wave, rate, voice, seed, source=source)
         if progress is not None:
             progress(1, 1, 1 / max(time.perf_counter() - started, 1e-9))
         notes = (REVOICED_NOTE,)

@@ -1,0 +1,120 @@
+"""Speech-to-speech (`voxlip convert`) with the offline conversion, on the shared LibriSpeech speakers.
+
+    .venv/bin/python benchmarks/eval_revoicing.py [--speakers 40] [--seconds 8] [--similarity 0.5 1]
+
+The first `--seconds` of each speaker's recording are re-voiced toward the next speaker's (in name
+order, so men and women both ways). Scores, before (the source as it is) and after: GE2E and d-vector cosine to the
+reference recording and to the source, DistillMOS, DNSMOS P.808, and pocketsphinx word agreement
+with the source (WER of the converted speech's transcript against the source's: what the
+conversion loses). The speakers the offline conversion was tuned on (eval_offline_voice.CHOSEN_ON)
+are reported apart. Needs the eval extra (README: "Measured").
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import torch
+from eval_offline_voice import CHOSEN_ON, DEFAULT_DATA, speaker_sexes
+from speech_judges import Judges, similarity
+
+from voice.audio import load_audio
+from voice.intelligibility import word_errors
+from voice.offline.config import DEFAULT
+from voice.offline.engine import OfflineVoice
+from voice.offline.reference import analyse, prepare_reference
+from voice.speaker import prepare_speaker
+from voice.vad import trim_long_silences
+
+METRICS = ("GE2E ref", "GE2E src", "dvec ref", "dvec src", "DistillMOS", "DNSMOS", "WER")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac + speakers.csv (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--similarity",
+        type=float,
+        nargs="+",
+        default=[DEFAULT.similarity],
+        help="settings to score (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=8.0, help="re-voice the first this many seconds of each (default: %(default)s)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads (default: %(default)s)")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    files = sorted(args.data.glob("*.flac"))[: args.speakers]
+    if len(files) < 2:
+        raise SystemExit(f"need at least two .flac files in {args.data}")
+    sexes = speaker_sexes(args.data)
+    judges = Judges()
+    voices = {s: OfflineVoice(dataclasses.replace(DEFAULT, similarity=s)) for s in args.similarity}
+    recordings = {path: load_audio(path)[: int(args.seconds * 16_000)] for path in files}
+    embeddings = {path: (judges.ge2e(load_audio(path)), judges.dvector(load_audio(path))) for path in files}
+    transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in recordings.items()}
+    scores: dict[tuple, list] = defaultdict(list)
+    seconds = converted_seconds = 0.0
+    for i, source_path in enumerate(files):
+        target_path = files[(i + 1) % len(files)]
+        source = recordings[source_path]
+        reference = prepare_reference(prepare_speaker(judges.encoder, target_path))
+        source_voice = analyse(trim_long_silences(source))
+        pair = f"{sexes.get(source_path.name, '?')}->{sexes.get(target_path.name, '?')}"
+        half = "choose" if source_path.stem in CHOSEN_ON or target_path.stem in CHOSEN_ON else "held out"
+        candidates = {"before": source}
+        for setting, voice in voices.items():
+            started = time.perf_counter()
+            candidates[f"{setting:.2f}"] = voice.convert(source, 16_000, reference, seed=0, source=source_voice)
+            seconds += time.perf_counter() - started
+            converted_seconds += len(source) / 16_000
+        for name, wave in candidates.items():
+            ge2e, dvector = judges.ge2e(wave), judges.dvector(wave)
+            errors, words = word_errors(transcripts[source_path], judges.recognizer.transcribe(wave))
+            row = (
+                similarity(ge2e, embeddings[target_path][0]),
+                similarity(ge2e, embeddings[source_path][0]),
+                float(dvector @ embeddings[target_path][1]),
+                float(dvector @ embeddings[source_path][1]),
+                judges.distillmos(wave),
+                judges.dnsmos(wave)["p808_mos"],
+                (errors, words),
+            )
+            for group in ((half, "all"), (half, pair), ("both", "all")):
+                scores[(name, *group)].append(row)
+        print(f"  {source_path.stem} -> {target_path.stem} ({pair}, {half}) done", flush=True)
+    print(format_table(scores, ["before", *(f"{s:.2f}" for s in args.similarity)]))
+    print(f"\noffline conversion RTF {seconds / converted_seconds:.3f} ({args.threads} threads)")
+
+
+def format_table(scores: dict[tuple, list], settings: list[str]) -> str:
+    lines = [f"{'similarity':>10} {'pairs':>9} {'sexes':>6} {'n':>4} " + " ".join(f"{m:>10}" for m in METRICS)]
+    for setting in settings:
+        for half in ("choose", "held out", "both"):
+            for pair in ("all", "F->F", "F->M", "M->F", "M->M"):
+                rows = scores.get((setting, half, pair))
+                if not rows:
+                    continue
+                values = np.array([r[:6] for r in rows]).mean(0)
+                errors = sum(r[6][0] for r in rows) / max(1, sum(r[6][1] for r in rows))
+                lines.append(
+                    f"{setting:>10} {half:>9} {pair:>6} {len(rows):>4} "
+                    + " ".join(f"{v:>10.3f}" for v in values)
+                    + f" {errors:>10.3f}"
+                )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
