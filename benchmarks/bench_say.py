@@ -22,8 +22,8 @@ import torch
 from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding, threads_from_command_line
 
 from voice.cloning import VoiceCloner
-from voice.synthesizer import pad_sequences, split_text
-from voice.text import text_to_sequence
+from voice.synthesizer import pad_sequences
+from voice.text import split_text, text_to_sequence
 
 
 def synthesize(

@@ -23,8 +23,7 @@ import numpy as np
 import torch
 
 from voice.cloning import VoiceCloner
-from voice.synthesizer import split_for_streaming, split_text
-from voice.text import text_to_sequence
+from voice.text import split_for_streaming, split_text, text_to_sequence
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEXT = (

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,7 +37,6 @@ from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from voice.audio import SAMPLE_RATE, AudioSource, load_audio
 from voice.cloning import VoiceCloner
-from voice.encoder import SpeakerEncoder, load_encoder
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
 from voice.speaker import Speaker, prepare_speaker
@@ -48,6 +48,9 @@ from .dub import dub
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech
+
+if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without
+    from voice.encoder import SpeakerEncoder
 
 LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
 """Tried in this order when lip-sync is "auto"."""
@@ -76,9 +79,15 @@ def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -
 
 
 def resolve_device(device: str) -> str:
-    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given."""
+    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given.
+
+    Without a GPU driver (NVIDIA's, or ROCm's /dev/kfd) the answer is "cpu" without asking torch, whose
+    import a cold offline run does without.
+    """
     if device != "auto":
         return device
+    if not any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/nvidia0", "/dev/kfd")):
+        return "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
@@ -152,6 +161,8 @@ class Pipeline:
 
     @cached_property
     def encoder(self) -> SpeakerEncoder:
+        from voice.encoder import load_encoder
+
         return load_encoder(self.encoder_name, self.device)
 
     @cached_property

@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from core.checkpoints import cache_dir
 from core.errors import InputError
 from voice.audio import load_audio
 from voice.encoder import load_encoder, similarity
@@ -13,7 +14,7 @@ from voice.offline.config import DEFAULT
 from voice.offline.conversion import change_voice, scale_frequencies, timbre_gain
 from voice.offline.engine import OfflineVoice
 from voice.offline.pitch import track_f0
-from voice.offline.reference import prepare_reference
+from voice.offline.reference import analysed, prepare_reference
 from voice.recognition import PocketsphinxRecognizer
 from voice.synthesis import OFFLINE_VOICE_NOTE
 
@@ -150,6 +151,27 @@ def test_music_like_reference_still_yields_speech(offline, encoder):
     speech = offline.synthesize("The quick brown fox jumps over the lazy dog.", voice, seed=0)
     assert 1.5 < speech.duration < 5 and np.isfinite(speech.samples).all() and np.abs(speech.samples).max() > 0.01
     assert voice.pitch is None or 70 <= voice.pitch.median_hz <= 350
+
+
+def test_an_analysed_reference_is_read_back_from_the_cache_and_a_damaged_entry_is_made_again(references):
+    wave = references["26-495-0000"][: 4 * 16_000]
+    first = analysed(wave)
+    entries = list((cache_dir() / "references").glob("*.npz"))
+    assert len(entries) == 1
+    again = analysed(wave)
+    assert again.pitch == first.pitch and again.speech_seconds == first.speech_seconds
+    np.testing.assert_array_equal(again.spectrum, first.spectrum)
+    other = analysed(wave, dataclasses.replace(DEFAULT, speech_floor_db=30.0))
+    assert len(list((cache_dir() / "references").glob("*.npz"))) == 2 and other.pitch is not None
+    entries[0].write_bytes(b"not an npz")
+    mended = analysed(wave)
+    assert mended.pitch == first.pitch
+    np.testing.assert_array_equal(mended.spectrum, first.spectrum)
+    noise = analysed(np.random.default_rng(0).normal(0, 0.1, 3 * 16_000).astype(np.float32))
+    assert (
+        noise.pitch is None
+        and analysed(np.random.default_rng(0).normal(0, 0.1, 3 * 16_000).astype(np.float32)).notes == noise.notes
+    )
 
 
 def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):

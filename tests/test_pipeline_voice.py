@@ -1,5 +1,7 @@
 import json
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -31,6 +33,28 @@ def test_clone_voice_offline_is_labelled_marked_and_timed(pipeline, reference, t
     assert detect(path).audio.detected
     record = json.loads((tmp_path / "say.wav.provenance.json").read_text())
     assert record["inputs"]["reference_voice"]["file"] == reference.name and "text_sha256" in record["inputs"]
+
+
+def test_a_voice_asked_for_again_speaks_in_a_fresh_process_without_analysis_or_torch(reference, tmp_path):
+    """The cold start of `voxlip say` with a voice asked for before: its speaker and analysis come from the
+    cache, and torch (about a third of the start-up) is not imported."""
+    runs = []
+    for run in range(2):
+        out = tmp_path / f"say{run}.wav"
+        code = (
+            "import sys; from pipeline.cli import main; "
+            f"code = main(['say', '--ref', {str(reference)!r}, '--text', 'Hello there.', '-o', {str(out)!r}, "
+            "'--i-have-consent', '--seed', '0']); "
+            "print('torch loaded' if 'torch' in sys.modules else 'no torch'); sys.exit(code)"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        runs.append(result.stdout)
+        assert detect(out).audio.detected
+    assert "torch loaded" in runs[0] and "no torch" in runs[1]
+    assert "took speaker 0.0" in runs[1] and "reference analysis 0.0" in runs[1]
+    first, second = (soundfile.read(tmp_path / f"say{run}.wav")[0] for run in range(2))
+    np.testing.assert_array_equal(first, second)
 
 
 def test_speaker_is_computed_once_and_saved(pipeline, reference, tmp_path):
@@ -204,8 +228,7 @@ def test_missing_neural_checkpoints_name_voxlip_fetch(reference, tmp_path, monke
 
 
 def test_long_text_and_digits_are_spoken_not_refused():
-    from voice.synthesizer import split_text
-    from voice.text import check_text, english_cleaners
+    from voice.text import check_text, english_cleaners, split_text
 
     text, notes = check_text(" ".join(["This sentence is part of a long letter."] * 125))  # 5,000 characters
     assert len(text) >= 4_999 and all(len(chunk) <= 150 for chunk in split_text(text))
@@ -277,7 +300,8 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     from core.components import Component
     from voice.cloning import SENTENCE_PAUSE, VoiceCloner
     from voice.speaker import Speaker
-    from voice.synthesizer import split_text, synthesize
+    from voice.synthesizer import synthesize
+    from voice.text import split_text
 
     synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
     vocoder = seeded_checkpoint("rtvc_wavernn", "vocoder.pt")

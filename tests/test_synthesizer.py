@@ -8,8 +8,9 @@ import torch
 from torch.testing import assert_close
 
 from core.errors import CheckpointError, InputError
-from voice.synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
+from voice.synthesizer import load_synthesizer, synthesize
 from voice.synthesizer.model import trimmed_lengths
+from voice.text import split_for_streaming, split_text
 
 TEXTS = ["Hello world, this is a test of the synthesizer.", "Short one!"]
 

@@ -13,27 +13,27 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from core import checkpoints
 from core.components import Component
 from core.errors import InputError
 
-from .affine import check_precision
 from .audio import load_audio
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
 from .offline.engine import CONVERSION, OfflineVoice
-from .offline.reference import ReferenceVoice, analyse, prepare_reference
-from .revoicing import NeuralConverter
+from .offline.reference import ReferenceVoice, analyse, analysed
+from .precision import check_precision
 from .speaker import Speaker
 from .synthesis import REVOICED_NOTE, Synthesis
-from .synthesizer import load_synthesizer, split_for_streaming, split_text, synthesize
+from .text import split_for_streaming, split_text
 from .vad import trim_long_silences, trim_long_silences_at
-from .vocoder import griffin_lim, load_hifigan, load_wavernn, sv2tts_to_hifigan_mel
-from .vocoder.wavernn import REALTIME
+
+if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
+    from .revoicing import NeuralConverter
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
@@ -123,6 +123,8 @@ class VoiceCloner:
         """OpenVoice V2's converter when one is used (with the base voice, or to re-voice recordings)."""
         if self.converter_checkpoint is None:
             return None
+        from .revoicing import NeuralConverter
+
         return NeuralConverter(self.converter_checkpoint, self.device, self.precision)
 
     @cached_property
@@ -142,6 +144,8 @@ class VoiceCloner:
 
     @cached_property
     def tacotron(self):
+        from .synthesizer import load_synthesizer
+
         return load_synthesizer(self.synthesizer_checkpoint, self.device)
 
     @cached_property
@@ -159,15 +163,18 @@ class VoiceCloner:
         if kind == "griffinlim":
             return None
         name = self.vocoder_checkpoint or DEFAULT_CHECKPOINTS[kind]
+        from .vocoder import load_hifigan, load_wavernn
+
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
     def offline_reference(self, speaker: Speaker) -> ReferenceVoice:
-        """The offline voice's analysis of a speaker (its pitch and long-term spectrum), kept for the next text."""
+        """The offline voice's analysis of a speaker (its pitch and long-term spectrum), kept for the next text
+        (and on disk, for the next process)."""
         key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest()
         if key not in self._references:
             if len(self._references) >= 8:
                 self._references.pop(next(iter(self._references)))
-            self._references[key] = prepare_reference(speaker, config=self.offline_voice.config)
+            self._references[key] = analysed(speaker.wave, self.offline_voice.config)
         return self._references[key]
 
     def load(self, language: str | None = None) -> None:
@@ -214,6 +221,10 @@ class VoiceCloner:
 
         `progress(share done)` is called along the way by WaveRNN, the slow one.
         """
+        import torch
+
+        from .vocoder import griffin_lim, sv2tts_to_hifigan_mel
+
         model = self.vocoder
         if model is None:
             return griffin_lim(mel), 16_000
@@ -227,6 +238,8 @@ class VoiceCloner:
     def _wavernn_settings(self) -> dict:
         """RTVC's folds in float32 (its exact samples); once the samples differ anyway (bfloat16, or
         int8 for `fast_vocoder`), `REALTIME`'s shorter folds, which fill the products with more rows."""
+        from .vocoder.wavernn import REALTIME
+
         if self.fast_vocoder:
             return dict(target=REALTIME.target, overlap=REALTIME.overlap, precision=REALTIME.precision)
         if self.precision != "float32":
@@ -274,6 +287,8 @@ class VoiceCloner:
             if progress is not None:
                 progress(1, 1, 1 / (time.perf_counter() - started))
             return speech
+        from .synthesizer import synthesize
+
         chunks = split_text(text)
         mels = synthesize(chunks, speaker.embedding, self.tacotron, seed=seed, precision=self.precision)
         synthesized = time.perf_counter()
@@ -315,9 +330,9 @@ class VoiceCloner:
         started = time.perf_counter()
         if self.text_converter == "offline":
             voice = self.offline_reference(speaker)
-            analysed = time.perf_counter()
+            prepared = time.perf_counter()
             speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language)
-            timings = {"reference analysis": analysed - started, "offline voice": time.perf_counter() - analysed}
+            timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
         speech = self.offline_voice.speak(text, seed=seed, language=language)
         speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,7 +14,9 @@ from core.errors import InputError
 from core.files import atomic_output
 
 from .audio import AudioSource
-from .encoder import SpeakerEncoder
+
+if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
+    from .encoder import SpeakerEncoder
 
 
 @dataclass(frozen=True)

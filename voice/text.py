@@ -1,4 +1,5 @@
-"""Text front-ends: SV2TTS English cleaning and symbol ids, and IPA phonemes through espeak-ng.
+"""Text front-ends: SV2TTS English cleaning and symbol ids, IPA phonemes through espeak-ng, and long text
+split into sentences and streaming pieces.
 
 `text_to_sequence` reproduces Real-Time-Voice-Cloning's `english_cleaners` + symbol table exactly,
 because the public synthesizer checkpoint was trained on those ids.
@@ -219,3 +220,65 @@ def phonemize(text: str | list[str], language: str = "en-us") -> str | list[str]
     lines = [text] if isinstance(text, str) else list(text)
     phonemes = [p.strip() for p in backend.phonemize(lines, strip=True)]
     return phonemes[0] if isinstance(text, str) else phonemes
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+
+
+def split_text(text: str, max_chars: int = 150) -> list[str]:
+    """Chunks of whole sentences, each at most `max_chars` long where possible.
+
+    Lines are never joined (RTVC synthesizes each line of its prompt separately); sentences on a line
+    are grouped while they fit, and a sentence that alone is too long is broken at commas, then spaces.
+    Tacotron was trained on utterances of at most ~11 s, so long inputs lose their alignment.
+    """
+    chunks = []
+    for line in text.splitlines():
+        sentences = [s for s in _SENTENCE_END.split(line.strip()) if s]
+        chunks += _pack([piece for s in sentences for piece in _fit(s, max_chars)], max_chars)
+    return chunks
+
+
+def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, max_chars: int = 150) -> list[str]:
+    """`split_text`, with the first chunks cut short: at most `first_chars`, then `growth` times the
+    length of the piece before, until pieces are whole chunks again.
+
+    The first piece decides how soon audio starts playing; each later one only has to be made
+    while the one before plays (Tacotron + HiFi-GAN take about a quarter of the audio's duration),
+    so pieces may grow about that fast without a gap. Cuts fall after a clause where one fits,
+    else between words.
+    """
+    pieces: list[str] = []
+    limit = first_chars
+    for chunk in split_text(text, max_chars):
+        while limit < max_chars and len(chunk) > limit:
+            head = _fit(chunk, limit)
+            if len(head) == 1:  # one word longer than the limit
+                break
+            pieces.append(head[0])
+            chunk = " ".join(head[1:])
+            limit = max(limit, int(len(head[0]) * growth))
+        pieces.append(chunk)
+        limit = max(limit, int(len(chunk) * growth))
+    return pieces
+
+
+def _fit(sentence: str, max_chars: int) -> list[str]:
+    if len(sentence) <= max_chars:
+        return [sentence]
+    clauses = _CLAUSE_END.split(sentence)
+    if len(clauses) > 1:
+        return _pack([piece for clause in clauses for piece in _fit(clause, max_chars)], max_chars)
+    return _pack(sentence.split(), max_chars)
+
+
+def _pack(pieces: list[str], max_chars: int) -> list[str]:
+    """Join consecutive pieces with spaces while the result stays within `max_chars`."""
+    chunks: list[str] = []
+    for piece in pieces:
+        if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
+            chunks[-1] += " " + piece
+        else:
+            chunks.append(piece)
+    return chunks

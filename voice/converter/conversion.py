@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
-from voice.affine import check_precision
+from voice.precision import check_precision
 
 from .model import ToneColourConverter
 from .spectrogram import frame_count, linear_spectrogram

@@ -14,8 +14,7 @@ from core.files import atomic_output
 from ..audio import load_audio
 from ..piper import PiperVoice
 from .config import OfflineConfig
-from .conversion import long_term_spectrum
-from .envelope import log_mel_envelope, loudest_frames, stft
+from .conversion import speech_spectrum
 from .pitch import PitchStats, track_f0
 
 PROFILE_TEXT = (
@@ -65,8 +64,3 @@ def speech_pitch_of(wave: np.ndarray, config: OfflineConfig) -> PitchStats:
     f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     voiced = np.log(f0[f0 > 0]) if (f0 > 0).any() else np.log([120.0])
     return PitchStats(float(np.exp(np.median(voiced))), float(np.std(voiced)) or 0.1)
-
-
-def speech_spectrum(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
-    envelopes = log_mel_envelope(stft(wave, config), config)
-    return long_term_spectrum(wave, loudest_frames(envelopes, config.speech_floor_db))

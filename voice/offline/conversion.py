@@ -16,6 +16,7 @@ from parselmouth.praat import call, run
 from scipy.fft import dct, idct
 
 from .config import OfflineConfig
+from .envelope import log_mel_envelope, loudest_frames, stft
 from .pitch import PitchStats
 
 LTAS_FFT = 512
@@ -61,6 +62,12 @@ def long_term_spectrum(wave16k: np.ndarray, frames: np.ndarray | None = None) ->
     if frames is not None and frames[: spectrum.shape[1]].any():
         spectrum = spectrum[:, frames[: spectrum.shape[1]]]
     return np.log(spectrum.mean(axis=1) + 1e-10)
+
+
+def speech_spectrum(wave16k: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """The long-term spectrum of a voice's speech frames (its silences left out)."""
+    envelopes = log_mel_envelope(stft(wave16k, config), config)
+    return long_term_spectrum(wave16k, loudest_frames(envelopes, config.speech_floor_db))
 
 
 def scale_frequencies(log_spectrum: np.ndarray, ratio: float) -> np.ndarray:

@@ -7,6 +7,7 @@ timbre are then moved toward the reference's (conversion.py), which keeps the sp
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,7 +15,6 @@ from core.components import Component
 from core.errors import InputError
 
 from ..audio import AudioSource
-from ..encoder import SpeakerEncoder
 from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import OFFLINE_VOICE_NOTE, Synthesis
@@ -23,6 +23,9 @@ from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, scale_frequencies, timbre_gain
 from .pitch import PitchStats
 from .reference import ReferenceVoice, prepare_reference
+
+if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
+    from ..encoder import SpeakerEncoder
 
 CONVERSION = Component.offline(
     "voice conversion", "offline voice conversion toward the reference (pitch, formants, timbre; Praat)"

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.checkpoints import cache_dir
+from core.errors import VoxlipError
+from core.files import atomic_output
+
 from ..audio import AudioSource
-from ..encoder import SpeakerEncoder, load_encoder
 from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
-from .conversion import long_term_spectrum
-from .envelope import log_mel_envelope, loudest_frames, stft
+from .conversion import speech_spectrum
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
+
+if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
+    from ..encoder import SpeakerEncoder
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,17 +49,16 @@ def prepare_reference(
     if isinstance(reference, Speaker):
         wave = reference.wave
     else:
+        from ..encoder import load_encoder
+
         wave = (encoder or load_encoder()).preprocess(reference, source_sr)
     return analyse(wave, config)
 
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
     """The pitch statistics and long-term spectrum of cleaned 16 kHz speech."""
-    envelopes = log_mel_envelope(stft(wave, config), config)
-    f0 = track_f0(wave, len(envelopes), config)
-    stats = pitch_stats(f0, config)
-    speech = loudest_frames(envelopes, config.speech_floor_db)
-    spectrum = long_term_spectrum(wave, speech)
+    stats = pitch_stats(track_f0(wave, 1 + len(wave) // config.hop_length, config), config)
+    spectrum = speech_spectrum(wave, config)
     seconds = len(wave) / config.sample_rate
     if stats is None:
         note = (
@@ -61,3 +67,33 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
         )
         return ReferenceVoice(None, spectrum, seconds, (note,))
     return ReferenceVoice(plausible_speech_pitch(stats, config), spectrum, seconds)
+
+
+def analysed(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
+    """`analyse`, kept in voxlip's cache keyed by the speech's and the config's sha256, so that the same
+    voice asked for in the next process is not analysed again."""
+    samples = np.ascontiguousarray(wave, dtype=np.float32)
+    key = hashlib.sha256(samples.tobytes() + repr(config).encode()).hexdigest()
+    path = cache_dir() / "references" / f"{key[:32]}.npz"
+    try:
+        with np.load(path) as data:
+            pitch = PitchStats(float(data["median_hz"]), float(data["log_std"])) if data["median_hz"] > 0 else None
+            notes = tuple(str(note) for note in data["notes"])
+            return ReferenceVoice(pitch, data["spectrum"], float(data["speech_seconds"]), notes)
+    except (OSError, KeyError, ValueError):
+        pass
+    voice = analyse(samples, config)
+    pitch = voice.pitch or PitchStats(0.0, 0.0)
+    try:
+        with atomic_output(path) as partial:
+            np.savez(
+                partial,
+                median_hz=pitch.median_hz,
+                log_std=pitch.log_std,
+                spectrum=voice.spectrum,
+                speech_seconds=voice.speech_seconds,
+                notes=np.array(voice.notes, dtype=str),
+            )
+    except VoxlipError:
+        pass  # a read-only cache only costs the analysis next time
+    return voice

@@ -1,7 +1,7 @@
 """SV2TTS Tacotron synthesizer: text + speaker embedding -> 80-band mel spectrogram."""
 
 from .config import TacotronConfig
-from .inference import pad_sequences, split_for_streaming, split_text, synthesize
+from .inference import pad_sequences, synthesize
 from .load import load_synthesizer
 from .model import Generation, Tacotron, TacotronOutput
 
@@ -12,7 +12,5 @@ __all__ = [
     "TacotronOutput",
     "load_synthesizer",
     "pad_sequences",
-    "split_for_streaming",
-    "split_text",
     "synthesize",
 ]

@@ -11,7 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from core.errors import InputError
-from voice.affine import check_precision
+from voice.precision import check_precision
 
 from .attention import Memory
 from .config import TacotronConfig

@@ -20,7 +20,7 @@ from torch import Tensor, nn
 
 from core.checkpoints import LoadedCheckpoint, load_model
 from core.errors import CheckpointError, InputError
-from voice.affine import check_precision
+from voice.precision import check_precision
 
 LRELU_SLOPE = 0.1
 

@@ -21,7 +21,7 @@ from torch import Tensor, nn
 
 from core.checkpoints import load_model
 from core.errors import InputError
-from voice.affine import PRECISIONS, check_precision
+from voice.precision import PRECISIONS, check_precision
 
 from .folding import fold_with_overlap, xfade_and_unfold
 from .sampling import fast_samples, reference_samples
