@@ -56,6 +56,12 @@ class AnimatorConfig:
     """Share of that gap made by the lower lip (with the jaw); the rest by the upper lip."""
     jaw_follow: float = 0.8
     """The chin moves this fraction of the lower lip's vertical motion."""
+    detail_ceiling: float = 1.3
+    """On a photo, the mouth region is softened where its detail (Laplacian variance) exceeds this times the
+    photo's own there: a smooth painting or render gets a soft mouth, not hard painted edges."""
+    jaw_smoothing: float = 1.5
+    """The jaw follows the opening smoothed by a Gaussian of this sigma (frames): it is heavier than the lips,
+    which meet on a bilabial while the jaw is still on its way up."""
     spread: float = 0.09
     """Each mouth corner moves out this many mouth widths at wide = 1."""
     purse: float = 0.15
@@ -96,14 +102,20 @@ class MouthAnimator:
         self.config = config
 
     def render(
-        self, frame: np.ndarray, landmarks: np.ndarray, shape: np.ndarray, head: HeadMotion | None = None
+        self,
+        frame: np.ndarray,
+        landmarks: np.ndarray,
+        shape: np.ndarray,
+        head: HeadMotion | None = None,
+        jaw: float | None = None,
     ) -> np.ndarray:
         """A copy of `frame` with the mouth in `shape`; `head` also turns and shifts the head, in the same
-        resampling (each resampling of a photo softens its finest texture)."""
+        resampling (each resampling of a photo softens its finest texture). `jaw` is the opening the jaw
+        follows (default: the shape's own; see `jaw_track`)."""
         import cv2
 
         lm = landmarks.astype(np.float64)
-        warp = self._mouth_warp(lm, np.asarray(shape, dtype=np.float64), frame.shape)
+        warp = self._mouth_warp(lm, np.asarray(shape, dtype=np.float64), frame.shape, jaw)
         if warp is None and head is None:
             return frame
         if head is None:
@@ -117,7 +129,7 @@ class MouthAnimator:
         cover = warp[0] if warp is not None else None
         motion = head.maps(lm, frame.shape, cover)
         if motion is None:
-            return self.render(frame, landmarks, shape)
+            return self.render(frame, landmarks, shape, jaw=jaw)
         (x1, y1, x2, y2), map_x, map_y = motion
         if warp is not None:
             (ax1, ay1, ax2, ay2), maps, moved, _ = warp
@@ -146,11 +158,11 @@ class MouthAnimator:
         )
 
     def _mouth_warp(
-        self, lm: np.ndarray, shape: np.ndarray, frame_shape: tuple[int, ...]
+        self, lm: np.ndarray, shape: np.ndarray, frame_shape: tuple[int, ...], jaw: float | None = None
     ) -> tuple[tuple[int, int, int, int], np.ndarray, np.ndarray, MouthGeometry] | None:
         """(region, backward map (h, w, 2) in frame pixels, moved landmarks, geometry), or None."""
         geometry = mouth_geometry(lm)
-        moved = self._target_points(lm, geometry, shape)
+        moved = self._target_points(lm, geometry, shape, jaw)
         region = self._region(lm, moved, geometry, frame_shape)
         if region is None:
             return None
@@ -171,8 +183,11 @@ class MouthAnimator:
         joined = maps[0] + (maps[1] - maps[0]) * lower_mask
         return region, joined, moved, geometry
 
-    def _target_points(self, lm: np.ndarray, g: MouthGeometry, shape: np.ndarray) -> np.ndarray:
-        """All 478 landmarks where the mouth shape puts them (untouched ones stay)."""
+    def _target_points(
+        self, lm: np.ndarray, g: MouthGeometry, shape: np.ndarray, jaw: float | None = None
+    ) -> np.ndarray:
+        """All 478 landmarks where the mouth shape puts them (untouched ones stay); the jaw where opening `jaw`
+        puts it (default: the shape's opening)."""
         c = self.config
         opening, wide, rounded = (float(v) for v in shape)
         moved = lm.copy()
@@ -180,7 +195,11 @@ class MouthAnimator:
         middle = (upper_inner + lower_inner) / 2
         along = ((middle - g.centre) @ g.right) / (g.width / 2)
         profile = np.clip(np.cos(np.clip(along, -1, 1) * math.pi / 2), 0, 1) ** (0.8 - 0.4 * rounded)
-        gap = opening * c.max_gap * g.width - (1 - min(opening * 4, 1.0)) * c.press * g.width
+
+        def gap_of(o: float) -> float:
+            return o * c.max_gap * g.width - (1 - min(o * 4, 1.0)) * c.press * g.width
+
+        gap = gap_of(opening)
         sideways = (wide * c.spread - rounded * c.purse) * g.width
         shift = np.outer(along * sideways, g.right)
         upper_delta = middle - upper_inner - np.outer(profile * gap * (1 - c.lower_share), g.down) + shift
@@ -192,8 +211,14 @@ class MouthAnimator:
             (LIPS_LOWER_OUTER, lower_delta),
         ):
             moved[list(ids)] = lm[list(ids)] + delta
-        lip_drop = float(lower_delta[len(lower_delta) // 2] @ g.down)
-        jaw_drop = c.jaw_follow * lip_drop
+        mid = len(lower_delta) // 2
+        lip_drop = float(lower_delta[mid] @ g.down)
+        if jaw is not None:
+            jaw_gap = gap_of(float(jaw))
+            lip_drop_of_jaw = lip_drop + float(profile[mid]) * (jaw_gap - gap) * c.lower_share
+            jaw_drop = c.jaw_follow * lip_drop_of_jaw
+        else:
+            jaw_drop = c.jaw_follow * lip_drop
         jaw = lm[list(JAW)]
         side = ((jaw - g.centre) @ g.right) / g.face_half_width
         weight = np.clip(1 - side**2, 0, 1) ** 1.5
@@ -330,6 +355,16 @@ class MouthAnimator:
         return mask * sideways**0.8, white * brightness[..., None]
 
 
+def jaw_track(shapes: np.ndarray, sigma: float) -> np.ndarray:
+    """(n,) the opening the jaw follows: the shapes' opening smoothed by a Gaussian of `sigma` frames."""
+    opening = np.asarray(shapes, dtype=np.float32)[:, 0]
+    if sigma <= 0 or len(opening) < 2:
+        return opening
+    radius = max(1, int(round(3 * sigma)))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    return np.convolve(np.pad(opening, radius, mode="edge"), kernel / kernel.sum(), mode="valid").astype(np.float32)
+
+
 def _lip_colour(frame: np.ndarray, lm: np.ndarray) -> np.ndarray:
     """Mean BGR colour of the frame under the outer lip landmarks."""
     lips = np.vstack([lm[list(LIPS_UPPER_OUTER)], lm[list(LIPS_LOWER_OUTER)]]).round().astype(int)
@@ -431,6 +466,7 @@ class AnimatorRenderer:
         self.animator = MouthAnimator(config)
         self.recognized = False
         self._shapes: np.ndarray | None = None
+        self._jaw: np.ndarray | None = None
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -445,12 +481,15 @@ class AnimatorRenderer:
                 phones = recognize_phones(audio)
             self.recognized = True
         self._shapes = shape_track(phones, n_frames, fps, silent_frames(audio, fps, n_frames), self.visemes)
+        self._jaw = jaw_track(self._shapes, self.animator.config.jaw_smoothing)
 
     def render(
         self, frames: list[np.ndarray], faces: list[Face | None], indices: range, timer: StageTimer, turns: CoreTurns
     ) -> list[np.ndarray]:
         with timer("generator"):
             return [
-                frame if face is None else self.animator.render(frame, face.landmarks, self._shapes[i])
+                frame
+                if face is None
+                else self.animator.render(frame, face.landmarks, self._shapes[i], jaw=float(self._jaw[i]))
                 for frame, face, i in zip(frames, faces, indices)
             ]

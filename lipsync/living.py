@@ -47,7 +47,7 @@ class LivingConfig:
     """Standard deviation of the head's shift while quiet, in face widths."""
     speaking_gain: float = 1.6
     """Head motion is this much larger while speaking."""
-    sway_hz: tuple[float, float] = (0.12, 0.45)
+    sway_hz: tuple[float, float] = (0.08, 0.3)
     """Frequencies of the slow sinusoids the head motion is made of."""
     fade: float = 1.7
     """The head motion fades to zero between the face's ellipse and this many times it."""

@@ -17,12 +17,14 @@ import numpy as np
 from core.components import Component
 from voice.phones import Phone
 
-from .animator import ANIMATOR, PHONE_RECOGNIZER, AnimatorConfig, MouthAnimator
+from .animator import ANIMATOR, PHONE_RECOGNIZER, AnimatorConfig, MouthAnimator, jaw_track
 from .audio_frames import silent_frames
 from .background import CoreTurns, StageTimer
-from .face import Face
+from .detail import cap_detail, mouth_region
+from .face import MOUTH_LEFT, MOUTH_RIGHT, Face
 from .living import HeadMotion, LifeTrack, LivingConfig, blink, life_track
-from .units import MouthLibrary, SelectionPlan, UnitConfig, paste_unit, plan_selection
+from .unit_paste import PasteConfig, paste_unit
+from .units import MouthLibrary, SelectionPlan, UnitConfig, plan_selection
 from .visemes import VisemeTrackConfig, shape_track
 
 OWN_FRAMES = Component.offline("lip-sync", "offline lip-sync: the video's own mouths, chosen by unit selection")
@@ -45,13 +47,16 @@ class OfflineRenderer:
         living: LivingConfig = LivingConfig(),
         seed: int | None = 0,
         still: bool = False,
+        paste: PasteConfig = PasteConfig(),
     ):
         self.phones, self.visemes, self.units_config, self.living_config = phones, visemes, units, living
+        self.paste_config = paste
         self.seed, self.still = seed, still
         self.animator = MouthAnimator(animator)
         self.library = MouthLibrary(units)
         self.recognized = False
         self._shapes: np.ndarray | None = None
+        self._jaw: np.ndarray | None = None
         self._silent: np.ndarray | None = None
         self._fps = 25.0
         self._plan: SelectionPlan | None = None
@@ -112,6 +117,7 @@ class OfflineRenderer:
         self._fps = fps
         self._silent = silent_frames(audio, fps, n_frames)
         self._shapes = shape_track(phones, n_frames, fps, self._silent, self.visemes)
+        self._jaw = jaw_track(self._shapes, self.animator.config.jaw_smoothing)
 
     def _decide(self) -> None:
         library = self.library
@@ -145,9 +151,9 @@ class OfflineRenderer:
             chosen = int(self._plan.chosen[i])
             if chosen >= 0:
                 self.selected_frames += 1
-                return paste_unit(frame, face, self.library.units[chosen], self.units_config)
+                return paste_unit(frame, face, self.library.units[chosen], self.paste_config)
             self.animated_frames += 1
-            return self.animator.render(frame, face.landmarks, self._shapes[i])
+            return self.animator.render(frame, face.landmarks, self._shapes[i], jaw=float(self._jaw[i]))
         self.animated_frames += 1
         life = self._life
         closure = float(life.closure[i])
@@ -156,4 +162,11 @@ class OfflineRenderer:
         head = None
         if not self.still:
             head = HeadMotion(float(life.roll[i]), tuple(float(v) for v in life.shift[i]), self.living_config.fade)
-        return self.animator.render(frame, face.landmarks, self._shapes[i], head)
+        out = self.animator.render(frame, face.landmarks, self._shapes[i], head, float(self._jaw[i]))
+        # A painted mouth is no sharper than the picture's own: a smooth painting gets a soft mouth.
+        lm = face.landmarks
+        mouth = float(np.linalg.norm(lm[MOUTH_RIGHT] - lm[MOUTH_LEFT]))
+        drop = float(self._shapes[i][0]) * self.animator.config.max_gap * mouth
+        detail = self.paste_config.detail
+        box = mouth_region(lm, frame.shape, detail.margin, extra_below=drop)
+        return cap_detail(out, frame, box, self.animator.config.detail_ceiling, detail)

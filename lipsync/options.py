@@ -11,6 +11,7 @@ from .animator import AnimatorConfig
 from .blend import BlendConfig
 from .face import FaceOptions
 from .living import LivingConfig
+from .unit_paste import PasteConfig
 from .units import UnitConfig
 from .video import LOOP_MODES
 from .visemes import VisemeTrackConfig
@@ -38,6 +39,8 @@ class LipsyncOptions:
     blend: BlendConfig = BlendConfig()
     units: UnitConfig = UnitConfig()
     """The offline path's choice of mouths from a video's own frames."""
+    paste: PasteConfig = PasteConfig()
+    """How the offline path blends a chosen frame's lower face in (mask, relighting)."""
     living: LivingConfig = LivingConfig()
     """The offline path's blinks and head motion on a photo (or a video whose face is frozen)."""
     still: bool = False

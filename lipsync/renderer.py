@@ -47,7 +47,14 @@ def make_renderer(
         from .offline import OfflineRenderer
 
         return OfflineRenderer(
-            phones, options.animator, options.visemes, options.units, options.living, options.seed, options.still
+            phones,
+            options.animator,
+            options.visemes,
+            options.units,
+            options.living,
+            options.seed,
+            options.still,
+            options.paste,
         )
     from .generation import Wav2LipRenderer
 

@@ -4,9 +4,8 @@ Every source frame's mouth is indexed (FaceMesh landmarks normalised to the face
 width, and the lip and jaw outline) together with a crop of its lower face. For each output frame
 a dynamic programme over the best-fitting frames picks the one to show, trading how well its mouth
 fits the viseme target against smoothness (runs of consecutive source frames cost nothing, jumps
-between unlike mouths cost most). The chosen lower face (lips, teeth, tongue, jaw, chin) is aligned
-to the current frame by a similarity transform of the stable points (nose, eye corners, cheeks),
-colour-matched on the seam and blended in through a feathered mask.
+between unlike mouths cost most). `unit_paste` aligns the chosen lower face (lips, teeth, tongue,
+jaw, chin) to the current frame, relights it and blends it in.
 
 Frames whose target the video never shows (a mouth that never opens) are left to the animator;
 `SelectionPlan.fallback` says which.
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .detail import DetailConfig, laplacian_variance, mouth_region
 from .face import (
     LIPS_LOWER_INNER,
     LIPS_LOWER_OUTER,
@@ -53,6 +53,12 @@ class UnitConfig:
     """Best-fitting source frames considered per output frame."""
     open_scale: float = 0.05
     """Target cost: a mismatch of this much opening (mouth widths) costs 1."""
+    blur_weight: float = 1.0
+    """Target cost of a unit with half the detail (Laplacian variance) of the library's median: sharp frames
+    are preferred to ones blurred by motion."""
+    rest_weight: float = 8.0
+    """Where the mouth should be shut (silence, rest), any opening past the person's closed one costs this many
+    times more: a shut mouth is held rather than a nearly shut one run through."""
     width_weight: float = 0.5
     jump_cost: float = 1.4
     """Cost of showing a source frame that does not follow the previous one."""
@@ -67,10 +73,6 @@ class UnitConfig:
     exceeds the widest the video shows by this many mouth widths."""
     pose_scale: float = 0.012
     """Target cost: a unit whose stable points miss the frame's by this much (face widths, RMS) costs 1."""
-    feather: float = 0.05
-    """Blur of the mask edge, in face widths."""
-    reach_below_chin: float = 0.06
-    """The mask goes this far past the jaw line (face widths), so a moved chin comes with its outline."""
 
 
 @dataclass
@@ -87,6 +89,8 @@ class MouthUnit:
     """Mouth width over face width."""
     shape: np.ndarray
     """The lip and jaw outline, normalised (centred on the mouth, rotated upright, in face widths)."""
+    detail: float = 0.0
+    """Laplacian variance of its mouth region in its own frame (the detail a pasted copy should keep)."""
 
 
 def face_frame(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -146,13 +150,15 @@ class MouthLibrary:
             self.largest_motion = max(self.largest_motion, motion)
         if index % self.stride:
             return
-        x1, y1, x2, y2 = lower_face_box(lm, frame.shape, 0.12)
+        x1, y1, x2, y2 = lower_face_box(lm, frame.shape, 0.16)
         if x2 - x1 < 8 or y2 - y1 < 8:
             return
         opening, mouth_width, shape = mouth_measures(lm)
         crop = frame[y1:y2, x1:x2].copy()
+        mx1, my1, mx2, my2 = mouth_region(lm, frame.shape, DetailConfig().margin)
+        detail = laplacian_variance(frame[my1:my2, mx1:mx2])
         self.units.append(
-            MouthUnit(index, crop, np.array([x1, y1], np.float64), lm.copy(), opening, mouth_width, shape)
+            MouthUnit(index, crop, np.array([x1, y1], np.float64), lm.copy(), opening, mouth_width, shape, detail)
         )
         self._bytes += crop.nbytes
         while self._bytes > self.config.library_bytes and len(self.units) > 1:
@@ -226,6 +232,13 @@ def plan_selection(
     cost = ((openings[None, :] - target_open[:, None]) / config.open_scale) ** 2 + config.width_weight * (
         (widths[None, :] - target_width[:, None]) / w_scale
     ) ** 2
+    details = np.array([u.detail for u in units])
+    if details.max() > 0:
+        blurred = np.maximum(np.log2(max(float(np.median(details)), 1e-6) / np.maximum(details, 1e-6)), 0.0)
+        cost = cost + config.blur_weight * blurred[None, :] ** 2
+    resting = shapes[:, 0] < 0.02
+    excess = np.maximum(openings - closed, 0.0) / config.open_scale
+    cost[resting] += (config.rest_weight - 1) * excess[None, :] ** 2
     k = min(config.candidates, len(units))
     candidates = np.argsort(cost, axis=1)[:, :k]  # the best mouths; among them, the best-posed heads
     if backgrounds is not None and len(backgrounds) >= n:
@@ -251,67 +264,3 @@ def plan_selection(
     missing = shapes[:, 0] * config.reference_open > float(openings.max()) + config.missing_open
     path[missing] = -1
     return SelectionPlan(path)
-
-
-def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """2x3 least-squares similarity (rotation, uniform scale, shift) taking `source` points onto `target`."""
-    s_mean, t_mean = source.mean(0), target.mean(0)
-    s, t = source - s_mean, target - t_mean
-    denominator = max(float((s**2).sum()), 1e-9)
-    a = float((s * t).sum()) / denominator
-    b = float((s[:, 0] * t[:, 1] - s[:, 1] * t[:, 0]).sum()) / denominator
-    rotation = np.array([[a, -b], [b, a]])
-    return np.hstack([rotation, (t_mean - rotation @ s_mean)[:, None]])
-
-
-def paste_unit(frame: np.ndarray, face: Face, unit: MouthUnit, config: UnitConfig = UnitConfig()) -> np.ndarray:
-    """A copy of `frame` with `unit`'s lower face aligned onto `face` and blended in."""
-    import cv2
-
-    lm = face.landmarks.astype(np.float64)
-    transform = similarity(unit.landmarks[list(STABLE_POINTS)].astype(np.float64), lm[list(STABLE_POINTS)])
-    moved = unit.landmarks.astype(np.float64) @ transform[:, :2].T + transform[:, 2]
-    _, _, face_width = face_frame(lm)
-    outline = np.vstack([lm[[*LOWER_JAW, *NOSE_BOTTOM]], moved[[*LOWER_JAW, *NOSE_BOTTOM]]])
-    height, width = frame.shape[:2]
-    pad = (config.feather * 2.5 + config.reach_below_chin) * face_width
-    x1, y1 = np.maximum(np.floor(outline.min(0) - pad), 0).astype(int)
-    x2, y2 = np.minimum(np.ceil(outline.max(0) + pad), (width, height)).astype(int)
-    if x2 - x1 < 8 or y2 - y1 < 8:
-        return frame
-    # The crop's pixels, in the box's coordinates.
-    to_box = transform.copy()
-    to_box[:, 2] += transform[:, :2] @ unit.origin - (x1, y1)
-    patch = cv2.warpAffine(
-        unit.crop, to_box, (x2 - x1, y2 - y1), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
-    ).astype(np.float32)
-    mask = _union_mask(outline - (x1, y1), (y2 - y1, x2 - x1), face_width, config, lm[list(NOSE_BOTTOM)] - (x1, y1))
-    original = frame[y1:y2, x1:x2].astype(np.float32)
-    seam = (mask > 0.05) & (mask < 0.6)
-    if seam.sum() > 16:
-        shift = np.clip((original[seam] - patch[seam]).mean(0), -25, 25)
-        patch += shift.astype(np.float32)
-    blended = original + (patch - original) * mask[..., None]
-    result = frame.copy()
-    result[y1:y2, x1:x2] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
-    return result
-
-
-def _union_mask(
-    points: np.ndarray, size: tuple[int, int], face_width: float, config: UnitConfig, nose: np.ndarray
-) -> np.ndarray:
-    """Feathered hull of both lower faces, stretched a little past the chin, kept below the nose."""
-    import cv2
-
-    scale = 0.25 if min(size) >= 64 else 1.0
-    small = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
-    centre = points.mean(0)
-    grown = points + (points - centre) * (config.reach_below_chin * face_width / max(np.ptp(points[:, 1]), 1.0))
-    hull = cv2.convexHull(np.round(grown * scale * 16).astype(np.int32))
-    mask = np.zeros(small, dtype=np.uint8)
-    cv2.fillConvexPoly(mask, hull, 255, cv2.LINE_AA, 4)
-    # Above the bottom of the nose, the current frame stays.
-    top = int(max(0, np.floor(nose[:, 1].max() * scale)))
-    mask[: max(0, top - 1)] = 0
-    mask = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(config.feather * face_width * scale, 0.5))
-    return cv2.resize(mask, (size[1], size[0]), interpolation=cv2.INTER_LINEAR) if scale != 1.0 else mask

@@ -16,7 +16,8 @@ from lipsync.living import LivingConfig, blink, life_track
 from lipsync.offline import LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
-from lipsync.units import MouthUnit, UnitConfig, paste_unit, plan_selection, similarity
+from lipsync.unit_paste import paste_unit, similarity
+from lipsync.units import MouthUnit, UnitConfig, plan_selection
 from lipsync.video import read_still
 from voice.audio import SAMPLE_RATE, load_audio
 
@@ -279,3 +280,64 @@ def test_output_order_is_the_order_frames_are_shown(faces_dir, tmp_path):
         with FrameSource(probe(short), 25.0, 30, loop) as source:
             shown = [i for i, _ in source]
             assert list(source.output_order(30, max(shown) + 1)) == shown, loop
+
+
+def test_unsharp_gain_reaches_the_detail_asked_for_and_cap_only_softens():
+    from lipsync.detail import cap_detail, laplacian_variance, unsharp, unsharp_gain
+
+    rng = np.random.default_rng(0)
+    import cv2
+
+    image = cv2.GaussianBlur(rng.uniform(0, 255, (64, 64, 3)).astype(np.float32), (0, 0), 1.5)
+    own = laplacian_variance(image)
+    for wanted in (0.6 * own, 1.5 * own):
+        gain = unsharp_gain(image, wanted)
+        assert abs(laplacian_variance(unsharp(image, gain, 1.0)) / wanted - 1) < 0.02, (gain, wanted)
+    assert unsharp_gain(image, own) == pytest.approx(0.0, abs=1e-3)
+    sharp = np.clip(unsharp(image, 1.5, 1.0), 0, 255).astype(np.uint8)
+    smooth = np.clip(image, 0, 255).astype(np.uint8)
+    box = (0, 0, 64, 64)
+    assert np.array_equal(cap_detail(smooth, sharp, box, 1.2), smooth)  # already softer than the reference
+    capped = cap_detail(sharp, smooth, box, 1.2)
+    assert laplacian_variance(capped[24:40, 24:40]) < 0.7 * laplacian_variance(sharp[24:40, 24:40])
+
+
+def test_silence_holds_a_shut_mouth_and_sharp_frames_are_preferred():
+    openings = [0.0, 0.045, 0.05, 0.055, 0.05, 0.045, 0.3, 0.31, 0.3]
+    units = [_unit(i, o) for i, o in enumerate(openings)]
+    shapes = np.zeros((8, 3), np.float32)  # silence throughout
+    plan = plan_selection(units, shapes)
+    assert (plan.chosen == 0).all(), plan.chosen  # the shut mouth held, not the nearly shut run
+    twins = [_unit(0, 0.3), _unit(1, 0.3), _unit(2, 0.0), _unit(3, 0.0)]
+    twins[0].detail, twins[1].detail, twins[2].detail, twins[3].detail = 10.0, 40.0, 40.0, 40.0
+    shapes = np.zeros((3, 3), np.float32)
+    shapes[:, 0] = 1.0
+    plan = plan_selection(twins, shapes, UnitConfig(jump_cost=0.0, hold_cost=0.0))
+    assert (plan.chosen == 1).all(), plan.chosen  # the motion-blurred twin is passed over
+
+
+def test_pasted_mouth_takes_the_frames_light(man_frames):
+    from dataclasses import replace
+
+    from lipsync.units import MouthLibrary
+
+    frames, faces = man_frames
+    library = MouthLibrary(UnitConfig())
+    for i in (5, 40):
+        library.add(i, frames[i], faces[i])
+    unit = replace(library.units[0], crop=(library.units[0].crop * 0.8).astype(np.uint8))  # a darker frame
+    pasted = paste_unit(frames[5], faces[5], unit)
+    x1, y1, x2, y2 = (int(v) for v in faces[5].box)
+    lower = (slice((y1 + y2) // 2, y2), slice(x1, x2))
+    mean_step = np.abs(pasted[lower].astype(float).mean((0, 1)) - frames[5][lower].astype(float).mean((0, 1)))
+    assert mean_step.max() < 4, mean_step  # relit to the frame's light (unrelit: ~20 levels darker)
+
+
+def test_jaw_follows_the_opening_smoothly():
+    from lipsync.animator import jaw_track
+
+    shapes = np.zeros((20, 3), np.float32)
+    shapes[10:, 0] = 1.0  # a snap open
+    jaw = jaw_track(shapes, 1.5)
+    assert np.abs(np.diff(jaw)).max() < 0.35 and jaw[0] == 0 and jaw[-1] == pytest.approx(1.0)
+    assert np.array_equal(jaw_track(shapes, 0.0), shapes[:, 0])

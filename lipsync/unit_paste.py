@@ -1,0 +1,229 @@
+"""Pasting a chosen source frame's lower face into the current frame, with no visible seam.
+
+The unit's lower face (lips, teeth, jaw, chin) is aligned to the current face by a similarity
+transform of the stable points, then given the current frame's light: a smooth gain field, the ratio
+of the current frame's colours to the unit's on a ring around the mask edge (normalised convolution,
+so it varies across the face as the light does), multiplies the patch. Its mouth region is sharpened
+back to the detail it has in its own frame (`detail`). The mask is the hull of both lower faces,
+feathered wide at the jaw, kept inside the cheeks, tight under the nose and fully opaque over both
+mouths, so the wide feather never mixes two mouths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .detail import DetailConfig, ellipse_window, mouth_region, unsharp, unsharp_gain
+from .face import LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, Face
+from .units import STABLE_POINTS, MouthUnit, face_frame
+
+MOUTH_OUTLINE = (*LIPS_UPPER_OUTER, *LIPS_LOWER_OUTER[1:-1])
+
+
+@dataclass(frozen=True)
+class PasteConfig:
+    feather: float = 0.06
+    """Blur of the mask edge at the jaw and the cheeks, in face widths."""
+    reach_below_chin: float = 0.02
+    """The mask goes this far past the jaw line (face widths), so a moved chin comes with its outline."""
+    side_inset: float = 0.06
+    """The mask's sides are taken this far (face widths) inside the cheeks' outline."""
+    unit_chin: float = 0.6
+    """Of the unit's outline, the points within this share of the face's half width from the mouth (its chin)
+    join the mask; its cheeks would bring its own background along when its head is turned otherwise."""
+    nose_ramp: float = 0.03
+    """Under the nose the mask rises from 0 to full over this many face widths (the nose stays the frame's)."""
+    mouth_margin: float = 0.12
+    """Both mouths, grown by this many face widths, are pasted whole (no mix of two mouths)."""
+    ring: tuple[float, float] = (0.05, 0.8)
+    """The colours are matched where the mask is between these values (its feathered edge)."""
+    light_sigma: float = 0.15
+    """Smoothness of the gain field, in face widths: the light varies slowly across a face."""
+    max_gain: float = 1.2
+    """The gain field is limited to this factor either way."""
+    detail_boost: float = 1.0
+    """The pasted mouth region is sharpened back to this times the detail it has in its own frame
+    (resampling softens it); 1: a frame pasted onto itself stays as it is."""
+    detail: DetailConfig = DetailConfig()
+
+
+def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """2x3 least-squares similarity (rotation, uniform scale, shift) taking `source` points onto `target`."""
+    s_mean, t_mean = source.mean(0), target.mean(0)
+    s, t = source - s_mean, target - t_mean
+    denominator = max(float((s**2).sum()), 1e-9)
+    a = float((s * t).sum()) / denominator
+    b = float((s[:, 0] * t[:, 1] - s[:, 1] * t[:, 0]).sum()) / denominator
+    rotation = np.array([[a, -b], [b, a]])
+    return np.hstack([rotation, (t_mean - rotation @ s_mean)[:, None]])
+
+
+def paste_unit(frame: np.ndarray, face: Face, unit: MouthUnit, config: PasteConfig = PasteConfig()) -> np.ndarray:
+    """A copy of `frame` with `unit`'s lower face aligned onto `face`, relit and blended in."""
+    import cv2
+
+    lm = face.landmarks.astype(np.float64)
+    transform = similarity(unit.landmarks[list(STABLE_POINTS)].astype(np.float64), lm[list(STABLE_POINTS)])
+    moved = unit.landmarks.astype(np.float64) @ transform[:, :2].T + transform[:, 2]
+    _, _, face_width = face_frame(lm)
+    outline = np.vstack([lm[[*LOWER_JAW, *NOSE_BOTTOM]], moved[[*LOWER_JAW, *NOSE_BOTTOM]]])
+    height, width = frame.shape[:2]
+    pad = (config.feather * 2.5 + config.reach_below_chin) * face_width
+    x1, y1 = np.maximum(np.floor(outline.min(0) - pad), 0).astype(int)
+    x2, y2 = np.minimum(np.ceil(outline.max(0) + pad), (width, height)).astype(int)
+    if x2 - x1 < 8 or y2 - y1 < 8:
+        return frame
+    corner = np.array([x1, y1], dtype=np.float64)
+    # The crop's pixels, in the box's coordinates.
+    to_box = transform.copy()
+    to_box[:, 2] += transform[:, :2] @ unit.origin - corner
+    patch = cv2.warpAffine(
+        unit.crop, to_box, (x2 - x1, y2 - y1), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    ).astype(np.float32)
+    mouths = (lm[list(MOUTH_OUTLINE)] - corner, moved[list(MOUTH_OUTLINE)] - corner)
+    mask, small = lower_face_mask(
+        outline - corner, mouths, lm[list(NOSE_BOTTOM)] - corner, face_width, config, patch, (unit.crop, to_box)
+    )
+    original = frame[y1:y2, x1:x2].astype(np.float32)
+    patch *= gain_field(original, patch, small, face_width, config)
+    if unit.detail > 0 and config.detail_boost > 0:
+        mx1, my1, mx2, my2 = mouth_region(moved - corner, patch.shape, config.detail.margin)
+        mouth = patch[my1:my2, mx1:mx2]
+        gain = unsharp_gain(mouth, unit.detail * config.detail_boost, config.detail)
+        if abs(gain) >= 1e-3:
+            patch[my1:my2, mx1:mx2] = mouth + (unsharp(mouth, gain, config.detail.blur) - mouth) * ellipse_window(
+                mouth.shape
+            )
+    blended = original + (patch - original) * mask[..., None]
+    result = frame.copy()
+    result[y1:y2, x1:x2] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    return result
+
+
+def lower_face_mask(
+    points: np.ndarray,
+    mouths: tuple[np.ndarray, np.ndarray],
+    nose: np.ndarray,
+    face_width: float,
+    config: PasteConfig,
+    like: np.ndarray,
+    source: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mask, its edge at a quarter of the size) over `like`'s box: the mask is the feathered hull of both
+    lower faces, stretched a little past the chin, rising under the nose, opaque over both mouths; the edge
+    is the same without the rise under the nose (the ring colours are matched on). `source`, (crop, 2x3
+    transform into the box), keeps the mask where the warped crop has pixels of its own."""
+    import cv2
+
+    size = like.shape[:2]
+    scale = 0.25 if min(size) >= 64 else 1.0
+    small = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+    hull = cv2.convexHull(np.round(_mask_outline(points, mouths, face_width, config) * scale * 16).astype(np.int32))
+    mask = np.zeros(small, dtype=np.uint8)
+    cv2.fillConvexPoly(mask, hull, 255, cv2.LINE_AA, 4)
+    mask = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(config.feather * face_width * scale, 0.5))
+    core = np.zeros(small, dtype=np.uint8)
+    margin = config.mouth_margin * face_width
+    for mouth in mouths:
+        middle = mouth.mean(0)
+        spread = (
+            mouth + (mouth - middle) / np.maximum(np.linalg.norm(mouth - middle, axis=1, keepdims=True), 1.0) * margin
+        )
+        cv2.fillConvexPoly(core, cv2.convexHull(np.round(spread * scale * 16).astype(np.int32)), 255, cv2.LINE_AA, 4)
+    # Soft outside the grown mouths, fully opaque inside them.
+    core = np.minimum(2 * cv2.GaussianBlur(core.astype(np.float32) / 255, (0, 0), max(0.25 * margin * scale, 0.5)), 1)
+    mask = np.maximum(mask, core)
+    edge = mask.copy()
+    # Under the nose the current frame's nose stays: the mask rises from its bottom down.
+    rows = (np.arange(small[0], dtype=np.float32) + 0.5) / scale
+    ramp = max(config.nose_ramp * face_width, 1.0)
+    mask *= np.clip((rows - float(nose[:, 1].max()) + 0.5 * ramp) / ramp, 0, 1)[:, None]
+    if source is not None:
+        crop, to_box = source
+        # The crop's outline at the mask's scale: a crop of its size scaled likewise, the shift scaled.
+        crop_size = (max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale)))
+        small_transform = np.hstack([to_box[:, :2], to_box[:, 2:] * scale])
+        mask *= _coverage(crop_size, small_transform, small, face_width * scale)
+    # The colours are matched on the feathered edge at the jaw and the cheeks, not under the nose.
+    edge *= np.clip((rows - float(nose[:, 1].max()) - ramp) / ramp, 0, 1)[:, None]
+    full = cv2.resize(mask, (size[1], size[0]), interpolation=cv2.INTER_LINEAR) if scale != 1.0 else mask
+    return full, edge
+
+
+def _coverage(crop: tuple[int, int], to_box: np.ndarray, size: tuple[int, int], face_width: float) -> np.ndarray:
+    """(h, w) 1 where the warped crop has pixels of its own, falling softly to 0 before its border."""
+    import cv2
+
+    inside = cv2.warpAffine(
+        np.full(crop, 255, np.uint8), to_box, (size[1], size[0]), flags=cv2.INTER_NEAREST, borderValue=0
+    )
+    reach = max(1, int(round(0.02 * face_width)))
+    inside = cv2.erode(inside, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    return cv2.GaussianBlur(inside.astype(np.float32) / 255, (0, 0), max(reach / 2, 0.5))
+
+
+def _mask_outline(
+    points: np.ndarray, mouths: tuple[np.ndarray, np.ndarray], face_width: float, config: PasteConfig
+) -> np.ndarray:
+    """`points`: the frame's lower-face outline, then the unit's (as many), as the mask's outline: in the face's
+    upright frame about the mouth, the frame's whole and the unit's chin (within `unit_chin` of the half width),
+    taken `side_inset` face widths in at the cheeks (a head turned a little otherwise shows the face's edge
+    against the background twice) and pushed `reach_below_chin` down below the mouth (a moved chin comes
+    with its outline)."""
+    mouth = np.vstack(mouths)
+    centre = mouth.mean(0)
+    axis = mouth[np.argmax(mouth[:, 0])] - mouth[np.argmin(mouth[:, 0])]
+    right = axis / max(float(np.linalg.norm(axis)), 1e-6)
+    down = np.array([-right[1], right[0]])
+    along, below = (points - centre) @ right, (points - centre) @ down
+    # The frame's own outline whole; of the unit's, only its chin (its cheeks would bring its background).
+    half = len(points) // 2
+    chin = np.abs(along[half:]) <= config.unit_chin * float(np.abs(along[:half]).max())
+    keep = np.concatenate([np.ones(half, dtype=bool), chin & (below[half:] > 0)])
+    along, below = along[keep], below[keep]
+    along = np.sign(along) * np.maximum(np.abs(along) - config.side_inset * face_width, 0.0)
+    deepest = max(float(below.max()), 1.0)
+    below = below + config.reach_below_chin * face_width * np.clip(below / deepest, 0, 1)
+    return centre + np.outer(along, right) + np.outer(below, down)
+
+
+def gain_field(
+    original: np.ndarray, patch: np.ndarray, small_mask: np.ndarray, face_width: float, config: PasteConfig
+) -> np.ndarray:
+    """(h, w, 3) per-channel gain taking `patch`'s light to `original`'s: the ratio of their colours on the
+    mask's feathered edge, spread smoothly over the box (normalised convolution at a quarter of the size or
+    less)."""
+    import cv2
+
+    size = original.shape[:2]
+    small = small_mask.shape[::-1]
+    scale = small[0] / size[1]
+    lo, hi = config.ring
+    ring = ((small_mask > lo) & (small_mask < hi)).astype(np.float32)
+    if ring.sum() < 4:
+        return np.ones((1, 1, 3), np.float32)
+    # Linear shrinking is enough: the ratio is blurred far more than it aliases.
+    o = cv2.resize(original, small, interpolation=cv2.INTER_LINEAR)
+    p = cv2.resize(patch, small, interpolation=cv2.INTER_LINEAR)
+    # Only where both show the same thing (skin on skin): hair or background in one of them is not light.
+    alike = np.abs(np.log((o + 8) / (p + 8))).max(-1) < np.log(config.max_gain * 1.1)
+    ring *= alike
+    if ring.sum() < 4:
+        return np.ones((1, 1, 3), np.float32)
+    sigma = max(config.light_sigma * face_width * scale, 0.5)
+    weight = ring[..., None]
+    lit, unlit = o * weight, p * weight
+    # Far from the ring, the whole ring's ratio (the face's light) rather than 1.
+    eps = 1e-3
+    floor_lit = eps * (lit.sum((0, 1)) + 1.0) / ring.sum()
+    floor_unlit = eps * (unlit.sum((0, 1)) + 1.0) / ring.sum()
+    while sigma > 4 and min(lit.shape[:2]) >= 16:  # a wide blur is as good, and cheaper, at half the size
+        lit = cv2.resize(lit, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        unlit = cv2.resize(unlit, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        sigma /= 2
+    num = cv2.GaussianBlur(lit, (0, 0), sigma) + floor_lit
+    den = cv2.GaussianBlur(unlit, (0, 0), sigma) + floor_unlit
+    gain = np.clip(num / den, 1 / config.max_gain, config.max_gain).astype(np.float32)
+    return cv2.resize(gain, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
