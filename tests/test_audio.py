@@ -6,6 +6,7 @@ import soundfile
 
 from core import ffmpeg as bundled_ffmpeg
 from core.errors import InputError
+from voice import spectral
 from voice.audio import SV2TTS_MEL, WAV2LIP_MEL, dbfs, encoder_mel, load_audio, log_mel, normalize_volume, save_audio
 
 
@@ -27,6 +28,26 @@ def test_mels_match_the_anchors(compat_case):
     # The encoder's mel is a float32 FFT: its last bit moves with the FFT build (numpy 2.4.6 with
     # librosa 0.11: 1034 of 8040 values off by at most 3.5e-7 relative), so it matches to float32 rounding.
     np.testing.assert_allclose(encoder_mel(case["wav"]), case["mel_rtvc_encoder"], rtol=2e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize(("n_fft", "hop", "rate"), [(512, 128, 16_000), (704, 176, 22_050), (1024, 256, 16_000)])
+def test_spectral_computes_what_librosa_computes(speech, n_fft, hop, rate):
+    """voice.spectral stands in for librosa on the cold offline path: same STFT, inverse and resampling."""
+    import librosa
+
+    wave = speech[: 3 * 16_000 + 17]
+    spectrum = spectral.stft(wave, n_fft, hop)
+    expected = librosa.stft(wave, n_fft=n_fft, hop_length=hop, window="hann")
+    assert spectrum.dtype == expected.dtype and spectrum.shape == expected.shape
+    np.testing.assert_allclose(spectrum, expected, rtol=0, atol=1e-6 * np.abs(expected).max())
+    gain = np.random.default_rng(0).uniform(0.5, 2.0, (spectrum.shape[0], 1)).astype(np.float32)
+    ours = spectral.istft(spectrum * gain, hop, len(wave))
+    theirs = librosa.istft(spectrum * gain, hop_length=hop, window="hann", length=len(wave))
+    assert ours.dtype == np.float32 and ours.shape == wave.shape
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    for source, target in ((16_000, rate), (rate, 16_000)):
+        expected = librosa.resample(wave, orig_sr=source, target_sr=target)
+        np.testing.assert_array_equal(spectral.resample(wave, source, target), expected)
 
 
 @pytest.mark.parametrize(

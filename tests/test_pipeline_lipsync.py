@@ -5,7 +5,7 @@ import pytest
 
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
-from pipeline.provenance import ConsentError, detect
+from pipeline.provenance import FRAME_MARK, ConsentError, detect
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,8 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
     assert record["consent"]["stated"] is True
     assert set(record["inputs"]) == {"audio", "face"}
     assert record["output"]["sha256"] == report.record["output"]["sha256"]
+    marked = record["watermarks"]["frames"]
+    assert marked["z_at_creation"] >= FRAME_MARK.threshold and marked["frames_checked"] == min(report.frames.frames, 50)
 
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):

@@ -11,11 +11,12 @@ from pathlib import Path
 import librosa
 import numpy as np
 import soundfile
-from scipy.signal import lfilter
 
 from core.errors import InputError
 from core.ffmpeg import decode_audio, probe
 from core.files import atomic_output
+
+from . import spectral
 
 SAMPLE_RATE = 16_000
 MAX_SECONDS = 600.0
@@ -101,7 +102,7 @@ def load_audio(
         )
         wave = wave[: int(max_seconds * native_sr)]
     if native_sr != sr:
-        wave = librosa.resample(wave, orig_sr=native_sr, target_sr=sr)
+        wave = spectral.resample(wave, native_sr, sr)
     wave = wave.astype(np.float32, copy=False)
     if normalize_dbfs is not None:
         wave = normalize_volume(wave, normalize_dbfs)
@@ -199,6 +200,8 @@ def encoder_mel(wave: np.ndarray, spec: EncoderMelSpec = ENCODER_MEL) -> np.ndar
 
 def log_mel(wave: np.ndarray, spec: MelSpec = SV2TTS_MEL) -> np.ndarray:
     """(n_mels, frames) float32 SV2TTS/Wav2Lip mel: pre-emphasis, |STFT|, Slaney mel, scaled dB."""
+    from scipy.signal import lfilter  # scipy.signal takes about 1 s to import: only the neural paths need it
+
     mel = librosa.feature.melspectrogram(
         y=lfilter([1, -spec.preemphasis], [1], wave),
         sr=spec.sample_rate,

@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable
 from functools import cached_property
 
-import librosa
 import numpy as np
 import torch
 
@@ -21,6 +20,7 @@ from core.components import Component
 from core.errors import VoxlipError
 from core.files import atomic_output
 
+from . import spectral
 from .converter import ToneColourConverter, convert, load_converter, tone_colour_embedding
 from .converter.conversion import MIN_REFERENCE_SECONDS
 
@@ -75,7 +75,7 @@ class NeuralConverter:
         except (OSError, ValueError):
             pass
         wave, rate = speech()
-        samples = _resampled(wave, rate, self.sample_rate)
+        samples = spectral.resample(wave, rate, self.sample_rate)
         shortest = int(MIN_REFERENCE_SECONDS * self.sample_rate)
         if 0 < len(samples) < shortest:  # a short utterance: its sounds, repeated, are all there is of the voice
             samples = np.tile(samples, -(-shortest // len(samples)))
@@ -98,7 +98,7 @@ class NeuralConverter:
     ) -> np.ndarray:
         """Speech at `rate` by the voice of embedding `source` -> the same speech in `target`'s, at the
         converter's rate, as long as the input. `progress(pieces done, pieces)` follows long speech."""
-        samples = _resampled(wave, rate, self.sample_rate)
+        samples = spectral.resample(wave, rate, self.sample_rate)
         generator = torch.Generator().manual_seed(seed) if seed is not None else None
         bounds = piece_bounds(
             len(samples), int(PIECE_SECONDS * self.sample_rate), int(OVERLAP_SECONDS * self.sample_rate)
@@ -128,8 +128,3 @@ def piece_bounds(length: int, longest: int, overlap: int) -> list[tuple[int, int
     size = -(-(length + (count - 1) * overlap) // count)
     starts = np.linspace(0, length - size, count).round().astype(int)
     return [(int(start), int(start) + size) for start in starts]
-
-
-def _resampled(wave: np.ndarray, rate: int, target: int) -> np.ndarray:
-    wave = np.asarray(wave, np.float32)
-    return wave if rate == target else librosa.resample(wave, orig_sr=rate, target_sr=target).astype(np.float32)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 from scipy.ndimage import binary_dilation
 
+from . import spectral
 from .audio import to_pcm16
 
 
@@ -72,7 +72,7 @@ def trim_long_silences_at(wave: np.ndarray, rate: int, config: VadConfig = VadCo
     """`trim_long_silences` for audio at any rate: speech is found at the VAD's rate, kept at `rate`."""
     if rate == config.sample_rate:
         return trim_long_silences(wave, config)
-    at_vad_rate = librosa.resample(np.asarray(wave, np.float32), orig_sr=rate, target_sr=config.sample_rate)
+    at_vad_rate = spectral.resample(wave, rate, config.sample_rate)
     mask = speech_mask(voice_flags(at_vad_rate, config), config)
     window = np.arange(len(wave)) * config.sample_rate // (rate * config.window_samples)
     inside = window < len(mask)

@@ -18,10 +18,10 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
 from core.errors import InputError
+from voice import spectral
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.
     if not np.all(np.isfinite(wave)):
         raise InputError("the audio holds NaN or infinite samples: it cannot be watermarked or checked")
     if sr != config.sample_rate:
-        wave = librosa.resample(wave, orig_sr=sr, target_sr=config.sample_rate)
+        wave = spectral.resample(wave, sr, config.sample_rate)
     return wave
 
 
@@ -98,15 +98,15 @@ def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) 
     if analysis.size < config.n_fft:
         raise InputError(f"the audio is too short to carry a watermark ({analysis.size} samples at 16 kHz)")
     layout = _layout(config)
-    spectrum = librosa.stft(analysis, n_fft=config.n_fft, hop_length=config.hop_length)
+    spectrum = spectral.stft(analysis, config.n_fft, config.hop_length)
     rows = (np.arange(spectrum.shape[1]) // config.cell_frames) % config.period_cells
     cell_gain = 10 ** (config.strength_db * layout.signs / 20) - 1
     gain = np.repeat(cell_gain[rows], config.cell_bins, axis=1).T
     change = np.zeros_like(spectrum)
     change[layout.first_bin : layout.last_bin] = spectrum[layout.first_bin : layout.last_bin] * gain
-    residual = librosa.istft(change, n_fft=config.n_fft, hop_length=config.hop_length, length=analysis.size)
+    residual = spectral.istft(change, config.hop_length, analysis.size)
     if sr != config.sample_rate:
-        residual = librosa.resample(residual, orig_sr=config.sample_rate, target_sr=sr)
+        residual = spectral.resample(residual, config.sample_rate, sr)
         residual = np.pad(residual, (0, max(0, original.size - residual.size)))[: original.size]
     return (original + residual).astype(np.float32)
 
@@ -120,7 +120,7 @@ def ensure_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
 
 def _band_levels(analysis: np.ndarray, layout: _Layout, config: AudioMarkConfig) -> np.ndarray:
     """(frames, bands) dB level of every frame in every band of the pattern."""
-    power = np.abs(librosa.stft(analysis, n_fft=config.n_fft, hop_length=config.hop_length)) ** 2
+    power = np.abs(spectral.stft(analysis, config.n_fft, config.hop_length)) ** 2
     bands = power[layout.first_bin : layout.last_bin].reshape(-1, config.cell_bins, power.shape[1]).sum(axis=1)
     return 10 * np.log10(bands.T + 1e-10)
 

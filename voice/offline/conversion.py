@@ -9,12 +9,12 @@ pitch periods), and the long-term colour of the voice (one smooth filter for the
 
 from __future__ import annotations
 
-import librosa
 import numpy as np
 import parselmouth
 from parselmouth.praat import call, run
 from scipy.fft import dct, idct
 
+from .. import spectral
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, loudest_frames, stft
 from .pitch import PitchStats
@@ -53,12 +53,13 @@ def change_voice(
         range_factor,
         1.0,
     )
-    return librosa.util.fix_length(changed.values[0], size=len(wave)).astype(np.float32)
+    samples = changed.values[0][: len(wave)]
+    return np.pad(samples, (0, len(wave) - len(samples))).astype(np.float32)
 
 
 def long_term_spectrum(wave16k: np.ndarray, frames: np.ndarray | None = None) -> np.ndarray:
     """Natural-log mean power per bin (257 bins, 0-8 kHz) over the chosen STFT frames (all if None)."""
-    spectrum = np.abs(librosa.stft(wave16k, n_fft=LTAS_FFT, hop_length=LTAS_FFT // 4, window="hann")) ** 2
+    spectrum = np.abs(spectral.stft(wave16k, LTAS_FFT, LTAS_FFT // 4)) ** 2
     if frames is not None and frames[: spectrum.shape[1]].any():
         spectrum = spectrum[:, frames[: spectrum.shape[1]]]
     return np.log(spectrum.mean(axis=1) + 1e-10)
@@ -93,12 +94,8 @@ def timbre_gain(reference: np.ndarray, base: np.ndarray, strength: float, config
 def apply_gain(wave: np.ndarray, rate: int, gain: np.ndarray) -> np.ndarray:
     """Filter `wave` by one gain curve given on the 16 kHz grid (above 8 kHz the top bin's gain holds)."""
     n_fft = int(round(LTAS_FFT * rate / 16_000 / 2)) * 2
-    spectrum = stft_at(wave, n_fft)
+    spectrum = spectral.stft(wave, n_fft, n_fft // 4)
     bins_hz = np.arange(spectrum.shape[0]) * rate / n_fft
     grid_hz = np.arange(len(gain)) * 16_000 / LTAS_FFT
     filtered = spectrum * np.interp(bins_hz, grid_hz, gain)[:, None]
-    return librosa.istft(filtered, hop_length=n_fft // 4, window="hann", length=len(wave)).astype(np.float32)
-
-
-def stft_at(wave: np.ndarray, n_fft: int) -> np.ndarray:
-    return librosa.stft(wave, n_fft=n_fft, hop_length=n_fft // 4, window="hann")
+    return spectral.istft(filtered, n_fft // 4, len(wave))

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.fft import dct, idct
 from scipy.special import logsumexp
 
+from .. import spectral
 from .config import OfflineConfig
 
 
@@ -31,7 +32,7 @@ def mel_bands(config: OfflineConfig) -> MelBands:
 
 def stft(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
     """(bins, frames) complex STFT, frame i centred on sample i * hop_length."""
-    return librosa.stft(wave, n_fft=config.n_fft, hop_length=config.hop_length, window="hann", center=True)
+    return spectral.stft(wave, config.n_fft, config.hop_length)
 
 
 def log_mel_envelope(spectrum: np.ndarray, config: OfflineConfig) -> np.ndarray:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyworld
-from scipy.signal import butter, sosfiltfilt
 
 from .config import OfflineConfig
 
@@ -28,6 +27,8 @@ def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarr
     Hum is filtered out first, and a second pass searches only around the first pass's median,
     which removes most octave errors on noisy recordings.
     """
+    from scipy.signal import butter, sosfiltfilt  # about 1 s to import: a cached reference needs no pitch track
+
     sos = butter(4, config.highpass_hz, "highpass", fs=config.sample_rate, output="sos")
     signal = np.ascontiguousarray(sosfiltfilt(sos, wave.astype(np.float64)))
     period_ms = 1000 * config.hop_length / config.sample_rate

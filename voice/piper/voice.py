@@ -126,6 +126,9 @@ def _session(path: Path, sha256: str, threads: int):
     def options(level) -> onnxruntime.SessionOptions:
         made = onnxruntime.SessionOptions()
         made.intra_op_num_threads, made.inter_op_num_threads = threads, 1
+        # Planning buffer reuse over the graph's 2,500 nodes took 1.4 s of a 1.8 s load; without it the voice
+        # loads in 0.4 s and speaks as fast, with the same samples and peak memory (one sentence at a time).
+        made.enable_mem_reuse = False
         made.log_severity_level = 3
         made.graph_optimization_level = level
         return made

@@ -1,0 +1,58 @@
+"""librosa's centred Hann STFT, its inverse and its default resampler, for the stages a cold process runs.
+
+The offline conversion and the audio watermark run in every offline `say`; importing librosa there
+(its numba kernels, and scipy.signal through it) took about 1.8 s of a 7 s cold process. These compute
+the same as `librosa.stft(..., window="hann")` (centred, zero-padded), `librosa.istft` and
+`librosa.resample` (soxr, high quality) within float rounding (tests/test_audio.py compares them).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+
+@lru_cache(maxsize=8)
+def hann(n_fft: int) -> np.ndarray:
+    """The periodic Hann window (librosa's and scipy's "hann" for spectra)."""
+    return 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)
+
+
+def stft(wave: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
+    """(n_fft // 2 + 1, 1 + len // hop_length) complex spectrum; frame t is centred on sample t * hop_length."""
+    wave = np.asarray(wave, dtype=np.float32)
+    padded = np.pad(wave, n_fft // 2)
+    frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
+    return np.fft.rfft(frames * hann(n_fft), axis=1).T.astype(np.complex64)
+
+
+def istft(spectrum: np.ndarray, hop_length: int, length: int) -> np.ndarray:
+    """`length` samples back from a `stft` spectrum (overlap-add, divided by the summed squared window)."""
+    n_fft = 2 * (spectrum.shape[0] - 1)
+    window = hann(n_fft)
+    frames = np.fft.irfft(spectrum.T, n=n_fft, axis=1) * window
+    total = n_fft + hop_length * (frames.shape[0] - 1)
+    wave = np.zeros(total, np.float32)
+    weight = np.zeros(total, np.float32)
+    squared = (window**2).astype(np.float32)
+    for t, frame in enumerate(frames):
+        wave[t * hop_length : t * hop_length + n_fft] += frame
+        weight[t * hop_length : t * hop_length + n_fft] += squared
+    covered = weight > np.finfo(np.float32).tiny
+    wave[covered] /= weight[covered]
+    wave = wave[n_fft // 2 :][:length]
+    return np.pad(wave, (0, length - len(wave)))
+
+
+def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
+    """`wave` at `target_sr`, as `librosa.resample` makes it by default (soxr "HQ"), ceil(len * ratio) long."""
+    import soxr
+
+    wave = np.asarray(wave, dtype=np.float32)
+    if orig_sr == target_sr:
+        return wave
+    resampled = soxr.resample(wave, orig_sr, target_sr, quality="soxr_hq")
+    size = math.ceil(len(wave) * target_sr / orig_sr)
+    return np.pad(resampled, (0, max(0, size - len(resampled))))[:size].astype(np.float32)
