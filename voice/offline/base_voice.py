@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.checkpoints import cache_dir
-from core.errors import VoxlipError
-from core.files import atomic_output
+from core.cache import cached_arrays
 
 from ..audio import load_audio
 from ..piper import PiperVoice
@@ -35,22 +32,18 @@ class BaseVoiceProfile:
 
 def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
     """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by the voice's sha256)."""
-    key = hashlib.sha256(f"{voice.sha256}|{PROFILE_TEXT}|{PROFILE_SEED}|{config.hop_length}".encode()).hexdigest()
-    path = cache_dir() / "base-voices" / f"{key[:32]}.npz"
-    try:
-        with np.load(path) as data:
-            return BaseVoiceProfile(PitchStats(float(data["median_hz"]), float(data["log_std"])), data["spectrum"])
-    except (OSError, KeyError, ValueError):
-        pass
-    profile = measure_profile(voice, config)
-    try:
-        with atomic_output(path) as partial:
-            np.savez(
-                partial, median_hz=profile.pitch.median_hz, log_std=profile.pitch.log_std, spectrum=profile.spectrum
-            )
-    except VoxlipError:
-        pass  # a read-only cache only costs the measurement next time
-    return profile
+    key = f"{voice.sha256}|{PROFILE_TEXT}|{PROFILE_SEED}|{config.hop_length}".encode()
+
+    def measured() -> dict[str, np.ndarray]:
+        profile = measure_profile(voice, config)
+        return dict(
+            median_hz=np.float64(profile.pitch.median_hz),
+            log_std=np.float64(profile.pitch.log_std),
+            spectrum=profile.spectrum,
+        )
+
+    data = cached_arrays("base-voices", key, ("median_hz", "log_std", "spectrum"), measured)
+    return BaseVoiceProfile(PitchStats(float(data["median_hz"]), float(data["log_std"])), data["spectrum"])
 
 
 def measure_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.checkpoints import cache_dir
-from core.errors import VoxlipError
-from core.files import atomic_output
+from core.cache import cached_arrays
 
 from ..audio import AudioSource
 from ..speaker import Speaker
@@ -69,31 +66,27 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     return ReferenceVoice(plausible_speech_pitch(stats, config), spectrum, seconds)
 
 
+_FIELDS = ("median_hz", "log_std", "spectrum", "speech_seconds", "notes")
+"""What a cached analysis holds (a median of 0 Hz: no pitch could be estimated)."""
+
+
 def analysed(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
     """`analyse`, kept in voxlip's cache keyed by the speech's and the config's sha256, so that the same
     voice asked for in the next process is not analysed again."""
     samples = np.ascontiguousarray(wave, dtype=np.float32)
-    key = hashlib.sha256(samples.tobytes() + repr(config).encode()).hexdigest()
-    path = cache_dir() / "references" / f"{key[:32]}.npz"
-    try:
-        with np.load(path) as data:
-            pitch = PitchStats(float(data["median_hz"]), float(data["log_std"])) if data["median_hz"] > 0 else None
-            notes = tuple(str(note) for note in data["notes"])
-            return ReferenceVoice(pitch, data["spectrum"], float(data["speech_seconds"]), notes)
-    except (OSError, KeyError, ValueError):
-        pass
-    voice = analyse(samples, config)
+    key = samples.tobytes() + repr(config).encode()
+    data = cached_arrays("references", key, _FIELDS, lambda: _arrays(analyse(samples, config)))
+    pitch = PitchStats(float(data["median_hz"]), float(data["log_std"])) if data["median_hz"] > 0 else None
+    notes = tuple(str(note) for note in data["notes"])
+    return ReferenceVoice(pitch, data["spectrum"], float(data["speech_seconds"]), notes)
+
+
+def _arrays(voice: ReferenceVoice) -> dict[str, np.ndarray]:
     pitch = voice.pitch or PitchStats(0.0, 0.0)
-    try:
-        with atomic_output(path) as partial:
-            np.savez(
-                partial,
-                median_hz=pitch.median_hz,
-                log_std=pitch.log_std,
-                spectrum=voice.spectrum,
-                speech_seconds=voice.speech_seconds,
-                notes=np.array(voice.notes, dtype=str),
-            )
-    except VoxlipError:
-        pass  # a read-only cache only costs the analysis next time
-    return voice
+    return dict(
+        median_hz=np.float64(pitch.median_hz),
+        log_std=np.float64(pitch.log_std),
+        spectrum=voice.spectrum,
+        speech_seconds=np.float64(voice.speech_seconds),
+        notes=np.array(voice.notes, dtype=str),
+    )
