@@ -48,6 +48,8 @@ def test_spectral_computes_what_librosa_computes(speech, n_fft, hop, rate):
     for source, target in ((16_000, rate), (rate, 16_000)):
         expected = librosa.resample(wave, orig_sr=source, target_sr=target)
         np.testing.assert_array_equal(spectral.resample(wave, source, target), expected)
+    expected = librosa.filters.mel(sr=rate, n_fft=n_fft, n_mels=40, norm=None)
+    np.testing.assert_allclose(spectral.mel_filters(rate, n_fft, 40), expected, rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from voice.audio import load_audio
 from voice.encoder import load_encoder, similarity
 from voice.intelligibility import word_error_rate
 from voice.offline.config import DEFAULT
-from voice.offline.conversion import change_voice, scale_frequencies, timbre_gain
+from voice.offline.conversion import change_voice, timbre_gain
 from voice.offline.engine import OfflineVoice
 from voice.offline.pitch import track_f0
 from voice.offline.reference import analysed, prepare_reference
@@ -160,13 +160,15 @@ def test_an_analysed_reference_is_read_back_from_the_cache_and_a_damaged_entry_i
     assert len(entries) == 1
     again = analysed(wave)
     assert again.pitch == first.pitch and again.speech_seconds == first.speech_seconds
-    np.testing.assert_array_equal(again.spectrum, first.spectrum)
+    np.testing.assert_array_equal(again.envelope, first.envelope)
+    analysed(wave, dataclasses.replace(DEFAULT, similarity=0.3, timbre_strength=0.5))  # the conversion's settings
+    assert len(list((cache_dir() / "references").glob("*.npz"))) == 1
     other = analysed(wave, dataclasses.replace(DEFAULT, speech_floor_db=30.0))
     assert len(list((cache_dir() / "references").glob("*.npz"))) == 2 and other.pitch is not None
     entries[0].write_bytes(b"not an npz")
     mended = analysed(wave)
     assert mended.pitch == first.pitch
-    np.testing.assert_array_equal(mended.spectrum, first.spectrum)
+    np.testing.assert_array_equal(mended.envelope, first.envelope)
     noise = analysed(np.random.default_rng(0).normal(0, 0.1, 3 * 16_000).astype(np.float32))
     assert (
         noise.pitch is None
@@ -190,9 +192,19 @@ def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):
     assert median_f0(speech.wave) < 180
 
 
-def test_timbre_gain_is_flat_for_the_same_spectrum_and_bounded():
-    spectrum = np.linspace(0, -8, 257)
-    np.testing.assert_allclose(timbre_gain(spectrum, spectrum, 1.0, DEFAULT), 1.0)
-    gain = timbre_gain(spectrum + np.linspace(0, 20, 257), spectrum, 1.0, DEFAULT)
+def test_timbre_gain_is_flat_for_the_same_envelope_follows_the_formant_scaling_and_is_bounded():
+    from voice.offline.envelope import mel_bands
+
+    centres = mel_bands(DEFAULT).centres_hz
+    envelope = np.log(1 + np.exp(-(((centres - 700) / 300) ** 2)) + np.exp(-(((centres - 1800) / 400) ** 2)))
+    flat = timbre_gain(envelope, envelope, 1.0, 1.0, DEFAULT)
+    assert flat.shape == (DEFAULT.n_fft // 2 + 1,)
+    np.testing.assert_allclose(flat, 1.0)
+    # A reference whose formants sit 20% higher: nothing left to change once the base's are scaled as much.
+    higher = np.interp(centres / 1.2, centres, envelope)
+    assert np.abs(np.log(timbre_gain(higher, envelope, 1.0, 1.0, DEFAULT))).max() > 0.1
+    np.testing.assert_allclose(timbre_gain(higher, envelope, 1.2, 1.0, DEFAULT), 1.0, atol=1e-6)
+    gain = timbre_gain(envelope + np.linspace(0, 20, len(centres)), envelope, 1.0, 1.0, DEFAULT)
     assert gain.max() > 1.5 and gain.max() <= 10 ** (DEFAULT.timbre_limit_db / 20) + 1e-6
-    np.testing.assert_array_equal(scale_frequencies(spectrum, 1.0), spectrum)
+    half = timbre_gain(envelope + np.linspace(0, 20, len(centres)), envelope, 1.0, 0.5, DEFAULT)
+    np.testing.assert_allclose(np.log(half), np.log(gain) / 2, atol=1e-9)

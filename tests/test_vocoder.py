@@ -302,3 +302,22 @@ def test_griffin_lim_rejects_wrong_shapes():
         griffin_lim(np.zeros((40, 100)))
     with pytest.raises(InputError, match="at least 2"):
         griffin_lim(np.zeros((80, 1)))
+
+
+def test_a_lock_left_by_an_interrupted_kernel_build_is_removed_a_fresh_one_kept(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from voice.vocoder import kernels
+
+    monkeypatch.setenv("TORCH_EXTENSIONS_DIR", str(tmp_path))
+    folder = tmp_path / "voxlip_test_kernels"
+    folder.mkdir()
+    lock = folder / "lock"
+    lock.touch()
+    kernels._clear_stale_lock("voxlip_test_kernels")
+    assert lock.exists()  # a build may be running in another process
+    old = time.time() - kernels.STALE_LOCK_SECONDS - 1
+    os.utime(lock, (old, old))
+    kernels._clear_stale_lock("voxlip_test_kernels")
+    assert not lock.exists()

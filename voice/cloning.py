@@ -168,7 +168,7 @@ class VoiceCloner:
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
     def offline_reference(self, speaker: Speaker) -> ReferenceVoice:
-        """The offline voice's analysis of a speaker (its pitch and long-term spectrum), kept for the next text
+        """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), kept for the next text
         (and on disk, for the next process)."""
         key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest()
         if key not in self._references:

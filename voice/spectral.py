@@ -1,9 +1,10 @@
-"""librosa's centred Hann STFT, its inverse and its default resampler, for the stages a cold process runs.
+"""librosa's centred Hann STFT, its inverse, its default resampler and mel filters, for the stages a cold process runs.
 
 The offline conversion and the audio watermark run in every offline `say`; importing librosa there
 (its numba kernels, and scipy.signal through it) took about 1.8 s of a 7 s cold process. These compute
 the same as `librosa.stft(..., window="hann")` (centred, zero-padded), `librosa.istft` and
-`librosa.resample` (soxr, high quality) within float rounding (tests/test_audio.py compares them).
+`librosa.resample` (soxr, high quality) and `librosa.filters.mel(..., norm=None)` (Slaney's mel scale) within
+float rounding (tests/test_audio.py compares them).
 """
 
 from __future__ import annotations
@@ -56,3 +57,31 @@ def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
     resampled = soxr.resample(wave, orig_sr, target_sr, quality="soxr_hq")
     size = math.ceil(len(wave) * target_sr / orig_sr)
     return np.pad(resampled, (0, max(0, size - len(resampled))))[:size].astype(np.float32)
+
+
+def mel_filters(sample_rate: int, n_fft: int, n_mels: int) -> np.ndarray:
+    """(n_mels, n_fft // 2 + 1) triangular filters on Slaney's mel scale from 0 Hz to Nyquist, unnormalised."""
+    edges = _mel_to_hz(np.linspace(0.0, _hz_to_mel(sample_rate / 2), n_mels + 2))
+    bins = np.linspace(0, sample_rate / 2, 1 + n_fft // 2)
+    widths = np.diff(edges)
+    ramps = edges[:, None] - bins[None]
+    rising = -ramps[:-2] / widths[:-1, None]
+    falling = ramps[2:] / widths[1:, None]
+    return np.maximum(0, np.minimum(rising, falling)).astype(np.float32)
+
+
+_LINEAR_HZ_PER_MEL = 200.0 / 3
+_LOG_START_HZ = 1000.0
+_LOG_STEP = math.log(6.4) / 27.0
+
+
+def _hz_to_mel(hz: float) -> float:
+    if hz < _LOG_START_HZ:
+        return hz / _LINEAR_HZ_PER_MEL
+    return _LOG_START_HZ / _LINEAR_HZ_PER_MEL + math.log(hz / _LOG_START_HZ) / _LOG_STEP
+
+
+def _mel_to_hz(mels: np.ndarray) -> np.ndarray:
+    start = _LOG_START_HZ / _LINEAR_HZ_PER_MEL
+    linear = mels * _LINEAR_HZ_PER_MEL
+    return np.where(mels >= start, _LOG_START_HZ * np.exp(_LOG_STEP * (mels - start)), linear)

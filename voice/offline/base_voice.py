@@ -1,4 +1,4 @@
-"""What a base voice sounds like before conversion: its pitch and long-term spectrum over a fixed text."""
+"""What a base voice sounds like before conversion: its pitch and mean spectral envelope over a fixed text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.cache import cached_arrays
 from ..audio import load_audio
 from ..piper import PiperVoice
 from .config import OfflineConfig
-from .conversion import speech_spectrum
+from .conversion import speech_envelope
 from .pitch import PitchStats, track_f0
 
 PROFILE_TEXT = (
@@ -20,36 +20,37 @@ PROFILE_TEXT = (
     "My sister keeps three cats, two parrots and a very lazy tortoise. "
     "Could you pass me the salt and pepper, please?"
 )
-"""About 12 s of varied English: enough of every common sound for a voice's long-term spectrum."""
+"""About 12 s of varied English: enough of every common sound for a voice's mean envelope."""
 PROFILE_SEED = 0
 
 
 @dataclass(frozen=True, eq=False)
 class BaseVoiceProfile:
     pitch: PitchStats
-    spectrum: np.ndarray = field(repr=False)
+    envelope: np.ndarray = field(repr=False)
 
 
 def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
     """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by the voice's sha256)."""
-    key = f"{voice.sha256}|{PROFILE_TEXT}|{PROFILE_SEED}|{config.hop_length}".encode()
+    key = f"{voice.sha256}|{PROFILE_TEXT}|{PROFILE_SEED}|".encode() + config.analysis_key()
 
     def measured() -> dict[str, np.ndarray]:
         profile = measure_profile(voice, config)
         return dict(
             median_hz=np.float64(profile.pitch.median_hz),
             log_std=np.float64(profile.pitch.log_std),
-            spectrum=profile.spectrum,
+            envelope=profile.envelope,
         )
 
-    data = cached_arrays("base-voices", key, ("median_hz", "log_std", "spectrum"), measured)
-    return BaseVoiceProfile(PitchStats(float(data["median_hz"]), float(data["log_std"])), data["spectrum"])
+    data = cached_arrays("base-voices", key, ("median_hz", "log_std", "envelope"), measured)
+    pitch = PitchStats(float(data["median_hz"]), float(data["log_std"]))
+    return BaseVoiceProfile(pitch, data["envelope"])
 
 
 def measure_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
     speech = voice.speak(PROFILE_TEXT, seed=PROFILE_SEED)
     wave = load_audio(speech.wave, source_sr=speech.sample_rate, max_seconds=None)
-    return BaseVoiceProfile(speech_pitch_of(wave, config), speech_spectrum(wave, config))
+    return BaseVoiceProfile(speech_pitch_of(wave, config), speech_envelope(wave, config))
 
 
 def speech_pitch_of(wave: np.ndarray, config: OfflineConfig) -> PitchStats:

@@ -20,7 +20,7 @@ from ..speaker import Speaker
 from ..synthesis import OFFLINE_VOICE_NOTE, Synthesis
 from .base_voice import BaseVoiceProfile, base_voice_profile
 from .config import DEFAULT, OfflineConfig
-from .conversion import apply_gain, change_voice, scale_frequencies, timbre_gain
+from .conversion import apply_gain, change_voice, timbre_gain
 from .pitch import PitchStats
 from .reference import ReferenceVoice, prepare_reference
 
@@ -127,10 +127,8 @@ class OfflineVoice:
             range_factor = float(np.clip(spread, *config.range_factor_limits)) ** share
             pitch = PitchStats(base.pitch.median_hz * ratio**share, voice.pitch.log_std)
         converted = change_voice(wave, rate, formant_ratio, pitch, range_factor, config, seed)
-        gain = timbre_gain(
-            voice.spectrum, scale_frequencies(base.spectrum, formant_ratio), config.timbre_strength * share, config
-        )
-        return _match_level(apply_gain(converted, rate, gain), wave)
+        gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, config.timbre_strength * share, config)
+        return _match_level(apply_gain(converted, rate, gain, config), wave)
 
     def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
         notes = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import librosa
 import numpy as np
 from scipy.fft import dct, idct
 from scipy.special import logsumexp
@@ -24,7 +23,7 @@ class MelBands:
 
 @lru_cache(maxsize=4)
 def mel_bands(config: OfflineConfig) -> MelBands:
-    weights = librosa.filters.mel(sr=config.sample_rate, n_fft=config.n_fft, n_mels=config.n_mels, norm=None)
+    weights = spectral.mel_filters(config.sample_rate, config.n_fft, config.n_mels).astype(np.float64)
     weights = weights / weights.sum(axis=1, keepdims=True)
     bins_hz = np.arange(config.n_fft // 2 + 1) * config.sample_rate / config.n_fft
     return MelBands(weights, weights @ bins_hz, bins_hz)

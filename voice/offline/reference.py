@@ -12,7 +12,7 @@ from core.cache import cached_arrays
 from ..audio import AudioSource
 from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
-from .conversion import speech_spectrum
+from .conversion import speech_envelope
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does withou
 class ReferenceVoice:
     pitch: PitchStats | None
     """The reference's pitch, None when it could not be estimated (then the base voice keeps its own)."""
-    spectrum: np.ndarray = field(repr=False)
-    """Long-term log power spectrum of its speech frames (conversion.long_term_spectrum)."""
+    envelope: np.ndarray = field(repr=False)
+    """Mean log-mel envelope of its speech frames (conversion.speech_envelope)."""
     speech_seconds: float
     notes: tuple[str, ...] = ()
 
@@ -53,32 +53,32 @@ def prepare_reference(
 
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
-    """The pitch statistics and long-term spectrum of cleaned 16 kHz speech."""
+    """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech."""
     stats = pitch_stats(track_f0(wave, 1 + len(wave) // config.hop_length, config), config)
-    spectrum = speech_spectrum(wave, config)
+    envelope = speech_envelope(wave, config)
     seconds = len(wave) / config.sample_rate
     if stats is None:
         note = (
             "could not estimate the pitch of the reference (is it music or noise?): "
             "spoke with the base voice's own pitch and formants"
         )
-        return ReferenceVoice(None, spectrum, seconds, (note,))
-    return ReferenceVoice(plausible_speech_pitch(stats, config), spectrum, seconds)
+        return ReferenceVoice(None, envelope, seconds, (note,))
+    return ReferenceVoice(plausible_speech_pitch(stats, config), envelope, seconds)
 
 
-_FIELDS = ("median_hz", "log_std", "spectrum", "speech_seconds", "notes")
+_FIELDS = ("median_hz", "log_std", "envelope", "speech_seconds", "notes")
 """What a cached analysis holds (a median of 0 Hz: no pitch could be estimated)."""
 
 
 def analysed(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
-    """`analyse`, kept in voxlip's cache keyed by the speech's and the config's sha256, so that the same
-    voice asked for in the next process is not analysed again."""
+    """`analyse`, kept in voxlip's cache keyed by the sha256 of the speech and of the config's analysis fields, so
+    that the same voice asked for in the next process, or at another similarity, is not analysed again."""
     samples = np.ascontiguousarray(wave, dtype=np.float32)
-    key = samples.tobytes() + repr(config).encode()
+    key = samples.tobytes() + config.analysis_key()
     data = cached_arrays("references", key, _FIELDS, lambda: _arrays(analyse(samples, config)))
     pitch = PitchStats(float(data["median_hz"]), float(data["log_std"])) if data["median_hz"] > 0 else None
     notes = tuple(str(note) for note in data["notes"])
-    return ReferenceVoice(pitch, data["spectrum"], float(data["speech_seconds"]), notes)
+    return ReferenceVoice(pitch, data["envelope"], float(data["speech_seconds"]), notes)
 
 
 def _arrays(voice: ReferenceVoice) -> dict[str, np.ndarray]:
@@ -86,7 +86,7 @@ def _arrays(voice: ReferenceVoice) -> dict[str, np.ndarray]:
     return dict(
         median_hz=np.float64(pitch.median_hz),
         log_std=np.float64(pitch.log_std),
-        spectrum=voice.spectrum,
+        envelope=voice.envelope,
         speech_seconds=np.float64(voice.speech_seconds),
         notes=np.array(voice.notes, dtype=str),
     )

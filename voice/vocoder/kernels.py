@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
+from pathlib import Path
 
 _SOURCE = r"""
 #include <torch/extension.h>
@@ -130,6 +132,25 @@ void draw_levels(const at::Tensor& logits, const at::Tensor& uniforms, const at:
 """
 
 
+_NAME = "voxlip_wavernn_kernels"
+STALE_LOCK_SECONDS = 600
+"""A build takes about a minute: a lock file older than this was left by a build that was killed, and
+torch would wait on it forever."""
+
+
+def _clear_stale_lock(name: str) -> None:
+    """Remove the build lock an interrupted build left behind (torch waits on it without end)."""
+    try:
+        from torch.utils.cpp_extension import _get_build_directory
+
+        lock = Path(_get_build_directory(name, False)) / "lock"
+        if lock.exists() and time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
+            logging.getLogger(__name__).warning("removing %s, left by an interrupted kernel build", lock)
+            lock.unlink(missing_ok=True)
+    except (ImportError, OSError):
+        pass
+
+
 @functools.lru_cache(maxsize=1)
 def load():
     """The compiled module (functions first_gru, second_gru, draw_levels), or None if it cannot be built."""
@@ -137,9 +158,10 @@ def load():
     try:
         from torch.utils.cpp_extension import load_inline
 
+        _clear_stale_lock(_NAME)
         log.info("building voxlip's fused WaveRNN kernels (once; about a minute)")
         return load_inline(
-            name="voxlip_wavernn_kernels",
+            name=_NAME,
             cpp_sources=_SOURCE,
             functions=["first_gru", "second_gru", "draw_levels"],
             extra_cflags=["-O3", "-march=native", "-ffast-math", "-fopenmp"],
