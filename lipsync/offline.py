@@ -158,7 +158,7 @@ class OfflineRenderer:
         life = self._life
         closure = float(life.closure[i])
         if closure > 0.02:  # the eyes close where they are, before the head moves
-            frame = blink(frame.copy(), face.landmarks, closure)
+            frame = blink(frame.copy(), face.landmarks, closure, self.living_config)
         head = None
         if not self.still:
             head = HeadMotion(float(life.roll[i]), tuple(float(v) for v in life.shift[i]), self.living_config.fade)

@@ -85,6 +85,22 @@ def test_blink_closes_the_eyes(man_frames):
     lid = [np.linalg.norm(lm[159] - lm[145]) + np.linalg.norm(lm[386] - lm[374]) for lm in (before, after)]
     assert lid[1] < 0.6 * lid[0], lid
     assert np.array_equal(blink(frame.copy(), face.landmarks, 0.0), frame)
+    # The lids slide over the eye: the brows, the nose and everything but the eyes' surroundings stay put.
+    changed = np.abs(closed.astype(int) - frame.astype(int)).max(-1) > 0
+    lm = face.landmarks
+    brows = [70, 63, 105, 66, 107, 300, 293, 334, 296, 336]
+    assert not changed[lm[brows, 1].round().astype(int), lm[brows, 0].round().astype(int)].any()
+    eyes = lm[[33, 133, 159, 145, 263, 362, 386, 374]]
+    ys, xs = np.nonzero(changed)
+    eye_width = float(np.linalg.norm(lm[133] - lm[33]))
+    assert ys.min() > eyes[:, 1].min() - eye_width and ys.max() < eyes[:, 1].max() + eye_width
+    # Half shut, the lids cover the top and bottom of each eye; its middle is the eye itself, unmoved.
+    half = blink(frame.copy(), lm, 0.5)
+    for upper, lower in ((159, 145), (386, 374)):
+        x = int(round(lm[upper, 0]))
+        top, bottom = lm[upper, 1], lm[lower, 1]
+        middle = int(round(top + 0.6 * (bottom - top)))
+        assert np.array_equal(half[middle, x], frame[middle, x])
 
 
 def _unit(index: int, opening: float, width: float = 0.4) -> MouthUnit:
@@ -341,3 +357,22 @@ def test_jaw_follows_the_opening_smoothly():
     jaw = jaw_track(shapes, 1.5)
     assert np.abs(np.diff(jaw)).max() < 0.35 and jaw[0] == 0 and jaw[-1] == pytest.approx(1.0)
     assert np.array_equal(jaw_track(shapes, 0.0), shapes[:, 0])
+
+
+def test_animated_lips_and_chin_move_by_a_few_percent_of_the_face_per_frame(man_frames):
+    from lipsync.animator import MouthAnimator, jaw_track, mouth_geometry
+    from lipsync.visemes import shape_track
+
+    _, faces = man_frames
+    lm = faces[0].landmarks.astype(np.float64)
+    # Wide open straight into a bilabial and out again, then cut by silence: the hardest moves to make smoothly.
+    phones = [("SIL", 0.0, 0.3), ("AA", 0.3, 0.6), ("B", 0.6, 0.66), ("AA", 0.66, 1.0), ("SIL", 1.0, 1.6)]
+    shapes = shape_track(phones, 40, 25.0)
+    jaw = jaw_track(shapes, 1.5)
+    animator, geometry = MouthAnimator(), mouth_geometry(lm)
+    points = np.array([animator._target_points(lm, geometry, shapes[i], float(jaw[i])) for i in range(40)])
+    face_width = float(np.linalg.norm(lm[454] - lm[234]))
+    lip_steps = np.linalg.norm(np.diff(points[:, 14], axis=0), axis=1) / face_width
+    chin_steps = np.linalg.norm(np.diff(points[:, 152], axis=0), axis=1) / face_width
+    assert lip_steps.max() < 0.05 and chin_steps.max() < 0.025, (lip_steps.max(), chin_steps.max())
+    assert np.ptp(points[:, 14, 1]) > 0.1 * face_width  # while the mouth still opens wide
