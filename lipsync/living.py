@@ -238,6 +238,19 @@ class HeadMotion:
         d = points - pivot
         return pivot + offset + np.stack([cos * d[:, 0] - sin * d[:, 1], sin * d[:, 0] + cos * d[:, 1]], 1)
 
+    def largest_move(self, lm: np.ndarray, region: tuple[int, int, int, int]) -> float:
+        """An upper bound of how far (pixels) `maps` moves any pixel of `region`: the rigid motion's at full
+        strength (the fade only scales it down), turning about the nose tip points as far as the region's
+        corners."""
+        _, _, offset, cos, sin = self._frame(lm)
+        pivot = lm[NOSE_TIP].astype(np.float64)
+        x1, y1, x2, y2 = region
+        corners = np.array([(x1, y1), (x2, y1), (x1, y2), (x2, y2)], dtype=np.float64)
+        farthest = float(np.linalg.norm(corners - pivot, axis=1).max())
+        shift = float(np.linalg.norm(offset))
+        chord = math.hypot(1 - cos, sin)  # |R q - q| / |q|
+        return shift + chord * (farthest + shift)
+
     def maps(
         self,
         lm: np.ndarray,

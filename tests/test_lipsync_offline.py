@@ -316,6 +316,9 @@ def test_unsharp_gain_reaches_the_detail_asked_for_and_cap_only_softens():
     assert np.array_equal(cap_detail(smooth, sharp, box, 1.2), smooth)  # already softer than the reference
     capped = cap_detail(sharp, smooth, box, 1.2)
     assert laplacian_variance(capped[24:40, 24:40]) < 0.7 * laplacian_variance(sharp[24:40, 24:40])
+    known = laplacian_variance(smooth)
+    assert np.array_equal(cap_detail(sharp, smooth, box, 1.2, reference_detail=known), capped)
+    assert laplacian_variance(image) == float(cv2.Laplacian(image.mean(-1), cv2.CV_32F).var())  # channels' mean
 
 
 def test_silence_holds_a_shut_mouth_and_sharp_frames_are_preferred():
@@ -376,3 +379,44 @@ def test_animated_lips_and_chin_move_by_a_few_percent_of_the_face_per_frame(man_
     chin_steps = np.linalg.norm(np.diff(points[:, 152], axis=0), axis=1) / face_width
     assert lip_steps.max() < 0.05 and chin_steps.max() < 0.025, (lip_steps.max(), chin_steps.max())
     assert np.ptp(points[:, 14, 1]) > 0.1 * face_width  # while the mouth still opens wide
+
+
+def test_paste_in_place_draws_the_same_and_a_read_only_frame_is_copied(man_frames):
+    from lipsync.units import MouthLibrary
+
+    frames, faces = man_frames
+    library = MouthLibrary(UnitConfig())
+    for i, (frame, face) in enumerate(zip(frames[:45], faces[:45])):
+        library.add(i, frame, face)
+    copied = paste_unit(frames[5], faces[5], library.units[40])
+    target = frames[5].copy()
+    in_place = paste_unit(target, faces[5], library.units[40], in_place=True)
+    assert in_place is target and np.array_equal(in_place, copied)
+    read_only = frames[5].copy()
+    read_only.flags.writeable = False
+    assert np.array_equal(paste_unit(read_only, faces[5], library.units[40]), copied)
+
+
+def test_offline_frames_drawn_in_threads_are_the_frames_drawn_one_by_one(faces_dir, audio, tmp_path):
+    decoded = {}
+    for face in ("talking_man_25fps.mp4", "painting_mona_lisa.jpg"):
+        for threads in (1, 2):
+            options = LipsyncOptions(offline_threads=threads)
+            result = run(
+                faces_dir / face, audio, tmp_path / f"{threads}.mp4", make_renderer(options, phones=PHONES), options
+            )
+            decoded[face, threads] = np.stack(list(read_frames(result.path, result.fps)))
+        assert np.array_equal(decoded[face, 1], decoded[face, 2]), face
+
+
+def test_head_motion_moves_no_pixel_farther_than_its_bound(man_frames):
+    from lipsync.living import HeadMotion
+
+    _, faces = man_frames
+    lm = faces[0].landmarks
+    for roll, shift in ((2.5, (0.02, -0.01)), (-1.0, (0.0, 0.03)), (0.3, (-0.01, 0.0))):
+        head = HeadMotion(roll, shift)
+        (x1, y1, x2, y2), map_x, map_y = head.maps(lm, (512, 512, 3))
+        ys, xs = np.mgrid[y1:y2, x1:x2]
+        moved = np.hypot(map_x - xs, map_y - ys).max()
+        assert 0 < moved <= head.largest_move(lm, (x1, y1, x2, y2))
