@@ -4,9 +4,10 @@ Inputs are made from the shared clips with the bundled ffmpeg (scaled, padded an
 25 fps clip, a 1280x720 25 fps clip, and a 60 s 1280x720 clip; speech is LibriSpeech, concatenated.
 Each configuration runs in a fresh process (2 torch threads), twice: its peak RSS (ru_maxrss) is its own.
 
-Modes: the offline animator (phones from pocketsphinx) and the neural path with seeded Wav2Lip
-weights (the public container format, through voxlip's loader; the speed does not depend on the
-weights' values).
+Modes: offline (phones from pocketsphinx) on a video (its own mouths, chosen by unit selection) and on
+a photo (the first frame of the same clip: the living animator), and the neural path with seeded
+Wav2Lip weights (the public container format, through voxlip's loader; the speed does not depend on
+the weights' values).
 
     .venv/bin/python benchmarks/bench_lipsync.py [--neural-seconds 4] [--skip-neural] [--skip-memory]
 """
@@ -45,6 +46,8 @@ def make_inputs(folder: Path) -> dict[str, Path]:
         "512": folder / "face_512.mp4",
         "720": folder / "face_720.mp4",
         "720_60s": folder / "face_720_60s.mp4",
+        "photo_512": folder / "photo_512.png",
+        "photo_720": folder / "photo_720.png",
         "speech_10s": folder / "speech_10s.wav",
         "speech_60s": folder / "speech_60s.wav",
     }
@@ -77,6 +80,9 @@ def make_inputs(folder: Path) -> dict[str, Path]:
             *h264,
             str(paths["720"]),
         )
+    for size in ("512", "720"):
+        if not paths[f"photo_{size}"].exists():
+            ffmpeg("-i", str(paths[size]), "-frames:v", "1", str(paths[f"photo_{size}"]))
     if not paths["720_60s"].exists():
         ffmpeg("-stream_loop", "5", "-i", str(paths["720"]), "-t", "62", "-c", "copy", str(paths["720_60s"]))
     if not paths["speech_60s"].exists():
@@ -199,7 +205,9 @@ def main() -> None:
     parser.add_argument(
         "--neural-seconds", type=float, default=4.0, help="audio length of the neural runs (default: %(default)s)"
     )
-    parser.add_argument("--skip-neural", action="store_true", help="only the offline animator (default: both)")
+    parser.add_argument(
+        "--skip-neural", action="store_true", help="only the offline paths (default: the neural one too)"
+    )
     parser.add_argument(
         "--skip-memory", action="store_true", help="skip the 10 s vs 60 s 720p memory runs (default: run them)"
     )
@@ -225,7 +233,9 @@ def main() -> None:
         "generator runs, and that wait counts as its busy time).\n"
     )
     for size in ("512", "720"):
-        report(f"offline animator, {size}, 10 s", measure(inputs[size], inputs["speech_10s"]))
+        report(f"offline, video (own mouths), {size}, 10 s", measure(inputs[size], inputs["speech_10s"]))
+    for size in ("512", "720"):
+        report(f"offline, photo (animator), {size}, 10 s", measure(inputs[f"photo_{size}"], inputs["speech_10s"]))
     if not args.skip_neural:
         try:
             checkpoint = seeded_wav2lip(args.work)
@@ -239,8 +249,8 @@ def main() -> None:
         print()
         short = measure(inputs["720"], inputs["speech_10s"])
         long = measure(inputs["720_60s"], inputs["speech_60s"])
-        report("offline animator, 720, 10 s", short)
-        report("offline animator, 720, 60 s", long)
+        report("offline, video (own mouths), 720, 10 s", short)
+        report("offline, video (own mouths), 720, 60 s", long)
         short_mb, long_mb = short["fresh"]["peak_rss_mb"], long["fresh"]["peak_rss_mb"]
         print(f"\npeak memory 720p: 10 s {short_mb:.0f} MB, 60 s {long_mb:.0f} MB (goal <= 1536 MB, flat)")
 

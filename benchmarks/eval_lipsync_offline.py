@@ -24,6 +24,12 @@ Printed per face, then over the held-out ones:
 - roll sd: standard deviation of the head's roll, degrees (photos; goal 0.5-3).
 - jump: largest frame-to-frame move of the face (median over its outline and nose points, pixels), and
   in brackets that of the unanimated photo repeated as a video (the mesh's own jitter) (photos).
+- head: the same over the rigid head only (the outline above the jaw line, and the nose): the jaw line
+  is left out because speech moves it (in the shared talking videos the mesh's chin point moves by up to
+  7% of the face width from one frame to the next, 99th percentile). In brackets the mesh's jitter on the
+  unanimated photo repeated as a video, and on the same photo moved by a random shift of at most
+  SHIFT_JITTER pixels a frame: any animation resamples the picture, and an invisible sub-pixel move
+  alone makes the mesh's points jump by several times its jitter on identical frames (photos).
 - animator: output frames drawn by the animator (a video falls back to it where it never shows the shape).
 
     .venv/bin/python benchmarks/eval_lipsync_offline.py [--faces DIR] [--keep DIR] [--only NAME ...]
@@ -43,7 +49,7 @@ import torch
 
 from core.ffmpeg import Mp4Writer, probe, read_frames
 from lipsync.engine import run as run_lipsync
-from lipsync.face import FACE_OVAL, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, mouth_opening
+from lipsync.face import FACE_OVAL, JAW, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, mouth_opening
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import pingpong, read_still
@@ -75,6 +81,10 @@ SILENCE_MARGIN_FRAMES = 2
 
 STABLE = (*FACE_OVAL, 1, 4, 6, 168, 197, 195)
 """The face's outline and the nose: they move with the head, not with the mouth or the eyes."""
+HEAD = tuple(i for i in STABLE if i not in JAW)
+"""The rigid head: STABLE without the jaw line, which moves when the mouth opens."""
+SHIFT_JITTER = 0.25
+"""Pixels: the largest shift of the unanimated photo from frame to frame in the shifted jitter video."""
 OPEN_MOUTH = 0.12
 LIDS = ((159, 145, 33, 133), (386, 374, 263, 362))
 
@@ -217,17 +227,32 @@ def largest_jump(stable: list[np.ndarray | None]) -> float:
     return max(moves, default=float("nan"))
 
 
-def repeated_photo(photo: Path, folder: Path, frames: int = 50) -> Path:
-    """The photo as a 25 fps H.264 video of `frames` identical frames (the mesh's jitter on it)."""
+def repeated_photo(photo: Path, folder: Path, frames: int = 50, shift: float = 0.0) -> Path:
+    """The photo as a 25 fps H.264 video of `frames` frames (the mesh's jitter on it): identical, or each
+    moved by a seeded random shift of at most `shift` pixels either way (resampled as an animation is)."""
+    import cv2
+
     still = read_still(photo)
     h, w = still.shape[:2]
     still = np.ascontiguousarray(still[: h - h % 2, : w - w % 2])
-    path = folder / f"{photo.stem}_repeated.mp4"
+    path = folder / f"{photo.stem}_repeated{'_shifted' if shift else ''}.mp4"
+    rng = np.random.default_rng(0)
     with Mp4Writer(path, still.shape[1], still.shape[0], 25.0) as writer:
         for _ in range(frames):
-            writer.write(still)
+            frame = still
+            if shift:
+                dx, dy = rng.uniform(-shift, shift, 2)
+                move = np.float32([[1, 0, dx], [0, 1, dy]])
+                frame = cv2.warpAffine(still, move, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+            writer.write(frame)
         writer.close()
     return path
+
+
+def head_points(stable: list[np.ndarray | None]) -> list[np.ndarray | None]:
+    """The HEAD points of each frame's STABLE points."""
+    keep = [STABLE.index(i) for i in HEAD]
+    return [None if points is None else points[keep] for points in stable]
 
 
 def score(openings: list[float | None], fps: float, speech) -> tuple[list[bool], list[bool]]:
@@ -278,7 +303,8 @@ def main() -> None:
     held_silent: list[bool] = []
     header = (
         f"{'face':30s} {'set':5s} {'words':>5s} {'open>bil':>8s} {'closed':>7s} {'lap':>5s} {'hist (halves)':>14s} "
-        f"{'seam':>5s} {'blinks':>6s} {'roll sd':>7s} {'jump (jitter)':>14s} {'animator':>9s}"
+        f"{'seam':>5s} {'blinks':>6s} {'roll sd':>7s} {'jump (jitter)':>14s} {'head (jitter, shifted)':>22s} "
+        f"{'animator':>9s}"
     )
     print(header)
     mesh = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True)
@@ -324,13 +350,16 @@ def main() -> None:
             floor_frames = reencoded(sources[:100], out_dir, result.fps)
             floor = seam_step(floor_frames, sources[:100], measure(floor_frames, mesh).outlines)
         blinks = roll_sd = jitter = None
-        jump = None
+        jump = head = head_jitter = head_shifted = None
         if still:
             jump = largest_jump(m.stable)
+            head = largest_jump(head_points(m.stable))
             blinks = blinks_per_10s(m.eyes, result.fps)
             roll_sd = float(np.std(m.rolls))
-            repeated = repeated_photo(face, out_dir)
-            jitter = largest_jump(measure(list(read_frames(repeated, 25.0)), mesh).stable)
+            repeated = measure(list(read_frames(repeated_photo(face, out_dir), 25.0)), mesh).stable
+            jitter, head_jitter = largest_jump(repeated), largest_jump(head_points(repeated))
+            shifted = repeated_photo(face, out_dir, shift=SHIFT_JITTER)
+            head_shifted = largest_jump(head_points(measure(list(read_frames(shifted, 25.0)), mesh).stable))
         animated = getattr(renderer, "animated_frames", result.frames)
         if name not in TUNING:
             held_words += words
@@ -342,6 +371,7 @@ def main() -> None:
             f"{name:30s} {split:5s} {len(words):5d} {word_share}% {closed_share}% {_fmt(lap, '5.2f')} "
             f"{_fmt(hist, '5.3f'):>6s} ({_fmt(halves, '5.3f'):>5s}) {_fmt(seam, '5.2f')} {_fmt(blinks, '6.1f')} "
             f"{_fmt(roll_sd, '7.2f')} {_fmt(jump, '6.2f'):>6s} ({_fmt(jitter, '5.2f'):>5s}) "
+            f"{_fmt(head, '6.2f'):>8s} ({_fmt(head_jitter, '5.2f'):>5s}, {_fmt(head_shifted, '5.2f'):>5s}) "
             f"{animated:4d}/{result.frames:<4d}"
         )
         if floor is not None:

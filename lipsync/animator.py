@@ -135,11 +135,22 @@ class MouthAnimator:
             (ax1, ay1, ax2, ay2), maps, moved, _ = warp
             grid_x, grid_y = np.meshgrid(np.arange(ax1, ax2, dtype=np.float32), np.arange(ay1, ay2, dtype=np.float32))
             displacement = np.dstack([maps[..., 0] - grid_x, maps[..., 1] - grid_y])
-            # The mouth's warp, looked up where the head's motion takes each pixel (zero outside its region).
-            extra = cv2.remap(
-                displacement, map_x - ax1, map_y - ay1, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
-            )
-            map_x, map_y = map_x + extra[..., 0], map_y + extra[..., 1]
+            # The mouth's warp, looked up where the head's motion takes each pixel (zero outside its region,
+            # so only the pixels the motion takes near it are looked up).
+            reach = head.largest_move(lm, (x1, y1, x2, y2))
+            bx1, by1, bx2, by2 = _reaching(reach, (x1, y1), map_x.shape, (ax1, ay1, ax2, ay2))
+            if bx2 > bx1 and by2 > by1:  # the maps are the head motion's own: changed where they are
+                near_x, near_y = map_x[by1:by2, bx1:bx2], map_y[by1:by2, bx1:bx2]
+                extra = cv2.remap(
+                    displacement,
+                    near_x - ax1,
+                    near_y - ay1,
+                    cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_CONSTANT,
+                    borderValue=0,
+                )
+                near_x += extra[..., 0]
+                near_y += extra[..., 1]
         warped = self._sharpened(cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
         if warp is not None:
             shown = head.forward(moved, lm)
@@ -353,6 +364,20 @@ class MouthAnimator:
         seams = np.clip(1 - np.abs(phase - np.round(phase)) / 0.09, 0, 1) * (np.abs(along) > 0.05)
         brightness = brightness * (1 - 0.18 * cv2.GaussianBlur(seams.astype(np.float32), (0, 0), 0.6))
         return mask * sideways**0.8, white * brightness[..., None]
+
+
+def _reaching(reach: float, origin: tuple[int, int], size: tuple[int, int], box: tuple[int, int, int, int]) -> tuple:
+    """(x1, y1, x2, y2), in a map's own pixels (its corner at `origin`, (height, width) `size`), outside which
+    no pixel moved by at most `reach` lands within a pixel of `box` (frame pixels): there a lookup into `box`
+    with a zero border gives exactly zero."""
+    x0, y0 = origin
+    margin = int(np.ceil(reach)) + 2
+    return (
+        max(0, box[0] - x0 - margin),
+        max(0, box[1] - y0 - margin),
+        min(size[1], box[2] - x0 + margin),
+        min(size[0], box[3] - y0 + margin),
+    )
 
 
 def jaw_track(shapes: np.ndarray, sigma: float) -> np.ndarray:

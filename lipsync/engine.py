@@ -269,8 +269,10 @@ def _index_source(
     faces: dict[int, Face | None] = {}
     with timer("tracker setup"):
         tracker = FaceTracker(face_options, fps, detector)
-    with tracker:
-        for index, frame in source.distinct_frames(n_frames, timer):
+    # Frames are read ahead in a thread of their own: ffmpeg decodes and the pipe is emptied while the
+    # mesh measures the frame before.
+    with tracker, in_background(source.distinct_frames(n_frames, timer), depth=4, name="voxlip-decode") as frames:
+        for index, frame in frames:
             with timer("face tracking"):
                 face = faces[index] = tracker.track(frame)
             with timer("indexing"):

@@ -3,7 +3,7 @@
 A photo (or a video whose face never moves) lip-synced by the animator alone stares: nothing but the
 mouth moves. Here a seeded schedule gives blinks (every 2-6 s, 100-300 ms each) and a slow sway of
 the head (a degree or two of roll and a few pixels of shift, livelier while speaking). Blinks pull
-each upper eyelid down onto the lower one with a thin-plate warp of the eye region; the head motion
+each upper eyelid down over the eye onto the lower one (the eye is covered, not squeezed); the head motion
 rotates and shifts the head inside a soft ellipse around the face, fading to nothing outside it, so
 the background and shoulders stay where they are.
 """
@@ -16,23 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .face import FACE_OVAL, NOSE_TIP
-from .warp import backward_maps
 
 EYES = (
-    # (upper lid from the outer to the inner corner, lower lid the same way, brow)
-    (
-        (33, 246, 161, 160, 159, 158, 157, 173, 133),
-        (33, 7, 163, 144, 145, 153, 154, 155, 133),
-        (70, 63, 105, 66, 107, 46, 53, 52, 65, 55),
-    ),
-    (
-        (263, 466, 388, 387, 386, 385, 384, 398, 362),
-        (263, 249, 390, 373, 374, 380, 381, 382, 362),
-        (300, 293, 334, 296, 336, 276, 283, 282, 295, 285),
-    ),
+    # (upper lid from the outer to the inner corner, lower lid the same way)
+    ((33, 246, 161, 160, 159, 158, 157, 173, 133), (33, 7, 163, 144, 145, 153, 154, 155, 133)),
+    ((263, 466, 388, 387, 386, 385, 384, 398, 362), (263, 249, 390, 373, 374, 380, 381, 382, 362)),
 )
-LID_PAIRS = ((159, 145), (386, 374), (158, 153), (385, 380), (160, 144), (387, 373))
-EYE_CORNERS = ((33, 133), (263, 362))
 
 
 @dataclass(frozen=True)
@@ -51,6 +40,16 @@ class LivingConfig:
     """Frequencies of the slow sinusoids the head motion is made of."""
     fade: float = 1.7
     """The head motion fades to zero between the face's ellipse and this many times it."""
+    lid_meet: float = 0.75
+    """Shut lids meet this share of the eye's opening below the upper lid (the lower lid rises the rest)."""
+    lid_stretch: float = 1.0
+    """The skin above the upper lid stretches over this many times the eye's opening as the lid comes down."""
+    lid_lift: float = 0.3
+    """The lid's picture starts this many times the eye's opening above its landmarks (skin, not the eye)."""
+    lash_width: float = 0.035
+    """Lashes along a closing lid's edge, this many eye widths thick ..."""
+    lash_strength: float = 0.6
+    """... and this opaque."""
 
 
 @dataclass(frozen=True)
@@ -121,67 +120,98 @@ def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
     return np.convolve(np.pad(x, radius, mode="edge"), kernel, mode="valid")
 
 
-def blink(frame: np.ndarray, landmarks: np.ndarray, closure: float) -> np.ndarray:
-    """`frame` (modified in place and returned) with both eyes closed by `closure` (0..1)."""
+def blink(
+    frame: np.ndarray, landmarks: np.ndarray, closure: float, config: LivingConfig = LivingConfig()
+) -> np.ndarray:
+    """`frame` (modified in place and returned) with both eyes closed by `closure` (0..1).
+
+    The lids slide over the eye as real lids do (the upper one most): the eye under them stays where it is
+    and is covered, each lid's margin (the upper one's lashes) moves whole, and only the skin just beyond the
+    lids stretches. Nothing outside that band moves, so the brows and the rest of the face keep their place.
+    """
     import cv2
 
     if closure <= 0.02:
         return frame
     lm = landmarks.astype(np.float64)
-    height, width = frame.shape[:2]
-    for upper_ids, lower_ids, brow_ids in EYES:
-        upper, lower, brow = lm[list(upper_ids)], lm[list(lower_ids)], lm[list(brow_ids)]
-        eye_width = float(np.linalg.norm(upper[0] - upper[-1]))
+    for upper_ids, lower_ids in EYES:
+        upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
+        outer = upper[0]
+        eye_width = float(np.linalg.norm(upper[-1] - outer))
         if eye_width < 4:
             continue
-        points = np.vstack([upper, lower, brow])
-        margin = 0.45 * eye_width
-        x1, y1 = np.floor(points.min(0) - margin).astype(int)
-        x2, y2 = np.ceil(points.max(0) + margin).astype(int)
-        x1, y1, x2, y2 = max(0, x1), max(0, y1), min(width, x2), min(height, y2)
-        if x2 - x1 < 8 or y2 - y1 < 8:
+        along = (upper[-1] - outer) / eye_width
+        down = np.array([-along[1], along[0]])
+        if (lower.mean(0) - upper.mean(0)) @ down < 0:
+            down = -down
+        # The lids as heights over the eye's axis (from the outer corner), meeting at the corners.
+        samples = np.linspace(0.0, eye_width, 64)
+        top, bottom = (_height_along(lid - outer, along, down, samples) for lid in (upper, lower))
+        opening = np.maximum(bottom - top, 0.0)
+        tallest = float(opening.max())
+        if tallest < 1.0:
             continue
-        # The lids meet a little above the lower lid (as a real blink does), the upper lid travelling most.
-        meet = lower + 0.2 * (upper - lower)
-        moved_upper = upper + closure * (meet - upper)
-        moved_lower = lower + closure * (meet - lower) * 0.6
-        region = (x1, y1, x2, y2)
-        border = _box_points(region)
-        sources = np.vstack([upper[1:-1], lower[1:-1], upper[[0, -1]], brow, border])
-        targets = np.vstack([moved_upper[1:-1], moved_lower[1:-1], upper[[0, -1]], brow, border])
-        map_x, map_y = backward_maps(targets, sources, region, step=max(2, int(eye_width / 12)))
-        warped = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        _draw_lashes(warped, moved_upper - (x1, y1), frame[y1:y2, x1:x2], closure, eye_width)
-        frame[y1:y2, x1:x2] = warped
+        # The lids meet `lid_meet` of the way down the opening: the upper lid travels most, the lower one a little.
+        upper_drop = closure * config.lid_meet * opening
+        lower_rise = closure * (1 - config.lid_meet) * opening
+        band, lift = max(config.lid_stretch * tallest, 2.0), config.lid_lift * tallest
+        low_band = max(0.5 * band, 1.0)
+        top_edge, bottom_edge = float(top.min()) - band - lift, float(bottom.max()) + low_band + lift
+        x1, y1, x2, y2 = _eye_box(outer, along, down, eye_width, top_edge, bottom_edge, frame.shape)
+        if x2 - x1 < 4 or y2 - y1 < 4:
+            continue
+        xs, ys = np.meshgrid(np.arange(x1, x2, dtype=np.float32), np.arange(y1, y2, dtype=np.float32))
+        u = (xs - outer[0]) * along[0] + (ys - outer[1]) * along[1]
+        v = (xs - outer[0]) * down[0] + (ys - outer[1]) * down[1]
+        upper_lid = np.interp(u, samples, top, left=0.0, right=0.0)
+        lower_lid = np.interp(u, samples, bottom, left=0.0, right=0.0)
+        upper_now = upper_lid + np.interp(u, samples, upper_drop, left=0.0, right=0.0)
+        lower_now = lower_lid - np.interp(u, samples, lower_rise, left=0.0, right=0.0)
+        # Each lid's picture: the skin beyond it (from `lift` past its landmarks, which on a painting or a
+        # cartoon may lie on the eye itself) stretched to where the lid now is, its margin continued on.
+        start, end = upper_lid - band - lift, lower_lid + low_band + lift
+        from_above = start + (v - start) * band / np.maximum(upper_now - start, 1e-6)
+        from_below = end - (end - v) * low_band / np.maximum(end - lower_now, 1e-6)
+        middle = 0.5 * (upper_now + lower_now)
+        source_v = np.where(
+            v <= middle,
+            np.where(v <= start, v, np.where(v <= upper_now, from_above, v - (upper_now - upper_lid + lift))),
+            np.where(v >= end, v, np.where(v >= lower_now, from_below, v + (lower_lid - lower_now + lift))),
+        )
+        shift = source_v - v
+        map_x = (xs + shift * down[0]).astype(np.float32)
+        map_y = (ys + shift * down[1]).astype(np.float32)
+        lids = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        # They cover the eye up to their moved edges (antialiased); the eye between them is not moved.
+        covering = np.clip(upper_now - v + 0.5, 0.0, 1.0) + np.clip(v - lower_now + 0.5, 0.0, 1.0)
+        covering = np.minimum(covering, 1.0)[..., None]
+        eye = frame[y1:y2, x1:x2].astype(np.float32)
+        # Lashes along the upper lid's edge: the eye region's darkest colour, soft, as thick as lashes look.
+        dark = np.percentile(eye.reshape(-1, 3), 5, axis=0)
+        thickness = max(config.lash_width * eye_width, 0.7)
+        lashes = np.clip(1 - np.abs(v - upper_now + 0.5 * thickness) / thickness, 0, 1) * (upper_now > upper_lid + 0.5)
+        lashes = (config.lash_strength * min(1.0, closure / 0.5) * lashes)[..., None]
+        lids = lids * (1 - lashes) + dark * lashes
+        frame[y1:y2, x1:x2] = np.clip(lids * covering + eye * (1 - covering) + 0.5, 0, 255).astype(np.uint8)
     return frame
 
 
-def _draw_lashes(out: np.ndarray, lid: np.ndarray, original: np.ndarray, closure: float, eye_width: float) -> None:
-    """A soft dark line where the lids meet, in the colour of the darkest pixels near the eye (lashes)."""
-    import cv2
-
-    if closure < 0.5:
-        return
-    dark = np.percentile(original.reshape(-1, 3), 8, axis=0).astype(np.float32)
-    mask = np.zeros(out.shape[:2], dtype=np.uint8)
-    thickness = max(1, int(round(eye_width * 0.03)))
-    cv2.polylines(mask, [np.round(lid[1:-1] * 4).astype(np.int32)], False, 255, thickness, cv2.LINE_AA, 2)
-    alpha = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(0.6, eye_width * 0.025))
-    alpha = (alpha * 0.35 * (closure - 0.5) * 2)[..., None]
-    out[:] = np.clip(out * (1 - alpha) + dark * alpha + 0.5, 0, 255).astype(np.uint8)
+def _height_along(points: np.ndarray, along: np.ndarray, down: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """The curve through `points` (relative to the eye's corner) as its height over the eye's axis at `samples`."""
+    u, v = points @ along, points @ down
+    order = np.argsort(u)
+    return np.interp(samples, u[order], v[order])
 
 
-def _box_points(region: tuple[int, int, int, int], per_side: int = 3) -> np.ndarray:
-    x1, y1, x2, y2 = region
-    s = np.linspace(0.0, 1.0, per_side, endpoint=False)
-    return np.vstack(
-        [
-            np.stack([x1 + s * (x2 - x1), np.full_like(s, y1)], 1),
-            np.stack([np.full_like(s, x2), y1 + s * (y2 - y1)], 1),
-            np.stack([x2 - s * (x2 - x1), np.full_like(s, y2)], 1),
-            np.stack([np.full_like(s, x1), y2 - s * (y2 - y1)], 1),
-        ]
-    )
+def _eye_box(
+    outer: np.ndarray, along: np.ndarray, down: np.ndarray, eye_width: float, top: float, bottom: float, shape: tuple
+) -> tuple[int, int, int, int]:
+    """Pixel box around the eye's rectangle from `top` to `bottom` (heights over its axis)."""
+    corners = np.array([outer + along * u + down * v for u in (0.0, eye_width) for v in (top, bottom)])
+    height, width = shape[:2]
+    x1, y1 = np.floor(corners.min(0)).astype(int) - 1
+    x2, y2 = np.ceil(corners.max(0)).astype(int) + 2
+    return int(max(0, x1)), int(max(0, y1)), int(min(width, x2)), int(min(height, y2))
 
 
 @dataclass(frozen=True)
@@ -207,6 +237,19 @@ class HeadMotion:
         pivot = lm[NOSE_TIP].astype(np.float64)
         d = points - pivot
         return pivot + offset + np.stack([cos * d[:, 0] - sin * d[:, 1], sin * d[:, 0] + cos * d[:, 1]], 1)
+
+    def largest_move(self, lm: np.ndarray, region: tuple[int, int, int, int]) -> float:
+        """An upper bound of how far (pixels) `maps` moves any pixel of `region`: the rigid motion's at full
+        strength (the fade only scales it down), turning about the nose tip points as far as the region's
+        corners."""
+        _, _, offset, cos, sin = self._frame(lm)
+        pivot = lm[NOSE_TIP].astype(np.float64)
+        x1, y1, x2, y2 = region
+        corners = np.array([(x1, y1), (x2, y1), (x1, y2), (x2, y2)], dtype=np.float64)
+        farthest = float(np.linalg.norm(corners - pivot, axis=1).max())
+        shift = float(np.linalg.norm(offset))
+        chord = math.hypot(1 - cos, sin)  # |R q - q| / |q|
+        return shift + chord * (farthest + shift)
 
     def maps(
         self,

@@ -58,6 +58,8 @@ class LipsyncOptions:
     lookahead_bytes: int = 128 * 1024**2
     """How far decoding and face tracking may run ahead of the generator (at least two batches):
     they start while the audio is prepared, and a head start there is time saved at the end."""
+    offline_threads: int = 2
+    """Output frames the offline renderer draws at once (in threads: the same frames as one at a time)."""
     opencv_threads: int | None = 1
     """OpenCV threads during the run (restored after): its per-frame work is small, and threads
     only fight over the cores with ffmpeg and torch. None leaves OpenCV's setting alone."""
@@ -71,6 +73,8 @@ class LipsyncOptions:
             raise InputError(f"--pads {' '.join(map(str, self.pads))}: pixels added around the face cannot be negative")
         if self.max_size < 64:
             raise InputError(f"--max-size {self.max_size} is too small: give at least 64 pixels")
+        if self.offline_threads < 1:
+            raise InputError(f"offline_threads {self.offline_threads}: give at least 1")
         if self.face_index is not None and self.face_index < 0:
             raise InputError("--face-index counts faces from the left starting at 0")
 

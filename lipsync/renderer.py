@@ -55,6 +55,7 @@ def make_renderer(
             options.seed,
             options.still,
             options.paste,
+            options.offline_threads,
         )
     from .generation import Wav2LipRenderer
 

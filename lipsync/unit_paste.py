@@ -60,8 +60,11 @@ def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.hstack([rotation, (t_mean - rotation @ s_mean)[:, None]])
 
 
-def paste_unit(frame: np.ndarray, face: Face, unit: MouthUnit, config: PasteConfig = PasteConfig()) -> np.ndarray:
-    """A copy of `frame` with `unit`'s lower face aligned onto `face`, relit and blended in."""
+def paste_unit(
+    frame: np.ndarray, face: Face, unit: MouthUnit, config: PasteConfig = PasteConfig(), in_place: bool = False
+) -> np.ndarray:
+    """A copy of `frame` (`frame` itself, changed, when `in_place`) with `unit`'s lower face aligned onto
+    `face`, relit and blended in."""
     import cv2
 
     lm = face.landmarks.astype(np.float64)
@@ -87,19 +90,46 @@ def paste_unit(frame: np.ndarray, face: Face, unit: MouthUnit, config: PasteConf
         outline - corner, mouths, lm[list(NOSE_BOTTOM)] - corner, face_width, config, patch, (unit.crop, to_box)
     )
     original = frame[y1:y2, x1:x2].astype(np.float32)
-    patch *= gain_field(original, patch, small, face_width, config)
+    light = gain_field(original, patch, small, face_width, config)
+    # The patch shows only where the mask is above zero (elsewhere the frame stays exactly as it is):
+    # the rest of the work is done over that part of the box, and the mouth region sharpened there.
+    r1, r2, c1, c2 = _support(mask)
+    mouth_box = None
     if unit.detail > 0 and config.detail_boost > 0:
-        mx1, my1, mx2, my2 = mouth_region(moved - corner, patch.shape, config.detail.margin)
+        mouth_box = mouth_region(moved - corner, patch.shape, config.detail.margin)
+        r1, r2 = min(r1, mouth_box[1]), max(r2, mouth_box[3])
+        c1, c2 = min(c1, mouth_box[0]), max(c2, mouth_box[2])
+    result = frame if in_place else frame.copy()
+    if r2 <= r1 or c2 <= c1:
+        return result
+    patch = patch[r1:r2, c1:c2]
+    patch *= light[r1:r2, c1:c2] if light.shape[0] > 1 else light
+    if mouth_box is not None:
+        mx1, my1, mx2, my2 = mouth_box[0] - c1, mouth_box[1] - r1, mouth_box[2] - c1, mouth_box[3] - r1
         mouth = patch[my1:my2, mx1:mx2]
         gain = unsharp_gain(mouth, unit.detail * config.detail_boost, config.detail)
         if abs(gain) >= 1e-3:
             patch[my1:my2, mx1:mx2] = mouth + (unsharp(mouth, gain, config.detail.blur) - mouth) * ellipse_window(
                 mouth.shape
             )
-    blended = original + (patch - original) * mask[..., None]
-    result = frame.copy()
-    result[y1:y2, x1:x2] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    # original + (patch - original) * mask, rounded: computed in the patch's own memory.
+    original = original[r1:r2, c1:c2]
+    np.subtract(patch, original, out=patch)
+    np.multiply(patch, mask[r1:r2, c1:c2, None], out=patch)
+    np.add(patch, original, out=patch)
+    np.add(patch, 0.5, out=patch)
+    np.clip(patch, 0, 255, out=patch)
+    np.copyto(result[y1 + r1 : y1 + r2, x1 + c1 : x1 + c2], patch, casting="unsafe")
     return result
+
+
+def _support(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """(first row, end row, first column, end column) of the box holding every nonzero value of `mask`."""
+    rows = np.flatnonzero(mask.max(1) > 0)
+    if len(rows) == 0:
+        return 0, 0, 0, 0
+    cols = np.flatnonzero(mask[rows[0] : rows[-1] + 1].max(0) > 0)
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def lower_face_mask(

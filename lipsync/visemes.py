@@ -248,6 +248,10 @@ class VisemeTrackConfig:
     """Gaussian sigma (in frames) of the coarticulation smoothing."""
     bilabial_max_open: float = 0.04
     """Opening allowed on frames where p, b or m dominates: the lips must meet."""
+    max_open_speed: float = 8.0
+    """The opening changes by at most this much per second (a jaw takes ~60-120 ms to open or shut, so open = 1
+    is reached in no less than 1/this s): a mouth never snaps open or shut between two frames. The opening is
+    only ever lowered to keep to it, so the lips still meet on every bilabial and stay shut in silence."""
 
 
 def shape_track(
@@ -285,7 +289,22 @@ def shape_track(
     track[bilabial, 0] = np.minimum(track[bilabial, 0], config.bilabial_max_open)
     if silent is not None:
         track[np.asarray(silent[:n_frames], dtype=bool)] = 0.0
-    return np.clip(track, 0.0, 1.0)
+    track = np.clip(track, 0.0, 1.0)
+    track[:, 0] = speed_limited(track[:, 0], config.max_open_speed / fps)
+    return track
+
+
+def speed_limited(values: np.ndarray, step: float) -> np.ndarray:
+    """The largest track under `values` that changes by at most `step` between neighbours: min over s of
+    values[s] + step |t - s| (a jaw closing for a bilabial starts on its way before it, not in one frame)."""
+    limited = np.asarray(values, dtype=np.float32).copy()
+    if step <= 0 or not np.isfinite(step):
+        return limited
+    for t in range(1, len(limited)):
+        limited[t] = min(limited[t], limited[t - 1] + step)
+    for t in range(len(limited) - 2, -1, -1):
+        limited[t] = min(limited[t], limited[t + 1] + step)
+    return limited
 
 
 def _gaussian_smooth(track: np.ndarray, sigma: float) -> np.ndarray:

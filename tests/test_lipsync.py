@@ -27,7 +27,7 @@ from lipsync.offline import LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import pingpong
-from lipsync.visemes import Viseme, detect_notation, shape_track, viseme_of
+from lipsync.visemes import Viseme, VisemeTrackConfig, detect_notation, shape_track, viseme_of
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
 
@@ -186,6 +186,24 @@ def test_shape_track_closes_bilabials_and_silence():
     silent = np.zeros(50, dtype=bool)
     silent[14:18] = True
     assert shape_track(phones, 50, 25.0, silent)[14:18].max() == 0
+
+
+@pytest.mark.parametrize("fps", [25.0, 30.0, 60.0])
+def test_mouth_never_snaps_open_or_shut_between_two_frames(fps):
+    # A wide-open vowel straight into a bilabial and out of it, then a vowel cut by silence.
+    phones = [("SIL", 0.0, 0.3), ("AA", 0.3, 0.6), ("B", 0.6, 0.66), ("AA", 0.66, 1.0), ("SIL", 1.0, 1.6)]
+    n = int(1.6 * fps)
+    config = VisemeTrackConfig()
+    track = shape_track(phones, n, fps, config=config)
+    assert np.abs(np.diff(track[:, 0])).max() <= config.max_open_speed / fps + 1e-6
+    frame = (np.arange(n) + 0.5) / fps
+    bilabial = (frame > 0.6) & (frame < 0.66)
+    assert bilabial.any() and track[bilabial, 0].max() <= config.bilabial_max_open  # the lips still meet
+    assert track[frame > 1.2, 0].max() == 0 and track[frame < 0.15, 0].max() == 0  # shut in silence
+    assert track[(frame > 0.4) & (frame < 0.5), 0].max() > 0.8  # the vowel still opens wide
+    unlimited = shape_track(phones, n, fps, config=VisemeTrackConfig(max_open_speed=float("inf")))
+    assert np.abs(np.diff(unlimited[:, 0])).max() > 0.6  # without the limit it would snap
+    assert np.all(track[:, 0] <= unlimited[:, 0] + 1e-6)  # the limit only ever lowers the opening
 
 
 def test_pingpong_plays_forward_then_back():

@@ -85,6 +85,22 @@ def test_blink_closes_the_eyes(man_frames):
     lid = [np.linalg.norm(lm[159] - lm[145]) + np.linalg.norm(lm[386] - lm[374]) for lm in (before, after)]
     assert lid[1] < 0.6 * lid[0], lid
     assert np.array_equal(blink(frame.copy(), face.landmarks, 0.0), frame)
+    # The lids slide over the eye: the brows, the nose and everything but the eyes' surroundings stay put.
+    changed = np.abs(closed.astype(int) - frame.astype(int)).max(-1) > 0
+    lm = face.landmarks
+    brows = [70, 63, 105, 66, 107, 300, 293, 334, 296, 336]
+    assert not changed[lm[brows, 1].round().astype(int), lm[brows, 0].round().astype(int)].any()
+    eyes = lm[[33, 133, 159, 145, 263, 362, 386, 374]]
+    ys, xs = np.nonzero(changed)
+    eye_width = float(np.linalg.norm(lm[133] - lm[33]))
+    assert ys.min() > eyes[:, 1].min() - eye_width and ys.max() < eyes[:, 1].max() + eye_width
+    # Half shut, the lids cover the top and bottom of each eye; its middle is the eye itself, unmoved.
+    half = blink(frame.copy(), lm, 0.5)
+    for upper, lower in ((159, 145), (386, 374)):
+        x = int(round(lm[upper, 0]))
+        top, bottom = lm[upper, 1], lm[lower, 1]
+        middle = int(round(top + 0.6 * (bottom - top)))
+        assert np.array_equal(half[middle, x], frame[middle, x])
 
 
 def _unit(index: int, opening: float, width: float = 0.4) -> MouthUnit:
@@ -300,6 +316,9 @@ def test_unsharp_gain_reaches_the_detail_asked_for_and_cap_only_softens():
     assert np.array_equal(cap_detail(smooth, sharp, box, 1.2), smooth)  # already softer than the reference
     capped = cap_detail(sharp, smooth, box, 1.2)
     assert laplacian_variance(capped[24:40, 24:40]) < 0.7 * laplacian_variance(sharp[24:40, 24:40])
+    known = laplacian_variance(smooth)
+    assert np.array_equal(cap_detail(sharp, smooth, box, 1.2, reference_detail=known), capped)
+    assert laplacian_variance(image) == float(cv2.Laplacian(image.mean(-1), cv2.CV_32F).var())  # channels' mean
 
 
 def test_silence_holds_a_shut_mouth_and_sharp_frames_are_preferred():
@@ -341,3 +360,63 @@ def test_jaw_follows_the_opening_smoothly():
     jaw = jaw_track(shapes, 1.5)
     assert np.abs(np.diff(jaw)).max() < 0.35 and jaw[0] == 0 and jaw[-1] == pytest.approx(1.0)
     assert np.array_equal(jaw_track(shapes, 0.0), shapes[:, 0])
+
+
+def test_animated_lips_and_chin_move_by_a_few_percent_of_the_face_per_frame(man_frames):
+    from lipsync.animator import MouthAnimator, jaw_track, mouth_geometry
+    from lipsync.visemes import shape_track
+
+    _, faces = man_frames
+    lm = faces[0].landmarks.astype(np.float64)
+    # Wide open straight into a bilabial and out again, then cut by silence: the hardest moves to make smoothly.
+    phones = [("SIL", 0.0, 0.3), ("AA", 0.3, 0.6), ("B", 0.6, 0.66), ("AA", 0.66, 1.0), ("SIL", 1.0, 1.6)]
+    shapes = shape_track(phones, 40, 25.0)
+    jaw = jaw_track(shapes, 1.5)
+    animator, geometry = MouthAnimator(), mouth_geometry(lm)
+    points = np.array([animator._target_points(lm, geometry, shapes[i], float(jaw[i])) for i in range(40)])
+    face_width = float(np.linalg.norm(lm[454] - lm[234]))
+    lip_steps = np.linalg.norm(np.diff(points[:, 14], axis=0), axis=1) / face_width
+    chin_steps = np.linalg.norm(np.diff(points[:, 152], axis=0), axis=1) / face_width
+    assert lip_steps.max() < 0.05 and chin_steps.max() < 0.025, (lip_steps.max(), chin_steps.max())
+    assert np.ptp(points[:, 14, 1]) > 0.1 * face_width  # while the mouth still opens wide
+
+
+def test_paste_in_place_draws_the_same_and_a_read_only_frame_is_copied(man_frames):
+    from lipsync.units import MouthLibrary
+
+    frames, faces = man_frames
+    library = MouthLibrary(UnitConfig())
+    for i, (frame, face) in enumerate(zip(frames[:45], faces[:45])):
+        library.add(i, frame, face)
+    copied = paste_unit(frames[5], faces[5], library.units[40])
+    target = frames[5].copy()
+    in_place = paste_unit(target, faces[5], library.units[40], in_place=True)
+    assert in_place is target and np.array_equal(in_place, copied)
+    read_only = frames[5].copy()
+    read_only.flags.writeable = False
+    assert np.array_equal(paste_unit(read_only, faces[5], library.units[40]), copied)
+
+
+def test_offline_frames_drawn_in_threads_are_the_frames_drawn_one_by_one(faces_dir, audio, tmp_path):
+    decoded = {}
+    for face in ("talking_man_25fps.mp4", "painting_mona_lisa.jpg"):
+        for threads in (1, 2):
+            options = LipsyncOptions(offline_threads=threads)
+            result = run(
+                faces_dir / face, audio, tmp_path / f"{threads}.mp4", make_renderer(options, phones=PHONES), options
+            )
+            decoded[face, threads] = np.stack(list(read_frames(result.path, result.fps)))
+        assert np.array_equal(decoded[face, 1], decoded[face, 2]), face
+
+
+def test_head_motion_moves_no_pixel_farther_than_its_bound(man_frames):
+    from lipsync.living import HeadMotion
+
+    _, faces = man_frames
+    lm = faces[0].landmarks
+    for roll, shift in ((2.5, (0.02, -0.01)), (-1.0, (0.0, 0.03)), (0.3, (-0.01, 0.0))):
+        head = HeadMotion(roll, shift)
+        (x1, y1, x2, y2), map_x, map_y = head.maps(lm, (512, 512, 3))
+        ys, xs = np.mgrid[y1:y2, x1:x2]
+        moved = np.hypot(map_x - xs, map_y - ys).max()
+        assert 0 < moved <= head.largest_move(lm, (x1, y1, x2, y2))
