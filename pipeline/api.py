@@ -19,6 +19,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -329,11 +330,20 @@ class Pipeline:
         """
         statement = require_consent(consent)
         text, notes = check_text(text)
-        self.voice.load(language)  # models and the face are checked before the voice is made
-        with _face_file(face) as face:
-            face = self._checked_face(face)
-            speech = self._speech(reference, text, notes, statement, seed, None, voice_progress, language)
-            clip = self._clip(face, speech, statement, progress)
+        self.voice.load(language)
+        # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
+        # stops the voice at the next sentence, and its start-up time overlaps the voice's.
+        with _face_file(face) as face, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
+            checked = pool.submit(self._checked_face, face)
+            try:
+                speech = self._speech(
+                    reference, text, notes, statement, seed, None, _raising(checked, voice_progress), language
+                )
+            except BaseException:
+                if checked.done() and checked.exception() is not None:
+                    raise checked.exception() from None
+                raise
+            clip = self._clip(checked.result(), speech, statement, progress)
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
         return clip
@@ -436,6 +446,18 @@ class Pipeline:
             label=self.label,
             _workdir=workdir,
         )
+
+
+def _raising(check: Future, progress: ProgressCallback | None) -> ProgressCallback:
+    """`progress`, raising the error of `check` (work running beside it) as soon as that has failed."""
+
+    def report(done: int, total: int, rate: float) -> None:
+        if check.done() and check.exception() is not None:
+            raise check.exception()
+        if progress is not None:
+            progress(done, total, rate)
+
+    return report
 
 
 @contextmanager

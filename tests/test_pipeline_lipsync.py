@@ -5,6 +5,7 @@ import pytest
 
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
+from pipeline.outputs import CHECKED_FRAMES
 from pipeline.provenance import FRAME_MARK, ConsentError, detect
 
 
@@ -35,7 +36,9 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
     assert set(record["inputs"]) == {"audio", "face"}
     assert record["output"]["sha256"] == report.record["output"]["sha256"]
     marked = record["watermarks"]["frames"]
-    assert marked["z_at_creation"] >= FRAME_MARK.threshold and marked["frames_checked"] == min(report.frames.frames, 50)
+    assert marked["z_at_creation"] >= FRAME_MARK.threshold and marked["frames_checked"] == min(
+        report.frames.frames, CHECKED_FRAMES
+    )
 
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
@@ -114,3 +117,20 @@ def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, sh
     err = capsys.readouterr().err
     assert "voxlip fetch s3fd" in err and "Traceback" not in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_face_checked_beside_the_voice_stops_it_with_its_own_error(pipeline, faces_dir, short_speech):
+    from concurrent.futures import Future
+
+    from core.errors import InputError
+    from pipeline.api import _raising
+
+    with pytest.raises(InputError, match="no face found"):
+        pipeline.text_to_clip(short_speech, faces_dir / "not_a_person_dog.jpg", "Hello there.", consent=True)
+    failed, calls = Future(), []
+    report = _raising(failed, lambda *args: calls.append(args))
+    report(1, 3, 1.0)
+    failed.set_exception(InputError("no face found in the photo"))
+    with pytest.raises(InputError, match="no face found"):
+        report(2, 3, 1.0)
+    assert calls == [(1, 3, 1.0)]

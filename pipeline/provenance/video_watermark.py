@@ -149,11 +149,13 @@ def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:
     frame = _check_frame(frame)
     height, width = frame.shape[:2]
     rows, cols = _grid(height, width, config)
-    ycc = frame.astype(np.float64) @ _RGB_TO_YCC.T
+    # Resizing is linear: the colours are shrunk first and converted at the canonical size (half the work).
+    size = (cols * config.block, rows * config.block)
+    small = np.stack([_resize(frame[..., c], size, Image.Resampling.BOX) for c in range(3)], -1)
+    chroma = small.astype(np.float64) @ _RGB_TO_YCC[1:].T
     out = np.empty((2, rows, cols))
-    for index, channel in enumerate((1, 2)):
-        small = _resize(ycc[..., channel], (cols * config.block, rows * config.block), Image.Resampling.BOX)
-        means = small.reshape(rows, config.block, cols, config.block).mean(axis=(1, 3))
+    for index in range(2):
+        means = chroma[..., index].reshape(rows, config.block, cols, config.block).mean(axis=(1, 3))
         padded = np.pad(means, 1, mode="edge")
         out[index] = means - (padded[:-2, 1:-1] + padded[2:, 1:-1] + padded[1:-1, :-2] + padded[1:-1, 2:]) / 4
     return out
