@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+import voice
 from voice.audio import load_audio
 from voice.cloning import VoiceCloner
 from voice.encoder import load_encoder
@@ -91,7 +92,10 @@ def cold(runs: int, cache: str) -> None:
 
 def timed(command: list[str]) -> float:
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True)
+    # From the folder holding the voxlip imported here (PYTHONPATH may name another checkout): `python -m`
+    # looks in the working directory first.
+    checkout = Path(voice.__file__).resolve().parents[1]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=checkout)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
     return time.perf_counter() - started
