@@ -31,8 +31,10 @@ class OfflineConfig:
     The chosen half of the speakers (eval_offline_voice.py, 20 x 2 sentences, at similarity 1): with 40 bands
     and 24 cepstra GE2E 0.642, d-vector 0.545, DistillMOS 3.88; 64 and 32 (these) 0.660, 0.563, 3.86; 80 and 40
     0.657, 0.563, 3.82; matching the long-term power spectrum instead (12 linear-frequency cepstra) 0.589, 0.483,
-    3.95."""
+    3.95. Past 1 (1.3): 0.664, 0.587, 3.75: a little likeness for much naturalness."""
     timbre_limit_db: float = 12.0
+    """The filter's gain stays within +-this. 18 dB on the chosen half: GE2E 0.673, d-vector 0.569, DistillMOS
+    3.82 (12 dB: 0.660, 0.563, 3.86): not worth the loss."""
     sample_rate: int = 16_000
     """Rate of the analysis of the reference (the output keeps the base voice's own rate)."""
     n_fft: int = 512
