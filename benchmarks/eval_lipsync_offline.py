@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
+from espeak_speech import synthesize, with_silence
 
 from core.ffmpeg import Mp4Writer, probe, read_frames
 from lipsync.engine import run as run_lipsync
@@ -56,9 +56,6 @@ from lipsync.video import pingpong, read_still
 from lipsync.visemes import Viseme, visemes_of
 from pipeline.outputs import FrameProtector
 from voice.audio import load_audio
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from espeak_speech import synthesize, with_silence  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 FACES = (
