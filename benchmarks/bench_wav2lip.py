@@ -184,9 +184,11 @@ def count_dynamic_quantizable(model: nn.Module) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batches", type=int, nargs="+", default=[16, 128])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batches", type=int, nargs="+", default=[16, 128], help="batch sizes (default: %(default)s)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="interleaved timed rounds, the best kept (default: %(default)s)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
     parser.add_argument("--no-script", action="store_true", help="skip the TorchScript-freeze variant")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

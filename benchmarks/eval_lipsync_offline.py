@@ -288,10 +288,13 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--faces", type=Path, default=Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces"
+        "--faces",
+        type=Path,
+        default=Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces",
+        help="folder of the face clips and photos (default: %(default)s)",
     )
-    parser.add_argument("--keep", type=Path, help="keep the output videos in this folder")
-    parser.add_argument("--only", nargs="*", help="evaluate only these face files")
+    parser.add_argument("--keep", type=Path, help="keep the output videos in this folder (default: not kept)")
+    parser.add_argument("--only", nargs="*", help="evaluate only these face files (default: all six shared faces)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="voxlip-eval-"))

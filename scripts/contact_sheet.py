@@ -94,10 +94,12 @@ def main() -> None:
         help="another face and its outputs (in --video's order, with its labels), stacked below",
     )
     parser.add_argument("--out", type=Path, required=True, help="the PNG to write")
-    parser.add_argument("--columns", type=int, default=8)
+    parser.add_argument("--columns", type=int, default=8, help="instants per row (default: %(default)s)")
     parser.add_argument("--start", type=float, default=1.0, help="first instant (s)")
     parser.add_argument("--end", type=float, default=5.0, help="last instant (s)")
-    parser.add_argument("--fps", type=float, default=25.0)
+    parser.add_argument(
+        "--fps", type=float, default=25.0, help="frame rate the videos are read at (default: %(default)s)"
+    )
     parser.add_argument("--size", type=int, default=128, help="pixels per crop")
     args = parser.parse_args()
     videos = []
