@@ -130,3 +130,16 @@ def test_one_ffmpeg_layer_and_one_checkpoint_loader():
                 safe = any(k.arg == "weights_only" and getattr(k.value, "value", None) is True for k in node.keywords)
                 loads.append((str(path.relative_to(REPO)), safe))
     assert loads == [("core/checkpoints.py", True)]
+
+
+def test_every_command_line_flag_has_help():
+    missing = []
+    files = [*_product_files().values(), *(REPO / "benchmarks").glob("*.py"), *(REPO / "scripts").glob("*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+                keywords = {k.arg: k.value for k in node.keywords}
+                is_version = isinstance(keywords.get("action"), ast.Constant) and keywords["action"].value == "version"
+                if "help" not in keywords and not is_version:
+                    missing.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert missing == []
