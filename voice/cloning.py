@@ -33,6 +33,7 @@ from .text import split_for_streaming, split_text
 from .vad import trim_long_silences, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
+    from .encoder import SpeakerEncoder
     from .revoicing import NeuralConverter
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
@@ -93,7 +94,7 @@ class VoiceCloner:
         self.vocoder_checkpoint = vocoder_checkpoint
         self.converter_choice = converter
         self.offline_voice = OfflineVoice(offline)
-        self._references: dict[str, ReferenceVoice] = {}
+        self._references: dict[tuple[str, bool], ReferenceVoice] = {}
 
     @cached_property
     def synthesizer_checkpoint(self) -> str | None:
@@ -167,14 +168,18 @@ class VoiceCloner:
 
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
-    def offline_reference(self, speaker: Speaker) -> ReferenceVoice:
-        """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), kept for the next text
-        (and on disk, for the next process)."""
-        key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest()
+    def offline_reference(self, speaker: Speaker, fitted: bool = True) -> ReferenceVoice:
+        """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), with the base voice's
+        formant ratio fitted to it when `fitted` (what re-voicing a recording does without); kept for the next
+        text (and on disk, for the next process)."""
+        key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest(), fitted
         if key not in self._references:
             if len(self._references) >= 8:
                 self._references.pop(next(iter(self._references)))
-            self._references[key] = analysed(speaker.wave, self.offline_voice.config)
+            voice = analysed(speaker.wave, self.offline_voice.config)
+            if fitted:
+                voice = self.offline_voice.fitted(voice, speaker.wave, _bundled_encoder)
+            self._references[key] = voice
         return self._references[key]
 
     def load(self, language: str | None = None) -> None:
@@ -417,7 +422,7 @@ class VoiceCloner:
             return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
         at_16k = load_audio(wave, source_sr=rate, max_seconds=None)
         source = analyse(trim_long_silences(at_16k), self.offline_voice.config)
-        voice = self.offline_reference(speaker)
+        voice = self.offline_reference(speaker, fitted=False)
         config = self.offline_voice.config
         revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity))
         samples = revoicing.convert(wave, rate, voice, seed, source=source)
@@ -462,3 +467,10 @@ def _pause_after(piece: str) -> float:
     if end in ".!?":
         return SENTENCE_PAUSE
     return CLAUSE_PAUSE if end in ",;:" else 0.0
+
+
+def _bundled_encoder() -> SpeakerEncoder:
+    """GE2E with the weights in the resemblyzer wheel: always here, whichever encoder made the speaker."""
+    from .encoder import load_encoder
+
+    return load_encoder()

@@ -22,6 +22,11 @@ PROFILE_TEXT = (
 )
 """About 12 s of varied English: enough of every common sound for a voice's mean envelope."""
 PROFILE_SEED = 0
+CALIBRATION_TEXTS = (
+    "She sells fresh bread at the market every Sunday morning.",
+    "My brother carried the heavy boxes up the stairs.",
+)
+"""What the base voice says, converted at each candidate formant ratio, when a reference is fitted (about 5 s)."""
 
 
 @dataclass(frozen=True, eq=False)

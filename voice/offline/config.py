@@ -23,6 +23,12 @@ class OfflineConfig:
     length follows pitch across speakers, but less than in proportion. Formants are never lowered: below 1
     Praat's change costs most words (pocketsphinx WER 0.92 vs 0.23 on three low male voices)."""
     formant_range: tuple[float, float] = (1.0, 1.4)
+    formant_candidates: tuple[float, ...] = (1.0, 1.1, 1.2, 1.3, 1.4)
+    """Formant ratios tried by analysis by synthesis (OfflineVoice.fitted): the base voice's calibration
+    sentences converted at each, the one the speaker encoder hears closest to the reference is kept. Chosen
+    half of the speakers (eval_offline_voice.py, 20 x 2 sentences, similarity 1), the pitch rule above vs
+    fitted: GE2E 0.660 -> 0.684, d-vector 0.563 -> 0.602, DistillMOS 3.860 -> 3.867, WER 0.294 -> 0.250,
+    lowest speaker 0.535 -> 0.574. The pitch rule stays for a voice converted without an encoder at hand."""
     pitch_spread_scale: float = 0.85
     """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph)."""
     range_factor_limits: tuple[float, float] = (0.6, 1.6)

@@ -6,11 +6,14 @@ timbre are then moved toward the reference's (conversion.py), which keeps the sp
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.cache import cached_arrays
 from core.components import Component
 from core.errors import InputError
 
@@ -18,11 +21,11 @@ from ..audio import AudioSource
 from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import OFFLINE_VOICE_NOTE, Synthesis
-from .base_voice import BaseVoiceProfile, base_voice_profile
+from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
 from .pitch import PitchStats
-from .reference import ReferenceVoice, prepare_reference
+from .reference import ReferenceVoice, analyse, cleaned_speech
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from ..encoder import SpeakerEncoder
@@ -74,7 +77,7 @@ class OfflineVoice:
         """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: 16 kHz
         samples, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same seed
         gives the same samples; without one, each call varies a little, as Piper does."""
-        voice = prepare_reference(reference, config=self.config, encoder=encoder)
+        voice = self._reference(reference, encoder)
         speech = self.speak(text, seed=seed, language=language)
         return Synthesis(
             samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
@@ -84,6 +87,21 @@ class OfflineVoice:
             phones=speech.phones,
             notes=(OFFLINE_VOICE_NOTE, *voice.notes, *speech.notes),
         )
+
+    def _reference(
+        self, reference: AudioSource | Speaker | ReferenceVoice, encoder: SpeakerEncoder | None
+    ) -> ReferenceVoice:
+        """A ReferenceVoice as it is; a recording or Speaker analysed, with the formant ratio fitted to it."""
+        if isinstance(reference, ReferenceVoice):
+            return reference
+        wave = cleaned_speech(reference, encoder)
+
+        def judge() -> SpeakerEncoder:
+            from ..encoder import load_encoder
+
+            return encoder or load_encoder()
+
+        return self.fitted(analyse(wave, self.config), wave, judge)
 
     def speak(self, text: str, *, seed: int | None = None, language: str | None = None) -> Synthesis:
         """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference)."""
@@ -122,13 +140,49 @@ class OfflineVoice:
         formant_ratio, pitch, range_factor = 1.0, None, 1.0
         if voice.pitch is not None and base.pitch is not None:
             ratio = voice.pitch.median_hz / base.pitch.median_hz
-            formant_ratio = float(np.clip(ratio**config.formant_exponent, *config.formant_range)) ** share
+            fitted = voice.formant_ratio if source is None else None  # fitted to the base voice, not to `source`
+            if fitted is None:
+                fitted = float(np.clip(ratio**config.formant_exponent, *config.formant_range))
+            formant_ratio = fitted**share
             spread = voice.pitch.log_std * config.pitch_spread_scale / base.pitch.log_std
             range_factor = float(np.clip(spread, *config.range_factor_limits)) ** share
             pitch = PitchStats(base.pitch.median_hz * ratio**share, voice.pitch.log_std)
         converted = change_voice(wave, rate, formant_ratio, pitch, range_factor, config, seed)
         gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, config.timbre_strength * share, config)
         return _match_level(apply_gain(converted, rate, gain, config), wave)
+
+    def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: Callable[[], SpeakerEncoder]) -> ReferenceVoice:
+        """`voice` (the analysis of the cleaned 16 kHz speech `wave`) with the formant ratio that brings the base
+        voice closest to it as a speaker encoder hears it: the base voice's calibration sentences converted
+        fully at each of `formant_candidates`, the one whose mean embedding is nearest `wave`'s (analysis by
+        synthesis). Kept in voxlip's cache; `encoder()` (GE2E) is called only when the fit is computed."""
+        candidates = tuple(float(r) for r in self.config.formant_candidates)
+        if voice.pitch is None or voice.formant_ratio is not None or len(candidates) < 2:
+            return voice
+        full = dataclasses.replace(self.config, similarity=1.0)
+        samples = np.ascontiguousarray(wave, dtype=np.float32)
+        key = b"|".join(
+            [samples.tobytes(), self.base.sha256.encode(), repr(full).encode(), repr(CALIBRATION_TEXTS).encode()]
+        )
+
+        def fit() -> dict[str, np.ndarray]:
+            judge = encoder()
+            target = judge.embed_utterance(samples, preprocessed=True)
+            converter = OfflineVoice(full, self.threads)
+            converter.share_base(self)
+            spoken = [self.base.speak(text, seed=i) for i, text in enumerate(CALIBRATION_TEXTS)]
+            scores = []
+            for ratio in candidates:
+                trial = dataclasses.replace(voice, formant_ratio=ratio)
+                heard = [
+                    judge.embed_utterance(converter.convert(s.wave, s.sample_rate, trial, seed=0), s.sample_rate)
+                    for s in spoken
+                ]
+                scores.append(float(np.mean(heard, axis=0) @ target))
+            return {"formant_ratio": np.float64(candidates[int(np.argmax(scores))]), "scores": np.array(scores)}
+
+        data = cached_arrays("formant-fits", key, ("formant_ratio",), fit)
+        return dataclasses.replace(voice, formant_ratio=float(data["formant_ratio"]))
 
     def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
         notes = []

@@ -27,6 +27,9 @@ class ReferenceVoice:
     """Mean log-mel envelope of its speech frames (conversion.speech_envelope)."""
     speech_seconds: float
     notes: tuple[str, ...] = ()
+    formant_ratio: float | None = None
+    """The base voice's formant ratio toward this voice, fitted by synthesis (OfflineVoice.fitted); None: the
+    pitch rule (config.formant_exponent)."""
 
 
 def prepare_reference(
@@ -43,13 +46,18 @@ def prepare_reference(
     """
     if isinstance(reference, ReferenceVoice):
         return reference
-    if isinstance(reference, Speaker):
-        wave = reference.wave
-    else:
-        from ..encoder import load_encoder
+    return analyse(cleaned_speech(reference, encoder, source_sr), config)
 
-        wave = (encoder or load_encoder()).preprocess(reference, source_sr)
-    return analyse(wave, config)
+
+def cleaned_speech(
+    reference: AudioSource | Speaker, encoder: SpeakerEncoder | None = None, source_sr: int | None = None
+) -> np.ndarray:
+    """A Speaker's speech, or a recording cleaned by the speaker encoder (16 kHz, silences shortened)."""
+    if isinstance(reference, Speaker):
+        return reference.wave
+    from ..encoder import load_encoder
+
+    return (encoder or load_encoder()).preprocess(reference, source_sr)
 
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
