@@ -28,7 +28,9 @@ class OfflineConfig:
     sentences converted at each, the one the speaker encoder hears closest to the reference is kept. Chosen
     half of the speakers (eval_offline_voice.py, 20 x 2 sentences, similarity 1), the pitch rule above vs
     fitted: GE2E 0.660 -> 0.684, d-vector 0.563 -> 0.602, DistillMOS 3.860 -> 3.867, WER 0.294 -> 0.250,
-    lowest speaker 0.535 -> 0.574. The pitch rule stays for a voice converted without an encoder at hand."""
+    lowest speaker 0.535 -> 0.574. The pitch rule stays for a voice converted without an encoder at hand.
+    Not taken: steps of 0.05 (GE2E 0.691, d-vector 0.602, twice the fitting time); the timbre strength fitted
+    too, among 0.7, 1.0 and 1.3 (0.694, 0.615, DistillMOS 3.83, WER 0.265)."""
     pitch_spread_scale: float = 0.85
     """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph)."""
     range_factor_limits: tuple[float, float] = (0.6, 1.6)
