@@ -244,3 +244,16 @@ def test_a_reference_without_pitch_is_not_fitted(offline, encoder):
     analysis = prepare_reference(noise, encoder=encoder)
     assert analysis.pitch is None
     assert offline.fitted(analysis, noise, lambda: pytest.fail("no fit without a pitch")) is analysis
+
+
+def test_a_base_voice_that_cannot_say_the_calibration_keeps_the_pitch_rule(offline, references, encoder, monkeypatch):
+    analysis = prepare_reference(references["248-130644-0000"], encoder=encoder)
+
+    def mute(text, seed=None):
+        raise InputError("the base voice has no sound for this text")
+
+    voice = OfflineVoice(threads=2)
+    voice.share_base(offline)
+    monkeypatch.setattr(voice.base, "speak", mute)
+    wave = encoder.preprocess(references["248-130644-0000"])
+    assert voice.fitted(analysis, wave, lambda: encoder) is analysis

@@ -170,19 +170,22 @@ class OfflineVoice:
             target = judge.embed_utterance(samples, preprocessed=True)
             converter = OfflineVoice(full, self.threads)
             converter.share_base(self)
-            spoken = [self.base.speak(text, seed=i) for i, text in enumerate(CALIBRATION_TEXTS)]
             scores = []
-            for ratio in candidates:
-                trial = dataclasses.replace(voice, formant_ratio=ratio)
-                heard = [
-                    judge.embed_utterance(converter.convert(s.wave, s.sample_rate, trial, seed=0), s.sample_rate)
-                    for s in spoken
-                ]
-                scores.append(float(np.mean(heard, axis=0) @ target))
+            try:
+                spoken = [self.base.speak(text, seed=i) for i, text in enumerate(CALIBRATION_TEXTS)]
+                for ratio in candidates:
+                    trial = dataclasses.replace(voice, formant_ratio=ratio)
+                    heard = [
+                        judge.embed_utterance(converter.convert(s.wave, s.sample_rate, trial, seed=0), s.sample_rate)
+                        for s in spoken
+                    ]
+                    scores.append(float(np.mean(heard, axis=0) @ target))
+            except InputError:  # a base voice that cannot say the calibration text: the pitch rule, then
+                return {"formant_ratio": np.float64(np.nan), "scores": np.array(scores)}
             return {"formant_ratio": np.float64(candidates[int(np.argmax(scores))]), "scores": np.array(scores)}
 
-        data = cached_arrays("formant-fits", key, ("formant_ratio",), fit)
-        return dataclasses.replace(voice, formant_ratio=float(data["formant_ratio"]))
+        ratio = float(cached_arrays("formant-fits", key, ("formant_ratio",), fit)["formant_ratio"])
+        return dataclasses.replace(voice, formant_ratio=ratio) if np.isfinite(ratio) else voice
 
     def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
         notes = []
