@@ -46,6 +46,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         os.environ["VOXLIP_CACHE"] = cache
         warm(args.threads)
+    with tempfile.TemporaryDirectory() as cache:  # the cold processes start from an empty cache of their own
+        os.environ["VOXLIP_CACHE"] = cache
         cold(args.cold_runs, cache)
 
 

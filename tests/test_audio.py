@@ -32,7 +32,7 @@ def test_mels_match_the_anchors(compat_case):
 
 @pytest.mark.parametrize(("n_fft", "hop", "rate"), [(512, 128, 16_000), (704, 176, 22_050), (1024, 256, 16_000)])
 def test_spectral_computes_what_librosa_computes(speech, n_fft, hop, rate):
-    """voice.spectral stands in for librosa on the cold offline path: same STFT, inverse and resampling."""
+    """voice.spectral stands in for librosa on the cold paths: same STFT, inverse, resampling and mel."""
     import librosa
 
     wave = speech[: 3 * 16_000 + 17]
@@ -50,6 +50,15 @@ def test_spectral_computes_what_librosa_computes(speech, n_fft, hop, rate):
         np.testing.assert_array_equal(spectral.resample(wave, source, target), expected)
     expected = librosa.filters.mel(sr=rate, n_fft=n_fft, n_mels=40, norm=None)
     np.testing.assert_allclose(spectral.mel_filters(rate, n_fft, 40), expected, rtol=0, atol=1e-6)
+    expected = librosa.filters.mel(sr=rate, n_fft=n_fft, n_mels=40)
+    np.testing.assert_allclose(spectral.mel_filters(rate, n_fft, 40, area_normalised=True), expected, rtol=1e-5)
+    expected = librosa.feature.melspectrogram(y=wave, sr=16_000, n_fft=n_fft, hop_length=hop, n_mels=40)
+    np.testing.assert_allclose(spectral.power_mel(wave, 16_000, n_fft, hop, 40), expected, rtol=2e-5, atol=1e-9)
+    from scipy.signal import butter, sosfiltfilt
+
+    expected = sosfiltfilt(butter(4, 70.0, "highpass", fs=16_000, output="sos"), wave.astype(np.float64))
+    inner = slice(1600, -1600)  # filtfilt pads the ends its own way
+    np.testing.assert_allclose(spectral.highpass(wave, 70.0, 16_000)[inner], expected[inner], atol=1e-6)
 
 
 @pytest.mark.parametrize(

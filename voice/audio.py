@@ -192,9 +192,7 @@ def normalize_volume(wave: np.ndarray, target_dbfs: float, increase_only: bool =
 
 def encoder_mel(wave: np.ndarray, spec: EncoderMelSpec = ENCODER_MEL) -> np.ndarray:
     """(frames, n_mels) float32 power mel of a 16 kHz waveform, as the GE2E encoder was trained on."""
-    mel = librosa.feature.melspectrogram(
-        y=wave, sr=spec.sample_rate, n_fft=spec.n_fft, hop_length=spec.hop_length, n_mels=spec.n_mels
-    )
+    mel = spectral.power_mel(wave, spec.sample_rate, spec.n_fft, spec.hop_length, spec.n_mels)
     return mel.astype(np.float32).T
 
 

@@ -3,8 +3,9 @@
 The offline conversion and the audio watermark run in every offline `say`; importing librosa there
 (its numba kernels, and scipy.signal through it) took about 1.8 s of a 7 s cold process. These compute
 the same as `librosa.stft(..., window="hann")` (centred, zero-padded), `librosa.istft` and
-`librosa.resample` (soxr, high quality) and `librosa.filters.mel(..., norm=None)` (Slaney's mel scale) within
-float rounding (tests/test_audio.py compares them).
+`librosa.resample` (soxr, high quality), `librosa.filters.mel` (Slaney's mel scale) and the default
+`librosa.feature.melspectrogram` within float rounding, and scipy.signal's zero-phase Butterworth highpass
+away from the ends (tests/test_audio.py compares them).
 """
 
 from __future__ import annotations
@@ -59,15 +60,40 @@ def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
     return np.pad(resampled, (0, max(0, size - len(resampled))))[:size].astype(np.float32)
 
 
-def mel_filters(sample_rate: int, n_fft: int, n_mels: int) -> np.ndarray:
-    """(n_mels, n_fft // 2 + 1) triangular filters on Slaney's mel scale from 0 Hz to Nyquist, unnormalised."""
+def mel_filters(sample_rate: int, n_fft: int, n_mels: int, area_normalised: bool = False) -> np.ndarray:
+    """(n_mels, n_fft // 2 + 1) triangular filters on Slaney's mel scale from 0 Hz to Nyquist: peak 1, or each
+    scaled to a constant area when `area_normalised` (librosa's norm="slaney", its default)."""
     edges = _mel_to_hz(np.linspace(0.0, _hz_to_mel(sample_rate / 2), n_mels + 2))
     bins = np.linspace(0, sample_rate / 2, 1 + n_fft // 2)
     widths = np.diff(edges)
     ramps = edges[:, None] - bins[None]
     rising = -ramps[:-2] / widths[:-1, None]
     falling = ramps[2:] / widths[1:, None]
-    return np.maximum(0, np.minimum(rising, falling)).astype(np.float32)
+    filters = np.maximum(0, np.minimum(rising, falling))
+    if area_normalised:
+        filters *= (2.0 / (edges[2:] - edges[:-2]))[:, None]
+    return filters.astype(np.float32)
+
+
+def power_mel(wave: np.ndarray, sample_rate: int, n_fft: int, hop_length: int, n_mels: int) -> np.ndarray:
+    """(n_mels, frames) power mel spectrogram, as `librosa.feature.melspectrogram` makes it by default."""
+    power = np.abs(stft(wave, n_fft, hop_length)) ** 2
+    return mel_filters(sample_rate, n_fft, n_mels, area_normalised=True) @ power
+
+
+def highpass(wave: np.ndarray, cutoff_hz: float, sample_rate: int, order: int = 4) -> np.ndarray:
+    """Zero-phase Butterworth highpass: what scipy's `sosfiltfilt` of `butter(order, cutoff_hz, "highpass")`
+    gives away from the ends (the squared response of the bilinear-transform design, applied in one FFT; the
+    ends are reflected, 0.1 s of each, where filtfilt pads differently)."""
+    wave = np.asarray(wave, dtype=np.float64)
+    pad = min(len(wave) - 1, sample_rate // 10)
+    padded = np.pad(wave, pad, mode="reflect")
+    size = 1 << int(np.ceil(np.log2(max(2, len(padded)))))
+    spectrum = np.fft.rfft(padded, size)
+    angle = np.pi * np.arange(1, len(spectrum)) / (len(spectrum) - 1)
+    ratio = np.tan(np.pi * cutoff_hz / sample_rate) / np.tan(angle / 2)
+    gain = np.concatenate([[0.0], 1 / (1 + ratio ** (2 * order))])
+    return np.fft.irfft(spectrum * gain, size)[pad : pad + len(wave)]
 
 
 _LINEAR_HZ_PER_MEL = 200.0 / 3

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyworld
 
+from .. import spectral
 from .config import OfflineConfig
 
 
@@ -27,10 +28,7 @@ def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarr
     Hum is filtered out first, and a second pass searches only around the first pass's median,
     which removes most octave errors on noisy recordings.
     """
-    from scipy.signal import butter, sosfiltfilt  # about 1 s to import: a cached reference needs no pitch track
-
-    sos = butter(4, config.highpass_hz, "highpass", fs=config.sample_rate, output="sos")
-    signal = np.ascontiguousarray(sosfiltfilt(sos, wave.astype(np.float64)))
+    signal = np.ascontiguousarray(spectral.highpass(wave, config.highpass_hz, config.sample_rate))
     period_ms = 1000 * config.hop_length / config.sample_rate
     floor, ceiling = config.pitch_floor_hz, config.pitch_ceiling_hz
     f0, times = pyworld.dio(signal, config.sample_rate, f0_floor=floor, f0_ceil=ceiling, frame_period=period_ms)
