@@ -332,15 +332,16 @@ class Pipeline:
         text, notes = check_text(text)
         self.voice.load(language)
         # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
-        # stops the voice at the next sentence, and its start-up time overlaps the voice's.
+        # stops the voice at the next sentence, and its start-up time overlaps the voice's. When both fail,
+        # the face's error is the one raised, whichever came first.
         with _face_file(face) as face, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
             checked = pool.submit(self._checked_face, face)
             try:
                 speech = self._speech(
                     reference, text, notes, statement, seed, None, _raising(checked, voice_progress), language
                 )
-            except BaseException:
-                if checked.done() and checked.exception() is not None:
+            except Exception:  # a bad face is reported first, as when it was checked before the voice
+                if checked.exception() is not None:
                     raise checked.exception() from None
                 raise
             clip = self._clip(checked.result(), speech, statement, progress)
