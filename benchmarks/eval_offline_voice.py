@@ -127,7 +127,7 @@ def main() -> None:
         target_ge2e, target_dvector = judges.ge2e(recording), judges.dvector(recording)
         speaker = prepare_speaker(judges.encoder, recording)
         started = time.perf_counter()
-        reference = fitter.fitted(prepare_reference(speaker, config=config), speaker.wave, lambda: judges.encoder)
+        reference = fitter.fitted(prepare_reference(speaker, config=config), speaker.wave, judges.encoder)
         fit_seconds.append(time.perf_counter() - started)
         for setting, voice in voices.items():
             for text, speech in zip(sentences, spoken):

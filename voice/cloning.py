@@ -33,7 +33,6 @@ from .text import split_for_streaming, split_text
 from .vad import trim_long_silences, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
-    from .encoder import SpeakerEncoder
     from .revoicing import NeuralConverter
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
@@ -178,7 +177,7 @@ class VoiceCloner:
                 self._references.pop(next(iter(self._references)))
             voice = analysed(speaker.wave, self.offline_voice.config)
             if fitted:
-                voice = self.offline_voice.fitted(voice, speaker.wave, _bundled_encoder)
+                voice = self.offline_voice.fitted(voice, speaker.wave)
             self._references[key] = voice
         return self._references[key]
 
@@ -467,10 +466,3 @@ def _pause_after(piece: str) -> float:
     if end in ".!?":
         return SENTENCE_PAUSE
     return CLAUSE_PAUSE if end in ",;:" else 0.0
-
-
-def _bundled_encoder() -> SpeakerEncoder:
-    """GE2E with the weights in the resemblyzer wheel: always here, whichever encoder made the speaker."""
-    from .encoder import load_encoder
-
-    return load_encoder()

@@ -7,7 +7,6 @@ timbre are then moved toward the reference's (conversion.py), which keeps the sp
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -95,13 +94,7 @@ class OfflineVoice:
         if isinstance(reference, ReferenceVoice):
             return reference
         wave = cleaned_speech(reference, encoder)
-
-        def judge() -> SpeakerEncoder:
-            from ..encoder import load_encoder
-
-            return encoder or load_encoder()
-
-        return self.fitted(analyse(wave, self.config), wave, judge)
+        return self.fitted(analyse(wave, self.config), wave, encoder)
 
     def speak(self, text: str, *, seed: int | None = None, language: str | None = None) -> Synthesis:
         """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference)."""
@@ -151,11 +144,12 @@ class OfflineVoice:
         gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, config.timbre_strength * share, config)
         return _match_level(apply_gain(converted, rate, gain, config), wave)
 
-    def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: Callable[[], SpeakerEncoder]) -> ReferenceVoice:
+    def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> ReferenceVoice:
         """`voice` (the analysis of the cleaned 16 kHz speech `wave`) with the formant ratio that brings the base
         voice closest to it as a speaker encoder hears it: the base voice's calibration sentences converted
         fully at each of `formant_candidates`, the one whose mean embedding is nearest `wave`'s (analysis by
-        synthesis). Kept in voxlip's cache; `encoder()` (GE2E) is called only when the fit is computed."""
+        synthesis). Kept in voxlip's cache. `encoder`: GE2E, the bundled one (loaded only when the fit is
+        computed) if None, whichever encoder made the speaker."""
         candidates = tuple(float(r) for r in self.config.formant_candidates)
         if voice.pitch is None or voice.formant_ratio is not None or len(candidates) < 2:
             return voice
@@ -166,7 +160,9 @@ class OfflineVoice:
         )
 
         def fit() -> dict[str, np.ndarray]:
-            judge = encoder()
+            from ..encoder import load_encoder
+
+            judge = encoder or load_encoder()
             target = judge.embed_utterance(samples, preprocessed=True)
             converter = OfflineVoice(full, self.threads)
             converter.share_base(self)
