@@ -30,6 +30,8 @@ Printed per face, then over the held-out ones:
   unanimated photo repeated as a video, and on the same photo moved by a random shift of at most
   SHIFT_JITTER pixels a frame: any animation resamples the picture, and an invisible sub-pixel move
   alone makes the mesh's points jump by several times its jitter on identical frames (photos).
+  Last, the same on the photo made to speak with `still` (mouth and blinks, no head motion): what the
+  mesh's outline does when only the eyes and the mouth move.
 - animator: output frames drawn by the animator (a video falls back to it where it never shows the shape).
 
     .venv/bin/python benchmarks/eval_lipsync_offline.py [--faces DIR] [--keep DIR] [--only NAME ...]
@@ -38,6 +40,7 @@ Printed per face, then over the held-out ones:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -303,7 +306,7 @@ def main() -> None:
     held_silent: list[bool] = []
     header = (
         f"{'face':30s} {'set':5s} {'words':>5s} {'open>bil':>8s} {'closed':>7s} {'lap':>5s} {'hist (halves)':>14s} "
-        f"{'seam':>5s} {'blinks':>6s} {'roll sd':>7s} {'jump (jitter)':>14s} {'head (jitter, shifted)':>22s} "
+        f"{'seam':>5s} {'blinks':>6s} {'roll sd':>7s} {'jump (jitter)':>14s} {'head (jitter, shifted, still)':>29s} "
         f"{'animator':>9s}"
     )
     print(header)
@@ -320,7 +323,11 @@ def main() -> None:
         out = out_dir / f"{Path(name).stem}.mp4"
         audio = load_audio(speech.wav, source_sr=speech.sample_rate)
         options = LipsyncOptions()
-        renderer = make_renderer(options, phones=speech.phones)
+
+        def renderer_of(still: bool = False):
+            return make_renderer(dataclasses.replace(options, still=still), phones=speech.phones)
+
+        renderer = renderer_of()
         result = run_lipsync(face, audio, out, renderer, options, frame_hook=FrameProtector(channels="bgr"))
         outputs = list(read_frames(out, result.fps))
         m = measure(outputs, mesh)
@@ -350,7 +357,7 @@ def main() -> None:
             floor_frames = reencoded(sources[:100], out_dir, result.fps)
             floor = seam_step(floor_frames, sources[:100], measure(floor_frames, mesh).outlines)
         blinks = roll_sd = jitter = None
-        jump = head = head_jitter = head_shifted = None
+        jump = head = head_jitter = head_shifted = head_still = None
         if still:
             jump = largest_jump(m.stable)
             head = largest_jump(head_points(m.stable))
@@ -360,6 +367,10 @@ def main() -> None:
             jitter, head_jitter = largest_jump(repeated), largest_jump(head_points(repeated))
             shifted = repeated_photo(face, out_dir, shift=SHIFT_JITTER)
             head_shifted = largest_jump(head_points(measure(list(read_frames(shifted, 25.0)), mesh).stable))
+            still_out = out_dir / f"{Path(name).stem}_still.mp4"
+            protect = FrameProtector(channels="bgr")
+            run_lipsync(face, audio, still_out, renderer_of(still=True), options, frame_hook=protect)
+            head_still = largest_jump(head_points(measure(list(read_frames(still_out, result.fps)), mesh).stable))
         animated = getattr(renderer, "animated_frames", result.frames)
         if name not in TUNING:
             held_words += words
@@ -371,7 +382,8 @@ def main() -> None:
             f"{name:30s} {split:5s} {len(words):5d} {word_share}% {closed_share}% {_fmt(lap, '5.2f')} "
             f"{_fmt(hist, '5.3f'):>6s} ({_fmt(halves, '5.3f'):>5s}) {_fmt(seam, '5.2f')} {_fmt(blinks, '6.1f')} "
             f"{_fmt(roll_sd, '7.2f')} {_fmt(jump, '6.2f'):>6s} ({_fmt(jitter, '5.2f'):>5s}) "
-            f"{_fmt(head, '6.2f'):>8s} ({_fmt(head_jitter, '5.2f'):>5s}, {_fmt(head_shifted, '5.2f'):>5s}) "
+            f"{_fmt(head, '6.2f'):>8s} ({_fmt(head_jitter, '5.2f'):>5s}, {_fmt(head_shifted, '5.2f'):>5s}, "
+            f"{_fmt(head_still, '5.2f'):>5s}) "
             f"{animated:4d}/{result.frames:<4d}"
         )
         if floor is not None:

@@ -2,12 +2,12 @@
 
     .venv/bin/python benchmarks/eval_revoicing.py [--speakers 40] [--seconds 8] [--similarity 0.5 1]
 
-The first `--seconds` of each speaker's recording are re-voiced toward the next speaker's (in name
-order, so men and women both ways). Scores, before (the source as it is) and after: GE2E and d-vector cosine to the
-reference recording and to the source, DistillMOS, DNSMOS P.808, and pocketsphinx word agreement
-with the source (WER of the converted speech's transcript against the source's: what the
-conversion loses). The speakers the offline conversion was tuned on (eval_offline_voice.CHOSEN_ON)
-are reported apart. Needs the eval extra (README: "Measured").
+The first `--seconds` of each speaker's recording are re-voiced toward the next speaker's of the same half
+(in name order, so men and women both ways). Scores, before (the source as it is) and after: GE2E and
+d-vector cosine to the reference recording and to the source, DistillMOS, DNSMOS P.808, and pocketsphinx
+word agreement with the source (WER of the converted speech's transcript against the source's: what the
+conversion loses). The pairs of speakers the offline conversion was tuned on (eval_offline_voice.CHOSEN_ON)
+are reported apart from the pairs of held-out speakers. Needs the eval extra (README: "Measured").
 """
 
 from __future__ import annotations
@@ -66,13 +66,11 @@ def main() -> None:
     transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in recordings.items()}
     scores: dict[tuple, list] = defaultdict(list)
     seconds = converted_seconds = 0.0
-    for i, source_path in enumerate(files):
-        target_path = files[(i + 1) % len(files)]
+    for source_path, target_path, half in pairs(files):
         source = recordings[source_path]
         reference = prepare_reference(prepare_speaker(judges.encoder, target_path))
         source_voice = analyse(trim_long_silences(source))
         pair = f"{sexes.get(source_path.name, '?')}->{sexes.get(target_path.name, '?')}"
-        half = "choose" if source_path.stem in CHOSEN_ON or target_path.stem in CHOSEN_ON else "held out"
         candidates = {"before": source}
         for setting, voice in voices.items():
             started = time.perf_counter()
@@ -96,6 +94,17 @@ def main() -> None:
         print(f"  {source_path.stem} -> {target_path.stem} ({pair}, {half}) done", flush=True)
     print(format_table(scores, ["before", *(f"{s:.2f}" for s in args.similarity)]))
     print(f"\noffline conversion RTF {seconds / converted_seconds:.3f} ({args.threads} threads)")
+
+
+def pairs(files: list[Path]) -> list[tuple[Path, Path, str]]:
+    """(source, target, half): each speaker re-voiced toward the next of its own half (the chosen speakers, or
+    the held-out ones), so that no pair mixes the two."""
+    made = []
+    for half, chosen in (("choose", True), ("held out", False)):
+        group = [path for path in files if (path.stem in CHOSEN_ON) == chosen]
+        if len(group) > 1:
+            made += [(path, group[(i + 1) % len(group)], half) for i, path in enumerate(group)]
+    return made
 
 
 def format_table(scores: dict[tuple, list], settings: list[str]) -> str:

@@ -109,6 +109,13 @@ class Face:
     """(478, 2) float32."""
     smoothed_box: tuple[float, float, float, float] | None = None
     """(x1, y1, x2, y2) of the landmarks smoothed over time; None: from these landmarks alone."""
+    depth: np.ndarray | None = None
+    """(478,) float32: each landmark's depth in pixels (the mesh's relative z, larger is farther), or None."""
+
+    @property
+    def points_3d(self) -> np.ndarray | None:
+        """(478, 3) landmarks with their depth; None without it."""
+        return None if self.depth is None else np.column_stack([self.landmarks, self.depth])
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -307,7 +314,7 @@ class FaceTracker:
             if landmarks is None:
                 self._lose()
                 return None
-        face = Face(landmarks)
+        face = Face(landmarks[:, :2])
         if self._box is not None and _iou(face.box, self._box) < 0.3:
             self._lose()  # the mesh jumped to another face in the crop
             return None
@@ -316,7 +323,7 @@ class FaceTracker:
         smoothed = self._filter(landmarks, scale=size).astype(np.float32)
         box = self._box_filter(np.array(face.box), scale=size)
         self._set_crop(face.box, frame.shape, self.options.crop_scale)
-        return Face(smoothed, tuple(float(v) for v in box))
+        return Face(np.ascontiguousarray(smoothed[:, :2]), tuple(float(v) for v in box), smoothed[:, 2].copy())
 
     def _lose(self) -> None:
         self._box = None
@@ -360,9 +367,9 @@ class FaceTracker:
         if not result.multi_face_landmarks:
             return None
         points = result.multi_face_landmarks[0].landmark
-        landmarks = np.array([(p.x, p.y) for p in points], dtype=np.float32)
-        landmarks *= (x2 - x1, y2 - y1)
-        landmarks += (x1, y1)
+        landmarks = np.array([(p.x, p.y, p.z) for p in points], dtype=np.float32)
+        landmarks *= (x2 - x1, y2 - y1, x2 - x1)  # the mesh's z is on the scale of its x
+        landmarks[:, :2] += (x1, y1)
         return landmarks
 
 

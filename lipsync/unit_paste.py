@@ -46,6 +46,9 @@ class PasteConfig:
     detail_boost: float = 1.0
     """The pasted mouth region is sharpened back to this times the detail it has in its own frame
     (resampling softens it); 1: a frame pasted onto itself stays as it is."""
+    turn_sigma: float = 0.04
+    """A unit turned to the frame's head pose in 3-D moves its landmarks by offsets spread over this many face
+    widths (Gaussian) to move its picture along."""
     detail: DetailConfig = DetailConfig()
 
 
@@ -60,16 +63,43 @@ def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.hstack([rotation, (t_mean - rotation @ s_mean)[:, None]])
 
 
+def similarity_3d(source: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """(scale, 3x3 rotation, shift) taking the (n, 3) `source` points onto `target` by least squares (Umeyama)."""
+    s_mean, t_mean = source.mean(0), target.mean(0)
+    s, t = source - s_mean, target - t_mean
+    u, sigma, vt = np.linalg.svd(t.T @ s)
+    signs = np.array([1.0, 1.0, np.sign(np.linalg.det(u @ vt)) or 1.0])
+    rotation = (u * signs) @ vt
+    scale = float((sigma * signs).sum() / max(float((s**2).sum()), 1e-9))
+    return scale, rotation, t_mean - scale * rotation @ s_mean
+
+
+def turned_landmarks(face: Face, unit: MouthUnit) -> np.ndarray | None:
+    """`unit`'s landmarks (x, y) as its face would show them turned to `face`'s head pose: a 3-D similarity
+    of the stable points, then dropping depth. None when either has no depth."""
+    points, unit_points = face.points_3d, None if unit.depth is None else np.column_stack([unit.landmarks, unit.depth])
+    if points is None or unit_points is None:
+        return None
+    stable = list(STABLE_POINTS)
+    scale, rotation, shift = similarity_3d(unit_points[stable].astype(np.float64), points[stable].astype(np.float64))
+    return (scale * unit_points.astype(np.float64) @ rotation.T + shift)[:, :2]
+
+
 def paste_unit(
     frame: np.ndarray, face: Face, unit: MouthUnit, config: PasteConfig = PasteConfig(), in_place: bool = False
 ) -> np.ndarray:
     """A copy of `frame` (`frame` itself, changed, when `in_place`) with `unit`'s lower face aligned onto
-    `face`, relit and blended in."""
+    `face`, relit and blended in.
+
+    With depths for both (a tracked video), the unit is turned to the frame's head pose in 3-D and its
+    picture follows its landmarks (`turned_map`): a head thrown back or turned aside gets a lower face seen
+    nearer its own angle, not a frontal one with a second jaw line."""
     import cv2
 
     lm = face.landmarks.astype(np.float64)
     transform = similarity(unit.landmarks[list(STABLE_POINTS)].astype(np.float64), lm[list(STABLE_POINTS)])
-    moved = unit.landmarks.astype(np.float64) @ transform[:, :2].T + transform[:, 2]
+    turned = turned_landmarks(face, unit)
+    moved = turned if turned is not None else unit.landmarks.astype(np.float64) @ transform[:, :2].T + transform[:, 2]
     _, _, face_width = face_frame(lm)
     outline = np.vstack([lm[[*LOWER_JAW, *NOSE_BOTTOM]], moved[[*LOWER_JAW, *NOSE_BOTTOM]]])
     height, width = frame.shape[:2]
@@ -82,12 +112,24 @@ def paste_unit(
     # The crop's pixels, in the box's coordinates.
     to_box = transform.copy()
     to_box[:, 2] += transform[:, :2] @ unit.origin - corner
-    patch = cv2.warpAffine(
-        unit.crop, to_box, (x2 - x1, y2 - y1), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
-    ).astype(np.float32)
+    size = (y2 - y1, x2 - x1)
+    small_size, scale = mask_grid(size)
+    if turned is None:
+        patch = cv2.warpAffine(unit.crop, to_box, size[::-1], flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        small_transform = np.hstack([to_box[:, :2], to_box[:, 2:] * scale])
+        crop_size = (max(1, round(unit.crop.shape[0] * scale)), max(1, round(unit.crop.shape[1] * scale)))
+        inside = cv2.warpAffine(
+            np.full(crop_size, 255, np.uint8), small_transform, small_size[::-1], flags=cv2.INTER_NEAREST
+        )
+    else:
+        map_x, map_y, inside = turned_map(
+            to_box, unit.landmarks - unit.origin, moved - corner, unit.crop.shape, size, face_width, config
+        )
+        patch = cv2.remap(unit.crop, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    patch = patch.astype(np.float32)
     mouths = (lm[list(MOUTH_OUTLINE)] - corner, moved[list(MOUTH_OUTLINE)] - corner)
     mask, small = lower_face_mask(
-        outline - corner, mouths, lm[list(NOSE_BOTTOM)] - corner, face_width, config, patch, (unit.crop, to_box)
+        outline - corner, mouths, lm[list(NOSE_BOTTOM)] - corner, face_width, config, patch, inside
     )
     original = frame[y1:y2, x1:x2].astype(np.float32)
     light = gain_field(original, patch, small, face_width, config)
@@ -132,6 +174,53 @@ def _support(mask: np.ndarray) -> tuple[int, int, int, int]:
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
+def mask_grid(size: tuple[int, int]) -> tuple[tuple[int, int], float]:
+    """((rows, columns), scale) of the grid the mask is drawn on for a box of `size`: a quarter of it, as
+    the mask is smooth anyway (small boxes at full size)."""
+    scale = 0.25 if min(size) >= 64 else 1.0
+    return (max(1, round(size[0] * scale)), max(1, round(size[1] * scale))), scale
+
+
+def turned_map(
+    to_box: np.ndarray,
+    source: np.ndarray,
+    target: np.ndarray,
+    crop_shape: tuple[int, ...],
+    size: tuple[int, int],
+    face_width: float,
+    config: PasteConfig,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(map x, map y, inside): for each pixel of a box of `size`, where to read the crop (`cv2.remap`) so that
+    its landmarks `source` land near `target` (box coordinates): the inverse of the similarity `to_box`
+    (crop -> box), plus the landmarks' remaining offsets spread smoothly (normalised convolution, width
+    `turn_sigma` face widths; a turn of the head moves neighbouring points alike). Computed on the mask's
+    grid and scaled up; `inside`, on that grid, is 255 where the read falls within the crop."""
+    import cv2
+
+    (rows, cols), scale = mask_grid(size)
+    inverse = cv2.invertAffineTransform(to_box)
+    # The pixel centres that cv2.resize reads the small grid at, for any rounding of its size.
+    gx = (np.arange(cols) + 0.5) * size[1] / cols - 0.5
+    gy = (np.arange(rows) + 0.5) * size[0] / rows - 0.5
+    grid = np.stack(np.meshgrid(gx, gy), -1).astype(np.float32)
+    base = grid @ inverse[:, :2].T.astype(np.float32) + inverse[:, 2].astype(np.float32)
+    offsets = source - (target @ inverse[:, :2].T + inverse[:, 2])
+    cells = np.round((target + 0.5) * (cols / size[1], rows / size[0]) - 0.5).astype(int)
+    keep = (cells[:, 0] >= 0) & (cells[:, 0] < cols) & (cells[:, 1] >= 0) & (cells[:, 1] < rows)
+    total = np.zeros((rows, cols, 3), np.float32)
+    np.add.at(total, (cells[keep, 1], cells[keep, 0]), np.column_stack([offsets[keep], np.ones(int(keep.sum()))]))
+    sigma = max(config.turn_sigma * face_width * cols / size[1], 0.5)
+    total = cv2.GaussianBlur(total, (0, 0), sigma)
+    weight = total[..., 2:]
+    floor = 1e-3 * max(float(weight.max()), 1e-6)
+    # Far from every landmark the offset fades to none (the similarity alone).
+    small = base + total[..., :2] / (weight + floor) * (weight / (weight + floor))
+    height, width = crop_shape[:2]
+    inside = (small[..., 0] >= 0) & (small[..., 0] <= width - 1) & (small[..., 1] >= 0) & (small[..., 1] <= height - 1)
+    full = cv2.resize(small, (size[1], size[0]), interpolation=cv2.INTER_LINEAR) if scale != 1.0 else small
+    return full[..., 0], full[..., 1], inside.astype(np.uint8) * 255
+
+
 def lower_face_mask(
     points: np.ndarray,
     mouths: tuple[np.ndarray, np.ndarray],
@@ -139,17 +228,16 @@ def lower_face_mask(
     face_width: float,
     config: PasteConfig,
     like: np.ndarray,
-    source: tuple[np.ndarray, np.ndarray] | None = None,
+    inside: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(mask, its edge at a quarter of the size) over `like`'s box: the mask is the feathered hull of both
     lower faces, stretched a little past the chin, rising under the nose, opaque over both mouths; the edge
-    is the same without the rise under the nose (the ring colours are matched on). `source`, (crop, 2x3
-    transform into the box), keeps the mask where the warped crop has pixels of its own."""
+    is the same without the rise under the nose (the ring colours are matched on). `inside` (255 where the
+    warped crop has pixels of its own, on the `mask_grid`) keeps the mask there."""
     import cv2
 
     size = like.shape[:2]
-    scale = 0.25 if min(size) >= 64 else 1.0
-    small = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+    small, scale = mask_grid(size)
     hull = cv2.convexHull(np.round(_mask_outline(points, mouths, face_width, config) * scale * 16).astype(np.int32))
     mask = np.zeros(small, dtype=np.uint8)
     cv2.fillConvexPoly(mask, hull, 255, cv2.LINE_AA, 4)
@@ -170,25 +258,19 @@ def lower_face_mask(
     rows = (np.arange(small[0], dtype=np.float32) + 0.5) / scale
     ramp = max(config.nose_ramp * face_width, 1.0)
     mask *= np.clip((rows - float(nose[:, 1].max()) + 0.5 * ramp) / ramp, 0, 1)[:, None]
-    if source is not None:
-        crop, to_box = source
-        # The crop's outline at the mask's scale: a crop of its size scaled likewise, the shift scaled.
-        crop_size = (max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale)))
-        small_transform = np.hstack([to_box[:, :2], to_box[:, 2:] * scale])
-        mask *= _coverage(crop_size, small_transform, small, face_width * scale)
+    if inside is not None:
+        mask *= _coverage(inside, face_width * scale)
     # The colours are matched on the feathered edge at the jaw and the cheeks, not under the nose.
     edge *= np.clip((rows - float(nose[:, 1].max()) - ramp) / ramp, 0, 1)[:, None]
     full = cv2.resize(mask, (size[1], size[0]), interpolation=cv2.INTER_LINEAR) if scale != 1.0 else mask
     return full, edge
 
 
-def _coverage(crop: tuple[int, int], to_box: np.ndarray, size: tuple[int, int], face_width: float) -> np.ndarray:
-    """(h, w) 1 where the warped crop has pixels of its own, falling softly to 0 before its border."""
+def _coverage(inside: np.ndarray, face_width: float) -> np.ndarray:
+    """(h, w) 1 where `inside` (uint8, 255 where the warped crop has pixels of its own), falling softly to 0
+    before its border."""
     import cv2
 
-    inside = cv2.warpAffine(
-        np.full(crop, 255, np.uint8), to_box, (size[1], size[0]), flags=cv2.INTER_NEAREST, borderValue=0
-    )
     reach = max(1, int(round(0.02 * face_width)))
     inside = cv2.erode(inside, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
     return cv2.GaussianBlur(inside.astype(np.float32) / 255, (0, 0), max(reach / 2, 0.5))

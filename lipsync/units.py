@@ -50,7 +50,7 @@ class UnitConfig:
     library_bytes: int = 160 * 1024**2
     """Lower-face crops kept at most; beyond it every other frame is dropped (memory stays flat)."""
     candidates: int = 12
-    """Best-fitting source frames considered per output frame."""
+    """Best-fitting source frames (mouth and head pose together) considered per output frame."""
     open_scale: float = 0.05
     """Target cost: a mismatch of this much opening (mouth widths) costs 1."""
     blur_weight: float = 1.0
@@ -91,6 +91,8 @@ class MouthUnit:
     """The lip and jaw outline, normalised (centred on the mouth, rotated upright, in face widths)."""
     detail: float = 0.0
     """Laplacian variance of its mouth region in its own frame (the detail a pasted copy should keep)."""
+    depth: np.ndarray | None = None
+    """Its landmarks' depths (Face.depth), which let it be turned to another head pose; None if unknown."""
 
 
 def face_frame(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -158,7 +160,17 @@ class MouthLibrary:
         mx1, my1, mx2, my2 = mouth_region(lm, frame.shape, DetailConfig().margin)
         detail = laplacian_variance(frame[my1:my2, mx1:mx2])
         self.units.append(
-            MouthUnit(index, crop, np.array([x1, y1], np.float64), lm.copy(), opening, mouth_width, shape, detail)
+            MouthUnit(
+                index,
+                crop,
+                np.array([x1, y1], np.float64),
+                lm.copy(),
+                opening,
+                mouth_width,
+                shape,
+                detail,
+                None if face.depth is None else face.depth.copy(),
+            )
         )
         self._bytes += crop.nbytes
         while self._bytes > self.config.library_bytes and len(self.units) > 1:
@@ -240,9 +252,9 @@ def plan_selection(
     excess = np.maximum(openings - closed, 0.0) / config.open_scale
     cost[resting] += (config.rest_weight - 1) * excess[None, :] ** 2
     k = min(config.candidates, len(units))
-    candidates = np.argsort(cost, axis=1)[:, :k]  # the best mouths; among them, the best-posed heads
     if backgrounds is not None and len(backgrounds) >= n:
         cost = cost + (pose_mismatch(units, backgrounds[:n]) / config.pose_scale) ** 2
+    candidates = np.argsort(cost, axis=1)[:, :k]  # the best fits of mouth and head pose together
     local = np.take_along_axis(cost, candidates, axis=1)
     stride = max(1, int(np.median(np.diff(np.sort(indices))))) if len(indices) > 1 else 1
     total = local[0].copy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 
 import numpy as np
@@ -16,7 +17,7 @@ from lipsync.living import LivingConfig, blink, life_track
 from lipsync.offline import LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
-from lipsync.unit_paste import paste_unit, similarity
+from lipsync.unit_paste import paste_unit, similarity, turned_landmarks
 from lipsync.units import MouthUnit, UnitConfig, plan_selection
 from lipsync.video import read_still
 from voice.audio import SAMPLE_RATE, load_audio
@@ -131,6 +132,20 @@ def test_selection_fits_the_target_prefers_runs_and_falls_back_when_missing():
     assert plan_selection([], shapes).fallback.all()
 
 
+def test_selection_finds_the_head_pose_even_outside_the_best_mouths():
+    rng = np.random.default_rng(0)
+    frontal = rng.uniform(0, 100, (478, 2)).astype(np.float32)
+    tilted = frontal.copy()
+    tilted[:, 1] *= 0.8  # squashed vertically: a head tilted back, which no similarity transform undoes
+    # Many frontal frames with the mouth that fits best, one tilted frame whose mouth fits a little less.
+    units = [dataclasses.replace(_unit(i, 0.0), landmarks=frontal) for i in range(2 * UnitConfig().candidates)]
+    units.append(dataclasses.replace(_unit(len(units), 0.01), landmarks=tilted))
+    shapes = np.zeros((3, 3), np.float32)
+    plan = plan_selection(units, shapes, backgrounds=[Face(tilted)] * 3)
+    assert (plan.chosen == len(units) - 1).all()
+    assert (plan_selection(units, shapes, backgrounds=[Face(frontal)] * 3).chosen < len(units) - 1).all()
+
+
 def test_similarity_recovers_a_rotation_scale_and_shift():
     rng = np.random.default_rng(0)
     points = rng.uniform(0, 100, (12, 2))
@@ -138,6 +153,26 @@ def test_similarity_recovers_a_rotation_scale_and_shift():
     rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     transform = similarity(points, points @ rotation.T + shift)
     assert np.allclose(transform[:, :2], rotation) and np.allclose(transform[:, 2], shift)
+
+
+def test_a_unit_is_turned_to_the_frames_head_pose_in_3d(man_frames):
+    from lipsync.units import STABLE_POINTS, MouthLibrary
+
+    frames, faces = man_frames
+    face = faces[5]
+    assert face.depth is not None and face.depth.shape == (478,)
+    library = MouthLibrary(UnitConfig())
+    library.add(5, frames[5], face)
+    unit = library.units[0]
+    # The same face thrown back by 15 degrees (about the horizontal axis), made smaller and moved.
+    angle = np.radians(15)
+    pitch = np.array([[1, 0, 0], [0, np.cos(angle), -np.sin(angle)], [0, np.sin(angle), np.cos(angle)]])
+    thrown = 0.9 * face.points_3d.astype(np.float64) @ pitch.T + (12.0, -7.0, 3.0)
+    turned = Face(thrown[:, :2].astype(np.float32), depth=thrown[:, 2].astype(np.float32))
+    assert np.abs(turned_landmarks(turned, unit) - thrown[:, :2]).max() < 0.01
+    flat = similarity(unit.landmarks[list(STABLE_POINTS)], thrown[list(STABLE_POINTS), :2])
+    assert np.abs(unit.landmarks @ flat[:, :2].T + flat[:, 2] - thrown[:, :2]).max() > 3  # what 2-D alignment missed
+    assert turned_landmarks(Face(face.landmarks), unit) is None  # no depth, no turn: the similarity as before
 
 
 def test_own_frame_pasted_onto_itself_changes_nothing_and_another_blends_in(man_frames):

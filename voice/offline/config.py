@@ -17,7 +17,8 @@ class OfflineConfig:
     measures; in between, each moves that share (in log terms). The eval prints the frontier."""
     revoicing_similarity: float = 0.5
     """The same, when re-voicing a person's recording (`voxlip convert`): real speech loses words sooner than the
-    base voice (benchmarks/eval_revoicing.py, 24 speakers: WER against the source 0.18 at 0.5, 0.40 at 1)."""
+    base voice (benchmarks/eval_revoicing.py, pairs of the speakers it was tuned on: WER against the source 0.16
+    at 0.5, 0.41 at 1)."""
     formant_exponent: float = 0.8
     """Formant ratio = (reference median F0 / base median F0) ** this, within `formant_range`: vocal-tract
     length follows pitch across speakers, but less than in proportion. Formants are never lowered: below 1
