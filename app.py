@@ -19,6 +19,7 @@ from pathlib import Path
 import gradio as gr
 
 from core.errors import VoxlipError
+from core.memory import limit_allocator_arenas
 from pipeline import Pipeline
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
@@ -341,6 +342,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
 
 
 def main() -> None:
+    limit_allocator_arenas()
     parser = argparse.ArgumentParser(description="voxlip browser demo")
     parser.add_argument(
         "--host",

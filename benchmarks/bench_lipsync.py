@@ -107,6 +107,10 @@ def child(args: argparse.Namespace) -> None:
     """Two lipsync runs in this process (fresh, then warm); prints a JSON line for each."""
     import torch
 
+    from core.memory import limit_allocator_arenas
+
+    limit_allocator_arenas()  # as the voxlip command and the demo do
+
     from lipsync.engine import run as run_lipsync
     from lipsync.options import LipsyncOptions
     from lipsync.renderer import make_renderer

@@ -14,6 +14,7 @@ import numpy as np
 from core import checkpoints
 from core.errors import InputError, VoxlipError
 from core.files import atomic_output, sha256_file
+from core.memory import limit_allocator_arenas
 from core.quiet import native_stderr_silenced
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
@@ -545,6 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit_allocator_arenas()
     args = build_parser().parse_args(argv)
     with contextlib.ExitStack() as stack:
         if not args.debug:  # MediaPipe's C++ warnings go; Python's messages and progress bars stay

@@ -67,3 +67,16 @@ def test_module_and_console_script_entry_points():
     ):
         result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
         assert result.returncode == 0 and result.stdout.startswith("voxlip "), result.stderr
+
+
+def test_the_allocator_shares_two_arenas_unless_the_user_set_their_own(monkeypatch):
+    import platform
+
+    from core.memory import limit_allocator_arenas
+
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_allocator_arenas() is False  # the user's setting stands
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt(M_ARENA_MAX) is glibc's: other C libraries keep their own policy")
+    assert limit_allocator_arenas() is True
