@@ -267,3 +267,13 @@ class _Counted:
             pytest.fail(self.fail)
         self.calls += 1
         return self.encoder.embed_utterance(*args, **kwargs)
+
+
+def test_a_noisy_reference_gets_a_note_asking_for_a_quieter_recording(references, encoder, voices):
+    assert not any("noisy" in note for voice in voices.values() for note in voice.notes)
+    wave = references["26-495-0000"]
+    rms = float(np.sqrt(np.mean(wave**2)))
+    hiss = np.random.default_rng(0).normal(0, rms, len(wave)).astype(np.float32)  # as loud as the speech
+    noisy = prepare_reference(wave + hiss, encoder=encoder)
+    assert noisy.pitch is not None
+    assert any("noisy" in note and "quiet room" in note for note in noisy.notes)

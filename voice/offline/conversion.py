@@ -56,12 +56,16 @@ def change_voice(
 
 
 def speech_envelope(wave16k: np.ndarray, config: OfflineConfig) -> np.ndarray:
-    """The mean log-mel envelope (n_mels,) of a voice's speech frames, its silences left out.
+    """The mean log-mel envelope (n_mels,) of a voice's speech frames, its silences left out."""
+    return mean_speech_envelope(log_mel_envelope(stft(wave16k, config), config), config)
+
+
+def mean_speech_envelope(envelopes: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """The mean of the (frames, n_mels) `envelopes` over the speech frames (within speech_floor_db of the loudest).
 
     A mean of logs weighs quiet sounds (nasals, fricatives) as much as loud vowels, on the mel scale;
     a long-term power spectrum is ruled by the loudest vowels and the low bins.
     """
-    envelopes = log_mel_envelope(stft(wave16k, config), config)
     return envelopes[loudest_frames(envelopes, config.speech_floor_db)].mean(axis=0)
 
 

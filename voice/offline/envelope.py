@@ -48,6 +48,13 @@ def frame_energy(envelopes: np.ndarray) -> np.ndarray:
     return logsumexp(envelopes, axis=1)
 
 
+def level_spread_db(envelopes: np.ndarray) -> float:
+    """Decibels from a recording's quiet frames (5th percentile of frame energy) to its loud ones (95th): how far
+    its noise floor, heard in the pauses between words, lies below its speech."""
+    energy = frame_energy(envelopes) * 10 / np.log(10)
+    return float(np.percentile(energy, 95) - np.percentile(energy, 5))
+
+
 def loudest_frames(envelopes: np.ndarray, floor_db: float) -> np.ndarray:
     """Frames within `floor_db` of the 99th-percentile frame energy (the rest is silence)."""
     energy = frame_energy(envelopes)

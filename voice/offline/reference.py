@@ -12,7 +12,8 @@ from core.cache import cached_arrays
 from ..audio import AudioSource
 from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
-from .conversion import speech_envelope
+from .conversion import mean_speech_envelope
+from .envelope import level_spread_db, log_mel_envelope, stft
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
@@ -24,7 +25,7 @@ class ReferenceVoice:
     pitch: PitchStats | None
     """The reference's pitch, None when it could not be estimated (then the base voice keeps its own)."""
     envelope: np.ndarray = field(repr=False)
-    """Mean log-mel envelope of its speech frames (conversion.speech_envelope)."""
+    """Mean log-mel envelope of its speech frames (conversion.mean_speech_envelope)."""
     speech_seconds: float
     notes: tuple[str, ...] = ()
     formant_ratio: float | None = None
@@ -61,9 +62,11 @@ def cleaned_speech(
 
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
-    """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech."""
+    """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech, with a note when the
+    recording is too noisy (or its pitch unreadable) to clone it well."""
     stats = pitch_stats(track_f0(wave, 1 + len(wave) // config.hop_length, config), config)
-    envelope = speech_envelope(wave, config)
+    envelopes = log_mel_envelope(stft(wave, config), config)
+    envelope = mean_speech_envelope(envelopes, config)
     seconds = len(wave) / config.sample_rate
     if stats is None:
         note = (
@@ -71,7 +74,15 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
             "spoke with the base voice's own pitch and formants"
         )
         return ReferenceVoice(None, envelope, seconds, (note,))
-    return ReferenceVoice(plausible_speech_pitch(stats, config), envelope, seconds)
+    spread = level_spread_db(envelopes)
+    notes = ()
+    if spread < config.noisy_below_db:
+        notes = (
+            f"the reference recording is noisy (its pauses are only {spread:.0f} dB quieter than its speech): "
+            "the voice is copied without the noise and may sound less like the speaker; for a closer clone, "
+            "record in a quiet room, close to the microphone",
+        )
+    return ReferenceVoice(plausible_speech_pitch(stats, config), envelope, seconds, notes)
 
 
 _FIELDS = ("median_hz", "log_std", "envelope", "speech_seconds", "notes")
