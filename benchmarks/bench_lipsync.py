@@ -105,11 +105,10 @@ def seeded_wav2lip(folder: Path) -> Path:
 
 def child(args: argparse.Namespace) -> None:
     """Two lipsync runs in this process (fresh, then warm); prints a JSON line for each."""
-    import torch
-
     from core.memory import limit_allocator_arenas
 
-    limit_allocator_arenas()  # as the voxlip command and the demo do
+    limit_allocator_arenas()  # as the voxlip command and the demo do, before any library starts its threads
+    import torch
 
     from lipsync.engine import run as run_lipsync
     from lipsync.options import LipsyncOptions

@@ -323,12 +323,9 @@ def main() -> None:
         out = out_dir / f"{Path(name).stem}.mp4"
         audio = load_audio(speech.wav, source_sr=speech.sample_rate)
         options = LipsyncOptions()
-
-        def renderer_of(still: bool = False):
-            return make_renderer(dataclasses.replace(options, still=still), phones=speech.phones)
-
-        renderer = renderer_of()
-        result = run_lipsync(face, audio, out, renderer, options, frame_hook=FrameProtector(channels="bgr"))
+        protect = FrameProtector(channels="bgr")
+        renderer = make_renderer(options, phones=speech.phones)
+        result = run_lipsync(face, audio, out, renderer, options, frame_hook=protect)
         outputs = list(read_frames(out, result.fps))
         m = measure(outputs, mesh)
         words, silent = score(m.openings, result.fps, speech)
@@ -368,8 +365,9 @@ def main() -> None:
             shifted = repeated_photo(face, out_dir, shift=SHIFT_JITTER)
             head_shifted = largest_jump(head_points(measure(list(read_frames(shifted, 25.0)), mesh).stable))
             still_out = out_dir / f"{Path(name).stem}_still.mp4"
-            protect = FrameProtector(channels="bgr")
-            run_lipsync(face, audio, still_out, renderer_of(still=True), options, frame_hook=protect)
+            still_options = dataclasses.replace(options, still=True)
+            still_renderer = make_renderer(still_options, phones=speech.phones)
+            run_lipsync(face, audio, still_out, still_renderer, still_options, frame_hook=protect)
             head_still = largest_jump(head_points(measure(list(read_frames(still_out, result.fps)), mesh).stable))
         animated = getattr(renderer, "animated_frames", result.frames)
         if name not in TUNING:

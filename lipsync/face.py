@@ -115,7 +115,7 @@ class Face:
     @property
     def points_3d(self) -> np.ndarray | None:
         """(478, 3) landmarks with their depth; None without it."""
-        return None if self.depth is None else np.column_stack([self.landmarks, self.depth])
+        return with_depth(self.landmarks, self.depth)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -141,6 +141,11 @@ class Face:
             int(min(height, math.ceil(y2) + bottom)),
         )
         return box
+
+
+def with_depth(landmarks: np.ndarray, depth: np.ndarray | None) -> np.ndarray | None:
+    """(n, 3) `landmarks` (x, y) with their `depth` as z; None when the depth is unknown."""
+    return None if depth is None else np.column_stack([landmarks, depth])
 
 
 def landmark_box(landmarks: np.ndarray) -> tuple[float, float, float, float]:

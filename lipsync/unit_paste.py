@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .detail import DetailConfig, ellipse_window, mouth_region, unsharp, unsharp_gain
-from .face import LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, Face
+from .face import LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, Face, with_depth
 from .units import STABLE_POINTS, MouthUnit, face_frame
 
 MOUTH_OUTLINE = (*LIPS_UPPER_OUTER, *LIPS_LOWER_OUTER[1:-1])
@@ -77,7 +77,7 @@ def similarity_3d(source: np.ndarray, target: np.ndarray) -> tuple[float, np.nda
 def turned_landmarks(face: Face, unit: MouthUnit) -> np.ndarray | None:
     """`unit`'s landmarks (x, y) as its face would show them turned to `face`'s head pose: a 3-D similarity
     of the stable points, then dropping depth. None when either has no depth."""
-    points, unit_points = face.points_3d, None if unit.depth is None else np.column_stack([unit.landmarks, unit.depth])
+    points, unit_points = face.points_3d, with_depth(unit.landmarks, unit.depth)
     if points is None or unit_points is None:
         return None
     stable = list(STABLE_POINTS)
