@@ -62,7 +62,20 @@ def _library() -> ctypes.CDLL:
 
 
 def synthesize(text: str, voice: str = "en-us", rate: int = 150) -> Speech:
-    """Speak `text`; returns the audio with its phone and word timings."""
+    """Speak `text`; returns the audio with its phone and word timings.
+
+    Each call runs in a fresh process: the library keeps state between syntheses in one process (the same
+    text came out up to 70 ms longer or shorter on a second call), which made a face's result depend on the
+    faces evaluated before it.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_synthesize_here, text, voice, rate).result()
+
+
+def _synthesize_here(text: str, voice: str, rate: int) -> Speech:
     lib = _library()
     sample_rate = lib.espeak_Initialize(
         AUDIO_OUTPUT_SYNCHRONOUS, 0, None, INITIALIZE_PHONEME_EVENTS | INITIALIZE_DONT_EXIT

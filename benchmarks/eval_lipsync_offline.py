@@ -32,6 +32,12 @@ Printed per face, then over the held-out ones:
   alone makes the mesh's points jump by several times its jitter on identical frames (photos).
   Last, the same on the photo made to speak with `still` (mouth and blinks, no head motion): what the
   mesh's outline does when only the eyes and the mouth move.
+- flow: the same largest move measured on the pictures instead of the mesh's points: dense optical flow
+  (Farneback) between consecutive frames over the rigid head (the face's outline above the nose, eyes
+  left out), the median over that region, in pixels and in % of the face's width. It follows a known
+  shift of a photo (0.05-2 pixels) to within 0.05 pixels and stays at 0 on the photo made to speak with
+  `still`, whose blinks move the mesh's outline by several times its jitter (printed below the row).
+  On a video's output it is the speaker's own head motion (real people); on a photo's, the animation's.
 - animator: output frames drawn by the animator (a video falls back to it where it never shows the shape).
 
     .venv/bin/python benchmarks/eval_lipsync_offline.py [--faces DIR] [--keep DIR] [--only NAME ...]
@@ -101,6 +107,8 @@ class Measures:
     open_mouths: list[tuple[int, np.ndarray]] = field(default_factory=list)
     """(frame index, mouth crop) where the mouth is open."""
     outlines: list[np.ndarray | None] = field(default_factory=list)
+    points: list[np.ndarray | None] = field(default_factory=list)
+    """Every landmark, in pixels."""
 
 
 def mouth_box(points: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
@@ -121,9 +129,11 @@ def measure(frames, mesh) -> Measures:
             m.openings.append(None)
             m.stable.append(None)
             m.outlines.append(None)
+            m.points.append(None)
             continue
         h, w = frame.shape[:2]
         points = np.array([(p.x * w, p.y * h) for p in result.multi_face_landmarks[0].landmark], dtype=np.float32)
+        m.points.append(points)
         opening = mouth_opening(points)
         m.openings.append(opening)
         m.eyes.append(
@@ -227,6 +237,61 @@ def largest_jump(stable: list[np.ndarray | None]) -> float:
     return max(moves, default=float("nan"))
 
 
+EYE_CORNERS = ((33, 133), (263, 362))
+EYE_HOLE = (0.16, 0.09)
+"""Half-width and half-height of the ellipse left out around each eye, in face widths (a blink moves none of
+the rest)."""
+
+
+def rigid_head_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """bool (height, width): inside the face's outline, above the bottom of the nose, outside the eyes."""
+    import cv2
+
+    h, w = shape[:2]
+    oval = points[list(FACE_OVAL)]
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(mask, [np.round(oval).astype(np.int32)], 1)
+    eye_line = points[EYE_CORNERS[1][0]] - points[EYE_CORNERS[0][0]]
+    down = np.array([-eye_line[1], eye_line[0]]) / max(float(np.linalg.norm(eye_line)), 1e-6)
+    if down[1] < 0:
+        down = -down
+    ys, xs = np.mgrid[0:h, 0:w]
+    nose = points[list(NOSE_BOTTOM)].mean(0)
+    mask[(xs - nose[0]) * down[0] + (ys - nose[1]) * down[1] > 0] = 0
+    width = float(np.ptp(oval[:, 0]))
+    for corners in EYE_CORNERS:
+        centre = points[list(corners)].mean(0)
+        axes = (int(EYE_HOLE[0] * width), int(EYE_HOLE[1] * width))
+        angle = float(np.degrees(np.arctan2(eye_line[1], eye_line[0])))
+        cv2.ellipse(mask, (int(centre[0]), int(centre[1])), axes, angle, 0, 360, 0, -1)
+    return mask.astype(bool)
+
+
+def largest_flow(frames: list[np.ndarray], points: list[np.ndarray | None]) -> tuple[float, float]:
+    """The largest frame-to-frame move of the rigid head by optical flow: (pixels, % of the face's width).
+
+    Each pair is measured over the rigid head of its first frame (as the mesh sees it: its points may be
+    off by a few pixels, the region is not); the median flow vector over that region is the move.
+    """
+    import cv2
+
+    moves = []
+    for k in range(len(frames) - 1):
+        if points[k] is None:
+            continue
+        mask = rigid_head_mask(points[k], frames[k].shape)
+        if not mask.any():
+            continue
+        ys, xs = np.nonzero(mask)
+        y1, y2, x1, x2 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        a, b = (cv2.cvtColor(f[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY) for f in frames[k : k + 2])
+        flow = cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 21, 3, 5, 1.1, 0)
+        move = float(np.hypot(*np.median(flow[mask[y1:y2, x1:x2]], axis=0)))
+        moves.append((100 * move / float(np.ptp(points[k][list(FACE_OVAL), 0])), move))
+    share, pixels = max(moves, default=(float("nan"), float("nan")))
+    return pixels, share
+
+
 def repeated_photo(photo: Path, folder: Path, frames: int = 50, shift: float = 0.0) -> Path:
     """The photo as a 25 fps H.264 video of `frames` frames (the mesh's jitter on it): identical, or each
     moved by a seeded random shift of at most `shift` pixels either way (resampled as an animation is)."""
@@ -307,7 +372,7 @@ def main() -> None:
     header = (
         f"{'face':30s} {'set':5s} {'words':>5s} {'open>bil':>8s} {'closed':>7s} {'lap':>5s} {'hist (halves)':>14s} "
         f"{'seam':>5s} {'blinks':>6s} {'roll sd':>7s} {'jump (jitter)':>14s} {'head (jitter, shifted, still)':>29s} "
-        f"{'animator':>9s}"
+        f"{'flow (% width)':>14s} {'animator':>9s}"
     )
     print(header)
     mesh = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True)
@@ -353,7 +418,7 @@ def main() -> None:
             seam = seam_step(outputs, sources, m.outlines)
             floor_frames = reencoded(sources[:100], out_dir, result.fps)
             floor = seam_step(floor_frames, sources[:100], measure(floor_frames, mesh).outlines)
-        blinks = roll_sd = jitter = None
+        blinks = roll_sd = jitter = still_flow = None
         jump = head = head_jitter = head_shifted = head_still = None
         if still:
             jump = largest_jump(m.stable)
@@ -368,7 +433,11 @@ def main() -> None:
             still_options = dataclasses.replace(options, still=True)
             still_renderer = make_renderer(still_options, phones=speech.phones)
             run_lipsync(face, audio, still_out, still_renderer, still_options, frame_hook=protect)
-            head_still = largest_jump(head_points(measure(list(read_frames(still_out, result.fps)), mesh).stable))
+            still_frames = list(read_frames(still_out, result.fps))
+            still_m = measure(still_frames, mesh)
+            head_still = largest_jump(head_points(still_m.stable))
+            still_flow = largest_flow(still_frames, still_m.points)[0]
+        flow, flow_share = largest_flow(outputs, m.points)
         animated = getattr(renderer, "animated_frames", result.frames)
         if name not in TUNING:
             held_words += words
@@ -381,11 +450,13 @@ def main() -> None:
             f"{_fmt(hist, '5.3f'):>6s} ({_fmt(halves, '5.3f'):>5s}) {_fmt(seam, '5.2f')} {_fmt(blinks, '6.1f')} "
             f"{_fmt(roll_sd, '7.2f')} {_fmt(jump, '6.2f'):>6s} ({_fmt(jitter, '5.2f'):>5s}) "
             f"{_fmt(head, '6.2f'):>8s} ({_fmt(head_jitter, '5.2f'):>5s}, {_fmt(head_shifted, '5.2f'):>5s}, "
-            f"{_fmt(head_still, '5.2f'):>5s}) "
+            f"{_fmt(head_still, '5.2f'):>5s}) {_fmt(flow, '5.2f'):>5s} ({_fmt(flow_share, '4.2f')}%) "
             f"{animated:4d}/{result.frames:<4d}"
         )
         if floor is not None:
             print(f"{'':36s}seam of the source merely re-encoded (noise floor): {floor:.2f}")
+        if still_flow is not None:
+            print(f"{'':36s}flow of the photo made to speak with `still` (mouth and blinks only): {still_flow:.2f} px")
         for note in result.notes:
             print(f"{'':36s}note: {note}")
     mesh.close()
