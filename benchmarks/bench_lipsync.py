@@ -10,6 +10,7 @@ Wav2Lip weights (the public container format, through voxlip's loader; the speed
 the weights' values).
 
     .venv/bin/python benchmarks/bench_lipsync.py [--neural-seconds 4] [--skip-neural] [--skip-memory]
+    .venv/bin/python benchmarks/bench_lipsync.py --child --face FACE --audio SPEECH [--seconds N]   (one clip)
 """
 
 from __future__ import annotations
@@ -199,12 +200,26 @@ def report(name: str, runs: dict[str, dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--face", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--audio", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--checkpoint", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--precision", default="float32", help=argparse.SUPPRESS)
+    one = parser.add_argument_group(
+        "one configuration in this process (what each fresh process of the benchmark runs; for your own clip)"
+    )
+    one.add_argument(
+        "--child",
+        action="store_true",
+        help="run --face with --audio twice here (fresh, then warm) and print a JSON line for each (default: off)",
+    )
+    one.add_argument("--face", type=Path, help="the face video or photo (default: none)")
+    one.add_argument("--audio", type=Path, help="the speech (default: none)")
+    one.add_argument(
+        "--checkpoint", type=Path, help="a Wav2Lip checkpoint: the neural path (default: none, the offline one)"
+    )
+    one.add_argument("--seconds", type=float, help="use only this much of the audio (default: all of it)")
+    one.add_argument(
+        "--precision",
+        default="float32",
+        choices=("float32", "bfloat16"),
+        help="the neural path's (default: %(default)s)",
+    )
     parser.add_argument(
         "--neural-seconds", type=float, default=4.0, help="audio length of the neural runs (default: %(default)s)"
     )
@@ -222,6 +237,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.child:
+        if not (args.face and args.audio):
+            parser.error("--child needs --face and --audio")
         child(args)
         return
     args.work.mkdir(parents=True, exist_ok=True)
