@@ -15,7 +15,7 @@ from voice.offline.config import DEFAULT
 from voice.offline.conversion import change_voice, timbre_gain
 from voice.offline.engine import OfflineVoice
 from voice.offline.pitch import track_f0
-from voice.offline.reference import analysed, prepare_reference
+from voice.offline.reference import analyse, analysed, prepare_reference
 from voice.recognition import PocketsphinxRecognizer
 from voice.synthesis import OFFLINE_VOICE_NOTE
 
@@ -141,7 +141,7 @@ def test_noise_reference_still_yields_speech_and_says_why_the_pitch_is_default(o
     noise = np.random.default_rng(0).normal(0, 0.1, 5 * 16_000).astype(np.float32)
     voice = prepare_reference(noise, encoder=encoder)
     speech = offline.synthesize("The quick brown fox jumps over the lazy dog.", voice, seed=0)
-    assert voice.pitch is None
+    assert voice.pitch is None and "music or noise" in voice.pitch_problem
     assert any("could not estimate the pitch" in note for note in speech.notes)
     assert 1.5 < speech.duration < 5 and np.isfinite(speech.samples).all() and np.abs(speech.samples).max() > 0.01
 
@@ -176,10 +176,15 @@ def test_an_analysed_reference_is_read_back_from_the_cache_and_a_damaged_entry_i
     assert mended.pitch == first.pitch
     np.testing.assert_array_equal(mended.envelope, first.envelope)
     noise = analysed(np.random.default_rng(0).normal(0, 0.1, 3 * 16_000).astype(np.float32))
-    assert (
-        noise.pitch is None
-        and analysed(np.random.default_rng(0).normal(0, 0.1, 3 * 16_000).astype(np.float32)).notes == noise.notes
-    )
+    noise_again = analysed(np.random.default_rng(0).normal(0, 0.1, 3 * 16_000).astype(np.float32))
+    assert noise.pitch is None and noise_again.notes == noise.notes
+    assert noise_again.pitch_problem == noise.pitch_problem != "" and first.pitch_problem == again.pitch_problem == ""
+
+
+def test_a_reference_too_short_for_its_pitch_says_how_much_voiced_speech_is_needed(references):
+    voice = analyse(references["103-1240-0000"][16_000:20_000])
+    assert voice.pitch is None and "voiced speech" in voice.pitch_problem and "music" not in voice.pitch_problem
+    assert any(note.startswith("could not estimate the pitch of the reference (only") for note in voice.notes)
 
 
 def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):

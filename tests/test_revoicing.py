@@ -137,6 +137,27 @@ def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, c
     assert not first.neural and first.text is None
 
 
+@pytest.fixture
+def one_word(source_file, tmp_path):
+    """0.2 s of speech and a pause: too little for the VAD to call speech, or for a pitch to be read."""
+    wave, rate = soundfile.read(source_file, dtype="float32")
+    path = tmp_path / "one_word.wav"
+    soundfile.write(path, np.concatenate([wave[rate : rate + rate // 5], np.zeros(rate // 2, dtype=np.float32)]), rate)
+    return path
+
+
+def test_a_recording_too_short_for_its_pitch_is_converted_with_a_note_saying_why(reference, one_word):
+    converted = Pipeline("cpu").convert_voice(reference, one_word, consent=True, seed=0)
+    assert any(note.startswith("could not estimate the pitch of the recording (only") for note in converted.notes)
+    assert len(converted.samples) / converted.sample_rate == pytest.approx(soundfile.info(one_word).duration, abs=1e-3)
+
+
+def test_the_seeded_converter_re_voices_a_single_word(fetched_converter, reference, one_word):
+    converted = Pipeline("cpu").convert_voice(reference, one_word, consent=True, seed=0)
+    assert converted.neural and np.isfinite(converted.samples).all()
+    assert len(converted.samples) / converted.sample_rate == pytest.approx(soundfile.info(one_word).duration, abs=1e-3)
+
+
 def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, talking_video, tmp_path):
     out = tmp_path / "dubbed.mp4"
     args = ["convert", "--ref", str(reference), "--source", str(talking_video), "-o", str(out)]

@@ -21,7 +21,7 @@ from core import checkpoints
 from core.components import Component
 from core.errors import InputError
 
-from .audio import load_audio
+from .audio import SAMPLE_RATE, load_audio
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
 from .offline.engine import CONVERSION, OfflineVoice
@@ -30,7 +30,7 @@ from .precision import check_precision
 from .speaker import Speaker
 from .synthesis import REVOICED_NOTE, Synthesis
 from .text import split_for_streaming, split_text
-from .vad import trim_long_silences, trim_long_silences_at
+from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
     from .revoicing import NeuralConverter
@@ -47,6 +47,9 @@ DEFAULT_CHECKPOINTS = {
 GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
 REVOICING_RATE = 22_050
 """The offline conversion's rate for a user's recording (the converter's and the Piper voices')."""
+TRIMMED_LEAST_SECONDS = 0.5
+"""A recording to re-voice is described by its speech without long silences when that is at least this long,
+else by all of it."""
 SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
@@ -413,14 +416,14 @@ class VoiceCloner:
                     progress(done, total, done / max(time.perf_counter() - started, 1e-9))
 
             source = converter.embedding(
-                f"speech|{_digest(wave)}|{rate}", lambda: (trim_long_silences_at(wave, rate), rate)
+                f"speech|{_digest(wave)}|{rate}", lambda: (speech_or_whole(wave, rate, TRIMMED_LEAST_SECONDS), rate)
             )
             target = self.reference_tone_colour(speaker)
             samples = converter.convert(wave, rate, source, target, seed, report)
             timings = {"voice conversion": time.perf_counter() - started}
             return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
         at_16k = load_audio(wave, source_sr=rate, max_seconds=None)
-        source = analyse(trim_long_silences(at_16k), self.offline_voice.config)
+        source = analyse(speech_or_whole(at_16k, SAMPLE_RATE, TRIMMED_LEAST_SECONDS), self.offline_voice.config)
         voice = self.offline_reference(speaker, fitted=False)
         config = self.offline_voice.config
         revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity))
@@ -430,7 +433,7 @@ class VoiceCloner:
         notes = (REVOICED_NOTE,)
         if source.pitch is None:
             notes += (
-                "could not estimate the pitch of the recording (is it music or noise?): only its timbre was moved",
+                f"could not estimate the pitch of the recording ({source.pitch_problem}): only its timbre was moved",
             )
         timings = {"voice conversion": time.perf_counter() - started}
         return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.notes, timings=timings)

@@ -77,3 +77,10 @@ def trim_long_silences_at(wave: np.ndarray, rate: int, config: VadConfig = VadCo
     window = np.arange(len(wave)) * config.sample_rate // (rate * config.window_samples)
     inside = window < len(mask)
     return wave[inside][mask[window[inside]]]
+
+
+def speech_or_whole(wave: np.ndarray, rate: int, least_seconds: float, config: VadConfig = VadConfig()) -> np.ndarray:
+    """`trim_long_silences_at`, or `wave` whole where that would leave under `least_seconds`: a word or two is
+    too short for the VAD's smoothing, and the whole recording then says more about its voice than nothing."""
+    trimmed = trim_long_silences_at(wave, rate, config)
+    return trimmed if len(trimmed) >= least_seconds * rate else wave

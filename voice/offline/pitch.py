@@ -47,17 +47,27 @@ def speech_pitch(wave: np.ndarray, config: OfflineConfig) -> PitchStats | None:
 
 
 def pitch_stats(f0: np.ndarray, config: OfflineConfig) -> PitchStats | None:
-    """Median and log-spread of the voiced frames, or None when too little is voiced to say."""
-    voiced = f0[f0 > 0]
-    if voiced.size * config.hop_length / config.sample_rate < config.min_voiced_seconds:
+    """Median and log-spread of the voiced frames, or None when they cannot be read (unreadable_pitch says why)."""
+    if unreadable_pitch(f0, config):
         return None
-    low_jitter, high_jitter = config.pitch_jitter_range
-    if not low_jitter <= pitch_jitter(f0) <= high_jitter:
-        return None
-    log_f0 = np.log(voiced)
+    log_f0 = np.log(f0[f0 > 0])
     low, high = np.percentile(log_f0, [5, 95])
     log_f0 = log_f0[(log_f0 >= low) & (log_f0 <= high)]
     return PitchStats(float(np.exp(np.median(log_f0))), float(np.std(log_f0)))
+
+
+def unreadable_pitch(f0: np.ndarray, config: OfflineConfig) -> str:
+    """Why a recording's pitch cannot be read from its F0 track, in words for the user; "" when it can."""
+    voiced_seconds = int((f0 > 0).sum()) * config.hop_length / config.sample_rate
+    if voiced_seconds < config.min_voiced_seconds:
+        return (
+            f"only {voiced_seconds:.2f} s of it is voiced speech, {config.min_voiced_seconds:.1f} s are needed: "
+            "give a few seconds of speech"
+        )
+    low_jitter, high_jitter = config.pitch_jitter_range
+    if not low_jitter <= pitch_jitter(f0) <= high_jitter:
+        return "its pitch does not move as a voice's does: is it music or noise?"
+    return ""
 
 
 def pitch_jitter(f0: np.ndarray) -> float:

@@ -14,7 +14,7 @@ from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
 from .envelope import level_spread_db, log_mel_envelope, stft
-from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0
+from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0, unreadable_pitch
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from ..encoder import SpeakerEncoder
@@ -28,6 +28,8 @@ class ReferenceVoice:
     """Mean log-mel envelope of its speech frames (conversion.mean_speech_envelope)."""
     speech_seconds: float
     notes: tuple[str, ...] = ()
+    pitch_problem: str = ""
+    """Why `pitch` is None (pitch.unreadable_pitch), in words for a note; "" when the pitch was read."""
     formant_ratio: float | None = None
     """The base voice's formant ratio toward this voice, fitted by synthesis (OfflineVoice.fitted); None: the
     pitch rule (config.formant_exponent)."""
@@ -64,16 +66,18 @@ def cleaned_speech(
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
     """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech, with a note when the
     recording is too noisy (or its pitch unreadable) to clone it well."""
-    stats = pitch_stats(track_f0(wave, 1 + len(wave) // config.hop_length, config), config)
+    f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     envelopes = log_mel_envelope(stft(wave, config), config)
     envelope = mean_speech_envelope(envelopes, config)
     seconds = len(wave) / config.sample_rate
-    if stats is None:
+    problem = unreadable_pitch(f0, config)
+    if problem:
         note = (
-            "could not estimate the pitch of the reference (is it music or noise?): "
+            f"could not estimate the pitch of the reference ({problem}): "
             "spoke with the base voice's own pitch and formants"
         )
-        return ReferenceVoice(None, envelope, seconds, (note,))
+        return ReferenceVoice(None, envelope, seconds, (note,), pitch_problem=problem)
+    stats = pitch_stats(f0, config)
     spread = level_spread_db(envelopes)
     notes = ()
     if spread < config.noisy_below_db:
@@ -85,7 +89,7 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     return ReferenceVoice(plausible_speech_pitch(stats, config), envelope, seconds, notes)
 
 
-_FIELDS = ("median_hz", "log_std", "envelope", "speech_seconds", "notes")
+_FIELDS = ("median_hz", "log_std", "envelope", "speech_seconds", "notes", "pitch_problem")
 """What a cached analysis holds (a median of 0 Hz: no pitch could be estimated)."""
 
 
@@ -97,7 +101,9 @@ def analysed(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoic
     data = cached_arrays("references", key, _FIELDS, lambda: _arrays(analyse(samples, config)))
     pitch = PitchStats(float(data["median_hz"]), float(data["log_std"])) if data["median_hz"] > 0 else None
     notes = tuple(str(note) for note in data["notes"])
-    return ReferenceVoice(pitch, data["envelope"], float(data["speech_seconds"]), notes)
+    return ReferenceVoice(
+        pitch, data["envelope"], float(data["speech_seconds"]), notes, pitch_problem=str(data["pitch_problem"])
+    )
 
 
 def _arrays(voice: ReferenceVoice) -> dict[str, np.ndarray]:
@@ -108,4 +114,5 @@ def _arrays(voice: ReferenceVoice) -> dict[str, np.ndarray]:
         envelope=voice.envelope,
         speech_seconds=np.float64(voice.speech_seconds),
         notes=np.array(voice.notes, dtype=str),
+        pitch_problem=np.array(voice.pitch_problem),
     )
