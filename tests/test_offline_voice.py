@@ -221,6 +221,27 @@ def test_timbre_gain_is_flat_for_the_same_envelope_follows_the_formant_scaling_a
     np.testing.assert_allclose(np.log(half), np.log(gain) / 2, atol=1e-9)
 
 
+def test_a_band_limited_reference_is_matched_below_its_top_only_and_says_so(references):
+    import librosa
+
+    from voice.offline.envelope import mel_bands
+
+    wave = references["163-121908-0000"]
+    assert analyse(wave).band_limit_hz is None
+    phone = librosa.resample(librosa.resample(wave, orig_sr=16_000, target_sr=8_000), orig_sr=8_000, target_sr=16_000)
+    voice = analyse(phone)
+    assert 3_500 <= voice.band_limit_hz <= 4_200
+    assert any(note.startswith("the reference has nothing above 3.") for note in voice.notes)
+    assert analysed(phone).band_limit_hz == analysed(phone).band_limit_hz == voice.band_limit_hz  # kept in the cache
+    # Above its top the base voice keeps its colour; without the limit those bands would be cut to the bound.
+    base = analyse(wave).envelope
+    bins = mel_bands(DEFAULT).bins_hz
+    limited = timbre_gain(voice.envelope, base, 1.0, 1.0, DEFAULT, voice.band_limit_hz)
+    np.testing.assert_allclose(limited[bins > voice.band_limit_hz + 300], 1.0)
+    cut = timbre_gain(voice.envelope, base, 1.0, 1.0, DEFAULT)
+    assert cut[bins > 5_000].max() < 10 ** (-DEFAULT.timbre_limit_db / 20) + 1e-6
+
+
 def test_the_fitted_formant_ratio_is_a_candidate_kept_in_the_cache_and_only_for_the_base_voice(
     offline, references, voices, encoder
 ):

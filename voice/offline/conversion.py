@@ -70,17 +70,26 @@ def mean_speech_envelope(envelopes: np.ndarray, config: OfflineConfig) -> np.nda
 
 
 def timbre_gain(
-    reference: np.ndarray, base: np.ndarray, formant_ratio: float, strength: float, config: OfflineConfig
+    reference: np.ndarray,
+    base: np.ndarray,
+    formant_ratio: float,
+    strength: float,
+    config: OfflineConfig,
+    band_limit_hz: float | None = None,
 ) -> np.ndarray:
     """Amplitude gain per STFT bin (config.n_fft at config.sample_rate) moving the mean envelope `base`, its
     formants scaled by `formant_ratio` (as change_voice scales them), `strength` of the way to `reference`.
 
-    Its mean is removed (loudness is matched apart) and each band's change bounded by `timbre_limit_db`.
+    Its mean is removed (loudness is matched apart) and each band's change bounded by `timbre_limit_db`. Above
+    `band_limit_hz` (a band-limited recording's top) there is nothing to match: those bands keep the base voice's
+    colour (no change), and the mean is taken below it.
     """
     bands = mel_bands(config)
     scaled = np.interp(bands.centres_hz / formant_ratio, bands.centres_hz, base)
     limit = config.timbre_limit_db * np.log(10) / 10
-    difference = np.clip(reference - scaled - np.mean(reference - scaled), -limit, limit)
+    kept = bands.centres_hz <= (band_limit_hz or np.inf)
+    difference = np.where(kept, reference - scaled, np.mean((reference - scaled)[kept]))
+    difference = np.clip(difference - np.mean(difference[kept]), -limit, limit)
     return np.exp(np.interp(bands.bins_hz, bands.centres_hz, difference) * strength / 2)
 
 

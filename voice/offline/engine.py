@@ -141,7 +141,9 @@ class OfflineVoice:
             range_factor = float(np.clip(spread, *config.range_factor_limits)) ** share
             pitch = PitchStats(base.pitch.median_hz * ratio**share, voice.pitch.log_std)
         converted = change_voice(wave, rate, formant_ratio, pitch, range_factor, config, seed)
-        gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, config.timbre_strength * share, config)
+        limits = [v.band_limit_hz for v in (voice, source) if isinstance(v, ReferenceVoice) and v.band_limit_hz]
+        strength = config.timbre_strength * share
+        gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, strength, config, min(limits, default=None))
         return _match_level(apply_gain(converted, rate, gain, config), wave)
 
     def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> ReferenceVoice:

@@ -59,3 +59,14 @@ def loudest_frames(envelopes: np.ndarray, floor_db: float) -> np.ndarray:
     """Frames within `floor_db` of the 99th-percentile frame energy (the rest is silence)."""
     energy = frame_energy(envelopes)
     return energy > np.percentile(energy, 99) - floor_db * np.log(10) / 10
+
+
+def band_limit_hz(envelope: np.ndarray, config: OfflineConfig) -> float | None:
+    """The centre of the highest band a recording has (its mean speech `envelope`, natural-log mel) when the
+    bands above it are missing (config.missing_band_db): a band-limited recording. None when it reaches the top."""
+    bands = mel_bands(config)
+    low, high = config.kept_band_hz
+    kept = float(np.median(envelope[(bands.centres_hz >= low) & (bands.centres_hz <= high)]))
+    present = np.flatnonzero(envelope >= kept - config.missing_band_db * np.log(10) / 10)
+    top = int(present.max()) if present.size else len(envelope) - 1
+    return None if top == len(envelope) - 1 else float(bands.centres_hz[top])

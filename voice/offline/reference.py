@@ -13,7 +13,7 @@ from ..audio import AudioSource
 from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
-from .envelope import level_spread_db, log_mel_envelope, stft
+from .envelope import band_limit_hz, level_spread_db, log_mel_envelope, stft
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0, unreadable_pitch
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
@@ -30,6 +30,8 @@ class ReferenceVoice:
     notes: tuple[str, ...] = ()
     pitch_problem: str = ""
     """Why `pitch` is None (pitch.unreadable_pitch), in words for a note; "" when the pitch was read."""
+    band_limit_hz: float | None = None
+    """The top of a band-limited recording (envelope.band_limit_hz): the timbre is matched below it only."""
     formant_ratio: float | None = None
     """The base voice's formant ratio toward this voice, fitted by synthesis (OfflineVoice.fitted); None: the
     pitch rule (config.formant_exponent)."""
@@ -65,32 +67,39 @@ def cleaned_speech(
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
     """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech, with a note when the
-    recording is too noisy (or its pitch unreadable) to clone it well."""
+    recording is band-limited, too noisy or its pitch unreadable, so it cannot be cloned as well."""
     f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     envelopes = log_mel_envelope(stft(wave, config), config)
     envelope = mean_speech_envelope(envelopes, config)
     seconds = len(wave) / config.sample_rate
+    top = band_limit_hz(envelope, config)
+    notes = []
+    if top is not None:
+        notes.append(
+            f"the reference has nothing above {top / 1000:.1f} kHz (a phone call, a low sample rate or strong "
+            "compression): above that the voice keeps the base voice's colour; for a closer clone, record at "
+            "16 kHz or more, saved as WAV or FLAC"
+        )
     problem = unreadable_pitch(f0, config)
     if problem:
-        note = (
+        notes.append(
             f"could not estimate the pitch of the reference ({problem}): "
             "spoke with the base voice's own pitch and formants"
         )
-        return ReferenceVoice(None, envelope, seconds, (note,), pitch_problem=problem)
-    stats = pitch_stats(f0, config)
+        return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
     spread = level_spread_db(envelopes)
-    notes = ()
     if spread < config.noisy_below_db:
-        notes = (
+        notes.append(
             f"the reference recording is noisy (its pauses are only {spread:.0f} dB quieter than its speech): "
             "the voice is copied without the noise and may sound less like the speaker; for a closer clone, "
-            "record in a quiet room, close to the microphone",
+            "record in a quiet room, close to the microphone"
         )
-    return ReferenceVoice(plausible_speech_pitch(stats, config), envelope, seconds, notes)
+    pitch = plausible_speech_pitch(pitch_stats(f0, config), config)
+    return ReferenceVoice(pitch, envelope, seconds, tuple(notes), band_limit_hz=top)
 
 
-_FIELDS = ("median_hz", "log_std", "envelope", "speech_seconds", "notes", "pitch_problem")
-"""What a cached analysis holds (a median of 0 Hz: no pitch could be estimated)."""
+_FIELDS = ("median_hz", "log_std", "envelope", "speech_seconds", "notes", "pitch_problem", "band_limit_hz")
+"""What a cached analysis holds (a median of 0 Hz: no pitch could be estimated; a band limit of 0: none)."""
 
 
 def analysed(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
@@ -102,7 +111,12 @@ def analysed(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoic
     pitch = PitchStats(float(data["median_hz"]), float(data["log_std"])) if data["median_hz"] > 0 else None
     notes = tuple(str(note) for note in data["notes"])
     return ReferenceVoice(
-        pitch, data["envelope"], float(data["speech_seconds"]), notes, pitch_problem=str(data["pitch_problem"])
+        pitch,
+        data["envelope"],
+        float(data["speech_seconds"]),
+        notes,
+        pitch_problem=str(data["pitch_problem"]),
+        band_limit_hz=float(data["band_limit_hz"]) or None,
     )
 
 
@@ -115,4 +129,5 @@ def _arrays(voice: ReferenceVoice) -> dict[str, np.ndarray]:
         speech_seconds=np.float64(voice.speech_seconds),
         notes=np.array(voice.notes, dtype=str),
         pitch_problem=np.array(voice.pitch_problem),
+        band_limit_hz=np.float64(voice.band_limit_hz or 0.0),
     )
