@@ -55,7 +55,7 @@ class LipsyncResult:
     components: tuple[Component, ...]
     """The face tracker's and the renderer's."""
     scaled_from: tuple[int, int] | None = None
-    """(width, height) of the input when its frames were scaled down to `options.max_size`."""
+    """(width, height) of the input when its frames were scaled: down to `options.max_size`, or up to MIN_SIZE."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Busy time of each stage; decoding and face tracking overlap the others (a worker thread)."""
     wall_seconds: float = 0.0

@@ -20,6 +20,9 @@ from core.ffmpeg import MEDIA_HINT, MediaInfo, probe, read_frames
 DEFAULT_FPS = 25.0
 MAX_FPS = 120.0
 LOOP_MODES = ("pingpong", "loop")
+MIN_SIZE = 128
+"""Frames are made at least this many pixels on their short side: on smaller ones the AI-generated label covers
+the picture and the invisible mark does not survive H.264 (a photo 64 pixels wide lost it, 72 kept it)."""
 
 
 def probe_face(face: str | os.PathLike) -> MediaInfo:
@@ -44,10 +47,11 @@ def output_fps(info: MediaInfo, requested: float | None) -> float:
     return round(info.fps, 3)
 
 
-def scaled_size(width: int, height: int, max_size: int) -> tuple[int, int] | None:
-    """(width, height) that fits `max_size` on the long side, aspect kept; None when it fits already."""
-    scale = max_size / max(width, height)
-    if scale >= 1.0:
+def scaled_size(width: int, height: int, max_size: int, min_size: int = MIN_SIZE) -> tuple[int, int] | None:
+    """(width, height) with the long side at most `max_size` and the short side at least `min_size` (the long
+    side's limit first), aspect kept; None when it fits already."""
+    scale = min(max_size / max(width, height), max(1.0, min_size / min(width, height)))
+    if scale == 1.0:
         return None
     return max(2, round(width * scale)), max(2, round(height * scale))
 
@@ -79,7 +83,8 @@ class FrameSource:
     """(source frame index, BGR frame) for each of `n_frames` output frames at `fps`; `loop` one of LOOP_MODES.
 
     A replayed source frame keeps its index, so the caller can reuse what it found in it. Frames
-    larger than `max_size` pixels on their long side are scaled down (`scaled_from` says from what).
+    larger than `max_size` pixels on their long side are scaled down, frames under MIN_SIZE on their short
+    side scaled up (`scaled_from` says from what).
     """
 
     def __init__(
@@ -99,10 +104,13 @@ class FrameSource:
         source = (self._still.shape[1], self._still.shape[0]) if self._still is not None else (info.width, info.height)
         self._size = scaled_size(*source, max_size)
         self.scaled_from = source if self._size is not None else None
-        """(width, height) of the input when its frames are scaled down, else None."""
+        """(width, height) of the input when its frames are scaled, else None."""
         if self._still is not None:
             if self._size is not None:
-                self._still = cv2.resize(self._still, self._size, interpolation=cv2.INTER_AREA)
+                smaller = self._size[0] < source[0]
+                self._still = cv2.resize(
+                    self._still, self._size, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC
+                )
             self.height, self.width = self._still.shape[:2]
         else:
             first = next(read_frames(info.path, fps, max_frames=1, size=self._size), None)

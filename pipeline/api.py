@@ -36,6 +36,7 @@ from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
+from lipsync.video import MIN_SIZE
 from voice.audio import SAMPLE_RATE, AudioSource, load_audio
 from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
@@ -423,7 +424,13 @@ class Pipeline:
             workdir.cleanup()
             raise
         notes = ()
-        if result.scaled_from:
+        if result.scaled_from and result.width > result.scaled_from[0]:
+            width, height = result.scaled_from
+            notes += (
+                f"the face input is {width}x{height}: its frames were scaled up to {result.width}x{result.height} "
+                f"(at least {MIN_SIZE} pixels, so that the AI-generated label and the mark fit)",
+            )
+        elif result.scaled_from:
             width, height = result.scaled_from
             notes += (
                 f"the face input is {width}x{height}: its frames were scaled to {result.width}x{result.height} "

@@ -330,6 +330,24 @@ def test_a_large_photo_is_scaled_down_and_says_so(tmp_path, faces_dir):
     assert max(cv2.imread(str(big)).shape[:2]) > 1920 and clip.frames == 25
 
 
+def test_a_tiny_photo_is_scaled_up_so_its_clip_carries_the_label_and_mark(tmp_path, faces_dir):
+    import cv2
+
+    from core.ffmpeg import probe
+    from pipeline import Pipeline
+    from pipeline.provenance import detect
+
+    tiny = tmp_path / "tiny.jpg"
+    photo = cv2.imread(str(faces_dir / "painting_pearl_earring.jpg"))
+    cv2.imwrite(str(tiny), cv2.resize(photo, (64, 76), interpolation=cv2.INTER_AREA))
+    tone = (0.1 * np.sin(np.linspace(0, 4000, 16000))).astype(np.float32)
+    clip = Pipeline("cpu", lipsync="offline").lipsync(tiny, tone, consent=True)
+    assert any("64x76" in note and "scaled up to 128x152" in note for note in clip.notes)
+    out = clip.save(tmp_path / "tiny.mp4")
+    info = probe(out)
+    assert (info.width, info.height) == (128, 152) and detect(out).frames.detected
+
+
 def _tree(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
