@@ -21,9 +21,9 @@ from .errors import InputError, VoxlipError
 from .files import atomic_output
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".avif"})
 IMAGE_DEMUXERS = ("image2", "_pipe")
-MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp)"
+MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif)"
 AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
 
 
@@ -102,8 +102,9 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
     fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
     duration = _duration(text)
+    # An AVIF picture comes in a video's container (ISOBMFF), one AV1 frame long.
     is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (
-        codec in ("mjpeg", "png", "bmp", "webp", "tiff") and duration <= 0.05
+        (codec in ("mjpeg", "png", "bmp", "webp", "tiff") or path.suffix.lower() in IMAGE_SUFFIXES) and duration <= 0.05
     )
     return MediaInfo(
         path=path,

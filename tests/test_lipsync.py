@@ -275,6 +275,18 @@ def test_cartoon_gives_a_video_or_a_clear_error(faces_dir, speech, tmp_path):
         checked_mp4(result.path, result.duration, result.fps)
 
 
+@pytest.mark.parametrize("suffix", [".avif", ".tiff", ".webp"])
+def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
+    from PIL import Image
+
+    photo = tmp_path / f"photo{suffix}"
+    Image.open(faces_dir / "painting_pearl_earring.jpg").save(photo)
+    assert probe(photo).is_still
+    result = lipsync_run(photo, speech, tmp_path / "out.mp4")
+    assert (result.width, result.height) == Image.open(photo).size
+    checked_mp4(result.path, result.duration, result.fps)
+
+
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
