@@ -58,6 +58,8 @@ LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
 """Tried in this order when lip-sync is "auto"."""
 MIN_AUDIO_SECONDS = 0.02
 MIN_REVOICED_SECONDS = 0.5
+SILENT_BELOW = 1e-4
+"""Audio whose loudest sample is under this (full scale 1) is silence: nothing to say, and too quiet to carry a mark."""
 MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
@@ -365,7 +367,7 @@ class Pipeline:
         with _face_file(face) as face:
             face = self._checked_face(face)
             if moviepy_io.is_audio_clip(speech):
-                speech = _Audio(moviepy_io.audio_samples(speech), None)
+                speech = _not_silent(_Audio(moviepy_io.audio_samples(speech), None), "the audio clip")
             elif not isinstance(speech, Speech):
                 speech = _audio(speech, source_sr)
             return self._clip(face, speech, statement, progress)
@@ -488,13 +490,20 @@ class _Audio:
 
 
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
+    """The speech to lip-sync to, checked: a file must hold some audio, and none of it may be silence only."""
     if isinstance(speech, np.ndarray):
-        return _Audio(load_audio(speech, source_sr=source_sr or SAMPLE_RATE), None)
+        return _not_silent(_Audio(load_audio(speech, source_sr=source_sr or SAMPLE_RATE), None), "the audio samples")
     path = Path(speech).expanduser()
     samples = load_audio(path)
     if len(samples) < MIN_AUDIO_SECONDS * SAMPLE_RATE:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    return _Audio(samples, path)
+    return _not_silent(_Audio(samples, path), str(path))
+
+
+def _not_silent(audio: _Audio, name: str) -> _Audio:
+    if np.max(np.abs(audio.samples), initial=0.0) < SILENT_BELOW:
+        raise InputError(f"{name} is silent: give a recording of speech for the face to say")
+    return audio
 
 
 def _source_video(source: AudioSource) -> MediaInfo | None:
@@ -525,7 +534,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
         raise InputError(
             f"{name} is {len(wave) / rate:.2f} s long: give at least {MIN_REVOICED_SECONDS} s of speech to re-voice"
         )
-    if np.max(np.abs(wave)) < 1e-4:
+    if np.max(np.abs(wave)) < SILENT_BELOW:
         raise InputError(f"{name} is silent: give a recording of someone speaking")
     return wave, rate
 

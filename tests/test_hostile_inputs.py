@@ -155,6 +155,7 @@ CASES = [
     ("lipsync --face {photo} --audio {out}/missing.wav -o {out}/x.mp4 --i-have-consent", 1, "does not exist"),
     ("lipsync --face {photo} --audio {photo} -o {out}/x.mp4 --i-have-consent", 1, "could not read"),
     ("lipsync --face {photo} --audio {blip} -o {out}/x.mp4 --i-have-consent", 1, "under 20 ms"),
+    ("lipsync --face {photo} --audio {silence} -o {out}/x.mp4 --i-have-consent", 1, "is silent"),
     ("lipsync --face {photo} --audio {subdir} -o {out}/x.mp4 --i-have-consent", 1, "is a directory"),
     # lipsync: flags and checkpoints
     (

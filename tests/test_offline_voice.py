@@ -183,7 +183,7 @@ def test_an_analysed_reference_is_read_back_from_the_cache_and_a_damaged_entry_i
 
 def test_a_reference_too_short_for_its_pitch_says_how_much_voiced_speech_is_needed(references):
     voice = analyse(references["103-1240-0000"][16_000:20_000])
-    assert voice.pitch is None and "voiced speech" in voice.pitch_problem and "music" not in voice.pitch_problem
+    assert voice.pitch is None and "sounds voiced" in voice.pitch_problem and "music" not in voice.pitch_problem
     assert any(note.startswith("could not estimate the pitch of the reference (only") for note in voice.notes)
 
 

@@ -61,8 +61,8 @@ def unreadable_pitch(f0: np.ndarray, config: OfflineConfig) -> str:
     voiced_seconds = int((f0 > 0).sum()) * config.hop_length / config.sample_rate
     if voiced_seconds < config.min_voiced_seconds:
         return (
-            f"only {voiced_seconds:.2f} s of it is voiced speech, {config.min_voiced_seconds:.1f} s are needed: "
-            "give a few seconds of speech"
+            f"only {voiced_seconds:.2f} s of it sounds voiced, {config.min_voiced_seconds:.1f} s are needed: "
+            "give a few seconds of clear speech"
         )
     low_jitter, high_jitter = config.pitch_jitter_range
     if not low_jitter <= pitch_jitter(f0) <= high_jitter:
