@@ -173,8 +173,12 @@ def _text(args: argparse.Namespace) -> str:
         return args.text
     try:
         return args.text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"could not read --text-file {args.text_file}: {e}") from None
+    except UnicodeDecodeError:
+        raise InputError(
+            f"--text-file {args.text_file} is not UTF-8 text: give a plain text file (saved as UTF-8)"
+        ) from None
+    except OSError as e:
+        raise InputError(f"could not read --text-file {args.text_file}: {e.strerror or e}") from None
 
 
 def _voice_pipeline(args: argparse.Namespace, **lipsync):

@@ -123,7 +123,7 @@ CASES = [
     ("say --ref {ref} --text '' -o {out}/x.wav --i-have-consent", 1, "empty"),
     ("say --ref {ref} --text '  <b> </b> ' -o {out}/x.wav --i-have-consent", 1, "empty"),
     ("say --ref {ref} --text-file {out}/missing.txt -o {out}/x.wav --i-have-consent", 1, "could not read --text-file"),
-    ("say --ref {ref} --text-file {binary} -o {out}/x.wav --i-have-consent", 1, "could not read --text-file"),
+    ("say --ref {ref} --text-file {binary} -o {out}/x.wav --i-have-consent", 1, "is not UTF-8 text"),
     ("say --ref {ref} --text-file {subdir} -o {out}/x.wav --i-have-consent", 1, "could not read --text-file"),
     ("say --ref {ref} --text 'Привет, как дела у тебя?' -o {out}/x.wav --i-have-consent", 1, "Cyrillic script"),
     ("say --ref {ref} --text 你好世界你好 -o {out}/x.wav --i-have-consent", 1, "CJK script"),
