@@ -172,7 +172,9 @@ def _text(args: argparse.Namespace) -> str:
     if args.text_file is None:
         return args.text
     try:
-        return args.text_file.read_text(encoding="utf-8")
+        data = args.text_file.read_bytes()
+        # Windows editors may save UTF-16 ("Unicode") or UTF-8 with a byte-order mark.
+        return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(
             f"--text-file {args.text_file} is not UTF-8 text: give a plain text file (saved as UTF-8)"

@@ -66,7 +66,7 @@ def inputs(tmp_path, speech_files, faces_dir) -> dict[str, Path]:
     made["notes"] = folder / "notes.txt"
     made["notes"].write_text("Hello there.", encoding="utf-8")
     made["binary"] = folder / "binary.txt"
-    made["binary"].write_bytes(b"\xff\xfe\x00\xd8\x00\xdc" * 50)
+    made["binary"].write_bytes(b"\x00\x9f\xff\x80" * 50)  # not UTF-8, and no byte-order mark
     made["evil"] = folder / "evil.pt"
     torch.save({"state_dict": {"w": torch.zeros(1)}, "payload": _Payload(folder / "pwned")}, made["evil"])
     made["subdir"] = folder / "subdir"
@@ -315,6 +315,16 @@ def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):
     assert "removed 1 control character" in printed and "removed 3 markup tag" in printed
     assert "Cyrillic script" in printed and "60 letters" in printed
     assert out.is_file()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8"])
+def test_text_files_as_windows_editors_save_them_are_read(tmp_path, encoding):
+    from pipeline.cli import _text, build_parser
+
+    words = tmp_path / "words.txt"
+    words.write_text("Grüße, my friend.", encoding=encoding)
+    args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", str(words), "-o", "x.wav"])
+    assert _text(args) == "Grüße, my friend."
 
 
 def test_a_large_photo_is_scaled_down_and_says_so(tmp_path, faces_dir):
