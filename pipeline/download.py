@@ -26,6 +26,8 @@ def download(
     if size is not None and resume_from > size:
         part.unlink()
         resume_from = 0
+    if size is None or resume_from < size:
+        _check_resolvable(url, dest)
     if not progress:
         disable_progress_bars()
     try:
@@ -48,6 +50,21 @@ def download(
         raise
     os.replace(part, dest)
     return dest
+
+
+def _check_resolvable(url: str, dest: Path) -> None:
+    """Fail at once, not after the transport's retries, when the server's name does not resolve (no network)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or url
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError) as e:
+        raise CheckpointError(
+            f"could not reach {host} (no network, or its name does not resolve: {getattr(e, 'strerror', None) or e}); "
+            f"connect to the internet and run the command again, or download {url} by hand and place it at {dest}"
+        ) from None
 
 
 def fetch(name: str, root: Path | None = None, url: str | None = None, progress: bool = True) -> Path:

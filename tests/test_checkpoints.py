@@ -141,6 +141,9 @@ def test_download_with_wrong_hash_leaves_no_file(tmp_path, server):
 def test_download_errors_say_what_to_do(tmp_path, server):
     with pytest.raises(CheckpointError, match="could not download .*404.*place it at"):
         download(server.url.replace("file.pt", "nothing.pt"), tmp_path / "x.pt", progress=False)
+    with pytest.raises(CheckpointError, match="could not reach voxlip.invalid .*place it at"):  # at once, no retries
+        download("https://voxlip.invalid/file.pt", tmp_path / "y.pt", progress=False)
+    assert not (tmp_path / "y.pt").exists()
 
 
 def test_fetch_cli_through_local_server(tmp_path, server, monkeypatch, capsys):
