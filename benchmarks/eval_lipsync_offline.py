@@ -102,13 +102,21 @@ class Measures:
     openings: list[float | None] = field(default_factory=list)
     eyes: list[float] = field(default_factory=list)
     rolls: list[float] = field(default_factory=list)
-    stable: list[np.ndarray | None] = field(default_factory=list)
     laplacian: list[float] = field(default_factory=list)
     open_mouths: list[tuple[int, np.ndarray]] = field(default_factory=list)
     """(frame index, mouth crop) where the mouth is open."""
-    outlines: list[np.ndarray | None] = field(default_factory=list)
     points: list[np.ndarray | None] = field(default_factory=list)
     """Every landmark, in pixels."""
+
+    @property
+    def stable(self) -> list[np.ndarray | None]:
+        """The STABLE points of each frame."""
+        return [None if p is None else p[list(STABLE)] for p in self.points]
+
+    @property
+    def outlines(self) -> list[np.ndarray | None]:
+        """The lower jaw and the nose's bottom of each frame (where a blend's boundary is looked for)."""
+        return [None if p is None else p[list(LOWER_JAW) + list(NOSE_BOTTOM)] for p in self.points]
 
 
 def mouth_box(points: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
@@ -127,8 +135,6 @@ def measure(frames, mesh) -> Measures:
         result = mesh.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
         if not result.multi_face_landmarks:
             m.openings.append(None)
-            m.stable.append(None)
-            m.outlines.append(None)
             m.points.append(None)
             continue
         h, w = frame.shape[:2]
@@ -143,8 +149,6 @@ def measure(frames, mesh) -> Measures:
         )
         eye_line = points[[362, 263]].mean(0) - points[[33, 133]].mean(0)
         m.rolls.append(float(np.degrees(np.arctan2(eye_line[1], eye_line[0]))))
-        m.stable.append(points[list(STABLE)].copy())
-        m.outlines.append(points[list(LOWER_JAW) + list(NOSE_BOTTOM)].copy())
         x1, y1, x2, y2 = mouth_box(points, frame.shape)
         crop = frame[y1:y2, x1:x2]
         if crop.size:

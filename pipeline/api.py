@@ -37,7 +37,7 @@ from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import MIN_SIZE
-from voice.audio import SAMPLE_RATE, AudioSource, load_audio
+from voice.audio import SAMPLE_RATE, AudioSource, is_silent, load_audio
 from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
@@ -58,8 +58,6 @@ LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
 """Tried in this order when lip-sync is "auto"."""
 MIN_AUDIO_SECONDS = 0.02
 MIN_REVOICED_SECONDS = 0.5
-SILENT_BELOW = 1e-4
-"""Audio whose loudest sample is under this (full scale 1) is silence: nothing to say, and too quiet to carry a mark."""
 MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
@@ -501,7 +499,7 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
 
 
 def _not_silent(audio: _Audio, name: str) -> _Audio:
-    if np.max(np.abs(audio.samples), initial=0.0) < SILENT_BELOW:
+    if is_silent(audio.samples):
         raise InputError(f"{name} is silent: give a recording of speech for the face to say")
     return audio
 
@@ -534,7 +532,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
         raise InputError(
             f"{name} is {len(wave) / rate:.2f} s long: give at least {MIN_REVOICED_SECONDS} s of speech to re-voice"
         )
-    if np.max(np.abs(wave)) < SILENT_BELOW:
+    if is_silent(wave):
         raise InputError(f"{name} is silent: give a recording of someone speaking")
     return wave, rate
 

@@ -26,12 +26,13 @@ def download(
     if size is not None and resume_from > size:
         part.unlink()
         resume_from = 0
-    if size is None or resume_from < size:
+    missing = size is None or resume_from < size
+    if missing:
         _check_resolvable(url, dest)
     if not progress:
         disable_progress_bars()
     try:
-        if size is None or resume_from < size:
+        if missing:
             with open(part, "ab") as out:
                 http_get(url, out, resume_size=resume_from, displayed_filename=dest.name)
     except Exception as e:  # network and HTTP errors of any transport

@@ -168,6 +168,11 @@ def encode_audio(wave: np.ndarray, sr: int, file_format: str = "wav") -> bytes:
     return encoded.getvalue()
 
 
+def is_silent(wave: np.ndarray) -> bool:
+    """Whether `wave`'s loudest sample is under 1e-4 of full scale: nothing to hear, nor room for a mark."""
+    return float(np.max(np.abs(wave), initial=0.0)) < 1e-4
+
+
 def to_pcm16(wave: np.ndarray) -> np.ndarray:
     """Float samples in [-1, 1] as int16, rounded and clipped (what WebRTC's VAD and pocketsphinx read)."""
     return np.clip(np.round(np.asarray(wave) * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16)

@@ -18,7 +18,7 @@ from torch import nn
 from core.checkpoints import get, load_model
 from core.errors import InputError
 
-from .audio import ENCODER_MEL, AudioSource, EncoderMelSpec, encoder_mel, load_audio, normalize_volume
+from .audio import ENCODER_MEL, AudioSource, EncoderMelSpec, encoder_mel, is_silent, load_audio, normalize_volume
 from .vad import VadConfig, trim_long_silences
 
 
@@ -83,7 +83,7 @@ class SpeakerEncoder(nn.Module):
         """Load, raise quiet audio to -30 dBFS and shorten silences, as the encoder was trained."""
         cfg = self.config
         wave = load_audio(audio, cfg.mel.sample_rate, source_sr=source_sr)
-        if np.max(np.abs(wave)) < 1e-4:
+        if is_silent(wave):
             raise InputError("the recording is silent: record a few seconds of someone speaking")
         wave = trim_long_silences(normalize_volume(wave, cfg.target_dbfs), cfg.vad)
         seconds = len(wave) / cfg.mel.sample_rate

@@ -41,15 +41,8 @@ def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarr
     return np.pad(f0, (0, max(0, n_frames - len(f0))))[:n_frames]
 
 
-def speech_pitch(wave: np.ndarray, config: OfflineConfig) -> PitchStats | None:
-    """The pitch statistics of a recording, tracked on the STFT's frames (None as pitch_stats says)."""
-    return pitch_stats(track_f0(wave, 1 + len(wave) // config.hop_length, config), config)
-
-
-def pitch_stats(f0: np.ndarray, config: OfflineConfig) -> PitchStats | None:
-    """Median and log-spread of the voiced frames, or None when they cannot be read (unreadable_pitch says why)."""
-    if unreadable_pitch(f0, config):
-        return None
+def pitch_stats(f0: np.ndarray) -> PitchStats:
+    """Median and log-spread of the voiced frames of an F0 track whose pitch can be read (unreadable_pitch)."""
     log_f0 = np.log(f0[f0 > 0])
     low, high = np.percentile(log_f0, [5, 95])
     log_f0 = log_f0[(log_f0 >= low) & (log_f0 <= high)]

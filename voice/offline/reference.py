@@ -94,7 +94,7 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
             "the voice is copied without the noise and may sound less like the speaker; for a closer clone, "
             "record in a quiet room, close to the microphone"
         )
-    pitch = plausible_speech_pitch(pitch_stats(f0, config), config)
+    pitch = plausible_speech_pitch(pitch_stats(f0), config)
     return ReferenceVoice(pitch, envelope, seconds, tuple(notes), band_limit_hz=top)
 
 
