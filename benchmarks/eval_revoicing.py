@@ -23,13 +23,14 @@ import torch
 from eval_offline_voice import CHOSEN_ON, DEFAULT_DATA, speaker_sexes
 from speech_judges import Judges, similarity
 
-from voice.audio import load_audio
+from voice.audio import SAMPLE_RATE, load_audio
+from voice.cloning import TRIMMED_LEAST_SECONDS
 from voice.intelligibility import word_errors
 from voice.offline.config import DEFAULT
 from voice.offline.engine import OfflineVoice
 from voice.offline.reference import analyse, prepare_reference
 from voice.speaker import prepare_speaker
-from voice.vad import trim_long_silences
+from voice.vad import speech_or_whole
 
 METRICS = ("GE2E ref", "GE2E src", "dvec ref", "dvec src", "DistillMOS", "DNSMOS", "WER")
 
@@ -69,7 +70,7 @@ def main() -> None:
     for source_path, target_path, half in pairs(files):
         source = recordings[source_path]
         reference = prepare_reference(prepare_speaker(judges.encoder, target_path))
-        source_voice = analyse(trim_long_silences(source))
+        source_voice = analyse(speech_or_whole(source, SAMPLE_RATE, TRIMMED_LEAST_SECONDS))  # as `convert` does
         pair = f"{sexes.get(source_path.name, '?')}->{sexes.get(target_path.name, '?')}"
         candidates = {"before": source}
         for setting, voice in voices.items():
