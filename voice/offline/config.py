@@ -45,7 +45,12 @@ class OfflineConfig:
     3.95. Past 1 (1.3): 0.664, 0.587, 3.75: a little likeness for much naturalness. Not taken either: the base
     envelope measured on the calibration sentences after the pitch and formant change (rather than scaled to the
     ratio), against the fitted conversion: GE2E 0.685 -> 0.686, d-vector 0.606 -> 0.615, DistillMOS 3.87 -> 3.92,
-    WER 0.248 -> 0.269, for two more Praat passes per new voice."""
+    WER 0.248 -> 0.269, for two more Praat passes per new voice. Nor a filter per frame on top (kNN-VC's idea on
+    envelopes: each speech frame's shape, relative to its utterance's mean, moved to the mean of its k nearest
+    reference frames', smoothed in time and frequency): k=16, a 48 ms Gaussian, 12 cepstra, the whole way: GE2E
+    0.685 -> 0.691, d-vector 0.606 -> 0.637, DistillMOS 3.87 -> 3.50, WER 0.248 -> 0.265; unsmoothed (k=8, 16 ms)
+    0.697, 0.692, 2.30, 0.300: what the encoders hear of a speaker in each frame's detail, listeners hear as
+    processing."""
     timbre_limit_db: float = 12.0
     """The filter's gain stays within +-this. 18 dB on the chosen half: GE2E 0.673, d-vector 0.569, DistillMOS
     3.82 (12 dB: 0.660, 0.563, 3.86): not worth the loss."""
