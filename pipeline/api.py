@@ -43,7 +43,7 @@ from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
 from voice.speaker import Speaker, prepare_speaker
 from voice.synthesis import Synthesis
-from voice.text import check_text
+from voice.text import check_script, check_text
 
 from . import moviepy_io, outputs
 from .dub import dub
@@ -230,9 +230,15 @@ class Pipeline:
         """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`;
         `language` (default: the voice's own) must be one the base voice speaks."""
         statement = require_consent(consent, "a reference voice")
-        text, notes = check_text(text)  # before minutes of work on a reference
-        self.voice.load(language)
+        text, notes = self._checked_text(text, language)
         return self._speech(reference, text, notes, statement, seed, source_sr, progress, language)
+
+    def _checked_text(self, text: str, language: str | None) -> tuple[str, tuple[str, ...]]:
+        """`text` checked, the voice loaded (a missing checkpoint or a language it does not speak fails here), then
+        the text's script checked against the voice's language: all before any work on a reference."""
+        text, notes = check_text(text)
+        self.voice.load(language)
+        return text, notes + check_script(text, self.voice.spoken_language(language))
 
     def stream_voice(
         self,
@@ -249,8 +255,7 @@ class Pipeline:
         The pieces, concatenated, are the whole speech (each carries the pause that follows it).
         """
         statement = require_consent(consent, "a reference voice")
-        text, notes = check_text(text)
-        self.voice.load(language)
+        text, notes = self._checked_text(text, language)
         speaker = self.speaker(reference, source_sr)
         for piece in self.voice.stream(speaker, text, seed=seed, language=language):
             yield _marked(piece, speaker, statement, piece.timings, notes)
@@ -330,8 +335,7 @@ class Pipeline:
         `voice_progress` follows the voice stage (sentences), `progress` the lip-sync stage (frames).
         """
         statement = require_consent(consent)
-        text, notes = check_text(text)
-        self.voice.load(language)
+        text, notes = self._checked_text(text, language)
         # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
         # stops the voice at the next sentence, and its start-up time overlaps the voice's. When both fail,
         # the face's error is the one raised, whichever came first.

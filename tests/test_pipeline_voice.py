@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from core.errors import InputError
 from pipeline import Pipeline, Speaker
 from pipeline.cli import main as voxlip
 from pipeline.outputs import MIN_CHECKED_SECONDS
@@ -79,6 +80,29 @@ def test_speaker_is_computed_once_and_saved(pipeline, reference, tmp_path):
 def test_bad_text_is_refused_before_any_work(pipeline, text, message):
     with pytest.raises(Exception, match=message):
         pipeline.clone_voice("/does/not/matter.wav", text, consent=True)
+
+
+def test_a_piper_voice_of_another_language_reads_its_script_and_says_so(pipeline, reference, tmp_path):
+    """A Russian Piper voice (joe's weights under a Russian voice's JSON: espeak-ng's "ru" phonemes) speaks
+    Cyrillic text, as its own language or asked for; the English voice refuses it, naming the way out."""
+    import dataclasses
+
+    joe = pipeline.voice.offline_voice.base.path
+    voice = tmp_path / "ru_RU-test-medium.onnx"
+    voice.symlink_to(joe)
+    config = json.loads(joe.with_name(joe.name + ".json").read_text())
+    config |= {"espeak": {"voice": "ru"}, "language": {"code": "ru_RU", "family": "ru"}}
+    voice.with_name(voice.name + ".json").write_text(json.dumps(config))
+    russian = pipeline.with_voice(
+        "offline", offline=dataclasses.replace(pipeline.voice.offline_voice.config, base_voice=str(voice))
+    )
+    for language in (None, "ru"):
+        speech = russian.clone_voice(reference, "Привет, как дела?", consent=True, seed=0, language=language)
+        assert 0.8 < speech.duration < 4 and speech.phones
+        assert "the Piper voice ru_RU-test-medium" in speech.notes[0] and "fetch openvoice-v2" in speech.notes[0]
+        assert any("recogniser is English-only" in note for note in speech.notes)
+    with pytest.raises(InputError, match=r"Cyrillic script, but the voice speaks English.*--base-voice.*--language"):
+        pipeline.clone_voice(reference, "Привет, как дела?", consent=True)
 
 
 def test_consent_is_required(pipeline, reference):

@@ -200,6 +200,13 @@ class VoiceCloner:
             self.offline_voice.check_language(language)
             self.offline_voice.profile  # noqa: B018 (loads the base voice and measures it once)
 
+    def spoken_language(self, language: str | None = None) -> str:
+        """The language a text is spoken in: `language`, else the voice's own (SV2TTS's English, or the Piper base
+        voice's espeak-ng voice, e.g. "en-us")."""
+        if language is not None:
+            return language
+        return "en-us" if self.neural else self.offline_voice.base.config.espeak_voice
+
     def load_revoicing(self) -> None:
         """Load what re-voices recordings (`revoice`) now, or say why it cannot run."""
         if self.converter_choice == "none":

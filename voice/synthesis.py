@@ -10,10 +10,6 @@ from core.components import Component
 
 from .phones import Phone
 
-OFFLINE_VOICE_NOTE = (
-    "offline voice: the bundled Piper voice moved toward the reference by signal processing (pitch, formants, "
-    "timbre); fetch the SV2TTS checkpoints or openvoice-v2 for neural cloning"
-)
 REVOICED_NOTE = (
     "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
     "timbre); fetch openvoice-v2 for neural conversion"

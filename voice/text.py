@@ -151,8 +151,8 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
     Control characters and markup tags are removed (SSML is not interpreted); words over
-    `LONG_WORD_LETTERS` letters and words in other scripts are said as well as English voices can,
-    with a note.
+    `LONG_WORD_LETTERS` letters are said as well as voices can, with a note. Whether the voice can
+    read the text's script is `check_script`'s question, once the voice is known.
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}")
@@ -174,18 +174,8 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
         raise InputError(
             f"the text has {len(text):,} characters; voxlip takes at most {MAX_TEXT_CHARS:,} at once: split it"
         )
-    letters = [c for c in text if c.isalpha()]
-    foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
-    if letters and len(foreign) > len(letters) / 2:
-        raise InputError(
-            f"the text is mostly in {_script(foreign[0])} script, but voxlip's voices speak English only "
-            "(the SV2TTS synthesizer and the offline voice were both made for English)"
-        )
     if not is_pronounceable(text):
         raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
-    if foreign:
-        scripts = ", ".join(sorted({_script(c) for c in foreign}))
-        notes.append(f"words in {scripts} script are read as their Latin transliteration by an English voice")
     long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > LONG_WORD_LETTERS]
     if long_words:
         notes.append(
@@ -193,6 +183,27 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
             f"{len(long_words[0])} letters) are said letter by letter or garbled: check the text"
         )
     return text, tuple(notes)
+
+
+def check_script(text: str, language: str) -> tuple[str, ...]:
+    """Notes on the words an English voice reads as their Latin transliteration, or an InputError when most of the
+    text is in another script. `language` is the one the voice speaks (e.g. "en-us"); a voice of another language
+    reads what espeak-ng reads in it, so its text is not checked here."""
+    if not language.lower().startswith("en"):
+        return ()
+    letters = [c for c in text if c.isalpha()]
+    foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
+    if letters and len(foreign) > len(letters) / 2:
+        raise InputError(
+            f"the text is mostly in {_script(foreign[0])} script, but the voice speaks English ({language}): "
+            "for another language, use the offline voice with a Piper voice of it "
+            "(--synthesizer offline --base-voice VOICE.onnx, or piper:NAME after `voxlip fetch piper:NAME`) "
+            "and --language CODE"
+        )
+    if not foreign:
+        return ()
+    scripts = ", ".join(sorted({_script(c) for c in foreign}))
+    return (f"words in {scripts} script are read as their Latin transliteration by an English voice",)
 
 
 def _script(letter: str) -> str:

@@ -19,7 +19,7 @@ from core.errors import InputError
 from ..audio import AudioSource
 from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
-from ..synthesis import OFFLINE_VOICE_NOTE, Synthesis
+from ..synthesis import Synthesis
 from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
@@ -84,7 +84,7 @@ class OfflineVoice:
             text=text,
             components=(*speech.components, CONVERSION),
             phones=speech.phones,
-            notes=(OFFLINE_VOICE_NOTE, *voice.notes, *speech.notes),
+            notes=(self.note, *voice.notes, *speech.notes),
         )
 
     def _reference(
@@ -107,6 +107,20 @@ class OfflineVoice:
             components=(self.component,),
             phones=speech.phones or None,
             notes=self._notes(speech, language),
+        )
+
+    @property
+    def note(self) -> str:
+        """What made the speech, for its notes: which base voice, and the neural way to a closer clone."""
+        bundled = self.base.name == DEFAULT.base_voice
+        neural = (
+            "the SV2TTS checkpoints or openvoice-v2"
+            if _family(self.base.config.espeak_voice) == "en"
+            else "openvoice-v2"
+        )
+        return (
+            f"offline voice: {'the bundled Piper voice' if bundled else f'the Piper voice {self.base.name}'} moved "
+            f"toward the reference by signal processing (pitch, formants, timbre); fetch {neural} for neural cloning"
         )
 
     @property
@@ -189,7 +203,7 @@ class OfflineVoice:
         notes = []
         if speech.skipped:
             notes.append(f"the base voice has no sound for {' '.join(sorted(speech.skipped))}: left out")
-        if language is not None and _family(language) != "en":
+        if _family(language or self.base.config.espeak_voice) != "en":
             notes.append(
                 "the conversion moves pitch, formants and timbre in any language; voxlip's recogniser is "
                 "English-only, so the offline lip-sync uses the base voice's own phone timings"

@@ -12,6 +12,9 @@ from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—…"«»“”()'
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+STAND_INS = {"—": ",", "…": ".", "“": '"', "”": '"', "«": '"', "»": '"'}
+"""Typographic marks espeak-ng passes through, read as the plain mark they stand for (a pause, a quotation) by a
+voice that has no symbol of its own for them; Piper's English voices have none."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def phoneme_ids(ipa: str, config: PiperConfig) -> Phonemized:
     ids: list[int] = [*table[BOS], *table[PAD]]
     kept, skipped = [], set()
     for phoneme in phonemes:
+        if phoneme not in table:
+            phoneme = STAND_INS.get(phoneme, phoneme)
         if phoneme not in table:
             skipped.add(phoneme)
             continue
