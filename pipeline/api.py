@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +36,7 @@ from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import MIN_SIZE
-from voice.audio import SAMPLE_RATE, AudioSource, is_silent, load_audio
+from voice.audio import SAMPLE_RATE, AudioSource, check_audio_source, is_silent, load_audio
 from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
@@ -47,6 +46,7 @@ from voice.text import check_script, check_text
 
 from . import moviepy_io, outputs
 from .dub import dub
+from .face_source import FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech
@@ -61,7 +61,6 @@ MIN_REVOICED_SECONDS = 0.5
 MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
-FaceSource = str | os.PathLike
 """A face video or photo file, or a moviepy VideoClip."""
 ProgressCallback = Callable[[int, int, float], None]
 
@@ -69,6 +68,8 @@ ProgressCallback = Callable[[int, int, float], None]
 def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -> str | None:
     """sha256 of a recording's bytes (a file's, or an array's samples and rate) and the encoder's name;
     None for a file that cannot be read."""
+    if not isinstance(reference, (str, os.PathLike, np.ndarray)):
+        return None
     digest = hashlib.sha256(f"{encoder}|{source_sr}|".encode())
     if isinstance(reference, np.ndarray):
         digest.update(np.ascontiguousarray(reference, dtype=np.float32).tobytes())
@@ -339,7 +340,7 @@ class Pipeline:
         # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
         # stops the voice at the next sentence, and its start-up time overlaps the voice's. When both fail,
         # the face's error is the one raised, whichever came first.
-        with _face_file(face) as face, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
+        with face_file(face) as face, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
             checked = pool.submit(self._checked_face, face)
             try:
                 speech = self._speech(
@@ -364,9 +365,9 @@ class Pipeline:
         progress: ProgressCallback | None = None,
     ) -> Clip:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples or a
-        moviepy AudioClip); the face may be a moviepy VideoClip too."""
+        moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
-        with _face_file(face) as face:
+        with face_file(face) as face:
             face = self._checked_face(face)
             if moviepy_io.is_audio_clip(speech):
                 speech = _not_silent(_Audio(moviepy_io.audio_samples(speech), None), "the audio clip")
@@ -472,16 +473,6 @@ def _raising(check: Future, progress: ProgressCallback | None) -> ProgressCallba
     return report
 
 
-@contextmanager
-def _face_file(face: FaceSource) -> Iterator[Path]:
-    """The face as a file: a path as given, a moviepy clip written to a temporary one (removed after)."""
-    if not moviepy_io.is_video_clip(face):
-        yield Path(face)
-        return
-    with tempfile.TemporaryDirectory(prefix="voxlip-face-") as folder:
-        yield moviepy_io.write_face(face, Path(folder))
-
-
 class _Audio:
     """Speech that voxlip did not make: a user's recording or samples, checked at the edge."""
 
@@ -493,8 +484,9 @@ class _Audio:
 
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     """The speech to lip-sync to, checked: a file must hold some audio, and none of it may be silence only."""
+    check_audio_source(speech, "speech")
     if isinstance(speech, np.ndarray):
-        return _not_silent(_Audio(load_audio(speech, source_sr=source_sr or SAMPLE_RATE), None), "the audio samples")
+        return _not_silent(_Audio(load_audio(speech, source_sr=source_sr or SAMPLE_RATE), None), "the audio array")
     path = Path(speech).expanduser()
     samples = load_audio(path)
     if len(samples) < MIN_AUDIO_SECONDS * SAMPLE_RATE:
@@ -510,6 +502,7 @@ def _not_silent(audio: _Audio, name: str) -> _Audio:
 
 def _source_video(source: AudioSource) -> MediaInfo | None:
     """The source's picture when it is a video (not a still or an audio file's cover art)."""
+    check_audio_source(source, "source recording")
     if isinstance(source, np.ndarray):
         return None
     info = probe(source)

@@ -60,7 +60,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     if args.save:
         _checked_output(args.save, "embeddings", args.audio)
     encoder = Pipeline(args.device, encoder=args.checkpoint).encoder
-    embeddings = [encoder.embed_utterance(path) for path in args.audio]
+    embeddings = [_embedding(encoder, path) for path in args.audio]
     if len(embeddings) == 1:
         values = " ".join(f"{v:.3f}" for v in embeddings[0][:6])
         print(
@@ -78,6 +78,16 @@ def cmd_embed(args: argparse.Namespace) -> int:
         _save_array(args.save, np.stack(embeddings))
         print(f"saved {len(embeddings)} embedding(s) to {args.save}")
     return 0
+
+
+def _embedding(encoder, path: str) -> np.ndarray:
+    """The recording's embedding; a refusal that does not say which of the recordings it was names it."""
+    try:
+        return encoder.embed_utterance(path)
+    except InputError as e:
+        if path in str(e):
+            raise
+        raise InputError(f"{path}: {e}") from None
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:

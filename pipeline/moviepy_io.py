@@ -35,7 +35,7 @@ def write_face(clip, folder: Path) -> Path:
     duration = getattr(clip, "duration", None)
     if duration is None or duration <= 0:
         path = folder / "face.png"
-        frame = _bgr(clip.get_frame(0))
+        frame = bgr_frame(clip.get_frame(0))
         if not cv2.imwrite(str(path), frame):
             raise InputError("could not write the moviepy clip's picture as a face photo")
         return path
@@ -47,7 +47,7 @@ def write_face(clip, folder: Path) -> Path:
     count = max(1, int(round(duration * fps)))
     with Mp4Writer(path, width - width % 2, height - height % 2, fps) as writer:
         for i in range(count):
-            frame = _bgr(clip.get_frame(min(i / fps, max(duration - 1e-6, 0.0))))
+            frame = bgr_frame(clip.get_frame(min(i / fps, max(duration - 1e-6, 0.0))))
             writer.write(np.ascontiguousarray(frame[: height - height % 2, : width - width % 2]))
         writer.close()
     return path
@@ -74,7 +74,8 @@ def video_clip(path: Path, keep_alive: object = None):
     return clip
 
 
-def _bgr(frame: np.ndarray) -> np.ndarray:
+def bgr_frame(frame: np.ndarray) -> np.ndarray:
+    """An RGB(A) or grey frame, uint8 or float in 0-1 (moviepy's or an image's), as OpenCV's BGR uint8."""
     frame = np.asarray(frame)
     if frame.dtype != np.uint8:
         frame = np.clip(frame * (255.0 if frame.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)

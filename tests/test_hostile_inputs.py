@@ -206,6 +206,7 @@ CASES = [
     ("embed {ref} --save {out}", 1, "is a directory"),
     ("embed {out}/missing.wav", 1, "does not exist"),
     ("embed {silence}", 1, "silent"),
+    ("embed {ref} {silence}", 1, "silence.wav: the recording is silent"),
     ("embed {ref} --checkpoint {evil}", 1, "refused to load"),
     # detect
     ("detect {subdir}", 1, "is a directory"),

@@ -3,6 +3,8 @@ import json
 import numpy as np
 import pytest
 
+from core.errors import InputError
+from core.ffmpeg import probe
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
 from pipeline.outputs import CHECKED_FRAMES
@@ -98,6 +100,27 @@ def test_lipsync_accepts_samples(pipeline, faces_dir):
     assert clip.frames == 25 and clip.inputs.keys() == {"face"}
 
 
+def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipeline, faces_dir, short_speech):
+    from PIL import Image
+
+    photo = Image.open(faces_dir / "painting_pearl_earring.jpg")
+    pixels = np.asarray(photo)
+    for face in (pixels, photo, pixels / 255.0):
+        clip = pipeline.lipsync(face, short_speech, consent=True)
+        made = probe(clip.path)
+        assert (made.width, made.height) == photo.size and clip.frames > 25 and clip.frames_without_face == 0
+    refused = [
+        (b"jpeg bytes", "must be a video or photo file, an RGB image.*not bytes"),
+        (np.stack([pixels] * 3), r"one picture, H x W x 3 \(RGB\), not of shape \(3, "),
+        (pixels > 0, "the face image is bool"),
+    ]
+    for face, message in refused:
+        with pytest.raises(InputError, match=message):
+            pipeline.lipsync(face, short_speech, consent=True)
+    with pytest.raises(InputError, match=r"not tuple \(for a \(rate, samples\) pair, pass the samples and source_sr"):
+        pipeline.lipsync(pixels, (16000, np.zeros(16000)), consent=True)
+
+
 def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, short_speech, tmp_path, capsys):
     args = [
         "lipsync",
@@ -122,7 +145,6 @@ def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, sh
 def test_a_face_checked_beside_the_voice_stops_it_with_its_own_error(pipeline, faces_dir, short_speech):
     from concurrent.futures import Future
 
-    from core.errors import InputError
     from pipeline.api import _raising
 
     with pytest.raises(InputError, match="no face found"):

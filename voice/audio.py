@@ -84,6 +84,7 @@ def load_audio(
     Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
+    check_audio_source(source)
     if isinstance(source, np.ndarray):
         wave = _array_to_mono(source)
         native_sr = source_sr or sr
@@ -107,6 +108,17 @@ def load_audio(
     if normalize_dbfs is not None:
         wave = normalize_volume(wave, normalize_dbfs)
     return wave
+
+
+def check_audio_source(source: object, what: str = "audio") -> None:
+    """Refuse what is neither a file path nor an array of samples, saying what is taken."""
+    if isinstance(source, (str, os.PathLike, np.ndarray)):
+        return
+    hint = " (for a (rate, samples) pair, pass the samples and source_sr=rate)" if isinstance(source, tuple) else ""
+    raise InputError(
+        f"the {what} must be a file path or an array of samples (at source_sr, default 16 kHz), "
+        f"not {type(source).__name__}{hint}"
+    )
 
 
 def _array_to_mono(array: np.ndarray) -> np.ndarray:

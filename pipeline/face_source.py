@@ -1,0 +1,59 @@
+"""What a face may be given as: a video or photo file, a moviepy clip, or an image in memory (an RGB array or a
+PIL image), made a file for the lip-sync stage."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import InputError
+
+from . import moviepy_io
+
+FaceSource = str | os.PathLike | np.ndarray
+"""A path or an (H, W, 3) RGB image array; a PIL image or a moviepy VideoClip too (duck-typed)."""
+TAKEN = "a video or photo file, an RGB image (an H x W x 3 array or a PIL image) or a moviepy VideoClip"
+
+
+@contextmanager
+def face_file(face: FaceSource) -> Iterator[Path]:
+    """The face as a file: a path as given; a clip or an image written to a temporary one (removed after)."""
+    if isinstance(face, (str, os.PathLike)):
+        yield Path(face)
+        return
+    if not (moviepy_io.is_video_clip(face) or is_image(face)):
+        raise InputError(f"the face must be {TAKEN}, not {type(face).__name__}")
+    with tempfile.TemporaryDirectory(prefix="voxlip-face-") as folder:
+        yield (
+            moviepy_io.write_face(face, Path(folder))
+            if moviepy_io.is_video_clip(face)
+            else write_image(face, Path(folder))
+        )
+
+
+def is_image(value: object) -> bool:
+    """An image array or a PIL image (duck-typed, so that PIL is imported only by those who use it)."""
+    return isinstance(value, np.ndarray) or (hasattr(value, "convert") and hasattr(value, "getbands"))
+
+
+def write_image(image, folder: Path) -> Path:
+    """An RGB(A) or grey image, as an array (uint8 0-255, or float 0-1) or a PIL image, as a PNG photo in `folder`."""
+    import cv2
+
+    pixels = np.asarray(image if isinstance(image, np.ndarray) else image.convert("RGB"))
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
+        raise InputError(
+            f"a face image array is one picture, H x W x 3 (RGB), not of shape {pixels.shape}: "
+            "give a video as a file or a moviepy clip"
+        )
+    if pixels.dtype.kind not in "uif" or min(pixels.shape[:2]) < 2:
+        raise InputError(f"the face image is {pixels.dtype} of shape {pixels.shape}: give an RGB picture of a face")
+    path = folder / "face.png"
+    if not cv2.imwrite(str(path), moviepy_io.bgr_frame(pixels)):
+        raise InputError("could not write the face image as a photo")
+    return path
