@@ -27,10 +27,14 @@ from pipeline.results import Clip, Speech
 from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS
 from voice.encoder import similarity
+from voice.offline.config import OfflineConfig
 
 MAX_UPLOAD = "50mb"
 MAX_TEXT = 2000
 """Characters per request in the demo (the Python API and CLI take more)."""
+SIMILARITY_INFO = (
+    "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
+)
 
 
 class Demo:
@@ -45,23 +49,35 @@ class Demo:
         self.workdir = workdir
         self.keep = keep
         self._lock = threading.Lock()
-        similarity = pipeline.voice.offline_voice.config.similarity
-        converter = pipeline.voice.converter_choice
-        self._voices: dict[tuple[str, str, float, str], Pipeline] = {("auto", "auto", similarity, converter): pipeline}
+        key = ("auto", "auto", pipeline.voice.converter_choice, pipeline.voice.offline_voice.config)
+        self._voices: dict[tuple[str, str, str, OfflineConfig], Pipeline] = {key: pipeline}
 
     def _with_voice(
-        self, synthesizer: str, vocoder: str, similarity: float | None = None, converter: str | None = None
+        self,
+        synthesizer: str = "auto",
+        vocoder: str = "auto",
+        converter: str | None = None,
+        *,
+        similarity: float | None = None,
+        revoicing_similarity: float | None = None,
+        still: bool = False,
     ) -> Pipeline:
-        """The pipeline with the chosen voice components, made once per choice."""
-        offline = self.pipeline.voice.offline_voice.config
-        share = offline.similarity if similarity is None else min(1.0, max(0.0, float(similarity)))
-        key = (synthesizer or "auto", vocoder or "auto", share, converter or self.pipeline.voice.converter_choice)
+        """The pipeline with the chosen voice components and the offline voice's similarities (None: the default),
+        made once per choice; `still` keeps a photo's head still (the offline lip-sync; blinks stay)."""
+        shares = {"similarity": similarity, "revoicing_similarity": revoicing_similarity}
+        offline = dataclasses.replace(
+            self.pipeline.voice.offline_voice.config,
+            **{name: min(1.0, max(0.0, float(share))) for name, share in shares.items() if share is not None},
+        )
+        key = (synthesizer or "auto", vocoder or "auto", converter or self.pipeline.voice.converter_choice, offline)
         with self._lock:
             if key not in self._voices:
-                self._voices[key] = self.pipeline.with_voice(
-                    key[0], key[1], offline=dataclasses.replace(offline, similarity=share), converter=key[3]
-                )
-            return self._voices[key]
+                self._voices[key] = self.pipeline.with_voice(key[0], key[1], offline=offline, converter=key[2])
+            pipeline = self._voices[key]
+        if still:
+            pipeline = copy.copy(pipeline)
+            pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, still=True)
+        return pipeline
 
     def _output_dir(self) -> Path:
         with self._lock:
@@ -110,7 +126,7 @@ class Demo:
             raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
         try:
             progress(0.1, desc="cloning the voice")
-            pipeline = self._with_voice(synthesizer, vocoder, similarity, converter)
+            pipeline = self._with_voice(synthesizer, vocoder, converter, similarity=similarity)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
@@ -122,10 +138,7 @@ class Demo:
         if not face or not audio:
             raise gr.Error("Give a face (video or photo) and the speech to lip-sync.")
         try:
-            pipeline = self.pipeline
-            if still:  # a photo's head stays still (the offline path); blinks stay
-                pipeline = copy.copy(pipeline)
-                pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, still=True)
+            pipeline = self._with_voice(still=still)
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
             path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
         except VoxlipError as e:
@@ -139,6 +152,8 @@ class Demo:
         text: str,
         seed: float | None,
         consent: bool,
+        similarity: float | None = None,
+        still: bool = False,
         progress=gr.Progress(),
     ):
         self._check(consent, text)
@@ -146,7 +161,7 @@ class Demo:
             raise gr.Error("Give a voice recording and a face (video or photo).")
         try:
             progress(0.05, desc="cloning the voice")
-            clip = self.pipeline.text_to_clip(
+            clip = self._with_voice(similarity=similarity, still=still).text_to_clip(
                 reference, face, text, consent=consent, seed=_seed(seed), progress=_frames(progress)
             )
             path = clip.save(self._output_dir() / "voxlip-clip.mp4")
@@ -161,6 +176,7 @@ class Demo:
         seed: float | None,
         consent: bool,
         converter: str | None = None,
+        similarity: float | None = None,
         progress=gr.Progress(),
     ):
         """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details)."""
@@ -169,7 +185,7 @@ class Demo:
             raise gr.Error("Give the voice to clone and the speech (a recording or a video) to say in it.")
         try:
             progress(0.05, desc="converting the voice")
-            pipeline = self._with_voice("auto", "auto", None, converter)
+            pipeline = self._with_voice(converter=converter, revoicing_similarity=similarity)
             result = pipeline.convert_voice(
                 reference, source, consent=consent, seed=_seed(seed), progress=_pieces(progress)
             )
@@ -227,6 +243,14 @@ def _converter_choice(with_none: bool = True) -> gr.Dropdown:
     )
 
 
+def _similarity_slider(value: float, info: str) -> gr.Slider:
+    return gr.Slider(0.0, 1.0, value=value, step=0.05, label="Similarity (offline voice)", info=info)
+
+
+def _still_box() -> gr.Checkbox:
+    return gr.Checkbox(label="Keep the head still (a photo: only the mouth and the eyes move)", value=False)
+
+
 def _consent_box() -> gr.Checkbox:
     return gr.Checkbox(label=CONSENT_STATEMENT, value=False, elem_classes=["consent"])
 
@@ -234,6 +258,7 @@ def _consent_box() -> gr.Checkbox:
 def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     """The page; `examples` (a voice and a face voxlip made itself) fill the inputs with one click."""
     voice_sources = ["upload", "microphone"]
+    offline = demo.pipeline.voice.offline_voice.config
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
     # Uploads and results in Gradio's cache are deleted after an hour.
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
@@ -247,13 +272,19 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
                 face = _face_input()
             text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
-            seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
+            with gr.Row():
+                seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
+                similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
+                still = _still_box()
             consent = _consent_box()
             button = gr.Button("Make the clip", variant="primary")
             video = gr.Video(label="Talking clip", buttons=["download"])
             details = gr.Markdown()
             button.click(
-                demo.text_to_clip, [reference, face, text, seed, consent], [video, details], api_name="text_to_clip"
+                demo.text_to_clip,
+                [reference, face, text, seed, consent, similarity, still],
+                [video, details],
+                api_name="text_to_clip",
             )
             if examples:
                 gr.Examples(
@@ -279,14 +310,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
                 )
                 converter = _converter_choice()
-            similarity = gr.Slider(
-                0.0,
-                1.0,
-                value=demo.pipeline.voice.offline_voice.config.similarity,
-                step=0.05,
-                label="Similarity (offline voice)",
-                info="0: the bundled Piper voice as it is; 1: pitch, formants and timbre moved fully to the reference",
-            )
+            similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
             consent = _consent_box()
             button = gr.Button("Clone the voice", variant="primary")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
@@ -303,7 +327,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             with gr.Row():
                 face = _face_input()
                 speech = gr.Audio(sources=voice_sources, type="filepath", label="Speech")
-            still = gr.Checkbox(label="Keep the head still (a photo: only the mouth and the eyes move)", value=False)
+            still = _still_box()
             consent = _consent_box()
             button = gr.Button("Lip-sync", variant="primary")
             video = gr.Video(label="Lip-synced clip", buttons=["download"])
@@ -322,6 +346,10 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             with gr.Row():
                 seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
                 converter = _converter_choice(with_none=False)
+                similarity = _similarity_slider(
+                    offline.revoicing_similarity,
+                    "0: the recording as it is; 1: pitch, formants and timbre moved fully (loses more words)",
+                )
             consent = _consent_box()
             button = gr.Button("Convert", variant="primary")
             with gr.Row():
@@ -329,7 +357,10 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 video = gr.Video(label="Video with the converted speech", buttons=["download"])
             details = gr.Markdown()
             button.click(
-                demo.convert, [reference, source, seed, consent, converter], [audio, video, details], api_name="convert"
+                demo.convert,
+                [reference, source, seed, consent, converter, similarity],
+                [audio, video, details],
+                api_name="convert",
             )
         with gr.Tab("Compare voices"):
             with gr.Row():

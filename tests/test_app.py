@@ -72,6 +72,20 @@ def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, m
     assert demo._with_voice("offline", "auto").encoder is demo.pipeline.encoder
 
 
+def test_the_clip_and_convert_tabs_take_the_similarity_and_a_still_head(demo, speech_files, faces_dir):
+    plain = demo._with_voice()
+    assert plain is demo.pipeline and demo._with_voice(similarity=plain.voice.offline_voice.config.similarity) is plain
+    chosen = demo._with_voice(similarity=0.25, still=True)
+    assert chosen.voice.offline_voice.config.similarity == 0.25 and chosen.lipsync_options.still
+    assert not demo.pipeline.lipsync_options.still and chosen.encoder is demo.pipeline.encoder
+    assert demo._with_voice(revoicing_similarity=2).voice.offline_voice.config.revoicing_similarity == 1.0
+    photo = str(faces_dir / "painting_pearl_earring.jpg")
+    path, details = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.25, True)
+    assert Path(path).is_file() and "offline voice" in details
+    audio, _, details = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True, None, 0.0)
+    assert Path(audio).is_file()
+
+
 def test_convert_handler_re_voices_a_recording(demo, speech_files):
     with pytest.raises(gr.Error, match="Give the voice"):
         demo.convert(str(speech_files[0]), None, None, True)
