@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-from .checkpoints import cache_dir
 from .errors import VoxlipError
 from .files import atomic_output
+
+
+def cache_dir() -> Path:
+    """Where fetched checkpoints and what voxlip computes once live: $VOXLIP_CACHE, else $XDG_CACHE_HOME/voxlip,
+    else ~/.cache/voxlip."""
+    if os.environ.get("VOXLIP_CACHE"):
+        return Path(os.environ["VOXLIP_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "voxlip"
 
 
 def cached_arrays(

@@ -6,6 +6,7 @@ a file that needs arbitrary Python objects to load is refused, never executed.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import os
 import pickle
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import CheckpointError
-from .files import sha256_file
+from .cache import cache_dir
+from .errors import CheckpointError, VoxlipError
+from .files import atomic_output, sha256_file
 
 if TYPE_CHECKING:
     import torch
@@ -240,14 +242,6 @@ def piper_voice(voice: str) -> Checkpoint:
     )
 
 
-def cache_dir() -> Path:
-    """Where fetched checkpoints live: $VOXLIP_CACHE, else $XDG_CACHE_HOME/voxlip, else ~/.cache/voxlip."""
-    if os.environ.get("VOXLIP_CACHE"):
-        return Path(os.environ["VOXLIP_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "voxlip"
-
-
 def local_path(spec: Checkpoint, root: Path | None = None) -> Path:
     """Where `spec` is (or would be) on this machine."""
     if spec.embedded_in:
@@ -338,12 +332,45 @@ def torch_load(path: Path) -> Any:
 
 def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
     """Find, verify (size, sha256 where published) and safely unpickle a checkpoint."""
+    checkpoint = _verified(name_or_path, root)
+    return dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path))
+
+
+def _verified(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
+    """A checkpoint found and verified, not yet read (no contents)."""
     path, spec = resolve(name_or_path, root)
     if spec is not None:
         digest = verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}")
     else:
         digest = sha256_file(path)
-    return LoadedCheckpoint(path=path, sha256=digest, contents=torch_load(path), spec=spec)
+    return LoadedCheckpoint(path=path, sha256=digest, contents=None, spec=spec)
+
+
+def compiled_path(checkpoint: LoadedCheckpoint, kind: str) -> Path:
+    """Where `read_compiled` keeps a checkpoint's compiled form."""
+    return cache_dir() / "compiled" / f"{checkpoint.sha256[:32]}-{kind}"
+
+
+def read_compiled(
+    name_or_path: str | os.PathLike, kind: str, compile: Callable[[LoadedCheckpoint], bytes]
+) -> tuple[LoadedCheckpoint, bytes]:
+    """A checkpoint made once into another form voxlip runs (`compile(checkpoint)`, e.g. an ONNX graph of its
+    weights), kept in voxlip's cache under the checkpoint's sha256 and `kind`. The checkpoint is found and verified
+    every time, read (`read_checkpoint`: weights only) only when its compiled form is not in the cache yet, so later
+    processes need not import torch. The LoadedCheckpoint comes back without its contents."""
+    checkpoint = _verified(name_or_path)
+    compiled = compiled_path(checkpoint, kind)
+    try:
+        return checkpoint, compiled.read_bytes()
+    except OSError:
+        pass
+    data = compile(dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path)))
+    try:
+        with atomic_output(compiled) as partial:
+            partial.write_bytes(data)
+    except VoxlipError:
+        pass  # a cache that cannot be written only costs compiling it again next time
+    return checkpoint, data
 
 
 def state_dict_of(contents: Any, fields: tuple[str, ...], what: str, strip_prefix: str = "") -> dict[str, torch.Tensor]:
@@ -373,13 +400,19 @@ def load_weights(
 ) -> None:
     """Strictly load `state_dict` into `model`, naming missing/unexpected/mis-shaped keys on failure."""
     state_dict = {k: v for k, v in state_dict.items() if k not in ignore}
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state_dict]
-    unexpected = [k for k in state_dict if k not in expected]
+    check_layout(state_dict, {k: tuple(v.shape) for k, v in model.state_dict().items()}, what)
+    model.load_state_dict(state_dict, strict=True)
+
+
+def check_layout(weights: Mapping[str, Any], expected: Mapping[str, tuple[int, ...]], what: str) -> None:
+    """Refuse `weights` (name -> tensor or array) unless they are exactly the `expected` names and shapes, naming
+    the missing, unexpected and mis-shaped ones."""
+    missing = [k for k in expected if k not in weights]
+    unexpected = [k for k in weights if k not in expected]
     mis_shaped = [
-        f"{k} {tuple(state_dict[k].shape)} vs {tuple(v.shape)}"
-        for k, v in expected.items()
-        if k in state_dict and state_dict[k].shape != v.shape
+        f"{k} {tuple(weights[k].shape)} vs {tuple(shape)}"
+        for k, shape in expected.items()
+        if k in weights and tuple(weights[k].shape) != tuple(shape)
     ]
     problems = []
     if missing:
@@ -390,7 +423,6 @@ def load_weights(
         problems.append(f"wrong shapes (file vs model): {_preview(mis_shaped, 3)}")
     if problems:
         raise CheckpointError(f"this file is not a {what} checkpoint of the expected layout: " + "; ".join(problems))
-    model.load_state_dict(state_dict, strict=True)
 
 
 def load_model(

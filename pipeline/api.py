@@ -166,7 +166,7 @@ class Pipeline:
     def encoder(self) -> SpeakerEncoder:
         from voice.encoder import load_encoder
 
-        return load_encoder(self.encoder_name, self.device)
+        return load_encoder(self.encoder_name)
 
     @cached_property
     def lipsync_generator(self):

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import soundfile
-import torch
 
 from core.errors import CheckpointError, InputError
 from voice.audio import encoder_mel
@@ -22,9 +21,7 @@ def test_seeded_rtvc_encoder_matches_anchor(seeded_checkpoint, compat_case):
     case, _ = compat_case("rtvc_encoder")
     model = load_encoder(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
     assert model.config == RTVC
-    with torch.inference_mode():
-        embeds = model(torch.from_numpy(case["mels"]))
-    torch.testing.assert_close(embeds, torch.from_numpy(case["embeds"]), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(case["mels"]), case["embeds"], rtol=1e-5, atol=1e-6)
 
 
 def test_embedded_weights_are_resemblyzers_real_file(encoder):
@@ -49,8 +46,7 @@ def test_whole_chain_matches_resemblyzer_on_real_speech(encoder, resemblyzer_cas
 def test_rtvc_flavour_matches_rtvc_anchor_on_the_same_real_weights(resemblyzer_case):
     rtvc = load_encoder("resemblyzer", config=RTVC)
     for i in range(3):
-        with torch.inference_mode():
-            partials = rtvc(torch.from_numpy(resemblyzer_case[f"partial_mels_{i}"])).numpy()
+        partials = rtvc(resemblyzer_case[f"partial_mels_{i}"])
         np.testing.assert_allclose(partials, resemblyzer_case[f"rtvc_encoder_partial_embeds_{i}"], atol=1e-5)
 
 
@@ -82,6 +78,28 @@ def test_silence_and_too_little_speech_are_refused(encoder, speech_files):
         encoder.embed_utterance(wav[8000:16000])
     with pytest.raises(InputError, match="at least one recording"):
         encoder.embed_speaker([])
+
+
+def test_the_compiled_encoder_is_read_from_the_cache_without_the_checkpoint_reader(
+    seeded_checkpoint, compat_case, monkeypatch
+):
+    from core import checkpoints
+
+    case, _ = compat_case("rtvc_encoder")
+    path = seeded_checkpoint("rtvc_encoder", "encoder.pt")
+    first = load_encoder(path)(case["mels"])
+
+    def no_torch(path):
+        raise AssertionError("the checkpoint was read again")
+
+    monkeypatch.setattr(checkpoints, "torch_load", no_torch)
+    np.testing.assert_array_equal(load_encoder(path)(case["mels"]), first)
+    compiled = next((checkpoints.cache_dir() / "compiled").glob("*-ge2e-v1.onnx"))
+    compiled.write_bytes(b"damaged")
+    with pytest.raises(
+        CheckpointError, match=r"compiled graph in voxlip's cache is unreadable.*delete .*ge2e-v1\.onnx"
+    ):
+        load_encoder(path)
 
 
 def test_wrong_checkpoint_names_its_keys(seeded_checkpoint):

@@ -287,11 +287,14 @@ class _Counted:
     def __init__(self, encoder, fail: str | None = None):
         self.encoder, self.fail, self.calls = encoder, fail, 0
 
-    def embed_utterance(self, *args, **kwargs):
+    def embed_utterances(self, audios, *args, **kwargs):
         if self.fail:
             pytest.fail(self.fail)
-        self.calls += 1
-        return self.encoder.embed_utterance(*args, **kwargs)
+        self.calls += len(audios)
+        return self.encoder.embed_utterances(audios, *args, **kwargs)
+
+    def embed_utterance(self, audio, *args, **kwargs):
+        return self.embed_utterances([audio], *args, **kwargs)[0]
 
 
 def test_a_noisy_reference_gets_a_note_asking_for_a_quieter_recording(references, encoder, voices):

@@ -1,25 +1,32 @@
 """The GE2E speaker encoder: a few seconds of speech -> a 256-d L2-normalised voice embedding.
 
 It loads Real-Time-Voice-Cloning's `encoder.pt` and Resemblyzer's `pretrained.pt` as published
-and computes the same function, preprocessing included.
+and computes the same function, preprocessing included. The network runs in onnxruntime from an
+ONNX graph of the checkpoint's weights, made once per checkpoint and kept in voxlip's cache: a process
+that embeds a new voice then needs no torch, whose import alone took 1.7 s of a cold `voxlip say`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
-from core.checkpoints import get, load_model
-from core.errors import InputError
+from core.checkpoints import LoadedCheckpoint, check_layout, compiled_path, get, read_compiled, state_dict_of
+from core.errors import CheckpointError, InputError
 
 from .audio import ENCODER_MEL, AudioSource, EncoderMelSpec, encoder_mel, is_silent, load_audio, normalize_volume
 from .vad import VadConfig, trim_long_silences
+
+if TYPE_CHECKING:
+    import onnxruntime
+
+WHAT = "GE2E speaker encoder"
+GRAPH_KIND = "ge2e-v1.onnx"
+"""The compiled form's name in the cache: change it when the graph `_onnx_graph` builds changes."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,8 @@ class EncoderConfig:
     """Added to the norm when normalising partial embeddings: 0 in Resemblyzer, 1e-5 in RTVC."""
     min_speech_seconds: float = 1.0
     cpu_threads: int = 1
-    """Torch threads for the LSTM on CPU: its per-step products (a dozen partials x 256 units) are too
-    small to share; on 2 cores one thread embeds 10 s in ~45 ms, two take ~125 ms."""
+    """onnxruntime threads for the LSTM: its per-step products (a dozen partials x 256 units) are too small to
+    share; on 2 cores one thread embeds 10 s in ~54 ms (torch's LSTM: the same)."""
     same_speaker_threshold: float = 0.71
     """Cosine above which two recordings are called the same speaker: the equal-error point (5.1%)
     measured with Resemblyzer's weights on 39 LibriSpeech speakers (benchmarks/eval_speaker_verification.py)."""
@@ -58,26 +65,17 @@ def _config_for(sha256: str) -> EncoderConfig:
     return RESEMBLYZER if sha256 == get("resemblyzer").sha256 else RTVC
 
 
-class SpeakerEncoder(nn.Module):
+class SpeakerEncoder:
     """3-layer LSTM over 40-band mels, last hidden state -> linear -> ReLU -> L2 norm."""
 
-    def __init__(self, config: EncoderConfig = RESEMBLYZER):
-        super().__init__()
-        self.config = config
-        self.lstm = nn.LSTM(config.mel.n_mels, config.hidden_size, config.num_layers, batch_first=True)
-        self.linear = nn.Linear(config.hidden_size, config.embedding_size)
-        self.checkpoint_name = "untrained"
-        self.checkpoint_sha256 = ""
+    def __init__(self, session: onnxruntime.InferenceSession, config: EncoderConfig, checkpoint: LoadedCheckpoint):
+        self.session, self.config = session, config
+        self.checkpoint_name, self.checkpoint_sha256 = checkpoint.name, checkpoint.sha256
 
-    @property
-    def device(self) -> torch.device:
-        return self.linear.weight.device
-
-    def forward(self, mels: torch.Tensor) -> torch.Tensor:
+    def __call__(self, mels: np.ndarray) -> np.ndarray:
         """(batch, frames, n_mels) power mels -> (batch, embedding_size) unit-norm embeddings."""
-        _, (hidden, _) = self.lstm(mels)
-        raw = torch.relu(self.linear(hidden[-1]))
-        return raw / (raw.norm(dim=1, keepdim=True) + self.config.norm_eps)
+        (raw,) = self.session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})
+        return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + np.float32(self.config.norm_eps))
 
     def preprocess(self, audio: AudioSource, source_sr: int | None = None) -> np.ndarray:
         """Load, raise quiet audio to -30 dBFS and shorten silences, as the encoder was trained."""
@@ -106,47 +104,38 @@ class SpeakerEncoder(nn.Module):
             slices.pop()
         return slices
 
-    @torch.inference_mode()
-    def embed_partials(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
-        """Embeddings of each partial window of a preprocessed waveform, and the windows."""
+    def partial_mels(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
+        """(partials, frames, n_mels) mels of each partial window of a preprocessed waveform, and the windows."""
         slices = self.partial_slices(len(wave))
         padded_length = slices[-1].stop * self.config.mel.hop_length
-        wave = np.pad(wave, (0, max(0, padded_length - len(wave))))
-        mel = encoder_mel(wave, self.config.mel)
-        mels = torch.from_numpy(np.stack([mel[s] for s in slices])).to(self.device)
-        with torch_threads(self.config.cpu_threads if mels.device.type == "cpu" else None):
-            return self(mels).cpu().numpy(), slices
+        mel = encoder_mel(np.pad(wave, (0, max(0, padded_length - len(wave)))), self.config.mel)
+        return np.stack([mel[s] for s in slices]), slices
+
+    def embed_partials(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
+        """Embeddings of each partial window of a preprocessed waveform, and the windows."""
+        mels, slices = self.partial_mels(wave)
+        return self(mels), slices
+
+    def embed_utterances(
+        self, audios: Sequence[AudioSource], source_sr: int | None = None, preprocessed: bool = False
+    ) -> np.ndarray:
+        """(recordings, embedding_size): each as `embed_utterance` embeds it, their partials run as one batch."""
+        waves = [np.asarray(a, dtype=np.float32) if preprocessed else self.preprocess(a, source_sr) for a in audios]
+        mels = [self.partial_mels(wave)[0] for wave in waves]
+        partials = np.split(self(np.concatenate(mels)), np.cumsum([len(m) for m in mels])[:-1])
+        return np.stack([_unit(p.mean(axis=0)) for p in partials])
 
     def embed_utterance(
         self, audio: AudioSource, source_sr: int | None = None, preprocessed: bool = False
     ) -> np.ndarray:
         """One recording (file path or array) -> its (256,) unit-norm speaker embedding."""
-        wave = np.asarray(audio, dtype=np.float32) if preprocessed else self.preprocess(audio, source_sr)
-        partials, _ = self.embed_partials(wave)
-        return _unit(partials.mean(axis=0))
+        return self.embed_utterances([audio], source_sr, preprocessed)[0]
 
     def embed_speaker(self, recordings: list[AudioSource], source_sr: int | None = None) -> np.ndarray:
         """Several recordings of one speaker -> the normalised mean of their embeddings."""
         if not recordings:
             raise InputError("embed_speaker needs at least one recording")
         return _unit(np.mean([self.embed_utterance(r, source_sr) for r in recordings], axis=0))
-
-
-@contextmanager
-def torch_threads(count: int | None) -> Iterator[None]:
-    """Run the block on `count` torch CPU threads (None: unchanged), then restore the previous count.
-
-    torch's thread count is process-wide: a block run this way slows torch work in other threads.
-    """
-    previous = torch.get_num_threads()
-    if count is None or count == previous:
-        yield
-        return
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -162,20 +151,81 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def load_encoder(
-    name_or_path: str | os.PathLike = "resemblyzer",
-    device: str | torch.device = "cpu",
-    config: EncoderConfig | None = None,
+    name_or_path: str | os.PathLike = "resemblyzer", config: EncoderConfig | None = None
 ) -> SpeakerEncoder:
     """A speaker encoder from a registry name ("resemblyzer", the embedded default; "rtvc-encoder") or a file.
 
     The preprocessing follows the checkpoint's origin (Resemblyzer's or RTVC's partial windows)
     unless `config` is given.
     """
-    return load_model(
-        name_or_path,
-        lambda checkpoint, _: SpeakerEncoder(config or _config_for(checkpoint.sha256)),
-        "GE2E speaker encoder",
-        fields=("model_state",),
-        ignore=("similarity_weight", "similarity_bias"),
-        device=device,
+    import onnxruntime
+
+    checkpoint, graph = read_compiled(name_or_path, GRAPH_KIND, _onnx_graph)
+    config = config or _config_for(checkpoint.sha256)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = config.cpu_threads
+    try:
+        session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own exception types for a graph it cannot read
+        raise CheckpointError(
+            f"the {WHAT}'s compiled graph in voxlip's cache is unreadable ({type(e).__name__}): "
+            f"delete {compiled_path(checkpoint, GRAPH_KIND)} and run again (it is made anew)"
+        ) from None
+    return SpeakerEncoder(session, config, checkpoint)
+
+
+def weight_shapes(config: EncoderConfig = RESEMBLYZER) -> dict[str, tuple[int, ...]]:
+    """The published checkpoints' layout: torch's nn.LSTM (gates i, f, g, o) and nn.Linear names and shapes."""
+    hidden = config.hidden_size
+    shapes = {}
+    for layer in range(config.num_layers):
+        inputs = config.mel.n_mels if layer == 0 else hidden
+        shapes |= {
+            f"lstm.weight_ih_l{layer}": (4 * hidden, inputs),
+            f"lstm.weight_hh_l{layer}": (4 * hidden, hidden),
+            f"lstm.bias_ih_l{layer}": (4 * hidden,),
+            f"lstm.bias_hh_l{layer}": (4 * hidden,),
+        }
+    return shapes | {"linear.weight": (config.embedding_size, hidden), "linear.bias": (config.embedding_size,)}
+
+
+def _onnx_graph(checkpoint: LoadedCheckpoint) -> bytes:
+    """The checkpoint's network as ONNX: mels (batch, frames, n_mels) -> ReLU(linear(last hidden state)), before the
+    L2 norm. ONNX's LSTM orders its gates i, o, f, c; torch's i, f, g, o."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    weights = state_dict_of(checkpoint.contents, ("model_state",), WHAT)
+    weights = {k: v for k, v in weights.items() if k not in ("similarity_weight", "similarity_bias")}
+    check_layout(weights, weight_shapes(), WHAT)
+    arrays = {k: v.detach().float().numpy() for k, v in weights.items()}
+
+    def onnx_gates(matrix: np.ndarray) -> np.ndarray:
+        i, f, g, o = np.split(matrix, 4, axis=0)
+        return np.concatenate([i, o, f, g])[None]
+
+    hidden = RESEMBLYZER.hidden_size
+    initializers = {"linear_weight": arrays["linear.weight"], "linear_bias": arrays["linear.bias"]}
+    initializers |= {"time_axis": np.array([1], np.int64), "direction_axis": np.array([0], np.int64)}
+    nodes = [helper.make_node("Transpose", ["mels"], ["x0"], perm=[1, 0, 2])]  # (frames, batch, n_mels)
+    for layer in range(RESEMBLYZER.num_layers):
+        initializers[f"w{layer}"] = onnx_gates(arrays[f"lstm.weight_ih_l{layer}"])
+        initializers[f"r{layer}"] = onnx_gates(arrays[f"lstm.weight_hh_l{layer}"])
+        biases = (arrays[f"lstm.bias_ih_l{layer}"], arrays[f"lstm.bias_hh_l{layer}"])
+        initializers[f"b{layer}"] = np.concatenate([onnx_gates(b) for b in biases], axis=1)
+        inputs = [f"x{layer}", f"w{layer}", f"r{layer}", f"b{layer}"]
+        nodes.append(helper.make_node("LSTM", inputs, [f"y{layer}", f"h{layer}"], hidden_size=hidden))
+        nodes.append(helper.make_node("Squeeze", [f"y{layer}", "time_axis"], [f"x{layer + 1}"]))  # one direction
+    last = f"h{RESEMBLYZER.num_layers - 1}"
+    nodes += [
+        helper.make_node("Squeeze", [last, "direction_axis"], ["last"]),
+        helper.make_node("Gemm", ["last", "linear_weight", "linear_bias"], ["linear"], transB=1),
+        helper.make_node("Relu", ["linear"], ["raw"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "ge2e",
+        [helper.make_tensor_value_info("mels", TensorProto.FLOAT, ["batch", "frames", RESEMBLYZER.mel.n_mels])],
+        [helper.make_tensor_value_info("raw", TensorProto.FLOAT, ["batch", RESEMBLYZER.embedding_size])],
+        [numpy_helper.from_array(np.ascontiguousarray(v, dtype=v.dtype), k) for k, v in initializers.items()],
     )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()

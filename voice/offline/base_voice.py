@@ -52,6 +52,19 @@ def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoicePro
     return BaseVoiceProfile(pitch, data["envelope"])
 
 
+def calibration_speech(voice: PiperVoice) -> list[np.ndarray]:
+    """The voice saying each of CALIBRATION_TEXTS (seeded), at its own rate: every new reference's formant fit
+    converts them, so they are made once per machine and kept in voxlip's cache (keyed by the voice's sha256)."""
+    names = tuple(f"sentence{i}" for i in range(len(CALIBRATION_TEXTS)))
+    key = f"{voice.sha256}|{CALIBRATION_TEXTS}|calibration".encode()
+
+    def spoken() -> dict[str, np.ndarray]:
+        return {name: voice.speak(text, seed=i).wave for i, (name, text) in enumerate(zip(names, CALIBRATION_TEXTS))}
+
+    data = cached_arrays("base-voices", key, names, spoken)
+    return [data[name] for name in names]
+
+
 def measure_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
     speech = voice.speak(PROFILE_TEXT, seed=PROFILE_SEED)
     wave = load_audio(speech.wave, source_sr=speech.sample_rate, max_seconds=None)

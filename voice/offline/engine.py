@@ -20,7 +20,7 @@ from ..audio import AudioSource
 from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
-from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile
+from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile, calibration_speech
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
 from .pitch import PitchStats
@@ -182,19 +182,15 @@ class OfflineVoice:
             target = judge.embed_utterance(samples, preprocessed=True)
             converter = OfflineVoice(full, self.threads)
             converter.share_base(self)
-            scores = []
             try:
-                spoken = [self.base.speak(text, seed=i) for i, text in enumerate(CALIBRATION_TEXTS)]
-                for ratio in candidates:
-                    trial = dataclasses.replace(voice, formant_ratio=ratio)
-                    heard = [
-                        judge.embed_utterance(converter.convert(s.wave, s.sample_rate, trial, seed=0), s.sample_rate)
-                        for s in spoken
-                    ]
-                    scores.append(float(np.mean(heard, axis=0) @ target))
+                spoken, rate = calibration_speech(self.base), self.base.config.sample_rate
+                trials = [dataclasses.replace(voice, formant_ratio=ratio) for ratio in candidates]
+                converted = [converter.convert(s, rate, trial, seed=0) for trial in trials for s in spoken]
+                heard = judge.embed_utterances(converted, rate).reshape(len(candidates), len(spoken), -1)
             except InputError:  # a base voice that cannot say the calibration text: the pitch rule, then
-                return {"formant_ratio": np.float64(np.nan), "scores": np.array(scores)}
-            return {"formant_ratio": np.float64(candidates[int(np.argmax(scores))]), "scores": np.array(scores)}
+                return {"formant_ratio": np.float64(np.nan), "scores": np.array([])}
+            scores = heard.mean(axis=1) @ target
+            return {"formant_ratio": np.float64(candidates[int(np.argmax(scores))]), "scores": scores}
 
         ratio = float(cached_arrays("formant-fits", key, ("formant_ratio",), fit)["formant_ratio"])
         return dataclasses.replace(voice, formant_ratio=ratio) if np.isfinite(ratio) else voice
