@@ -116,7 +116,9 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A tqdm bar (it shows the rate itself) driven by the stages' progress(done, total, rate) callbacks."""
+    """A tqdm bar (it shows the rate itself) driven by the stages' progress(done, total, rate) callbacks; on a
+    terminal only (a log gets no carriage-return lines), starting from the first report (a one-step stage shows
+    1/1, not 0/1)."""
 
     def __init__(self, description: str, unit: str):
         self.description, self.unit, self.bar = description, unit, None
@@ -125,7 +127,15 @@ class _ProgressBar:
         from tqdm import tqdm
 
         if self.bar is None:
-            self.bar = tqdm(total=total, desc=self.description, unit=self.unit, leave=False, file=sys.stderr)
+            self.bar = tqdm(
+                total=total,
+                initial=done,
+                desc=self.description,
+                unit=self.unit,
+                leave=False,
+                file=sys.stderr,
+                disable=None,
+            )
         self.bar.total = total
         self.bar.update(done - self.bar.n)
 
