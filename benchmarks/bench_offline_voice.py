@@ -5,8 +5,8 @@
 Warm: the real-time factor of the whole offline `say` on a 3-sentence text (the Piper voice alone as the
 baseline, then with the conversion), and how soon the first streamed piece is ready. Cold: wall time of
 fresh `voxlip say` processes for a 10-word sentence (the first with an empty cache, which measures the
-base voice once and optimises its graph; later ones reuse that and the prepared reference) and of a fresh
-`voxlip run` on a photo.
+base voice once and optimises its graph; later ones reuse that and the prepared reference), then with voices
+not asked for before (their speaker and analysis made in the process), and of fresh `voxlip run`s on a photo.
 """
 
 from __future__ import annotations
@@ -86,10 +86,16 @@ def cold(runs: int, cache: str) -> None:
                 f"  cold `voxlip say`, 10 words, run {run + 1} ({'empty cache' if run == 0 else 'cache kept'}): "
                 f"{seconds:.2f} s"
             )
-        out = Path(folder) / "run.mp4"
-        run_command = [sys.executable, "-m", "pipeline", "run", "--ref", str(REFERENCE), "--face", str(PHOTO)]
-        seconds = timed(run_command + ["--text", TEN_WORDS, "-o", str(out), "--i-have-consent", "--seed", "0"])
-        print(f"  cold `voxlip run`, 10 words on a photo (cache kept): {seconds:.2f} s")
+        others = [p for p in sorted(REFERENCE.parent.glob("*.flac")) if p != REFERENCE][: runs + 1]
+        for run, voice_file in enumerate(others[:runs]):
+            new_voice = [sys.executable, "-m", "pipeline", "say", "--ref", str(voice_file), "--text", TEN_WORDS]
+            seconds = timed(new_voice + ["-o", str(Path(folder) / f"new{run}.wav"), "--i-have-consent"])
+            print(f"  cold `voxlip say`, 10 words, a voice not asked for before ({voice_file.stem}): {seconds:.2f} s")
+        for voice_file, kind in ((REFERENCE, "a voice asked for before"), (others[-1], "a voice not asked for before")):
+            run_command = [sys.executable, "-m", "pipeline", "run", "--ref", str(voice_file), "--face", str(PHOTO)]
+            out = Path(folder) / f"run-{voice_file.stem}.mp4"
+            seconds = timed(run_command + ["--text", TEN_WORDS, "-o", str(out), "--i-have-consent", "--seed", "0"])
+            print(f"  cold `voxlip run`, 10 words on a photo, {kind}: {seconds:.2f} s")
 
 
 def timed(command: list[str]) -> float:

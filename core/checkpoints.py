@@ -352,11 +352,11 @@ def compiled_path(checkpoint: LoadedCheckpoint, kind: str) -> Path:
 
 
 def read_compiled(
-    name_or_path: str | os.PathLike, kind: str, compile: Callable[[LoadedCheckpoint], bytes]
+    name_or_path: str | os.PathLike, kind: str, compiler: Callable[[LoadedCheckpoint], bytes]
 ) -> tuple[LoadedCheckpoint, bytes]:
-    """A checkpoint made once into another form voxlip runs (`compile(checkpoint)`, e.g. an ONNX graph of its
+    """A checkpoint made once into another form voxlip runs (`compiler(checkpoint)`, e.g. an ONNX graph of its
     weights), kept in voxlip's cache under the checkpoint's sha256 and `kind`. The checkpoint is found and verified
-    every time, read (`read_checkpoint`: weights only) only when its compiled form is not in the cache yet, so later
+    every time, read (torch.load, weights only) only when its compiled form is not in the cache yet, so later
     processes need not import torch. The LoadedCheckpoint comes back without its contents."""
     checkpoint = _verified(name_or_path)
     compiled = compiled_path(checkpoint, kind)
@@ -364,7 +364,7 @@ def read_compiled(
         return checkpoint, compiled.read_bytes()
     except OSError:
         pass
-    data = compile(dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path)))
+    data = compiler(dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path)))
     try:
         with atomic_output(compiled) as partial:
             partial.write_bytes(data)

@@ -61,7 +61,6 @@ MIN_REVOICED_SECONDS = 0.5
 MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
-"""A face video or photo file, or a moviepy VideoClip."""
 ProgressCallback = Callable[[int, int, float], None]
 
 
