@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import cache_dir
-from .errors import CheckpointError, VoxlipError
+from .errors import CheckpointError, InputError, VoxlipError
 from .files import atomic_output, sha256_file
 
 if TYPE_CHECKING:
@@ -205,6 +205,16 @@ class LoadedCheckpoint:
 def registry() -> dict[str, Checkpoint]:
     """All checkpoints voxlip knows, by name."""
     return {c.name: c for c in _REGISTRY}
+
+
+def check_choice(value: str, what: str, choices: tuple[str, ...], family: str) -> None:
+    """Refuse a bare name that is none of `choices` and no registered checkpoint of `family`, listing what is taken
+    (a file path is checked when it is loaded)."""
+    path = Path(value).expanduser()
+    known = tuple(c.name for c in _REGISTRY if c.family == family)
+    if value in choices or value in known or path.suffix or os.sep in value or path.exists():
+        return
+    raise InputError(f"unknown {what} {value!r}: use one of {', '.join(choices + known)}, or a checkpoint file")
 
 
 def get(name: str) -> Checkpoint:

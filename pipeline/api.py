@@ -86,6 +86,8 @@ def resolve_device(device: str) -> str:
     Without a GPU driver (NVIDIA's, or ROCm's /dev/kfd) the answer is "cpu" without asking torch, whose
     import a cold offline run does without.
     """
+    if device not in ("auto", "cpu") and not device.startswith(("cuda", "mps")):
+        raise InputError(f"unknown device {device!r}: use auto, cpu, cuda (or cuda:N) or mps")
     if device != "auto":
         return device
     if not any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/nvidia0", "/dev/kfd")):
@@ -124,6 +126,9 @@ class Pipeline:
         offline_voice: OfflineConfig = DEFAULT_OFFLINE,
         converter: str = "auto",
     ):
+        checkpoints.check_choice(encoder, "speaker encoder", (), "speaker-encoder")
+        checkpoints.check_choice(lipsync, "lip-sync model", ("auto", "offline"), "lipsync")
+        checkpoints.check_choice(face_detector, "face detector", ("blazeface",), "face-detector")
         self.device = resolve_device(device)
         self.encoder_name = encoder
         self.voice = VoiceCloner(

@@ -36,10 +36,21 @@ def test_embed_same_file_is_the_same_speaker(voices, capsys):
         (["embed", "/no/such.wav"], "does not exist"),
         (["embed", str(REPO / "pyproject.toml")], "could not read"),
         (["embed", "a", "b", "c"], "one recording"),
-        (["embed", str(REPO / "README.md"), "--checkpoint", "nope"], "unknown checkpoint 'nope'"),
+        (
+            ["embed", str(REPO / "README.md"), "--checkpoint", "nope"],
+            "unknown speaker encoder 'nope': use one of resemblyzer",
+        ),
+        (
+            ["say", "--ref", "a.wav", "--text", "Hi.", "-o", "x.wav", "--synthesizer", "sv3tts"],
+            "unknown synthesizer 'sv3tts'",
+        ),
+        (
+            ["lipsync", "--face", "f.jpg", "--audio", "a.wav", "-o", "x.mp4", "--checkpoint", "wav3lip"],
+            "unknown lip-sync model",
+        ),
     ],
 )
-def test_embed_errors_are_one_clear_line(args, message, capsys):
+def test_bad_arguments_are_one_clear_line(args, message, capsys):
     assert voxlip(args) == 1
     err = capsys.readouterr().err
     assert err.startswith("voxlip: error:") and message in err and "Traceback" not in err

@@ -79,6 +79,7 @@ class VoiceCloner:
         offline: OfflineConfig = DEFAULT_OFFLINE,
         converter: str = "auto",
     ):
+        checkpoints.check_choice(synthesizer, "synthesizer", SYNTHESIZERS, "synthesizer")
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
