@@ -52,7 +52,7 @@ class Demo:
         key = ("auto", "auto", pipeline.voice.converter_choice, pipeline.voice.offline_voice.config)
         self._voices: dict[tuple[str, str, str, OfflineConfig], Pipeline] = {key: pipeline}
 
-    def _with_voice(
+    def _pipeline_for(
         self,
         synthesizer: str = "auto",
         vocoder: str = "auto",
@@ -126,7 +126,7 @@ class Demo:
             raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
         try:
             progress(0.1, desc="cloning the voice")
-            pipeline = self._with_voice(synthesizer, vocoder, converter, similarity=similarity)
+            pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
@@ -138,7 +138,7 @@ class Demo:
         if not face or not audio:
             raise gr.Error("Give a face (video or photo) and the speech to lip-sync.")
         try:
-            pipeline = self._with_voice(still=still)
+            pipeline = self._pipeline_for(still=still)
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
             path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
         except VoxlipError as e:
@@ -161,7 +161,7 @@ class Demo:
             raise gr.Error("Give a voice recording and a face (video or photo).")
         try:
             progress(0.05, desc="cloning the voice")
-            clip = self._with_voice(similarity=similarity, still=still).text_to_clip(
+            clip = self._pipeline_for(similarity=similarity, still=still).text_to_clip(
                 reference, face, text, consent=consent, seed=_seed(seed), progress=_frames(progress)
             )
             path = clip.save(self._output_dir() / "voxlip-clip.mp4")
@@ -185,7 +185,7 @@ class Demo:
             raise gr.Error("Give the voice to clone and the speech (a recording or a video) to say in it.")
         try:
             progress(0.05, desc="converting the voice")
-            pipeline = self._with_voice(converter=converter, revoicing_similarity=similarity)
+            pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
             result = pipeline.convert_voice(
                 reference, source, consent=consent, seed=_seed(seed), progress=_pieces(progress)
             )

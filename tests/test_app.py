@@ -69,16 +69,17 @@ def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, m
     assert "offline voice" in details
     with pytest.raises(gr.Error, match="voxlip fetch rtvc-synthesizer"):
         demo.voice(str(speech_files[0]), "Hello there.", 1, True, "sv2tts", "griffinlim")
-    assert demo._with_voice("offline", "auto").encoder is demo.pipeline.encoder
+    assert demo._pipeline_for("offline", "auto").encoder is demo.pipeline.encoder
 
 
 def test_the_clip_and_convert_tabs_take_the_similarity_and_a_still_head(demo, speech_files, faces_dir):
-    plain = demo._with_voice()
-    assert plain is demo.pipeline and demo._with_voice(similarity=plain.voice.offline_voice.config.similarity) is plain
-    chosen = demo._with_voice(similarity=0.25, still=True)
+    plain = demo._pipeline_for()
+    default = plain.voice.offline_voice.config.similarity
+    assert plain is demo.pipeline and demo._pipeline_for(similarity=default) is plain
+    chosen = demo._pipeline_for(similarity=0.25, still=True)
     assert chosen.voice.offline_voice.config.similarity == 0.25 and chosen.lipsync_options.still
     assert not demo.pipeline.lipsync_options.still and chosen.encoder is demo.pipeline.encoder
-    assert demo._with_voice(revoicing_similarity=2).voice.offline_voice.config.revoicing_similarity == 1.0
+    assert demo._pipeline_for(revoicing_similarity=2).voice.offline_voice.config.revoicing_similarity == 1.0
     photo = str(faces_dir / "painting_pearl_earring.jpg")
     path, details = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.25, True)
     assert Path(path).is_file() and "offline voice" in details
