@@ -278,6 +278,8 @@ class FaceTracker:
         self._owns_detector = detector is None
         try:
             self.detector = detector or FaceDetector(options.min_detection_confidence, quiet_calls=0)
+            # Static mode: each frame's crop is read afresh. MediaPipe's own tracking (False) saves ~2 ms a frame
+            # but its landmarks lag on the moving crop: held-out mouths closed in silence 89% of frames, not 100%.
             self._mesh = mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=True,
                 max_num_faces=1,
