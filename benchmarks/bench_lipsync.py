@@ -139,7 +139,7 @@ def child(args: argparse.Namespace) -> None:
             options,
             frame_hook=FrameProtector(channels="bgr"),
             soundtrack=lambda samples: ensure_audio_mark(samples, SAMPLE_RATE),
-            progress=lambda done, total, fps: ticks.append((done, time.perf_counter())),
+            progress=lambda done, total, fps: done and ticks.append((done, time.perf_counter())),  # 0: the start
         )
         wall = time.perf_counter() - start
         out.unlink()

@@ -130,6 +130,8 @@ def _run(
     fps = output_fps(info, options.fps)
     n_frames = frame_count(audio, fps)
     face_options = options.face_options
+    if progress is not None:  # at once: a video's mouths are indexed for seconds before the first frame is out
+        progress(0, n_frames, 0.0)
     with ExitStack() as stack:
         with timer("setup"):
             source = stack.enter_context(

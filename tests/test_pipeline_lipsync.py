@@ -94,10 +94,14 @@ def test_lipsync_bad_inputs_leave_no_file(faces_dir, short_speech, tmp_path, cap
         assert list(tmp_path.iterdir()) == []
 
 
-def test_lipsync_accepts_samples(pipeline, faces_dir):
+def test_lipsync_accepts_samples_and_reports_progress_from_the_start(pipeline, faces_dir):
     tone = (0.1 * np.sin(np.linspace(0, 2000, 16000))).astype(np.float32)
-    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", tone, consent=True)
+    reports = []
+    clip = pipeline.lipsync(
+        faces_dir / "painting_pearl_earring.jpg", tone, consent=True, progress=lambda *report: reports.append(report)
+    )
     assert clip.frames == 25 and clip.inputs.keys() == {"face"}
+    assert reports[0] == (0, 25, 0.0) and reports[-1][:2] == (25, 25)
 
 
 def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipeline, faces_dir, short_speech):
