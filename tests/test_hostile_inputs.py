@@ -211,7 +211,7 @@ CASES = [
     # detect
     ("detect {subdir}", 1, "is a directory"),
     ("detect {out}/missing.mp4", 1, "does not exist"),
-    ("detect {corrupt}", 1, "could not read"),
+    ("detect {corrupt}", 1, "no audio, video or image file ffmpeg can decode"),
 ]
 
 

@@ -99,8 +99,15 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionRe
     if not path.is_file():
         raise InputError(f"{path} does not exist: give an audio or video file")
     kind = _kind(path)
+    try:
+        info = probe(path)
+    except InputError:
+        raise InputError(
+            f"could not read {path}: it is no audio, video or image file ffmpeg can decode, or it is corrupt; "
+            "give the file to check (a voxlip output, or any recording, video or picture)"
+        ) from None
     audio = frames = seconds = None
-    if kind == "audio" or probe(path).has_audio:
+    if kind == "audio" or info.has_audio:
         wave = load_audio(path, AUDIO_MARK.sample_rate)
         audio, seconds = detect_audio_mark(wave, AUDIO_MARK.sample_rate), wave.size / AUDIO_MARK.sample_rate
     if kind != "audio":
