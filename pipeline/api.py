@@ -46,7 +46,7 @@ from voice.text import check_script, check_text
 
 from . import moviepy_io, outputs
 from .dub import dub
-from .face_source import FaceSource, face_file
+from .face_source import FaceSource, face_file, is_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech
@@ -344,8 +344,8 @@ class Pipeline:
         # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
         # stops the voice at the next sentence, and its start-up time overlaps the voice's. When both fail,
         # the face's error is the one raised, whichever came first.
-        with face_file(face) as face, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
-            checked = pool.submit(self._checked_face, face)
+        with face_file(face) as path, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
+            checked = pool.submit(self._checked_face, path)
             try:
                 speech = self._speech(
                     reference, text, notes, statement, seed, None, _raising(checked, voice_progress), language
@@ -354,7 +354,7 @@ class Pipeline:
                 if checked.exception() is not None:
                     raise checked.exception() from None
                 raise
-            clip = self._clip(checked.result(), speech, statement, progress)
+            clip = self._clip(checked.result(), speech, statement, progress, recorded_face=is_file(face))
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
         return clip
@@ -371,15 +371,15 @@ class Pipeline:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples or a
         moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
-        with face_file(face) as face:
-            face = self._checked_face(face)
+        with face_file(face) as path:
+            path = self._checked_face(path)
             if moviepy_io.is_audio_clip(speech):
                 speech = _not_silent(_Audio(moviepy_io.audio_samples(speech), None), "the audio clip")
             elif not isinstance(speech, Speech):
                 speech = _audio(speech, source_sr)
-            return self._clip(face, speech, statement, progress)
+            return self._clip(path, speech, statement, progress, recorded_face=is_file(face))
 
-    def _checked_face(self, face: FaceSource) -> Path:
+    def _checked_face(self, face: Path) -> Path:
         """The face input, once the lip-sync models have loaded and a face is found in it."""
         self.lipsync_generator  # noqa: B018 (cached properties: loaded here, before any work)
         face = Path(face)
@@ -406,7 +406,16 @@ class Pipeline:
         synthesis = self.voice.clone(speaker, text, seed=seed, progress=progress, language=language)
         return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
 
-    def _clip(self, face: Path, speech: Speech | _Audio, consent: str, progress: ProgressCallback | None) -> Clip:
+    def _clip(
+        self,
+        face: Path,
+        speech: Speech | _Audio,
+        consent: str,
+        progress: ProgressCallback | None,
+        recorded_face: bool = True,
+    ) -> Clip:
+        """`face` made to say `speech`; `recorded_face`: the face is the user's file (not one made from a picture or
+        clip in memory, gone after the call), named among the clip's inputs."""
         started = time.perf_counter()
         if isinstance(speech, Speech):  # marked when it was made; the lip-sync reads 16 kHz
             audio = load_audio(speech.samples, source_sr=speech.sample_rate)
@@ -455,7 +464,9 @@ class Pipeline:
             frames=result.frames,
             frames_without_face=result.frames_without_face,
             components=tuple(components) + result.components,
-            inputs={role: p for role, p in {**inputs, "face": face}.items() if p is not None},
+            inputs={
+                role: p for role, p in {**inputs, "face": face if recorded_face else None}.items() if p is not None
+            },
             text=text,
             timings={"lipsync": time.perf_counter() - started},
             notes=notes,

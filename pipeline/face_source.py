@@ -23,7 +23,7 @@ TAKEN = "a video or photo file, an RGB image (an H x W x 3 array or a PIL image)
 @contextmanager
 def face_file(face: FaceSource) -> Iterator[Path]:
     """The face as a file: a path as given; a clip or an image written to a temporary one (removed after)."""
-    if isinstance(face, (str, os.PathLike)):
+    if is_file(face):
         yield Path(face)
         return
     if not (moviepy_io.is_video_clip(face) or is_image(face)):
@@ -34,6 +34,11 @@ def face_file(face: FaceSource) -> Iterator[Path]:
             if moviepy_io.is_video_clip(face)
             else write_image(face, Path(folder))
         )
+
+
+def is_file(face: FaceSource) -> bool:
+    """Whether the face was given as a file (a path), not as a picture or clip in memory."""
+    return isinstance(face, (str, os.PathLike))
 
 
 def is_image(value: object) -> bool:

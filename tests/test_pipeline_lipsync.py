@@ -113,6 +113,7 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
         clip = pipeline.lipsync(face, short_speech, consent=True)
         made = probe(clip.path)
         assert (made.width, made.height) == photo.size and clip.frames > 25 and clip.frames_without_face == 0
+        assert "face" not in clip.inputs and "audio" in clip.inputs  # no temporary file named as an input
     refused = [
         (b"jpeg bytes", "must be a video or photo file, an RGB image.*not bytes"),
         (np.stack([pixels] * 3), r"one picture, H x W x 3 \(RGB\), not of shape \(3, "),
