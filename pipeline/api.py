@@ -382,7 +382,6 @@ class Pipeline:
     def _checked_face(self, face: Path) -> Path:
         """The face input, once the lip-sync models have loaded and a face is found in it."""
         self.lipsync_generator  # noqa: B018 (cached properties: loaded here, before any work)
-        face = Path(face)
         if not face.is_file():
             kind = "is a directory" if face.is_dir() else "does not exist"
             raise InputError(f"face file {face} {kind}: give a video or photo of a face")

@@ -204,9 +204,9 @@ class VoiceCloner:
     def spoken_language(self, language: str | None = None) -> str:
         """The language a text is spoken in: `language`, else the voice's own (SV2TTS's English, or the Piper base
         voice's espeak-ng voice, e.g. "en-us")."""
-        if language is not None:
-            return language
-        return "en-us" if self.neural else self.offline_voice.base.config.espeak_voice
+        if language is None and self.neural:
+            return "en-us"
+        return self.offline_voice.spoken_language(language)
 
     def load_revoicing(self) -> None:
         """Load what re-voices recordings (`revoice`) now, or say why it cannot run."""

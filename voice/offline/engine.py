@@ -109,15 +109,15 @@ class OfflineVoice:
             notes=self._notes(speech, language),
         )
 
+    def spoken_language(self, language: str | None = None) -> str:
+        """The language a text is spoken in: `language`, else the base voice's espeak-ng voice (e.g. "en-us")."""
+        return language or self.base.config.espeak_voice
+
     @property
     def note(self) -> str:
         """What made the speech, for its notes: which base voice, and the neural way to a closer clone."""
         bundled = self.base.name == DEFAULT.base_voice
-        neural = (
-            "the SV2TTS checkpoints or openvoice-v2"
-            if _family(self.base.config.espeak_voice) == "en"
-            else "openvoice-v2"
-        )
+        neural = "the SV2TTS checkpoints or openvoice-v2" if _family(self.spoken_language()) == "en" else "openvoice-v2"
         return (
             f"offline voice: {'the bundled Piper voice' if bundled else f'the Piper voice {self.base.name}'} moved "
             f"toward the reference by signal processing (pitch, formants, timbre); fetch {neural} for neural cloning"
@@ -199,7 +199,7 @@ class OfflineVoice:
         notes = []
         if speech.skipped:
             notes.append(f"the base voice has no sound for {' '.join(sorted(speech.skipped))}: left out")
-        if _family(language or self.base.config.espeak_voice) != "en":
+        if _family(self.spoken_language(language)) != "en":
             notes.append(
                 "the conversion moves pitch, formants and timbre in any language; voxlip's recogniser is "
                 "English-only, so the offline lip-sync uses the base voice's own phone timings"
