@@ -126,6 +126,21 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
         pipeline.lipsync(pixels, (16000, np.zeros(16000)), consent=True)
 
 
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"device": "tpu"}, "unknown device 'tpu': use auto, cpu, cuda"),
+        ({"face_detector": "blaze"}, "unknown face detector 'blaze': use one of blazeface, s3fd"),
+        ({"lipsync": "wav3lip"}, "unknown lip-sync model 'wav3lip': use one of auto, offline, wav2lip"),
+        ({"encoder": "ge2e"}, "unknown speaker encoder 'ge2e': use one of resemblyzer, rtvc-encoder"),
+        ({"synthesizer": "sv3tts"}, "unknown synthesizer 'sv3tts': use one of auto, sv2tts, offline"),
+    ],
+)
+def test_an_unknown_component_is_refused_when_the_pipeline_is_made(settings, message):
+    with pytest.raises(InputError, match=message):
+        Pipeline(**settings)
+
+
 def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, short_speech, tmp_path, capsys):
     args = [
         "lipsync",

@@ -25,8 +25,8 @@ def test_ids_follow_pipers_layout_bos_pad_after_each_phoneme_eos():
 
 def test_typographic_punctuation_is_read_as_the_plain_mark_the_voice_knows():
     config = PiperConfig(22050, "en-us", {"_": (0,), "^": (1,), "$": (2,), "a": (14,), ",": (3,), ".": (4,)})
-    made = phoneme_ids("a—a…", config)
-    assert made.ids == (1, 0, 14, 0, 3, 0, 14, 0, 4, 0, 2) and not made.skipped
+    made = phoneme_ids("a—a…“a”.", config)
+    assert made.ids == (1, 0, 14, 0, 3, 0, 14, 0, 3, 0, 14, 0, 4, 0, 2) and not made.skipped
 
 
 def test_the_same_seed_gives_the_same_speech_and_another_seed_other_speech(joe):

