@@ -146,27 +146,28 @@ def read_frames(
     fps: float | None = None,
     *,
     max_frames: int | None = None,
-    start: float = 0.0,
+    skip: int = 0,
     pixel_format: str = "bgr24",
     size: tuple[int, int] | None = None,
 ) -> Iterator[np.ndarray]:
     """(H, W, 3) uint8 frames, BGR (OpenCV's order) or `pixel_format="rgb24"`, decoded lazily.
 
-    At a constant `fps` from `start` seconds (None: the file's own frames), scaled to `size`
-    (width, height) when given. Each frame is read straight into its own array, so 720p and larger
-    inputs decode at ffmpeg's speed.
+    At a constant `fps` (None: the file's own frames), scaled to `size` (width, height) when given.
+    The first `skip` frames are decoded but not returned: unlike a seek to a time, frame i after them
+    is the very frame i + skip of a read from the start. Each frame is read straight into its own
+    array, so 720p and larger inputs decode at ffmpeg's speed.
     """
     if pixel_format not in ("bgr24", "rgb24"):
         raise ValueError(f"pixel_format must be 'bgr24' or 'rgb24', not {pixel_format!r}")
     info = probe(path)
     if not info.has_video:
         raise InputError(f"{info.path} has no video stream; {MEDIA_HINT}")
-    command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin"]
-    if start > 0:
-        command += ["-ss", f"{start:.3f}"]
-    command += ["-i", str(info.path), "-map", "0:v:0", "-an", "-sn"]
-    filters = ([f"fps={fps:g}"] if fps is not None else []) + (
-        [f"scale={size[0]}:{size[1]}:flags=area"] if size else []
+    command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(info.path)]
+    command += ["-map", "0:v:0", "-an", "-sn"]
+    filters = (
+        ([f"fps={fps:g}"] if fps is not None else [])
+        + ([f"select=gte(n\\,{int(skip)})", "setpts=PTS-STARTPTS"] if skip > 0 else [])
+        + ([f"scale={size[0]}:{size[1]}:flags=area"] if size else [])
     )
     if filters:
         command += ["-vf", ",".join(filters)]

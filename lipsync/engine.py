@@ -4,14 +4,16 @@ Frames stream from ffmpeg in batches: tracked, given a new mouth by the caller's
 passed through the caller's per-frame hook (voxlip's output layer labels and marks them there) and
 written to ffmpeg as they go, so memory stays flat however long the input. Decoding and face
 tracking run in a worker thread a few batches ahead (they start while the audio is prepared); a
-renderer that needs every core (torch) gets them to itself while it runs. The video is as long as
-the audio: a shorter video plays forward and back (or loops), a longer one is cut.
+renderer that needs every core (torch) gets them to itself while it runs. A renderer that picks mouths
+from the whole video has its frames indexed first, by trackers working on stretches of it at once.
+The video is as long as the audio: a shorter video plays forward and back (or loops), a longer one is cut.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -149,7 +151,7 @@ def _run(
             # first; the frames are then decoded again but not tracked again.
             # At most the renderer's `index_seconds`: later frames are tracked as they are rendered.
             indexed = min(n_frames, max(1, int(getattr(renderer, "index_seconds", float("inf")) * fps)))
-            indexing = helpers.submit(_index_source, source, indexed, face_options, fps, timer, detector, observe)
+            indexing = helpers.submit(index_source, source, indexed, options, fps, timer, detector, observe)
         else:  # decoding and tracking start now, a few batches ahead, while the audio is prepared
             batches = stack.enter_context(
                 in_background(
@@ -258,27 +260,98 @@ def _tracked_batches(
             yield [frame for _, frame in batch], tracked
 
 
-def _index_source(
+def index_source(
     source: FrameSource,
     n_frames: int,
-    face_options: FaceOptions,
+    options: LipsyncOptions,
     fps: float,
     timer: StageTimer,
     detector: Detector | None,
     observe: Callable[[int, np.ndarray, Face | None], None],
 ) -> dict[int, Face | None]:
-    """Track each source frame the output will show, once, and show it to `observe`: {source index: face}."""
+    """Track each source frame the output will show, once, and show it to `observe`: {source index: face}.
+
+    The frames are split into stretches tracked at once, each by its own tracker (a caller's detector serves
+    one tracker only); `observe` sees one frame at a time, in no particular order.
+    """
+    parts = index_parts(
+        n_frames,
+        round(options.index_warm_up_seconds * fps),
+        options.index_threads if detector is None else 1,
+        round(source.info.duration * fps),
+    )
+    starting, observing = threading.Lock(), threading.Lock()
+
+    def observed(index: int, frame: np.ndarray, face: Face | None) -> None:
+        with observing:
+            observe(index, frame, face)
+
     faces: dict[int, Face | None] = {}
-    with timer("tracker setup"):
-        tracker = FaceTracker(face_options, fps, detector)
-    # Frames are read ahead in a thread of their own: ffmpeg decodes and the pipe is emptied while the
-    # mesh measures the frame before.
-    with tracker, in_background(source.distinct_frames(n_frames, timer), depth=4, name="voxlip-decode") as frames:
-        for index, frame in frames:
-            with timer("face tracking"):
-                face = faces[index] = tracker.track(frame)
-            with timer("indexing"):
-                observe(index, frame, face)
+    with ThreadPoolExecutor(len(parts), "voxlip-index") as pool:
+        stretches = [
+            pool.submit(_index_stretch, source, part, options.face_options, fps, timer, detector, observed, starting)
+            for part in parts
+        ]
+        for stretch in stretches:
+            faces.update(stretch.result())
+    return faces
+
+
+def index_parts(n_frames: int, warm_up: int, threads: int, expected: int | None = None) -> list[tuple[int, int, int]]:
+    """(first tracked, first kept, end) source frames of each tracker's stretch of the first `n_frames`.
+
+    Each tracker does the same work over the `expected` frames (a video shorter than the output has fewer; the
+    header's count is an estimate, so the last stretch runs to `n_frames` whatever the file holds), every one
+    but the first tracking `warm_up` frames before its first kept one. One stretch when more would not pay.
+    """
+    frames = min(n_frames, expected if expected is not None else n_frames)
+    count = max(1, min(threads, frames // max(3 * warm_up, 1)))
+    if count == 1:
+        return [(0, 0, n_frames)]
+    work = (frames + (count - 1) * warm_up) / count
+    starts = [0] + [round(k * (work - warm_up) + warm_up) for k in range(1, count)]
+    ends = starts[1:] + [n_frames]
+    return [(max(0, start - (warm_up if k else 0)), start, end) for k, (start, end) in enumerate(zip(starts, ends))]
+
+
+def _index_stretch(
+    source: FrameSource,
+    part: tuple[int, int, int],
+    face_options: FaceOptions,
+    fps: float,
+    timer: StageTimer,
+    detector: Detector | None,
+    observe: Callable[[int, np.ndarray, Face | None], None],
+    starting: threading.Lock,
+) -> dict[int, Face | None]:
+    """Track source frames part[0] to part[2] - 1 with a tracker of its own; keep and observe those from part[1].
+
+    Trackers start one at a time (`starting`): MediaPipe's start-up output is silenced process-wide.
+    """
+    first_tracked, first_kept, end = part
+    faces: dict[int, Face | None] = {}
+    starting.acquire()
+    held = True
+    try:
+        with timer("tracker setup"):
+            tracker = FaceTracker(face_options, fps, detector)
+        # Frames are read ahead in a thread of their own: ffmpeg decodes and the pipe is emptied while the
+        # mesh measures the frame before.
+        frames = source.distinct_frames(end, timer, start=first_tracked)
+        with tracker, in_background(frames, depth=4, name="voxlip-decode") as decoded:
+            for index, frame in decoded:
+                with timer("face tracking"):
+                    face = tracker.track(frame)
+                if held and not tracker.starting:
+                    starting.release()
+                    held = False
+                if index >= first_kept:
+                    faces[index] = face
+                    with timer("indexing"):
+                        observe(index, frame, face)
+    finally:
+        if held:
+            starting.release()
     return faces
 
 

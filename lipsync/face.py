@@ -306,6 +306,11 @@ class FaceTracker:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def starting(self) -> bool:
+        """Whether MediaPipe's start-up output (up to its first frames) is still being silenced, process-wide."""
+        return self._quiet_frames >= 0
+
     def track(self, frame: np.ndarray) -> Face | None:
         self._quiet_frames -= 1
         if self._quiet_frames < 0:

@@ -60,6 +60,12 @@ class LipsyncOptions:
     they start while the audio is prepared, and a head start there is time saved at the end."""
     offline_threads: int = 2
     """Output frames the offline renderer draws at once (in threads: the same frames as one at a time)."""
+    index_threads: int = 2
+    """Trackers that index a video's frames at once, each its own stretch of it (MediaPipe releases the GIL):
+    the index is what the first frame waits for."""
+    index_warm_up_seconds: float = 1.0
+    """A tracker that starts mid-video tracks this long before its first indexed frame, so that its smoothing
+    has settled (the landmark and box filters forget their start within about half a second at 25 fps)."""
     opencv_threads: int | None = 1
     """OpenCV threads during the run (restored after): its per-frame work is small, and threads
     only fight over the cores with ffmpeg and torch. None leaves OpenCV's setting alone."""
@@ -75,6 +81,8 @@ class LipsyncOptions:
             raise InputError(f"--max-size {self.max_size} is too small: give at least 64 pixels")
         if self.offline_threads < 1:
             raise InputError(f"offline_threads {self.offline_threads}: give at least 1")
+        if self.index_threads < 1:
+            raise InputError(f"index_threads {self.index_threads}: give at least 1")
         if self.face_index is not None and self.face_index < 0:
             raise InputError("--face-index counts faces from the left starting at 0")
 

@@ -13,6 +13,7 @@ Frames whose target the video never shows (a mouth that never opens) are left to
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,24 +133,31 @@ class MouthLibrary:
     def __init__(self, config: UnitConfig = UnitConfig()):
         self.config = config
         self.units: list[MouthUnit] = []
+        """In the order of their source frames, however they were added."""
         self.stride = 1
         self._bytes = 0
-        self.seen = 0
-        self.first_landmarks: np.ndarray | None = None
-        self.largest_motion = 0.0
+        self._faces: dict[int, tuple[np.ndarray, float]] = {}
+
+    @property
+    def seen(self) -> int:
+        """Source frames added with a face."""
+        return len(self._faces)
+
+    @property
+    def largest_motion(self) -> float:
         """Largest landmark displacement from the first indexed face, in face widths (0: a frozen face)."""
+        if not self._faces:
+            return 0.0
+        first = self._faces[min(self._faces)][0]
+        return max(float(np.abs(landmarks - first).max()) / width for landmarks, width in self._faces.values())
 
     def add(self, index: int, frame: np.ndarray, face: Face | None) -> None:
+        """Source frame `index` and its tracked face (None: none found); frames may come in any order."""
         if face is None:
             return
-        self.seen += 1
         lm = face.landmarks
         _, _, width = face_frame(lm)
-        if self.first_landmarks is None:
-            self.first_landmarks = lm.copy()
-        else:
-            motion = float(np.abs(lm - self.first_landmarks).max()) / width
-            self.largest_motion = max(self.largest_motion, motion)
+        self._faces[index] = (lm.copy(), width)
         if index % self.stride:
             return
         x1, y1, x2, y2 = lower_face_box(lm, frame.shape, 0.16)
@@ -159,7 +167,8 @@ class MouthLibrary:
         crop = frame[y1:y2, x1:x2].copy()
         mx1, my1, mx2, my2 = mouth_region(lm, frame.shape, DetailConfig().margin)
         detail = laplacian_variance(frame[my1:my2, mx1:mx2])
-        self.units.append(
+        bisect.insort(
+            self.units,
             MouthUnit(
                 index,
                 crop,
@@ -170,7 +179,8 @@ class MouthLibrary:
                 shape,
                 detail,
                 None if face.depth is None else face.depth.copy(),
-            )
+            ),
+            key=lambda unit: unit.index,
         )
         self._bytes += crop.nbytes
         while self._bytes > self.config.library_bytes and len(self.units) > 1:

@@ -169,13 +169,17 @@ class FrameSource:
                 yield index, frame
                 produced += 1
 
-    def distinct_frames(self, n_frames: int, timer=None) -> Iterator[tuple[int, np.ndarray]]:
-        """(source index, frame) of each different source frame among the first `n_frames` shown, once."""
+    def distinct_frames(self, n_frames: int, timer=None, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+        """(source index, frame) of each different source frame among the first `n_frames` shown, once; from
+        source frame `start` on (the frames before it are decoded by ffmpeg but not passed on)."""
         if self._still is not None:
-            yield 0, self._still
+            if start == 0:
+                yield 0, self._still
             return
-        frames = read_frames(self.info.path, self.fps, max_frames=n_frames, size=self._size)
-        index = 0
+        if start >= n_frames:
+            return
+        frames = read_frames(self.info.path, self.fps, max_frames=n_frames - start, skip=start, size=self._size)
+        index = start
         while True:
             if timer is not None:
                 with timer("decoding"):

@@ -193,6 +193,54 @@ def test_own_frame_pasted_onto_itself_changes_nothing_and_another_blends_in(man_
     assert xs.min() >= x1 - 10 and xs.max() <= x2 + 10
 
 
+def test_mouth_library_is_the_same_whatever_order_its_frames_come_in(man_frames):
+    from lipsync.units import MouthLibrary
+
+    frames, faces = man_frames
+    config = UnitConfig(library_bytes=20 * frames[0][100:220, 100:220].nbytes)  # about 20 crops: thinned
+    in_order, shuffled = MouthLibrary(config), MouthLibrary(config)
+    for i in range(len(frames)):
+        in_order.add(i, frames[i], faces[i])
+    for i in np.random.default_rng(0).permutation(len(frames)):
+        shuffled.add(int(i), frames[i], faces[i])
+    assert in_order.stride == shuffled.stride > 1
+    assert [u.index for u in shuffled.units] == [u.index for u in in_order.units]
+    assert shuffled.seen == in_order.seen == len(frames)
+    assert shuffled.largest_motion == in_order.largest_motion > 0.01
+
+
+def test_frames_read_after_a_skip_are_the_frames_read_from_the_start(faces_dir):
+    path = faces_dir / "talking_woman_30fps.mp4"  # resampled to 25 fps, as a 30 fps video is for a 25 fps output
+    whole = list(read_frames(path, 25.0, max_frames=40))
+    later = list(read_frames(path, 25.0, max_frames=10, skip=30))
+    assert len(later) == 10 and all(np.array_equal(a, b) for a, b in zip(later, whole[30:]))
+
+
+def test_a_video_indexed_in_two_stretches_at_once_has_the_faces_one_tracker_finds(faces_dir):
+    from core.ffmpeg import probe
+    from lipsync.background import StageTimer
+    from lipsync.engine import index_parts, index_source
+    from lipsync.video import FrameSource
+
+    n = 150
+    assert index_parts(n, 12, 2) == [(0, 0, 81), (69, 81, 150)]  # equal work: 81 frames each, 12 to warm up
+    assert index_parts(40, 12, 2) == [(0, 0, 40)]  # too short to split
+    assert index_parts(300, 12, 2, expected=150) == [(0, 0, 81), (69, 81, 300)]  # a shorter video: to its end
+    found = {}
+    for threads in (1, 2):
+        options = dataclasses.replace(LipsyncOptions(), index_threads=threads, index_warm_up_seconds=0.5)
+        observed = []
+        with FrameSource(probe(faces_dir / "talking_man_25fps.mp4"), 25.0, n) as source:
+            found[threads] = index_source(
+                source, n, options, 25.0, StageTimer(), None, lambda i, frame, face: observed.append(i)
+            )
+        assert sorted(observed) == sorted(found[threads]) == list(range(n))
+    for i in range(n):
+        one, two = found[1][i], found[2][i]
+        assert one is not None and two is not None
+        assert np.abs(one.landmarks - two.landmarks).max() < 1e-3 * one.size
+
+
 def test_video_speaks_with_its_own_mouths(faces_dir, audio, tmp_path):
     options = LipsyncOptions()
     renderer = make_renderer(options, phones=PHONES)
