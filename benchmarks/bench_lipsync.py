@@ -143,6 +143,7 @@ def child(args: argparse.Namespace) -> None:
         )
         wall = time.perf_counter() - start
         out.unlink()
+        out.parent.rmdir()
         (first, t_first), (last, t_last) = ticks[0], ticks[-1]
         print(
             json.dumps(
