@@ -184,8 +184,8 @@ def _run(
         for frames, faces in batches:
             frames = renderer.render(frames, faces, range(done, done + len(frames)), timer, turns)
             if frame_hook is not None:
-                with timer("marking"):
-                    frames = [frame_hook(frame) for frame in frames]
+                with timer("marking"):  # two frames at once: OpenCV and NumPy release the GIL
+                    frames = list(helpers.map(frame_hook, frames))
             with timer("encoding"):
                 for frame in frames:
                     writer.write(frame)
