@@ -307,14 +307,14 @@ def test_a_full_disk_mocked_oserror_from_the_writer_leaves_no_partial_file(input
 
 def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):
     words = inputs["out_dir"] / "words.txt"
-    words.write_bytes("<speak>Hello\x00there, <break time='1s'/> friend.</speak> Москва ".encode() + b"a" * 60)
+    words.write_bytes("<speak>Hello\x00there, <break time='1s'/> friend 👍🏽.</speak> Москва ".encode() + b"a" * 60)
     out = inputs["out_dir"] / "said.wav"
     assert (
         voxlip(["say", "--ref", str(inputs["ref"]), "--text-file", str(words), "-o", str(out), "--i-have-consent"]) == 0
     )
     printed = capsys.readouterr().out
     assert "removed 1 control character" in printed and "removed 3 markup tag" in printed
-    assert "Cyrillic script" in printed and "60 letters" in printed
+    assert "Cyrillic script" in printed and "60 letters" in printed and "left out 1 emoji" in printed
     assert out.is_file()
 
 

@@ -99,6 +99,19 @@ def test_a_language_espeak_does_not_know_is_refused():
         Phonemizer("xx-nowhere")
 
 
+def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_languages_too():
+    from voice.piper.phonemes import Phonemizer
+
+    english = Phonemizer("en-us")
+    assert english.sentences("Pi is 3.14.") == [
+        "pˈaɪ ɪz θɹˈiː pɔɪnt wˈʌn fˈoːɹ."
+    ]  # phonemizer alone: "three. fourteen"
+    assert english.sentences("Mr. Smith left. He ran!") == ["mˈɪstɚ smˈɪθ lˈɛft.", "hiː ɹˈæn!"]
+    assert english.sentences('"Well," she said (quietly)...') == ['"wˈɛl," ʃiː sˈɛd (kwˈaɪətli)...']
+    assert Phonemizer("de").sentences("Es kostet 19,99 Euro.") == ["ɛs kˈɔstət nˈɔøntseːn kˌɔmɑː nˈɔøn nˈɔøn ˈɔøroː."]
+    assert Phonemizer("fr-fr").sentences("Bonjour, mon ami.") == ["bɔ̃ʒˈuʁ, mɔ̃n amˈi."]
+
+
 def test_text_with_nothing_to_say_is_refused(joe):
     with pytest.raises(InputError, match="nothing to say"):
         joe.speak("...")

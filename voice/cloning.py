@@ -29,7 +29,7 @@ from .offline.reference import ReferenceVoice, analyse, analysed
 from .precision import check_precision
 from .speaker import Speaker
 from .synthesis import REVOICED_NOTE, Synthesis
-from .text import split_for_streaming, split_text
+from .text import language_family, split_for_streaming, split_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
@@ -192,7 +192,7 @@ class VoiceCloner:
             self.converter.model  # noqa: B018 (cached property: loaded here)
         if self.neural:
             self.tacotron, self.vocoder  # noqa: B018 (cached properties: loaded here)
-            if language is not None and not language.lower().startswith("en"):
+            if language is not None and language_family(language) != "en":
                 raise InputError(
                     f"SV2TTS speaks English only, not {language!r}: "
                     "use --synthesizer offline with a Piper voice of that language"

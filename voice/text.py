@@ -1,5 +1,5 @@
-"""Text front-ends: SV2TTS English cleaning and symbol ids, IPA phonemes through espeak-ng, and long text
-split into sentences and streaming pieces.
+"""Text front-ends: checks at the edge, SV2TTS English cleaning and symbol ids, English written as it is said
+for espeak-ng, and long text split into sentences and streaming pieces.
 
 `text_to_sequence` reproduces Real-Time-Voice-Cloning's `english_cleaners` + symbol table exactly,
 because the public synthesizer checkpoint was trained on those ids.
@@ -109,6 +109,77 @@ def expand_numbers(text: str) -> str:
     return _NUMBER_RE.sub(_cardinal, text)
 
 
+_CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "€": ("euro", "euros", "cent", "cents"),
+}
+"""Each currency's unit and its hundredth, one and many."""
+_MONEY_RE = re.compile(
+    r"([$£€])\s?([0-9]+(?:,[0-9]{3})*)(?:\.([0-9]{1,2}))?(?!\.?[0-9])(\s+(?:thousand|million|billion|trillion)\b)?"
+)
+_TITLES = {"Mr": "Mr", "Mrs": "Mrs", "Ms": "Miz", "Dr": "Dr", "Prof": "Professor", "St": "St"}
+"""Titles before a name, as espeak-ng reads them right without their full stop."""
+_TITLE_RE = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.(?=\s+[A-Z])")
+_SHORT_FORMS = {
+    "e.g": "for example",
+    "i.e": "that is",
+    "etc": "et cetera",
+    "vs": "versus",
+    "a.m": "AM",
+    "p.m": "PM",
+    "jr": "Junior",
+    "sr": "Senior",
+}
+_SHORT_FORM_RE = re.compile(r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE)
+_STREET_RE = re.compile(r"(?<=[a-z] )St\.(?!\s+[A-Z])")
+"""After a name and before no other: a street ("Baker St. in London"), which espeak-ng would read as a saint."""
+_INITIALS_RE = re.compile(r"\b((?:[A-Z]\.\s+)+[A-Z])\.(?=\s+[A-Z][a-z])")
+"""Two or more initials before a name: "J. K. Rowling" (one alone may end a sentence: "plan B. Then")."""
+_ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
+"""Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
+
+
+def spoken_english(text: str) -> str:
+    """`text` with what espeak-ng misreads, or reads as the end of a sentence, written as it is said.
+
+    Money: "$19.99" is "19 dollars and 99 cents" (espeak-ng: "dollar nineteen point nine nine"). Full stops of
+    titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the U.S.") are not the end
+    of a sentence: a voice would stop there, as at any full stop.
+    """
+    text = _MONEY_RE.sub(_money, text)
+    text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
+    text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
+    text = _SHORT_FORM_RE.sub(_short_form, text)
+    text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)
+    return _ACRONYM_RE.sub(_acronym, text)
+
+
+def _money(match: re.Match) -> str:
+    symbol, whole, fraction, scale = match.groups()
+    one, many, small_one, small_many = _CURRENCIES[symbol]
+    if scale:  # "$1.5 million": the number, then its unit
+        return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"
+    count = int(whole.replace(",", ""))
+    small = int(fraction.ljust(2, "0")) if fraction else 0
+    said = [f"{whole} {one if count == 1 else many}"] if count or not small else []
+    if small:
+        said.append(f"{small} {small_one if small == 1 else small_many}")
+    return " and ".join(said)
+
+
+def _acronym(match: re.Match) -> str:
+    """Letters with full stops ("U.S.") said as letters; the last full stop kept at the end of the text."""
+    return " ".join(match.group(1).replace(".", "")) + ("." if match.group(2) is not None else "")
+
+
+def _short_form(match: re.Match) -> str:
+    """The words of a short form; its full stop kept where it also ends the sentence (a capital or the end next)."""
+    said = _SHORT_FORMS[match.group(1).lower()]
+    after = match.group(2)
+    return said if after is None else f"{said}.{after}"
+
+
 def english_cleaners(text: str) -> str:
     """Unicode → ASCII, lowercase, numbers and abbreviations spelled out, whitespace collapsed."""
     text = unidecode(text).lower()
@@ -145,12 +216,16 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 """Markup tags: HTML, SSML."""
 LONG_WORD_LETTERS = 40
+_PICTOGRAPH_RE = re.compile("[\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
+"""Emoji and pictographs, skin tones not counted (with them, the selectors and the joiners that build emoji:
+_PICTOGRAPH_PARTS_RE)."""
+_PICTOGRAPH_PARTS_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d]+")
 
 
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
-    Control characters and markup tags are removed (SSML is not interpreted); words over
+    Control characters, markup tags (SSML is not interpreted) and emoji are removed; words over
     `LONG_WORD_LETTERS` letters are said as well as voices can, with a note. Whether the voice can
     read the text's script is `check_script`'s question, once the voice is known.
     """
@@ -176,6 +251,10 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
         )
     if not is_pronounceable(text):
         raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
+    pictographs = len(_PICTOGRAPH_RE.findall(text)) - text.count("\u200d")  # a joiner makes two one
+    if pictographs:
+        text = re.sub(r"[ \t]{2,}", " ", _PICTOGRAPH_PARTS_RE.sub(" ", text)).strip()
+        notes.append(f"left out {pictographs} emoji or pictograph(s): voices read them as their names")
     long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > LONG_WORD_LETTERS]
     if long_words:
         notes.append(
@@ -185,11 +264,16 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(notes)
 
 
+def language_family(language: str) -> str:
+    """The language of a language code, without its region or variant: "en" for "en-us", "en_GB" or "EN"."""
+    return language.lower().replace("-", "_").split("_")[0]
+
+
 def check_script(text: str, language: str) -> tuple[str, ...]:
     """Notes on the words an English voice reads as their Latin transliteration, or an InputError when most of the
     text is in another script. `language` is the one the voice speaks (e.g. "en-us"); a voice of another language
     reads what espeak-ng reads in it, so its text is not checked here."""
-    if not language.lower().startswith("en"):
+    if language_family(language) != "en":
         return ()
     letters = [c for c in text if c.isalpha()]
     foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
@@ -210,27 +294,6 @@ def _script(letter: str) -> str:
     """The script a letter belongs to, as Unicode names it: "CJK", "Cyrillic", "Greek", ..."""
     script = unicodedata.name(letter, "unknown").split()[0]
     return script if len(script) <= 3 else script.title()
-
-
-def phonemize(text: str | list[str], language: str = "en-us") -> str | list[str]:
-    """IPA phonemes from espeak-ng (through phonemizer), for languages and models beyond SV2TTS."""
-    from phonemizer.backend import EspeakBackend
-    from phonemizer.backend.espeak.wrapper import EspeakWrapper
-
-    try:
-        EspeakWrapper.library()
-    except RuntimeError:
-        raise InputError("espeak-ng is not installed: run `apt-get install espeak-ng` (Debian/Ubuntu)") from None
-    languages = EspeakBackend.supported_languages()
-    if language not in languages:
-        raise InputError(
-            f"language {language!r} is not supported by espeak-ng here; use one of: "
-            f"{', '.join(sorted(languages)[:40])}, ..."
-        )
-    backend = EspeakBackend(language, preserve_punctuation=True, with_stress=False)
-    lines = [text] if isinstance(text, str) else list(text)
-    phonemes = [p.strip() for p in backend.phonemize(lines, strip=True)]
-    return phonemes[0] if isinstance(text, str) else phonemes
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -20,6 +20,7 @@ from ..audio import AudioSource
 from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
+from ..text import language_family
 from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile, calibration_speech
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
@@ -57,7 +58,11 @@ class OfflineVoice:
     def check_language(self, language: str | None) -> None:
         """Refuse a language the base voice does not speak, saying how to get one that does."""
         spoken = self.base.config.language or self.base.config.espeak_voice
-        if language is None or _family(language) == _family(spoken) or language == self.base.config.espeak_voice:
+        if (
+            language is None
+            or language_family(language) == language_family(spoken)
+            or language == self.base.config.espeak_voice
+        ):
             return
         raise InputError(
             f"the base voice {self.base.name} speaks {spoken}, not {language!r}: give a Piper voice of that "
@@ -117,7 +122,11 @@ class OfflineVoice:
     def note(self) -> str:
         """What made the speech, for its notes: which base voice, and the neural way to a closer clone."""
         bundled = self.base.name == DEFAULT.base_voice
-        neural = "the SV2TTS checkpoints or openvoice-v2" if _family(self.spoken_language()) == "en" else "openvoice-v2"
+        neural = (
+            "the SV2TTS checkpoints or openvoice-v2"
+            if language_family(self.spoken_language()) == "en"
+            else "openvoice-v2"
+        )
         return (
             f"offline voice: {'the bundled Piper voice' if bundled else f'the Piper voice {self.base.name}'} moved "
             f"toward the reference by signal processing (pitch, formants, timbre); fetch {neural} for neural cloning"
@@ -199,16 +208,12 @@ class OfflineVoice:
         notes = []
         if speech.skipped:
             notes.append(f"the base voice has no sound for {' '.join(sorted(speech.skipped))}: left out")
-        if _family(self.spoken_language(language)) != "en":
+        if language_family(self.spoken_language(language)) != "en":
             notes.append(
                 "the conversion moves pitch, formants and timbre in any language; voxlip's recogniser is "
                 "English-only, so the offline lip-sync uses the base voice's own phone timings"
             )
         return tuple(notes)
-
-
-def _family(language: str) -> str:
-    return language.lower().replace("-", "_").split("_")[0]
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:

@@ -8,9 +8,20 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
+from ..text import language_family, spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—…"«»“”()'
+DECIMAL_MARKS = ".,"
+"""Marks that are part of a number between two digits ("3.14", "1,5"), not punctuation."""
+MARKS = re.compile(
+    r"(?:\s*(?:[{}]|(?<![0-9])[{}]|[{}](?![0-9]))+\s*)+".format(
+        re.escape("".join(m for m in PUNCTUATION if m not in DECIMAL_MARKS)),
+        re.escape(DECIMAL_MARKS),
+        re.escape(DECIMAL_MARKS),
+    )
+)
+"""A run of punctuation marks and the spaces around them: where a sentence is cut into clauses."""
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 STAND_INS = {"—": ",", "…": ",", "“": "", "”": "", "«": "", "»": ""}
 """Typographic marks espeak-ng passes through, for a voice with no symbol of its own for them (Piper's English
@@ -33,17 +44,13 @@ class Phonemizer:
     """espeak-ng through phonemizer, with stress marks and punctuation kept, for one espeak voice."""
 
     def __init__(self, espeak_voice: str):
+        self.english = language_family(espeak_voice) == "en"
         from phonemizer.backend import EspeakBackend
         from phonemizer.backend.espeak.wrapper import EspeakWrapper
 
         try:
             self.backend = EspeakBackend(
-                espeak_voice,
-                preserve_punctuation=True,
-                punctuation_marks=PUNCTUATION,
-                with_stress=True,
-                language_switch="remove-flags",
-                logger=_quiet_logger(),
+                espeak_voice, with_stress=True, language_switch="remove-flags", logger=_quiet_logger()
             )
         except RuntimeError as e:
             if "language" in str(e).lower():
@@ -58,11 +65,35 @@ class Phonemizer:
             ) from None
 
     def sentences(self, text: str) -> list[str]:
-        """The IPA of each sentence of `text` (empty sentences dropped)."""
-        pieces = [p.strip() for p in SENTENCE_END.split(text) if p.strip()]
-        if not pieces:
-            return []
-        return [ipa.strip() for ipa in self.backend.phonemize(pieces, strip=True, njobs=1)]
+        """The IPA of each sentence of `text` (empty sentences dropped), its punctuation kept between the words.
+
+        English is first written as it is said (`spoken_english`: money, titles, short forms). Each clause is then
+        read by espeak-ng on its own and the marks put back between them, as phonemizer's own preserve_punctuation
+        does, but cut where the marks are: phonemizer 3.4 cuts at the first "." of the sentence, so that
+        "It costs $19.99." was read "dollar nineteen. ninety nine".
+        """
+        if self.english:
+            text = spoken_english(text)
+        sentences = [clauses(piece) for piece in SENTENCE_END.split(text) if piece.strip()]
+        words = [clause for sentence in sentences for clause, _ in sentence if clause]
+        said = iter(self.backend.phonemize(words, strip=True, njobs=1) if words else [])
+        return [
+            "".join((next(said) if clause else "") + marks for clause, marks in sentence).strip()
+            for sentence in sentences
+        ]
+
+
+def clauses(sentence: str) -> list[tuple[str, str]]:
+    """(words, the punctuation after them) of each clause of `sentence`, in order, spaces collapsed; the first
+    words are "" when the sentence opens with a mark."""
+    found, start = [], 0
+    for mark in MARKS.finditer(sentence):
+        found.append((" ".join(sentence[start : mark.start()].split()), re.sub(r"\s+", " ", mark.group())))
+        start = mark.end()
+    words = " ".join(sentence[start:].split())
+    if words:
+        found.append((words, ""))
+    return found
 
 
 def _quiet_logger():
