@@ -44,7 +44,7 @@ def run(arguments: list[str], what: str, stdin: bytes | None = None) -> bytes:
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """What ffmpeg says about a file: its picture stream (display size after rotation) and audio."""
+    """What ffmpeg says about a file: its picture stream (display size: after rotation, in square pixels) and audio."""
 
     path: Path
     has_video: bool
@@ -56,6 +56,9 @@ class MediaInfo:
     duration: float = 0.0
     rotation: int = 0
     codec: str = ""
+    coded_size: tuple[int, int] | None = None
+    """(width, height) of the pictures as stored (after rotation), when their pixels are not square (an anamorphic
+    video, e.g. 720x480 shown at 640x480): decoding scales them to `width` x `height`."""
 
     @property
     def frame_count_estimate(self) -> int:
@@ -96,9 +99,14 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     if size is None:
         raise InputError(f"could not read the picture size of {path}; {MEDIA_HINT}")
     width, height = int(size.group(1)), int(size.group(2))
+    coded = (width, height)
+    aspect = re.search(r"\[SAR (\d+):(\d+) DAR", line)
+    if aspect and int(aspect.group(1)) > 0 and int(aspect.group(2)) > 0 and aspect.group(1) != aspect.group(2):
+        width = max(2, round(width * int(aspect.group(1)) / int(aspect.group(2))))
     rotation = _rotation(text)
     if rotation in (90, 270):
         width, height = height, width
+        coded = coded[::-1]
     fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
     fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
     duration = _duration(text)
@@ -117,6 +125,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         duration=duration,
         rotation=rotation,
         codec=codec,
+        coded_size=coded if coded != (width, height) else None,
     )
 
 
@@ -162,6 +171,8 @@ def read_frames(
     info = probe(path)
     if not info.has_video:
         raise InputError(f"{info.path} has no video stream; {MEDIA_HINT}")
+    if size is None and info.coded_size is not None:  # pixels that are not square: shown at the display size
+        size = (info.width, info.height)
     command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(info.path)]
     command += ["-map", "0:v:0", "-an", "-sn"]
     filters = (

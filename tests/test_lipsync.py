@@ -100,7 +100,7 @@ def clips(faces_dir, tmp_path_factory) -> dict[str, Path]:
         "-t",
         "1",
         "-vf",
-        "scale=481:361",
+        "scale=481:361,setsar=1",
         "-c:v",
         "libx264",
         "-preset",
@@ -373,6 +373,29 @@ def test_frames_over_the_size_limit_are_scaled_down(clips, speech, tmp_path):
     assert result.frames_without_face == 0
     out = probe(result.path)
     assert (out.width, out.height) == (1920, 1080)
+
+
+def test_pixels_that_are_not_square_are_shown_at_the_display_size(faces_dir, speech, tmp_path):
+    anamorphic = tmp_path / "anamorphic.mp4"  # stored 270 pixels wide, shown 480 wide (as DV and broadcast video)
+    h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-an"]
+    ffmpeg(
+        "-i",
+        str(faces_dir / "talking_man_25fps.mp4"),
+        "-t",
+        "1",
+        "-vf",
+        "scale=270:480,setsar=16/9",
+        *h264,
+        str(anamorphic),
+    )
+    info = probe(anamorphic)
+    assert (info.width, info.height, info.coded_size) == (480, 480, (270, 480))
+    assert next(iter_frames(anamorphic, 25)).shape == (480, 480, 3)
+    audio = speech[: int(0.4 * SAMPLE_RATE)]
+    result = lipsync_run(anamorphic, audio, tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert (result.width, result.height) == (480, 480) and result.frames_without_face == 0
+    out = probe(result.path)
+    assert (out.width, out.height, out.coded_size) == (480, 480, None)
 
 
 def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
