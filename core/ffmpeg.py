@@ -56,6 +56,8 @@ class MediaInfo:
     duration: float = 0.0
     rotation: int = 0
     codec: str = ""
+    demuxer: str = ""
+    """ffmpeg's name for the container: "mov,mp4,m4a,3gp,3g2,mj2", "image2", "tty" (a text file drawn as a video)."""
     coded_size: tuple[int, int] | None = None
     """(width, height) of the pictures as stored (after rotation), when their pixels are not square (an anamorphic
     video, e.g. 720x480 shown at 640x480): decoding scales them to `width` x `height`."""
@@ -92,7 +94,14 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     ]
     has_audio = bool(re.search(r"Stream #\S+.*: Audio: ", text))
     if not video_lines:
-        return MediaInfo(path=path, has_video=False, has_audio=has_audio, is_still=False, duration=_duration(text))
+        return MediaInfo(
+            path=path,
+            has_video=False,
+            has_audio=has_audio,
+            is_still=False,
+            duration=_duration(text),
+            demuxer=demuxer_name,
+        )
     line = video_lines[0]
     codec = line.split("Video: ", 1)[1].split()[0].rstrip(",")
     size = re.search(r", (\d{1,5})x(\d{1,5})[ ,\[]", line)
@@ -125,6 +134,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         duration=duration,
         rotation=rotation,
         codec=codec,
+        demuxer=demuxer_name,
         coded_size=coded if coded != (width, height) else None,
     )
 
