@@ -1,4 +1,5 @@
-"""The C allocator's settings for voxlip's own processes (the command line, the demo, the benchmarks)."""
+"""The C allocator's settings for voxlip's own processes (the command line, the demo, the benchmarks), and
+handing what a finished run freed back to the system."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ def limit_allocator_arenas(arenas: int = 2) -> bool:
     except (OSError, AttributeError):
         return False
     return bool(mallopt and mallopt(M_ARENA_MAX, arenas))
+
+
+def return_freed_memory() -> bool:
+    """Give the memory a finished run freed back to the system (glibc's malloc_trim); False where the C library has
+    no such call.
+
+    glibc keeps freed memory for the next allocation: between requests the demo held 850-870 MB after twelve
+    1280x720 lip-syncs in one process, 370 MB once trimmed. A call costs milliseconds."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return False
+    return bool(trim and trim(0))

@@ -27,6 +27,7 @@ from core.components import Component
 from core.errors import InputError
 from core.ffmpeg import Mp4Writer
 from core.files import atomic_output
+from core.memory import return_freed_memory
 from voice.audio import SAMPLE_RATE, save_audio
 
 from .audio_frames import frame_count
@@ -113,6 +114,7 @@ def run(
         )
     finally:
         cv2.setNumThreads(previous_threads)
+        return_freed_memory()  # a long-running process (the demo) would otherwise keep the run's peak
 
 
 def _run(
