@@ -10,7 +10,7 @@ Wav2Lip weights (the public container format, through voxlip's loader; the speed
 the weights' values).
 
     .venv/bin/python benchmarks/bench_lipsync.py [--neural-seconds 4] [--skip-neural] [--skip-memory]
-    .venv/bin/python benchmarks/bench_lipsync.py --child --face FACE --audio SPEECH [--seconds N]   (one clip)
+    .venv/bin/python benchmarks/bench_lipsync.py --child --face FACE --audio SPEECH [--seconds N] [--warm-runs N]
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def child(args: argparse.Namespace) -> None:
 
         generator = load_wav2lip(args.checkpoint)
     options = LipsyncOptions(precision=args.precision)
-    for run in ("fresh", "warm"):
+    for run in ("fresh", *["warm"] * args.warm_runs):
         out = Path(tempfile.mkdtemp(prefix="voxlip-bench-")) / "out.mp4"
         ticks: list[tuple[int, float]] = []
         start = time.perf_counter()
@@ -156,9 +156,19 @@ def child(args: argparse.Namespace) -> None:
                     "steady_fps": (last - first) / max(t_last - t_first, 1e-9),
                     "size": f"{result.width}x{result.height}",
                     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                    "rss_after_mb": resident_mb(),
                 }
             )
         )
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory now, in MB (None where /proc is not there): what a run leaves held."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return None
 
 
 def measure(
@@ -215,6 +225,9 @@ def main() -> None:
         "--checkpoint", type=Path, help="a Wav2Lip checkpoint: the neural path (default: none, the offline one)"
     )
     one.add_argument("--seconds", type=float, help="use only this much of the audio (default: all of it)")
+    one.add_argument(
+        "--warm-runs", type=int, default=1, help="runs after the first, each printed (default: %(default)s)"
+    )
     one.add_argument(
         "--precision",
         default="float32",
