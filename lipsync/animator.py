@@ -73,6 +73,9 @@ class AnimatorConfig:
     """Unsharp-mask gain on the warped region, giving back some of the finest texture resampling softens."""
     """Warp fields are computed every this many pixels (more for large faces) and interpolated."""
     teeth: bool = True
+    own_mouth_shares: tuple[float, float] = (0.5, 0.8)
+    """A picture whose own mouth is open at least the second share of the gap asked for shows its own teeth and
+    tongue (warped to the gap), below the first painted ones, in between a mix: no popping from frame to frame."""
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,8 @@ class MouthAnimator:
 
         The cavity is a dark shade of the lips, lighter towards them; the teeth take the colour of
         the whites of the eyes (the same light on the same face), shaded towards the mouth corners and
-        under the upper lip; every edge is soft, as a camera sees it.
+        under the upper lip; every edge is soft, as a camera sees it. A picture whose own mouth is open
+        keeps its real teeth and tongue, warped to the gap (`own_mouth_shares`).
         """
         import cv2
 
@@ -277,6 +281,11 @@ class MouthAnimator:
         gaps = (lower - upper) @ g.down
         if gaps.max() < 1.0:
             return
+        own_gap = float(((lm[list(LIPS_LOWER_INNER)] - lm[list(LIPS_UPPER_INNER)]) @ g.down).max())
+        low, high = self.config.own_mouth_shares
+        own = float(np.clip((own_gap / gaps.max() - low) / (high - low), 0, 1))
+        if own == 1.0:
+            return  # the picture's own open mouth, warped, shows its real teeth and tongue
         lip_colour = _lip_colour(frame, lm)
         mouth = np.vstack([upper, lower])
         x1, y1 = np.maximum(np.floor(mouth.min(0)).astype(int) - 3, 0)
@@ -301,7 +310,7 @@ class MouthAnimator:
         # The photo's own fine texture (grain, paint, noise), from the lips stretched over the opening.
         detail = area - cv2.GaussianBlur(area, (0, 0), 1.2)
         painted = painted + 0.7 * detail
-        inside = cavity[..., None]
+        inside = cavity[..., None] * (1 - own)
         area = area * (1 - inside) + painted * inside
         out[y1:y2, x1:x2] = np.clip(area + 0.5, 0, 255).astype(np.uint8)
 

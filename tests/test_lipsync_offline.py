@@ -241,6 +241,35 @@ def test_a_video_indexed_in_two_stretches_at_once_has_the_faces_one_tracker_find
         assert np.abs(one.landmarks - two.landmarks).max() < 1e-3 * one.size
 
 
+def test_a_photo_with_its_mouth_open_shuts_it_and_opens_it_onto_its_own_teeth(faces_dir):
+    import cv2
+
+    from lipsync.animator import AnimatorConfig, MouthAnimator, mouth_geometry
+    from lipsync.face import LIPS_LOWER_INNER, LIPS_UPPER_INNER, mouth_opening
+
+    frames = list(read_frames(faces_dir / "talking_woman_30fps.mp4", 25.0))
+    with FaceTracker() as tracker:
+        faces = [tracker.track(frame) for frame in frames]
+    widest = max(range(len(frames)), key=lambda i: mouth_opening(faces[i].landmarks) if faces[i] else 0.0)
+    photo, lm = frames[widest], faces[widest].landmarks
+    assert mouth_opening(lm) > 0.5  # wide open, teeth and tongue showing
+    shut = MouthAnimator().render(photo, lm, np.zeros(3))
+    with FaceTracker() as tracker:
+        assert mouth_opening(tracker.track(shut).landmarks) < 0.06
+    opened = MouthAnimator().render(photo, lm, np.array([1.0, 0.0, 0.0]))
+    painted = MouthAnimator(AnimatorConfig(own_mouth_shares=(10.0, 11.0))).render(photo, lm, np.array([1.0, 0, 0]))
+    moved = MouthAnimator()._target_points(lm, mouth_geometry(lm), np.array([1.0, 0.0, 0.0]))
+
+    def inside(image, points):  # mean colour between the inner lips
+        mask = np.zeros(image.shape[:2], np.uint8)
+        ring = np.vstack([points[list(LIPS_UPPER_INNER)], points[list(LIPS_LOWER_INNER)][::-1]])
+        cv2.fillPoly(mask, [np.round(ring).astype(np.int32)], 1)
+        return image[mask > 0].mean(0)
+
+    own, shown, drawn = inside(photo, lm), inside(opened, moved), inside(painted, moved)
+    assert np.abs(shown - own).max() < 15 < np.abs(drawn - own).max()
+
+
 def test_video_speaks_with_its_own_mouths(faces_dir, audio, tmp_path):
     options = LipsyncOptions()
     renderer = make_renderer(options, phones=PHONES)
