@@ -70,3 +70,11 @@ def test_unsupported_characters_are_dropped_and_eos_kept():
 )
 def test_english_is_written_as_it_is_said(text, said):
     assert spoken_english(text) == said
+
+
+def test_text_is_not_cut_after_a_title_or_an_initial():
+    from voice.text import split_for_streaming, split_text
+
+    text = "Hello there, Mr. Smith met Dr. Jones today. J. K. Rowling wrote it."
+    assert split_text(text, 40) == ["Hello there,", "Mr. Smith met Dr. Jones today.", "J. K. Rowling wrote it."]
+    assert not any(piece.endswith(("Mr.", "Dr.", "J.", "K.")) for piece in split_for_streaming(text))

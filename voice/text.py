@@ -296,8 +296,15 @@ def _script(letter: str) -> str:
     return script if len(script) <= 3 else script.title()
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NOT_AFTER_A_SHORT_FORM = (
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bProf\.)(?<!\b[A-Z]\.)"
+    r"(?<!\b[ap]\.m\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+)
+"""Not right after a title, an initial or a short form, whose full stop does not end the sentence."""
+SENTENCE_END = re.compile(r"(?<=[.!?])" + _NOT_AFTER_A_SHORT_FORM + r"\s+")
+"""Where text is cut into sentences: after . ! or ?, but not after "Dr." or "J." ("Dr. Smith", "J. K. Rowling")."""
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_WORD_BREAK = re.compile(_NOT_AFTER_A_SHORT_FORM + r"\s+")
 
 
 def split_text(text: str, max_chars: int = 150) -> list[str]:
@@ -309,7 +316,7 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     """
     chunks = []
     for line in text.splitlines():
-        sentences = [s for s in _SENTENCE_END.split(line.strip()) if s]
+        sentences = [s for s in SENTENCE_END.split(line.strip()) if s]
         chunks += _pack([piece for s in sentences for piece in _fit(s, max_chars)], max_chars)
     return chunks
 
@@ -344,7 +351,7 @@ def _fit(sentence: str, max_chars: int) -> list[str]:
     clauses = _CLAUSE_END.split(sentence)
     if len(clauses) > 1:
         return _pack([piece for clause in clauses for piece in _fit(clause, max_chars)], max_chars)
-    return _pack(sentence.split(), max_chars)
+    return _pack(_WORD_BREAK.split(sentence.strip()), max_chars)
 
 
 def _pack(pieces: list[str], max_chars: int) -> list[str]:

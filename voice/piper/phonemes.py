@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
-from ..text import language_family, spoken_english
+from ..text import SENTENCE_END, language_family, spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—…"«»“”()'
@@ -22,7 +22,6 @@ MARKS = re.compile(
     )
 )
 """A run of punctuation marks and the spaces around them: where a sentence is cut into clauses."""
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 STAND_INS = {"—": ",", "…": ",", "“": "", "”": "", "«": "", "»": ""}
 """Typographic marks espeak-ng passes through, for a voice with no symbol of its own for them (Piper's English
 voices have none): dashes and ellipses are read as the pause a comma makes, quotation marks left out without a
