@@ -530,7 +530,11 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
         name = "the source samples"
     else:
         path = Path(source).expanduser()
-        seconds = probe(path).duration
+        info = probe(path)
+        if info.has_video and not info.has_audio:
+            kind = "a picture" if info.is_still else "a video without sound"
+            raise InputError(f"{path} is {kind}: give a recording, or a video in which someone speaks, to re-voice")
+        seconds = info.duration
         if seconds > MAX_REVOICED_SECONDS:
             raise InputError(
                 f"{path} is {seconds / 60:.0f} minutes long: voxlip re-voices at most {MAX_REVOICED_SECONDS / 60:.0f} "

@@ -173,7 +173,9 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)
 
 
-def test_bad_conversions_are_refused_before_any_output(reference, source_file, seeded_checkpoint, tmp_path, capsys):
+def test_bad_conversions_are_refused_before_any_output(
+    reference, source_file, seeded_checkpoint, faces_dir, tmp_path, capsys
+):
     short = tmp_path / "short.wav"
     soundfile.write(short, np.full(4_000, 0.1, np.float32), 16_000)
     silent = tmp_path / "silent.wav"
@@ -193,6 +195,7 @@ def test_bad_conversions_are_refused_before_any_output(reference, source_file, s
             "no video to keep",
         ),
         (base + ["--source", str(source_file), "--converter", "openvoice-v2"], "voxlip fetch openvoice-v2"),
+        (base + ["--source", str(faces_dir / "painting_mona_lisa.jpg")], "painting_mona_lisa.jpg is a picture: give"),
         (
             ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--synthesizer", str(synthesizer)]
             + ["--converter", "offline", "--i-have-consent"],
