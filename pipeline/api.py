@@ -559,7 +559,8 @@ def _mark_soundtrack(samples: np.ndarray) -> np.ndarray:
 def _marked(
     synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[str, float], notes: tuple[str, ...] = ()
 ) -> Speech:
-    """The voice stage's output as the API's Speech, watermarked; `notes` (on the text) come first."""
+    """The voice stage's output as the API's Speech, watermarked; `notes` (on the text) come first, then the
+    reference recording's own."""
     return Speech(
         samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate),
         sample_rate=synthesis.sample_rate,
@@ -568,7 +569,7 @@ def _marked(
         speaker=speaker,
         phones=synthesis.phones,
         timings=timings,
-        notes=notes + synthesis.notes,
+        notes=notes + speaker.notes + synthesis.notes,
         consent=consent,
     )
 

@@ -305,6 +305,17 @@ def test_a_full_disk_mocked_oserror_from_the_writer_leaves_no_partial_file(input
     assert _snapshot(tmp_path) == before
 
 
+def test_a_clipped_reference_is_used_with_a_note_and_a_clean_one_without(inputs, capsys):
+    wave = load_audio(inputs["ref"])
+    clipped = save_audio(inputs["out_dir"] / "clipped.wav", np.clip(wave / np.abs(wave).max() * 4, -1, 1), SAMPLE_RATE)
+    for reference, noted in ((clipped, True), (inputs["ref_wav"], False)):
+        out = inputs["out_dir"] / f"said-{reference.stem}.wav"
+        args = ["say", "--ref", str(reference), "--text", "Hello there.", "-o", str(out), "--i-have-consent"]
+        assert voxlip(args) == 0
+        assert ("the reference is clipped" in capsys.readouterr().out) == noted
+        assert out.is_file()
+
+
 def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):
     words = inputs["out_dir"] / "words.txt"
     words.write_bytes("<speak>Hello\x00there, <break time='1s'/> friend 👍🏽.</speak> Москва ".encode() + b"a" * 60)

@@ -13,7 +13,7 @@ from core.components import Component
 from core.errors import InputError
 from core.files import atomic_output
 
-from .audio import AudioSource
+from .audio import AudioSource, clipping_note
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from .encoder import SpeakerEncoder
@@ -28,6 +28,8 @@ class Speaker:
     encoder: Component
     source: Path | None = None
     """The reference file, for the provenance record (None when it came as an array)."""
+    notes: tuple[str, ...] = ()
+    """What the recording itself lacks for a good clone (e.g. it is clipped), for the results' notes."""
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write to an .npz that `Speaker.load` reads back."""
@@ -40,6 +42,7 @@ class Speaker:
                 encoder_name=self.encoder.checkpoint,
                 encoder_sha256=self.encoder.sha256,
                 source=str(self.source or ""),
+                notes=np.array(self.notes, dtype=str),
             )
         return path
 
@@ -53,6 +56,7 @@ class Speaker:
                     embedding=data["embedding"].astype(np.float32),
                     encoder=Component("speaker encoder", str(data["encoder_name"]), str(data["encoder_sha256"])),
                     source=Path(source) if source else None,
+                    notes=tuple(str(note) for note in data["notes"]) if "notes" in data else (),
                 )
         except (OSError, KeyError, ValueError) as e:
             raise InputError(
@@ -67,4 +71,5 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
     wave = encoder.preprocess(reference, source_sr)
     embedding = encoder.embed_utterance(wave, preprocessed=True)
     source = None if isinstance(reference, np.ndarray) else Path(reference)
-    return Speaker(wave, embedding, Component.of("speaker encoder", encoder), source)
+    notes = tuple(note for note in (clipping_note(reference, source_sr),) if note)
+    return Speaker(wave, embedding, Component.of("speaker encoder", encoder), source, notes)
