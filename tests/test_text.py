@@ -78,3 +78,6 @@ def test_text_is_not_cut_after_a_title_or_an_initial():
     text = "Hello there, Mr. Smith met Dr. Jones today. J. K. Rowling wrote it."
     assert split_text(text, 40) == ["Hello there,", "Mr. Smith met Dr. Jones today.", "J. K. Rowling wrote it."]
     assert not any(piece.endswith(("Mr.", "Dr.", "J.", "K.")) for piece in split_for_streaming(text))
+    assert split_for_streaming("Mr. Smith met Dr. Jones at 5 p.m. today. It cost $19.99.")[1].startswith(
+        "Dr. Jones at 5 p.m."
+    )

@@ -304,7 +304,8 @@ _NOT_AFTER_A_SHORT_FORM = (
 SENTENCE_END = re.compile(r"(?<=[.!?])" + _NOT_AFTER_A_SHORT_FORM + r"\s+")
 """Where text is cut into sentences: after . ! or ?, but not after "Dr." or "J." ("Dr. Smith", "J. K. Rowling")."""
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
-_WORD_BREAK = re.compile(_NOT_AFTER_A_SHORT_FORM + r"\s+")
+_WORD_BREAK = re.compile(_NOT_AFTER_A_SHORT_FORM + r"\s+(?![ap]\.m\.)")
+"""Between words, but not inside "Dr. Smith" or "5 p.m."."""
 
 
 def split_text(text: str, max_chars: int = 150) -> list[str]:
