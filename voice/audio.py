@@ -85,14 +85,7 @@ def load_audio(
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
     check_audio_source(source)
-    if isinstance(source, np.ndarray):
-        wave = _array_to_mono(source)
-        native_sr = source_sr or sr
-        name, seconds = "the audio array", wave.size / native_sr
-    else:
-        path = Path(source).expanduser()
-        wave, native_sr, seconds = _read_file(path, max_seconds)
-        name = str(path)
+    wave, native_sr, seconds, name = _recorded(source, source_sr or sr, max_seconds)
     if wave.size == 0:
         raise InputError(f"{name} contains no audio samples: give a recording of speech")
     if not np.all(np.isfinite(wave)):
@@ -127,11 +120,7 @@ def clipping_note(source: AudioSource, source_sr: int | None = None) -> str:
     """A note for a reference recording whose loudest sounds were cut flat (too loud for the microphone or the
     recorder), "" otherwise. WAV, FLAC and arrays are measured as recorded; compressed formats arrive resampled
     by ffmpeg, whose ringing hides the flat tops, and get no note."""
-    if isinstance(source, np.ndarray):
-        wave = _array_to_mono(source)
-    else:
-        wave, _, _ = _read_file(Path(source).expanduser(), MAX_SECONDS)
-    share = clipped_share(wave)
+    share = clipped_share(_recorded(source, source_sr or SAMPLE_RATE, MAX_SECONDS)[0])
     if share < CLIPPED_SHARE:
         return ""
     return (
@@ -150,6 +139,17 @@ def check_audio_source(source: object, what: str = "audio") -> None:
         f"the {what} must be a file path or an array of samples (at source_sr, default 16 kHz), "
         f"not {type(source).__name__}{hint}"
     )
+
+
+def _recorded(source: AudioSource, array_sr: int, max_seconds: float | None) -> tuple[np.ndarray, int, float, str]:
+    """(mono samples as recorded, their rate, the whole recording's length in seconds, its name for messages); an
+    array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s."""
+    if isinstance(source, np.ndarray):
+        wave = _array_to_mono(source)
+        return wave, array_sr, wave.size / array_sr, "the audio array"
+    path = Path(source).expanduser()
+    wave, rate, seconds = _read_file(path, max_seconds)
+    return wave, rate, seconds, str(path)
 
 
 def _array_to_mono(array: np.ndarray) -> np.ndarray:

@@ -120,7 +120,7 @@ _MONEY_RE = re.compile(
 )
 _TITLES = {"Mr": "Mr", "Mrs": "Mrs", "Ms": "Miz", "Dr": "Dr", "Prof": "Professor", "St": "St"}
 """Titles before a name, as espeak-ng reads them right without their full stop."""
-_TITLE_RE = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.(?=\s+[A-Z])")
+_TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+[A-Z])")
 _SHORT_FORMS = {
     "e.g": "for example",
     "i.e": "that is",
@@ -296,10 +296,7 @@ def _script(letter: str) -> str:
     return script if len(script) <= 3 else script.title()
 
 
-_NOT_AFTER_A_SHORT_FORM = (
-    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bProf\.)(?<!\b[A-Z]\.)"
-    r"(?<!\b[ap]\.m\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-)
+_NOT_AFTER_A_SHORT_FORM = "".join(rf"(?<!\b{short}\.)" for short in (*_TITLES, "[A-Z]", r"[ap]\.m", r"e\.g", r"i\.e"))
 """Not right after a title, an initial or a short form, whose full stop does not end the sentence."""
 SENTENCE_END = re.compile(r"(?<=[.!?])" + _NOT_AFTER_A_SHORT_FORM + r"\s+")
 """Where text is cut into sentences: after . ! or ?, but not after "Dr." or "J." ("Dr. Smith", "J. K. Rowling")."""
