@@ -465,3 +465,9 @@ def test_unknown_precision_is_refused(clips, speech, tmp_path):
     with pytest.raises(InputError, match="precision"):
         lipsync_run(clips["short"], speech, tmp_path / "out.mp4", LipsyncOptions(precision="fp8"), phones=[])
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("field", ["offline_threads", "index_threads"])
+def test_no_threads_at_all_is_refused(field):
+    with pytest.raises(InputError, match=f"{field} 0: give at least 1"):
+        LipsyncOptions(**{field: 0})
