@@ -173,8 +173,8 @@ class VoiceCloner:
 
     def offline_reference(self, speaker: Speaker, fitted: bool = True) -> ReferenceVoice:
         """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), with the base voice's
-        formant ratio fitted to it when `fitted` (what re-voicing a recording does without); kept for the next
-        text (and on disk, for the next process)."""
+        formant ratio and filter fitted to it when `fitted` (what re-voicing a recording does without); kept for the
+        next text (and on disk, for the next process)."""
         key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest(), fitted
         if key not in self._references:
             if len(self._references) >= 8:

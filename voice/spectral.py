@@ -63,7 +63,7 @@ def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
 def mel_filters(sample_rate: int, n_fft: int, n_mels: int, area_normalised: bool = False) -> np.ndarray:
     """(n_mels, n_fft // 2 + 1) triangular filters on Slaney's mel scale from 0 Hz to Nyquist: peak 1, or each
     scaled to a constant area when `area_normalised` (librosa's norm="slaney", its default)."""
-    edges = _mel_to_hz(np.linspace(0.0, _hz_to_mel(sample_rate / 2), n_mels + 2))
+    edges = _mel_to_hz(np.linspace(0.0, float(hz_to_mel(sample_rate / 2)), n_mels + 2))
     bins = np.linspace(0, sample_rate / 2, 1 + n_fft // 2)
     widths = np.diff(edges)
     ramps = edges[:, None] - bins[None]
@@ -101,10 +101,11 @@ _LOG_START_HZ = 1000.0
 _LOG_STEP = math.log(6.4) / 27.0
 
 
-def _hz_to_mel(hz: float) -> float:
-    if hz < _LOG_START_HZ:
-        return hz / _LINEAR_HZ_PER_MEL
-    return _LOG_START_HZ / _LINEAR_HZ_PER_MEL + math.log(hz / _LOG_START_HZ) / _LOG_STEP
+def hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
+    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    hz = np.asarray(hz, dtype=np.float64)
+    logarithmic = _LOG_START_HZ / _LINEAR_HZ_PER_MEL + np.log(np.maximum(hz, _LOG_START_HZ) / _LOG_START_HZ) / _LOG_STEP
+    return np.where(hz < _LOG_START_HZ, hz / _LINEAR_HZ_PER_MEL, logarithmic)
 
 
 def _mel_to_hz(mels: np.ndarray) -> np.ndarray:

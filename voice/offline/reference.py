@@ -35,6 +35,9 @@ class ReferenceVoice:
     formant_ratio: float | None = None
     """The base voice's formant ratio toward this voice, fitted by synthesis (OfflineVoice.fitted); None: the
     pitch rule (config.formant_exponent)."""
+    fitted_filter: np.ndarray | None = field(default=None, repr=False)
+    """Natural-log amplitude gain per bin of timbre_gain's grid fitted by synthesis on top of the timbre filter
+    (filter_fit.py, OfflineVoice.fitted), for the base voice only; None: not fitted."""
 
 
 def prepare_reference(
