@@ -164,7 +164,7 @@ def main() -> None:
     print(
         f"\nbase voice RTF {synthesis_seconds / audio_seconds:.3f} ({args.threads} threads); conversion RTF "
         f"{per_second:.3f}; whole offline voice RTF {synthesis_seconds / audio_seconds + per_second:.3f}; "
-        f"formant fit per reference (once, then cached) {np.median(fit_seconds):.2f} s median"
+        f"fit per reference (formant ratio and filter; once, then cached) {np.median(fit_seconds):.2f} s median"
     )
 
 
