@@ -202,11 +202,7 @@ class OfflineVoice:
                 heard = judge.embed_utterances(converted, rate).reshape(len(candidates), len(spoken), -1)
                 best = int(np.argmax(heard.mean(axis=1) @ target))
                 chosen = converted[best * len(spoken) : (best + 1) * len(spoken)]
-                fitted_filter = (
-                    fit_filter(judge, target, chosen, rate, full, self.threads or 2)
-                    if full.fitted_filter_cosines
-                    else []
-                )
+                fitted_filter = fit_filter(judge, target, chosen, rate, full) if full.fitted_filter_cosines else []
             except InputError:  # a base voice that cannot say the calibration text: the pitch rule, then
                 return {"formant_ratio": np.float64(np.nan), "filter": np.array([])}
             return {"formant_ratio": np.float64(candidates[best]), "filter": np.asarray(fitted_filter)}

@@ -12,7 +12,6 @@ embedding by each cosine is a finite difference, all of them one batch.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,17 +25,12 @@ if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does withou
 
 
 def fit_filter(
-    judge: SpeakerEncoder,
-    target: np.ndarray,
-    speech: list[np.ndarray],
-    rate: int,
-    config: OfflineConfig,
-    threads: int = 2,
+    judge: SpeakerEncoder, target: np.ndarray, speech: list[np.ndarray], rate: int, config: OfflineConfig
 ) -> np.ndarray:
     """Natural-log amplitude gain per bin of timbre_gain's grid (mel_bands(config).bins_hz) that brings `speech`
     (the calibration sentences converted toward the reference, at `rate`) closest to the unit embedding `target`
-    as `judge` hears it; within +-config.fitted_filter_limit_db. Each step's batch is split over `threads`."""
-    heard = _Heard(judge, speech, rate, config, threads)
+    as `judge` hears it; within +-config.fitted_filter_limit_db."""
+    heard = _Heard(judge, speech, rate, config)
     step, size = config.fitted_filter_step, config.fitted_filter_cosines
     coefficients = np.zeros(size)
     best, best_score = coefficients, -np.inf
@@ -56,9 +50,9 @@ def fit_filter(
 class _Heard:
     """The encoder's embedding of each calibration sentence with a candidate filter, from spectra computed once."""
 
-    def __init__(self, judge: SpeakerEncoder, speech: list[np.ndarray], rate: int, config: OfflineConfig, threads: int):
+    def __init__(self, judge: SpeakerEncoder, speech: list[np.ndarray], rate: int, config: OfflineConfig):
         spec = judge.config.mel
-        self.judge, self.config, self.threads = judge, config, threads
+        self.judge, self.config = judge, config
         self.powers, self.slices = [], []
         for samples in speech:
             wave = judge.preprocess(samples, rate)
@@ -79,9 +73,7 @@ class _Heard:
                 filtered *= power.sum() / filtered.sum()  # the loudness is matched apart
                 mel = (self.filters @ filtered).T.astype(np.float32)
                 partials.extend(mel[s] for s in slices)
-        chunks = np.array_split(np.stack(partials), self.threads)
-        with ThreadPoolExecutor(self.threads) as pool:  # onnxruntime runs each on its calling thread
-            embedded = np.concatenate(list(pool.map(self.judge, chunks)))
+        embedded = self.judge(np.stack(partials))
         per_sentence = [len(slices) for slices in self.slices]
         sentences = np.split(embedded, np.cumsum(per_sentence * len(trials))[:-1])
         means = np.stack([s.mean(axis=0) for s in sentences])
