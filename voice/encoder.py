@@ -9,6 +9,7 @@ that embeds a new voice then needs no torch, whose import alone took 1.7 s of a 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -71,10 +72,13 @@ class SpeakerEncoder:
     def __init__(self, session: onnxruntime.InferenceSession, config: EncoderConfig, checkpoint: LoadedCheckpoint):
         self.session, self.config = session, config
         self.checkpoint_name, self.checkpoint_sha256 = checkpoint.name, checkpoint.sha256
+        self._running = threading.Lock()
 
     def __call__(self, mels: np.ndarray) -> np.ndarray:
-        """(batch, frames, n_mels) power mels -> (batch, embedding_size) unit-norm embeddings."""
-        (raw,) = self.session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})
+        """(batch, frames, n_mels) power mels -> (batch, embedding_size) unit-norm embeddings. One run at a time:
+        two threads running the session at once once aborted the process inside onnxruntime's LSTM."""
+        with self._running:
+            (raw,) = self.session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})
         return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + np.float32(self.config.norm_eps))
 
     def preprocess(self, audio: AudioSource, source_sr: int | None = None) -> np.ndarray:
