@@ -76,7 +76,7 @@ class SpeakerEncoder:
 
     def __call__(self, mels: np.ndarray) -> np.ndarray:
         """(batch, frames, n_mels) power mels -> (batch, embedding_size) unit-norm embeddings. One run at a time:
-        two threads running the session at once once aborted the process inside onnxruntime's LSTM."""
+        two threads in the session together aborted the process once, inside onnxruntime's LSTM."""
         with self._running:
             (raw,) = self.session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})
         return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + np.float32(self.config.norm_eps))
