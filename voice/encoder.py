@@ -108,11 +108,16 @@ class SpeakerEncoder:
             slices.pop()
         return slices
 
-    def partial_mels(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
-        """(partials, frames, n_mels) mels of each partial window of a preprocessed waveform, and the windows."""
+    def padded_for_partials(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
+        """A preprocessed waveform padded with silence to the end of its last partial window, and the windows."""
         slices = self.partial_slices(len(wave))
         padded_length = slices[-1].stop * self.config.mel.hop_length
-        mel = encoder_mel(np.pad(wave, (0, max(0, padded_length - len(wave)))), self.config.mel)
+        return np.pad(wave, (0, max(0, padded_length - len(wave)))), slices
+
+    def partial_mels(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:
+        """(partials, frames, n_mels) mels of each partial window of a preprocessed waveform, and the windows."""
+        padded, slices = self.padded_for_partials(wave)
+        mel = encoder_mel(padded, self.config.mel)
         return np.stack([mel[s] for s in slices]), slices
 
     def embed_partials(self, wave: np.ndarray) -> tuple[np.ndarray, list[slice]]:

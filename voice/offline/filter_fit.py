@@ -55,9 +55,7 @@ class _Heard:
         self.judge, self.config = judge, config
         self.powers, self.slices = [], []
         for samples in speech:
-            wave = judge.preprocess(samples, rate)
-            slices = judge.partial_slices(len(wave))
-            wave = np.pad(wave, (0, max(0, slices[-1].stop * spec.hop_length - len(wave))))
+            wave, slices = judge.padded_for_partials(judge.preprocess(samples, rate))
             self.powers.append(np.abs(spectral.stft(wave, spec.n_fft, spec.hop_length)).astype(np.float64) ** 2)
             self.slices.append(slices)
         self.filters = spectral.mel_filters(spec.sample_rate, spec.n_fft, spec.n_mels, area_normalised=True)
