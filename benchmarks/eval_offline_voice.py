@@ -27,7 +27,7 @@ import torch
 from speech_judges import Judges, similarity, to_16k
 
 from voice.audio import load_audio
-from voice.offline.config import DEFAULT
+from voice.offline.config import DEFAULT, OfflineConfig
 from voice.offline.engine import OfflineVoice
 from voice.offline.reference import prepare_reference
 from voice.speaker import prepare_speaker
@@ -115,7 +115,7 @@ def main() -> None:
         raise SystemExit(f"no .flac files in {args.data}")
     sexes = speaker_sexes(args.data)
     judges = Judges()
-    config = dataclasses.replace(DEFAULT, **{k: _value(v) for k, v in (item.split("=", 1) for item in args.set)})
+    config = with_settings(DEFAULT, args.set)
     voices = {s: OfflineVoice(dataclasses.replace(config, similarity=s), threads=args.threads) for s in args.similarity}
     base = next(iter(voices.values())).base
     for voice in voices.values():
@@ -168,9 +168,10 @@ def main() -> None:
     )
 
 
-def _value(text: str):
-    value = json.loads(text)
-    return tuple(value) if isinstance(value, list) else value
+def with_settings(config: OfflineConfig, settings: list[str]) -> OfflineConfig:
+    """`config` with the `--set` items (FIELD=JSON) applied; lists become tuples, as the config's fields are."""
+    values = {name: json.loads(text) for name, text in (item.split("=", 1) for item in settings)}
+    return dataclasses.replace(config, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
 def format_table(scores: dict[tuple, list], settings: list[float]) -> str:

@@ -21,14 +21,14 @@ from core import checkpoints
 from core.components import Component
 from core.errors import InputError
 
-from .audio import SAMPLE_RATE, load_audio
+from .audio import load_audio
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
-from .offline.engine import CONVERSION, OfflineVoice
-from .offline.reference import ReferenceVoice, analyse, analysed
+from .offline.engine import OfflineVoice
+from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision
 from .speaker import Speaker
-from .synthesis import REVOICED_NOTE, Synthesis
+from .synthesis import Synthesis
 from .text import language_family, split_for_streaming, split_text
 from .vad import speech_or_whole, trim_long_silences_at
 
@@ -47,9 +47,6 @@ DEFAULT_CHECKPOINTS = {
 GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
 REVOICING_RATE = 22_050
 """The offline conversion's rate for a user's recording (the converter's and the Piper voices')."""
-TRIMMED_LEAST_SECONDS = 0.5
-"""A recording to re-voice is described by its speech without long silences when that is at least this long,
-else by all of it."""
 SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
@@ -423,28 +420,16 @@ class VoiceCloner:
                 if progress is not None:
                     progress(done, total, done / max(time.perf_counter() - started, 1e-9))
 
-            source = converter.embedding(
-                f"speech|{_digest(wave)}|{rate}", lambda: (speech_or_whole(wave, rate, TRIMMED_LEAST_SECONDS), rate)
-            )
+            source = converter.embedding(f"speech|{_digest(wave)}|{rate}", lambda: (speech_or_whole(wave, rate), rate))
             target = self.reference_tone_colour(speaker)
             samples = converter.convert(wave, rate, source, target, seed, report)
             timings = {"voice conversion": time.perf_counter() - started}
             return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
-        at_16k = load_audio(wave, source_sr=rate, max_seconds=None)
-        source = analyse(speech_or_whole(at_16k, SAMPLE_RATE, TRIMMED_LEAST_SECONDS), self.offline_voice.config)
         voice = self.offline_reference(speaker, fitted=False)
-        config = self.offline_voice.config
-        revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity))
-        samples = revoicing.convert(wave, rate, voice, seed, source=source)
+        revoiced = self.offline_voice.revoice(wave, rate, voice, speaker.wave, seed)
         if progress is not None:
             progress(1, 1, 1 / max(time.perf_counter() - started, 1e-9))
-        notes = (REVOICED_NOTE,)
-        if source.pitch is None:
-            notes += (
-                f"could not estimate the pitch of the recording ({source.pitch_problem}): only its timbre was moved",
-            )
-        timings = {"voice conversion": time.perf_counter() - started}
-        return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.notes, timings=timings)
+        return dataclasses.replace(revoiced, timings={"voice conversion": time.perf_counter() - started})
 
     def stream(
         self, speaker: Speaker, text: str, seed: int | None = None, language: str | None = None

@@ -10,11 +10,6 @@ from core.components import Component
 
 from .phones import Phone
 
-REVOICED_NOTE = (
-    "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
-    "timbre); fetch openvoice-v2 for neural conversion"
-)
-
 
 @dataclass(frozen=True)
 class Synthesis:

@@ -79,7 +79,9 @@ def trim_long_silences_at(wave: np.ndarray, rate: int, config: VadConfig = VadCo
     return wave[inside][mask[window[inside]]]
 
 
-def speech_or_whole(wave: np.ndarray, rate: int, least_seconds: float, config: VadConfig = VadConfig()) -> np.ndarray:
+def speech_or_whole(
+    wave: np.ndarray, rate: int, least_seconds: float = 0.5, config: VadConfig = VadConfig()
+) -> np.ndarray:
     """`trim_long_silences_at`, or `wave` whole where that would leave under `least_seconds`: a word or two is
     too short for the VAD's smoothing, and the whole recording then says more about its voice than nothing."""
     trimmed = trim_long_silences_at(wave, rate, config)

@@ -17,11 +17,12 @@ from core.cache import cached_arrays
 from core.components import Component
 from core.errors import InputError
 
-from ..audio import AudioSource
+from ..audio import SAMPLE_RATE, AudioSource, load_audio
 from ..piper import PiperSpeech, PiperVoice, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
 from ..text import language_family
+from ..vad import speech_or_whole
 from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile, calibration_speech
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
@@ -34,6 +35,10 @@ if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does withou
 
 CONVERSION = Component.offline(
     "voice conversion", "offline voice conversion toward the reference (pitch, formants, timbre; Praat)"
+)
+REVOICED_NOTE = (
+    "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
+    "timbre); fetch openvoice-v2 for neural conversion"
 )
 
 
@@ -145,11 +150,13 @@ class OfflineVoice:
         voice: ReferenceVoice,
         seed: int | None = None,
         source: BaseVoiceProfile | ReferenceVoice | None = None,
+        fitted_filter: np.ndarray | None = None,
     ) -> np.ndarray:
         """Speech moved toward `voice` by `similarity`: pitch, formants, then timbre (repeatable under `seed`).
 
         `source` is what the speech sounds like now: the base voice's profile by default, or the
-        analysis of a user's recording (`reference.analyse`) to re-voice it.
+        analysis of a user's recording (`reference.analyse`) to re-voice it. `fitted_filter` (filter_fit.py)
+        is the one fitted to that speech; by default, for the base voice, the voice's own (OfflineVoice.fitted).
         """
         config, share = self.config, self.config.similarity
         base = self.profile if source is None else source
@@ -169,8 +176,10 @@ class OfflineVoice:
         limits = [v.band_limit_hz for v in (voice, source) if isinstance(v, ReferenceVoice) and v.band_limit_hz]
         strength = config.timbre_strength * share
         gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, strength, config, min(limits, default=None))
-        if source is None and voice.fitted_filter is not None:  # fitted to the base voice, like the formant ratio
-            gain = gain * np.exp(voice.fitted_filter * share)
+        if fitted_filter is None and source is None:  # fitted to the base voice, like the formant ratio
+            fitted_filter = voice.fitted_filter
+        if fitted_filter is not None:
+            gain = gain * np.exp(fitted_filter * share)
         return _match_level(apply_gain(converted, rate, gain, config), wave)
 
     def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> ReferenceVoice:
@@ -212,6 +221,63 @@ class OfflineVoice:
         if not np.isfinite(ratio):
             return voice
         return dataclasses.replace(voice, formant_ratio=ratio, fitted_filter=fitted_filter)
+
+    def revoice(
+        self,
+        wave: np.ndarray,
+        rate: int,
+        voice: ReferenceVoice,
+        reference_speech: np.ndarray,
+        seed: int | None = None,
+        encoder: SpeakerEncoder | None = None,
+    ) -> Synthesis:
+        """A person's recording (`wave` at `rate`) moved `revoicing_similarity` of the way toward `voice` (the
+        analysis of the cleaned 16 kHz `reference_speech`), timing kept. The recording's own pitch and envelope are
+        measured, and a smooth filter is fitted to it as `fitted` fits the base voice's. `encoder`: as in `fitted`."""
+        config = self.config
+        speech = speech_or_whole(load_audio(wave, source_sr=rate, max_seconds=None), SAMPLE_RATE)
+        source = analyse(speech, config)
+        fitted_filter = self._recording_filter(voice, reference_speech, speech, source, encoder)
+        revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity), self.threads)
+        samples = revoicing.convert(wave, rate, voice, seed, source=source, fitted_filter=fitted_filter)
+        notes = (REVOICED_NOTE,)
+        if source.pitch is None:
+            notes += (
+                f"could not estimate the pitch of the recording ({source.pitch_problem}): only its timbre was moved",
+            )
+        return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.notes)
+
+    def _recording_filter(
+        self,
+        voice: ReferenceVoice,
+        reference_speech: np.ndarray,
+        speech: np.ndarray,
+        source: ReferenceVoice,
+        encoder: SpeakerEncoder | None,
+    ) -> np.ndarray | None:
+        """The smooth filter (filter_fit.py) that brings the 16 kHz `speech` (analysed as `source`), converted all
+        the way toward `voice`, nearest `reference_speech` as the encoder hears it; fitted on its first
+        `revoicing_fit_seconds`, kept in voxlip's cache. None for speech too short for the encoder."""
+        full = dataclasses.replace(self.config, similarity=1.0, revoicing_similarity=1.0)
+        if not full.fitted_filter_cosines:
+            return None
+        speech = np.ascontiguousarray(speech[: int(full.revoicing_fit_seconds * SAMPLE_RATE)], dtype=np.float32)
+        reference_speech = np.ascontiguousarray(reference_speech, dtype=np.float32)
+        key = b"|".join([speech.tobytes(), reference_speech.tobytes(), repr(full).encode()])
+
+        def fit() -> dict[str, np.ndarray]:
+            from ..encoder import load_encoder
+
+            judge = encoder or load_encoder()
+            target = judge.embed_utterance(reference_speech, preprocessed=True)
+            converted = OfflineVoice(full, self.threads).convert(speech, SAMPLE_RATE, voice, seed=0, source=source)
+            try:
+                return {"filter": fit_filter(judge, target, [converted], SAMPLE_RATE, full)}
+            except InputError:  # too little speech for the encoder to hear: the mean-envelope filter alone
+                return {"filter": np.array([])}
+
+        fitted_filter = cached_arrays("revoicing-fits", key, ("filter",), fit)["filter"]
+        return fitted_filter if fitted_filter.size else None
 
     def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
         notes = []
