@@ -184,7 +184,7 @@ def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):
         "--face",
         str(faces_dir / "painting_pearl_earring.jpg"),
         "--text",
-        "Hello world.",
+        "Hello world, this is a short test of the offline voice.",  # over MIN_CHECKED_SECONDS: a conclusive mark
         "-o",
         str(out),
         "--synthesizer",
