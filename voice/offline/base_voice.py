@@ -26,7 +26,9 @@ CALIBRATION_TEXTS = (
     "She sells fresh bread at the market every Sunday morning.",
     "My brother carried the heavy boxes up the stairs.",
 )
-"""What the base voice says, converted at each candidate formant ratio, when a reference is fitted (about 5 s)."""
+"""What the base voice says, converted at each candidate formant ratio, when a reference is fitted (about 5 s).
+Four sentences instead (two more of the same kind), chosen half of eval_offline_voice.py at similarity 1: GE2E 0.731,
+d-vector 0.644, DistillMOS 3.84, WER 0.235 (two: 0.731, 0.643, 3.84, 0.254), for twice the fitting time."""
 
 
 @dataclass(frozen=True, eq=False)
