@@ -7,8 +7,9 @@ the conversion moves it toward each speaker at every `--similarity` (0 is the ba
 Scores, for the speakers the hyper-parameters were chosen on (CHOSEN_ON) and the held-out rest, and by
 sex: DistillMOS and DNSMOS P.808 (naturalness), GE2E and a d-vector trained apart from it (cosine to the
 reference), pocketsphinx WER, and the real-time factor of the conversion and of the whole offline voice.
-`--reference-rate 8000` gives the voice each recording as a phone call would (through 8 kHz); the
-identity is still scored against the recording itself. Needs the eval extra (README: "Measured").
+`--reference-rate 8000` gives the voice each recording as a phone call would (through 8 kHz), and
+`--reference-seconds 3` only its first 3 s; the identity is still scored against the whole recording.
+Needs the eval extra (README: "Measured").
 """
 
 from __future__ import annotations
@@ -100,6 +101,12 @@ def main() -> None:
         help="resample each reference through this rate first, e.g. 8000 for a phone call (default: as recorded)",
     )
     parser.add_argument(
+        "--reference-seconds",
+        type=float,
+        default=None,
+        help="give the voice only each recording's first this many seconds, e.g. 3 (default: all of it)",
+    )
+    parser.add_argument(
         "--set",
         nargs="+",
         default=[],
@@ -133,6 +140,8 @@ def main() -> None:
         sex = sexes.get(path.name, "?")
         recording = load_audio(path)
         target_ge2e, target_dvector = judges.ge2e(recording), judges.dvector(recording)
+        if args.reference_seconds:
+            recording = recording[: int(args.reference_seconds * 16_000)]
         if args.reference_rate:
             recording = to_16k(
                 librosa.resample(recording, orig_sr=16_000, target_sr=args.reference_rate), args.reference_rate

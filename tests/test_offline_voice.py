@@ -25,15 +25,16 @@ SENTENCES = (
     "We arrived at the station just as the evening train was leaving.",
 )
 MEAN_FLOOR = 0.73
-"""Measured 0.760 on these 5 speakers x 2 sentences (seeds 0 and 1) with the fitted formant ratio and filter
-(0.712 with the ratio alone, 0.674 with the pitch rule); the floor leaves 0.03."""
+"""Measured 0.755 on these 5 speakers x 2 sentences (seeds 0 and 1) with the fitted formant ratio and filter
+(0.712 with the ratio alone, 0.674 with the pitch rule); the floor leaves 0.025."""
 FILTER_GAIN_FLOOR = 0.03
-"""Measured 0.700 -> 0.751 on one woman x 2 sentences, which the fit never hears."""
+"""Measured 0.714 -> 0.760 on these 5 speakers x 2 sentences, which the fit never hears (one woman alone moved
+between 0.021 and 0.051 with a 0.4% change of the base voice's measured pitch: too few to guard)."""
 REVOICING_FILTER_GAIN_FLOOR = 0.025
 """Measured 0.682 -> 0.725 on a man's recording re-voiced toward a woman (similarity 0.5), on the part the fit never
 heard."""
 GAIN_FLOOR = 0.19
-"""Measured mean gain over the Piper voice, unconverted: 0.223 (0.537 -> 0.760)."""
+"""Measured mean gain over the Piper voice, unconverted: 0.218 (0.537 -> 0.755)."""
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +193,12 @@ def test_a_reference_too_short_for_its_pitch_says_how_much_voiced_speech_is_need
     assert any(note.startswith("could not estimate the pitch of the reference (only") for note in voice.notes)
 
 
+def test_a_few_seconds_of_reference_are_enough_for_its_pitch(references, encoder):
+    """The first 3 s of a woman's reading: DIO searching from 60 Hz held on to what the highpass left of the hum."""
+    voice = prepare_reference(references["103-1240-0000"][: 3 * 16_000], encoder=encoder)
+    assert voice.pitch is not None and 180 < voice.pitch.median_hz < 240  # all of her recording: 206 Hz
+
+
 def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):
     speech = offline.base.speak(SENTENCES[0], seed=0)
     from voice.offline.pitch import PitchStats
@@ -269,19 +276,18 @@ def test_the_fitted_formant_ratio_and_filter_are_kept_in_the_cache_and_only_for_
     assert not np.array_equal(offline.convert(speech.wave, speech.sample_rate, fitted, seed=0), as_source)
 
 
-def test_the_fitted_filter_brings_a_sentence_it_never_heard_closer_to_the_speaker(offline, references, voices, encoder):
-    target = encoder.embed_utterance(references["103-1240-0000"])
-    fitted = voices["103-1240-0000"]
-    heard = {}
-    for name, voice in (("with", fitted), ("without", dataclasses.replace(fitted, fitted_filter=None))):
-        scores = []
-        for i, sentence in enumerate(SENTENCES):
-            speech = offline.base.speak(sentence, seed=i)
-            wave = offline.convert(speech.wave, speech.sample_rate, voice, seed=0)
-            scores.append(similarity(encoder.embed_utterance(load_audio(wave, source_sr=22050)), target))
-        heard[name] = np.mean(scores)
-    print(f"GE2E with the fitted filter {heard['with']:.3f}, without {heard['without']:.3f}")
-    assert heard["with"] - heard["without"] >= FILTER_GAIN_FLOOR
+def test_the_fitted_filter_brings_sentences_it_never_heard_closer_to_the_speakers(offline, references, voices, encoder):
+    heard = {"with": [], "without": []}
+    for speaker, fitted in voices.items():
+        target = encoder.embed_utterance(references[speaker])
+        for name, voice in (("with", fitted), ("without", dataclasses.replace(fitted, fitted_filter=None))):
+            for i, sentence in enumerate(SENTENCES):
+                speech = offline.base.speak(sentence, seed=i)
+                wave = offline.convert(speech.wave, speech.sample_rate, voice, seed=0)
+                heard[name].append(similarity(encoder.embed_utterance(load_audio(wave, source_sr=22050)), target))
+    gain = np.mean(heard["with"]) - np.mean(heard["without"])
+    print(f"GE2E with the fitted filter {np.mean(heard['with']):.3f}, without {np.mean(heard['without']):.3f}")
+    assert gain >= FILTER_GAIN_FLOOR
 
 
 def test_re_voicing_fits_a_filter_to_the_recording_that_brings_its_unheard_part_closer(references, encoder):

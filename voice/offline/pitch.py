@@ -25,17 +25,17 @@ class PitchStats:
 def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarray:
     """F0 in Hz per STFT frame (0 where unvoiced).
 
-    Hum is filtered out first, and a second pass searches only around the first pass's median,
-    which removes most octave errors on noisy recordings.
+    Hum is filtered out first (and not searched for: config.tracking_floor_hz), and a second pass searches only
+    around the first pass's median, which removes most octave errors on noisy recordings.
     """
     signal = np.ascontiguousarray(spectral.highpass(wave, config.highpass_hz, config.sample_rate))
     period_ms = 1000 * config.hop_length / config.sample_rate
-    floor, ceiling = config.pitch_floor_hz, config.pitch_ceiling_hz
+    floor, ceiling = config.tracking_floor_hz, config.pitch_ceiling_hz
     f0, times = pyworld.dio(signal, config.sample_rate, f0_floor=floor, f0_ceil=ceiling, frame_period=period_ms)
     voiced = f0[f0 > 0]
     if voiced.size > 10:
         median = float(np.median(voiced))
-        floor, ceiling = max(floor, 70.0, median / 2), min(ceiling, median * 2.2)
+        floor, ceiling = max(floor, median / 2), min(ceiling, median * 2.2)
         f0, times = pyworld.dio(signal, config.sample_rate, f0_floor=floor, f0_ceil=ceiling, frame_period=period_ms)
     f0 = pyworld.stonemask(signal, f0, times, config.sample_rate)
     return np.pad(f0, (0, max(0, n_frames - len(f0))))[:n_frames]
