@@ -192,17 +192,14 @@ class OfflineVoice:
         candidates = tuple(float(r) for r in self.config.formant_candidates)
         if voice.pitch is None or voice.formant_ratio is not None or len(candidates) < 2:
             return voice
-        full = dataclasses.replace(self.config, similarity=1.0)
+        full = self._fitting_config
         samples = np.ascontiguousarray(wave, dtype=np.float32)
         key = b"|".join(
             [samples.tobytes(), self.base.sha256.encode(), repr(full).encode(), repr(CALIBRATION_TEXTS).encode()]
         )
 
         def fit() -> dict[str, np.ndarray]:
-            from ..encoder import load_encoder
-
-            judge = encoder or load_encoder()
-            target = judge.embed_utterance(samples, preprocessed=True)
+            judge, target = _judge_and_target(encoder, samples)
             converter = OfflineVoice(full, self.threads)
             converter.share_base(self)
             try:
@@ -259,7 +256,7 @@ class OfflineVoice:
         """The smooth filter (filter_fit.py) that brings the 16 kHz `speech` (analysed as `source`), converted all
         the way toward `voice`, nearest `reference_speech` as the encoder hears it; fitted on its first
         `revoicing_fit_seconds`, kept in voxlip's cache. None for speech too short for the encoder."""
-        full = dataclasses.replace(self.config, similarity=1.0, revoicing_similarity=1.0)
+        full = self._fitting_config
         if not full.fitted_filter_cosines:
             return None
         speech = np.ascontiguousarray(speech[: int(full.revoicing_fit_seconds * SAMPLE_RATE)], dtype=np.float32)
@@ -267,10 +264,7 @@ class OfflineVoice:
         key = b"|".join([speech.tobytes(), reference_speech.tobytes(), repr(full).encode()])
 
         def fit() -> dict[str, np.ndarray]:
-            from ..encoder import load_encoder
-
-            judge = encoder or load_encoder()
-            target = judge.embed_utterance(reference_speech, preprocessed=True)
+            judge, target = _judge_and_target(encoder, reference_speech)
             converted = OfflineVoice(full, self.threads).convert(speech, SAMPLE_RATE, voice, seed=0, source=source)
             try:
                 return {"filter": fit_filter(judge, target, [converted], SAMPLE_RATE, full)}
@@ -279,6 +273,11 @@ class OfflineVoice:
 
         fitted_filter = cached_arrays("revoicing-fits", key, ("filter",), fit)["filter"]
         return fitted_filter if fitted_filter.size else None
+
+    @property
+    def _fitting_config(self) -> OfflineConfig:
+        """The config the fits convert with (all the way) and are cached under: the same at every similarity."""
+        return dataclasses.replace(self.config, similarity=1.0, revoicing_similarity=1.0)
 
     def _notes(self, speech: PiperSpeech, language: str | None) -> tuple[str, ...]:
         notes = []
@@ -290,6 +289,15 @@ class OfflineVoice:
                 "English-only, so the offline lip-sync uses the base voice's own phone timings"
             )
         return tuple(notes)
+
+
+def _judge_and_target(encoder: SpeakerEncoder | None, speech: np.ndarray) -> tuple[SpeakerEncoder, np.ndarray]:
+    """The encoder a fit listens with (the bundled GE2E if None, loaded only now) and its embedding of the cleaned
+    16 kHz reference `speech`, which the fit brings the converted speech nearest."""
+    from ..encoder import load_encoder
+
+    judge = encoder or load_encoder()
+    return judge, judge.embed_utterance(speech, preprocessed=True)
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:
