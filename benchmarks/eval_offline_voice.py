@@ -167,7 +167,13 @@ def main() -> None:
                 )
                 for group in ((half, "all"), (half, sex), ("both", "all")):
                     scores[(setting, *group)].append(row)
-        print(f"  {path.stem} ({sex}, {half}) done", flush=True)
+        own = {s: [r for r in scores[(s, half, "all")] if r[5] == path.stem] for s in args.similarity}
+        measured = ", ".join(
+            f"{s:g}: DistillMOS {np.mean([r[0] for r in rows]):.2f} GE2E {np.mean([r[2] for r in rows]):.3f} "
+            f"d-vector {np.mean([r[3] for r in rows]):.3f}"
+            for s, rows in own.items()
+        )
+        print(f"  {path.stem} ({sex}, {half}) {measured}", flush=True)
     print(format_table(scores, args.similarity))
     per_second = conversion_seconds / (audio_seconds * len(files) * len(voices))
     print(
