@@ -27,6 +27,7 @@ from ..vad import speech_or_whole
 from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile, calibration_speech
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
+from .envelope import denoised
 from .filter_fit import fit_filter
 from .pitch import PitchStats
 from .reference import ReferenceVoice, analyse, cleaned_speech
@@ -199,7 +200,7 @@ class OfflineVoice:
         )
 
         def fit() -> dict[str, np.ndarray]:
-            judge, target = _judge_and_target(encoder, samples)
+            judge, target = _judge_and_target(encoder, samples, full)
             converter = OfflineVoice(full, self.threads)
             converter.share_base(self)
             try:
@@ -264,7 +265,7 @@ class OfflineVoice:
         key = b"|".join([speech.tobytes(), reference_speech.tobytes(), repr(full).encode()])
 
         def fit() -> dict[str, np.ndarray]:
-            judge, target = _judge_and_target(encoder, reference_speech)
+            judge, target = _judge_and_target(encoder, reference_speech, full)
             converted = OfflineVoice(full, self.threads).convert(speech, SAMPLE_RATE, voice, seed=0, source=source)
             try:
                 return {"filter": fit_filter(judge, target, [converted], SAMPLE_RATE, full)}
@@ -291,13 +292,16 @@ class OfflineVoice:
         return tuple(notes)
 
 
-def _judge_and_target(encoder: SpeakerEncoder | None, speech: np.ndarray) -> tuple[SpeakerEncoder, np.ndarray]:
+def _judge_and_target(
+    encoder: SpeakerEncoder | None, speech: np.ndarray, config: OfflineConfig
+) -> tuple[SpeakerEncoder, np.ndarray]:
     """The encoder a fit listens with (the bundled GE2E if None, loaded only now) and its embedding of the cleaned
-    16 kHz reference `speech`, which the fit brings the converted speech nearest."""
+    16 kHz reference `speech` (its steady noise taken out, as for its envelope), which the fit brings the converted
+    speech nearest."""
     from ..encoder import load_encoder
 
     judge = encoder or load_encoder()
-    return judge, judge.embed_utterance(speech, preprocessed=True)
+    return judge, judge.embed_utterance(denoised(speech, config), preprocessed=True)
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:

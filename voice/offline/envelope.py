@@ -70,3 +70,22 @@ def band_limit_hz(envelope: np.ndarray, config: OfflineConfig) -> float | None:
     present = np.flatnonzero(envelope >= kept - config.missing_band_db * np.log(10) / 10)
     top = int(present.max()) if present.size else len(envelope) - 1
     return None if top == len(envelope) - 1 else float(bands.centres_hz[top])
+
+
+def without_steady_noise(spectrum: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """A (bins, frames) `spectrum` with the power of its steady noise taken out of every frame (spectral subtraction):
+    the noise is each bin's mean power over the quietest frames (config.noise_percentile of frame energy), and no bin
+    keeps less than config.noise_gain_floor of its power."""
+    power = np.abs(spectrum) ** 2
+    energy = power.sum(axis=0)
+    noise = power[:, energy <= np.percentile(energy, config.noise_percentile)].mean(axis=1, keepdims=True)
+    return spectrum * np.sqrt(np.maximum(1 - noise / np.maximum(power, 1e-20), config.noise_gain_floor))
+
+
+def denoised(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """16 kHz speech without its steady noise when it is noisy (level_spread_db under config.denoise_below_db);
+    `wave` itself otherwise."""
+    spectrum = stft(wave, config)
+    if level_spread_db(log_mel_envelope(spectrum, config)) >= config.denoise_below_db:
+        return wave
+    return spectral.istft(without_steady_noise(spectrum, config), config.hop_length, len(wave))
