@@ -82,10 +82,16 @@ def without_steady_noise(spectrum: np.ndarray, config: OfflineConfig) -> np.ndar
     return spectrum * np.sqrt(np.maximum(1 - noise / np.maximum(power, 1e-20), config.noise_gain_floor))
 
 
+def speech_spectrum(spectrum: np.ndarray, envelopes: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """A recording's `spectrum` (with its log-mel `envelopes`) without its steady noise when it is noisy (its
+    level_spread_db under config.denoise_below_db); `spectrum` itself otherwise."""
+    if level_spread_db(envelopes) >= config.denoise_below_db:
+        return spectrum
+    return without_steady_noise(spectrum, config)
+
+
 def denoised(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
-    """16 kHz speech without its steady noise when it is noisy (level_spread_db under config.denoise_below_db);
-    `wave` itself otherwise."""
+    """16 kHz speech as speech_spectrum hears it: without its steady noise when it is noisy, `wave` itself otherwise."""
     spectrum = stft(wave, config)
-    if level_spread_db(log_mel_envelope(spectrum, config)) >= config.denoise_below_db:
-        return wave
-    return spectral.istft(without_steady_noise(spectrum, config), config.hop_length, len(wave))
+    speech = speech_spectrum(spectrum, log_mel_envelope(spectrum, config), config)
+    return wave if speech is spectrum else spectral.istft(speech, config.hop_length, len(wave))

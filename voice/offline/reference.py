@@ -13,7 +13,7 @@ from ..audio import AudioSource
 from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
-from .envelope import band_limit_hz, level_spread_db, log_mel_envelope, stft, without_steady_noise
+from .envelope import band_limit_hz, level_spread_db, log_mel_envelope, speech_spectrum, stft
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0, unreadable_pitch
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
@@ -74,9 +74,7 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
-    spread = level_spread_db(envelopes)
-    speech = without_steady_noise(spectrum, config) if spread < config.denoise_below_db else spectrum
-    envelope = mean_speech_envelope(log_mel_envelope(speech, config), config)
+    envelope = mean_speech_envelope(log_mel_envelope(speech_spectrum(spectrum, envelopes, config), config), config)
     seconds = len(wave) / config.sample_rate
     top = band_limit_hz(envelope, config)
     notes = []
@@ -93,6 +91,7 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
             "spoke with the base voice's own pitch and formants"
         )
         return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
+    spread = level_spread_db(envelopes)
     if spread < config.noisy_below_db:
         notes.append(
             f"the reference recording is noisy (its pauses are only {spread:.0f} dB quieter than its speech): "
