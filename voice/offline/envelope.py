@@ -82,10 +82,10 @@ def without_steady_noise(spectrum: np.ndarray, config: OfflineConfig) -> np.ndar
     return spectrum * np.sqrt(np.maximum(1 - noise / np.maximum(power, 1e-20), config.noise_gain_floor))
 
 
-def speech_spectrum(spectrum: np.ndarray, envelopes: np.ndarray, config: OfflineConfig) -> np.ndarray:
-    """A recording's `spectrum` (with its log-mel `envelopes`) without its steady noise when it is noisy (its
-    level_spread_db under config.denoise_below_db); `spectrum` itself otherwise."""
-    if level_spread_db(envelopes) >= config.denoise_below_db:
+def speech_spectrum(spectrum: np.ndarray, spread_db: float, config: OfflineConfig) -> np.ndarray:
+    """A recording's `spectrum` without its steady noise when it is noisy (its level_spread_db, `spread_db`, under
+    config.denoise_below_db); `spectrum` itself otherwise."""
+    if spread_db >= config.denoise_below_db:
         return spectrum
     return without_steady_noise(spectrum, config)
 
@@ -93,5 +93,5 @@ def speech_spectrum(spectrum: np.ndarray, envelopes: np.ndarray, config: Offline
 def denoised(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
     """16 kHz speech as speech_spectrum hears it: without its steady noise when it is noisy, `wave` itself otherwise."""
     spectrum = stft(wave, config)
-    speech = speech_spectrum(spectrum, log_mel_envelope(spectrum, config), config)
+    speech = speech_spectrum(spectrum, level_spread_db(log_mel_envelope(spectrum, config)), config)
     return wave if speech is spectrum else spectral.istft(speech, config.hop_length, len(wave))

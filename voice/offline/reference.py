@@ -74,7 +74,8 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
-    envelope = mean_speech_envelope(log_mel_envelope(speech_spectrum(spectrum, envelopes, config), config), config)
+    spread = level_spread_db(envelopes)
+    envelope = mean_speech_envelope(log_mel_envelope(speech_spectrum(spectrum, spread, config), config), config)
     seconds = len(wave) / config.sample_rate
     top = band_limit_hz(envelope, config)
     notes = []
@@ -91,7 +92,6 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
             "spoke with the base voice's own pitch and formants"
         )
         return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
-    spread = level_spread_db(envelopes)
     if spread < config.noisy_below_db:
         notes.append(
             f"the reference recording is noisy (its pauses are only {spread:.0f} dB quieter than its speech): "
