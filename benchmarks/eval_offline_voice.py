@@ -8,8 +8,9 @@ Scores, for the speakers the hyper-parameters were chosen on (CHOSEN_ON) and the
 sex: DistillMOS and DNSMOS P.808 (naturalness), GE2E and a d-vector trained apart from it (cosine to the
 reference), pocketsphinx WER, and the real-time factor of the conversion and of the whole offline voice.
 `--reference-rate 8000` gives the voice each recording as a phone call would (through 8 kHz),
-`--reference-seconds 3` only its first 3 s, and `--reference-noise 10` with room noise 10 dB under it; the
-identity is still scored against the whole, clean recording.
+`--reference-seconds 3` only its first 3 s, `--reference-noise 10` with room noise 10 dB under it, and
+`--reference-room 0.5` as recorded in a room whose echo dies away in 0.5 s; the identity is still scored against
+the whole, clean recording.
 Needs the eval extra (README: "Measured").
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import librosa
 import numpy as np
+import scipy.signal
 import torch
 from speech_judges import Judges, similarity, to_16k
 
@@ -116,6 +118,13 @@ def main() -> None:
         "(default: as recorded)",
     )
     parser.add_argument(
+        "--reference-room",
+        type=float,
+        default=None,
+        help="give each recording as heard in a room with this reverberation time (seconds to fall 60 dB), e.g. 0.5 "
+        "(default: as recorded)",
+    )
+    parser.add_argument(
         "--set",
         nargs="+",
         default=[],
@@ -157,6 +166,8 @@ def main() -> None:
             )
         if args.reference_noise is not None:
             recording = with_noise(recording, args.reference_noise, seed=zlib.crc32(path.stem.encode()))
+        if args.reference_room is not None:
+            recording = in_room(recording, args.reference_room, seed=zlib.crc32(path.stem.encode()))
         speaker = prepare_speaker(judges.encoder, recording)
         started = time.perf_counter()
         reference = fitter.fitted(prepare_reference(speaker, config=config), speaker.wave, judges.encoder)
@@ -202,6 +213,17 @@ def with_noise(wave: np.ndarray, below_db: float, seed: int) -> np.ndarray:
     rms = np.sqrt(np.mean(wave**2))
     noise = pink * rms / np.sqrt(np.mean(pink**2)) * 10 ** (-below_db / 20)
     return (wave + noise).astype(np.float32)
+
+
+def in_room(wave: np.ndarray, seconds: float, seed: int, rate: int = 16_000) -> np.ndarray:
+    """`wave` as a microphone in a room hears it: the direct sound plus a reverberant tail of decaying noise (Polack's
+    model) that falls 60 dB in `seconds` and carries as much energy as the direct sound (as at the room's critical
+    distance), the level kept."""
+    times = np.arange(1, int(seconds * rate)) / rate
+    tail = np.random.default_rng(seed).standard_normal(len(times)) * 10 ** (-3 * times / seconds)
+    response = np.concatenate([[1.0], tail / np.sqrt(np.sum(tail**2))])
+    heard = scipy.signal.fftconvolve(wave, response)[: len(wave)]
+    return (heard * np.sqrt(np.mean(wave**2) / np.mean(heard**2))).astype(np.float32)
 
 
 def with_settings(config: OfflineConfig, settings: list[str]) -> OfflineConfig:

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -103,6 +104,18 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def client_in(tmp_path, monkeypatch):
+    """A gradio client that downloads into the test's folder: it also makes a scratch folder per download in the
+    system's temporary folder, and leaves it there, so that is the test's folder too."""
+    from gradio_client import Client
+
+    scratch = tmp_path / "client"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return lambda url: Client(url, verbose=False, download_files=str(scratch / "downloads"))
 
 
 @pytest.fixture(scope="module")
@@ -213,13 +226,13 @@ def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
         browser.close()
 
 
-def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, tmp_path):
-    from gradio_client import Client, handle_file
+def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, client_in):
+    from gradio_client import handle_file
 
     from pipeline.provenance import detect
     from voice.audio import load_audio
 
-    client = Client(served_app, verbose=False)
+    client = client_in(served_app)
     voice = handle_file(str(speech_files[0]))
     texts = [" ".join(["word"] * (2 + 3 * i)) + "." for i in range(8)]
     jobs = [client.submit(voice, text, -1, True, api_name="/voice") for text in texts]
@@ -262,9 +275,9 @@ def test_a_path_that_was_never_uploaded_is_refused_with_a_message(served_app):
     assert "event: error" in answer and "not uploaded" in answer and '"error": null' not in answer, answer
 
 
-def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files):
+def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files, client_in):
     """What `docker stop` or systemd sends: exit 143, its folders (uploads included) gone."""
-    from gradio_client import Client, handle_file
+    from gradio_client import handle_file
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -287,7 +300,7 @@ def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files):
                 break
             except OSError:
                 time.sleep(0.5)
-        Client(url, verbose=False).predict(
+        client_in(url).predict(
             handle_file(str(speech_files[0])), handle_file(str(speech_files[0])), api_name="/compare"
         )
         assert any(p.is_file() for p in scratch.rglob("*")), "the upload and the examples are in the demo's folders"
