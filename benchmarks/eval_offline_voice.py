@@ -23,6 +23,7 @@ import json
 import time
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import librosa
@@ -100,13 +101,13 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", default=None, help="just these speakers (file stems) (default: all)")
     parser.add_argument(
         "--reference-rate",
-        type=int,
+        type=positive(int),
         default=None,
         help="resample each reference through this rate first, e.g. 8000 for a phone call (default: as recorded)",
     )
     parser.add_argument(
         "--reference-seconds",
-        type=float,
+        type=positive(float),
         default=None,
         help="give the voice only each recording's first this many seconds, e.g. 3 (default: all of it)",
     )
@@ -119,13 +120,14 @@ def main() -> None:
     )
     parser.add_argument(
         "--reference-room",
-        type=float,
+        type=positive(float),
         default=None,
         help="give each recording as heard in a room with this reverberation time (seconds to fall 60 dB), e.g. 0.5 "
         "(default: as recorded)",
     )
     parser.add_argument(
         "--set",
+        type=config_setting,
         nargs="+",
         default=[],
         metavar="FIELD=JSON",
@@ -133,14 +135,15 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (default: %(default)s)")
     args = parser.parse_args()
+    config = dataclasses.replace(DEFAULT, **dict(args.set))
     torch.set_num_threads(args.threads)
     files = sorted(args.data.glob("*.flac"))
     files = [f for f in files if f.stem in args.only] if args.only else files[: args.speakers]
     if not files:
-        raise SystemExit(f"no .flac files in {args.data}")
+        named = f" named {' '.join(args.only)} (give file stems, e.g. 19-198-0000)" if args.only else ""
+        raise SystemExit(f"no .flac files in {args.data}{named}")
     sexes = speaker_sexes(args.data)
     judges = Judges()
-    config = with_settings(DEFAULT, args.set)
     voices = {s: OfflineVoice(dataclasses.replace(config, similarity=s), threads=args.threads) for s in args.similarity}
     base = next(iter(voices.values())).base
     for voice in voices.values():
@@ -226,10 +229,34 @@ def in_room(wave: np.ndarray, seconds: float, seed: int, rate: int = 16_000) -> 
     return (heard * np.sqrt(np.mean(wave**2) / np.mean(heard**2))).astype(np.float32)
 
 
-def with_settings(config: OfflineConfig, settings: list[str]) -> OfflineConfig:
-    """`config` with the `--set` items (FIELD=JSON) applied; lists become tuples, as the config's fields are."""
-    values = {name: json.loads(text) for name, text in (item.split("=", 1) for item in settings)}
-    return dataclasses.replace(config, **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+def positive(kind: type) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` above 0, or a message saying so."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a positive {kind.__name__}")
+        return value
+
+    return parse
+
+
+def config_setting(text: str) -> tuple[str, object]:
+    """An argparse type for `--set`: FIELD=JSON, FIELD one of OfflineConfig's; a JSON list becomes a tuple, as the
+    config's fields are."""
+    name, equals, value = text.partition("=")
+    if not equals:
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=JSON")
+    if name not in {field.name for field in dataclasses.fields(OfflineConfig)}:
+        raise argparse.ArgumentTypeError(f"OfflineConfig (voice/offline/config.py) has no field {name!r}")
+    try:
+        parsed = json.loads(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{value!r} is not JSON ({e})") from None
+    return name, tuple(parsed) if isinstance(parsed, list) else parsed
 
 
 def format_table(scores: dict[tuple, list], settings: list[float]) -> str:

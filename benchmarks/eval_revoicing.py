@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from eval_offline_voice import CHOSEN_ON, DEFAULT_DATA, speaker_sexes, with_settings
+from eval_offline_voice import CHOSEN_ON, DEFAULT_DATA, config_setting, speaker_sexes
 from speech_judges import Judges, similarity
 
 from voice.audio import load_audio
@@ -59,6 +59,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--set",
+        type=config_setting,
         nargs="+",
         default=[],
         metavar="FIELD=JSON",
@@ -72,7 +73,7 @@ def main() -> None:
         raise SystemExit(f"need at least two .flac files in {args.data}")
     sexes = speaker_sexes(args.data)
     judges = Judges()
-    config = with_settings(DEFAULT, args.set)
+    config = dataclasses.replace(DEFAULT, **dict(args.set))
     voices = {s: OfflineVoice(dataclasses.replace(config, revoicing_similarity=s)) for s in args.similarity}
     recordings = {path: load_audio(path)[: int(args.seconds * 16_000)] for path in files}
     embeddings = {path: (judges.ge2e(load_audio(path)), judges.dvector(load_audio(path))) for path in files}

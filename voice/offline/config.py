@@ -25,9 +25,12 @@ class OfflineConfig:
     pairs of eval_revoicing.py (8 s each), at 0.5: GE2E to the reference 0.640 -> 0.672, d-vector 0.513 -> 0.537,
     DistillMOS 3.78 -> 3.73, WER 0.160 -> 0.168; at 1: 0.669 -> 0.745, 0.581 -> 0.615, 3.52 -> 3.46, 0.41 -> 0.39."""
     formant_exponent: float = 0.8
-    """Formant ratio = (reference median F0 / base median F0) ** this, within `formant_range`: vocal-tract
-    length follows pitch across speakers, but less than in proportion. Formants are never lowered: below 1
-    Praat's change costs most words (pocketsphinx WER 0.92 vs 0.23 on three low male voices)."""
+    """Formant ratio = (reference median F0 / source median F0) ** this, within `formant_range`, for a recording
+    re-voiced (`voxlip convert`) and for a base voice no speaker encoder fits (OfflineVoice.fitted): vocal-tract length
+    follows pitch across speakers, but less than in proportion. Formants are never lowered: below 1 Praat's change
+    costs most words (pocketsphinx WER 0.92 vs 0.23 on three low male voices). Not taken: 0.25, which comes nearest
+    the ratios fitted to the base voice (chosen half, mean error 0.058 against 0.143), but costs re-voicing (a man's
+    recording toward a woman, tests/test_offline_voice.py: GE2E 0.723 -> 0.659)."""
     formant_range: tuple[float, float] = (1.0, 1.4)
     formant_candidates: tuple[float, ...] = (1.0, 1.1, 1.2, 1.3, 1.4)
     """Formant ratios tried by analysis by synthesis (OfflineVoice.fitted): the base voice's calibration
@@ -37,8 +40,8 @@ class OfflineConfig:
     lowest speaker 0.535 -> 0.574. The pitch rule stays for a voice converted without an encoder at hand.
     Not taken: steps of 0.05 (GE2E 0.691, d-vector 0.602, twice the fitting time); the timbre strength fitted
     too, among 0.7, 1.0 and 1.3 (0.694, 0.615, DistillMOS 3.83, WER 0.265). Ratios of 0.9 and 0.95 offered to
-    the fit were never chosen for the chosen half's men (the base voice's median F0 is 163 Hz, theirs about
-    100-130 Hz). Ratios of 1.5 and 1.6 offered too were chosen by one speaker of the chosen half, the highest voice
+    the fit were never chosen for the chosen half's men (their median F0, about 100-130 Hz, lies above the base
+    voice's 92 Hz). Ratios of 1.5 and 1.6 offered too were chosen by one speaker of the chosen half, the highest voice
     (19-198, median F0 253 Hz; 10 sentences): 1.5, GE2E 0.618 -> 0.627, d-vector 0.469 -> 0.549, DistillMOS 3.37 ->
     3.63, but pocketsphinx WER 0.35 -> 0.83: not taken while no judge of intelligibility hears such a voice better
     (pocketsphinx's acoustic model is of adult speech). Nor the target pitch fitted as well (its median x 0.92, 1 or
@@ -46,30 +49,38 @@ class OfflineConfig:
     0.254 -> 0.240, DistillMOS 3.84 -> 3.85 (women 3.70 -> 3.80, men 3.98 -> 3.90), for 40% more trials:
     noise-sized, and men lose what women gain."""
     pitch_spread_scale: float = 0.85
-    """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph). The whole
-    spread (1.0) instead, chosen half at similarity 1 with the fitted filter: GE2E 0.729 -> 0.727, d-vector 0.642 ->
-    0.638, DistillMOS 3.85 -> 3.84: not taken."""
+    """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph), relative to
+    the base voice's as Praat hears it (base_voice.speech_pitch_of). Chosen half at similarity 1, the same session:
+    0.85 GE2E 0.731, d-vector 0.641, DistillMOS 3.90, WER 0.260; 1.0 0.731, 0.646, 3.90, 0.231 (women 3.85 -> 3.74,
+    men 3.96 -> 4.07); 0.7 0.728, 0.650, 3.88, 0.229: within the judges' noise, so it stays. (Measured with the base
+    voice's pitch heard an octave up, 0.85 and 1.0 gave nearly the same voices: most range factors held at their
+    floor.)"""
     range_factor_limits: tuple[float, float] = (0.6, 1.6)
     timbre_strength: float = 1.0
-    """Share of the difference of mean log-mel envelopes to the reference applied as one filter (timbre_gain).
-    The chosen half of the speakers (eval_offline_voice.py, 20 x 2 sentences, at similarity 1): with 40 bands
-    and 24 cepstra GE2E 0.642, d-vector 0.545, DistillMOS 3.88; 64 and 32 (these) 0.660, 0.563, 3.86; 80 and 40
-    0.657, 0.563, 3.82; matching the long-term power spectrum instead (12 linear-frequency cepstra) 0.589, 0.483,
-    3.95. Past 1 (1.3): 0.664, 0.587, 3.75: a little likeness for much naturalness. Not taken either: the base
-    envelope measured on the calibration sentences after the pitch and formant change (rather than scaled to the
-    ratio), against the fitted conversion: GE2E 0.685 -> 0.686, d-vector 0.606 -> 0.615, DistillMOS 3.87 -> 3.92,
-    WER 0.248 -> 0.269, for two more Praat passes per new voice. Nor a filter per frame on top (kNN-VC's idea on
-    envelopes: each speech frame's shape, relative to its utterance's mean, moved to the mean of its k nearest
-    reference frames', smoothed in time and frequency): k=16, a 48 ms Gaussian, 12 cepstra, the whole way: GE2E
-    0.685 -> 0.691, d-vector 0.606 -> 0.637, DistillMOS 3.87 -> 3.50, WER 0.248 -> 0.265; unsmoothed (k=8, 16 ms)
-    0.697, 0.692, 2.30, 0.300: what the encoders hear of a speaker in each frame's detail, listeners hear as
-    processing. Two filters instead of one, from the voiced and the unvoiced speech frames' means, mixed per frame
-    by voicing (24 ms Gaussian): GE2E 0.688, d-vector 0.623, DistillMOS 3.81, WER 0.252; from the voiced frames
-    only: 0.679, 0.620, 3.83. The pitch target 8% lower or higher: GE2E 0.678 and 0.685, d-vector 0.593 and 0.613,
-    DistillMOS 3.94 and 3.74: the reference's median is where the encoders want it. Nor each band's movement over
-    time compressed toward the reference's (a real recording's envelope moves 25-30% less than the converted voice's
-    in the bands above 1 kHz; per frame, within 6 dB, 24 ms smoothing), on top of the fitted filter, 10 chosen
-    speakers x 2 sentences: half way GE2E 0.706 -> 0.706, d-vector 0.632 -> 0.646, DistillMOS 3.79 -> 3.58."""
+    """Share of the difference of mean log-mel envelopes to the reference applied as one filter (timbre_gain). The
+    chosen half of the speakers (eval_offline_voice.py, 20 x 2 sentences, at similarity 1): with 40 bands and 24 cepstra
+    GE2E 0.642, d-vector 0.545, DistillMOS 3.88; 64 and 32 (these) 0.660, 0.563, 3.86; 80 and 40 0.657, 0.563, 3.82;
+    matching the long-term power spectrum instead (12 linear-frequency cepstra) 0.589, 0.483, 3.95. Past 1 (1.3): 0.664,
+    0.587, 3.75: a little likeness for much naturalness. Not taken either: the base envelope measured on the calibration
+    sentences after the pitch and formant change (rather than scaled to the ratio), against the fitted conversion: GE2E
+    0.685 -> 0.686, d-vector 0.606 -> 0.615, DistillMOS 3.87 -> 3.92, WER 0.248 -> 0.269, for two more Praat passes per
+    new voice. Nor a filter per frame on top (kNN-VC's idea on envelopes: each speech frame's shape, relative to its
+    utterance's mean, moved to the mean of its k nearest reference frames', smoothed in time and frequency): k=16, a 48
+    ms Gaussian, 12 cepstra, the whole way: GE2E 0.685 -> 0.691, d-vector 0.606 -> 0.637, DistillMOS 3.87 -> 3.50, WER
+    0.248 -> 0.265; unsmoothed (k=8, 16 ms) 0.697, 0.692, 2.30, 0.300: what the encoders hear of a speaker in each
+    frame's detail, listeners hear as processing. Nor a filter per class of phone on top of the fitted conversion (8
+    classes: four vowel groups, open vowels, nasals, liquids, sibilants; the reference's frames classed by
+    pocketsphinx's alignment, the base voice's by its own phones; each class's shape relative to the speech mean, minus
+    the converted base voice's on the profile text, 12 cepstra, within 9 dB, shrunk by frames / (frames + 30), 20 ms
+    Gaussian in time; a scratch script), chosen half, the same session: the whole way GE2E 0.728 -> 0.732, d-vector
+    0.648 -> 0.657, DistillMOS 3.85 -> 3.76; twice 0.732, 0.662, 3.44: what the encoders miss is not a vowel's colour.
+    Two filters instead of one, from the voiced and the unvoiced speech frames' means, mixed per frame by voicing (24 ms
+    Gaussian): GE2E 0.688, d-vector 0.623, DistillMOS 3.81, WER 0.252; from the voiced frames only: 0.679, 0.620, 3.83.
+    The pitch target 8% lower or higher: GE2E 0.678 and 0.685, d-vector 0.593 and 0.613, DistillMOS 3.94 and 3.74: the
+    reference's median is where the encoders want it. Nor each band's movement over time compressed toward the
+    reference's (a real recording's envelope moves 25-30% less than the converted voice's in the bands above 1 kHz; per
+    frame, within 6 dB, 24 ms smoothing), on top of the fitted filter, 10 chosen speakers x 2 sentences: half way GE2E
+    0.706 -> 0.706, d-vector 0.632 -> 0.646, DistillMOS 3.79 -> 3.58."""
     fitted_filter_cosines: int = 12
     """A second, fitted filter on top of the mean-envelope one (filter_fit.py): this many cosines over the mel scale,
     weighted so that the speaker encoder hears the base voice's calibration sentences, converted, closest to the
@@ -132,7 +143,8 @@ class OfflineConfig:
     n_cepstra: int = 32
     """Envelopes keep this many DCT coefficients of their log-mel bands: smooth enough to ignore harmonics."""
     pitch_floor_hz: float = 60.0
-    """Praat's pitch floor when it changes a voice (conversion.change_voice)."""
+    """Praat's pitch floor when it changes a voice (conversion.change_voice) and when it measures the base voice's pitch
+    (pitch.praat_f0), which is the contour it changes."""
     pitch_ceiling_hz: float = 500.0
     highpass_hz: float = 70.0
     """Mains hum under this is removed before pitch tracking: it pulls DIO's estimate to 50/60 Hz."""
@@ -167,6 +179,7 @@ ANALYSIS_FIELDS = (
     "hop_length",
     "n_mels",
     "n_cepstra",
+    "pitch_floor_hz",
     "pitch_ceiling_hz",
     "highpass_hz",
     "tracking_floor_hz",

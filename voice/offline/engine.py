@@ -195,8 +195,16 @@ class OfflineVoice:
             return voice
         full = self._fitting_config
         samples = np.ascontiguousarray(wave, dtype=np.float32)
+        profile = self.profile
         key = b"|".join(
-            [samples.tobytes(), self.base.sha256.encode(), repr(full).encode(), repr(CALIBRATION_TEXTS).encode()]
+            [
+                samples.tobytes(),
+                self.base.sha256.encode(),
+                repr(full).encode(),
+                repr(CALIBRATION_TEXTS).encode(),
+                repr(profile.pitch).encode(),
+                profile.envelope.tobytes(),
+            ]
         )
 
         def fit() -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import parselmouth
 import pyworld
 
 from .. import spectral
@@ -39,6 +40,18 @@ def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarr
         f0, times = pyworld.dio(signal, config.sample_rate, f0_floor=floor, f0_ceil=ceiling, frame_period=period_ms)
     f0 = pyworld.stonemask(signal, f0, times, config.sample_rate)
     return np.pad(f0, (0, max(0, n_frames - len(f0))))[:n_frames]
+
+
+def praat_f0(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
+    """F0 in Hz (0 where unvoiced) of 16 kHz speech as Praat's Change gender tracks it (its autocorrelation method,
+    from config.pitch_floor_hz to config.pitch_ceiling_hz): the contour conversion.change_voice scales."""
+    sound = parselmouth.Sound(np.asarray(wave, np.float64), sampling_frequency=config.sample_rate)
+    pitch = sound.to_pitch(
+        time_step=config.hop_length / config.sample_rate,
+        pitch_floor=config.pitch_floor_hz,
+        pitch_ceiling=config.pitch_ceiling_hz,
+    )
+    return pitch.selected_array["frequency"]
 
 
 def pitch_stats(f0: np.ndarray) -> PitchStats:
