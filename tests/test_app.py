@@ -30,7 +30,8 @@ def demo(tmp_path_factory):
     return app.Demo(Pipeline("cpu", synthesizer="offline", lipsync="offline"), tmp_path_factory.mktemp("demo"))
 
 
-def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path):
+def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))  # where the page keeps its examples' copies
     examples = make_examples(tmp_path)
     check_face(examples.face)  # the drawn face is one MediaPipe finds
     assert demo.pipeline.encoder.preprocess(examples.voice).size > 16000
@@ -121,8 +122,9 @@ def client_in(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def served_app(tmp_path_factory):
     port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    folder = tmp_path_factory.mktemp("app")
+    log = folder / "app.log"
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(folder / "gradio")}
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
