@@ -204,6 +204,15 @@ def test_a_few_seconds_of_reference_are_enough_for_its_pitch(references, encoder
     assert voice.pitch is not None and 180 < voice.pitch.median_hz < 240  # all of her recording: 206 Hz
 
 
+def test_a_synthetic_reference_whose_pitch_dio_loses_is_read_by_praat(offline, encoder):
+    """The bundled Piper voice as the reference: DIO's track of it jumps by octaves (read as music or noise), Praat's
+    holds at its 89 Hz."""
+    speech = offline.base.speak(" ".join(SENTENCES), seed=3)
+    voice = prepare_reference(load_audio(speech.wave, source_sr=speech.sample_rate), encoder=encoder)
+    assert voice.pitch is not None and 80 < voice.pitch.median_hz < 105 and not voice.pitch_problem
+    assert not any("could not estimate the pitch" in note for note in voice.notes)
+
+
 def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):
     speech = offline.base.speak(SENTENCES[0], seed=0)
     from voice.offline.pitch import PitchStats

@@ -144,7 +144,7 @@ class OfflineConfig:
     """Envelopes keep this many DCT coefficients of their log-mel bands: smooth enough to ignore harmonics."""
     pitch_floor_hz: float = 60.0
     """Praat's pitch floor when it changes a voice (conversion.change_voice) and when it measures the base voice's pitch
-    (pitch.praat_f0), which is the contour it changes."""
+    (pitch.praat_f0), which is the contour it changes, or a reference's that DIO could not read (reference.analyse)."""
     pitch_ceiling_hz: float = 500.0
     highpass_hz: float = 70.0
     """Mains hum under this is removed before pitch tracking: it pulls DIO's estimate to 50/60 Hz."""

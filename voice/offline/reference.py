@@ -14,7 +14,7 @@ from ..speaker import Speaker
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
 from .envelope import band_limit_hz, level_spread_db, log_mel_envelope, speech_spectrum, stft
-from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, track_f0, unreadable_pitch
+from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, praat_f0, track_f0, unreadable_pitch
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from ..encoder import SpeakerEncoder
@@ -86,6 +86,10 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
             "16 kHz or more, saved as WAV or FLAC"
         )
     problem = unreadable_pitch(f0, config)
+    if problem:  # DIO loses some synthetic voices by octaves (the bundled Piper voice among them); Praat reads them
+        second = praat_f0(wave, config)
+        if not unreadable_pitch(second, config):
+            f0, problem = second, ""
     if problem:
         notes.append(
             f"could not estimate the pitch of the reference ({problem}): "
