@@ -1,4 +1,5 @@
-"""F0 tracking (WORLD's DIO) and the log-F0 statistics that carry a speaker's pitch."""
+"""F0 tracking (WORLD's DIO for recordings; Praat's for the base voice, whose periods DIO misreads, and for what
+DIO cannot read) and the log-F0 statistics that carry a speaker's pitch."""
 
 from __future__ import annotations
 
