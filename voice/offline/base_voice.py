@@ -76,6 +76,6 @@ def measure_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfil
 def speech_pitch_of(wave: np.ndarray, config: OfflineConfig) -> PitchStats:
     """Median and log-spread of a base voice's F0 as Praat tracks it: Change gender scales that contour, so the
     spread it is given is relative to this one. (WORLD's DIO, which reads the shared recordings as Praat does, hears
-    the bundled joe voice an octave up: median 162 Hz, against 92 Hz from Praat and from pYIN.)"""
+    the bundled joe voice an octave up: median 162 Hz, against 92 Hz from Praat and 89 Hz from pYIN.)"""
     f0 = praat_f0(wave, config)
     return pitch_stats(f0) if (f0 > 0).sum() > 10 else PitchStats(120.0, 0.1)
