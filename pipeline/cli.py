@@ -412,7 +412,9 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         "--base-voice",
         default=OFFLINE_DEFAULTS.base_voice,
         help="the offline voice's Piper base voice: piper-joe (bundled), piper:NAME (`voxlip fetch piper:NAME`) "
-        "or a VOICE.onnx with its VOICE.onnx.json beside it (default: %(default)s)",
+        "or a VOICE.onnx with its VOICE.onnx.json beside it; of a voice with many speakers, the one a speaker "
+        "encoder hears nearest the reference, or the one named after # (e.g. piper:en_US-libritts_r-medium#p3922 "
+        "or #12) (default: %(default)s)",
     )
     parser.add_argument(
         "--similarity",

@@ -352,7 +352,7 @@ class VoiceCloner:
             note = "the base voice unconverted (--converter none): it does not sound like the reference"
             return dataclasses.replace(speech, notes=(note, *speech.notes))
         base = self.offline_voice.base
-        return self._revoiced(speech, speaker, f"piper|{base.sha256}", seed, self._base_profile_speech)
+        return self._revoiced(speech, speaker, f"piper|{base.key}", seed, self._base_profile_speech)
 
     def _base_profile_speech(self) -> tuple[np.ndarray, int]:
         """What the converter hears of the base voice: its speech of the offline profile's text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,9 @@ from ..piper import PiperVoice
 from .config import OfflineConfig
 from .conversion import speech_envelope
 from .pitch import PitchStats, pitch_stats, praat_f0
+
+if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
+    from ..encoder import SpeakerEncoder
 
 PROFILE_TEXT = (
     "It was a bright cold day in April, and the clocks were striking thirteen. "
@@ -38,8 +42,9 @@ class BaseVoiceProfile:
 
 
 def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
-    """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by the voice's sha256)."""
-    key = f"{voice.sha256}|{PROFILE_TEXT}|{PROFILE_SEED}|".encode() + config.analysis_key()
+    """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by the voice's sha256 and
+    speaker)."""
+    key = f"{voice.key}|{PROFILE_TEXT}|{PROFILE_SEED}|".encode() + config.analysis_key()
 
     def measured() -> dict[str, np.ndarray]:
         profile = measure_profile(voice, config)
@@ -56,15 +61,34 @@ def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoicePro
 
 def calibration_speech(voice: PiperVoice) -> list[np.ndarray]:
     """The voice saying each of CALIBRATION_TEXTS (seeded), at its own rate: every new reference's formant fit
-    converts them, so they are made once per machine and kept in voxlip's cache (keyed by the voice's sha256)."""
+    converts them, so they are made once per machine and kept in voxlip's cache (keyed by the voice's sha256 and
+    speaker)."""
     names = tuple(f"sentence{i}" for i in range(len(CALIBRATION_TEXTS)))
-    key = f"{voice.sha256}|{CALIBRATION_TEXTS}|calibration".encode()
+    key = f"{voice.key}|{CALIBRATION_TEXTS}|calibration".encode()
 
     def spoken() -> dict[str, np.ndarray]:
         return {name: voice.speak(text, seed=i).wave for i, (name, text) in enumerate(zip(names, CALIBRATION_TEXTS))}
 
     data = cached_arrays("base-voices", key, names, spoken)
     return [data[name] for name in names]
+
+
+def speaker_embeddings(voice: PiperVoice, judge: SpeakerEncoder) -> np.ndarray:
+    """(speakers, embedding): every speaker of a multi-speaker voice saying the first calibration sentence, as
+    `judge` hears it; made once per machine (each speaker costs about as much as one short sentence said and
+    embedded) and kept in voxlip's cache."""
+    key = f"{voice.sha256}|{CALIBRATION_TEXTS[0]}|speakers|{judge.checkpoint_sha256}".encode()
+
+    def embedded() -> dict[str, np.ndarray]:
+        rate, batch = voice.config.sample_rate, 16
+        embeddings = []
+        for first in range(0, voice.config.num_speakers, batch):
+            ids = range(first, min(first + batch, voice.config.num_speakers))
+            spoken = [voice.speak(CALIBRATION_TEXTS[0], seed=0, speaker=i).wave for i in ids]
+            embeddings.append(judge.embed_utterances(spoken, rate))
+        return {"embeddings": np.concatenate(embeddings)}
+
+    return cached_arrays("base-voices", key, ("embeddings",), embedded)["embeddings"]
 
 
 def measure_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:

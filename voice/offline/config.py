@@ -11,7 +11,8 @@ class OfflineConfig:
     (benchmarks/eval_offline_voice.py, chosen on the even-numbered half of the shared speakers)."""
 
     base_voice: str = "piper-joe"
-    """A Piper voice: the bundled "piper-joe", a fetched "piper:NAME", or a path to its .onnx."""
+    """A Piper voice: the bundled "piper-joe", a fetched "piper:NAME", or a path to its .onnx; "#SPEAKER" after a
+    voice with many speakers names one (OfflineVoice.fitted otherwise chooses the one nearest each reference)."""
     similarity: float = 1.0
     """0 keeps the base voice as it is, 1 moves pitch, formants and timbre all the way to the reference's
     measures; in between, each moves that share (in log terms). The eval prints the frontier."""

@@ -24,7 +24,13 @@ from ..speaker import Speaker
 from ..synthesis import Synthesis
 from ..text import language_family
 from ..vad import speech_or_whole
-from .base_voice import CALIBRATION_TEXTS, BaseVoiceProfile, base_voice_profile, calibration_speech
+from .base_voice import (
+    CALIBRATION_TEXTS,
+    BaseVoiceProfile,
+    base_voice_profile,
+    calibration_speech,
+    speaker_embeddings,
+)
 from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
 from .envelope import denoised
@@ -91,6 +97,8 @@ class OfflineVoice:
         samples, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same seed
         gives the same samples; without one, each call varies a little, as Piper does."""
         voice = self._reference(reference, encoder)
+        if (engine := self.speaker_engine(voice)) is not self:
+            return engine.synthesize(text, voice, seed=seed, language=language)
         speech = self.speak(text, seed=seed, language=language)
         return Synthesis(
             samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
@@ -160,6 +168,8 @@ class OfflineVoice:
         analysis of a user's recording (`reference.analyse`) to re-voice it. `fitted_filter` (filter_fit.py)
         is the one fitted to that speech; by default, for the base voice, the voice's own (OfflineVoice.fitted).
         """
+        if source is None and (engine := self.speaker_engine(voice)) is not self:
+            return engine.convert(wave, rate, voice, seed, fitted_filter=fitted_filter)
         config, share = self.config, self.config.similarity
         base = self.profile if source is None else source
         if share == 0:
@@ -189,7 +199,15 @@ class OfflineVoice:
         hears it (analysis by synthesis, on the base voice's calibration sentences): the formant ratio among
         `formant_candidates` whose full conversion's mean embedding is nearest `wave`'s, then the smooth filter on
         top that brings it nearer still (filter_fit.py). Kept in voxlip's cache. `encoder`: GE2E, the bundled one
-        (loaded only when the fit is computed) if None, whichever encoder made the speaker."""
+        (loaded only when the fit is computed) if None, whichever encoder made the speaker. A base voice with many
+        speakers, none given, is first narrowed to the speaker nearest `wave` (nearest_speaker)."""
+        if self.base.multi_speaker and self.base.speaker is None and voice.base_speaker is None:
+            try:
+                nearest = self.nearest_speaker(wave, encoder)
+            except InputError:  # a voice that cannot say the calibration sentence: its first speaker
+                nearest = 0
+            voice = dataclasses.replace(voice, base_speaker=nearest)
+            return self.speaker_engine(voice).fitted(voice, wave, encoder)
         candidates = tuple(float(r) for r in self.config.formant_candidates)
         if voice.pitch is None or voice.formant_ratio is not None or len(candidates) < 2:
             return voice
@@ -199,7 +217,7 @@ class OfflineVoice:
         key = b"|".join(
             [
                 samples.tobytes(),
-                self.base.sha256.encode(),
+                self.base.key.encode(),
                 repr(full).encode(),
                 repr(CALIBRATION_TEXTS).encode(),
                 repr(profile.pitch).encode(),
@@ -228,6 +246,30 @@ class OfflineVoice:
         if not np.isfinite(ratio):
             return voice
         return dataclasses.replace(voice, formant_ratio=ratio, fitted_filter=fitted_filter)
+
+    def nearest_speaker(self, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> int:
+        """The speaker of this multi-speaker base voice that the encoder (as in `fitted`) hears nearest the cleaned
+        16 kHz speech `wave`: the base the conversion then has least to move. Kept in voxlip's cache."""
+        samples = np.ascontiguousarray(wave, dtype=np.float32)
+        key = b"|".join([samples.tobytes(), self.base.sha256.encode(), b"nearest speaker"])
+
+        def nearest() -> dict[str, np.ndarray]:
+            judge, target = _judge_and_target(encoder, samples, self.config)
+            return {"speaker": np.int64(np.argmax(speaker_embeddings(self.base, judge) @ target))}
+
+        return int(cached_arrays("voice-fits", key, ("speaker",), nearest)["speaker"])
+
+    def speaker_engine(self, voice: ReferenceVoice) -> OfflineVoice:
+        """What speaks toward `voice`: this engine, or, when `fitted` chose a speaker of this multi-speaker base voice
+        for it, an engine of that speaker (made once, the model shared)."""
+        if voice.base_speaker is None or self.base.speaker is not None:
+            return self
+        engines = self.__dict__.setdefault("_speaker_engines", {})
+        if voice.base_speaker not in engines:
+            engine = OfflineVoice(self.config, self.threads)
+            engine.__dict__["base"] = self.base.with_speaker(voice.base_speaker)
+            engines[voice.base_speaker] = engine
+        return engines[voice.base_speaker]
 
     def revoice(
         self,

@@ -38,6 +38,9 @@ class ReferenceVoice:
     fitted_filter: np.ndarray | None = field(default=None, repr=False)
     """Natural-log amplitude gain per bin of timbre_gain's grid fitted by synthesis on top of the timbre filter
     (filter_fit.py, OfflineVoice.fitted), for the base voice only; None: not fitted."""
+    base_speaker: int | None = None
+    """The speaker of a multi-speaker base voice that a speaker encoder hears nearest this voice, which then says
+    the text (OfflineVoice.fitted); None: the base voice has one speaker, or its speaker was given."""
 
 
 def prepare_reference(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import CheckpointError
@@ -22,6 +22,8 @@ class PiperConfig:
     length_scale: float = 1.0
     noise_w: float = 0.8
     num_speakers: int = 1
+    speaker_ids: dict[str, int] = field(default_factory=dict)
+    """A multi-speaker voice's speaker names (e.g. LibriTTS's "p3922") and their ids, as its speaker_id_map."""
     language: str = ""
     dataset: str = ""
 
@@ -53,6 +55,7 @@ class PiperConfig:
                 length_scale=float(inference.get("length_scale", 1.0)),
                 noise_w=float(inference.get("noise_w", 0.8)),
                 num_speakers=int(data.get("num_speakers", 1)),
+                speaker_ids={str(k): int(v) for k, v in (data.get("speaker_id_map") or {}).items()},
                 language=str(language.get("code", "")) if isinstance(language, dict) else str(language),
                 dataset=str(data.get("dataset", "")),
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,11 +50,42 @@ class PiperVoice:
         self.has_durations = DURATIONS in {o.name for o in self.session.get_outputs()}
         self.needs_speaker = "sid" in inputs
         self.phonemizer = Phonemizer(config.espeak_voice)
+        self.speaker: int | None = None
+        """The speaker of a multi-speaker voice chosen by `with_speaker`; None: not chosen (speak uses the first)."""
+
+    @property
+    def multi_speaker(self) -> bool:
+        return self.needs_speaker and self.config.num_speakers > 1
+
+    @property
+    def key(self) -> str:
+        """What caches of this voice's speech are keyed by: its file's sha256, and its speaker if it has several."""
+        return self.sha256 if self.speaker is None else f"{self.sha256}#{self.speaker}"
+
+    def with_speaker(self, speaker: int | str) -> PiperVoice:
+        """This voice as one of its speakers (an id, or a name of its speaker_id_map); the model is shared."""
+        ids, count = self.config.speaker_ids, self.config.num_speakers
+        if not self.multi_speaker:
+            raise InputError(f"the Piper voice {self.name} has one speaker: leave out #{speaker}")
+        chosen = ids.get(str(speaker))
+        if chosen is None and str(speaker).isdigit() and int(speaker) < count:
+            chosen = int(speaker)
+        if chosen is None:
+            names = f" or a name such as {', '.join(list(ids)[:3])}" if ids else ""
+            raise InputError(
+                f"the Piper voice {self.name} has no speaker {speaker!r}: give an id from 0 to {count - 1}{names}"
+            )
+        named = copy.copy(self)
+        label = next((name for name, i in ids.items() if i == chosen), str(chosen))
+        named.speaker, named.name = chosen, f"{self.name}#{label}"
+        return named
 
     def speak(
-        self, text: str, seed: int | None = None, length_scale: float | None = None, speaker: int = 0
+        self, text: str, seed: int | None = None, length_scale: float | None = None, speaker: int | None = None
     ) -> PiperSpeech:
-        """`text` (one or more sentences) in this voice; the same seed gives the same samples."""
+        """`text` (one or more sentences) in this voice (its chosen speaker, or `speaker`); the same seed gives the
+        same samples."""
+        speaker = speaker if speaker is not None else self.speaker or 0
         rng = np.random.default_rng(seed)
         waves, phones, skipped, offset = [], [], set(), 0.0
         pause = np.zeros(int(0.2 * self.config.sample_rate), np.float32)
@@ -167,10 +199,15 @@ def _session(path: Path, sha256: str, threads: int):
 
 
 def load_piper_voice(name_or_path: str | os.PathLike = "piper-joe", threads: int | None = None) -> PiperVoice:
-    """A registry name (the bundled "piper-joe", a fetched "piper:NAME") or a `.onnx` path, verified."""
+    """A registry name (the bundled "piper-joe", a fetched "piper:NAME") or a `.onnx` path, verified; "#SPEAKER"
+    after it chooses a speaker of a multi-speaker voice (its id or its name: piper:en_US-libritts_r-medium#p3922)."""
+    speaker = None
+    if isinstance(name_or_path, str) and "#" in name_or_path and not Path(name_or_path).exists():
+        name_or_path, _, speaker = name_or_path.rpartition("#")
     path, spec = checkpoints.resolve(name_or_path)
     if path.suffix != ".onnx":
         raise CheckpointError(f"{path} is not a Piper voice: give its .onnx file (with the .onnx.json beside it)")
     digest = checkpoints.verify(path, spec.sha256 if spec else None, spec.size if spec else None, f"voice {path.name}")
     config = PiperConfig.read(path.with_name(path.name + ".json"))
-    return PiperVoice(path, digest, config, spec.name if spec else path.stem, threads)
+    voice = PiperVoice(path, digest, config, spec.name if spec else path.stem, threads)
+    return voice if speaker is None else voice.with_speaker(speaker)
