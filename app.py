@@ -394,6 +394,13 @@ def main() -> None:
         choices=["auto", "cpu", "cuda"],
         help="where to run the models (default: %(default)s)",
     )
+    parser.add_argument(
+        "--base-voice",
+        default=OfflineConfig().base_voice,
+        help="the offline voice's Piper base voice, as `voxlip say --base-voice` takes it: piper-joe (bundled), "
+        "piper:NAME (`voxlip fetch piper:NAME`) or a VOICE.onnx, #SPEAKER after a voice of many speakers "
+        "(default: %(default)s)",
+    )
     args = parser.parse_args()
     try:
         with unwinding_on_stop() as stop:
@@ -412,10 +419,15 @@ def serve(args: argparse.Namespace) -> None:
         os.environ["GRADIO_TEMP_DIR"] = str(Path(workdir) / "gradio")
         requests = Path(workdir) / "requests"
         requests.mkdir()
-        demo = Demo(Pipeline(args.device), requests)
+        pipeline = Pipeline(args.device, offline_voice=dataclasses.replace(OfflineConfig(), base_voice=args.base_voice))
+        try:
+            pipeline.voice.offline_voice.profile  # noqa: B018 (loads the base voice: a bad one is refused now)
+        except VoxlipError as error:
+            sys.exit(f"voxlip demo: {error}")
+        demo = Demo(pipeline, requests)
         try:
             examples = make_examples(Path(workdir) / "examples")
-        except VoxlipError as error:  # flite missing: the page works without its example row
+        except VoxlipError as error:  # the bundled voice that says the example missing: no example row
             print(f"voxlip demo: no examples ({error})")
             examples = None
         page = build_demo(demo, examples)

@@ -73,8 +73,8 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
 
     Files already there are verified, not downloaded again. `url` replaces the checkpoint's own link.
     """
-    if name.startswith(checkpoints.PIPER_PREFIX):
-        return fetch_piper_voice(name, root, progress)
+    if name.startswith(checkpoints.PIPER_PREFIX):  # a speaker named after # is chosen at use: the voice is whole
+        return fetch_piper_voice(name.partition("#")[0], root, progress)
     spec: Checkpoint = checkpoints.get(name)
     dest = checkpoints.local_path(spec, root)
     if spec.embedded_in:

@@ -91,3 +91,50 @@ def compat_case(shared_dir):
         return arrays, meta
 
     return load
+
+
+THREE_SPEAKERS = ("103-1240-0000", "163-121908-0000", "248-130644-0000")
+
+
+@pytest.fixture(scope="session")
+def three_speaker_voice(speech_files, tmp_path_factory) -> tuple[Path, list[np.ndarray]]:
+    """A stand-in multi-speaker Piper voice (the layout of LibriTTS's: a `sid` input, a speaker_id_map alice, bob,
+    carol): speaker i says, whatever the text, the first 4 s of THREE_SPEAKERS[i]'s recording. Returns its .onnx and
+    the second halves of the recordings (16 kHz), left for references."""
+    onnx = pytest.importorskip("onnx", reason="onnx builds the stand-in voice")
+    from onnx import TensorProto, helper, numpy_helper
+
+    from voice.audio import load_audio
+    from voice.piper import load_piper_voice
+
+    by_name = {path.stem: path for path in speech_files}
+    if not set(THREE_SPEAKERS) <= set(by_name):
+        pytest.skip(f"LibriSpeech files {THREE_SPEAKERS} are not all in the shared data")
+    rate = 22_050
+    recordings = [load_audio(by_name[name]) for name in THREE_SPEAKERS]
+    voices = np.stack([load_audio(r, rate, source_sr=16_000)[: 4 * rate] for r in recordings]).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Constant", [], ["voices"], value=numpy_helper.from_array(voices, "voices")),
+            helper.make_node("Gather", ["voices", "sid"], ["said"], axis=0),
+            helper.make_node("Unsqueeze", ["said", "axes"], ["output"]),
+        ],
+        "three_speakers",
+        [
+            helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
+            helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
+            helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3]),
+            helper.make_tensor_value_info("sid", TensorProto.INT64, [1]),
+        ],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, voices.shape[1]])],
+        [numpy_helper.from_array(np.array([0], dtype=np.int64), "axes")],
+    )
+    folder = tmp_path_factory.mktemp("three-speakers")
+    path = folder / "en_US-three-medium.onnx"
+    path.write_bytes(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]).SerializeToString())
+    joe = load_piper_voice("piper-joe")
+    config = json.loads(joe.path.with_name(joe.path.name + ".json").read_text())
+    config |= {"num_speakers": 3, "speaker_id_map": {"alice": 0, "bob": 1, "carol": 2}}
+    (folder / "en_US-three-medium.onnx.json").write_text(json.dumps(config))
+    del onnx
+    return path, [r[len(r) // 2 :] for r in recordings]

@@ -314,3 +314,20 @@ def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files, client_in):
     assert process.returncode == 143, printed[-2000:]
     assert "stopped by SIGTERM" in printed and "Traceback" not in printed, printed[-2000:]
     assert [p for p in scratch.rglob("*") if p.is_file()] == []
+
+
+def test_a_base_voice_the_demo_cannot_load_stops_it_before_serving_with_the_reason(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(scratch)}
+    finished = subprocess.run(
+        [sys.executable, str(REPO / "app.py"), "--port", str(_free_port()), "--base-voice", "piper-joe#2"],
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 1 and "Traceback" not in finished.stderr
+    assert "voxlip demo: the Piper voice piper-joe has one speaker: leave out #2" in finished.stderr
+    assert not any(scratch.iterdir()), "nothing is left behind"

@@ -1,7 +1,6 @@
 """The offline voice: the bundled Piper voice moved toward a reference speaker, measured with the real GE2E weights."""
 
 import dataclasses
-import json
 
 import numpy as np
 import pytest
@@ -429,43 +428,6 @@ def test_a_noisy_reference_is_heard_without_its_steady_noise_and_a_clean_one_as_
         for name, audio in (("noisy", noisy), ("denoised", denoised(noisy, DEFAULT)))
     }
     assert heard["denoised"] - heard["noisy"] >= DENOISED_GAIN_FLOOR
-
-
-@pytest.fixture(scope="module")
-def three_speaker_voice(references, tmp_path_factory):
-    """A stand-in multi-speaker Piper voice (the layout of LibriTTS's: a `sid` input, a speaker_id_map): speaker i
-    says, whatever the text, the first 4 s of SPEAKERS[i]'s recording; their second halves are left for references."""
-    onnx = pytest.importorskip("onnx", reason="onnx builds the stand-in voice")
-    from onnx import TensorProto, helper, numpy_helper
-
-    rate = 22_050
-    recordings = [references[name] for name in SPEAKERS[:3]]
-    voices = np.stack([load_audio(r, rate, source_sr=16_000)[: 4 * rate] for r in recordings]).astype(np.float32)
-    graph = helper.make_graph(
-        [
-            helper.make_node("Constant", [], ["voices"], value=numpy_helper.from_array(voices, "voices")),
-            helper.make_node("Gather", ["voices", "sid"], ["said"], axis=0),
-            helper.make_node("Unsqueeze", ["said", "axes"], ["output"]),
-        ],
-        "three_speakers",
-        [
-            helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
-            helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
-            helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3]),
-            helper.make_tensor_value_info("sid", TensorProto.INT64, [1]),
-        ],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, voices.shape[1]])],
-        [numpy_helper.from_array(np.array([0], dtype=np.int64), "axes")],
-    )
-    folder = tmp_path_factory.mktemp("three-speakers")
-    path = folder / "en_US-three-medium.onnx"
-    path.write_bytes(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)]).SerializeToString())
-    joe = OfflineVoice(threads=2).base
-    config = json.loads(joe.path.with_name(joe.path.name + ".json").read_text())
-    config |= {"num_speakers": 3, "speaker_id_map": {"alice": 0, "bob": 1, "carol": 2}}
-    (folder / "en_US-three-medium.onnx.json").write_text(json.dumps(config))
-    del onnx
-    return path, [r[len(r) // 2 :] for r in recordings]
 
 
 def test_a_speaker_of_a_multi_speaker_voice_is_chosen_by_id_or_name(three_speaker_voice):

@@ -161,3 +161,7 @@ def test_fetching_a_piper_voice_checks_size_and_md5_from_voices_json(tmp_path, m
     assert not (tmp_path / "piper" / "en_US-test-low.onnx.json").exists()
     with pytest.raises(CheckpointError, match="has no voice 'en_US-none-low'"):
         download.fetch("piper:en_US-none-low", root=tmp_path)
+    catalogue["en_US-test-low"]["files"][f"{folder}.onnx.json"]["md5_digest"] = hashlib.md5(config).hexdigest()
+    served["voices.json"] = json.dumps(catalogue).encode()
+    (tmp_path / "piper" / ".voices.json").unlink()  # a speaker named after # is chosen at use: the voice is fetched
+    assert download.fetch("piper:en_US-test-low#1", root=tmp_path) == tmp_path / "piper" / "en_US-test-low.onnx"

@@ -112,6 +112,18 @@ def test_say_with_the_seeded_converter_writes_a_marked_file(fetched_converter, r
     assert len(list((checkpoints.cache_dir() / "tone-colour").glob("*.npy"))) == 2  # the base voice's, the speaker's
 
 
+def test_the_converter_starts_from_the_speaker_of_a_base_voice_nearest_the_reference(
+    fetched_converter, three_speaker_voice, tmp_path, capsys
+):
+    path, halves = three_speaker_voice
+    reference = tmp_path / "bob.wav"
+    soundfile.write(reference, halves[1], 16_000)
+    args = ["say", "--ref", str(reference), "--text", "Hello there.", "-o", str(tmp_path / "say.wav")]
+    assert voxlip(args + ["--base-voice", str(path), "--converter", "openvoice-v2", "--i-have-consent"]) == 0
+    printed = capsys.readouterr().out
+    assert "synthesizer: en_US-three-medium#bob" in printed and "voice conversion: openvoice-v2" in printed, printed
+
+
 def test_convert_with_the_seeded_converter_keeps_the_timing(fetched_converter, reference, source_file, tmp_path):
     out = tmp_path / "converted.wav"
     args = ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(out), "--seed", "1"]

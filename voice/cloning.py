@@ -33,6 +33,7 @@ from .text import language_family, split_for_streaming, split_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
+    from .piper import PiperVoice
     from .revoicing import NeuralConverter
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
@@ -346,20 +347,15 @@ class VoiceCloner:
             speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language)
             timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
-        speech = self.offline_voice.speak(text, seed=seed, language=language)
+        unconverted = self.text_converter == "none"
+        # of a base voice with many speakers, the converter starts from the one nearest the reference
+        engine = self.offline_voice if unconverted else self.offline_voice.nearest_engine(speaker.wave)
+        speech = engine.speak(text, seed=seed, language=language)
         speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})
-        if self.text_converter == "none":
+        if unconverted:
             note = "the base voice unconverted (--converter none): it does not sound like the reference"
             return dataclasses.replace(speech, notes=(note, *speech.notes))
-        base = self.offline_voice.base
-        return self._revoiced(speech, speaker, f"piper|{base.key}", seed, self._base_profile_speech)
-
-    def _base_profile_speech(self) -> tuple[np.ndarray, int]:
-        """What the converter hears of the base voice: its speech of the offline profile's text."""
-        from .offline.base_voice import PROFILE_SEED, PROFILE_TEXT
-
-        speech = self.offline_voice.base.speak(PROFILE_TEXT, seed=PROFILE_SEED)
-        return speech.wave, speech.sample_rate
+        return self._revoiced(speech, speaker, f"piper|{engine.base.key}", seed, lambda: _profile_speech(engine.base))
 
     def _revoiced(
         self,
@@ -450,6 +446,14 @@ class VoiceCloner:
                 notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
+
+
+def _profile_speech(base: PiperVoice) -> tuple[np.ndarray, int]:
+    """What the converter hears of a base voice: its speech of the offline profile's text."""
+    from .offline.base_voice import PROFILE_SEED, PROFILE_TEXT
+
+    speech = base.speak(PROFILE_TEXT, seed=PROFILE_SEED)
+    return speech.wave, speech.sample_rate
 
 
 def _digest(samples: np.ndarray) -> str:

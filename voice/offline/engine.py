@@ -97,7 +97,7 @@ class OfflineVoice:
         samples, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same seed
         gives the same samples; without one, each call varies a little, as Piper does."""
         voice = self._reference(reference, encoder)
-        if (engine := self.speaker_engine(voice)) is not self:
+        if (engine := self.speaker_engine(voice.base_speaker)) is not self:
             return engine.synthesize(text, voice, seed=seed, language=language)
         speech = self.speak(text, seed=seed, language=language)
         return Synthesis(
@@ -168,7 +168,7 @@ class OfflineVoice:
         analysis of a user's recording (`reference.analyse`) to re-voice it. `fitted_filter` (filter_fit.py)
         is the one fitted to that speech; by default, for the base voice, the voice's own (OfflineVoice.fitted).
         """
-        if source is None and (engine := self.speaker_engine(voice)) is not self:
+        if source is None and (engine := self.speaker_engine(voice.base_speaker)) is not self:
             return engine.convert(wave, rate, voice, seed, fitted_filter=fitted_filter)
         config, share = self.config, self.config.similarity
         base = self.profile if source is None else source
@@ -201,13 +201,9 @@ class OfflineVoice:
         top that brings it nearer still (filter_fit.py). Kept in voxlip's cache. `encoder`: GE2E, the bundled one
         (loaded only when the fit is computed) if None, whichever encoder made the speaker. A base voice with many
         speakers, none given, is first narrowed to the speaker nearest `wave` (nearest_speaker)."""
-        if self.base.multi_speaker and self.base.speaker is None and voice.base_speaker is None:
-            try:
-                nearest = self.nearest_speaker(wave, encoder)
-            except InputError:  # a voice that cannot say the calibration sentence: its first speaker
-                nearest = 0
-            voice = dataclasses.replace(voice, base_speaker=nearest)
-            return self.speaker_engine(voice).fitted(voice, wave, encoder)
+        if self._chooses_speaker and voice.base_speaker is None:
+            voice = dataclasses.replace(voice, base_speaker=self.nearest_speaker(wave, encoder))
+            return self.speaker_engine(voice.base_speaker).fitted(voice, wave, encoder)
         candidates = tuple(float(r) for r in self.config.formant_candidates)
         if voice.pitch is None or voice.formant_ratio is not None or len(candidates) < 2:
             return voice
@@ -249,27 +245,40 @@ class OfflineVoice:
 
     def nearest_speaker(self, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> int:
         """The speaker of this multi-speaker base voice that the encoder (as in `fitted`) hears nearest the cleaned
-        16 kHz speech `wave`: the base the conversion then has least to move. Kept in voxlip's cache."""
+        16 kHz speech `wave`: the base the conversion then has least to move (the first if the voice cannot say the
+        calibration sentence). Kept in voxlip's cache."""
         samples = np.ascontiguousarray(wave, dtype=np.float32)
         key = b"|".join([samples.tobytes(), self.base.sha256.encode(), b"nearest speaker"])
 
         def nearest() -> dict[str, np.ndarray]:
             judge, target = _judge_and_target(encoder, samples, self.config)
-            return {"speaker": np.int64(np.argmax(speaker_embeddings(self.base, judge) @ target))}
+            try:
+                return {"speaker": np.int64(np.argmax(speaker_embeddings(self.base, judge) @ target))}
+            except InputError:
+                return {"speaker": np.int64(0)}
 
         return int(cached_arrays("voice-fits", key, ("speaker",), nearest)["speaker"])
 
-    def speaker_engine(self, voice: ReferenceVoice) -> OfflineVoice:
-        """What speaks toward `voice`: this engine, or, when `fitted` chose a speaker of this multi-speaker base voice
-        for it, an engine of that speaker (made once, the model shared)."""
-        if voice.base_speaker is None or self.base.speaker is not None:
+    def nearest_engine(self, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> OfflineVoice:
+        """This engine, or, for a base voice with many speakers and none given, the engine of the speaker nearest
+        the cleaned 16 kHz speech `wave` (what another converter then starts from)."""
+        return self.speaker_engine(self.nearest_speaker(wave, encoder)) if self._chooses_speaker else self
+
+    def speaker_engine(self, speaker: int | None) -> OfflineVoice:
+        """This engine as one speaker of its multi-speaker base voice (made once, the model shared); itself for None
+        or when its speaker was given."""
+        if speaker is None or self.base.speaker is not None:
             return self
         engines = self.__dict__.setdefault("_speaker_engines", {})
-        if voice.base_speaker not in engines:
+        if speaker not in engines:
             engine = OfflineVoice(self.config, self.threads)
-            engine.__dict__["base"] = self.base.with_speaker(voice.base_speaker)
-            engines[voice.base_speaker] = engine
-        return engines[voice.base_speaker]
+            engine.__dict__["base"] = self.base.with_speaker(speaker)
+            engines[speaker] = engine
+        return engines[speaker]
+
+    @property
+    def _chooses_speaker(self) -> bool:
+        return self.base.multi_speaker and self.base.speaker is None
 
     def revoice(
         self,
