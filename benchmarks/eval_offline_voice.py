@@ -17,7 +17,6 @@ Needs the eval extra (README: "Measured").
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import time
@@ -30,6 +29,7 @@ import librosa
 import numpy as np
 import scipy.signal
 import torch
+from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings, speaker_sexes
 from speech_judges import Judges, similarity, to_16k
 
 from voice.audio import load_audio
@@ -37,8 +37,6 @@ from voice.offline.config import DEFAULT, OfflineConfig
 from voice.offline.engine import OfflineVoice
 from voice.offline.reference import prepare_reference
 from voice.speaker import prepare_speaker
-
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
 
 SENTENCES = [
     "The old lighthouse keeper painted his boat a bright shade of green.",
@@ -75,15 +73,14 @@ METRICS = ("DistillMOS", "DNSMOS", "GE2E", "d-vector", "WER", "GE2E min")
 """GE2E min: the lowest of the speakers' mean GE2E cosines (the goal: none below 0.65)."""
 
 
-def speaker_sexes(data: Path) -> dict[str, str]:
-    with open(data / "speakers.csv", newline="") as f:
-        return {row["file"]: row["sex"] for row in csv.DictReader(f, delimiter="|")}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac + speakers.csv (default: %(default)s)"
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder of one recording per speaker, with an optional speakers.csv (speech_data.py) "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)"
@@ -137,11 +134,11 @@ def main() -> None:
     args = parser.parse_args()
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     torch.set_num_threads(args.threads)
-    files = sorted(args.data.glob("*.flac"))
+    files = recordings(args.data)
     files = [f for f in files if f.stem in args.only] if args.only else files[: args.speakers]
     if not files:
         named = f" named {' '.join(args.only)} (give file stems, e.g. 19-198-0000)" if args.only else ""
-        raise SystemExit(f"no .flac files in {args.data}{named}")
+        raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}{named}")
     sexes = speaker_sexes(args.data)
     judges = Judges()
     voices = {s: OfflineVoice(dataclasses.replace(config, similarity=s), threads=args.threads) for s in args.similarity}

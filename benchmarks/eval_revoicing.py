@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from eval_offline_voice import CHOSEN_ON, DEFAULT_DATA, config_setting, speaker_sexes
+from eval_offline_voice import CHOSEN_ON, config_setting
+from speech_data import DEFAULT_DATA, recordings, speaker_sexes
 from speech_judges import Judges, similarity
 
 from voice.audio import load_audio
@@ -36,7 +37,11 @@ METRICS = ("GE2E ref", "GE2E src", "dvec ref", "dvec src", "DistillMOS", "DNSMOS
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac + speakers.csv (default: %(default)s)"
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder of one recording per speaker, with an optional speakers.csv (speech_data.py) "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)"
@@ -68,20 +73,20 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    files = sorted(args.data.glob("*.flac"))[: args.speakers]
+    files = recordings(args.data)[: args.speakers]
     if len(files) < 2:
-        raise SystemExit(f"need at least two .flac files in {args.data}")
+        raise SystemExit(f"need at least two recordings (one speaker each) in {args.data}")
     sexes = speaker_sexes(args.data)
     judges = Judges()
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     voices = {s: OfflineVoice(dataclasses.replace(config, revoicing_similarity=s)) for s in args.similarity}
-    recordings = {path: load_audio(path)[: int(args.seconds * 16_000)] for path in files}
+    sources = {path: load_audio(path)[: int(args.seconds * 16_000)] for path in files}
     embeddings = {path: (judges.ge2e(load_audio(path)), judges.dvector(load_audio(path))) for path in files}
-    transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in recordings.items()}
+    transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in sources.items()}
     scores: dict[tuple, list] = defaultdict(list)
     seconds = converted_seconds = 0.0
     for source_path, target_path, half in [p for p in pairs(files) if args.half in (p[2], "both")]:
-        source = recordings[source_path]
+        source = sources[source_path]
         speaker = prepare_speaker(judges.encoder, target_path)
         reference = prepare_reference(speaker)
         pair = f"{sexes.get(source_path.name, '?')}->{sexes.get(target_path.name, '?')}"

@@ -9,25 +9,24 @@ import argparse
 from pathlib import Path
 
 import torch
+from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings
 
 from voice.encoder import load_encoder
 from voice.verification import half_split_trials
-
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help="folder of *.flac, one speaker per file (default: %(default)s)"
+        "--data", type=Path, default=DEFAULT_DATA, help="folder of one recording per speaker (default: %(default)s)"
     )
     parser.add_argument("--checkpoint", default="resemblyzer", help="encoder name or path (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    files = sorted(args.data.glob("*.flac"))
+    files = recordings(args.data)
     if not files:
-        raise SystemExit(f"no .flac files in {args.data}")
+        raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}")
     result = half_split_trials(files, load_encoder(args.checkpoint))
     print(f"encoder {args.checkpoint}, data {args.data}")
     print(result.summary())
