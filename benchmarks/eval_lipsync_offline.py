@@ -56,6 +56,7 @@ import numpy as np
 import torch
 from espeak_speech import synthesize, with_silence
 
+from core.errors import VoxlipError
 from core.ffmpeg import Mp4Writer, probe, read_frames
 from lipsync.engine import run as run_lipsync
 from lipsync.face import FACE_OVAL, JAW, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, mouth_opening
@@ -83,6 +84,16 @@ SCRIPTS = (
 )
 CLOSED_BELOW = 0.06
 SILENCE_MARGIN_FRAMES = 2
+
+
+FACE_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".jpg", ".jpeg", ".png", ".webp")
+
+
+def face_files(folder: Path) -> tuple[str, ...]:
+    """The names of the videos and photos in `folder`, in name order."""
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p.name for p in folder.iterdir() if p.suffix.lower() in FACE_SUFFIXES and p.is_file()))
 
 
 STABLE = (*FACE_OVAL, 1, 4, 6, 168, 197, 195)
@@ -362,12 +373,19 @@ def main() -> None:
     parser.add_argument(
         "--faces",
         type=Path,
-        default=Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces",
-        help="folder of the face clips and photos (default: %(default)s)",
+        default=None,
+        help="evaluate every video and photo in this folder, all held out (default: the six shared faces, in "
+        "$VOXLIP_SHARED or ../shared)",
     )
     parser.add_argument("--keep", type=Path, help="keep the output videos in this folder (default: not kept)")
-    parser.add_argument("--only", nargs="*", help="evaluate only these face files (default: all six shared faces)")
+    parser.add_argument("--only", nargs="*", help="evaluate only these face files (default: all of them)")
     args = parser.parse_args()
+    if args.faces is None:
+        folder, names = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces", FACES
+    else:
+        folder, names = args.faces, face_files(args.faces)
+        if not names:
+            raise SystemExit(f"no videos or photos ({', '.join(FACE_SUFFIXES)}) in {args.faces}")
     torch.set_num_threads(2)
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="voxlip-eval-"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -380,8 +398,8 @@ def main() -> None:
     )
     print(header)
     mesh = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True)
-    for k, name in enumerate(FACES):
-        face = args.faces / name
+    for k, name in enumerate(names):
+        face = folder / name
         if args.only and name not in args.only:
             continue
         if not face.exists():
@@ -394,7 +412,11 @@ def main() -> None:
         options = LipsyncOptions()
         protect = FrameProtector(channels="bgr")
         renderer = make_renderer(options, phones=speech.phones)
-        result = run_lipsync(face, audio, out, renderer, options, frame_hook=protect)
+        try:
+            result = run_lipsync(face, audio, out, renderer, options, frame_hook=protect)
+        except VoxlipError as error:  # e.g. no face in it: what a user would be told
+            print(f"{name}: not evaluated: {error}")
+            continue
         outputs = list(read_frames(out, result.fps))
         m = measure(outputs, mesh)
         words, silent = score(m.openings, result.fps, speech)
