@@ -57,7 +57,7 @@ import torch
 from espeak_speech import synthesize, with_silence
 
 from core.errors import VoxlipError
-from core.ffmpeg import Mp4Writer, probe, read_frames
+from core.ffmpeg import IMAGE_SUFFIXES, VIDEO_SUFFIXES, Mp4Writer, probe, read_frames
 from lipsync.engine import run as run_lipsync
 from lipsync.face import FACE_OVAL, JAW, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, mouth_opening
 from lipsync.options import LipsyncOptions
@@ -86,14 +86,12 @@ CLOSED_BELOW = 0.06
 SILENCE_MARGIN_FRAMES = 2
 
 
-FACE_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".jpg", ".jpeg", ".png", ".webp")
-
-
 def face_files(folder: Path) -> tuple[str, ...]:
     """The names of the videos and photos in `folder`, in name order."""
     if not folder.is_dir():
         return ()
-    return tuple(sorted(p.name for p in folder.iterdir() if p.suffix.lower() in FACE_SUFFIXES and p.is_file()))
+    kinds = VIDEO_SUFFIXES | IMAGE_SUFFIXES
+    return tuple(sorted(p.name for p in folder.iterdir() if p.suffix.lower() in kinds and p.is_file()))
 
 
 STABLE = (*FACE_OVAL, 1, 4, 6, 168, 197, 195)
@@ -385,7 +383,8 @@ def main() -> None:
     else:
         folder, names = args.faces, face_files(args.faces)
         if not names:
-            raise SystemExit(f"no videos or photos ({', '.join(FACE_SUFFIXES)}) in {args.faces}")
+            kinds = ", ".join(sorted(VIDEO_SUFFIXES | IMAGE_SUFFIXES))
+            raise SystemExit(f"no videos or photos ({kinds}) in {args.faces}")
     torch.set_num_threads(2)
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="voxlip-eval-"))
     out_dir.mkdir(parents=True, exist_ok=True)
