@@ -200,7 +200,7 @@ class Demo:
             raise gr.Error("Give two recordings.")
         encoder = self.pipeline.encoder
         try:
-            score = similarity(encoder.embed_utterance(first), encoder.embed_utterance(second))
+            score = similarity(self.pipeline.speaker(first).embedding, self.pipeline.speaker(second).embedding)
         except VoxlipError as e:
             raise gr.Error(str(e)) from None
         verdict = "the same speaker" if score >= encoder.config.same_speaker_threshold else "different speakers"

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from eval_offline_voice import CHOSEN_ON, config_setting
 from speech_data import DEFAULT_DATA, recordings, speaker_sexes
-from speech_judges import Judges, similarity
+from speech_judges import Judges, as_heard, similarity
 
 from voice.audio import load_audio
 from voice.intelligibility import word_errors
@@ -81,7 +81,8 @@ def main() -> None:
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     voices = {s: OfflineVoice(dataclasses.replace(config, revoicing_similarity=s)) for s in args.similarity}
     sources = {path: load_audio(path)[: int(args.seconds * 16_000)] for path in files}
-    embeddings = {path: (judges.ge2e(load_audio(path)), judges.dvector(load_audio(path))) for path in files}
+    heard = {path: as_heard(load_audio(path)) for path in files}
+    embeddings = {path: (judges.ge2e(heard[path]), judges.dvector(heard[path])) for path in files}
     transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in sources.items()}
     scores: dict[tuple, list] = defaultdict(list)
     seconds = converted_seconds = 0.0

@@ -36,11 +36,11 @@ from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import MIN_SIZE
-from voice.audio import SAMPLE_RATE, AudioSource, check_audio_source, is_silent, load_audio
+from voice.audio import SAMPLE_RATE, AudioSource, check_audio_source, is_silent, load_audio, without_offset
 from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
-from voice.speaker import Speaker, prepare_speaker
+from voice.speaker import PREPARATION, Speaker, prepare_speaker
 from voice.synthesis import Synthesis
 from voice.text import check_script, check_text
 
@@ -69,7 +69,7 @@ def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -
     None for a file that cannot be read."""
     if not isinstance(reference, (str, os.PathLike, np.ndarray)):
         return None
-    digest = hashlib.sha256(f"{encoder}|{source_sr}|".encode())
+    digest = hashlib.sha256(f"{encoder}|{source_sr}|{PREPARATION}|".encode())
     if isinstance(reference, np.ndarray):
         digest.update(np.ascontiguousarray(reference, dtype=np.float32).tobytes())
     else:
@@ -497,12 +497,14 @@ class _Audio:
 
 
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
-    """The speech to lip-sync to, checked: a file must hold some audio, and none of it may be silence only."""
+    """The speech to lip-sync to, checked (a file must hold some audio, and none of it may be silence only), its DC
+    offset taken out (pauses are found by their loudness)."""
     check_audio_source(speech, "speech")
     if isinstance(speech, np.ndarray):
-        return _not_silent(_Audio(load_audio(speech, source_sr=source_sr or SAMPLE_RATE), None), "the audio array")
+        samples = without_offset(load_audio(speech, source_sr=source_sr or SAMPLE_RATE))
+        return _not_silent(_Audio(samples, None), "the audio array")
     path = Path(speech).expanduser()
-    samples = load_audio(path)
+    samples = without_offset(load_audio(path))
     if len(samples) < MIN_AUDIO_SECONDS * SAMPLE_RATE:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
     return _not_silent(_Audio(samples, path), str(path))
@@ -524,9 +526,10 @@ def _source_video(source: AudioSource) -> MediaInfo | None:
 
 
 def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tuple[np.ndarray, int]:
-    """The recording to re-voice, at `rate`: checked for length and silence before any work."""
+    """The recording to re-voice, at `rate`, its DC offset taken out: checked for length and silence before any
+    work."""
     if isinstance(source, np.ndarray):
-        wave = load_audio(source, rate, source_sr=source_sr or SAMPLE_RATE, max_seconds=None)
+        wave = without_offset(load_audio(source, rate, source_sr=source_sr or SAMPLE_RATE, max_seconds=None))
         name = "the source samples"
     else:
         path = Path(source).expanduser()
@@ -540,7 +543,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
                 f"{path} is {seconds / 60:.0f} minutes long: voxlip re-voices at most {MAX_REVOICED_SECONDS / 60:.0f} "
                 "minutes at a time; cut it into parts (e.g. ffmpeg -ss START -t 3600)"
             )
-        wave, name = load_audio(path, rate, max_seconds=None), str(path)
+        wave, name = without_offset(load_audio(path, rate, max_seconds=None)), str(path)
     if len(wave) > MAX_REVOICED_SECONDS * rate:
         raise InputError(f"{name} is over {MAX_REVOICED_SECONDS / 60:.0f} minutes long: give at most an hour at a time")
     if len(wave) < MIN_REVOICED_SECONDS * rate:

@@ -59,8 +59,9 @@ def cmd_embed(args: argparse.Namespace) -> int:
         raise InputError("give one recording (to print its embedding) or two (to compare them)")
     if args.save:
         _checked_output(args.save, "embeddings", args.audio)
-    encoder = Pipeline(args.device, encoder=args.checkpoint).encoder
-    embeddings = [_embedding(encoder, path) for path in args.audio]
+    pipeline = Pipeline(args.device, encoder=args.checkpoint)
+    encoder = pipeline.encoder
+    embeddings = [_embedding(pipeline, path) for path in args.audio]
     if len(embeddings) == 1:
         values = " ".join(f"{v:.3f}" for v in embeddings[0][:6])
         print(
@@ -80,10 +81,11 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _embedding(encoder, path: str) -> np.ndarray:
-    """The recording's embedding; a refusal that does not say which of the recordings it was names it."""
+def _embedding(pipeline, path: str) -> np.ndarray:
+    """The recording's embedding, as every voice stage hears it (Pipeline.speaker); a refusal that does not say
+    which of the recordings it was names it."""
     try:
-        return encoder.embed_utterance(path)
+        return pipeline.speaker(path).embedding
     except InputError as e:
         if path in str(e):
             raise

@@ -16,7 +16,7 @@ from voice.offline.conversion import change_voice, timbre_gain
 from voice.offline.engine import OfflineVoice
 from voice.offline.envelope import denoised, mel_bands
 from voice.offline.pitch import praat_f0, track_f0
-from voice.offline.reference import analyse, analysed, prepare_reference
+from voice.offline.reference import analyse, analysed, cleaned_speech, prepare_reference
 from voice.recognition import PocketsphinxRecognizer
 
 SPEAKERS = ("103-1240-0000", "163-121908-0000", "248-130644-0000", "26-495-0000", "332-128985-0000")
@@ -65,7 +65,7 @@ def references(speech_files):
 def voices(references, encoder, offline):
     """The references analysed and the base voice's formant ratio fitted to each, as `voxlip say` does."""
     return {
-        name: offline.fitted(prepare_reference(wave, encoder=encoder), encoder.preprocess(wave), encoder)
+        name: offline.fitted(prepare_reference(wave, encoder=encoder), cleaned_speech(wave, encoder), encoder)
         for name, wave in references.items()
     }
 
@@ -305,7 +305,7 @@ def test_the_fitted_formant_ratio_and_filter_are_kept_in_the_cache_and_only_for_
     again = OfflineVoice(threads=2)
     again.share_base(offline)
     analysis = prepare_reference(references["103-1240-0000"], encoder=encoder)
-    wave = encoder.preprocess(references["103-1240-0000"])
+    wave = cleaned_speech(references["103-1240-0000"], encoder)
     fits = 1 + len(DEFAULT.formant_candidates) * len(CALIBRATION_TEXTS)  # the reference, then every trial
     for _ in range(2):  # the second time from the cache: no embedding at all
         refitted = again.fitted(analysis, wave, counted)
@@ -336,7 +336,7 @@ def test_the_fitted_filter_brings_sentences_it_never_heard_closer_to_the_speaker
 def test_re_voicing_fits_a_filter_to_the_recording_that_brings_its_unheard_part_closer(references, encoder):
     """A man's 8 s re-voiced toward a woman, the filter fitted on its first 3 s of speech and scored on the rest."""
     source, reference = references["332-128985-0000"][: 8 * 16_000], references["103-1240-0000"]
-    analysis, wave = prepare_reference(reference, encoder=encoder), encoder.preprocess(reference)
+    analysis, wave = prepare_reference(reference, encoder=encoder), cleaned_speech(reference, encoder)
     config = dataclasses.replace(DEFAULT, revoicing_fit_seconds=3.0)
     target = encoder.embed_utterance(reference)
     revoiced, heard = {}, {}
@@ -370,7 +370,7 @@ def test_a_base_voice_that_cannot_say_the_calibration_keeps_the_pitch_rule(offli
     voice = OfflineVoice(threads=2)
     voice.share_base(offline)
     monkeypatch.setattr(voice.base, "speak", mute)
-    wave = encoder.preprocess(references["248-130644-0000"])
+    wave = cleaned_speech(references["248-130644-0000"], encoder)
     assert voice.fitted(analysis, wave, encoder) is analysis
 
 
@@ -411,7 +411,7 @@ def test_a_noisy_reference_gets_a_note_asking_for_a_quieter_recording(references
 
 
 def test_a_noisy_reference_is_heard_without_its_steady_noise_and_a_clean_one_as_it_is(references, encoder):
-    wave = encoder.preprocess(references["26-495-0000"])
+    wave = cleaned_speech(references["26-495-0000"], encoder)
     assert denoised(wave, DEFAULT) is wave
     rms = float(np.sqrt(np.mean(wave**2)))
     hiss = np.random.default_rng(0).normal(0, rms / np.sqrt(10), len(wave)).astype(np.float32)  # 10 dB under it
@@ -450,5 +450,19 @@ def test_a_multi_speaker_base_voice_speaks_through_the_speaker_nearest_the_refer
     for speaker, half in enumerate(halves):
         speech = offline.synthesize("Hello there.", half, seed=0, encoder=encoder)
         assert speech.components[0].checkpoint == f"en_US-three-medium#{['alice', 'bob', 'carol'][speaker]}"
-    chosen = offline.fitted(analyse(encoder.preprocess(halves[2]), DEFAULT), encoder.preprocess(halves[2]), encoder)
+    wave = cleaned_speech(halves[2], encoder)
+    chosen = offline.fitted(analyse(wave, DEFAULT), wave, encoder)
     assert chosen.base_speaker == 2 and chosen.formant_ratio is not None
+
+
+def test_a_reference_with_a_dc_offset_is_heard_as_without_it(references, encoder):
+    """One shared recording (445-123857) sits at -0.26 of full scale: inaudible, but it read as a noisy recording
+    and moved its GE2E embedding (cosine 0.71 to the same recording without it)."""
+    from voice.speaker import prepare_speaker
+
+    wave = references["26-495-0000"]
+    offset = (wave - 0.25).astype(np.float32)
+    assert similarity(prepare_speaker(encoder, offset).embedding, prepare_speaker(encoder, wave).embedding) > 0.999
+    analysis = prepare_reference(offset, encoder=encoder)
+    assert not any("noisy" in note for note in analysis.notes), analysis.notes
+    assert abs(analysis.pitch.median_hz - prepare_reference(wave, encoder=encoder).pitch.median_hz) < 1.0

@@ -176,3 +176,17 @@ def test_a_face_checked_beside_the_voice_stops_it_with_its_own_error(pipeline, f
     with pytest.raises(InputError, match="no face found"):
         report(2, 3, 1.0)
     assert calls == [(1, 3, 1.0)]
+
+
+def test_speech_with_a_dc_offset_keeps_its_pauses(speech_files):
+    """A recorder's DC offset reads as constant loudness: the face would never close its mouth in the pauses."""
+    from lipsync.audio_frames import frame_count, silent_frames
+    from pipeline.api import _audio
+    from voice.audio import load_audio
+
+    speech = load_audio(next(p for p in speech_files if p.stem == "26-495-0000"))
+    padded = np.concatenate([np.zeros(16_000, np.float32), speech, np.zeros(16_000, np.float32)])
+    frames = frame_count(padded, 25)
+    clean = silent_frames(_audio(padded, 16_000).samples, 25, frames)
+    offset = silent_frames(_audio(padded + np.float32(0.2), 16_000).samples, 25, frames)
+    assert clean.sum() >= 50 and np.array_equal(offset, clean)

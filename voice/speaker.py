@@ -13,7 +13,7 @@ from core.components import Component
 from core.errors import InputError
 from core.files import atomic_output
 
-from .audio import AudioSource, clipping_note
+from .audio import AudioSource, clipping_note, load_audio, without_offset
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from .encoder import SpeakerEncoder
@@ -64,11 +64,21 @@ class Speaker:
             ) from None
 
 
+PREPARATION = "offset removed, then the encoder's preprocessing"
+"""How cleaned_reference prepares a reference, for the keys of prepared speakers kept on disk."""
+
+
+def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> np.ndarray:
+    """A reference recording as every voice stage hears it: 16 kHz, its DC offset taken out (audio.without_offset),
+    then the encoder's own preprocessing (level raised, long silences shortened)."""
+    return encoder.preprocess(without_offset(load_audio(reference, source_sr=source_sr)))
+
+
 def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
     """The reference (a file, samples at `source_sr`, or an already prepared Speaker) cleaned and embedded once."""
     if isinstance(reference, Speaker):
         return reference
-    wave = encoder.preprocess(reference, source_sr)
+    wave = cleaned_reference(encoder, reference, source_sr)
     embedding = encoder.embed_utterance(wave, preprocessed=True)
     source = None if isinstance(reference, np.ndarray) else Path(reference)
     notes = tuple(note for note in (clipping_note(reference, source_sr),) if note)

@@ -10,7 +10,7 @@ import numpy as np
 from core.cache import cached_arrays
 
 from ..audio import AudioSource
-from ..speaker import Speaker
+from ..speaker import Speaker, cleaned_reference
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
 from .envelope import band_limit_hz, level_spread_db, log_mel_envelope, speech_spectrum, stft
@@ -63,12 +63,12 @@ def prepare_reference(
 def cleaned_speech(
     reference: AudioSource | Speaker, encoder: SpeakerEncoder | None = None, source_sr: int | None = None
 ) -> np.ndarray:
-    """A Speaker's speech, or a recording cleaned by the speaker encoder (16 kHz, silences shortened)."""
+    """A Speaker's speech, or a recording cleaned as prepare_speaker cleans it (16 kHz, silences shortened)."""
     if isinstance(reference, Speaker):
         return reference.wave
     from ..encoder import load_encoder
 
-    return (encoder or load_encoder()).preprocess(reference, source_sr)
+    return cleaned_reference(encoder or load_encoder(), reference, source_sr)
 
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
