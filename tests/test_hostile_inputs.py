@@ -58,7 +58,9 @@ def inputs(tmp_path, speech_files, faces_dir) -> dict[str, Path]:
     shutil.copy(faces_dir / "talking_man_25fps.mp4", made["video"])
     shutil.copy(faces_dir / "not_a_person_dog.jpg", made["dog"])
     made["silence"] = save_audio(folder / "silence.wav", np.zeros(3 * SAMPLE_RATE, np.float32), SAMPLE_RATE)
-    made["blip"] = save_audio(folder / "blip.wav", np.full(100, 0.1, np.float32), SAMPLE_RATE)
+    blip = 0.1 * np.sin(2 * np.pi * 440 * np.arange(100) / SAMPLE_RATE)  # 6 ms of sound
+    made["blip"] = save_audio(folder / "blip.wav", blip.astype(np.float32), SAMPLE_RATE)
+    made["offset"] = save_audio(folder / "offset.wav", np.full(2 * SAMPLE_RATE, 0.3, np.float32), SAMPLE_RATE)
     made["empty"] = folder / "empty.wav"
     made["empty"].write_bytes(b"")
     made["corrupt"] = folder / "corrupt.jpg"
@@ -119,6 +121,8 @@ CASES = [
     ("say --ref {photo} --text Hi. -o {out}/x.wav --i-have-consent", 1, "could not read"),
     ("say --ref {silence} --text Hi. -o {out}/x.wav --i-have-consent", 1, "silent"),
     ("say --ref {blip} --text Hi. -o {out}/x.wav --i-have-consent", 1, "speech found"),
+    ("say --ref {offset} --text Hi. -o {out}/x.wav --i-have-consent", 1, "silent"),  # a DC offset alone: no sound
+    ("lipsync --face {photo} --audio {offset} -o {out}/x.mp4 --i-have-consent", 1, "is silent"),
     ("say --ref {ref} -o {out}/x.wav --i-have-consent", 1, "--text"),
     ("say --ref {ref} --text '' -o {out}/x.wav --i-have-consent", 1, "empty"),
     ("say --ref {ref} --text '  <b> </b> ' -o {out}/x.wav --i-have-consent", 1, "empty"),
