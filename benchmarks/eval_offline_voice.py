@@ -10,7 +10,8 @@ reference), pocketsphinx WER, and the real-time factor of the conversion and of 
 `--reference-rate 8000` gives the voice each recording as a phone call would (through 8 kHz),
 `--reference-seconds 3` only its first 3 s, `--reference-noise 10` with room noise 10 dB under it, and
 `--reference-room 0.5` as recorded in a room whose echo dies away in 0.5 s; the identity is still scored against
-the whole, clean recording, as a listener hears it (speech_judges.as_heard: without its DC offset).
+the whole, clean recording, as a listener hears it: without its DC offset (voice.audio.without_offset), which
+no one hears but both encoders' lowest band takes in.
 Needs the eval extra (README: "Measured").
 """
 
@@ -30,9 +31,9 @@ import numpy as np
 import scipy.signal
 import torch
 from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings, speaker_sexes
-from speech_judges import Judges, as_heard, similarity, to_16k
+from speech_judges import Judges, similarity, to_16k
 
-from voice.audio import load_audio
+from voice.audio import load_audio, without_offset
 from voice.offline.config import DEFAULT, OfflineConfig
 from voice.offline.engine import OfflineVoice
 from voice.offline.reference import prepare_reference
@@ -157,7 +158,7 @@ def main() -> None:
         half = "choose" if path.stem in CHOSEN_ON else "held out"
         sex = sexes.get(path.name, "?")
         recording = load_audio(path)
-        heard = as_heard(recording)
+        heard = without_offset(recording)  # what a listener hears: the identity targets
         target_ge2e, target_dvector = judges.ge2e(heard), judges.dvector(heard)
         if args.reference_seconds:
             recording = recording[: int(args.reference_seconds * 16_000)]

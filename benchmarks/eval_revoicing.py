@@ -22,9 +22,9 @@ import numpy as np
 import torch
 from eval_offline_voice import CHOSEN_ON, config_setting
 from speech_data import DEFAULT_DATA, recordings, speaker_sexes
-from speech_judges import Judges, as_heard, similarity
+from speech_judges import Judges, similarity
 
-from voice.audio import load_audio
+from voice.audio import load_audio, without_offset
 from voice.intelligibility import word_errors
 from voice.offline.config import DEFAULT
 from voice.offline.engine import OfflineVoice
@@ -80,8 +80,9 @@ def main() -> None:
     judges = Judges()
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     voices = {s: OfflineVoice(dataclasses.replace(config, revoicing_similarity=s)) for s in args.similarity}
-    sources = {path: load_audio(path)[: int(args.seconds * 16_000)] for path in files}
-    heard = {path: as_heard(load_audio(path)) for path in files}
+    waves = {path: load_audio(path) for path in files}
+    sources = {path: wave[: int(args.seconds * 16_000)] for path, wave in waves.items()}
+    heard = {path: without_offset(wave) for path, wave in waves.items()}  # what a listener hears: the targets
     embeddings = {path: (judges.ge2e(heard[path]), judges.dvector(heard[path])) for path in files}
     transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in sources.items()}
     scores: dict[tuple, list] = defaultdict(list)

@@ -99,13 +99,6 @@ class Judges:
         return word_errors(text, self.recognizer.transcribe(wave))
 
 
-def as_heard(wave: np.ndarray) -> np.ndarray:
-    """A recording as a listener hears it, for the identity targets: without its DC offset, which no one hears but
-    which GE2E's and the d-vector's lowest band take in (one shared recording, 445-123857, sits at -0.26 of full
-    scale: its GE2E embedding with and without the offset, cosine 0.71; d-vector 0.79)."""
-    return (wave - np.mean(wave, dtype=np.float64)).astype(np.float32)
-
-
 def to_16k(wave: np.ndarray, rate: int) -> np.ndarray:
     return wave if rate == RATE else librosa.resample(np.asarray(wave, np.float32), orig_sr=rate, target_sr=RATE)
 
