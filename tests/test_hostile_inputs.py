@@ -320,6 +320,18 @@ def test_a_clipped_reference_is_used_with_a_note_and_a_clean_one_without(inputs,
         assert out.is_file()
 
 
+def test_a_reference_with_little_speech_is_used_with_a_note_saying_how_much(inputs, capsys):
+    wave = load_audio(inputs["ref"])
+    short = save_audio(inputs["out_dir"] / "short.wav", wave[: 2 * SAMPLE_RATE], SAMPLE_RATE)
+    for reference, noted in ((short, True), (inputs["ref_wav"], False)):
+        out = inputs["out_dir"] / f"short-{reference.stem}.wav"
+        args = ["say", "--ref", str(reference), "--text", "Hello there.", "-o", str(out), "--i-have-consent"]
+        assert voxlip(args) == 0
+        printed = capsys.readouterr().out
+        assert ("s of speech: the clone copies what little it hears" in printed) == noted, printed
+        assert out.is_file()
+
+
 def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):
     words = inputs["out_dir"] / "words.txt"
     words.write_bytes("<speak>Hello\x00there, <break time='1s'/> friend 👍🏽.</speak> Москва ".encode() + b"a" * 60)
