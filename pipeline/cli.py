@@ -383,10 +383,14 @@ def _add_precision_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
+def _add_reference_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ref", "--reference", required=True, type=Path, help="a few seconds of the voice to clone (any audio file)"
     )
+
+
+def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
+    _add_reference_flag(parser)
     words = parser.add_mutually_exclusive_group()
     words.add_argument("--text", default=None, help="what the voice says (default: none; or use --text-file)")
     words.add_argument(
@@ -539,9 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert = commands.add_parser(
         "convert", help="speech-to-speech: a recording (or a video's soundtrack) said in the reference's voice"
     )
-    convert.add_argument(
-        "--ref", "--reference", required=True, type=Path, help="a few seconds of the voice to clone (any audio file)"
-    )
+    _add_reference_flag(convert)
     convert.add_argument(
         "--source", required=True, type=Path, help="the speech to re-voice: an audio file, or a video (its soundtrack)"
     )
