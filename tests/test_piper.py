@@ -45,6 +45,16 @@ def test_phones_are_timed_in_order_and_cover_the_speech(joe):
     assert speech.phones[-1].end <= len(speech.wave) / 22050 + 0.05
 
 
+def test_a_slower_voice_speaks_longer_under_its_own_cache_key_and_refuses_a_factor_of_zero(joe):
+    slow = joe.slower(1.2)
+    plain, slowed = joe.speak(TEXT, seed=0), slow.speak(TEXT, seed=0)
+    assert 1.05 < len(slowed.wave) / len(plain.wave) < 1.25 and slowed.phones[-1].end > plain.phones[-1].end
+    assert joe.key == joe.sha256 and slow.key != joe.key and slow.slower(1.0).key == slow.key
+    assert joe.duration_factor == 1.0 and slow.session is joe.session
+    with pytest.raises(InputError, match="above 0"):
+        joe.slower(0)
+
+
 def test_the_registry_entry_verifies_the_bundled_file(joe):
     assert joe.name == "piper-joe" and joe.sha256.startswith("58afce0321b8")
     assert joe.config.sample_rate == 22050 and joe.config.espeak_voice == "en-us"

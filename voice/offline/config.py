@@ -13,15 +13,22 @@ class OfflineConfig:
     base_voice: str = "piper-joe"
     """A Piper voice: the bundled "piper-joe", a fetched "piper:NAME", or a path to its .onnx; "#SPEAKER" after a
     voice with many speakers names one (OfflineVoice.fitted otherwise chooses the one nearest each reference).
-    Not taken, for the bundled voice (chosen half of eval_offline_voice.py, 20 x 4 sentences, similarity 1, against GE2E
-    0.730, d-vector 0.634, DistillMOS 3.96, WER 0.207, lowest speaker 0.635): the voice slowed, Piper's length scale
-    times 1.2, the calibration sentences too: 0.738, 0.658, 3.89, WER 0.122, lowest 0.598 (19-198, a 2 s reference);
-    times 1.1: 0.729, 0.620; 1.15 and 1.3: 0.734 and 0.732, 0.651 and 0.657. The shared readers are slower than joe
-    (vowels per second of speech in pocketsphinx's alignment: median 4.6, joe 5.2 on the eval's sentences), but each
-    reference's own pace instead of one for all gave the encoders no more (GE2E 0.738 and 0.739, d-vector 0.645 and
-    0.643, the fit at the voice's own pace). Nor Piper's noise scales moved (noise_scale 0.4 or 0.9, noise_w 0.4): GE2E
-    0.729-0.730, d-vector 0.634-0.640. Nor the best of four realisations of each sentence (Piper's noise, seeded) as
-    GE2E hears it (3 sentences): GE2E 0.732 -> 0.747, d-vector 0.647 -> 0.651: the encoder's taste, not the voice."""
+    Not taken, for the bundled voice (chosen half of eval_offline_voice.py, 20 x 4 sentences, similarity 1, joe at his
+    own pace: GE2E 0.730, d-vector 0.634): Piper's noise scales moved (noise_scale 0.4 or 0.9, noise_w 0.4): GE2E
+    0.729-0.730, d-vector 0.634-0.640; the best of four realisations of each sentence (Piper's noise, seeded) as GE2E
+    hears it (3 sentences): GE2E 0.732 -> 0.747, d-vector 0.647 -> 0.651: the encoder's taste, not the voice."""
+    duration_factor: float = 1.2
+    """The base voice speaks each phoneme this many times as long as its own setting would (PiperVoice.slower), the
+    fit's calibration sentences too. joe reads faster than the shared readers: vowels per second of speech in
+    pocketsphinx's alignment, theirs median 4.6 (10th-90th percentile 3.6-5.0), his 5.2 on the eval's sentences, 4.5 at
+    1.2. eval_offline_voice.py, 20 x 4 sentences, similarity 1, 1.0 -> 1.2: chosen half DistillMOS 3.96 -> 3.89, DNSMOS
+    P.808 3.75 -> 3.77, GE2E 0.730 -> 0.738, d-vector 0.634 -> 0.658, WER 0.207 -> 0.122, lowest speaker 0.635 -> 0.598
+    (19-198, whose reference holds 1.4 s of speech); held out 3.87 -> 3.86, 3.71 -> 3.75, 0.721 -> 0.728, 0.616 ->
+    0.625, 0.222 -> 0.128, lowest 0.638 -> 0.634. On the chosen half 1.1 gave GE2E 0.729, d-vector 0.620, and 1.15 and
+    1.3 (the encoders alone) 0.734 and 0.732, 0.651 and 0.657. joe unconverted, the 20 sentences: DistillMOS 4.16 at
+    1.0, 4.19 at 1.15, 4.21 at 1.3, WER 0.233, 0.190, 0.164. Not taken: each reference's own pace (its vowels per
+    second, pocketsphinx aligning what it recognises: about 2 s a reference) instead of one for all (1.15), the fit at
+    joe's own pace: GE2E 0.738 against 0.739, d-vector 0.645 against 0.643."""
     similarity: float = 1.0
     """0 keeps the base voice as it is, 1 moves pitch, formants and timbre all the way to the reference's
     measures; in between, each moves that share (in log terms). The eval prints the frontier."""
@@ -59,11 +66,11 @@ class OfflineConfig:
     0.254 -> 0.240, DistillMOS 3.84 -> 3.85 (women 3.70 -> 3.80, men 3.98 -> 3.90), for 40% more trials:
     noise-sized, and men lose what women gain. Nor, after the ratio, the formant regions moved apart (each frame's
     envelope, its cepstrum below 2 ms, warped along frequency by factors at 500, 1500 and 3000 Hz, the combination the
-    encoder hears nearest on the calibration sentences; 20 x 4 sentences, against GE2E 0.730, d-vector 0.634, DistillMOS
-    3.96, lowest 0.635): factors 0.9-1.1, every combination tried, 0.739, 0.650, 3.85, lowest 0.655, the fit 1.0 ->
-    2.5 s; 0.95-1.05, each region's factor chosen with the others unmoved, 0.733, 0.649, 3.94, and on the held-out
-    half 0.721 -> 0.725, 0.616 -> 0.622, 3.87 -> 3.85, lowest 0.638 -> 0.618; the 0.9-1.1 warp smoothed over 5 frames
-    0.732, 0.639, 3.80: a little likeness for naturalness each time."""
+    encoder hears nearest on the calibration sentences; 20 x 4 sentences, joe at his own pace, against GE2E 0.730,
+    d-vector 0.634, DistillMOS 3.96, lowest 0.635): factors 0.9-1.1, every combination tried, 0.739, 0.650, 3.85,
+    lowest 0.655, the fit 1.0 -> 2.5 s; 0.95-1.05, each region's factor chosen with the others unmoved, 0.733, 0.649,
+    3.94, and on the held-out half 0.721 -> 0.725, 0.616 -> 0.622, 3.87 -> 3.85, lowest 0.638 -> 0.618; the 0.9-1.1
+    warp smoothed over 5 frames 0.732, 0.639, 3.80: a little likeness for naturalness each time."""
     pitch_spread_scale: float = 0.85
     """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph), relative to
     the base voice's as Praat hears it (base_voice.speech_pitch_of). Chosen half at similarity 1, the same session:

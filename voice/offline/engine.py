@@ -64,7 +64,7 @@ class OfflineVoice:
 
     @cached_property
     def base(self) -> PiperVoice:
-        return load_piper_voice(self.config.base_voice, self.threads)
+        return load_piper_voice(self.config.base_voice, self.threads).slower(self.config.duration_factor)
 
     @cached_property
     def profile(self) -> BaseVoiceProfile:
@@ -248,7 +248,7 @@ class OfflineVoice:
         16 kHz speech `wave`: the base the conversion then has least to move (the first if the voice cannot say the
         calibration sentence). Kept in voxlip's cache."""
         samples = np.ascontiguousarray(wave, dtype=np.float32)
-        key = b"|".join([samples.tobytes(), self.base.sha256.encode(), b"nearest speaker"])
+        key = b"|".join([samples.tobytes(), self.base.key.encode(), b"nearest speaker"])
 
         def nearest() -> dict[str, np.ndarray]:
             judge, target = _judge_and_target(encoder, samples, self.config)

@@ -52,6 +52,8 @@ class PiperVoice:
         self.phonemizer = Phonemizer(config.espeak_voice)
         self.speaker: int | None = None
         """The speaker of a multi-speaker voice chosen by `with_speaker`; None: not chosen (speak uses the first)."""
+        self.duration_factor = 1.0
+        """Every phoneme lasts its voice's own length scale (its JSON's) times this (`slower`)."""
 
     @property
     def multi_speaker(self) -> bool:
@@ -59,8 +61,18 @@ class PiperVoice:
 
     @property
     def key(self) -> str:
-        """What caches of this voice's speech are keyed by: its file's sha256, and its speaker if it has several."""
-        return self.sha256 if self.speaker is None else f"{self.sha256}#{self.speaker}"
+        """What caches of this voice's speech are keyed by: its file's sha256, its speaker if it has several, and
+        its duration factor if not 1."""
+        key = self.sha256 if self.speaker is None else f"{self.sha256}#{self.speaker}"
+        return key if self.duration_factor == 1.0 else f"{key}@{self.duration_factor!r}"
+
+    def slower(self, factor: float) -> PiperVoice:
+        """This voice with every phoneme `factor` times as long (below 1: faster); the model is shared."""
+        if not factor > 0:
+            raise InputError(f"a duration factor must be above 0, not {factor}")
+        paced = copy.copy(self)
+        paced.duration_factor = self.duration_factor * factor
+        return paced
 
     def with_speaker(self, speaker: int | str) -> PiperVoice:
         """This voice as one of its speakers (an id, or a name of its speaker_id_map); the model is shared."""
@@ -80,9 +92,7 @@ class PiperVoice:
         named.speaker, named.name = chosen, f"{self.name}#{label}"
         return named
 
-    def speak(
-        self, text: str, seed: int | None = None, length_scale: float | None = None, speaker: int | None = None
-    ) -> PiperSpeech:
+    def speak(self, text: str, seed: int | None = None, speaker: int | None = None) -> PiperSpeech:
         """`text` (one or more sentences) in this voice (its chosen speaker, or `speaker`); the same seed gives the
         same samples."""
         speaker = speaker if speaker is not None else self.speaker or 0
@@ -94,7 +104,7 @@ class PiperVoice:
             skipped |= phonemized.skipped
             if not any(p.isalpha() for p in phonemized.phonemes):
                 continue  # punctuation alone: nothing to say
-            wave, durations = self._run(phonemized.ids, rng, length_scale or self.config.length_scale, speaker)
+            wave, durations = self._run(phonemized.ids, rng, speaker)
             if waves:
                 waves.append(pause)
                 offset += len(pause) / self.config.sample_rate
@@ -106,9 +116,10 @@ class PiperVoice:
         return PiperSpeech(np.concatenate(waves), self.config.sample_rate, tuple(phones), frozenset(skipped))
 
     def _run(
-        self, ids: tuple[int, ...], rng: np.random.Generator, length_scale: float, speaker: int
+        self, ids: tuple[int, ...], rng: np.random.Generator, speaker: int
     ) -> tuple[np.ndarray, np.ndarray | None]:
         config = self.config
+        length_scale = config.length_scale * self.duration_factor
         feed = {
             "input": np.array([ids], dtype=np.int64),
             "input_lengths": np.array([len(ids)], dtype=np.int64),
