@@ -53,7 +53,7 @@ class PiperVoice:
         self.speaker: int | None = None
         """The speaker of a multi-speaker voice chosen by `with_speaker`; None: not chosen (speak uses the first)."""
         self.duration_factor = 1.0
-        """Every phoneme lasts its voice's own length scale (its JSON's) times this (`slower`)."""
+        """Each phoneme's duration is the voice's own (its JSON's length_scale) times this (`slower`)."""
 
     @property
     def multi_speaker(self) -> bool:
