@@ -189,10 +189,11 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
 
 
 def _text(args: argparse.Namespace) -> str:
-    if (args.text is None) == (args.text_file is None):
-        raise InputError('give the words to say with --text "..." or --text-file FILE (one of them)')
+    text = args.text if args.text is not None else args.words
+    if (text is None) == (args.text_file is None):
+        raise InputError('give the words to say: as the first argument ("..."), with --text "..." or --text-file FILE')
     if args.text_file is None:
-        return args.text
+        return text
     try:
         data = args.text_file.read_bytes()
         # Windows editors may save UTF-16 ("Unicode") or UTF-8 with a byte-order mark.
@@ -392,7 +393,10 @@ def _add_reference_flag(parser: argparse.ArgumentParser) -> None:
 def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     _add_reference_flag(parser)
     words = parser.add_mutually_exclusive_group()
-    words.add_argument("--text", default=None, help="what the voice says (default: none; or use --text-file)")
+    words.add_argument(
+        "words", nargs="?", default=None, metavar="TEXT", help="what the voice says (default: none; or --text-file)"
+    )
+    words.add_argument("--text", default=None, help="the same, as a flag (default: none)")
     words.add_argument(
         "--text-file", type=Path, default=None, help="read what the voice says from this UTF-8 file (default: none)"
     )

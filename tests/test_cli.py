@@ -75,6 +75,18 @@ def test_the_reference_flag_is_spelled_either_way(command):
     assert short.ref == long.ref == Path("r.wav")
 
 
+@pytest.mark.parametrize("command", ["say", "run"])
+def test_the_words_come_as_the_first_argument_or_a_flag(command, capsys):
+    from pipeline.cli import _text
+
+    tail = {"say": ["--ref", "r.wav", "-o", "x.wav"], "run": ["--ref", "r.wav", "--face", "f.mp4", "-o", "x.mp4"]}
+    parser = build_parser()
+    given, flagged = (parser.parse_args([command, *words, *tail[command]]) for words in (["Hi."], ["--text", "Hi."]))
+    assert _text(given) == _text(flagged) == "Hi."
+    assert voxlip([command, *tail[command]]) == 1
+    assert "give the words to say: as the first argument" in capsys.readouterr().err
+
+
 def test_checkpoints_listing(capsys):
     assert voxlip(["checkpoints"]) == 0
     out = capsys.readouterr().out
