@@ -11,6 +11,7 @@ import numpy as np
 
 from .errors import VoxlipError
 from .files import atomic_output
+from .version import __version__
 
 
 def cache_dir() -> Path:
@@ -22,15 +23,22 @@ def cache_dir() -> Path:
     return Path(base).expanduser() / "voxlip"
 
 
+def cache_path(folder: str, key: bytes, suffix: str) -> Path:
+    """Where what voxlip computes from `key` is kept: cache_dir()/`folder`, under the sha256 of `key` and voxlip's
+    version, so that a newer voxlip computes it again rather than reading what an older one computed."""
+    digest = hashlib.sha256(f"voxlip {__version__}|".encode() + key).hexdigest()
+    return cache_dir() / folder / f"{digest[:32]}{suffix}"
+
+
 def cached_arrays(
     folder: str, key: bytes, names: tuple[str, ...], compute: Callable[[], dict[str, np.ndarray]]
 ) -> dict[str, np.ndarray]:
-    """`compute()`'s arrays, kept in cache_dir()/`folder` under the sha256 of `key`.
+    """`compute()`'s arrays, kept in voxlip's cache (cache_path).
 
     A later call with the same key reads them back (all of `names`); a damaged or incomplete entry is
     made again, and a cache that cannot be written only costs the computation next time.
     """
-    path = cache_dir() / folder / f"{hashlib.sha256(key).hexdigest()[:32]}.npz"
+    path = cache_path(folder, key, ".npz")
     try:
         with np.load(path) as data:
             return {name: data[name] for name in names}

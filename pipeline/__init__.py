@@ -3,10 +3,10 @@
 from pipeline import Pipeline
 """
 
+from core.version import __version__
 from voice.speaker import Speaker
 
 from .api import Pipeline, clone, vocode
 from .results import Clip, Speech
-from .version import __version__
 
 __all__ = ["Clip", "Pipeline", "Speaker", "Speech", "__version__", "clone", "vocode"]

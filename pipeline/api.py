@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core import checkpoints
+from core.cache import cache_path
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import MediaInfo, probe
 from core.files import sha256_file
@@ -206,7 +207,7 @@ class Pipeline:
         key = reference_key(reference, source_sr, self.encoder_name)
         if key is None:  # not a readable file: the encoder says what is wrong with it
             return prepare_speaker(self.encoder, reference, source_sr)
-        cached = checkpoints.cache_dir() / "speakers" / f"{key}.npz"
+        cached = cache_path("speakers", key.encode(), ".npz")
         if cached.is_file():
             try:
                 speaker = Speaker.load(cached)

@@ -16,10 +16,10 @@ from core.errors import InputError, VoxlipError
 from core.files import atomic_output, sha256_file
 from core.memory import limit_allocator_arenas
 from core.quiet import native_stderr_silenced
+from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
 from .stops import Stopped, unwinding_on_stop
-from .version import __version__
 
 
 def _save_array(path: Path, array: np.ndarray) -> None:

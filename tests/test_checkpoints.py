@@ -4,6 +4,7 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -175,3 +176,21 @@ def test_fetch_cli_size_mismatch_is_an_error_not_a_file(tmp_path, server, capsys
 def test_fetch_without_a_link_explains_where_to_get_it(tmp_path, capsys):
     assert voxlip(["fetch", "wav2lip", "--dir", str(tmp_path)]) == 1
     assert "no direct download link" in capsys.readouterr().err
+
+
+def test_computed_arrays_are_kept_per_voxlip_version(monkeypatch, tmp_path):
+    from core import cache
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"x": np.arange(3.0)}
+
+    for _ in range(2):
+        assert cache.cached_arrays("demo", b"key", ("x",), compute)["x"].tolist() == [0.0, 1.0, 2.0]
+    assert len(calls) == 1  # the second call read what the first kept
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    cache.cached_arrays("demo", b"key", ("x",), compute)
+    assert len(calls) == 2 and len(list((tmp_path / "demo").glob("*.npz"))) == 2  # a newer voxlip computes again

@@ -19,6 +19,7 @@ from core.errors import InputError, VoxlipError
 from core.ffmpeg import read_frames, write_video
 from core.ffmpeg import run as run_ffmpeg
 from core.files import sha256_file
+from core.version import __version__
 from pipeline.outputs import finish_output, protect_frames
 from pipeline.provenance import (
     AUDIO_MARK,
@@ -37,7 +38,6 @@ from pipeline.provenance import (
     sign_file,
 )
 from pipeline.provenance.credentials import TRAINED_ALGORITHMIC_MEDIA
-from pipeline.version import __version__
 from voice.audio import save_audio
 
 

@@ -7,7 +7,6 @@ converter's memory does not grow with the length of the speech.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from functools import cached_property
@@ -15,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import torch
 
-from core.checkpoints import cache_dir
+from core.cache import cache_path
 from core.components import Component
 from core.errors import VoxlipError
 from core.files import atomic_output
@@ -65,8 +64,7 @@ class NeuralConverter:
         `key` names that speech for good (a recording's sha256, a base voice's); on a cache miss
         `speech()` is called, so a base voice speaks its profile text only once per machine.
         """
-        digest = hashlib.sha256(f"{self.model.checkpoint_sha256}|{key}".encode()).hexdigest()
-        path = cache_dir() / "tone-colour" / f"{digest[:32]}.npy"
+        path = cache_path("tone-colour", f"{self.model.checkpoint_sha256}|{key}".encode(), ".npy")
         size = self.model.config.gin_channels
         try:
             cached = np.load(path)

@@ -24,8 +24,7 @@ from types import MappingProxyType
 
 from core.errors import InputError
 from core.files import atomic_output
-
-from ..version import __version__
+from core.version import __version__
 
 GENERATOR = "voxlip"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.files import atomic_output, sha256_file
-
-from ..version import __version__
+from core.version import __version__
 
 SCHEMA = "voxlip.provenance/1"
 SUFFIX = ".provenance.json"
