@@ -122,7 +122,11 @@ class OfflineConfig:
     filters fitted together, one for voiced and one for unvoiced frames (mixed per frame by the balance of power under
     1 kHz against 3-8 kHz) 0.731, 0.646, 3.81, 0.233, for twice the fit; the filter fitted at every candidate formant
     ratio and the best pair kept (rather than the ratio chosen first) 0.728, 0.635, 3.84, 0.233, fit 3.9 s instead of
-    1.3 s: what the fit gains on the calibration sentences does not carry over to other sentences."""
+    1.3 s: what the fit gains on the calibration sentences does not carry over to other sentences. The ceiling of a
+    filter per voice (10 chosen speakers x 2 sentences, joe slowed to 1.2; a scratch script): fitted by GE2E on the
+    very sentences it is then scored on, GE2E 0.706 -> 0.721 (12 cosines), 0.753 (24), 0.776 (24 within 12 dB), but
+    d-vector 0.661 -> 0.654, 0.650, 0.649 and DistillMOS 3.81 -> 3.89, 3.76, 3.74: past this fit, what a filter adds
+    is GE2E's taste; the second encoder's 0.70 needs more than one filter per voice."""
     fitted_filter_limit_db: float = 6.0
     fitted_filter_iterations: int = 2
     """Gauss-Newton steps, each embedding 1 + fitted_filter_cosines filtered versions of the calibration sentences
