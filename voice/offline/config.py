@@ -16,7 +16,13 @@ class OfflineConfig:
     Not taken, for the bundled voice (chosen half of eval_offline_voice.py, 20 x 4 sentences, similarity 1, joe at his
     own pace: GE2E 0.730, d-vector 0.634): Piper's noise scales moved (noise_scale 0.4 or 0.9, noise_w 0.4): GE2E
     0.729-0.730, d-vector 0.634-0.640; the best of four realisations of each sentence (Piper's noise, seeded) as GE2E
-    hears it (3 sentences): GE2E 0.732 -> 0.747, d-vector 0.647 -> 0.651: the encoder's taste, not the voice."""
+    hears it (3 sentences): GE2E 0.732 -> 0.747, d-vector 0.647 -> 0.651: the encoder's taste, not the voice. Nor,
+    joe slowed to 1.2, a constant offset of the VITS latent before his decoder (along the top 12 principal directions
+    of his latent on the calibration sentences, fitted by GE2E through the whole conversion, 2 Gauss-Newton steps; a
+    scratch script), 10 chosen speakers x 2 sentences: GE2E 0.706 -> 0.717, d-vector 0.661 -> 0.670, DistillMOS 3.81
+    -> 3.84 (16 directions, 3 steps: 0.717, 0.670, 3.75), for 26 more runs of the decoder per new voice (about 10 s,
+    against a new voice's cold `say` of 2.2-2.4 s): the decoder renders such offsets naturally, but they move the
+    voice little toward a speaker."""
     duration_factor: float = 1.2
     """The base voice speaks each phoneme this many times as long as its own setting would (PiperVoice.slower), the
     fit's calibration sentences too. joe reads faster than the shared readers: vowels per second of speech in
