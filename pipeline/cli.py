@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,13 @@ from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
 from .stops import Stopped, unwinding_on_stop
+
+if TYPE_CHECKING:  # the API, which each command imports when it runs (a cold `--help` does without)
+    from core.components import Component
+
+    from .api import Pipeline
+    from .provenance.label import LabelConfig
+    from .results import Clip, Speech
 
 
 def _save_array(path: Path, array: np.ndarray) -> None:
@@ -81,7 +89,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _embedding(pipeline, path: str) -> np.ndarray:
+def _embedding(pipeline: Pipeline, path: str) -> np.ndarray:
     """The recording's embedding, as every voice stage hears it (Pipeline.speaker); a refusal that does not say
     which of the recordings it was names it."""
     try:
@@ -146,7 +154,7 @@ class _ProgressBar:
             self.bar.close()
 
 
-def _describe(components) -> str:
+def _describe(components: tuple[Component, ...]) -> str:
     return "; ".join(c.describe() for c in components)
 
 
@@ -171,7 +179,7 @@ def _lipsync_settings(args: argparse.Namespace) -> dict:
     )
 
 
-def _label(args: argparse.Namespace):
+def _label(args: argparse.Namespace) -> LabelConfig:
     from .provenance.label import LabelConfig
 
     return LabelConfig(corner=args.label_corner)
@@ -206,7 +214,7 @@ def _text(args: argparse.Namespace) -> str:
         raise InputError(f"could not read --text-file {args.text_file}: {e.strerror or e}") from None
 
 
-def _voice_pipeline(args: argparse.Namespace, **lipsync):
+def _voice_pipeline(args: argparse.Namespace, **lipsync) -> Pipeline:
     from .api import Pipeline
 
     if not 0.0 <= args.similarity <= 1.0:
@@ -228,7 +236,7 @@ def _print_timings(timings: dict[str, float]) -> None:
     print("took " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()))
 
 
-def _report(path: Path, size: str, result) -> None:
+def _report(path: Path, size: str, result: Speech | Clip) -> None:
     """What was written, what made it, its notes and where the time went."""
     print(f"wrote {path} ({size}) and {path.name}.provenance.json")
     print(f"made by: {_describe(result.components)}")
