@@ -16,8 +16,9 @@ long pauses cut out (webrtc VAD) give about the same d-vector (chosen half, 10 s
 What the encoders weigh (the first 12 shared recordings, each against itself changed by Praat; GE2E / d-vector
 cosine): resynthesis alone 0.990 / 0.995; pitch 10% up or down 0.958 / 0.977 and 0.947 / 0.970; the pitch range
 halved 0.965 / 0.983; 20% slower 0.967 / 0.974; formants 10% up 0.858 / 0.786. The d-vector is above all a judge of
-the vocal tract's length, and the offline voice's fitted formant ratio sits at or next to both encoders' best on
-the eval's sentences (10 chosen speakers, ratios 0.9-1.4: 8 at GE2E's, 6 at the d-vector's).
+the vocal tract's length, and the offline voice's fitted formant ratio is already where both encoders want it on the
+eval's sentences (10 chosen speakers, ratios 0.9-1.4 tried: 7 at GE2E's best, 6 at the d-vector's, the others one
+step off, but for 19-198, whose 1.4 s of speech GE2E hears best at 1.4 and the fit put at 1.2).
 
 Install with `pip install -e ".[eval]"`. distillmos imports torchaudio for file reading and for an
 MFCC layer it does not use here; torchaudio cannot be installed beside voxlip's torch, so an empty
