@@ -76,7 +76,11 @@ class OfflineConfig:
     d-vector 0.634, DistillMOS 3.96, lowest 0.635): factors 0.9-1.1, every combination tried, 0.739, 0.650, 3.85,
     lowest 0.655, the fit 1.0 -> 2.5 s; 0.95-1.05, each region's factor chosen with the others unmoved, 0.733, 0.649,
     3.94, and on the held-out half 0.721 -> 0.725, 0.616 -> 0.622, 3.87 -> 3.85, lowest 0.638 -> 0.618; the 0.9-1.1
-    warp smoothed over 5 frames 0.732, 0.639, 3.80: a little likeness for naturalness each time."""
+    warp smoothed over 5 frames 0.732, 0.639, 3.80: a little likeness for naturalness each time. Nor the formants
+    moved by resampling rather than by Praat (the base voice asked for phonemes `ratio` times as long, its samples
+    played `ratio` times as fast, Praat then changing the pitch alone; 15 chosen speakers whose ratio is above 1, 3
+    sentences, joe slowed to 1.2): GE2E 0.741 -> 0.738, d-vector 0.656 -> 0.666, DistillMOS 3.91 -> 3.66: a slower
+    Piper is a less natural one."""
     pitch_spread_scale: float = 0.85
     """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph), relative to
     the base voice's as Praat hears it (base_voice.speech_pitch_of). Chosen half at similarity 1, the same session:
@@ -113,7 +117,11 @@ class OfflineConfig:
     reference's median is where the encoders want it. Nor each band's movement over time compressed toward the
     reference's (a real recording's envelope moves 25-30% less than the converted voice's in the bands above 1 kHz; per
     frame, within 6 dB, 24 ms smoothing), on top of the fitted filter, 10 chosen speakers x 2 sentences: half way GE2E
-    0.706 -> 0.706, d-vector 0.632 -> 0.646, DistillMOS 3.79 -> 3.58."""
+    0.706 -> 0.706, d-vector 0.632 -> 0.646, DistillMOS 3.79 -> 3.58. Nor the reference's breathiness: a voice raised
+    by Praat is more periodic than the reference above 2 kHz (WORLD's D4C aperiodicity, voiced frames, 3-5.5 kHz:
+    0.29-0.46 against 0.36-0.67 in the women's recordings among the first 12 shared speakers), but random-phase
+    energy mixed into each band to match (10 chosen speakers x 2 sentences, joe slowed to 1.2) moved nothing: GE2E
+    0.706 -> 0.704, d-vector 0.661 -> 0.661, DistillMOS 3.81 -> 3.81."""
     fitted_filter_cosines: int = 12
     """A second, fitted filter on top of the mean-envelope one (filter_fit.py): this many cosines over the mel scale,
     weighted so that the speaker encoder hears the base voice's calibration sentences, converted, closest to the
