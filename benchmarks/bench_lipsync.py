@@ -138,7 +138,7 @@ def child(args: argparse.Namespace) -> None:
             make_renderer(options, generator),
             options,
             frame_hook=FrameProtector(channels="bgr"),
-            soundtrack=lambda samples: ensure_audio_mark(samples, SAMPLE_RATE),
+            soundtrack=lambda wav=wav: (ensure_audio_mark(wav, SAMPLE_RATE), SAMPLE_RATE),
             progress=lambda done, total, fps: done and ticks.append((done, time.perf_counter())),  # 0: the start
         )
         wall = time.perf_counter() - start

@@ -61,6 +61,8 @@ class MediaInfo:
     coded_size: tuple[int, int] | None = None
     """(width, height) of the pictures as stored (after rotation), when their pixels are not square (an anamorphic
     video, e.g. 720x480 shown at 640x480): decoding scales them to `width` x `height`."""
+    audio_rate: int = 0
+    """Samples per second of the first audio stream (0: no audio, or its rate not stated)."""
 
     @property
     def frame_count_estimate(self) -> int:
@@ -93,6 +95,8 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         line for line in text.splitlines() if re.search(r"Stream #\S+.*: Video: ", line) and "attached pic" not in line
     ]
     has_audio = bool(re.search(r"Stream #\S+.*: Audio: ", text))
+    rate = re.search(r"Stream #\S+.*: Audio: .*?, (\d+) Hz", text)
+    audio_rate = int(rate.group(1)) if rate else 0
     if not video_lines:
         return MediaInfo(
             path=path,
@@ -101,6 +105,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
             is_still=False,
             duration=_duration(text),
             demuxer=demuxer_name,
+            audio_rate=audio_rate,
         )
     line = video_lines[0]
     codec = line.split("Video: ", 1)[1].split()[0].rstrip(",")
@@ -136,6 +141,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         codec=codec,
         demuxer=demuxer_name,
         coded_size=coded if coded != (width, height) else None,
+        audio_rate=audio_rate,
     )
 
 

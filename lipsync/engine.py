@@ -39,8 +39,8 @@ from .video import FrameSource, output_fps, probe_face, sample_frames
 
 FrameHook = Callable[[np.ndarray], np.ndarray]
 """hook(BGR frame) -> the frame to write, same size."""
-AudioHook = Callable[[np.ndarray], np.ndarray]
-"""hook(16 kHz samples) -> the soundtrack to write, same rate."""
+Soundtrack = Callable[[], tuple[np.ndarray, int]]
+"""soundtrack() -> (samples, rate): the clip's audio track, made while the renderer prepares."""
 ProgressCallback = Callable[[int, int, float], None]
 """progress(frames done, frames in all, frames per second so far)."""
 
@@ -94,13 +94,13 @@ def run(
     *,
     detector: Detector | None = None,
     frame_hook: FrameHook | None = None,
-    soundtrack: AudioHook | None = None,
+    soundtrack: Soundtrack | None = None,
     progress: ProgressCallback | None = None,
 ) -> LipsyncResult:
     """Make `face` (video or photo) speak `audio` (16 kHz mono samples); write an H.264 + AAC MP4.
 
-    `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame and
-    `soundtrack` makes the audio track from `audio` (both default to unchanged). `detector` finds
+    `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame (default: none) and
+    `soundtrack` makes the audio track, at any rate and as long as `audio` (default: `audio`). `detector` finds
     the face (default: BlazeFace). The MP4 appears at `out_path` only when it is complete.
     """
     import cv2
@@ -125,7 +125,7 @@ def _run(
     options: LipsyncOptions,
     detector: Detector | None,
     frame_hook: FrameHook | None,
-    soundtrack: AudioHook | None,
+    soundtrack: Soundtrack | None,
     progress: ProgressCallback | None,
 ) -> LipsyncResult:
     started = time.perf_counter()
@@ -161,7 +161,7 @@ def _run(
                 )
             )
         # The soundtrack is made beside the renderer's preparation (pocketsphinx releases the GIL).
-        track = helpers.submit(_timed, soundtrack, audio, timer)
+        track = helpers.submit(_timed, soundtrack or (lambda: (audio, SAMPLE_RATE)), timer)
         renderer.prepare(audio, fps, n_frames, timer)
         if indexing is not None:
             known = indexing.result()
@@ -177,7 +177,7 @@ def _run(
                 )
             )
         audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
-        mux_audio = save_audio(Path(audio_dir) / "speech.wav", track.result(), SAMPLE_RATE)
+        mux_audio = save_audio(Path(audio_dir) / "speech.wav", *track.result())
         partial = stack.enter_context(atomic_output(out_path))
         writer = stack.enter_context(
             Mp4Writer(partial, source.width, source.height, fps, mux_audio, len(audio) / SAMPLE_RATE, options.encoder)
@@ -224,9 +224,9 @@ def _run(
     )
 
 
-def _timed(hook: AudioHook | None, audio: np.ndarray, timer: StageTimer) -> np.ndarray:
+def _timed(soundtrack: Soundtrack, timer: StageTimer) -> tuple[np.ndarray, int]:
     with timer("audio"):
-        return audio if hook is None else hook(audio)
+        return soundtrack()
 
 
 def _tracked_batches(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import hashlib
 import os
 import tempfile
@@ -37,7 +38,15 @@ from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import MIN_SIZE
-from voice.audio import SAMPLE_RATE, AudioSource, check_audio_source, is_silent, load_audio, without_offset
+from voice.audio import (
+    SAMPLE_RATE,
+    AudioSource,
+    check_audio_source,
+    is_silent,
+    load_audio,
+    load_recording,
+    without_offset,
+)
 from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
@@ -375,7 +384,7 @@ class Pipeline:
         with face_file(face) as path:
             path = self._checked_face(path)
             if moviepy_io.is_audio_clip(speech):
-                speech = _not_silent(_Audio(moviepy_io.audio_samples(speech), None), "the audio clip")
+                speech = _not_silent(_Audio(*moviepy_io.audio_samples(speech), None), "the audio clip")
             elif not isinstance(speech, Speech):
                 speech = _audio(speech, source_sr)
             return self._clip(path, speech, statement, progress, recorded_face=is_file(face))
@@ -417,13 +426,12 @@ class Pipeline:
         """`face` made to say `speech`; `recorded_face`: the face is the user's file (not one made from a picture or
         clip in memory, gone after the call), named among the clip's inputs."""
         started = time.perf_counter()
-        if isinstance(speech, Speech):  # marked when it was made; the lip-sync reads 16 kHz
+        if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             audio = load_audio(speech.samples, source_sr=speech.sample_rate)
-            # A mark made at another rate can fade in the resampling: the 16 kHz track is marked again if so.
-            soundtrack = None if speech.sample_rate == SAMPLE_RATE else _mark_soundtrack
+            track = (speech.samples, speech.sample_rate)
             components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_file}
         else:
-            audio, soundtrack = speech.samples, _mark_soundtrack
+            audio, track = speech.samples, speech.track
             components, text, inputs = (), None, {"audio": speech.source}
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
         try:
@@ -435,7 +443,7 @@ class Pipeline:
                 self.lipsync_options,
                 detector=self.face_detector,
                 frame_hook=outputs.FrameProtector(self.label, "bgr"),
-                soundtrack=soundtrack,
+                soundtrack=functools.partial(_marked_track, *track),
                 progress=progress,
             )
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
@@ -489,12 +497,14 @@ def _raising(check: Future, progress: ProgressCallback | None) -> ProgressCallba
 
 
 class _Audio:
-    """Speech that voxlip did not make: a user's recording or samples, checked at the edge."""
+    """Speech that voxlip did not make: a user's recording or samples, checked at the edge. `track` is (samples,
+    rate) as given (voice.audio.load_recording), the clip's soundtrack; `samples` what the lip-sync hears (16 kHz)."""
 
     phones = None
 
-    def __init__(self, samples: np.ndarray, source: Path | None):
-        self.samples, self.sample_rate, self.source = samples, SAMPLE_RATE, source
+    def __init__(self, track: np.ndarray, rate: int, source: Path | None):
+        self.track, self.source = (track, rate), source
+        self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
 
 
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
@@ -502,13 +512,13 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     offset taken out (pauses are found by their loudness)."""
     check_audio_source(speech, "speech")
     if isinstance(speech, np.ndarray):
-        samples = without_offset(load_audio(speech, source_sr=source_sr or SAMPLE_RATE))
-        return _not_silent(_Audio(samples, None), "the audio array")
+        wave, rate = load_recording(speech, source_sr=source_sr)
+        return _not_silent(_Audio(without_offset(wave), rate, None), "the audio array")
     path = Path(speech).expanduser()
-    samples = without_offset(load_audio(path))
-    if len(samples) < MIN_AUDIO_SECONDS * SAMPLE_RATE:
+    wave, rate = load_recording(path)
+    if len(wave) < MIN_AUDIO_SECONDS * rate:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    return _not_silent(_Audio(samples, path), str(path))
+    return _not_silent(_Audio(without_offset(wave), rate, path), str(path))
 
 
 def _not_silent(audio: _Audio, name: str) -> _Audio:
@@ -556,8 +566,9 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
     return wave, rate
 
 
-def _mark_soundtrack(samples: np.ndarray) -> np.ndarray:
-    return outputs.ensure_audio_mark(samples, SAMPLE_RATE)
+def _marked_track(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """A clip's soundtrack at its own rate, with voxlip's mark (added only where it is not there yet)."""
+    return outputs.ensure_audio_mark(samples, rate), rate
 
 
 def _marked(

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from voice.audio import SAMPLE_RATE
+from voice.audio import MAX_TRACK_RATE, SAMPLE_RATE
 
 INSTALL_HINT = "moviepy is not installed: pip install 'voxlip[moviepy]' (or pip install moviepy)"
 DEFAULT_FPS = 25.0
@@ -53,14 +53,15 @@ def write_face(clip, folder: Path) -> Path:
     return path
 
 
-def audio_samples(clip) -> np.ndarray:
-    """A moviepy AudioClip as 16 kHz mono float32 samples."""
-    samples = np.asarray(clip.to_soundarray(fps=SAMPLE_RATE), dtype=np.float32)
+def audio_samples(clip) -> tuple[np.ndarray, int]:
+    """A moviepy AudioClip as (mono float32 samples, rate): at its own rate within 16-48 kHz (as a file's)."""
+    rate = int(min(max(getattr(clip, "fps", None) or SAMPLE_RATE, SAMPLE_RATE), MAX_TRACK_RATE))
+    samples = np.asarray(clip.to_soundarray(fps=rate), dtype=np.float32)
     if samples.ndim == 2:
         samples = samples.mean(axis=1)
     if samples.size == 0:
         raise InputError("the moviepy audio clip holds no samples: give a clip of speech")
-    return np.ascontiguousarray(samples)
+    return np.ascontiguousarray(samples), rate
 
 
 def video_clip(path: Path, keep_alive: object = None):

@@ -7,7 +7,17 @@ import soundfile
 from core import ffmpeg as bundled_ffmpeg
 from core.errors import InputError
 from voice import spectral
-from voice.audio import SV2TTS_MEL, WAV2LIP_MEL, dbfs, encoder_mel, load_audio, log_mel, normalize_volume, save_audio
+from voice.audio import (
+    SV2TTS_MEL,
+    WAV2LIP_MEL,
+    dbfs,
+    encoder_mel,
+    load_audio,
+    load_recording,
+    log_mel,
+    normalize_volume,
+    save_audio,
+)
 
 
 def ffmpeg(*args: str) -> None:
@@ -145,3 +155,20 @@ def test_truncated_file_is_reported_as_corrupt(tmp_path, speech_files):
 def test_bad_arrays_get_clear_errors(array, message):
     with pytest.raises(InputError, match=message):
         load_audio(array)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rate", "kept"), [(".m4a", 44_100, 44_100), (".wav", 96_000, 48_000), (".wav", 8_000, 16_000)]
+)
+def test_a_recording_is_loaded_at_its_own_rate_within_16_to_48_khz(speech, tmp_path, suffix, rate, kept):
+    """load_recording (a clip's soundtrack) keeps what was given: a compressed file is decoded at its own rate, not
+    at the 16 kHz the models hear."""
+    wave = spectral.resample(speech, 16_000, rate)
+    made = tmp_path / f"made{suffix}"
+    if suffix == ".wav":
+        soundfile.write(made, wave, rate)
+    else:
+        source = save_audio(tmp_path / "source.wav", wave, rate)
+        ffmpeg("-i", str(source), "-c:a", "aac", str(made))
+    samples, loaded_rate = load_recording(made)
+    assert loaded_rate == kept and abs(len(samples) / kept - len(speech) / 16_000) < 0.05

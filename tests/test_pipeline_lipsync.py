@@ -9,6 +9,7 @@ from pipeline import Pipeline
 from pipeline.cli import main as voxlip
 from pipeline.outputs import CHECKED_FRAMES
 from pipeline.provenance import FRAME_MARK, ConsentError, detect
+from voice.audio import load_audio, load_recording, save_audio
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,21 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
     assert marked["z_at_creation"] >= FRAME_MARK.threshold and marked["frames_checked"] == min(
         report.frames.frames, CHECKED_FRAMES
     )
+
+
+def test_a_clip_keeps_its_audio_at_the_rate_it_was_given(pipeline, faces_dir, short_speech, tmp_path):
+    """The lip-sync hears 16 kHz, but the clip's soundtrack is the 44.1 kHz recording given: its sound above 8 kHz
+    (here an 11 kHz tone) is kept, with voxlip's mark."""
+    speech = load_audio(short_speech, 44_100)
+    tone = 0.02 * np.sin(2 * np.pi * 11_000 * np.arange(len(speech)) / 44_100)
+    given = save_audio(tmp_path / "speech.wav", speech + tone.astype(np.float32), 44_100)
+    out = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", given, consent=True).save(tmp_path / "clip.mp4")
+    assert probe(out).audio_rate == 44_100
+    heard, rate = load_recording(out)
+    power = np.abs(np.fft.rfft(heard)) ** 2
+    hz = np.fft.rfftfreq(len(heard), 1 / rate)
+    assert power[(hz > 10_950) & (hz < 11_050)].sum() > 100 * power[(hz > 9_000) & (hz < 10_000)].sum()
+    assert detect(out).audio.detected
 
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):

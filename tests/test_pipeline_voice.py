@@ -8,6 +8,7 @@ import pytest
 import soundfile
 
 from core.errors import InputError
+from core.ffmpeg import probe
 from pipeline import Pipeline, Speaker
 from pipeline.cli import main as voxlip
 from pipeline.outputs import MIN_CHECKED_SECONDS
@@ -198,6 +199,7 @@ def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):
     assert "took " in printed and "lip-sync" in printed
     report = detect(out)
     assert report.audio.detected and report.frames.detected and report.credentials.valid
+    assert probe(out).audio_rate == 22_050  # the voice's own rate, not the 16 kHz the lip-sync hears
 
 
 def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_path, capsys):

@@ -21,6 +21,8 @@ from . import spectral
 SAMPLE_RATE = 16_000
 MAX_SECONDS = 600.0
 """Longer input is cut to this many seconds: a few minutes say all there is about a voice."""
+MAX_TRACK_RATE = 48_000
+"""A clip's soundtrack keeps its audio's own rate up to this (load_recording)."""
 
 INT16_MAX = 2**15 - 1
 
@@ -84,8 +86,33 @@ def load_audio(
     Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
+    wave, native_sr = _checked_recording(source, source_sr or sr, max_seconds, decode_rate=sr)
+    if native_sr != sr:
+        wave = spectral.resample(wave, native_sr, sr)
+    wave = wave.astype(np.float32, copy=False)
+    if normalize_dbfs is not None:
+        wave = normalize_volume(wave, normalize_dbfs)
+    return wave
+
+
+def load_recording(
+    source: AudioSource, *, source_sr: int | None = None, max_seconds: float | None = MAX_SECONDS
+) -> tuple[np.ndarray, int]:
+    """(mono float32 samples, rate) at the recording's own rate, brought within 16-48 kHz (an array's rate is
+    `source_sr`, default 16 kHz): what a clip's soundtrack is made from, so that it sounds as it was given."""
+    wave, native_sr = _checked_recording(source, source_sr or SAMPLE_RATE, max_seconds, decode_rate=None)
+    rate = min(max(native_sr, SAMPLE_RATE), MAX_TRACK_RATE)
+    if rate != native_sr:
+        wave = spectral.resample(wave, native_sr, rate)
+    return wave.astype(np.float32, copy=False), rate
+
+
+def _checked_recording(
+    source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None
+) -> tuple[np.ndarray, int]:
+    """(mono samples, their rate) of a file or an array, refused if empty or not finite, cut to `max_seconds`."""
     check_audio_source(source)
-    wave, native_sr, seconds, name = _recorded(source, source_sr or sr, max_seconds)
+    wave, native_sr, seconds, name = _recorded(source, array_sr, max_seconds, decode_rate)
     if wave.size == 0:
         raise InputError(f"{name} contains no audio samples: give a recording of speech")
     if not np.all(np.isfinite(wave)):
@@ -95,12 +122,7 @@ def load_audio(
             "%s is %.0f s long: using only its first %.0f s", name, seconds, max_seconds
         )
         wave = wave[: int(max_seconds * native_sr)]
-    if native_sr != sr:
-        wave = spectral.resample(wave, native_sr, sr)
-    wave = wave.astype(np.float32, copy=False)
-    if normalize_dbfs is not None:
-        wave = normalize_volume(wave, normalize_dbfs)
-    return wave
+    return wave, native_sr
 
 
 CLIPPED_SHARE = 0.001
@@ -141,14 +163,16 @@ def check_audio_source(source: object, what: str = "audio") -> None:
     )
 
 
-def _recorded(source: AudioSource, array_sr: int, max_seconds: float | None) -> tuple[np.ndarray, int, float, str]:
+def _recorded(
+    source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None = SAMPLE_RATE
+) -> tuple[np.ndarray, int, float, str]:
     """(mono samples as recorded, their rate, the whole recording's length in seconds, its name for messages); an
-    array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s."""
+    array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s (see _read_file for `decode_rate`)."""
     if isinstance(source, np.ndarray):
         wave = _array_to_mono(source)
         return wave, array_sr, wave.size / array_sr, "the audio array"
     path = Path(source).expanduser()
-    wave, rate, seconds = _read_file(path, max_seconds)
+    wave, rate, seconds = _read_file(path, max_seconds, decode_rate)
     return wave, rate, seconds, str(path)
 
 
@@ -166,8 +190,10 @@ def _array_to_mono(array: np.ndarray) -> np.ndarray:
     return wave.astype(np.float32, copy=False)
 
 
-def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int, float]:
-    """Mono samples (the first `max_seconds` + 1 s), their rate, and the whole file's length in seconds."""
+def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float]:
+    """Mono samples (the first `max_seconds` + 1 s), their rate, and the whole file's length in seconds. What
+    libsndfile reads (WAV, FLAC, Ogg, MP3) comes at its own rate; the rest ffmpeg decodes at `decode_rate`, or,
+    for None, at the file's own rate (at most MAX_TRACK_RATE)."""
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
     if path.is_dir():
@@ -175,11 +201,12 @@ def _read_file(path: Path, max_seconds: float | None) -> tuple[np.ndarray, int, 
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        wave = decode_audio(path, SAMPLE_RATE, max_seconds)
-        seconds = wave.size / SAMPLE_RATE
+        rate = decode_rate or min(probe(path).audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
+        wave = decode_audio(path, rate, max_seconds)
+        seconds = wave.size / rate
         if max_seconds is not None and seconds > max_seconds:
             seconds = max(seconds, probe(path).duration)  # decoding stopped early: the header knows the rest
-        return wave, SAMPLE_RATE, seconds
+        return wave, rate, seconds
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
