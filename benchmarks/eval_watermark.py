@@ -57,6 +57,9 @@ def attacks(sr: int, seed: int) -> dict:
         "none": lambda w: w,
         "mp3 128k": lambda w: ffmpeg_round_trip(w, sr, ["-c:a", "libmp3lame", "-b:a", "128k"], ".mp3"),
         "aac 96k": lambda w: ffmpeg_round_trip(w, sr, ["-c:a", "aac", "-b:a", "96k"], ".m4a"),
+        "48 kHz aac 160k (a clip's soundtrack)": lambda w: ffmpeg_round_trip(
+            w, sr, ["-ar", "48000", "-c:a", "aac", "-b:a", "160k"], ".m4a"
+        ),
         "resample 22.05k": lambda w: librosa.resample(
             librosa.resample(w, orig_sr=sr, target_sr=22050), orig_sr=22050, target_sr=sr
         ),
