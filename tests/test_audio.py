@@ -172,3 +172,16 @@ def test_a_recording_is_loaded_at_its_own_rate_within_16_to_48_khz(speech, tmp_p
         ffmpeg("-i", str(source), "-c:a", "aac", str(made))
     samples, loaded_rate = load_recording(made)
     assert loaded_rate == kept and abs(len(samples) / kept - len(speech) / 16_000) < 0.05
+
+
+def test_a_compressed_file_read_above_16_khz_keeps_its_high_band(speech, tmp_path):
+    """ffmpeg decodes straight to the rate asked for (a video's soundtrack re-voiced at 22.05 kHz keeps its sound
+    above 8 kHz), not to 16 kHz and then up."""
+    wave = spectral.resample(speech, 16_000, 44_100)
+    tone = 0.02 * np.sin(2 * np.pi * 10_000 * np.arange(len(wave)) / 44_100)
+    source = save_audio(tmp_path / "source.wav", wave + tone.astype(np.float32), 44_100)
+    ffmpeg("-i", str(source), "-c:a", "aac", "-b:a", "160k", str(tmp_path / "made.m4a"))
+    heard = load_audio(tmp_path / "made.m4a", 22_050)
+    power = np.abs(np.fft.rfft(heard)) ** 2
+    hz = np.fft.rfftfreq(len(heard), 1 / 22_050)
+    assert power[(hz > 9_950) & (hz < 10_050)].sum() > 100 * power[(hz > 8_500) & (hz < 9_500)].sum()
