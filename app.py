@@ -32,6 +32,8 @@ from voice.offline.config import OfflineConfig
 MAX_UPLOAD = "50mb"
 MAX_TEXT = 2000
 """Characters per request in the demo (the Python API and CLI take more)."""
+CLIP_HEIGHT = 480
+"""Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
@@ -278,7 +280,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 still = _still_box()
             consent = _consent_box()
             button = gr.Button("Make the clip", variant="primary")
-            video = gr.Video(label="Talking clip", buttons=["download"])
+            video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
             button.click(
                 demo.text_to_clip,
@@ -330,7 +332,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             still = _still_box()
             consent = _consent_box()
             button = gr.Button("Lip-sync", variant="primary")
-            video = gr.Video(label="Lip-synced clip", buttons=["download"])
+            video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
             button.click(demo.lipsync, [face, speech, consent, still], [video, details], api_name="lipsync")
             if examples:
@@ -354,7 +356,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Convert", variant="primary")
             with gr.Row():
                 audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
-                video = gr.Video(label="Video with the converted speech", buttons=["download"])
+                video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
             button.click(
                 demo.convert,
