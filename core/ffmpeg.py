@@ -63,6 +63,8 @@ class MediaInfo:
     video, e.g. 720x480 shown at 640x480): decoding scales them to `width` x `height`."""
     audio_rate: int = 0
     """Samples per second of the first audio stream (0: no audio, or its rate not stated)."""
+    audio_channels: int = 0
+    """Its channels as voxlip keeps them: 1 (mono), 2 (stereo, or more mixed down to two), 0 (no audio)."""
 
     @property
     def frame_count_estimate(self) -> int:
@@ -94,9 +96,11 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     video_lines = [
         line for line in text.splitlines() if re.search(r"Stream #\S+.*: Video: ", line) and "attached pic" not in line
     ]
-    has_audio = bool(re.search(r"Stream #\S+.*: Audio: ", text))
-    rate = re.search(r"Stream #\S+.*: Audio: .*?, (\d+) Hz", text)
+    audio = re.search(r"Stream #\S+.*: Audio: (.*)", text)
+    has_audio = audio is not None
+    rate = re.search(r", (\d+) Hz", audio.group(1)) if audio else None
     audio_rate = int(rate.group(1)) if rate else 0
+    audio_channels = 0 if audio is None else 1 if re.search(r" Hz, mono\b", audio.group(1)) else 2
     if not video_lines:
         return MediaInfo(
             path=path,
@@ -106,6 +110,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
             duration=_duration(text),
             demuxer=demuxer_name,
             audio_rate=audio_rate,
+            audio_channels=audio_channels,
         )
     line = video_lines[0]
     codec = line.split("Video: ", 1)[1].split()[0].rstrip(",")
@@ -142,6 +147,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         demuxer=demuxer_name,
         coded_size=coded if coded != (width, height) else None,
         audio_rate=audio_rate,
+        audio_channels=audio_channels,
     )
 
 
@@ -235,10 +241,11 @@ def _read_exactly(stream, buffer: memoryview, size: int) -> bool:
     return True
 
 
-def decode_audio(path: Path, sample_rate: int, max_seconds: float | None) -> np.ndarray:
-    """Mono float32 samples at `sample_rate` of any file ffmpeg decodes (its first `max_seconds` + 1 s)."""
+def decode_audio(path: Path, sample_rate: int, max_seconds: float | None, channels: int = 1) -> np.ndarray:
+    """Float32 samples at `sample_rate` of any file ffmpeg decodes (its first `max_seconds` + 1 s): mono, or
+    (samples, channels) with ffmpeg's mix down to `channels`."""
     arguments = ["-t", str(max_seconds + 1)] if max_seconds is not None else []
-    arguments += ["-i", str(path), "-vn", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-"]
+    arguments += ["-i", str(path), "-vn", "-ac", str(channels), "-ar", str(sample_rate), "-f", "f32le", "-"]
     result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], capture_output=True)
     if result.returncode != 0 or not result.stdout:
         stderr = result.stderr.decode(errors="replace")
@@ -249,7 +256,8 @@ def decode_audio(path: Path, sample_rate: int, max_seconds: float | None) -> np.
         else:
             reason = "ffmpeg: " + stderr.strip().splitlines()[0]
         raise InputError(f"could not read {path} as audio: {reason}; {AUDIO_HINT}")
-    return np.frombuffer(result.stdout, dtype=np.float32).copy()
+    samples = np.frombuffer(result.stdout, dtype=np.float32).copy()
+    return samples if channels == 1 else samples[: len(samples) // channels * channels].reshape(-1, channels)
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,11 @@ def write_face(clip, folder: Path) -> Path:
 
 
 def audio_samples(clip) -> tuple[np.ndarray, int]:
-    """A moviepy AudioClip as (mono float32 samples, rate): at its own rate within 16-48 kHz (as a file's)."""
+    """A moviepy AudioClip as (float32 samples, rate), as voice.audio.load_recording reads a file: at its own rate
+    within 16-48 kHz, mono or two channels (more are mixed to one)."""
     rate = int(min(max(getattr(clip, "fps", None) or SAMPLE_RATE, SAMPLE_RATE), MAX_TRACK_RATE))
     samples = np.asarray(clip.to_soundarray(fps=rate), dtype=np.float32)
-    if samples.ndim == 2:
+    if samples.ndim == 2 and samples.shape[1] != 2:
         samples = samples.mean(axis=1)
     if samples.size == 0:
         raise InputError("the moviepy audio clip holds no samples: give a clip of speech")

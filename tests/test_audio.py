@@ -158,20 +158,32 @@ def test_bad_arrays_get_clear_errors(array, message):
 
 
 @pytest.mark.parametrize(
-    ("suffix", "rate", "kept"), [(".m4a", 44_100, 44_100), (".wav", 96_000, 48_000), (".wav", 8_000, 16_000)]
+    ("suffix", "rate", "channels", "kept"),
+    [
+        (".m4a", 44_100, 1, (44_100, 1)),
+        (".m4a", 48_000, 2, (48_000, 2)),
+        (".m4a", 48_000, 6, (48_000, 2)),
+        (".wav", 96_000, 2, (48_000, 2)),
+        (".wav", 8_000, 1, (16_000, 1)),
+        (".flac", 44_100, 3, (44_100, 1)),
+    ],
 )
-def test_a_recording_is_loaded_at_its_own_rate_within_16_to_48_khz(speech, tmp_path, suffix, rate, kept):
-    """load_recording (a clip's soundtrack) keeps what was given: a compressed file is decoded at its own rate, not
-    at the 16 kHz the models hear."""
+def test_a_recording_is_loaded_at_its_own_rate_and_channels(speech, tmp_path, suffix, rate, channels, kept):
+    """load_recording (a clip's soundtrack) keeps what was given, within 16-48 kHz and two channels: a compressed
+    file is decoded at its own rate, not at the 16 kHz the models hear; more channels are mixed (by ffmpeg to two, in
+    a WAV or FLAC to one)."""
     wave = spectral.resample(speech, 16_000, rate)
+    layers = np.stack([np.roll(wave, 100 * c) for c in range(channels)], axis=1)
     made = tmp_path / f"made{suffix}"
-    if suffix == ".wav":
-        soundfile.write(made, wave, rate)
-    else:
-        source = save_audio(tmp_path / "source.wav", wave, rate)
+    if suffix == ".m4a":
+        source = save_audio(tmp_path / "source.wav", layers, rate)
         ffmpeg("-i", str(source), "-c:a", "aac", str(made))
+    else:
+        soundfile.write(made, layers, rate)
     samples, loaded_rate = load_recording(made)
-    assert loaded_rate == kept and abs(len(samples) / kept - len(speech) / 16_000) < 0.05
+    assert (loaded_rate, 1 if samples.ndim == 1 else samples.shape[1]) == kept
+    assert abs(len(samples) / loaded_rate - len(speech) / 16_000) < 0.05
+    assert load_audio(made).ndim == 1
 
 
 def test_a_compressed_file_read_above_16_khz_keeps_its_high_band(speech, tmp_path):

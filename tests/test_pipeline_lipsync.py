@@ -44,18 +44,23 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
     )
 
 
-def test_a_clip_keeps_its_audio_at_the_rate_it_was_given(pipeline, faces_dir, short_speech, tmp_path):
-    """The lip-sync hears 16 kHz, but the clip's soundtrack is the 44.1 kHz recording given: its sound above 8 kHz
-    (here an 11 kHz tone) is kept, with voxlip's mark."""
+def test_a_clip_keeps_its_audio_at_the_rate_and_in_the_channels_it_was_given(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """The lip-sync hears 16 kHz mono, but the clip's soundtrack is the 44.1 kHz stereo recording given: its sound
+    above 8 kHz (here an 11 kHz tone, in the left channel only) is kept where it was, with voxlip's mark."""
     speech = load_audio(short_speech, 44_100)
-    tone = 0.02 * np.sin(2 * np.pi * 11_000 * np.arange(len(speech)) / 44_100)
-    given = save_audio(tmp_path / "speech.wav", speech + tone.astype(np.float32), 44_100)
+    tone = (0.02 * np.sin(2 * np.pi * 11_000 * np.arange(len(speech)) / 44_100)).astype(np.float32)
+    given = save_audio(tmp_path / "speech.wav", np.stack([speech + tone, speech], axis=1), 44_100)
     out = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", given, consent=True).save(tmp_path / "clip.mp4")
-    assert probe(out).audio_rate == 44_100
+    header = probe(out)
+    assert (header.audio_rate, header.audio_channels) == (44_100, 2)
     heard, rate = load_recording(out)
-    power = np.abs(np.fft.rfft(heard)) ** 2
+    assert heard.shape[1] == 2 and rate == 44_100
     hz = np.fft.rfftfreq(len(heard), 1 / rate)
-    assert power[(hz > 10_950) & (hz < 11_050)].sum() > 100 * power[(hz > 9_000) & (hz < 10_000)].sum()
+    power = np.abs(np.fft.rfft(heard, axis=0)) ** 2
+    at_tone, beside = power[(hz > 10_950) & (hz < 11_050)].sum(axis=0), power[(hz > 9_000) & (hz < 10_000)].sum(axis=0)
+    assert at_tone[0] > 100 * beside[0] and at_tone[1] < 10 * beside[1]  # left: the tone; right: none
     assert detect(out).audio.detected
 
 

@@ -84,9 +84,18 @@ def test_audio_mark_survives_a_crop_and_another_sample_rate(speech):
     assert detect_audio_mark(librosa.resample(marked, orig_sr=22_050, target_sr=sr), sr).detected
 
 
+def test_audio_mark_in_stereo_marks_each_channel_and_their_mix(speech):
+    wave, sr = speech
+    stereo = np.stack([wave, 0.5 * np.roll(wave, 400)], axis=1)
+    marked = mark_audio(stereo, sr)
+    assert marked.shape == stereo.shape
+    assert all(detect_audio_mark(marked[:, channel], sr).detected for channel in (0, 1))
+    assert detect_audio_mark(marked, sr).detected and not detect_audio_mark(stereo, sr).detected
+
+
 def test_audio_mark_rejects_unusable_input():
-    with pytest.raises(InputError, match="mono"):
-        mark_audio(np.zeros((2, 16_000), np.float32), 16_000)
+    with pytest.raises(InputError, match="samples, channels"):
+        mark_audio(np.zeros((2, 16_000, 1), np.float32), 16_000)
     with pytest.raises(InputError, match="too short"):
         mark_audio(np.zeros(50, np.float32), 16_000)
 

@@ -86,7 +86,7 @@ def load_audio(
     Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
-    wave, native_sr = _checked_recording(source, source_sr or sr, max_seconds, decode_rate=sr)
+    wave, native_sr = _checked_recording(source, source_sr or sr, max_seconds, decode_rate=sr, stereo=False)
     if native_sr != sr:
         wave = spectral.resample(wave, native_sr, sr)
     wave = wave.astype(np.float32, copy=False)
@@ -98,9 +98,11 @@ def load_audio(
 def load_recording(
     source: AudioSource, *, source_sr: int | None = None, max_seconds: float | None = MAX_SECONDS
 ) -> tuple[np.ndarray, int]:
-    """(mono float32 samples, rate) at the recording's own rate, brought within 16-48 kHz (an array's rate is
-    `source_sr`, default 16 kHz): what a clip's soundtrack is made from, so that it sounds as it was given."""
-    wave, native_sr = _checked_recording(source, source_sr or SAMPLE_RATE, max_seconds, decode_rate=None)
+    """(float32 samples, rate) at the recording's own rate, brought within 16-48 kHz (an array's rate is
+    `source_sr`, default 16 kHz), and in its own channels: (samples,) for mono, (samples, 2) for stereo (more than
+    two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's soundtrack is made from, so that it
+    sounds as it was given."""
+    wave, native_sr = _checked_recording(source, source_sr or SAMPLE_RATE, max_seconds, decode_rate=None, stereo=True)
     rate = min(max(native_sr, SAMPLE_RATE), MAX_TRACK_RATE)
     if rate != native_sr:
         wave = spectral.resample(wave, native_sr, rate)
@@ -108,16 +110,16 @@ def load_recording(
 
 
 def _checked_recording(
-    source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None
+    source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None, stereo: bool
 ) -> tuple[np.ndarray, int]:
-    """(mono samples, their rate) of a file or an array, refused if empty or not finite, cut to `max_seconds`."""
+    """(samples, their rate) of a file or an array, refused if empty or not finite, cut to `max_seconds`."""
     check_audio_source(source)
-    wave, native_sr, seconds, name = _recorded(source, array_sr, max_seconds, decode_rate)
+    wave, native_sr, seconds, name = _recorded(source, array_sr, max_seconds, decode_rate, stereo)
     if wave.size == 0:
         raise InputError(f"{name} contains no audio samples: give a recording of speech")
     if not np.all(np.isfinite(wave)):
         raise InputError(f"{name} contains NaN or infinite samples: give real audio")
-    if max_seconds is not None and wave.size > max_seconds * native_sr:
+    if max_seconds is not None and len(wave) > max_seconds * native_sr:
         logging.getLogger(__name__).warning(
             "%s is %.0f s long: using only its first %.0f s", name, seconds, max_seconds
         )
@@ -164,36 +166,49 @@ def check_audio_source(source: object, what: str = "audio") -> None:
 
 
 def _recorded(
-    source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None = SAMPLE_RATE
+    source: AudioSource,
+    array_sr: int,
+    max_seconds: float | None,
+    decode_rate: int | None = SAMPLE_RATE,
+    stereo: bool = False,
 ) -> tuple[np.ndarray, int, float, str]:
-    """(mono samples as recorded, their rate, the whole recording's length in seconds, its name for messages); an
-    array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s (see _read_file for `decode_rate`)."""
+    """(samples as recorded, their rate, the whole recording's length in seconds, its name for messages); an
+    array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s (see _read_file for `decode_rate` and
+    `stereo`)."""
     if isinstance(source, np.ndarray):
-        wave = _array_to_mono(source)
-        return wave, array_sr, wave.size / array_sr, "the audio array"
+        wave = _array_samples(source, stereo)
+        return wave, array_sr, len(wave) / array_sr, "the audio array"
     path = Path(source).expanduser()
-    wave, rate, seconds = _read_file(path, max_seconds, decode_rate)
+    wave, rate, seconds = _read_file(path, max_seconds, decode_rate, stereo)
     return wave, rate, seconds, str(path)
 
 
-def _array_to_mono(array: np.ndarray) -> np.ndarray:
+def _array_samples(array: np.ndarray, stereo: bool) -> np.ndarray:
+    """float32 samples of an array of numbers: 1-D, or (channels, n) or (n, channels) as _kept_channels keeps them."""
     wave = np.asarray(array)
     if wave.dtype.kind in "iu":
         wave = wave / float(np.iinfo(wave.dtype).max)
     elif wave.dtype.kind != "f":
         raise InputError(f"audio arrays must hold numbers, not {wave.dtype}")
     if wave.ndim == 2:
-        channel_axis = 0 if wave.shape[0] < wave.shape[1] else 1
-        wave = wave.mean(axis=channel_axis)
+        wave = _kept_channels(wave.T if wave.shape[0] < wave.shape[1] else wave, stereo)
     elif wave.ndim != 1:
         raise InputError(f"audio arrays must be 1-D (samples) or 2-D (channels x samples), not {wave.shape}")
     return wave.astype(np.float32, copy=False)
 
 
-def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float]:
-    """Mono samples (the first `max_seconds` + 1 s), their rate, and the whole file's length in seconds. What
-    libsndfile reads (WAV, FLAC, Ogg, MP3) comes at its own rate; the rest ffmpeg decodes at `decode_rate`, or,
-    for None, at the file's own rate (at most MAX_TRACK_RATE)."""
+def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
+    """(samples, channels) as voxlip keeps them: two as they are if `stereo`, else (and one, or more than two) mixed
+    to mono, 1-D."""
+    return wave if stereo and wave.shape[1] == 2 else wave.mean(axis=1)
+
+
+def _read_file(
+    path: Path, max_seconds: float | None, decode_rate: int | None, stereo: bool = False
+) -> tuple[np.ndarray, int, float]:
+    """Samples (the first `max_seconds` + 1 s; mono, or two channels kept if `stereo`), their rate, and the whole
+    file's length in seconds. What libsndfile reads (WAV, FLAC, Ogg, MP3) comes at its own rate; the rest ffmpeg
+    decodes at `decode_rate`, or, for None, at the file's own rate (at most MAX_TRACK_RATE)."""
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
     if path.is_dir():
@@ -201,9 +216,10 @@ def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        rate = decode_rate or min(probe(path).audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
-        wave = decode_audio(path, rate, max_seconds)
-        seconds = wave.size / rate
+        header = probe(path) if decode_rate is None or stereo else None
+        rate = decode_rate or min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
+        wave = decode_audio(path, rate, max_seconds, channels=2 if stereo and header.audio_channels == 2 else 1)
+        seconds = len(wave) / rate
         if max_seconds is not None and seconds > max_seconds:
             seconds = max(seconds, probe(path).duration)  # decoding stopped early: the header knows the rest
         return wave, rate, seconds
@@ -216,7 +232,7 @@ def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -
         raise InputError(
             f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
         ) from None
-    return wave.mean(axis=1), native_sr, info.frames / info.samplerate
+    return _kept_channels(wave, stereo), native_sr, info.frames / info.samplerate
 
 
 def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
@@ -239,10 +255,10 @@ def encode_audio(wave: np.ndarray, sr: int, file_format: str = "wav") -> bytes:
 
 
 def without_offset(wave: np.ndarray) -> np.ndarray:
-    """`wave` less its mean: a recorder's DC offset, which no one hears, but which reads as a constant loudness in
-    the pauses (one shared LibriSpeech recording, 445-123857, sits at -0.26 of full scale with speech of 0.05 RMS
-    around it), so silences are not found and the recording seems noisy."""
-    return (wave - np.mean(wave, dtype=np.float64)).astype(np.float32) if wave.size else wave
+    """`wave` less its mean (each channel's): a recorder's DC offset, which no one hears, but which reads as a
+    constant loudness in the pauses (one shared LibriSpeech recording, 445-123857, sits at -0.26 of full scale with
+    speech of 0.05 RMS around it), so silences are not found and the recording seems noisy."""
+    return (wave - np.mean(wave, axis=0, dtype=np.float64)).astype(np.float32) if wave.size else wave
 
 
 def is_silent(wave: np.ndarray) -> bool:

@@ -49,7 +49,8 @@ def istft(spectrum: np.ndarray, hop_length: int, length: int) -> np.ndarray:
 
 
 def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
-    """`wave` at `target_sr`, as `librosa.resample` makes it by default (soxr "HQ"), ceil(len * ratio) long."""
+    """`wave` (samples, or (samples, channels)) at `target_sr`, as `librosa.resample` makes it by default (soxr
+    "HQ"), ceil(len * ratio) long."""
     import soxr
 
     wave = np.asarray(wave, dtype=np.float32)
@@ -57,7 +58,8 @@ def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
         return wave
     resampled = soxr.resample(wave, orig_sr, target_sr, quality="soxr_hq")
     size = math.ceil(len(wave) * target_sr / orig_sr)
-    return np.pad(resampled, (0, max(0, size - len(resampled))))[:size].astype(np.float32)
+    padding = [(0, max(0, size - len(resampled)))] + [(0, 0)] * (wave.ndim - 1)
+    return np.pad(resampled, padding)[:size].astype(np.float32)
 
 
 def mel_filters(sample_rate: int, n_fft: int, n_mels: int, area_normalised: bool = False) -> np.ndarray:

@@ -82,8 +82,12 @@ def _layout(config: AudioMarkConfig) -> _Layout:
 
 def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.ndarray:
     wave = np.asarray(wave, dtype=np.float32)
+    if wave.ndim == 2:  # (samples, channels): the mix, which carries each channel's mark
+        wave = wave.mean(axis=1)
     if wave.ndim != 1:
-        raise InputError(f"the audio watermark takes mono samples (1-D), not an array of shape {wave.shape}")
+        raise InputError(
+            f"the audio watermark takes samples (1-D) or (samples, channels), not an array of shape {wave.shape}"
+        )
     if not np.all(np.isfinite(wave)):
         raise InputError("the audio holds NaN or infinite samples: it cannot be watermarked or checked")
     if sr != config.sample_rate:
@@ -92,8 +96,11 @@ def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.
 
 
 def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> np.ndarray:
-    """`wave` (mono float, any sample rate) with voxlip's mark; same length and rate."""
+    """`wave` (float, any sample rate; mono, or (samples, channels) each marked alike) with voxlip's mark; same
+    length, rate and channels."""
     original = np.asarray(wave, dtype=np.float32)
+    if original.ndim == 2:  # the same change of level in every channel: their mix carries it too
+        return np.stack([mark_audio(channel, sr, config) for channel in original.T], axis=1)
     analysis = _to_analysis_rate(original, sr, config)
     if analysis.size < config.n_fft:
         raise InputError(f"the audio is too short to carry a watermark ({analysis.size} samples at 16 kHz)")
@@ -137,7 +144,7 @@ def _whitened_cells(levels: np.ndarray, offset: int, config: AudioMarkConfig) ->
 
 
 def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
-    """Whether `wave` (mono float, any sample rate) carries voxlip's mark, with its z-score and p-value."""
+    """Whether `wave` (float, any sample rate; channels mixed) carries voxlip's mark, with its z-score and p-value."""
     analysis = _to_analysis_rate(wave, sr, config)
     layout = _layout(config)
     best = 0.0
