@@ -100,7 +100,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     has_audio = audio is not None
     rate = re.search(r", (\d+) Hz", audio.group(1)) if audio else None
     audio_rate = int(rate.group(1)) if rate else 0
-    audio_channels = 0 if audio is None else 1 if re.search(r" Hz, mono\b", audio.group(1)) else 2
+    audio_channels = 0 if audio is None else 1 if re.search(r" Hz, (mono|1 channels)\b", audio.group(1)) else 2
     if not video_lines:
         return MediaInfo(
             path=path,

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from voice.audio import MAX_TRACK_RATE, SAMPLE_RATE
+from voice.audio import SAMPLE_RATE, load_recording
 
 INSTALL_HINT = "moviepy is not installed: pip install 'voxlip[moviepy]' (or pip install moviepy)"
 DEFAULT_FPS = 25.0
@@ -54,15 +54,12 @@ def write_face(clip, folder: Path) -> Path:
 
 
 def audio_samples(clip) -> tuple[np.ndarray, int]:
-    """A moviepy AudioClip as (float32 samples, rate), as voice.audio.load_recording reads a file: at its own rate
-    within 16-48 kHz, mono or two channels (more are mixed to one)."""
-    rate = int(min(max(getattr(clip, "fps", None) or SAMPLE_RATE, SAMPLE_RATE), MAX_TRACK_RATE))
-    samples = np.asarray(clip.to_soundarray(fps=rate), dtype=np.float32)
-    if samples.ndim == 2 and samples.shape[1] != 2:
-        samples = samples.mean(axis=1)
+    """A moviepy AudioClip as (float32 samples, rate), kept as voice.audio.load_recording keeps a file's."""
+    fps = int(getattr(clip, "fps", None) or SAMPLE_RATE)
+    samples = np.asarray(clip.to_soundarray(fps=fps), dtype=np.float32)
     if samples.size == 0:
         raise InputError("the moviepy audio clip holds no samples: give a clip of speech")
-    return np.ascontiguousarray(samples), rate
+    return load_recording(samples, source_sr=fps)
 
 
 def video_clip(path: Path, keep_alive: object = None):

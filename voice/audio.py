@@ -204,7 +204,7 @@ def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
 
 
 def _read_file(
-    path: Path, max_seconds: float | None, decode_rate: int | None, stereo: bool = False
+    path: Path, max_seconds: float | None, decode_rate: int | None, stereo: bool
 ) -> tuple[np.ndarray, int, float]:
     """Samples (the first `max_seconds` + 1 s; mono, or two channels kept if `stereo`), their rate, and the whole
     file's length in seconds. What libsndfile reads (WAV, FLAC, Ogg, MP3) comes at its own rate; the rest ffmpeg
