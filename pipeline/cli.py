@@ -22,6 +22,9 @@ from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
 from .stops import Stopped, unwinding_on_stop
 
+STDIN = Path("-")
+"""--text-file - reads the text from standard input (`echo Hello. | voxlip say --text-file - ...`)."""
+
 if TYPE_CHECKING:  # the API, which each command imports when it runs (a cold `--help` does without)
     from core.components import Component
 
@@ -203,7 +206,7 @@ def _text(args: argparse.Namespace) -> str:
     if args.text_file is None:
         return text
     try:
-        data = args.text_file.read_bytes()
+        data = sys.stdin.buffer.read() if args.text_file == STDIN else args.text_file.read_bytes()
         # Windows editors may save UTF-16 ("Unicode") or UTF-8 with a byte-order mark.
         return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError:
@@ -212,6 +215,11 @@ def _text(args: argparse.Namespace) -> str:
         ) from None
     except OSError as e:
         raise InputError(f"could not read --text-file {args.text_file}: {e.strerror or e}") from None
+
+
+def _text_file(args: argparse.Namespace) -> Path | None:
+    """The --text-file that is a file (not standard input): an input no output may overwrite."""
+    return None if args.text_file == STDIN else args.text_file
 
 
 def _voice_pipeline(args: argparse.Namespace, **lipsync) -> Pipeline:
@@ -247,7 +255,7 @@ def _report(path: Path, size: str, result: Speech | Clip) -> None:
 
 def cmd_say(args: argparse.Namespace) -> int:
     text = _text(args)
-    output = _checked_output(args.output, "audio", [args.ref, args.text_file], _speech_seconds(text))
+    output = _checked_output(args.output, "audio", [args.ref, _text_file(args)], _speech_seconds(text))
     pipeline = _voice_pipeline(args)
     with contextlib.closing(_ProgressBar("voice", "sentences")) as bar:
         speech = pipeline.clone_voice(
@@ -259,7 +267,7 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     text = _text(args)
-    output = _checked_output(args.output, "video", [args.ref, args.face, args.text_file], _speech_seconds(text))
+    output = _checked_output(args.output, "video", [args.ref, args.face, _text_file(args)], _speech_seconds(text))
     pipeline = _voice_pipeline(args, **_lipsync_settings(args))
     with (
         contextlib.closing(_ProgressBar("voice", "sentences")) as voice_bar,
@@ -406,7 +414,10 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     )
     words.add_argument("--text", default=None, help="the same, as a flag (default: none)")
     words.add_argument(
-        "--text-file", type=Path, default=None, help="read what the voice says from this UTF-8 file (default: none)"
+        "--text-file",
+        type=Path,
+        default=None,
+        help="read what the voice says from this UTF-8 file, or from standard input for - (default: none)",
     )
     parser.add_argument(
         "--synthesizer",

@@ -1,3 +1,4 @@
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,18 @@ def test_the_words_come_as_the_first_argument_or_a_flag(command, capsys):
     assert _text(given) == _text(flagged) == "Hi."
     assert voxlip([command, *tail[command]]) == 1
     assert "give the words to say: as the first argument" in capsys.readouterr().err
+
+
+def test_the_words_can_come_from_standard_input(monkeypatch, tmp_path):
+    """`--text-file -` reads the text piped in (UTF-8, or UTF-16 with its mark, as a file), and is no file an output
+    could overwrite."""
+    from pipeline.cli import _text, _text_file
+
+    args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", "-", "-o", str(tmp_path / "x.wav")])
+    for data in ("Grüße aus der Pipe.\n".encode(), "Grüße aus der Pipe.\n".encode("utf-16")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        assert _text(args) == "Grüße aus der Pipe.\n"
+    assert _text_file(args) is None
 
 
 def test_checkpoints_listing(capsys):
