@@ -417,6 +417,7 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         "--text-file",
         type=Path,
         default=None,
+        metavar="FILE",
         help="read what the voice says from this UTF-8 file, or from standard input for - (default: none)",
     )
     parser.add_argument(
