@@ -296,7 +296,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     seconds = _audio_seconds(args.source)
     output = _checked_output(args.output, "video" if keep_video else "audio", [args.ref, args.source], seconds)
     if keep_video and not _is_video(args.source):
-        raise InputError(f"{args.source} has no video to keep: write the converted speech as .wav")
+        raise InputError(f"{args.source} has no video to keep: write the converted speech as .wav, .flac or .mp3")
     pipeline = Pipeline(
         args.device,
         precision=args.precision,
@@ -521,7 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     say = commands.add_parser("say", help="clone a voice: the reference speaker says your text")
     _add_voice_flags(say)
     _add_precision_flag(say)
-    say.add_argument("-o", "--output", required=True, type=Path, help="the WAV to write")
+    say.add_argument("-o", "--output", required=True, type=Path, help="the WAV, FLAC or MP3 to write (by its ending)")
     _add_consent_flag(say)
     say.set_defaults(run=cmd_say)
 
@@ -576,7 +576,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         type=Path,
-        help="the WAV to write, or an MP4 (from a video source: its frames, labelled, with the converted speech)",
+        help="the WAV, FLAC or MP3 to write, or an MP4 (from a video source: its frames, labelled, with the converted "
+        "speech)",
     )
     _add_converter_flag(convert, "auto: OpenVoice V2 if fetched, else offline")
     convert.add_argument(

@@ -76,7 +76,7 @@ def protect_frames(
         yield protector(frame)
 
 
-OUTPUT_SUFFIXES = {"audio": (".wav",), "video": (".mp4",), "embeddings": (".npy",)}
+OUTPUT_SUFFIXES = {"audio": (".wav", ".flac", ".mp3"), "video": (".mp4",), "embeddings": (".npy",)}
 """The file name endings of each kind of output (content credentials are embedded in WAV and MP4)."""
 
 
@@ -102,7 +102,7 @@ def check_output(
             )
     if path.suffix.lower() not in suffixes:
         raise InputError(
-            f"{path}: voxlip writes {kind} as {' or '.join(suffixes)}; give a file name ending in {suffixes[0]}"
+            f"{path}: voxlip writes {kind} as {_either(suffixes)}; give a file name ending in {suffixes[0]}"
         )
     folder = next(parent for parent in path.absolute().parents if parent.exists())
     if not folder.is_dir():
@@ -121,6 +121,11 @@ def check_output(
             f"{size_estimate / 1e6:.1f} MB; free some space or choose another folder"
         )
     return path
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    """".wav, .flac or .mp3"."""
+    return " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1 else choices)
 
 
 def _same_file(output: Path, source: Path) -> bool:

@@ -40,11 +40,12 @@ class Speech(Synthesis):
         return self.speaker.source if self.speaker is not None else None
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write a WAV with its content credentials, atomically, and its provenance record beside it."""
+        """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
+        record beside it."""
         inputs = _existing({"reference_voice": self.reference_file, "source_speech": self.source})
         path = outputs.check_output(path, "audio", inputs.values())
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
-            partial.write_bytes(encode_audio(self.samples, self.sample_rate))
+            partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))
         return path
 
 

@@ -106,7 +106,7 @@ CASES = [
     ("say --ref {ref} --text Hi. -o {ref} --i-have-consent", 1, "also an input"),
     ("say --ref {ref} --text-file {notes} -o {notes} --i-have-consent", 1, "also an input"),
     ("say --ref {ref} --text Hi. -o {out}/out.txt --i-have-consent", 1, "ending in .wav"),
-    ("say --ref {ref} --text Hi. -o {out}/out.mp3 --i-have-consent", 1, "ending in .wav"),
+    ("say --ref {ref} --text Hi. -o {out}/out.ogg --i-have-consent", 1, "ending in .wav"),
     ("say --ref {ref} --text Hi. -o {out}/clip.mp4 --i-have-consent", 1, "ending in .wav"),
     ("say --ref {ref} --text Hi. -o {out} --i-have-consent", 1, "is a directory"),
     ("say --ref {ref} --text Hi. -o '' --i-have-consent", 1, "empty"),

@@ -36,6 +36,10 @@ def test_clone_voice_offline_is_labelled_marked_and_timed(pipeline, reference, t
     assert detect(path).audio.detected
     record = json.loads((tmp_path / "say.wav.provenance.json").read_text())
     assert record["inputs"]["reference_voice"]["file"] == reference.name and "text_sha256" in record["inputs"]
+    for ending in (".flac", ".mp3"):  # the other formats, marked and signed alike
+        report = detect(speech.save(tmp_path / f"say{ending}"))
+        assert report.audio.detected and report.credentials.valid and report.record is not None
+        assert abs(soundfile.info(tmp_path / f"say{ending}").duration - speech.duration) < 0.1
 
 
 def test_fresh_processes_speak_without_torch_and_a_voice_asked_for_again_without_analysis(

@@ -245,11 +245,17 @@ def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
 
 
 def encode_audio(wave: np.ndarray, sr: int, file_format: str = "wav") -> bytes:
-    """The bytes of an audio file (16-bit PCM for WAV) of samples in [-1, 1]."""
+    """The bytes of an audio file of samples in [-1, 1]: 16-bit PCM for WAV, MP3 at libsndfile's best quality (VBR,
+    about 86 kbit/s for a 22.05 kHz voice; its default, 55)."""
     encoded = io.BytesIO()
     file_format = file_format.upper()
     soundfile.write(
-        encoded, np.clip(wave, -1.0, 1.0), sr, format=file_format, subtype="PCM_16" if file_format == "WAV" else None
+        encoded,
+        np.clip(wave, -1.0, 1.0),
+        sr,
+        format=file_format,
+        subtype="PCM_16" if file_format == "WAV" else None,
+        **({"compression_level": 0.0} if file_format == "MP3" else {}),
     )
     return encoded.getvalue()
 

@@ -30,7 +30,14 @@ GENERATOR = "voxlip"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 VOXLIP_ASSERTION = "org.voxlip.provenance"
 MIME_TYPES = MappingProxyType(
-    {".wav": "audio/wav", ".mp4": "video/mp4", ".m4a": "audio/mp4", ".mov": "video/quicktime"}
+    {
+        ".wav": "audio/wav",
+        ".flac": "audio/flac",
+        ".mp3": "audio/mpeg",
+        ".mp4": "video/mp4",
+        ".m4a": "audio/mp4",
+        ".mov": "video/quicktime",
+    }
 )
 _LOCAL_VALIDITY_DAYS = 3650
 
