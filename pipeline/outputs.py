@@ -124,7 +124,7 @@ def check_output(
 
 
 def _either(choices: tuple[str, ...]) -> str:
-    """".wav, .flac or .mp3"."""
+    """The choices in words, e.g. ".wav, .flac or .mp3"."""
     return " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1 else choices)
 
 
