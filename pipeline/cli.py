@@ -543,7 +543,12 @@ def build_parser() -> argparse.ArgumentParser:
     lipsync.add_argument(
         "--face", required=True, type=Path, help="face video (mp4, mov, webm, ...) or photo (jpg, png)"
     )
-    lipsync.add_argument("--audio", required=True, type=Path, help="the speech to lip-sync (any audio file)")
+    lipsync.add_argument(
+        "--audio",
+        required=True,
+        type=Path,
+        help="the speech to lip-sync: any audio file, or a video (its soundtrack); the clip keeps its rate and stereo",
+    )
     lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
     lipsync.add_argument(
         "--checkpoint",
