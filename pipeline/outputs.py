@@ -77,7 +77,7 @@ def protect_frames(
 
 
 OUTPUT_SUFFIXES = {"audio": (".wav", ".flac", ".mp3"), "video": (".mp4",), "embeddings": (".npy",)}
-"""The file name endings of each kind of output (content credentials are embedded in WAV and MP4)."""
+"""The file name endings of each kind of output (content credentials are embedded in each)."""
 
 
 def check_output(
@@ -165,7 +165,7 @@ def finish_output(
     label: LabelConfig | None = DEFAULT_LABEL,
     identity: SigningIdentity | None = None,
 ) -> ProvenanceRecord:
-    """Finish an output already written at `path` (WAV or MP4), in place: check, sign, record.
+    """Finish an output already written at `path` (WAV, FLAC, MP3 or MP4), in place: check, sign, record.
 
     `inputs` maps roles ("reference_voice", "face") to the files used; they are recorded with
     `consent`, the statement `require_consent` gave when the request came in, without which they are

@@ -96,6 +96,8 @@ def test_audio_mark_in_stereo_marks_each_channel_and_their_mix(speech):
 def test_audio_mark_rejects_unusable_input():
     with pytest.raises(InputError, match="samples, channels"):
         mark_audio(np.zeros((2, 16_000, 1), np.float32), 16_000)
+    with pytest.raises(InputError, match="transpose it"):  # channels first
+        mark_audio(np.zeros((2, 16_000), np.float32), 16_000)
     with pytest.raises(InputError, match="too short"):
         mark_audio(np.zeros(50, np.float32), 16_000)
 

@@ -221,7 +221,8 @@ def _read_file(
         wave = decode_audio(path, rate, max_seconds, channels=2 if stereo and header.audio_channels == 2 else 1)
         seconds = len(wave) / rate
         if max_seconds is not None and seconds > max_seconds:
-            seconds = max(seconds, probe(path).duration)  # decoding stopped early: the header knows the rest
+            # decoding stopped early: the header knows the rest
+            seconds = max(seconds, (header or probe(path)).duration)
         return wave, rate, seconds
     frames = info.frames
     if max_seconds is not None:

@@ -80,8 +80,17 @@ def _layout(config: AudioMarkConfig) -> _Layout:
     return _Layout(first, n_bands * config.cell_bins, signs)
 
 
+def _channels_last(wave: np.ndarray) -> np.ndarray:
+    """`wave` itself, refused if it is a 2-D array with more channels than samples (channels first)."""
+    if wave.ndim == 2 and wave.shape[1] > wave.shape[0]:
+        raise InputError(
+            f"the audio watermark takes (samples, channels), not an array of shape {wave.shape}: transpose it"
+        )
+    return wave
+
+
 def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.ndarray:
-    wave = np.asarray(wave, dtype=np.float32)
+    wave = _channels_last(np.asarray(wave, dtype=np.float32))
     if wave.ndim == 2:  # (samples, channels): the mix, which carries each channel's mark
         wave = wave.mean(axis=1)
     if wave.ndim != 1:
@@ -98,7 +107,7 @@ def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.
 def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> np.ndarray:
     """`wave` (float, any sample rate; mono, or (samples, channels) each marked alike) with voxlip's mark; same
     length, rate and channels."""
-    original = np.asarray(wave, dtype=np.float32)
+    original = _channels_last(np.asarray(wave, dtype=np.float32))
     if original.ndim == 2:  # the same change of level in every channel: their mix carries it too
         return np.stack([mark_audio(channel, sr, config) for channel in original.T], axis=1)
     analysis = _to_analysis_rate(original, sr, config)

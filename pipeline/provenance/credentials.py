@@ -1,4 +1,4 @@
-"""C2PA content credentials: a signed manifest inside voxlip's WAV and MP4 outputs saying what made them.
+"""C2PA content credentials: a signed manifest inside voxlip's audio and MP4 outputs saying what made them.
 
 On first use voxlip creates a local certificate authority and a signing certificate issued by it
 (ECDSA P-256, ES256) under `$XDG_CONFIG_HOME/voxlip/c2pa` (default `~/.config/voxlip/c2pa`). Files
@@ -212,7 +212,7 @@ def sign_file(
     identity: SigningIdentity | None = None,
     title: str | None = None,
 ) -> Path:
-    """Embed a signed manifest in `path` (WAV or MP4) in place; `models` are {"name", "sha256", ...} dicts.
+    """Embed a signed manifest in `path` (one of MIME_TYPES) in place; `models` are {"name", "sha256", ...} dicts.
 
     `title` is the file name the manifest gives (default: `path`'s own; another when `path` is the
     temporary file an output is written to before it is moved into place).
