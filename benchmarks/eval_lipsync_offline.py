@@ -94,6 +94,11 @@ def face_files(folder: Path) -> tuple[str, ...]:
     return tuple(sorted(p.name for p in folder.iterdir() if p.suffix.lower() in kinds and p.is_file()))
 
 
+def asked(name: str, only: list[str]) -> bool:
+    """Whether a face file is among those `--only` names, by its name or its stem."""
+    return name in only or Path(name).stem in only
+
+
 STABLE = (*FACE_OVAL, 1, 4, 6, 168, 197, 195)
 """The face's outline and the nose: they move with the head, not with the mouth or the eyes."""
 HEAD = tuple(i for i in STABLE if i not in JAW)
@@ -376,7 +381,9 @@ def main() -> None:
         "$VOXLIP_SHARED or ../shared)",
     )
     parser.add_argument("--keep", type=Path, help="keep the output videos in this folder (default: not kept)")
-    parser.add_argument("--only", nargs="*", help="evaluate only these face files (default: all of them)")
+    parser.add_argument(
+        "--only", nargs="+", help="evaluate only these face files, by name or stem (default: all of them)"
+    )
     args = parser.parse_args()
     if args.faces is None:
         folder, names = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces", FACES
@@ -385,6 +392,10 @@ def main() -> None:
         if not names:
             kinds = ", ".join(sorted(VIDEO_SUFFIXES | IMAGE_SUFFIXES))
             raise SystemExit(f"no videos or photos ({kinds}) in {args.faces}")
+    if args.only:
+        unknown = [n for n in args.only if not any(asked(name, [n]) for name in names)]
+        if unknown:
+            raise SystemExit(f"no face named {' '.join(unknown)}: give one of {', '.join(names)} (or its stem)")
     torch.set_num_threads(2)
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="voxlip-eval-"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -397,9 +408,9 @@ def main() -> None:
     )
     print(header)
     mesh = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True)
-    for k, name in enumerate(names):
+    for k, name in enumerate(names):  # k picks the speech: a face speaks the same with --only
         face = folder / name
-        if args.only and name not in args.only:
+        if args.only and not asked(name, args.only):
             continue
         if not face.exists():
             print(f"{name}: missing, skipped")
