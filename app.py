@@ -63,9 +63,11 @@ class Demo:
         similarity: float | None = None,
         revoicing_similarity: float | None = None,
         still: bool = False,
+        face_index: int | None = None,
     ) -> Pipeline:
         """The pipeline with the chosen voice components and the offline voice's similarities (None: the default),
-        made once per choice; `still` keeps a photo's head still (the offline lip-sync; blinks stay)."""
+        made once per choice; `still` keeps a photo's head still (the offline lip-sync; blinks stay), `face_index`
+        chooses the face that speaks (None: the largest)."""
         shares = {"similarity": similarity, "revoicing_similarity": revoicing_similarity}
         offline = dataclasses.replace(
             self.pipeline.voice.offline_voice.config,
@@ -76,9 +78,12 @@ class Demo:
             if key not in self._voices:
                 self._voices[key] = self.pipeline.with_voice(key[0], key[1], offline=offline, converter=key[2])
             pipeline = self._voices[key]
-        if still:
+        face = {"still": True} if still else {}
+        if face_index is not None:
+            face["face_index"] = face_index
+        if face:
             pipeline = copy.copy(pipeline)
-            pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, still=True)
+            pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, **face)
         return pipeline
 
     def _output_dir(self) -> Path:
@@ -129,18 +134,26 @@ class Demo:
         try:
             progress(0.1, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
-            speech = pipeline.clone_voice(reference, text, consent=consent, seed=_seed(seed))
+            speech = pipeline.clone_voice(reference, text, consent=consent, seed=_chosen(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
             raise gr.Error(str(e)) from None
         return str(path), self._made_by(speech)
 
-    def lipsync(self, face: str | None, audio: str | None, consent: bool, still: bool = False, progress=gr.Progress()):
+    def lipsync(
+        self,
+        face: str | None,
+        audio: str | None,
+        consent: bool,
+        still: bool = False,
+        face_index: float | None = -1,
+        progress=gr.Progress(),
+    ):
         self._check(consent)
         if not face or not audio:
             raise gr.Error("Give a face (video or photo) and the speech to lip-sync.")
         try:
-            pipeline = self._pipeline_for(still=still)
+            pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
             path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
         except VoxlipError as e:
@@ -156,6 +169,7 @@ class Demo:
         consent: bool,
         similarity: float | None = None,
         still: bool = False,
+        face_index: float | None = -1,
         progress=gr.Progress(),
     ):
         self._check(consent, text)
@@ -163,8 +177,9 @@ class Demo:
             raise gr.Error("Give a voice recording and a face (video or photo).")
         try:
             progress(0.05, desc="cloning the voice")
-            clip = self._pipeline_for(similarity=similarity, still=still).text_to_clip(
-                reference, face, text, consent=consent, seed=_seed(seed), progress=_frames(progress)
+            pipeline = self._pipeline_for(similarity=similarity, still=still, face_index=_chosen(face_index))
+            clip = pipeline.text_to_clip(
+                reference, face, text, consent=consent, seed=_chosen(seed), progress=_frames(progress)
             )
             path = clip.save(self._output_dir() / "voxlip-clip.mp4")
         except VoxlipError as e:
@@ -189,7 +204,7 @@ class Demo:
             progress(0.05, desc="converting the voice")
             pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
             result = pipeline.convert_voice(
-                reference, source, consent=consent, seed=_seed(seed), progress=_pieces(progress)
+                reference, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
             )
             if isinstance(result, Clip):
                 return None, str(result.save(self._output_dir() / "voxlip-converted.mp4")), self._made_by(result)
@@ -213,7 +228,8 @@ class Demo:
         )
 
 
-def _seed(value: float | None) -> int | None:
+def _chosen(value: float | None) -> int | None:
+    """A number box's value (a seed, a face index); -1 or empty: none chosen."""
     return None if value is None or value < 0 else int(value)
 
 
@@ -253,6 +269,10 @@ def _still_box() -> gr.Checkbox:
     return gr.Checkbox(label="Keep the head still (a photo: only the mouth and the eyes move)", value=False)
 
 
+def _face_index_box() -> gr.Number:
+    return gr.Number(label="Face index (-1: the largest face; 0: the leftmost, 1: the next...)", precision=0, value=-1)
+
+
 def _consent_box() -> gr.Checkbox:
     return gr.Checkbox(label=CONSENT_STATEMENT, value=False, elem_classes=["consent"])
 
@@ -278,13 +298,14 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
                 similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
                 still = _still_box()
+                face_index = _face_index_box()
             consent = _consent_box()
             button = gr.Button("Make the clip", variant="primary")
             video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
             button.click(
                 demo.text_to_clip,
-                [reference, face, text, seed, consent, similarity, still],
+                [reference, face, text, seed, consent, similarity, still, face_index],
                 [video, details],
                 api_name="text_to_clip",
             )
@@ -329,12 +350,14 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             with gr.Row():
                 face = _face_input()
                 speech = gr.Audio(sources=voice_sources, type="filepath", label="Speech")
-            still = _still_box()
+            with gr.Row():
+                still = _still_box()
+                face_index = _face_index_box()
             consent = _consent_box()
             button = gr.Button("Lip-sync", variant="primary")
             video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
-            button.click(demo.lipsync, [face, speech, consent, still], [video, details], api_name="lipsync")
+            button.click(demo.lipsync, [face, speech, consent, still, face_index], [video, details], api_name="lipsync")
             if examples:
                 gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
         with gr.Tab("Convert speech"):

@@ -76,13 +76,14 @@ def check_face(
     options: LipsyncOptions = LipsyncOptions(),
     detector: Detector | None = None,
     samples: int = 8,
-) -> None:
-    """Refuse early (before any speech is made) a face input without the face to animate.
+) -> int:
+    """Refuse early (before any speech is made) a face input without the face to animate; the most faces it shows
+    in one frame (when more than one, the largest speaks unless a face index is given).
 
     A photo is checked whole; a video at `samples` frames spread over its length.
     """
     info = probe_face(face)
-    require_face(sample_frames(info, samples), options.face_options, str(info.path), detector)
+    return require_face(sample_frames(info, samples), options.face_options, str(info.path), detector)
 
 
 def run(

@@ -390,8 +390,8 @@ def tracking_components(detector: Detector | None) -> tuple[Component, ...]:
     return (BLAZEFACE_AND_MESH,) if detector is None else (detector.component, MESH)
 
 
-def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, detector: Detector | None = None) -> None:
-    """InputError unless the chosen face is in at least one of a few sample frames.
+def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, detector: Detector | None = None) -> int:
+    """The most faces any of a few sample frames shows; InputError unless the chosen face is in one of them.
 
     Also refused: a `face_index` asking for a face that no sample has. `detector` as FaceTracker's.
     """
@@ -413,3 +413,4 @@ def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, de
             f"face index {options.face_index} asked, but {source} shows at most {most} face(s): "
             f"give a face index from 0 to {most - 1} (counted from the left)"
         )
+    return most

@@ -364,7 +364,7 @@ class Pipeline:
                 if checked.exception() is not None:
                     raise checked.exception() from None
                 raise
-            clip = self._clip(checked.result(), speech, statement, progress, recorded_face=is_file(face))
+            clip = self._clip(path, checked.result(), speech, statement, progress, recorded_face=is_file(face))
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
         return clip
@@ -382,21 +382,21 @@ class Pipeline:
         moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
         with face_file(face) as path:
-            path = self._checked_face(path)
+            faces = self._checked_face(path)
             if moviepy_io.is_audio_clip(speech):
                 speech = _not_silent(_Audio(*moviepy_io.audio_samples(speech), None), "the audio clip")
             elif not isinstance(speech, Speech):
                 speech = _audio(speech, source_sr)
-            return self._clip(path, speech, statement, progress, recorded_face=is_file(face))
+            return self._clip(path, faces, speech, statement, progress, recorded_face=is_file(face))
 
-    def _checked_face(self, face: Path) -> Path:
-        """The face input, once the lip-sync models have loaded and a face is found in it."""
+    def _checked_face(self, face: Path) -> int:
+        """The most faces the face input shows in one frame, once the lip-sync models have loaded and the face to
+        animate is found in it."""
         self.lipsync_generator  # noqa: B018 (cached properties: loaded here, before any work)
         if not face.is_file():
             kind = "is a directory" if face.is_dir() else "does not exist"
             raise InputError(f"face file {face} {kind}: give a video or photo of a face")
-        check_face(face, self.lipsync_options, self.face_detector)
-        return face
+        return check_face(face, self.lipsync_options, self.face_detector)
 
     def _speech(
         self,
@@ -418,13 +418,15 @@ class Pipeline:
     def _clip(
         self,
         face: Path,
+        faces: int,
         speech: Speech | _Audio,
         consent: str,
         progress: ProgressCallback | None,
         recorded_face: bool = True,
     ) -> Clip:
-        """`face` made to say `speech`; `recorded_face`: the face is the user's file (not one made from a picture or
-        clip in memory, gone after the call), named among the clip's inputs."""
+        """`face` (showing at most `faces` faces in a frame) made to say `speech`; `recorded_face`: the face is the
+        user's file (not one made from a picture or clip in memory, gone after the call), named among the clip's
+        inputs."""
         started = time.perf_counter()
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             audio = load_audio(speech.samples, source_sr=speech.sample_rate)
@@ -461,6 +463,11 @@ class Pipeline:
             notes += (
                 f"the face input is {width}x{height}: its frames were scaled to {result.width}x{result.height} "
                 f"(at most {self.lipsync_options.max_size} pixels; --max-size raises the limit)",
+            )
+        if faces > 1 and self.lipsync_options.face_index is None:
+            notes += (
+                f"the face input shows {faces} faces and the largest speaks: a face index (0 for the leftmost, up to "
+                f"{faces - 1}; --face-index) makes another speak",
             )
         if result.frames_without_face:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)

@@ -74,7 +74,7 @@ def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, m
     assert demo._pipeline_for("offline", "auto").encoder is demo.pipeline.encoder
 
 
-def test_the_clip_and_convert_tabs_take_the_similarity_and_a_still_head(demo, speech_files, faces_dir):
+def test_the_clip_and_convert_tabs_take_the_similarity_a_still_head_and_a_face_index(demo, speech_files, faces_dir):
     plain = demo._pipeline_for()
     default = plain.voice.offline_voice.config.similarity
     assert plain is demo.pipeline and demo._pipeline_for(similarity=default) is plain
@@ -82,6 +82,10 @@ def test_the_clip_and_convert_tabs_take_the_similarity_and_a_still_head(demo, sp
     assert chosen.voice.offline_voice.config.similarity == 0.25 and chosen.lipsync_options.still
     assert not demo.pipeline.lipsync_options.still and chosen.encoder is demo.pipeline.encoder
     assert demo._pipeline_for(revoicing_similarity=2).voice.offline_voice.config.revoicing_similarity == 1.0
+    assert (
+        demo._pipeline_for(face_index=1).lipsync_options.face_index == 1
+        and demo.pipeline.lipsync_options.face_index is None
+    )
     photo = str(faces_dir / "painting_pearl_earring.jpg")
     path, details = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.25, True)
     assert Path(path).is_file() and "offline voice" in details
@@ -254,6 +258,10 @@ def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path)
         (lambda: demo.lipsync(str(faces_dir / "not_a_person_dog.jpg"), str(speech_files[0]), True), "no face found"),
         (lambda: demo.lipsync(str(speech_files[0]), str(speech_files[0]), True), "no picture"),
         (lambda: demo.lipsync(None, str(speech_files[0]), True), "Give a face"),
+        (
+            lambda: demo.lipsync(str(faces_dir / "painting_pearl_earring.jpg"), str(speech_files[0]), True, False, 2),
+            "face index 2 asked, but .* shows at most 1 face",
+        ),
         (lambda: demo.text_to_clip(str(speech_files[0]), None, "Hi.", None, True), "Give a voice recording and a face"),
         (lambda: demo.compare(str(speech_files[0]), str(tmp_path / "gone.wav")), "does not exist"),
         (lambda: demo.compare(str(speech_files[0]), None), "Give two recordings"),

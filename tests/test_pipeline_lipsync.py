@@ -1,3 +1,5 @@
+import copy
+import dataclasses
 import json
 
 import numpy as np
@@ -145,6 +147,23 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
             pipeline.lipsync(face, short_speech, consent=True)
     with pytest.raises(InputError, match=r"not tuple \(for a \(rate, samples\) pair, pass the samples and source_sr"):
         pipeline.lipsync(pixels, (16000, np.zeros(16000)), consent=True)
+
+
+def test_a_picture_of_two_faces_says_which_speaks_and_how_to_choose_another(pipeline, faces_dir, short_speech):
+    from PIL import Image
+
+    faces = [
+        Image.open(faces_dir / name).convert("RGB") for name in ("painting_mona_lisa.jpg", "not_a_person_cartoon.jpg")
+    ]
+    height = min(face.height for face in faces)
+    pair = np.hstack([np.asarray(face.resize((face.width * height // face.height, height))) for face in faces])
+    clip = pipeline.lipsync(pair, short_speech, consent=True)
+    assert "the face input shows 2 faces and the largest speaks: a face index (0 for the leftmost, up to 1" in (
+        " ".join(clip.notes)
+    )
+    chosen = copy.copy(pipeline)
+    chosen.lipsync_options = dataclasses.replace(pipeline.lipsync_options, face_index=1)
+    assert not any("faces" in note for note in chosen.lipsync(pair, short_speech, consent=True).notes)
 
 
 @pytest.mark.parametrize(
