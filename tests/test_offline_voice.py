@@ -129,8 +129,10 @@ def test_similarity_zero_is_the_base_voice_and_out_of_range_is_refused(voices):
 
 
 def test_a_language_the_base_voice_does_not_speak_is_refused_with_the_way_out(offline, voices):
-    with pytest.raises(InputError, match=r"speaks en_US, not 'de'.*--base-voice.*piper:"):
+    with pytest.raises(InputError, match=r"speaks en_US, not 'de'.*--base-voice.*piper:de_\.\.\."):
         offline.synthesize("Guten Tag.", voices["26-495-0000"], language="de")
+    with pytest.raises(InputError, match=r"no language 'klingon' in espeak-ng.*such as en, de"):
+        offline.check_language("klingon")
     offline.check_language("en")
     offline.check_language("en-us")
 

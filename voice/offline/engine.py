@@ -19,7 +19,7 @@ from core.components import Component
 from core.errors import InputError
 
 from ..audio import SAMPLE_RATE, AudioSource, load_audio
-from ..piper import PiperSpeech, PiperVoice, load_piper_voice
+from ..piper import PiperSpeech, PiperVoice, espeak_knows, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
 from ..text import language_family
@@ -79,9 +79,15 @@ class OfflineVoice:
             or language == self.base.config.espeak_voice
         ):
             return
+        if not espeak_knows(language):
+            raise InputError(
+                f"no language {language!r} in espeak-ng, which reads the text: give a language code it knows, such "
+                "as en, de, fr or es (`espeak-ng --voices` lists them)"
+            )
         raise InputError(
             f"the base voice {self.base.name} speaks {spoken}, not {language!r}: give a Piper voice of that "
-            "language (--base-voice VOICE.onnx, or `voxlip fetch piper:NAME`, e.g. piper:de_DE-thorsten-medium)"
+            f"language (--base-voice VOICE.onnx, or `voxlip fetch piper:{language_family(language)}_...`: "
+            "https://huggingface.co/rhasspy/piper-voices lists them)"
         )
 
     def synthesize(

@@ -39,6 +39,13 @@ class Phonemized:
     """Phonemes the voice has no symbol for (left out)."""
 
 
+def espeak_knows(language: str) -> bool:
+    """Whether espeak-ng has a voice of `language` (its family: "fr" for "fr_FR")."""
+    from phonemizer.backend import EspeakBackend
+
+    return language_family(language) in {language_family(known) for known in EspeakBackend.supported_languages()}
+
+
 class Phonemizer:
     """espeak-ng through phonemizer, with stress marks and punctuation kept, for one espeak voice."""
 
