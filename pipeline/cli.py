@@ -289,6 +289,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from .api import Pipeline
+    from .outputs import suffixes_in_words
 
     if not 0.0 <= args.similarity <= 1.0:
         raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
@@ -296,7 +297,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     seconds = _audio_seconds(args.source)
     output = _checked_output(args.output, "video" if keep_video else "audio", [args.ref, args.source], seconds)
     if keep_video and not _is_video(args.source):
-        raise InputError(f"{args.source} has no video to keep: write the converted speech as .wav, .flac or .mp3")
+        raise InputError(
+            f"{args.source} has no video to keep: write the converted speech as {suffixes_in_words('audio')}"
+        )
     pipeline = Pipeline(
         args.device,
         precision=args.precision,

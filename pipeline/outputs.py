@@ -102,7 +102,7 @@ def check_output(
             )
     if path.suffix.lower() not in suffixes:
         raise InputError(
-            f"{path}: voxlip writes {kind} as {_either(suffixes)}; give a file name ending in {suffixes[0]}"
+            f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"
         )
     folder = next(parent for parent in path.absolute().parents if parent.exists())
     if not folder.is_dir():
@@ -123,8 +123,9 @@ def check_output(
     return path
 
 
-def _either(choices: tuple[str, ...]) -> str:
-    """The choices in words, e.g. ".wav, .flac or .mp3"."""
+def suffixes_in_words(kind: str) -> str:
+    """The endings voxlip writes `kind` ("audio", "video", "embeddings") with, in words: ".wav, .flac or .mp3"."""
+    choices = OUTPUT_SUFFIXES[kind]
     return " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1 else choices)
 
 

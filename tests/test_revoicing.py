@@ -204,7 +204,7 @@ def test_bad_conversions_are_refused_before_any_output(
         (
             ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(tmp_path / "x.mp4")]
             + ["--i-have-consent"],
-            "no video to keep",
+            "no video to keep: write the converted speech as .wav, .flac or .mp3",
         ),
         (base + ["--source", str(source_file), "--converter", "openvoice-v2"], "voxlip fetch openvoice-v2"),
         (base + ["--source", str(faces_dir / "painting_mona_lisa.jpg")], "painting_mona_lisa.jpg is a picture: give"),
