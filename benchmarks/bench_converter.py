@@ -110,8 +110,12 @@ def main() -> None:
         default=os.environ.get("OPENVOICE_CHECKOUT"),
         help="folder with OpenVoice's openvoice/ package (default: $OPENVOICE_CHECKOUT)",
     )
-    parser.add_argument("--audio", type=Path, default=SPEECH / "26-495-0000.flac", help="speech to convert")
-    parser.add_argument("--reference", type=Path, default=SPEECH / "32-21625-0000.flac", help="target voice")
+    parser.add_argument(
+        "--audio", type=Path, default=SPEECH / "26-495-0000.flac", help="speech to convert (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--reference", type=Path, default=SPEECH / "32-21625-0000.flac", help="target voice (default: %(default)s)"
+    )
     parser.add_argument("--seconds", type=float, default=5.0, help="length converted (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per side (default: %(default)s)")
     parser.add_argument(

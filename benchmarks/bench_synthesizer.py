@@ -44,9 +44,11 @@ def best_time(run, repeats: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=200, help="decoder steps (r=2 frames each)")
+    parser.add_argument("--steps", type=int, default=200, help="decoder steps (r=2 frames each) (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per path; the fastest counts")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs per path; the fastest counts (default: %(default)s)"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

@@ -84,23 +84,25 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--face", type=Path, required=True, help="the face input (video or photo)")
-    parser.add_argument("--video", action="append", default=[], metavar="LABEL=PATH", help="an output, as a row")
+    parser.add_argument(
+        "--video", action="append", default=[], metavar="LABEL=PATH", help="an output, as a row (default: none)"
+    )
     parser.add_argument(
         "--also",
         nargs="+",
         action="append",
         default=[],
         metavar="PATH",
-        help="another face and its outputs (in --video's order, with its labels), stacked below",
+        help="another face and its outputs (in --video's order, with its labels), stacked below (default: none)",
     )
     parser.add_argument("--out", type=Path, required=True, help="the PNG to write")
     parser.add_argument("--columns", type=int, default=8, help="instants per row (default: %(default)s)")
-    parser.add_argument("--start", type=float, default=1.0, help="first instant (s)")
-    parser.add_argument("--end", type=float, default=5.0, help="last instant (s)")
+    parser.add_argument("--start", type=float, default=1.0, help="first instant, seconds (default: %(default)s)")
+    parser.add_argument("--end", type=float, default=5.0, help="last instant, seconds (default: %(default)s)")
     parser.add_argument(
         "--fps", type=float, default=25.0, help="frame rate the videos are read at (default: %(default)s)"
     )
-    parser.add_argument("--size", type=int, default=128, help="pixels per crop")
+    parser.add_argument("--size", type=int, default=128, help="pixels per crop (default: %(default)s)")
     args = parser.parse_args()
     videos = []
     for item in args.video:
