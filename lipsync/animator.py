@@ -69,9 +69,9 @@ class AnimatorConfig:
     press: float = 0.03
     """At open = 0 the inner lips are pushed this many mouth widths past each other, so they meet."""
     grid_step: int = 4
+    """Warp fields are computed every this many pixels (more for large faces) and interpolated."""
     sharpen: float = 0.6
     """Unsharp-mask gain on the warped region, giving back some of the finest texture resampling softens."""
-    """Warp fields are computed every this many pixels (more for large faces) and interpolated."""
     teeth: bool = True
     own_mouth_shares: tuple[float, float] = (0.5, 0.8)
     """A picture whose own mouth is open at least the second share of the gap asked for shows its own teeth and
