@@ -78,12 +78,12 @@ class Demo:
             if key not in self._voices:
                 self._voices[key] = self.pipeline.with_voice(key[0], key[1], offline=offline, converter=key[2])
             pipeline = self._voices[key]
-        face = {"still": True} if still else {}
+        changes = {"still": True} if still else {}
         if face_index is not None:
-            face["face_index"] = face_index
-        if face:
+            changes["face_index"] = face_index
+        if changes:
             pipeline = copy.copy(pipeline)
-            pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, **face)
+            pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, **changes)
         return pipeline
 
     def _output_dir(self) -> Path:
