@@ -7,6 +7,7 @@ disk) or from the start again ("loop", decoding anew); a longer one is cut. Deco
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -59,7 +60,7 @@ def scaled_size(width: int, height: int, max_size: int, min_size: int = MIN_SIZE
 
 
 def read_still(path: Path) -> np.ndarray:
-    """One BGR uint8 image; EXIF orientation applied."""
+    """One BGR uint8 image in sRGB's colours; EXIF orientation applied."""
     import cv2
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -67,8 +68,31 @@ def read_still(path: Path) -> np.ndarray:
         frames = list(read_frames(path, DEFAULT_FPS, max_frames=1))
         if not frames:
             raise InputError(f"could not decode the picture in {path}: the file is corrupt; {MEDIA_HINT}")
-        image = frames[0]
-    return image
+        return frames[0]
+    return in_srgb(image, path)
+
+
+def in_srgb(image: np.ndarray, path: Path) -> np.ndarray:
+    """The BGR `image` read from `path` with the colours its ICC profile means, in sRGB (the video's colours): a
+    phone's Display P3 photo would otherwise come out duller than it shows. Without a profile, with an sRGB one or
+    with one littlecms cannot read, the image as it is."""
+    import cv2
+    from PIL import Image, ImageCms
+
+    try:
+        with Image.open(path) as picture:
+            icc = picture.info.get("icc_profile")
+        if not icc:
+            return image
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(profile).lower():
+            return image
+        to_srgb = ImageCms.buildTransform(profile, ImageCms.createProfile("sRGB"), "RGB", "RGB")
+    except (OSError, Image.DecompressionBombError, ImageCms.PyCMSError):
+        return image
+    rgb = Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+    ImageCms.applyTransform(rgb, to_srgb, inPlace=True)
+    return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
 def sample_frames(info: MediaInfo, count: int) -> list[np.ndarray]:

@@ -30,6 +30,30 @@ def _two_threads_and_private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path_factory.mktemp("voxlip-cache")))
 
 
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium, headless and offline-quiet, driven by Playwright; closed after the test."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     root = shared_root()

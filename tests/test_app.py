@@ -19,7 +19,6 @@ from pipeline import Pipeline
 from pipeline.examples import make_examples
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "artifacts"
 AUDIO_INPUT = "input[type=file][accept*='audio']"
 FACE_INPUT = "input[type=file][accept*='image']"
@@ -177,59 +176,43 @@ def _decode(page, url: str, tmp_path: Path, name: str):
     return info
 
 
-@pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-)
-def test_demo_in_a_real_browser(served_app, speech_files, faces_dir, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
+def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tmp_path):
     voice = next(p for p in speech_files if p.stem == "103-1240-0000")
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        page = browser.new_page(viewport={"width": 1280, "height": 1400})
-        page.set_default_timeout(180_000)
-        page.goto(served_app)
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(180_000)
+    page.goto(served_app)
 
-        tab = page.locator(".tabitem:visible").first
-        tab.locator(AUDIO_INPUT).set_input_files(str(voice))
-        tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
-        tab.locator("textarea").first.fill("Hello, this clip was made in a browser test.")
-        tab.locator(".consent input[type=checkbox]").check()
-        tab.get_by_role("button", name="Make the clip").click()
-        video = tab.locator("video[src]").first
-        video.wait_for()
-        clip = _decode(page, video.get_attribute("src"), tmp_path, "clip.mp4")
-        assert clip.has_video and clip.has_audio
-        assert "offline fallbacks" in tab.inner_text()
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "demo.png"), full_page=True)
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(voice))
+    tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
+    tab.locator("textarea").first.fill("Hello, this clip was made in a browser test.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Make the clip").click()
+    video = tab.locator("video[src]").first
+    video.wait_for()
+    clip = _decode(page, video.get_attribute("src"), tmp_path, "clip.mp4")
+    assert clip.has_video and clip.has_audio
+    assert "offline fallbacks" in tab.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo.png"), full_page=True)
 
-        page.get_by_role("tab", name="Voice", exact=True).click()
-        tab = page.locator(".tabitem:visible").first
-        tab.locator(AUDIO_INPUT).set_input_files(str(voice))
-        tab.locator("textarea").first.fill("A short sentence.")
-        tab.locator(".consent input[type=checkbox]").check()
-        tab.get_by_role("button", name="Clone the voice").click()
-        audio = tab.locator("audio[src]").last
-        audio.wait_for(state="attached")
-        assert _decode(page, audio.get_attribute("src"), tmp_path, "voice.wav").has_audio
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(voice))
+    tab.locator("textarea").first.fill("A short sentence.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Clone the voice").click()
+    audio = tab.locator("audio[src]").last
+    audio.wait_for(state="attached")
+    assert _decode(page, audio.get_attribute("src"), tmp_path, "voice.wav").has_audio
 
-        page.get_by_role("tab", name="Lip-sync", exact=True).click()
-        tab = page.locator(".tabitem:visible").first
-        tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "not_a_person_dog.jpg"))
-        tab.locator(AUDIO_INPUT).set_input_files(str(voice))
-        tab.locator(".consent input[type=checkbox]").check()
-        tab.get_by_role("button", name="Lip-sync").click()
-        page.get_by_text("no face found").first.wait_for()
-        browser.close()
+    page.get_by_role("tab", name="Lip-sync", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "not_a_person_dog.jpg"))
+    tab.locator(AUDIO_INPUT).set_input_files(str(voice))
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Lip-sync").click()
+    page.get_by_text("no face found").first.wait_for()
 
 
 def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, client_in):

@@ -15,8 +15,8 @@ import pytest
 import torch
 
 from core.errors import InputError
+from core.ffmpeg import Mp4Writer, probe
 from core.ffmpeg import executable as ffmpeg_exe
-from core.ffmpeg import probe
 from core.ffmpeg import read_frames as iter_frames
 from lipsync.animator import ANIMATOR, PHONE_RECOGNIZER
 from lipsync.audio_frames import MEL_WINDOW, frame_count, lipsync_mel, mel_window_start, mel_windows
@@ -295,6 +295,52 @@ def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
     checked_mp4(result.path, result.duration, result.fps)
 
 
+def display_p3_profile() -> bytes:
+    """A minimal ICC v2 display profile with Display P3's primaries (adapted to D50) and a 2.2 gamma."""
+    import struct
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \0\0\0\0" + struct.pack(">3i", *(round(v * 65536) for v in (x, y, z)))
+
+    name = b"Display P3 (test)\0"
+    tags = {
+        b"desc": b"desc\0\0\0\0" + struct.pack(">I", len(name)) + name + bytes(12) + bytes(67),
+        b"wtpt": xyz(0.9642, 1.0, 0.8249),
+        b"rXYZ": xyz(0.5151, 0.2412, -0.0011),
+        b"gXYZ": xyz(0.2920, 0.6922, 0.0419),
+        b"bXYZ": xyz(0.1571, 0.0666, 0.7841),
+        b"rTRC": b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0",
+    }
+    tags[b"gTRC"] = tags[b"bTRC"] = tags[b"rTRC"]
+    offset, table, data = 128 + 4 + 12 * len(tags), b"", b""
+    for signature, body in tags.items():
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body + bytes(-len(body) % 4)
+    size = offset + len(data)
+    header = struct.pack(">I4sI4s4s4s", size, b"none", 0x02100000, b"mntr", b"RGB ", b"XYZ ") + bytes(12) + b"acsp"
+    header += bytes(24) + struct.pack(">I", 0) + xyz(0.9642, 1.0, 0.8249)[8:]
+    header += bytes(128 - len(header))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def test_a_photo_in_display_p3_is_read_in_srgb_colours(tmp_path):
+    from PIL import Image
+
+    from lipsync.video import read_still
+
+    pixels = np.zeros((64, 128, 3), np.uint8)
+    pixels[:, :64] = (128, 128, 128)  # grey: no colour to convert
+    pixels[:, 64:] = (200, 60, 60)  # a red that P3 holds more saturated than sRGB can
+    plain, tagged = tmp_path / "plain.png", tmp_path / "p3.png"
+    Image.fromarray(pixels).save(plain)
+    Image.fromarray(pixels).save(tagged, icc_profile=display_p3_profile())
+    assert (read_still(plain)[..., ::-1] == pixels).all()
+    srgb = read_still(tagged)[..., ::-1].astype(int)
+    assert np.abs(srgb[:, :64] - 128).max() <= 1
+    red = srgb[32, 96]
+    assert red[0] > 210 and red[1] < 50 and red[2] < 55  # more saturated in sRGB's terms
+
+
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
@@ -414,6 +460,67 @@ def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
         "25 fps"
         in subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.path)], capture_output=True).stderr.decode()
     )
+
+
+@pytest.mark.parametrize("height, colours", [(512, "yuv420p(tv, smpte170m/bt709/bt709"), (720, "yuv420p(tv, bt709,")])
+def test_a_written_video_keeps_its_frames_colours_and_says_which_they_are(faces_dir, tmp_path, height, colours):
+    import cv2
+
+    frames = [
+        cv2.resize(frame, (height, height), interpolation=cv2.INTER_AREA)
+        for frame in iter_frames(faces_dir / "talking_woman_30fps.mp4", max_frames=3)
+    ]
+    with Mp4Writer(tmp_path / "out.mp4", height, height, 30.0) as writer:
+        for frame in frames:
+            writer.write(frame)
+    exactly = ["-sws_flags", "accurate_rnd+full_chroma_int", "-f", "rawvideo", "-pix_fmt", "bgr24", "-"]  # as browsers
+    decoded = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", tmp_path / "out.mp4", *exactly], capture_output=True)
+    error = np.frombuffer(decoded.stdout, np.uint8).reshape(-1, height, height, 3) - np.stack(frames).astype(np.float32)
+    assert np.abs(error).mean() < 1.4  # ffmpeg's fast rounding: 1.65 ...
+    assert np.abs(error.reshape(-1, 3).mean(0)).max() < 0.5  # ... darker by 1.66 in red
+    header = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(tmp_path / "out.mp4")], capture_output=True)
+    assert colours in header.stderr.decode()  # the matrix a player guesses at that height, and sRGB's primaries
+
+
+SHOWN_PIXELS = """async (name) => {
+  const video = document.createElement("video");
+  video.src = name;
+  await new Promise((loaded) => video.addEventListener("loadeddata", loaded, { once: true }));
+  const canvas = document.createElement("canvas");
+  [canvas.width, canvas.height] = [video.videoWidth, video.videoHeight];
+  const context = canvas.getContext("2d");
+  context.drawImage(video, 0, 0);
+  return Array.from(context.getImageData(0, canvas.height >> 1, canvas.width, 1).data);
+}"""
+"""The middle row of a video's first frame as the browser shows it: RGBA values."""
+
+
+def test_a_written_video_shows_in_a_browser_with_its_frames_colours(browser, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    colours = np.array([(200, 150, 125), (40, 200, 80), (220, 40, 40), (60, 120, 200), (128, 128, 128), (240, 200, 99)])
+    sizes = {"sd": (512, 288), "hd": (1280, 720)}
+    for name, (width, height) in sizes.items():
+        row = np.repeat(colours, width // len(colours) + 1, axis=0)[:width]
+        card = np.ascontiguousarray(np.broadcast_to(row, (height, width, 3)), dtype=np.uint8)
+        with Mp4Writer(tmp_path / f"{name}.mp4", width, height, 25.0, pixel_format="rgb24") as writer:
+            for _ in range(3):
+                writer.write(card)
+    (tmp_path / "page.html").write_text("<!doctype html><title>colours</title>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/page.html")
+        for name, (width, height) in sizes.items():
+            shown = np.array(page.evaluate(SHOWN_PIXELS, f"{name}.mp4")).reshape(width, 4)[:, :3]
+            got = shown[((np.arange(len(colours)) + 0.5) * (width // len(colours) + 1)).astype(int)]
+            assert np.abs(got - colours).max() <= 6, name  # untagged, 1280x720 showed up to 22 levels off
+    finally:
+        server.shutdown()
 
 
 def test_video_without_audio_and_audio_from_a_file(clips, speech, tmp_path):
