@@ -69,26 +69,35 @@ def read_still(path: Path) -> np.ndarray:
         if not frames:
             raise InputError(f"could not decode the picture in {path}: the file is corrupt; {MEDIA_HINT}")
         return frames[0]
-    return in_srgb(image, path)
+    return in_srgb(image, icc_profile(path))
 
 
-def in_srgb(image: np.ndarray, path: Path) -> np.ndarray:
-    """The BGR `image` read from `path` with the colours its ICC profile means, in sRGB (the video's colours): a
-    phone's Display P3 photo would otherwise come out duller than it shows. Without a profile, with an sRGB one or
-    with one littlecms cannot read, the image as it is."""
-    import cv2
-    from PIL import Image, ImageCms
+def icc_profile(path: Path) -> bytes | None:
+    """The ICC colour profile embedded in a picture file, if Pillow finds one."""
+    from PIL import Image
 
     try:
         with Image.open(path) as picture:
-            icc = picture.info.get("icc_profile")
-        if not icc:
-            return image
+            return picture.info.get("icc_profile") or None
+    except (OSError, Image.DecompressionBombError):
+        return None
+
+
+def in_srgb(image: np.ndarray, icc: bytes | None) -> np.ndarray:
+    """The BGR `image` with the colours its ICC profile `icc` means, in sRGB (the video's colours): a phone's Display
+    P3 photo would otherwise come out duller than it shows. Without a profile, with an sRGB one or with one
+    littlecms cannot read, the image as it is."""
+    import cv2
+    from PIL import Image, ImageCms
+
+    if not icc:
+        return image
+    try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         if "srgb" in ImageCms.getProfileDescription(profile).lower():
             return image
         to_srgb = ImageCms.buildTransform(profile, ImageCms.createProfile("sRGB"), "RGB", "RGB")
-    except (OSError, Image.DecompressionBombError, ImageCms.PyCMSError):
+    except (OSError, ImageCms.PyCMSError):
         return image
     rgb = Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
     ImageCms.applyTransform(rgb, to_srgb, inPlace=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
+from lipsync.video import in_srgb
 
 from . import moviepy_io
 
@@ -47,7 +48,8 @@ def is_image(value: object) -> bool:
 
 
 def write_image(image, folder: Path) -> Path:
-    """An RGB(A) or grey image, as an array (uint8 0-255, or float 0-1) or a PIL image, as a PNG photo in `folder`."""
+    """An RGB(A) or grey image, as an array (uint8 0-255, or float 0-1) or a PIL image (its colour profile applied),
+    as an sRGB PNG photo in `folder`."""
     import cv2
 
     pixels = np.asarray(image if isinstance(image, np.ndarray) else image.convert("RGB"))
@@ -59,6 +61,7 @@ def write_image(image, folder: Path) -> Path:
     if pixels.dtype.kind not in "uif" or min(pixels.shape[:2]) < 2:
         raise InputError(f"the face image is {pixels.dtype} of shape {pixels.shape}: give an RGB picture of a face")
     path = folder / "face.png"
-    if not cv2.imwrite(str(path), moviepy_io.bgr_frame(pixels)):
+    icc = None if isinstance(image, np.ndarray) else getattr(image, "info", {}).get("icc_profile")
+    if not cv2.imwrite(str(path), in_srgb(moviepy_io.bgr_frame(pixels), icc)):
         raise InputError("could not write the face image as a photo")
     return path

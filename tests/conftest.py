@@ -55,6 +55,35 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def display_p3() -> bytes:
+    """A minimal ICC v2 display profile with Display P3's primaries (adapted to D50) and a 2.2 gamma."""
+    import struct
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \0\0\0\0" + struct.pack(">3i", *(round(v * 65536) for v in (x, y, z)))
+
+    name = b"Display P3 (test)\0"
+    tags = {
+        b"desc": b"desc\0\0\0\0" + struct.pack(">I", len(name)) + name + bytes(12) + bytes(67),
+        b"wtpt": xyz(0.9642, 1.0, 0.8249),
+        b"rXYZ": xyz(0.5151, 0.2412, -0.0011),
+        b"gXYZ": xyz(0.2920, 0.6922, 0.0419),
+        b"bXYZ": xyz(0.1571, 0.0666, 0.7841),
+        b"rTRC": b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0",
+    }
+    tags[b"gTRC"] = tags[b"bTRC"] = tags[b"rTRC"]
+    offset, table, data = 128 + 4 + 12 * len(tags), b"", b""
+    for signature, body in tags.items():
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body + bytes(-len(body) % 4)
+    size = offset + len(data)
+    header = struct.pack(">I4sI4s4s4s", size, b"none", 0x02100000, b"mntr", b"RGB ", b"XYZ ") + bytes(12) + b"acsp"
+    header += bytes(24) + struct.pack(">I", 0) + xyz(0.9642, 1.0, 0.8249)[8:]
+    header += bytes(128 - len(header))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+@pytest.fixture(scope="session")
 def shared_dir() -> Path:
     root = shared_root()
     if not root.is_dir():

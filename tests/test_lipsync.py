@@ -295,35 +295,7 @@ def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
     checked_mp4(result.path, result.duration, result.fps)
 
 
-def display_p3_profile() -> bytes:
-    """A minimal ICC v2 display profile with Display P3's primaries (adapted to D50) and a 2.2 gamma."""
-    import struct
-
-    def xyz(x: float, y: float, z: float) -> bytes:
-        return b"XYZ \0\0\0\0" + struct.pack(">3i", *(round(v * 65536) for v in (x, y, z)))
-
-    name = b"Display P3 (test)\0"
-    tags = {
-        b"desc": b"desc\0\0\0\0" + struct.pack(">I", len(name)) + name + bytes(12) + bytes(67),
-        b"wtpt": xyz(0.9642, 1.0, 0.8249),
-        b"rXYZ": xyz(0.5151, 0.2412, -0.0011),
-        b"gXYZ": xyz(0.2920, 0.6922, 0.0419),
-        b"bXYZ": xyz(0.1571, 0.0666, 0.7841),
-        b"rTRC": b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0",
-    }
-    tags[b"gTRC"] = tags[b"bTRC"] = tags[b"rTRC"]
-    offset, table, data = 128 + 4 + 12 * len(tags), b"", b""
-    for signature, body in tags.items():
-        table += signature + struct.pack(">II", offset + len(data), len(body))
-        data += body + bytes(-len(body) % 4)
-    size = offset + len(data)
-    header = struct.pack(">I4sI4s4s4s", size, b"none", 0x02100000, b"mntr", b"RGB ", b"XYZ ") + bytes(12) + b"acsp"
-    header += bytes(24) + struct.pack(">I", 0) + xyz(0.9642, 1.0, 0.8249)[8:]
-    header += bytes(128 - len(header))
-    return header + struct.pack(">I", len(tags)) + table + data
-
-
-def test_a_photo_in_display_p3_is_read_in_srgb_colours(tmp_path):
+def test_a_photo_in_display_p3_is_read_in_srgb_colours(display_p3, tmp_path):
     from PIL import Image
 
     from lipsync.video import read_still
@@ -333,7 +305,7 @@ def test_a_photo_in_display_p3_is_read_in_srgb_colours(tmp_path):
     pixels[:, 64:] = (200, 60, 60)  # a red that P3 holds more saturated than sRGB can
     plain, tagged = tmp_path / "plain.png", tmp_path / "p3.png"
     Image.fromarray(pixels).save(plain)
-    Image.fromarray(pixels).save(tagged, icc_profile=display_p3_profile())
+    Image.fromarray(pixels).save(tagged, icc_profile=display_p3)
     assert (read_still(plain)[..., ::-1] == pixels).all()
     srgb = read_still(tagged)[..., ::-1].astype(int)
     assert np.abs(srgb[:, :64] - 128).max() <= 1

@@ -149,6 +149,19 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
         pipeline.lipsync(pixels, (16000, np.zeros(16000)), consent=True)
 
 
+def test_a_picture_in_memory_is_taken_in_the_colours_its_profile_means(display_p3, tmp_path):
+    from PIL import Image
+
+    from pipeline.face_source import write_image
+
+    picture = Image.new("RGB", (64, 64), (200, 60, 60))
+    plain = np.asarray(Image.open(write_image(picture, tmp_path)))
+    picture.info["icc_profile"] = display_p3
+    converted = np.asarray(Image.open(write_image(picture, tmp_path)))
+    assert (plain[0, 0] == (200, 60, 60)).all()
+    assert converted[0, 0, 0] > 210 and converted[0, 0, 1] < 50  # P3's red, more saturated in sRGB's terms
+
+
 def test_a_picture_of_two_faces_says_which_speaks_and_how_to_choose_another(pipeline, faces_dir, short_speech):
     from PIL import Image
 
