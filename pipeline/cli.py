@@ -20,6 +20,7 @@ from core.quiet import native_stderr_silenced
 from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
+from .output_kinds import suffixes_in_words
 from .stops import Stopped, unwinding_on_stop
 
 STDIN = Path("-")
@@ -289,7 +290,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from .api import Pipeline
-    from .outputs import suffixes_in_words
 
     if not 0.0 <= args.similarity <= 1.0:
         raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
@@ -524,7 +524,13 @@ def build_parser() -> argparse.ArgumentParser:
     say = commands.add_parser("say", help="clone a voice: the reference speaker says your text")
     _add_voice_flags(say)
     _add_precision_flag(say)
-    say.add_argument("-o", "--output", required=True, type=Path, help="the WAV, FLAC or MP3 to write (by its ending)")
+    say.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        help=f"the {suffixes_in_words('audio', names=True)} to write (by its ending)",
+    )
     _add_consent_flag(say)
     say.set_defaults(run=cmd_say)
 
@@ -584,8 +590,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         type=Path,
-        help="the WAV, FLAC or MP3 to write, or an MP4 (from a video source: its frames, labelled, with the converted "
-        "speech)",
+        help=f"the {suffixes_in_words('audio', names=True)} to write, or an MP4 (from a video source: its frames, "
+        "labelled, with the converted speech)",
     )
     _add_converter_flag(convert, "auto: OpenVoice V2 if fetched, else offline")
     convert.add_argument(

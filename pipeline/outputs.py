@@ -25,6 +25,7 @@ from core.components import Component
 from core.errors import InputError, VoxlipError
 from core.files import atomic_output, sha256_file
 
+from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
 from .provenance.consent import ConsentError
 from .provenance.credentials import SigningIdentity, sign_file
@@ -76,10 +77,6 @@ def protect_frames(
         yield protector(frame)
 
 
-OUTPUT_SUFFIXES = {"audio": (".wav", ".flac", ".mp3"), "video": (".mp4",), "embeddings": (".npy",)}
-"""The file name endings of each kind of output (content credentials are embedded in each)."""
-
-
 def check_output(
     path: str | os.PathLike, kind: str, inputs: Iterable[str | os.PathLike | None] = (), size_estimate: int = 0
 ) -> Path:
@@ -121,12 +118,6 @@ def check_output(
             f"{size_estimate / 1e6:.1f} MB; free some space or choose another folder"
         )
     return path
-
-
-def suffixes_in_words(kind: str) -> str:
-    """The endings voxlip writes `kind` ("audio", "video", "embeddings") with, in words: ".wav, .flac or .mp3"."""
-    choices = OUTPUT_SUFFIXES[kind]
-    return " or ".join([", ".join(choices[:-1]), choices[-1]] if len(choices) > 1 else choices)
 
 
 def _same_file(output: Path, source: Path) -> bool:
