@@ -65,6 +65,14 @@ class MediaInfo:
     """Samples per second of the first audio stream (0: no audio, or its rate not stated)."""
     audio_channels: int = 0
     """Its channels as voxlip keeps them: 1 (mono), 2 (stereo, or more mixed down to two), 0 (no audio)."""
+    transfer: str = ""
+    """The picture's transfer characteristic as ffmpeg names it ("bt709"; "arib-std-b67" for HLG, "smpte2084" for PQ),
+    when the file says."""
+
+    @property
+    def is_hdr(self) -> bool:
+        """An HDR video (HLG or PQ): decoded as it is, without tone mapping, its colours come out darker and duller."""
+        return self.transfer in ("arib-std-b67", "smpte2084")
 
     @property
     def frame_count_estimate(self) -> int:
@@ -129,6 +137,8 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
     fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
     duration = _duration(text)
+    colours = re.search(r"\((?:tv|pc), ([\w-]+(?:/[\w-]+){0,2})[,)]", line)  # matrix/primaries/transfer, or all one
+    transfer = colours.group(1).split("/")[-1] if colours else ""
     # An AVIF picture comes in a video's container (ISOBMFF), one AV1 frame long.
     is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (
         (codec in ("mjpeg", "png", "bmp", "webp", "tiff") or path.suffix.lower() in IMAGE_SUFFIXES) and duration <= 0.05
@@ -148,6 +158,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         coded_size=coded if coded != (width, height) else None,
         audio_rate=audio_rate,
         audio_channels=audio_channels,
+        transfer=transfer,
     )
 
 

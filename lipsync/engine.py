@@ -44,6 +44,12 @@ Soundtrack = Callable[[], tuple[np.ndarray, int]]
 ProgressCallback = Callable[[int, int, float], None]
 """progress(frames done, frames in all, frames per second so far)."""
 
+HDR_NOTE = (
+    "the video is HDR (HLG or PQ): voxlip reads it without tone mapping, so its colours come out darker and "
+    "duller; for a faithful clip give an SDR video (an iPhone records one with Settings > Camera > Record Video > "
+    "HDR Video off)"
+)
+
 
 @dataclass(frozen=True)
 class LipsyncResult:
@@ -221,7 +227,7 @@ def _run(
         scaled_from=source.scaled_from,
         stage_seconds=dict(timer.seconds),
         wall_seconds=time.perf_counter() - started,
-        notes=tuple(getattr(renderer, "notes", ())),
+        notes=tuple(getattr(renderer, "notes", ())) + ((HDR_NOTE,) if info.is_hdr else ()),
     )
 
 

@@ -401,6 +401,16 @@ def test_frames_over_the_size_limit_are_scaled_down(clips, speech, tmp_path):
     assert (out.width, out.height) == (1920, 1080)
 
 
+def test_an_hdr_video_is_said_to_be_read_without_tone_mapping(faces_dir, speech, tmp_path):
+    hlg = tmp_path / "hlg.mp4"  # tagged as an iPhone's HDR video is (HLG, BT.2020)
+    tags = "setparams=color_primaries=bt2020:color_trc=arib-std-b67:colorspace=bt2020nc"
+    h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-an"]
+    ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "1", "-vf", tags, *h264, str(hlg))
+    assert probe(hlg).is_hdr and not probe(faces_dir / "talking_man_25fps.mp4").is_hdr
+    result = lipsync_run(hlg, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert any("HDR (HLG or PQ)" in note and "SDR video" in note for note in result.notes)
+
+
 def test_pixels_that_are_not_square_are_shown_at_the_display_size(faces_dir, speech, tmp_path):
     anamorphic = tmp_path / "anamorphic.mp4"  # stored 270 pixels wide, shown 480 wide (as DV and broadcast video)
     h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-an"]
