@@ -25,6 +25,12 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".
 IMAGE_DEMUXERS = ("image2", "_pipe")
 MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif)"
 AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
+HDR_NOTE = (
+    "the video is HDR (HLG or PQ): voxlip reads it without tone mapping, so its colours come out darker and "
+    "duller; for a faithful clip give an SDR video (an iPhone records one with Settings > Camera > Record Video > "
+    "HDR Video off)"
+)
+"""Said of every result made from the frames of a video whose MediaInfo.is_hdr."""
 
 
 def executable() -> str:

@@ -25,7 +25,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError
-from core.ffmpeg import Mp4Writer
+from core.ffmpeg import HDR_NOTE, Mp4Writer
 from core.files import atomic_output
 from core.memory import return_freed_memory
 from voice.audio import SAMPLE_RATE, save_audio
@@ -43,12 +43,6 @@ Soundtrack = Callable[[], tuple[np.ndarray, int]]
 """soundtrack() -> (samples, rate): the clip's audio track, made while the renderer prepares."""
 ProgressCallback = Callable[[int, int, float], None]
 """progress(frames done, frames in all, frames per second so far)."""
-
-HDR_NOTE = (
-    "the video is HDR (HLG or PQ): voxlip reads it without tone mapping, so its colours come out darker and "
-    "duller; for a faithful clip give an SDR video (an iPhone records one with Settings > Camera > Record Video > "
-    "HDR Video off)"
-)
 
 
 @dataclass(frozen=True)

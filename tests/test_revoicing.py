@@ -185,6 +185,17 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)
 
 
+def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, talking_video, tmp_path, capsys):
+    from core.ffmpeg import run
+
+    hlg = tmp_path / "hlg.mp4"  # tagged as an iPhone's HDR video is (HLG, BT.2020)
+    tags = "setparams=color_primaries=bt2020:color_trc=arib-std-b67:colorspace=bt2020nc"
+    run(["-i", str(talking_video), "-vf", tags, "-c:v", "libx264", "-c:a", "copy", str(hlg)], "tag")
+    args = ["convert", "--ref", str(reference), "--source", str(hlg), "-o", str(tmp_path / "dubbed.mp4")]
+    assert voxlip(args + ["--i-have-consent"]) == 0
+    assert "note: the video is HDR (HLG or PQ)" in capsys.readouterr().out
+
+
 def test_bad_conversions_are_refused_before_any_output(
     reference, source_file, seeded_checkpoint, faces_dir, tmp_path, capsys
 ):
