@@ -38,6 +38,8 @@ Printed per face, then over the held-out ones:
   shift of a photo (0.05-2 pixels) to within 0.05 pixels and stays at 0 on the photo made to speak with
   `still`, whose blinks move the mesh's outline by several times its jitter (printed below the row).
   On a video's output it is the speaker's own head motion (real people); on a photo's, the animation's.
+- colours (videos, below the row): the mean difference, output minus source, over the rows above the eyes, which the
+  lip-sync leaves as they were, per channel: what encoding and decoding did to the picture's colours.
 - animator: output frames drawn by the animator (a video falls back to it where it never shows the shape).
 
     .venv/bin/python benchmarks/eval_lipsync_offline.py [--faces DIR] [--keep DIR] [--only NAME ...]
@@ -224,6 +226,21 @@ def seam_step(outputs: list[np.ndarray], sources: list[np.ndarray], outlines: li
                     continue
                 steps.append(float(np.abs(diff[inside[1], inside[0]] - diff[outside[1], outside[0]]).mean()))
     return float(np.mean(steps)) if steps else float("nan")
+
+
+def colour_shift(outputs: list[np.ndarray], sources: list[np.ndarray], points: list[np.ndarray | None]) -> np.ndarray:
+    """Mean (output - source) in levels, per channel (blue, green, red), over the rows above the eyes, which the
+    lip-sync leaves as they were: what encoding and decoding did to the picture's colours."""
+    total, count = np.zeros(3), 0
+    for out, src, p in zip(outputs, sources, points):
+        if p is None:
+            continue
+        top = int(p[[c for pair in EYE_CORNERS for c in pair], 1].min() - 0.1 * float(np.ptp(p[list(FACE_OVAL), 0])))
+        if top < 1:
+            continue
+        total += (out[:top].astype(np.float64) - src[:top]).reshape(-1, 3).sum(0)
+        count += top * out.shape[1]
+    return total / max(count, 1)
 
 
 def reencoded(frames: list[np.ndarray], folder: Path, fps: float) -> list[np.ndarray]:
@@ -491,6 +508,8 @@ def main() -> None:
         )
         if floor is not None:
             print(f"{'':36s}seam of the source merely re-encoded (noise floor): {floor:.2f}")
+            shift = ", ".join(f"{v:+.2f}" for v in colour_shift(outputs, sources, m.points))
+            print(f"{'':36s}colours above the eyes, output - source (blue, green, red): {shift} levels")
         if still_flow is not None:
             print(f"{'':36s}flow of the photo made to speak with `still` (mouth and blinks only): {still_flow:.2f} px")
         for note in result.notes:
