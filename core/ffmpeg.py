@@ -25,12 +25,25 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".
 IMAGE_DEMUXERS = ("image2", "_pipe")
 MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif)"
 AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
-HDR_NOTE = (
-    "the video is HDR (HLG or PQ): voxlip reads it without tone mapping, so its colours come out darker and "
-    "duller; for a faithful clip give an SDR video (an iPhone records one with Settings > Camera > Record Video > "
+TONE_MAPPING = (
+    "zscale=t=linear:npl=203",
+    "format=gbrpf32le",
+    "zscale=p=bt709",
+    "tonemap=mobius:param=0.8:desat=0",
+    "zscale=t=bt709:m=bt709:r=tv",
+    "format=yuv420p",
+)
+"""ffmpeg filters that bring an HDR video's frames (HLG or PQ, BT.2020) to SDR BT.709: light at HDR's reference white
+(203 cd/m2, ITU-R BT.2408) becomes nearly SDR's white, BT.2020's colours are mapped to BT.709's, and what is brighter
+rolls off (Mobius, linear up to 0.8) instead of clipping. HLG test patches at BT.2408's levels: 18% grey (38%) reads
+108 of 255 (SDR's 18% grey lies between 104 and 118), reference white (75%) 244, 95% 253; decoded as they were, 95,
+189 and 240. Mobius from 0.3 (its default) dimmed reference white to 215."""
+HDR_NOTE = "the video is HDR (HLG or PQ): its frames were tone-mapped to SDR, which the clip is"
+NO_TONE_MAPPING_NOTE = (
+    "the video is HDR (HLG or PQ) and this ffmpeg has no zscale filter to tone-map it: its colours come out darker "
+    "and duller; for a faithful clip give an SDR video (an iPhone records one with Settings > Camera > Record Video > "
     "HDR Video off)"
 )
-"""Said of every result made from the frames of a video whose MediaInfo.is_hdr."""
 
 
 def executable() -> str:
@@ -77,7 +90,7 @@ class MediaInfo:
 
     @property
     def is_hdr(self) -> bool:
-        """An HDR video (HLG or PQ): decoded as it is, without tone mapping, its colours come out darker and duller."""
+        """An HDR video (HLG or PQ): read_frames tone-maps it to SDR (as it is, it reads darker and duller)."""
         return self.transfer in ("arib-std-b67", "smpte2084")
 
     @property
@@ -189,6 +202,21 @@ def _duration(text: str) -> float:
     return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
 
 
+def tone_mapping(info: MediaInfo) -> list[str]:
+    """The filters that make `info`'s frames SDR: TONE_MAPPING for an HDR video if this ffmpeg has zscale, else none."""
+    if not info.is_hdr:
+        return []
+    filters = run(["-hide_banner", "-filters"], "list ffmpeg's filters").decode(errors="replace")
+    return list(TONE_MAPPING) if re.search(r"\szscale\s", filters) else []
+
+
+def hdr_notes(info: MediaInfo) -> tuple[str, ...]:
+    """What a result made from `info`'s frames says about its dynamic range (nothing for SDR)."""
+    if not info.is_hdr:
+        return ()
+    return (HDR_NOTE,) if tone_mapping(info) else (NO_TONE_MAPPING_NOTE,)
+
+
 def read_frames(
     path: str | os.PathLike,
     fps: float | None = None,
@@ -217,6 +245,7 @@ def read_frames(
     filters = (
         ([f"fps={fps:g}"] if fps is not None else [])
         + ([f"select=gte(n\\,{int(skip)})", "setpts=PTS-STARTPTS"] if skip > 0 else [])
+        + tone_mapping(info)
         + ([f"scale={size[0]}:{size[1]}:flags=area"] if size else [])
     )
     if filters:

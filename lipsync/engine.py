@@ -25,7 +25,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError
-from core.ffmpeg import HDR_NOTE, Mp4Writer
+from core.ffmpeg import Mp4Writer, hdr_notes
 from core.files import atomic_output
 from core.memory import return_freed_memory
 from voice.audio import SAMPLE_RATE, save_audio
@@ -221,7 +221,7 @@ def _run(
         scaled_from=source.scaled_from,
         stage_seconds=dict(timer.seconds),
         wall_seconds=time.perf_counter() - started,
-        notes=tuple(getattr(renderer, "notes", ())) + ((HDR_NOTE,) if info.is_hdr else ()),
+        notes=tuple(getattr(renderer, "notes", ())) + hdr_notes(info),
     )
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from core import checkpoints
 from core.cache import cache_path
 from core.errors import InputError, VoxlipError
-from core.ffmpeg import HDR_NOTE, MediaInfo, probe
+from core.ffmpeg import MediaInfo, hdr_notes, probe
 from core.files import sha256_file
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
@@ -327,7 +327,7 @@ class Pipeline:
             components=speech.components,
             inputs={"reference_voice": speech.reference_file, "source_video": speech.source},
             timings={**speech.timings, "video": time.perf_counter() - started},
-            notes=speech.notes + ((HDR_NOTE,) if video.is_hdr else ()),
+            notes=speech.notes + hdr_notes(video),
             consent=speech.consent,
             label=self.label,
             _workdir=workdir,

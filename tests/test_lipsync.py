@@ -401,14 +401,32 @@ def test_frames_over_the_size_limit_are_scaled_down(clips, speech, tmp_path):
     assert (out.width, out.height) == (1920, 1080)
 
 
-def test_an_hdr_video_is_said_to_be_read_without_tone_mapping(faces_dir, speech, tmp_path):
-    hlg = tmp_path / "hlg.mp4"  # tagged as an iPhone's HDR video is (HLG, BT.2020)
-    tags = "setparams=color_primaries=bt2020:color_trc=arib-std-b67:colorspace=bt2020nc"
+def test_an_hdr_video_is_tone_mapped_to_sdr_and_said_to_be(faces_dir, speech, tmp_path):
+    levels = (0.38, 0.75, 1.0)  # HLG's 18% grey, reference white and peak (ITU-R BT.2408)
+    luma = np.repeat(np.round(64 + np.array(levels) * 876), 64).astype("<u2")  # 10-bit, TV range
+    planes = np.tile(luma, 64).tobytes() + np.full(32 * 96 * 2, 512, "<u2").tobytes()  # grey: neutral chroma
+    patches = tmp_path / "patches.mkv"
+    tags = "setparams=color_primaries=bt2020:color_trc=arib-std-b67:colorspace=bt2020nc:range=tv"
+    raw = ["-f", "rawvideo", "-pix_fmt", "yuv420p10le", "-s", "192x64", "-r", "25", "-i", "-"]
+    subprocess.run([ffmpeg_exe(), "-v", "error", *raw, "-vf", tags, "-c:v", "ffv1", str(patches)], input=planes * 3)
+    grey, white, peak = next(iter_frames(patches))[32, 32::64, 1]
+    assert 100 <= grey <= 118 and 235 <= white < peak  # as they were: 95 and 189, darker than SDR's
+    hlg = tmp_path / "hlg.mp4"  # a talking face tagged as an iPhone's HDR video is (HLG, BT.2020)
     h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-an"]
     ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "1", "-vf", tags, *h264, str(hlg))
     assert probe(hlg).is_hdr and not probe(faces_dir / "talking_man_25fps.mp4").is_hdr
     result = lipsync_run(hlg, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
-    assert any("HDR (HLG or PQ)" in note and "SDR video" in note for note in result.notes)
+    assert any("HDR (HLG or PQ): its frames were tone-mapped to SDR" in note for note in result.notes)
+
+
+def test_an_hdr_video_without_zscale_to_tone_map_it_says_how_to_record_sdr(monkeypatch):
+    import core.ffmpeg
+
+    hlg = core.ffmpeg.MediaInfo(Path("hlg.mp4"), True, False, False, transfer="arib-std-b67")
+    assert core.ffmpeg.hdr_notes(hlg) == (core.ffmpeg.HDR_NOTE,)
+    monkeypatch.setattr(core.ffmpeg, "run", lambda arguments, what, stdin=None: b" .. scale  V->V  Scale the input")
+    assert core.ffmpeg.tone_mapping(hlg) == []
+    assert "HDR Video off" in core.ffmpeg.hdr_notes(hlg)[0]
 
 
 def test_pixels_that_are_not_square_are_shown_at_the_display_size(faces_dir, speech, tmp_path):
