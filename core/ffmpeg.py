@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -206,8 +207,15 @@ def tone_mapping(info: MediaInfo) -> list[str]:
     """The filters that make `info`'s frames SDR: TONE_MAPPING for an HDR video if this ffmpeg has zscale, else none."""
     if not info.is_hdr:
         return []
-    filters = run(["-hide_banner", "-filters"], "list ffmpeg's filters").decode(errors="replace")
-    return list(TONE_MAPPING) if re.search(r"\szscale\s", filters) else []
+    return list(TONE_MAPPING) if "zscale" in filter_names(executable()) else []
+
+
+@lru_cache(maxsize=2)
+def filter_names(ffmpeg: str) -> frozenset[str]:
+    """The filters the ffmpeg at `ffmpeg` has; asked once per binary (an HDR video's every decode needs to know)."""
+    listing = subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-filters"], capture_output=True)
+    rows = (line.split() for line in listing.stdout.decode(errors="replace").splitlines())
+    return frozenset(row[1] for row in rows if len(row) > 2 and "->" in row[2])
 
 
 def hdr_notes(info: MediaInfo) -> tuple[str, ...]:
