@@ -311,6 +311,9 @@ def test_a_photo_in_display_p3_is_read_in_srgb_colours(display_p3, tmp_path):
     assert np.abs(srgb[:, :64] - 128).max() <= 1
     red = srgb[32, 96]
     assert red[0] > 210 and red[1] < 50 and red[2] < 55  # more saturated in sRGB's terms
+    damaged = tmp_path / "damaged.png"
+    Image.fromarray(pixels).save(damaged, icc_profile=display_p3[:200])  # a profile cut short: the pixels as they are
+    assert (read_still(damaged)[..., ::-1] == pixels).all()
 
 
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
