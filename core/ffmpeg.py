@@ -85,6 +85,8 @@ class MediaInfo:
     """Samples per second of the first audio stream (0: no audio, or its rate not stated)."""
     audio_channels: int = 0
     """Its channels as voxlip keeps them: 1 (mono), 2 (stereo, or more mixed down to two), 0 (no audio)."""
+    matrix: str = ""
+    """The YUV matrix of the picture as ffmpeg names it ("bt709", "smpte170m", "bt470bg"), when the file says."""
     transfer: str = ""
     """The picture's transfer characteristic as ffmpeg names it ("bt709"; "arib-std-b67" for HLG, "smpte2084" for PQ),
     when the file says."""
@@ -157,8 +159,9 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
     fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
     duration = _duration(text)
-    colours = re.search(r"\((?:tv|pc), ([\w-]+(?:/[\w-]+){0,2})[,)]", line)  # matrix/primaries/transfer, or all one
-    transfer = colours.group(1).split("/")[-1] if colours else ""
+    colours = re.search(r"\((?:tv|pc), (?!progressive)([\w-]+(?:/[\w-]+){0,2})[,)]", line)  # matrix/primaries/transfer
+    names = [name if name != "unknown" else "" for name in colours.group(1).split("/")] if colours else [""]
+    matrix, transfer = names[0], names[-1]
     # An AVIF picture comes in a video's container (ISOBMFF), one AV1 frame long.
     is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (
         (codec in ("mjpeg", "png", "bmp", "webp", "tiff") or path.suffix.lower() in IMAGE_SUFFIXES) and duration <= 0.05
@@ -178,6 +181,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         coded_size=coded if coded != (width, height) else None,
         audio_rate=audio_rate,
         audio_channels=audio_channels,
+        matrix=matrix,
         transfer=transfer,
     )
 
@@ -201,6 +205,17 @@ def _duration(text: str) -> float:
         return 0.0
     hours, minutes, seconds = match.groups()
     return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
+
+
+def scaling(info: MediaInfo, size: tuple[int, int] | None) -> list[str]:
+    """The scale filter that gives `info`'s frames their `size` (None: as they are) and, for a video whose YUV matrix
+    the file does not say, reads them with the matrix players guess for its height (yuv_matrix), as the person sees
+    the video: ffmpeg alone would take BT.601, and the colours of an untagged HD video would change."""
+    options = [f"{size[0]}:{size[1]}:flags=area"] if size else []
+    if not info.matrix and not info.is_still and not info.is_hdr:
+        stored_height = info.width if info.rotation in (90, 270) else info.height
+        options.append(f"in_color_matrix={yuv_matrix(stored_height)}")
+    return [f"scale={':'.join(options)}"] if options else []
 
 
 def tone_mapping(info: MediaInfo) -> list[str]:
@@ -254,7 +269,7 @@ def read_frames(
         ([f"fps={fps:g}"] if fps is not None else [])
         + ([f"select=gte(n\\,{int(skip)})", "setpts=PTS-STARTPTS"] if skip > 0 else [])
         + tone_mapping(info)
-        + ([f"scale={size[0]}:{size[1]}:flags=area"] if size else [])
+        + scaling(info, size)
     )
     if filters:
         command += ["-vf", ",".join(filters)]
@@ -327,9 +342,9 @@ SRGB_TAGS = "setparams=color_primaries=bt709:color_trc=bt709"
 
 
 def yuv_matrix(height: int) -> str:
-    """The YUV matrix to encode RGB frames of `height` lines with: the one a player guesses for that height, so that
-    players that read the stream's tags and players that guess both show the colours the frames had (untagged
-    BT.601, a 1280x720 test card showed in Chromium up to 22 levels off)."""
+    """The YUV matrix a player guesses for a video of `height` lines that does not say its own: frames are encoded with
+    it, so that players that read the stream's tags and players that guess both show the colours the frames had
+    (untagged BT.601, a 1280x720 test card showed in Chromium up to 22 levels off), and untagged videos read with it."""
     return "bt709" if height >= HD_HEIGHT else "smpte170m"
 
 

@@ -499,32 +499,66 @@ SHOWN_PIXELS = """async (name) => {
 """The middle row of a video's first frame as the browser shows it: RGBA values."""
 
 
-def test_a_written_video_shows_in_a_browser_with_its_frames_colours(browser, tmp_path):
+def shown_rows(browser, folder: Path, names: list[str]) -> dict[str, np.ndarray]:
+    """The middle row of each video's first frame as the browser shows it, RGB, the videos served from `folder`."""
     import functools
     import http.server
     import threading
 
-    colours = np.array([(200, 150, 125), (40, 200, 80), (220, 40, 40), (60, 120, 200), (128, 128, 128), (240, 200, 99)])
-    sizes = {"sd": (512, 288), "hd": (1280, 720)}
-    for name, (width, height) in sizes.items():
-        row = np.repeat(colours, width // len(colours) + 1, axis=0)[:width]
-        card = np.ascontiguousarray(np.broadcast_to(row, (height, width, 3)), dtype=np.uint8)
-        with Mp4Writer(tmp_path / f"{name}.mp4", width, height, 25.0, pixel_format="rgb24") as writer:
-            for _ in range(3):
-                writer.write(card)
-    (tmp_path / "page.html").write_text("<!doctype html><title>colours</title>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    (folder / "page.html").write_text("<!doctype html><title>colours</title>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_port}/page.html")
-        for name, (width, height) in sizes.items():
-            shown = np.array(page.evaluate(SHOWN_PIXELS, f"{name}.mp4")).reshape(width, 4)[:, :3]
-            got = shown[((np.arange(len(colours)) + 0.5) * (width // len(colours) + 1)).astype(int)]
-            assert np.abs(got - colours).max() <= 6, name  # untagged, 1280x720 showed up to 22 levels off
+        return {name: np.array(page.evaluate(SHOWN_PIXELS, name)).reshape(-1, 4)[:, :3] for name in names}
     finally:
         server.shutdown()
+
+
+CARD_COLOURS = np.array(
+    [(200, 150, 125), (40, 200, 80), (220, 40, 40), (60, 120, 200), (128, 128, 128), (240, 200, 99)]
+)
+
+
+def colour_card(width: int, height: int) -> np.ndarray:
+    """(height, width, 3) uint8 RGB: CARD_COLOURS as vertical stripes."""
+    row = np.repeat(CARD_COLOURS, width // len(CARD_COLOURS) + 1, axis=0)[:width]
+    return np.ascontiguousarray(np.broadcast_to(row, (height, width, 3)), dtype=np.uint8)
+
+
+def stripe_centres(row: np.ndarray) -> np.ndarray:
+    """The colour in the middle of each of colour_card's stripes, in a row of it."""
+    width = len(row)
+    return row[((np.arange(len(CARD_COLOURS)) + 0.5) * (width // len(CARD_COLOURS) + 1)).astype(int)]
+
+
+def test_a_written_video_shows_in_a_browser_with_its_frames_colours(browser, tmp_path):
+    sizes = {"sd.mp4": (512, 288), "hd.mp4": (1280, 720)}
+    for name, (width, height) in sizes.items():
+        with Mp4Writer(tmp_path / name, width, height, 25.0, pixel_format="rgb24") as writer:
+            for _ in range(3):
+                writer.write(colour_card(width, height))
+    for name, row in shown_rows(browser, tmp_path, list(sizes)).items():
+        assert np.abs(stripe_centres(row) - CARD_COLOURS).max() <= 6, name  # untagged, HD showed up to 22 levels off
+
+
+def test_an_untagged_hd_video_comes_out_in_the_colours_a_browser_shows_it_in(browser, tmp_path):
+    card = colour_card(1280, 720).tobytes()
+    encode = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "1280x720", "-r", "25", "-i", "-", "-frames:v", "3"]
+    untagged = tmp_path / "untagged.mp4"  # ffmpeg's own default: BT.601's matrix, and no tag saying so
+    encoded = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", *encode, "-pix_fmt", "yuv420p", "-crf", "10", str(untagged)], input=card * 3
+    )
+    assert encoded.returncode == 0 and probe(untagged).matrix == ""
+    with Mp4Writer(tmp_path / "out.mp4", 1280, 720, 25.0, pixel_format="rgb24") as writer:
+        for frame in iter_frames(untagged, pixel_format="rgb24"):
+            writer.write(frame)
+    shown = shown_rows(browser, tmp_path, ["untagged.mp4", "out.mp4"])
+    source, output = stripe_centres(shown["untagged.mp4"]), stripe_centres(shown["out.mp4"])
+    assert np.abs(source - CARD_COLOURS).max() > 10  # the browser takes BT.709's matrix for an untagged HD video
+    assert np.abs(output - source).max() <= 4  # read as ffmpeg's default (BT.601): up to 22 levels off
 
 
 def test_video_without_audio_and_audio_from_a_file(clips, speech, tmp_path):
