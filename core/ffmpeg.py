@@ -207,12 +207,17 @@ def _duration(text: str) -> float:
     return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
 
 
+UNTAGGED_BT601_CODECS = frozenset({"vp9", "av1"})
+"""Codecs whose videos, when they do not say their YUV matrix, Chromium shows with BT.601's whatever their height, as
+ffmpeg reads them (a 1280x720 card); H.264's and VP8's it shows with the matrix yuv_matrix guesses."""
+
+
 def scaling(info: MediaInfo, size: tuple[int, int] | None) -> list[str]:
     """The scale filter that gives `info`'s frames their `size` (None: as they are) and, for a video whose YUV matrix
     the file does not say, reads them with the matrix players guess for its height (yuv_matrix), as the person sees
-    the video: ffmpeg alone would take BT.601, and the colours of an untagged HD video would change."""
+    the video: ffmpeg alone would take BT.601, and the colours of an untagged HD H.264 video would change."""
     options = [f"{size[0]}:{size[1]}:flags=area"] if size else []
-    if not info.matrix and not info.is_still and not info.is_hdr:
+    if not info.matrix and not info.is_still and not info.is_hdr and info.codec not in UNTAGGED_BT601_CODECS:
         stored_height = info.width if info.rotation in (90, 270) else info.height
         options.append(f"in_color_matrix={yuv_matrix(stored_height)}")
     return [f"scale={':'.join(options)}"] if options else []
