@@ -59,8 +59,14 @@ def scaled_size(width: int, height: int, max_size: int, min_size: int = MIN_SIZE
     return max(2, round(width * scale)), max(2, round(height * scale))
 
 
+TRANSPARENT_NOTE = "the photo's transparent parts are white in the clip: a video has no transparency"
+ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+"""Pillow's modes of pictures with an alpha channel (a palette picture may have a transparent colour instead)."""
+
+
 def read_still(path: Path) -> np.ndarray:
-    """One BGR uint8 image in sRGB's colours; EXIF orientation applied."""
+    """One BGR uint8 image in sRGB's colours; EXIF orientation applied; transparent parts over white, as a viewer
+    shows them on a page (the colours a file keeps under them are not meant to be seen: often black, or noise)."""
     import cv2
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -69,7 +75,36 @@ def read_still(path: Path) -> np.ndarray:
         if not frames:
             raise InputError(f"could not decode the picture in {path}: the file is corrupt; {MEDIA_HINT}")
         return frames[0]
+    alpha = opacity(path)
+    if alpha is not None and alpha.shape == image.shape[:2]:
+        image = over_white(image, alpha)
     return in_srgb(image, icc_profile(path))
+
+
+def opacity(path: Path) -> np.ndarray | None:
+    """(H, W) float32 opacity, 0-1, of a picture with transparent parts, oriented as shown (EXIF); None when it has
+    none (no alpha channel or transparent colour, or one that leaves every pixel opaque)."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as picture:
+            if picture.mode not in ALPHA_MODES and "transparency" not in picture.info:
+                return None
+            alpha = np.asarray(ImageOps.exif_transpose(picture).convert("RGBA").getchannel("A"))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return None if alpha.min() == 255 else alpha.astype(np.float32) / 255.0
+
+
+def over_white(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The uint8 `image` laid over white by its (H, W) opacity `alpha` (0-1)."""
+    opaque = alpha[..., None]
+    return (image * opaque + 255.0 * (1.0 - opaque) + 0.5).astype(np.uint8)
+
+
+def still_notes(info: MediaInfo) -> tuple[str, ...]:
+    """What a result made from `info`'s picture says about it: that its transparent parts were made white."""
+    return (TRANSPARENT_NOTE,) if info.is_still and opacity(info.path) is not None else ()
 
 
 def icc_profile(path: Path) -> bytes | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from lipsync.video import in_srgb
+from lipsync.video import ALPHA_MODES, in_srgb
 
 from . import moviepy_io
 
@@ -52,7 +52,11 @@ def write_image(image, folder: Path) -> Path:
     as an sRGB PNG photo in `folder`."""
     import cv2
 
-    pixels = np.asarray(image if isinstance(image, np.ndarray) else image.convert("RGB"))
+    if isinstance(image, np.ndarray):
+        pixels = image
+    else:
+        transparent = image.mode in ALPHA_MODES or "transparency" in image.info
+        pixels = np.asarray(image.convert("RGBA" if transparent else "RGB"))
     if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
         raise InputError(
             f"a face image array is one picture, H x W x 3 (RGB), not of shape {pixels.shape}: "
@@ -62,6 +66,9 @@ def write_image(image, folder: Path) -> Path:
         raise InputError(f"the face image is {pixels.dtype} of shape {pixels.shape}: give an RGB picture of a face")
     path = folder / "face.png"
     icc = None if isinstance(image, np.ndarray) else getattr(image, "info", {}).get("icc_profile")
-    if not cv2.imwrite(str(path), in_srgb(moviepy_io.bgr_frame(pixels), icc)):
+    picture = in_srgb(moviepy_io.bgr_frame(pixels), icc)
+    if pixels.ndim == 3 and pixels.shape[2] == 4:  # kept: read_still lays it over white and the result says so
+        picture = np.dstack([picture, moviepy_io.bgr_frame(pixels[..., 3])[..., 0]])
+    if not cv2.imwrite(str(path), picture):
         raise InputError("could not write the face image as a photo")
     return path

@@ -316,6 +316,30 @@ def test_a_photo_in_display_p3_is_read_in_srgb_colours(display_p3, tmp_path):
     assert (read_still(damaged)[..., ::-1] == pixels).all()
 
 
+def test_a_photo_with_transparent_parts_is_read_over_white_and_said_to_be(faces_dir, speech, tmp_path):
+    import cv2
+    from PIL import Image
+
+    from lipsync.video import TRANSPARENT_NOTE, read_still
+
+    photo = cv2.imread(str(faces_dir / "painting_pearl_earring.jpg"))
+    junk = np.random.default_rng(0).integers(0, 256, photo.shape, dtype=np.uint8)
+    alpha = np.full(photo.shape[:2], 255, np.uint8)
+    alpha[:, :40], alpha[:, 40:80] = 0, 128  # a cut-out's background, and its soft edge
+    hidden = np.where(alpha[..., None] == 255, photo, junk)  # what such files keep under their transparent parts
+    cut_out = tmp_path / "cut_out.png"
+    cv2.imwrite(str(cut_out), np.dstack([hidden, alpha]))
+    read = read_still(cut_out).astype(int)
+    assert (read[:, :40] == 255).all() and (read[:, 80:] == photo[:, 80:]).all()
+    assert np.abs(read[:, 40:80] - (hidden[:, 40:80].astype(int) * 128 / 255 + 255 * 127 / 255)).max() <= 1
+    palette = tmp_path / "palette.png"  # a transparent colour instead of an alpha channel
+    Image.new("P", (64, 64), 0).save(palette, transparency=0)
+    assert (read_still(palette) == 255).all()
+    result = lipsync_run(cut_out, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert TRANSPARENT_NOTE in result.notes
+    assert next(iter_frames(result.path))[:, 4:32].mean() > 250  # white, not the noise the file hides
+
+
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])

@@ -162,6 +162,21 @@ def test_a_picture_in_memory_is_taken_in_the_colours_its_profile_means(display_p
     assert converted[0, 0, 0] > 210 and converted[0, 0, 1] < 50  # P3's red, more saturated in sRGB's terms
 
 
+def test_a_picture_in_memory_keeps_its_transparency_for_the_lip_sync_to_lay_over_white(tmp_path):
+    from PIL import Image
+
+    from lipsync.video import opacity
+    from pipeline.face_source import write_image
+
+    rgba = np.zeros((64, 64, 4), np.uint8)
+    rgba[..., 3] = 255
+    rgba[:, :16, 3] = 0
+    for picture in (Image.fromarray(rgba), rgba, rgba / 255.0):
+        alpha = opacity(write_image(picture, tmp_path))
+        assert alpha is not None and (alpha[:, :16] == 0).all() and (alpha[:, 16:] == 1).all()
+    assert opacity(write_image(Image.fromarray(rgba[..., :3]), tmp_path)) is None
+
+
 def test_a_picture_of_two_faces_says_which_speaks_and_how_to_choose_another(pipeline, faces_dir, short_speech):
     from PIL import Image
 
