@@ -244,7 +244,11 @@ def _pieces(progress):
 def _face_input() -> gr.File:
     """The face upload (video or photo), with a webcam snapshot that fills it."""
     with gr.Column():
-        face = gr.File(label="Face: a video or a photo", file_types=["image", "video"], type="filepath")
+        face = gr.File(
+            label="Face: a video or a photo",
+            file_types=["image", "video", ".heic", ".heif"],  # a phone's photos, which some pickers do not call images
+            type="filepath",
+        )
         with gr.Accordion("...or take a photo with the webcam", open=False):
             webcam = gr.Image(sources=["webcam"], type="filepath", label="Webcam photo", show_label=False)
     webcam.change(lambda photo: photo, webcam, face, show_progress="hidden", queue=False, api_visibility="private")

@@ -22,9 +22,9 @@ from .errors import InputError, VoxlipError
 from .files import atomic_output
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".avif"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".avif", ".heic", ".heif"})
 IMAGE_DEMUXERS = ("image2", "_pipe")
-MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif)"
+MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif, heic)"
 AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
 TONE_MAPPING = (
     "zscale=t=linear:npl=203",
@@ -123,9 +123,12 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         )
     demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
     demuxer_name = demuxer.group(1) if demuxer else ""
-    video_lines = [
-        line for line in text.splitlines() if re.search(r"Stream #\S+.*: Video: ", line) and "attached pic" not in line
+    video_lines = [  # a phone's photo (HEIF) is a grid of tiles: the grid, which ffmpeg puts together, first
+        line
+        for line in text.splitlines()
+        if re.search(r"Stream (?:#\S+.*: Video|group #\S+: Tile Grid): ", line) and "attached pic" not in line
     ]
+    video_lines.sort(key=lambda line: "Tile Grid: " not in line)
     audio = re.search(r"Stream #\S+.*: Audio: (.*)", text)
     has_audio = audio is not None
     rate = re.search(r", (\d+) Hz", audio.group(1)) if audio else None
@@ -143,7 +146,7 @@ def parse_header(path: Path, text: str) -> MediaInfo:
             audio_channels=audio_channels,
         )
     line = video_lines[0]
-    codec = line.split("Video: ", 1)[1].split()[0].rstrip(",")
+    codec = re.split(r"(?:Video|Tile Grid): ", line, maxsplit=1)[1].split()[0].rstrip(",")
     size = re.search(r", (\d{1,5})x(\d{1,5})[ ,\[]", line)
     if size is None:
         raise InputError(f"could not read the picture size of {path}; {MEDIA_HINT}")
@@ -302,6 +305,19 @@ def read_frames(
             log.seek(0)
             message = _last_line(log.read().decode(errors="replace"))
             raise InputError(f"could not decode the video in {info.path} ({message}): the file is corrupt or truncated")
+
+
+def read_picture(info: MediaInfo) -> np.ndarray:
+    """The (H, W, 3) uint8 BGR picture of a still that OpenCV cannot read (AVIF, a phone's HEIC), decoded with
+    ffmpeg's own choice of stream: a HEIF photo's grid of tiles put together and turned as its header says."""
+    arguments = ["-i", str(info.path), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24", "-"]
+    picture = run(arguments, f"decode the picture in {info.path}")
+    if len(picture) != info.width * info.height * 3:
+        raise InputError(
+            f"could not decode the picture in {info.path} ({len(picture)} bytes for {info.width}x{info.height}): "
+            f"the file is corrupt; {MEDIA_HINT}"
+        )
+    return np.frombuffer(picture, np.uint8).reshape(info.height, info.width, 3).copy()
 
 
 def _read_exactly(stream, buffer: memoryview, size: int) -> bool:

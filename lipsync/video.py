@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core import heif
 from core.errors import InputError
-from core.ffmpeg import MEDIA_HINT, MediaInfo, probe, read_frames
+from core.ffmpeg import MEDIA_HINT, MediaInfo, probe, read_frames, read_picture
 
 DEFAULT_FPS = 25.0
 MAX_FPS = 120.0
@@ -71,10 +72,7 @@ def read_still(path: Path) -> np.ndarray:
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
-        frames = list(read_frames(path, DEFAULT_FPS, max_frames=1))
-        if not frames:
-            raise InputError(f"could not decode the picture in {path}: the file is corrupt; {MEDIA_HINT}")
-        return frames[0]
+        return in_srgb(read_picture(probe(path)), icc_profile(path))
     alpha = opacity(path)
     if alpha is not None and alpha.shape == image.shape[:2]:
         image = over_white(image, alpha)
@@ -108,14 +106,17 @@ def still_notes(info: MediaInfo) -> tuple[str, ...]:
 
 
 def icc_profile(path: Path) -> bytes | None:
-    """The ICC colour profile embedded in a picture file, if Pillow finds one."""
+    """The ICC colour profile embedded in a picture file, if Pillow finds one (in a HEIC photo, which Pillow does not
+    open, if its header holds one)."""
     from PIL import Image
 
     try:
         with Image.open(path) as picture:
             return picture.info.get("icc_profile") or None
-    except (OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
         return None
+    except OSError:
+        return heif.icc_profile(path)
 
 
 def in_srgb(image: np.ndarray, icc: bytes | None) -> np.ndarray:

@@ -7,6 +7,7 @@ with the bundled ffmpeg and kept short.
 
 from __future__ import annotations
 
+import struct
 import subprocess
 from pathlib import Path
 
@@ -293,6 +294,88 @@ def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
     result = lipsync_run(photo, speech, tmp_path / "out.mp4")
     assert (result.width, result.height) == Image.open(photo).size
     checked_mp4(result.path, result.duration, result.fps)
+
+
+def box(kind: bytes, body: bytes, version: int | None = None, flags: int = 0) -> bytes:
+    """An ISOBMFF box; a full box (version and flags first) when `version` is given."""
+    head = b"" if version is None else struct.pack(">I", version << 24 | flags)
+    return struct.pack(">I4s", 8 + len(head) + len(body), kind) + head + body
+
+
+def hevc_picture(rgb: np.ndarray) -> tuple[bytes, bytes]:
+    """`rgb` as one HEVC picture (ffmpeg's x265): its decoder configuration record (hvcC), and its slices as a HEIF
+    item holds them (each after its 4-byte length)."""
+    height, width = rgb.shape[:2]
+    raw = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-i", "-"]
+    x265 = ["-c:v", "libx265", "-x265-params", "log-level=none", "-pix_fmt", "yuv420p", "-frames:v", "1", "-f", "hevc"]
+    encoded = subprocess.run([ffmpeg_exe(), "-v", "error", *raw, *x265, "-"], input=rgb.tobytes(), capture_output=True)
+    if encoded.returncode != 0:
+        pytest.skip(f"this ffmpeg cannot encode HEVC to make a HEIC photo with: {encoded.stderr.decode()[-200:]}")
+    units = [unit.lstrip(b"\0") for unit in encoded.stdout.split(b"\0\0\1") if unit.strip(b"\0")]
+    by_type = {unit[0] >> 1 & 0x3F: unit for unit in units}
+    record = bytes.fromhex("0101600000009000000000005af000fcfdf8f800000f03")  # Main, 8 bits, 4:2:0
+    for kind in (32, 33, 34):  # its parameter sets: video, sequence, picture
+        record += struct.pack(">BHH", 0x80 | kind, 1, len(by_type[kind])) + by_type[kind]
+    slices = b"".join(struct.pack(">I", len(unit)) + unit for unit in units if unit[0] >> 1 & 0x3F < 32)
+    return record, slices
+
+
+def write_heic(path: Path, rgb: np.ndarray, tile: int, turns: int = 0, icc: bytes | None = None) -> None:
+    """`rgb` as a phone writes a HEIC photo: a grid of `tile`-pixel HEVC pictures (ISO/IEC 23008-12) shown turned by
+    `turns` quarter turns anticlockwise (irot), with an ICC profile when one is given."""
+    height, width = rgb.shape[:2]
+    rows, columns = height // tile, width // tile
+    crops = [rgb[r * tile : (r + 1) * tile, c * tile : (c + 1) * tile] for r in range(rows) for c in range(columns)]
+    tiles = [hevc_picture(np.ascontiguousarray(crop)) for crop in crops]
+    grid, tile_ids = 1, range(2, 2 + len(tiles))
+    properties = [
+        box(b"hvcC", tiles[0][0]),
+        box(b"ispe", struct.pack(">II", tile, tile), 0),
+        box(b"ispe", struct.pack(">II", width, height), 0),
+        box(b"irot", bytes([turns % 4])),
+        *([box(b"colr", b"prof" + icc)] if icc else []),
+    ]
+    grid_properties = bytes(range(3, len(properties) + 1))
+    ipma = struct.pack(">IHB", 1 + len(tiles), grid, len(grid_properties)) + grid_properties
+    ipma += b"".join(struct.pack(">HBBB", i, 2, 0x81, 2) for i in tile_ids)  # tiles: their decoder record and size
+    items = box(b"infe", struct.pack(">HH4s", grid, 0, b"grid") + b"\0", 2)
+    items += b"".join(box(b"infe", struct.pack(">HH4s", i, 0, b"hvc1") + b"\0", 2, 1) for i in tile_ids)
+    references = box(b"dimg", struct.pack(">HH", grid, len(tiles)) + b"".join(struct.pack(">H", i) for i in tile_ids))
+    datas = [struct.pack(">BBBBHH", 0, 0, rows - 1, columns - 1, width, height)] + [slices for _, slices in tiles]
+
+    def meta(data_start: int) -> bytes:
+        offsets = data_start + np.concatenate([[0], np.cumsum([len(d) for d in datas])[:-1]])
+        locations = b"".join(
+            struct.pack(">HHHII", i + 1, 0, 1, o, len(d)) for i, (o, d) in enumerate(zip(offsets, datas))
+        )
+        header = box(b"hdlr", bytes(4) + b"pict" + bytes(12) + b"\0", 0) + box(b"pitm", struct.pack(">H", grid), 0)
+        header += box(b"iinf", struct.pack(">H", len(datas)) + items, 0) + box(b"iref", references, 0)
+        header += box(b"iprp", box(b"ipco", b"".join(properties)) + box(b"ipma", ipma, 0))
+        return box(b"meta", header + box(b"iloc", struct.pack(">BBH", 0x44, 0, len(datas)) + locations, 0), 0)
+
+    ftyp = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic")
+    path.write_bytes(ftyp + meta(len(ftyp) + len(meta(0)) + 8) + box(b"mdat", b"".join(datas)))
+
+
+def test_a_phones_heic_photo_is_read_whole_turned_upright_and_in_srgb(display_p3, faces_dir, speech, tmp_path):
+    from PIL import Image
+
+    from lipsync.video import read_still
+
+    rgb = np.zeros((128, 192, 3), np.uint8)
+    rgb[:64, :96], rgb[:64, 96:], rgb[64:, :96], rgb[64:, 96:] = (200, 60, 60), (60, 200, 60), (60, 60, 200), 128
+    plain, p3 = tmp_path / "plain.heic", tmp_path / "p3.heic"
+    write_heic(plain, rgb, 64, turns=1)
+    write_heic(p3, rgb, 64, turns=1, icc=display_p3)
+    info = probe(plain)
+    assert info.is_still and (info.width, info.height) == (128, 192)  # six tiles in a grid, shown turned
+    assert np.abs(read_still(plain)[..., ::-1] - np.rot90(rgb).astype(int)).mean() < 3
+    red = read_still(p3)[..., ::-1][160, 32].astype(int)  # the top left quarter, red, turned to the bottom left
+    assert red[0] > 210 and red[1] < 50 and red[2] < 55  # P3's red, more saturated in sRGB's terms
+    photo = tmp_path / "photo.heic"
+    write_heic(photo, np.asarray(Image.open(faces_dir / "painting_pearl_earring.jpg"))[:1280, :1024], 256)
+    result = lipsync_run(photo, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert (result.width, result.height) == (1024, 1280) and result.frames_without_face == 0
 
 
 def test_a_photo_in_display_p3_is_read_in_srgb_colours(display_p3, tmp_path):
