@@ -127,7 +127,13 @@ class OfflineConfig:
     by Praat is more periodic than the reference above 2 kHz (WORLD's D4C aperiodicity, voiced frames, 3-5.5 kHz:
     0.29-0.46 against 0.36-0.67 in the women's recordings among the first 12 shared speakers), but random-phase
     energy mixed into each band to match (10 chosen speakers x 2 sentences, joe slowed to 1.2) moved nothing: GE2E
-    0.706 -> 0.704, d-vector 0.661 -> 0.661, DistillMOS 3.81 -> 3.81."""
+    0.706 -> 0.704, d-vector 0.661 -> 0.661, DistillMOS 3.81 -> 3.81. Nor, on the converted voice (10 chosen speakers x
+    3 sentences, scratch scripts, against GE2E 0.711, d-vector 0.670, DistillMOS 3.87, DNSMOS 3.70): each frame's
+    envelope peaks deepened or flattened around its mean (cepstrum under 2.5 ms scaled by 0.85, 1.15, 1.3): GE2E 0.715,
+    0.691, 0.668, d-vector 0.668, 0.655, 0.632, DistillMOS 3.44, 3.99, 3.91; a room (T60 0.2 s, its tail 15% of the
+    direct energy, the LibriSpeech readers' rooms being unknown): GE2E 0.698, d-vector 0.674, DistillMOS 4.06, and
+    larger rooms (T60 0.3-0.5 s, tails 15-40%) lowered both encoders (GE2E 0.629-0.680, d-vector 0.648-0.666), the
+    readers it raised differing between the two."""
     fitted_filter_cosines: int = 12
     """A second, fitted filter on top of the mean-envelope one (filter_fit.py): this many cosines over the mel scale,
     weighted so that the speaker encoder hears the base voice's calibration sentences, converted, closest to the
