@@ -72,7 +72,7 @@ def read_still(path: Path) -> np.ndarray:
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
-        return in_srgb(read_picture(probe(path)), icc_profile(path))
+        image = read_picture(probe(path))
     alpha = opacity(path)
     if alpha is not None and alpha.shape == image.shape[:2]:
         image = over_white(image, alpha)
