@@ -600,10 +600,17 @@ SHOWN_PIXELS = """async (name) => {
   const canvas = document.createElement("canvas");
   [canvas.width, canvas.height] = [video.videoWidth, video.videoHeight];
   const context = canvas.getContext("2d");
-  context.drawImage(video, 0, 0);
-  return Array.from(context.getImageData(0, canvas.height >> 1, canvas.width, 1).data);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    context.drawImage(video, 0, 0);
+    const row = context.getImageData(0, canvas.height >> 1, canvas.width, 1).data;
+    if (row[3] > 0 && row.some((value, i) => i % 4 !== 3 && value > 0)) return Array.from(row);
+    await new Promise((later) => setTimeout(later, 20));
+  }
+  return [];
 }"""
-"""The middle row of a video's first frame as the browser shows it: RGBA values."""
+"""The middle row of a video's first frame as the browser shows it: RGBA values (none if it never drew one: a
+decoder may say its data is loaded a moment before its first frame can be drawn, blank or black; no card here is
+black)."""
 
 
 def shown_rows(browser, folder: Path, names: list[str]) -> dict[str, np.ndarray]:
@@ -619,7 +626,11 @@ def shown_rows(browser, folder: Path, names: list[str]) -> dict[str, np.ndarray]
     try:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_port}/page.html")
-        return {name: np.array(page.evaluate(SHOWN_PIXELS, name)).reshape(-1, 4)[:, :3] for name in names}
+        shown = {name: np.array(page.evaluate(SHOWN_PIXELS, name)).reshape(-1, 4)[:, :3] for name in names}
+        assert all(len(row) for row in shown.values()), (
+            f"Chromium drew no frame of {[n for n in names if not len(shown[n])]}"
+        )
+        return shown
     finally:
         server.shutdown()
 
