@@ -64,7 +64,7 @@ class Speaker:
             ) from None
 
 
-PREPARATION = "offset removed, then the encoder's preprocessing; notes: clipped, short"
+PREPARATION = "offset removed, then the encoder's preprocessing, the first 60 s of speech; notes: clipped, short, long"
 """How prepare_speaker prepares a reference, for the keys of prepared speakers kept on disk."""
 SHORT_SPEECH_SECONDS = 3.0
 """A reference with less speech than this (its silences shortened, as every stage hears it) gets a note. The offline
@@ -72,10 +72,17 @@ voice from each shared reader's first 3 s only (1.3-2.9 s of speech; eval_offlin
 all 80 pairs: GE2E 0.719, d-vector 0.601, against 0.733 and 0.625 from the whole recordings (most 10-15 s)."""
 
 
+MAX_SPEECH_SECONDS = 60.0
+"""A reference's speech past this (its silences shortened) is left out, with a note: the voices are measured on
+references of 10-16 s (the shared readers' recordings), and a 4.7-minute one (240 s of speech) took 10 s more to
+prepare and 1.2 GB of memory."""
+
+
 def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> np.ndarray:
     """A reference recording as every voice stage hears it: 16 kHz, its DC offset taken out (audio.without_offset),
-    then the encoder's own preprocessing (level raised, long silences shortened)."""
-    return encoder.preprocess(without_offset(load_audio(reference, source_sr=source_sr)))
+    then the encoder's own preprocessing (level raised, long silences shortened), its first MAX_SPEECH_SECONDS."""
+    speech = encoder.preprocess(without_offset(load_audio(reference, source_sr=source_sr)))
+    return speech[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
 
 
 def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
@@ -85,13 +92,19 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
     wave = cleaned_reference(encoder, reference, source_sr)
     embedding = encoder.embed_utterance(wave, preprocessed=True)
     source = None if isinstance(reference, np.ndarray) else Path(reference)
-    notes = tuple(note for note in (clipping_note(reference, source_sr), short_speech_note(wave)) if note)
+    notes = tuple(note for note in (clipping_note(reference, source_sr), speech_length_note(wave)) if note)
     return Speaker(wave, embedding, Component.of("speaker encoder", encoder), source, notes)
 
 
-def short_speech_note(wave: np.ndarray) -> str:
-    """A note for cleaned 16 kHz reference speech shorter than SHORT_SPEECH_SECONDS, "" otherwise."""
+def speech_length_note(wave: np.ndarray) -> str:
+    """A note for cleaned 16 kHz reference speech shorter than SHORT_SPEECH_SECONDS, or cut to MAX_SPEECH_SECONDS;
+    "" otherwise."""
     seconds = len(wave) / SAMPLE_RATE
+    if seconds >= MAX_SPEECH_SECONDS:
+        return (
+            f"the reference holds more than {MAX_SPEECH_SECONDS:.0f} s of speech: its first {MAX_SPEECH_SECONDS:.0f} s "
+            "were used"
+        )
     if seconds >= SHORT_SPEECH_SECONDS:
         return ""
     return (
