@@ -74,8 +74,8 @@ all 80 pairs: GE2E 0.719, d-vector 0.601, against 0.733 and 0.625 from the whole
 
 MAX_SPEECH_SECONDS = 60.0
 """A reference's speech past this (its silences shortened) is left out, with a note: the voices are measured on
-references of 10-16 s (the shared readers' recordings), and a 4.7-minute one (240 s of speech) took 10 s more to
-prepare and 1.2 GB of memory."""
+references of 10-16 s (the shared readers' recordings), and a 4.7-minute one (240 s of speech) made a cold `voxlip say`
+take 13.6-14.9 s and 1.4 GB (6.5-6.6 s and 0.92-0.95 GB with the first 60 s)."""
 
 
 def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> np.ndarray:
