@@ -215,7 +215,7 @@ UNTAGGED_BT601_CODECS = frozenset({"vp9", "av1"})
 ffmpeg reads them (a 1280x720 card); H.264's and VP8's it shows with the matrix yuv_matrix guesses."""
 
 
-def scaling(info: MediaInfo, size: tuple[int, int] | None) -> list[str]:
+def scale_filter(info: MediaInfo, size: tuple[int, int] | None) -> list[str]:
     """The scale filter that gives `info`'s frames their `size` (None: as they are) and, for a video whose YUV matrix
     the file does not say, reads them with the matrix players guess for its height (yuv_matrix), as the person sees
     the video: ffmpeg alone would take BT.601, and the colours of an untagged HD H.264 video would change."""
@@ -277,7 +277,7 @@ def read_frames(
         ([f"fps={fps:g}"] if fps is not None else [])
         + ([f"select=gte(n\\,{int(skip)})", "setpts=PTS-STARTPTS"] if skip > 0 else [])
         + tone_mapping(info)
-        + scaling(info, size)
+        + scale_filter(info, size)
     )
     if filters:
         command += ["-vf", ",".join(filters)]
