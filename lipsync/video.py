@@ -40,13 +40,19 @@ def probe_face(face: str | os.PathLike) -> MediaInfo:
     return info
 
 
+ANIMATION_CODECS = frozenset({"gif", "apng"})
+"""Pictures that move (a GIF, an animated PNG): their frame rate is only the delay between pictures (a GIF of one
+picture read at 10 fps, or at 100 when it gives no delay: four times the frames to draw); their clips get
+DEFAULT_FPS."""
+
+
 def output_fps(info: MediaInfo, requested: float | None) -> float:
-    """The constant frame rate the output gets: the user's, else the video's own, else 25."""
+    """The constant frame rate the output gets: the user's, else the video's own, else (a photo, an animation) 25."""
     if requested is not None:
         if not 1.0 <= requested <= MAX_FPS:
             raise InputError(f"--fps {requested} is out of range: give a frame rate between 1 and {MAX_FPS:g}")
         return float(requested)
-    if info.is_still or not 1.0 <= info.fps <= MAX_FPS:
+    if info.is_still or info.codec in ANIMATION_CODECS or not 1.0 <= info.fps <= MAX_FPS:
         return DEFAULT_FPS
     return round(info.fps, 3)
 

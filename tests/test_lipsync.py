@@ -296,6 +296,16 @@ def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
     checked_mp4(result.path, result.duration, result.fps)
 
 
+def test_a_gif_speaks_at_25_fps_not_at_its_own_picture_delay(faces_dir, speech, tmp_path):
+    from PIL import Image
+
+    gif = tmp_path / "face.gif"
+    Image.open(faces_dir / "painting_pearl_earring.jpg").save(gif)
+    assert probe(gif).fps == 100  # one picture, no delay given: ffmpeg reads it at 100 fps (a delay of 1/100 s)
+    result = lipsync_run(gif, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert result.fps == 25 and result.frames == 10
+
+
 def box(kind: bytes, body: bytes, version: int | None = None, flags: int = 0) -> bytes:
     """An ISOBMFF box; a full box (version and flags first) when `version` is given."""
     head = b"" if version is None else struct.pack(">I", version << 24 | flags)
