@@ -296,6 +296,25 @@ def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
     checked_mp4(result.path, result.duration, result.fps)
 
 
+def test_an_interlaced_video_is_read_as_whole_frames(tmp_path):
+    interlaced = tmp_path / "576i.mp4"  # a moving card filmed as 50 fields a second, two to a frame
+    fields = ["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=50", "-frames:v", "20"]
+    weave = ["-vf", "tinterlace=mode=interleave_top,fieldorder=tff", "-flags", "+ildct+ilme", "-x264opts", "tff=1"]
+    ffmpeg(*fields, *weave, "-c:v", "libx264", "-pix_fmt", "yuv420p", str(interlaced))
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(interlaced), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True,
+    )
+
+    def comb(frames: np.ndarray) -> float:  # each row against the mean of its neighbours
+        frames = frames.astype(float)
+        return float(np.abs(frames[:, 1:-1] - (frames[:, :-2] + frames[:, 2:]) / 2).mean())
+
+    assert probe(interlaced).interlaced
+    read = np.stack(list(iter_frames(interlaced))).mean(axis=-1)
+    assert comb(np.frombuffer(raw.stdout, np.uint8).reshape(-1, 576, 720)) > 1.8 > 1.0 > comb(read)
+
+
 def test_a_gif_speaks_at_25_fps_not_at_its_own_picture_delay(faces_dir, speech, tmp_path):
     from PIL import Image
 
