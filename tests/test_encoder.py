@@ -70,6 +70,22 @@ def test_phone_and_studio_rates_give_the_same_voice(encoder, speech_files):
     assert similarity(encoder.embed_utterance(studio, source_sr=48000), reference) > 0.95
 
 
+def test_a_reference_holding_two_voices_is_said_to(encoder, speech_files):
+    from voice.speaker import prepare_speaker
+
+    woman, man = (
+        soundfile.read(next(f for f in speech_files if f.stem == stem))[0]
+        for stem in ("103-1240-0000", "446-123501-0000")
+    )
+    two = np.concatenate([woman[: len(woman) // 2], man[: len(man) // 2]]).astype(np.float32)
+    assert "seems to hold two voices" in " ".join(prepare_speaker(encoder, two).notes)
+    for one in (woman, man, two[: 4 * 16000]):  # each alone; too short a pair to judge (under 6 windows)
+        assert not any("two voices" in note for note in prepare_speaker(encoder, one.astype(np.float32)).notes)
+    wave = encoder.preprocess(woman.astype(np.float32))
+    embedding, partials = encoder.embed_with_partials(wave)
+    assert np.array_equal(embedding, encoder.embed_utterance(wave, preprocessed=True)) and len(partials) > 6
+
+
 def test_silence_and_too_little_speech_are_refused(encoder, speech_files):
     with pytest.raises(InputError, match="silent"):
         encoder.embed_utterance(np.zeros(16000 * 3, np.float32))

@@ -125,6 +125,12 @@ class SpeakerEncoder:
         mels, slices = self.partial_mels(wave)
         return self(mels), slices
 
+    def embed_with_partials(self, wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A preprocessed waveform's (256,) embedding, as `embed_utterance` makes it, and the (partials, 256)
+        embeddings of the windows it averages: how alike its parts sound."""
+        partials, _ = self.embed_partials(wave)
+        return _unit(partials.mean(axis=0)), partials
+
     def embed_utterances(
         self, audios: Sequence[AudioSource], source_sr: int | None = None, preprocessed: bool = False
     ) -> np.ndarray:

@@ -64,7 +64,7 @@ class Speaker:
             ) from None
 
 
-PREPARATION = "offset removed, then the encoder's preprocessing, the first 60 s of speech; notes: clipped, short, long"
+PREPARATION = "offset removed, the encoder's preprocessing, the first 60 s of speech; notes: clipped, short, long, two"
 """How prepare_speaker prepares a reference, for the keys of prepared speakers kept on disk."""
 SHORT_SPEECH_SECONDS = 3.0
 """A reference with less speech than this (its silences shortened, as every stage hears it) gets a note. The offline
@@ -90,9 +90,10 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
     if isinstance(reference, Speaker):
         return reference
     wave = cleaned_reference(encoder, reference, source_sr)
-    embedding = encoder.embed_utterance(wave, preprocessed=True)
+    embedding, partials = encoder.embed_with_partials(wave)
     source = None if isinstance(reference, np.ndarray) else Path(reference)
-    notes = tuple(note for note in (clipping_note(reference, source_sr), speech_length_note(wave)) if note)
+    found = (clipping_note(reference, source_sr), speech_length_note(wave), mixed_voices_note(partials))
+    notes = tuple(note for note in found if note)
     return Speaker(wave, embedding, Component.of("speaker encoder", encoder), source, notes)
 
 
@@ -110,4 +111,45 @@ def speech_length_note(wave: np.ndarray) -> str:
     return (
         f"the reference holds only {seconds:.1f} s of speech: the clone copies what little it hears; for a closer "
         "clone, give 10 s or more of the person speaking"
+    )
+
+
+TWO_VOICES_BELOW = 0.75
+"""A reference whose windows (the encoder's 1.6 s partials) fall in two groups whose mean embeddings are less alike than
+this holds two voices (an interview, a podcast), which the clone would mix (benchmarks/eval_two_voices.py). The 20
+shared readers it was chosen on: their own recordings (16 long enough to judge) 0.87-0.95, none noted; each reader's
+first half followed by another's, 380 pairs, 81% noted (at 0.70: 67%). The other 20: 0.83-0.95, none noted; 94% of
+their 380 pairs. All 40 with pink noise 10 dB under them, through 8 kHz or in a 0.5 s room (35 judged): none noted,
+though noise and echo split two of them down to 0.66-0.67, their smaller group under TWO_VOICES_SHARE."""
+TWO_VOICES_SHARE = 0.15
+"""The smaller group holds at least this share of the windows: a cough or a door is not a second voice."""
+TWO_VOICES_WINDOWS = 6
+"""References with fewer windows (about 5 s of speech) are not judged: the only recordings the trials above flagged
+were that short (one reader's first 3 s; the noisy or echoing recordings of the five shortest readers, four times)."""
+
+
+def two_groups(partials: np.ndarray) -> tuple[float, float]:
+    """(cosine of the two mean embeddings, the smaller group's share) of unit embeddings split in two by 2-means on
+    the sphere, started from the two least alike."""
+    first, second = np.unravel_index(np.argmin(partials @ partials.T), (len(partials), len(partials)))
+    centres = partials[[first, second]]
+    for _ in range(10):
+        labels = np.argmax(partials @ centres.T, axis=1)
+        if labels.min() == labels.max():
+            return 1.0, 0.0
+        centres = np.stack([partials[labels == group].mean(axis=0) for group in (0, 1)])
+        centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    return float(centres[0] @ centres[1]), float(min(np.mean(labels == 0), np.mean(labels == 1)))
+
+
+def mixed_voices_note(partials: np.ndarray) -> str:
+    """A note when a reference's windows sound like two people, "" otherwise (see TWO_VOICES_BELOW)."""
+    if len(partials) < TWO_VOICES_WINDOWS:
+        return ""
+    alike, share = two_groups(partials)
+    if alike >= TWO_VOICES_BELOW or share < TWO_VOICES_SHARE:
+        return ""
+    return (
+        f"the reference seems to hold two voices ({share:.0%} of it sounds like another person): the clone mixes "
+        "them; give a recording of the one person speaking alone"
     )
