@@ -27,15 +27,20 @@ def is_audio_clip(value: object) -> bool:
 
 
 def write_face(clip, folder: Path) -> Path:
-    """A moviepy VideoClip as a face file in `folder`: a PNG for a still (no duration), else an MP4 (no audio)."""
+    """A moviepy VideoClip as a face file in `folder`: a PNG for a still (no duration; its mask kept as its alpha, which
+    the lip-sync lays over white), else an MP4 (no audio; a mask's transparent parts made white)."""
     import cv2
 
     from core.ffmpeg import Mp4Writer
+    from lipsync.video import over_white
 
     duration = getattr(clip, "duration", None)
+    mask = getattr(clip, "mask", None)
     if duration is None or duration <= 0:
         path = folder / "face.png"
         frame = bgr_frame(clip.get_frame(0))
+        if mask is not None:
+            frame = np.dstack([frame, bgr_frame(mask.get_frame(0))[..., 0]])
         if not cv2.imwrite(str(path), frame):
             raise InputError("could not write the moviepy clip's picture as a face photo")
         return path
@@ -47,7 +52,10 @@ def write_face(clip, folder: Path) -> Path:
     count = max(1, int(round(duration * fps)))
     with Mp4Writer(path, width - width % 2, height - height % 2, fps) as writer:
         for i in range(count):
-            frame = bgr_frame(clip.get_frame(min(i / fps, max(duration - 1e-6, 0.0))))
+            when = min(i / fps, max(duration - 1e-6, 0.0))
+            frame = bgr_frame(clip.get_frame(when))
+            if mask is not None:
+                frame = over_white(frame, np.clip(np.asarray(mask.get_frame(when), dtype=np.float32), 0.0, 1.0))
             writer.write(np.ascontiguousarray(frame[: height - height % 2, : width - width % 2]))
         writer.close()
     return path

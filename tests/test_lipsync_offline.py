@@ -19,7 +19,7 @@ from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.unit_paste import paste_unit, similarity, turned_landmarks
 from lipsync.units import MouthUnit, UnitConfig, plan_selection
-from lipsync.video import read_still
+from lipsync.video import TRANSPARENT_NOTE, read_still
 from voice.audio import SAMPLE_RATE, load_audio
 
 PHONES = [("SIL", 0.0, 0.3), ("B", 0.3, 0.4), ("AA", 0.4, 0.8), ("M", 0.8, 0.9), ("AA", 0.9, 1.3), ("SIL", 1.3, 1.6)]
@@ -382,6 +382,12 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files):
             out.close()
         photo = moviepy.ImageClip(str(faces_dir / "painting_mona_lisa.jpg"))
         assert pipeline.lipsync(photo, voice, consent=True).frames == 30
+        cut_out = np.dstack([photo.get_frame(0), np.full(photo.get_frame(0).shape[:2], 255, np.uint8)])
+        cut_out[:, :40] = (0, 0, 0, 0)  # a transparent strip, black under it
+        masked = moviepy.ImageClip(cut_out)  # its mask from the alpha channel
+        made = pipeline.lipsync(masked, voice, consent=True)
+        assert masked.mask is not None and TRANSPARENT_NOTE in made.notes
+        assert next(read_frames(made.path))[:, 4:32].mean() > 250  # white, not the black it hides
     finally:
         face.close()
         voice.close()
