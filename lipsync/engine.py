@@ -35,7 +35,7 @@ from .background import CoreTurns, StageTimer, in_background
 from .face import Detector, Face, FaceOptions, FaceTracker, require_face, tracking_components
 from .options import LipsyncOptions
 from .renderer import MouthRenderer
-from .video import FrameSource, output_fps, probe_face, sample_frames, still_notes
+from .video import FrameSource, output_fps, probe_face, sample_frames
 
 FrameHook = Callable[[np.ndarray], np.ndarray]
 """hook(BGR frame) -> the frame to write, same size."""
@@ -221,7 +221,7 @@ def _run(
         scaled_from=source.scaled_from,
         stage_seconds=dict(timer.seconds),
         wall_seconds=time.perf_counter() - started,
-        notes=tuple(getattr(renderer, "notes", ())) + hdr_notes(info) + still_notes(info),
+        notes=tuple(getattr(renderer, "notes", ())) + hdr_notes(info) + source.notes,
     )
 
 

@@ -72,17 +72,24 @@ ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 
 
 def read_still(path: Path) -> np.ndarray:
-    """One BGR uint8 image in sRGB's colours; EXIF orientation applied; transparent parts over white, as a viewer
-    shows them on a page (the colours a file keeps under them are not meant to be seen: often black, or noise)."""
+    """One BGR uint8 image in sRGB's colours; EXIF orientation applied; transparent parts over white."""
+    return read_noted_still(path)[0]
+
+
+def read_noted_still(path: Path) -> tuple[np.ndarray, tuple[str, ...]]:
+    """read_still's image, and what a result made from it says about it: TRANSPARENT_NOTE when its transparent parts
+    were laid over white, as a viewer shows them on a page (the colours a file keeps under them are not meant to be
+    seen: often black, or noise)."""
     import cv2
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
         image = read_picture(probe(path))
     alpha = opacity(path)
+    notes: tuple[str, ...] = ()
     if alpha is not None and alpha.shape == image.shape[:2]:
-        image = over_white(image, alpha)
-    return in_srgb(image, icc_profile(path))
+        image, notes = over_white(image, alpha), (TRANSPARENT_NOTE,)
+    return in_srgb(image, icc_profile(path)), notes
 
 
 def opacity(path: Path) -> np.ndarray | None:
@@ -104,11 +111,6 @@ def over_white(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """The uint8 `image` laid over white by its (H, W) opacity `alpha` (0-1)."""
     opaque = alpha[..., None]
     return (image * opaque + 255.0 * (1.0 - opaque) + 0.5).astype(np.uint8)
-
-
-def still_notes(info: MediaInfo) -> tuple[str, ...]:
-    """What a result made from `info`'s picture says about it: that its transparent parts were made white."""
-    return (TRANSPARENT_NOTE,) if info.is_still and opacity(info.path) is not None else ()
 
 
 def icc_profile(path: Path) -> bytes | None:
@@ -177,7 +179,8 @@ class FrameSource:
 
         self.info, self.fps, self.n_frames, self.loop = info, fps, n_frames, loop
         self.replay_cache_bytes = replay_cache_bytes
-        self._still = read_still(info.path) if info.is_still else None
+        self._still, self.notes = read_noted_still(info.path) if info.is_still else (None, ())
+        """What the result says about the input's picture (read_noted_still); nothing for a video."""
         source = (self._still.shape[1], self._still.shape[0]) if self._still is not None else (info.width, info.height)
         self._size = scaled_size(*source, max_size)
         self.scaled_from = source if self._size is not None else None

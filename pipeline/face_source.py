@@ -68,7 +68,7 @@ def write_image(image, folder: Path) -> Path:
     icc = None if isinstance(image, np.ndarray) else getattr(image, "info", {}).get("icc_profile")
     picture = in_srgb(moviepy_io.bgr_frame(pixels), icc)
     if pixels.ndim == 3 and pixels.shape[2] == 4:  # kept: read_still lays it over white and the result says so
-        picture = np.dstack([picture, moviepy_io.bgr_frame(pixels[..., 3])[..., 0]])
+        picture = moviepy_io.with_alpha(picture, pixels[..., 3])
     if not cv2.imwrite(str(path), picture):
         raise InputError("could not write the face image as a photo")
     return path

@@ -40,7 +40,7 @@ def write_face(clip, folder: Path) -> Path:
         path = folder / "face.png"
         frame = bgr_frame(clip.get_frame(0))
         if mask is not None:
-            frame = np.dstack([frame, bgr_frame(mask.get_frame(0))[..., 0]])
+            frame = with_alpha(frame, mask.get_frame(0))
         if not cv2.imwrite(str(path), frame):
             raise InputError("could not write the moviepy clip's picture as a face photo")
         return path
@@ -79,6 +79,11 @@ def video_clip(path: Path, keep_alive: object = None):
     clip = VideoFileClip(str(path))
     clip.voxlip_source = keep_alive
     return clip
+
+
+def with_alpha(bgr: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """A BGR uint8 picture with its (H, W) opacity, uint8 0-255 or float 0-1, as the fourth channel of a BGRA one."""
+    return np.dstack([bgr, bgr_frame(alpha)[..., 0]])
 
 
 def bgr_frame(frame: np.ndarray) -> np.ndarray:
