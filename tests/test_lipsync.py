@@ -389,6 +389,7 @@ def write_heic(path: Path, rgb: np.ndarray, tile: int, turns: int = 0, icc: byte
 def test_a_phones_heic_photo_is_read_whole_turned_upright_and_in_srgb(display_p3, faces_dir, speech, tmp_path):
     from PIL import Image
 
+    from core import heif
     from lipsync.video import read_still
 
     rgb = np.zeros((128, 192, 3), np.uint8)
@@ -401,6 +402,13 @@ def test_a_phones_heic_photo_is_read_whole_turned_upright_and_in_srgb(display_p3
     assert np.abs(read_still(plain)[..., ::-1] - np.rot90(rgb).astype(int)).mean() < 3
     red = read_still(p3)[..., ::-1][160, 32].astype(int)  # the top left quarter, red, turned to the bottom left
     assert red[0] > 210 and red[1] < 50 and red[2] < 55  # P3's red, more saturated in sRGB's terms
+    whole = p3.read_bytes()
+    for cut in (40, 300, len(whole) // 2):  # cut short: a clear error, and no profile read from a header cut off
+        damaged = tmp_path / f"cut{cut}.heic"
+        damaged.write_bytes(whole[:cut])
+        assert heif.icc_profile(damaged) in (None, display_p3)
+        with pytest.raises(InputError, match="could not (read|decode)"):
+            read_still(damaged)
     photo = tmp_path / "photo.heic"
     write_heic(photo, np.asarray(Image.open(faces_dir / "painting_pearl_earring.jpg"))[:1280, :1024], 256)
     result = lipsync_run(photo, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
