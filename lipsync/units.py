@@ -65,6 +65,11 @@ class UnitConfig:
     """Cost of showing a source frame that does not follow the previous one."""
     hold_cost: float = 0.35
     """Cost of showing the same source frame twice in a row."""
+    turn_cost: float = 0.7
+    """Cost of stepping back to the source frame just shown: the person's frames play forward or backward for free,
+    but turning round at every frame (a, b, a, b) makes the mouth flutter. Above `hold_cost`, so that fluttering never
+    beats holding a frame; under `jump_cost`, as a turn keeps the picture continuous. Before it, 41-63 of the 243-302
+    frames of the shared clips' outputs (eval_lipsync_offline.py) turned round; with it 3-6."""
     shape_weight: float = 0.6
     """Extra jump cost per unit of mouth-outline difference."""
     reference_open: float = 0.35
@@ -267,21 +272,28 @@ def plan_selection(
     candidates = np.argsort(cost, axis=1)[:, :k]  # the best fits of mouth and head pose together
     local = np.take_along_axis(cost, candidates, axis=1)
     stride = max(1, int(np.median(np.diff(np.sort(indices))))) if len(indices) > 1 else 1
-    total = local[0].copy()
-    back = np.zeros((n, k), dtype=np.int64)
+    # States are (candidate, direction of play): 0 forward, 1 backward, so that turning round can cost.
+    total = np.repeat(local[0], 2)
+    back = np.zeros((n, 2 * k), dtype=np.int64)
     for t in range(1, n):
         prev, cur = candidates[t - 1], candidates[t]
         follows = indices[cur][None, :] - indices[prev][:, None]
         distance = np.sqrt(((outlines[prev][:, None, :] - outlines[cur][None, :, :]) ** 2).mean(-1))
         jump = config.jump_cost + config.shape_weight * distance / max(float(outlines.std()), 1e-6)
-        transition = np.where(np.abs(follows) == stride, 0.0, np.where(follows == 0, config.hold_cost, jump))
-        step = total[:, None] + transition
+        unplayed = np.where(follows == 0, config.hold_cost, jump)
+        played = np.where(follows == stride, 0, np.where(follows == -stride, 1, -1))  # the step's direction, if one
+        transition = np.empty((k, 2, k, 2))
+        for before in (0, 1):
+            for after in (0, 1):
+                stepped = np.where(played == after, np.where(played == before, 0.0, config.turn_cost), np.inf)
+                transition[:, before, :, after] = np.where(played < 0, unplayed, stepped)
+        step = total[:, None] + transition.reshape(2 * k, 2 * k)
         back[t] = np.argmin(step, axis=0)
-        total = step[back[t], np.arange(k)] + local[t]
+        total = step[back[t], np.arange(2 * k)] + np.repeat(local[t], 2)
     path = np.empty(n, dtype=np.int64)
     j = int(np.argmin(total))
     for t in range(n - 1, -1, -1):
-        path[t] = candidates[t, j]
+        path[t] = candidates[t, j // 2]
         j = back[t, j]
     missing = shapes[:, 0] * config.reference_open > float(openings.max()) + config.missing_open
     path[missing] = -1

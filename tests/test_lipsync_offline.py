@@ -132,6 +132,16 @@ def test_selection_fits_the_target_prefers_runs_and_falls_back_when_missing():
     assert plan_selection([], shapes).fallback.all()
 
 
+def test_selection_plays_frames_forward_or_backward_but_does_not_flutter_between_two():
+    units = [_unit(i, o) for i, o in enumerate([0.3, 0.3, 0.0, 0.0, 0.3, 0.3, 0.01, 0.02, 0.03, 0.04])]
+    shapes = np.zeros((12, 3), np.float32)  # silence: only source frames 2 and 3 are shut
+    chosen = plan_selection(units, shapes).chosen
+    assert set(chosen) <= {2, 3}
+    assert not ((chosen[2:] == chosen[:-2]) & (chosen[1:-1] != chosen[2:])).any(), chosen  # never 2, 3, 2
+    shapes[:4, 0] = np.array([0.04, 0.03, 0.02, 0.01]) / 0.3  # closing: source frames 9 .. 6, played backward
+    assert np.array_equal(plan_selection(units, shapes).chosen[:4], [9, 8, 7, 6])
+
+
 def test_selection_finds_the_head_pose_even_outside_the_best_mouths():
     rng = np.random.default_rng(0)
     frontal = rng.uniform(0, 100, (478, 2)).astype(np.float32)
