@@ -227,7 +227,7 @@ def scale_filter(info: MediaInfo, size: tuple[int, int] | None) -> list[str]:
     and, for a video whose YUV matrix the file does not say, with the matrix players guess for its height
     (yuv_matrix), as the person sees the video: ffmpeg alone would take BT.601, and the colours of an untagged HD
     H.264 video would change."""
-    options = [f"{size[0]}:{size[1]}:flags=area+accurate_rnd"] if size else ["flags=accurate_rnd"]
+    options = [f"{size[0]}:{size[1]}:flags=area+{EXACT_SCALING}"] if size else [f"flags={EXACT_SCALING}"]
     if not info.matrix and not info.is_still and not info.is_hdr and info.codec not in UNTAGGED_BT601_CODECS:
         stored_height = info.width if info.rotation in (90, 270) else info.height
         options.append(f"in_color_matrix={yuv_matrix(stored_height)}")
@@ -318,9 +318,11 @@ def read_frames(
 
 def read_picture(info: MediaInfo) -> np.ndarray:
     """The (H, W, 3) uint8 BGR picture of a still that OpenCV cannot read (AVIF, a phone's HEIC), decoded with
-    ffmpeg's own choice of stream: a HEIF photo's grid of tiles put together and turned as its header says."""
-    arguments = ["-i", str(info.path), "-frames:v", "1", "-sws_flags", "accurate_rnd"]
-    arguments += ["-f", "rawvideo", "-pix_fmt", "gbrp", "-"]  # exactly (EXACT_DECODING); a grid takes no -vf
+    ffmpeg's own choice of stream: a HEIF photo's grid of tiles put together and turned as its header says. Converted
+    to planar RGB exactly, as EXACT_DECODING, through options rather than filters, which a grid does not take (ffmpeg
+    puts a grid together in a graph of its own, whose conversion is the fast one)."""
+    arguments = ["-i", str(info.path), "-frames:v", "1", "-sws_flags", EXACT_SCALING]
+    arguments += ["-f", "rawvideo", "-pix_fmt", "gbrp", "-"]
     picture = run(arguments, f"decode the picture in {info.path}")
     if len(picture) != info.width * info.height * 3:
         raise InputError(
@@ -362,9 +364,9 @@ def decode_audio(path: Path, sample_rate: int, max_seconds: float | None, channe
 
 
 EXACT_SCALING = "accurate_rnd"
-"""ffmpeg's scaler flag for rounding exactly as frames are encoded. Its fast default darkens: frames of a talking face
-written and then decoded exactly (as browsers do) came back 1.6 levels darker in red and 1.5 in blue (mean |error|
-1.6; rounded exactly 1.2 and no bias, at no cost in speed)."""
+"""ffmpeg's scaler flag for rounding exactly, as frames are encoded and decoded. Encoding, its fast default darkens:
+frames of a talking face written and then decoded exactly (as browsers do) came back 1.6 levels darker in red and 1.5
+in blue (mean |error| 1.6; rounded exactly 1.2 and no bias, at no cost in speed)."""
 EXACT_DECODING = "format=gbrp"
 """What follows the scale filter (flags=accurate_rnd) so that decoded YUV becomes RGB exactly: planar RGB, which
 ffmpeg then packs as asked. Against a conversion in floating point (BT.709, a 1280x720 talking face, chroma repeated),

@@ -99,12 +99,17 @@ def opacity(path: Path) -> np.ndarray | None:
 
     try:
         with Image.open(path) as picture:
-            if picture.mode not in ALPHA_MODES and "transparency" not in picture.info:
+            if not has_transparency(picture):
                 return None
             alpha = np.asarray(ImageOps.exif_transpose(picture).convert("RGBA").getchannel("A"))
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
     return None if alpha.min() == 255 else alpha.astype(np.float32) / 255.0
+
+
+def has_transparency(picture) -> bool:
+    """Whether a Pillow picture has an alpha channel or a transparent colour."""
+    return picture.mode in ALPHA_MODES or "transparency" in picture.info
 
 
 def over_white(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:

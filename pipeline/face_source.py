@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from lipsync.video import ALPHA_MODES, in_srgb
+from lipsync.video import has_transparency, in_srgb
 
 from . import moviepy_io
 
@@ -55,8 +55,7 @@ def write_image(image, folder: Path) -> Path:
     if isinstance(image, np.ndarray):
         pixels = image
     else:
-        transparent = image.mode in ALPHA_MODES or "transparency" in image.info
-        pixels = np.asarray(image.convert("RGBA" if transparent else "RGB"))
+        pixels = np.asarray(image.convert("RGBA" if has_transparency(image) else "RGB"))
     if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
         raise InputError(
             f"a face image array is one picture, H x W x 3 (RGB), not of shape {pixels.shape}: "
