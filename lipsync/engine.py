@@ -35,7 +35,7 @@ from .background import CoreTurns, StageTimer, in_background
 from .face import Detector, Face, FaceOptions, FaceTracker, require_face, tracking_components
 from .options import LipsyncOptions
 from .renderer import MouthRenderer
-from .video import FrameSource, output_fps, probe_face, sample_frames
+from .video import FaceInput, FrameSource, open_face, output_fps, sample_frames
 
 FrameHook = Callable[[np.ndarray], np.ndarray]
 """hook(BGR frame) -> the frame to write, same size."""
@@ -72,7 +72,7 @@ class LipsyncResult:
 
 
 def check_face(
-    face: str | os.PathLike,
+    face: str | os.PathLike | FaceInput,
     options: LipsyncOptions = LipsyncOptions(),
     detector: Detector | None = None,
     samples: int = 8,
@@ -82,12 +82,12 @@ def check_face(
 
     A photo is checked whole; a video at `samples` frames spread over its length.
     """
-    info = probe_face(face)
-    return require_face(sample_frames(info, samples), options.face_options, str(info.path), detector)
+    face = open_face(face, options.max_size)
+    return require_face(sample_frames(face, samples), options.face_options, str(face.info.path), detector)
 
 
 def run(
-    face: str | os.PathLike,
+    face: str | os.PathLike | FaceInput,
     audio: np.ndarray,
     out_path: str | os.PathLike,
     renderer: MouthRenderer,
@@ -98,7 +98,8 @@ def run(
     soundtrack: Soundtrack | None = None,
     progress: ProgressCallback | None = None,
 ) -> LipsyncResult:
-    """Make `face` (video or photo) speak `audio` (16 kHz mono samples); write an H.264 + AAC MP4.
+    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (16 kHz mono samples); write an
+    H.264 + AAC MP4.
 
     `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame (default: none) and
     `soundtrack` makes the audio track, at any rate and as long as `audio` (default: `audio`). `detector` finds
@@ -119,7 +120,7 @@ def run(
 
 
 def _run(
-    face: str | os.PathLike,
+    face: str | os.PathLike | FaceInput,
     audio: np.ndarray,
     out_path: Path,
     renderer: MouthRenderer,
@@ -131,7 +132,8 @@ def _run(
 ) -> LipsyncResult:
     started = time.perf_counter()
     timer = StageTimer()
-    info = probe_face(face)
+    face = open_face(face, options.max_size)
+    info = face.info
     fps = output_fps(info, options.fps)
     n_frames = frame_count(audio, fps)
     face_options = options.face_options
@@ -139,9 +141,7 @@ def _run(
         progress(0, n_frames, 0.0)
     with ExitStack() as stack:
         with timer("setup"):
-            source = stack.enter_context(
-                FrameSource(info, fps, n_frames, options.loop, options.replay_cache_bytes, options.max_size)
-            )
+            source = stack.enter_context(FrameSource(face, fps, n_frames, options.loop, options.replay_cache_bytes))
         batch_size = max(1, min(options.batch_size, options.batch_bytes // max(1, source.frame_bytes)))
         turns = CoreTurns()
         depth = max(2, options.lookahead_bytes // (batch_size * source.frame_bytes))

@@ -37,7 +37,7 @@ from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
-from lipsync.video import MIN_SIZE
+from lipsync.video import MIN_SIZE, FaceInput, open_face
 from voice.audio import (
     SAMPLE_RATE,
     AudioSource,
@@ -364,7 +364,7 @@ class Pipeline:
                 if checked.exception() is not None:
                     raise checked.exception() from None
                 raise
-            clip = self._clip(path, checked.result(), speech, statement, progress, recorded_face=is_file(face))
+            clip = self._clip(*checked.result(), speech, statement, progress, recorded_face=is_file(face))
         clip.timings = {**speech.timings, **clip.timings}
         clip.notes = speech.notes + clip.notes
         return clip
@@ -382,21 +382,22 @@ class Pipeline:
         moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
         with face_file(face) as path:
-            faces = self._checked_face(path)
+            opened, faces = self._checked_face(path)
             if moviepy_io.is_audio_clip(speech):
                 speech = _not_silent(_Audio(*moviepy_io.audio_samples(speech), None), "the audio clip")
             elif not isinstance(speech, Speech):
                 speech = _audio(speech, source_sr)
-            return self._clip(path, faces, speech, statement, progress, recorded_face=is_file(face))
+            return self._clip(opened, faces, speech, statement, progress, recorded_face=is_file(face))
 
-    def _checked_face(self, face: Path) -> int:
-        """The most faces the face input shows in one frame, once the lip-sync models have loaded and the face to
-        animate is found in it."""
+    def _checked_face(self, face: Path) -> tuple[FaceInput, int]:
+        """The face input, opened (read once, a photo), and the most faces it shows in one frame, once the lip-sync
+        models have loaded and the face to animate is found in it."""
         self.lipsync_generator  # noqa: B018 (cached properties: loaded here, before any work)
         if not face.is_file():
             kind = "is a directory" if face.is_dir() else "does not exist"
             raise InputError(f"face file {face} {kind}: give a video or photo of a face")
-        return check_face(face, self.lipsync_options, self.face_detector)
+        opened = open_face(face, self.lipsync_options.max_size)
+        return opened, check_face(opened, self.lipsync_options, self.face_detector)
 
     def _speech(
         self,
@@ -417,15 +418,15 @@ class Pipeline:
 
     def _clip(
         self,
-        face: Path,
+        face: FaceInput,
         faces: int,
         speech: Speech | _Audio,
         consent: str,
         progress: ProgressCallback | None,
         recorded_face: bool = True,
     ) -> Clip:
-        """`face` (showing at most `faces` faces in a frame) made to say `speech`; `recorded_face`: the face is the
-        user's file (not one made from a picture or clip in memory, gone after the call), named among the clip's
+        """`face` (opened; showing at most `faces` faces in a frame) made to say `speech`; `recorded_face`: the face is
+        the user's file (not one made from a picture or clip in memory, gone after the call), named among the clip's
         inputs."""
         started = time.perf_counter()
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
@@ -480,7 +481,9 @@ class Pipeline:
             frames_without_face=result.frames_without_face,
             components=tuple(components) + result.components,
             inputs={
-                role: p for role, p in {**inputs, "face": face if recorded_face else None}.items() if p is not None
+                role: p
+                for role, p in {**inputs, "face": face.info.path if recorded_face else None}.items()
+                if p is not None
             },
             text=text,
             timings={"lipsync": time.perf_counter() - started},

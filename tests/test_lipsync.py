@@ -418,7 +418,7 @@ def test_a_phones_heic_photo_is_read_whole_turned_upright_and_in_srgb(display_p3
 def test_a_photo_in_display_p3_is_read_in_srgb_colours(display_p3, tmp_path):
     from PIL import Image
 
-    from lipsync.video import read_still
+    from lipsync.video import read_photo, read_still
 
     pixels = np.zeros((64, 128, 3), np.uint8)
     pixels[:, :64] = (128, 128, 128)  # grey: no colour to convert
@@ -431,6 +431,12 @@ def test_a_photo_in_display_p3_is_read_in_srgb_colours(display_p3, tmp_path):
     assert np.abs(srgb[:, :64] - 128).max() <= 1
     red = srgb[32, 96]
     assert red[0] > 210 and red[1] < 50 and red[2] < 55  # more saturated in sRGB's terms
+    large = tmp_path / "large.png"  # read for frames of at most 256 pixels: scaled first, the same colours
+    Image.fromarray(pixels.repeat(8, axis=0).repeat(8, axis=1)).save(large, icc_profile=display_p3)
+    frame = read_photo(large, max_size=256)
+    assert frame.image.shape == (128, 256, 3) and frame.scaled_from == (1024, 512)
+    assert np.abs(frame.image[..., ::-1][:, :120].astype(int) - srgb[32, 8]).max() <= 1
+    assert np.abs(frame.image[..., ::-1][:, 136:].astype(int) - red).max() <= 1
     damaged = tmp_path / "damaged.png"
     Image.fromarray(pixels).save(damaged, icc_profile=display_p3[:200])  # a profile cut short: the pixels as they are
     assert (read_still(damaged)[..., ::-1] == pixels).all()

@@ -227,10 +227,9 @@ def test_frames_read_after_a_skip_are_the_frames_read_from_the_start(faces_dir):
 
 
 def test_a_video_indexed_in_two_stretches_at_once_has_the_faces_one_tracker_finds(faces_dir):
-    from core.ffmpeg import probe
     from lipsync.background import StageTimer
     from lipsync.engine import index_parts, index_source
-    from lipsync.video import FrameSource
+    from lipsync.video import FrameSource, open_face
 
     n = 150
     assert index_parts(n, 12, 2) == [(0, 0, 81), (69, 81, 150)]  # equal work: 81 frames each, 12 to warm up
@@ -240,7 +239,7 @@ def test_a_video_indexed_in_two_stretches_at_once_has_the_faces_one_tracker_find
     for threads in (1, 2):
         options = dataclasses.replace(LipsyncOptions(), index_threads=threads, index_warm_up_seconds=0.5)
         observed = []
-        with FrameSource(probe(faces_dir / "talking_man_25fps.mp4"), 25.0, n) as source:
+        with FrameSource(open_face(faces_dir / "talking_man_25fps.mp4", 1920), 25.0, n) as source:
             found[threads] = index_source(
                 source, n, options, 25.0, StageTimer(), None, lambda i, frame, face: observed.append(i)
             )
@@ -415,13 +414,12 @@ def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_d
 
 
 def test_output_order_is_the_order_frames_are_shown(faces_dir, tmp_path):
-    from core.ffmpeg import probe
-    from lipsync.video import FrameSource
+    from lipsync.video import FrameSource, open_face
 
     short = tmp_path / "short.mp4"
     ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "0.4", "-an", str(short))
     for loop in ("pingpong", "loop"):
-        with FrameSource(probe(short), 25.0, 30, loop) as source:
+        with FrameSource(open_face(short, 1920), 25.0, 30, loop) as source:
             shown = [i for i, _ in source]
             assert list(source.output_order(30, max(shown) + 1)) == shown, loop
 

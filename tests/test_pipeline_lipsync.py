@@ -46,6 +46,18 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
     )
 
 
+def test_a_photo_is_read_once_for_the_check_and_the_frames(pipeline, faces_dir, short_speech, monkeypatch):
+    """A phone's 12 MP photo takes 0.4-0.8 s to read: the check for a face and the clip's frames share one reading."""
+    import lipsync.video
+
+    read = []
+    reader = lipsync.video.read_photo
+    monkeypatch.setattr(lipsync.video, "read_photo", lambda path, size: read.append(path) or reader(path, size))
+    photo = faces_dir / "painting_pearl_earring.jpg"
+    clip = pipeline.lipsync(photo, short_speech, consent=True)
+    assert read == [photo] and clip.inputs["face"] == photo and clip.frames_without_face == 0
+
+
 def test_a_clip_keeps_its_audio_at_the_rate_and_in_the_channels_it_was_given(
     pipeline, faces_dir, short_speech, tmp_path
 ):
