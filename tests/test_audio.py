@@ -40,6 +40,16 @@ def test_mels_match_the_anchors(compat_case):
     np.testing.assert_allclose(encoder_mel(case["wav"]), case["mel_rtvc_encoder"], rtol=2e-6, atol=1e-12)
 
 
+def test_spectra_transformed_a_block_of_frames_at_a_time_are_the_same(speech, monkeypatch):
+    """stft and istft bound their memory by transforming BLOCK_FRAMES frames at a time: the values do not change."""
+    wave = speech[: 16_000 + 17]
+    whole = spectral.stft(wave, 192, 48)
+    back = spectral.istft(whole * 0.5, 48, len(wave))
+    monkeypatch.setattr(spectral, "BLOCK_FRAMES", 7)
+    np.testing.assert_array_equal(spectral.stft(wave, 192, 48), whole)
+    np.testing.assert_array_equal(spectral.istft(whole * 0.5, 48, len(wave)), back)
+
+
 @pytest.mark.parametrize(("n_fft", "hop", "rate"), [(512, 128, 16_000), (704, 176, 22_050), (1024, 256, 16_000)])
 def test_spectral_computes_what_librosa_computes(speech, n_fft, hop, rate):
     """voice.spectral stands in for librosa on the cold paths: same STFT, inverse, resampling and mel."""

@@ -15,7 +15,9 @@ from core.ffmpeg import probe
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
 from pipeline.provenance import detect
-from voice.revoicing import NeuralConverter, piece_bounds
+from voice.audio import SAMPLE_RATE, load_audio, save_audio
+from voice.pieces import converted_in_pieces, pieces_at_pauses
+from voice.revoicing import NeuralConverter
 
 RATE = 22_050
 
@@ -59,11 +61,18 @@ def fetched_converter(seeded_checkpoint, shared_dir):
 
 
 @pytest.mark.parametrize("length", [1, 5_000, 20_000, 20_001, 63_333, 200_000])
-def test_pieces_cover_the_speech_equally_and_overlap(length):
-    bounds = piece_bounds(length, 20_000, 500)
+def test_long_speech_is_cut_at_its_pauses_into_pieces_that_overlap_there(length):
+    rate = 1_000
+    wave = np.random.default_rng(length).normal(0, 0.1, length).astype(np.float32)
+    wave[17_000:17_400] *= 0.01  # a pause where the first piece may end (its last quarter: 15-20 s)
+    bounds = pieces_at_pauses(wave, rate, longest_seconds=20, overlap_seconds=0.2)
     assert bounds[0][0] == 0 and bounds[-1][1] == length
-    assert len({end - start for start, end in bounds}) == 1 and all(end - start <= 20_000 for start, end in bounds)
-    assert all(nxt[0] <= end - 500 for (_, end), nxt in zip(bounds, bounds[1:]))
+    assert all(end - start <= 20_000 for start, end in bounds)
+    assert all(nxt[0] == end - 200 for (_, end), nxt in zip(bounds, bounds[1:]))
+    if length > 20_000:
+        assert 17_200 <= bounds[0][1] <= 17_400  # the shared 0.2 s lies in the pause
+    ones = converted_in_pieces(length, bounds, lambda i, start, end: np.ones(end - start, np.float32))
+    np.testing.assert_allclose(ones, 1.0, atol=1e-6)  # the cross-fades sum to one
 
 
 def test_long_speech_is_converted_in_pieces_as_long_as_it(fetched_converter, monkeypatch):
@@ -76,14 +85,14 @@ def test_long_speech_is_converted_in_pieces_as_long_as_it(fetched_converter, mon
         return original(model, wave, *args, **kwargs)
 
     monkeypatch.setattr(revoicing, "convert", spy)
-    monkeypatch.setattr(revoicing, "PIECE_SECONDS", 0.5)
+    monkeypatch.setattr(revoicing, "LONGEST_SECONDS", 0.5)
     monkeypatch.setattr(revoicing, "OVERLAP_SECONDS", 0.1)
     wave = (0.1 * np.sin(np.arange(int(1.6 * RATE)) * 2 * np.pi * 180 / RATE)).astype(np.float32)
     embedding = np.ones(256, np.float32) / 16
     done = []
     out = converter.convert(wave, RATE, embedding, embedding, seed=1, progress=lambda i, n: done.append((i, n)))
     assert out.shape == wave.shape and np.isfinite(out).all() and np.abs(out).max() > 0
-    assert len(lengths) == 4 and max(lengths) <= 0.5 * RATE and done[-1] == (4, 4)
+    assert len(lengths) in (4, 5) and max(lengths) <= 0.5 * RATE and done[-1] == (len(lengths), len(lengths))
     again = converter.convert(wave, RATE, embedding, embedding, seed=1)
     np.testing.assert_array_equal(out, again)
 
@@ -147,6 +156,39 @@ def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, c
     second = pipeline.convert_voice(reference, source_file, consent=True, seed=4)
     np.testing.assert_array_equal(first.samples, second.samples)
     assert not first.neural and first.text is None
+
+
+def test_a_long_recording_is_converted_offline_in_pieces_each_keeping_its_pitch(
+    reference, speech_files, tmp_path, monkeypatch
+):
+    """30 s, a man then a woman: converted in pieces of at most 20 s (memory does not grow with the length), and the
+    woman still speaks higher than the man by the same ratio (each piece is not set to one pitch)."""
+    from voice.offline import engine
+    from voice.offline.config import DEFAULT
+    from voice.offline.pitch import praat_f0
+
+    man, woman = (
+        load_audio(next(p for p in speech_files if p.stem == stem)) for stem in ("163-121908-0000", "226-122538-0000")
+    )
+    source = save_audio(tmp_path / "two.wav", np.concatenate([man, woman]), SAMPLE_RATE)
+    seconds = []  # of every conversion run
+    convert = engine.OfflineVoice.convert
+    monkeypatch.setattr(
+        engine.OfflineVoice,
+        "convert",
+        lambda self, wave, rate, *a, **k: seconds.append(len(wave) / rate) or convert(self, wave, rate, *a, **k),
+    )
+    converted = Pipeline("cpu").convert_voice(reference, source, consent=True, seed=0)
+    assert max(seconds) <= 20 and converted.duration == pytest.approx((len(man) + len(woman)) / SAMPLE_RATE, abs=1e-3)
+
+    def median_hz(wave: np.ndarray, rate: int, start: float, end: float) -> float:
+        f0 = praat_f0(load_audio(wave[int(start * rate) : int(end * rate)], source_sr=rate), DEFAULT)
+        return float(np.median(f0[f0 > 0]))
+
+    spoken = [median_hz(np.concatenate([man, woman]), SAMPLE_RATE, *span) for span in ((1, 13), (17, 29))]
+    heard = [median_hz(converted.samples, converted.sample_rate, *span) for span in ((1, 13), (17, 29))]
+    assert spoken[1] / spoken[0] > 1.3
+    assert heard[1] / heard[0] == pytest.approx(spoken[1] / spoken[0], rel=0.1)
 
 
 @pytest.fixture

@@ -409,22 +409,20 @@ class VoiceCloner:
         when it is here (or asked for), the offline conversion otherwise."""
         started = time.perf_counter()
         self.load_revoicing()
+
+        def report(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total, done / max(time.perf_counter() - started, 1e-9))
+
         if self.converter is not None:
             converter = self.converter
-
-            def report(done: int, total: int) -> None:
-                if progress is not None:
-                    progress(done, total, done / max(time.perf_counter() - started, 1e-9))
-
             source = converter.embedding(f"speech|{_digest(wave)}|{rate}", lambda: (speech_or_whole(wave, rate), rate))
             target = self.reference_tone_colour(speaker)
             samples = converter.convert(wave, rate, source, target, seed, report)
             timings = {"voice conversion": time.perf_counter() - started}
             return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
         voice = self.offline_reference(speaker, fitted=False)
-        revoiced = self.offline_voice.revoice(wave, rate, voice, speaker.wave, seed)
-        if progress is not None:
-            progress(1, 1, 1 / max(time.perf_counter() - started, 1e-9))
+        revoiced = self.offline_voice.revoice(wave, rate, voice, speaker.wave, seed, progress=report)
         return dataclasses.replace(revoiced, timings={"voice conversion": time.perf_counter() - started})
 
     def stream(

@@ -1,8 +1,8 @@
 """Speech in one voice -> the same words, timing kept, in a reference's voice, with OpenVoice V2's converter.
 
 The step the pipeline runs after a base voice (or on a user's recording): tone-colour embeddings are
-computed once and kept in voxlip's cache, and long speech is converted in overlapping pieces, so the
-converter's memory does not grow with the length of the speech.
+computed once and kept in voxlip's cache, and long speech is converted in pieces cut at its pauses (pieces.py), so
+the converter's memory does not grow with the length of the speech.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from core.files import atomic_output
 from . import spectral
 from .converter import ToneColourConverter, convert, load_converter, tone_colour_embedding
 from .converter.conversion import MIN_REFERENCE_SECONDS
+from .pieces import LONGEST_SECONDS, converted_in_pieces, pieces_at_pauses
 
-PIECE_SECONDS = 20.0
-"""Longest piece converted at once; longer speech is cut into equal pieces of at most this length."""
 OVERLAP_SECONDS = 0.5
-"""Pieces overlap by this much and are cross-faded there (the networks' context is shorter)."""
+"""Pieces overlap by this much, cross-faded: the network's context at a piece's edge, where no pause was found."""
 TAU = 0.3
 """OpenVoice's sampling temperature of the latent."""
 
@@ -98,31 +97,10 @@ class NeuralConverter:
         converter's rate, as long as the input. `progress(pieces done, pieces)` follows long speech."""
         samples = spectral.resample(wave, rate, self.sample_rate)
         generator = torch.Generator().manual_seed(seed) if seed is not None else None
-        bounds = piece_bounds(
-            len(samples), int(PIECE_SECONDS * self.sample_rate), int(OVERLAP_SECONDS * self.sample_rate)
-        )
-        converted = np.zeros(len(samples), np.float32)
-        previous_end = 0
-        for i, (start, end) in enumerate(bounds):
-            piece = convert(
-                self.model, samples[start:end], source, target, self.tau, generator=generator, precision=self.precision
-            )
-            overlap = max(previous_end - start, 0)
-            if overlap:
-                fade = np.linspace(0.0, 1.0, overlap + 2, dtype=np.float32)[1:-1]
-                converted[start:previous_end] = converted[start:previous_end] * (1 - fade) + piece[:overlap] * fade
-            converted[start + overlap : end] = piece[overlap:]
-            previous_end = end
-            if progress is not None:
-                progress(i + 1, len(bounds))
-        return converted
+        bounds = pieces_at_pauses(samples, self.sample_rate, LONGEST_SECONDS, OVERLAP_SECONDS)
 
+        def piece(i: int, start: int, end: int) -> np.ndarray:
+            part = samples[start:end]
+            return convert(self.model, part, source, target, self.tau, generator=generator, precision=self.precision)
 
-def piece_bounds(length: int, longest: int, overlap: int) -> list[tuple[int, int]]:
-    """[start, end) of equal pieces of at most `longest` samples covering `length`, each overlapping the next."""
-    if length <= longest:
-        return [(0, length)]
-    count = -(-(length - overlap) // (longest - overlap))
-    size = -(-(length + (count - 1) * overlap) // count)
-    starts = np.linspace(0, length - size, count).round().astype(int)
-    return [(int(start), int(start) + size) for start in starts]
+        return converted_in_pieces(len(samples), bounds, piece, progress)

@@ -114,12 +114,16 @@ def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) 
     if analysis.size < config.n_fft:
         raise InputError(f"the audio is too short to carry a watermark ({analysis.size} samples at 16 kHz)")
     layout = _layout(config)
-    spectrum = spectral.stft(analysis, config.n_fft, config.hop_length)
-    rows = (np.arange(spectrum.shape[1]) // config.cell_frames) % config.period_cells
+    change = spectral.stft(analysis, config.n_fft, config.hop_length)  # made the change in place, a block at a time
+    rows = (np.arange(change.shape[1]) // config.cell_frames) % config.period_cells
     cell_gain = 10 ** (config.strength_db * layout.signs / 20) - 1
-    gain = np.repeat(cell_gain[rows], config.cell_bins, axis=1).T
-    change = np.zeros_like(spectrum)
-    change[layout.first_bin : layout.last_bin] = spectrum[layout.first_bin : layout.last_bin] * gain
+    change[: layout.first_bin] = 0
+    change[layout.last_bin :] = 0
+    for start in range(0, change.shape[1], spectral.BLOCK_FRAMES):
+        block = slice(start, start + spectral.BLOCK_FRAMES)
+        change[layout.first_bin : layout.last_bin, block] *= np.repeat(
+            cell_gain[rows[block]], config.cell_bins, axis=1
+        ).T
     residual = spectral.istft(change, config.hop_length, analysis.size)
     if sr != config.sample_rate:
         residual = spectral.resample(residual, config.sample_rate, sr)

@@ -9,6 +9,7 @@ A person's recording is re-voiced the same way (`revoice`), with the filter fitt
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ from core.cache import cached_arrays
 from core.components import Component
 from core.errors import InputError
 
-from ..audio import SAMPLE_RATE, AudioSource, load_audio
+from .. import spectral
+from ..audio import MAX_SECONDS, SAMPLE_RATE, AudioSource, load_audio
+from ..pieces import converted_in_pieces, pieces_at_pauses
 from ..piper import PiperSpeech, PiperVoice, espeak_knows, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
@@ -35,7 +38,7 @@ from .config import DEFAULT, OfflineConfig
 from .conversion import apply_gain, change_voice, timbre_gain
 from .envelope import denoised
 from .filter_fit import fit_filter
-from .pitch import PitchStats
+from .pitch import PitchStats, praat_f0
 from .reference import ReferenceVoice, analyse, cleaned_speech
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
@@ -167,12 +170,15 @@ class OfflineVoice:
         seed: int | None = None,
         source: BaseVoiceProfile | ReferenceVoice | None = None,
         fitted_filter: np.ndarray | None = None,
+        pitch_scale: float = 1.0,
     ) -> np.ndarray:
         """Speech moved toward `voice` by `similarity`: pitch, formants, then timbre (repeatable under `seed`).
 
         `source` is what the speech sounds like now: the base voice's profile by default, or the
         analysis of a user's recording (`reference.analyse`) to re-voice it. `fitted_filter` (filter_fit.py)
         is the one fitted to that speech; by default, for the base voice, the voice's own (OfflineVoice.fitted).
+        `pitch_scale` multiplies the pitch the speech is moved to: a piece of a longer recording keeps its ratio to
+        the whole's (piece_pitch_scales).
         """
         if source is None and (engine := self.speaker_engine(voice.base_speaker)) is not self:
             return engine.convert(wave, rate, voice, seed, fitted_filter=fitted_filter)
@@ -189,7 +195,7 @@ class OfflineVoice:
             formant_ratio = fitted**share
             spread = voice.pitch.log_std * config.pitch_spread_scale / base.pitch.log_std
             range_factor = float(np.clip(spread, *config.range_factor_limits)) ** share
-            pitch = PitchStats(base.pitch.median_hz * ratio**share, voice.pitch.log_std)
+            pitch = PitchStats(base.pitch.median_hz * ratio**share * pitch_scale, voice.pitch.log_std)
         converted = change_voice(wave, rate, formant_ratio, pitch, range_factor, config, seed)
         limits = [v.band_limit_hz for v in (voice, source) if isinstance(v, ReferenceVoice) and v.band_limit_hz]
         strength = config.timbre_strength * share
@@ -294,16 +300,29 @@ class OfflineVoice:
         reference_speech: np.ndarray,
         seed: int | None = None,
         encoder: SpeakerEncoder | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Synthesis:
         """A person's recording (`wave` at `rate`) moved `revoicing_similarity` of the way toward `voice` (the
         analysis of the cleaned 16 kHz `reference_speech`), timing kept. The recording's own pitch and envelope are
-        measured, and a smooth filter is fitted to it as `fitted` fits the base voice's. `encoder`: as in `fitted`."""
+        measured (on its first MAX_SECONDS), and a smooth filter is fitted to it as `fitted` fits the base voice's.
+        `encoder`: as in `fitted`.
+
+        A long recording is converted in pieces cut at its pauses (pieces.py; `progress(pieces done, pieces)`),
+        each piece's pitch kept in its ratio to the whole's: memory does not grow with the recording's length."""
         config = self.config
-        speech = speech_or_whole(load_audio(wave, source_sr=rate, max_seconds=None), SAMPLE_RATE)
+        speech = speech_or_whole(load_audio(wave[: int(MAX_SECONDS * rate)], source_sr=rate), SAMPLE_RATE)
         source = analyse(speech, config)
         fitted_filter = self._recording_filter(voice, reference_speech, speech, source, encoder)
         revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity), self.threads)
-        samples = revoicing.convert(wave, rate, voice, seed, source=source, fitted_filter=fitted_filter)
+        bounds = pieces_at_pauses(wave, rate)
+        scales = piece_pitch_scales(wave, rate, bounds, config)
+
+        def piece(i: int, start: int, end: int) -> np.ndarray:
+            return revoicing.convert(
+                wave[start:end], rate, voice, seed, source=source, fitted_filter=fitted_filter, pitch_scale=scales[i]
+            )
+
+        samples = converted_in_pieces(len(wave), bounds, piece, progress)
         notes = (REVOICED_NOTE,)
         if source.pitch is None:
             notes += (
@@ -367,6 +386,23 @@ def _judge_and_target(
 
     judge = encoder or load_encoder()
     return judge, judge.embed_utterance(denoised(speech, config), preprocessed=True)
+
+
+def piece_pitch_scales(
+    wave: np.ndarray, rate: int, bounds: list[tuple[int, int]], config: OfflineConfig
+) -> list[float]:
+    """For each [start, end) piece of `wave` (at `rate`), its median F0 over the whole's, both as Praat's Change gender
+    tracks them (1 for a piece with less than config.min_voiced_seconds voiced): converted piece by piece, each is
+    moved to the whole's target pitch times this, as the whole would have been."""
+    if len(bounds) == 1:
+        return [1.0]
+    least = config.min_voiced_seconds * config.sample_rate / config.hop_length  # frames
+    tracks = (praat_f0(spectral.resample(wave[start:end], rate, config.sample_rate), config) for start, end in bounds)
+    voiced = [track[track > 0] for track in tracks]
+    if sum(v.size for v in voiced) < least:
+        return [1.0] * len(bounds)
+    whole = float(np.median(np.concatenate(voiced)))
+    return [float(np.median(v)) / whole if v.size >= least else 1.0 for v in voiced]
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:
