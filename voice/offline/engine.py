@@ -170,18 +170,19 @@ class OfflineVoice:
         seed: int | None = None,
         source: BaseVoiceProfile | ReferenceVoice | None = None,
         fitted_filter: np.ndarray | None = None,
-        pitch_scale: float = 1.0,
+        progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
         """Speech moved toward `voice` by `similarity`: pitch, formants, then timbre (repeatable under `seed`).
 
         `source` is what the speech sounds like now: the base voice's profile by default, or the
         analysis of a user's recording (`reference.analyse`) to re-voice it. `fitted_filter` (filter_fit.py)
         is the one fitted to that speech; by default, for the base voice, the voice's own (OfflineVoice.fitted).
-        `pitch_scale` multiplies the pitch the speech is moved to: a piece of a longer recording keeps its ratio to
-        the whole's (piece_pitch_scales).
+        Speech longer than a piece (pieces.py) is converted a piece at a time, cut at its pauses, each piece moved
+        to the pitch target times its median's ratio to the whole's (piece_pitch_scales), as the whole would have
+        been: memory does not grow with its length. `progress(pieces done, pieces)` follows.
         """
         if source is None and (engine := self.speaker_engine(voice.base_speaker)) is not self:
-            return engine.convert(wave, rate, voice, seed, fitted_filter=fitted_filter)
+            return engine.convert(wave, rate, voice, seed, fitted_filter=fitted_filter, progress=progress)
         config, share = self.config, self.config.similarity
         base = self.profile if source is None else source
         if share == 0:
@@ -195,8 +196,7 @@ class OfflineVoice:
             formant_ratio = fitted**share
             spread = voice.pitch.log_std * config.pitch_spread_scale / base.pitch.log_std
             range_factor = float(np.clip(spread, *config.range_factor_limits)) ** share
-            pitch = PitchStats(base.pitch.median_hz * ratio**share * pitch_scale, voice.pitch.log_std)
-        converted = change_voice(wave, rate, formant_ratio, pitch, range_factor, config, seed)
+            pitch = PitchStats(base.pitch.median_hz * ratio**share, voice.pitch.log_std)
         limits = [v.band_limit_hz for v in (voice, source) if isinstance(v, ReferenceVoice) and v.band_limit_hz]
         strength = config.timbre_strength * share
         gain = timbre_gain(voice.envelope, base.envelope, formant_ratio, strength, config, min(limits, default=None))
@@ -204,7 +204,16 @@ class OfflineVoice:
             fitted_filter = voice.fitted_filter
         if fitted_filter is not None:
             gain = gain * np.exp(fitted_filter * share)
-        return _match_level(apply_gain(converted, rate, gain, config), wave)
+        bounds = pieces_at_pauses(wave, rate)
+        scales = piece_pitch_scales(wave, rate, bounds, config) if pitch is not None else [1.0] * len(bounds)
+
+        def piece(i: int, start: int, end: int) -> np.ndarray:
+            part = wave[start:end]
+            target = None if pitch is None else dataclasses.replace(pitch, median_hz=pitch.median_hz * scales[i])
+            converted = change_voice(part, rate, formant_ratio, target, range_factor, config, seed)
+            return _match_level(apply_gain(converted, rate, gain, config), part)
+
+        return converted_in_pieces(len(wave), bounds, piece, progress)
 
     def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> ReferenceVoice:
         """`voice` (the analysis of the cleaned 16 kHz speech `wave`) fitted to the base voice as a speaker encoder
@@ -305,24 +314,15 @@ class OfflineVoice:
         """A person's recording (`wave` at `rate`) moved `revoicing_similarity` of the way toward `voice` (the
         analysis of the cleaned 16 kHz `reference_speech`), timing kept. The recording's own pitch and envelope are
         measured (on its first MAX_SECONDS), and a smooth filter is fitted to it as `fitted` fits the base voice's.
-        `encoder`: as in `fitted`.
-
-        A long recording is converted in pieces cut at its pauses (pieces.py; `progress(pieces done, pieces)`),
-        each piece's pitch kept in its ratio to the whole's: memory does not grow with the recording's length."""
+        `encoder`: as in `fitted`; `progress` as in `convert`, which converts a long recording a piece at a time."""
         config = self.config
         speech = speech_or_whole(load_audio(wave[: int(MAX_SECONDS * rate)], source_sr=rate), SAMPLE_RATE)
         source = analyse(speech, config)
         fitted_filter = self._recording_filter(voice, reference_speech, speech, source, encoder)
         revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity), self.threads)
-        bounds = pieces_at_pauses(wave, rate)
-        scales = piece_pitch_scales(wave, rate, bounds, config)
-
-        def piece(i: int, start: int, end: int) -> np.ndarray:
-            return revoicing.convert(
-                wave[start:end], rate, voice, seed, source=source, fitted_filter=fitted_filter, pitch_scale=scales[i]
-            )
-
-        samples = converted_in_pieces(len(wave), bounds, piece, progress)
+        samples = revoicing.convert(
+            wave, rate, voice, seed, source=source, fitted_filter=fitted_filter, progress=progress
+        )
         notes = (REVOICED_NOTE,)
         if source.pitch is None:
             notes += (
