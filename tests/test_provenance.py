@@ -75,6 +75,19 @@ def test_audio_mark_round_trip_on_real_speech(speech):
     assert not clean.detected and clean.score < AUDIO_MARK.threshold
 
 
+def test_audio_mark_made_and_read_a_block_of_frames_at_a_time_is_the_same(speech, monkeypatch):
+    """Long audio is marked and checked a block of its spectrum at a time (memory): the pattern runs on across
+    blocks, so the mark and its score are those of the whole spectrum at once."""
+    from voice import spectral
+
+    wave, sr = speech
+    marked = mark_audio(wave, sr)
+    score = detect_audio_mark(marked, sr).score
+    monkeypatch.setattr(spectral, "BLOCK_FRAMES", 37)  # not a multiple of the pattern's cells
+    np.testing.assert_array_equal(mark_audio(wave, sr), marked)
+    assert detect_audio_mark(marked, sr).score == score
+
+
 def test_audio_mark_survives_a_crop_and_another_sample_rate(speech):
     wave, sr = speech
     at_22k = librosa.resample(wave, orig_sr=sr, target_sr=22_050)

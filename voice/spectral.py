@@ -11,6 +11,7 @@ away from the ends (tests/test_audio.py compares them).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -23,37 +24,58 @@ def hann(n_fft: int) -> np.ndarray:
 
 
 BLOCK_FRAMES = 2048
-"""stft and istft transform this many frames at a time: their float64 intermediates (each frame windowed, and its
-transform) then take a few MB, not several times the spectrum (for ten minutes at 16 kHz, hop 48, about 1.5 GB)."""
+"""The STFT and its inverse transform this many frames at a time: their float64 intermediates (each frame windowed,
+and its transform) then take a few MB, not several times the spectrum (for ten minutes at 16 kHz, hop 48, about
+1.5 GB). Who changes a spectrum frame by frame can hold one block of it only (stft_blocks, istft_blocks)."""
+
+
+def stft_blocks(wave: np.ndarray, n_fft: int, hop_length: int) -> Iterator[np.ndarray]:
+    """`stft(wave, n_fft, hop_length)` as consecutive (bins, at most BLOCK_FRAMES) complex blocks of its frames."""
+    wave = np.asarray(wave, dtype=np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(np.pad(wave, n_fft // 2), n_fft)[::hop_length]
+    window = hann(n_fft)
+    for start in range(0, len(frames), BLOCK_FRAMES):
+        yield np.fft.rfft(frames[start : start + BLOCK_FRAMES] * window, axis=1).T.astype(np.complex64)
+
+
+def frame_count(length: int, hop_length: int) -> int:
+    """Frames of the STFT of `length` samples: one centred on every hop_length-th sample."""
+    return 1 + length // hop_length
 
 
 def stft(wave: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
-    """(n_fft // 2 + 1, 1 + len // hop_length) complex spectrum; frame t is centred on sample t * hop_length."""
-    wave = np.asarray(wave, dtype=np.float32)
-    padded = np.pad(wave, n_fft // 2)
-    frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
-    spectrum = np.empty((n_fft // 2 + 1, len(frames)), np.complex64)
-    window = hann(n_fft)
-    for start in range(0, len(frames), BLOCK_FRAMES):
-        block = frames[start : start + BLOCK_FRAMES]
-        spectrum[:, start : start + len(block)] = np.fft.rfft(block * window, axis=1).T
+    """(n_fft // 2 + 1, frame_count) complex spectrum; frame t is centred on sample t * hop_length."""
+    spectrum = np.empty((n_fft // 2 + 1, frame_count(len(wave), hop_length)), np.complex64)
+    start = 0
+    for block in stft_blocks(wave, n_fft, hop_length):
+        spectrum[:, start : start + block.shape[1]] = block
+        start += block.shape[1]
     return spectrum
 
 
 def istft(spectrum: np.ndarray, hop_length: int, length: int) -> np.ndarray:
     """`length` samples back from a `stft` spectrum (overlap-add, divided by the summed squared window)."""
-    n_fft = 2 * (spectrum.shape[0] - 1)
-    window = hann(n_fft)
-    n_frames = spectrum.shape[1]
-    total = n_fft + hop_length * (n_frames - 1)
-    wave = np.zeros(total, np.float32)
-    weight = np.zeros(total, np.float32)
-    squared = (window**2).astype(np.float32)
-    for start in range(0, n_frames, BLOCK_FRAMES):
-        frames = np.fft.irfft(spectrum[:, start : start + BLOCK_FRAMES].T, n=n_fft, axis=1) * window
-        for t, frame in enumerate(frames, start):
+    blocks = (spectrum[:, start : start + BLOCK_FRAMES] for start in range(0, spectrum.shape[1], BLOCK_FRAMES))
+    return istft_blocks(blocks, spectrum.shape[1], hop_length, length)
+
+
+def istft_blocks(blocks: Iterable[np.ndarray], n_frames: int, hop_length: int, length: int) -> np.ndarray:
+    """istft of a spectrum of `n_frames` frames given as consecutive (bins, frames) blocks (e.g. stft_blocks')."""
+    wave = weight = None
+    t = 0
+    for block in blocks:
+        n_fft = 2 * (block.shape[0] - 1)
+        window = hann(n_fft)
+        if wave is None:
+            total = n_fft + hop_length * (n_frames - 1)
+            wave, weight = np.zeros(total, np.float32), np.zeros(total, np.float32)
+            squared = (window**2).astype(np.float32)
+        for frame in np.fft.irfft(block.T, n=n_fft, axis=1) * window:
             wave[t * hop_length : t * hop_length + n_fft] += frame
             weight[t * hop_length : t * hop_length + n_fft] += squared
+            t += 1
+    if wave is None:
+        return np.zeros(length, np.float32)
     covered = weight > np.finfo(np.float32).tiny
     wave[covered] /= weight[covered]
     wave = wave[n_fft // 2 :][:length]

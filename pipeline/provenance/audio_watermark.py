@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,17 +115,23 @@ def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) 
     if analysis.size < config.n_fft:
         raise InputError(f"the audio is too short to carry a watermark ({analysis.size} samples at 16 kHz)")
     layout = _layout(config)
-    change = spectral.stft(analysis, config.n_fft, config.hop_length)  # made the change in place, a block at a time
-    rows = (np.arange(change.shape[1]) // config.cell_frames) % config.period_cells
     cell_gain = 10 ** (config.strength_db * layout.signs / 20) - 1
-    change[: layout.first_bin] = 0
-    change[layout.last_bin :] = 0
-    for start in range(0, change.shape[1], spectral.BLOCK_FRAMES):
-        block = slice(start, start + spectral.BLOCK_FRAMES)
-        change[layout.first_bin : layout.last_bin, block] *= np.repeat(
-            cell_gain[rows[block]], config.cell_bins, axis=1
-        ).T
-    residual = spectral.istft(change, config.hop_length, analysis.size)
+
+    def changed(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        """Each block of the spectrum turned into the change the mark makes to it (a block at a time: the
+        whole spectrum of an hour's audio would take GBs)."""
+        start = 0
+        for change in blocks:
+            rows = ((start + np.arange(change.shape[1])) // config.cell_frames) % config.period_cells
+            change[: layout.first_bin] = 0
+            change[layout.last_bin :] = 0
+            change[layout.first_bin : layout.last_bin] *= np.repeat(cell_gain[rows], config.cell_bins, axis=1).T
+            start += change.shape[1]
+            yield change
+
+    blocks = changed(spectral.stft_blocks(analysis, config.n_fft, config.hop_length))
+    n_frames = spectral.frame_count(analysis.size, config.hop_length)
+    residual = spectral.istft_blocks(blocks, n_frames, config.hop_length, analysis.size)
     if sr != config.sample_rate:
         residual = spectral.resample(residual, config.sample_rate, sr)
         residual = np.pad(residual, (0, max(0, original.size - residual.size)))[: original.size]
@@ -140,9 +147,12 @@ def ensure_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
 
 def _band_levels(analysis: np.ndarray, layout: _Layout, config: AudioMarkConfig) -> np.ndarray:
     """(frames, bands) dB level of every frame in every band of the pattern."""
-    power = np.abs(spectral.stft(analysis, config.n_fft, config.hop_length)) ** 2
-    bands = power[layout.first_bin : layout.last_bin].reshape(-1, config.cell_bins, power.shape[1]).sum(axis=1)
-    return 10 * np.log10(bands.T + 1e-10)
+    levels = []
+    for block in spectral.stft_blocks(analysis, config.n_fft, config.hop_length):
+        power = np.abs(block[layout.first_bin : layout.last_bin]) ** 2
+        bands = power.reshape(-1, config.cell_bins, power.shape[1]).sum(axis=1)
+        levels.append(10 * np.log10(bands.T + 1e-10))
+    return np.concatenate(levels)
 
 
 def _whitened_cells(levels: np.ndarray, offset: int, config: AudioMarkConfig) -> np.ndarray:
