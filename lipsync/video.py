@@ -75,7 +75,7 @@ def open_face(face: str | os.PathLike | FaceInput, max_size: int) -> FaceInput:
             return face
         face = face.info.path
     info = probe_face(face)
-    return FaceInput(info, max_size, read_photo(info.path, max_size) if info.is_still else None)
+    return FaceInput(info, max_size, read_photo(info.path, max_size, info) if info.is_still else None)
 
 
 ANIMATION_CODECS = frozenset({"gif", "apng"})
@@ -114,14 +114,15 @@ def read_still(path: Path) -> np.ndarray:
     return read_photo(path).image
 
 
-def read_photo(path: Path, max_size: int | None = None) -> Photo:
+def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None = None) -> Photo:
     """A picture file as a clip's frame (Photo), scaled (scaled_size) when `max_size` is given. The colours are
-    converted after the scaling: on a phone's 12 MP Display P3 photo, that conversion had taken 0.33 s."""
+    converted after the scaling: on a phone's 12 MP Display P3 photo, that conversion had taken 0.33 s. `info`: the
+    file's header, if it was probed already (a picture OpenCV cannot read, e.g. HEIC, is read through ffmpeg)."""
     import cv2
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
-        image = read_picture(probe(path))
+        image = read_picture(info or probe(path))
     alpha = opacity(path)
     notes: tuple[str, ...] = ()
     if alpha is not None and alpha.shape == image.shape[:2]:

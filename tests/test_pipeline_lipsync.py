@@ -52,7 +52,7 @@ def test_a_photo_is_read_once_for_the_check_and_the_frames(pipeline, faces_dir, 
 
     read = []
     reader = lipsync.video.read_photo
-    monkeypatch.setattr(lipsync.video, "read_photo", lambda path, size: read.append(path) or reader(path, size))
+    monkeypatch.setattr(lipsync.video, "read_photo", lambda path, *a: read.append(path) or reader(path, *a))
     photo = faces_dir / "painting_pearl_earring.jpg"
     clip = pipeline.lipsync(photo, short_speech, consent=True)
     assert read == [photo] and clip.inputs["face"] == photo and clip.frames_without_face == 0
