@@ -86,7 +86,10 @@ class OfflineConfig:
     moved by resampling rather than by Praat (the base voice asked for phonemes `ratio` times as long, its samples
     played `ratio` times as fast, Praat then changing the pitch alone; 15 chosen speakers whose ratio is above 1, 3
     sentences, joe slowed to 1.2): GE2E 0.741 -> 0.738, d-vector 0.656 -> 0.666, DistillMOS 3.91 -> 3.66: a slower
-    Piper is a less natural one."""
+    Piper is a less natural one. The ratio is where the encoders want it: without the fitted filter, 10 chosen
+    speakers x 2 sentences, each at the ratio (1.0-1.5 by 0.05) best for it on the very sentences scored gives d-vector
+    0.625 against 0.617 at the fitted ratio; yet a real reading's own formants moved by 1.05 fall to d-vector 0.92
+    against itself (1.1: 0.78), what pitch moved 10% costs 0.97: a speaker's formants lie not in one ratio."""
     pitch_spread_scale: float = 0.85
     """The output's log-F0 spread is this share of the reference's (whose spread spans a whole paragraph), relative to
     the base voice's as Praat hears it (base_voice.speech_pitch_of). Chosen half at similarity 1, the same session:
@@ -133,7 +136,12 @@ class OfflineConfig:
     0.691, 0.668, d-vector 0.668, 0.655, 0.632, DistillMOS 3.44, 3.99, 3.91; a room (T60 0.2 s, its tail 15% of the
     direct energy, the LibriSpeech readers' rooms being unknown): GE2E 0.698, d-vector 0.674, DistillMOS 4.06, and
     larger rooms (T60 0.3-0.5 s, tails 15-40%) lowered both encoders (GE2E 0.629-0.680, d-vector 0.648-0.666), the
-    readers it raised differing between the two."""
+    readers it raised differing between the two. Nor the reference's own noise floor (its quietest tenth's spectrum,
+    as Gaussian noise) under the converted voice at the reference's level below its speech, or 6 dB under or over it
+    (10 chosen speakers x 2 sentences, against GE2E 0.706, d-vector 0.661, DistillMOS 3.81): 0.721, 0.644, 3.34;
+    0.722, 0.656, 3.33; 0.695, 0.626, 3.25: GE2E hears the recording's channel, the d-vector less, listeners a worse
+    voice. Nor the loudness contour: a real reading with its level's spread (dB, 40 ms) scaled by 0.6-1.5 still
+    scores GE2E 0.975-0.995 and d-vector 0.985-0.998 against itself (8 readers), so no speaker lies in it."""
     fitted_filter_cosines: int = 12
     """A second, fitted filter on top of the mean-envelope one (filter_fit.py): this many cosines over the mel scale,
     weighted so that the speaker encoder hears the base voice's calibration sentences, converted, closest to the
