@@ -122,6 +122,23 @@ def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_language
     assert Phonemizer("fr-fr").sentences("Bonjour, mon ami.") == ["bɔ̃ʒˈuʁ, mɔ̃n amˈi."]
 
 
+def test_a_long_sentence_is_said_in_runs_cut_at_its_clauses_or_between_words():
+    """The voice's memory grows with what it says at once: a text with no full stop is not one run of 120 words."""
+    from voice.piper.phonemes import MOST_WORDS_AT_ONCE, Phonemizer, clauses, runs_of_words
+
+    clause = "the river ran on past the mill and the old stone bridge toward the sea"  # 15 words
+    assert runs_of_words(clauses(f"{clause}, {clause}; {clause}"), 32) == [
+        [(clause, ", "), (clause, "; ")],
+        [(clause, "")],
+    ]
+    words = " ".join(f"w{i}" for i in range(120))
+    runs = runs_of_words(clauses(words), MOST_WORDS_AT_ONCE)
+    assert [len(run[0][0].split()) for run in runs] == [40, 40, 40]
+    assert " ".join(run[0][0] for run in runs) == words
+    said = Phonemizer("en-us").sentences(" ".join([clause] * 8) + ".")  # 120 words, no mark inside
+    assert len(said) == 3 and said[-1].endswith(".")
+
+
 def test_text_with_nothing_to_say_is_refused(joe):
     with pytest.raises(InputError, match="nothing to say"):
         joe.speak("...")
