@@ -96,6 +96,11 @@ class MediaInfo:
     transfer: str = ""
     """The picture's transfer characteristic as ffmpeg names it ("bt709"; "arib-std-b67" for HLG, "smpte2084" for PQ),
     when the file says."""
+    tile_grid_format: str = ""
+    """For a HEIF picture stored as a grid of tiles (a phone's photo), which ffmpeg puts together itself: the pixel
+    format of its tiles as ffmpeg names it ("yuvj420p"); "" for any other picture."""
+    colour_range: str = ""
+    """"pc" (full) or "tv" (limited) range of the picture's YUV values, when ffmpeg says."""
 
     @property
     def is_hdr(self) -> bool:
@@ -171,6 +176,8 @@ def parse_header(path: Path, text: str) -> MediaInfo:
     colours = re.search(r"\((?:tv|pc), (?!progressive)([\w-]+(?:/[\w-]+){0,2})[,)]", line)  # matrix/primaries/transfer
     names = [name if name != "unknown" else "" for name in colours.group(1).split("/")] if colours else [""]
     matrix, transfer = names[0], names[-1]
+    colour_range = re.search(r"\((tv|pc)[,)]", line)
+    tiles = re.search(r"Tile Grid: .*?\), (\w+)\(", line)
     # An AVIF picture comes in a video's container (ISOBMFF), one AV1 frame long.
     is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (
         (codec in ("mjpeg", "png", "bmp", "webp", "tiff") or path.suffix.lower() in IMAGE_SUFFIXES) and duration <= 0.05
@@ -193,6 +200,8 @@ def parse_header(path: Path, text: str) -> MediaInfo:
         matrix=matrix,
         interlaced=re.search(r"\((?:[^()]*, )?(?:top|bottom) (?:coded )?first", line) is not None,
         transfer=transfer,
+        tile_grid_format=tiles.group(1) if tiles else "",
+        colour_range=colour_range.group(1) if colour_range else "",
     )
 
 
@@ -319,11 +328,19 @@ def read_frames(
 def read_picture(info: MediaInfo) -> np.ndarray:
     """The (H, W, 3) uint8 BGR picture of a still that OpenCV cannot read (AVIF, a phone's HEIC), decoded with
     ffmpeg's own choice of stream: a HEIF photo's grid of tiles put together and turned as its header says. Converted
-    to planar RGB exactly, as EXACT_DECODING, through options rather than filters, which a grid does not take (ffmpeg
-    puts a grid together in a graph of its own, whose conversion is the fast one)."""
-    arguments = ["-i", str(info.path), "-frames:v", "1", "-sws_flags", EXACT_SCALING]
-    arguments += ["-f", "rawvideo", "-pix_fmt", "gbrp", "-"]
-    picture = run(arguments, f"decode the picture in {info.path}")
+    to planar RGB exactly, as EXACT_DECODING: a grid, which ffmpeg puts together in a graph of its own whose conversion
+    is the fast one (0.4-1 level dark), is first read as its tiles' YUV, then converted in a second pass."""
+    arguments = ["-i", str(info.path), "-frames:v", "1"]
+    if info.tile_grid_format:
+        tiles = run([*arguments, "-f", "rawvideo", "-pix_fmt", info.tile_grid_format, "-"], f"decode {info.path}")
+        arguments = ["-f", "rawvideo", "-pix_fmt", info.tile_grid_format, "-s", f"{info.width}x{info.height}"]
+        arguments += ["-colorspace", info.matrix] if info.matrix else []
+        arguments += ["-color_range", info.colour_range] if info.colour_range else []
+        arguments += ["-i", "-", "-vf", ",".join(scale_filter(info, None))]
+        picture = run([*arguments, "-f", "rawvideo", "-pix_fmt", "gbrp", "-"], f"decode {info.path}", tiles)
+    else:
+        arguments += ["-sws_flags", EXACT_SCALING, "-f", "rawvideo", "-pix_fmt", "gbrp", "-"]
+        picture = run(arguments, f"decode the picture in {info.path}")
     if len(picture) != info.width * info.height * 3:
         raise InputError(
             f"could not decode the picture in {info.path} ({len(picture)} bytes for {info.width}x{info.height}): "

@@ -409,6 +409,21 @@ def test_a_phones_heic_photo_is_read_whole_turned_upright_and_in_srgb(display_p3
         assert heif.icc_profile(damaged) in (None, display_p3)
         with pytest.raises(InputError, match="could not (read|decode)"):
             read_still(damaged)
+    height, width = 128, 192  # smooth colours: the grid's own YUV converted in floating point is the reference
+    rows, columns = np.mgrid[0:height, 0:width]
+    gradient = np.stack([60 + 140 * columns / width, 50 + 150 * rows / height, 200 - 120 * columns / width], -1)
+    grid = tmp_path / "gradient.heic"
+    write_heic(grid, gradient.astype(np.uint8), 64)
+    raw = ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]  # its tiles' own format: limited range, BT.601
+    planes = np.frombuffer(subprocess.run([ffmpeg_exe(), "-i", str(grid), *raw], capture_output=True).stdout, np.uint8)
+    luma = (planes[: height * width].reshape(height, width) - 16.0) * 255 / 219
+    chroma = (planes[height * width :].reshape(2, height // 2, width // 2) - 128.0) * 255 / 224
+    blue_diff, red_diff = chroma.repeat(2, axis=1).repeat(2, axis=2)
+    exact = np.dstack(
+        [luma + 1.402 * red_diff, luma - 0.344136 * blue_diff - 0.714136 * red_diff, luma + 1.772 * blue_diff]
+    )
+    bias = (read_still(grid)[..., ::-1] - exact).mean(axis=(0, 1))
+    assert np.abs(bias).max() < 0.1  # ffmpeg's own conversion of a grid read it 1.0-1.5 levels dark
     photo = tmp_path / "photo.heic"
     write_heic(photo, np.asarray(Image.open(faces_dir / "painting_pearl_earring.jpg"))[:1280, :1024], 256)
     result = lipsync_run(photo, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
