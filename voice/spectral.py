@@ -56,26 +56,21 @@ def stft(wave: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
 def istft(spectrum: np.ndarray, hop_length: int, length: int) -> np.ndarray:
     """`length` samples back from a `stft` spectrum (overlap-add, divided by the summed squared window)."""
     blocks = (spectrum[:, start : start + BLOCK_FRAMES] for start in range(0, spectrum.shape[1], BLOCK_FRAMES))
-    return istft_blocks(blocks, spectrum.shape[1], hop_length, length)
+    return istft_blocks(blocks, 2 * (spectrum.shape[0] - 1), spectrum.shape[1], hop_length, length)
 
 
-def istft_blocks(blocks: Iterable[np.ndarray], n_frames: int, hop_length: int, length: int) -> np.ndarray:
+def istft_blocks(blocks: Iterable[np.ndarray], n_fft: int, n_frames: int, hop_length: int, length: int) -> np.ndarray:
     """istft of a spectrum of `n_frames` frames given as consecutive (bins, frames) blocks (e.g. stft_blocks')."""
-    wave = weight = None
+    window = hann(n_fft)
+    squared = (window**2).astype(np.float32)
+    total = n_fft + hop_length * (n_frames - 1)
+    wave, weight = np.zeros(total, np.float32), np.zeros(total, np.float32)
     t = 0
     for block in blocks:
-        n_fft = 2 * (block.shape[0] - 1)
-        window = hann(n_fft)
-        if wave is None:
-            total = n_fft + hop_length * (n_frames - 1)
-            wave, weight = np.zeros(total, np.float32), np.zeros(total, np.float32)
-            squared = (window**2).astype(np.float32)
         for frame in np.fft.irfft(block.T, n=n_fft, axis=1) * window:
             wave[t * hop_length : t * hop_length + n_fft] += frame
             weight[t * hop_length : t * hop_length + n_fft] += squared
             t += 1
-    if wave is None:
-        return np.zeros(length, np.float32)
     covered = weight > np.finfo(np.float32).tiny
     wave[covered] /= weight[covered]
     wave = wave[n_fft // 2 :][:length]

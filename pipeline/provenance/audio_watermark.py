@@ -131,7 +131,7 @@ def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) 
 
     blocks = changed(spectral.stft_blocks(analysis, config.n_fft, config.hop_length))
     n_frames = spectral.frame_count(analysis.size, config.hop_length)
-    residual = spectral.istft_blocks(blocks, n_frames, config.hop_length, analysis.size)
+    residual = spectral.istft_blocks(blocks, config.n_fft, n_frames, config.hop_length, analysis.size)
     if sr != config.sample_rate:
         residual = spectral.resample(residual, config.sample_rate, sr)
         residual = np.pad(residual, (0, max(0, original.size - residual.size)))[: original.size]
