@@ -390,6 +390,28 @@ def tracking_components(detector: Detector | None) -> tuple[Component, ...]:
     return (BLAZEFACE_AND_MESH,) if detector is None else (detector.component, MESH)
 
 
+UPRIGHT_MARGIN = 0.1
+"""How much surer of a face the detector must be in a photo turned by quarter turns than as it is, for the photo to be
+animated turned. BlazeFace finds a face lying on its side only at times, and then FaceMesh places the mouth on an eye;
+turned upright, the shared photos' faces score 0.85-0.93 where their sideways selves scored 0.61-0.71 or nothing, and
+upright photos turned score 0.18-0.30 lower."""
+
+
+def upright_turns(image: np.ndarray, detector: Detector | None = None) -> int:
+    """Quarter turns (np.rot90's k) that make the face in a photo upright: 0 unless `detector` (default: BlazeFace) is
+    surer of a face by UPRIGHT_MARGIN with the photo turned so."""
+    own = detector is None
+    detector = detector or FaceDetector()
+    try:
+        turned = (np.ascontiguousarray(np.rot90(image, k)) for k in range(4))
+        scores = [max((box[4] for box in detector(picture)), default=0.0) for picture in turned]
+    finally:
+        if own:
+            detector.close()
+    best = int(np.argmax(scores))
+    return best if scores[best] > scores[0] + UPRIGHT_MARGIN else 0
+
+
 def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, detector: Detector | None = None) -> int:
     """The most faces any of a few sample frames shows; InputError unless the chosen face is in one of them.
 

@@ -13,7 +13,7 @@ from .face import FaceOptions
 from .living import LivingConfig
 from .unit_paste import PasteConfig
 from .units import UnitConfig
-from .video import LOOP_MODES
+from .video import LOOP_MODES, MIN_SIZE
 from .visemes import VisemeTrackConfig
 
 PRECISIONS = ("float32", "bfloat16")
@@ -77,8 +77,11 @@ class LipsyncOptions:
             raise InputError(f"precision {self.precision!r} is unknown: use 'float32' or 'bfloat16'")
         if min(self.pads) < 0:
             raise InputError(f"--pads {' '.join(map(str, self.pads))}: pixels added around the face cannot be negative")
-        if self.max_size < 64:
-            raise InputError(f"--max-size {self.max_size} is too small: give at least 64 pixels")
+        if self.max_size < MIN_SIZE:
+            raise InputError(
+                f"--max-size {self.max_size} is too small: give at least {MIN_SIZE} pixels (smaller frames cannot hold "
+                "the AI-generated label and the invisible mark)"
+            )
         if self.offline_threads < 1:
             raise InputError(f"offline_threads {self.offline_threads}: give at least 1")
         if self.index_threads < 1:

@@ -65,6 +65,8 @@ def inputs(tmp_path, speech_files, faces_dir) -> dict[str, Path]:
     made["empty"].write_bytes(b"")
     made["corrupt"] = folder / "corrupt.jpg"
     made["corrupt"].write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg" * 20)
+    made["truncated"] = folder / "truncated.jpg"  # a download cut short: OpenCV reads it with its rest grey
+    made["truncated"].write_bytes(made["photo"].read_bytes()[: made["photo"].stat().st_size // 3])
     made["notes"] = folder / "notes.txt"
     made["notes"].write_text("Hello there.", encoding="utf-8")
     made["binary"] = folder / "binary.txt"
@@ -156,6 +158,7 @@ CASES = [
     ("lipsync --face {dog} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "no face found"),
     ("lipsync --face {corrupt} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "could not"),
     ("lipsync --face {empty} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "could not read"),
+    ("lipsync --face {truncated} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "is truncated or damaged"),
     ("lipsync --face {photo} --audio {out}/missing.wav -o {out}/x.mp4 --i-have-consent", 1, "does not exist"),
     ("lipsync --face {photo} --audio {photo} -o {out}/x.mp4 --i-have-consent", 1, "could not read"),
     ("lipsync --face {photo} --audio {blip} -o {out}/x.mp4 --i-have-consent", 1, "under 20 ms"),
@@ -171,7 +174,7 @@ CASES = [
     ("lipsync --face {photo} --audio {short} -o {out}/x.mp4 --face-index 5 --i-have-consent", 1, "face index 5"),
     ("lipsync --face {photo} --audio {short} -o {out}/x.mp4 --fps 0 --i-have-consent", 1, "out of range"),
     ("lipsync --face {photo} --audio {short} -o {out}/x.mp4 --fps 1000 --i-have-consent", 1, "out of range"),
-    ("lipsync --face {photo} --audio {short} -o {out}/x.mp4 --max-size 10 --i-have-consent", 1, "too small"),
+    ("lipsync --face {photo} --audio {short} -o {out}/x.mp4 --max-size 100 --i-have-consent", 1, "at least 128"),
     (
         "lipsync --face {photo} --audio {short} -o {out}/x.mp4 --checkpoint {evil} --i-have-consent",
         1,

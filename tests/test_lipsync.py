@@ -481,6 +481,30 @@ def test_a_photo_with_transparent_parts_is_read_over_white_and_said_to_be(faces_
     assert next(iter_frames(result.path))[:, 4:32].mean() > 250  # white, not the noise the file hides
 
 
+def test_a_photo_lying_on_its_side_speaks_with_its_own_mouth_and_comes_back_as_it_was(faces_dir, speech, tmp_path):
+    import cv2
+
+    from lipsync.face import upright_turns
+    from lipsync.video import SIDEWAYS_NOTE, read_still
+
+    photo = cv2.resize(read_still(faces_dir / "painting_mona_lisa.jpg"), (360, 640), interpolation=cv2.INTER_AREA)
+    assert upright_turns(photo) == 0
+    for k in (1, 2, 3):
+        assert upright_turns(np.ascontiguousarray(np.rot90(photo, k))) == (4 - k) % 4
+    sideways = tmp_path / "sideways.png"  # as a phone saves a picture without its orientation tag
+    cv2.imwrite(str(sideways), np.rot90(photo))
+    silence = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
+    audio = np.concatenate([silence, speech[: int(0.6 * SAMPLE_RATE)], silence])
+    phones = [("SIL", 0.0, 0.4), ("AA", 0.4, 1.0), ("SIL", 1.0, 1.4)]
+    result = lipsync_run(sideways, audio, tmp_path / "out.mp4", phones=phones)
+    assert SIDEWAYS_NOTE in result.notes and (result.width, result.height) == (640, 360)
+    frames = [np.rot90(frame, -1) for frame in iter_frames(result.path, 25)]  # upright again, to measure
+    assert frames[0].shape == photo.shape
+    with FaceTracker() as tracker:
+        shut, wide = (mouth_opening(tracker.track(np.ascontiguousarray(frames[i])).landmarks) for i in (3, 17))
+    assert wide > shut + 0.1  # the mouth opened where the mouth is (FaceMesh on the sideways photo put it on an eye)
+
+
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
