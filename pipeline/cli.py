@@ -327,14 +327,22 @@ def _is_video(path: Path) -> bool:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
+    """Every file checked, whatever the others are: exit 0 when all carry the mark, 1 when one does not, 2 when one
+    could not be checked (as grep does), so that a script tells "not marked" from "not read"."""
     from .provenance import detect
 
-    marked = True
+    code = 0
     for path in args.files:
-        report = detect(path)
+        try:
+            report = detect(path)
+        except InputError as error:
+            print(f"voxlip: error: {error}", file=sys.stderr)
+            code = 2
+            continue
         print("\n".join(report.lines()))
-        marked = marked and report.marked
-    return 0 if marked else 1
+        if not report.marked:
+            code = max(code, 1)
+    return code
 
 
 def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
@@ -610,7 +618,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_consent_flag(convert)
     convert.set_defaults(run=cmd_convert)
 
-    detect = commands.add_parser("detect", help="does a file carry voxlip's watermark, content credentials and record?")
+    detect = commands.add_parser(
+        "detect",
+        help="does a file carry voxlip's watermark, content credentials and record?",
+        description="Check each file for voxlip's watermarks (audio and frames), content credentials and provenance "
+        "record. Exit status: 0 when every file carries the watermark, 1 when one does not, 2 when one could not be "
+        "read.",
+    )
     detect.add_argument("files", nargs="+", type=Path, help="audio or video files")
     detect.set_defaults(run=cmd_detect)
 

@@ -216,9 +216,9 @@ CASES = [
     ("embed {ref} {silence}", 1, "silence.wav: the recording is silent"),
     ("embed {ref} --checkpoint {evil}", 1, "refused to load"),
     # detect
-    ("detect {subdir}", 1, "is a directory"),
-    ("detect {out}/missing.mp4", 1, "does not exist"),
-    ("detect {corrupt}", 1, "no audio, video or image file ffmpeg can decode"),
+    ("detect {subdir}", 2, "is a directory"),
+    ("detect {out}/missing.mp4", 2, "does not exist"),
+    ("detect {corrupt}", 2, "no audio, video or image file ffmpeg can decode"),
 ]
 
 

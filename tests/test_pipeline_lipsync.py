@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import InputError
 from core.ffmpeg import probe
+from core.ffmpeg import run as run_ffmpeg
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
 from pipeline.outputs import CHECKED_FRAMES
@@ -100,6 +101,16 @@ def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
     assert "carries voxlip's watermark" in capsys.readouterr().out
     assert voxlip(["detect", str(short_speech)]) == 1
     assert "no voxlip watermark found" in capsys.readouterr().out
+    for suffix, codec in ((".webm", "libopus"), (".mp4", "aac")):  # its sound alone, as a browser records it
+        sound = tmp_path / f"sound{suffix}"
+        run_ffmpeg(["-i", str(out), "-vn", "-c:a", codec, "-b:a", "64k", str(sound)], "extract the sound")
+        assert voxlip(["detect", str(sound)]) == 0
+        assert "audio mark: found" in capsys.readouterr().out
+    # every file is checked, whatever comes before it; 2 when one could not be read, 1 when one is not marked
+    assert voxlip(["detect", str(tmp_path / "missing.wav"), str(short_speech), str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "missing.wav does not exist" in captured.err and captured.out.count("voxlip watermark") == 1
+    assert "carries voxlip's watermark" in captured.out
 
 
 def test_lipsync_bad_inputs_leave_no_file(faces_dir, short_speech, tmp_path, capsys):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InputError
-from core.ffmpeg import IMAGE_SUFFIXES, VIDEO_SUFFIXES, probe, read_frames
+from core.ffmpeg import MediaInfo, probe, read_frames
 from core.files import sha256_file
 from voice.audio import load_audio
 
@@ -86,9 +86,9 @@ class DetectionReport:
         return out
 
 
-def _kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return "video" if suffix in VIDEO_SUFFIXES else "image" if suffix in IMAGE_SUFFIXES else "audio"
+def _kind(info: MediaInfo) -> str:
+    """What the file holds, by its streams, not its name: a browser's recording is a .webm with sound alone."""
+    return "audio" if not info.has_video else "image" if info.is_still else "video"
 
 
 def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionReport:
@@ -98,7 +98,6 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionRe
         raise InputError(f"{path} is a directory: give an audio or video file")
     if not path.is_file():
         raise InputError(f"{path} does not exist: give an audio or video file")
-    kind = _kind(path)
     try:
         info = probe(path)
     except InputError:
@@ -106,6 +105,7 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionRe
             f"could not read {path}: it is no audio, video or image file ffmpeg can decode, or it is corrupt; "
             "give the file to check (a voxlip output, or any recording, video or picture)"
         ) from None
+    kind = _kind(info)
     audio = frames = seconds = None
     if kind == "audio" or info.has_audio:
         wave = load_audio(path, AUDIO_MARK.sample_rate)
