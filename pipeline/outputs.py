@@ -35,8 +35,6 @@ from .provenance.record import ProvenanceRecord, describe_inputs, record_path, w
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
 KINDS = ("audio", "video")
-MIN_CHECKED_SECONDS = 2.0
-"""Shorter audio carries the mark too, but too little of it for a check to be conclusive."""
 CHECKED_FRAMES = 16
 """Frames the check of a new video reads (its first 0.6 s): over 16 frames the mark's z-score is 9.5-12.4 on
 the photos' clips of eval_lipsync_offline and 19-30 on its videos (threshold 5.0; over 50 frames 9.6-32),
@@ -186,13 +184,18 @@ def _signed_record(
     if inputs and consent is None:
         raise ConsentError("a reference voice or face was used without a statement of consent: nothing is recorded")
     found = detect(path, max_frames=CHECKED_FRAMES)
-    if found.audio is not None and not found.audio.detected and found.audio_seconds >= MIN_CHECKED_SECONDS:
+    if found.audio is not None and not found.audio.detected and found.audio_seconds >= AUDIO_MARK.checked_seconds:
         raise VoxlipError(
-            f"{path}: its audio does not carry voxlip's mark; pass the samples through mark_audio() before saving"
+            f"the audio would not carry voxlip's watermark (z = {found.audio.score:.1f}, {AUDIO_MARK.threshold} "
+            "needed), so nothing was written: sound made from tones or test signals can be too narrow to hold it; give "
+            "a recording of speech (your own samples: pass them through mark_audio() first)"
         )
     if kind == "video" and not (found.frames and found.frames.detected):
+        score = found.frames.score if found.frames else 0.0
         raise VoxlipError(
-            f"{path}: its frames do not carry voxlip's mark; pass them through protect_frames() before encoding"
+            f"the video's frames would not carry voxlip's watermark (z = {score:.1f}, {FRAME_MARK.threshold} needed), "
+            "so nothing was written: flat or drawn pictures such as test patterns can be too plain to hold it; give "
+            "a photo or video of a face (your own frames: pass them through protect_frames() first)"
         )
     watermarks: dict = {}
     if found.audio is not None:

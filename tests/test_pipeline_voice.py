@@ -11,8 +11,8 @@ from core.errors import InputError
 from core.ffmpeg import probe
 from pipeline import Pipeline, Speaker
 from pipeline.cli import main as voxlip
-from pipeline.outputs import MIN_CHECKED_SECONDS
 from pipeline.provenance import ConsentError, detect, detect_audio_mark
+from pipeline.provenance.audio_watermark import AUDIO_MARK
 from voice.encoder import similarity
 
 
@@ -189,7 +189,7 @@ def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):
         "--face",
         str(faces_dir / "painting_pearl_earring.jpg"),
         "--text",
-        "Hello world, this is a short test of the offline voice.",  # over MIN_CHECKED_SECONDS: a conclusive mark
+        "Hello world, this is a short test of the offline voice.",  # over AUDIO_MARK.checked_seconds: a conclusive mark
         "-o",
         str(out),
         "--synthesizer",
@@ -230,9 +230,10 @@ def test_stream_voice_starts_with_a_short_marked_piece(pipeline, reference):
     assert len(pieces) >= 2 and len(pieces[0].text) <= 24
     assert " ".join(p.text for p in pieces).replace("  ", " ") == text
     assert all(p.sample_rate == pieces[0].sample_rate for p in pieces)
-    for piece in pieces:  # each marked; under MIN_CHECKED_SECONDS too briefly for a conclusive check (z >= 5.5)
+    for piece in pieces:  # each marked; under AUDIO_MARK.checked_seconds too briefly for a conclusive check (z >= 5.5)
         found = detect_audio_mark(piece.samples, piece.sample_rate)
-        assert found.detected if len(piece.samples) >= MIN_CHECKED_SECONDS * piece.sample_rate else found.score > 3
+        checked = len(piece.samples) >= AUDIO_MARK.checked_seconds * piece.sample_rate
+        assert found.detected if checked else found.score > 3
     assert any("fetch the SV2TTS checkpoints" in n for n in pieces[0].notes)
 
 

@@ -106,6 +106,23 @@ def test_audio_mark_in_stereo_marks_each_channel_and_their_mix(speech):
     assert detect_audio_mark(marked, sr).detected and not detect_audio_mark(stereo, sr).detected
 
 
+def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_to_hold_it_at_its_own_strength(speech):
+    """Speech with its energy in few bands (as a voice cloned from a tone sweep has) is marked more strongly, so that
+    the output is marked and checked rather than refused; speech that holds the mark keeps its strength."""
+    import dataclasses
+
+    import scipy.signal
+
+    wave, sr = speech
+    wave = wave[: int(2.5 * sr)]
+    narrow = scipy.signal.sosfilt(scipy.signal.butter(6, [300, 1000], "bandpass", fs=sr, output="sos"), wave)
+    narrow = narrow.astype(np.float32)
+    own_strength = dataclasses.replace(AUDIO_MARK, stronger_db=())
+    assert not detect_audio_mark(mark_audio(narrow, sr, own_strength), sr).detected
+    assert detect_audio_mark(mark_audio(narrow, sr), sr).detected
+    np.testing.assert_array_equal(mark_audio(wave, sr), mark_audio(wave, sr, own_strength))
+
+
 def test_audio_mark_rejects_unusable_input():
     with pytest.raises(InputError, match="samples, channels"):
         mark_audio(np.zeros((2, 16_000, 1), np.float32), 16_000)
