@@ -231,6 +231,16 @@ def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):
     assert median_f0(speech.wave) < 180
 
 
+def test_a_wider_pitch_range_never_sends_an_octave_error_below_zero_hz(speech_files):
+    """Praat widens the range in hertz around the median: in a high voice whose track halves an octave once (73 Hz
+    where the median is 274), a factor of 1.41 sent that point below 0 Hz and Praat failed; it is now held back."""
+    from voice.offline.pitch import PitchStats
+
+    wave = load_audio(next(p for p in speech_files if p.stem == "150-126107-0000"))[: 4 * 16000]
+    wider = change_voice(wave, 16000, 1.0, PitchStats(249.8, 0.2), 1.41, DEFAULT)
+    assert len(wider) == len(wave) and np.isfinite(wider).all() and np.abs(wider).max() > 0.01
+
+
 def test_half_way_the_pitch_lies_between_the_base_voice_and_the_speaker(offline, voices):
     """The base voice's pitch is measured as Praat, which changes it, hears it: joe's periods are about 11 ms
     (WORLD's DIO heard 162 Hz: half way, a man was moved above both voices, and most speakers' pitch spreads were

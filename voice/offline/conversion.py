@@ -41,6 +41,8 @@ def change_voice(
         run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
     sound = parselmouth.Sound(wave.astype(np.float64), sampling_frequency=rate)
     median = pitch.median_hz if pitch is not None else 0.0  # 0: Praat keeps the median
+    if range_factor > 1.0:
+        range_factor = min(range_factor, widest_range_factor(sound, median, config))
     changed = call(
         sound,
         "Change gender",
@@ -53,6 +55,22 @@ def change_voice(
     )
     samples = changed.values[0][: len(wave)]
     return np.pad(samples, (0, len(wave) - len(samples))).astype(np.float32)
+
+
+def widest_range_factor(sound: parselmouth.Sound, median_hz: float, config: OfflineConfig) -> float:
+    """The widest pitch range factor Change gender can take on `sound` moved to `median_hz` (0: its own median).
+
+    Praat widens the range in hertz around the median: a low outlier (an octave error: 73 Hz in a voice of 274 Hz)
+    went below 0 Hz at a factor of 1.41, and Praat failed. Its lowest point is kept at half the pitch floor.
+    """
+    track = call(sound, "To Pitch", 0.0, config.pitch_floor_hz, config.pitch_ceiling_hz).selected_array["frequency"]
+    voiced = track[track > 0]
+    if voiced.size == 0:
+        return float("inf")
+    own = float(np.median(voiced))
+    target = median_hz or own
+    below = 1.0 - float(voiced.min()) / own  # the lowest point's distance under the median, as a share of it
+    return (1.0 - config.pitch_floor_hz / 2 / target) / below if below > 0 else float("inf")
 
 
 def speech_envelope(wave16k: np.ndarray, config: OfflineConfig) -> np.ndarray:
