@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from core.errors import InputError
 from core.ffmpeg import EncoderOptions
+from core.seeds import checked_seed
 
 from .animator import AnimatorConfig
 from .blend import BlendConfig
@@ -86,6 +87,7 @@ class LipsyncOptions:
             raise InputError(f"offline_threads {self.offline_threads}: give at least 1")
         if self.index_threads < 1:
             raise InputError(f"index_threads {self.index_threads}: give at least 1")
+        checked_seed(self.seed)
         if self.face_index is not None and self.face_index < 0:
             raise InputError("--face-index counts faces from the left starting at 0")
 

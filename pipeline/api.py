@@ -32,6 +32,7 @@ from core.cache import cache_path
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import MediaInfo, hdr_notes, probe
 from core.files import sha256_file
+from core.seeds import checked_seed
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
@@ -41,6 +42,7 @@ from lipsync.video import MIN_SIZE, FaceInput, open_face
 from voice.audio import (
     SAMPLE_RATE,
     AudioSource,
+    array_rate,
     check_audio_source,
     is_silent,
     load_audio,
@@ -267,11 +269,24 @@ class Pipeline:
     ) -> Iterator[Speech]:
         """`clone_voice` piece by piece, a short clause first: play each watermarked piece as it comes.
 
-        The pieces, concatenated, are the whole speech (each carries the pause that follows it).
+        The pieces, concatenated, are the whole speech (each carries the pause that follows it). What is wrong with
+        the request (consent, text, seed, reference) is refused here, not at the first piece.
         """
         statement = require_consent(consent, "a reference voice")
         text, notes = self._checked_text(text, language)
+        seed = checked_seed(seed)
         speaker = self.speaker(reference, source_sr)
+        return self._streamed(speaker, text, statement, notes, seed, language)
+
+    def _streamed(
+        self,
+        speaker: Speaker,
+        text: str,
+        statement: str,
+        notes: tuple[str, ...],
+        seed: int | None,
+        language: str | None,
+    ) -> Iterator[Speech]:
         for piece in self.voice.stream(speaker, text, seed=seed, language=language):
             yield _marked(piece, speaker, statement, piece.timings, notes)
             notes = ()
@@ -295,6 +310,7 @@ class Pipeline:
         `progress(pieces done, pieces, rate)` follows long recordings.
         """
         statement = require_consent(consent, "a reference voice")
+        seed = checked_seed(seed)
         self.voice.load_revoicing()
         video = _source_video(source) if keep_video else None
         wave, rate = _source_speech(source, source_sr, self.voice.revoicing_rate)
@@ -413,7 +429,7 @@ class Pipeline:
         started = time.perf_counter()
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
-        synthesis = self.voice.clone(speaker, text, seed=seed, progress=progress, language=language)
+        synthesis = self.voice.clone(speaker, text, seed=checked_seed(seed), progress=progress, language=language)
         return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
 
     def _clip(
@@ -550,7 +566,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
     """The recording to re-voice, at `rate`, its DC offset taken out: checked for length and silence before any
     work."""
     if isinstance(source, np.ndarray):
-        wave = without_offset(load_audio(source, rate, source_sr=source_sr or SAMPLE_RATE, max_seconds=None))
+        wave = without_offset(load_audio(source, rate, source_sr=array_rate(source_sr, SAMPLE_RATE), max_seconds=None))
         name = "the source samples"
     else:
         path = Path(source).expanduser()

@@ -17,6 +17,7 @@ from core.errors import InputError, VoxlipError
 from core.files import atomic_output, sha256_file
 from core.memory import limit_allocator_arenas
 from core.quiet import native_stderr_silenced
+from core.seeds import LARGEST_SEED, checked_seed
 from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
@@ -474,10 +475,18 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="language of the text, e.g. en or de; must be the base voice's (default: the base voice's own)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
+    parser.add_argument("--seed", type=_seed, default=None, help="make the result repeatable (default: random)")
     parser.add_argument(
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
     )
+
+
+def _seed(text: str) -> int:
+    """argparse's type for --seed: a whole number a seed can be."""
+    try:
+        return checked_seed(int(text))
+    except (ValueError, InputError):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number from 0 to {LARGEST_SEED}") from None
 
 
 def _add_consent_flag(parser: argparse.ArgumentParser) -> None:
@@ -582,7 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
     )
     lipsync.add_argument(
-        "--seed", type=int, default=None, help="offline lip-sync of a photo: blinks and head motion (default: 0)"
+        "--seed", type=_seed, default=None, help="offline lip-sync of a photo: blinks and head motion (default: 0)"
     )
     lipsync.set_defaults(run=cmd_lipsync)
 
@@ -609,7 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="offline conversion only: how far the recording moves toward the reference, 0 to 1; higher loses "
         "more words (default: %(default)s)",
     )
-    convert.add_argument("--seed", type=int, default=None, help="make the result repeatable (default: random)")
+    convert.add_argument("--seed", type=_seed, default=None, help="make the result repeatable (default: random)")
     convert.add_argument(
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
     )

@@ -141,7 +141,8 @@ CASES = [
     ("say --ref {ref} --text Hi. -o {out}/x.wav --synthesizer {subdir} --i-have-consent", 1, "is a directory"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --vocoder-checkpoint {evil} --i-have-consent", 1, "needs --vocoder"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --precision fp8 --i-have-consent", 2, "invalid choice"),
-    ("say --ref {ref} --text Hi. -o {out}/x.wav --seed many --i-have-consent", 2, "invalid int value"),
+    ("say --ref {ref} --text Hi. -o {out}/x.wav --seed many --i-have-consent", 2, "give a whole number"),
+    ("say --ref {ref} --text Hi. -o {out}/x.wav --seed -5 --i-have-consent", 2, "from 0 to 4294967295"),
     # lipsync: where the output goes
     ("lipsync --face {video} --audio {short} -o {video} --i-have-consent", 1, "also an input"),
     ("lipsync --face {photo} --audio {short} -o {short} --i-have-consent", 1, "also an input"),

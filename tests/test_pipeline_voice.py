@@ -120,6 +120,34 @@ def test_consent_is_required(pipeline, reference):
         pipeline.clone_voice(reference, "Hello.", consent=False)
 
 
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda v, r: v.clone_voice(r, "Hi.", consent=True, seed=-1), "seed -1: give a whole number from 0"),
+        (lambda v, r: v.clone_voice(r, "Hi.", consent=True, seed=1.5), "seed 1.5: give a whole number"),
+        (lambda v, r: v.convert_voice(r, r, consent=True, seed=2**40), "give a whole number from 0 to 4294967295"),
+        (lambda v, r: v.stream_voice(r, "Hi.", consent=True, seed="a"), "seed 'a'"),  # at the call, not the first piece
+        (lambda v, r: v.stream_voice(r, "Hi.", consent=False), "consent"),
+        (lambda v, r: v.speaker(np.zeros(16000, np.float32), source_sr=0), "source_sr=0: give the samples' rate"),
+        (lambda v, r: v.speaker(np.zeros(16000, np.float32), source_sr=100), "a whole number from 4000 to 384000"),
+        (lambda v, r: v.speaker(np.zeros(16000, np.float32), source_sr=16000.5), "source_sr=16000.5"),
+    ],
+    ids=[
+        "negative seed",
+        "fractional seed",
+        "huge seed",
+        "stream seed",
+        "stream consent",
+        "rate 0",
+        "rate 100",
+        "rate 16000.5",
+    ],
+)
+def test_wrong_seeds_and_sample_rates_are_refused_before_any_work(pipeline, reference, call, message):
+    with pytest.raises((InputError, ConsentError), match=message):
+        call(pipeline, reference)
+
+
 def test_say_command(reference, tmp_path, capsys):
     out = tmp_path / "out.wav"
     base = ["say", "--ref", str(reference), "-o", str(out), "--synthesizer", "offline"]

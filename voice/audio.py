@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,7 @@ def load_audio(
     Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
-    wave, native_sr = _checked_recording(source, source_sr or sr, max_seconds, decode_rate=sr, stereo=False)
+    wave, native_sr = _checked_recording(source, array_rate(source_sr, sr), max_seconds, decode_rate=sr, stereo=False)
     if native_sr != sr:
         wave = spectral.resample(wave, native_sr, sr)
     wave = wave.astype(np.float32, copy=False)
@@ -102,7 +103,8 @@ def load_recording(
     `source_sr`, default 16 kHz), and in its own channels: (samples,) for mono, (samples, 2) for stereo (more than
     two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's soundtrack is made from, so that it
     sounds as it was given."""
-    wave, native_sr = _checked_recording(source, source_sr or SAMPLE_RATE, max_seconds, decode_rate=None, stereo=True)
+    array_sr = array_rate(source_sr, SAMPLE_RATE)
+    wave, native_sr = _checked_recording(source, array_sr, max_seconds, decode_rate=None, stereo=True)
     rate = min(max(native_sr, SAMPLE_RATE), MAX_TRACK_RATE)
     if rate != native_sr:
         wave = spectral.resample(wave, native_sr, rate)
@@ -144,7 +146,7 @@ def clipping_note(source: AudioSource, source_sr: int | None = None) -> str:
     """A note for a reference recording whose loudest sounds were cut flat (too loud for the microphone or the
     recorder), "" otherwise. WAV, FLAC and arrays are measured as recorded; compressed formats arrive resampled
     by ffmpeg, whose ringing hides the flat tops, and get no note."""
-    share = clipped_share(_recorded(source, source_sr or SAMPLE_RATE, MAX_SECONDS)[0])
+    share = clipped_share(_recorded(source, array_rate(source_sr, SAMPLE_RATE), MAX_SECONDS)[0])
     if share < CLIPPED_SHARE:
         return ""
     return (
@@ -152,6 +154,25 @@ def clipping_note(source: AudioSource, source_sr: int | None = None) -> str:
         "copies less of the voice and some of the distortion; for a closer clone, record with the level lower or "
         "further from the microphone"
     )
+
+
+ARRAY_RATES = (4_000, 384_000)
+"""The sample rates, in hertz, an array of samples may be given at: from a telephone's 8 kHz to a studio's."""
+
+
+def array_rate(source_sr: object, default: int) -> int:
+    """The rate an array of samples is taken at: `source_sr`, a whole number of hertz within ARRAY_RATES, or
+    `default` when it is None; InputError otherwise (a wrong rate would make the speech minutes long, or fail deep
+    in the resampler)."""
+    if source_sr is None:
+        return default
+    whole = isinstance(source_sr, numbers.Real) and not isinstance(source_sr, bool) and float(source_sr).is_integer()
+    if not whole or not ARRAY_RATES[0] <= source_sr <= ARRAY_RATES[1]:
+        raise InputError(
+            f"source_sr={source_sr!r}: give the samples' rate in hertz, a whole number from {ARRAY_RATES[0]} to "
+            f"{ARRAY_RATES[1]} (e.g. 16000, 44100 or 48000)"
+        )
+    return int(source_sr)
 
 
 def check_audio_source(source: object, what: str = "audio") -> None:
