@@ -112,25 +112,26 @@ class MediaInfo:
         return int(round(self.duration * self.fps)) if self.fps > 0 else 0
 
 
-def probe(path: str | os.PathLike) -> MediaInfo:
-    """Read the header of a media file with `ffmpeg -i` (imageio-ffmpeg ships no ffprobe)."""
+def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
+    """Read the header of a media file with `ffmpeg -i` (imageio-ffmpeg ships no ffprobe). `hint` ends the message of
+    a file that is none: what to give instead (by default a face video or photo)."""
     path = Path(path).expanduser()
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():
-        raise InputError(f"{path} is a directory: {MEDIA_HINT}")
+        raise InputError(f"{path} is a directory: {hint}")
     result = subprocess.run(
         [executable(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60
     )
-    return parse_header(path, result.stderr.decode(errors="replace"))
+    return parse_header(path, result.stderr.decode(errors="replace"), hint)
 
 
-def parse_header(path: Path, text: str) -> MediaInfo:
+def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     """The MediaInfo in what `ffmpeg -i` printed about `path`."""
     if "Invalid data found" in text or "Input #0" not in text:
         first = _last_line(text)
         raise InputError(
-            f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt ({first}); {MEDIA_HINT}"
+            f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt ({first}); {hint}"
         )
     demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
     demuxer_name = demuxer.group(1) if demuxer else ""

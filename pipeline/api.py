@@ -30,7 +30,7 @@ import numpy as np
 from core import checkpoints
 from core.cache import cache_path
 from core.errors import InputError, VoxlipError
-from core.ffmpeg import MediaInfo, hdr_notes, probe
+from core.ffmpeg import AUDIO_HINT, MediaInfo, hdr_notes, probe
 from core.files import sha256_file
 from core.seeds import checked_seed
 from lipsync.engine import check_face
@@ -553,12 +553,15 @@ def _not_silent(audio: _Audio, name: str) -> _Audio:
     return audio
 
 
+SOURCE_HINT = f"{AUDIO_HINT}, or a video in which someone speaks, to re-voice"
+
+
 def _source_video(source: AudioSource) -> MediaInfo | None:
     """The source's picture when it is a video (not a still or an audio file's cover art)."""
     check_audio_source(source, "source recording")
     if isinstance(source, np.ndarray):
         return None
-    info = probe(source)
+    info = probe(source, SOURCE_HINT)
     return info if info.has_video and not info.is_still and info.fps > 0 else None
 
 
@@ -570,7 +573,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
         name = "the source samples"
     else:
         path = Path(source).expanduser()
-        info = probe(path)
+        info = probe(path, SOURCE_HINT)
         if info.has_video and not info.has_audio:
             kind = "a picture" if info.is_still else "a video without sound"
             raise InputError(f"{path} is {kind}: give a recording, or a video in which someone speaks, to re-voice")

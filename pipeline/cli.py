@@ -392,12 +392,13 @@ def _add_label_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str) -> None:
+def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str, none: str = "") -> None:
+    """--converter; `none`: what choosing none does, where it may be chosen."""
     parser.add_argument(
         "--converter",
         default="auto",
         help="what moves the voice toward the reference: openvoice-v2 (`voxlip fetch openvoice-v2`, or its "
-        f"checkpoint.pth), offline (signal processing, no weights), none; {default_help} (default: %(default)s)",
+        f"checkpoint.pth), offline (signal processing, no weights){none}; {default_help} (default: %(default)s)",
     )
 
 
@@ -468,7 +469,9 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         "natural, higher more like the reference (default: %(default)s)",
     )
     _add_converter_flag(
-        parser, "auto: OpenVoice V2 on the Piper base voice if fetched, else SV2TTS if fetched, else offline"
+        parser,
+        "auto: OpenVoice V2 on the Piper base voice if fetched, else SV2TTS if fetched, else offline",
+        ", none (the speech as the synthesizer or base voice made it)",
     )
     parser.add_argument(
         "--language",
