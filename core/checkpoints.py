@@ -317,27 +317,41 @@ def verify(path: Path, sha256: str | None, size: int | None, what: str) -> str:
     return actual
 
 
+TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")
+"""How a file torch.save wrote begins: a zip archive (since PyTorch 1.6), or a pickle (the legacy format)."""
+
+
 def torch_load(path: Path) -> Any:
     """`torch.load` restricted to tensors and plain containers, with errors a user can act on."""
     import torch
 
+    with open(path, "rb") as file:
+        if not file.read(4).startswith(TORCH_SAVE_STARTS):
+            raise CheckpointError(
+                f"{path} is not a PyTorch checkpoint (torch.save writes a zip archive or a pickle; this is neither): "
+                f"give the model's .pt or .pth file; {README_HINT}"
+            )
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
         detail = str(e).strip().splitlines()
-        reason = next(
-            (line for line in detail if "GLOBAL" in line or "Unsupported" in line), detail[0] if detail else ""
-        )
+        reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
+        if reason is None:  # not refused for what it holds: it cannot be read at all
+            raise _unreadable(path, e) from None
         raise CheckpointError(
             f"refused to load {path}: it contains Python objects, not only weights, and unpickling them "
             f"could run arbitrary code ({reason.strip()}). Use the original published file, or re-save just "
             "its state_dict with torch.save"
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise CheckpointError(
-            f"{path} is not a readable PyTorch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:200]}); "
-            "it may be truncated or corrupt: delete it and fetch it again"
-        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
+        raise _unreadable(path, e) from None
+
+
+def _unreadable(path: Path, error: Exception) -> CheckpointError:
+    return CheckpointError(
+        f"{path} is not a readable PyTorch checkpoint ({type(error).__name__}: {str(error).splitlines()[0][:200]}); "
+        "it may be truncated or corrupt: delete it and fetch it again"
+    )
 
 
 def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:

@@ -484,6 +484,17 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _cosine(text: str) -> float:
+    """argparse's type for --threshold: a cosine similarity."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not -1.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a cosine similarity from -1 to 1 (e.g. 0.71)")
+    return value
+
+
 def _seed(text: str) -> int:
     """argparse's type for --seed: a whole number a seed can be."""
     try:
@@ -517,7 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--checkpoint", default="resemblyzer", help="encoder name or file (default: %(default)s, embedded)"
     )
     embed.add_argument(
-        "--threshold", type=float, default=None, help="same-speaker cosine threshold (default: the encoder's, 0.71)"
+        "--threshold", type=_cosine, default=None, help="same-speaker cosine threshold (default: the encoder's, 0.71)"
     )
     embed.add_argument(
         "--save", type=Path, default=None, help="write the embedding(s) to this .npy file (default: none)"

@@ -216,6 +216,13 @@ CASES = [
     ("embed {silence}", 1, "silent"),
     ("embed {ref} {silence}", 1, "silence.wav: the recording is silent"),
     ("embed {ref} --checkpoint {evil}", 1, "refused to load"),
+    ("embed {ref} --checkpoint {ref_wav}", 1, "is not a PyTorch checkpoint"),
+    ("embed {ref} --checkpoint {notes}", 1, "is not a PyTorch checkpoint"),
+    ("embed {ref} {ref} --threshold 2", 2, "give a cosine similarity from -1 to 1"),
+    ("embed {ref} {ref} --threshold nan", 2, "give a cosine similarity from -1 to 1"),
+    # convert
+    ("convert --ref {ref} --source {corrupt} -o {out}/x.wav --i-have-consent", 1, "or a video in which someone speaks"),
+    ("convert --ref {ref} --source {photo} -o {out}/x.wav --i-have-consent", 1, "is a picture"),
     # detect
     ("detect {subdir}", 2, "is a directory"),
     ("detect {out}/missing.mp4", 2, "does not exist"),
