@@ -100,13 +100,22 @@ def resolve_device(device: str) -> str:
     """
     if device not in ("auto", "cpu") and not device.startswith(("cuda", "mps")):
         raise InputError(f"unknown device {device!r}: use auto, cpu, cuda (or cuda:N) or mps")
-    if device != "auto":
+    if device == "cpu":
         return device
-    if not any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/nvidia0", "/dev/kfd")):
-        return "cpu"
+    if device.startswith("cuda") or device == "auto":
+        if any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/nvidia0", "/dev/kfd")):
+            import torch
+
+            if torch.cuda.is_available():
+                return "cuda" if device == "auto" else device
+        if device == "auto":
+            return "cpu"
+        raise InputError(f"--device {device}: torch finds no CUDA GPU on this machine; use --device cpu or auto")
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if not torch.backends.mps.is_available():
+        raise InputError(f"--device {device}: torch finds no Apple GPU (MPS) on this machine; use --device cpu or auto")
+    return device
 
 
 class Pipeline:

@@ -148,6 +148,16 @@ def test_wrong_seeds_and_sample_rates_are_refused_before_any_work(pipeline, refe
         call(pipeline, reference)
 
 
+def test_a_gpu_asked_for_where_torch_finds_none_is_refused():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    with pytest.raises(InputError, match="--device cuda: torch finds no CUDA GPU on this machine; use --device cpu"):
+        Pipeline("cuda")
+    assert Pipeline("auto").device == "cpu"
+
+
 def test_say_command(reference, tmp_path, capsys):
     out = tmp_path / "out.wav"
     base = ["say", "--ref", str(reference), "-o", str(out), "--synthesizer", "offline"]
