@@ -31,7 +31,9 @@ from voice.offline.config import OfflineConfig
 
 MAX_UPLOAD = "50mb"
 MAX_TEXT = 2000
-"""Characters per request in the demo (the Python API and CLI take more)."""
+"""Characters per request in the demo (the Python API and CLI take more): longer text is refused with a message, not
+cut short in the text box."""
+TEXT_INFO = f"Up to {MAX_TEXT} characters; the voxlip command line takes longer text."
 CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 SIMILARITY_INFO = (
@@ -96,9 +98,9 @@ class Demo:
     @staticmethod
     def _check(consent: bool, text: str | None = None) -> None:
         if not consent:
-            raise gr.Error("Tick the consent box first: voxlip only imitates people who agreed to it.")
+            raise _refusal("Tick the consent box first: voxlip only imitates people who agreed to it.")
         if text is not None and len(text) > MAX_TEXT:
-            raise gr.Error(
+            raise _refusal(
                 f"The demo takes up to {MAX_TEXT} characters at once; use the voxlip command line for longer text."
             )
 
@@ -130,14 +132,14 @@ class Demo:
     ):
         self._check(consent, text)
         if not reference:
-            raise gr.Error("Give a voice: upload a recording or record a few seconds with the microphone.")
+            raise _refusal("Give a voice: upload a recording or record a few seconds with the microphone.")
         try:
             progress(0.1, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_chosen(seed))
             path = speech.save(self._output_dir() / "voxlip-voice.wav")
         except VoxlipError as e:
-            raise gr.Error(str(e)) from None
+            raise _refusal(str(e), reference) from None
         return str(path), self._made_by(speech)
 
     def lipsync(
@@ -151,13 +153,13 @@ class Demo:
     ):
         self._check(consent)
         if not face or not audio:
-            raise gr.Error("Give a face (video or photo) and the speech to lip-sync.")
+            raise _refusal("Give a face (video or photo) and the speech to lip-sync.")
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
             path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
         except VoxlipError as e:
-            raise gr.Error(str(e)) from None
+            raise _refusal(str(e), face, audio) from None
         return str(path), self._made_by(clip)
 
     def text_to_clip(
@@ -174,7 +176,7 @@ class Demo:
     ):
         self._check(consent, text)
         if not reference or not face:
-            raise gr.Error("Give a voice recording and a face (video or photo).")
+            raise _refusal("Give a voice recording and a face (video or photo).")
         try:
             progress(0.05, desc="cloning the voice")
             pipeline = self._pipeline_for(similarity=similarity, still=still, face_index=_chosen(face_index))
@@ -183,7 +185,7 @@ class Demo:
             )
             path = clip.save(self._output_dir() / "voxlip-clip.mp4")
         except VoxlipError as e:
-            raise gr.Error(str(e)) from None
+            raise _refusal(str(e), reference, face) from None
         return str(path), self._made_by(clip)
 
     def convert(
@@ -199,7 +201,7 @@ class Demo:
         """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details)."""
         self._check(consent)
         if not reference or not source:
-            raise gr.Error("Give the voice to clone and the speech (a recording or a video) to say in it.")
+            raise _refusal("Give the voice to clone and the speech (a recording or a video) to say in it.")
         try:
             progress(0.05, desc="converting the voice")
             pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
@@ -210,16 +212,16 @@ class Demo:
                 return None, str(result.save(self._output_dir() / "voxlip-converted.mp4")), self._made_by(result)
             return str(result.save(self._output_dir() / "voxlip-converted.wav")), None, self._made_by(result)
         except VoxlipError as e:
-            raise gr.Error(str(e)) from None
+            raise _refusal(str(e), reference, source) from None
 
     def compare(self, first: str | None, second: str | None) -> str:
         if not first or not second:
-            raise gr.Error("Give two recordings.")
+            raise _refusal("Give two recordings.")
         encoder = self.pipeline.encoder
         try:
             score = similarity(self.pipeline.speaker(first).embedding, self.pipeline.speaker(second).embedding)
         except VoxlipError as e:
-            raise gr.Error(str(e)) from None
+            raise _refusal(str(e), first, second) from None
         verdict = "the same speaker" if score >= encoder.config.same_speaker_threshold else "different speakers"
         threshold = encoder.config.same_speaker_threshold
         return (
@@ -297,7 +299,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             with gr.Row():
                 reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
                 face = _face_input()
-            text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
+            text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
                 seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
                 similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
@@ -307,11 +309,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Make the clip", variant="primary")
             video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
-            button.click(
+            _on_click(
+                button,
                 demo.text_to_clip,
                 [reference, face, text, seed, consent, similarity, still, face_index],
                 [video, details],
-                api_name="text_to_clip",
+                "text_to_clip",
             )
             if examples:
                 gr.Examples(
@@ -321,7 +324,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 )
         with gr.Tab("Voice"):
             reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
-            text = gr.Textbox(label="What the voice says", lines=3, max_length=MAX_TEXT)
+            text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
                 seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
                 synthesizer = gr.Dropdown(
@@ -342,11 +345,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Clone the voice", variant="primary")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
-            button.click(
+            _on_click(
+                button,
                 demo.voice,
                 [reference, text, seed, consent, synthesizer, vocoder, similarity, converter],
                 [audio, details],
-                api_name="voice",
+                "voice",
             )
             if examples:
                 gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)
@@ -361,7 +365,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Lip-sync", variant="primary")
             video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
-            button.click(demo.lipsync, [face, speech, consent, still, face_index], [video, details], api_name="lipsync")
+            _on_click(button, demo.lipsync, [face, speech, consent, still, face_index], [video, details], "lipsync")
             if examples:
                 gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
         with gr.Tab("Convert speech"):
@@ -385,11 +389,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
                 video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
-            button.click(
+            _on_click(
+                button,
                 demo.convert,
                 [reference, source, seed, consent, converter, similarity],
                 [audio, video, details],
-                api_name="convert",
+                "convert",
             )
         with gr.Tab("Compare voices"):
             with gr.Row():
@@ -397,8 +402,26 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 second = gr.Audio(sources=voice_sources, type="filepath", label="Voice B")
             button = gr.Button("Compare")
             result = gr.Markdown()
-            button.click(demo.compare, [first, second], result, api_name="compare")
+            _on_click(button, demo.compare, [first, second], [result], "compare")
     return page
+
+
+def _refusal(message: str, *uploads: str | None) -> gr.Error:
+    """A message for the page that stays until it is closed (a message that went after 10 s had left the last
+    result's details under a bare "Error"), naming the uploaded files as the user named them, not the server's copies;
+    the server's log gets no traceback for a request that was refused."""
+    for upload in uploads:
+        if upload:
+            message = message.replace(str(upload), Path(upload).name)
+    return gr.Error(message, duration=None, title="voxlip could not do this", print_exception=False)
+
+
+def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:
+    """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page."""
+    empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
+    button.click(lambda: empty, None, outputs, queue=False, api_visibility="private").then(
+        handler, inputs, outputs, api_name=api_name
+    )
 
 
 def main() -> None:

@@ -47,6 +47,16 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkey
     assert len(webcam_to_face) == 2, "both face inputs take a webcam photo"
 
 
+def test_page_messages_stay_and_name_uploads_as_the_user_named_them(demo, tmp_path):
+    upload = tmp_path / "gradio" / "0123abcd" / "notes.wav"  # where the server keeps an upload
+    upload.parent.mkdir(parents=True)
+    upload.write_text("not a recording")
+    with pytest.raises(gr.Error) as refused:
+        demo.voice(str(upload), "Hello.", None, True)
+    assert "could not read notes.wav" in refused.value.message and str(tmp_path) not in refused.value.message
+    assert refused.value.duration is None and not refused.value.print_exception
+
+
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
     with pytest.raises(gr.Error, match="consent"):
         demo.voice(str(speech_files[0]), "Hello.", None, False)
@@ -195,6 +205,10 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     assert "offline fallbacks" in tab.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demo.png"), full_page=True)
+    tab.locator(".consent input[type=checkbox]").uncheck()  # refused: the earlier clip goes, the reason stays
+    tab.get_by_role("button", name="Make the clip").click()
+    page.get_by_text("Tick the consent box first").first.wait_for()
+    assert tab.locator("video[src]").count() == 0 and "offline fallbacks" not in tab.inner_text()
 
     page.get_by_role("tab", name="Voice", exact=True).click()
     tab = page.locator(".tabitem:visible").first
@@ -212,7 +226,7 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     tab.locator(AUDIO_INPUT).set_input_files(str(voice))
     tab.locator(".consent input[type=checkbox]").check()
     tab.get_by_role("button", name="Lip-sync").click()
-    page.get_by_text("no face found").first.wait_for()
+    page.get_by_text("no face found in not_a_person_dog.jpg").first.wait_for()  # the file's name, not the server's copy
 
 
 def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, client_in):
