@@ -94,13 +94,13 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _embedding(pipeline: Pipeline, path: str) -> np.ndarray:
+def _embedding(pipeline: Pipeline, path: Path) -> np.ndarray:
     """The recording's embedding, as every voice stage hears it (Pipeline.speaker); a refusal that does not say
     which of the recordings it was names it."""
     try:
         return pipeline.speaker(path).embedding
     except InputError as e:
-        if path in str(e):
+        if str(path) in str(e):
             raise
         raise InputError(f"{path}: {e}") from None
 
@@ -415,7 +415,11 @@ def _add_precision_flag(parser: argparse.ArgumentParser) -> None:
 
 def _add_reference_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--ref", "--reference", required=True, type=Path, help="a few seconds of the voice to clone (any audio file)"
+        "--ref",
+        "--reference",
+        required=True,
+        type=_local_file,
+        help="a few seconds of the voice to clone (any audio file)",
     )
 
 
@@ -484,6 +488,16 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _local_file(text: str) -> Path:
+    """argparse's type for an input file: a path on this machine (a web address, read as a path, had been reported
+    missing with one of its slashes gone)."""
+    if "://" in text:
+        raise argparse.ArgumentTypeError(
+            f"{text} is a web address: voxlip reads files on this machine; download it first"
+        )
+    return Path(text)
+
+
 def _cosine(text: str) -> float:
     """argparse's type for --threshold: a cosine similarity."""
     try:
@@ -523,7 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     embed = commands.add_parser("embed", help="speaker embedding of a recording, or the similarity of two")
-    embed.add_argument("audio", nargs="+", help="one or two recordings (wav, flac, mp3, ogg, m4a, webm, ...)")
+    embed.add_argument(
+        "audio", nargs="+", type=_local_file, help="one or two recordings (wav, flac, mp3, ogg, m4a, webm, ...)"
+    )
     embed.add_argument(
         "--checkpoint", default="resemblyzer", help="encoder name or file (default: %(default)s, embedded)"
     )
@@ -567,7 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="text, a voice and a face in; a talking, lip-synced clip out")
     _add_voice_flags(run)
-    run.add_argument("--face", required=True, type=Path, help="face video or photo")
+    run.add_argument("--face", required=True, type=_local_file, help="face video or photo")
     run.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
     run.add_argument(
         "--checkpoint",
@@ -581,12 +597,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     lipsync = commands.add_parser("lipsync", help="make the face in a video or photo speak an audio track")
     lipsync.add_argument(
-        "--face", required=True, type=Path, help="face video (mp4, mov, webm, ...) or photo (jpg, png)"
+        "--face", required=True, type=_local_file, help="face video (mp4, mov, webm, ...) or photo (jpg, png)"
     )
     lipsync.add_argument(
         "--audio",
         required=True,
-        type=Path,
+        type=_local_file,
         help="the speech to lip-sync: any audio file, or a video (its soundtrack); the clip keeps its rate and stereo",
     )
     lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
@@ -614,7 +630,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_reference_flag(convert)
     convert.add_argument(
-        "--source", required=True, type=Path, help="the speech to re-voice: an audio file, or a video (its soundtrack)"
+        "--source",
+        required=True,
+        type=_local_file,
+        help="the speech to re-voice: an audio file, or a video (its soundtrack)",
     )
     convert.add_argument(
         "-o",
@@ -648,7 +667,7 @@ def build_parser() -> argparse.ArgumentParser:
         "record. Exit status: 0 when every file carries the watermark, 1 when one does not, 2 when one could not be "
         "read.",
     )
-    detect.add_argument("files", nargs="+", type=Path, help="audio or video files")
+    detect.add_argument("files", nargs="+", type=_local_file, help="audio or video files")
     detect.set_defaults(run=cmd_detect)
 
     listing = commands.add_parser("checkpoints", help="list every checkpoint voxlip knows and whether it is here")

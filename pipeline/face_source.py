@@ -56,10 +56,12 @@ def write_image(image, folder: Path) -> Path:
         pixels = image
     else:
         pixels = np.asarray(image.convert("RGBA" if has_transparency(image) else "RGB"))
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[..., 0]
     if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
         raise InputError(
-            f"a face image array is one picture, H x W x 3 (RGB), not of shape {pixels.shape}: "
-            "give a video as a file or a moviepy clip"
+            f"a face image array is one picture, H x W x 3 (RGB), H x W x 4 (RGBA) or H x W (grey), not of shape "
+            f"{pixels.shape} (a video goes as a file or a moviepy clip)"
         )
     if pixels.dtype.kind not in "uif" or min(pixels.shape[:2]) < 2:
         raise InputError(f"the face image is {pixels.dtype} of shape {pixels.shape}: give an RGB picture of a face")

@@ -87,10 +87,13 @@ def with_alpha(bgr: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 
 def bgr_frame(frame: np.ndarray) -> np.ndarray:
-    """An RGB(A) or grey frame, uint8 or float in 0-1 (moviepy's or an image's), as OpenCV's BGR uint8."""
+    """An RGB(A) or grey frame, as OpenCV's BGR uint8: uint8, float in 0-1 or 0-255 (moviepy's or an image's), or
+    16-bit (a scanner's or a 16-bit PNG's, 0-65535, which clipped to 255 had come out white)."""
     frame = np.asarray(frame)
     if frame.dtype != np.uint8:
-        frame = np.clip(frame * (255.0 if frame.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
+        peak = frame.max()
+        scale = 255.0 if frame.dtype.kind == "f" and peak <= 1.0 else 1 / 257 if peak > 255 else 1.0
+        frame = np.clip(frame * scale, 0, 255).astype(np.uint8)
     if frame.ndim == 2:
         frame = np.stack([frame] * 3, axis=-1)
     return np.ascontiguousarray(frame[..., 2::-1])

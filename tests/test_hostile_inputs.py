@@ -154,6 +154,7 @@ CASES = [
     ("lipsync --face {photo} --audio {short} -o {file_as_folder}/x.mp4 --i-have-consent", 1, "is a file, not a folder"),
     # lipsync: the face and the audio
     ("lipsync --face {out}/missing.jpg --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "does not exist"),
+    ("lipsync --face https://example.com/a.mp4 --audio {short} -o {out}/x.mp4 --i-have-consent", 2, "a web address"),
     ("lipsync --face {subdir} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "is a directory"),
     ("lipsync --face {short} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "no picture"),
     ("lipsync --face {dog} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "no face found"),

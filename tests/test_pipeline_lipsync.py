@@ -150,7 +150,7 @@ def test_lipsync_accepts_samples_and_reports_progress_from_the_start(pipeline, f
     assert reports[0] == (0, 25, 0.0) and reports[-1][:2] == (25, 25)
 
 
-def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipeline, faces_dir, short_speech):
+def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipeline, faces_dir, short_speech, tmp_path):
     from PIL import Image
 
     photo = Image.open(faces_dir / "painting_pearl_earring.jpg")
@@ -160,9 +160,15 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
         made = probe(clip.path)
         assert (made.width, made.height) == photo.size and clip.frames > 25 and clip.frames_without_face == 0
         assert "face" not in clip.inputs and "audio" in clip.inputs  # no temporary file named as an input
+    from pipeline.face_source import write_image
+
+    sixteen_bit = pixels.astype(np.uint16) * 257  # a 16-bit picture, as a scanner or a 16-bit PNG gives it
+    grey = pixels.mean(axis=2, keepdims=True).astype(np.uint8)  # (H, W, 1)
+    assert (np.asarray(Image.open(write_image(sixteen_bit, tmp_path))) == pixels).all()  # not clipped to white
+    assert np.asarray(Image.open(write_image(grey, tmp_path))).shape == (*pixels.shape[:2], 3)
     refused = [
         (b"jpeg bytes", "must be a video or photo file, an RGB image.*not bytes"),
-        (np.stack([pixels] * 3), r"one picture, H x W x 3 \(RGB\), not of shape \(3, "),
+        (np.stack([pixels] * 3), r"or H x W \(grey\), not of shape \(3, "),
         (pixels > 0, "the face image is bool"),
     ]
     for face, message in refused:
