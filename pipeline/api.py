@@ -391,7 +391,6 @@ class Pipeline:
                 raise
             clip = self._clip(*checked.result(), speech, statement, progress, recorded_face=is_file(face))
         clip.timings = {**speech.timings, **clip.timings}
-        clip.notes = speech.notes + clip.notes
         return clip
 
     def lipsync(
@@ -477,7 +476,7 @@ class Pipeline:
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
             workdir.cleanup()
             raise
-        notes = ()
+        notes = speech.notes if isinstance(speech, Speech) else ()  # what was said of the voice holds for the clip
         if result.scaled_from and result.width > result.scaled_from[0]:
             width, height = result.scaled_from
             notes += (

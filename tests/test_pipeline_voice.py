@@ -158,6 +158,13 @@ def test_a_gpu_asked_for_where_torch_finds_none_is_refused():
     assert Pipeline("auto").device == "cpu"
 
 
+def test_a_clip_of_cloned_speech_says_what_was_said_of_the_voice(pipeline, reference, faces_dir):
+    speech = pipeline.clone_voice(reference, "Hello there.", consent=True, seed=0)
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", speech, consent=True)
+    assert any("offline voice" in note for note in speech.notes)
+    assert clip.notes[: len(speech.notes)] == speech.notes
+
+
 def test_say_command(reference, tmp_path, capsys):
     out = tmp_path / "out.wav"
     base = ["say", "--ref", str(reference), "-o", str(out), "--synthesizer", "offline"]
