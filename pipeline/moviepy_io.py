@@ -64,9 +64,16 @@ def write_face(clip, folder: Path) -> Path:
 def audio_samples(clip) -> tuple[np.ndarray, int]:
     """A moviepy AudioClip as (float32 samples, rate), kept as voice.audio.load_recording keeps a file's."""
     fps = int(getattr(clip, "fps", None) or SAMPLE_RATE)
-    samples = np.asarray(clip.to_soundarray(fps=fps), dtype=np.float32)
-    if samples.size == 0:
+    if not clip.duration:
+        raise InputError("the moviepy audio clip has no duration: give it one (clip.with_duration(seconds))")
+    count = int(clip.duration * fps)
+    if count == 0:
         raise InputError("the moviepy audio clip holds no samples: give a clip of speech")
+    # A quarter of a second at a time: moviepy 2.1 reads a file's clip ahead to a whole second, past the end of
+    # one under a second long ("Accessing time t=1.00"), when asked for all of it at once.
+    block = max(1, fps // 4)
+    times = (np.arange(start, min(count, start + block)) / fps for start in range(0, count, block))
+    samples = np.concatenate([np.asarray(clip.to_soundarray(tt=t), dtype=np.float32) for t in times])
     return load_recording(samples, source_sr=fps)
 
 

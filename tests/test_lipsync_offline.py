@@ -20,7 +20,7 @@ from lipsync.renderer import make_renderer
 from lipsync.unit_paste import paste_unit, similarity, turned_landmarks
 from lipsync.units import MouthUnit, UnitConfig, plan_selection
 from lipsync.video import TRANSPARENT_NOTE, read_still
-from voice.audio import SAMPLE_RATE, load_audio
+from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
 PHONES = [("SIL", 0.0, 0.3), ("B", 0.3, 0.4), ("AA", 0.4, 0.8), ("M", 0.8, 0.9), ("AA", 0.9, 1.3), ("SIL", 1.3, 1.6)]
 
@@ -373,7 +373,7 @@ def test_still_and_seed_flags_reach_the_options():
     assert not options.still and options.seed == 0
 
 
-def test_moviepy_clips_in_and_out(faces_dir, speech_files):
+def test_moviepy_clips_in_and_out(faces_dir, speech_files, tmp_path):
     moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
     from pipeline import Pipeline
 
@@ -397,6 +397,12 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files):
         made = pipeline.lipsync(masked, voice, consent=True)
         assert masked.mask is not None and TRANSPARENT_NOTE in made.notes
         assert next(read_frames(made.path))[:, 4:32].mean() > 250  # white, not the black it hides
+        short = save_audio(tmp_path / "short.wav", load_audio(speech_files[0])[: int(0.9 * SAMPLE_RATE)], SAMPLE_RATE)
+        under_a_second = moviepy.AudioFileClip(str(short))  # read whole at once, moviepy 2.1 fails on it
+        try:
+            assert abs(pipeline.lipsync(photo, under_a_second, consent=True).duration - 0.9) < 0.05
+        finally:
+            under_a_second.close()
     finally:
         face.close()
         voice.close()
