@@ -81,3 +81,29 @@ def test_text_is_not_cut_after_a_title_or_an_initial():
     assert split_for_streaming("Mr. Smith met Dr. Jones at 5 p.m. today. It cost $19.99.")[1].startswith(
         "Dr. Jones at 5 p.m."
     )
+
+
+def test_words_in_another_script_are_said_to_be_spelled_out_as_espeak_ng_reads_them():
+    """espeak-ng's English reads "你好" as "Chinese letter, Chinese letter" and "Привет" letter by letter."""
+    from voice.text import check_script
+
+    assert check_script("Hello there, my friend.", "en-us") == ()
+    (note,) = check_script("Hello 你好 and Привет, my good friend.", "en-us")
+    assert "CJK, Cyrillic script are spelled out" in note and "Chinese letter" in note
+    assert check_script("Hello 你好 and Привет, my good friend.", "de") == ()  # another language's voice reads them
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("We meet on 12/05/2026.", "We meet on December 5th, 2026."),  # the US order, as an American voice reads it
+        ("Due 25/12/2026 at noon", "Due December 25th, 2026 at noon"),  # the day first where it cannot be a month
+        ("Since 2026-05-12, 1/2/27!", "Since May 12th, 2026, January 2nd, 27!"),
+        ("Call 555-123-4567 or (555) 123-4567.", "Call 5 5 5, 1 2 3, 4 5 6 7 or 5 5 5, 1 2 3, 4 5 6 7."),
+        ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020"),
+    ],
+)
+def test_dates_and_phone_numbers_in_figures_are_written_as_they_are_said(typed, said):
+    """espeak-ng read "12/05/2026" as "twelve slash zero five slash two thousand twenty six" and a phone number as
+    hundreds ("five hundred fifty five dash ...")."""
+    assert spoken_english(typed) == said

@@ -138,21 +138,55 @@ _INITIALS_RE = re.compile(r"\b((?:[A-Z]\.\s+)+[A-Z])\.(?=\s+[A-Z][a-z])")
 """Two or more initials before a name: "J. K. Rowling" (one alone may end a sentence: "plan B. Then")."""
 _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
+"""A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
+_PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
+"""A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567."""
 
 
 def spoken_english(text: str) -> str:
     """`text` with what espeak-ng misreads, or reads as the end of a sentence, written as it is said.
 
-    Money: "$19.99" is "19 dollars and 99 cents" (espeak-ng: "dollar nineteen point nine nine"). Full stops of
+    Money: "$19.99" is "19 dollars and 99 cents" (espeak-ng: "dollar nineteen point nine nine"); dates in figures
+    ("12/05/2026", "2026-12-05") are said as dates, and phone numbers ("555-123-4567") digit by digit. Full stops of
     titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the U.S.") are not the end
     of a sentence: a voice would stop there, as at any full stop.
     """
+    text = _DATE_RE.sub(_date, text)
+    text = _PHONE_RE.sub(lambda m: ", ".join(" ".join(group) for group in m.groups() if group), text)
     text = _MONEY_RE.sub(_money, text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
     text = _SHORT_FORM_RE.sub(_short_form, text)
     text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)
     return _ACRONYM_RE.sub(_acronym, text)
+
+
+def _date(match: re.Match) -> str:
+    """A date as it is said, "May 12th, 2026" (espeak-ng: "twelve slash zero five slash two thousand twenty six")."""
+    iso_year, iso_month, iso_day, first, second, year = match.groups()
+    if iso_year:
+        year, month, day = iso_year, int(iso_month), int(iso_day)
+    else:
+        month, day = (int(first), int(second)) if int(first) <= 12 else (int(second), int(first))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group(0)
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{_MONTHS[month - 1]} {day}{suffix}, {year}"
 
 
 def _money(match: re.Match) -> str:
@@ -270,7 +304,7 @@ def language_family(language: str) -> str:
 
 
 def check_script(text: str, language: str) -> tuple[str, ...]:
-    """Notes on the words an English voice reads as their Latin transliteration, or an InputError when most of the
+    """Notes on the words an English voice spells out by their letters' names, or an InputError when most of the
     text is in another script. `language` is the one the voice speaks (e.g. "en-us"); a voice of another language
     reads what espeak-ng reads in it, so its text is not checked here."""
     if language_family(language) != "en":
@@ -287,7 +321,10 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
     if not foreign:
         return ()
     scripts = ", ".join(sorted({_script(c) for c in foreign}))
-    return (f"words in {scripts} script are read as their Latin transliteration by an English voice",)
+    return (
+        f"words in {scripts} script are spelled out by an English voice, letter by letter by their names (Chinese "
+        'characters as "Chinese letter"): write them in Latin letters, or use a voice of their language',
+    )
 
 
 def _script(letter: str) -> str:
