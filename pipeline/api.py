@@ -93,7 +93,7 @@ def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -
 
 
 def resolve_device(device: str) -> str:
-    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given.
+    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given, if torch finds that GPU.
 
     Without a GPU driver (NVIDIA's, or ROCm's /dev/kfd) the answer is "cpu" without asking torch, whose
     import a cold offline run does without.
@@ -102,19 +102,21 @@ def resolve_device(device: str) -> str:
         raise InputError(f"unknown device {device!r}: use auto, cpu, cuda (or cuda:N) or mps")
     if device == "cpu":
         return device
-    if device.startswith("cuda") or device == "auto":
-        if any(os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/nvidia0", "/dev/kfd")):
-            import torch
-
-            if torch.cuda.is_available():
-                return "cuda" if device == "auto" else device
-        if device == "auto":
-            return "cpu"
-        raise InputError(f"--device {device}: torch finds no CUDA GPU on this machine; use --device cpu or auto")
+    if device == "auto" and not any(
+        os.path.exists(p) for p in ("/proc/driver/nvidia/version", "/dev/nvidia0", "/dev/kfd")
+    ):
+        return "cpu"
     import torch
 
-    if not torch.backends.mps.is_available():
-        raise InputError(f"--device {device}: torch finds no Apple GPU (MPS) on this machine; use --device cpu or auto")
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    gpu, found = (
+        ("CUDA", torch.cuda.is_available())
+        if device.startswith("cuda")
+        else ("Apple (MPS)", torch.backends.mps.is_available())
+    )
+    if not found:
+        raise InputError(f"--device {device}: torch finds no {gpu} GPU on this machine; use --device cpu or auto")
     return device
 
 
