@@ -397,9 +397,18 @@ turned upright, the shared photos' faces score 0.85-0.93 where their sideways se
 upright photos turned score 0.18-0.30 lower."""
 
 
+DETECTION_SIZE = 640
+"""Pixels on the long side of the copy of a photo that upright_turns turns and looks at."""
+
+
 def upright_turns(image: np.ndarray, detector: Detector | None = None) -> int:
     """Quarter turns (np.rot90's k) that make the face in a photo upright: 0 unless `detector` (default: BlazeFace) is
     surer of a face by UPRIGHT_MARGIN with the photo turned so."""
+    import cv2
+
+    scale = DETECTION_SIZE / max(image.shape[:2])
+    if scale < 1.0:  # the detector sees 192x192 whatever it is given: the turns of a smaller copy cost less
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     own = detector is None
     detector = detector or FaceDetector()
     try:
