@@ -332,6 +332,18 @@ def test_a_clipped_reference_is_used_with_a_note_and_a_clean_one_without(inputs,
         assert out.is_file()
 
 
+def test_a_reference_in_which_no_voice_is_heard_is_used_with_a_note_saying_so(inputs):
+    from pipeline import Pipeline
+
+    wave = load_audio(inputs["ref"])[: 4 * SAMPLE_RATE]
+    noise = np.random.default_rng(0).normal(0, 0.2, wave.size).astype(np.float32)
+    drowned = wave / np.abs(wave).max() * 0.3 + noise * 1.5  # a reading under noise as loud as itself
+    voxlip = Pipeline("cpu", synthesizer="offline")
+    for reference, noted in ((noise, True), (drowned, True), (wave, False)):
+        notes = voxlip.speaker(reference, source_sr=SAMPLE_RATE).notes
+        assert any("no voice is heard in the reference" in note for note in notes) == noted
+
+
 def test_a_reference_with_little_or_much_speech_is_used_with_a_note_saying_how_much(inputs, capsys):
     wave = load_audio(inputs["ref"])
     short = save_audio(inputs["out_dir"] / "short.wav", wave[: 2 * SAMPLE_RATE], SAMPLE_RATE)
