@@ -143,24 +143,33 @@ class Pipeline:
         fast_vocoder: bool = False,
         precision: str = "float32",
         lipsync: str = "auto",
-        lipsync_options: LipsyncOptions = LipsyncOptions(),
+        lipsync_options: LipsyncOptions | None = None,
         face_detector: str = "blazeface",
-        label: LabelConfig = DEFAULT_LABEL,
-        offline_voice: OfflineConfig = DEFAULT_OFFLINE,
+        label: LabelConfig | None = None,
+        offline_voice: OfflineConfig | None = None,
         converter: str = "auto",
     ):
+        """None for `lipsync_options`, `label` or `offline_voice`: the defaults (LipsyncOptions(), DEFAULT_LABEL,
+        voice.offline.config.DEFAULT)."""
         checkpoints.check_choice(encoder, "speaker encoder", (), "speaker-encoder")
         checkpoints.check_choice(lipsync, "lip-sync model", ("auto", "offline"), "lipsync")
         checkpoints.check_choice(face_detector, "face detector", ("blazeface",), "face-detector")
         self.device = resolve_device(device)
         self.encoder_name = encoder
         self.voice = VoiceCloner(
-            self.device, synthesizer, vocoder, vocoder_checkpoint, fast_vocoder, precision, offline_voice, converter
+            self.device,
+            synthesizer,
+            vocoder,
+            vocoder_checkpoint,
+            fast_vocoder,
+            precision,
+            offline_voice or DEFAULT_OFFLINE,
+            converter,
         )
         self.lipsync_name = lipsync
-        self.lipsync_options = lipsync_options
+        self.lipsync_options = lipsync_options or LipsyncOptions()
         self.face_detector_name = face_detector
-        self.label = label
+        self.label = label or DEFAULT_LABEL
 
     def with_voice(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does withou
 class Speaker:
     """A reference voice prepared once: its speech (16 kHz, silences shortened) and GE2E embedding."""
 
-    wave: np.ndarray
-    embedding: np.ndarray
+    wave: np.ndarray = field(repr=False)
+    embedding: np.ndarray = field(repr=False)
     encoder: Component
     source: Path | None = None
     """The reference file, for the provenance record (None when it came as an array)."""

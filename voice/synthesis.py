@@ -15,13 +15,13 @@ from .phones import Phone
 class Synthesis:
     """Samples of one voice saying `text` (not yet watermarked: that is the output layer's job)."""
 
-    samples: np.ndarray
+    samples: np.ndarray = field(repr=False)
     sample_rate: int
     text: str | None
     """What is said; None for a re-voiced recording (voxlip does not know its words)."""
     components: tuple[Component, ...]
     """The synthesizer and vocoder (or the offline voice) that made the samples."""
-    phones: tuple[Phone, ...] | None = None
+    phones: tuple[Phone, ...] | None = field(default=None, repr=False)
     """When each phone is said (the offline voice knows; SV2TTS does not), handed to the offline lip-sync."""
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
