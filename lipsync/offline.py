@@ -103,15 +103,18 @@ class OfflineRenderer:
     @property
     def notes(self) -> tuple[str, ...]:
         """What the result should say about how its mouths were made."""
+        notes: tuple[str, ...] = ()
         if self.mode == "units" and self.animated_frames:
             total = self.animated_frames + self.selected_frames
-            return (
+            notes += (
                 f"{self.animated_frames} of {total} frames were drawn by the animator: the video never shows a "
                 "mouth that open (give a video where the person speaks, with the mouth opening wide at times)",
             )
+        if self.mode == "units" and self.still:
+            notes += ("a still head is for photos: the head in this video moves as it was filmed",)
         if self.mode == "living" and self.library.seen:
-            return ("the face in the video does not move: it was animated as a photo (blinks, head motion)",)
-        return ()
+            notes += ("the face in the video does not move: it was animated as a photo (blinks, head motion)",)
+        return notes
 
     def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:
         phones = self.phones

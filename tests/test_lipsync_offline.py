@@ -417,6 +417,11 @@ def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_d
     result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options)
     assert renderer.library.seen <= 13 and result.frames == 40 and result.frames_without_face == 0
     assert renderer.mode == "units" and renderer.selected_frames + renderer.animated_frames == 40
+    assert not any("still head" in note for note in result.notes)
+    options = replace(options, still=True)  # asked of a moving video: said to be for photos
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "still.mp4", renderer, options)
+    assert any("a still head is for photos" in note for note in result.notes)
 
 
 def test_output_order_is_the_order_frames_are_shown(faces_dir, tmp_path):
