@@ -95,6 +95,9 @@ def check_output(
             raise InputError(
                 f"{path} is also an input ({source}): voxlip never overwrites its inputs; give another name"
             )
+    if path.name.startswith(".") and path.name.lower() in suffixes:  # ".mp4": Python, and most tools, see no ending
+        example = path.with_name("output" + path.name)
+        raise InputError(f"{path} is only an ending: give a name before it, e.g. {example}")
     if path.suffix.lower() not in suffixes:
         raise InputError(
             f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"

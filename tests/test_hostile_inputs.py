@@ -151,6 +151,7 @@ CASES = [
     ("lipsync --face {photo} --audio {short} -o {out}/out.txt --i-have-consent", 1, "ending in .mp4"),
     ("lipsync --face {photo} --audio {short} -o {out}/out.wav --i-have-consent", 1, "ending in .mp4"),
     ("lipsync --face {photo} --audio {short} -o {out} --i-have-consent", 1, "is a directory"),
+    ("lipsync --face {photo} --audio {short} -o {out}/.mp4 --i-have-consent", 1, "is only an ending: give a name"),
     ("lipsync --face {photo} --audio {short} -o {file_as_folder}/x.mp4 --i-have-consent", 1, "is a file, not a folder"),
     # lipsync: the face and the audio
     ("lipsync --face {out}/missing.jpg --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "does not exist"),
