@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -274,13 +274,15 @@ def read_frames(
     skip: int = 0,
     pixel_format: str = "bgr24",
     size: tuple[int, int] | None = None,
+    on_damage: Callable[[str], None] | None = None,
 ) -> Iterator[np.ndarray]:
     """(H, W, 3) uint8 frames, BGR (OpenCV's order) or `pixel_format="rgb24"`, decoded lazily.
 
     At a constant `fps` (None: the file's own frames), scaled to `size` (width, height) when given.
     The first `skip` frames are decoded but not returned: unlike a seek to a time, frame i after them
     is the very frame i + skip of a read from the start. Each frame is read straight into its own
-    array, so 720p and larger inputs decode at ffmpeg's speed.
+    array, so 720p and larger inputs decode at ffmpeg's speed. `on_damage(ffmpeg's first error)` is called
+    when the decoder met damaged data (a video damaged in the middle decodes, its frames broken there).
     """
     if pixel_format not in ("bgr24", "rgb24"):
         raise ValueError(f"pixel_format must be 'bgr24' or 'rgb24', not {pixel_format!r}")
@@ -320,10 +322,14 @@ def read_frames(
             if process.poll() is None:
                 process.kill()
             code = process.wait()
+        log.seek(0)
+        errors = log.read().decode(errors="replace").strip()
         if count == 0 and code != 0:
-            log.seek(0)
-            message = _last_line(log.read().decode(errors="replace"))
-            raise InputError(f"could not decode the video in {info.path} ({message}): the file is corrupt or truncated")
+            raise InputError(
+                f"could not decode the video in {info.path} ({_last_line(errors)}): the file is corrupt or truncated"
+            )
+        if errors and on_damage is not None:  # read to its end (a read closed early stops before this)
+            on_damage(re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] ", "", errors.splitlines()[0]).rstrip("."))
 
 
 def read_picture(info: MediaInfo) -> np.ndarray:

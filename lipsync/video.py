@@ -266,8 +266,9 @@ class FrameSource:
         self.info, self.fps, self.n_frames, self.loop = info, fps, n_frames, loop
         self.replay_cache_bytes = replay_cache_bytes
         self._still = photo.image if photo is not None else None
-        self.notes = photo.notes if photo is not None else ()
-        """What the result says about the input's picture (Photo.notes); nothing for a video."""
+        self._notes = photo.notes if photo is not None else ()
+        self._damage: list[str] = []
+        """ffmpeg's first error of each read of a damaged video."""
         self._size = None if photo is not None else scaled_size(info.width, info.height, face.max_size)
         """The size a video's frames are decoded at, when not their own (a photo is read at its frames' size)."""
         if photo is not None:
@@ -283,6 +284,17 @@ class FrameSource:
         self.may_replay = info.is_still or info.frame_count_estimate < n_frames + fps
         """Whether source frames may be shown more than once (a still, or a video shorter than the audio)."""
         self._cache: tempfile._TemporaryFileWrapper | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the result says about the input's picture: a photo's (Photo.notes), or that a video was damaged."""
+        if not self._damage:
+            return self._notes
+        return (
+            *self._notes,
+            f"the video is damaged (ffmpeg: {self._damage[0]}): its frames there may look broken in the clip; give an "
+            "undamaged copy",
+        )
 
     def __enter__(self) -> FrameSource:
         return self
@@ -300,7 +312,7 @@ class FrameSource:
         expected = self.info.frame_count_estimate
         if self.loop == "pingpong" and self.may_replay and expected * self.frame_bytes <= self.replay_cache_bytes:
             self._cache = tempfile.TemporaryFile(prefix="voxlip-frames-")
-        for frame in read_frames(self.info.path, self.fps, size=self._size):
+        for frame in read_frames(self.info.path, self.fps, size=self._size, on_damage=self._damage.append):
             if produced == self.n_frames:
                 return
             if self._cache is not None:
@@ -325,7 +337,10 @@ class FrameSource:
                 yield index, self._read_cached(index)
                 produced += 1
         while produced < self.n_frames:
-            for index, frame in enumerate(read_frames(self.info.path, self.fps, max_frames=decoded, size=self._size)):
+            frames = read_frames(
+                self.info.path, self.fps, max_frames=decoded, size=self._size, on_damage=self._damage.append
+            )
+            for index, frame in enumerate(frames):
                 if produced == self.n_frames:
                     return
                 yield index, frame
@@ -340,7 +355,14 @@ class FrameSource:
             return
         if start >= n_frames:
             return
-        frames = read_frames(self.info.path, self.fps, max_frames=n_frames - start, skip=start, size=self._size)
+        frames = read_frames(
+            self.info.path,
+            self.fps,
+            max_frames=n_frames - start,
+            skip=start,
+            size=self._size,
+            on_damage=self._damage.append,
+        )
         index = start
         while True:
             if timer is not None:

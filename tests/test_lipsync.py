@@ -505,6 +505,19 @@ def test_a_photo_lying_on_its_side_speaks_with_its_own_mouth_and_comes_back_as_i
     assert wide > shut + 0.1  # the mouth opened where the mouth is (FaceMesh on the sideways photo put it on an eye)
 
 
+def test_a_video_damaged_in_the_middle_is_said_to_be(faces_dir, speech, tmp_path):
+    clean, damaged = tmp_path / "clean.mp4", tmp_path / "damaged.mp4"
+    ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "2", "-vf", "scale=256:256", "-an", str(clean))
+    data = bytearray(clean.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 4000] = np.random.default_rng(0).integers(0, 256, 4000, dtype=np.uint8).tobytes()
+    damaged.write_bytes(bytes(data))  # as a copy interrupted and resumed, or a failing card, leaves it
+    audio = speech[: int(1.5 * SAMPLE_RATE)]
+    for video, damage in ((clean, False), (damaged, True)):
+        result = lipsync_run(video, audio, tmp_path / f"out_{video.stem}.mp4", phones=[("AA", 0.2, 1.2)])
+        assert any(note.startswith("the video is damaged (ffmpeg: ") for note in result.notes) == damage
+
+
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
