@@ -205,6 +205,11 @@ class Detector(Protocol):
     def close(self) -> None: ...
 
 
+PANORAMA = 2.5
+"""A frame this many times as long as it is high (or the other way) is also searched in squares when no face is found
+whole: in a banner 8000x500, a face 281 pixels wide was not found."""
+
+
 class FaceDetector:
     """BlazeFace full-range: boxes (x1, y1, x2, y2, score) of every face in a BGR frame."""
 
@@ -220,6 +225,22 @@ class FaceDetector:
         self._quiet_calls = quiet_calls
 
     def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
+        boxes = self._boxes(frame)
+        height, width = frame.shape[:2]
+        if boxes or max(height, width) < PANORAMA * min(height, width):
+            return boxes
+        # BlazeFace sees the whole frame at 192x192, where a panorama's face is a few pixels: look at it in squares.
+        side, wide = min(height, width), width > height
+        starts = sorted({*range(0, max(height, width) - side, side // 2), max(height, width) - side})
+        for start in starts:
+            square = frame[:, start : start + side] if wide else frame[start : start + side]
+            for x1, y1, x2, y2, score in self._boxes(square):
+                box = (x1 + start, y1, x2 + start, y2, score) if wide else (x1, y1 + start, x2, y2 + start, score)
+                if all(_iou(box, kept) < 0.3 for kept in boxes):  # the squares overlap by half
+                    boxes.append(box)
+        return boxes
+
+    def _boxes(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         import cv2
 
         height, width = frame.shape[:2]

@@ -518,6 +518,26 @@ def test_a_video_damaged_in_the_middle_is_said_to_be(faces_dir, speech, tmp_path
         assert any(note.startswith("the video is damaged (ffmpeg: ") for note in result.notes) == damage
 
 
+def test_a_face_in_a_panorama_is_found(faces_dir):
+    """BlazeFace sees a frame at 192x192: in a banner 8000x500 a face 281 pixels wide is 7 pixels, and was not found."""
+    import cv2
+
+    from lipsync.face import FaceDetector
+    from lipsync.video import read_still
+
+    face = cv2.resize(read_still(faces_dir / "painting_mona_lisa.jpg"), (281, 500), interpolation=cv2.INTER_AREA)
+    detector = FaceDetector()
+    try:
+        for width, height in ((8000, 500), (4000, 500), (500, 6000)):  # banners, and a tall strip
+            strip = np.full((height, width, 3), 128, np.uint8)
+            left, top = (width // 3, 0) if width > height else (100, height // 3)
+            strip[top : top + 500, left : left + 281] = face
+            (box,) = detector(strip)
+            assert left < (box[0] + box[2]) / 2 < left + 281 and top < (box[1] + box[3]) / 2 < top + 250
+    finally:
+        detector.close()
+
+
 def test_photo_speaks_offline_with_mouth_closed_in_silence(faces_dir, speech, tmp_path):
     silence = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     audio = np.concatenate([silence, speech, silence])
