@@ -432,17 +432,20 @@ def upright_turns(image: np.ndarray, detector: Detector | None = None) -> int:
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     own = detector is None
     detector = detector or FaceDetector()
+
+    def score(turns: int) -> float:
+        return max((box[4] for box in detector(np.ascontiguousarray(np.rot90(image, turns)))), default=0.0)
+
     try:
-        scores = []
-        for k in range(4):
-            scores.append(max((box[4] for box in detector(np.ascontiguousarray(np.rot90(image, k)))), default=0.0))
-            if scores[0] + UPRIGHT_MARGIN >= 1.0:  # no turn can beat it: a clear upright face costs one detection
-                return 0
+        upright = score(0)
+        if upright + UPRIGHT_MARGIN >= 1.0:  # no turn can beat it: a clear upright face costs one detection
+            return 0
+        scores = [upright, score(1), score(2), score(3)]
     finally:
         if own:
             detector.close()
     best = int(np.argmax(scores))
-    return best if scores[best] > scores[0] + UPRIGHT_MARGIN else 0
+    return best if scores[best] > upright + UPRIGHT_MARGIN else 0
 
 
 def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, detector: Detector | None = None) -> int:
