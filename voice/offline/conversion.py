@@ -18,7 +18,7 @@ from parselmouth.praat import call, run
 from .. import spectral
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, loudest_frames, mel_bands, stft
-from .pitch import PitchStats
+from .pitch import PitchStats, praat_f0
 
 
 def change_voice(
@@ -42,7 +42,7 @@ def change_voice(
     sound = parselmouth.Sound(wave.astype(np.float64), sampling_frequency=rate)
     median = pitch.median_hz if pitch is not None else 0.0  # 0: Praat keeps the median
     if range_factor > 1.0:
-        range_factor = min(range_factor, widest_range_factor(sound, median, config))
+        range_factor = min(range_factor, widest_range_factor(praat_f0(wave, config, rate), median, config))
     changed = call(
         sound,
         "Change gender",
@@ -57,14 +57,14 @@ def change_voice(
     return np.pad(samples, (0, len(wave) - len(samples))).astype(np.float32)
 
 
-def widest_range_factor(sound: parselmouth.Sound, median_hz: float, config: OfflineConfig) -> float:
-    """The widest pitch range factor Change gender can take on `sound` moved to `median_hz` (0: its own median).
+def widest_range_factor(f0: np.ndarray, median_hz: float, config: OfflineConfig) -> float:
+    """The widest pitch range factor Change gender can take on speech of F0 track `f0` (praat_f0) moved to
+    `median_hz` (0: its own median).
 
     Praat widens the range in hertz around the median: a low outlier (an octave error: 73 Hz in a voice of 274 Hz)
     went below 0 Hz at a factor of 1.41, and Praat failed. Its lowest point is kept at half the pitch floor.
     """
-    track = call(sound, "To Pitch", 0.0, config.pitch_floor_hz, config.pitch_ceiling_hz).selected_array["frequency"]
-    voiced = track[track > 0]
+    voiced = f0[f0 > 0]
     if voiced.size == 0:
         return float("inf")
     own = float(np.median(voiced))

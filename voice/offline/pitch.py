@@ -43,10 +43,11 @@ def track_f0(wave: np.ndarray, n_frames: int, config: OfflineConfig) -> np.ndarr
     return np.pad(f0, (0, max(0, n_frames - len(f0))))[:n_frames]
 
 
-def praat_f0(wave: np.ndarray, config: OfflineConfig) -> np.ndarray:
-    """F0 in Hz (0 where unvoiced) of 16 kHz speech as Praat's Change gender tracks it (its autocorrelation method,
-    from config.pitch_floor_hz to config.pitch_ceiling_hz): the contour conversion.change_voice scales."""
-    sound = parselmouth.Sound(np.asarray(wave, np.float64), sampling_frequency=config.sample_rate)
+def praat_f0(wave: np.ndarray, config: OfflineConfig, rate: int | None = None) -> np.ndarray:
+    """F0 in Hz (0 where unvoiced) of speech at `rate` (default config.sample_rate, 16 kHz) as Praat's Change gender
+    tracks it (its autocorrelation method, from config.pitch_floor_hz to config.pitch_ceiling_hz): the contour
+    conversion.change_voice scales."""
+    sound = parselmouth.Sound(np.asarray(wave, np.float64), sampling_frequency=rate or config.sample_rate)
     pitch = sound.to_pitch(
         time_step=config.hop_length / config.sample_rate,
         pitch_floor=config.pitch_floor_hz,
