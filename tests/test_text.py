@@ -101,9 +101,16 @@ def test_words_in_another_script_are_said_to_be_spelled_out_as_espeak_ng_reads_t
         ("Since 2026-05-12, 1/2/27!", "Since May 12th, 2026, January 2nd, 27!"),
         ("Call 555-123-4567 or (555) 123-4567.", "Call 5 5 5, 1 2 3, 4 5 6 7 or 5 5 5, 1 2 3, 4 5 6 7."),
         ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020"),
+        ("Henry VIII and Louis XIV met Elizabeth I.", "Henry the 8th and Louis the 14th met Elizabeth the 1st."),
+        ("After World War II, Chapter IV and Super Bowl LVIII", "After World War 2, Chapter 4 and Super Bowl 58"),
+        ("Final Fantasy VII, Pope John Paul II", "Final Fantasy 7, Pope John Paul the 2nd"),
+        (
+            "Malcolm X, size XL, Henry I think, HENRY VIII, Rocky IIII",
+            "Malcolm X, size XL, Henry I think, HENRY VIII, Rocky IIII",
+        ),
     ],
 )
-def test_dates_and_phone_numbers_in_figures_are_written_as_they_are_said(typed, said):
-    """espeak-ng read "12/05/2026" as "twelve slash zero five slash two thousand twenty six" and a phone number as
-    hundreds ("five hundred fifty five dash ...")."""
+def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typed, said):
+    """espeak-ng read "12/05/2026" as "twelve slash zero five slash two thousand twenty six", a phone number as
+    hundreds ("five hundred fifty five dash ...") and "Henry VIII" as "Henry roman eight"."""
     assert spoken_english(typed) == said

@@ -156,6 +156,23 @@ _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2}
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
 _PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
 """A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567."""
+_ROMAN_RE = re.compile(r"\b([A-Z][a-z]+)\s+([IVXL]+)\b(?!['-])(\s+of\b|(?=\s*(?:[^\w\s]|$)))?")
+"""A Roman numeral after a capitalised word: "Henry VIII", "World War II" (espeak-ng: "Henry roman eight"). With it,
+whether "of", a mark or the end comes next: "I" is a numeral only there, or after a word that counts."""
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+_USUAL_ROMAN_RE = re.compile(r"(XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_REGNAL_NAMES = frozenset(
+    "Alexander Alfonso Benedict Boniface Carlos Catherine Charles Clement Constantine David Edward Elizabeth "
+    "Ferdinand Francis Frederick George Gregory Gustav Hadrian Henri Henry Innocent Ivan James John Leo Louis "
+    "Ludwig Mary Napoleon Nicholas Otto Paul Peter Philip Pius Ramesses Richard Sixtus Urban Victor Wilhelm "
+    "William".split()
+)
+"""Names that monarchs and popes carry with a number, said "the Eighth"."""
+_COUNTING_WORDS = frozenset(
+    "Act Apollo Article Book Bowl Chapter Class Episode Grade Level Part Phase Psalm Round Season Section Stage "
+    "Step Title Type Volume War".split()
+)
+"""Words whose numeral is a count, said even when it is one letter ("World War I", "Chapter V")."""
 
 
 def spoken_english(text: str) -> str:
@@ -168,6 +185,7 @@ def spoken_english(text: str) -> str:
     """
     text = _DATE_RE.sub(_date, text)
     text = _PHONE_RE.sub(lambda m: ", ".join(" ".join(group) for group in m.groups() if group), text)
+    text = _ROMAN_RE.sub(_roman, text)
     text = _MONEY_RE.sub(_money, text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
@@ -185,8 +203,34 @@ def _date(match: re.Match) -> str:
         month, day = (int(first), int(second)) if int(first) <= 12 else (int(second), int(first))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return match.group(0)
-    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{_MONTHS[month - 1]} {day}{suffix}, {year}"
+    return f"{_MONTHS[month - 1]} {day}{_ordinal_suffix(day)}, {year}"
+
+
+def _roman(match: re.Match) -> str:
+    """A Roman numeral in figures, as an ordinal after a monarch's name ("Henry the 8th"), else as a count ("World
+    War 2"). One letter, or two with an L, only after those words ("Malcolm X", "size XL"); "I" only after a word
+    that counts or before a mark, "of" or the end ("Henry I think")."""
+    word, numeral, of = match.groups()
+    value = _roman_value(numeral)
+    regnal, counting = word in _REGNAL_NAMES, word in _COUNTING_WORDS
+    short = len(numeral) == 1 or (len(numeral) == 2 and "L" in numeral)
+    if value is None or (short and not (regnal or counting)) or (numeral == "I" and not counting and of is None):
+        return match.group(0)
+    said = f"the {value}{_ordinal_suffix(value)}" if regnal else str(value)
+    return f"{word} {said}{of or ''}"
+
+
+def _roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral up to 89 written the usual way ("XIV", not "XIIII"), else None."""
+    if not _USUAL_ROMAN_RE.fullmatch(numeral):
+        return None
+    values = [_ROMAN_VALUES[letter] for letter in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
+
+
+def _ordinal_suffix(number: int) -> str:
+    """ "st", "nd", "rd" or "th"."""
+    return "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
 def _money(match: re.Match) -> str:
