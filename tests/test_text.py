@@ -94,6 +94,35 @@ def test_words_in_another_script_are_said_to_be_spelled_out_as_espeak_ng_reads_t
 
 
 @pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Bonjour, je m'appelle Marie et je suis contente de vous voir.", "French"),
+        ("Le chat est sur la table.", "French"),
+        ("Guten Morgen, ich bin Anna und das ist mein Hund.", "German"),
+        ("Hola, me llamo Juan y soy de Madrid, muy bien.", "Spanish"),
+        ("Ciao, sono Marco e questo è il mio cane, molto bello.", "Italian"),
+        ("Olá, eu sou a Ana e você é o meu amigo.", "Portuguese"),
+        ("Hallo, ik ben Jan en dit is mijn hond, niet de jouwe.", "Dutch"),
+        ("The café served crème brûlée to the naïve fiancé.", None),  # loanwords
+        ("He said c'est la vie and left the room.", None),
+        ("Maria de la Cruz and José del Rio met in El Paso.", None),  # names
+        ("We flew from Los Angeles to Las Vegas, then on to Des Moines and La Paz.", None),
+    ],
+)
+def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_voice(text, language):
+    """espeak-ng's English reads French or German words with English sounds, without a word."""
+    from voice.text import check_script
+
+    notes = check_script(text, "en-us")
+    if language is None:
+        assert notes == ()
+    else:
+        (note,) = notes
+        assert f"looks like {language}, but the voice speaks English (en-us)" in note and "--language" in note
+        assert check_script(text, "fr") == ()  # a voice of another language reads it as that language
+
+
+@pytest.mark.parametrize(
     "typed, said",
     [
         ("We meet on 12/05/2026.", "We meet on December 5th, 2026."),  # the US order, as an American voice reads it

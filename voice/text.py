@@ -347,10 +347,29 @@ def language_family(language: str) -> str:
     return language.lower().replace("-", "_").split("_")[0]
 
 
+_FUNCTION_WORDS = {
+    "French": "au aux avec ce c'est cette dans de des du elle est et il je j'ai la le les mais merci ne nous pas qui "
+    "sont suis sur très une vous",
+    "German": "auch bin das dem der ein eine es für ich ist mein mit nicht sie sind und von wir zu",
+    "Spanish": "de del el está estoy gracias hola la las los muy para pero por qué soy una y yo",
+    "Italian": "che ciao della di gli il la molto non per sono una è",
+    "Portuguese": "com da de do dos em eu não obrigado olá para um uma você é",
+    "Dutch": "de dit een en het ik je met mijn niet van voor wij zijn",
+}
+"""Frequent short words of languages in Latin letters that are no English words: how `other_language` tells them."""
+_ENGLISH_WORDS = frozenset(
+    "a and are be for have i in is it my not of on that the this to was we what with you your".split()
+)
+_OTHER_LANGUAGE_HINT = (
+    "use the offline voice with a Piper voice of it (--synthesizer offline --base-voice VOICE.onnx, or piper:NAME "
+    "after `voxlip fetch piper:NAME`) and --language CODE"
+)
+
+
 def check_script(text: str, language: str) -> tuple[str, ...]:
-    """Notes on the words an English voice spells out by their letters' names, or an InputError when most of the
-    text is in another script. `language` is the one the voice speaks (e.g. "en-us"); a voice of another language
-    reads what espeak-ng reads in it, so its text is not checked here."""
+    """Notes on the words an English voice spells out by their letters' names and on text in another language, or an
+    InputError when most of the text is in another script. `language` is the one the voice speaks (e.g. "en-us"); a
+    voice of another language reads what espeak-ng reads in it, so its text is not checked here."""
     if language_family(language) != "en":
         return ()
     letters = [c for c in text if c.isalpha()]
@@ -358,17 +377,34 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
     if letters and len(foreign) > len(letters) / 2:
         raise InputError(
             f"the text is mostly in {_script(foreign[0])} script, but the voice speaks English ({language}): "
-            "for another language, use the offline voice with a Piper voice of it "
-            "(--synthesizer offline --base-voice VOICE.onnx, or piper:NAME after `voxlip fetch piper:NAME`) "
-            "and --language CODE"
+            f"for another language, {_OTHER_LANGUAGE_HINT}"
         )
-    if not foreign:
-        return ()
-    scripts = ", ".join(sorted({_script(c) for c in foreign}))
-    return (
-        f"words in {scripts} script are spelled out by an English voice, letter by letter by their names (Chinese "
-        'characters as "Chinese letter"): write them in Latin letters, or use a voice of their language',
-    )
+    notes = []
+    if foreign:
+        scripts = ", ".join(sorted({_script(c) for c in foreign}))
+        notes.append(
+            f"words in {scripts} script are spelled out by an English voice, letter by letter by their names (Chinese "
+            'characters as "Chinese letter"): write them in Latin letters, or use a voice of their language'
+        )
+    other = other_language(text)
+    if other:
+        notes.append(
+            f"the text looks like {other}, but the voice speaks English ({language}) and reads it with English "
+            f"sounds: for {other}, {_OTHER_LANGUAGE_HINT}"
+        )
+    return tuple(notes)
+
+
+def other_language(text: str) -> str | None:
+    """The language other than English that `text` is written in, told by its short words ("je", "und", "y"), if
+    they are at least a fifth of its words and twice as many as English ones; else None. Loanwords ("café", "crème
+    brûlée") and names ("Maria de la Cruz and José del Rio") are too few to count."""
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    counts = {name: sum(word in listed.split() for word in words) for name, listed in _FUNCTION_WORDS.items()}
+    best = max(counts, key=counts.get)
+    found = counts[best]
+    return best if found >= 3 and found >= len(words) / 5 and found > 2 * english else None
 
 
 def _script(letter: str) -> str:
