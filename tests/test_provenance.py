@@ -293,6 +293,18 @@ def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):
         detect(tmp_path / "missing.wav")
 
 
+def test_detect_says_when_sound_is_too_short_for_the_mark_to_be_found(tmp_path, speech):
+    """A word or two, marked, holds too little of the mark to find: "no watermark found" read as "not voxlip's"."""
+    wave, sr = speech
+    short = save_audio(tmp_path / "hi.wav", mark_audio(wave[: sr // 2], sr), sr)
+    report = detect(short)
+    assert not report.marked and report.too_short
+    verdict, audio_line = report.lines()[:2]
+    assert "too short to tell whether it carries voxlip's watermark (0.5 s of sound)" in verdict
+    assert "2 s of sound or more are needed" in audio_line
+    assert not detect(save_audio(tmp_path / "long.wav", wave[: 3 * sr], sr)).too_short
+
+
 def test_frame_mark_on_bgr_frames_is_the_rgb_mark_reordered(face_frames):
     rgb = face_frames[0]
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])

@@ -45,15 +45,24 @@ class DetectionReport:
         return bool((self.audio and self.audio.detected) or (self.frames and self.frames.detected))
 
     @property
+    def too_short(self) -> bool:
+        """Sound alone, without the mark, and shorter than the mark needs to be found (a word or two)."""
+        return not self.marked and self.audio_seconds is not None and self.audio_seconds < AUDIO_MARK.checked_seconds
+
+    @property
     def anything_found(self) -> bool:
         return self.marked or self.credentials.found or self.record is not None
 
     def lines(self) -> list[str]:
         """A human summary, one finding per line."""
         verdict = "carries voxlip's watermark" if self.marked else "no voxlip watermark found"
+        if self.too_short and self.frames is None:
+            verdict = f"too short to tell whether it carries voxlip's watermark ({self.audio_seconds:.1f} s of sound)"
         out = [f"{self.path}: {verdict}"]
         if self.audio is not None:
             state = "found" if self.audio.detected else "not found"
+            if self.too_short:
+                state = f"not found, but {AUDIO_MARK.checked_seconds:g} s of sound or more are needed to find it"
             out.append(
                 f"  audio mark: {state} (z = {self.audio.score:.1f}; false-positive probability "
                 f"{_probability(self.audio.p_value)})"
