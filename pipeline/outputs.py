@@ -206,6 +206,7 @@ def _signed_record(
             "scheme": AUDIO_MARK.key,
             "payload": None,
             "strength_db": AUDIO_MARK.strength_db,
+            "stronger_db": list(AUDIO_MARK.stronger_db),
             "z_at_creation": round(found.audio.score, 2),
         }
     if found.frames is not None:

@@ -106,9 +106,10 @@ def test_audio_mark_in_stereo_marks_each_channel_and_their_mix(speech):
     assert detect_audio_mark(marked, sr).detected and not detect_audio_mark(stereo, sr).detected
 
 
-def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_to_hold_it_at_its_own_strength(speech):
+def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold_it_at_its_own_strength(speech):
     """Speech with its energy in few bands (as a voice cloned from a tone sweep has) is marked more strongly, so that
-    the output is marked and checked rather than refused; speech that holds the mark keeps its strength."""
+    the output is marked and checked rather than refused, and so is a word or two ("Some text." had read as unmarked);
+    speech that holds the mark keeps its strength."""
     import dataclasses
 
     import scipy.signal
@@ -121,6 +122,10 @@ def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_to_hold_it_at_it
     assert not detect_audio_mark(mark_audio(narrow, sr, own_strength), sr).detected
     assert detect_audio_mark(mark_audio(narrow, sr), sr).detected
     np.testing.assert_array_equal(mark_audio(wave, sr), mark_audio(wave, sr, own_strength))
+    for start in (0.0, 1.0, 2.0):  # a word or two: 0.3-0.5 s score 3.9-5.3 at 1 dB, and 6.7-10.5 made stronger
+        for seconds in (0.3, 0.5):
+            word = wave[int(start * sr) : int((start + seconds) * sr)]
+            assert detect_audio_mark(mark_audio(word, sr), sr).score >= AUDIO_MARK.threshold + AUDIO_MARK.margin
 
 
 def test_audio_mark_rejects_unusable_input():
@@ -291,16 +296,23 @@ def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):
         assert "no voxlip watermark found" in report.lines()[0]
     with pytest.raises(InputError, match="does not exist"):
         detect(tmp_path / "missing.wav")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello world\n" * 5000)  # ffmpeg's tty demuxer would read it as a video of its characters
+    with pytest.raises(InputError, match="could not read .*notes.txt"):
+        detect(notes)
 
 
 def test_detect_says_when_sound_is_too_short_for_the_mark_to_be_found(tmp_path, speech):
     """A word or two, marked, holds too little of the mark to find: "no watermark found" read as "not voxlip's"."""
+    import dataclasses
+
     wave, sr = speech
-    short = save_audio(tmp_path / "hi.wav", mark_audio(wave[: sr // 2], sr), sr)
+    own_strength = dataclasses.replace(AUDIO_MARK, stronger_db=())  # 0.3 s at 1 dB: z 4.2
+    short = save_audio(tmp_path / "hi.wav", mark_audio(wave[: int(0.3 * sr)], sr, own_strength), sr)
     report = detect(short)
     assert not report.marked and report.too_short
     verdict, audio_line = report.lines()[:2]
-    assert "too short to tell whether it carries voxlip's watermark (0.5 s of sound)" in verdict
+    assert "too short to tell whether it carries voxlip's watermark (0.3 s of sound)" in verdict
     assert "2 s of sound or more are needed" in audio_line
     assert not detect(save_audio(tmp_path / "long.wav", wave[: 3 * sr], sr)).too_short
 

@@ -39,12 +39,14 @@ class AudioMarkConfig:
     period_cells: int = 64
     strength_db: float = 1.0
     stronger_db: tuple[float, ...] = (2.0, 3.0)
-    """Tried in turn on audio of `checked_seconds` or more where the mark at `strength_db` would not be found: speech
-    with its energy in few bands (a voice cloned from a tone sweep: z 4.2 at 1 dB, where speech scores about 8)."""
+    """Tried in turn where the mark at `strength_db` would not be found: speech with its energy in few bands (a voice
+    cloned from a tone sweep: z 4.2 at 1 dB, where speech scores about 8), a word or two (0.9 s: z 4.7-5.3)."""
     checked_seconds: float = 2.0
-    """Shorter audio carries the mark too, but too little of it for a check to be conclusive."""
+    """Shorter audio carries the mark too, but may hold too little of it to be found even at the strongest."""
     threshold: float = 5.5
     """Detection z-score; with the 256 tries of the search the false-positive bound is 7e-5 per file."""
+    margin: float = 1.0
+    """A mark is made stronger until it scores this much over the threshold, so that an MP3 of it is found too."""
     min_level_db: float = 60.0
     """Cells this far under the loudest one (digital silence, fades) are left out of the test."""
 
@@ -112,13 +114,12 @@ def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.
 
 def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> np.ndarray:
     """`wave` (float, any sample rate; mono, or (samples, channels) each marked alike) with voxlip's mark; same
-    length, rate and channels. At `config.strength_db`, or where that would not be found in audio long enough to
-    check, at the first of `config.stronger_db` that is."""
+    length, rate and channels. At `config.strength_db`, or where that would not be found with `config.margin` to
+    spare, at the first of `config.stronger_db` that is (if any is)."""
     original = _channels_last(np.asarray(wave, dtype=np.float32))
-    checked = original.shape[0] >= config.checked_seconds * sr
-    for strength_db in (config.strength_db, *(config.stronger_db if checked else ())):
+    for strength_db in (config.strength_db, *config.stronger_db):
         marked = _marked(original, sr, config, strength_db)
-        if not checked or detect_audio_mark(marked, sr, config).detected:
+        if detect_audio_mark(marked, sr, config).score >= config.threshold + config.margin:
             break
     return marked
 
