@@ -135,6 +135,8 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         )
     demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
     demuxer_name = demuxer.group(1) if demuxer else ""
+    if demuxer_name == "tty":  # ffmpeg draws a text file's characters as a video
+        raise InputError(f"{path} is a text file, not audio, a video or a photo: {hint}")
     video_lines = [  # a phone's photo (HEIF) is a grid of tiles: the grid, which ffmpeg puts together, first
         line
         for line in text.splitlines()

@@ -18,7 +18,7 @@ import numpy as np
 
 from core import heif
 from core.errors import InputError
-from core.ffmpeg import MEDIA_HINT, MediaInfo, probe, read_frames, read_picture
+from core.ffmpeg import MediaInfo, probe, read_frames, read_picture
 
 from .face import upright_turns
 
@@ -33,8 +33,6 @@ the picture and the invisible mark does not survive H.264 (a photo 64 pixels wid
 def probe_face(face: str | os.PathLike) -> MediaInfo:
     """The face input's header; InputError when it has no picture."""
     info = probe(face)
-    if info.demuxer == "tty":  # ffmpeg draws a text file's characters as a video
-        raise InputError(f"{info.path} is a text file, not a video or photo: {MEDIA_HINT}")
     if not info.has_video:
         kind = "an audio file" if info.has_audio else "a file without pictures"
         raise InputError(

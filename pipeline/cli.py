@@ -6,6 +6,8 @@ import argparse
 import contextlib
 import dataclasses
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -699,6 +701,11 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("voxlip: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # what read the output closed it (`voxlip detect *.mp4 | head -2`); ffmpeg's pipes are
+        # core.ffmpeg's own. Stop as a command killed by SIGPIPE does, its output sent nowhere, so that Python's
+        # flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except Exception as e:
         if args.debug:
             raise

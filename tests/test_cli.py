@@ -126,3 +126,15 @@ def test_the_allocator_shares_two_arenas_unless_the_user_set_their_own(monkeypat
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         pytest.skip("mallopt(M_ARENA_MAX) is glibc's: other C libraries keep their own policy")
     assert limit_allocator_arenas() is True
+
+
+def test_a_reader_that_closes_the_output_early_ends_the_command_as_sigpipe_would(voices, monkeypatch, capsys):
+    """`voxlip detect *.wav | head -2` had ended with "internal error (BrokenPipeError ...) please report it"."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w", buffering=1) as closed_by_its_reader:
+        monkeypatch.setattr(sys, "stdout", closed_by_its_reader)
+        assert voxlip(["detect", str(voices["103-1240-0000"])]) == 141
+    assert "internal error" not in capsys.readouterr().err

@@ -252,7 +252,7 @@ def test_audio_file_as_face_is_refused(speech_files, speech, tmp_path):
 def test_text_file_as_face_is_refused_not_drawn_as_a_video(speech, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("hello world\n" * 5000)  # ffmpeg's tty demuxer would make a video of its characters
-    with pytest.raises(InputError, match="notes.txt is a text file, not a video or photo: give a face video"):
+    with pytest.raises(InputError, match="notes.txt is a text file, not audio, a video or a photo: give a face video"):
         lipsync_run(notes, speech, tmp_path / "out.mp4")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
