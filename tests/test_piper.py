@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import CheckpointError, InputError
 from voice.piper import PiperConfig, load_piper_voice
-from voice.piper.phonemes import phoneme_ids
+from voice.piper.phonemes import Phonemizer, phoneme_ids
 
 TEXT = "Bob made a map of the moon. Then he slept!"
 
@@ -25,8 +25,23 @@ def test_ids_follow_pipers_layout_bos_pad_after_each_phoneme_eos():
 
 def test_typographic_punctuation_is_read_as_the_plain_mark_the_voice_knows():
     config = PiperConfig(22050, "en-us", {"_": (0,), "^": (1,), "$": (2,), "a": (14,), ",": (3,), ".": (4,)})
-    made = phoneme_ids("a—a…“a”.", config)
-    assert made.ids == (1, 0, 14, 0, 3, 0, 14, 0, 3, 0, 14, 0, 4, 0, 2) and not made.skipped
+    made = phoneme_ids("a—a…“a”–a.", config)
+    assert made.ids == (1, 0, 14, 0, 3, 0, 14, 0, 3, 0, 14, 0, 3, 0, 14, 0, 4, 0, 2) and not made.skipped
+
+
+def test_a_dash_typed_with_hyphens_is_the_pause_of_a_dash_and_a_hyphen_in_a_word_is_none():
+    """ "I waited - then I left." and the en dash had been said without the pause "—" makes."""
+    english = Phonemizer("en-us")
+    (dashed,) = english.sentences("I waited — then I left.")
+    for typed in (
+        "I waited – then I left.",
+        "I waited - then I left.",
+        "I waited -- then I left.",
+        "I waited--then I left.",
+    ):
+        assert english.sentences(typed) == [dashed.replace("—", "–")] if "–" in typed else [dashed]
+    (hyphens,) = english.sentences("A well-known fact, 5-3.")
+    assert "—" not in hyphens and "wˈɛlnˈoʊn" in hyphens
 
 
 def test_the_same_seed_gives_the_same_speech_and_another_seed_other_speech(joe):
@@ -103,14 +118,12 @@ def test_a_json_that_is_not_a_piper_voices_is_refused(tmp_path, joe, change, mes
 
 
 def test_a_language_espeak_does_not_know_is_refused():
-    from voice.piper.phonemes import Phonemizer
 
     with pytest.raises(InputError, match="espeak-ng has no voice 'xx-nowhere'"):
         Phonemizer("xx-nowhere")
 
 
 def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_languages_too():
-    from voice.piper.phonemes import Phonemizer
 
     english = Phonemizer("en-us")
     assert english.sentences("Pi is 3.14.") == [
@@ -124,7 +137,7 @@ def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_language
 
 def test_a_long_sentence_is_said_in_runs_cut_at_its_clauses_or_between_words():
     """The voice's memory grows with what it says at once: a text with no full stop is not one run of 120 words."""
-    from voice.piper.phonemes import MOST_WORDS_AT_ONCE, Phonemizer, clauses, runs_of_words
+    from voice.piper.phonemes import MOST_WORDS_AT_ONCE, clauses, runs_of_words
 
     clause = "the river ran on past the mill and the old stone bridge toward the sea"  # 15 words
     assert runs_of_words(clauses(f"{clause}, {clause}; {clause}"), 32) == [

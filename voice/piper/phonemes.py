@@ -11,7 +11,7 @@ from core.errors import InputError
 from ..text import SENTENCE_END, language_family, spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
-PUNCTUATION = ';:,.!?¡¿—…"«»“”()'
+PUNCTUATION = ';:,.!?¡¿—–…"«»“”()'
 DECIMAL_MARKS = ".,"
 """Marks that are part of a number between two digits ("3.14", "1,5"), not punctuation."""
 MARKS = re.compile(
@@ -22,15 +22,17 @@ MARKS = re.compile(
     )
 )
 """A run of punctuation marks and the spaces around them: where a sentence is cut into clauses."""
+TYPED_DASH = re.compile(r"\s+-{1,2}\s+|(?<=\w)--(?=\w)")
+"""A hyphen between spaces, or two between words: a dash typed on a keyboard ("I waited - then I left")."""
 MOST_WORDS_AT_ONCE = 40
 """A sentence longer than this many words is said in runs of at most this many (sentences), cut after its clauses'
 marks where it has them: the voice's memory grows with what it says at once (`voxlip say` of one sentence of 39, 75
 and 147 words peaked at 582 MB, 0.86 and 1.26 GB), and a text without full stops would otherwise be one sentence."""
-STAND_INS = {"—": ",", "…": ",", "“": "", "”": "", "«": "", "»": ""}
+STAND_INS = {"—": ",", "–": ",", "…": ",", "“": "", "”": "", "«": "", "»": ""}
 """Typographic marks espeak-ng passes through, for a voice with no symbol of its own for them (Piper's English
-voices have none): dashes and ellipses are read as the pause a comma makes, quotation marks left out without a
-note. Five sentences with them (joe, pocketsphinx WER against the words): marks left out 0.24; as here 0.18;
-ellipsis as a full stop 0.20; quotation marks as '"' 0.38."""
+voices have none): dashes (em, en, and a hyphen typed for one: `TYPED_DASH`) and ellipses are read as the pause a
+comma makes, quotation marks left out without a note. Five sentences with them (joe, pocketsphinx WER against the
+words): marks left out 0.24; as here 0.18; ellipsis as a full stop 0.20; quotation marks as '"' 0.38."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Phonemizer:
         does, but cut where the marks are: phonemizer 3.4 cuts at the first "." of the sentence, so that
         "It costs $19.99." was read "dollar nineteen. ninety nine".
         """
+        text = TYPED_DASH.sub(" — ", text)
         if self.english:
             text = spoken_english(text)
         sentences = [
