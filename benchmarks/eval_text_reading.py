@@ -1,4 +1,5 @@
-"""How the bundled Piper voice reads what people type: money, decimals, titles, short forms and initials.
+"""How the bundled Piper voice reads what people type: money, decimals, titles, short forms, initials, units,
+fractions, numbered references, addresses, Roman numerals and capitals.
 
     .venv/bin/python benchmarks/eval_text_reading.py [--seed 0]
 
@@ -32,6 +33,23 @@ SENTENCES = (
     ("J. K. Rowling wrote many long books.", "j k rowling wrote many long books"),
     ("Prof. Brown gave a short talk.", "professor brown gave a short talk"),
     ("The price rose to $1.5 million last year.", "the price rose to one point five million dollars last year"),
+    ("The museum is 3 km from the station.", "the museum is three kilometers from the station"),
+    ("Add 1/2 cup of milk and 2 tsp of sugar.", "add one half cup of milk and two teaspoons of sugar"),
+    (
+        "The box weighs 12 kg and costs $.99 to ship.",
+        "the box weighs twelve kilograms and costs ninety nine cents to ship",
+    ),
+    ("See Fig. 2 on p. 14 for the results.", "see figure two on page fourteen for the results"),
+    (
+        "Send your notes to anna.lee@example.com by Friday.",
+        "send your notes to anna dot lee at example dot com by friday",
+    ),
+    ("Visit example.org for the full story.", "visit example dot org for the full story"),
+    ("Henry VIII had six wives.", "henry the eighth had six wives"),
+    ("World War II ended in 1945.", "world war two ended in nineteen forty five"),
+    ("PLEASE DO IT NOW, WE ARE LATE.", "please do it now we are late"),
+    ("The car was going 60 mph on the road.", "the car was going sixty miles per hour on the road"),
+    ("Chapter IV begins on a rainy night.", "chapter four begins on a rainy night"),
 )
 """(what is typed, the words said), written for this eval; none is tuned on."""
 

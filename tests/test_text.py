@@ -129,7 +129,7 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
         ("Due 25/12/2026 at noon", "Due December 25th, 2026 at noon"),  # the day first where it cannot be a month
         ("Since 2026-05-12, 1/2/27!", "Since May 12th, 2026, January 2nd, 27!"),
         ("Call 555-123-4567 or (555) 123-4567.", "Call 5 5 5, 1 2 3, 4 5 6 7 or 5 5 5, 1 2 3, 4 5 6 7."),
-        ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020"),
+        ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio three quarters, 13/13/2020"),
         ("Henry VIII and Louis XIV met Elizabeth I.", "Henry the 8th and Louis the 14th met Elizabeth the 1st."),
         ("After World War II, Chapter IV and Super Bowl LVIII", "After World War 2, Chapter 4 and Super Bowl 58"),
         ("Final Fantasy VII, Pope John Paul II", "Final Fantasy 7, Pope John Paul the 2nd"),
@@ -142,4 +142,31 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
 def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typed, said):
     """espeak-ng read "12/05/2026" as "twelve slash zero five slash two thousand twenty six", a phone number as
     hundreds ("five hundred fifty five dash ...") and "Henry VIII" as "Henry roman eight"."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("See Fig. 3 and No. 7 on p. 45 of vol. 2.", "See Figure 3 and Number 7 on page 45 of volume 2."),
+        ("Jan. 5 at 5 lbs. of flour. It weighs 5 lbs.", "January 5 at 5 pounds of flour. It weighs 5 pounds."),
+        ("I said no. 5 of us stayed.", "I said no. 5 of us stayed."),  # lower case "no." may end a sentence
+        (
+            "5 km, 70kg, 1 km, 60 mph, 3 GB, 100 m², 20°C, 2.5 km/h",
+            "5 kilometers, 70 kilograms, 1 kilometer, 60 miles per hour, 3 gigabytes, 100 square meters, "
+            "20 degrees Celsius, 2.5 kilometers per hour",
+        ),
+        ("1/2 cup, 3/4 cup, 24/7, 9/11, 5 in a row", "one half cup, three quarters cup, 24/7, 9/11, 5 in a row"),
+        ("It is $.99 or €19,99 or $1,000.", "It is 99 cents or 19 euros and 99 cents or 1,000 dollars."),
+        (
+            "Go to https://www.example.com/page or write to john.doe@example.com.",
+            "Go to www dot example dot com slash page or write to john dot doe at example dot com.",
+        ),
+        ("IT IS GOOD. WE ARE US.", "it is good. we are us."),  # espeak-ng spelled "IT" and "US"
+        ("The FBI and NASA met on Plan A B C.", "The FBI and NASA met on Plan A B C."),
+    ],
+)
+def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written_as_they_are_said(typed, said):
+    """espeak-ng read "5 km" as "k m", "1/2" as "one slash two", "Fig. 3" as the end of a sentence, an address without
+    its dots and "WE ARE US" with "U S"."""
     assert spoken_english(typed) == said

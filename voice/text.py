@@ -16,6 +16,8 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
+from .written_forms import written_forms_said
+
 if TYPE_CHECKING:
     import inflect
 
@@ -116,8 +118,10 @@ _CURRENCIES = {
 }
 """Each currency's unit and its hundredth, one and many."""
 _MONEY_RE = re.compile(
-    r"([$£€])\s?([0-9]+(?:,[0-9]{3})*)(?:\.([0-9]{1,2}))?(?!\.?[0-9])(\s+(?:thousand|million|billion|trillion)\b)?"
+    r"([$£€])\s?([0-9]+(?:,[0-9]{3})*|(?=\.[0-9]))(?:\.([0-9]{1,2})|,([0-9]{2})(?![0-9]))?(?!\.?[0-9])"
+    r"(\s+(?:thousand|million|billion|trillion)\b)?"
 )
+"""An amount: "$19.99", "$.99", "€19,99" (a decimal comma before two figures), "$1,000", "$1.5 million"."""
 _TITLES = {"Mr": "Mr", "Mrs": "Mrs", "Ms": "Miz", "Dr": "Dr", "Prof": "Professor", "St": "St"}
 """Titles before a name, as espeak-ng reads them right without their full stop."""
 _TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+[A-Z])")
@@ -186,6 +190,7 @@ def spoken_english(text: str) -> str:
     text = _DATE_RE.sub(_date, text)
     text = _PHONE_RE.sub(lambda m: ", ".join(" ".join(group) for group in m.groups() if group), text)
     text = _ROMAN_RE.sub(_roman, text)
+    text = written_forms_said(text)
     text = _MONEY_RE.sub(_money, text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
@@ -234,7 +239,9 @@ def _ordinal_suffix(number: int) -> str:
 
 
 def _money(match: re.Match) -> str:
-    symbol, whole, fraction, scale = match.groups()
+    symbol, whole, fraction, comma_fraction, scale = match.groups()
+    fraction = fraction or comma_fraction
+    whole = whole or "0"
     one, many, small_one, small_many = _CURRENCIES[symbol]
     if scale:  # "$1.5 million": the number, then its unit
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"

@@ -13,9 +13,10 @@ from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—–…"«»“”()'
 DECIMAL_MARKS = ".,"
-"""Marks that are part of a number between two digits ("3.14", "1,5"), not punctuation."""
+"""Marks that are part of what they stand in, between two letters or digits ("3.14", "1,5", "www.example.com",
+"john.doe@example.com"), not punctuation: espeak-ng says "dot" there, where a clause's end would be a pause."""
 MARKS = re.compile(
-    r"(?:\s*(?:[{}]|(?<![0-9])[{}]|[{}](?![0-9]))+\s*)+".format(
+    r"(?:\s*(?:[{}]|(?<!\w)[{}]|[{}](?!\w))+\s*)+".format(
         re.escape("".join(m for m in PUNCTUATION if m not in DECIMAL_MARKS)),
         re.escape(DECIMAL_MARKS),
         re.escape(DECIMAL_MARKS),

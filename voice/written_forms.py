@@ -1,0 +1,136 @@
+"""English written forms espeak-ng reads as letters or signs, written out as they are said.
+
+Units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two cup"), short forms before a number
+("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S
+colon slash slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "km": ("kilometer", "kilometers"),
+    "cm": ("centimeter", "centimeters"),
+    "mm": ("millimeter", "millimeters"),
+    "m": ("meter", "meters"),
+    "kg": ("kilogram", "kilograms"),
+    "mg": ("milligram", "milligrams"),
+    "g": ("gram", "grams"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"),
+    "ft": ("foot", "feet"),
+    "mi": ("mile", "miles"),
+    "mph": ("mile per hour", "miles per hour"),
+    "km/h": ("kilometer per hour", "kilometers per hour"),
+    "kph": ("kilometer per hour", "kilometers per hour"),
+    "ml": ("milliliter", "milliliters"),
+    "mL": ("milliliter", "milliliters"),
+    "tsp": ("teaspoon", "teaspoons"),
+    "tbsp": ("tablespoon", "tablespoons"),
+    "min": ("minute", "minutes"),
+    "mins": ("minute", "minutes"),
+    "hr": ("hour", "hours"),
+    "hrs": ("hour", "hours"),
+    "sec": ("second", "seconds"),
+    "ms": ("millisecond", "milliseconds"),
+    "Hz": ("hertz", "hertz"),
+    "kHz": ("kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"),
+    "KB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"),
+    "GB": ("gigabyte", "gigabytes"),
+    "TB": ("terabyte", "terabytes"),
+    "°C": ("degree Celsius", "degrees Celsius"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "m²": ("square meter", "square meters"),
+    "km²": ("square kilometer", "square kilometers"),
+    "ft²": ("square foot", "square feet"),
+    "m³": ("cubic meter", "cubic meters"),
+}
+"""Units said after a number, one and many. Letters that are often something else after a number are not here:
+"in" ("5 in a row"), "s", "h", "l", "t"."""
+_UNIT_RE = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + r")"
+    r"(?![\w²³/&])(?:\.(?=\s+[a-z]))?"
+)
+"""A number and a unit ("5 km", "70kg", "5 lbs. of"; not "5 minsters"), with a full stop after the unit that ends no
+sentence (one before a capital or the end is left)."""
+_FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 8: ("eighth", "eighths")}
+_FRACTION_RE = re.compile(r"(?<![\w/.])([1-7])/([2348])(?![\w/])")
+"""A fraction under one, as in recipes ("1/2 cup", "3/4"); not "24/7" or "9/11"."""
+_NUMBERED = {
+    "fig": "figure",
+    "figs": "figures",
+    "no": "number",
+    "nos": "numbers",
+    "p": "page",
+    "pp": "pages",
+    "vol": "volume",
+    "ch": "chapter",
+    "sec": "section",
+    "approx": "approximately",
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "sept": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+}
+_NUMBERED_RE = re.compile(r"\b(" + "|".join(_NUMBERED) + r")\.\s?(?=\d)", re.IGNORECASE)
+"""A short form before a number ("Fig. 3", "No. 7", "p. 45", "Jan. 5"), whose full stop ends no sentence; "no." in
+lower case may ("I said no. 5 of us stayed")."""
+_SCHEME_RE = re.compile(r"\b(?:https?|ftp)://(?=\S)", re.IGNORECASE)
+_WEB_RE = re.compile(
+    r"(?<![\w@.])(?:[\w+-]+(?:\.[\w+-]+)*@)?(?:[\w-]+\.)+(?:com|org|net|edu|gov|io|ai|dev|app|info|co|uk|us|eu|de|fr|ca|au)"
+    r"\b(?:/[\w/.-]*[\w/])?",
+    re.IGNORECASE,
+)
+"""A web address or an e-mail address ("www.example.com/page", "john.doe@example.com"), whose dots espeak-ng drops."""
+_CAPITALS_RE = re.compile(r"\b(?:[A-Z][A-Z']+|I|A)(?:[^\w\n]+(?:[A-Z][A-Z']+|I|A)\b){2,}(?![a-z])")
+"""Three or more words in capitals in a row: shouting, whose "IT" and "US" espeak-ng would spell out (lower case, it
+still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
+
+
+def written_forms_said(text: str) -> str:
+    """`text` with units, fractions, numbered short forms, web and e-mail addresses and shouting written as said."""
+    text = _NUMBERED_RE.sub(_numbered, text)
+    text = _UNIT_RE.sub(_unit, text)
+    text = _FRACTION_RE.sub(_fraction, text)
+    text = _SCHEME_RE.sub("", text)
+    text = _WEB_RE.sub(_web_address, text)
+    return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
+
+
+def _web_address(match: re.Match) -> str:
+    said = match.group(0).replace(".", " dot ").replace("@", " at ").replace("/", " slash ")
+    return " ".join(said.split())
+
+
+def _numbered(match: re.Match) -> str:
+    if match.group(1) in ("no", "nos"):
+        return match.group(0)
+    word = _NUMBERED[match.group(1).lower()]
+    return (word[0].upper() + word[1:] if match.group(1)[0].isupper() else word) + " "
+
+
+def _unit(match: re.Match) -> str:
+    number, unit = match.groups()
+    one, many = _UNITS[unit]
+    return f"{number} {one if number == '1' else many}"
+
+
+def _fraction(match: re.Match) -> str:
+    top, bottom = int(match.group(1)), int(match.group(2))
+    if top >= bottom:
+        return match.group(0)
+    one, many = _FRACTIONS[bottom]
+    return f"one {one}" if top == 1 else f"{('two', 'three', 'four', 'five', 'six', 'seven')[top - 2]} {many}"
