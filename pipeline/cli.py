@@ -257,7 +257,16 @@ def _report(path: Path, size: str, result: Speech | Clip) -> None:
     _print_timings(result.timings)
 
 
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v")
+"""Endings of a video: asked of a command that writes sound alone, or of a video in another container than MP4."""
+
+
 def cmd_say(args: argparse.Namespace) -> int:
+    if args.output.suffix.lower() in VIDEO_SUFFIXES:
+        raise InputError(
+            f"{args.output}: voxlip say writes speech as {suffixes_in_words('audio')}; for a talking clip give a face "
+            "too: voxlip run --ref VOICE --face FACE -o clip.mp4"
+        )
     text = _text(args)
     output = _checked_output(args.output, "audio", [args.ref, _text_file(args)], _speech_seconds(text))
     pipeline = _voice_pipeline(args)
@@ -297,6 +306,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if not 0.0 <= args.similarity <= 1.0:
         raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
     keep_video = args.output.suffix.lower() == ".mp4"
+    if args.output.suffix.lower() in VIDEO_SUFFIXES and not keep_video:
+        raise InputError(
+            f"{args.output}: voxlip writes a video as .mp4 (give {args.output.with_suffix('.mp4').name} to keep the "
+            f"source's video) and speech alone as {suffixes_in_words('audio')}"
+        )
     seconds = _audio_seconds(args.source)
     output = _checked_output(args.output, "video" if keep_video else "audio", [args.ref, args.source], seconds)
     if keep_video and not _is_video(args.source):

@@ -49,6 +49,8 @@ def test_embed_same_file_is_the_same_speaker(voices, capsys):
             ["lipsync", "--face", "f.jpg", "--audio", "a.wav", "-o", "x.mp4", "--checkpoint", "wav3lip"],
             "unknown lip-sync model",
         ),
+        (["say", "--ref", "a.wav", "--text", "Hi.", "-o", "x.mp4"], "for a talking clip give a face too: voxlip run"),
+        (["convert", "--ref", "a.wav", "--source", "s.mp4", "-o", "x.mov"], "writes a video as .mp4 (give x.mp4"),
     ],
 )
 def test_bad_arguments_are_one_clear_line(args, message, capsys):
