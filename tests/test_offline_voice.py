@@ -478,3 +478,13 @@ def test_a_reference_with_a_dc_offset_is_heard_as_without_it(references, encoder
     analysis = prepare_reference(offset, encoder=encoder)
     assert not any("noisy" in note for note in analysis.notes), analysis.notes
     assert abs(analysis.pitch.median_hz - prepare_reference(wave, encoder=encoder).pitch.median_hz) < 1.0
+
+
+def test_vocoder_options_asked_of_the_offline_voice_are_named_as_unused():
+    """--vocoder wavernn, --fast-vocoder and --precision bfloat16 had made the same samples as without, in silence."""
+    from voice.cloning import VoiceCloner
+
+    asked = VoiceCloner(synthesizer="offline", vocoder="wavernn", fast_vocoder=True, precision="bfloat16")
+    (note,) = asked.unused_vocoder_options()
+    assert note.startswith("vocoder wavernn, fast vocoder, precision bfloat16: for SV2TTS's") and "not used" in note
+    assert VoiceCloner(synthesizer="offline").unused_vocoder_options() == ()

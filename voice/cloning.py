@@ -169,6 +169,24 @@ class VoiceCloner:
 
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
+    def unused_vocoder_options(self) -> tuple[str, ...]:
+        """A note naming the vocoder options asked of a voice that has no vocoder (the offline voice), if any were."""
+        asked = [
+            option
+            for option, given in (
+                (f"vocoder {self.vocoder_choice}", self.vocoder_choice != "auto"),
+                ("fast vocoder", self.fast_vocoder),
+                (f"precision {self.precision}", self.precision != "float32" and self.text_converter != "openvoice-v2"),
+            )
+            if given
+        ]
+        if not asked:
+            return ()
+        return (
+            f"{', '.join(asked)}: for SV2TTS's synthesizer and vocoder, which were not used (the offline voice makes "
+            "its own sound); fetch the SV2TTS checkpoints, or leave them out",
+        )
+
     def offline_reference(self, speaker: Speaker, fitted: bool = True) -> ReferenceVoice:
         """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), with the base voice's
         formant ratio and filter fitted to it when `fitted` (what re-voicing a recording does without); kept for the
@@ -297,6 +315,7 @@ class VoiceCloner:
         started = time.perf_counter()
         if not self.neural:
             speech = self._offline_speech(speaker, text, seed, language)
+            speech = dataclasses.replace(speech, notes=speech.notes + self.unused_vocoder_options())
             if progress is not None:
                 progress(1, 1, 1 / (time.perf_counter() - started))
             return speech
