@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import VoxlipError
@@ -20,6 +21,19 @@ def sha256_file(path: str | os.PathLike) -> str:
         while block := f.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input file as it was when it was read: the provenance record names what was used, even if the file has
+    since changed or gone."""
+
+    path: Path
+    sha256: str
+
+    @classmethod
+    def read(cls, path: str | os.PathLike) -> InputFile:
+        return cls(Path(path), sha256_file(path))
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from core import checkpoints
 from core.cache import cache_path
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, hdr_notes, probe
-from core.files import sha256_file
+from core.files import InputFile, sha256_file
 from core.seeds import checked_seed
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
@@ -242,8 +242,10 @@ class Pipeline:
         if cached.is_file():
             try:
                 speaker = Speaker.load(cached)
-                source = None if isinstance(reference, np.ndarray) else Path(reference)
-                return dataclasses.replace(speaker, source=source)
+                if isinstance(reference, np.ndarray):
+                    return dataclasses.replace(speaker, source=None, source_sha256=None)
+                source = InputFile.read(reference)
+                return dataclasses.replace(speaker, source=source.path, source_sha256=source.sha256)
             except InputError:
                 cached.unlink(missing_ok=True)
         speaker = prepare_speaker(self.encoder, reference, source_sr)
@@ -339,7 +341,9 @@ class Pipeline:
         prepared = time.perf_counter()
         synthesis = self.voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
         speech = _marked(synthesis, speaker, statement, {"speaker": prepared - started, **synthesis.timings})
-        speech = dataclasses.replace(speech, source=None if isinstance(source, np.ndarray) else Path(source))
+        if not isinstance(source, np.ndarray):
+            read = InputFile.read(source)
+            speech = dataclasses.replace(speech, source=read.path, source_sha256=read.sha256)
         if video is None:
             return speech
         return self._dubbed(video, speech)
@@ -362,6 +366,7 @@ class Pipeline:
             frames_without_face=0,
             components=speech.components,
             inputs={"reference_voice": speech.reference_file, "source_video": speech.source},
+            input_sha256={"reference_voice": speech.speaker.source_sha256, "source_video": speech.source_sha256},
             timings={**speech.timings, "video": time.perf_counter() - started},
             notes=speech.notes + hdr_notes(video),
             consent=speech.consent,
@@ -464,13 +469,15 @@ class Pipeline:
         the user's file (not one made from a picture or clip in memory, gone after the call), named among the clip's
         inputs."""
         started = time.perf_counter()
+        face_read = InputFile.read(face.info.path) if recorded_face else None
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             audio = load_audio(speech.samples, source_sr=speech.sample_rate)
             track = (speech.samples, speech.sample_rate)
-            components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_file}
+            components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_input}
         else:
             audio, track = speech.samples, speech.track
-            components, text, inputs = (), None, {"audio": speech.source}
+            components, text = (), None
+            inputs = {"audio": None if speech.source is None else InputFile.read(speech.source)}
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
         try:
             result = run_lipsync(
@@ -487,6 +494,7 @@ class Pipeline:
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
             workdir.cleanup()
             raise
+        read_inputs = {role: read for role, read in {**inputs, "face": face_read}.items() if read is not None}
         notes = speech.notes if isinstance(speech, Speech) else ()  # what was said of the voice holds for the clip
         if result.scaled_from and result.width > result.scaled_from[0]:
             width, height = result.scaled_from
@@ -515,11 +523,8 @@ class Pipeline:
             frames=result.frames,
             frames_without_face=result.frames_without_face,
             components=tuple(components) + result.components,
-            inputs={
-                role: p
-                for role, p in {**inputs, "face": face.info.path if recorded_face else None}.items()
-                if p is not None
-            },
+            inputs={role: read.path for role, read in read_inputs.items()},
+            input_sha256={role: read.sha256 for role, read in read_inputs.items()},
             text=text,
             timings={"lipsync": time.perf_counter() - started},
             notes=notes,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.components import Component
-from core.files import sha256_file
+from core.files import InputFile, sha256_file
 from voice.audio import encode_audio
 from voice.speaker import Speaker
 from voice.synthesis import Synthesis
@@ -30,6 +30,8 @@ class Speech(Synthesis):
     consent: str | None = None
     source: Path | None = None
     """The recording it re-voices (`Pipeline.convert_voice`), None for speech made from text."""
+    source_sha256: str | None = None
+    """That recording's sha256 when it was read."""
 
     def __iter__(self):
         return iter((self.samples, self.sample_rate))
@@ -39,11 +41,18 @@ class Speech(Synthesis):
         """The recording of the speaker it imitates (None when that came as samples)."""
         return self.speaker.source if self.speaker is not None else None
 
+    @property
+    def reference_input(self) -> InputFile | None:
+        """That recording as it was read (None when it came as samples)."""
+        return _read_as(self.reference_file, self.speaker.source_sha256 if self.speaker is not None else None)
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it."""
-        inputs = _existing({"reference_voice": self.reference_file, "source_speech": self.source})
-        path = outputs.check_output(path, "audio", inputs.values())
+        inputs = _recorded(
+            {"reference_voice": self.reference_input, "source_speech": _read_as(self.source, self.source_sha256)}
+        )
+        path = outputs.check_output(path, "audio", [read.path for read in inputs.values()])
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))
         return path
@@ -60,6 +69,8 @@ class Clip:
     frames_without_face: int
     components: tuple[Component, ...]
     inputs: dict[str, Path]
+    input_sha256: dict[str, str | None] = field(default_factory=dict)
+    """Each input's sha256 when it was read, for the record (an input without one is hashed when saved)."""
     text: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -74,8 +85,8 @@ class Clip:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it."""
-        inputs = _existing(self.inputs)
-        path = outputs.check_output(path, "video", inputs.values())
+        inputs = _recorded({role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()})
+        path = outputs.check_output(path, "video", [read.path for read in inputs.values()])
         with outputs.finished_output(
             path, "video", list(self.components), inputs, self.consent, self.text, self.label
         ) as partial:
@@ -96,6 +107,14 @@ class Clip:
         return video_clip(self.path, keep_alive=self)
 
 
-def _existing(inputs: dict[str, Path | None]) -> dict[str, Path]:
-    """The input files still on disk, to hash into the record."""
-    return {role: Path(p) for role, p in inputs.items() if p is not None and Path(p).is_file()}
+def _read_as(path: Path | None, sha256: str | None) -> InputFile | None:
+    """An input as it was read, or as it is now when its sha256 was not kept; None for none."""
+    if path is None:
+        return None
+    if sha256 is None:
+        return InputFile.read(path) if Path(path).is_file() else None
+    return InputFile(Path(path), sha256)
+
+
+def _recorded(inputs: dict[str, InputFile | None]) -> dict[str, InputFile]:
+    return {role: read for role, read in inputs.items() if read is not None}

@@ -11,7 +11,7 @@ from core.errors import InputError
 from core.ffmpeg import probe
 from pipeline import Pipeline, Speaker
 from pipeline.cli import main as voxlip
-from pipeline.provenance import ConsentError, detect, detect_audio_mark
+from pipeline.provenance import ConsentError, detect, detect_audio_mark, record_path
 from pipeline.provenance.audio_watermark import AUDIO_MARK
 from voice.encoder import similarity
 
@@ -163,6 +163,29 @@ def test_a_clip_of_cloned_speech_says_what_was_said_of_the_voice(pipeline, refer
     clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", speech, consent=True)
     assert any("offline voice" in note for note in speech.notes)
     assert clip.notes[: len(speech.notes)] == speech.notes
+
+
+def test_the_record_names_the_inputs_as_they_were_read_not_as_they_are_when_saved(
+    pipeline, reference, faces_dir, tmp_path
+):
+    """A reference overwritten, or deleted, between making a result and saving it had been recorded as the new file,
+    or left out."""
+    import hashlib
+    import shutil
+
+    mine, face = tmp_path / "mine.flac", tmp_path / "face.jpg"
+    shutil.copyfile(reference, mine)
+    shutil.copyfile(faces_dir / "painting_pearl_earring.jpg", face)
+    used = hashlib.sha256(mine.read_bytes()).hexdigest()
+    speech = pipeline.clone_voice(mine, "Hello there.", consent=True, seed=0)
+    clip = pipeline.lipsync(face, speech, consent=True)
+    face_used = hashlib.sha256(face.read_bytes()).hexdigest()
+    mine.write_bytes(b"another recording")
+    face.unlink()
+    for result, name in ((speech, "said.wav"), (clip, "clip.mp4")):
+        record = json.loads(record_path(result.save(tmp_path / name)).read_text())
+        assert record["inputs"]["reference_voice"] == {"file": "mine.flac", "sha256": used}
+    assert record["inputs"]["face"] == {"file": "face.jpg", "sha256": face_used}
 
 
 def test_say_command(reference, tmp_path, capsys):

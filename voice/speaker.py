@@ -11,7 +11,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError
-from core.files import atomic_output
+from core.files import InputFile, atomic_output
 
 from .audio import SAMPLE_RATE, AudioSource, clipping_note, load_audio, without_offset
 
@@ -28,6 +28,8 @@ class Speaker:
     encoder: Component
     source: Path | None = None
     """The reference file, for the provenance record (None when it came as an array)."""
+    source_sha256: str | None = None
+    """Its sha256 when it was read: what the record names, even if the file changes before the result is saved."""
     notes: tuple[str, ...] = ()
     """What the recording itself lacks for a good clone (e.g. it is clipped), for the results' notes."""
 
@@ -42,6 +44,7 @@ class Speaker:
                 encoder_name=self.encoder.checkpoint,
                 encoder_sha256=self.encoder.sha256,
                 source=str(self.source or ""),
+                source_sha256=self.source_sha256 or "",
                 notes=np.array(self.notes, dtype=str),
             )
         return path
@@ -56,6 +59,7 @@ class Speaker:
                     embedding=data["embedding"].astype(np.float32),
                     encoder=Component("speaker encoder", str(data["encoder_name"]), str(data["encoder_sha256"])),
                     source=Path(source) if source else None,
+                    source_sha256=str(data["source_sha256"]) or None if "source_sha256" in data else None,
                     notes=tuple(str(note) for note in data["notes"]) if "notes" in data else (),
                 )
         except (OSError, KeyError, ValueError) as e:
@@ -93,7 +97,7 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
         return reference
     wave = cleaned_reference(encoder, reference, source_sr)
     embedding, partials = encoder.embed_with_partials(wave)
-    source = None if isinstance(reference, np.ndarray) else Path(reference)
+    source = None if isinstance(reference, np.ndarray) else InputFile.read(reference)
     found = (
         clipping_note(reference, source_sr),
         speech_length_note(wave),
@@ -101,7 +105,10 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
         mixed_voices_note(partials),
     )
     notes = tuple(note for note in found if note)
-    return Speaker(wave, embedding, Component.of("speaker encoder", encoder), source, notes)
+    encoder_component = Component.of("speaker encoder", encoder)
+    if source is None:
+        return Speaker(wave, embedding, encoder_component, notes=notes)
+    return Speaker(wave, embedding, encoder_component, source.path, source.sha256, notes)
 
 
 def speech_length_note(wave: np.ndarray) -> str:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from core.errors import InputError
-from core.files import atomic_output, sha256_file
+from core.files import InputFile, atomic_output
 from core.version import __version__
 
 SCHEMA = "voxlip.provenance/1"
@@ -48,13 +48,15 @@ def record_path(output: str | os.PathLike) -> Path:
     return output.with_name(output.name + SUFFIX)
 
 
-def describe_inputs(inputs: dict[str, str | os.PathLike], text: str | None = None) -> dict:
+def describe_inputs(inputs: dict[str, str | os.PathLike | InputFile], text: str | None = None) -> dict:
+    """Each input's name and sha256 (an InputFile's as it was read; a path's now), and the text's sha256."""
     described = {}
-    for role, path in inputs.items():
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"the {role} input {path} does not exist, so it cannot be recorded")
-        described[role] = {"file": path.name, "sha256": sha256_file(path)}
+    for role, given in inputs.items():
+        if not isinstance(given, InputFile):
+            if not Path(given).is_file():
+                raise InputError(f"the {role} input {given} does not exist, so it cannot be recorded")
+            given = InputFile.read(given)
+        described[role] = {"file": given.path.name, "sha256": given.sha256}
     if text is not None:
         described["text_sha256"] = sha256_text(text)
     return described
