@@ -29,7 +29,7 @@ import numpy as np
 
 from core import checkpoints
 from core.cache import cache_path
-from core.errors import InputError, VoxlipError
+from core.errors import CheckpointError, InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, hdr_notes, probe
 from core.files import InputFile, sha256_file
 from core.seeds import checked_seed
@@ -77,7 +77,7 @@ ProgressCallback = Callable[[int, int, float], None]
 
 
 def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -> str | None:
-    """sha256 of a recording's bytes (a file's, or an array's samples and rate) and the encoder's name;
+    """sha256 of a recording's bytes (a file's, or an array's samples and rate) and the encoder's sha256;
     None for a file that cannot be read."""
     if not isinstance(reference, (str, os.PathLike, np.ndarray)):
         return None
@@ -205,6 +205,17 @@ class Pipeline:
         return load_encoder(self.encoder_name)
 
     @cached_property
+    def encoder_identity(self) -> str:
+        """The speaker encoder's sha256 (the published one, or its file's), which keys the prepared speakers kept on
+        disk: a file of the same name with other weights gives other embeddings. Its name when it is not found (then
+        loading it says why)."""
+        try:
+            path, spec = checkpoints.resolve(self.encoder_name)
+        except CheckpointError:
+            return self.encoder_name
+        return spec.sha256 if spec is not None and spec.sha256 else sha256_file(path)
+
+    @cached_property
     def lipsync_generator(self):
         """The Wav2Lip generator, or None for the offline animator."""
         name = self.lipsync_name
@@ -235,7 +246,7 @@ class Pipeline:
         """
         if isinstance(reference, Speaker):
             return reference
-        key = reference_key(reference, source_sr, self.encoder_name)
+        key = reference_key(reference, source_sr, self.encoder_identity)
         if key is None:  # not a readable file: the encoder says what is wrong with it
             return prepare_speaker(self.encoder, reference, source_sr)
         cached = cache_path("speakers", key.encode(), ".npz")

@@ -429,3 +429,23 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     expected = np.concatenate([whole[: ends[0]], pause, whole[ends[0] : ends[1]], pause, whole[ends[1] :]])
     np.testing.assert_array_equal(cloned.samples, expected)
     assert calls[-1][:2] == (3, 3) and [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
+
+
+def test_a_speaker_prepared_with_other_encoder_weights_under_the_same_name_is_prepared_again(
+    reference, seeded_checkpoint, tmp_path
+):
+    """Prepared speakers had been kept by the encoder's name: a file of that name with other weights gave the old
+    embedding, recorded with the old file's sha256."""
+    import torch
+
+    from core.files import sha256_file
+
+    encoder = tmp_path / "encoder.pt"
+    weights = torch.load(seeded_checkpoint("rtvc_encoder"), weights_only=True)
+    torch.save(weights, encoder)
+    first = Pipeline("cpu", encoder=str(encoder), synthesizer="offline").speaker(reference)
+    weights["model_state"]["linear.weight"] = weights["model_state"]["linear.weight"].flip(0)  # other weights
+    torch.save(weights, encoder)
+    second = Pipeline("cpu", encoder=str(encoder), synthesizer="offline").speaker(reference)
+    assert second.encoder.sha256 == sha256_file(encoder) != first.encoder.sha256
+    assert not np.allclose(first.embedding, second.embedding)
