@@ -449,3 +449,15 @@ def test_a_speaker_prepared_with_other_encoder_weights_under_the_same_name_is_pr
     second = Pipeline("cpu", encoder=str(encoder), synthesizer="offline").speaker(reference)
     assert second.encoder.sha256 == sha256_file(encoder) != first.encoder.sha256
     assert not np.allclose(first.embedding, second.embedding)
+
+
+def test_bfloat16_is_called_emulated_on_a_cpu_without_its_instructions(tmp_path):
+    """There it ran 20x slower than float32 while the note said "faster"."""
+    from voice.precision import bfloat16_is_emulated
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n")
+    assert bfloat16_is_emulated(cpuinfo)
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
+    assert not bfloat16_is_emulated(cpuinfo)
+    assert not bfloat16_is_emulated(tmp_path / "absent")  # cannot be told: no note
