@@ -485,6 +485,22 @@ def test_vocoder_options_asked_of_the_offline_voice_are_named_as_unused():
     from voice.cloning import VoiceCloner
 
     asked = VoiceCloner(synthesizer="offline", vocoder="wavernn", fast_vocoder=True, precision="bfloat16")
-    (note,) = asked.unused_vocoder_options()
+    (note,) = asked.unused_options()
     assert note.startswith("vocoder wavernn, fast vocoder, precision bfloat16: for SV2TTS's") and "not used" in note
-    assert VoiceCloner(synthesizer="offline").unused_vocoder_options() == ()
+    assert VoiceCloner(synthesizer="offline").unused_options() == ()
+
+
+def test_offline_voice_options_asked_of_sv2tts_are_named_as_unused(tmp_path):
+    """--similarity, --base-voice (even one not on this machine) and --fast-vocoder with HiFi-GAN had been ignored
+    without a word."""
+    import dataclasses
+
+    from voice.cloning import VoiceCloner
+    from voice.offline.config import DEFAULT
+
+    synthesizer = tmp_path / "synthesizer.pt"
+    synthesizer.write_bytes(b"PK\x03\x04")  # never loaded: what is unused is known from the choices
+    offline = dataclasses.replace(DEFAULT, similarity=0.2, base_voice="piper:en_US-lessac-medium")
+    asked = VoiceCloner(synthesizer=str(synthesizer), vocoder="hifigan", fast_vocoder=True, offline=offline)
+    (note,) = asked.unused_options()
+    assert note.startswith("similarity 0.2, base voice piper:en_US-lessac-medium, fast vocoder: for the offline voice")

@@ -169,23 +169,26 @@ class VoiceCloner:
 
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
 
-    def unused_vocoder_options(self) -> tuple[str, ...]:
-        """A note naming the vocoder options asked of a voice that has no vocoder (the offline voice), if any were."""
-        asked = [
-            option
-            for option, given in (
+    def unused_options(self) -> tuple[str, ...]:
+        """A note naming the options asked of a part of the voice that was not used, if any were: SV2TTS's vocoder
+        options with the offline voice, the offline voice's with SV2TTS."""
+        offline = self.offline_voice.config
+        if self.neural:
+            asked = (
+                (f"similarity {offline.similarity:g}", offline.similarity != DEFAULT_OFFLINE.similarity),
+                (f"base voice {offline.base_voice}", offline.base_voice != DEFAULT_OFFLINE.base_voice),
+                ("fast vocoder", self.fast_vocoder and self.vocoder_kind != "wavernn"),
+            )
+            unused = "the offline voice and WaveRNN, which were not used (SV2TTS speaks in the reference's voice)"
+        else:
+            asked = (
                 (f"vocoder {self.vocoder_choice}", self.vocoder_choice != "auto"),
                 ("fast vocoder", self.fast_vocoder),
                 (f"precision {self.precision}", self.precision != "float32" and self.text_converter != "openvoice-v2"),
             )
-            if given
-        ]
-        if not asked:
-            return ()
-        return (
-            f"{', '.join(asked)}: for SV2TTS's synthesizer and vocoder, which were not used (the offline voice makes "
-            "its own sound); fetch the SV2TTS checkpoints, or leave them out",
-        )
+            unused = "SV2TTS's synthesizer and vocoder, which were not used (the offline voice makes its own sound)"
+        named = [option for option, given in asked if given]
+        return (f"{', '.join(named)}: for {unused}; leave them out",) if named else ()
 
     def offline_reference(self, speaker: Speaker, fitted: bool = True) -> ReferenceVoice:
         """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), with the base voice's
@@ -315,7 +318,7 @@ class VoiceCloner:
         started = time.perf_counter()
         if not self.neural:
             speech = self._offline_speech(speaker, text, seed, language)
-            speech = dataclasses.replace(speech, notes=speech.notes + self.unused_vocoder_options())
+            speech = dataclasses.replace(speech, notes=speech.notes + self.unused_options())
             if progress is not None:
                 progress(1, 1, 1 / (time.perf_counter() - started))
             return speech
@@ -337,6 +340,7 @@ class VoiceCloner:
             if self.vocoder is not None
             else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
         )
+        notes += self.unused_options()
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
         if self.precision != "float32" and bfloat16_is_emulated():
