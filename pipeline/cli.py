@@ -31,6 +31,7 @@ STDIN = Path("-")
 
 if TYPE_CHECKING:  # the API, which each command imports when it runs (a cold `--help` does without)
     from core.components import Component
+    from voice.speaker import Speaker
 
     from .api import Pipeline
     from .provenance.label import LabelConfig
@@ -76,7 +77,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
         _checked_output(args.save, "embeddings", args.audio)
     pipeline = Pipeline(args.device, encoder=args.checkpoint)
     encoder = pipeline.encoder
-    embeddings = [_embedding(pipeline, path) for path in args.audio]
+    speakers = [_speaker(pipeline, path) for path in args.audio]
+    embeddings = [speaker.embedding for speaker in speakers]
     if len(embeddings) == 1:
         values = " ".join(f"{v:.3f}" for v in embeddings[0][:6])
         print(
@@ -90,17 +92,20 @@ def cmd_embed(args: argparse.Namespace) -> int:
         print(
             f"cosine similarity {score:.3f}: {verdict} (threshold {threshold:.2f}, encoder {encoder.checkpoint_name})"
         )
+    for path, speaker in zip(args.audio, speakers):  # a verdict on two voices in one file, or on noise, is no verdict
+        for note in speaker.notes:
+            print(f"note: {path}: {note}")
     if args.save:
         _save_array(args.save, np.stack(embeddings))
         print(f"saved {len(embeddings)} embedding(s) to {args.save}")
     return 0
 
 
-def _embedding(pipeline: Pipeline, path: Path) -> np.ndarray:
-    """The recording's embedding, as every voice stage hears it (Pipeline.speaker); a refusal that does not say
-    which of the recordings it was names it."""
+def _speaker(pipeline: Pipeline, path: Path) -> Speaker:
+    """The recording prepared as every voice stage hears it (Pipeline.speaker); a refusal that does not say which
+    of the recordings it was names it."""
     try:
-        return pipeline.speaker(path).embedding
+        return pipeline.speaker(path)
     except InputError as e:
         if str(path) in str(e):
             raise

@@ -25,6 +25,13 @@ def test_embed_two_recordings_prints_similarity_and_verdict(voices, tmp_path, ca
     assert np.load(tmp_path / "e.npy").shape == (2, 256)
 
 
+def test_embed_prints_what_the_recordings_lack(voices, capsys):
+    """A verdict on 1.4 s of speech, or on two voices in one file, had come without the notes the voice stages give."""
+    assert voxlip(["embed", str(voices["19-198-0000"]), str(voices["103-1240-0000"])]) == 0
+    out = capsys.readouterr().out
+    assert "note: " in out and "19-198-0000.flac: the reference holds only 1.4 s of speech" in out
+
+
 def test_embed_same_file_is_the_same_speaker(voices, capsys):
     path = str(voices["103-1240-0000"])
     assert voxlip(["embed", path, path, "--device", "cpu"]) == 0
