@@ -397,7 +397,11 @@ def main() -> None:
         help="evaluate every video and photo in this folder, all held out (default: the six shared faces, in "
         "$VOXLIP_SHARED or ../shared)",
     )
-    parser.add_argument("--keep", type=Path, help="keep the output videos in this folder (default: not kept)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="write the output videos to this folder (default: a new folder in the temp folder, named at the end)",
+    )
     parser.add_argument(
         "--only", nargs="+", help="evaluate only these face files, by name or stem (default: all of them)"
     )

@@ -10,6 +10,7 @@ first half of the other's). Then all 40 as harder references make them (pink noi
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import zlib
 
@@ -25,6 +26,7 @@ from voice.speaker import TWO_VOICES_WINDOWS, mixed_voices_note, two_groups
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     encoder = load_encoder()
     waves = {path.stem: load_audio(path) for path in recordings(DEFAULT_DATA)}
 
