@@ -467,7 +467,8 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         "--vocoder",
         default="auto",
         choices=["auto", "wavernn", "hifigan", "griffinlim"],
-        help="neural vocoder for SV2TTS (default: %(default)s: WaveRNN, else HiFi-GAN, else Griffin-Lim)",
+        help="neural vocoder for SV2TTS (default: %(default)s: WaveRNN, else HiFi-GAN, else Griffin-Lim; HiFi-GAN is "
+        "the universal one, else LJSpeech's V1, else V3: the first fetched)",
     )
     parser.add_argument(
         "--vocoder-checkpoint", default=None, help="another WaveRNN / HiFi-GAN file or name (default: the registry's)"

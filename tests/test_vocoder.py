@@ -321,3 +321,23 @@ def test_a_lock_left_by_an_interrupted_kernel_build_is_removed_a_fresh_one_kept(
     os.utime(lock, (old, old))
     kernels._clear_stale_lock("voxlip_test_kernels")
     assert not lock.exists()
+
+
+def test_any_hifigan_on_this_machine_is_the_one_taken(seeded_checkpoint):
+    """With only LJSpeech's V3 fetched, --vocoder hifigan had asked for the universal one and auto fell back to
+    Griffin-Lim without a word."""
+    import shutil
+
+    from core.cache import cache_dir
+    from core.checkpoints import get
+    from voice.cloning import VoiceCloner, vocoder_checkpoint
+
+    assert vocoder_checkpoint("hifigan") == "hifigan-universal-v1"  # none here: the one the message names
+    v3 = cache_dir() / get("hifigan-lj-v3").filename
+    v3.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seeded_checkpoint("hifigan_v3", "generator_v3"), v3)
+    try:
+        assert vocoder_checkpoint("hifigan") == "hifigan-lj-v3"
+        assert VoiceCloner(synthesizer="offline").vocoder_kind == "hifigan"  # auto: no WaveRNN here
+    finally:
+        v3.unlink()

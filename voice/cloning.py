@@ -42,15 +42,25 @@ CONVERTERS = ("auto", "openvoice-v2", "offline", "none")
 DEFAULT_CHECKPOINTS = {
     "sv2tts": "rtvc-synthesizer",
     "wavernn": "rtvc-vocoder",
-    "hifigan": "hifigan-universal-v1",
     "openvoice-v2": "openvoice-v2",
 }
+HIFIGANS = ("hifigan-universal-v1", "hifigan-lj-v1", "hifigan-lj-v3")
+"""The HiFi-GAN files --vocoder hifigan (and auto) takes, the first of them on this machine: the universal one,
+trained on many speakers, before LJSpeech's one-speaker models."""
 GRIFFIN_LIM = Component.offline("vocoder", "Griffin-Lim (no weights)")
 REVOICING_RATE = 22_050
 """The offline conversion's rate for a user's recording (the converter's and the Piper voices')."""
 SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
+
+
+def vocoder_checkpoint(kind: str) -> str:
+    """The vocoder file of a kind ("wavernn", "hifigan") voxlip takes: for HiFi-GAN, the first of HIFIGANS here (the
+    universal one, named in the message, when none is)."""
+    if kind == "hifigan":
+        return next((name for name in HIFIGANS if checkpoints.is_present(name)), HIFIGANS[0])
+    return DEFAULT_CHECKPOINTS[kind]
 
 
 class VoiceCloner:
@@ -156,7 +166,7 @@ class VoiceCloner:
         if choice != "auto":
             return choice
         return next(
-            (kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(DEFAULT_CHECKPOINTS[kind])), "griffinlim"
+            (kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(vocoder_checkpoint(kind))), "griffinlim"
         )
 
     @cached_property
@@ -164,7 +174,7 @@ class VoiceCloner:
         kind = self.vocoder_kind
         if kind == "griffinlim":
             return None
-        name = self.vocoder_checkpoint or DEFAULT_CHECKPOINTS[kind]
+        name = self.vocoder_checkpoint or vocoder_checkpoint(kind)
         from .vocoder import load_hifigan, load_wavernn
 
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
