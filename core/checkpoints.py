@@ -110,6 +110,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="HiFi-GAN V1 generator trained on many speakers (with its config.json)",
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder UNIVERSAL_V1 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+        companions=(Companion("hifigan/UNIVERSAL_V1/config.json"),),
     ),
     Checkpoint(
         name="hifigan-lj-v1",
@@ -118,6 +119,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="HiFi-GAN V1 generator trained on LJSpeech (with its config.json)",
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder LJ_V1 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+        companions=(Companion("hifigan/LJ_V1/config.json"),),
     ),
     Checkpoint(
         name="hifigan-lj-v3",
@@ -126,6 +128,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="HiFi-GAN V3 generator trained on LJSpeech (with its config.json)",
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder LJ_V3 linked from https://github.com/jik876/hifi-gan#pretrained-model",
+        companions=(Companion("hifigan/LJ_V3/config.json"),),
     ),
     Checkpoint(
         name="openvoice-v2",
@@ -273,6 +276,12 @@ def missing_message(spec: Checkpoint, path: Path) -> str:
     )
 
 
+def missing_companions(spec: Checkpoint, root: Path | None = None) -> list[Path]:
+    """Where the files that must sit beside `spec` (its config.json) would be, for those that are not there."""
+    paths = [(root or cache_dir()) / companion.filename for companion in spec.companions]
+    return [path for path in paths if not path.is_file()]
+
+
 def is_present(name_or_path: str | os.PathLike) -> bool:
     """Whether `resolve` finds this checkpoint on this machine (nothing is read or verified)."""
     try:
@@ -292,6 +301,11 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
         found = local_path(spec, root)
         if not found.is_file():
             raise CheckpointError(missing_message(spec, found))
+        for beside in missing_companions(spec, root):
+            how = f"run `voxlip fetch {spec.name}`" if spec.url else f"get it from {spec.source}"
+            raise CheckpointError(
+                f"checkpoint {spec.name!r} needs {beside.name} beside it: {how} and place it at {beside}; {README_HINT}"
+            )
         return found, spec
     if path.exists():
         raise CheckpointError(f"{path} is a directory, not a checkpoint file")

@@ -121,7 +121,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         path = fetch(name, root=args.dir, url=args.url, progress=not args.quiet)
         spec = checkpoints.get(name)
         digest = sha256_file(path)
-        check = "matches the published sha256" if spec.sha256 else "no published sha256 to compare; size checked"
+        check = (
+            "matches the published sha256"
+            if spec.sha256
+            else "its size is the published one; no published sha256 to compare"
+            if spec.size
+            else "no published size or sha256 to check it against"
+        )
         print(f"{name}: {path} ({path.stat().st_size:,} bytes, sha256 {digest}, {check})")
     return 0
 
@@ -131,6 +137,8 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
         try:
             path = checkpoints.local_path(spec, args.dir)
             status = "embedded" if spec.embedded_in else ("present" if path.is_file() else "missing")
+            if status == "present" and checkpoints.missing_companions(spec, args.dir):
+                status = "no config"  # the loader reads the files beside it too
         except VoxlipError:
             path, status = spec.filename, "missing"
         print(f"{spec.name:22} {spec.family:16} {status:9} {path}")

@@ -115,6 +115,15 @@ def test_checkpoints_listing(capsys):
     assert "resemblyzer" in out and "embedded" in out and "rtvc-synthesizer" in out
 
 
+def test_checkpoints_listing_tells_a_file_without_its_config(tmp_path, capsys):
+    generator = tmp_path / "hifigan" / "LJ_V3" / "generator_v3"
+    generator.parent.mkdir(parents=True)
+    generator.write_bytes(b"weights")
+    assert voxlip(["checkpoints", "--dir", str(tmp_path)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("hifigan-lj-v3")]
+    assert " no config " in line  # it had been "present", and failed to load
+
+
 def test_module_and_console_script_entry_points():
     for command in (
         [sys.executable, "-m", "pipeline", "--version"],

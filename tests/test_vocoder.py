@@ -323,13 +323,14 @@ def test_a_lock_left_by_an_interrupted_kernel_build_is_removed_a_fresh_one_kept(
     assert not lock.exists()
 
 
-def test_any_hifigan_on_this_machine_is_the_one_taken(seeded_checkpoint):
+def test_any_hifigan_on_this_machine_with_its_config_is_the_one_taken(seeded_checkpoint, shared_dir):
     """With only LJSpeech's V3 fetched, --vocoder hifigan had asked for the universal one and auto fell back to
-    Griffin-Lim without a word."""
+    Griffin-Lim without a word; one without its config.json had been listed as present and failed to load."""
+    import json
     import shutil
 
     from core.cache import cache_dir
-    from core.checkpoints import get
+    from core.checkpoints import get, resolve
     from voice.cloning import VoiceCloner, vocoder_checkpoint
 
     assert vocoder_checkpoint("hifigan") == "hifigan-universal-v1"  # none here: the one the message names
@@ -337,7 +338,12 @@ def test_any_hifigan_on_this_machine_is_the_one_taken(seeded_checkpoint):
     v3.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(seeded_checkpoint("hifigan_v3", "generator_v3"), v3)
     try:
+        with pytest.raises(CheckpointError, match="'hifigan-lj-v3' needs config.json beside it: get it from Google"):
+            resolve("hifigan-lj-v3")
+        assert vocoder_checkpoint("hifigan") == "hifigan-universal-v1"
+        hparams = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v3.json").read_text())["hparams"]
+        (v3.parent / "config.json").write_text(json.dumps(hparams))
         assert vocoder_checkpoint("hifigan") == "hifigan-lj-v3"
         assert VoiceCloner(synthesizer="offline").vocoder_kind == "hifigan"  # auto: no WaveRNN here
     finally:
-        v3.unlink()
+        shutil.rmtree(v3.parent)
