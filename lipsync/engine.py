@@ -28,7 +28,7 @@ from core.errors import InputError
 from core.ffmpeg import Mp4Writer, hdr_notes
 from core.files import atomic_output
 from core.memory import return_freed_memory
-from voice.audio import SAMPLE_RATE, save_audio
+from voice.audio import SAMPLE_RATE, AudioSource, load_audio, save_audio
 
 from .audio_frames import frame_count
 from .background import CoreTurns, StageTimer, in_background
@@ -88,7 +88,7 @@ def check_face(
 
 def run(
     face: str | os.PathLike | FaceInput,
-    audio: np.ndarray,
+    audio: AudioSource,
     out_path: str | os.PathLike,
     renderer: MouthRenderer,
     options: LipsyncOptions = LipsyncOptions(),
@@ -98,8 +98,8 @@ def run(
     soundtrack: Soundtrack | None = None,
     progress: ProgressCallback | None = None,
 ) -> LipsyncResult:
-    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (16 kHz mono samples); write an
-    H.264 + AAC MP4.
+    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (16 kHz samples, float or integer,
+    mono or mixed to it; or an audio file); write an H.264 + AAC MP4.
 
     `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame (default: none) and
     `soundtrack` makes the audio track, at any rate and as long as `audio` (default: `audio`). `detector` finds
@@ -107,6 +107,7 @@ def run(
     """
     import cv2
 
+    audio = load_audio(audio)  # the edge for those who call the stage itself: int16 had been taken as floats
     previous_threads = cv2.getNumThreads()
     if options.opencv_threads is not None:
         cv2.setNumThreads(options.opencv_threads)

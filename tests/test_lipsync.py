@@ -852,3 +852,19 @@ def test_unknown_precision_is_refused(clips, speech, tmp_path):
 def test_no_threads_at_all_is_refused(field):
     with pytest.raises(InputError, match=f"{field} 0: give at least 1"):
         LipsyncOptions(**{field: 0})
+
+
+def test_the_stage_takes_integer_samples_as_the_pipeline_does_and_refuses_no_samples(faces_dir, speech, tmp_path):
+    """lipsync.engine.run had taken int16 samples as floats: a soundtrack of clipped noise (RMS 0.92, not 0.025)."""
+    from voice.audio import load_audio
+
+    second = speech[:16_000]
+    face = faces_dir / "painting_mona_lisa.jpg"
+    made = [
+        load_audio(lipsync_run(face, samples, tmp_path / f"{name}.mp4").path)
+        for name, samples in (("float", second), ("int16", (second * 32767).astype(np.int16)))
+    ]
+    rms = [float(np.sqrt(np.mean(track**2))) for track in made]
+    assert rms[1] == pytest.approx(rms[0], rel=0.02)
+    with pytest.raises(InputError, match="no audio samples"):
+        lipsync_run(face, np.zeros(0, np.float32), tmp_path / "empty.mp4")
