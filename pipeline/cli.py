@@ -263,7 +263,7 @@ def _print_timings(timings: dict[str, float]) -> None:
 
 def _report(path: Path, size: str, result: Speech | Clip) -> None:
     """What was written, what made it, its notes and where the time went."""
-    print(f"wrote {path} ({size}) and {path.name}.provenance.json")
+    print(f"wrote {path} ({size}) and {path}.provenance.json")
     print(f"made by: {_describe(result.components)}")
     for note in result.notes:
         print(f"note: {note}")

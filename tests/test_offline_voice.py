@@ -91,6 +91,13 @@ def test_array_and_prepared_reference_give_the_same_audio_under_a_seed(offline, 
     from_array = offline.synthesize(text, references["26-495-0000"], seed=1, encoder=encoder)
     from_prepared = offline.synthesize(text, voices["26-495-0000"], seed=1)
     np.testing.assert_array_equal(from_array.samples, from_prepared.samples)
+    # samples at another rate, said so: a 48 kHz array had been taken as 16 kHz (GE2E to the reference 0.46, not 0.68)
+    import librosa
+
+    at_48k = librosa.resample(references["26-495-0000"], orig_sr=16_000, target_sr=48_000)
+    from_48k = offline.synthesize(text, at_48k, seed=1, encoder=encoder, source_sr=48_000)
+    heard = [encoder.embed_utterance(load_audio(s.samples, source_sr=s.sample_rate)) for s in (from_48k, from_array)]
+    assert similarity(*heard) > 0.95
 
 
 def test_converted_voice_is_closer_to_the_reference_than_the_base_voice(offline, references, voices, encoder):

@@ -101,11 +101,12 @@ class OfflineVoice:
         seed: int | None = None,
         language: str | None = None,
         encoder: SpeakerEncoder | None = None,
+        source_sr: int | None = None,
     ) -> Synthesis:
-        """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: 16 kHz
-        samples, a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same seed
-        gives the same samples; without one, each call varies a little, as Piper does."""
-        voice = self._reference(reference, encoder)
+        """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: samples at
+        `source_sr` (default 16 kHz), a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same
+        seed gives the same samples; without one, each call varies a little, as Piper does."""
+        voice = self._reference(reference, encoder, source_sr)
         if (engine := self.speaker_engine(voice.base_speaker)) is not self:
             return engine.synthesize(text, voice, seed=seed, language=language)
         speech = self.speak(text, seed=seed, language=language)
@@ -119,12 +120,16 @@ class OfflineVoice:
         )
 
     def _reference(
-        self, reference: AudioSource | Speaker | ReferenceVoice, encoder: SpeakerEncoder | None
+        self,
+        reference: AudioSource | Speaker | ReferenceVoice,
+        encoder: SpeakerEncoder | None,
+        source_sr: int | None = None,
     ) -> ReferenceVoice:
-        """A ReferenceVoice as it is; a recording or Speaker analysed, with the formant ratio fitted to it."""
+        """A ReferenceVoice as it is; a recording (samples at `source_sr`) or Speaker analysed, with the formant ratio
+        fitted to it."""
         if isinstance(reference, ReferenceVoice):
             return reference
-        wave = cleaned_speech(reference, encoder)
+        wave = cleaned_speech(reference, encoder, source_sr)
         return self.fitted(analyse(wave, self.config), wave, encoder)
 
     def speak(self, text: str, *, seed: int | None = None, language: str | None = None) -> Synthesis:
