@@ -362,8 +362,10 @@ def torch_load(path: Path) -> Any:
 
 
 def _unreadable(path: Path, error: Exception) -> CheckpointError:
+    first = (str(error).splitlines() or [""])[0]
+    reason = first if len(first) <= 200 else first[:200].rsplit(" ", 1)[0] + " ..."
     return CheckpointError(
-        f"{path} is not a readable PyTorch checkpoint ({type(error).__name__}: {str(error).splitlines()[0][:200]}); "
+        f"{path} is not a readable PyTorch checkpoint ({type(error).__name__}: {reason}); "
         "it may be truncated or corrupt: delete it and fetch it again"
     )
 
@@ -422,9 +424,10 @@ def state_dict_of(contents: Any, fields: tuple[str, ...], what: str, strip_prefi
                 break
         if all(isinstance(v, torch.Tensor) for v in contents.values()) and contents:
             return {k.removeprefix(strip_prefix) if strip_prefix else k: v for k, v in contents.items()}
+    expected = f"a dict with one of {', '.join(fields)} or " if fields else ""
     raise CheckpointError(
-        f"this file does not hold a {what}: expected a dict with one of {', '.join(fields)} "
-        "or a bare state dict of tensors; is it the right file?"
+        f"this file does not hold the weights of the {what}: expected {expected}a bare state dict of tensors; is it "
+        "the right file?"
     )
 
 
@@ -460,7 +463,7 @@ def check_layout(weights: Mapping[str, Any], expected: Mapping[str, tuple[int, .
     if mis_shaped:
         problems.append(f"wrong shapes (file vs model): {_preview(mis_shaped, 3)}")
     if problems:
-        raise CheckpointError(f"this file is not a {what} checkpoint of the expected layout: " + "; ".join(problems))
+        raise CheckpointError(f"this file's weights do not fit the {what}: " + "; ".join(problems))
 
 
 def load_model(
@@ -481,6 +484,10 @@ def load_model(
     `convert` rewrites the weights first (e.g. folding weight norm). The model comes back in eval
     mode on `device`, with `checkpoint_name` and `checkpoint_sha256` set.
     """
+    import torch
+
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        raise InputError(f"the {what} was asked to run on {device}, but torch finds no CUDA GPU here: use device='cpu'")
     checkpoint = read_checkpoint(name_or_path)
     weights = state_dict_of(checkpoint.contents, fields, what, strip_prefix)
     model = build(checkpoint, weights)

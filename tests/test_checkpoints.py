@@ -194,3 +194,13 @@ def test_computed_arrays_are_kept_per_voxlip_version(monkeypatch, tmp_path):
     monkeypatch.setattr(cache, "__version__", "99.0")
     cache.cached_arrays("demo", b"key", ("x",), compute)
     assert len(calls) == 2 and len(list((tmp_path / "demo").glob("*.npz"))) == 2  # a newer voxlip computes again
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU: the model would load on it")
+def test_a_model_asked_onto_a_gpu_torch_cannot_find_is_refused_with_a_message(seeded_checkpoint):
+    """A loader called with device='cuda' had ended in torch's AssertionError "Torch not compiled with CUDA"."""
+    from core.errors import InputError
+    from lipsync.s3fd import load_s3fd
+
+    with pytest.raises(InputError, match="asked to run on cuda, but torch finds no CUDA GPU here: use device='cpu'"):
+        load_s3fd(str(seeded_checkpoint("s3fd")), device="cuda")

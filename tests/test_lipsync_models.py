@@ -128,7 +128,9 @@ def test_wav2lip_unrolls_sequences(wav2lip_file, wav2lip_case):
 
 
 def test_wav2lip_refuses_the_syncnet_checkpoint(syncnet_file):
-    with pytest.raises(CheckpointError, match=r"not a Wav2Lip generator.*missing keys: face_encoder_blocks"):
+    with pytest.raises(
+        CheckpointError, match=r"weights do not fit the Wav2Lip generator.*missing keys: face_encoder_blocks"
+    ):
         load_wav2lip(syncnet_file)
 
 
@@ -167,7 +169,9 @@ def test_syncnet_matches_anchor(syncnet_file, compat_case, tmp_path, fuse, prefi
 
 
 def test_syncnet_refuses_the_wav2lip_checkpoint(wav2lip_file):
-    with pytest.raises(CheckpointError, match=r"not a SyncNet lip-sync expert.*missing keys: face_encoder\.0\."):
+    with pytest.raises(
+        CheckpointError, match=r"weights do not fit the SyncNet lip-sync expert.*missing keys: face_encoder\.0\."
+    ):
         load_syncnet(wav2lip_file)
 
 
@@ -194,7 +198,9 @@ def test_s3fd_matches_anchor(s3fd_file, compat_case):
 
 
 def test_s3fd_refuses_a_wrapped_checkpoint(wav2lip_file):
-    with pytest.raises(CheckpointError, match="does not hold a S3FD face detector"):
+    with pytest.raises(
+        CheckpointError, match="does not hold the weights of the S3FD face detector: expected a bare state dict"
+    ):
         load_s3fd(wav2lip_file)
 
 
