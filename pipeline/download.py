@@ -36,6 +36,8 @@ def download(
             with open(part, "ab") as out:
                 http_get(url, out, resume_size=resume_from, displayed_filename=dest.name)
     except Exception as e:  # network and HTTP errors of any transport
+        if part.exists() and part.stat().st_size == 0:  # nothing came: nothing to resume
+            part.unlink()
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise CheckpointError(
             f"could not download {url} ({reason}); check your connection and run the command again "
@@ -54,11 +56,15 @@ def download(
 
 
 def _check_resolvable(url: str, dest: Path) -> None:
-    """Fail at once, not after the transport's retries, when the server's name does not resolve (no network)."""
+    """Fail at once, not after the transport's retries, when the server's name does not resolve (no network), or
+    when `url` is no web address."""
     import socket
     from urllib.parse import urlsplit
 
-    host = urlsplit(url).hostname or url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise CheckpointError(f"{url} is no web address (http or https): give one, or copy the file to {dest}")
+    host = parts.hostname or url
     try:
         socket.getaddrinfo(host, None)
     except (OSError, UnicodeError) as e:

@@ -144,7 +144,9 @@ def test_download_errors_say_what_to_do(tmp_path, server):
         download(server.url.replace("file.pt", "nothing.pt"), tmp_path / "x.pt", progress=False)
     with pytest.raises(CheckpointError, match="could not reach voxlip.invalid .*place it at"):  # at once, no retries
         download("https://voxlip.invalid/file.pt", tmp_path / "y.pt", progress=False)
-    assert not (tmp_path / "y.pt").exists()
+    with pytest.raises(CheckpointError, match="file:///tmp/file.pt is no web address"):  # not "no network"
+        download("file:///tmp/file.pt", tmp_path / "z.pt", progress=False)
+    assert list(tmp_path.iterdir()) == []  # no empty .part left behind by the 404
 
 
 def test_fetch_cli_through_local_server(tmp_path, server, monkeypatch, capsys):
