@@ -126,3 +126,8 @@ def test_wrong_checkpoint_names_its_keys(seeded_checkpoint):
 def test_embeddings_of_different_sizes_are_not_compared():
     with pytest.raises(InputError, match="different sizes"):
         similarity(np.ones(256), np.ones(128))
+
+
+def test_an_empty_batch_has_no_embeddings(encoder):
+    """embed_utterances([]) had ended in numpy's "need at least one array to concatenate"."""
+    assert encoder.embed_utterances([]).shape == (0, 256)

@@ -135,6 +135,8 @@ class SpeakerEncoder:
         self, audios: Sequence[AudioSource], source_sr: int | None = None, preprocessed: bool = False
     ) -> np.ndarray:
         """(recordings, embedding_size): each as `embed_utterance` embeds it, their partials run as one batch."""
+        if not audios:  # an empty batch, as numpy has them
+            return np.zeros((0, self.config.embedding_size), np.float32)
         waves = [np.asarray(a, dtype=np.float32) if preprocessed else self.preprocess(a, source_sr) for a in audios]
         mels = [self.partial_mels(wave)[0] for wave in waves]
         partials = np.split(self(np.concatenate(mels)), np.cumsum([len(m) for m in mels])[:-1])
