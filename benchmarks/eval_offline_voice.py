@@ -33,6 +33,7 @@ import torch
 from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings, speaker_sexes
 from speech_judges import Judges, similarity, to_16k
 
+from core.errors import VoxlipError
 from voice.audio import load_audio, without_offset
 from voice.offline.config import DEFAULT, OfflineConfig
 from voice.offline.engine import OfflineVoice
@@ -281,4 +282,7 @@ def format_table(scores: dict[tuple, list], settings: list[float]) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except VoxlipError as error:  # a bad file or option: its message, not a traceback
+        raise SystemExit(f"{Path(__file__).name}: error: {error}") from None

@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings
 
+from core.errors import VoxlipError
 from voice.encoder import load_encoder
 from voice.verification import half_split_trials
 
@@ -33,4 +34,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except VoxlipError as error:  # a bad file or option: its message, not a traceback
+        raise SystemExit(f"{Path(__file__).name}: error: {error}") from None
