@@ -16,7 +16,7 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import written_forms_said
+from .written_forms import MONTHS, written_forms_said
 
 if TYPE_CHECKING:
     import inflect
@@ -142,20 +142,6 @@ _INITIALS_RE = re.compile(r"\b((?:[A-Z]\.\s+)+[A-Z])\.(?=\s+[A-Z][a-z])")
 """Two or more initials before a name: "J. K. Rowling" (one alone may end a sentence: "plan B. Then")."""
 _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
 _PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
@@ -208,7 +194,7 @@ def _date(match: re.Match) -> str:
         month, day = (int(first), int(second)) if int(first) <= 12 else (int(second), int(first))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return match.group(0)
-    return f"{_MONTHS[month - 1]} {day}{_ordinal_suffix(day)}, {year}"
+    return f"{MONTHS[month - 1]} {day}{_ordinal_suffix(day)}, {year}"
 
 
 def _roman(match: re.Match) -> str:

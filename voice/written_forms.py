@@ -9,6 +9,20 @@ from __future__ import annotations
 
 import re
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _UNITS = {
     "km": ("kilometer", "kilometers"),
     "cm": ("centimeter", "centimeters"),
@@ -72,18 +86,8 @@ _NUMBERED = {
     "ch": "chapter",
     "sec": "section",
     "approx": "approximately",
-    "jan": "January",
-    "feb": "February",
-    "mar": "March",
-    "apr": "April",
-    "jun": "June",
-    "jul": "July",
-    "aug": "August",
-    "sep": "September",
     "sept": "September",
-    "oct": "October",
-    "nov": "November",
-    "dec": "December",
+    **{month[:3].lower(): month for month in MONTHS if month != "May"},
 }
 _NUMBERED_RE = re.compile(r"\b(" + "|".join(_NUMBERED) + r")\.\s?(?=\d)", re.IGNORECASE)
 """A short form before a number ("Fig. 3", "No. 7", "p. 45", "Jan. 5"), whose full stop ends no sentence; "no." in
