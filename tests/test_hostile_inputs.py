@@ -109,7 +109,7 @@ CASES = [
     ("say --ref {ref} --text-file {notes} -o {notes} --i-have-consent", 1, "also an input"),
     ("say --ref {ref} --text Hi. -o {out}/out.txt --i-have-consent", 1, "ending in .wav"),
     ("say --ref {ref} --text Hi. -o {out}/out.ogg --i-have-consent", 1, "ending in .wav"),
-    ("say --ref {ref} --text Hi. -o {out}/clip.mp4 --i-have-consent", 1, "ending in .wav"),
+    ("say --ref {ref} --text Hi. -o {out}/clip.mp4 --i-have-consent", 1, "for a talking clip give a face too"),
     ("say --ref {ref} --text Hi. -o {out} --i-have-consent", 1, "is a directory"),
     ("say --ref {ref} --text Hi. -o '' --i-have-consent", 1, "empty"),
     ("say --ref {ref} --text Hi. -o {out}/ --i-have-consent", 1, "is a directory"),
@@ -396,18 +396,19 @@ def test_a_large_photo_is_scaled_down_and_says_so(tmp_path, faces_dir):
     assert max(cv2.imread(str(big)).shape[:2]) > 1920 and clip.frames == 25
 
 
-def test_a_tiny_photo_is_scaled_up_so_its_clip_carries_the_label_and_mark(tmp_path, faces_dir):
+def test_a_tiny_photo_is_scaled_up_so_its_clip_carries_the_label_and_mark(tmp_path, faces_dir, speech_files):
     import cv2
 
     from core.ffmpeg import probe
     from pipeline import Pipeline
     from pipeline.provenance import detect
+    from voice.audio import load_audio
 
     tiny = tmp_path / "tiny.jpg"
     photo = cv2.imread(str(faces_dir / "painting_pearl_earring.jpg"))
     cv2.imwrite(str(tiny), cv2.resize(photo, (64, 76), interpolation=cv2.INTER_AREA))
-    tone = (0.1 * np.sin(np.linspace(0, 4000, 16000))).astype(np.float32)
-    clip = Pipeline("cpu", lipsync="offline").lipsync(tiny, tone, consent=True)
+    second = load_audio(speech_files[0])[16_000:32_000]  # speech: a pure tone cannot hold the audio mark
+    clip = Pipeline("cpu", lipsync="offline").lipsync(tiny, second, consent=True)
     assert any("64x76" in note and "scaled up to 128x152" in note for note in clip.notes)
     out = clip.save(tmp_path / "tiny.mp4")
     info = probe(out)
