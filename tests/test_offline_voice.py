@@ -511,3 +511,15 @@ def test_offline_voice_options_asked_of_sv2tts_are_named_as_unused(tmp_path):
     asked = VoiceCloner(synthesizer=str(synthesizer), vocoder="hifigan", fast_vocoder=True, offline=offline)
     (note,) = asked.unused_options()
     assert note.startswith("similarity 0.2, base voice piper:en_US-lessac-medium, fast vocoder: for the offline voice")
+
+
+def test_a_converter_file_is_taken_by_its_path_whatever_its_name_ends_with(tmp_path):
+    """Every other checkpoint flag takes a path; --converter had refused ov.bin as "unknown converter"."""
+    from core.errors import InputError
+    from voice.cloning import VoiceCloner
+
+    renamed = tmp_path / "ov.bin"
+    renamed.write_bytes(b"PK\x03\x04")
+    assert VoiceCloner(converter=str(renamed)).converter_choice == str(renamed)
+    with pytest.raises(InputError, match="unknown converter 'ov.bin'"):
+        VoiceCloner(converter="ov.bin")  # no such file here: a misspelt name

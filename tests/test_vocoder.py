@@ -252,6 +252,19 @@ def test_hifigan_wrong_checkpoint_and_wrong_config(seeded_checkpoint, shared_dir
         load_hifigan(path, config=HiFiGANConfig.from_dict(v3))
 
 
+
+def test_a_generator_beside_another_generators_config_names_the_config(seeded_checkpoint, shared_dir, tmp_path):
+    """A V1 generator beside V3's config.json had been blamed alone ("not a HiFi-GAN generator checkpoint")."""
+    import shutil
+
+    path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v1")
+    shutil.copyfile(path, tmp_path / "g")
+    v3 = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v3.json").read_text())["hparams"]
+    (tmp_path / "config.json").write_text(json.dumps(v3))
+    with pytest.raises(CheckpointError, match="do not fit the HiFi-GAN generator its config.json describes"):
+        load_hifigan(tmp_path / "g")
+
+
 def test_hifigan_rejects_wrong_mel_shape(seeded_checkpoint, shared_dir):
     path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v3")
     model = load_hifigan(path)

@@ -235,6 +235,5 @@ def load_hifigan(
                 )
         return HiFiGAN(chosen if isinstance(chosen, HiFiGANConfig) else HiFiGANConfig.from_json(chosen))
 
-    return load_model(
-        name_or_path, build, "HiFi-GAN generator", fields=("generator",), convert=fold_weight_norm, device=device
-    )
+    what = "HiFi-GAN generator" if config is not None else "HiFi-GAN generator its config.json describes"
+    return load_model(name_or_path, build, what, fields=("generator",), convert=fold_weight_norm, device=device)
