@@ -19,6 +19,9 @@ def download(
     """
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
+    from huggingface_hub.utils.logging import disable_propagation
+
+    disable_propagation()  # its own handler prints its retries; passed on, a configured root logger printed them again
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
