@@ -252,7 +252,6 @@ def test_hifigan_wrong_checkpoint_and_wrong_config(seeded_checkpoint, shared_dir
         load_hifigan(path, config=HiFiGANConfig.from_dict(v3))
 
 
-
 def test_a_generator_beside_another_generators_config_names_the_config(seeded_checkpoint, shared_dir, tmp_path):
     """A V1 generator beside V3's config.json had been blamed alone ("not a HiFi-GAN generator checkpoint")."""
     import shutil
