@@ -16,6 +16,7 @@ import numpy as np
 
 from core import checkpoints
 from core.errors import InputError, VoxlipError
+from core.ffmpeg import VIDEO_SUFFIXES
 from core.files import atomic_output, sha256_file
 from core.memory import limit_allocator_arenas
 from core.quiet import native_stderr_silenced
@@ -268,10 +269,6 @@ def _report(path: Path, size: str, result: Speech | Clip) -> None:
     for note in result.notes:
         print(f"note: {note}")
     _print_timings(result.timings)
-
-
-VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v")
-"""Endings of a video: asked of a command that writes sound alone, or of a video in another container than MP4."""
 
 
 def cmd_say(args: argparse.Namespace) -> int:
