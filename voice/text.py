@@ -341,13 +341,16 @@ def language_family(language: str) -> str:
 
 
 _FUNCTION_WORDS = {
-    "French": "au aux avec ce c'est cette dans de des du elle est et il je j'ai la le les mais merci ne nous pas qui "
-    "sont suis sur très une vous",
-    "German": "auch bin das dem der ein eine es für ich ist mein mit nicht sie sind und von wir zu",
-    "Spanish": "de del el está estoy gracias hola la las los muy para pero por qué soy una y yo",
-    "Italian": "che ciao della di gli il la molto non per sono una è",
-    "Portuguese": "com da de do dos em eu não obrigado olá para um uma você é",
-    "Dutch": "de dit een en het ik je met mijn niet van voor wij zijn",
+    name: frozenset(words.split())
+    for name, words in {
+        "French": "au aux avec ce c'est cette dans de des du elle est et il je j'ai la le les mais merci ne nous pas "
+        "qui sont suis sur très une vous",
+        "German": "auch bin das dem der ein eine es für ich ist mein mit nicht sie sind und von wir zu",
+        "Spanish": "de del el está estoy gracias hola la las los muy para pero por qué soy una y yo",
+        "Italian": "che ciao della di gli il la molto non per sono una è",
+        "Portuguese": "com da de do dos em eu não obrigado olá para um uma você é",
+        "Dutch": "de dit een en het ik je met mijn niet van voor wij zijn",
+    }.items()
 }
 """Frequent short words of languages in Latin letters that are no English words: how `other_language` tells them."""
 _ENGLISH_WORDS = frozenset(
@@ -394,7 +397,7 @@ def other_language(text: str) -> str | None:
     brûlée") and names ("Maria de la Cruz and José del Rio") are too few to count."""
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
     english = sum(word in _ENGLISH_WORDS for word in words)
-    counts = {name: sum(word in listed.split() for word in words) for name, listed in _FUNCTION_WORDS.items()}
+    counts = {name: sum(word in listed for word in words) for name, listed in _FUNCTION_WORDS.items()}
     best = max(counts, key=counts.get)
     found = counts[best]
     return best if found >= 3 and found >= len(words) / 5 and found > 2 * english else None
