@@ -76,20 +76,28 @@ MAX_REVOICED_SECONDS = 3600.0
 ProgressCallback = Callable[[int, int, float], None]
 
 
-def reference_key(reference: AudioSource, source_sr: int | None, encoder: str) -> str | None:
-    """sha256 of a recording's bytes (a file's, or an array's samples and rate) and the encoder's sha256;
-    None for a file that cannot be read."""
-    if not isinstance(reference, (str, os.PathLike, np.ndarray)):
-        return None
+def reference_key(recording: np.ndarray | InputFile, source_sr: int | None, encoder: str) -> str:
+    """sha256 of a recording's bytes (a file's as it was read, or an array's samples and rate) and the encoder's
+    sha256."""
     digest = hashlib.sha256(f"{encoder}|{source_sr}|{PREPARATION}|".encode())
-    if isinstance(reference, np.ndarray):
-        digest.update(np.ascontiguousarray(reference, dtype=np.float32).tobytes())
+    if isinstance(recording, np.ndarray):
+        digest.update(np.ascontiguousarray(recording, dtype=np.float32).tobytes())
     else:
-        try:
-            digest.update(sha256_file(Path(reference)).encode())
-        except OSError:
-            return None
+        digest.update(recording.sha256.encode())
     return digest.hexdigest()[:40]
+
+
+def _recording(reference: AudioSource) -> np.ndarray | InputFile | None:
+    """A reference as the prepared speakers kept on disk know it: its samples, or its file as read (hashed once, for
+    the key and the record); None for anything else, or a file that cannot be read."""
+    if isinstance(reference, np.ndarray):
+        return reference
+    if not isinstance(reference, (str, os.PathLike)):
+        return None
+    try:
+        return InputFile.read(reference)
+    except OSError:
+        return None
 
 
 def resolve_device(device: str) -> str:
@@ -246,17 +254,16 @@ class Pipeline:
         """
         if isinstance(reference, Speaker):
             return reference
-        key = reference_key(reference, source_sr, self.encoder_identity)
-        if key is None:  # not a readable file: the encoder says what is wrong with it
+        recording = _recording(reference)
+        if recording is None:  # not samples or a readable file: the encoder says what is wrong with it
             return prepare_speaker(self.encoder, reference, source_sr)
-        cached = cache_path("speakers", key.encode(), ".npz")
+        cached = cache_path("speakers", reference_key(recording, source_sr, self.encoder_identity).encode(), ".npz")
         if cached.is_file():
             try:
                 speaker = Speaker.load(cached)
-                if isinstance(reference, np.ndarray):
+                if isinstance(recording, np.ndarray):
                     return dataclasses.replace(speaker, source=None, source_sha256=None)
-                source = InputFile.read(reference)
-                return dataclasses.replace(speaker, source=source.path, source_sha256=source.sha256)
+                return dataclasses.replace(speaker, source=recording.path, source_sha256=recording.sha256)
             except InputError:
                 cached.unlink(missing_ok=True)
         speaker = prepare_speaker(self.encoder, reference, source_sr)
