@@ -327,8 +327,10 @@ class Pipeline:
         seed: int | None,
         language: str | None,
     ) -> Iterator[Speech]:
+        played = 0.0
         for piece in self.voice.stream(speaker, text, seed=seed, language=language):
-            yield _marked(piece, speaker, statement, piece.timings, notes)
+            yield _marked(piece, speaker, statement, piece.timings, notes, start_seconds=played)
+            played += len(piece.samples) / piece.sample_rate
             notes = ()
 
     def convert_voice(
@@ -643,12 +645,17 @@ def _marked_track(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
 
 
 def _marked(
-    synthesis: Synthesis, speaker: Speaker, consent: str, timings: dict[str, float], notes: tuple[str, ...] = ()
+    synthesis: Synthesis,
+    speaker: Speaker,
+    consent: str,
+    timings: dict[str, float],
+    notes: tuple[str, ...] = (),
+    start_seconds: float = 0.0,
 ) -> Speech:
-    """The voice stage's output as the API's Speech, watermarked; `notes` (on the text) come first, then the
-    reference recording's own."""
+    """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it);
+    `notes` (on the text) come first, then the reference recording's own."""
     return Speech(
-        samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate),
+        samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds),
         sample_rate=synthesis.sample_rate,
         text=synthesis.text,
         components=(speaker.encoder, *synthesis.components),

@@ -114,22 +114,28 @@ def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.
     return wave
 
 
-def mark_audio(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> np.ndarray:
+def mark_audio(
+    wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK, *, start_seconds: float = 0.0
+) -> np.ndarray:
     """`wave` (float, any sample rate; mono, or (samples, channels) each marked alike) with voxlip's mark; same
     length, rate and channels. At `config.strength_db`, or where that would not be found with `config.margin` to
-    spare, at the first of `config.stronger_db` that is (if any is)."""
+    spare, at the first of `config.stronger_db` that is (if any is). `start_seconds`: where `wave` begins in a
+    longer whole (a stream's piece), so that the pieces' marks, joined, keep one period in step."""
     original = _channels_last(np.asarray(wave, dtype=np.float32))
+    start_frame = round(start_seconds * config.sample_rate / config.hop_length)
     for strength_db in (config.strength_db, *config.stronger_db):
-        marked = _marked(original, sr, config, strength_db)
+        marked = _marked(original, sr, config, strength_db, start_frame)
         if detect_audio_mark(marked, sr, config).score >= config.threshold + config.margin:
             break
     return marked
 
 
-def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db: float) -> np.ndarray:
-    """mark_audio at `strength_db`."""
+def _marked(
+    original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db: float, start_frame: int
+) -> np.ndarray:
+    """mark_audio at `strength_db`, its first frame the `start_frame`th of the pattern."""
     if original.ndim == 2:  # the same change of level in every channel: their mix carries it too
-        return np.stack([_marked(channel, sr, config, strength_db) for channel in original.T], axis=1)
+        return np.stack([_marked(channel, sr, config, strength_db, start_frame) for channel in original.T], axis=1)
     analysis = _to_analysis_rate(original, sr, config)
     if analysis.size < config.n_fft:
         raise InputError(f"the audio is too short to carry a watermark ({analysis.size} samples at 16 kHz)")
@@ -139,7 +145,7 @@ def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db:
     def changed(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
         """Each block of the spectrum turned into the change the mark makes to it (a block at a time: the
         whole spectrum of an hour's audio would take GBs)."""
-        start = 0
+        start = start_frame
         for change in blocks:
             rows = ((start + np.arange(change.shape[1])) // config.cell_frames) % config.period_cells
             change[: layout.first_bin] = 0
