@@ -157,6 +157,18 @@ def test_split_for_streaming_grows_pieces_from_a_short_first_one():
     assert split_for_streaming("Antidisestablishmentarianism rules.")[0] == "Antidisestablishmentarianism"
 
 
+def test_split_for_streaming_cuts_at_a_sentence_end_before_a_clause_or_a_word():
+    """Each piece is said alone: one cut inside a sentence ("How are you | today?") ends it as a statement."""
+    assert split_for_streaming("Hello, world. How are you today? I am fine, thanks!") == [
+        "Hello, world.",
+        "How are you today? I am fine, thanks!",
+    ]
+    assert split_for_streaming("Mr. Smith met Dr. Jones at 5 p.m. on Jan. 5. They talked.")[1:] == [
+        "Dr. Jones at 5 p.m. on Jan. 5.",
+        "They talked.",
+    ]
+
+
 def test_split_text_keeps_sentences_and_lines():
     text = "First sentence. Second one! Third?\nA new line, which stays apart."
     assert split_text(text, max_chars=40) == ["First sentence. Second one! Third?", "A new line, which stays apart."]

@@ -456,13 +456,16 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
     return pieces
 
 
-def _fit(sentence: str, max_chars: int) -> list[str]:
-    if len(sentence) <= max_chars:
-        return [sentence]
-    clauses = _CLAUSE_END.split(sentence)
-    if len(clauses) > 1:
-        return _pack([piece for clause in clauses for piece in _fit(clause, max_chars)], max_chars)
-    return _pack(_WORD_BREAK.split(sentence.strip()), max_chars)
+def _fit(text: str, max_chars: int) -> list[str]:
+    """`text` in pieces of at most `max_chars` where possible, cut at its sentences' ends, then after its clauses,
+    then between words: a piece said alone ends as a sentence does ("How are you | today?" lost its question)."""
+    if len(text) <= max_chars:
+        return [text]
+    for boundary in (SENTENCE_END, _CLAUSE_END):
+        parts = boundary.split(text)
+        if len(parts) > 1:
+            return _pack([piece for part in parts for piece in _fit(part, max_chars)], max_chars)
+    return _pack(_WORD_BREAK.split(text.strip()), max_chars)
 
 
 def _pack(pieces: list[str], max_chars: int) -> list[str]:
