@@ -173,6 +173,8 @@ def test_split_text_keeps_sentences_and_lines():
     text = "First sentence. Second one! Third?\nA new line, which stays apart."
     assert split_text(text, max_chars=40) == ["First sentence. Second one! Third?", "A new line, which stays apart."]
     assert split_text(text, max_chars=20)[:3] == ["First sentence.", "Second one! Third?", "A new line,"]
+    rules = "# Title\n\nSome intro.\n\n---\n\n* * *\nMore text after the rule."  # the voices have nothing to say
+    assert split_text(rules) == split_for_streaming(rules) == ["# Title", "Some intro.", "More text after the rule."]
     long = "word " * 100 + "end."
     chunks = split_text(long, max_chars=50)
     assert all(len(c) <= 50 for c in chunks) and " ".join(chunks).split() == long.split()

@@ -423,10 +423,13 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
 
     Lines are never joined (RTVC synthesizes each line of its prompt separately); sentences on a line
     are grouped while they fit, and a sentence that alone is too long is broken at commas, then spaces.
-    Tacotron was trained on utterances of at most ~11 s, so long inputs lose their alignment.
+    Tacotron was trained on utterances of at most ~11 s, so long inputs lose their alignment. A line with nothing to
+    say (a rule of "---" or "* * *" between paragraphs) is left out.
     """
     chunks = []
     for line in text.splitlines():
+        if not is_pronounceable(line):
+            continue
         sentences = [s for s in SENTENCE_END.split(line.strip()) if s]
         chunks += _pack([piece for s in sentences for piece in _fit(s, max_chars)], max_chars)
     return chunks
