@@ -101,6 +101,9 @@ class MediaInfo:
     format of its tiles as ffmpeg names it ("yuvj420p"); "" for any other picture."""
     colour_range: str = ""
     """"pc" (full) or "tv" (limited) range of the picture's YUV values, when ffmpeg says."""
+    audio_delay: float = 0.0
+    """Seconds from the first picture to the first sound as the file times them (positive: the sound starts later, as
+    in a video whose track was put in at an offset); decoding gives each from its own first sample or frame."""
 
     @property
     def is_hdr(self) -> bool:
@@ -205,7 +208,14 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         transfer=transfer,
         tile_grid_format=tiles.group(1) if tiles else "",
         colour_range=colour_range.group(1) if colour_range else "",
+        audio_delay=_stream_start(audio.group(1)) - _stream_start(line) if audio else 0.0,
     )
+
+
+def _stream_start(line: str) -> float:
+    """The start time of a stream's line in ffmpeg's header (ffmpeg leaves it out when it is 0)."""
+    start = re.search(r", start (-?[\d.]+)", line)
+    return float(start.group(1)) if start else 0.0
 
 
 def _last_line(text: str) -> str:

@@ -374,13 +374,13 @@ class Pipeline:
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
         try:
             path = Path(workdir.name) / "clip.mp4"
-            frames = dub(video, speech.samples, speech.sample_rate, path, self.label)
+            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, self.label)
         except BaseException:
             workdir.cleanup()
             raise
         return Clip(
             path=path,
-            duration=speech.duration,
+            duration=seconds,
             fps=video.fps,
             frames=frames,
             frames_without_face=0,

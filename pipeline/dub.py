@@ -5,6 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, Mp4Writer, read_frames
 from core.files import atomic_output
@@ -16,15 +18,18 @@ from .provenance.label import LabelConfig
 
 def dub(
     video: MediaInfo,
-    samples,
+    samples: np.ndarray,
     sample_rate: int,
     path: Path,
     label: LabelConfig,
-) -> int:
-    """Write `video`'s frames, labelled and marked, with `samples` (already marked) as its track; the frame count.
+) -> tuple[int, float]:
+    """Write `video`'s frames, labelled and marked, with `samples` (already marked; made from its track) as its
+    track; (frames, seconds) written.
 
-    The frames are re-encoded at the video's own frame rate, so the lips stay where the words are.
+    The frames are re-encoded at the video's own frame rate, and the track starts where the video's own did against
+    its first frame, so the lips stay where the words are.
     """
+    samples = in_step(samples, sample_rate, video.audio_delay)
     protector = outputs.FrameProtector(label, "bgr")
     with tempfile.TemporaryDirectory(prefix="voxlip-dub-") as folder:
         soundtrack = Path(folder) / "speech.wav"
@@ -39,4 +44,13 @@ def dub(
                 writer.write(protector(first))
                 for frame in frames:
                     writer.write(protector(frame))
-            return writer.frames_written
+            return writer.frames_written, max(writer.frames_written / video.fps, len(samples) / sample_rate)
+
+
+def in_step(samples: np.ndarray, sample_rate: int, delay: float) -> np.ndarray:
+    """A track made from a video's sound, as it plays against the video's first frame: silence before it for a sound
+    that starts `delay` seconds later, its first -`delay` seconds left out for one that starts earlier."""
+    shift = round(delay * sample_rate)
+    if shift >= 0:
+        return np.concatenate([np.zeros(shift, samples.dtype), samples])
+    return samples[-shift:]

@@ -225,6 +225,26 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)
 
 
+def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(reference, talking_video, tmp_path):
+    """A track put in at an offset (its first sound timed 0.6 s after the first frame) stays there: it had been moved
+    to the first frame, 0.6 s early against the lips; the clip's duration is the file's (frames or sound, the
+    longer)."""
+    from core.ffmpeg import decode_audio, run
+
+    late = tmp_path / "late.mp4"
+    both = ["-i", str(talking_video), "-itsoffset", "0.6", "-i", str(talking_video), "-map", "0:v", "-map", "1:a"]
+    run([*both, "-c", "copy", str(late)], "offset the track")
+    assert probe(late).audio_delay == pytest.approx(0.6, abs=0.03)
+    clip = Pipeline("cpu").convert_voice(reference, late, consent=True, seed=0)
+    out = clip.save(tmp_path / "dubbed.mp4")
+
+    def first_sound(path) -> float:
+        return np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None)) > 0.02)[0] / SAMPLE_RATE
+
+    assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
+    assert clip.duration == pytest.approx(probe(out).duration, abs=0.05) and clip.duration > 1.7
+
+
 def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, talking_video, tmp_path, capsys):
     from core.ffmpeg import run
 
