@@ -130,9 +130,7 @@ def mark_audio(
     return marked
 
 
-def _marked(
-    original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db: float, start_frame: int
-) -> np.ndarray:
+def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db: float, start_frame: int) -> np.ndarray:
     """mark_audio at `strength_db`, its first frame the `start_frame`th of the pattern."""
     if original.ndim == 2:  # the same change of level in every channel: their mix carries it too
         return np.stack([_marked(channel, sr, config, strength_db, start_frame) for channel in original.T], axis=1)
