@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, replace
 
 from core.errors import InputError
@@ -76,6 +77,10 @@ class LipsyncOptions:
             raise InputError(f"loop mode {self.loop!r} is unknown: use {' or '.join(repr(m) for m in LOOP_MODES)}")
         if self.precision not in PRECISIONS:
             raise InputError(f"precision {self.precision!r} is unknown: use 'float32' or 'bfloat16'")
+        if len(self.pads) != 4 or not all(isinstance(pad, numbers.Integral) for pad in self.pads):
+            raise InputError(
+                f"pads {self.pads!r}: give four whole numbers of pixels to add around the face (top, bottom, left, right)"
+            )
         if min(self.pads) < 0:
             raise InputError(f"--pads {' '.join(map(str, self.pads))}: pixels added around the face cannot be negative")
         if self.max_size < MIN_SIZE:
@@ -83,6 +88,8 @@ class LipsyncOptions:
                 f"--max-size {self.max_size} is too small: give at least {MIN_SIZE} pixels (smaller frames cannot hold "
                 "the AI-generated label and the invisible mark)"
             )
+        if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
+            raise InputError(f"batch_size {self.batch_size!r}: give a whole number of frames, at least 1")
         if self.offline_threads < 1:
             raise InputError(f"offline_threads {self.offline_threads}: give at least 1")
         if self.index_threads < 1:

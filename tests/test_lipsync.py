@@ -854,6 +854,20 @@ def test_no_threads_at_all_is_refused(field):
         LipsyncOptions(**{field: 0})
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"pads": (0, 10, 0)}, "give four whole numbers of pixels"),  # had failed mid-run: not enough values to unpack
+        ({"pads": (0, 1.5, 0, 0)}, "give four whole numbers of pixels"),
+        ({"batch_size": 2.5}, "batch_size 2.5: give a whole number"),  # had held the whole video in one batch
+        ({"batch_size": 0}, "batch_size 0: give a whole number of frames, at least 1"),  # had become 1
+    ],
+)
+def test_options_a_run_cannot_use_are_refused_when_made(options, message):
+    with pytest.raises(InputError, match=message):
+        LipsyncOptions(**options)
+
+
 def test_the_stage_takes_integer_samples_as_the_pipeline_does_and_refuses_no_samples(faces_dir, speech, tmp_path):
     """lipsync.engine.run had taken int16 samples as floats: a soundtrack of clipped noise (RMS 0.92, not 0.025)."""
     from voice.audio import load_audio
