@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.components import Component
+from voice.precision import bfloat16_is_emulated
 
 from .audio_frames import lipsync_mel, mel_windows
 from .background import CoreTurns, StageTimer
@@ -34,14 +35,30 @@ class Wav2LipRenderer:
         pads: tuple[int, int, int, int] = (0, 10, 0, 0),
         blend: BlendConfig = BlendConfig(),
         precision: str = "float32",
+        notes: tuple[str, ...] = (),
     ):
         self.generator, self.pads, self.blend, self.precision = generator, pads, blend, precision
+        self._notes = notes
         self._mel: np.ndarray | None = None
         self._fps = 25.0
 
     @property
     def components(self) -> tuple[Component, ...]:
         return (Component.of("lip-sync", self.generator),)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the run's result says of how its mouths were made: the generator's precision, and `notes`."""
+        if self.precision == "float32":
+            return self._notes
+        if bfloat16_is_emulated():
+            precision = (
+                f"precision: {self.precision} products in the Wav2Lip generator, which this CPU has no instructions "
+                "for (AVX512-BF16 or AMX): many times slower than float32 here; leave --precision float32"
+            )
+        else:
+            precision = f"precision: {self.precision} products in the Wav2Lip generator (faster; mouths move slightly)"
+        return (precision, *self._notes)
 
     def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:
         with timer("audio"):

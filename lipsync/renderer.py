@@ -59,4 +59,5 @@ def make_renderer(
         )
     from .generation import Wav2LipRenderer
 
-    return Wav2LipRenderer(generator, options.pads, options.blend, options.precision)
+    still = "--still does nothing with Wav2Lip, which draws the mouth only, on the head as it is"
+    return Wav2LipRenderer(generator, options.pads, options.blend, options.precision, (still,) if options.still else ())

@@ -868,6 +868,20 @@ def test_options_a_run_cannot_use_are_refused_when_made(options, message):
         LipsyncOptions(**options)
 
 
+@pytest.mark.parametrize("emulated", [True, False])
+def test_wav2lip_says_what_its_precision_costs_and_that_still_does_nothing(monkeypatch, emulated):
+    """bfloat16 on a CPU without its instructions had made a clip 4x slower without a word; --still was ignored."""
+    import lipsync.generation
+    from lipsync.renderer import make_renderer
+
+    monkeypatch.setattr(lipsync.generation, "bfloat16_is_emulated", lambda: emulated)
+    assert make_renderer(LipsyncOptions(), generator=object()).notes == ()
+    notes = make_renderer(LipsyncOptions(precision="bfloat16", still=True), generator=object()).notes
+    assert ("many times slower than float32 here" in notes[0]) == emulated
+    assert ("(faster;" in notes[0]) != emulated
+    assert notes[1].startswith("--still does nothing with Wav2Lip")
+
+
 def test_the_stage_takes_integer_samples_as_the_pipeline_does_and_refuses_no_samples(faces_dir, speech, tmp_path):
     """lipsync.engine.run had taken int16 samples as floats: a soundtrack of clipped noise (RMS 0.92, not 0.025)."""
     from voice.audio import load_audio
