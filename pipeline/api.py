@@ -343,13 +343,15 @@ class Pipeline:
         source_sr: int | None = None,
         progress: ProgressCallback | None = None,
         keep_video: bool = True,
+        video_progress: ProgressCallback | None = None,
     ) -> Speech | Clip:
         """A recording said in the reference's voice, timing kept, watermarked (speech-to-speech).
 
         `source` is an audio file, samples at `source_sr` (default 16 kHz), or a video: its audio track
         is converted and put back (a labelled, marked Clip; `keep_video=False` gives the Speech only).
         OpenVoice V2's converter does it when fetched, the offline conversion otherwise (labelled).
-        `progress(pieces done, pieces, rate)` follows long recordings.
+        `progress(pieces done, pieces, rate)` follows long recordings, `video_progress` a video's frames as they are
+        written (most of a video's time).
         """
         statement = require_consent(consent, "a reference voice")
         seed = checked_seed(seed)
@@ -366,15 +368,15 @@ class Pipeline:
             speech = dataclasses.replace(speech, source=read.path, source_sha256=read.sha256)
         if video is None:
             return speech
-        return self._dubbed(video, speech)
+        return self._dubbed(video, speech, video_progress)
 
-    def _dubbed(self, video: MediaInfo, speech: Speech) -> Clip:
+    def _dubbed(self, video: MediaInfo, speech: Speech, progress: ProgressCallback | None) -> Clip:
         """The source video with its frames labelled and marked and the converted speech as its track."""
         started = time.perf_counter()
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
         try:
             path = Path(workdir.name) / "clip.mp4"
-            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, self.label)
+            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, self.label, progress)
         except BaseException:
             workdir.cleanup()
             raise

@@ -334,9 +334,18 @@ def cmd_convert(args: argparse.Namespace) -> int:
         converter=args.converter,
         label=_label(args),
     )
-    with contextlib.closing(_ProgressBar("conversion", "pieces")) as bar:
+    with (
+        contextlib.closing(_ProgressBar("conversion", "pieces")) as bar,
+        contextlib.closing(_ProgressBar("video", "frames")) as video_bar,
+    ):
         result = pipeline.convert_voice(
-            args.ref, args.source, consent=args.i_have_consent, seed=args.seed, progress=bar, keep_video=keep_video
+            args.ref,
+            args.source,
+            consent=args.i_have_consent,
+            seed=args.seed,
+            progress=bar,
+            keep_video=keep_video,
+            video_progress=video_bar,
         )
     if keep_video:
         size = f"{result.duration:.1f} s, {result.frames} frames at {result.fps:g} fps"

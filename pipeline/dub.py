@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +25,13 @@ def dub(
     sample_rate: int,
     path: Path,
     label: LabelConfig,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> tuple[int, float]:
     """Write `video`'s frames, labelled and marked, with `samples` (already marked; made from its track) as its
     track; (frames, seconds) written.
 
     The frames are re-encoded at the video's own frame rate, and the track starts where the video's own did against
-    its first frame, so the lips stay where the words are.
+    its first frame, so the lips stay where the words are. `progress(frames written, frames, rate)` follows it.
     """
     samples = in_step(samples, sample_rate, video.audio_delay)
     protector = outputs.FrameProtector(label, "bgr")
@@ -40,10 +44,18 @@ def dub(
             if first is None:
                 raise InputError(f"{video.path} has no frames to keep: give a video, or write the speech as .wav")
             height, width = first.shape[:2]
+            expected = max(1, round(video.duration * video.fps))  # the file's duration: its sound may run longer
+            started = time.perf_counter()
+
+            def report(done: int, total: int) -> None:
+                if progress is not None:
+                    progress(done, total, done / max(time.perf_counter() - started, 1e-9))
+
             with Mp4Writer(partial, width, height, video.fps, soundtrack, len(samples) / sample_rate) as writer:
-                writer.write(protector(first))
-                for frame in frames:
+                for frame in itertools.chain([first], frames):
                     writer.write(protector(frame))
+                    report(writer.frames_written, max(expected, writer.frames_written))
+            report(writer.frames_written, writer.frames_written)
             return writer.frames_written, max(writer.frames_written / video.fps, len(samples) / sample_rate)
 
 

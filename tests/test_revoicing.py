@@ -235,8 +235,12 @@ def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(refere
     both = ["-i", str(talking_video), "-itsoffset", "0.6", "-i", str(talking_video), "-map", "0:v", "-map", "1:a"]
     run([*both, "-c", "copy", str(late)], "offset the track")
     assert probe(late).audio_delay == pytest.approx(0.6, abs=0.03)
-    clip = Pipeline("cpu").convert_voice(reference, late, consent=True, seed=0)
+    written = []  # the video's frames as they are written, most of the run's time, had shown no progress
+    progress = lambda done, total, rate: written.append((done, total))  # noqa: E731
+    clip = Pipeline("cpu").convert_voice(reference, late, consent=True, seed=0, video_progress=progress)
     out = clip.save(tmp_path / "dubbed.mp4")
+    assert [done for done, _ in written[:-1]] == list(range(1, clip.frames + 1))
+    assert written[-1] == (clip.frames, clip.frames)
 
     def first_sound(path) -> float:
         return np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None)) > 0.02)[0] / SAMPLE_RATE
