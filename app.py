@@ -35,6 +35,8 @@ MAX_TEXT = 2000
 cut short in the text box."""
 TEXT_INFO = f"Up to {MAX_TEXT} characters; the voxlip command line takes longer text."
 CLIP_HEIGHT = 480
+WORK = "voxlip-work"
+"""The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
@@ -417,10 +419,11 @@ def _refusal(message: str, *uploads: str | None) -> gr.Error:
 
 
 def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:
-    """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page."""
+    """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
+    Every button's work shares one limit (`--concurrency`), not one each: the machine's cores are one."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
     button.click(lambda: empty, None, outputs, queue=False, api_visibility="private").then(
-        handler, inputs, outputs, api_name=api_name
+        handler, inputs, outputs, api_name=api_name, concurrency_id=WORK
     )
 
 
@@ -433,7 +436,12 @@ def main() -> None:
         help="address to bind; 0.0.0.0 exposes the demo to your network (default: %(default)s)",
     )
     parser.add_argument("--port", type=int, default=7860, help="port to serve on (default: %(default)s)")
-    parser.add_argument("--concurrency", type=int, default=1, help="requests processed at once (default: %(default)s)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="requests processed at once, whichever of the page's buttons made them (default: %(default)s)",
+    )
     parser.add_argument(
         "--queue-size",
         type=int,

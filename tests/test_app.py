@@ -36,7 +36,10 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkey
     assert demo.pipeline.encoder.preprocess(examples.voice).size > 16000
     page = app.build_demo(demo, examples)
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
-    assert {"text_to_clip", "voice", "lipsync", "convert", "compare"} <= names
+    work = {"text_to_clip", "voice", "lipsync", "convert", "compare"}
+    assert work <= names
+    groups = {fn.concurrency_id for fn in page.fns.values() if getattr(fn, "api_name", None) in work}
+    assert groups == {app.WORK}  # one --concurrency for every button (it had limited each on its own)
     webcam_to_face = [
         fn
         for fn in page.fns.values()
