@@ -52,6 +52,21 @@ def test_the_same_seed_gives_the_same_speech_and_another_seed_other_speech(joe):
     assert 1.5 < len(first.wave) / 22050 < 5 and np.abs(first.wave).max() > 0.1
 
 
+def test_progress_follows_the_sentences_and_the_pipeline_hears_it_from_the_offline_voice(joe, speech_files):
+    """The offline voice had said only 1/1 at its end: a long text showed no progress, and a clip whose photo had no
+    face went on speaking all of it (22 s) before the face's error could stop it."""
+    from pipeline import Pipeline
+
+    calls = []
+    joe.speak("One sentence. And a second one! A third?", seed=0, progress=lambda *args: calls.append(args[:2]))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    calls.clear()
+    Pipeline("cpu").clone_voice(
+        speech_files[0], "Hello there. Good day.", consent=True, progress=lambda *args: calls.append(args[:2])
+    )
+    assert calls == [(1, 2), (2, 2)]
+
+
 def test_phones_are_timed_in_order_and_cover_the_speech(joe):
     speech = joe.speak(TEXT, seed=0)
     starts = [p.start for p in speech.phones]

@@ -328,11 +328,8 @@ class VoiceCloner:
         """
         started = time.perf_counter()
         if not self.neural:
-            speech = self._offline_speech(speaker, text, seed, language)
-            speech = dataclasses.replace(speech, notes=speech.notes + self.unused_options())
-            if progress is not None:
-                progress(1, 1, 1 / (time.perf_counter() - started))
-            return speech
+            speech = self._offline_speech(speaker, text, seed, language, progress)
+            return dataclasses.replace(speech, notes=speech.notes + self.unused_options())
         from .synthesizer import synthesize
 
         chunks = split_text(text)
@@ -377,19 +374,27 @@ class VoiceCloner:
         # SV2TTS makes another voice for every speaker: its tone colour is that of the speech itself.
         return self._revoiced(speech, speaker, f"speech|{_digest(speech.samples)}", seed)
 
-    def _offline_speech(self, speaker: Speaker, text: str, seed: int | None, language: str | None) -> Synthesis:
-        """The Piper base voice saying `text`, then moved toward the speaker by the chosen converter."""
+    def _offline_speech(
+        self,
+        speaker: Speaker,
+        text: str,
+        seed: int | None,
+        language: str | None,
+        progress: Callable[[int, int, float], None] | None,
+    ) -> Synthesis:
+        """The Piper base voice saying `text` (`progress` follows its sentences), then moved toward the speaker by the
+        chosen converter."""
         started = time.perf_counter()
         if self.text_converter == "offline":
             voice = self.offline_reference(speaker)
             prepared = time.perf_counter()
-            speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language)
+            speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language, progress=progress)
             timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
         unconverted = self.text_converter == "none"
         # of a base voice with many speakers, the converter starts from the one nearest the reference
         engine = self.offline_voice if unconverted else self.offline_voice.nearest_engine(speaker.wave)
-        speech = engine.speak(text, seed=seed, language=language)
+        speech = engine.speak(text, seed=seed, language=language, progress=progress)
         speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})
         if unconverted:
             note = "the base voice unconverted (--converter none): it does not sound like the reference"

@@ -102,14 +102,16 @@ class OfflineVoice:
         language: str | None = None,
         encoder: SpeakerEncoder | None = None,
         source_sr: int | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
     ) -> Synthesis:
         """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: samples at
         `source_sr` (default 16 kHz), a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same
-        seed gives the same samples; without one, each call varies a little, as Piper does."""
+        seed gives the same samples; without one, each call varies a little, as Piper does. `progress(sentences done,
+        sentences, sentences per second)` follows the base voice."""
         voice = self._reference(reference, encoder, source_sr)
         if (engine := self.speaker_engine(voice.base_speaker)) is not self:
-            return engine.synthesize(text, voice, seed=seed, language=language)
-        speech = self.speak(text, seed=seed, language=language)
+            return engine.synthesize(text, voice, seed=seed, language=language, progress=progress)
+        speech = self.speak(text, seed=seed, language=language, progress=progress)
         return Synthesis(
             samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
             sample_rate=speech.sample_rate,
@@ -132,10 +134,17 @@ class OfflineVoice:
         wave = cleaned_speech(reference, encoder, source_sr)
         return self.fitted(analyse(wave, self.config), wave, encoder)
 
-    def speak(self, text: str, *, seed: int | None = None, language: str | None = None) -> Synthesis:
+    def speak(
+        self,
+        text: str,
+        *,
+        seed: int | None = None,
+        language: str | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+    ) -> Synthesis:
         """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference)."""
         self.check_language(language)
-        speech = self.base.speak(text, seed=seed)
+        speech = self.base.speak(text, seed=seed, progress=progress)
         return Synthesis(
             samples=speech.wave,
             sample_rate=speech.sample_rate,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,14 +94,23 @@ class PiperVoice:
         named.speaker, named.name = chosen, f"{self.name}#{label}"
         return named
 
-    def speak(self, text: str, seed: int | None = None, speaker: int | None = None) -> PiperSpeech:
+    def speak(
+        self,
+        text: str,
+        seed: int | None = None,
+        speaker: int | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+    ) -> PiperSpeech:
         """`text` (one or more sentences) in this voice (its chosen speaker, or `speaker`); the same seed gives the
-        same samples."""
+        same samples. `progress(sentences done, sentences, sentences per second)` is called as sentences finish."""
         speaker = speaker if speaker is not None else self.speaker or 0
         rng = np.random.default_rng(seed)
         waves, phones, skipped, offset = [], [], set(), 0.0
         pause = np.zeros(int(0.2 * self.config.sample_rate), np.float32)
-        for i, ipa in enumerate(self.phonemizer.sentences(text)):
+        sentences, started = self.phonemizer.sentences(text), time.perf_counter()
+        for i, ipa in enumerate(sentences):
+            if progress is not None and i > 0:
+                progress(i, len(sentences), i / max(time.perf_counter() - started, 1e-9))
             phonemized = phoneme_ids(ipa, self.config)
             skipped |= phonemized.skipped
             if not any(p.isalpha() for p in phonemized.phonemes):
@@ -113,6 +124,8 @@ class PiperVoice:
             offset += len(wave) / self.config.sample_rate
         if not waves:
             raise InputError(f"the {self.name} voice has nothing to say for {text!r}: give words it can pronounce")
+        if progress is not None:
+            progress(len(sentences), len(sentences), len(sentences) / max(time.perf_counter() - started, 1e-9))
         return PiperSpeech(np.concatenate(waves), self.config.sample_rate, tuple(phones), frozenset(skipped))
 
     def _run(
