@@ -144,8 +144,10 @@ _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
 _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
-_PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
-"""A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567."""
+_PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])?(\d{3})[-.](\d{4})(?![\w-])")
+"""A phone number: 555-123-4567, 555.123.4567, (555) 123-4567 or 555-1234."""
+_INTERNATIONAL_PHONE_RE = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[ .-]\d{1,4}){2,5})(?![\w-])")
+"""One with its country's code: +1 555 123 4567, +44 20 7946 0958."""
 _ROMAN_RE = re.compile(r"\b([A-Z][a-z]+)\s+([IVXL]+)\b(?!['-])(\s+of\b|(?=\s*(?:[^\w\s]|$)))?")
 """A Roman numeral after a capitalised word: "Henry VIII", "World War II" (espeak-ng: "Henry roman eight"). With it,
 whether "of", a mark or the end comes next: "I" is a numeral only there, or after a word that counts."""
@@ -165,6 +167,11 @@ _COUNTING_WORDS = frozenset(
 """Words whose numeral is a count, said even when it is one letter ("World War I", "Chapter V")."""
 
 
+def _digit_groups(groups) -> str:
+    """Groups of digits said one digit at a time, a pause between groups: "5 5 5, 1 2 3 4"."""
+    return ", ".join(" ".join(group) for group in groups if group)
+
+
 def spoken_english(text: str) -> str:
     """`text` with what espeak-ng misreads, or reads as the end of a sentence, written as it is said.
 
@@ -174,7 +181,8 @@ def spoken_english(text: str) -> str:
     of a sentence: a voice would stop there, as at any full stop.
     """
     text = _DATE_RE.sub(_date, text)
-    text = _PHONE_RE.sub(lambda m: ", ".join(" ".join(group) for group in m.groups() if group), text)
+    text = _INTERNATIONAL_PHONE_RE.sub(lambda m: "plus " + _digit_groups([m.group(1), *re.split(r"[ .-]", m[2])]), text)
+    text = _PHONE_RE.sub(lambda m: _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
     text = _MONEY_RE.sub(_money, text)
