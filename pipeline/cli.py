@@ -322,7 +322,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             f"source's video) and speech alone as {suffixes_in_words('audio')}"
         )
     seconds = _audio_seconds(args.source)
-    output = _checked_output(args.output, "video" if keep_video else "audio", [args.ref, args.source], seconds)
+    # no ending (a folder, a bare name): the example it is told to give is of the source's kind
+    as_video = keep_video or (not args.output.suffix and _is_video(args.source))
+    output = _checked_output(args.output, "video" if as_video else "audio", [args.ref, args.source], seconds)
     if keep_video and not _is_video(args.source):
         raise InputError(
             f"{args.source} has no video to keep: write the converted speech as {suffixes_in_words('audio')}"

@@ -283,6 +283,11 @@ def test_bad_conversions_are_refused_before_any_output(
         ),
         (base + ["--source", str(source_file), "--converter", "openvoice-v2"], "voxlip fetch openvoice-v2"),
         (base + ["--source", str(faces_dir / "painting_mona_lisa.jpg")], "painting_mona_lisa.jpg is a picture: give"),
+        (  # a folder, with a video to re-voice: the example is a video's name (it had been output.wav)
+            ["convert", "--ref", str(reference), "--source", str(faces_dir / "talking_man_25fps.mp4"), "-o"]
+            + [str(tmp_path), "--i-have-consent"],
+            f"{tmp_path} is a directory: give a file name in it, e.g. {tmp_path / 'output.mp4'}",
+        ),
         (
             ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--synthesizer", str(synthesizer)]
             + ["--converter", "offline", "--i-have-consent"],
