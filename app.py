@@ -14,6 +14,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -90,12 +91,15 @@ class Demo:
             pipeline.lipsync_options = dataclasses.replace(pipeline.lipsync_options, **changes)
         return pipeline
 
-    def _output_dir(self) -> Path:
+    def _output(self, kind: str, suffix: str) -> Path:
+        """Where a request's result goes: its own folder, and a name of its kind and time, so that downloads are told
+        apart (`voxlip-clip-20261206-101502.mp4`, not `voxlip-clip (3).mp4`)."""
         with self._lock:
             finished = sorted(self.workdir.iterdir(), key=lambda p: p.stat().st_mtime)
             for old in finished[: max(0, len(finished) - self.keep)]:
                 shutil.rmtree(old, ignore_errors=True)
-            return Path(tempfile.mkdtemp(prefix="request-", dir=self.workdir))
+            folder = Path(tempfile.mkdtemp(prefix="request-", dir=self.workdir))
+        return folder / f"voxlip-{kind}-{time.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
     @staticmethod
     def _check(consent: bool, text: str | None = None) -> None:
@@ -139,7 +143,7 @@ class Demo:
             progress(0.1, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_chosen(seed))
-            path = speech.save(self._output_dir() / "voxlip-voice.wav")
+            path = speech.save(self._output("voice", ".wav"))
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
         return str(path), self._made_by(speech)
@@ -159,7 +163,7 @@ class Demo:
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
-            path = clip.save(self._output_dir() / "voxlip-lipsync.mp4")
+            path = clip.save(self._output("lipsync", ".mp4"))
         except VoxlipError as e:
             raise _refusal(str(e), face, audio) from None
         return str(path), self._made_by(clip)
@@ -185,7 +189,7 @@ class Demo:
             clip = pipeline.text_to_clip(
                 reference, face, text, consent=consent, seed=_chosen(seed), progress=_frames(progress)
             )
-            path = clip.save(self._output_dir() / "voxlip-clip.mp4")
+            path = clip.save(self._output("clip", ".mp4"))
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
         return str(path), self._made_by(clip)
@@ -211,8 +215,8 @@ class Demo:
                 reference, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
             )
             if isinstance(result, Clip):
-                return None, str(result.save(self._output_dir() / "voxlip-converted.mp4")), self._made_by(result)
-            return str(result.save(self._output_dir() / "voxlip-converted.wav")), None, self._made_by(result)
+                return None, str(result.save(self._output("converted", ".mp4"))), self._made_by(result)
+            return str(result.save(self._output("converted", ".wav"))), None, self._made_by(result)
         except VoxlipError as e:
             raise _refusal(str(e), reference, source) from None
 

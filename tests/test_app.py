@@ -1,6 +1,7 @@
 """The demo's handlers, and the whole page driven in a real (headless) Chromium."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -72,6 +73,7 @@ def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
 def test_voice_handler_names_its_components(demo, speech_files):
     path, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True)
     assert Path(path).is_file() and Path(path + ".provenance.json").is_file()
+    assert re.fullmatch(r"voxlip-voice-\d{8}-\d{6}\.wav", Path(path).name)  # downloads told apart by their time
     assert (
         "offline fallbacks for the voice conversion" in details and "piper-joe" in details and "resemblyzer" in details
     )
