@@ -10,6 +10,7 @@ import dataclasses
 import importlib.metadata
 import os
 import pickle
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,19 +347,40 @@ def torch_load(path: Path) -> Any:
                 f"give the model's .pt or .pth file; {README_HINT}"
             )
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
+        with torch.serialization.safe_globals(_numpy_scalar_globals()):
+            return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
         detail = str(e).strip().splitlines()
         reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
             raise _unreadable(path, e) from None
+        named = re.search(r"GLOBAL (\S+)", reason)
+        what = named.group(1) if named else reason.strip()
+        resave = (  # a pickled model gives its state_dict, a dict its tensors and dicts: the weights, not objects
+            f"python -c \"import torch; c = torch.load('{path}', weights_only=False); c = c.state_dict() if "
+            "hasattr(c, 'state_dict') else {k: v for k, v in c.items() if isinstance(v, (dict, torch.Tensor))}; "
+            f"torch.save(c, '{path.with_suffix('.weights.pth')}')\""
+        )
         raise CheckpointError(
-            f"refused to load {path}: it contains Python objects, not only weights, and unpickling them "
-            f"could run arbitrary code ({reason.strip()}). Use the original published file, or re-save just "
-            "its state_dict with torch.save"
+            f"refused to load {path}: besides weights it holds a Python object ({what}), and unpickling objects could "
+            f"run arbitrary code. Use the original published file, or, if you trust this one, keep its weights alone: "
+            f"{resave}"
         ) from None
     except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
         raise _unreadable(path, e) from None
+
+
+def _numpy_scalar_globals() -> list:
+    """What a numpy number in a checkpoint unpickles through (a training script's `global_step`, np.int64): a dtype
+    and bytes, no code run."""
+    import numpy as np
+
+    try:
+        from numpy._core.multiarray import scalar
+    except ImportError:  # numpy 1
+        from numpy.core.multiarray import scalar
+    dtypes = [getattr(np.dtypes, name) for name in dir(np.dtypes) if name.endswith("DType")]
+    return [scalar, np.dtype, *dtypes]
 
 
 def _unreadable(path: Path, error: Exception) -> CheckpointError:

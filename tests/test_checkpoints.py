@@ -1,6 +1,7 @@
 import hashlib
 import http.server
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -54,9 +55,19 @@ def test_malicious_pickle_is_refused_and_never_runs(tmp_path):
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.pt"
     torch.save({"model_state": {"w": torch.zeros(1)}, "payload": _Payload(marker)}, evil)
-    with pytest.raises(CheckpointError, match="refused to load .*could run arbitrary code"):
+    with pytest.raises(CheckpointError, match="refused to load .*could run arbitrary code") as refused:
         read_checkpoint(evil)
     assert not marker.exists()
+    assert re.search(r"holds a Python object \(\S*system\)", str(refused.value))  # os.system, what it would run
+    assert "add_safe_globals" not in str(refused.value)  # torch's advice, which no voxlip option can follow
+
+
+def test_numpy_numbers_beside_the_weights_are_read(tmp_path):
+    """A training script's np.int64 global_step had had the whole file refused as one that could run code."""
+    path = tmp_path / "steps.pth"
+    torch.save({"state_dict": {"w": torch.ones(2)}, "global_step": np.int64(5), "loss": np.float32(0.25)}, path)
+    contents = read_checkpoint(path).contents
+    assert contents["global_step"] == 5 and contents["loss"] == np.float32(0.25)
 
 
 def test_corrupt_and_missing_files_get_clear_errors(tmp_path, seeded_checkpoint):
