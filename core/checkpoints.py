@@ -484,6 +484,13 @@ def check_layout(weights: Mapping[str, Any], expected: Mapping[str, tuple[int, .
         problems.append(f"unexpected keys: {_preview(unexpected)}")
     if mis_shaped:
         problems.append(f"wrong shapes (file vs model): {_preview(mis_shaped, 3)}")
+    shared = len(expected) - len(missing)
+    if problems and shared < len(expected) / 2:  # another model's file: say so before its keys
+        problems.insert(
+            0,
+            f"only {shared} of its {len(weights)} weights are among the {len(expected)} it has, so it is "
+            "likely another model's file",
+        )
     if problems:
         raise CheckpointError(f"this file's weights do not fit the {what}: " + "; ".join(problems))
 
