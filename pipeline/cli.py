@@ -383,6 +383,17 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return code
 
 
+def _add_lipsync_checkpoint_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--checkpoint",
+        default="auto",
+        help=(
+            "Wav2Lip checkpoint name (wav2lip-gan, wav2lip) or file, 'offline' for the offline lip-sync (auto: "
+            "wav2lip-gan if fetched, its mouths the sharper, else wav2lip, else offline; default: %(default)s)"
+        ),
+    )
+
+
 def _add_lipsync_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pads",
@@ -623,11 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_voice_flags(run)
     run.add_argument("--face", required=True, type=_local_file, help="face video or photo")
     run.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
-    run.add_argument(
-        "--checkpoint",
-        default="auto",
-        help="Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto)",
-    )
+    _add_lipsync_checkpoint_flag(run)
     _add_lipsync_flags(run)
     _add_precision_flag(run)
     _add_consent_flag(run)
@@ -644,14 +651,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the speech to lip-sync: any audio file, or a video (its soundtrack); the clip keeps its rate and stereo",
     )
     lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
-    lipsync.add_argument(
-        "--checkpoint",
-        default="auto",
-        help=(
-            "Wav2Lip checkpoint name or file, 'offline' for the landmark animator (default: auto: Wav2Lip if "
-            "fetched, else offline)"
-        ),
-    )
+    _add_lipsync_checkpoint_flag(lipsync)
     _add_lipsync_flags(lipsync)
     _add_precision_flag(lipsync)
     _add_consent_flag(lipsync)
