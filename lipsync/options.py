@@ -79,7 +79,8 @@ class LipsyncOptions:
             raise InputError(f"precision {self.precision!r} is unknown: use 'float32' or 'bfloat16'")
         if len(self.pads) != 4 or not all(isinstance(pad, numbers.Integral) for pad in self.pads):
             raise InputError(
-                f"pads {self.pads!r}: give four whole numbers of pixels to add around the face (top, bottom, left, right)"
+                f"pads {self.pads!r}: give four whole numbers of pixels to add around the face (top, bottom, left, "
+                "right)"
             )
         if min(self.pads) < 0:
             raise InputError(f"--pads {' '.join(map(str, self.pads))}: pixels added around the face cannot be negative")
