@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +32,19 @@ from voice.audio import SAMPLE_RATE, AudioSource, load_audio, save_audio
 
 from .audio_frames import frame_count
 from .background import CoreTurns, StageTimer, in_background
-from .face import Detector, Face, FaceOptions, FaceTracker, require_face, tracking_components
+from .face import (
+    Detector,
+    Face,
+    FaceDetector,
+    FaceOptions,
+    FaceTracker,
+    most_faces,
+    tracking_components,
+    upright_turns,
+)
 from .options import LipsyncOptions
 from .renderer import MouthRenderer
-from .video import FaceInput, FrameSource, open_face, output_fps, sample_frames
+from .video import FaceInput, FrameSource, open_face, output_fps, sample_frames, upright
 
 FrameHook = Callable[[np.ndarray], np.ndarray]
 """hook(BGR frame) -> the frame to write, same size."""
@@ -76,14 +85,35 @@ def check_face(
     options: LipsyncOptions = LipsyncOptions(),
     detector: Detector | None = None,
     samples: int = 8,
-) -> int:
-    """Refuse early (before any speech is made) a face input without the face to animate; the most faces it shows
-    in one frame (when more than one, the largest speaks unless a face index is given).
+) -> tuple[FaceInput, int]:
+    """Refuse early (before any speech is made) a face input without the face to animate; the input, opened, and the
+    most faces it shows in one frame (when more than one, the largest speaks unless a face index is given).
 
-    A photo is checked whole; a video at `samples` frames spread over its length.
+    A photo is checked whole (and turned upright when its face lies on its side: open_face); a video at `samples`
+    frames spread over its length, and turned upright too when most of a few of them show its face on its side (a
+    video without a rotation tag, filmed with the phone turned: half its frames' faces had been missed).
     """
     face = open_face(face, options.max_size)
-    return require_face(sample_frames(face, samples), options.face_options, str(face.info.path), detector)
+    frames = sample_frames(face, samples)
+    own = detector is None
+    detector = detector or FaceDetector(options.face_options.min_detection_confidence)
+    try:
+        counts = [len(detector(frame)) for frame in frames]
+        if face.photo is None and sum(map(bool, counts)) < UPRIGHT_SHARE * len(frames):
+            votes = [upright_turns(frame, detector) for frame in frames[:: max(1, len(frames) // 3)][:3]]
+            turns = max(votes, key=votes.count)
+            if turns and votes.count(turns) > len(votes) / 2:
+                face = replace(face, video_turns=turns)
+                counts = [len(detector(upright(frame, turns))) for frame in frames]
+    finally:
+        if own:
+            detector.close()
+    return face, most_faces(counts, options.face_options, str(face.info.path))
+
+
+UPRIGHT_SHARE = 0.75
+"""A video whose face is found upright in fewer of check_face's samples than this is asked whether it lies on its
+side (the shared clips: 8 of 8; a clip turned a quarter without a rotation tag: about half)."""
 
 
 def run(
@@ -181,7 +211,7 @@ def _run(
         audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
         mux_audio = save_audio(Path(audio_dir) / "speech.wav", *track.result())
         partial = stack.enter_context(atomic_output(out_path))
-        upright_turns = face.photo.turns if face.photo is not None else 0
+        upright_turns = face.turns
         width, height = (source.height, source.width) if upright_turns % 2 else (source.width, source.height)
         writer = stack.enter_context(
             Mp4Writer(partial, width, height, fps, mux_audio, len(audio) / SAMPLE_RATE, options.encoder)

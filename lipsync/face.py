@@ -448,18 +448,9 @@ def upright_turns(image: np.ndarray, detector: Detector | None = None) -> int:
     return best if scores[best] > upright + UPRIGHT_MARGIN else 0
 
 
-def require_face(frames: list[np.ndarray], options: FaceOptions, source: str, detector: Detector | None = None) -> int:
-    """The most faces any of a few sample frames shows; InputError unless the chosen face is in one of them.
-
-    Also refused: a `face_index` asking for a face that no sample has. `detector` as FaceTracker's.
-    """
-    own = detector is None
-    detector = detector or FaceDetector(options.min_detection_confidence)
-    try:
-        counts = [len(detector(frame)) for frame in frames]
-    finally:
-        if own:
-            detector.close()
+def most_faces(counts: list[int], options: FaceOptions, source: str) -> int:
+    """The most of `counts`, the faces found in each of a few sample frames of `source`; InputError unless the chosen
+    face is in one of them, or for a `face_index` asking for a face that no sample has."""
     most = max(counts, default=0)
     if most == 0:
         raise InputError(

@@ -68,6 +68,14 @@ class FaceInput:
     max_size: int
     photo: Photo | None = None
     """None for a video."""
+    video_turns: int = 0
+    """Quarter turns (np.rot90's k) that make the face in a video upright (one without a rotation tag, filmed with
+    the phone on its side), as check_face finds them."""
+
+    @property
+    def turns(self) -> int:
+        """Quarter turns that make the face upright (the frames are turned so, and the clip's turned back)."""
+        return self.photo.turns if self.photo is not None else self.video_turns
 
 
 def open_face(face: str | os.PathLike | FaceInput, max_size: int) -> FaceInput:
@@ -82,6 +90,15 @@ def open_face(face: str | os.PathLike | FaceInput, max_size: int) -> FaceInput:
 
 
 SIDEWAYS_NOTE = "the face in the photo lies on its side or upside down: it was made to speak upright, then turned back"
+SIDEWAYS_VIDEO_NOTE = (
+    "the face in the video lies on its side or upside down (the video has no rotation tag): it was made to speak "
+    "upright, then turned back"
+)
+
+
+def upright(frame: np.ndarray, turns: int) -> np.ndarray:
+    """`frame` turned by `turns` quarter turns (np.rot90's k); itself when there are none."""
+    return np.ascontiguousarray(np.rot90(frame, turns)) if turns else frame
 
 
 def turned_upright(photo: Photo) -> Photo:
@@ -89,8 +106,7 @@ def turned_upright(photo: Photo) -> Photo:
     turns = upright_turns(photo.image)
     if not turns:
         return photo
-    upright = np.ascontiguousarray(np.rot90(photo.image, turns))
-    return replace(photo, image=upright, notes=(*photo.notes, SIDEWAYS_NOTE), turns=turns)
+    return replace(photo, image=upright(photo.image, turns), notes=(*photo.notes, SIDEWAYS_NOTE), turns=turns)
 
 
 ANIMATION_CODECS = frozenset({"gif", "apng"})
@@ -264,7 +280,8 @@ class FrameSource:
         self.info, self.fps, self.n_frames, self.loop = info, fps, n_frames, loop
         self.replay_cache_bytes = replay_cache_bytes
         self._still = photo.image if photo is not None else None
-        self._notes = photo.notes if photo is not None else ()
+        self._notes = photo.notes if photo is not None else (SIDEWAYS_VIDEO_NOTE,) if face.turns else ()
+        self._turns = face.turns
         self._damage: list[str] = []
         """ffmpeg's first error of each read of a damaged video."""
         self._size = None if photo is not None else scaled_size(info.width, info.height, face.max_size)
@@ -274,7 +291,7 @@ class FrameSource:
             self.height, self.width = self._still.shape[:2]
         else:
             self.scaled_from = (info.width, info.height) if self._size is not None else None
-            first = next(read_frames(info.path, fps, max_frames=1, size=self._size), None)
+            first = next(self._read(max_frames=1), None)
             if first is None:
                 raise InputError(f"{info.path} holds no decodable video frame: the file is corrupt or empty")
             self.height, self.width = first.shape[:2]
@@ -310,7 +327,7 @@ class FrameSource:
         expected = self.info.frame_count_estimate
         if self.loop == "pingpong" and self.may_replay and expected * self.frame_bytes <= self.replay_cache_bytes:
             self._cache = tempfile.TemporaryFile(prefix="voxlip-frames-")
-        for frame in read_frames(self.info.path, self.fps, size=self._size, on_damage=self._damage.append):
+        for frame in self._read(on_damage=self._damage.append):
             if produced == self.n_frames:
                 return
             if self._cache is not None:
@@ -335,14 +352,17 @@ class FrameSource:
                 yield index, self._read_cached(index)
                 produced += 1
         while produced < self.n_frames:
-            frames = read_frames(
-                self.info.path, self.fps, max_frames=decoded, size=self._size, on_damage=self._damage.append
-            )
+            frames = self._read(max_frames=decoded, on_damage=self._damage.append)
             for index, frame in enumerate(frames):
                 if produced == self.n_frames:
                     return
                 yield index, frame
                 produced += 1
+
+    def _read(self, **options) -> Iterator[np.ndarray]:
+        """The video's frames at the output's rate and size, upright (read_frames' other `options`)."""
+        for frame in read_frames(self.info.path, self.fps, size=self._size, **options):
+            yield upright(frame, self._turns)
 
     def distinct_frames(self, n_frames: int, timer=None, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
         """(source index, frame) of each different source frame among the first `n_frames` shown, once; from
@@ -353,14 +373,7 @@ class FrameSource:
             return
         if start >= n_frames:
             return
-        frames = read_frames(
-            self.info.path,
-            self.fps,
-            max_frames=n_frames - start,
-            skip=start,
-            size=self._size,
-            on_damage=self._damage.append,
-        )
+        frames = self._read(max_frames=n_frames - start, skip=start, on_damage=self._damage.append)
         index = start
         while True:
             if timer is not None:

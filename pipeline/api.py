@@ -38,7 +38,7 @@ from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
-from lipsync.video import MIN_SIZE, FaceInput, open_face
+from lipsync.video import MIN_SIZE, FaceInput
 from voice.audio import (
     SAMPLE_RATE,
     AudioSource,
@@ -458,8 +458,7 @@ class Pipeline:
         if not face.is_file():
             kind = "is a directory" if face.is_dir() else "does not exist"
             raise InputError(f"face file {face} {kind}: give a video or photo of a face")
-        opened = open_face(face, self.lipsync_options.max_size)
-        return opened, check_face(opened, self.lipsync_options, self.face_detector)
+        return check_face(face, self.lipsync_options, self.face_detector)
 
     def _speech(
         self,

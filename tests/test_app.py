@@ -33,7 +33,7 @@ def demo(tmp_path_factory):
 def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))  # where the page keeps its examples' copies
     examples = make_examples(tmp_path)
-    check_face(examples.face)  # the drawn face is one MediaPipe finds
+    check_face(examples.face)  # the drawn face is one MediaPipe finds (or this raises)
     assert demo.pipeline.encoder.preprocess(examples.voice).size > 16000
     page = app.build_demo(demo, examples)
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}

@@ -79,6 +79,22 @@ def test_a_clip_keeps_its_audio_at_the_rate_and_in_the_channels_it_was_given(
     assert detect(out).audio.detected
 
 
+def test_a_video_filmed_on_its_side_without_a_rotation_tag_is_lip_synced_upright(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """Turned a quarter without a tag, the talking clip had half its frames' faces missed (left as they were); now
+    every frame is found upright and the clip comes back turned as it was."""
+    from core.ffmpeg import probe, run
+
+    sideways = tmp_path / "sideways.mp4"
+    run(["-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "2", "-vf", "transpose=1", "-an", str(sideways)], "turn")
+    clip = pipeline.lipsync(sideways, short_speech, consent=True)
+    assert clip.frames_without_face == 0 and clip.frames == 49
+    assert any(note.startswith("the face in the video lies on its side") for note in clip.notes)
+    made, given = probe(clip.path), probe(sideways)
+    assert (made.width, made.height) == (given.width, given.height)
+
+
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
     out = tmp_path / "out.mp4"
     args = [
