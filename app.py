@@ -9,6 +9,7 @@ import argparse
 import copy
 import dataclasses
 import os
+import re
 import shutil
 import signal
 import sys
@@ -29,6 +30,7 @@ from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS
 from voice.encoder import similarity
 from voice.offline.config import OfflineConfig
+from voice.text import OTHER_LANGUAGE_HINT
 
 MAX_UPLOAD = "50mb"
 MAX_TEXT = 2000
@@ -120,7 +122,7 @@ class Demo:
         )
         lines = [f"**Made with {kind}**; marked as AI-generated (watermark, content credentials, provenance record):"]
         lines += [f"- {c.describe()}" for c in result.components]
-        lines += [f"- note: {note}" for note in result.notes]
+        lines += [f"- note: {_for_the_page(note)}" for note in result.notes]
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         return "\n".join(lines)
 
@@ -412,6 +414,25 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     return page
 
 
+def _for_the_page(message: str) -> str:
+    """A message of the API or the command line in the page's terms: its options are the server's, not the user's."""
+    missing = re.match(r"checkpoint '([^']+)' is not on this machine", message)
+    if missing:
+        return (
+            f"This demo's server does not have the {missing[1]} checkpoint: choose auto, or ask whoever runs the demo "
+            f"to run `voxlip fetch {missing[1]}`."
+        )
+    page_words = {
+        OTHER_LANGUAGE_HINT: "this demo would need a Piper voice of it (whoever runs the demo can start it with one: "
+        "app.py --base-voice)",
+        "; --max-size raises the limit": "",
+        "; --face-index)": ", in the face index box)",
+    }
+    for words, page in page_words.items():
+        message = message.replace(words, page)
+    return message
+
+
 def _refusal(message: str, *uploads: str | None) -> gr.Error:
     """A message for the page that stays until it is closed (a message that went after 10 s had left the last
     result's details under a bare "Error"), naming the uploaded files as the user named them, not the server's copies;
@@ -419,7 +440,7 @@ def _refusal(message: str, *uploads: str | None) -> gr.Error:
     for upload in uploads:
         if upload:
             message = message.replace(str(upload), Path(upload).name)
-    return gr.Error(message, duration=None, title="voxlip could not do this", print_exception=False)
+    return gr.Error(_for_the_page(message), duration=None, title="voxlip could not do this", print_exception=False)
 
 
 def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:

@@ -61,6 +61,22 @@ def test_page_messages_stay_and_name_uploads_as_the_user_named_them(demo, tmp_pa
     assert refused.value.duration is None and not refused.value.print_exception
 
 
+def test_page_messages_speak_of_the_page_not_of_the_command_line(demo, speech_files):
+    """Text in another script had been sent to --synthesizer/--base-voice/--language, a missing checkpoint to the
+    server's cache path: neither is the page user's to use."""
+    with pytest.raises(gr.Error) as refused:
+        demo.voice(str(speech_files[0]), "你好，世界。今天天气很好。", None, True)
+    message = refused.value.message
+    assert "for another language, this demo would need a Piper voice of it" in message
+    assert "--synthesizer" not in message
+    with pytest.raises(gr.Error) as refused:
+        demo.voice(str(speech_files[0]), "Hello.", None, True, "sv2tts")
+    message = refused.value.message
+    assert message.startswith("This demo's server does not have the rtvc-synthesizer checkpoint: choose auto")
+    assert "/.cache/" not in message
+    assert app._for_the_page("(at most 1920 pixels; --max-size raises the limit)") == "(at most 1920 pixels)"
+
+
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
     with pytest.raises(gr.Error, match="consent"):
         demo.voice(str(speech_files[0]), "Hello.", None, False)

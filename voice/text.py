@@ -364,10 +364,11 @@ _FUNCTION_WORDS = {
 _ENGLISH_WORDS = frozenset(
     "a and are be for have i in is it my not of on that the this to was we what with you your".split()
 )
-_OTHER_LANGUAGE_HINT = (
+OTHER_LANGUAGE_HINT = (
     "use the offline voice with a Piper voice of it (--synthesizer offline --base-voice VOICE.onnx, or piper:NAME "
     "after `voxlip fetch piper:NAME`) and --language CODE"
 )
+"""How a voice of another language is had, in the command line's words (the demo says it in its own)."""
 
 
 def check_script(text: str, language: str) -> tuple[str, ...]:
@@ -381,7 +382,7 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
     if letters and len(foreign) > len(letters) / 2:
         raise InputError(
             f"the text is mostly in {_script(foreign[0])} script, but the voice speaks English ({language}): "
-            f"for another language, {_OTHER_LANGUAGE_HINT}"
+            f"for another language, {OTHER_LANGUAGE_HINT}"
         )
     notes = []
     if foreign:
@@ -394,7 +395,7 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
     if other:
         notes.append(
             f"the text looks like {other}, but the voice speaks English ({language}) and reads it with English "
-            f"sounds: for {other}, {_OTHER_LANGUAGE_HINT}"
+            f"sounds: for {other}, {OTHER_LANGUAGE_HINT}"
         )
     return tuple(notes)
 
