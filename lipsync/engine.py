@@ -211,16 +211,15 @@ def _run(
         audio_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="voxlip-audio-"))
         mux_audio = save_audio(Path(audio_dir) / "speech.wav", *track.result())
         partial = stack.enter_context(atomic_output(out_path))
-        upright_turns = face.turns
-        width, height = (source.height, source.width) if upright_turns % 2 else (source.width, source.height)
+        width, height = (source.height, source.width) if face.turns % 2 else (source.width, source.height)
         writer = stack.enter_context(
             Mp4Writer(partial, width, height, fps, mux_audio, len(audio) / SAMPLE_RATE, options.encoder)
         )
         missing = done = 0
         for frames, faces in batches:
             frames = renderer.render(frames, faces, range(done, done + len(frames)), timer, turns)
-            if upright_turns:
-                frames = [np.ascontiguousarray(np.rot90(frame, -upright_turns)) for frame in frames]
+            if face.turns:  # back as the input lies
+                frames = [upright(frame, -face.turns) for frame in frames]
             if frame_hook is not None:
                 with timer("marking"):  # two frames at once: OpenCV and NumPy release the GIL
                     frames = list(helpers.map(frame_hook, frames))
