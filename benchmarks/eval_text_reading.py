@@ -1,5 +1,5 @@
 """How the bundled Piper voice reads what people type: money, decimals, titles, short forms, initials, units,
-fractions, numbered references, addresses, Roman numerals and capitals.
+fractions, numbered references, addresses, Roman numerals, capitals and phone numbers.
 
     .venv/bin/python benchmarks/eval_text_reading.py [--seed 0]
 
@@ -50,6 +50,11 @@ SENTENCES = (
     ("PLEASE DO IT NOW, WE ARE LATE.", "please do it now we are late"),
     ("The car was going 60 mph on the road.", "the car was going sixty miles per hour on the road"),
     ("Chapter IV begins on a rainy night.", "chapter four begins on a rainy night"),
+    ("Call me at 555-1234 after lunch.", "call me at five five five one two three four after lunch"),
+    (
+        "The office line is +1 555 123 4567 now.",
+        "the office line is plus one five five five one two three four five six seven now",
+    ),
 )
 """(what is typed, the words said), written for this eval; none is tuned on."""
 
