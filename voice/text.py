@@ -144,8 +144,10 @@ _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
 _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
-_PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])?(\d{3})[-.](\d{4})(?![\w-])")
-"""A phone number: 555-123-4567, 555.123.4567, (555) 123-4567 or 555-1234."""
+_PHONE_RE = re.compile(
+    r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])|(?<![\w.$-])(\d{3})-(\d{4})(?![\w-])"
+)
+"""A phone number: 555-123-4567, 555.123.4567, (555) 123-4567, or 555-1234 (a hyphen only: 123.4567 is a number)."""
 _INTERNATIONAL_PHONE_RE = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[ .-]\d{1,4}){2,5})(?![\w-])")
 """One with its country's code: +1 555 123 4567, +44 20 7946 0958."""
 _ROMAN_RE = re.compile(r"\b([A-Z][a-z]+)\s+([IVXL]+)\b(?!['-])(\s+of\b|(?=\s*(?:[^\w\s]|$)))?")
