@@ -132,6 +132,7 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
         ("Call 555-1234 or +1 555 123 4567.", "Call 5 5 5, 1 2 3 4 or plus 1, 5 5 5, 1 2 3, 4 5 6 7."),
         ("Ring +44 20 7946 0958, in 2024 1500 came.", "Ring plus 4 4, 2 0, 7 9 4 6, 0 9 5 8, in 2024 1500 came."),
         ("It read 123.4567 today.", "It read 123.4567 today."),  # seven digits with a point: a number, not a phone
+        ("Pages 250-1200, scores +3 10 20.", "Pages 250-1200, scores +3 10 20."),  # a range, a list: no phones
         ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio three quarters, 13/13/2020"),
         ("Henry VIII and Louis XIV met Elizabeth I.", "Henry the 8th and Louis the 14th met Elizabeth the 1st."),
         ("After World War II, Chapter IV and Super Bowl LVIII", "After World War 2, Chapter 4 and Super Bowl 58"),

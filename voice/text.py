@@ -144,12 +144,18 @@ _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
 _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
-_PHONE_RE = re.compile(
-    r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])|(?<![\w.$-])(\d{3})-(\d{4})(?![\w-])"
+_PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
+"""A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567."""
+_LOCAL_PHONE_RE = re.compile(
+    r"\b(?:call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number)\b"
+    r"\W+(?:\w+\W+){0,2}?(\d{3})-(\d{4})(?![\w-])",
+    re.IGNORECASE,
 )
-"""A phone number: 555-123-4567, 555.123.4567, (555) 123-4567, or 555-1234 (a hyphen only: 123.4567 is a number)."""
+"""A number of seven digits after a word that asks for a phone ("call 555-1234", "phone me on 555-1234"): alone,
+100-1000 or 800-1200 is a range."""
 _INTERNATIONAL_PHONE_RE = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[ .-]\d{1,4}){2,5})(?![\w-])")
-"""One with its country's code: +1 555 123 4567, +44 20 7946 0958."""
+"""One with its country's code: +1 555 123 4567, +44 20 7946 0958 (8 digits or more: "+5 10 15 20" is a list)."""
+PHONE_DIGITS = 8
 _ROMAN_RE = re.compile(r"\b([A-Z][a-z]+)\s+([IVXL]+)\b(?!['-])(\s+of\b|(?=\s*(?:[^\w\s]|$)))?")
 """A Roman numeral after a capitalised word: "Henry VIII", "World War II" (espeak-ng: "Henry roman eight"). With it,
 whether "of", a mark or the end comes next: "I" is a numeral only there, or after a word that counts."""
@@ -169,6 +175,14 @@ _COUNTING_WORDS = frozenset(
 """Words whose numeral is a count, said even when it is one letter ("World War I", "Chapter V")."""
 
 
+def _international_phone(match: re.Match) -> str:
+    """+1 555 123 4567 said "plus 1, 5 5 5, ..."; fewer than PHONE_DIGITS digits as written (a list, a sign)."""
+    groups = [match[1], *re.split(r"[ .-]", match[2])]
+    if sum(len(group) for group in groups) < PHONE_DIGITS:
+        return match[0]
+    return "plus " + _digit_groups(groups)
+
+
 def _digit_groups(groups) -> str:
     """Groups of digits said one digit at a time, a pause between groups: "5 5 5, 1 2 3 4"."""
     return ", ".join(" ".join(group) for group in groups if group)
@@ -183,8 +197,9 @@ def spoken_english(text: str) -> str:
     of a sentence: a voice would stop there, as at any full stop.
     """
     text = _DATE_RE.sub(_date, text)
-    text = _INTERNATIONAL_PHONE_RE.sub(lambda m: "plus " + _digit_groups([m.group(1), *re.split(r"[ .-]", m[2])]), text)
+    text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
     text = _PHONE_RE.sub(lambda m: _digit_groups(m.groups()), text)
+    text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
     text = _MONEY_RE.sub(_money, text)
