@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import json
 import os
 import pickle
 import re
+import shlex
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -355,19 +358,48 @@ def torch_load(path: Path) -> Any:
         if reason is None:  # not refused for what it holds: it cannot be read at all
             raise _unreadable(path, e) from None
         named = re.search(r"GLOBAL (\S+)", reason)
-        what = named.group(1) if named else reason.strip()
-        resave = (  # a pickled model gives its state_dict, a dict its tensors and dicts: the weights, not objects
-            f"python -c \"import torch; c = torch.load('{path}', weights_only=False); c = c.state_dict() if "
-            "hasattr(c, 'state_dict') else {k: v for k, v in c.items() if isinstance(v, (dict, torch.Tensor))}; "
-            f"torch.save(c, '{path.with_suffix('.weights.pth')}')\""
-        )
-        raise CheckpointError(
-            f"refused to load {path}: besides weights it holds a Python object ({what}), and unpickling objects could "
-            f"run arbitrary code. Use the original published file, or, if you trust this one, keep its weights alone: "
-            f"{resave}"
-        ) from None
+        raise _holds_objects(path, [named.group(1)] if named else [reason.strip()]) from None
     except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
         raise _unreadable(path, e) from None
+
+
+CODE_RUNNING_MODULES = frozenset(
+    "os posix nt subprocess builtins sys shutil socket importlib runpy pty code codecs ctypes pickle marshal types "
+    "webbrowser operator functools io tempfile pathlib urllib http multiprocessing threading signal asyncio "
+    "platform".split()
+)
+"""Modules whose functions a pickle can call to run code on reading (os.system, builtins.eval, ...)."""
+
+
+def _holds_objects(path: Path, named: list[str]) -> CheckpointError:
+    """The refusal of a checkpoint that holds Python objects: with the command that keeps its weights alone, unless
+    what it holds would run code when read (then loading it at all is the harm)."""
+    import torch
+
+    try:
+        names = sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path)) or named
+    except (ValueError, RuntimeError, OSError):  # a legacy (non-zip) pickle: only the name torch refused
+        names = named
+    running = [name for name in names if name.split(".")[0] in CODE_RUNNING_MODULES]
+    if running:
+        return CheckpointError(
+            f"refused to load {path}: reading it would run code ({', '.join(running)}); it is not a checkpoint to "
+            "trust: delete it and use the original published file"
+        )
+    weights = json.dumps(str(path.with_suffix(".weights.pth")))
+    code = (  # a pickled model gives its state_dict; a dict its tensors and its dicts of tensors: weights, not objects
+        f"import torch; c = torch.load({json.dumps(str(path))}, weights_only=False); c = c.state_dict() if hasattr(c, "
+        '"state_dict") else {k: v for k, v in c.items() if isinstance(v, torch.Tensor) or isinstance(v, dict) and '
+        f"all(isinstance(x, torch.Tensor) for x in v.values())}}; torch.save(c, {weights})"
+    )
+    own = {"torch", "numpy", *sys.stdlib_module_names}
+    modules = sorted({name.rsplit(".", 1)[0] for name in names if name.split(".")[0] not in own})
+    where = f" (where {', '.join(modules)} can be imported: the code that made it)" if modules else ""
+    return CheckpointError(
+        f"refused to load {path}: besides weights it holds Python objects ({', '.join(names[:4])}"
+        f"{' ...' if len(names) > 4 else ''}), and unpickling objects could run code. Use the original published "
+        f"file, or, if you trust this one, keep its weights alone{where}: python -c {shlex.quote(code)}"
+    )
 
 
 def _numpy_scalar_globals() -> list:
