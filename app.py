@@ -430,7 +430,9 @@ def _for_the_page(message: str) -> str:
     }
     for words, page in page_words.items():
         message = message.replace(words, page)
-    return message
+    return re.sub(
+        r"; fetch (.+?) for neural (cloning|conversion)", r"; whoever runs the demo can fetch \1 for neural \2", message
+    )
 
 
 def _refusal(message: str, *uploads: str | None) -> gr.Error:

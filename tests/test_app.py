@@ -75,6 +75,9 @@ def test_page_messages_speak_of_the_page_not_of_the_command_line(demo, speech_fi
     assert message.startswith("This demo's server does not have the rtvc-synthesizer checkpoint: choose auto")
     assert "/.cache/" not in message
     assert app._for_the_page("(at most 1920 pixels; --max-size raises the limit)") == "(at most 1920 pixels)"
+    assert app._for_the_page("(pitch); fetch openvoice-v2 for neural conversion") == (
+        "(pitch); whoever runs the demo can fetch openvoice-v2 for neural conversion"
+    )
 
 
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
