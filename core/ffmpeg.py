@@ -314,6 +314,8 @@ def read_frames(
     )
     if filters:
         command += ["-vf", ",".join(filters)]
+    if fps is not None:  # frame 0 is the first picture: a video starting after its sound is not padded by repeats
+        command += ["-fps_mode", "passthrough"]  # (ffmpeg did so in MP4 and MKV, not in MPEG-TS)
     if max_frames is not None:
         command += ["-frames:v", str(max_frames)]
     command += ["-f", "rawvideo", "-pix_fmt", pixel_format, "-"]

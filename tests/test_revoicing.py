@@ -248,6 +248,15 @@ def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(refere
     assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
     assert clip.duration == pytest.approx(probe(out).duration, abs=0.05) and clip.duration > 1.7
 
+    early = tmp_path / "early.mp4"  # its pictures start 0.5 s after its sound: that half second is not dubbed
+    both = ["-itsoffset", "0.5", "-i", str(talking_video), "-i", str(talking_video), "-map", "0:v", "-map", "1:a"]
+    run([*both, "-c", "copy", str(early)], "offset the pictures")
+    assert probe(early).audio_delay == pytest.approx(-0.5, abs=0.03)
+    clip = Pipeline("cpu").convert_voice(reference, early, consent=True, seed=0)
+    out = clip.save(tmp_path / "dubbed_early.mp4")
+    assert clip.frames == 30  # the pictures as they are (ffmpeg had put 13 repeats of the first before them in MP4)
+    assert len(decode_audio(out, SAMPLE_RATE, None)) / SAMPLE_RATE == pytest.approx(0.7, abs=0.06)
+
 
 def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, talking_video, tmp_path, capsys):
     from core.ffmpeg import run
