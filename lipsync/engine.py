@@ -90,8 +90,8 @@ def check_face(
     most faces it shows in one frame (when more than one, the largest speaks unless a face index is given).
 
     A photo is checked whole (and turned upright when its face lies on its side: open_face); a video at `samples`
-    frames spread over its length, and turned upright too when most of a few of them show its face on its side (a
-    video without a rotation tag, filmed with the phone turned: half its frames' faces had been missed).
+    frames spread over its length, and turned upright too when they show its face on its side (UPRIGHT_SHARE: a
+    video without a rotation tag, filmed with the phone turned, had had half its frames' faces missed).
     """
     face = open_face(face, options.max_size)
     frames = sample_frames(face, samples)
@@ -99,10 +99,13 @@ def check_face(
     detector = detector or FaceDetector(options.face_options.min_detection_confidence)
     try:
         counts = [len(detector(frame)) for frame in frames]
-        if face.photo is None and sum(map(bool, counts)) < UPRIGHT_SHARE * len(frames):
-            votes = [upright_turns(frame, detector) for frame in frames[:: max(1, len(frames) // 3)][:3]]
-            turns = max(votes, key=votes.count)
-            if turns and votes.count(turns) > len(votes) / 2:
+        upright_found = sum(map(bool, counts))
+        if face.photo is None and upright_found < UPRIGHT_SHARE * len(frames):
+            # the samples without an upright face say how they would turn (0: no face either way)
+            turned = [upright_turns(frame, detector) for frame, count in zip(frames, counts) if not count]
+            votes = [turns for turns in turned if turns]
+            turns = max(votes, key=votes.count, default=0)
+            if turns and votes.count(turns) >= upright_found:
                 face = replace(face, video_turns=turns)
                 counts = [len(detector(upright(frame, turns))) for frame in frames]
     finally:
@@ -113,7 +116,8 @@ def check_face(
 
 UPRIGHT_SHARE = 0.75
 """A video whose face is found upright in fewer of check_face's samples than this is asked whether it lies on its
-side (the shared clips: 8 of 8; a clip turned a quarter without a rotation tag: about half)."""
+side (the shared clips: 8 of 8; a clip turned a quarter without a rotation tag: about half): it is turned when at least
+as many of the others show a face turned one way as show one upright."""
 
 
 def run(

@@ -85,6 +85,7 @@ def test_a_video_filmed_on_its_side_without_a_rotation_tag_is_lip_synced_upright
     """Turned a quarter without a tag, the talking clip had half its frames' faces missed (left as they were); now
     every frame is found upright and the clip comes back turned as it was."""
     from core.ffmpeg import probe, run
+    from lipsync.engine import check_face
 
     sideways = tmp_path / "sideways.mp4"
     run(["-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "2", "-vf", "transpose=1", "-an", str(sideways)], "turn")
@@ -93,6 +94,13 @@ def test_a_video_filmed_on_its_side_without_a_rotation_tag_is_lip_synced_upright
     assert any(note.startswith("the face in the video lies on its side") for note in clip.notes)
     made, given = probe(clip.path), probe(sideways)
     assert (made.width, made.height) == (given.width, given.height)
+
+    late = tmp_path / "face_at_the_end.mp4"  # 1.5 s without a face, then 0.5 s of it on its side: had been refused
+    empty = ["-f", "lavfi", "-i", "color=black:s=480x480:r=25:d=1.5"]
+    face = ["-t", "0.5", "-i", str(faces_dir / "talking_man_25fps.mp4")]
+    turned = "[0:v][1:v]concat=n=2:v=1,transpose=1"
+    run([*empty, *face, "-filter_complex", turned, "-an", str(late)], "turn")
+    assert check_face(late)[0].turns == 1
 
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
