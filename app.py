@@ -38,9 +38,9 @@ MAX_TEXT = 2000
 cut short in the text box."""
 TEXT_INFO = f"Up to {MAX_TEXT} characters; the voxlip command line takes longer text."
 CLIP_HEIGHT = 480
+"""Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 WORK = "voxlip-work"
 """The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
-"""Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
