@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.components import Component
-from voice.precision import bfloat16_is_emulated
+from voice.precision import precision_note
 
 from .audio_frames import lipsync_mel, mel_windows
 from .background import CoreTurns, StageTimer
@@ -51,14 +51,7 @@ class Wav2LipRenderer:
         """What the run's result says of how its mouths were made: the generator's precision, and `notes`."""
         if self.precision == "float32":
             return self._notes
-        if bfloat16_is_emulated():
-            precision = (
-                f"precision: {self.precision} products in the Wav2Lip generator, which this CPU has no instructions "
-                "for (AVX512-BF16 or AMX): many times slower than float32 here; leave --precision float32"
-            )
-        else:
-            precision = f"precision: {self.precision} products in the Wav2Lip generator (faster; mouths move slightly)"
-        return (precision, *self._notes)
+        return (precision_note(self.precision, "Wav2Lip generator", "mouths move slightly"), *self._notes)
 
     def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:
         with timer("audio"):

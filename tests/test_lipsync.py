@@ -871,10 +871,10 @@ def test_options_a_run_cannot_use_are_refused_when_made(options, message):
 @pytest.mark.parametrize("emulated", [True, False])
 def test_wav2lip_says_what_its_precision_costs_and_that_still_does_nothing(monkeypatch, emulated):
     """bfloat16 on a CPU without its instructions had made a clip 4x slower without a word; --still was ignored."""
-    import lipsync.generation
+    import voice.precision
     from lipsync.renderer import make_renderer
 
-    monkeypatch.setattr(lipsync.generation, "bfloat16_is_emulated", lambda: emulated)
+    monkeypatch.setattr(voice.precision, "bfloat16_is_emulated", lambda: emulated)
     assert make_renderer(LipsyncOptions(), generator=object()).notes == ()
     notes = make_renderer(LipsyncOptions(precision="bfloat16", still=True), generator=object()).notes
     assert ("many times slower than float32 here" in notes[0]) == emulated

@@ -27,7 +27,7 @@ from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
 from .offline.engine import OfflineVoice
 from .offline.reference import ReferenceVoice, analysed
-from .precision import bfloat16_is_emulated, check_precision
+from .precision import check_precision, precision_note
 from .speaker import Speaker
 from .synthesis import Synthesis
 from .text import language_family, split_for_streaming, split_text
@@ -351,15 +351,8 @@ class VoiceCloner:
         notes += self.unused_options()
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
-        if self.precision != "float32" and bfloat16_is_emulated():
-            notes += (
-                f"precision: {self.precision} products in the synthesizer and vocoder, which this CPU has no "
-                "instructions for (AVX512-BF16 or AMX): many times slower than float32 here; leave --precision float32",
-            )
-        elif self.precision != "float32":
-            notes += (
-                f"precision: {self.precision} products in the synthesizer and vocoder (faster; outputs move slightly)",
-            )
+        if self.precision != "float32":
+            notes += (precision_note(self.precision, "synthesizer and vocoder"),)
         speech = Synthesis(
             np.concatenate(pieces[:-1]),
             sample_rate,

@@ -29,3 +29,16 @@ def bfloat16_is_emulated(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     except OSError:
         return False
     return flags is not None and not any(flag in flags.split() for flag in BFLOAT16_FLAGS)
+
+
+def precision_note(precision: str, models: str, moved: str = "outputs move slightly") -> str:
+    """What a run's result says of its models' `precision`: "" for float32; bfloat16 is faster on a CPU with its
+    instructions and many times slower on one without (bfloat16_is_emulated)."""
+    if precision == "float32":
+        return ""
+    if bfloat16_is_emulated():
+        return (
+            f"precision: {precision} products in the {models}, which this CPU has no instructions for (AVX512-BF16 or "
+            "AMX): many times slower than float32 here; leave --precision float32"
+        )
+    return f"precision: {precision} products in the {models} (faster; {moved})"
