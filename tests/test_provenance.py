@@ -101,6 +101,9 @@ def test_audio_mark_of_pieces_marked_at_their_place_joins_into_one_mark(speech, 
     whole = detect_audio_mark(mark_audio(wave, sr), sr).score
     assert detect_audio_mark(in_step, sr).score > 0.8 * whole
     assert detect_audio_mark(afresh, sr).score < 0.6 * whole
+    for start in (float("nan"), float("inf"), -1.0):  # had been numpy's and Python's own errors, or a place before 0
+        with pytest.raises(InputError, match="give where the audio begins in the whole"):
+            mark_audio(wave, sr, start_seconds=start)
 
 
 def test_audio_mark_survives_a_crop_and_another_sample_rate(speech):

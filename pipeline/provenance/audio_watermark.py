@@ -121,6 +121,8 @@ def mark_audio(
     length, rate and channels. At `config.strength_db`, or where that would not be found with `config.margin` to
     spare, at the first of `config.stronger_db` that is (if any is). `start_seconds`: where `wave` begins in a
     longer whole (a stream's piece), so that the pieces' marks, joined, keep one period in step."""
+    if not (math.isfinite(start_seconds) and start_seconds >= 0):
+        raise InputError(f"start_seconds {start_seconds!r}: give where the audio begins in the whole, 0 s or more")
     original = _channels_last(np.asarray(wave, dtype=np.float32))
     start_frame = round(start_seconds * config.sample_rate / config.hop_length)
     for strength_db in (config.strength_db, *config.stronger_db):
