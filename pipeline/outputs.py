@@ -186,7 +186,7 @@ def _signed_record(
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     if inputs and consent is None:
         raise ConsentError("a reference voice or face was used without a statement of consent: nothing is recorded")
-    found = detect(path, max_frames=CHECKED_FRAMES)
+    found = detect(path, max_frames=CHECKED_FRAMES, new_output=True)
     if found.audio is not None and not found.audio.detected and found.audio_seconds >= AUDIO_MARK.checked_seconds:
         raise VoxlipError(
             f"the audio would not carry voxlip's watermark (z = {found.audio.score:.1f}, {AUDIO_MARK.threshold} "

@@ -30,6 +30,8 @@ from pipeline.provenance import (
     detect_audio_mark,
     detect_frame_mark,
     draw_label,
+    find_audio_mark,
+    find_frame_mark,
     mark_audio,
     mark_frame,
     read_credentials,
@@ -122,6 +124,42 @@ def test_audio_mark_in_stereo_marks_each_channel_and_their_mix(speech):
     assert marked.shape == stereo.shape
     assert all(detect_audio_mark(marked[:, channel], sr).detected for channel in (0, 1))
     assert detect_audio_mark(marked, sr).detected and not detect_audio_mark(stereo, sr).detected
+
+
+def test_audio_mark_is_found_in_a_part_or_a_channel_of_a_file(speech, speech_files):
+    """voxlip's speech within a longer recording, or in one channel of two whose mix cancels it, is found and said
+    where (a 2 min recording with 8 s of it in the middle had read as unmarked, z 2.8; a channel turned over, z 0.0);
+    a longer recording without it is not, with the higher z that the extra tests need."""
+    wave, sr = speech
+    others = np.concatenate([soundfile.read(path, dtype="float32")[0] for path in speech_files[1:5]])
+    marked = mark_audio(wave[: 8 * sr], sr)
+    inside = np.concatenate([others[: 40 * sr], marked, others[40 * sr :]])
+    assert not detect_audio_mark(inside, sr).detected
+    found = find_audio_mark(inside, sr)
+    assert found.detected and found.channel is None and found.needed > AUDIO_MARK.threshold
+    assert min(found.part[1], 48) - max(found.part[0], 40) >= 4  # the part found lies mostly in the 8 s put in
+    turned_over = np.stack([marked, -marked], axis=1)
+    assert not detect_audio_mark(turned_over, sr).detected
+    in_channel = find_audio_mark(turned_over, sr)
+    assert in_channel.detected and in_channel.channel == 0 and in_channel.part is None
+    unmarked = find_audio_mark(np.stack([others, others[::-1]], axis=1), sr)
+    assert not unmarked.detected and unmarked.needed == AUDIO_MARK.threshold
+
+
+def test_frame_mark_is_found_in_a_run_of_frames_and_over_the_whole_of_a_long_video(tmp_path, face_frames):
+    """A video whose marked frames come after unmarked ones (a clip joined to others): found in a run of frames, and
+    by detect, which reads frames spread over the whole video (it had read its first 250 frames only)."""
+    frames = (list(face_frames) * 2)[:150] + list(protect_frames(face_frames[:8]))
+    assert not detect_frame_mark(frames).detected
+    found = find_frame_mark(frames)
+    assert found.detected and found.part is not None and found.part[1] > 150 and found.needed > 5.0
+    assert not find_frame_mark(frames[:150]).detected
+    joined = list(face_frames) + list(face_frames[:25]) + list(protect_frames(face_frames[:60]))
+    video = write_video(tmp_path / "joined.mp4", joined, fps=25)
+    report = detect(video, max_frames=60)
+    assert report.frames.detected and report.frames.frames == 60
+    assert "frame mark: found" in "\n".join(report.lines())
+    assert not detect(video, max_frames=60, new_output=True).frames.detected  # its first 60 frames only
 
 
 def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold_it_at_its_own_strength(speech):

@@ -10,6 +10,7 @@ from .audio_watermark import (
     AudioMarkResult,
     detect_audio_mark,
     ensure_audio_mark,
+    find_audio_mark,
     mark_audio,
 )
 from .consent import CONSENT_STATEMENT, ConsentError, require_consent
@@ -17,7 +18,15 @@ from .credentials import CredentialsReport, read_credentials, sign_file, signing
 from .detect import DetectionReport, detect
 from .label import DEFAULT_LABEL, LabelConfig, draw_label, label_frames
 from .record import ProvenanceRecord, read_record, record_path
-from .video_watermark import FRAME_MARK, FrameMarkConfig, FrameMarkResult, detect_frame_mark, mark_frame, mark_frames
+from .video_watermark import (
+    FRAME_MARK,
+    FrameMarkConfig,
+    FrameMarkResult,
+    detect_frame_mark,
+    find_frame_mark,
+    mark_frame,
+    mark_frames,
+)
 
 __all__ = [
     "AUDIO_MARK",
@@ -38,6 +47,8 @@ __all__ = [
     "detect_frame_mark",
     "draw_label",
     "ensure_audio_mark",
+    "find_audio_mark",
+    "find_frame_mark",
     "label_frames",
     "mark_audio",
     "mark_frame",

@@ -10,6 +10,11 @@ The test is a self-normalised correlation between the signs and each cell's leve
 neighbours' (which removes most of the speech). For signs independent of the audio,
 P(z >= t) <= exp(-t^2 / 2) (Hoeffding) whatever the audio is; times the number of tries of the
 search, that is the false-positive bound reported as `p_value`.
+
+`find_audio_mark` looks further where the whole does not hold the mark in step: in parts of the
+audio (voxlip's speech joined out of step, or within other sound) and in each channel alone (a mix
+cancels a channel turned over). Those extra tests share one more budget of false positives, the
+whole test's, so each needs a higher z (`AudioMarkResult.needed`).
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ class AudioMarkConfig:
     """A mark is made stronger until it scores this much over the threshold, so that an MP3 of it is found too."""
     min_level_db: float = 60.0
     """Cells this far under the loudest one (digital silence, fades) are left out of the test."""
+    part_seconds: float = 5.0
+    """`find_audio_mark` searches parts this long, each overlapping the next by half: any stretch of marked speech
+    1.5 times as long holds one whole part (5 s of the shared readers' marked speech score z 9-16)."""
 
 
 AUDIO_MARK = AudioMarkConfig()
@@ -63,6 +71,12 @@ class AudioMarkResult:
     """z-score of the test: about N(0, 1) on audio without the mark, 5.5 or more means marked."""
     p_value: float
     """Bound on the probability that audio without the mark scores this high."""
+    needed: float = AUDIO_MARK.threshold
+    """The z-score the test needed: higher than the threshold where more tests were made (parts, channels)."""
+    part: tuple[float, float] | None = None
+    """(start, end) in seconds where only a part of the audio holds the mark; None: the whole of it."""
+    channel: int | None = None
+    """The channel (0: the left) where one alone holds the mark; None: their mix."""
 
     @property
     def confidence(self) -> float:
@@ -191,25 +205,84 @@ def _whitened_cells(levels: np.ndarray, offset: int, config: AudioMarkConfig) ->
     return whitened
 
 
-def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
-    """Whether `wave` (float, any sample rate; channels mixed) carries voxlip's mark, with its z-score and p-value."""
-    analysis = _to_analysis_rate(wave, sr, config)
-    layout = _layout(config)
-    best = 0.0
-    if analysis.size >= 4 * config.n_fft:
-        levels = _band_levels(analysis, layout, config)
-        for offset in range(config.cell_frames):
-            cells = _whitened_cells(levels, offset, config)
-            folded = np.zeros_like(layout.signs)
-            np.add.at(folded, np.arange(cells.shape[0]) % config.period_cells, cells)
-            norm = math.sqrt(float((folded**2).sum()))
-            if norm == 0:
-                continue
-            # Each phase of the period: the folded cells against the signs shifted by that many cells.
-            phases = [
-                float((np.roll(folded, phase, axis=0) * layout.signs).sum()) for phase in range(config.period_cells)
-            ]
-            best = max(best, max(phases) / norm)
+def _cells_by_offset(analysis: np.ndarray, config: AudioMarkConfig) -> list[np.ndarray]:
+    """The whitened cells from each frame offset within a cell (a crop's or a codec's shift); none for audio too
+    short to test."""
+    if analysis.size < 4 * config.n_fft:
+        return []
+    levels = _band_levels(analysis, _layout(config), config)
+    return [_whitened_cells(levels, offset, config) for offset in range(config.cell_frames)]
+
+
+def _best_phase(cells: np.ndarray, signs: np.ndarray) -> float:
+    """The self-normalised correlation of `cells` folded onto the period with the signs, at its best phase."""
+    period = signs.shape[0]
+    folded = np.zeros_like(signs)
+    np.add.at(folded, np.arange(cells.shape[0]) % period, cells)
+    norm = math.sqrt(float((folded**2).sum()))
+    if norm == 0:
+        return 0.0
+    # gram[r, k]: row r of the folded cells against row k of the signs; phase p pairs row r with row r + p.
+    gram = folded @ signs.T
+    rows = np.arange(period)[:, None]
+    return float(gram[rows, (rows + np.arange(period)) % period].sum(axis=0).max()) / norm
+
+
+def _score(cells_by_offset: list[np.ndarray], signs: np.ndarray, first: int = 0, count: int | None = None) -> float:
+    """The best z over the offsets and phases of cells [first, first + count) (all of them by default)."""
+    end = None if count is None else first + count
+    return max((_best_phase(cells[first:end], signs) for cells in cells_by_offset), default=0.0)
+
+
+def _result(
+    score: float,
+    tests: int,
+    config: AudioMarkConfig,
+    part: tuple[float, float] | None = None,
+    channel: int | None = None,
+) -> AudioMarkResult:
+    """The verdict on the best of `tests` tests, which share the false-positive budget of one test at the
+    threshold: each of them needs a z that much higher."""
     tries = config.cell_frames * config.period_cells
-    p_value = min(1.0, tries * math.exp(-(best**2) / 2))
-    return AudioMarkResult(best >= config.threshold, best, p_value)
+    needed = math.sqrt(config.threshold**2 + 2 * math.log(tests))
+    p_value = min(1.0, tests * tries * math.exp(-(score**2) / 2))
+    return AudioMarkResult(score >= needed, score, p_value, needed, part, channel)
+
+
+def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
+    """Whether `wave` (float, any sample rate; channels mixed) carries voxlip's mark throughout, with its z-score and
+    p-value."""
+    cells = _cells_by_offset(_to_analysis_rate(wave, sr, config), config)
+    return _result(_score(cells, _layout(config).signs), 1, config)
+
+
+def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
+    """Whether `wave` carries voxlip's mark anywhere: throughout (`detect_audio_mark`), else in a part of it or in one
+    channel (speech joined out of step, within other sound, in one channel of two); the best of those tests."""
+    whole = detect_audio_mark(wave, sr, config)
+    if whole.detected:
+        return whole
+    wave = _channels_last(np.asarray(wave, dtype=np.float32))
+    signals: list[tuple[int | None, np.ndarray]] = [(None, wave)]
+    if wave.ndim == 2 and wave.shape[1] > 1:
+        signals += [(channel, wave[:, channel]) for channel in range(wave.shape[1])]
+    signs = _layout(config).signs
+    part_cells = round(config.part_seconds * config.sample_rate / config.hop_length / config.cell_frames)
+    cell_seconds = config.cell_frames * config.hop_length / config.sample_rate
+    found: list[tuple[float, tuple[float, float] | None, int | None]] = []
+    for channel, signal in signals:
+        cells = _cells_by_offset(_to_analysis_rate(signal, sr, config), config)
+        if channel is not None:
+            found.append((_score(cells, signs), None, channel))
+        n_cells = min((len(c) for c in cells), default=0)
+        if n_cells <= part_cells:
+            continue
+        starts = sorted({*range(0, n_cells - part_cells, part_cells // 2), n_cells - part_cells})
+        for start in starts:
+            where = (start * cell_seconds, (start + part_cells) * cell_seconds)
+            found.append((_score(cells, signs, start, part_cells), where, channel))
+    if not found:
+        return whole
+    score, part, channel = max(found, key=lambda test: test[0])
+    best = _result(score, len(found), config, part, channel)
+    return best if best.detected else whole

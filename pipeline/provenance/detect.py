@@ -9,20 +9,16 @@ from pathlib import Path
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, probe, read_frames
 from core.files import sha256_file
-from voice.audio import load_audio
+from voice.audio import load_audio, load_recording
 
-from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark
+from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
 from .credentials import CredentialsReport, read_credentials
 from .record import read_record
-from .video_watermark import FRAME_MARK, FrameMarkResult, detect_frame_mark
-
-
-def _probability(p: float) -> str:
-    return "< 1e-12" if p < 1e-12 else f"{p:.1e}"
-
+from .video_watermark import FRAME_MARK, FrameMarkResult, find_frame_mark
 
 MAX_FRAMES = 250
-"""Frames read from a video: 10 s at 25 fps is far more than the frame mark needs."""
+"""Frames read from a video: all of one up to 10 s at 25 fps, spread over the whole of a longer one."""
+CHANNEL_NAMES = ("left", "right")
 
 
 @dataclass(frozen=True)
@@ -34,6 +30,8 @@ class DetectionReport:
     """The audio mark (of a video: of its audio track); None when there is no audio."""
     audio_seconds: float | None
     frames: FrameMarkResult | None
+    frame_rate: float | None
+    """Frames per second read: fewer than the video's where it is long (MAX_FRAMES spread over all of it)."""
     credentials: CredentialsReport
     record: dict | None
     record_matches: bool | None
@@ -60,22 +58,11 @@ class DetectionReport:
             verdict = f"too short to tell whether it carries voxlip's watermark ({self.audio_seconds:.1f} s of sound)"
         out = [f"{self.path}: {verdict}"]
         if self.audio is not None:
-            state = "found" if self.audio.detected else "not found"
-            if self.too_short:
-                state = f"not found, but {AUDIO_MARK.checked_seconds:g} s of sound or more are needed to find it"
-            out.append(
-                f"  audio mark: {state} (z = {self.audio.score:.1f}; false-positive probability "
-                f"{_probability(self.audio.p_value)})"
-            )
+            out.append(f"  audio mark: {self._audio_finding()}")
         elif self.kind != "image":
             out.append("  audio mark: no audio to check")
         if self.frames is not None:
-            state = "found" if self.frames.detected else "not found"
-            out.append(
-                f"  frame mark: {state} (z = {self.frames.score:.1f} over {self.frames.frames} frames, "
-                f"{self.frames.frames_detected} marked on their own; false-positive probability "
-                f"{_probability(self.frames.p_value)})"
-            )
+            out.append(f"  frame mark: {self._frame_finding()}")
         c = self.credentials
         if not c.found:
             out.append("  content credentials (C2PA): none")
@@ -94,14 +81,53 @@ class DetectionReport:
             out.append(f"  provenance record: found ({self.record.get('created')}), {match}")
         return out
 
+    def _audio_finding(self) -> str:
+        mark = self.audio
+        if not mark.detected:
+            if self.too_short:
+                return f"not found, but {AUDIO_MARK.checked_seconds:g} s of sound or more are needed to find it"
+            return f"not found (z = {mark.score:.1f}, {mark.needed:.1f} needed), nor in any part or channel alone"
+        where = [] if mark.part is None else [f"{mark.part[0]:.1f}-{mark.part[1]:.1f} s"]
+        if mark.channel is not None:
+            name = CHANNEL_NAMES[mark.channel] if mark.channel < len(CHANNEL_NAMES) else f"{mark.channel + 1}th"
+            where.append(f"the {name} channel")
+        found = f"found in {' of '.join(where)}" if where else "found"
+        throughout = ", not throughout" if mark.part is not None else ""
+        return f"{found}{throughout} (z = {mark.score:.1f}, {mark.needed:.1f} needed; {_chance(mark.p_value)})"
+
+    def _frame_finding(self) -> str:
+        mark, rate = self.frames, self.frame_rate or 0.0
+        read = f"{mark.frames} frame{'s' * (mark.frames != 1)}" + (f" over {mark.frames / rate:.1f} s" if rate else "")
+        evidence = (
+            f"z = {mark.score:.1f}, {mark.needed:.1f} needed, over {read}; {mark.frames_detected} marked on their own"
+        )
+        if not mark.detected:
+            runs = (
+                f", nor in any run of {FRAME_MARK.part_frames} of them" if mark.frames > FRAME_MARK.part_frames else ""
+            )
+            return f"not found ({evidence}){runs}"
+        where = ""
+        if mark.part is not None and rate:
+            where = f" in {mark.part[0] / rate:.1f}-{mark.part[1] / rate:.1f} s, not throughout"
+        return f"found{where} ({evidence}; {_chance(mark.p_value)})"
+
+
+def _chance(p: float) -> str:
+    """The false-positive bound, in words: how likely a file without the mark is to score as high."""
+    return f"chance in an unmarked file {'< 1e-12' if p < 1e-12 else f'{p:.1e}'}"
+
 
 def _kind(info: MediaInfo) -> str:
     """What the file holds, by its streams, not its name: a browser's recording is a .webm with sound alone."""
     return "audio" if not info.has_video else "image" if info.is_still else "video"
 
 
-def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionReport:
-    """Look for everything voxlip puts in and next to its outputs: audio mark, frame mark, C2PA, record."""
+def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output: bool = False) -> DetectionReport:
+    """Look for everything voxlip puts in and next to its outputs: audio mark, frame mark, C2PA, record.
+
+    The marks are looked for throughout the file, then in its parts and channels (a file that is voxlip's only in
+    part); a long video's frames are read spread over all of it. `new_output`: the check of a file voxlip has just
+    made, which must carry its marks throughout: its first `max_frames` frames, and no search of parts."""
     path = Path(path).expanduser()
     if path.is_dir():
         raise InputError(f"{path} is a directory: give an audio or video file")
@@ -115,12 +141,20 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES) -> DetectionRe
             "give the file to check (a voxlip output, or any recording, video or picture)"
         ) from None
     kind = _kind(info)
-    audio = frames = seconds = None
+    audio = frames = seconds = rate = None
     if kind == "audio" or info.has_audio:
-        wave = load_audio(path, AUDIO_MARK.sample_rate)
-        audio, seconds = detect_audio_mark(wave, AUDIO_MARK.sample_rate), wave.size / AUDIO_MARK.sample_rate
+        if new_output:
+            wave, sample_rate = load_audio(path, AUDIO_MARK.sample_rate), AUDIO_MARK.sample_rate
+            audio = detect_audio_mark(wave, sample_rate)
+        else:
+            wave, sample_rate = load_recording(path)
+            audio = find_audio_mark(wave, sample_rate)
+        seconds = len(wave) / sample_rate
     if kind != "audio":
-        frames = detect_frame_mark(read_frames(path, max_frames=max_frames, pixel_format="rgb24"), FRAME_MARK)
+        spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
+        rate = max_frames / info.duration if spread else None if kind == "image" else info.fps or None
+        read = read_frames(path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24")
+        frames = find_frame_mark(read, FRAME_MARK, parts=not new_output)
     record = read_record(path)
     matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
-    return DetectionReport(path, kind, audio, seconds, frames, read_credentials(path), record, matches)
+    return DetectionReport(path, kind, audio, seconds, frames, rate, read_credentials(path), record, matches)

@@ -36,6 +36,9 @@ class FrameMarkConfig:
     """Chroma shift in 8-bit levels (Cb and Cr, BT.601)."""
     threshold: float = 5.0
     """Detection z-score; the false-positive bound at 5.0 is 4e-6."""
+    part_frames: int = 24
+    """`find_frame_mark` also tests runs of this many consecutive frames read (even), each overlapping the next by
+    half: a video that is voxlip's in part (a clip joined to others) is found there."""
 
 
 FRAME_MARK = FrameMarkConfig()
@@ -55,6 +58,10 @@ class FrameMarkResult:
     frames: int
     frames_detected: int
     """Frames whose own z passes the threshold."""
+    needed: float = FRAME_MARK.threshold
+    """The z-score the test needed: higher than the threshold where runs of frames were tested too."""
+    part: tuple[int, int] | None = None
+    """(first, last + 1) of the frames read where only a run of them holds the mark; None: all of them."""
 
     @property
     def confidence(self) -> float:
@@ -166,19 +173,46 @@ def _z(blocks: np.ndarray, signs: np.ndarray) -> float:
     return float((blocks * signs).sum()) / norm if norm > 0 else 0.0
 
 
+def _result(
+    score: float, tests: int, count: int, passed: int, config: FrameMarkConfig, part: tuple[int, int] | None = None
+) -> FrameMarkResult:
+    """The verdict on the best of `tests` tests sharing the false-positive budget of one at the threshold."""
+    needed = math.sqrt(config.threshold**2 + 2 * math.log(tests))
+    p_value = min(1.0, tests * math.exp(-(max(score, 0.0) ** 2) / 2))
+    return FrameMarkResult(score >= needed, score, p_value, count, passed, needed, part)
+
+
 def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> FrameMarkResult:
     """Whether frames (one video's, same size) carry voxlip's mark: a z-score over all of them."""
+    return find_frame_mark(frames, config, parts=False)
+
+
+def find_frame_mark(
+    frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, *, parts: bool = True
+) -> FrameMarkResult:
+    """Whether frames (one video's, same size) carry voxlip's mark: over all of them together, and where that fails
+    (with `parts`), over each run of `config.part_frames` of them (a video that is voxlip's only in part)."""
     total, signs, count, passed = None, None, 0, 0
+    half = config.part_frames // 2
+    sums: list[np.ndarray] = []  # the running total at every `half` frames: a run's is the difference of two
     for frame in frames:
         blocks = _whitened_blocks(frame, config)
         if total is None:
             total, signs = np.zeros_like(blocks), _signs(blocks.shape[1:], config)
+            sums.append(total.copy())
         elif blocks.shape != total.shape:
             raise InputError("all frames of a video must have the same size")
         total += blocks
         count += 1
         passed += _z(blocks, signs) >= config.threshold
+        if parts and count % half == 0:
+            sums.append(total.copy())
     if total is None:
         return FrameMarkResult(False, 0.0, 1.0, 0, 0)
-    z = _z(total, signs)
-    return FrameMarkResult(z >= config.threshold, z, min(1.0, math.exp(-(max(z, 0.0) ** 2) / 2)), count, passed)
+    whole = _result(_z(total, signs), 1, count, passed, config)
+    if whole.detected or len(sums) <= 3:
+        return whole
+    scores = [(_z(sums[k + 2] - sums[k], signs), k * half) for k in range(len(sums) - 2)]
+    score, start = max(scores)
+    best = _result(score, len(scores), count, passed, config, (start, start + 2 * half))
+    return best if best.detected else whole
