@@ -300,6 +300,33 @@ def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_fil
     assert any("audio mark: found" in line for line in report.lines())
 
 
+def test_detect_reads_credentials_by_the_file_s_contents_and_says_what_a_record_is_worth(
+    tmp_path, speech, speech_files
+):
+    """A signed copy renamed (no extension, .wave) had been said to have no credentials; a record of another file had
+    been called one "for another version of this file", a record anyone could write "matches this file" on a file
+    with no mark, and a broken one "none"."""
+    import shutil
+
+    wave, sr = speech
+    out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
+    finish_output(out, "audio", [Component("vocoder", "hifigan-lj-v1", "2" * 64)], {}, CONSENT_STATEMENT)
+    for name in ("said", "said.wave"):
+        copy = shutil.copy(out, tmp_path / name)
+        _check_manifest(detect(copy).credentials, ["hifigan-lj-v1"])
+    plain = save_audio(tmp_path / "plain.wav", wave, sr)
+    shutil.copy(record_path(out), record_path(plain))
+    lines = "\n".join(detect(plain).lines())
+    assert "is not this file's" in lines and "it names said.wav" in lines
+    record = json.loads(record_path(out).read_text())
+    record["output"]["sha256"] = sha256_file(plain)
+    record_path(plain).write_text(json.dumps(record))
+    assert "a record is not signed and no mark or credential here bears it out" in "\n".join(detect(plain).lines())
+    assert "not signed" not in "\n".join(detect(out).lines())
+    record_path(plain).write_text("{broken")
+    assert "plain.wav.provenance.json is next to the file but is no voxlip record" in "\n".join(detect(plain).lines())
+
+
 def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces_dir):
     wave, sr = speech
     track = save_audio(tmp_path / "track.wav", mark_audio(wave[: 3 * sr], sr), sr)

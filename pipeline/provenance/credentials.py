@@ -39,6 +39,11 @@ MIME_TYPES = MappingProxyType(
         ".mov": "video/quicktime",
     }
 )
+CONTAINER_MIME_TYPES = MappingProxyType(
+    {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg", "mov": "video/mp4"}
+)
+"""The MIME type of a file that may hold credentials, by ffmpeg's name for its container (the start of it: "mov" of
+"mov,mp4,m4a,3gp,3g2,mj2"): a copy named .m4v or .bin, or with no extension, holds them as the original did."""
 _LOCAL_VALIDITY_DAYS = 3650
 
 
@@ -241,12 +246,16 @@ def sign_file(
     return path
 
 
-def read_credentials(path: str | os.PathLike, trust_anchors: bytes | None = None) -> CredentialsReport:
-    """The manifest in `path`, validated; trusted under `trust_anchors` (default: the local CA and yours)."""
+def read_credentials(
+    path: str | os.PathLike, trust_anchors: bytes | None = None, *, mime_type: str | None = None
+) -> CredentialsReport:
+    """The manifest in `path`, validated; trusted under `trust_anchors` (default: the local CA and yours).
+    `mime_type`: the file's kind when known from its contents (default: by its extension, one of MIME_TYPES)."""
     import c2pa
 
     path = Path(path)
-    if path.suffix.lower() not in MIME_TYPES or not path.is_file():
+    mime_type = mime_type or MIME_TYPES.get(path.suffix.lower())
+    if mime_type is None or not path.is_file():
         return CredentialsReport(found=False)
     if trust_anchors is None:
         trust_anchors = _known_anchors()
@@ -255,7 +264,7 @@ def read_credentials(path: str | os.PathLike, trust_anchors: bytes | None = None
         settings["trust"] = {"user_anchors": trust_anchors.decode()}
     try:
         with c2pa.Context.from_dict(settings) as context, open(path, "rb") as stream:
-            reader = c2pa.Reader(_mime_type(path), stream, context=context)
+            reader = c2pa.Reader(mime_type, stream, context=context)
             with reader:
                 manifest = reader.get_active_manifest() or {}
                 state = reader.get_validation_state()

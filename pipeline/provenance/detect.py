@@ -12,8 +12,8 @@ from core.files import sha256_file
 from voice.audio import load_audio, load_recording
 
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
-from .credentials import CredentialsReport, read_credentials
-from .record import read_record
+from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, read_credentials
+from .record import read_record, record_path
 from .video_watermark import FRAME_MARK, FrameMarkResult, find_frame_mark
 
 MAX_FRAMES = 250
@@ -36,6 +36,8 @@ class DetectionReport:
     record: dict | None
     record_matches: bool | None
     """Whether the record's sha256 is this file's (None without a record)."""
+    record_unreadable: bool = False
+    """A record file is next to it, but it is not a voxlip record (broken, or other JSON)."""
 
     @property
     def marked(self) -> bool:
@@ -68,18 +70,31 @@ class DetectionReport:
             out.append("  content credentials (C2PA): none")
         else:
             validity = "valid" if c.valid else "INVALID (" + "; ".join(c.problems) + ")"
-            trust = "trusted signer" if c.trusted else "signer not in a known trust list"
+            trust = "trusted signer" if c.trusted else "signer not in a known trust list" if c.valid else "signer"
             models = ", ".join(m.get("name", "?") for m in c.models) or "none listed"
             out.append(
                 f"  content credentials (C2PA): {validity}, {trust} ({c.signer}); generator {c.generator}; "
                 f"models: {models}"
             )
-        if self.record is None:
-            out.append("  provenance record: none next to the file")
-        else:
-            match = "matches this file" if self.record_matches else "is for another version of this file"
-            out.append(f"  provenance record: found ({self.record.get('created')}), {match}")
+        out.append(f"  provenance record: {self._record_finding()}")
         return out
+
+    def _record_finding(self) -> str:
+        if self.record_unreadable:
+            return f"{record_path(self.path).name} is next to the file but is no voxlip record (broken or other JSON)"
+        if self.record is None:
+            return "none next to the file"
+        found = f"found ({self.record.get('created')})"
+        if not self.record_matches:
+            named = self.record.get("output", {}).get("file")
+            return (
+                f"{found}, but its sha256 is not this file's: the file was changed after it was made, or the record is "
+                f"another file's{f' (it names {named})' if named else ''}"
+            )
+        backed = self.marked or (self.credentials.found and self.credentials.valid)
+        return f"{found}, its sha256 is this file's" + (
+            "" if backed else "; a record is not signed and no mark or credential here bears it out"
+        )
 
     def _audio_finding(self) -> str:
         mark = self.audio
@@ -157,4 +172,7 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
         frames = find_frame_mark(read, FRAME_MARK, parts=not new_output)
     record = read_record(path)
     matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
-    return DetectionReport(path, kind, audio, seconds, frames, rate, read_credentials(path), record, matches)
+    mime_type = CONTAINER_MIME_TYPES.get(info.demuxer.split(",")[0])
+    credentials = read_credentials(path, mime_type=mime_type)
+    unreadable = record is None and record_path(path).is_file()
+    return DetectionReport(path, kind, audio, seconds, frames, rate, credentials, record, matches, unreadable)
