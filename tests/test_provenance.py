@@ -327,6 +327,18 @@ def test_detect_reads_credentials_by_the_file_s_contents_and_says_what_a_record_
     assert "plain.wav.provenance.json is next to the file but is no voxlip record" in "\n".join(detect(plain).lines())
 
 
+def test_the_check_of_a_new_output_reads_all_of_its_sound_without_a_note(tmp_path, speech, caplog):
+    """An output over 10 min had been checked through the input reader's 600 s limit, which said the (temporary) file
+    was cut to 600 s: a false note naming a file the user never sees."""
+    wave, sr = speech
+    long = np.tile(wave, int(np.ceil(610 * sr / len(wave))))[: 610 * sr]
+    out = save_audio(tmp_path / "long.wav", mark_audio(long, sr), sr)
+    with caplog.at_level("WARNING"):
+        report = detect(out, new_output=True)
+    assert report.audio.detected and report.audio_seconds == pytest.approx(610, abs=0.01)
+    assert not caplog.records
+
+
 def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces_dir):
     wave, sr = speech
     track = save_audio(tmp_path / "track.wav", mark_audio(wave[: 3 * sr], sr), sr)

@@ -142,7 +142,8 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
 
     The marks are looked for throughout the file, then in its parts and channels (a file that is voxlip's only in
     part); a long video's frames are read spread over all of it. `new_output`: the check of a file voxlip has just
-    made, which must carry its marks throughout: its first `max_frames` frames, and no search of parts."""
+    made, which must carry its marks throughout: its first `max_frames` frames, all of its sound (an output is
+    any length), and no search of parts."""
     path = Path(path).expanduser()
     if path.is_dir():
         raise InputError(f"{path} is a directory: give an audio or video file")
@@ -159,7 +160,7 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     audio = frames = seconds = rate = None
     if kind == "audio" or info.has_audio:
         if new_output:
-            wave, sample_rate = load_audio(path, AUDIO_MARK.sample_rate), AUDIO_MARK.sample_rate
+            wave, sample_rate = load_audio(path, AUDIO_MARK.sample_rate, max_seconds=None), AUDIO_MARK.sample_rate
             audio = detect_audio_mark(wave, sample_rate)
         else:
             wave, sample_rate = load_recording(path)
