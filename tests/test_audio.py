@@ -103,6 +103,10 @@ def test_arrays_stereo_int16_and_resampling(speech):
     assert load_audio(stereo48.T, source_sr=48000).shape == speech.shape
     pcm = (speech * 32767).astype(np.int16)
     np.testing.assert_allclose(load_audio(pcm), speech, atol=1e-4)
+    eight_bit = np.round(speech * 127 + 128).astype(np.uint8)  # 8-bit WAV samples: unsigned, about 128
+    np.testing.assert_allclose(load_audio(eight_bit), speech, atol=1 / 100)
+    with pytest.raises(InputError, match="full scale at 1.0: divide them by .*32768 for 16-bit"):
+        load_audio(pcm.astype(np.float32))  # 16-bit samples as floats had been taken as they were
     assert len(load_audio(speech, sr=8000, source_sr=16000)) == len(speech) // 2
 
 

@@ -204,13 +204,27 @@ def _recorded(
     return wave, rate, seconds, str(path)
 
 
+FLOAT_PEAK_LIMIT = 4.0
+"""Float samples are taken at full scale 1.0; an array peaking over this (12 dB over full scale) was scaled as another
+type's (16-bit samples as floats, up to 32767, had given a speaker embedding of cosine 0.48 to the same speech's)."""
+
+
 def _array_samples(array: np.ndarray, stereo: bool) -> np.ndarray:
-    """float32 samples of an array of numbers: 1-D, or (channels, n) or (n, channels) as _kept_channels keeps them."""
+    """float32 samples of an array of numbers: 1-D, or (channels, n) or (n, channels) as _kept_channels keeps them.
+    Integers are scaled to full scale 1.0, unsigned ones (8-bit WAV's) about their middle."""
     wave = np.asarray(array)
-    if wave.dtype.kind in "iu":
+    if wave.dtype.kind == "i":
         wave = wave / float(np.iinfo(wave.dtype).max)
+    elif wave.dtype.kind == "u":
+        middle = (float(np.iinfo(wave.dtype).max) + 1) / 2
+        wave = (wave - middle) / middle
     elif wave.dtype.kind != "f":
         raise InputError(f"audio arrays must hold numbers, not {wave.dtype}")
+    elif wave.size and (peak := float(np.nanmax(np.abs(wave)))) > FLOAT_PEAK_LIMIT:
+        raise InputError(
+            f"the audio array's samples reach {peak:g}, but float samples are taken with full scale at 1.0: divide "
+            "them by the full scale of their type (32768 for 16-bit samples), or give the integer array itself"
+        )
     if wave.ndim == 2:
         wave = _kept_channels(wave.T if wave.shape[0] < wave.shape[1] else wave, stereo)
     elif wave.ndim != 1:
