@@ -101,6 +101,8 @@ class MediaInfo:
     format of its tiles as ffmpeg names it ("yuvj420p"); "" for any other picture."""
     colour_range: str = ""
     """"pc" (full) or "tv" (limited) range of the picture's YUV values, when ffmpeg says."""
+    audio_tracks: int = 0
+    """Audio streams in the file: a video may carry several (languages, a commentary); voxlip reads ffmpeg's pick."""
     audio_delay: float = 0.0
     """Seconds from the first picture to the first sound as the file times them (positive: the sound starts later, as
     in a video whose track was put in at an offset); decoding gives each from its own first sample or frame."""
@@ -148,6 +150,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     video_lines.sort(key=lambda line: "Tile Grid: " not in line)
     audio = re.search(r"Stream #\S+.*: Audio: (.*)", text)
     has_audio = audio is not None
+    audio_tracks = len(re.findall(r"Stream #\S+.*: Audio: ", text))
     rate = re.search(r", (\d+) Hz", audio.group(1)) if audio else None
     audio_rate = int(rate.group(1)) if rate else 0
     audio_channels = 0 if audio is None else 1 if re.search(r" Hz, (mono|1 channels)\b", audio.group(1)) else 2
@@ -161,6 +164,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
             demuxer=demuxer_name,
             audio_rate=audio_rate,
             audio_channels=audio_channels,
+            audio_tracks=audio_tracks,
         )
     line = video_lines[0]
     codec = re.split(r"(?:Video|Tile Grid): ", line, maxsplit=1)[1].split()[0].rstrip(",")
@@ -203,6 +207,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         coded_size=coded if coded != (width, height) else None,
         audio_rate=audio_rate,
         audio_channels=audio_channels,
+        audio_tracks=audio_tracks,
         matrix=matrix,
         interlaced=re.search(r"\((?:[^()]*, )?(?:top|bottom) (?:coded )?first", line) is not None,
         transfer=transfer,
@@ -382,11 +387,15 @@ def _read_exactly(stream, buffer: memoryview, size: int) -> bool:
     return True
 
 
-def decode_audio(path: Path, sample_rate: int, max_seconds: float | None, channels: int = 1) -> np.ndarray:
+def decode_audio(
+    path: Path, sample_rate: int, max_seconds: float | None, channels: int = 1, track: int | None = None
+) -> np.ndarray:
     """Float32 samples at `sample_rate` of any file ffmpeg decodes (its first `max_seconds` + 1 s): mono, or
-    (samples, channels) with ffmpeg's mix down to `channels`."""
+    (samples, channels) with ffmpeg's mix down to `channels`; of its audio stream `track` (0: the first), or of
+    ffmpeg's pick (None)."""
     arguments = ["-t", str(max_seconds + 1)] if max_seconds is not None else []
-    arguments += ["-i", str(path), "-vn", "-ac", str(channels), "-ar", str(sample_rate), "-f", "f32le", "-"]
+    arguments += ["-i", str(path), "-vn"] + (["-map", f"0:a:{track}"] if track is not None else [])
+    arguments += ["-ac", str(channels), "-ar", str(sample_rate), "-f", "f32le", "-"]
     result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], capture_output=True)
     if result.returncode != 0 or not result.stdout:
         stderr = result.stderr.decode(errors="replace")

@@ -339,6 +339,24 @@ def test_the_check_of_a_new_output_reads_all_of_its_sound_without_a_note(tmp_pat
     assert not caplog.records
 
 
+def test_detect_looks_in_every_audio_track_of_a_video(tmp_path, speech, face_frames):
+    """A video with two audio tracks had been checked in ffmpeg's pick of them only (the one with more channels):
+    voxlip's speech in the other read as unmarked."""
+    wave, sr = speech
+    plain = save_audio(tmp_path / "plain.wav", np.stack([wave[: 3 * sr]] * 2, axis=1), sr)
+    marked = save_audio(tmp_path / "marked.wav", mark_audio(wave[3 * sr : 6 * sr], sr), sr)
+    video = write_video(tmp_path / "one.mp4", face_frames, fps=25, audio=plain)
+    both = tmp_path / "both.mp4"
+    run_ffmpeg(
+        ["-i", str(video), "-i", str(marked), "-map", "0:v", "-map", "0:a", "-map", "1:a", "-c:v", "copy", str(both)],
+        "add a second audio track",
+    )
+    report = detect(both)
+    assert report.audio.detected and report.audio_track == 1 and report.audio.needed > AUDIO_MARK.threshold
+    assert "audio mark (best of its audio tracks: track 2): found" in "\n".join(report.lines())
+    assert detect(video).audio_track is None
+
+
 def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces_dir):
     wave, sr = speech
     track = save_audio(tmp_path / "track.wav", mark_audio(wave[: 3 * sr], sr), sr)

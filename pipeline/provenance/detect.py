@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import InputError
-from core.ffmpeg import MediaInfo, probe, read_frames
+from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
 from core.files import sha256_file
-from voice.audio import load_audio, load_recording
+from voice.audio import MAX_SECONDS, load_audio, load_recording
 
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
 from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, read_credentials
@@ -29,6 +30,8 @@ class DetectionReport:
     audio: AudioMarkResult | None
     """The audio mark (of a video: of its audio track); None when there is no audio."""
     audio_seconds: float | None
+    audio_track: int | None
+    """Which of several audio tracks the audio mark is of (0: the first); None: the file has one."""
     frames: FrameMarkResult | None
     frame_rate: float | None
     """Frames per second read: fewer than the video's where it is long (MAX_FRAMES spread over all of it)."""
@@ -60,7 +63,8 @@ class DetectionReport:
             verdict = f"too short to tell whether it carries voxlip's watermark ({self.audio_seconds:.1f} s of sound)"
         out = [f"{self.path}: {verdict}"]
         if self.audio is not None:
-            out.append(f"  audio mark: {self._audio_finding()}")
+            track = "" if self.audio_track is None else f" (best of its audio tracks: track {self.audio_track + 1})"
+            out.append(f"  audio mark{track}: {self._audio_finding()}")
         elif self.kind != "image":
             out.append("  audio mark: no audio to check")
         if self.frames is not None:
@@ -157,15 +161,15 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
             "give the file to check (a voxlip output, or any recording, video or picture)"
         ) from None
     kind = _kind(info)
-    audio = frames = seconds = rate = None
-    if kind == "audio" or info.has_audio:
-        if new_output:
-            wave, sample_rate = load_audio(path, AUDIO_MARK.sample_rate, max_seconds=None), AUDIO_MARK.sample_rate
-            audio = detect_audio_mark(wave, sample_rate)
-        else:
-            wave, sample_rate = load_recording(path)
-            audio = find_audio_mark(wave, sample_rate)
-        seconds = len(wave) / sample_rate
+    audio = frames = seconds = rate = track = None
+    if new_output and (kind == "audio" or info.has_audio):
+        wave = load_audio(path, AUDIO_MARK.sample_rate, max_seconds=None)
+        audio, seconds = detect_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate
+    elif info.audio_tracks > 1:
+        audio, seconds, track = _best_track(info)
+    elif kind == "audio" or info.has_audio:
+        wave, sample_rate = load_recording(path)
+        audio, seconds = find_audio_mark(wave, sample_rate), len(wave) / sample_rate
     if kind != "audio":
         spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
         rate = max_frames / info.duration if spread else None if kind == "image" else info.fps or None
@@ -176,4 +180,20 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     mime_type = CONTAINER_MIME_TYPES.get(info.demuxer.split(",")[0])
     credentials = read_credentials(path, mime_type=mime_type)
     unreadable = record is None and record_path(path).is_file()
-    return DetectionReport(path, kind, audio, seconds, frames, rate, credentials, record, matches, unreadable)
+    return DetectionReport(path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable)
+
+
+def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int]:
+    """The mark found in the best of a file's audio tracks (its first MAX_SECONDS each), its length, and which it is:
+    as each track is a test more, the z needed rises with their number."""
+    found = []
+    for track in range(info.audio_tracks):
+        wave = decode_audio(info.path, AUDIO_MARK.sample_rate, MAX_SECONDS, channels=2, track=track)
+        wave = wave[: int(MAX_SECONDS * AUDIO_MARK.sample_rate)]
+        found.append((find_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, track))
+    mark, seconds, track = max(found, key=lambda finding: finding[0].score)
+    needed = math.sqrt(mark.needed**2 + 2 * math.log(info.audio_tracks))
+    mark = replace(
+        mark, detected=mark.score >= needed, needed=needed, p_value=min(1.0, mark.p_value * info.audio_tracks)
+    )
+    return mark, seconds, track
