@@ -409,6 +409,8 @@ def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):
         assert "no voxlip watermark found" in report.lines()[0]
     with pytest.raises(InputError, match="does not exist"):
         detect(tmp_path / "missing.wav")
+    with pytest.raises(InputError, match=r"detect takes a file's path, not ndarray: .*result.save\(path\)"):
+        detect(wave)  # a result in memory had raised Python's own TypeError
     notes = tmp_path / "notes.txt"
     notes.write_text("hello world\n" * 5000)  # ffmpeg's tty demuxer would read it as a video of its characters
     with pytest.raises(InputError, match="could not read .*notes.txt"):

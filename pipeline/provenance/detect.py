@@ -148,6 +148,11 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     part); a long video's frames are read spread over all of it. `new_output`: the check of a file voxlip has just
     made, which must carry its marks throughout: its first `max_frames` frames, all of its sound (an output is
     any length), and no search of parts."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(
+            f"detect takes a file's path, not {type(path).__name__}: give the file a result was saved to "
+            "(result.save(path)), or a Clip's own MP4 (clip.path)"
+        )
     path = Path(path).expanduser()
     if path.is_dir():
         raise InputError(f"{path} is a directory: give an audio or video file")
