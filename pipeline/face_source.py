@@ -29,12 +29,23 @@ def face_file(face: FaceSource) -> Iterator[Path]:
         return
     if not (moviepy_io.is_video_clip(face) or is_image(face)):
         raise InputError(f"the face must be {TAKEN}, not {type(face).__name__}")
+    clip = moviepy_io.is_video_clip(face)
     with tempfile.TemporaryDirectory(prefix="voxlip-face-") as folder:
-        yield (
-            moviepy_io.write_face(face, Path(folder))
-            if moviepy_io.is_video_clip(face)
-            else write_image(face, Path(folder))
-        )
+        path = moviepy_io.write_face(face, Path(folder)) if clip else write_image(face, Path(folder))
+        with named_in_errors(path, "the moviepy clip" if clip else "the image"):
+            yield path
+
+
+@contextmanager
+def named_in_errors(path: Path, name: str) -> Iterator[None]:
+    """InputErrors raised meanwhile name `path`, a temporary file made of what the user gave, as `name` (what they
+    gave): the file is gone when they read the message."""
+    try:
+        yield
+    except InputError as error:
+        if str(path) not in str(error):
+            raise
+        raise InputError(str(error).replace(str(path), name)) from error
 
 
 def is_file(face: FaceSource) -> bool:

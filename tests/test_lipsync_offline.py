@@ -408,6 +408,17 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files, tmp_path):
         voice.close()
 
 
+def test_a_moviepy_clip_without_a_face_is_named_as_the_clip_not_as_its_temporary_file(speech_files):
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    from core.errors import InputError
+    from pipeline import Pipeline
+
+    colour = moviepy.ColorClip((320, 240), color=(200, 50, 50), duration=1)
+    with pytest.raises(InputError, match="^no face found in the moviepy clip: give a photo or video") as raised:
+        Pipeline("cpu", lipsync="offline").lipsync(colour, speech_files[0], consent=True)
+    assert "voxlip-face" not in str(raised.value)
+
+
 def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
     from dataclasses import replace
 

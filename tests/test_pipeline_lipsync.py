@@ -202,6 +202,16 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
         pipeline.lipsync(pixels, (16000, np.zeros(16000)), consent=True)
 
 
+def test_an_image_in_memory_without_a_face_is_named_as_the_image_not_as_its_temporary_file(pipeline, short_speech):
+    from PIL import Image
+
+    blank = np.full((240, 320, 3), 128, np.uint8)
+    for face in (blank, Image.fromarray(blank)):
+        with pytest.raises(InputError, match="^no face found in the image: give a photo or video") as raised:
+            pipeline.lipsync(face, short_speech, consent=True)
+        assert "voxlip-face" not in str(raised.value)
+
+
 def test_a_picture_in_memory_is_taken_in_the_colours_its_profile_means(display_p3, tmp_path):
     from PIL import Image
 
