@@ -38,9 +38,9 @@ def write_face(clip, folder: Path) -> Path:
     mask = getattr(clip, "mask", None)
     if duration is None or duration <= 0:
         path = folder / "face.png"
-        frame = bgr_frame(clip.get_frame(0))
+        frame = bgr_frame(frame_at(clip, 0))
         if mask is not None:
-            frame = with_alpha(frame, mask.get_frame(0))
+            frame = with_alpha(frame, frame_at(mask, 0))
         if not cv2.imwrite(str(path), frame):
             raise InputError("could not write the moviepy clip's picture as a face photo")
         return path
@@ -53,12 +53,24 @@ def write_face(clip, folder: Path) -> Path:
     with Mp4Writer(path, width - width % 2, height - height % 2, fps) as writer:
         for i in range(count):
             when = min(i / fps, max(duration - 1e-6, 0.0))
-            frame = bgr_frame(clip.get_frame(when))
+            frame = bgr_frame(frame_at(clip, when))
             if mask is not None:
-                frame = over_white(frame, np.clip(np.asarray(mask.get_frame(when), dtype=np.float32), 0.0, 1.0))
+                frame = over_white(frame, np.clip(np.asarray(frame_at(mask, when), dtype=np.float32), 0.0, 1.0))
             writer.write(np.ascontiguousarray(frame[: height - height % 2, : width - width % 2]))
         writer.close()
     return path
+
+
+def frame_at(clip, when: float) -> np.ndarray:
+    """The clip's frame at `when` seconds; InputError when moviepy cannot read it (a VideoFileClip used after
+    clip.close(), or after its `with` block, has no reader left)."""
+    try:
+        return clip.get_frame(when)
+    except (AttributeError, OSError) as error:
+        raise InputError(
+            "the moviepy clip could not be read (was it closed?): give it to voxlip before clip.close(), inside its "
+            f"with block (moviepy: {type(error).__name__}: {error})"
+        ) from error
 
 
 def audio_samples(clip) -> tuple[np.ndarray, int]:

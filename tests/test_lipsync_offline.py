@@ -419,6 +419,25 @@ def test_a_moviepy_clip_without_a_face_is_named_as_the_clip_not_as_its_temporary
     assert "voxlip-face" not in str(raised.value)
 
 
+def test_a_closed_moviepy_clip_is_refused_with_a_message_and_leaves_no_file(
+    faces_dir, speech_files, tmp_path, monkeypatch
+):
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    import tempfile
+
+    from core.errors import InputError
+    from pipeline import Pipeline
+
+    pipeline = Pipeline("cpu", lipsync="offline")
+    with moviepy.VideoFileClip(str(faces_dir / "talking_man_25fps.mp4")) as face:
+        pass
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(InputError, match=r"^the moviepy clip could not be read \(was it closed\?\)") as raised:
+        pipeline.lipsync(face, speech_files[0], consent=True)
+    assert isinstance(raised.value.__cause__, AttributeError)  # moviepy's own error, kept
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
     from dataclasses import replace
 
