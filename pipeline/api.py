@@ -58,7 +58,7 @@ from voice.text import check_script, check_text
 
 from . import moviepy_io, outputs
 from .dub import dub
-from .face_source import FaceSource, face_file, is_file
+from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech
@@ -417,8 +417,11 @@ class Pipeline:
         # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
         # stops the voice at the next sentence, and its start-up time overlaps the voice's. When both fail,
         # the face's error is the one raised, whichever came first.
-        with face_file(face) as path, ThreadPoolExecutor(1, "voxlip-face-check") as pool:
-            checked = pool.submit(self._checked_face, path)
+        with (
+            face_file(face, self.lipsync_options.max_size) as source,
+            ThreadPoolExecutor(1, "voxlip-face-check") as pool,
+        ):
+            checked = pool.submit(self._checked_face, source.path)
             try:
                 speech = self._speech(
                     reference, text, notes, statement, seed, None, _raising(checked, voice_progress), language
@@ -427,7 +430,7 @@ class Pipeline:
                 if checked.exception() is not None:
                     raise checked.exception() from None
                 raise
-            clip = self._clip(*checked.result(), speech, statement, progress, recorded_face=is_file(face))
+            clip = self._clip(*checked.result(), speech, statement, progress, source)
         clip.timings = {**speech.timings, **clip.timings}
         return clip
 
@@ -443,13 +446,10 @@ class Pipeline:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples or a
         moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
-        with face_file(face) as path:
-            opened, faces = self._checked_face(path)
-            if moviepy_io.is_audio_clip(speech):
-                speech = _not_silent(_Audio(*moviepy_io.audio_samples(speech), None), "the audio clip")
-            elif not isinstance(speech, Speech):
-                speech = _audio(speech, source_sr)
-            return self._clip(opened, faces, speech, statement, progress, recorded_face=is_file(face))
+        speech = _lipsync_speech(speech, source_sr)  # first: a clip as the face is written only as far as it lasts
+        with face_file(face, self.lipsync_options.max_size, len(speech.samples) / speech.sample_rate) as source:
+            opened, faces = self._checked_face(source.path)
+            return self._clip(opened, faces, speech, statement, progress, source)
 
     def _checked_face(self, face: Path) -> tuple[FaceInput, int]:
         """The face input, opened (read once, a photo), and the most faces it shows in one frame, once the lip-sync
@@ -484,13 +484,11 @@ class Pipeline:
         speech: Speech | _Audio,
         consent: str,
         progress: ProgressCallback | None,
-        recorded_face: bool = True,
+        source: FaceFile,
     ) -> Clip:
-        """`face` (opened; showing at most `faces` faces in a frame) made to say `speech`; `recorded_face`: the face is
-        the user's file (not one made from a picture or clip in memory, gone after the call), named among the clip's
-        inputs."""
+        """`face` (opened from `source`; showing at most `faces` faces in a frame) made to say `speech`."""
         started = time.perf_counter()
-        face_read = InputFile.read(face.info.path) if recorded_face else None
+        face_read = InputFile.read(face.info.path) if source.recorded else None
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             audio = load_audio(speech.samples, source_sr=speech.sample_rate)
             track = (speech.samples, speech.sample_rate)
@@ -517,14 +515,15 @@ class Pipeline:
             raise
         read_inputs = {role: read for role, read in {**inputs, "face": face_read}.items() if read is not None}
         notes = speech.notes if isinstance(speech, Speech) else ()  # what was said of the voice holds for the clip
-        if result.scaled_from and result.width > result.scaled_from[0]:
-            width, height = result.scaled_from
+        scaled_from = source.scaled_from or result.scaled_from  # the face's size as given
+        if scaled_from and result.width > scaled_from[0]:
+            width, height = scaled_from
             notes += (
                 f"the face input is {width}x{height}: its frames were scaled up to {result.width}x{result.height} "
                 f"(at least {MIN_SIZE} pixels, so that the AI-generated label and the mark fit)",
             )
-        elif result.scaled_from:
-            width, height = result.scaled_from
+        elif scaled_from:
+            width, height = scaled_from
             notes += (
                 f"the face input is {width}x{height}: its frames were scaled to {result.width}x{result.height} "
                 f"(at most {self.lipsync_options.max_size} pixels; --max-size raises the limit)",
@@ -576,6 +575,15 @@ class _Audio:
     def __init__(self, track: np.ndarray, rate: int, source: Path | None):
         self.track, self.source = (track, rate), source
         self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
+
+
+def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Speech | _Audio:
+    """The speech to lip-sync to, checked: voxlip's Speech as it is, a moviepy AudioClip's samples, or a recording."""
+    if isinstance(speech, Speech):
+        return speech
+    if moviepy_io.is_audio_clip(speech):
+        return _not_silent(_Audio(*moviepy_io.audio_samples(speech), None), "the audio clip")
+    return _audio(speech, source_sr)
 
 
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:

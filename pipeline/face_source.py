@@ -7,33 +7,50 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from core.errors import InputError
-from lipsync.video import has_transparency, in_srgb
+from lipsync.video import has_transparency, in_srgb, over_white, scaled_size
 
 from . import moviepy_io
 
 FaceSource = str | os.PathLike | np.ndarray
 """A path or an (H, W, 3) RGB image array; a PIL image or a moviepy VideoClip too (duck-typed)."""
 TAKEN = "a video or photo file, an RGB image (an H x W x 3 array or a PIL image) or a moviepy VideoClip"
+DEFAULT_FPS = 25.0
+"""A moviepy clip's frame rate when it has none (an ImageClip given a duration)."""
+
+
+@dataclass(frozen=True)
+class FaceFile:
+    """The face as a file for the lip-sync stage, and what a clip made from it says of the face as given."""
+
+    path: Path
+    recorded: bool = False
+    """The user's own file, named among a clip's inputs; not one made of a clip or picture in memory (gone after the
+    call)."""
+    scaled_from: tuple[int, int] | None = None
+    """(width, height) of a moviepy clip whose frames were written at the size the lip-sync makes them; else None."""
 
 
 @contextmanager
-def face_file(face: FaceSource) -> Iterator[Path]:
-    """The face as a file: a path as given; a clip or an image written to a temporary one (removed after)."""
+def face_file(face: FaceSource, max_size: int, seconds: float | None = None) -> Iterator[FaceFile]:
+    """The face as a file: a path as given; a clip or an image written to a temporary one (removed after). A clip's
+    frames are written as the lip-sync uses them (write_video): at most `max_size` pixels, and only the first
+    `seconds` (the speech's length) when it is known."""
     if is_file(face):
-        yield Path(face)
+        yield FaceFile(Path(face), recorded=True)
         return
     if not (moviepy_io.is_video_clip(face) or is_image(face)):
         raise InputError(f"the face must be {TAKEN}, not {type(face).__name__}")
     clip = moviepy_io.is_video_clip(face)
     with tempfile.TemporaryDirectory(prefix="voxlip-face-") as folder:
-        path = moviepy_io.write_face(face, Path(folder)) if clip else write_image(face, Path(folder))
-        with named_in_errors(path, "the moviepy clip" if clip else "the image"):
-            yield path
+        made = write_clip(face, Path(folder), max_size, seconds) if clip else FaceFile(write_image(face, Path(folder)))
+        with named_in_errors(made.path, "the moviepy clip" if clip else "the image"):
+            yield made
 
 
 @contextmanager
@@ -46,6 +63,76 @@ def named_in_errors(path: Path, name: str) -> Iterator[None]:
         if str(path) not in str(error):
             raise
         raise InputError(str(error).replace(str(path), name)) from error
+
+
+def write_clip(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
+    """A moviepy VideoClip as a face file in `folder`: a still (no duration) as a photo, else as a video."""
+    duration = getattr(clip, "duration", None)
+    if duration is None or duration <= 0:
+        return FaceFile(write_still(clip, folder))
+    return write_video(clip, folder, max_size, seconds)
+
+
+def write_still(clip, folder: Path) -> Path:
+    """A moviepy clip's first picture as a PNG photo in `folder`, its mask kept as its alpha (which the lip-sync lays
+    over white, saying so)."""
+    import cv2
+
+    path = folder / "face.png"
+    frame = moviepy_io.bgr_frame(moviepy_io.frame_at(clip, 0))
+    mask = getattr(clip, "mask", None)
+    if mask is not None:
+        frame = moviepy_io.with_alpha(frame, moviepy_io.frame_at(mask, 0))
+    if not cv2.imwrite(str(path), frame):
+        raise InputError("could not write the moviepy clip's picture as a face photo")
+    return path
+
+
+def write_video(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
+    """A moviepy clip as an MP4 (no audio; a mask's transparent parts made white) in `folder`, of the frames the
+    lip-sync uses: at its size (scaled_size, at most `max_size` pixels: a 4K clip is not encoded at 4K to be scaled
+    after) and, when `seconds` is given, only as many as frames_needed."""
+    from core.ffmpeg import Mp4Writer
+
+    width, height = (int(v) for v in clip.size)
+    if width < 2 or height < 2:
+        raise InputError(f"the moviepy clip is {width}x{height}: give a face video at least 2x2 pixels")
+    size = scaled_size(width, height, max_size)
+    out_width, out_height = size or (width, height)
+    out_width, out_height = out_width - out_width % 2, out_height - out_height % 2
+    duration, fps = clip.duration, float(getattr(clip, "fps", None) or DEFAULT_FPS)
+    mask = getattr(clip, "mask", None)
+    path = folder / "face.mp4"
+    with Mp4Writer(path, out_width, out_height, fps) as writer:
+        for i in range(frames_needed(duration, fps, seconds)):
+            when = min(i / fps, max(duration - 1e-6, 0.0))
+            frame = resized(moviepy_io.bgr_frame(moviepy_io.frame_at(clip, when)), size)
+            if mask is not None:
+                opacity = resized(np.asarray(moviepy_io.frame_at(mask, when), dtype=np.float32), size)
+                frame = over_white(frame, np.clip(opacity, 0.0, 1.0))
+            writer.write(np.ascontiguousarray(frame[:out_height, :out_width]))
+        writer.close()
+    return FaceFile(path, scaled_from=None if size is None else (width, height))
+
+
+def resized(picture: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
+    """`picture` at `size` (width, height), area-averaged down and cubic up as a photo is; as it is for None."""
+    import cv2
+
+    if size is None:
+        return picture
+    smaller = size[0] < picture.shape[1]
+    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC)
+
+
+def frames_needed(duration: float, fps: float, seconds: float | None) -> int:
+    """How many of a clip's frames its face file needs: all of them, or, for speech `seconds` long, those it shows
+    and a second more (the lip-sync cuts a longer video to the speech; one less than a second longer it takes for one
+    it may have to replay, copying its frames to disk). A shorter clip is needed whole (it is played back and forth)."""
+    count = max(1, int(round(duration * fps)))
+    if seconds is None:
+        return count
+    return min(count, int(round((seconds + 1.0) * fps)) + 1)
 
 
 def is_file(face: FaceSource) -> bool:

@@ -13,7 +13,6 @@ from core.errors import InputError
 from voice.audio import SAMPLE_RATE, load_recording
 
 INSTALL_HINT = "moviepy is not installed: pip install 'voxlip[moviepy]' (or pip install moviepy)"
-DEFAULT_FPS = 25.0
 
 
 def is_video_clip(value: object) -> bool:
@@ -24,41 +23,6 @@ def is_video_clip(value: object) -> bool:
 def is_audio_clip(value: object) -> bool:
     """A moviepy AudioClip (duck-typed: samples by time, no picture)."""
     return hasattr(value, "to_soundarray") and not hasattr(value, "size")
-
-
-def write_face(clip, folder: Path) -> Path:
-    """A moviepy VideoClip as a face file in `folder`: a PNG for a still (no duration; its mask kept as its alpha, which
-    the lip-sync lays over white), else an MP4 (no audio; a mask's transparent parts made white)."""
-    import cv2
-
-    from core.ffmpeg import Mp4Writer
-    from lipsync.video import over_white
-
-    duration = getattr(clip, "duration", None)
-    mask = getattr(clip, "mask", None)
-    if duration is None or duration <= 0:
-        path = folder / "face.png"
-        frame = bgr_frame(frame_at(clip, 0))
-        if mask is not None:
-            frame = with_alpha(frame, frame_at(mask, 0))
-        if not cv2.imwrite(str(path), frame):
-            raise InputError("could not write the moviepy clip's picture as a face photo")
-        return path
-    fps = float(getattr(clip, "fps", None) or DEFAULT_FPS)
-    path = folder / "face.mp4"
-    width, height = (int(v) for v in clip.size)
-    if width < 2 or height < 2:
-        raise InputError(f"the moviepy clip is {width}x{height}: give a face video at least 2x2 pixels")
-    count = max(1, int(round(duration * fps)))
-    with Mp4Writer(path, width - width % 2, height - height % 2, fps) as writer:
-        for i in range(count):
-            when = min(i / fps, max(duration - 1e-6, 0.0))
-            frame = bgr_frame(frame_at(clip, when))
-            if mask is not None:
-                frame = over_white(frame, np.clip(np.asarray(frame_at(mask, when), dtype=np.float32), 0.0, 1.0))
-            writer.write(np.ascontiguousarray(frame[: height - height % 2, : width - width % 2]))
-        writer.close()
-    return path
 
 
 def frame_at(clip, when: float) -> np.ndarray:

@@ -438,6 +438,40 @@ def test_a_closed_moviepy_clip_is_refused_with_a_message_and_leaves_no_file(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_moviepy_clip_is_written_only_as_far_as_the_speech_lasts_and_at_the_lipsyncs_size(
+    faces_dir, speech_files, monkeypatch
+):
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    import pipeline.api
+    from core.ffmpeg import probe
+    from pipeline import Pipeline
+
+    written = []  # (width, height, frames) of each face file the lip-sync is given
+    check_face = pipeline.api.check_face
+
+    def counting(face, *args):
+        info = probe(face)
+        written.append((info.width, info.height, sum(1 for _ in read_frames(face))))
+        return check_face(face, *args)
+
+    monkeypatch.setattr(pipeline.api, "check_face", counting)
+    smaller = Pipeline("cpu", lipsync="offline", lipsync_options=LipsyncOptions(max_size=240))
+    face = moviepy.VideoFileClip(str(faces_dir / "talking_man_25fps.mp4"))  # 7 s at 480x480
+    voice = moviepy.AudioFileClip(str(speech_files[0])).subclipped(0, 1.2)
+    try:
+        clip = smaller.lipsync(face, voice, consent=True)
+        assert written.pop() == (240, 240, 56)  # 1.2 s and a second more (+1 frame), not 7 s at 480x480
+        assert clip.frames == 30 and (probe(clip.path).width, probe(clip.path).height) == (240, 240)
+        assert "the face input is 480x480: its frames were scaled to 240x240 (at most 240 pixels" in " ".join(
+            clip.notes
+        )
+        assert smaller.lipsync(face.subclipped(0, 1.0), voice, consent=True).frames == 30
+        assert written.pop() == (240, 240, 25)  # a shorter clip whole: it is played forward, then backward
+    finally:
+        face.close()
+        voice.close()
+
+
 def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
     from dataclasses import replace
 
