@@ -589,7 +589,7 @@ def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Spee
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     """The speech to lip-sync to, checked (a file must hold some audio, and none of it may be silence only), its DC
     offset taken out (pauses are found by their loudness)."""
-    check_audio_source(speech, "speech")
+    check_audio_source(speech, "speech", also="a moviepy AudioClip (e.g. clip.audio)")
     if isinstance(speech, np.ndarray):
         wave, rate = load_recording(speech, source_sr=source_sr)
         return _not_silent(_Audio(without_offset(wave), rate, None), "the audio array")

@@ -472,6 +472,16 @@ def test_a_moviepy_clip_is_written_only_as_far_as_the_speech_lasts_and_at_the_li
         voice.close()
 
 
+def test_a_moviepy_video_clip_as_the_speech_is_refused_naming_the_audio_clip_taken(faces_dir):
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    from core.errors import InputError
+    from pipeline import Pipeline
+
+    with moviepy.VideoFileClip(str(faces_dir / "talking_man_25fps.mp4")) as video:
+        with pytest.raises(InputError, match=r"or a moviepy AudioClip \(e.g. clip.audio\), not VideoFileClip$"):
+            Pipeline("cpu", lipsync="offline").lipsync(faces_dir / "painting_mona_lisa.jpg", video, consent=True)
+
+
 def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
     from dataclasses import replace
 

@@ -175,15 +175,15 @@ def array_rate(source_sr: object, default: int) -> int:
     return int(source_sr)
 
 
-def check_audio_source(source: object, what: str = "audio") -> None:
-    """Refuse what is neither a file path nor an array of samples, saying what is taken."""
+def check_audio_source(source: object, what: str = "audio", also: str = "") -> None:
+    """Refuse what is neither a file path nor an array of samples, saying what is taken (`also`: what else the caller
+    takes, which it has taken already, e.g. "a moviepy AudioClip")."""
     if isinstance(source, (str, os.PathLike, np.ndarray)):
         return
+    samples = "an array of samples (at source_sr, default 16 kHz)"
+    taken = f"a file path, {samples} or {also}" if also else f"a file path or {samples}"
     hint = " (for a (rate, samples) pair, pass the samples and source_sr=rate)" if isinstance(source, tuple) else ""
-    raise InputError(
-        f"the {what} must be a file path or an array of samples (at source_sr, default 16 kHz), "
-        f"not {type(source).__name__}{hint}"
-    )
+    raise InputError(f"the {what} must be {taken}, not {type(source).__name__}{hint}")
 
 
 def _recorded(
