@@ -535,7 +535,7 @@ class Pipeline:
             )
         if result.frames_without_face:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
-        notes += result.notes
+        notes += source.notes + result.notes
         return Clip(
             path=result.path,
             duration=result.duration,

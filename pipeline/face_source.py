@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from lipsync.video import has_transparency, in_srgb, over_white, scaled_size
+from lipsync.video import TRANSPARENT_NOTE, has_transparency, in_srgb, over_white, scaled_size
 
 from . import moviepy_io
 
@@ -22,6 +22,8 @@ FaceSource = str | os.PathLike | np.ndarray
 TAKEN = "a video or photo file, an RGB image (an H x W x 3 array or a PIL image) or a moviepy VideoClip"
 DEFAULT_FPS = 25.0
 """A moviepy clip's frame rate when it has none (an ImageClip given a duration)."""
+OPAQUE = 254.5 / 255
+"""A mask's opacity from which a pixel is opaque: 255 in 8 bits, as a photo's alpha."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class FaceFile:
     call)."""
     scaled_from: tuple[int, int] | None = None
     """(width, height) of a moviepy clip whose frames were written at the size the lip-sync makes them; else None."""
+    notes: tuple[str, ...] = ()
+    """What a clip made from it says of how the file was made: TRANSPARENT_NOTE when a mask's transparent parts were
+    made white, as a photo's are."""
 
 
 @contextmanager
@@ -89,9 +94,9 @@ def write_still(clip, folder: Path) -> Path:
 
 
 def write_video(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
-    """A moviepy clip as an MP4 (no audio; a mask's transparent parts made white) in `folder`, of the frames the
-    lip-sync uses: at its size (scaled_size, at most `max_size` pixels: a 4K clip is not encoded at 4K to be scaled
-    after) and, when `seconds` is given, only as many as frames_needed."""
+    """A moviepy clip as an MP4 (no audio; a mask's transparent parts made white, as its notes say) in `folder`, of the
+    frames the lip-sync uses: at its size (scaled_size, at most `max_size` pixels: a 4K clip is not encoded at 4K to be
+    scaled after) and, when `seconds` is given, only as many as frames_needed."""
     from core.ffmpeg import Mp4Writer
 
     width, height = (int(v) for v in clip.size)
@@ -103,16 +108,18 @@ def write_video(clip, folder: Path, max_size: int, seconds: float | None = None)
     duration, fps = clip.duration, float(getattr(clip, "fps", None) or DEFAULT_FPS)
     mask = getattr(clip, "mask", None)
     path = folder / "face.mp4"
+    transparent = False
     with Mp4Writer(path, out_width, out_height, fps) as writer:
         for i in range(frames_needed(duration, fps, seconds)):
             when = min(i / fps, max(duration - 1e-6, 0.0))
             frame = resized(moviepy_io.bgr_frame(moviepy_io.frame_at(clip, when)), size)
-            if mask is not None:
-                opacity = resized(np.asarray(moviepy_io.frame_at(mask, when), dtype=np.float32), size)
-                frame = over_white(frame, np.clip(opacity, 0.0, 1.0))
+            opacity = None if mask is None else np.asarray(moviepy_io.frame_at(mask, when), dtype=np.float32)
+            if opacity is not None and opacity.min() < OPAQUE:
+                frame, transparent = over_white(frame, np.clip(resized(opacity, size), 0.0, 1.0)), True
             writer.write(np.ascontiguousarray(frame[:out_height, :out_width]))
         writer.close()
-    return FaceFile(path, scaled_from=None if size is None else (width, height))
+    notes = (TRANSPARENT_NOTE,) if transparent else ()
+    return FaceFile(path, scaled_from=None if size is None else (width, height), notes=notes)
 
 
 def resized(picture: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:

@@ -482,6 +482,26 @@ def test_a_moviepy_video_clip_as_the_speech_is_refused_naming_the_audio_clip_tak
             Pipeline("cpu", lipsync="offline").lipsync(faces_dir / "painting_mona_lisa.jpg", video, consent=True)
 
 
+def test_a_moviepy_clip_with_transparent_parts_says_they_are_white_as_a_photo_does(faces_dir, speech_files):
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    from pipeline import Pipeline
+
+    pipeline = Pipeline("cpu", lipsync="offline")
+    picture = moviepy.ImageClip(str(faces_dir / "painting_mona_lisa.jpg")).get_frame(0)
+    cut_out = np.dstack([picture, np.full(picture.shape[:2], 255, np.uint8)])
+    cut_out[:, :40] = (0, 0, 0, 0)  # a transparent strip, black under it
+    voice = moviepy.AudioFileClip(str(speech_files[0])).subclipped(0, 1.2)
+    try:
+        for masked in (moviepy.ImageClip(cut_out), moviepy.ImageClip(cut_out).with_duration(1)):  # a photo, a video
+            made = pipeline.lipsync(masked, voice, consent=True)
+            assert made.notes.count(TRANSPARENT_NOTE) == 1
+            assert next(read_frames(made.path))[:, 4:32].mean() > 250  # white, not the black it hides
+        opaque = moviepy.CompositeVideoClip([moviepy.ImageClip(picture).with_duration(1)])  # a mask, all opaque
+        assert opaque.mask is not None and TRANSPARENT_NOTE not in pipeline.lipsync(opaque, voice, consent=True).notes
+    finally:
+        voice.close()
+
+
 def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_dir, audio, tmp_path):
     from dataclasses import replace
 
