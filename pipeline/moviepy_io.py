@@ -31,10 +31,15 @@ def frame_at(clip, when: float) -> np.ndarray:
     try:
         return clip.get_frame(when)
     except (AttributeError, OSError) as error:
-        raise InputError(
-            "the moviepy clip could not be read (was it closed?): give it to voxlip before clip.close(), inside its "
-            f"with block (moviepy: {type(error).__name__}: {error})"
-        ) from error
+        raise unreadable("clip", error) from error
+
+
+def unreadable(kind: str, error: Exception) -> InputError:
+    """What to say of a moviepy `kind` ("clip", "audio clip") that moviepy could not read: most often one closed."""
+    return InputError(
+        f"the moviepy {kind} could not be read (was it closed?): give it to voxlip before clip.close(), inside its "
+        f"with block (moviepy: {type(error).__name__}: {error})"
+    )
 
 
 def audio_samples(clip) -> tuple[np.ndarray, int]:
@@ -49,7 +54,10 @@ def audio_samples(clip) -> tuple[np.ndarray, int]:
     # one under a second long ("Accessing time t=1.00"), when asked for all of it at once.
     block = max(1, fps // 4)
     times = (np.arange(start, min(count, start + block)) / fps for start in range(0, count, block))
-    samples = np.concatenate([np.asarray(clip.to_soundarray(tt=t), dtype=np.float32) for t in times])
+    try:
+        samples = np.concatenate([np.asarray(clip.to_soundarray(tt=t), dtype=np.float32) for t in times])
+    except (AttributeError, OSError) as error:  # an AudioFileClip closed has no reader left
+        raise unreadable("audio clip", error) from error
     return load_recording(samples, source_sr=fps)
 
 

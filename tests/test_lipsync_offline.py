@@ -436,6 +436,10 @@ def test_a_closed_moviepy_clip_is_refused_with_a_message_and_leaves_no_file(
         pipeline.lipsync(face, speech_files[0], consent=True)
     assert isinstance(raised.value.__cause__, AttributeError)  # moviepy's own error, kept
     assert list(tmp_path.iterdir()) == []
+    with moviepy.AudioFileClip(str(speech_files[0])) as speech:
+        pass
+    with pytest.raises(InputError, match=r"^the moviepy audio clip could not be read \(was it closed\?\)"):
+        pipeline.lipsync(faces_dir / "talking_man_25fps.mp4", speech, consent=True)
 
 
 def test_a_moviepy_clip_is_written_only_as_far_as_the_speech_lasts_and_at_the_lipsyncs_size(
