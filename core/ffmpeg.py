@@ -112,9 +112,9 @@ class MediaInfo:
         """An HDR video (HLG or PQ): read_frames tone-maps it to SDR (as it is, it reads darker and duller)."""
         return self.transfer in ("arib-std-b67", "smpte2084")
 
-    @property
-    def frame_count_estimate(self) -> int:
-        return int(round(self.duration * self.fps)) if self.fps > 0 else 0
+    def frames_at(self, fps: float) -> int:
+        """About how many frames decoding it at `fps` gives (its duration at that rate; 0 when unknown)."""
+        return int(round(self.duration * fps)) if fps > 0 else 0
 
 
 def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:

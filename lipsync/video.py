@@ -296,7 +296,7 @@ class FrameSource:
                 raise InputError(f"{info.path} holds no decodable video frame: the file is corrupt or empty")
             self.height, self.width = first.shape[:2]
         self.frame_bytes = self.height * self.width * 3
-        self.may_replay = info.is_still or info.frame_count_estimate < n_frames + fps
+        self.may_replay = info.is_still or info.frames_at(fps) < n_frames + fps
         """Whether source frames may be shown more than once (a still, or a video shorter than the audio)."""
         self._cache: tempfile._TemporaryFileWrapper | None = None
 
@@ -324,7 +324,7 @@ class FrameSource:
                 yield 0, self._still
             return
         produced = decoded = 0
-        expected = self.info.frame_count_estimate
+        expected = self.info.frames_at(self.fps)  # read at the output's rate, not the file's
         if self.loop == "pingpong" and self.may_replay and expected * self.frame_bytes <= self.replay_cache_bytes:
             self._cache = tempfile.TemporaryFile(prefix="voxlip-frames-")
         for frame in self._read(on_damage=self._damage.append):
@@ -393,7 +393,7 @@ class FrameSource:
         if n_frames <= decoded:
             return np.arange(n_frames)
         replayed = (
-            self.loop == "pingpong" and self.info.frame_count_estimate * self.frame_bytes <= self.replay_cache_bytes
+            self.loop == "pingpong" and self.info.frames_at(self.fps) * self.frame_bytes <= self.replay_cache_bytes
         )
         rest = n_frames - decoded
         if replayed:

@@ -678,6 +678,17 @@ def test_pixels_that_are_not_square_are_shown_at_the_display_size(faces_dir, spe
     assert (out.width, out.height, out.coded_size) == (480, 480, None)
 
 
+def test_a_video_shorter_than_the_audio_read_at_a_lower_rate_than_its_own_is_played_back_and_forth(
+    clips, speech, tmp_path
+):
+    """Its frames read at the output's rate had been counted against its frames at its own: a 1 s 25 fps video read at
+    5 fps for 4 s of speech was refused as truncated ("ends after 1.0 s of the 1.0 s its header announces")."""
+    audio = np.tile(speech, 4)[: 4 * SAMPLE_RATE]
+    result = lipsync_run(clips["short"], audio, tmp_path / "out.mp4", LipsyncOptions(fps=5), phones=[])
+    assert result.fps == 5 and result.frames == 20
+    checked_mp4(result.path, result.duration, 5)
+
+
 def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
     result = lipsync_run(clips["vfr"], speech, tmp_path / "out.mp4", LipsyncOptions(fps=25), phones=[])
     assert result.fps == 25
