@@ -1,0 +1,42 @@
+"""benchmarks/speech_data.py: the speakers.csv the voice evaluations read."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def speech_data():
+    """benchmarks/speech_data.py, imported from its file (no sys.path edits)."""
+    spec = importlib.util.spec_from_file_location("voxlip_speech_data", REPO / "benchmarks" / "speech_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "file|speaker|sex\na.flac|1|F\nb.flac|2|M\n",
+        "file,speaker,sex\na.flac,1,female\nb.flac,2,male\n",
+        "File;Sex\na.flac;Female\nb.flac; M \n",
+        "file\tsex\na.flac\tf\nb.flac\tMALE\n",
+    ],
+)
+def test_speakers_csv_in_common_forms(speech_data, text):
+    assert speech_data.parse_speakers_csv(text) == ({"a.flac": "F", "b.flac": "M"}, [])
+
+
+def test_speakers_csv_says_what_it_did_not_understand(speech_data):
+    sexes, problems = speech_data.parse_speakers_csv("file|sex\na.flac|F\nb.flac|x\nc.flac|\n")
+    assert sexes == {"a.flac": "F"}
+    assert problems == [
+        "sex not understood for b.flac ('x'), c.flac (''): give F or M (or female, male); counted as '?'"
+    ]
+    sexes, problems = speech_data.parse_speakers_csv("name|gender\na.flac|F\n")
+    assert sexes == {} and "no 'file' and 'sex' columns" in problems[0] and "name, gender" in problems[0]
