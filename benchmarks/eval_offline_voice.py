@@ -11,7 +11,8 @@ reference), pocketsphinx WER, and the real-time factor of the conversion and of 
 `--reference-seconds 3` only its first 3 s, `--reference-noise 10` with room noise 10 dB under it, and
 `--reference-room 0.5` as recorded in a room whose echo dies away in 0.5 s; the identity is still scored against
 the whole, clean recording, as a listener hears it: without its DC offset (voice.audio.without_offset), which
-no one hears but both encoders' lowest band takes in.
+no one hears but both encoders' lowest band takes in. A recording voxlip cannot clone a voice from
+(speech_data.usable_recordings), or whose --reference-* form it cannot use, is named with the reason and left out.
 Needs the eval extra (README: "Measured").
 """
 
@@ -30,7 +31,15 @@ import librosa
 import numpy as np
 import scipy.signal
 import torch
-from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings, speaker_sexes
+from speech_data import (
+    AUDIO_SUFFIXES,
+    DEFAULT_DATA,
+    Skipped,
+    recordings,
+    speaker_sexes,
+    too_few,
+    usable_recordings,
+)
 from speech_judges import Judges, similarity, to_16k
 
 from core.errors import VoxlipError
@@ -38,6 +47,7 @@ from voice.audio import load_audio, without_offset
 from voice.offline.config import DEFAULT, OfflineConfig
 from voice.offline.engine import OfflineVoice
 from voice.offline.reference import prepare_reference
+from voice.piper import PiperSpeech
 from voice.speaker import prepare_speaker
 
 SENTENCES = [
@@ -141,8 +151,10 @@ def main() -> None:
     if not files:
         named = f" named {' '.join(args.only)} (give file stems, e.g. 19-198-0000)" if args.only else ""
         raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}{named}")
-    sexes = speaker_sexes(args.data)
-    judges = Judges()
+    sexes, judges, skipped = speaker_sexes(args.data), Judges(), Skipped()
+    files = usable_recordings(files, judges.encoder, skipped)
+    if not files:
+        raise too_few(1, "speaker", args.data, files, skipped)
     voices = {s: OfflineVoice(dataclasses.replace(config, similarity=s), threads=args.threads) for s in args.similarity}
     base = next(iter(voices.values())).base
     for voice in voices.values():
@@ -153,59 +165,89 @@ def main() -> None:
     synthesis_seconds = time.perf_counter() - started
     audio_seconds = sum(len(s.wave) / s.sample_rate for s in spoken)
     scores: dict[tuple, list] = defaultdict(list)
-    conversion_seconds = 0.0
-    fitter, fit_seconds = next(iter(voices.values())), []  # the fit is the same at every similarity
+    conversion_seconds, scored = 0.0, 0
+    fit_seconds: list[float] = []
+    said = list(zip(sentences, spoken))
     for path in files:
-        half = "choose" if path.stem in CHOSEN_ON else "held out"
-        sex = sexes.get(path.name, "?")
-        recording = load_audio(path)
-        heard = without_offset(recording)  # what a listener hears: the identity targets
-        target_ge2e, target_dvector = judges.ge2e(heard), judges.dvector(heard)
-        if args.reference_seconds:
-            recording = recording[: int(args.reference_seconds * 16_000)]
-        if args.reference_rate:
-            recording = to_16k(
-                librosa.resample(recording, orig_sr=16_000, target_sr=args.reference_rate), args.reference_rate
-            )
-        if args.reference_noise is not None:
-            recording = with_noise(recording, args.reference_noise, seed=zlib.crc32(path.stem.encode()))
-        if args.reference_room is not None:
-            recording = in_room(recording, args.reference_room, seed=zlib.crc32(path.stem.encode()))
-        speaker = prepare_speaker(judges.encoder, recording)
-        started = time.perf_counter()
-        reference = fitter.fitted(prepare_reference(speaker, config=config), speaker.wave, judges.encoder)
-        fit_seconds.append(time.perf_counter() - started)
-        for setting, voice in voices.items():
-            for text, speech in zip(sentences, spoken):
-                started = time.perf_counter()
-                wave = voice.convert(speech.wave, speech.sample_rate, reference, seed=0)
-                conversion_seconds += time.perf_counter() - started
-                wave = to_16k(wave, speech.sample_rate)
-                errors, words = judges.word_errors(wave, text)
-                row = (
-                    judges.distillmos(wave),
-                    judges.dnsmos(wave)["p808_mos"],
-                    similarity(judges.ge2e(wave), target_ge2e),
-                    float(judges.dvector(wave) @ target_dvector),
-                    (errors, words),
-                    path.stem,
-                )
+        with skipped.on_error(path.name):  # e.g. too little speech left in its first --reference-seconds
+            own, fit, converting = score_speaker(path, args, config, judges, voices, said)
+            half = "choose" if path.stem in CHOSEN_ON else "held out"
+            sex = sexes.get(path.name, "?")
+            for setting, rows in own.items():
                 for group in ((half, "all"), (half, sex), ("both", "all")):
-                    scores[(setting, *group)].append(row)
-        own = {s: [r for r in scores[(s, half, "all")] if r[5] == path.stem] for s in args.similarity}
-        measured = ", ".join(
-            f"{s:g}: DistillMOS {np.mean([r[0] for r in rows]):.2f} GE2E {np.mean([r[2] for r in rows]):.3f} "
-            f"d-vector {np.mean([r[3] for r in rows]):.3f}"
-            for s, rows in own.items()
-        )
-        print(f"  {path.stem} ({sex}, {half}) {measured}", flush=True)
+                    scores[(setting, *group)] += rows
+            fit_seconds.append(fit)
+            conversion_seconds += converting
+            scored += 1
+            measured = ", ".join(
+                f"{s:g}: DistillMOS {np.mean([r[0] for r in rows]):.2f} GE2E {np.mean([r[2] for r in rows]):.3f} "
+                f"d-vector {np.mean([r[3] for r in rows]):.3f}"
+                for s, rows in own.items()
+            )
+            print(f"  {path.stem} ({sex}, {half}) {measured}", flush=True)
+    if not scored:
+        raise too_few(1, "speaker", args.data, [], skipped)
     print(format_table(scores, args.similarity))
-    per_second = conversion_seconds / (audio_seconds * len(files) * len(voices))
+    per_second = conversion_seconds / (audio_seconds * scored * len(voices))
     print(
         f"\nbase voice RTF {synthesis_seconds / audio_seconds:.3f} ({args.threads} threads); conversion RTF "
         f"{per_second:.3f}; whole offline voice RTF {synthesis_seconds / audio_seconds + per_second:.3f}; "
         f"fit per reference (formant ratio and filter; once, then cached) {np.median(fit_seconds):.2f} s median"
+        + skipped.summary()
     )
+
+
+def score_speaker(
+    path: Path,
+    args: argparse.Namespace,
+    config: OfflineConfig,
+    judges: Judges,
+    voices: dict[float, OfflineVoice],
+    said: list[tuple[str, PiperSpeech]],
+) -> tuple[dict[float, list[tuple]], float, float]:
+    """One speaker's score rows at each similarity setting, the seconds its fit took, and its conversions'."""
+    recording = load_audio(path)
+    heard = without_offset(recording)  # what a listener hears: the identity targets
+    target_ge2e, target_dvector = judges.ge2e(heard), judges.dvector(heard)
+    speaker = prepare_speaker(judges.encoder, as_given(recording, args, seed=zlib.crc32(path.stem.encode())))
+    started = time.perf_counter()
+    fitter = next(iter(voices.values()))  # the fit is the same at every similarity
+    reference = fitter.fitted(prepare_reference(speaker, config=config), speaker.wave, judges.encoder)
+    fit_seconds, conversion_seconds = time.perf_counter() - started, 0.0
+    own: dict[float, list[tuple]] = defaultdict(list)
+    for setting, voice in voices.items():
+        for text, speech in said:
+            started = time.perf_counter()
+            wave = voice.convert(speech.wave, speech.sample_rate, reference, seed=0)
+            conversion_seconds += time.perf_counter() - started
+            wave = to_16k(wave, speech.sample_rate)
+            errors, words = judges.word_errors(wave, text)
+            row = (
+                judges.distillmos(wave),
+                judges.dnsmos(wave)["p808_mos"],
+                similarity(judges.ge2e(wave), target_ge2e),
+                float(judges.dvector(wave) @ target_dvector),
+                (errors, words),
+                path.stem,
+            )
+            own[setting].append(row)
+    return own, fit_seconds, conversion_seconds
+
+
+def as_given(recording: np.ndarray, args: argparse.Namespace, seed: int) -> np.ndarray:
+    """A 16 kHz recording as the voice is given it: cut, through a lower rate, under noise or in a room, as the
+    --reference-* options ask."""
+    if args.reference_seconds:
+        recording = recording[: int(args.reference_seconds * 16_000)]
+    if args.reference_rate:
+        recording = to_16k(
+            librosa.resample(recording, orig_sr=16_000, target_sr=args.reference_rate), args.reference_rate
+        )
+    if args.reference_noise is not None:
+        recording = with_noise(recording, args.reference_noise, seed=seed)
+    if args.reference_room is not None:
+        recording = in_room(recording, args.reference_room, seed=seed)
+    return recording
 
 
 def with_noise(wave: np.ndarray, below_db: float, seed: int) -> np.ndarray:

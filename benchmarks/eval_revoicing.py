@@ -7,7 +7,9 @@ The first `--seconds` of each speaker's recording are re-voiced toward the next 
 d-vector cosine to the reference recording and to the source, DistillMOS, DNSMOS P.808, and pocketsphinx
 word agreement with the source (WER of the converted speech's transcript against the source's: what the
 conversion loses). The pairs of speakers the offline conversion was tuned on (eval_offline_voice.CHOSEN_ON)
-are reported apart from the pairs of held-out speakers. Needs the eval extra (README: "Measured").
+are reported apart from the pairs of held-out speakers. A recording voxlip cannot clone a voice from
+(speech_data.usable_recordings), or a pair it cannot re-voice, is named with the reason and left out. Needs the
+eval extra (README: "Measured").
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from eval_offline_voice import CHOSEN_ON, config_setting
-from speech_data import DEFAULT_DATA, recordings, speaker_sexes
+from speech_data import DEFAULT_DATA, Skipped, recordings, speaker_sexes, too_few, usable_recordings
 from speech_judges import Judges, similarity
 
+from core.errors import VoxlipError
 from voice.audio import load_audio, without_offset
 from voice.intelligibility import word_errors
 from voice.offline.config import DEFAULT
@@ -31,6 +34,8 @@ from voice.offline.engine import OfflineVoice
 from voice.offline.reference import prepare_reference
 from voice.speaker import prepare_speaker
 
+Embeddings = tuple[np.ndarray, np.ndarray]
+"""A recording's GE2E embedding and d-vector."""
 METRICS = ("GE2E ref", "GE2E src", "dvec ref", "dvec src", "DistillMOS", "DNSMOS", "WER")
 
 
@@ -76,8 +81,10 @@ def main() -> None:
     files = recordings(args.data)[: args.speakers]
     if len(files) < 2:
         raise SystemExit(f"need at least two recordings (one speaker each) in {args.data}")
-    sexes = speaker_sexes(args.data)
-    judges = Judges()
+    sexes, judges, skipped = speaker_sexes(args.data), Judges(), Skipped()
+    files = usable_recordings(files, judges.encoder, skipped)
+    if len(files) < 2:
+        raise too_few(2, "speakers", args.data, files, skipped)
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     voices = {s: OfflineVoice(dataclasses.replace(config, revoicing_similarity=s)) for s in args.similarity}
     waves = {path: load_audio(path) for path in files}
@@ -88,37 +95,61 @@ def main() -> None:
     scores: dict[tuple, list] = defaultdict(list)
     seconds = converted_seconds = 0.0
     for source_path, target_path, half in [p for p in pairs(files) if args.half in (p[2], "both")]:
-        source = sources[source_path]
-        speaker = prepare_speaker(judges.encoder, target_path)
-        reference = prepare_reference(speaker)
-        pair = f"{sexes.get(source_path.name, '?')}->{sexes.get(target_path.name, '?')}"
-        candidates = {"before": source}
-        for setting, voice in voices.items():
-            started = time.perf_counter()
-            revoiced = voice.revoice(source, 16_000, reference, speaker.wave, seed=0, encoder=judges.encoder)
-            candidates[f"{setting:.2f}"] = revoiced.samples
-            seconds += time.perf_counter() - started
-            converted_seconds += len(source) / 16_000
-        for name, wave in candidates.items():
-            ge2e, dvector = judges.ge2e(wave), judges.dvector(wave)
-            errors, words = word_errors(transcripts[source_path], judges.recognizer.transcribe(wave))
-            row = (
-                similarity(ge2e, embeddings[target_path][0]),
-                similarity(ge2e, embeddings[source_path][0]),
-                float(dvector @ embeddings[target_path][1]),
-                float(dvector @ embeddings[source_path][1]),
-                judges.distillmos(wave),
-                judges.dnsmos(wave)["p808_mos"],
-                (errors, words),
+        with skipped.on_error(f"{source_path.name} -> {target_path.name}"):
+            source = sources[source_path]
+            rows, took = score_pair(
+                (source, transcripts[source_path], embeddings[source_path]),
+                target_path,
+                embeddings[target_path],
+                judges,
+                voices,
             )
-            for group in ((half, "all"), (half, pair), ("both", "all")):
-                scores[(name, *group)].append(row)
-        print(f"  {source_path.stem} -> {target_path.stem} ({pair}, {half}) done", flush=True)
+            pair = f"{sexes.get(source_path.name, '?')}->{sexes.get(target_path.name, '?')}"
+            for name, row in rows.items():
+                for group in ((half, "all"), (half, pair), ("both", "all")):
+                    scores[(name, *group)].append(row)
+            seconds += took
+            converted_seconds += len(source) / 16_000 * len(voices)
+            print(f"  {source_path.stem} -> {target_path.stem} ({pair}, {half}) done", flush=True)
     print(format_table(scores, ["before", *(f"{s:.2f}" for s in args.similarity)]))
     print(
         f"\noffline re-voicing RTF {seconds / converted_seconds:.3f} ({args.threads} threads; the filter's fit counted "
-        "where it was not yet in voxlip's cache: once per pair)"
+        "where it was not yet in voxlip's cache: once per pair)" + skipped.summary()
     )
+
+
+def score_pair(
+    source: tuple[np.ndarray, str, Embeddings],
+    target_path: Path,
+    target: Embeddings,
+    judges: Judges,
+    voices: dict[float, OfflineVoice],
+) -> tuple[dict[str, tuple], float]:
+    """The scores of the source (its wave, transcript and embeddings) as it is ("before") and re-voiced toward the
+    target at each setting, and the seconds the re-voicing took."""
+    wave, transcript, own = source
+    speaker = prepare_speaker(judges.encoder, target_path)
+    reference = prepare_reference(speaker)
+    candidates, took = {"before": wave}, 0.0
+    for setting, voice in voices.items():
+        started = time.perf_counter()
+        revoiced = voice.revoice(wave, 16_000, reference, speaker.wave, seed=0, encoder=judges.encoder)
+        candidates[f"{setting:.2f}"] = revoiced.samples
+        took += time.perf_counter() - started
+    rows = {}
+    for name, candidate in candidates.items():
+        ge2e, dvector = judges.ge2e(candidate), judges.dvector(candidate)
+        errors, words = word_errors(transcript, judges.recognizer.transcribe(candidate))
+        rows[name] = (
+            similarity(ge2e, target[0]),
+            similarity(ge2e, own[0]),
+            float(dvector @ target[1]),
+            float(dvector @ own[1]),
+            judges.distillmos(candidate),
+            judges.dnsmos(candidate)["p808_mos"],
+            (errors, words),
+        )
+    return rows, took
 
 
 def pairs(files: list[Path]) -> list[tuple[Path, Path, str]]:
@@ -151,4 +182,7 @@ def format_table(scores: dict[tuple, list], settings: list[str]) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except VoxlipError as error:  # a bad file or option: its message, not a traceback
+        raise SystemExit(f"{Path(__file__).name}: error: {error}") from None

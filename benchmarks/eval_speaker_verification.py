@@ -1,6 +1,8 @@
 """Equal error rate of voxlip's speaker encoder on the shared LibriSpeech speakers (halves of one file = same speaker).
 
 .venv/bin/python benchmarks/eval_speaker_verification.py [--data DIR] [--checkpoint NAME_OR_PATH]
+
+A recording voxlip cannot clone a voice from (speech_data.usable_recordings) is named with the reason and left out.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import argparse
 from pathlib import Path
 
 import torch
-from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, recordings
+from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, Skipped, recordings, too_few, usable_recordings
 
 from core.errors import VoxlipError
 from voice.encoder import load_encoder
@@ -28,9 +30,13 @@ def main() -> None:
     files = recordings(args.data)
     if not files:
         raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}")
-    result = half_split_trials(files, load_encoder(args.checkpoint))
+    encoder, skipped = load_encoder(args.checkpoint), Skipped()
+    files = usable_recordings(files, encoder, skipped)
+    if len(files) < 2:
+        raise too_few(2, "speakers", args.data, files, skipped)
+    result = half_split_trials(files, encoder)
     print(f"encoder {args.checkpoint}, data {args.data}")
-    print(result.summary())
+    print(result.summary() + skipped.summary())
 
 
 if __name__ == "__main__":

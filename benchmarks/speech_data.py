@@ -4,13 +4,22 @@ A folder holds one recording per speaker (FLAC, WAV, MP3, Ogg, M4A or Opus; the 
 extension, names the speaker). A `speakers.csv` beside them, with `file` and `sex` columns (separated by '|', as
 the shared data's, or by ',', ';' or tabs; sex F/M or female/male, any case), adds the rows for women and men;
 without it every speaker's sex is "?".
+
+A recording voxlip cannot clone a voice from (unreadable, too little speech, no voice heard in it) is left out of
+an evaluation, named with voxlip's own reason (usable_recordings, Skipped), and the table is made of the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+from core.errors import VoxlipError
+from voice.encoder import SpeakerEncoder
+from voice.speaker import cleaned_reference, voicing_note
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
 AUDIO_SUFFIXES = (".flac", ".wav", ".mp3", ".ogg", ".m4a", ".opus")
@@ -61,3 +70,54 @@ def parse_speakers_csv(text: str) -> tuple[dict[str, str], list[str]]:
             unknown.append(f"{row['file']} ({row['sex']!r})")
     problems = [f"sex not understood for {', '.join(unknown)}: give F or M (or female, male); counted as '?'"]
     return sexes, problems if unknown else []
+
+
+def unusable_reason(encoder: SpeakerEncoder, path: Path) -> str:
+    """Why voxlip cannot clone a voice from the recording, in its own words (it cannot read it, finds too little
+    speech, or hears no voice in it: voice.speaker.voicing_note); "" if it can."""
+    try:
+        wave = cleaned_reference(encoder, path)
+    except VoxlipError as error:
+        return str(error)
+    return voicing_note(wave)
+
+
+class Skipped(dict[str, str]):
+    """Recordings (or pairs of them) left out of an evaluation: name -> reason, each printed as it is left out."""
+
+    def add(self, name: str, reason: str) -> None:
+        self[name] = reason
+        print(f"  {name}: skipped: {reason}", flush=True)
+
+    @contextlib.contextmanager
+    def on_error(self, name: str) -> Iterator[None]:
+        """Leave `name` out, with voxlip's message, when the block raises one of voxlip's errors."""
+        try:
+            yield
+        except VoxlipError as error:
+            self.add(name, str(error))
+
+    def summary(self) -> str:
+        """One line per recording left out, for after the table; "" if none was."""
+        return "".join(f"\nskipped {name}: {reason}" for name, reason in self.items())
+
+
+def usable_recordings(files: list[Path], encoder: SpeakerEncoder, skipped: Skipped) -> list[Path]:
+    """The files voxlip can clone a voice from; the others go to `skipped` with the reason."""
+    usable = []
+    for path in files:
+        reason = unusable_reason(encoder, path)
+        if reason:
+            skipped.add(path.name, reason)
+        else:
+            usable.append(path)
+    return usable
+
+
+def too_few(needed: int, what: str, folder: Path, usable: list[Path], skipped: Skipped) -> SystemExit:
+    """The exit for fewer than `needed` usable recordings in `folder`, naming those left out and why."""
+    reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped.items()) or "none"
+    return SystemExit(
+        f"need at least {needed} {what} with usable speech in {folder}, found {len(usable)}; skipped: {reasons}; "
+        "give one recording per speaker, each a few seconds of that person speaking"
+    )

@@ -1,4 +1,4 @@
-"""benchmarks/speech_data.py: the speakers.csv the voice evaluations read."""
+"""benchmarks/speech_data.py: the speakers.csv the voice evaluations read, and the recordings they leave out."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+
+from core.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,3 +42,14 @@ def test_speakers_csv_says_what_it_did_not_understand(speech_data):
     ]
     sexes, problems = speech_data.parse_speakers_csv("name|gender\na.flac|F\n")
     assert sexes == {} and "no 'file' and 'sex' columns" in problems[0] and "name, gender" in problems[0]
+
+
+def test_skipped_names_what_raised_and_goes_on(speech_data, capsys):
+    skipped = speech_data.Skipped()
+    for name in ("good.wav", "bad.wav"):
+        with skipped.on_error(name):
+            if name == "bad.wav":
+                raise InputError("only 0.3 s of speech found")
+    assert skipped == {"bad.wav": "only 0.3 s of speech found"}
+    assert capsys.readouterr().out == "  bad.wav: skipped: only 0.3 s of speech found\n"
+    assert skipped.summary() == "\nskipped bad.wav: only 0.3 s of speech found"

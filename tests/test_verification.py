@@ -1,5 +1,8 @@
 import numpy as np
+import pytest
+import scipy.io.wavfile
 
+from core.errors import InputError
 from voice.encoder import load_encoder
 from voice.verification import equal_error_rate, half_split_trials
 
@@ -16,3 +19,16 @@ def test_librispeech_equal_error_rate_is_under_ten_percent(speech_files):
     assert len(result.speakers) >= 38
     assert result.eer < 0.10
     assert result.same_scores.mean() > 0.85 and result.different_scores.mean() < 0.65
+
+
+def test_fewer_than_two_usable_speakers_is_an_input_error_naming_the_skipped(tmp_path):
+    broken, quiet = tmp_path / "broken.wav", tmp_path / "quiet.wav"
+    broken.write_bytes(b"not audio")
+    scipy.io.wavfile.write(quiet, 16_000, np.zeros(16_000, np.float32))
+
+    class NoSpeech:
+        def embed_utterance(self, wave):
+            raise InputError("the recording is silent")
+
+    with pytest.raises(InputError, match=r"need at least 2 speakers .* found 0; skipped: broken.wav: .*quiet.wav: the"):
+        half_split_trials([broken, quiet], NoSpeech())

@@ -48,18 +48,25 @@ def equal_error_rate(same: np.ndarray, different: np.ndarray) -> tuple[float, fl
 def half_split_trials(files: list[Path], encoder: SpeakerEncoder) -> VerificationResult:
     """Each file split in two halves: halves of one file are a same-speaker pair, all others different.
 
-    A file whose halves the encoder rejects (too little speech) is skipped and reported.
+    A file that cannot be read, or whose halves the encoder rejects (too little speech), is skipped and reported;
+    fewer than two speakers left is an InputError naming them.
     """
     embeddings, owners, skipped = [], [], {}
     for path in files:
-        wave = load_audio(path)
         try:
+            wave = load_audio(path)
             halves = [encoder.embed_utterance(h) for h in (wave[: len(wave) // 2], wave[len(wave) // 2 :])]
         except InputError as e:
             skipped[path.name] = str(e)
             continue
         embeddings += halves
         owners += [path.stem, path.stem]
+    if len(set(owners)) < 2:
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped.items()) or "none"
+        raise InputError(
+            f"need at least 2 speakers with usable speech, found {len(set(owners))}; skipped: {reasons}; give "
+            "recordings of at least two people speaking, each with a few seconds of speech in either half"
+        )
     same, different = [], []
     for i, j in combinations(range(len(embeddings)), 2):
         (same if owners[i] == owners[j] else different).append(similarity(embeddings[i], embeddings[j]))
