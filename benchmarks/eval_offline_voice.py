@@ -81,6 +81,8 @@ CHOSEN_ON = frozenset(
 """The half of the speakers (10 women, 10 men) the conversion's hyper-parameters are chosen on; the table
 reports the other half apart. The first nine chose the settings before the envelope filter; the rest are
 every other remaining speaker of each sex in name order."""
+HALVES = ("choose", "held out")
+"""The speakers the hyper-parameters were chosen on (CHOSEN_ON), and the held-out rest."""
 METRICS = ("DistillMOS", "DNSMOS", "GE2E", "d-vector", "WER", "GE2E min")
 """GE2E min: the lowest of the speakers' mean GE2E cosines (the goal: none below 0.65)."""
 
@@ -171,7 +173,7 @@ def main() -> None:
     for path in files:
         with skipped.on_error(path.name):  # e.g. too little speech left in its first --reference-seconds
             own, fit, converting = score_speaker(path, args, config, judges, voices, said)
-            half = "choose" if path.stem in CHOSEN_ON else "held out"
+            half = half_of(path)
             sex = sexes.get(path.name, "?")
             for setting, rows in own.items():
                 for group in ((half, "all"), (half, sex), ("both", "all")):
@@ -250,6 +252,11 @@ def as_given(recording: np.ndarray, args: argparse.Namespace, seed: int) -> np.n
     return recording
 
 
+def half_of(path: Path) -> str:
+    """Which of HALVES a recording's speaker is in, by its file stem."""
+    return "choose" if path.stem in CHOSEN_ON else "held out"
+
+
 def with_noise(wave: np.ndarray, below_db: float, seed: int) -> np.ndarray:
     """`wave` with pink noise (power falling 3 dB an octave, like a fan or a room's hum of air) at an RMS `below_db`
     under the recording's own."""
@@ -304,7 +311,7 @@ def config_setting(text: str) -> tuple[str, object]:
 def format_table(scores: dict[tuple, list], settings: list[float]) -> str:
     lines = [f"{'similarity':>10} {'speakers':>9} {'sex':>4} {'n':>4} " + " ".join(f"{m:>10}" for m in METRICS)]
     for setting in settings:
-        for half in ("choose", "held out", "both"):
+        for half in (*HALVES, "both"):
             for sex in ("all", "F", "M"):
                 rows = scores.get((setting, half, sex))
                 if not rows:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from eval_offline_voice import CHOSEN_ON, config_setting
+from eval_offline_voice import HALVES, config_setting, half_of
 from speech_data import DEFAULT_DATA, Skipped, recordings, speaker_sexes, too_few, usable_recordings
 from speech_judges import Judges, similarity
 
@@ -63,7 +63,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--half",
-        choices=("choose", "held out", "both"),
+        choices=(*HALVES, "both"),
         default="both",
         help="the pairs of the chosen speakers, of the held-out ones, or both (default: %(default)s)",
     )
@@ -85,6 +85,13 @@ def main() -> None:
     files = usable_recordings(files, judges.encoder, skipped)
     if len(files) < 2:
         raise too_few(2, "speakers", args.data, files, skipped)
+    chosen = [p for p in pairs(files) if args.half in (p[2], "both")]
+    if not chosen:
+        raise no_pairs(files, args.half)
+    for half in HALVES:
+        alone = [path for path in files if half_of(path) == half]
+        if len(alone) == 1 and args.half in (half, "both"):
+            print(f"  {alone[0].name}: not re-voiced: the only usable recording in the '{half}' half", flush=True)
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     voices = {s: OfflineVoice(dataclasses.replace(config, revoicing_similarity=s)) for s in args.similarity}
     waves = {path: load_audio(path) for path in files}
@@ -94,7 +101,7 @@ def main() -> None:
     transcripts = {path: judges.recognizer.transcribe(wave) for path, wave in sources.items()}
     scores: dict[tuple, list] = defaultdict(list)
     seconds = converted_seconds = 0.0
-    for source_path, target_path, half in [p for p in pairs(files) if args.half in (p[2], "both")]:
+    for source_path, target_path, half in chosen:
         with skipped.on_error(f"{source_path.name} -> {target_path.name}"):
             source = sources[source_path]
             rows, took = score_pair(
@@ -111,6 +118,8 @@ def main() -> None:
             seconds += took
             converted_seconds += len(source) / 16_000 * len(voices)
             print(f"  {source_path.stem} -> {target_path.stem} ({pair}, {half}) done", flush=True)
+    if not converted_seconds:
+        raise SystemExit(f"no pair could be re-voiced in {args.data}:" + skipped.summary())
     print(format_table(scores, ["before", *(f"{s:.2f}" for s in args.similarity)]))
     print(
         f"\noffline re-voicing RTF {seconds / converted_seconds:.3f} ({args.threads} threads; the filter's fit counted "
@@ -156,17 +165,31 @@ def pairs(files: list[Path]) -> list[tuple[Path, Path, str]]:
     """(source, target, half): each speaker re-voiced toward the next of its own half (the chosen speakers, or
     the held-out ones), so that no pair mixes the two."""
     made = []
-    for half, chosen in (("choose", True), ("held out", False)):
-        group = [path for path in files if (path.stem in CHOSEN_ON) == chosen]
+    for half in HALVES:
+        group = [path for path in files if half_of(path) == half]
         if len(group) > 1:
             made += [(path, group[(i + 1) % len(group)], half) for i, path in enumerate(group)]
     return made
 
 
+def no_pairs(files: list[Path], half: str) -> SystemExit:
+    """The exit for a --half without pairs: how many usable recordings each half holds, and what to do."""
+    held = {h: sum(half_of(path) == h for path in files) for h in HALVES}
+    asked = "either half" if half == "both" else f"the '{half}' half"
+    others = [h for h, n in held.items() if n > 1]
+    advice = f'use --half "{others[0]}" or --half both' if others else "give more speakers (--speakers, --data)"
+    return SystemExit(
+        f"no pairs in {asked}: a half needs at least 2 usable recordings, and of the {len(files)} usable ones "
+        + " and ".join(f"'{h}' holds {n}" for h, n in held.items())
+        + " ('choose' holds the speakers the offline voice was tuned on, eval_offline_voice.CHOSEN_ON, by "
+        f"LibriSpeech file stem: a folder of your own is all 'held out'); {advice}"
+    )
+
+
 def format_table(scores: dict[tuple, list], settings: list[str]) -> str:
     lines = [f"{'similarity':>10} {'pairs':>9} {'sexes':>6} {'n':>4} " + " ".join(f"{m:>10}" for m in METRICS)]
     for setting in settings:
-        for half in ("choose", "held out", "both"):
+        for half in (*HALVES, "both"):
             for pair in ("all", "F->F", "F->M", "M->F", "M->M"):
                 rows = scores.get((setting, half, pair))
                 if not rows:
