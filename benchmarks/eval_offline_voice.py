@@ -24,7 +24,6 @@ import json
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
 import librosa
@@ -35,6 +34,7 @@ from speech_data import (
     AUDIO_SUFFIXES,
     DEFAULT_DATA,
     Skipped,
+    positive,
     recordings,
     speaker_sexes,
     too_few,
@@ -97,10 +97,13 @@ def main() -> None:
         "(default: %(default)s)",
     )
     parser.add_argument(
-        "--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)"
+        "--speakers", type=positive(int), default=40, help="first N speakers in name order (default: %(default)s)"
     )
     parser.add_argument(
-        "--sentences", type=int, default=len(SENTENCES), help="first N of the 20 sentences (default: %(default)s)"
+        "--sentences",
+        type=positive(int),
+        default=len(SENTENCES),
+        help=f"first N of the {len(SENTENCES)} sentences (default: %(default)s)",
     )
     parser.add_argument(
         "--similarity",
@@ -109,7 +112,9 @@ def main() -> None:
         default=[0.0, 0.5, DEFAULT.similarity],
         help="conversion settings to score, the frontier (default: %(default)s)",
     )
-    parser.add_argument("--only", nargs="+", default=None, help="just these speakers (file stems) (default: all)")
+    parser.add_argument(
+        "--only", nargs="+", default=None, help="just these speakers, by file name or stem (default: all)"
+    )
     parser.add_argument(
         "--reference-rate",
         type=positive(int),
@@ -144,15 +149,23 @@ def main() -> None:
         metavar="FIELD=JSON",
         help="override OfflineConfig fields, e.g. timbre_strength=0.5 formant_range=[1.0,1.4] (default: none)",
     )
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads (default: %(default)s)")
+    parser.add_argument("--threads", type=positive(int), default=2, help="CPU threads (default: %(default)s)")
     args = parser.parse_args()
+    if args.sentences > len(SENTENCES):
+        parser.error(f"argument --sentences: there are {len(SENTENCES)} sentences; give 1 to {len(SENTENCES)}")
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     torch.set_num_threads(args.threads)
     files = recordings(args.data)
-    files = [f for f in files if f.stem in args.only] if args.only else files[: args.speakers]
     if not files:
-        named = f" named {' '.join(args.only)} (give file stems, e.g. 19-198-0000)" if args.only else ""
-        raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}{named}")
+        raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}")
+    if args.only:
+        unknown = [name for name in args.only if not any(asked(path, [name]) for path in files)]
+        if unknown:
+            stems = ", ".join(path.stem for path in files)
+            raise SystemExit(
+                f"no recording named {' '.join(unknown)} in {args.data}: give one of {stems} (or its name)"
+            )
+    files = [path for path in files if asked(path, args.only)] if args.only else files[: args.speakers]
     sexes, judges, skipped = speaker_sexes(args.data), Judges(), Skipped()
     files = usable_recordings(files, judges.encoder, skipped)
     if not files:
@@ -252,6 +265,11 @@ def as_given(recording: np.ndarray, args: argparse.Namespace, seed: int) -> np.n
     return recording
 
 
+def asked(path: Path, only: list[str]) -> bool:
+    """Whether a recording is among the `--only` names, by its file name or its stem."""
+    return path.name in only or path.stem in only
+
+
 def half_of(path: Path) -> str:
     """Which of HALVES a recording's speaker is in, by its file stem."""
     return "choose" if path.stem in CHOSEN_ON else "held out"
@@ -276,21 +294,6 @@ def in_room(wave: np.ndarray, seconds: float, seed: int, rate: int = 16_000) -> 
     response = np.concatenate([[1.0], tail / np.sqrt(np.sum(tail**2))])
     heard = scipy.signal.fftconvolve(wave, response)[: len(wave)]
     return (heard * np.sqrt(np.mean(wave**2) / np.mean(heard**2))).astype(np.float32)
-
-
-def positive(kind: type) -> Callable[[str], float]:
-    """An argparse type: a number of `kind` above 0, or a message saying so."""
-
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            value = 0
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a positive {kind.__name__}")
-        return value
-
-    return parse
 
 
 def config_setting(text: str) -> tuple[str, object]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from eval_offline_voice import HALVES, config_setting, half_of
-from speech_data import DEFAULT_DATA, Skipped, recordings, speaker_sexes, too_few, usable_recordings
+from speech_data import DEFAULT_DATA, Skipped, positive, recordings, speaker_sexes, too_few, usable_recordings
 from speech_judges import Judges, similarity
 
 from core.errors import VoxlipError
@@ -49,7 +49,10 @@ def main() -> None:
         "(default: %(default)s)",
     )
     parser.add_argument(
-        "--speakers", type=int, default=40, help="first N speakers in name order (default: %(default)s)"
+        "--speakers",
+        type=positive(int),
+        default=40,
+        help="first N speakers in name order, at least 2 (default: %(default)s)",
     )
     parser.add_argument(
         "--similarity",
@@ -59,7 +62,10 @@ def main() -> None:
         help="revoicing_similarity settings to score (default: %(default)s)",
     )
     parser.add_argument(
-        "--seconds", type=float, default=8.0, help="re-voice the first this many seconds of each (default: %(default)s)"
+        "--seconds",
+        type=positive(float),
+        default=8.0,
+        help="re-voice the first this many seconds of each (default: %(default)s)",
     )
     parser.add_argument(
         "--half",
@@ -75,8 +81,10 @@ def main() -> None:
         metavar="FIELD=JSON",
         help="override OfflineConfig fields, e.g. revoicing_fit_seconds=5 (default: none)",
     )
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads (default: %(default)s)")
+    parser.add_argument("--threads", type=positive(int), default=2, help="CPU threads (default: %(default)s)")
     args = parser.parse_args()
+    if args.speakers < 2:
+        parser.error("argument --speakers: a pair needs 2 speakers; give 2 or more")
     torch.set_num_threads(args.threads)
     files = recordings(args.data)[: args.speakers]
     if len(files) < 2:

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 import torch
-from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, Skipped, recordings, too_few, usable_recordings
+from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, Skipped, positive, recordings, too_few, usable_recordings
 
 from core.errors import VoxlipError
 from voice.encoder import load_encoder
@@ -24,7 +24,7 @@ def main() -> None:
         "--data", type=Path, default=DEFAULT_DATA, help="folder of one recording per speaker (default: %(default)s)"
     )
     parser.add_argument("--checkpoint", default="resemblyzer", help="encoder name or path (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    parser.add_argument("--threads", type=positive(int), default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     files = recordings(args.data)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import librosa
 import numpy as np
+from speech_data import positive
 
 from pipeline.provenance.audio_watermark import AUDIO_MARK, detect_audio_mark, mark_audio
 
@@ -223,7 +224,9 @@ def compare_invisible_watermark(clips: list[Path], n_frames: int = 50) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--limit", type=int, default=None, help="use only the first N speech files (default: all 40)")
+    parser.add_argument(
+        "--limit", type=positive(int), default=None, help="use only the first N speech files (default: all 40)"
+    )
     parser.add_argument("--skip-video", action="store_true", help="audio only (default: both)")
     parser.add_argument(
         "--compare",
