@@ -339,10 +339,14 @@ def test_a_reference_in_which_no_voice_is_heard_is_used_with_a_note_saying_so(in
     wave = load_audio(inputs["ref"])[: 4 * SAMPLE_RATE]
     noise = np.random.default_rng(0).normal(0, 0.2, wave.size).astype(np.float32)
     drowned = wave / np.abs(wave).max() * 0.3 + noise * 1.5  # a reading under noise as loud as itself
+    tone = (0.125 * np.sin(2 * np.pi * 440 * np.arange(wave.size) / SAMPLE_RATE)).astype(np.float32)  # ffmpeg's sine
     voxlip = Pipeline("cpu", synthesizer="offline")
-    for reference, noted in ((noise, True), (drowned, True), (wave, False)):
+    for reference, noted in ((noise, True), (drowned, True), (tone, True), (wave, False)):
         notes = voxlip.speaker(reference, source_sr=SAMPLE_RATE).notes
         assert any("no voice is heard in the reference" in note for note in notes) == noted
+        assert not any("clipped" in note for note in notes)  # a sine's peaks (12.5% near its top) had read as clipping
+    tone_notes = voxlip.speaker(tone, source_sr=SAMPLE_RATE).notes
+    assert any("a steady tone (its pitch stays at 440 Hz)" in note for note in tone_notes)
 
 
 def test_a_reference_with_little_or_much_speech_is_used_with_a_note_saying_how_much(inputs, capsys):

@@ -69,7 +69,8 @@ class Speaker:
 
 
 PREPARATION = (
-    "offset removed, the encoder's preprocessing, the first 60 s of speech; notes: clipped, short, long, unvoiced, two"
+    "offset removed, the encoder's preprocessing, the first 60 s of speech; notes: clipped (unless unvoiced), short, "
+    "long, unvoiced (noise or a steady tone), two"
 )
 """How prepare_speaker prepares a reference, for the keys of prepared speakers kept on disk."""
 SHORT_SPEECH_SECONDS = 3.0
@@ -98,10 +99,11 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
     wave = cleaned_reference(encoder, reference, source_sr)
     embedding, partials = encoder.embed_with_partials(wave)
     source = None if isinstance(reference, np.ndarray) else InputFile.read(reference)
+    voicing = voicing_note(wave)
     found = (
-        clipping_note(reference, source_sr),
+        "" if voicing else clipping_note(reference, source_sr),  # a tone's or noise's peaks are no clipped voice's
         speech_length_note(wave),
-        voicing_note(wave),
+        voicing,
         mixed_voices_note(partials),
     )
     notes = tuple(note for note in found if note)
@@ -134,21 +136,32 @@ the 40 shared readers' first 10 s of cleaned speech 0.42-0.79; white noise 0, a 
 0 (tones and music are pitched: 0.76-1.0)."""
 VOICING_SECONDS = 10.0
 """The reference's first seconds of speech that voicing_note looks at."""
+STEADY_AT_LEAST = 0.9
+"""Share of a reference's pitched frames within half a semitone of their median pitch from which it is a steady tone,
+not a voice, whose pitch moves: the 40 shared readers 0.42 at most; a 440 Hz sine 1.0, one with a vibrato of 3 Hz
+0.08 (not noted)."""
 
 
 def voicing_note(wave: np.ndarray) -> str:
-    """A note for cleaned 16 kHz reference speech in which no voice is heard (noise, or speech drowned in it), ""
-    otherwise: the clone would be of no one in it."""
+    """A note for cleaned 16 kHz reference speech in which no voice is heard (noise, speech drowned in it, a steady
+    tone), "" otherwise: the clone would be of no one in it."""
     from .offline.config import DEFAULT
     from .offline.pitch import praat_f0
 
     pitch = praat_f0(wave[: int(VOICING_SECONDS * SAMPLE_RATE)], DEFAULT, SAMPLE_RATE)
-    if pitch.size == 0 or np.mean(pitch > 0) >= VOICED_AT_LEAST:
-        return ""
-    return (
-        "no voice is heard in the reference (hardly any of it has a pitch): it is noise, or speech drowned in noise, "
-        "and the clone will sound like no one in it; give a clean recording of the person speaking"
-    )
+    pitched = pitch[pitch > 0]
+    if pitch.size and pitched.size < VOICED_AT_LEAST * pitch.size:
+        return (
+            "no voice is heard in the reference (hardly any of it has a pitch): it is noise, or speech drowned in "
+            "noise, and the clone will sound like no one in it; give a clean recording of the person speaking"
+        )
+    median = float(np.median(pitched)) if pitched.size else 0.0
+    if pitched.size and np.mean(np.abs(12 * np.log2(pitched / median)) <= 0.5) >= STEADY_AT_LEAST:
+        return (
+            f"no voice is heard in the reference: it is a steady tone (its pitch stays at {median:.0f} Hz), and the "
+            "clone will sound like no one in it; give a recording of the person speaking"
+        )
+    return ""
 
 
 TWO_VOICES_BELOW = 0.75
