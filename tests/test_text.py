@@ -174,3 +174,33 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
     """espeak-ng read "5 km" as "k m", "1/2" as "one slash two", "Fig. 3" as the end of a sentence, an address without
     its dots and "WE ARE US" with "U S"."""
     assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, checked",
+    [
+        ("Hel\u200blo wor\u200dld", "Hello world"),
+        ("x\u200d\u200d\u200dy", "xy"),
+        ("\ufeffHello\u2060 there, fri\u200cend.", "Hello there, friend."),
+    ],
+)
+def test_zero_width_characters_copied_from_web_pages_are_removed_without_a_note(typed, checked):
+    """They had been counted as emoji joiners ("left out -1 emoji"), and a zero-width space split "Hel lo"."""
+    from voice.text import check_text
+
+    assert check_text(typed) == (checked, ())
+
+
+@pytest.mark.parametrize(
+    "typed, checked, emoji",
+    [
+        ("Well done \U0001f468\u200d\U0001f469\u200d\U0001f467 family", "Well done family", 1),
+        ("Go \U0001f3f3\ufe0f\u200d\U0001f308 and \U0001f44d\U0001f3fd now", "Go and now", 2),
+        ("One\u200d \U0001f600\u200d two", "One two", 1),  # joiners joining no emoji to emoji
+    ],
+)
+def test_an_emoji_built_with_joiners_is_one_emoji(typed, checked, emoji):
+    from voice.text import check_text
+
+    text, (note,) = check_text(typed)
+    assert text == checked and note.startswith(f"left out {emoji} emoji")

@@ -312,10 +312,18 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 """Markup tags: HTML, SSML."""
 LONG_WORD_LETTERS = 40
-_PICTOGRAPH_RE = re.compile("[\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
-"""Emoji and pictographs, skin tones not counted (with them, the selectors and the joiners that build emoji:
-_PICTOGRAPH_PARTS_RE)."""
-_PICTOGRAPH_PARTS_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d]+")
+_PICTOGRAPH = "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+"""Emoji and pictographs, skin tones not counted."""
+_EMOJI_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
+"""Variation selectors and skin tones, which change the emoji before them."""
+_EMOJI_RE = re.compile(f"[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*(?:\u200d[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*)*")
+"""One emoji: a pictograph with its modifiers, and those a zero-width joiner joins to it ("👨‍👩‍👧", "🏳️‍🌈")."""
+_PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
+_ZERO_WIDTH_RE = re.compile(
+    f"[\u200b\u200c\u2060\ufeff]|(?<![{_PICTOGRAPH}{_EMOJI_MODIFIERS}])\u200d|\u200d(?![{_PICTOGRAPH}])"
+)
+"""Invisible characters that text copied from web pages carries inside words (zero-width space, non-joiner, word
+joiner, byte order mark; a joiner outside an emoji): espeak-ng would break the word there ("Hel lo")."""
 
 
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
@@ -328,6 +336,7 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}")
     notes = []
+    text = _ZERO_WIDTH_RE.sub("", text)
     controls = len(_CONTROL_RE.findall(text))
     if controls:
         text = _CONTROL_RE.sub(" ", text)
@@ -347,7 +356,7 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
         )
     if not is_pronounceable(text):
         raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
-    pictographs = len(_PICTOGRAPH_RE.findall(text)) - text.count("\u200d")  # a joiner makes two one
+    pictographs = len(_EMOJI_RE.findall(text))
     if pictographs:
         text = re.sub(r"[ \t]{2,}", " ", _PICTOGRAPH_PARTS_RE.sub(" ", text)).strip()
         notes.append(f"left out {pictographs} emoji or pictograph(s): voices read them as their names")
