@@ -204,3 +204,25 @@ def test_an_emoji_built_with_joiners_is_one_emoji(typed, checked, emoji):
 
     text, (note,) = check_text(typed)
     assert text == checked and note.startswith(f"left out {emoji} emoji")
+
+
+@pytest.mark.parametrize(
+    "typed, checked",
+    [
+        ("nai\u0308ve cafe\u0301 Zoe\u0308", "naïve café Zoë"),  # decomposed, as macOS writes them
+        ("Ｈｅｌｌｏ　ｗｏｒｌｄ １２３！", "Hello world 123!"),  # fullwidth, with an ideographic space
+    ],
+)
+def test_decomposed_accents_and_fullwidth_letters_are_read_as_the_usual_ones(typed, checked):
+    """espeak-ng read "e" and a combining accent apart from "é", and fullwidth letters by their code points."""
+    from voice.text import check_text
+
+    assert check_text(typed) == (checked, ())
+
+
+def test_characters_the_normaliser_reads_keep_their_reading():
+    """Full compatibility normalisation (NFKC) would turn "m²" into "m2", "½" into "1⁄2", "™" into "TM"."""
+    from voice.text import check_text
+
+    typed = "½ cup, x², 100 m², Brand™, H₂O, the ﬁrst ﬂight, 5 µm"
+    assert check_text(typed) == (typed, ())

@@ -319,6 +319,21 @@ _EMOJI_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
 _EMOJI_RE = re.compile(f"[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*(?:\u200d[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*)*")
 """One emoji: a pictograph with its modifiers, and those a zero-width joiner joins to it ("👨‍👩‍👧", "🏳️‍🌈")."""
 _PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e]")
+"""Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them."""
+_FULLWIDTH_OFFSET = 0xFEE0
+_IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def normalised(text: str) -> str:
+    """`text` with its accents composed (NFC: "e" + U+0301 is "é", as macOS writes file names and copied text) and
+    fullwidth ASCII forms and the ideographic space as ASCII: espeak-ng reads them apart, or by their code points.
+    Not NFKC, which would also turn "m²" into "m2", "½" into "1⁄2" and "™" into "TM", which are read right as they are.
+    """
+    text = unicodedata.normalize("NFC", text).replace(_IDEOGRAPHIC_SPACE, " ")
+    return _FULLWIDTH_RE.sub(lambda m: chr(ord(m[0]) - _FULLWIDTH_OFFSET), text)
+
+
 _ZERO_WIDTH_RE = re.compile(
     f"[\u200b\u200c\u2060\ufeff]|(?<![{_PICTOGRAPH}{_EMOJI_MODIFIERS}])\u200d|\u200d(?![{_PICTOGRAPH}])"
 )
@@ -329,14 +344,15 @@ joiner, byte order mark; a joiner outside an emoji): espeak-ng would break the w
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
-    Control characters, markup tags (SSML is not interpreted) and emoji are removed; words over
-    `LONG_WORD_LETTERS` letters are said as well as voices can, with a note. Whether the voice can
-    read the text's script is `check_script`'s question, once the voice is known.
+    Accents are composed and fullwidth forms made ASCII (`normalised`); zero-width characters, control characters,
+    markup tags (SSML is not interpreted) and emoji are removed; words over `LONG_WORD_LETTERS` letters are said as
+    well as voices can, with a note. Whether the voice can read the text's script is `check_script`'s question, once
+    the voice is known.
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}")
     notes = []
-    text = _ZERO_WIDTH_RE.sub("", text)
+    text = _ZERO_WIDTH_RE.sub("", normalised(text))
     controls = len(_CONTROL_RE.findall(text))
     if controls:
         text = _CONTROL_RE.sub(" ", text)
