@@ -404,18 +404,35 @@ def language_family(language: str) -> str:
 _FUNCTION_WORDS = {
     name: frozenset(words.split())
     for name, words in {
-        "French": "au aux avec ce c'est cette dans de des du elle est et il je j'ai la le les mais merci ne nous pas "
-        "qui sont suis sur très une vous",
-        "German": "auch bin das dem der ein eine es für ich ist mein mit nicht sie sind und von wir zu",
-        "Spanish": "de del el está estoy gracias hola la las los muy para pero por qué soy una y yo",
-        "Italian": "che ciao della di gli il la molto non per sono una è",
-        "Portuguese": "com da de do dos em eu não obrigado olá para um uma você é",
-        "Dutch": "de dit een en het ik je met mijn niet van voor wij zijn",
+        "French": "au aux avec bien bonjour ce c'est cette dans de des du elle en est et il ils je j'ai la là le les "
+        "leur lui ma mais merci moi mon ne nous où oui pas pour qui sont suis sur ta toi ton très tu un une vous",
+        "German": "aber auch auf aus bin bist danke das dass dem den der die dich dir du ein eine es für gut hallo "
+        "heute ich ist ja mein mich mir mit nein nicht noch nur oder sehr sie sind und uns von wie wir zu",
+        "Spanish": "al bien buenos como con de del el en es está estoy gracias hola la las llamo lo los mi muy para "
+        "pero por porque qué se soy su sus también te tu tú un una usted y yo",
+        "Italian": "anche bene buongiorno che chiamo ciao con cosa del della di e gli grazie ha ho il io la lei lui mi "
+        "mio mia molto nel noi non per perché più questo questa sei si sono ti tu un una uno è",
+        "Portuguese": "ao bem bom boa chamo com da de dia do dos ela ele em estou eu meu minha moro muito mas na não "
+        "nós o obrigado obrigada olá para seu sim sou sua também tudo um uma você é",
+        "Dutch": "ben de dit een en goed het hij ik je maar met mijn niet ook van voor wij zijn",
+        "Polish": "ale bardzo cześć czy dobry dziękuję jak jest jestem już mam masz mnie nie proszę się tak że",
+        "Turkish": "bir bu çok değil evet güzel hayır için ile iyi merhaba nasıl teşekkürler var ve yok",
     }.items()
 }
 """Frequent short words of languages in Latin letters that are no English words: how `other_language` tells them."""
+_LETTERS = (
+    ("Spanish", "ñ"),
+    ("Portuguese", "ãõ"),
+    ("German", "ß"),
+    ("Polish", "ąćęłńśźż"),
+    ("Turkish", "ğış"),
+)
+"""Letters of a language that English never writes, not even in loanwords (unlike "é", "ü", "ç"): a word with one
+counts as one of that language's."""
 _ENGLISH_WORDS = frozenset(
-    "a and are be for have i in is it my not of on that the this to was we what with you your".split()
+    "a about after all and are as at be because been but by can could did for from had has have he her here him his "
+    "how i if in into is it just my not of on or our out over said she should so than that the their them then there "
+    "they this to up us very was we went were what when where which who why will with would you your".split()
 )
 OTHER_LANGUAGE_HINT = (
     "use the offline voice with a Piper voice of it (--synthesizer offline --base-voice VOICE.onnx, or piper:NAME "
@@ -454,15 +471,22 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
 
 
 def other_language(text: str) -> str | None:
-    """The language other than English that `text` is written in, told by its short words ("je", "und", "y"), if
-    they are at least a fifth of its words and twice as many as English ones; else None. Loanwords ("café", "crème
-    brûlée") and names ("Maria de la Cruz and José del Rio") are too few to count."""
+    """The language other than English that `text` is written in, told by its short words ("je", "und", "y") and
+    words with letters English never writes ("ñ", "ß", "ł"), if they are at least three, a fifth of its words and
+    more than twice as many as English ones; else None. Loanwords ("café", "Señor"), names ("Maria de la Cruz",
+    "João") and a quotation in an English sentence ("Ich bin ein Berliner was said by Kennedy") are too few."""
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
     english = sum(word in _ENGLISH_WORDS for word in words)
-    counts = {name: sum(word in listed for word in words) for name, listed in _FUNCTION_WORDS.items()}
+    counts = {name: sum(_is_of(word, name) for word in words) for name in _FUNCTION_WORDS}
     best = max(counts, key=counts.get)
     found = counts[best]
     return best if found >= 3 and found >= len(words) / 5 and found > 2 * english else None
+
+
+def _is_of(word: str, language: str) -> bool:
+    """Whether `word` (lower case) is one of `language`'s short words or has a letter only it writes."""
+    letters = dict(_LETTERS).get(language, "")
+    return word in _FUNCTION_WORDS[language] or any(letter in word for letter in letters)
 
 
 def _script(letter: str) -> str:
