@@ -1,6 +1,7 @@
 """The offline voice: the bundled Piper voice moved toward a reference speaker, measured with the real GE2E weights."""
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -523,3 +524,28 @@ def test_a_converter_file_is_taken_by_its_path_whatever_its_name_ends_with(tmp_p
     assert VoiceCloner(converter=str(renamed)).converter_choice == str(renamed)
     with pytest.raises(InputError, match="unknown converter 'ov.bin'"):
         VoiceCloner(converter="ov.bin")  # no such file here: a misspelt name
+
+
+@pytest.mark.parametrize(
+    "text, seed, message",
+    [
+        ("你好世界", None, "mostly in CJK script, but the voice speaks English"),
+        ("😀", None, "nothing to say"),
+        (None, None, "text must be a string, not NoneType"),
+        (b"Hello.", None, "text must be a string, not bytes"),
+        ("Hello.", -1, "seed -1: give a whole number from 0 to 4294967295"),
+        ("Hello.", 2**70, "give a whole number from 0 to 4294967295"),
+        ("Hello.", 1.5, "give a whole number"),
+    ],
+)
+def test_synthesize_checks_its_text_and_seed_as_the_pipeline_does_before_any_work(offline, text, seed, message):
+    """It had said "你好世界" for 3.5 s and "😀" for 1.1 s without a note, and failed with Python's or Praat's errors on
+    None, bytes and seeds out of range. The reference is never looked at."""
+    with pytest.raises(InputError, match=re.escape(message)):
+        offline.synthesize(text, object(), seed=seed)
+
+
+def test_synthesize_notes_what_the_text_check_finds(offline):
+    text, notes = offline.checked_text("Hello <b>there</b>, Привет, my good friend.", None)
+    assert text == "Hello there , Привет, my good friend."
+    assert notes[0].startswith("removed 2 markup tag(s)") and "Cyrillic script are spelled out" in notes[1]

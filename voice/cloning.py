@@ -381,7 +381,7 @@ class VoiceCloner:
         if self.text_converter == "offline":
             voice = self.offline_reference(speaker)
             prepared = time.perf_counter()
-            speech = self.offline_voice.synthesize(text, voice, seed=seed, language=language, progress=progress)
+            speech = self.offline_voice.synthesize_checked(text, voice, seed=seed, language=language, progress=progress)
             timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
         unconverted = self.text_converter == "none"

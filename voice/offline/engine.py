@@ -18,6 +18,7 @@ import numpy as np
 from core.cache import cached_arrays
 from core.components import Component
 from core.errors import InputError
+from core.seeds import checked_seed
 
 from .. import spectral
 from ..audio import MAX_SECONDS, SAMPLE_RATE, AudioSource, load_audio
@@ -25,7 +26,7 @@ from ..pieces import converted_in_pieces, pieces_at_pauses
 from ..piper import PiperSpeech, PiperVoice, espeak_knows, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
-from ..text import language_family
+from ..text import check_script, check_text, language_family
 from ..vad import speech_or_whole
 from .base_voice import (
     CALIBRATION_TEXTS,
@@ -104,13 +105,39 @@ class OfflineVoice:
         source_sr: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
     ) -> Synthesis:
-        """Speak `text` (checked by `voice.text.check_text`) in a voice moved toward `reference`: samples at
-        `source_sr` (default 16 kHz), a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The same
-        seed gives the same samples; without one, each call varies a little, as Piper does. `progress(sentences done,
-        sentences, sentences per second)` follows the base voice."""
+        """Speak `text` in a voice moved toward `reference`: samples at `source_sr` (default 16 kHz), a file, a
+        prepared Speaker, or a ReferenceVoice from prepare_reference. The text and seed are checked first, as the
+        pipeline checks them (`checked_text`, `core.seeds.checked_seed`), with the text's notes in the result. The
+        same seed gives the same samples; without one, each call varies a little, as Piper does. `progress(sentences
+        done, sentences, sentences per second)` follows the base voice."""
+        text, text_notes = self.checked_text(text, language)
+        speech = self.synthesize_checked(
+            text,
+            reference,
+            seed=checked_seed(seed),
+            language=language,
+            encoder=encoder,
+            source_sr=source_sr,
+            progress=progress,
+        )
+        return dataclasses.replace(speech, notes=text_notes + speech.notes)
+
+    def synthesize_checked(
+        self,
+        text: str,
+        reference: AudioSource | Speaker | ReferenceVoice,
+        *,
+        seed: int | None = None,
+        language: str | None = None,
+        encoder: SpeakerEncoder | None = None,
+        source_sr: int | None = None,
+        progress: Callable[[int, int, float], None] | None = None,
+    ) -> Synthesis:
+        """`synthesize` for a text and seed already checked (by the pipeline, or for a piece of a checked text: a
+        piece alone, "...,", need not pass the check)."""
         voice = self._reference(reference, encoder, source_sr)
         if (engine := self.speaker_engine(voice.base_speaker)) is not self:
-            return engine.synthesize(text, voice, seed=seed, language=language, progress=progress)
+            return engine.synthesize_checked(text, voice, seed=seed, language=language, progress=progress)
         speech = self.speak(text, seed=seed, language=language, progress=progress)
         return Synthesis(
             samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
@@ -120,6 +147,14 @@ class OfflineVoice:
             phones=speech.phones,
             notes=(self.note, *voice.notes, *speech.notes),
         )
+
+    def checked_text(self, text: object, language: str | None) -> tuple[str, tuple[str, ...]]:
+        """(the text to say, notes on it) by `voice.text.check_text`, then `check_script` against the language it is
+        spoken in; InputError for what cannot be said (no text, another script, a language the voice does not speak).
+        """
+        text, notes = check_text(text)
+        self.check_language(language)
+        return text, notes + check_script(text, self.spoken_language(language))
 
     def _reference(
         self,
