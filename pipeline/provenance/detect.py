@@ -166,26 +166,35 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
             "give the file to check (a voxlip output, or any recording, video or picture)"
         ) from None
     kind = _kind(info)
-    audio = frames = seconds = rate = track = None
-    if new_output and (kind == "audio" or info.has_audio):
-        wave = load_audio(path, AUDIO_MARK.sample_rate, max_seconds=None)
-        audio, seconds = detect_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate
-    elif info.audio_tracks > 1:
-        audio, seconds, track = _best_track(info)
-    elif kind == "audio" or info.has_audio:
-        wave, sample_rate = load_recording(path)
-        audio, seconds = find_audio_mark(wave, sample_rate), len(wave) / sample_rate
-    if kind != "audio":
-        spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
-        rate = max_frames / info.duration if spread else None if kind == "image" else info.fps or None
-        read = read_frames(path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24")
-        frames = find_frame_mark(read, FRAME_MARK, parts=not new_output)
+    audio, seconds, track = _audio_mark(info, new_output) if kind == "audio" or info.has_audio else (None,) * 3
+    frames, rate = _frame_mark(info, kind, max_frames, new_output) if kind != "audio" else (None, None)
     record = read_record(path)
     matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
     mime_type = CONTAINER_MIME_TYPES.get(info.demuxer.split(",")[0])
     credentials = read_credentials(path, mime_type=mime_type)
     unreadable = record is None and record_path(path).is_file()
     return DetectionReport(path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable)
+
+
+def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult, float, int | None]:
+    """The audio mark found in the file (its first MAX_SECONDS; a new output's whole sound, tested throughout only),
+    the seconds of sound tested, and which audio track held it when there are several."""
+    if new_output:
+        wave = load_audio(info.path, AUDIO_MARK.sample_rate, max_seconds=None)
+        return detect_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, None
+    if info.audio_tracks > 1:
+        return _best_track(info)
+    wave, sample_rate = load_recording(info.path)
+    return find_audio_mark(wave, sample_rate), len(wave) / sample_rate, None
+
+
+def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -> tuple[FrameMarkResult, float | None]:
+    """The frame mark found in up to `max_frames` frames (the first, or spread over a longer video) and the rate
+    they were read at (None for a picture)."""
+    spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
+    rate = max_frames / info.duration if spread else None if kind == "image" else info.fps or None
+    read = read_frames(info.path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24")
+    return find_frame_mark(read, FRAME_MARK, parts=not new_output), rate
 
 
 def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int]:
