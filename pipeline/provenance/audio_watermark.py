@@ -259,19 +259,20 @@ def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
 def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
     """Whether `wave` carries voxlip's mark anywhere: throughout (`detect_audio_mark`), else in a part of it or in one
     channel (speech joined out of step, within other sound, in one channel of two); the best of those tests."""
-    whole = detect_audio_mark(wave, sr, config)
+    wave = _channels_last(np.asarray(wave, dtype=np.float32))
+    signs = _layout(config).signs
+    mixed = _cells_by_offset(_to_analysis_rate(wave, sr, config), config)
+    whole = _result(_score(mixed, signs), 1, config)
     if whole.detected:
         return whole
-    wave = _channels_last(np.asarray(wave, dtype=np.float32))
-    signals: list[tuple[int | None, np.ndarray]] = [(None, wave)]
+    signals: list[tuple[int | None, np.ndarray | None]] = [(None, None)]  # the mix, its cells made above
     if wave.ndim == 2 and wave.shape[1] > 1:
         signals += [(channel, wave[:, channel]) for channel in range(wave.shape[1])]
-    signs = _layout(config).signs
     part_cells = round(config.part_seconds * config.sample_rate / config.hop_length / config.cell_frames)
     cell_seconds = config.cell_frames * config.hop_length / config.sample_rate
     found: list[tuple[float, tuple[float, float] | None, int | None]] = []
     for channel, signal in signals:
-        cells = _cells_by_offset(_to_analysis_rate(signal, sr, config), config)
+        cells = mixed if signal is None else _cells_by_offset(_to_analysis_rate(signal, sr, config), config)
         if channel is not None:
             found.append((_score(cells, signs), None, channel))
         n_cells = min((len(c) for c in cells), default=0)
