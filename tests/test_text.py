@@ -229,50 +229,6 @@ def test_characters_the_normaliser_reads_keep_their_reading():
 
 
 @pytest.mark.parametrize(
-    "typed",
-    ["if a<b and c>d then stop", "I <3 you and x<y>z", "5 > 3 and 2 < 4", "< b > is no tag", "x<i and j>y"],
-)
-def test_comparisons_and_hearts_are_not_taken_for_markup(typed):
-    """Everything from a "<" to a ">" had been removed as a tag: "if a d then stop"."""
-    from voice.text import check_text
-
-    assert check_text(typed) == (typed, ())
-
-
-@pytest.mark.parametrize(
-    "typed, checked, tags",
-    [
-        ("<speak>Hello <break time='1s'/> world</speak>", "Hello world", 3),
-        ('<b>Bold</b> and <BR/>plain <p class="intro">text</p>', "Bold and plain text", 5),
-        (
-            '<amazon:effect name="whispered">Quiet <say-as interpret-as="characters">ok</say-as></amazon:effect>',
-            "Quiet ok",
-            4,
-        ),
-        ("Before<!-- a comment -->after <br /> end", "Before after end", 2),
-    ],
-)
-def test_ssml_and_html_tags_are_removed_with_a_note(typed, checked, tags):
-    from voice.text import check_text
-
-    text, (note,) = check_text(typed)
-    assert text == checked and note.startswith(f"removed {tags} markup tag(s)")
-
-
-@pytest.mark.parametrize(
-    "typed, said",
-    [
-        ("if a<b and c>d then stop", "if a less than b and c greater than d then stop"),
-        ("so 5 > 3 and x<y>z", "so 5 greater than 3 and x less than y greater than z"),
-        ("I <3 you, -> next, a <= b", "I <3 you, -> next, a <= b"),
-    ],
-)
-def test_comparisons_are_said_as_words(typed, said):
-    """espeak-ng leaves "<" and ">" out: "if a b and c d"."""
-    assert spoken_english(typed) == said
-
-
-@pytest.mark.parametrize(
     "text, language",
     [
         ("Hola, me llamo Juan y vivo en Madrid con mi familia.", "Spanish"),

@@ -309,19 +309,8 @@ MAX_TEXT_CHARS = 20_000
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (NUL and the like), not tabs or line breaks."""
-_TAG_NAMES = tuple(
-    "speak break prosody emphasis say-as sub phoneme voice audio mark p s lang lexicon metadata paragraph sentence w "
-    "a abbr article aside b big blockquote body br center cite code dd del div dl dt em figcaption figure font footer "
-    "h1 h2 h3 h4 h5 h6 head header hr html i img ins kbd li main nav ol pre q section small span strong style script "
-    "sup table tbody td th thead title tr tt u ul".split()
-)
-"""The SSML and HTML tags that text pasted from a voice service or a web page carries."""
-_TAG_NAME = rf"(?:{'|'.join(sorted(_TAG_NAMES, key=len, reverse=True))}|[a-z]+:[\w.-]+)(?![\w:-])"
-"""One of those, or a namespaced one ("amazon:effect", "mstts:express-as")."""
-_ATTRIBUTE = r"""\s+[\w:-]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=/]+)"""
-_TAG_RE = re.compile(rf"<(?:/{_TAG_NAME}\s*|{_TAG_NAME}(?:{_ATTRIBUTE})*\s*/?)>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-"""Markup tags: a known tag's name right after "<" or "</", attributes as name=value, or a comment; not "a<b and c>d"
-or "<3"."""
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+"""Markup tags: HTML, SSML."""
 LONG_WORD_LETTERS = 40
 _PICTOGRAPH = "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
 """Emoji and pictographs, skin tones not counted."""

@@ -2,8 +2,7 @@
 
 Units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two cup"), short forms before a number
 ("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S
-colon slash slash"; their dots left out), comparisons ("a<b": espeak-ng leaves the sign out) and text typed in
-capitals ("WE ARE US": "U S").
+colon slash slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -104,20 +103,14 @@ _CAPITALS_RE = re.compile(r"\b(?:[A-Z][A-Z']+|I|A)(?:[^\w\n]+(?:[A-Z][A-Z']+|I|A
 """Three or more words in capitals in a row: shouting, whose "IT" and "US" espeak-ng would spell out (lower case, it
 still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
 
-_COMPARISON_RE = re.compile(r"(?<=[\w)])( ?)([<>])\1(?=[\w(])")
-"""A "<" or ">" between two terms, with a space on both sides or on neither ("a<b", "5 > 3"; not "<3" or "->")."""
-_COMPARISONS = {"<": "less than", ">": "greater than"}
-
 
 def written_forms_said(text: str) -> str:
-    """`text` with units, fractions, numbered short forms, web and e-mail addresses, comparisons and shouting written
-    as said."""
+    """`text` with units, fractions, numbered short forms, web and e-mail addresses and shouting written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _UNIT_RE.sub(_unit, text)
     text = _FRACTION_RE.sub(_fraction, text)
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
-    text = _COMPARISON_RE.sub(lambda m: f" {_COMPARISONS[m.group(2)]} ", text)
     return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
 
 
