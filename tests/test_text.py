@@ -287,6 +287,14 @@ ENGLISH_SENTENCES = (
     "Let me call the über driver.",
     "João and Łukasz met in Kadıköy.",
     "Ich bin ein Berliner was said by Kennedy.",
+    # English laughter, and news naming people and places in their own letters, had got the note
+    "Ha ha ha, very funny.",
+    "Ho ho ho, Merry Christmas!",
+    "Wałęsa visited Łódź and Gdańsk.",
+    "Erdoğan visited Eskişehir and Kırıkkale.",
+    "Peña Nieto met Muñoz in La Coruña.",
+    "Łukasz Piszczek, Wojciech Szczęsny and Błaszczykowski",
+    "Do or die: the den of thieves, e.g. in Io, said Ben.",
     "He said no, so we went to the lake in the van.",
 )
 

@@ -394,16 +394,16 @@ _FUNCTION_WORDS = {
     name: frozenset(words.split())
     for name, words in {
         "French": "au aux avec bien bonjour ce c'est cette dans de des du elle en est et il ils je j'ai la là le les "
-        "leur lui ma mais merci moi mon ne nous où oui pas pour qui sont suis sur ta toi ton très tu un une vous",
-        "German": "aber auch auf aus bin bist danke das dass dem den der die dich dir du ein eine es für gut hallo "
+        "leur lui mais merci moi mon ne nous où oui pas pour qui sont suis sur ta toi très tu un une vous",
+        "German": "aber auch auf aus bin bist danke das dass dem der dich dir du ein eine es für gut hallo "
         "heute ich ist ja mein mich mir mit nein nicht noch nur oder sehr sie sind und uns von wie wir zu",
-        "Spanish": "al bien buenos como con de del el en es está estoy gracias hola la las llamo lo los mi muy para "
+        "Spanish": "bien buenos como con de del el en es está estoy gracias hola la las llamo los mi muy para "
         "pero por porque qué se soy su sus también te tu tú un una usted y yo",
-        "Italian": "anche bene buongiorno che chiamo ciao con cosa del della di e gli grazie ha ho il io la lei lui mi "
+        "Italian": "anche bene buongiorno che chiamo ciao con cosa del della di gli grazie il la lei lui mi "
         "mio mia molto nel noi non per perché più questo questa sei si sono ti tu un una uno è",
-        "Portuguese": "ao bem bom boa chamo com da de dia do dos ela ele em estou eu meu minha moro muito mas na não "
-        "nós o obrigado obrigada olá para seu sim sou sua também tudo um uma você é",
-        "Dutch": "ben de dit een en goed het hij ik je maar met mijn niet ook van voor wij zijn",
+        "Portuguese": "ao bem bom chamo com da de dia do dos ela ele em estou eu meu minha moro muito mas na não "
+        "nós o obrigado obrigada olá para seu sou sua também tudo um uma você é",
+        "Dutch": "de dit een en goed het hij ik je maar met mijn niet ook van voor wij zijn",
         "Polish": "ale bardzo cześć czy dobry dziękuję jak jest jestem już mam masz mnie nie proszę się tak że",
         "Turkish": "bir bu çok değil evet güzel hayır için ile iyi merhaba nasıl teşekkürler var ve yok",
     }.items()
@@ -464,8 +464,8 @@ def other_language(text: str) -> str | None:
     words with letters English never writes ("ñ", "ß", "ł"), if they are at least three, a fifth of its words and
     more than twice as many as English ones; else None. Loanwords ("café", "Señor"), names ("Maria de la Cruz",
     "João") and a quotation in an English sentence ("Ich bin ein Berliner was said by Kennedy") are too few."""
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
-    english = sum(word in _ENGLISH_WORDS for word in words)
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text)
+    english = sum(word.lower() in _ENGLISH_WORDS for word in words)
     counts = {name: sum(_is_of(word, name) for word in words) for name in _FUNCTION_WORDS}
     best = max(counts, key=counts.get)
     found = counts[best]
@@ -473,9 +473,11 @@ def other_language(text: str) -> str | None:
 
 
 def _is_of(word: str, language: str) -> bool:
-    """Whether `word` (lower case) is one of `language`'s short words or has a letter only it writes."""
+    """Whether `word` is one of `language`'s short words, or a word not capitalised (a name: "Łódź", "Muñoz") with a
+    letter only that language writes."""
     letters = dict(_LETTERS).get(language, "")
-    return word in _FUNCTION_WORDS[language] or any(letter in word for letter in letters)
+    lower = word.lower()
+    return lower in _FUNCTION_WORDS[language] or (word[0].islower() and any(letter in lower for letter in letters))
 
 
 def _script(letter: str) -> str:
