@@ -347,6 +347,10 @@ def test_a_reference_in_which_no_voice_is_heard_is_used_with_a_note_saying_so(in
         assert not any("clipped" in note for note in notes)  # a sine's peaks (12.5% near its top) had read as clipping
     tone_notes = voxlip.speaker(tone, source_sr=SAMPLE_RATE).notes
     assert any("a steady tone (its pitch stays at 440 Hz)" in note for note in tone_notes)
+    # Steady in pitch, not in level: as speech made monotone is, its syllables rising and falling (six LibriSpeech
+    # readings flattened to half a semitone had been called steady tones)
+    syllables = tone * (0.55 + 0.45 * np.sin(2 * np.pi * 4 * np.arange(wave.size) / SAMPLE_RATE)).astype(np.float32)
+    assert not any("steady tone" in note for note in voxlip.speaker(syllables, source_sr=SAMPLE_RATE).notes)
 
 
 def test_a_reference_with_little_or_much_speech_is_used_with_a_note_saying_how_much(inputs, capsys):

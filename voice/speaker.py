@@ -70,7 +70,7 @@ class Speaker:
 
 PREPARATION = (
     "offset removed, the encoder's preprocessing, the first 60 s of speech; notes: clipped (unless unvoiced), short, "
-    "long, unvoiced (noise or a steady tone), two"
+    "long, unvoiced (noise, or a tone steady in pitch and level), two"
 )
 """How prepare_speaker prepares a reference, for the keys of prepared speakers kept on disk."""
 SHORT_SPEECH_SECONDS = 3.0
@@ -137,9 +137,10 @@ the 40 shared readers' first 10 s of cleaned speech 0.42-0.79; white noise 0, a 
 VOICING_SECONDS = 10.0
 """The reference's first seconds of speech that voicing_note looks at."""
 STEADY_AT_LEAST = 0.9
-"""Share of a reference's pitched frames within half a semitone of their median pitch from which it is a steady tone,
-not a voice, whose pitch moves: the 40 shared readers 0.42 at most; a 440 Hz sine 1.0, one with a vibrato of 3 Hz
-0.08 (not noted)."""
+"""Share of a reference's pitched frames within half a semitone of their median pitch, and of its 20 ms frames within
+1.5 dB of their median level, from which it is a steady tone, not a voice: a voice's pitch moves (the 40 shared
+readers: 0.42 at most within half a semitone), and so does its level, syllable by syllable, even where its pitch does
+not (speech made monotone); a 440 Hz sine 1.0 and 1.0, one with a vibrato of 3 Hz 0.08 (not noted)."""
 
 
 def voicing_note(wave: np.ndarray) -> str:
@@ -156,12 +157,23 @@ def voicing_note(wave: np.ndarray) -> str:
             "noise, and the clone will sound like no one in it; give a clean recording of the person speaking"
         )
     median = float(np.median(pitched)) if pitched.size else 0.0
-    if pitched.size and np.mean(np.abs(12 * np.log2(pitched / median)) <= 0.5) >= STEADY_AT_LEAST:
+    steady_pitch = pitched.size and np.mean(np.abs(12 * np.log2(pitched / median)) <= 0.5) >= STEADY_AT_LEAST
+    if steady_pitch and _steady_level(wave[: int(VOICING_SECONDS * SAMPLE_RATE)]):
         return (
             f"no voice is heard in the reference: it is a steady tone (its pitch stays at {median:.0f} Hz), and the "
             "clone will sound like no one in it; give a recording of the person speaking"
         )
     return ""
+
+
+def _steady_level(wave: np.ndarray) -> bool:
+    """Whether STEADY_AT_LEAST of the 20 ms frames that sound (within 40 dB of the loudest) lie within 1.5 dB of their
+    median level: a tone's do; speech's rise and fall with its syllables."""
+    frame = int(0.02 * SAMPLE_RATE)
+    frames = wave[: wave.size // frame * frame].reshape(-1, frame).astype(np.float64)
+    levels = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    sounding = levels[levels > levels.max() - 40] if levels.size else levels
+    return bool(sounding.size) and np.mean(np.abs(sounding - np.median(sounding)) <= 1.5) >= STEADY_AT_LEAST
 
 
 TWO_VOICES_BELOW = 0.75
