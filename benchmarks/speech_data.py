@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # torch and onnxruntime, which eval_watermark.py's use of `po
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
 AUDIO_SUFFIXES = (".flac", ".wav", ".mp3", ".ogg", ".m4a", ".opus")
-CSV_SEPARATORS = "|,;\t"
+CSV_SEPARATORS = "|\t;,"
+"""Tried in this order: a comma may sit inside a header of a file separated by tabs or ';'."""
 SEXES = {"f": "F", "female": "F", "m": "M", "male": "M"}
 """speakers.csv's sex values (lower-cased) -> the table's rows."""
 

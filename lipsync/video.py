@@ -135,7 +135,7 @@ def scaled_size(width: int, height: int, max_size: int, min_size: int = MIN_SIZE
     return max(2, round(width * scale)), max(2, round(height * scale))
 
 
-TRANSPARENT_NOTE = "the photo's transparent parts are white in the clip: a video has no transparency"
+TRANSPARENT_NOTE = "the face's transparent parts are white in the clip: an MP4 has no transparency"
 ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 """Pillow's modes of pictures with an alpha channel (a palette picture may have a transparent colour instead)."""
 

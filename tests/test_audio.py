@@ -107,6 +107,8 @@ def test_arrays_stereo_int16_and_resampling(speech):
     np.testing.assert_allclose(load_audio(eight_bit), speech, atol=1 / 100)
     with pytest.raises(InputError, match="full scale at 1.0: divide them by .*32768 for 16-bit"):
         load_audio(pcm.astype(np.float32))  # 16-bit samples as floats had been taken as they were
+    with pytest.raises(InputError, match="NaN or infinite"):  # not told to divide by 32768
+        load_audio(np.concatenate([speech, [np.inf]]))
     assert len(load_audio(speech, sr=8000, source_sr=16000)) == len(speech) // 2
 
 

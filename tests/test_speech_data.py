@@ -64,3 +64,8 @@ def test_positive_refuses_counts_below_one_with_a_message(speech_data, text):
 
 def test_positive_takes_counts_and_numbers_above_zero(speech_data):
     assert speech_data.positive(int)("3") == 3 and speech_data.positive(float)("0.5") == 0.5
+
+
+def test_a_tab_separated_csv_with_a_comma_in_a_header_is_read_by_its_tabs(speech_data):
+    sexes, problems = speech_data.parse_speakers_csv("file\tsex\tnotes (age, accent)\na.flac\tF\tx\n")
+    assert sexes == {"a.flac": "F"} and problems == []

@@ -105,7 +105,8 @@ class DetectionReport:
         if not mark.detected:
             if self.too_short:
                 return f"not found, but {AUDIO_MARK.checked_seconds:g} s of sound or more are needed to find it"
-            return f"not found (z = {mark.score:.1f}, {mark.needed:.1f} needed), nor in any part or channel alone"
+            searched = ", nor in any part or channel alone" if self.audio_seconds > AUDIO_MARK.part_seconds else ""
+            return f"not found (z = {mark.score:.1f}, {mark.needed:.1f} needed){searched}"
         where = [] if mark.part is None else [f"{mark.part[0]:.1f}-{mark.part[1]:.1f} s"]
         if mark.channel is not None:
             name = CHANNEL_NAMES[mark.channel] if mark.channel < len(CHANNEL_NAMES) else f"{mark.channel + 1}th"
