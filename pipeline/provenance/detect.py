@@ -18,7 +18,8 @@ from .record import read_record, record_path
 from .video_watermark import FRAME_MARK, FrameMarkResult, find_frame_mark
 
 MAX_FRAMES = 250
-"""Frames read from a video: all of one up to 10 s at 25 fps, spread over the whole of a longer one."""
+"""Frames read from a video: all of one up to 10 s at 25 fps, spread over the first 10 min (MAX_SECONDS) of a longer
+one."""
 CHANNEL_NAMES = ("left", "right")
 
 
@@ -190,10 +191,11 @@ def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult, flo
 
 
 def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -> tuple[FrameMarkResult, float | None]:
-    """The frame mark found in up to `max_frames` frames (the first, or spread over a longer video) and the rate
-    they were read at (None for a picture)."""
+    """The frame mark found in up to `max_frames` frames (the first, or spread over a longer video's first MAX_SECONDS)
+    and the rate they were read at (None for a picture)."""
     spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
-    rate = max_frames / info.duration if spread else None if kind == "image" else info.fps or None
+    span = min(info.duration, MAX_SECONDS)  # decoding is the cost: its first 10 min, as of its sound
+    rate = max_frames / span if spread else None if kind == "image" else info.fps or None
     read = read_frames(info.path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24")
     return find_frame_mark(read, FRAME_MARK, parts=not new_output), rate
 
