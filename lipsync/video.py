@@ -135,6 +135,16 @@ def scaled_size(width: int, height: int, max_size: int, min_size: int = MIN_SIZE
     return max(2, round(width * scale)), max(2, round(height * scale))
 
 
+def resized(picture: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
+    """`picture` at `size` (width, height; from scaled_size), area-averaged down and cubic up; as it is for None."""
+    import cv2
+
+    if size is None:
+        return picture
+    smaller = size[0] < picture.shape[1]
+    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC)
+
+
 TRANSPARENT_NOTE = "the face's transparent parts are white in the clip: an MP4 has no transparency"
 ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 """Pillow's modes of pictures with an alpha channel (a palette picture may have a transparent colour instead)."""
@@ -162,9 +172,7 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
         image, notes = over_white(image, alpha), (TRANSPARENT_NOTE,)
     height, width = image.shape[:2]
     size = None if max_size is None else scaled_size(width, height, max_size)
-    if size is not None:
-        smaller = size[0] < width
-        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC)
+    image = resized(image, size)
     return Photo(in_srgb(image, icc_profile(path)), notes, None if size is None else (width, height))
 
 

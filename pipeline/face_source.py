@@ -13,15 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from lipsync.video import TRANSPARENT_NOTE, has_transparency, in_srgb, over_white, scaled_size
+from lipsync.video import DEFAULT_FPS, TRANSPARENT_NOTE, has_transparency, in_srgb, over_white, resized, scaled_size
 
 from . import moviepy_io
 
 FaceSource = str | os.PathLike | np.ndarray
 """A path or an (H, W, 3) RGB image array; a PIL image or a moviepy VideoClip too (duck-typed)."""
 TAKEN = "a video or photo file, an RGB image (an H x W x 3 array or a PIL image) or a moviepy VideoClip"
-DEFAULT_FPS = 25.0
-"""A moviepy clip's frame rate when it has none (an ImageClip given a duration)."""
 OPAQUE = 254.5 / 255
 """A mask's opacity from which a pixel is opaque: 255 in 8 bits, as a photo's alpha."""
 
@@ -105,7 +103,7 @@ def write_video(clip, folder: Path, max_size: int, seconds: float | None = None)
     size = scaled_size(width, height, max_size)
     out_width, out_height = size or (width, height)
     out_width, out_height = out_width - out_width % 2, out_height - out_height % 2
-    duration, fps = clip.duration, float(getattr(clip, "fps", None) or DEFAULT_FPS)
+    duration, fps = clip.duration, float(getattr(clip, "fps", None) or DEFAULT_FPS)  # an ImageClip given a duration
     mask = getattr(clip, "mask", None)
     path = folder / "face.mp4"
     transparent = False
@@ -120,16 +118,6 @@ def write_video(clip, folder: Path, max_size: int, seconds: float | None = None)
         writer.close()
     notes = (TRANSPARENT_NOTE,) if transparent else ()
     return FaceFile(path, scaled_from=None if size is None else (width, height), notes=notes)
-
-
-def resized(picture: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
-    """`picture` at `size` (width, height), area-averaged down and cubic up as a photo is; as it is for None."""
-    import cv2
-
-    if size is None:
-        return picture
-    smaller = size[0] < picture.shape[1]
-    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC)
 
 
 def frames_needed(duration: float, fps: float, seconds: float | None) -> int:
