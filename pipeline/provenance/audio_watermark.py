@@ -29,6 +29,8 @@ import numpy as np
 from core.errors import InputError
 from voice import spectral
 
+from .significance import false_positive_bound, needed_z
+
 
 @dataclass(frozen=True)
 class AudioMarkConfig:
@@ -243,9 +245,8 @@ def _result(
 ) -> AudioMarkResult:
     """The verdict on the best of `tests` tests, which share the false-positive budget of one test at the
     threshold: each of them needs a z that much higher."""
-    tries = config.cell_frames * config.period_cells
-    needed = math.sqrt(config.threshold**2 + 2 * math.log(tests))
-    p_value = min(1.0, tests * tries * math.exp(-(score**2) / 2))
+    needed = needed_z(config.threshold, tests)
+    p_value = false_positive_bound(score, tests, tries=config.cell_frames * config.period_cells)
     return AudioMarkResult(score >= needed, score, p_value, needed, part, channel)
 
 

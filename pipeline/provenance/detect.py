@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from voice.audio import MAX_SECONDS, load_audio, load_recording
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
 from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, read_credentials
 from .record import read_record, record_path
+from .significance import needed_z
 from .video_watermark import FRAME_MARK, FrameMarkResult, find_frame_mark
 
 MAX_FRAMES = 250
@@ -209,7 +209,7 @@ def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int]:
         wave = wave[: int(MAX_SECONDS * AUDIO_MARK.sample_rate)]
         found.append((find_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, track))
     mark, seconds, track = max(found, key=lambda finding: finding[0].score)
-    needed = math.sqrt(mark.needed**2 + 2 * math.log(info.audio_tracks))
+    needed = needed_z(mark.needed, info.audio_tracks)
     mark = replace(
         mark, detected=mark.score >= needed, needed=needed, p_value=min(1.0, mark.p_value * info.audio_tracks)
     )

@@ -25,6 +25,8 @@ from PIL import Image
 
 from core.errors import InputError
 
+from .significance import false_positive_bound, needed_z
+
 
 @dataclass(frozen=True)
 class FrameMarkConfig:
@@ -177,9 +179,8 @@ def _result(
     score: float, tests: int, count: int, passed: int, config: FrameMarkConfig, part: tuple[int, int] | None = None
 ) -> FrameMarkResult:
     """The verdict on the best of `tests` tests sharing the false-positive budget of one at the threshold."""
-    needed = math.sqrt(config.threshold**2 + 2 * math.log(tests))
-    p_value = min(1.0, tests * math.exp(-(max(score, 0.0) ** 2) / 2))
-    return FrameMarkResult(score >= needed, score, p_value, count, passed, needed, part)
+    needed = needed_z(config.threshold, tests)
+    return FrameMarkResult(score >= needed, score, false_positive_bound(score, tests), count, passed, needed, part)
 
 
 def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> FrameMarkResult:
