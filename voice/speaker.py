@@ -149,7 +149,8 @@ def voicing_note(wave: np.ndarray) -> str:
     from .offline.config import DEFAULT
     from .offline.pitch import praat_f0
 
-    pitch = praat_f0(wave[: int(VOICING_SECONDS * SAMPLE_RATE)], DEFAULT, SAMPLE_RATE)
+    first = wave[: int(VOICING_SECONDS * SAMPLE_RATE)]
+    pitch = praat_f0(first, DEFAULT, SAMPLE_RATE)
     pitched = pitch[pitch > 0]
     if pitch.size and pitched.size < VOICED_AT_LEAST * pitch.size:
         return (
@@ -158,7 +159,7 @@ def voicing_note(wave: np.ndarray) -> str:
         )
     median = float(np.median(pitched)) if pitched.size else 0.0
     steady_pitch = pitched.size and np.mean(np.abs(12 * np.log2(pitched / median)) <= 0.5) >= STEADY_AT_LEAST
-    if steady_pitch and _steady_level(wave[: int(VOICING_SECONDS * SAMPLE_RATE)]):
+    if steady_pitch and _steady_level(first):
         return (
             f"no voice is heard in the reference: it is a steady tone (its pitch stays at {median:.0f} Hz), and the "
             "clone will sound like no one in it; give a recording of the person speaking"

@@ -35,7 +35,8 @@ class DetectionReport:
     """Which of several audio tracks the audio mark is of (0: the first); None: the file has one."""
     frames: FrameMarkResult | None
     frame_rate: float | None
-    """Frames per second read: fewer than the video's where it is long (MAX_FRAMES spread over all of it)."""
+    """Frames per second read: fewer than the video's where it is long (MAX_FRAMES spread over its first
+    MAX_SECONDS)."""
     credentials: CredentialsReport
     record: dict | None
     record_matches: bool | None
@@ -147,9 +148,9 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     """Look for everything voxlip puts in and next to its outputs: audio mark, frame mark, C2PA, record.
 
     The marks are looked for throughout the file, then in its parts and channels (a file that is voxlip's only in
-    part); a long video's frames are read spread over all of it. `new_output`: the check of a file voxlip has just
-    made, which must carry its marks throughout: its first `max_frames` frames, all of its sound (an output is
-    any length), and no search of parts."""
+    part); a long video's frames are read spread over its first MAX_SECONDS. `new_output`: the check of a file
+    voxlip has just made, which must carry its marks throughout: its first `max_frames` frames, all of its sound (an
+    output is any length), and no search of parts."""
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(
             f"detect takes a file's path, not {type(path).__name__}: give the file a result was saved to "
