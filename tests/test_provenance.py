@@ -162,6 +162,26 @@ def test_frame_mark_is_found_in_a_run_of_frames_and_over_the_whole_of_a_long_vid
     assert not detect(video, max_frames=60, new_output=True).frames.detected  # its first 60 frames only
 
 
+def test_frame_mark_is_found_in_a_mirrored_or_letterboxed_copy(tmp_path, face_frames):
+    """A copy turned left to right, or set inside black bars for a phone's tall screen (both of them common in
+    re-shares), had read as unmarked (z 0.3 and 2.0): each is found, and said how it was changed."""
+    marked = list(protect_frames(face_frames[:30]))
+    mirrored = [frame[:, ::-1] for frame in marked]
+    found = find_frame_mark(mirrored)
+    assert not detect_frame_mark(mirrored).detected
+    assert found.detected and found.mirrored and found.box is None
+    height = marked[0].shape[0]
+    top = (height * 16 // 9 - height) // 2 | 1  # an odd edge, which the codec blurs over a row or two
+    bars = ((top, top), (0, 0), (0, 0))
+    video = write_video(tmp_path / "letterboxed.mp4", [np.pad(frame, bars) for frame in marked], fps=25)
+    report = detect(video)
+    assert report.frames.detected and not report.frames.mirrored
+    box = report.frames.box
+    assert box is not None and abs(box[0] - top) <= 2 and abs(box[1] - (top + height)) <= 2
+    assert "picture inside bars (a letterboxed copy)" in "\n".join(report.lines())
+    assert not find_frame_mark([np.pad(frame, bars) for frame in face_frames[:30]]).detected
+
+
 def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold_it_at_its_own_strength(speech):
     """Speech with its energy in few bands (as a voice cloned from a tone sweep has) is marked more strongly, so that
     the output is marked and checked rather than refused, and so is a word or two ("Some text." had read as unmarked);

@@ -124,13 +124,16 @@ class DetectionReport:
             f"z = {mark.score:.1f}, {mark.needed:.1f} needed, over {read}; {mark.frames_detected} marked on their own"
         )
         if not mark.detected:
-            runs = (
-                f", nor in any run of {FRAME_MARK.part_frames} of them" if mark.frames > FRAME_MARK.part_frames else ""
-            )
-            return f"not found ({evidence}){runs}"
+            runs = f" or in any run of {FRAME_MARK.part_frames} of them" if mark.frames > FRAME_MARK.part_frames else ""
+            return f"not found ({evidence}), nor mirrored{runs}"
         where = ""
         if mark.part is not None and rate:
             where = f" in {mark.part[0] / rate:.1f}-{mark.part[1] / rate:.1f} s, not throughout"
+        if mark.box is not None:
+            top, bottom, left, right = mark.box
+            where += f" in the {right - left}x{bottom - top} picture inside bars (a letterboxed copy)"
+        if mark.mirrored:
+            where += " with the frames turned left to right (a mirrored copy)"
         return f"found{where} ({evidence}; {_chance(mark.p_value)})"
 
 
@@ -198,7 +201,7 @@ def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -
     span = min(info.duration, MAX_SECONDS)  # decoding is the cost: its first 10 min, as of its sound
     rate = max_frames / span if spread else None if kind == "image" else info.fps or None
     read = read_frames(info.path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24")
-    return find_frame_mark(read, FRAME_MARK, parts=not new_output), rate
+    return find_frame_mark(read, FRAME_MARK, search=not new_output), rate
 
 
 def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int]:

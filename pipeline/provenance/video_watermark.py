@@ -64,6 +64,10 @@ class FrameMarkResult:
     """The z-score the test needed: higher than the threshold where runs of frames were tested too."""
     part: tuple[int, int] | None = None
     """(first, last + 1) of the frames read where only a run of them holds the mark; None: all of them."""
+    mirrored: bool = False
+    """Found in the frames turned left to right: a mirrored copy."""
+    box: tuple[int, int, int, int] | None = None
+    """(top, bottom, left, right) of the picture inside bars where only it holds the mark: a letterboxed copy."""
 
     @property
     def confidence(self) -> float:
@@ -153,11 +157,11 @@ class FrameMarker:
         return cv2.subtract(cv2.add(np.ascontiguousarray(frame), raise_by), lower_by)
 
 
-def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:
-    """(2, rows, cols) chroma of each square at the canonical size, minus its 4 neighbours' mean."""
+def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig, grid: tuple[int, int] | None = None) -> np.ndarray:
+    """(2, rows, cols) chroma of each square at the canonical size (or cut into `grid`), minus its 4 neighbours'
+    mean."""
     frame = _check_frame(frame)
-    height, width = frame.shape[:2]
-    rows, cols = _grid(height, width, config)
+    rows, cols = grid or _grid(*frame.shape[:2], config)
     # Resizing is linear: the colours are shrunk first and converted at the canonical size (half the work).
     size = (cols * config.block, rows * config.block)
     small = np.stack([_resize(frame[..., c], size, Image.Resampling.BOX) for c in range(3)], -1)
@@ -176,44 +180,113 @@ def _z(blocks: np.ndarray, signs: np.ndarray) -> float:
 
 
 def _result(
-    score: float, tests: int, count: int, passed: int, config: FrameMarkConfig, part: tuple[int, int] | None = None
+    score: float,
+    tests: int,
+    count: int,
+    passed: int,
+    config: FrameMarkConfig,
+    part: tuple[int, int] | None = None,
+    mirrored: bool = False,
+    box: tuple[int, int, int, int] | None = None,
 ) -> FrameMarkResult:
     """The verdict on the best of `tests` tests sharing the false-positive budget of one at the threshold."""
     needed = needed_z(config.threshold, tests)
-    return FrameMarkResult(score >= needed, score, false_positive_bound(score, tests), count, passed, needed, part)
+    bound = false_positive_bound(score, tests)
+    return FrameMarkResult(score >= needed, score, bound, count, passed, needed, part, mirrored, box)
 
 
 def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> FrameMarkResult:
     """Whether frames (one video's, same size) carry voxlip's mark: a z-score over all of them."""
-    return find_frame_mark(frames, config, parts=False)
+    return find_frame_mark(frames, config, search=False)
+
+
+def _picture_box(frame: np.ndarray, tolerance: int = 12) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) of the picture inside bars of one colour along the frame's edges (a letterboxed or
+    pillarboxed copy), or None where there are none: rows and columns within `tolerance` levels of the corner's colour
+    all along are bars."""
+    frame = np.asarray(frame, dtype=np.int16)
+    far = np.abs(frame - frame[0, 0]).max(axis=2) > tolerance
+    rows, cols = np.flatnonzero(far.any(axis=1)), np.flatnonzero(far.any(axis=0))
+    if rows.size == 0:
+        return None
+    box = (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)
+    inner_height, inner_width = box[1] - box[0], box[3] - box[2]
+    if (inner_height, inner_width) == frame.shape[:2] or min(inner_height, inner_width) < 16:
+        return None
+    return box
+
+
+class _Totals:
+    """One view of the frames (all of each, or the picture inside bars cut into `grid`): its whitened squares summed,
+    with the running sum kept every `half` frames (a run's sum is the difference of two)."""
+
+    def __init__(self, box: tuple[int, int, int, int] | None = None, grid: tuple[int, int] | None = None):
+        self.box, self.grid = box, grid
+        self.total: np.ndarray | None = None
+        self.signs: np.ndarray | None = None
+        self.sums: list[np.ndarray] = []
+
+    def add(self, frame: np.ndarray, config: FrameMarkConfig, keep: bool) -> np.ndarray:
+        if self.box is not None:
+            top, bottom, left, right = self.box
+            frame = frame[top:bottom, left:right]
+        blocks = _whitened_blocks(frame, config, self.grid)
+        if self.total is None:
+            self.total, self.signs = np.zeros_like(blocks), _signs(blocks.shape[1:], config)
+            self.sums.append(self.total.copy())
+        elif blocks.shape != self.total.shape:
+            raise InputError("all frames of a video must have the same size")
+        self.total += blocks
+        if keep:
+            self.sums.append(self.total.copy())
+        return blocks
+
+    def tests(self, half: int, whole_tested: bool) -> list[tuple[float, tuple[int, int] | None, bool]]:
+        """(z, run of frames or None for all of them, mirrored) of each test of this view, turned left to right too."""
+        spans: list[tuple[np.ndarray, tuple[int, int] | None]] = [(self.total, None)]
+        if len(self.sums) > 3:
+            spans += [(self.sums[k + 2] - self.sums[k], (k * half, (k + 2) * half)) for k in range(len(self.sums) - 2)]
+        return [
+            (_z(blocks[..., ::-1] if mirrored else blocks, self.signs), part, mirrored)
+            for mirrored in (False, True)
+            for blocks, part in spans
+            if mirrored or part is not None or not whole_tested
+        ]
+
+
+def _boxed_views(frame: np.ndarray, config: FrameMarkConfig) -> list[_Totals]:
+    """Views of the picture inside the first frame's bars, if it has any. The bars' edge is found to a pixel or two
+    (a codec blurs it), which can tip the grid's width by a square: the squares either side are tried too."""
+    box = _picture_box(frame)
+    if box is None:
+        return []
+    rows, cols = _grid(box[1] - box[0], box[3] - box[2], config)
+    return [_Totals(box, (rows, cols + step)) for step in (-1, 0, 1) if cols + step >= 1]
 
 
 def find_frame_mark(
-    frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, *, parts: bool = True
+    frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, *, search: bool = True
 ) -> FrameMarkResult:
     """Whether frames (one video's, same size) carry voxlip's mark: over all of them together, and where that fails
-    (with `parts`), over each run of `config.part_frames` of them (a video that is voxlip's only in part)."""
-    total, signs, count, passed = None, None, 0, 0
+    (with `search`), over each run of `config.part_frames` of them (a video that is voxlip's only in part), turned left
+    to right (a mirrored copy) and over the picture inside bars (a letterboxed copy); the best of those tests."""
     half = config.part_frames // 2
-    sums: list[np.ndarray] = []  # the running total at every `half` frames: a run's is the difference of two
+    views: list[_Totals] = []
+    count = passed = 0
     for frame in frames:
-        blocks = _whitened_blocks(frame, config)
-        if total is None:
-            total, signs = np.zeros_like(blocks), _signs(blocks.shape[1:], config)
-            sums.append(total.copy())
-        elif blocks.shape != total.shape:
-            raise InputError("all frames of a video must have the same size")
-        total += blocks
+        frame = _check_frame(frame)
+        if not views:
+            views = [_Totals(), *(_boxed_views(frame, config) if search else [])]
+        keep = search and (count + 1) % half == 0
+        blocks = [view.add(frame, config, keep) for view in views][0]
         count += 1
-        passed += _z(blocks, signs) >= config.threshold
-        if parts and count % half == 0:
-            sums.append(total.copy())
-    if total is None:
+        passed += _z(blocks, views[0].signs) >= config.threshold
+    if not views:
         return FrameMarkResult(False, 0.0, 1.0, 0, 0)
-    whole = _result(_z(total, signs), 1, count, passed, config)
-    if whole.detected or len(sums) <= 3:
+    whole = _result(_z(views[0].total, views[0].signs), 1, count, passed, config)
+    if whole.detected or not search:
         return whole
-    scores = [(_z(sums[k + 2] - sums[k], signs), k * half) for k in range(len(sums) - 2)]
-    score, start = max(scores)
-    best = _result(score, len(scores), count, passed, config, (start, start + 2 * half))
+    found = [(*test, view.box) for view in views for test in view.tests(half, whole_tested=view is views[0])]
+    score, part, mirrored, box = max(found, key=lambda test: test[0])
+    best = _result(score, len(found), count, passed, config, part, mirrored, box)
     return best if best.detected else whole
