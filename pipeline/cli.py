@@ -357,10 +357,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_video(path: Path) -> bool:
+def _is_video(source: Path) -> bool:
+    """Whether a speech-to-speech source is a video (not sound alone, nor a picture)."""
     from core.ffmpeg import probe
 
-    info = probe(path)
+    from .api import SOURCE_HINT
+
+    info = probe(source, SOURCE_HINT)
     return info.has_video and not info.is_still
 
 

@@ -63,6 +63,8 @@ def inputs(tmp_path, speech_files, faces_dir) -> dict[str, Path]:
     made["offset"] = save_audio(folder / "offset.wav", np.full(2 * SAMPLE_RATE, 0.3, np.float32), SAMPLE_RATE)
     made["empty"] = folder / "empty.wav"
     made["empty"].write_bytes(b"")
+    made["noise"] = folder / "noise.wav"  # random bytes: no audio ffmpeg can read
+    made["noise"].write_bytes(np.random.default_rng(0).bytes(1000))
     made["corrupt"] = folder / "corrupt.jpg"
     made["corrupt"].write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg" * 20)
     made["truncated"] = folder / "truncated.jpg"  # a download cut short: OpenCV reads it with its rest grey
@@ -164,6 +166,7 @@ CASES = [
     ("lipsync --face {truncated} --audio {short} -o {out}/x.mp4 --i-have-consent", 1, "is truncated or damaged"),
     ("lipsync --face {photo} --audio {out}/missing.wav -o {out}/x.mp4 --i-have-consent", 1, "does not exist"),
     ("lipsync --face {photo} --audio {photo} -o {out}/x.mp4 --i-have-consent", 1, "could not read"),
+    ("lipsync --face {photo} --audio {noise} -o {out}/x.mp4 --i-have-consent", 1, "give a wav, flac, mp3"),
     ("lipsync --face {photo} --audio {blip} -o {out}/x.mp4 --i-have-consent", 1, "under 20 ms"),
     ("lipsync --face {photo} --audio {silence} -o {out}/x.mp4 --i-have-consent", 1, "is silent"),
     ("lipsync --face {photo} --audio {subdir} -o {out}/x.mp4 --i-have-consent", 1, "is a directory"),
@@ -224,6 +227,7 @@ CASES = [
     ("embed {ref} {ref} --threshold nan", 2, "give a cosine similarity from -1 to 1"),
     # convert
     ("convert --ref {ref} --source {corrupt} -o {out}/x.wav --i-have-consent", 1, "or a video in which someone speaks"),
+    ("convert --ref {ref} --source {noise} -o {out}/x.mp4 --i-have-consent", 1, "or a video in which someone speaks"),
     ("convert --ref {ref} --source {photo} -o {out}/x.wav --i-have-consent", 1, "is a picture"),
     # detect
     ("detect {subdir}", 2, "is a directory"),

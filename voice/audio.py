@@ -14,7 +14,7 @@ import numpy as np
 import soundfile
 
 from core.errors import InputError
-from core.ffmpeg import decode_audio, probe
+from core.ffmpeg import AUDIO_HINT, decode_audio, probe
 from core.files import atomic_output
 
 from . import spectral
@@ -251,13 +251,13 @@ def _read_file(
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        header = probe(path) if decode_rate is None or stereo else None
+        header = probe(path, AUDIO_HINT) if decode_rate is None or stereo else None
         rate = decode_rate or min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
         wave = decode_audio(path, rate, max_seconds, channels=2 if stereo and header.audio_channels == 2 else 1)
         seconds = len(wave) / rate
         if max_seconds is not None and seconds > max_seconds:
             # decoding stopped early: the header knows the rest
-            seconds = max(seconds, (header or probe(path)).duration)
+            seconds = max(seconds, (header or probe(path, AUDIO_HINT)).duration)
         return wave, rate, seconds
     frames = info.frames
     if max_seconds is not None:
