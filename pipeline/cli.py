@@ -579,6 +579,22 @@ def _add_consent_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser, which names a flag it does not know before anything else: argparse names it last, after
+    what the unknown flag's value did to the rest (`say --voice a.wav --text Hi` had said "--text not allowed with
+    TEXT")."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        known = [option for action in self._actions for option in action.option_strings]
+        for token in sys.argv[1:] if args is None else args:
+            if token == "--":  # what follows is not flags
+                break
+            name = token.split("=", 1)[0]
+            if name.startswith("--") and not any(option.startswith(name) for option in known):  # a prefix is taken
+                self.error(f"unrecognized argument {name}: {self.prog} --help lists the ones it takes")
+        return super().parse_known_args(args, namespace)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voxlip",
@@ -586,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"voxlip {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks of unexpected errors (default: off)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser)
 
     embed = commands.add_parser("embed", help="speaker embedding of a recording, or the similarity of two")
     embed.add_argument(

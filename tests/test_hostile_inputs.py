@@ -145,6 +145,7 @@ CASES = [
     ("say --ref {ref} --text Hi. -o {out}/x.wav --precision fp8 --i-have-consent", 2, "invalid choice"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --seed many --i-have-consent", 2, "give a whole number"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --seed -5 --i-have-consent", 2, "from 0 to 4294967295"),
+    ("say --voice {ref} --text Hi. -o {out}/x.wav --i-have-consent", 2, "unrecognized argument --voice: voxlip say"),
     # lipsync: where the output goes
     ("lipsync --face {video} --audio {short} -o {video} --i-have-consent", 1, "also an input"),
     ("lipsync --face {photo} --audio {short} -o {short} --i-have-consent", 1, "also an input"),
