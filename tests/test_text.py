@@ -160,7 +160,15 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
             "5 kilometers, 70 kilograms, 1 kilometer, 60 miles per hour, 3 gigabytes, 100 square meters, "
             "20 degrees Celsius, 2.5 kilometers per hour",
         ),
-        ("1/2 cup, 3/4 cup, 24/7, 9/11, 5 in a row", "one half cup, three quarters cup, 24/7, 9/11, 5 in a row"),
+        ("1/2 cup, 3/4 cup, 24/7, 9/11, 5 in a row", "one half cup, three quarters cup, 24 7, 9 11, 5 in a row"),
+        (
+            "It took 2 1/2 hours, 1 1/8 cups and 3 3/4 miles.",
+            "It took 2 and a half hours, 1 and an eighth cups and 3 and three quarters miles.",
+        ),
+        (
+            "The '90s, the 1980s, 1970's, early 60s and the 2020s. Wait 30s.",
+            "The nineties, the 19 eighties, 19 seventies, early sixties and the 20 twenties. Wait 30s.",
+        ),
         ("It is $.99 or €19,99 or $1,000.", "It is 99 cents or 19 euros and 99 cents or 1,000 dollars."),
         (
             "Go to https://www.example.com/page or write to john.doe@example.com.",
@@ -171,7 +179,8 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
     ],
 )
 def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written_as_they_are_said(typed, said):
-    """espeak-ng read "5 km" as "k m", "1/2" as "one slash two", "Fig. 3" as the end of a sentence, an address without
+    """espeak-ng read "5 km" as "k m", "1/2" as "one slash two", "2 1/2" as "two one slash two", "24/7" as "twenty four
+    slash seven", "the 1990s" as "nineteen hundred and ninety z", "Fig. 3" as the end of a sentence, an address without
     its dots and "WE ARE US" with "U S"."""
     assert spoken_english(typed) == said
 

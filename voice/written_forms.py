@@ -1,8 +1,9 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
-Units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two cup"), short forms before a number
-("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S
-colon slash slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
+Units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the
+1990s": "nineteen hundred and ninety z"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the
+end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and
+text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -73,8 +74,25 @@ _UNIT_RE = re.compile(
 """A number and a unit ("5 km", "70kg", "5 lbs. of"; not "5 minsters"), with a full stop after the unit that ends no
 sentence (one before a capital or the end is left)."""
 _FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 8: ("eighth", "eighths")}
-_FRACTION_RE = re.compile(r"(?<![\w/.])([1-7])/([2348])(?![\w/])")
-"""A fraction under one, as in recipes ("1/2 cup", "3/4"); not "24/7" or "9/11"."""
+_FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d+) )?([1-7])/([2348])(?![\w/])")
+"""A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number or not ("2 1/2 hours")."""
+_SAID_WITHOUT_SLASH_RE = re.compile(r"(?<![\w/.])(24/7|9/11)(?![\w/])")
+""""24/7" and "9/11", said "twenty-four seven" and "nine eleven"."""
+_DECADE_WORDS = {
+    "2": "twenties",
+    "3": "thirties",
+    "4": "forties",
+    "5": "fifties",
+    "6": "sixties",
+    "7": "seventies",
+    "8": "eighties",
+    "9": "nineties",
+}
+_DECADE_RE = re.compile(
+    r"(?<![\w.,$£€'])(?:(1[0-9]|20)|'|(?<=\bthe )|(?<=\bearly )|(?<=\bmid-)|(?<=\bmid )|(?<=\blate ))([2-9])0'?s\b"
+)
+"""A decade: "1990s", "1980's", "'90s", or "90s" after "the", "early", "mid" or "late" ("30s" alone may be 30
+seconds)."""
 _NUMBERED = {
     "fig": "figure",
     "figs": "figures",
@@ -105,10 +123,13 @@ still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with units, fractions, numbered short forms, web and e-mail addresses and shouting written as said."""
+    """`text` with units, fractions, decades, numbered short forms, web and e-mail addresses and shouting written as
+    said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _UNIT_RE.sub(_unit, text)
     text = _FRACTION_RE.sub(_fraction, text)
+    text = _SAID_WITHOUT_SLASH_RE.sub(lambda m: m.group(1).replace("/", " "), text)
+    text = _DECADE_RE.sub(_decade, text)
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
     return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
@@ -133,8 +154,18 @@ def _unit(match: re.Match) -> str:
 
 
 def _fraction(match: re.Match) -> str:
-    top, bottom = int(match.group(1)), int(match.group(2))
+    whole, top, bottom = match.group(1), int(match.group(2)), int(match.group(3))
     if top >= bottom:
         return match.group(0)
     one, many = _FRACTIONS[bottom]
-    return f"one {one}" if top == 1 else f"{('two', 'three', 'four', 'five', 'six', 'seven')[top - 2]} {many}"
+    if top > 1:
+        said = f"{('two', 'three', 'four', 'five', 'six', 'seven')[top - 2]} {many}"
+    else:
+        said = f"{'an' if one[0] in 'aeiou' else 'a'} {one}" if whole else f"one {one}"
+    return f"{whole} and {said}" if whole else said
+
+
+def _decade(match: re.Match) -> str:
+    century, tens = match.groups()
+    decade = _DECADE_WORDS[tens]
+    return f"{century} {decade}" if century else decade
