@@ -150,6 +150,23 @@ def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_language
     assert Phonemizer("fr-fr").sentences("Bonjour, mon ami.") == ["bɔ̃ʒˈuʁ, mɔ̃n amˈi."]
 
 
+def test_threads_sharing_a_phonemizer_each_get_their_own_texts_phonemes():
+    """The demo's jobs share one Pipeline: two texts phonemized at once had come back with words lost, or raised
+    phonemizer's "number of lines in input and output must be equal"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    phonemizer = Phonemizer("en-us")
+    texts = [
+        "One, two, three.",
+        "The quick brown fox jumps over the lazy dog, and sits quietly in the shade of the old oak tree.",
+        "She sells sea shells; by the sea shore, all afternoon.",
+    ] * 8
+    alone = [phonemizer.sentences(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        at_once = list(pool.map(phonemizer.sentences, texts))
+    assert at_once == alone
+
+
 def test_a_long_sentence_is_said_in_runs_cut_at_its_clauses_or_between_words():
     """The voice's memory grows with what it says at once: a text with no full stop is not one run of 120 words."""
     from voice.piper.phonemes import MOST_WORDS_AT_ONCE, clauses, runs_of_words

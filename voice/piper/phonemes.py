@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -54,10 +55,12 @@ def espeak_knows(language: str) -> bool:
 
 
 class Phonemizer:
-    """espeak-ng through phonemizer, with stress marks and punctuation kept, for one espeak voice."""
+    """espeak-ng through phonemizer, with stress marks and punctuation kept, for one espeak voice. Its espeak-ng
+    reads one text at a time: threads sharing it (the demo's jobs, one Pipeline) take turns."""
 
     def __init__(self, espeak_voice: str):
         self.english = language_family(espeak_voice) == "en"
+        self._turn = threading.Lock()
         from phonemizer.backend import EspeakBackend
         from phonemizer.backend.espeak.wrapper import EspeakWrapper
 
@@ -96,7 +99,8 @@ class Phonemizer:
             for run in runs_of_words(clauses(piece), MOST_WORDS_AT_ONCE)
         ]
         words = [clause for sentence in sentences for clause, _ in sentence if clause]
-        said = iter(self.backend.phonemize(words, strip=True, njobs=1) if words else [])
+        with self._turn:
+            said = iter(self.backend.phonemize(words, strip=True, njobs=1) if words else [])
         return [
             "".join((next(said) if clause else "") + marks for clause, marks in sentence).strip()
             for sentence in sentences
