@@ -185,6 +185,18 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
     assert spoken_english(typed) == said
 
 
+def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
+    """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it."""
+    from voice.text import check_text, expand_numbers
+
+    for typed in ("Call 1234567890123456789012345678901234567 now.", "Pi is 3.1415926535897932384626433832795028841."):
+        assert check_text(typed) == (typed, ())
+    assert expand_numbers("7 and 1234567890123456") == "seven and " + (
+        "one two three four five six seven eight nine zero one two three four five six"
+    )
+    assert expand_numbers("123456789012345").startswith("one hundred twenty-three trillion")
+
+
 @pytest.mark.parametrize(
     "typed, checked",
     [
