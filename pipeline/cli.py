@@ -579,10 +579,17 @@ def _add_consent_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+DEBUG_HELP = "show full tracebacks of unexpected errors (default: off)"
+
+
 class _CommandParser(argparse.ArgumentParser):
-    """A command's parser, which names a flag it does not know before anything else: argparse names it last, after
-    what the unknown flag's value did to the rest (`say --voice a.wav --text Hi` had said "--text not allowed with
-    TEXT")."""
+    """A command's parser: it takes --debug after the command as well as before it (where an error's advice has a
+    user put it), and names a flag it does not know before anything else: argparse names it last, after what the
+    unknown flag's value did to the rest (`say --voice a.wav --text Hi` had said "--text not allowed with TEXT")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
 
     def parse_known_args(self, args=None, namespace=None):
         known = [option for action in self._actions for option in action.option_strings]
@@ -601,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clone a voice from a few seconds of speech and make a face speak it.",
     )
     parser.add_argument("--version", action="version", version=f"voxlip {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show full tracebacks of unexpected errors (default: off)")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser)
 
     embed = commands.add_parser("embed", help="speaker embedding of a recording, or the similarity of two")

@@ -156,3 +156,18 @@ def test_a_reader_that_closes_the_output_early_ends_the_command_as_sigpipe_would
         monkeypatch.setattr(sys, "stdout", closed_by_its_reader)
         assert voxlip(["detect", str(voices["103-1240-0000"])]) == 141
     assert "internal error" not in capsys.readouterr().err
+
+
+def test_debug_is_taken_after_the_command_where_the_internal_error_has_a_user_put_it(monkeypatch, capsys):
+    """The advice "run again with --debug" had been refused after the command ("unrecognized argument --debug")."""
+    from pipeline import cli
+
+    def broken(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_checkpoints", broken)
+    assert voxlip(["checkpoints"]) == 3
+    assert "run again with --debug" in capsys.readouterr().err
+    for argv in (["checkpoints", "--debug"], ["--debug", "checkpoints"]):
+        with pytest.raises(ZeroDivisionError, match="a bug"):
+            voxlip(argv)
