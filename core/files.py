@@ -47,7 +47,7 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = _new_file(path.parent, f".{path.name}.", path.suffix if suffix is None else suffix)
+        temporary = _new_file(path, suffix)
     except OSError as e:
         raise write_error(path, e) from None
     try:
@@ -59,14 +59,24 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
         temporary.unlink(missing_ok=True)
 
 
-def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
-    """A new empty file of a name nobody else has, with the mode the umask gives any new file.
+TAG_BYTES = 6
+"""Random bytes in a temporary file's name (twice as many hex digits)."""
+
+
+def temporary_name(path: Path, suffix: str | None = None, tag: str = "0" * 2 * TAG_BYTES) -> str:
+    """The name `atomic_output(path)` writes to first: hidden, beside it, with a random `tag` (as long as this
+    one)."""
+    return f".{path.name}.{tag}{path.suffix if suffix is None else suffix}"
+
+
+def _new_file(path: Path, suffix: str | None) -> Path:
+    """A new empty file beside `path`, of a name nobody else has, with the mode the umask gives any new file.
 
     (mkstemp makes its files private, 0600; chmod after it would need the umask, and reading the
     umask means setting it, which races with the other threads of the demo.)
     """
     while True:
-        candidate = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        candidate = path.with_name(temporary_name(path, suffix, secrets.token_hex(TAG_BYTES)))
         try:
             os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             return candidate

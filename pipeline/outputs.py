@@ -23,7 +23,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
-from core.files import atomic_output, sha256_file
+from core.files import atomic_output, sha256_file, temporary_name
 
 from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
@@ -88,6 +88,16 @@ def check_output(
     if str(path).strip() in ("", "."):
         raise InputError(f"the output file name is empty: give one ending in {suffixes[0]}")
     path = Path(path).expanduser()
+    try:
+        return _checked_output(path, kind, suffixes, inputs, size_estimate)
+    except OSError as e:  # a folder's name too long, a loop of links: what the file system says of the path
+        raise InputError(f"cannot write {path}: {e.strerror or e}; choose another name or folder") from None
+
+
+def _checked_output(
+    path: Path, kind: str, suffixes: tuple[str, ...], inputs: Iterable[str | os.PathLike | None], size_estimate: int
+) -> Path:
+    _check_name_length(path)
     if path.is_dir():
         raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
     for source in inputs:
@@ -119,6 +129,24 @@ def check_output(
             f"{size_estimate / 1e6:.1f} MB; free some space or choose another folder"
         )
     return path
+
+
+def _check_name_length(path: Path) -> None:
+    """That the file system takes the names written for `path`: its own, and longer ones on the way: its temporary
+    copy's, which is finished under a temporary name of its own, and its record's beside it."""
+    folder = next((parent for parent in path.absolute().parents if parent.exists()), Path(path.absolute().anchor))
+    try:
+        most = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        most = 255
+    temporary = path.with_name(temporary_name(path))
+    longest = max(len(os.fsencode(temporary_name(name))) for name in (temporary, record_path(path)))
+    added = longest - len(os.fsencode(path.name))
+    if longest > most:
+        raise InputError(
+            f"the output's file name is too long ({len(os.fsencode(path.name))} bytes): voxlip writes it, and its "
+            f"record beside it, under longer names first; give a name of at most {most - added} bytes"
+        )
 
 
 def _same_file(output: Path, source: Path) -> bool:

@@ -117,6 +117,9 @@ CASES = [
     ("say --ref {ref} --text Hi. -o {out}/ --i-have-consent", 1, "is a directory"),
     ("say --ref {ref} --text Hi. -o {out}/noextension --i-have-consent", 1, "ending in .wav"),
     ("say --ref {ref} --text Hi. -o {file_as_folder}/x.wav --i-have-consent", 1, "is a file, not a folder"),
+    ("say --ref {ref} --text Hi. -o {out}/" + "a" * 260 + ".wav --i-have-consent", 1, "at most 219 bytes"),
+    ("say --ref {ref} --text Hi. -o {out}/" + "a" * 230 + ".wav --i-have-consent", 1, "at most 219 bytes"),
+    ("say --ref {ref} --text Hi. -o {out}/" + "a" * 300 + "/x.wav --i-have-consent", 1, "File name too long; choose"),
     # say: the reference and the text
     ("say --ref {out}/missing.wav --text Hi. -o {out}/x.wav --i-have-consent", 1, "does not exist"),
     ("say --ref {subdir} --text Hi. -o {out}/x.wav --i-have-consent", 1, "is a directory"),
