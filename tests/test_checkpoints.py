@@ -233,3 +233,19 @@ def test_a_model_asked_onto_a_gpu_torch_cannot_find_is_refused_with_a_message(se
 
     with pytest.raises(InputError, match="asked to run on cuda, but torch finds no CUDA GPU here: use device='cpu'"):
         load_s3fd(str(seeded_checkpoint("s3fd")), device="cuda")
+
+
+def test_fetch_of_an_embedded_model_compares_its_sha256_and_says_to_reinstall_it(monkeypatch, capsys):
+    """fetch had said "matches the published sha256" of a file inside a wheel without comparing it."""
+    import dataclasses
+
+    assert voxlip(["fetch", "resemblyzer"]) == 0
+    assert "resemblyzer: " in capsys.readouterr().out
+    wrong = dataclasses.replace(checkpoints.get("resemblyzer"), sha256="0" * 64)
+    monkeypatch.setattr(checkpoints, "_REGISTRY", (wrong,))
+    assert voxlip(["fetch", "resemblyzer"]) == 1
+    err = capsys.readouterr().err
+    assert "matches" not in err and "expected 000" in err and "fetch it again" not in err, err
+    assert "pip install --force-reinstall resemblyzer" in err and "pass your own file by its path" in err, err
+    with pytest.raises(CheckpointError, match=r"inside the installed .resemblyzer. package: reinstall it"):
+        read_checkpoint("resemblyzer")

@@ -231,7 +231,7 @@ def load_piper_voice(name_or_path: str | os.PathLike = "piper-joe", threads: int
     path, spec = checkpoints.resolve(name_or_path)
     if path.suffix != ".onnx":
         raise CheckpointError(f"{path} is not a Piper voice: give its .onnx file (with the .onnx.json beside it)")
-    digest = checkpoints.verify(path, spec.sha256 if spec else None, spec.size if spec else None, f"voice {path.name}")
+    digest = checkpoints.verify_checkpoint(path, spec)
     config = PiperConfig.read(path.with_name(path.name + ".json"))
     voice = PiperVoice(path, digest, config, spec.name if spec else path.stem, threads)
     return voice if speaker is None else voice.with_speaker(speaker)
