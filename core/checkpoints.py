@@ -209,6 +209,18 @@ class LoadedCheckpoint:
         return self.spec.name if self.spec else self.path.name
 
 
+PATH_FLAGS = {
+    "speaker-encoder": "--checkpoint (voxlip embed)",
+    "synthesizer": "--synthesizer",
+    "vocoder": "--vocoder-checkpoint",
+    "converter": "--converter",
+    "lipsync": "--checkpoint",
+    "face-detector": "--face-detector",
+    "base-voice": "--base-voice",
+}
+"""The command-line flag that takes a file of each family by its path."""
+
+
 def registry() -> dict[str, Checkpoint]:
     """All checkpoints voxlip knows, by name."""
     return {c.name: c for c in _REGISTRY}
@@ -319,22 +331,20 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
 
 
 def verify(
-    path: Path, sha256: str | None, size: int | None, what: str, remedy: str = "delete it and fetch it again"
+    path: Path,
+    sha256: str | None,
+    size: int | None,
+    what: str,
+    remedy: str = "it is incomplete or a different file: delete it and fetch it again",
 ) -> str:
     """Check a file's size and sha256 against the published values; return its sha256. `remedy` is what the
     refusal tells the user to do."""
     actual_size = path.stat().st_size
     if size is not None and actual_size != size:
-        raise CheckpointError(
-            f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}: "
-            f"it is incomplete or a different file; {remedy}"
-        )
+        raise CheckpointError(f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}; {remedy}")
     actual = sha256_file(path)
     if sha256 is not None and actual != sha256:
-        raise CheckpointError(
-            f"{what}: sha256 of {path} is {actual}, expected {sha256}: the file is corrupt or "
-            f"a different file; {remedy}"
-        )
+        raise CheckpointError(f"{what}: sha256 of {path} is {actual}, expected {sha256}; {remedy}")
     return actual
 
 
@@ -350,10 +360,19 @@ def _remedy(spec: Checkpoint) -> str:
     """What to do about a registry entry's file that is not the published one."""
     if spec.embedded_in:
         return (
-            f"it is the file inside the installed {spec.embedded_in!r} package: reinstall it "
+            f"the file inside the installed {spec.embedded_in!r} package is not the published one: reinstall it "
             f"(`pip install --force-reinstall {spec.embedded_in}`), or pass your own file by its path"
         )
-    return "delete it and fetch it again"
+    flag = PATH_FLAGS.get(spec.family)
+    return (
+        "the file in the cache is not the published one (cut short, or other weights such as a fine-tuned file): "
+        f"to use your own weights, pass its path{f' with {flag}' if flag else ''} (a file given by its path is "
+        f"loaded without this check); else delete it and {_how_to_get(spec)}"
+    )
+
+
+def _how_to_get(spec: Checkpoint) -> str:
+    return f"run `voxlip fetch {spec.name}`" if spec.url else f"get it again from {spec.source}"
 
 
 TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")

@@ -134,15 +134,24 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoints(args: argparse.Namespace) -> int:
+    differing = False
     for spec in checkpoints.registry().values():
         try:
             path = checkpoints.local_path(spec, args.dir)
             status = "embedded" if spec.embedded_in else ("present" if path.is_file() else "missing")
-            if status == "present" and checkpoints.missing_companions(spec, args.dir):
+            if status != "missing" and spec.size is not None and path.stat().st_size != spec.size:
+                status = "differs"  # not the published file: refused by name, loaded by its path
+            elif status == "present" and checkpoints.missing_companions(spec, args.dir):
                 status = "no config"  # the loader reads the files beside it too
         except VoxlipError:
             path, status = spec.filename, "missing"
         print(f"{spec.name:22} {spec.family:16} {status:9} {path}")
+        differing = differing or status == "differs"
+    if differing:
+        print(
+            "differs: not the published file (its size differs); loaded by name it is refused: pass its path to use "
+            "it as your own weights, or delete it and fetch the published one"
+        )
     return 0
 
 

@@ -247,5 +247,25 @@ def test_fetch_of_an_embedded_model_compares_its_sha256_and_says_to_reinstall_it
     err = capsys.readouterr().err
     assert "matches" not in err and "expected 000" in err and "fetch it again" not in err, err
     assert "pip install --force-reinstall resemblyzer" in err and "pass your own file by its path" in err, err
-    with pytest.raises(CheckpointError, match=r"inside the installed .resemblyzer. package: reinstall it"):
+    with pytest.raises(
+        CheckpointError, match=r"inside the installed .resemblyzer. package is not the published one: reinstall it"
+    ):
         read_checkpoint("resemblyzer")
+
+
+def test_a_cache_file_that_is_not_the_published_one_is_listed_so_and_its_path_named_as_the_way(
+    tmp_path, monkeypatch, capsys
+):
+    """A fine-tuned vocoder.pt in the cache had been listed as present and refused with only "delete it"."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "vocoder.pt").write_bytes(b"x" * 100)
+    assert voxlip(["checkpoints"]) == 0
+    listed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("rtvc-vocoder"))
+    assert " differs " in listed and "present" not in listed, listed
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint("rtvc-vocoder")
+    message = str(refused.value)
+    assert "has 100 bytes but the published file has 53,845,290" in message
+    assert "the file in the cache is not the published one" in message
+    assert "to use your own weights, pass its path with --vocoder-checkpoint" in message
+    assert "without this check" in message and "voxlip fetch rtvc-vocoder" in message
