@@ -339,10 +339,13 @@ def verify(
 ) -> str:
     """Check a file's size and sha256 against the published values; return its sha256. `remedy` is what the
     refusal tells the user to do."""
-    actual_size = path.stat().st_size
+    try:
+        actual_size = path.stat().st_size
+        actual = sha256_file(path)
+    except PermissionError:
+        raise cannot_read(path) from None
     if size is not None and actual_size != size:
         raise CheckpointError(f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}; {remedy}")
-    actual = sha256_file(path)
     if sha256 is not None and actual != sha256:
         raise CheckpointError(f"{what}: sha256 of {path} is {actual}, expected {sha256}; {remedy}")
     return actual
@@ -352,7 +355,7 @@ def verify_checkpoint(path: Path, spec: Checkpoint | None) -> str:
     """The sha256 of a checkpoint's file, checked against its published size and sha256 when it is a registry
     entry's (a file given by its path is the user's own and is not compared)."""
     if spec is None:
-        return sha256_file(path)
+        return verify(path, None, None, f"checkpoint {path.name}")
     return verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}", _remedy(spec))
 
 
@@ -383,12 +386,16 @@ def torch_load(path: Path) -> Any:
     """`torch.load` restricted to tensors and plain containers, with errors a user can act on."""
     import torch
 
-    with open(path, "rb") as file:
-        if not file.read(4).startswith(TORCH_SAVE_STARTS):
-            raise CheckpointError(
-                f"{path} is not a PyTorch checkpoint (torch.save writes a zip archive or a pickle; this is neither): "
-                f"give the model's .pt or .pth file; {README_HINT}"
-            )
+    try:
+        with open(path, "rb") as file:
+            start = file.read(4)
+    except PermissionError:
+        raise cannot_read(path) from None
+    if not start.startswith(TORCH_SAVE_STARTS):
+        raise CheckpointError(
+            f"{path} is not a PyTorch checkpoint (torch.save writes a zip archive or a pickle; this is neither): "
+            f"give the model's .pt or .pth file; {README_HINT}"
+        )
     try:
         with torch.serialization.safe_globals(_numpy_scalar_globals()):
             return torch.load(path, map_location="cpu", weights_only=True)
@@ -453,6 +460,14 @@ def _numpy_scalar_globals() -> list:
         from numpy.core.multiarray import scalar
     dtypes = [getattr(np.dtypes, name) for name in dir(np.dtypes) if name.endswith("DType")]
     return [scalar, np.dtype, *dtypes]
+
+
+def cannot_read(path: Path) -> CheckpointError:
+    """The refusal of a file this user may not read."""
+    return CheckpointError(
+        f"{path} cannot be read (permission denied): make it readable for this user (e.g. chmod a+r), or copy it "
+        "somewhere you can read and give that path"
+    )
 
 
 def _unreadable(path: Path, error: Exception) -> CheckpointError:

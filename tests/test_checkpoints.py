@@ -14,6 +14,8 @@ from core.checkpoints import CheckpointError, read_checkpoint
 from pipeline.cli import main as voxlip
 from pipeline.download import download
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 class _Payload:
     """Unpickling this runs code: what a malicious checkpoint would do."""
@@ -269,3 +271,26 @@ def test_a_cache_file_that_is_not_the_published_one_is_listed_so_and_its_path_na
     assert "the file in the cache is not the published one" in message
     assert "to use your own weights, pass its path with --vocoder-checkpoint" in message
     assert "without this check" in message and "voxlip fetch rtvc-vocoder" in message
+
+
+def test_a_checkpoint_that_cannot_be_read_is_named_with_the_reason(tmp_path, seeded_checkpoint, monkeypatch, capsys):
+    """A file of mode 000 had given "internal error ... please report it" (exit 3), and the API a bare
+    PermissionError. As root permissions cannot be taken away, so the reading is made to fail."""
+    path = tmp_path / "encoder.pt"
+    path.write_bytes(seeded_checkpoint("rtvc_encoder").read_bytes())
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(checkpoints, "sha256_file", refused)
+    with pytest.raises(CheckpointError, match=rf"{path} cannot be read \(permission denied\)"):
+        read_checkpoint(path)
+    monkeypatch.undo()
+    monkeypatch.setattr("builtins.open", refused)
+    with pytest.raises(CheckpointError, match=rf"{path} cannot be read \(permission denied\)"):
+        checkpoints.torch_load(path)
+    monkeypatch.undo()
+    monkeypatch.setattr(checkpoints, "sha256_file", refused)
+    assert voxlip(["embed", str(REPO / "README.md"), "--checkpoint", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path} cannot be read" in err and "internal error" not in err, err
