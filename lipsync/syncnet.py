@@ -108,7 +108,7 @@ def load_syncnet(
         lambda *_: SyncNet(),
         "SyncNet lip-sync expert",
         fields=("state_dict",),
-        strip_prefix="module.",
+        layout="syncnet",
         device=device,
     )
     return model.fuse_batchnorm() if fuse_batchnorm else model

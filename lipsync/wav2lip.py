@@ -259,7 +259,7 @@ def load_wav2lip(
         lambda *_: Wav2Lip(),
         "Wav2Lip generator",
         fields=("state_dict",),
-        strip_prefix="module.",
+        layout="wav2lip",
         device=device,
     )
     if fuse_batchnorm:

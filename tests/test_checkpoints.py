@@ -294,3 +294,34 @@ def test_a_checkpoint_that_cannot_be_read_is_named_with_the_reason(tmp_path, see
     assert voxlip(["embed", str(REPO / "README.md"), "--checkpoint", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"{path} cannot be read" in err and "internal error" not in err, err
+
+
+def test_a_file_of_another_model_is_named_with_its_flag_and_what_it_looks_like(seeded_checkpoint):
+    """--vocoder-checkpoint wav2lip.pth had been told "this file does not hold the weights of the WaveRNN vocoder ...;
+    is it the right file?", naming neither the file nor the flag."""
+    from voice.vocoder.wavernn import load_wavernn
+
+    wav2lip = seeded_checkpoint("wav2lip", "wav2lip.pth")
+    with pytest.raises(CheckpointError) as refused:
+        load_wavernn(wav2lip)
+    message = str(refused.value)
+    assert str(wav2lip) in message and "--vocoder-checkpoint" in message, message
+    assert "looks like a Wav2Lip generator checkpoint" in message, message
+
+
+def test_dataparallel_module_prefix_is_taken_off_for_every_model(tmp_path, seeded_checkpoint):
+    """A WaveRNN state dict saved with DataParallel's `module.` had been refused ("only 0 of its 148 weights")."""
+    from voice.vocoder.wavernn import load_wavernn
+
+    contents = torch.load(seeded_checkpoint("rtvc_wavernn"), weights_only=True)
+    path = tmp_path / "vocoder_module.pt"
+    torch.save({"model_state": {f"module.{k}": v for k, v in contents["model_state"].items()}}, path)
+    assert load_wavernn(path).checkpoint_name == "vocoder_module.pt"
+
+
+def test_a_corrupt_file_given_by_path_is_not_to_be_fetched_again(tmp_path, seeded_checkpoint):
+    truncated = tmp_path / "cut.pt"
+    truncated.write_bytes(seeded_checkpoint("rtvc_encoder").read_bytes()[:5000])
+    with pytest.raises(CheckpointError, match="not a readable PyTorch checkpoint") as refused:
+        read_checkpoint(truncated)
+    assert "fetch" not in str(refused.value) and "complete copy" in str(refused.value)

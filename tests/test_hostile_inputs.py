@@ -215,6 +215,12 @@ CASES = [
         "refused",
     ),
     ("run --ref {ref} --face {photo} --text '😀🎉' -o {out}/x.mp4 --i-have-consent", 1, "nothing to say"),
+    # a folder for a checkpoint: said as for --synthesizer (--converter had said "unknown converter")
+    (
+        "say --ref {ref} --text Hi. -o {out}/x.wav --converter {subdir} --i-have-consent",
+        1,
+        "is a directory, not a check",
+    ),
     ("run --ref {ref} --face {photo} --text Hi. -o {out}/x.mp4", 1, "--i-have-consent"),
     # embed
     ("embed {ref} {ref} {ref}", 1, "one recording"),

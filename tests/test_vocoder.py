@@ -146,13 +146,19 @@ def test_wavernn_rejects_bad_generation_settings(wavernn):
 
 
 def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tmp_path):
-    with pytest.raises(CheckpointError, match=r"missing keys: .*upsample\.resnet\.conv_in\.weight"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"encoder\.pt \(given to --vocoder-checkpoint\) does not hold the WaveRNN"
+        r" vocoder: this looks like a GE2E speaker encoder checkpoint",
+    ):
         load_wavernn(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
     contents = torch.load(wavernn_file, weights_only=True)
     del contents["model_state"]["fc3.bias"]
     broken = tmp_path / "vocoder_without_fc3_bias.pt"
     torch.save(contents, broken)
-    with pytest.raises(CheckpointError, match=r"missing keys: fc3\.bias"):
+    with pytest.raises(
+        CheckpointError, match=r"without_fc3_bias\.pt \(given to --vocoder-checkpoint\): .*missing keys: fc3\.bias"
+    ):
         load_wavernn(broken)
 
 

@@ -94,7 +94,7 @@ class VoiceCloner:
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
             raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
         check_precision(precision, "voice model")
-        if converter not in CONVERTERS and not (str(converter).endswith((".pth", ".pt")) or Path(converter).is_file()):
+        if converter not in CONVERTERS and not (str(converter).endswith((".pth", ".pt")) or Path(converter).exists()):
             raise InputError(
                 f"unknown converter {converter!r}: use one of {', '.join(CONVERTERS)} or an OpenVoice checkpoint.pth"
             )

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.checkpoints import LoadedCheckpoint, check_layout, compiled_path, get, read_compiled, state_dict_of
+from core.checkpoints import (
+    LoadedCheckpoint,
+    check_layout,
+    compiled_path,
+    fitting,
+    get,
+    read_compiled,
+    state_dict_of,
+)
 from core.errors import CheckpointError, InputError
 
 from .audio import ENCODER_MEL, AudioSource, EncoderMelSpec, encoder_mel, is_silent, load_audio, normalize_volume
@@ -211,9 +219,10 @@ def _onnx_graph(checkpoint: LoadedCheckpoint) -> bytes:
     L2 norm. ONNX's LSTM orders its gates i, o, f, c; torch's i, f, g, o."""
     from onnx import TensorProto, helper, numpy_helper
 
-    weights = state_dict_of(checkpoint.contents, ("model_state",), WHAT)
-    weights = {k: v for k, v in weights.items() if k not in ("similarity_weight", "similarity_bias")}
-    check_layout(weights, weight_shapes(), WHAT)
+    with fitting(checkpoint, "ge2e"):
+        weights = state_dict_of(checkpoint.contents, ("model_state",), WHAT)
+        weights = {k: v for k, v in weights.items() if k not in ("similarity_weight", "similarity_bias")}
+        check_layout(weights, weight_shapes(), WHAT)
     arrays = {k: v.detach().float().numpy() for k, v in weights.items()}
 
     def onnx_gates(matrix: np.ndarray) -> np.ndarray:

@@ -30,7 +30,9 @@ def load_converter(
     Its hyper-parameters come from the `config.json` in the checkpoint's folder, as OpenVoice ships
     them. Weight norm is folded into plain weights at load: a constant at inference.
     """
-    return load_model(name_or_path, _build, WHAT, fields=("model",), convert=fold_weight_norm, device=device)
+    return load_model(
+        name_or_path, _build, WHAT, fields=("model",), layout="openvoice", convert=fold_weight_norm, device=device
+    )
 
 
 def _build(checkpoint: LoadedCheckpoint, weights: dict[str, torch.Tensor]) -> ToneColourConverter:

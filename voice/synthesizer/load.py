@@ -21,7 +21,7 @@ def load_synthesizer(name_or_path: str | Path = "rtvc-synthesizer", device: str 
 
     The reduction factor comes from the file's `decoder.r` buffer.
     """
-    return load_model(name_or_path, _build, WHAT, fields=("model_state",), device=device)
+    return load_model(name_or_path, _build, WHAT, fields=("model_state",), layout="tacotron", device=device)
 
 
 def _build(checkpoint: LoadedCheckpoint, state: dict[str, torch.Tensor]) -> Tacotron:

@@ -236,4 +236,6 @@ def load_hifigan(
         return HiFiGAN(chosen if isinstance(chosen, HiFiGANConfig) else HiFiGANConfig.from_json(chosen))
 
     what = "HiFi-GAN generator" if config is not None else "HiFi-GAN generator its config.json describes"
-    return load_model(name_or_path, build, what, fields=("generator",), convert=fold_weight_norm, device=device)
+    return load_model(
+        name_or_path, build, what, fields=("generator",), layout="hifigan", convert=fold_weight_norm, device=device
+    )

@@ -300,5 +300,6 @@ def load_wavernn(
         lambda *_: WaveRNN(config or WaveRNNConfig()),
         "WaveRNN vocoder",
         fields=("model_state",),
+        layout="wavernn",
         device=device,
     )
