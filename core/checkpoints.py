@@ -56,6 +56,8 @@ class Checkpoint:
     url: str | None = None
     size: int | None = None
     sha256: str | None = None
+    """Published sha256; or its first hex digits where only those are published (torch.hub's file names,
+    NAME-PREFIX.pth)."""
     embedded_in: str | None = None
     """Python distribution whose installed files include this checkpoint (no download needed)."""
     companions: tuple[Companion, ...] = ()
@@ -234,6 +236,7 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         license="BSD-3-Clause (face-alignment)",
         source="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
         url="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
+        sha256="619a316812",
         layout="s3fd",
     ),
 )
@@ -391,8 +394,9 @@ def verify(
         raise cannot_read(path) from None
     if size is not None and actual_size != size:
         raise CheckpointError(f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}; {remedy}")
-    if sha256 is not None and actual != sha256:
-        raise CheckpointError(f"{what}: sha256 of {path} is {actual}, expected {sha256}; {remedy}")
+    if sha256 is not None and not actual.startswith(sha256):
+        expected = sha256 if len(sha256) == 64 else f"one beginning {sha256} (its published file name says so)"
+        raise CheckpointError(f"{what}: sha256 of {path} is {actual}, expected {expected}; {remedy}")
     return actual
 
 
@@ -402,6 +406,21 @@ def verify_checkpoint(path: Path, spec: Checkpoint | None) -> str:
     if spec is None:
         return verify(path, None, None, f"checkpoint {path.name}")
     return verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}", _remedy(spec))
+
+
+def check_fetched(path: Path, spec: Checkpoint) -> None:
+    """Refuse a downloaded file that is not a PyTorch checkpoint of `spec`'s model (a web page a link returned,
+    another model's file), by its weights' names."""
+    if spec.layout is None:
+        return
+    try:
+        contents = torch_load(path, spec, mmap=True)
+    except CheckpointError as e:
+        raise CheckpointError(str(e).replace(str(path), "the file downloaded", 1)) from None
+    expected, found = LAYOUTS[spec.layout], recognised(contents)
+    if found != expected:
+        what = f"this looks like a {found.model} checkpoint" if found else "none of its weights are that model's"
+        raise CheckpointError(f"the file downloaded is not the {expected.model}: {what}")
 
 
 def _remedy(spec: Checkpoint) -> str:
@@ -427,16 +446,23 @@ TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")
 """How a file torch.save wrote begins: a zip archive (since PyTorch 1.6), or a pickle (the legacy format)."""
 
 
-def torch_load(path: Path, spec: Checkpoint | None = None) -> Any:
+def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False) -> Any:
     """`torch.load` restricted to tensors and plain containers, with errors a user can act on (`spec`: the registry
-    entry the file is, if it is one)."""
+    entry the file is, if it is one). `mmap` maps a zip checkpoint's tensors instead of reading them (to look at its
+    names only)."""
     import torch
 
     try:
         with open(path, "rb") as file:
-            start = file.read(4)
+            start = file.read(64)
     except PermissionError:
         raise cannot_read(path) from None
+    if start.lstrip()[:1] == b"<":
+        raise CheckpointError(
+            f"{path} is a web page, not a PyTorch checkpoint: the link it came from returned a page instead of the "
+            "file (Google Drive, for one, answers a large file's link with a warning page; a server a folder's "
+            f"listing): download it in a browser and give the file's path; {README_HINT}"
+        )
     if not start.startswith(TORCH_SAVE_STARTS):
         raise CheckpointError(
             f"{path} is not a PyTorch checkpoint (torch.save writes a zip archive or a pickle; this is neither): "
@@ -444,7 +470,7 @@ def torch_load(path: Path, spec: Checkpoint | None = None) -> Any:
         )
     try:
         with torch.serialization.safe_globals(_numpy_scalar_globals()):
-            return torch.load(path, map_location="cpu", weights_only=True)
+            return torch.load(path, map_location="cpu", weights_only=True, mmap=mmap and start.startswith(b"PK"))
     except pickle.UnpicklingError as e:
         detail = str(e).strip().splitlines()
         reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)

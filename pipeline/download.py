@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from core import checkpoints
@@ -11,11 +12,18 @@ from core.errors import CheckpointError
 
 
 def download(
-    url: str, dest: Path, *, sha256: str | None = None, size: int | None = None, progress: bool = True
+    url: str,
+    dest: Path,
+    *,
+    sha256: str | None = None,
+    size: int | None = None,
+    progress: bool = True,
+    check: Callable[[Path], None] | None = None,
 ) -> Path:
     """Download `url` to `dest` through `dest`.part (resumed if present), verify, then rename.
 
-    A file whose size or sha256 differs from the published one never appears at `dest`.
+    A file whose size or sha256 differs from the published one, or that `check(part)` refuses, never appears at
+    `dest`.
     """
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
@@ -42,6 +50,11 @@ def download(
         if part.exists() and part.stat().st_size == 0:  # nothing came: nothing to resume
             part.unlink()
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if getattr(getattr(e, "response", None), "status_code", None) == 404:
+            raise CheckpointError(
+                f"{url} has no such file (the server answered 404 Not Found): check the address, or download the "
+                f"file by hand and place it at {dest}"
+            ) from None
         raise CheckpointError(
             f"could not download {url} ({reason}); check your connection and run the command again "
             f"(it resumes), or download the file by hand and place it at {dest}"
@@ -50,10 +63,12 @@ def download(
         if not progress:
             enable_progress_bars()
     try:
-        checkpoints.verify(part, sha256, size, f"download of {url}")
-    except CheckpointError:
+        checkpoints.verify(part, sha256, size, f"download of {url}", "it is not the published file, and was not kept")
+        if check is not None:
+            check(part)
+    except CheckpointError as e:
         part.unlink()
-        raise
+        raise CheckpointError(str(e) if url in str(e) else f"download of {url}: {e}") from None
     os.replace(part, dest)
     return dest
 
@@ -100,7 +115,14 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
                 f"{name} has no direct download link: get {spec.filename} from {spec.source} and place it at "
                 f"{dest}; {checkpoints.README_HINT}"
             )
-        download(source, dest, sha256=spec.sha256, size=spec.size, progress=progress)
+        download(
+            source,
+            dest,
+            sha256=spec.sha256,
+            size=spec.size,
+            progress=progress,
+            check=lambda part: checkpoints.check_fetched(part, spec),
+        )
     for companion in spec.companions:
         beside = (root or checkpoints.cache_dir()) / companion.filename
         if beside.is_file():

@@ -1,6 +1,7 @@
 import hashlib
 import http.server
 import os
+import re
 import shlex
 import threading
 from pathlib import Path
@@ -43,7 +44,7 @@ def test_registry_is_complete_and_consistent():
     assert known["rtvc-synthesizer"].size == 370_554_559 and known["rtvc-vocoder"].size == 53_845_290
     for spec in known.values():
         assert spec.license and spec.source and spec.filename
-        assert spec.sha256 is None or len(spec.sha256) == 64
+        assert spec.sha256 is None or len(spec.sha256) == 64 or f"-{spec.sha256}." in spec.filename
         assert spec.name in (Path(__file__).parents[1] / "checkpoints" / "README.md").read_text()
 
 
@@ -169,8 +170,9 @@ def test_download_with_wrong_hash_leaves_no_file(tmp_path, server):
 
 
 def test_download_errors_say_what_to_do(tmp_path, server):
-    with pytest.raises(CheckpointError, match="could not download .*404.*place it at"):
+    with pytest.raises(CheckpointError, match="has no such file .*404.*place it at") as refused:
         download(server.url.replace("file.pt", "nothing.pt"), tmp_path / "x.pt", progress=False)
+    assert "check your connection" not in str(refused.value)  # a 404 is no network failure, and nothing resumes
     with pytest.raises(CheckpointError, match="could not reach voxlip.invalid .*place it at"):  # at once, no retries
         download("https://voxlip.invalid/file.pt", tmp_path / "y.pt", progress=False)
     with pytest.raises(CheckpointError, match="file:///tmp/file.pt is no web address"):  # not "no network"
@@ -325,3 +327,35 @@ def test_a_corrupt_file_given_by_path_is_not_to_be_fetched_again(tmp_path, seede
     with pytest.raises(CheckpointError, match="not a readable PyTorch checkpoint") as refused:
         read_checkpoint(truncated)
     assert "fetch" not in str(refused.value) and "complete copy" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "blob, name, message",
+    [
+        (
+            b"<!DOCTYPE html><html><head><title>Google Drive</title>",
+            "wav2lip",
+            "is a web page, not a PyTorch checkpoint: the link",
+        ),
+        (
+            b"\n  <html><body><a href='wav2lip.pth'>wav2lip.pth</a>",
+            "wav2lip-gan",
+            "is a web page, not a PyTorch checkpoint: the link",
+        ),
+        (b"just some bytes", "syncnet", "is not a PyTorch checkpoint"),
+        (None, "wav2lip", "downloaded is not the Wav2Lip generator: this looks like a GE2E speaker encoder checkpoint"),
+        (None, "s3fd", "sha256 .* expected one beginning 619a316812"),
+    ],
+    ids=["drive-page", "folder-listing", "bytes", "another-model", "s3fd-hash"],
+)
+def test_fetch_url_keeps_only_a_checkpoint_of_the_model(tmp_path, server, capsys, blob, name, message):
+    """An HTML page (a Google Drive link, a folder listing) had become wav2lip.pth, "present" in voxlip checkpoints,
+    and a Wav2Lip file had been kept as S3FD."""
+    if blob is not None:
+        server.blob = blob
+    assert voxlip(["fetch", name, "--dir", str(tmp_path / "cache"), "--url", server.url, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(message, err) and "Traceback" not in err, err
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]  # nothing kept
+    if "web page" in message:
+        assert "download it in a browser" in err, err

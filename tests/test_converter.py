@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.server
+import io
 import json
 import threading
 
@@ -218,7 +219,9 @@ def test_fetch_gets_the_checkpoint_and_its_config(tmp_path, monkeypatch):
     assert spec.family == "converter" and spec.license.startswith("MIT")
     assert spec.url.endswith("/myshell-ai/OpenVoiceV2/resolve/main/converter/checkpoint.pth")
     assert [c.url.rsplit("/", 2)[-2:] for c in spec.companions] == [["converter", "config.json"]]
-    blob, config = b"weights" * 100, b'{"_version_": "v2"}'
+    weights = io.BytesIO()  # the converter's layout (a few of its weights): fetch keeps only the model's files
+    torch.save({"model": {"dec.conv_pre.bias": torch.zeros(1), "ref_enc.layernorm.weight": torch.ones(1)}}, weights)
+    blob, config = weights.getvalue(), b'{"_version_": "v2"}'
     server = _FilesServer({"/converter/checkpoint.pth": blob, "/converter/config.json": config})
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
