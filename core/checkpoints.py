@@ -334,16 +334,31 @@ def local_path(spec: Checkpoint, root: Path | None = None) -> Path:
 
 
 def missing_message(spec: Checkpoint, path: Path) -> str:
-    how = f"run `voxlip fetch {spec.name}` (needs internet)" if spec.url else f"download it from {spec.source}"
-    return (
-        f"checkpoint {spec.name!r} is not on this machine: {how} and/or place {spec.filename} at {path}; {README_HINT}"
+    how = (
+        f"run `voxlip fetch {spec.name}` (needs internet), or download it by hand and place it at {path}"
+        if spec.url
+        else f"download it from {spec.source} and place it at {path}"
     )
+    return f"checkpoint {spec.name!r} is not on this machine: {how}; {README_HINT}"
 
 
 def missing_companions(spec: Checkpoint, root: Path | None = None) -> list[Path]:
     """Where the files that must sit beside `spec` (its config.json) would be, for those that are not there."""
     paths = [(root or cache_dir()) / companion.filename for companion in spec.companions]
     return [path for path in paths if not path.is_file()]
+
+
+def unusable(name: str) -> str | None:
+    """Why the registry checkpoint `name`, whose file is on this machine, cannot be used (a config.json it needs is
+    missing); None when it can, or when its file is not here."""
+    spec = get(name)
+    try:
+        if not local_path(spec).is_file():
+            return None
+        resolve(name)
+    except CheckpointError as e:
+        return str(e)
+    return None
 
 
 def is_present(name_or_path: str | os.PathLike) -> bool:
@@ -368,7 +383,7 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
         for beside in missing_companions(spec, root):
             how = f"run `voxlip fetch {spec.name}`" if spec.url else f"get it from {spec.source}"
             raise CheckpointError(
-                f"checkpoint {spec.name!r} needs {beside.name} beside it: {how} and place it at {beside}; {README_HINT}"
+                f"checkpoint {spec.name!r} needs {beside.name} beside it at {beside}: {how}; {README_HINT}"
             )
         return found, spec
     if path.exists():

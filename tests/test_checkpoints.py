@@ -359,3 +359,27 @@ def test_fetch_url_keeps_only_a_checkpoint_of_the_model(tmp_path, server, capsys
     assert not [path for path in tmp_path.rglob("*") if path.is_file()]  # nothing kept
     if "web page" in message:
         assert "download it in a browser" in err, err
+
+
+def test_a_hifigan_without_its_config_is_named_with_where_the_config_goes(seeded_checkpoint):
+    """--vocoder hifigan had said another model, hifigan-universal-v1, "is not on this machine", and auto had used
+    Griffin-Lim noting only "no neural vocoder fetched"; asked for, Griffin-Lim had been noted as not fetched too."""
+    import shutil
+
+    from core.cache import cache_dir
+    from voice.cloning import VoiceCloner, vocoder_checkpoint
+
+    v3 = cache_dir() / checkpoints.get("hifigan-lj-v3").filename
+    v3.parent.mkdir(parents=True)
+    shutil.copyfile(seeded_checkpoint("hifigan_v3", "generator_v3"), v3)
+    assert vocoder_checkpoint("hifigan") == "hifigan-lj-v3"
+    config = v3.parent / "config.json"
+    with pytest.raises(CheckpointError, match=rf"'hifigan-lj-v3' needs config.json beside it at {config}: get it"):
+        VoiceCloner(synthesizer="sv2tts", vocoder="hifigan").vocoder
+    auto = VoiceCloner(synthesizer="sv2tts")
+    assert auto.vocoder_kind == "griffinlim"
+    assert f"'hifigan-lj-v3' needs config.json beside it at {config}" in auto.vocoder_note()
+    assert "(chosen)" in VoiceCloner(synthesizer="sv2tts", vocoder="griffinlim").vocoder_note()
+    with pytest.raises(CheckpointError) as missing:
+        read_checkpoint("rtvc-synthesizer")
+    assert "and/or" not in str(missing.value)

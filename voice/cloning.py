@@ -59,8 +59,9 @@ CLAUSE_PAUSE = 0.08
 def vocoder_checkpoint(kind: str) -> str:
     """The vocoder file of a kind ("wavernn", "hifigan") voxlip takes: for HiFi-GAN, the first of HIFIGANS here (the
     universal one, named in the message, when none is)."""
-    if kind == "hifigan":
-        return next((name for name in HIFIGANS if checkpoints.is_present(name)), HIFIGANS[0])
+    if kind == "hifigan":  # one here without its config.json is named too: loading it says where the config goes
+        here = [name for name in HIFIGANS if checkpoints.is_present(name) or checkpoints.unusable(name)]
+        return next((name for name in here if checkpoints.is_present(name)), here[0] if here else HIFIGANS[0])
     return DEFAULT_CHECKPOINTS[kind]
 
 
@@ -179,6 +180,15 @@ class VoiceCloner:
         from .vocoder import load_hifigan, load_wavernn
 
         return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
+
+    def vocoder_note(self) -> str:
+        """The note of SV2TTS speech vocoded by Griffin-Lim: chosen, or why no neural vocoder was used."""
+        if self.vocoder_choice == "griffinlim":
+            why = "chosen"
+        else:
+            names = (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS)
+            why = next(filter(None, map(checkpoints.unusable, names)), "no neural vocoder fetched")
+        return f"vocoder: Griffin-Lim ({why}): expect a buzzy sound"
 
     def unused_options(self) -> tuple[str, ...]:
         """A note naming the options asked of a part of the voice that was not used, if any were: SV2TTS's vocoder
@@ -343,11 +353,7 @@ class VoiceCloner:
         pieces, sample_rate = [], 16_000
         for samples, sample_rate in self._vocode_sentences(mels, seed, report):
             pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
-        notes = (
-            ()
-            if self.vocoder is not None
-            else ("vocoder: Griffin-Lim (no neural vocoder fetched): expect a buzzy sound",)
-        )
+        notes = () if self.vocoder is not None else (self.vocoder_note(),)
         notes += self.unused_options()
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
