@@ -19,19 +19,58 @@ def download(
     size: int | None = None,
     progress: bool = True,
     check: Callable[[Path], None] | None = None,
+    by_hand: str | None = None,
 ) -> Path:
     """Download `url` to `dest` through `dest`.part (resumed if present), verify, then rename.
 
     A file whose size or sha256 differs from the published one, or that `check(part)` refuses, never appears at
-    `dest`.
+    `dest`; the folders made for it are removed again when nothing was kept in them. `by_hand` is what the errors
+    tell the user to get by hand instead (by default this file, placed at `dest`).
     """
+    made = _make_folder(dest.parent)
+    try:
+        return _download(
+            url, dest, sha256, size, progress, check, by_hand or f"download {url} by hand and place it at {dest}"
+        )
+    except BaseException:
+        for folder in made:  # deepest first; one holding a partial download to resume stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Make `folder` and its missing parents; the ones made, deepest first."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next(path for path in (folder, *folder.parents) if path.exists())
+        raise CheckpointError(f"{blocking} is a file, not a folder: give --dir a folder") from None
+    except OSError as e:
+        raise CheckpointError(
+            f"cannot make the folder {folder} ({e.strerror}): give --dir a folder you can write"
+        ) from None
+    return made
+
+
+def _download(
+    url: str,
+    dest: Path,
+    sha256: str | None,
+    size: int | None,
+    progress: bool,
+    check: Callable[[Path], None] | None,
+    by_hand: str,
+) -> Path:
     from huggingface_hub.file_download import http_get
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
     from huggingface_hub.utils.logging import disable_propagation
 
     disable_propagation()  # its own handler prints its retries; passed on, a configured root logger printed them again
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     resume_from = part.stat().st_size if part.exists() else 0
     if size is not None and resume_from > size:
@@ -39,7 +78,7 @@ def download(
         resume_from = 0
     missing = size is None or resume_from < size
     if missing:
-        _check_resolvable(url, dest)
+        _check_resolvable(url, dest, by_hand)
     if not progress:
         disable_progress_bars()
     try:
@@ -52,12 +91,11 @@ def download(
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         if getattr(getattr(e, "response", None), "status_code", None) == 404:
             raise CheckpointError(
-                f"{url} has no such file (the server answered 404 Not Found): check the address, or download the "
-                f"file by hand and place it at {dest}"
+                f"{url} has no such file (the server answered 404 Not Found): check the address, or {by_hand}"
             ) from None
         raise CheckpointError(
             f"could not download {url} ({reason}); check your connection and run the command again "
-            f"(it resumes), or download the file by hand and place it at {dest}"
+            f"(it resumes), or {by_hand}"
         ) from None
     finally:
         if not progress:
@@ -73,7 +111,7 @@ def download(
     return dest
 
 
-def _check_resolvable(url: str, dest: Path) -> None:
+def _check_resolvable(url: str, dest: Path, by_hand: str) -> None:
     """Fail at once, not after the transport's retries, when the server's name does not resolve (no network), or
     when `url` is no web address."""
     import socket
@@ -88,7 +126,7 @@ def _check_resolvable(url: str, dest: Path) -> None:
     except (OSError, UnicodeError) as e:
         raise CheckpointError(
             f"could not reach {host} (no network, or its name does not resolve: {getattr(e, 'strerror', None) or e}); "
-            f"connect to the internet and run the command again, or download {url} by hand and place it at {dest}"
+            f"connect to the internet and run the command again, or {by_hand}"
         ) from None
 
 
@@ -127,11 +165,12 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
         beside = (root or checkpoints.cache_dir()) / companion.filename
         if beside.is_file():
             continue
-        if not companion.url:
+        if not companion.url and not url:
             raise CheckpointError(
                 f"{name} needs {companion.filename} beside it: get it from {spec.source} and place it at {beside}"
             )
-        download(companion.url, beside, progress=progress)
+        mirrored = url and f"{url.rsplit('/', 1)[0]}/{Path(companion.filename).name}"  # a mirror serves it too
+        download(mirrored or companion.url, beside, progress=progress)
     return dest
 
 
@@ -144,8 +183,12 @@ def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True
     if dest.is_file() and config.is_file():
         return dest
     voice = name.removeprefix(checkpoints.PIPER_PREFIX)
+    by_hand = (
+        f"download {voice}.onnx and {voice}.onnx.json from {spec.source} and place them in {dest.parent} (or give "
+        f"--base-voice the .onnx file's path)"
+    )
     catalogue = download(
-        checkpoints.PIPER_VOICES_URL + "voices.json", dest.parent / ".voices.json", progress=False
+        checkpoints.PIPER_VOICES_URL + "voices.json", dest.parent / ".voices.json", progress=False, by_hand=by_hand
     ).read_text(encoding="utf-8")
     files = piper_voice_files(voice, catalogue)
     model = spec.url.removeprefix(checkpoints.PIPER_VOICES_URL)

@@ -383,3 +383,50 @@ def test_a_hifigan_without_its_config_is_named_with_where_the_config_goes(seeded
     with pytest.raises(CheckpointError) as missing:
         read_checkpoint("rtvc-synthesizer")
     assert "and/or" not in str(missing.value)
+
+
+def test_fetch_into_a_file_or_failing_leaves_no_folder_and_a_clear_error(tmp_path, server, capsys):
+    """--dir AFILE had been an internal error (FileExistsError, exit 3); a failed fetch had left empty folders."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert voxlip(["fetch", "s3fd", "--dir", str(afile), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"{afile} is a file, not a folder" in err and "internal error" not in err, err
+    missing = server.url.replace("file.pt", "none.pt")
+    assert voxlip(["fetch", "openvoice-v2", "--dir", str(tmp_path / "c"), "--url", missing, "--quiet"]) == 1
+    assert "has no such file" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
+def test_fetch_from_a_mirror_gets_the_config_from_it_too(tmp_path, monkeypatch):
+    """--url MIRROR had still fetched openvoice-v2's config.json from huggingface.co (offline: a model "no config")."""
+    from pipeline import download as downloads
+
+    asked = []
+    monkeypatch.setattr(downloads, "download", lambda url, dest, **_: asked.append(url) or dest)
+    downloads.fetch("openvoice-v2", root=tmp_path, url="http://mirror.example/ov/checkpoint.pth")
+    assert asked == ["http://mirror.example/ov/checkpoint.pth", "http://mirror.example/ov/config.json"]
+
+
+def test_piper_voice_offline_says_which_files_to_place(tmp_path, monkeypatch):
+    """Offline, fetch piper:NAME had asked for a hidden catalogue file, .voices.json, to be placed by hand."""
+    from pipeline import download as downloads
+
+    monkeypatch.setattr(
+        downloads,
+        "_check_resolvable",
+        lambda url, dest, by_hand: (_ for _ in ()).throw(
+            CheckpointError(
+                f"could not reach huggingface.co (no network); connect to the internet and run the command "
+                f"again, or {by_hand}"
+            )
+        ),
+    )
+    with pytest.raises(CheckpointError) as refused:
+        downloads.fetch("piper:en_US-lessac-medium", root=tmp_path)
+    message = str(refused.value)
+    assert ".voices.json" not in message, message
+    assert "en_US-lessac-medium.onnx and en_US-lessac-medium.onnx.json" in message, message
+    assert "huggingface.co/rhasspy/piper-voices/tree/main/en/en_US/lessac/medium" in message
+    assert str(tmp_path / "piper") in message
+    assert not (tmp_path / "piper").exists()

@@ -219,7 +219,7 @@ def test_fetching_a_piper_voice_checks_size_and_md5_from_voices_json(tmp_path, m
     }
     served = {"voices.json": json.dumps(catalogue).encode(), f"{folder}.onnx": model, f"{folder}.onnx.json": config}
 
-    def fake_download(url, dest, *, sha256=None, size=None, progress=True):
+    def fake_download(url, dest, *, sha256=None, size=None, progress=True, by_hand=None):
         body = served[url.removeprefix("https://huggingface.co/rhasspy/piper-voices/resolve/main/")]
         assert size in (None, len(body))
         dest.parent.mkdir(parents=True, exist_ok=True)
