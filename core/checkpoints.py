@@ -56,8 +56,6 @@ class Checkpoint:
     url: str | None = None
     size: int | None = None
     sha256: str | None = None
-    """Published sha256; or its first hex digits where only those are published (torch.hub's file names,
-    NAME-PREFIX.pth)."""
     embedded_in: str | None = None
     """Python distribution whose installed files include this checkpoint (no download needed)."""
     companions: tuple[Companion, ...] = ()
@@ -236,7 +234,6 @@ _REGISTRY: tuple[Checkpoint, ...] = (
         license="BSD-3-Clause (face-alignment)",
         source="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
         url="https://www.adrianbulat.com/downloads/python-fan/s3fd-619a316812.pth",
-        sha256="619a316812",
         layout="s3fd",
     ),
 )
@@ -409,9 +406,8 @@ def verify(
         raise cannot_read(path) from None
     if size is not None and actual_size != size:
         raise CheckpointError(f"{what}: {path} has {actual_size:,} bytes but the published file has {size:,}; {remedy}")
-    if sha256 is not None and not actual.startswith(sha256):
-        expected = sha256 if len(sha256) == 64 else f"one beginning {sha256} (its published file name says so)"
-        raise CheckpointError(f"{what}: sha256 of {path} is {actual}, expected {expected}; {remedy}")
+    if sha256 is not None and actual != sha256:
+        raise CheckpointError(f"{what}: sha256 of {path} is {actual}, expected {sha256}; {remedy}")
     return actual
 
 
