@@ -247,7 +247,11 @@ def _signed_record(
         }
     if kind == "video" and label is not None:
         watermarks["visible_label"] = {"text": label.text, "corner": label.corner}
-    models = [{"name": c.checkpoint, "role": c.role, "sha256": c.sha256} for c in components]
+    models = [
+        {"name": c.checkpoint, "role": c.role, "sha256": c.sha256}
+        | ({"config_sha256": c.config_sha256} if c.config_sha256 else {})
+        for c in components
+    ]
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
     sign_file(path, models, details, identity, title=name)
     return ProvenanceRecord(

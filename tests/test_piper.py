@@ -1,5 +1,6 @@
 """Piper voices: the bundled joe voice through onnxruntime, repeatable under a seed, with phone timings."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -79,7 +80,7 @@ def test_a_slower_voice_speaks_longer_under_its_own_cache_key_and_refuses_a_fact
     slow = joe.slower(1.2)
     plain, slowed = joe.speak(TEXT, seed=0), slow.speak(TEXT, seed=0)
     assert 1.05 < len(slowed.wave) / len(plain.wave) < 1.25 and slowed.phones[-1].end > plain.phones[-1].end
-    assert joe.key == joe.sha256 and slow.key != joe.key and slow.slower(1.0).key == slow.key
+    assert joe.key == f"{joe.sha256}+{joe.config_sha256}" and slow.key != joe.key and slow.slower(1.0).key == slow.key
     assert joe.duration_factor == 1.0 and slow.session is joe.session
     with pytest.raises(InputError, match="above 0"):
         joe.slower(0)
@@ -88,6 +89,28 @@ def test_a_slower_voice_speaks_longer_under_its_own_cache_key_and_refuses_a_fact
 def test_the_registry_entry_verifies_the_bundled_file(joe):
     assert joe.name == "piper-joe" and joe.sha256.startswith("58afce0321b8")
     assert joe.config.sample_rate == 22050 and joe.config.espeak_voice == "en-us"
+
+
+def test_a_voice_whose_json_was_edited_is_cached_and_recorded_apart_from_the_original(tmp_path, joe):
+    """Caches had been keyed by the .onnx alone: the same weights with another length_scale in their .onnx.json said
+    the calibration sentences as joe had, when joe had run first, and the record named the same files."""
+    from core.files import sha256_file
+    from voice.offline.base_voice import calibration_speech
+    from voice.offline.config import DEFAULT
+    from voice.offline.engine import OfflineVoice
+
+    config = json.loads(joe.path.with_name(joe.path.name + ".json").read_text())
+    config["inference"]["length_scale"] *= 1.5
+    edited_path = tmp_path / "en_US-edited-medium.onnx"
+    edited_path.symlink_to(joe.path)
+    (tmp_path / "en_US-edited-medium.onnx.json").write_text(json.dumps(config))
+    edited = load_piper_voice(edited_path, threads=2)
+    assert edited.sha256 == joe.sha256 and edited.config_sha256 == sha256_file(f"{edited_path}.json")
+    assert edited.key != joe.key and joe.config_sha256 in joe.key
+    plain, slowed = calibration_speech(joe), calibration_speech(edited)  # joe's first, in the same cache
+    assert len(slowed[0]) > 1.3 * len(plain[0])
+    offline = OfflineVoice(dataclasses.replace(DEFAULT, base_voice=str(edited_path)), threads=2)
+    assert offline.component.sha256 == joe.sha256 and offline.component.config_sha256 == edited.config_sha256
 
 
 def test_a_missing_json_a_corrupt_onnx_and_another_model_are_refused(tmp_path, joe):

@@ -293,7 +293,7 @@ def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_fil
     out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
     components = [
         Component("synthesizer", "rtvc-synthesizer", "1" * 64),
-        Component("vocoder", "hifigan-lj-v1", "2" * 64),
+        Component("vocoder", "hifigan-lj-v1", "2" * 64, config_sha256="3" * 64),
     ]
     record = finish_output(
         out, "audio", components, {"reference_voice": speech_files[1]}, CONSENT_STATEMENT, text="Hello there."
@@ -306,7 +306,7 @@ def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_fil
     assert saved["inputs"]["reference_voice"] == {"file": speech_files[1].name, "sha256": sha256_file(speech_files[1])}
     assert saved["inputs"]["text_sha256"] == hashlib.sha256(b"Hello there.").hexdigest()
     assert [c["checkpoint"] for c in saved["components"]] == ["rtvc-synthesizer", "hifigan-lj-v1"]
-    assert saved["components"][1]["sha256"] == "2" * 64
+    assert saved["components"][1]["sha256"] == "2" * 64 and saved["components"][1]["config_sha256"] == "3" * 64
     assert saved["watermarks"]["audio"]["scheme"] == AUDIO_MARK.key
     assert saved["watermarks"]["audio"]["z_at_creation"] >= AUDIO_MARK.threshold
     assert saved["consent"] == {"stated": True, "statement": CONSENT_STATEMENT}
@@ -316,6 +316,7 @@ def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_fil
     report = detect(out)
     assert report.marked and report.audio.detected and report.frames is None
     _check_manifest(report.credentials, ["rtvc-synthesizer", "hifigan-lj-v1"])
+    assert report.credentials.models[1]["config_sha256"] == "3" * 64
     assert report.record is not None and report.record_matches
     assert any("audio mark: found" in line for line in report.lines())
 

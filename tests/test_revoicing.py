@@ -108,6 +108,24 @@ def test_tone_colour_embeddings_are_computed_once(fetched_converter, monkeypatch
     assert list((checkpoints.cache_dir() / "tone-colour").glob("*.npy"))
 
 
+def test_a_converter_whose_config_json_was_edited_computes_its_embeddings_again(fetched_converter):
+    """Embeddings had been kept by the checkpoint's sha256 alone: after an edit of config.json they were read back as
+    the old config had made them, and the record did not name the config."""
+    from core.files import sha256_file
+
+    calls = []
+    wave = np.random.default_rng(0).normal(0, 0.1, RATE).astype(np.float32)
+    NeuralConverter().embedding("test|noise", lambda: calls.append(1) or (wave, RATE))
+    config_path = fetched_converter.parent / "config.json"
+    config = json.loads(config_path.read_text())
+    config["data"]["win_length"] = 800  # a narrower analysis window: the same weights hear other spectrograms
+    config_path.write_text(json.dumps(config))
+    edited = NeuralConverter()
+    edited.embedding("test|noise", lambda: calls.append(1) or (wave, RATE))
+    assert calls == [1, 1]
+    assert edited.component.config_sha256 == sha256_file(config_path) and edited.component.sha256
+
+
 def test_say_with_the_seeded_converter_writes_a_marked_file(fetched_converter, reference, tmp_path, capsys):
     out = tmp_path / "say.wav"
     args = ["say", "--ref", str(reference), "--text", "Hello there.", "-o", str(out), "--seed", "3"]

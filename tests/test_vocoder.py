@@ -11,7 +11,9 @@ import pytest
 import torch
 from scipy.signal import lfilter
 
+from core.components import Component
 from core.errors import CheckpointError, InputError
+from core.files import sha256_file
 from voice.vocoder.folding import crossfade_gains, fold_with_overlap, num_folds, xfade_and_unfold
 from voice.vocoder.griffinlim import GriffinLimConfig, griffin_lim
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
@@ -241,8 +243,13 @@ def test_hifigan_config_sources(seeded_checkpoint, shared_dir, tmp_path):
     with pytest.raises(CheckpointError, match="config.json"):
         load_hifigan(lonely)
     config = HiFiGANConfig.from_dict({**hparams, "batch_size": 16, "learning_rate": 2e-4})
-    assert load_hifigan(lonely, config=config).config == config
-    assert load_hifigan(lonely, config=path.parent / "config.json").config == config
+    given = load_hifigan(lonely, config=config)
+    assert given.config == config
+    read = load_hifigan(lonely, config=path.parent / "config.json")
+    assert read.config == config
+    # the record names the config too (it had named the generator file alone)
+    assert Component.of("vocoder", read).config_sha256 == sha256_file(path.parent / "config.json")
+    assert len(given.config_sha256) == 64  # of the given config's fields
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"resblock": "2"}))
     with pytest.raises(CheckpointError, match="upsample_rates"):

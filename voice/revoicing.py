@@ -61,9 +61,11 @@ class NeuralConverter:
         """The (256,) tone colour of the speech `speech()` makes, computed once per `key` and converter.
 
         `key` names that speech for good (a recording's sha256, a base voice's); on a cache miss
-        `speech()` is called, so a base voice speaks its profile text only once per machine.
+        `speech()` is called, so a base voice speaks its profile text only once per machine. The converter is
+        named by its checkpoint's and its config.json's sha256 (the config sets the spectrogram it hears).
         """
-        path = cache_path("tone-colour", f"{self.model.checkpoint_sha256}|{key}".encode(), ".npy")
+        model = self.model
+        path = cache_path("tone-colour", f"{model.checkpoint_sha256}+{model.config_sha256}|{key}".encode(), ".npy")
         size = self.model.config.gin_channels
         try:
             cached = np.load(path)

@@ -8,6 +8,7 @@ import torch
 
 from core.checkpoints import LoadedCheckpoint, load_model
 from core.errors import CheckpointError
+from core.files import sha256_file
 from voice.vocoder.hifigan import fold_weight_norm
 
 from .config import ConverterConfig
@@ -48,4 +49,6 @@ def _build(checkpoint: LoadedCheckpoint, weights: dict[str, torch.Tensor]) -> To
             f"no config.json next to {checkpoint.path}: the {WHAT} comes with converter/config.json "
             f"(https://huggingface.co/myshell-ai/OpenVoiceV2); put it at {config_path}"
         )
-    return ToneColourConverter(ConverterConfig.from_json(config_path))
+    model = ToneColourConverter(ConverterConfig.from_json(config_path))
+    model.config_sha256 = sha256_file(config_path)
+    return model

@@ -36,6 +36,8 @@ class ToneColourConverter(nn.Module):
         self.ref_enc = ReferenceEncoder(c.spectrogram.bins, c.reference_filters, c.reference_hidden, c.gin_channels)
         self.checkpoint_name = "untrained"
         self.checkpoint_sha256 = ""
+        self.config_sha256 = ""
+        """That of the config.json it was built from."""
 
     @property
     def device(self) -> torch.device:

@@ -42,8 +42,8 @@ class BaseVoiceProfile:
 
 
 def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoiceProfile:
-    """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by the voice's sha256 and
-    speaker)."""
+    """The voice's profile, measured once per machine and kept in voxlip's cache (keyed by `voice.key`: its .onnx and
+    .onnx.json and its speaker)."""
     key = f"{voice.key}|{PROFILE_TEXT}|{PROFILE_SEED}|".encode() + config.analysis_key()
 
     def measured() -> dict[str, np.ndarray]:
@@ -61,8 +61,8 @@ def base_voice_profile(voice: PiperVoice, config: OfflineConfig) -> BaseVoicePro
 
 def calibration_speech(voice: PiperVoice) -> list[np.ndarray]:
     """The voice saying each of CALIBRATION_TEXTS (seeded), at its own rate: every new reference's formant fit
-    converts them, so they are made once per machine and kept in voxlip's cache (keyed by the voice's sha256 and
-    speaker)."""
+    converts them, so they are made once per machine and kept in voxlip's cache (keyed by `voice.key`: its .onnx and
+    .onnx.json and its speaker)."""
     names = tuple(f"sentence{i}" for i in range(len(CALIBRATION_TEXTS)))
     key = f"{voice.key}|{CALIBRATION_TEXTS}|calibration".encode()
 

@@ -209,7 +209,7 @@ class OfflineVoice:
 
     @property
     def component(self) -> Component:
-        return Component("synthesizer", self.base.name, self.base.sha256)
+        return Component("synthesizer", self.base.name, self.base.sha256, config_sha256=self.base.config_sha256)
 
     def convert(
         self,

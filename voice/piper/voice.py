@@ -13,6 +13,7 @@ import numpy as np
 
 from core import checkpoints
 from core.errors import CheckpointError, InputError, VoxlipError
+from core.files import sha256_file
 
 from ..phones import Phone
 from .config import PiperConfig
@@ -39,8 +40,16 @@ class PiperSpeech:
 class PiperVoice:
     """One Piper `.onnx` voice in onnxruntime, with its `.onnx.json`; `speak` is repeatable under a seed."""
 
-    def __init__(self, path: Path, sha256: str, config: PiperConfig, name: str, threads: int | None = None):
-        self.path, self.sha256, self.config, self.name = path, sha256, config, name
+    def __init__(
+        self,
+        path: Path,
+        sha256: str,
+        config: PiperConfig,
+        config_sha256: str,
+        name: str,
+        threads: int | None = None,
+    ):
+        self.path, self.sha256, self.config, self.config_sha256, self.name = path, sha256, config, config_sha256, name
         self.session = _session(path, sha256, threads or min(os.cpu_count() or 1, 4))
         inputs = {i.name for i in self.session.get_inputs()}
         if not {"input", "input_lengths", "scales"} <= inputs:
@@ -63,9 +72,10 @@ class PiperVoice:
 
     @property
     def key(self) -> str:
-        """What caches of this voice's speech are keyed by: its file's sha256, its speaker if it has several, and
-        its duration factor if not 1."""
-        key = self.sha256 if self.speaker is None else f"{self.sha256}#{self.speaker}"
+        """What caches of this voice's speech are keyed by: its .onnx's and its .onnx.json's sha256 (the JSON sets
+        its pace, noise, rate and phonemes), its speaker if it has several, and its duration factor if not 1."""
+        files = f"{self.sha256}+{self.config_sha256}"
+        key = files if self.speaker is None else f"{files}#{self.speaker}"
         return key if self.duration_factor == 1.0 else f"{key}@{self.duration_factor!r}"
 
     def slower(self, factor: float) -> PiperVoice:
@@ -232,6 +242,7 @@ def load_piper_voice(name_or_path: str | os.PathLike = "piper-joe", threads: int
     if path.suffix != ".onnx":
         raise CheckpointError(f"{path} is not a Piper voice: give its .onnx file (with the .onnx.json beside it)")
     digest = checkpoints.verify_checkpoint(path, spec)
-    config = PiperConfig.read(path.with_name(path.name + ".json"))
-    voice = PiperVoice(path, digest, config, spec.name if spec else path.stem, threads)
+    config_path = path.with_name(path.name + ".json")
+    config = PiperConfig.read(config_path)
+    voice = PiperVoice(path, digest, config, sha256_file(config_path), spec.name if spec else path.stem, threads)
     return voice if speaker is None else voice.with_speaker(speaker)

@@ -7,9 +7,10 @@ is folded into plain weights at load time: at inference it is a constant reparam
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -20,6 +21,7 @@ from torch import Tensor, nn
 
 from core.checkpoints import LoadedCheckpoint, load_model
 from core.errors import CheckpointError, InputError
+from core.files import sha256_file
 from voice.precision import check_precision
 
 LRELU_SLOPE = 0.1
@@ -159,6 +161,8 @@ class HiFiGAN(nn.Module):
         self.conv_post = nn.Conv1d(self.ups[-1].out_channels, 1, 7, padding=3)
         self.checkpoint_name = "untrained"
         self.checkpoint_sha256 = ""
+        self.config_sha256 = ""
+        """That of the config.json it was built from (of the config's fields as JSON, if given as a HiFiGANConfig)."""
 
     @property
     def device(self) -> torch.device:
@@ -233,7 +237,13 @@ def load_hifigan(
                     f"no config.json next to {checkpoint.path}: HiFi-GAN generators come with the config.json of "
                     "their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it there or pass config=<path>"
                 )
-        return HiFiGAN(chosen if isinstance(chosen, HiFiGANConfig) else HiFiGANConfig.from_json(chosen))
+        if isinstance(chosen, HiFiGANConfig):
+            model = HiFiGAN(chosen)
+            model.config_sha256 = hashlib.sha256(json.dumps(asdict(chosen), sort_keys=True).encode()).hexdigest()
+        else:
+            model = HiFiGAN(HiFiGANConfig.from_json(chosen))
+            model.config_sha256 = sha256_file(chosen)
+        return model
 
     what = "HiFi-GAN generator" if config is not None else "HiFi-GAN generator its config.json describes"
     return load_model(
