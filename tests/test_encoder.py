@@ -131,3 +131,13 @@ def test_embeddings_of_different_sizes_are_not_compared():
 def test_an_empty_batch_has_no_embeddings(encoder):
     """embed_utterances([]) had ended in numpy's "need at least one array to concatenate"."""
     assert encoder.embed_utterances([]).shape == (0, 256)
+
+
+def test_the_network_takes_an_empty_batch_and_names_the_shape_it_takes(encoder):
+    """An empty batch had aborted the process inside onnxruntime's LSTM ("terminate called without an active
+    exception"); one utterance's mels without a batch axis, or 80 mels, had met onnxruntime's InvalidArgument."""
+    assert encoder(np.zeros((0, 160, 40), np.float32)).shape == (0, 256)
+    assert encoder(np.ones((2, 50, 40))).shape == (2, 256)  # any length, as float64 too
+    for shape in [(160, 40), (3, 160, 80), (2, 0, 40)]:
+        with pytest.raises(InputError, match=r"\(batch, frames, mels\) with 40 mels"):
+            encoder(np.ones(shape, np.float32))

@@ -83,10 +83,23 @@ class SpeakerEncoder:
         self._running = threading.Lock()
 
     def __call__(self, mels: np.ndarray) -> np.ndarray:
-        """(batch, frames, n_mels) power mels -> (batch, embedding_size) unit-norm embeddings. One run at a time:
+        """(batch, frames, n_mels) power mels -> (batch, embedding_size) unit-norm embeddings; an empty batch gives
+        (0, embedding_size), as numpy has them (onnxruntime's LSTM aborts the process on one). One run at a time:
         two threads in the session together aborted the process once, inside onnxruntime's LSTM."""
+        n_mels = self.config.mel.n_mels
+        try:
+            mels = np.ascontiguousarray(mels, dtype=np.float32)
+        except (TypeError, ValueError) as e:
+            raise InputError(f"the speaker encoder takes a (batch, frames, {n_mels}) array of mels, not this ({e})")
+        if mels.ndim != 3 or mels.shape[2] != n_mels or (len(mels) and mels.shape[1] == 0):
+            raise InputError(
+                f"the speaker encoder takes mels shaped (batch, frames, mels) with {n_mels} mels and 1 frame or more, "
+                f"not {mels.shape}: add a batch axis to one utterance's mels (mels[None])"
+            )
+        if not len(mels):
+            return np.zeros((0, self.config.embedding_size), np.float32)
         with self._running:
-            (raw,) = self.session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})
+            (raw,) = self.session.run(None, {"mels": mels})
         return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + np.float32(self.config.norm_eps))
 
     def preprocess(self, audio: AudioSource, source_sr: int | None = None) -> np.ndarray:
