@@ -414,9 +414,10 @@ class Pipeline:
         """
         statement = require_consent(consent)
         text, notes = self._checked_text(text, language)
-        # The face is checked (the face tracker loaded, a face found) while the voice is made: its failure
-        # stops the voice at the next sentence, and its start-up time overlaps the voice's. When both fail,
-        # the face's error is the one raised, whichever came first.
+        self._load_lipsync_models()  # a bad checkpoint is refused before the voice, not after it (a second or two)
+        # The face is checked (a face found) while the voice is made: its failure stops the voice at the next
+        # sentence, and its start-up time overlaps the voice's. When both fail, the face's error is the one raised,
+        # whichever came first.
         with (
             face_file(face, self.lipsync_options.max_size) as source,
             ThreadPoolExecutor(1, "voxlip-face-check") as pool,
@@ -454,11 +455,17 @@ class Pipeline:
     def _checked_face(self, face: Path) -> tuple[FaceInput, int]:
         """The face input, opened (read once, a photo), and the most faces it shows in one frame, once the lip-sync
         models have loaded and the face to animate is found in it."""
-        self.lipsync_generator  # noqa: B018 (cached properties: loaded here, before any work)
+        self._load_lipsync_models()
         if not face.is_file():
             kind = "is a directory" if face.is_dir() else "does not exist"
             raise InputError(f"face file {face} {kind}: give a video or photo of a face")
         return check_face(face, self.lipsync_options, self.face_detector)
+
+    def _load_lipsync_models(self) -> None:
+        """Load the lip-sync generator and the face detector (cached properties) now: a checkpoint that is missing
+        or of another model fails here, before any work."""
+        self.lipsync_generator  # noqa: B018
+        self.face_detector  # noqa: B018
 
     def _speech(
         self,

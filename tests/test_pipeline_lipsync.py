@@ -309,6 +309,25 @@ def test_a_face_checked_beside_the_voice_stops_it_with_its_own_error(pipeline, f
     assert calls == [(1, 3, 1.0)]
 
 
+@pytest.mark.parametrize("option", ["lipsync", "face_detector"])
+def test_a_bad_lipsync_or_face_detector_checkpoint_is_refused_before_the_voice_is_made(
+    option, faces_dir, short_speech, tmp_path, monkeypatch
+):
+    """Checked beside the voice, such a file had been reported after the whole voice was made (17.7 s in the
+    tester's run): the check stops the voice only at its next sentence."""
+    from core.errors import CheckpointError
+
+    bad = tmp_path / "vocoder.pt"
+    bad.write_text("not a checkpoint")
+    pipeline = Pipeline("cpu", **{option: str(bad)})
+    started = []
+    made = Pipeline._speech
+    monkeypatch.setattr(Pipeline, "_speech", lambda self, *args, **kw: started.append(1) or made(self, *args, **kw))
+    with pytest.raises(CheckpointError, match="vocoder.pt"):
+        pipeline.text_to_clip(short_speech, faces_dir / "painting_pearl_earring.jpg", "Hi there.", consent=True)
+    assert started == []
+
+
 def test_speech_with_a_dc_offset_keeps_its_pauses(speech_files):
     """A recorder's DC offset reads as constant loudness: the face would never close its mouth in the pauses."""
     from lipsync.audio_frames import frame_count, silent_frames
