@@ -28,7 +28,7 @@ from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
 from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS
-from voice.encoder import similarity
+from voice.encoder import no_verdict, similarity
 from voice.offline.config import OfflineConfig
 from voice.text import OTHER_LANGUAGE_HINT
 
@@ -230,8 +230,10 @@ class Demo:
             score = similarity(self.pipeline.speaker(first).embedding, self.pipeline.speaker(second).embedding)
         except VoxlipError as e:
             raise _refusal(str(e), first, second) from None
-        verdict = "the same speaker" if score >= encoder.config.same_speaker_threshold else "different speakers"
         threshold = encoder.config.same_speaker_threshold
+        if threshold is None:
+            return f"### Cosine similarity {score:.3f}\nGE2E encoder `{encoder.checkpoint_name}`: {no_verdict(encoder)}"
+        verdict = "the same speaker" if score >= threshold else "different speakers"
         return (
             f"### Cosine similarity {score:.3f}: {verdict}\n"
             f"GE2E encoder `{encoder.checkpoint_name}`, threshold {threshold:.2f}."

@@ -68,7 +68,7 @@ def _audio_seconds(path: Path) -> float:
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
-    from voice.encoder import similarity
+    from voice.encoder import no_verdict, similarity
 
     from .api import Pipeline
 
@@ -89,10 +89,17 @@ def cmd_embed(args: argparse.Namespace) -> int:
     else:
         threshold = encoder.config.same_speaker_threshold if args.threshold is None else args.threshold
         score = similarity(*embeddings)
-        verdict = "same speaker" if score >= threshold else "different speakers"
-        print(
-            f"cosine similarity {score:.3f}: {verdict} (threshold {threshold:.2f}, encoder {encoder.checkpoint_name})"
-        )
+        if threshold is None:
+            print(
+                f"cosine similarity {score:.3f} (encoder {encoder.checkpoint_name}): {no_verdict(encoder)}; "
+                "give --threshold to have one"
+            )
+        else:
+            verdict = "same speaker" if score >= threshold else "different speakers"
+            print(
+                f"cosine similarity {score:.3f}: {verdict} (threshold {threshold:.2f}, "
+                f"encoder {encoder.checkpoint_name})"
+            )
     for path, speaker in zip(args.audio, speakers):  # a verdict on two voices in one file, or on noise, is no verdict
         for note in speaker.notes:
             print(f"note: {path}: {note}")
@@ -628,7 +635,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--checkpoint", default="resemblyzer", help="encoder name or file (default: %(default)s, embedded)"
     )
     embed.add_argument(
-        "--threshold", type=_cosine, default=None, help="same-speaker cosine threshold (default: the encoder's, 0.71)"
+        "--threshold",
+        type=_cosine,
+        default=None,
+        help="same-speaker cosine threshold (default: 0.71, measured with resemblyzer's weights; other encoders: none, "
+        "and no verdict)",
     )
     embed.add_argument(
         "--save", type=Path, default=None, help="write the embedding(s) to this .npy file (default: none)"

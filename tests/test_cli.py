@@ -25,6 +25,19 @@ def test_embed_two_recordings_prints_similarity_and_verdict(voices, tmp_path, ca
     assert np.load(tmp_path / "e.npy").shape == (2, 256)
 
 
+def test_embed_with_another_encoder_gives_no_verdict_by_resemblyzers_threshold(voices, seeded_checkpoint, capsys):
+    """Resemblyzer's 0.71 had been applied to another encoder's similarities, and named as that encoder's."""
+    a, b = str(voices["103-1240-0000"]), str(voices["118-121721-0000"])
+    other = str(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
+    assert voxlip(["embed", a, b, "--checkpoint", other]) == 0
+    out = capsys.readouterr().out
+    assert "cosine similarity " in out and "same speaker" not in out and "different speakers" not in out
+    assert "no same/different verdict: the threshold 0.71 was measured with Resemblyzer's weights" in out, out
+    assert "--threshold" in out
+    assert voxlip(["embed", a, a, "--checkpoint", other, "--threshold", "0.8"]) == 0
+    assert "1.000: same speaker (threshold 0.80, encoder encoder.pt)" in capsys.readouterr().out
+
+
 def test_embed_prints_what_the_recordings_lack(voices, capsys):
     """A verdict on 1.4 s of speech, or on two voices in one file, had come without the notes the voice stages give."""
     assert voxlip(["embed", str(voices["19-198-0000"]), str(voices["103-1240-0000"])]) == 0

@@ -60,13 +60,14 @@ class EncoderConfig:
     cpu_threads: int = 1
     """onnxruntime threads for the LSTM: its per-step products (a dozen partials x 256 units) are too small to
     share; on 2 cores one thread embeds 10 s in ~54 ms (torch's LSTM: the same)."""
-    same_speaker_threshold: float = 0.71
+    same_speaker_threshold: float | None = 0.71
     """Cosine above which two recordings are called the same speaker: the equal-error point (5.1%)
-    measured with Resemblyzer's weights on 39 LibriSpeech speakers (benchmarks/eval_speaker_verification.py)."""
+    measured with Resemblyzer's weights on 39 LibriSpeech speakers (benchmarks/eval_speaker_verification.py).
+    None where it was not measured (other weights): their similarities get no same/different verdict."""
 
 
 RESEMBLYZER = EncoderConfig()
-RTVC = EncoderConfig(partial_step=80, norm_eps=1e-5)
+RTVC = EncoderConfig(partial_step=80, norm_eps=1e-5, same_speaker_threshold=None)
 
 
 def _config_for(sha256: str) -> EncoderConfig:
@@ -186,6 +187,14 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     if a.shape != b.shape:
         raise InputError(f"embeddings of different sizes cannot be compared: {a.shape} vs {b.shape}")
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def no_verdict(encoder: SpeakerEncoder) -> str:
+    """Why the similarities of an encoder without a same-speaker threshold of its own get no verdict."""
+    return (
+        f"no same/different verdict: the threshold {RESEMBLYZER.same_speaker_threshold} was measured with "
+        f"Resemblyzer's weights, not with {encoder.checkpoint_name}"
+    )
 
 
 def load_encoder(
