@@ -709,7 +709,8 @@ def load_model(
 
     `build(checkpoint, weights)` makes the untrained model (its config may come from the file);
     `convert` rewrites the weights first (e.g. folding weight norm). The model comes back in eval
-    mode on `device`, with `checkpoint_name` and `checkpoint_sha256` set.
+    mode on `device`, with `checkpoint_name` and `checkpoint_sha256` set, and its parameters need no gradients, so
+    that what its forward computes holds no autograd graph (to fine-tune it: `model.requires_grad_(True).train()`).
     """
     import torch
 
@@ -723,4 +724,4 @@ def load_model(
         load_weights(model, convert(weights) if convert else weights, what, ignore)
     model.checkpoint_name = checkpoint.name
     model.checkpoint_sha256 = checkpoint.sha256
-    return model.to(device).eval()
+    return model.to(device).eval().requires_grad_(False)

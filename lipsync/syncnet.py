@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from core.checkpoints import load_model
 from core.errors import InputError
+from core.tensors import model_input
 
 from .wav2lip import ConvBlock, conv_stage, fuse_batchnorm_
 
@@ -59,17 +60,18 @@ class SyncNet(nn.Module):
         )
 
     def forward(self, audio: Tensor, face: Tensor) -> tuple[Tensor, Tensor]:
-        """Mel windows (B, 1, 80, 16) and mouths (B, 15, 48, 96) -> (audio, face) embeddings (B, 512)."""
+        """Mel windows (B, 1, 80, 16) and mouths (B, 15, 48, 96) -> (audio, face) embeddings (B, 512); numpy arrays
+        and float64 are taken in the weights' dtype."""
         return self.embed_audio(audio), self.embed_face(face)
 
     def embed_audio(self, audio: Tensor) -> Tensor:
         c = self.config
-        _check_shape(audio, (1, c.num_mels, c.mel_window), "mel windows")
+        audio = _checked(self, audio, (1, c.num_mels, c.mel_window), "mel windows")
         return F.normalize(self.audio_encoder(audio).flatten(1), p=2, dim=1)
 
     def embed_face(self, face: Tensor) -> Tensor:
         c = self.config
-        _check_shape(face, (3 * c.frames, c.face_height, c.face_width), "mouth windows")
+        face = _checked(self, face, (3 * c.frames, c.face_height, c.face_width), "mouth windows")
         return F.normalize(self.face_encoder(face).flatten(1), p=2, dim=1)
 
     def fuse_batchnorm(self) -> SyncNet:
@@ -77,9 +79,12 @@ class SyncNet(nn.Module):
         return fuse_batchnorm_(self)
 
 
-def _check_shape(x: Tensor, per_item: tuple[int, ...], what: str) -> None:
+def _checked(model: SyncNet, x: Tensor, per_item: tuple[int, ...], what: str) -> Tensor:
+    """`x` in the weights' dtype, once its shape is (B, *per_item)."""
+    x = model_input(x, model, f"SyncNet {what}")
     if x.dim() != 1 + len(per_item) or tuple(x.shape[1:]) != per_item:
         raise InputError(f"SyncNet {what} must have shape (B, {', '.join(map(str, per_item))}); got {tuple(x.shape)}")
+    return x
 
 
 def mouth_windows(faces: Tensor, frames: int = 5) -> Tensor:

@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from core.checkpoints import load_model
 from core.errors import InputError
+from core.tensors import model_input
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,10 @@ class Wav2Lip(nn.Module):
         """Mel windows (B, 1, 80, 16) and faces (B, 6, 96, 96) -> BGR faces (B, 3, 96, 96) in [0, 1].
 
         Sequences are accepted too: audio (B, T, 1, 80, 16) with face (B, 6, T, 96, 96) give
-        (B, 3, T, 96, 96); every time step is generated independently.
+        (B, 3, T, 96, 96); every time step is generated independently. Numpy arrays and float64 are taken in
+        the weights' dtype.
         """
-        self._check_inputs(audio, face)
+        audio, face = self._check_inputs(audio, face)
         if face.dim() == 5:
             batch, steps = audio.shape[:2]
             audio = audio.transpose(0, 1).flatten(0, 1)
@@ -220,8 +222,10 @@ class Wav2Lip(nn.Module):
         """Fold BatchNorm into the convolutions (in place, inference only; returns self)."""
         return fuse_batchnorm_(self)
 
-    def _check_inputs(self, audio: Tensor, face: Tensor) -> None:
+    def _check_inputs(self, audio: Tensor, face: Tensor) -> tuple[Tensor, Tensor]:
+        """`audio` and `face` as tensors in the weights' dtype, once their shapes are those forward takes."""
         c = self.config
+        audio, face = model_input(audio, self, "Wav2Lip's mel windows"), model_input(face, self, "Wav2Lip's faces")
         mel = (1, c.num_mels, c.mel_window)
         img = (c.img_size, c.img_size)
         if face.dim() == 4 and audio.dim() == 4:
@@ -239,6 +243,7 @@ class Wav2Lip(nn.Module):
                 f"with (B, {c.face_channels}, T, {c.img_size}, {c.img_size}), same B (and T); got audio "
                 f"{tuple(audio.shape)} and face {tuple(face.shape)}"
             )
+        return audio, face
 
 
 def load_wav2lip(

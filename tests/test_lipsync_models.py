@@ -168,6 +168,28 @@ def test_syncnet_matches_anchor(syncnet_file, compat_case, tmp_path, fuse, prefi
     torch.testing.assert_close(audio_embedding.norm(dim=1), torch.ones(2))
 
 
+def test_wav2lip_and_syncnet_forward_take_numpy_and_float64_and_keep_no_graph(
+    wav2lip_file, wav2lip_case, syncnet_file, compat_case
+):
+    """float64 had met torch's "Input type (double) and bias type (float)", numpy an AttributeError, and outputs
+    had carried a grad_fn (the weights required gradients)."""
+    wav2lip = load_wav2lip(wav2lip_file)
+    audio, face = wav2lip_case["audio"], wav2lip_case["face"]
+    assert not any(p.requires_grad for p in wav2lip.parameters())
+    for given in [(audio.double(), face.double()), (audio.numpy(), face.numpy())]:
+        out = wav2lip(*given)
+        assert out.dtype == torch.float32 and out.grad_fn is None
+        torch.testing.assert_close(out, wav2lip_case["out"], **FUSED)
+    with pytest.raises(InputError, match="Wav2Lip's faces must hold floating-point numbers, not torch.uint8"):
+        wav2lip(audio, (face * 255).to(torch.uint8))
+    syncnet, (arrays, _) = load_syncnet(syncnet_file), compat_case("syncnet")
+    audio_embedding, face_embedding = syncnet(arrays["audio"].astype(np.float64), arrays["face"])
+    assert audio_embedding.grad_fn is None and face_embedding.dtype == torch.float32
+    torch.testing.assert_close(audio_embedding, torch.from_numpy(arrays["audio_embedding"]), **FUSED)
+    with pytest.raises(InputError, match="SyncNet mel windows must be a torch tensor or a numpy array, not list"):
+        syncnet.embed_audio([0.0])
+
+
 def test_syncnet_refuses_the_wav2lip_checkpoint(wav2lip_file):
     with pytest.raises(
         CheckpointError, match=r"does not hold the SyncNet lip-sync expert: this looks like a Wav2Lip generator"

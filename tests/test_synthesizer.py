@@ -53,6 +53,18 @@ def test_forward_matches_rtvc(model, case):
     assert_close(out.stop_tokens, case["stop_outputs"], rtol=1e-4, atol=1e-5)
 
 
+def test_forward_takes_numpy_and_float64_mels_and_keeps_no_graph(model, case):
+    """float64 mels had met torch's "mat1 and mat2 must have the same dtype", and the output had carried a grad_fn
+    (the weights required gradients) outside torch.no_grad()."""
+    assert not model.training and not any(p.requires_grad for p in model.parameters())
+    for mels in [case["m"].double(), case["m"].numpy()]:
+        out = model(case["x"], mels, case["speaker_embedding"].double(), prenet_dropout=False)
+        assert out.mels.grad_fn is None and out.mels.dtype == torch.float32
+        assert_close(out.mels, case["mel_outputs"], rtol=1e-4, atol=1e-5)
+    with pytest.raises(InputError, match="mels must hold floating-point numbers, not torch.int64"):
+        model(case["x"], case["m"].long(), case["speaker_embedding"])
+
+
 @pytest.mark.parametrize("method", ["fast", "reference"])
 def test_generate_matches_rtvc(model, case, method):
     generation = model.generate(

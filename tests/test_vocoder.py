@@ -88,6 +88,25 @@ def test_wavernn_matches_anchor(wavernn, compat_case):
     torch.testing.assert_close(logits, case["logits"], **NETWORK)
 
 
+def test_wavernn_and_hifigan_forward_take_numpy_and_float64_and_keep_no_graph(
+    wavernn, compat_case, seeded_checkpoint, shared_dir
+):
+    """float64 had met torch's "expected scalar type Double but found Float" (WaveRNN) and "Input type (double) and
+    bias type (float)" (HiFi-GAN), and outputs had carried a grad_fn (the weights required gradients)."""
+    arrays, _ = compat_case("rtvc_wavernn")
+    assert not any(p.requires_grad for p in wavernn.parameters())
+    logits = wavernn(arrays["x"].astype(np.float64), arrays["mels"].astype(np.float64))
+    assert logits.grad_fn is None and logits.dtype == torch.float32
+    torch.testing.assert_close(logits, torch.from_numpy(arrays["logits"]), **NETWORK)
+    path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v3")
+    hifigan, (case, _) = load_hifigan(path), compat_case("hifigan_v3")
+    wave = hifigan(torch.from_numpy(case["mel"]).double())
+    assert wave.grad_fn is None and wave.dtype == torch.float32
+    torch.testing.assert_close(wave, torch.from_numpy(case["wav"]), **NETWORK)
+    with pytest.raises(InputError, match="HiFi-GAN's mels must hold floating-point numbers, not torch.int64"):
+        hifigan(torch.zeros(1, 80, 4, dtype=torch.long))
+
+
 def test_wavernn_keeps_provenance(wavernn, wavernn_file):
     import hashlib
 

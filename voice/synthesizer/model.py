@@ -11,6 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from core.errors import InputError
+from core.tensors import model_input
 from voice.precision import check_precision
 
 from .attention import Memory
@@ -147,8 +148,13 @@ class Tacotron(nn.Module):
         """Teacher forcing: each step is fed the last ground-truth frame of the previous step.
 
         For checking against the original and for alignment; training-only zoneout is not implemented.
+        Pre-net dropout is on by default, in eval mode too, as in the published model (Tacotron 2 keeps it at
+        inference), so the output varies from call to call: pass a seeded `generator` to make it repeatable, or
+        `prenet_dropout=False` to leave it out. `mels` may be a numpy array or float64: it is taken in the
+        weights' dtype.
         """
         chars, speaker_embedding, lengths = self._check_inputs(chars, speaker_embedding, lengths)
+        mels = model_input(mels, self, "mels")
         if mels.dim() != 3 or mels.shape[:2] != (chars.size(0), self.config.n_mels) or mels.size(2) == 0:
             raise InputError(
                 f"mels must be (batch={chars.size(0)}, {self.config.n_mels}, frames>0), got {tuple(mels.shape)}"

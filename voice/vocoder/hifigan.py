@@ -22,6 +22,7 @@ from torch import Tensor, nn
 from core.checkpoints import LoadedCheckpoint, load_model
 from core.errors import CheckpointError, InputError
 from core.files import sha256_file
+from core.tensors import model_input
 from voice.precision import check_precision
 
 LRELU_SLOPE = 0.1
@@ -169,7 +170,9 @@ class HiFiGAN(nn.Module):
         return self.conv_pre.weight.device
 
     def forward(self, mel: Tensor) -> Tensor:
-        """(B, num_mels, frames) natural-log mels -> (B, 1, frames * hop_size) waveform in [-1, 1]."""
+        """(B, num_mels, frames) natural-log mels (a tensor or numpy array of floats) -> (B, 1, frames * hop_size)
+        waveform in [-1, 1]."""
+        mel = model_input(mel, self, "HiFi-GAN's mels")
         x = upsample(self.conv_pre(mel), self.ups, self.resblocks)
         return torch.tanh(self.conv_post(F.leaky_relu(x)))
 

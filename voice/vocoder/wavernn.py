@@ -21,6 +21,7 @@ from torch import Tensor, nn
 
 from core.checkpoints import load_model
 from core.errors import InputError
+from core.tensors import model_input
 from voice.precision import PRECISIONS, check_precision
 
 from .folding import fold_with_overlap, xfade_and_unfold
@@ -192,8 +193,10 @@ class WaveRNN(nn.Module):
         """Teacher-forced logits (B, samples, n_classes) of the next sample given the previous ones.
 
         x: (B, samples) previous samples in [-1, 1]; mels: (B, n_mels, samples/hop + 2*pad) vocoder
-        mels (synthesizer mels / 4), with `pad` frames of context on each side.
+        mels (synthesizer mels / 4), with `pad` frames of context on each side. Either may be a numpy array or
+        float64: they are taken in the weights' dtype.
         """
+        x, mels = model_input(x, self, "WaveRNN's previous samples"), model_input(mels, self, "WaveRNN's mels")
         mels, aux = self.upsample(mels)
         a1, a2, a3, a4 = aux.split(self.config.aux_dims, dim=2)
         h = self.I(torch.cat([x.unsqueeze(-1), mels, a1], dim=2))
