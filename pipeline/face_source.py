@@ -147,6 +147,8 @@ def write_image(image, folder: Path) -> Path:
 
     if isinstance(image, np.ndarray):
         pixels = image
+    elif image.mode.startswith("I"):  # 16-bit grey (a 16-bit PNG): its levels, which convert("RGB") clips at 255
+        pixels = np.asarray(image)
     else:
         pixels = np.asarray(image.convert("RGBA" if has_transparency(image) else "RGB"))
     if pixels.ndim == 3 and pixels.shape[2] == 1:
