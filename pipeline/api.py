@@ -254,6 +254,7 @@ class Pipeline:
         """
         if isinstance(reference, Speaker):
             return reference
+        reference = _home_expanded(reference)
         recording = _recording(reference)
         if recording is None:  # not samples or a readable file: the encoder says what is wrong with it
             return prepare_speaker(self.encoder, reference, source_sr)
@@ -355,6 +356,7 @@ class Pipeline:
         """
         statement = require_consent(consent, "a reference voice")
         seed = checked_seed(seed)
+        source = _home_expanded(source)
         self.voice.load_revoicing()
         video = _source_video(source) if keep_video else None
         wave, rate = _source_speech(source, source_sr, self.voice.revoicing_rate)
@@ -414,6 +416,7 @@ class Pipeline:
         """
         statement = require_consent(consent)
         text, notes = self._checked_text(text, language)
+        face = _home_expanded(face)
         self._load_lipsync_models()  # a bad checkpoint is refused before the voice, not after it (a second or two)
         # The face is checked (a face found) while the voice is made: its failure stops the voice at the next
         # sentence, and its start-up time overlaps the voice's. When both fail, the face's error is the one raised,
@@ -447,6 +450,7 @@ class Pipeline:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples or a
         moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
+        face, speech = _home_expanded(face), _home_expanded(speech)
         speech = _lipsync_speech(speech, source_sr)  # first: a clip as the face is written only as far as it lasts
         with face_file(face, self.lipsync_options.max_size, len(speech.samples) / speech.sample_rate) as source:
             opened, faces = self._checked_face(source.path)
@@ -614,6 +618,14 @@ def _not_silent(audio: _Audio, name: str) -> _Audio:
 
 
 SOURCE_HINT = f"{AUDIO_HINT}, or a video in which someone speaks, to re-voice"
+
+
+def _home_expanded(value):
+    """A file's path with a leading "~" made the user's home folder, as a shell does (every later use of the path,
+    down to the provenance record's read of it, then finds the file); anything else as it is."""
+    if isinstance(value, (str, os.PathLike)) and os.fspath(value).startswith("~"):
+        return Path(value).expanduser()
+    return value
 
 
 def _source_video(source: AudioSource) -> MediaInfo | None:

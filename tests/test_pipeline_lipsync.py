@@ -174,7 +174,9 @@ def test_lipsync_accepts_samples_and_reports_progress_from_the_start(pipeline, f
     assert reports[0] == (0, 25, 0.0) and reports[-1][:2] == (25, 25)
 
 
-def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipeline, faces_dir, short_speech, tmp_path):
+def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(
+    pipeline, faces_dir, short_speech, tmp_path, monkeypatch
+):
     from PIL import Image
 
     photo = Image.open(faces_dir / "painting_pearl_earring.jpg")
@@ -184,12 +186,16 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(pipel
         made = probe(clip.path)
         assert (made.width, made.height) == photo.size and clip.frames > 25 and clip.frames_without_face == 0
         assert "face" not in clip.inputs and "audio" in clip.inputs  # no temporary file named as an input
+    monkeypatch.setenv("HOME", str(faces_dir))  # a face's "~/" path had been "face file ~/... does not exist"
+    assert pipeline.lipsync("~/painting_pearl_earring.jpg", short_speech, consent=True).frames == clip.frames
     from pipeline.face_source import write_image
 
     sixteen_bit = pixels.astype(np.uint16) * 257  # a 16-bit picture, as a scanner or a 16-bit PNG gives it
     grey = pixels.mean(axis=2, keepdims=True).astype(np.uint8)  # (H, W, 1)
     assert (np.asarray(Image.open(write_image(sixteen_bit, tmp_path))) == pixels).all()  # not clipped to white
     assert np.asarray(Image.open(write_image(grey, tmp_path))).shape == (*pixels.shape[:2], 3)
+    grey_16 = Image.fromarray(grey[..., 0].astype(np.uint16) * 257)  # PIL's mode I;16, a 16-bit grey PNG's
+    assert (np.asarray(Image.open(write_image(grey_16, tmp_path)))[..., 0] == grey[..., 0]).all()  # had been white
     refused = [
         (b"jpeg bytes", "must be a video or photo file, an RGB image.*not bytes"),
         (np.stack([pixels] * 3), r"or H x W \(grey\), not of shape \(3, "),

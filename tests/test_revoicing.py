@@ -162,7 +162,7 @@ def test_convert_with_the_seeded_converter_keeps_the_timing(fetched_converter, r
     assert [c["checkpoint"] for c in record["components"]] == ["resemblyzer", "openvoice-v2"]
 
 
-def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, capsys):
+def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, capsys, monkeypatch):
     out = tmp_path / "offline.wav"
     args = ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(out), "--seed", "2"]
     assert voxlip(args + ["--i-have-consent"]) == 0
@@ -174,6 +174,9 @@ def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, c
     second = pipeline.convert_voice(reference, source_file, consent=True, seed=4)
     np.testing.assert_array_equal(first.samples, second.samples)
     assert not first.neural and first.text is None
+    monkeypatch.setenv("HOME", str(source_file.parent))  # "~" in a path: the home folder, as a shell has it (the
+    from_home = pipeline.convert_voice(reference, f"~/{source_file.name}", consent=True, seed=4)  # record's read of it
+    np.testing.assert_array_equal(from_home.samples, first.samples)  # had raised FileNotFoundError after the work)
 
 
 def test_a_long_recording_is_converted_offline_in_pieces_each_keeping_its_pitch(
