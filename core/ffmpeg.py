@@ -86,7 +86,7 @@ class MediaInfo:
     """(width, height) of the pictures as stored (after rotation), when their pixels are not square (an anamorphic
     video, e.g. 720x480 shown at 640x480): decoding scales them to `width` x `height`."""
     audio_rate: int = 0
-    """Samples per second of the first audio stream (0: no audio, or its rate not stated)."""
+    """Samples per second of the audio stream voxlip reads (`audio_track`; 0: no audio, or its rate not stated)."""
     audio_channels: int = 0
     """Its channels as voxlip keeps them: 1 (mono), 2 (stereo, or more mixed down to two), 0 (no audio)."""
     matrix: str = ""
@@ -102,7 +102,10 @@ class MediaInfo:
     colour_range: str = ""
     """"pc" (full) or "tv" (limited) range of the picture's YUV values, when ffmpeg says."""
     audio_tracks: int = 0
-    """Audio streams in the file: a video may carry several (languages, a commentary); voxlip reads ffmpeg's pick."""
+    """Audio streams in the file: a video may carry several (languages, a commentary)."""
+    audio_track: int = 0
+    """The one voxlip reads (0: the first audio stream): the first marked default, as players pick, else the first.
+    Its rate, channels and delay are the ones above, and it is the one decode_audio is given."""
     audio_delay: float = 0.0
     """Seconds from the first picture to the first sound as the file times them (positive: the sound starts later, as
     in a video whose track was put in at an offset); decoding gives each from its own first sample or frame."""
@@ -148,12 +151,14 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         if re.search(r"Stream (?:#\S+.*: Video|group #\S+: Tile Grid): ", line) and "attached pic" not in line
     ]
     video_lines.sort(key=lambda line: "Tile Grid: " not in line)
-    audio = re.search(r"Stream #\S+.*: Audio: (.*)", text)
+    audio_lines = re.findall(r"Stream #\S+.*: Audio: (.*)", text)
+    audio_track = next((i for i, line in enumerate(audio_lines) if "(default)" in line), 0)
+    audio = audio_lines[audio_track] if audio_lines else None
     has_audio = audio is not None
-    audio_tracks = len(re.findall(r"Stream #\S+.*: Audio: ", text))
-    rate = re.search(r", (\d+) Hz", audio.group(1)) if audio else None
+    audio_tracks = len(audio_lines)
+    rate = re.search(r", (\d+) Hz", audio) if audio else None
     audio_rate = int(rate.group(1)) if rate else 0
-    audio_channels = 0 if audio is None else 1 if re.search(r" Hz, (mono|1 channels)\b", audio.group(1)) else 2
+    audio_channels = 0 if audio is None else 1 if re.search(r" Hz, (mono|1 channels)\b", audio) else 2
     if not video_lines:
         return MediaInfo(
             path=path,
@@ -165,6 +170,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
             audio_rate=audio_rate,
             audio_channels=audio_channels,
             audio_tracks=audio_tracks,
+            audio_track=audio_track,
         )
     line = video_lines[0]
     codec = re.split(r"(?:Video|Tile Grid): ", line, maxsplit=1)[1].split()[0].rstrip(",")
@@ -208,12 +214,13 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         audio_rate=audio_rate,
         audio_channels=audio_channels,
         audio_tracks=audio_tracks,
+        audio_track=audio_track,
         matrix=matrix,
         interlaced=re.search(r"\((?:[^()]*, )?(?:top|bottom) (?:coded )?first", line) is not None,
         transfer=transfer,
         tile_grid_format=tiles.group(1) if tiles else "",
         colour_range=colour_range.group(1) if colour_range else "",
-        audio_delay=_stream_start(audio.group(1)) - _stream_start(line) if audio else 0.0,
+        audio_delay=_stream_start(audio) - _stream_start(line) if audio else 0.0,
     )
 
 
@@ -399,7 +406,7 @@ def decode_audio(
     result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], capture_output=True)
     if result.returncode != 0 or not result.stdout:
         stderr = result.stderr.decode(errors="replace")
-        if "does not contain any stream" in stderr or not stderr.strip():
+        if "does not contain any stream" in stderr or "matches no streams" in stderr or not stderr.strip():
             reason = "it contains no audio stream"
         elif "Invalid data found" in stderr:
             reason = "it is not a media file ffmpeg can decode, or it is corrupt"

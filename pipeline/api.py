@@ -359,7 +359,7 @@ class Pipeline:
         source = _home_expanded(source)
         self.voice.load_revoicing()
         video = _source_video(source) if keep_video else None
-        wave, rate = _source_speech(source, source_sr, self.voice.revoicing_rate)
+        wave, rate, source_notes = _source_speech(source, source_sr, self.voice.revoicing_rate)
         started = time.perf_counter()
         speaker = self.speaker(reference)
         prepared = time.perf_counter()
@@ -368,6 +368,7 @@ class Pipeline:
         if not isinstance(source, np.ndarray):
             read = InputFile.read(source)
             speech = dataclasses.replace(speech, source=read.path, source_sha256=read.sha256)
+        speech = dataclasses.replace(speech, notes=speech.notes + source_notes)
         if video is None:
             return speech
         return self._dubbed(video, speech, video_progress)
@@ -637,9 +638,10 @@ def _source_video(source: AudioSource) -> MediaInfo | None:
     return info if info.has_video and not info.is_still and info.fps > 0 else None
 
 
-def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tuple[np.ndarray, int]:
+def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tuple[np.ndarray, int, tuple[str, ...]]:
     """The recording to re-voice, at `rate`, its DC offset taken out: checked for length and silence before any
-    work."""
+    work; with a note naming the track re-voiced when the source has several."""
+    notes: tuple[str, ...] = ()
     if isinstance(source, np.ndarray):
         wave = without_offset(load_audio(source, rate, source_sr=array_rate(source_sr, SAMPLE_RATE), max_seconds=None))
         name = "the source samples"
@@ -656,6 +658,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
                 "minutes at a time; cut it into parts (e.g. ffmpeg -ss START -t 3600)"
             )
         wave, name = without_offset(load_audio(path, rate, max_seconds=None)), str(path)
+        notes = _track_notes(info)
     if len(wave) > MAX_REVOICED_SECONDS * rate:
         raise InputError(f"{name} is over {MAX_REVOICED_SECONDS / 60:.0f} minutes long: give at most an hour at a time")
     if len(wave) < MIN_REVOICED_SECONDS * rate:
@@ -664,7 +667,19 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
         )
     if is_silent(wave):
         raise InputError(f"{name} is silent: give a recording of someone speaking")
-    return wave, rate
+    return wave, rate, notes
+
+
+def _track_notes(info: MediaInfo) -> tuple[str, ...]:
+    """Which of a source's several audio tracks was re-voiced (MediaInfo.audio_track), and how to re-voice another."""
+    if info.audio_tracks < 2:
+        return ()
+    return (
+        f"the source has {info.audio_tracks} audio tracks: track {info.audio_track + 1} (the one players play: marked "
+        "default, or the first when none is) was re-voiced and "
+        "the others left out; to re-voice another, give it alone (ffmpeg -i SOURCE -map 0:v? -map 0:a:N -c copy "
+        "ONE.mp4, N counting from 0)",
+    )
 
 
 def _marked_track(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:

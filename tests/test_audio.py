@@ -149,7 +149,7 @@ def test_save_audio_writes_atomically(tmp_path, speech):
     [
         (lambda d: d / "missing.wav", "does not exist"),
         (lambda d: d, "is a directory"),
-        (lambda d: (d / "notes.txt").write_text("hello") and d / "notes.txt", "could not read .* as audio"),
+        (lambda d: (d / "notes.txt").write_text("hello") and d / "notes.txt", "notes.txt: not a media file"),
         (lambda d: (d / "noise.wav").write_bytes(np.random.default_rng(0).bytes(5000)) and d / "noise.wav", "corrupt"),
     ],
 )

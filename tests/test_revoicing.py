@@ -279,6 +279,28 @@ def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(refere
     assert len(decode_audio(out, SAMPLE_RATE, None)) / SAMPLE_RATE == pytest.approx(0.7, abs=0.06)
 
 
+def test_a_video_with_two_audio_tracks_is_dubbed_in_step_with_the_one_re_voiced(reference, talking_video, tmp_path):
+    """Of two tracks, the default one (the speech, put in 0.6 s late) is re-voiced and timed by its own start: the
+    delay had been taken from the first track listed (noise from 0 s), and the dub came 0.6 s early and short."""
+    from core.ffmpeg import decode_audio, run
+
+    two = tmp_path / "two.mp4"
+    noise = ["-f", "lavfi", "-t", "1.2", "-i", "anoisesrc=a=0.01", "-itsoffset", "0.6", "-i", str(talking_video)]
+    maps = ["-map", "0:v", "-map", "1:a", "-map", "2:a", "-disposition:a:0", "0", "-disposition:a:1", "default"]
+    run(["-i", str(talking_video), *noise, *maps, "-c:v", "copy", "-c:a", "aac", str(two)], "add a second track")
+    assert probe(two).audio_tracks == 2 and probe(two).audio_track == 1
+    assert probe(two).audio_delay == pytest.approx(0.6, abs=0.03)
+    clip = Pipeline("cpu").convert_voice(reference, two, consent=True, seed=0)
+    out = clip.save(tmp_path / "dubbed.mp4")
+
+    def first_sound(path) -> float:
+        return np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None)) > 0.02)[0] / SAMPLE_RATE
+
+    assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
+    assert probe(out).duration == pytest.approx(1.8, abs=0.06)
+    assert any(note.startswith("the source has 2 audio tracks: track 2 (") for note in clip.notes)
+
+
 def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, talking_video, tmp_path, capsys):
     from core.ffmpeg import run
 

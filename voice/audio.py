@@ -251,13 +251,13 @@ def _read_file(
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        header = probe(path, AUDIO_HINT) if decode_rate is None or stereo else None
+        header = probe(path, AUDIO_HINT)  # which of its audio tracks is read, and that track's rate and channels
         rate = decode_rate or min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
-        wave = decode_audio(path, rate, max_seconds, channels=2 if stereo and header.audio_channels == 2 else 1)
+        channels = 2 if stereo and header.audio_channels == 2 else 1
+        wave = decode_audio(path, rate, max_seconds, channels=channels, track=header.audio_track)
         seconds = len(wave) / rate
         if max_seconds is not None and seconds > max_seconds:
-            # decoding stopped early: the header knows the rest
-            seconds = max(seconds, (header or probe(path, AUDIO_HINT)).duration)
+            seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
         return wave, rate, seconds
     frames = info.frames
     if max_seconds is not None:
