@@ -232,10 +232,23 @@ def _array_samples(array: np.ndarray, stereo: bool) -> np.ndarray:
     return wave.astype(np.float32, copy=False)
 
 
+CANCELLED_MIX = 0.25
+"""A mono mix whose RMS is under this share of its channels' mean RMS cancelled itself: one channel's polarity was
+inverted (a miswired microphone or cable), and the mix of speech heard clearly on both is near silence."""
+
+
 def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
     """(samples, channels) as voxlip keeps them: two as they are if `stereo`, else (and one, or more than two) mixed
-    to mono, 1-D."""
-    return wave if stereo and wave.shape[1] == 2 else wave.mean(axis=1)
+    to mono, 1-D; the loudest channel alone where the mix cancels (CANCELLED_MIX)."""
+    if stereo and wave.shape[1] == 2:
+        return wave
+    mix = wave.mean(axis=1)
+    if wave.shape[1] < 2 or not mix.size:
+        return mix
+    levels = np.sqrt(np.mean(np.square(wave, dtype=np.float64), axis=0))
+    if np.sqrt(np.mean(np.square(mix, dtype=np.float64))) < CANCELLED_MIX * levels.mean():
+        return wave[:, int(np.argmax(levels))]
+    return mix
 
 
 def _read_file(
@@ -253,8 +266,9 @@ def _read_file(
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
         header = probe(path, AUDIO_HINT)  # which of its audio tracks is read, and that track's rate and channels
         rate = decode_rate or min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
-        channels = 2 if stereo and header.audio_channels == 2 else 1
+        channels = 2 if header.audio_channels == 2 else 1  # mixed to mono here, where a cancelling mix is seen
         wave = decode_audio(path, rate, max_seconds, channels=channels, track=header.audio_track)
+        wave = _kept_channels(wave, stereo) if wave.ndim == 2 else wave
         seconds = len(wave) / rate
         if max_seconds is not None and seconds > max_seconds:
             seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
