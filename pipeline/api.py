@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,7 +39,7 @@ from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
-from lipsync.video import MIN_SIZE, FaceInput
+from lipsync.video import MIN_SIZE, FaceInput, scaled_size
 from voice.audio import (
     SAMPLE_RATE,
     AudioSource,
@@ -376,10 +377,12 @@ class Pipeline:
     def _dubbed(self, video: MediaInfo, speech: Speech, progress: ProgressCallback | None) -> Clip:
         """The source video with its frames labelled and marked and the converted speech as its track."""
         started = time.perf_counter()
+        size = scaled_size(video.width, video.height, sys.maxsize)  # scaled up only: a dub keeps a large size
+        scaled = (_scaled_up_note("video", (video.width, video.height), size),) if size else ()
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
         try:
             path = Path(workdir.name) / "clip.mp4"
-            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, self.label, progress)
+            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, self.label, progress, size)
         except BaseException:
             workdir.cleanup()
             raise
@@ -393,7 +396,7 @@ class Pipeline:
             inputs={"reference_voice": speech.reference_file, "source_video": speech.source},
             input_sha256={"reference_voice": speech.speaker.source_sha256, "source_video": speech.source_sha256},
             timings={**speech.timings, "video": time.perf_counter() - started},
-            notes=speech.notes + hdr_notes(video),
+            notes=speech.notes + hdr_notes(video) + scaled,
             consent=speech.consent,
             label=self.label,
             _workdir=workdir,
@@ -529,11 +532,7 @@ class Pipeline:
         notes = speech.notes if isinstance(speech, Speech) else ()  # what was said of the voice holds for the clip
         scaled_from = source.scaled_from or result.scaled_from  # the face's size as given
         if scaled_from and result.width > scaled_from[0]:
-            width, height = scaled_from
-            notes += (
-                f"the face input is {width}x{height}: its frames were scaled up to {result.width}x{result.height} "
-                f"(at least {MIN_SIZE} pixels, so that the AI-generated label and the mark fit)",
-            )
+            notes += (_scaled_up_note("face input", scaled_from, (result.width, result.height)),)
         elif scaled_from:
             width, height = scaled_from
             notes += (
@@ -564,6 +563,14 @@ class Pipeline:
             label=self.label,
             _workdir=workdir,
         )
+
+
+def _scaled_up_note(what: str, given: tuple[int, int], made: tuple[int, int]) -> str:
+    """What a clip says of frames under MIN_SIZE pixels scaled up to `made` (width, height) from `given`."""
+    return (
+        f"the {what} is {given[0]}x{given[1]}: its frames were scaled up to {made[0]}x{made[1]} (at least {MIN_SIZE} "
+        "pixels, so that the AI-generated label and the mark fit)"
+    )
 
 
 def _raising(check: Future, progress: ProgressCallback | None) -> ProgressCallback:

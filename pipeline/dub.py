@@ -26,9 +26,10 @@ def dub(
     path: Path,
     label: LabelConfig,
     progress: Callable[[int, int, float], None] | None = None,
+    size: tuple[int, int] | None = None,
 ) -> tuple[int, float]:
     """Write `video`'s frames, labelled and marked, with `samples` (already marked; made from its track) as its
-    track; (frames, seconds) written.
+    track; (frames, seconds) written. `size` (width, height): the frames' size in the clip, when not their own.
 
     The frames are re-encoded at the video's own frame rate, and the track starts where the video's own did against
     its first frame, so the lips stay where the words are. `progress(frames written, frames, rate)` follows it.
@@ -39,7 +40,7 @@ def dub(
         soundtrack = Path(folder) / "speech.wav"
         soundtrack.write_bytes(encode_audio(samples, sample_rate))
         with atomic_output(path) as partial:
-            frames = read_frames(video.path, video.fps)
+            frames = read_frames(video.path, video.fps, size=size)
             first = next(frames, None)
             if first is None:
                 raise InputError(f"{video.path} has no frames to keep: give a video, or write the speech as .wav")

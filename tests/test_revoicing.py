@@ -301,6 +301,21 @@ def test_a_video_with_two_audio_tracks_is_dubbed_in_step_with_the_one_re_voiced(
     assert any(note.startswith("the source has 2 audio tracks: track 2 (") for note in clip.notes)
 
 
+def test_a_small_video_is_dubbed_with_its_frames_scaled_up_so_the_mark_fits(reference, talking_video, tmp_path):
+    """A 96x96 video had been refused at the very end (its frames "would not carry voxlip's watermark ... pass them
+    through protect_frames() first"): its frames are scaled up to 128 pixels, as a lip-sync's are, and it says so."""
+    from core.ffmpeg import run
+
+    small = tmp_path / "small.mp4"
+    run(["-i", str(talking_video), "-vf", "scale=96:96,setsar=1", "-c:a", "copy", str(small)], "shrink")
+    clip = Pipeline("cpu").convert_voice(reference, small, consent=True, seed=0)
+    out = clip.save(tmp_path / "dubbed.mp4")
+    made = probe(out)
+    assert (made.width, made.height) == (128, 128) and made.duration == pytest.approx(1.2, abs=0.05)
+    assert "the video is 96x96: its frames were scaled up to 128x128 (at least 128 pixels" in "\n".join(clip.notes)
+    assert detect(out).frames.detected
+
+
 def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, talking_video, tmp_path, capsys):
     from core.ffmpeg import run
 
