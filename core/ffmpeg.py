@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, VoxlipError
-from .files import atomic_output
+from .files import atomic_output, check_not_stream
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".avif", ".heic", ".heif"})
@@ -124,6 +124,7 @@ def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
     """Read the header of a media file with `ffmpeg -i` (imageio-ffmpeg ships no ffprobe). `hint` ends the message of
     a file that is none: what to give instead (by default a face video or photo)."""
     path = Path(path).expanduser()
+    check_not_stream(path)
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():

@@ -6,12 +6,13 @@ import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import VoxlipError
+from .errors import InputError, VoxlipError
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -21,6 +22,25 @@ def sha256_file(path: str | os.PathLike) -> str:
         while block := f.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+def check_not_stream(path: str | os.PathLike) -> None:
+    """Refuse standard input ("-") and what is not a regular file (a named pipe, a shell's <(...), /dev/stdin, a
+    device): voxlip reads an input more than once (its header, its samples or frames, its sha256), and a pipe gives
+    its bytes only once (the second read had hung for ever, or found the file empty and called it corrupt). A path
+    that does not exist is left to the caller's own message."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        if str(path) == "-":
+            raise InputError(
+                "voxlip does not read standard input (-) as a recording or a picture: give a file"
+            ) from None
+        return
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return
+    kind = "a pipe" if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else "a device"
+    raise InputError(f"{path} is {kind}, not a file: voxlip reads its inputs more than once; save it to a file first")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from core import checkpoints
 from core.cache import cache_path
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, hdr_notes, probe
-from core.files import InputFile, sha256_file
+from core.files import InputFile, check_not_stream, sha256_file
 from core.seeds import checked_seed
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
@@ -95,6 +95,7 @@ def _recording(reference: AudioSource) -> np.ndarray | InputFile | None:
         return reference
     if not isinstance(reference, (str, os.PathLike)):
         return None
+    check_not_stream(Path(reference).expanduser())
     try:
         return InputFile.read(reference)
     except OSError:
@@ -464,6 +465,7 @@ class Pipeline:
         """The face input, opened (read once, a photo), and the most faces it shows in one frame, once the lip-sync
         models have loaded and the face to animate is found in it."""
         self._load_lipsync_models()
+        check_not_stream(face)
         if not face.is_file():
             kind = "is a directory" if face.is_dir() else "does not exist"
             raise InputError(f"face file {face} {kind}: give a video or photo of a face")

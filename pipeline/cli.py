@@ -58,9 +58,12 @@ def _speech_seconds(text: str) -> float:
 
 
 def _audio_seconds(path: Path) -> float:
-    """The length of an audio file from its header (0 when unreadable: reading it will say why)."""
+    """The length of an audio file from its header (0 when unreadable: reading it will say why); a pipe is refused
+    here, before any work."""
     from core.ffmpeg import probe
+    from core.files import check_not_stream
 
+    check_not_stream(path)
     try:
         return probe(path).duration
     except VoxlipError:

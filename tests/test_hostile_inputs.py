@@ -264,6 +264,35 @@ def test_hostile_command_line(inputs, tmp_path, capsys, command, code, message):
     assert not (tmp_path / "in" / "pwned").exists()
 
 
+PIPED = [
+    ("convert --ref {ref} --source {fifo} -o {out}/x.wav --i-have-consent", "fifo.wav is a pipe, not a file"),
+    ("convert --ref {ref} --source {fd} -o {out}/x.wav --i-have-consent", "is a pipe, not a file: voxlip reads"),
+    ("convert --ref {ref} --source - -o {out}/x.wav --i-have-consent", "voxlip does not read standard input (-)"),
+    ("lipsync --face {photo} --audio {fd} -o {out}/x.mp4 --i-have-consent", "save it to a file first"),
+    ("lipsync --face {fifo} --audio {short} -o {out}/x.mp4 --i-have-consent", "fifo.wav is a pipe, not a file"),
+    ("say --ref {fd} --text Hi. -o {out}/x.wav --i-have-consent", "is a pipe, not a file"),
+]
+
+
+@pytest.mark.parametrize("command, message", PIPED)
+def test_a_pipe_given_as_an_input_is_refused_before_it_is_read(inputs, tmp_path, capsys, command, message):
+    """voxlip reads an input more than once: a named pipe had hung for ever, a shell's <(...) or /dev/stdin had been
+    called corrupt (its bytes gone at the second read), and - had been said not to exist."""
+    os.mkfifo(tmp_path / "in" / "fifo.wav")  # nobody writes to it: opening it would wait for ever
+    before = _snapshot(tmp_path)
+    read, write = os.pipe()  # what <(cat ref.wav) gives: /dev/fd/N, its first 60 kB waiting in it
+    os.write(write, inputs["ref_wav"].read_bytes()[:60_000])
+    os.close(write)
+    filled = {**inputs, "fifo": tmp_path / "in" / "fifo.wav", "fd": Path(f"/dev/fd/{read}")}
+    try:
+        assert _exit_code(_fill(shlex.split(command), filled)) == 1
+    finally:
+        os.close(read)
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err, err
+    assert _snapshot(tmp_path) == before
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 1 MB tmpfs mounted for the test (root only), or None where mounting is not allowed."""

@@ -15,7 +15,7 @@ import soundfile
 
 from core.errors import InputError
 from core.ffmpeg import AUDIO_HINT, decode_audio, probe
-from core.files import atomic_output
+from core.files import atomic_output, check_not_stream
 
 from . import spectral
 
@@ -257,6 +257,7 @@ def _read_file(
     """Samples (the first `max_seconds` + 1 s; mono, or two channels kept if `stereo`), their rate, and the whole
     file's length in seconds. What libsndfile reads (WAV, FLAC, Ogg, MP3) comes at its own rate; the rest ffmpeg
     decodes at `decode_rate`, or, for None, at the file's own rate (at most MAX_TRACK_RATE)."""
+    check_not_stream(path)
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
     if path.is_dir():
