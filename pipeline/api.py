@@ -75,6 +75,8 @@ MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
 ProgressCallback = Callable[[int, int, float], None]
+SPEECH_TAKEN = "voxlip's Speech itself (its samples alone are taken at 16 kHz unless source_sr says)"
+"""What the API's audio arguments take besides files and samples: a Speech's samples alone lose its rate."""
 
 
 def reference_key(recording: np.ndarray | InputFile, source_sr: int | None, encoder: str) -> str:
@@ -339,7 +341,7 @@ class Pipeline:
     def convert_voice(
         self,
         reference: AudioSource | Speaker,
-        source: AudioSource,
+        source: AudioSource | Speech,
         *,
         consent: bool,
         seed: int | None = None,
@@ -350,14 +352,17 @@ class Pipeline:
     ) -> Speech | Clip:
         """A recording said in the reference's voice, timing kept, watermarked (speech-to-speech).
 
-        `source` is an audio file, samples at `source_sr` (default 16 kHz), or a video: its audio track
-        is converted and put back (a labelled, marked Clip; `keep_video=False` gives the Speech only).
+        `source` is an audio file, samples at `source_sr` (default 16 kHz), voxlip's Speech (at its own rate), or a
+        video: its audio track is converted and put back (a labelled, marked Clip; `keep_video=False` gives the
+        Speech only).
         OpenVoice V2's converter does it when fetched, the offline conversion otherwise (labelled).
         `progress(pieces done, pieces, rate)` follows long recordings, `video_progress` a video's frames as they are
         written (most of a video's time).
         """
         statement = require_consent(consent, "a reference voice")
         seed = checked_seed(seed)
+        if isinstance(source, Speech):  # its samples, at the rate it carries (its samples alone would be 16 kHz)
+            source, source_sr = source.samples, source.sample_rate
         source = _home_expanded(source)
         self.voice.load_revoicing()
         video = _source_video(source) if keep_video else None
@@ -452,8 +457,9 @@ class Pipeline:
         source_sr: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> Clip:
-        """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples or a
-        moviepy AudioClip); the face may be an RGB image array, a PIL image or a moviepy VideoClip too."""
+        """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples at `source_sr`,
+        default 16 kHz, or a moviepy AudioClip: give a Speech itself, not its samples); the face may be an RGB image
+        array, a PIL image or a moviepy VideoClip too."""
         statement = require_consent(consent, "a face")
         face, speech = _home_expanded(face), _home_expanded(speech)
         speech = _lipsync_speech(speech, source_sr)  # first: a clip as the face is written only as far as it lasts
@@ -610,7 +616,7 @@ def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Spee
 def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     """The speech to lip-sync to, checked (a file must hold some audio, and none of it may be silence only), its DC
     offset taken out (pauses are found by their loudness)."""
-    check_audio_source(speech, "speech", also="a moviepy AudioClip (e.g. clip.audio)")
+    check_audio_source(speech, "speech", also=f"{SPEECH_TAKEN}, or a moviepy AudioClip (e.g. clip.audio)")
     if isinstance(speech, np.ndarray):
         wave, rate = load_recording(speech, source_sr=source_sr)
         return _not_silent(_Audio(without_offset(wave), rate, None), "the audio array")
@@ -640,7 +646,7 @@ def _home_expanded(value):
 
 def _source_video(source: AudioSource) -> MediaInfo | None:
     """The source's picture when it is a video (not a still or an audio file's cover art)."""
-    check_audio_source(source, "source recording")
+    check_audio_source(source, "source recording", also=SPEECH_TAKEN)
     if isinstance(source, np.ndarray):
         return None
     info = probe(source, SOURCE_HINT)

@@ -11,6 +11,7 @@ import soundfile
 
 import voice.revoicing as revoicing
 from core import checkpoints
+from core.errors import InputError
 from core.ffmpeg import probe
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
@@ -217,6 +218,17 @@ def one_word(source_file, tmp_path):
     path = tmp_path / "one_word.wav"
     soundfile.write(path, np.concatenate([wave[rate : rate + rate // 5], np.zeros(rate // 2, dtype=np.float32)]), rate)
     return path
+
+
+def test_voxlips_own_speech_is_re_voiced_at_its_own_rate(reference, source_file):
+    """A Speech from clone_voice had been refused ("must be a file path or an array of samples ... not Speech"), and
+    its samples alone are taken at 16 kHz: the Speech is taken itself, and what is refused names it."""
+    pipeline = Pipeline("cpu")
+    speech = pipeline.clone_voice(source_file, "Hello there, my good friend.", consent=True, seed=1)
+    converted = pipeline.convert_voice(reference, speech, consent=True, seed=0)
+    assert converted.duration == pytest.approx(speech.duration, abs=1e-3) and speech.sample_rate != SAMPLE_RATE
+    with pytest.raises(InputError, match=r"or voxlip's Speech itself \(its samples alone are taken at 16 kHz"):
+        pipeline.convert_voice(reference, tuple(speech), consent=True)
 
 
 def test_a_recording_too_short_for_its_pitch_is_converted_with_a_note_saying_why(reference, one_word):
