@@ -12,7 +12,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,9 @@ from .files import atomic_output, check_not_stream
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".avif", ".heic", ".heif"})
 IMAGE_DEMUXERS = ("image2", "_pipe")
+ANIMATED_PICTURE_DEMUXERS = frozenset({"webp_anim", "apng"})
+"""ffmpeg's demuxers of animated WebP and PNG (APNG): their pictures are a video's frames, though the header states no
+duration (a still WebP or PNG comes through "webp_pipe" or "png_pipe")."""
 MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif, heic)"
 AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
 TONE_MAPPING = (
@@ -132,7 +135,22 @@ def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
     result = subprocess.run(
         [executable(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60
     )
-    return parse_header(path, result.stderr.decode(errors="replace"), hint)
+    info = parse_header(path, result.stderr.decode(errors="replace"), hint)
+    if info.demuxer in ANIMATED_PICTURE_DEMUXERS and info.duration <= 0:
+        return replace(info, duration=_decoded_duration(path))
+    return info
+
+
+def _decoded_duration(path: Path) -> float:
+    """The seconds a video's frames last as ffmpeg decodes them all (for files whose header does not say: an animated
+    WebP or PNG, small enough to decode twice)."""
+    command = [executable(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"]
+    result = subprocess.run(command, capture_output=True, timeout=60)
+    times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", result.stderr.decode(errors="replace"))
+    if not times:
+        return 0.0
+    hours, minutes, seconds = times[-1]
+    return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
 
 
 def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
@@ -197,7 +215,9 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     tiles = re.search(r"Tile Grid: .*?\), (\w+)\(", line)
     # An AVIF picture comes in a video's container (ISOBMFF), one AV1 frame long.
     is_still = any(d in demuxer_name for d in IMAGE_DEMUXERS) or (
-        (codec in ("mjpeg", "png", "bmp", "webp", "tiff") or path.suffix.lower() in IMAGE_SUFFIXES) and duration <= 0.05
+        (codec in ("mjpeg", "png", "bmp", "webp", "tiff") or path.suffix.lower() in IMAGE_SUFFIXES)
+        and duration <= 0.05
+        and demuxer_name not in ANIMATED_PICTURE_DEMUXERS
     )
     return MediaInfo(
         path=path,

@@ -174,6 +174,19 @@ def test_lipsync_accepts_samples_and_reports_progress_from_the_start(pipeline, f
     assert reports[0] == (0, 25, 0.0) and reports[-1][:2] == (25, 25)
 
 
+@pytest.mark.parametrize("kind", ["webp", "apng"])
+def test_an_animated_webp_or_png_is_read_as_the_video_it_is(pipeline, faces_dir, short_speech, tmp_path, kind):
+    """Animated WebP and PNG had been taken as a still photo (their header states no duration): its first frame
+    animated, without a word; they are videos, as an animated GIF is."""
+    animated = tmp_path / f"face.{kind}.{'png' if kind == 'apng' else 'webp'}"
+    frames = ["-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "1", "-vf", "scale=240:240,fps=10"]
+    run_ffmpeg([*frames, "-f", kind, str(animated)], f"make an animated {kind}")
+    info = probe(animated)
+    assert not info.is_still and info.fps == 10 and info.duration == pytest.approx(1.0, abs=0.01)
+    clip = pipeline.lipsync(animated, short_speech, consent=True)
+    assert any("the video's own mouths" in component.checkpoint for component in clip.components), clip.components
+
+
 def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(
     pipeline, faces_dir, short_speech, tmp_path, monkeypatch
 ):
