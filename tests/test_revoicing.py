@@ -231,6 +231,24 @@ def test_voxlips_own_speech_is_re_voiced_at_its_own_rate(reference, source_file)
         pipeline.convert_voice(reference, tuple(speech), consent=True)
 
 
+def test_similarity_0_gives_the_recording_as_it_was_and_says_so(reference, source_file):
+    """At similarity 0 the note, the record and the credentials had said the recording was "moved toward the reference
+    ... (pitch, formants, timbre)"; it is the recording as it was, watermarked, and they say that."""
+    import dataclasses
+
+    from voice.offline.config import DEFAULT
+
+    offline = dataclasses.replace(DEFAULT, revoicing_similarity=0.0)
+    converted = Pipeline("cpu", offline_voice=offline).convert_voice(reference, source_file, consent=True, seed=0)
+    source = load_audio(source_file, converted.sample_rate)
+    assert np.corrcoef(converted.samples, source)[0, 1] > 0.99
+    assert [c.checkpoint for c in converted.components][-1] == "none: similarity 0, the recording as it was"
+    assert converted.notes == (
+        "similarity 0: the recording was not moved toward the reference, only watermarked; a similarity above 0 "
+        "(--similarity) re-voices it",
+    )
+
+
 def test_a_recording_too_short_for_its_pitch_is_converted_with_a_note_saying_why(reference, one_word):
     converted = Pipeline("cpu").convert_voice(reference, one_word, consent=True, seed=0)
     assert any(note.startswith("could not estimate the pitch of the recording (only") for note in converted.notes)

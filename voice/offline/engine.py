@@ -52,6 +52,11 @@ REVOICED_NOTE = (
     "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
     "timbre); fetch openvoice-v2 for neural conversion"
 )
+UNCONVERTED = Component.offline("voice conversion", "none: similarity 0, the recording as it was")
+UNCONVERTED_NOTE = (
+    "similarity 0: the recording was not moved toward the reference, only watermarked; a similarity above 0 "
+    "(--similarity) re-voices it"
+)
 
 
 class OfflineVoice:
@@ -365,6 +370,8 @@ class OfflineVoice:
         measured (on its first MAX_SECONDS), and a smooth filter is fitted to it as `fitted` fits the base voice's.
         `encoder`: as in `fitted`; `progress` as in `convert`, which converts a long recording a piece at a time."""
         config = self.config
+        if config.revoicing_similarity == 0:  # what convert would return, without measuring it or fitting a filter
+            return Synthesis(wave, rate, None, (UNCONVERTED,), notes=(UNCONVERTED_NOTE,))
         speech = speech_or_whole(load_audio(wave[: int(MAX_SECONDS * rate)], source_sr=rate), SAMPLE_RATE)
         source = analyse(speech, config)
         fitted_filter = self._recording_filter(voice, reference_speech, speech, source, encoder)
