@@ -90,10 +90,12 @@ def open_face(face: str | os.PathLike | FaceInput, max_size: int) -> FaceInput:
 
 
 SIDEWAYS_NOTE = "the face in the photo lies on its side or upside down: it was made to speak upright, then turned back"
-SIDEWAYS_VIDEO_NOTE = (
-    "the face in the video lies on its side or upside down (the video has no rotation tag): it was made to speak "
-    "upright, then turned back"
-)
+
+
+def sideways_video_note(rotation: int) -> str:
+    """What a clip says of a video whose face lay on its side or upside down once its `rotation` tag was applied."""
+    tag = f", even turned by its rotation tag of {rotation} degrees" if rotation else " (the video has no rotation tag)"
+    return f"the face in the video lies on its side or upside down{tag}: it was made to speak upright, then turned back"
 
 
 def upright(frame: np.ndarray, turns: int) -> np.ndarray:
@@ -288,7 +290,7 @@ class FrameSource:
         self.info, self.fps, self.n_frames, self.loop = info, fps, n_frames, loop
         self.replay_cache_bytes = replay_cache_bytes
         self._still = photo.image if photo is not None else None
-        self._notes = photo.notes if photo is not None else (SIDEWAYS_VIDEO_NOTE,) if face.turns else ()
+        self._notes = photo.notes if photo is not None else (sideways_video_note(info.rotation),) if face.turns else ()
         self._turns = face.turns
         self._damage: list[str] = []
         """ffmpeg's first error of each read of a damaged video."""

@@ -102,6 +102,13 @@ def test_a_video_filmed_on_its_side_without_a_rotation_tag_is_lip_synced_upright
     run([*empty, *face, "-filter_complex", turned, "-an", str(late)], "turn")
     assert check_face(late)[0].turns == 1
 
+    turned, tagged = tmp_path / "turned.mp4", tmp_path / "tagged.mp4"  # a tag that turns it upside down
+    run(["-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "2", "-vf", "transpose=2", "-an", str(turned)], "turn")
+    run(["-display_rotation", "90", "-i", str(turned), "-c", "copy", str(tagged)], "tag")
+    clip = pipeline.lipsync(tagged, short_speech, consent=True)
+    assert probe(tagged).rotation == 270 and clip.frames_without_face == 0  # the note had said it had no tag
+    assert "lies on its side or upside down, even turned by its rotation tag of 270 degrees: it" in str(clip.notes)
+
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
     out = tmp_path / "out.mp4"
