@@ -249,6 +249,16 @@ def test_similarity_0_gives_the_recording_as_it_was_and_says_so(reference, sourc
     )
 
 
+def test_a_band_limited_reference_is_noted_in_words_for_a_re_voiced_recording(reference, source_file, tmp_path):
+    """A phone call's reference had been said to leave "the base voice's colour" above its top, though a re-voiced
+    recording has no base voice: above it the recording keeps its own."""
+    phone = save_audio(tmp_path / "phone.wav", load_audio(reference, 8_000), 8_000)
+    converted = Pipeline("cpu").convert_voice(phone, source_file, consent=True, seed=0)
+    notes = "\n".join(converted.notes)
+    assert "the reference has nothing above 3.9 kHz" in notes, notes
+    assert "above that the re-voiced recording keeps its own colour" in notes and "base voice" not in notes
+
+
 def test_a_recording_too_short_for_its_pitch_is_converted_with_a_note_saying_why(reference, one_word):
     converted = Pipeline("cpu").convert_voice(reference, one_word, consent=True, seed=0)
     assert any(note.startswith("could not estimate the pitch of the recording (only") for note in converted.notes)

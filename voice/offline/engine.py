@@ -384,7 +384,7 @@ class OfflineVoice:
             notes += (
                 f"could not estimate the pitch of the recording ({source.pitch_problem}): only its timbre was moved",
             )
-        return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.notes)
+        return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.recording_notes)
 
     def _recording_filter(
         self,

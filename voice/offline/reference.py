@@ -42,6 +42,36 @@ class ReferenceVoice:
     """The speaker of a multi-speaker base voice that a speaker encoder hears nearest this voice, which then says
     the text (OfflineVoice.fitted); None: the base voice has one speaker, or its speaker was given."""
 
+    @property
+    def recording_notes(self) -> tuple[str, ...]:
+        """Its notes as they hold for a person's recording re-voiced toward it: there is no base voice, and what the
+        reference cannot give (its top band, its pitch) the recording keeps of its own."""
+        worded = {}
+        if self.band_limit_hz:
+            worded[band_limit_note(self.band_limit_hz)] = band_limit_note(self.band_limit_hz, RECORDING_KEEPS_BAND)
+        if self.pitch_problem:
+            worded[pitch_note(self.pitch_problem)] = pitch_note(self.pitch_problem, RECORDING_KEEPS_PITCH)
+        return tuple(worded.get(note, note) for note in self.notes)
+
+
+BASE_KEEPS_BAND = "the voice keeps the base voice's colour"
+RECORDING_KEEPS_BAND = "the re-voiced recording keeps its own colour"
+BASE_KEEPS_PITCH = "spoke with the base voice's own pitch and formants"
+RECORDING_KEEPS_PITCH = "the re-voiced recording keeps its own pitch and formants"
+
+
+def band_limit_note(top_hz: float, kept: str = BASE_KEEPS_BAND) -> str:
+    """The note of a reference with nothing above `top_hz`, saying what the result keeps above it."""
+    return (
+        f"the reference has nothing above {top_hz / 1000:.1f} kHz (a phone call, a low sample rate or strong "
+        f"compression): above that {kept}; for a closer clone, record at 16 kHz or more, saved as WAV or FLAC"
+    )
+
+
+def pitch_note(problem: str, kept: str = BASE_KEEPS_PITCH) -> str:
+    """The note of a reference whose pitch could not be read (`problem`), saying what the result keeps."""
+    return f"could not estimate the pitch of the reference ({problem}): {kept}"
+
 
 def prepare_reference(
     reference: AudioSource | Speaker | ReferenceVoice,
@@ -83,21 +113,14 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     top = band_limit_hz(envelope, config)
     notes = []
     if top is not None:
-        notes.append(
-            f"the reference has nothing above {top / 1000:.1f} kHz (a phone call, a low sample rate or strong "
-            "compression): above that the voice keeps the base voice's colour; for a closer clone, record at "
-            "16 kHz or more, saved as WAV or FLAC"
-        )
+        notes.append(band_limit_note(top))
     problem = unreadable_pitch(f0, config)
     if problem:  # DIO loses some synthetic voices by octaves (the bundled Piper voice among them); Praat reads them
         second = praat_f0(wave, config)
         if not unreadable_pitch(second, config):
             f0, problem = second, ""
     if problem:
-        notes.append(
-            f"could not estimate the pitch of the reference ({problem}): "
-            "spoke with the base voice's own pitch and formants"
-        )
+        notes.append(pitch_note(problem))
         return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
     if spread < config.noisy_below_db:
         notes.append(
