@@ -397,7 +397,7 @@ class Pipeline:
             duration=seconds,
             fps=video.fps,
             frames=frames,
-            frames_without_face=0,
+            frames_without_face=None,  # a dub's frames are kept as they are: no face is looked for
             components=speech.components,
             inputs={"reference_voice": speech.reference_file, "source_video": speech.source},
             input_sha256={"reference_voice": speech.speaker.source_sha256, "source_video": speech.source_sha256},

@@ -66,7 +66,8 @@ class Clip:
     duration: float
     fps: float
     frames: int
-    frames_without_face: int
+    frames_without_face: int | None
+    """Frames in which no face was found, left as they were; None for a dub (convert_voice), which looks for none."""
     components: tuple[Component, ...]
     inputs: dict[str, Path]
     input_sha256: dict[str, str | None] = field(default_factory=dict)

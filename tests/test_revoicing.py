@@ -354,6 +354,7 @@ def test_a_small_video_is_dubbed_with_its_frames_scaled_up_so_the_mark_fits(refe
     assert (made.width, made.height) == (128, 128) and made.duration == pytest.approx(1.2, abs=0.05)
     assert "the video is 96x96: its frames were scaled up to 128x128 (at least 128 pixels" in "\n".join(clip.notes)
     assert detect(out).frames.detected
+    assert clip.frames_without_face is None  # no face is looked for (it had said 0)
 
 
 def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, talking_video, tmp_path, capsys):
