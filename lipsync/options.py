@@ -83,11 +83,11 @@ class LipsyncOptions:
                 "right)"
             )
         if min(self.pads) < 0:
-            raise InputError(f"--pads {' '.join(map(str, self.pads))}: pixels added around the face cannot be negative")
+            raise InputError(f"pads={self.pads!r} (--pads): pixels added around the face cannot be negative")
         if self.max_size < MIN_SIZE:
             raise InputError(
-                f"--max-size {self.max_size} is too small: give at least {MIN_SIZE} pixels (smaller frames cannot hold "
-                "the AI-generated label and the invisible mark)"
+                f"max_size={self.max_size} (--max-size) is too small: give at least {MIN_SIZE} pixels (smaller frames "
+                "cannot hold the AI-generated label and the invisible mark)"
             )
         if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
             raise InputError(f"batch_size {self.batch_size!r}: give a whole number of frames, at least 1")
@@ -97,7 +97,7 @@ class LipsyncOptions:
             raise InputError(f"index_threads {self.index_threads}: give at least 1")
         checked_seed(self.seed)
         if self.face_index is not None and self.face_index < 0:
-            raise InputError("--face-index counts faces from the left starting at 0")
+            raise InputError("face_index (--face-index) counts faces from the left starting at 0")
 
     @property
     def face_options(self) -> FaceOptions:

@@ -121,7 +121,7 @@ def output_fps(info: MediaInfo, requested: float | None) -> float:
     """The constant frame rate the output gets: the user's, else the video's own, else (a photo, an animation) 25."""
     if requested is not None:
         if not 1.0 <= requested <= MAX_FPS:
-            raise InputError(f"--fps {requested} is out of range: give a frame rate between 1 and {MAX_FPS:g}")
+            raise InputError(f"fps={requested} (--fps) is out of range: give a frame rate between 1 and {MAX_FPS:g}")
         return float(requested)
     if info.is_still or info.codec in ANIMATION_CODECS or not 1.0 <= info.fps <= MAX_FPS:
         return DEFAULT_FPS

@@ -128,7 +128,10 @@ def resolve_device(device: str) -> str:
         else ("Apple (MPS)", torch.backends.mps.is_available())
     )
     if not found:
-        raise InputError(f"--device {device}: torch finds no {gpu} GPU on this machine; use --device cpu or auto")
+        raise InputError(
+            f"device={device!r} (--device {device}): torch finds no {gpu} GPU on this machine; use device='cpu' or "
+            "'auto' (--device cpu or auto)"
+        )
     return device
 
 

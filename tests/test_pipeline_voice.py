@@ -153,7 +153,8 @@ def test_a_gpu_asked_for_where_torch_finds_none_is_refused():
 
     if torch.cuda.is_available():
         pytest.skip("this machine has a CUDA GPU")
-    with pytest.raises(InputError, match="--device cuda: torch finds no CUDA GPU on this machine; use --device cpu"):
+    message = r"device='cuda' \(--device cuda\): torch finds no CUDA GPU on this machine; use device='cpu' or 'auto'"
+    with pytest.raises(InputError, match=message):  # the Python argument first: it had named --device alone
         Pipeline("cuda")
     assert Pipeline("auto").device == "cpu"
 

@@ -93,7 +93,10 @@ class VoiceCloner:
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
-            raise InputError("--vocoder-checkpoint needs --vocoder wavernn or hifigan")
+            raise InputError(
+                "vocoder_checkpoint (--vocoder-checkpoint) needs vocoder='wavernn' or 'hifigan' (--vocoder wavernn or "
+                "hifigan)"
+            )
         check_precision(precision, "voice model")
         if converter not in CONVERTERS and not (str(converter).endswith((".pth", ".pt")) or Path(converter).exists()):
             raise InputError(
