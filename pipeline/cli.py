@@ -616,6 +616,8 @@ class _CommandParser(argparse.ArgumentParser):
             if token == "--":  # what follows is not flags
                 break
             name = token.split("=", 1)[0]
+            if " " in name:  # a value that begins with dashes ("-- wait, what?"), as argparse tells them
+                continue
             if name.startswith("--") and not any(option.startswith(name) for option in known):  # a prefix is taken
                 self.error(f"unrecognized argument {name}: {self.prog} --help lists the ones it takes")
         return super().parse_known_args(args, namespace)

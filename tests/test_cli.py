@@ -184,3 +184,12 @@ def test_debug_is_taken_after_the_command_where_the_internal_error_has_a_user_pu
     for argv in (["checkpoints", "--debug"], ["--debug", "checkpoints"]):
         with pytest.raises(ZeroDivisionError, match="a bug"):
             voxlip(argv)
+
+
+def test_text_that_begins_with_dashes_is_text_not_an_unknown_flag():
+    """A value with a space in it is no flag, as argparse has it: "--leading dashes, then words." had been refused
+    as an unknown flag."""
+    parser = build_parser()
+    said = parser.parse_args(["say", "--ref", "a.wav", "-o", "x.wav", "--text", "--leading dashes, then words."])
+    assert said.text == "--leading dashes, then words."
+    assert parser.parse_args(["say", "--ref", "a.wav", "-o", "x.wav", "-- wait, what?"]).words == "-- wait, what?"
