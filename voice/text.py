@@ -86,19 +86,18 @@ def _dollars(match: re.Match) -> str:
     return "zero dollars"
 
 
-LONGEST_NUMBER_SAID_WHOLE = 15
-"""Digits of the longest number said as one ("nine hundred ninety-nine trillion, ..."); a longer run (pi's decimals,
-an identifier) is said digit by digit, as people read them (inflect cannot name a number of over 36 digits)."""
-
-
 def _cardinal(match: re.Match) -> str:
-    """Numbers as words; 1001-2999 read as years ("nineteen ninety-five")."""
+    """Numbers as words; 1001-2999 read as years ("nineteen ninety-five"); one too long for inflect to name (over 36
+    digits: pi to 50 places, an identifier) digit by digit."""
+    import inflect
+
     words = _inflect().number_to_words
-    if len(match.group(0)) > LONGEST_NUMBER_SAID_WHOLE:
-        return " ".join(words(digit) for digit in match.group(0))
     n = int(match.group(0))
     if not 1000 < n < 3000:
-        return words(n, andword="")
+        try:
+            return words(n, andword="")
+        except inflect.NumOutOfRangeError:
+            return " ".join(words(digit) for digit in match.group(0))
     if n == 2000:
         return "two thousand"
     if 2000 < n < 2010:

@@ -74,8 +74,9 @@ _UNIT_RE = re.compile(
 """A number and a unit ("5 km", "70kg", "5 lbs. of"; not "5 minsters"), with a full stop after the unit that ends no
 sentence (one before a capital or the end is left)."""
 _FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 8: ("eighth", "eighths")}
-_FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d+) )?([1-7])/([2348])(?![\w/])")
-"""A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number or not ("2 1/2 hours")."""
+_FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d{1,2}) )?([1-7])/([2348])(?![\w/])")
+"""A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number of one or two digits or not ("2 1/2
+hours"; "In 2020 1/2 of people", "Room 101 3/4 full" are no such number)."""
 _SAID_WITHOUT_SLASH_RE = re.compile(r"(?<![\w/.])(24/7|9/11)(?![\w/])")
 """"24/7" and "9/11", said "twenty-four seven" and "nine eleven"."""
 _DECADE_WORDS = {
