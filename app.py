@@ -449,10 +449,12 @@ def _refusal(message: str, *uploads: str | None) -> gr.Error:
 
 def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:
     """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
-    Every button's work shares one limit (`--concurrency`), not one each: the machine's cores are one."""
+    A click while the last one's work runs is run after it, with the inputs as they are then (gradio had dropped it,
+    leaving the first result under the changed text). Every button's work shares one limit (`--concurrency`), not
+    one each: the machine's cores are one."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
-    button.click(lambda: empty, None, outputs, queue=False, api_visibility="private").then(
-        handler, inputs, outputs, api_name=api_name, concurrency_id=WORK
+    button.click(lambda: empty, None, outputs, queue=False, api_visibility="private", trigger_mode="always_last").then(
+        handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last"
     )
 
 

@@ -41,6 +41,8 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkey
     assert work <= names
     groups = {fn.concurrency_id for fn in page.fns.values() if getattr(fn, "api_name", None) in work}
     assert groups == {app.WORK}  # one --concurrency for every button (it had limited each on its own)
+    modes = {fn.trigger_mode for fn in page.fns.values() if getattr(fn, "api_name", None) in work}
+    assert modes == {"always_last"}  # a click while busy had been dropped, the first result left under new text
     webcam_to_face = [
         fn
         for fn in page.fns.values()
