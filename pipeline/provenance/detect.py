@@ -125,7 +125,7 @@ class DetectionReport:
         )
         if not mark.detected:
             runs = f" or in any run of {FRAME_MARK.part_frames} of them" if mark.frames > FRAME_MARK.part_frames else ""
-            return f"not found ({evidence}), nor mirrored{runs}"
+            return f"not found ({evidence}), nor mirrored, inside bars{runs}"
         where = ""
         if mark.part is not None and rate:
             where = f" in {mark.part[0] / rate:.1f}-{mark.part[1] / rate:.1f} s, not throughout"

@@ -287,6 +287,12 @@ def find_frame_mark(
     if whole.detected or not search:
         return whole
     found = [(*test, view.box) for view in views for test in view.tests(half, whole_tested=view is views[0])]
-    score, part, mirrored, box = max(found, key=lambda test: test[0])
-    best = _result(score, len(found), count, passed, config, part, mirrored, box)
-    return best if best.detected else whole
+    runs = [test for test in found if not test[2] and test[3] is None]
+    copies = [test for test in found if test[2] or test[3] is not None]
+    judged = []
+    for family in (runs, copies):  # each its own share of the budget: the runs need no more than they did alone
+        if family:
+            score, part, mirrored, box = max(family, key=lambda test: test[0])
+            judged.append(_result(score, len(family), count, passed, config, part, mirrored, box))
+    detected = [result for result in judged if result.detected]
+    return max(detected, key=lambda result: result.score - result.needed) if detected else whole
