@@ -112,20 +112,21 @@ def test_arrays_stereo_int16_and_resampling(speech):
     assert len(load_audio(speech, sr=8000, source_sr=16000)) == len(speech) // 2
 
 
-@pytest.mark.parametrize("suffix", ["", ".wav", ".m4a"])
+@pytest.mark.parametrize("suffix", ["", ".wav", ".m4a", ".ogg"])
 def test_stereo_with_one_channel_inverted_is_heard_in_the_louder_channel(speech, tmp_path, suffix):
     """A miswired microphone (one channel's polarity inverted) had mixed to near silence and been called silent;
     speech that differs between the channels is still mixed."""
     inverted = np.stack([speech, -0.9 * speech], axis=1)
     if suffix:
         source = save_audio(tmp_path / "inverted.wav", inverted, 16_000)
-        if suffix == ".m4a":
-            ffmpeg("-i", str(source), "-c:a", "aac", "-b:a", "128k", str(source := tmp_path / "inverted.m4a"))
+        codec = {".m4a": ["-c:a", "aac", "-b:a", "128k"], ".ogg": ["-c:a", "libvorbis"]}.get(suffix)
+        if codec:  # Vorbis's stereo coding had left a mix at 0.33 of the channels' level: not called cancelled
+            ffmpeg("-i", str(source), *codec, str(source := tmp_path / f"inverted{suffix}"))
     else:
         source = inverted
     loaded = load_audio(source)
     assert dbfs(loaded) == pytest.approx(dbfs(speech), abs=0.5)
-    assert abs(np.corrcoef(loaded[1000:60_000], speech[1000:60_000])[0, 1]) > 0.99
+    assert abs(np.corrcoef(loaded[1000:60_000], speech[1000:60_000])[0, 1]) > (0.95 if suffix == ".ogg" else 0.99)
     both = load_audio(np.stack([speech, np.roll(speech, 4000)], axis=1))
     np.testing.assert_allclose(both, (speech + np.roll(speech, 4000)) / 2, atol=1e-6)
 
