@@ -429,6 +429,9 @@ def _for_the_page(message: str) -> str:
         "app.py --base-voice)",
         "; --max-size raises the limit": "",
         "; --face-index)": ", in the face index box)",
+        " (your own samples: pass them through mark_audio() first)": "",
+        " (your own frames: pass them through protect_frames() first)": "",
+        "or None for a different result each time": "or -1 for a different result each time",
     }
     for words, page in page_words.items():
         message = message.replace(words, page)

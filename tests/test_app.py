@@ -80,6 +80,14 @@ def test_page_messages_speak_of_the_page_not_of_the_command_line(demo, speech_fi
     assert app._for_the_page("(pitch); fetch openvoice-v2 for neural conversion") == (
         "(pitch); whoever runs the demo can fetch openvoice-v2 for neural conversion"
     )
+    from core.errors import VoxlipError
+    from core.seeds import checked_seed
+
+    with pytest.raises(VoxlipError) as refused:  # the page's random seed is -1, not Python's None
+        checked_seed(2**40)
+    assert app._for_the_page(str(refused.value)).endswith("or -1 for a different result each time")
+    music = "give a recording of speech (your own samples: pass them through mark_audio() first)"
+    assert app._for_the_page(music).endswith("give a recording of speech")  # had named a Python function
 
 
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
