@@ -327,3 +327,20 @@ def test_english_with_loanwords_names_or_a_short_quotation_gets_no_language_note
     from voice.text import check_script
 
     assert check_script(text, "en-us") == ()
+
+
+@pytest.mark.parametrize(
+    "typed, checked",
+    [
+        ("Some **bold** and [a link](https://example.com) here.", "Some bold and a link here."),
+        ("# Title\n* one\nSome _emphasis_, `code`, ~~old~~ words.", "Title\none\nSome emphasis, code, old words."),
+        ("Keep snake_case_name and 5 * 3 = 15.", "Keep snake_case_name and 5 * 3 = 15."),
+    ],
+)
+def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
+    """espeak-ng had read "**stars**" as "asterisk asterisk stars asterisk asterisk", and a link's address aloud."""
+    from voice.text import check_text
+
+    text, notes = check_text(typed)
+    assert text == checked
+    assert bool(notes) == (typed != checked) and all("Markdown" in note for note in notes)

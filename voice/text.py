@@ -316,6 +316,15 @@ MAX_TEXT_CHARS = 20_000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (NUL and the like), not tabs or line breaks."""
 _TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+_MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]+)\)")
+"""A Markdown link, "[the words](https://...)": its words are said, its address is not."""
+_MARKDOWN_MARKS_RE = re.compile(
+    r"(?<!\w)(?:\*{1,3}|_{1,2}|~~)(?=\w)|(?<=\w)(?:\*{1,3}|_{1,2}|~~)(?!\w)|`+|^[ \t]*(?:#{1,6}|[*+])[ \t]+",
+    re.MULTILINE,
+)
+"""Markdown's marks, as text pasted from a chat or a README has them: emphasis (*, **, _, __, ~~) against a word,
+code (`), a heading's #s and a list's * or + bullets; espeak-ng reads "**stars**" as "asterisk asterisk stars
+asterisk asterisk". A mark inside a word (snake_case) or between spaces ("5 * 3") is no Markdown."""
 """Markup tags: HTML, SSML."""
 LONG_WORD_LETTERS = 40
 _PICTOGRAPH = "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
@@ -367,7 +376,11 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     if tags:
         text = _TAG_RE.sub(" ", text)
         notes.append(f"removed {tags} markup tag(s) from the text: voxlip reads plain text (SSML is not interpreted)")
-    if controls or tags:
+    marks = len(_MARKDOWN_LINK_RE.findall(text)) + len(_MARKDOWN_MARKS_RE.findall(text))
+    if marks:
+        text = _MARKDOWN_MARKS_RE.sub("", _MARKDOWN_LINK_RE.sub(r"\1", text))
+        notes.append(f"removed {marks} Markdown mark(s) (*, _, `, #, links' addresses): voxlip reads plain text")
+    if controls or tags or marks:
         text = re.sub(r"[ \t]{2,}", " ", text)
     text = text.strip()
     if not text:
