@@ -120,7 +120,7 @@ class Demo:
             if not offline
             else f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
         )
-        lines = [f"**Made with {kind}**; marked as AI-generated (watermark, content credentials, provenance record):"]
+        lines = [f"**Made with {kind}**; marked as AI-generated in the file (watermark, content credentials):"]
         lines += [f"- {c.describe()}" for c in result.components]
         lines += [f"- note: {_for_the_page(note)}" for note in result.notes]
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
@@ -302,8 +302,9 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
         gr.Markdown(
             "# voxlip\nClone a voice from a few seconds of speech and make a face speak it. "
-            "Everything made here carries a visible *AI-generated* label (video), an inaudible watermark, "
-            "signed content credentials and a provenance record; `voxlip detect FILE` finds them."
+            "Everything made here carries a visible *AI-generated* label (video), an inaudible watermark and "
+            "signed content credentials; `voxlip detect FILE` finds them (voxlip's command line and Python API also "
+            "write a provenance record beside each file, which the page does not hand out)."
         )
         with gr.Tab("Text to clip"):
             with gr.Row():
