@@ -180,6 +180,12 @@ def test_frame_mark_is_found_in_a_mirrored_or_letterboxed_copy(tmp_path, face_fr
     assert box is not None and abs(box[0] - top) <= 2 and abs(box[1] - (top + height)) <= 2
     assert "picture inside bars (a letterboxed copy)" in "\n".join(report.lines())
     assert not find_frame_mark([np.pad(frame, bars) for frame in face_frames[:30]]).detected
+    boxed = [np.pad(frame, bars) for frame in marked]
+    faded = [np.zeros_like(boxed[0])] + [
+        np.rint(frame * min(1.0, i / 8)).astype(np.uint8) for i, frame in enumerate(boxed)
+    ]
+    opens_black = find_frame_mark(faded)  # a black frame, then a fade in: the bars had been looked for on black only
+    assert opens_black.detected and abs(opens_black.box[0] - top) <= 2
 
 
 def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold_it_at_its_own_strength(speech):

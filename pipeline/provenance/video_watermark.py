@@ -203,9 +203,10 @@ def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FR
 def _picture_box(frame: np.ndarray, tolerance: int = 12) -> tuple[int, int, int, int] | None:
     """(top, bottom, left, right) of the picture inside bars of one colour along the frame's edges (a letterboxed or
     pillarboxed copy), or None where there are none: rows and columns within `tolerance` levels of the corner's colour
-    all along are bars."""
+    all along are bars (within a tenth of the farthest pixel's difference, in a dim frame: a fade from black)."""
     frame = np.asarray(frame, dtype=np.int16)
-    far = np.abs(frame - frame[0, 0]).max(axis=2) > tolerance
+    difference = np.abs(frame - frame[0, 0]).max(axis=2)
+    far = difference > min(tolerance, max(2, int(difference.max()) // 10))
     rows, cols = np.flatnonzero(far.any(axis=1)), np.flatnonzero(far.any(axis=0))
     if rows.size == 0:
         return None
@@ -255,13 +256,18 @@ class _Totals:
 
 
 def _boxed_views(frame: np.ndarray, config: FrameMarkConfig) -> list[_Totals]:
-    """Views of the picture inside the first frame's bars, if it has any. The bars' edge is found to a pixel or two
-    (a codec blurs it), which can tip the grid's width by a square: the squares either side are tried too."""
+    """Views of the picture inside the frame's bars, if it has any. The bars' edge is found to a pixel or two (a codec
+    blurs it), which can tip the grid's width by a square: the squares either side are tried too."""
     box = _picture_box(frame)
     if box is None:
         return []
     rows, cols = _grid(box[1] - box[0], box[3] - box[2], config)
     return [_Totals(box, (rows, cols + step)) for step in (-1, 0, 1) if cols + step >= 1]
+
+
+def _one_colour(frame: np.ndarray, tolerance: int = 12) -> bool:
+    """Whether a frame is all one colour (black before a copy's picture, or as it fades in), to within `tolerance`."""
+    return int(np.abs(frame.astype(np.int16) - frame[0, 0]).max()) <= tolerance
 
 
 def find_frame_mark(
@@ -273,10 +279,16 @@ def find_frame_mark(
     half = config.part_frames // 2
     views: list[_Totals] = []
     count = passed = 0
+    boxes_looked_for = not search
     for frame in frames:
         frame = _check_frame(frame)
         if not views:
-            views = [_Totals(), *(_boxed_views(frame, config) if search else [])]
+            views = [_Totals()]
+        if not boxes_looked_for and count < half and not _one_colour(frame):
+            # the bars of the first frame with a picture (a copy may open on black, or fade in): the frames before it
+            # are one colour, whose whitened squares are 0, so the views' runs of frames line up still
+            views += _boxed_views(frame, config)
+            boxes_looked_for = True
         keep = search and (count + 1) % half == 0
         blocks = [view.add(frame, config, keep) for view in views][0]
         count += 1
