@@ -97,7 +97,8 @@ def check_output(
 def _checked_output(
     path: Path, kind: str, suffixes: tuple[str, ...], inputs: Iterable[str | os.PathLike | None], size_estimate: int
 ) -> Path:
-    _check_name_length(path)
+    folder = next((parent for parent in path.absolute().parents if parent.exists()), Path(path.absolute().anchor))
+    _check_name_length(path, folder)
     if path.is_dir():
         raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
     for source in inputs:
@@ -112,7 +113,6 @@ def _checked_output(
         raise InputError(
             f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"
         )
-    folder = next(parent for parent in path.absolute().parents if parent.exists())
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: {folder} is a file, not a folder")
     try:
@@ -131,10 +131,10 @@ def _checked_output(
     return path
 
 
-def _check_name_length(path: Path) -> None:
-    """That the file system takes the names written for `path`: its own, and longer ones on the way: its temporary
-    copy's, which is finished under a temporary name of its own, and its record's beside it."""
-    folder = next((parent for parent in path.absolute().parents if parent.exists()), Path(path.absolute().anchor))
+def _check_name_length(path: Path, folder: Path) -> None:
+    """That the file system of `folder` (the nearest that exists) takes the names written for `path`: its own, and
+    longer ones on the way: its temporary copy's, which is finished under a temporary name of its own, and its
+    record's beside it."""
     try:
         most = os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError):
