@@ -306,6 +306,24 @@ def test_stream_voice_starts_with_a_short_marked_piece(pipeline, reference):
     assert any("fetch the SV2TTS checkpoints" in n for n in pieces[0].notes)
 
 
+def test_stream_voice_joins_a_phrase_cut_between_words_without_a_pause(pipeline, reference):
+    """The first piece is cut inside a phrase ("Good morning | everyone,"): the quiet where the pieces meet is as short
+    as between words said together (each piece's own edges had made a 0.2 s pause there)."""
+    pieces = list(pipeline.stream_voice(reference, "Good morning everyone, and welcome to the show.", consent=True))
+    assert pieces[0].text == "Good morning"
+    joined, rate = np.concatenate([p.samples for p in pieces[:2]]), pieces[0].sample_rate
+    hop = rate // 100
+    frames = np.square(joined[: len(joined) // hop * hop].reshape(-1, hop)).mean(axis=1)
+    quiet = frames < frames.max() * 10 ** (-3.0)  # 30 dB under the loudest 10 ms
+    join = len(pieces[0].samples) // hop
+    start, end = join, join
+    while start > 0 and quiet[start - 1]:
+        start -= 1
+    while end < len(quiet) and quiet[end]:
+        end += 1
+    assert (end - start) * hop / rate <= 0.08
+
+
 def test_voice_clone_function_unpacks_and_names_components(reference):
     from pipeline import clone
 
