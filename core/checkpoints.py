@@ -32,6 +32,9 @@ Model = TypeVar("Model", bound="torch.nn.Module")
 README_HINT = "see checkpoints/README.md"
 PIPER_PREFIX = "piper:"
 PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
+PIPER_CATALOGUE = ".voices.json"
+"""The repository's voices.json as `voxlip fetch piper:NAME` last read it, kept in the voices' folder: the sizes
+`voxlip checkpoints` compares the voices in the cache with."""
 
 
 @dataclass(frozen=True)
@@ -313,7 +316,53 @@ def piper_voice(voice: str) -> Checkpoint:
         license="see the voice's MODEL_CARD in rhasspy/piper-voices (repository MIT; each dataset has its own)",
         source=f"https://huggingface.co/rhasspy/piper-voices/tree/main/{folder}",
         url=f"{PIPER_VOICES_URL}{folder}/{voice}.onnx",
+        companions=(Companion(f"piper/{voice}.onnx.json", f"{PIPER_VOICES_URL}{folder}/{voice}.onnx.json"),),
     )
+
+
+def piper_folder(root: Path | None = None) -> Path:
+    """Where fetched Piper voices are, with the catalogue they were fetched by (PIPER_CATALOGUE)."""
+    return (root or cache_dir()) / "piper"
+
+
+def fetched_piper_voices(root: Path | None = None) -> list[Checkpoint]:
+    """The Piper voices in the cache (`voxlip fetch piper:NAME`, or placed there by hand), as piper:VOICE entries."""
+    voices = []
+    for path in sorted(piper_folder(root).glob("*.onnx")):
+        with contextlib.suppress(CheckpointError):  # not named as a voice is: piper:NAME cannot name it
+            voices.append(piper_voice(path.stem))
+    return voices
+
+
+def piper_voice_files(voice: str, catalogue: str) -> dict[str, tuple[int | None, str | None]]:
+    """{path in the repository: (size, md5)} of `voice`'s files, from the text of piper-voices' voices.json."""
+    try:
+        entry = json.loads(catalogue)[voice]
+    except (json.JSONDecodeError, TypeError):
+        raise CheckpointError("rhasspy/piper-voices' voices.json could not be read; run the command again") from None
+    except KeyError:
+        raise CheckpointError(
+            f"rhasspy/piper-voices has no voice {voice!r}: see https://huggingface.co/rhasspy/piper-voices "
+            "for the names (LANG_REGION-DATASET-QUALITY)"
+        ) from None
+    return {
+        path: (info.get("size_bytes"), info.get("md5_digest"))
+        for path, info in entry.get("files", {}).items()
+        if isinstance(info, dict)
+    }
+
+
+def published_piper_files(
+    spec: Checkpoint, catalogue: str, root: Path | None = None
+) -> dict[Path, tuple[str, int | None, str | None]]:
+    """{a Piper voice's .onnx and .onnx.json on this machine: (its path in the repository, size, md5)} from the text of
+    voices.json; None for what the catalogue does not give."""
+    files = piper_voice_files(spec.name.removeprefix(PIPER_PREFIX), catalogue)
+    model, remote = local_path(spec, root), spec.url.removeprefix(PIPER_VOICES_URL)
+    return {
+        path: (name, *files.get(name, (None, None)))
+        for path, name in ((model, remote), (model.with_name(model.name + ".json"), remote + ".json"))
+    }
 
 
 def local_path(spec: Checkpoint, root: Path | None = None) -> Path:
@@ -343,6 +392,39 @@ def missing_companions(spec: Checkpoint, root: Path | None = None) -> list[Path]
     """Where the files that must sit beside `spec` (its config.json) would be, for those that are not there."""
     paths = [(root or cache_dir()) / companion.filename for companion in spec.companions]
     return [path for path in paths if not path.is_file()]
+
+
+def differs(name: str, root: Path | None = None) -> str | None:
+    """Why checkpoint `name`'s file on this machine is not the published one, by its size (a Piper voice's files: by the
+    sizes in the voices.json kept when it was fetched); None when it is, when no size is known, or when it is not here.
+    Sizes alone, so that listing many files stays quick: loading compares the sha256 where one is published."""
+    spec = get(name)
+    try:
+        expected = _published_sizes(spec, root)
+    except CheckpointError:  # an embedded model whose package is not installed: missing, not differing
+        return None
+    published = "voices.json gives" if spec.name.startswith(PIPER_PREFIX) else "the published file has"
+    for path, size in expected.items():
+        try:
+            actual = path.stat().st_size
+        except OSError:
+            continue
+        if size is not None and actual != size:
+            return f"checkpoint {spec.name!r}: {path} has {actual:,} bytes but {published} {size:,}; {_remedy(spec)}"
+    return None
+
+
+def _published_sizes(spec: Checkpoint, root: Path | None = None) -> dict[Path, int | None]:
+    """Each of `spec`'s files on this machine and its published size; a Piper voice's two files' from the catalogue
+    kept when it was fetched (none for a voice placed by hand)."""
+    path = local_path(spec, root)
+    if not spec.name.startswith(PIPER_PREFIX):
+        return {path: spec.size}
+    try:
+        catalogue = (piper_folder(root) / PIPER_CATALOGUE).read_text(encoding="utf-8")
+        return {file: size for file, (_, size, _) in published_piper_files(spec, catalogue, root).items()}
+    except (OSError, UnicodeDecodeError, CheckpointError):  # no catalogue kept, or it does not list this voice
+        return {path: None}
 
 
 def unusable(name: str) -> str | None:
@@ -436,6 +518,11 @@ def check_fetched(path: Path, spec: Checkpoint) -> None:
 
 def _remedy(spec: Checkpoint) -> str:
     """What to do about a registry entry's file that is not the published one."""
+    if spec.name.startswith(PIPER_PREFIX):  # loaded as it is: a voice's .onnx.json may have been changed on purpose
+        return (
+            f"if you did not change it, it is damaged: delete it and run `voxlip fetch {spec.name}`; a voice you "
+            "changed on purpose is used as it is"
+        )
     if spec.embedded_in:
         return (
             f"the file inside the installed {spec.embedded_in!r} package is not the published one: reinstall it "

@@ -144,25 +144,41 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoints(args: argparse.Namespace) -> int:
-    differing = False
-    for spec in checkpoints.registry().values():
-        try:
-            path = checkpoints.local_path(spec, args.dir)
-            status = "embedded" if spec.embedded_in else ("present" if path.is_file() else "missing")
-            if status != "missing" and spec.size is not None and path.stat().st_size != spec.size:
-                status = "differs"  # not the published file: refused by name, loaded by its path
-            elif status == "present" and checkpoints.missing_companions(spec, args.dir):
-                status = "no config"  # the loader reads the files beside it too
-        except VoxlipError:
-            path, status = spec.filename, "missing"
-        print(f"{spec.name:22} {spec.family:16} {status:9} {path}")
-        differing = differing or status == "differs"
-    if differing:
+    specs = [*checkpoints.registry().values(), *checkpoints.fetched_piper_voices(args.dir)]
+    width = max(22, *(len(spec.name) for spec in specs))
+    differing = set()
+    for spec in specs:
+        status, path = _listed(spec, args.dir)
+        print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}")
+        if status == "differs":
+            differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
+    if "checkpoint" in differing:
         print(
             "differs: not the published file (its size differs); loaded by name it is refused: pass its path to use "
             "it as your own weights, or delete it and fetch the published one"
         )
+    if "piper" in differing:
+        print(
+            "differs (a Piper voice): a file's size is not the one voices.json gave when it was fetched; the voice is "
+            "used as it is: if you did not change it, delete it and run `voxlip fetch piper:NAME` again"
+        )
     return 0
+
+
+def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str]:
+    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, no config) and where it is,
+    or would be."""
+    try:
+        path = checkpoints.local_path(spec, root)
+    except VoxlipError:  # an embedded model whose package is not installed
+        return "missing", spec.filename
+    if not spec.embedded_in and not path.is_file():
+        return "missing", path
+    if checkpoints.differs(spec.name, root):
+        return "differs", path  # not the published file, by its size
+    if checkpoints.missing_companions(spec, root):
+        return "no config", path  # the loader reads the files beside it too
+    return "embedded" if spec.embedded_in else "present", path
 
 
 class _ProgressBar:
@@ -759,7 +775,9 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("files", nargs="+", type=_local_file, help="audio or video files")
     detect.set_defaults(run=cmd_detect)
 
-    listing = commands.add_parser("checkpoints", help="list every checkpoint voxlip knows and whether it is here")
+    listing = commands.add_parser(
+        "checkpoints", help="list every checkpoint voxlip knows, and the Piper voices fetched, and whether each is here"
+    )
     listing.add_argument("--dir", type=Path, default=None, help="look here instead of the cache (default: the cache)")
     listing.set_defaults(run=cmd_checkpoints)
     return parser

@@ -190,7 +190,7 @@ def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True
     catalogue = download(
         checkpoints.PIPER_VOICES_URL + "voices.json", dest.parent / ".voices.json", progress=False, by_hand=by_hand
     ).read_text(encoding="utf-8")
-    files = piper_voice_files(voice, catalogue)
+    files = checkpoints.piper_voice_files(voice, catalogue)
     model = spec.url.removeprefix(checkpoints.PIPER_VOICES_URL)
     for remote, target in ((model, dest), (model + ".json", config)):
         size, md5 = files.get(remote, (None, None))
@@ -202,26 +202,6 @@ def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True
                 "run the command again"
             )
     return dest
-
-
-def piper_voice_files(voice: str, catalogue: str) -> dict[str, tuple[int | None, str | None]]:
-    """{path in the repository: (size, md5)} of `voice`'s files, from the text of piper-voices' voices.json."""
-    import json
-
-    try:
-        entry = json.loads(catalogue)[voice]
-    except (json.JSONDecodeError, TypeError):
-        raise CheckpointError("rhasspy/piper-voices' voices.json could not be read; run the command again") from None
-    except KeyError:
-        raise CheckpointError(
-            f"rhasspy/piper-voices has no voice {voice!r}: see https://huggingface.co/rhasspy/piper-voices "
-            "for the names (LANG_REGION-DATASET-QUALITY)"
-        ) from None
-    return {
-        path: (info.get("size_bytes"), info.get("md5_digest"))
-        for path, info in entry.get("files", {}).items()
-        if isinstance(info, dict)
-    }
 
 
 def md5_file(path: Path) -> str:

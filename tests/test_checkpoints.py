@@ -430,3 +430,57 @@ def test_piper_voice_offline_says_which_files_to_place(tmp_path, monkeypatch):
     assert "huggingface.co/rhasspy/piper-voices/tree/main/en/en_US/lessac/medium" in message
     assert str(tmp_path / "piper") in message
     assert not (tmp_path / "piper").exists()
+
+
+def _piper_catalogue(**voices: dict[str, bytes]) -> str:
+    """voices.json's text listing each voice's files (as rhasspy/piper-voices lays them out) with their size and md5."""
+    import json
+
+    catalogue = {}
+    for voice, files in voices.items():
+        language, dataset, quality = voice.split("-")
+        folder = f"{language[:2]}/{language}/{dataset}/{quality}/{voice}"
+        catalogue[voice] = {
+            "files": {
+                f"{folder}{suffix}": {"size_bytes": len(body), "md5_digest": hashlib.md5(body).hexdigest()}
+                for suffix, body in files.items()
+            }
+        }
+    return json.dumps(catalogue)
+
+
+def test_the_listing_names_the_piper_voices_in_the_cache_with_their_status(tmp_path, monkeypatch, capsys):
+    """`voxlip checkpoints` had listed the bundled Piper voice only, none of those `voxlip fetch piper:NAME` had put in
+    the cache."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    folder = tmp_path / "piper"
+    (folder / "optimized").mkdir(parents=True)
+    (folder / "optimized" / "0123abcd-ort1.22.onnx").write_bytes(b"graph")  # voxlip's own optimised graph: no voice
+    (folder / "notes.onnx").write_bytes(b"x")  # not named as a voice is (LANG_REGION-DATASET-QUALITY)
+    published = {".onnx": b"onnx bytes", ".onnx.json": b"{}"}
+    for voice in ("en_US-test-low", "en_GB-cut-medium"):
+        for suffix, body in published.items():
+            (folder / f"{voice}{suffix}").write_bytes(body)
+    (folder / "en_GB-cut-medium.onnx").write_bytes(b"onnx")  # cut short since it was fetched
+    (folder / "de_DE-alone-low.onnx").write_bytes(b"onnx bytes")  # its .onnx.json not beside it
+    (folder / "fr_FR-byhand-low.onnx").write_bytes(b"any")  # placed by hand: no catalogue lists it
+    (folder / "fr_FR-byhand-low.onnx.json").write_bytes(b"{}")
+    catalogue = _piper_catalogue(**{"en_US-test-low": published, "en_GB-cut-medium": published})
+    (folder / ".voices.json").write_text(catalogue)
+    assert voxlip(["checkpoints"]) == 0
+    out = capsys.readouterr().out
+    listed = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("piper")}
+    assert listed == {
+        "piper-joe": listed["piper-joe"],
+        "piper:de_DE-alone-low": ["base-voice", "no", "config", str(folder / "de_DE-alone-low.onnx")],
+        "piper:en_GB-cut-medium": ["base-voice", "differs", str(folder / "en_GB-cut-medium.onnx")],
+        "piper:en_US-test-low": ["base-voice", "present", str(folder / "en_US-test-low.onnx")],
+        "piper:fr_FR-byhand-low": ["base-voice", "present", str(folder / "fr_FR-byhand-low.onnx")],
+    }, out
+    assert "a file's size is not the one voices.json gave when it was fetched" in out
+    assert "run `voxlip fetch piper:NAME` again" in out and "loaded by name it is refused" not in out, out
+    assert checkpoints.differs("piper:en_GB-cut-medium") == (
+        f"checkpoint 'piper:en_GB-cut-medium': {folder / 'en_GB-cut-medium.onnx'} has 4 bytes but voices.json "
+        "gives 10; if you did not change it, it is damaged: delete it and run `voxlip fetch piper:en_GB-cut-medium`; "
+        "a voice you changed on purpose is used as it is"
+    )
