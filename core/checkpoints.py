@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import cache_dir
 from .errors import CheckpointError, InputError, VoxlipError
-from .files import atomic_output, sha256_file
+from .files import atomic_output, md5_file, sha256_file
 
 if TYPE_CHECKING:
     import torch
@@ -403,14 +403,33 @@ def differs(name: str, root: Path | None = None) -> str | None:
         expected = _published_sizes(spec, root)
     except CheckpointError:  # an embedded model whose package is not installed: missing, not differing
         return None
-    published = "voices.json gives" if spec.name.startswith(PIPER_PREFIX) else "the published file has"
     for path, size in expected.items():
         try:
             actual = path.stat().st_size
         except OSError:
             continue
         if size is not None and actual != size:
-            return f"checkpoint {spec.name!r}: {path} has {actual:,} bytes but {published} {size:,}; {_remedy(spec)}"
+            return _size_differs(spec, path, actual, size)
+    return None
+
+
+def _size_differs(spec: Checkpoint, path: Path, actual: int, size: int) -> str:
+    published = "voices.json gives" if spec.name.startswith(PIPER_PREFIX) else "the published file has"
+    return f"checkpoint {spec.name!r}: {path} has {actual:,} bytes but {published} {size:,}; {_remedy(spec)}"
+
+
+def piper_file_differs(spec: Checkpoint, path: Path, size: int | None, md5: str | None) -> str | None:
+    """How one of a Piper voice's files on this machine differs from what voices.json gives (its size, else its md5),
+    and what to do; None when it does not (or voices.json gives neither)."""
+    try:
+        actual = path.stat().st_size
+        digest = md5_file(path) if md5 is not None and (size is None or actual == size) else None
+    except PermissionError:
+        raise cannot_read(path) from None
+    if size is not None and actual != size:
+        return _size_differs(spec, path, actual, size)
+    if digest is not None and digest != md5:
+        return f"checkpoint {spec.name!r}: the md5 of {path} is {digest} but voices.json gives {md5}; {_remedy(spec)}"
     return None
 
 

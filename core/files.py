@@ -24,6 +24,15 @@ def sha256_file(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
+def md5_file(path: str | os.PathLike) -> str:
+    """Hex md5 of a file's bytes, read in 1 MB blocks: what rhasspy/piper-voices publishes of its files (no sha256)."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def check_not_stream(path: str | os.PathLike) -> None:
     """Refuse standard input ("-") and what is not a regular file (a named pipe, a shell's <(...), /dev/stdin, a
     device): voxlip reads an input more than once (its header, its samples or frames, its sha256), and a pipe gives

@@ -135,6 +135,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         check = (
             "matches the published sha256"
             if spec.sha256
+            else "its size and md5 are those the repository's voices.json gives; it publishes no sha256"
+            if name.startswith(checkpoints.PIPER_PREFIX)
             else "its size is the published one; no published sha256 to compare"
             if spec.size
             else "no published size or sha256 to check it against"

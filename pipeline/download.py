@@ -9,6 +9,7 @@ from pathlib import Path
 from core import checkpoints
 from core.checkpoints import Checkpoint
 from core.errors import CheckpointError
+from core.files import md5_file
 
 
 def download(
@@ -175,25 +176,17 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
 
 
 def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True) -> Path:
-    """A public Piper voice (`piper:VOICE`): its .onnx and .onnx.json, each checked against the size and
-    md5 that rhasspy/piper-voices publishes in its voices.json (it publishes no sha256)."""
+    """A public Piper voice (`piper:VOICE`): its .onnx and .onnx.json, each checked against the size and md5 that
+    rhasspy/piper-voices publishes in its voices.json (it publishes no sha256); the files already here are checked,
+    the others downloaded."""
     spec = checkpoints.get(name)
-    dest = checkpoints.local_path(spec, root)
-    config = dest.with_name(dest.name + ".json")
-    if dest.is_file() and config.is_file():
-        return dest
-    voice = name.removeprefix(checkpoints.PIPER_PREFIX)
-    by_hand = (
-        f"download {voice}.onnx and {voice}.onnx.json from {spec.source} and place them in {dest.parent} (or give "
-        f"--base-voice the .onnx file's path)"
-    )
-    catalogue = download(
-        checkpoints.PIPER_VOICES_URL + "voices.json", dest.parent / ".voices.json", progress=False, by_hand=by_hand
-    ).read_text(encoding="utf-8")
-    files = checkpoints.piper_voice_files(voice, catalogue)
-    model = spec.url.removeprefix(checkpoints.PIPER_VOICES_URL)
-    for remote, target in ((model, dest), (model + ".json", config)):
-        size, md5 = files.get(remote, (None, None))
+    catalogue = _piper_catalogue(spec, root)
+    for target, (remote, size, md5) in checkpoints.published_piper_files(spec, catalogue, root).items():
+        if target.is_file():
+            differs = checkpoints.piper_file_differs(spec, target, size, md5)
+            if differs:
+                raise CheckpointError(differs)
+            continue
         download(checkpoints.PIPER_VOICES_URL + remote, target, size=size, progress=progress)
         if md5 is not None and md5_file(target) != md5:
             target.unlink()
@@ -201,14 +194,32 @@ def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True
                 f"download of {remote}: its md5 differs from the one in voices.json: the file is corrupt; "
                 "run the command again"
             )
-    return dest
+    return checkpoints.local_path(spec, root)
 
 
-def md5_file(path: Path) -> str:
-    import hashlib
+def _piper_catalogue(spec: Checkpoint, root: Path | None) -> str:
+    """The text of rhasspy/piper-voices' voices.json, downloaded and kept beside the voices (`voxlip checkpoints`
+    compares their sizes with it); without a network, the copy kept from the last fetch, if there is one."""
+    kept = checkpoints.piper_folder(root) / checkpoints.PIPER_CATALOGUE
+    url = checkpoints.PIPER_VOICES_URL + "voices.json"
+    try:
+        return download(url, kept, progress=False, by_hand=_piper_by_hand(spec, root)).read_text(encoding="utf-8")
+    except CheckpointError:
+        if not kept.is_file():
+            raise
+    return kept.read_text(encoding="utf-8")
 
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+
+def _piper_by_hand(spec: Checkpoint, root: Path | None) -> str:
+    """What to do by hand when voices.json cannot be read: get the voice's files, or, when they are here, check them."""
+    model = checkpoints.local_path(spec, root)
+    config = model.with_name(model.name + ".json")
+    if model.is_file() and config.is_file():
+        return (
+            f"compare {model.name} and {config.name} in {model.parent} with the sizes and md5 that "
+            f"{checkpoints.PIPER_VOICES_URL}voices.json gives"
+        )
+    return (
+        f"download {model.name} and {config.name} from {spec.source} and place them in {model.parent} (or give "
+        "--base-voice the .onnx file's path)"
+    )

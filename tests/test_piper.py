@@ -260,3 +260,76 @@ def test_fetching_a_piper_voice_checks_size_and_md5_from_voices_json(tmp_path, m
     served["voices.json"] = json.dumps(catalogue).encode()
     (tmp_path / "piper" / ".voices.json").unlink()  # a speaker named after # is chosen at use: the voice is fetched
     assert download.fetch("piper:en_US-test-low#1", root=tmp_path) == tmp_path / "piper" / "en_US-test-low.onnx"
+
+
+def test_fetching_a_piper_voice_already_here_checks_its_files_and_says_what_differs(tmp_path, monkeypatch, capsys):
+    """`voxlip fetch piper:NAME` had reported a voice whose files were already in the cache as fetched without looking
+    at them: one cut short, or edited, passed as the published voice."""
+    import hashlib
+
+    from pipeline import download
+    from pipeline.cli import main as voxlip
+
+    model, config = b"onnx bytes", b'{"audio": {}}'
+    folder = "en/en_US/test/low/en_US-test-low"
+    catalogue = {
+        "en_US-test-low": {
+            "files": {
+                f"{folder}{suffix}": {"size_bytes": len(body), "md5_digest": hashlib.md5(body).hexdigest()}
+                for suffix, body in ((".onnx", model), (".onnx.json", config))
+            }
+        }
+    }
+    asked, online = [], [True]
+
+    def fake_download(url, dest, *, sha256=None, size=None, progress=True, by_hand=None):
+        asked.append(url.rsplit("/", 1)[1])
+        if not online[0]:
+            raise CheckpointError(f"could not reach huggingface.co (no network); connect and run again, or {by_hand}")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(json.dumps(catalogue))
+        return dest
+
+    monkeypatch.setattr(download, "download", fake_download)
+    voice = tmp_path / "piper" / "en_US-test-low.onnx"
+    voice.parent.mkdir()
+    voice.write_bytes(model)
+    voice.with_suffix(".onnx.json").write_bytes(config)
+    assert download.fetch("piper:en_US-test-low", root=tmp_path) == voice
+    assert asked == ["voices.json"]  # the files here are checked, not downloaded again
+    remedy = (
+        "if you did not change it, it is damaged: delete it and run `voxlip fetch piper:en_US-test-low`; a voice you "
+        "changed on purpose is used as it is"
+    )
+    voice.write_bytes(model[:4])  # cut short
+    with pytest.raises(CheckpointError) as refused:
+        download.fetch("piper:en_US-test-low", root=tmp_path)
+    assert str(refused.value) == (
+        f"checkpoint 'piper:en_US-test-low': {voice} has 4 bytes but voices.json gives 10; {remedy}"
+    )
+    voice.write_bytes(model)
+    edited = config.replace(b"audio", b"AUDIO")  # as long as the published one: its md5 tells it
+    voice.with_suffix(".onnx.json").write_bytes(edited)
+    online[0] = False  # offline, the catalogue kept from the last fetch is the one compared with
+    with pytest.raises(CheckpointError) as refused:
+        download.fetch("piper:en_US-test-low", root=tmp_path)
+    assert str(refused.value) == (
+        f"checkpoint 'piper:en_US-test-low': the md5 of {voice}.json is {hashlib.md5(edited).hexdigest()} but "
+        f"voices.json gives {hashlib.md5(config).hexdigest()}; {remedy}"
+    )
+    assert voxlip(["fetch", "piper:en_US-test-low", "--dir", str(tmp_path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "voxlip: error: checkpoint 'piper:en_US-test-low': the md5 of" in err and "Traceback" not in err, err
+    voice.with_suffix(".onnx.json").write_bytes(config)
+    (tmp_path / "piper" / ".voices.json").unlink()  # offline, with nothing to compare with: say how to check by hand
+    with pytest.raises(
+        CheckpointError,
+        match=r"or compare en_US-test-low.onnx and en_US-test-low.onnx.json in .*"
+        r"with the sizes and md5 that https://huggingface.co/rhasspy/piper-voices/.*/voices.json gives",
+    ):
+        download.fetch("piper:en_US-test-low", root=tmp_path)
+    online[0] = True
+    assert voxlip(["fetch", "piper:en_US-test-low", "--dir", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "its size and md5 are those the repository's voices.json gives" in out, out
+    assert "no published size or sha256 to check it against" not in out
