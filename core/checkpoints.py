@@ -15,7 +15,7 @@ import pickle
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -448,7 +448,7 @@ def _published_sizes(spec: Checkpoint, root: Path | None = None) -> dict[Path, i
 
 def unusable(name: str) -> str | None:
     """Why the registry checkpoint `name`, whose file is on this machine, cannot be used (a config.json it needs is
-    missing); None when it can, or when its file is not here."""
+    missing, or it is not the published file: `differs`); None when it can, or when its file is not here."""
     spec = get(name)
     try:
         if not local_path(spec).is_file():
@@ -456,7 +456,26 @@ def unusable(name: str) -> str | None:
         resolve(name)
     except CheckpointError as e:
         return str(e)
-    return None
+    return differs(name)
+
+
+def is_fetched(name: str) -> bool:
+    """Whether auto mode takes the registry checkpoint `name`: its file is here, with the files beside it, and has the
+    published size (one that `differs` is passed over, with a note: `passed_over`)."""
+    return is_present(name) and differs(name) is None
+
+
+def passed_over(names: Iterable[str]) -> tuple[str, ...]:
+    """The notes of auto mode, which takes the first of `names` fetched, on each one before it that is here but is not
+    the published file: it was not used, and why, and what to do."""
+    notes = []
+    for name in names:
+        if is_fetched(name):
+            break
+        reason = differs(name)
+        if reason is not None:
+            notes.append(f"not used (auto mode took the next best instead): {reason}")
+    return tuple(notes)
 
 
 def is_present(name_or_path: str | os.PathLike) -> bool:

@@ -237,7 +237,7 @@ class Pipeline:
         if name == "offline":
             return None
         if name == "auto":
-            name = next((n for n in LIPSYNC_CHECKPOINTS if checkpoints.is_present(n)), None)
+            name = next((n for n in LIPSYNC_CHECKPOINTS if checkpoints.is_fetched(n)), None)
             if name is None:
                 return None
         from lipsync.wav2lip import load_wav2lip
@@ -558,6 +558,8 @@ class Pipeline:
         if result.frames_without_face:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
         notes += source.notes + result.notes
+        if self.lipsync_name == "auto":  # a Wav2Lip file here that is not the published one: why it was not used
+            notes += checkpoints.passed_over(LIPSYNC_CHECKPOINTS)
         return Clip(
             path=result.path,
             duration=result.duration,

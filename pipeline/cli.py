@@ -156,8 +156,8 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
             differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
     if "checkpoint" in differing:
         print(
-            "differs: not the published file (its size differs); loaded by name it is refused: pass its path to use "
-            "it as your own weights, or delete it and fetch the published one"
+            "differs: not the published file (its size differs); loaded by name it is refused, and auto mode takes the "
+            "next best instead: pass its path to use it as your own weights, or delete it and fetch the published one"
         )
     if "piper" in differing:
         print(

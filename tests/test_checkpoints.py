@@ -484,3 +484,49 @@ def test_the_listing_names_the_piper_voices_in_the_cache_with_their_status(tmp_p
         "gives 10; if you did not change it, it is damaged: delete it and run `voxlip fetch piper:en_GB-cut-medium`; "
         "a voice you changed on purpose is used as it is"
     )
+
+
+def test_auto_mode_passes_over_a_vocoder_file_that_is_not_the_published_one_for_the_next_best(tmp_path, monkeypatch):
+    """A vocoder.pt in the cache that is not the published file (listed "differs") had made SV2TTS fail in auto mode;
+    now the next vocoder makes the speech, with a note naming the file and what to do (once: in Griffin-Lim's note
+    when it is the next); asked for by name, the file is still refused."""
+    from voice.cloning import VoiceCloner
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "vocoder.pt").write_bytes(b"x" * 100)
+    reason = (
+        f"checkpoint 'rtvc-vocoder': {tmp_path / 'vocoder.pt'} has 100 bytes but the published file has 53,845,290; "
+        "the file in the cache is not the published one"
+    )
+    auto = VoiceCloner(synthesizer="sv2tts")
+    assert auto.vocoder_kind == "griffinlim"
+    assert auto.vocoder_note().startswith(f"vocoder: Griffin-Lim ({reason}"), auto.vocoder_note()
+    assert auto.passed_over() == ()
+    generator = tmp_path / checkpoints.get("hifigan-lj-v3").filename
+    generator.parent.mkdir(parents=True)
+    generator.write_bytes(b"weights")
+    (generator.parent / "config.json").write_text("{}")
+    auto = VoiceCloner(synthesizer="sv2tts")
+    assert auto.vocoder_kind == "hifigan"
+    (note,) = auto.passed_over()
+    assert note.startswith(f"not used (auto mode took the next best instead): {reason}"), note
+    assert note.endswith("else delete it and run `voxlip fetch rtvc-vocoder`"), note
+    with pytest.raises(CheckpointError, match=re.escape(reason)):
+        VoiceCloner(synthesizer="sv2tts", vocoder="wavernn").vocoder  # noqa: B018
+
+
+def test_auto_lipsync_passes_over_a_wav2lip_file_that_is_not_the_published_one(tmp_path, monkeypatch):
+    """The lip-sync's auto mode takes a Wav2Lip file as the voice's does: one that is not the published file is passed
+    over, with the same note (no Wav2Lip size is published yet: one is given here)."""
+    import dataclasses
+
+    from pipeline import Pipeline
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    sized = tuple(dataclasses.replace(c, size=1000) if c.name == "wav2lip-gan" else c for c in checkpoints._REGISTRY)
+    monkeypatch.setattr(checkpoints, "_REGISTRY", sized)
+    (tmp_path / "wav2lip_gan.pth").write_bytes(b"x" * 100)
+    assert Pipeline("cpu").lipsync_generator is None  # the offline lip-sync, not a refusal
+    (note,) = checkpoints.passed_over(("wav2lip-gan", "wav2lip"))
+    assert f"{tmp_path / 'wav2lip_gan.pth'} has 100 bytes but the published file has 1,000" in note
+    assert "pass its path with --checkpoint" in note, note

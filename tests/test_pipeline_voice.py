@@ -353,6 +353,33 @@ def test_missing_neural_checkpoints_name_voxlip_fetch(reference, tmp_path, monke
     assert not (tmp_path / "x.wav").exists()
 
 
+def test_auto_mode_passes_over_a_synthesizer_in_the_cache_that_is_not_the_published_one(
+    reference, tmp_path, monkeypatch, capsys
+):
+    """A synthesizer.pt in the cache that is not the published file (listed "differs") had made every `voxlip say` in
+    auto mode fail, though SV2TTS had not been asked for: now the next best voice speaks, and a note names the file and
+    what to do. Asked for (--synthesizer sv2tts), it is still refused."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("VOXLIP_CACHE", str(cache))
+    (cache / "synthesizer.pt").write_bytes(b"x" * 100)
+    out = tmp_path / "auto.wav"
+    args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--seed", "1", "--i-have-consent"]
+    assert voxlip(args) == 0
+    printed = capsys.readouterr().out
+    reason = (
+        f"checkpoint 'rtvc-synthesizer': {cache / 'synthesizer.pt'} has 100 bytes but the published file has "
+        "370,554,559; the file in the cache is not the published one"
+    )
+    assert "synthesizer: piper-joe (neural" in printed, printed
+    assert f"note: not used (auto mode took the next best instead): {reason}" in printed, printed
+    assert "pass its path with --synthesizer" in printed and "voxlip fetch rtvc-synthesizer" in printed
+    assert detect(out).audio.detected
+    assert voxlip(args + ["--synthesizer", "sv2tts"]) == 1
+    err = capsys.readouterr().err
+    assert reason in err and "Traceback" not in err, err
+
+
 def test_long_text_and_digits_are_spoken_not_refused():
     from voice.text import check_text, english_cleaners, split_text
 

@@ -66,7 +66,7 @@ def vocoder_checkpoint(kind: str) -> str:
     universal one, named in the message, when none is)."""
     if kind == "hifigan":  # one here without its config.json is named too: loading it says where the config goes
         here = [name for name in HIFIGANS if checkpoints.is_present(name) or checkpoints.unusable(name)]
-        return next((name for name in here if checkpoints.is_present(name)), here[0] if here else HIFIGANS[0])
+        return next((name for name in here if checkpoints.is_fetched(name)), here[0] if here else HIFIGANS[0])
     return DEFAULT_CHECKPOINTS[kind]
 
 
@@ -126,7 +126,7 @@ class VoiceCloner:
         if choice == "auto":
             if self.converter_checkpoint is not None:
                 return None  # OpenVoice's own design: a natural base voice (Piper), then the converter
-            return DEFAULT_CHECKPOINTS["sv2tts"] if checkpoints.is_present(DEFAULT_CHECKPOINTS["sv2tts"]) else None
+            return DEFAULT_CHECKPOINTS["sv2tts"] if checkpoints.is_fetched(DEFAULT_CHECKPOINTS["sv2tts"]) else None
         return DEFAULT_CHECKPOINTS["sv2tts"] if choice == "sv2tts" else choice
 
     @cached_property
@@ -137,7 +137,7 @@ class VoiceCloner:
             return None
         if choice == "auto":
             name = DEFAULT_CHECKPOINTS["openvoice-v2"]
-            return name if checkpoints.is_present(name) else None
+            return name if checkpoints.is_fetched(name) else None
         return DEFAULT_CHECKPOINTS["openvoice-v2"] if choice == "openvoice-v2" else choice
 
     @cached_property
@@ -176,7 +176,7 @@ class VoiceCloner:
         if choice != "auto":
             return choice
         return next(
-            (kind for kind in ("wavernn", "hifigan") if checkpoints.is_present(vocoder_checkpoint(kind))), "griffinlim"
+            (kind for kind in ("wavernn", "hifigan") if checkpoints.is_fetched(vocoder_checkpoint(kind))), "griffinlim"
         )
 
     @cached_property
@@ -197,6 +197,24 @@ class VoiceCloner:
             names = (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS)
             why = next(filter(None, map(checkpoints.unusable, names)), "no neural vocoder fetched")
         return f"vocoder: Griffin-Lim ({why}): expect a buzzy sound"
+
+    def passed_over(self) -> tuple[str, ...]:
+        """Notes on the files here that auto mode (or --vocoder hifigan) passed over for the next best, because they
+        are not the published ones; where Griffin-Lim took a neural vocoder's place, `vocoder_note` says why."""
+        tried = [self._converters_tried()]
+        if self.synthesizer_choice == "auto" and self.converter_checkpoint is None:
+            tried.append((DEFAULT_CHECKPOINTS["sv2tts"],))
+        if self.neural and self.vocoder_kind != "griffinlim" and not self.vocoder_checkpoint:
+            vocoders = {"auto": (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS), "hifigan": HIFIGANS}
+            tried.append(vocoders.get(self.vocoder_choice, ()))
+        return tuple(note for names in tried for note in checkpoints.passed_over(names))
+
+    def _converters_tried(self, revoicing: bool = False) -> tuple[str, ...]:
+        """The converter files auto mode chose from: OpenVoice V2's, unless a synthesizer was named (SV2TTS, a file),
+        whose speech auto leaves unconverted."""
+        if self.converter_choice != "auto" or not (revoicing or self.synthesizer_choice in ("auto", "offline")):
+            return ()
+        return (DEFAULT_CHECKPOINTS["openvoice-v2"],)
 
     def unused_options(self) -> tuple[str, ...]:
         """A note naming the options asked of a part of the voice that was not used, if any were: SV2TTS's vocoder
@@ -347,7 +365,7 @@ class VoiceCloner:
         started = time.perf_counter()
         if not self.neural:
             speech = self._offline_speech(speaker, text, seed, language, progress)
-            return dataclasses.replace(speech, notes=speech.notes + self.unused_options())
+            return dataclasses.replace(speech, notes=speech.notes + self.unused_options() + self.passed_over())
         from .synthesizer import synthesize
 
         chunks = split_text(text)
@@ -362,7 +380,7 @@ class VoiceCloner:
         for samples, sample_rate in self._vocode_sentences(mels, seed, report):
             pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
         notes = () if self.vocoder is not None else (self.vocoder_note(),)
-        notes += self.unused_options()
+        notes += self.unused_options() + self.passed_over()
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
             notes += ("vocoder: WaveRNN fast mode (int8 products, 2000-sample folds), not RTVC's exact samples",)
         if self.precision != "float32":
@@ -474,7 +492,8 @@ class VoiceCloner:
             return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
         voice = self.offline_reference(speaker, fitted=False)
         revoiced = self.offline_voice.revoice(wave, rate, voice, speaker.wave, seed, progress=report)
-        return dataclasses.replace(revoiced, timings={"voice conversion": time.perf_counter() - started})
+        notes = revoiced.notes + checkpoints.passed_over(self._converters_tried(revoicing=True))
+        return dataclasses.replace(revoiced, notes=notes, timings={"voice conversion": time.perf_counter() - started})
 
     def stream(
         self, speaker: Speaker, text: str, seed: int | None = None, language: str | None = None
