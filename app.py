@@ -41,6 +41,7 @@ CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 WORK = "voxlip-work"
 """The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
+VOICE_LABEL = "Voice to clone: a few seconds of speech, recorded or in a video"
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
@@ -267,6 +268,19 @@ def _face_input() -> gr.File:
     return face
 
 
+def _voice_input(label: str) -> gr.File:
+    """A voice upload that takes a recording or a video (its soundtrack), with a microphone recording that fills it:
+    gr.Audio's own upload refuses a video, and the .webm a browser or phone records (which browsers call video/webm)."""
+    with gr.Column():
+        voice = gr.File(label=label, file_types=["audio", "video"], type="filepath")
+        with gr.Accordion("...or record it with the microphone", open=False):
+            microphone = gr.Audio(sources=["microphone"], type="filepath", label="Microphone", show_label=False)
+    microphone.change(
+        lambda recording: recording, microphone, voice, show_progress="hidden", queue=False, api_visibility="private"
+    )
+    return voice
+
+
 def _converter_choice(with_none: bool = True) -> gr.Dropdown:
     choices = [c for c in CONVERTERS if with_none or c != "none"]
     return gr.Dropdown(
@@ -295,7 +309,6 @@ def _consent_box() -> gr.Checkbox:
 
 def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     """The page; `examples` (a voice and a face voxlip made itself) fill the inputs with one click."""
-    voice_sources = ["upload", "microphone"]
     offline = demo.pipeline.voice.offline_voice.config
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
     # Uploads and results in Gradio's cache are deleted after an hour.
@@ -308,7 +321,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
         )
         with gr.Tab("Text to clip"):
             with gr.Row():
-                reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
+                reference = _voice_input(VOICE_LABEL)
                 face = _face_input()
             text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
@@ -334,7 +347,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     label=example_label,
                 )
         with gr.Tab("Voice"):
-            reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
+            reference = _voice_input(VOICE_LABEL)
             text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
                 seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
@@ -368,7 +381,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
         with gr.Tab("Lip-sync"):
             with gr.Row():
                 face = _face_input()
-                speech = gr.Audio(sources=voice_sources, type="filepath", label="Speech")
+                speech = _voice_input("Speech: a recording, or a video (its soundtrack)")
             with gr.Row():
                 still = _still_box()
                 face_index = _face_index_box()
@@ -381,7 +394,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
         with gr.Tab("Convert speech"):
             with gr.Row():
-                reference = gr.Audio(sources=voice_sources, type="filepath", label="Voice to clone (a few seconds)")
+                reference = _voice_input(VOICE_LABEL)
                 source = gr.File(
                     label="Speech to say in that voice: a recording or a video (its soundtrack)",
                     file_types=["audio", "video"],
@@ -409,8 +422,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             )
         with gr.Tab("Compare voices"):
             with gr.Row():
-                first = gr.Audio(sources=voice_sources, type="filepath", label="Voice A")
-                second = gr.Audio(sources=voice_sources, type="filepath", label="Voice B")
+                first = _voice_input("Voice A: a recording or a video")
+                second = _voice_input("Voice B: a recording or a video")
             button = gr.Button("Compare")
             result = gr.Markdown()
             _on_click(button, demo.compare, [first, second], [result], "compare")

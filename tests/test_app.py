@@ -53,6 +53,49 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkey
     assert len(webcam_to_face) == 2, "both face inputs take a webcam photo"
 
 
+def _voice_inputs(page: gr.Blocks) -> list:
+    """The page's inputs of a voice or speech: those the handlers take recordings from."""
+    inputs = {getattr(fn, "api_name", None): fn.inputs for fn in page.fns.values()}
+    return [
+        inputs["text_to_clip"][0],
+        inputs["voice"][0],
+        inputs["lipsync"][1],
+        inputs["convert"][0],
+        *inputs["compare"],
+    ]
+
+
+def _recorded_webm(speech: Path, folder: Path) -> Path:
+    """What a browser's recorder makes: Opus in WebM, sound only."""
+    from core.ffmpeg import run
+
+    webm = folder / "recorded.webm"
+    run(["-i", str(speech), "-t", "6", "-c:a", "libopus", "-vn", str(webm)], "make a WebM recording")
+    return webm
+
+
+def test_every_voice_input_takes_a_browser_recording_and_a_video(demo, speech_files, faces_dir, tmp_path):
+    """gr.Audio's upload had refused a .webm (browsers call it video/webm) and any video, which the pipeline takes."""
+    from gradio_client.utils import is_valid_file
+
+    page = app.build_demo(demo)
+    for box in _voice_inputs(page):
+        assert isinstance(box, gr.File), box.label
+        assert all(is_valid_file(name, box.file_types) for name in ("a.webm", "a.mp4", "a.m4a", "a.flac", "a.wav"))
+    microphone_to_voice = [
+        fn
+        for fn in page.fns.values()
+        if [type(b) for b in fn.inputs] == [gr.Audio]
+        and fn.inputs[0].sources == ["microphone"]
+        and fn.outputs[0] in _voice_inputs(page)
+    ]
+    assert len(microphone_to_voice) == 6, "every voice input takes a microphone recording"
+    webm = _recorded_webm(speech_files[0], tmp_path)
+    path, _ = demo.voice(str(webm), "Hello there.", 1, True)
+    assert Path(path).is_file()
+    assert "Cosine similarity" in demo.compare(str(faces_dir / "talking_man_25fps.mp4"), str(webm))
+
+
 def test_page_messages_stay_and_name_uploads_as_the_user_named_them(demo, tmp_path):
     upload = tmp_path / "gradio" / "0123abcd" / "notes.wav"  # where the server keeps an upload
     upload.parent.mkdir(parents=True)
@@ -261,6 +304,23 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     tab.locator(".consent input[type=checkbox]").check()
     tab.get_by_role("button", name="Lip-sync").click()
     page.get_by_text("no face found in not_a_person_dog.jpg").first.wait_for()  # the file's name, not the server's copy
+
+
+def test_voice_inputs_take_a_webm_recording_and_a_video_in_a_real_browser(
+    served_app, browser, speech_files, faces_dir, tmp_path
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).first.set_input_files(str(_recorded_webm(speech_files[0], tmp_path)))
+    tab.get_by_text("recorded.webm").first.wait_for()
+    page.get_by_role("tab", name="Compare voices", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).first.set_input_files(str(faces_dir / "talking_man_25fps.mp4"))
+    tab.get_by_text("talking_man_25fps.mp4").first.wait_for()
+    assert page.locator(".toast-body").count() == 0, page.locator(".toast-body").all_inner_texts()
 
 
 def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, client_in):
