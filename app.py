@@ -20,6 +20,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from core import checkpoints
 from core.errors import VoxlipError
 from core.memory import limit_allocator_arenas
 from pipeline import Pipeline
@@ -27,7 +28,7 @@ from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT
 from pipeline.results import Clip, Speech
 from pipeline.stops import Stopped, unwinding_on_stop
-from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS
+from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS, choice_checkpoint
 from voice.encoder import no_verdict, similarity
 from voice.offline.config import OfflineConfig
 from voice.text import OTHER_LANGUAGE_HINT
@@ -282,13 +283,29 @@ def _voice_input(label: str) -> gr.File:
 
 
 def _converter_choice(with_none: bool = True) -> gr.Dropdown:
-    choices = [c for c in CONVERTERS if with_none or c != "none"]
-    return gr.Dropdown(
-        choices,
-        value="auto",
-        label="Converter",
-        info="auto: OpenVoice V2 if its checkpoint is fetched, else offline signal processing",
+    return _component_choice(
+        tuple(c for c in CONVERTERS if with_none or c != "none"),
+        "Converter",
+        "auto: OpenVoice V2 if its checkpoint is fetched, else offline signal processing",
     )
+
+
+def _component_choice(choices: tuple[str, ...], label: str, info: str, visible: bool = True) -> gr.Dropdown:
+    """A choice of the voice components this server has; its info names those it lacks and how whoever runs the demo
+    gets them (choosing one had only failed after the click)."""
+    missing = _missing(choices)
+    if missing:
+        info += (
+            f"; not on this server: {', '.join(missing)} (whoever runs the demo can run "
+            f"`voxlip fetch {' '.join(missing.values())}`)"
+        )
+    return gr.Dropdown([c for c in choices if c not in missing], value="auto", label=label, info=info, visible=visible)
+
+
+def _missing(choices: tuple[str, ...]) -> dict[str, str]:
+    """The choices whose checkpoint is not on this server, each with that checkpoint's name."""
+    needed = {choice: choice_checkpoint(choice) for choice in choices}
+    return {choice: name for choice, name in needed.items() if name and not checkpoints.is_present(name)}
 
 
 def _similarity_slider(value: float, info: str) -> gr.Slider:
@@ -351,17 +368,16 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
                 seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
-                synthesizer = gr.Dropdown(
-                    list(SYNTHESIZERS),
-                    value="auto",
-                    label="Synthesizer",
-                    info="auto: Piper + OpenVoice V2 if fetched, else SV2TTS if fetched, else the offline voice",
+                synthesizer = _component_choice(
+                    SYNTHESIZERS,
+                    "Synthesizer",
+                    "auto: Piper + OpenVoice V2 if fetched, else SV2TTS if fetched, else the offline voice",
                 )
-                vocoder = gr.Dropdown(
-                    list(VOCODERS),
-                    value="auto",
-                    label="Vocoder (SV2TTS only)",
-                    info="auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
+                vocoder = _component_choice(
+                    VOCODERS,
+                    "Vocoder (SV2TTS only)",
+                    "auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
+                    visible=not _missing(("sv2tts",)),  # its vocoders serve SV2TTS alone
                 )
                 converter = _converter_choice()
             similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)

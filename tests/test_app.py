@@ -160,6 +160,33 @@ def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, m
     assert demo._pipeline_for("offline", "auto").encoder is demo.pipeline.encoder
 
 
+def _offered(dropdown: gr.Dropdown) -> list[str]:
+    return [value for _, value in dropdown.choices]
+
+
+def test_the_voice_components_offered_are_those_on_this_server(demo, tmp_path, monkeypatch):
+    """A synthesizer, vocoder or converter whose checkpoint the server lacks had been offered, and only failed after
+    the click; it is left out, and its info says how whoever runs the demo gets it."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "cache"))
+    inputs = {getattr(fn, "api_name", None): fn.inputs for fn in app.build_demo(demo).fns.values()}
+    synthesizer, vocoder, converter = (inputs["voice"][i] for i in (4, 5, 7))
+    assert _offered(synthesizer) == ["auto", "offline"]
+    assert "not on this server: sv2tts (whoever runs the demo can run `voxlip fetch rtvc-synthesizer`)" in (
+        synthesizer.info
+    )
+    assert not vocoder.visible, "its vocoders serve SV2TTS alone"
+    assert _offered(converter) == ["auto", "offline", "none"] and "`voxlip fetch openvoice-v2`" in converter.info
+    assert _offered(inputs["convert"][4]) == ["auto", "offline"]
+
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "synthesizer.pt").touch()  # a fetched checkpoint is offered
+    inputs = {getattr(fn, "api_name", None): fn.inputs for fn in app.build_demo(demo).fns.values()}
+    synthesizer, vocoder = inputs["voice"][4], inputs["voice"][5]
+    assert _offered(synthesizer) == ["auto", "sv2tts", "offline"] and "not on this server" not in synthesizer.info
+    assert vocoder.visible and _offered(vocoder) == ["auto", "griffinlim"]
+    assert "`voxlip fetch rtvc-vocoder hifigan-universal-v1`" in vocoder.info
+
+
 def test_the_clip_and_convert_tabs_take_the_similarity_a_still_head_and_a_face_index(demo, speech_files, faces_dir):
     plain = demo._pipeline_for()
     default = plain.voice.offline_voice.config.similarity

@@ -70,6 +70,14 @@ def vocoder_checkpoint(kind: str) -> str:
     return DEFAULT_CHECKPOINTS[kind]
 
 
+def choice_checkpoint(choice: str) -> str | None:
+    """The registry checkpoint a synthesizer, vocoder or converter choice needs ("sv2tts": rtvc-synthesizer); None for
+    one that needs none (auto, offline, griffinlim, none), so that a choice can be offered only where it runs."""
+    if choice in ("wavernn", "hifigan"):
+        return vocoder_checkpoint(choice)
+    return DEFAULT_CHECKPOINTS.get(choice)
+
+
 class VoiceCloner:
     """Loads the voice components once (on first use) and clones voices with them.
 
