@@ -115,13 +115,16 @@ class Demo:
             )
 
     @staticmethod
-    def _made_by(result: Speech | Clip) -> str:
+    def _made_by(result: Speech | Clip, unconverted: bool = False) -> str:
+        """The result's details: what made it (`unconverted`: the base voice, not moved toward the reference), each
+        component, the notes and the time taken."""
         offline = [c.role for c in result.components if not c.neural]
-        kind = (
-            "neural models"
-            if not offline
-            else f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
-        )
+        if unconverted:
+            kind = "the Piper base voice as it is, not in the reference's voice (converter none)"
+        elif offline:
+            kind = f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
+        else:
+            kind = "neural models"
         lines = [f"**Made with {kind}**; marked as AI-generated in the file (watermark, content credentials):"]
         lines += [f"- {c.describe()}" for c in result.components]
         lines += [f"- note: {_for_the_page(note)}" for note in result.notes]
@@ -150,7 +153,7 @@ class Demo:
             path = speech.save(self._output("voice", ".wav"))
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
-        return str(path), self._made_by(speech)
+        return str(path), self._made_by(speech, _unconverted(pipeline))
 
     def lipsync(
         self,
@@ -240,6 +243,12 @@ class Demo:
             f"### Cosine similarity {score:.3f}: {verdict}\n"
             f"GE2E encoder `{encoder.checkpoint_name}`, threshold {threshold:.2f}."
         )
+
+
+def _unconverted(pipeline: Pipeline) -> bool:
+    """Whether the pipeline's speech is the Piper base voice as it is (converter none): SV2TTS speaks in the
+    reference's voice itself."""
+    return not pipeline.voice.neural and pipeline.voice.text_converter == "none"
 
 
 def _chosen(value: float | None) -> int | None:

@@ -151,6 +151,15 @@ def test_voice_handler_names_its_components(demo, speech_files):
     )
 
 
+def test_the_base_voice_unconverted_is_not_said_to_be_made_by_neural_models(demo, speech_files):
+    """With converter none, the details had begun "Made with neural models" over speech that is not the reference's."""
+    _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "none")
+    headline = details.splitlines()[0]
+    assert "neural models" not in headline and "the Piper base voice as it is, not in the reference's voice" in headline
+    _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "offline")
+    assert details.startswith("**Made with offline fallbacks for the voice conversion")
+
+
 def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, monkeypatch):
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "empty-cache"))
     _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "offline", "auto")
