@@ -31,6 +31,8 @@ from .visemes import VisemeTrackConfig, shape_track
 
 OWN_FRAMES = Component.offline("lip-sync", "offline lip-sync: the video's own mouths, chosen by unit selection")
 LIVING = Component.offline("face motion", "offline blinks and head motion")
+BLINKING = Component.offline("face motion", "offline blinks, the head kept still")
+"""What brings a still face to life with `still`: blinks alone."""
 FROZEN_MOTION = 0.03
 """A video whose landmarks never move more than this (face widths) from the first frame's ..."""
 FROZEN_MOUTH = 0.02
@@ -95,7 +97,7 @@ class OfflineRenderer:
         if self.animated_frames or self.mode in (None, "living"):
             made.append(ANIMATOR)
         if self.mode == "living":
-            made.append(LIVING)
+            made.append(BLINKING if self.still else LIVING)
         if self.recognized:
             made.append(PHONE_RECOGNIZER)
         return tuple(made)
@@ -113,7 +115,8 @@ class OfflineRenderer:
         if self.mode == "units" and self.still:
             notes += ("a still head is for photos: the head in this video moves as it was filmed",)
         if self.mode == "living" and self.library.seen:
-            notes += ("the face in the video does not move: it was animated as a photo (blinks, head motion)",)
+            motion = "blinks" if self.still else "blinks, head motion"
+            notes += (f"the face in the video does not move: it was animated as a photo ({motion})",)
         return notes
 
     def prepare(self, audio: np.ndarray, fps: float, n_frames: int, timer: StageTimer) -> None:

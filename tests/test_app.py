@@ -215,6 +215,13 @@ def test_the_clip_and_convert_tabs_take_the_similarity_a_still_head_and_a_face_i
     assert Path(audio).is_file()
 
 
+def test_a_still_head_is_not_said_to_move(demo, speech_files, faces_dir):
+    """With the head kept still, the details had still listed "offline blinks and head motion"."""
+    photo = str(faces_dir / "painting_pearl_earring.jpg")
+    _, details = demo.lipsync(photo, str(speech_files[0]), True, True)
+    assert "head motion" not in details and "face motion: offline blinks, the head kept still" in details
+
+
 def test_convert_handler_re_voices_a_recording(demo, speech_files):
     with pytest.raises(gr.Error, match="Give the voice"):
         demo.convert(str(speech_files[0]), None, None, True)

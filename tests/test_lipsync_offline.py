@@ -14,7 +14,7 @@ from lipsync.animator import ANIMATOR
 from lipsync.engine import run
 from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceTracker
 from lipsync.living import LivingConfig, blink, life_track
-from lipsync.offline import LIVING, OWN_FRAMES
+from lipsync.offline import BLINKING, LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.unit_paste import paste_unit, similarity, turned_landmarks
@@ -345,7 +345,7 @@ def test_photo_lives_and_still_keeps_the_head_still(faces_dir, audio, tmp_path):
         options = LipsyncOptions(still=still, seed=5)
         renderer = make_renderer(options, phones=PHONES)
         result = run(photo, audio, tmp_path / f"out_{still}.mp4", renderer, options)
-        assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, LIVING)
+        assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, BLINKING if still else LIVING)
         outputs[still] = list(read_frames(result.path, 25.0))
     source = read_still(photo)
     with FaceTracker() as tracker:
