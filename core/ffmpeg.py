@@ -463,6 +463,12 @@ def yuv_matrix(height: int) -> str:
     return "bt709" if height >= HD_HEIGHT else "smpte170m"
 
 
+def encoded_size(width: int, height: int) -> tuple[int, int]:
+    """The size frames of `width` x `height` have in Mp4Writer's MP4: H.264's 4:2:0 needs even sides, so an odd last
+    column or row is cropped."""
+    return width - width % 2, height - height % 2
+
+
 @dataclass(frozen=True)
 class EncoderOptions:
     """H.264 (yuv420p) + AAC: plays everywhere; `preset` trades file size for speed."""
@@ -532,7 +538,7 @@ class Mp4Writer:
             "-pix_fmt",
             "yuv420p",
             "-colorspace",
-            yuv_matrix(height - height % 2),
+            yuv_matrix(encoded_size(width, height)[1]),
             "-sws_flags",
             EXACT_SCALING,
             "-threads",

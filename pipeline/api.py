@@ -31,7 +31,7 @@ import numpy as np
 from core import checkpoints
 from core.cache import cache_path
 from core.errors import CheckpointError, InputError, VoxlipError
-from core.ffmpeg import AUDIO_HINT, MediaInfo, hdr_notes, probe
+from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe
 from core.files import InputFile, check_not_stream, sha256_file
 from core.seeds import checked_seed
 from lipsync.engine import check_face
@@ -546,8 +546,9 @@ class Pipeline:
             notes += (_scaled_up_note("face input", scaled_from, (result.width, result.height)),)
         elif scaled_from:
             width, height = scaled_from
+            made = "x".join(map(str, encoded_size(result.width, result.height)))
             notes += (
-                f"the face input is {width}x{height}: its frames were scaled to {result.width}x{result.height} "
+                f"the face input is {width}x{height}: its frames were scaled to {made} "
                 f"(at most {self.lipsync_options.max_size} pixels; --max-size raises the limit)",
             )
         if faces > 1 and self.lipsync_options.face_index is None:
@@ -579,9 +580,11 @@ class Pipeline:
 
 
 def _scaled_up_note(what: str, given: tuple[int, int], made: tuple[int, int]) -> str:
-    """What a clip says of frames under MIN_SIZE pixels scaled up to `made` (width, height) from `given`."""
+    """What a clip says of frames under MIN_SIZE pixels scaled up to `made` (width, height) from `given`: the size
+    they have in the MP4."""
+    width, height = encoded_size(*made)
     return (
-        f"the {what} is {given[0]}x{given[1]}: its frames were scaled up to {made[0]}x{made[1]} (at least {MIN_SIZE} "
+        f"the {what} is {given[0]}x{given[1]}: its frames were scaled up to {width}x{height} (at least {MIN_SIZE} "
         "pixels, so that the AI-generated label and the mark fit)"
     )
 

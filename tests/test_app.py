@@ -222,6 +222,20 @@ def test_a_still_head_is_not_said_to_move(demo, speech_files, faces_dir):
     assert "head motion" not in details and "face motion: offline blinks, the head kept still" in details
 
 
+def test_a_tiny_photo_is_said_to_be_scaled_to_the_size_of_the_clip(demo, speech_files, faces_dir, tmp_path):
+    """A 100x118 photo had been said to be scaled up to 128x151 in a clip of 128x150 (H.264 keeps even sides)."""
+    from PIL import Image
+
+    from core.ffmpeg import probe
+
+    photo = tmp_path / "tiny.jpg"
+    Image.open(faces_dir / "painting_pearl_earring.jpg").resize((100, 118)).save(photo)
+    path, details = demo.lipsync(str(photo), str(speech_files[0]), True)
+    clip = probe(path)
+    assert (clip.width, clip.height) == (128, 150)
+    assert "the face input is 100x118: its frames were scaled up to 128x150" in details
+
+
 def test_convert_handler_re_voices_a_recording(demo, speech_files):
     with pytest.raises(gr.Error, match="Give the voice"):
         demo.convert(str(speech_files[0]), None, None, True)
