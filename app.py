@@ -31,6 +31,7 @@ from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS, choice_checkpoint
 from voice.encoder import no_verdict, similarity
 from voice.offline.config import OfflineConfig
+from voice.speaker import Speaker
 from voice.text import OTHER_LANGUAGE_HINT
 
 MAX_UPLOAD = "50mb"
@@ -42,7 +43,10 @@ CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 WORK = "voxlip-work"
 """The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
-VOICE_LABEL = "Voice to clone: a few seconds of speech, recorded or in a video"
+REFERENCE = "Voice to clone"
+VOICE_LABEL = f"{REFERENCE}: a few seconds of speech, recorded or in a video"
+COMPARED = ("Voice A", "Voice B")
+"""The Compare tab's recordings, as its labels and its messages name them."""
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
@@ -131,6 +135,15 @@ class Demo:
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         return "\n".join(lines)
 
+    @staticmethod
+    def _speaker(pipeline: Pipeline, recording: str, role: str) -> Speaker:
+        """The recording's speaker; one voxlip cannot use is refused naming it as the page does (`role`), for a tab that
+        takes two recordings: "the recording is silent" had not said which, and two files may share a name."""
+        try:
+            return pipeline.speaker(recording)
+        except VoxlipError as e:
+            raise _refusal(f"{role}: {e}", recording) from None
+
     def voice(
         self,
         reference: str | None,
@@ -218,8 +231,9 @@ class Demo:
         try:
             progress(0.05, desc="converting the voice")
             pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
+            speaker = self._speaker(pipeline, reference, REFERENCE)
             result = pipeline.convert_voice(
-                reference, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
+                speaker, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
             )
             if isinstance(result, Clip):
                 return None, str(result.save(self._output("converted", ".mp4"))), self._made_by(result)
@@ -228,13 +242,15 @@ class Demo:
             raise _refusal(str(e), reference, source) from None
 
     def compare(self, first: str | None, second: str | None) -> str:
-        if not first or not second:
-            raise _refusal("Give two recordings.")
+        recordings = dict(zip(COMPARED, (first, second), strict=True))
+        missing = [role for role, recording in recordings.items() if not recording]
+        if missing:
+            raise _refusal(
+                f"Give two recordings: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty."
+            )
         encoder = self.pipeline.encoder
-        try:
-            score = similarity(self.pipeline.speaker(first).embedding, self.pipeline.speaker(second).embedding)
-        except VoxlipError as e:
-            raise _refusal(str(e), first, second) from None
+        first, second = (self._speaker(self.pipeline, recording, role) for role, recording in recordings.items())
+        score = similarity(first.embedding, second.embedding)
         threshold = encoder.config.same_speaker_threshold
         if threshold is None:
             return f"### Cosine similarity {score:.3f}\nGE2E encoder `{encoder.checkpoint_name}`: {no_verdict(encoder)}"
@@ -447,8 +463,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             )
         with gr.Tab("Compare voices"):
             with gr.Row():
-                first = _voice_input("Voice A: a recording or a video")
-                second = _voice_input("Voice B: a recording or a video")
+                first = _voice_input(f"{COMPARED[0]}: a recording or a video")
+                second = _voice_input(f"{COMPARED[1]}: a recording or a video")
             button = gr.Button("Compare")
             result = gr.Markdown()
             _on_click(button, demo.compare, [first, second], [result], "compare")

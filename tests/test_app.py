@@ -248,6 +248,22 @@ def test_compare_voices(demo, speech_files):
     assert "1.000: the same speaker" in demo.compare(str(speech_files[0]), str(speech_files[0]))
 
 
+def test_a_recording_refused_on_a_tab_of_two_is_named(demo, speech_files, tmp_path):
+    """ "the recording is silent" had not said which of the two recordings was."""
+    import soundfile
+
+    silence = tmp_path / "silence.wav"
+    soundfile.write(silence, [0.0] * 48_000, 16_000)
+    for call, named in [
+        (lambda: demo.compare(str(silence), str(speech_files[0])), "Voice A"),
+        (lambda: demo.compare(str(speech_files[0]), str(silence)), "Voice B"),
+        (lambda: demo.convert(str(silence), str(speech_files[0]), None, True), "Voice to clone"),
+    ]:
+        with pytest.raises(gr.Error) as refused:
+            call()
+        assert refused.value.message.startswith(f"{named}: the recording is silent"), refused.value.message
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -411,8 +427,8 @@ def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path)
             "face index 2 asked, but .* shows at most 1 face",
         ),
         (lambda: demo.text_to_clip(str(speech_files[0]), None, "Hi.", None, True), "Give a voice recording and a face"),
-        (lambda: demo.compare(str(speech_files[0]), str(tmp_path / "gone.wav")), "does not exist"),
-        (lambda: demo.compare(str(speech_files[0]), None), "Give two recordings"),
+        (lambda: demo.compare(str(speech_files[0]), str(tmp_path / "gone.wav")), "Voice B: .*does not exist"),
+        (lambda: demo.compare(str(speech_files[0]), None), "Give two recordings: Voice B is empty"),
     ]:
         with pytest.raises(gr.Error, match=message):
             call()
