@@ -25,7 +25,7 @@ from core.errors import VoxlipError
 from core.memory import limit_allocator_arenas
 from pipeline import Pipeline
 from pipeline.examples import Examples, make_examples
-from pipeline.provenance import CONSENT_STATEMENT
+from pipeline.provenance import CONSENT_STATEMENT, record_path
 from pipeline.results import Clip, Speech
 from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS, choice_checkpoint
@@ -41,6 +41,8 @@ cut short in the text box."""
 TEXT_INFO = f"Up to {MAX_TEXT} characters; the voxlip command line takes longer text."
 CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
+RECORD_HEIGHT = 90
+"""Pixels: a provenance record's box, empty or with its file (a file box is a large drop area otherwise)."""
 WORK = "voxlip-work"
 """The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
 REFERENCE = "Voice to clone"
@@ -109,6 +111,11 @@ class Demo:
             folder = Path(tempfile.mkdtemp(prefix="request-", dir=self.workdir))
         return folder / f"voxlip-{kind}-{time.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
+    def _saved(self, result: Speech | Clip, kind: str, suffix: str) -> tuple[str, str]:
+        """The result written into its request's folder: its file, and the provenance record written beside it."""
+        path = result.save(self._output(kind, suffix))
+        return str(path), str(record_path(path))
+
     @staticmethod
     def _check(consent: bool, text: str | None = None) -> None:
         if not consent:
@@ -163,10 +170,10 @@ class Demo:
             progress(0.1, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=_chosen(seed))
-            path = speech.save(self._output("voice", ".wav"))
+            path, record = self._saved(speech, "voice", ".wav")
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
-        return str(path), self._made_by(speech, _unconverted(pipeline))
+        return path, self._made_by(speech, _unconverted(pipeline)), record
 
     def lipsync(
         self,
@@ -183,10 +190,10 @@ class Demo:
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
-            path = clip.save(self._output("lipsync", ".mp4"))
+            path, record = self._saved(clip, "lipsync", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), face, audio) from None
-        return str(path), self._made_by(clip)
+        return path, self._made_by(clip), record
 
     def text_to_clip(
         self,
@@ -209,10 +216,10 @@ class Demo:
             clip = pipeline.text_to_clip(
                 reference, face, text, consent=consent, seed=_chosen(seed), progress=_frames(progress)
             )
-            path = clip.save(self._output("clip", ".mp4"))
+            path, record = self._saved(clip, "clip", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
-        return str(path), self._made_by(clip)
+        return path, self._made_by(clip), record
 
     def convert(
         self,
@@ -224,7 +231,8 @@ class Demo:
         similarity: float | None = None,
         progress=gr.Progress(),
     ):
-        """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details)."""
+        """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details,
+        provenance record)."""
         self._check(consent)
         if not reference or not source:
             raise _refusal("Give the voice to clone and the speech (a recording or a video) to say in it.")
@@ -236,8 +244,10 @@ class Demo:
                 speaker, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
             )
             if isinstance(result, Clip):
-                return None, str(result.save(self._output("converted", ".mp4"))), self._made_by(result)
-            return str(result.save(self._output("converted", ".wav"))), None, self._made_by(result)
+                video, record = self._saved(result, "converted", ".mp4")
+                return None, video, self._made_by(result), record
+            audio, record = self._saved(result, "converted", ".wav")
+            return audio, None, self._made_by(result), record
         except VoxlipError as e:
             raise _refusal(str(e), reference, source) from None
 
@@ -345,6 +355,11 @@ def _face_index_box() -> gr.Number:
     return gr.Number(label="Face index (-1: the largest face; 0: the leftmost, 1: the next...)", precision=0, value=-1)
 
 
+def _record_output() -> gr.File:
+    """The result's provenance record, to download beside it: it stays on the server otherwise."""
+    return gr.File(label="Provenance record: keep it beside the file, under the name it has", height=RECORD_HEIGHT)
+
+
 def _consent_box() -> gr.Checkbox:
     return gr.Checkbox(label=CONSENT_STATEMENT, value=False, elem_classes=["consent"])
 
@@ -358,8 +373,9 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
         gr.Markdown(
             "# voxlip\nClone a voice from a few seconds of speech and make a face speak it. "
             "Everything made here carries a visible *AI-generated* label (video), an inaudible watermark and "
-            "signed content credentials; `voxlip detect FILE` finds them (voxlip's command line and Python API also "
-            "write a provenance record beside each file, which the page does not hand out)."
+            "signed content credentials; `voxlip detect FILE` finds them. Each result comes with its provenance "
+            "record (what made it, from what): keep it beside the file, under the name it has, and `voxlip detect` "
+            "reads it too."
         )
         with gr.Tab("Text to clip"):
             with gr.Row():
@@ -375,11 +391,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Make the clip", variant="primary")
             video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
+            record = _record_output()
             _on_click(
                 button,
                 demo.text_to_clip,
                 [reference, face, text, seed, consent, similarity, still, face_index],
-                [video, details],
+                [video, details, record],
                 "text_to_clip",
             )
             if examples:
@@ -410,11 +427,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Clone the voice", variant="primary")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
+            record = _record_output()
             _on_click(
                 button,
                 demo.voice,
                 [reference, text, seed, consent, synthesizer, vocoder, similarity, converter],
-                [audio, details],
+                [audio, details, record],
                 "voice",
             )
             if examples:
@@ -430,7 +448,10 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             button = gr.Button("Lip-sync", variant="primary")
             video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
-            _on_click(button, demo.lipsync, [face, speech, consent, still, face_index], [video, details], "lipsync")
+            record = _record_output()
+            _on_click(
+                button, demo.lipsync, [face, speech, consent, still, face_index], [video, details, record], "lipsync"
+            )
             if examples:
                 gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
         with gr.Tab("Convert speech"):
@@ -454,11 +475,12 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
                 video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
+            record = _record_output()
             _on_click(
                 button,
                 demo.convert,
                 [reference, source, seed, consent, converter, similarity],
-                [audio, video, details],
+                [audio, video, details, record],
                 "convert",
             )
         with gr.Tab("Compare voices"):

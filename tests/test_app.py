@@ -91,7 +91,7 @@ def test_every_voice_input_takes_a_browser_recording_and_a_video(demo, speech_fi
     ]
     assert len(microphone_to_voice) == 6, "every voice input takes a microphone recording"
     webm = _recorded_webm(speech_files[0], tmp_path)
-    path, _ = demo.voice(str(webm), "Hello there.", 1, True)
+    path, _, _ = demo.voice(str(webm), "Hello there.", 1, True)
     assert Path(path).is_file()
     assert "Cosine similarity" in demo.compare(str(faces_dir / "talking_man_25fps.mp4"), str(webm))
 
@@ -143,7 +143,7 @@ def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
 
 
 def test_voice_handler_names_its_components(demo, speech_files):
-    path, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True)
+    path, details, _ = demo.voice(str(speech_files[0]), "Hello there.", 1, True)
     assert Path(path).is_file() and Path(path + ".provenance.json").is_file()
     assert re.fullmatch(r"voxlip-voice-\d{8}-\d{6}\.wav", Path(path).name)  # downloads told apart by their time
     assert (
@@ -153,16 +153,37 @@ def test_voice_handler_names_its_components(demo, speech_files):
 
 def test_the_base_voice_unconverted_is_not_said_to_be_made_by_neural_models(demo, speech_files):
     """With converter none, the details had begun "Made with neural models" over speech that is not the reference's."""
-    _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "none")
+    _, details, _ = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "none")
     headline = details.splitlines()[0]
     assert "neural models" not in headline and "the Piper base voice as it is, not in the reference's voice" in headline
-    _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "offline")
+    _, details, _ = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "offline")
     assert details.startswith("**Made with offline fallbacks for the voice conversion")
+
+
+def test_each_result_comes_with_its_provenance_record_to_download(demo, speech_files, tmp_path):
+    """The record had stayed beside the server's copy: the page did not hand it out."""
+    import json
+    import shutil
+
+    from pipeline.provenance import detect
+
+    page = app.build_demo(demo)
+    for fn in page.fns.values():
+        if getattr(fn, "api_name", None) in {"text_to_clip", "voice", "lipsync", "convert"}:
+            assert isinstance(fn.outputs[-1], gr.File) and "Provenance record" in fn.outputs[-1].label
+    path, _, record = demo.voice(str(speech_files[0]), "Hello there.", 1, True)
+    assert Path(record).name == Path(path).name + ".provenance.json"
+    assert json.loads(Path(record).read_text())["output"]["file"] == Path(path).name
+    kept = tmp_path / "downloads"  # both downloaded, under the names they have: voxlip detect reads the record
+    kept.mkdir()
+    shutil.copy(path, kept)
+    shutil.copy(record, kept)
+    assert detect(kept / Path(path).name).record_matches
 
 
 def test_voice_components_are_chosen_per_request(demo, speech_files, tmp_path, monkeypatch):
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "empty-cache"))
-    _, details = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "offline", "auto")
+    _, details, _ = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "offline", "auto")
     assert "offline voice" in details
     with pytest.raises(gr.Error, match="voxlip fetch rtvc-synthesizer"):
         demo.voice(str(speech_files[0]), "Hello there.", 1, True, "sv2tts", "griffinlim")
@@ -209,16 +230,16 @@ def test_the_clip_and_convert_tabs_take_the_similarity_a_still_head_and_a_face_i
         and demo.pipeline.lipsync_options.face_index is None
     )
     photo = str(faces_dir / "painting_pearl_earring.jpg")
-    path, details = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.25, True)
+    path, details, _ = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.25, True)
     assert Path(path).is_file() and "offline voice" in details
-    audio, _, details = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True, None, 0.0)
+    audio, _, details, _ = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True, None, 0.0)
     assert Path(audio).is_file()
 
 
 def test_a_still_head_is_not_said_to_move(demo, speech_files, faces_dir):
     """With the head kept still, the details had still listed "offline blinks and head motion"."""
     photo = str(faces_dir / "painting_pearl_earring.jpg")
-    _, details = demo.lipsync(photo, str(speech_files[0]), True, True)
+    _, details, _ = demo.lipsync(photo, str(speech_files[0]), True, True)
     assert "head motion" not in details and "face motion: offline blinks, the head kept still" in details
 
 
@@ -230,7 +251,7 @@ def test_a_tiny_photo_is_said_to_be_scaled_to_the_size_of_the_clip(demo, speech_
 
     photo = tmp_path / "tiny.jpg"
     Image.open(faces_dir / "painting_pearl_earring.jpg").resize((100, 118)).save(photo)
-    path, details = demo.lipsync(str(photo), str(speech_files[0]), True)
+    path, details, _ = demo.lipsync(str(photo), str(speech_files[0]), True)
     clip = probe(path)
     assert (clip.width, clip.height) == (128, 150)
     assert "the face input is 100x118: its frames were scaled up to 128x150" in details
@@ -239,7 +260,7 @@ def test_a_tiny_photo_is_said_to_be_scaled_to_the_size_of_the_clip(demo, speech_
 def test_convert_handler_re_voices_a_recording(demo, speech_files):
     with pytest.raises(gr.Error, match="Give the voice"):
         demo.convert(str(speech_files[0]), None, None, True)
-    audio, video, details = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True)
+    audio, video, details, _ = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True)
     assert Path(audio).is_file() and video is None
     assert "voice conversion: offline voice conversion" in details and "fetch openvoice-v2" in details
 
@@ -407,7 +428,7 @@ def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_
     texts = [" ".join(["word"] * (2 + 3 * i)) + "." for i in range(8)]
     jobs = [client.submit(voice, text, -1, True, api_name="/voice") for text in texts]
     results = [job.result(timeout=600) for job in jobs]
-    paths = [Path(path) for path, _ in results]
+    paths = [Path(path) for path, _, _ in results]
     assert len(set(paths)) == 8
     durations = [len(load_audio(p)) for p in paths]
     assert durations == sorted(durations), "each request got the speech of its own text"
