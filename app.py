@@ -41,6 +41,8 @@ cut short in the text box."""
 TEXT_INFO = f"Up to {MAX_TEXT} characters; the voxlip command line takes longer text."
 CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
+REFUSAL_TITLE = "voxlip could not do this"
+"""The title of the page's messages that something was not done, where gradio says "Error"."""
 RECORD_HEIGHT = 90
 """Pixels: a provenance record's box, empty or with its file (a file box is a large drop area otherwise)."""
 WORK = "voxlip-work"
@@ -524,7 +526,17 @@ def _refusal(message: str, *uploads: str | None) -> gr.Error:
     for upload in uploads:
         if upload:
             message = message.replace(str(upload), Path(upload).name)
-    return gr.Error(_for_the_page(message), duration=None, title="voxlip could not do this", print_exception=False)
+    return gr.Error(_for_the_page(message), duration=None, title=REFUSAL_TITLE, print_exception=False)
+
+
+def _page_css() -> str:
+    """The page's own style: its messages that something was not done are titled REFUSAL_TITLE, not "Error" (gradio 6
+    titles every error message by its kind, whatever gr.Error's title says)."""
+    return (
+        ".toast-title.error { font-size: 0 !important; }\n"
+        f'.toast-title.error::before {{ content: "{REFUSAL_TITLE}"; font-size: var(--text-lg); }}\n'
+        ".toast-title.error .toast-count { font-size: var(--text-lg); }\n"
+    )
 
 
 def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:
@@ -607,6 +619,7 @@ def serve(args: argparse.Namespace) -> None:
             server_name=args.host,
             server_port=args.port,
             max_file_size=MAX_UPLOAD,
+            css=_page_css(),
             allowed_paths=[workdir],
             footer_links=["api"],
             show_error=True,  # a refused request says why (e.g. a file that was never uploaded), not "error: null"

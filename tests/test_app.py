@@ -417,6 +417,26 @@ def test_voice_inputs_take_a_webm_recording_and_a_video_in_a_real_browser(
     assert page.locator(".toast-body").count() == 0, page.locator(".toast-body").all_inner_texts()
 
 
+def _shown_title(page) -> str:
+    """What an error message's title shows: its text, or what the page's style draws in its place."""
+    return page.locator(".toast-title").first.evaluate(
+        """(title) => getComputedStyle(title).fontSize === "0px"
+            ? JSON.parse(getComputedStyle(title, "::before").content)
+            : title.innerText.trim()"""
+    )
+
+
+def test_a_refused_request_is_titled_by_what_happened_not_error(served_app, browser):
+    """gradio titles every error message "Error" whatever gr.Error's title says: "Error" over "Give two recordings"."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    page.get_by_role("tab", name="Compare voices", exact=True).click()
+    page.locator(".tabitem:visible").first.get_by_role("button", name="Compare").click()
+    page.get_by_text("Give two recordings").first.wait_for()
+    assert _shown_title(page) == app.REFUSAL_TITLE
+
+
 def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, client_in):
     from gradio_client import handle_file
 
