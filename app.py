@@ -34,7 +34,14 @@ from voice.offline.config import OfflineConfig
 from voice.speaker import Speaker
 from voice.text import OTHER_LANGUAGE_HINT
 
-MAX_UPLOAD = "50mb"
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD = f"{MAX_UPLOAD_MB}mb"
+DISMISS_MESSAGES = """() => {
+    document.querySelectorAll("[data-testid='toast-close']").forEach((close) => close.click());
+    return [];
+}"""
+"""Run in the browser on a click: the messages shown before it go (the browser's own about a file it did not upload,
+an earlier request's), so that what the click gets is the one message shown."""
 MAX_TEXT = 2000
 """Characters per request in the demo (the Python API and CLI take more): longer text is refused with a message, not
 cut short in the text box."""
@@ -167,7 +174,9 @@ class Demo:
     ):
         self._check(consent, text)
         if not reference:
-            raise _refusal("Give a voice: upload a recording or record a few seconds with the microphone.")
+            raise _not_given(
+                "Give a voice: upload a recording or a video, or record a few seconds with the microphone."
+            )
         try:
             progress(0.1, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
@@ -188,7 +197,7 @@ class Demo:
     ):
         self._check(consent)
         if not face or not audio:
-            raise _refusal("Give a face (video or photo) and the speech to lip-sync.")
+            raise _not_given("Give a face (video or photo) and the speech to lip-sync.")
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
@@ -211,7 +220,7 @@ class Demo:
     ):
         self._check(consent, text)
         if not reference or not face:
-            raise _refusal("Give a voice recording and a face (video or photo).")
+            raise _not_given("Give a voice recording and a face (video or photo).")
         try:
             progress(0.05, desc="cloning the voice")
             pipeline = self._pipeline_for(similarity=similarity, still=still, face_index=_chosen(face_index))
@@ -237,7 +246,7 @@ class Demo:
         provenance record)."""
         self._check(consent)
         if not reference or not source:
-            raise _refusal("Give the voice to clone and the speech (a recording or a video) to say in it.")
+            raise _not_given("Give the voice to clone and the speech (a recording or a video) to say in it.")
         try:
             progress(0.05, desc="converting the voice")
             pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
@@ -257,7 +266,7 @@ class Demo:
         recordings = dict(zip(COMPARED, (first, second), strict=True))
         missing = [role for role, recording in recordings.items() if not recording]
         if missing:
-            raise _refusal(
+            raise _not_given(
                 f"Give two recordings: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty."
             )
         encoder = self.pipeline.encoder
@@ -539,15 +548,27 @@ def _page_css() -> str:
     )
 
 
+def _not_given(message: str) -> gr.Error:
+    """A refusal of a request without an input it needs, which says the upload limit: a larger file is not uploaded,
+    and the browser's message about it goes at the click."""
+    return _refusal(f"{message} An upload over {MAX_UPLOAD_MB} MB is not taken: a shorter recording or video will do.")
+
+
 def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:
     """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
     A click while the last one's work runs is run after it, with the inputs as they are then (gradio had dropped it,
     leaving the first result under the changed text). Every button's work shares one limit (`--concurrency`), not
-    one each: the machine's cores are one."""
+    one each: the machine's cores are one. The messages shown before the click go (DISMISS_MESSAGES)."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
-    button.click(lambda: empty, None, outputs, queue=False, api_visibility="private", trigger_mode="always_last").then(
-        handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last"
-    )
+    button.click(
+        lambda: empty,
+        None,
+        outputs,
+        js=DISMISS_MESSAGES,
+        queue=False,
+        api_visibility="private",
+        trigger_mode="always_last",
+    ).then(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last")
 
 
 def main() -> None:

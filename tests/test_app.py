@@ -136,7 +136,7 @@ def test_page_messages_speak_of_the_page_not_of_the_command_line(demo, speech_fi
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
     with pytest.raises(gr.Error, match="consent"):
         demo.voice(str(speech_files[0]), "Hello.", None, False)
-    with pytest.raises(gr.Error, match="Give a voice"):
+    with pytest.raises(gr.Error, match=f"Give a voice: .* An upload over {app.MAX_UPLOAD_MB} MB is not taken"):
         demo.voice(None, "Hello.", None, True)
     with pytest.raises(gr.Error, match="at most|up to"):
         demo.voice(str(speech_files[0]), "x" * (app.MAX_TEXT + 1), None, True)
@@ -435,6 +435,28 @@ def test_a_refused_request_is_titled_by_what_happened_not_error(served_app, brow
     page.locator(".tabitem:visible").first.get_by_role("button", name="Compare").click()
     page.get_by_text("Give two recordings").first.wait_for()
     assert _shown_title(page) == app.REFUSAL_TITLE
+
+
+def test_a_click_after_an_upload_over_the_limit_gets_one_message(served_app, browser, tmp_path):
+    """The browser's message about the file it did not upload and ours about the empty input had come together
+    ("Error (2)"), ours not saying why the input was empty."""
+    large = tmp_path / "long.wav"
+    with open(large, "wb") as file:
+        file.truncate((app.MAX_UPLOAD_MB + 1) * 1024 * 1024)  # the browser looks at the size alone
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).first.set_input_files(str(large))
+    page.get_by_text("exceed the maximum allowed size").first.wait_for()
+    tab.locator("textarea").first.fill("Hello.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Clone the voice").click()
+    page.get_by_text(f"An upload over {app.MAX_UPLOAD_MB} MB is not taken").first.wait_for()
+    assert page.locator("[data-testid='toast-text']").all_inner_texts() == [
+        page.get_by_text("An upload over").first.inner_text()
+    ]
 
 
 def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_files, client_in):
