@@ -41,6 +41,7 @@ from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
 from lipsync.video import MIN_SIZE, FaceInput, scaled_size
 from voice.audio import (
+    MAX_SECONDS,
     SAMPLE_RATE,
     AudioSource,
     array_rate,
@@ -447,6 +448,7 @@ class Pipeline:
                 if checked.exception() is not None:
                     raise checked.exception() from None
                 raise
+            _check_clip_length(speech)
             clip = self._clip(*checked.result(), speech, statement, progress, source)
         clip.timings = {**speech.timings, **clip.timings}
         return clip
@@ -516,13 +518,15 @@ class Pipeline:
         started = time.perf_counter()
         face_read = InputFile.read(face.info.path) if source.recorded else None
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
-            audio = load_audio(speech.samples, source_sr=speech.sample_rate)
-            track = (speech.samples, speech.sample_rate)
+            kept = speech.samples[: int(MAX_SECONDS * speech.sample_rate)]
+            audio, track = load_audio(kept, source_sr=speech.sample_rate), (kept, speech.sample_rate)
             components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_input}
+            cut = (_cut_note("the speech", speech.duration),) if len(kept) < len(speech.samples) else ()
         else:
             audio, track = speech.samples, speech.track
             components, text = (), None
             inputs = {"audio": None if speech.source is None else InputFile.read(speech.source)}
+            cut = speech.notes
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
         try:
             result = run_lipsync(
@@ -540,7 +544,7 @@ class Pipeline:
             workdir.cleanup()
             raise
         read_inputs = {role: read for role, read in {**inputs, "face": face_read}.items() if read is not None}
-        notes = speech.notes if isinstance(speech, Speech) else ()  # what was said of the voice holds for the clip
+        notes = (speech.notes if isinstance(speech, Speech) else ()) + cut  # what was said of the voice holds too
         scaled_from = source.scaled_from or result.scaled_from  # the face's size as given
         if scaled_from and result.width > scaled_from[0]:
             notes += (_scaled_up_note("face input", scaled_from, (result.width, result.height)),)
@@ -607,9 +611,30 @@ class _Audio:
 
     phones = None
 
-    def __init__(self, track: np.ndarray, rate: int, source: Path | None):
+    def __init__(self, track: np.ndarray, rate: int, source: Path | None, seconds: float):
+        """`seconds`: the whole recording's length, of which `track` may be the first MAX_SECONDS."""
         self.track, self.source = (track, rate), source
         self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
+        name = "the audio" if source is None else str(source)
+        self.notes = (_cut_note(name, seconds),) if seconds > MAX_SECONDS else ()
+
+
+def _cut_note(name: str, seconds: float) -> str:
+    """What a clip says of speech longer than one clip takes (MAX_SECONDS)."""
+    return (
+        f"{name} is {seconds:.0f} s long: the clip has its first {MAX_SECONDS:.0f} s ({MAX_SECONDS / 60:.0f} minutes, "
+        "the most one clip takes); make what follows a clip of its own"
+    )
+
+
+def _check_clip_length(speech: Speech) -> None:
+    """Refuse to lip-sync the speech of a text longer than one clip takes: its end would not be said."""
+    if speech.duration > MAX_SECONDS:
+        raise InputError(
+            f"the text makes {speech.duration:.0f} s of speech, over the {MAX_SECONDS:.0f} s "
+            f"({MAX_SECONDS / 60:.0f} minutes) one clip takes, so its end would not be said: make a clip of each part "
+            "of the text (`voxlip say` and clone_voice() make speech of any length)"
+        )
 
 
 def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Speech | _Audio:
@@ -617,7 +642,8 @@ def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Spee
     if isinstance(speech, Speech):
         return speech
     if moviepy_io.is_audio_clip(speech):
-        return _not_silent(_Audio(*moviepy_io.audio_samples(speech), None), "the audio clip")
+        wave, rate, seconds = moviepy_io.audio_samples(speech)
+        return _not_silent(_Audio(wave, rate, None, seconds), "the audio clip")
     return _audio(speech, source_sr)
 
 
@@ -626,13 +652,13 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     offset taken out (pauses are found by their loudness)."""
     check_audio_source(speech, "speech", also=f"{SPEECH_TAKEN}, or a moviepy AudioClip (e.g. clip.audio)")
     if isinstance(speech, np.ndarray):
-        wave, rate = load_recording(speech, source_sr=source_sr)
-        return _not_silent(_Audio(without_offset(wave), rate, None), "the audio array")
+        wave, rate, seconds = load_recording(speech, source_sr=source_sr, max_seconds=MAX_SECONDS)
+        return _not_silent(_Audio(without_offset(wave), rate, None, seconds), "the audio array")
     path = Path(speech).expanduser()
-    wave, rate = load_recording(path)
+    wave, rate, seconds = load_recording(path, max_seconds=MAX_SECONDS)
     if len(wave) < MIN_AUDIO_SECONDS * rate:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    return _not_silent(_Audio(without_offset(wave), rate, path), str(path))
+    return _not_silent(_Audio(without_offset(wave), rate, path, seconds), str(path))
 
 
 def _not_silent(audio: _Audio, name: str) -> _Audio:

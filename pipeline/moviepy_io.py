@@ -42,8 +42,9 @@ def unreadable(kind: str, error: Exception) -> InputError:
     )
 
 
-def audio_samples(clip) -> tuple[np.ndarray, int]:
-    """A moviepy AudioClip as (float32 samples, rate), kept as voice.audio.load_recording keeps a file's."""
+def audio_samples(clip) -> tuple[np.ndarray, int, float]:
+    """A moviepy AudioClip as (float32 samples, rate, its whole length in seconds), kept as voice.audio.load_recording
+    keeps a file's."""
     fps = int(getattr(clip, "fps", None) or SAMPLE_RATE)
     if not clip.duration:
         raise InputError("the moviepy audio clip has no duration: give it one (clip.with_duration(seconds))")

@@ -215,7 +215,7 @@ def test_a_recording_is_loaded_at_its_own_rate_and_channels(speech, tmp_path, su
         ffmpeg("-i", str(source), "-c:a", "aac", str(made))
     else:
         soundfile.write(made, layers, rate)
-    samples, loaded_rate = load_recording(made)
+    samples, loaded_rate, _ = load_recording(made)
     assert (loaded_rate, 1 if samples.ndim == 1 else samples.shape[1]) == kept
     assert abs(len(samples) / loaded_rate - len(speech) / 16_000) < 0.05
     assert load_audio(made).ndim == 1

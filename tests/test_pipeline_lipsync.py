@@ -70,7 +70,7 @@ def test_a_clip_keeps_its_audio_at_the_rate_and_in_the_channels_it_was_given(
     out = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", given, consent=True).save(tmp_path / "clip.mp4")
     header = probe(out)
     assert (header.audio_rate, header.audio_channels) == (44_100, 2)
-    heard, rate = load_recording(out)
+    heard, rate, _ = load_recording(out)
     assert heard.shape[1] == 2 and rate == 44_100
     hz = np.fft.rfftfreq(len(heard), 1 / rate)
     power = np.abs(np.fft.rfft(heard, axis=0)) ** 2
@@ -366,3 +366,24 @@ def test_speech_with_a_dc_offset_keeps_its_pauses(speech_files):
     clean = silent_frames(_audio(padded, 16_000).samples, 25, frames)
     offset = silent_frames(_audio(padded + np.float32(0.2), 16_000).samples, 25, frames)
     assert clean.sum() >= 50 and np.array_equal(offset, clean)
+
+
+def test_speech_longer_than_a_clip_takes_is_said_cut_in_the_clip(pipeline, faces_dir, short_speech, monkeypatch):
+    """Speech over the most one clip takes (10 minutes; 1 s here) is cut, and the clip's notes (and record) say so:
+    it had been said only in a log line, naming "the audio array", or not at all through the API."""
+    monkeypatch.setattr("pipeline.api.MAX_SECONDS", 1.0)
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", short_speech, consent=True)
+    assert clip.duration == pytest.approx(1.0, abs=0.05)
+    assert any(f"{short_speech} is 2 s long: the clip has its first 1 s" in note for note in clip.notes)
+
+
+def test_a_text_whose_speech_is_longer_than_a_clip_takes_is_refused(
+    pipeline, faces_dir, short_speech, monkeypatch, tmp_path
+):
+    """`run` with a text that makes more speech than one clip takes is refused, not cut: the end of the text had been
+    left out of the clip without a word in its notes."""
+    monkeypatch.setattr("pipeline.api.MAX_SECONDS", 1.0)
+    with pytest.raises(InputError, match=r"the text makes \d+ s of speech, over the 1 s .* make a clip of each part"):
+        pipeline.text_to_clip(
+            short_speech, faces_dir / "painting_pearl_earring.jpg", "A sentence long enough to say.", consent=True
+        )

@@ -87,7 +87,14 @@ def load_audio(
     Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
-    wave, native_sr = _checked_recording(source, array_rate(source_sr, sr), max_seconds, decode_rate=sr, stereo=False)
+    wave, native_sr, seconds = _checked_recording(
+        source, array_rate(source_sr, sr), max_seconds, decode_rate=sr, stereo=False
+    )
+    if max_seconds is not None and seconds > max_seconds:
+        name = "the audio array" if isinstance(source, np.ndarray) else str(Path(source).expanduser())
+        logging.getLogger(__name__).warning(
+            "%s is %.0f s long: using only its first %.0f s", name, seconds, max_seconds
+        )
     if native_sr != sr:
         wave = spectral.resample(wave, native_sr, sr)
     wave = wave.astype(np.float32, copy=False)
@@ -98,23 +105,25 @@ def load_audio(
 
 def load_recording(
     source: AudioSource, *, source_sr: int | None = None, max_seconds: float | None = MAX_SECONDS
-) -> tuple[np.ndarray, int]:
-    """(float32 samples, rate) at the recording's own rate, brought within 16-48 kHz (an array's rate is
-    `source_sr`, default 16 kHz), and in its own channels: (samples,) for mono, (samples, 2) for stereo (more than
-    two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's soundtrack is made from, so that it
-    sounds as it was given."""
+) -> tuple[np.ndarray, int, float]:
+    """(float32 samples, rate, the whole recording's length in seconds) at the recording's own rate, brought within
+    16-48 kHz (an array's rate is `source_sr`, default 16 kHz), and in its own channels: (samples,) for mono,
+    (samples, 2) for stereo (more than two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's
+    soundtrack is made from, so that it sounds as it was given; cut to `max_seconds`, which the caller tells the user
+    of (the length says whether it was)."""
     array_sr = array_rate(source_sr, SAMPLE_RATE)
-    wave, native_sr = _checked_recording(source, array_sr, max_seconds, decode_rate=None, stereo=True)
+    wave, native_sr, seconds = _checked_recording(source, array_sr, max_seconds, decode_rate=None, stereo=True)
     rate = min(max(native_sr, SAMPLE_RATE), MAX_TRACK_RATE)
     if rate != native_sr:
         wave = spectral.resample(wave, native_sr, rate)
-    return wave.astype(np.float32, copy=False), rate
+    return wave.astype(np.float32, copy=False), rate, seconds
 
 
 def _checked_recording(
     source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None, stereo: bool
-) -> tuple[np.ndarray, int]:
-    """(samples, their rate) of a file or an array, refused if empty or not finite, cut to `max_seconds`."""
+) -> tuple[np.ndarray, int, float]:
+    """(samples, their rate, the whole recording's seconds) of a file or an array, refused if empty or not finite, cut
+    to `max_seconds`."""
     check_audio_source(source)
     wave, native_sr, seconds, name = _recorded(source, array_sr, max_seconds, decode_rate, stereo)
     if wave.size == 0:
@@ -122,11 +131,8 @@ def _checked_recording(
     if not np.all(np.isfinite(wave)):
         raise InputError(f"{name} contains NaN or infinite samples: give real audio")
     if max_seconds is not None and len(wave) > max_seconds * native_sr:
-        logging.getLogger(__name__).warning(
-            "%s is %.0f s long: using only its first %.0f s", name, seconds, max_seconds
-        )
         wave = wave[: int(max_seconds * native_sr)]
-    return wave, native_sr
+    return wave, native_sr, seconds
 
 
 CLIPPED_SHARE = 0.001

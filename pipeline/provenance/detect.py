@@ -190,7 +190,7 @@ def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult, flo
         return detect_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, None
     if info.audio_tracks > 1:
         return _best_track(info)
-    wave, sample_rate = load_recording(info.path)
+    wave, sample_rate, _ = load_recording(info.path)
     return find_audio_mark(wave, sample_rate), len(wave) / sample_rate, None
 
 
