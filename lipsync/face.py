@@ -1,7 +1,7 @@
 """Face detection, 478-point landmarks and tracking across frames, all offline.
 
 MediaPipe's BlazeFace (full-range model), or S3FD when its checkpoint is chosen, finds the face to
-follow, and finds it again whenever it is lost; MediaPipe's FaceMesh (with the attention model,
+follow, and finds it again whenever it is lost or jumps (a cut); MediaPipe's FaceMesh (with the attention model,
 which refines the lips) measures that face on every frame in a square crop around where it was last
 seen (so small faces in large frames stay large enough, and a second face nearby is ignored);
 One-Euro filters smooth the landmarks (lightly, so lips keep up) and the face box (more) over time.
@@ -279,6 +279,11 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+JUMP_IOU = 0.3
+"""The mesh's face box must overlap the face's last box (or the detector's) by this much (intersection over union) to
+be taken as the same face; between consecutive frames of the shared clips it overlaps by 0.99."""
+
+
 class FaceTracker:
     """Follows one face through a video: call `track(frame)` on consecutive frames.
 
@@ -336,27 +341,35 @@ class FaceTracker:
         self._quiet_frames -= 1
         if self._quiet_frames < 0:
             self._quiet.close()
-        if self._box is None and not self._detect(frame):
+        detected = self._box is None
+        if detected and not self._detect(frame):
             return None
-        landmarks = self._mesh_landmarks(frame)
+        landmarks = self._followed_landmarks(frame)
+        if landmarks is None and not detected:
+            # Lost, or the picture jumped (a cut, or the crop now holds another face): found afresh in the whole
+            # frame. A video looped end to start had had the frame after each join left unsynced.
+            self._lose()
+            if self._detect(frame):
+                landmarks = self._followed_landmarks(frame)
         if landmarks is None:
             self._lose()
-            if not self._detect(frame):
-                return None
-            landmarks = self._mesh_landmarks(frame)
-            if landmarks is None:
-                self._lose()
-                return None
-        face = Face(landmarks[:, :2])
-        if self._box is not None and _iou(face.box, self._box) < 0.3:
-            self._lose()  # the mesh jumped to another face in the crop
             return None
+        face = Face(landmarks[:, :2])
         self._box = face.box
         size = max(face.size, 1.0)
         smoothed = self._filter(landmarks, scale=size).astype(np.float32)
         box = self._box_filter(np.array(face.box), scale=size)
         self._set_crop(face.box, frame.shape, self.options.crop_scale)
         return Face(np.ascontiguousarray(smoothed[:, :2]), tuple(float(v) for v in box), smoothed[:, 2].copy())
+
+    def _followed_landmarks(self, frame: np.ndarray) -> np.ndarray | None:
+        """The mesh's landmarks in the crop, when they are of the face followed: None when it finds no face, or one
+        whose box barely overlaps the face's last box, or the detector's (IoU under JUMP_IOU: the mesh jumped to
+        another face in the crop, or the picture changed at a cut)."""
+        landmarks = self._mesh_landmarks(frame)
+        if landmarks is None or _iou(landmark_box(landmarks), self._box) < JUMP_IOU:
+            return None
+        return landmarks
 
     def _lose(self) -> None:
         self._box = None
