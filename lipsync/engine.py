@@ -6,7 +6,8 @@ written to ffmpeg as they go, so memory stays flat however long the input. Decod
 tracking run in a worker thread a few batches ahead (they start while the audio is prepared); a
 renderer that needs every core (torch) gets them to itself while it runs. A renderer that picks mouths
 from the whole video has its frames indexed first, by trackers working on stretches of it at once.
-The video is as long as the audio: a shorter video plays forward and back (or loops), a longer one is cut.
+The video is as long as the audio: a shorter video plays forward and back (or loops), a longer one is cut
+(a note says which).
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ class LipsyncOptions:
     """Frames larger than this many pixels on their long side are scaled down before tracking and
     encoding (an 8000-pixel photo would take minutes and gigabytes for nothing a screen shows)."""
     replay_cache_bytes: int = 2 * 1024**3
-    """Largest decoded video kept on disk to play it backwards (above: loop by decoding again)."""
+    """Largest decoded video kept on disk to play it backwards (above: loop by decoding again, as a note says)."""
     batch_bytes: int = 256 * 1024**2
     """Decoded frames held at once are capped to this, whatever `batch_size` says (4K input)."""
     lookahead_bytes: int = 128 * 1024**2

@@ -309,14 +309,18 @@ class FrameSource:
         self.may_replay = info.is_still or info.frames_at(fps) < n_frames + fps
         """Whether source frames may be shown more than once (a still, or a video shorter than the audio)."""
         self._cache: tempfile._TemporaryFileWrapper | None = None
+        self._cover_note: str | None = None
+        """How the video was made as long as the speech, once it was (cover_note)."""
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """What the result says about the input's picture: a photo's (Photo.notes), or that a video was damaged."""
+        """What the result says about the input's picture: a photo's (Photo.notes); of a video, that it was damaged, and
+        how it was made as long as the speech (cover_note) once its frames were read."""
+        notes = self._notes if self._cover_note is None else (*self._notes, self._cover_note)
         if not self._damage:
-            return self._notes
+            return notes
         return (
-            *self._notes,
+            *notes,
             f"the video is damaged (ffmpeg: {self._damage[0]}): its frames there may look broken in the clip; give an "
             "undamaged copy",
         )
@@ -339,6 +343,8 @@ class FrameSource:
             self._cache = tempfile.TemporaryFile(prefix="voxlip-frames-")
         for frame in self._read(on_damage=self._damage.append):
             if produced == self.n_frames:
+                seconds = max(self.info.duration, (produced + 1) / self.fps)  # its header's, if it says
+                self._cover_note = cover_note(seconds, self.n_frames / self.fps, "cut", self.fps)
                 return
             if self._cache is not None:
                 self._cache.write(frame.data)
@@ -354,6 +360,10 @@ class FrameSource:
                 f"{self.info.path} ends after {decoded / self.fps:.1f} s of the {self.info.duration:.1f} s its header "
                 "announces: the file is truncated or corrupt; give the complete video"
             )
+        how, why = ("pingpong", "") if self._cache is not None else ("loop", "")
+        if self._cache is None and self.loop == "pingpong":
+            why = f"too large to play backward: over {_size(self.replay_cache_bytes)} of frames"
+        self._cover_note = cover_note(decoded / self.fps, self.n_frames / self.fps, how, self.fps, why)
         if self._cache is not None:
             self._cache.flush()
             for index in pingpong(decoded, produced):
@@ -415,6 +425,25 @@ class FrameSource:
     def _read_cached(self, index: int) -> np.ndarray:
         raw = os.pread(self._cache.fileno(), self.frame_bytes, index * self.frame_bytes)
         return np.frombuffer(raw, dtype=np.uint8).reshape(self.height, self.width, 3)
+
+
+def cover_note(video_seconds: float, speech_seconds: float, how: str, fps: float, why: str = "") -> str | None:
+    """What a clip says of a video `video_seconds` long made as long as speech `speech_seconds` long: `how` is "cut"
+    (a longer video), "pingpong" or "loop" (a shorter one; `why` it loops, if it was not asked to). None when the
+    lengths differ by two frames or less (at `fps`)."""
+    if abs(video_seconds - speech_seconds) <= 2 / fps:
+        return None
+    lengths = f"the video ({video_seconds:.1f} s) is {{}} than the speech ({speech_seconds:.1f} s)"
+    if how == "cut":
+        return f"{lengths.format('longer')}: the clip ends with the speech"
+    if how == "pingpong":
+        return f"{lengths.format('shorter')}: it plays forward, then backward, to cover it"
+    return f"{lengths.format('shorter')}: it starts again from its first frame" + (f" ({why})" if why else "")
+
+
+def _size(count: int) -> str:
+    """A number of bytes in GB, or MB under one GB."""
+    return f"{count / 1024**3:.3g} GB" if count >= 1024**3 else f"{count / 1024**2:.3g} MB"
 
 
 def pingpong(count: int, start: int) -> Iterator[int]:

@@ -705,6 +705,45 @@ def test_a_video_shorter_than_the_audio_read_at_a_lower_rate_than_its_own_is_pla
     checked_mp4(result.path, result.duration, 5)
 
 
+@pytest.mark.parametrize(
+    "options, seconds, said",
+    [
+        (
+            LipsyncOptions(fps=10),
+            4,
+            "the video (1.0 s) is shorter than the speech (4.0 s): it plays forward, then backward, to cover it",
+        ),
+        (
+            LipsyncOptions(fps=10, replay_cache_bytes=1024**2),
+            4,
+            "the video (1.0 s) is shorter than the speech (4.0 s): it starts again from its first frame (too large to "
+            "play backward: over 1 MB of frames)",
+        ),
+        (
+            LipsyncOptions(fps=10, loop="loop"),
+            4,
+            "the video (1.0 s) is shorter than the speech (4.0 s): it starts again from its first frame",
+        ),
+        (LipsyncOptions(fps=10), 1, None),  # the same length
+    ],
+)
+def test_a_video_shorter_than_the_speech_says_how_it_covers_it(clips, speech, tmp_path, options, seconds, said):
+    """A video shorter or longer than the speech had been played back and forth, looped or cut without a word."""
+    audio = np.tile(speech, 4)[: seconds * SAMPLE_RATE]
+    result = lipsync_run(clips["short"], audio, tmp_path / "out.mp4", options, phones=[])
+    covering = [note for note in result.notes if note.startswith("the video (")]
+    assert covering == ([said] if said else []), result.notes
+
+
+def test_a_video_longer_than_the_speech_says_the_clip_ends_with_it_and_a_photo_says_nothing(
+    faces_dir, speech, tmp_path
+):
+    result = lipsync_run(faces_dir / "talking_man_25fps.mp4", speech, tmp_path / "video.mp4", phones=[])
+    assert "the video (7.0 s) is longer than the speech (1.2 s): the clip ends with the speech" in result.notes
+    photo = lipsync_run(faces_dir / "painting_pearl_earring.jpg", speech, tmp_path / "photo.mp4", phones=[])
+    assert not [note for note in photo.notes if "speech" in note], photo.notes
+
+
 def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
     result = lipsync_run(clips["vfr"], speech, tmp_path / "out.mp4", LipsyncOptions(fps=25), phones=[])
     assert result.fps == 25
