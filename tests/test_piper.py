@@ -201,10 +201,31 @@ def test_a_long_sentence_is_said_in_runs_cut_at_its_clauses_or_between_words():
     ]
     words = " ".join(f"w{i}" for i in range(120))
     runs = runs_of_words(clauses(words), MOST_WORDS_AT_ONCE)
-    assert [len(run[0][0].split()) for run in runs] == [40, 40, 40]
+    assert [len(run[0][0].split()) for run in runs] == [30, 30, 30, 30]  # room to move each cut to a better place
     assert " ".join(run[0][0] for run in runs) == words
     said = Phonemizer("en-us").sentences(" ".join([clause] * 8) + ".")  # 120 words, no mark inside
-    assert len(said) == 3 and said[-1].endswith(".")
+    assert len(said) == 4 and said[-1].endswith(".")
+
+
+def test_a_long_sentence_without_marks_is_cut_between_phrases_and_said_without_a_pause(joe):
+    """Its runs are cut before a word that begins a phrase, not after "the" or "of", and said on as one phrase: "the
+    smell of | fresh bread" had been cut so, with a sentence's pause (0.43 s) between the runs."""
+    from voice.piper.phonemes import clauses, runs_of_words
+
+    sentence = (
+        "Down in the town the baker on the corner lit his ovens early that morning and the smell of fresh bread "
+        "drifted slowly up the long hill toward the old lighthouse where the keeper sat at his wooden table "
+        "writing the letter he had promised to send to his sister who lived in the city far away"
+    )  # 57 words
+    runs = [" ".join(words for words, _ in run) for run in runs_of_words(clauses(sentence), 40)]
+    assert [run.split()[0] for run in runs] == ["Down", "where"]
+    speech = joe.speak(sentence + ".", seed=1)
+    hop = speech.sample_rate // 100
+    power = np.square(speech.wave[: len(speech.wave) // hop * hop].reshape(-1, hop)).mean(axis=1)
+    quiet = power < power.max() * 1e-3  # 30 dB under the loudest 10 ms
+    inside = quiet[np.argmin(quiet) : len(quiet) - np.argmin(quiet[::-1])]
+    longest = max((len(run) for run in "".join("q" if q else " " for q in inside).split()), default=0)
+    assert longest * hop / speech.sample_rate < 0.2
 
 
 def test_text_with_nothing_to_say_is_refused(joe):

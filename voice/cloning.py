@@ -23,11 +23,11 @@ from core.components import Component
 from core.errors import InputError
 
 from .audio import load_audio
+from .joins import phones_within, speech_bounds
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
 from .offline.engine import OfflineVoice
 from .offline.reference import ReferenceVoice, analysed
-from .phones import Phone
 from .precision import check_precision, precision_note
 from .speaker import Speaker
 from .synthesis import Synthesis
@@ -55,10 +55,6 @@ REVOICING_RATE = 22_050
 SENTENCE_PAUSE = 0.15
 CLAUSE_PAUSE = 0.08
 """Seconds of silence between sentences synthesized separately."""
-JOIN_QUIET_DB = 30.0
-JOIN_MARGIN = 0.02
-"""A streamed piece cut inside a phrase loses its edges' quiet under JOIN_QUIET_DB (dB below its loudest 10 ms) but
-JOIN_MARGIN seconds, so that "Good morning | everyone" is said without a pause between the pieces (0.2 s had been)."""
 
 
 def vocoder_checkpoint(kind: str) -> str:
@@ -516,14 +512,14 @@ class VoiceCloner:
             started = time.perf_counter()
             piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, language=language)
             samples, rate = piece.samples, piece.sample_rate
-            speech_start, speech_end = _speech_bounds(samples, rate)  # kept where a phrase goes on across a cut
+            speech_start, speech_end = speech_bounds(samples, rate)  # kept where a phrase goes on across a cut
             start = speech_start if i > 0 and _pause_after(chunks[i - 1]) == 0.0 else 0
             end = speech_end if i + 1 < len(chunks) and _pause_after(chunk) == 0.0 else len(samples)
             pause = np.zeros(int(_pause_after(chunk) * rate) if i + 1 < len(chunks) else 0, np.float32)
             yield dataclasses.replace(
                 piece,
                 samples=np.concatenate([samples[start:end], pause]),
-                phones=_phones_within(piece.phones, start / rate, end / rate),
+                phones=phones_within(piece.phones, start / rate, end / rate),
                 notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
@@ -539,29 +535,6 @@ def _profile_speech(base: PiperVoice) -> tuple[np.ndarray, int]:
 
 def _digest(samples: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(samples, dtype=np.float32).tobytes()).hexdigest()
-
-
-def _speech_bounds(
-    samples: np.ndarray, rate: int, quiet_db: float = JOIN_QUIET_DB, margin: float = JOIN_MARGIN
-) -> tuple[int, int]:
-    """[start, end) of `samples` without the quiet at either edge (10 ms frames `quiet_db` under the loudest), less
-    `margin` seconds each side: where a phrase was cut between words, the pieces meet as the words do."""
-    hop = max(1, rate // 100)
-    frames = len(samples) // hop
-    if frames == 0:
-        return 0, len(samples)
-    power = np.square(samples[: frames * hop].reshape(frames, hop), dtype=np.float64).mean(axis=1)
-    loud = np.flatnonzero(power > power.max() * 10 ** (-quiet_db / 10))
-    keep = int(margin * rate)
-    return max(0, loud[0] * hop - keep), min(len(samples), (loud[-1] + 1) * hop + keep)
-
-
-def _phones_within(phones: tuple[Phone, ...] | None, start: float, end: float) -> tuple[Phone, ...] | None:
-    """`phones` of audio cut to [start, end) seconds, timed from the cut's start."""
-    if phones is None:
-        return None
-    kept = (p._replace(start=float(max(p.start, start) - start), end=float(min(p.end, end) - start)) for p in phones)
-    return tuple(p for p in kept if p.end > p.start)
 
 
 def _pause_after(piece: str) -> float:

@@ -30,6 +30,16 @@ MOST_WORDS_AT_ONCE = 40
 """A sentence longer than this many words is said in runs of at most this many (sentences), cut after its clauses'
 marks where it has them: the voice's memory grows with what it says at once (`voxlip say` of one sentence of 39, 75
 and 147 words peaked at 582 MB, 0.86 and 1.26 GB), and a text without full stops would otherwise be one sentence."""
+PHRASE_STARTS = frozenset(
+    "and but or nor so yet because although though while whereas when whenever where wherever which who whom whose "
+    "that if unless until since after before then".split()
+)
+"""Words a long sentence without marks is best cut before (a phrase starts there)."""
+LEADING_WORDS = frozenset(
+    "the a an of to in on at by for from with into onto over under about my your his her its our their this these "
+    "those some every no not very is are was were be been".split()
+)
+"""Words a run should not end with: they lead into the word after them."""
 STAND_INS = {"—": ",", "–": ",", "…": ",", "“": "", "”": "", "«": "", "»": ""}
 """Typographic marks espeak-ng passes through, for a voice with no symbol of its own for them (Piper's English
 voices have none): dashes (em, en, and a hyphen typed for one: `TYPED_DASH`) and ellipses are read as the pause a
@@ -122,7 +132,7 @@ def clauses(sentence: str) -> list[tuple[str, str]]:
 
 def runs_of_words(sentence: list[tuple[str, str]], most_words: int) -> list[list[tuple[str, str]]]:
     """A sentence's (words, marks) clauses (`clauses`) in runs of at most `most_words` words: whole clauses where
-    they fit, and a clause longer than that alone cut into equal runs between its words."""
+    they fit, and a clause longer than that alone cut into runs of about equal length between its words (`_cuts`)."""
     runs: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     count = 0
@@ -132,14 +142,37 @@ def runs_of_words(sentence: list[tuple[str, str]], most_words: int) -> list[list
             runs.append(current)
             current, count = [], 0
         if len(split) > most_words:
-            parts = -(-len(split) // most_words)
-            bounds = [len(split) * i // parts for i in range(parts + 1)]
+            bounds = _cuts(split, most_words)
             pieces = [" ".join(split[a:b]) for a, b in zip(bounds, bounds[1:])]
             runs += [[(piece, "")] for piece in pieces[:-1]]
             words, split = pieces[-1], pieces[-1].split()
         current.append((words, marks))
         count += len(split)
     return runs + [current] if current else runs
+
+
+def _cuts(words: list[str], most_words: int) -> list[int]:
+    """Where runs of at most `most_words` of `words` begin, and its length: runs of about three quarters of that, each
+    cut within a quarter of a run of where equal runs would cut, before a word that begins a phrase ("and", "which")
+    if one is there, else not after one that leads into the next ("the", "of"): "the smell of | fresh bread" had been
+    cut so, and said with a sentence's pause."""
+    parts = -(-len(words) // max(1, most_words * 3 // 4))  # room to move each cut
+    cuts = [0]
+    for k in range(1, parts):
+        ideal = len(words) * k // parts
+        reach = max(1, len(words) // parts // 4)
+        lowest = max(cuts[-1] + 1, ideal - reach, len(words) - most_words * (parts - k))
+        highest = min(cuts[-1] + most_words, ideal + reach)
+        candidates = range(lowest, highest + 1) if lowest <= highest else [ideal]
+        cuts.append(min(candidates, key=lambda at: (_cut_cost(words, at), abs(at - ideal))))
+    return cuts + [len(words)]
+
+
+def _cut_cost(words: list[str], at: int) -> int:
+    """0 before a word that begins a phrase, 2 after a word that leads into the next, else 1."""
+    if words[at].lower() in PHRASE_STARTS:
+        return 0
+    return 2 if words[at - 1].lower() in LEADING_WORDS else 1
 
 
 def _quiet_logger():

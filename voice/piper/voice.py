@@ -15,16 +15,19 @@ from core import checkpoints
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.files import sha256_file
 
+from ..joins import joined
 from ..phones import Phone
 from .config import PiperConfig
 from .graph import DURATIONS, NOISE_PREFIX, rewrite
-from .phonemes import Phonemizer, phoneme_ids
+from .phonemes import PUNCTUATION, Phonemizer, phoneme_ids
 
 HOP_LENGTH = 256
 """Samples per VITS frame in every Piper voice (its durations count these)."""
 NOISE_FRAMES_PER_ID = 12
 """The prior's noise is first drawn for this many frames per phoneme id (Piper's voices average 2-4); more on demand."""
 PRIOR_CHANNELS = 192
+SENTENCE_PAUSE = 0.2
+"""Seconds of silence between the sentences of a text, each said on its own."""
 PROVIDERS = ["CPUExecutionProvider"]
 
 
@@ -115,8 +118,7 @@ class PiperVoice:
         same samples. `progress(sentences done, sentences, sentences per second)` is called as sentences finish."""
         speaker = speaker if speaker is not None else self.speaker or 0
         rng = np.random.default_rng(seed)
-        waves, phones, skipped, offset = [], [], set(), 0.0
-        pause = np.zeros(int(0.2 * self.config.sample_rate), np.float32)
+        said, skipped, rate = [], set(), self.config.sample_rate
         sentences, started = self.phonemizer.sentences(text), time.perf_counter()
         for i, ipa in enumerate(sentences):
             if progress is not None and i > 0:
@@ -126,17 +128,14 @@ class PiperVoice:
             if not any(p.isalpha() for p in phonemized.phonemes):
                 continue  # punctuation alone: nothing to say
             wave, durations = self._run(phonemized.ids, rng, speaker)
-            if waves:
-                waves.append(pause)
-                offset += len(pause) / self.config.sample_rate
-            phones += _timed(phonemized.phonemes, durations, offset, self.config.sample_rate)
-            waves.append(wave)
-            offset += len(wave) / self.config.sample_rate
-        if not waves:
+            runs_on = ipa.rstrip()[-1:] not in PUNCTUATION  # a long sentence cut between words (runs_of_words)
+            said.append((wave, tuple(_timed(phonemized.phonemes, durations, 0.0, rate)), runs_on))
+        if not said:
             raise InputError(f"the {self.name} voice has nothing to say for {text!r}: give words it can pronounce")
         if progress is not None:
             progress(len(sentences), len(sentences), len(sentences) / max(time.perf_counter() - started, 1e-9))
-        return PiperSpeech(np.concatenate(waves), self.config.sample_rate, tuple(phones), frozenset(skipped))
+        wave, phones = joined(said, rate, SENTENCE_PAUSE)
+        return PiperSpeech(wave, rate, phones, frozenset(skipped))
 
     def _run(
         self, ids: tuple[int, ...], rng: np.random.Generator, speaker: int
