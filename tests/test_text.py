@@ -132,7 +132,7 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
         ("Call 555-1234 or +1 555 123 4567.", "Call 5 5 5, 1 2 3 4 or plus 1, 5 5 5, 1 2 3, 4 5 6 7."),
         ("Ring +44 20 7946 0958, in 2024 1500 came.", "Ring plus 4 4, 2 0, 7 9 4 6, 0 9 5 8, in 2024 1500 came."),
         ("It read 123.4567 today.", "It read 123.4567 today."),  # seven digits with a point: a number, not a phone
-        ("Pages 250-1200, scores +3 10 20.", "Pages 250-1200, scores +3 10 20."),  # a range, a list: no phones
+        ("Pages 250-1200, scores +3 10 20.", "Pages 250 to 1200, scores +3 10 20."),  # a range, a list: no phones
         ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio three quarters, 13/13/2020"),
         ("Henry VIII and Louis XIV met Elizabeth I.", "Henry the 8th and Louis the 14th met Elizabeth the 1st."),
         ("After World War II, Chapter IV and Super Bowl LVIII", "After World War 2, Chapter 4 and Super Bowl 58"),
@@ -183,6 +183,32 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
     """espeak-ng read "5 km" as "k m", "1/2" as "one slash two", "2 1/2" as "two one slash two", "24/7" as "twenty four
     slash seven", "the 1990s" as "nineteen hundred and ninety z", "Fig. 3" as the end of a sentence, an address without
     its dots and "WE ARE US" with "U S"."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Save 5-10% today, 5%-10% on pages 3-7.", "Save 5 to 10% today, 5 to 10% on pages 3 to 7."),
+        ("Ages 18-25, pp. 10-12, in 2020-2021.", "Ages 18 to 25, pages 10 to 12, in 2020 to 2021."),
+        ("Open 9:00-17:00 or 10am-2pm.", "Open 9:00 to 17:00 or 10am to 2pm."),
+        (
+            "It costs $5-$10, $5-10 or $5.50-$10.",
+            "It costs 5 to 10 dollars, 5 to 10 dollars or 5 dollars and 50 cents to 10 dollars.",
+        ),
+        (
+            "Wait 10–20 minutes, 10 – 20 min or 5-10 km; it won 2-0.",
+            "Wait 10 to 20 minutes, 10 to 20 minutes or 5 to 10 kilometers; it won 2 to 0.",
+        ),
+        (
+            "Call 555-123-4567 or 1-800-555-1234 on 2026-12-06; COVID-19, 978-3-16-148410-0, 2026-06.",
+            "Call 5 5 5, 1 2 3, 4 5 6 7 or 1-800-555-1234 on December 6th, 2026; COVID-19, 978-3-16-148410-0, 2026-06.",
+        ),
+    ],
+)
+def test_a_range_of_numbers_is_said_with_to(typed, said):
+    """espeak-ng read "5-10%" as "five dash ten percent" and "10–20" as "ten, twenty"; a phone number, a date, a chain
+    of numbers (an ISBN, a toll-free number), a name with a number and a code with a leading zero are no ranges."""
     assert spoken_english(typed) == said
 
 

@@ -1,9 +1,9 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
-Units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the
-1990s": "nineteen hundred and ninety z"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the
-end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and
-text typed in capitals ("WE ARE US": "U S").
+Ranges ("5-10%": "five dash ten percent"), units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two
+cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"), short forms before a number ("Fig. 3",
+"No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
+slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -121,12 +121,22 @@ _WEB_RE = re.compile(
 _CAPITALS_RE = re.compile(r"\b(?:[A-Z][A-Z']+|I|A)(?:[^\w\n]+(?:[A-Z][A-Z']+|I|A)\b){2,}(?![a-z])")
 """Three or more words in capitals in a row: shouting, whose "IT" and "US" espeak-ng would spell out (lower case, it
 still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
+_RANGE_RE = re.compile(
+    r"(?<![\w.,:/+#$£€‐‑‒–-])([$£€]?)(\d+(?:[.,:]\d+)*)([a-zA-Z%°]{0,3})"
+    r"(?:[-‐‑]|\s?[‒–]\s?)"
+    r"([$£€]?)(?!0\d+(?![\d:]))(\d+(?:[.,:]\d+)*)(?![.,:]?\d|\s?[-‐‑‒–]\s?\d)"
+)
+"""Two numbers joined by a hyphen or an en dash: a range ("5-10%", "pages 3-7", "10–20 minutes", "10am-2pm",
+"$5-$10", "9:00-17:00"), which espeak-ng read with "dash". Not a longer chain ("1-800-555-1234", an ISBN), a number
+after a letter ("COVID-19", "F-16") or a second number with a leading zero ("2026-06", a code); phone numbers and
+dates in figures are said before."""
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with units, fractions, decades, numbered short forms, web and e-mail addresses and shouting written as
-    said."""
+    """`text` with ranges, units, fractions, decades, numbered short forms, web and e-mail addresses and shouting
+    written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
+    text = _RANGE_RE.sub(_range, text)
     text = _UNIT_RE.sub(_unit, text)
     text = _FRACTION_RE.sub(_fraction, text)
     text = _SAID_WITHOUT_SLASH_RE.sub(lambda m: m.group(1).replace("/", " "), text)
@@ -134,6 +144,20 @@ def written_forms_said(text: str) -> str:
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
     return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
+
+
+def _range(match: re.Match) -> str:
+    """ "5 to 10%", "5 to $10": a sign or a unit both ends share said once, after the second ("five to ten percent");
+    a first amount with cents keeps its own ("$5.50 to $10")."""
+    first_sign, first, first_unit, second_sign, second = match.groups()
+    after = match.string[match.end() :]
+    if first_unit and after.startswith(first_unit):
+        first_unit = ""
+    if first_sign and not second_sign:
+        second_sign = first_sign
+    if first_sign == second_sign and "." not in first:
+        first_sign = ""
+    return f"{first_sign}{first}{first_unit} to {second_sign}{second}"
 
 
 def _web_address(match: re.Match) -> str:
