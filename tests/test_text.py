@@ -125,12 +125,21 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
 @pytest.mark.parametrize(
     "typed, said",
     [
-        ("We meet on 12/05/2026.", "We meet on December 5th, 2026."),  # the US order, as an American voice reads it
-        ("Due 25/12/2026 at noon", "Due December 25th, 2026 at noon"),  # the day first where it cannot be a month
-        ("Since 2026-05-12, 1/2/27!", "Since May 12th, 2026, January 2nd, 27!"),
+        (
+            "We meet on 12/05/2026.",
+            "We meet on December 5th, twenty twenty-six.",
+        ),  # the US order, as an American voice reads it
+        (
+            "Due 25/12/2026 at noon",
+            "Due December 25th, twenty twenty-six at noon",
+        ),  # the day first where it cannot be a month
+        ("Since 2026-05-12, 1/2/27!", "Since May 12th, twenty twenty-six, January 2nd, 27!"),
         ("Call 555-123-4567 or (555) 123-4567.", "Call 5 5 5, 1 2 3, 4 5 6 7 or 5 5 5, 1 2 3, 4 5 6 7."),
         ("Call 555-1234 or +1 555 123 4567.", "Call 5 5 5, 1 2 3 4 or plus 1, 5 5 5, 1 2 3, 4 5 6 7."),
-        ("Ring +44 20 7946 0958, in 2024 1500 came.", "Ring plus 4 4, 2 0, 7 9 4 6, 0 9 5 8, in 2024 1500 came."),
+        (
+            "Ring +44 20 7946 0958, in 2024 1500 came.",
+            "Ring plus 4 4, 2 0, 7 9 4 6, 0 9 5 8, in twenty twenty-four 1500 came.",
+        ),
         ("It read 123.4567 today.", "It read 123.4567 today."),  # seven digits with a point: a number, not a phone
         ("Pages 250-1200, scores +3 10 20.", "Pages 250 to 1200, scores +3 10 20."),  # a range, a list: no phones
         ("Stamp 2026-05-12T10:00, ratio 3/4, 13/13/2020", "Stamp 2026-05-12T10:00, ratio three quarters, 13/13/2020"),
@@ -165,7 +174,10 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
             "It took 2 1/2 hours, 1 1/8 cups and 3 3/4 miles.",
             "It took 2 and a half hours, 1 and an eighth cups and 3 and three quarters miles.",
         ),
-        ("In 2020 1/2 of us voted; Room 101 3/4 full.", "In 2020 one half of us voted; Room 101 three quarters full."),
+        (
+            "In 2020 1/2 of us voted; Room 101 3/4 full.",
+            "In twenty twenty one half of us voted; Room 101 three quarters full.",
+        ),
         (
             "The '90s, the 1980s, 1970's, early 60s and the 2020s. Wait 30s.",
             "The nineties, the 19 eighties, 19 seventies, early sixties and the 20 twenties. Wait 30s.",
@@ -190,7 +202,10 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
     "typed, said",
     [
         ("Save 5-10% today, 5%-10% on pages 3-7.", "Save 5 to 10% today, 5 to 10% on pages 3 to 7."),
-        ("Ages 18-25, pp. 10-12, in 2020-2021.", "Ages 18 to 25, pages 10 to 12, in 2020 to 2021."),
+        (
+            "Ages 18-25, pp. 10-12, in 2020-2021.",
+            "Ages 18 to 25, pages 10 to 12, in twenty twenty to twenty twenty-one.",
+        ),
         ("Open 9:00-17:00 or 10am-2pm.", "Open 9:00 to 17:00 or 10am to 2pm."),
         (
             "It costs $5-$10, $5-10 or $5.50-$10.",
@@ -202,7 +217,8 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
         ),
         (
             "Call 555-123-4567 or 1-800-555-1234 on 2026-12-06; COVID-19, 978-3-16-148410-0, 2026-06.",
-            "Call 5 5 5, 1 2 3, 4 5 6 7 or 1-800-555-1234 on December 6th, 2026; COVID-19, 978-3-16-148410-0, 2026-06.",
+            "Call 5 5 5, 1 2 3, 4 5 6 7 or 1-800-555-1234 on December 6th, twenty twenty-six; COVID-19, "
+            "978-3-16-148410-0, 2026-06.",
         ),
     ],
 )
@@ -210,6 +226,59 @@ def test_a_range_of_numbers_is_said_with_to(typed, said):
     """espeak-ng read "5-10%" as "five dash ten percent" and "10–20" as "ten, twenty"; a phone number, a date, a chain
     of numbers (an ISBN, a toll-free number), a name with a number and a code with a leading zero are no ranges."""
     assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        (
+            "I was born in 1984; in 1905, since 1850, in 2026.",
+            "I was born in nineteen eighty-four; in nineteen oh five, since eighteen fifty, in twenty twenty-six.",
+        ),
+        (
+            "In 2000 and 2005, the year 2010, in 1066 AD.",
+            "In two thousand and two thousand five, the year twenty ten, in ten sixty-six AD.",
+        ),
+        (
+            "The summer of 1969, March 3, 2021, 6 Dec 2026, © 2024.",
+            "The summer of nineteen sixty-nine, March 3, twenty twenty-one, 6 Dec twenty twenty-six, "
+            "© twenty twenty-four.",
+        ),
+        ("From 1990 to 2000, by 2030.", "From nineteen ninety to two thousand, by twenty thirty."),
+        (
+            "We have 1234 items; about 1999 people, after 1500 attempts.",
+            "We have 1234 items; about 1999 people, after 1500 attempts.",
+        ),
+        (
+            "In 1,984 cases, in 2000 years, in 1500 ms, in 2100, $1984, 1984.5.",
+            "In 1,984 cases, in 2000 years, in 1500 milliseconds, in 2100, 1984 dollars, 1984.5.",
+        ),
+    ],
+)
+def test_a_year_is_said_as_a_year(typed, said):
+    """espeak-ng read "in 1984" as "nineteen hundred eighty-four", "in 1776" as "one thousand seven hundred seventy-six"
+    and "in 2026" as "two thousand twenty-six". A number is a year where the words around it say so; a count ("1234
+    items", "about 1999 people", "in 2000 years"), money and a number with a comma or decimals stay as they are."""
+    assert spoken_english(typed) == said
+
+
+def test_sv2tts_reads_years_as_the_default_voice_does():
+    """Both read a year with `year_said`; SV2TTS's cleaners read 1001-2999 as years, as RTVC's did."""
+    from voice.written_forms import year_said
+
+    assert (
+        [english_cleaners(str(n)) for n in (1984, 1905, 2000, 2005, 2026, 1900, 1066)]
+        == [year_said(n) for n in (1984, 1905, 2000, 2005, 2026, 1900, 1066)]
+        == [
+            "nineteen eighty-four",
+            "nineteen oh five",
+            "two thousand",
+            "two thousand five",
+            "twenty twenty-six",
+            "nineteen hundred",
+            "ten sixty-six",
+        ]
+    )
 
 
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():

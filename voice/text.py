@@ -16,7 +16,7 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import MONTHS, written_forms_said
+from .written_forms import MONTHS, written_forms_said, year_said
 
 if TYPE_CHECKING:
     import inflect
@@ -87,24 +87,18 @@ def _dollars(match: re.Match) -> str:
 
 
 def _cardinal(match: re.Match) -> str:
-    """Numbers as words; 1001-2999 read as years ("nineteen ninety-five"); one too long for inflect to name (over 36
-    digits: pi to 50 places, an identifier) digit by digit."""
+    """Numbers as words; 1001-2999 read as years ("nineteen ninety-five": `year_said`); one too long for inflect to
+    name (over 36 digits: pi to 50 places, an identifier) digit by digit."""
+    n = int(match.group(0))
+    if 1000 < n < 3000:
+        return year_said(n)
     import inflect
 
     words = _inflect().number_to_words
-    n = int(match.group(0))
-    if not 1000 < n < 3000:
-        try:
-            return words(n, andword="")
-        except inflect.NumOutOfRangeError:
-            return " ".join(words(digit) for digit in match.group(0))
-    if n == 2000:
-        return "two thousand"
-    if 2000 < n < 2010:
-        return "two thousand " + words(n % 100)
-    if n % 100 == 0:
-        return words(n // 100) + " hundred"
-    return words(n, andword="", zero="oh", group=2).replace(", ", " ")
+    try:
+        return words(n, andword="")
+    except inflect.NumOutOfRangeError:
+        return " ".join(words(digit) for digit in match.group(0))
 
 
 def expand_numbers(text: str) -> str:

@@ -1,9 +1,10 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
 Ranges ("5-10%": "five dash ten percent"), units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two
-cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"), short forms before a number ("Fig. 3",
-"No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
-slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
+cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"), years ("in 2026": "two thousand
+twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and
+e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and text typed in capitals ("WE ARE
+US": "U S").
 """
 
 from __future__ import annotations
@@ -132,15 +133,95 @@ after a letter ("COVID-19", "F-16") or a second number with a leading zero ("202
 dates in figures are said before."""
 
 
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen".split()
+)
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_YEAR_RE = re.compile(r"(?<![\w.,$£€#/:+'’-])(1\d{3}|20\d{2})(?![\w%°²³'’]|[.,:/-]\d)")
+"""A number that may be a year, 1000 to 2099 in four figures ("1,984", "1984.5", "$1984", "1984kg" are none)."""
+_YEAR_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|since|until|till|circa|ca\.|c\.|during|born|died|founded|established|year|summer|winter|spring|"
+    r"autumn|fall|early|late|mid|(?:summer|winter|spring|autumn|fall|class|year|war|election|olympics) of|"
+    r"(?:" + "|".join(MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?(?: \d{1,2}(?:st|nd|rd|th)?)?,?)"
+    r"|mid-|©|\(c\))\s*$",
+    re.IGNORECASE,
+)
+"""What says the number after it is a year: "in 1984", "since 1850", "born 1990", "the summer of 1969", "March 3,
+2021", "6 Dec 2026", "© 2024"."""
+_YEAR_AFTER_RE = re.compile(r"\s?(?:AD|BC|BCE|CE|A\.D\.|B\.C\.)(?!\w)")
+_YEAR_MAYBE_BEFORE_RE = re.compile(r"\b(?:from|by|before|after|around)\s+$", re.IGNORECASE)
+_YEAR_MAYBE_AFTER_RE = re.compile(r"\s*(?:[.,;:!?)]|$)|\s+(?:to|and|until|till|through|onwards|on)\b")
+"""After "from", "by", "before", "after" or "around", a number is a year where a clause ends after it or a year's
+words follow ("by 2030.", "after 1945 and"), not before a noun ("after 1500 attempts")."""
+_YEARS_RE = re.compile(r"(?<![\w.,$£€#/:+'’-])(1\d{3}|20\d{2}) (to|and|or|through|until|till) (1\d{3}|20\d{2})\b")
+"""Two years joined ("1990 to 2000", as a range "1990-2000" is said): both are years."""
+_NOT_A_YEAR_AFTER_RE = re.compile(
+    r"\s+(?:years?|months?|weeks?|days?|hours?|centuries|times|percent|people|dollars|cents|pence|euros|"
+    + "|".join(sorted({re.escape(said.split()[0]) for pair in _UNITS.values() for said in pair}, reverse=True))
+    + r")\b"
+)
+"""A count, not a year, even after "in": "in 1500 years", "in 2000 meters" (a unit is said in words before)."""
+
+
+_CONTEXT = 40
+"""Characters either side of a number looked at to tell whether it is a year."""
+
+
+def year_said(year: int) -> str:
+    """A year as it is said: "nineteen eighty-four", "nineteen oh five", "nineteen hundred", "two thousand five",
+    "twenty twenty-six" (espeak-ng: "one thousand nine hundred eighty-four", "two thousand twenty-six"); the way
+    SV2TTS's cleaners read 1001-2999."""
+    century, rest = divmod(year, 100)
+    if year % 1000 == 0:
+        return f"{_ONES[year // 1000]} thousand"
+    if 2000 < year < 2010:
+        return f"two thousand {_ONES[rest]}"
+    if rest == 0:
+        return f"{_under_a_hundred(century)} hundred"
+    return f"{_under_a_hundred(century)} {'oh ' + _ONES[rest] if rest < 10 else _under_a_hundred(rest)}"
+
+
+def _under_a_hundred(number: int) -> str:
+    if number < 20:
+        return _ONES[number]
+    tens, ones = divmod(number, 10)
+    return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def _year(match: re.Match) -> str:
+    """A number said as a year where the words around it say it is one ("in 1984", "March 3, 2021", "1066 AD", "from
+    1990 to 2000"), else left as it is (a count: "1984 people", "about 1999 people")."""
+    before = match.string[max(0, match.start() - _CONTEXT) : match.start()]
+    after = match.string[match.end() : match.end() + _CONTEXT]
+    if _NOT_A_YEAR_AFTER_RE.match(after):
+        return match.group(0)
+    if (
+        _YEAR_BEFORE_RE.search(before)
+        or _YEAR_AFTER_RE.match(after)
+        or (_YEAR_MAYBE_BEFORE_RE.search(before) and _YEAR_MAYBE_AFTER_RE.match(after))
+    ):
+        return year_said(int(match.group(1)))
+    return match.group(0)
+
+
+def years_said(text: str) -> str:
+    """`text` with its years in words: espeak-ng reads "1984" as "nineteen hundred eighty-four" and "2026" as "two
+    thousand twenty-six"."""
+    text = _YEARS_RE.sub(lambda m: f"{year_said(int(m[1]))} {m[2]} {year_said(int(m[3]))}", text)
+    return _YEAR_RE.sub(_year, text)
+
+
 def written_forms_said(text: str) -> str:
-    """`text` with ranges, units, fractions, decades, numbered short forms, web and e-mail addresses and shouting
-    written as said."""
+    """`text` with ranges, units, fractions, decades, years, numbered short forms, web and e-mail addresses and
+    shouting written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
     text = _UNIT_RE.sub(_unit, text)
     text = _FRACTION_RE.sub(_fraction, text)
     text = _SAID_WITHOUT_SLASH_RE.sub(lambda m: m.group(1).replace("/", " "), text)
     text = _DECADE_RE.sub(_decade, text)
+    text = years_said(text)
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
     return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
