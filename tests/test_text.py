@@ -57,6 +57,11 @@ def test_unsupported_characters_are_dropped_and_eos_kept():
         ("$5, $1 or $0.50", "5 dollars, 1 dollar or 50 cents"),
         ("£20.50 and €3.5", "20 pounds and 50 pence and 3 euros and 50 cents"),
         ("$1.5 million", "1.5 million dollars"),
+        (
+            "£3m, $2.5B, $5M, $3.5bn, $5k, €2k, $100m",
+            "3 million pounds, 2.5 billion dollars, 5 million dollars, "
+            "3.5 billion dollars, 5 thousand dollars, 2 thousand euros, 100 million dollars",
+        ),  # had been "3 pounds meters"
         ("$1.999", "$1.999"),  # not money as people write it: left to espeak-ng
         ("Mr. Smith met Dr. Jones on Baker St. in London.", "Mr Smith met Dr Jones on Baker Street in London."),
         ("Ms. Lee and Prof. Kim", "Miz Lee and Professor Kim"),

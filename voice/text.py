@@ -119,9 +119,20 @@ _CURRENCIES = {
 """Each currency's unit and its hundredth, one and many."""
 _MONEY_RE = re.compile(
     r"([$£€])\s?([0-9]+(?:,[0-9]{3})*|(?=\.[0-9]))(?:\.([0-9]{1,2})|,([0-9]{2})(?![0-9]))?(?!\.?[0-9])"
-    r"(\s+(?:thousand|million|billion|trillion)\b)?"
+    r"(\s+(?:thousand|million|billion|trillion)\b|(?:[kK]|[mM]n?|bn|[bB]|tn|T)(?!\w))?"
 )
-"""An amount: "$19.99", "$.99", "€19,99" (a decimal comma before two figures), "$1,000", "$1.5 million"."""
+"""An amount: "$19.99", "$.99", "€19,99" (a decimal comma before two figures), "$1,000", "$1.5 million", "£3m",
+"$2.5B", "$5k"."""
+_SCALES = {
+    "k": "thousand",
+    "m": "million",
+    "mn": "million",
+    "b": "billion",
+    "bn": "billion",
+    "t": "trillion",
+    "tn": "trillion",
+}
+"""Short forms of "thousand", "million", "billion" and "trillion" after an amount ("$5k", "£3m", "$2.5bn", "$1T")."""
 _TITLES = {"Mr": "Mr", "Mrs": "Mrs", "Ms": "Miz", "Dr": "Dr", "Prof": "Professor", "St": "St"}
 """Titles before a name, as espeak-ng reads them right without their full stop."""
 _TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+[A-Z])")
@@ -254,7 +265,8 @@ def _money(match: re.Match) -> str:
     fraction = fraction or comma_fraction
     whole = whole or "0"
     one, many, small_one, small_many = _CURRENCIES[symbol]
-    if scale:  # "$1.5 million": the number, then its unit
+    if scale:  # "$1.5 million", "£3m": the number, then its unit
+        scale = scale if scale[0].isspace() else " " + _SCALES[scale.lower()]
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"
     count = int(whole.replace(",", ""))
     small = int(fraction.ljust(2, "0")) if fraction else 0

@@ -69,11 +69,13 @@ _UNITS = {
 """Units said after a number, one and many. Letters that are often something else after a number are not here:
 "in" ("5 in a row"), "s", "h", "l", "t"."""
 _UNIT_RE = re.compile(
-    r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + r")"
+    r"(?<![\w.,$£€])(\d+(?:[.,]\d+)?)\s?("
+    + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+    + r")"
     r"(?![\w²³/&])(?:\.(?=\s+[a-z]))?"
 )
-"""A number and a unit ("5 km", "70kg", "5 lbs. of"; not "5 minsters"), with a full stop after the unit that ends no
-sentence (one before a capital or the end is left)."""
+"""A number and a unit ("5 km", "70kg", "5 lbs. of"; not "5 minsters", nor "£3m", an amount), with a full stop after
+the unit that ends no sentence (one before a capital or the end is left)."""
 _FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 8: ("eighth", "eighths")}
 _FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d{1,2}) )?([1-7])/([2348])(?![\w/])")
 """A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number of one or two digits or not ("2 1/2
