@@ -286,6 +286,21 @@ def test_sv2tts_reads_years_as_the_default_voice_does():
     )
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Half is .5.", "Half is point 5."),
+        (
+            "Take .25 mg or .1 mg (.75%), $.99, 0.5 or 3.5.",
+            "Take point 2 5 milligrams or point 1 milligrams (point 7 5%), 99 cents, 0.5 or 3.5.",
+        ),
+    ],
+)
+def test_a_decimal_without_its_zero_is_said_with_its_point(typed, said):
+    """espeak-ng read ".25 mg" as "twenty-five M G": the point was not said, a dose read a hundred times too large."""
+    assert spoken_english(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

@@ -1,10 +1,10 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
-Ranges ("5-10%": "five dash ten percent"), units after a number ("5 km": "k m"), fractions ("1/2 cup": "one slash two
-cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"), years ("in 2026": "two thousand
-twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and
-e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and text typed in capitals ("WE ARE
-US": "U S").
+Ranges ("5-10%": "five dash ten percent"), units after a number ("5 km": "k m"), decimals without their zero (".5"),
+fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"),
+years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as
+the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and
+text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -69,13 +69,13 @@ _UNITS = {
 """Units said after a number, one and many. Letters that are often something else after a number are not here:
 "in" ("5 in a row"), "s", "h", "l", "t"."""
 _UNIT_RE = re.compile(
-    r"(?<![\w.,$£€])(\d+(?:[.,]\d+)?)\s?("
+    r"(?<![\w.,$£€])(\d+(?:[.,]\d+)?|\.\d+)\s?("
     + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
     + r")"
     r"(?![\w²³/&])(?:\.(?=\s+[a-z]))?"
 )
-"""A number and a unit ("5 km", "70kg", "5 lbs. of"; not "5 minsters", nor "£3m", an amount), with a full stop after
-the unit that ends no sentence (one before a capital or the end is left)."""
+"""A number and a unit ("5 km", "70kg", ".25 mg", "5 lbs. of"; not "5 minsters", nor "£3m", an amount), with a full
+stop after the unit that ends no sentence (one before a capital or the end is left)."""
 _FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 8: ("eighth", "eighths")}
 _FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d{1,2}) )?([1-7])/([2348])(?![\w/])")
 """A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number of one or two digits or not ("2 1/2
@@ -135,6 +135,8 @@ after a letter ("COVID-19", "F-16") or a second number with a leading zero ("202
 dates in figures are said before."""
 
 
+_LEADING_POINT_RE = re.compile(r"(?<![\w.,$£€])\.(\d+)(?![.,]?\d)")
+"""A decimal without its zero: ".5", ".25 mg" (espeak-ng: ".twenty five", the point not said)."""
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen".split()
@@ -215,11 +217,12 @@ def years_said(text: str) -> str:
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with ranges, units, fractions, decades, years, numbered short forms, web and e-mail addresses and
-    shouting written as said."""
+    """`text` with ranges, units, decimals without their zero, fractions, decades, years, numbered short forms, web and
+    e-mail addresses and shouting written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
     text = _UNIT_RE.sub(_unit, text)
+    text = _LEADING_POINT_RE.sub(lambda m: "point " + " ".join(m.group(1)), text)
     text = _FRACTION_RE.sub(_fraction, text)
     text = _SAID_WITHOUT_SLASH_RE.sub(lambda m: m.group(1).replace("/", " "), text)
     text = _DECADE_RE.sub(_decade, text)
