@@ -169,6 +169,7 @@ def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_language
     ]  # phonemizer alone: "three. fourteen"
     assert english.sentences("Mr. Smith left. He ran!") == ["mˈɪstɚ smˈɪθ lˈɛft.", "hiː ɹˈæn!"]
     assert english.sentences('"Well," she said (quietly)...') == ['"wˈɛl," ʃiː sˈɛd (kwˈaɪətli)...']
+    assert english.sentences("Roses are red\nViolets are blue") == ["ɹˈoʊzᵻz ɑːɹ ɹˈɛd.", "vˈaɪəlɪts ɑːɹ blˈuː"]
     assert Phonemizer("de").sentences("Es kostet 19,99 Euro.") == ["ɛs kˈɔstət nˈɔøntseːn kˌɔmɑː nˈɔøn nˈɔøn ˈɔøroː."]
     assert Phonemizer("fr-fr").sentences("Bonjour, mon ami.") == ["bɔ̃ʒˈuʁ, mɔ̃n amˈi."]
 

@@ -301,6 +301,29 @@ def test_a_decimal_without_its_zero_is_said_with_its_point(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Roses are red\nViolets are blue\nSugar is sweet", "Roses are red.\nViolets are blue.\nSugar is sweet"),
+        ("Title\n\nSome text here.", "Title.\n\nSome text here."),
+        ("1. Preheat the oven\n2. Mix the flour\n3. Bake", "1. Preheat the oven.\n2. Mix the flour.\n3. Bake"),
+        ("• milk\n• eggs\n- bread\n- jam", "• milk.\n• eggs.\n- bread.\n- jam"),
+        ("milk\neggs\r\nJohn Smith\n10 Downing Street", "milk.\neggs.\r\nJohn Smith.\n10 Downing Street"),
+        ("Shopping:\n- milk\nDear Anna,\nThanks!\nBye", "Shopping:\n- milk.\nDear Anna,\nThanks!\nBye"),
+        (
+            "This long sentence, typed in an e-mail, was wrapped\nat a width, and I went to the shop and\nbought milk",
+            "This long sentence, typed in an e-mail, was wrapped\nat a width, and I went to the shop and\nbought milk",
+        ),
+    ],
+)
+def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
+    """A voice read a line break as a space: a poem's lines, a title and a list's items ran on, and a list's "2." was
+    read into the line before ("the oven two. Mix"). Prose wrapped at a width reads on."""
+    from voice.text import lines_ended
+
+    assert lines_ended(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
-from ..text import SENTENCE_END, language_family, spoken_english
+from ..text import SENTENCE_END, language_family, lines_ended, spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—–…"«»“”()'
@@ -94,12 +94,13 @@ class Phonemizer:
         """The IPA of each sentence of `text` (empty sentences dropped; a long one in runs, MOST_WORDS_AT_ONCE), its
         punctuation kept between the words.
 
-        English is first written as it is said (`spoken_english`: money, titles, short forms). Each clause is then
-        read by espeak-ng on its own and the marks put back between them, as phonemizer's own preserve_punctuation
-        does, but cut where the marks are: phonemizer 3.4 cuts at the first "." of the sentence, so that
-        "It costs $19.99." was read "dollar nineteen. ninety nine".
+        A line that ends without a mark ends as a sentence where the next starts anew (`lines_ended`: a title, a list's
+        item, a line of a poem). English is first written as it is said (`spoken_english`: money, titles, short forms).
+        Each clause is then read by espeak-ng on its own and the marks put back between them, as phonemizer's own
+        preserve_punctuation does, but cut where the marks are: phonemizer 3.4 cuts at the first "." of the sentence, so
+        that "It costs $19.99." was read "dollar nineteen. ninety nine".
         """
-        text = TYPED_DASH.sub(" — ", text)
+        text = TYPED_DASH.sub(" — ", lines_ended(text))
         if self.english:
             text = spoken_english(text)
         sentences = [
