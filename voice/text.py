@@ -164,6 +164,13 @@ _LOCAL_PHONE_RE = re.compile(
 )
 """A number of seven digits after a word that asks for a phone ("call 555-1234", "phone me on 555-1234"): alone,
 100-1000 or 800-1200 is a range."""
+_EMERGENCY_RE = re.compile(
+    r"\b((?:call|calls|called|calling|dial|dials|dialed|dialled|dialing|dialling|ring|rang|phone|phoned)\s+)"
+    r"(911|999|112|000|988)\b(?![.,]\d)",
+    re.IGNORECASE,
+)
+"""An emergency number after a word that calls it ("Call 911", "dial 999", "ring 112"), said digit by digit (espeak-ng:
+"nine hundred eleven"); alone, "911" may be a Porsche and "999" a count."""
 _INTERNATIONAL_PHONE_RE = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[ .-]\d{1,4}){2,5})(?![\w-])")
 """One with its country's code: +1 555 123 4567, +44 20 7946 0958 (8 digits or more: "+5 10 15 20" is a list)."""
 PHONE_DIGITS = 8
@@ -234,13 +241,14 @@ def spoken_english(text: str) -> str:
     """`text` with what espeak-ng misreads, or reads as the end of a sentence, written as it is said.
 
     Money: "$19.99" is "19 dollars and 99 cents" (espeak-ng: "dollar nineteen point nine nine"); dates in figures
-    ("12/05/2026", "2026-12-05") are said as dates, and phone numbers ("555-123-4567") digit by digit. Full stops of
-    titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the U.S.") are not the end
+    ("12/05/2026", "2026-12-05") are said as dates, and phone numbers ("555-123-4567", "call 911") digit by digit. Full
+    stops of titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the U.S.") are not the end
     of a sentence: a voice would stop there, as at any full stop.
     """
     text = _DATE_RE.sub(_date, text)
     text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
     text = _PHONE_RE.sub(lambda m: _digit_groups(m.groups()), text)
+    text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
