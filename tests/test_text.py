@@ -215,7 +215,7 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
             "Ages 18-25, pp. 10-12, in 2020-2021.",
             "Ages 18 to 25, pages 10 to 12, in twenty twenty to twenty twenty-one.",
         ),
-        ("Open 9:00-17:00 or 10am-2pm.", "Open 9:00 to 17:00 or 10am to 2pm."),
+        ("Open 9:00-17:00 or 10am-2pm.", "Open 9 o'clock to 17 hundred or 10am to 2pm."),
         (
             "It costs $5-$10, $5-10 or $5.50-$10.",
             "It costs 5 to 10 dollars, 5 to 10 dollars or 5 dollars and 50 cents to 10 dollars.",
@@ -326,6 +326,26 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
     from voice.text import lines_ended
 
     assert lines_ended(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("It starts at 9:05, 9:45 or 09:30.", "It starts at 9 oh 5, 9 45 or 9 30."),
+        ("At 9:00, 12:00 or 14:00.", "At 9 o'clock, 12 o'clock or 14 hundred."),
+        ("Meet at 3:45pm, 5:00 pm, 3.45pm or 10.30 am.", "Meet at 3 45 pm, 5 pm, 3 45 pm or 10 30 am."),
+        ("We met at 5:00 p.m. Then", "We met at 5 PM. Then"),
+        ("Open 9:00-17:00.", "Open 9 o'clock to 17 hundred."),
+        (
+            "It took 2:03:45, at a ratio 16:9, on 2026-05-12T10:00, at 10.30 tomorrow.",
+            "It took 2:03:45, at a ratio 16:9, on 2026-05-12T10:00, at 10.30 tomorrow.",
+        ),
+    ],
+)
+def test_a_time_of_day_is_said_as_a_time(typed, said):
+    """espeak-ng read "9:05" as "nine, zero five" (a pause at the colon), "14:00" as "fourteen, zero zero" and "3.45pm"
+    as "three point four five P M". A duration, a ratio, a time stamp and "10.30" without am or pm stay as they are."""
+    assert spoken_english(typed) == said
 
 
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():

@@ -1,10 +1,10 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
-Ranges ("5-10%": "five dash ten percent"), units after a number ("5 km": "k m"), decimals without their zero (".5"),
-fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"),
-years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as
-the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and
-text typed in capitals ("WE ARE US": "U S").
+Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero five"), units after a number ("5 km": "k
+m"), decimals without their zero (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the
+1990s": "nineteen hundred and ninety z"), years ("in 2026": "two thousand twenty-six"), short forms before a number
+("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S
+colon slash slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -135,6 +135,12 @@ after a letter ("COVID-19", "F-16") or a second number with a leading zero ("202
 dates in figures are said before."""
 
 
+_TIME_RE = re.compile(
+    r"(?<![\w.,:/$£€+-])([01]?\d|2[0-3])(?::([0-5]\d)|\.([0-5]\d)(?=\s?[aApP]\.?[mM]\b))(?![\d:]|[.,]\d)"
+    r"(?=(\s?[aApP]\.?[mM]\b)?)"
+)
+"""A time of day: "9:05", "14:00", "3:45pm", and with a point only before am or pm ("3.45pm", "10.30 am"; "10.30" alone
+is a number). Not a duration ("2:03:45"), a ratio ("16:9") or a time stamp's ("2026-05-12T10:00")."""
 _LEADING_POINT_RE = re.compile(r"(?<![\w.,$£€])\.(\d+)(?![.,]?\d)")
 """A decimal without its zero: ".5", ".25 mg" (espeak-ng: ".twenty five", the point not said)."""
 _ONES = (
@@ -217,10 +223,11 @@ def years_said(text: str) -> str:
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with ranges, units, decimals without their zero, fractions, decades, years, numbered short forms, web and
-    e-mail addresses and shouting written as said."""
+    """`text` with ranges, times of day, units, decimals without their zero, fractions, decades, years, numbered short
+    forms, web and e-mail addresses and shouting written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
+    text = _TIME_RE.sub(_time, text)
     text = _UNIT_RE.sub(_unit, text)
     text = _LEADING_POINT_RE.sub(lambda m: "point " + " ".join(m.group(1)), text)
     text = _FRACTION_RE.sub(_fraction, text)
@@ -244,6 +251,15 @@ def _range(match: re.Match) -> str:
     if first_sign == second_sign and "." not in first:
         first_sign = ""
     return f"{first_sign}{first}{first_unit} to {second_sign}{second}"
+
+
+def _time(match: re.Match) -> str:
+    """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M): espeak-ng read "9:05" as
+    "nine, zero five" with a pause at the colon, and "3.45pm" as "three point four five P M"."""
+    hour, minutes, apart = int(match[1]), match[2] or match[3], match[4]
+    if minutes == "00":
+        return f"{hour}" if apart else f"{hour} o'clock" if 0 < hour <= 12 else f"{hour} hundred"
+    return f"{hour} {'oh ' + minutes[1] if minutes[0] == '0' else minutes}" + (" " if apart and apart[0] != " " else "")
 
 
 def _web_address(match: re.Match) -> str:
