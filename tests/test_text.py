@@ -348,6 +348,19 @@ def test_a_time_of_day_is_said_as_a_time(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Item #5 sold; #1 hit; Order #12345.", "Item number 5 sold; number 1 hit; Order number 12345."),
+        ("Love #AI and #ThrowbackThursday!", "Love hashtag AI and hashtag Throwback Thursday!"),
+        ("Use C# in F# minor; see x.org/a#top.", "Use C sharp in F sharp minor; see x dot org slash a#top."),
+    ],
+)
+def test_a_number_sign_is_said_as_number_or_hashtag(typed, said):
+    """espeak-ng read "#5" as "hash five", "#AI" as "hash A I" and "C#" as "C hash"."""
+    assert spoken_english(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

@@ -1,10 +1,11 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
-Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero five"), units after a number ("5 km": "k
-m"), decimals without their zero (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the
-1990s": "nineteen hundred and ninety z"), years ("in 2026": "two thousand twenty-six"), short forms before a number
-("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S
-colon slash slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
+Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero five"), number signs ("#5": "hash five",
+"C#"), units after a number ("5 km": "k m"), decimals without their zero (".5"), fractions ("1/2 cup": "one slash two
+cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"), years ("in 2026": "two thousand
+twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and
+e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and text typed in capitals ("WE ARE
+US": "U S").
 """
 
 from __future__ import annotations
@@ -141,6 +142,12 @@ _TIME_RE = re.compile(
 )
 """A time of day: "9:05", "14:00", "3:45pm", and with a point only before am or pm ("3.45pm", "10.30 am"; "10.30" alone
 is a number). Not a duration ("2:03:45"), a ratio ("16:9") or a time stamp's ("2026-05-12T10:00")."""
+_HASH_RE = re.compile(r"(?<![\w#&/])#(?:(\d+)(?!\w)|([A-Za-z][A-Za-z0-9_]*))")
+"""A number sign before a number ("#5", "Order #12345") or a hashtag ("#AI", "#ThrowbackThursday"), which espeak-ng
+read "hash five"; not "C#" or "F#", nor an address's "#anchor"."""
+_CAMEL_CASE_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SHARP_RE = re.compile(r"\b([A-G])#(?![\w#])")
+"""A note or a language: "C#", "F#", said "C sharp" (espeak-ng: "C hash")."""
 _LEADING_POINT_RE = re.compile(r"(?<![\w.,$£€])\.(\d+)(?![.,]?\d)")
 """A decimal without its zero: ".5", ".25 mg" (espeak-ng: ".twenty five", the point not said)."""
 _ONES = (
@@ -223,11 +230,12 @@ def years_said(text: str) -> str:
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with ranges, times of day, units, decimals without their zero, fractions, decades, years, numbered short
-    forms, web and e-mail addresses and shouting written as said."""
+    """`text` with ranges, times of day, number signs and hashtags, units, decimals without their zero, fractions,
+    decades, years, numbered short forms, web and e-mail addresses and shouting written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
     text = _TIME_RE.sub(_time, text)
+    text = _SHARP_RE.sub(r"\1 sharp", _HASH_RE.sub(_hash, text))
     text = _UNIT_RE.sub(_unit, text)
     text = _LEADING_POINT_RE.sub(lambda m: "point " + " ".join(m.group(1)), text)
     text = _FRACTION_RE.sub(_fraction, text)
@@ -260,6 +268,12 @@ def _time(match: re.Match) -> str:
     if minutes == "00":
         return f"{hour}" if apart else f"{hour} o'clock" if 0 < hour <= 12 else f"{hour} hundred"
     return f"{hour} {'oh ' + minutes[1] if minutes[0] == '0' else minutes}" + (" " if apart and apart[0] != " " else "")
+
+
+def _hash(match: re.Match) -> str:
+    """ "number 5"; "hashtag AI", "hashtag Throwback Thursday" (a hashtag's words apart where its capitals are)."""
+    number, tag = match.groups()
+    return f"number {number}" if number else f"hashtag {_CAMEL_CASE_RE.sub(' ', tag)}"
 
 
 def _web_address(match: re.Match) -> str:
