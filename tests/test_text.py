@@ -361,6 +361,27 @@ def test_a_number_sign_is_said_as_number_or_hashtag(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Odds are 50/50; yes/no, he/she, and/or.", "Odds are 50 50; yes or no, he or she, and or."),
+        (
+            "It costs $5/month, $20/hr or $3/kg; 2 cups/day.",
+            "It costs 5 dollars a month, 20 dollars an hour or 3 dollars per kilogram; 2 cups a day.",
+        ),
+        ("Coffee w/ milk, w/o sugar, w/cream.", "Coffee with milk, without sugar, with cream."),
+        (
+            "60 km/h, I/O, AC/DC, a/b, src/main/app, miles/hour",
+            "60 kilometers per hour, I/O, AC/DC, a/b, src/main/app, miles/hour",
+        ),
+    ],
+)
+def test_a_slash_is_said_as_people_say_it(typed, said):
+    """espeak-ng read the slash aloud: "fifty slash fifty", "yes slash no", "five dollars slash month", "double-u slash
+    milk". Letters, a path and a rate without a number keep it."""
+    assert spoken_english(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

@@ -1,11 +1,11 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
 Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero five"), number signs ("#5": "hash five",
-"C#"), units after a number ("5 km": "k m"), decimals without their zero (".5"), fractions ("1/2 cup": "one slash two
-cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z"), years ("in 2026": "two thousand
-twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the end of a sentence), web and
-e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and text typed in capitals ("WE ARE
-US": "U S").
+"C#"), slashes ("yes/no", "$5/month", "w/o": "slash"), units after a number ("5 km": "k m"), decimals without their
+zero (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and
+ninety z"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full
+stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots
+left out) and text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -81,8 +81,31 @@ _FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "qua
 _FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d{1,2}) )?([1-7])/([2348])(?![\w/])")
 """A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number of one or two digits or not ("2 1/2
 hours"; "In 2020 1/2 of people", "Room 101 3/4 full" are no such number)."""
-_SAID_WITHOUT_SLASH_RE = re.compile(r"(?<![\w/.])(24/7|9/11)(?![\w/])")
-""""24/7" and "9/11", said "twenty-four seven" and "nine eleven"."""
+_SAID_WITHOUT_SLASH_RE = re.compile(r"(?<![\w/.])(24/7|9/11|50/50)(?![\w/])")
+""""24/7", "9/11" and "50/50", said "twenty-four seven", "nine eleven" and "fifty-fifty"."""
+_PERIODS = {
+    "month": "a month",
+    "mo": "a month",
+    "year": "a year",
+    "yr": "a year",
+    "week": "a week",
+    "wk": "a week",
+    "day": "a day",
+    "night": "a night",
+    "hour": "an hour",
+    "hr": "an hour",
+}
+"""A period after a slash, said as a rate: "$5/month" is "five dollars a month"."""
+_PER = "person|head|unit|item|user|seat|ticket|page|word|kg|lb|g|oz|ml|l|L|m|km|mi|ft|sq ft"
+_RATE_RE = re.compile(r"(?<=\d)(\s?[A-Za-z°²]{0,8})/(" + "|".join(_PERIODS) + "|" + _PER + r")(?![\w/])")
+"""A number (and its unit) per something: "$5/month", "$20/hr", "2 cups/day", "$3/kg" (espeak-ng: "slash")."""
+_WITH_RE = re.compile(r"(?<![\w/])[wW]/(?:([oO])(?![\w/])|(?=(\s|$))|(?=[a-z]))")
+""""w/" and "w/o", short for "with" and "without"."""
+_EITHER_RE = re.compile(
+    r"(?<![\w/.@])([A-Za-z][a-z]+)/(?!(?:" + "|".join(_PERIODS) + "|" + _PER + r")\b)([a-z]{2,})(?![\w/@]|\.\w)"
+)
+"""Two words with a slash between them: either ("yes/no", "he/she", "on/off"), said with "or"; not letters ("I/O",
+"AC/DC", "a/b"), a rate ("miles/hour"), a path ("src/main/app") or an address (said before)."""
 _DECADE_WORDS = {
     "2": "twenties",
     "3": "thirties",
@@ -230,12 +253,14 @@ def years_said(text: str) -> str:
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with ranges, times of day, number signs and hashtags, units, decimals without their zero, fractions,
-    decades, years, numbered short forms, web and e-mail addresses and shouting written as said."""
+    """`text` with ranges, times of day, number signs and hashtags, rates and either-or slashes, units, decimals without
+    their zero, fractions, decades, years, numbered short forms, web and e-mail addresses and shouting written as
+    said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
     text = _TIME_RE.sub(_time, text)
     text = _SHARP_RE.sub(r"\1 sharp", _HASH_RE.sub(_hash, text))
+    text = _WITH_RE.sub(_with, _RATE_RE.sub(_rate, text))
     text = _UNIT_RE.sub(_unit, text)
     text = _LEADING_POINT_RE.sub(lambda m: "point " + " ".join(m.group(1)), text)
     text = _FRACTION_RE.sub(_fraction, text)
@@ -244,6 +269,7 @@ def written_forms_said(text: str) -> str:
     text = years_said(text)
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
+    text = _EITHER_RE.sub(_either, text)
     return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
 
 
@@ -274,6 +300,26 @@ def _hash(match: re.Match) -> str:
     """ "number 5"; "hashtag AI", "hashtag Throwback Thursday" (a hashtag's words apart where its capitals are)."""
     number, tag = match.groups()
     return f"number {number}" if number else f"hashtag {_CAMEL_CASE_RE.sub(' ', tag)}"
+
+
+def _rate(match: re.Match) -> str:
+    """ "$5 a month", "2 cups a day", "$3 per kilogram"."""
+    unit, per = match.groups()
+    if per in _PERIODS:
+        return f"{unit} {_PERIODS[per]}"
+    return f"{unit} per {_UNITS[per][0] if per in _UNITS else per}"
+
+
+def _with(match: re.Match) -> str:
+    """ "without" for "w/o"; "with" for "w/", a space kept before the next word ("w/milk": "with milk")."""
+    without, space = match.groups()
+    return "without" if without else "with" if space is not None else "with "
+
+
+def _either(match: re.Match) -> str:
+    """ "yes or no"; "and or" for "and/or"."""
+    first, second = match.groups()
+    return f"{first} or" if second == "or" else f"{first} or {second}"
 
 
 def _web_address(match: re.Match) -> str:
