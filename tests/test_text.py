@@ -382,6 +382,23 @@ def test_a_slash_is_said_as_people_say_it(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Back in the ’90s, an 80’s song.", "Back in the nineties, an eighties song."),
+        (
+            "The 1800s, the 2000s, the 1910s and 1000s of people.",
+            "The 18 hundreds, the two thousands, the 19 tens and thousands of people.",
+        ),
+        ("The 10s, Wait 30s.", "The 10s, Wait 30s."),
+    ],
+)
+def test_a_decade_or_a_century_is_said_as_one(typed, said):
+    """espeak-ng read "’90s" as "ninety z" (the curly apostrophe was not taken for one), "80’s" as "eighty", "the 1800s"
+    as "one thousand eight hundred z" and "the 2000s" as "two thousand z"."""
+    assert spoken_english(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

@@ -3,9 +3,9 @@
 Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero five"), number signs ("#5": "hash five",
 "C#"), slashes ("yes/no", "$5/month", "w/o": "slash"), units after a number ("5 km": "k m"), decimals without their
 zero (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and
-ninety z"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full
-stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots
-left out) and text typed in capitals ("WE ARE US": "U S").
+ninety z", "’90s", "the 1800s"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3",
+"No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
+slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
 """
 
 from __future__ import annotations
@@ -117,10 +117,11 @@ _DECADE_WORDS = {
     "9": "nineties",
 }
 _DECADE_RE = re.compile(
-    r"(?<![\w.,$£€'])(?:(1[0-9]|20)|'|(?<=\bthe )|(?<=\bearly )|(?<=\bmid-)|(?<=\bmid )|(?<=\blate ))([2-9])0'?s\b"
+    r"(?<![\w.,$£€'’‘])(?:(1[0-9]|20)|['’‘]|(?<=\bthe )|(?<=\bearly )|(?<=\bmid-)|(?<=\bmid )|(?<=\blate )|"
+    r"(?=[2-9]0['’]s))([0-9])0['’]?s\b"
 )
-"""A decade: "1990s", "1980's", "'90s", or "90s" after "the", "early", "mid" or "late" ("30s" alone may be 30
-seconds)."""
+"""A decade: "1990s", "1980's", "'90s", "’90s", "80’s", or "90s" after "the", "early", "mid" or "late" ("30s" alone may
+be 30 seconds); a century's first decades and the century itself ("the 1910s", "the 1800s", "the 2000s")."""
 _NUMBERED = {
     "fig": "figure",
     "figs": "figures",
@@ -353,6 +354,11 @@ def _fraction(match: re.Match) -> str:
 
 
 def _decade(match: re.Match) -> str:
+    """ "the 19 nineties", "the nineties", "the 19 tens", "the 18 hundreds", "the 2000s": "the two thousands"."""
     century, tens = match.groups()
-    decade = _DECADE_WORDS[tens]
+    if tens in "01" and not century:
+        return match.group(0)
+    if tens == "0":  # the century itself, or "1000s": thousands
+        return {"10": "thousands", "20": "two thousands"}.get(century, f"{century} hundreds")
+    decade = "tens" if tens == "1" else _DECADE_WORDS[tens]
     return f"{century} {decade}" if century else decade
