@@ -399,6 +399,36 @@ def test_a_decade_or_a_century_is_said_as_one(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        (
+            "Mt. Everest, Gen. Lee, Sgt. Pepper and Lt. Dan",
+            "Mount Everest, General Lee, Sergeant Pepper and Lieutenant Dan",
+        ),
+        (
+            "Capt. Hook, Col. Sanders, Rev. King, Gov. Smith",
+            "Captain Hook, Colonel Sanders, Reverend King, Governor Smith",
+        ),
+        ("Sen. Warren, Rep. Lee and Fr. Brown", "Senator Warren, Representative Lee and Father Brown"),
+        (
+            "Acme Inc. is big, Acme Co. is too; Acme Ltd. Then",
+            "Acme Incorporated is big, Acme Company is too; Acme Limited. Then",
+        ),
+        (
+            "5th Ave. is busy. Dept. of Health, Est. 1999.",
+            "5th Avenue is busy. Department of Health, Established nineteen ninety-nine.",
+        ),
+        ("Ms Smith: cats vs dogs, approx 5 km.", "Miz Smith: cats versus dogs, approximately 5 kilometers."),
+        ("Ave. Maria, Acme Bros. Corp. is", "Ave. Maria, Acme Brothers. Corporation is"),  # a prayer, not a street
+    ],
+)
+def test_short_forms_are_said_in_full_and_do_not_end_the_sentence(typed, said):
+    """espeak-ng stopped at the full stop of "Mt.", "Gen.", "Inc." or "Dept." as at a sentence's end, and spelled "Mt",
+    "Sgt", "Ms" and "vs" ("M T Everest", "Acme ink. | is big")."""
+    assert spoken_english(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

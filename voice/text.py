@@ -133,8 +133,28 @@ _SCALES = {
     "tn": "trillion",
 }
 """Short forms of "thousand", "million", "billion" and "trillion" after an amount ("$5k", "£3m", "$2.5bn", "$1T")."""
-_TITLES = {"Mr": "Mr", "Mrs": "Mrs", "Ms": "Miz", "Dr": "Dr", "Prof": "Professor", "St": "St"}
-"""Titles before a name, as espeak-ng reads them right without their full stop."""
+_TITLES = {
+    "Mr": "Mr",
+    "Mrs": "Mrs",
+    "Ms": "Miz",
+    "Dr": "Dr",
+    "Prof": "Professor",
+    "St": "St",
+    "Mt": "Mount",
+    "Gen": "General",
+    "Maj": "Major",
+    "Sgt": "Sergeant",
+    "Lt": "Lieutenant",
+    "Capt": "Captain",
+    "Col": "Colonel",
+    "Rev": "Reverend",
+    "Gov": "Governor",
+    "Sen": "Senator",
+    "Rep": "Representative",
+    "Fr": "Father",
+}
+"""Titles before a name, as espeak-ng reads them right without their full stop ("Mt" and "Gen" it spells or reads
+"gen": written out)."""
 _TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+[A-Z])")
 _SHORT_FORMS = {
     "e.g": "for example",
@@ -147,6 +167,22 @@ _SHORT_FORMS = {
     "sr": "Senior",
 }
 _SHORT_FORM_RE = re.compile(r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE)
+_NAME_FORMS = {
+    "Inc": "Incorporated",
+    "Co": "Company",
+    "Ltd": "Limited",
+    "Corp": "Corporation",
+    "Bros": "Brothers",
+    "Ave": "Avenue",
+    "Dept": "Department",
+}
+"""Capitalised short forms in names of firms, streets and offices ("Acme Inc.", "5th Ave.", "Dept. of Health"), whose
+full stop espeak-ng took for the end of a sentence ("Acme Inc. | is big"); "Ave." only after a street's name ("Ave.
+Maria" is a prayer)."""
+_NAME_FORM_RE = re.compile(r"\b(Inc|Co|Ltd|Corp|Bros|(?<=\w )Ave|Dept)\.((?=\s+[A-Z]|\s*$))?")
+_UNSTOPPED_RE = re.compile(r"\b(?:Ms(?=\s+[A-Z])|vs|approx)\b(?!\.)")
+"""Short forms typed without their full stop that espeak-ng spells: "Ms Smith", "cats vs dogs", "approx 5 km"."""
+_UNSTOPPED = {"Ms": "Miz", "vs": "versus", "approx": "approximately"}
 _STREET_RE = re.compile(r"(?<=[a-z] )St\.(?!\s+[A-Z])")
 """After a name and before no other: a street ("Baker St. in London"), which espeak-ng would read as a saint."""
 _INITIALS_RE = re.compile(r"\b((?:[A-Z]\.\s+)+[A-Z])\.(?=\s+[A-Z][a-z])")
@@ -254,6 +290,8 @@ def spoken_english(text: str) -> str:
     text = written_forms_said(text)
     text = _MONEY_RE.sub(_money, text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
+    text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
+    text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
     text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
     text = _SHORT_FORM_RE.sub(_short_form, text)
     text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)

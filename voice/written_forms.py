@@ -133,6 +133,7 @@ _NUMBERED = {
     "ch": "chapter",
     "sec": "section",
     "approx": "approximately",
+    "est": "established",
     "sept": "September",
     **{month[:3].lower(): month for month in MONTHS if month != "May"},
 }
