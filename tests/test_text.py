@@ -429,6 +429,19 @@ def test_short_forms_are_said_in_full_and_do_not_end_the_sentence(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("STOP IT! LOVE IT! Please JOIN US today, HELP US.", "stop it! love it! Please join us today, help us."),
+        ("The NASA IT team, THE US, the IT desk, the FBI.", "The NASA IT team, THE US, the IT desk, the FBI."),
+        ("PLEASE DO IT NOW.", "please do it now."),
+    ],
+)
+def test_two_words_of_shouting_are_read_as_words(typed, said):
+    """espeak-ng spelled the "IT" of "STOP IT!" and the "US" of "JOIN US" ("stop I T"); an acronym stays one."""
+    assert spoken_english(typed) == said
+
+
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""

@@ -5,7 +5,7 @@ Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero fiv
 zero (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and
 ninety z", "’90s", "the 1800s"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3",
 "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
-slash"; their dots left out) and text typed in capitals ("WE ARE US": "U S").
+slash"; their dots left out) and text typed in capitals ("WE ARE US", "STOP IT": "U S", "I T").
 """
 
 from __future__ import annotations
@@ -150,6 +150,15 @@ _WEB_RE = re.compile(
 _CAPITALS_RE = re.compile(r"\b(?:[A-Z][A-Z']+|I|A)(?:[^\w\n]+(?:[A-Z][A-Z']+|I|A)\b){2,}(?![a-z])")
 """Three or more words in capitals in a row: shouting, whose "IT" and "US" espeak-ng would spell out (lower case, it
 still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
+_SHOUTED_VERBS = (
+    "ASK BEAT BREAK BRING BUY CALL CHECK CLOSE CONTACT DID DO DOES DONATE DROP EAT EMAIL FEEL FIND FIX FOLLOW FORGET "
+    "FOUND GET GIVE GOT GRAB HATE HEAR HELP JOIN KEEP KILL LEAVE LET LIKE LOVE MADE MAKE NAIL NEED OPEN PAY PROTECT "
+    "PULL PUSH READ REMEMBER SAID SAVE SAW SAY SEE SEND SHARE SHOW STOP SUPPORT TAKE TELL TEXT TOOK TRUST TRY USE "
+    "VISIT WANT WATCH"
+).split()
+_SHOUTED_OBJECT_RE = re.compile(r"\b(?:" + "|".join(_SHOUTED_VERBS) + r")\s+(?:IT|US)\b(?!['’]?\w)")
+"""A verb and "IT" or "US" typed in capitals, two words of shouting ("STOP IT!", "JOIN US today"), whose "IT" and "US"
+espeak-ng spells out ("stop I T"); after other words they may be the letters ("NASA IT team", "THE US")."""
 _RANGE_RE = re.compile(
     r"(?<![\w.,:/+#$£€‐‑‒–-])([$£€]?)(\d+(?:[.,:]\d+)*)([a-zA-Z%°]{0,3})"
     r"(?:[-‐‑]|\s?[‒–]\s?)"
@@ -272,7 +281,8 @@ def written_forms_said(text: str) -> str:
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
     text = _EITHER_RE.sub(_either, text)
-    return _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
+    text = _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
+    return _SHOUTED_OBJECT_RE.sub(lambda m: m.group(0).lower(), text)
 
 
 def _range(match: re.Match) -> str:
