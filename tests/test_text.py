@@ -499,6 +499,16 @@ def test_decomposed_accents_and_fullwidth_letters_are_read_as_the_usual_ones(typ
     assert check_text(typed) == (checked, ())
 
 
+def test_styled_letters_are_read_as_the_plain_ones():
+    """A "fancy font" generator's bold or italic letters had been refused ("mostly in Mathematical script") or spelled
+    by their code points."""
+    from voice.text import check_script, check_text
+
+    for typed, plain in (("𝐇𝐞𝐥𝐥𝐨 𝐰𝐨𝐫𝐥𝐝", "Hello world"), ("𝘏𝘦𝘭𝘭𝘰 there, ℍello 𝟏𝟐𝟑", "Hello there, Hello 123")):
+        assert check_text(typed) == (plain, ())
+        assert check_script(plain, "en-us") == ()
+
+
 def test_characters_the_normaliser_reads_keep_their_reading():
     """Full compatibility normalisation (NFKC) would turn "m²" into "m2", "½" into "1⁄2", "™" into "TM"."""
     from voice.text import check_text

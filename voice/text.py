@@ -419,17 +419,29 @@ _EMOJI_RE = re.compile(f"[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*(?:\u200d[{_PICTOGR
 _PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e]")
 """Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them."""
+_STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
+"""Letterlike symbols and mathematical alphanumerics: the bold, italic, script and double-struck letters and digits
+("𝐁𝐨𝐥𝐝", "𝘐𝘵𝘢𝘭𝘪𝘤", "ℍ") that "fancy font" generators type, which espeak-ng reads by their code points."""
 _FULLWIDTH_OFFSET = 0xFEE0
 _IDEOGRAPHIC_SPACE = "\u3000"
 
 
 def normalised(text: str) -> str:
     """`text` with its accents composed (NFC: "e" + U+0301 is "é", as macOS writes file names and copied text) and
-    fullwidth ASCII forms and the ideographic space as ASCII: espeak-ng reads them apart, or by their code points.
-    Not NFKC, which would also turn "m²" into "m2", "½" into "1⁄2" and "™" into "TM", which are read right as they are.
+    fullwidth ASCII forms, the ideographic space and styled letters ("𝐁𝐨𝐥𝐝", `_STYLED_RE`) as ASCII: espeak-ng reads
+    them apart, or by their code points. Not NFKC, which would also turn "m²" into "m2", "½" into "1⁄2" and "™" into
+    "TM", which are read right as they are.
     """
     text = unicodedata.normalize("NFC", text).replace(_IDEOGRAPHIC_SPACE, " ")
+    text = _STYLED_RE.sub(_plain_letter, text)
     return _FULLWIDTH_RE.sub(lambda m: chr(ord(m[0]) - _FULLWIDTH_OFFSET), text)
+
+
+def _plain_letter(match: re.Match) -> str:
+    """A styled letter or digit as the plain one ("𝐁": "B", "ℍ": "H"); a symbol that stands for more ("™": "TM", "℃")
+    as it is."""
+    plain = unicodedata.normalize("NFKC", match[0])
+    return plain if len(plain) == 1 and plain.isascii() and plain.isalnum() else match[0]
 
 
 _ZERO_WIDTH_RE = re.compile(
