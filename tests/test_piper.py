@@ -172,6 +172,7 @@ def test_a_sentence_is_read_whole_with_its_numbers_and_titles_and_other_language
     assert english.sentences("Roses are red\nViolets are blue") == ["ɹˈoʊzᵻz ɑːɹ ɹˈɛd.", "vˈaɪəlɪts ɑːɹ blˈuː"]
     assert Phonemizer("de").sentences("Es kostet 19,99 Euro.") == ["ɛs kˈɔstət nˈɔøntseːn kˌɔmɑː nˈɔøn nˈɔøn ˈɔøroː."]
     assert Phonemizer("fr-fr").sentences("Bonjour, mon ami.") == ["bɔ̃ʒˈuʁ, mɔ̃n amˈi."]
+    assert Phonemizer("de").sentences("Das 5 ★ Hotel.") == Phonemizer("de").sentences("Das 5 Hotel.")
 
 
 def test_threads_sharing_a_phonemizer_each_get_their_own_texts_phonemes():

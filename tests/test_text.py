@@ -509,6 +509,31 @@ def test_styled_letters_are_read_as_the_plain_ones():
         assert check_script(plain, "en-us") == ()
 
 
+@pytest.mark.parametrize(
+    "typed, said, emoji",
+    [
+        ("I ❤ you, we ♥ NY, she ❤️ jazz and I <3 tea.", "I love you, we love NY, she loves jazz and I love tea.", 0),
+        ("A 5 ★ hotel, 4★ food. Thanks <3", "A 5 star hotel, 4 star food. Thanks heart", 0),
+        ("Great 😀 day ❤ ok", "Great day ok", 2),
+        (
+            "5 < 6, 6 > 5, x ≥ 5 and 1 <= 2.",
+            "5 is less than 6, 6 is greater than 5, x is greater than or equal to 5 and 1 is less than or equal to 2.",
+            0,
+        ),
+    ],
+)
+def test_a_heart_a_star_and_a_comparison_are_said(typed, said, emoji):
+    """A heart between words and a star after a number had been left out with the other emoji ("I you", "a 5 hotel"),
+    "<3" read "three" and a comparison's sign dropped ("five six")."""
+    from voice.text import check_text
+
+    checked, notes = check_text(typed)
+    assert spoken_english(checked) == said
+    assert [note for note in notes if "emoji" in note] == (
+        [f"left out {emoji} emoji or pictograph(s): voices read them as their names"] if emoji else []
+    )
+
+
 def test_characters_the_normaliser_reads_keep_their_reading():
     """Full compatibility normalisation (NFKC) would turn "m²" into "m2", "½" into "1⁄2", "™" into "TM"."""
     from voice.text import check_text

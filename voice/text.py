@@ -207,6 +207,20 @@ _EMERGENCY_RE = re.compile(
 )
 """An emergency number after a word that calls it ("Call 911", "dial 999", "ring 112"), said digit by digit (espeak-ng:
 "nine hundred eleven"); alone, "911" may be a Porsche and "999" a count."""
+_HEART_AT_THE_END_RE = re.compile(r"(?<=\s)<3+(?=[ \t]*(?:$|\n))", re.MULTILINE)
+"""A heart typed at the end of a line ("Thanks <3"), said "heart" (espeak-ng: "three")."""
+_COMPARISON_RE = re.compile(
+    r"(?<![\w<>=.])(-?\d+(?:\.\d+)?|[A-Za-z])\s*(<=|>=|[<>≤≥])\s*(-?\d+(?:\.\d+)?|[A-Za-z])(?![\w<>=]|\.\d)"
+)
+"""A comparison of numbers or letters ("5 < 6", "x ≥ 5", "a <= b"), whose sign espeak-ng drops ("five six")."""
+_COMPARISONS = {
+    "<": "is less than",
+    ">": "is greater than",
+    "<=": "is less than or equal to",
+    "≤": "is less than or equal to",
+    ">=": "is greater than or equal to",
+    "≥": "is greater than or equal to",
+}
 _INTERNATIONAL_PHONE_RE = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[ .-]\d{1,4}){2,5})(?![\w-])")
 """One with its country's code: +1 555 123 4567, +44 20 7946 0958 (8 digits or more: "+5 10 15 20" is a list)."""
 PHONE_DIGITS = 8
@@ -281,6 +295,9 @@ def spoken_english(text: str) -> str:
     stops of titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the U.S.") are not the end
     of a sentence: a voice would stop there, as at any full stop.
     """
+    text = SAID_PICTOGRAPH_RE.sub(_pictograph, text)
+    text = _HEART_AT_THE_END_RE.sub("heart", text)
+    text = _COMPARISON_RE.sub(lambda m: f"{m[1]} {_COMPARISONS[m[2]]} {m[3]}", text)
     text = _DATE_RE.sub(_date, text)
     text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
     text = _PHONE_RE.sub(lambda m: _digit_groups(m.groups()), text)
@@ -296,6 +313,15 @@ def spoken_english(text: str) -> str:
     text = _SHORT_FORM_RE.sub(_short_form, text)
     text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)
     return _ACRONYM_RE.sub(_acronym, text)
+
+
+def _pictograph(match: re.Match) -> str:
+    """ "love" ("loves" after he or she) for a heart, " star" for a star after a number ("a 5 star hotel")."""
+    if "★" in match[0]:
+        return " star"
+    return (
+        "loves" if match.string[max(0, match.start() - 4) : match.start()].lower().endswith(("he ", "she ")) else "love"
+    )
 
 
 def _date(match: re.Match) -> str:
@@ -417,6 +443,13 @@ _EMOJI_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
 _EMOJI_RE = re.compile(f"[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*(?:\u200d[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*)*")
 """One emoji: a pictograph with its modifiers, and those a zero-width joiner joins to it ("👨‍👩‍👧", "🏳️‍🌈")."""
 _PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
+_SUBJECTS = ("I", "we", "We", "you", "You", "they", "They", "he", "He", "she", "She")
+SAID_PICTOGRAPH_RE = re.compile(
+    "(?:" + "|".join(rf"(?<=\b{subject} )" for subject in _SUBJECTS) + r")(?:[❤♥]\ufe0f?|<3+)(?= [^\W_])"
+    r"|(?<=\d)[ \t]?★(?!★)"
+)
+"""A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number ("a 5 ★ hotel"): kept
+by `check_text` for `spoken_english` to say ("love", "star"), not left out as other pictographs are."""
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e]")
 """Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them."""
 _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
@@ -455,7 +488,8 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
     Accents are composed and fullwidth forms made ASCII (`normalised`); zero-width characters, control characters,
-    markup tags (SSML is not interpreted) and emoji are removed; words over `LONG_WORD_LETTERS` letters are said as
+    markup tags (SSML is not interpreted) and emoji are removed (not a heart or a star that `spoken_english` says:
+    `SAID_PICTOGRAPH_RE`); words over `LONG_WORD_LETTERS` letters are said as
     well as voices can, with a note. Whether the voice can read the text's script is `check_script`'s question, once
     the voice is known.
     """
@@ -486,9 +520,13 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
         )
     if not is_pronounceable(text):
         raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
-    pictographs = len(_EMOJI_RE.findall(text))
+    kept = [*SAID_PICTOGRAPH_RE.finditer(text)]
+    pieces = [text[a.end() if a else 0 : b.start() if b else len(text)] for a, b in zip([None, *kept], [*kept, None])]
+    pictographs = sum(len(_EMOJI_RE.findall(piece)) for piece in pieces)
     if pictographs:
-        text = re.sub(r"[ \t]{2,}", " ", _PICTOGRAPH_PARTS_RE.sub(" ", text)).strip()
+        pieces = [_PICTOGRAPH_PARTS_RE.sub(" ", piece) for piece in pieces]
+        text = "".join(piece + (said[0] if said else "") for piece, said in zip(pieces, [*kept, None]))
+        text = re.sub(r"[ \t]{2,}", " ", text).strip()
         notes.append(f"left out {pictographs} emoji or pictograph(s): voices read them as their names")
     long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > LONG_WORD_LETTERS]
     if long_words:

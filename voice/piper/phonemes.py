@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
-from ..text import SENTENCE_END, language_family, lines_ended, spoken_english
+from ..text import SAID_PICTOGRAPH_RE, SENTENCE_END, language_family, lines_ended, spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—–…"«»“”()'
@@ -103,6 +103,8 @@ class Phonemizer:
         text = TYPED_DASH.sub(" — ", lines_ended(text))
         if self.english:
             text = spoken_english(text)
+        else:  # a heart or a star check_text kept for English words
+            text = SAID_PICTOGRAPH_RE.sub("", text)
         sentences = [
             run
             for piece in SENTENCE_END.split(text)
