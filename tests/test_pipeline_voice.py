@@ -477,6 +477,27 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     assert calls[-1][:2] == (3, 3) and [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
 
 
+def test_sv2tts_reads_text_by_the_rules_the_offline_voice_reads_with(seeded_checkpoint, monkeypatch):
+    """The Tacotron had been given the text as typed, through RTVC's cleaners alone ("50%": "fifty")."""
+    import voice.synthesizer
+    from core.components import Component
+    from voice.cloning import VoiceCloner
+    from voice.speaker import Speaker
+
+    given = []
+
+    def synthesize(chunks, *args, **kwargs):
+        given.extend(chunks)
+        raise InterruptedError
+
+    monkeypatch.setattr(voice.synthesizer, "synthesize", synthesize)
+    cloner = VoiceCloner("cpu", str(seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")), "griffinlim")
+    speaker = Speaker(np.zeros(16000, np.float32), np.zeros(256, np.float32), Component("speaker encoder", "test"))
+    with pytest.raises(InterruptedError):
+        cloner.clone(speaker, "Save 5-10% at 9:05.")
+    assert given == ["Save 5 to 10 percent at 9 oh 5."]
+
+
 def test_a_speaker_prepared_with_other_encoder_weights_under_the_same_name_is_prepared_again(
     reference, seeded_checkpoint, tmp_path
 ):

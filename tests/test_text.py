@@ -63,7 +63,7 @@ def test_unsupported_characters_are_dropped_and_eos_kept():
             "3.5 billion dollars, 5 thousand dollars, 2 thousand euros, 100 million dollars",
         ),  # had been "3 pounds meters"
         ("$1.999", "$1.999"),  # not money as people write it: left to espeak-ng
-        ("Mr. Smith met Dr. Jones on Baker St. in London.", "Mr Smith met Dr Jones on Baker Street in London."),
+        ("Mr. Smith met Dr. Jones on Baker St. in London.", "Mister Smith met Doctor Jones on Baker Street in London."),
         ("Ms. Lee and Prof. Kim", "Miz Lee and Professor Kim"),
         (
             "Fruit, e.g. apples, etc. at 5 p.m. Then we ate.",
@@ -440,6 +440,42 @@ def test_short_forms_are_said_in_full_and_do_not_end_the_sentence(typed, said):
 def test_two_words_of_shouting_are_read_as_words(typed, said):
     """espeak-ng spelled the "IT" of "STOP IT!" and the "US" of "JOIN US" ("stop I T"); an acronym stays one."""
     assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, given",
+    [
+        ("It grew 50%, 2+2=4 and Tom & Jerry.", "it grew fifty percent, two plus two equals four and tom and jerry."),
+        ("It costs £9.99 or €1,200.", "it costs nine pounds and ninety-nine pence or one thousand, two hundred euros."),
+        ("Email bob@example.com today.", "email bob at example dot com today."),
+        ("Call 555-123-4567.", "call five five five, one two three, four five six seven."),
+        (
+            "Pick 1,2 or 3; pi is 3.14159; my PIN is 0042.",
+            "pick one, two or three; pi is three point one four one five nine; my pin is zero zero four two.",
+        ),
+        (
+            "Born on 12/06/2026, I ran 5km at 72°F.",
+            "born on december sixth, twenty twenty-six, i ran five kilometers at seventy-two degrees fahrenheit.",
+        ),
+        (
+            "Mr. Smith met Dr. Jones at 5 p.m. on Main St. now.",
+            "mister smith met doctor jones at five p m on main street now.",
+        ),
+        (
+            "Fruit, e.g. apples, half is .5 in the 1990s.",
+            "fruit, for example apples, half is point five in the nineteen nineties.",
+        ),
+        ("Roses are red\nViolets are blue", "roses are red. | violets are blue"),
+    ],
+)
+def test_sv2tts_is_given_text_read_by_the_offline_voices_rules(typed, given):
+    """SV2TTS had had only RTVC's cleaners: "50%" was "fifty", "£9.99" "psnine point ninety-nine", "bob@example.com"
+    "bobexample.com", "3.14159" "three point fourteen thousand ...", "0042" "forty-two", "2+2=4" "twotwofour"."""
+    from voice.text import check_text, split_text, tacotron_text
+
+    checked, _ = check_text(typed)
+    chunks = split_text(tacotron_text(checked))
+    assert " | ".join(sequence_to_text(text_to_sequence(chunk))[:-1] for chunk in chunks) == given
 
 
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():

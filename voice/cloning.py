@@ -31,7 +31,7 @@ from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision, precision_note
 from .speaker import Speaker
 from .synthesis import Synthesis
-from .text import language_family, split_for_streaming, split_text
+from .text import language_family, split_for_streaming, split_text, tacotron_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
@@ -372,7 +372,7 @@ class VoiceCloner:
             return dataclasses.replace(speech, notes=speech.notes + self.unused_options() + self.passed_over())
         from .synthesizer import synthesize
 
-        chunks = split_text(text)
+        chunks = split_text(tacotron_text(text))  # read by the rules the offline voice reads with
         mels = synthesize(chunks, speaker.embedding, self.tacotron, seed=seed, precision=self.precision)
         synthesized = time.perf_counter()
 

@@ -134,12 +134,12 @@ _SCALES = {
 }
 """Short forms of "thousand", "million", "billion" and "trillion" after an amount ("$5k", "£3m", "$2.5bn", "$1T")."""
 _TITLES = {
-    "Mr": "Mr",
-    "Mrs": "Mrs",
+    "Mr": "Mister",
+    "Mrs": "Misses",
     "Ms": "Miz",
-    "Dr": "Dr",
+    "Dr": "Doctor",
     "Prof": "Professor",
-    "St": "St",
+    "St": "Saint",
     "Mt": "Mount",
     "Gen": "General",
     "Maj": "Major",
@@ -153,8 +153,8 @@ _TITLES = {
     "Rep": "Representative",
     "Fr": "Father",
 }
-"""Titles before a name, as espeak-ng reads them right without their full stop ("Mt" and "Gen" it spells or reads
-"gen": written out)."""
+"""Titles before a name, written out: their full stop is no sentence's end, espeak-ng spells or misreads some without
+it ("Mt", "Gen") and SV2TTS's cleaners write out "Mr" only with its stop."""
 _TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+[A-Z])")
 _SHORT_FORMS = {
     "e.g": "for example",
@@ -389,6 +389,43 @@ def _short_form(match: re.Match) -> str:
     said = _SHORT_FORMS[match.group(1).lower()]
     after = match.group(2)
     return said if after is None else f"{said}.{after}"
+
+
+_AM_PM_RE = re.compile(r"(?<=\d)\s?([AaPp])\.?[Mm]\b\.?(?=(\s+[A-Z]|\s*$)?)")
+""""5 PM", "3 45 pm": SV2TTS's cleaners make "PM" a word, "pm"; its training text says the letters."""
+_SIGNS = {"%": "percent", "&": "and", "+": "plus", "=": "equals", "°": "degrees"}
+"""Signs espeak-ng says and SV2TTS's symbol table has not (its cleaners drop them: "50% off" was "fifty off")."""
+_SIGN_RE = re.compile(r"[ \t]*([%°])|[ \t]*([&=])[ \t]*|(?<=[\w)])[ \t]*(\+)[ \t]*(?=[\w(])")
+_DECIMALS_RE = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?!\.?\d)")
+"""A decimal, whose figures after the point SV2TTS's cleaners read as a number ("3.14159": "three point fourteen
+thousand ..."); espeak-ng says them one by one."""
+_LEADING_ZERO_RE = re.compile(r"(?<![\d.,:])0\d+(?![.,:]?\d)")
+"""A number written with leading zeros ("0042", "007"): SV2TTS's cleaners drop them ("forty-two")."""
+_COUNT_RE = re.compile(r"(?<![\d,.])([12]),(\d{3})(?![\d,]|\.\d)")
+"""A number of 1,001 to 2,999 with its thousands' comma: a count, which SV2TTS's cleaners, without the comma, read as a
+year ("1,234 people": "twelve thirty-four people")."""
+_LIST_COMMA_RE = re.compile(r"(?<=\d),(?=\d)(?!\d{3}(?!\d))")
+"""A comma between figures that is no thousands' separator ("1,2 or 3"): SV2TTS's cleaners join them ("twelve")."""
+
+
+def tacotron_text(text: str) -> str:
+    """`text` as SV2TTS's Tacotron is given it: written as it is said (`lines_ended`, `spoken_english`, the rules the
+    offline voice reads with), then what RTVC's cleaners would misread or drop, as espeak-ng reads it: "PM" as letters,
+    signs as words, a count with its thousands' comma as a count, a decimal's figures one by one, leading zeros and
+    commas between figures kept."""
+    text = spoken_english(lines_ended(text))
+    text = _AM_PM_RE.sub(lambda m: f" {m[1].lower()} m" + ("." if m[2] is not None else ""), text)
+    text = _SIGN_RE.sub(_sign, text)
+    text = _COUNT_RE.sub(lambda m: _inflect().number_to_words(int(m[1] + m[2]), andword=""), text)
+    text = _DECIMALS_RE.sub(lambda m: f"{m[1]} point {' '.join(m[2])}", text)
+    text = _LEADING_ZERO_RE.sub(lambda m: " ".join(m[0]), text)
+    return _LIST_COMMA_RE.sub(", ", text)
+
+
+def _sign(match: re.Match) -> str:
+    """ " percent" after a number ("50%"), " and " between words."""
+    after, between, plus = match.groups()
+    return f" {_SIGNS[after]}" if after else f" {_SIGNS[between or plus]} "
 
 
 def english_cleaners(text: str) -> str:
