@@ -171,7 +171,7 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
     "typed, said",
     [
         ("See Fig. 3 and No. 7 on p. 45 of vol. 2.", "See Figure 3 and Number 7 on page 45 of volume 2."),
-        ("Jan. 5 at 5 lbs. of flour. It weighs 5 lbs.", "January 5 at 5 pounds of flour. It weighs 5 pounds."),
+        ("Jan. 5 at 5 lbs. of flour. It weighs 5 lbs.", "January 5th at 5 pounds of flour. It weighs 5 pounds."),
         ("I said no. 5 of us stayed.", "I said no. 5 of us stayed."),  # lower case "no." may end a sentence
         (
             "5 km, 70kg, 1 km, 60 mph, 3 GB, 100 m², 20°C, 2.5 km/h",
@@ -250,7 +250,7 @@ def test_a_range_of_numbers_is_said_with_to(typed, said):
         ),
         (
             "The summer of 1969, March 3, 2021, 6 Dec 2026, © 2024.",
-            "The summer of nineteen sixty-nine, March 3, twenty twenty-one, 6 Dec twenty twenty-six, "
+            "The summer of nineteen sixty-nine, March 3rd, twenty twenty-one, the 6th of December twenty twenty-six, "
             "© twenty twenty-four.",
         ),
         ("From 1990 to 2000, by 2030.", "From nineteen ninety to two thousand, by twenty thirty."),
@@ -476,6 +476,24 @@ def test_sv2tts_is_given_text_read_by_the_offline_voices_rules(typed, given):
     checked, _ = check_text(typed)
     chunks = split_text(tacotron_text(checked))
     assert " | ".join(sequence_to_text(text_to_sequence(chunk))[:-1] for chunk in chunks) == given
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Due 6 Dec 2026; see you on Dec 6.", "Due the 6th of December twenty twenty-six; see you on December 6th."),
+        (
+            "It happened on March 3, 2021, or 3 March 2021.",
+            "It happened on March 3rd, twenty twenty-one, or the 3rd of March twenty twenty-one.",
+        ),
+        ("Tue, 3 Jan; May 5-10; open Mon-Fri.", "Tuesday, the 3rd of January; May 5th to 10th; open Monday to Friday."),
+        ("In March 3 people came; I sat in the Sun; Dec 32.", "In March 3 people came; I sat in the Sun; Dec 32."),
+    ],
+)
+def test_a_date_in_words_is_said_with_its_ordinal(typed, said):
+    """espeak-ng read "6 Dec 2026" as "six dec two thousand twenty-six", "March 3" as "March three", "Tue" as "too"
+    and "Mon-Fri" as one word."""
+    assert spoken_english(typed) == said
 
 
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():

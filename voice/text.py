@@ -16,7 +16,7 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import MONTHS, written_forms_said, year_said
+from .written_forms import MONTHS, ordinal_suffix, written_forms_said, year_said
 
 if TYPE_CHECKING:
     import inflect
@@ -333,7 +333,7 @@ def _date(match: re.Match) -> str:
         month, day = (int(first), int(second)) if int(first) <= 12 else (int(second), int(first))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return match.group(0)
-    return f"{MONTHS[month - 1]} {day}{_ordinal_suffix(day)}, {year}"
+    return f"{MONTHS[month - 1]} {day}{ordinal_suffix(day)}, {year}"
 
 
 def _roman(match: re.Match) -> str:
@@ -346,7 +346,7 @@ def _roman(match: re.Match) -> str:
     short = len(numeral) == 1 or (len(numeral) == 2 and "L" in numeral)
     if value is None or (short and not (regnal or counting)) or (numeral == "I" and not counting and of is None):
         return match.group(0)
-    said = f"the {value}{_ordinal_suffix(value)}" if regnal else str(value)
+    said = f"the {value}{ordinal_suffix(value)}" if regnal else str(value)
     return f"{word} {said}{of or ''}"
 
 
@@ -356,11 +356,6 @@ def _roman_value(numeral: str) -> int | None:
         return None
     values = [_ROMAN_VALUES[letter] for letter in numeral]
     return sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
-
-
-def _ordinal_suffix(number: int) -> str:
-    """ "st", "nd", "rd" or "th"."""
-    return "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
 def _money(match: re.Match) -> str:

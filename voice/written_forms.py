@@ -1,11 +1,12 @@
 """English written forms espeak-ng reads as letters or signs, written out as they are said.
 
-Ranges ("5-10%": "five dash ten percent"), times of day ("9:05": "nine, zero five"), number signs ("#5": "hash five",
-"C#"), slashes ("yes/no", "$5/month", "w/o": "slash"), units after a number ("5 km": "k m"), decimals without their
-zero (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and
-ninety z", "’90s", "the 1800s"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3",
-"No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
-slash"; their dots left out) and text typed in capitals ("WE ARE US", "STOP IT": "U S", "I T").
+Ranges ("5-10%": "five dash ten percent"), dates in words ("6 Dec", "March 3": "six dec", "March three"), times of day
+("9:05": "nine, zero five"), number signs ("#5": "hash five", "C#"), slashes ("yes/no", "$5/month", "w/o": "slash"),
+units after a number ("5 km": "k m"), decimals without their zero (".5"), fractions ("1/2 cup": "one slash two cup";
+"2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z", "’90s", "the 1800s"), years ("in 2026": "two
+thousand twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the end of a sentence),
+web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and text typed in capitals
+("WE ARE US", "STOP IT": "U S", "I T").
 """
 
 from __future__ import annotations
@@ -159,6 +160,32 @@ _SHOUTED_VERBS = (
 _SHOUTED_OBJECT_RE = re.compile(r"\b(?:" + "|".join(_SHOUTED_VERBS) + r")\s+(?:IT|US)\b(?!['’]?\w)")
 """A verb and "IT" or "US" typed in capitals, two words of shouting ("STOP IT!", "JOIN US today"), whose "IT" and "US"
 espeak-ng spells out ("stop I T"); after other words they may be the letters ("NASA IT team", "THE US")."""
+_MONTH_NAMES = "|".join((*MONTHS, "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"))
+_MONTH = f"({_MONTH_NAMES})"
+_MONTH_DAY_RE = re.compile(
+    rf"\b{_MONTH}\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: to (\d{{1,2}})(?:st|nd|rd|th)?)?"
+    r"(?=,? \d{4}\b|\s*[,.;:!?)]|\s*$|\s+(?:at|and|through|until|in|from|or|is|was|will)\b)"
+)
+"""A month and its day ("March 3, 2021", "Dec 6", "Jan. 5 was", "May 5 to 10"), where the day is no count ("In March 3
+people came"): espeak-ng said "March three", "dec six"."""
+_DAY_MONTH_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}\b\.?")
+"""A day before its month ("6 Dec 2026", "3 March"), said "the 6th of December"."""
+_WEEKDAYS = {
+    "Mon": "Monday",
+    "Tue": "Tuesday",
+    "Tues": "Tuesday",
+    "Wed": "Wednesday",
+    "Thu": "Thursday",
+    "Thur": "Thursday",
+    "Thurs": "Thursday",
+    "Fri": "Friday",
+    "Sat": "Saturday",
+    "Sun": "Sunday",
+}
+_WEEKDAY = "(" + "|".join(_WEEKDAYS) + ")"
+_WEEKDAY_RE = re.compile(rf"\b{_WEEKDAY}\.?(?:(?=,? (?:the )?\d{{1,2}}\b|,? (?:{_MONTH_NAMES})\b)|[-–]{_WEEKDAY}\b)")
+"""A weekday's short form before a date ("Tue, 3 Jan") or in a range of days ("Mon-Fri": "Monday to Friday");
+alone, "Sat" and "Sun" are words."""
 _RANGE_RE = re.compile(
     r"(?<![\w.,:/+#$£€‐‑‒–-])([$£€]?)(\d+(?:[.,:]\d+)*)([a-zA-Z%°]{0,3})"
     r"(?:[-‐‑]|\s?[‒–]\s?)"
@@ -264,11 +291,12 @@ def years_said(text: str) -> str:
 
 
 def written_forms_said(text: str) -> str:
-    """`text` with ranges, times of day, number signs and hashtags, rates and either-or slashes, units, decimals without
-    their zero, fractions, decades, years, numbered short forms, web and e-mail addresses and shouting written as
-    said."""
+    """`text` with ranges, dates in words, times of day, number signs and hashtags, rates and either-or slashes, units,
+    decimals without their zero, fractions, decades, years, numbered short forms, web and e-mail addresses and shouting
+    written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
+    text = _DAY_MONTH_RE.sub(_day_month, _MONTH_DAY_RE.sub(_month_day, _WEEKDAY_RE.sub(_weekday, text)))
     text = _TIME_RE.sub(_time, text)
     text = _SHARP_RE.sub(r"\1 sharp", _HASH_RE.sub(_hash, text))
     text = _WITH_RE.sub(_with, _RATE_RE.sub(_rate, text))
@@ -332,6 +360,34 @@ def _either(match: re.Match) -> str:
     """ "yes or no"; "and or" for "and/or"."""
     first, second = match.groups()
     return f"{first} or" if second == "or" else f"{first} or {second}"
+
+
+def ordinal_suffix(number: int) -> str:
+    """ "st", "nd", "rd" or "th"."""
+    return "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def _month(short: str) -> str:
+    return next(month for month in MONTHS if month.startswith(short[:3]))
+
+
+def _month_day(match: re.Match) -> str:
+    """ "March 3rd", "December 6th", "May 5th to 10th"."""
+    month, day, last = match[1], int(match[2]), match[3] and int(match[3])
+    if not 1 <= day <= 31 or (last and not 1 <= last <= 31):
+        return match[0]
+    said = f"{_month(month)} {day}{ordinal_suffix(day)}"
+    return f"{said} to {last}{ordinal_suffix(last)}" if last else said
+
+
+def _day_month(match: re.Match) -> str:
+    day = int(match[1])
+    return f"the {day}{ordinal_suffix(day)} of {_month(match[2])}" if 1 <= day <= 31 else match[0]
+
+
+def _weekday(match: re.Match) -> str:
+    first, last = match.groups()
+    return f"{_WEEKDAYS[first]} to {_WEEKDAYS[last]}" if last else _WEEKDAYS[first]
 
 
 def _web_address(match: re.Match) -> str:
