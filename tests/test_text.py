@@ -146,6 +146,10 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
             "Call 9 1 1 now, dial 9 9 9 or ring 1 1 2; the 911 is fast.",
         ),
         (
+            "Call 020 7946 0958, 555 123 4567 or 07700 900123; 1 000 000 people.",
+            "Call 0 2 0, 7 9 4 6, 0 9 5 8, 5 5 5, 1 2 3, 4 5 6 7 or 0 7 7 0 0, 9 0 0 1 2 3; 1 000 000 people.",
+        ),
+        (
             "Ring +44 20 7946 0958, in 2024 1500 came.",
             "Ring plus 4 4, 2 0, 7 9 4 6, 0 9 5 8, in twenty twenty-four 1500 came.",
         ),

@@ -193,6 +193,9 @@ _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2}
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
 _PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
 """A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567."""
+_SPACED_PHONE_RE = re.compile(r"(?<![\w+.,-])(?:\d{3} \d{3} \d{4}|0\d{1,4}(?: \d{2,6}){1,3})(?![\w-]|[.,]\d)")
+"""A phone number with spaces between its groups: 555 123 4567, or one that starts with 0 (020 7946 0958, 07700
+900123) of 10 or 11 digits."""
 _LOCAL_PHONE_RE = re.compile(
     r"\b(?:call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number)\b"
     r"\W+(?:\w+\W+){0,2}?(\d{3})-(\d{4})(?![\w-])",
@@ -251,6 +254,12 @@ def _international_phone(match: re.Match) -> str:
     return "plus " + _digit_groups(groups)
 
 
+def _spaced_phone(match: re.Match) -> str:
+    """ "5 5 5, 1 2 3, 4 5 6 7"; a group of numbers of another length as written (a list)."""
+    groups = match[0].split()
+    return _digit_groups(groups) if 10 <= sum(map(len, groups)) <= 11 else match[0]
+
+
 def _digit_groups(groups) -> str:
     """Groups of digits said one digit at a time, a pause between groups: "5 5 5, 1 2 3 4"."""
     return ", ".join(" ".join(group) for group in groups if group)
@@ -291,9 +300,10 @@ def spoken_english(text: str) -> str:
     """`text` with what espeak-ng misreads, or reads as the end of a sentence, written as it is said.
 
     Money: "$19.99" is "19 dollars and 99 cents" (espeak-ng: "dollar nineteen point nine nine"); dates in figures
-    ("12/05/2026", "2026-12-05") are said as dates, and phone numbers ("555-123-4567", "call 911") digit by digit. Full
-    stops of titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the U.S.") are not the end
-    of a sentence: a voice would stop there, as at any full stop.
+    ("12/05/2026", "2026-12-05") are said as dates, and phone numbers ("555-123-4567", "020 7946 0958", "call 911")
+    digit by digit. Full stops of titles, short forms and initials ("Dr. Smith", "5 p.m. today", "J. K. Rowling", "the
+    U.S.") are not the end of a sentence: a voice would stop there, as at any full stop. Ranges, times, years, units and
+    the other written forms: `written_forms_said`. SV2TTS reads by these rules too (`tacotron_text`).
     """
     text = SAID_PICTOGRAPH_RE.sub(_pictograph, text)
     text = _HEART_AT_THE_END_RE.sub("heart", text)
@@ -302,6 +312,7 @@ def spoken_english(text: str) -> str:
     text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
     text = _PHONE_RE.sub(lambda m: _digit_groups(m.groups()), text)
     text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
+    text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
