@@ -1,4 +1,5 @@
 import json
+import textwrap
 
 import pytest
 
@@ -309,6 +310,13 @@ def test_a_decimal_without_its_zero_is_said_with_its_point(typed, said):
     assert spoken_english(typed) == said
 
 
+_WRAPPED = (
+    "Last summer we drove down to the coast to visit my aunt Margaret, who lives in a small house when the train "
+    "came I was too tired to talk, and on Sunday we walked to Paris Street because Anna wanted to see the old "
+    "harbour where the fishing boats come in at dawn with their catch of the day."
+)
+
+
 @pytest.mark.parametrize(
     "typed, said",
     [
@@ -322,6 +330,12 @@ def test_a_decimal_without_its_zero_is_said_with_its_point(typed, said):
             "This long sentence, typed in an e-mail, was wrapped\nat a width, and I went to the shop and\nbought milk",
             "This long sentence, typed in an e-mail, was wrapped\nat a width, and I went to the shop and\nbought milk",
         ),
+        (  # wrapped at 40 and at 72 characters: whatever the next line starts with, the break is no pause
+            textwrap.fill(_WRAPPED, 40),
+            textwrap.fill(_WRAPPED, 40),
+        ),
+        (textwrap.fill(_WRAPPED, 72), textwrap.fill(_WRAPPED, 72)),
+        ("Dear Margaret\n\n" + textwrap.fill(_WRAPPED, 40), "Dear Margaret.\n\n" + textwrap.fill(_WRAPPED, 40)),
     ],
 )
 def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):

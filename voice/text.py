@@ -269,28 +269,34 @@ _UNENDED_LINE_RE = re.compile(r"(?:[^\W_]|[%)\]'\"”’])[ \t\r]*$")
 """A line whose last word has no mark after it."""
 _GOING_ON_WORDS = frozenset("a an and but for from in of on or that the to with".split())
 """A line's last word that says its sentence goes on in the next ("I went to the shop and\nbought milk")."""
-_NEW_LINE_START_RE = re.compile(r"[ \t]*(?:$|[-*+•◦‣▪·–—>]|\d{1,2}[.)]\s|[a-z][.)]\s|[A-Z])")
-"""How a line starts that is no sentence's continuation: it is blank, or opens with a bullet, a list's number or
-letter ("1.", "a)") or a capital."""
+_LINE_BEGINS_ANEW_RE = re.compile(r"[ \t]*(?:$|[-*+•◦‣▪·–—>]|\d{1,2}[.)]\s|[a-z][.)]\s)")
+"""How a line starts that begins anew whatever came before: it is blank, or opens with a bullet or a list's number or
+letter ("1.", "a)")."""
+_CAPITAL_START_RE = re.compile(r"[ \t]*[A-Z]")
 SHORT_LINE = 30
 """A line of at most this many characters is one of a list, a poem or an address even when the next starts in lower
 case ("milk\neggs"); prose wrapped at a width has longer lines."""
+WRAP_WIDTH_LEAST = 40
+"""Text whose longest line has at least this many characters may be prose wrapped at that width: a line there that
+the next line's first word would have made longer than it was broken by the wrapping, not by its writer."""
 
 
 def lines_ended(text: str) -> str:
     """`text` with a full stop after each line that ends without a mark (`_UNENDED_LINE_RE`; not after a word such
-    as "and", `_GOING_ON_WORDS`) where the next starts
-    anew (`_NEW_LINE_START_RE`: a title, a list's item, a line of a poem) or that is short (`SHORT_LINE`): a voice
-    reads a line break as a space, so "Roses are red\nViolets are blue" ran on, and a list's "2." was read into the
-    line before it ("the oven two. Mix"). A long line going on in lower case is prose wrapped at a width, whose line
-    break is no pause."""
+    as "and", `_GOING_ON_WORDS`) where the next begins anew (`_LINE_BEGINS_ANEW_RE`: a paragraph, a list's item), or,
+    unless the break is a wrap (`WRAP_WIDTH_LEAST`), where the next starts with a capital (a title, a poem's line) or
+    the line is short (`SHORT_LINE`): a voice reads a line break as a space, so "Roses are red\nViolets are blue" ran
+    on, and a list's "2." was read into the line before it ("the oven two. Mix"). Prose wrapped at a width reads on,
+    whatever its next line starts with ("the train came\nI was", "my aunt\nMargaret")."""
     lines = text.split("\n")
+    width = max(len(line.rstrip()) for line in lines)
     for i, (line, after) in enumerate(zip(lines, lines[1:])):
         words = line.split()
-        if (
-            _UNENDED_LINE_RE.search(line)
-            and words[-1].strip("%)]'\"”’").lower() not in _GOING_ON_WORDS
-            and (_NEW_LINE_START_RE.match(after) or len(line.strip()) <= SHORT_LINE)
+        if not _UNENDED_LINE_RE.search(line) or words[-1].strip("%)]'\"”’").lower() in _GOING_ON_WORDS:
+            continue
+        wrapped = width >= WRAP_WIDTH_LEAST and len(line.rstrip()) + 1 + len((after.split() or [""])[0]) > width
+        if _LINE_BEGINS_ANEW_RE.match(after) or (
+            not wrapped and (_CAPITAL_START_RE.match(after) or len(line.strip()) <= SHORT_LINE)
         ):
             lines[i] = line.rstrip() + "." + ("\r" if line.endswith("\r") else "")
     return "\n".join(lines)
