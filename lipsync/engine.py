@@ -7,7 +7,7 @@ tracking run in a worker thread a few batches ahead (they start while the audio 
 renderer that needs every core (torch) gets them to itself while it runs. A renderer that picks mouths
 from the whole video has its frames indexed first, by trackers working on stretches of it at once.
 The video is as long as the audio: a shorter video plays forward and back (or loops), a longer one is cut
-(a note says which).
+(a note says how a shorter one was made to cover it).
 """
 
 from __future__ import annotations

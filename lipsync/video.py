@@ -342,9 +342,7 @@ class FrameSource:
         if self.loop == "pingpong" and self.may_replay and expected * self.frame_bytes <= self.replay_cache_bytes:
             self._cache = tempfile.TemporaryFile(prefix="voxlip-frames-")
         for frame in self._read(on_damage=self._damage.append):
-            if produced == self.n_frames:
-                seconds = max(self.info.duration, (produced + 1) / self.fps)  # its header's, if it says
-                self._cover_note = cover_note(seconds, self.n_frames / self.fps, "cut", self.fps)
+            if produced == self.n_frames:  # a longer video ends with the speech, as a user expects: no note
                 return
             if self._cache is not None:
                 self._cache.write(frame.data)
@@ -428,17 +426,15 @@ class FrameSource:
 
 
 def cover_note(video_seconds: float, speech_seconds: float, how: str, fps: float, why: str = "") -> str | None:
-    """What a clip says of a video `video_seconds` long made as long as speech `speech_seconds` long: `how` is "cut"
-    (a longer video), "pingpong" or "loop" (a shorter one; `why` it loops, if it was not asked to). None when the
-    lengths differ by two frames or less (at `fps`)."""
+    """What a clip says of a video `video_seconds` long made as long as longer speech, `speech_seconds`: `how` is
+    "pingpong" or "loop" (`why` it loops, if it was not asked to). None when the lengths differ by two frames or less
+    (at `fps`)."""
     if abs(video_seconds - speech_seconds) <= 2 / fps:
         return None
-    lengths = f"the video ({video_seconds:.1f} s) is {{}} than the speech ({speech_seconds:.1f} s)"
-    if how == "cut":
-        return f"{lengths.format('longer')}: the clip ends with the speech"
+    shorter = f"the video ({video_seconds:.1f} s) is shorter than the speech ({speech_seconds:.1f} s)"
     if how == "pingpong":
-        return f"{lengths.format('shorter')}: it plays forward, then backward, to cover it"
-    return f"{lengths.format('shorter')}: it starts again from its first frame" + (f" ({why})" if why else "")
+        return f"{shorter}: it plays forward, then backward, to cover it"
+    return f"{shorter}: it starts again from its first frame" + (f" ({why})" if why else "")
 
 
 def _size(count: int) -> str:

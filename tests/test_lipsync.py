@@ -728,18 +728,17 @@ def test_a_video_shorter_than_the_audio_read_at_a_lower_rate_than_its_own_is_pla
     ],
 )
 def test_a_video_shorter_than_the_speech_says_how_it_covers_it(clips, speech, tmp_path, options, seconds, said):
-    """A video shorter or longer than the speech had been played back and forth, looped or cut without a word."""
+    """A video shorter than the speech had been played back and forth or looped without a word."""
     audio = np.tile(speech, 4)[: seconds * SAMPLE_RATE]
     result = lipsync_run(clips["short"], audio, tmp_path / "out.mp4", options, phones=[])
     covering = [note for note in result.notes if note.startswith("the video (")]
     assert covering == ([said] if said else []), result.notes
 
 
-def test_a_video_longer_than_the_speech_says_the_clip_ends_with_it_and_a_photo_says_nothing(
-    faces_dir, speech, tmp_path
-):
+def test_a_video_longer_than_the_speech_and_a_photo_say_nothing_of_it(faces_dir, speech, tmp_path):
+    """A clip that ends with the speech is what a user expects: a note on every such clip would be noise."""
     result = lipsync_run(faces_dir / "talking_man_25fps.mp4", speech, tmp_path / "video.mp4", phones=[])
-    assert "the video (7.0 s) is longer than the speech (1.2 s): the clip ends with the speech" in result.notes
+    assert not [note for note in result.notes if "speech" in note], result.notes
     photo = lipsync_run(faces_dir / "painting_pearl_earring.jpg", speech, tmp_path / "photo.mp4", phones=[])
     assert not [note for note in photo.notes if "speech" in note], photo.notes
 
