@@ -707,3 +707,25 @@ def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
     text, notes = check_text(typed)
     assert text == checked
     assert bool(notes) == (typed != checked) and all("Markdown" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Give me 5 May flowers.", "Give me 5 May flowers."),
+        ("I need 2 Mar bars", "I need 2 Mar bars"),
+        ("On 6 May, we met.", "On the 6th of May, we met."),
+        ("Sat 3 rows from the front, she waited.", "Sat 3 rows from the front, she waited."),
+        ("Sun 3 hours a day", "Sun 3 hours a day"),
+        ("Sat, 3 Jan", "Saturday, the 3rd of January"),
+        ("Dial 1-800-FLOWERS", "Dial 1-800-FLOWERS"),
+        ("zip code 90210-1234", "zip code 90210-1234"),
+        ("The years 1939-45", "The years nineteen thirty-nine to nineteen forty-five"),
+        ("The 1980s-1990s", "The 19 eighties to 19 nineties"),
+    ],
+)
+def test_words_and_codes_that_look_like_dates_or_ranges_are_left_as_they_are(typed, said):
+    """The date and range rules had read "5 May flowers" as "the 5th of May flowers", "Sat 3 rows" as "Saturday",
+    "1-800-FLOWERS" as "one to eight hundred", a ZIP+4 code as a range, "1939-45" as "one thousand ... to forty-five"
+    and "1980s-1990s" as "one thousand nine hundred eighty to ..." (the regression hunter's findings)."""
+    assert spoken_english(typed) == said

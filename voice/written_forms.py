@@ -186,6 +186,12 @@ _WEEKDAY = "(" + "|".join(_WEEKDAYS) + ")"
 _WEEKDAY_RE = re.compile(rf"\b{_WEEKDAY}\.?(?:(?=,? (?:the )?\d{{1,2}}\b|,? (?:{_MONTH_NAMES})\b)|[-–]{_WEEKDAY}\b)")
 """A weekday's short form before a date ("Tue, 3 Jan") or in a range of days ("Mon-Fri": "Monday to Friday");
 alone, "Sat" and "Sun" are words."""
+_MONTH_WORDS = ("May", "Mar")
+_WEEKDAY_WORDS = ("Sat", "Sun")
+"""Short forms that are English words too: a month or a day only where a date says so."""
+_WORD_AFTER_RE = re.compile(r" +[a-z]")
+_DATE_AFTER_RE = re.compile(rf",|,? (?:the )?\d{{1,2}}(?:st|nd|rd|th|/| (?:{_MONTH_NAMES})\b)|,? (?:{_MONTH_NAMES})\b")
+"""After "Sat" or "Sun", what makes it a day: a comma, a day with its ordinal or its month, or a month."""
 _RANGE_RE = re.compile(
     r"(?<![\w.,:/+#$£€‐‑‒–-])([$£€]?)(\d+(?:[.,:]\d+)*)([a-zA-Z%°]{0,3})"
     r"(?:[-‐‑]|\s?[‒–]\s?)"
@@ -195,6 +201,10 @@ _RANGE_RE = re.compile(
 "$5-$10", "9:00-17:00"), which espeak-ng read with "dash". Not a longer chain ("1-800-555-1234", an ISBN), a number
 after a letter ("COVID-19", "F-16") or a second number with a leading zero ("2026-06", a code); phone numbers and
 dates in figures are said before."""
+
+
+_CHAIN_GOES_ON_RE = re.compile(r"[-‐‑][^\W\d_]")
+"""After a range's second number, a hyphen and a letter: a chain such as "1-800-FLOWERS", no range."""
 
 
 _TIME_RE = re.compile(
@@ -318,8 +328,12 @@ def _range(match: re.Match) -> str:
     a first amount with cents keeps its own ("$5.50 to $10")."""
     first_sign, first, first_unit, second_sign, second = match.groups()
     after = match.string[match.end() :]
-    if first_unit and after.startswith(first_unit):
+    if _CHAIN_GOES_ON_RE.match(after) or (first.isdigit() and len(first) >= 5):
+        return match[0]  # "1-800-FLOWERS", a ZIP+4 code "90210-1234": no range
+    if first_unit and after.startswith(first_unit) and first_unit != "s":  # "1980s-1990s" keeps both decades
         first_unit = ""
+    if len(first) == 4 and first.isdigit() and len(second) == 2 and int(second) > int(first[2:]):
+        second = first[:2] + second  # "1939-45": the years 1939 to 1945
     if first_sign and not second_sign:
         second_sign = first_sign
     if first_sign == second_sign and "." not in first:
@@ -381,13 +395,21 @@ def _month_day(match: re.Match) -> str:
 
 
 def _day_month(match: re.Match) -> str:
+    """ "the 6th of December"; "5 May flowers", "2 Mar bars" as they are ("May" and "Mar" are words too)."""
     day = int(match[1])
-    return f"the {day}{ordinal_suffix(day)} of {_month(match[2])}" if 1 <= day <= 31 else match[0]
+    if not 1 <= day <= 31 or (match[2] in _MONTH_WORDS and _WORD_AFTER_RE.match(match.string, match.end())):
+        return match[0]
+    return f"the {day}{ordinal_suffix(day)} of {_month(match[2])}"
 
 
 def _weekday(match: re.Match) -> str:
+    """ "Monday to Friday", "Tuesday"; "Sat 3 rows", "Sun 3 hours" as they are ("Sat" and "Sun" are words too)."""
     first, last = match.groups()
-    return f"{_WEEKDAYS[first]} to {_WEEKDAYS[last]}" if last else _WEEKDAYS[first]
+    if last:
+        return f"{_WEEKDAYS[first]} to {_WEEKDAYS[last]}"
+    if first in _WEEKDAY_WORDS and not _DATE_AFTER_RE.match(match.string, match.end()):
+        return match[0]
+    return _WEEKDAYS[first]
 
 
 def _web_address(match: re.Match) -> str:
