@@ -722,6 +722,8 @@ def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
         ("zip code 90210-1234", "zip code 90210-1234"),
         ("The years 1939-45", "The years nineteen thirty-nine to nineteen forty-five"),
         ("The 1980s-1990s", "The 19 eighties to 19 nineties"),
+        ("My pronouns are he/him and she/her.", "My pronouns are he him and she her."),
+        ("Ask him/her yes/no", "Ask him or her yes or no"),
     ],
 )
 def test_words_and_codes_that_look_like_dates_or_ranges_are_left_as_they_are(typed, said):

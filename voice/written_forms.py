@@ -107,6 +107,8 @@ _EITHER_RE = re.compile(
 )
 """Two words with a slash between them: either ("yes/no", "he/she", "on/off"), said with "or"; not letters ("I/O",
 "AC/DC", "a/b"), a rate ("miles/hour"), a path ("src/main/app") or an address (said before)."""
+_PRONOUN_SETS = {"he": ("him", "his"), "she": ("her", "hers"), "they": ("them", "theirs"), "xe": ("xem",)}
+"""Pronouns given as a set ("he/him pronouns"), said one after the other, not as a choice."""
 _DECADE_WORDS = {
     "2": "twenties",
     "3": "thirties",
@@ -371,8 +373,10 @@ def _with(match: re.Match) -> str:
 
 
 def _either(match: re.Match) -> str:
-    """ "yes or no"; "and or" for "and/or"."""
+    """ "yes or no"; "and or" for "and/or"; pronouns as they are said, "he him" for "he/him"."""
     first, second = match.groups()
+    if second in _PRONOUN_SETS.get(first.lower(), ()):
+        return f"{first} {second}"
     return f"{first} or" if second == "or" else f"{first} or {second}"
 
 
