@@ -803,10 +803,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"voxlip: error: {e}", file=sys.stderr)
         return 1
     except Stopped as stop:
-        print(f"voxlip: stopped by {stop}", file=sys.stderr)
+        print(f"voxlip: stopped by {stop}; no partial output was left", file=sys.stderr)
         return 128 + stop.signum
     except KeyboardInterrupt:
-        print("voxlip: interrupted", file=sys.stderr)
+        print("voxlip: interrupted; no partial output was left", file=sys.stderr)
         return 130
     except BrokenPipeError:  # what read the output closed it (`voxlip detect *.mp4 | head -2`); ffmpeg's pipes are
         # core.ffmpeg's own. Stop as a command killed by SIGPIPE does, its output sent nowhere, so that Python's

@@ -438,6 +438,7 @@ def test_a_decade_or_a_century_is_said_as_one(typed, said):
             "5th Avenue is busy. Department of Health, Established nineteen ninety-nine.",
         ),
         ("Ms Smith: cats vs dogs, approx 5 km.", "Miz Smith: cats versus dogs, approximately 5 kilometers."),
+        ("I met the Gov. The meeting went well.", "I met the Gov. The meeting went well."),  # its sentence ends there
         ("Ave. Maria, Acme Bros. Corp. is", "Ave. Maria, Acme Brothers. Corporation is"),  # a prayer, not a street
     ],
 )

@@ -155,7 +155,10 @@ _TITLES = {
 }
 """Titles before a name, written out: their full stop is no sentence's end, espeak-ng spells or misreads some without
 it ("Mt", "Gen") and SV2TTS's cleaners write out "Mr" only with its stop."""
-_TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+[A-Z])")
+_SENTENCE_STARTS = "The|This|That|These|Those|There|It|He|She|We|They|I|You|But|And|So|A|An|In|On|At|After|Then"
+_TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
+"""A title and its full stop before a capitalised word that is no sentence's usual first word: "I met the Gov. The
+meeting went well." ends its sentence there."""
 _SHORT_FORMS = {
     "e.g": "for example",
     "i.e": "that is",
