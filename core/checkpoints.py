@@ -470,9 +470,9 @@ def passed_over(names: Iterable[str]) -> tuple[str, ...]:
     the published file: it was not used, and why, and what to do."""
     notes = []
     for name in names:
-        if is_fetched(name):
+        reason = differs(name)  # once: is_fetched would measure it again
+        if reason is None and is_present(name):
             break
-        reason = differs(name)
         if reason is not None:
             notes.append(f"not used (auto mode took the next best instead): {reason}")
     return tuple(notes)

@@ -522,11 +522,12 @@ class Pipeline:
             audio, track = load_audio(kept, source_sr=speech.sample_rate), (kept, speech.sample_rate)
             components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_input}
             cut = (_cut_note("the speech", speech.duration),) if len(kept) < len(speech.samples) else ()
+            notes = speech.notes + cut  # what was said of the voice holds for the clip
         else:
             audio, track = speech.samples, speech.track
             components, text = (), None
             inputs = {"audio": None if speech.source is None else InputFile.read(speech.source)}
-            cut = speech.notes
+            notes = speech.notes  # a cut recording's
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
         try:
             result = run_lipsync(
@@ -544,7 +545,6 @@ class Pipeline:
             workdir.cleanup()
             raise
         read_inputs = {role: read for role, read in {**inputs, "face": face_read}.items() if read is not None}
-        notes = (speech.notes if isinstance(speech, Speech) else ()) + cut  # what was said of the voice holds too
         scaled_from = source.scaled_from or result.scaled_from  # the face's size as given
         if scaled_from and result.width > scaled_from[0]:
             notes += (_scaled_up_note("face input", scaled_from, (result.width, result.height)),)

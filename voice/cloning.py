@@ -23,7 +23,7 @@ from core.components import Component
 from core.errors import InputError
 
 from .audio import load_audio
-from .joins import phones_within, speech_bounds
+from .joins import kept_span, phones_within
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
 from .offline.engine import OfflineVoice
@@ -512,9 +512,12 @@ class VoiceCloner:
             started = time.perf_counter()
             piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, language=language)
             samples, rate = piece.samples, piece.sample_rate
-            speech_start, speech_end = speech_bounds(samples, rate)  # kept where a phrase goes on across a cut
-            start = speech_start if i > 0 and _pause_after(chunks[i - 1]) == 0.0 else 0
-            end = speech_end if i + 1 < len(chunks) and _pause_after(chunk) == 0.0 else len(samples)
+            start, end = kept_span(  # a phrase that goes on across a cut is said without a pause there
+                samples,
+                rate,
+                head=i > 0 and _pause_after(chunks[i - 1]) == 0.0,
+                tail=i + 1 < len(chunks) and _pause_after(chunk) == 0.0,
+            )
             pause = np.zeros(int(_pause_after(chunk) * rate) if i + 1 < len(chunks) else 0, np.float32)
             yield dataclasses.replace(
                 piece,

@@ -27,6 +27,15 @@ def speech_bounds(
     return max(0, loud[0] * hop - keep), min(len(samples), (loud[-1] + 1) * hop + keep)
 
 
+def kept_span(samples: np.ndarray, rate: int, head: bool, tail: bool) -> tuple[int, int]:
+    """[start, end) of `samples` kept when a phrase runs on into it (`head`: its quiet start goes) or out of it
+    (`tail`: its quiet end goes); measured only where one of them does."""
+    if not (head or tail):
+        return 0, len(samples)
+    start, end = speech_bounds(samples, rate)
+    return (start if head else 0), (end if tail else len(samples))
+
+
 def phones_within(phones: tuple[Phone, ...] | None, start: float, end: float) -> tuple[Phone, ...] | None:
     """`phones` of audio cut to [start, end) seconds, timed from the cut's start."""
     if phones is None:
@@ -44,10 +53,8 @@ def joined(
     waves, phones, offset = [], [], 0.0
     silence = np.zeros(int(pause * rate), np.float32)
     for i, (wave, timed, runs_on) in enumerate(pieces):
-        bounds = speech_bounds(wave, rate)
         continues = i > 0 and pieces[i - 1][2]
-        start = bounds[0] if continues else 0
-        end = bounds[1] if runs_on and i + 1 < len(pieces) else len(wave)
+        start, end = kept_span(wave, rate, head=continues, tail=runs_on and i + 1 < len(pieces))
         if i > 0 and not continues:
             waves.append(silence)
             offset += len(silence) / rate
