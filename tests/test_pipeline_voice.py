@@ -324,6 +324,22 @@ def test_stream_voice_joins_a_phrase_cut_between_words_without_a_pause(pipeline,
     assert (end - start) * hop / rate <= 0.08
 
 
+def test_stream_voice_pauses_longer_after_a_paragraph(pipeline, reference):
+    """The piece that ends a paragraph ends with PARAGRAPH_PAUSE of silence, one that ends a sentence with less."""
+    from voice.cloning import SENTENCE_PAUSE
+    from voice.joins import PARAGRAPH_PAUSE
+
+    pieces = list(pipeline.stream_voice(reference, "Good morning. Here we are.\n\nWelcome to the show.", consent=True))
+    assert [p.text.strip() for p in pieces] == ["Good morning.", "Here we are.", "Welcome to the show."]
+    hop = pieces[0].sample_rate // 100
+    trailing = []  # seconds of quiet (10 ms frames 40 dB under the loudest) at each piece's end: marked, not zeros
+    for piece in pieces:
+        power = np.square(piece.samples[: len(piece.samples) // hop * hop].reshape(-1, hop)).mean(axis=1)
+        trailing.append((len(power) - 1 - np.flatnonzero(power > power.max() * 1e-4)[-1]) / 100)
+    assert trailing[0] >= SENTENCE_PAUSE and trailing[1] >= PARAGRAPH_PAUSE
+    assert trailing[1] - trailing[0] > (PARAGRAPH_PAUSE - SENTENCE_PAUSE) / 2  # each piece's own end differs a little
+
+
 def test_voice_clone_function_unpacks_and_names_components(reference):
     from pipeline import clone
 
@@ -452,6 +468,7 @@ def test_say_in_bfloat16_with_seeded_sv2tts_and_hifigan(reference, seeded_checkp
 def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_checkpoint):
     from core.components import Component
     from voice.cloning import SENTENCE_PAUSE, VoiceCloner
+    from voice.joins import PARAGRAPH_PAUSE
     from voice.speaker import Speaker
     from voice.synthesizer import synthesize
     from voice.text import split_text
@@ -461,7 +478,7 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     cloner = VoiceCloner("cpu", str(synthesizer), "wavernn", str(vocoder), fast_vocoder=True)
     embedding = np.random.default_rng(0).normal(size=256).astype(np.float32)
     embedding /= np.linalg.norm(embedding)
-    text = "Good morning.\nThe train leaves at noon.\nBring a coat."  # lines are never joined
+    text = "Good morning.\nThe train leaves at noon.\n\nBring a coat."  # lines are never joined; a paragraph ends
     calls = []
     speaker = Speaker(np.zeros(16000, np.float32), embedding, Component("speaker encoder", "test"))
     cloned = cloner.clone(speaker, text, seed=4, progress=lambda *a: calls.append(a))
@@ -472,7 +489,8 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     pause = np.zeros(int(SENTENCE_PAUSE * sr), np.float32)
     hop = cloner.vocoder.config.hop_length
     ends = np.cumsum([m.shape[1] * hop for m in mels])
-    expected = np.concatenate([whole[: ends[0]], pause, whole[ends[0] : ends[1]], pause, whole[ends[1] :]])
+    paragraph = np.zeros(int(PARAGRAPH_PAUSE * sr), np.float32)
+    expected = np.concatenate([whole[: ends[0]], pause, whole[ends[0] : ends[1]], paragraph, whole[ends[1] :]])
     np.testing.assert_array_equal(cloned.samples, expected)
     assert calls[-1][:2] == (3, 3) and [done for done, _, _ in calls] == sorted(done for done, _, _ in calls)
 

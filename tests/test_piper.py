@@ -230,6 +230,34 @@ def test_a_long_sentence_without_marks_is_cut_between_phrases_and_said_without_a
     assert longest * hop / speech.sample_rate < 0.2
 
 
+def _quiet_runs(wave: np.ndarray, rate: int) -> list[float]:
+    """Seconds of each quiet stretch between sounds (10 ms frames 30 dB under the loudest)."""
+    hop = rate // 100
+    power = np.square(wave[: len(wave) // hop * hop].reshape(-1, hop)).mean(axis=1)
+    quiet = "".join("q" if q else " " for q in power < power.max() * 1e-3).strip()
+    return [len(run) * hop / rate for run in quiet.split()]
+
+
+def test_a_paragraph_ends_with_a_longer_pause_than_a_sentence(joe):
+    """A reader stops for longer after a paragraph: a blank line (or a line with nothing to say) between two
+    sentences adds PARAGRAPH_PAUSE - SENTENCE_PAUSE seconds of quiet; the sentences are said as before."""
+    from voice.joins import PARAGRAPH_PAUSE
+    from voice.piper.voice import SENTENCE_PAUSE
+
+    together = joe.speak("The keeper woke early. He climbed the stairs.", seed=1)
+    for text in (
+        "The keeper woke early.\n\nHe climbed the stairs.",
+        "The keeper woke early.\n* * *\nHe climbed the stairs.",
+    ):
+        apart = joe.speak(text, seed=1)
+        longer = (len(apart.wave) - len(together.wave)) / joe.config.sample_rate
+        assert longer == pytest.approx(PARAGRAPH_PAUSE - SENTENCE_PAUSE, abs=1e-3)
+        assert max(_quiet_runs(apart.wave, apart.sample_rate)) - max(
+            _quiet_runs(together.wave, together.sample_rate)
+        ) == pytest.approx(longer, abs=0.011)
+        assert [p.phone for p in apart.phones] == [p.phone for p in together.phones]
+
+
 def test_text_with_nothing_to_say_is_refused(joe):
     with pytest.raises(InputError, match="nothing to say"):
         joe.speak("...")

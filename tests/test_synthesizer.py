@@ -186,10 +186,38 @@ def test_split_text_keeps_sentences_and_lines():
     assert split_text(text, max_chars=40) == ["First sentence. Second one! Third?", "A new line, which stays apart."]
     assert split_text(text, max_chars=20)[:3] == ["First sentence.", "Second one! Third?", "A new line,"]
     rules = "# Title\n\nSome intro.\n\n---\n\n* * *\nMore text after the rule."  # the voices have nothing to say
-    assert split_text(rules) == split_for_streaming(rules) == ["# Title", "Some intro.", "More text after the rule."]
+    assert (
+        split_text(rules)
+        == split_for_streaming(rules)
+        == ["# Title\n\n", "Some intro.\n\n", "More text after the rule."]
+    )
     long = "word " * 100 + "end."
     chunks = split_text(long, max_chars=50)
     assert all(len(c) <= 50 for c in chunks) and " ".join(chunks).split() == long.split()
+
+
+def test_a_paragraphs_last_chunk_ends_with_the_paragraph_break():
+    """The voices pause longer there (PARAGRAPH_PAUSE): a chunk, streamed or not, that ends a paragraph says so."""
+    from voice.text import PARAGRAPH_END, paragraphs
+
+    text = "The keeper woke early. He climbed the stairs.\n \nThe village slept.\nNobody saw.\n\n\nBy noon it cleared."
+    assert paragraphs(text) == [
+        "The keeper woke early. He climbed the stairs.",
+        "The village slept.\nNobody saw.",
+        "By noon it cleared.",
+    ]
+    assert split_text(text) == [
+        "The keeper woke early. He climbed the stairs." + PARAGRAPH_END,
+        "The village slept.",
+        "Nobody saw." + PARAGRAPH_END,
+        "By noon it cleared.",
+    ]
+    streamed = split_for_streaming(text)
+    assert streamed[0] == "The keeper woke" and streamed[-2:] == ["Nobody saw." + PARAGRAPH_END, "By noon it cleared."]
+    assert [p for p in streamed if p.endswith(PARAGRAPH_END)] == [
+        "early. He climbed the stairs." + PARAGRAPH_END,
+        "Nobody saw." + PARAGRAPH_END,
+    ]
 
 
 def test_wrong_checkpoint_names_missing_keys(seeded_checkpoint):

@@ -23,7 +23,7 @@ from core.components import Component
 from core.errors import InputError
 
 from .audio import load_audio
-from .joins import kept_span, phones_within
+from .joins import PARAGRAPH_PAUSE, kept_span, phones_within
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
 from .offline.engine import OfflineVoice
@@ -31,7 +31,7 @@ from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision, precision_note
 from .speaker import Speaker
 from .synthesis import Synthesis
-from .text import language_family, split_for_streaming, split_text, tacotron_text
+from .text import PARAGRAPH_END, language_family, split_for_streaming, split_text, tacotron_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
@@ -381,8 +381,9 @@ class VoiceCloner:
                 progress(int(done), len(mels), done / max(time.perf_counter() - started, 1e-9))
 
         pieces, sample_rate = [], 16_000
-        for samples, sample_rate in self._vocode_sentences(mels, seed, report):
-            pieces += [samples, np.zeros(int(SENTENCE_PAUSE * sample_rate), np.float32)]
+        for chunk, (samples, sample_rate) in zip(chunks, self._vocode_sentences(mels, seed, report)):
+            pause = PARAGRAPH_PAUSE if chunk.endswith(PARAGRAPH_END) else SENTENCE_PAUSE
+            pieces += [samples, np.zeros(int(pause * sample_rate), np.float32)]
         notes = () if self.vocoder is not None else (self.vocoder_note(),)
         notes += self.unused_options() + self.passed_over()
         if self.fast_vocoder and self.vocoder_kind == "wavernn":
@@ -541,7 +542,9 @@ def _digest(samples: np.ndarray) -> str:
 
 
 def _pause_after(piece: str) -> float:
-    """Silence after a streamed piece: a sentence's, shorter after a clause, none inside a phrase."""
+    """Silence after a streamed piece: a paragraph's, a sentence's, shorter after a clause, none inside a phrase."""
+    if piece.endswith(PARAGRAPH_END):
+        return PARAGRAPH_PAUSE
     end = piece.rstrip()[-1:]
     if end in ".!?":
         return SENTENCE_PAUSE

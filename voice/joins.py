@@ -7,6 +7,9 @@ import numpy as np
 
 from .phones import Phone
 
+PARAGRAPH_PAUSE = 0.6
+"""Seconds of silence after a paragraph (voice.text.paragraphs), where a reader stops for longer than between
+sentences."""
 QUIET_DB = 30.0
 MARGIN = 0.02
 """A piece loses the quiet at an edge where speech runs on (10 ms frames QUIET_DB under its loudest) but MARGIN seconds:
@@ -45,17 +48,17 @@ def phones_within(phones: tuple[Phone, ...] | None, start: float, end: float) ->
 
 
 def joined(
-    pieces: list[tuple[np.ndarray, tuple[Phone, ...], bool]], rate: int, pause: float
+    pieces: list[tuple[np.ndarray, tuple[Phone, ...], float | None]], rate: int
 ) -> tuple[np.ndarray, tuple[Phone, ...]]:
     """(samples, phones) of `pieces` said one after another: each is (samples, its phones timed from its start,
-    whether the phrase runs on into the next); `pause` seconds of silence between pieces where it does not, and the
-    quiet edges taken off where it does."""
+    the seconds of silence after it, or None where its phrase runs on into the next: the quiet edges are taken off
+    there)."""
     waves, phones, offset = [], [], 0.0
-    silence = np.zeros(int(pause * rate), np.float32)
-    for i, (wave, timed, runs_on) in enumerate(pieces):
-        continues = i > 0 and pieces[i - 1][2]
-        start, end = kept_span(wave, rate, head=continues, tail=runs_on and i + 1 < len(pieces))
+    for i, (wave, timed, pause) in enumerate(pieces):
+        continues = i > 0 and pieces[i - 1][2] is None
+        start, end = kept_span(wave, rate, head=continues, tail=pause is None and i + 1 < len(pieces))
         if i > 0 and not continues:
+            silence = np.zeros(int(pieces[i - 1][2] * rate), np.float32)
             waves.append(silence)
             offset += len(silence) / rate
         phones += [

@@ -699,8 +699,26 @@ _WORD_BREAK = re.compile(_NOT_AFTER_A_SHORT_FORM + r"\s+(?![ap]\.m\.)")
 """Between words, but not inside "Dr. Smith" or "5 p.m."."""
 
 
+PARAGRAPH_END = "\n\n"
+"""What a chunk of `split_text` ends with where a paragraph ends after it (not the text's last): its voice pauses
+longer there than after a sentence."""
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of `text` that have something to say: its lines between blank lines, or lines with nothing to
+    say (a rule of "---" or "* * *")."""
+    found: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if is_pronounceable(line):
+            found[-1].append(line)
+        elif found[-1]:
+            found.append([])
+    return ["\n".join(lines) for lines in found if lines]
+
+
 def split_text(text: str, max_chars: int = 150) -> list[str]:
-    """Chunks of whole sentences, each at most `max_chars` long where possible.
+    """Chunks of whole sentences, each at most `max_chars` long where possible; a paragraph's last chunk ends with
+    PARAGRAPH_END (but the text's last).
 
     Lines are never joined (RTVC synthesizes each line of its prompt separately); sentences on a line
     are grouped while they fit, and a sentence that alone is too long is broken at commas, then spaces.
@@ -708,11 +726,12 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     say (a rule of "---" or "* * *" between paragraphs) is left out.
     """
     chunks = []
-    for line in text.splitlines():
-        if not is_pronounceable(line):
-            continue
-        sentences = [s for s in SENTENCE_END.split(line.strip()) if s]
-        chunks += _pack([piece for s in sentences for piece in _fit(s, max_chars)], max_chars)
+    for paragraph in paragraphs(text):
+        if chunks:
+            chunks[-1] += PARAGRAPH_END
+        for line in paragraph.splitlines():
+            sentences = [s for s in SENTENCE_END.split(line.strip()) if s]
+            chunks += _pack([piece for s in sentences for piece in _fit(s, max_chars)], max_chars)
     return chunks
 
 
@@ -728,6 +747,8 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
     pieces: list[str] = []
     limit = first_chars
     for chunk in split_text(text, max_chars):
+        end = PARAGRAPH_END if chunk.endswith(PARAGRAPH_END) else ""
+        chunk = chunk.removesuffix(end)
         while limit < max_chars and len(chunk) > limit:
             head = _fit(chunk, limit)
             if len(head) == 1:  # one word longer than the limit
@@ -735,7 +756,7 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
             pieces.append(head[0])
             chunk = " ".join(head[1:])
             limit = max(limit, int(len(head[0]) * growth))
-        pieces.append(chunk)
+        pieces.append(chunk + end)
         limit = max(limit, int(len(chunk) * growth))
     return pieces
 

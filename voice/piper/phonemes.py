@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
-from ..text import SAID_PICTOGRAPH_RE, SENTENCE_END, language_family, lines_ended, spoken_english
+from ..text import SAID_PICTOGRAPH_RE, SENTENCE_END, language_family, lines_ended, paragraphs, spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—–…"«»“”()'
@@ -91,8 +91,12 @@ class Phonemizer:
             ) from None
 
     def sentences(self, text: str) -> list[str]:
-        """The IPA of each sentence of `text` (empty sentences dropped; a long one in runs, MOST_WORDS_AT_ONCE), its
-        punctuation kept between the words.
+        """The IPA of each sentence of `text`, its paragraphs' (`paragraphs`) one after another."""
+        return [sentence for paragraph in self.paragraphs(text) for sentence in paragraph]
+
+    def paragraphs(self, text: str) -> list[list[str]]:
+        """The IPA of each sentence of each paragraph of `text` (voice.text.paragraphs; empty sentences dropped; a long
+        one in runs, MOST_WORDS_AT_ONCE), its punctuation kept between the words.
 
         A line that ends without a mark ends as a sentence where the next starts anew (`lines_ended`: a title, a list's
         item, a line of a poem). English is first written as it is said (`spoken_english`: money, titles, short forms).
@@ -105,18 +109,24 @@ class Phonemizer:
             text = spoken_english(text)
         else:  # a heart or a star check_text kept for English words
             text = SAID_PICTOGRAPH_RE.sub("", text)
-        sentences = [
-            run
-            for piece in SENTENCE_END.split(text)
-            if piece.strip()
-            for run in runs_of_words(clauses(piece), MOST_WORDS_AT_ONCE)
+        found = [
+            [
+                run
+                for piece in SENTENCE_END.split(paragraph)
+                if piece.strip()
+                for run in runs_of_words(clauses(piece), MOST_WORDS_AT_ONCE)
+            ]
+            for paragraph in paragraphs(text) or [text]
         ]
-        words = [clause for sentence in sentences for clause, _ in sentence if clause]
+        words = [clause for sentences in found for sentence in sentences for clause, _ in sentence if clause]
         with self._turn:
             said = iter(self.backend.phonemize(words, strip=True, njobs=1) if words else [])
         return [
-            "".join((next(said) if clause else "") + marks for clause, marks in sentence).strip()
-            for sentence in sentences
+            [
+                "".join((next(said) if clause else "") + marks for clause, marks in sentence).strip()
+                for sentence in sentences
+            ]
+            for sentences in found
         ]
 
 

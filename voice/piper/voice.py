@@ -15,7 +15,7 @@ from core import checkpoints
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.files import sha256_file
 
-from ..joins import joined
+from ..joins import PARAGRAPH_PAUSE, joined
 from ..phones import Phone
 from .config import PiperConfig
 from .graph import DURATIONS, NOISE_PREFIX, rewrite
@@ -119,22 +119,30 @@ class PiperVoice:
         speaker = speaker if speaker is not None else self.speaker or 0
         rng = np.random.default_rng(seed)
         said, skipped, rate = [], set(), self.config.sample_rate
-        sentences, started = self.phonemizer.sentences(text), time.perf_counter()
-        for i, ipa in enumerate(sentences):
+        started = time.perf_counter()
+        sentences = [  # each with the pause after it
+            (ipa, PARAGRAPH_PAUSE if i + 1 == len(paragraph) else SENTENCE_PAUSE)
+            for paragraph in self.phonemizer.paragraphs(text)
+            for i, ipa in enumerate(paragraph)
+        ]
+        for i, (ipa, pause) in enumerate(sentences):
             if progress is not None and i > 0:
                 progress(i, len(sentences), i / max(time.perf_counter() - started, 1e-9))
             phonemized = phoneme_ids(ipa, self.config)
             skipped |= phonemized.skipped
             if not any(p.isalpha() for p in phonemized.phonemes):
-                continue  # punctuation alone: nothing to say
+                if said and pause == PARAGRAPH_PAUSE:  # punctuation alone ends the paragraph: its pause stays
+                    said[-1] = (*said[-1][:2], pause)
+                continue
             wave, durations = self._run(phonemized.ids, rng, speaker)
-            runs_on = ipa.rstrip()[-1:] not in PUNCTUATION  # a long sentence cut between words (runs_of_words)
-            said.append((wave, tuple(_timed(phonemized.phonemes, durations, 0.0, rate)), runs_on))
+            if pause == SENTENCE_PAUSE and ipa.rstrip()[-1:] not in PUNCTUATION:
+                pause = None  # a long sentence cut between words (runs_of_words) runs on
+            said.append((wave, tuple(_timed(phonemized.phonemes, durations, 0.0, rate)), pause))
         if not said:
             raise InputError(f"the {self.name} voice has nothing to say for {text!r}: give words it can pronounce")
         if progress is not None:
             progress(len(sentences), len(sentences), len(sentences) / max(time.perf_counter() - started, 1e-9))
-        wave, phones = joined(said, rate, SENTENCE_PAUSE)
+        wave, phones = joined(said, rate)
         return PiperSpeech(wave, rate, phones, frozenset(skipped))
 
     def _run(
