@@ -243,6 +243,38 @@ def test_label_size_follows_config_and_bad_corner_is_refused():
         draw_label(frame, LabelConfig(corner="middle"))
 
 
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"text": "Authentic footage - not AI"}, "must say 'AI-generated'"),
+        ({"text": "Not AI-generated"}, "without a negation"),
+        ({"text": "AI-generated\nnot really"}, "on one line"),
+        ({"text": ""}, "must say 'AI-generated'"),
+        ({"text": None}, "must say 'AI-generated'"),
+        ({"corner": "centre"}, "corner must be one of"),
+        ({"box_opacity": 0.0}, "box_opacity is 0.0: give a number from 0.5 to 1"),
+        ({"min_height": 1}, "min_height is 1: give a whole number from 12"),
+        ({"height_fraction": 0.0}, "height_fraction is 0.0: give a number from 0.03"),
+        ({"margin_fraction": 2.0}, "margin_fraction"),
+        ({"text_color": (0, 0, 0)}, "contrast of 1.0:1"),
+        ({"text_color": (255, 255)}, r"text_color is \(255, 255\): give an \(R, G, B\) tuple"),
+        ({"text": "AI-generated " + "w" * 30}, "would not fit across a frame"),
+    ],
+)
+def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_when_made(settings, message):
+    """A label saying something else ('Authentic footage - not AI'), or drawn too small, faint or low in contrast to
+    read, had been drawn and the output signed; an unknown corner or an empty text failed only once a run drew it."""
+    with pytest.raises(InputError, match=message):
+        LabelConfig(**settings)
+
+
+def test_a_label_may_add_words_to_ai_generated_and_choose_its_corner():
+    frame = np.full((360, 640, 3), 100, np.uint8)
+    label = LabelConfig(text="ai-GENERATED · Studio X", corner="top-left", box_opacity=1.0, text_color=(255, 255, 0))
+    ink = (draw_label(frame, label) != 100).any(axis=2)
+    assert ink[:180, :320].sum() > 100 and ink.sum() == ink[:180, :320].sum()
+
+
 def test_frame_mark_round_trip_and_half_size(face_frames):
     frame = face_frames[0]
     marked = mark_frame(frame)

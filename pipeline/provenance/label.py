@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import numbers
+import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
@@ -12,10 +14,27 @@ from PIL import Image, ImageDraw, ImageFont
 from core.errors import InputError
 
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
+REQUIRED_WORDS = "AI-generated"
+"""What every label says (in any case); a user may add words around it."""
+NEGATIONS = re.compile(r"\b(?:not|no|non|never|without|isn't|aren't|wasn't)\b|n't\b", re.IGNORECASE)
+"""Words that would turn the label around ("not AI-generated")."""
+MIN_BOX_OPACITY = 0.5
+"""The box behind the text hides at least half of the picture (default 0.6), so the text stands out on any frame."""
+MIN_HEIGHT_PIXELS = 12
+"""The smallest box: its text is then 8 pixels high, the smallest font the label is drawn in (default 14)."""
+MIN_HEIGHT_FRACTION = 0.03
+"""The smallest box relative to the frame's smaller side: half the default 0.06 (32 pixels on a 1080p frame)."""
+MAX_MARGIN_FRACTION = 0.25
+MIN_CONTRAST = 4.5
+"""WCAG's contrast ratio for normal text between the text and its box (white on black, the default: 21)."""
+SMALLEST_FRAME = 128
+"""The label's whole text must fit across a frame this wide (lipsync.video.MIN_SIZE, voxlip's smallest frames)."""
 
 
 @dataclass(frozen=True)
 class LabelConfig:
+    """How the label looks; refused at creation if it would not say "AI-generated" plainly and legibly."""
+
     text: str = "AI-generated"
     corner: str = "bottom-right"
     height_fraction: float = 0.06
@@ -26,6 +45,71 @@ class LabelConfig:
     text_color: tuple[int, int, int] = (255, 255, 255)
     box_color: tuple[int, int, int] = (0, 0, 0)
     box_opacity: float = 0.6
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise InputError(f"the label's text must say {REQUIRED_WORDS!r}, not {self.text!r}")
+        if REQUIRED_WORDS.lower() not in self.text.lower() or NEGATIONS.search(self.text) or "\n" in self.text:
+            raise InputError(
+                f"the label's text {self.text!r} must say {REQUIRED_WORDS!r} plainly, on one line and without a "
+                f"negation: e.g. {REQUIRED_WORDS!r} or '{REQUIRED_WORDS} · Studio X'"
+            )
+        if self.corner not in CORNERS:
+            raise InputError(f"label corner must be one of {', '.join(CORNERS)}, not {self.corner!r}")
+        _check_number("box_opacity", self.box_opacity, MIN_BOX_OPACITY, 1.0)
+        _check_number("height_fraction", self.height_fraction, MIN_HEIGHT_FRACTION, 1.0)
+        _check_number("min_height", self.min_height, MIN_HEIGHT_PIXELS, SMALLEST_FRAME, whole=True)
+        _check_number("margin_fraction", self.margin_fraction, 0.0, MAX_MARGIN_FRACTION)
+        for name in ("text_color", "box_color"):
+            _check_colour(name, getattr(self, name))
+        contrast = _contrast(self.text_color, self.box_color)
+        if contrast < MIN_CONTRAST:
+            raise InputError(
+                f"the label's text_color {self.text_color} on its box_color {self.box_color} has a contrast of "
+                f"{contrast:.1f}:1, too little to read: give colours with at least {MIN_CONTRAST}:1 (e.g. white on "
+                "black)"
+            )
+        widest = max(self.min_height / SMALLEST_FRAME, self.height_fraction) * _text_width_per_height(self.text)
+        if widest > 1.0:
+            raise InputError(
+                f"the label's text {self.text!r} would not fit across a frame at this height_fraction: shorten it "
+                "or lower height_fraction"
+            )
+
+
+def _check_number(name: str, value: object, low: float, high: float, whole: bool = False) -> None:
+    kind = numbers.Integral if whole else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not low <= value <= high:
+        number = "a whole number" if whole else "a number"
+        raise InputError(f"the label's {name} is {value!r}: give {number} from {low:g} to {high:g} to keep it legible")
+
+
+def _check_colour(name: str, colour: object) -> None:
+    if not (
+        isinstance(colour, tuple)
+        and len(colour) == 3
+        and all(isinstance(c, numbers.Integral) and not isinstance(c, bool) and 0 <= c <= 255 for c in colour)
+    ):
+        raise InputError(f"the label's {name} is {colour!r}: give an (R, G, B) tuple of whole numbers 0-255")
+
+
+def _contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours, 1 (the same) to 21 (white on black)."""
+
+    def luminance(colour: tuple[int, int, int]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in colour]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@functools.lru_cache(maxsize=32)
+def _text_width_per_height(text: str) -> float:
+    """The label box's width for `text` over the box's height, as render_label draws it (its font 0.7 of the box)."""
+    size = 100
+    left, _, right, _ = ImageFont.load_default(size=size).getbbox(text)
+    return (right - left) * 0.7 / size + 0.4
 
 
 DEFAULT_LABEL = LabelConfig()
@@ -53,10 +137,6 @@ class LabelOverlay:
 
 def render_label(width: int, height: int, config: LabelConfig = DEFAULT_LABEL) -> LabelOverlay:
     """The label box for a `width` x `height` frame, placed in `config.corner`."""
-    if config.corner not in CORNERS:
-        raise InputError(f"label corner must be one of {', '.join(CORNERS)}, not {config.corner!r}")
-    if not config.text.strip():
-        raise InputError("the AI-generated label cannot be empty")
     box_height = max(config.min_height, round(min(width, height) * config.height_fraction))
     font = ImageFont.load_default(size=max(8, round(box_height * 0.7)))
     left, top, right, bottom = font.getbbox(config.text)
