@@ -25,6 +25,7 @@ from pipeline.provenance import (
     AUDIO_MARK,
     CONSENT_STATEMENT,
     ConsentError,
+    FrameMarkConfig,
     LabelConfig,
     detect,
     detect_audio_mark,
@@ -208,6 +209,31 @@ def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold
         for seconds in (0.3, 0.5):
             word = wave[int(start * sr) : int((start + seconds) * sr)]
             assert detect_audio_mark(mark_audio(word, sr), sr).score >= AUDIO_MARK.threshold + AUDIO_MARK.margin
+
+
+def test_the_marks_refuse_strengths_that_would_leave_no_mark_to_find(speech, face_frames):
+    """mark_audio and mark_frames at minus voxlip's strength had taken the marks out of its outputs; a strength too
+    weak to be found, or stronger_db not stronger, is refused too. The weakest strength taken is still found."""
+    import dataclasses
+
+    for settings in (
+        {"strength_db": -1.0, "stronger_db": ()},
+        {"strength_db": 0.1},
+        {"strength_db": float("nan")},
+        {"stronger_db": (-2.0,)},
+        {"stronger_db": (3.0, 2.0)},
+        {"strength_db": 12.0},
+    ):
+        with pytest.raises(InputError, match="audio mark"):
+            dataclasses.replace(AUDIO_MARK, **settings)
+    for strength in (-2.0, 0.0, 0.5, 100.0):
+        with pytest.raises(InputError, match="frame mark strength"):
+            FrameMarkConfig(strength=strength)
+    wave, sr = speech
+    weakest = dataclasses.replace(AUDIO_MARK, strength_db=0.75, stronger_db=())
+    assert detect_audio_mark(mark_audio(wave[: 5 * sr], sr, weakest), sr).detected
+    frames = [mark_frame(frame, FrameMarkConfig(strength=1.5)) for frame in face_frames[:16]]
+    assert detect_frame_mark(frames).detected
 
 
 def test_audio_mark_rejects_unusable_input():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,9 +32,17 @@ from voice import spectral
 
 from .significance import false_positive_bound, needed_z
 
+STRENGTHS_DB = (0.75, 6.0)
+"""The strengths a mark may be made at: 5 s of each of six shared readers' speech marked at 0.75 dB scores z 7.4-12.0
+(0.5 dB: 5.2-8.7, one missed at the threshold 5.5); above 6 dB the score no longer grows (33-34 at 6 and at 10 dB),
+only the change to the sound does. A strength under it, or of the opposite sign, would leave no mark (minus the
+strength takes the mark out)."""
+
 
 @dataclass(frozen=True)
 class AudioMarkConfig:
+    """The audio mark's pattern and strengths; refused at creation if it would leave no mark the detector finds."""
+
     key: str = "voxlip-audio-mark-v1"
     sample_rate: int = 16_000
     n_fft: int = 192
@@ -61,6 +70,22 @@ class AudioMarkConfig:
     part_seconds: float = 5.0
     """`find_audio_mark` searches parts this long, each overlapping the next by half: any stretch of marked speech
     1.5 times as long holds one whole part (5 s of the shared readers' marked speech score z 9-16)."""
+
+    def __post_init__(self) -> None:
+        low, high = STRENGTHS_DB
+        strengths = (self.strength_db, *self.stronger_db) if isinstance(self.stronger_db, tuple) else None
+        if strengths is None or not all(
+            isinstance(db, numbers.Real) and not isinstance(db, bool) and low <= db <= high for db in strengths
+        ):
+            raise InputError(
+                f"audio mark strengths strength_db={self.strength_db!r}, stronger_db={self.stronger_db!r}: give dB "
+                f"from {low:g} to {high:g} (stronger_db a tuple, maybe empty), or a mark too weak to find would be made"
+            )
+        if any(later <= earlier for earlier, later in zip(strengths, strengths[1:])):
+            raise InputError(
+                f"audio mark stronger_db={self.stronger_db!r}: give strengths each above the one before, from "
+                f"strength_db={self.strength_db!r} up"
+            )
 
 
 AUDIO_MARK = AudioMarkConfig()

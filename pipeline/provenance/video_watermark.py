@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -27,9 +28,17 @@ from core.errors import InputError
 
 from .significance import false_positive_bound, needed_z
 
+STRENGTHS = (1.5, 8.0)
+"""The strengths a frame mark may be made at, in chroma levels: 16 frames of a photo marked at 1.5 and encoded with
+H.264 score z 8.3 (at 2.0, the default, 11.1; at 1.0, 5.7: just over the threshold 5.0); above 8 the score no longer
+grows (42), only the change to the picture does. A strength under it, or of the opposite sign, would leave no mark
+(minus the strength takes the mark out)."""
+
 
 @dataclass(frozen=True)
 class FrameMarkConfig:
+    """The frame mark's pattern and strength; refused at creation if it would leave no mark the detector finds."""
+
     key: str = "voxlip-frame-mark-v1"
     canonical_height: int = 256
     block: int = 8
@@ -41,6 +50,18 @@ class FrameMarkConfig:
     part_frames: int = 24
     """`find_frame_mark` also tests runs of this many consecutive frames read (even), each overlapping the next by
     half: a video that is voxlip's in part (a clip joined to others) is found there."""
+
+    def __post_init__(self) -> None:
+        low, high = STRENGTHS
+        if (
+            isinstance(self.strength, bool)
+            or not isinstance(self.strength, numbers.Real)
+            or not low <= self.strength <= high
+        ):
+            raise InputError(
+                f"frame mark strength={self.strength!r}: give {low:g} to {high:g} chroma levels, or a mark too weak to "
+                "find would be made"
+            )
 
 
 FRAME_MARK = FrameMarkConfig()
