@@ -390,9 +390,10 @@ class Pipeline:
         size = scaled_size(video.width, video.height, sys.maxsize)  # scaled up only: a dub keeps a large size
         scaled = (_scaled_up_note("video", (video.width, video.height), size),) if size else ()
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
+        protector = outputs.FrameProtector(self.label, "bgr")
         try:
             path = Path(workdir.name) / "clip.mp4"
-            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, self.label, progress, size)
+            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, protector, progress, size)
         except BaseException:
             workdir.cleanup()
             raise
@@ -408,7 +409,7 @@ class Pipeline:
             timings={**speech.timings, "video": time.perf_counter() - started},
             notes=speech.notes + hdr_notes(video) + scaled,
             consent=speech.consent,
-            label=self.label,
+            label=protector.label,
             _workdir=workdir,
         )
 
@@ -529,6 +530,7 @@ class Pipeline:
             inputs = {"audio": None if speech.source is None else InputFile.read(speech.source)}
             notes = speech.notes  # a cut recording's
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
+        protector = outputs.FrameProtector(self.label, "bgr")
         try:
             result = run_lipsync(
                 face,
@@ -537,7 +539,7 @@ class Pipeline:
                 make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones),
                 self.lipsync_options,
                 detector=self.face_detector,
-                frame_hook=outputs.FrameProtector(self.label, "bgr"),
+                frame_hook=protector,
                 soundtrack=functools.partial(_marked_track, *track),
                 progress=progress,
             )
@@ -578,7 +580,7 @@ class Pipeline:
             timings={"lipsync": time.perf_counter() - started},
             notes=notes,
             consent=consent,
-            label=self.label,
+            label=protector.label,
             _workdir=workdir,
         )
 

@@ -16,7 +16,6 @@ from core.files import atomic_output
 from voice.audio import encode_audio
 
 from . import outputs
-from .provenance.label import LabelConfig
 
 
 def dub(
@@ -24,18 +23,18 @@ def dub(
     samples: np.ndarray,
     sample_rate: int,
     path: Path,
-    label: LabelConfig,
+    protector: outputs.FrameProtector,
     progress: Callable[[int, int, float], None] | None = None,
     size: tuple[int, int] | None = None,
 ) -> tuple[int, float]:
-    """Write `video`'s frames, labelled and marked, with `samples` (already marked; made from its track) as its
-    track; (frames, seconds) written. `size` (width, height): the frames' size in the clip, when not their own.
+    """Write `video`'s frames, labelled and marked by `protector` (a "bgr" one), with `samples` (already marked; made
+    from its track) as its track; (frames, seconds) written. `size` (width, height): the frames' size in the clip, when
+    not their own.
 
     The frames are re-encoded at the video's own frame rate, and the track starts where the video's own did against
     its first frame, so the lips stay where the words are. `progress(frames written, frames, rate)` follows it.
     """
     samples = in_step(samples, sample_rate, video.audio_delay)
-    protector = outputs.FrameProtector(label, "bgr")
     with tempfile.TemporaryDirectory(prefix="voxlip-dub-") as folder:
         soundtrack = Path(folder) / "speech.wav"
         soundtrack.write_bytes(encode_audio(samples, sample_rate))

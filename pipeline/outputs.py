@@ -2,8 +2,9 @@
 
     path = check_output(path, "audio" | "video", inputs)    # before any work: a path voxlip may write
     samples = mark_audio(samples, sr)                        # every audio, and a video's soundtrack
-    frame = FrameProtector(label, "bgr")(frame)              # every video frame: visible label, then mark
-    with finished_output(path, kind, components, inputs, consent, text) as partial:
+    protector = FrameProtector(label, "bgr")
+    frame = protector(frame)                                 # every video frame: visible label, then mark
+    with finished_output(path, kind, components, inputs, consent, text, protector.label) as partial:
         ... write the WAV / MP4 to partial ...               # checked and signed, then moved into place
 
 `Speech.save` and `Clip.save` go through here; `detect(path)` finds it all again.
@@ -163,10 +164,11 @@ def finished_output(
     inputs: dict[str, str | os.PathLike],
     consent: str | None,
     text: str | None = None,
-    label: LabelConfig | None = DEFAULT_LABEL,
+    label: LabelConfig | None = None,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
-    its marks and signed, then moved into place, and its provenance record written.
+    its marks and signed, then moved into place, and its provenance record written. A video needs the
+    `label` its frames were drawn with (the FrameProtector's), which its record names.
 
     A failed check or signature removes the temporary file: `path` is never left half made.
     """
@@ -183,19 +185,33 @@ def finish_output(
     inputs: dict[str, str | os.PathLike],
     consent: str | None,
     text: str | None = None,
-    label: LabelConfig | None = DEFAULT_LABEL,
+    label: LabelConfig | None = None,
     identity: SigningIdentity | None = None,
 ) -> ProvenanceRecord:
     """Finish an output already written at `path` (WAV, FLAC, MP3 or MP4), in place: check, sign, record.
 
     `inputs` maps roles ("reference_voice", "face") to the files used; they are recorded with
     `consent`, the statement `require_consent` gave when the request came in, without which they are
-    refused. `finished_output` does the same for an output being written.
+    refused. A video's `label` is the one its frames were drawn with (protect_frames' or a
+    FrameProtector's), which its record names; a video without it is refused. `finished_output` does
+    the same for an output being written.
     """
     path = Path(path)
     record = _signed_record(path, path.name, kind, components, inputs, consent, text, label, identity)
     write_record(path, record)
     return record
+
+
+def _check_label(kind: str, label: LabelConfig | None) -> None:
+    """A video is finished with the label drawn on its frames, which its record names; audio has none."""
+    if kind == "video" and not isinstance(label, LabelConfig):
+        raise VoxlipError(
+            f"a video is signed with the visible label its frames carry, and none was given (label={label!r}), so "
+            "nothing was written: draw it with protect_frames(frames, label) (or a FrameProtector) and pass the same "
+            "label=..."
+        )
+    if kind == "audio" and label is not None:
+        raise VoxlipError("audio carries no visible label: finish it without label=...")
 
 
 def _signed_record(
@@ -212,6 +228,7 @@ def _signed_record(
     """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    _check_label(kind, label)
     if inputs and consent is None:
         raise ConsentError("a reference voice or face was used without a statement of consent: nothing is recorded")
     found = detect(path, max_frames=CHECKED_FRAMES, new_output=True)
@@ -245,7 +262,7 @@ def _signed_record(
             "z_at_creation": round(found.frames.score, 2),
             "frames_checked": found.frames.frames,
         }
-    if kind == "video" and label is not None:
+    if label is not None:
         watermarks["visible_label"] = {"text": label.text, "corner": label.corner}
     models = [
         {"name": c.checkpoint, "role": c.role, "sha256": c.sha256}

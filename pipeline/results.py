@@ -15,7 +15,7 @@ from voice.speaker import Speaker
 from voice.synthesis import Synthesis
 
 from . import outputs
-from .provenance.label import DEFAULT_LABEL, LabelConfig
+from .provenance.label import LabelConfig
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ class Clip:
     timings: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     consent: str | None = None
-    label: LabelConfig = DEFAULT_LABEL
-    """The visible label its frames carry."""
+    label: LabelConfig | None = None
+    """The visible label its frames were drawn with (the FrameProtector's); a clip without one is not saved."""
     _workdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     @property

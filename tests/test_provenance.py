@@ -24,6 +24,7 @@ from pipeline.outputs import finish_output, protect_frames
 from pipeline.provenance import (
     AUDIO_MARK,
     CONSENT_STATEMENT,
+    DEFAULT_LABEL,
     ConsentError,
     FrameMarkConfig,
     LabelConfig,
@@ -452,6 +453,7 @@ def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces
         [Component("lipsync", "wav2lip", "3" * 64)],
         {"face": faces_dir / "talking_man_25fps.mp4"},
         CONSENT_STATEMENT,
+        label=DEFAULT_LABEL,
     )
     report = detect(out)
     assert report.kind == "video" and report.marked
@@ -459,6 +461,20 @@ def test_finish_video_and_detect_everything(tmp_path, speech, face_frames, faces
     assert report.audio is not None and report.audio.detected
     assert report.credentials.valid and report.record_matches
     assert report.record["watermarks"]["visible_label"]["text"] == "AI-generated"
+
+
+def test_a_video_is_finished_only_with_the_label_its_frames_were_drawn_with(tmp_path, face_frames):
+    """finish_output had signed a video with no visible label, its record claiming the default "AI-generated" one; the
+    record names the label the frames were drawn with."""
+    unlabelled = write_video(tmp_path / "unlabelled.mp4", [mark_frame(frame) for frame in face_frames[:25]], fps=25)
+    with pytest.raises(VoxlipError, match="visible label its frames carry, and none was given"):
+        finish_output(unlabelled, "video", [], {}, None)
+    assert not record_path(unlabelled).exists() and not read_credentials(unlabelled).found
+    label = LabelConfig(text="AI-generated · Studio X", corner="top-left")
+    labelled = write_video(tmp_path / "labelled.mp4", protect_frames(face_frames[:25], label), fps=25)
+    record = finish_output(labelled, "video", [], {}, None, label=label)
+    assert record.watermarks["visible_label"] == {"text": "AI-generated · Studio X", "corner": "top-left"}
+    assert json.loads(record_path(labelled).read_text())["watermarks"]["visible_label"]["corner"] == "top-left"
 
 
 def test_consent_is_required_with_a_clear_message(tmp_path, speech, speech_files):
