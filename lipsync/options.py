@@ -15,7 +15,7 @@ from .face import FaceOptions
 from .living import LivingConfig
 from .unit_paste import PasteConfig
 from .units import UnitConfig
-from .video import LOOP_MODES, MIN_SIZE
+from .video import LOOP_MODES, MAX_FPS, MIN_SIZE
 from .visemes import VisemeTrackConfig
 
 PRECISIONS = ("float32", "bfloat16")
@@ -73,6 +73,13 @@ class LipsyncOptions:
     only fight over the cores with ffmpeg and torch. None leaves OpenCV's setting alone."""
 
     def __post_init__(self) -> None:
+        if self.fps is not None and (
+            isinstance(self.fps, bool) or not isinstance(self.fps, numbers.Real) or not 1.0 <= self.fps <= MAX_FPS
+        ):
+            raise InputError(
+                f"fps={self.fps!r} (--fps) is out of range: give a frame rate between 1 and {MAX_FPS:g} (None: the "
+                "video's own)"
+            )
         if self.loop not in LOOP_MODES:
             raise InputError(f"loop mode {self.loop!r} is unknown: use {' or '.join(repr(m) for m in LOOP_MODES)}")
         if self.precision not in PRECISIONS:

@@ -105,6 +105,16 @@ def _recording(reference: AudioSource) -> np.ndarray | InputFile | None:
         return None
 
 
+def _check_config(name: str, value: object, kind: type, module: str, example: str) -> None:
+    """Refuse a setting that is neither None (the default) nor an instance of `kind`, naming the class to pass."""
+    if value is not None and not isinstance(value, kind):
+        article = "an" if kind.__name__[0] in "AEIOU" else "a"
+        raise InputError(
+            f"{name} must be {article} {kind.__name__} (from {module} import {kind.__name__}; e.g. {name}={example}) "
+            f"or None for the default, not {type(value).__name__}"
+        )
+
+
 def resolve_device(device: str) -> str:
     """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given, if torch finds that GPU.
 
@@ -167,6 +177,9 @@ class Pipeline:
     ):
         """None for `lipsync_options`, `label` or `offline_voice`: the defaults (LipsyncOptions(), DEFAULT_LABEL,
         voice.offline.config.DEFAULT)."""
+        _check_config("lipsync_options", lipsync_options, LipsyncOptions, "lipsync.options", "LipsyncOptions(fps=30)")
+        _check_config("label", label, LabelConfig, "pipeline.provenance", "LabelConfig(corner='top-left')")
+        _check_config("offline_voice", offline_voice, OfflineConfig, "voice.offline.config", "OfflineConfig()")
         checkpoints.check_choice(encoder, "speaker encoder", (), "speaker-encoder")
         checkpoints.check_choice(lipsync, "lip-sync model", ("auto", "offline"), "lipsync")
         checkpoints.check_choice(face_detector, "face detector", ("blazeface",), "face-detector")
@@ -200,6 +213,7 @@ class Pipeline:
 
         The speaker encoder and the lip-sync models loaded so far are shared.
         """
+        _check_config("offline", offline, OfflineConfig, "voice.offline.config", "OfflineConfig()")
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
         offline = offline or self.voice.offline_voice.config

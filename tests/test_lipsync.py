@@ -926,6 +926,11 @@ def test_no_threads_at_all_is_refused(field):
         ({"pads": (0, 1.5, 0, 0)}, "give four whole numbers of pixels"),
         ({"batch_size": 2.5}, "batch_size 2.5: give a whole number"),  # had held the whole video in one batch
         ({"batch_size": 0}, "batch_size 0: give a whole number of frames, at least 1"),  # had become 1
+        ({"fps": 0}, r"fps=0 \(--fps\) is out of range: give a frame rate between 1 and 120"),  # had failed in a run
+        ({"fps": -5.0}, "fps=-5.0 .* out of range"),
+        ({"fps": 1000}, "fps=1000 .* out of range"),
+        ({"fps": float("nan")}, "fps=nan .* out of range"),
+        ({"fps": "30"}, "fps='30' .* out of range"),
     ],
 )
 def test_options_a_run_cannot_use_are_refused_when_made(options, message):

@@ -298,6 +298,21 @@ def test_an_unknown_component_is_refused_when_the_pipeline_is_made(settings, mes
         Pipeline(**settings)
 
 
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"lipsync_options": {"fps": 30}}, r"lipsync_options must be a LipsyncOptions \(from lipsync.options import"),
+        ({"label": "AI"}, r"label must be a LabelConfig \(from pipeline.provenance import LabelConfig.*not str"),
+        ({"offline_voice": {"similarity": 0.5}}, "offline_voice must be an OfflineConfig .*not dict"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_refused_when_the_pipeline_is_made(settings, message):
+    """A dict for lipsync_options, or a string for the label, had been taken, and failed with an AttributeError deep
+    in a run."""
+    with pytest.raises(InputError, match=message):
+        Pipeline("cpu", **settings)
+
+
 def test_s3fd_detector_without_its_checkpoint_says_how_to_fetch_it(faces_dir, short_speech, tmp_path, capsys):
     args = [
         "lipsync",
