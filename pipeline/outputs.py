@@ -116,6 +116,7 @@ def _checked_output(
         )
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: {folder} is a file, not a folder")
+    _check_record_place(path)
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -150,6 +151,16 @@ def _check_name_length(path: Path, folder: Path) -> None:
         )
 
 
+def _check_record_place(path: Path) -> None:
+    """That the provenance record of `path` can be written beside it: nothing but a file already has its name."""
+    record = record_path(path)
+    if record.is_dir() or (record.exists() and not record.is_file()):
+        raise InputError(
+            f"cannot write {path}: its provenance record goes to {record}, which is a folder or a device, not a file; "
+            "move that away or choose another name"
+        )
+
+
 def _same_file(output: Path, source: Path) -> bool:
     if output.exists() and source.exists():
         return os.path.samefile(output, source)
@@ -167,15 +178,22 @@ def finished_output(
     label: LabelConfig | None = None,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
-    its marks and signed, then moved into place, and its provenance record written. A video needs the
-    `label` its frames were drawn with (the FrameProtector's), which its record names.
+    its marks and signed, its provenance record written, and then it is moved into place. A video needs
+    the `label` its frames were drawn with (the FrameProtector's), which its record names.
 
-    A failed check or signature removes the temporary file: `path` is never left half made.
+    All or nothing: a failed check, signature or record removes the temporary file, and a failed move
+    the record, so that `path` is never left half made, nor without its record.
     """
-    with atomic_output(path) as partial:
-        yield partial
-        record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None)
-    write_record(path, record)
+    record_file: Path | None = None
+    try:
+        with atomic_output(path) as partial:
+            yield partial
+            record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None)
+            record_file = write_record(path, record)
+    except BaseException:
+        if record_file is not None:
+            record_file.unlink(missing_ok=True)
+        raise
 
 
 def finish_output(
@@ -197,6 +215,7 @@ def finish_output(
     the same for an output being written.
     """
     path = Path(path)
+    _check_record_place(path)
     record = _signed_record(path, path.name, kind, components, inputs, consent, text, label, identity)
     write_record(path, record)
     return record

@@ -477,6 +477,51 @@ def test_a_video_is_finished_only_with_the_label_its_frames_were_drawn_with(tmp_
     assert json.loads(record_path(labelled).read_text())["watermarks"]["visible_label"]["corner"] == "top-left"
 
 
+def test_a_save_that_cannot_write_the_record_or_move_the_output_leaves_neither(tmp_path, speech, monkeypatch):
+    """A record's place taken by a folder had failed the save after the output, signed and marked, was in place
+    without its record: now it is refused first; a record or a move failing later takes the other back."""
+    from pipeline import outputs
+    from voice.audio import encode_audio
+
+    wave, sr = speech
+    samples = encode_audio(mark_audio(wave[: 2 * sr], sr), sr)
+    record_path(tmp_path / "taken.wav").mkdir()
+    with pytest.raises(InputError, match=r"taken.wav.provenance.json, which is a folder"):
+        outputs.check_output(tmp_path / "taken.wav", "audio")
+    with pytest.raises(InputError, match="which is a folder"):
+        finish_output(save_audio(tmp_path / "taken.wav", wave, sr), "audio", [], {}, None)
+    assert not read_credentials(tmp_path / "taken.wav").found
+
+    def save(name: str) -> Path:
+        with outputs.finished_output(tmp_path / name, "audio", [], {}, None) as partial:
+            partial.write_bytes(samples)
+        return tmp_path / name
+
+    def no_record(*args):
+        raise VoxlipError("could not write the record")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(outputs, "write_record", no_record)
+        with pytest.raises(VoxlipError, match="could not write the record"):
+            save("no_record.wav")
+    assert not (tmp_path / "no_record.wav").exists()
+
+    replace = os.replace
+
+    def no_move(source, target):
+        if Path(target).name == "no_move.wav":
+            raise PermissionError(13, "Permission denied")
+        replace(source, target)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", no_move)
+        with pytest.raises(VoxlipError, match="could not write"):
+            save("no_move.wav")
+    assert not (tmp_path / "no_move.wav").exists() and not record_path(tmp_path / "no_move.wav").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["taken.wav", "taken.wav.provenance.json"]
+    assert save("fine.wav").is_file() and record_path(tmp_path / "fine.wav").is_file()
+
+
 def test_consent_is_required_with_a_clear_message(tmp_path, speech, speech_files):
     assert require_consent(True) == CONSENT_STATEMENT
     with pytest.raises(ConsentError) as refused:
