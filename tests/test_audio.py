@@ -187,6 +187,7 @@ def test_truncated_file_is_reported_as_corrupt(tmp_path, speech_files):
 @pytest.mark.parametrize(
     "array, message", [(np.zeros(0), "no audio samples"), (np.full(10, np.nan), "NaN"), (np.zeros((2, 2, 2)), "1-D")]
 )
+@pytest.mark.filterwarnings("error")  # an array of NaN had printed numpy's "All-NaN slice encountered" first
 def test_bad_arrays_get_clear_errors(array, message):
     with pytest.raises(InputError, match=message):
         load_audio(array)

@@ -226,7 +226,9 @@ def _array_samples(array: np.ndarray, stereo: bool) -> np.ndarray:
         wave = (wave - middle) / middle
     elif wave.dtype.kind != "f":
         raise InputError(f"audio arrays must hold numbers, not {wave.dtype}")
-    elif wave.size and FLOAT_PEAK_LIMIT < (peak := float(np.nanmax(np.abs(wave)))) < np.inf:  # inf: refused later
+    elif not np.all(np.isfinite(wave)):  # before the peak, which NaN has none of
+        raise InputError("the audio array contains NaN or infinite samples: give real audio")
+    elif wave.size and FLOAT_PEAK_LIMIT < (peak := float(np.abs(wave).max())):
         raise InputError(
             f"the audio array's samples reach {peak:g}, but float samples are taken with full scale at 1.0: divide "
             "them by the full scale of their type (32768 for 16-bit samples), or give the integer array itself"
