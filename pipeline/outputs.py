@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -86,6 +87,11 @@ def check_output(
     `inputs` (not even through a link): voxlip never overwrites what it reads.
     """
     suffixes = OUTPUT_SUFFIXES[kind]
+    if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+        hint = f" ({os.fsdecode(path)!r} as a str)" if isinstance(path, bytes) else ""
+        raise InputError(
+            f"the output path must be a str or os.PathLike (e.g. a pathlib.Path), not {type(path).__name__}{hint}"
+        )
     if str(path).strip() in ("", "."):
         raise InputError(f"the output file name is empty: give one ending in {suffixes[0]}")
     path = Path(path).expanduser()
@@ -121,9 +127,7 @@ def _checked_output(
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as e:
-        raise InputError(
-            f"cannot write {path}: {folder} is not writable ({e.strerror}); choose another folder"
-        ) from None
+        raise InputError(f"cannot write {path}: {_unwritable(folder, e)}; choose another folder") from None
     free = shutil.disk_usage(folder).free
     if free < size_estimate:
         raise InputError(
@@ -131,6 +135,13 @@ def _checked_output(
             f"{size_estimate / 1e6:.1f} MB; free some space or choose another folder"
         )
     return path
+
+
+def _unwritable(folder: Path, error: OSError) -> str:
+    """Why no file could be made in `folder`, as its file system said (a folder of /proc answers "No such file")."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{folder} is not writable ({error.strerror})"
+    return f"the file system of {folder} refused to make a file there ({error.strerror or error})"
 
 
 def _check_name_length(path: Path, folder: Path) -> None:

@@ -522,6 +522,20 @@ def test_a_save_that_cannot_write_the_record_or_move_the_output_leaves_neither(t
     assert save("fine.wav").is_file() and record_path(tmp_path / "fine.wav").is_file()
 
 
+def test_an_output_path_of_the_wrong_type_or_in_a_folder_that_makes_no_files_is_refused_saying_why(tmp_path):
+    """A bytes path had raised pathlib's TypeError; /proc had been called "not writable (No such file or directory)"."""
+    from pipeline import outputs
+
+    with pytest.raises(InputError, match=r"must be a str or os.PathLike .*not bytes \('out/x.wav' as a str\)"):
+        outputs.check_output(b"out/x.wav", "audio")
+    with pytest.raises(InputError, match="must be a str or os.PathLike .*not int"):
+        outputs.check_output(42, "audio")
+    if Path("/proc/self").is_dir():
+        with pytest.raises(InputError, match=r"the file system of /proc refused to make a file there \(No such file"):
+            outputs.check_output("/proc/x.wav", "audio")
+    assert outputs.check_output(tmp_path / "x.wav", "audio") == tmp_path / "x.wav"
+
+
 def test_consent_is_required_with_a_clear_message(tmp_path, speech, speech_files):
     assert require_consent(True) == CONSENT_STATEMENT
     with pytest.raises(ConsentError) as refused:
