@@ -418,8 +418,8 @@ class Pipeline:
             frames=frames,
             frames_without_face=None,  # a dub's frames are kept as they are: no face is looked for
             components=speech.components,
-            inputs={"reference_voice": speech.reference_file, "source_video": speech.source},
-            input_sha256={"reference_voice": speech.speaker.source_sha256, "source_video": speech.source_sha256},
+            inputs={"reference_voice": speech.reference_file, outputs.SOURCE_VIDEO: speech.source},
+            input_sha256={"reference_voice": speech.speaker.source_sha256, outputs.SOURCE_VIDEO: speech.source_sha256},
             timings={**speech.timings, "video": time.perf_counter() - started},
             notes=speech.notes + hdr_notes(video) + scaled,
             consent=speech.consent,

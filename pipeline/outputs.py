@@ -25,7 +25,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
-from core.files import atomic_output, sha256_file, temporary_name
+from core.files import InputFile, atomic_output, sha256_file, temporary_name
 
 from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
@@ -37,6 +37,8 @@ from .provenance.record import ProvenanceRecord, describe_inputs, record_path, w
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
 KINDS = ("audio", "video")
+SOURCE_VIDEO = "source_video"
+"""The input role of a video whose own frames an output keeps (a dub): the output is credited as an edit of it."""
 CHECKED_FRAMES = 16
 """Frames the check of a new video reads (its first 0.6 s): over 16 frames the mark's z-score is 9.5-12.4 on
 the photos' clips of eval_lipsync_offline and 19-30 on its videos (threshold 5.0; over 50 frames 9.6-32),
@@ -244,6 +246,15 @@ def _check_label(kind: str, label: LabelConfig | None) -> None:
         raise VoxlipError("audio carries no visible label: finish it without label=...")
 
 
+def _kept_video(kind: str, inputs: dict[str, str | os.PathLike | InputFile]) -> InputFile | None:
+    """The video whose frames a video output keeps (a dub's `SOURCE_VIDEO` input), as it was read; None for a video
+    voxlip drew, and for audio."""
+    source = inputs.get(SOURCE_VIDEO) if kind == "video" else None
+    if source is None or isinstance(source, InputFile):
+        return source
+    return InputFile.read(source)
+
+
 def _signed_record(
     path: Path,
     name: str,
@@ -300,7 +311,7 @@ def _signed_record(
         for c in components
     ]
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
-    sign_file(path, models, details, identity, title=name)
+    sign_file(path, models, details, identity, title=name, source=_kept_video(kind, inputs))
     return ProvenanceRecord(
         output={"file": name, "kind": kind, "sha256": sha256_file(path)},
         inputs=describe_inputs(inputs, text),

@@ -41,7 +41,7 @@ from pipeline.provenance import (
     require_consent,
     sign_file,
 )
-from pipeline.provenance.credentials import TRAINED_ALGORITHMIC_MEDIA
+from pipeline.provenance.credentials import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA
 from voice.audio import save_audio
 
 
@@ -351,6 +351,24 @@ def test_c2pa_sign_read_validate_small_mp4(tmp_path):
     sign_file(video, [{"name": "wav2lip", "sha256": "b" * 64}, {"name": "s3fd", "sha256": "c" * 64}])
     _check_manifest(read_credentials(video), ["wav2lip", "s3fd"])
     assert len(list(read_frames(video, pixel_format="rgb24"))) == 10
+
+
+def test_a_video_keeping_a_source_video_s_frames_is_credited_as_an_edit_of_it(tmp_path, face_frames, faces_dir):
+    """A dub (a video given a new soundtrack) had been credited as created by voxlip's models, with no ingredient for
+    the source video whose frames it keeps."""
+    import c2pa
+
+    source = faces_dir / "talking_man_25fps.mp4"
+    out = write_video(tmp_path / "dub.mp4", protect_frames(face_frames[:25]), fps=25)
+    finish_output(out, "video", [], {"source_video": source}, CONSENT_STATEMENT, label=LabelConfig())
+    report = read_credentials(out)
+    assert report.valid and [action["action"] for action in report.actions] == ["c2pa.opened", "c2pa.edited"]
+    assert report.actions[1]["digitalSourceType"] == COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA
+    with open(out, "rb") as stream, c2pa.Reader("video/mp4", stream) as reader:
+        manifest = json.loads(reader.json())
+    ingredients = manifest["manifests"][manifest["active_manifest"]]["ingredients"]
+    assert [(i["title"], i["relationship"]) for i in ingredients] == [("talking_man_25fps.mp4", "parentOf")]
+    assert ingredients[0]["instance_id"] == f"sha256:{sha256_file(source)}"
 
 
 def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_files):

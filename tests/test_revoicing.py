@@ -281,6 +281,15 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     assert found.marked and found.frames.detected
     record = json.loads((tmp_path / "dubbed.mp4.provenance.json").read_text())
     assert record["inputs"]["source_video"]["file"] == "talking.mp4" and "visible_label" in record["watermarks"]
+    # credited as an edit of the source video (had been "created" by a trained model, with no ingredient)
+    assert found.credentials.valid
+    actions = {action["action"]: action for action in found.credentials.actions}
+    assert set(actions) == {"c2pa.opened", "c2pa.edited"}
+    assert actions["c2pa.opened"]["parameters"]["ingredients"]
+    assert actions["c2pa.edited"]["digitalSourceType"].endswith("/compositeWithTrainedAlgorithmicMedia")
+    assert "the soundtrack was synthesised" in actions["c2pa.edited"]["parameters"]["description"]
+    assert "the frames are the source video's (talking.mp4)" in actions["c2pa.edited"]["parameters"]["description"]
+    assert actions["c2pa.edited"]["parameters"]["models"] == found.credentials.models != []
     speech = tmp_path / "dubbed.wav"
     assert voxlip(args[:-1] + [str(speech), "--i-have-consent"]) == 0
     assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)

@@ -17,17 +17,24 @@ from __future__ import annotations
 
 import datetime
 import json
+import mimetypes
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from core.errors import InputError
-from core.files import atomic_output
+from core.files import InputFile, atomic_output
 from core.version import __version__
 
 GENERATOR = "voxlip"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = (
+    "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
+)
+"""What a dub is: the source video's own frames with a soundtrack a trained model made."""
+SOURCE_INGREDIENT = "source-video"
+"""The label tying a dub's `c2pa.opened` action to its source video's ingredient (C2PA renames it when signing)."""
 VOXLIP_ASSERTION = "org.voxlip.provenance"
 MIME_TYPES = MappingProxyType(
     {
@@ -195,19 +202,51 @@ def _mime_type(path: Path) -> str:
         ) from None
 
 
-def manifest_definition(title: str, models: list[dict], details: dict | None = None) -> dict:
-    """The manifest voxlip signs: generator, a `c2pa.created` action by a trained model, the models used."""
+def manifest_definition(
+    title: str, models: list[dict], details: dict | None = None, source: InputFile | None = None
+) -> dict:
+    """The manifest voxlip signs: generator, the models used, and what they did: a `c2pa.created` action by a trained
+    model, or, for an output keeping a `source` video's frames (a dub), `c2pa.opened` of that video (its ingredient,
+    named with its sha256) and `c2pa.edited`, a composite with trained algorithmic media."""
     agent = {"name": GENERATOR, "version": __version__}
-    action = {
-        "action": "c2pa.created",
-        "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
-        "softwareAgent": agent,
-        "parameters": {"description": "synthesised by voxlip's generative models", "models": models},
-    }
-    assertions = [{"label": "c2pa.actions.v2", "data": {"actions": [action]}}]
+    definition: dict = {"claim_generator_info": [agent], "title": title}
+    if source is None:
+        actions = [
+            {
+                "action": "c2pa.created",
+                "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
+                "softwareAgent": agent,
+                "parameters": {"description": "synthesised by voxlip's generative models", "models": models},
+            }
+        ]
+    else:
+        name = source.path.name
+        definition["ingredients"] = [
+            {
+                "title": name,
+                "format": mimetypes.guess_type(name)[0] or "application/octet-stream",
+                "relationship": "parentOf",
+                "instance_id": f"sha256:{source.sha256}",
+                "label": SOURCE_INGREDIENT,
+            }
+        ]
+        description = (
+            "the soundtrack was synthesised by voxlip's generative models; the frames are the source video's "
+            f"({name}), with the visible AI-generated label and the invisible watermark added"
+        )
+        actions = [
+            {"action": "c2pa.opened", "softwareAgent": agent, "parameters": {"ingredientIds": [SOURCE_INGREDIENT]}},
+            {
+                "action": "c2pa.edited",
+                "digitalSourceType": COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
+                "softwareAgent": agent,
+                "parameters": {"description": description, "models": models},
+            },
+        ]
+    assertions = [{"label": "c2pa.actions.v2", "data": {"actions": actions}}]
     if details:
         assertions.append({"label": VOXLIP_ASSERTION, "data": details})
-    return {"claim_generator_info": [agent], "title": title, "assertions": assertions}
+    return definition | {"assertions": assertions}
 
 
 def sign_file(
@@ -216,11 +255,13 @@ def sign_file(
     details: dict | None = None,
     identity: SigningIdentity | None = None,
     title: str | None = None,
+    source: InputFile | None = None,
 ) -> Path:
     """Embed a signed manifest in `path` (one of MIME_TYPES) in place; `models` are {"name", "sha256", ...} dicts.
 
     `title` is the file name the manifest gives (default: `path`'s own; another when `path` is the
-    temporary file an output is written to before it is moved into place).
+    temporary file an output is written to before it is moved into place). `source`: the video whose
+    frames `path` keeps (a dub), which makes it an edit of that video rather than a creation.
     """
     import c2pa
 
@@ -229,7 +270,7 @@ def sign_file(
     if not path.is_file():
         raise InputError(f"cannot sign {path}: the file does not exist")
     identity = identity or signing_identity()
-    definition = manifest_definition(title or path.name, models, details)
+    definition = manifest_definition(title or path.name, models, details, source)
     try:
         info = c2pa.C2paSignerInfo(
             identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url
