@@ -297,6 +297,7 @@ def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_
 
 def test_a_label_may_add_words_to_ai_generated_and_choose_its_corner():
     frame = np.full((360, 640, 3), 100, np.uint8)
+    assert LabelConfig(text="AI-generated, no real voice").text.endswith("voice")  # a negation said after it
     label = LabelConfig(text="ai-GENERATED · Studio X", corner="top-left", box_opacity=1.0, text_color=(255, 255, 0))
     ink = (draw_label(frame, label) != 100).any(axis=2)
     assert ink[:180, :320].sum() > 100 and ink.sum() == ink[:180, :320].sum()

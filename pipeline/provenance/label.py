@@ -17,7 +17,11 @@ CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 REQUIRED_WORDS = "AI-generated"
 """What every label says (in any case); a user may add words around it."""
 NEGATIONS = re.compile(r"\b(?:not|no|non|never|without|isn't|aren't|wasn't)\b|n't\b", re.IGNORECASE)
-"""Words that would turn the label around ("not AI-generated")."""
+"""Words that, before "AI-generated", would turn the label around ("not AI-generated"); after it they may say more
+("AI-generated: not a real recording")."""
+WIDEST_LETTER = 1.0
+"""At least the width of the default font's widest letter over its size (0.95: "W", "—"): a text that fits with all
+its letters so wide is not measured (nor the font loaded: the default label is made at import)."""
 MIN_BOX_OPACITY = 0.5
 """The box behind the text hides at least half of the picture (default 0.6), so the text stands out on any frame."""
 MIN_HEIGHT_PIXELS = 12
@@ -49,7 +53,8 @@ class LabelConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
             raise InputError(f"the label's text must say {REQUIRED_WORDS!r}, not {self.text!r}")
-        if REQUIRED_WORDS.lower() not in self.text.lower() or NEGATIONS.search(self.text) or "\n" in self.text:
+        said_before = self.text.lower().partition(REQUIRED_WORDS.lower())[0]
+        if REQUIRED_WORDS.lower() not in self.text.lower() or NEGATIONS.search(said_before) or "\n" in self.text:
             raise InputError(
                 f"the label's text {self.text!r} must say {REQUIRED_WORDS!r} plainly, on one line and without a "
                 f"negation: e.g. {REQUIRED_WORDS!r} or '{REQUIRED_WORDS} · Studio X'"
@@ -69,8 +74,11 @@ class LabelConfig:
                 f"{contrast:.1f}:1, too little to read: give colours with at least {MIN_CONTRAST}:1 (e.g. white on "
                 "black)"
             )
-        widest = max(self.min_height / SMALLEST_FRAME, self.height_fraction) * _text_width_per_height(self.text)
-        if widest > 1.0:
+        height = max(self.min_height / SMALLEST_FRAME, self.height_fraction)
+        if (
+            height * (len(self.text) * WIDEST_LETTER * 0.7 + 0.4) > 1.0
+            and height * _text_width_per_height(self.text) > 1.0
+        ):
             raise InputError(
                 f"the label's text {self.text!r} would not fit across a frame at this height_fraction: shorten it "
                 "or lower height_fraction"
