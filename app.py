@@ -56,6 +56,8 @@ WORK = "voxlip-work"
 """The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
 REFERENCE = "Voice to clone"
 VOICE_LABEL = f"{REFERENCE}: a few seconds of speech, recorded or in a video"
+CONVERSION = "voice conversion"
+"""The role of the component that moves speech toward the reference."""
 COMPARED = ("Voice A", "Voice B")
 """The Compare tab's recordings, as its labels and its messages name them."""
 SIMILARITY_INFO = (
@@ -135,17 +137,18 @@ class Demo:
             )
 
     @staticmethod
-    def _made_by(result: Speech | Clip, unconverted: bool = False) -> str:
-        """The result's details: what made it (`unconverted`: the base voice, not moved toward the reference), each
-        component, the notes and the time taken."""
-        offline = [c.role for c in result.components if not c.neural]
-        if unconverted:
-            kind = "the Piper base voice as it is, not in the reference's voice (converter none)"
-        elif offline:
-            kind = f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)"
-        else:
-            kind = "neural models"
-        lines = [f"**Made with {kind}**; marked as AI-generated in the file (watermark, content credentials):"]
+    def _made_by(result: Speech | Clip, unconverted: str | None = None) -> str:
+        """The result's details: what made it (`unconverted`: what its speech is when it was not moved toward the
+        reference), each component, the notes and the time taken."""
+        offline = [c.role for c in result.components if not c.neural and not (unconverted and c.role == CONVERSION)]
+        kinds = [unconverted] if unconverted else []
+        if offline:
+            kinds.append(f"offline fallbacks for the {', '.join(offline)} (no neural checkpoints fetched)")
+        elif not unconverted:
+            kinds.append("neural models")
+        lines = [
+            f"**Made with {' and '.join(kinds)}**; marked as AI-generated in the file (watermark, content credentials):"
+        ]
         lines += [f"- {c.describe()}" for c in result.components]
         lines += [f"- note: {_for_the_page(note)}" for note in result.notes]
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
@@ -184,7 +187,7 @@ class Demo:
             path, record = self._saved(speech, "voice", ".wav")
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
-        return path, self._made_by(speech, _unconverted(pipeline)), record
+        return path, self._made_by(speech, _base_voice(pipeline)), record
 
     def lipsync(
         self,
@@ -230,7 +233,7 @@ class Demo:
             path, record = self._saved(clip, "clip", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
-        return path, self._made_by(clip), record
+        return path, self._made_by(clip, _base_voice(pipeline)), record
 
     def convert(
         self,
@@ -254,11 +257,12 @@ class Demo:
             result = pipeline.convert_voice(
                 speaker, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
             )
+            made_by = self._made_by(result, _recording_as_it_was(pipeline))
             if isinstance(result, Clip):
                 video, record = self._saved(result, "converted", ".mp4")
-                return None, video, self._made_by(result), record
+                return None, video, made_by, record
             audio, record = self._saved(result, "converted", ".wav")
-            return audio, None, self._made_by(result), record
+            return audio, None, made_by, record
         except VoxlipError as e:
             raise _refusal(str(e), reference, source) from None
 
@@ -282,10 +286,17 @@ class Demo:
         )
 
 
-def _unconverted(pipeline: Pipeline) -> bool:
-    """Whether the pipeline's speech is the Piper base voice as it is (converter none): SV2TTS speaks in the
-    reference's voice itself."""
-    return not pipeline.voice.neural and pipeline.voice.text_converter == "none"
+def _base_voice(pipeline: Pipeline) -> str | None:
+    """What the pipeline's speech from text is when it is the Piper base voice as it is (converter none, similarity
+    0); None when it is in the reference's voice."""
+    why = pipeline.voice.unconverted
+    return why and f"the Piper base voice as it is, not in the reference's voice ({why})"
+
+
+def _recording_as_it_was(pipeline: Pipeline) -> str | None:
+    """What a re-voiced recording is when it was not moved toward the reference (similarity 0); None otherwise."""
+    why = pipeline.voice.revoicing_unconverted
+    return why and f"the recording as it was, not in the reference's voice ({why})"
 
 
 def _chosen(value: float | None) -> int | None:
@@ -520,6 +531,8 @@ def _for_the_page(message: str) -> str:
         " (your own samples: pass them through mark_audio() first)": "",
         " (your own frames: pass them through protect_frames() first)": "",
         "or None for a different result each time": "or -1 for a different result each time",
+        " (--similarity)": " (the Similarity slider)",
+        "(--converter none)": "(the Converter: none)",
     }
     for words, page in page_words.items():
         message = message.replace(words, page)

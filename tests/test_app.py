@@ -230,10 +230,25 @@ def test_the_clip_and_convert_tabs_take_the_similarity_a_still_head_and_a_face_i
         and demo.pipeline.lipsync_options.face_index is None
     )
     photo = str(faces_dir / "painting_pearl_earring.jpg")
-    path, details, _ = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.25, True)
-    assert Path(path).is_file() and "offline voice" in details
+    path, details, _ = demo.text_to_clip(str(speech_files[0]), photo, "Hello there.", 1, True, 0.0, True)
+    assert Path(path).is_file()
+    assert details.startswith("**Made with the Piper base voice as it is, not in the reference's voice (similarity 0)")
     audio, _, details, _ = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True, None, 0.0)
     assert Path(audio).is_file()
+
+
+def test_similarity_0_is_said_to_be_the_voice_as_it_was(demo, speech_files):
+    """At similarity 0 the Voice and Convert tabs had said "Made with offline fallbacks for the voice conversion" over
+    speech nobody converted, and sent the user to a command-line option (--similarity)."""
+    _, details, _ = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", 0.0)
+    headline = details.splitlines()[0]
+    assert "the Piper base voice as it is, not in the reference's voice (similarity 0)" in headline, headline
+    assert "voice conversion" not in details and "moved toward the reference by" not in details
+    assert "a similarity above 0 (the Similarity slider) moves it" in details and "--" not in details
+    _, _, details, _ = demo.convert(str(speech_files[0]), str(speech_files[1]), 1, True, None, 0.0)
+    headline = details.splitlines()[0]
+    assert headline.startswith("**Made with the recording as it was, not in the reference's voice (similarity 0)**")
+    assert "a similarity above 0 (the Similarity slider) re-voices it" in details and "--" not in details
 
 
 def test_a_still_head_is_not_said_to_move(demo, speech_files, faces_dir):

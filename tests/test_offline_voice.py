@@ -14,7 +14,7 @@ from voice.intelligibility import word_error_rate
 from voice.offline.base_voice import CALIBRATION_TEXTS
 from voice.offline.config import DEFAULT
 from voice.offline.conversion import change_voice, timbre_gain
-from voice.offline.engine import OfflineVoice
+from voice.offline.engine import BASE_VOICE_NOTE, CONVERSION, OfflineVoice
 from voice.offline.envelope import denoised, mel_bands
 from voice.offline.pitch import praat_f0, track_f0
 from voice.offline.reference import analyse, analysed, cleaned_speech, prepare_reference
@@ -132,6 +132,8 @@ def test_similarity_zero_is_the_base_voice_and_out_of_range_is_refused(voices):
     plain = OfflineVoice(dataclasses.replace(DEFAULT, similarity=0.0), threads=2)
     speech = plain.base.speak(SENTENCES[1], seed=5)
     np.testing.assert_array_equal(plain.convert(speech.wave, 22050, voices["26-495-0000"]), speech.wave)
+    said = plain.synthesize(SENTENCES[1], voices["26-495-0000"], seed=5)  # had named the conversion it skipped
+    assert CONVERSION not in said.components and said.notes[0] == BASE_VOICE_NOTE
     with pytest.raises(InputError, match="similarity must be between 0 and 1"):
         OfflineVoice(dataclasses.replace(DEFAULT, similarity=1.5))
 

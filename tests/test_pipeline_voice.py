@@ -224,6 +224,25 @@ def test_say_command(reference, tmp_path, capsys):
     assert not (tmp_path / "x.wav").exists()
 
 
+def test_similarity_0_is_said_to_be_the_base_voice_as_it_is(reference, tmp_path, capsys):
+    """`voxlip say --similarity 0` gives the base voice unconverted (converter none's samples), and its output, its
+    record and its notes had still named the offline conversion toward the reference."""
+    import soundfile as sf
+
+    said = {}
+    for name, options in {"similarity": ["--similarity", "0"], "none": ["--converter", "none"]}.items():
+        out = tmp_path / f"{name}.wav"
+        args = ["say", "--ref", str(reference), "-o", str(out), "--synthesizer", "offline", "--seed", "3"]
+        assert voxlip([*args, "--text", "Hello there.", "--i-have-consent", *options]) == 0
+        said[name] = capsys.readouterr().out
+        record = json.loads(record_path(out).read_text())
+        assert "voice conversion" not in json.dumps(record), record
+        np.testing.assert_array_equal(sf.read(out)[0], sf.read(tmp_path / "similarity.wav")[0])
+    assert "voice conversion" not in said["similarity"] and "offline voice conversion" not in said["similarity"]
+    assert "reference analysis" not in said["similarity"], "the reference is not analysed for speech that ignores it"
+    assert "note: similarity 0: the base voice as it is, not moved toward the reference" in said["similarity"]
+
+
 def test_say_with_seeded_sv2tts_and_griffin_lim(reference, seeded_checkpoint, tmp_path, capsys):
     synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
     out = tmp_path / "neural.wav"

@@ -26,7 +26,7 @@ from .audio import load_audio
 from .joins import PARAGRAPH_PAUSE, kept_span, phones_within
 from .offline.config import DEFAULT as DEFAULT_OFFLINE
 from .offline.config import OfflineConfig
-from .offline.engine import OfflineVoice
+from .offline.engine import BASE_VOICE_NOTE, OfflineVoice
 from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision, precision_note
 from .speaker import Speaker
@@ -167,6 +167,25 @@ class VoiceCloner:
         if choice == "none":
             return "none"
         return "openvoice-v2" if self.converter is not None else "offline"
+
+    @property
+    def unconverted(self) -> str | None:
+        """Why its speech from text is the Piper base voice as it is, not moved toward the reference ("converter
+        none", "similarity 0"); None when it is moved (SV2TTS speaks in the reference's voice itself)."""
+        if self.neural:
+            return None
+        if self.text_converter == "none":
+            return "converter none"
+        return (
+            "similarity 0" if self.text_converter == "offline" and self.offline_voice.config.similarity == 0 else None
+        )
+
+    @property
+    def revoicing_unconverted(self) -> str | None:
+        """Why a recording it re-voices stays as it was ("similarity 0"), None when it is moved."""
+        return (
+            "similarity 0" if self.converter is None and self.offline_voice.config.revoicing_similarity == 0 else None
+        )
 
     @cached_property
     def tacotron(self):
@@ -415,19 +434,19 @@ class VoiceCloner:
         """The Piper base voice saying `text` (`progress` follows its sentences), then moved toward the speaker by the
         chosen converter."""
         started = time.perf_counter()
-        if self.text_converter == "offline":
+        unconverted = self.unconverted
+        if self.text_converter == "offline" and not unconverted:
             voice = self.offline_reference(speaker)
             prepared = time.perf_counter()
             speech = self.offline_voice.synthesize_checked(text, voice, seed=seed, language=language, progress=progress)
             timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
-        unconverted = self.text_converter == "none"
         # of a base voice with many speakers, the converter starts from the one nearest the reference
         engine = self.offline_voice if unconverted else self.offline_voice.nearest_engine(speaker.wave)
         speech = engine.speak(text, seed=seed, language=language, progress=progress)
         speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})
         if unconverted:
-            note = "the base voice unconverted (--converter none): it does not sound like the reference"
+            note = BASE_VOICE_NOTE if unconverted == "similarity 0" else CONVERTER_NONE_NOTE
             return dataclasses.replace(speech, notes=(note, *speech.notes))
         return self._revoiced(speech, speaker, f"piper|{engine.base.key}", seed, lambda: _profile_speech(engine.base))
 
@@ -527,6 +546,9 @@ class VoiceCloner:
                 notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
+
+
+CONVERTER_NONE_NOTE = "the base voice unconverted (--converter none): it does not sound like the reference"
 
 
 def _profile_speech(base: PiperVoice) -> tuple[np.ndarray, int]:

@@ -57,6 +57,10 @@ UNCONVERTED_NOTE = (
     "similarity 0: the recording was not moved toward the reference, only watermarked; a similarity above 0 "
     "(--similarity) re-voices it"
 )
+BASE_VOICE_NOTE = (
+    "similarity 0: the base voice as it is, not moved toward the reference: it does not sound like the reference; a "
+    "similarity above 0 (--similarity) moves it"
+)
 
 
 class OfflineVoice:
@@ -144,6 +148,8 @@ class OfflineVoice:
         if (engine := self.speaker_engine(voice.base_speaker)) is not self:
             return engine.synthesize_checked(text, voice, seed=seed, language=language, progress=progress)
         speech = self.speak(text, seed=seed, language=language, progress=progress)
+        if self.config.similarity == 0:  # what convert would return: no conversion to name
+            return dataclasses.replace(speech, notes=(BASE_VOICE_NOTE, *speech.notes))
         return Synthesis(
             samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
             sample_rate=speech.sample_rate,
