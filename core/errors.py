@@ -2,7 +2,14 @@
 
 
 class VoxlipError(Exception):
-    """Base class for every error voxlip reports to a user instead of a traceback."""
+    """Base class for every error voxlip reports to a user instead of a traceback.
+
+    `detail` is what a library said (ffmpeg's last line), kept out of the message: `voxlip --debug` prints it.
+    """
+
+    def __init__(self, *args: object, detail: str | None = None):
+        super().__init__(*args)
+        self.detail = detail
 
 
 class InputError(VoxlipError):

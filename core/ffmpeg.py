@@ -156,9 +156,9 @@ def _decoded_duration(path: Path) -> float:
 def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     """The MediaInfo in what `ffmpeg -i` printed about `path`."""
     if "Invalid data found" in text or "Input #0" not in text:
-        first = _last_line(text)
         raise InputError(
-            f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt ({first}); {hint}"
+            f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}",
+            detail=_last_line(text),
         )
     demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
     demuxer_name = demuxer.group(1) if demuxer else ""
@@ -373,7 +373,8 @@ def read_frames(
         errors = log.read().decode(errors="replace").strip()
         if count == 0 and code != 0:
             raise InputError(
-                f"could not decode the video in {info.path} ({_last_line(errors)}): the file is corrupt or truncated"
+                f"could not decode the video in {info.path}: the file is corrupt or truncated",
+                detail=_last_line(errors),
             )
         if errors and on_damage is not None:  # read to its end (a read closed early stops before this)
             on_damage(re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] ", "", errors.splitlines()[0]).rstrip("."))

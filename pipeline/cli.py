@@ -801,6 +801,8 @@ def _run(args: argparse.Namespace) -> int:
             return args.run(args)
     except VoxlipError as e:
         print(f"voxlip: error: {e}", file=sys.stderr)
+        if args.debug and e.detail:
+            print(f"voxlip: the library said: {e.detail}", file=sys.stderr)
         return 1
     except Stopped as stop:
         print(f"voxlip: stopped by {stop}; no partial output was left", file=sys.stderr)

@@ -79,6 +79,17 @@ def test_bad_arguments_are_one_clear_line(args, message, capsys):
     assert err.startswith("voxlip: error:") and message in err and "Traceback" not in err
 
 
+def test_what_ffmpeg_said_of_a_file_it_cannot_read_is_shown_with_debug_alone(tmp_path, capsys):
+    """ffmpeg's own words ("Error opening input files: Invalid data found ...") had been inside every message."""
+    garbage = tmp_path / "garbage.wav"
+    garbage.write_bytes(np.random.default_rng(0).bytes(5000))
+    assert voxlip(["embed", str(garbage)]) == 1
+    err = capsys.readouterr().err
+    assert "could not read" in err and "corrupt; give" in err and "Invalid data" not in err, err
+    assert voxlip(["embed", str(garbage), "--debug"]) == 1
+    assert "voxlip: the library said: " in capsys.readouterr().err
+
+
 def test_every_flag_has_help_and_default():
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command").choices
