@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
+import decimal
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import gradio as gr
 from core import checkpoints
 from core.errors import VoxlipError
 from core.memory import limit_allocator_arenas
+from core.seeds import LARGEST_SEED
 from pipeline import Pipeline
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT, record_path
@@ -36,18 +38,34 @@ from voice.text import OTHER_LANGUAGE_HINT
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD = f"{MAX_UPLOAD_MB}mb"
+REFUSED_UPLOADS = """() => {
+    window.voxlipRefusedUploads = [];
+    new MutationObserver(() => {
+        document.querySelectorAll("[data-testid='toast-text']:not([data-voxlip-seen])").forEach((text) => {
+            text.dataset.voxlipSeen = "1";
+            if (/Invalid file type|exceed the maximum allowed size/.test(text.innerText)) {
+                window.voxlipRefusedUploads.push(text.innerText);
+            }
+        });
+    }).observe(document.body, {childList: true, subtree: true});
+}"""
+"""Run in the browser when the page loads: it keeps the browser's messages about files it did not upload (a type the
+box does not take, a file over the limit), which go after a while, for the next click to say why a box is empty."""
 DISMISS_MESSAGES = """() => {
     document.querySelectorAll("[data-testid='toast-close']").forEach((close) => close.click());
-    return [];
+    return (window.voxlipRefusedUploads || []).splice(0).join("\\n");
 }"""
 """Run in the browser on a click: the messages shown before it go (the browser's own about a file it did not upload,
-an earlier request's), so that what the click gets is the one message shown."""
+an earlier request's), so that what the click gets is the one message shown; the refused uploads kept since the last
+click (REFUSED_UPLOADS) go to the server, which names them if a box the request needs is empty."""
 MAX_TEXT = 2000
 """Characters per request in the demo (the Python API and CLI take more): longer text is refused with a message, not
 cut short in the text box."""
 TEXT_INFO = f"Up to {MAX_TEXT} characters; the voxlip command line takes longer text."
 CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
+LOWER_CASE_NAMES = ("voxlip", "ffmpeg")
+"""Names a message may begin with that keep their lower case."""
 REFUSAL_TITLE = "voxlip could not do this"
 """The title of the page's messages that something was not done, where gradio says "Error"."""
 RECORD_HEIGHT = 90
@@ -58,8 +76,20 @@ REFERENCE = "Voice to clone"
 VOICE_LABEL = f"{REFERENCE}: a few seconds of speech, recorded or in a video"
 CONVERSION = "voice conversion"
 """The role of the component that moves speech toward the reference."""
+FACE = "Face"
+SPEECH = "Speech"
+SOURCE = "Speech to say in that voice"
 COMPARED = ("Voice A", "Voice B")
 """The Compare tab's recordings, as its labels and its messages name them."""
+SEED_RANGE = f"give a whole number from 0 to {LARGEST_SEED}, or -1 for a different result each time"
+ASKS = {
+    "voice": "Give a voice to clone (a recording or a video, or a few seconds recorded with the microphone)",
+    "text_to_clip": "Give a voice recording and a face (video or photo)",
+    "lipsync": "Give a face (video or photo) and the speech to lip-sync",
+    "convert": "Give the voice to clone and the speech (a recording or a video) to say in it",
+    "compare": "Give two recordings",
+}
+"""What each button's request asks for, said when an input it needs is empty."""
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
@@ -167,7 +197,7 @@ class Demo:
         self,
         reference: str | None,
         text: str,
-        seed: float | None,
+        seed: str | float | None,
         consent: bool,
         synthesizer: str = "auto",
         vocoder: str = "auto",
@@ -176,14 +206,12 @@ class Demo:
         progress=gr.Progress(),
     ):
         self._check(consent, text)
-        if not reference:
-            raise _not_given(
-                "Give a voice: upload a recording or a video, or record a few seconds with the microphone."
-            )
+        _given("voice", {REFERENCE: reference})
+        seed = _seed(seed)
         try:
             progress(0.1, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
-            speech = pipeline.clone_voice(reference, text, consent=consent, seed=_chosen(seed))
+            speech = pipeline.clone_voice(reference, text, consent=consent, seed=seed)
             path, record = self._saved(speech, "voice", ".wav")
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
@@ -199,8 +227,7 @@ class Demo:
         progress=gr.Progress(),
     ):
         self._check(consent)
-        if not face or not audio:
-            raise _not_given("Give a face (video or photo) and the speech to lip-sync.")
+        _given("lipsync", {FACE: face, SPEECH: audio})
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
@@ -214,7 +241,7 @@ class Demo:
         reference: str | None,
         face: str | None,
         text: str,
-        seed: float | None,
+        seed: str | float | None,
         consent: bool,
         similarity: float | None = None,
         still: bool = False,
@@ -222,14 +249,12 @@ class Demo:
         progress=gr.Progress(),
     ):
         self._check(consent, text)
-        if not reference or not face:
-            raise _not_given("Give a voice recording and a face (video or photo).")
+        _given("text_to_clip", {REFERENCE: reference, FACE: face})
+        seed = _seed(seed)
         try:
             progress(0.05, desc="cloning the voice")
             pipeline = self._pipeline_for(similarity=similarity, still=still, face_index=_chosen(face_index))
-            clip = pipeline.text_to_clip(
-                reference, face, text, consent=consent, seed=_chosen(seed), progress=_frames(progress)
-            )
+            clip = pipeline.text_to_clip(reference, face, text, consent=consent, seed=seed, progress=_frames(progress))
             path, record = self._saved(clip, "clip", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
@@ -239,7 +264,7 @@ class Demo:
         self,
         reference: str | None,
         source: str | None,
-        seed: float | None,
+        seed: str | float | None,
         consent: bool,
         converter: str | None = None,
         similarity: float | None = None,
@@ -248,15 +273,13 @@ class Demo:
         """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details,
         provenance record)."""
         self._check(consent)
-        if not reference or not source:
-            raise _not_given("Give the voice to clone and the speech (a recording or a video) to say in it.")
+        _given("convert", {REFERENCE: reference, SOURCE: source})
+        seed = _seed(seed)
         try:
             progress(0.05, desc="converting the voice")
             pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
             speaker = self._speaker(pipeline, reference, REFERENCE)
-            result = pipeline.convert_voice(
-                speaker, source, consent=consent, seed=_chosen(seed), progress=_pieces(progress)
-            )
+            result = pipeline.convert_voice(speaker, source, consent=consent, seed=seed, progress=_pieces(progress))
             made_by = self._made_by(result, _recording_as_it_was(pipeline))
             if isinstance(result, Clip):
                 video, record = self._saved(result, "converted", ".mp4")
@@ -268,11 +291,7 @@ class Demo:
 
     def compare(self, first: str | None, second: str | None) -> str:
         recordings = dict(zip(COMPARED, (first, second), strict=True))
-        missing = [role for role, recording in recordings.items() if not recording]
-        if missing:
-            raise _not_given(
-                f"Give two recordings: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty."
-            )
+        _given("compare", recordings)
         encoder = self.pipeline.encoder
         first, second = (self._speaker(self.pipeline, recording, role) for role, recording in recordings.items())
         score = similarity(first.embedding, second.embedding)
@@ -299,6 +318,27 @@ def _recording_as_it_was(pipeline: Pipeline) -> str | None:
     return why and f"the recording as it was, not in the reference's voice ({why})"
 
 
+def _seed(value: str | float | None) -> int | None:
+    """The seed box's text as a seed: empty or -1 for a different result each time; anything but a whole number in
+    range is refused, quoting what was typed."""
+    typed = "" if value is None else str(value).strip()
+    try:
+        number = decimal.Decimal(typed or "-1")
+    except decimal.InvalidOperation:
+        number = decimal.Decimal("NaN")
+    if number.is_finite() and number == -1:
+        return None
+    if not (number.is_finite() and number == number.to_integral_value() and 0 <= number <= LARGEST_SEED):
+        raise _refusal(f"Seed {typed}: {SEED_RANGE}.")
+    return int(number)
+
+
+def _seed_box() -> gr.Textbox:
+    """The seed as typed (a number box rounds what it is given: 3.7 had been taken as 4)."""
+    info = f"-1: random; a whole number from 0 to {LARGEST_SEED} repeats a result"
+    return gr.Textbox(label="Seed", value="-1", info=info, max_lines=1)
+
+
 def _chosen(value: float | None) -> int | None:
     """A number box's value (a seed, a face index); -1 or empty: none chosen."""
     return None if value is None or value < 0 else int(value)
@@ -316,7 +356,7 @@ def _face_input() -> gr.File:
     """The face upload (video or photo), with a webcam snapshot that fills it."""
     with gr.Column():
         face = gr.File(
-            label="Face: a video or a photo",
+            label=f"{FACE}: a video or a photo",
             file_types=["image", "video", ".heic", ".heif"],  # a phone's photos, which some pickers do not call images
             type="filepath",
         )
@@ -392,6 +432,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
     # Uploads and results in Gradio's cache are deleted after an hour.
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
+        refused = gr.Textbox(visible="hidden")  # the browser's messages about files it did not take (REFUSED_UPLOADS)
         gr.Markdown(
             "# voxlip\nClone a voice from a few seconds of speech and make a face speak it. "
             "Everything made here carries a visible *AI-generated* label (video), an inaudible watermark and "
@@ -405,7 +446,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 face = _face_input()
             text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
-                seed = gr.Number(label="Seed (-1: random; another number repeats a result)", precision=0, value=-1)
+                seed = _seed_box()
                 similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
                 still = _still_box()
                 face_index = _face_index_box()
@@ -420,6 +461,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 [reference, face, text, seed, consent, similarity, still, face_index],
                 [video, details, record],
                 "text_to_clip",
+                {REFERENCE: reference, FACE: face},
+                refused,
             )
             if examples:
                 gr.Examples(
@@ -431,7 +474,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             reference = _voice_input(VOICE_LABEL)
             text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
             with gr.Row():
-                seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
+                seed = _seed_box()
                 synthesizer = _component_choice(
                     SYNTHESIZERS,
                     "Synthesizer",
@@ -456,13 +499,19 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 [reference, text, seed, consent, synthesizer, vocoder, similarity, converter],
                 [audio, details, record],
                 "voice",
+                {REFERENCE: reference},
+                refused,
             )
             if examples:
-                gr.Examples([[str(examples.voice), examples.text]], [reference, text], label=example_label)
+                gr.Examples(
+                    [[str(examples.voice), examples.text]],
+                    [reference, text],
+                    label=example_label,
+                )
         with gr.Tab("Lip-sync"):
             with gr.Row():
                 face = _face_input()
-                speech = _voice_input("Speech: a recording, or a video (its soundtrack)")
+                speech = _voice_input(f"{SPEECH}: a recording, or a video (its soundtrack)")
             with gr.Row():
                 still = _still_box()
                 face_index = _face_index_box()
@@ -472,20 +521,26 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             details = gr.Markdown()
             record = _record_output()
             _on_click(
-                button, demo.lipsync, [face, speech, consent, still, face_index], [video, details, record], "lipsync"
+                button,
+                demo.lipsync,
+                [face, speech, consent, still, face_index],
+                [video, details, record],
+                "lipsync",
+                {FACE: face, SPEECH: speech},
+                refused,
             )
             if examples:
-                gr.Examples([[str(examples.face), str(examples.voice)]], [face, speech], label=example_label)
+                gr.Examples(
+                    [[str(examples.face), str(examples.voice)]],
+                    [face, speech],
+                    label=example_label,
+                )
         with gr.Tab("Convert speech"):
             with gr.Row():
                 reference = _voice_input(VOICE_LABEL)
-                source = gr.File(
-                    label="Speech to say in that voice: a recording or a video (its soundtrack)",
-                    file_types=["audio", "video"],
-                    type="filepath",
-                )
+                source = _voice_input(f"{SOURCE}: a recording or a video (its soundtrack)")
             with gr.Row():
-                seed = gr.Number(label="Seed (-1: random)", precision=0, value=-1)
+                seed = _seed_box()
                 converter = _converter_choice(with_none=False)
                 similarity = _similarity_slider(
                     offline.revoicing_similarity,
@@ -504,6 +559,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 [reference, source, seed, consent, converter, similarity],
                 [audio, video, details, record],
                 "convert",
+                {REFERENCE: reference, SOURCE: source},
+                refused,
             )
         with gr.Tab("Compare voices"):
             with gr.Row():
@@ -511,7 +568,15 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 second = _voice_input(f"{COMPARED[1]}: a recording or a video")
             button = gr.Button("Compare")
             result = gr.Markdown()
-            _on_click(button, demo.compare, [first, second], [result], "compare")
+            _on_click(
+                button,
+                demo.compare,
+                [first, second],
+                [result],
+                "compare",
+                dict(zip(COMPARED, (first, second))),
+                refused,
+            )
     return page
 
 
@@ -545,10 +610,19 @@ def _refusal(message: str, *uploads: str | None) -> gr.Error:
     """A message for the page that stays until it is closed (a message that went after 10 s had left the last
     result's details under a bare "Error"), naming the uploaded files as the user named them, not the server's copies;
     the server's log gets no traceback for a request that was refused."""
+    names = [Path(upload).name for upload in uploads if upload]
     for upload in uploads:
         if upload:
             message = message.replace(str(upload), Path(upload).name)
-    return gr.Error(_for_the_page(message), duration=None, title=REFUSAL_TITLE, print_exception=False)
+    return gr.Error(_sentence(_for_the_page(message), names), duration=None, title=REFUSAL_TITLE, print_exception=False)
+
+
+def _sentence(message: str, names: list[str]) -> str:
+    """The message begun with a capital, as the page's own are, unless it begins with a name (a file's, a tool's)."""
+    first = message.split(" ", 1)[0].rstrip(":,")
+    if first in names or first in LOWER_CASE_NAMES or not first.isalpha():
+        return message
+    return message[:1].upper() + message[1:]
 
 
 def _page_css() -> str:
@@ -561,27 +635,66 @@ def _page_css() -> str:
     )
 
 
-def _not_given(message: str) -> gr.Error:
-    """A refusal of a request without an input it needs, which says the upload limit: a larger file is not uploaded,
-    and the browser's message about it goes at the click."""
-    return _refusal(f"{message} An upload over {MAX_UPLOAD_MB} MB is not taken: a shorter recording or video will do.")
+def _given(request: str, inputs: dict[str, str | None], refused_uploads: str = "") -> None:
+    """Refuse a request (ASKS' key) with an input it needs empty, naming each empty one by the page's name, and the
+    files the browser did not upload before the click (`refused_uploads`: its messages, one a line), with why."""
+    missing = [name for name, value in inputs.items() if not value]
+    if missing:
+        empty = f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty"
+        raise _refusal(f"{ASKS[request]}: {empty}.{_not_taken(refused_uploads)}")
 
 
-def _on_click(button: gr.Button, handler, inputs: list, outputs: list, api_name: str) -> None:
+def _not_taken(refused_uploads: str) -> str:
+    """The browser's messages about files it did not upload, in the page's words: which file, and why."""
+    said = []
+    for line in refused_uploads.splitlines():
+        kind = re.search(r"Invalid file types?: (.+)\. Only (.+) allowed", line)
+        if kind:
+            said.append(f" The page did not take {kind[1]}: that box takes {_kinds(kind[2])}.")
+        elif "exceed the maximum allowed size" in line:
+            names = ", ".join(re.findall(r'"([^"]+)"', line)) or "a file"
+            said.append(
+                f" The page did not take {names}: an upload over {MAX_UPLOAD_MB} MB is not taken; a shorter "
+                "recording or video will do."
+            )
+    return "".join(dict.fromkeys(said))
+
+
+def _kinds(allowed: str) -> str:
+    """A file box's kinds ("audio, video") in words ("a recording or a video")."""
+    words = {"audio": "a recording", "video": "a video", "image": "a photo"}
+    return " or ".join(words[kind] for kind in allowed.split(", ") if kind in words) or allowed
+
+
+def _on_click(
+    button: gr.Button, handler, inputs: list, outputs: list, api_name: str, needed: dict, refused: gr.Textbox
+) -> None:
     """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
     A click while the last one's work runs is run after it, with the inputs as they are then (gradio had dropped it,
     leaving the first result under the changed text). Every button's work shares one limit (`--concurrency`), not
-    one each: the machine's cores are one. The messages shown before the click go (DISMISS_MESSAGES)."""
+    one each: the machine's cores are one. The messages shown before the click go (DISMISS_MESSAGES); an input the
+    request needs (`needed`: the page's name for it, its box) that is empty is refused before the work, saying why
+    it is empty (the browser's messages about files it did not take, passed on in `refused`). After a refusal the
+    outputs are emptied again: gradio marks each with "Error" otherwise."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
+    names = list(needed)
+    quiet = dict(queue=False, api_visibility="private", show_progress="hidden")
     button.click(
-        lambda: empty,
-        None,
-        outputs,
+        lambda said: (*(None for _ in outputs), said),
+        refused,
+        [*outputs, refused],
         js=DISMISS_MESSAGES,
-        queue=False,
-        api_visibility="private",
         trigger_mode="always_last",
-    ).then(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last")
+        **quiet,
+    ).then(
+        lambda said, *values: _given(api_name, dict(zip(names, values, strict=True)), said),
+        [refused, *needed.values()],
+        None,
+        api_visibility="private",
+        show_progress="hidden",
+    ).success(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last").failure(
+        lambda: empty, None, outputs, **quiet
+    )
 
 
 def main() -> None:
@@ -654,6 +767,7 @@ def serve(args: argparse.Namespace) -> None:
             server_port=args.port,
             max_file_size=MAX_UPLOAD,
             css=_page_css(),
+            js=REFUSED_UPLOADS,
             allowed_paths=[workdir],
             footer_links=["api"],
             show_error=True,  # a refused request says why (e.g. a file that was never uploaded), not "error: null"

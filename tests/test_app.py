@@ -60,7 +60,7 @@ def _voice_inputs(page: gr.Blocks) -> list:
         inputs["text_to_clip"][0],
         inputs["voice"][0],
         inputs["lipsync"][1],
-        inputs["convert"][0],
+        *inputs["convert"][:2],
         *inputs["compare"],
     ]
 
@@ -89,7 +89,7 @@ def test_every_voice_input_takes_a_browser_recording_and_a_video(demo, speech_fi
         and fn.inputs[0].sources == ["microphone"]
         and fn.outputs[0] in _voice_inputs(page)
     ]
-    assert len(microphone_to_voice) == 6, "every voice input takes a microphone recording"
+    assert len(microphone_to_voice) == 7, "every voice input takes a microphone recording"
     webm = _recorded_webm(speech_files[0], tmp_path)
     path, _, _ = demo.voice(str(webm), "Hello there.", 1, True)
     assert Path(path).is_file()
@@ -102,7 +102,7 @@ def test_page_messages_stay_and_name_uploads_as_the_user_named_them(demo, tmp_pa
     upload.write_text("not a recording")
     with pytest.raises(gr.Error) as refused:
         demo.voice(str(upload), "Hello.", None, True)
-    assert "could not read notes.wav" in refused.value.message and str(tmp_path) not in refused.value.message
+    assert "Could not read notes.wav" in refused.value.message and str(tmp_path) not in refused.value.message
     assert "Invalid data" not in refused.value.message and "(" not in refused.value.message  # no ffmpeg's words
     assert refused.value.duration is None and not refused.value.print_exception
 
@@ -134,13 +134,78 @@ def test_page_messages_speak_of_the_page_not_of_the_command_line(demo, speech_fi
     assert app._for_the_page(music).endswith("give a recording of speech")  # had named a Python function
 
 
+def test_pipeline_messages_begin_with_a_capital_as_the_page_s_own(demo, speech_files):
+    """The pipeline's messages had begun in lower case ("the text is empty: ...") beside the page's capitalised ones."""
+    with pytest.raises(gr.Error) as refused:
+        demo.voice(str(speech_files[0]), "<b></b>", None, True)
+    assert refused.value.message.startswith("The text is empty"), refused.value.message
+    assert app._sentence("notes.wav is a directory", ["notes.wav"]) == "notes.wav is a directory"
+    assert app._sentence("ffmpeg could not write", []) == "ffmpeg could not write"
+
+
 def test_consent_and_missing_inputs_are_page_messages(demo, speech_files):
     with pytest.raises(gr.Error, match="consent"):
         demo.voice(str(speech_files[0]), "Hello.", None, False)
-    with pytest.raises(gr.Error, match=f"Give a voice: .* An upload over {app.MAX_UPLOAD_MB} MB is not taken"):
+    with pytest.raises(gr.Error) as refused:
         demo.voice(None, "Hello.", None, True)
+    assert refused.value.message.endswith(": Voice to clone is empty.")  # nothing was uploaded: no size blamed
     with pytest.raises(gr.Error, match="at most|up to"):
         demo.voice(str(speech_files[0]), "x" * (app.MAX_TEXT + 1), None, True)
+
+
+def test_a_seed_is_a_whole_number_in_range_and_a_refusal_quotes_what_was_typed(demo):
+    """99999999999999999999 had been quoted rounded (100000000000000000000) and 3.7 taken silently as 4."""
+    assert [app._seed(typed) for typed in ("-1", "", None, " 42 ", 7, -1.0, "4294967295")] == [
+        None,
+        None,
+        None,
+        42,
+        7,
+        None,
+        4294967295,
+    ]
+    for typed in ("99999999999999999999", "3.7", "-2", "abc", "nan", "inf", "4294967296"):
+        with pytest.raises(gr.Error) as refused:
+            app._seed(typed)
+        assert refused.value.message == (
+            f"Seed {typed}: give a whole number from 0 to 4294967295, or -1 for a different result each time."
+        )
+    page = app.build_demo(demo)
+    seeds = [fn.inputs[2] for fn in page.fns.values() if getattr(fn, "api_name", None) in {"voice", "convert"}]
+    assert seeds and all("0 to 4294967295" in box.info for box in seeds)
+
+
+def test_an_empty_input_is_named_and_so_is_a_file_the_browser_did_not_take(demo, speech_files, faces_dir):
+    """Text to clip and Lip-sync had said "Give a voice recording and a face" whichever was missing, and every tab had
+    blamed the 50 MB limit, also when nothing was uploaded or the browser had refused the file's type."""
+    voice, face = str(speech_files[0]), str(faces_dir / "painting_pearl_earring.jpg")
+    for call, named in [
+        (lambda: demo.text_to_clip(voice, None, "Hi.", None, True), ": Face is empty."),
+        (lambda: demo.text_to_clip(None, face, "Hi.", None, True), ": Voice to clone is empty."),
+        (lambda: demo.text_to_clip(None, None, "Hi.", None, True), ": Voice to clone and Face are empty."),
+        (lambda: demo.lipsync(face, None, True), ": Speech is empty."),
+        (lambda: demo.lipsync(None, voice, True), ": Face is empty."),
+        (lambda: demo.convert(voice, None, None, True), ": Speech to say in that voice is empty."),
+    ]:
+        with pytest.raises(gr.Error) as refused:
+            call()
+        assert refused.value.message.endswith(named) and "MB" not in refused.value.message, refused.value.message
+    browser_said = "Invalid file type: painting_mona_lisa.jpg. Only audio, video allowed."
+    with pytest.raises(gr.Error) as refused:
+        app._given("voice", {app.REFERENCE: None}, browser_said)
+    assert refused.value.message.endswith(
+        "Voice to clone is empty. The page did not take painting_mona_lisa.jpg: that box takes a recording or a video."
+    )
+    with pytest.raises(gr.Error) as refused:
+        app._given(
+            "lipsync",
+            {app.FACE: None, app.SPEECH: voice},
+            'File(s) exceed the maximum allowed size of 50 MB: "long.mp4"',
+        )
+    assert refused.value.message.endswith(
+        "Face is empty. The page did not take long.mp4: an upload over 50 MB is not taken; a shorter recording or "
+        "video will do."
+    )
 
 
 def test_voice_handler_names_its_components(demo, speech_files):
@@ -396,6 +461,7 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     tab.get_by_role("button", name="Make the clip").click()
     page.get_by_text("Tick the consent box first").first.wait_for()
     assert tab.locator("video[src]").count() == 0 and "offline fallbacks" not in tab.inner_text()
+    assert tab.locator("[data-testid='status-tracker'] .error").count() == 0, "outputs marked Error, not emptied"
 
     page.get_by_role("tab", name="Voice", exact=True).click()
     tab = page.locator(".tabitem:visible").first
@@ -469,9 +535,9 @@ def test_a_click_after_an_upload_over_the_limit_gets_one_message(served_app, bro
     tab.locator("textarea").first.fill("Hello.")
     tab.locator(".consent input[type=checkbox]").check()
     tab.get_by_role("button", name="Clone the voice").click()
-    page.get_by_text(f"An upload over {app.MAX_UPLOAD_MB} MB is not taken").first.wait_for()
+    page.get_by_text(f"an upload over {app.MAX_UPLOAD_MB} MB is not taken").first.wait_for()
     assert page.locator("[data-testid='toast-text']").all_inner_texts() == [
-        page.get_by_text("An upload over").first.inner_text()
+        page.get_by_text("an upload over").first.inner_text()
     ]
 
 
@@ -498,12 +564,12 @@ def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path)
         (lambda: demo.voice(str(tmp_path), "Hello.", None, True), "is a directory"),
         (lambda: demo.voice(str(tmp_path / "gone.wav"), "Hello.", None, True), "does not exist"),
         (lambda: demo.voice(str(speech_files[0]), "<b></b>", None, True), "empty"),
-        (lambda: demo.lipsync(str(faces_dir / "not_a_person_dog.jpg"), str(speech_files[0]), True), "no face found"),
+        (lambda: demo.lipsync(str(faces_dir / "not_a_person_dog.jpg"), str(speech_files[0]), True), "No face found"),
         (lambda: demo.lipsync(str(speech_files[0]), str(speech_files[0]), True), "no picture"),
         (lambda: demo.lipsync(None, str(speech_files[0]), True), "Give a face"),
         (
             lambda: demo.lipsync(str(faces_dir / "painting_pearl_earring.jpg"), str(speech_files[0]), True, False, 2),
-            "face index 2 asked, but .* shows at most 1 face",
+            "Face index 2 asked, but .* shows at most 1 face",
         ),
         (lambda: demo.text_to_clip(str(speech_files[0]), None, "Hi.", None, True), "Give a voice recording and a face"),
         (lambda: demo.compare(str(speech_files[0]), str(tmp_path / "gone.wav")), "Voice B: .*does not exist"),
