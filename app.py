@@ -69,7 +69,9 @@ LOWER_CASE_NAMES = ("voxlip", "ffmpeg")
 REFUSAL_TITLE = "voxlip could not do this"
 """The title of the page's messages that something was not done, where gradio says "Error"."""
 RECORD_HEIGHT = 90
-"""Pixels: a provenance record's box, empty or with its file (a file box is a large drop area otherwise)."""
+"""Pixels: a provenance record's box with its file (a file box is a large drop area otherwise)."""
+RECORD_EMPTY_HEIGHT = 40
+"""Pixels: the empty part of a provenance record's box before a result (gradio draws 236 px, whatever `height`)."""
 WORK = "voxlip-work"
 """The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
 REFERENCE = "Voice to clone"
@@ -406,7 +408,7 @@ def _missing(choices: tuple[str, ...]) -> dict[str, str]:
 
 
 def _similarity_slider(value: float, info: str) -> gr.Slider:
-    return gr.Slider(0.0, 1.0, value=value, step=0.05, label="Similarity (offline voice)", info=info)
+    return gr.Slider(0.0, 1.0, value=value, step=0.05, label="Similarity (offline voice), from 0 to 1", info=info)
 
 
 def _still_box() -> gr.Checkbox:
@@ -419,7 +421,11 @@ def _face_index_box() -> gr.Number:
 
 def _record_output() -> gr.File:
     """The result's provenance record, to download beside it: it stays on the server otherwise."""
-    return gr.File(label="Provenance record: keep it beside the file, under the name it has", height=RECORD_HEIGHT)
+    return gr.File(
+        label="Provenance record: keep it beside the file, under the name it has",
+        height=RECORD_HEIGHT,
+        elem_classes=["record"],
+    )
 
 
 def _consent_box() -> gr.Checkbox:
@@ -430,6 +436,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     """The page; `examples` (a voice and a face voxlip made itself) fill the inputs with one click."""
     offline = demo.pipeline.voice.offline_voice.config
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
+    # a label per example: gradio shows labelled examples as buttons that wrap, where a table of the files' paths had
+    # been wider than a phone
     # Uploads and results in Gradio's cache are deleted after an hour.
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
         refused = gr.Textbox(visible="hidden")  # the browser's messages about files it did not take (REFUSED_UPLOADS)
@@ -469,6 +477,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     [[str(examples.voice), str(examples.face), examples.text]],
                     [reference, face, text],
                     label=example_label,
+                    example_labels=["the voice, the face and the words"],
                 )
         with gr.Tab("Voice"):
             reference = _voice_input(VOICE_LABEL)
@@ -507,6 +516,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     [[str(examples.voice), examples.text]],
                     [reference, text],
                     label=example_label,
+                    example_labels=["the voice and the words"],
                 )
         with gr.Tab("Lip-sync"):
             with gr.Row():
@@ -534,6 +544,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     [[str(examples.face), str(examples.voice)]],
                     [face, speech],
                     label=example_label,
+                    example_labels=["the face and the speech"],
                 )
         with gr.Tab("Convert speech"):
             with gr.Row():
@@ -627,11 +638,12 @@ def _sentence(message: str, names: list[str]) -> str:
 
 def _page_css() -> str:
     """The page's own style: its messages that something was not done are titled REFUSAL_TITLE, not "Error" (gradio 6
-    titles every error message by its kind, whatever gr.Error's title says)."""
+    titles every error message by its kind, whatever gr.Error's title says); an empty record box is low."""
     return (
         ".toast-title.error { font-size: 0 !important; }\n"
         f'.toast-title.error::before {{ content: "{REFUSAL_TITLE}"; font-size: var(--text-lg); }}\n'
         ".toast-title.error .toast-count { font-size: var(--text-lg); }\n"
+        f".record .empty.large {{ min-height: 0; height: {RECORD_EMPTY_HEIGHT}px; }}\n"
     )
 
 
