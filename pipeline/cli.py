@@ -30,6 +30,12 @@ from .stops import Stopped, unwinding_on_stop
 STDIN = Path("-")
 """--text-file - reads the text from standard input (`echo Hello. | voxlip say --text-file - ...`)."""
 
+AUTO_VOICE = (
+    "auto: the Piper base voice converted by OpenVoice V2 if fetched, else SV2TTS if fetched (unless --base-voice is "
+    "given), else the offline voice"
+)
+"""What auto mode makes speech with, which --synthesizer and --converter both decide."""
+
 if TYPE_CHECKING:  # the API, which each command imports when it runs (a cold `--help` does without)
     from core.components import Component
     from voice.speaker import Speaker
@@ -528,7 +534,7 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--synthesizer",
         default="auto",
-        help="auto (SV2TTS if fetched, else offline), sv2tts, offline, or a synthesizer file (default: %(default)s)",
+        help=f"{AUTO_VOICE}; sv2tts, offline, or a synthesizer file (default: %(default)s)",
     )
     parser.add_argument(
         "--vocoder",
@@ -563,7 +569,7 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
     )
     _add_converter_flag(
         parser,
-        "auto: OpenVoice V2 on the Piper base voice if fetched, else SV2TTS if fetched, else offline",
+        AUTO_VOICE,
         ", none (the speech as the synthesizer or base voice made it)",
     )
     parser.add_argument(

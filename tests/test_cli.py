@@ -204,3 +204,14 @@ def test_text_that_begins_with_dashes_is_text_not_an_unknown_flag():
     said = parser.parse_args(["say", "--ref", "a.wav", "-o", "x.wav", "--text", "--leading dashes, then words."])
     assert said.text == "--leading dashes, then words."
     assert parser.parse_args(["say", "--ref", "a.wav", "-o", "x.wav", "-- wait, what?"]).words == "-- wait, what?"
+
+
+def test_synthesizer_help_gives_auto_modes_real_order():
+    """--synthesizer's help had said "auto (SV2TTS if fetched, else offline)", where with OpenVoice V2 here auto takes
+    the Piper base voice and the converter, as --converter's help says."""
+    from pipeline.cli import AUTO_VOICE, build_parser
+
+    say = build_parser()._subparsers._group_actions[0].choices["say"]
+    helps = {action.dest: action.help for action in say._actions}
+    assert "OpenVoice V2" in AUTO_VOICE and "--base-voice" in AUTO_VOICE
+    assert AUTO_VOICE in helps["synthesizer"] and AUTO_VOICE in helps["converter"]

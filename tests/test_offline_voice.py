@@ -516,6 +516,31 @@ def test_offline_voice_options_asked_of_sv2tts_are_named_as_unused(tmp_path):
     assert note.startswith("similarity 0.2, base voice piper:en_US-lessac-medium, fast vocoder: for the offline voice")
 
 
+def test_a_base_voice_asked_for_takes_the_piper_path_in_auto_mode(monkeypatch):
+    """With SV2TTS here and no OpenVoice, --base-voice FILE had been ignored for SV2TTS, with a note that named
+    WaveRNN, which made the speech, as not used."""
+    import dataclasses
+
+    from core import checkpoints
+    from voice.cloning import VoiceCloner
+    from voice.offline.config import DEFAULT
+
+    monkeypatch.setattr(checkpoints, "is_fetched", lambda name: name in ("rtvc-synthesizer", "rtvc-vocoder"))
+    asked = dataclasses.replace(DEFAULT, base_voice="voices/en_US-mytest-medium.onnx")
+    assert VoiceCloner(converter="none").neural  # no base voice asked: SV2TTS, the best here
+    for converter in ("none", "auto", "offline"):
+        cloner = VoiceCloner(converter=converter, offline=asked)
+        assert not cloner.neural and cloner.unused_options() == (), converter
+    explicit = VoiceCloner(synthesizer="sv2tts", vocoder="wavernn", converter="none", offline=asked)
+    (note,) = explicit.unused_options()
+    assert note == (
+        "base voice voices/en_US-mytest-medium.onnx: for the offline voice, not used (SV2TTS speaks in the reference's "
+        "voice); leave it out"
+    )
+    hifigan = VoiceCloner(synthesizer="sv2tts", vocoder="hifigan", fast_vocoder=True)
+    assert hifigan.unused_options() == ("fast vocoder: for WaveRNN, not the vocoder used; leave it out",)
+
+
 def test_a_converter_file_is_taken_by_its_path_whatever_its_name_ends_with(tmp_path):
     """Every other checkpoint flag takes a path; --converter had refused ov.bin as "unknown converter"."""
     from core.errors import InputError

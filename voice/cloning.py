@@ -77,14 +77,15 @@ def choice_checkpoint(choice: str) -> str | None:
 class VoiceCloner:
     """Loads the voice components once (on first use) and clones voices with them.
 
-    `synthesizer`: "auto" (SV2TTS if fetched, else offline), "sv2tts", "offline", or a checkpoint file.
+    `synthesizer`: "auto" (as `converter` says), "sv2tts", "offline", or a checkpoint file.
     `vocoder`: "auto" (WaveRNN, else HiFi-GAN, else Griffin-Lim), "wavernn", "hifigan", "griffinlim";
     `vocoder_checkpoint` names another file for WaveRNN / HiFi-GAN. `fast_vocoder` runs WaveRNN with
     the `REALTIME` layout (about 2.7x faster than RTVC's, not the same samples). `precision` is that
     of the neural models' products: "float32" computes what the published models compute;
     "bfloat16" is about 1.5-2x faster on CPUs with AVX512-BF16 and moves outputs slightly.
-    `converter`: "auto" (OpenVoice V2 on the Piper base voice if fetched; else SV2TTS if fetched,
-    unconverted; else the offline conversion), "openvoice-v2" or its checkpoint.pth, "offline", "none".
+    `converter`: "auto" (OpenVoice V2 on the Piper base voice if fetched; else SV2TTS if fetched, unconverted, unless
+    `offline` asks for a base voice; else the offline conversion), "openvoice-v2" or its checkpoint.pth, "offline",
+    "none".
     """
 
     def __init__(
@@ -128,10 +129,16 @@ class VoiceCloner:
         if choice == "offline":
             return None
         if choice == "auto":
-            if self.converter_checkpoint is not None:
-                return None  # OpenVoice's own design: a natural base voice (Piper), then the converter
+            if not self._auto_weighs_sv2tts():
+                return None  # a natural base voice (Piper) then the converter, OpenVoice's design; or the one asked for
             return DEFAULT_CHECKPOINTS["sv2tts"] if checkpoints.is_fetched(DEFAULT_CHECKPOINTS["sv2tts"]) else None
         return DEFAULT_CHECKPOINTS["sv2tts"] if choice == "sv2tts" else choice
+
+    def _auto_weighs_sv2tts(self) -> bool:
+        """Whether auto mode takes SV2TTS when it is here: not when OpenVoice V2 is (it converts the Piper base voice),
+        nor when a base voice was asked for (an explicit --base-voice is the Piper path)."""
+        base_voice_asked = self.offline_voice.config.base_voice != DEFAULT_OFFLINE.base_voice
+        return self.synthesizer_choice == "auto" and self.converter_checkpoint is None and not base_voice_asked
 
     @cached_property
     def converter_checkpoint(self) -> str | None:
@@ -225,7 +232,7 @@ class VoiceCloner:
         """Notes on the files here that auto mode (or --vocoder hifigan) passed over for the next best, because they
         are not the published ones; where Griffin-Lim took a neural vocoder's place, `vocoder_note` says why."""
         tried = [self._converters_tried()]
-        if self.synthesizer_choice == "auto" and self.converter_checkpoint is None:
+        if self._auto_weighs_sv2tts():
             tried.append((DEFAULT_CHECKPOINTS["sv2tts"],))
         if self.neural and self.vocoder_kind != "griffinlim" and not self.vocoder_checkpoint:
             vocoders = {"auto": (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS), "hifigan": HIFIGANS}
@@ -244,21 +251,27 @@ class VoiceCloner:
         options with the offline voice, the offline voice's with SV2TTS."""
         offline = self.offline_voice.config
         if self.neural:
+            voice = "the offline voice, not used (SV2TTS speaks in the reference's voice)"
             asked = (
-                (f"similarity {offline.similarity:g}", offline.similarity != DEFAULT_OFFLINE.similarity),
-                (f"base voice {offline.base_voice}", offline.base_voice != DEFAULT_OFFLINE.base_voice),
-                ("fast vocoder", self.fast_vocoder and self.vocoder_kind != "wavernn"),
+                (f"similarity {offline.similarity:g}", offline.similarity != DEFAULT_OFFLINE.similarity, voice),
+                (f"base voice {offline.base_voice}", offline.base_voice != DEFAULT_OFFLINE.base_voice, voice),
+                ("fast vocoder", self.fast_vocoder and self.vocoder_kind != "wavernn", "WaveRNN, not the vocoder used"),
             )
-            unused = "the offline voice and WaveRNN, which were not used (SV2TTS speaks in the reference's voice)"
         else:
+            sv2tts = "SV2TTS's synthesizer and vocoder, which were not used (the offline voice makes its own sound)"
             asked = (
-                (f"vocoder {self.vocoder_choice}", self.vocoder_choice != "auto"),
-                ("fast vocoder", self.fast_vocoder),
-                (f"precision {self.precision}", self.precision != "float32" and self.text_converter != "openvoice-v2"),
+                (f"vocoder {self.vocoder_choice}", self.vocoder_choice != "auto", sv2tts),
+                ("fast vocoder", self.fast_vocoder, sv2tts),
+                (
+                    f"precision {self.precision}",
+                    self.precision != "float32" and self.text_converter != "openvoice-v2",
+                    sv2tts,
+                ),
             )
-            unused = "SV2TTS's synthesizer and vocoder, which were not used (the offline voice makes its own sound)"
-        named = [option for option, given in asked if given]
-        return (f"{', '.join(named)}: for {unused}; leave them out",) if named else ()
+        named = [option for option, given, _ in asked if given]
+        parts = dict.fromkeys(part for _, given, part in asked if given)
+        them = "them" if len(named) > 1 else "it"
+        return (f"{', '.join(named)}: for {'; '.join(parts)}; leave {them} out",) if named else ()
 
     def offline_reference(self, speaker: Speaker, fitted: bool = True) -> ReferenceVoice:
         """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), with the base voice's
