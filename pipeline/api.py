@@ -30,7 +30,7 @@ import numpy as np
 
 from core import checkpoints
 from core.cache import cache_path
-from core.errors import CheckpointError, InputError, VoxlipError
+from core.errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe
 from core.files import InputFile, check_not_stream, sha256_file
 from core.seeds import checked_seed
@@ -245,19 +245,24 @@ class Pipeline:
             return self.encoder_name
         return spec.sha256 if spec is not None and spec.sha256 else sha256_file(path)
 
+    lipsync_passed_over: tuple[str, ...] = ()
+    """Auto mode's notes on the Wav2Lip files in the cache that hold another model's weights (set as it loads)."""
+
     @cached_property
     def lipsync_generator(self):
-        """The Wav2Lip generator, or None for the offline animator."""
-        name = self.lipsync_name
-        if name == "offline":
-            return None
-        if name == "auto":
-            name = next((n for n in LIPSYNC_CHECKPOINTS if checkpoints.is_fetched(n)), None)
-            if name is None:
-                return None
-        from lipsync.wav2lip import load_wav2lip
-
-        return load_wav2lip(name, self.device)
+        """The Wav2Lip generator, or None for the offline animator; auto mode takes the first of LIPSYNC_CHECKPOINTS
+        here that holds one."""
+        if self.lipsync_name != "auto":
+            return None if self.lipsync_name == "offline" else _wav2lip(self.lipsync_name, self.device)
+        skipped = []
+        for name in filter(checkpoints.is_fetched, LIPSYNC_CHECKPOINTS):
+            try:
+                return _wav2lip(name, self.device)
+            except OtherModelError as e:
+                skipped.append(f"not used (auto mode took the next best instead): {e}")
+            finally:
+                self.lipsync_passed_over = tuple(skipped)
+        return None
 
     @cached_property
     def face_detector(self) -> Detector | None:
@@ -580,7 +585,7 @@ class Pipeline:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
         notes += source.notes + result.notes
         if self.lipsync_name == "auto":  # a Wav2Lip file here that is not the published one: why it was not used
-            notes += checkpoints.passed_over(LIPSYNC_CHECKPOINTS)
+            notes += checkpoints.passed_over(LIPSYNC_CHECKPOINTS) + self.lipsync_passed_over
         return Clip(
             path=result.path,
             duration=result.duration,
@@ -597,6 +602,13 @@ class Pipeline:
             label=protector.label,
             _workdir=workdir,
         )
+
+
+def _wav2lip(name: str, device: str):
+    """The Wav2Lip generator `name` (a registry name or a file); torch is imported only when one is loaded."""
+    from lipsync.wav2lip import load_wav2lip
+
+    return load_wav2lip(name, device)
 
 
 def _scaled_up_note(what: str, given: tuple[int, int], made: tuple[int, int]) -> str:

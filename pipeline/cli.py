@@ -134,21 +134,31 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     if args.url and len(args.names) != 1:
         raise InputError("--url needs exactly one checkpoint name")
-    for name in args.names:
-        path = fetch(name, root=args.dir, url=args.url, progress=not args.quiet)
-        spec = checkpoints.get(name)
-        digest = sha256_file(path)
-        check = (
-            "matches the published sha256"
-            if spec.sha256
-            else "its size and md5 are those the repository's voices.json gives; it publishes no sha256"
-            if name.startswith(checkpoints.PIPER_PREFIX)
-            else "its size is the published one; no published sha256 to compare"
-            if spec.size
-            else "no published size or sha256 to check it against"
-        )
-        print(f"{name}: {path} ({path.stat().st_size:,} bytes, sha256 {digest}, {check})")
-    return 0
+    failed = 0
+    for name in args.names:  # each name is fetched and reported, whatever became of the others
+        try:
+            path = fetch(name, root=args.dir, url=args.url, progress=not args.quiet)
+        except VoxlipError as error:
+            print(f"voxlip: error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{name}: {path} ({path.stat().st_size:,} bytes, sha256 {sha256_file(path)}, {_fetch_check(name)})")
+    if failed and len(args.names) > 1:
+        print(f"voxlip: {failed} of {len(args.names)} checkpoints could not be fetched (above)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _fetch_check(name: str) -> str:
+    """What `voxlip fetch` checked of a checkpoint's file."""
+    spec = checkpoints.get(name)
+    if spec.sha256:
+        return "matches the published sha256"
+    if name.startswith(checkpoints.PIPER_PREFIX):
+        return "its size and md5 are those the repository's voices.json gives; it publishes no sha256"
+    size = "its size is the published one; no published sha256" if spec.size else "no published size or sha256"
+    if spec.layout is None:
+        return f"{size} to check it against"
+    return f"{size}; its weights are the {checkpoints.LAYOUTS[spec.layout].model}'s, by their names"
 
 
 def cmd_checkpoints(args: argparse.Namespace) -> int:
@@ -157,7 +167,7 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
     differing = set()
     for spec in specs:
         status, path = _listed(spec, args.dir)
-        print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}")
+        print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}{_unpublished_size(spec, path)}")
         if status == "differs":
             differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
     if "checkpoint" in differing:
@@ -171,6 +181,13 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
             "used as it is: if you did not change it, delete it and run `voxlip fetch piper:NAME` again"
         )
     return 0
+
+
+def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:
+    """A file's size, where it has no published one to be checked against (to compare with checkpoints/README.md)."""
+    if spec.size is not None or spec.name.startswith(checkpoints.PIPER_PREFIX) or not Path(path).is_file():
+        return ""
+    return f" ({Path(path).stat().st_size:,} bytes)"
 
 
 def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str]:
@@ -803,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(format="voxlip: note: %(message)s", level=logging.WARNING, stream=sys.stderr, force=True)
     try:
-        with unwinding_on_stop():
+        with unwinding_on_stop(), checkpoints.command_line_terms():
             return args.run(args)
     except VoxlipError as e:
         print(f"voxlip: error: {e}", file=sys.stderr)

@@ -147,13 +147,17 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
         return dest
     if dest.is_file():
         checkpoints.verify_checkpoint(dest, spec)
+        if spec.sha256 is None:  # no digest says which file it is: its weights' names say which model
+            checkpoints.check_cached(dest, spec)
     else:
         source = url or spec.url
         if not source:
+            files = " and ".join(Path(file).name for file in (spec.filename, *(c.filename for c in spec.companions)))
             raise CheckpointError(
-                f"{name} has no direct download link: get {spec.filename} from {spec.source} and place it at "
-                f"{dest}; {checkpoints.README_HINT}"
+                f"{name} has no direct download link: get {files} from {spec.source} and place "
+                f"{checkpoints.placed_at(spec, dest)}; {checkpoints.README_HINT}"
             )
+        beside = "".join(f" and {_companion_url(c, url) or spec.source}" for c in spec.companions)
         download(
             source,
             dest,
@@ -161,18 +165,24 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
             size=spec.size,
             progress=progress,
             check=lambda part: checkpoints.check_fetched(part, spec),
+            by_hand=f"download {source}{beside} by hand and place {checkpoints.placed_at(spec, dest)}",
         )
     for companion in spec.companions:
         beside = (root or checkpoints.cache_dir()) / companion.filename
         if beside.is_file():
             continue
-        if not companion.url and not url:
+        link = _companion_url(companion, url)
+        if not link:
             raise CheckpointError(
                 f"{name} needs {companion.filename} beside it: get it from {spec.source} and place it at {beside}"
             )
-        mirrored = url and f"{url.rsplit('/', 1)[0]}/{Path(companion.filename).name}"  # a mirror serves it too
-        download(mirrored or companion.url, beside, progress=progress)
+        download(link, beside, progress=progress)
     return dest
+
+
+def _companion_url(companion: checkpoints.Companion, url: str | None) -> str | None:
+    """Where a file beside a checkpoint is downloaded from: beside `url`, a mirror's link, if one was given."""
+    return (url and f"{url.rsplit('/', 1)[0]}/{Path(companion.filename).name}") or companion.url
 
 
 def fetch_piper_voice(name: str, root: Path | None = None, progress: bool = True) -> Path:

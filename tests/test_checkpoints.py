@@ -266,7 +266,7 @@ def test_a_cache_file_that_is_not_the_published_one_is_listed_so_and_its_path_na
     assert voxlip(["checkpoints"]) == 0
     listed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("rtvc-vocoder"))
     assert " differs " in listed and "present" not in listed, listed
-    with pytest.raises(CheckpointError) as refused:
+    with pytest.raises(CheckpointError) as refused, checkpoints.command_line_terms():
         read_checkpoint("rtvc-vocoder")
     message = str(refused.value)
     assert "has 100 bytes but the published file has 53,845,290" in message
@@ -304,11 +304,25 @@ def test_a_file_of_another_model_is_named_with_its_flag_and_what_it_looks_like(s
     from voice.vocoder.wavernn import load_wavernn
 
     wav2lip = seeded_checkpoint("wav2lip", "wav2lip.pth")
-    with pytest.raises(CheckpointError) as refused:
+    with pytest.raises(CheckpointError) as refused, checkpoints.command_line_terms():
         load_wavernn(wav2lip)
     message = str(refused.value)
-    assert str(wav2lip) in message and "--vocoder-checkpoint" in message, message
+    assert str(wav2lip) in message and "(given to --vocoder-checkpoint)" in message, message
     assert "looks like a Wav2Lip generator checkpoint" in message, message
+
+
+def test_the_api_names_its_own_arguments_and_the_command_line_its_flags(seeded_checkpoint):
+    """Pipeline(synthesizer=wav2lip.pt) had been told "(given to --synthesizer)", a flag the caller never used."""
+    from pipeline import Pipeline
+
+    wav2lip = seeded_checkpoint("wav2lip", "wav2lip.pth")
+    with pytest.raises(CheckpointError) as refused:
+        Pipeline("cpu", synthesizer=str(wav2lip)).voice.tacotron  # noqa: B018
+    assert f"{wav2lip} (given to synthesizer=) does not hold" in str(refused.value)
+    assert "--" not in str(refused.value).replace(str(wav2lip), ""), refused.value
+    with pytest.raises(CheckpointError) as refused, checkpoints.command_line_terms():
+        Pipeline("cpu", synthesizer=str(wav2lip)).voice.tacotron  # noqa: B018
+    assert f"{wav2lip} (given to --synthesizer) does not hold" in str(refused.value)
 
 
 def test_dataparallel_module_prefix_is_taken_off_for_every_model(tmp_path, seeded_checkpoint):
@@ -527,6 +541,98 @@ def test_auto_lipsync_passes_over_a_wav2lip_file_that_is_not_the_published_one(t
     monkeypatch.setattr(checkpoints, "_REGISTRY", sized)
     (tmp_path / "wav2lip_gan.pth").write_bytes(b"x" * 100)
     assert Pipeline("cpu").lipsync_generator is None  # the offline lip-sync, not a refusal
-    (note,) = checkpoints.passed_over(("wav2lip-gan", "wav2lip"))
+    with checkpoints.command_line_terms():
+        (note,) = checkpoints.passed_over(("wav2lip-gan", "wav2lip"))
     assert f"{tmp_path / 'wav2lip_gan.pth'} has 100 bytes but the published file has 1,000" in note
     assert "pass its path with --checkpoint" in note, note
+
+
+def test_fetch_checks_which_model_a_cache_file_without_a_published_sha256_holds(
+    tmp_path, monkeypatch, capsys, seeded_checkpoint
+):
+    """A SyncNet file placed as wav2lip_gan.pth had passed `voxlip fetch wav2lip-gan` ("no published size or sha256
+    to check it against", exit 0) and `voxlip checkpoints`, then broken the default lip-sync; and `fetch A B` had
+    stopped at A's failure."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    syncnet, wav2lip = seeded_checkpoint("syncnet"), seeded_checkpoint("wav2lip")
+    (tmp_path / "wav2lip_gan.pth").symlink_to(syncnet)
+    (tmp_path / "wav2lip.pth").symlink_to(wav2lip)
+    assert voxlip(["fetch", "wav2lip-gan", "wav2lip"]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        f"checkpoint 'wav2lip-gan': {tmp_path / 'wav2lip_gan.pth'} is not the Wav2Lip generator: this looks like a "
+        "SyncNet lip-sync expert checkpoint; delete it" in err
+    ), err
+    assert "or pass a Wav2Lip generator's file by its path with --checkpoint" in err, err
+    assert f"wav2lip: {tmp_path / 'wav2lip.pth'} ({wav2lip.stat().st_size:,} bytes" in out, out
+    assert "its weights are the Wav2Lip generator's, by their names" in out, out
+    assert voxlip(["checkpoints"]) == 0
+    listed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("wav2lip-gan"))
+    assert listed.endswith(f"({syncnet.stat().st_size:,} bytes)"), listed  # to compare with the table's sizes
+
+
+def test_auto_lipsync_passes_over_a_cache_file_that_holds_another_model(tmp_path, monkeypatch, seeded_checkpoint):
+    """The default lip-sync had failed on it ("... does not hold the Wav2Lip generator"); named, it is still refused."""
+    from core.errors import OtherModelError
+    from pipeline import Pipeline
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "wav2lip_gan.pth").symlink_to(seeded_checkpoint("syncnet"))
+    (tmp_path / "wav2lip.pth").symlink_to(seeded_checkpoint("wav2lip"))
+    pipeline = Pipeline("cpu")
+    assert pipeline.lipsync_generator.checkpoint_name == "wav2lip"
+    (note,) = pipeline.lipsync_passed_over
+    assert note.startswith(
+        f"not used (auto mode took the next best instead): {tmp_path / 'wav2lip_gan.pth'} does not hold the Wav2Lip "
+        "generator: this looks like a SyncNet lip-sync expert checkpoint; delete it"
+    ), note
+    with pytest.raises(OtherModelError):
+        Pipeline("cpu", lipsync="wav2lip-gan").lipsync_generator  # noqa: B018
+
+
+def test_auto_mode_notes_a_converter_whose_config_json_is_missing(tmp_path, monkeypatch):
+    """openvoice-v2 without its config.json ("no config" in `voxlip checkpoints`) had been passed over in silence."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    converter = tmp_path / checkpoints.get("openvoice-v2").filename
+    converter.parent.mkdir(parents=True)
+    converter.write_bytes(b"weights")
+    (note,) = checkpoints.passed_over(("openvoice-v2",))
+    assert note == (
+        "not used (auto mode took the next best instead): checkpoint 'openvoice-v2' needs config.json beside it at "
+        f"{converter.parent / 'config.json'}: run `voxlip fetch openvoice-v2`; see checkpoints/README.md"
+    )
+
+
+def test_getting_a_checkpoint_by_hand_names_every_file_it_needs(tmp_path, monkeypatch, capsys):
+    """`fetch openvoice-v2` without a network had named checkpoint.pth alone, `fetch hifigan-lj-v1` generator_v1
+    alone, and a Piper voice not here its .onnx alone: each needs its config too."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    monkeypatch.setattr("socket.getaddrinfo", lambda *_: (_ for _ in ()).throw(OSError("no network")))
+    assert voxlip(["fetch", "openvoice-v2", "hifigan-lj-v1"]) == 1
+    err = capsys.readouterr().err
+    folder = tmp_path / "openvoice-v2" / "converter"
+    assert (
+        "/converter/checkpoint.pth and https://huggingface.co/myshell-ai/OpenVoiceV2/resolve/main/converter/config.json"
+        f" by hand and place checkpoint.pth at {folder / 'checkpoint.pth'} and config.json at {folder / 'config.json'}"
+    ) in err, err
+    folder = tmp_path / "hifigan" / "LJ_V1"
+    assert (
+        f"get generator_v1 and config.json from Google Drive folder LJ_V1 linked from "
+        f"https://github.com/jik876/hifi-gan#pretrained-model and place generator_v1 at {folder / 'generator_v1'} and "
+        f"config.json at {folder / 'config.json'}"
+    ) in err, err
+    spec = checkpoints.get("piper:en_US-lessac-medium")
+    message = checkpoints.missing_message(spec, checkpoints.local_path(spec))
+    assert f"en_US-lessac-medium.onnx.json at {tmp_path / 'piper' / 'en_US-lessac-medium.onnx.json'}" in message
+
+
+def test_a_truncated_checkpoint_is_refused_without_torchs_own_text(tmp_path):
+    """The refusal had quoted torch's cut-off text ("This is an internal miniz error. If you are seeing this ...")."""
+    whole, cut = tmp_path / "whole.pt", tmp_path / "cut.pt"
+    torch.save({"weight": torch.zeros(10_000)}, whole)
+    cut.write_bytes(whole.read_bytes()[:20_000])
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint(cut)
+    assert str(refused.value) == (
+        f"{cut} is not a readable PyTorch checkpoint: it may be truncated or corrupt: give a complete copy of the file"
+    )

@@ -154,6 +154,20 @@ def test_a_checkpoint_without_its_config_says_where_to_put_it(seeded_file, tmp_p
         load_converter(path)
 
 
+def test_a_config_json_that_does_not_fit_the_weights_is_named_with_them(seeded_file, manifest, tmp_path):
+    """A config.json of other sizes had been blamed on the weights ("this file's weights do not fit ...; is it the
+    right file?"), the config never mentioned."""
+    other = json.loads(json.dumps(manifest["hparams"]["config_json"]))
+    other["model"]["upsample_initial_channel"] //= 2
+    path = converter_folder(seeded_file, tmp_path / "other", other)
+    with pytest.raises(CheckpointError) as refused:
+        load_converter(path)
+    message = str(refused.value)
+    config = path.parent / "config.json"
+    assert message.startswith(f"{path} (given to converter=) and its config {config} disagree ("), message
+    assert "the config may be the wrong one" in message, message
+
+
 def test_a_v1_converter_is_named_and_refused(seeded_file, manifest, tmp_path):
     """OpenVoice V1's converter/config.json: the same sections without '_version_' and 'zero_g'."""
     v1 = json.loads(json.dumps(manifest["hparams"]["config_json"]))

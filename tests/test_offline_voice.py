@@ -541,6 +541,20 @@ def test_a_base_voice_asked_for_takes_the_piper_path_in_auto_mode(monkeypatch):
     assert hifigan.unused_options() == ("fast vocoder: for WaveRNN, not the vocoder used; leave it out",)
 
 
+def test_a_vocoder_file_without_its_kind_is_refused_in_the_callers_terms():
+    """The command line had been told "vocoder_checkpoint (--vocoder-checkpoint) needs vocoder='wavernn' ..."."""
+    from core import checkpoints
+    from core.errors import InputError
+    from voice.cloning import VoiceCloner
+
+    with pytest.raises(InputError, match="^vocoder_checkpoint needs vocoder='wavernn' or 'hifigan'"):
+        VoiceCloner(vocoder_checkpoint="g.pt")
+    with pytest.raises(InputError) as refused, checkpoints.command_line_terms():
+        VoiceCloner(vocoder_checkpoint="g.pt")
+    assert str(refused.value).startswith("--vocoder-checkpoint needs --vocoder wavernn or --vocoder hifigan")
+    assert "=" not in str(refused.value)
+
+
 def test_a_converter_file_is_taken_by_its_path_whatever_its_name_ends_with(tmp_path):
     """Every other checkpoint flag takes a path; --converter had refused ov.bin as "unknown converter"."""
     from core.errors import InputError

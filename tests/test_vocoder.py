@@ -169,7 +169,7 @@ def test_wavernn_rejects_bad_generation_settings(wavernn):
 def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tmp_path):
     with pytest.raises(
         CheckpointError,
-        match=r"encoder\.pt \(given to --vocoder-checkpoint\) does not hold the WaveRNN"
+        match=r"encoder\.pt \(given to vocoder_checkpoint=\) does not hold the WaveRNN"
         r" vocoder: this looks like a GE2E speaker encoder checkpoint",
     ):
         load_wavernn(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
@@ -178,7 +178,7 @@ def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tm
     broken = tmp_path / "vocoder_without_fc3_bias.pt"
     torch.save(contents, broken)
     with pytest.raises(
-        CheckpointError, match=r"without_fc3_bias\.pt \(given to --vocoder-checkpoint\): .*missing keys: fc3\.bias"
+        CheckpointError, match=r"without_fc3_bias\.pt \(given to vocoder_checkpoint=\): .*missing keys: fc3\.bias"
     ):
         load_wavernn(broken)
 
@@ -294,6 +294,40 @@ def test_a_generator_beside_another_generators_config_names_the_config(seeded_ch
     (tmp_path / "config.json").write_text(json.dumps(v3))
     with pytest.raises(CheckpointError, match="do not fit the HiFi-GAN generator its config.json describes"):
         load_hifigan(tmp_path / "g")
+
+
+def test_weights_that_do_not_fit_their_config_json_name_both_files(seeded_checkpoint, shared_dir, tmp_path):
+    """V3 weights beside V1's config.json had been blamed alone ("this file's weights do not fit ...; is it the right
+    file?"), the config.json, which may be the wrong one, never named."""
+    import shutil
+
+    path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v3")
+    shutil.copyfile(path, tmp_path / "generator_v3")
+    v1 = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v1.json").read_text())["hparams"]
+    (tmp_path / "config.json").write_text(json.dumps(v1))
+    with pytest.raises(CheckpointError) as refused:
+        load_hifigan(tmp_path / "generator_v3")
+    message = str(refused.value)
+    config = tmp_path / "config.json"
+    assert message.startswith(
+        f"{tmp_path / 'generator_v3'} (given to vocoder_checkpoint=) and its config {config} disagree ("
+    ), message
+    assert "the config may be the wrong one" in message and "is it the right file" not in message, message
+
+
+def test_a_generator_without_its_config_json_is_told_what_its_caller_can_do(seeded_checkpoint, shared_dir, tmp_path):
+    """The command line had been told "put it there or pass config=<path>", an argument of the Python API only."""
+    from core import checkpoints
+
+    path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v3")
+    lonely = tmp_path / "generator_v3"
+    lonely.write_bytes(path.read_bytes())
+    with pytest.raises(CheckpointError) as refused:
+        load_hifigan(lonely)
+    assert str(refused.value).endswith(f"put it at {tmp_path / 'config.json'} or pass config=<path>")
+    with pytest.raises(CheckpointError) as refused, checkpoints.command_line_terms():
+        load_hifigan(lonely)
+    assert str(refused.value).endswith(f"put it at {tmp_path / 'config.json'}"), refused.value
 
 
 def test_hifigan_rejects_wrong_mel_shape(seeded_checkpoint, shared_dir):

@@ -104,8 +104,10 @@ class VoiceCloner:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
             raise InputError(
-                "vocoder_checkpoint (--vocoder-checkpoint) needs vocoder='wavernn' or 'hifigan' (--vocoder wavernn or "
-                "hifigan)"
+                checkpoints.in_terms(
+                    "--vocoder-checkpoint needs --vocoder wavernn or --vocoder hifigan: the kind of file it is",
+                    "vocoder_checkpoint needs vocoder='wavernn' or 'hifigan': the kind of file it is",
+                )
             )
         check_precision(precision, "voice model")
         if converter not in CONVERTERS and not (str(converter).endswith((".pth", ".pt")) or Path(converter).exists()):

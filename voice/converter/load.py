@@ -51,4 +51,5 @@ def _build(checkpoint: LoadedCheckpoint, weights: dict[str, torch.Tensor]) -> To
         )
     model = ToneColourConverter(ConverterConfig.from_json(config_path))
     model.config_sha256 = sha256_file(config_path)
+    model.config_path = config_path
     return model

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from core.checkpoints import LoadedCheckpoint, load_model
+from core.checkpoints import LoadedCheckpoint, in_terms, load_model
 from core.errors import CheckpointError, InputError
 from core.files import sha256_file
 from core.tensors import model_input
@@ -238,7 +238,8 @@ def load_hifigan(
             if not chosen.is_file():
                 raise CheckpointError(
                     f"no config.json next to {checkpoint.path}: HiFi-GAN generators come with the config.json of "
-                    "their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it there or pass config=<path>"
+                    f"their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it at {chosen}"
+                    f"{in_terms('', ' or pass config=<path>')}"
                 )
         if isinstance(chosen, HiFiGANConfig):
             model = HiFiGAN(chosen)
@@ -246,6 +247,7 @@ def load_hifigan(
         else:
             model = HiFiGAN(HiFiGANConfig.from_json(chosen))
             model.config_sha256 = sha256_file(chosen)
+            model.config_path = Path(chosen)
         return model
 
     what = "HiFi-GAN generator" if config is not None else "HiFi-GAN generator its config.json describes"
