@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.checkpoints import in_terms
 from core.components import Component
 from core.errors import InputError
 from core.ffmpeg import Mp4Writer, hdr_notes
@@ -112,7 +113,17 @@ def check_face(
     finally:
         if own:
             detector.close()
-    return face, most_faces(counts, options.face_options, str(face.info.path))
+    return face, most_faces(counts, options.face_options, str(face.info.path), "" if own else detector_hint(detector))
+
+
+def detector_hint(detector: Detector | None) -> str:
+    """What a refusal for a face not found says of a detector other than the default: its name, and the default."""
+    if detector is None:
+        return ""
+    component = getattr(detector, "component", None)
+    name = component.checkpoint if component is not None else "the face detector given"
+    default = in_terms("--face-detector blazeface", "face_detector='blazeface'")
+    return f" by {name} (try the default detector: {default})"
 
 
 UPRIGHT_SHARE = 0.75
@@ -242,8 +253,8 @@ def _run(
                 else f"no face number {face_options.face_index} (from the left)"
             )
             raise InputError(
-                f"{which} found in any frame of {info.path}: give a photo or video of a person's face, seen "
-                "from the front"
+                f"{which} found in any frame of {info.path}{detector_hint(detector)}: give a photo or video of a "
+                "person's face, seen from the front"
             )
         with timer("encoding"):
             writer.close()

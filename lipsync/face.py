@@ -461,13 +461,14 @@ def upright_turns(image: np.ndarray, detector: Detector | None = None) -> int:
     return best if scores[best] > upright + UPRIGHT_MARGIN else 0
 
 
-def most_faces(counts: list[int], options: FaceOptions, source: str) -> int:
+def most_faces(counts: list[int], options: FaceOptions, source: str, detector_hint: str = "") -> int:
     """The most of `counts`, the faces found in each of a few sample frames of `source`; InputError unless the chosen
-    face is in one of them, or for a `face_index` asking for a face that no sample has."""
+    face is in one of them, or for a `face_index` asking for a face that no sample has. `detector_hint` follows the
+    source in the refusal of a face input without a face (which detector looked)."""
     most = max(counts, default=0)
     if most == 0:
         raise InputError(
-            f"no face found in {source}: give a photo or video of a person's face, seen from the front, "
+            f"no face found in {source}{detector_hint}: give a photo or video of a person's face, seen from the front, "
             "well lit and not too small"
         )
     if options.face_index is not None and not 0 <= options.face_index < most:

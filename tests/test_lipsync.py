@@ -966,3 +966,30 @@ def test_the_stage_takes_integer_samples_as_the_pipeline_does_and_refuses_no_sam
     assert rms[1] == pytest.approx(rms[0], rel=0.02)
     with pytest.raises(InputError, match="no audio samples"):
         lipsync_run(face, np.zeros(0, np.float32), tmp_path / "empty.mp4")
+
+
+def test_no_face_found_by_a_detector_of_the_callers_names_it_and_the_default(faces_dir):
+    """--face-detector s3fd finding nothing had been told "no face found in ...: give a photo or video of a person's
+    face", as though the face were missing, not the detector's finding."""
+    from core import checkpoints
+    from core.components import Component
+    from lipsync.engine import check_face
+
+    class Blind:
+        component = Component("face detection", "s3fd")
+
+        def __call__(self, frame):
+            return []
+
+        def close(self):
+            pass
+
+    face = faces_dir / "talking_man_25fps.mp4"
+    with pytest.raises(InputError) as refused, checkpoints.command_line_terms():
+        check_face(face, detector=Blind())
+    assert str(refused.value).startswith(
+        f"no face found in {face} by s3fd (try the default detector: --face-detector blazeface): give a photo"
+    ), refused.value
+    with pytest.raises(InputError, match=r"by s3fd \(try the default detector: face_detector='blazeface'\)"):
+        check_face(face, detector=Blind())
+    check_face(face)  # the default finds it
