@@ -400,7 +400,7 @@ def test_a_reference_with_little_or_much_speech_is_used_with_a_note_saying_how_m
     wave = load_audio(inputs["ref"])
     short = save_audio(inputs["out_dir"] / "short.wav", wave[: 2 * SAMPLE_RATE], SAMPLE_RATE)
     long = save_audio(inputs["out_dir"] / "long.wav", np.tile(wave, 6), SAMPLE_RATE)  # 84 s, 72 s of it speech
-    little, much = "s of speech: the clone copies what little it hears", "more than 60 s of speech: its first 60 s were"
+    little, much = "s of speech, little to hear a voice by", "more than 60 s of speech: its first 60 s were"
     for reference, notes in ((short, {little}), (long, {much}), (inputs["ref_wav"], set())):
         out = inputs["out_dir"] / f"said-{reference.stem}.wav"
         args = ["say", "--ref", str(reference), "--text", "Hello there.", "-o", str(out), "--i-have-consent"]
@@ -408,6 +408,15 @@ def test_a_reference_with_little_or_much_speech_is_used_with_a_note_saying_how_m
         printed = capsys.readouterr().out
         assert {note for note in (little, much) if note in printed} == notes, printed
         assert out.is_file()
+
+
+def test_the_note_on_a_short_reference_fits_embed_too():
+    """`voxlip embed` had noted "the clone copies what little it hears", though it makes no clone."""
+    from voice.speaker import speech_length_note
+
+    note = speech_length_note(np.zeros(2 * SAMPLE_RATE, np.float32))
+    assert note.startswith("the reference holds only 2.0 s of speech, little to hear a voice by"), note
+    assert "copies" not in note and "embedding" in note, note
 
 
 def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):

@@ -125,8 +125,8 @@ def speech_length_note(wave: np.ndarray) -> str:
     if seconds >= SHORT_SPEECH_SECONDS:
         return ""
     return (
-        f"the reference holds only {seconds:.1f} s of speech: the clone copies what little it hears; for a closer "
-        "clone, give 10 s or more of the person speaking"
+        f"the reference holds only {seconds:.1f} s of speech, little to hear a voice by: for a closer clone (or a "
+        "surer embedding, `voxlip embed`), give 10 s or more of the person speaking"
     )
 
 
