@@ -268,29 +268,12 @@ PATH_ARGUMENTS = {
 }
 """What takes a file of each family by its path: the command line's flag, and the Python API's argument."""
 
-_command_line = False
-
-
-@contextlib.contextmanager
-def command_line_terms() -> Iterator[None]:
-    """Within it, errors name the command line's flags (`in_terms`); the `voxlip` command runs in it."""
-    global _command_line
-    before, _command_line = _command_line, True
-    try:
-        yield
-    finally:
-        _command_line = before
-
-
-def in_terms(command_line: str, python: str) -> str:
-    """The words of the caller's interface: `command_line` within `command_line_terms`, else `python`."""
-    return command_line if _command_line else python
-
 
 def path_argument(family: str) -> str | None:
-    """The flag (or, from Python, the argument) that takes a file of `family` by its path."""
+    """The Python API's argument that takes a file of `family` by its path (the command line says its flag instead:
+    pipeline.cli.in_command_line_words)."""
     names = PATH_ARGUMENTS.get(family)
-    return in_terms(*names) if names else None
+    return names[1] if names else None
 
 
 def registry() -> dict[str, Checkpoint]:

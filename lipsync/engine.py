@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-from core.checkpoints import in_terms
 from core.components import Component
 from core.errors import InputError
 from core.ffmpeg import Mp4Writer, hdr_notes
@@ -122,8 +121,7 @@ def detector_hint(detector: Detector | None) -> str:
         return ""
     component = getattr(detector, "component", None)
     name = component.checkpoint if component is not None else "the face detector given"
-    default = in_terms("--face-detector blazeface", "face_detector='blazeface'")
-    return f" by {name} (try the default detector: {default})"
+    return f" by {name} (try the default detector: face_detector='blazeface')"
 
 
 UPRIGHT_SHARE = 0.75

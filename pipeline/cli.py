@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -111,7 +112,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
             )
     for path, speaker in zip(args.audio, speakers):  # a verdict on two voices in one file, or on noise, is no verdict
         for note in speaker.notes:
-            print(f"note: {path}: {note}")
+            print(f"note: {path}: {in_command_line_words(note)}")
     if args.save:
         _save_array(args.save, np.stack(embeddings))
         print(f"saved {len(embeddings)} embedding(s) to {args.save}")
@@ -139,7 +140,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         try:
             path = fetch(name, root=args.dir, url=args.url, progress=not args.quiet)
         except VoxlipError as error:
-            print(f"voxlip: error: {error}", file=sys.stderr)
+            _print_error(error)
             failed += 1
             continue
         print(f"{name}: {path} ({path.stat().st_size:,} bytes, sha256 {sha256_file(path)}, {_fetch_check(name)})")
@@ -327,7 +328,7 @@ def _report(path: Path, size: str, result: Speech | Clip) -> None:
     print(f"wrote {path} ({size}) and {path}.provenance.json")
     print(f"made by: {_describe(result.components)}")
     for note in result.notes:
-        print(f"note: {note}")
+        print(f"note: {in_command_line_words(note)}")
     _print_timings(result.timings)
 
 
@@ -437,7 +438,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
         try:
             report = detect(path)
         except InputError as error:
-            print(f"voxlip: error: {error}", file=sys.stderr)
+            _print_error(error)
             code = 2
             continue
         print("\n".join(report.lines()))
@@ -808,6 +809,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_line_words() -> tuple[tuple[str, str], ...]:
+    """(what the Python API's messages say, what the command line says instead): its arguments that take a file by
+    its path (checkpoints.PATH_ARGUMENTS), and the refusals that name other arguments, longest first."""
+    said = {python: flag for flag, python in checkpoints.PATH_ARGUMENTS.values()}
+    said |= {
+        "vocoder_checkpoint needs vocoder='wavernn' or 'hifigan'": (
+            "--vocoder-checkpoint needs --vocoder wavernn or --vocoder hifigan"
+        ),
+        "face_detector='blazeface'": "--face-detector blazeface",
+        " or pass config=<path>": "",
+    }
+    return tuple(sorted(said.items(), key=lambda pair: -len(pair[0])))
+
+
+def in_command_line_words(message: str) -> str:
+    """`message` as the command line's user reads it: its flags where the Python API's arguments were named."""
+    for python, flag in command_line_words():
+        whole = r"(?<![\w-])" if python[0].isalnum() else ""  # a name, not the end of a longer one
+        message = re.sub(whole + re.escape(python), lambda _, flag=flag: flag, message)
+    return message
+
+
+def _print_error(error: VoxlipError) -> None:
+    print(f"voxlip: error: {in_command_line_words(str(error))}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     limit_allocator_arenas()
     args = build_parser().parse_args(argv)
@@ -820,10 +847,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(format="voxlip: note: %(message)s", level=logging.WARNING, stream=sys.stderr, force=True)
     try:
-        with unwinding_on_stop(), checkpoints.command_line_terms():
+        with unwinding_on_stop():
             return args.run(args)
     except VoxlipError as e:
-        print(f"voxlip: error: {e}", file=sys.stderr)
+        _print_error(e)
         if args.debug and e.detail:
             print(f"voxlip: the library said: {e.detail}", file=sys.stderr)
         return 1

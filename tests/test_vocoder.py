@@ -14,6 +14,7 @@ from scipy.signal import lfilter
 from core.components import Component
 from core.errors import CheckpointError, InputError
 from core.files import sha256_file
+from pipeline.cli import in_command_line_words
 from voice.vocoder.folding import crossfade_gains, fold_with_overlap, num_folds, xfade_and_unfold
 from voice.vocoder.griffinlim import GriffinLimConfig, griffin_lim
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
@@ -317,7 +318,6 @@ def test_weights_that_do_not_fit_their_config_json_name_both_files(seeded_checkp
 
 def test_a_generator_without_its_config_json_is_told_what_its_caller_can_do(seeded_checkpoint, shared_dir, tmp_path):
     """The command line had been told "put it there or pass config=<path>", an argument of the Python API only."""
-    from core import checkpoints
 
     path, _ = hifigan_file(seeded_checkpoint, shared_dir, "v3")
     lonely = tmp_path / "generator_v3"
@@ -325,9 +325,7 @@ def test_a_generator_without_its_config_json_is_told_what_its_caller_can_do(seed
     with pytest.raises(CheckpointError) as refused:
         load_hifigan(lonely)
     assert str(refused.value).endswith(f"put it at {tmp_path / 'config.json'} or pass config=<path>")
-    with pytest.raises(CheckpointError) as refused, checkpoints.command_line_terms():
-        load_hifigan(lonely)
-    assert str(refused.value).endswith(f"put it at {tmp_path / 'config.json'}"), refused.value
+    assert in_command_line_words(str(refused.value)).endswith(f"put it at {tmp_path / 'config.json'}"), refused.value
 
 
 def test_hifigan_rejects_wrong_mel_shape(seeded_checkpoint, shared_dir):

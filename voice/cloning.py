@@ -103,12 +103,7 @@ class VoiceCloner:
         if vocoder not in VOCODERS:
             raise InputError(f"unknown vocoder {vocoder!r}: use one of {', '.join(VOCODERS)}")
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
-            raise InputError(
-                checkpoints.in_terms(
-                    "--vocoder-checkpoint needs --vocoder wavernn or --vocoder hifigan: the kind of file it is",
-                    "vocoder_checkpoint needs vocoder='wavernn' or 'hifigan': the kind of file it is",
-                )
-            )
+            raise InputError("vocoder_checkpoint needs vocoder='wavernn' or 'hifigan': the kind of file it is")
         check_precision(precision, "voice model")
         if converter not in CONVERTERS and not (str(converter).endswith((".pth", ".pt")) or Path(converter).exists()):
             raise InputError(

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from core.checkpoints import LoadedCheckpoint, in_terms, load_model
+from core.checkpoints import LoadedCheckpoint, load_model
 from core.errors import CheckpointError, InputError
 from core.files import sha256_file
 from core.tensors import model_input
@@ -238,8 +238,7 @@ def load_hifigan(
             if not chosen.is_file():
                 raise CheckpointError(
                     f"no config.json next to {checkpoint.path}: HiFi-GAN generators come with the config.json of "
-                    f"their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it at {chosen}"
-                    f"{in_terms('', ' or pass config=<path>')}"
+                    f"their folder (LJ_V1, LJ_V3, UNIVERSAL_V1, ...); put it at {chosen} or pass config=<path>"
                 )
         if isinstance(chosen, HiFiGANConfig):
             model = HiFiGAN(chosen)
