@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .errors import InputError, VoxlipError
 
 
@@ -63,6 +65,36 @@ class InputFile:
     @classmethod
     def read(cls, path: str | os.PathLike) -> InputFile:
         return cls(Path(path), sha256_file(path))
+
+
+def sha256_array(array: np.ndarray) -> str:
+    """Hex sha256 of an array's data: its values' bytes in its own dtype, in C order (what
+    `hashlib.sha256(np.ascontiguousarray(array).tobytes())` gives). The one way voxlip hashes samples and pictures given
+    in memory, for the provenance record and the prepared speakers kept on disk."""
+    return ArrayDigest().update(array).hexdigest()
+
+
+class ArrayDigest:
+    """sha256_array of arrays one after another (a clip's frames), as if they were one."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def update(self, array: np.ndarray) -> ArrayDigest:
+        self._digest.update(np.ascontiguousarray(array).tobytes())
+        return self
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class InputData:
+    """An input given in memory (samples, a picture, a moviepy clip), as the provenance record names it: what it was
+    (e.g. "samples in memory, 16000 Hz, 3.2 s") and the sha256 of its data (sha256_array)."""
+
+    what: str
+    sha256: str
 
 
 @contextmanager

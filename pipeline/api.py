@@ -32,7 +32,7 @@ from core import checkpoints
 from core.cache import cache_path
 from core.errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe
-from core.files import InputFile, check_not_stream, sha256_file
+from core.files import InputData, InputFile, check_not_stream, sha256_file
 from core.seeds import checked_seed
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
@@ -58,12 +58,12 @@ from voice.speaker import PREPARATION, Speaker, prepare_speaker
 from voice.synthesis import Synthesis
 from voice.text import check_script, check_text
 
-from . import moviepy_io, outputs
+from . import memory_inputs, moviepy_io, outputs
 from .dub import dub
 from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
-from .results import Clip, Speech
+from .results import Clip, Speech, clip_inputs
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without
     from voice.encoder import SpeakerEncoder
@@ -76,26 +76,54 @@ MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
 
 ProgressCallback = Callable[[int, int, float], None]
-SPEECH_TAKEN = "voxlip's Speech itself (its samples alone are taken at 16 kHz unless source_sr says)"
+SPEECH_TAKEN = "voxlip's Speech itself (it carries its rate)"
 """What the API's audio arguments take besides files and samples: a Speech's samples alone lose its rate."""
 
 
-def reference_key(recording: np.ndarray | InputFile, source_sr: int | None, encoder: str) -> str:
-    """sha256 of a recording's bytes (a file's as it was read, or an array's samples and rate) and the encoder's
+def reference_key(recording: InputData | InputFile, source_sr: int | None, encoder: str) -> str:
+    """sha256 of a recording's sha256 (a file's as it was read, or samples' data) and rate, and the encoder's
     sha256."""
     digest = hashlib.sha256(f"{encoder}|{source_sr}|{PREPARATION}|".encode())
-    if isinstance(recording, np.ndarray):
-        digest.update(np.ascontiguousarray(recording, dtype=np.float32).tobytes())
-    else:
-        digest.update(recording.sha256.encode())
+    digest.update(recording.sha256.encode())
     return digest.hexdigest()[:40]
 
 
-def _recording(reference: AudioSource) -> np.ndarray | InputFile | None:
-    """A reference as the prepared speakers kept on disk know it: its samples, or its file as read (hashed once, for
-    the key and the record); None for anything else, or a file that cannot be read."""
-    if isinstance(reference, np.ndarray):
-        return reference
+def checked_rate(given: object, source_sr: object, what: str) -> int | None:
+    """The rate of samples given as an array: `source_sr`, which they need (voxlip's own speech is 22.05 kHz, a
+    microphone's 44.1 or 48: no rate can be assumed). None for what knows its own rate (a file, a Speech, a prepared
+    Speaker, a moviepy clip), which is refused another one; anything else is left to the caller's own check."""
+    if isinstance(given, np.ndarray):
+        if source_sr is None:
+            raise InputError(
+                f"the {what} was given as samples without their rate: pass their rate as source_sr (e.g. source_sr=sr "
+                "after `wave, sr = ...`), or give the Speech itself, which carries its rate"
+            )
+        return array_rate(source_sr, SAMPLE_RATE)
+    if source_sr is None:
+        return None
+    if isinstance(given, Speech):
+        if source_sr == given.sample_rate:
+            return None
+        kind = f"a Speech at {given.sample_rate} Hz"
+    elif isinstance(given, (str, os.PathLike)):
+        kind = f"a file ({given})"
+    elif isinstance(given, Speaker):
+        kind = "a prepared Speaker"
+    elif moviepy_io.is_audio_clip(given):
+        kind = "a moviepy AudioClip"
+    else:
+        return None
+    raise InputError(
+        f"source_sr={source_sr!r} is the rate of samples given as an array, but the {what} is {kind}, which knows its "
+        "own rate: leave source_sr out"
+    )
+
+
+def _recording(reference: AudioSource, given: InputData | None) -> InputData | InputFile | None:
+    """A reference as the prepared speakers kept on disk know it: what its samples were (`given`), or its file as
+    read (hashed once, for the key and the record); None for anything else, or a file that cannot be read."""
+    if given is not None:
+        return given
     if not isinstance(reference, (str, os.PathLike)):
         return None
     check_not_stream(Path(reference).expanduser())
@@ -273,28 +301,36 @@ class Pipeline:
 
         return S3FDDetector(load_s3fd(self.face_detector_name, self.device))
 
-    def speaker(self, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
+    def speaker(self, reference: AudioSource | Speaker | Speech, source_sr: int | None = None) -> Speaker:
         """Prepare a reference voice once (its cleaned speech and embedding) to reuse for many texts.
 
-        Prepared voices are kept in voxlip's cache, keyed by the recording's sha256 and the encoder, so
+        `reference` is a recording (a file), samples at `source_sr` (their rate, which samples need), or voxlip's
+        Speech. Prepared voices are kept in voxlip's cache, keyed by the recording's sha256 and the encoder, so
         the same voice asked for again (in this process or the next) is not analysed again.
         """
+        source_sr = checked_rate(reference, source_sr, "reference voice")
         if isinstance(reference, Speaker):
             return reference
+        given = None
+        if isinstance(reference, Speech):
+            given = memory_inputs.samples(reference.samples, reference.sample_rate, "voxlip Speech")
+            reference, source_sr = reference.samples, reference.sample_rate
+        elif isinstance(reference, np.ndarray):
+            given = memory_inputs.samples(reference, source_sr)
         reference = _home_expanded(reference)
-        recording = _recording(reference)
+        recording = _recording(reference, given)
         if recording is None:  # not samples or a readable file: the encoder says what is wrong with it
             return prepare_speaker(self.encoder, reference, source_sr)
         cached = cache_path("speakers", reference_key(recording, source_sr, self.encoder_identity).encode(), ".npz")
         if cached.is_file():
             try:
                 speaker = Speaker.load(cached)
-                if isinstance(recording, np.ndarray):
-                    return dataclasses.replace(speaker, source=None, source_sha256=None)
-                return dataclasses.replace(speaker, source=recording.path, source_sha256=recording.sha256)
+                if isinstance(recording, InputData):
+                    return dataclasses.replace(speaker, source=None, source_sha256=None, given=recording)
+                return dataclasses.replace(speaker, source=recording.path, source_sha256=recording.sha256, given=None)
             except InputError:
                 cached.unlink(missing_ok=True)
-        speaker = prepare_speaker(self.encoder, reference, source_sr)
+        speaker = dataclasses.replace(prepare_speaker(self.encoder, reference, source_sr), given=given)
         try:
             speaker.save(cached)
         except VoxlipError:
@@ -303,7 +339,7 @@ class Pipeline:
 
     def clone_voice(
         self,
-        reference: AudioSource | Speaker,
+        reference: AudioSource | Speaker | Speech,
         text: str,
         *,
         consent: bool,
@@ -312,8 +348,8 @@ class Pipeline:
         progress: ProgressCallback | None = None,
         language: str | None = None,
     ) -> Speech:
-        """The reference speaker saying `text`, watermarked. `reference` is a recording or a `Speaker`;
-        `language` (default: the voice's own) must be one the base voice speaks."""
+        """The reference speaker saying `text`, watermarked. `reference` is a recording, samples at `source_sr`, a
+        Speech or a `Speaker`; `language` (default: the voice's own) must be one the base voice speaks."""
         statement = require_consent(consent, "a reference voice")
         text, notes = self._checked_text(text, language)
         return self._speech(reference, text, notes, statement, seed, source_sr, progress, language)
@@ -327,7 +363,7 @@ class Pipeline:
 
     def stream_voice(
         self,
-        reference: AudioSource | Speaker,
+        reference: AudioSource | Speaker | Speech,
         text: str,
         *,
         consent: bool,
@@ -363,7 +399,7 @@ class Pipeline:
 
     def convert_voice(
         self,
-        reference: AudioSource | Speaker,
+        reference: AudioSource | Speaker | Speech,
         source: AudioSource | Speech,
         *,
         consent: bool,
@@ -375,16 +411,25 @@ class Pipeline:
     ) -> Speech | Clip:
         """A recording said in the reference's voice, timing kept, watermarked (speech-to-speech).
 
-        `source` is an audio file, samples at `source_sr` (default 16 kHz), voxlip's Speech (at its own rate), or a
-        video: its audio track is converted and put back (a labelled, marked Clip; `keep_video=False` gives the
-        Speech only).
+        `source` is an audio file, samples at `source_sr` (their rate, which samples need), voxlip's Speech (at its own
+        rate), or a video: its audio track is converted and put back (a labelled, marked Clip; `keep_video=False` gives
+        the Speech only). `reference` is a file, a Speech or a prepared Speaker (samples: `speaker(samples,
+        source_sr=rate)` first, since `source_sr` is the source's).
         OpenVoice V2's converter does it when fetched, the offline conversion otherwise (labelled).
         `progress(pieces done, pieces, rate)` follows long recordings, `video_progress` a video's frames as they are
         written (most of a video's time).
         """
         statement = require_consent(consent, "a reference voice")
         seed = checked_seed(seed)
-        if isinstance(source, Speech):  # its samples, at the rate it carries (its samples alone would be 16 kHz)
+        if isinstance(reference, np.ndarray):
+            raise InputError(
+                "the reference voice was given as samples, whose rate convert_voice is not told (its source_sr is the "
+                "source's): give voxlip.speaker(samples, source_sr=rate), or a file or a Speech"
+            )
+        source_sr = checked_rate(source, source_sr, "source recording")
+        given = None
+        if isinstance(source, Speech):  # its samples, at the rate it carries
+            given = memory_inputs.samples(source.samples, source.sample_rate, "voxlip Speech")
             source, source_sr = source.samples, source.sample_rate
         source = _home_expanded(source)
         self.voice.load_revoicing()
@@ -395,7 +440,9 @@ class Pipeline:
         prepared = time.perf_counter()
         synthesis = self.voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
         speech = _marked(synthesis, speaker, statement, {"speaker": prepared - started, **synthesis.timings})
-        if not isinstance(source, np.ndarray):
+        if isinstance(source, np.ndarray):
+            speech = dataclasses.replace(speech, source_given=given or memory_inputs.samples(source, source_sr))
+        else:
             read = InputFile.read(source)
             speech = dataclasses.replace(speech, source=read.path, source_sha256=read.sha256)
         speech = dataclasses.replace(speech, notes=speech.notes + source_notes)
@@ -423,8 +470,7 @@ class Pipeline:
             frames=frames,
             frames_without_face=None,  # a dub's frames are kept as they are: no face is looked for
             components=speech.components,
-            inputs={"reference_voice": speech.reference_file, outputs.SOURCE_VIDEO: speech.source},
-            input_sha256={"reference_voice": speech.speaker.source_sha256, outputs.SOURCE_VIDEO: speech.source_sha256},
+            **clip_inputs({"reference_voice": speech.reference_input, outputs.SOURCE_VIDEO: speech.source_input}),
             timings={**speech.timings, "video": time.perf_counter() - started},
             notes=speech.notes + hdr_notes(video) + scaled,
             consent=speech.consent,
@@ -434,21 +480,24 @@ class Pipeline:
 
     def text_to_clip(
         self,
-        reference: AudioSource | Speaker,
+        reference: AudioSource | Speaker | Speech,
         face: FaceSource,
         text: str,
         *,
         consent: bool,
         seed: int | None = None,
+        source_sr: int | None = None,
         progress: ProgressCallback | None = None,
         voice_progress: ProgressCallback | None = None,
         language: str | None = None,
     ) -> Clip:
         """Clone the voice saying `text`, then make the face speak it: one talking clip.
 
-        `voice_progress` follows the voice stage (sentences), `progress` the lip-sync stage (frames).
+        `reference` is as clone_voice takes it (samples at `source_sr`); `voice_progress` follows the voice stage
+        (sentences), `progress` the lip-sync stage (frames).
         """
         statement = require_consent(consent)
+        checked_rate(reference, source_sr, "reference voice")
         text, notes = self._checked_text(text, language)
         face = _home_expanded(face)
         self._load_lipsync_models()  # a bad checkpoint is refused before the voice, not after it (a second or two)
@@ -462,7 +511,7 @@ class Pipeline:
             checked = pool.submit(self._checked_face, source.path)
             try:
                 speech = self._speech(
-                    reference, text, notes, statement, seed, None, _raising(checked, voice_progress), language
+                    reference, text, notes, statement, seed, source_sr, _raising(checked, voice_progress), language
                 )
             except Exception:  # a bad face is reported first, as when it was checked before the voice
                 if checked.exception() is not None:
@@ -483,8 +532,9 @@ class Pipeline:
         progress: ProgressCallback | None = None,
     ) -> Clip:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples at `source_sr`,
-        default 16 kHz, or a moviepy AudioClip: give a Speech itself, not its samples); the face may be an RGB image
-        array, a PIL image or a moviepy VideoClip too."""
+        their rate, which samples need, or a moviepy AudioClip); the face may be an RGB image array, a PIL image or a
+        moviepy VideoClip too. Inputs given in memory are named in the clip's record by what they were and their
+        data's sha256."""
         statement = require_consent(consent, "a face")
         face, speech = _home_expanded(face), _home_expanded(speech)
         speech = _lipsync_speech(speech, source_sr)  # first: a clip as the face is written only as far as it lasts
@@ -510,7 +560,7 @@ class Pipeline:
 
     def _speech(
         self,
-        reference: AudioSource | Speaker,
+        reference: AudioSource | Speaker | Speech,
         text: str,
         notes: tuple[str, ...],
         consent: str,
@@ -536,7 +586,7 @@ class Pipeline:
     ) -> Clip:
         """`face` (opened from `source`; showing at most `faces` faces in a frame) made to say `speech`."""
         started = time.perf_counter()
-        face_read = InputFile.read(face.info.path) if source.recorded else None
+        face_read = InputFile.read(face.info.path) if source.recorded else source.given
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             kept = speech.samples[: int(MAX_SECONDS * speech.sample_rate)]
             audio, track = load_audio(kept, source_sr=speech.sample_rate), (kept, speech.sample_rate)
@@ -546,7 +596,7 @@ class Pipeline:
         else:
             audio, track = speech.samples, speech.track
             components, text = (), None
-            inputs = {"audio": None if speech.source is None else InputFile.read(speech.source)}
+            inputs = {"audio": speech.given}
             notes = speech.notes  # a cut recording's
         workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
         protector = outputs.FrameProtector(self.label, "bgr")
@@ -593,8 +643,7 @@ class Pipeline:
             frames=result.frames,
             frames_without_face=result.frames_without_face,
             components=tuple(components) + result.components,
-            inputs={role: read.path for role, read in read_inputs.items()},
-            input_sha256={role: read.sha256 for role, read in read_inputs.items()},
+            **clip_inputs(read_inputs),
             text=text,
             timings={"lipsync": time.perf_counter() - started},
             notes=notes,
@@ -635,15 +684,16 @@ def _raising(check: Future, progress: ProgressCallback | None) -> ProgressCallba
 
 class _Audio:
     """Speech that voxlip did not make: a user's recording or samples, checked at the edge. `track` is (samples,
-    rate) as given (voice.audio.load_recording), the clip's soundtrack; `samples` what the lip-sync hears (16 kHz)."""
+    rate) as given (voice.audio.load_recording), the clip's soundtrack; `samples` what the lip-sync hears (16 kHz);
+    `given` the file as read, or what came in memory, for the record."""
 
     phones = None
 
-    def __init__(self, track: np.ndarray, rate: int, source: Path | None, seconds: float):
+    def __init__(self, track: np.ndarray, rate: int, given: InputFile | InputData, seconds: float):
         """`seconds`: the whole recording's length, of which `track` may be the first MAX_SECONDS."""
-        self.track, self.source = (track, rate), source
+        self.track, self.given = (track, rate), given
         self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
-        name = "the audio" if source is None else str(source)
+        name = str(given.path) if isinstance(given, InputFile) else "the audio"
         self.notes = (_cut_note(name, seconds),) if seconds > MAX_SECONDS else ()
 
 
@@ -666,12 +716,14 @@ def _check_clip_length(speech: Speech) -> None:
 
 
 def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Speech | _Audio:
-    """The speech to lip-sync to, checked: voxlip's Speech as it is, a moviepy AudioClip's samples, or a recording."""
+    """The speech to lip-sync to, checked: voxlip's Speech as it is, a moviepy AudioClip's samples, or a recording
+    (samples need `source_sr`, which nothing else takes but a Speech's own rate)."""
+    source_sr = checked_rate(speech, source_sr, "speech")
     if isinstance(speech, Speech):
         return speech
     if moviepy_io.is_audio_clip(speech):
-        wave, rate, seconds = moviepy_io.audio_samples(speech)
-        return _not_silent(_Audio(wave, rate, None, seconds), "the audio clip")
+        wave, rate, seconds, given = moviepy_io.audio_samples(speech)
+        return _not_silent(_Audio(wave, rate, given, seconds), "the audio clip")
     return _audio(speech, source_sr)
 
 
@@ -681,12 +733,13 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     check_audio_source(speech, "speech", also=f"{SPEECH_TAKEN}, or a moviepy AudioClip (e.g. clip.audio)")
     if isinstance(speech, np.ndarray):
         wave, rate, seconds = load_recording(speech, source_sr=source_sr, max_seconds=MAX_SECONDS)
-        return _not_silent(_Audio(without_offset(wave), rate, None, seconds), "the audio array")
+        given = memory_inputs.samples(speech, array_rate(source_sr, SAMPLE_RATE))
+        return _not_silent(_Audio(without_offset(wave), rate, given, seconds), "the audio array")
     path = Path(speech).expanduser()
     wave, rate, seconds = load_recording(path, max_seconds=MAX_SECONDS)
     if len(wave) < MIN_AUDIO_SECONDS * rate:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    return _not_silent(_Audio(without_offset(wave), rate, path, seconds), str(path))
+    return _not_silent(_Audio(without_offset(wave), rate, InputFile.read(path), seconds), str(path))
 
 
 def _not_silent(audio: _Audio, name: str) -> _Audio:
@@ -788,7 +841,7 @@ def _marked(
 
 
 def clone(
-    reference: AudioSource,
+    reference: AudioSource | Speech,
     text: str,
     *,
     consent: bool,
@@ -796,8 +849,10 @@ def clone(
     vocoder: str = "auto",
     seed: int | None = None,
     device: str = "cpu",
+    source_sr: int | None = None,
 ) -> Speech:
-    """The speaker of `reference` (a recording or 16 kHz samples) saying `text`, watermarked, in one call.
+    """The speaker of `reference` (a recording, samples at `source_sr`, or a Speech) saying `text`, watermarked, in
+    one call.
 
         wave, sr = clone("me.wav", "Hello there.", consent=True)
 
@@ -805,7 +860,7 @@ def clone(
     texts, keep a `Pipeline` (models loaded once).
     """
     return Pipeline(device, synthesizer=synthesizer, vocoder=vocoder).clone_voice(
-        reference, text, consent=consent, seed=seed
+        reference, text, consent=consent, seed=seed, source_sr=source_sr
     )
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
+from core.files import ArrayDigest, InputData
 from lipsync.video import DEFAULT_FPS, TRANSPARENT_NOTE, has_transparency, in_srgb, over_white, resized, scaled_size
 
-from . import moviepy_io
+from . import memory_inputs, moviepy_io
 
 FaceSource = str | os.PathLike | np.ndarray
 """A path or an (H, W, 3) RGB image array; a PIL image or a moviepy VideoClip too (duck-typed)."""
@@ -37,6 +38,9 @@ class FaceFile:
     notes: tuple[str, ...] = ()
     """What a clip made from it says of how the file was made: TRANSPARENT_NOTE when a mask's transparent parts were
     made white, as a photo's are."""
+    given: InputData | None = None
+    """What the face was when given in memory (a picture, a moviepy clip), for the provenance record; None for a
+    file."""
 
 
 @contextmanager
@@ -51,7 +55,10 @@ def face_file(face: FaceSource, max_size: int, seconds: float | None = None) -> 
         raise InputError(f"the face must be {TAKEN}, not {type(face).__name__}")
     clip = moviepy_io.is_video_clip(face)
     with tempfile.TemporaryDirectory(prefix="voxlip-face-") as folder:
-        made = write_clip(face, Path(folder), max_size, seconds) if clip else FaceFile(write_image(face, Path(folder)))
+        if clip:
+            made = write_clip(face, Path(folder), max_size, seconds)
+        else:
+            made = FaceFile(write_image(face, Path(folder)), given=memory_inputs.image(face))
         with named_in_errors(made.path, "the moviepy clip" if clip else "the image"):
             yield made
 
@@ -72,23 +79,24 @@ def write_clip(clip, folder: Path, max_size: int, seconds: float | None = None) 
     """A moviepy VideoClip as a face file in `folder`: a still (no duration) as a photo, else as a video."""
     duration = getattr(clip, "duration", None)
     if duration is None or duration <= 0:
-        return FaceFile(write_still(clip, folder))
+        return write_still(clip, folder)
     return write_video(clip, folder, max_size, seconds)
 
 
-def write_still(clip, folder: Path) -> Path:
+def write_still(clip, folder: Path) -> FaceFile:
     """A moviepy clip's first picture as a PNG photo in `folder`, its mask kept as its alpha (which the lip-sync lays
     over white, saying so)."""
     import cv2
 
     path = folder / "face.png"
-    frame = moviepy_io.bgr_frame(moviepy_io.frame_at(clip, 0))
+    given = moviepy_io.frame_at(clip, 0)
+    frame = moviepy_io.bgr_frame(given)
     mask = getattr(clip, "mask", None)
     if mask is not None:
         frame = moviepy_io.with_alpha(frame, moviepy_io.frame_at(mask, 0))
     if not cv2.imwrite(str(path), frame):
         raise InputError("could not write the moviepy clip's picture as a face photo")
-    return path
+    return FaceFile(path, given=memory_inputs.video_clip(clip, 1, None, ArrayDigest().update(given).hexdigest()))
 
 
 def write_video(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
@@ -106,18 +114,21 @@ def write_video(clip, folder: Path, max_size: int, seconds: float | None = None)
     duration, fps = clip.duration, float(getattr(clip, "fps", None) or DEFAULT_FPS)  # an ImageClip given a duration
     mask = getattr(clip, "mask", None)
     path = folder / "face.mp4"
-    transparent = False
+    transparent, digest, count = False, ArrayDigest(), frames_needed(duration, fps, seconds)
     with Mp4Writer(path, out_width, out_height, fps) as writer:
-        for i in range(frames_needed(duration, fps, seconds)):
+        for i in range(count):
             when = min(i / fps, max(duration - 1e-6, 0.0))
-            frame = resized(moviepy_io.bgr_frame(moviepy_io.frame_at(clip, when)), size)
+            given = moviepy_io.frame_at(clip, when)
+            digest.update(given)
+            frame = resized(moviepy_io.bgr_frame(given), size)
             opacity = None if mask is None else np.asarray(moviepy_io.frame_at(mask, when), dtype=np.float32)
             if opacity is not None and opacity.min() < OPAQUE:
                 frame, transparent = over_white(frame, np.clip(resized(opacity, size), 0.0, 1.0)), True
             writer.write(np.ascontiguousarray(frame[:out_height, :out_width]))
         writer.close()
     notes = (TRANSPARENT_NOTE,) if transparent else ()
-    return FaceFile(path, scaled_from=None if size is None else (width, height), notes=notes)
+    given = memory_inputs.video_clip(clip, count, fps, digest.hexdigest())
+    return FaceFile(path, scaled_from=None if size is None else (width, height), notes=notes, given=given)
 
 
 def frames_needed(duration: float, fps: float, seconds: float | None) -> int:

@@ -10,7 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
+from core.files import InputData
 from voice.audio import SAMPLE_RATE, load_recording
+
+from . import memory_inputs
 
 INSTALL_HINT = "moviepy is not installed: pip install 'voxlip[moviepy]' (or pip install moviepy)"
 
@@ -42,9 +45,9 @@ def unreadable(kind: str, error: Exception) -> InputError:
     )
 
 
-def audio_samples(clip) -> tuple[np.ndarray, int, float]:
+def audio_samples(clip) -> tuple[np.ndarray, int, float, InputData]:
     """A moviepy AudioClip as (float32 samples, rate, its whole length in seconds), kept as voice.audio.load_recording
-    keeps a file's."""
+    keeps a file's, and what the record says of it (the samples as the clip gave them)."""
     fps = int(getattr(clip, "fps", None) or SAMPLE_RATE)
     if not clip.duration:
         raise InputError("the moviepy audio clip has no duration: give it one (clip.with_duration(seconds))")
@@ -59,7 +62,8 @@ def audio_samples(clip) -> tuple[np.ndarray, int, float]:
         samples = np.concatenate([np.asarray(clip.to_soundarray(tt=t), dtype=np.float32) for t in times])
     except (AttributeError, OSError) as error:  # an AudioFileClip closed has no reader left
         raise unreadable("audio clip", error) from error
-    return load_recording(samples, source_sr=fps)
+    given = memory_inputs.samples(samples, fps, f"moviepy {type(clip).__name__}")
+    return (*load_recording(samples, source_sr=fps), given)
 
 
 def video_clip(path: Path, keep_alive: object = None):

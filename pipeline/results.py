@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.components import Component
-from core.files import InputFile, sha256_file
+from core.files import InputData, InputFile, sha256_file
 from voice.audio import encode_audio
 from voice.speaker import Speaker
 from voice.synthesis import Synthesis
@@ -32,6 +32,8 @@ class Speech(Synthesis):
     """The recording it re-voices (`Pipeline.convert_voice`), None for speech made from text."""
     source_sha256: str | None = None
     """That recording's sha256 when it was read."""
+    source_given: InputData | None = None
+    """What it re-voices when that came in memory (samples, a Speech), for the record; None for a file."""
 
     def __iter__(self):
         return iter((self.samples, self.sample_rate))
@@ -42,17 +44,23 @@ class Speech(Synthesis):
         return self.speaker.source if self.speaker is not None else None
 
     @property
-    def reference_input(self) -> InputFile | None:
-        """That recording as it was read (None when it came as samples)."""
+    def reference_input(self) -> InputFile | InputData | None:
+        """That recording as it was read, or what it was when it came as samples (None without a speaker)."""
+        if self.speaker is not None and self.speaker.given is not None:
+            return self.speaker.given
         return _read_as(self.reference_file, self.speaker.source_sha256 if self.speaker is not None else None)
+
+    @property
+    def source_input(self) -> InputFile | InputData | None:
+        """The recording it re-voices as it was read, or what it was when it came in memory; None for speech made from
+        text."""
+        return self.source_given or _read_as(self.source, self.source_sha256)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it."""
-        inputs = _recorded(
-            {"reference_voice": self.reference_input, "source_speech": _read_as(self.source, self.source_sha256)}
-        )
-        path = outputs.check_output(path, "audio", [read.path for read in inputs.values()])
+        inputs = _recorded({"reference_voice": self.reference_input, "source_speech": self.source_input})
+        path = outputs.check_output(path, "audio", _paths(inputs))
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))
         return path
@@ -72,6 +80,9 @@ class Clip:
     inputs: dict[str, Path]
     input_sha256: dict[str, str | None] = field(default_factory=dict)
     """Each input's sha256 when it was read, for the record (an input without one is hashed when saved)."""
+    given: dict[str, InputData] = field(default_factory=dict)
+    """The inputs that came in memory (samples, a picture, a moviepy clip): what each was and its data's sha256, for
+    the record."""
     text: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -86,8 +97,9 @@ class Clip:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it."""
-        inputs = _recorded({role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()})
-        path = outputs.check_output(path, "video", [read.path for read in inputs.values()])
+        files = {role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()}
+        inputs = _recorded({**files, **self.given})
+        path = outputs.check_output(path, "video", _paths(inputs))
         with outputs.finished_output(
             path, "video", list(self.components), inputs, self.consent, self.text, self.label
         ) as partial:
@@ -117,5 +129,21 @@ def _read_as(path: Path | None, sha256: str | None) -> InputFile | None:
     return InputFile(Path(path), sha256)
 
 
-def _recorded(inputs: dict[str, InputFile | None]) -> dict[str, InputFile]:
+def _recorded(inputs: dict[str, InputFile | InputData | None]) -> dict[str, InputFile | InputData]:
     return {role: read for role, read in inputs.items() if read is not None}
+
+
+def _paths(inputs: dict[str, InputFile | InputData]) -> list[Path]:
+    """The files among the inputs, which an output may not overwrite."""
+    return [read.path for read in inputs.values() if isinstance(read, InputFile)]
+
+
+def clip_inputs(inputs: dict[str, InputFile | InputData | None]) -> dict:
+    """A Clip's `inputs`, `input_sha256` and `given` (keyword arguments) from each role's input: a file as it was read,
+    what came in memory, or None for none."""
+    files = {role: read for role, read in inputs.items() if isinstance(read, InputFile)}
+    return {
+        "inputs": {role: read.path for role, read in files.items()},
+        "input_sha256": {role: read.sha256 for role, read in files.items()},
+        "given": {role: given for role, given in inputs.items() if isinstance(given, InputData)},
+    }

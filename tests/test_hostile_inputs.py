@@ -451,7 +451,7 @@ def test_a_large_photo_is_scaled_down_and_says_so(tmp_path, faces_dir):
     photo = cv2.imread(str(faces_dir / "painting_pearl_earring.jpg"))
     cv2.imwrite(str(big), cv2.resize(photo, (photo.shape[1] * 4, photo.shape[0] * 4)))
     tone = (0.1 * np.sin(np.linspace(0, 4000, 16000))).astype(np.float32)
-    clip = Pipeline("cpu", lipsync="offline").lipsync(big, tone, consent=True)
+    clip = Pipeline("cpu", lipsync="offline").lipsync(big, tone, consent=True, source_sr=16_000)
     assert any("scaled to" in note and "--max-size" in note for note in clip.notes)
     assert max(cv2.imread(str(big)).shape[:2]) > 1920 and clip.frames == 25
 
@@ -468,7 +468,7 @@ def test_a_tiny_photo_is_scaled_up_so_its_clip_carries_the_label_and_mark(tmp_pa
     photo = cv2.imread(str(faces_dir / "painting_pearl_earring.jpg"))
     cv2.imwrite(str(tiny), cv2.resize(photo, (64, 76), interpolation=cv2.INTER_AREA))
     second = load_audio(speech_files[0])[16_000:32_000]  # speech: a pure tone cannot hold the audio mark
-    clip = Pipeline("cpu", lipsync="offline").lipsync(tiny, second, consent=True)
+    clip = Pipeline("cpu", lipsync="offline").lipsync(tiny, second, consent=True, source_sr=16_000)
     assert any("64x76" in note and "scaled up to 128x152" in note for note in clip.notes)
     out = clip.save(tmp_path / "tiny.mp4")
     info = probe(out)

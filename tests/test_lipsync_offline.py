@@ -10,6 +10,7 @@ import pytest
 
 from core.ffmpeg import executable as ffmpeg_exe
 from core.ffmpeg import read_frames
+from core.files import ArrayDigest
 from lipsync.animator import ANIMATOR
 from lipsync.engine import run
 from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceTracker
@@ -20,6 +21,7 @@ from lipsync.renderer import make_renderer
 from lipsync.unit_paste import paste_unit, similarity, turned_landmarks
 from lipsync.units import MouthUnit, UnitConfig, plan_selection
 from lipsync.video import TRANSPARENT_NOTE, read_still
+from pipeline.provenance.record import read_record
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
 PHONES = [("SIL", 0.0, 0.3), ("B", 0.3, 0.4), ("AA", 0.4, 0.8), ("M", 0.8, 0.9), ("AA", 0.9, 1.3), ("SIL", 1.3, 1.6)]
@@ -383,6 +385,15 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files, tmp_path):
     try:
         clip = pipeline.lipsync(face, voice, consent=True)
         assert clip.frames == 30 and clip.inputs.keys() == set()  # the clips were in memory: no input file
+        record = read_record(clip.save(tmp_path / "from_clips.mp4"))["inputs"]  # they had been left out of it
+        frames = ArrayDigest()
+        for i in range(25):  # the 1 s clip's frames, all used (the speech is longer)
+            frames.update(face.get_frame(i / 25))
+        assert record["face"] == {
+            "given": "moviepy VideoFileClip in memory, 480x480, 25 frames at 25 fps",
+            "sha256": frames.hexdigest(),
+        }
+        assert record["audio"]["given"] == f"moviepy AudioFileClip in memory, {voice.fps} Hz, 2 channels, 1.2 s"
         out = clip.to_moviepy()
         try:
             assert out.audio is not None and abs(out.duration - 1.2) < 0.1

@@ -175,9 +175,13 @@ def test_lipsync_accepts_samples_and_reports_progress_from_the_start(pipeline, f
     tone = (0.1 * np.sin(np.linspace(0, 2000, 16000))).astype(np.float32)
     reports = []
     clip = pipeline.lipsync(
-        faces_dir / "painting_pearl_earring.jpg", tone, consent=True, progress=lambda *report: reports.append(report)
+        faces_dir / "painting_pearl_earring.jpg",
+        tone,
+        consent=True,
+        source_sr=16_000,
+        progress=lambda *report: reports.append(report),
     )
-    assert clip.frames == 25 and clip.inputs.keys() == {"face"}
+    assert clip.frames == 25 and clip.inputs.keys() == {"face"} and clip.given["audio"].what.startswith("samples")
     assert reports[0] == (0, 25, 0.0) and reports[-1][:2] == (25, 25)
 
 
@@ -206,6 +210,7 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(
         made = probe(clip.path)
         assert (made.width, made.height) == photo.size and clip.frames > 25 and clip.frames_without_face == 0
         assert "face" not in clip.inputs and "audio" in clip.inputs  # no temporary file named as an input
+        assert clip.given["face"].what.endswith(f"image in memory, {photo.size[0]}x{photo.size[1]}")
     monkeypatch.setenv("HOME", str(faces_dir))  # a face's "~/" path had been "face file ~/... does not exist"
     assert pipeline.lipsync("~/painting_pearl_earring.jpg", short_speech, consent=True).frames == clip.frames
     from pipeline.face_source import write_image

@@ -120,6 +120,10 @@ def test_consent_is_required(pipeline, reference):
         pipeline.clone_voice(reference, "Hello.", consent=False)
 
 
+NO_RATE = r"the {} was given as samples without their rate: pass their rate as source_sr \(e.g. source_sr=sr after"
+"""Samples without source_sr had been taken at 16 kHz: voxlip's own 22.05 kHz speech came out 38% longer and lower."""
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -131,6 +135,27 @@ def test_consent_is_required(pipeline, reference):
         (lambda v, r: v.speaker(np.zeros(16000, np.float32), source_sr=0), "source_sr=0: give the samples' rate"),
         (lambda v, r: v.speaker(np.zeros(16000, np.float32), source_sr=100), "a whole number from 4000 to 384000"),
         (lambda v, r: v.speaker(np.zeros(16000, np.float32), source_sr=16000.5), "source_sr=16000.5"),
+        (lambda v, r: v.speaker(np.zeros(16000, np.float32)), NO_RATE.format("reference voice")),
+        (
+            lambda v, r: v.clone_voice(np.zeros(16000, np.float32), "Hi.", consent=True),
+            NO_RATE.format("reference voice"),
+        ),
+        (
+            lambda v, r: v.text_to_clip(np.zeros(16000, np.float32), r, "Hi.", consent=True),
+            NO_RATE.format("reference voice"),
+        ),
+        (lambda v, r: v.lipsync(r, np.zeros(16000, np.float32), consent=True), NO_RATE.format("speech")),
+        (
+            lambda v, r: v.convert_voice(r, np.zeros(16000, np.float32), consent=True),
+            NO_RATE.format("source recording"),
+        ),
+        (
+            lambda v, r: v.convert_voice(np.zeros(16000, np.float32), r, consent=True),
+            r"speaker\(samples, source_sr=rate\)",
+        ),
+        (lambda v, r: v.clone_voice(r, "Hi.", consent=True, source_sr=16000), "the reference voice is a file .* leave"),
+        (lambda v, r: v.lipsync(r, r, consent=True, source_sr=8000), "source_sr=8000 .* the speech is a file"),
+        (lambda v, r: v.convert_voice(r, r, consent=True, source_sr=8000), "source recording is a file .* own rate"),
     ],
     ids=[
         "negative seed",
@@ -141,6 +166,15 @@ def test_consent_is_required(pipeline, reference):
         "rate 0",
         "rate 100",
         "rate 16000.5",
+        "speaker samples without rate",
+        "clone samples without rate",
+        "text_to_clip samples without rate",
+        "lipsync samples without rate",
+        "convert samples without rate",
+        "convert reference samples",
+        "rate with a reference file",
+        "rate with a speech file",
+        "rate with a source file",
     ],
 )
 def test_wrong_seeds_and_sample_rates_are_refused_before_any_work(pipeline, reference, call, message):
@@ -187,6 +221,64 @@ def test_the_record_names_the_inputs_as_they_were_read_not_as_they_are_when_save
         record = json.loads(record_path(result.save(tmp_path / name)).read_text())
         assert record["inputs"]["reference_voice"] == {"file": "mine.flac", "sha256": used}
     assert record["inputs"]["face"] == {"file": "face.jpg", "sha256": face_used}
+
+
+def test_a_speech_carries_its_rate_and_its_samples_alone_need_theirs(pipeline, reference, faces_dir, tmp_path):
+    """A Speech is taken at its own rate wherever audio is (a reference too); another source_sr with it is refused,
+    and its samples alone are refused without one (they had been taken at 16 kHz, 38% too slow)."""
+    face = faces_dir / "painting_pearl_earring.jpg"
+    speech = pipeline.clone_voice(reference, "Hello there, my friend.", consent=True, seed=0)
+    with pytest.raises(InputError, match="the source recording is a Speech at 22050 Hz, which knows its own rate"):
+        pipeline.convert_voice(reference, speech, consent=True, source_sr=16_000)
+    with pytest.raises(InputError, match=NO_RATE.format("speech") + ".* or give the Speech itself"):
+        pipeline.lipsync(face, speech.samples, consent=True)
+    clip = pipeline.lipsync(face, speech, consent=True, source_sr=speech.sample_rate)  # its own rate: nothing to refuse
+    from_samples = pipeline.lipsync(face, speech.samples, consent=True, source_sr=speech.sample_rate)
+    assert clip.duration == pytest.approx(speech.duration, abs=0.05) == from_samples.duration
+    again = pipeline.speaker(speech)
+    assert again.given.what == f"voxlip Speech in memory, 22050 Hz, {speech.duration:.1f} s"
+
+
+def test_inputs_given_in_memory_are_recorded_by_what_they_were_and_their_data(pipeline, reference, faces_dir, tmp_path):
+    """Samples and pictures in memory had been left out of the record (a clip of them named the text alone): each is
+    named by what it was and the sha256 of its data, as a file is by its name and sha256."""
+    import hashlib
+
+    from PIL import Image
+
+    wave, rate = soundfile.read(reference, dtype="float32")
+    photo = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB")
+    face = np.asarray(photo)
+    speech = pipeline.clone_voice(wave, "Hello there.", consent=True, seed=0, source_sr=rate)
+    clip = pipeline.lipsync(face, speech, consent=True)
+    voice = {
+        "given": f"samples in memory, {rate} Hz, {len(wave) / rate:.1f} s",
+        "sha256": hashlib.sha256(wave.tobytes()).hexdigest(),
+    }
+    picture = hashlib.sha256(face.tobytes()).hexdigest()
+    height, width = face.shape[:2]
+    for result, name in ((speech, "said.wav"), (clip, "clip.mp4")):
+        record = json.loads(record_path(result.save(tmp_path / name)).read_text())
+        assert record["inputs"]["reference_voice"] == voice
+    assert record["inputs"]["face"] == {"given": f"RGB image in memory, {width}x{height}", "sha256": picture}
+
+    heard = pipeline.lipsync(photo, speech.samples, consent=True, source_sr=speech.sample_rate)
+    record = json.loads(record_path(heard.save(tmp_path / "heard.mp4")).read_text())
+    assert record["inputs"] == {
+        "audio": {
+            "given": f"samples in memory, 22050 Hz, {speech.duration:.1f} s",
+            "sha256": hashlib.sha256(speech.samples.tobytes()).hexdigest(),
+        },
+        "face": {"given": f"PIL RGB image in memory, {width}x{height}", "sha256": picture},
+    }
+    source = wave[: 3 * rate]
+    converted = pipeline.convert_voice(reference, source, consent=True, seed=0, source_sr=rate)
+    record = json.loads(record_path(converted.save(tmp_path / "converted.wav")).read_text())
+    assert record["inputs"]["source_speech"] == {
+        "given": f"samples in memory, {rate} Hz, 3.0 s",
+        "sha256": hashlib.sha256(source.tobytes()).hexdigest(),
+    }
+    assert record["inputs"]["reference_voice"]["file"] == reference.name
 
 
 def test_say_command(reference, tmp_path, capsys):

@@ -222,12 +222,12 @@ def one_word(source_file, tmp_path):
 
 def test_voxlips_own_speech_is_re_voiced_at_its_own_rate(reference, source_file):
     """A Speech from clone_voice had been refused ("must be a file path or an array of samples ... not Speech"), and
-    its samples alone are taken at 16 kHz: the Speech is taken itself, and what is refused names it."""
+    its samples alone need their rate: the Speech is taken itself, and what is refused names it."""
     pipeline = Pipeline("cpu")
     speech = pipeline.clone_voice(source_file, "Hello there, my good friend.", consent=True, seed=1)
     converted = pipeline.convert_voice(reference, speech, consent=True, seed=0)
     assert converted.duration == pytest.approx(speech.duration, abs=1e-3) and speech.sample_rate != SAMPLE_RATE
-    with pytest.raises(InputError, match=r"or voxlip's Speech itself \(its samples alone are taken at 16 kHz"):
+    with pytest.raises(InputError, match=r"or voxlip's Speech itself \(it carries its rate\)"):
         pipeline.convert_voice(reference, tuple(speech), consent=True)
 
 

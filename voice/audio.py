@@ -186,7 +186,7 @@ def check_audio_source(source: object, what: str = "audio", also: str = "") -> N
     takes, which it has taken already, e.g. "a moviepy AudioClip")."""
     if isinstance(source, (str, os.PathLike, np.ndarray)):
         return
-    samples = "an array of samples (at source_sr, default 16 kHz)"
+    samples = "an array of samples (with source_sr, their rate)"
     taken = f"a file path, {samples} or {also}" if also else f"a file path or {samples}"
     hint = " (for a (rate, samples) pair, pass the samples and source_sr=rate)" if isinstance(source, tuple) else ""
     raise InputError(f"the {what} must be {taken}, not {type(source).__name__}{hint}")

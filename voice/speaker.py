@@ -11,7 +11,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError
-from core.files import InputFile, atomic_output
+from core.files import InputData, InputFile, atomic_output
 
 from .audio import SAMPLE_RATE, AudioSource, clipping_note, load_audio, without_offset
 
@@ -32,6 +32,8 @@ class Speaker:
     """Its sha256 when it was read: what the record names, even if the file changes before the result is saved."""
     notes: tuple[str, ...] = ()
     """What the recording itself lacks for a good clone (e.g. it is clipped), for the results' notes."""
+    given: InputData | None = None
+    """What the reference was when it came as samples, for the provenance record (None for a file)."""
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write to an .npz that `Speaker.load` reads back."""
@@ -46,6 +48,8 @@ class Speaker:
                 source=str(self.source or ""),
                 source_sha256=self.source_sha256 or "",
                 notes=np.array(self.notes, dtype=str),
+                given=self.given.what if self.given else "",
+                given_sha256=self.given.sha256 if self.given else "",
             )
         return path
 
@@ -53,7 +57,7 @@ class Speaker:
     def load(cls, path: str | os.PathLike) -> Speaker:
         try:
             with np.load(path) as data:
-                source = str(data["source"])
+                source, given = str(data["source"]), str(data["given"]) if "given" in data else ""
                 return cls(
                     wave=data["wave"].astype(np.float32),
                     embedding=data["embedding"].astype(np.float32),
@@ -61,6 +65,7 @@ class Speaker:
                     source=Path(source) if source else None,
                     source_sha256=str(data["source_sha256"]) or None if "source_sha256" in data else None,
                     notes=tuple(str(note) for note in data["notes"]) if "notes" in data else (),
+                    given=InputData(given, str(data["given_sha256"])) if given else None,
                 )
         except (OSError, KeyError, ValueError) as e:
             raise InputError(

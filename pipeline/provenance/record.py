@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from core.errors import InputError
-from core.files import InputFile, atomic_output
+from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
 
 SCHEMA = "voxlip.provenance/1"
@@ -22,7 +22,9 @@ class ProvenanceRecord:
     output: dict
     """{"file": name, "kind": "audio"|"video", "sha256": of the final file}."""
     inputs: dict
-    """{role: {"file": name, "sha256": ...}} for the reference voice, the face; "text_sha256"."""
+    """{role: {"file": name, "sha256": ...}} for the reference voice, the face, ... given as files; {role: {"given":
+    what it was, "sha256": of its data}} for those given in memory (samples, a picture, a moviepy clip); "text_sha256".
+    """
     components: list[dict]
     watermarks: dict
     consent: dict
@@ -48,10 +50,14 @@ def record_path(output: str | os.PathLike) -> Path:
     return output.with_name(output.name + SUFFIX)
 
 
-def describe_inputs(inputs: dict[str, str | os.PathLike | InputFile], text: str | None = None) -> dict:
-    """Each input's name and sha256 (an InputFile's as it was read; a path's now), and the text's sha256."""
-    described = {}
+def describe_inputs(inputs: dict[str, str | os.PathLike | InputFile | InputData], text: str | None = None) -> dict:
+    """Each input's name and sha256 (an InputFile's as it was read; a path's now; for one given in memory, what it
+    was and its data's sha256), and the text's sha256."""
+    described: dict = {}
     for role, given in inputs.items():
+        if isinstance(given, InputData):
+            described[role] = {"given": given.what, "sha256": given.sha256}
+            continue
         if not isinstance(given, InputFile):
             if not Path(given).is_file():
                 raise InputError(f"the {role} input {given} does not exist, so it cannot be recorded")
