@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
 
@@ -65,7 +65,9 @@ from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech, clip_inputs
 
-if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without
+if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
+    from moviepy import AudioClip
+
     from voice.encoder import SpeakerEncoder
 
 LIPSYNC_CHECKPOINTS = ("wav2lip-gan", "wav2lip")
@@ -117,6 +119,22 @@ def checked_rate(given: object, source_sr: object, what: str) -> int | None:
         f"source_sr={source_sr!r} is the rate of samples given as an array, but the {what} is {kind}, which knows its "
         "own rate: leave source_sr out"
     )
+
+
+def _as_recording(
+    audio: AudioSource | Speech, source_sr: int | None
+) -> tuple[AudioSource, int | None, InputData | None]:
+    """Audio as the voice stage takes it, its rate checked (checked_rate): a Speech as its samples at its rate, samples
+    at `source_sr`, each with what the record says of it; a file as its path ("~" expanded)."""
+    if isinstance(audio, Speech):
+        return (
+            audio.samples,
+            audio.sample_rate,
+            memory_inputs.samples(audio.samples, audio.sample_rate, "voxlip Speech"),
+        )
+    if isinstance(audio, np.ndarray) and source_sr is not None:
+        return audio, source_sr, memory_inputs.samples(audio, source_sr)
+    return _home_expanded(audio), source_sr, None
 
 
 def _recording(reference: AudioSource, given: InputData | None) -> InputData | InputFile | None:
@@ -311,16 +329,10 @@ class Pipeline:
         source_sr = checked_rate(reference, source_sr, "reference voice")
         if isinstance(reference, Speaker):
             return reference
-        given = None
-        if isinstance(reference, Speech):
-            given = memory_inputs.samples(reference.samples, reference.sample_rate, "voxlip Speech")
-            reference, source_sr = reference.samples, reference.sample_rate
-        elif isinstance(reference, np.ndarray):
-            given = memory_inputs.samples(reference, source_sr)
-        reference = _home_expanded(reference)
-        recording = _recording(reference, given)
+        audio, source_sr, given = _as_recording(reference, source_sr)
+        recording = _recording(audio, given)
         if recording is None:  # not samples or a readable file: the encoder says what is wrong with it
-            return prepare_speaker(self.encoder, reference, source_sr)
+            return prepare_speaker(self.encoder, audio, source_sr)
         cached = cache_path("speakers", reference_key(recording, source_sr, self.encoder_identity).encode(), ".npz")
         if cached.is_file():
             try:
@@ -330,7 +342,7 @@ class Pipeline:
                 return dataclasses.replace(speaker, source=recording.path, source_sha256=recording.sha256, given=None)
             except InputError:
                 cached.unlink(missing_ok=True)
-        speaker = dataclasses.replace(prepare_speaker(self.encoder, reference, source_sr), given=given)
+        speaker = dataclasses.replace(prepare_speaker(self.encoder, audio, source_sr), given=given)
         try:
             speaker.save(cached)
         except VoxlipError:
@@ -397,6 +409,50 @@ class Pipeline:
             played += len(piece.samples) / piece.sample_rate
             notes = ()
 
+    # What convert_voice returns, as far as its arguments decide it: samples or a Speech have no picture, and
+    # keep_video=False keeps none, so those give a Speech; a file may be a video (a Clip) or not (a Speech).
+    @overload
+    def convert_voice(
+        self,
+        reference: AudioSource | Speaker | Speech,
+        source: np.ndarray | Speech,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        source_sr: int | None = None,
+        progress: ProgressCallback | None = None,
+        keep_video: bool = True,
+        video_progress: ProgressCallback | None = None,
+    ) -> Speech: ...
+
+    @overload
+    def convert_voice(
+        self,
+        reference: AudioSource | Speaker | Speech,
+        source: AudioSource | Speech,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        source_sr: int | None = None,
+        progress: ProgressCallback | None = None,
+        keep_video: Literal[False],
+        video_progress: ProgressCallback | None = None,
+    ) -> Speech: ...
+
+    @overload
+    def convert_voice(
+        self,
+        reference: AudioSource | Speaker | Speech,
+        source: AudioSource | Speech,
+        *,
+        consent: bool,
+        seed: int | None = None,
+        source_sr: int | None = None,
+        progress: ProgressCallback | None = None,
+        keep_video: bool = True,
+        video_progress: ProgressCallback | None = None,
+    ) -> Speech | Clip: ...
+
     def convert_voice(
         self,
         reference: AudioSource | Speaker | Speech,
@@ -426,24 +482,19 @@ class Pipeline:
                 "the reference voice was given as samples, whose rate convert_voice is not told (its source_sr is the "
                 "source's): give voxlip.speaker(samples, source_sr=rate), or a file or a Speech"
             )
-        source_sr = checked_rate(source, source_sr, "source recording")
-        given = None
-        if isinstance(source, Speech):  # its samples, at the rate it carries
-            given = memory_inputs.samples(source.samples, source.sample_rate, "voxlip Speech")
-            source, source_sr = source.samples, source.sample_rate
-        source = _home_expanded(source)
+        recording, source_sr, given = _as_recording(source, checked_rate(source, source_sr, "source recording"))
         self.voice.load_revoicing()
-        video = _source_video(source) if keep_video else None
-        wave, rate, source_notes = _source_speech(source, source_sr, self.voice.revoicing_rate)
+        video = _source_video(recording) if keep_video else None
+        wave, rate, source_notes = _source_speech(recording, source_sr, self.voice.revoicing_rate)
         started = time.perf_counter()
         speaker = self.speaker(reference)
         prepared = time.perf_counter()
         synthesis = self.voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
         speech = _marked(synthesis, speaker, statement, {"speaker": prepared - started, **synthesis.timings})
-        if isinstance(source, np.ndarray):
-            speech = dataclasses.replace(speech, source_given=given or memory_inputs.samples(source, source_sr))
+        if isinstance(recording, np.ndarray):
+            speech = dataclasses.replace(speech, source_given=given)
         else:
-            read = InputFile.read(source)
+            read = InputFile.read(recording)
             speech = dataclasses.replace(speech, source=read.path, source_sha256=read.sha256)
         speech = dataclasses.replace(speech, notes=speech.notes + source_notes)
         if video is None:
@@ -525,7 +576,7 @@ class Pipeline:
     def lipsync(
         self,
         face: FaceSource,
-        speech: Speech | AudioSource,
+        speech: Speech | AudioSource | AudioClip,
         *,
         consent: bool,
         source_sr: int | None = None,
@@ -536,11 +587,11 @@ class Pipeline:
         moviepy VideoClip too. Inputs given in memory are named in the clip's record by what they were and their
         data's sha256."""
         statement = require_consent(consent, "a face")
-        face, speech = _home_expanded(face), _home_expanded(speech)
-        speech = _lipsync_speech(speech, source_sr)  # first: a clip as the face is written only as far as it lasts
-        with face_file(face, self.lipsync_options.max_size, len(speech.samples) / speech.sample_rate) as source:
+        face = _home_expanded(face)
+        heard = _lipsync_speech(_home_expanded(speech), source_sr)  # first: a face clip is written only as it lasts
+        with face_file(face, self.lipsync_options.max_size, len(heard.samples) / heard.sample_rate) as source:
             opened, faces = self._checked_face(source.path)
-            return self._clip(opened, faces, speech, statement, progress, source)
+            return self._clip(opened, faces, heard, statement, progress, source)
 
     def _checked_face(self, face: Path) -> tuple[FaceInput, int]:
         """The face input, opened (read once, a photo), and the most faces it shows in one frame, once the lip-sync
@@ -715,7 +766,7 @@ def _check_clip_length(speech: Speech) -> None:
         )
 
 
-def _lipsync_speech(speech: Speech | AudioSource, source_sr: int | None) -> Speech | _Audio:
+def _lipsync_speech(speech: Speech | AudioSource | AudioClip, source_sr: int | None) -> Speech | _Audio:
     """The speech to lip-sync to, checked: voxlip's Speech as it is, a moviepy AudioClip's samples, or a recording
     (samples need `source_sr`, which nothing else takes but a Speech's own rate)."""
     source_sr = checked_rate(speech, source_sr, "speech")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 import numpy as np
 
@@ -18,8 +19,12 @@ from lipsync.video import DEFAULT_FPS, TRANSPARENT_NOTE, has_transparency, in_sr
 
 from . import memory_inputs, moviepy_io
 
-FaceSource = str | os.PathLike | np.ndarray
-"""A path or an (H, W, 3) RGB image array; a PIL image or a moviepy VideoClip too (duck-typed)."""
+if TYPE_CHECKING:  # for type checkers: PIL and moviepy are imported only by those who give their images and clips
+    from moviepy import VideoClip
+    from PIL.Image import Image
+
+FaceSource: TypeAlias = "str | os.PathLike[str] | np.ndarray | Image | VideoClip"
+"""A path, an (H, W, 3) RGB image array, a PIL image or a moviepy VideoClip (the last two duck-typed at run time)."""
 TAKEN = "a video or photo file, an RGB image (an H x W x 3 array or a PIL image) or a moviepy VideoClip"
 OPAQUE = 254.5 / 255
 """A mask's opacity from which a pixel is opaque: 255 in 8 bits, as a photo's alpha."""
@@ -89,14 +94,14 @@ def write_still(clip, folder: Path) -> FaceFile:
     import cv2
 
     path = folder / "face.png"
-    given = moviepy_io.frame_at(clip, 0)
-    frame = moviepy_io.bgr_frame(given)
+    first = moviepy_io.frame_at(clip, 0)
+    frame = moviepy_io.bgr_frame(first)
     mask = getattr(clip, "mask", None)
     if mask is not None:
         frame = moviepy_io.with_alpha(frame, moviepy_io.frame_at(mask, 0))
     if not cv2.imwrite(str(path), frame):
         raise InputError("could not write the moviepy clip's picture as a face photo")
-    return FaceFile(path, given=memory_inputs.video_clip(clip, 1, None, ArrayDigest().update(given).hexdigest()))
+    return FaceFile(path, given=memory_inputs.video_clip(clip, 1, None, ArrayDigest().update(first).hexdigest()))
 
 
 def write_video(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
@@ -118,9 +123,9 @@ def write_video(clip, folder: Path, max_size: int, seconds: float | None = None)
     with Mp4Writer(path, out_width, out_height, fps) as writer:
         for i in range(count):
             when = min(i / fps, max(duration - 1e-6, 0.0))
-            given = moviepy_io.frame_at(clip, when)
-            digest.update(given)
-            frame = resized(moviepy_io.bgr_frame(given), size)
+            read = moviepy_io.frame_at(clip, when)
+            digest.update(read)
+            frame = resized(moviepy_io.bgr_frame(read), size)
             opacity = None if mask is None else np.asarray(moviepy_io.frame_at(mask, when), dtype=np.float32)
             if opacity is not None and opacity.min() < OPAQUE:
                 frame, transparent = over_white(frame, np.clip(resized(opacity, size), 0.0, 1.0)), True
@@ -141,7 +146,7 @@ def frames_needed(duration: float, fps: float, seconds: float | None) -> int:
     return min(count, int(round((seconds + 1.0) * fps)) + 1)
 
 
-def is_file(face: FaceSource) -> bool:
+def is_file(face: object) -> TypeGuard[str | os.PathLike[str]]:
     """Whether the face was given as a file (a path), not as a picture or clip in memory."""
     return isinstance(face, (str, os.PathLike))
 

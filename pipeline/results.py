@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.components import Component
 from core.files import InputData, InputFile, sha256_file
@@ -16,6 +18,9 @@ from voice.synthesis import Synthesis
 
 from . import outputs
 from .provenance.label import LabelConfig
+
+if TYPE_CHECKING:  # moviepy is optional, imported only when a moviepy clip is asked for
+    from moviepy import VideoFileClip
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,8 @@ class Speech(Synthesis):
     source_given: InputData | None = None
     """What it re-voices when that came in memory (samples, a Speech), for the record; None for a file."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
+        """(samples, sample rate): `wave, sr = speech`."""
         return iter((self.samples, self.sample_rate))
 
     @property
@@ -110,7 +116,7 @@ class Clip:
     def sha256(self) -> str:
         return sha256_file(self.path)
 
-    def to_moviepy(self):
+    def to_moviepy(self) -> VideoFileClip:
         """The clip as a moviepy VideoFileClip, with its audio (needs moviepy: pip install 'voxlip[moviepy]').
 
         It reads this clip's MP4, which it keeps alive; `save` it to keep a marked copy with its record.
@@ -138,7 +144,7 @@ def _paths(inputs: dict[str, InputFile | InputData]) -> list[Path]:
     return [read.path for read in inputs.values() if isinstance(read, InputFile)]
 
 
-def clip_inputs(inputs: dict[str, InputFile | InputData | None]) -> dict:
+def clip_inputs(inputs: Mapping[str, InputFile | InputData | None]) -> dict:
     """A Clip's `inputs`, `input_sha256` and `given` (keyword arguments) from each role's input: a file as it was read,
     what came in memory, or None for none."""
     files = {role: read for role, read in inputs.items() if isinstance(read, InputFile)}
