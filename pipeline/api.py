@@ -385,8 +385,10 @@ class Pipeline:
     ) -> Iterator[Speech]:
         """`clone_voice` piece by piece, a short clause first: play each watermarked piece as it comes.
 
-        The pieces, concatenated, are the whole speech (each carries the pause that follows it). What is wrong with
-        the request (consent, text, seed, reference) is refused here, not at the first piece.
+        The pieces, concatenated, are the whole text said piece by piece (each carries the pause that follows it), not
+        the samples `clone_voice` makes of it: each piece is made on its own, so even with the same seed their length
+        and samples differ from the whole speech's. What is wrong with the request (consent, text, seed, reference) is
+        refused here, not at the first piece.
         """
         statement = require_consent(consent, "a reference voice")
         text, notes = self._checked_text(text, language)

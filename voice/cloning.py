@@ -535,7 +535,8 @@ class VoiceCloner:
         """`clone`, piece by piece: the first piece is a few words, so it plays while the rest is made.
 
         Each piece ends with the pause that follows it (none after the last); concatenated they are the
-        whole speech. Phone timings count from the start of each piece.
+        whole text said piece by piece, each piece made on its own (its own seed, seed + 1000 per piece), so not the
+        samples nor the length `clone` makes of it. Phone timings count from the start of each piece.
         """
         chunks = split_for_streaming(text)
         for i, chunk in enumerate(chunks):
