@@ -144,7 +144,11 @@ CASES = [
     ("say --ref {ref} --text Hi. -o {out}/x.wav --synthesizer {out}/none.pt --i-have-consent", 1, "does not exist"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --synthesizer {evil} --i-have-consent", 1, "refused to load"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --synthesizer {subdir} --i-have-consent", 1, "is a directory"),
-    ("say --ref {ref} --text Hi. -o {out}/x.wav --vocoder-checkpoint {evil} --i-have-consent", 1, "(--vocoder wav"),
+    (
+        "say --ref {ref} --text Hi. -o {out}/x.wav --vocoder-checkpoint {evil} --i-have-consent",
+        1,
+        "needs --vocoder wavernn or --vocoder hifigan",
+    ),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --precision fp8 --i-have-consent", 2, "invalid choice"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --seed many --i-have-consent", 2, "give a whole number"),
     ("say --ref {ref} --text Hi. -o {out}/x.wav --seed -5 --i-have-consent", 2, "from 0 to 4294967295"),
