@@ -256,6 +256,7 @@ def test_a_paragraph_ends_with_a_longer_pause_than_a_sentence(joe):
             _quiet_runs(together.wave, together.sample_rate)
         ) == pytest.approx(longer, abs=0.011)
         assert [p.phone for p in apart.phones] == [p.phone for p in together.phones]
+    assert "ænd" in joe.phonemizer.sentences("Before the line.\n&\nAfter the line.")[1]  # a line of a sign is read
 
 
 def test_text_with_nothing_to_say_is_refused(joe):

@@ -212,6 +212,9 @@ def test_a_paragraphs_last_chunk_ends_with_the_paragraph_break():
         "Nobody saw." + PARAGRAPH_END,
         "By noon it cleared.",
     ]
+    assert paragraphs("Before.\n&\nAfter.\n♥\nEnd.") == ["Before.\n&\nAfter.\n♥\nEnd."]  # lines, said as before
+    assert paragraphs("One.\n___\nTwo.\n- - -\nThree.") == ["One.", "Two.", "Three."]
+    assert split_text("One.\n\n?!\n\nTwo.") == ["One." + PARAGRAPH_END, "Two."]  # nothing to say between
     streamed = split_for_streaming(text)
     assert streamed[0] == "The keeper woke" and streamed[-2:] == ["Nobody saw." + PARAGRAPH_END, "By noon it cleared."]
     assert [p for p in streamed if p.endswith(PARAGRAPH_END)] == [

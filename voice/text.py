@@ -704,12 +704,15 @@ PARAGRAPH_END = "\n\n"
 longer there than after a sentence."""
 
 
+_RULE_RE = re.compile(r"\s*([^\w\s]|_)(?:\s*\1){2,}\s*")
+"""A line that is a rule between sections: one mark three times or more ("---", "* * *", "___", "~~~")."""
+
+
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of `text` that have something to say: its lines between blank lines, or lines with nothing to
-    say (a rule of "---" or "* * *")."""
+    """The paragraphs of `text`: its lines between blank lines or rules ("* * *", "---": `_RULE_RE`)."""
     found: list[list[str]] = [[]]
     for line in text.splitlines():
-        if is_pronounceable(line):
+        if line.strip() and not _RULE_RE.fullmatch(line):
             found[-1].append(line)
         elif found[-1]:
             found.append([])
@@ -727,11 +730,16 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     """
     chunks = []
     for paragraph in paragraphs(text):
-        if chunks:
+        said = [
+            chunk
+            for line in filter(is_pronounceable, paragraph.splitlines())
+            for chunk in _pack(
+                [p for s in SENTENCE_END.split(line.strip()) if s for p in _fit(s, max_chars)], max_chars
+            )
+        ]
+        if said and chunks:
             chunks[-1] += PARAGRAPH_END
-        for line in paragraph.splitlines():
-            sentences = [s for s in SENTENCE_END.split(line.strip()) if s]
-            chunks += _pack([piece for s in sentences for piece in _fit(s, max_chars)], max_chars)
+        chunks += said
     return chunks
 
 
