@@ -285,7 +285,8 @@ def test_label_size_follows_config_and_bad_corner_is_refused():
         ({"margin_fraction": 2.0}, "margin_fraction"),
         ({"text_color": (0, 0, 0)}, "contrast of 1.0:1"),
         ({"text_color": (255, 255)}, r"text_color is \(255, 255\): give an \(R, G, B\) tuple"),
-        ({"text": "AI-generated " + "w" * 30}, "would not fit across a frame"),
+        ({"text": "AI-generated " + "w" * 30}, "would not fit across a frame 128 pixels wide.*at min_height=14"),
+        ({"text": "This is not an AI-generated clip"}, "without a negation"),
     ],
 )
 def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_when_made(settings, message):
@@ -297,7 +298,8 @@ def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_
 
 def test_a_label_may_add_words_to_ai_generated_and_choose_its_corner():
     frame = np.full((360, 640, 3), 100, np.uint8)
-    assert LabelConfig(text="AI-generated, no real voice").text.endswith("voice")  # a negation said after it
+    for said in ("AI-generated, no real voice", "Not real: AI-generated", "AI GENERATED", "AI\u2011generated"):
+        assert LabelConfig(text=said).text == said  # a negation not of the words, a space or a non-breaking hyphen
     label = LabelConfig(text="ai-GENERATED · Studio X", corner="top-left", box_opacity=1.0, text_color=(255, 255, 0))
     ink = (draw_label(frame, label) != 100).any(axis=2)
     assert ink[:180, :320].sum() > 100 and ink.sum() == ink[:180, :320].sum()

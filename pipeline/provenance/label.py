@@ -15,10 +15,13 @@ from core.errors import InputError
 
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 REQUIRED_WORDS = "AI-generated"
-"""What every label says (in any case); a user may add words around it."""
-NEGATIONS = re.compile(r"\b(?:not|no|non|never|without|isn't|aren't|wasn't)\b|n't\b", re.IGNORECASE)
-"""Words that, before "AI-generated", would turn the label around ("not AI-generated"); after it they may say more
-("AI-generated: not a real recording")."""
+"""What every label says (in any case, its hyphen or a space between the words); a user may add words around it."""
+_SAYS_IT_RE = re.compile(r"\bAI[-\u2010\u2011 ]generated\b", re.IGNORECASE)
+_DENIES_IT_RE = re.compile(
+    r"\b(?:not|no|non|never|without|isn't|aren't|wasn't)[\s-]+(?:an?\s+)?AI[-\u2010\u2011 ]generated", re.IGNORECASE
+)
+"""A negation just before the words, which turns the label around ("not AI-generated", "non-AI-generated"); before
+or after them a label may say more ("Not real: AI-generated", "AI-generated, no real voice")."""
 WIDEST_LETTER = 1.0
 """At least the width of the default font's widest letter over its size (0.95: "W", "—"): a text that fits with all
 its letters so wide is not measured (nor the font loaded: the default label is made at import)."""
@@ -53,8 +56,7 @@ class LabelConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
             raise InputError(f"the label's text must say {REQUIRED_WORDS!r}, not {self.text!r}")
-        said_before = self.text.lower().partition(REQUIRED_WORDS.lower())[0]
-        if REQUIRED_WORDS.lower() not in self.text.lower() or NEGATIONS.search(said_before) or "\n" in self.text:
+        if not _SAYS_IT_RE.search(self.text) or _DENIES_IT_RE.search(self.text) or "\n" in self.text:
             raise InputError(
                 f"the label's text {self.text!r} must say {REQUIRED_WORDS!r} plainly, on one line and without a "
                 f"negation: e.g. {REQUIRED_WORDS!r} or '{REQUIRED_WORDS} · Studio X'"
@@ -79,9 +81,14 @@ class LabelConfig:
             height * (len(self.text) * WIDEST_LETTER * 0.7 + 0.4) > 1.0
             and height * _text_width_per_height(self.text) > 1.0
         ):
+            binding = (
+                f"min_height={self.min_height} (at least {MIN_HEIGHT_PIXELS})"
+                if self.min_height / SMALLEST_FRAME >= self.height_fraction
+                else f"height_fraction={self.height_fraction:g} (at least {MIN_HEIGHT_FRACTION:g})"
+            )
             raise InputError(
-                f"the label's text {self.text!r} would not fit across a frame at this height_fraction: shorten it "
-                "or lower height_fraction"
+                f"the label's text {self.text!r} would not fit across a frame {SMALLEST_FRAME} pixels wide, voxlip's "
+                f"narrowest, at {binding}: shorten it or lower that"
             )
 
 
