@@ -786,7 +786,7 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     check_audio_source(speech, "speech", also=f"{SPEECH_TAKEN}, or a moviepy AudioClip (e.g. clip.audio)")
     if isinstance(speech, np.ndarray):
         wave, rate, seconds = load_recording(speech, source_sr=source_sr, max_seconds=MAX_SECONDS)
-        given = memory_inputs.samples(speech, array_rate(source_sr, SAMPLE_RATE))
+        given = memory_inputs.samples(speech, source_sr)  # checked_rate's: samples come with theirs
         return _not_silent(_Audio(without_offset(wave), rate, given, seconds), "the audio array")
     path = Path(speech).expanduser()
     wave, rate, seconds = load_recording(path, max_seconds=MAX_SECONDS)
@@ -826,7 +826,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
     work; with a note naming the track re-voiced when the source has several."""
     notes: tuple[str, ...] = ()
     if isinstance(source, np.ndarray):
-        wave = without_offset(load_audio(source, rate, source_sr=array_rate(source_sr, SAMPLE_RATE), max_seconds=None))
+        wave = without_offset(load_audio(source, rate, source_sr=source_sr, max_seconds=None))  # checked_rate's
         name = "the source samples"
     else:
         path = Path(source).expanduser()

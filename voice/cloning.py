@@ -9,7 +9,6 @@ Every result names what made it.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -21,6 +20,7 @@ import numpy as np
 from core import checkpoints
 from core.components import Component
 from core.errors import InputError
+from core.files import sha256_array
 
 from .audio import load_audio
 from .joins import PARAGRAPH_PAUSE, kept_span, phones_within
@@ -274,7 +274,7 @@ class VoiceCloner:
         """The offline voice's analysis of a speaker (its pitch and mean spectral envelope), with the base voice's
         formant ratio and filter fitted to it when `fitted` (what re-voicing a recording does without); kept for the
         next text (and on disk, for the next process)."""
-        key = hashlib.sha1(np.ascontiguousarray(speaker.wave, dtype=np.float32).tobytes()).hexdigest(), fitted
+        key = _digest(speaker.wave), fitted
         if key not in self._references:
             if len(self._references) >= 8:
                 self._references.pop(next(iter(self._references)))
@@ -571,7 +571,8 @@ def _profile_speech(base: PiperVoice) -> tuple[np.ndarray, int]:
 
 
 def _digest(samples: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(samples, dtype=np.float32).tobytes()).hexdigest()
+    """sha256_array of the samples as float32, what the converter's and the analyses' caches are keyed by."""
+    return sha256_array(np.asarray(samples, dtype=np.float32))
 
 
 def _pause_after(piece: str) -> float:
