@@ -37,7 +37,7 @@ from .face import (
 )
 from .living import HeadMotion
 from .visemes import VisemeTrackConfig, shape_track
-from .warp import backward_maps
+from .warp import backward_offsets
 
 ANIMATOR = Component.offline("lip-sync", "offline lip-sync: landmark mouth animator")
 PHONE_RECOGNIZER = Component.offline("phone timing", "pocketsphinx en-us phone loop")
@@ -68,10 +68,16 @@ class AnimatorConfig:
     """Each mouth corner moves in this many mouth widths at round = 1."""
     press: float = 0.03
     """At open = 0 the inner lips are pushed this many mouth widths past each other, so they meet."""
+    edge_feather: float = 0.25
+    """Mouth widths: the warp fades to nothing over this much inside its region's edges, so the picture does not
+    tear along them (no more than the region's margin, so the landmarks still go where they are put)."""
     grid_step: int = 4
     """Warp fields are computed every this many pixels (more for large faces) and interpolated."""
     sharpen: float = 0.6
     """Unsharp-mask gain on the warped region, giving back some of the finest texture resampling softens."""
+    sharpen_ramp: float = 0.5
+    """Pixels: the sharpening rises from none on a pixel the warp leaves in place (copied, not softened) to the
+    full gain on one it moves this far or more: no box of sharpened texture around the warped region."""
     teeth: bool = True
     own_mouth_shares: tuple[float, float] = (0.5, 0.8)
     """A picture whose own mouth is open at least the second share of the gap asked for shows its own teeth and
@@ -122,9 +128,11 @@ class MouthAnimator:
         if warp is None and head is None:
             return frame
         if head is None:
-            (x1, y1, x2, y2), maps, moved, geometry = warp
-            warped = cv2.remap(frame, maps[..., 0], maps[..., 1], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-            warped = self._sharpened(warped)
+            (x1, y1, x2, y2), offsets, moved, geometry = warp
+            map_x = offsets[..., 0] + np.arange(x1, x2, dtype=np.float32)[None, :]
+            map_y = offsets[..., 1] + np.arange(y1, y2, dtype=np.float32)[:, None]
+            warped = cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+            warped = self._sharpened(warped, cv2.magnitude(offsets[..., 0], offsets[..., 1]))
             self._paint_mouth(warped, lm, moved, geometry, np.array([x1, y1]), frame)
             result = frame.copy()
             result[y1:y2, x1:x2] = warped
@@ -135,9 +143,7 @@ class MouthAnimator:
             return self.render(frame, landmarks, shape, jaw=jaw)
         (x1, y1, x2, y2), map_x, map_y = motion
         if warp is not None:
-            (ax1, ay1, ax2, ay2), maps, moved, _ = warp
-            grid_x, grid_y = np.meshgrid(np.arange(ax1, ax2, dtype=np.float32), np.arange(ay1, ay2, dtype=np.float32))
-            displacement = np.dstack([maps[..., 0] - grid_x, maps[..., 1] - grid_y])
+            (ax1, ay1, ax2, ay2), displacement, moved, _ = warp
             # The mouth's warp, looked up where the head's motion takes each pixel (zero outside its region,
             # so only the pixels the motion takes near it are looked up).
             reach = head.largest_move(lm, (x1, y1, x2, y2))
@@ -154,7 +160,8 @@ class MouthAnimator:
                 )
                 near_x += extra[..., 0]
                 near_y += extra[..., 1]
-        warped = self._sharpened(cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
+        warped = cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        warped = self._sharpened(warped, _distance_moved(map_x, map_y, (x1, y1)))
         if warp is not None:
             shown = head.forward(moved, lm)
             self._paint_mouth(warped, lm, shown, mouth_geometry(shown), np.array([x1, y1]), frame)
@@ -162,19 +169,28 @@ class MouthAnimator:
         result[y1:y2, x1:x2] = warped
         return result
 
-    def _sharpened(self, image: np.ndarray) -> np.ndarray:
+    def _sharpened(self, image: np.ndarray, distance: np.ndarray) -> np.ndarray:
+        """`image` (uint8) unsharp-masked by `sharpen` where the warp moved its pixels `sharpen_ramp` pixels or
+        more (`distance`: (h, w) float32 pixels), by less where it moved them less, not where it left them."""
         import cv2
 
-        if self.config.sharpen <= 0:
+        c = self.config
+        if c.sharpen <= 0:
             return image
-        return cv2.addWeighted(
-            image, 1 + self.config.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -self.config.sharpen, 0
-        )
+        sharp = cv2.addWeighted(image, 1 + c.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -c.sharpen, 0)
+        # The sharpened and the given image mixed by a weight in 0-255 (uint8 arithmetic: the cost of the
+        # sharpening itself, where float images had taken several times that).
+        weight = cv2.convertScaleAbs(distance, alpha=255 / max(c.sharpen_ramp, 1e-6))
+        if image.ndim == 3:
+            weight = cv2.merge([weight] * image.shape[2])
+        mixed = cv2.multiply(sharp, weight, scale=1 / 255)
+        return cv2.add(mixed, cv2.multiply(image, cv2.bitwise_not(weight), scale=1 / 255), dst=mixed)
 
     def _mouth_warp(
         self, lm: np.ndarray, shape: np.ndarray, frame_shape: tuple[int, ...], jaw: float | None = None
     ) -> tuple[tuple[int, int, int, int], np.ndarray, np.ndarray, MouthGeometry] | None:
-        """(region, backward map (h, w, 2) in frame pixels, moved landmarks, geometry), or None."""
+        """(region, offsets (h, w, 2) float32: where each of its pixels is drawn from, in pixels from itself,
+        moved landmarks, geometry), or None."""
         geometry = mouth_geometry(lm)
         moved = self._target_points(lm, geometry, shape, jaw)
         region = self._region(lm, moved, geometry, frame_shape)
@@ -191,11 +207,11 @@ class MouthAnimator:
             sources = np.vstack([lm[ids], border])
             targets = np.vstack([moved[ids], border])
             step = max(self.config.grid_step, int(geometry.width / 16))
-            maps.append(np.stack(backward_maps(targets, sources, region, step), axis=-1))
+            maps.append(backward_offsets(targets, sources, region, step))
         origin = np.array([x1, y1])
         lower_mask = _below_curve_mask(moved[list(LIPS_LOWER_INNER)] - origin, geometry, (y2 - y1, x2 - x1))
-        joined = maps[0] + (maps[1] - maps[0]) * lower_mask
-        return region, joined, moved, geometry
+        window = _edge_window(region, frame_shape, self.config.edge_feather * geometry.width)
+        return region, (maps[0] + (maps[1] - maps[0]) * lower_mask) * window, moved, geometry
 
     def _target_points(
         self, lm: np.ndarray, g: MouthGeometry, shape: np.ndarray, jaw: float | None = None
@@ -373,6 +389,37 @@ class MouthAnimator:
         seams = np.clip(1 - np.abs(phase - np.round(phase)) / 0.09, 0, 1) * (np.abs(along) > 0.05)
         brightness = brightness * (1 - 0.18 * cv2.GaussianBlur(seams.astype(np.float32), (0, 0), 0.6))
         return mask * sideways**0.8, white * brightness[..., None]
+
+
+def _edge_window(region: tuple[int, int, int, int], frame_shape: tuple[int, ...], feather: float) -> np.ndarray:
+    """(h, w, 1) float32 over `region`: 0 on its edges, rising smoothly to 1 `feather` pixels inside them; an edge
+    on the frame's border (nothing beyond it to tear from) is left at 1."""
+    x1, y1, x2, y2 = region
+    height, width = frame_shape[:2]
+    feather = max(float(feather), 1.0)
+
+    def ramp(size: int, fade_start: bool, fade_end: bool) -> np.ndarray:
+        position = np.arange(size, dtype=np.float32) + 0.5
+        weight = np.ones(size, dtype=np.float32)
+        if fade_start:
+            weight = np.minimum(weight, np.clip(position / feather, 0, 1))
+        if fade_end:
+            weight = np.minimum(weight, np.clip((size - position) / feather, 0, 1))
+        return weight * weight * (3 - 2 * weight)
+
+    across = ramp(x2 - x1, x1 > 0, x2 < width)
+    down = ramp(y2 - y1, y1 > 0, y2 < height)
+    return (down[:, None] * across[None, :])[..., None]
+
+
+def _distance_moved(map_x: np.ndarray, map_y: np.ndarray, origin: tuple[int, int]) -> np.ndarray:
+    """(h, w) float32: how far (pixels) cv2.remap maps whose top-left pixel is `origin` take each pixel."""
+    import cv2
+
+    height, width = map_x.shape
+    dx = map_x - (origin[0] + np.arange(width, dtype=np.float32))[None, :]
+    dy = map_y - (origin[1] + np.arange(height, dtype=np.float32))[:, None]
+    return cv2.magnitude(dx, dy)
 
 
 def _reaching(reach: float, origin: tuple[int, int], size: tuple[int, int], box: tuple[int, int, int, int]) -> tuple:

@@ -40,10 +40,11 @@ def _kernel(r2: np.ndarray) -> np.ndarray:
     return 0.5 * r2 * np.log(r2 + 1e-12)
 
 
-def backward_maps(
+def backward_offsets(
     targets: np.ndarray, sources: np.ndarray, region: tuple[int, int, int, int], step: int = 4
-) -> tuple[np.ndarray, np.ndarray]:
-    """cv2.remap maps for `region` (x1, y1, x2, y2) that move each source point to its target.
+) -> np.ndarray:
+    """(h, w, 2) float32 over `region` (x1, y1, x2, y2): where a warp moving each source point to its target
+    draws each pixel from, in pixels from that pixel (cv2.remap's maps less the pixels' own coordinates).
 
     The displacement (source - target) is interpolated at the targets, sampled every `step` pixels
     and resized to full resolution, so the cost hardly depends on the face size.
@@ -60,6 +61,4 @@ def backward_maps(
     gy = (np.arange(grid_h) + 0.5) * height / grid_h - 0.5
     queries = (np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2) / scale).astype(np.float32)
     offsets = (evaluate_thin_plate(spline, queries) * scale).reshape(grid_h, grid_w, 2).astype(np.float32)
-    offsets = cv2.resize(offsets, (width, height), interpolation=cv2.INTER_LINEAR)
-    xs, ys = np.meshgrid(np.arange(x1, x2, dtype=np.float32), np.arange(y1, y2, dtype=np.float32))
-    return xs + offsets[..., 0], ys + offsets[..., 1]
+    return cv2.resize(offsets, (width, height), interpolation=cv2.INTER_LINEAR)

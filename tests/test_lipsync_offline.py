@@ -666,3 +666,26 @@ def test_head_motion_moves_no_pixel_farther_than_its_bound(man_frames):
         ys, xs = np.mgrid[y1:y2, x1:x2]
         moved = np.hypot(map_x - xs, map_y - ys).max()
         assert 0 < moved <= head.largest_move(lm, (x1, y1, x2, y2))
+
+
+def test_the_mouths_warp_fades_to_nothing_at_its_regions_edges_and_leaves_unmoved_pixels_as_they_were(man_frames):
+    from lipsync.animator import MouthAnimator
+
+    frames, faces = man_frames
+    frame, lm = frames[0], faces[0].landmarks.astype(np.float64)
+    animator = MouthAnimator()
+    for opening in (0.0, 1.0):
+        (x1, y1, x2, y2), offsets, moved, _ = animator._mouth_warp(lm, np.array([opening, 0, 0]), frame.shape, opening)
+        shift = np.hypot(offsets[..., 0], offsets[..., 1])
+        edges = np.concatenate([shift[0], shift[-1], shift[:, 0], shift[:, -1]])
+        assert edges.max() < 0.05, edges.max()  # no tear along the box (had been 1.5 px here, 5.7 on the Mona Lisa)
+        assert shift.max() > (5.0 if opening else 0.5)
+        # The landmarks still go where the mouth shape puts them: the chin is drawn from where it was.
+        chin = np.round(moved[152] - (x1, y1)).astype(int)
+        assert np.linalg.norm(chin + (x1, y1) + offsets[chin[1], chin[0]] - lm[152]) < 1.5
+    drawn = animator.render(frame, lm, np.array([1.0, 0.0, 0.0]), jaw=1.0)
+    (x1, y1, x2, y2), offsets, _, _ = animator._mouth_warp(lm, np.array([1.0, 0.0, 0.0]), frame.shape, 1.0)
+    still = np.hypot(offsets[..., 0], offsets[..., 1]) < 0.01
+    changed = np.abs(drawn[y1:y2, x1:x2].astype(int) - frame[y1:y2, x1:x2]).max(-1)
+    # Pixels the warp leaves in place are copied, not sharpened into a box around the mouth.
+    assert still.sum() > 100 and changed[still].max() <= 1, changed[still].max()
