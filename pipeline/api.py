@@ -55,7 +55,7 @@ from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
 from voice.speaker import PREPARATION, Speaker, prepare_speaker
-from voice.synthesis import Synthesis
+from voice.synthesis import SpeechTooLong, Synthesis
 from voice.text import check_script, check_text
 
 from . import memory_inputs, moviepy_io, outputs
@@ -556,7 +556,7 @@ class Pipeline:
         self._load_lipsync_models()  # a bad checkpoint is refused before the voice, not after it (a second or two)
         # The face is checked (a face found) while the voice is made: its failure stops the voice at the next
         # sentence, and its start-up time overlaps the voice's. When both fail, the face's error is the one raised,
-        # whichever came first.
+        # whichever came first. The voice stops too once its speech passes what one clip takes.
         with (
             face_file(face, self.lipsync_options.max_size) as source,
             ThreadPoolExecutor(1, "voxlip-face-check") as pool,
@@ -564,11 +564,21 @@ class Pipeline:
             checked = pool.submit(self._checked_face, source.path)
             try:
                 speech = self._speech(
-                    reference, text, notes, statement, seed, source_sr, _raising(checked, voice_progress), language
+                    reference,
+                    text,
+                    notes,
+                    statement,
+                    seed,
+                    source_sr,
+                    _raising(checked, voice_progress),
+                    language,
+                    MAX_SECONDS,
                 )
-            except Exception:  # a bad face is reported first, as when it was checked before the voice
+            except Exception as e:  # a bad face is reported first, as when it was checked before the voice
                 if checked.exception() is not None:
                     raise checked.exception() from None
+                if isinstance(e, SpeechTooLong):
+                    raise InputError(_too_long_message(f"; the {MAX_SECONDS:.0f} s run out at {e.place}")) from None
                 raise
             _check_clip_length(speech)
             clip = self._clip(*checked.result(), speech, statement, progress, source)
@@ -621,11 +631,15 @@ class Pipeline:
         source_sr: int | None,
         progress: ProgressCallback | None,
         language: str | None = None,
+        max_seconds: float | None = None,
     ) -> Speech:
+        """`max_seconds`: the voice stops (SpeechTooLong) as soon as the speech made so far is longer."""
         started = time.perf_counter()
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
-        synthesis = self.voice.clone(speaker, text, seed=checked_seed(seed), progress=progress, language=language)
+        synthesis = self.voice.clone(
+            speaker, text, seed=checked_seed(seed), progress=progress, language=language, max_seconds=max_seconds
+        )
         return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
 
     def _clip(
@@ -761,11 +775,16 @@ def _cut_note(name: str, seconds: float) -> str:
 def _check_clip_length(speech: Speech) -> None:
     """Refuse to lip-sync the speech of a text longer than one clip takes: its end would not be said."""
     if speech.duration > MAX_SECONDS:
-        raise InputError(
-            f"the text makes {speech.duration:.0f} s of speech, over the {MAX_SECONDS:.0f} s "
-            f"({MAX_SECONDS / 60:.0f} minutes) one clip takes, so its end would not be said: make a clip of each part "
-            "of the text (`voxlip say` and clone_voice() make speech of any length)"
-        )
+        raise InputError(_too_long_message(f" (it makes {speech.duration:.0f} s)"))
+
+
+def _too_long_message(where: str) -> str:
+    """What text_to_clip says of a text whose speech is longer than one clip takes, `where` saying how far it got."""
+    return (
+        f"the text makes over {MAX_SECONDS:.0f} s of speech ({MAX_SECONDS / 60:.0f} minutes, the most one clip takes), "
+        f"so its end would not be said{where}: make a clip of each part of the text, each under "
+        f"{MAX_SECONDS / 60:.0f} minutes (`voxlip say` and clone_voice() make speech of any length)"
+    )
 
 
 def _lipsync_speech(speech: Speech | AudioSource | AudioClip, source_sr: int | None) -> Speech | _Audio:

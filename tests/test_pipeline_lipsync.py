@@ -403,7 +403,31 @@ def test_a_text_whose_speech_is_longer_than_a_clip_takes_is_refused(
     """`run` with a text that makes more speech than one clip takes is refused, not cut: the end of the text had been
     left out of the clip without a word in its notes."""
     monkeypatch.setattr("pipeline.api.MAX_SECONDS", 1.0)
-    with pytest.raises(InputError, match=r"the text makes \d+ s of speech, over the 1 s .* make a clip of each part"):
+    with pytest.raises(InputError, match=r"the text makes over 1 s of speech .* make a clip of each part"):
         pipeline.text_to_clip(
             short_speech, faces_dir / "painting_pearl_earring.jpg", "A sentence long enough to say.", consent=True
         )
+
+
+def test_a_text_too_long_for_a_clip_stops_the_voice_where_the_clip_is_full(
+    pipeline, faces_dir, short_speech, monkeypatch
+):
+    """The voice stops at the sentence where the speech passes what one clip takes (10 minutes; 8 s here), naming it:
+    the whole text had been said first (209 s for an 11,352-character text) and refused without saying where to split.
+    """
+    monkeypatch.setattr("pipeline.api.MAX_SECONDS", 8.0)
+    sentences = [f"This is sentence number {n}, which takes a second or two to say." for n in range(1, 9)]
+    done = []
+    with pytest.raises(InputError) as refused:
+        pipeline.text_to_clip(
+            short_speech,
+            faces_dir / "painting_pearl_earring.jpg",
+            " ".join(sentences),
+            consent=True,
+            voice_progress=lambda sentence, total, rate: done.append(sentence),
+        )
+    message = str(refused.value)
+    assert "the text makes over 8 s of speech" in message and "make a clip of each part" in message
+    at = int(message.split('run out at "This is sentence number ')[1].split(",")[0])
+    assert 1 < at < 8 and f"{(at - 1) / 8:.0%} of the way through the text" in message
+    assert max(done) < at < 8  # the sentences after it were not made

@@ -30,13 +30,14 @@ from .offline.engine import BASE_VOICE_NOTE, OfflineVoice
 from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision, precision_note
 from .speaker import Speaker
-from .synthesis import Synthesis
+from .synthesis import SpeechTooLong, Synthesis
 from .text import PARAGRAPH_END, language_family, split_for_streaming, split_text, tacotron_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
     from .piper import PiperVoice
     from .revoicing import NeuralConverter
+    from .synthesizer.config import TacotronConfig
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
@@ -389,20 +390,25 @@ class VoiceCloner:
         seed: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
         language: str | None = None,
+        max_seconds: float | None = None,
     ) -> Synthesis:
         """The speaker saying `text` (already checked by `voice.text.check_text`).
 
         `language` is checked against the offline base voice's (SV2TTS speaks English only).
         `progress(sentences done, sentences, sentences per second)` is called as sentences finish.
+        `max_seconds`: SpeechTooLong as soon as the speech made so far is longer, before the rest is made (the offline
+        voice's sentences as they are said; SV2TTS's spectrograms, before they are vocoded, the slow part).
         """
         started = time.perf_counter()
         if not self.neural:
-            speech = self._offline_speech(speaker, text, seed, language, progress)
+            speech = self._offline_speech(speaker, text, seed, language, progress, max_seconds)
             return dataclasses.replace(speech, notes=speech.notes + self.unused_options() + self.passed_over())
         from .synthesizer import synthesize
 
         chunks = split_text(tacotron_text(text))  # read by the rules the offline voice reads with
         mels = synthesize(chunks, speaker.embedding, self.tacotron, seed=seed, precision=self.precision)
+        if max_seconds is not None:
+            _check_mels(chunks, mels, self.tacotron.config, max_seconds)
         synthesized = time.perf_counter()
 
         def report(done: float) -> None:
@@ -440,20 +446,23 @@ class VoiceCloner:
         seed: int | None,
         language: str | None,
         progress: Callable[[int, int, float], None] | None,
+        max_seconds: float | None = None,
     ) -> Synthesis:
-        """The Piper base voice saying `text` (`progress` follows its sentences), then moved toward the speaker by the
-        chosen converter."""
+        """The Piper base voice saying `text` (`progress` follows its sentences; `max_seconds` as `clone` takes it),
+        then moved toward the speaker by the chosen converter."""
         started = time.perf_counter()
         unconverted = self.unconverted
         if self.text_converter == "offline" and not unconverted:
             voice = self.offline_reference(speaker)
             prepared = time.perf_counter()
-            speech = self.offline_voice.synthesize_checked(text, voice, seed=seed, language=language, progress=progress)
+            speech = self.offline_voice.synthesize_checked(
+                text, voice, seed=seed, language=language, progress=progress, max_seconds=max_seconds
+            )
             timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
         # of a base voice with many speakers, the converter starts from the one nearest the reference
         engine = self.offline_voice if unconverted else self.offline_voice.nearest_engine(speaker.wave)
-        speech = engine.speak(text, seed=seed, language=language, progress=progress)
+        speech = engine.speak(text, seed=seed, language=language, progress=progress, max_seconds=max_seconds)
         speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})
         if unconverted:
             note = BASE_VOICE_NOTE if unconverted == "similarity 0" else CONVERTER_NONE_NOTE
@@ -573,6 +582,19 @@ def _profile_speech(base: PiperVoice) -> tuple[np.ndarray, int]:
 def _digest(samples: np.ndarray) -> str:
     """sha256_array of the samples as float32, what the converter's and the analyses' caches are keyed by."""
     return sha256_array(np.asarray(samples, dtype=np.float32))
+
+
+def _check_mels(chunks: list[str], mels: list[np.ndarray], config: TacotronConfig, max_seconds: float) -> None:
+    """SpeechTooLong at the first sentence whose end (its spectrogram's frames, each a hop of the vocoded samples,
+    and the pauses before it) passes `max_seconds`: known before the slow vocoder runs."""
+    seconds, paragraph, paragraphs = 0.0, 1, 1 + sum(chunk.endswith(PARAGRAPH_END) for chunk in chunks[:-1])
+    for i, (chunk, mel) in enumerate(zip(chunks, mels)):
+        seconds += mel.shape[1] * config.hop_size / config.sample_rate
+        if seconds > max_seconds:
+            words = chunk.removesuffix(PARAGRAPH_END).strip()
+            raise SpeechTooLong(max_seconds, words, paragraph, paragraphs, i / len(chunks))
+        paragraph += chunk.endswith(PARAGRAPH_END)
+        seconds += PARAGRAPH_PAUSE if chunk.endswith(PARAGRAPH_END) else SENTENCE_PAUSE
 
 
 def _pause_after(piece: str) -> float:

@@ -141,13 +141,16 @@ class OfflineVoice:
         encoder: SpeakerEncoder | None = None,
         source_sr: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
+        max_seconds: float | None = None,
     ) -> Synthesis:
         """`synthesize` for a text and seed already checked (by the pipeline, or for a piece of a checked text: a
-        piece alone, "...,", need not pass the check)."""
+        piece alone, "...,", need not pass the check); `max_seconds` as `speak` takes it."""
         voice = self._reference(reference, encoder, source_sr)
         if (engine := self.speaker_engine(voice.base_speaker)) is not self:
-            return engine.synthesize_checked(text, voice, seed=seed, language=language, progress=progress)
-        speech = self.speak(text, seed=seed, language=language, progress=progress)
+            return engine.synthesize_checked(
+                text, voice, seed=seed, language=language, progress=progress, max_seconds=max_seconds
+            )
+        speech = self.speak(text, seed=seed, language=language, progress=progress, max_seconds=max_seconds)
         if self.config.similarity == 0:  # what convert would return: no conversion to name
             return dataclasses.replace(speech, notes=(BASE_VOICE_NOTE, *speech.notes))
         return Synthesis(
@@ -187,10 +190,12 @@ class OfflineVoice:
         seed: int | None = None,
         language: str | None = None,
         progress: Callable[[int, int, float], None] | None = None,
+        max_seconds: float | None = None,
     ) -> Synthesis:
-        """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference)."""
+        """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference, keeping
+        its length); `max_seconds`: SpeechTooLong as soon as the speech made so far is longer."""
         self.check_language(language)
-        speech = self.base.speak(text, seed=seed, progress=progress)
+        speech = self.base.speak(text, seed=seed, progress=progress, max_seconds=max_seconds)
         return Synthesis(
             samples=speech.wave,
             sample_rate=speech.sample_rate,

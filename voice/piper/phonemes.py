@@ -95,7 +95,13 @@ class Phonemizer:
         return [sentence for paragraph in self.paragraphs(text) for sentence in paragraph]
 
     def paragraphs(self, text: str) -> list[list[str]]:
-        """The IPA of each sentence of each paragraph of `text` (voice.text.paragraphs; empty sentences dropped; a long
+        """The IPA of each sentence of each paragraph of `text` (`said_paragraphs` without the words)."""
+        return [[ipa for ipa, _ in paragraph] for paragraph in self.said_paragraphs(text)]
+
+    def said_paragraphs(self, text: str) -> list[list[tuple[str, str]]]:
+        """(IPA, words as said) of each sentence of each paragraph of `text`: the words name a sentence in messages.
+
+        The IPA of each sentence of each paragraph of `text` (voice.text.paragraphs; empty sentences dropped; a long
         one in runs, MOST_WORDS_AT_ONCE), its punctuation kept between the words.
 
         A line that ends without a mark ends as a sentence where the next starts anew (`lines_ended`: a title, a list's
@@ -123,7 +129,10 @@ class Phonemizer:
             said = iter(self.backend.phonemize(words, strip=True, njobs=1) if words else [])
         return [
             [
-                "".join((next(said) if clause else "") + marks for clause, marks in sentence).strip()
+                (
+                    "".join((next(said) if clause else "") + marks for clause, marks in sentence).strip(),
+                    " ".join(filter(None, (f"{clause}{marks}".strip() for clause, marks in sentence))),
+                )
                 for sentence in sentences
             ]
             for sentences in found

@@ -15,8 +15,9 @@ from core import checkpoints
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.files import sha256_file
 
-from ..joins import PARAGRAPH_PAUSE, joined
+from ..joins import PARAGRAPH_PAUSE, joined, kept_span
 from ..phones import Phone
+from ..synthesis import SpeechTooLong
 from .config import PiperConfig
 from .graph import DURATIONS, NOISE_PREFIX, rewrite
 from .phonemes import PUNCTUATION, Phonemizer, phoneme_ids
@@ -113,19 +114,23 @@ class PiperVoice:
         seed: int | None = None,
         speaker: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
+        max_seconds: float | None = None,
     ) -> PiperSpeech:
         """`text` (one or more sentences) in this voice (its chosen speaker, or `speaker`); the same seed gives the
-        same samples. `progress(sentences done, sentences, sentences per second)` is called as sentences finish."""
+        same samples. `progress(sentences done, sentences, sentences per second)` is called as sentences finish.
+        `max_seconds`: SpeechTooLong as soon as the speech made so far is longer (the rest is not made)."""
         speaker = speaker if speaker is not None else self.speaker or 0
         rng = np.random.default_rng(seed)
         said, skipped, rate = [], set(), self.config.sample_rate
         started = time.perf_counter()
-        sentences = [  # each with the pause after it
-            (ipa, PARAGRAPH_PAUSE if i + 1 == len(paragraph) else SENTENCE_PAUSE)
-            for paragraph in self.phonemizer.paragraphs(text)
-            for i, ipa in enumerate(paragraph)
+        said_paragraphs = self.phonemizer.said_paragraphs(text)
+        sentences = [  # each with the pause after it, and its words and paragraph (for SpeechTooLong)
+            (ipa, PARAGRAPH_PAUSE if i + 1 == len(paragraph) else SENTENCE_PAUSE, words, p)
+            for p, paragraph in enumerate(said_paragraphs, 1)
+            for i, (ipa, words) in enumerate(paragraph)
         ]
-        for i, (ipa, pause) in enumerate(sentences):
+        made = 0  # samples the speech so far has at least (joined takes a run-on piece's quiet edges off)
+        for i, (ipa, pause, words, paragraph) in enumerate(sentences):
             if progress is not None and i > 0:
                 progress(i, len(sentences), i / max(time.perf_counter() - started, 1e-9))
             phonemized = phoneme_ids(ipa, self.config)
@@ -138,6 +143,10 @@ class PiperVoice:
             if pause == SENTENCE_PAUSE and ipa.rstrip()[-1:] not in PUNCTUATION:
                 pause = None  # a long sentence cut between words (runs_of_words) runs on
             said.append((wave, tuple(_timed(phonemized.phonemes, durations, 0.0, rate)), pause))
+            if max_seconds is not None:
+                made += _least_length(said, rate)
+                if made > max_seconds * rate:
+                    raise SpeechTooLong(max_seconds, words, paragraph, len(said_paragraphs), i / len(sentences))
         if not said:
             raise InputError(f"the {self.name} voice has nothing to say for {text!r}: give words it can pronounce")
         if progress is not None:
@@ -176,6 +185,16 @@ class PiperVoice:
             names = [o.name for o in self.session.get_outputs()]
             durations = np.asarray(outputs[names.index(DURATIONS)]).reshape(-1)
         return np.clip(wave, -1.0, 1.0), durations
+
+
+def _least_length(said: list[tuple[np.ndarray, tuple[Phone, ...], float | None]], rate: int) -> int:
+    """Samples the last of `said` adds to the speech `joined` makes of them, at least: the pause before it and its
+    span (`kept_span`; its tail taken off too if it runs on, as it is when another piece follows)."""
+    wave, _, pause = said[-1]
+    continues = len(said) > 1 and said[-2][2] is None
+    start, end = kept_span(wave, rate, head=continues, tail=pause is None)
+    before = int(said[-2][2] * rate) if len(said) > 1 and not continues else 0
+    return before + end - start
 
 
 def _timed(phonemes: tuple[str, ...], durations: np.ndarray | None, offset: float, rate: int) -> list[Phone]:
