@@ -86,6 +86,35 @@ def test_a_reference_holding_two_voices_is_said_to(encoder, speech_files):
     assert np.array_equal(embedding, encoder.embed_utterance(wave, preprocessed=True)) and len(partials) > 6
 
 
+def test_a_reference_with_two_people_talking_at_once_one_per_channel_is_said_to(encoder, speech_files, monkeypatch):
+    """Two people speaking at once, one per channel (a call recorder, two microphones), had been mixed to mono and
+    cloned as a blend without a note: mixed_voices_note looks for turns, and the mix has none."""
+    from voice import speaker as speakers
+
+    woman, man = (
+        soundfile.read(next(f for f in speech_files if f.stem == stem))[0].astype(np.float32)
+        for stem in ("103-1240-0000", "446-123501-0000")
+    )
+    n = min(len(woman), len(man))
+    notes = " ".join(speakers.prepare_speaker(encoder, np.stack([woman[:n], man[:n]], axis=1)).notes)
+    assert "two channels hold two different voices" in notes and "c0=c0" in notes
+    assert "seems to hold two voices" not in notes
+    half = len(woman) // 2  # one person on both, saying different things: one voice
+    assert not any(
+        "channels" in note
+        for note in speakers.prepare_speaker(encoder, np.stack([woman[:half], woman[half : 2 * half]], axis=1)).notes
+    )
+    embedded = []
+    monkeypatch.setattr(
+        encoder,
+        "embed_with_partials",
+        lambda wave: embedded.append(wave) or type(encoder).embed_with_partials(encoder, wave),
+    )
+    for stereo in (np.stack([woman, 0.5 * woman], axis=1), np.stack([woman, np.zeros_like(woman)], axis=1)):
+        assert not any("channels" in note for note in speakers.prepare_speaker(encoder, stereo).notes)
+    assert len(embedded) == 2  # the mix's only: one sound in both channels, or one silent, is not embedded by channel
+
+
 def test_silence_and_too_little_speech_are_refused(encoder, speech_files):
     with pytest.raises(InputError, match="silent"):
         encoder.embed_utterance(np.zeros(16000 * 3, np.float32))

@@ -13,7 +13,7 @@ from core.components import Component
 from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 
-from .audio import SAMPLE_RATE, AudioSource, clipping_note, load_audio, without_offset
+from .audio import SAMPLE_RATE, AudioSource, clipping_note, is_silent, load_audio, load_recording, without_offset
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from .encoder import SpeakerEncoder
@@ -75,7 +75,7 @@ class Speaker:
 
 PREPARATION = (
     "offset removed, the encoder's preprocessing, the first 60 s of speech; notes: clipped (unless unvoiced), short, "
-    "long, unvoiced (noise, or a tone steady in pitch and level), two"
+    "long, unvoiced (noise, or a tone steady in pitch and level), two, two channels"
 )
 """How prepare_speaker prepares a reference, for the keys of prepared speakers kept on disk."""
 SHORT_SPEECH_SECONDS = 3.0
@@ -109,7 +109,8 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
         "" if voicing else clipping_note(reference, source_sr),  # a tone's or noise's peaks are no clipped voice's
         speech_length_note(wave),
         voicing,
-        mixed_voices_note(partials),
+        mixed := mixed_voices_note(partials),
+        "" if mixed or voicing else two_channels_note(encoder, reference, source_sr),
     )
     notes = tuple(note for note in found if note)
     encoder_component = Component.of("speaker encoder", encoder)
@@ -220,4 +221,41 @@ def mixed_voices_note(partials: np.ndarray) -> str:
     return (
         f"the reference seems to hold two voices ({share:.0%} of it sounds like another person): the clone mixes "
         "them; give a recording of the one person speaking alone"
+    )
+
+
+SAME_SOUND_ABOVE = 0.9
+"""Channels whose samples correlate above this carry one sound (ordinary stereo, a mono recording saved as two): they
+are not embedded one by one. It only spares that work: two people speaking at once correlate near 0, and channels
+that are not embedded get no note."""
+
+
+def two_channels_note(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> str:
+    """A note when a reference's two channels each hold a voice (TWO_VOICES_WINDOWS or more windows of it, a pitch
+    heard: voicing_note) and the two sound like two people by mixed_voices_note's measure (the cosine of their
+    embeddings under TWO_VOICES_BELOW): two people speaking at once, one per channel, which the mono mix blends and
+    mixed_voices_note, which looks for turns, does not hear; "" otherwise (one channel, or one sound in both)."""
+    wave, rate, _ = load_recording(reference, source_sr=source_sr)
+    if wave.ndim != 2 or any(is_silent(channel) for channel in wave.T):
+        return ""
+    if np.corrcoef(wave.T.astype(np.float64))[0, 1] > SAME_SOUND_ABOVE:
+        return ""
+    embeddings = []
+    for channel in wave.T:
+        speech = encoder.preprocess(without_offset(load_audio(channel, source_sr=rate)))
+        speech = speech[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
+        if voicing_note(speech):
+            return ""
+        embedding, partials = encoder.embed_with_partials(speech)
+        if len(partials) < TWO_VOICES_WINDOWS:
+            return ""
+        embeddings.append(embedding)
+    alike = float(embeddings[0] @ embeddings[1])
+    if alike >= TWO_VOICES_BELOW:
+        return ""
+    return (
+        f"the reference's two channels hold two different voices at once (their likeness {alike:.2f}, under the "
+        f"{TWO_VOICES_BELOW} of one person): the clone mixes them; give a recording of the one person speaking alone, "
+        'or only the channel of the person to clone (e.g. ffmpeg -i REFERENCE -af "pan=mono|c0=c0" left.wav; c0=c1 '
+        "for the right)"
     )
