@@ -78,6 +78,29 @@ def test_english_is_written_as_it_is_said(text, said):
     assert spoken_english(text) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("The cost was approx. €1.1k in total.", "The cost was approximately 1.1 thousand euros in total."),
+        ("Wait approx. ten minutes.", "Wait approximately ten minutes."),
+        ("Approx. half of it was lost.", "Approximately half of it was lost."),
+        ("It was built ca. 1850.", "It was built circa eighteen fifty."),
+        ("It weighs ca. 5 kg, built ca. AD 500.", "It weighs circa 5 kilograms, built circa AD 500."),
+        ("The dept. head agreed.", "The department head agreed."),
+        ("It costs approx. 5 dollars.", "It costs approximately 5 dollars."),  # as it was
+        ("She moved to CA. It was sunny.", "She moved to CA. It was sunny."),  # California ends its sentence
+        ("Pens, paper, etc. The rest is given.", "Pens, paper, et cetera. The rest is given."),  # as it was
+    ],
+)
+def test_approx_ca_and_dept_are_said_and_their_full_stop_ends_no_sentence(typed, said):
+    """ "approx." before a word, "ca." and "dept." had been spelled ("aprox", "ka") and their full stop read as a
+    sentence's end (a pause), though "approx. 5" was read "approximately"."""
+    from voice.text import SENTENCE_END
+
+    assert spoken_english(typed) == said
+    assert len(SENTENCE_END.split(said)) == 1 + (". It" in said or ". The" in said)
+
+
 def test_text_is_not_cut_after_a_title_or_an_initial():
     from voice.text import split_for_streaming, split_text
 

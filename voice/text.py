@@ -168,8 +168,18 @@ _SHORT_FORMS = {
     "p.m": "PM",
     "jr": "Junior",
     "sr": "Senior",
+    "approx": "approximately",
+    "ca": "circa",
+    "dept": "department",
 }
-_SHORT_FORM_RE = re.compile(r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE)
+_SHORT_FORM_RE = re.compile(
+    r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr|approx|(?-i:ca)|dept)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE
+)
+"""A short form and its full stop, which ends no sentence ("approx. the same", "built ca. 1850": had been "aprox",
+"ka" and a sentence's pause); "ca." in lower case only ("moved to CA. It was" is California)."""
+_NEVER_LAST = frozenset({"approx", "ca", "dept"})
+"""Short forms that come before a word, never at a sentence's end: their full stop is dropped before a capital too
+("approx. EUR 5", "ca. AD 500")."""
 _NAME_FORMS = {
     "Inc": "Incorporated",
     "Co": "Company",
@@ -402,8 +412,11 @@ def _acronym(match: re.Match) -> str:
 def _short_form(match: re.Match) -> str:
     """The words of a short form; its full stop kept where it also ends the sentence (a capital or the end next)."""
     said = _SHORT_FORMS[match.group(1).lower()]
+    said = said[:1].upper() + said[1:] if match.group(1)[:1].isupper() else said  # "Approx." opening a sentence
     after = match.group(2)
-    return said if after is None else f"{said}.{after}"
+    if after is None:
+        return said
+    return said + after if after.strip() and match.group(1).lower() in _NEVER_LAST else f"{said}.{after}"
 
 
 _AM_PM_RE = re.compile(r"(?<=\d)\s?([AaPp])\.?[Mm]\b\.?(?=(\s+[A-Z]|\s*$)?)")
