@@ -254,3 +254,22 @@ def test_text_without_anything_to_say_raises_input_error(model):
 def test_unknown_generation_method_is_refused(model, case):
     with pytest.raises(InputError, match="unknown synthesizer generation method 'slow'"):
         model.generate(case["x"], case["speaker_embedding"], max_steps=2, method="slow")
+
+
+def test_sv2tts_speech_over_max_seconds_is_stopped_before_it_is_vocoded():
+    """SV2TTS's spectrograms say how long the speech will be (a frame is 200 samples at 16 kHz): speech over
+    `max_seconds` (a clip's 10 minutes) is refused at the sentence that passes it, before the slow vocoder runs."""
+    from voice.cloning import _check_mels
+    from voice.synthesis import SpeechTooLong
+    from voice.synthesizer.config import TacotronConfig
+
+    chunks = ["One sentence.", "Two sentences.\n\n", "Three sentences here.", "Four."]
+    mels = [np.zeros((80, 400), np.float32)] * 4  # 5 s each
+    _check_mels(chunks, mels, TacotronConfig(), 21.0)  # 20 s and three pauses: 20.65 s
+    with pytest.raises(SpeechTooLong) as stopped:
+        _check_mels(chunks, mels, TacotronConfig(), 12.0)
+    assert stopped.value.words == "Three sentences here." and (stopped.value.paragraph, stopped.value.paragraphs) == (
+        2,
+        2,
+    )
+    assert '"Three sentences here." (paragraph 2 of 2, 50% of the way through the text)' in str(stopped.value)
