@@ -27,6 +27,7 @@ from types import ModuleType
 
 import numpy as np
 import torch
+from common import run_script
 
 from voice.audio import load_audio
 from voice.converter import convert, load_converter, tone_colour_embedding
@@ -176,4 +177,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

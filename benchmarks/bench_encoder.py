@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import run_script
 
 from voice.audio import load_audio
 from voice.encoder import load_encoder
@@ -83,4 +84,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

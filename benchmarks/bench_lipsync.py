@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import run_script
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared"))
@@ -125,25 +126,23 @@ def child(args: argparse.Namespace) -> None:
         generator = load_wav2lip(args.checkpoint)
     options = LipsyncOptions(precision=args.precision)
     for run in ("fresh", *["warm"] * args.warm_runs):
-        out = Path(tempfile.mkdtemp(prefix="voxlip-bench-")) / "out.mp4"
         ticks: list[tuple[int, float]] = []
-        start = time.perf_counter()
-        wav = load_audio(args.audio)
-        if args.seconds:
-            wav = wav[: int(args.seconds * SAMPLE_RATE)]
-        result = run_lipsync(
-            args.face,
-            wav,
-            out,
-            make_renderer(options, generator),
-            options,
-            frame_hook=FrameProtector(channels="bgr"),
-            soundtrack=lambda wav=wav: (ensure_audio_mark(wav, SAMPLE_RATE), SAMPLE_RATE),
-            progress=lambda done, total, fps: done and ticks.append((done, time.perf_counter())),  # 0: the start
-        )
-        wall = time.perf_counter() - start
-        out.unlink()
-        out.parent.rmdir()
+        with tempfile.TemporaryDirectory(prefix="voxlip-bench-") as folder:  # removed on an error too
+            start = time.perf_counter()
+            wav = load_audio(args.audio)
+            if args.seconds:
+                wav = wav[: int(args.seconds * SAMPLE_RATE)]
+            result = run_lipsync(
+                args.face,
+                wav,
+                Path(folder) / "out.mp4",
+                make_renderer(options, generator),
+                options,
+                frame_hook=FrameProtector(channels="bgr"),
+                soundtrack=lambda wav=wav: (ensure_audio_mark(wav, SAMPLE_RATE), SAMPLE_RATE),
+                progress=lambda done, total, fps: done and ticks.append((done, time.perf_counter())),  # 0: the start
+            )
+            wall = time.perf_counter() - start
         (first, t_first), (last, t_last) = ticks[0], ticks[-1]
         print(
             json.dumps(
@@ -290,4 +289,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

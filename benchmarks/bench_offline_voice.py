@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import torch
+from common import run_script
 
 import voice
 from voice.audio import load_audio
@@ -110,4 +111,4 @@ def timed(command: list[str]) -> float:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import run_script
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared"))
 SENTENCES = [
@@ -86,4 +88,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

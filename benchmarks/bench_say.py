@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding, threads_from_command_line
+from common import run_script
 
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences
@@ -104,4 +105,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import run_script
 
 from voice.cloning import VoiceCloner
 from voice.text import split_for_streaming, split_text, text_to_sequence
@@ -100,4 +101,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

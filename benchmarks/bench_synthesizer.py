@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import run_script
 
 from voice.synthesizer import load_synthesizer
 
@@ -73,4 +74,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -19,6 +19,7 @@ from types import ModuleType
 
 import numpy as np
 import torch
+from common import run_script
 
 from voice.vocoder.folding import fold_with_overlap, xfade_and_unfold
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
@@ -170,4 +171,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Callable
 
 import torch
+from common import run_script
 from torch import Tensor, nn
 
 from lipsync.wav2lip import Wav2Lip, load_wav2lip
@@ -219,4 +220,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

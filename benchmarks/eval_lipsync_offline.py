@@ -56,6 +56,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import run_script
 from espeak_speech import synthesize, with_silence
 
 from core.errors import VoxlipError
@@ -532,4 +533,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

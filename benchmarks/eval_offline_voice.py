@@ -30,6 +30,7 @@ import librosa
 import numpy as np
 import scipy.signal
 import torch
+from common import run_script
 from speech_data import (
     AUDIO_SUFFIXES,
     DEFAULT_DATA,
@@ -42,7 +43,6 @@ from speech_data import (
 )
 from speech_judges import Judges, similarity, to_16k
 
-from core.errors import VoxlipError
 from voice.audio import load_audio, without_offset
 from voice.offline.config import DEFAULT, OfflineConfig
 from voice.offline.engine import OfflineVoice
@@ -334,7 +334,4 @@ def format_table(scores: dict[tuple, list], settings: list[float]) -> str:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except VoxlipError as error:  # a bad file or option: its message, not a traceback
-        raise SystemExit(f"{Path(__file__).name}: error: {error}") from None
+    run_script(main)

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import run_script
 from eval_offline_voice import HALVES, config_setting, half_of
 from speech_data import DEFAULT_DATA, Skipped, positive, recordings, speaker_sexes, too_few, usable_recordings
 from speech_judges import Judges, similarity
 
-from core.errors import VoxlipError
 from voice.audio import load_audio, without_offset
 from voice.intelligibility import word_errors
 from voice.offline.config import DEFAULT
@@ -213,7 +213,4 @@ def format_table(scores: dict[tuple, list], settings: list[str]) -> str:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except VoxlipError as error:  # a bad file or option: its message, not a traceback
-        raise SystemExit(f"{Path(__file__).name}: error: {error}") from None
+    run_script(main)

@@ -11,9 +11,9 @@ import argparse
 from pathlib import Path
 
 import torch
+from common import run_script
 from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, Skipped, positive, recordings, too_few, usable_recordings
 
-from core.errors import VoxlipError
 from voice.encoder import load_encoder
 from voice.verification import half_split_trials
 
@@ -40,7 +40,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except VoxlipError as error:  # a bad file or option: its message, not a traceback
-        raise SystemExit(f"{Path(__file__).name}: error: {error}") from None
+    run_script(main)

@@ -17,6 +17,7 @@ import zlib
 
 import librosa
 import numpy as np
+from common import run_script
 from eval_offline_voice import CHOSEN_ON, in_room, with_noise
 from speech_data import DEFAULT_DATA, recordings
 from speech_judges import to_16k
@@ -65,4 +66,4 @@ def report(name: str, results: list[tuple[bool, float | None]]) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import librosa
 import numpy as np
+from common import run_script
 from speech_data import positive
 
 from pipeline.provenance.audio_watermark import AUDIO_MARK, detect_audio_mark, mark_audio
@@ -257,4 +258,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)
