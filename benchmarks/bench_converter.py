@@ -27,13 +27,11 @@ from types import ModuleType
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, shared_dir, speech_dir
 
 from voice.audio import load_audio
 from voice.converter import convert, load_converter, tone_colour_embedding
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SPEECH = SHARED / "data" / "speech" / "librispeech"
 RATE = 22_050
 
 
@@ -112,10 +110,13 @@ def main() -> None:
         help="folder with OpenVoice's openvoice/ package (default: $OPENVOICE_CHECKOUT)",
     )
     parser.add_argument(
-        "--audio", type=Path, default=SPEECH / "26-495-0000.flac", help="speech to convert (default: %(default)s)"
+        "--audio", type=Path, default=speech_dir() / "26-495-0000.flac", help="speech to convert (default: %(default)s)"
     )
     parser.add_argument(
-        "--reference", type=Path, default=SPEECH / "32-21625-0000.flac", help="target voice (default: %(default)s)"
+        "--reference",
+        type=Path,
+        default=speech_dir() / "32-21625-0000.flac",
+        help="target voice (default: %(default)s)",
     )
     parser.add_argument("--seconds", type=float, default=5.0, help="length converted (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per side (default: %(default)s)")
@@ -126,7 +127,12 @@ def main() -> None:
         help="timed bfloat16 runs, 0: none (default: %(default)s; slow on CPUs without AVX512-BF16: torch emulates it)",
     )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
-    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder (default: %(default)s)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=shared_dir(),
+        help="the shared folder (default: $VOXLIP_SHARED or ../shared, here %(default)s)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

@@ -15,14 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, speech_dir
 
 from voice.audio import load_audio
 from voice.encoder import load_encoder
-
-DEFAULT_AUDIO = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech" / "103-1240-0000.flac"
-)
 
 
 def import_resemblyzer() -> types.ModuleType:
@@ -54,7 +50,10 @@ def interleaved_medians(functions: dict[str, object], repeats: int) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--audio", type=Path, default=DEFAULT_AUDIO, help="speech file, cut to 10 s (default: %(default)s)"
+        "--audio",
+        type=Path,
+        default=speech_dir() / "103-1240-0000.flac",
+        help="speech file, cut to 10 s (default: %(default)s)",
     )
     parser.add_argument("--repeats", type=int, default=10, help="timed runs per side (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")

@@ -27,10 +27,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import run_script
+from common import run_script, shared_dir, speech_dir
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared"))
 STAGES = ("decoding", "face tracking", "generator", "blending", "marking", "encoding")
 
 
@@ -43,7 +42,7 @@ def ffmpeg(*args: str) -> None:
 def make_inputs(folder: Path) -> dict[str, Path]:
     from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
-    faces = SHARED / "data" / "faces"
+    faces = shared_dir() / "data" / "faces"
     paths = {
         "512": folder / "face_512.mp4",
         "720": folder / "face_720.mp4",
@@ -88,7 +87,7 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     if not paths["720_60s"].exists():
         ffmpeg("-stream_loop", "5", "-i", str(paths["720"]), "-t", "62", "-c", "copy", str(paths["720_60s"]))
     if not paths["speech_60s"].exists():
-        files = sorted((SHARED / "data" / "speech" / "librispeech").glob("*.flac"))
+        files = sorted(speech_dir().glob("*.flac"))
         wav = np.concatenate([load_audio(f) for f in files[:8]])
         save_audio(paths["speech_60s"], wav[: 60 * SAMPLE_RATE], SAMPLE_RATE)
         save_audio(paths["speech_10s"], wav[: 10 * SAMPLE_RATE], SAMPLE_RATE)
@@ -98,10 +97,11 @@ def make_inputs(folder: Path) -> dict[str, Path]:
 def seeded_wav2lip(folder: Path) -> Path:
     path = folder / "wav2lip_seeded.pth"
     if not path.exists():
-        spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", SHARED / "compat" / "seeded.py")
+        compat = shared_dir() / "compat"
+        spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", compat / "seeded.py")
         seeded = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(seeded)
-        seeded.write_checkpoint(seeded.load_manifest(str(SHARED / "compat" / "manifests" / "wav2lip.json")), str(path))
+        seeded.write_checkpoint(seeded.load_manifest(str(compat / "manifests" / "wav2lip.json")), str(path))
     return path
 
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import torch
-from common import run_script
+from common import run_script, shared_dir, speech_dir
 
 import voice
 from voice.audio import load_audio
@@ -28,9 +28,6 @@ from voice.cloning import VoiceCloner
 from voice.encoder import load_encoder
 from voice.speaker import prepare_speaker
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-REFERENCE = SHARED / "speech" / "librispeech" / "19-198-0000.flac"
-PHOTO = SHARED / "faces" / "painting_pearl_earring.jpg"
 TEXT = (
     "The old lighthouse keeper painted his boat a bright shade of green. Please remember to bring an "
     "umbrella when you visit the northern valley. After dinner we played cards and listened to the radio."
@@ -56,7 +53,7 @@ def warm(threads: int) -> None:
     cloner = VoiceCloner("cpu", synthesizer="offline")
     cloner.offline_voice.threads = threads
     cloner.load()
-    speaker = prepare_speaker(load_encoder(), load_audio(REFERENCE))
+    speaker = prepare_speaker(load_encoder(), load_audio(reference()))
     cloner.clone(speaker, "Warm up.", seed=0)
     base = cloner.offline_voice.base
     started = time.perf_counter()
@@ -77,9 +74,15 @@ def warm(threads: int) -> None:
     print(f"  first streamed piece ({first.duration:.2f} s of audio) ready after {time.perf_counter() - started:.2f} s")
 
 
+def reference() -> Path:
+    """The shared recording whose voice is said."""
+    return speech_dir() / "19-198-0000.flac"
+
+
 def cold(runs: int, cache: str) -> None:
+    ref, photo = reference(), shared_dir() / "data" / "faces" / "painting_pearl_earring.jpg"
     with tempfile.TemporaryDirectory() as folder:
-        command = [sys.executable, "-m", "pipeline", "say", "--ref", str(REFERENCE), "--text", TEN_WORDS]
+        command = [sys.executable, "-m", "pipeline", "say", "--ref", str(ref), "--text", TEN_WORDS]
         for run in range(runs):
             out = Path(folder) / f"say{run}.wav"
             seconds = timed(command + ["-o", str(out), "--i-have-consent", "--seed", "0"])
@@ -87,13 +90,13 @@ def cold(runs: int, cache: str) -> None:
                 f"  cold `voxlip say`, 10 words, run {run + 1} ({'empty cache' if run == 0 else 'cache kept'}): "
                 f"{seconds:.2f} s"
             )
-        others = [p for p in sorted(REFERENCE.parent.glob("*.flac")) if p != REFERENCE][: runs + 1]
+        others = [p for p in sorted(ref.parent.glob("*.flac")) if p != ref][: runs + 1]
         for run, voice_file in enumerate(others[:runs]):
             new_voice = [sys.executable, "-m", "pipeline", "say", "--ref", str(voice_file), "--text", TEN_WORDS]
             seconds = timed(new_voice + ["-o", str(Path(folder) / f"new{run}.wav"), "--i-have-consent"])
             print(f"  cold `voxlip say`, 10 words, a voice not asked for before ({voice_file.stem}): {seconds:.2f} s")
-        for voice_file, kind in ((REFERENCE, "a voice asked for before"), (others[-1], "a voice not asked for before")):
-            run_command = [sys.executable, "-m", "pipeline", "run", "--ref", str(voice_file), "--face", str(PHOTO)]
+        for voice_file, kind in ((ref, "a voice asked for before"), (others[-1], "a voice not asked for before")):
+            run_command = [sys.executable, "-m", "pipeline", "run", "--ref", str(voice_file), "--face", str(photo)]
             out = Path(folder) / f"run-{voice_file.stem}.mp4"
             seconds = timed(run_command + ["--text", TEN_WORDS, "-o", str(out), "--i-have-consent", "--seed", "0"])
             print(f"  cold `voxlip run`, 10 words on a photo, {kind}: {seconds:.2f} s")

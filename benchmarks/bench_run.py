@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import run_script
+from common import run_script, speech_dir
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared"))
 SENTENCES = [
     "The quick brown fox jumps over the lazy dog near home.",
     "Please call me back when you have a free minute today.",
@@ -44,7 +43,7 @@ def main() -> None:
     from pipeline import Pipeline
     from pipeline.examples import make_examples
 
-    voices = sorted((SHARED / "data" / "speech" / "librispeech").glob("*.flac"))
+    voices = sorted(speech_dir().glob("*.flac"))
     with tempfile.TemporaryDirectory(prefix="voxlip-bench-run-") as folder:
         folder = Path(folder)
         face = make_examples(folder).face

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, shared_dir
 
 from voice.cloning import VoiceCloner
 from voice.text import split_for_streaming, split_text, text_to_sequence
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEXT = (
     "When the evening train finally pulled into the station, the passengers gathered their bags and "
     "stepped out onto the cold platform. Nobody had expected the journey to take so long. A porter "
@@ -37,10 +36,11 @@ CHARS_PER_SECOND = 14.0
 
 
 def seeded(folder: Path, name: str, filename: str) -> Path:
-    spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", SHARED / "compat" / "seeded.py")
+    compat = shared_dir() / "compat"
+    spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", compat / "seeded.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    manifest = module.load_manifest(SHARED / "compat" / "manifests" / f"{name}.json")
+    manifest = module.load_manifest(compat / "manifests" / f"{name}.json")
     path = folder / name / filename
     path.parent.mkdir(parents=True, exist_ok=True)
     module.write_checkpoint(manifest, str(path))

@@ -18,19 +18,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, shared_dir
 
 from voice.synthesizer import load_synthesizer
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
 
 def seeded_checkpoint(folder: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", SHARED / "compat" / "seeded.py")
+    compat = shared_dir() / "compat"
+    spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", compat / "seeded.py")
     seeded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(seeded)
     path = folder / "rtvc_tacotron.pt"
-    seeded.write_checkpoint(seeded.load_manifest(SHARED / "compat" / "manifests" / "rtvc_tacotron.json"), str(path))
+    seeded.write_checkpoint(seeded.load_manifest(compat / "manifests" / "rtvc_tacotron.json"), str(path))
     return path
 
 
@@ -55,7 +54,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         model = load_synthesizer(seeded_checkpoint(Path(folder)))
-    case = np.load(SHARED / "compat" / "cases" / "rtvc_tacotron.npz")
+    case = np.load(shared_dir() / "compat" / "cases" / "rtvc_tacotron.npz")
     chars = torch.from_numpy(case["x"][:1])
     embedding = torch.from_numpy(case["speaker_embedding"][:1])
     options = dict(max_steps=args.steps, stop_early=False, prenet_dropout=False)

@@ -19,15 +19,13 @@ from types import ModuleType
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, shared_dir
 
 from voice.vocoder.folding import fold_with_overlap, xfade_and_unfold
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
 from voice.vocoder.melspec import sv2tts_to_hifigan_mel
 from voice.vocoder.sampling import fast_samples, reference_samples
 from voice.vocoder.wavernn import WaveRNN, load_wavernn
-
-DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def load_seeded(shared: Path) -> ModuleType:
@@ -156,7 +154,10 @@ def main() -> None:
         help="time the slow reference loop on only this many sample steps of the folds and extrapolate (default: all)",
     )
     parser.add_argument(
-        "--shared", type=Path, default=DEFAULT_SHARED, help="shared test data folder (default: %(default)s)"
+        "--shared",
+        type=Path,
+        default=shared_dir(),
+        help="shared test data folder (default: $VOXLIP_SHARED or ../shared, here %(default)s)",
     )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     args = parser.parse_args()

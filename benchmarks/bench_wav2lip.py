@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Callable
 
 import torch
-from common import run_script
+from common import run_script, shared_dir
 from torch import Tensor, nn
 
 from lipsync.wav2lip import Wav2Lip, load_wav2lip
@@ -36,10 +36,6 @@ LIPSYNC_FIRST_ROW = 37
 """Where lipsync's blend mask starts on the shared 512x512 clip (nose height): rows above are not generated."""
 
 
-def shared_compat() -> Path:
-    return Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")).resolve() / "compat"
-
-
 def load_seeded(compat: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location("voxlip_compat_seeded", compat / "seeded.py")
     module = importlib.util.module_from_spec(spec)
@@ -48,7 +44,7 @@ def load_seeded(compat: Path) -> ModuleType:
 
 
 def write_seeded_wav2lip(folder: Path) -> Path:
-    compat = shared_compat()
+    compat = shared_dir() / "compat"
     seeded = load_seeded(compat)
     manifest = seeded.load_manifest(compat / "manifests" / "wav2lip.json")
     path = folder / "wav2lip.pth"

@@ -1,15 +1,27 @@
-"""What every benchmark script shares: how it ends on voxlip's own errors.
+"""What every benchmark script shares: where the shared data is, and how a script ends on voxlip's own errors.
 
 A script's `if __name__ == "__main__":` calls `run_script(main)`; nothing here runs at import.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import VoxlipError
+
+
+def shared_dir() -> Path:
+    """The shared data and compat folder: $VOXLIP_SHARED, else `../shared` beside the repository (as the tests
+    find it, tests/conftest.py). The one place a benchmark looks for it."""
+    return Path(os.environ.get("VOXLIP_SHARED", Path(__file__).resolve().parents[2] / "shared")).resolve()
+
+
+def speech_dir() -> Path:
+    """The shared LibriSpeech recordings, one per speaker."""
+    return shared_dir() / "data" / "speech" / "librispeech"
 
 
 def run_script(main: Callable[[], None]) -> None:

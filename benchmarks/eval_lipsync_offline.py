@@ -49,14 +49,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, shared_dir
 from espeak_speech import synthesize, with_silence
 
 from core.errors import VoxlipError
@@ -408,7 +407,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.faces is None:
-        folder, names = Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")) / "data" / "faces", FACES
+        folder, names = shared_dir() / "data" / "faces", FACES
     else:
         folder, names = args.faces, face_files(args.faces)
         if not names:

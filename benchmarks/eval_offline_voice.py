@@ -30,10 +30,9 @@ import librosa
 import numpy as np
 import scipy.signal
 import torch
-from common import run_script
+from common import run_script, speech_dir
 from speech_data import (
     AUDIO_SUFFIXES,
-    DEFAULT_DATA,
     Skipped,
     positive,
     recordings,
@@ -92,7 +91,7 @@ def main() -> None:
     parser.add_argument(
         "--data",
         type=Path,
-        default=DEFAULT_DATA,
+        default=speech_dir(),
         help="folder of one recording per speaker, with an optional speakers.csv (speech_data.py) "
         "(default: %(default)s)",
     )

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script
+from common import run_script, speech_dir
 from eval_offline_voice import HALVES, config_setting, half_of
-from speech_data import DEFAULT_DATA, Skipped, positive, recordings, speaker_sexes, too_few, usable_recordings
+from speech_data import Skipped, positive, recordings, speaker_sexes, too_few, usable_recordings
 from speech_judges import Judges, similarity
 
 from voice.audio import load_audio, without_offset
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument(
         "--data",
         type=Path,
-        default=DEFAULT_DATA,
+        default=speech_dir(),
         help="folder of one recording per speaker, with an optional speakers.csv (speech_data.py) "
         "(default: %(default)s)",
     )

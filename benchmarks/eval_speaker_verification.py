@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 
 import torch
-from common import run_script
-from speech_data import AUDIO_SUFFIXES, DEFAULT_DATA, Skipped, positive, recordings, too_few, usable_recordings
+from common import run_script, speech_dir
+from speech_data import AUDIO_SUFFIXES, Skipped, positive, recordings, too_few, usable_recordings
 
 from voice.encoder import load_encoder
 from voice.verification import half_split_trials
@@ -21,7 +21,7 @@ from voice.verification import half_split_trials
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help="folder of one recording per speaker (default: %(default)s)"
+        "--data", type=Path, default=speech_dir(), help="folder of one recording per speaker (default: %(default)s)"
     )
     parser.add_argument("--checkpoint", default="resemblyzer", help="encoder name or path (default: %(default)s)")
     parser.add_argument("--threads", type=positive(int), default=2, help="torch CPU threads (default: %(default)s)")

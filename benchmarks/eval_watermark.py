@@ -8,19 +8,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from pathlib import Path
 
 import librosa
 import numpy as np
-from common import run_script
+from common import run_script, shared_dir, speech_dir
 from speech_data import positive
 
 from pipeline.provenance.audio_watermark import AUDIO_MARK, detect_audio_mark, mark_audio
-
-SHARED = Path(os.environ.get("VOXLIP_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 
 
 def ffmpeg_round_trip(wave: np.ndarray, sr: int, codec: list[str], suffix: str) -> np.ndarray:
@@ -246,11 +243,11 @@ def main() -> None:
         help="also measure invisible-watermark's dwtDctSvd, if installed (default: off)",
     )
     args = parser.parse_args()
-    files = sorted((SHARED / "data" / "speech" / "librispeech").glob("*.flac"))[: args.limit]
+    files = sorted(speech_dir().glob("*.flac"))[: args.limit]
     if not files:
-        raise SystemExit(f"no speech files under {SHARED / 'data/speech/librispeech'} (set VOXLIP_SHARED)")
+        raise SystemExit(f"no speech files under {speech_dir()} (set VOXLIP_SHARED)")
     evaluate_audio(files)
-    clips = sorted((SHARED / "data" / "faces").glob("*.mp4"))
+    clips = sorted((shared_dir() / "data" / "faces").glob("*.mp4"))
     if not args.skip_video:
         evaluate_video(clips)
     if args.compare:

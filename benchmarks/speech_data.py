@@ -25,7 +25,6 @@ from voice.speaker import cleaned_reference, voicing_note
 if TYPE_CHECKING:  # torch and onnxruntime, which eval_watermark.py's use of `positive` does without
     from voice.encoder import SpeakerEncoder
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech" / "librispeech"
 AUDIO_SUFFIXES = (".flac", ".wav", ".mp3", ".ogg", ".m4a", ".opus")
 CSV_SEPARATORS = "|\t;,"
 """Tried in this order: a comma may sit inside a header of a file separated by tabs or ';'."""

@@ -67,3 +67,20 @@ def test_the_lipsync_child_names_a_missing_face_in_one_line_and_leaves_no_temp_f
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"bench_lipsync.py: error: {face} does not exist"]
     assert list(temp.iterdir()) == []
+
+
+def test_the_shared_folder_is_found_in_one_place():
+    """Half the scripts had read VOXLIP_SHARED and half hard-coded ../shared."""
+    elsewhere = [
+        path.name
+        for path in BENCHMARKS.glob("*.py")
+        if path.name != "common.py" and ('VOXLIP_SHARED"' in path.read_text() or '/ "shared"' in path.read_text())
+    ]
+    assert elsewhere == []
+
+
+def test_voxlip_shared_moves_a_default_input(tmp_path):
+    result = benchmark("bench_encoder.py", env={"VOXLIP_SHARED": str(tmp_path)})
+    assert result.returncode == 1
+    expected = tmp_path.resolve() / "data" / "speech" / "librispeech" / "103-1240-0000.flac"
+    assert result.stderr.strip() == f"bench_encoder.py: error: audio file {expected} does not exist"
