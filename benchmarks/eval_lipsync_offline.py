@@ -58,7 +58,7 @@ import torch
 from common import run_script, shared_dir
 from espeak_speech import synthesize, with_silence
 
-from core.errors import VoxlipError
+from core.errors import InputError, VoxlipError
 from core.ffmpeg import IMAGE_SUFFIXES, VIDEO_SUFFIXES, Mp4Writer, probe, read_frames
 from lipsync.engine import run as run_lipsync
 from lipsync.face import FACE_OVAL, JAW, LIPS_LOWER_OUTER, LIPS_UPPER_OUTER, LOWER_JAW, NOSE_BOTTOM, mouth_opening
@@ -387,8 +387,6 @@ def _fmt(value: float | None, spec: str) -> str:
 
 
 def main() -> None:
-    import mediapipe as mp
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--faces",
@@ -400,7 +398,8 @@ def main() -> None:
     parser.add_argument(
         "--keep",
         type=Path,
-        help="write the output videos to this folder (default: a new folder in the temp folder, named at the end)",
+        help="write the output videos to this folder and leave them there (default: none kept: they are written to "
+        "a temp folder, removed at the end)",
     )
     parser.add_argument(
         "--only", nargs="+", help="evaluate only these face files, by name or stem (default: all of them)"
@@ -417,9 +416,27 @@ def main() -> None:
         unknown = [n for n in args.only if not any(asked(name, [n]) for name in names)]
         if unknown:
             raise SystemExit(f"no face named {' '.join(unknown)}: give one of {', '.join(names)} (or its stem)")
+    chosen = tuple(name for name in names if not args.only or asked(name, args.only))
+    missing = [name for name in chosen if not (folder / name).is_file()]
+    if missing:
+        raise InputError(
+            f"the shared faces are not in {folder} (missing: {', '.join(missing)}): set VOXLIP_SHARED to the shared "
+            "folder, whose data/faces holds them, or give your own with --faces DIR"
+        )
     torch.set_num_threads(2)
-    out_dir = args.keep or Path(tempfile.mkdtemp(prefix="voxlip-eval-"))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        evaluate(folder, names, chosen, args.keep)
+        return
+    with tempfile.TemporaryDirectory(prefix="voxlip-eval-") as out_dir:
+        evaluate(folder, names, chosen, Path(out_dir))
+
+
+def evaluate(folder: Path, names: tuple[str, ...], chosen: tuple[str, ...], out_dir: Path) -> None:
+    """Makes each `chosen` face of `names` in `folder` speak (its videos written to `out_dir`), measures it, and
+    prints its row; a face's place in `names` picks its speech, so it speaks the same with --only."""
+    import mediapipe as mp
+
     held_words: list[bool] = []
     held_silent: list[bool] = []
     header = (
@@ -429,13 +446,10 @@ def main() -> None:
     )
     print(header)
     mesh = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True)
-    for k, name in enumerate(names):  # k picks the speech: a face speaks the same with --only
+    for k, name in enumerate(names):
+        if name not in chosen:
+            continue
         face = folder / name
-        if args.only and not asked(name, args.only):
-            continue
-        if not face.exists():
-            print(f"{name}: missing, skipped")
-            continue
         text = " ".join(SCRIPTS[(k + j) % len(SCRIPTS)] for j in range(2))
         speech = with_silence(synthesize(text), before=0.8, after=0.8)
         out = out_dir / f"{Path(name).stem}.mp4"
@@ -527,8 +541,6 @@ def main() -> None:
             f"held out: mouth closed (opening < {CLOSED_BELOW}) in {np.mean(held_silent) * 100:.1f}% of "
             f"{len(held_silent)} silent frames (goal >= 95%)"
         )
-    if args.keep is None:
-        print(f"(outputs in {out_dir})")
 
 
 if __name__ == "__main__":

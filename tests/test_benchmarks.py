@@ -84,3 +84,19 @@ def test_voxlip_shared_moves_a_default_input(tmp_path):
     assert result.returncode == 1
     expected = tmp_path.resolve() / "data" / "speech" / "librispeech" / "103-1240-0000.flac"
     assert result.stderr.strip() == f"bench_encoder.py: error: audio file {expected} does not exist"
+
+
+@pytest.mark.parametrize("only", [[], ["--only", "talking_man_25fps"]])
+def test_the_lipsync_eval_without_its_faces_says_where_it_looked_and_fails(tmp_path, only):
+    """It had printed 'missing, skipped' for every face and an empty table, exited 0, and left an empty temp
+    folder behind."""
+    shared, temp = tmp_path / "shared", tmp_path / "temp"
+    shared.mkdir()
+    temp.mkdir()
+    result = benchmark("eval_lipsync_offline.py", *only, env={"VOXLIP_SHARED": str(shared), "TMPDIR": str(temp)})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("eval_lipsync_offline.py: error: "), result.stderr
+    assert str(shared / "data" / "faces") in lines[0] and "VOXLIP_SHARED" in lines[0] and "--faces" in lines[0]
+    assert result.stdout == ""
+    assert list(temp.iterdir()) == []
