@@ -27,7 +27,7 @@ from types import ModuleType
 
 import numpy as np
 import torch
-from common import run_script, shared_dir, speech_dir
+from common import add_bfloat16_flag, bfloat16_rows, run_script, shared_dir, speech_dir
 
 from voice.audio import load_audio
 from voice.converter import convert, load_converter, tone_colour_embedding
@@ -126,6 +126,7 @@ def main() -> None:
         default=1,
         help="timed bfloat16 runs, 0: none (default: %(default)s; slow on CPUs without AVX512-BF16: torch emulates it)",
     )
+    add_bfloat16_flag(parser)
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
     parser.add_argument(
         "--shared",
@@ -172,6 +173,8 @@ def main() -> None:
             )
         if args.bf16_repeats < 1:
             print("bfloat16 skipped: --bf16-repeats 0")
+            return
+        if not bfloat16_rows(args.bfloat16):
             return
         bf16 = {"voxlip bfloat16": lambda: convert(ours, wave, source, target, tau=0.0, precision="bfloat16")}
         elapsed, converted = interleaved_medians(bf16, args.bf16_repeats)["voxlip bfloat16"]

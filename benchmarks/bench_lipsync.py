@@ -9,7 +9,7 @@ a photo (the first frame of the same clip: the living animator), and the neural 
 Wav2Lip weights (the public container format, through voxlip's loader; the speed does not depend on
 the weights' values).
 
-    .venv/bin/python benchmarks/bench_lipsync.py [--neural-seconds 4] [--skip-neural] [--skip-memory]
+    .venv/bin/python benchmarks/bench_lipsync.py [--neural-seconds 4] [--skip-neural] [--skip-memory] [--bfloat16 auto]
     .venv/bin/python benchmarks/bench_lipsync.py --child --face FACE --audio SPEECH [--seconds N] [--warm-runs N]
 """
 
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import run_script, shared_dir, speech_dir
+from common import add_bfloat16_flag, bfloat16_rows, run_script, shared_dir, speech_dir
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("decoding", "face tracking", "generator", "blending", "marking", "encoding")
@@ -239,6 +239,7 @@ def main() -> None:
     parser.add_argument(
         "--skip-neural", action="store_true", help="only the offline paths (default: the neural one too)"
     )
+    add_bfloat16_flag(parser)
     parser.add_argument(
         "--skip-memory", action="store_true", help="skip the 10 s vs 60 s 720p memory runs (default: run them)"
     )
@@ -270,10 +271,11 @@ def main() -> None:
     for size in ("512", "720"):
         report(f"offline, photo (animator), {size}, 10 s", measure(inputs[f"photo_{size}"], inputs["speech_10s"]))
     if not args.skip_neural:
+        precisions = ("float32", "bfloat16") if bfloat16_rows(args.bfloat16) else ("float32",)
         try:
             checkpoint = seeded_wav2lip(args.work)
             for size in ("512", "720"):
-                for precision in ("float32", "bfloat16"):
+                for precision in precisions:
                     run = measure(inputs[size], inputs["speech_10s"], checkpoint, args.neural_seconds, precision)
                     report(f"wav2lip (seeded) {precision}, {size}, {args.neural_seconds:g} s", run)
         except (RuntimeError, ImportError, FileNotFoundError) as e:

@@ -8,19 +8,23 @@ ends (RTVC's toolbox's way, and voxlip's), so that every sentence's folds share 
 weights never predict "stop": each sentence runs to the length of real speech at ~14 characters per
 second.
 
-    .venv/bin/python benchmarks/bench_say.py [--threads 2]
+bfloat16 rows are timed only on a CPU with bfloat16 instructions (AVX512-BF16 or AMX) unless `--bfloat16 run`:
+elsewhere torch emulates them, many times slower than float32 (RTF 11 for Tacotron on a Zen 3 EPYC).
+
+    .venv/bin/python benchmarks/bench_say.py [--threads 2] [--bfloat16 auto|run|skip]
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding, threads_from_command_line
-from common import run_script
+from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding
+from common import add_bfloat16_flag, bfloat16_rows, run_script
 
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences
@@ -51,7 +55,12 @@ def timed(function) -> tuple[object, float]:
 
 
 def main() -> None:
-    threads = threads_from_command_line(__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_bfloat16_flag(parser)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    precisions = ("float32", "bfloat16") if bfloat16_rows(args.bfloat16) else ("float32",)
     embedding = speaker_embedding()
     chunks = split_text(TEXT)
     with tempfile.TemporaryDirectory() as folder:
@@ -62,44 +71,52 @@ def main() -> None:
         def cloner(kind: str = "wavernn", vocoder: Path = wavernn, **options) -> VoiceCloner:
             return VoiceCloner("cpu", str(synthesizer), kind, str(vocoder), **options)
 
-        exact, half = cloner(), cloner(precision="bfloat16")
+        models = {precision: cloner(precision=precision) for precision in precisions}
+        exact = models["float32"]
         tacotron = {}
-        for precision, model in (("float32", exact), ("bfloat16", half)):
+        for precision, model in models.items():
             synthesize(model, ["Warm up."], embedding, precision)
-            mels, tacotron[precision] = synthesize(model, chunks, embedding, precision)
-        hop = exact.vocoder.config.hop_length
-        audio_seconds = sum(m.shape[1] for m in mels) * hop / 16_000
-        print(f"{len(TEXT)} characters in {len(chunks)} sentences, {audio_seconds:.1f} s of audio; {threads} threads")
-        for precision, seconds in tacotron.items():
+            produced, tacotron[precision] = synthesize(model, chunks, embedding, precision)
+            if precision == "float32":  # the vocoders' input: every row vocodes the same mels
+                mels = produced
+                hop = exact.vocoder.config.hop_length
+                audio_seconds = sum(m.shape[1] for m in mels) * hop / 16_000
+                print(
+                    f"{len(TEXT)} characters in {len(chunks)} sentences, {audio_seconds:.1f} s of audio; "
+                    f"{args.threads} threads"
+                )
+            seconds = tacotron[precision]
             print(f"Tacotron {precision}, sentences batched: {seconds:.2f} s (RTF {seconds / audio_seconds:.3f})")
         print()
+
+        def row(label: str, precision: str, seconds: float) -> None:
+            rtf, whole = seconds / audio_seconds, (seconds + tacotron[precision]) / audio_seconds
+            print(f"{label:52s} {seconds:6.2f} s  RTF {rtf:5.3f}  with Tacotron {precision}: RTF {whole:5.3f}")
 
         joined = np.concatenate(mels, axis=1)
         exact.vocode(mels[0][:, :40], seed=0)  # warm-up
         apart, apart_seconds = timed(lambda: [exact.vocode(m, seed=0)[0] for m in mels])
-        rows = [("WaveRNN float32, RTVC folds, one call per sentence", "float32", apart_seconds)]
-        together = None
-        for label, model, precision in (
-            ("WaveRNN float32, RTVC folds, sentences as one mel", exact, "float32"),
-            ("WaveRNN bfloat16 (2000/400 folds), one mel", half, "bfloat16"),
-            ("WaveRNN --fast-vocoder (int8, 2000/400), one mel", cloner(fast_vocoder=True), "float32"),
-        ):
+        row("WaveRNN float32, RTVC folds, one call per sentence", "float32", apart_seconds)
+        together = together_seconds = None
+        wavernn_rows = [("WaveRNN float32, RTVC folds, sentences as one mel", exact, "float32")]
+        if "bfloat16" in models:
+            wavernn_rows.append(("WaveRNN bfloat16 (2000/400 folds), one mel", models["bfloat16"], "bfloat16"))
+        wavernn_rows.append(("WaveRNN --fast-vocoder (int8, 2000/400), one mel", cloner(fast_vocoder=True), "float32"))
+        for label, model, precision in wavernn_rows:
             model.vocode(mels[0][:, :40], seed=0)
             (samples, _), seconds = timed(lambda: model.vocode(joined, seed=0))
-            together = samples if together is None else together
-            rows.append((label, precision, seconds))
+            if together is None:
+                together, together_seconds = samples, seconds
+            row(label, precision, seconds)
         for name, label in (("hifigan_v1", "HiFi-GAN V1"), ("hifigan_v3", "HiFi-GAN V3")):
             generator = seeded(folder, name, f"generator_{name[-2:]}")
-            for precision in ("float32", "bfloat16"):
+            for precision in precisions:
                 model = cloner("hifigan", generator, precision=precision)
                 model.vocode(mels[0][:, :40])
                 _, seconds = timed(lambda: [model.vocode(m) for m in mels])
-                rows.append((f"{label} {precision}, one call per sentence", precision, seconds))
-        for label, precision, seconds in rows:
-            rtf, whole = seconds / audio_seconds, (seconds + tacotron[precision]) / audio_seconds
-            print(f"{label:52s} {seconds:6.2f} s  RTF {rtf:5.3f}  with Tacotron {precision}: RTF {whole:5.3f}")
+                row(f"{label} {precision}, one call per sentence", precision, seconds)
         print(
-            f"\none mel vs one call per sentence (WaveRNN float32): x{apart_seconds / rows[1][2]:.2f}; "
+            f"\none mel vs one call per sentence (WaveRNN float32): x{apart_seconds / together_seconds:.2f}; "
             f"{sum(len(a) for a in apart)} vs {len(together)} samples"
         )
 

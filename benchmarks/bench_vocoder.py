@@ -1,6 +1,6 @@
 """Vocoder speed on seeded weights: WaveRNN (reference loop vs fast loop) and HiFi-GAN V1/V3, 2 CPU threads.
 
-    .venv/bin/python benchmarks/bench_vocoder.py [--frames 400] [--reference-steps N] [--shared DIR]
+    .venv/bin/python benchmarks/bench_vocoder.py [--frames 400] [--reference-steps N] [--shared DIR] [--bfloat16 auto]
 
 Weights are the seeded stand-ins of shared/compat (same layout and size as the published files),
 so the timings are those of the real models; the audio itself is meaningless. RTF = compute
@@ -19,7 +19,7 @@ from types import ModuleType
 
 import numpy as np
 import torch
-from common import run_script, shared_dir
+from common import add_bfloat16_flag, bfloat16_rows, run_script, shared_dir
 
 from voice.vocoder.folding import fold_with_overlap, xfade_and_unfold
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
@@ -62,7 +62,9 @@ def folded_conditioning(model: WaveRNN, mel: torch.Tensor, target: int, overlap:
         return fold_with_overlap(mels, target, overlap), fold_with_overlap(aux, target, overlap)
 
 
-def bench_wavernn(model: WaveRNN, frames: int, reference_steps: int | None) -> None:
+def bench_wavernn(model: WaveRNN, frames: int, reference_steps: int | None, bfloat16: bool = True) -> None:
+    """Times the reference loop against the fast one, then generate() end to end per layout and precision (its
+    bfloat16 rows only if `bfloat16`)."""
     c = model.config
     seconds = frames * c.hop_length / c.sample_rate
     mel = synthesizer_like_mel(frames)
@@ -116,6 +118,8 @@ def bench_wavernn(model: WaveRNN, frames: int, reference_steps: int | None) -> N
         (2000, 400, "int8"),
         (1000, 400, "int8"),
     ]:
+        if precision == "bfloat16" and not bfloat16:
+            continue
         generator = torch.Generator().manual_seed(0)
         _, t = timed(lambda: model.generate(mel, generator, target=target, overlap=overlap, precision=precision))
         layout = fold_with_overlap(torch.zeros(1, frames * c.hop_length, 1), target, overlap).shape
@@ -160,12 +164,14 @@ def main() -> None:
         help="shared test data folder (default: $VOXLIP_SHARED or ../shared, here %(default)s)",
     )
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_bfloat16_flag(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    bfloat16 = bfloat16_rows(args.bfloat16)
     seeded = load_seeded(args.shared)
     with tempfile.TemporaryDirectory() as folder:
         path, _ = write_seeded(seeded, args.shared, "rtvc_wavernn", Path(folder))
-        bench_wavernn(load_wavernn(path), args.frames, args.reference_steps)
+        bench_wavernn(load_wavernn(path), args.frames, args.reference_steps, bfloat16)
         for name, label in [("hifigan_v1", "V1"), ("hifigan_v3", "V3")]:
             path, manifest = write_seeded(seeded, args.shared, name, Path(folder))
             bench_hifigan(path, manifest, args.frames, label)

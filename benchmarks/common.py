@@ -1,16 +1,21 @@
-"""What every benchmark script shares: where the shared data is, and how a script ends on voxlip's own errors.
+"""What every benchmark script shares: where the shared data is, how a script ends on voxlip's own errors, and
+whether it times bfloat16 on this CPU.
 
 A script's `if __name__ == "__main__":` calls `run_script(main)`; nothing here runs at import.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import VoxlipError
+from voice.precision import bfloat16_is_emulated
+
+BFLOAT16_CHOICES = ("auto", "run", "skip")
 
 
 def shared_dir() -> Path:
@@ -34,3 +39,28 @@ def run_script(main: Callable[[], None]) -> None:
     except VoxlipError as error:
         print(f"{Path(sys.argv[0]).name}: error: {error}", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def add_bfloat16_flag(parser: argparse.ArgumentParser) -> None:
+    """`--bfloat16 auto|run|skip`: whether the bfloat16 rows are timed (auto: only on a CPU with its instructions)."""
+    parser.add_argument(
+        "--bfloat16",
+        choices=BFLOAT16_CHOICES,
+        default="auto",
+        help="time the bfloat16 rows: auto times them only on a CPU with bfloat16 instructions (AVX512-BF16 or AMX) "
+        "and says why it skips them elsewhere, where they run many times slower than float32 (default: %(default)s)",
+    )
+
+
+def bfloat16_rows(choice: str) -> bool:
+    """Whether to time the bfloat16 rows for `--bfloat16 choice`; a skip is said, with its reason, on stdout."""
+    if choice == "skip":
+        print("bfloat16 rows skipped: --bfloat16 skip")
+        return False
+    if choice == "auto" and bfloat16_is_emulated():
+        print(
+            "bfloat16 rows skipped: this CPU has no instructions for bfloat16 products (AVX512-BF16 or AMX), so torch "
+            "emulates them, many times slower than float32 here; --bfloat16 run times them anyway"
+        )
+        return False
+    return True

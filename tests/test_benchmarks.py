@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
+import select
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +103,96 @@ def test_the_lipsync_eval_without_its_faces_says_where_it_looked_and_fails(tmp_p
     assert str(shared / "data" / "faces") in lines[0] and "VOXLIP_SHARED" in lines[0] and "--faces" in lines[0]
     assert result.stdout == ""
     assert list(temp.iterdir()) == []
+
+
+@pytest.fixture
+def common():
+    """benchmarks/common.py, imported from its file."""
+    spec = importlib.util.spec_from_file_location("voxlip_benchmarks_common", BENCHMARKS / "common.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("emulated", "choice", "timed"),
+    [(True, "auto", False), (True, "run", True), (False, "auto", True), (False, "skip", False), (True, "skip", False)],
+)
+def test_bfloat16_rows_are_skipped_with_the_reason_where_the_cpu_emulates_them(
+    common, monkeypatch, capsys, emulated, choice, timed
+):
+    """bench_say.py had timed them on a CPU without bfloat16 instructions: RTF 11, many silent minutes."""
+    monkeypatch.setattr(common, "bfloat16_is_emulated", lambda: emulated)
+    assert common.bfloat16_rows(choice) is timed
+    said = capsys.readouterr().out
+    assert bool(said) is not timed
+    if emulated and choice == "auto":
+        assert "no instructions for bfloat16" in said and "--bfloat16 run" in said
+
+
+@pytest.mark.parametrize("script", ["bench_say.py", "bench_vocoder.py", "bench_lipsync.py", "bench_converter.py"])
+def test_every_benchmark_with_bfloat16_rows_can_skip_them(script):
+    text = (BENCHMARKS / script).read_text(encoding="utf-8")
+    assert "add_bfloat16_flag(parser)" in text and "bfloat16_rows(args.bfloat16)" in text
+
+
+def test_a_redirected_log_shows_each_row_as_it_is_printed(tmp_path):
+    """stdout to a file or pipe is block-buffered: bench_say.py's log had stayed empty for minutes."""
+    script = tmp_path / "slow.py"
+    script.write_text(
+        "import time\nfrom common import run_script\n\n\n"
+        "def main():\n    print('first row')\n    time.sleep(60)\n\n\nrun_script(main)\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(BENCHMARKS)])}
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=environment)
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        assert ready and process.stdout.readline() == "first row\n"
+    finally:
+        process.kill()
+        process.wait()
+
+
+class FakeCloner:
+    """A VoiceCloner of no weights, for bench_say.py's flow: zeros of the right lengths, each precision it is
+    made with recorded."""
+
+    made: list[str] = []
+
+    def __init__(self, device, synthesizer, kind="wavernn", vocoder=None, precision="float32", fast_vocoder=False):
+        FakeCloner.made.append(precision)
+        config = types.SimpleNamespace(sample_rate=16_000, hop_size=200, r=2)
+        self.tacotron = types.SimpleNamespace(config=config, generate=self.generate)
+        self.vocoder = types.SimpleNamespace(config=types.SimpleNamespace(hop_length=200))
+
+    @staticmethod
+    def generate(chars, embeddings, lengths=None, max_steps=1, stop_early=True, precision="float32"):
+        mels = [np.zeros((80, max_steps * 2), np.float32) for _ in range(len(chars))]
+        return types.SimpleNamespace(spectrograms=lambda: mels)
+
+    def vocode(self, mel, seed=None):
+        return np.zeros(mel.shape[1] * 200, np.float32), 16_000
+
+
+@pytest.mark.parametrize("emulated", [True, False])
+def test_bench_say_times_bfloat16_only_where_the_cpu_has_its_instructions(monkeypatch, capsys, emulated):
+    """Its bfloat16 rows had run on a CPU without bfloat16 instructions at RTF 11, for many minutes, unsaid."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location("voxlip_bench_say", BENCHMARKS / "bench_say.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(sys.modules["common"], "bfloat16_is_emulated", lambda: emulated)
+    monkeypatch.setattr(module, "VoiceCloner", FakeCloner)
+    monkeypatch.setattr(module, "seeded", lambda folder, name, filename: folder / name)
+    monkeypatch.setattr(FakeCloner, "made", [])
+    monkeypatch.setattr(sys, "argv", ["bench_say.py"])
+    module.main()
+    printed = capsys.readouterr().out
+    rows = [line for line in printed.splitlines() if "RTF" in line]
+    if emulated:
+        assert printed.startswith("bfloat16 rows skipped: this CPU has no instructions for bfloat16")
+        assert "bfloat16" not in FakeCloner.made and not [row for row in rows if "bfloat16" in row]
+        assert len(rows) == 6  # Tacotron; WaveRNN apart, together, int8; HiFi-GAN V1, V3
+    else:
+        assert "skipped" not in printed
+        assert len([row for row in rows if "bfloat16" in row]) == 4 and len(rows) == 10
