@@ -69,7 +69,7 @@ def main() -> None:
     measured = interleaved_medians(
         {
             "theirs": lambda: theirs.embed_utterance(resemblyzer.preprocess_wav(raw)),
-            "ours": lambda: ours.embed_utterance(raw),
+            "ours": lambda: ours.embed_utterance(raw, 16_000),
         },
         args.repeats,
     )

@@ -141,6 +141,7 @@ def child(args: argparse.Namespace) -> None:
                 frame_hook=FrameProtector(channels="bgr"),
                 soundtrack=lambda wav=wav: (ensure_audio_mark(wav, SAMPLE_RATE), SAMPLE_RATE),
                 progress=lambda done, total, fps: done and ticks.append((done, time.perf_counter())),  # 0: the start
+                source_sr=SAMPLE_RATE,
             )
             wall = time.perf_counter() - start
         (first, t_first), (last, t_last) = ticks[0], ticks[-1]

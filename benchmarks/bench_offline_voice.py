@@ -23,7 +23,7 @@ import torch
 from common import run_script, shared_dir, speech_dir
 
 import voice
-from voice.audio import load_audio
+from voice.audio import SAMPLE_RATE, load_audio
 from voice.cloning import VoiceCloner
 from voice.encoder import load_encoder
 from voice.speaker import prepare_speaker
@@ -53,7 +53,7 @@ def warm(threads: int) -> None:
     cloner = VoiceCloner("cpu", synthesizer="offline")
     cloner.offline_voice.threads = threads
     cloner.load()
-    speaker = prepare_speaker(load_encoder(), load_audio(reference()))
+    speaker = prepare_speaker(load_encoder(), load_audio(reference()), source_sr=SAMPLE_RATE)
     cloner.clone(speaker, "Warm up.", seed=0)
     base = cloner.offline_voice.base
     started = time.perf_counter()

@@ -67,7 +67,7 @@ from lipsync.renderer import make_renderer
 from lipsync.video import pingpong, read_still
 from lipsync.visemes import Viseme, visemes_of
 from pipeline.outputs import FrameProtector
-from voice.audio import load_audio
+from voice.audio import SAMPLE_RATE, load_audio
 
 REPO = Path(__file__).resolve().parents[1]
 FACES = (
@@ -458,7 +458,7 @@ def evaluate(folder: Path, names: tuple[str, ...], chosen: tuple[str, ...], out_
         protect = FrameProtector(channels="bgr")
         renderer = make_renderer(options, phones=speech.phones)
         try:
-            result = run_lipsync(face, audio, out, renderer, options, frame_hook=protect)
+            result = run_lipsync(face, audio, out, renderer, options, frame_hook=protect, source_sr=SAMPLE_RATE)
         except VoxlipError as error:  # e.g. no face in it: what a user would be told
             print(f"{name}: not evaluated: {error}")
             continue
@@ -503,7 +503,9 @@ def evaluate(folder: Path, names: tuple[str, ...], chosen: tuple[str, ...], out_
             still_out = out_dir / f"{Path(name).stem}_still.mp4"
             still_options = dataclasses.replace(options, still=True)
             still_renderer = make_renderer(still_options, phones=speech.phones)
-            run_lipsync(face, audio, still_out, still_renderer, still_options, frame_hook=protect)
+            run_lipsync(
+                face, audio, still_out, still_renderer, still_options, frame_hook=protect, source_sr=SAMPLE_RATE
+            )
             still_frames = list(read_frames(still_out, result.fps))
             still_m = measure(still_frames, mesh)
             head_still = largest_jump(head_points(still_m.stable))

@@ -223,7 +223,9 @@ def score_speaker(
     recording = load_audio(path)
     heard = without_offset(recording)  # what a listener hears: the identity targets
     target_ge2e, target_dvector = judges.ge2e(heard), judges.dvector(heard)
-    speaker = prepare_speaker(judges.encoder, as_given(recording, args, seed=zlib.crc32(path.stem.encode())))
+    speaker = prepare_speaker(
+        judges.encoder, as_given(recording, args, seed=zlib.crc32(path.stem.encode())), source_sr=16_000
+    )
     started = time.perf_counter()
     fitter = next(iter(voices.values()))  # the fit is the same at every similarity
     reference = fitter.fitted(prepare_reference(speaker, config=config), speaker.wave, judges.encoder)

@@ -33,7 +33,7 @@ def main() -> None:
     waves = {path.stem: load_audio(path) for path in recordings(speech_dir())}
 
     def judged(wave: np.ndarray) -> tuple[bool, float | None]:
-        partials = encoder.embed_with_partials(encoder.preprocess(without_offset(wave)))[1]
+        partials = encoder.embed_with_partials(encoder.preprocess(without_offset(wave), 16_000))[1]
         alike = two_groups(partials)[0] if len(partials) >= TWO_VOICES_WINDOWS else None
         return bool(mixed_voices_note(partials)), alike
 

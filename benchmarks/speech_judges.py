@@ -103,7 +103,7 @@ class Judges:
         return {k: float(scores[k]) for k in ("p808_mos", "ovrl_mos", "sig_mos", "bak_mos")}
 
     def ge2e(self, wave: np.ndarray) -> np.ndarray:
-        return self.encoder.embed_utterance(wave)
+        return self.encoder.embed_utterance(wave, RATE)
 
     def dvector(self, wave: np.ndarray) -> np.ndarray:
         return self._dvector(np.asarray(wave, np.float32))

@@ -141,9 +141,10 @@ def run(
     frame_hook: FrameHook | None = None,
     soundtrack: Soundtrack | None = None,
     progress: ProgressCallback | None = None,
+    source_sr: int | None = None,
 ) -> LipsyncResult:
-    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (16 kHz samples, float or integer,
-    mono or mixed to it; or an audio file); write an H.264 + AAC MP4.
+    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (an audio file, or samples at
+    `source_sr`, which an array needs: float or integer, mono or mixed to it); write an H.264 + AAC MP4.
 
     `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame (default: none) and
     `soundtrack` makes the audio track, at any rate and as long as `audio` (default: `audio`). `detector` finds
@@ -151,7 +152,7 @@ def run(
     """
     import cv2
 
-    audio = load_audio(audio)  # the edge for those who call the stage itself: int16 had been taken as floats
+    audio = load_audio(audio, source_sr=source_sr)  # the edge: 16 kHz from here; int16 had been taken as floats
     previous_threads = cv2.getNumThreads()
     if options.opencv_threads is not None:
         cv2.setNumThreads(options.opencv_threads)

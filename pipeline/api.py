@@ -44,11 +44,11 @@ from voice.audio import (
     MAX_SECONDS,
     SAMPLE_RATE,
     AudioSource,
-    array_rate,
     check_audio_source,
     is_silent,
     load_audio,
     load_recording,
+    source_rate,
     without_offset,
 )
 from voice.cloning import VoiceCloner
@@ -91,24 +91,17 @@ def reference_key(recording: InputData | InputFile, source_sr: int | None, encod
 
 
 def checked_rate(given: object, source_sr: object, what: str) -> int | None:
-    """The rate of samples given as an array: `source_sr`, which they need (voxlip's own speech is 22.05 kHz, a
-    microphone's 44.1 or 48: no rate can be assumed). None for what knows its own rate (a file, a Speech, a prepared
-    Speaker, a moviepy clip), which is refused another one; anything else is left to the caller's own check."""
-    if isinstance(given, np.ndarray):
-        if source_sr is None:
-            raise InputError(
-                f"the {what} was given as samples without their rate: pass their rate as source_sr (e.g. source_sr=sr "
-                "after `wave, sr = ...`), or give the Speech itself, which carries its rate"
-            )
-        return array_rate(source_sr, SAMPLE_RATE)
+    """The rate of samples given as an array: `source_sr`, which they need (voice.audio.source_rate, the stages' own
+    rule). None for what knows its own rate (a file, a Speech, a prepared Speaker, a moviepy clip), which is refused
+    another one; anything else is left to the caller's own check."""
+    if isinstance(given, (np.ndarray, str, os.PathLike)):
+        return source_rate(given, source_sr, what, also="give the Speech itself, which carries its rate")
     if source_sr is None:
         return None
     if isinstance(given, Speech):
         if source_sr == given.sample_rate:
             return None
         kind = f"a Speech at {given.sample_rate} Hz"
-    elif isinstance(given, (str, os.PathLike)):
-        kind = f"a file ({given})"
     elif isinstance(given, Speaker):
         kind = "a prepared Speaker"
     elif moviepy_io.is_audio_clip(given):
@@ -678,6 +671,7 @@ class Pipeline:
                 frame_hook=protector,
                 soundtrack=functools.partial(_marked_track, *track),
                 progress=progress,
+                source_sr=SAMPLE_RATE,  # load_audio's and _Audio's
             )
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
             workdir.cleanup()

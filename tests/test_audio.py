@@ -10,6 +10,7 @@ from voice import spectral
 from voice.audio import (
     SV2TTS_MEL,
     WAV2LIP_MEL,
+    clipping_note,
     dbfs,
     encoder_mel,
     load_audio,
@@ -17,6 +18,7 @@ from voice.audio import (
     log_mel,
     normalize_volume,
     save_audio,
+    source_rate,
 )
 
 
@@ -102,13 +104,13 @@ def test_arrays_stereo_int16_and_resampling(speech):
     assert wav.shape == speech.shape
     assert load_audio(stereo48.T, source_sr=48000).shape == speech.shape
     pcm = (speech * 32767).astype(np.int16)
-    np.testing.assert_allclose(load_audio(pcm), speech, atol=1e-4)
+    np.testing.assert_allclose(load_audio(pcm, source_sr=16_000), speech, atol=1e-4)
     eight_bit = np.round(speech * 127 + 128).astype(np.uint8)  # 8-bit WAV samples: unsigned, about 128
-    np.testing.assert_allclose(load_audio(eight_bit), speech, atol=1 / 100)
+    np.testing.assert_allclose(load_audio(eight_bit, source_sr=16_000), speech, atol=1 / 100)
     with pytest.raises(InputError, match="full scale at 1.0: divide them by .*32768 for 16-bit"):
-        load_audio(pcm.astype(np.float32))  # 16-bit samples as floats had been taken as they were
+        load_audio(pcm.astype(np.float32), source_sr=16_000)  # 16-bit samples as floats had been taken as they were
     with pytest.raises(InputError, match="NaN or infinite"):  # not told to divide by 32768
-        load_audio(np.concatenate([speech, [np.inf]]))
+        load_audio(np.concatenate([speech, [np.inf]]), source_sr=16_000)
     assert len(load_audio(speech, sr=8000, source_sr=16000)) == len(speech) // 2
 
 
@@ -124,10 +126,10 @@ def test_stereo_with_one_channel_inverted_is_heard_in_the_louder_channel(speech,
             ffmpeg("-i", str(source), *codec, str(source := tmp_path / f"inverted{suffix}"))
     else:
         source = inverted
-    loaded = load_audio(source)
+    loaded = load_audio(source, source_sr=None if suffix else 16_000)
     assert dbfs(loaded) == pytest.approx(dbfs(speech), abs=0.5)
     assert abs(np.corrcoef(loaded[1000:60_000], speech[1000:60_000])[0, 1]) > (0.95 if suffix == ".ogg" else 0.99)
-    both = load_audio(np.stack([speech, np.roll(speech, 4000)], axis=1))
+    both = load_audio(np.stack([speech, np.roll(speech, 4000)], axis=1), source_sr=16_000)
     np.testing.assert_allclose(both, (speech + np.roll(speech, 4000)) / 2, atol=1e-6)
 
 
@@ -190,7 +192,7 @@ def test_truncated_file_is_reported_as_corrupt(tmp_path, speech_files):
 @pytest.mark.filterwarnings("error")  # an array of NaN had printed numpy's "All-NaN slice encountered" first
 def test_bad_arrays_get_clear_errors(array, message):
     with pytest.raises(InputError, match=message):
-        load_audio(array)
+        load_audio(array, source_sr=16_000)
 
 
 @pytest.mark.parametrize(
@@ -233,3 +235,26 @@ def test_a_compressed_file_read_above_16_khz_keeps_its_high_band(speech, tmp_pat
     power = np.abs(np.fft.rfft(heard)) ** 2
     hz = np.fft.rfftfreq(len(heard), 1 / 22_050)
     assert power[(hz > 9_950) & (hz < 10_050)].sum() > 100 * power[(hz > 8_500) & (hz < 9_500)].sum()
+
+
+NO_RATE = r"the {} was given as samples without their rate: pass their rate as source_sr \(e\.g\. source_sr=sr after"
+
+
+def test_samples_are_taken_only_with_their_rate_and_a_file_only_without_one(speech, tmp_path):
+    """Arrays without `source_sr` had been taken as 16 kHz, silently: 48 kHz speech given so to prepare_speaker had
+    an embedding of cosine 0.585 to the same speaker's (0.99997 with source_sr=48000)."""
+    for load in (load_audio, lambda a: load_recording(a), clipping_note):
+        with pytest.raises(InputError, match=NO_RATE.format("audio")):
+            load(speech)
+    assert source_rate(speech, 48_000) == 48_000 and source_rate(speech, 44_100.0, "reference") == 44_100
+    with pytest.raises(InputError, match=NO_RATE.format("reference") + r".*\), or give the Speech itself"):
+        source_rate(speech, None, "reference", also="give the Speech itself")
+    with pytest.raises(InputError, match=r"source_sr=1000: give the samples' rate in hertz"):
+        load_audio(speech, source_sr=1000)
+    path = save_audio(tmp_path / "speech.wav", speech, 16_000)
+    assert source_rate(path, None) is None
+    with pytest.raises(InputError, match=r"source_sr=16000 is the rate of samples .* a file \(.*speech\.wav\), which"):
+        load_audio(path, source_sr=16_000)
+    with pytest.raises(InputError, match="the audio must be a file path or an array of samples"):
+        load_audio([0.0, 0.1], source_sr=16_000)
+    assert len(load_audio(speech, 8_000, source_sr=16_000)) == len(speech) // 2

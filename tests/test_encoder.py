@@ -32,7 +32,7 @@ def test_embedded_weights_are_resemblyzers_real_file(encoder):
 @pytest.mark.parametrize("i", [0, 1, 2])
 def test_whole_chain_matches_resemblyzer_on_real_speech(encoder, resemblyzer_case, i):
     case = resemblyzer_case
-    wav = encoder.preprocess(case[f"raw_{i}"])
+    wav = encoder.preprocess(case[f"raw_{i}"], 16_000)
     # Bit-exact on the AVX-512 machine the fixture was made on; elsewhere numpy's float32 reductions round
     # the volume gain differently (seen: 4.6e-7 relative on an AVX2 machine).
     np.testing.assert_allclose(wav, case[f"wav_{i}"], rtol=1e-6, atol=1e-9)
@@ -40,7 +40,7 @@ def test_whole_chain_matches_resemblyzer_on_real_speech(encoder, resemblyzer_cas
     partials, slices = encoder.embed_partials(wav)
     assert [[s.start, s.stop] for s in slices] == case[f"mel_slices_{i}"].tolist()
     np.testing.assert_allclose(partials, case[f"partial_embeds_{i}"], atol=1e-5)
-    np.testing.assert_allclose(encoder.embed_utterance(case[f"raw_{i}"]), case[f"embed_{i}"], atol=1e-4)
+    np.testing.assert_allclose(encoder.embed_utterance(case[f"raw_{i}"], 16_000), case[f"embed_{i}"], atol=1e-4)
 
 
 def test_rtvc_flavour_matches_rtvc_anchor_on_the_same_real_weights(resemblyzer_case):
@@ -51,10 +51,10 @@ def test_rtvc_flavour_matches_rtvc_anchor_on_the_same_real_weights(resemblyzer_c
 
 
 def test_similarity_matrix_and_speaker_embedding(encoder, resemblyzer_case):
-    embeds = [encoder.embed_utterance(resemblyzer_case[f"raw_{i}"]) for i in range(3)]
+    embeds = [encoder.embed_utterance(resemblyzer_case[f"raw_{i}"], 16_000) for i in range(3)]
     matrix = np.array([[similarity(a, b) for b in embeds] for a in embeds])
     np.testing.assert_allclose(matrix, resemblyzer_case["similarity_matrix"], atol=1e-4)
-    speaker = encoder.embed_speaker([resemblyzer_case["raw_0"], resemblyzer_case["raw_0"]])
+    speaker = encoder.embed_speaker([resemblyzer_case["raw_0"], resemblyzer_case["raw_0"]], 16_000)
     np.testing.assert_allclose(speaker, embeds[0], atol=1e-6)
     assert np.linalg.norm(speaker) == pytest.approx(1.0, abs=1e-6)
 
@@ -78,10 +78,10 @@ def test_a_reference_holding_two_voices_is_said_to(encoder, speech_files):
         for stem in ("103-1240-0000", "446-123501-0000")
     )
     two = np.concatenate([woman[: len(woman) // 2], man[: len(man) // 2]]).astype(np.float32)
-    assert "seems to hold two voices" in " ".join(prepare_speaker(encoder, two).notes)
+    assert "seems to hold two voices" in " ".join(prepare_speaker(encoder, two, 16_000).notes)
     for one in (woman, man, two[: 4 * 16000]):  # each alone; too short a pair to judge (under 6 windows)
-        assert not any("two voices" in note for note in prepare_speaker(encoder, one.astype(np.float32)).notes)
-    wave = encoder.preprocess(woman.astype(np.float32))
+        assert not any("two voices" in note for note in prepare_speaker(encoder, one.astype(np.float32), 16_000).notes)
+    wave = encoder.preprocess(woman.astype(np.float32), 16_000)
     embedding, partials = encoder.embed_with_partials(wave)
     assert np.array_equal(embedding, encoder.embed_utterance(wave, preprocessed=True)) and len(partials) > 6
 
@@ -117,10 +117,10 @@ def test_a_reference_with_two_people_talking_at_once_one_per_channel_is_said_to(
 
 def test_silence_and_too_little_speech_are_refused(encoder, speech_files):
     with pytest.raises(InputError, match="silent"):
-        encoder.embed_utterance(np.zeros(16000 * 3, np.float32))
+        encoder.embed_utterance(np.zeros(16000 * 3, np.float32), 16_000)
     wav, _ = soundfile.read(speech_files[1], dtype="float32")
     with pytest.raises(InputError, match=r"only 0\.\d s of speech"):
-        encoder.embed_utterance(wav[8000:16000])
+        encoder.embed_utterance(wav[8000:16000], 16_000)
     with pytest.raises(InputError, match="at least one recording"):
         encoder.embed_speaker([])
 
@@ -170,3 +170,16 @@ def test_the_network_takes_an_empty_batch_and_names_the_shape_it_takes(encoder):
     for shape in [(160, 40), (3, 160, 80), (2, 0, 40)]:
         with pytest.raises(InputError, match=r"\(batch, frames, mels\) with 40 mels"):
             encoder(np.ones(shape, np.float32))
+
+
+def test_a_reference_given_as_samples_without_their_rate_is_refused(encoder, speech_files):
+    """prepare_speaker had taken 48 kHz samples without source_sr as 16 kHz: cosine 0.585 to the same speaker."""
+    from voice.speaker import prepare_speaker
+
+    wav, sr = soundfile.read(speech_files[1], dtype="float32")
+    with pytest.raises(InputError, match="the reference was given as samples without their rate: pass their rate as"):
+        prepare_speaker(encoder, wav)
+    with pytest.raises(InputError, match="the audio was given as samples without their rate"):
+        encoder.embed_utterance(wav)
+    given = prepare_speaker(encoder, wav, source_sr=sr)
+    assert similarity(given.embedding, prepare_speaker(encoder, speech_files[1]).embedding) > 0.999

@@ -35,7 +35,8 @@ from voice.audio import SAMPLE_RATE, load_audio, save_audio
 
 def lipsync_run(face, audio, out, options=LipsyncOptions(), *, phones=None, generator=None) -> LipsyncResult:
     """The engine with the renderer the pipeline would choose (16 kHz samples in)."""
-    return run(face, audio, out, make_renderer(options, generator, phones), options)
+    rate = SAMPLE_RATE if isinstance(audio, np.ndarray) else None
+    return run(face, audio, out, make_renderer(options, generator, phones), options, source_sr=rate)
 
 
 def ffmpeg(*args: str) -> None:
@@ -967,6 +968,18 @@ def test_the_stage_takes_integer_samples_as_the_pipeline_does_and_refuses_no_sam
     assert rms[1] == pytest.approx(rms[0], rel=0.02)
     with pytest.raises(InputError, match="no audio samples"):
         lipsync_run(face, np.zeros(0, np.float32), tmp_path / "empty.mp4")
+
+
+def test_the_stage_takes_samples_only_with_their_rate(faces_dir, speech, tmp_path):
+    """run had taken any array as 16 kHz samples and had no source_sr: 22.05 kHz speech was played slowed."""
+    face = faces_dir / "painting_mona_lisa.jpg"
+    options = LipsyncOptions()
+    with pytest.raises(InputError, match="the audio was given as samples without their rate: pass their rate as"):
+        run(face, speech, tmp_path / "out.mp4", make_renderer(options), options)
+    assert not list(tmp_path.iterdir())
+    at_48k = np.repeat(speech[: SAMPLE_RATE // 2], 3)
+    result = run(face, at_48k, tmp_path / "out.mp4", make_renderer(options), options, source_sr=48_000)
+    assert result.duration == pytest.approx(0.5, abs=0.05)
 
 
 def test_no_face_found_by_a_detector_of_the_callers_names_it_and_the_default(faces_dir):

@@ -284,7 +284,9 @@ def test_a_photo_with_its_mouth_open_shuts_it_and_opens_it_onto_its_own_teeth(fa
 def test_video_speaks_with_its_own_mouths(faces_dir, audio, tmp_path):
     options = LipsyncOptions()
     renderer = make_renderer(options, phones=PHONES)
-    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options)
+    result = run(
+        faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options, source_sr=SAMPLE_RATE
+    )
     assert renderer.mode == "units"
     assert result.components[:2] == (BLAZEFACE_AND_MESH, OWN_FRAMES)
     assert renderer.selected_frames + renderer.animated_frames == result.frames
@@ -308,7 +310,7 @@ def test_video_that_never_opens_its_mouth_falls_back_to_the_animator_and_says_so
             writer.write(frame)
         writer.close()
     renderer = make_renderer(options, phones=PHONES)
-    result = run(clip, audio, tmp_path / "out.mp4", renderer, options)
+    result = run(clip, audio, tmp_path / "out.mp4", renderer, options, source_sr=SAMPLE_RATE)
     assert renderer.mode == "units" and renderer.animated_frames > 0
     assert ANIMATOR in result.components and OWN_FRAMES in result.components
     assert any("drawn by the animator" in note for note in result.notes), result.notes
@@ -334,7 +336,7 @@ def test_frozen_video_is_animated_as_a_photo(faces_dir, audio, tmp_path):
     )
     options = LipsyncOptions()
     renderer = make_renderer(options, phones=PHONES)
-    result = run(frozen, audio, tmp_path / "out.mp4", renderer, options)
+    result = run(frozen, audio, tmp_path / "out.mp4", renderer, options, source_sr=SAMPLE_RATE)
     assert renderer.mode == "living"
     assert LIVING in result.components
     assert any("does not move" in note for note in result.notes)
@@ -346,7 +348,7 @@ def test_photo_lives_and_still_keeps_the_head_still(faces_dir, audio, tmp_path):
     for still in (False, True):
         options = LipsyncOptions(still=still, seed=5)
         renderer = make_renderer(options, phones=PHONES)
-        result = run(photo, audio, tmp_path / f"out_{still}.mp4", renderer, options)
+        result = run(photo, audio, tmp_path / f"out_{still}.mp4", renderer, options, source_sr=SAMPLE_RATE)
         assert result.components == (BLAZEFACE_AND_MESH, ANIMATOR, BLINKING if still else LIVING)
         outputs[still] = list(read_frames(result.path, 25.0))
     source = read_still(photo)
@@ -523,13 +525,17 @@ def test_long_video_is_indexed_only_at_its_start_and_the_rest_is_tracked(faces_d
     options = LipsyncOptions()
     options = replace(options, units=replace(options.units, index_seconds=0.5))
     renderer = make_renderer(options, phones=PHONES)
-    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options)
+    result = run(
+        faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "out.mp4", renderer, options, source_sr=SAMPLE_RATE
+    )
     assert renderer.library.seen <= 13 and result.frames == 40 and result.frames_without_face == 0
     assert renderer.mode == "units" and renderer.selected_frames + renderer.animated_frames == 40
     assert not any("still head" in note for note in result.notes)
     options = replace(options, still=True)  # asked of a moving video: said to be for photos
     renderer = make_renderer(options, phones=PHONES)
-    result = run(faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "still.mp4", renderer, options)
+    result = run(
+        faces_dir / "talking_man_25fps.mp4", audio, tmp_path / "still.mp4", renderer, options, source_sr=SAMPLE_RATE
+    )
     assert any("a still head is for photos" in note for note in result.notes)
 
 
@@ -649,7 +655,12 @@ def test_offline_frames_drawn_in_threads_are_the_frames_drawn_one_by_one(faces_d
         for threads in (1, 2):
             options = LipsyncOptions(offline_threads=threads)
             result = run(
-                faces_dir / face, audio, tmp_path / f"{threads}.mp4", make_renderer(options, phones=PHONES), options
+                faces_dir / face,
+                audio,
+                tmp_path / f"{threads}.mp4",
+                make_renderer(options, phones=PHONES),
+                options,
+                source_sr=SAMPLE_RATE,
             )
             decoded[face, threads] = np.stack(list(read_frames(result.path, result.fps)))
         assert np.array_equal(decoded[face, 1], decoded[face, 2]), face

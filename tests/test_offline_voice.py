@@ -67,7 +67,9 @@ def references(speech_files):
 def voices(references, encoder, offline):
     """The references analysed and the base voice's formant ratio fitted to each, as `voxlip say` does."""
     return {
-        name: offline.fitted(prepare_reference(wave, encoder=encoder), cleaned_speech(wave, encoder), encoder)
+        name: offline.fitted(
+            prepare_reference(wave, encoder=encoder, source_sr=16_000), cleaned_speech(wave, encoder, 16_000), encoder
+        )
         for name, wave in references.items()
     }
 
@@ -90,7 +92,7 @@ def test_output_is_speech_of_plausible_length_with_timings(offline, voices):
 
 def test_array_and_prepared_reference_give_the_same_audio_under_a_seed(offline, references, voices, encoder):
     text = SENTENCES[0]
-    from_array = offline.synthesize(text, references["26-495-0000"], seed=1, encoder=encoder)
+    from_array = offline.synthesize(text, references["26-495-0000"], seed=1, encoder=encoder, source_sr=16_000)
     from_prepared = offline.synthesize(text, voices["26-495-0000"], seed=1)
     np.testing.assert_array_equal(from_array.samples, from_prepared.samples)
     # samples at another rate, said so: a 48 kHz array had been taken as 16 kHz (GE2E to the reference 0.46, not 0.68)
@@ -98,19 +100,21 @@ def test_array_and_prepared_reference_give_the_same_audio_under_a_seed(offline, 
 
     at_48k = librosa.resample(references["26-495-0000"], orig_sr=16_000, target_sr=48_000)
     from_48k = offline.synthesize(text, at_48k, seed=1, encoder=encoder, source_sr=48_000)
-    heard = [encoder.embed_utterance(load_audio(s.samples, source_sr=s.sample_rate)) for s in (from_48k, from_array)]
+    heard = [
+        encoder.embed_utterance(load_audio(s.samples, source_sr=s.sample_rate), 16_000) for s in (from_48k, from_array)
+    ]
     assert similarity(*heard) > 0.95
 
 
 def test_converted_voice_is_closer_to_the_reference_than_the_base_voice(offline, references, voices, encoder):
     converted, base = [], []
     for name, voice in voices.items():
-        target = encoder.embed_utterance(references[name])
+        target = encoder.embed_utterance(references[name], 16_000)
         for i, sentence in enumerate(SENTENCES):
             speech = offline.base.speak(sentence, seed=i)
             wave = offline.convert(speech.wave, speech.sample_rate, voice)
-            converted.append(similarity(encoder.embed_utterance(load_audio(wave, source_sr=22050)), target))
-            base.append(similarity(encoder.embed_utterance(load_audio(speech.wave, source_sr=22050)), target))
+            converted.append(similarity(encoder.embed_utterance(load_audio(wave, source_sr=22050), 16_000), target))
+            base.append(similarity(encoder.embed_utterance(load_audio(speech.wave, source_sr=22050), 16_000), target))
     converted, base = np.array(converted), np.array(base)
     print(f"GE2E similarity over {len(converted)} pairs: base {base.mean():.3f}, converted {converted.mean():.3f}")
     assert converted.mean() >= MEAN_FLOOR
@@ -149,11 +153,16 @@ def test_a_language_the_base_voice_does_not_speak_is_refused_with_the_way_out(of
 
 
 def test_bad_references_get_the_encoder_errors(offline, encoder, tmp_path):
+    with pytest.raises(InputError, match="the reference was given as samples without their rate: pass their rate as"):
+        offline.synthesize("Hello there.", np.zeros(48_000, dtype=np.float32), seed=1)  # had cloned a slowed voice
     with pytest.raises(InputError, match="silent"):
-        offline.synthesize("Hello there.", np.zeros(48_000, dtype=np.float32), encoder=encoder)
+        offline.synthesize("Hello there.", np.zeros(48_000, dtype=np.float32), encoder=encoder, source_sr=16_000)
     with pytest.raises(InputError, match="speech found"):
         offline.synthesize(
-            "Hello there.", np.random.default_rng(0).normal(0, 0.1, 8_000).astype(np.float32), encoder=encoder
+            "Hello there.",
+            np.random.default_rng(0).normal(0, 0.1, 8_000).astype(np.float32),
+            encoder=encoder,
+            source_sr=16_000,
         )
     corrupt = tmp_path / "corrupt.wav"
     corrupt.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
@@ -163,7 +172,7 @@ def test_bad_references_get_the_encoder_errors(offline, encoder, tmp_path):
 
 def test_noise_reference_still_yields_speech_and_says_why_the_pitch_is_default(offline, encoder):
     noise = np.random.default_rng(0).normal(0, 0.1, 5 * 16_000).astype(np.float32)
-    voice = prepare_reference(noise, encoder=encoder)
+    voice = prepare_reference(noise, encoder=encoder, source_sr=16_000)
     speech = offline.synthesize("The quick brown fox jumps over the lazy dog.", voice, seed=0)
     assert voice.pitch is None and "music or noise" in voice.pitch_problem
     assert any("could not estimate the pitch" in note for note in speech.notes)
@@ -177,7 +186,7 @@ def test_music_like_reference_still_yields_speech(offline, encoder):
         for f in (220, 277, 330, 440, 392, 330)
     ]
     music = (0.2 * np.concatenate(notes)).astype(np.float32)
-    voice = prepare_reference(music, encoder=encoder)
+    voice = prepare_reference(music, encoder=encoder, source_sr=16_000)
     speech = offline.synthesize("The quick brown fox jumps over the lazy dog.", voice, seed=0)
     assert 1.5 < speech.duration < 5 and np.isfinite(speech.samples).all() and np.abs(speech.samples).max() > 0.01
     assert voice.pitch is None or 70 <= voice.pitch.median_hz <= 350
@@ -213,7 +222,7 @@ def test_a_reference_too_short_for_its_pitch_says_how_much_voiced_speech_is_need
 
 def test_a_few_seconds_of_reference_are_enough_for_its_pitch(references, encoder):
     """The first 3 s of a woman's reading: DIO searching from 60 Hz held on to what the highpass left of the hum."""
-    voice = prepare_reference(references["103-1240-0000"][: 3 * 16_000], encoder=encoder)
+    voice = prepare_reference(references["103-1240-0000"][: 3 * 16_000], encoder=encoder, source_sr=16_000)
     assert voice.pitch is not None and 180 < voice.pitch.median_hz < 240  # all of her recording: 206 Hz
 
 
@@ -221,7 +230,7 @@ def test_a_synthetic_reference_whose_pitch_dio_loses_is_read_by_praat(offline, e
     """The bundled Piper voice as the reference: DIO's track of it jumps by octaves (read as music or noise), Praat's
     holds at its 89 Hz."""
     speech = offline.base.speak(" ".join(SENTENCES), seed=3)
-    voice = prepare_reference(load_audio(speech.wave, source_sr=speech.sample_rate), encoder=encoder)
+    voice = prepare_reference(load_audio(speech.wave, source_sr=speech.sample_rate), encoder=encoder, source_sr=16_000)
     assert voice.pitch is not None and 80 < voice.pitch.median_hz < 105 and not voice.pitch_problem
     assert not any("could not estimate the pitch" in note for note in voice.notes)
 
@@ -327,8 +336,8 @@ def test_the_fitted_formant_ratio_and_filter_are_kept_in_the_cache_and_only_for_
     counted = _Counted(encoder)
     again = OfflineVoice(threads=2)
     again.share_base(offline)
-    analysis = prepare_reference(references["103-1240-0000"], encoder=encoder)
-    wave = cleaned_speech(references["103-1240-0000"], encoder)
+    analysis = prepare_reference(references["103-1240-0000"], encoder=encoder, source_sr=16_000)
+    wave = cleaned_speech(references["103-1240-0000"], encoder, 16_000)
     fits = 1 + len(DEFAULT.formant_candidates) * len(CALIBRATION_TEXTS)  # the reference, then every trial
     for _ in range(2):  # the second time from the cache: no embedding at all
         refitted = again.fitted(analysis, wave, counted)
@@ -345,12 +354,14 @@ def test_the_fitted_formant_ratio_and_filter_are_kept_in_the_cache_and_only_for_
 def test_the_fitted_filter_brings_sentences_it_never_heard_closer_to_the_speakers(offline, references, voices, encoder):
     heard = {"with": [], "without": []}
     for speaker, fitted in voices.items():
-        target = encoder.embed_utterance(references[speaker])
+        target = encoder.embed_utterance(references[speaker], 16_000)
         for name, voice in (("with", fitted), ("without", dataclasses.replace(fitted, fitted_filter=None))):
             for i, sentence in enumerate(SENTENCES):
                 speech = offline.base.speak(sentence, seed=i)
                 wave = offline.convert(speech.wave, speech.sample_rate, voice, seed=0)
-                heard[name].append(similarity(encoder.embed_utterance(load_audio(wave, source_sr=22050)), target))
+                heard[name].append(
+                    similarity(encoder.embed_utterance(load_audio(wave, source_sr=22050), 16_000), target)
+                )
     gain = np.mean(heard["with"]) - np.mean(heard["without"])
     print(f"GE2E with the fitted filter {np.mean(heard['with']):.3f}, without {np.mean(heard['without']):.3f}")
     assert gain >= FILTER_GAIN_FLOOR
@@ -359,15 +370,18 @@ def test_the_fitted_filter_brings_sentences_it_never_heard_closer_to_the_speaker
 def test_re_voicing_fits_a_filter_to_the_recording_that_brings_its_unheard_part_closer(references, encoder):
     """A man's 8 s re-voiced toward a woman, the filter fitted on its first 3 s of speech and scored on the rest."""
     source, reference = references["332-128985-0000"][: 8 * 16_000], references["103-1240-0000"]
-    analysis, wave = prepare_reference(reference, encoder=encoder), cleaned_speech(reference, encoder)
+    analysis, wave = (
+        prepare_reference(reference, encoder=encoder, source_sr=16_000),
+        cleaned_speech(reference, encoder, 16_000),
+    )
     config = dataclasses.replace(DEFAULT, revoicing_fit_seconds=3.0)
-    target = encoder.embed_utterance(reference)
+    target = encoder.embed_utterance(reference, 16_000)
     revoiced, heard = {}, {}
     for name, cosines in (("with", config.fitted_filter_cosines), ("without", 0)):
         voice = OfflineVoice(dataclasses.replace(config, fitted_filter_cosines=cosines))
         revoiced[name] = voice.revoice(source, 16_000, analysis, wave, seed=0, encoder=encoder)
         assert len(revoiced[name].samples) == len(source) and revoiced[name].notes[0].startswith("offline conversion")
-        heard[name] = similarity(encoder.embed_utterance(revoiced[name].samples[4 * 16_000 :]), target)
+        heard[name] = similarity(encoder.embed_utterance(revoiced[name].samples[4 * 16_000 :], 16_000), target)
     print(
         f"GE2E of the part the fit never heard: with the fitted filter {heard['with']:.3f}, "
         f"without {heard['without']:.3f}"
@@ -379,13 +393,13 @@ def test_re_voicing_fits_a_filter_to_the_recording_that_brings_its_unheard_part_
 
 def test_a_reference_without_pitch_is_not_fitted(offline, encoder):
     noise = np.random.default_rng(0).normal(0, 0.1, 5 * 16_000).astype(np.float32)
-    analysis = prepare_reference(noise, encoder=encoder)
+    analysis = prepare_reference(noise, encoder=encoder, source_sr=16_000)
     assert analysis.pitch is None
     assert offline.fitted(analysis, noise, _Counted(encoder, fail="no fit without a pitch")) is analysis
 
 
 def test_a_base_voice_that_cannot_say_the_calibration_keeps_the_pitch_rule(offline, references, encoder, monkeypatch):
-    analysis = prepare_reference(references["248-130644-0000"], encoder=encoder)
+    analysis = prepare_reference(references["248-130644-0000"], encoder=encoder, source_sr=16_000)
 
     def mute(text, seed=None):
         raise InputError("the base voice has no sound for this text")
@@ -393,7 +407,7 @@ def test_a_base_voice_that_cannot_say_the_calibration_keeps_the_pitch_rule(offli
     voice = OfflineVoice(threads=2)
     voice.share_base(offline)
     monkeypatch.setattr(voice.base, "speak", mute)
-    wave = cleaned_speech(references["248-130644-0000"], encoder)
+    wave = cleaned_speech(references["248-130644-0000"], encoder, 16_000)
     assert voice.fitted(analysis, wave, encoder) is analysis
 
 
@@ -428,13 +442,13 @@ def test_a_noisy_reference_gets_a_note_asking_for_a_quieter_recording(references
     wave = references["26-495-0000"]
     rms = float(np.sqrt(np.mean(wave**2)))
     hiss = np.random.default_rng(0).normal(0, rms, len(wave)).astype(np.float32)  # as loud as the speech
-    noisy = prepare_reference(wave + hiss, encoder=encoder)
+    noisy = prepare_reference(wave + hiss, encoder=encoder, source_sr=16_000)
     assert noisy.pitch is not None
     assert any("noisy" in note and "quiet room" in note for note in noisy.notes)
 
 
 def test_a_noisy_reference_is_heard_without_its_steady_noise_and_a_clean_one_as_it_is(references, encoder):
-    wave = cleaned_speech(references["26-495-0000"], encoder)
+    wave = cleaned_speech(references["26-495-0000"], encoder, 16_000)
     assert denoised(wave, DEFAULT) is wave
     rms = float(np.sqrt(np.mean(wave**2)))
     hiss = np.random.default_rng(0).normal(0, rms / np.sqrt(10), len(wave)).astype(np.float32)  # 10 dB under it
@@ -471,9 +485,9 @@ def test_a_multi_speaker_base_voice_speaks_through_the_speaker_nearest_the_refer
     path, halves = three_speaker_voice
     offline = OfflineVoice(dataclasses.replace(DEFAULT, base_voice=str(path)), threads=2)
     for speaker, half in enumerate(halves):
-        speech = offline.synthesize("Hello there.", half, seed=0, encoder=encoder)
+        speech = offline.synthesize("Hello there.", half, seed=0, encoder=encoder, source_sr=16_000)
         assert speech.components[0].checkpoint == f"en_US-three-medium#{['alice', 'bob', 'carol'][speaker]}"
-    wave = cleaned_speech(halves[2], encoder)
+    wave = cleaned_speech(halves[2], encoder, 16_000)
     chosen = offline.fitted(analyse(wave, DEFAULT), wave, encoder)
     assert chosen.base_speaker == 2 and chosen.formant_ratio is not None
 
@@ -485,10 +499,18 @@ def test_a_reference_with_a_dc_offset_is_heard_as_without_it(references, encoder
 
     wave = references["26-495-0000"]
     offset = (wave - 0.25).astype(np.float32)
-    assert similarity(prepare_speaker(encoder, offset).embedding, prepare_speaker(encoder, wave).embedding) > 0.999
-    analysis = prepare_reference(offset, encoder=encoder)
+    assert (
+        similarity(
+            prepare_speaker(encoder, offset, source_sr=16_000).embedding,
+            prepare_speaker(encoder, wave, source_sr=16_000).embedding,
+        )
+        > 0.999
+    )
+    analysis = prepare_reference(offset, encoder=encoder, source_sr=16_000)
     assert not any("noisy" in note for note in analysis.notes), analysis.notes
-    assert abs(analysis.pitch.median_hz - prepare_reference(wave, encoder=encoder).pitch.median_hz) < 1.0
+    assert (
+        abs(analysis.pitch.median_hz - prepare_reference(wave, encoder=encoder, source_sr=16_000).pitch.median_hz) < 1.0
+    )
 
 
 def test_vocoder_options_asked_of_the_offline_voice_are_named_as_unused():

@@ -27,7 +27,7 @@ def test_fewer_than_two_usable_speakers_is_an_input_error_naming_the_skipped(tmp
     scipy.io.wavfile.write(quiet, 16_000, np.zeros(16_000, np.float32))
 
     class NoSpeech:
-        def embed_utterance(self, wave):
+        def embed_utterance(self, wave, source_sr=None):
             raise InputError("the recording is silent")
 
     with pytest.raises(InputError, match=r"need at least 2 speakers .* found 0; skipped: broken.wav: .*quiet.wav: the"):

@@ -84,11 +84,11 @@ def load_audio(
 ) -> np.ndarray:
     """Mono float32 samples at `sr` from a file (anything ffmpeg decodes) or an array.
 
-    Arrays are taken at `source_sr` (default: already at `sr`); (channels, n) or (n, channels) are
+    Arrays are taken at `source_sr`, which they need (source_rate); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
     wave, native_sr, seconds = _checked_recording(
-        source, array_rate(source_sr, sr), max_seconds, decode_rate=sr, stereo=False
+        source, source_rate(source, source_sr), max_seconds, decode_rate=sr, stereo=False
     )
     if max_seconds is not None and seconds > max_seconds:
         name = "the audio array" if isinstance(source, np.ndarray) else str(Path(source).expanduser())
@@ -107,11 +107,11 @@ def load_recording(
     source: AudioSource, *, source_sr: int | None = None, max_seconds: float | None = MAX_SECONDS
 ) -> tuple[np.ndarray, int, float]:
     """(float32 samples, rate, the whole recording's length in seconds) at the recording's own rate, brought within
-    16-48 kHz (an array's rate is `source_sr`, default 16 kHz), and in its own channels: (samples,) for mono,
-    (samples, 2) for stereo (more than two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's
+    16-48 kHz (an array's rate is `source_sr`, which it needs: source_rate), and in its own channels: (samples,) for
+    mono, (samples, 2) for stereo (more than two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's
     soundtrack is made from, so that it sounds as it was given; cut to `max_seconds`, which the caller tells the user
     of (the length says whether it was)."""
-    array_sr = array_rate(source_sr, SAMPLE_RATE)
+    array_sr = source_rate(source, source_sr)
     wave, native_sr, seconds = _checked_recording(source, array_sr, max_seconds, decode_rate=None, stereo=True)
     rate = min(max(native_sr, SAMPLE_RATE), MAX_TRACK_RATE)
     if rate != native_sr:
@@ -120,11 +120,10 @@ def load_recording(
 
 
 def _checked_recording(
-    source: AudioSource, array_sr: int, max_seconds: float | None, decode_rate: int | None, stereo: bool
+    source: AudioSource, array_sr: int | None, max_seconds: float | None, decode_rate: int | None, stereo: bool
 ) -> tuple[np.ndarray, int, float]:
     """(samples, their rate, the whole recording's seconds) of a file or an array, refused if empty or not finite, cut
     to `max_seconds`."""
-    check_audio_source(source)
     wave, native_sr, seconds, name = _recorded(source, array_sr, max_seconds, decode_rate, stereo)
     if wave.size == 0:
         raise InputError(f"{name} contains no audio samples: give a recording of speech")
@@ -152,7 +151,7 @@ def clipping_note(source: AudioSource, source_sr: int | None = None) -> str:
     """A note for a reference recording whose loudest sounds were cut flat (too loud for the microphone or the
     recorder), "" otherwise. WAV, FLAC and arrays are measured as recorded; compressed formats arrive resampled
     by ffmpeg, whose ringing hides the flat tops, and get no note."""
-    share = clipped_share(_recorded(source, array_rate(source_sr, SAMPLE_RATE), MAX_SECONDS)[0])
+    share = clipped_share(_recorded(source, source_rate(source, source_sr), MAX_SECONDS)[0])
     if share < CLIPPED_SHARE:
         return ""
     return (
@@ -166,12 +165,31 @@ ARRAY_RATES = (4_000, 384_000)
 """The sample rates, in hertz, an array of samples may be given at: from a telephone's 8 kHz to a studio's."""
 
 
-def array_rate(source_sr: object, default: int) -> int:
-    """The rate an array of samples is taken at: `source_sr`, a whole number of hertz within ARRAY_RATES, or
-    `default` when it is None; InputError otherwise (a wrong rate would make the speech minutes long, or fail deep
-    in the resampler)."""
+def source_rate(source: object, source_sr: object, what: str = "audio", also: str = "") -> int | None:
+    """The rate of `source`'s samples, checked once for every stage: an array's is `source_sr`, which it needs (voxlip's
+    own speech is 22.05 kHz, a microphone's 44.1 or 48: none can be assumed), a whole number of hertz within
+    ARRAY_RATES; None for a file, which knows its own rate and is refused another one. InputError for what is neither
+    (check_audio_source); `also` names another way to give audio with its rate, for the caller's message."""
+    check_audio_source(source, what)
+    if isinstance(source, np.ndarray):
+        if source_sr is None:
+            other = f", or {also}" if also else ""
+            raise InputError(
+                f"the {what} was given as samples without their rate: pass their rate as source_sr (e.g. source_sr=sr "
+                f"after `wave, sr = ...`){other}"
+            )
+        return _array_rate(source_sr)
     if source_sr is None:
-        return default
+        return None
+    raise InputError(
+        f"source_sr={source_sr!r} is the rate of samples given as an array, but the {what} is a file ({source}), "
+        "which knows its own rate: leave source_sr out"
+    )
+
+
+def _array_rate(source_sr: object) -> int:
+    """`source_sr` as a whole number of hertz within ARRAY_RATES; InputError otherwise (a wrong rate would make the
+    speech minutes long, or fail deep in the resampler)."""
     whole = isinstance(source_sr, numbers.Real) and not isinstance(source_sr, bool) and float(source_sr).is_integer()
     if not whole or not ARRAY_RATES[0] <= source_sr <= ARRAY_RATES[1]:
         raise InputError(
@@ -194,7 +212,7 @@ def check_audio_source(source: object, what: str = "audio", also: str = "") -> N
 
 def _recorded(
     source: AudioSource,
-    array_sr: int,
+    array_sr: int | None,
     max_seconds: float | None,
     decode_rate: int | None = SAMPLE_RATE,
     stereo: bool = False,
@@ -203,6 +221,8 @@ def _recorded(
     array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s (see _read_file for `decode_rate` and
     `stereo`)."""
     if isinstance(source, np.ndarray):
+        if array_sr is None:
+            raise InputError("samples were given without their rate: pass it as source_sr")  # source_rate's, first
         wave = _array_samples(source, stereo)
         return wave, array_sr, len(wave) / array_sr, "the audio array"
     path = Path(source).expanduser()

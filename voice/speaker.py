@@ -13,7 +13,16 @@ from core.components import Component
 from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 
-from .audio import SAMPLE_RATE, AudioSource, clipping_note, is_silent, load_audio, load_recording, without_offset
+from .audio import (
+    SAMPLE_RATE,
+    AudioSource,
+    clipping_note,
+    is_silent,
+    load_audio,
+    load_recording,
+    source_rate,
+    without_offset,
+)
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from .encoder import SpeakerEncoder
@@ -93,7 +102,7 @@ take 13.6-14.9 s and 1.4 GB (6.5-6.6 s and 0.92-0.95 GB with the first 60 s)."""
 def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> np.ndarray:
     """A reference recording as every voice stage hears it: 16 kHz, its DC offset taken out (audio.without_offset),
     then the encoder's own preprocessing (level raised, long silences shortened), its first MAX_SPEECH_SECONDS."""
-    speech = encoder.preprocess(without_offset(load_audio(reference, source_sr=source_sr)))
+    speech = encoder.preprocess(without_offset(load_audio(reference, source_sr=source_sr)), SAMPLE_RATE)
     return speech[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
 
 
@@ -101,6 +110,7 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
     """The reference (a file, samples at `source_sr`, or an already prepared Speaker) cleaned and embedded once."""
     if isinstance(reference, Speaker):
         return reference
+    source_rate(reference, source_sr, "reference")  # for a message naming it
     wave = cleaned_reference(encoder, reference, source_sr)
     embedding, partials = encoder.embed_with_partials(wave)
     source = None if isinstance(reference, np.ndarray) else InputFile.read(reference)
@@ -242,7 +252,7 @@ def two_channels_note(encoder: SpeakerEncoder, reference: AudioSource, source_sr
         return ""
     embeddings = []
     for channel in wave.T:
-        speech = encoder.preprocess(without_offset(load_audio(channel, source_sr=rate)))
+        speech = encoder.preprocess(without_offset(load_audio(channel, source_sr=rate)), SAMPLE_RATE)
         speech = speech[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
         if voicing_note(speech):
             return ""

@@ -10,7 +10,7 @@ import numpy as np
 
 from core.errors import InputError
 
-from .audio import load_audio
+from .audio import SAMPLE_RATE, load_audio
 from .encoder import SpeakerEncoder, similarity
 
 
@@ -55,7 +55,7 @@ def half_split_trials(files: list[Path], encoder: SpeakerEncoder) -> Verificatio
     for path in files:
         try:
             wave = load_audio(path)
-            halves = [encoder.embed_utterance(h) for h in (wave[: len(wave) // 2], wave[len(wave) // 2 :])]
+            halves = [encoder.embed_utterance(h, SAMPLE_RATE) for h in (wave[: len(wave) // 2], wave[len(wave) // 2 :])]
         except InputError as e:
             skipped[path.name] = str(e)
             continue

@@ -114,11 +114,11 @@ class OfflineVoice:
         source_sr: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
     ) -> Synthesis:
-        """Speak `text` in a voice moved toward `reference`: samples at `source_sr` (default 16 kHz), a file, a
-        prepared Speaker, or a ReferenceVoice from prepare_reference. The text and seed are checked first, as the
-        pipeline checks them (`checked_text`, `core.seeds.checked_seed`), with the text's notes in the result. The
-        same seed gives the same samples; without one, each call varies a little, as Piper does. `progress(sentences
-        done, sentences, sentences per second)` follows the base voice."""
+        """Speak `text` in a voice moved toward `reference`: samples at `source_sr` (their rate, which an array
+        needs), a file, a prepared Speaker, or a ReferenceVoice from prepare_reference. The text and seed are checked
+        first, as the pipeline checks them (`checked_text`, `core.seeds.checked_seed`), with the text's notes in the
+        result. The same seed gives the same samples; without one, each call varies a little, as Piper does.
+        `progress(sentences done, sentences, sentences per second)` follows the base voice."""
         text, text_notes = self.checked_text(text, language)
         speech = self.synthesize_checked(
             text,

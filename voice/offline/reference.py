@@ -9,7 +9,7 @@ import numpy as np
 
 from core.cache import cached_arrays
 
-from ..audio import AudioSource
+from ..audio import AudioSource, source_rate
 from ..speaker import Speaker, cleaned_reference
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
@@ -82,7 +82,7 @@ def prepare_reference(
 ) -> ReferenceVoice:
     """Analyse a reference once; reuse the result for every text.
 
-    `reference` is a recording (16 kHz array or file) or a Speaker (its speech already cleaned).
+    `reference` is a recording (a file, or samples at `source_sr`) or a Speaker (its speech already cleaned).
     Silent, too short or unreadable recordings raise the speaker encoder's InputError.
     """
     if isinstance(reference, ReferenceVoice):
@@ -96,6 +96,7 @@ def cleaned_speech(
     """A Speaker's speech, or a recording cleaned as prepare_speaker cleans it (16 kHz, silences shortened)."""
     if isinstance(reference, Speaker):
         return reference.wave
+    source_rate(reference, source_sr, "reference")  # before the encoder loads
     from ..encoder import load_encoder
 
     return cleaned_reference(encoder or load_encoder(), reference, source_sr)
