@@ -7,7 +7,7 @@ import hashlib
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, VoxlipError
+from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -95,6 +96,34 @@ class InputData:
 
     what: str
     sha256: str
+
+
+def check_output_name(path: Path, kind: str, inputs: Iterable[str | os.PathLike | None] = ()) -> None:
+    """InputError unless `path` names a file voxlip may write an output of `kind` ("audio", "video", "embeddings")
+    to: not a folder, none of `inputs` (not even through a link: voxlip never overwrites what it reads), and a name
+    ending as `kind`'s formats do (core.output_kinds). What every stage and the pipeline check before any work."""
+    suffixes = OUTPUT_SUFFIXES[kind]
+    if path.is_dir():
+        raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
+    for source in inputs:
+        if source is not None and _same_file(path, Path(source).expanduser()):
+            raise InputError(
+                f"{path} is also an input ({source}): voxlip never overwrites its inputs; give another name"
+            )
+    if path.name.startswith(".") and path.name.lower() in suffixes:  # ".mp4": Python, and most tools, see no ending
+        example = path.with_name("output" + path.name)
+        raise InputError(f"{path} is only an ending: give a name before it, e.g. {example}")
+    if path.suffix.lower() not in suffixes:
+        raise InputError(
+            f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"
+        )
+
+
+def _same_file(output: Path, source: Path) -> bool:
+    """Whether `output` is `source`: the same file (through links too) if both exist, else the same path."""
+    if output.exists() and source.exists():
+        return os.path.samefile(output, source)
+    return output.absolute() == source.absolute()
 
 
 @contextmanager

@@ -27,7 +27,7 @@ import numpy as np
 from core.components import Component
 from core.errors import InputError
 from core.ffmpeg import Mp4Writer, hdr_notes
-from core.files import atomic_output
+from core.files import atomic_output, check_output_name
 from core.memory import return_freed_memory
 from voice.audio import SAMPLE_RATE, AudioSource, load_audio, save_audio
 
@@ -148,18 +148,20 @@ def run(
 
     `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame (default: none) and
     `soundtrack` makes the audio track, at any rate and as long as `audio` (default: `audio`). `detector` finds
-    the face (default: BlazeFace). The MP4 appears at `out_path` only when it is complete.
+    the face (default: BlazeFace). `out_path` must end in .mp4 and be neither input (check_output_name, before any
+    work); the MP4 appears there only when it is complete.
     """
     import cv2
 
+    out_path = Path(out_path).expanduser()
+    face_path = face.info.path if isinstance(face, FaceInput) else face
+    check_output_name(out_path, "video", (face_path, None if isinstance(audio, np.ndarray) else audio))
     audio = load_audio(audio, source_sr=source_sr)  # the edge: 16 kHz from here; int16 had been taken as floats
     previous_threads = cv2.getNumThreads()
     if options.opencv_threads is not None:
         cv2.setNumThreads(options.opencv_threads)
     try:
-        return _run(
-            face, audio, Path(out_path).expanduser(), renderer, options, detector, frame_hook, soundtrack, progress
-        )
+        return _run(face, audio, out_path, renderer, options, detector, frame_hook, soundtrack, progress)
     finally:
         cv2.setNumThreads(previous_threads)
         return_freed_memory()  # a long-running process (the demo) would otherwise keep the run's peak

@@ -20,12 +20,12 @@ from core.errors import InputError, VoxlipError
 from core.ffmpeg import VIDEO_SUFFIXES
 from core.files import atomic_output, sha256_file
 from core.memory import limit_allocator_arenas
+from core.output_kinds import suffixes_in_words
 from core.quiet import native_stderr_silenced
 from core.seeds import LARGEST_SEED, checked_seed
 from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
-from .output_kinds import suffixes_in_words
 from .stops import Stopped, unwinding_on_stop
 
 STDIN = Path("-")

@@ -25,9 +25,9 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
-from core.files import InputFile, atomic_output, sha256_file, temporary_name
+from core.files import InputFile, atomic_output, check_output_name, sha256_file, temporary_name
+from core.output_kinds import OUTPUT_SUFFIXES
 
-from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
 from .provenance.consent import ConsentError
 from .provenance.credentials import SigningIdentity, sign_file
@@ -98,30 +98,16 @@ def check_output(
         raise InputError(f"the output file name is empty: give one ending in {suffixes[0]}")
     path = Path(path).expanduser()
     try:
-        return _checked_output(path, kind, suffixes, inputs, size_estimate)
+        return _checked_output(path, kind, inputs, size_estimate)
     except OSError as e:  # a folder's name too long, a loop of links: what the file system says of the path
         raise InputError(f"cannot write {path}: {e.strerror or e}; choose another name or folder") from None
 
 
-def _checked_output(
-    path: Path, kind: str, suffixes: tuple[str, ...], inputs: Iterable[str | os.PathLike | None], size_estimate: int
-) -> Path:
+def _checked_output(path: Path, kind: str, inputs: Iterable[str | os.PathLike | None], size_estimate: int) -> Path:
+    """`path` if check_output_name (core.files, the stages' check too) and the folder it is to be in allow it."""
     folder = next((parent for parent in path.absolute().parents if parent.exists()), Path(path.absolute().anchor))
     _check_name_length(path, folder)
-    if path.is_dir():
-        raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
-    for source in inputs:
-        if source is not None and _same_file(path, Path(source)):
-            raise InputError(
-                f"{path} is also an input ({source}): voxlip never overwrites its inputs; give another name"
-            )
-    if path.name.startswith(".") and path.name.lower() in suffixes:  # ".mp4": Python, and most tools, see no ending
-        example = path.with_name("output" + path.name)
-        raise InputError(f"{path} is only an ending: give a name before it, e.g. {example}")
-    if path.suffix.lower() not in suffixes:
-        raise InputError(
-            f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"
-        )
+    check_output_name(path, kind, inputs)
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: {folder} is a file, not a folder")
     _check_record_place(path)
@@ -172,12 +158,6 @@ def _check_record_place(path: Path) -> None:
             f"cannot write {path}: its provenance record goes to {record}, which is a folder or a device, not a file; "
             "move that away or choose another name"
         )
-
-
-def _same_file(output: Path, source: Path) -> bool:
-    if output.exists() and source.exists():
-        return os.path.samefile(output, source)
-    return output.absolute() == source.absolute()
 
 
 @contextmanager

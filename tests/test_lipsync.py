@@ -1006,3 +1006,31 @@ def test_no_face_found_by_a_detector_of_the_callers_names_it_and_the_default(fac
     with pytest.raises(InputError, match=r"by s3fd \(try the default detector: face_detector='blazeface'\)"):
         check_face(face, detector=Blind())
     check_face(face)  # the default finds it
+
+
+def test_the_stage_never_overwrites_its_input_nor_writes_a_video_under_another_ending(clips, speech, tmp_path):
+    """run(face, audio, face, ...) had replaced the input video with its output (the CLI refuses it), and a `.wav`
+    name had been given an MP4."""
+    from core.files import sha256_file
+
+    face = tmp_path / "face.mp4"
+    face.write_bytes(clips["short"].read_bytes())
+    link = tmp_path / "link.mp4"
+    link.symlink_to(face)
+    audio = save_audio(tmp_path / "speech.wav", speech, SAMPLE_RATE)
+    before = sha256_file(face)
+    options = LipsyncOptions()
+    for out, face_given, audio_given in ((face, face, speech), (link, face, speech), (audio, face, audio)):
+        with pytest.raises(InputError, match=r"is also an input \(.*\): voxlip never overwrites its inputs"):
+            run(
+                face_given,
+                audio_given,
+                out,
+                make_renderer(options),
+                options,
+                source_sr=SAMPLE_RATE if out != audio else None,
+            )
+    with pytest.raises(InputError, match=r"k\.wav: voxlip writes video as \.mp4; give a file name ending in \.mp4"):
+        run(face, speech, tmp_path / "k.wav", make_renderer(options), options, source_sr=SAMPLE_RATE)
+    assert sha256_file(face) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["face.mp4", "link.mp4", "speech.wav"]
