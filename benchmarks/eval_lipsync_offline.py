@@ -38,6 +38,8 @@ Printed per face, then over the held-out ones:
   shift of a photo (0.05-2 pixels) to within 0.05 pixels and stays at 0 on the photo made to speak with
   `still`, whose blinks move the mesh's outline by several times its jitter (printed below the row).
   On a video's output it is the speaker's own head motion (real people); on a photo's, the animation's.
+- mesh head move, below the row: the head column's largest move in % of the face's width, for a photo on its
+  output, for a video on the source video itself: how far the mesh's head points jump on real speakers.
 - colours (videos, below the row): the mean difference, output minus source, over the rows above the eyes, which the
   lip-sync leaves as they were, per channel: what encoding and decoding did to the picture's colours.
 - animator: output frames drawn by the animator (a video falls back to it where it never shows the shape).
@@ -349,6 +351,13 @@ def repeated_photo(photo: Path, folder: Path, frames: int = 50, shift: float = 0
     return path
 
 
+def head_jump_share(m: Measures) -> float:
+    """The largest frame-to-frame move of the rigid head's mesh points (`head` column) in % of the face's width (the
+    median width of its outline): comparable between a photo's output and a real speaker's own video."""
+    widths = [float(np.ptp(p[list(FACE_OVAL), 0])) for p in m.points if p is not None]
+    return 100 * largest_jump(head_points(m.stable)) / float(np.median(widths)) if widths else float("nan")
+
+
 def head_points(stable: list[np.ndarray | None]) -> list[np.ndarray | None]:
     """The HEAD points of each frame's STABLE points."""
     keep = [STABLE.index(i) for i in HEAD]
@@ -532,6 +541,12 @@ def evaluate(folder: Path, names: tuple[str, ...], chosen: tuple[str, ...], out_
             print(f"{'':36s}colours above the eyes, output - source (blue, green, red): {shift} levels")
         if still_flow is not None:
             print(f"{'':36s}flow of the photo made to speak with `still` (mouth and blinks only): {still_flow:.2f} px")
+            print(f"{'':36s}mesh head move, in % of the face's width: {head_jump_share(m):.1f}%")
+        else:
+            print(
+                f"{'':36s}mesh head move on the source video itself (a real speaker), in % of the face's width: "
+                f"{head_jump_share(source_m):.1f}%"
+            )
         for note in result.notes:
             print(f"{'':36s}note: {note}")
     mesh.close()
