@@ -96,13 +96,15 @@ def test_a_reference_with_two_people_talking_at_once_one_per_channel_is_said_to(
         for stem in ("103-1240-0000", "446-123501-0000")
     )
     n = min(len(woman), len(man))
-    notes = " ".join(speakers.prepare_speaker(encoder, np.stack([woman[:n], man[:n]], axis=1)).notes)
+    notes = " ".join(speakers.prepare_speaker(encoder, np.stack([woman[:n], man[:n]], axis=1), 16_000).notes)
     assert "two channels hold two different voices" in notes and "c0=c0" in notes
     assert "seems to hold two voices" not in notes
     half = len(woman) // 2  # one person on both, saying different things: one voice
     assert not any(
         "channels" in note
-        for note in speakers.prepare_speaker(encoder, np.stack([woman[:half], woman[half : 2 * half]], axis=1)).notes
+        for note in speakers.prepare_speaker(
+            encoder, np.stack([woman[:half], woman[half : 2 * half]], axis=1), 16_000
+        ).notes
     )
     embedded = []
     monkeypatch.setattr(
@@ -111,7 +113,7 @@ def test_a_reference_with_two_people_talking_at_once_one_per_channel_is_said_to(
         lambda wave: embedded.append(wave) or type(encoder).embed_with_partials(encoder, wave),
     )
     for stereo in (np.stack([woman, 0.5 * woman], axis=1), np.stack([woman, np.zeros_like(woman)], axis=1)):
-        assert not any("channels" in note for note in speakers.prepare_speaker(encoder, stereo).notes)
+        assert not any("channels" in note for note in speakers.prepare_speaker(encoder, stereo, 16_000).notes)
     assert len(embedded) == 2  # the mix's only: one sound in both channels, or one silent, is not embedded by channel
 
 
