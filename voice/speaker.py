@@ -252,8 +252,7 @@ def two_channels_note(encoder: SpeakerEncoder, reference: AudioSource, source_sr
         return ""
     embeddings = []
     for channel in wave.T:
-        speech = encoder.preprocess(without_offset(load_audio(channel, source_sr=rate)), SAMPLE_RATE)
-        speech = speech[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
+        speech = cleaned_reference(encoder, channel, rate)
         if voicing_note(speech):
             return ""
         embedding, partials = encoder.embed_with_partials(speech)
