@@ -48,6 +48,7 @@ from voice.audio import (
     is_silent,
     load_audio,
     load_recording,
+    rate_not_taken,
     source_rate,
     without_offset,
 )
@@ -108,10 +109,7 @@ def checked_rate(given: object, source_sr: object, what: str) -> int | None:
         kind = "a moviepy AudioClip"
     else:
         return None
-    raise InputError(
-        f"source_sr={source_sr!r} is the rate of samples given as an array, but the {what} is {kind}, which knows its "
-        "own rate: leave source_sr out"
-    )
+    raise rate_not_taken(source_sr, what, kind)
 
 
 def _as_recording(

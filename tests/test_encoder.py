@@ -185,3 +185,20 @@ def test_a_reference_given_as_samples_without_their_rate_is_refused(encoder, spe
         encoder.embed_utterance(wav)
     given = prepare_speaker(encoder, wav, source_sr=sr)
     assert similarity(given.embedding, prepare_speaker(encoder, speech_files[1]).embedding) > 0.999
+
+
+def test_a_prepared_speaker_refuses_a_rate_as_a_file_does(encoder, speech_files):
+    """prepare_speaker had returned a prepared Speaker whatever source_sr came with it, silently; a file, and the
+    pipeline's Speaker, refuse one."""
+    from pipeline.api import Pipeline
+    from voice.speaker import prepare_speaker
+
+    speaker = prepare_speaker(encoder, speech_files[1])
+    assert prepare_speaker(encoder, speaker) is speaker
+    refused = "source_sr=16000 is the rate of samples given as an array, but the {} is {}, which knows its own rate"
+    with pytest.raises(InputError, match=refused.format("reference", "a prepared Speaker") + ": leave source_sr out"):
+        prepare_speaker(encoder, speaker, source_sr=16_000)
+    with pytest.raises(InputError, match=refused.format("reference", r"a file \(.*\)")):
+        prepare_speaker(encoder, speech_files[1], source_sr=16_000)
+    with pytest.raises(InputError, match=refused.format("reference voice", "a prepared Speaker")):
+        Pipeline().speaker(speaker, source_sr=16_000)

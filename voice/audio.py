@@ -181,9 +181,15 @@ def source_rate(source: object, source_sr: object, what: str = "audio", also: st
         return _array_rate(source_sr)
     if source_sr is None:
         return None
-    raise InputError(
-        f"source_sr={source_sr!r} is the rate of samples given as an array, but the {what} is a file ({source}), "
-        "which knows its own rate: leave source_sr out"
+    raise rate_not_taken(source_sr, what, f"a file ({source})")
+
+
+def rate_not_taken(source_sr: object, what: str, kind: str) -> InputError:
+    """The error for a `source_sr` given with what knows its own rate (`kind`: "a file (...)", "a prepared Speaker"):
+    one message wherever a rate is refused."""
+    return InputError(
+        f"source_sr={source_sr!r} is the rate of samples given as an array, but the {what} is {kind}, which knows its "
+        "own rate: leave source_sr out"
     )
 
 

@@ -20,6 +20,7 @@ from .audio import (
     is_silent,
     load_audio,
     load_recording,
+    rate_not_taken,
     source_rate,
     without_offset,
 )
@@ -107,8 +108,11 @@ def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr
 
 
 def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, source_sr: int | None = None) -> Speaker:
-    """The reference (a file, samples at `source_sr`, or an already prepared Speaker) cleaned and embedded once."""
+    """The reference (a file, samples at `source_sr`, or an already prepared Speaker, which refuses a rate) cleaned and
+    embedded once."""
     if isinstance(reference, Speaker):
+        if source_sr is not None:
+            raise rate_not_taken(source_sr, "reference", "a prepared Speaker")
         return reference
     source_rate(reference, source_sr, "reference")  # for a message naming it
     wave = cleaned_reference(encoder, reference, source_sr)
