@@ -10,8 +10,8 @@ from voice import spectral
 from voice.audio import (
     SV2TTS_MEL,
     WAV2LIP_MEL,
-    clipping_note,
     dbfs,
+    decode,
     encoder_mel,
     load_audio,
     load_recording,
@@ -243,7 +243,7 @@ NO_RATE = r"the {} was given as samples without their rate: pass their rate as s
 def test_samples_are_taken_only_with_their_rate_and_a_file_only_without_one(speech, tmp_path):
     """Arrays without `source_sr` had been taken as 16 kHz, silently: 48 kHz speech given so to prepare_speaker had
     an embedding of cosine 0.585 to the same speaker's (0.99997 with source_sr=48000)."""
-    for load in (load_audio, lambda a: load_recording(a), clipping_note):
+    for load in (load_audio, lambda a: load_recording(a), decode):
         with pytest.raises(InputError, match=NO_RATE.format("audio")):
             load(speech)
     assert source_rate(speech, 48_000) == 48_000 and source_rate(speech, 44_100.0, "reference") == 44_100

@@ -6,6 +6,9 @@ from core.errors import CheckpointError, InputError
 from voice.audio import encoder_mel
 from voice.encoder import RESEMBLYZER, RTVC, load_encoder, similarity
 
+STEREO_PAIR = ("103-1240-0000", "446-123501-0000")
+"""A woman and a man among the shared readers, one per channel for two people speaking at once."""
+
 
 @pytest.fixture(scope="module")
 def encoder():
@@ -73,10 +76,7 @@ def test_phone_and_studio_rates_give_the_same_voice(encoder, speech_files):
 def test_a_reference_holding_two_voices_is_said_to(encoder, speech_files):
     from voice.speaker import prepare_speaker
 
-    woman, man = (
-        soundfile.read(next(f for f in speech_files if f.stem == stem))[0]
-        for stem in ("103-1240-0000", "446-123501-0000")
-    )
+    woman, man = (soundfile.read(next(f for f in speech_files if f.stem == stem))[0] for stem in STEREO_PAIR)
     two = np.concatenate([woman[: len(woman) // 2], man[: len(man) // 2]]).astype(np.float32)
     assert "seems to hold two voices" in " ".join(prepare_speaker(encoder, two, 16_000).notes)
     for one in (woman, man, two[: 4 * 16000]):  # each alone; too short a pair to judge (under 6 windows)
@@ -92,8 +92,7 @@ def test_a_reference_with_two_people_talking_at_once_one_per_channel_is_said_to(
     from voice import speaker as speakers
 
     woman, man = (
-        soundfile.read(next(f for f in speech_files if f.stem == stem))[0].astype(np.float32)
-        for stem in ("103-1240-0000", "446-123501-0000")
+        soundfile.read(next(f for f in speech_files if f.stem == stem))[0].astype(np.float32) for stem in STEREO_PAIR
     )
     n = min(len(woman), len(man))
     notes = " ".join(speakers.prepare_speaker(encoder, np.stack([woman[:n], man[:n]], axis=1), 16_000).notes)
@@ -202,3 +201,45 @@ def test_a_prepared_speaker_refuses_a_rate_as_a_file_does(encoder, speech_files)
         prepare_speaker(encoder, speech_files[1], source_sr=16_000)
     with pytest.raises(InputError, match=refused.format("reference voice", "a prepared Speaker")):
         Pipeline().speaker(speaker, source_sr=16_000)
+
+
+def test_a_reference_is_decoded_once_for_its_speech_and_every_note(
+    encoder, speech_files, faces_dir, tmp_path, monkeypatch
+):
+    """prepare_speaker had read the reference three times (for its speech, the clipping note, the two-channel note): a
+    video as reference, three ffmpeg decodes. Now once, twice for compressed stereo (its channels at their own rate),
+    with the speech, embedding and notes of each loaded on its own."""
+    from voice import audio
+    from voice import speaker as speakers
+
+    woman, man = (soundfile.read(next(f for f in speech_files if f.stem == stem))[0] for stem in STEREO_PAIR)
+    n = min(len(woman), len(man))
+    two_people = tmp_path / "two_people.wav"
+    soundfile.write(two_people, np.stack([woman[:n], man[:n]], axis=1), 16_000)
+    clipped = tmp_path / "clipped.flac"
+    soundfile.write(clipped, np.clip(4 * woman, -0.5, 0.5), 16_000)
+    reads = []
+    read_file = audio._read_file
+    monkeypatch.setattr(audio, "_read_file", lambda *args: reads.append(args) or read_file(*args))
+    for reference, decodes in [
+        (speech_files[1], 1),
+        (two_people, 1),
+        (clipped, 1),
+        (faces_dir / "talking_man_25fps.mp4", 2),  # AAC, two channels at 44.1 kHz
+    ]:
+        reads.clear()
+        speaker = speakers.prepare_speaker(encoder, reference)
+        assert len(reads) == decodes, reference
+        wave = speakers.cleaned_reference(encoder, reference)
+        embedding, partials = encoder.embed_with_partials(wave)
+        assert np.array_equal(speaker.wave, wave) and np.array_equal(speaker.embedding, embedding)
+        found = (
+            audio.clipping_note(audio.decode(reference)),
+            speakers.speech_length_note(wave),
+            speakers.voicing_note(wave),
+            speakers.mixed_voices_note(partials),
+            speakers.two_channels_note(encoder, audio.decode(reference)),
+        )
+        assert speaker.notes == tuple(note for note in found if note)
+    assert "clipped" in speakers.prepare_speaker(encoder, clipped).notes[0]
+    assert "two channels hold two different voices" in speakers.prepare_speaker(encoder, two_people).notes[0]

@@ -6,7 +6,7 @@ import io
 import logging
 import numbers
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import librosa
@@ -74,6 +74,43 @@ class EncoderMelSpec:
 ENCODER_MEL = EncoderMelSpec()
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A file or an array read once, its channels as recorded: what load_audio, load_recording and clipping_note each
+    take their view of (audio_of, recording_of), so that a reference looked at all three ways is decoded once."""
+
+    samples: np.ndarray = field(repr=False)
+    """(samples,) or (samples, channels); an array's scaled to full scale 1.0, still in its own float type."""
+    rate: int
+    seconds: float
+    """The whole recording's length (`samples` holds at most its first max_seconds + 1 s)."""
+    name: str
+    """The file's path, or "the audio array", for messages."""
+    max_seconds: float | None
+    source: AudioSource = field(repr=False)
+    resampled: bool = False
+    """Whether ffmpeg decoded it at a rate other than its own, which recording_of keeps, so reads it again."""
+
+
+def decode(
+    source: AudioSource,
+    source_sr: int | None = None,
+    *,
+    max_seconds: float | None = MAX_SECONDS,
+    decode_rate: int | None = SAMPLE_RATE,
+) -> Decoded:
+    """`source` read once: an array at `source_sr`, which it needs (source_rate); a file up to `max_seconds` + 1 s,
+    what libsndfile reads at its own rate, the rest decoded by ffmpeg at `decode_rate` (None: the file's own rate, at
+    most MAX_TRACK_RATE)."""
+    array_sr = source_rate(source, source_sr)
+    if isinstance(source, np.ndarray):
+        wave = _array_samples(source)
+        return Decoded(wave, array_sr, len(wave) / array_sr, "the audio array", max_seconds, source)
+    path = Path(source).expanduser()
+    wave, rate, seconds, resampled = _read_file(path, max_seconds, decode_rate)
+    return Decoded(wave, rate, seconds, str(path), max_seconds, source, resampled)
+
+
 def load_audio(
     source: AudioSource,
     sr: int = SAMPLE_RATE,
@@ -87,16 +124,18 @@ def load_audio(
     Arrays are taken at `source_sr`, which they need (source_rate); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
-    wave, native_sr, seconds = _checked_recording(
-        source, source_rate(source, source_sr), max_seconds, decode_rate=sr, stereo=False
-    )
-    if max_seconds is not None and seconds > max_seconds:
-        name = "the audio array" if isinstance(source, np.ndarray) else str(Path(source).expanduser())
+    return audio_of(decode(source, source_sr, max_seconds=max_seconds, decode_rate=sr), sr, normalize_dbfs)
+
+
+def audio_of(decoded: Decoded, sr: int = SAMPLE_RATE, normalize_dbfs: float | None = None) -> np.ndarray:
+    """load_audio's view of a recording decoded already: mono float32 samples at `sr`, its first max_seconds."""
+    wave = _checked_channels(decoded, stereo=False)
+    if decoded.max_seconds is not None and decoded.seconds > decoded.max_seconds:
         logging.getLogger(__name__).warning(
-            "%s is %.0f s long: using only its first %.0f s", name, seconds, max_seconds
+            "%s is %.0f s long: using only its first %.0f s", decoded.name, decoded.seconds, decoded.max_seconds
         )
-    if native_sr != sr:
-        wave = spectral.resample(wave, native_sr, sr)
+    if decoded.rate != sr:
+        wave = spectral.resample(wave, decoded.rate, sr)
     wave = wave.astype(np.float32, copy=False)
     if normalize_dbfs is not None:
         wave = normalize_volume(wave, normalize_dbfs)
@@ -111,27 +150,37 @@ def load_recording(
     mono, (samples, 2) for stereo (more than two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's
     soundtrack is made from, so that it sounds as it was given; cut to `max_seconds`, which the caller tells the user
     of (the length says whether it was)."""
-    array_sr = source_rate(source, source_sr)
-    wave, native_sr, seconds = _checked_recording(source, array_sr, max_seconds, decode_rate=None, stereo=True)
-    rate = min(max(native_sr, SAMPLE_RATE), MAX_TRACK_RATE)
-    if rate != native_sr:
-        wave = spectral.resample(wave, native_sr, rate)
-    return wave.astype(np.float32, copy=False), rate, seconds
+    return recording_of(decode(source, source_sr, max_seconds=max_seconds, decode_rate=None))
 
 
-def _checked_recording(
-    source: AudioSource, array_sr: int | None, max_seconds: float | None, decode_rate: int | None, stereo: bool
-) -> tuple[np.ndarray, int, float]:
-    """(samples, their rate, the whole recording's seconds) of a file or an array, refused if empty or not finite, cut
-    to `max_seconds`."""
-    wave, native_sr, seconds, name = _recorded(source, array_sr, max_seconds, decode_rate, stereo)
+def recording_of(decoded: Decoded) -> tuple[np.ndarray, int, float]:
+    """load_recording's view of a recording decoded already (read again where ffmpeg decoded it at another rate)."""
+    if decoded.resampled:
+        decoded = decode(decoded.source, max_seconds=decoded.max_seconds, decode_rate=None)
+    wave = _checked_channels(decoded, stereo=True)
+    rate = min(max(decoded.rate, SAMPLE_RATE), MAX_TRACK_RATE)
+    if rate != decoded.rate:
+        wave = spectral.resample(wave, decoded.rate, rate)
+    return wave.astype(np.float32, copy=False), rate, decoded.seconds
+
+
+def _checked_channels(decoded: Decoded, stereo: bool) -> np.ndarray:
+    """A decoded recording's samples in the channels kept (_kept_channels), refused if empty or not finite, cut to
+    its max_seconds."""
+    wave = _channels(decoded, stereo)
     if wave.size == 0:
-        raise InputError(f"{name} contains no audio samples: give a recording of speech")
+        raise InputError(f"{decoded.name} contains no audio samples: give a recording of speech")
     if not np.all(np.isfinite(wave)):
-        raise InputError(f"{name} contains NaN or infinite samples: give real audio")
-    if max_seconds is not None and len(wave) > max_seconds * native_sr:
-        wave = wave[: int(max_seconds * native_sr)]
-    return wave, native_sr, seconds
+        raise InputError(f"{decoded.name} contains NaN or infinite samples: give real audio")
+    if decoded.max_seconds is not None and len(wave) > decoded.max_seconds * decoded.rate:
+        wave = wave[: int(decoded.max_seconds * decoded.rate)]
+    return wave
+
+
+def _channels(decoded: Decoded, stereo: bool) -> np.ndarray:
+    """float32 samples of a decoded recording in the channels voxlip keeps (_kept_channels), uncut."""
+    wave = decoded.samples
+    return (_kept_channels(wave, stereo) if wave.ndim == 2 else wave).astype(np.float32, copy=False)
 
 
 CLIPPED_SHARE = 0.001
@@ -147,11 +196,11 @@ def clipped_share(wave: np.ndarray) -> float:
     return float(np.mean(np.abs(wave) >= 0.98 * peak)) if peak > 0 else 0.0
 
 
-def clipping_note(source: AudioSource, source_sr: int | None = None) -> str:
-    """A note for a reference recording whose loudest sounds were cut flat (too loud for the microphone or the
-    recorder), "" otherwise. WAV, FLAC and arrays are measured as recorded; compressed formats arrive resampled
-    by ffmpeg, whose ringing hides the flat tops, and get no note."""
-    share = clipped_share(_recorded(source, source_rate(source, source_sr), MAX_SECONDS)[0])
+def clipping_note(decoded: Decoded) -> str:
+    """A note for a reference recording (decoded at 16 kHz) whose loudest sounds were cut flat (too loud for the
+    microphone or the recorder), "" otherwise. WAV, FLAC and arrays are measured as recorded; compressed formats arrive
+    resampled by ffmpeg, whose ringing hides the flat tops, and get no note."""
+    share = clipped_share(_channels(decoded, stereo=False))
     if share < CLIPPED_SHARE:
         return ""
     return (
@@ -216,34 +265,14 @@ def check_audio_source(source: object, what: str = "audio", also: str = "") -> N
     raise InputError(f"the {what} must be {taken}, not {type(source).__name__}{hint}")
 
 
-def _recorded(
-    source: AudioSource,
-    array_sr: int | None,
-    max_seconds: float | None,
-    decode_rate: int | None = SAMPLE_RATE,
-    stereo: bool = False,
-) -> tuple[np.ndarray, int, float, str]:
-    """(samples as recorded, their rate, the whole recording's length in seconds, its name for messages); an
-    array is taken at `array_sr`, a file is read up to `max_seconds` + 1 s (see _read_file for `decode_rate` and
-    `stereo`)."""
-    if isinstance(source, np.ndarray):
-        if array_sr is None:
-            raise InputError("samples were given without their rate: pass it as source_sr")  # source_rate's, first
-        wave = _array_samples(source, stereo)
-        return wave, array_sr, len(wave) / array_sr, "the audio array"
-    path = Path(source).expanduser()
-    wave, rate, seconds = _read_file(path, max_seconds, decode_rate, stereo)
-    return wave, rate, seconds, str(path)
-
-
 FLOAT_PEAK_LIMIT = 4.0
 """Float samples are taken at full scale 1.0; an array peaking over this (12 dB over full scale) was scaled as another
 type's (16-bit samples as floats, up to 32767, had given a speaker embedding of cosine 0.48 to the same speech's)."""
 
 
-def _array_samples(array: np.ndarray, stereo: bool) -> np.ndarray:
-    """float32 samples of an array of numbers: 1-D, or (channels, n) or (n, channels) as _kept_channels keeps them.
-    Integers are scaled to full scale 1.0, unsigned ones (8-bit WAV's) about their middle."""
+def _array_samples(array: np.ndarray) -> np.ndarray:
+    """Float samples of an array of numbers: 1-D, or (channels, n) or (n, channels) as (n, channels). Integers are
+    scaled to full scale 1.0, unsigned ones (8-bit WAV's) about their middle."""
     wave = np.asarray(array)
     if wave.dtype.kind == "i":
         wave = wave / float(np.iinfo(wave.dtype).max)
@@ -260,10 +289,10 @@ def _array_samples(array: np.ndarray, stereo: bool) -> np.ndarray:
             "them by the full scale of their type (32768 for 16-bit samples), or give the integer array itself"
         )
     if wave.ndim == 2:
-        wave = _kept_channels(wave.T if wave.shape[0] < wave.shape[1] else wave, stereo)
-    elif wave.ndim != 1:
+        return wave.T if wave.shape[0] < wave.shape[1] else wave
+    if wave.ndim != 1:
         raise InputError(f"audio arrays must be 1-D (samples) or 2-D (channels x samples), not {wave.shape}")
-    return wave.astype(np.float32, copy=False)
+    return wave
 
 
 CANCELLED_MIX = 0.4
@@ -287,12 +316,11 @@ def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
     return mix
 
 
-def _read_file(
-    path: Path, max_seconds: float | None, decode_rate: int | None, stereo: bool
-) -> tuple[np.ndarray, int, float]:
-    """Samples (the first `max_seconds` + 1 s; mono, or two channels kept if `stereo`), their rate, and the whole
-    file's length in seconds. What libsndfile reads (WAV, FLAC, Ogg, MP3) comes at its own rate; the rest ffmpeg
-    decodes at `decode_rate`, or, for None, at the file's own rate (at most MAX_TRACK_RATE)."""
+def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float, bool]:
+    """Samples (the first `max_seconds` + 1 s, (samples, channels) or mono), their rate, the whole file's length in
+    seconds, and whether ffmpeg decoded them at a rate other than the file's own. What libsndfile reads (WAV, FLAC,
+    Ogg, MP3) comes at its own rate; the rest ffmpeg decodes at `decode_rate`, or, for None, at the file's own rate
+    (at most MAX_TRACK_RATE)."""
     check_not_stream(path)
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
@@ -302,14 +330,14 @@ def _read_file(
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
         header = probe(path, AUDIO_HINT)  # which of its audio tracks is read, and that track's rate and channels
-        rate = decode_rate or min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
-        channels = 2 if header.audio_channels == 2 else 1  # mixed to mono here, where a cancelling mix is seen
+        own_rate = min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
+        rate = decode_rate or own_rate
+        channels = 2 if header.audio_channels == 2 else 1  # mixed to mono by _kept_channels (a cancelling mix seen)
         wave = decode_audio(path, rate, max_seconds, channels=channels, track=header.audio_track)
-        wave = _kept_channels(wave, stereo) if wave.ndim == 2 else wave
         seconds = len(wave) / rate
         if max_seconds is not None and seconds > max_seconds:
             seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
-        return wave, rate, seconds
+        return wave, rate, seconds, rate != own_rate
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
@@ -319,7 +347,7 @@ def _read_file(
         raise InputError(
             f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
         ) from None
-    return _kept_channels(wave, stereo), native_sr, info.frames / info.samplerate
+    return wave, native_sr, info.frames / info.samplerate, False
 
 
 def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:

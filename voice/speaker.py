@@ -16,11 +16,14 @@ from core.files import InputData, InputFile, atomic_output
 from .audio import (
     SAMPLE_RATE,
     AudioSource,
+    Decoded,
+    audio_of,
     clipping_note,
+    decode,
     is_silent,
     load_audio,
-    load_recording,
     rate_not_taken,
+    recording_of,
     source_rate,
     without_offset,
 )
@@ -103,7 +106,12 @@ take 13.6-14.9 s and 1.4 GB (6.5-6.6 s and 0.92-0.95 GB with the first 60 s)."""
 def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> np.ndarray:
     """A reference recording as every voice stage hears it: 16 kHz, its DC offset taken out (audio.without_offset),
     then the encoder's own preprocessing (level raised, long silences shortened), its first MAX_SPEECH_SECONDS."""
-    speech = encoder.preprocess(without_offset(load_audio(reference, source_sr=source_sr)), SAMPLE_RATE)
+    return cleaned_speech(encoder, load_audio(reference, source_sr=source_sr))
+
+
+def cleaned_speech(encoder: SpeakerEncoder, wave: np.ndarray) -> np.ndarray:
+    """cleaned_reference of a recording's 16 kHz mono samples, loaded already."""
+    speech = encoder.preprocess(without_offset(wave), SAMPLE_RATE)
     return speech[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
 
 
@@ -115,16 +123,17 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
             raise rate_not_taken(source_sr, "reference", "a prepared Speaker")
         return reference
     source_rate(reference, source_sr, "reference")  # for a message naming it
-    wave = cleaned_reference(encoder, reference, source_sr)
+    recording = decode(reference, source_sr)  # once, for the speech and every note
+    wave = cleaned_speech(encoder, audio_of(recording))
     embedding, partials = encoder.embed_with_partials(wave)
     source = None if isinstance(reference, np.ndarray) else InputFile.read(reference)
     voicing = voicing_note(wave)
     found = (
-        "" if voicing else clipping_note(reference, source_sr),  # a tone's or noise's peaks are no clipped voice's
+        "" if voicing else clipping_note(recording),  # a tone's or noise's peaks are no clipped voice's
         speech_length_note(wave),
         voicing,
         mixed := mixed_voices_note(partials),
-        "" if mixed or voicing else two_channels_note(encoder, reference, source_sr),
+        "" if mixed or voicing else two_channels_note(encoder, recording),
     )
     notes = tuple(note for note in found if note)
     encoder_component = Component.of("speaker encoder", encoder)
@@ -244,12 +253,14 @@ are not embedded one by one. It only spares that work: two people speaking at on
 that are not embedded get no note."""
 
 
-def two_channels_note(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> str:
+def two_channels_note(encoder: SpeakerEncoder, recording: Decoded) -> str:
     """A note when a reference's two channels each hold a voice (TWO_VOICES_WINDOWS or more windows of it, a pitch
     heard: voicing_note) and the two sound like two people by mixed_voices_note's measure (the cosine of their
     embeddings under TWO_VOICES_BELOW): two people speaking at once, one per channel, which the mono mix blends and
     mixed_voices_note, which looks for turns, does not hear; "" otherwise (one channel, or one sound in both)."""
-    wave, rate, _ = load_recording(reference, source_sr=source_sr)
+    if recording.samples.ndim != 2 or recording.samples.shape[1] != 2:
+        return ""  # one channel, or more mixed to one: nothing to read again at its own rate
+    wave, rate, _ = recording_of(recording)
     if wave.ndim != 2 or any(is_silent(channel) for channel in wave.T):
         return ""
     if np.corrcoef(wave.T.astype(np.float64))[0, 1] > SAME_SOUND_ABOVE:
