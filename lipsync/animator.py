@@ -37,7 +37,7 @@ from .face import (
 )
 from .living import HeadMotion
 from .visemes import VisemeTrackConfig, shape_track
-from .warp import backward_offsets
+from .warp import backward_offsets, smoothstep
 
 ANIMATOR = Component.offline("lip-sync", "offline lip-sync: landmark mouth animator")
 PHONE_RECOGNIZER = Component.offline("phone timing", "pocketsphinx en-us phone loop")
@@ -405,7 +405,7 @@ def _edge_window(region: tuple[int, int, int, int], frame_shape: tuple[int, ...]
             weight = np.minimum(weight, np.clip(position / feather, 0, 1))
         if fade_end:
             weight = np.minimum(weight, np.clip((size - position) / feather, 0, 1))
-        return weight * weight * (3 - 2 * weight)
+        return smoothstep(weight)
 
     across = ramp(x2 - x1, x1 > 0, x2 < width)
     down = ramp(y2 - y1, y1 > 0, y2 < height)

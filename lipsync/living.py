@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .face import FACE_OVAL, NOSE_TIP
+from .warp import smoothstep
 
 EYES = (
     # (upper lid from the outer to the inner corner, lower lid the same way)
@@ -283,7 +284,7 @@ class HeadMotion:
         sy = pivot[1] - sin * qx + cos * qy
         r = np.sqrt(((px - centre[0]) / radii[0]) ** 2 + ((py - centre[1]) / radii[1]) ** 2)
         weight = np.clip((self.fade - r) / (self.fade - 1.0), 0, 1)
-        weight = weight * weight * (3 - 2 * weight)
+        weight = smoothstep(weight)
         size = (int(x2 - x1), int(y2 - y1))
         dx = cv2.resize(((sx - px) * weight).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
         dy = cv2.resize(((sy - py) * weight).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)

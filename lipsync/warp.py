@@ -7,6 +7,11 @@ import math
 import numpy as np
 
 
+def smoothstep(weight: np.ndarray) -> np.ndarray:
+    """3w^2 - 2w^3 of weights in [0, 1]: 0 and 1 at the ends and flat at both, so a warp fades out without an edge."""
+    return weight * weight * (3 - 2 * weight)
+
+
 def fit_thin_plate(
     points: np.ndarray, values: np.ndarray, regularization: float = 1e-4
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
