@@ -33,6 +33,8 @@ from voice.audio import load_audio
 from voice.converter import convert, load_converter, tone_colour_embedding
 
 RATE = 22_050
+SOURCE_SPEECH = "26-495-0000.flac"
+TARGET_VOICE = "32-21625-0000.flac"
 
 
 def write_seeded(shared: Path, folder: Path) -> Path:
@@ -110,13 +112,10 @@ def main() -> None:
         help="folder with OpenVoice's openvoice/ package (default: $OPENVOICE_CHECKOUT)",
     )
     parser.add_argument(
-        "--audio", type=Path, default=speech_dir() / "26-495-0000.flac", help="speech to convert (default: %(default)s)"
+        "--audio", type=Path, default=None, help=f"speech to convert (default: {SOURCE_SPEECH} of the shared speech)"
     )
     parser.add_argument(
-        "--reference",
-        type=Path,
-        default=speech_dir() / "32-21625-0000.flac",
-        help="target voice (default: %(default)s)",
+        "--reference", type=Path, default=None, help=f"target voice (default: {TARGET_VOICE} of the shared speech)"
     )
     parser.add_argument("--seconds", type=float, default=5.0, help="length converted (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per side (default: %(default)s)")
@@ -135,6 +134,9 @@ def main() -> None:
         help="the shared folder (default: $VOXLIP_SHARED or ../shared, here %(default)s)",
     )
     args = parser.parse_args()
+    speech = speech_dir(args.shared)
+    args.audio = args.audio or speech / SOURCE_SPEECH
+    args.reference = args.reference or speech / TARGET_VOICE
     torch.set_num_threads(args.threads)
 
     wave = load_audio(args.audio, RATE)[: int(args.seconds * RATE)]

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 from common import add_bfloat16_flag, bfloat16_rows, run_script, shared_dir, speech_dir
 
+from core.errors import VoxlipError
+
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("decoding", "face tracking", "generator", "blending", "marking", "encoding")
 
@@ -192,9 +194,18 @@ def measure(
         command += ["--seconds", str(seconds)]
     output = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     if output.returncode != 0:
-        raise RuntimeError(output.stderr[-2000:])
+        raise VoxlipError(f"the timed run of {face.name} failed: {child_error(output.stderr)}")
     runs = [json.loads(line) for line in output.stdout.splitlines() if line.startswith("{")]
     return {run["run"]: run for run in runs}
+
+
+def child_error(stderr: str) -> str:
+    """What a failed child said last (its `<script>: error: ...` line without the prefix, or a traceback's last line),
+    so the parent ends with one line too."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return "it printed nothing (killed? out of memory?)"
+    return lines[-1].removeprefix(f"{Path(__file__).name}: error: ")
 
 
 def report(name: str, runs: dict[str, dict]) -> None:

@@ -129,7 +129,8 @@ def bench_wavernn(model: WaveRNN, frames: int, reference_steps: int | None, bflo
         )
 
 
-def bench_hifigan(path: Path, manifest: dict, frames: int, label: str) -> None:
+def bench_hifigan(path: Path, manifest: dict, frames: int, label: str, bfloat16: bool = True) -> None:
+    """Times the mel conversion and the generator in float32, then the generator in bfloat16 (only if `bfloat16`)."""
     config = HiFiGANConfig.from_dict(manifest["hparams"])
     (path.parent / "config.json").write_text(json.dumps(manifest["hparams"]))
     model = load_hifigan(path)
@@ -144,6 +145,13 @@ def bench_hifigan(path: Path, manifest: dict, frames: int, label: str) -> None:
         f"generator {t_generate:.2f} s RTF {t_generate / seconds:.3f}; mel conversion {t_convert * 1e3:.0f} ms; "
         f"path RTF {(t_generate + t_convert) / seconds:.3f}"
     )
+    if bfloat16:
+        model.generate(log_mel[:, :32], precision="bfloat16")  # warm-up
+        _, t_bfloat16 = timed(lambda: model.generate(log_mel, precision="bfloat16"))
+        print(
+            f"  bfloat16 generator {t_bfloat16:.2f} s RTF {t_bfloat16 / seconds:.3f} "
+            f"(x{t_generate / t_bfloat16:.2f} of float32's speed)"
+        )
 
 
 def main() -> None:
@@ -174,7 +182,7 @@ def main() -> None:
         bench_wavernn(load_wavernn(path), args.frames, args.reference_steps, bfloat16)
         for name, label in [("hifigan_v1", "V1"), ("hifigan_v3", "V3")]:
             path, manifest = write_seeded(seeded, args.shared, name, Path(folder))
-            bench_hifigan(path, manifest, args.frames, label)
+            bench_hifigan(path, manifest, args.frames, label, bfloat16)
 
 
 if __name__ == "__main__":

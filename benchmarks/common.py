@@ -24,9 +24,9 @@ def shared_dir() -> Path:
     return Path(os.environ.get("VOXLIP_SHARED", Path(__file__).resolve().parents[2] / "shared")).resolve()
 
 
-def speech_dir() -> Path:
-    """The shared LibriSpeech recordings, one per speaker."""
-    return shared_dir() / "data" / "speech" / "librispeech"
+def speech_dir(shared: Path | None = None) -> Path:
+    """The shared LibriSpeech recordings, one per speaker, in `shared` (default: shared_dir())."""
+    return (shared or shared_dir()) / "data" / "speech" / "librispeech"
 
 
 def run_script(main: Callable[[], None]) -> None:

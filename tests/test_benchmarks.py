@@ -37,6 +37,15 @@ def benchmark(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -
     )
 
 
+def script_module(monkeypatch: pytest.MonkeyPatch, script: str) -> types.ModuleType:
+    """A benchmark script imported from its file, with benchmarks/ on the path for its `common` import."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(f"voxlip_{Path(script).stem}", BENCHMARKS / script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_every_script_runs_its_main_through_the_one_error_handler():
     """A script whose main is called bare prints a traceback on voxlip's own errors (bench_encoder.py had)."""
     bare = []
@@ -156,10 +165,7 @@ def test_a_redirected_log_shows_each_row_as_it_is_printed(tmp_path):
 def test_the_synthesizer_benchmark_interleaves_its_two_paths(monkeypatch):
     """It had timed every plain run, then every fast one, so load from other processes landed on one side (a
     speed-up of 0.41x in one run, 1.76x in the next)."""
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location("voxlip_bench_synthesizer", BENCHMARKS / "bench_synthesizer.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = script_module(monkeypatch, "bench_synthesizer.py")
     calls = []
     measured = module.interleaved_best(
         {"plain": lambda: calls.append("plain"), "fast": lambda: calls.append("fast")}, 3
@@ -193,10 +199,7 @@ class FakeCloner:
 @pytest.mark.parametrize("emulated", [True, False])
 def test_bench_say_times_bfloat16_only_where_the_cpu_has_its_instructions(monkeypatch, capsys, emulated):
     """Its bfloat16 rows had run on a CPU without bfloat16 instructions at RTF 11, for many minutes, unsaid."""
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location("voxlip_bench_say", BENCHMARKS / "bench_say.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = script_module(monkeypatch, "bench_say.py")
     monkeypatch.setattr(sys.modules["common"], "bfloat16_is_emulated", lambda: emulated)
     monkeypatch.setattr(module, "VoiceCloner", FakeCloner)
     monkeypatch.setattr(module, "seeded", lambda folder, name, filename: folder / name)
@@ -212,3 +215,27 @@ def test_bench_say_times_bfloat16_only_where_the_cpu_has_its_instructions(monkey
     else:
         assert "skipped" not in printed
         assert len([row for row in rows if "bfloat16" in row]) == 4 and len(rows) == 10
+
+
+def test_the_converter_benchmark_takes_its_default_speech_from_its_shared_flag(tmp_path):
+    """--shared had reached only the checkpoint: the speech defaults followed $VOXLIP_SHARED."""
+    result = benchmark("bench_converter.py", "--shared", str(tmp_path))
+    assert result.returncode == 1
+    expected = tmp_path / "data" / "speech" / "librispeech" / "26-495-0000.flac"
+    assert result.stderr.strip() == f"bench_converter.py: error: audio file {expected} does not exist"
+
+
+@pytest.mark.parametrize(
+    ("stderr", "said"),
+    [
+        ("bench_lipsync.py: error: /x/face.mp4 does not exist\n", "/x/face.mp4 does not exist"),
+        (
+            'Traceback (most recent call last):\n  File "x", line 1\nMemoryError: out of memory\n',
+            "MemoryError: out of memory",
+        ),
+        ("", "it printed nothing (killed? out of memory?)"),
+    ],
+)
+def test_a_failed_lipsync_child_ends_the_parent_with_its_last_line(monkeypatch, stderr, said):
+    """The parent had raised RuntimeError with the child's stderr: a traceback inside a traceback."""
+    assert script_module(monkeypatch, "bench_lipsync.py").child_error(stderr) == said
