@@ -305,6 +305,44 @@ def test_a_label_may_add_words_to_ai_generated_and_choose_its_corner():
     assert ink[:180, :320].sum() > 100 and ink.sum() == ink[:180, :320].sum()
 
 
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("AI\u2011generated · 工作室", "'工' \\(U\\+5DE5\\), '作' \\(U\\+4F5C\\), '室' \\(U\\+5BA4\\)"),
+        ("AI-generated — Studio X", "'—' \\(U\\+2014\\)"),
+        ("AI-generated · Café", "'é' \\(U\\+00E9\\)"),
+    ],
+)
+def test_a_label_its_font_cannot_draw_is_refused_when_made_naming_the_characters(text, named):
+    """Every frame had shown 'AI□generated · □□□': the font has no glyph for them and draws an empty box."""
+    with pytest.raises(
+        InputError, match=f"characters its font cannot draw.*: {named}\\. Write it with.*unaccented Latin"
+    ):
+        LabelConfig(text=text)
+
+
+def test_a_label_with_a_word_processors_hyphen_or_space_draws_the_plain_ones():
+    frame = np.full((360, 640, 3), 100, np.uint8)
+    plain = draw_label(frame, LabelConfig(text="AI-generated · Studio X"))
+    for hyphen in ("\u2010", "\u2011"):
+        typed = LabelConfig(text=f"AI{hyphen}generated ·\u00a0Studio X")
+        assert typed.text == f"AI{hyphen}generated ·\u00a0Studio X"  # the record keeps what the user wrote
+        assert np.array_equal(draw_label(frame, typed), plain)
+
+
+def test_the_label_font_draws_printable_ascii_and_the_listed_characters_at_every_size():
+    """What the refusal lists is what the font draws: over the first 65,536 code points, at the smallest size; the
+    verdict is the same at every size the label is drawn in."""
+    from pipeline.provenance.label import DRAWN_BEYOND_ASCII, _font_draws
+
+    ascii_printable = "".join(map(chr, range(0x20, 0x7F)))
+    drawn = "".join(chr(c) for c in range(0x10000) if _font_draws.__wrapped__(chr(c), (8,)))
+    assert drawn == ascii_printable + DRAWN_BEYOND_ASCII
+    for size in (9, 10, 14, 22, 45, 100, 300):
+        assert all(_font_draws(c, (size,)) for c in ascii_printable + DRAWN_BEYOND_ASCII), size
+        assert not any(_font_draws(c, (size,)) for c in "\u2010\u2011\u00a0—é工®\t"), size
+
+
 def test_frame_mark_round_trip_and_half_size(face_frames):
     frame = face_frames[0]
     marked = mark_frame(frame)

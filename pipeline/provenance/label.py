@@ -6,6 +6,7 @@ import functools
 import numbers
 import re
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -23,7 +24,7 @@ _DENIES_IT_RE = re.compile(
 """A negation just before the words, which turns the label around ("not AI-generated", "non-AI-generated"); before
 or after them a label may say more ("Not real: AI-generated", "AI-generated, no real voice")."""
 WIDEST_LETTER = 1.0
-"""At least the width of the default font's widest letter over its size (0.95: "W", "—"): a text that fits with all
+"""At least the width of the default font's widest letter over its size (0.95: "W"): a text that fits with all
 its letters so wide is not measured (nor the font loaded: the default label is made at import)."""
 MIN_BOX_OPACITY = 0.5
 """The box behind the text hides at least half of the picture (default 0.6), so the text stands out on any frame."""
@@ -36,6 +37,16 @@ MIN_CONTRAST = 4.5
 """WCAG's contrast ratio for normal text between the text and its box (white on black, the default: 21)."""
 SMALLEST_FRAME = 128
 """The label's whole text must fit across a frame this wide (lipsync.video.MIN_SIZE, voxlip's smallest frames)."""
+DRAWN_AS = MappingProxyType({"\u2010": "-", "\u2011": "-", "\u00a0": " "})
+"""Hyphens a word processor puts in "AI-generated" and a no-break space: the label's font has no glyph for them, so
+they are drawn as the "-" and " " the user meant."""
+DRAWN_BEYOND_ASCII = "©«°±´·»‘’“”…‹›⁄™ﬁﬂ"
+"""All the label's font (Pillow's default, Aileron) draws besides printable ASCII, measured over Unicode's first 65,536
+code points; for the message that refuses any other character."""
+GLYPH_CHECK_SIZES = (8, 100)
+"""The smallest size the label is drawn in and a large one: a character is refused if either draws the empty box."""
+SURELY_MISSING = "\U0010fffd"
+"""A private-use code point no font maps: the font draws its empty box (".notdef") for it."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,14 @@ class LabelConfig:
                 f"the label's text {self.text!r} must say {REQUIRED_WORDS!r} plainly, on one line and without a "
                 f"negation: e.g. {REQUIRED_WORDS!r} or '{REQUIRED_WORDS} · Studio X'"
             )
+        undrawable = [c for c in dict.fromkeys(self.drawn_text) if not " " <= c <= "~" and not _font_draws(c)]
+        if undrawable:
+            named = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in undrawable)
+            raise InputError(
+                f"the label's text {self.text!r} has characters its font cannot draw, which would show as empty "
+                f"boxes: {named}. Write it with the characters the font draws: unaccented Latin letters, digits, "
+                f"ASCII punctuation and space, and {' '.join(DRAWN_BEYOND_ASCII)}"
+            )
         if self.corner not in CORNERS:
             raise InputError(f"label corner must be one of {', '.join(CORNERS)}, not {self.corner!r}")
         _check_number("box_opacity", self.box_opacity, MIN_BOX_OPACITY, 1.0)
@@ -79,7 +98,7 @@ class LabelConfig:
         height = max(self.min_height / SMALLEST_FRAME, self.height_fraction)
         if (
             height * (len(self.text) * WIDEST_LETTER * 0.7 + 0.4) > 1.0
-            and height * _text_width_per_height(self.text) > 1.0
+            and height * _text_width_per_height(self.drawn_text) > 1.0
         ):
             binding = (
                 f"min_height={self.min_height} (at least {MIN_HEIGHT_PIXELS})"
@@ -90,6 +109,11 @@ class LabelConfig:
                 f"the label's text {self.text!r} would not fit across a frame {SMALLEST_FRAME} pixels wide, voxlip's "
                 f"narrowest, at {binding}: shorten it or lower that"
             )
+
+    @property
+    def drawn_text(self) -> str:
+        """The text as the label's font draws it: `DRAWN_AS` in place of the characters it has no glyph for."""
+        return self.text.translate(str.maketrans(dict(DRAWN_AS)))
 
 
 def _check_number(name: str, value: object, low: float, high: float, whole: bool = False) -> None:
@@ -117,6 +141,21 @@ def _contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> floa
 
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+@functools.lru_cache(maxsize=256)
+def _font_draws(char: str, sizes: tuple[int, ...] = GLYPH_CHECK_SIZES) -> bool:
+    """Whether the label's font has a glyph for `char`, rather than drawing its empty box for it at one of `sizes`."""
+    for size in sizes:
+        font = ImageFont.load_default(size=size)
+        drawn, missing = font.getmask(char), font.getmask(SURELY_MISSING)
+        if (drawn.size, bytes(drawn), font.getbbox(char)) == (
+            missing.size,
+            bytes(missing),
+            font.getbbox(SURELY_MISSING),
+        ):
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=32)
@@ -154,14 +193,14 @@ def render_label(width: int, height: int, config: LabelConfig = DEFAULT_LABEL) -
     """The label box for a `width` x `height` frame, placed in `config.corner`."""
     box_height = max(config.min_height, round(min(width, height) * config.height_fraction))
     font = ImageFont.load_default(size=max(8, round(box_height * 0.7)))
-    left, top, right, bottom = font.getbbox(config.text)
+    left, top, right, bottom = font.getbbox(config.drawn_text)
     pad = max(2, box_height // 5)
     box_width = min(width, right - left + 2 * pad)
     box_height = min(height, box_height)
     text_layer = Image.new("L", (box_width, box_height), 0)
     ImageDraw.Draw(text_layer).text(
         ((box_width - (right - left)) / 2 - left, (box_height - (bottom - top)) / 2 - top),
-        config.text,
+        config.drawn_text,
         fill=255,
         font=font,
     )
