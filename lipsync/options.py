@@ -36,6 +36,8 @@ class LipsyncOptions:
     """The Wav2Lip generator's arithmetic: "float32" (exactly Wav2Lip's) or "bfloat16" (about 2x faster
     on CPUs with AVX512-BF16 or AMX; mouth pixels move by at most ~2/255)."""
     face: FaceOptions = FaceOptions()
+    """How faces are found and tracked; its pads and face_index are the fields above (a face giving others is
+    refused)."""
     animator: AnimatorConfig = AnimatorConfig()
     visemes: VisemeTrackConfig = VisemeTrackConfig()
     blend: BlendConfig = BlendConfig()
@@ -105,7 +107,15 @@ class LipsyncOptions:
         checked_seed(self.seed)
         if self.face_index is not None and self.face_index < 0:
             raise InputError("face_index (--face-index) counts faces from the left starting at 0")
+        for name, flag in (("pads", "--pads"), ("face_index", "--face-index")):
+            given = getattr(self.face, name)
+            if given != getattr(FaceOptions(), name):
+                raise InputError(
+                    f"face=FaceOptions({name}={given!r}) would be overridden by LipsyncOptions' own {name}: set it "
+                    f"there, LipsyncOptions({name}={given!r}) ({flag}), and leave it out of FaceOptions"
+                )
 
     @property
     def face_options(self) -> FaceOptions:
+        """`face` with this run's pads and face_index, for the tracker."""
         return replace(self.face, pads=self.pads, face_index=self.face_index)

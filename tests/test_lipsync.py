@@ -23,7 +23,7 @@ from lipsync.animator import ANIMATOR, PHONE_RECOGNIZER
 from lipsync.audio_frames import MEL_WINDOW, frame_count, lipsync_mel, mel_window_start, mel_windows
 from lipsync.blend import BlendConfig
 from lipsync.engine import LipsyncResult, run
-from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceTracker, choose_face, mouth_opening
+from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceOptions, FaceTracker, choose_face, mouth_opening
 from lipsync.offline import LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
@@ -933,6 +933,12 @@ def test_no_threads_at_all_is_refused(field):
         ({"fps": 1000}, "fps=1000 .* out of range"),
         ({"fps": float("nan")}, "fps=nan .* out of range"),
         ({"fps": "30"}, "fps='30' .* out of range"),
+        # had been overridden by the top-level pads and face_index without a word: one setting, one name
+        (
+            {"face": FaceOptions(face_index=1)},
+            r"face=FaceOptions\(face_index=1\) would be overridden .* LipsyncOptions\(face_index=1\) \(--face-index\)",
+        ),
+        ({"face": FaceOptions(pads=(0, 20, 0, 0))}, r"set it there, LipsyncOptions\(pads=\(0, 20, 0, 0\)\) \(--pads\)"),
     ],
 )
 def test_options_a_run_cannot_use_are_refused_when_made(options, message):
