@@ -47,7 +47,7 @@ def unreadable(kind: str, error: Exception) -> InputError:
 
 def audio_samples(clip) -> tuple[np.ndarray, int, float, InputData]:
     """A moviepy AudioClip as (float32 samples, rate, its whole length in seconds), kept as voice.audio.load_recording
-    keeps a file's, and what the record says of it (the samples as the clip gave them)."""
+    keeps a file's (one channel for a mono clip), and what the record says of it (the samples as voxlip took them)."""
     fps = int(getattr(clip, "fps", None) or SAMPLE_RATE)
     if not clip.duration:
         raise InputError("the moviepy audio clip has no duration: give it one (clip.with_duration(seconds))")
@@ -62,6 +62,8 @@ def audio_samples(clip) -> tuple[np.ndarray, int, float, InputData]:
         samples = np.concatenate([np.asarray(clip.to_soundarray(tt=t), dtype=np.float32) for t in times])
     except (AttributeError, OSError) as error:  # an AudioFileClip closed has no reader left
         raise unreadable("audio clip", error) from error
+    if getattr(clip, "nchannels", None) == 1 and samples.ndim == 2:
+        samples = samples[:, 0]  # moviepy gives a mono clip's samples twice, as two columns
     given = memory_inputs.samples(samples, fps, f"moviepy {type(clip).__name__}")
     return (*load_recording(samples, source_sr=fps), given)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.ffmpeg import executable as ffmpeg_exe
-from core.ffmpeg import read_frames
+from core.ffmpeg import probe, read_frames
 from core.files import ArrayDigest
 from lipsync.animator import ANIMATOR
 from lipsync.engine import run
@@ -419,6 +419,27 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files, tmp_path):
     finally:
         face.close()
         voice.close()
+
+
+def test_a_mono_moviepy_audio_clip_is_recorded_and_sounded_as_one_channel(faces_dir, speech_files):
+    """moviepy gives a mono AudioArrayClip's samples as two columns: it had been recorded as "2 channels", with the
+    same sha256 as a stereo clip of the same samples, and its soundtrack made stereo."""
+    moviepy = pytest.importorskip("moviepy", reason="moviepy is an optional extra: pip install 'voxlip[moviepy]'")
+    from pipeline import Pipeline
+
+    pipeline = Pipeline("cpu", lipsync="offline")
+    speech = load_audio(speech_files[0])[: int(1.2 * SAMPLE_RATE)]
+    made = {
+        name: pipeline.lipsync(
+            faces_dir / "painting_mona_lisa.jpg", moviepy.AudioArrayClip(samples, fps=SAMPLE_RATE), consent=True
+        )
+        for name, samples in (("mono", speech[:, None]), ("stereo", np.stack([speech, speech], axis=1)))
+    }
+    mono, stereo = made["mono"].given["audio"], made["stereo"].given["audio"]
+    assert mono.what == f"moviepy AudioArrayClip in memory, {SAMPLE_RATE} Hz, 1.2 s"
+    assert stereo.what == f"moviepy AudioArrayClip in memory, {SAMPLE_RATE} Hz, 2 channels, 1.2 s"
+    assert mono.sha256 != stereo.sha256
+    assert probe(made["mono"].path).audio_channels == 1 and probe(made["stereo"].path).audio_channels == 2
 
 
 def test_a_moviepy_clip_without_a_face_is_named_as_the_clip_not_as_its_temporary_file(speech_files):
