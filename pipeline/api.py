@@ -912,7 +912,7 @@ def clone(
     synthesizer: str = "auto",
     vocoder: str = "auto",
     seed: int | None = None,
-    device: str = "cpu",
+    device: str = "auto",
     source_sr: int | None = None,
 ) -> Speech:
     """The speaker of `reference` (a recording, samples at `source_sr`, or a Speech) saying `text`, watermarked, in
@@ -929,8 +929,11 @@ def clone(
 
 
 def vocode(
-    mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "cpu"
+    mel: np.ndarray, vocoder: str = "auto", *, seed: int | None = None, device: str = "auto"
 ) -> tuple[np.ndarray, int]:
-    """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here."""
-    samples, sample_rate = VoiceCloner(device, vocoder=vocoder).vocode(np.asarray(mel, np.float32), seed)
+    """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here (`device` as
+    Pipeline's)."""
+    samples, sample_rate = VoiceCloner(resolve_device(device), vocoder=vocoder).vocode(
+        np.asarray(mel, np.float32), seed
+    )
     return outputs.mark_audio(samples, sample_rate), sample_rate

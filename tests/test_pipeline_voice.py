@@ -471,6 +471,23 @@ def test_voice_vocode_function_griffin_lim():
     assert sr == 16000 and len(wave) == pytest.approx(20 * 200, abs=400)
 
 
+def test_the_one_call_functions_choose_the_device_as_a_pipeline_does(reference, monkeypatch):
+    """clone had defaulted to "cpu" where Pipeline defaults to "auto" (a GPU when there is one); vocode had passed
+    its device on unchecked."""
+    import pipeline.api
+    from pipeline import clone, vocode
+
+    asked = []
+    resolve = pipeline.api.resolve_device
+    monkeypatch.setattr(pipeline.api, "resolve_device", lambda device: asked.append(device) or resolve(device))
+    Pipeline()
+    clone(reference, "Hi there.", consent=True, synthesizer="offline")
+    vocode(np.zeros((80, 20), np.float32) - 4, "griffinlim")
+    assert asked == ["auto", "auto", "auto"]
+    with pytest.raises(InputError, match="unknown device 'tpu': use auto, cpu"):
+        vocode(np.zeros((80, 20), np.float32) - 4, "griffinlim", device="tpu")
+
+
 def test_missing_neural_checkpoints_name_voxlip_fetch(reference, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "empty-cache"))
     args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(tmp_path / "x.wav"), "--i-have-consent"]
