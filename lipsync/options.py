@@ -23,6 +23,13 @@ PRECISIONS = ("float32", "bfloat16")
 
 @dataclass(frozen=True)
 class LipsyncOptions:
+    """Everything a lip-sync run can be set by, refused when made if a run could not use it.
+
+    Most set: fps, face_index, pads, loop, still, seed, precision, max_size (the `voxlip lipsync` flags of the same
+    names but loop). What each field does is the docstring under it in lipsync/options.py; the nested settings are
+    dataclasses documented the same way (FaceOptions, AnimatorConfig, ...).
+    """
+
     fps: float | None = None
     """Output frame rate; default: the video's own (resampled to constant), 25 for a photo."""
     pads: tuple[int, int, int, int] = (0, 10, 0, 0)

@@ -946,6 +946,18 @@ def test_options_a_run_cannot_use_are_refused_when_made(options, message):
         LipsyncOptions(**options)
 
 
+def test_help_on_lipsync_options_names_the_fields_most_set_and_where_each_is_described():
+    """help(LipsyncOptions) had shown only the generated signature: the fields' docstrings are not in it."""
+    import dataclasses
+    import pydoc
+
+    shown = pydoc.render_doc(LipsyncOptions, renderer=pydoc.plaintext)
+    most_set = shown.split("Most set: ")[1].split(" (")[0].split(", ")
+    assert most_set == ["fps", "face_index", "pads", "loop", "still", "seed", "precision", "max_size"]
+    assert set(most_set) <= {field.name for field in dataclasses.fields(LipsyncOptions)}
+    assert "lipsync/options.py" in shown
+
+
 @pytest.mark.parametrize("emulated", [True, False])
 def test_wav2lip_says_what_its_precision_costs_and_that_still_does_nothing(monkeypatch, emulated):
     """bfloat16 on a CPU without its instructions had made a clip 4x slower without a word; --still was ignored."""
