@@ -198,6 +198,33 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("Call 1-800-555-0199 now.", "Call 1, 800, 5 5 5, 0 1 9 9 now."),
+        ("1-212-555-0199 or 1 (800) 555-0199", "1, 2 1 2, 5 5 5, 0 1 9 9 or 1, 800, 5 5 5, 0 1 9 9"),
+        ("+1 800 555 0199 or +1 (800) 555-0199", "plus 1, 800, 5 5 5, 0 1 9 9 or plus 1, 800, 5 5 5, 0 1 9 9"),
+        (
+            "(800) 555-0199, 800.555.0199, 1 800 555 0199",
+            "800, 5 5 5, 0 1 9 9, 800, 5 5 5, 0 1 9 9, 1, 800, 5 5 5, 0 1 9 9",
+        ),
+        ("1-888-555-0199 or +44 800 123 4567", "1, 8 8 8, 5 5 5, 0 1 9 9 or plus 4 4, 8 0 0, 1 2 3, 4 5 6 7"),
+    ],
+)
+def test_a_north_american_number_is_said_with_its_1_and_800_as_a_number(typed, said):
+    """ "1-800-555-0199" had been "one dash eight hundred dash five five five, ...": the long-distance 1 and the area
+    code were no part of the number. 800 is said "eight hundred" as people say it; 888 and others digit by digit."""
+    assert spoken_english(typed) == said
+
+
+def test_a_toll_free_number_is_read_one_eight_hundred():
+    from voice.piper.phonemes import Phonemizer
+
+    assert Phonemizer("en-us").sentences("Call 1-800-555-0199 now.") == [
+        "kˈɔːl wˈʌn, ˈeɪthˈʌndɹɪd, fˈaɪv fˈaɪv fˈaɪv, zˈiəɹoʊ wˈʌn nˈaɪn nˈaɪn nˈaʊ."
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("See Fig. 3 and No. 7 on p. 45 of vol. 2.", "See Figure 3 and Number 7 on page 45 of volume 2."),
         ("Jan. 5 at 5 lbs. of flour. It weighs 5 lbs.", "January 5th at 5 pounds of flour. It weighs 5 pounds."),
         ("I said no. 5 of us stayed.", "I said no. 5 of us stayed."),  # lower case "no." may end a sentence
@@ -254,7 +281,7 @@ def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written
         ),
         (
             "Call 555-123-4567 or 1-800-555-1234 on 2026-12-06; COVID-19, 978-3-16-148410-0, 2026-06.",
-            "Call 5 5 5, 1 2 3, 4 5 6 7 or 1-800-555-1234 on December 6th, twenty twenty-six; COVID-19, "
+            "Call 5 5 5, 1 2 3, 4 5 6 7 or 1, 800, 5 5 5, 1 2 3 4 on December 6th, twenty twenty-six; COVID-19, "
             "978-3-16-148410-0, 2026-06.",
         ),
     ],

@@ -204,11 +204,19 @@ _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
 _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
-_PHONE_RE = re.compile(r"(?<![\w-])(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])")
-"""A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567."""
-_SPACED_PHONE_RE = re.compile(r"(?<![\w+.,-])(?:\d{3} \d{3} \d{4}|0\d{1,4}(?: \d{2,6}){1,3})(?![\w-]|[.,]\d)")
-"""A phone number with spaces between its groups: 555 123 4567, or one that starts with 0 (020 7946 0958, 07700
-900123) of 10 or 11 digits."""
+_PHONE_RE = re.compile(
+    r"(?<![\w+-])(?:(\+?1)(?:[-.]|\s?(?=\()))?(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])"
+)
+"""A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567, with the long-distance 1 or the country's +1 before
+it or not (1-800-555-0199, 1 (800) 555-0199, +1 (800) 555-0199)."""
+_SPACED_PHONE_RE = re.compile(r"(?<![\w+.,-])(?:(?:1 )?\d{3} \d{3} \d{4}|0\d{1,4}(?: \d{2,6}){1,3})(?![\w-]|[.,]\d)")
+"""A phone number with spaces between its groups: 555 123 4567 (1 800 555 0199), or one that starts with 0 (020 7946
+0958, 07700 900123) of 10 or 11 digits."""
+_AREA_CODES_SAID_AS_NUMBERS = frozenset({"800"})
+"""North American area codes said as a number: "1-800" is "one eight hundred"; the other toll-free ones (888, 877,
+866, ...) are said digit by digit, as people say them ("one eight eight eight")."""
+_NORTH_AMERICAN_GROUPS = (3, 3, 4)
+"""The lengths of a North American number's groups (area code, exchange, line), which `_north_american_phone` says."""
 _LOCAL_PHONE_RE = re.compile(
     r"\b(?:call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number)\b"
     r"\W+(?:\w+\W+){0,2}?(\d{3})-(\d{4})(?![\w-])",
@@ -261,16 +269,33 @@ _COUNTING_WORDS = frozenset(
 
 def _international_phone(match: re.Match) -> str:
     """+1 555 123 4567 said "plus 1, 5 5 5, ..."; fewer than PHONE_DIGITS digits as written (a list, a sign)."""
-    groups = [match[1], *re.split(r"[ .-]", match[2])]
+    groups = [match[1], *re.findall(r"\d+", match[2])]
     if sum(len(group) for group in groups) < PHONE_DIGITS:
         return match[0]
+    if groups[0] == "1" and tuple(map(len, groups[1:])) == _NORTH_AMERICAN_GROUPS:
+        return _north_american_phone("plus 1", *groups[1:])
     return "plus " + _digit_groups(groups)
 
 
+def _phone(match: re.Match) -> str:
+    """ "5 5 5, 1 2 3, 4 5 6 7", "1, 800, 5 5 5, 0 1 9 9" (`_north_american_phone`)."""
+    prefix, bracketed_area, area, exchange, line = match.groups()
+    return _north_american_phone((prefix or "").replace("+", "plus "), bracketed_area or area, exchange, line)
+
+
 def _spaced_phone(match: re.Match) -> str:
-    """ "5 5 5, 1 2 3, 4 5 6 7"; a group of numbers of another length as written (a list)."""
+    """ "5 5 5, 1 2 3, 4 5 6 7", "1, 800, 5 5 5, 0 1 9 9"; a group of numbers of another length as written (a list)."""
     groups = match[0].split()
+    if tuple(map(len, groups[-3:])) == _NORTH_AMERICAN_GROUPS and groups[:-3] in ([], ["1"]):
+        return _north_american_phone("".join(groups[:-3]), *groups[-3:])
     return _digit_groups(groups) if 10 <= sum(map(len, groups)) <= 11 else match[0]
+
+
+def _north_american_phone(prefix: str, area: str, exchange: str, line: str) -> str:
+    """ "1, 800, 5 5 5, 0 1 9 9", "plus 1, 2 1 2, 5 5 5, 0 1 9 9": the 1 or "plus 1" before (`prefix`, or ""), then
+    the groups digit by digit but an area code said as a number (`_AREA_CODES_SAID_AS_NUMBERS`)."""
+    said_area = area if area in _AREA_CODES_SAID_AS_NUMBERS else " ".join(area)
+    return ", ".join(filter(None, (prefix, said_area, " ".join(exchange), " ".join(line))))
 
 
 def _digit_groups(groups) -> str:
@@ -329,7 +354,7 @@ def spoken_english(text: str) -> str:
     text = _COMPARISON_RE.sub(lambda m: f"{m[1]} {_COMPARISONS[m[2]]} {m[3]}", text)
     text = _DATE_RE.sub(_date, text)
     text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
-    text = _PHONE_RE.sub(lambda m: _digit_groups(m.groups()), text)
+    text = _PHONE_RE.sub(_phone, text)
     text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
     text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
