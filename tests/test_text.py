@@ -81,6 +81,35 @@ def test_english_is_written_as_it_is_said(text, said):
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("¥500, ¥1,200 or JP¥3m", "500 yen, 1,200 yen or 3 million yen"),
+        ("₹500, ₹1 and ₹10.50; ₩5000", "500 rupees, 1 rupee and 10 rupees and 50 paise; 5000 won"),
+        (
+            "CHF 20, 20 CHF, 1,200.50 EUR or USD 5",
+            "20 Swiss francs, 20 Swiss francs, 1,200 euros and 50 cents or 5 dollars",
+        ),
+        ("C$5, US$1.5 million, CN¥88", "5 Canadian dollars, 1.5 million U S dollars, 88 yuan"),
+        ("¥10-20, in ¥2000, ₹.5", "10 to 20 yen, in 2000 yen, 50 paise"),
+    ],
+)
+def test_an_amount_in_yen_rupees_won_or_a_code_is_said_with_its_currency_after_it(typed, said):
+    """espeak-ng read "¥500" as "yen five hundred", "₹500" as "rupee five hundred" and "CHF 20" as "C H F twenty", where
+    "$", "£" and "€" were said after their amount."""
+    assert spoken_english(typed) == said
+
+
+def test_every_currency_sign_is_said_after_its_amount():
+    from voice.piper.phonemes import Phonemizer
+    from voice.written_forms import CURRENCY_SIGNS
+
+    for sign in CURRENCY_SIGNS:
+        said = spoken_english(f"It costs {sign}5.")
+        assert said.startswith("It costs 5 ") and sign not in said, said
+    assert Phonemizer("en-us").sentences("¥500") == ["fˈaɪvhˈʌndɹɪd jˈɛn"]
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("The cost was approx. €1.1k in total.", "The cost was approximately 1.1 thousand euros in total."),
         ("Wait approx. ten minutes.", "Wait approximately ten minutes."),
         ("Approx. half of it was lost.", "Approximately half of it was lost."),

@@ -115,14 +115,52 @@ _CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
     "£": ("pound", "pounds", "penny", "pence"),
     "€": ("euro", "euros", "cent", "cents"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "₩": ("won", "won", "jeon", "jeon"),
+    "CN¥": ("yuan", "yuan", "fen", "fen"),
+    "US$": ("U S dollar", "U S dollars", "cent", "cents"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
 }
-"""Each currency's unit and its hundredth, one and many."""
+"""Each currency's unit and its hundredth, one and many, by the sign or code written before an amount
+(`CURRENCY_SIGNS`, a country's letters before one: "C$", or a code: "CHF")."""
+_CURRENCY_NAMES = {
+    "JP¥": "¥",
+    "CA$": "C$",
+    "AU$": "A$",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "CNY": "CN¥",
+    "CAD": "C$",
+    "AUD": "A$",
+}
+"""Other ways to write a currency of `_CURRENCIES` before an amount: "JP¥500" and "JPY 500" are "500 yen"."""
+_CURRENCY = "|".join(
+    (r"(?<![A-Za-z])" if written[0].isalpha() else "") + re.escape(written)
+    for written in sorted({*_CURRENCIES, *_CURRENCY_NAMES}, key=len, reverse=True)
+)
+"""A currency's sign or code, one with letters not after a letter ("CHF", not "ABC$")."""
 _MONEY_RE = re.compile(
-    r"([$£€])\s?([0-9]+(?:,[0-9]{3})*|(?=\.[0-9]))(?:\.([0-9]{1,2})|,([0-9]{2})(?![0-9]))?(?!\.?[0-9])"
+    rf"({_CURRENCY})\s?([0-9]+(?:,[0-9]{{3}})*|(?=\.[0-9]))(?:\.([0-9]{{1,2}})|,([0-9]{{2}})(?![0-9]))?(?!\.?[0-9])"
     r"(\s+(?:thousand|million|billion|trillion)\b|(?:[kK]|[mM]n?|bn|[bB]|tn|T)(?!\w))?"
 )
 """An amount: "$19.99", "$.99", "€19,99" (a decimal comma before two figures), "$1,000", "$1.5 million", "£3m",
-"$2.5B", "$5k"."""
+"$2.5B", "$5k", "¥1,200", "CHF 20"."""
+_CODE_AFTER_RE = re.compile(
+    r"(?<![\w.,])([0-9]+(?:[.,][0-9]+)*)\s?("
+    + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
+    + r")\b"
+)
+"""An amount with its currency's code after it ("20 CHF", "1,200.50 USD"), as Europeans write it: said as the same
+amount with the code before ("CHF 20": "20 Swiss francs"), espeak-ng spelled the code."""
 _SCALES = {
     "k": "thousand",
     "m": "million",
@@ -360,7 +398,7 @@ def spoken_english(text: str) -> str:
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
-    text = _MONEY_RE.sub(_money, text)
+    text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(r"\2 \1", text))
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
     text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
@@ -417,7 +455,7 @@ def _money(match: re.Match) -> str:
     symbol, whole, fraction, comma_fraction, scale = match.groups()
     fraction = fraction or comma_fraction
     whole = whole or "0"
-    one, many, small_one, small_many = _CURRENCIES[symbol]
+    one, many, small_one, small_many = _CURRENCIES[_CURRENCY_NAMES.get(symbol, symbol)]
     if scale:  # "$1.5 million", "£3m": the number, then its unit
         scale = scale if scale[0].isspace() else " " + _SCALES[scale.lower()]
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"

@@ -27,6 +27,9 @@ MONTHS = (
     "November",
     "December",
 )
+CURRENCY_SIGNS = "$£€¥₹₩"
+"""The signs said as money before an amount ("¥500": "500 yen"; `voice.text`'s `_CURRENCIES` names them): a number
+right after one is an amount, no year, unit, range's end or time."""
 _UNITS = {
     "km": ("kilometer", "kilometers"),
     "cm": ("centimeter", "centimeters"),
@@ -71,7 +74,9 @@ _UNITS = {
 """Units said after a number, one and many. Letters that are often something else after a number are not here:
 "in" ("5 in a row"), "s", "h", "l", "t"."""
 _UNIT_RE = re.compile(
-    r"(?<![\w.,$£€])(\d+(?:[.,]\d+)?|\.\d+)\s?("
+    r"(?<![\w.,"
+    + CURRENCY_SIGNS
+    + r"])(\d+(?:[.,]\d+)?|\.\d+)\s?("
     + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
     + r")"
     r"(?![\w²³/&])(?:\.(?=\s+[a-z]))?"
@@ -120,7 +125,9 @@ _DECADE_WORDS = {
     "9": "nineties",
 }
 _DECADE_RE = re.compile(
-    r"(?<![\w.,$£€'’‘])(?:(1[0-9]|20)|['’‘]|(?<=\bthe )|(?<=\bearly )|(?<=\bmid-)|(?<=\bmid )|(?<=\blate )|"
+    r"(?<![\w.,"
+    + CURRENCY_SIGNS
+    + r"'’‘])(?:(1[0-9]|20)|['’‘]|(?<=\bthe )|(?<=\bearly )|(?<=\bmid-)|(?<=\bmid )|(?<=\blate )|"
     r"(?=[2-9]0['’]s))([0-9])0['’]?s\b"
 )
 """A decade: "1990s", "1980's", "'90s", "’90s", "80’s", or "90s" after "the", "early", "mid" or "late" ("30s" alone may
@@ -195,9 +202,9 @@ _WORD_AFTER_RE = re.compile(r" +[a-z]")
 _DATE_AFTER_RE = re.compile(rf",|,? (?:the )?\d{{1,2}}(?:st|nd|rd|th|/| (?:{_MONTH_NAMES})\b)|,? (?:{_MONTH_NAMES})\b")
 """After "Sat" or "Sun", what makes it a day: a comma, a day with its ordinal or its month, or a month."""
 _RANGE_RE = re.compile(
-    r"(?<![\w.,:/+#$£€‐‑‒–-])([$£€]?)(\d+(?:[.,:]\d+)*)([a-zA-Z%°]{0,3})"
+    r"(?<![\w.,:/+#" + CURRENCY_SIGNS + r"‐‑‒–-])([" + CURRENCY_SIGNS + r"]?)(\d+(?:[.,:]\d+)*)([a-zA-Z%°]{0,3})"
     r"(?:[-‐‑]|\s?[‒–]\s?)"
-    r"([$£€]?)(?!0\d+(?![\d:]))(\d+(?:[.,:]\d+)*)(?![.,:]?\d|\s?[-‐‑‒–]\s?\d)"
+    r"([" + CURRENCY_SIGNS + r"]?)(?!0\d+(?![\d:]))(\d+(?:[.,:]\d+)*)(?![.,:]?\d|\s?[-‐‑‒–]\s?\d)"
 )
 """Two numbers joined by a hyphen or an en dash: a range ("5-10%", "pages 3-7", "10–20 minutes", "10am-2pm",
 "$5-$10", "9:00-17:00"), which espeak-ng read with "dash". Not a longer chain ("1-800-555-1234", an ISBN), a number
@@ -210,7 +217,9 @@ _CHAIN_GOES_ON_RE = re.compile(r"[-‐‑][^\W\d_]")
 
 
 _TIME_RE = re.compile(
-    r"(?<![\w.,:/$£€+-])([01]?\d|2[0-3])(?::([0-5]\d)|\.([0-5]\d)(?=\s?[aApP]\.?[mM]\b))(?![\d:]|[.,]\d)"
+    r"(?<![\w.,:/"
+    + CURRENCY_SIGNS
+    + r"+-])([01]?\d|2[0-3])(?::([0-5]\d)|\.([0-5]\d)(?=\s?[aApP]\.?[mM]\b))(?![\d:]|[.,]\d)"
     r"(?=(\s?[aApP]\.?[mM]\b)?)"
 )
 """A time of day: "9:05", "14:00", "3:45pm", and with a point only before am or pm ("3.45pm", "10.30 am"; "10.30" alone
@@ -221,14 +230,14 @@ read "hash five"; not "C#" or "F#", nor an address's "#anchor"."""
 _CAMEL_CASE_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SHARP_RE = re.compile(r"\b([A-G])#(?![\w#])")
 """A note or a language: "C#", "F#", said "C sharp" (espeak-ng: "C hash")."""
-_LEADING_POINT_RE = re.compile(r"(?<![\w.,$£€])\.(\d+)(?![.,]?\d)")
+_LEADING_POINT_RE = re.compile(r"(?<![\w.," + CURRENCY_SIGNS + r"])\.(\d+)(?![.,]?\d)")
 """A decimal without its zero: ".5", ".25 mg" (espeak-ng: ".twenty five", the point not said)."""
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen".split()
 )
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_YEAR_RE = re.compile(r"(?<![\w.,$£€#/:+'’-])(1\d{3}|20\d{2})(?![\w%°²³'’]|[.,:/-]\d)")
+_YEAR_RE = re.compile(r"(?<![\w.," + CURRENCY_SIGNS + r"#/:+'’-])(1\d{3}|20\d{2})(?![\w%°²³'’]|[.,:/-]\d)")
 """A number that may be a year, 1000 to 2099 in four figures ("1,984", "1984.5", "$1984", "1984kg" are none)."""
 _YEAR_BEFORE_RE = re.compile(
     r"(?:\b(?:in|since|until|till|circa|ca\.|c\.|during|born|died|founded|established|year|summer|winter|spring|"
@@ -244,7 +253,9 @@ _YEAR_MAYBE_BEFORE_RE = re.compile(r"\b(?:from|by|before|after|around)\s+$", re.
 _YEAR_MAYBE_AFTER_RE = re.compile(r"\s*(?:[.,;:!?)]|$)|\s+(?:to|and|until|till|through|onwards|on)\b")
 """After "from", "by", "before", "after" or "around", a number is a year where a clause ends after it or a year's
 words follow ("by 2030.", "after 1945 and"), not before a noun ("after 1500 attempts")."""
-_YEARS_RE = re.compile(r"(?<![\w.,$£€#/:+'’-])(1\d{3}|20\d{2}) (to|and|or|through|until|till) (1\d{3}|20\d{2})\b")
+_YEARS_RE = re.compile(
+    r"(?<![\w.," + CURRENCY_SIGNS + r"#/:+'’-])(1\d{3}|20\d{2}) (to|and|or|through|until|till) (1\d{3}|20\d{2})\b"
+)
 """Two years joined ("1990 to 2000", as a range "1990-2000" is said): both are years."""
 _NOT_A_YEAR_AFTER_RE = re.compile(
     r"\s+(?:years?|months?|weeks?|days?|hours?|centuries|times|percent|people|dollars|cents|pence|euros|"
