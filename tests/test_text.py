@@ -434,15 +434,30 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
         ("We met at 5:00 p.m. Then", "We met at 5 PM. Then"),
         ("Open 9:00-17:00.", "Open 9 o'clock to 17 hundred."),
         (
-            "It took 2:03:45, at a ratio 16:9, on 2026-05-12T10:00, at 10.30 tomorrow.",
-            "It took 2:03:45, at a ratio 16:9, on 2026-05-12T10:00, at 10.30 tomorrow.",
+            "At a ratio 16:9, a score of 3:2, on 2026-05-12T10:00, at 10.30 tomorrow.",
+            "At a ratio 16:9, a score of 3:2, on 2026-05-12T10:00, at 10.30 tomorrow.",
         ),
+        ("At 12:30:45, 12:30:00 or 9:05:01.", "At 12 30 and 45 seconds, 12 30 or 9 oh 5 and 1 second."),
+        (
+            "It took 2:03:45, a run time of 1:00:30; in 0:01:00.",
+            "It took 2 hours, 3 minutes and 45 seconds, a run time of 1 hour and 30 seconds; in 1 minute.",
+        ),
+        ("It lasts 0:45, at 0:05 in the clip; at 00:45.", "It lasts 45 seconds, at 5 seconds in the clip; at 0 45."),
     ],
 )
 def test_a_time_of_day_is_said_as_a_time(typed, said):
-    """espeak-ng read "9:05" as "nine, zero five" (a pause at the colon), "14:00" as "fourteen, zero zero" and "3.45pm"
-    as "three point four five P M". A duration, a ratio, a time stamp and "10.30" without am or pm stay as they are."""
+    """espeak-ng read "9:05" as "nine, zero five" (a pause at the colon), "14:00" as "fourteen, zero zero", "3.45pm"
+    as "three point four five P M", "12:30:45" as "twelve, thirty, forty five" and "2:03:45" as "two, zero three,
+    forty five". A time with seconds is read as a clock is, its seconds after; after a word that says a duration
+    ("took", "in", "time") as hours, minutes and seconds; "0:45" (no clock writes one zero) as seconds. A ratio, a
+    score, a time stamp and "10.30" without am or pm stay as they are."""
     assert spoken_english(typed) == said
+
+
+def test_a_time_with_seconds_is_read_without_colons():
+    from voice.piper.phonemes import Phonemizer
+
+    assert Phonemizer("en-us").sentences("12:30:45") == ["twˈɛlv θˈɜːɾi ænd fˈoːɹɾi fˈaɪv sˈɛkəndz"]
 
 
 @pytest.mark.parametrize(

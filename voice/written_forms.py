@@ -219,11 +219,19 @@ _CHAIN_GOES_ON_RE = re.compile(r"[-‐‑][^\W\d_]")
 _TIME_RE = re.compile(
     r"(?<![\w.,:/"
     + CURRENCY_SIGNS
-    + r"+-])([01]?\d|2[0-3])(?::([0-5]\d)|\.([0-5]\d)(?=\s?[aApP]\.?[mM]\b))(?![\d:]|[.,]\d)"
+    + r"+-])([01]?\d|2[0-3])(?::([0-5]\d)(?::([0-5]\d))?|\.([0-5]\d)(?=\s?[aApP]\.?[mM]\b))(?![\d:]|[.,]\d)"
     r"(?=(\s?[aApP]\.?[mM]\b)?)"
 )
-"""A time of day: "9:05", "14:00", "3:45pm", and with a point only before am or pm ("3.45pm", "10.30 am"; "10.30" alone
-is a number). Not a duration ("2:03:45"), a ratio ("16:9") or a time stamp's ("2026-05-12T10:00")."""
+"""A time: "9:05", "14:00", "3:45pm", "12:30:45" (with its seconds), "0:45" (seconds), and with a point only before am
+or pm ("3.45pm", "10.30 am"; "10.30" alone is a number). Not a ratio ("16:9") or a time stamp's
+("2026-05-12T10:00")."""
+_DURATION_BEFORE_RE = re.compile(
+    r"\b(?:took|takes|take|taking|lasted|lasts|in|for|within|time|length|duration|runtime|timer|finished|ran|clocked)"
+    r"\s+(?:of\s+)?$",
+    re.IGNORECASE,
+)
+"""Words before hours, minutes and seconds that make them a duration, no time of day: "took 2:03:45", "in 1:02:03",
+"a run time of 1:59:40"."""
 _HASH_RE = re.compile(r"(?<![\w#&/])#(?:(\d+)(?!\w)|([A-Za-z][A-Za-z0-9_]*))")
 """A number sign before a number ("#5", "Order #12345") or a hashtag ("#AI", "#ThrowbackThursday"), which espeak-ng
 read "hash five"; not "C#" or "F#", nor an address's "#anchor"."""
@@ -355,12 +363,35 @@ def _range(match: re.Match) -> str:
 
 
 def _time(match: re.Match) -> str:
-    """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M): espeak-ng read "9:05" as
-    "nine, zero five" with a pause at the colon, and "3.45pm" as "three point four five P M"."""
-    hour, minutes, apart = int(match[1]), match[2] or match[3], match[4]
+    """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M); "12 30 and 45 seconds" (as a
+    clock is read, its seconds after), but hours, minutes and seconds after a word that says a duration ("took 2:03:45":
+    `_duration`); "0:45" is 45 seconds (a clock writes 00:45). espeak-ng read "9:05" as "nine, zero five" with a pause
+    at the colon, "12:30:45" as "twelve, thirty, forty five" and "3.45pm" as "three point four five P M"."""
+    hour, minutes, seconds, apart = int(match[1]), match[2] or match[4], match[3], match[5]
+    before = match.string[max(0, match.start() - _CONTEXT) : match.start()]
+    if seconds and _DURATION_BEFORE_RE.search(before):
+        return _duration(hour, int(minutes), int(seconds))
+    if match[1] == "0" and not seconds and not apart:
+        return _counted(str(int(minutes)), "sec")
+    said = _clock(hour, minutes, apart)
+    if seconds and seconds != "00":
+        said += " and " + _counted(str(int(seconds)), "sec")
+    return said + (" " if apart and apart[0] != " " and minutes != "00" else "")
+
+
+def _clock(hour: int, minutes: str, apart: str | None) -> str:
+    """The hour and minutes as a clock is read: "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before am or pm."""
     if minutes == "00":
         return f"{hour}" if apart else f"{hour} o'clock" if 0 < hour <= 12 else f"{hour} hundred"
-    return f"{hour} {'oh ' + minutes[1] if minutes[0] == '0' else minutes}" + (" " if apart and apart[0] != " " else "")
+    return f"{hour} {'oh ' + minutes[1] if minutes[0] == '0' else minutes}"
+
+
+def _duration(hours: int, minutes: int, seconds: int) -> str:
+    """ "2 hours, 3 minutes and 45 seconds"; a part that is zero left out ("1:00:30": "1 hour and 30 seconds")."""
+    parts = [_counted(str(n), unit) for n, unit in ((hours, "hr"), (minutes, "min"), (seconds, "sec")) if n]
+    if not parts:
+        return _counted("0", "sec")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 def _hash(match: re.Match) -> str:
@@ -440,7 +471,11 @@ def _numbered(match: re.Match) -> str:
 
 
 def _unit(match: re.Match) -> str:
-    number, unit = match.groups()
+    return _counted(*match.groups())
+
+
+def _counted(number: str, unit: str) -> str:
+    """A number and its unit (a key of `_UNITS`) in words, one or many: "1 second", "2.5 kilometers"."""
     one, many = _UNITS[unit]
     return f"{number} {one if number == '1' else many}"
 
