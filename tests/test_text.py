@@ -454,6 +454,29 @@ def test_a_time_of_day_is_said_as_a_time(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("He is 5'11\" tall, she 5’11” and I 6′2″.", "He is 5 foot 11 tall, she 5 foot 11 and I 6 foot 2."),
+        ("I'm 5' 11\", 5'0\" or 5'11.", "I'm 5 foot 11, 5 feet or 5 foot 11."),
+        ("It is 6' tall, 2' and 3\" apart, 1\" wide.", "It is 6 feet tall, 2 feet and 3 inches apart, 1 inch wide."),
+        ("A 10' pole, an 11\" pizza.", "A 10 foot pole, an 11 inch pizza."),
+        ('He said "hi 5" and "6"; she said \'I am 6\' then.', 'He said "hi 5" and "6"; she said \'I am 6\' then.'),
+        ('She said "I am 5\'11"', 'She said "I am 5 foot 11"'),
+    ],
+)
+def test_feet_and_inches_after_a_number_are_said_but_a_quotation_mark_is_not(typed, said):
+    """espeak-ng read "5'11\"" as "five eleven" and kept the inch mark in the phonemes; "6'" as "six". A mark that
+    may close a quotation ("hi 5\"", "'I am 6'") stays a quotation mark."""
+    assert spoken_english(typed) == said
+
+
+def test_a_height_is_read_in_feet_without_a_quote_mark():
+    from voice.piper.phonemes import Phonemizer
+
+    assert Phonemizer("en-us").sentences("He is 5'11\" tall.") == ["hiː ɪz fˈaɪv fˈʊt ɪlˈɛvən tˈɔːl."]
+
+
 def test_a_time_with_seconds_is_read_without_colons():
     from voice.piper.phonemes import Phonemizer
 

@@ -232,6 +232,26 @@ _DURATION_BEFORE_RE = re.compile(
 )
 """Words before hours, minutes and seconds that make them a duration, no time of day: "took 2:03:45", "in 1:02:03",
 "a run time of 1:59:40"."""
+_FEET_MARKS = "'’′"
+"""Marks of feet after a number: the apostrophe (as typed, or made curly by a phone's keyboard) and the prime."""
+_INCH_MARKS = '"”″'
+"""Marks of inches after a number: the double quote (straight or curly) and the double prime."""
+_INCHES = ("inch", "inches")
+"""Not in `_UNITS`: "5 in" may be "5 in a row", and "inch" is written out already ("a 5 inch screen")."""
+_HEIGHT_RE = re.compile(
+    rf"(?<![\w.,{_FEET_MARKS}])(\d)[{_FEET_MARKS}] ?(1[01]|0?\d)([{_INCH_MARKS}]|'')?(?![\w{_INCH_MARKS}]|[.,]\d)"
+)
+"""A height in feet and inches: "5'11\"", "5' 11\"", "5’11”" (a phone's curly marks), "6′2″", "5'11"."""
+_FEET_OR_INCHES_RE = re.compile(
+    rf"(?<![\w.,{_FEET_MARKS}{_INCH_MARKS}])(\d+(?:\.\d+)?)([{_FEET_MARKS}{_INCH_MARKS}])(?![\w{_FEET_MARKS}{_INCH_MARKS}]|[.,]\d)"
+)
+"""A length in feet or in inches alone: "6' tall", "a 10' pole", "an 11\" pizza"; whether its mark closes a quotation
+instead ("hi 5\"") is `_feet_or_inches`' question."""
+_ARTICLE_BEFORE_RE = re.compile(r"\b[Aa]n? $")
+""""a" or "an" before a length: it names a thing's size, in the singular ("a 10' pole": "a 10 foot pole")."""
+_OPENING_SINGLE_QUOTE_RE = re.compile(r"(?:^|(?<=[\s(\[“\"]))['‘’](?=\w)")
+"""A single quote that opens a quotation: at a line's start or after a space, a bracket or a double quote, before a
+word ("'I am", not "I'm" or "boys' ")."""
 _HASH_RE = re.compile(r"(?<![\w#&/])#(?:(\d+)(?!\w)|([A-Za-z][A-Za-z0-9_]*))")
 """A number sign before a number ("#5", "Order #12345") or a hashtag ("#AI", "#ThrowbackThursday"), which espeak-ng
 read "hash five"; not "C#" or "F#", nor an address's "#anchor"."""
@@ -336,6 +356,7 @@ def written_forms_said(text: str) -> str:
     text = _FRACTION_RE.sub(_fraction, text)
     text = _SAID_WITHOUT_SLASH_RE.sub(lambda m: m.group(1).replace("/", " "), text)
     text = _DECADE_RE.sub(_decade, text)
+    text = _FEET_OR_INCHES_RE.sub(_feet_or_inches, _HEIGHT_RE.sub(_height, text))
     text = years_said(text)
     text = _SCHEME_RE.sub("", text)
     text = _WEB_RE.sub(_web_address, text)
@@ -372,10 +393,10 @@ def _time(match: re.Match) -> str:
     if seconds and _DURATION_BEFORE_RE.search(before):
         return _duration(hour, int(minutes), int(seconds))
     if match[1] == "0" and not seconds and not apart:
-        return _counted(str(int(minutes)), "sec")
+        return _counted(str(int(minutes)), _UNITS["sec"])
     said = _clock(hour, minutes, apart)
     if seconds and seconds != "00":
-        said += " and " + _counted(str(int(seconds)), "sec")
+        said += " and " + _counted(str(int(seconds)), _UNITS["sec"])
     return said + (" " if apart and apart[0] != " " and minutes != "00" else "")
 
 
@@ -388,9 +409,9 @@ def _clock(hour: int, minutes: str, apart: str | None) -> str:
 
 def _duration(hours: int, minutes: int, seconds: int) -> str:
     """ "2 hours, 3 minutes and 45 seconds"; a part that is zero left out ("1:00:30": "1 hour and 30 seconds")."""
-    parts = [_counted(str(n), unit) for n, unit in ((hours, "hr"), (minutes, "min"), (seconds, "sec")) if n]
+    parts = [_counted(str(n), _UNITS[unit]) for n, unit in ((hours, "hr"), (minutes, "min"), (seconds, "sec")) if n]
     if not parts:
-        return _counted("0", "sec")
+        return _counted("0", _UNITS["sec"])
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
@@ -471,13 +492,54 @@ def _numbered(match: re.Match) -> str:
 
 
 def _unit(match: re.Match) -> str:
-    return _counted(*match.groups())
+    number, unit = match.groups()
+    return _counted(number, _UNITS[unit])
 
 
-def _counted(number: str, unit: str) -> str:
-    """A number and its unit (a key of `_UNITS`) in words, one or many: "1 second", "2.5 kilometers"."""
-    one, many = _UNITS[unit]
+def _counted(number: str, names: tuple[str, str]) -> str:
+    """A number and its unit's name, one or many (`_UNITS`' values): "1 second", "2.5 kilometers"."""
+    one, many = names
     return f"{number} {one if number == '1' else many}"
+
+
+def _height(match: re.Match) -> str:
+    """ "5 foot 11", "6 feet" for "5'11\"" and "6'0\""; an inch mark that closes a quotation kept after them
+    ("\"I am 5'11\"")."""
+    feet, inches, mark = match.groups()
+    said = f"{feet} foot {int(inches)}" if int(inches) else _counted(feet, _UNITS["ft"])
+    return said + mark if mark and _may_close_a_quotation(match.string, match.end() - 1) else said
+
+
+def _feet_or_inches(match: re.Match) -> str:
+    """ "6 feet", "11 inches", "a 10 foot pole" (`_ARTICLE_BEFORE_RE`); a mark that may close a quotation ("He said
+    \"hi 5\"") as it is."""
+    number, mark = match.groups()
+    if _may_close_a_quotation(match.string, match.end() - 1):
+        return match[0]
+    names = _UNITS["ft"] if mark in _FEET_MARKS else _INCHES
+    if _ARTICLE_BEFORE_RE.search(match.string, 0, match.start()):
+        return f"{number} {names[0]}"
+    return _counted(number, names)
+
+
+def _may_close_a_quotation(text: str, at: int) -> bool:
+    """Whether the quotation mark at `at` may close a quotation opened before it on its line: a double one inside a
+    double quotation (`_inside_a_double_quotation`), a single one after a single quote that opens one ("'I am 6'"); a
+    prime (′, ″) never does."""
+    before = text[text.rfind("\n", 0, at) + 1 : at]
+    if text[at] in "'’":
+        return _OPENING_SINGLE_QUOTE_RE.search(before) is not None
+    return text[at] in '"”' and _inside_a_double_quotation(before)
+
+
+def _inside_a_double_quotation(before: str) -> bool:
+    """Whether `before` ends inside a double quotation: '"' or "“" opens one and '"' or "”" closes it, but one right
+    after a figure outside a quotation is an inch mark ("5'11\" and \"hi\"")."""
+    inside = False
+    for found in re.finditer('["“”]', before):
+        after_a_figure = before[found.start() - 1 : found.start()].isdigit()
+        inside = found[0] == "“" if inside else found[0] == "“" or (found[0] == '"' and not after_a_figure)
+    return inside
 
 
 def _fraction(match: re.Match) -> str:
