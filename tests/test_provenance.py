@@ -148,6 +148,35 @@ def test_audio_mark_is_found_in_a_part_or_a_channel_of_a_file(speech, speech_fil
     assert not unmarked.detected and unmarked.needed == AUDIO_MARK.threshold
 
 
+def _played_at(wave: np.ndarray, sr: int, audio_filter: str) -> np.ndarray:
+    """`wave` (mono) through an ffmpeg filter that changes its tempo or speed, back at `sr`."""
+    raw = ["-f", "f32le", "-ar", str(sr), "-ac", "1"]
+    played = run_ffmpeg([*raw, "-i", "-", "-af", audio_filter, *raw, "-"], "retime", stdin=wave.tobytes())
+    return np.frombuffer(played, dtype=np.float32)
+
+
+def test_audio_mark_is_found_in_a_copy_played_faster_or_slower(tmp_path, speech):
+    """A copy 5% faster with its pitch kept (ffmpeg's atempo) or 5% slower and lower (asetrate) had read as unmarked
+    (z 3.1, 3.2): the mark's grid drifts a cell every 20. It is found, and said how fast the copy plays; the unmarked
+    speech played so is not."""
+    wave, sr = speech
+    marked = mark_audio(wave, sr)
+    for audio_filter, tempo, speed in (
+        ("atempo=1.05", 1.05, None),
+        (f"asetrate={round(0.95 * sr)},aresample={sr}", None, 0.95),
+    ):
+        copy = _played_at(marked, sr, audio_filter)
+        assert not detect_audio_mark(copy, sr).detected
+        found = find_audio_mark(copy, sr)
+        assert found.detected and found.needed > AUDIO_MARK.threshold and found.part is None
+        assert found.tempo == pytest.approx(tempo, abs=0.002) and found.speed == pytest.approx(speed, abs=0.002)
+        unmarked = find_audio_mark(_played_at(wave, sr, audio_filter), sr)
+        assert not unmarked.detected and unmarked.tempo is None and unmarked.speed is None
+    faster = save_audio(tmp_path / "faster.wav", _played_at(marked, sr, "atempo=1.05"), sr)
+    lines = "\n".join(detect(faster).lines())
+    assert "found in a copy played 1.05" in lines and "times as fast, its pitch kept (tempo changed)" in lines
+
+
 def test_frame_mark_is_found_in_a_run_of_frames_and_over_the_whole_of_a_long_video(tmp_path, face_frames):
     """A video whose marked frames come after unmarked ones (a clip joined to others): found in a run of frames, and
     by detect, which reads frames spread over the whole video (it had read its first 250 frames only)."""

@@ -14,7 +14,8 @@ search, that is the false-positive bound reported as `p_value`.
 `find_audio_mark` looks further where the whole does not hold the mark in step: in parts of the
 audio (voxlip's speech joined out of step, or within other sound) and in each channel alone (a mix
 cancels a channel turned over). Those extra tests share one more budget of false positives, the
-whole test's, so each needs a higher z (`AudioMarkResult.needed`).
+whole test's, so each needs a higher z (`AudioMarkResult.needed`). Where none holds it either, the mix is searched
+at other tempos and speeds (`audio_time_scale`: a copy played faster or slower), with a budget of its own.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import numpy as np
 from core.errors import InputError
 from voice import spectral
 
+from .audio_time_scale import SPEED, TEMPO, ScaledMark, find_scaled_mark
+from .mark_phase import best_phase_z
 from .significance import false_positive_bound, needed_z
 
 STRENGTHS_DB = (0.75, 6.0)
@@ -104,6 +107,10 @@ class AudioMarkResult:
     """(start, end) in seconds where only a part of the audio holds the mark; None: the whole of it."""
     channel: int | None = None
     """The channel (0: the left) where one alone holds the mark; None: their mix."""
+    tempo: float | None = None
+    """How many times as fast a copy with its tempo changed (its pitch kept) plays; None: as the mark was made."""
+    speed: float | None = None
+    """How many times as fast a copy played faster or slower (its pitch with it) plays; None: as made."""
 
     @property
     def confidence(self) -> float:
@@ -241,24 +248,10 @@ def _cells_by_offset(analysis: np.ndarray, config: AudioMarkConfig) -> list[np.n
     return [_whitened_cells(levels, offset, config) for offset in range(config.cell_frames)]
 
 
-def _best_phase(cells: np.ndarray, signs: np.ndarray) -> float:
-    """The self-normalised correlation of `cells` folded onto the period with the signs, at its best phase."""
-    period = signs.shape[0]
-    folded = np.zeros_like(signs)
-    np.add.at(folded, np.arange(cells.shape[0]) % period, cells)
-    norm = math.sqrt(float((folded**2).sum()))
-    if norm == 0:
-        return 0.0
-    # gram[r, k]: row r of the folded cells against row k of the signs; phase p pairs row r with row r + p.
-    gram = folded @ signs.T
-    rows = np.arange(period)[:, None]
-    return float(gram[rows, (rows + np.arange(period)) % period].sum(axis=0).max()) / norm
-
-
 def _score(cells_by_offset: list[np.ndarray], signs: np.ndarray, first: int = 0, count: int | None = None) -> float:
     """The best z over the offsets and phases of cells [first, first + count) (all of them by default)."""
     end = None if count is None else first + count
-    return max((_best_phase(cells[first:end], signs) for cells in cells_by_offset), default=0.0)
+    return max((best_phase_z(cells[first:end], signs) for cells in cells_by_offset), default=0.0)
 
 
 def _result(
@@ -267,12 +260,15 @@ def _result(
     config: AudioMarkConfig,
     part: tuple[float, float] | None = None,
     channel: int | None = None,
+    scaled: ScaledMark | None = None,
 ) -> AudioMarkResult:
     """The verdict on the best of `tests` tests, which share the false-positive budget of one test at the
     threshold: each of them needs a z that much higher."""
     needed = needed_z(config.threshold, tests)
     p_value = false_positive_bound(score, tests, tries=config.cell_frames * config.period_cells)
-    return AudioMarkResult(score >= needed, score, p_value, needed, part, channel)
+    tempo = scaled.factor if scaled is not None and scaled.kind == TEMPO else None
+    speed = scaled.factor if scaled is not None and scaled.kind == SPEED else None
+    return AudioMarkResult(score >= needed, score, p_value, needed, part, channel, tempo, speed)
 
 
 def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
@@ -284,10 +280,13 @@ def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
 
 def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
     """Whether `wave` carries voxlip's mark anywhere: throughout (`detect_audio_mark`), else in a part of it or in one
-    channel (speech joined out of step, within other sound, in one channel of two); the best of those tests."""
+    channel (speech joined out of step, within other sound, in one channel of two), else throughout a copy played
+    faster or slower (`audio_time_scale`); the best of those tests."""
     wave = _channels_last(np.asarray(wave, dtype=np.float32))
-    signs = _layout(config).signs
-    mixed = _cells_by_offset(_to_analysis_rate(wave, sr, config), config)
+    layout = _layout(config)
+    signs = layout.signs
+    analysis = _to_analysis_rate(wave, sr, config)
+    mixed = _cells_by_offset(analysis, config)
     whole = _result(_score(mixed, signs), 1, config)
     if whole.detected:
         return whole
@@ -308,8 +307,13 @@ def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_M
         for start in starts:
             where = (start * cell_seconds, (start + part_cells) * cell_seconds)
             found.append((_score(cells, signs, start, part_cells), where, channel))
-    if not found:
+    if found:
+        score, part, channel = max(found, key=lambda test: test[0])
+        best = _result(score, len(found), config, part, channel)
+        if best.detected:
+            return best
+    if not mixed:
         return whole
-    score, part, channel = max(found, key=lambda test: test[0])
-    best = _result(score, len(found), config, part, channel)
-    return best if best.detected else whole
+    scaled = find_scaled_mark(analysis, layout, config)
+    faster_or_slower = _result(scaled.score, scaled.tests, config, scaled=scaled)
+    return faster_or_slower if faster_or_slower.detected else whole

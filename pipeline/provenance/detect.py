@@ -11,6 +11,7 @@ from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
 from core.files import sha256_file
 from voice.audio import MAX_SECONDS, load_audio, load_recording
 
+from .audio_time_scale import TIME_SCALE_SEARCH
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
 from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, read_credentials
 from .record import read_record, record_path
@@ -108,13 +109,21 @@ class DetectionReport:
             if self.too_short:
                 return f"not found, but {AUDIO_MARK.checked_seconds:g} s of sound or more are needed to find it"
             searched = ", nor in any part or channel alone" if self.audio_seconds > AUDIO_MARK.part_seconds else ""
-            return f"not found (z = {mark.score:.1f}, {mark.needed:.1f} needed){searched}"
+            low, high = 1 - TIME_SCALE_SEARCH.max_change, 1 + TIME_SCALE_SEARCH.max_change
+            return (
+                f"not found (z = {mark.score:.1f}, {mark.needed:.1f} needed){searched}, nor played {low:g}-{high:g} "
+                "times as fast"
+            )
         where = [] if mark.part is None else [f"{mark.part[0]:.1f}-{mark.part[1]:.1f} s"]
         if mark.channel is not None:
             name = CHANNEL_NAMES[mark.channel] if mark.channel < len(CHANNEL_NAMES) else f"{mark.channel + 1}th"
             where.append(f"the {name} channel")
         found = f"found in {' of '.join(where)}" if where else "found"
         throughout = ", not throughout" if mark.part is not None else ""
+        if mark.tempo is not None:
+            throughout += f" in a copy played {mark.tempo:.3f} times as fast, its pitch kept (tempo changed)"
+        if mark.speed is not None:
+            throughout += f" in a copy played {mark.speed:.3f} times as fast, its pitch with it (speed changed)"
         return f"{found}{throughout} (z = {mark.score:.1f}, {mark.needed:.1f} needed; {_chance(mark.p_value)})"
 
     def _frame_finding(self) -> str:
