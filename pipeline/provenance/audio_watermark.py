@@ -1,7 +1,7 @@
 """voxlip's inaudible audio mark: a keyed pattern of +/- 1 dB level changes in the speech spectrum.
 
 At 16 kHz, the STFT between `min_hz` and `max_hz` is cut into cells of `cell_frames` frames by
-`cell_bins` bins (16 ms by 125 Hz); each cell is made louder or quieter by `strength_db` following
+`cell_bins` bins (12 ms by 167 Hz); each cell is made louder or quieter by `strength_db` following
 signs drawn from a key. The signs repeat every `period_cells` cells so that the detector can
 re-synchronise on any excerpt (a crop, a codec's delay): it tries each frame offset and each phase
 of the period and keeps the best.
