@@ -116,7 +116,7 @@ class LipsyncOptions:
             raise InputError("face_index (--face-index) counts faces from the left starting at 0")
         for name, flag in (("pads", "--pads"), ("face_index", "--face-index")):
             given = getattr(self.face, name)
-            if given != getattr(FaceOptions(), name):
+            if given not in (getattr(FaceOptions(), name), getattr(self, name)):
                 raise InputError(
                     f"face=FaceOptions({name}={given!r}) would be overridden by LipsyncOptions' own {name}: set it "
                     f"there, LipsyncOptions({name}={given!r}) ({flag}), and leave it out of FaceOptions"

@@ -67,6 +67,7 @@ from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .results import Clip, Speech, clip_inputs
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
+    import torch
     from moviepy import AudioClip
 
     from voice.encoder import SpeakerEncoder
@@ -152,12 +153,17 @@ def _check_config(name: str, value: object, kind: type, module: str, example: st
         )
 
 
-def resolve_device(device: str) -> str:
-    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name as given, if torch finds that GPU.
+def resolve_device(device: str | torch.device) -> str:
+    """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name (or a torch.device, by its name) as given, if
+    torch finds that GPU.
 
     Without a GPU driver (NVIDIA's, or ROCm's /dev/kfd) the answer is "cpu" without asking torch, whose
     import a cold offline run does without.
     """
+    if type(device).__module__ == "torch" and type(device).__name__ == "device":
+        device = str(device)
+    if not isinstance(device, str):
+        raise InputError(f"device {device!r}: give its name, auto, cpu, cuda (or cuda:N) or mps")
     if device not in ("auto", "cpu") and not device.startswith(("cuda", "mps")):
         raise InputError(f"unknown device {device!r}: use auto, cpu, cuda (or cuda:N) or mps")
     if device == "cpu":

@@ -7,6 +7,7 @@ with the bundled ffmpeg and kept short.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import subprocess
 from pathlib import Path
@@ -944,6 +945,13 @@ def test_no_threads_at_all_is_refused(field):
 def test_options_a_run_cannot_use_are_refused_when_made(options, message):
     with pytest.raises(InputError, match=message):
         LipsyncOptions(**options)
+
+
+def test_a_face_given_back_with_the_runs_own_pads_and_face_index_is_taken():
+    """A face made from face_options (the run's pads and face_index in it) had been refused as overriding them."""
+    options = LipsyncOptions(pads=(0, 20, 0, 0), face_index=1)
+    changed = dataclasses.replace(options.face_options, min_detection_confidence=0.3)
+    assert dataclasses.replace(options, face=changed).face_options == changed
 
 
 def test_help_on_lipsync_options_names_the_fields_most_set_and_where_each_is_described():

@@ -488,6 +488,20 @@ def test_the_one_call_functions_choose_the_device_as_a_pipeline_does(reference, 
         vocode(np.zeros((80, 20), np.float32) - 4, "griffinlim", device="tpu")
 
 
+def test_a_torch_device_is_taken_by_its_name():
+    """vocode(mel, device=torch.device("cpu")) had failed with AttributeError once it checked its device."""
+    import torch
+
+    from pipeline import vocode
+    from pipeline.api import resolve_device
+
+    assert resolve_device(torch.device("cpu")) == "cpu"
+    wave, _ = vocode(np.zeros((80, 20), np.float32) - 4, "griffinlim", device=torch.device("cpu"))
+    assert wave.size > 0
+    with pytest.raises(InputError, match="device 0: give its name, auto, cpu"):
+        resolve_device(0)
+
+
 def test_missing_neural_checkpoints_name_voxlip_fetch(reference, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "empty-cache"))
     args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(tmp_path / "x.wav"), "--i-have-consent"]

@@ -338,7 +338,7 @@ def test_a_label_may_add_words_to_ai_generated_and_choose_its_corner():
     "text, named",
     [
         ("AI\u2011generated · 工作室", "'工' \\(U\\+5DE5\\), '作' \\(U\\+4F5C\\), '室' \\(U\\+5BA4\\)"),
-        ("AI-generated — Studio X", "'—' \\(U\\+2014\\)"),
+        ("AI-generated ✓", "'✓' \\(U\\+2713\\)"),
         ("AI-generated · Café", "'é' \\(U\\+00E9\\)"),
     ],
 )
@@ -357,6 +357,10 @@ def test_a_label_with_a_word_processors_hyphen_or_space_draws_the_plain_ones():
         typed = LabelConfig(text=f"AI{hyphen}generated ·\u00a0Studio X")
         assert typed.text == f"AI{hyphen}generated ·\u00a0Studio X"  # the record keeps what the user wrote
         assert np.array_equal(draw_label(frame, typed), plain)
+    for typed in ("AI-generated \u2022 Studio\u2009X", "AI-generated\u200b · Studio X"):  # a bullet, a thin space
+        assert np.array_equal(draw_label(frame, LabelConfig(text=typed)), plain)
+    dashed = LabelConfig(text="AI-generated \u2014 Studio X")  # an em dash, which the font does not have either
+    assert np.array_equal(draw_label(frame, dashed), draw_label(frame, LabelConfig(text="AI-generated - Studio X")))
 
 
 def test_the_label_font_draws_printable_ascii_and_the_listed_characters_at_every_size():

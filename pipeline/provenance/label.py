@@ -37,9 +37,17 @@ MIN_CONTRAST = 4.5
 """WCAG's contrast ratio for normal text between the text and its box (white on black, the default: 21)."""
 SMALLEST_FRAME = 128
 """The label's whole text must fit across a frame this wide (lipsync.video.MIN_SIZE, voxlip's smallest frames)."""
-DRAWN_AS = MappingProxyType({"\u2010": "-", "\u2011": "-", "\u00a0": " "})
-"""Hyphens a word processor puts in "AI-generated" and a no-break space: the label's font has no glyph for them, so
-they are drawn as the "-" and " " the user meant."""
+DRAWN_AS = MappingProxyType(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        **dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f", " "),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", ""),
+        "\u2022": "\u00b7",
+    }
+)
+"""Characters a word processor or a keyboard puts in a label that the label's font has no glyph for, drawn as the
+nearest it has: hyphens and dashes as "-" (an em dash too: the font has none), the Unicode spaces as " ", zero-width
+ones as nothing, the bullet as the middle dot."""
 DRAWN_BEYOND_ASCII = "©«°±´·»‘’“”…‹›⁄™ﬁﬂ"
 """All the label's font (Pillow's default, Aileron) draws besides printable ASCII, measured over Unicode's first 65,536
 code points; for the message that refuses any other character."""
