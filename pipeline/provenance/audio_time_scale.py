@@ -163,7 +163,9 @@ def find_scaled_mark(
     tests = 2 * (2 * math.floor(search.max_change / fine_step) + 1)
     window = round(search.first_seconds * config.sample_rate / config.hop_length)
     if levels.frames <= window:
-        return _best(levels, signs, _around(both_kinds, fine_step, search.max_change), levels.frames, tests)
+        return _best(
+            levels, signs, _on_grid(_around(both_kinds, fine_step, search.max_change), search), levels.frames, tests
+        )
     step = max(search.first_step, fine_step)
     starts = range(0, min(levels.frames - window, (search.first_windows - 1) * window) + 1, window)
     scored = [
@@ -177,9 +179,9 @@ def find_scaled_mark(
         frames = min(levels.frames, 2 * frames)
         finer = fine_step if frames == levels.frames else search.fine_step_cells * config.cell_frames / frames
         tried = _around(candidates[: search.candidates], finer, math.ceil(step / 2 / finer) * finer)
-        tried = [(kind, factor) for kind, factor in tried if abs(factor - 1) <= search.max_change + finer / 2]
         if frames == levels.frames:
-            return _best(levels, signs, tried, frames, tests)
+            return _best(levels, signs, _on_grid(tried, search), frames, tests)
+        tried = [(kind, factor) for kind, factor in tried if abs(factor - 1) <= search.max_change + finer / 2]
         scored = [(levels.score(kind, factor, signs, 0, frames), kind, factor) for kind, factor in tried]
         step = finer
 
@@ -194,6 +196,11 @@ def _around(centres: list[tuple[str, float]], step: float, reach: float) -> list
             for k in range(-span, span + 1)
         }
     )
+
+
+def _on_grid(tried: list[tuple[str, float]], search: TimeScaleSearch) -> list[tuple[str, float]]:
+    """The factors of `tried` within 1 +/- `search.max_change`: those the verdict's tests are counted over."""
+    return [(kind, factor) for kind, factor in tried if abs(factor - 1) <= search.max_change + 1e-9]
 
 
 def _best(
