@@ -459,7 +459,7 @@ def test_a_time_of_day_is_said_as_a_time(typed, said):
     [
         ("He is 5'11\" tall, she 5’11” and I 6′2″.", "He is 5 foot 11 tall, she 5 foot 11 and I 6 foot 2."),
         ("I'm 5' 11\", 5'0\" or 5'11.", "I'm 5 foot 11, 5 feet or 5 foot 11."),
-        ("It is 6' tall, 2' and 3\" apart, 1\" wide.", "It is 6 feet tall, 2 feet and 3 inches apart, 1 inch wide."),
+        ("It is 6' tall, 2' and 3\" apart, 1\" wide.", "It is 6 feet tall, 2' and 3\" apart, 1 inch wide."),
         ("A 10' pole, an 11\" pizza.", "A 10 foot pole, an 11 inch pizza."),
         ('He said "hi 5" and "6"; she said \'I am 6\' then.', 'He said "hi 5" and "6"; she said \'I am 6\' then.'),
         ('She said "I am 5\'11"', 'She said "I am 5 foot 11"'),
@@ -468,6 +468,26 @@ def test_a_time_of_day_is_said_as_a_time(typed, said):
 def test_feet_and_inches_after_a_number_are_said_but_a_quotation_mark_is_not(typed, said):
     """espeak-ng read "5'11\"" as "five eleven" and kept the inch mark in the phonemes; "6'" as "six". A mark that
     may close a quotation ("hi 5\"", "'I am 6'") stays a quotation mark."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Messi scored in the 45' and 90'.", "Messi scored in the 45' and 90'."),
+        ("40° 26′ 46″ N, 79° 58′ 56″ W; 40° 5'11\" N", "40° 26′ 46″ N, 79° 58′ 56″ W; 40° 5'11\" N"),
+        ('It is rated 4.5" by users, hi 5".', 'It is rated 4.5" by users, hi 5".'),
+        ("It is 6' x 4', 8' by 10', 6' long.", "It is 6 feet x 4 feet, 8 feet by 10 feet, 6 feet long."),
+        (
+            "A board 10' in length, 2\" thick and 1.5' across.",
+            "A board 10 feet in length, 2 inches thick and 1.5 feet across.",
+        ),
+    ],
+)
+def test_a_mark_after_a_number_alone_is_a_length_only_where_the_words_around_say_so(typed, said):
+    """A minute of a match ("45'"), arc minutes and seconds ("26′ 46″", also after a degree: "40° 5'11\"") and a
+    quotation's close ("4.5\" by users") had been read as feet and inches: a lone mark is one after a word of length
+    ("tall", "in length"), before or after another dimension ("6' x 4'") or in "a 10' pole"."""
     assert spoken_english(typed) == said
 
 

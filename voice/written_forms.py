@@ -239,16 +239,24 @@ _INCH_MARKS = '"”″'
 _INCHES = ("inch", "inches")
 """Not in `_UNITS`: "5 in" may be "5 in a row", and "inch" is written out already ("a 5 inch screen")."""
 _HEIGHT_RE = re.compile(
-    rf"(?<![\w.,{_FEET_MARKS}])(\d)[{_FEET_MARKS}] ?(1[01]|0?\d)([{_INCH_MARKS}]|'')?(?![\w{_INCH_MARKS}]|[.,]\d)"
+    rf"(?<![\w.,{_FEET_MARKS}°])(?<!° )(\d)[{_FEET_MARKS}] ?(1[01]|0?\d)([{_INCH_MARKS}]|'')?"
+    rf"(?![\w{_INCH_MARKS}]|[.,]\d)"
 )
-"""A height in feet and inches: "5'11\"", "5' 11\"", "5’11”" (a phone's curly marks), "6′2″", "5'11"."""
+"""A height in feet and inches: "5'11\"", "5' 11\"", "5’11”" (a phone's curly marks), "6′2″", "5'11"; not after a
+degree ("40° 5′11″": arc minutes and seconds)."""
 _FEET_OR_INCHES_RE = re.compile(
     rf"(?<![\w.,{_FEET_MARKS}{_INCH_MARKS}])(\d+(?:\.\d+)?)([{_FEET_MARKS}{_INCH_MARKS}])(?![\w{_FEET_MARKS}{_INCH_MARKS}]|[.,]\d)"
 )
-"""A length in feet or in inches alone: "6' tall", "a 10' pole", "an 11\" pizza"; whether its mark closes a quotation
-instead ("hi 5\"") is `_feet_or_inches`' question."""
+"""A number with a mark of feet or inches alone: "6' tall", "a 10' pole", "an 11\" pizza"; whether it is a length
+(the words around it say so) is `_feet_or_inches`' question."""
 _ARTICLE_BEFORE_RE = re.compile(r"\b[Aa]n? $")
-""""a" or "an" before a length: it names a thing's size, in the singular ("a 10' pole": "a 10 foot pole")."""
+""""a" or "an" before a length and a noun after it: it names a thing's size, in the singular ("a 10' pole": "a 10 foot
+pole")."""
+_LENGTH_AFTER_RE = re.compile(r"\s+(?:tall|long|wide|high|deep|thick|across|in length)\b|\s*[x×]\s*\d|\s+by\s+\d")
+"""After a lone mark, what makes it a length: a word of size ("6' tall") or another dimension ("6' x 4'"); a minute of
+a match ("the 45'"), an arc minute or a quotation's close ("rated 4.5\" by users") has none."""
+_LENGTH_BEFORE_RE = re.compile(rf"\d[{_FEET_MARKS}{_INCH_MARKS}](?:\s*[x×]\s*|\s+by\s+)$")
+"""Before a lone mark, a dimension it is the other of: the "6' x " of "6' x 4'"."""
 _OPENING_SINGLE_QUOTE_RE = re.compile(r"(?:^|(?<=[\s(\[“\"]))['‘’](?=\w)")
 """A single quote that opens a quotation: at a line's start or after a space, a bracket or a double quote, before a
 word ("'I am", not "I'm" or "boys' ")."""
@@ -511,15 +519,18 @@ def _height(match: re.Match) -> str:
 
 
 def _feet_or_inches(match: re.Match) -> str:
-    """ "6 feet", "11 inches", "a 10 foot pole" (`_ARTICLE_BEFORE_RE`); a mark that may close a quotation ("He said
-    \"hi 5\"") as it is."""
+    """ "6 feet tall", "11 inches by 8", "a 10 foot pole" (`_ARTICLE_BEFORE_RE`); without such words around it, or
+    where it may close a quotation ("He said \"hi 5\""), the mark as it is."""
     number, mark = match.groups()
+    before, after = match.string[: match.start()], match.string[match.end() :]
     if _may_close_a_quotation(match.string, match.end() - 1):
         return match[0]
     names = _UNITS["ft"] if mark in _FEET_MARKS else _INCHES
-    if _ARTICLE_BEFORE_RE.search(match.string, 0, match.start()):
+    if _ARTICLE_BEFORE_RE.search(before) and _WORD_AFTER_RE.match(after):
         return f"{number} {names[0]}"
-    return _counted(number, names)
+    if _LENGTH_AFTER_RE.match(after) or _LENGTH_BEFORE_RE.search(before):
+        return _counted(number, names)
+    return match[0]
 
 
 def _may_close_a_quotation(text: str, at: int) -> bool:
