@@ -442,14 +442,17 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
             "It took 2:03:45, a run time of 1:00:30; in 0:01:00.",
             "It took 2 hours, 3 minutes and 45 seconds, a run time of 1 hour and 30 seconds; in 1 minute.",
         ),
-        ("It lasts 0:45, at 0:05 in the clip; at 00:45.", "It lasts 45 seconds, at 5 seconds in the clip; at 0 45."),
+        ("It lasts 0:45, at 0:05 in the clip; at 00:45.", "It lasts 45 seconds, at 0 oh 5 in the clip; at 0 45."),
+        ("We met at 0:05, in 0:45 seconds.", "We met at 0 oh 5, in 0 45 seconds."),
+        ("In 0:45 minutes, for 0:30 hrs; bake 0:45 min.", "In 0 45 minutes, for 0 30 hours; bake 0 45 minutes."),
     ],
 )
 def test_a_time_of_day_is_said_as_a_time(typed, said):
     """espeak-ng read "9:05" as "nine, zero five" (a pause at the colon), "14:00" as "fourteen, zero zero", "3.45pm"
     as "three point four five P M", "12:30:45" as "twelve, thirty, forty five" and "2:03:45" as "two, zero three,
     forty five". A time with seconds is read as a clock is, its seconds after; after a word that says a duration
-    ("took", "in", "time") as hours, minutes and seconds; "0:45" (no clock writes one zero) as seconds. A ratio, a
+    ("took", "in", "time") as hours, minutes and seconds; "0:45" after such a word, a unit not after it, as seconds. A
+    ratio, a
     score, a time stamp and "10.30" without am or pm stay as they are."""
     assert spoken_english(typed) == said
 
