@@ -97,6 +97,20 @@ def test_an_amount_in_yen_rupees_won_or_a_code_is_said_with_its_currency_after_i
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("1.999 EUR, 20.000 EUR or 3.14159 EUR", "1.999 EUR, 20.000 EUR or 3.14159 EUR"),
+        ("Count 1,2,3 USD.", "Count 1,2,3 USD."),
+        ("19,99 EUR or 1.5 CHF", "19 euros and 99 cents or 1 Swiss franc and 50 centimes"),
+    ],
+)
+def test_a_code_after_a_number_is_said_as_money_only_after_an_amount(typed, said):
+    """A number an amount is not written as ("1.999", a thousands point, "3.14159", "1,2,3") had been moved after its
+    code ("EUR 1.999") and read in part as money ("1 dollar,2,3")."""
+    assert spoken_english(typed) == said
+
+
 def test_every_currency_sign_is_said_after_its_amount():
     from voice.piper.phonemes import Phonemizer
     from voice.written_forms import CURRENCY_SIGNS

@@ -159,8 +159,9 @@ _CODE_AFTER_RE = re.compile(
     + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
     + r")\b"
 )
-"""An amount with its currency's code after it ("20 CHF", "1,200.50 USD"), as Europeans write it: said as the same
-amount with the code before ("CHF 20": "20 Swiss francs"), espeak-ng spelled the code."""
+"""A number with a currency's code after it ("20 CHF", "1,200.50 USD"), as Europeans write it: said as the same
+amount with the code before ("CHF 20": "20 Swiss francs"), espeak-ng spelled the code; a number `_MONEY_RE` takes
+for no amount ("1.999 EUR", "3.14159 EUR", "1,2,3 USD") as typed (`_code_before`)."""
 _SCALES = {
     "k": "thousand",
     "m": "million",
@@ -398,7 +399,7 @@ def spoken_english(text: str) -> str:
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
-    text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(r"\2 \1", text))
+    text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
     text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
@@ -449,6 +450,12 @@ def _roman_value(numeral: str) -> int | None:
         return None
     values = [_ROMAN_VALUES[letter] for letter in numeral]
     return sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
+
+
+def _code_before(match: re.Match) -> str:
+    """ "CHF 20" for "20 CHF"; the text as typed where the number with its code before is no amount as a whole."""
+    said = f"{match[2]} {match[1]}"
+    return said if _MONEY_RE.fullmatch(said) else match[0]
 
 
 def _money(match: re.Match) -> str:
