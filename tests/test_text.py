@@ -451,7 +451,15 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
             "At a ratio 16:9, a score of 3:2, on 2026-05-12T10:00, at 10.30 tomorrow.",
             "At a ratio 16:9, a score of 3:2, on 2026-05-12T10:00, at 10.30 tomorrow.",
         ),
-        ("At 12:30:45, 12:30:00 or 9:05:01.", "At 12 30 and 45 seconds, 12 30 or 9 oh 5 and 1 second."),
+        (
+            "At 12:30:45, 12:30:00 or 9:05:01.",
+            "At 12 hours, 30 minutes and 45 seconds, 12 hours and 30 minutes or 9 hours, 5 minutes and 1 second.",
+        ),
+        (
+            "The video at 1:02:03 shows; the runtime is 2:15:00.",
+            "The video at 1 hour, 2 minutes and 3 seconds shows; the runtime is 2 hours and 15 minutes.",
+        ),
+        ("At 9:05:07 am or 9:05:00pm.", "At 9 oh 5 and 7 seconds am or 9 oh 5 pm."),
         (
             "It took 2:03:45, a run time of 1:00:30; in 0:01:00.",
             "It took 2 hours, 3 minutes and 45 seconds, a run time of 1 hour and 30 seconds; in 1 minute.",
@@ -464,8 +472,8 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
 def test_a_time_of_day_is_said_as_a_time(typed, said):
     """espeak-ng read "9:05" as "nine, zero five" (a pause at the colon), "14:00" as "fourteen, zero zero", "3.45pm"
     as "three point four five P M", "12:30:45" as "twelve, thirty, forty five" and "2:03:45" as "two, zero three,
-    forty five". A time with seconds is read as a clock is, its seconds after; after a word that says a duration
-    ("took", "in", "time") as hours, minutes and seconds; "0:45" after such a word, a unit not after it, as seconds. A
+    forty five". A time with seconds is read as hours, minutes and seconds, before am or pm as a clock is, its seconds
+    after; "0:45" after a word that says a duration ("took", "in", "lasts"), a unit not after it, as seconds. A
     ratio, a
     score, a time stamp and "10.30" without am or pm stay as they are."""
     assert spoken_english(typed) == said
@@ -517,7 +525,7 @@ def test_a_height_is_read_in_feet_without_a_quote_mark():
 def test_a_time_with_seconds_is_read_without_colons():
     from voice.piper.phonemes import Phonemizer
 
-    assert Phonemizer("en-us").sentences("12:30:45") == ["twˈɛlv θˈɜːɾi ænd fˈoːɹɾi fˈaɪv sˈɛkəndz"]
+    assert Phonemizer("en-us").sentences("12:30:45") == ["twˈɛlv ˈaʊɚz, θˈɜːɾi mˈɪnɪts ænd fˈoːɹɾi fˈaɪv sˈɛkəndz"]
 
 
 @pytest.mark.parametrize(

@@ -222,16 +222,16 @@ _TIME_RE = re.compile(
     + r"+-])([01]?\d|2[0-3])(?::([0-5]\d)(?::([0-5]\d))?|\.([0-5]\d)(?=\s?[aApP]\.?[mM]\b))(?![\d:]|[.,]\d)"
     r"(?=(\s?[aApP]\.?[mM]\b)?)"
 )
-"""A time: "9:05", "14:00", "3:45pm", "12:30:45" (with its seconds), "0:45" (seconds, after "in" or "lasts"), and
-with a point only before am or pm ("3.45pm", "10.30 am"; "10.30" alone is a number). Not a ratio ("16:9") or a time
-stamp's ("2026-05-12T10:00")."""
+"""A time: "9:05", "14:00", "3:45pm", "12:30:45" (hours, minutes and seconds, a clock's before am or pm), "0:45"
+(seconds, after "in" or "lasts"), and with a point only before am or pm ("3.45pm", "10.30 am"; "10.30" alone is a
+number). Not a ratio ("16:9") or a time stamp's ("2026-05-12T10:00")."""
 _DURATION_BEFORE_RE = re.compile(
     r"\b(?:took|takes|take|taking|lasted|lasts|in|for|within|time|length|duration|runtime|timer|finished|ran|clocked)"
     r"\s+(?:of\s+)?$",
     re.IGNORECASE,
 )
-"""Words before hours, minutes and seconds that make them a duration, no time of day: "took 2:03:45", "in 1:02:03",
-"a run time of 1:59:40"."""
+"""Words before minutes and seconds that make them a duration, no time of day: "took 0:45", "in 0:05", "a run time of
+0:59"."""
 _TIME_UNIT_AFTER_RE = re.compile(r"\s*(?:seconds?|secs?|s|minutes?|mins?|hours?|hrs?)\b", re.IGNORECASE)
 """A unit after "0:45" ("in 0:45 seconds", "0:45 min"): it says what the figures count, so they are not said as
 seconds."""
@@ -395,18 +395,21 @@ def _range(match: re.Match) -> str:
 
 
 def _time(match: re.Match) -> str:
-    """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M); "12 30 and 45 seconds" (as a
-    clock is read, its seconds after), but hours, minutes and seconds after a word that says a duration ("took 2:03:45":
-    `_duration`); "0:45" after such a word, no unit after it, is 45 seconds (a clock writes 00:45). espeak-ng read
-    "9:05" as "nine, zero five" with a pause at the colon, "12:30:45" as "twelve, thirty, forty five" and "3.45pm" as
-    "three point four five P M"."""
+    """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M); with seconds, before am or pm
+    as a clock is read, its seconds after ("9 oh 5 and 7 seconds am"), else as hours, minutes and seconds ("2:03:45":
+    `_duration`); "0:45" after a word that says a duration, no unit after it, is 45 seconds (a clock writes 00:45).
+    espeak-ng read "9:05" as "nine, zero five" with a pause at the colon, "12:30:45" as "twelve, thirty, forty five"
+    and "3.45pm" as "three point four five P M"."""
     hour, minutes, seconds, apart = int(match[1]), match[2] or match[4], match[3], match[5]
     before = match.string[max(0, match.start() - _CONTEXT) : match.start()]
     after = match.string[match.end() : match.end() + _CONTEXT]
-    duration = _DURATION_BEFORE_RE.search(before)
-    if seconds and duration:
+    if seconds and not apart:
         return _duration(hour, int(minutes), int(seconds))
-    if match[1] == "0" and duration and not (seconds or apart or _TIME_UNIT_AFTER_RE.match(after)):
+    if (
+        match[1] == "0"
+        and _DURATION_BEFORE_RE.search(before)
+        and not (seconds or apart or _TIME_UNIT_AFTER_RE.match(after))
+    ):
         return _counted(str(int(minutes)), _UNITS["sec"])
     said = _clock(hour, minutes, apart)
     if seconds and seconds != "00":
