@@ -257,6 +257,21 @@ def test_a_north_american_number_is_said_with_its_1_and_800_as_a_number(typed, s
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("ISBN 1-555-123-4567, isbn: 1-555-123-4567", "ISBN 1-555-123-4567, isbn: 1-555-123-4567"),
+        ("ISSN:1-555-123-4567 or 1-055-555-1234", "ISSN:1-555-123-4567 or 1-055-555-1234"),
+        ("1-212-055-0199 or 1 (055) 555-0199", "1-212-055-0199 or 1 0 5 5, 5 5 5, 0 1 9 9"),
+        ("1 055 555 0199", "1 0 5 5, 5 5 5, 0 1 9 9"),
+    ],
+)
+def test_a_chain_after_isbn_or_with_no_north_american_groups_is_no_number_with_a_1(typed, said):
+    """A chain after ISBN or ISSN, or whose area code or exchange starts with 0 or 1 (no North American number has
+    one), had been read as a phone number with its long-distance 1 ("ISBN 1, 5 5 5, ...")."""
+    assert spoken_english(typed) == said
+
+
 def test_a_toll_free_number_is_read_one_eight_hundred():
     from voice.piper.phonemes import Phonemizer
 

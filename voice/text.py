@@ -243,12 +243,23 @@ _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
 _DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
+_NORTH_AMERICAN_AFTER_1 = r"(?=\(?[2-9]\d\d\)?[-. ]?[2-9])"
+"""After the long-distance 1, an area code and an exchange that start with 2-9, as every North American number's do:
+"1-055-555-1234" is no phone number with its 1."""
 _PHONE_RE = re.compile(
-    r"(?<![\w+-])(?:(\+?1)(?:[-.]|\s?(?=\()))?(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])"
+    r"(?<![\w+-])(?:(\+?1)(?:[-.]|\s?(?=\())"
+    + _NORTH_AMERICAN_AFTER_1
+    + r")?(?:\((\d{3})\)\s?|(\d{3})[-.])(\d{3})[-.](\d{4})(?![\w-])"
 )
 """A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567, with the long-distance 1 or the country's +1 before
-it or not (1-800-555-0199, 1 (800) 555-0199, +1 (800) 555-0199)."""
-_SPACED_PHONE_RE = re.compile(r"(?<![\w+.,-])(?:(?:1 )?\d{3} \d{3} \d{4}|0\d{1,4}(?: \d{2,6}){1,3})(?![\w-]|[.,]\d)")
+it or not (1-800-555-0199, 1 (800) 555-0199, +1 (800) 555-0199; `_NORTH_AMERICAN_AFTER_1`)."""
+_CODE_BEFORE_RE = re.compile(r"\b(?:ISBN|ISSN):?\s*$", re.IGNORECASE)
+"""A book's or a journal's number before a chain of figures: "ISBN 1-555-123-4567" is no phone number with its 1."""
+_SPACED_PHONE_RE = re.compile(
+    r"(?<![\w+.,-])(?:(?:1 "
+    + _NORTH_AMERICAN_AFTER_1
+    + r")?\d{3} \d{3} \d{4}|0\d{1,4}(?: \d{2,6}){1,3})(?![\w-]|[.,]\d)"
+)
 """A phone number with spaces between its groups: 555 123 4567 (1 800 555 0199), or one that starts with 0 (020 7946
 0958, 07700 900123) of 10 or 11 digits."""
 _AREA_CODES_SAID_AS_NUMBERS = frozenset({"800"})
@@ -317,8 +328,11 @@ def _international_phone(match: re.Match) -> str:
 
 
 def _phone(match: re.Match) -> str:
-    """ "5 5 5, 1 2 3, 4 5 6 7", "1, 800, 5 5 5, 0 1 9 9" (`_north_american_phone`)."""
+    """ "5 5 5, 1 2 3, 4 5 6 7", "1, 800, 5 5 5, 0 1 9 9" (`_north_american_phone`); one with its 1 after ISBN or
+    ISSN as typed."""
     prefix, bracketed_area, area, exchange, line = match.groups()
+    if prefix and _CODE_BEFORE_RE.search(match.string, 0, match.start()):
+        return match[0]
     return _north_american_phone((prefix or "").replace("+", "plus "), bracketed_area or area, exchange, line)
 
 
