@@ -26,6 +26,7 @@ from core.errors import VoxlipError
 from core.memory import limit_allocator_arenas
 from core.seeds import LARGEST_SEED
 from pipeline import Pipeline
+from pipeline.api import ProgressCallback
 from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT, record_path
 from pipeline.results import Clip, Speech
@@ -207,13 +208,15 @@ class Demo:
         converter: str | None = None,
         progress=gr.Progress(),
     ):
+        """The reference's voice saying the text: (audio, details, provenance record)."""
         self._check(consent, text)
         _given("voice", {REFERENCE: reference})
         seed = _seed(seed)
         try:
-            progress(0.1, desc="cloning the voice")
+            progress(0, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
-            speech = pipeline.clone_voice(reference, text, consent=consent, seed=seed)
+            sentences = _reporting(progress, "cloning the voice")
+            speech = pipeline.clone_voice(reference, text, consent=consent, seed=seed, progress=sentences)
             path, record = self._saved(speech, "voice", ".wav")
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
@@ -228,11 +231,13 @@ class Demo:
         face_index: float | None = -1,
         progress=gr.Progress(),
     ):
+        """The face saying the speech: (video, details, provenance record)."""
         self._check(consent)
         _given("lipsync", {FACE: face, SPEECH: audio})
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
-            clip = pipeline.lipsync(face, audio, consent=consent, progress=_frames(progress))
+            frames = _reporting(progress, "lip-sync", "frames")
+            clip = pipeline.lipsync(face, audio, consent=consent, progress=frames)
             path, record = self._saved(clip, "lipsync", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), face, audio) from None
@@ -250,13 +255,22 @@ class Demo:
         face_index: float | None = -1,
         progress=gr.Progress(),
     ):
+        """The face saying the text in the reference's voice: (video, details, provenance record)."""
         self._check(consent, text)
         _given("text_to_clip", {REFERENCE: reference, FACE: face})
         seed = _seed(seed)
         try:
-            progress(0.05, desc="cloning the voice")
+            progress(0, desc="cloning the voice")
             pipeline = self._pipeline_for(similarity=similarity, still=still, face_index=_chosen(face_index))
-            clip = pipeline.text_to_clip(reference, face, text, consent=consent, seed=seed, progress=_frames(progress))
+            clip = pipeline.text_to_clip(
+                reference,
+                face,
+                text,
+                consent=consent,
+                seed=seed,
+                voice_progress=_reporting(progress, "cloning the voice"),
+                progress=_reporting(progress, "lip-sync", "frames"),
+            )
             path, record = self._saved(clip, "clip", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
@@ -278,10 +292,17 @@ class Demo:
         _given("convert", {REFERENCE: reference, SOURCE: source})
         seed = _seed(seed)
         try:
-            progress(0.05, desc="converting the voice")
+            progress(0, desc="converting the voice")
             pipeline = self._pipeline_for(converter=converter, revoicing_similarity=similarity)
             speaker = self._speaker(pipeline, reference, REFERENCE)
-            result = pipeline.convert_voice(speaker, source, consent=consent, seed=seed, progress=_pieces(progress))
+            result = pipeline.convert_voice(
+                speaker,
+                source,
+                consent=consent,
+                seed=seed,
+                progress=_reporting(progress, "converting the voice"),
+                video_progress=_reporting(progress, "writing the video", "frames"),
+            )
             made_by = self._made_by(result, _recording_as_it_was(pipeline))
             if isinstance(result, Clip):
                 video, record = self._saved(result, "converted", ".mp4")
@@ -346,12 +367,10 @@ def _chosen(value: float | None) -> int | None:
     return None if value is None or value < 0 else int(value)
 
 
-def _frames(progress):
-    return lambda done, total, rate: progress((done, total), desc=f"lip-sync {rate:.0f} frames/s")
-
-
-def _pieces(progress):
-    return lambda done, total, rate: progress((done, total), desc="converting the voice")
+def _reporting(progress, stage: str, unit: str | None = None) -> ProgressCallback:
+    """A pipeline stage's progress callback: the page's bar moves with what it has done (`unit`: what its rate
+    counts, shown per second)."""
+    return lambda done, total, rate: progress((done, total), desc=f"{stage} {rate:.0f} {unit}/s" if unit else stage)
 
 
 def _face_input() -> gr.File:

@@ -25,6 +25,20 @@ AUDIO_INPUT = "input[type=file][accept*='audio']"
 FACE_INPUT = "input[type=file][accept*='image']"
 
 
+class _Reports:
+    """A stand-in for gr.Progress: what a handler reports."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+
+    def __call__(self, value, desc=None, **_):
+        self.calls.append((value, desc))
+
+    def steps(self, stage: str) -> list[tuple[int, int]]:
+        """The (done, total) reported by the stage whose description begins with `stage`."""
+        return [value for value, desc in self.calls if isinstance(value, tuple) and desc.startswith(stage)]
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     return app.Demo(Pipeline("cpu", synthesizer="offline", lipsync="offline"), tmp_path_factory.mktemp("demo"))
@@ -364,6 +378,23 @@ def test_a_recording_refused_on_a_tab_of_two_is_named(demo, speech_files, tmp_pa
         with pytest.raises(gr.Error) as refused:
             call()
         assert refused.value.message.startswith(f"{named}: the recording is silent"), refused.value.message
+
+
+def test_the_progress_bar_moves_through_the_sentences_and_the_frames(demo, speech_files, faces_dir):
+    """The bar had stood at "cloning the voice - 10%" through a long text, and at 100% while a video was written."""
+    reports = _Reports()
+    demo.voice(str(speech_files[0]), "One sentence. Another one here. And a third.", 1, True, progress=reports)
+    sentences = reports.steps("cloning the voice")
+    assert len(sentences) >= 2 and sentences[-1][0] == sentences[-1][1] >= 2, reports.calls
+    reports = _Reports()
+    photo = str(faces_dir / "painting_pearl_earring.jpg")
+    demo.text_to_clip(str(speech_files[0]), photo, "One sentence. And another.", 1, True, progress=reports)
+    assert reports.steps("cloning the voice") and len(reports.steps("lip-sync")) >= 2, reports.calls
+    reports = _Reports()
+    video = str(faces_dir / "talking_man_25fps.mp4")
+    demo.convert(str(speech_files[0]), video, 1, True, progress=reports)
+    frames = reports.steps("writing the video")
+    assert len(frames) >= 2 and frames[-1][0] == frames[-1][1] > 25, reports.calls
 
 
 def _free_port() -> int:
