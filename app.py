@@ -9,6 +9,7 @@ import argparse
 import copy
 import dataclasses
 import decimal
+import inspect
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
@@ -93,9 +96,66 @@ ASKS = {
     "compare": "Give two recordings",
 }
 """What each button's request asks for, said when an input it needs is empty."""
+STOPPED = "Stopped."
+"""What a stopped job's details say (a stop is the user's choice, not an error)."""
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
+
+
+class JobStopped(Exception):
+    """A job its user stopped (the Stop button, or the tab closed), raised from its next progress report."""
+
+
+@dataclass
+class _Job:
+    """One session's job of one button: its stop flag, and how many of its requests run."""
+
+    flag: threading.Event = field(default_factory=threading.Event)
+    running: int = 0
+
+
+class Jobs:
+    """Each session's jobs (a tab's, by button) and their stop flags: a sync handler runs in a thread that gradio
+    cannot end, so the Stop button and the tab's closing set the flag, and the job's next progress report raises
+    JobStopped. A stop asked while a request waits in the queue stops it as it starts; the next click clears it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[tuple[str, str], _Job] = {}
+
+    def clicked(self, session: str, button: str) -> None:
+        """A new click: a stop asked before it no longer holds."""
+        with self._lock:
+            job = self._jobs.get((session, button))
+            if job is not None and job.flag.is_set():
+                self._jobs[(session, button)] = _Job(running=job.running)
+
+    def stop(self, session: str, button: str) -> None:
+        """Stop the session's running and waiting requests of `button`."""
+        with self._lock:
+            self._jobs.setdefault((session, button), _Job()).flag.set()
+
+    def closed(self, request: gr.Request) -> None:
+        """The tab closed (gradio's unload event): its jobs stop and are forgotten."""
+        with self._lock:
+            for key in [key for key in self._jobs if key[0] == request.session_hash]:
+                self._jobs.pop(key).flag.set()
+
+    def run(self, session: str, button: str, work: Callable[[threading.Event], tuple]) -> tuple:
+        """`work(stop flag)` as one of the session's requests of `button`."""
+        with self._lock:
+            job = self._jobs.setdefault((session, button), _Job())
+            job.running += 1
+        try:
+            if job.flag.is_set():
+                raise JobStopped
+            return work(job.flag)
+        finally:
+            with self._lock:
+                job.running -= 1
+                if not job.running and not job.flag.is_set() and self._jobs.get((session, button)) is job:
+                    del self._jobs[(session, button)]
 
 
 class Demo:
@@ -207,15 +267,16 @@ class Demo:
         similarity: float | None = None,
         converter: str | None = None,
         progress=gr.Progress(),
+        stop: threading.Event | None = None,
     ):
-        """The reference's voice saying the text: (audio, details, provenance record)."""
+        """The reference's voice saying the text: (audio, details, provenance record); `stop` set: JobStopped."""
         self._check(consent, text)
         _given("voice", {REFERENCE: reference})
         seed = _seed(seed)
         try:
             progress(0, desc="cloning the voice")
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
-            sentences = _reporting(progress, "cloning the voice")
+            sentences = _reporting(progress, stop, "cloning the voice")
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=seed, progress=sentences)
             path, record = self._saved(speech, "voice", ".wav")
         except VoxlipError as e:
@@ -230,13 +291,14 @@ class Demo:
         still: bool = False,
         face_index: float | None = -1,
         progress=gr.Progress(),
+        stop: threading.Event | None = None,
     ):
-        """The face saying the speech: (video, details, provenance record)."""
+        """The face saying the speech: (video, details, provenance record); `stop` set: JobStopped."""
         self._check(consent)
         _given("lipsync", {FACE: face, SPEECH: audio})
         try:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
-            frames = _reporting(progress, "lip-sync", "frames")
+            frames = _reporting(progress, stop, "lip-sync", "frames")
             clip = pipeline.lipsync(face, audio, consent=consent, progress=frames)
             path, record = self._saved(clip, "lipsync", ".mp4")
         except VoxlipError as e:
@@ -254,8 +316,10 @@ class Demo:
         still: bool = False,
         face_index: float | None = -1,
         progress=gr.Progress(),
+        stop: threading.Event | None = None,
     ):
-        """The face saying the text in the reference's voice: (video, details, provenance record)."""
+        """The face saying the text in the reference's voice: (video, details, provenance record); `stop` set:
+        JobStopped."""
         self._check(consent, text)
         _given("text_to_clip", {REFERENCE: reference, FACE: face})
         seed = _seed(seed)
@@ -268,8 +332,8 @@ class Demo:
                 text,
                 consent=consent,
                 seed=seed,
-                voice_progress=_reporting(progress, "cloning the voice"),
-                progress=_reporting(progress, "lip-sync", "frames"),
+                voice_progress=_reporting(progress, stop, "cloning the voice"),
+                progress=_reporting(progress, stop, "lip-sync", "frames"),
             )
             path, record = self._saved(clip, "clip", ".mp4")
         except VoxlipError as e:
@@ -285,9 +349,10 @@ class Demo:
         converter: str | None = None,
         similarity: float | None = None,
         progress=gr.Progress(),
+        stop: threading.Event | None = None,
     ):
         """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details,
-        provenance record)."""
+        provenance record); `stop` set: JobStopped."""
         self._check(consent)
         _given("convert", {REFERENCE: reference, SOURCE: source})
         seed = _seed(seed)
@@ -300,8 +365,8 @@ class Demo:
                 source,
                 consent=consent,
                 seed=seed,
-                progress=_reporting(progress, "converting the voice"),
-                video_progress=_reporting(progress, "writing the video", "frames"),
+                progress=_reporting(progress, stop, "converting the voice"),
+                video_progress=_reporting(progress, stop, "writing the video", "frames"),
             )
             made_by = self._made_by(result, _recording_as_it_was(pipeline))
             if isinstance(result, Clip):
@@ -367,10 +432,41 @@ def _chosen(value: float | None) -> int | None:
     return None if value is None or value < 0 else int(value)
 
 
-def _reporting(progress, stage: str, unit: str | None = None) -> ProgressCallback:
+def _reporting(progress, stop: threading.Event | None, stage: str, unit: str | None = None) -> ProgressCallback:
     """A pipeline stage's progress callback: the page's bar moves with what it has done (`unit`: what its rate
-    counts, shown per second)."""
-    return lambda done, total, rate: progress((done, total), desc=f"{stage} {rate:.0f} {unit}/s" if unit else stage)
+    counts, shown per second), and the job stops (JobStopped) at its next report once `stop` is set."""
+
+    def report(done: int, total: int, rate: float) -> None:
+        if stop is not None and stop.is_set():
+            raise JobStopped
+        progress((done, total), desc=f"{stage} {rate:.0f} {unit}/s" if unit else stage)
+
+    return report
+
+
+def _stoppable(handler: Callable[..., tuple], jobs: Jobs, button: str, outputs: int) -> Callable[..., tuple]:
+    """`handler` run as a job of its session that its Stop button and the tab's closing stop; a stopped job's
+    outputs are empty but its details, which say STOPPED. Gradio passes the progress bar and the request (whose
+    session) by the signature given here: the handler's inputs, then those two."""
+    given = [p for p in inspect.signature(handler).parameters.values() if p.name not in ("progress", "stop")]
+
+    def run(*values) -> tuple:
+        *inputs, progress, request = values
+        try:
+            return jobs.run(request.session_hash, button, lambda flag: handler(*inputs, progress=progress, stop=flag))
+        except JobStopped:
+            return (*(None for _ in range(outputs - 2)), STOPPED, None)
+
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    run.__signature__ = inspect.Signature(
+        [
+            *given,
+            inspect.Parameter("progress", keyword, default=gr.Progress()),
+            inspect.Parameter("request", keyword, default=None, annotation=gr.Request),
+        ]
+    )
+    run.__annotations__ = {"request": gr.Request}
+    return run
 
 
 def _face_input() -> gr.File:
@@ -458,6 +554,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     # a label per example: gradio shows labelled examples as buttons that wrap, where a table of the files' paths had
     # been wider than a phone
     # Uploads and results in Gradio's cache are deleted after an hour.
+    jobs = Jobs()
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
         refused = gr.Textbox(visible="hidden")  # the browser's messages about files it did not take (REFUSED_UPLOADS)
         gr.Markdown(
@@ -478,7 +575,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 still = _still_box()
                 face_index = _face_index_box()
             consent = _consent_box()
-            button = gr.Button("Make the clip", variant="primary")
+            button, stop = _work_buttons("Make the clip")
             video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
             record = _record_output()
@@ -490,6 +587,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 "text_to_clip",
                 {REFERENCE: reference, FACE: face},
                 refused,
+                jobs,
+                stop,
             )
             if examples:
                 gr.Examples(
@@ -517,7 +616,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 converter = _converter_choice()
             similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
             consent = _consent_box()
-            button = gr.Button("Clone the voice", variant="primary")
+            button, stop = _work_buttons("Clone the voice")
             audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
             details = gr.Markdown()
             record = _record_output()
@@ -529,6 +628,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 "voice",
                 {REFERENCE: reference},
                 refused,
+                jobs,
+                stop,
             )
             if examples:
                 gr.Examples(
@@ -545,7 +646,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 still = _still_box()
                 face_index = _face_index_box()
             consent = _consent_box()
-            button = gr.Button("Lip-sync", variant="primary")
+            button, stop = _work_buttons("Lip-sync")
             video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
             details = gr.Markdown()
             record = _record_output()
@@ -557,6 +658,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 "lipsync",
                 {FACE: face, SPEECH: speech},
                 refused,
+                jobs,
+                stop,
             )
             if examples:
                 gr.Examples(
@@ -577,7 +680,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     "0: the recording as it is; 1: pitch, formants and timbre moved fully (loses more words)",
                 )
             consent = _consent_box()
-            button = gr.Button("Convert", variant="primary")
+            button, stop = _work_buttons("Convert")
             with gr.Row():
                 audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
                 video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
@@ -591,6 +694,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 "convert",
                 {REFERENCE: reference, SOURCE: source},
                 refused,
+                jobs,
+                stop,
             )
         with gr.Tab("Compare voices"):
             with gr.Row():
@@ -607,6 +712,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                 dict(zip(COMPARED, (first, second))),
                 refused,
             )
+        page.unload(jobs.closed)
     return page
 
 
@@ -698,7 +804,15 @@ def _kinds(allowed: str) -> str:
 
 
 def _on_click(
-    button: gr.Button, handler, inputs: list, outputs: list, api_name: str, needed: dict, refused: gr.Textbox
+    button: gr.Button,
+    handler,
+    inputs: list,
+    outputs: list,
+    api_name: str,
+    needed: dict,
+    refused: gr.Textbox,
+    jobs: Jobs | None = None,
+    stop: gr.Button | None = None,
 ) -> None:
     """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
     A click while the last one's work runs is run after it, with the inputs as they are then (gradio had dropped it,
@@ -706,26 +820,46 @@ def _on_click(
     one each: the machine's cores are one. The messages shown before the click go (DISMISS_MESSAGES); an input the
     request needs (`needed`: the page's name for it, its box) that is empty is refused before the work, saying why
     it is empty (the browser's messages about files it did not take, passed on in `refused`). After a refusal the
-    outputs are emptied again: gradio marks each with "Error" otherwise."""
+    outputs are emptied again: gradio marks each with "Error" otherwise. With `stop` (a button, and the `jobs` that
+    stop), the work is a job of its session that `stop`, shown while it waits or runs, stops."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
     names = list(needed)
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden")
-    button.click(
-        lambda said: (*(None for _ in outputs), said),
-        refused,
-        [*outputs, refused],
-        js=DISMISS_MESSAGES,
-        trigger_mode="always_last",
-        **quiet,
+
+    def emptied(said: str, request: gr.Request) -> tuple:
+        if jobs is not None:
+            jobs.clicked(request.session_hash, api_name)
+        return (*(None for _ in outputs), said)
+
+    checked = button.click(
+        emptied, refused, [*outputs, refused], js=DISMISS_MESSAGES, trigger_mode="always_last", **quiet
     ).then(
         lambda said, *values: _given(api_name, dict(zip(names, values, strict=True)), said),
         [refused, *needed.values()],
         None,
         api_visibility="private",
         show_progress="hidden",
-    ).success(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last").failure(
-        lambda: empty, None, outputs, **quiet
     )
+    if stop is not None:
+        checked = checked.success(lambda: gr.Button(visible=True), None, stop, **quiet)
+        handler = _stoppable(handler, jobs, api_name, len(outputs))
+
+        def stopped(request: gr.Request) -> None:
+            jobs.stop(request.session_hash, api_name)
+
+        stop.click(stopped, None, None, **quiet)
+    work = checked.success(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last")
+    work.failure(lambda: empty, None, outputs, **quiet)
+    if stop is not None:
+        work.then(lambda: gr.Button(visible=False), None, stop, **quiet)
+
+
+def _work_buttons(label: str) -> tuple[gr.Button, gr.Button]:
+    """A tab's button that starts its work, and the Stop button beside it, shown while the work waits or runs."""
+    with gr.Row():
+        button = gr.Button(label, variant="primary", scale=4)
+        stop = gr.Button("Stop", variant="stop", visible=False, scale=1)
+    return button, stop
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -23,16 +24,20 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"
 AUDIO_INPUT = "input[type=file][accept*='audio']"
 FACE_INPUT = "input[type=file][accept*='image']"
+LONG_TEXT = " ".join(f"Sentence number {n} is said slowly and clearly by the cloned voice." for n in range(1, 30))
 
 
 class _Reports:
-    """A stand-in for gr.Progress: what a handler reports."""
+    """A stand-in for gr.Progress: what a handler reports, and an event at its first report of a stage's steps."""
 
     def __init__(self):
         self.calls: list[tuple] = []
+        self.first_step = threading.Event()
 
     def __call__(self, value, desc=None, **_):
         self.calls.append((value, desc))
+        if isinstance(value, tuple):
+            self.first_step.set()
 
     def steps(self, stage: str) -> list[tuple[int, int]]:
         """The (done, total) reported by the stage whose description begins with `stage`."""
@@ -397,6 +402,68 @@ def test_the_progress_bar_moves_through_the_sentences_and_the_frames(demo, speec
     assert len(frames) >= 2 and frames[-1][0] == frames[-1][1] > 25, reports.calls
 
 
+def _temporary_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("voxlip-*")}
+
+
+def _in_a_thread(job) -> tuple[threading.Thread, dict]:
+    """`job()` started in a thread; the dict gets its "result" or its "error"."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = job()
+        except BaseException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_job_stopped_from_another_thread_ends_without_its_output(demo, speech_files, faces_dir):
+    """A job went on for 200 s after its tab closed, and wrote its clip for nobody."""
+    reports, stop = _Reports(), threading.Event()
+    results, temporary = set(demo.workdir.rglob("*")), _temporary_folders()
+    photo = str(faces_dir / "painting_pearl_earring.jpg")
+    thread, outcome = _in_a_thread(
+        lambda: demo.text_to_clip(str(speech_files[0]), photo, LONG_TEXT, 1, True, progress=reports, stop=stop)
+    )
+    assert reports.first_step.wait(300), "the job reported no progress"
+    reported = len(reports.calls)
+    stop.set()
+    thread.join(300)
+    assert isinstance(outcome.get("error"), app.JobStopped), outcome
+    assert len(reports.calls) <= reported + 1, "the job went on reporting after the stop"
+    assert set(demo.workdir.rglob("*")) == results and _temporary_folders() == temporary
+
+
+def test_closing_the_tab_stops_its_session_s_job(demo, speech_files, faces_dir):
+    page = app.build_demo(demo)
+    closed = [fn for fn in page.fns.values() if any(target[1] == "unload" for target in fn.targets)]
+    assert len(closed) == 1, "no handler of the tab's closing"
+    clip = next(fn for fn in page.fns.values() if getattr(fn, "api_name", None) == "text_to_clip")
+    reports = _Reports()
+    inputs = [str(speech_files[0]), str(faces_dir / "painting_pearl_earring.jpg"), LONG_TEXT, 1, True, None, False, -1]
+    thread, outcome = _in_a_thread(lambda: clip.fn(*inputs, reports, gr.Request(session_hash="tab")))
+    assert reports.first_step.wait(300), "the job reported no progress"
+    closed[0].fn(gr.Request(session_hash="another tab"))
+    closed[0].fn(gr.Request(session_hash="tab"))
+    thread.join(300)
+    assert outcome == {"result": (None, app.STOPPED, None)}, outcome
+
+
+def test_a_stop_asked_while_a_request_waits_stops_it_as_it_starts_and_a_new_click_clears_it():
+    jobs = app.Jobs()
+    jobs.clicked("tab", "voice")
+    jobs.stop("tab", "voice")
+    with pytest.raises(app.JobStopped):
+        jobs.run("tab", "voice", lambda stop: ("made",))
+    assert jobs.run("tab", "lipsync", lambda stop: ("made",)) == ("made",)  # another button's job goes on
+    jobs.clicked("tab", "voice")
+    assert jobs.run("tab", "voice", lambda stop: ("made",)) == ("made",)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -511,6 +578,25 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     tab.locator(".consent input[type=checkbox]").check()
     tab.get_by_role("button", name="Lip-sync").click()
     page.get_by_text("no face found in not_a_person_dog.jpg").first.wait_for()  # the file's name, not the server's copy
+
+
+def test_the_stop_button_stops_a_job_and_the_tab_works_on(served_app, browser, speech_files, faces_dir):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(180_000)
+    page.goto(served_app)
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
+    tab.locator("textarea").first.fill(LONG_TEXT)
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Make the clip").click()
+    tab.get_by_role("button", name="Stop").click(timeout=60_000)
+    tab.get_by_text(app.STOPPED, exact=True).wait_for()
+    tab.get_by_role("button", name="Stop").wait_for(state="hidden")
+    assert page.locator(".toast-body").count() == 0, page.locator(".toast-body").all_inner_texts()
+    tab.locator("textarea").first.fill("Hello.")
+    tab.get_by_role("button", name="Make the clip").click()
+    tab.locator("video[src]").first.wait_for()
 
 
 def test_voice_inputs_take_a_webm_recording_and_a_video_in_a_real_browser(
