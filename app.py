@@ -386,11 +386,17 @@ class Demo:
         threshold = encoder.config.same_speaker_threshold
         if threshold is None:
             return f"### Cosine similarity {score:.3f}\nGE2E encoder `{encoder.checkpoint_name}`: {no_verdict(encoder)}"
-        verdict = "the same speaker" if score >= threshold else "different speakers"
-        return (
-            f"### Cosine similarity {score:.3f}: {verdict}\n"
-            f"GE2E encoder `{encoder.checkpoint_name}`, threshold {threshold:.2f}."
-        )
+        return f"### Cosine similarity {_verdict(score, threshold)}\nGE2E encoder `{encoder.checkpoint_name}`."
+
+
+def _verdict(score: float, threshold: float) -> str:
+    """The score, the verdict and the threshold, both numbers to 3 decimals; where they round equal, which side of
+    the threshold the score is on, so that the verdict never contradicts the numbers shown."""
+    verdict = "the same speaker" if score >= threshold else "different speakers"
+    side = "over" if score > threshold else "at" if score == threshold else "under"
+    if side != "at" and f"{score:.3f}" == f"{threshold:.3f}":
+        side = f"just {side}"
+    return f"{score:.3f}: {verdict} ({side} the threshold, {threshold:.3f})"
 
 
 def _base_voice(pipeline: Pipeline) -> str | None:

@@ -369,6 +369,19 @@ def test_compare_voices(demo, speech_files):
     assert "1.000: the same speaker" in demo.compare(str(speech_files[0]), str(speech_files[0]))
 
 
+def test_the_compare_verdict_and_its_numbers_agree(demo, speech_files, monkeypatch):
+    """0.70996 had read "0.710: different speakers - threshold 0.71"."""
+    threshold = demo.pipeline.encoder.config.same_speaker_threshold
+    monkeypatch.setattr(app, "similarity", lambda first, second: threshold - 4e-5)
+    shown = demo.compare(str(speech_files[0]), str(speech_files[1]))
+    assert f"{threshold:.3f}: different speakers (just under the threshold, {threshold:.3f})" in shown, shown
+    assert app._verdict(0.70996, 0.71) == "0.710: different speakers (just under the threshold, 0.710)"
+    assert app._verdict(0.71004, 0.71) == "0.710: the same speaker (just over the threshold, 0.710)"
+    assert app._verdict(0.71, 0.71) == "0.710: the same speaker (at the threshold, 0.710)"
+    assert app._verdict(0.62, 0.71) == "0.620: different speakers (under the threshold, 0.710)"
+    assert app._verdict(0.85, 0.71) == "0.850: the same speaker (over the threshold, 0.710)"
+
+
 def test_a_recording_refused_on_a_tab_of_two_is_named(demo, speech_files, tmp_path):
     """ "the recording is silent" had not said which of the two recordings was."""
     import soundfile
