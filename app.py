@@ -735,6 +735,7 @@ def _for_the_page(message: str) -> str:
         "app.py --base-voice)",
         "; --max-size raises the limit": "",
         "; --face-index)": ", in the face index box)",
+        ", or leave it out": ", or -1",
         " (your own samples: pass them through mark_audio() first)": "",
         " (your own frames: pass them through protect_frames() first)": "",
         "or None for a different result each time": "or -1 for a different result each time",

@@ -472,8 +472,15 @@ def most_faces(counts: list[int], options: FaceOptions, source: str, detector_hi
             "well lit and not too small"
         )
     if options.face_index is not None and not 0 <= options.face_index < most:
-        raise InputError(
-            f"face index {options.face_index} asked, but {source} shows at most {most} face(s): "
-            f"give a face index from 0 to {most - 1} (counted from the left)"
-        )
+        raise InputError(f"face index {options.face_index} asked, but {source} {_faces_to_choose(most)}")
     return most
+
+
+def _faces_to_choose(most: int) -> str:
+    """What a face input shows (at most `most` faces in a frame) and which face indexes it takes, in words."""
+    if most == 1:
+        return "shows 1 face: give face index 0, or leave it out"
+    return (
+        f"shows at most {most} faces in a frame: give a face index from 0 to {most - 1} (counted from the left), "
+        "or leave it out for the largest"
+    )

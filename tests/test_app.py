@@ -699,7 +699,7 @@ def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path)
         (lambda: demo.lipsync(None, str(speech_files[0]), True), "Give a face"),
         (
             lambda: demo.lipsync(str(faces_dir / "painting_pearl_earring.jpg"), str(speech_files[0]), True, False, 2),
-            "Face index 2 asked, but .* shows at most 1 face",
+            "Face index 2 asked, but painting_pearl_earring.jpg shows 1 face: give face index 0, or -1",
         ),
         (lambda: demo.text_to_clip(str(speech_files[0]), None, "Hi.", None, True), "Give a voice recording and a face"),
         (lambda: demo.compare(str(speech_files[0]), str(tmp_path / "gone.wav")), "Voice B: .*does not exist"),

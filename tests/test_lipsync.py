@@ -1060,3 +1060,18 @@ def test_the_stage_never_overwrites_its_input_nor_writes_a_video_under_another_e
         run(face, speech, tmp_path / "k.wav", make_renderer(options), options, source_sr=SAMPLE_RATE)
     assert sha256_file(face) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["face.mp4", "link.mp4", "speech.wav"]
+
+
+def test_a_face_index_out_of_range_is_refused_in_words_for_one_face_and_for_several():
+    """ "shows at most 1 face(s): give a face index from 0 to 0" had been said of a photo of one face."""
+    from lipsync.face import FaceOptions, most_faces
+
+    with pytest.raises(InputError) as refused:
+        most_faces([1, 1], FaceOptions(face_index=2), "mona.jpg")
+    assert str(refused.value) == "face index 2 asked, but mona.jpg shows 1 face: give face index 0, or leave it out"
+    with pytest.raises(InputError) as refused:
+        most_faces([2, 3], FaceOptions(face_index=3), "group.mp4")
+    assert str(refused.value).endswith(
+        "group.mp4 shows at most 3 faces in a frame: give a face index from 0 to 2 (counted from the left), or leave "
+        "it out for the largest"
+    )
