@@ -55,6 +55,34 @@ REFUSED_UPLOADS = """() => {
 }"""
 """Run in the browser when the page loads: it keeps the browser's messages about files it did not upload (a type the
 box does not take, a file over the limit), which go after a while, for the next click to say why a box is empty."""
+ACCESSIBLE_NAMES = """() => {
+    const labelled = (element) => {
+        const label = element.closest(".block")?.querySelector("[data-testid='block-label']");
+        return label ? label.innerText.split(":")[0].trim() : "";
+    };
+    const name = (element, said) => {
+        if (said && element.getAttribute("aria-label") !== said) element.setAttribute("aria-label", said);
+    };
+    const named = () => {
+        document.querySelectorAll("button.upload-container").forEach((upload) => {
+            const what = labelled(upload);
+            name(upload, what && `Upload ${what}`);
+        });
+        document.querySelectorAll("a[data-testid='download-link']").forEach((link) => {
+            const what = labelled(link);
+            const size = link.innerText.replace("⇣", "").trim();
+            name(link, what && (size ? `Download ${what}, ${size}` : `Download ${what}`));
+        });
+    };
+    new MutationObserver(named).observe(document.body, {childList: true, subtree: true});
+    named();
+}"""
+"""Run in the browser when the page loads, and again as the page changes: each upload box and each download link is
+named by its box's label (the part before a colon), as a screen reader says it: "Upload Voice A", "Download
+Provenance record, 1.9 KB". Gradio names every upload box "Click to upload or drop files", a download link by its
+file's size alone, and a result's download link not at all."""
+PAGE_SCRIPT = f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); }}"
+"""What runs in the browser when the page loads."""
 DISMISS_MESSAGES = """() => {
     document.querySelectorAll("[data-testid='toast-close']").forEach((close) => close.click());
     return (window.voxlipRefusedUploads || []).splice(0).join("\\n");
@@ -939,7 +967,7 @@ def serve(args: argparse.Namespace) -> None:
             server_port=args.port,
             max_file_size=MAX_UPLOAD,
             css=_page_css(),
-            js=REFUSED_UPLOADS,
+            js=PAGE_SCRIPT,
             allowed_paths=[workdir],
             footer_links=["api"],
             show_error=True,  # a refused request says why (e.g. a file that was never uploaded), not "error: null"

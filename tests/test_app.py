@@ -629,6 +629,37 @@ def test_voice_inputs_take_a_webm_recording_and_a_video_in_a_real_browser(
     assert page.locator(".toast-body").count() == 0, page.locator(".toast-body").all_inner_texts()
 
 
+def test_each_upload_box_and_download_link_is_named_by_its_label_in_a_real_browser(served_app, browser, speech_files):
+    """Every upload box had been named "Click to upload or drop files" (two alike on three tabs), a download link by its
+    size alone ("1.9 KB"), and the result audio's by nothing."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(120_000)
+    page.goto(served_app)
+    uploads = {
+        "Text to clip": ["Voice to clone", "Face"],
+        "Lip-sync": ["Face", "Speech"],
+        "Convert speech": ["Voice to clone", "Speech to say in that voice"],
+        "Compare voices": ["Voice A", "Voice B"],
+        "Voice": ["Voice to clone"],
+    }
+    for name, boxes in uploads.items():
+        page.get_by_role("tab", name=name, exact=True).click()
+        tab = page.locator(".tabitem:visible").first
+        for box in boxes:
+            expect(tab.get_by_role("button", name=f"Upload {box}", exact=True)).to_have_count(1)
+        expect(tab.get_by_role("button", name="Click to upload or drop files")).to_have_count(0)
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    tab.locator("textarea").first.fill("Hello.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Clone the voice").click()
+    tab.locator("audio[src]").last.wait_for(state="attached")
+    expect(tab.get_by_role("link", name="Download Cloned speech", exact=True)).to_have_count(1)
+    expect(tab.get_by_role("link", name=re.compile(r"^Download Provenance record, [0-9.]+\sKB$"))).to_have_count(1)
+    expect(tab.get_by_role("link", name=re.compile(r"^Download Voice to clone, [0-9.]+\sKB$"))).to_have_count(1)
+
+
 def _shown_title(page) -> str:
     """What an error message's title shows: its text, or what the page's style draws in its place."""
     return page.locator(".toast-title").first.evaluate(
