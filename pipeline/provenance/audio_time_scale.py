@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voice import spectral
 
-from .mark_phase import best_phase_z
-
-if TYPE_CHECKING:
-    from .audio_watermark import AudioMarkConfig, _Layout
+from .audio_mark_pattern import AudioMarkConfig, MarkLayout, best_phase_z
 
 TEMPO = "tempo"
 SPEED = "speed"
@@ -87,7 +83,9 @@ class ScaledMark:
 class _ScaledLevels:
     """A copy's band levels, read back onto the mark's time axis at a factor; the spectrum is computed once."""
 
-    def __init__(self, analysis: np.ndarray, layout: _Layout, config: AudioMarkConfig, search: TimeScaleSearch) -> None:
+    def __init__(
+        self, analysis: np.ndarray, layout: MarkLayout, config: AudioMarkConfig, search: TimeScaleSearch
+    ) -> None:
         self.layout, self.config, self.search = layout, config, search
         blocks = spectral.stft_blocks(analysis, config.n_fft, config.hop_length)
         # the bins the pattern's bands reach at any factor searched: a spectrum of 10 min is then 50 MB
@@ -153,7 +151,7 @@ class _ScaledLevels:
 
 
 def find_scaled_mark(
-    analysis: np.ndarray, layout: _Layout, config: AudioMarkConfig, search: TimeScaleSearch = TIME_SCALE_SEARCH
+    analysis: np.ndarray, layout: MarkLayout, config: AudioMarkConfig, search: TimeScaleSearch = TIME_SCALE_SEARCH
 ) -> ScaledMark:
     """The best tempo or speed factor within 1 +/- `search.max_change` at which `analysis` (16 kHz samples) holds the
     mark throughout, with its z and the number of tests it is the best of (the whole audio's grid of factors)."""

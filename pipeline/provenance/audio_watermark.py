@@ -20,9 +20,7 @@ at other tempos and speeds (`audio_time_scale`: a copy played faster or slower),
 
 from __future__ import annotations
 
-import hashlib
 import math
-import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,67 +29,9 @@ import numpy as np
 from core.errors import InputError
 from voice import spectral
 
+from .audio_mark_pattern import AUDIO_MARK, AudioMarkConfig, MarkLayout, best_phase_z, mark_layout
 from .audio_time_scale import SPEED, TEMPO, ScaledMark, find_scaled_mark
-from .mark_phase import best_phase_z
 from .significance import false_positive_bound, needed_z
-
-STRENGTHS_DB = (0.75, 6.0)
-"""The strengths a mark may be made at: 5 s of each of six shared readers' speech marked at 0.75 dB scores z 7.4-12.0
-(0.5 dB: 5.2-8.7, one missed at the threshold 5.5); above 6 dB the score no longer grows (33-34 at 6 and at 10 dB),
-only the change to the sound does. A strength under it, or of the opposite sign, would leave no mark (minus the
-strength takes the mark out)."""
-
-
-@dataclass(frozen=True)
-class AudioMarkConfig:
-    """The audio mark's pattern and strengths; refused at creation if it would leave no mark the detector finds."""
-
-    key: str = "voxlip-audio-mark-v1"
-    sample_rate: int = 16_000
-    n_fft: int = 192
-    hop_length: int = 48
-    cell_frames: int = 4
-    cell_bins: int = 2
-    min_hz: float = 150.0
-    max_hz: float = 5_000.0
-    """Where speech has its energy: the band survives MP3/AAC, resampling to 22.05 kHz and noise."""
-    period_cells: int = 64
-    strength_db: float = 1.0
-    stronger_db: tuple[float, ...] = (2.0, 3.0)
-    """Tried in turn where the mark at `strength_db` would not be found: speech with its energy in few bands (a voice
-    cloned from a tone sweep: z 4.2 at 1 dB, where speech scores about 8), a word or two (0.9 s: z 4.7-5.3)."""
-    checked_seconds: float = 1.0
-    """Shorter audio carries the mark too, but may hold too little of it to be found even at the strongest (every
-    1 s piece of the shared readers' speech is found, 0.3 s pieces with z 6.7-10.5); longer audio without it is
-    refused."""
-    threshold: float = 5.5
-    """Detection z-score; with the 256 tries of the search the false-positive bound is 7e-5 per file."""
-    margin: float = 1.0
-    """A mark is made stronger until it scores this much over the threshold, so that an MP3 of it is found too."""
-    min_level_db: float = 60.0
-    """Cells this far under the loudest one (digital silence, fades) are left out of the test."""
-    part_seconds: float = 5.0
-    """`find_audio_mark` searches parts this long, each overlapping the next by half: any stretch of marked speech
-    1.5 times as long holds one whole part (5 s of the shared readers' marked speech score z 9-16)."""
-
-    def __post_init__(self) -> None:
-        low, high = STRENGTHS_DB
-        strengths = (self.strength_db, *self.stronger_db) if isinstance(self.stronger_db, tuple) else None
-        if strengths is None or not all(
-            isinstance(db, numbers.Real) and not isinstance(db, bool) and low <= db <= high for db in strengths
-        ):
-            raise InputError(
-                f"audio mark strengths strength_db={self.strength_db!r}, stronger_db={self.stronger_db!r}: give dB "
-                f"from {low:g} to {high:g} (stronger_db a tuple, maybe empty), or a mark too weak to find would be made"
-            )
-        if any(later <= earlier for earlier, later in zip(strengths, strengths[1:])):
-            raise InputError(
-                f"audio mark stronger_db={self.stronger_db!r}: give strengths each above the one before, from "
-                f"strength_db={self.strength_db!r} up"
-            )
-
-
-AUDIO_MARK = AudioMarkConfig()
 
 
 @dataclass(frozen=True)
@@ -115,27 +55,6 @@ class AudioMarkResult:
     @property
     def confidence(self) -> float:
         return 1.0 - self.p_value
-
-
-@dataclass(frozen=True)
-class _Layout:
-    first_bin: int
-    n_bins: int
-    signs: np.ndarray
-    """(period_cells, n_bands) of +/-1."""
-
-    @property
-    def last_bin(self) -> int:
-        return self.first_bin + self.n_bins
-
-
-def _layout(config: AudioMarkConfig) -> _Layout:
-    freqs = np.arange(config.n_fft // 2 + 1) * config.sample_rate / config.n_fft
-    first = int(np.searchsorted(freqs, config.min_hz))
-    n_bands = int((np.searchsorted(freqs, config.max_hz) - first) // config.cell_bins)
-    seed = int.from_bytes(hashlib.sha256(config.key.encode()).digest()[:8], "little")
-    signs = np.random.default_rng(seed).choice(np.array([-1.0, 1.0]), size=(config.period_cells, n_bands))
-    return _Layout(first, n_bands * config.cell_bins, signs)
 
 
 def _channels_last(wave: np.ndarray) -> np.ndarray:
@@ -187,7 +106,7 @@ def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db:
     analysis = _to_analysis_rate(original, sr, config)
     if analysis.size < config.n_fft:
         raise InputError(f"the audio is too short to carry a watermark ({analysis.size} samples at 16 kHz)")
-    layout = _layout(config)
+    layout = mark_layout(config)
     cell_gain = 10 ** (strength_db * layout.signs / 20) - 1
 
     def changed(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
@@ -218,7 +137,7 @@ def ensure_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
     return mark_audio(wave, sr, config)
 
 
-def _band_levels(analysis: np.ndarray, layout: _Layout, config: AudioMarkConfig) -> np.ndarray:
+def _band_levels(analysis: np.ndarray, layout: MarkLayout, config: AudioMarkConfig) -> np.ndarray:
     """(frames, bands) dB level of every frame in every band of the pattern."""
     levels = []
     for block in spectral.stft_blocks(analysis, config.n_fft, config.hop_length):
@@ -244,7 +163,7 @@ def _cells_by_offset(analysis: np.ndarray, config: AudioMarkConfig) -> list[np.n
     short to test."""
     if analysis.size < 4 * config.n_fft:
         return []
-    levels = _band_levels(analysis, _layout(config), config)
+    levels = _band_levels(analysis, mark_layout(config), config)
     return [_whitened_cells(levels, offset, config) for offset in range(config.cell_frames)]
 
 
@@ -275,7 +194,7 @@ def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO
     """Whether `wave` (float, any sample rate; channels mixed) carries voxlip's mark throughout, with its z-score and
     p-value."""
     cells = _cells_by_offset(_to_analysis_rate(wave, sr, config), config)
-    return _result(_score(cells, _layout(config).signs), 1, config)
+    return _result(_score(cells, mark_layout(config).signs), 1, config)
 
 
 def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
@@ -283,7 +202,7 @@ def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_M
     channel (speech joined out of step, within other sound, in one channel of two), else throughout a copy played
     faster or slower (`audio_time_scale`); the best of those tests."""
     wave = _channels_last(np.asarray(wave, dtype=np.float32))
-    layout = _layout(config)
+    layout = mark_layout(config)
     signs = layout.signs
     analysis = _to_analysis_rate(wave, sr, config)
     mixed = _cells_by_offset(analysis, config)
