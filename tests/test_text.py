@@ -476,6 +476,10 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
         ),
         ("At 9:05:07 am or 9:05:00pm.", "At 9 oh 5 and 7 seconds am or 9 oh 5 pm."),
         (
+            "Back before 12:30:45, until 9:05:07 or by 23:00:00.",
+            "Back before 12 30 and 45 seconds, until 9 oh 5 and 7 seconds or by 23 hundred.",
+        ),
+        (
             "It took 2:03:45, a run time of 1:00:30; in 0:01:00.",
             "It took 2 hours, 3 minutes and 45 seconds, a run time of 1 hour and 30 seconds; in 1 minute.",
         ),

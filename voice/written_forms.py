@@ -232,6 +232,10 @@ _DURATION_BEFORE_RE = re.compile(
 )
 """Words before minutes and seconds that make them a duration, no time of day: "took 0:45", "in 0:05", "a run time of
 0:59"."""
+_CLOCK_BEFORE_RE = re.compile(r"\b(?:before|after|until|till|by|since|around)\s+$", re.IGNORECASE)
+"""Words before hours, minutes and seconds that make them a time of day, read as a clock ("until 12:30:45": "12 30 and
+45 seconds"); without them (and without am or pm after) they are a duration or a time stamp ("at 1:02:03" in a
+video)."""
 _TIME_UNIT_AFTER_RE = re.compile(r"\s*(?:seconds?|secs?|s|minutes?|mins?|hours?|hrs?)\b", re.IGNORECASE)
 """A unit after "0:45" ("in 0:45 seconds", "0:45 min"): it says what the figures count, so they are not said as
 seconds."""
@@ -396,14 +400,15 @@ def _range(match: re.Match) -> str:
 
 def _time(match: re.Match) -> str:
     """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M); with seconds, before am or pm
-    as a clock is read, its seconds after ("9 oh 5 and 7 seconds am"), else as hours, minutes and seconds ("2:03:45":
+    or after a word that makes it a time of day (`_CLOCK_BEFORE_RE`) as a clock is read, its seconds after ("9 oh 5
+    and 7 seconds am"), else as hours, minutes and seconds ("2:03:45":
     `_duration`); "0:45" after a word that says a duration, no unit after it, is 45 seconds (a clock writes 00:45).
     espeak-ng read "9:05" as "nine, zero five" with a pause at the colon, "12:30:45" as "twelve, thirty, forty five"
     and "3.45pm" as "three point four five P M"."""
     hour, minutes, seconds, apart = int(match[1]), match[2] or match[4], match[3], match[5]
     before = match.string[max(0, match.start() - _CONTEXT) : match.start()]
     after = match.string[match.end() : match.end() + _CONTEXT]
-    if seconds and not apart:
+    if seconds and not apart and not _CLOCK_BEFORE_RE.search(before):
         return _duration(hour, int(minutes), int(seconds))
     if (
         match[1] == "0"
