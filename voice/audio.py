@@ -98,11 +98,12 @@ def decode(
     *,
     max_seconds: float | None = MAX_SECONDS,
     decode_rate: int | None = SAMPLE_RATE,
+    what: str = "audio",
 ) -> Decoded:
-    """`source` read once: an array at `source_sr`, which it needs (source_rate); a file up to `max_seconds` + 1 s,
-    what libsndfile reads at its own rate, the rest decoded by ffmpeg at `decode_rate` (None: the file's own rate, at
-    most MAX_TRACK_RATE)."""
-    array_sr = source_rate(source, source_sr)
+    """`source` read once: an array at `source_sr`, which it needs (source_rate; `what` names the source in its
+    messages); a file up to `max_seconds` + 1 s, what libsndfile reads at its own rate, the rest decoded by ffmpeg at
+    `decode_rate` (None: the file's own rate, at most MAX_TRACK_RATE)."""
+    array_sr = source_rate(source, source_sr, what)
     if isinstance(source, np.ndarray):
         wave = _array_samples(source)
         return Decoded(wave, array_sr, len(wave) / array_sr, "the audio array", max_seconds, source)

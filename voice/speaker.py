@@ -24,7 +24,6 @@ from .audio import (
     load_audio,
     rate_not_taken,
     recording_of,
-    source_rate,
     without_offset,
 )
 
@@ -122,8 +121,7 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
         if source_sr is not None:
             raise rate_not_taken(source_sr, "reference", "a prepared Speaker")
         return reference
-    source_rate(reference, source_sr, "reference")  # for a message naming it
-    recording = decode(reference, source_sr)  # once, for the speech and every note
+    recording = decode(reference, source_sr, what="reference")  # once, for the speech and every note
     wave = cleaned_speech(encoder, audio_of(recording))
     embedding, partials = encoder.embed_with_partials(wave)
     source = None if isinstance(reference, np.ndarray) else InputFile.read(reference)
