@@ -913,3 +913,12 @@ def test_words_and_codes_that_look_like_dates_or_ranges_are_left_as_they_are(typ
     "1-800-FLOWERS" as "one to eight hundred", a ZIP+4 code as a range, "1939-45" as "one thousand ... to forty-five"
     and "1980s-1990s" as "one thousand nine hundred eighty to ..." (the regression hunter's findings)."""
     assert spoken_english(typed) == said
+
+
+def test_the_currency_signs_the_written_forms_step_around_are_those_said_as_money():
+    """voice.written_forms keeps a number after a currency sign from being a year, a unit or a time, and voice.text
+    says the sign as money: a sign added to one list and not the other would be read as neither."""
+    from voice.text import _CURRENCIES
+    from voice.written_forms import CURRENCY_SIGNS
+
+    assert {sign for sign in _CURRENCIES if len(sign) == 1} == set(CURRENCY_SIGNS)
