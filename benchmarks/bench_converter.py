@@ -27,7 +27,7 @@ from types import ModuleType
 
 import numpy as np
 import torch
-from common import add_bfloat16_flag, bfloat16_rows, run_script, shared_dir, speech_dir
+from common import add_bfloat16_flag, add_threads_flag, bfloat16_rows, run_script, shared_dir, speech_dir
 
 from voice.audio import load_audio
 from voice.converter import convert, load_converter, tone_colour_embedding
@@ -126,7 +126,7 @@ def main() -> None:
         help="timed bfloat16 runs, 0: none (default: %(default)s; slow on CPUs without AVX512-BF16: torch emulates it)",
     )
     add_bfloat16_flag(parser)
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     parser.add_argument(
         "--shared",
         type=Path,

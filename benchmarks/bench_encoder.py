@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script, speech_dir
+from common import add_threads_flag, run_script, speech_dir
 
 from voice.audio import load_audio
 from voice.encoder import load_encoder
@@ -56,7 +56,7 @@ def main() -> None:
         help="speech file, cut to 10 s (default: %(default)s)",
     )
     parser.add_argument("--repeats", type=int, default=10, help="timed runs per side (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import torch
-from common import run_script, shared_dir, speech_dir
+from common import add_threads_flag, run_script, shared_dir, speech_dir
 
 import voice
 from voice.audio import SAMPLE_RATE, load_audio
@@ -37,7 +37,7 @@ TEN_WORDS = "The small brown dog chased the red ball across the garden."
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     parser.add_argument("--cold-runs", type=int, default=2, help="fresh `voxlip say` processes (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

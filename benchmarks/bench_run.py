@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import run_script, speech_dir
+from common import add_threads_flag, run_script, speech_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SENTENCES = [
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument(
         "--warm", type=int, default=3, help="warm calls after the first in-process one (default: %(default)s)"
     )
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     args = parser.parse_args()
 
     import torch

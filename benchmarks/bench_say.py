@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from bench_streaming import CHARS_PER_SECOND, TEXT, seeded, speaker_embedding
-from common import add_bfloat16_flag, bfloat16_rows, run_script
+from common import add_bfloat16_flag, add_threads_flag, bfloat16_rows, run_script
 
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences
@@ -56,7 +56,7 @@ def timed(function) -> tuple[object, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     add_bfloat16_flag(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script, shared_dir
+from common import add_threads_flag, run_script, shared_dir
 
 from voice.cloning import VoiceCloner
 from voice.text import split_for_streaming, split_text, text_to_sequence
@@ -58,7 +58,7 @@ def speaker_embedding(seed: int = 0) -> np.ndarray:
 def threads_from_command_line(description: str) -> int:
     """Parse `--threads` (the benchmarks' one flag), set torch's CPU threads to it and return it."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     threads = parser.parse_args().threads
     torch.set_num_threads(threads)
     return threads

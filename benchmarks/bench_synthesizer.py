@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import numpy as np
 import torch
-from common import run_script, shared_dir
+from common import add_threads_flag, run_script, shared_dir
 
 from voice.synthesizer import load_synthesizer
 
@@ -55,7 +55,7 @@ def interleaved_best(functions: dict[str, Callable[[], T]], repeats: int) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200, help="decoder steps (r=2 frames each) (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
+    add_threads_flag(parser)
     parser.add_argument(
         "--repeats",
         type=int,

@@ -19,7 +19,7 @@ from types import ModuleType
 
 import numpy as np
 import torch
-from common import add_bfloat16_flag, bfloat16_rows, run_script, shared_dir
+from common import add_bfloat16_flag, add_threads_flag, bfloat16_rows, run_script, shared_dir
 
 from voice.vocoder.folding import fold_with_overlap, xfade_and_unfold
 from voice.vocoder.hifigan import HiFiGANConfig, load_hifigan
@@ -171,7 +171,7 @@ def main() -> None:
         default=shared_dir(),
         help="shared test data folder (default: $VOXLIP_SHARED or ../shared, here %(default)s)",
     )
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     add_bfloat16_flag(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Callable
 
 import torch
-from common import run_script, shared_dir
+from common import add_threads_flag, run_script, shared_dir
 from torch import Tensor, nn
 
 from lipsync.wav2lip import Wav2Lip, load_wav2lip
@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=3, help="interleaved timed rounds, the best kept (default: %(default)s)"
     )
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
+    add_threads_flag(parser)
     parser.add_argument("--no-script", action="store_true", help="skip the TorchScript-freeze variant")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -64,3 +64,27 @@ def bfloat16_rows(choice: str) -> bool:
         )
         return False
     return True
+
+
+def positive(kind: type) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` above 0, or a message saying so."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            number = "whole number" if kind is int else "number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {number} above 0: give e.g. 1")
+        return value
+
+    return parse
+
+
+def add_threads_flag(parser: argparse.ArgumentParser) -> None:
+    """`--threads N`: the CPU threads a benchmark's models use (the script hands it to torch, and to onnxruntime where
+    it runs the Piper voice)."""
+    parser.add_argument(
+        "--threads", type=positive(int), default=2, help="CPU threads the models use (default: %(default)s)"
+    )

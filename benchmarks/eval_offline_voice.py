@@ -30,11 +30,10 @@ import librosa
 import numpy as np
 import scipy.signal
 import torch
-from common import run_script, speech_dir
+from common import add_threads_flag, positive, run_script, speech_dir
 from speech_data import (
     AUDIO_SUFFIXES,
     Skipped,
-    positive,
     recordings,
     speaker_sexes,
     too_few,
@@ -148,7 +147,7 @@ def main() -> None:
         metavar="FIELD=JSON",
         help="override OfflineConfig fields, e.g. timbre_strength=0.5 formant_range=[1.0,1.4] (default: none)",
     )
-    parser.add_argument("--threads", type=positive(int), default=2, help="CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     args = parser.parse_args()
     if args.sentences > len(SENTENCES):
         parser.error(f"argument --sentences: there are {len(SENTENCES)} sentences; give 1 to {len(SENTENCES)}")

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import run_script, speech_dir
+from common import add_threads_flag, positive, run_script, speech_dir
 from eval_offline_voice import HALVES, config_setting, half_of
-from speech_data import Skipped, positive, recordings, speaker_sexes, too_few, usable_recordings
+from speech_data import Skipped, recordings, speaker_sexes, too_few, usable_recordings
 from speech_judges import Judges, similarity
 
 from voice.audio import load_audio, without_offset
@@ -81,7 +81,7 @@ def main() -> None:
         metavar="FIELD=JSON",
         help="override OfflineConfig fields, e.g. revoicing_fit_seconds=5 (default: none)",
     )
-    parser.add_argument("--threads", type=positive(int), default=2, help="CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     args = parser.parse_args()
     if args.speakers < 2:
         parser.error("argument --speakers: a pair needs 2 speakers; give 2 or more")

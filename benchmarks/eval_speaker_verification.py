@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 
 import torch
-from common import run_script, speech_dir
-from speech_data import AUDIO_SUFFIXES, Skipped, positive, recordings, too_few, usable_recordings
+from common import add_threads_flag, run_script, speech_dir
+from speech_data import AUDIO_SUFFIXES, Skipped, recordings, too_few, usable_recordings
 
 from voice.encoder import load_encoder
 from voice.verification import half_split_trials
@@ -24,7 +24,7 @@ def main() -> None:
         "--data", type=Path, default=speech_dir(), help="folder of one recording per speaker (default: %(default)s)"
     )
     parser.add_argument("--checkpoint", default="resemblyzer", help="encoder name or path (default: %(default)s)")
-    parser.add_argument("--threads", type=positive(int), default=2, help="torch CPU threads (default: %(default)s)")
+    add_threads_flag(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     files = recordings(args.data)

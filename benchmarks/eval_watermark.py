@@ -14,8 +14,7 @@ from pathlib import Path
 
 import librosa
 import numpy as np
-from common import run_script, shared_dir, speech_dir
-from speech_data import positive
+from common import positive, run_script, shared_dir, speech_dir
 
 from pipeline.provenance.audio_watermark import AUDIO_MARK, find_audio_mark, mark_audio
 

@@ -11,11 +11,10 @@ an evaluation, named with voxlip's own reason (usable_recordings, Skipped), and 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,19 +124,3 @@ def too_few(needed: int, what: str, folder: Path, usable: list[Path], skipped: S
         f"need at least {needed} {what} with usable speech in {folder}, found {len(usable)}; skipped: {reasons}; "
         "give one recording per speaker, each a few seconds of that person speaking"
     )
-
-
-def positive(kind: type) -> Callable[[str], float]:
-    """An argparse type: a number of `kind` above 0, or a message saying so."""
-
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            value = 0
-        if not value > 0:
-            number = "whole number" if kind is int else "number"
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {number} above 0: give e.g. 1")
-        return value
-
-    return parse

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import importlib.util
 import os
@@ -121,6 +122,30 @@ def common():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.mark.parametrize("text", ["0", "-3", "two", "2.5", "nan"])
+def test_positive_refuses_counts_below_one_with_a_message(common, text):
+    with pytest.raises(argparse.ArgumentTypeError, match="is not a whole number above 0"):
+        common.positive(int)(text)
+
+
+def test_positive_takes_counts_and_numbers_above_zero(common):
+    assert common.positive(int)("3") == 3 and common.positive(float)("0.5") == 0.5
+
+
+def test_every_threads_flag_is_the_shared_one():
+    """Twelve scripts wrote --threads each, some without refusing 0 (torch then raised at set_num_threads)."""
+    own = [path.name for path in scripts() if path.name != "common.py" and '"--threads"' in path.read_text()]
+    assert own == []
+
+
+def test_a_thread_count_of_zero_is_refused_in_one_line():
+    result = benchmark("bench_encoder.py", "--threads", "0")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "bench_encoder.py: error: argument --threads: '0' is not a whole number above 0: give e.g. 1"
+    )
 
 
 @pytest.mark.parametrize(

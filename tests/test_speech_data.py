@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 from pathlib import Path
 
@@ -54,16 +53,6 @@ def test_skipped_names_what_raised_and_goes_on(speech_data, capsys):
     assert skipped == {"bad.wav": "only 0.3 s of speech found"}
     assert capsys.readouterr().out == "  bad.wav: skipped: only 0.3 s of speech found\n"
     assert skipped.summary() == "\nskipped bad.wav: only 0.3 s of speech found"
-
-
-@pytest.mark.parametrize("text", ["0", "-3", "two", "2.5", "nan"])
-def test_positive_refuses_counts_below_one_with_a_message(speech_data, text):
-    with pytest.raises(argparse.ArgumentTypeError, match="is not a whole number above 0"):
-        speech_data.positive(int)(text)
-
-
-def test_positive_takes_counts_and_numbers_above_zero(speech_data):
-    assert speech_data.positive(int)("3") == 3 and speech_data.positive(float)("0.5") == 0.5
 
 
 def test_a_tab_separated_csv_with_a_comma_in_a_header_is_read_by_its_tabs(speech_data):
