@@ -380,23 +380,53 @@ def test_griffin_lim_rejects_wrong_shapes():
         griffin_lim(np.zeros((80, 1)))
 
 
-def test_a_lock_left_by_an_interrupted_kernel_build_is_removed_a_fresh_one_kept(tmp_path, monkeypatch):
-    import os
-    import time
+def test_a_lock_left_by_a_killed_kernel_build_is_removed_at_once(tmp_path, monkeypatch):
+    """A killed build's torch lock had been kept for 10 minutes (torch waits on it meanwhile); voxlip's own lock is
+    let go when its process ends, so torch's lock found while holding ours is a killed build's."""
+    from voice.vocoder import kernels
+
+    monkeypatch.setenv("TORCH_EXTENSIONS_DIR", str(tmp_path))
+    folder = tmp_path / "voxlip_test_kernels"
+    folder.mkdir()
+    (folder / "lock").touch()
+    with kernels._build_turn("voxlip_test_kernels"):
+        assert not (folder / "lock").exists()
+
+
+def test_the_lock_of_a_build_running_in_another_process_is_kept_until_it_ends(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import threading
 
     from voice.vocoder import kernels
 
     monkeypatch.setenv("TORCH_EXTENSIONS_DIR", str(tmp_path))
     folder = tmp_path / "voxlip_test_kernels"
     folder.mkdir()
-    lock = folder / "lock"
-    lock.touch()
-    kernels._clear_stale_lock("voxlip_test_kernels")
-    assert lock.exists()  # a build may be running in another process
-    old = time.time() - kernels.STALE_LOCK_SECONDS - 1
-    os.utime(lock, (old, old))
-    kernels._clear_stale_lock("voxlip_test_kernels")
-    assert not lock.exists()
+    holding = (
+        "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); input()"
+    )
+    builder = subprocess.Popen(
+        [sys.executable, "-c", holding, str(folder / "voxlip-build.lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert builder.stdout.readline() == "1\n"
+    (folder / "lock").touch()  # the running build's
+    entered = threading.Event()
+
+    def build() -> None:
+        with kernels._build_turn("voxlip_test_kernels"):
+            entered.set()
+
+    waiting = threading.Thread(target=build)
+    waiting.start()
+    assert not entered.wait(0.5)
+    assert (folder / "lock").exists()
+    builder.communicate("\n")
+    waiting.join()
+    assert entered.is_set() and not (folder / "lock").exists()
 
 
 def test_any_hifigan_on_this_machine_with_its_config_is_the_one_taken(seeded_checkpoint, shared_dir):

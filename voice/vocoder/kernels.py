@@ -12,9 +12,10 @@ of the gate pre-activations come doubled, so that tanh(a) = 2 * sigmoid(2a) - 1.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 _SOURCE = r"""
@@ -133,22 +134,26 @@ void draw_levels(const at::Tensor& logits, const at::Tensor& uniforms, const at:
 
 
 _NAME = "voxlip_wavernn_kernels"
-STALE_LOCK_SECONDS = 600
-"""A build takes about a minute: a lock file older than this was left by a build that was killed, and
-torch would wait on it forever."""
 
 
-def _clear_stale_lock(name: str) -> None:
-    """Remove the build lock an interrupted build left behind (torch waits on it without end)."""
-    try:
-        from torch.utils.cpp_extension import _get_build_directory
+@contextlib.contextmanager
+def _build_turn(name: str) -> Iterator[None]:
+    """Wait for, then hold, voxlip's own lock on `name`'s build folder while it builds. The system lets go of it when
+    its process ends, however it ends, so a torch `lock` file found while holding it was left by a killed build
+    (torch would wait on it without end) and is removed."""
+    import fcntl  # POSIX: elsewhere load() falls back to torch ops, as without a compiler
 
-        lock = Path(_get_build_directory(name, False)) / "lock"
-        if lock.exists() and time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
-            logging.getLogger(__name__).warning("removing %s, left by an interrupted kernel build", lock)
-            lock.unlink(missing_ok=True)
-    except (ImportError, OSError):
-        pass
+    from torch.utils.cpp_extension import _get_build_directory
+
+    folder = Path(_get_build_directory(name, False))
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "voxlip-build.lock", "a") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        torch_lock = folder / "lock"
+        if torch_lock.exists():
+            logging.getLogger(__name__).warning("removing %s, left by an interrupted kernel build", torch_lock)
+            torch_lock.unlink(missing_ok=True)
+        yield
 
 
 @functools.lru_cache(maxsize=1)
@@ -158,16 +163,16 @@ def load():
     try:
         from torch.utils.cpp_extension import load_inline
 
-        _clear_stale_lock(_NAME)
-        log.info("building voxlip's fused WaveRNN kernels (once; about a minute)")
-        return load_inline(
-            name=_NAME,
-            cpp_sources=_SOURCE,
-            functions=["first_gru", "second_gru", "draw_levels"],
-            extra_cflags=["-O3", "-march=native", "-ffast-math", "-fopenmp"],
-            extra_ldflags=["-fopenmp"],
-            verbose=False,
-        )
+        with _build_turn(_NAME):
+            log.info("building voxlip's fused WaveRNN kernels (once; about a minute)")
+            return load_inline(
+                name=_NAME,
+                cpp_sources=_SOURCE,
+                functions=["first_gru", "second_gru", "draw_levels"],
+                extra_cflags=["-O3", "-march=native", "-ffast-math", "-fopenmp"],
+                extra_ldflags=["-fopenmp"],
+                verbose=False,
+            )
     except Exception as e:  # no compiler, no ninja, no Python headers, ...: fall back to torch ops
         log.warning(
             "WaveRNN runs without its fused kernels (%s: %s); it is slower but computes the same",
