@@ -476,6 +476,10 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
         ),
         ("At 9:05:07 am or 9:05:00pm.", "At 9 oh 5 and 7 seconds am or 9 oh 5 pm."),
         (
+            "At 12:00:45 pm, 9:00:07am or 12:00 pm.",
+            "At 12 o'clock and 45 seconds pm, 9 o'clock and 7 seconds am or 12 pm.",
+        ),  # had been "12 and 45 seconds pm", "9 and 7 secondsam"
+        (
             "Back before 12:30:45, until 9:05:07 or by 23:00:00.",
             "Back before 12 30 and 45 seconds, until 9 oh 5 and 7 seconds or by 23 hundred.",
         ),

@@ -401,7 +401,7 @@ def _range(match: re.Match) -> str:
 def _time(match: re.Match) -> str:
     """ "9 oh 5", "9 45", "9 o'clock", "14 hundred", "5" before pm ("5:00 pm": five P M); with seconds, before am or pm
     or after a word that makes it a time of day (`_CLOCK_BEFORE_RE`) as a clock is read, its seconds after ("9 oh 5
-    and 7 seconds am"), else as hours, minutes and seconds ("2:03:45":
+    and 7 seconds am", "12 o'clock and 45 seconds pm"), else as hours, minutes and seconds ("2:03:45":
     `_duration`); "0:45" after a word that says a duration, no unit after it, is 45 seconds (a clock writes 00:45).
     espeak-ng read "9:05" as "nine, zero five" with a pause at the colon, "12:30:45" as "twelve, thirty, forty five"
     and "3.45pm" as "three point four five P M"."""
@@ -416,10 +416,11 @@ def _time(match: re.Match) -> str:
         and not (seconds or apart or _TIME_UNIT_AFTER_RE.match(after))
     ):
         return _counted(str(int(minutes)), _UNITS["sec"])
-    said = _clock(hour, minutes, apart)
-    if seconds and seconds != "00":
+    with_seconds = seconds and seconds != "00"
+    said = _clock(hour, minutes, None if with_seconds else apart)  # "12:00:45 pm": "12 o'clock and 45 seconds pm"
+    if with_seconds:
         said += " and " + _counted(str(int(seconds)), _UNITS["sec"])
-    return said + (" " if apart and apart[0] != " " and minutes != "00" else "")
+    return said + (" " if apart and apart[0] != " " and said != str(hour) else "")
 
 
 def _clock(hour: int, minutes: str, apart: str | None) -> str:
