@@ -272,6 +272,20 @@ def test_a_chain_after_isbn_or_with_no_north_american_groups_is_no_number_with_a
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Dial 1-800-FLOWERS today.", "Dial 1, 800, flowers today."),
+        ("1-800-GOT-JUNK or 800-CONTACTS", "1, 800, got junk or 800, contacts"),
+        ("Call 1-800-555-HELP or +1 888 NEW CARS.", "Call 1, 800, 5 5 5, help or plus 1, 8 8 8, new cars."),
+    ],
+)
+def test_a_vanity_number_is_said_as_a_phone_number_and_its_words(typed, said):
+    """ "1-800-FLOWERS" had been left to espeak-ng as typed, hyphens and capitals: its figures are a phone
+    number's, its words are said as words, in lower case (espeak-ng may spell capitals)."""
+    assert spoken_english(typed) == said
+
+
 def test_a_toll_free_number_is_read_one_eight_hundred():
     from voice.piper.phonemes import Phonemizer
 
@@ -904,7 +918,7 @@ def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
         ("Sat 3 rows from the front, she waited.", "Sat 3 rows from the front, she waited."),
         ("Sun 3 hours a day", "Sun 3 hours a day"),
         ("Sat, 3 Jan", "Saturday, the 3rd of January"),
-        ("Dial 1-800-FLOWERS", "Dial 1-800-FLOWERS"),
+        ("The 737-MAX flew, 1-212-ABCD", "The 737-MAX flew, 1-212-ABCD"),  # vanity numbers are toll-free
         ("zip code 90210-1234", "zip code 90210-1234"),
         ("The years 1939-45", "The years nineteen thirty-nine to nineteen forty-five"),
         ("The 1980s-1990s", "The 19 eighties to 19 nineties"),
@@ -914,8 +928,9 @@ def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
 )
 def test_words_and_codes_that_look_like_dates_or_ranges_are_left_as_they_are(typed, said):
     """The date and range rules had read "5 May flowers" as "the 5th of May flowers", "Sat 3 rows" as "Saturday",
-    "1-800-FLOWERS" as "one to eight hundred", a ZIP+4 code as a range, "1939-45" as "one thousand ... to forty-five"
-    and "1980s-1990s" as "one thousand nine hundred eighty to ..." (the regression hunter's findings)."""
+    "1-800-FLOWERS" as "one to eight hundred" (a phone number, said as one since), a ZIP+4 code as a range,
+    "1939-45" as "one thousand ... to forty-five" and "1980s-1990s" as "one thousand nine hundred eighty to ..." (the
+    regression hunter's findings)."""
     assert spoken_english(typed) == said
 
 

@@ -253,6 +253,12 @@ _PHONE_RE = re.compile(
 )
 """A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567, with the long-distance 1 or the country's +1 before
 it or not (1-800-555-0199, 1 (800) 555-0199, +1 (800) 555-0199; `_NORTH_AMERICAN_AFTER_1`)."""
+_VANITY_PHONE_RE = re.compile(
+    r"(?<![\w+.,-])(?:(\+?1)[- ])?(8(?:00|88|77|66|55|44|33))[- ]((?:\d{3}[- ])?(?=(?:[- ]?[A-Z]){4})"
+    r"[A-Z]{2,}(?:[- ][A-Z]{2,})*)(?![\w-])"
+)
+"""A toll-free number with words for its last digits, as firms give them: "1-800-FLOWERS", "1-800-GOT-JUNK",
+"800-CONTACTS", "1-800-555-HELP", "+1 888 NEW CARS" (four letters or more: "1.999 EUR", "800 GBP" are amounts)."""
 _CODE_BEFORE_RE = re.compile(r"\b(?:ISBN|ISSN):?\s*$", re.IGNORECASE)
 """A book's or a journal's number before a chain of figures: "ISBN 1-555-123-4567" is no phone number with its 1."""
 _SPACED_PHONE_RE = re.compile(
@@ -336,6 +342,15 @@ def _phone(match: re.Match) -> str:
     return _north_american_phone((prefix or "").replace("+", "plus "), bracketed_area or area, exchange, line)
 
 
+def _vanity_phone(match: re.Match) -> str:
+    """ "1, 800, flowers", "1, 800, 5 5 5, help": the figures as a phone number's, the words as words (in lower case:
+    espeak-ng may spell a word in capitals)."""
+    prefix, area, rest = match.groups()
+    *exchange, words = re.split("[- ]", rest, maxsplit=1) if rest[0].isdigit() else [rest]
+    said = [(prefix or "").replace("+", "plus "), _area_said(area), *map(" ".join, exchange)]
+    return ", ".join(filter(None, (*said, " ".join(words.split("-")).lower())))
+
+
 def _spaced_phone(match: re.Match) -> str:
     """ "5 5 5, 1 2 3, 4 5 6 7", "1, 800, 5 5 5, 0 1 9 9"; a group of numbers of another length as written (a list)."""
     groups = match[0].split()
@@ -347,8 +362,12 @@ def _spaced_phone(match: re.Match) -> str:
 def _north_american_phone(prefix: str, area: str, exchange: str, line: str) -> str:
     """ "1, 800, 5 5 5, 0 1 9 9", "plus 1, 2 1 2, 5 5 5, 0 1 9 9": the 1 or "plus 1" before (`prefix`, or ""), then
     the groups digit by digit but an area code said as a number (`_AREA_CODES_SAID_AS_NUMBERS`)."""
-    said_area = area if area in _AREA_CODES_SAID_AS_NUMBERS else " ".join(area)
-    return ", ".join(filter(None, (prefix, said_area, " ".join(exchange), " ".join(line))))
+    return ", ".join(filter(None, (prefix, _area_said(area), " ".join(exchange), " ".join(line))))
+
+
+def _area_said(area: str) -> str:
+    """ "800" said as a number (`_AREA_CODES_SAID_AS_NUMBERS`), another area code digit by digit: "2 1 2"."""
+    return area if area in _AREA_CODES_SAID_AS_NUMBERS else " ".join(area)
 
 
 def _digit_groups(groups) -> str:
@@ -408,6 +427,7 @@ def spoken_english(text: str) -> str:
     text = _DATE_RE.sub(_date, text)
     text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
     text = _PHONE_RE.sub(_phone, text)
+    text = _VANITY_PHONE_RE.sub(_vanity_phone, text)
     text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
     text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
