@@ -88,6 +88,15 @@ def test_english_is_written_as_it_is_said(text, said):
             "20 Swiss francs, 20 Swiss francs, 1,200 euros and 50 cents or 5 dollars",
         ),
         ("C$5, US$1.5 million, CN¥88", "5 Canadian dollars, 1.5 million U S dollars, 88 yuan"),
+        (
+            "R$5, R$1.50, S$50 or 20 BRL",
+            "5 Brazilian reais, 1 Brazilian real and 50 centavos, 50 Singapore dollars or 20 Brazilian reais",
+        ),  # had been "R5 dollars", "S50 dollars"
+        (
+            "NZ$10, HK$100, A$20, 5 NZD or HKD 100",
+            "10 New Zealand dollars, 100 Hong Kong dollars, 20 Australian "
+            "dollars, 5 New Zealand dollars or 100 Hong Kong dollars",
+        ),
         ("¥10-20, in ¥2000, ₹.5", "10 to 20 yen, in 2000 yen, 50 paise"),
     ],
 )
@@ -113,9 +122,10 @@ def test_a_code_after_a_number_is_said_as_money_only_after_an_amount(typed, said
 
 def test_every_currency_sign_is_said_after_its_amount():
     from voice.piper.phonemes import Phonemizer
+    from voice.text import _CURRENCIES, _CURRENCY_NAMES
     from voice.written_forms import CURRENCY_SIGNS
 
-    for sign in CURRENCY_SIGNS:
+    for sign in (*CURRENCY_SIGNS, *_CURRENCIES, *_CURRENCY_NAMES):
         said = spoken_english(f"It costs {sign}5.")
         assert said.startswith("It costs 5 ") and sign not in said, said
     assert Phonemizer("en-us").sentences("¥500") == ["fˈaɪvhˈʌndɹɪd jˈɛn"]

@@ -124,6 +124,8 @@ _CURRENCIES = {
     "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
     "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
     "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "S$": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
+    "R$": ("Brazilian real", "Brazilian reais", "centavo", "centavos"),
     "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
 }
 """Each currency's unit and its hundredth, one and many, by the sign or code written before an amount
@@ -141,6 +143,10 @@ _CURRENCY_NAMES = {
     "CNY": "CN¥",
     "CAD": "C$",
     "AUD": "A$",
+    "NZD": "NZ$",
+    "HKD": "HK$",
+    "SGD": "S$",
+    "BRL": "R$",
 }
 """Other ways to write a currency of `_CURRENCIES` before an amount: "JP¥500" and "JPY 500" are "500 yen"."""
 _CURRENCY = "|".join(
