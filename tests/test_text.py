@@ -98,6 +98,10 @@ def test_english_is_written_as_it_is_said(text, said):
             "dollars, 5 New Zealand dollars or 100 Hong Kong dollars",
         ),
         ("¥10-20, in ¥2000, ₹.5", "10 to 20 yen, in 2000 yen, 50 paise"),
+        (
+            "₹1.5 lakh, ₹2 crore, ₹5 lakhs or 1.5 lakh",
+            "1.5 lakh rupees, 2 crore rupees, 5 lakh rupees or 1.5 lakh",
+        ),  # had been "1 rupee and 50 paise lakh", "2 rupees crore"
     ],
 )
 def test_an_amount_in_yen_rupees_won_or_a_code_is_said_with_its_currency_after_it(typed, said):

@@ -156,10 +156,10 @@ _CURRENCY = "|".join(
 """A currency's sign or code, one with letters not after a letter ("CHF", not "ABC$")."""
 _MONEY_RE = re.compile(
     rf"({_CURRENCY})\s?([0-9]+(?:,[0-9]{{3}})*|(?=\.[0-9]))(?:\.([0-9]{{1,2}})|,([0-9]{{2}})(?![0-9]))?(?!\.?[0-9])"
-    r"(\s+(?:thousand|million|billion|trillion)\b|(?:[kK]|[mM]n?|bn|[bB]|tn|T)(?!\w))?"
+    r"(\s+(?:thousand|million|billion|trillion|lakhs?|crores?)\b|(?:[kK]|[mM]n?|bn|[bB]|tn|T)(?!\w))?"
 )
 """An amount: "$19.99", "$.99", "€19,99" (a decimal comma before two figures), "$1,000", "$1.5 million", "£3m",
-"$2.5B", "$5k", "¥1,200", "CHF 20"."""
+"$2.5B", "$5k", "¥1,200", "CHF 20", "₹1.5 lakh" and "₹2 crore" (India's hundred thousand and ten million)."""
 _CODE_AFTER_RE = re.compile(
     r"(?<![\w.,])([0-9]+(?:[.,][0-9]+)*)\s?("
     + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
@@ -503,8 +503,8 @@ def _money(match: re.Match) -> str:
     fraction = fraction or comma_fraction
     whole = whole or "0"
     one, many, small_one, small_many = _CURRENCIES[_CURRENCY_NAMES.get(symbol, symbol)]
-    if scale:  # "$1.5 million", "£3m": the number, then its unit
-        scale = scale if scale[0].isspace() else " " + _SCALES[scale.lower()]
+    if scale:  # "$1.5 million", "£3m", "₹5 lakhs": the number, then its unit ("5 lakh rupees")
+        scale = scale.removesuffix("s") if scale[0].isspace() else " " + _SCALES[scale.lower()]
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"
     count = int(whole.replace(",", ""))
     small = int(fraction.ljust(2, "0")) if fraction else 0
