@@ -567,6 +567,26 @@ def test_a_mark_after_a_number_alone_is_a_length_only_where_the_words_around_say
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("It was a 5 km run.", "It was a 5 kilometer run."),  # had been "a 5 kilometers run"
+        ("A 10 kg bag, a 3 hr drive, an 8 km walk", "A 10 kilogram bag, a 3 hour drive, an 8 kilometer walk"),
+        ("I bought 10 kg bags and a 60 mph limit.", "I bought 10 kilogram bags and a 60 mile per hour limit."),
+        (
+            "I ran 5 km today, a 5 km and a 10 km race.",
+            "I ran 5 kilometers today, a 5 kilometers and a 10 kilometer race.",
+        ),
+        ("It is a 5 km. Then 5 lbs. of flour.", "It is a 5 kilometers. Then 5 pounds of flour."),
+    ],
+)
+def test_a_measure_that_names_a_things_size_is_said_in_the_singular(typed, said):
+    """After "a" or "an" and before a noun, or before a noun such as "bags" or "limit", a measure names a size and is
+    said in the singular ("a five kilometer run"); before a preposition, "and" or nothing it counts ("5 kilometers
+    today")."""
+    assert spoken_english(typed) == said
+
+
 def test_a_height_is_read_in_feet_without_a_quote_mark():
     from voice.piper.phonemes import Phonemizer
 

@@ -257,8 +257,18 @@ _FEET_OR_INCHES_RE = re.compile(
 """A number with a mark of feet or inches alone: "6' tall", "a 10' pole", "an 11\" pizza"; whether it is a length
 (the words around it say so) is `_feet_or_inches`' question."""
 _ARTICLE_BEFORE_RE = re.compile(r"\b[Aa]n? $")
-""""a" or "an" before a length and a noun after it: it names a thing's size, in the singular ("a 10' pole": "a 10 foot
-pole")."""
+""""a" or "an" before an amount or a measure and a word after it: it names a thing's size or price, in the singular
+("a 10' pole": "a 10 foot pole", "a 5 km run", "a $5 note"; `modifies_a_noun`)."""
+_NO_NOUN_AFTER_RE = re.compile(r" +(?:and|or|nor|but|to|of|per|than|in|on|at|by|for|from|with|into|each|a|an|the)\b")
+"""Words after "a 5 km" that are no noun it names the size of ("a $5 or $10 note", "a 5 km and a 10 km race")."""
+_MODIFIED_NOUNS = (
+    "bill banknote note coin ticket fine fee voucher coupon gift card item limit budget prize bonus deposit discount "
+    "donation surcharge bag box bottle pack race marathon trip journey commute radius"
+).split()
+_MODIFIED_NOUN_AFTER_RE = re.compile(r" +(?:gift card|" + "|".join(_MODIFIED_NOUNS) + r")(?:e?s)?\b")
+"""A noun an amount or a measure before it is said of, in the singular, whatever comes before ("$100 bills": "100
+dollar bills", "10 kg bags"; "$100 in bills" stays plural). Nouns that are verbs as often ("run", "drive": "the last
+5 km run along the coast") are not here: after "a" or "an" they are (`_ARTICLE_BEFORE_RE`)."""
 _LENGTH_AFTER_RE = re.compile(r"\s+(?:tall|long|wide|high|deep|thick|across|in length)\b|\s*[x×]\s*\d|\s+by\s+\d")
 """After a lone mark, what makes it a length: a word of size ("6' tall") or another dimension ("6' x 4'"); a minute of
 a match ("the 45'"), an arc minute or a quotation's close ("rated 4.5\" by users") has none."""
@@ -515,8 +525,23 @@ def _numbered(match: re.Match) -> str:
 
 
 def _unit(match: re.Match) -> str:
+    """ "5 kilometers"; "a 5 kilometer run" where it names a noun's size (`modifies_a_noun`)."""
     number, unit = match.groups()
-    return _counted(number, _UNITS[unit])
+    one, _ = names = _UNITS[unit]
+    return f"{number} {one}" if modifies_a_noun(match.string, match.start(), match.end()) else _counted(number, names)
+
+
+def modifies_a_noun(text: str, start: int, end: int) -> bool:
+    """Whether the amount or measure at `text[start:end]` names the size or price of a noun after it, and is said in
+    the singular ("a 5 kilometer run", "100 dollar bills"): a noun of `_MODIFIED_NOUNS` comes next, or a word that is no
+    conjunction or preposition (`_NO_NOUN_AFTER_RE`) comes next and "a" or "an" before. Not covered: another noun
+    after "the" or no article ("the 5 km run", "5 km runs" stay plural)."""
+    before, after = text[max(0, start - _CONTEXT) : start], text[end : end + _CONTEXT]
+    if _MODIFIED_NOUN_AFTER_RE.match(after):
+        return True
+    return bool(
+        _ARTICLE_BEFORE_RE.search(before) and _WORD_AFTER_RE.match(after) and not _NO_NOUN_AFTER_RE.match(after)
+    )
 
 
 def _counted(number: str, names: tuple[str, str]) -> str:
@@ -534,14 +559,14 @@ def _height(match: re.Match) -> str:
 
 
 def _feet_or_inches(match: re.Match) -> str:
-    """ "6 feet tall", "11 inches by 8", "a 10 foot pole" (`_ARTICLE_BEFORE_RE`); without such words around it, or
+    """ "6 feet tall", "11 inches by 8", "a 10 foot pole" (`modifies_a_noun`); without such words around it, or
     where it may close a quotation ("He said \"hi 5\""), the mark as it is."""
     number, mark = match.groups()
     before, after = match.string[: match.start()], match.string[match.end() :]
     if _may_close_a_quotation(match.string, match.end() - 1):
         return match[0]
     names = _UNITS["ft"] if mark in _FEET_MARKS else _INCHES
-    if _ARTICLE_BEFORE_RE.search(before) and _WORD_AFTER_RE.match(after):
+    if modifies_a_noun(match.string, match.start(), match.end()):
         return f"{number} {names[0]}"
     if _LENGTH_AFTER_RE.match(after) or _LENGTH_BEFORE_RE.search(before):
         return _counted(number, names)
