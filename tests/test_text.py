@@ -587,6 +587,24 @@ def test_a_measure_that_names_a_things_size_is_said_in_the_singular(typed, said)
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("I have 100 USD bills and $20 bills.", "I have 100 dollar bills and 20 dollar bills."),
+        ("a $5 note, a £10 fee, a ₹500 note", "a 5 dollar note, a 10 pound fee, a 500 rupee note"),
+        ("a $1.5 million budget, a $5 gift card", "a 1.5 million dollar budget, a 5 dollar gift card"),
+        (
+            "I paid $100 in bills, $5 each, a $5 or more.",
+            "I paid 100 dollars in bills, 5 dollars each, a 5 dollars or more.",
+        ),
+    ],
+)
+def test_an_amount_that_names_a_things_price_is_said_in_the_singular(typed, said):
+    """ "$100 bills" and "100 USD bills" had been "100 dollars bills", "a $5 note" "a 5 dollars note": as a measure
+    does (`test_a_measure_that_names_a_things_size_is_said_in_the_singular`); "$100 in bills" stays plural."""
+    assert spoken_english(typed) == said
+
+
 def test_a_height_is_read_in_feet_without_a_quote_mark():
     from voice.piper.phonemes import Phonemizer
 

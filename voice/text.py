@@ -16,7 +16,7 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import MONTHS, ordinal_suffix, written_forms_said, year_said
+from .written_forms import MONTHS, modifies_a_noun, ordinal_suffix, written_forms_said, year_said
 
 if TYPE_CHECKING:
     import inflect
@@ -499,10 +499,14 @@ def _code_before(match: re.Match) -> str:
 
 
 def _money(match: re.Match) -> str:
+    """ "19 dollars and 99 cents", "1.5 million dollars"; in the singular where the amount names a thing's price
+    (`modifies_a_noun`: "$100 bills", "a $5 note": "100 dollar bills", "a 5 dollar note")."""
     symbol, whole, fraction, comma_fraction, scale = match.groups()
     fraction = fraction or comma_fraction
     whole = whole or "0"
     one, many, small_one, small_many = _CURRENCIES[_CURRENCY_NAMES.get(symbol, symbol)]
+    if modifies_a_noun(match.string, match.start(), match.end()):
+        many, small_many = one, small_one
     if scale:  # "$1.5 million", "£3m", "₹5 lakhs": the number, then its unit ("5 lakh rupees")
         scale = scale.removesuffix("s") if scale[0].isspace() else " " + _SCALES[scale.lower()]
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"
