@@ -300,6 +300,13 @@ def test_a_vanity_number_is_said_as_a_phone_number_and_its_words(typed, said):
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize("typed", ["OVER 800 MILES OF ROAD", "THE 888 CLUB MEMBERS", "855 NEW HOMES"])
+def test_a_toll_free_area_code_before_words_in_capitals_is_no_vanity_number(typed):
+    """Without a hyphen after it or a 1 before it, "800 MILES" is text in capitals (the first rule for vanity numbers
+    had made it "800, miles" and "THE 888 CLUB" "8 8 8, club")."""
+    assert "," not in spoken_english(typed)
+
+
 def test_a_toll_free_number_is_read_one_eight_hundred():
     from voice.piper.phonemes import Phonemizer
 

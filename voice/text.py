@@ -260,11 +260,12 @@ _PHONE_RE = re.compile(
 """A phone number: 555-123-4567, 555.123.4567 or (555) 123-4567, with the long-distance 1 or the country's +1 before
 it or not (1-800-555-0199, 1 (800) 555-0199, +1 (800) 555-0199; `_NORTH_AMERICAN_AFTER_1`)."""
 _VANITY_PHONE_RE = re.compile(
-    r"(?<![\w+.,-])(?:(\+?1)[- ])?(8(?:00|88|77|66|55|44|33))[- ]((?:\d{3}[- ])?(?=(?:[- ]?[A-Z]){4})"
+    r"(?<![\w+.,-])(?:(\+?1)[- ])?(8(?:00|88|77|66|55|44|33))(?(1)[- ]|-)((?:\d{3}[- ])?(?=(?:[- ]?[A-Z]){4})"
     r"[A-Z]{2,}(?:[- ][A-Z]{2,})*)(?![\w-])"
 )
 """A toll-free number with words for its last digits, as firms give them: "1-800-FLOWERS", "1-800-GOT-JUNK",
-"800-CONTACTS", "1-800-555-HELP", "+1 888 NEW CARS" (four letters or more: "1.999 EUR", "800 GBP" are amounts)."""
+"800-CONTACTS", "1-800-555-HELP", "+1 888 NEW CARS" (four letters or more: "1.999 EUR", "800 GBP" are amounts;
+a hyphen after the area code or a 1 before it: "OVER 800 MILES", "THE 888 CLUB" are text in capitals)."""
 _CODE_BEFORE_RE = re.compile(r"\b(?:ISBN|ISSN):?\s*$", re.IGNORECASE)
 """A book's or a journal's number before a chain of figures: "ISBN 1-555-123-4567" is no phone number with its 1."""
 _SPACED_PHONE_RE = re.compile(
