@@ -25,12 +25,12 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
-from core.files import InputFile, atomic_output, check_output_name, sha256_file, temporary_name
+from core.files import InputData, InputFile, atomic_output, check_output_name, sha256_file, temporary_name
 from core.output_kinds import OUTPUT_SUFFIXES
 
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
 from .provenance.consent import ConsentError
-from .provenance.credentials import SigningIdentity, sign_file
+from .provenance.credentials import DUB, REVOICED, SigningIdentity, Source, sign_file
 from .provenance.detect import detect
 from .provenance.label import DEFAULT_LABEL, FrameLabeler, LabelConfig
 from .provenance.record import ProvenanceRecord, describe_inputs, record_path, write_record
@@ -39,6 +39,9 @@ from .provenance.video_watermark import FRAME_MARK, FrameMarker
 KINDS = ("audio", "video")
 SOURCE_VIDEO = "source_video"
 """The input role of a video whose own frames an output keeps (a dub): the output is credited as an edit of it."""
+SOURCE_SPEECH = "source_speech"
+"""The input role of a recording whose speech an audio output says in another voice (`convert_voice`): the output is
+credited as an edit of it."""
 CHECKED_FRAMES = 16
 """Frames the check of a new video reads (its first 0.6 s): over 16 frames the mark's z-score is 9.5-12.4 on
 the photos' clips of eval_lipsync_offline and 19-30 on its videos (threshold 5.0; over 50 frames 9.6-32),
@@ -226,13 +229,14 @@ def _check_label(kind: str, label: LabelConfig | None) -> None:
         raise VoxlipError("audio carries no visible label: finish it without label=...")
 
 
-def _kept_video(kind: str, inputs: dict[str, str | os.PathLike | InputFile]) -> InputFile | None:
-    """The video whose frames a video output keeps (a dub's `SOURCE_VIDEO` input), as it was read; None for a video
-    voxlip drew, and for audio."""
-    source = inputs.get(SOURCE_VIDEO) if kind == "video" else None
-    if source is None or isinstance(source, InputFile):
-        return source
-    return InputFile.read(source)
+def _edited_source(kind: str, inputs: dict[str, str | os.PathLike | InputFile | InputData]) -> Source | None:
+    """What an output was edited from, as it was read: a video output's `SOURCE_VIDEO` (a dub, its frames kept) or an
+    audio output's `SOURCE_SPEECH` (a recording re-voiced); None for what voxlip made from text and pictures."""
+    role, edit = (SOURCE_VIDEO, DUB) if kind == "video" else (SOURCE_SPEECH, REVOICED)
+    source = inputs.get(role)
+    if source is None:
+        return None
+    return Source(source if isinstance(source, (InputFile, InputData)) else InputFile.read(source), edit)
 
 
 def _signed_record(
@@ -291,7 +295,7 @@ def _signed_record(
         for c in components
     ]
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
-    sign_file(path, models, details, identity, title=name, source=_kept_video(kind, inputs))
+    sign_file(path, models, details, identity, title=name, source=_edited_source(kind, inputs))
     return ProvenanceRecord(
         output={"file": name, "kind": kind, "sha256": sha256_file(path)},
         inputs=describe_inputs(inputs, text),

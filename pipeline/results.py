@@ -65,7 +65,7 @@ class Speech(Synthesis):
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it."""
-        inputs = _recorded({"reference_voice": self.reference_input, "source_speech": self.source_input})
+        inputs = _recorded({"reference_voice": self.reference_input, outputs.SOURCE_SPEECH: self.source_input})
         path = outputs.check_output(path, "audio", _paths(inputs))
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))

@@ -18,7 +18,7 @@ from core.components import Component
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import read_frames, write_video
 from core.ffmpeg import run as run_ffmpeg
-from core.files import sha256_file
+from core.files import InputData, sha256_file
 from core.version import __version__
 from pipeline.outputs import finish_output, protect_frames
 from pipeline.provenance import (
@@ -443,6 +443,46 @@ def test_a_video_keeping_a_source_video_s_frames_is_credited_as_an_edit_of_it(tm
     ingredients = manifest["manifests"][manifest["active_manifest"]]["ingredients"]
     assert [(i["title"], i["relationship"]) for i in ingredients] == [("talking_man_25fps.mp4", "parentOf")]
     assert ingredients[0]["instance_id"] == f"sha256:{sha256_file(source)}"
+
+
+def _active_manifest(path: Path, mime_type: str) -> dict:
+    """The active manifest of `path` as c2pa reads it, ingredients and all."""
+    import c2pa
+
+    with open(path, "rb") as stream, c2pa.Reader(mime_type, stream) as reader:
+        store = json.loads(reader.json())
+    return store["manifests"][store["active_manifest"]]
+
+
+def test_a_re_voiced_recording_is_credited_as_an_edit_of_it(tmp_path, speech, speech_files):
+    """Speech re-voiced from a recording (convert_voice: its `source_speech`) had been credited as created by a trained
+    model from nothing, with no ingredient for the recording whose words, timing and delivery it keeps."""
+    wave, sr = speech
+    out = save_audio(tmp_path / "converted.wav", mark_audio(wave, sr), sr)
+    components = [Component("voice conversion", "openvoice-v2", "2" * 64)]
+    finish_output(out, "audio", components, {"source_speech": speech_files[1]}, CONSENT_STATEMENT)
+    report = read_credentials(out)
+    assert report.valid and [action["action"] for action in report.actions] == ["c2pa.opened", "c2pa.edited"]
+    edited = report.actions[1]
+    assert edited["digitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA
+    assert edited["parameters"]["description"] == (
+        "the voice was converted to the reference speaker's by voxlip's models; the words, timing and delivery are "
+        f"the recording's ({speech_files[1].name})"
+    )
+    assert [m["name"] for m in report.models] == ["openvoice-v2"]
+    ingredients = _active_manifest(out, "audio/wav")["ingredients"]
+    assert [(i["title"], i["format"], i["relationship"]) for i in ingredients] == [
+        (speech_files[1].name, "audio/flac", "parentOf")
+    ]
+    assert ingredients[0]["instance_id"] == f"sha256:{sha256_file(speech_files[1])}"
+    assert "active_manifest" not in ingredients[0]  # a LibriSpeech file carries no credentials of its own
+
+    given = InputData("samples in memory, 16000 Hz, 2.0 s", "d" * 64)  # a recording given as samples: no file
+    out = save_audio(tmp_path / "from_samples.wav", mark_audio(wave, sr), sr)
+    finish_output(out, "audio", components, {"source_speech": given}, CONSENT_STATEMENT)
+    assert [action["action"] for action in read_credentials(out).actions] == ["c2pa.opened", "c2pa.edited"]
+    ingredient = _active_manifest(out, "audio/wav")["ingredients"][0]
+    assert (ingredient["title"], ingredient["instance_id"]) == (given.what, f"sha256:{'d' * 64}")
 
 
 def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_files):

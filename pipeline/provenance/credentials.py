@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from core.errors import InputError
-from core.files import InputFile, atomic_output
+from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
 
 GENERATOR = "voxlip"
@@ -33,8 +33,8 @@ COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = (
     "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 )
 """What a dub is: the source video's own frames with a soundtrack a trained model made."""
-SOURCE_INGREDIENT = "source-video"
-"""The label tying a dub's `c2pa.opened` action to its source video's ingredient (C2PA renames it when signing)."""
+SOURCE_INGREDIENT = "source"
+"""The label tying an edit's `c2pa.opened` action to its source's ingredient (C2PA renames it when signing)."""
 VOXLIP_ASSERTION = "org.voxlip.provenance"
 MIME_TYPES = MappingProxyType(
     {
@@ -52,6 +52,38 @@ CONTAINER_MIME_TYPES = MappingProxyType(
 """The MIME type of a file that may hold credentials, by ffmpeg's name for its container (the start of it: "mov" of
 "mov,mp4,m4a,3gp,3g2,mj2"): a copy named .m4v or .bin, or with no extension, holds them as the original did."""
 _LOCAL_VALIDITY_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What an output edited from a source is, as its `c2pa.edited` action says."""
+
+    digital_source_type: str
+    description: str
+    """What was done, `{name}` standing for the source (its file name, or what it was when given in memory)."""
+
+
+DUB = Edit(
+    COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
+    "the soundtrack was synthesised by voxlip's generative models; the frames are the source video's ({name}), with "
+    "the visible AI-generated label and the invisible watermark added",
+)
+"""A video whose own frames are kept, given a new soundtrack."""
+REVOICED = Edit(
+    TRAINED_ALGORITHMIC_MEDIA,
+    "the voice was converted to the reference speaker's by voxlip's models; the words, timing and delivery are the "
+    "recording's ({name})",
+)
+"""A recording said in another voice: every sample is the models' (IPTC's trainedAlgorithmicMedia names
+speech-to-speech), the words, timing and delivery the recording's."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The input an output is an edit of (its `parentOf` ingredient), as it was read, and the edit."""
+
+    read: InputFile | InputData
+    edit: Edit
 
 
 @dataclass(frozen=True)
@@ -203,11 +235,12 @@ def _mime_type(path: Path) -> str:
 
 
 def manifest_definition(
-    title: str, models: list[dict], details: dict | None = None, source: InputFile | None = None
+    title: str, models: list[dict], details: dict | None = None, source: Source | None = None
 ) -> dict:
     """The manifest voxlip signs: generator, the models used, and what they did: a `c2pa.created` action by a trained
-    model, or, for an output keeping a `source` video's frames (a dub), `c2pa.opened` of that video (its ingredient,
-    named with its sha256) and `c2pa.edited`, a composite with trained algorithmic media."""
+    model, or, for an output edited from a `source` (a dub keeping a video's frames, a recording re-voiced),
+    `c2pa.opened` of that source (its ingredient, described by its name, format and sha256) and `c2pa.edited`, as
+    `source.edit` says."""
     agent = {"name": GENERATOR, "version": __version__}
     definition: dict = {"claim_generator_info": [agent], "title": title}
     if source is None:
@@ -220,25 +253,14 @@ def manifest_definition(
             }
         ]
     else:
-        name = source.path.name
-        definition["ingredients"] = [
-            {
-                "title": name,
-                "format": mimetypes.guess_type(name)[0] or "application/octet-stream",
-                "relationship": "parentOf",
-                "instance_id": f"sha256:{source.sha256}",
-                "label": SOURCE_INGREDIENT,
-            }
-        ]
-        description = (
-            "the soundtrack was synthesised by voxlip's generative models; the frames are the source video's "
-            f"({name}), with the visible AI-generated label and the invisible watermark added"
-        )
+        ingredient = source_ingredient(source.read)
+        definition["ingredients"] = [ingredient]
+        description = source.edit.description.format(name=ingredient["title"])
         actions = [
             {"action": "c2pa.opened", "softwareAgent": agent, "parameters": {"ingredientIds": [SOURCE_INGREDIENT]}},
             {
                 "action": "c2pa.edited",
-                "digitalSourceType": COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
+                "digitalSourceType": source.edit.digital_source_type,
                 "softwareAgent": agent,
                 "parameters": {"description": description, "models": models},
             },
@@ -249,19 +271,36 @@ def manifest_definition(
     return definition | {"assertions": assertions}
 
 
+def source_ingredient(read: InputFile | InputData) -> dict:
+    """A source as its `parentOf` ingredient, described by hand: its file name and format (or what it was, given in
+    memory) and its sha256 when it was read."""
+    if isinstance(read, InputData):
+        title, kind = read.what, "application/octet-stream"
+    else:
+        title = read.path.name
+        kind = mimetypes.guess_type(title)[0] or "application/octet-stream"
+    return {
+        "title": title,
+        "format": kind,
+        "relationship": "parentOf",
+        "instance_id": f"sha256:{read.sha256}",
+        "label": SOURCE_INGREDIENT,
+    }
+
+
 def sign_file(
     path: str | os.PathLike,
     models: list[dict],
     details: dict | None = None,
     identity: SigningIdentity | None = None,
     title: str | None = None,
-    source: InputFile | None = None,
+    source: Source | None = None,
 ) -> Path:
     """Embed a signed manifest in `path` (one of MIME_TYPES) in place; `models` are {"name", "sha256", ...} dicts.
 
     `title` is the file name the manifest gives (default: `path`'s own; another when `path` is the
-    temporary file an output is written to before it is moved into place). `source`: the video whose
-    frames `path` keeps (a dub), which makes it an edit of that video rather than a creation.
+    temporary file an output is written to before it is moved into place). `source`: what `path` was edited from (a
+    dub's video, a re-voiced recording), which makes it an edit of that source rather than a creation.
     """
     import c2pa
 
