@@ -18,7 +18,7 @@ from core.components import Component
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import read_frames, write_video
 from core.ffmpeg import run as run_ffmpeg
-from core.files import InputData, sha256_file
+from core.files import InputData, InputFile, sha256_file
 from core.version import __version__
 from pipeline.outputs import finish_output, protect_frames
 from pipeline.provenance import (
@@ -483,6 +483,56 @@ def test_a_re_voiced_recording_is_credited_as_an_edit_of_it(tmp_path, speech, sp
     assert [action["action"] for action in read_credentials(out).actions] == ["c2pa.opened", "c2pa.edited"]
     ingredient = _active_manifest(out, "audio/wav")["ingredients"][0]
     assert (ingredient["title"], ingredient["instance_id"]) == (given.what, f"sha256:{'d' * 64}")
+
+
+def test_an_edit_of_a_voxlip_signed_file_keeps_its_credentials_as_the_ingredient_s(tmp_path, speech, face_frames):
+    """The source of a dub or a re-voiced recording had been described by hand (name, format, sha256), so the content
+    credentials it carried (voxlip's own, a camera's) were lost to the output's: the chain was broken there."""
+    clip = write_video(tmp_path / "clip.mp4", protect_frames(face_frames[:25]), fps=25)
+    finish_output(clip, "video", [], {}, None, label=LabelConfig())
+    dub = write_video(tmp_path / "dub.mp4", protect_frames(face_frames[25:50]), fps=25)
+    finish_output(dub, "video", [], {"source_video": clip}, CONSENT_STATEMENT, label=LabelConfig())
+    ingredient = _active_manifest(dub, "video/mp4")["ingredients"][0]
+    assert ingredient["title"] == "clip.mp4" and ingredient.get("active_manifest")  # the clip's own manifest
+    assert ingredient["instance_id"] == f"sha256:{sha256_file(clip)}"
+    report = read_credentials(dub)
+    assert report.valid and report.trusted and not report.problems
+    assert [(i.title, i.relationship, i.generator, i.valid) for i in report.ingredients] == [
+        ("clip.mp4", "parentOf", f"voxlip {__version__}", True)
+    ]
+
+    wave, sr = speech
+    said = save_audio(tmp_path / "said.wav", mark_audio(wave[: 4 * sr], sr), sr)
+    finish_output(said, "audio", [Component("synthesizer", "piper-joe", "1" * 64)], {}, None, text="Hello.")
+    out = save_audio(tmp_path / "revoiced.wav", mark_audio(wave[4 * sr : 8 * sr], sr), sr)
+    finish_output(out, "audio", [Component("voice conversion", "openvoice-v2", "2" * 64)], {"source_speech": said}, "x")
+    assert _active_manifest(out, "audio/wav")["ingredients"][0].get("active_manifest")
+    report = read_credentials(out)
+    assert report.valid and report.trusted and not report.problems
+    assert [(i.title, i.generator, i.valid) for i in report.ingredients] == [
+        ("said.wav", f"voxlip {__version__}", True)
+    ]
+    lines = detect(out).lines()
+    expected = f"its own content credentials kept (valid when it was used; generator voxlip {__version__})"
+    assert f"    ingredient said.wav (parentOf): {expected}" in lines, lines
+
+
+def test_a_source_c2pa_cannot_read_or_changed_since_is_described_by_hand(tmp_path, speech, speech_files):
+    """Where the source file is in a format c2pa cannot parse (here a FLAC named .mp4), or is no longer what was read,
+    its ingredient is described by hand, as it was before, and the output is signed all the same."""
+    wave, sr = speech
+    misnamed = tmp_path / "recording.mp4"
+    misnamed.write_bytes(speech_files[1].read_bytes())
+    changed = InputFile(tmp_path / "changed.wav", "e" * 64)  # its sha256 when read; the file has changed since
+    soundfile.write(changed.path, wave[:sr], sr)
+    for source, kind in ((misnamed, "video/mp4"), (changed, "audio/x-wav")):
+        out = save_audio(tmp_path / "converted.wav", mark_audio(wave, sr), sr)
+        finish_output(out, "audio", [], {"source_speech": source}, CONSENT_STATEMENT)
+        assert read_credentials(out).valid
+        ingredient = _active_manifest(out, "audio/wav")["ingredients"][0]
+        read = source if isinstance(source, InputFile) else InputFile.read(source)
+        assert (ingredient["title"], ingredient["format"]) == (read.path.name, kind)
+        assert ingredient["instance_id"] == f"sha256:{read.sha256}" and "active_manifest" not in ingredient
 
 
 def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_files):

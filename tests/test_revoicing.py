@@ -15,7 +15,7 @@ from core.errors import InputError
 from core.ffmpeg import probe
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
-from pipeline.provenance import detect
+from pipeline.provenance import detect, read_credentials
 from voice.audio import SAMPLE_RATE, load_audio, save_audio
 from voice.pieces import converted_in_pieces, pieces_at_pauses
 from voice.revoicing import NeuralConverter
@@ -180,6 +180,25 @@ def test_convert_offline_with_no_checkpoints(reference, source_file, tmp_path, c
     np.testing.assert_array_equal(from_home.samples, first.samples)  # had raised FileNotFoundError after the work)
 
 
+def test_a_convert_is_credited_as_an_edit_of_its_source_keeping_a_voxlip_source_s_credentials(
+    reference, source_file, tmp_path
+):
+    """`voxlip convert` had credited a re-voiced recording as created by a trained model from nothing; and of a file
+    voxlip had made, it had dropped that file's own content credentials."""
+    once, twice = tmp_path / "once.wav", tmp_path / "twice.wav"
+    for source, out in ((source_file, once), (once, twice)):
+        args = ["convert", "--ref", str(reference), "--source", str(source), "-o", str(out), "--seed", "2"]
+        assert voxlip(args + ["--i-have-consent"]) == 0
+    credentials = detect(twice).credentials
+    assert credentials.valid and [action["action"] for action in credentials.actions] == ["c2pa.opened", "c2pa.edited"]
+    edited = credentials.actions[1]
+    assert edited["digitalSourceType"].endswith("/trainedAlgorithmicMedia")
+    assert "the words, timing and delivery are the recording's (once.wav)" in edited["parameters"]["description"]
+    assert [(i.title, i.relationship, i.valid) for i in credentials.ingredients] == [("once.wav", "parentOf", True)]
+    assert credentials.ingredients[0].generator == credentials.generator  # once.wav's own manifest, kept
+    assert [(i.title, i.generator) for i in read_credentials(once).ingredients] == [("source.wav", None)]
+
+
 def test_a_long_recording_is_converted_offline_in_pieces_each_keeping_its_pitch(
     reference, speech_files, tmp_path, monkeypatch
 ):
@@ -293,6 +312,9 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     speech = tmp_path / "dubbed.wav"
     assert voxlip(args[:-1] + [str(speech), "--i-have-consent"]) == 0
     assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)
+    revoiced = read_credentials(speech)  # the video's speech re-voiced: an edit of the video, as audio
+    assert [action["action"] for action in revoiced.actions] == ["c2pa.opened", "c2pa.edited"]
+    assert [(i.title, i.relationship) for i in revoiced.ingredients] == [("talking.mp4", "parentOf")]
 
 
 def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(reference, talking_video, tmp_path):

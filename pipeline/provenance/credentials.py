@@ -16,16 +16,21 @@ and, to have `voxlip detect` report such files as trusted, VOXLIP_C2PA_TRUST_ANC
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import mimetypes
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
+
+if TYPE_CHECKING:  # c2pa is imported only where credentials are made or read
+    import c2pa
 
 GENERATOR = "voxlip"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
@@ -87,6 +92,19 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Ingredient:
+    """An ingredient a manifest names: what it was made from."""
+
+    title: str | None
+    relationship: str | None
+    instance_id: str | None
+    generator: str | None = None
+    """The generator of the content credentials the ingredient carries as its own; None: it carries none."""
+    valid: bool | None = None
+    """Whether those credentials validated when the ingredient was added (None: it carries none)."""
+
+
+@dataclass(frozen=True)
 class SigningIdentity:
     certificate_chain: bytes
     private_key: bytes
@@ -106,6 +124,7 @@ class CredentialsReport:
     generator: str | None = None
     actions: list[dict] = field(default_factory=list)
     models: list[dict] = field(default_factory=list)
+    ingredients: list[Ingredient] = field(default_factory=list)
     signer: str | None = None
     problems: list[str] = field(default_factory=list)
     """Validation failures other than an unknown certificate authority."""
@@ -300,7 +319,8 @@ def sign_file(
 
     `title` is the file name the manifest gives (default: `path`'s own; another when `path` is the
     temporary file an output is written to before it is moved into place). `source`: what `path` was edited from (a
-    dub's video, a re-voiced recording), which makes it an edit of that source rather than a creation.
+    dub's video, a re-voiced recording), which makes it an edit of that source rather than a creation; a source file
+    c2pa reads, unchanged since it was read, is its ingredient as it is, content credentials and all.
     """
     import c2pa
 
@@ -317,13 +337,44 @@ def sign_file(
         with (
             atomic_output(path) as signed,
             c2pa.Signer.from_info(info) as signer,
-            c2pa.Builder(json.dumps(definition)) as builder,
+            c2pa.Context.from_dict(_settings(identity.trust_anchors)) as context,
+            _builder(definition, source, context) as builder,
         ):
-            with open(path, "rb") as source, open(signed, "w+b") as dest:
-                builder.sign(signer, mime, source, dest)
+            with open(path, "rb") as stream, open(signed, "w+b") as dest:
+                builder.sign(signer, mime, stream, dest)
     except c2pa.C2paError as e:
         raise InputError(f"could not embed content credentials in {path}: {e}") from None
     return path
+
+
+def _builder(definition: dict, source: Source | None, context: c2pa.Context) -> c2pa.Builder:
+    """A c2pa Builder of `definition`, its source's ingredient made from the source file itself where c2pa reads it
+    and it is as it was read (so that content credentials it carries are kept as the ingredient's: the chain goes
+    on); else as `definition` describes it by hand (a file in a format c2pa cannot parse, changed since, or gone)."""
+    import c2pa
+
+    if source is None or not isinstance(source.read, InputFile):
+        return c2pa.Builder(json.dumps(definition), context)
+    ingredient = definition["ingredients"][0]
+    builder = c2pa.Builder(json.dumps(definition | {"ingredients": []}), context)
+    try:
+        with open(source.read.path, "rb") as stream:
+            if hashlib.file_digest(stream, "sha256").hexdigest() == source.read.sha256:
+                stream.seek(0)
+                builder.add_ingredient_from_stream(ingredient, ingredient["format"], stream)
+                return builder
+    except (OSError, c2pa.C2paError):
+        pass
+    builder.close()
+    return c2pa.Builder(json.dumps(definition), context)
+
+
+def _settings(trust_anchors: bytes | None) -> dict:
+    """c2pa's settings to validate under `trust_anchors` (trust not checked without them)."""
+    settings: dict = {"verify": {"verify_trust": bool(trust_anchors)}}
+    if trust_anchors:
+        settings["trust"] = {"user_anchors": trust_anchors.decode()}
+    return settings
 
 
 def read_credentials(
@@ -339,24 +390,19 @@ def read_credentials(
         return CredentialsReport(found=False)
     if trust_anchors is None:
         trust_anchors = _known_anchors()
-    settings = {"verify": {"verify_trust": bool(trust_anchors)}}
-    if trust_anchors:
-        settings["trust"] = {"user_anchors": trust_anchors.decode()}
     try:
-        with c2pa.Context.from_dict(settings) as context, open(path, "rb") as stream:
+        with c2pa.Context.from_dict(_settings(trust_anchors)) as context, open(path, "rb") as stream:
             reader = c2pa.Reader(mime_type, stream, context=context)
             with reader:
                 manifest = reader.get_active_manifest() or {}
                 state = reader.get_validation_state()
                 results = reader.get_validation_results() or {}
+                ingredients = [_ingredient(i, reader) for i in manifest.get("ingredients", [])]
     except c2pa.C2paError as e:
         if "ManifestNotFound" in type(e).__name__ or "no JUMBF" in str(e) or "not found" in str(e).lower():
             return CredentialsReport(found=False)
         return CredentialsReport(found=False, problems=[f"no readable manifest: {e}"])
-    failures = results.get("activeManifest", {}).get("failure", [])
-    problems = [
-        f"{f.get('code')}: {f.get('explanation')}" for f in failures if f.get("code") != "signingCredential.untrusted"
-    ]
+    problems = _problems(results)
     actions = [
         a
         for assertion in manifest.get("assertions", [])
@@ -364,16 +410,43 @@ def read_credentials(
         for a in assertion.get("data", {}).get("actions", [])
     ]
     models = [m for a in actions for m in a.get("parameters", {}).get("models", [])]
-    generator = next(iter(manifest.get("claim_generator_info", [])), {})
     return CredentialsReport(
         found=True,
         valid=state in ("Valid", "Trusted") and not problems,
         trusted=state == "Trusted",
-        generator=f"{generator.get('name')} {generator.get('version')}".strip() if generator else None,
+        generator=_generator(manifest),
         actions=actions,
         models=models,
+        ingredients=ingredients,
         signer=manifest.get("signature_info", {}).get("common_name"),
         problems=problems,
+    )
+
+
+def _problems(results: dict) -> list[str]:
+    """The validation failures of a manifest's results other than an unknown certificate authority."""
+    failures = results.get("activeManifest", {}).get("failure", [])
+    return [
+        f"{f.get('code')}: {f.get('explanation')}" for f in failures if f.get("code") != "signingCredential.untrusted"
+    ]
+
+
+def _generator(manifest: dict) -> str | None:
+    generator = next(iter(manifest.get("claim_generator_info", [])), {})
+    return f"{generator.get('name')} {generator.get('version')}".strip() if generator else None
+
+
+def _ingredient(ingredient: dict, reader: c2pa.Reader) -> Ingredient:
+    """An ingredient as a manifest names it, with the generator of the manifest it carries (if it carries one) and
+    whether that validated when it was added."""
+    label = ingredient.get("active_manifest")
+    own = (reader.get_manifest(label) or {}) if label else None
+    return Ingredient(
+        ingredient.get("title"),
+        ingredient.get("relationship"),
+        ingredient.get("instance_id"),
+        None if own is None else _generator(own),
+        None if own is None else not _problems(ingredient.get("validation_results") or {}),
     )
 
 

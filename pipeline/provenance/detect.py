@@ -13,7 +13,7 @@ from voice.audio import MAX_SECONDS, load_audio, load_recording
 
 from .audio_time_scale import TIME_SCALE_SEARCH
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
-from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, read_credentials
+from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, Ingredient, read_credentials
 from .record import read_record, record_path
 from .significance import needed_z
 from .video_watermark import FRAME_MARK, FrameMarkResult, find_frame_mark
@@ -83,6 +83,7 @@ class DetectionReport:
                 f"  content credentials (C2PA): {validity}, {trust} ({c.signer}); generator {c.generator}; "
                 f"models: {models}"
             )
+            out.extend(f"    ingredient {i.title} ({i.relationship}): {_ingredient_finding(i)}" for i in c.ingredients)
         out.append(f"  provenance record: {self._record_finding()}")
         return out
 
@@ -189,6 +190,14 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     credentials = read_credentials(path, mime_type=mime_type)
     unreadable = record is None and record_path(path).is_file()
     return DetectionReport(path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable)
+
+
+def _ingredient_finding(ingredient: Ingredient) -> str:
+    """What the credentials an ingredient carries say, in words."""
+    if ingredient.generator is None:
+        return "it carried no content credentials of its own"
+    validity = "valid" if ingredient.valid else "INVALID"
+    return f"its own content credentials kept ({validity} when it was used; generator {ingredient.generator})"
 
 
 def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult, float, int | None]:
