@@ -12,9 +12,9 @@ import importlib.metadata
 import json
 import os
 import pickle
-import re
 import shlex
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
+from .pickle_scan import UNNAMED, pickled_globals
 
 if TYPE_CHECKING:
     import torch
@@ -635,15 +636,15 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False) -
             f"give the model's .pt or .pth file; {README_HINT}"
         )
     try:
-        with torch.serialization.safe_globals(_numpy_scalar_globals()):
+        with torch.serialization.safe_globals(_numpy_scalar_globals()), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Detected pickle protocol")  # said in the refusal below, if it is one
             return torch.load(path, map_location="cpu", weights_only=True, mmap=mmap and start.startswith(b"PK"))
     except pickle.UnpicklingError as e:
         detail = str(e).strip().splitlines()
-        reason = next((line for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
+        reason = next((line.strip() for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
             raise _unreadable(path, spec, e) from None
-        named = re.search(r"GLOBAL (\S+)", reason)
-        raise _holds_objects(path, [named.group(1)] if named else [reason.strip()]) from None
+        raise _refused(path, reason) from None
     except PermissionError:
         raise cannot_read(path) from None
     except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
@@ -658,16 +659,20 @@ CODE_RUNNING_MODULES = frozenset(
 """Modules whose functions a pickle can call to run code on reading (os.system, builtins.eval, ...)."""
 
 
-def _holds_objects(path: Path, named: list[str]) -> CheckpointError:
-    """The refusal of a checkpoint that holds Python objects: with the command that keeps its weights alone, unless
-    what it holds would run code when read (then loading it at all is the harm)."""
-    import torch
-
-    try:
-        names = sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path)) or named
-    except (ValueError, RuntimeError, OSError):  # a legacy (non-zip) pickle: only the name torch refused
-        names = named
-    running = [name for name in names if name.split(".")[0] in CODE_RUNNING_MODULES]
+def _refused(path: Path, reason: str) -> CheckpointError:
+    """Why torch's safe loader refused `path` (`reason`, its words), from what the file's pickles import, read without
+    running them (`pickled_globals`): code it would run, Python objects besides its weights (with the command that
+    keeps its weights alone), or weights alone in a format the safe loader does not read (with the command that saves
+    them again); where that cannot be told, only that it is not loaded."""
+    names = pickled_globals(path)
+    if names is None:
+        return CheckpointError(
+            f"refused to load {path}: torch's safe loader cannot read it ({reason}), and what it holds cannot be told "
+            "without running it: use the original published file"
+        )
+    loadable = _loadable_globals()
+    objects = [name for name in names if name not in loadable]
+    running = [name for name in objects if name == UNNAMED or name.split(".")[0] in CODE_RUNNING_MODULES]
     if running:
         return CheckpointError(
             f"refused to load {path}: reading it would run code ({', '.join(running)}); it is not a checkpoint to "
@@ -679,14 +684,30 @@ def _holds_objects(path: Path, named: list[str]) -> CheckpointError:
         '"state_dict") else {k: v for k, v in c.items() if isinstance(v, torch.Tensor) or isinstance(v, dict) and '
         f"all(isinstance(x, torch.Tensor) for x in v.values())}}; torch.save(c, {weights})"
     )
+    if not objects:
+        return CheckpointError(
+            f"{path} holds weights alone (its pickles, read without running them, import nothing else), in a form "
+            f"torch's safe loader does not read ({reason}: it was saved with a pickle protocol above 2): save them "
+            f"again with torch.save's default: python -c {shlex.quote(code)}"
+        )
     own = {"torch", "numpy", *sys.stdlib_module_names}
-    modules = sorted({name.rsplit(".", 1)[0] for name in names if name.split(".")[0] not in own})
+    modules = sorted({name.rsplit(".", 1)[0] for name in objects if name.split(".")[0] not in own})
     where = f" (where {', '.join(modules)} can be imported: the code that made it)" if modules else ""
     return CheckpointError(
-        f"refused to load {path}: besides weights it holds Python objects ({', '.join(names[:4])}"
-        f"{' ...' if len(names) > 4 else ''}), and unpickling objects could run code. Use the original published "
+        f"refused to load {path}: besides weights it holds Python objects ({', '.join(objects[:4])}"
+        f"{' ...' if len(objects) > 4 else ''}), and unpickling objects could run code. Use the original published "
         f"file, or, if you trust this one, keep its weights alone{where}: python -c {shlex.quote(code)}"
     )
+
+
+def _loadable_globals() -> set[str]:
+    """The globals torch's safe loader imports, as `module.name`, with voxlip's numpy scalars (`torch_load`); none
+    known if this torch does not say (then every global is taken for an object)."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+    except ImportError:
+        return set()
+    return set(_get_allowed_globals()) | {f"{g.__module__}.{g.__qualname__}" for g in _numpy_scalar_globals()}
 
 
 def _numpy_scalar_globals() -> list:

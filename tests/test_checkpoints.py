@@ -1,6 +1,7 @@
 import hashlib
 import http.server
 import os
+import pickle
 import re
 import shlex
 import threading
@@ -80,6 +81,41 @@ def test_a_checkpoint_with_other_objects_is_refused_with_a_command_that_keeps_it
     command = str(refused.value).split("keep its weights alone: python -c ")[1]
     subprocess.run([sys.executable, "-c", shlex.split(command)[0]], check=True, cwd=tmp_path)
     assert read_checkpoint(tmp_path / "it's.weights.pth").contents["state_dict"]["w"].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["zip", "legacy"])
+def test_a_payload_pickled_with_protocol_4_is_refused_as_code_and_never_runs(tmp_path, legacy):
+    """torch's safe loader reads no protocol 4 pickle ("Unsupported operand 149"): such a file had been said to
+    hold "Python objects (Unsupported operand 149)", with a command loading it with weights_only=False (the
+    payload run)."""
+    marker, evil = tmp_path / "pwned", tmp_path / "evil.pt"
+    contents = {"model_state": {"w": torch.zeros(1)}, "payload": _Payload(marker)}
+    torch.save(contents, evil, pickle_protocol=4, _use_new_zipfile_serialization=not legacy)
+    with pytest.raises(CheckpointError, match=r"reading it would run code \(\S*system\)") as refused:
+        read_checkpoint(evil)
+    assert not marker.exists() and "weights_only=False" not in str(refused.value)
+
+
+def test_a_plain_pickle_with_a_payload_is_refused_as_code(tmp_path):
+    marker, evil = tmp_path / "pwned", tmp_path / "evil.pt"
+    evil.write_bytes(pickle.dumps(_Payload(marker), protocol=4))
+    with pytest.raises(CheckpointError, match=r"reading it would run code \(\S*system\)"):
+        read_checkpoint(evil)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["zip", "legacy"])
+def test_weights_pickled_with_protocol_4_are_said_to_be_weights_with_a_command_that_saves_them_again(tmp_path, legacy):
+    import subprocess
+    import sys
+
+    path = tmp_path / "old.pt"
+    torch.save({"w": torch.ones(2)}, path, pickle_protocol=4, _use_new_zipfile_serialization=not legacy)
+    with pytest.raises(CheckpointError, match=r"holds weights alone .*Unsupported operand 149") as refused:
+        read_checkpoint(path)
+    command = str(refused.value).split("again with torch.save's default: python -c ")[1]
+    subprocess.run([sys.executable, "-c", shlex.split(command)[0]], check=True, cwd=tmp_path)
+    assert read_checkpoint(tmp_path / "old.weights.pth").contents["w"].tolist() == [1.0, 1.0]
 
 
 def test_numpy_numbers_beside_the_weights_are_read(tmp_path):

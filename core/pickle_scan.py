@@ -1,0 +1,96 @@
+"""What a checkpoint's pickles would import, read without running them.
+
+torch's safe loader names what it refuses only in a legacy file's first refused global, and reads no file saved with
+pickle protocol 4 or 5 at all ("Unsupported operand 149"): without this, such a file of weights alone and one whose
+pickle calls `os.system` looked the same. The opcodes are walked with `pickletools` and a stack of what each pushes,
+so that protocol 4's STACK_GLOBAL, which takes its module and name from the two strings pushed before it, is named
+as GLOBAL is.
+"""
+
+from __future__ import annotations
+
+import pickletools
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+LEGACY_PICKLES = 5
+"""A legacy `torch.save` file is five pickles (magic number, protocol, system info, the object, its storages' keys)
+before the storages' raw bytes."""
+UNNAMED = "<a global whose name is computed>"
+"""What a STACK_GLOBAL is called whose module or name is not a string pushed before it (nothing torch writes)."""
+
+_MARK = object()
+_STRING_OPS = frozenset(
+    "STRING BINSTRING SHORT_BINSTRING UNICODE BINUNICODE SHORT_BINUNICODE BINUNICODE8 BINBYTES SHORT_BINBYTES".split()
+)
+_MEMO_PUTS = frozenset("PUT BINPUT LONG_BINPUT".split())
+_MEMO_GETS = frozenset("GET BINGET LONG_BINGET".split())
+
+
+def pickled_globals(path: Path) -> list[str] | None:
+    """Every `module.name` the pickles of the torch.save file at `path` import, in order, each once; None if they
+    cannot be parsed (then what the file would run cannot be told)."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                member = next((n for n in archive.namelist() if n.endswith("data.pkl")), None)
+                if member is None:
+                    return None
+                with archive.open(member) as stream:
+                    return _unique(_globals(stream))
+        names = []
+        with open(path, "rb") as stream:
+            for _ in range(LEGACY_PICKLES):
+                if not stream.peek(1):  # a plain pickle, not torch.save's five
+                    break
+                names += _globals(stream)
+        return _unique(names)
+    except (ValueError, OSError, EOFError, IndexError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def _globals(stream: BinaryIO) -> list[str]:
+    """The globals one pickle in `stream` imports, reading it up to its STOP."""
+    names: list[str] = []
+    stack: list = []
+    memo: dict = {}
+    for opcode, arg, _ in pickletools.genops(stream):
+        name = opcode.name
+        if name == "GLOBAL" or name == "INST":
+            names.append(arg.replace(" ", "."))
+        elif name == "STACK_GLOBAL":
+            attribute, module = stack.pop(), stack.pop()
+            names.append(f"{module}.{attribute}" if isinstance(module, str) and isinstance(attribute, str) else UNNAMED)
+        if name in _MEMO_PUTS:
+            memo[arg] = stack[-1]
+            continue
+        if name == "MEMOIZE":
+            memo[len(memo)] = stack[-1]
+            continue
+        if name in ("FRAME", "PROTO", "STOP"):
+            continue
+        if name == "DUP":
+            stack.append(stack[-1])
+            continue
+        before = len(opcode.stack_before)
+        if pickletools.markobject in opcode.stack_before:  # what lies above the mark, the mark, what lies under it
+            while stack.pop() is not _MARK:
+                pass
+            before = opcode.stack_before.index(pickletools.markobject)
+        elif name == "STACK_GLOBAL":
+            before = 0  # popped above
+        del stack[len(stack) - before :]
+        if name == "MARK":
+            stack.append(_MARK)
+        elif name in _STRING_OPS:
+            stack.append(arg)
+        elif name in _MEMO_GETS:
+            stack.append(memo.get(arg))
+        else:
+            stack.extend([None] * len(opcode.stack_after))
+    return names
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
