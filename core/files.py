@@ -39,20 +39,32 @@ def md5_file(path: str | os.PathLike) -> str:
 def check_not_stream(path: str | os.PathLike) -> None:
     """Refuse standard input ("-") and what is not a regular file (a named pipe, a shell's <(...), /dev/stdin, a
     device): voxlip reads an input more than once (its header, its samples or frames, its sha256), and a pipe gives
-    its bytes only once (the second read had hung for ever, or found the file empty and called it corrupt). A path
-    that does not exist is left to the caller's own message."""
+    its bytes only once (the second read had hung for ever, or found the file empty and called it corrupt). A link
+    that leads nowhere is refused too (check_link); a path that does not exist is left to the caller's own message."""
     try:
         mode = os.stat(path).st_mode
-    except OSError:
+    except OSError as error:
         if str(path) == "-":
             raise InputError(
                 "voxlip does not read standard input (-) as a recording or a picture: give a file"
             ) from None
+        check_link(Path(path), error)
         return
     if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
         return
     kind = "a pipe" if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else "a device"
     raise InputError(f"{path} is {kind}, not a file: voxlip reads its inputs more than once; save it to a file first")
+
+
+def check_link(path: Path, error: OSError) -> None:
+    """InputError when `path` could not be followed (`error`, from os.stat) for a symbolic link on the way: one that
+    loops, or one to a file that does not exist. `ls` lists such a link, so "does not exist" would mislead."""
+    if error.errno == errno.ELOOP:
+        where = "is a symbolic link that loops" if path.is_symlink() else "goes through a symbolic link that loops"
+        raise InputError(f"{path} {where} ({error.strerror}): give the file itself, or mend the link")
+    if error.errno == errno.ENOENT and path.is_symlink():
+        target = os.path.realpath(path)
+        raise InputError(f"{path} is a link to {target}, which does not exist: give the file itself, or mend the link")
 
 
 @dataclass(frozen=True)

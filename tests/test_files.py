@@ -1,0 +1,61 @@
+"""What voxlip says of a file it cannot read or write as it is: a pipe, a device, a link that leads nowhere, a file
+that cannot be replaced. Each message says what the file is and what to do, not that it "does not exist"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import InputError
+from core.files import check_not_stream
+from pipeline.cli import main as voxlip
+
+
+@pytest.fixture
+def links(tmp_path) -> dict[str, Path]:
+    """A loop of two links, a link into it, a link to a file that is not there, and a chain of links to that."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "loop1.wav").symlink_to("loop2.wav")
+    (folder / "loop2.wav").symlink_to("loop1.wav")
+    (folder / "into_loop.wav").symlink_to("loop1.wav")
+    (folder / "dangling.wav").symlink_to(tmp_path / "nonexistent.wav")
+    (folder / "chain.wav").symlink_to("dangling.wav")
+    return {path.name: path for path in folder.iterdir()}
+
+
+@pytest.mark.parametrize("name", ["loop1.wav", "into_loop.wav"])
+def test_a_link_that_loops_is_named_so(links, name):
+    with pytest.raises(InputError, match=f"{name} is a symbolic link that loops .*: give the file itself"):
+        check_not_stream(links[name])
+
+
+def test_a_path_through_a_link_that_loops_is_named_so(links):
+    with pytest.raises(InputError, match="goes through a symbolic link that loops"):
+        check_not_stream(links["loop1.wav"] / "x.wav")
+
+
+@pytest.mark.parametrize("name", ["dangling.wav", "chain.wav"])
+def test_a_link_to_nothing_names_what_it_leads_to(links, tmp_path, name):
+    with pytest.raises(InputError, match=f"{name} is a link to {tmp_path}/nonexistent.wav, which does not exist"):
+        check_not_stream(links[name])
+
+
+def test_a_missing_file_is_left_to_the_callers_message(tmp_path):
+    check_not_stream(tmp_path / "missing.wav")
+
+
+BROKEN_LINK_COMMANDS = [
+    "embed {link}",
+    "say --ref {link} --text Hi. -o {out} --i-have-consent",
+    "convert --ref {link} --source {link} -o {out} --i-have-consent",
+]
+
+
+@pytest.mark.parametrize("command", BROKEN_LINK_COMMANDS)
+def test_every_command_says_what_a_broken_link_is(links, tmp_path, capsys, command):
+    args = command.format(link=links["dangling.wav"], out=tmp_path / "out.wav").split()
+    assert voxlip(args) in (1, 2)
+    err = capsys.readouterr().err
+    assert "is a link to" in err and "does not exist" in err and "Traceback" not in err, err
