@@ -3,6 +3,7 @@ that cannot be replaced. Each message says what the file is and what to do, not 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ BROKEN_LINK_COMMANDS = [
     "embed {link}",
     "say --ref {link} --text Hi. -o {out} --i-have-consent",
     "convert --ref {link} --source {link} -o {out} --i-have-consent",
+    "detect {link}",
 ]
 
 
@@ -59,3 +61,14 @@ def test_every_command_says_what_a_broken_link_is(links, tmp_path, capsys, comma
     assert voxlip(args) in (1, 2)
     err = capsys.readouterr().err
     assert "is a link to" in err and "does not exist" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop"])
+def test_detect_says_what_an_input_that_is_no_file_is(links, tmp_path, capsys, kind):
+    """detect had called each of these "does not exist", where the other commands say what it is."""
+    os.mkfifo(tmp_path / "fifo.mp4")
+    path = {"fifo": tmp_path / "fifo.mp4", "device": Path(os.devnull), "loop": links["loop1.wav"]}[kind]
+    expected = {"fifo": "is a pipe, not a file", "device": "is a device, not a file", "loop": "loops"}[kind]
+    assert voxlip(["detect", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "does not exist" not in err and "Traceback" not in err, err

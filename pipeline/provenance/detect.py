@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
-from core.files import sha256_file
+from core.files import check_not_stream, sha256_file
 from voice.audio import MAX_SECONDS, load_audio, load_recording
 
 from .audio_time_scale import TIME_SCALE_SEARCH
@@ -170,6 +170,7 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
             "(result.save(path)), or a Clip's own MP4 (clip.path)"
         )
     path = Path(path).expanduser()
+    check_not_stream(path)
     if path.is_dir():
         raise InputError(f"{path} is a directory: give an audio or video file")
     if not path.is_file():
