@@ -112,8 +112,9 @@ class InputData:
 
 def check_output_name(path: Path, kind: str, inputs: Iterable[str | os.PathLike | None] = ()) -> None:
     """InputError unless `path` names a file voxlip may write an output of `kind` ("audio", "video", "embeddings")
-    to: not a folder, none of `inputs` (not even through a link: voxlip never overwrites what it reads), and a name
-    ending as `kind`'s formats do (core.output_kinds). What every stage and the pipeline check before any work."""
+    to: not a folder, none of `inputs` (not even through a link: voxlip never overwrites what it reads), a name
+    ending as `kind`'s formats do (core.output_kinds), and not a file that cannot be replaced (check_replaceable).
+    What every stage and the pipeline check before any work."""
     suffixes = OUTPUT_SUFFIXES[kind]
     if path.is_dir():
         raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
@@ -129,6 +130,27 @@ def check_output_name(path: Path, kind: str, inputs: Iterable[str | os.PathLike 
         raise InputError(
             f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"
         )
+    check_replaceable(path)
+
+
+def check_replaceable(path: Path, context: str = "") -> None:
+    """InputError when `path` is a file already there that an output could not replace: one made immutable or
+    append-only (chattr +i, +a), which even root cannot change. Opening it for writing, with nothing written, tells
+    before any work (EPERM); a file that is only read-only (EACCES) is let through, as a new file replaces it all the
+    same. `context` begins the message: what the file is to the output checked."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link is replaced, not what it leads to
+            return
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as error:
+        if error.errno == errno.EPERM:
+            raise InputError(context + unreplaceable(path, error)) from None
+
+
+def unreplaceable(path: Path, error: OSError) -> str:
+    """What to tell a user whose output would replace `path`, a file the file system does not let be replaced."""
+    why = error.strerror or error
+    return f"{path} exists and cannot be replaced ({why}): remove its protection or choose another name"
 
 
 def _same_file(output: Path, source: Path) -> bool:
@@ -154,11 +176,22 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
         raise write_error(path, e) from None
     try:
         yield temporary
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except OSError as e:
         raise write_error(path, e) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    """Move `temporary` onto `path`: a VoxlipError if `path` is a file there that cannot be replaced (its folder can
+    be written to: `temporary` was made in it)."""
+    try:
+        os.replace(temporary, path)
+    except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM) and path.exists():
+            raise VoxlipError(unreplaceable(path, error)) from None
+        raise
 
 
 TAG_BYTES = 6

@@ -25,7 +25,15 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
-from core.files import InputData, InputFile, atomic_output, check_output_name, sha256_file, temporary_name
+from core.files import (
+    InputData,
+    InputFile,
+    atomic_output,
+    check_output_name,
+    check_replaceable,
+    sha256_file,
+    temporary_name,
+)
 from core.output_kinds import OUTPUT_SUFFIXES
 
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
@@ -88,8 +96,9 @@ def check_output(
     """The output path, if an output of `kind` can be written there; else an InputError saying what to do.
 
     Checked before any work: a file name (not a folder), the ending of its format, a folder that exists
-    or can be made and can be written to, room for about `size_estimate` bytes, and that it is none of
-    `inputs` (not even through a link): voxlip never overwrites what it reads.
+    or can be made and can be written to, room for about `size_estimate` bytes, that it is none of
+    `inputs` (not even through a link): voxlip never overwrites what it reads, and that a file already
+    there, or its record, can be replaced.
     """
     suffixes = OUTPUT_SUFFIXES[kind]
     if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
@@ -154,13 +163,15 @@ def _check_name_length(path: Path, folder: Path) -> None:
 
 
 def _check_record_place(path: Path) -> None:
-    """That the provenance record of `path` can be written beside it: nothing but a file already has its name."""
+    """That the provenance record of `path` can be written beside it: nothing but a file already has its name, and
+    that file can be replaced."""
     record = record_path(path)
     if record.is_dir() or (record.exists() and not record.is_file()):
         raise InputError(
             f"cannot write {path}: its provenance record goes to {record}, which is a folder or a device, not a file; "
             "move that away or choose another name"
         )
+    check_replaceable(record, f"cannot write {path}: its provenance record ")
 
 
 @contextmanager

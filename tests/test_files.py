@@ -4,13 +4,15 @@ that cannot be replaced. Each message says what the file is and what to do, not 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from core.errors import InputError
-from core.files import check_not_stream
+from core.errors import InputError, VoxlipError
+from core.files import atomic_output, check_not_stream
 from pipeline.cli import main as voxlip
+from pipeline.outputs import check_output
 
 
 @pytest.fixture
@@ -72,3 +74,59 @@ def test_detect_says_what_an_input_that_is_no_file_is(links, tmp_path, capsys, k
     assert voxlip(["detect", str(path)]) == 2
     err = capsys.readouterr().err
     assert expected in err and "does not exist" not in err and "Traceback" not in err, err
+
+
+@pytest.fixture
+def protect():
+    """Makes a file immutable (chattr +i, which even root cannot write through), and mutable again after the test;
+    skips the test where chattr is missing, not allowed (not root) or not supported by the file system."""
+    protected: list[Path] = []
+
+    def make(path: Path) -> Path:
+        try:
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+        except FileNotFoundError:
+            pytest.skip("chattr is not installed")
+        if done.returncode != 0:
+            pytest.skip(f"chattr +i is refused here: {done.stderr.strip()}")
+        protected.append(path)
+        return path
+
+    yield make
+    for path in protected:
+        subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+def test_an_output_that_cannot_be_replaced_is_refused_before_any_work(tmp_path, protect):
+    output = protect(_written(tmp_path / "o.wav"))
+    with pytest.raises(InputError, match=r"o.wav exists and cannot be replaced \(.+\): remove its protection"):
+        check_output(output, "audio")
+
+
+def test_a_record_that_cannot_be_replaced_is_refused_before_any_work(tmp_path, protect):
+    protect(_written(tmp_path / "o.wav.provenance.json"))
+    with pytest.raises(
+        InputError, match=r"its provenance record .*o.wav.provenance.json exists and cannot be replaced"
+    ):
+        check_output(tmp_path / "o.wav", "audio")
+
+
+def test_a_file_that_can_be_replaced_is_let_through(tmp_path):
+    output = _written(tmp_path / "o.wav")
+    (tmp_path / "o.wav.provenance.json").write_text("{}")
+    assert check_output(output, "audio") == output
+
+
+def test_replacing_a_protected_file_says_the_file_cannot_be_replaced_not_the_folder(tmp_path, protect):
+    """What the write itself says when the file was protected after the check: the folder is writable."""
+    output = protect(_written(tmp_path / "o.wav"))
+    with pytest.raises(VoxlipError, match="o.wav exists and cannot be replaced") as refused:
+        with atomic_output(output) as partial:
+            partial.write_bytes(b"new")
+    assert "folder" not in str(refused.value)
+    assert output.read_bytes() == b"old" and sorted(tmp_path.iterdir()) == [output]
+
+
+def _written(path: Path) -> Path:
+    path.write_bytes(b"old")
+    return path
