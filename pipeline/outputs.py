@@ -130,11 +130,20 @@ def _checked_output(path: Path, kind: str, inputs: Iterable[str | os.PathLike | 
         raise InputError(f"cannot write {path}: {_unwritable(folder, e)}; choose another folder") from None
     free = shutil.disk_usage(folder).free
     if free < size_estimate:
+        free_words, needed_words = _sizes(free, size_estimate)
         raise InputError(
-            f"cannot write {path}: {free / 1e6:.1f} MB free in {folder}, and the output needs about "
-            f"{size_estimate / 1e6:.1f} MB; free some space or choose another folder"
+            f"cannot write {path}: {free_words} free in {folder}, and the output needs about {needed_words}; "
+            "free some space or choose another folder"
         )
     return path
+
+
+def _sizes(free: int, needed: int) -> tuple[str, str]:
+    """`free` and `needed` bytes in words, in the unit of `free` (kB under 1 MB, else MB), with as many decimals as
+    tell them apart: rounded alike, "0.2 MB free, and the output needs about 0.2 MB" had read as a contradiction."""
+    unit, name, fewest = (1e3, "kB", 0) if free < 1e6 else (1e6, "MB", 1)
+    decimals = next((d for d in range(fewest, 7) if f"{free / unit:.{d}f}" != f"{needed / unit:.{d}f}"), 6)
+    return f"{free / unit:.{decimals}f} {name}", f"{needed / unit:.{decimals}f} {name}"
 
 
 def _unwritable(folder: Path, error: OSError) -> str:

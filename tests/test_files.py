@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -130,3 +131,18 @@ def test_replacing_a_protected_file_says_the_file_cannot_be_replaced_not_the_fol
 def _written(path: Path) -> Path:
     path.write_bytes(b"old")
     return path
+
+
+@pytest.mark.parametrize(
+    "free, needed, said",
+    [
+        (150_000, 190_000, "150 kB free in .*, and the output needs about 190 kB"),
+        (190_000, 210_000, "190 kB free in .*, and the output needs about 210 kB"),  # had been 0.2 MB and 0.2 MB
+        (3_240_000, 3_260_000, "3.2 MB free in .*, and the output needs about 3.3 MB"),
+        (3_210_000, 3_240_000, "3.21 MB free in .*, and the output needs about 3.24 MB"),
+    ],
+)
+def test_a_disk_too_small_is_refused_with_sizes_that_differ(tmp_path, monkeypatch, free, needed, said):
+    monkeypatch.setattr("pipeline.outputs.shutil.disk_usage", lambda _: SimpleNamespace(free=free))
+    with pytest.raises(InputError, match=said):
+        check_output(tmp_path / "o.wav", "audio", size_estimate=needed)
