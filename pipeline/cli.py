@@ -11,7 +11,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
@@ -651,10 +651,12 @@ class _CommandParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+        self._tokens: list[str] = []
 
     def parse_known_args(self, args=None, namespace=None):
         known = [option for action in self._actions for option in action.option_strings]
-        for token in sys.argv[1:] if args is None else args:
+        self._tokens = list(sys.argv[1:] if args is None else args)
+        for token in self._tokens:
             if token == "--":  # what follows is not flags
                 break
             name = token.split("=", 1)[0]
@@ -663,6 +665,21 @@ class _CommandParser(argparse.ArgumentParser):
             if name.startswith("--") and not any(option.startswith(name) for option in known):  # a prefix is taken
                 self.error(f"unrecognized argument {name}: {self.prog} --help lists the ones it takes")
         return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's refusal, with a hint when a file was named that argparse took for an option."""
+        super().error(message + _dash_file_hint(self._tokens))
+
+
+def _dash_file_hint(tokens: list[str]) -> str:
+    """What to add to a refusal of the command line when one of `tokens` is a file whose name starts with "-" (which
+    argparse takes for an option, and then says an argument is missing); "" when none is."""
+    for token in tokens:
+        if token == "--":
+            break
+        if token.startswith("-") and token != "-" and os.path.lexists(token):
+            return f"; {token} is taken as an option: for a file whose name starts with '-', write ./{token}"
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -206,6 +206,28 @@ def test_text_that_begins_with_dashes_is_text_not_an_unknown_flag():
     assert parser.parse_args(["say", "--ref", "a.wav", "-o", "x.wav", "-- wait, what?"]).words == "-- wait, what?"
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["embed", "-x.wav"], "the following arguments are required: audio"),
+        (["say", "Hi.", "--ref", "-x.wav", "-o", "o.wav", "--i-have-consent"], "--ref/--reference: expected one"),
+    ],
+)
+def test_a_file_whose_name_starts_with_a_dash_is_named_in_the_refusal(tmp_path, monkeypatch, capsys, args, message):
+    """argparse takes "-x.wav" for an option and says only that an argument is missing: the refusal says how to give
+    the file, when there is one of that name."""
+    monkeypatch.chdir(tmp_path)
+    hint = "-x.wav is taken as an option: for a file whose name starts with '-', write ./-x.wav"
+    with pytest.raises(SystemExit):
+        voxlip(args)
+    assert hint not in capsys.readouterr().err  # no such file: argparse's words alone
+    (tmp_path / "-x.wav").write_bytes(b"")
+    with pytest.raises(SystemExit):
+        voxlip(args)
+    err = capsys.readouterr().err
+    assert message in err and hint in err, err
+
+
 def test_synthesizer_help_gives_auto_modes_real_order():
     """--synthesizer's help had said "auto (SV2TTS if fetched, else offline)", where with OpenVoice V2 here auto takes
     the Piper base voice and the converter, as --converter's help says."""
