@@ -153,13 +153,17 @@ def _decoded_duration(path: Path) -> float:
     return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
 
 
+def _undecodable(path: Path, text: str, hint: str) -> InputError:
+    """The refusal of a file ffmpeg finds no media in (what it printed, `text`, is its detail)."""
+    return InputError(
+        f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}", detail=_last_line(text)
+    )
+
+
 def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     """The MediaInfo in what `ffmpeg -i` printed about `path`."""
     if "Invalid data found" in text or "Input #0" not in text:
-        raise InputError(
-            f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}",
-            detail=_last_line(text),
-        )
+        raise _undecodable(path, text, hint)
     demuxer = re.search(r"Input #0, ([^ ]+?), from", text)
     demuxer_name = demuxer.group(1) if demuxer else ""
     if demuxer_name == "tty":  # ffmpeg draws a text file's characters as a video
@@ -194,8 +198,8 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     line = video_lines[0]
     codec = re.split(r"(?:Video|Tile Grid): ", line, maxsplit=1)[1].split()[0].rstrip(",")
     size = re.search(r", (\d{1,5})x(\d{1,5})[ ,\[]", line)
-    if size is None:
-        raise InputError(f"could not read the picture size of {path}; {MEDIA_HINT}")
+    if size is None:  # a text file named .jpg: ffmpeg's image reader finds "no JPEG data", a picture of no size
+        raise _undecodable(path, text, hint)
     width, height = int(size.group(1)), int(size.group(2))
     coded = (width, height)
     aspect = re.search(r"\[SAR (\d+):(\d+) DAR", line)

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.errors import InputError, VoxlipError
+from core.ffmpeg import probe
 from core.files import atomic_output, check_not_stream
 from pipeline.cli import main as voxlip
 from pipeline.outputs import check_output
@@ -146,3 +147,12 @@ def test_a_disk_too_small_is_refused_with_sizes_that_differ(tmp_path, monkeypatc
     monkeypatch.setattr("pipeline.outputs.shutil.disk_usage", lambda _: SimpleNamespace(free=free))
     with pytest.raises(InputError, match=said):
         check_output(tmp_path / "o.wav", "audio", size_estimate=needed)
+
+
+@pytest.mark.parametrize("content", [b"not a picture\n", b""], ids=["text", "empty"])
+def test_a_file_named_jpg_that_is_no_picture_is_called_undecodable(tmp_path, content):
+    """A text file named .jpg had been "could not read the picture size of ...", an empty one undecodable."""
+    path = tmp_path / "face.jpg"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="face.jpg: not a media file ffmpeg can decode, or it is corrupt; give a"):
+        probe(path)
