@@ -169,6 +169,8 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     else:
         require_whole_jpeg(path)
     alpha = opacity(path)
+    if alpha is not None and not alpha.any():  # laid over white, it would be a blank page: "no face found" misled
+        raise InputError(f"{path} is entirely transparent: there is nothing to see in it; give a photo of a face")
     notes: tuple[str, ...] = ()
     if alpha is not None and alpha.shape == image.shape[:2]:
         image, notes = over_white(image, alpha), (TRANSPARENT_NOTE,)

@@ -493,11 +493,33 @@ def test_a_photo_with_transparent_parts_is_read_over_white_and_said_to_be(faces_
     assert (read[:, :40] == 255).all() and (read[:, 80:] == photo[:, 80:]).all()
     assert np.abs(read[:, 40:80] - (hidden[:, 40:80].astype(int) * 128 / 255 + 255 * 127 / 255)).max() <= 1
     palette = tmp_path / "palette.png"  # a transparent colour instead of an alpha channel
-    Image.new("P", (64, 64), 0).save(palette, transparency=0)
-    assert (read_still(palette) == 255).all()
+    pixels = Image.new("P", (64, 64), 0)
+    pixels.putpalette([0, 0, 0, 255, 0, 0])  # black (made transparent), red
+    pixels.paste(1, (32, 0, 64, 64))
+    pixels.save(palette, transparency=0)
+    assert (read_still(palette)[:, :32] == 255).all() and (read_still(palette)[:, 32:] == (0, 0, 255)).all()
     result = lipsync_run(cut_out, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
     assert TRANSPARENT_NOTE in result.notes
     assert next(iter_frames(result.path))[:, 4:32].mean() > 250  # white, not the noise the file hides
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "P"])
+def test_a_picture_that_is_entirely_transparent_is_said_to_be(faces_dir, tmp_path, mode):
+    """Laid over white it is a blank page, which had been "no face found ... well lit and not too small"."""
+    from PIL import Image
+
+    from lipsync.video import read_still
+
+    picture = Image.open(faces_dir / "painting_pearl_earring.jpg").convert(mode)
+    path = tmp_path / "clear.png"
+    if mode == "RGBA":
+        picture.putalpha(0)
+        picture.save(path)
+    else:
+        picture.paste(0, (0, 0, *picture.size))
+        picture.save(path, transparency=0)
+    with pytest.raises(InputError, match="clear.png is entirely transparent: there is nothing to see in it; give a"):
+        read_still(path)
 
 
 def test_a_photo_lying_on_its_side_speaks_with_its_own_mouth_and_comes_back_as_it_was(faces_dir, speech, tmp_path):
