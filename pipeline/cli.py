@@ -26,7 +26,7 @@ from core.seeds import LARGEST_SEED, checked_seed
 from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
-from .stops import Stopped, unwinding_on_stop
+from .stops import INTERRUPTED, Stopped, unwinding_on_stop
 
 STDIN = Path("-")
 """--text-file - reads the text from standard input (`echo Hello. | voxlip say --text-file - ...`)."""
@@ -875,7 +875,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"voxlip: stopped by {stop}; no partial output was left", file=sys.stderr)
         return 128 + stop.signum
     except KeyboardInterrupt:
-        print("voxlip: interrupted; no partial output was left", file=sys.stderr)
+        print(INTERRUPTED, end="", file=sys.stderr)
         return 130
     except BrokenPipeError:  # what read the output closed it (`voxlip detect *.mp4 | head -2`); ffmpeg's pipes are
         # core.ffmpeg's own. Stop as a command killed by SIGPIPE does, its output sent nowhere, so that Python's

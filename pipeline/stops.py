@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+INTERRUPTED = "voxlip: interrupted; no partial output was left\n"
+"""What the command prints on Ctrl-C, while it starts (`launch`) or runs (`cli`)."""
 
 
 class Stopped(KeyboardInterrupt):

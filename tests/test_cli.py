@@ -237,3 +237,27 @@ def test_synthesizer_help_gives_auto_modes_real_order():
     helps = {action.dest: action.help for action in say._actions}
     assert "OpenVoice V2" in AUTO_VOICE and "--base-voice" in AUTO_VOICE
     assert AUTO_VOICE in helps["synthesizer"] and AUTO_VOICE in helps["converter"]
+
+
+def test_ctrl_c_while_the_command_starts_ends_in_one_line_not_a_traceback():
+    """Importing the CLI and its libraries takes seconds on a busy machine: Ctrl-C then had printed an import's
+    traceback (or "ImportError: KeyboardInterrupt") and exited -2 or 1."""
+    interrupted_import = (
+        "import os, signal, sys\n"
+        "from pipeline import launch\n"
+        "class Interrupting:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pipeline.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Interrupting())\n"
+        "sys.exit(launch.main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", interrupted_import], capture_output=True, text=True, cwd=REPO)
+    assert (result.returncode, result.stderr) == (130, "voxlip: interrupted; no partial output was left\n")
+
+
+def test_the_package_imports_without_the_api():
+    """`import pipeline` (what `voxlip` starts with) had imported torch and every stage before the command began."""
+    code = "import sys, pipeline; print('torch' in sys.modules, 'pipeline.api' in sys.modules); pipeline.Pipeline"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.split() == ["False", "False"]
