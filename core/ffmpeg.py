@@ -91,7 +91,9 @@ class MediaInfo:
     audio_rate: int = 0
     """Samples per second of the audio stream voxlip reads (`audio_track`; 0: no audio, or its rate not stated)."""
     audio_channels: int = 0
-    """Its channels as voxlip keeps them: 1 (mono), 2 (stereo, or more mixed down to two), 0 (no audio)."""
+    """Its channels as decode_audio is asked for them: 1 (mono), 2 (stereo, or more in a layout the file states, which
+    ffmpeg's standard downmix mixes to two), all of them (more in no stated layout: a plain WAV's, where ffmpeg's guess
+    from their number would leave one out as LFE), 0 (no audio)."""
     matrix: str = ""
     """The YUV matrix of the picture as ffmpeg names it ("bt709", "smpte170m", "bt470bg"), when the file says."""
     interlaced: bool = False
@@ -133,8 +135,10 @@ def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
     if path.is_dir():
         raise InputError(f"{path} is a directory: {hint}")
     result = subprocess.run(
-        [executable(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60
-    )
+        [executable(), "-hide_banner", "-nostdin", "-guess_layout_max", "0", "-i", str(path)],
+        capture_output=True,
+        timeout=60,
+    )  # a layout ffmpeg would guess is shown as "N channels": not one the file states
     info = parse_header(path, result.stderr.decode(errors="replace"), hint)
     if info.demuxer in ANIMATED_PICTURE_DEMUXERS and info.duration <= 0:
         return replace(info, duration=_decoded_duration(path))
@@ -181,7 +185,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     audio_tracks = len(audio_lines)
     rate = re.search(r", (\d+) Hz", audio) if audio else None
     audio_rate = int(rate.group(1)) if rate else 0
-    audio_channels = 0 if audio is None else 1 if re.search(r" Hz, (mono|1 channels)\b", audio) else 2
+    audio_channels = 0 if audio is None else _decoded_channels(audio)
     if not video_lines:
         return MediaInfo(
             path=path,
@@ -247,6 +251,16 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         colour_range=colour_range.group(1) if colour_range else "",
         audio_delay=_stream_start(audio) - _stream_start(line) if audio else 0.0,
     )
+
+
+def _decoded_channels(audio: str) -> int:
+    """MediaInfo.audio_channels of an audio stream's line in ffmpeg's header (read with -guess_layout_max 0)."""
+    layout = re.search(r" Hz, ([^,]+)", audio)
+    name = layout.group(1).strip() if layout else ""
+    unstated = re.fullmatch(r"(\d+) channels", name)
+    if name == "mono" or (unstated and int(unstated.group(1)) == 1):
+        return 1
+    return int(unstated.group(1)) if unstated and int(unstated.group(1)) > 2 else 2
 
 
 def _stream_start(line: str) -> float:

@@ -203,13 +203,14 @@ def test_bad_arrays_get_clear_errors(array, message):
         (".m4a", 48_000, 6, (48_000, 2)),
         (".wav", 96_000, 2, (48_000, 2)),
         (".wav", 8_000, 1, (16_000, 1)),
-        (".flac", 44_100, 3, (44_100, 1)),
+        (".flac", 44_100, 3, (44_100, 2)),
+        (".wav", 44_100, 3, (44_100, 1)),
     ],
 )
 def test_a_recording_is_loaded_at_its_own_rate_and_channels(speech, tmp_path, suffix, rate, channels, kept):
     """load_recording (a clip's soundtrack) keeps what was given, within 16-48 kHz and two channels: a compressed
-    file is decoded at its own rate, not at the 16 kHz the models hear; more channels are mixed (by ffmpeg to two, in
-    a WAV or FLAC to one)."""
+    file is decoded at its own rate, not at the 16 kHz the models hear; more channels are mixed: to two where the file
+    states their layout (FLAC always does), to one where it does not (a plain WAV's)."""
     wave = spectral.resample(speech, 16_000, rate)
     layers = np.stack([np.roll(wave, 100 * c) for c in range(channels)], axis=1)
     made = tmp_path / f"made{suffix}"
@@ -222,6 +223,70 @@ def test_a_recording_is_loaded_at_its_own_rate_and_channels(speech, tmp_path, su
     assert (loaded_rate, 1 if samples.ndim == 1 else samples.shape[1]) == kept
     assert abs(len(samples) / loaded_rate - len(speech) / 16_000) < 0.05
     assert load_audio(made).ndim == 1
+
+
+def test_centre_only_speech_in_5_1_keeps_its_level_and_two_channels_in_every_container(speech, tmp_path):
+    """Film dialogue sits in the centre channel alone: a 5.1 WAV or FLAC had been mixed to mono by a plain mean of
+    all six channels, 15.6 dB down, where the same channels in an M4A came out in ffmpeg's downmix (stereo, the centre
+    at -3 dB in each, as ffmpeg's -ac 2 gives the mono recording itself)."""
+    mono = save_audio(tmp_path / "mono.wav", speech, 16_000)
+    ffmpeg("-i", str(mono), "-af", "pan=5.1|FC=c0", str(six := tmp_path / "six.wav"))
+    ffmpeg("-i", str(six), "-c:a", "flac", str(tmp_path / "six.flac"))
+    ffmpeg("-i", str(six), "-c:a", "aac", "-b:a", "256k", str(tmp_path / "six.m4a"))
+    level = dbfs(load_audio(mono)) - 3.01  # each channel of ffmpeg's -ac 2 of the mono recording
+    loaded = {suffix: load_recording(tmp_path / f"six{suffix}")[0] for suffix in (".wav", ".flac", ".m4a")}
+    for suffix, wave in loaded.items():
+        assert wave.shape == (len(speech), 2), suffix
+        assert [dbfs(channel) for channel in wave.T] == [pytest.approx(level, abs=1.0)] * 2, suffix
+    np.testing.assert_array_equal(loaded[".flac"], loaded[".wav"])
+    assert np.corrcoef(loaded[".m4a"][:, 0], loaded[".wav"][:, 0])[0, 1] > 0.99
+    for suffix in (".wav", ".flac", ".m4a"):  # what the models hear: the two channels' mean
+        assert dbfs(load_audio(tmp_path / f"six{suffix}")) == pytest.approx(level, abs=1.0)
+
+
+@pytest.mark.parametrize("layout", ["quad", "4.0"])
+def test_four_channels_are_mixed_by_their_layout(speech, tmp_path, layout):
+    """Speech in the front pair of a quad or 4.0 file stays where it was, at its level (it had been mixed to mono at
+    half its level, 6 dB down)."""
+    mono = save_audio(tmp_path / "mono.wav", speech, 16_000)
+    ffmpeg("-i", str(mono), "-af", f"pan={layout}|FL=c0|FR=c0", str(four := tmp_path / "four.wav"))
+    wave, _, _ = load_recording(four)
+    assert wave.shape == (len(speech), 2)
+    np.testing.assert_allclose(wave, np.stack([load_audio(mono)] * 2, axis=1), atol=1e-4)
+
+
+@pytest.mark.parametrize("channels", [3, 6])
+def test_speech_in_one_channel_of_a_file_that_states_no_layout_is_not_drowned_nor_left_out(speech, tmp_path, channels):
+    """A plain WAV's channels have no names: ffmpeg's guess from their number takes the third of three and the fourth
+    of six for LFE and leaves it out, and their mean has speech in one of six 15.6 dB down; the loudest is kept."""
+    for speaking in (2, channels - 1):
+        layers = np.zeros((len(speech), channels), np.float32)
+        layers[:, speaking] = speech
+        soundfile.write(made := tmp_path / f"plain{speaking}.wav", layers, 16_000, subtype="FLOAT")
+        assert soundfile.info(made).format == "WAV"  # no channel mask
+        wave, _, _ = load_recording(made)
+        np.testing.assert_array_equal(wave, speech)
+    spread = speech[:, None] * np.linspace(1.0, 0.5, channels, dtype=np.float32)  # one voice on every microphone
+    soundfile.write(made := tmp_path / "spread.wav", spread, 16_000, subtype="FLOAT")
+    np.testing.assert_allclose(load_recording(made)[0], spread.mean(axis=1), atol=1e-7)
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".m4a"])
+def test_mono_and_stereo_files_are_read_as_they_are(speech, tmp_path, suffix):
+    """The channels a mono or stereo file holds, as libsndfile reads them (ffmpeg decodes an M4A): stereo kept, its
+    mean what the models hear."""
+    stereo = np.stack([speech, 0.5 * np.roll(speech, 800)], axis=1)
+    for name, wave in (("mono", speech), ("stereo", stereo)):
+        made = save_audio(tmp_path / f"{name}.wav", wave, 16_000)
+        if suffix != ".wav":
+            ffmpeg("-i", str(made), str(made := tmp_path / f"{name}{suffix}"))
+        if suffix == ".m4a":
+            expected = bundled_ffmpeg.decode_audio(made, 16_000, None, channels=wave.ndim)
+        else:
+            expected = soundfile.read(made, dtype="float32")[0]
+        loaded, _, _ = load_recording(made)
+        np.testing.assert_array_equal(loaded, expected)
+        np.testing.assert_array_equal(load_audio(made), expected.mean(axis=1) if wave.ndim == 2 else expected)
 
 
 def test_a_compressed_file_read_above_16_khz_keeps_its_high_band(speech, tmp_path):

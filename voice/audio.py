@@ -148,9 +148,9 @@ def load_recording(
 ) -> tuple[np.ndarray, int, float]:
     """(float32 samples, rate, the whole recording's length in seconds) at the recording's own rate, brought within
     16-48 kHz (an array's rate is `source_sr`, which it needs: source_rate), and in its own channels: (samples,) for
-    mono, (samples, 2) for stereo (more than two are mixed: to two by ffmpeg, to one in a WAV or FLAC). What a clip's
-    soundtrack is made from, so that it sounds as it was given; cut to `max_seconds`, which the caller tells the user
-    of (the length says whether it was)."""
+    mono, (samples, 2) for stereo (more than two: ffmpeg's downmix to two, or one where their layout is not known:
+    _ffmpeg_read, _kept_channels). What a clip's soundtrack is made from, so that it sounds as it was given; cut to
+    `max_seconds`, which the caller tells the user of (the length says whether it was)."""
     return recording_of(decode(source, source_sr, max_seconds=max_seconds, decode_rate=None))
 
 
@@ -303,16 +303,26 @@ WAV, MP3 and AAC; 0.33 in Ogg Vorbis, whose stereo coding leaves a residue). Cha
 only where their correlation is below -0.68; unrelated ones mix at 0.71, one silent channel at 1."""
 
 
+DROWNED_MIX = 0.5
+"""More than two channels in no stated layout (a plain WAV's, an array's) are mixed to mono; where that mix is under
+this share of the loudest channel's RMS (6 dB down), the loudest channel is kept alone: speech in one channel of six,
+as a film's dialogue sits in its centre, had come out 15.6 dB down in their mean. Which channel is which is not known,
+so none is left out as LFE (ffmpeg's guess from their number leaves the third of three, the fourth of six) and none
+is taken for left or right."""
+
+
 def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
     """(samples, channels) as voxlip keeps them: two as they are if `stereo`, else (and one, or more than two) mixed
-    to mono, 1-D; the loudest channel alone where the mix cancels (CANCELLED_MIX)."""
+    to mono, 1-D; the loudest channel alone where the mix cancels (CANCELLED_MIX) or drowns it (DROWNED_MIX)."""
     if stereo and wave.shape[1] == 2:
         return wave
     mix = wave.mean(axis=1)
     if wave.shape[1] < 2 or not mix.size:
         return mix
     levels = np.sqrt(np.mean(np.square(wave, dtype=np.float64), axis=0))
-    if np.sqrt(np.mean(np.square(mix, dtype=np.float64))) < CANCELLED_MIX * levels.mean():
+    mix_level = np.sqrt(np.mean(np.square(mix, dtype=np.float64)))
+    drowned = wave.shape[1] > 2 and mix_level < DROWNED_MIX * levels.max()
+    if drowned or mix_level < CANCELLED_MIX * levels.mean():
         return wave[:, int(np.argmax(levels))]
     return mix
 
@@ -320,8 +330,8 @@ def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
 def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float, bool]:
     """Samples (the first `max_seconds` + 1 s, (samples, channels) or mono), their rate, the whole file's length in
     seconds, and whether ffmpeg decoded them at a rate other than the file's own. What libsndfile reads (WAV, FLAC,
-    Ogg, MP3) comes at its own rate; the rest ffmpeg decodes at `decode_rate`, or, for None, at the file's own rate
-    (at most MAX_TRACK_RATE)."""
+    Ogg, MP3) in one or two channels comes at its own rate; the rest ffmpeg decodes (_ffmpeg_read), so that more
+    channels are mixed alike in every container."""
     check_not_stream(path)
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
@@ -330,15 +340,9 @@ def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        header = probe(path, AUDIO_HINT)  # which of its audio tracks is read, and that track's rate and channels
-        own_rate = min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
-        rate = decode_rate or own_rate
-        channels = 2 if header.audio_channels == 2 else 1  # mixed to mono by _kept_channels (a cancelling mix seen)
-        wave = decode_audio(path, rate, max_seconds, channels=channels, track=header.audio_track)
-        seconds = len(wave) / rate
-        if max_seconds is not None and seconds > max_seconds:
-            seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
-        return wave, rate, seconds, rate != own_rate
+        return _ffmpeg_read(path, max_seconds, decode_rate)
+    if info.channels > 2:  # libsndfile does not say their layout, by which ffmpeg mixes them
+        return _ffmpeg_read(path, max_seconds, decode_rate)
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
@@ -349,6 +353,21 @@ def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -
             f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
         ) from None
     return wave, native_sr, info.frames / info.samplerate, False
+
+
+def _ffmpeg_read(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float, bool]:
+    """_read_file's samples, rate, length and resampling by ffmpeg, at `decode_rate`, or, for None, at the file's own
+    rate (at most MAX_TRACK_RATE); in the channels MediaInfo.audio_channels says (more than two in a stated layout by
+    ffmpeg's standard downmix to two: centre and surrounds at -3 dB, LFE left out)."""
+    header = probe(path, AUDIO_HINT)  # which of its audio tracks is read, and that track's rate and channels
+    own_rate = min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
+    rate = decode_rate or own_rate
+    channels = header.audio_channels or 1  # to mono by _kept_channels: a cancelling mix seen, more than two drowned
+    wave = decode_audio(path, rate, max_seconds, channels=channels, track=header.audio_track)
+    seconds = len(wave) / rate
+    if max_seconds is not None and seconds > max_seconds:
+        seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
+    return wave, rate, seconds, rate != own_rate
 
 
 def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
