@@ -44,11 +44,14 @@ from voice.audio import (
     MAX_SECONDS,
     SAMPLE_RATE,
     AudioSource,
+    audio_of,
     check_audio_source,
+    decode,
     is_silent,
     load_audio,
     load_recording,
     rate_not_taken,
+    recording_of,
     source_rate,
     without_offset,
 )
@@ -754,12 +757,20 @@ class _Audio:
 
     phones = None
 
-    def __init__(self, track: np.ndarray, rate: int, given: InputFile | InputData, seconds: float):
-        """`seconds`: the whole recording's length, of which `track` may be the first MAX_SECONDS."""
+    def __init__(
+        self,
+        track: np.ndarray,
+        rate: int,
+        given: InputFile | InputData,
+        seconds: float,
+        notes: tuple[str, ...] = (),
+    ):
+        """`seconds`: the whole recording's length, of which `track` may be the first MAX_SECONDS; `notes`: the file's
+        as read (voice.audio.Decoded.notes)."""
         self.track, self.given = (track, rate), given
         self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
         name = str(given.path) if isinstance(given, InputFile) else "the audio"
-        self.notes = (_cut_note(name, seconds),) if seconds > MAX_SECONDS else ()
+        self.notes = notes + ((_cut_note(name, seconds),) if seconds > MAX_SECONDS else ())
 
 
 def _cut_note(name: str, seconds: float) -> str:
@@ -806,10 +817,12 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
         given = memory_inputs.samples(speech, source_sr)  # checked_rate's: samples come with theirs
         return _not_silent(_Audio(without_offset(wave), rate, given, seconds), "the audio array")
     path = Path(speech).expanduser()
-    wave, rate, seconds = load_recording(path, max_seconds=MAX_SECONDS)
+    recording = decode(path, max_seconds=MAX_SECONDS, decode_rate=None, what="audio")  # load_recording's, and notes
+    wave, rate, seconds = recording_of(recording)
     if len(wave) < MIN_AUDIO_SECONDS * rate:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    return _not_silent(_Audio(without_offset(wave), rate, InputFile.read(path), seconds), str(path))
+    audio = _Audio(without_offset(wave), rate, InputFile.read(path), seconds, recording.notes)
+    return _not_silent(audio, str(path))
 
 
 def _not_silent(audio: _Audio, name: str) -> _Audio:
@@ -857,8 +870,9 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
                 f"{path} is {seconds / 60:.0f} minutes long: voxlip re-voices at most {MAX_REVOICED_SECONDS / 60:.0f} "
                 "minutes at a time; cut it into parts (e.g. ffmpeg -ss START -t 3600)"
             )
-        wave, name = without_offset(load_audio(path, rate, max_seconds=None)), str(path)
-        notes = _track_notes(info)
+        recording = decode(path, max_seconds=None, decode_rate=rate, what="source recording")  # load_audio's, and notes
+        wave, name = without_offset(audio_of(recording, rate)), str(path)
+        notes = recording.notes + _track_notes(info)
     if len(wave) > MAX_REVOICED_SECONDS * rate:
         raise InputError(f"{name} is over {MAX_REVOICED_SECONDS / 60:.0f} minutes long: give at most an hour at a time")
     if len(wave) < MIN_REVOICED_SECONDS * rate:

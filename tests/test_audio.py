@@ -179,6 +179,27 @@ def test_bad_files_get_clear_errors(tmp_path, make, message):
         load_audio(make(tmp_path))
 
 
+def test_a_wav_cut_short_is_read_with_a_note_saying_so(tmp_path, speech):
+    """A WAV whose copy stopped part way (its header says 4.0 s, the file holds 1.25 s) had been read silently as
+    the shorter recording; a header a writer to a pipe left unfinished is no cut."""
+    whole = save_audio(tmp_path / "whole.wav", speech, 16_000)
+    (cut := tmp_path / "cut.wav").write_bytes(whole.read_bytes()[:40_044])
+    decoded = decode(cut)
+    assert decoded.seconds == pytest.approx(1.25, abs=0.01)
+    assert decoded.notes == (
+        "the audio file is cut short: its header says 4.0 s of audio, but the file holds only 1.25 s (a copy or "
+        "download that stopped early?), so the recording ends there; copy it again in full to use all of it",
+    )
+    assert decode(whole).notes == ()
+    streamed = bytearray(whole.read_bytes())
+    streamed[4:8] = streamed[40:44] = b"\xff\xff\xff\xff"  # RIFF and data sizes, as ffmpeg writes to a pipe
+    (piped := tmp_path / "piped.wav").write_bytes(streamed)
+    assert decode(piped).notes == () and len(load_audio(piped)) == len(speech)
+    (header_only := tmp_path / "header.wav").write_bytes(whole.read_bytes()[:44])
+    with pytest.raises(InputError, match="contains no audio samples"):
+        load_audio(header_only)
+
+
 def test_truncated_file_is_reported_as_corrupt(tmp_path, speech_files):
     truncated = tmp_path / "cut.flac"
     truncated.write_bytes(speech_files[0].read_bytes()[:30000])

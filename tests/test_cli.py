@@ -45,6 +45,21 @@ def test_embed_prints_what_the_recordings_lack(voices, capsys):
     assert "note: " in out and "19-198-0000.flac: the reference holds only 1.4 s of speech" in out
 
 
+def test_embed_says_a_reference_cut_short(voices, tmp_path, capsys):
+    """A reference WAV whose copy stopped part way had been embedded as the shorter recording without a word."""
+    import soundfile
+
+    whole = tmp_path / "whole.wav"
+    soundfile.write(whole, soundfile.read(voices["103-1240-0000"])[0][: 8 * 16_000], 16_000, subtype="PCM_16")
+    (cut := tmp_path / "cut.wav").write_bytes(whole.read_bytes()[:96_044])  # 3 s of the 8 s its header says
+    assert voxlip(["embed", str(cut), str(voices["103-1240-0000"])]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"note: {cut}: the reference file is cut short: its header says 8.0 s of audio, but the file holds only 3.00 s"
+        in out
+    )
+
+
 def test_embed_same_file_is_the_same_speaker(voices, capsys):
     path = str(voices["103-1240-0000"])
     assert voxlip(["embed", path, path, "--device", "cpu"]) == 0

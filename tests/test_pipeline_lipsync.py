@@ -397,6 +397,34 @@ def test_speech_longer_than_a_clip_takes_is_said_cut_in_the_clip(pipeline, faces
     assert any(f"{short_speech} is 2 s long: the clip has its first 1 s" in note for note in clip.notes)
 
 
+def test_speech_in_a_wav_cut_short_is_said_cut_in_the_clip_and_by_the_command(
+    pipeline, faces_dir, short_speech, tmp_path, capsys
+):
+    """A WAV whose copy stopped part way had made a shorter clip without a word, where a JPEG cut short is refused."""
+    whole = save_audio(tmp_path / "whole.wav", load_audio(short_speech), 16_000)
+    (cut := tmp_path / "cut.wav").write_bytes(whole.read_bytes()[:24_044])  # 0.75 s of the 2 s its header says
+    said = "the audio file is cut short: its header says 2.0 s of audio, but the file holds only 0.75 s"
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", cut, consent=True)
+    assert clip.duration == pytest.approx(0.75, abs=0.05)
+    assert any(note.startswith(said) for note in clip.notes), clip.notes
+    face = str(faces_dir / "painting_pearl_earring.jpg")
+    out = tmp_path / "clip.mp4"
+    args = [
+        "lipsync",
+        "--face",
+        face,
+        "--audio",
+        str(cut),
+        "-o",
+        str(out),
+        "--checkpoint",
+        "offline",
+        "--i-have-consent",
+    ]
+    assert voxlip(args) == 0
+    assert f"note: {said}" in capsys.readouterr().out
+
+
 def test_a_text_whose_speech_is_longer_than_a_clip_takes_is_refused(
     pipeline, faces_dir, short_speech, monkeypatch, tmp_path
 ):

@@ -6,6 +6,7 @@ import io
 import logging
 import numbers
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,8 @@ class Decoded:
     source: AudioSource = field(repr=False)
     resampled: bool = False
     """Whether ffmpeg decoded it at a rate other than its own, which recording_of keeps, so reads it again."""
+    notes: tuple[str, ...] = ()
+    """What the user is told of the file as read: that it is cut short (_cut_short_notes)."""
 
 
 def decode(
@@ -108,8 +111,8 @@ def decode(
         wave = _array_samples(source)
         return Decoded(wave, array_sr, len(wave) / array_sr, "the audio array", max_seconds, source)
     path = Path(source).expanduser()
-    wave, rate, seconds, resampled = _read_file(path, max_seconds, decode_rate)
-    return Decoded(wave, rate, seconds, str(path), max_seconds, source, resampled)
+    wave, rate, seconds, resampled, notes = _read_file(path, max_seconds, decode_rate, what)
+    return Decoded(wave, rate, seconds, str(path), max_seconds, source, resampled, notes)
 
 
 def load_audio(
@@ -327,11 +330,13 @@ def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
     return mix
 
 
-def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float, bool]:
+def _read_file(
+    path: Path, max_seconds: float | None, decode_rate: int | None, what: str
+) -> tuple[np.ndarray, int, float, bool, tuple[str, ...]]:
     """Samples (the first `max_seconds` + 1 s, (samples, channels) or mono), their rate, the whole file's length in
-    seconds, and whether ffmpeg decoded them at a rate other than the file's own. What libsndfile reads (WAV, FLAC,
-    Ogg, MP3) in one or two channels comes at its own rate; the rest ffmpeg decodes (_ffmpeg_read), so that more
-    channels are mixed alike in every container."""
+    seconds, whether ffmpeg decoded them at a rate other than the file's own, and notes on the file (naming it the
+    `what`). What libsndfile reads (WAV, FLAC, Ogg, MP3) in one or two channels comes at its own rate; the rest ffmpeg
+    decodes (_ffmpeg_read), so that more channels are mixed alike in every container."""
     check_not_stream(path)
     if not path.exists():
         raise InputError(f"audio file {path} does not exist")
@@ -340,9 +345,10 @@ def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        return _ffmpeg_read(path, max_seconds, decode_rate)
+        return (*_ffmpeg_read(path, max_seconds, decode_rate), ())
+    notes = _cut_short_notes(info.extra_info, info.duration, what)
     if info.channels > 2:  # libsndfile does not say their layout, by which ffmpeg mixes them
-        return _ffmpeg_read(path, max_seconds, decode_rate)
+        return (*_ffmpeg_read(path, max_seconds, decode_rate), notes)
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
@@ -352,7 +358,7 @@ def _read_file(path: Path, max_seconds: float | None, decode_rate: int | None) -
         raise InputError(
             f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
         ) from None
-    return wave, native_sr, info.frames / info.samplerate, False
+    return wave, native_sr, info.frames / info.samplerate, False, notes
 
 
 def _ffmpeg_read(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float, bool]:
@@ -368,6 +374,30 @@ def _ffmpeg_read(path: Path, max_seconds: float | None, decode_rate: int | None)
     if max_seconds is not None and seconds > max_seconds:
         seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
     return wave, rate, seconds, rate != own_rate
+
+
+HEADER_DATA_SIZE = re.compile(r"^data : (\d+) \(should be (\d+)\)", re.MULTILINE)
+"""libsndfile's log of a WAV header (soundfile.info's extra_info) whose data size is more than the file holds."""
+STREAMED_DATA_SIZE = 0x7FFF0000
+"""A WAV data size from this up is a placeholder a writer to a pipe put, its length not known yet (ffmpeg's
+0xFFFFFFFF, arecord's 0x7FFFFFFF, sox's 0x7FFFF000): not a file cut short."""
+
+
+def _cut_short_notes(header_log: str, seconds: float, what: str) -> tuple[str, ...]:
+    """A note for a WAV (the `what`: "reference", "audio", "source recording") cut short (a copy or download that
+    stopped: its header, as libsndfile logs it, says more audio than the file holds), which libsndfile reads up to its
+    end, `seconds` long: the recording ends early, which nothing else shows."""
+    sizes = HEADER_DATA_SIZE.search(header_log)
+    if sizes is None:
+        return ()
+    promised, held = int(sizes.group(1)), int(sizes.group(2))
+    if not 0 < held < promised < STREAMED_DATA_SIZE or seconds <= 0:
+        return ()  # nothing held is refused as no audio
+    return (
+        f"the {what} file is cut short: its header says {seconds * promised / held:.1f} s of audio, but the file "
+        f"holds only {seconds:.2f} s (a copy or download that stopped early?), so the recording ends there; copy it "
+        "again in full to use all of it",
+    )
 
 
 def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:

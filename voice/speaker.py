@@ -133,7 +133,7 @@ def prepare_speaker(encoder: SpeakerEncoder, reference: AudioSource | Speaker, s
         mixed := mixed_voices_note(partials),
         "" if mixed or voicing else two_channels_note(encoder, recording),
     )
-    notes = tuple(note for note in found if note)
+    notes = recording.notes + tuple(note for note in found if note)
     encoder_component = Component.of("speaker encoder", encoder)
     if source is None:
         return Speaker(wave, embedding, encoder_component, notes=notes)
