@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import secrets
+import shutil
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -169,6 +171,37 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
     `suffix` (default: `path`'s own) lets libraries that pick a format by extension see the right one.
     """
     path = Path(path)
+    with _temporary(path, suffix) as temporary:
+        try:
+            yield temporary
+        except OSError as e:
+            raise write_error(path, e) from None
+        _replace(temporary, path)
+
+
+@contextmanager
+def atomic_pair(path: str | os.PathLike, companion: str | os.PathLike) -> Iterator[tuple[Path, Path]]:
+    """Temporary paths beside `path` and its `companion` (its record, in the same folder) to write to; when the block
+    succeeds they replace the two as a pair.
+
+    The companion is moved first, then `path`. An error or stop (KeyboardInterrupt too) before `path` is replaced puts
+    the old companion back (from a link to it set aside) or removes the new one, so the old pair stays as it was;
+    once `path` is replaced the new pair stays. Only a process killed outright between the two moves can leave the
+    new companion beside the old file. The temporary files are removed whatever happens; a file system's refusal
+    becomes a VoxlipError naming the file.
+    """
+    path, companion = Path(path), Path(companion)
+    with _temporary(path, None) as partial, _temporary(companion, None) as partial_companion:
+        try:
+            yield partial, partial_companion
+        except OSError as e:
+            raise write_error(path, e) from None
+        _replace_pair(partial, path, partial_companion, companion)
+
+
+@contextmanager
+def _temporary(path: Path, suffix: str | None) -> Iterator[Path]:
+    """A new empty file beside `path` (its folder made if need be), removed when the block ends."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = _new_file(path, suffix)
@@ -176,22 +209,79 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
         raise write_error(path, e) from None
     try:
         yield temporary
-        _replace(temporary, path)
-    except OSError as e:
-        raise write_error(path, e) from None
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def _replace(temporary: Path, path: Path) -> None:
-    """Move `temporary` onto `path`: a VoxlipError if `path` is a file there that cannot be replaced (its folder can
-    be written to: `temporary` was made in it)."""
+def _replace_pair(partial: Path, path: Path, partial_companion: Path, companion: Path) -> None:
+    """Move `partial_companion` to `companion`, then `partial` to `path`; a failure before `path` is replaced puts
+    the old companion back."""
+    new = os.stat(partial)
     try:
-        os.replace(temporary, path)
-    except OSError as error:
-        if error.errno in (errno.EACCES, errno.EPERM) and path.exists():
-            raise VoxlipError(unreplaceable(path, error)) from None
+        kept = _set_aside(companion)
+    except OSError as e:
+        raise write_error(companion, e) from None
+    try:
+        _replace(partial_companion, companion)
+        _replace(partial, path)
+    except BaseException:
+        if not _is_file(path, new):
+            _put_back(kept, companion)
         raise
+    finally:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+
+
+def _replace(source: Path, target: Path) -> None:
+    """os.replace, its refusal a VoxlipError naming `target`: one that cannot be replaced, when it is a file there
+    (`source`, beside it, was made in its folder), else why its folder cannot be written to."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM) and target.exists():
+            raise VoxlipError(unreplaceable(target, error)) from None
+        raise write_error(target, error) from None
+
+
+def _set_aside(path: Path) -> Path | None:
+    """A hidden link to the file at `path` (a copy where the file system has no links), to put it back from; None
+    when there is no file."""
+    while True:
+        kept = path.with_name(temporary_name(path, None, secrets.token_hex(TAG_BYTES)))
+        try:
+            os.link(path, kept)
+            return kept
+        except FileNotFoundError:
+            return None
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT, some network file systems)
+            break
+    kept = _new_file(path, None)
+    try:
+        shutil.copyfile(path, kept)
+    except FileNotFoundError:
+        kept.unlink(missing_ok=True)
+        return None
+    return kept
+
+
+def _put_back(kept: Path | None, path: Path) -> None:
+    """`path` as it was before: the file `kept` aside, or none; best effort, in the middle of a failure already."""
+    with contextlib.suppress(OSError):
+        if kept is None:
+            path.unlink(missing_ok=True)
+        else:
+            os.replace(kept, path)
+
+
+def _is_file(path: Path, file: os.stat_result) -> bool:
+    """Whether `path` is now the file `file` was stat'ed from."""
+    try:
+        return os.path.samestat(os.stat(path), file)
+    except OSError:
+        return False
 
 
 TAG_BYTES = 6

@@ -28,7 +28,7 @@ from core.errors import InputError, VoxlipError
 from core.files import (
     InputData,
     InputFile,
-    atomic_output,
+    atomic_pair,
     check_output_name,
     check_replaceable,
     sha256_file,
@@ -41,7 +41,7 @@ from .provenance.consent import ConsentError
 from .provenance.credentials import DUB, REVOICED, SigningIdentity, Source, sign_file
 from .provenance.detect import detect
 from .provenance.label import DEFAULT_LABEL, FrameLabeler, LabelConfig
-from .provenance.record import ProvenanceRecord, describe_inputs, record_path, write_record
+from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
 KINDS = ("audio", "video")
@@ -194,22 +194,20 @@ def finished_output(
     label: LabelConfig | None = None,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
-    its marks and signed, its provenance record written, and then it is moved into place. A video needs
-    the `label` its frames were drawn with (the FrameProtector's), which its record names.
+    its marks and signed, its provenance record written, and the two are moved into place as a pair
+    (core.files.atomic_pair). A video needs the `label` its frames were drawn with (the FrameProtector's),
+    which its record names.
 
-    All or nothing: a failed check, signature or record removes the temporary file, and a failed move
-    the record, so that `path` is never left half made, nor without its record.
+    All or nothing: a failed check, signature or record, or a failure or stop (KeyboardInterrupt) at any
+    point, leaves either the previous output and its record as they were (or none) or the new pair, so
+    that `path` is never left half made, nor without its record, nor with another file's. Only a
+    process killed outright between the two moves can leave the new record beside the old file (detect
+    then says the record is not that file's).
     """
-    record_file: Path | None = None
-    try:
-        with atomic_output(path) as partial:
-            yield partial
-            record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None)
-            record_file = write_record(path, record)
-    except BaseException:
-        if record_file is not None:
-            record_file.unlink(missing_ok=True)
-        raise
+    with atomic_pair(path, record_path(path)) as (partial, partial_record):
+        yield partial
+        record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None)
+        save_record(partial_record, record)
 
 
 def finish_output(

@@ -37,11 +37,13 @@ from pipeline.provenance import (
     mark_audio,
     mark_frame,
     read_credentials,
+    read_record,
     record_path,
     require_consent,
     sign_file,
 )
 from pipeline.provenance.credentials import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA
+from pipeline.provenance.record import sha256_text
 from voice.audio import save_audio
 
 
@@ -683,7 +685,7 @@ def test_a_save_that_cannot_write_the_record_or_move_the_output_leaves_neither(t
         raise VoxlipError("could not write the record")
 
     with monkeypatch.context() as patched:
-        patched.setattr(outputs, "write_record", no_record)
+        patched.setattr(outputs, "save_record", no_record)
         with pytest.raises(VoxlipError, match="could not write the record"):
             save("no_record.wav")
     assert not (tmp_path / "no_record.wav").exists()
@@ -702,6 +704,67 @@ def test_a_save_that_cannot_write_the_record_or_move_the_output_leaves_neither(t
     assert not (tmp_path / "no_move.wav").exists() and not record_path(tmp_path / "no_move.wav").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["taken.wav", "taken.wav.provenance.json"]
     assert save("fine.wav").is_file() and record_path(tmp_path / "fine.wav").is_file()
+
+
+def _two_outputs(speech) -> tuple[bytes, bytes]:
+    """Two different marked WAVs of two seconds."""
+    from voice.audio import encode_audio
+
+    wave, sr = speech
+    return tuple(encode_audio(mark_audio(wave[start * sr : (start + 2) * sr], sr), sr) for start in (0, 2))
+
+
+def _save(path: Path, data: bytes, text: str) -> None:
+    """`data` finished at `path` as voxlip's output of `text` (which its record names)."""
+    from pipeline import outputs
+
+    with outputs.finished_output(path, "audio", [], {}, None, text) as partial:
+        partial.write_bytes(data)
+
+
+def _record_of(path: Path) -> str | None:
+    """The text the record beside `path` names, if that record is this file's; None if there is none."""
+    record = read_record(path)
+    if record is None:
+        return None
+    assert record["output"]["sha256"] == sha256_file(path), "the record is another file's"
+    return next(text for text in ("first", "second") if record["inputs"]["text_sha256"] == sha256_text(text))
+
+
+@pytest.mark.parametrize(
+    ("moved", "links"),
+    [(False, True), (True, True), (False, False)],
+    ids=["before-the-file-moves", "after-it-moved", "before-it-moves-without-hard-links"],
+)
+def test_a_stop_while_the_file_and_its_record_are_moved_leaves_the_old_pair_or_the_new_one(
+    tmp_path, speech, monkeypatch, moved, links
+):
+    """A KeyboardInterrupt at the file's move had deleted the record that had just replaced the old one, leaving the
+    old output without any record (and one just after it the new output without its record). The old record is put
+    back from a link set aside, or a copy where the file system has no links."""
+    first, second = _two_outputs(speech)
+    out = tmp_path / "out.wav"
+    _save(out, first, "first")
+    replace = os.replace
+
+    def no_link(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    if not links:
+        monkeypatch.setattr(os, "link", no_link)
+
+    def stopped(source, target):
+        if Path(target) == out and moved:
+            replace(source, target)
+        if Path(target) == out:
+            raise KeyboardInterrupt
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        _save(out, second, "second")
+    assert _record_of(out) == ("second" if moved else "first")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.wav", "out.wav.provenance.json"]
 
 
 def test_an_output_path_of_the_wrong_type_or_in_a_folder_that_makes_no_files_is_refused_saying_why(tmp_path):

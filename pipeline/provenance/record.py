@@ -72,8 +72,13 @@ def write_record(output: str | os.PathLike, record: ProvenanceRecord) -> Path:
     """Write the record next to `output`, atomically."""
     path = record_path(output)
     with atomic_output(path) as partial:
-        partial.write_text(record.to_json() + "\n", encoding="utf-8")
+        save_record(partial, record)
     return path
+
+
+def save_record(file: Path, record: ProvenanceRecord) -> None:
+    """The record as JSON in `file` (a temporary file that the caller moves into place)."""
+    file.write_text(record.to_json() + "\n", encoding="utf-8")
 
 
 def read_record(output: str | os.PathLike) -> dict | None:
