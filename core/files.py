@@ -182,7 +182,8 @@ def atomic_output(path: str | os.PathLike, suffix: str | None = None) -> Iterato
 @contextmanager
 def atomic_pair(path: str | os.PathLike, companion: str | os.PathLike) -> Iterator[tuple[Path, Path]]:
     """Temporary paths beside `path` and its `companion` (its record, in the same folder) to write to; when the block
-    succeeds they replace the two as a pair.
+    succeeds they replace the two as a pair, under an exclusive `folder_lock`: two writers' pairs never mix, and a
+    reader holding the lock shared sees one writer's pair.
 
     The companion is moved first, then `path`. An error or stop (KeyboardInterrupt too) before `path` is replaced puts
     the old companion back (from a link to it set aside) or removes the new one, so the old pair stays as it was;
@@ -196,7 +197,8 @@ def atomic_pair(path: str | os.PathLike, companion: str | os.PathLike) -> Iterat
             yield partial, partial_companion
         except OSError as e:
             raise write_error(path, e) from None
-        _replace_pair(partial, path, partial_companion, companion)
+        with folder_lock(path.parent):
+            _replace_pair(partial, path, partial_companion, companion)
 
 
 @contextmanager
@@ -282,6 +284,41 @@ def _is_file(path: Path, file: os.stat_result) -> bool:
         return os.path.samestat(os.stat(path), file)
     except OSError:
         return False
+
+
+@contextmanager
+def folder_lock(folder: str | os.PathLike, shared: bool = False) -> Iterator[None]:
+    """Hold voxlip's lock on `folder`: exclusive while an output and its record are moved into place (atomic_pair),
+    shared while a reader reads the pair. It is an flock of the folder itself, so no lock file is left behind, and it
+    holds between threads and between processes. Where none can be taken (no fcntl, a folder that cannot be opened, a
+    file system without flock) the block runs without it."""
+    handle = _locked(Path(folder), shared)
+    try:
+        yield
+    finally:
+        if handle is not None:
+            os.close(handle)
+
+
+def _locked(folder: Path, shared: bool) -> int | None:
+    """An open handle of `folder` holding its flock, or None when none could be taken."""
+    try:
+        import fcntl  # POSIX
+    except ImportError:
+        return None
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+    except OSError:
+        os.close(handle)
+        return None
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
 
 
 TAG_BYTES = 6

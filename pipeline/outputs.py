@@ -200,7 +200,8 @@ def finished_output(
 
     All or nothing: a failed check, signature or record, or a failure or stop (KeyboardInterrupt) at any
     point, leaves either the previous output and its record as they were (or none) or the new pair, so
-    that `path` is never left half made, nor without its record, nor with another file's. Only a
+    that `path` is never left half made, nor without its record, nor with another file's. Two writers of
+    the same `path`, in threads or processes, leave one writer's file with that writer's record. Only a
     process killed outright between the two moves can leave the new record beside the old file (detect
     then says the record is not that file's).
     """

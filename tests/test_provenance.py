@@ -767,6 +767,77 @@ def test_a_stop_while_the_file_and_its_record_are_moved_leaves_the_old_pair_or_t
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.wav", "out.wav.provenance.json"]
 
 
+def test_two_writers_of_one_path_leave_one_writer_s_file_with_that_writer_s_record(tmp_path, speech, monkeypatch):
+    """Two saves to one path had interleaved as A's record, B's record, B's file, A's file: A's file was left with B's
+    record. The second writer is started when the first has moved its record, and the first goes on once the second
+    has finished or waits for the folder's lock."""
+    import fcntl
+    import threading
+
+    first, second = _two_outputs(speech)
+    out = tmp_path / "out.wav"
+    waits, errors = threading.Event(), []
+
+    def other() -> None:
+        try:
+            _save(out, second, "second")
+        except BaseException as e:
+            errors.append(e)
+        finally:
+            waits.set()
+
+    writer = threading.Thread(target=other)
+    flock, replace = fcntl.flock, os.replace
+
+    def flock_noted(handle, operation):
+        if threading.current_thread() is writer:
+            waits.set()
+        flock(handle, operation)
+
+    def replace_then_other(source, target):
+        replace(source, target)
+        mine = threading.current_thread() is threading.main_thread()
+        if mine and Path(target) == record_path(out) and writer.ident is None:
+            writer.start()
+            assert waits.wait(timeout=600), "the other writer neither finished nor waited for the lock"
+
+    monkeypatch.setattr(fcntl, "flock", flock_noted)
+    monkeypatch.setattr(os, "replace", replace_then_other)
+    _save(out, first, "first")
+    writer.join()
+    assert errors == []
+    assert _record_of(out) == "second"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.wav", "out.wav.provenance.json"]
+
+
+def test_detect_reads_a_file_and_its_record_holding_the_folder_s_lock_shared(tmp_path, speech, monkeypatch):
+    """`voxlip detect` racing a writer had read one writer's record and the other's file; a writer moves the pair
+    holding the folder's lock, and detect reads the pair holding it shared."""
+    import fcntl
+    import importlib
+
+    detecting = importlib.import_module("pipeline.provenance.detect")
+    first, _ = _two_outputs(speech)
+    out = tmp_path / "out.wav"
+    _save(out, first, "first")
+    read, exclusive_refused = detecting.read_record, []
+
+    def read_noted(path):
+        handle = os.open(tmp_path, os.O_RDONLY)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            exclusive_refused.append(False)
+        except BlockingIOError:
+            exclusive_refused.append(True)
+        finally:
+            os.close(handle)
+        return read(path)
+
+    monkeypatch.setattr(detecting, "read_record", read_noted)
+    assert detect(out).record_matches
+    assert exclusive_refused == [True]
+
+
 def test_an_output_path_of_the_wrong_type_or_in_a_folder_that_makes_no_files_is_refused_saying_why(tmp_path):
     """A bytes path had raised pathlib's TypeError; /proc had been called "not writable (No such file or directory)"."""
     from pipeline import outputs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
-from core.files import check_not_stream, sha256_file
+from core.files import check_not_stream, folder_lock, sha256_file
 from voice.audio import MAX_SECONDS, load_audio, load_recording
 
 from .audio_time_scale import TIME_SCALE_SEARCH
@@ -185,11 +185,12 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     kind = _kind(info)
     audio, seconds, track = _audio_mark(info, new_output) if kind == "audio" or info.has_audio else (None,) * 3
     frames, rate = _frame_mark(info, kind, max_frames, new_output) if kind != "audio" else (None, None)
-    record = read_record(path)
-    matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
+    with folder_lock(path.parent, shared=True):  # a writer moves a file and its record as a pair under it
+        record = read_record(path)
+        matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
+        unreadable = record is None and record_path(path).is_file()
     mime_type = CONTAINER_MIME_TYPES.get(info.demuxer.split(",")[0])
     credentials = read_credentials(path, mime_type=mime_type)
-    unreadable = record is None and record_path(path).is_file()
     return DetectionReport(path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable)
 
 
