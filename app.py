@@ -244,8 +244,10 @@ class Demo:
         return folder / f"voxlip-{kind}-{time.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
     def _saved(self, result: Speech | Clip, kind: str, suffix: str) -> tuple[str, str]:
-        """The result written into its request's folder: its file, and the provenance record written beside it."""
-        path = result.save(self._output(kind, suffix))
+        """The result written into its request's folder: its file, and the provenance record written beside it; a
+        clip's temporary MP4 is removed then."""
+        with result:
+            path = result.save(self._output(kind, suffix))
         return str(path), str(record_path(path))
 
     @staticmethod

@@ -2,7 +2,8 @@
 
     from pipeline import Pipeline
     voxlip = Pipeline()
-    voxlip.text_to_clip("voice.wav", "face.jpg", "Hello there!", consent=True).save("clip.mp4")
+    with voxlip.text_to_clip("voice.wav", "face.jpg", "Hello there!", consent=True) as clip:
+        clip.save("clip.mp4")                     # its temporary MP4 removed when the block ends
 
 Inputs are checked here, once, before any work; then the voice stage, then the lip-sync stage,
 then the output layer (`outputs`), which marks everything made. Neural checkpoints are used when
@@ -18,7 +19,6 @@ import functools
 import hashlib
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -67,7 +67,7 @@ from .dub import dub
 from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
-from .results import Clip, Speech, clip_inputs
+from .results import Clip, ClipFolder, Speech, clip_inputs
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
     import torch
@@ -508,13 +508,13 @@ class Pipeline:
         started = time.perf_counter()
         size = scaled_size(video.width, video.height, sys.maxsize)  # scaled up only: a dub keeps a large size
         scaled = (_scaled_up_note("video", (video.width, video.height), size),) if size else ()
-        workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")
+        workdir = ClipFolder()
         protector = outputs.FrameProtector(self.label, "bgr")
         try:
-            path = Path(workdir.name) / "clip.mp4"
+            path = workdir.path / "clip.mp4"
             frames, seconds = dub(video, speech.samples, speech.sample_rate, path, protector, progress, size)
         except BaseException:
-            workdir.cleanup()
+            workdir.remove()
             raise
         return Clip(
             path=path,
@@ -665,13 +665,13 @@ class Pipeline:
             components, text = (), None
             inputs = {"audio": speech.given}
             notes = speech.notes  # a cut recording's
-        workdir = tempfile.TemporaryDirectory(prefix="voxlip-clip-")  # the Clip keeps it until it is saved
+        workdir = ClipFolder()  # the Clip keeps it until it is closed
         protector = outputs.FrameProtector(self.label, "bgr")
         try:
             result = run_lipsync(
                 face,
                 audio,
-                Path(workdir.name) / "clip.mp4",
+                workdir.path / "clip.mp4",
                 make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones),
                 self.lipsync_options,
                 detector=self.face_detector,
@@ -681,7 +681,7 @@ class Pipeline:
                 source_sr=SAMPLE_RATE,  # load_audio's and _Audio's
             )
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
-            workdir.cleanup()
+            workdir.remove()
             raise
         read_inputs = {role: read for role, read in {**inputs, "face": face_read}.items() if read is not None}
         scaled_from = source.scaled_from or result.scaled_from  # the face's size as given

@@ -274,7 +274,7 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
     pipeline = Pipeline(args.device, **_lipsync_settings(args))
     with contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
         clip = pipeline.lipsync(args.face, args.audio, consent=args.i_have_consent, progress=bar)
-    _report(clip.save(output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
+    _save(clip, output, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps")
     return 0
 
 
@@ -323,6 +323,12 @@ def _print_timings(timings: dict[str, float]) -> None:
     print("took " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()))
 
 
+def _save(result: Speech | Clip, output: Path, size: str) -> None:
+    """Save `result` to `output` and report it; a clip's temporary MP4 is removed then."""
+    with result:
+        _report(result.save(output), size, result)
+
+
 def _report(path: Path, size: str, result: Speech | Clip) -> None:
     """What was written, what made it, its notes and where the time went."""
     print(f"wrote {path} ({size}) and {path}.provenance.json")
@@ -367,7 +373,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             voice_progress=voice_bar,
             language=args.language,
         )
-    _report(clip.save(output), f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps", clip)
+    _save(clip, output, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps")
     return 0
 
 
@@ -414,7 +420,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         size = f"{result.duration:.1f} s, {result.frames} frames at {result.fps:g} fps"
     else:
         size = f"{result.duration:.1f} s at {result.sample_rate} Hz"
-    _report(result.save(output), size, result)
+    _save(result, output, size)
     return 0
 
 

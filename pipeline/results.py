@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.components import Component
+from core.errors import VoxlipError
 from core.files import InputData, InputFile, sha256_file
 from voice.audio import encode_audio
 from voice.speaker import Speaker
@@ -44,6 +46,16 @@ class Speech(Synthesis):
         """(samples, sample rate): `wave, sr = speech`."""
         return iter((self.samples, self.sample_rate))
 
+    def __enter__(self) -> Speech:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to free: a Speech holds its samples in memory and no file (`convert_voice`'s Speech or Clip can be
+        closed alike)."""
+
     @property
     def reference_file(self) -> Path | None:
         """The recording of the speaker it imitates (None when that came as samples)."""
@@ -72,9 +84,30 @@ class Speech(Synthesis):
         return path
 
 
+class ClipFolder:
+    """A temporary folder for one clip's MP4: removed by `remove()`, or when nothing refers to it any more or Python
+    exits, quietly (a TemporaryDirectory left to the garbage collector warns "Implicitly cleaning up")."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="voxlip-clip-"))
+        self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+    def remove(self) -> None:
+        """Remove the folder and what is in it (once; later calls do nothing)."""
+        self._remove()
+
+    @property
+    def removed(self) -> bool:
+        return not self._remove.alive
+
+
 @dataclass
 class Clip:
-    """A talking clip: an MP4 (H.264 + AAC) with the label and marks, kept in a temporary folder until saved."""
+    """A talking clip: an MP4 (H.264 + AAC) with the label and marks, kept in a temporary folder until it is closed.
+
+    `close()` (or a `with` block) removes that folder once the clip is saved; a clip no longer referred to is
+    removed too, when the garbage collector gets to it, or when Python exits.
+    """
 
     path: Path
     duration: float
@@ -95,7 +128,24 @@ class Clip:
     consent: str | None = None
     label: LabelConfig | None = None
     """The visible label its frames were drawn with (the FrameProtector's); a clip without one is not saved."""
-    _workdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    _workdir: ClipFolder | None = field(default=None, repr=False, compare=False)
+    _closed: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def __enter__(self) -> Clip:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the clip's temporary MP4 and its folder; `save` it first to keep it. Closing again does nothing."""
+        self._closed = True
+        if self._workdir is not None:
+            self._workdir.remove()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or (self._workdir is not None and self._workdir.removed)
 
     @property
     def neural(self) -> bool:
@@ -103,6 +153,7 @@ class Clip:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it."""
+        self._check_open("saved")
         files = {role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()}
         inputs = _recorded({**files, **self.given})
         path = outputs.check_output(path, "video", _paths(inputs))
@@ -114,6 +165,7 @@ class Clip:
 
     @property
     def sha256(self) -> str:
+        self._check_open("hashed")
         return sha256_file(self.path)
 
     def to_moviepy(self) -> VideoFileClip:
@@ -123,7 +175,16 @@ class Clip:
         """
         from .moviepy_io import video_clip
 
+        self._check_open("read")
         return video_clip(self.path, keep_alive=self)
+
+    def _check_open(self, doing: str) -> None:
+        """A VoxlipError saying the clip was closed, if it was: its MP4 is gone."""
+        if self.closed:
+            raise VoxlipError(
+                f"this clip was closed, and its MP4 removed with it, so it cannot be {doing}: save it "
+                "(clip.save(path)) before closing it, or before the `with` block around it ends"
+            )
 
 
 def _read_as(path: Path | None, sha256: str | None) -> InputFile | None:

@@ -1,11 +1,14 @@
 import copy
 import dataclasses
+import gc
 import json
+import tempfile
+import warnings
 
 import numpy as np
 import pytest
 
-from core.errors import InputError
+from core.errors import InputError, VoxlipError
 from core.ffmpeg import probe
 from core.ffmpeg import run as run_ffmpeg
 from pipeline import Pipeline
@@ -45,6 +48,38 @@ def test_clip_carries_label_marks_credentials_and_record(pipeline, faces_dir, sh
     assert marked["z_at_creation"] >= FRAME_MARK.threshold and marked["frames_checked"] == min(
         report.frames.frames, CHECKED_FRAMES
     )
+
+
+def test_a_clip_s_temporary_mp4_goes_when_it_is_closed_or_collected_without_a_resource_warning(
+    pipeline, faces_dir, short_speech, tmp_path, monkeypatch
+):
+    """A Clip's temporary folder had outlived save() with no way to free it (no close(), no `with`), and every Clip
+    warned "Implicitly cleaning up <TemporaryDirectory ...>" when it was collected."""
+    made = tmp_path / "tmp"
+    made.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(made))
+    photo = faces_dir / "painting_pearl_earring.jpg"
+
+    def folders() -> int:
+        return len(list(made.glob("voxlip-clip-*")))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with pipeline.lipsync(photo, short_speech, consent=True) as clip:
+            clip.save(tmp_path / "clip.mp4")
+            assert folders() == 1 and not clip.closed
+        assert folders() == 0 and clip.closed
+        for closed in (lambda: clip.save(tmp_path / "again.mp4"), lambda: clip.sha256, clip.to_moviepy):
+            with pytest.raises(VoxlipError, match="this clip was closed, and its MP4 removed with it"):
+                closed()
+        clip.close()  # again: nothing to do
+        left = pipeline.lipsync(photo, short_speech, consent=True)
+        assert folders() == 1
+        del left
+        gc.collect()
+        assert folders() == 0
+    assert [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)] == []
+    assert not (tmp_path / "again.mp4").exists()
 
 
 def test_a_photo_is_read_once_for_the_check_and_the_frames(pipeline, faces_dir, short_speech, monkeypatch):
