@@ -2,8 +2,11 @@
 
 import dataclasses
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import parselmouth
 import pytest
 
 from core.checkpoints import cache_dir
@@ -17,7 +20,7 @@ from voice.offline.config import DEFAULT
 from voice.offline.conversion import change_voice, timbre_gain
 from voice.offline.engine import BASE_VOICE_NOTE, CONVERSION, OfflineVoice
 from voice.offline.envelope import denoised, mel_bands
-from voice.offline.pitch import praat_f0, track_f0
+from voice.offline.pitch import PitchStats, praat_f0, track_f0
 from voice.offline.reference import analyse, analysed, cleaned_speech, prepare_reference
 from voice.recognition import PocketsphinxRecognizer
 
@@ -259,6 +262,49 @@ def test_a_wider_pitch_range_never_sends_an_octave_error_below_zero_hz(speech_fi
     wave = load_audio(next(p for p in speech_files if p.stem == "150-126107-0000"))[: 4 * 16000]
     wider = change_voice(wave, 16000, 1.0, PitchStats(249.8, 0.2), 1.41, DEFAULT)
     assert len(wider) == len(wave) and np.isfinite(wider).all() and np.abs(wider).max() > 0.01
+
+
+def _short_speech(speech_files) -> np.ndarray:
+    """A second of a man's speech, voiced and voiceless, at 16 kHz: Praat's Change gender draws random numbers on it."""
+    return load_audio(next(p for p in speech_files if p.stem == "118-121721-0000"))[16000:32000]
+
+
+def _changed(wave: np.ndarray, seed: int | None) -> np.ndarray:
+    return change_voice(wave, 16000, 1.1, PitchStats(180.0, 0.2), 1.3, DEFAULT, seed=seed)
+
+
+def test_the_same_seed_in_threads_at_once_gives_the_samples_it_gives_alone(speech_files):
+    """Praat's one generator had been seeded, then drawn from in a separate call: another thread could re-seed or
+    draw in between (2 of 24 clones differed in a service's 4 threads)."""
+    wave = _short_speech(speech_files)
+    seeds = range(12)
+    alone = {seed: _changed(wave, seed) for seed in seeds}
+    assert not np.array_equal(alone[0], alone[1]), "the seed must matter for the test to mean anything"
+    start = threading.Barrier(4)
+
+    def job(first: int) -> dict[int, np.ndarray]:
+        start.wait(30)
+        made = {}
+        for seed in seeds[first::4]:
+            _changed(wave, None)  # an unseeded call draws too
+            made[seed] = _changed(wave, seed)
+        return made
+
+    with ThreadPoolExecutor(4) as pool:
+        together = [pool.submit(job, first) for first in range(4)]
+        results = {seed: samples for future in together for seed, samples in future.result().items()}
+    assert [seed for seed in seeds if not np.array_equal(results[seed], alone[seed])] == []
+
+
+def test_praat_draws_are_unpredictable_after_a_seeded_change(speech_files):
+    """A seeded call had left Praat's process-wide generator seeded: every process then drew the same numbers."""
+    wave = _short_speech(speech_files)
+
+    def draws_after_seeded_call() -> str:
+        _changed(wave, 3)
+        return parselmouth.praat.run('writeInfo(randomUniform(0, 1), " ", randomUniform(0, 1))', capture_output=True)[1]
+
+    assert draws_after_seeded_call() != draws_after_seeded_call()
 
 
 def test_half_way_the_pitch_lies_between_the_base_voice_and_the_speaker(offline, voices):

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import parselmouth
-from parselmouth.praat import call, run
+from parselmouth.praat import call
 
 from .. import spectral
 from .config import OfflineConfig
 from .envelope import log_mel_envelope, loudest_frames, mel_bands, stft
 from .pitch import PitchStats, praat_f0
+from .praat_random import praat_random
 
 
 def change_voice(
@@ -33,26 +34,26 @@ def change_voice(
     """`wave` with its formants scaled by `formant_ratio` and its pitch moved to `pitch`'s median, the
     spread around it scaled by `range_factor`; timing and length kept.
 
-    Praat's overlap-add draws random numbers (for voiceless stretches); `seed` makes them repeatable.
+    Praat's overlap-add draws random numbers (for voiceless stretches); `seed` makes them repeatable, under
+    concurrency too (praat_random).
     """
     if formant_ratio == 1.0 and pitch is None and range_factor == 1.0:
         return wave
-    if seed is not None:
-        run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
     sound = parselmouth.Sound(wave.astype(np.float64), sampling_frequency=rate)
     median = pitch.median_hz if pitch is not None else 0.0  # 0: Praat keeps the median
     if range_factor > 1.0:
         range_factor = min(range_factor, widest_range_factor(praat_f0(wave, config, rate), median, config))
-    changed = call(
-        sound,
-        "Change gender",
-        config.pitch_floor_hz,
-        config.pitch_ceiling_hz,
-        formant_ratio,
-        median,
-        range_factor,
-        1.0,
-    )
+    with praat_random(seed):
+        changed = call(
+            sound,
+            "Change gender",
+            config.pitch_floor_hz,
+            config.pitch_ceiling_hz,
+            formant_ratio,
+            median,
+            range_factor,
+            1.0,
+        )
     samples = changed.values[0][: len(wave)]
     return np.pad(samples, (0, len(wave) - len(samples))).astype(np.float32)
 
