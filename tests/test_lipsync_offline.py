@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 
 import numpy as np
@@ -250,6 +251,23 @@ def test_a_video_indexed_in_two_stretches_at_once_has_the_faces_one_tracker_find
         one, two = found[1][i], found[2][i]
         assert one is not None and two is not None
         assert np.abs(one.landmarks - two.landmarks).max() < 1e-3 * one.size
+
+
+def test_mediapipe_start_up_output_is_hidden_only_while_a_graph_starts(faces_dir, capfd):
+    """MediaPipe prints from its own threads while a graph opens its models, and in its first calls: hidden from the
+    graph's creation (made at its first call) through that call and the next, and not between calls, since fd 2 is the
+    whole process's (a tracker had silenced it from its creation, while its video started decoding, to its third
+    frame)."""
+    import cv2
+
+    frame = cv2.imread(str(faces_dir / "painting_mona_lisa.jpg"))
+    fd2 = os.readlink("/proc/self/fd/2")
+    with FaceTracker() as tracker:
+        assert os.readlink("/proc/self/fd/2") == fd2
+        for _ in range(4):
+            assert tracker.track(frame) is not None
+            assert os.readlink("/proc/self/fd/2") == fd2
+    assert capfd.readouterr().err == ""
 
 
 def test_a_photo_with_its_mouth_open_shuts_it_and_opens_it_onto_its_own_teeth(faces_dir):
