@@ -33,9 +33,15 @@ __all__ = ["Clip", "Pipeline", "Speaker", "Speech", "__version__", "clone", "voc
 
 
 def __getattr__(name: str) -> object:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
-    return getattr(importlib.import_module(_WHERE[name]), name)
+    """An API name (`_WHERE`) or a submodule (`pipeline.api`, `pipeline.outputs`), imported when first asked for."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

@@ -11,10 +11,14 @@ from .stops import INTERRUPTED
 
 
 def main() -> int:
-    signal.signal(signal.SIGINT, _interrupted_while_starting)
-    from .cli import main as run
+    inherited = signal.getsignal(signal.SIGINT)
+    if inherited is signal.SIG_IGN:  # started with Ctrl-C ignored (`voxlip ... &` in a script): it stays ignored
+        from .cli import main as run
+    else:
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
+        from .cli import main as run
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, inherited)
     return run()
 
 

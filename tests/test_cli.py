@@ -276,3 +276,37 @@ def test_the_package_imports_without_the_api():
     code = "import sys, pipeline; print('torch' in sys.modules, 'pipeline.api' in sys.modules); pipeline.Pipeline"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it():
+    """`voxlip ... &` in a script starts with SIGINT ignored; the start-up handler had made such a job die on it."""
+    import signal
+
+    ignored_then_interrupted = (
+        "import os, signal, sys\n"
+        "from pipeline import launch\n"
+        "class Interrupting:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pipeline.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Interrupting())\n"
+        "sys.argv = ['voxlip', '--version']\n"
+        "try:\n"
+        "    launch.main()\n"
+        "except SystemExit:\n"
+        "    print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", ignored_then_interrupted],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert (result.returncode, result.stdout.split()) == (0, ["voxlip", "0.1.0", "True"]), result.stderr
+
+
+def test_the_package_s_submodules_are_its_attributes_as_before():
+    code = "import pipeline; print(pipeline.api.__name__, pipeline.outputs.__name__, hasattr(pipeline, 'nothing'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.split() == ["pipeline.api", "pipeline.outputs", "False"]
