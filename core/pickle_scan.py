@@ -9,6 +9,7 @@ as GLOBAL is.
 
 from __future__ import annotations
 
+import _compat_pickle
 import pickletools
 import zipfile
 from pathlib import Path
@@ -58,10 +59,11 @@ def _globals(stream: BinaryIO) -> list[str]:
     for opcode, arg, _ in pickletools.genops(stream):
         name = opcode.name
         if name == "GLOBAL" or name == "INST":
-            names.append(arg.replace(" ", "."))
+            names.append(_python3_name(*arg.split(" ", 1)))
         elif name == "STACK_GLOBAL":
             attribute, module = stack.pop(), stack.pop()
-            names.append(f"{module}.{attribute}" if isinstance(module, str) and isinstance(attribute, str) else UNNAMED)
+            named = isinstance(module, str) and isinstance(attribute, str)
+            names.append(_python3_name(module, attribute) if named else UNNAMED)
         if name in _MEMO_PUTS:
             memo[arg] = stack[-1]
             continue
@@ -90,6 +92,13 @@ def _globals(stream: BinaryIO) -> list[str]:
         else:
             stack.extend([None] * len(opcode.stack_after))
     return names
+
+
+def _python3_name(module: str, name: str) -> str:
+    """`module.name` as Python 3 imports it: a protocol 2 pickle names Python 2's modules ("__builtin__.set"), which
+    the unpickler maps as `pickle` does (`_compat_pickle`)."""
+    module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
+    return f"{_compat_pickle.IMPORT_MAPPING.get(module, module)}.{name}"
 
 
 def _unique(names: list[str]) -> list[str]:

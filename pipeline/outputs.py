@@ -139,9 +139,9 @@ def _checked_output(path: Path, kind: str, inputs: Iterable[str | os.PathLike | 
 
 
 def _sizes(free: int, needed: int) -> tuple[str, str]:
-    """`free` and `needed` bytes in words, in the unit of `free` (kB under 1 MB, else MB), with as many decimals as
+    """`free` and `needed` bytes in words, in one unit (kB where both are under 1 MB, else MB), with as many decimals as
     tell them apart: rounded alike, "0.2 MB free, and the output needs about 0.2 MB" had read as a contradiction."""
-    unit, name, fewest = (1e3, "kB", 0) if free < 1e6 else (1e6, "MB", 1)
+    unit, name, fewest = (1e3, "kB", 0) if max(free, needed) < 1e6 else (1e6, "MB", 1)
     decimals = next((d for d in range(fewest, 7) if f"{free / unit:.{d}f}" != f"{needed / unit:.{d}f}"), 6)
     return f"{free / unit:.{decimals}f} {name}", f"{needed / unit:.{decimals}f} {name}"
 

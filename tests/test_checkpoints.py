@@ -118,6 +118,18 @@ def test_weights_pickled_with_protocol_4_are_said_to_be_weights_with_a_command_t
     assert read_checkpoint(tmp_path / "old.weights.pth").contents["w"].tolist() == [1.0, 1.0]
 
 
+def test_a_set_beside_an_object_is_not_named_as_python_2_s_builtin(tmp_path):
+    """torch.save's protocol 2 names a set "__builtin__.set" (Python 2's module), which the pickle scan had taken
+    for an object of code to import ("where __builtin__ can be imported")."""
+    import argparse
+
+    path = tmp_path / "set.pt"
+    torch.save({"w": torch.ones(1), "names": {"a"}, "args": argparse.Namespace(lr=1)}, path)
+    with pytest.raises(CheckpointError, match=r"holds Python objects \(argparse.Namespace\), and") as refused:
+        read_checkpoint(path)
+    assert "can be imported" not in str(refused.value)
+
+
 def test_numpy_numbers_beside_the_weights_are_read(tmp_path):
     """A training script's np.int64 global_step had had the whole file refused as one that could run code."""
     path = tmp_path / "steps.pth"

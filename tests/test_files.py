@@ -141,6 +141,7 @@ def _written(path: Path) -> Path:
         (190_000, 210_000, "190 kB free in .*, and the output needs about 210 kB"),  # had been 0.2 MB and 0.2 MB
         (3_240_000, 3_260_000, "3.2 MB free in .*, and the output needs about 3.3 MB"),
         (3_210_000, 3_240_000, "3.21 MB free in .*, and the output needs about 3.24 MB"),
+        (0, 2_000_000_000, "0.0 MB free in .*, and the output needs about 2000.0 MB"),  # had been 2000000 kB
     ],
 )
 def test_a_disk_too_small_is_refused_with_sizes_that_differ(tmp_path, monkeypatch, free, needed, said):

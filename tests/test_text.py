@@ -612,6 +612,25 @@ def test_an_amount_that_names_a_things_price_is_said_in_the_singular(typed, said
     assert spoken_english(typed) == said
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("I found a $20 lying on the floor.", "I found a 20 dollars lying on the floor."),
+        ("Lend me a $20 please, a $50 left.", "Lend me a 20 dollars please, a 50 dollars left."),
+        ("I ran a 5 km yesterday.", "I ran a 5 kilometers yesterday."),
+        ("Is $20 fine? Is 10 kg fine?", "Is 20 dollars fine? Is 10 kilograms fine?"),
+        ("Cars doing 200 km race past.", "Cars doing 200 kilometers race past."),
+        ("THE 800-MILE ROUTE, 866-HP ENGINE", "THE 800-MILE ROUTE, 866-HP ENGINE"),
+        ("00:00:30 am", "0 and 30 seconds am"),
+    ],
+)
+def test_what_the_first_singular_and_vanity_rules_misread_is_read_as_before(typed, said):
+    """The first rules for amounts before nouns, vanity numbers and clocks on the hour with seconds had made "a 20
+    dollar lying", "Is 20 dollar fine?", "800, mile route" and "0 hundred and 30 seconds am" (the regression
+    hunter's finds, against the readings before them)."""
+    assert spoken_english(typed) == said
+
+
 def test_a_height_is_read_in_feet_without_a_quote_mark():
     from voice.piper.phonemes import Phonemizer
 

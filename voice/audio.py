@@ -378,6 +378,9 @@ def _ffmpeg_read(path: Path, max_seconds: float | None, decode_rate: int | None)
 
 HEADER_DATA_SIZE = re.compile(r"^data : (\d+) \(should be (\d+)\)", re.MULTILINE)
 """libsndfile's log of a WAV header (soundfile.info's extra_info) whose data size is more than the file holds."""
+CUT_SHORT_SECONDS = 0.1
+"""Audio a WAV's header says it holds beyond its end, from which it is said to be cut short: a header 44 bytes off
+(its own size counted in) had been said to cut "4.0 s" short at "4.00 s"."""
 STREAMED_DATA_SIZE = 0x7FFF0000
 """A WAV data size from this up is a placeholder a writer to a pipe put, its length not known yet (ffmpeg's
 0xFFFFFFFF, arecord's 0x7FFFFFFF, sox's 0x7FFFF000): not a file cut short."""
@@ -393,6 +396,8 @@ def _cut_short_notes(header_log: str, seconds: float, what: str) -> tuple[str, .
     promised, held = int(sizes.group(1)), int(sizes.group(2))
     if not 0 < held < promised < STREAMED_DATA_SIZE or seconds <= 0:
         return ()  # nothing held is refused as no audio
+    if seconds * (promised / held - 1) < CUT_SHORT_SECONDS:  # a header a few bytes off: nothing a listener misses
+        return ()
     return (
         f"the {what} file is cut short: its header says {seconds * promised / held:.1f} s of audio, but the file "
         f"holds only {seconds:.2f} s (a copy or download that stopped early?), so the recording ends there; copy it "

@@ -266,6 +266,10 @@ _VANITY_PHONE_RE = re.compile(
 """A toll-free number with words for its last digits, as firms give them: "1-800-FLOWERS", "1-800-GOT-JUNK",
 "800-CONTACTS", "1-800-555-HELP", "+1 888 NEW CARS" (four letters or more: "1.999 EUR", "800 GBP" are amounts;
 a hyphen after the area code or a 1 before it: "OVER 800 MILES", "THE 888 CLUB" are text in capitals)."""
+VANITY_LENGTH = 7
+"""Letters and figures a vanity number has after its area code, at least (its seven digits spelt, or some of them):
+fewer are a measure in capitals ("800-MILE", "855-ACRE FARM"); without a 1 before it, its words are hyphenated
+("800-CONTACTS"), and a word after a space is not counted."""
 _CODE_BEFORE_RE = re.compile(r"\b(?:ISBN|ISSN):?\s*$", re.IGNORECASE)
 """A book's or a journal's number before a chain of figures: "ISBN 1-555-123-4567" is no phone number with its 1."""
 _SPACED_PHONE_RE = re.compile(
@@ -353,9 +357,12 @@ def _vanity_phone(match: re.Match) -> str:
     """ "1, 800, flowers", "1, 800, 5 5 5, help": the figures as a phone number's, the words as words (in lower case:
     espeak-ng may spell a word in capitals)."""
     prefix, area, rest = match.groups()
+    rest, space, after = rest.partition(" ") if prefix is None else (rest, "", "")
+    if sum(character.isalnum() for character in rest) < VANITY_LENGTH:  # "855-ACRE FARM", "THE 800-MILE ROUTE"
+        return match[0]
     *exchange, words = re.split("[- ]", rest, maxsplit=1) if rest[0].isdigit() else [rest]
     said = [(prefix or "").replace("+", "plus "), _area_said(area), *map(" ".join, exchange)]
-    return ", ".join(filter(None, (*said, " ".join(words.split("-")).lower())))
+    return ", ".join(filter(None, (*said, " ".join(words.split("-")).lower()))) + space + after
 
 
 def _spaced_phone(match: re.Match) -> str:

@@ -259,16 +259,24 @@ _FEET_OR_INCHES_RE = re.compile(
 _ARTICLE_BEFORE_RE = re.compile(r"\b[Aa]n? $")
 """"a" or "an" before an amount or a measure and a word after it: it names a thing's size or price, in the singular
 ("a 10' pole": "a 10 foot pole", "a 5 km run", "a $5 note"; `modifies_a_noun`)."""
-_NO_NOUN_AFTER_RE = re.compile(r" +(?:and|or|nor|but|to|of|per|than|in|on|at|by|for|from|with|into|each|a|an|the)\b")
-"""Words after "a 5 km" that are no noun it names the size of ("a $5 or $10 note", "a 5 km and a 10 km race")."""
+_NO_NOUN_AFTER_RE = re.compile(
+    r" +(?:(?:and|or|nor|but|to|of|per|than|in|on|at|by|for|from|with|into|each|a|an|the|this|that|these|those|"
+    r"yesterday|today|tonight|tomorrow|now|then|ago|last|next|more|less|left|back|off|away|here|there|too|please|"
+    r"instead|again|already|so|if|as|is|was|were|are|be|will|would|can|could|should|may|might|must|did|had|has)\b"
+    r"|[a-z]+(?:ly|ing)\b)"
+)
+"""Words after "a 5 km" that are no noun it names the size of: a conjunction or preposition ("a $5 or $10 note", "a 5
+km and a 10 km race"), a word of time or place, a verb or an adverb ("I found a $20 lying there", "a $20 yesterday",
+"a $5 more")."""
 _MODIFIED_NOUNS = (
-    "bill banknote note coin ticket fine fee voucher coupon gift card item limit budget prize bonus deposit discount "
-    "donation surcharge bag box bottle pack race marathon trip journey commute radius"
+    "bill banknote note coin ticket fee voucher coupon gift card item limit budget prize bonus deposit discount "
+    "donation surcharge bag box bottle pack marathon trip journey commute radius"
 ).split()
 _MODIFIED_NOUN_AFTER_RE = re.compile(r" +(?:gift card|" + "|".join(_MODIFIED_NOUNS) + r")(?:e?s)?\b")
 """A noun an amount or a measure before it is said of, in the singular, whatever comes before ("$100 bills": "100
 dollar bills", "10 kg bags"; "$100 in bills" stays plural). Nouns that are verbs as often ("run", "drive": "the last
-5 km run along the coast") are not here: after "a" or "an" they are (`_ARTICLE_BEFORE_RE`)."""
+5 km run along the coast") or adjectives ("fine": "Is $20 fine?") are not here: after "a" or "an" they are
+(`_ARTICLE_BEFORE_RE`: "a $100 fine", "a 10 km race")."""
 _LENGTH_AFTER_RE = re.compile(r"\s+(?:tall|long|wide|high|deep|thick|across|in length)\b|\s*[x×]\s*\d|\s+by\s+\d")
 """After a lone mark, what makes it a length: a word of size ("6' tall") or another dimension ("6' x 4'"); a minute of
 a match ("the 45'"), an arc minute or a quotation's close ("rated 4.5\" by users") has none."""
@@ -427,7 +435,9 @@ def _time(match: re.Match) -> str:
     ):
         return _counted(str(int(minutes)), _UNITS["sec"])
     with_seconds = seconds and seconds != "00"
-    said = _clock(hour, minutes, None if with_seconds else apart)  # "12:00:45 pm": "12 o'clock and 45 seconds pm"
+    said = _clock(hour, minutes, apart)
+    if with_seconds and said == str(hour) and 0 < hour <= 12:  # "12:00:45 pm": "12 o'clock and 45 seconds pm"
+        said = f"{hour} o'clock"
     if with_seconds:
         said += " and " + _counted(str(int(seconds)), _UNITS["sec"])
     return said + (" " if apart and apart[0] != " " and said != str(hour) else "")
