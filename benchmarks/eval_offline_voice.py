@@ -32,7 +32,6 @@ import scipy.signal
 import torch
 from common import add_threads_flag, positive, run_script, speech_dir
 from speech_data import (
-    AUDIO_SUFFIXES,
     Skipped,
     recordings,
     speaker_sexes,
@@ -153,9 +152,10 @@ def main() -> None:
         parser.error(f"argument --sentences: there are {len(SENTENCES)} sentences; give 1 to {len(SENTENCES)}")
     config = dataclasses.replace(DEFAULT, **dict(args.set))
     torch.set_num_threads(args.threads)
-    files = recordings(args.data)
+    skipped = Skipped()
+    files = recordings(args.data, skipped)
     if not files:
-        raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}")
+        raise too_few(1, "speaker", args.data, files, skipped)
     if args.only:
         unknown = [name for name in args.only if not any(asked(path, [name]) for path in files)]
         if unknown:
@@ -164,7 +164,7 @@ def main() -> None:
                 f"no recording named {' '.join(unknown)} in {args.data}: give one of {stems} (or its name)"
             )
     files = [path for path in files if asked(path, args.only)] if args.only else files[: args.speakers]
-    sexes, judges, skipped = speaker_sexes(args.data), Judges(), Skipped()
+    sexes, judges = speaker_sexes(args.data), Judges()
     files = usable_recordings(files, judges.encoder, skipped)
     if not files:
         raise too_few(1, "speaker", args.data, files, skipped)

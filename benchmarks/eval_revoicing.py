@@ -86,10 +86,11 @@ def main() -> None:
     if args.speakers < 2:
         parser.error("argument --speakers: a pair needs 2 speakers; give 2 or more")
     torch.set_num_threads(args.threads)
-    files = recordings(args.data)[: args.speakers]
+    skipped = Skipped()
+    files = recordings(args.data, skipped)[: args.speakers]
     if len(files) < 2:
-        raise SystemExit(f"need at least two recordings (one speaker each) in {args.data}")
-    sexes, judges, skipped = speaker_sexes(args.data), Judges(), Skipped()
+        raise too_few(2, "speakers", args.data, files, skipped)
+    sexes, judges = speaker_sexes(args.data), Judges()
     files = usable_recordings(files, judges.encoder, skipped)
     if len(files) < 2:
         raise too_few(2, "speakers", args.data, files, skipped)

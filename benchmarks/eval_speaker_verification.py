@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 from common import add_threads_flag, run_script, speech_dir
-from speech_data import AUDIO_SUFFIXES, Skipped, recordings, too_few, usable_recordings
+from speech_data import Skipped, recordings, too_few, usable_recordings
 
 from voice.encoder import load_encoder
 from voice.verification import half_split_trials
@@ -27,10 +27,9 @@ def main() -> None:
     add_threads_flag(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    files = recordings(args.data)
-    if not files:
-        raise SystemExit(f"no recordings ({', '.join(AUDIO_SUFFIXES)}) in {args.data}")
-    encoder, skipped = load_encoder(args.checkpoint), Skipped()
+    skipped = Skipped()
+    files = recordings(args.data, skipped)
+    encoder = load_encoder(args.checkpoint)
     files = usable_recordings(files, encoder, skipped)
     if len(files) < 2:
         raise too_few(2, "speakers", args.data, files, skipped)

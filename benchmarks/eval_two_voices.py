@@ -19,7 +19,7 @@ import librosa
 import numpy as np
 from common import run_script, speech_dir
 from eval_offline_voice import CHOSEN_ON, in_room, with_noise
-from speech_data import recordings
+from speech_data import Skipped, recordings
 from speech_judges import to_16k
 
 from voice.audio import load_audio, without_offset
@@ -30,7 +30,7 @@ from voice.speaker import TWO_VOICES_WINDOWS, mixed_voices_note, two_groups
 def main() -> None:
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     encoder = load_encoder()
-    waves = {path.stem: load_audio(path) for path in recordings(speech_dir())}
+    waves = {path.stem: load_audio(path) for path in recordings(speech_dir(), Skipped())}
 
     def judged(wave: np.ndarray) -> tuple[bool, float | None]:
         partials = encoder.embed_with_partials(encoder.preprocess(without_offset(wave), 16_000))[1]

@@ -1,12 +1,14 @@
 """The recordings the voice evaluations read: the shared LibriSpeech speakers, or a folder of your own.
 
-A folder holds one recording per speaker (FLAC, WAV, MP3, Ogg, M4A or Opus; the file name, without its
-extension, names the speaker). A `speakers.csv` beside them, with `file` and `sex` columns (separated by '|', as
+A folder holds one recording per speaker, in any format voxlip reads (whatever ffmpeg decodes: voxlip goes by what
+a file holds, not by its name, so there is no list of endings); the file name, without its extension, names the
+speaker. A `speakers.csv` beside them, with `file` and `sex` columns (separated by '|', as
 the shared data's, or by ',', ';' or tabs; sex F/M or female/male, any case), adds the rows for women and men;
 without it every speaker's sex is "?".
 
-A recording voxlip cannot clone a voice from (unreadable, too little speech, no voice heard in it) is left out of
-an evaluation, named with voxlip's own reason (usable_recordings, Skipped), and the table is made of the rest.
+Every other file of the folder that voxlip cannot read as audio (recordings), and every recording it cannot clone a
+voice from (too little speech, no voice heard in it: usable_recordings), is left out of an evaluation, named with
+voxlip's own reason (Skipped), and the table is made of the rest.
 """
 
 from __future__ import annotations
@@ -19,29 +21,45 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import VoxlipError
+from voice.audio import decode
 from voice.speaker import cleaned_reference, voicing_note
 
 if TYPE_CHECKING:  # torch and onnxruntime, which eval_watermark.py's use of `positive` does without
     from voice.encoder import SpeakerEncoder
 
-AUDIO_SUFFIXES = (".flac", ".wav", ".mp3", ".ogg", ".m4a", ".opus")
+SPEAKERS_CSV = "speakers.csv"
+"""The file of a folder that names its speakers' sex, not a recording."""
 CSV_SEPARATORS = "|\t;,"
 """Tried in this order: a comma may sit inside a header of a file separated by tabs or ';'."""
 SEXES = {"f": "F", "female": "F", "m": "M", "male": "M"}
 """speakers.csv's sex values (lower-cased) -> the table's rows."""
 
 
-def recordings(folder: Path) -> list[Path]:
-    """The recordings in `folder`, in name order; none if it is not a folder."""
+def recordings(folder: Path, skipped: Skipped) -> list[Path]:
+    """The files in `folder` voxlip reads as audio, in name order; every other file but its speakers.csv goes to
+    `skipped`, with voxlip's reason. A `folder` that does not exist, or is a file, ends the evaluation saying so."""
+    if not folder.exists():
+        raise SystemExit(f"{folder} does not exist: give a folder of recordings, one per speaker")
     if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
+        raise SystemExit(
+            f"{folder} is a file, not a folder: give a folder of recordings, one per speaker (e.g. {folder.parent})"
+        )
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != SPEAKERS_CSV)
+    return [path for path in files if readable(path, skipped)]
+
+
+def readable(path: Path, skipped: Skipped) -> bool:
+    """Whether voxlip reads `path` as audio (its first second); if not, it goes to `skipped` with the reason."""
+    with skipped.on_error(path.name):
+        decode(path, max_seconds=1.0)
+        return True
+    return False
 
 
 def speaker_sexes(folder: Path) -> dict[str, str]:
     """File name -> "F" or "M", from the folder's speakers.csv; empty without one. What it cannot read (no `file` and
     `sex` columns, a sex other than F/M/female/male) is said on stderr, and those speakers' sex is "?"."""
-    path = folder / "speakers.csv"
+    path = folder / SPEAKERS_CSV
     if not path.is_file():
         return {}
     sexes, problems = parse_speakers_csv(path.read_text(encoding="utf-8-sig"))
