@@ -7,9 +7,10 @@ A script's `if __name__ == "__main__":` calls `run_script(main)`; nothing here r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from core.errors import VoxlipError
@@ -39,6 +40,20 @@ def run_script(main: Callable[[], None]) -> None:
     except VoxlipError as error:
         print(f"{Path(sys.argv[0]).name}: error: {error}", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+@contextlib.contextmanager
+def said_with_flags(flags: dict[str, str]) -> Iterator[None]:
+    """voxlip's errors raised in the block in the script's words: each of the Python API's arguments in `flags` (e.g.
+    "encoder=", which the messages name) said as the script's flag that gives it (e.g. "--checkpoint")."""
+    try:
+        yield
+    except VoxlipError as error:
+        message = str(error)
+        for argument, flag in flags.items():
+            message = message.replace(argument, flag)
+        error.args = (message,)
+        raise
 
 
 def add_bfloat16_flag(parser: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 import torch
-from common import add_threads_flag, run_script, speech_dir
+from common import add_threads_flag, run_script, said_with_flags, speech_dir
 from speech_data import Skipped, recordings, too_few, usable_recordings
 
 from voice.encoder import load_encoder
@@ -29,7 +29,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     skipped = Skipped()
     files = recordings(args.data, skipped)
-    encoder = load_encoder(args.checkpoint)
+    with said_with_flags({"encoder=": "--checkpoint"}):
+        encoder = load_encoder(args.checkpoint)
     files = usable_recordings(files, encoder, skipped)
     if len(files) < 2:
         raise too_few(2, "speakers", args.data, files, skipped)

@@ -264,3 +264,17 @@ def test_the_converter_benchmark_takes_its_default_speech_from_its_shared_flag(t
 def test_a_failed_lipsync_child_ends_the_parent_with_its_last_line(monkeypatch, stderr, said):
     """The parent had raised RuntimeError with the child's stderr: a traceback inside a traceback."""
     assert script_module(monkeypatch, "bench_lipsync.py").child_error(stderr) == said
+
+
+def test_the_verification_eval_names_its_own_flag_for_a_checkpoint_of_ones_own(tmp_path):
+    """A cached encoder that is not the published file had been told "pass its path with encoder=", the Python API's
+    argument; the script's flag is --checkpoint."""
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    data.mkdir(), cache.mkdir()
+    for name in ("a.wav", "b.wav"):
+        soundfile.write(data / name, np.full(16_000, 0.1, np.float32), 16_000)
+    (cache / "encoder.pt").write_bytes(b"PK\x03\x04 not the published file")
+    args = ("eval_speaker_verification.py", "--data", str(data), "--checkpoint", "rtvc-encoder")
+    result = benchmark(*args, env={"VOXLIP_CACHE": str(cache)})
+    assert result.returncode == 1 and "pass its path with --checkpoint (" in result.stderr, result.stderr
+    assert "encoder=" not in result.stderr
