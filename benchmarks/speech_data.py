@@ -106,9 +106,12 @@ def unusable_reason(encoder: SpeakerEncoder, path: Path) -> str:
 class Skipped(dict[str, str]):
     """Recordings (or pairs of them) left out of an evaluation: name -> reason, each printed as it is left out."""
 
+    def __setitem__(self, name: str, reason: str) -> None:
+        super().__setitem__(name, reason)
+        print(f"  {name}: skipped: {reason}", flush=True)
+
     def add(self, name: str, reason: str) -> None:
         self[name] = reason
-        print(f"  {name}: skipped: {reason}", flush=True)
 
     @contextlib.contextmanager
     def on_error(self, name: str) -> Iterator[None]:

@@ -278,3 +278,17 @@ def test_the_verification_eval_names_its_own_flag_for_a_checkpoint_of_ones_own(t
     result = benchmark(*args, env={"VOXLIP_CACHE": str(cache)})
     assert result.returncode == 1 and "pass its path with --checkpoint (" in result.stderr, result.stderr
     assert "encoder=" not in result.stderr
+
+
+def test_a_speaker_whose_half_is_too_short_is_named_as_it_is_left_out_for_its_half(speech_files, tmp_path):
+    """19-198-0000 (1.4 s of speech) had been named only after the table, as if the whole file held "only 0.5 s of
+    speech"."""
+    for path in speech_files[:3] + [p for p in speech_files if p.stem == "19-198-0000"]:
+        (tmp_path / path.name).symlink_to(path)
+    result = benchmark("eval_speaker_verification.py", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    said = (
+        "19-198-0000.flac: skipped: too little speech in one of its halves, which are embedded apart and need 1 s of "
+        "speech each: it has 1.4 s in all"
+    )
+    assert said in result.stdout.partition("speakers 3")[0], result.stdout

@@ -45,17 +45,19 @@ def equal_error_rate(same: np.ndarray, different: np.ndarray) -> tuple[float, fl
     return float((false_reject[i] + false_accept[i]) / 2), float(thresholds[i])
 
 
-def half_split_trials(files: list[Path], encoder: SpeakerEncoder) -> VerificationResult:
+def half_split_trials(
+    files: list[Path], encoder: SpeakerEncoder, skipped: dict[str, str] | None = None
+) -> VerificationResult:
     """Each file split in two halves: halves of one file are a same-speaker pair, all others different.
 
-    A file that cannot be read, or whose halves the encoder rejects (too little speech), is skipped and reported;
-    fewer than two speakers left is an InputError naming them.
+    A file that cannot be read, or whose halves the encoder rejects (too little speech), is left out and reported:
+    put in `skipped` as it is left out (a benchmark's Skipped prints it then); fewer than two speakers left is an
+    InputError naming them.
     """
-    embeddings, owners, skipped = [], [], {}
+    embeddings, owners, skipped = [], [], {} if skipped is None else skipped
     for path in files:
         try:
-            wave = load_audio(path)
-            halves = [encoder.embed_utterance(h, SAMPLE_RATE) for h in (wave[: len(wave) // 2], wave[len(wave) // 2 :])]
+            halves = half_embeddings(encoder, load_audio(path))
         except InputError as e:
             skipped[path.name] = str(e)
             continue
@@ -73,3 +75,17 @@ def half_split_trials(files: list[Path], encoder: SpeakerEncoder) -> Verificatio
     same, different = np.array(same), np.array(different)
     eer, threshold = equal_error_rate(same, different)
     return VerificationResult(eer, threshold, same, different, sorted(set(owners)), skipped)
+
+
+def half_embeddings(encoder: SpeakerEncoder, wave: np.ndarray) -> list[np.ndarray]:
+    """The embeddings of a 16 kHz recording's two halves; an InputError saying why not: the whole's own reason (it is
+    silent, too little speech), else that a half, embedded alone, has too little speech."""
+    try:
+        return [encoder.embed_utterance(h, SAMPLE_RATE) for h in (wave[: len(wave) // 2], wave[len(wave) // 2 :])]
+    except InputError:
+        encoder.embed_utterance(wave, SAMPLE_RATE)  # raises the whole recording's reason, if it has one
+    seconds = len(encoder.preprocess(wave, SAMPLE_RATE)) / encoder.config.mel.sample_rate
+    raise InputError(
+        f"too little speech in one of its halves, which are embedded apart and need "
+        f"{encoder.config.min_speech_seconds:g} s of speech each: it has {seconds:.1f} s in all"
+    )
