@@ -248,25 +248,35 @@ class Pipeline:
 
     def with_voice(
         self,
-        synthesizer: str = "auto",
-        vocoder: str = "auto",
-        fast_vocoder: bool = False,
+        synthesizer: str | None = None,
+        vocoder: str | None = None,
+        fast_vocoder: bool | None = None,
         offline: OfflineConfig | None = None,
         converter: str | None = None,
+        vocoder_checkpoint: str | None = None,
     ) -> Pipeline:
-        """This pipeline with other voice components (`offline`: another offline voice setting;
-        `converter`: another converter, default this pipeline's).
+        """This pipeline with other voice components: each one given replaces this pipeline's, each left None stays
+        (`offline`: another offline voice setting). This pipeline's `vocoder_checkpoint` stays only with its vocoder:
+        another `vocoder` without one takes its registry file.
 
         The speaker encoder and the lip-sync models loaded so far are shared.
         """
         _check_config("offline", offline, OfflineConfig, "voice.offline.config", "OfflineConfig()")
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
-        offline = offline or self.voice.offline_voice.config
         voice = self.voice
-        converter = converter or voice.converter_choice
+        offline = offline or voice.offline_voice.config
+        if vocoder_checkpoint is None and vocoder in (None, voice.vocoder_choice):
+            vocoder_checkpoint = voice.vocoder_checkpoint
         other.voice = VoiceCloner(
-            self.device, synthesizer, vocoder, None, fast_vocoder, voice.precision, offline, converter
+            self.device,
+            voice.synthesizer_choice if synthesizer is None else synthesizer,
+            voice.vocoder_choice if vocoder is None else vocoder,
+            vocoder_checkpoint,
+            voice.fast_vocoder if fast_vocoder is None else fast_vocoder,
+            voice.precision,
+            offline,
+            converter or voice.converter_choice,
         )
         if offline.base_voice == voice.offline_voice.config.base_voice:
             other.voice.offline_voice.share_base(voice.offline_voice)

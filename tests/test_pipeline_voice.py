@@ -115,6 +115,24 @@ def test_a_piper_voice_of_another_language_reads_its_script_and_says_so(pipeline
         pipeline.clone_voice(reference, "Привет, как дела?", consent=True)
 
 
+def test_with_voice_keeps_every_voice_component_not_given():
+    """with_voice(synthesizer=...) had dropped the pipeline's vocoder checkpoint (hifigan-lj-v3 became auto mode's
+    hifigan-lj-v1) and its fast vocoder, and took no vocoder_checkpoint."""
+    mine = Pipeline(
+        "cpu", synthesizer="sv2tts", vocoder="hifigan", vocoder_checkpoint="hifigan-lj-v3", fast_vocoder=True
+    )
+    kept = mine.with_voice(synthesizer="offline").voice
+    assert (kept.synthesizer_choice, kept.vocoder_choice, kept.vocoder_checkpoint) == (
+        "offline",
+        "hifigan",
+        "hifigan-lj-v3",
+    )
+    assert kept.fast_vocoder and kept.converter_choice == "auto"
+    assert mine.with_voice(vocoder_checkpoint="hifigan-lj-v1").voice.vocoder_checkpoint == "hifigan-lj-v1"
+    other = mine.with_voice(vocoder="wavernn").voice  # another vocoder: its own registry file, not the HiFi-GAN one
+    assert (other.vocoder_choice, other.vocoder_checkpoint, other.synthesizer_choice) == ("wavernn", None, "sv2tts")
+
+
 def test_consent_is_required(pipeline, reference):
     with pytest.raises(ConsentError):
         pipeline.clone_voice(reference, "Hello.", consent=False)
