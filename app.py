@@ -34,7 +34,7 @@ from pipeline.examples import Examples, make_examples
 from pipeline.provenance import CONSENT_STATEMENT, record_path
 from pipeline.results import Clip, Speech
 from pipeline.stops import Stopped, unwinding_on_stop
-from voice.cloning import CONVERTERS, SYNTHESIZERS, VOCODERS, choice_checkpoint
+from voice.cloning import CONVERTERS, REVOICING_CONVERTERS, SYNTHESIZERS, VOCODERS, choice_checkpoint
 from voice.encoder import no_verdict, similarity
 from voice.offline.config import OfflineConfig
 from voice.speaker import Speaker
@@ -534,7 +534,7 @@ def _voice_input(label: str) -> gr.File:
 
 def _converter_choice(with_none: bool = True) -> gr.Dropdown:
     return _component_choice(
-        tuple(c for c in CONVERTERS if with_none or c != "none"),
+        CONVERTERS if with_none else REVOICING_CONVERTERS,
         "Converter",
         "auto: OpenVoice V2 if its checkpoint is fetched, else offline signal processing",
     )

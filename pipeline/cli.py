@@ -378,8 +378,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from voice.cloning import check_converter
+
     from .api import Pipeline
 
+    check_converter(args.converter, revoicing=True)  # the converters convert takes (Pipeline's take none too)
     if not 0.0 <= args.similarity <= 1.0:
         raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
     keep_video = args.output.suffix.lower() == ".mp4"

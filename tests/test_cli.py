@@ -310,3 +310,15 @@ def test_the_package_s_submodules_are_its_attributes_as_before():
     code = "import pipeline; print(pipeline.api.__name__, pipeline.outputs.__name__, hasattr(pipeline, 'nothing'))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.split() == ["pipeline.api", "pipeline.outputs", "False"]
+
+
+def test_convert_offers_only_the_converters_it_takes(voices, tmp_path, capsys):
+    """`convert --converter sv2tts` had listed none among the choices, which convert then refused."""
+    a, b = str(voices["103-1240-0000"]), str(voices["118-121721-0000"])
+    base = ["convert", "--ref", a, "--source", b, "-o", str(tmp_path / "c.wav"), "--i-have-consent", "--converter"]
+    choices = "one of auto, openvoice-v2, offline or an OpenVoice checkpoint.pth"
+    assert voxlip([*base, "sv2tts"]) == 1
+    assert f"unknown converter 'sv2tts': use {choices}" in capsys.readouterr().err
+    assert voxlip([*base, "none"]) == 1
+    assert f"re-voicing a recording needs a converter: give --converter {choices}" in capsys.readouterr().err
+    assert not (tmp_path / "c.wav").exists()

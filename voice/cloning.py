@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # the neural models import torch, which a cold offline run do
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
 CONVERTERS = ("auto", "openvoice-v2", "offline", "none")
+REVOICING_CONVERTERS = tuple(c for c in CONVERTERS if c != "none")
+"""What re-voices a recording (`convert`): every converter but none."""
 DEFAULT_CHECKPOINTS = {
     "sv2tts": "rtvc-synthesizer",
     "wavernn": "rtvc-vocoder",
@@ -75,6 +77,20 @@ def choice_checkpoint(choice: str) -> str | None:
     return DEFAULT_CHECKPOINTS.get(choice)
 
 
+def check_converter(converter: str, revoicing: bool = False) -> None:
+    """Refuse a converter that is none of CONVERTERS (REVOICING_CONVERTERS, `revoicing` a recording) and no file."""
+    choices = REVOICING_CONVERTERS if revoicing else CONVERTERS
+    if revoicing and converter == "none":
+        raise InputError(
+            f"re-voicing a recording needs a converter: give converter= one of {', '.join(choices)} or an OpenVoice "
+            "checkpoint.pth"
+        )
+    if converter not in choices and not (str(converter).endswith((".pth", ".pt")) or Path(converter).exists()):
+        raise InputError(
+            f"unknown converter {converter!r}: use one of {', '.join(choices)} or an OpenVoice checkpoint.pth"
+        )
+
+
 class VoiceCloner:
     """Loads the voice components once (on first use) and clones voices with them.
 
@@ -106,10 +122,7 @@ class VoiceCloner:
         if vocoder_checkpoint and vocoder not in ("wavernn", "hifigan"):
             raise InputError("vocoder_checkpoint needs vocoder='wavernn' or 'hifigan': the kind of file it is")
         check_precision(precision, "voice model")
-        if converter not in CONVERTERS and not (str(converter).endswith((".pth", ".pt")) or Path(converter).exists()):
-            raise InputError(
-                f"unknown converter {converter!r}: use one of {', '.join(CONVERTERS)} or an OpenVoice checkpoint.pth"
-            )
+        check_converter(converter)
         self.fast_vocoder = fast_vocoder
         self.precision = precision
         self.device = device
@@ -310,8 +323,7 @@ class VoiceCloner:
 
     def load_revoicing(self) -> None:
         """Load what re-voices recordings (`revoice`) now, or say why it cannot run."""
-        if self.converter_choice == "none":
-            raise InputError("re-voicing a recording needs a converter: use --converter auto, openvoice-v2 or offline")
+        check_converter(self.converter_choice, revoicing=True)
         if self.converter is not None:
             self.converter.model  # noqa: B018 (cached property: loaded here)
 
