@@ -660,3 +660,19 @@ def test_synthesize_notes_what_the_text_check_finds(offline):
     text, notes = offline.checked_text("Hello <b>there</b>, Привет, my good friend.", None)
     assert text == "Hello there , Привет, my good friend."
     assert notes[0].startswith("removed 2 markup tag(s)") and "Cyrillic script are spelled out" in notes[1]
+
+
+@pytest.mark.parametrize("converter, similarity", [("none", DEFAULT.similarity), ("offline", 0.0)])
+def test_a_multi_speaker_base_voice_left_unconverted_speaks_as_the_nearest_speaker_and_names_it(
+    three_speaker_voice, converter, similarity
+):
+    """With --converter none (or similarity 0) Piper's default speaker had spoken, named by no #: the record did not
+    say which speaker the speech was, as it does with a converter."""
+    from pipeline import Pipeline
+
+    path, halves = three_speaker_voice
+    config = dataclasses.replace(DEFAULT, base_voice=str(path), similarity=similarity)
+    voxlip = Pipeline("cpu", synthesizer="offline", converter=converter, offline_voice=config)
+    speech = voxlip.clone_voice(voxlip.speaker(halves[2], source_sr=16_000), "Hello there.", consent=True, seed=0)
+    named = [component.checkpoint for component in speech.components]
+    assert "en_US-three-medium#carol" in named, named

@@ -472,8 +472,9 @@ class VoiceCloner:
             )
             timings = {"reference analysis": prepared - started, "offline voice": time.perf_counter() - prepared}
             return dataclasses.replace(speech, timings=timings)
-        # of a base voice with many speakers, the converter starts from the one nearest the reference
-        engine = self.offline_voice if unconverted else self.offline_voice.nearest_engine(speaker.wave)
+        # of a base voice with many speakers, the one nearest the reference: what the converter starts from, or, the
+        # speech left unconverted, what is heard (and named in the result, as with a converter)
+        engine = self.offline_voice.nearest_engine(speaker.wave)
         speech = engine.speak(text, seed=seed, language=language, progress=progress, max_seconds=max_seconds)
         speech = dataclasses.replace(speech, timings={"base voice": time.perf_counter() - started})
         if unconverted:
