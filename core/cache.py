@@ -9,18 +9,25 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import VoxlipError
+from .errors import InputError, VoxlipError
 from .files import atomic_output
 from .version import __version__
 
 
 def cache_dir() -> Path:
     """Where fetched checkpoints and what voxlip computes once live: $VOXLIP_CACHE, else $XDG_CACHE_HOME/voxlip,
-    else ~/.cache/voxlip."""
+    else ~/.cache/voxlip; an InputError saying so if that is a file."""
     if os.environ.get("VOXLIP_CACHE"):
-        return Path(os.environ["VOXLIP_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "voxlip"
+        path, remedy = Path(os.environ["VOXLIP_CACHE"]).expanduser(), "set VOXLIP_CACHE to a folder, or unset it"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        path, remedy = Path(base).expanduser() / "voxlip", "move that file away, or set VOXLIP_CACHE to a folder"
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"voxlip's cache {path} is a file, not a folder (voxlip keeps checkpoints and what it computes once in "
+            f"it): {remedy}"
+        )
+    return path
 
 
 def cache_path(folder: str, key: bytes, suffix: str) -> Path:

@@ -581,7 +581,9 @@ def check_cached(path: Path, spec: Checkpoint) -> None:
 def _not_its_file(spec: Checkpoint) -> str:
     """What to do about a registry entry's file in the cache that holds another model's weights."""
     flag = path_argument(spec.family)
-    other = f", or pass a {LAYOUTS[spec.layout].model}'s file by its path with {flag}" if flag and spec.layout else ""
+    model = LAYOUTS[spec.layout].model if spec.layout else ""
+    article = "an" if model[:1] in ("A", "E", "I", "O", "U") else "a"  # an OpenVoice ..., a HiFi-GAN ...
+    other = f", or pass {article} {model}'s file by its path with {flag}" if flag and model else ""
     return f"delete it (or put it where its model's file goes) and {_how_to_get(spec)}{other}"
 
 

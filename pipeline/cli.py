@@ -523,12 +523,13 @@ def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str, none
     )
 
 
-def _add_precision_flag(parser: argparse.ArgumentParser) -> None:
+def _add_precision_flag(parser: argparse.ArgumentParser, models: str) -> None:
+    """--precision; `models`: the neural models the command runs, which it sets."""
     parser.add_argument(
         "--precision",
         default="float32",
         choices=["float32", "bfloat16"],
-        help="arithmetic of the neural models (Tacotron, WaveRNN, HiFi-GAN, Wav2Lip): float32 computes "
+        help=f"arithmetic of the neural models ({models}): float32 computes "
         "exactly what the published models do; bfloat16 is about 1.5-2x faster on CPUs with "
         "AVX512-BF16 and moves outputs slightly (pixels by at most ~2/255) (default: %(default)s)",
     )
@@ -571,7 +572,10 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         "the universal one, else LJSpeech's V1, else V3: the first fetched)",
     )
     parser.add_argument(
-        "--vocoder-checkpoint", default=None, help="another WaveRNN / HiFi-GAN file or name (default: the registry's)"
+        "--vocoder-checkpoint",
+        default=None,
+        help="another WaveRNN / HiFi-GAN file or name, with --vocoder wavernn or --vocoder hifigan saying which it is "
+        "(default: the registry's)",
     )
     parser.add_argument(
         "--fast-vocoder",
@@ -738,7 +742,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     say = commands.add_parser("say", help="clone a voice: the reference speaker says your text")
     _add_voice_flags(say)
-    _add_precision_flag(say)
+    _add_precision_flag(say, "Tacotron, WaveRNN, HiFi-GAN, OpenVoice")
     say.add_argument(
         "-o",
         "--output",
@@ -755,7 +759,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
     _add_lipsync_checkpoint_flag(run)
     _add_lipsync_flags(run)
-    _add_precision_flag(run)
+    _add_precision_flag(run, "Tacotron, WaveRNN, HiFi-GAN, OpenVoice, Wav2Lip")
     _add_consent_flag(run)
     run.set_defaults(run=cmd_run)
 
@@ -772,7 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
     lipsync.add_argument("-o", "--output", required=True, type=Path, help="the MP4 to write")
     _add_lipsync_checkpoint_flag(lipsync)
     _add_lipsync_flags(lipsync)
-    _add_precision_flag(lipsync)
+    _add_precision_flag(lipsync, "Wav2Lip")
     _add_consent_flag(lipsync)
     lipsync.add_argument(
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
@@ -813,7 +817,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
     )
     _add_label_flag(convert)
-    _add_precision_flag(convert)
+    _add_precision_flag(convert, "OpenVoice")
     _add_consent_flag(convert)
     convert.set_defaults(run=cmd_convert)
 

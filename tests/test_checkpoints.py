@@ -685,3 +685,29 @@ def test_a_truncated_checkpoint_is_refused_without_torchs_own_text(tmp_path):
         f"{cut} is not a readable PyTorch checkpoint: it may be truncated or corrupt: give a complete copy of the file"
     )
     assert refused.value.detail.startswith(("RuntimeError: ", "OSError: ")), refused.value.detail  # torch's, kept
+
+
+def test_a_cache_that_is_a_file_is_said_to_be_one(tmp_path, monkeypatch, capsys):
+    """VOXLIP_CACHE set to a file had had `voxlip checkpoints` list paths inside that file as missing (exit 0), and
+    `embed` run without a cache, in silence."""
+    cache = tmp_path / "wav2lip.pt"
+    cache.write_bytes(b"PK\x03\x04")
+    monkeypatch.setenv("VOXLIP_CACHE", str(cache))
+    assert voxlip(["checkpoints"]) == 1
+    said = f"voxlip's cache {cache} is a file, not a folder"
+    err = capsys.readouterr().err
+    assert said in err and err.rstrip().endswith(": set VOXLIP_CACHE to a folder, or unset it"), err
+    monkeypatch.delenv("VOXLIP_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    (tmp_path / "voxlip").write_text("")
+    with pytest.raises(checkpoints.InputError, match="voxlip is a file, not a folder .*: move that file away"):
+        checkpoints.cache_dir()
+
+
+def test_the_model_a_cached_file_should_have_held_takes_its_article():
+    """ "pass a OpenVoice tone-colour converter's file"."""
+    for name, model in (
+        ("openvoice-v2", "an OpenVoice tone-colour converter"),
+        ("hifigan-lj-v1", "a HiFi-GAN generator"),
+    ):
+        assert f"pass {model}'s file by its path" in checkpoints._not_its_file(checkpoints.get(name))

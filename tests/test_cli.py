@@ -322,3 +322,17 @@ def test_convert_offers_only_the_converters_it_takes(voices, tmp_path, capsys):
     assert voxlip([*base, "none"]) == 1
     assert f"re-voicing a recording needs a converter: give --converter {choices}" in capsys.readouterr().err
     assert not (tmp_path / "c.wav").exists()
+
+
+def test_flag_help_names_what_a_flag_needs_and_the_models_it_sets():
+    """--vocoder-checkpoint, refused without --vocoder wavernn or hifigan, had not said so; convert's --precision had
+    named Tacotron, WaveRNN, HiFi-GAN and Wav2Lip, none of which convert runs."""
+    commands = build_parser()._subparsers._group_actions[0].choices
+    helps = {
+        (command, action.dest): action.help
+        for command in ("say", "convert", "lipsync")
+        for action in commands[command]._actions
+    }
+    assert "with --vocoder wavernn or --vocoder hifigan" in helps["say", "vocoder_checkpoint"]
+    assert "neural models (OpenVoice)" in helps["convert", "precision"]
+    assert "neural models (Wav2Lip)" in helps["lipsync", "precision"]

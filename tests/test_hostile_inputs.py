@@ -421,6 +421,7 @@ def test_the_note_on_a_short_reference_fits_embed_too():
     note = speech_length_note(np.zeros(2 * SAMPLE_RATE, np.float32))
     assert note.startswith("the reference holds only 2.0 s of speech, little to hear a voice by"), note
     assert "copies" not in note and "embedding" in note, note
+    assert "`voxlip embed`" not in note, note  # inside `voxlip embed` itself it had advised `voxlip embed`
 
 
 def test_odd_text_is_said_with_notes_not_read_aloud_or_dropped(inputs, capsys):

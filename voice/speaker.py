@@ -152,8 +152,8 @@ def speech_length_note(wave: np.ndarray) -> str:
     if seconds >= SHORT_SPEECH_SECONDS:
         return ""
     return (
-        f"the reference holds only {seconds:.1f} s of speech, little to hear a voice by: for a closer clone (or a "
-        "surer embedding, `voxlip embed`), give 10 s or more of the person speaking"
+        f"the reference holds only {seconds:.1f} s of speech, little to hear a voice by: for a closer clone or a "
+        "surer embedding, give 10 s or more of the person speaking"
     )
 
 
