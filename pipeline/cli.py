@@ -525,13 +525,14 @@ def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str, none
 
 def _add_precision_flag(parser: argparse.ArgumentParser, models: str) -> None:
     """--precision; `models`: the neural models the command runs, which it sets."""
+    pixels = " (pixels by at most ~2/255)" if "Wav2Lip" in models else ""
     parser.add_argument(
         "--precision",
         default="float32",
         choices=["float32", "bfloat16"],
         help=f"arithmetic of the neural models ({models}): float32 computes "
         "exactly what the published models do; bfloat16 is about 1.5-2x faster on CPUs with "
-        "AVX512-BF16 and moves outputs slightly (pixels by at most ~2/255) (default: %(default)s)",
+        f"AVX512-BF16 and moves outputs slightly{pixels} (default: %(default)s)",
     )
 
 

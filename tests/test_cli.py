@@ -334,5 +334,7 @@ def test_flag_help_names_what_a_flag_needs_and_the_models_it_sets():
         for action in commands[command]._actions
     }
     assert "with --vocoder wavernn or --vocoder hifigan" in helps["say", "vocoder_checkpoint"]
-    assert "neural models (OpenVoice)" in helps["convert", "precision"]
+    assert (
+        "neural models (OpenVoice)" in helps["convert", "precision"] and "pixels" not in helps["convert", "precision"]
+    )
     assert "neural models (Wav2Lip)" in helps["lipsync", "precision"]
