@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
@@ -482,18 +482,49 @@ def is_fetched(name: str) -> bool:
     return is_present(name) and differs(name) is None
 
 
-def passed_over(names: Iterable[str]) -> tuple[str, ...]:
-    """The notes of auto mode, which takes the first of `names` fetched, on each one before it that is here but cannot
-    be used (`unusable`: not the published file, or a config.json it needs is missing): it was not used, and why, and
-    what to do."""
-    notes = []
+PASSED_OVER = "not used (auto mode took the next best instead): "
+"""How auto mode's note on a file here that it did not use begins; the reason follows."""
+
+Loaded = TypeVar("Loaded")
+
+
+@dataclass(frozen=True)
+class AutoChoice(Generic[Loaded]):
+    """What auto mode took of a list of registry checkpoints (`first_loaded`), and why it took none before it."""
+
+    name: str | None
+    """The registry name of the one taken; None when none was."""
+    loaded: Loaded | None
+    reasons: tuple[str, ...]
+    """Why each file here before it (or, when none was taken, each file here) was not used, and what to do."""
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(PASSED_OVER + reason for reason in self.reasons)
+
+
+def first_loaded(names: Iterable[str], load: Callable[[str], Loaded]) -> AutoChoice[Loaded]:
+    """Auto mode's choice: `load(name)` of the first of `names` here that loads, with the reasons the files here before
+    it were passed over: not the published file, or a config.json it needs missing (`unusable`), or refused as it was
+    loaded (another model's weights, truncated, corrupt: its CheckpointError). A file named by the user is loaded
+    directly instead, and its refusal stands."""
+    reasons = []
     for name in names:
         reason = unusable(name)  # once: is_fetched would measure it again
         if reason is None and is_present(name):
-            break
+            try:
+                return AutoChoice(name, load(name), tuple(reasons))
+            except CheckpointError as e:
+                reason = str(e)
         if reason is not None:
-            notes.append(f"not used (auto mode took the next best instead): {reason}")
-    return tuple(notes)
+            reasons.append(reason)
+    return AutoChoice(None, None, tuple(reasons))
+
+
+def passed_over(names: Iterable[str]) -> tuple[str, ...]:
+    """The notes of auto mode on the files of `names` here before the first it would take, by what is known without
+    loading them (`first_loaded`'s, nothing loaded: those that are not the published file or miss a config.json)."""
+    return first_loaded(names, lambda name: name).notes
 
 
 def is_present(name_or_path: str | os.PathLike) -> bool:

@@ -30,7 +30,7 @@ import numpy as np
 
 from core import checkpoints
 from core.cache import cache_path
-from core.errors import CheckpointError, InputError, OtherModelError, VoxlipError
+from core.errors import CheckpointError, InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe
 from core.files import InputData, InputFile, check_not_stream, sha256_file
 from core.seeds import checked_seed
@@ -302,23 +302,18 @@ class Pipeline:
         return spec.sha256 if spec is not None and spec.sha256 else sha256_file(path)
 
     lipsync_passed_over: tuple[str, ...] = ()
-    """Auto mode's notes on the Wav2Lip files in the cache that hold another model's weights (set as it loads)."""
+    """Auto mode's notes on the Wav2Lip files in the cache it did not use (set as it loads): not the published file, or
+    refused as it was loaded (another model's weights, truncated, corrupt)."""
 
     @cached_property
     def lipsync_generator(self):
         """The Wav2Lip generator, or None for the offline animator; auto mode takes the first of LIPSYNC_CHECKPOINTS
-        here that holds one."""
+        here that loads (`checkpoints.first_loaded`)."""
         if self.lipsync_name != "auto":
             return None if self.lipsync_name == "offline" else _wav2lip(self.lipsync_name, self.device)
-        skipped = []
-        for name in filter(checkpoints.is_fetched, LIPSYNC_CHECKPOINTS):
-            try:
-                return _wav2lip(name, self.device)
-            except OtherModelError as e:
-                skipped.append(f"not used (auto mode took the next best instead): {e}")
-            finally:
-                self.lipsync_passed_over = tuple(skipped)
-        return None
+        chosen = checkpoints.first_loaded(LIPSYNC_CHECKPOINTS, lambda name: _wav2lip(name, self.device))
+        self.lipsync_passed_over = chosen.notes
+        return chosen.loaded
 
     @cached_property
     def face_detector(self) -> Detector | None:
@@ -712,8 +707,7 @@ class Pipeline:
         if result.frames_without_face:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
         notes += source.notes + result.notes
-        if self.lipsync_name == "auto":  # a Wav2Lip file here that is not the published one: why it was not used
-            notes += checkpoints.passed_over(LIPSYNC_CHECKPOINTS) + self.lipsync_passed_over
+        notes += self.lipsync_passed_over  # auto mode's: the Wav2Lip files here it did not use, and why
         return Clip(
             path=result.path,
             duration=result.duration,

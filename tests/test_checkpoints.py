@@ -1,5 +1,6 @@
 import hashlib
 import http.server
+import json
 import os
 import pickle
 import re
@@ -547,7 +548,9 @@ def test_the_listing_names_the_piper_voices_in_the_cache_with_their_status(tmp_p
     )
 
 
-def test_auto_mode_passes_over_a_vocoder_file_that_is_not_the_published_one_for_the_next_best(tmp_path, monkeypatch):
+def test_auto_mode_passes_over_a_vocoder_file_that_is_not_the_published_one_for_the_next_best(
+    tmp_path, monkeypatch, seeded_checkpoint, shared_dir
+):
     """A vocoder.pt in the cache that is not the published file (listed "differs") had made SV2TTS fail in auto mode;
     now the next vocoder makes the speech, with a note naming the file and what to do (once: in Griffin-Lim's note
     when it is the next); asked for by name, the file is still refused."""
@@ -565,10 +568,11 @@ def test_auto_mode_passes_over_a_vocoder_file_that_is_not_the_published_one_for_
     assert auto.passed_over() == ()
     generator = tmp_path / checkpoints.get("hifigan-lj-v3").filename
     generator.parent.mkdir(parents=True)
-    generator.write_bytes(b"weights")
-    (generator.parent / "config.json").write_text("{}")
+    generator.symlink_to(seeded_checkpoint("hifigan_v3"))
+    hparams = json.loads((shared_dir / "compat" / "manifests" / "hifigan_v3.json").read_text())["hparams"]
+    (generator.parent / "config.json").write_text(json.dumps(hparams))
     auto = VoiceCloner(synthesizer="sv2tts")
-    assert auto.vocoder_kind == "hifigan"
+    assert auto.vocoder_kind == "hifigan"  # loaded: auto mode takes the first file that loads
     (note,) = auto.passed_over()
     assert note.startswith(f"not used (auto mode took the next best instead): {reason}"), note
     assert note.endswith("else delete it and run `voxlip fetch rtvc-vocoder`"), note
@@ -587,8 +591,10 @@ def test_auto_lipsync_passes_over_a_wav2lip_file_that_is_not_the_published_one(t
     sized = tuple(dataclasses.replace(c, size=1000) if c.name == "wav2lip-gan" else c for c in checkpoints._REGISTRY)
     monkeypatch.setattr(checkpoints, "_REGISTRY", sized)
     (tmp_path / "wav2lip_gan.pth").write_bytes(b"x" * 100)
-    assert Pipeline("cpu").lipsync_generator is None  # the offline lip-sync, not a refusal
+    pipeline = Pipeline("cpu")
+    assert pipeline.lipsync_generator is None  # the offline lip-sync, not a refusal
     (note,) = checkpoints.passed_over(("wav2lip-gan", "wav2lip"))
+    assert pipeline.lipsync_passed_over == (note,)  # what the clip's notes say
     note = in_command_line_words(note)
     assert f"{tmp_path / 'wav2lip_gan.pth'} has 100 bytes but the published file has 1,000" in note
     assert "pass its path with --checkpoint" in note, note
@@ -711,3 +717,95 @@ def test_the_model_a_cached_file_should_have_held_takes_its_article():
         ("hifigan-lj-v1", "a HiFi-GAN generator"),
     ):
         assert f"pass {model}'s file by its path" in checkpoints._not_its_file(checkpoints.get(name))
+
+
+def _hifigan_in_cache(cache: Path, name: str, weights: Path, shared_dir: Path, manifest: str = "hifigan_v3") -> Path:
+    """`weights` placed as the registry HiFi-GAN `name`'s file, with the config.json of `manifest` beside it."""
+    generator = cache / checkpoints.get(name).filename
+    generator.parent.mkdir(parents=True, exist_ok=True)
+    generator.write_bytes(weights.read_bytes())
+    hparams = json.loads((shared_dir / "compat" / "manifests" / f"{manifest}.json").read_text())["hparams"]
+    (generator.parent / "config.json").write_text(json.dumps(hparams))
+    return generator
+
+
+@pytest.mark.parametrize("bad", ["other-model", "truncated"])
+def test_auto_vocoder_passes_over_a_cache_file_that_does_not_load_for_the_next_one(
+    tmp_path, monkeypatch, seeded_checkpoint, shared_dir, bad
+):
+    """A WaveRNN file (or a truncated file) at hifigan/LJ_V1/generator_v1 had made every auto `voxlip say` with SV2TTS
+    exit 1 ("... does not hold the HiFi-GAN generator"), although hifigan-lj-v3 was next in line; named, it is still
+    refused."""
+    from voice.cloning import VoiceCloner
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    wavernn = seeded_checkpoint("rtvc_wavernn")
+    if bad == "truncated":
+        wavernn = tmp_path / "cut.pt"
+        wavernn.write_bytes(seeded_checkpoint("hifigan_v1").read_bytes()[:100_000])
+    v1 = _hifigan_in_cache(tmp_path, "hifigan-lj-v1", wavernn, shared_dir, "hifigan_v1")
+    _hifigan_in_cache(tmp_path, "hifigan-lj-v3", seeded_checkpoint("hifigan_v3"), shared_dir)
+    why = {
+        "other-model": "does not hold the HiFi-GAN generator: this looks like a WaveRNN vocoder checkpoint; delete it",
+        "truncated": "is not a readable PyTorch checkpoint: it may be truncated or corrupt: delete it and get it again",
+    }[bad]
+    for vocoder in ("auto", "hifigan"):
+        voice = VoiceCloner(synthesizer="sv2tts", vocoder=vocoder)
+        assert voice.vocoder_kind == "hifigan" and voice.vocoder.checkpoint_name == "hifigan-lj-v3"
+        (note,) = voice.passed_over()
+        assert note.startswith(f"not used (auto mode took the next best instead): {v1} {why}"), note
+    with pytest.raises(CheckpointError, match=re.escape(f"{v1} {why}")):
+        VoiceCloner(synthesizer="sv2tts", vocoder="hifigan", vocoder_checkpoint="hifigan-lj-v1").vocoder  # noqa: B018
+    (tmp_path / checkpoints.get("hifigan-lj-v3").filename).unlink()
+    alone = VoiceCloner(synthesizer="sv2tts")  # nothing else here: Griffin-Lim, saying why
+    assert alone.vocoder is None and alone.vocoder_note().startswith(f"vocoder: Griffin-Lim ({v1} {why}"), alone
+    assert alone.passed_over() == ()
+    with pytest.raises(CheckpointError, match=re.escape(f"{v1} {why}")):  # asked for, HiFi-GAN is refused
+        VoiceCloner(synthesizer="sv2tts", vocoder="hifigan").vocoder  # noqa: B018
+
+
+@pytest.mark.parametrize("bad", ["other-model", "truncated"])
+def test_auto_converter_passes_over_a_cache_file_that_does_not_load(
+    tmp_path, monkeypatch, seeded_checkpoint, shared_dir, bad
+):
+    """A HiFi-GAN file (or a truncated file) as openvoice-v2's checkpoint.pth had made every auto `voxlip say` exit 1;
+    now the offline conversion speaks, with a note naming the file, why and what to do; named, it is refused."""
+    from core.errors import OtherModelError
+    from voice.cloning import VoiceCloner
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    converter = tmp_path / checkpoints.get("openvoice-v2").filename
+    converter.parent.mkdir(parents=True)
+    weights = seeded_checkpoint("hifigan_v3").read_bytes()
+    converter.write_bytes(weights if bad == "other-model" else weights[:100_000])
+    (converter.parent / "config.json").write_text("{}")
+    why = {
+        "other-model": "does not hold the OpenVoice tone-colour converter: this looks like a HiFi-GAN generator "
+        "checkpoint; delete it (or put it where its model's file goes) and run `voxlip fetch openvoice-v2`",
+        "truncated": "is not a readable PyTorch checkpoint: it may be truncated or corrupt: delete it and run "
+        "`voxlip fetch openvoice-v2`",
+    }[bad]
+    voice = VoiceCloner()
+    assert voice.converter is None and voice.text_converter == "offline" and not voice.neural
+    (note,) = voice.passed_over()
+    assert note.startswith(f"not used (auto mode took the next best instead): {converter} {why}"), note
+    refused = OtherModelError if bad == "other-model" else CheckpointError
+    with pytest.raises(refused, match=re.escape(f"{converter} {why}")):
+        VoiceCloner(converter="openvoice-v2").load_revoicing()
+
+
+def test_auto_lipsync_passes_over_a_truncated_cache_file(tmp_path, monkeypatch, seeded_checkpoint):
+    """Auto lip-sync had passed over another model's file only: a truncated wav2lip_gan.pth stopped it."""
+    from pipeline import Pipeline
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "wav2lip_gan.pth").write_bytes(seeded_checkpoint("wav2lip").read_bytes()[:100_000])
+    (tmp_path / "wav2lip.pth").symlink_to(seeded_checkpoint("wav2lip"))
+    pipeline = Pipeline("cpu")
+    assert pipeline.lipsync_generator.checkpoint_name == "wav2lip"
+    (note,) = pipeline.lipsync_passed_over
+    assert note == (
+        f"not used (auto mode took the next best instead): {tmp_path / 'wav2lip_gan.pth'} is not a readable PyTorch "
+        "checkpoint: it may be truncated or corrupt: delete it and get it again from Google Drive link in "
+        "https://github.com/Rudrabha/Wav2Lip#getting-the-weights"
+    ), note

@@ -149,7 +149,7 @@ class VoiceCloner:
         """Whether auto mode takes SV2TTS when it is here: not when OpenVoice V2 is (it converts the Piper base voice),
         nor when a base voice was asked for (an explicit --base-voice is the Piper path)."""
         base_voice_asked = self.offline_voice.config.base_voice != DEFAULT_OFFLINE.base_voice
-        return self.synthesizer_choice == "auto" and self.converter_checkpoint is None and not base_voice_asked
+        return self.synthesizer_choice == "auto" and self.converter is None and not base_voice_asked
 
     @cached_property
     def converter_checkpoint(self) -> str | None:
@@ -162,14 +162,25 @@ class VoiceCloner:
             return name if checkpoints.is_fetched(name) else None
         return DEFAULT_CHECKPOINTS["openvoice-v2"] if choice == "openvoice-v2" else choice
 
+    converter_passed_over: tuple[str, ...] = ()
+    """Auto mode's notes on the converter files here it did not use, and why (set as it loads the converter)."""
+
     @cached_property
     def converter(self) -> NeuralConverter | None:
-        """OpenVoice V2's converter when one is used (with the base voice, or to re-voice recordings)."""
-        if self.converter_checkpoint is None:
-            return None
-        from .revoicing import NeuralConverter
+        """OpenVoice V2's converter when one is used (with the base voice, or to re-voice recordings): the one asked
+        for (loaded on first use), or for "auto" the file here if it loads (`checkpoints.first_loaded`)."""
+        if self.converter_choice != "auto":
+            checkpoint = self.converter_checkpoint
+            return None if checkpoint is None else _neural_converter(checkpoint, self.device, self.precision)
 
-        return NeuralConverter(self.converter_checkpoint, self.device, self.precision)
+        def loaded(name: str) -> NeuralConverter:
+            converter = _neural_converter(name, self.device, self.precision)
+            converter.model  # noqa: B018 (cached property: loaded here, or refused)
+            return converter
+
+        chosen = checkpoints.first_loaded((DEFAULT_CHECKPOINTS["openvoice-v2"],), loaded)
+        self.converter_passed_over = chosen.notes
+        return chosen.loaded
 
     @cached_property
     def text_converter(self) -> str:
@@ -211,51 +222,66 @@ class VoiceCloner:
 
         return load_synthesizer(self.synthesizer_checkpoint, self.device)
 
-    @cached_property
+    @property
     def vocoder_kind(self) -> str:
-        choice = self.vocoder_choice
-        if choice != "auto":
-            return choice
-        return next(
-            (kind for kind in ("wavernn", "hifigan") if checkpoints.is_fetched(vocoder_checkpoint(kind))), "griffinlim"
-        )
+        """The vocoder's kind (wavernn, hifigan, griffinlim): the one asked for, or the one auto took (loading it)."""
+        return self._vocoder[0]
+
+    @property
+    def vocoder(self):
+        """The neural vocoder, None for Griffin-Lim."""
+        return self._vocoder[1]
+
+    _vocoder_reasons: tuple[str, ...] = ()
+    """Why auto mode (or --vocoder hifigan) did not use each vocoder file here before the one it took."""
 
     @cached_property
-    def vocoder(self):
-        kind = self.vocoder_kind
-        if kind == "griffinlim":
-            return None
-        name = self.vocoder_checkpoint or vocoder_checkpoint(kind)
-        from .vocoder import load_hifigan, load_wavernn
-
-        return (load_wavernn if kind == "wavernn" else load_hifigan)(name, self.device)
+    def _vocoder(self) -> tuple[str, object]:
+        """(kind, model): the file asked for, or for "auto" (or "hifigan" without a file) the first of its files here
+        that loads (`checkpoints.first_loaded`: WaveRNN, then HIFIGANS), else Griffin-Lim ("hifigan": the refusal of
+        the file it names)."""
+        choice, named = self.vocoder_choice, self.vocoder_checkpoint
+        if choice == "griffinlim":
+            return choice, None
+        if named or choice == "wavernn":
+            return choice, _load_vocoder(choice, named or vocoder_checkpoint(choice), self.device)
+        names = HIFIGANS if choice == "hifigan" else (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS)
+        chosen = checkpoints.first_loaded(names, lambda name: _load_vocoder(_vocoder_kind(name), name, self.device))
+        self._vocoder_reasons = chosen.reasons
+        if chosen.name is not None:
+            return _vocoder_kind(chosen.name), chosen.loaded
+        if choice == "hifigan":  # none here loads: loading the one it names says why (missing, config, refused)
+            return choice, _load_vocoder(choice, vocoder_checkpoint(choice), self.device)
+        return "griffinlim", None
 
     def vocoder_note(self) -> str:
-        """The note of SV2TTS speech vocoded by Griffin-Lim: chosen, or why no neural vocoder was used."""
+        """The note of SV2TTS speech vocoded by Griffin-Lim: chosen, or why no neural vocoder was used (the first file
+        passed over; `passed_over` notes the others)."""
         if self.vocoder_choice == "griffinlim":
             why = "chosen"
         else:
-            names = (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS)
-            why = next(filter(None, map(checkpoints.unusable, names)), "no neural vocoder fetched")
+            why = next(iter(self._vocoder_reasons), "no neural vocoder fetched")
         return f"vocoder: Griffin-Lim ({why}): expect a buzzy sound"
 
     def passed_over(self) -> tuple[str, ...]:
         """Notes on the files here that auto mode (or --vocoder hifigan) passed over for the next best, because they
-        are not the published ones; where Griffin-Lim took a neural vocoder's place, `vocoder_note` says why."""
-        tried = [self._converters_tried()]
+        are not the published ones or were refused as they were loaded; where Griffin-Lim took a neural vocoder's
+        place, `vocoder_note` says why of the first."""
+        notes = self._converter_notes()
         if self._auto_weighs_sv2tts():
-            tried.append((DEFAULT_CHECKPOINTS["sv2tts"],))
-        if self.neural and self.vocoder_kind != "griffinlim" and not self.vocoder_checkpoint:
-            vocoders = {"auto": (DEFAULT_CHECKPOINTS["wavernn"], *HIFIGANS), "hifigan": HIFIGANS}
-            tried.append(vocoders.get(self.vocoder_choice, ()))
-        return tuple(note for names in tried for note in checkpoints.passed_over(names))
+            notes += checkpoints.passed_over((DEFAULT_CHECKPOINTS["sv2tts"],))
+        if self.neural:
+            reasons = self._vocoder_reasons[1:] if self.vocoder is None else self._vocoder_reasons
+            notes += tuple(checkpoints.PASSED_OVER + reason for reason in reasons)
+        return notes
 
-    def _converters_tried(self, revoicing: bool = False) -> tuple[str, ...]:
-        """The converter files auto mode chose from: OpenVoice V2's, unless a synthesizer was named (SV2TTS, a file),
-        whose speech auto leaves unconverted."""
+    def _converter_notes(self, revoicing: bool = False) -> tuple[str, ...]:
+        """Auto mode's notes on the converter files here it did not use: none where a synthesizer was named (SV2TTS, a
+        file), whose speech auto leaves unconverted, unless a recording is re-voiced."""
         if self.converter_choice != "auto" or not (revoicing or self.synthesizer_choice in ("auto", "offline")):
             return ()
-        return (DEFAULT_CHECKPOINTS["openvoice-v2"],)
+        self.converter  # noqa: B018 (cached property: chosen here, if it was not yet)
+        return self.converter_passed_over
 
     def unused_options(self) -> tuple[str, ...]:
         """A note naming the options asked of a part of the voice that was not used, if any were: SV2TTS's vocoder
@@ -548,7 +574,7 @@ class VoiceCloner:
             return Synthesis(samples, converter.sample_rate, None, (converter.component,), timings=timings)
         voice = self.offline_reference(speaker, fitted=False)
         revoiced = self.offline_voice.revoice(wave, rate, voice, speaker.wave, seed, progress=report)
-        notes = revoiced.notes + checkpoints.passed_over(self._converters_tried(revoicing=True))
+        notes = revoiced.notes + self._converter_notes(revoicing=True)
         return dataclasses.replace(revoiced, notes=notes, timings={"voice conversion": time.perf_counter() - started})
 
     def stream(
@@ -579,6 +605,25 @@ class VoiceCloner:
                 notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
+
+
+def _neural_converter(checkpoint: str, device: str, precision: str) -> NeuralConverter:
+    """OpenVoice V2's converter of `checkpoint`, loaded on first use; torch is imported only when one is made."""
+    from .revoicing import NeuralConverter
+
+    return NeuralConverter(checkpoint, device, precision)
+
+
+def _vocoder_kind(name: str) -> str:
+    """The kind of the registry vocoder `name`: "wavernn" or "hifigan"."""
+    return "wavernn" if name == DEFAULT_CHECKPOINTS["wavernn"] else "hifigan"
+
+
+def _load_vocoder(kind: str, name: str, device: str):
+    """The vocoder of `kind` ("wavernn", "hifigan") from a registry name or a file."""
+    from .vocoder import load_hifigan, load_wavernn
+
+    return (load_wavernn if kind == "wavernn" else load_hifigan)(name, device)
 
 
 CONVERTER_NONE_NOTE = "the base voice unconverted (--converter none): it does not sound like the reference"
