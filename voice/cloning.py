@@ -283,6 +283,10 @@ class VoiceCloner:
         self.converter  # noqa: B018 (cached property: chosen here, if it was not yet)
         return self.converter_passed_over
 
+    def _vocoder_kind_asked(self) -> str:
+        """The vocoder's kind as asked for, without loading it; for "auto" the one auto takes (loaded to know)."""
+        return self.vocoder_kind if self.vocoder_choice == "auto" else self.vocoder_choice
+
     def unused_options(self) -> tuple[str, ...]:
         """A note naming the options asked of a part of the voice that was not used, if any were: SV2TTS's vocoder
         options with the offline voice, the offline voice's with SV2TTS."""
@@ -292,7 +296,11 @@ class VoiceCloner:
             asked = (
                 (f"similarity {offline.similarity:g}", offline.similarity != DEFAULT_OFFLINE.similarity, voice),
                 (f"base voice {offline.base_voice}", offline.base_voice != DEFAULT_OFFLINE.base_voice, voice),
-                ("fast vocoder", self.fast_vocoder and self.vocoder_kind != "wavernn", "WaveRNN, not the vocoder used"),
+                (
+                    "fast vocoder",
+                    self.fast_vocoder and self._vocoder_kind_asked() != "wavernn",
+                    "WaveRNN, not the vocoder used",
+                ),
             )
         else:
             sv2tts = "SV2TTS's synthesizer and vocoder, which were not used (the offline voice makes its own sound)"
