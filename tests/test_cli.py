@@ -254,19 +254,22 @@ def test_synthesizer_help_gives_auto_modes_real_order():
     assert AUTO_VOICE in helps["synthesizer"] and AUTO_VOICE in helps["converter"]
 
 
+INTERRUPTED_WHILE_STARTING = (
+    "import os, signal, sys\n"
+    "from pipeline import launch\n"
+    "class Interrupting:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name == 'pipeline.cli':\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "sys.meta_path.insert(0, Interrupting())\n"
+)
+"""The start of a script that runs voxlip's entry point with a Ctrl-C as Python imports the CLI."""
+
+
 def test_ctrl_c_while_the_command_starts_ends_in_one_line_not_a_traceback():
     """Importing the CLI and its libraries takes seconds on a busy machine: Ctrl-C then had printed an import's
     traceback (or "ImportError: KeyboardInterrupt") and exited -2 or 1."""
-    interrupted_import = (
-        "import os, signal, sys\n"
-        "from pipeline import launch\n"
-        "class Interrupting:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'pipeline.cli':\n"
-        "            os.kill(os.getpid(), signal.SIGINT)\n"
-        "sys.meta_path.insert(0, Interrupting())\n"
-        "sys.exit(launch.main())\n"
-    )
+    interrupted_import = INTERRUPTED_WHILE_STARTING + "sys.exit(launch.main())\n"
     result = subprocess.run([sys.executable, "-c", interrupted_import], capture_output=True, text=True, cwd=REPO)
     assert (result.returncode, result.stderr) == (130, "voxlip: interrupted; no partial output was left\n")
 
@@ -283,14 +286,7 @@ def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it():
     import signal
 
     ignored_then_interrupted = (
-        "import os, signal, sys\n"
-        "from pipeline import launch\n"
-        "class Interrupting:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'pipeline.cli':\n"
-        "            os.kill(os.getpid(), signal.SIGINT)\n"
-        "sys.meta_path.insert(0, Interrupting())\n"
-        "sys.argv = ['voxlip', '--version']\n"
+        INTERRUPTED_WHILE_STARTING + "sys.argv = ['voxlip', '--version']\n"
         "try:\n"
         "    launch.main()\n"
         "except SystemExit:\n"
