@@ -287,14 +287,15 @@ def _is_file(path: Path, file: os.stat_result) -> bool:
 
 
 @contextmanager
-def folder_lock(folder: str | os.PathLike, shared: bool = False) -> Iterator[None]:
-    """Hold voxlip's lock on `folder`: exclusive while an output and its record are moved into place (atomic_pair),
-    shared while a reader reads the pair. It is an flock of the folder itself, so no lock file is left behind, and it
-    holds between threads and between processes. Where none can be taken (no fcntl, a folder that cannot be opened, a
-    file system without flock) the block runs without it."""
+def folder_lock(folder: str | os.PathLike, shared: bool = False) -> Iterator[bool]:
+    """Hold voxlip's lock on `folder`: exclusive while an output and its record are moved into place (atomic_pair) or
+    a kernel is built there, shared while a reader reads the pair. It is an flock of the folder itself, so no lock file
+    is left behind, and it holds between threads and between processes, and goes when its process ends, however it
+    ends. Where none can be taken (no fcntl, a folder that cannot be opened, a file system without flock) the block
+    runs without it; what it yields says whether it holds."""
     handle = _locked(Path(folder), shared)
     try:
-        yield
+        yield handle is not None
     finally:
         if handle is not None:
             os.close(handle)

@@ -404,10 +404,11 @@ def test_the_lock_of_a_build_running_in_another_process_is_kept_until_it_ends(tm
     folder = tmp_path / "voxlip_test_kernels"
     folder.mkdir()
     holding = (
-        "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); input()"
+        "import fcntl, os, sys; f = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(f, fcntl.LOCK_EX); print(1, "
+        "flush=True); input()"
     )
     builder = subprocess.Popen(
-        [sys.executable, "-c", holding, str(folder / "voxlip-build.lock")],
+        [sys.executable, "-c", holding, str(folder)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -18,6 +18,8 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.files import folder_lock
+
 _SOURCE = r"""
 #include <torch/extension.h>
 #include <ATen/Parallel.h>
@@ -138,19 +140,16 @@ _NAME = "voxlip_wavernn_kernels"
 
 @contextlib.contextmanager
 def _build_turn(name: str) -> Iterator[None]:
-    """Wait for, then hold, voxlip's own lock on `name`'s build folder while it builds. The system lets go of it when
-    its process ends, however it ends, so a torch `lock` file found while holding it was left by a killed build
-    (torch would wait on it without end) and is removed."""
-    import fcntl  # POSIX: elsewhere load() falls back to torch ops, as without a compiler
-
+    """Wait for, then hold, voxlip's lock on `name`'s build folder (core.files.folder_lock) while it builds. The system
+    lets go of it when its process ends, however it ends, so a torch `lock` file found while holding it was left by a
+    killed build (torch would wait on it without end) and is removed."""
     from torch.utils.cpp_extension import _get_build_directory
 
     folder = Path(_get_build_directory(name, False))
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "voxlip-build.lock", "a") as turn:
-        fcntl.flock(turn, fcntl.LOCK_EX)
+    with folder_lock(folder) as held:
         torch_lock = folder / "lock"
-        if torch_lock.exists():
+        if held and torch_lock.exists():
             logging.getLogger(__name__).warning("removing %s, left by an interrupted kernel build", torch_lock)
             torch_lock.unlink(missing_ok=True)
         yield
