@@ -527,7 +527,7 @@ def test_a_source_c2pa_cannot_read_or_changed_since_is_described_by_hand(tmp_pat
     misnamed.write_bytes(speech_files[1].read_bytes())
     changed = InputFile(tmp_path / "changed.wav", "e" * 64)  # its sha256 when read; the file has changed since
     soundfile.write(changed.path, wave[:sr], sr)
-    for source, kind in ((misnamed, "video/mp4"), (changed, "audio/x-wav")):
+    for source, kind in ((misnamed, "video/mp4"), (changed, "audio/wav")):
         out = save_audio(tmp_path / "converted.wav", mark_audio(wave, sr), sr)
         finish_output(out, "audio", [], {"source_speech": source}, CONSENT_STATEMENT)
         assert read_credentials(out).valid

@@ -296,8 +296,8 @@ def source_ingredient(read: InputFile | InputData) -> dict:
     if isinstance(read, InputData):
         title, kind = read.what, "application/octet-stream"
     else:
-        title = read.path.name
-        kind = mimetypes.guess_type(title)[0] or "application/octet-stream"
+        title = read.path.name  # voxlip's own types first: the system's table may say "audio/x-wav" or "audio/wav"
+        kind = MIME_TYPES.get(read.path.suffix.lower()) or mimetypes.guess_type(title)[0] or "application/octet-stream"
     return {
         "title": title,
         "format": kind,
