@@ -12,13 +12,11 @@ from .stops import INTERRUPTED
 
 def main() -> int:
     inherited = signal.getsignal(signal.SIGINT)
-    if inherited is signal.SIG_IGN:  # started with Ctrl-C ignored (`voxlip ... &` in a script): it stays ignored
-        from .cli import main as run
-    else:
+    if inherited is not signal.SIG_IGN:  # started with Ctrl-C ignored (`voxlip ... &` in a script): it stays ignored
         signal.signal(signal.SIGINT, _interrupted_while_starting)
-        from .cli import main as run
+    from .cli import main as run
 
-        signal.signal(signal.SIGINT, inherited)
+    signal.signal(signal.SIGINT, inherited)
     return run()
 
 
