@@ -1,4 +1,5 @@
-"""The README's Python, copied as it is, runs: every name its code blocks use is defined in them or a builtin."""
+"""The Python of the README and of each docs/ page, copied as it is, runs: every name a page's code blocks use is
+defined in them or a builtin."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import builtins
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+DOCS = sorted((REPO / "docs").glob("*.md"))
 
 
-def _python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def _python_blocks(page: Path = README) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
 
 
 def _undefined(source: str) -> list[str]:
@@ -39,3 +44,9 @@ def test_the_readme_python_defines_every_name_it_uses():
     blocks = _python_blocks()
     assert len(blocks) >= 2
     assert _undefined("\n".join(blocks)) == []
+
+
+@pytest.mark.parametrize("page", [page for page in DOCS if _python_blocks(page)], ids=lambda page: page.name)
+def test_a_docs_page_python_defines_every_name_it_uses(page):
+    """Each page's blocks run as one script of their own, as the README's do."""
+    assert _undefined("\n".join(_python_blocks(page))) == []
