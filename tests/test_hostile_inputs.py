@@ -400,6 +400,17 @@ def test_a_reference_in_which_no_voice_is_heard_is_used_with_a_note_saying_so(in
     assert not any("steady tone" in note for note in voxlip.speaker(syllables, source_sr=SAMPLE_RATE).notes)
 
 
+def test_a_quiet_chord_is_not_called_clipped():
+    """Near its peak a tone's samples rise and fall; a clipped recording's lie flat there. A chord at a fifth of full
+    scale, swelling four times a second, is no recording made too loud."""
+    from pipeline import Pipeline
+
+    t = np.arange(6 * SAMPLE_RATE) / SAMPLE_RATE
+    chord = 0.1 * (np.sin(2 * np.pi * 440 * t) + np.sin(2 * np.pi * 660 * t)) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+    notes = Pipeline("cpu", synthesizer="offline").speaker(chord.astype(np.float32), source_sr=SAMPLE_RATE).notes
+    assert not any("clipped" in note for note in notes), notes
+
+
 def test_a_reference_with_little_or_much_speech_is_used_with_a_note_saying_how_much(inputs, capsys):
     wave = load_audio(inputs["ref"])
     short = save_audio(inputs["out_dir"] / "short.wav", wave[: 2 * SAMPLE_RATE], SAMPLE_RATE)
