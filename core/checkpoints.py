@@ -13,7 +13,6 @@ import json
 import os
 import pickle
 import shlex
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
-from .pickle_scan import UNNAMED, pickled_globals
+from .pickle_risk import LIBRARIES, runs_code
+from .pickle_scan import pickled_globals
 
 if TYPE_CHECKING:
     import torch
@@ -687,19 +687,11 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
         raise _unreadable(path, spec, e) from None
 
 
-CODE_RUNNING_MODULES = frozenset(
-    "os posix nt subprocess builtins sys shutil socket importlib runpy pty code codecs ctypes pickle marshal types "
-    "webbrowser operator functools io tempfile pathlib urllib http multiprocessing threading signal asyncio "
-    "platform".split()
-)
-"""Modules whose functions a pickle can call to run code on reading (os.system, builtins.eval, ...)."""
-
-
 def _refused(path: Path, reason: str) -> CheckpointError:
     """Why torch's safe loader refused `path` (`reason`, its words), from what the file's pickles import, read without
-    running them (`pickled_globals`): code it would run, Python objects besides its weights (with the command that
-    keeps its weights alone), or weights alone in a format the safe loader does not read (with the command that saves
-    them again); where that cannot be told, only that it is not loaded."""
+    running them (`pickled_globals`): code it would run (`runs_code`), Python objects besides its weights (with the
+    command that keeps its weights alone), or weights alone in a format the safe loader does not read (with the command
+    that saves them again); where that cannot be told, only that it is not loaded."""
     names = pickled_globals(path)
     if names is None:
         return CheckpointError(
@@ -708,7 +700,8 @@ def _refused(path: Path, reason: str) -> CheckpointError:
         )
     loadable = _loadable_globals()
     objects = [name for name in names if name not in loadable]
-    running = [name for name in objects if name == UNNAMED or name.split(".")[0] in CODE_RUNNING_MODULES]
+    harmless = _data_building_globals()
+    running = [name for name in objects if runs_code(name, harmless)]
     if running:
         return CheckpointError(
             f"refused to load {path}: reading it would run code ({', '.join(running)}); it is not a checkpoint to "
@@ -726,8 +719,7 @@ def _refused(path: Path, reason: str) -> CheckpointError:
             f"torch's safe loader does not read ({reason}: it was saved with a pickle protocol above 2): save them "
             f"again with torch.save's default: python -c {shlex.quote(code)}"
         )
-    own = {"torch", "numpy", *sys.stdlib_module_names}
-    modules = sorted({name.rsplit(".", 1)[0] for name in objects if name.split(".")[0] not in own})
+    modules = sorted({name.rsplit(".", 1)[0] for name in objects if name.split(".")[0] not in LIBRARIES})
     where = f" (where {', '.join(modules)} can be imported: the code that made it)" if modules else ""
     return CheckpointError(
         f"refused to load {path}: besides weights it holds Python objects ({', '.join(objects[:4])}"
@@ -744,6 +736,22 @@ def _loadable_globals() -> set[str]:
     except ImportError:
         return set()
     return set(_get_allowed_globals()) | {f"{g.__module__}.{g.__qualname__}" for g in _numpy_scalar_globals()}
+
+
+def _data_building_globals() -> list:
+    """What a pickle may call to build data, whatever the name it is found by (numpy 1's numpy.core for numpy 2's
+    numpy._core): torch's safe globals, numpy's numbers and arrays."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+    except ImportError:
+        allowed = []
+    else:
+        allowed = list(_get_allowed_globals().values())
+    try:
+        from numpy._core.multiarray import _reconstruct
+    except ImportError:  # numpy 1
+        from numpy.core.multiarray import _reconstruct
+    return [*allowed, *_numpy_scalar_globals(), _reconstruct]
 
 
 def _numpy_scalar_globals() -> list:

@@ -105,6 +105,74 @@ def test_a_plain_pickle_with_a_payload_is_refused_as_code(tmp_path):
     assert not marker.exists()
 
 
+class _Calls:
+    """Unpickling this calls `function(*args)`."""
+
+    def __init__(self, function, *args):
+        self.function, self.args = function, args
+
+    def __reduce__(self):
+        return (self.function, self.args)
+
+
+def _code_runners() -> list:
+    import pydoc
+    import timeit
+
+    import torch.utils.cpp_extension
+
+    return [
+        torch.hub.load,
+        torch.load,
+        torch.jit.load,
+        torch.utils.cpp_extension.load_inline,
+        np.load,
+        np.testing._private.utils.runstring,
+        pydoc.pipepager,
+        timeit.timeit,
+    ]
+
+
+@pytest.mark.parametrize("function", _code_runners(), ids=lambda f: f"{f.__module__}.{f.__qualname__}")
+def test_a_pickle_calling_a_torch_numpy_or_standard_library_function_is_refused_as_code(tmp_path, function):
+    """Only the standard library's modules in CODE_RUNNING_MODULES had been taken for code: a file whose pickle calls
+    torch.hub.load (or numpy's exec) had been said to hold Python objects, with a command loading it with
+    weights_only=False, which would call it."""
+    path, name = tmp_path / "calls.pt", f"{function.__module__}.{function.__qualname__}"
+    torch.save({"state_dict": {"w": torch.ones(1)}, "extra": _Calls(function, "x", "y")}, path)
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint(path)
+    assert f"reading it would run code ({name}); it is not a checkpoint to trust" in str(refused.value)
+    assert "weights_only=False" not in str(refused.value)
+
+
+def test_a_model_of_the_users_own_module_holds_objects_and_its_module_is_not_imported(tmp_path, monkeypatch):
+    """Telling code from objects resolves torch's, numpy's and the standard library's names only: a module of the
+    user's is named, never imported (importing it would run it)."""
+    import sys
+
+    marker = tmp_path / "imported"
+    (tmp_path / "voxlip_test_trainer.py").write_text(
+        f"import pathlib, torch\npathlib.Path({str(marker)!r}).touch()\n\n"
+        "class Net(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = torch.nn.Linear(2, 1)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import voxlip_test_trainer
+
+    path = tmp_path / "model.pt"
+    torch.save({"model": voxlip_test_trainer.Net(), "mean": np.zeros(2), "layer": torch.nn.Linear(1, 1)}, path)
+    marker.unlink()
+    monkeypatch.delitem(sys.modules, "voxlip_test_trainer")
+    with pytest.raises(CheckpointError, match=r"holds Python objects \(voxlip_test_trainer.Net") as refused:
+        read_checkpoint(path)
+    assert "if you trust this one, keep its weights alone (where voxlip_test_trainer can be imported" in str(
+        refused.value
+    )
+    assert "weights_only=False" in str(refused.value)
+    assert not marker.exists() and "voxlip_test_trainer" not in sys.modules
+
+
 @pytest.mark.parametrize("legacy", [False, True], ids=["zip", "legacy"])
 def test_weights_pickled_with_protocol_4_are_said_to_be_weights_with_a_command_that_saves_them_again(tmp_path, legacy):
     import subprocess
