@@ -556,6 +556,46 @@ def test_auto_mode_passes_over_a_synthesizer_in_the_cache_that_is_not_the_publis
     assert reason in err and "Traceback" not in err, err
 
 
+@pytest.mark.parametrize("bad", ["other-model", "truncated"])
+def test_auto_mode_passes_over_a_synthesizer_in_the_cache_that_does_not_load(
+    reference, tmp_path, monkeypatch, capsys, seeded_checkpoint, bad
+):
+    """A synthesizer.pt of the published size that does not load (another model's weights, or cut short and the size
+    not known to differ) had made every `voxlip say` in auto mode exit 1, where auto's vocoder, converter and Wav2Lip
+    pass such a file over: now the offline voice speaks, with a note naming the file and why. Asked for
+    (--synthesizer sv2tts), it is still refused."""
+    import dataclasses
+
+    from core import checkpoints
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("VOXLIP_CACHE", str(cache))
+    weights = seeded_checkpoint("rtvc_wavernn").read_bytes()
+    synthesizer = cache / "synthesizer.pt"
+    synthesizer.write_bytes(weights if bad == "other-model" else weights[:100_000])
+    size = synthesizer.stat().st_size  # as the published file's: nothing tells it from that one but loading it
+    registry = tuple(
+        dataclasses.replace(c, size=size) if c.name == "rtvc-synthesizer" else c for c in checkpoints._REGISTRY
+    )
+    monkeypatch.setattr(checkpoints, "_REGISTRY", registry)
+    why = {
+        "other-model": "does not hold the SV2TTS Tacotron synthesizer: this looks like a WaveRNN vocoder checkpoint; "
+        "delete it (or put it where its model's file goes) and run `voxlip fetch rtvc-synthesizer`",
+        "truncated": "is not a readable PyTorch checkpoint: it may be truncated or corrupt: delete it and run "
+        "`voxlip fetch rtvc-synthesizer`",
+    }[bad]
+    out = tmp_path / "auto.wav"
+    args = ["say", "--ref", str(reference), "--text", "Hi.", "-o", str(out), "--seed", "1", "--i-have-consent"]
+    assert voxlip(args) == 0
+    printed = capsys.readouterr().out
+    assert "synthesizer: piper-joe (neural" in printed, printed
+    assert f"note: not used (auto mode took the next best instead): {synthesizer} {why}" in printed, printed
+    assert voxlip(args + ["--synthesizer", "sv2tts"]) == 1
+    err = capsys.readouterr().err
+    assert f"{synthesizer} {why}" in err and "Traceback" not in err, err
+
+
 def test_long_text_and_digits_are_spoken_not_refused():
     from voice.text import check_text, english_cleaners, split_text
 

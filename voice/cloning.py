@@ -135,15 +135,28 @@ class VoiceCloner:
 
     @cached_property
     def synthesizer_checkpoint(self) -> str | None:
-        """The Tacotron file to use, or None for the offline voice."""
+        """The Tacotron file to use, or None for the offline voice; for "auto" the SV2TTS file here if it loads
+        (`checkpoints.first_loaded`: it is loaded to know)."""
         choice = self.synthesizer_choice
         if choice == "offline":
             return None
         if choice == "auto":
             if not self._auto_weighs_sv2tts():
                 return None  # a natural base voice (Piper) then the converter, OpenVoice's design; or the one asked for
-            return DEFAULT_CHECKPOINTS["sv2tts"] if checkpoints.is_fetched(DEFAULT_CHECKPOINTS["sv2tts"]) else None
+            return DEFAULT_CHECKPOINTS["sv2tts"] if self._auto_tacotron is not None else None
         return DEFAULT_CHECKPOINTS["sv2tts"] if choice == "sv2tts" else choice
+
+    synthesizer_passed_over: tuple[str, ...] = ()
+    """Auto mode's notes on the synthesizer files here it did not use, and why (set as it loads the synthesizer)."""
+
+    @cached_property
+    def _auto_tacotron(self):
+        """Auto mode's SV2TTS synthesizer: the file here if it loads, else None (the offline voice speaks)."""
+        chosen = checkpoints.first_loaded(
+            (DEFAULT_CHECKPOINTS["sv2tts"],), lambda name: _load_synthesizer(name, self.device)
+        )
+        self.synthesizer_passed_over = chosen.notes
+        return chosen.loaded
 
     def _auto_weighs_sv2tts(self) -> bool:
         """Whether auto mode takes SV2TTS when it is here: not when OpenVoice V2 is (it converts the Piper base voice),
@@ -218,9 +231,9 @@ class VoiceCloner:
 
     @cached_property
     def tacotron(self):
-        from .synthesizer import load_synthesizer
-
-        return load_synthesizer(self.synthesizer_checkpoint, self.device)
+        if self.synthesizer_choice == "auto" and self.neural:
+            return self._auto_tacotron  # loaded to choose it
+        return _load_synthesizer(self.synthesizer_checkpoint, self.device)
 
     @property
     def vocoder_kind(self) -> str:
@@ -269,7 +282,8 @@ class VoiceCloner:
         place, `vocoder_note` says why of the first."""
         notes = self._converter_notes()
         if self._auto_weighs_sv2tts():
-            notes += checkpoints.passed_over((DEFAULT_CHECKPOINTS["sv2tts"],))
+            self.synthesizer_checkpoint  # noqa: B018 (cached property: chosen here, if it was not yet)
+            notes += self.synthesizer_passed_over
         if self.neural:
             reasons = self._vocoder_reasons[1:] if self.vocoder is None else self._vocoder_reasons
             notes += tuple(checkpoints.PASSED_OVER + reason for reason in reasons)
@@ -620,6 +634,13 @@ def _neural_converter(checkpoint: str, device: str, precision: str) -> NeuralCon
     from .revoicing import NeuralConverter
 
     return NeuralConverter(checkpoint, device, precision)
+
+
+def _load_synthesizer(name: str, device: str):
+    """SV2TTS's Tacotron from a registry name or a file; torch is imported only when one is loaded."""
+    from .synthesizer import load_synthesizer
+
+    return load_synthesizer(name, device)
 
 
 def _vocoder_kind(name: str) -> str:
