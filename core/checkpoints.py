@@ -23,7 +23,7 @@ from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
 from .pickle_risk import LIBRARIES, runs_code
-from .pickle_scan import pickled_globals
+from .pickle_scan import pickled_globals, pickled_strings
 
 if TYPE_CHECKING:
     import torch
@@ -428,6 +428,20 @@ def differs(name: str, root: Path | None = None) -> str | None:
         if size is not None and actual != size:
             return _size_differs(spec, path, actual, size)
     return None
+
+
+def other_model(name: str, root: Path | None = None) -> Layout | None:
+    """The known model whose weights checkpoint `name`'s file on this machine holds instead of its own, by the weight
+    names its pickles hold, read without loading it (quick, for a listing: loading checks the weights themselves);
+    None when they are its model's, or no known model's, or it is not here or cannot be read."""
+    spec = get(name)
+    try:
+        strings = pickled_strings(local_path(spec, root)) if spec.layout else None
+    except CheckpointError:  # an embedded model whose package is not installed
+        return None
+    names = {s.removeprefix("module.") for s in strings or ()}
+    found = [layout for layout in LAYOUTS.values() if set(layout.keys) <= names]
+    return found[0] if found and LAYOUTS[spec.layout] not in found else None
 
 
 def _size_differs(spec: Checkpoint, path: Path, actual: int, size: int) -> str:

@@ -32,6 +32,18 @@ _MEMO_GETS = frozenset("GET BINGET LONG_BINGET".split())
 def pickled_globals(path: Path) -> list[str] | None:
     """Every `module.name` the pickles of the torch.save file at `path` import, in order, each once; None if they
     cannot be parsed (then what the file would run cannot be told)."""
+    return _scanned(path, set())
+
+
+def pickled_strings(path: Path) -> set[str] | None:
+    """Every string the pickles of the torch.save file at `path` hold (a state dict's weight names among them), read
+    without running them or reading the tensors' bytes; None if they cannot be parsed."""
+    strings: set[str] = set()
+    return None if _scanned(path, strings) is None else strings
+
+
+def _scanned(path: Path, strings: set[str]) -> list[str] | None:
+    """`pickled_globals`, adding each string the pickles push to `strings`."""
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
@@ -39,20 +51,20 @@ def pickled_globals(path: Path) -> list[str] | None:
                 if member is None:
                     return None
                 with archive.open(member) as stream:
-                    return _unique(_globals(stream))
+                    return _unique(_globals(stream, strings))
         names = []
         with open(path, "rb") as stream:
             for _ in range(LEGACY_PICKLES):
                 if not stream.peek(1):  # a plain pickle, not torch.save's five
                     break
-                names += _globals(stream)
+                names += _globals(stream, strings)
         return _unique(names)
     except (ValueError, OSError, EOFError, IndexError, KeyError, zipfile.BadZipFile):
         return None
 
 
-def _globals(stream: BinaryIO) -> list[str]:
-    """The globals one pickle in `stream` imports, reading it up to its STOP."""
+def _globals(stream: BinaryIO, strings: set[str]) -> list[str]:
+    """The globals one pickle in `stream` imports, reading it up to its STOP; the strings it pushes go to `strings`."""
     names: list[str] = []
     stack: list = []
     memo: dict = {}
@@ -87,6 +99,8 @@ def _globals(stream: BinaryIO) -> list[str]:
             stack.append(_MARK)
         elif name in _STRING_OPS:
             stack.append(arg)
+            if isinstance(arg, str):
+                strings.add(arg)
         elif name in _MEMO_GETS:
             stack.append(memo.get(arg))
         else:

@@ -165,16 +165,25 @@ def _fetch_check(name: str) -> str:
 def cmd_checkpoints(args: argparse.Namespace) -> int:
     specs = [*checkpoints.registry().values(), *checkpoints.fetched_piper_voices(args.dir)]
     width = max(22, *(len(spec.name) for spec in specs))
-    differing = set()
+    differing, others = set(), {}
     for spec in specs:
         status, path = _listed(spec, args.dir)
         print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}{_unpublished_size(spec, path)}")
         if status == "differs":
             differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
+        if status == "other":
+            others[spec.name] = checkpoints.other_model(spec.name, args.dir).model
     if "checkpoint" in differing:
         print(
             "differs: not the published file (its size differs); loaded by name it is refused, and auto mode takes the "
             "next best instead: pass its path to use it as your own weights, or delete it and fetch the published one"
+        )
+    if others:
+        held = "; ".join(f"{name}: the {model}'s" for name, model in others.items())
+        print(
+            f"other: its weights are another model's, by their names ({held}); loaded by name it is refused, and "
+            "auto mode takes the next best instead: put it where its model's file goes, or delete it and fetch the "
+            "published one"
         )
     if "piper" in differing:
         print(
@@ -192,8 +201,8 @@ def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:
 
 
 def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str]:
-    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, no config) and where it is,
-    or would be."""
+    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, other, no config) and where
+    it is, or would be."""
     try:
         path = checkpoints.local_path(spec, root)
     except VoxlipError:  # an embedded model whose package is not installed
@@ -202,6 +211,8 @@ def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path 
         return "missing", path
     if checkpoints.differs(spec.name, root):
         return "differs", path  # not the published file, by its size
+    if checkpoints.other_model(spec.name, root):
+        return "other", path  # another model's weights, by their names
     if checkpoints.missing_companions(spec, root):
         return "no config", path  # the loader reads the files beside it too
     return "embedded" if spec.embedded_in else "present", path

@@ -692,6 +692,27 @@ def test_fetch_checks_which_model_a_cache_file_without_a_published_sha256_holds(
     assert listed.endswith(f"({syncnet.stat().st_size:,} bytes)"), listed  # to compare with the table's sizes
 
 
+def test_the_listing_says_which_cache_file_holds_another_models_weights(
+    tmp_path, monkeypatch, capsys, seeded_checkpoint
+):
+    """A SyncNet file placed as wav2lip_gan.pth (and a speaker encoder's, in torch's legacy format, as S3FD's) had been
+    listed "present" by `voxlip checkpoints`, only its size to compare with the table, though loaded by name it is
+    refused and auto mode passes it over; the listing reads the weights' names from the pickles, loading nothing."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "wav2lip_gan.pth").symlink_to(seeded_checkpoint("syncnet"))
+    (tmp_path / "wav2lip.pth").symlink_to(seeded_checkpoint("wav2lip"))
+    encoder = torch.load(seeded_checkpoint("rtvc_encoder"), weights_only=True)
+    torch.save(encoder, tmp_path / "s3fd-619a316812.pth", _use_new_zipfile_serialization=False)
+    assert voxlip(["checkpoints"]) == 0
+    out = capsys.readouterr().out
+    status = {line.split()[0]: line.split()[2] for line in out.splitlines() if line.startswith(("wav2lip", "s3fd"))}
+    assert status == {"wav2lip": "present", "wav2lip-gan": "other", "s3fd": "other"}, out
+    assert (
+        "other: its weights are another model's, by their names (wav2lip-gan: the SyncNet lip-sync expert's; s3fd: "
+        "the GE2E speaker encoder's); loaded by name it is refused" in out
+    ), out
+
+
 def test_auto_lipsync_passes_over_a_cache_file_that_holds_another_model(tmp_path, monkeypatch, seeded_checkpoint):
     """The default lip-sync had failed on it ("... does not hold the Wav2Lip generator"); named, it is still refused."""
     from core.errors import OtherModelError
