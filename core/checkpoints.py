@@ -23,7 +23,7 @@ from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
 from .pickle_risk import LIBRARIES, runs_code
-from .pickle_scan import pickled_globals, pickled_strings
+from .pickle_scan import scan
 
 if TYPE_CHECKING:
     import torch
@@ -436,10 +436,10 @@ def other_model(name: str, root: Path | None = None) -> Layout | None:
     None when they are its model's, or no known model's, or it is not here or cannot be read."""
     spec = get(name)
     try:
-        strings = pickled_strings(local_path(spec, root)) if spec.layout else None
+        scanned = scan(local_path(spec, root)) if spec.layout else None
     except CheckpointError:  # an embedded model whose package is not installed
         return None
-    names = {s.removeprefix("module.") for s in strings or ()}
+    names = {s.removeprefix("module.") for s in scanned.strings} if scanned else set()
     found = [layout for layout in LAYOUTS.values() if set(layout.keys) <= names]
     return found[0] if found and LAYOUTS[spec.layout] not in found else None
 
@@ -703,19 +703,19 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
 
 def _refused(path: Path, reason: str) -> CheckpointError:
     """Why torch's safe loader refused `path` (`reason`, its words), from what the file's pickles import, read without
-    running them (`pickled_globals`): code it would run (`runs_code`), Python objects besides its weights (with the
+    running them (`pickle_scan.scan`): code it would run (`runs_code`), Python objects besides its weights (with the
     command that keeps its weights alone), or weights alone in a format the safe loader does not read (with the command
     that saves them again); where that cannot be told, only that it is not loaded."""
-    names = pickled_globals(path)
-    if names is None:
+    scanned = scan(path)
+    if scanned is None:
         return CheckpointError(
             f"refused to load {path}: torch's safe loader cannot read it ({reason}), and what it holds cannot be told "
             "without running it: use the original published file"
         )
     loadable = _loadable_globals()
-    objects = [name for name in names if name not in loadable]
+    objects = [name for name in scanned.globals if name not in loadable]
     harmless = _data_building_globals()
-    running = [name for name in objects if runs_code(name, harmless)]
+    running = [name for name in objects if runs_code(name, name in scanned.called, harmless)]
     if running:
         return CheckpointError(
             f"refused to load {path}: reading it would run code ({', '.join(running)}); it is not a checkpoint to "

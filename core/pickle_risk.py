@@ -1,9 +1,11 @@
 """Which of the globals a checkpoint's pickles import (`pickle_scan`) would run code as the file is read.
 
-A pickle runs code by calling what it imports. A class called makes an object of it; a function called does whatever
-it does (torch.hub.load fetches and runs a repository's code, numpy's runstring is exec). So a global of torch, numpy
-or the standard library counts as code unless it is a class, and not one of the modules that run code
-(CODE_RUNNING_MODULES: subprocess.Popen, functools.partial, ...), or it builds data (numpy's arrays). Those three are
+A pickle runs code by calling what it imports, or by handing it to what it calls. A class called makes an object of
+it; a function called does whatever it does (torch.hub.load fetches and runs a repository's code, numpy's runstring is
+exec); a function only stored (a pickled layer's activation, torch.nn.functional.relu) is not run. So a global of
+torch, numpy or the standard library that reading calls counts as code unless it is a class, and not one of the
+modules that run code (CODE_RUNNING_MODULES: subprocess.Popen, functools.partial, ...), or it builds data (numpy's
+arrays); those modules' globals count as code even stored. Those three are
 installed libraries, looked up where they are; any other module is named only: importing it would run it, and a
 class of the user's own (a pickled model) is an object to trust or not, not code voxlip can judge.
 """
@@ -32,14 +34,14 @@ ACT_ON_IMPORT = frozenset({"antigravity", "this", "__hello__", "__phello__", "id
 imported to look a name up; a name inside them is code."""
 
 
-def runs_code(name: str, harmless: Iterable[object] = ()) -> bool:
+def runs_code(name: str, called: bool, harmless: Iterable[object] = ()) -> bool:
     """Whether the pickled global `name` (`module.qualname`) could run code when the file is read: it is computed
-    (UNNAMED), in CODE_RUNNING_MODULES, or a torch, numpy or standard library name that is no class (nor one of
-    `harmless`, what builds data: torch's safe globals, numpy's arrays) or cannot be looked up. Other modules' names
-    (the user's own classes) are objects, not code."""
+    (UNNAMED), in CODE_RUNNING_MODULES, or a torch, numpy or standard library name that reading calls or hands to a
+    call (`called`) and that is no class (nor one of `harmless`, what builds data: torch's safe globals, numpy's
+    arrays) or cannot be looked up. Other modules' names (the user's own classes) are objects, not code."""
     if name == UNNAMED or _runs_code_module(name):
         return True
-    if name.split(".")[0] not in LIBRARIES:
+    if name.split(".")[0] not in LIBRARIES or not called:
         return False
     found = _looked_up(name)
     if found is None:

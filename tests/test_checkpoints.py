@@ -146,6 +146,25 @@ def test_a_pickle_calling_a_torch_numpy_or_standard_library_function_is_refused_
     assert "weights_only=False" not in str(refused.value)
 
 
+def test_a_function_only_stored_in_a_pickled_model_is_an_object_and_one_handed_to_a_call_is_code(tmp_path):
+    """A pickle runs a function by calling it, or by handing it to what it calls: a pickled TransformerEncoderLayer
+    keeps torch.nn.functional.relu as its activation, which unpickling stores and never calls, while torch's own
+    _rebuild_from_type_v2, which the safe loader allows, calls the function it is given."""
+    model = tmp_path / "model.pt"
+    torch.save({"layer": torch.nn.TransformerEncoderLayer(4, 1, dim_feedforward=8)}, model)
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint(model)
+    assert "holds Python objects (torch.nn.modules.transformer.TransformerEncoderLayer" in str(refused.value)
+    assert "weights_only=False" in str(refused.value)
+
+    handed = tmp_path / "handed.pt"
+    rebuild = torch._tensor._rebuild_from_type_v2
+    torch.save({"w": torch.ones(1), "x": _Calls(rebuild, torch.hub.load, torch.Tensor, ("x", "y"), {})}, handed)
+    with pytest.raises(CheckpointError, match=r"reading it would run code \(torch\.hub\.load\)") as refused:
+        read_checkpoint(handed)
+    assert "weights_only=False" not in str(refused.value)
+
+
 def test_a_model_of_the_users_own_module_holds_objects_and_its_module_is_not_imported(tmp_path, monkeypatch):
     """Telling code from objects resolves torch's, numpy's and the standard library's names only: a module of the
     user's is named, never imported (importing it would run it)."""
