@@ -12,7 +12,6 @@ import importlib.metadata
 import json
 import os
 import pickle
-import shlex
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
-from .pickle_risk import LIBRARIES, runs_code
+from .pickle_risk import numpy_scalar_globals, refusal
 from .pickle_scan import scan
 
 if TYPE_CHECKING:
@@ -686,7 +685,7 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
     if start.startswith(b"PK") and not verified:
         check_crc(path, spec)
     try:
-        with torch.serialization.safe_globals(_numpy_scalar_globals()), warnings.catch_warnings():
+        with torch.serialization.safe_globals(numpy_scalar_globals()), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Detected pickle protocol")  # said in the refusal below, if it is one
             return torch.load(path, map_location="cpu", weights_only=True, mmap=mmap and start.startswith(b"PK"))
     except pickle.UnpicklingError as e:
@@ -694,91 +693,11 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
         reason = next((line.strip() for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
             raise _unreadable(path, spec, e) from None
-        raise _refused(path, reason) from None
+        raise refusal(path, reason) from None
     except PermissionError:
         raise cannot_read(path) from None
     except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
         raise _unreadable(path, spec, e) from None
-
-
-def _refused(path: Path, reason: str) -> CheckpointError:
-    """Why torch's safe loader refused `path` (`reason`, its words), from what the file's pickles import, read without
-    running them (`pickle_scan.scan`): code it would run (`runs_code`), Python objects besides its weights (with the
-    command that keeps its weights alone), or weights alone in a format the safe loader does not read (with the command
-    that saves them again); where that cannot be told, only that it is not loaded."""
-    scanned = scan(path)
-    if scanned is None:
-        return CheckpointError(
-            f"refused to load {path}: torch's safe loader cannot read it ({reason}), and what it holds cannot be told "
-            "without running it: use the original published file"
-        )
-    loadable = _loadable_globals()
-    objects = [name for name in scanned.globals if name not in loadable]
-    harmless = _data_building_globals()
-    running = [name for name in objects if runs_code(name, name in scanned.called, harmless)]
-    if running:
-        return CheckpointError(
-            f"refused to load {path}: reading it would run code ({', '.join(running)}); it is not a checkpoint to "
-            "trust: delete it and use the original published file"
-        )
-    weights = json.dumps(str(path.with_suffix(".weights.pth")))
-    code = (  # a pickled model gives its state_dict; a dict its tensors and its dicts of tensors: weights, not objects
-        f"import torch; c = torch.load({json.dumps(str(path))}, weights_only=False); c = c.state_dict() if hasattr(c, "
-        '"state_dict") else {k: v for k, v in c.items() if isinstance(v, torch.Tensor) or isinstance(v, dict) and '
-        f"all(isinstance(x, torch.Tensor) for x in v.values())}}; torch.save(c, {weights})"
-    )
-    if not objects:
-        return CheckpointError(
-            f"{path} holds weights alone (its pickles, read without running them, import nothing else), in a form "
-            f"torch's safe loader does not read ({reason}: it was saved with a pickle protocol above 2): save them "
-            f"again with torch.save's default: python -c {shlex.quote(code)}"
-        )
-    modules = sorted({name.rsplit(".", 1)[0] for name in objects if name.split(".")[0] not in LIBRARIES})
-    where = f" (where {', '.join(modules)} can be imported: the code that made it)" if modules else ""
-    return CheckpointError(
-        f"refused to load {path}: besides weights it holds Python objects ({', '.join(objects[:4])}"
-        f"{' ...' if len(objects) > 4 else ''}), and unpickling objects could run code. Use the original published "
-        f"file, or, if you trust this one, keep its weights alone{where}: python -c {shlex.quote(code)}"
-    )
-
-
-def _loadable_globals() -> set[str]:
-    """The globals torch's safe loader imports, as `module.name`, with voxlip's numpy scalars (`torch_load`); none
-    known if this torch does not say (then every global is taken for an object)."""
-    try:
-        from torch._weights_only_unpickler import _get_allowed_globals
-    except ImportError:
-        return set()
-    return set(_get_allowed_globals()) | {f"{g.__module__}.{g.__qualname__}" for g in _numpy_scalar_globals()}
-
-
-def _data_building_globals() -> list:
-    """What a pickle may call to build data, whatever the name it is found by (numpy 1's numpy.core for numpy 2's
-    numpy._core): torch's safe globals, numpy's numbers and arrays."""
-    try:
-        from torch._weights_only_unpickler import _get_allowed_globals
-    except ImportError:
-        allowed = []
-    else:
-        allowed = list(_get_allowed_globals().values())
-    try:
-        from numpy._core.multiarray import _reconstruct
-    except ImportError:  # numpy 1
-        from numpy.core.multiarray import _reconstruct
-    return [*allowed, *_numpy_scalar_globals(), _reconstruct]
-
-
-def _numpy_scalar_globals() -> list:
-    """What a numpy number in a checkpoint unpickles through (a training script's `global_step`, np.int64): a dtype
-    and bytes, no code run."""
-    import numpy as np
-
-    try:
-        from numpy._core.multiarray import scalar
-    except ImportError:  # numpy 1
-        from numpy.core.multiarray import scalar
-    dtypes = [getattr(np.dtypes, name) for name in dir(np.dtypes) if name.endswith("DType")]
-    return [scalar, np.dtype, *dtypes]
 
 
 def cannot_read(path: Path) -> CheckpointError:

@@ -1,24 +1,29 @@
-"""Which of the globals a checkpoint's pickles import (`pickle_scan`) would run code as the file is read.
+"""Why torch's safe loader refused a checkpoint, told from what its pickles import and call (`pickle_scan`): code,
+Python objects besides weights, or weights alone in a format it does not read.
 
 A pickle runs code by calling what it imports, or by handing it to what it calls. A class called makes an object of
 it; a function called does whatever it does (torch.hub.load fetches and runs a repository's code, numpy's runstring is
 exec); a function only stored (a pickled layer's activation, torch.nn.functional.relu) is not run. So a global of
 torch, numpy or the standard library that reading calls counts as code unless it is a class, and not one of the
 modules that run code (CODE_RUNNING_MODULES: subprocess.Popen, functools.partial, ...), or it builds data (numpy's
-arrays); those modules' globals count as code even stored. Those three are
-installed libraries, looked up where they are; any other module is named only: importing it would run it, and a
-class of the user's own (a pickled model) is an object to trust or not, not code voxlip can judge.
+arrays); those modules' globals count as code even stored. Those three are installed libraries, looked up where they
+are; any other module is named only: importing it would run it, and a class of the user's own (a pickled model) is an
+object to trust or not, not code voxlip can judge.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import shlex
 import sys
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from types import ModuleType
 
-from .pickle_scan import UNNAMED
+from .errors import CheckpointError
+from .pickle_scan import UNNAMED, scan
 
 CODE_RUNNING_MODULES = frozenset(
     "os posix nt subprocess builtins sys shutil socket importlib runpy pty code codecs ctypes pickle marshal types "
@@ -86,3 +91,83 @@ def _module(name: str) -> ModuleType | None:
             return importlib.import_module(name)
     except (Exception, SystemExit):
         return None
+
+
+def refusal(path: Path, reason: str) -> CheckpointError:
+    """Why torch's safe loader refused `path` (`reason`, its words), from what the file's pickles import, read without
+    running them (`pickle_scan.scan`): code it would run (`runs_code`), Python objects besides its weights (with the
+    command that keeps its weights alone), or weights alone in a format the safe loader does not read (with the command
+    that saves them again); where that cannot be told, only that it is not loaded."""
+    scanned = scan(path)
+    if scanned is None:
+        return CheckpointError(
+            f"refused to load {path}: torch's safe loader cannot read it ({reason}), and what it holds cannot be told "
+            "without running it: use the original published file"
+        )
+    loadable = _loadable_globals()
+    objects = [name for name in scanned.globals if name not in loadable]
+    harmless = _data_building_globals()
+    running = [name for name in objects if runs_code(name, name in scanned.called, harmless)]
+    if running:
+        return CheckpointError(
+            f"refused to load {path}: reading it would run code ({', '.join(running)}); it is not a checkpoint to "
+            "trust: delete it and use the original published file"
+        )
+    weights = json.dumps(str(path.with_suffix(".weights.pth")))
+    code = (  # a pickled model gives its state_dict; a dict its tensors and its dicts of tensors: weights, not objects
+        f"import torch; c = torch.load({json.dumps(str(path))}, weights_only=False); c = c.state_dict() if hasattr(c, "
+        '"state_dict") else {k: v for k, v in c.items() if isinstance(v, torch.Tensor) or isinstance(v, dict) and '
+        f"all(isinstance(x, torch.Tensor) for x in v.values())}}; torch.save(c, {weights})"
+    )
+    if not objects:
+        return CheckpointError(
+            f"{path} holds weights alone (its pickles, read without running them, import nothing else), in a form "
+            f"torch's safe loader does not read ({reason}: it was saved with a pickle protocol above 2): save them "
+            f"again with torch.save's default: python -c {shlex.quote(code)}"
+        )
+    modules = sorted({name.rsplit(".", 1)[0] for name in objects if name.split(".")[0] not in LIBRARIES})
+    where = f" (where {', '.join(modules)} can be imported: the code that made it)" if modules else ""
+    return CheckpointError(
+        f"refused to load {path}: besides weights it holds Python objects ({', '.join(objects[:4])}"
+        f"{' ...' if len(objects) > 4 else ''}), and unpickling objects could run code. Use the original published "
+        f"file, or, if you trust this one, keep its weights alone{where}: python -c {shlex.quote(code)}"
+    )
+
+
+def _loadable_globals() -> set[str]:
+    """The globals torch's safe loader imports, as `module.name`, with the numpy scalars torch_load lets it read
+    (`numpy_scalar_globals`); none known if this torch does not say (then every global is taken for an object)."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+    except ImportError:
+        return set()
+    return set(_get_allowed_globals()) | {f"{g.__module__}.{g.__qualname__}" for g in numpy_scalar_globals()}
+
+
+def _data_building_globals() -> list:
+    """What a pickle may call to build data, whatever the name it is found by (numpy 1's numpy.core for numpy 2's
+    numpy._core): torch's safe globals, numpy's numbers and arrays."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+    except ImportError:
+        allowed = []
+    else:
+        allowed = list(_get_allowed_globals().values())
+    try:
+        from numpy._core.multiarray import _reconstruct
+    except ImportError:  # numpy 1
+        from numpy.core.multiarray import _reconstruct
+    return [*allowed, *numpy_scalar_globals(), _reconstruct]
+
+
+def numpy_scalar_globals() -> list:
+    """What a numpy number in a checkpoint unpickles through (a training script's `global_step`, np.int64): a dtype
+    and bytes, no code run."""
+    import numpy as np
+
+    try:
+        from numpy._core.multiarray import scalar
+    except ImportError:  # numpy 1
+        from numpy.core.multiarray import scalar
+    dtypes = [getattr(np.dtypes, name) for name in dir(np.dtypes) if name.endswith("DType")]
+    return [scalar, np.dtype, *dtypes]
