@@ -304,11 +304,11 @@ def test_label_size_follows_config_and_bad_corner_is_refused():
 @pytest.mark.parametrize(
     "settings, message",
     [
-        ({"text": "Authentic footage - not AI"}, "must say 'AI-generated'"),
-        ({"text": "Not AI-generated"}, "without a negation"),
+        ({"text": "Authentic footage - not AI"}, "must open with 'AI-generated'"),
+        ({"text": "Not AI-generated"}, "must open with 'AI-generated'"),
         ({"text": "AI-generated\nnot really"}, "on one line"),
-        ({"text": ""}, "must say 'AI-generated'"),
-        ({"text": None}, "must say 'AI-generated'"),
+        ({"text": ""}, "must open with 'AI-generated'"),
+        ({"text": None}, "must open with 'AI-generated'"),
         ({"corner": "centre"}, "corner must be one of"),
         ({"box_opacity": 0.0}, "box_opacity is 0.0: give a number from 0.5 to 1"),
         ({"min_height": 1}, "min_height is 1: give a whole number from 12"),
@@ -316,8 +316,8 @@ def test_label_size_follows_config_and_bad_corner_is_refused():
         ({"margin_fraction": 2.0}, "margin_fraction"),
         ({"text_color": (0, 0, 0)}, "contrast of 1.0:1"),
         ({"text_color": (255, 255)}, r"text_color is \(255, 255\): give an \(R, G, B\) tuple"),
-        ({"text": "AI-generated " + "w" * 30}, "would not fit across a frame 128 pixels wide.*at min_height=14"),
-        ({"text": "This is not an AI-generated clip"}, "without a negation"),
+        ({"text": "AI-generated · " + "w" * 30}, "would not fit across a frame 128 pixels wide.*at min_height=14"),
+        ({"text": "This is not an AI-generated clip"}, "must open with 'AI-generated'"),
     ],
 )
 def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_when_made(settings, message):
@@ -327,10 +327,62 @@ def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_
         LabelConfig(**settings)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "N0T AI-GENERATED",
+        "isnt AI-generated",
+        "Not: AI-generated",
+        "NOT (AI-generated)",
+        "nicht AI-generated",
+        "hardly AI-generated",
+        "AI-generated? No.",
+        "fake 'AI-generated' tag",
+        "Not real: AI-generated",
+        "AI-generatedn't",
+        "AI-generated ·",
+    ],
+)
+def test_a_label_must_open_with_ai_generated_and_part_what_it_adds_by_a_separator(text):
+    """A label had only been refused for a few spellings of "not AI-generated": 'N0T AI-GENERATED', 'isnt
+    AI-generated' or 'AI-generated? No.' were drawn on every frame and the output signed."""
+    with pytest.raises(InputError) as refused:
+        LabelConfig(text=text)
+    assert str(refused.value) == (
+        f"the label's text {text!r} must open with 'AI-generated' (any letter case), on one line; a studio's name or "
+        "a credit may follow after ' · ' or ' - ' or ' | ' or ': ' or ', ': e.g. 'AI-generated · Studio X'"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("AI-generated · N0T", "N0T"),
+        ("AI-generated - n o t", "n o t"),
+        ("AI-generated | isn't", "isn't"),
+        ("AI-generated: just kidding", "kidding"),
+        ("AI-generated, no real voice", "no"),
+        ("AI-generated · human-made", "human"),
+        ("AI-generated · rea1 footage", "rea1"),
+        ("AI-generated · f4ke", "f4ke"),
+        ("AI-generated · A1-generated", "A1"),
+    ],
+)
+def test_what_a_label_adds_may_not_deny_or_undercut_ai_generated_however_spelled(text, word):
+    with pytest.raises(InputError, match=f"adds {word!r}, which denies or undercuts 'AI-generated'.*Studio X.*without"):
+        LabelConfig(text=text)
+
+
 def test_a_label_may_add_words_to_ai_generated_and_choose_its_corner():
     frame = np.full((360, 640, 3), 100, np.uint8)
-    for said in ("AI-generated, no real voice", "Not real: AI-generated", "AI GENERATED", "AI\u2011generated"):
-        assert LabelConfig(text=said).text == said  # a negation not of the words, a space or a non-breaking hyphen
+    for said in (
+        "AI GENERATED",
+        "AI\u2011generated",
+        "AI-generated: Studio X",
+        "AI-generated | J. Doe",
+        "AI-generated, 42",
+    ):
+        assert LabelConfig(text=said).text == said  # a space or a non-breaking hyphen; a credit after a separator
     label = LabelConfig(text="ai-GENERATED · Studio X", corner="top-left", box_opacity=1.0, text_color=(255, 255, 0))
     ink = (draw_label(frame, label) != 100).any(axis=2)
     assert ink[:180, :320].sum() > 100 and ink.sum() == ink[:180, :320].sum()
