@@ -662,7 +662,8 @@ class Pipeline:
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             kept = speech.samples[: int(MAX_SECONDS * speech.sample_rate)]
             audio, track = load_audio(kept, source_sr=speech.sample_rate), (kept, speech.sample_rate)
-            components, text, inputs = speech.components, speech.text, {"reference_voice": speech.reference_input}
+            components, text = speech.components, speech.text
+            inputs = {"reference_voice": speech.reference_input, outputs.SOURCE_SPEECH: speech.source_input}
             cut = (_cut_note("the speech", speech.duration),) if len(kept) < len(speech.samples) else ()
             notes = speech.notes + cut  # what was said of the voice holds for the clip
         else:

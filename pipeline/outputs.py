@@ -38,7 +38,7 @@ from core.output_kinds import OUTPUT_SUFFIXES
 
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
 from .provenance.consent import ConsentError
-from .provenance.credentials import DUB, REVOICED, SigningIdentity, Source, sign_file
+from .provenance.credentials import DUB, REVOICED, REVOICED_AND_LIPSYNCED, SigningIdentity, Source, sign_file
 from .provenance.detect import detect
 from .provenance.label import DEFAULT_LABEL, FrameLabeler, LabelConfig
 from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
@@ -48,8 +48,8 @@ KINDS = ("audio", "video")
 SOURCE_VIDEO = "source_video"
 """The input role of a video whose own frames an output keeps (a dub): the output is credited as an edit of it."""
 SOURCE_SPEECH = "source_speech"
-"""The input role of a recording whose speech an audio output says in another voice (`convert_voice`): the output is
-credited as an edit of it."""
+"""The input role of a recording whose speech an output says in another voice (`convert_voice`, and a clip lip-synced
+to its Speech): the output is credited as an edit of it."""
 CHECKED_FRAMES = 16
 """Frames the check of a new video reads (its first 0.6 s): over 16 frames the mark's z-score is 9.5-12.4 on
 the photos' clips of eval_lipsync_offline and 19-30 on its videos (threshold 5.0; over 50 frames 9.6-32),
@@ -249,13 +249,19 @@ def _check_label(kind: str, label: LabelConfig | None) -> None:
 
 
 def _edited_source(kind: str, inputs: dict[str, str | os.PathLike | InputFile | InputData]) -> Source | None:
-    """What an output was edited from, as it was read: a video output's `SOURCE_VIDEO` (a dub, its frames kept) or an
-    audio output's `SOURCE_SPEECH` (a recording re-voiced); None for what voxlip made from text and pictures."""
-    role, edit = (SOURCE_VIDEO, DUB) if kind == "video" else (SOURCE_SPEECH, REVOICED)
-    source = inputs.get(role)
-    if source is None:
-        return None
-    return Source(source if isinstance(source, (InputFile, InputData)) else InputFile.read(source), edit)
+    """What an output was edited from, as it was read: a video output's `SOURCE_VIDEO` (a dub, its frames kept), else
+    its or an audio output's `SOURCE_SPEECH` (a recording re-voiced, a face made to say it in a video); None for what
+    voxlip made from text and pictures."""
+    edits = (
+        [(SOURCE_VIDEO, DUB), (SOURCE_SPEECH, REVOICED_AND_LIPSYNCED)]
+        if kind == "video"
+        else [(SOURCE_SPEECH, REVOICED)]
+    )
+    for role, edit in edits:
+        source = inputs.get(role)
+        if source is not None:
+            return Source(source if isinstance(source, (InputFile, InputData)) else InputFile.read(source), edit)
+    return None
 
 
 def _signed_record(

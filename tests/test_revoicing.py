@@ -317,6 +317,36 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     assert [(i.title, i.relationship) for i in revoiced.ingredients] == [("talking.mp4", "parentOf")]
 
 
+def test_a_clip_lip_synced_from_converted_speech_names_the_source_recording(
+    reference, source_file, faces_dir, tmp_path
+):
+    """A clip of a face saying converted speech had named the reference voice and the face only, in its `inputs`, its
+    record and its content credentials: the recording whose words, timing and delivery it keeps was left out."""
+    from core.files import sha256_file
+
+    pipeline = Pipeline("cpu")
+    converted = pipeline.convert_voice(reference, source_file, consent=True, seed=2)
+    with pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", converted, consent=True) as clip:
+        assert clip.inputs["source_speech"] == source_file
+        out = clip.save(tmp_path / "said.mp4")
+    record = json.loads((tmp_path / "said.mp4.provenance.json").read_text())
+    assert record["inputs"]["source_speech"] == {"file": "source.wav", "sha256": sha256_file(source_file)}
+    assert record["inputs"]["reference_voice"]["file"] == reference.name and "face" in record["inputs"]
+    credentials = detect(out).credentials
+    assert credentials.valid and [a["action"] for a in credentials.actions] == ["c2pa.opened", "c2pa.edited"]
+    edited = credentials.actions[1]
+    assert edited["digitalSourceType"].endswith("/trainedAlgorithmicMedia")
+    assert "the words, timing and delivery are the recording's (source.wav)" in edited["parameters"]["description"]
+    assert [(i.title, i.relationship) for i in credentials.ingredients] == [("source.wav", "parentOf")]
+
+    samples, rate = soundfile.read(source_file, dtype="float32")
+    from_memory = pipeline.convert_voice(reference, samples, consent=True, seed=2, source_sr=rate)
+    with pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", from_memory, consent=True) as clip:
+        clip.save(tmp_path / "from_memory.mp4")
+    record = json.loads((tmp_path / "from_memory.mp4.provenance.json").read_text())
+    assert record["inputs"]["source_speech"]["given"] == f"samples in memory, {rate} Hz, {len(samples) / rate:.1f} s"
+
+
 def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(reference, talking_video, tmp_path):
     """A track put in at an offset (its first sound timed 0.6 s after the first frame) stays there: it had been moved
     to the first frame, 0.6 s early against the lips; the clip's duration is the file's (frames or sound, the

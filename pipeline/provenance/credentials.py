@@ -81,6 +81,13 @@ REVOICED = Edit(
 )
 """A recording said in another voice: every sample is the models' (IPTC's trainedAlgorithmicMedia names
 speech-to-speech), the words, timing and delivery the recording's."""
+REVOICED_AND_LIPSYNCED = Edit(
+    TRAINED_ALGORITHMIC_MEDIA,
+    "the voice was converted to the reference speaker's, and a face made to say it, by voxlip's models; the words, "
+    "timing and delivery are the recording's ({name})",
+)
+"""A clip of a face saying a recording re-voiced: its frames and its soundtrack the models', the words, timing and
+delivery the recording's."""
 
 
 @dataclass(frozen=True)
