@@ -67,6 +67,7 @@ from .dub import dub
 from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
+from .provenance.seal import seal
 from .results import Clip, ClipFolder, Speech, clip_inputs
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
@@ -914,10 +915,12 @@ def _marked(
     notes: tuple[str, ...] = (),
     start_seconds: float = 0.0,
 ) -> Speech:
-    """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it);
-    `notes` (on the text) come first, then the reference recording's own."""
+    """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it) and
+    sealed with `consent` (what Speech.save checks); `notes` (on the text) come first, then the reference recording's
+    own."""
+    samples = outputs.mark_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds)
     return Speech(
-        samples=outputs.mark_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds),
+        samples=samples,
         sample_rate=synthesis.sample_rate,
         text=synthesis.text,
         components=(speaker.encoder, *synthesis.components),
@@ -926,6 +929,7 @@ def _marked(
         timings=timings,
         notes=notes + speaker.notes + synthesis.notes,
         consent=consent,
+        _seal=seal(samples, synthesis.sample_rate, consent),
     )
 
 

@@ -12,25 +12,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.components import Component
-from core.errors import VoxlipError
+from core.errors import InputError, VoxlipError
 from core.files import InputData, InputFile, sha256_file
 from voice.audio import encode_audio
 from voice.speaker import Speaker
 from voice.synthesis import Synthesis
 
 from . import outputs
+from .provenance.consent import CONSENT_STATEMENT, ConsentError
 from .provenance.label import LabelConfig
+from .provenance.seal import is_sealed
 
 if TYPE_CHECKING:  # moviepy is optional, imported only when a moviepy clip is asked for
     from moviepy import VideoFileClip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Speech(Synthesis):
     """The voice stage's speech, watermarked, with the speaker it imitates; `wave, sr = speech` unpacks it.
 
     `components` name the speaker encoder too; `consent` is the statement made when it was asked
-    for, recorded with it.
+    for, recorded with it. Compared and hashed by identity: each is one thing made.
     """
 
     speaker: Speaker | None = None
@@ -41,6 +43,8 @@ class Speech(Synthesis):
     """That recording's sha256 when it was read."""
     source_given: InputData | None = None
     """What it re-voices when that came in memory (samples, a Speech), for the record; None for a file."""
+    _seal: bytes | None = field(default=None, repr=False)
+    """voxlip's proof that it made these samples, marked, with this consent (provenance.seal); `save` needs it."""
 
     def __iter__(self) -> Iterator[Any]:
         """(samples, sample rate): `wave, sr = speech`."""
@@ -76,12 +80,31 @@ class Speech(Synthesis):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
-        record beside it."""
+        record beside it. Only speech voxlip made with consent, as it made it, is saved: one built by hand, or changed
+        since (its samples, rate or consent), is refused."""
+        _check_made_with_consent(self)
         inputs = _recorded({"reference_voice": self.reference_input, outputs.SOURCE_SPEECH: self.source_input})
         path = outputs.check_output(path, "audio", _paths(inputs))
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))
         return path
+
+
+def _check_made_with_consent(speech: Speech) -> None:
+    """Refuse (InputError) a Speech without the consent voxlip took, or not as voxlip made and marked it."""
+    if speech.consent != CONSENT_STATEMENT:
+        raise ConsentError(
+            f"this Speech carries no statement of consent voxlip took (consent={speech.consent!r}), so it is not saved "
+            "as voxlip's output: make speech with clone_voice, stream_voice or convert_voice and consent=True, and "
+            "save the Speech they return"
+        )
+    if not is_sealed(speech.samples, speech.sample_rate, speech.consent, speech._seal):
+        raise InputError(
+            "this Speech is not as voxlip made it (built by hand, or its samples or rate changed since; or made by "
+            "another process), so it is not saved as voxlip's output: save the Speech clone_voice, stream_voice or "
+            "convert_voice returned, unchanged, and edit the saved file if you must; audio of your own is marked "
+            "with pipeline.outputs.mark_audio() and signed with finish_output()"
+        )
 
 
 class ClipFolder:
@@ -101,12 +124,12 @@ class ClipFolder:
         return not self._remove.alive
 
 
-@dataclass
+@dataclass(eq=False)
 class Clip:
     """A talking clip: an MP4 (H.264 + AAC) with the label and marks, kept in a temporary folder until it is closed.
 
     `close()` (or a `with` block) removes that folder once the clip is saved; a clip no longer referred to is
-    removed too, when the garbage collector gets to it, or when Python exits.
+    removed too, when the garbage collector gets to it, or when Python exits. Compared and hashed by identity.
     """
 
     path: Path

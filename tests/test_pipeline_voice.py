@@ -422,6 +422,59 @@ def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, reference, tmp_path):
+    """A Speech built by hand from 0.9 s of a real reader (too short for its missing mark to show) had been signed as
+    voxlip's output, its record saying no consent; one made with consent had been signed with its consent removed, or
+    with a "statement" that denied it. Only what voxlip made, with the consent it took, as it made it, is saved."""
+    import dataclasses
+
+    from pipeline import Speech
+    from pipeline.provenance.consent import CONSENT_STATEMENT
+
+    wave, rate = soundfile.read(reference, dtype="float32")
+    made = pipeline.clone_voice(reference, "I never agreed to say this.", consent=True, seed=1)
+    no_consent = "carries no statement of consent voxlip took"
+    not_made = "is not as voxlip made it"
+    for speech, message in [
+        (Speech(samples=wave[rate : int(1.9 * rate)], sample_rate=rate, text=None, components=()), no_consent),
+        (Speech(samples=wave[: 5 * rate], sample_rate=rate, text=None, components=()), no_consent),
+        (dataclasses.replace(made, consent=None), no_consent),
+        (dataclasses.replace(made, consent=None, speaker=None), no_consent),
+        (dataclasses.replace(made, consent="I did not ask anyone"), "consent='I did not ask anyone'"),
+        (
+            Speech(
+                samples=wave[rate : int(1.9 * rate)],
+                sample_rate=rate,
+                text=None,
+                components=(),
+                consent=CONSENT_STATEMENT,
+            ),
+            not_made,
+        ),
+        (dataclasses.replace(made, samples=wave[rate : int(1.9 * rate)], sample_rate=rate), not_made),
+        (dataclasses.replace(made, sample_rate=made.sample_rate * 2), not_made),
+    ]:
+        with pytest.raises(InputError, match=message):
+            speech.save(tmp_path / "refused.wav")
+    assert list(tmp_path.iterdir()) == []
+    retitled = dataclasses.replace(made, notes=())  # what voxlip made, said otherwise: still its samples and consent
+    record = json.loads(record_path(retitled.save(tmp_path / "made.wav")).read_text())
+    assert record["consent"] == {"stated": True, "statement": CONSENT_STATEMENT}
+    first = next(iter(pipeline.stream_voice(reference, "Hi. And then some more words follow.", consent=True)))
+    assert first.duration < AUDIO_MARK.checked_seconds and first.save(tmp_path / "piece.wav").is_file()
+
+
+def test_a_speech_and_a_clip_are_equal_only_to_themselves(pipeline, reference, faces_dir):
+    """`a == b` and `a in [b]` had raised "truth value of an array is ambiguous" (a Speech compared its samples), and
+    `hash(a)` had raised: each result is one thing made, compared and hashed by identity."""
+    first, again = (pipeline.clone_voice(reference, "Equal?", consent=True, seed=1) for _ in range(2))
+    np.testing.assert_array_equal(first.samples, again.samples)
+    assert first == first and first != again and first in [again, first] and again not in [first]
+    assert {first: 1, again: 2}[again] == 2 and hash(first) == hash(first)
+    with pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", first, consent=True) as clip:
+        assert clip == clip and clip not in [first] and {clip: 1}[clip] == 1
+
+
 def test_stream_voice_starts_with_a_short_marked_piece(pipeline, reference):
     text = "Hello there, my good friend. This longer sentence follows, with more words in it. And one more."
     pieces = list(pipeline.stream_voice(reference, text, consent=True))

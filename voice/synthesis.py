@@ -12,9 +12,10 @@ from core.errors import InputError
 from .phones import Phone
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Synthesis:
-    """Samples of one voice saying `text` (not yet watermarked: that is the output layer's job)."""
+    """Samples of one voice saying `text` (not yet watermarked: that is the output layer's job); compared and hashed
+    by identity (its samples are an array)."""
 
     samples: np.ndarray = field(repr=False)
     sample_rate: int
