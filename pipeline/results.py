@@ -100,10 +100,10 @@ def _check_made_with_consent(speech: Speech) -> None:
         )
     if not is_sealed(speech.samples, speech.sample_rate, speech.consent, speech._seal):
         raise InputError(
-            "this Speech is not as voxlip made it (built by hand, or its samples or rate changed since; or made by "
-            "another process), so it is not saved as voxlip's output: save the Speech clone_voice, stream_voice or "
-            "convert_voice returned, unchanged, and edit the saved file if you must; audio of your own is marked "
-            "with pipeline.outputs.mark_audio() and signed with finish_output()"
+            "this Speech is not as voxlip made it (built by hand, or its samples or rate changed since), so it is not "
+            "saved as voxlip's output: save the Speech clone_voice, stream_voice or convert_voice returned, unchanged, "
+            "and edit the saved file if you must; audio of your own is marked with pipeline.outputs.mark_audio() and "
+            "signed with finish_output()"
         )
 
 

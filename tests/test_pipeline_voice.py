@@ -1,4 +1,5 @@
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -462,6 +463,8 @@ def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, 
     assert record["consent"] == {"stated": True, "statement": CONSENT_STATEMENT}
     first = next(iter(pipeline.stream_voice(reference, "Hi. And then some more words follow.", consent=True)))
     assert first.duration < AUDIO_MARK.checked_seconds and first.save(tmp_path / "piece.wav").is_file()
+    kept = pickle.loads(pickle.dumps(made))  # through a queue or a file to a worker: the same speech as voxlip made
+    assert kept.save(tmp_path / "kept.wav").is_file()
 
 
 def test_a_speech_and_a_clip_are_equal_only_to_themselves(pipeline, reference, faces_dir):

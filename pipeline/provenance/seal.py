@@ -1,28 +1,26 @@
-"""Proof that voxlip made a Speech, marked, with the consent it took: a keyed hash of its samples, rate and consent.
+"""What a Speech was when voxlip made it, marked, with the consent it took: a digest of its samples, rate and consent.
 
-The key is this process's own, made at import and kept nowhere, so a Speech built by hand, or changed since voxlip
-made it, carries no seal that matches: `Speech.save` refuses it rather than sign someone's recording as voxlip's.
+`Speech.save` compares it with the Speech it is given, so that a Speech built by hand (with no seal), or whose
+samples, rate or consent changed since voxlip made it, is refused rather than signed as voxlip's output. It guards
+against mistakes, not against someone who calls `seal` on audio of their own: voxlip is open code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 import numpy as np
-
-_KEY = secrets.token_bytes(32)
 
 
 def seal(samples: np.ndarray, sample_rate: int, consent: str) -> bytes:
     """The seal of speech voxlip made and marked (`samples` at `sample_rate`), with `consent` the statement it took."""
     samples = np.ascontiguousarray(samples)
-    keyed = hmac.new(_KEY, digestmod=hashlib.sha256)
+    digest = hashlib.sha256()
     for part in (repr((sample_rate, samples.dtype.str, samples.shape)), consent):
-        keyed.update(part.encode("utf-8") + b"\0")
-    keyed.update(memoryview(samples).cast("B"))
-    return keyed.digest()
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(memoryview(samples).cast("B"))
+    return digest.digest()
 
 
 def is_sealed(samples: np.ndarray, sample_rate: int, consent: str | None, given: bytes | None) -> bool:
