@@ -198,7 +198,7 @@ class Demo:
         self.workdir = workdir
         self.keep = keep
         self._lock = threading.Lock()
-        key = ("auto", "auto", pipeline.voice.converter_choice, pipeline.voice.offline_voice.config)
+        key = ("auto", "auto", pipeline.voice_settings.converter, pipeline.voice_settings.offline)
         self._voices: dict[tuple[str, str, str, OfflineConfig], Pipeline] = {key: pipeline}
 
     def _pipeline_for(
@@ -217,10 +217,10 @@ class Demo:
         chooses the face that speaks (None: the largest)."""
         shares = {"similarity": similarity, "revoicing_similarity": revoicing_similarity}
         offline = dataclasses.replace(
-            self.pipeline.voice.offline_voice.config,
+            self.pipeline.voice_settings.offline,
             **{name: min(1.0, max(0.0, float(share))) for name, share in shares.items() if share is not None},
         )
-        key = (synthesizer or "auto", vocoder or "auto", converter or self.pipeline.voice.converter_choice, offline)
+        key = (synthesizer or "auto", vocoder or "auto", converter or self.pipeline.voice_settings.converter, offline)
         with self._lock:
             if key not in self._voices:
                 self._voices[key] = self.pipeline.with_voice(key[0], key[1], offline=offline, converter=key[2])
@@ -432,13 +432,13 @@ def _verdict(score: float, threshold: float) -> str:
 def _base_voice(pipeline: Pipeline) -> str | None:
     """What the pipeline's speech from text is when it is the Piper base voice as it is (converter none, similarity
     0); None when it is in the reference's voice."""
-    why = pipeline.voice.unconverted
+    why = pipeline.unconverted_voice
     return why and f"the Piper base voice as it is, not in the reference's voice ({why})"
 
 
 def _recording_as_it_was(pipeline: Pipeline) -> str | None:
     """What a re-voiced recording is when it was not moved toward the reference (similarity 0); None otherwise."""
-    why = pipeline.voice.revoicing_unconverted
+    why = pipeline.unconverted_revoicing
     return why and f"the recording as it was, not in the reference's voice ({why})"
 
 
@@ -585,7 +585,7 @@ def _consent_box() -> gr.Checkbox:
 
 def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     """The page; `examples` (a voice and a face voxlip made itself) fill the inputs with one click."""
-    offline = demo.pipeline.voice.offline_voice.config
+    offline = demo.pipeline.voice_settings.offline
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
     # a label per example: gradio shows labelled examples as buttons that wrap, where a table of the files' paths had
     # been wider than a phone
@@ -953,7 +953,7 @@ def serve(args: argparse.Namespace) -> None:
         requests.mkdir()
         pipeline = Pipeline(args.device, offline_voice=dataclasses.replace(OfflineConfig(), base_voice=args.base_voice))
         try:
-            pipeline.voice.offline_voice.profile  # noqa: B018 (loads the base voice: a bad one is refused now)
+            pipeline.load_base_voice()
         except VoxlipError as error:
             sys.exit(f"voxlip demo: {error}")
         demo = Demo(pipeline, requests)

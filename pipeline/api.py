@@ -193,6 +193,19 @@ def resolve_device(device: str | torch.device) -> str:
     return device
 
 
+@dataclasses.dataclass(frozen=True)
+class VoiceSettings:
+    """A Pipeline's voice components by name, with their settings (Pipeline's arguments of the same names)."""
+
+    synthesizer: str
+    vocoder: str
+    vocoder_checkpoint: str | None
+    fast_vocoder: bool
+    precision: str
+    offline: OfflineConfig
+    converter: str
+
+
 class Pipeline:
     """The voice and lip-sync stages wired together; models load on first use and are reused.
 
@@ -232,7 +245,7 @@ class Pipeline:
         checkpoints.check_choice(face_detector, "face detector", ("blazeface",), "face-detector")
         self.device = resolve_device(device)
         self.encoder_name = encoder
-        self.voice = VoiceCloner(
+        self._voice = VoiceCloner(
             self.device,
             synthesizer,
             vocoder,
@@ -265,11 +278,11 @@ class Pipeline:
         _check_config("offline", offline, OfflineConfig, "voice.offline.config", "OfflineConfig()")
         self.encoder  # loaded here, so that every variant shares one copy
         other = copy.copy(self)
-        voice = self.voice
+        voice = self._voice
         offline = offline or voice.offline_voice.config
         if vocoder_checkpoint is None and vocoder in (None, voice.vocoder_choice):
             vocoder_checkpoint = voice.vocoder_checkpoint
-        other.voice = VoiceCloner(
+        other._voice = VoiceCloner(
             self.device,
             voice.synthesizer_choice if synthesizer is None else synthesizer,
             voice.vocoder_choice if vocoder is None else vocoder,
@@ -280,10 +293,42 @@ class Pipeline:
             converter or voice.converter_choice,
         )
         if offline.base_voice == voice.offline_voice.config.base_voice:
-            other.voice.offline_voice.share_base(voice.offline_voice)
-        if voice.converter is not None and voice.converter_checkpoint == other.voice.converter_checkpoint:
-            other.voice.__dict__["converter"] = voice.converter  # one loaded converter for every variant
+            other._voice.offline_voice.share_base(voice.offline_voice)
+        if voice.converter is not None and voice.converter_checkpoint == other._voice.converter_checkpoint:
+            other._voice.__dict__["converter"] = voice.converter  # one loaded converter for every variant
         return other
+
+    @property
+    def voice_settings(self) -> VoiceSettings:
+        """The voice components this pipeline was made with, as `with_voice` takes them: names and settings, not the
+        voice stage itself, whose speech has no consent check and no mark (only this class's calls use it)."""
+        voice = self._voice
+        return VoiceSettings(
+            voice.synthesizer_choice,
+            voice.vocoder_choice,
+            voice.vocoder_checkpoint,
+            voice.fast_vocoder,
+            voice.precision,
+            voice.offline_voice.config,
+            voice.converter_choice,
+        )
+
+    @property
+    def unconverted_voice(self) -> str | None:
+        """Why its speech from text is the Piper base voice as it is, not in the reference's voice ("converter none",
+        "similarity 0"); None when it is in the reference's voice."""
+        return self._voice.unconverted
+
+    @property
+    def unconverted_revoicing(self) -> str | None:
+        """Why a recording it re-voices stays as it was ("similarity 0"); None when it is moved toward the
+        reference."""
+        return self._voice.revoicing_unconverted
+
+    def load_base_voice(self) -> None:
+        """Load the offline voice's Piper base voice now (a service's start-up): a bad file is refused here, not at
+        the first request."""
+        self._voice.offline_voice.profile  # noqa: B018
 
     @cached_property
     def encoder(self) -> SpeakerEncoder:
@@ -307,7 +352,7 @@ class Pipeline:
     refused as it was loaded (another model's weights, truncated, corrupt)."""
 
     @cached_property
-    def lipsync_generator(self):
+    def _lipsync_generator(self):
         """The Wav2Lip generator, or None for the offline animator; auto mode takes the first of LIPSYNC_CHECKPOINTS
         here that loads (`checkpoints.first_loaded`)."""
         if self.lipsync_name != "auto":
@@ -376,8 +421,8 @@ class Pipeline:
         """`text` checked, the voice loaded (a missing checkpoint or a language it does not speak fails here), then
         the text's script checked against the voice's language: all before any work on a reference."""
         text, notes = check_text(text)
-        self.voice.load(language)
-        return text, notes + check_script(text, self.voice.spoken_language(language))
+        self._voice.load(language)
+        return text, notes + check_script(text, self._voice.spoken_language(language))
 
     def stream_voice(
         self,
@@ -412,7 +457,7 @@ class Pipeline:
         language: str | None,
     ) -> Iterator[Speech]:
         played = 0.0
-        for piece in self.voice.stream(speaker, text, seed=seed, language=language):
+        for piece in self._voice.stream(speaker, text, seed=seed, language=language):
             yield _marked(piece, speaker, statement, piece.timings, notes, start_seconds=played)
             played += len(piece.samples) / piece.sample_rate
             notes = ()
@@ -491,13 +536,13 @@ class Pipeline:
                 "source's): give voxlip.speaker(samples, source_sr=rate), or a file or a Speech"
             )
         recording, source_sr, given = _as_recording(source, checked_rate(source, source_sr, "source recording"))
-        self.voice.load_revoicing()
+        self._voice.load_revoicing()
         video = _source_video(recording) if keep_video else None
-        wave, rate, source_notes = _source_speech(recording, source_sr, self.voice.revoicing_rate)
+        wave, rate, source_notes = _source_speech(recording, source_sr, self._voice.revoicing_rate)
         started = time.perf_counter()
         speaker = self.speaker(reference)
         prepared = time.perf_counter()
-        synthesis = self.voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
+        synthesis = self._voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
         speech = _marked(synthesis, speaker, statement, {"speaker": prepared - started, **synthesis.timings})
         if isinstance(recording, np.ndarray):
             speech = dataclasses.replace(speech, source_given=given)
@@ -624,7 +669,7 @@ class Pipeline:
     def _load_lipsync_models(self) -> None:
         """Load the lip-sync generator and the face detector (cached properties) now: a checkpoint that is missing
         or of another model fails here, before any work."""
-        self.lipsync_generator  # noqa: B018
+        self._lipsync_generator  # noqa: B018
         self.face_detector  # noqa: B018
 
     def _speech(
@@ -643,7 +688,7 @@ class Pipeline:
         started = time.perf_counter()
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
-        synthesis = self.voice.clone(
+        synthesis = self._voice.clone(
             speaker, text, seed=checked_seed(seed), progress=progress, language=language, max_seconds=max_seconds
         )
         return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
@@ -679,7 +724,7 @@ class Pipeline:
                 face,
                 audio,
                 workdir.path / "clip.mp4",
-                make_renderer(self.lipsync_options, self.lipsync_generator, speech.phones),
+                make_renderer(self.lipsync_options, self._lipsync_generator, speech.phones),
                 self.lipsync_options,
                 detector=self.face_detector,
                 frame_hook=protector,

@@ -304,12 +304,12 @@ def test_the_voice_components_offered_are_those_on_this_server(demo, tmp_path, m
 
 def test_the_clip_and_convert_tabs_take_the_similarity_a_still_head_and_a_face_index(demo, speech_files, faces_dir):
     plain = demo._pipeline_for()
-    default = plain.voice.offline_voice.config.similarity
+    default = plain.voice_settings.offline.similarity
     assert plain is demo.pipeline and demo._pipeline_for(similarity=default) is plain
     chosen = demo._pipeline_for(similarity=0.25, still=True)
-    assert chosen.voice.offline_voice.config.similarity == 0.25 and chosen.lipsync_options.still
+    assert chosen.voice_settings.offline.similarity == 0.25 and chosen.lipsync_options.still
     assert not demo.pipeline.lipsync_options.still and chosen.encoder is demo.pipeline.encoder
-    assert demo._pipeline_for(revoicing_similarity=2).voice.offline_voice.config.revoicing_similarity == 1.0
+    assert demo._pipeline_for(revoicing_similarity=2).voice_settings.offline.revoicing_similarity == 1.0
     assert (
         demo._pipeline_for(face_index=1).lipsync_options.face_index == 1
         and demo.pipeline.lipsync_options.face_index is None

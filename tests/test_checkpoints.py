@@ -454,7 +454,7 @@ def test_the_api_names_its_own_arguments_and_the_command_line_its_flags(seeded_c
 
     wav2lip = seeded_checkpoint("wav2lip", "wav2lip.pth")
     with pytest.raises(CheckpointError) as refused:
-        Pipeline("cpu", synthesizer=str(wav2lip)).voice.tacotron  # noqa: B018
+        Pipeline("cpu", synthesizer=str(wav2lip))._voice.tacotron  # noqa: B018
     assert f"{wav2lip} (given to synthesizer=) does not hold" in str(refused.value)
     assert "--" not in str(refused.value).replace(str(wav2lip), ""), refused.value
     assert f"{wav2lip} (given to --synthesizer) does not hold" in in_command_line_words(str(refused.value))
@@ -679,7 +679,7 @@ def test_auto_lipsync_passes_over_a_wav2lip_file_that_is_not_the_published_one(t
     monkeypatch.setattr(checkpoints, "_REGISTRY", sized)
     (tmp_path / "wav2lip_gan.pth").write_bytes(b"x" * 100)
     pipeline = Pipeline("cpu")
-    assert pipeline.lipsync_generator is None  # the offline lip-sync, not a refusal
+    assert pipeline._lipsync_generator is None  # the offline lip-sync, not a refusal
     (note,) = checkpoints.passed_over(("wav2lip-gan", "wav2lip"))
     assert pipeline.lipsync_passed_over == (note,)  # what the clip's notes say
     note = in_command_line_words(note)
@@ -741,14 +741,30 @@ def test_auto_lipsync_passes_over_a_cache_file_that_holds_another_model(tmp_path
     (tmp_path / "wav2lip_gan.pth").symlink_to(seeded_checkpoint("syncnet"))
     (tmp_path / "wav2lip.pth").symlink_to(seeded_checkpoint("wav2lip"))
     pipeline = Pipeline("cpu")
-    assert pipeline.lipsync_generator.checkpoint_name == "wav2lip"
+    assert pipeline._lipsync_generator.checkpoint_name == "wav2lip"
     (note,) = pipeline.lipsync_passed_over
     assert note.startswith(
         f"not used (auto mode took the next best instead): {tmp_path / 'wav2lip_gan.pth'} does not hold the Wav2Lip "
         "generator: this looks like a SyncNet lip-sync expert checkpoint; delete it"
     ), note
     with pytest.raises(OtherModelError):
-        Pipeline("cpu", lipsync="wav2lip-gan").lipsync_generator  # noqa: B018
+        Pipeline("cpu", lipsync="wav2lip-gan")._lipsync_generator  # noqa: B018
+
+
+def test_a_pipeline_exposes_no_stage_that_makes_unmarked_media(seeded_checkpoint):
+    """Pipeline.voice.clone(...) had given cloned speech with no consent asked and no mark, and
+    Pipeline.lipsync_generator the Wav2Lip model itself: only the consent-checked, marked calls are public."""
+    from lipsync.wav2lip import Wav2Lip
+    from pipeline import Pipeline
+    from voice.cloning import VoiceCloner
+
+    pipeline = Pipeline("cpu", lipsync=str(seeded_checkpoint("wav2lip")))
+    pipeline._load_lipsync_models()
+    stages = (VoiceCloner, Wav2Lip)
+    public = {name: getattr(pipeline, name) for name in dir(pipeline) if not name.startswith("_")}
+    assert [name for name, value in public.items() if isinstance(value, stages)] == []
+    assert isinstance(pipeline._voice, VoiceCloner) and isinstance(pipeline._lipsync_generator, Wav2Lip)
+    assert pipeline.voice_settings.synthesizer == "auto" and pipeline.voice_settings.converter == "auto"
 
 
 def test_auto_mode_notes_a_converter_whose_config_json_is_missing(tmp_path, monkeypatch):
@@ -910,7 +926,7 @@ def test_auto_lipsync_passes_over_a_truncated_cache_file(tmp_path, monkeypatch, 
     (tmp_path / "wav2lip_gan.pth").write_bytes(seeded_checkpoint("wav2lip").read_bytes()[:100_000])
     (tmp_path / "wav2lip.pth").symlink_to(seeded_checkpoint("wav2lip"))
     pipeline = Pipeline("cpu")
-    assert pipeline.lipsync_generator.checkpoint_name == "wav2lip"
+    assert pipeline._lipsync_generator.checkpoint_name == "wav2lip"
     (note,) = pipeline.lipsync_passed_over
     assert note == (
         f"not used (auto mode took the next best instead): {tmp_path / 'wav2lip_gan.pth'} is not a readable PyTorch "

@@ -98,14 +98,14 @@ def test_a_piper_voice_of_another_language_reads_its_script_and_says_so(pipeline
     Cyrillic text, as its own language or asked for; the English voice refuses it, naming the way out."""
     import dataclasses
 
-    joe = pipeline.voice.offline_voice.base.path
+    joe = pipeline._voice.offline_voice.base.path
     voice = tmp_path / "ru_RU-test-medium.onnx"
     voice.symlink_to(joe)
     config = json.loads(joe.with_name(joe.name + ".json").read_text())
     config |= {"espeak": {"voice": "ru"}, "language": {"code": "ru_RU", "family": "ru"}}
     voice.with_name(voice.name + ".json").write_text(json.dumps(config))
     russian = pipeline.with_voice(
-        "offline", offline=dataclasses.replace(pipeline.voice.offline_voice.config, base_voice=str(voice))
+        "offline", offline=dataclasses.replace(pipeline.voice_settings.offline, base_voice=str(voice))
     )
     for language in (None, "ru"):
         speech = russian.clone_voice(reference, "Привет, как дела?", consent=True, seed=0, language=language)
@@ -122,16 +122,16 @@ def test_with_voice_keeps_every_voice_component_not_given():
     mine = Pipeline(
         "cpu", synthesizer="sv2tts", vocoder="hifigan", vocoder_checkpoint="hifigan-lj-v3", fast_vocoder=True
     )
-    kept = mine.with_voice(synthesizer="offline").voice
-    assert (kept.synthesizer_choice, kept.vocoder_choice, kept.vocoder_checkpoint) == (
+    kept = mine.with_voice(synthesizer="offline").voice_settings
+    assert (kept.synthesizer, kept.vocoder, kept.vocoder_checkpoint) == (
         "offline",
         "hifigan",
         "hifigan-lj-v3",
     )
-    assert kept.fast_vocoder and kept.converter_choice == "auto"
-    assert mine.with_voice(vocoder_checkpoint="hifigan-lj-v1").voice.vocoder_checkpoint == "hifigan-lj-v1"
-    other = mine.with_voice(vocoder="wavernn").voice  # another vocoder: its own registry file, not the HiFi-GAN one
-    assert (other.vocoder_choice, other.vocoder_checkpoint, other.synthesizer_choice) == ("wavernn", None, "sv2tts")
+    assert kept.fast_vocoder and kept.converter == "auto"
+    assert mine.with_voice(vocoder_checkpoint="hifigan-lj-v1").voice_settings.vocoder_checkpoint == "hifigan-lj-v1"
+    other = mine.with_voice(vocoder="wavernn").voice_settings  # its own registry file, not the HiFi-GAN one
+    assert (other.vocoder, other.vocoder_checkpoint, other.synthesizer) == ("wavernn", None, "sv2tts")
 
 
 def test_consent_is_required(pipeline, reference):
