@@ -75,11 +75,13 @@ class InputFile:
     since changed or gone."""
 
     path: Path
+    """Absolute (`read` makes it so from the working folder of the time): after an os.chdir it is still the file that
+    was read, which no output may overwrite. The record names it by its file name only."""
     sha256: str
 
     @classmethod
     def read(cls, path: str | os.PathLike) -> InputFile:
-        return cls(Path(path), sha256_file(path))
+        return cls(Path(path).absolute(), sha256_file(path))
 
 
 def sha256_array(array: np.ndarray) -> str:

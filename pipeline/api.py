@@ -815,12 +815,12 @@ class _Audio:
         given: InputFile | InputData,
         seconds: float,
         notes: tuple[str, ...] = (),
+        name: str = "the audio",
     ):
         """`seconds`: the whole recording's length, of which `track` may be the first MAX_SECONDS; `notes`: the file's
-        as read (voice.audio.Decoded.notes)."""
+        as read (voice.audio.Decoded.notes); `name`: what the notes call it (a file by the path it was given as)."""
         self.track, self.given = (track, rate), given
         self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
-        name = str(given.path) if isinstance(given, InputFile) else "the audio"
         self.notes = notes + ((_cut_note(name, seconds),) if seconds > MAX_SECONDS else ())
 
 
@@ -872,7 +872,7 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     wave, rate, seconds = recording_of(recording)
     if len(wave) < MIN_AUDIO_SECONDS * rate:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
-    audio = _Audio(without_offset(wave), rate, InputFile.read(path), seconds, recording.notes)
+    audio = _Audio(without_offset(wave), rate, InputFile.read(path), seconds, recording.notes, str(path))
     return _not_silent(audio, str(path))
 
 

@@ -4,6 +4,7 @@ import gc
 import json
 import tempfile
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -92,6 +93,35 @@ def test_a_photo_is_read_once_for_the_check_and_the_frames(pipeline, faces_dir, 
     photo = faces_dir / "painting_pearl_earring.jpg"
     clip = pipeline.lipsync(photo, short_speech, consent=True)
     assert read == [photo] and clip.inputs["face"] == photo and clip.frames_without_face == 0
+
+
+def test_an_input_named_by_a_relative_path_is_never_overwritten_after_a_change_of_folder(
+    pipeline, faces_dir, short_speech, tmp_path, monkeypatch
+):
+    """Inputs had been kept by the relative path they were given as: after os.chdir("out"), save("../ref.wav") wrote
+    over the reference recording, and a clip's save("../face.mp4") over its face video."""
+    import shutil
+
+    from core.files import sha256_file
+
+    shutil.copyfile(short_speech, tmp_path / "ref.wav")
+    shutil.copyfile(faces_dir / "talking_woman_30fps.mp4", tmp_path / "face.mp4")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    speech = pipeline.clone_voice("ref.wav", "Do not overwrite my input.", consent=True, seed=1)
+    clip = pipeline.lipsync("face.mp4", short_speech, consent=True)
+    before = {name: sha256_file(tmp_path / name) for name in ("ref.wav", "face.mp4")}
+    monkeypatch.chdir(tmp_path / "out")
+    for result, name in ((speech, "ref.wav"), (clip, "face.mp4")):
+        with pytest.raises(InputError, match=rf"\.\./{name} is also an input \(.*{name}\): voxlip never overwrites"):
+            result.save(f"../{name}")
+    assert {name: sha256_file(tmp_path / name) for name in before} == before
+    assert (
+        json.loads(Path(speech.save("speech.wav").name + ".provenance.json").read_text())["inputs"]["reference_voice"][
+            "file"
+        ]
+        == "ref.wav"
+    )  # the record names the file as before
 
 
 def test_a_clip_keeps_its_audio_at_the_rate_and_in_the_channels_it_was_given(
