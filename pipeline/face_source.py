@@ -157,10 +157,12 @@ def is_image(value: object) -> bool:
 
 
 def write_image(image, folder: Path) -> Path:
-    """An RGB(A) or grey image, as an array (uint8 0-255, or float 0-1) or a PIL image (its colour profile applied),
-    as an sRGB PNG photo in `folder`."""
+    """An RGB(A) or grey image, as an array (uint8 0-255, or float 0-1) or a PIL image (its colour profile and EXIF
+    orientation applied, as a photo file's are), as an sRGB PNG photo in `folder`."""
     import cv2
 
+    if not isinstance(image, np.ndarray):
+        image = as_shown(image)
     if isinstance(image, np.ndarray):
         pixels = image
     elif image.mode.startswith("I"):  # 16-bit grey (a 16-bit PNG): its levels, which convert("RGB") clips at 255
@@ -184,3 +186,16 @@ def write_image(image, folder: Path) -> Path:
     if not cv2.imwrite(str(path), picture):
         raise InputError("could not write the face image as a photo")
     return path
+
+
+EXIF_ORIENTATION = 0x0112
+
+
+def as_shown(image: Image) -> Image:
+    """A PIL image turned as its EXIF orientation says (`Image.open` keeps a phone photo's pixels as the camera stored
+    them, often on their side), as a photo file is read and a viewer shows it; as it is without one."""
+    if not hasattr(image, "getexif") or image.getexif().get(EXIF_ORIENTATION, 1) == 1:
+        return image
+    from PIL import ImageOps
+
+    return ImageOps.exif_transpose(image)

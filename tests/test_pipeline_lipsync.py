@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core.errors import InputError, VoxlipError
-from core.ffmpeg import probe
+from core.ffmpeg import probe, read_frames
 from core.ffmpeg import run as run_ffmpeg
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
@@ -319,6 +319,27 @@ def test_a_picture_in_memory_is_taken_in_the_colours_its_profile_means(display_p
     converted = np.asarray(Image.open(write_image(picture, tmp_path)))
     assert (plain[0, 0] == (200, 60, 60)).all()
     assert converted[0, 0, 0] > 210 and converted[0, 0, 1] < 50  # P3's red, more saturated in sRGB's terms
+
+
+def test_a_pil_image_is_turned_as_its_exif_orientation_says_as_the_same_photo_by_its_path_is(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """Image.open(path) of a phone photo stored on its side (EXIF orientation 6) had come out sideways, where the same
+    file by its path is upright."""
+    from PIL import Image
+
+    upright = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter clockwise: stored a quarter anticlockwise
+    upright.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "side.jpg", exif=exif.tobytes(), quality=95)
+    made = {}
+    for name, face in (("path", tmp_path / "side.jpg"), ("pil", Image.open(tmp_path / "side.jpg"))):
+        with pipeline.lipsync(face, short_speech, consent=True) as clip:
+            made[name] = (next(iter(read_frames(clip.path, max_frames=1))), clip.notes)
+    (by_path, path_notes), (in_memory, memory_notes) = made["path"], made["pil"]
+    assert in_memory.shape == by_path.shape and by_path.shape[0] > by_path.shape[1]  # upright: taller than wide
+    assert np.abs(in_memory.astype(int) - by_path.astype(int)).mean() < 3
+    assert memory_notes == path_notes  # neither is said to lie on its side
 
 
 def test_a_picture_in_memory_keeps_its_transparency_for_the_lip_sync_to_lay_over_white(tmp_path):
