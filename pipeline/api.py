@@ -598,9 +598,12 @@ class Pipeline:
         """Clone the voice saying `text`, then make the face speak it: one talking clip.
 
         `reference` is as clone_voice takes it (samples at `source_sr`); `voice_progress` follows the voice stage
-        (sentences), `progress` the lip-sync stage (frames).
+        (sentences), `progress` the lip-sync stage (frames). `seed` seeds the voice and the lip-sync's blinks and head
+        motion, as `voxlip run --seed` does (None: a different voice each time, and the lip-sync seeded as
+        `lipsync_options.seed` says).
         """
         statement = require_consent(consent)
+        seed = checked_seed(seed)
         checked_rate(reference, source_sr, "reference voice")
         text, notes = self._checked_text(text, language)
         face = _home_expanded(face)
@@ -632,7 +635,7 @@ class Pipeline:
                     raise InputError(_too_long_message(f"; the {MAX_SECONDS:.0f} s run out at {e.place}")) from None
                 raise
             _check_clip_length(speech)
-            clip = self._clip(*checked.result(), speech, statement, progress, source)
+            clip = self._seeded(seed)._clip(*checked.result(), speech, statement, progress, source)
         clip.timings = {**speech.timings, **clip.timings}
         return clip
 
@@ -644,17 +647,29 @@ class Pipeline:
         consent: bool,
         source_sr: int | None = None,
         progress: ProgressCallback | None = None,
+        seed: int | None = None,
     ) -> Clip:
         """Make the face in a video or photo speak `speech` (voxlip's Speech, an audio file, samples at `source_sr`,
         their rate, which samples need, or a moviepy AudioClip); the face may be an RGB image array, a PIL image or a
         moviepy VideoClip too. Inputs given in memory are named in the clip's record by what they were and their
-        data's sha256."""
+        data's sha256. `seed` seeds the offline lip-sync's blinks and head motion for this call (`voxlip lipsync
+        --seed`; None: as `lipsync_options.seed` says)."""
         statement = require_consent(consent, "a face")
+        seed = checked_seed(seed)
         face = _home_expanded(face)
         heard = _lipsync_speech(_home_expanded(speech), source_sr)  # first: a face clip is written only as it lasts
         with face_file(face, self.lipsync_options.max_size, len(heard.samples) / heard.sample_rate) as source:
             opened, faces = self._checked_face(source.path)
-            return self._clip(opened, faces, heard, statement, progress, source)
+            return self._seeded(seed)._clip(opened, faces, heard, statement, progress, source)
+
+    def _seeded(self, seed: int | None) -> Pipeline:
+        """This pipeline with its lip-sync's blinks and head motion seeded with `seed`, for one call (None: as it is).
+        A shallow copy: the models it has loaded are shared."""
+        if seed is None or seed == self.lipsync_options.seed:
+            return self
+        other = copy.copy(self)
+        other.lipsync_options = dataclasses.replace(self.lipsync_options, seed=seed)
+        return other
 
     def _checked_face(self, face: Path) -> tuple[FaceInput, int]:
         """The face input, opened (read once, a photo), and the most faces it shows in one frame, once the lip-sync

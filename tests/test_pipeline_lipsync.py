@@ -1,6 +1,7 @@
 import copy
 import dataclasses
 import gc
+import hashlib
 import json
 import tempfile
 import warnings
@@ -173,6 +174,38 @@ def test_a_video_filmed_on_its_side_without_a_rotation_tag_is_lip_synced_upright
     clip = pipeline.lipsync(tagged, short_speech, consent=True)
     assert probe(tagged).rotation == 270 and clip.frames_without_face == 0  # the note had said it had no tag
     assert "lies on its side or upside down, even turned by its rotation tag of 270 degrees: it" in str(clip.notes)
+
+
+def _frames_sha256(path) -> str:
+    """The sha256 of a video's decoded frames: what is seen, not the MP4 (whose credentials are signed anew)."""
+    digest = hashlib.sha256()
+    for frame in read_frames(path):
+        digest.update(frame.tobytes())
+    return digest.hexdigest()
+
+
+def test_a_seed_given_to_the_api_seeds_the_lip_sync_as_the_command_s_seed_does(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """text_to_clip(seed=9) had seeded the voice only, the blinks and head motion staying LipsyncOptions' seed 0,
+    where `voxlip run --seed 9` seeds both; lipsync() took no seed."""
+    from lipsync.options import LipsyncOptions
+
+    face, text, made = faces_dir / "painting_pearl_earring.jpg", "Seeds for blinks and sway.", tmp_path / "run.mp4"
+    command = ["run", "--ref", str(short_speech), "--face", str(face), "--text", text, "--seed", "9"]
+    assert voxlip([*command, "--checkpoint", "offline", "--i-have-consent", "-o", str(made)]) == 0
+    with pipeline.text_to_clip(short_speech, face, text, consent=True, seed=9) as clip:
+        assert _frames_sha256(clip.path) == _frames_sha256(made)
+    seeded_pipeline = Pipeline("cpu", lipsync="offline", lipsync_options=LipsyncOptions(seed=9))
+    with (
+        pipeline.lipsync(face, short_speech, consent=True, seed=9) as seeded,
+        seeded_pipeline.lipsync(face, short_speech, consent=True) as by_options,
+        pipeline.lipsync(face, short_speech, consent=True) as unseeded,
+    ):
+        assert _frames_sha256(seeded.path) == _frames_sha256(by_options.path) != _frames_sha256(unseeded.path)
+    assert pipeline.lipsync_options.seed == 0  # the call's seed is for that call only
+    with pytest.raises(InputError, match=r"^seed -1: give a whole number from 0 to"):
+        pipeline.lipsync(face, short_speech, consent=True, seed=-1)
 
 
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
