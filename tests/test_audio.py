@@ -114,6 +114,22 @@ def test_arrays_stereo_int16_and_resampling(speech):
     assert len(load_audio(speech, sr=8000, source_sr=16000)) == len(speech) // 2
 
 
+def test_integer_samples_widened_from_a_narrower_type_are_refused_naming_the_type_to_give(speech):
+    """np.array(pcm16.tolist()) (int64, values within 16 bits) had been scaled by 2^63 and called silent."""
+    pcm = (speech * 32767).astype(np.int16)
+    for widened, dtype in ((np.array(pcm.tolist(), np.int64), "int64"), (pcm.astype(np.int32), "int32")):
+        with pytest.raises(InputError) as refused:
+            load_audio(widened, source_sr=16_000)
+        message = str(refused.value)
+        assert message.startswith(f"the audio array is {dtype}, but its samples all lie within 16-bit range"), message
+        assert "give samples.astype(np.int16)" in message, message
+    with pytest.raises(InputError, match=r"^the audio array is int64, .* within 32-bit range .*astype\(np.int32\)"):
+        load_audio(pcm.astype(np.int64) * 65536, source_sr=16_000)
+    pcm32 = (speech * 2**31 * 0.99).astype(np.int32)  # a 32-bit recording at its own full scale is taken as it was
+    np.testing.assert_allclose(load_audio(pcm32, source_sr=16_000), speech, atol=0.02)
+    assert not load_audio(np.zeros(1600, np.int64), source_sr=16_000).any()  # silence stays silence
+
+
 @pytest.mark.parametrize("suffix", ["", ".wav", ".m4a", ".ogg"])
 def test_stereo_with_one_channel_inverted_is_heard_in_the_louder_channel(speech, tmp_path, suffix):
     """A miswired microphone (one channel's polarity inverted) had mixed to near silence and been called silent;

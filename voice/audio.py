@@ -291,6 +291,7 @@ def _array_samples(array: np.ndarray) -> np.ndarray:
     scaled to full scale 1.0, unsigned ones (8-bit WAV's) about their middle."""
     wave = np.asarray(array)
     if wave.dtype.kind == "i":
+        _check_integer_scale(wave)
         wave = wave / float(np.iinfo(wave.dtype).max)
     elif wave.dtype.kind == "u":
         middle = (float(np.iinfo(wave.dtype).max) + 1) / 2
@@ -309,6 +310,27 @@ def _array_samples(array: np.ndarray) -> np.ndarray:
     if wave.ndim != 1:
         raise InputError(f"audio arrays must be 1-D (samples) or 2-D (channels x samples), not {wave.shape}")
     return wave
+
+
+def _check_integer_scale(wave: np.ndarray) -> None:
+    """Refuse integer samples wider than 16 bits whose values all fit a narrower type: taken at their own type's full
+    scale they are silence (16-bit values as int64, which np.array of Python ints makes, peak at 2^-48), so they are
+    another type's samples widened, and only the caller knows which."""
+    if wave.dtype.itemsize <= 2 or not wave.size:
+        return
+    low, high = int(wave.min()), int(wave.max())
+    peak = max(-low, high)
+    for kind in (np.int16, np.int32):
+        fits = np.iinfo(kind).min <= low and high <= np.iinfo(kind).max
+        if np.dtype(kind).itemsize < wave.dtype.itemsize and fits and peak > 0:
+            name = np.dtype(kind).name
+            bits = np.dtype(kind).itemsize * 8
+            raise InputError(
+                f"the audio array is {wave.dtype.name}, but its samples all lie within {bits}-bit range (peak "
+                f"{peak}): at {wave.dtype.name}'s full scale they would be silence. If they are {bits}-bit samples, "
+                f"give samples.astype(np.{name}) (np.array of Python ints makes {np.dtype(np.int_).name}); or give "
+                "float samples with full scale at 1.0"
+            )
 
 
 CANCELLED_MIX = 0.4
