@@ -157,6 +157,15 @@ def _check_config(name: str, value: object, kind: type, module: str, example: st
         )
 
 
+def _check_callback(value: object, name: str) -> None:
+    """Refuse a progress argument that is neither None nor callable, before any work (it is called as the work goes)."""
+    if value is not None and not callable(value):
+        raise InputError(
+            f"{name} must be a function called as {name}(done, total, rate), or None, not {value!r} "
+            f"({type(value).__name__})"
+        )
+
+
 def resolve_device(device: str | torch.device) -> str:
     """ "auto" -> "cuda" when torch sees a GPU, else "cpu"; any other name (or a torch.device, by its name) as given, if
     torch finds that GPU.
@@ -380,6 +389,8 @@ class Pipeline:
         source_sr = checked_rate(reference, source_sr, "reference voice")
         if isinstance(reference, Speaker):
             return reference
+        if not isinstance(reference, Speech):
+            check_audio_source(reference, "reference voice", also="a Speech or a Speaker that voxlip made")
         audio, source_sr, given = _as_recording(reference, source_sr)
         recording = _recording(audio, given)
         if recording is None:  # not samples or a readable file: the encoder says what is wrong with it
@@ -414,6 +425,7 @@ class Pipeline:
         """The reference speaker saying `text`, watermarked. `reference` is a recording, samples at `source_sr`, a
         Speech or a `Speaker`; `language` (default: the voice's own) must be one the base voice speaks."""
         statement = require_consent(consent, "a reference voice")
+        _check_callback(progress, "progress")
         text, notes = self._checked_text(text, language)
         return self._speech(reference, text, notes, statement, seed, source_sr, progress, language)
 
@@ -421,6 +433,11 @@ class Pipeline:
         """`text` checked, the voice loaded (a missing checkpoint or a language it does not speak fails here), then
         the text's script checked against the voice's language: all before any work on a reference."""
         text, notes = check_text(text)
+        if language is not None and not isinstance(language, str):
+            raise InputError(
+                f"language must be a language code, e.g. 'en', 'de' or 'en-us' (--language), or None for the voice's "
+                f"own, not {language!r} ({type(language).__name__})"
+            )
         self._voice.load(language)
         return text, notes + check_script(text, self._voice.spoken_language(language))
 
@@ -530,6 +547,8 @@ class Pipeline:
         """
         statement = require_consent(consent, "a reference voice")
         seed = checked_seed(seed)
+        _check_callback(progress, "progress")
+        _check_callback(video_progress, "video_progress")
         if isinstance(reference, np.ndarray):
             raise InputError(
                 "the reference voice was given as samples, whose rate convert_voice is not told (its source_sr is the "
@@ -604,6 +623,8 @@ class Pipeline:
         """
         statement = require_consent(consent)
         seed = checked_seed(seed)
+        _check_callback(progress, "progress")
+        _check_callback(voice_progress, "voice_progress")
         checked_rate(reference, source_sr, "reference voice")
         text, notes = self._checked_text(text, language)
         face = _home_expanded(face)
@@ -656,6 +677,7 @@ class Pipeline:
         --seed`; None: as `lipsync_options.seed` says)."""
         statement = require_consent(consent, "a face")
         seed = checked_seed(seed)
+        _check_callback(progress, "progress")
         face = _home_expanded(face)
         heard = _lipsync_speech(_home_expanded(speech), source_sr)  # first: a face clip is written only as it lasts
         with face_file(face, self.lipsync_options.max_size, len(heard.samples) / heard.sample_rate) as source:
@@ -1022,6 +1044,7 @@ def vocode(
 ) -> tuple[np.ndarray, int]:
     """One SV2TTS mel (80, frames) -> (watermarked samples, sample rate), with the best vocoder here (`device` as
     Pipeline's)."""
+    seed = checked_seed(seed)
     samples, sample_rate = VoiceCloner(resolve_device(device), vocoder=vocoder).vocode(
         np.asarray(mel, np.float32), seed
     )

@@ -10,11 +10,12 @@ import soundfile
 
 from core.errors import InputError
 from core.ffmpeg import probe
-from pipeline import Pipeline, Speaker
+from pipeline import Pipeline, Speaker, vocode
 from pipeline.cli import main as voxlip
 from pipeline.provenance import ConsentError, detect, detect_audio_mark, record_path
 from pipeline.provenance.audio_watermark import AUDIO_MARK
 from voice.encoder import similarity
+from voice.offline.config import OfflineConfig
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +200,64 @@ NO_RATE = r"the {} was given as samples without their rate: pass their rate as s
 def test_wrong_seeds_and_sample_rates_are_refused_before_any_work(pipeline, reference, call, message):
     with pytest.raises((InputError, ConsentError), match=message):
         call(pipeline, reference)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda v, r, f: v.clone_voice(r, "Hi.", consent=True, language=5),
+            r"^language must be a language code, e\.g\. 'en', 'de' or 'en-us' \(--language\), or None .* "
+            r"not 5 \(int\)$",
+        ),
+        (
+            lambda v, r, f: Pipeline("cpu", offline_voice=OfflineConfig(similarity="0.5")),
+            r"^OfflineConfig's similarity must be a number between 0 and 1 \(e\.g\. similarity=0\.5\), "
+            r"not '0\.5' \(str\)$",
+        ),
+        (
+            lambda v, r, f: v.with_voice(offline=OfflineConfig(revoicing_similarity=2.0)),
+            r"^revoicing_similarity must be between 0 and 1, not 2\.0$",
+        ),
+        (
+            lambda v, r, f: v.lipsync(f, r, consent=True, progress=5),
+            r"^progress must be a function called as progress\(done, total, rate\), or None, not 5 \(int\)$",
+        ),
+        (lambda v, r, f: v.text_to_clip(r, f, "Hi.", consent=True, voice_progress="bar"), r"^voice_progress must be"),
+        (lambda v, r, f: v.convert_voice(r, r, consent=True, video_progress=1), r"^video_progress must be a function"),
+        (lambda v, r, f: vocode(np.zeros((80, 20), np.float32), seed=-1), r"^seed -1: give a whole number from 0"),
+        (lambda v, r, f: v.clone_voice(r, "Hi.", consent="yes"), r"consent='yes' is a str\. If it is true, state it"),
+        (
+            lambda v, r, f: v.speaker(None),
+            r"^the reference voice must be a file path, an array of samples \(with source_sr, their rate\) or a "
+            r"Speech or a Speaker that voxlip made, not NoneType$",
+        ),
+    ],
+    ids=[
+        "language",
+        "similarity",
+        "revoicing similarity",
+        "progress",
+        "voice_progress",
+        "video_progress",
+        "vocode seed",
+        "consent",
+        "speaker",
+    ],
+)
+def test_an_argument_of_the_wrong_type_gets_one_clear_input_error(pipeline, reference, faces_dir, call, message):
+    """Each had escaped as Python's own error (AttributeError, TypeError; progress=5 after the work had started), been
+    accepted (vocode's seed -1, where clone_voice refuses it), or said too little (consent, speaker(None))."""
+    with pytest.raises(InputError, match=message):
+        call(pipeline, reference, faces_dir / "painting_pearl_earring.jpg")
+
+
+def test_a_numpy_true_states_consent_as_true_does(pipeline, reference):
+    """consent=np.True_ (a checkbox's value read from an array) had been refused as if no consent were stated."""
+    speech = pipeline.clone_voice(reference, "Hi.", consent=np.True_, seed=1)
+    assert speech.consent == pipeline.clone_voice(reference, "Hi.", consent=True, seed=1).consent
+    with pytest.raises(ConsentError, match=r"uses a reference voice\. If it is true"):
+        pipeline.clone_voice(reference, "Hi.", consent=np.False_)
 
 
 def test_a_gpu_asked_for_where_torch_finds_none_is_refused():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from core.errors import InputError
 
 CONSENT_STATEMENT = (
@@ -16,11 +18,13 @@ class ConsentError(InputError):
 
 
 def require_consent(consent: bool, what: str = "a reference voice or face") -> str:
-    """Return the consent statement if `consent` is True; otherwise refuse with how to state it."""
-    if consent is not True:
-        raise ConsentError(
-            f"voxlip imitates real people, so it needs their consent before it uses {what}. "
-            "If it is true, state it: pass consent=True (Python), --i-have-consent (command line) "
-            f'or tick the consent box (demo). The statement you make: "{CONSENT_STATEMENT}"'
-        )
-    return CONSENT_STATEMENT
+    """Return the consent statement if `consent` is True (a numpy True too: a bool); otherwise refuse with how to state
+    it, naming what was given when it is no bool."""
+    if consent is True or (isinstance(consent, np.bool_) and bool(consent)):
+        return CONSENT_STATEMENT
+    given = "" if isinstance(consent, (bool, np.bool_)) else f" consent={consent!r} is a {type(consent).__name__}."
+    raise ConsentError(
+        f"voxlip imitates real people, so it needs their consent before it uses {what}.{given} "
+        "If it is true, state it: pass consent=True (Python), --i-have-consent (command line) "
+        f'or tick the consent box (demo). The statement you make: "{CONSENT_STATEMENT}"'
+    )

@@ -9,6 +9,7 @@ A person's recording is re-voiced the same way (`revoice`), with the filter fitt
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -63,12 +64,23 @@ BASE_VOICE_NOTE = (
 )
 
 
+def _check_share(name: str, value: object) -> None:
+    """Refuse an OfflineConfig similarity that is not a number from 0 to 1 (what --similarity takes)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"OfflineConfig's {name} must be a number between 0 and 1 (e.g. {name}=0.5), not {value!r} "
+            f"({type(value).__name__})"
+        )
+    if not 0.0 <= value <= 1.0:  # NaN too
+        raise InputError(f"{name} must be between 0 and 1, not {value}")
+
+
 class OfflineVoice:
     """The base voice, loaded once (on first use), converted toward each reference."""
 
     def __init__(self, config: OfflineConfig = DEFAULT, threads: int | None = None):
-        if not 0.0 <= config.similarity <= 1.0:
-            raise InputError(f"similarity must be between 0 and 1, not {config.similarity}")
+        for name in ("similarity", "revoicing_similarity"):
+            _check_share(name, getattr(config, name))
         self.config, self.threads = config, threads
 
     def share_base(self, other: OfflineVoice) -> None:
