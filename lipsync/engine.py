@@ -260,6 +260,7 @@ def _run(
         with timer("encoding"):
             writer.close()
 
+    source.animated_as_photo = bool(getattr(renderer, "video_as_photo", False))
     return LipsyncResult(
         path=out_path,
         frames=n_frames,

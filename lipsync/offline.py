@@ -103,6 +103,12 @@ class OfflineRenderer:
         return tuple(made)
 
     @property
+    def video_as_photo(self) -> bool:
+        """Whether a video's face was animated as a photo's (it does not move): which of its frames show, and in what
+        order, does not show in the clip."""
+        return self.mode == "living" and self.library.seen > 0
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """What the result should say about how its mouths were made."""
         notes: tuple[str, ...] = ()
@@ -114,7 +120,7 @@ class OfflineRenderer:
             )
         if self.mode == "units" and self.still:
             notes += ("a still head is for photos: the head in this video moves as it was filmed",)
-        if self.mode == "living" and self.library.seen:
+        if self.video_as_photo:
             motion = "blinks" if self.still else "blinks, head motion"
             notes += (f"the face in the video does not move: it was animated as a photo ({motion})",)
         return notes

@@ -313,12 +313,17 @@ class FrameSource:
         self._cache: tempfile._TemporaryFileWrapper | None = None
         self._cover_note: str | None = None
         """How the video was made as long as the speech, once it was (cover_note)."""
+        self.animated_as_photo = False
+        """Set when the renderer animated the video's face as a photo's: then how its frames covered the speech is
+        not said, as it does not show."""
 
     @property
     def notes(self) -> tuple[str, ...]:
         """What the result says about the input's picture: a photo's (Photo.notes); of a video, that it was damaged, and
-        how it was made as long as the speech (cover_note) once its frames were read."""
-        notes = self._notes if self._cover_note is None else (*self._notes, self._cover_note)
+        how it was made as long as the speech (cover_note) once its frames were read, unless it was animated as a
+        photo."""
+        covered = self._cover_note is not None and not self.animated_as_photo
+        notes = (*self._notes, self._cover_note) if covered else self._notes
         if not self._damage:
             return notes
         return (

@@ -208,6 +208,18 @@ def test_a_seed_given_to_the_api_seeds_the_lip_sync_as_the_command_s_seed_does(
         pipeline.lipsync(face, short_speech, consent=True, seed=-1)
 
 
+def test_a_one_frame_video_animated_as_a_photo_is_not_said_to_play_back_and_forth(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """A video of one frame is animated as a photo: how its frames would cover the speech is not said of it."""
+    one_frame = tmp_path / "one_frame.mp4"
+    picture = ["-i", str(faces_dir / "painting_mona_lisa.jpg"), "-frames:v", "1", "-vf", "scale=360:640"]
+    run_ffmpeg([*picture, "-pix_fmt", "yuv420p", str(one_frame)], "one frame")
+    clip = pipeline.lipsync(one_frame, short_speech, consent=True)
+    assert any(note.startswith("the face in the video does not move") for note in clip.notes), clip.notes
+    assert not any("shorter than the speech" in note for note in clip.notes), clip.notes
+
+
 def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
     out = tmp_path / "out.mp4"
     args = [
