@@ -159,6 +159,12 @@ class Jobs:
             if job is not None and job.flag.is_set():
                 self._jobs[(session, button)] = _Job(running=job.running)
 
+    def asked_to_stop(self, session: str, button: str) -> bool:
+        """Whether a stop of the session's requests of `button` was asked since its last click."""
+        with self._lock:
+            job = self._jobs.get((session, button))
+            return job is not None and job.flag.is_set()
+
     def stop(self, session: str, button: str) -> None:
         """Stop the session's running and waiting requests of `button`."""
         with self._lock:
@@ -491,7 +497,7 @@ def _stoppable(handler: Callable[..., tuple], jobs: Jobs, button: str, outputs: 
         try:
             return jobs.run(request.session_hash, button, lambda flag: handler(*inputs, progress=progress, stop=flag))
         except JobStopped:
-            return (*(None for _ in range(outputs - 2)), STOPPED, None)
+            return _stopped_outputs(outputs)
 
     keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
     run.__signature__ = inspect.Signature(
@@ -503,6 +509,11 @@ def _stoppable(handler: Callable[..., tuple], jobs: Jobs, button: str, outputs: 
     )
     run.__annotations__ = {"request": gr.Request}
     return run
+
+
+def _stopped_outputs(outputs: int) -> tuple:
+    """A stopped request's `outputs` values: empty but its details (the last but one), which say STOPPED."""
+    return (*(None for _ in range(outputs - 2)), STOPPED, None)
 
 
 def _face_input() -> gr.File:
@@ -858,7 +869,10 @@ def _on_click(
     request needs (`needed`: the page's name for it, its box) that is empty is refused before the work, saying why
     it is empty (the browser's messages about files it did not take, passed on in `refused`). After a refusal the
     outputs are emptied again: gradio marks each with "Error" otherwise. With `stop` (a button, and the `jobs` that
-    stop), the work is a job of its session that `stop`, shown while it waits or runs, stops."""
+    stop), the work is a job of its session that `stop`, shown while it waits or runs, stops: a waiting request leaves
+    the queue at once (gradio's `cancels`), a running one ends at its next progress report; either way its details
+    say STOPPED. `stop` goes at every end of the request: its result, a refusal, an error or a stop (on success and on
+    failure each: gradio 6 runs no `.then` after an error)."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
     names = list(needed)
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden")
@@ -877,18 +891,26 @@ def _on_click(
         api_visibility="private",
         show_progress="hidden",
     )
-    if stop is not None:
-        checked = checked.success(lambda: gr.Button(visible=True), None, stop, **quiet)
-        handler = _stoppable(handler, jobs, api_name, len(outputs))
-
-        def stopped(request: gr.Request) -> None:
-            jobs.stop(request.session_hash, api_name)
-
-        stop.click(stopped, None, None, **quiet)
+    if stop is None:
+        work = checked.success(
+            handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last"
+        )
+        work.failure(lambda: empty, None, outputs, **quiet)
+        return
+    checked = checked.success(lambda: gr.Button(visible=True), None, stop, **quiet)
+    handler = _stoppable(handler, jobs, api_name, len(outputs))
     work = checked.success(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last")
-    work.failure(lambda: empty, None, outputs, **quiet)
-    if stop is not None:
-        work.then(lambda: gr.Button(visible=False), None, stop, **quiet)
+
+    def ended(request: gr.Request) -> tuple:
+        stopped = jobs.asked_to_stop(request.session_hash, api_name)
+        return (*(_stopped_outputs(len(outputs)) if stopped else (None for _ in outputs)), gr.Button(visible=False))
+
+    def stopped(request: gr.Request) -> None:
+        jobs.stop(request.session_hash, api_name)
+
+    work.success(lambda: gr.Button(visible=False), None, stop, **quiet)
+    work.failure(ended, None, [*outputs, stop], **quiet)
+    stop.click(stopped, None, None, cancels=[work], **quiet)
 
 
 def _work_buttons(label: str) -> tuple[gr.Button, gr.Button]:

@@ -612,6 +612,54 @@ def test_the_stop_button_stops_a_job_and_the_tab_works_on(served_app, browser, s
     tab.locator("video[src]").first.wait_for()
 
 
+def test_the_stop_button_goes_when_a_request_is_refused_in_its_work(served_app, browser, speech_files, faces_dir):
+    """A refusal raised inside the work (no consent, no face) had left the Stop button on the page, nothing running."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(120_000)
+    page.goto(served_app)
+    page.get_by_role("tab", name="Lip-sync", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "not_a_person_dog.jpg"))
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    for refused in ("Tick the consent box first", "No face found in not_a_person_dog.jpg"):
+        tab.get_by_role("button", name="Lip-sync").click()
+        page.get_by_text(refused).first.wait_for()
+        tab.get_by_role("button", name="Stop").wait_for(state="hidden")
+        tab.locator(".consent input[type=checkbox]").check()
+
+
+def test_stop_takes_a_waiting_request_out_of_the_queue_at_once(served_app, browser, speech_files, faces_dir):
+    """A request waiting behind another tab's job, stopped, had stayed in the queue (and its Stop button on the page)
+    until that job ended."""
+    first, second = (browser.new_page(viewport={"width": 1280, "height": 1400}) for _ in range(2))
+    for page in (first, second):
+        page.set_default_timeout(120_000)
+        page.goto(served_app)
+    running = first.locator(".tabitem:visible").first
+    running.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    running.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
+    running.locator("textarea").first.fill(LONG_TEXT)
+    running.locator(".consent input[type=checkbox]").check()
+    running.get_by_role("button", name="Make the clip").click()
+    running.get_by_role("button", name="Stop").wait_for()
+    first.get_by_text("cloning the voice").first.wait_for()  # the job runs: the next request waits behind it
+    second.get_by_role("tab", name="Voice", exact=True).click()
+    waiting = second.locator(".tabitem:visible").first
+    waiting.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    waiting.locator("textarea").first.fill("Hello.")
+    waiting.locator(".consent input[type=checkbox]").check()
+    waiting.get_by_role("button", name="Clone the voice").click()
+    second.get_by_text(re.compile(r"queue: 1/1")).first.wait_for()
+    waiting.get_by_role("button", name="Stop").click()
+    waiting.get_by_text(app.STOPPED, exact=True).wait_for()
+    waiting.get_by_role("button", name="Stop").wait_for(state="hidden")
+    assert running.get_by_role("button", name="Stop").is_visible(), "the job ahead ended before the stop was shown"
+    running.get_by_role("button", name="Stop").click()
+    running.get_by_text(app.STOPPED, exact=True).wait_for()
+    waiting.get_by_role("button", name="Clone the voice").click()  # the stopped tab works on
+    waiting.locator("audio[src]").last.wait_for(state="attached")
+
+
 def test_voice_inputs_take_a_webm_recording_and_a_video_in_a_real_browser(
     served_app, browser, speech_files, faces_dir, tmp_path
 ):
