@@ -10,6 +10,7 @@ import copy
 import dataclasses
 import decimal
 import inspect
+import json
 import os
 import re
 import shutil
@@ -81,7 +82,25 @@ ACCESSIBLE_NAMES = """() => {
 named by its box's label (the part before a colon), as a screen reader says it: "Upload Voice A", "Download
 Provenance record, 1.9 KB". Gradio names every upload box "Click to upload or drop files", a download link by its
 file's size alone, and a result's download link not at all."""
-PAGE_SCRIPT = f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); }}"
+REFUSAL_TITLE = "voxlip could not do this"
+"""The title of the page's messages that something was not done, where gradio says "Error"."""
+TITLED_REFUSALS = f"""() => {{
+    const titled = () => {{
+        document.querySelectorAll(".toast-title.error").forEach((title) => {{
+            title.childNodes.forEach((node) => {{
+                if (node.nodeType === Node.TEXT_NODE && node.nodeValue.trim() === "Error") {{
+                    node.nodeValue = {json.dumps(REFUSAL_TITLE + " ")};
+                }}
+            }});
+        }});
+    }};
+    new MutationObserver(titled).observe(document.body, {{childList: true, subtree: true}});
+    titled();
+}}"""
+"""Run in the browser when the page loads, and again as the page changes: a message that something was not done is
+titled REFUSAL_TITLE in its text, which is what a screen reader says too (gradio 6 titles every error message
+"Error", whatever gr.Error's title says)."""
+PAGE_SCRIPT = f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); ({TITLED_REFUSALS})(); }}"
 """What runs in the browser when the page loads."""
 DISMISS_MESSAGES = """() => {
     document.querySelectorAll("[data-testid='toast-close']").forEach((close) => close.click());
@@ -98,8 +117,6 @@ CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 LOWER_CASE_NAMES = ("voxlip", "ffmpeg")
 """Names a message may begin with that keep their lower case."""
-REFUSAL_TITLE = "voxlip could not do this"
-"""The title of the page's messages that something was not done, where gradio says "Error"."""
 RECORD_HEIGHT = 90
 """Pixels: a provenance record's box with its file (a file box is a large drop area otherwise)."""
 RECORD_EMPTY_HEIGHT = 40
@@ -810,14 +827,8 @@ def _sentence(message: str, names: list[str]) -> str:
 
 
 def _page_css() -> str:
-    """The page's own style: its messages that something was not done are titled REFUSAL_TITLE, not "Error" (gradio 6
-    titles every error message by its kind, whatever gr.Error's title says); an empty record box is low."""
-    return (
-        ".toast-title.error { font-size: 0 !important; }\n"
-        f'.toast-title.error::before {{ content: "{REFUSAL_TITLE}"; font-size: var(--text-lg); }}\n'
-        ".toast-title.error .toast-count { font-size: var(--text-lg); }\n"
-        f".record .empty.large {{ min-height: 0; height: {RECORD_EMPTY_HEIGHT}px; }}\n"
-    )
+    """The page's own style: an empty record box is low."""
+    return f".record .empty.large {{ min-height: 0; height: {RECORD_EMPTY_HEIGHT}px; }}\n"
 
 
 def _given(request: str, inputs: dict[str, str | None], refused_uploads: str = "") -> None:

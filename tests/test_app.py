@@ -726,6 +726,8 @@ def test_a_refused_request_is_titled_by_what_happened_not_error(served_app, brow
     page.locator(".tabitem:visible").first.get_by_role("button", name="Compare").click()
     page.get_by_text("Give two recordings").first.wait_for()
     assert _shown_title(page) == app.REFUSAL_TITLE
+    heard = page.locator("[data-testid='toast-body']").first.aria_snapshot()
+    assert f'button "{app.REFUSAL_TITLE} Close"' in heard and "Error" not in heard, heard
 
 
 def test_a_click_after_an_upload_over_the_limit_gets_one_message(served_app, browser, tmp_path):
