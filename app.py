@@ -283,9 +283,11 @@ class Demo:
             )
 
     @staticmethod
-    def _made_by(result: Speech | Clip, unconverted: str | None = None) -> str:
-        """The result's details: what made it (`unconverted`: what its speech is when it was not moved toward the
-        reference), each component, the notes and the time taken."""
+    def _made_by(result: Speech | Clip, inputs: dict[str, str | None], unconverted: str | None = None) -> str:
+        """The result's details: the files it was made from (`inputs`: the page's name for each, its upload), by
+        the names they were uploaded under, as a box may hold another file by the time the result shows; what made
+        it (`unconverted`: what its speech is when it was not moved toward the reference), each component, the
+        notes and the time taken."""
         offline = [c.role for c in result.components if not c.neural and not (unconverted and c.role == CONVERSION)]
         kinds = [unconverted] if unconverted else []
         if offline:
@@ -297,6 +299,8 @@ class Demo:
         ]
         lines += [f"- {c.describe()}" for c in result.components]
         lines += [f"- note: {_for_the_page(note)}" for note in result.notes]
+        named = [f"{role}: `{Path(upload).name}`" for role, upload in inputs.items() if upload]
+        lines.append(f"\nMade from {', '.join(named)}.")
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         return "\n".join(lines)
 
@@ -334,7 +338,7 @@ class Demo:
             path, record = self._saved(speech, "voice", ".wav")
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
-        return path, self._made_by(speech, _base_voice(pipeline)), record
+        return path, self._made_by(speech, {REFERENCE: reference}, _base_voice(pipeline)), record
 
     def lipsync(
         self,
@@ -356,7 +360,7 @@ class Demo:
             path, record = self._saved(clip, "lipsync", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), face, audio) from None
-        return path, self._made_by(clip), record
+        return path, self._made_by(clip, {FACE: face, SPEECH: audio}), record
 
     def text_to_clip(
         self,
@@ -391,7 +395,7 @@ class Demo:
             path, record = self._saved(clip, "clip", ".mp4")
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
-        return path, self._made_by(clip, _base_voice(pipeline)), record
+        return path, self._made_by(clip, {REFERENCE: reference, FACE: face}, _base_voice(pipeline)), record
 
     def convert(
         self,
@@ -421,7 +425,7 @@ class Demo:
                 progress=_reporting(progress, stop, "converting the voice"),
                 video_progress=_reporting(progress, stop, "writing the video", "frames"),
             )
-            made_by = self._made_by(result, _recording_as_it_was(pipeline))
+            made_by = self._made_by(result, {REFERENCE: reference, SOURCE: source}, _recording_as_it_was(pipeline))
             if isinstance(result, Clip):
                 video, record = self._saved(result, "converted", ".mp4")
                 return None, video, made_by, record

@@ -343,6 +343,17 @@ def test_a_still_head_is_not_said_to_move(demo, speech_files, faces_dir):
     assert "head motion" not in details and "face motion: offline blinks, the head kept still" in details
 
 
+def test_a_result_s_details_name_the_files_it_was_made_from(demo, speech_files, faces_dir, tmp_path):
+    """An input changed while its request ran left a result that did not say which files it was made of."""
+    face = tmp_path / "upload-hash" / "my_face.jpg"  # gradio keeps an upload under the name it was given
+    face.parent.mkdir()
+    face.write_bytes((faces_dir / "painting_pearl_earring.jpg").read_bytes())
+    _, details, _ = demo.lipsync(str(face), str(speech_files[0]), True)
+    assert f"Made from {app.FACE}: `my_face.jpg`, {app.SPEECH}: `{speech_files[0].name}`" in details, details
+    _, details, _ = demo.voice(str(speech_files[0]), "Hello.", None, True)
+    assert f"Made from {app.REFERENCE}: `{speech_files[0].name}`" in details, details
+
+
 def test_a_tiny_photo_is_said_to_be_scaled_to_the_size_of_the_clip(demo, speech_files, faces_dir, tmp_path):
     """A 100x118 photo had been said to be scaled up to 128x151 in a clip of 128x150 (H.264 keeps even sides)."""
     from PIL import Image
