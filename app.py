@@ -632,154 +632,155 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
             "record (what made it, from what): keep it beside the file, under the name it has, and `voxlip detect` "
             "reads it too."
         )
-        with gr.Tab("Text to clip"):
-            with gr.Row():
+        with gr.Tabs(overflow_behavior="wrap"):  # a phone shows every tab, on two rows
+            with gr.Tab("Text to clip"):
+                with gr.Row():
+                    reference = _voice_input(VOICE_LABEL)
+                    face = _face_input()
+                text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
+                with gr.Row():
+                    seed = _seed_box()
+                    similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
+                    still = _still_box()
+                    face_index = _face_index_box()
+                consent = _consent_box()
+                button, stop = _work_buttons("Make the clip")
+                video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
+                details = gr.Markdown()
+                record = _record_output()
+                _on_click(
+                    button,
+                    demo.text_to_clip,
+                    [reference, face, text, seed, consent, similarity, still, face_index],
+                    [video, details, record],
+                    "text_to_clip",
+                    {REFERENCE: reference, FACE: face},
+                    refused,
+                    jobs,
+                    stop,
+                )
+                if examples:
+                    gr.Examples(
+                        [[str(examples.voice), str(examples.face), examples.text]],
+                        [reference, face, text],
+                        label=example_label,
+                        example_labels=["the voice, the face and the words"],
+                    )
+            with gr.Tab("Voice"):
                 reference = _voice_input(VOICE_LABEL)
-                face = _face_input()
-            text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
-            with gr.Row():
-                seed = _seed_box()
+                text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
+                with gr.Row():
+                    seed = _seed_box()
+                    synthesizer = _component_choice(
+                        SYNTHESIZERS,
+                        "Synthesizer",
+                        "auto: Piper + OpenVoice V2 if fetched, else SV2TTS if fetched, else the offline voice",
+                    )
+                    vocoder = _component_choice(
+                        VOCODERS,
+                        "Vocoder (SV2TTS only)",
+                        "auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
+                        visible=not _missing(("sv2tts",)),  # its vocoders serve SV2TTS alone
+                    )
+                    converter = _converter_choice()
                 similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
-                still = _still_box()
-                face_index = _face_index_box()
-            consent = _consent_box()
-            button, stop = _work_buttons("Make the clip")
-            video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
-            details = gr.Markdown()
-            record = _record_output()
-            _on_click(
-                button,
-                demo.text_to_clip,
-                [reference, face, text, seed, consent, similarity, still, face_index],
-                [video, details, record],
-                "text_to_clip",
-                {REFERENCE: reference, FACE: face},
-                refused,
-                jobs,
-                stop,
-            )
-            if examples:
-                gr.Examples(
-                    [[str(examples.voice), str(examples.face), examples.text]],
-                    [reference, face, text],
-                    label=example_label,
-                    example_labels=["the voice, the face and the words"],
+                consent = _consent_box()
+                button, stop = _work_buttons("Clone the voice")
+                audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
+                details = gr.Markdown()
+                record = _record_output()
+                _on_click(
+                    button,
+                    demo.voice,
+                    [reference, text, seed, consent, synthesizer, vocoder, similarity, converter],
+                    [audio, details, record],
+                    "voice",
+                    {REFERENCE: reference},
+                    refused,
+                    jobs,
+                    stop,
                 )
-        with gr.Tab("Voice"):
-            reference = _voice_input(VOICE_LABEL)
-            text = gr.Textbox(label="What the voice says", lines=3, info=TEXT_INFO)
-            with gr.Row():
-                seed = _seed_box()
-                synthesizer = _component_choice(
-                    SYNTHESIZERS,
-                    "Synthesizer",
-                    "auto: Piper + OpenVoice V2 if fetched, else SV2TTS if fetched, else the offline voice",
+                if examples:
+                    gr.Examples(
+                        [[str(examples.voice), examples.text]],
+                        [reference, text],
+                        label=example_label,
+                        example_labels=["the voice and the words"],
+                    )
+            with gr.Tab("Lip-sync"):
+                with gr.Row():
+                    face = _face_input()
+                    speech = _voice_input(f"{SPEECH}: a recording, or a video (its soundtrack)")
+                with gr.Row():
+                    still = _still_box()
+                    face_index = _face_index_box()
+                consent = _consent_box()
+                button, stop = _work_buttons("Lip-sync")
+                video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
+                details = gr.Markdown()
+                record = _record_output()
+                _on_click(
+                    button,
+                    demo.lipsync,
+                    [face, speech, consent, still, face_index],
+                    [video, details, record],
+                    "lipsync",
+                    {FACE: face, SPEECH: speech},
+                    refused,
+                    jobs,
+                    stop,
                 )
-                vocoder = _component_choice(
-                    VOCODERS,
-                    "Vocoder (SV2TTS only)",
-                    "auto: WaveRNN, else HiFi-GAN, else Griffin-Lim",
-                    visible=not _missing(("sv2tts",)),  # its vocoders serve SV2TTS alone
+                if examples:
+                    gr.Examples(
+                        [[str(examples.face), str(examples.voice)]],
+                        [face, speech],
+                        label=example_label,
+                        example_labels=["the face and the speech"],
+                    )
+            with gr.Tab("Convert speech"):
+                with gr.Row():
+                    reference = _voice_input(VOICE_LABEL)
+                    source = _voice_input(f"{SOURCE}: a recording or a video (its soundtrack)")
+                with gr.Row():
+                    seed = _seed_box()
+                    converter = _converter_choice(with_none=False)
+                    similarity = _similarity_slider(
+                        offline.revoicing_similarity,
+                        "0: the recording as it is; 1: pitch, formants and timbre moved fully (loses more words)",
+                    )
+                consent = _consent_box()
+                button, stop = _work_buttons("Convert")
+                with gr.Row():
+                    audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
+                    video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
+                details = gr.Markdown()
+                record = _record_output()
+                _on_click(
+                    button,
+                    demo.convert,
+                    [reference, source, seed, consent, converter, similarity],
+                    [audio, video, details, record],
+                    "convert",
+                    {REFERENCE: reference, SOURCE: source},
+                    refused,
+                    jobs,
+                    stop,
                 )
-                converter = _converter_choice()
-            similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
-            consent = _consent_box()
-            button, stop = _work_buttons("Clone the voice")
-            audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
-            details = gr.Markdown()
-            record = _record_output()
-            _on_click(
-                button,
-                demo.voice,
-                [reference, text, seed, consent, synthesizer, vocoder, similarity, converter],
-                [audio, details, record],
-                "voice",
-                {REFERENCE: reference},
-                refused,
-                jobs,
-                stop,
-            )
-            if examples:
-                gr.Examples(
-                    [[str(examples.voice), examples.text]],
-                    [reference, text],
-                    label=example_label,
-                    example_labels=["the voice and the words"],
+            with gr.Tab("Compare voices"):
+                with gr.Row():
+                    first = _voice_input(f"{COMPARED[0]}: a recording or a video")
+                    second = _voice_input(f"{COMPARED[1]}: a recording or a video")
+                button = gr.Button("Compare")
+                result = gr.Markdown()
+                _on_click(
+                    button,
+                    demo.compare,
+                    [first, second],
+                    [result],
+                    "compare",
+                    dict(zip(COMPARED, (first, second))),
+                    refused,
                 )
-        with gr.Tab("Lip-sync"):
-            with gr.Row():
-                face = _face_input()
-                speech = _voice_input(f"{SPEECH}: a recording, or a video (its soundtrack)")
-            with gr.Row():
-                still = _still_box()
-                face_index = _face_index_box()
-            consent = _consent_box()
-            button, stop = _work_buttons("Lip-sync")
-            video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
-            details = gr.Markdown()
-            record = _record_output()
-            _on_click(
-                button,
-                demo.lipsync,
-                [face, speech, consent, still, face_index],
-                [video, details, record],
-                "lipsync",
-                {FACE: face, SPEECH: speech},
-                refused,
-                jobs,
-                stop,
-            )
-            if examples:
-                gr.Examples(
-                    [[str(examples.face), str(examples.voice)]],
-                    [face, speech],
-                    label=example_label,
-                    example_labels=["the face and the speech"],
-                )
-        with gr.Tab("Convert speech"):
-            with gr.Row():
-                reference = _voice_input(VOICE_LABEL)
-                source = _voice_input(f"{SOURCE}: a recording or a video (its soundtrack)")
-            with gr.Row():
-                seed = _seed_box()
-                converter = _converter_choice(with_none=False)
-                similarity = _similarity_slider(
-                    offline.revoicing_similarity,
-                    "0: the recording as it is; 1: pitch, formants and timbre moved fully (loses more words)",
-                )
-            consent = _consent_box()
-            button, stop = _work_buttons("Convert")
-            with gr.Row():
-                audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
-                video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
-            details = gr.Markdown()
-            record = _record_output()
-            _on_click(
-                button,
-                demo.convert,
-                [reference, source, seed, consent, converter, similarity],
-                [audio, video, details, record],
-                "convert",
-                {REFERENCE: reference, SOURCE: source},
-                refused,
-                jobs,
-                stop,
-            )
-        with gr.Tab("Compare voices"):
-            with gr.Row():
-                first = _voice_input(f"{COMPARED[0]}: a recording or a video")
-                second = _voice_input(f"{COMPARED[1]}: a recording or a video")
-            button = gr.Button("Compare")
-            result = gr.Markdown()
-            _on_click(
-                button,
-                demo.compare,
-                [first, second],
-                [result],
-                "compare",
-                dict(zip(COMPARED, (first, second))),
-                refused,
-            )
         page.unload(jobs.closed)
     return page
 

@@ -719,6 +719,19 @@ def test_each_upload_box_and_download_link_is_named_by_its_label_in_a_real_brows
     expect(tab.get_by_role("link", name=re.compile(r"^Download Voice to clone, [0-9.]+\sKB$"))).to_have_count(1)
 
 
+def test_every_tab_is_in_view_on_a_phone_in_a_real_browser(served_app, browser):
+    """At a phone's width three of the five tabs had been hidden behind a "more" menu."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    names = ["Text to clip", "Voice", "Lip-sync", "Convert speech", "Compare voices"]
+    page.get_by_role("tab", name=names[0], exact=True).wait_for()
+    assert [name for name in names if not page.get_by_role("tab", name=name, exact=True).is_visible()] == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page is wider than the phone"
+    page.get_by_role("tab", name="Compare voices", exact=True).click()
+    page.locator(".tabitem:visible").first.get_by_role("button", name="Compare").wait_for()
+
+
 def _shown_title(page) -> str:
     """What an error message's title shows: its text, or what the page's style draws in its place."""
     return page.locator(".toast-title").first.evaluate(
