@@ -34,6 +34,9 @@ CODE_RUNNING_MODULES = frozenset(
 functools.partial, ...); their C halves (_io, _pickle, ...) are taken for them."""
 LIBRARIES = frozenset({"torch", "numpy", *sys.stdlib_module_names})
 """The modules whose names are looked up (imported where they are not yet): installed, not the file's own code."""
+CYTHON_UNPICKLE = "__pyx_unpickle_"
+"""What Cython names the function that unpickles one of its classes (numpy's random generators' SeedSequence): it
+makes an object of that class, as calling a class does."""
 ACT_ON_IMPORT = frozenset({"antigravity", "this", "__hello__", "__phello__", "idlelib", "turtledemo", "__main__"})
 """Modules of the standard library that do something when imported (open a browser, print, start a program): never
 imported to look a name up; a name inside them is code."""
@@ -51,7 +54,7 @@ def runs_code(name: str, called: bool, harmless: Iterable[object] = ()) -> bool:
     found = _looked_up(name)
     if found is None:
         return True
-    if any(found is known for known in harmless):
+    if any(found is known for known in harmless) or name.rsplit(".", 1)[-1].startswith(CYTHON_UNPICKLE):
         return False
     return not isinstance(found, type) or _runs_code_module(str(getattr(found, "__module__", "")))
 
@@ -62,23 +65,23 @@ def _runs_code_module(name: str) -> bool:
 
 
 def _looked_up(name: str) -> object | None:
-    """What `name` of torch, numpy or the standard library is, importing the modules on its way where they are not yet
-    (none of ACT_ON_IMPORT); None when it cannot be found."""
+    """What `name` of torch, numpy or the standard library is, as pickle finds it: the attribute path under the longest
+    leading part that is a module (torch.nn.utils.weight_norm.WeightNorm, where torch.nn.utils.weight_norm is also a
+    function), imported where it is not yet (none of ACT_ON_IMPORT); None when it cannot be found."""
     parts = name.split(".")
     if any(part in ACT_ON_IMPORT for part in parts):
         return None
-    found: object | None = _module(parts[0])
-    for i, part in enumerate(parts[1:], start=1):
+    for split in range(len(parts) - 1, 0, -1):
+        found: object | None = _module(".".join(parts[:split]))
         if found is None:
-            return None
-        try:
-            found = getattr(found, part)
             continue
-        except Exception:
-            pass
-        is_package = isinstance(found, ModuleType) and hasattr(found, "__path__")
-        found = _module(".".join(parts[: i + 1])) if is_package else None
-    return found
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # numpy 2's numpy.core names, deprecated
+            for part in parts[split:]:
+                found = getattr(found, part, None)
+        if found is not None:
+            return found
+    return None
 
 
 def _module(name: str) -> ModuleType | None:
@@ -146,18 +149,28 @@ def _loadable_globals() -> set[str]:
 
 def _data_building_globals() -> list:
     """What a pickle may call to build data, whatever the name it is found by (numpy 1's numpy.core for numpy 2's
-    numpy._core): torch's safe globals, numpy's numbers and arrays."""
+    numpy._core): torch's safe globals, numpy's numbers, arrays (pickle protocol 5's too), masked arrays and random
+    generators."""
     try:
         from torch._weights_only_unpickler import _get_allowed_globals
     except ImportError:
         allowed = []
     else:
         allowed = list(_get_allowed_globals().values())
-    try:
-        from numpy._core.multiarray import _reconstruct
-    except ImportError:  # numpy 1
-        from numpy.core.multiarray import _reconstruct
-    return [*allowed, *numpy_scalar_globals(), _reconstruct]
+    numpy_builders = [
+        _looked_up(f"{module}.{name}")
+        for module, name in [
+            ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy.core.multiarray", "_reconstruct"),
+            ("numpy._core.numeric", "_frombuffer"),
+            ("numpy.core.numeric", "_frombuffer"),
+            ("numpy.ma.core", "_mareconstruct"),
+            ("numpy.random._pickle", "__generator_ctor"),
+            ("numpy.random._pickle", "__randomstate_ctor"),
+            ("numpy.random._pickle", "__bit_generator_ctor"),
+        ]
+    ]
+    return [*allowed, *numpy_scalar_globals(), *(found for found in numpy_builders if found is not None)]
 
 
 def numpy_scalar_globals() -> list:

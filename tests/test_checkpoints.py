@@ -6,6 +6,7 @@ import pickle
 import re
 import shlex
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 import torch
 
 from core import checkpoints
-from core.checkpoints import CheckpointError, read_checkpoint
+from core.checkpoints import CheckpointError, read_checkpoint, torch_load
 from pipeline.cli import in_command_line_words
 from pipeline.cli import main as voxlip
 from pipeline.download import download
@@ -144,6 +145,34 @@ def test_a_pickle_calling_a_torch_numpy_or_standard_library_function_is_refused_
         read_checkpoint(path)
     assert f"reading it would run code ({name}); it is not a checkpoint to trust" in str(refused.value)
     assert "weights_only=False" not in str(refused.value)
+
+
+def _pickled_objects() -> dict:
+    """Objects whose pickles call torch's and numpy's own classes and data builders: no code of their own."""
+    from torch.nn.utils import weight_norm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # weight_norm's deprecation
+        normed = torch.nn.Sequential(weight_norm(torch.nn.Conv1d(2, 2, 3)), torch.nn.LeakyReLU(0.1))
+    return {
+        "weight_norm": (normed, 2),  # WeightNorm lives in torch.nn.utils.weight_norm, a module and a function's name
+        "rng": (np.random.default_rng(0), 2),
+        "random_state": (np.random.RandomState(0), 2),
+        "protocol_5_array": (np.arange(4.0), 5),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_pickled_objects()))
+def test_torch_and_numpy_objects_in_a_pickle_are_objects_to_trust_not_code(tmp_path, kind):
+    """A pickled weight-normed layer (HiFi-GAN's, WaveRNN's), a numpy random generator, or an array saved with pickle
+    protocol 5 had been called code, to be deleted: WeightNorm was looked up on the function torch.nn.utils.weight_norm
+    rather than in its module, and numpy's generators and protocol 5's _frombuffer were not known to build data."""
+    value, protocol = _pickled_objects()[kind]
+    path = tmp_path / "model.pt"
+    torch.save({"w": torch.ones(1), "extra": value}, path, pickle_protocol=protocol)
+    with pytest.raises(CheckpointError) as refused:
+        torch_load(path)
+    assert "holds Python objects" in str(refused.value) and "would run code" not in str(refused.value)
 
 
 def test_a_function_only_stored_in_a_pickled_model_is_an_object_and_one_handed_to_a_call_is_code(tmp_path):
