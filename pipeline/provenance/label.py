@@ -54,7 +54,7 @@ SURELY_MISSING = "\U0010fffd"
 class LabelConfig:
     """How the label looks; refused at creation if it would not say "AI-generated" plainly and legibly.
 
-    Its text opens with "AI-generated"; what it adds follows a separator and leaves that standing (label_words).
+    Its text says "AI-generated", with any words around it that leave that standing (label_words).
     """
 
     text: str = "AI-generated"
@@ -70,7 +70,7 @@ class LabelConfig:
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
-            raise InputError(f"the label's text must open with {REQUIRED_WORDS!r}, not {self.text!r}: e.g. {EXAMPLE!r}")
+            raise InputError(f"the label's text must say {REQUIRED_WORDS!r}, not {self.text!r}: e.g. {EXAMPLE!r}")
         if len(self.text.splitlines()) > 1:
             raise InputError(f"the label's text {self.text!r} must be on one line: e.g. {EXAMPLE!r}")
         undrawable = [c for c in dict.fromkeys(self.drawn_text) if not " " <= c <= "~" and not _font_draws(c)]

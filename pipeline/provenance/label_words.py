@@ -1,8 +1,8 @@
-"""What a visible label may say: "AI-generated" first, then at most a studio's name or a credit that leaves it standing.
+"""What a visible label may say: the words "AI-generated", with any words around them that leave them standing.
 
-A rule of structure rather than a list of denials, which a spelling ("N0T", "isnt", "nicht") gets past: the label opens
-with the words themselves, so nothing before them can turn them around, and what follows a separator is checked word
-by word for the few words that deny or undercut them.
+Every word besides the required ones, before or after them, is checked against the few that deny or undercut them,
+however spelled ("N0T", "isnt", "n o t", "nicht"), so a studio's name, a credit or "AI-generated video" is free and
+"not AI-generated" is refused.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from core.errors import InputError
 
 REQUIRED_WORDS = "AI-generated"
 """What every label opens with, in any letter case, "AI generated" (a space) too."""
-SEPARATORS = (" · ", " - ", " | ", ": ", ", ")
-"""What parts the words from what a label adds after them (as drawn: "•" is drawn as "·", a dash as "-")."""
 EXAMPLE = f"{REQUIRED_WORDS} · Studio X"
 UNDERCUTTING_WORDS = (
     "not",
@@ -26,6 +24,9 @@ UNDERCUTTING_WORDS = (
     "hardly",
     "barely",
     "nicht",
+    "zero",
+    "nope",
+    "without",
     "isnt",
     "arent",
     "wasnt",
@@ -42,46 +43,43 @@ UNDERCUTTING_WORDS = (
     "original",
     "human",
 )
-"""Words an addition may not hold, as whole words (so "human-made" by "human"), in any case, with a look-alike digit or
-sign for a letter ("N0T", "f4ke", "rea1"), spelled out a letter at a time ("n o t"), and any word ending in "n't"."""
-REPEATED_WORDS = ("ai", "generated")
-"""Nor may an addition say the words again, in part or whole ("AI-generated · A1-generated")."""
+"""Words a label may not hold besides "AI-generated", as whole words (so "human-made" by "human"), in any case, with a
+look-alike digit or sign for a letter ("N0T", "f4ke", "rea1"), spelled out a letter at a time ("n o t"), and any word
+ending in "n't"; "No." before a number ("No. 5") is a number's abbreviation. Nor may it say "generated" again."""
 LOOK_ALIKES = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"})
 """Digits and signs read as letters; "1" is read both as "i" and as "l"."""
 
-_OPENING_RE = re.compile(r"AI[- ]generated", re.IGNORECASE)
+_SAYS_IT_RE = re.compile(r"(?<!\w)AI[- ]generated(?!\w)", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[A-Za-z0-9@$'’]+")
+_NUMBER_AFTER_RE = re.compile(r"\.\s*\d")
 
 
 def check_label_words(text: str, drawn: str) -> None:
-    """Refuse (InputError) a label `text` that, as `drawn` (LabelConfig.drawn_text), does not open with the words on one
-    line, or whose addition undercuts them."""
+    """Refuse (InputError) a label `text` that, as `drawn` (LabelConfig.drawn_text), does not say the words on one
+    line, or whose other words deny or undercut them."""
     said = drawn.strip()
-    opening = _OPENING_RE.match(said)
-    addition = said[opening.end() :] if opening else ""
-    separator = next((s for s in SEPARATORS if addition.startswith(s)), None)
-    if (
-        not opening
-        or len(said.splitlines()) > 1
-        or (addition and (separator is None or not addition[len(separator) :].strip()))
-    ):
+    found = _SAYS_IT_RE.search(said)
+    if not found or len(said.splitlines()) > 1:
         raise InputError(
-            f"the label's text {text!r} must open with {REQUIRED_WORDS!r} (any letter case), on one line; a studio's "
-            f"name or a credit may follow after {' or '.join(repr(s) for s in SEPARATORS)}: e.g. {EXAMPLE!r}"
+            f"the label's text {text!r} must say {REQUIRED_WORDS!r} (any letter case) plainly, on one line, with any "
+            f"other words around it: e.g. {REQUIRED_WORDS!r} or {EXAMPLE!r}"
         )
-    if addition:
-        word = undercutting_word(addition[len(separator) :])
-        if word is not None:
-            raise InputError(
-                f"the label's text {text!r} adds {word!r}, which denies or undercuts {REQUIRED_WORDS!r} (or says it "
-                f"again): add a studio's name or a credit, e.g. {EXAMPLE!r}, without "
-                f"{', '.join(UNDERCUTTING_WORDS)}, words ending in n't, or 'AI' and 'generated' again"
-            )
+    word = undercutting_word(said[: found.start()]) or undercutting_word(said[found.end() :])
+    if word is not None:
+        raise InputError(
+            f"the label's text {text!r} says {word!r}, which denies or undercuts {REQUIRED_WORDS!r} (or says it "
+            f"again): name a studio or give a credit instead, e.g. {EXAMPLE!r}, without "
+            f"{', '.join(UNDERCUTTING_WORDS)}, words ending in n't, or 'generated' again"
+        )
 
 
 def undercutting_word(addition: str) -> str | None:
     """The first word of `addition` that denies or undercuts the label's words, or says them again, as written; None."""
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(addition)]
+    tokens = [
+        (m.group(), m.start(), m.end())
+        for m in _TOKEN_RE.finditer(addition)
+        if not (m.group().lower() == "no" and _NUMBER_AFTER_RE.match(addition, m.end()))
+    ]
     candidates = [written for written, _, _ in tokens]
     run: list[tuple[str, int, int]] = []
     for token in [*tokens, ("", -2, -2)]:  # letters spelled one at a time ("n o t", "n.o.t") read as the word
@@ -105,9 +103,4 @@ def _readings(written: str) -> set[str]:
 
 
 def _undercuts(word: str) -> bool:
-    return (
-        word.replace("'", "") in UNDERCUTTING_WORDS
-        or word.endswith("n't")
-        or word.replace("'", "") in REPEATED_WORDS
-        or "generated" in word
-    )
+    return word.replace("'", "") in UNDERCUTTING_WORDS or word.endswith("n't") or "generated" in word
