@@ -6,7 +6,7 @@ import soundfile
 
 from core import ffmpeg as bundled_ffmpeg
 from core.errors import InputError
-from voice import spectral
+from voice import audio, spectral
 from voice.audio import (
     SV2TTS_MEL,
     WAV2LIP_MEL,
@@ -362,3 +362,12 @@ def test_samples_are_taken_only_with_their_rate_and_a_file_only_without_one(spee
     with pytest.raises(InputError, match="the audio must be a file path or an array of samples"):
         load_audio([0.0, 0.1], source_sr=16_000)
     assert len(load_audio(speech, 8_000, source_sr=16_000)) == len(speech) // 2
+
+
+def test_clipped_share_measures_each_channel_of_samples_in_columns():
+    """Samples as (time, channels) had failed to broadcast (one column) or been differenced across channels."""
+    wave = np.sin(np.linspace(0, 200 * np.pi, 16_000)).astype(np.float32)
+    clipped = np.clip(wave, -0.5, 0.5)
+    assert audio.clipped_share(clipped[:, None]) == audio.clipped_share(clipped) > 0.1
+    both = audio.clipped_share(np.stack([wave, clipped], axis=1))
+    assert both == pytest.approx((audio.clipped_share(wave) + audio.clipped_share(clipped)) / 2)

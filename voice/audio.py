@@ -200,16 +200,19 @@ a sine's samples next to its crest differ by more, down to its lowest pitches.""
 def clipped_share(wave: np.ndarray) -> float:
     """Share of the samples within 2% of the largest magnitude that lie flat, equal to a neighbour: where the loudest
     sounds were cut, a tone's crests or speech's rare peaks rise and fall. Meaningful at the recording's own rate
-    (resampling rings over the flat tops)."""
+    (resampling rings over the flat tops); samples (time, channels) are measured channel by channel."""
+    if wave.ndim > 1:
+        return float(np.mean([clipped_share(channel) for channel in wave.T])) if wave.size else 0.0
     magnitude = np.abs(wave)
     peak = float(magnitude.max()) if wave.size else 0.0
     if peak == 0:
         return 0.0
-    step_flat = np.abs(np.diff(wave)) <= FLAT_STEP * peak
-    flat = np.zeros(wave.shape, dtype=bool)
-    flat[1:] |= step_flat
-    flat[:-1] |= step_flat
-    return float(np.mean(flat & (magnitude >= 0.98 * peak)))
+    near = np.flatnonzero(magnitude >= 0.98 * peak)
+    last = len(wave) - 1
+    step = FLAT_STEP * peak
+    before = (near > 0) & (np.abs(wave[near] - wave[np.maximum(near - 1, 0)]) <= step)
+    after = (near < last) & (np.abs(wave[near] - wave[np.minimum(near + 1, last)]) <= step)
+    return float(np.count_nonzero(before | after)) / len(wave)
 
 
 def clipping_note(decoded: Decoded) -> str:
