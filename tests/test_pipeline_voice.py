@@ -533,6 +533,8 @@ def test_a_speech_and_a_clip_are_equal_only_to_themselves(pipeline, reference, f
     np.testing.assert_array_equal(first.samples, again.samples)
     assert first == first and first != again and first in [again, first] and again not in [first]
     assert {first: 1, again: 2}[again] == 2 and hash(first) == hash(first)
+    speaker, same = pipeline.speaker(reference), pipeline.speaker(reference)  # a Speaker too
+    assert speaker == speaker and speaker != same and speaker in [same, speaker] and {speaker: 1}[speaker] == 1
     with pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", first, consent=True) as clip:
         assert clip == clip and clip not in [first] and {clip: 1}[clip] == 1
 

@@ -31,9 +31,10 @@ if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does withou
     from .encoder import SpeakerEncoder
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Speaker:
-    """A reference voice prepared once: its speech (16 kHz, silences shortened) and GE2E embedding."""
+    """A reference voice prepared once: its speech (16 kHz, silences shortened) and GE2E embedding; compared and hashed
+    by identity, as the Speech made from it is."""
 
     wave: np.ndarray = field(repr=False)
     embedding: np.ndarray = field(repr=False)
