@@ -885,11 +885,12 @@ def _too_long_message(where: str) -> str:
 
 
 def _lipsync_speech(speech: Speech | AudioSource | AudioClip, source_sr: int | None) -> Speech | _Audio:
-    """The speech to lip-sync to, checked: voxlip's Speech as it is, a moviepy AudioClip's samples, or a recording
-    (samples need `source_sr`, which nothing else takes but a Speech's own rate)."""
+    """The speech to lip-sync to, checked: voxlip's Speech as it is (one not as voxlip made it, its samples as any
+    samples: what it claims to be made by is not recorded), a moviepy AudioClip's samples, or a recording (samples
+    need `source_sr`, which nothing else takes but a Speech's own rate)."""
     source_sr = checked_rate(speech, source_sr, "speech")
     if isinstance(speech, Speech):
-        return speech
+        return speech if speech.as_made else _audio(speech.samples, speech.sample_rate)
     if moviepy_io.is_audio_clip(speech):
         wave, rate, seconds, given = moviepy_io.audio_samples(speech)
         return _not_silent(_Audio(wave, rate, given, seconds), "the audio clip")

@@ -78,6 +78,11 @@ class Speech(Synthesis):
         text."""
         return self.source_given or _read_as(self.source, self.source_sha256)
 
+    @property
+    def as_made(self) -> bool:
+        """Whether this is speech voxlip made, with the consent it took, unchanged since (its seal matches)."""
+        return self.consent == CONSENT_STATEMENT and is_sealed(self.samples, self.sample_rate, self.consent, self._seal)
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it. Only speech voxlip made with consent, as it made it, is saved: one built by hand, or changed

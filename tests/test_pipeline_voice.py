@@ -526,6 +526,21 @@ def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, 
     assert kept.save(tmp_path / "kept.wav").is_file()
 
 
+def test_a_speech_not_as_voxlip_made_it_is_lip_synced_as_samples_its_claims_unrecorded(reference, faces_dir):
+    """A Speech built by hand had its claimed components and text recorded in the clip made from it, as if voxlip
+    had made that speech: it is now taken as samples in memory, as any samples are."""
+    from core.components import Component
+    from pipeline import Speech
+
+    wave, rate = soundfile.read(reference, dtype="float32")
+    claimed = Component("synthesizer", "a-model-that-never-ran", "0" * 64)
+    built = Speech(samples=wave[: 2 * rate], sample_rate=rate, text="words never said", components=(claimed,))
+    face = faces_dir / "painting_pearl_earring.jpg"
+    with Pipeline("cpu", lipsync="offline").lipsync(face, built, consent=True) as clip:
+        assert claimed not in clip.components and clip.text is None
+        assert clip.given["audio"].what.startswith("samples in memory")
+
+
 def test_a_speech_and_a_clip_are_equal_only_to_themselves(pipeline, reference, faces_dir):
     """`a == b` and `a in [b]` had raised "truth value of an array is ambiguous" (a Speech compared its samples), and
     `hash(a)` had raised: each result is one thing made, compared and hashed by identity."""
