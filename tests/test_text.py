@@ -728,6 +728,25 @@ def test_short_forms_are_said_in_full_and_do_not_end_the_sentence(typed, said):
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("Mr. and Mrs. Thompson arrived at 7:45.", "Mister and Misses Thompson arrived at 7 45."),
+        (
+            "Dr. & Mrs. Patel, Mr. or Ms. Lee, Prof. and Dr. Kim",
+            "Doctor & Misses Patel, Mister or Miz Lee, Professor and Doctor Kim",
+        ),
+        ("I saw Dr. and Mary Jones.", "I saw Doctor and Mary Jones."),
+        ("Baker St. and Main St. meet.", "Baker Street and Main Street meet."),
+        ("I met the Gov. The meeting went well.", "I met the Gov. The meeting went well."),
+    ],
+)
+def test_a_title_before_and_or_or_and_another_name_is_said_in_full(typed, said):
+    """ "Mr. and Mrs. Thompson" had been said "Mister. and Misses Thompson": the title before "and" kept its full stop,
+    and the voice stopped there as at a sentence's end (a pause of 0.4 s, "Mister" louder)."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("STOP IT! LOVE IT! Please JOIN US today, HELP US.", "stop it! love it! Please join us today, help us."),
         ("The NASA IT team, THE US, the IT desk, the FBI.", "The NASA IT team, THE US, the IT desk, the FBI."),
         ("PLEASE DO IT NOW.", "please do it now."),

@@ -204,6 +204,13 @@ _SENTENCE_STARTS = "The|This|That|These|Those|There|It|He|She|We|They|I|You|But|
 _TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
 """A title and its full stop before a capitalised word that is no sentence's usual first word: "I met the Gov. The
 meeting went well." ends its sentence there."""
+_PLACES_TITLES = ("St", "Mt")
+"""Titles of places, not people: "Baker St. and" is a street's."""
+_PAIRED_TITLE_RE = re.compile(
+    rf"\b({'|'.join(title for title in _TITLES if title not in _PLACES_TITLES)})\.(?=\s+(?:and|or|&)\s+[A-Z])"
+)
+"""A person's title and its full stop before "and", "or" or "&" and another title or a name ("Mr. and Mrs. Smith",
+"Dr. & Mrs. Patel"): no sentence goes on in lower case, so the stop ends none."""
 _SHORT_FORMS = {
     "e.g": "for example",
     "i.e": "that is",
@@ -448,6 +455,7 @@ def spoken_english(text: str) -> str:
     text = _ROMAN_RE.sub(_roman, text)
     text = written_forms_said(text)
     text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
+    text = _PAIRED_TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
     text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
