@@ -747,6 +747,21 @@ def test_a_title_before_and_or_or_and_another_name_is_said_in_full(typed, said):
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("Boston vs. Chicago at the stadium.", "Boston versus Chicago at the stadium."),
+        ("Roe v. Wade and Brown v. Board of Education", "Roe versus Wade and Brown versus Board of Education"),
+        ("Cats vs. dogs. It ended in a draw, vs.", "Cats versus dogs. It ended in a draw, versus."),
+        ("Plan v. Then", "Plan v. Then"),
+    ],
+)
+def test_versus_written_short_ends_no_sentence(typed, said):
+    """ "Boston vs. Chicago" had been said as two sentences, "Boston versus. | Chicago at the stadium", and "Roe v.
+    Wade" as "Roe vee. | Wade"."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("STOP IT! LOVE IT! Please JOIN US today, HELP US.", "stop it! love it! Please join us today, help us."),
         ("The NASA IT team, THE US, the IT desk, the FBI.", "The NASA IT team, THE US, the IT desk, the FBI."),
         ("PLEASE DO IT NOW.", "please do it now."),

@@ -229,9 +229,12 @@ _SHORT_FORM_RE = re.compile(
 )
 """A short form and its full stop, which ends no sentence ("approx. the same", "built ca. 1850": had been "aprox",
 "ka" and a sentence's pause); "ca." in lower case only ("moved to CA. It was" is California)."""
-_NEVER_LAST = frozenset({"approx", "ca", "dept"})
+_NEVER_LAST = frozenset({"approx", "ca", "dept", "vs"})
 """Short forms that come before a word, never at a sentence's end: their full stop is dropped before a capital too
-("approx. EUR 5", "ca. AD 500")."""
+("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago")."""
+_CASE_VERSUS_RE = re.compile(rf"\b([A-Z][\w'’-]*) v\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
+"""A "v." between two names, as a court case is named ("Roe v. Wade", "R v. Smith"): "versus", its full stop ending
+no sentence; before a sentence's usual first word it may be a letter that ends one ("plan v. Then")."""
 _NAME_FORMS = {
     "Inc": "Incorporated",
     "Co": "Company",
@@ -460,7 +463,7 @@ def spoken_english(text: str) -> str:
     text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
     text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
     text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
-    text = _SHORT_FORM_RE.sub(_short_form, text)
+    text = _SHORT_FORM_RE.sub(_short_form, _CASE_VERSUS_RE.sub(r"\1 versus", text))
     text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)
     return _ACRONYM_RE.sub(_acronym, text)
 
