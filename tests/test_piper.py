@@ -30,6 +30,20 @@ def test_typographic_punctuation_is_read_as_the_plain_mark_the_voice_knows():
     assert made.ids == (1, 0, 14, 0, 3, 0, 14, 0, 3, 0, 14, 0, 3, 0, 14, 0, 4, 0, 2) and not made.skipped
 
 
+def test_straight_quotation_marks_are_left_out_as_curly_ones_are_though_the_voice_has_a_symbol_for_them():
+    """Piper's English voices have a '"' symbol: '"Where are you going?" he asked.' had given the model its quotation
+    marks (DistillMOS 3.41 against 3.78 curly, pocketsphinx WER 13/44 against 5/44 over 4 speakers)."""
+    english = Phonemizer("en-us")
+    (curly,) = english.sentences("“Where are you going?” he asked.")
+    (straight,) = english.sentences('"Where are you going?" he asked.')
+    table = {"_": (0,), "^": (1,), "$": (2,), '"': (3,), "a": (4,)}
+    for phoneme in sorted(set(curly) - set("“”")):
+        table.setdefault(phoneme, (len(table),))
+    config = PiperConfig(22050, "en-us", table)
+    assert phoneme_ids(straight, config).ids == phoneme_ids(curly, config).ids
+    assert phoneme_ids('"a"', config).ids == phoneme_ids("a", config).ids
+
+
 def test_a_dash_typed_with_hyphens_is_the_pause_of_a_dash_and_a_hyphen_in_a_word_is_none():
     """ "I waited - then I left." and the en dash had been said without the pause "—" makes."""
     english = Phonemizer("en-us")
