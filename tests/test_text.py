@@ -499,7 +499,7 @@ def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
         ("Open 9:00-17:00.", "Open 9 o'clock to 17 hundred."),
         (
             "At a ratio 16:9, a score of 3:2, on 2026-05-12T10:00, at 10.30 tomorrow.",
-            "At a ratio 16:9, a score of 3:2, on 2026-05-12T10:00, at 10.30 tomorrow.",
+            "At a ratio 16 to 9, a score of 3 to 2, on 2026-05-12T10:00, at 10.30 tomorrow.",
         ),
         (
             "At 12:30:45, 12:30:00 or 9:05:01.",
@@ -532,8 +532,7 @@ def test_a_time_of_day_is_said_as_a_time(typed, said):
     as "three point four five P M", "12:30:45" as "twelve, thirty, forty five" and "2:03:45" as "two, zero three,
     forty five". A time with seconds is read as hours, minutes and seconds, before am or pm as a clock is, its seconds
     after; "0:45" after a word that says a duration ("took", "in", "lasts"), a unit not after it, as seconds. A
-    ratio, a
-    score, a time stamp and "10.30" without am or pm stay as they are."""
+    ratio and a score are no time ("16 to 9"); a time stamp and "10.30" without am or pm stay as they are."""
     assert spoken_english(typed) == said
 
 
@@ -756,6 +755,24 @@ def test_a_title_before_and_or_or_and_another_name_is_said_in_full(typed, said):
 def test_versus_written_short_ends_no_sentence(typed, said):
     """ "Boston vs. Chicago" had been said as two sentences, "Boston versus. | Chicago at the stadium", and "Roe v.
     Wade" as "Roe vee. | Wade"."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("The ratio was 3:1 in favor, a 1:100 scale.", "The ratio was 3 to 1 in favor, a 1 to 100 scale."),
+        ("A 16:9 screen, a score of 3:2, 100:1 odds.", "A 16 to 9 screen, a score of 3 to 2, 100 to 1 odds."),
+        ("It starts at 7:45, John 3:16.", "It starts at 7 45, John 3 16."),
+        (
+            "Genesis 1:1, a 1:2:3 mix, ran 25:30, 2026-05-12T10:00",
+            "Genesis 1:1, a 1:2:3 mix, ran 25:30, 2026-05-12T10:00",
+        ),
+    ],
+)
+def test_a_ratio_that_is_no_time_is_said_with_to(typed, said):
+    """espeak-ng read "3:1" as "three:one", the colon a pause ("three won"). A time has two figures of minutes; after
+    a name ("Genesis 1:1", a verse) or in a chain the colon stays."""
     assert spoken_english(typed) == said
 
 

@@ -204,6 +204,16 @@ _SENTENCE_STARTS = "The|This|That|These|Those|There|It|He|She|We|They|I|You|But|
 _TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
 """A title and its full stop before a capitalised word that is no sentence's usual first word: "I met the Gov. The
 meeting went well." ends its sentence there."""
+_RATIO_RE = re.compile(r"(?<![\w.,:/+#-])(\d+):(\d|\d{3,})(?![\w:]|[.,]\d)")
+"""Two numbers with a colon between them, the second of one figure or of three or more: a ratio or a score ("3:1",
+"16:9", "won 2:1", "1:100"), which espeak-ng read with a pause at the colon ("three: one"). A time has two figures
+after its colon ("7:45", read before: `written_forms_said`), and so has a time of a race ("25:30"); a chain ("1:2:3")
+stays."""
+_NAME_CONTEXT = 40
+"""Characters before a ratio looked at for a name."""
+_NAME_BEFORE_RE = re.compile(rf"\b(?!(?:{_SENTENCE_STARTS})\b)[A-Z][\w'’-]*\s+$")
+"""A capitalised word that is no sentence's usual first word, at the end of the text before a ratio: a name, whose
+figures may be a verse ("Genesis 1:1") or a result ("Chelsea 2:1")."""
 _PLACES_TITLES = ("St", "Mt")
 """Titles of places, not people: "Baker St. and" is a street's."""
 _PAIRED_TITLE_RE = re.compile(
@@ -456,7 +466,7 @@ def spoken_english(text: str) -> str:
     text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
-    text = written_forms_said(text)
+    text = _RATIO_RE.sub(_ratio, written_forms_said(text))
     text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
     text = _PAIRED_TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
@@ -466,6 +476,12 @@ def spoken_english(text: str) -> str:
     text = _SHORT_FORM_RE.sub(_short_form, _CASE_VERSUS_RE.sub(r"\1 versus", text))
     text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)
     return _ACRONYM_RE.sub(_acronym, text)
+
+
+def _ratio(match: re.Match) -> str:
+    """ "3 to 1"; after a name (`_NAME_BEFORE_RE`) as typed."""
+    before = match.string[max(0, match.start() - _NAME_CONTEXT) : match.start()]
+    return match[0] if _NAME_BEFORE_RE.search(before) else f"{match[1]} to {match[2]}"
 
 
 def _pictograph(match: re.Match) -> str:
