@@ -779,6 +779,19 @@ def test_a_ratio_that_is_no_time_is_said_with_to(typed, said):
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("It's 2.5x faster, 10x better and 3x a week.", "It's 2.5 times faster, 10 times better and 3 times a week."),
+        ("Up 1,000x, 2-3x.", "Up 1,000 times, 2 to 3 times."),
+        ("A 2x4 board, 1920x1080, 0x1F and 6' x 4'.", "A 2x4 board, 1920x1080, 0x1F and 6 feet x 4 feet."),
+    ],
+)
+def test_a_number_with_an_x_after_it_is_said_as_times(typed, said):
+    """espeak-ng read "2.5x faster" as "two point five ex faster"; a dimension ("2x4") or a code ("0x1F") stays."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("STOP IT! LOVE IT! Please JOIN US today, HELP US.", "stop it! love it! Please join us today, help us."),
         ("The NASA IT team, THE US, the IT desk, the FBI.", "The NASA IT team, THE US, the IT desk, the FBI."),
         ("PLEASE DO IT NOW.", "please do it now."),

@@ -2,11 +2,11 @@
 
 Ranges ("5-10%": "five dash ten percent"), dates in words ("6 Dec", "March 3": "six dec", "March three"), times of day
 ("9:05": "nine, zero five"), number signs ("#5": "hash five", "C#"), slashes ("yes/no", "$5/month", "w/o": "slash"),
-units after a number ("5 km": "k m"), decimals without their zero (".5"), fractions ("1/2 cup": "one slash two cup";
-"2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and ninety z", "’90s", "the 1800s"), years ("in 2026": "two
-thousand twenty-six"), short forms before a number ("Fig. 3", "No. 7": the full stop read as the end of a sentence),
-web and e-mail addresses ("https://": "H T T P S colon slash slash"; their dots left out) and text typed in capitals
-("WE ARE US", "STOP IT": "U S", "I T").
+units after a number ("5 km": "k m"), factors ("2.5x faster": "two point five ex"), decimals without their zero
+(".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and
+ninety z", "’90s", "the 1800s"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3",
+"No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
+slash"; their dots left out) and text typed in capitals ("WE ARE US", "STOP IT": "U S", "I T").
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ _UNIT_RE = re.compile(
 )
 """A number and a unit ("5 km", "70kg", ".25 mg", "5 lbs. of"; not "5 minsters", nor "£3m", an amount), with a full
 stop after the unit that ends no sentence (one before a capital or the end is left)."""
+_TIMES_RE = re.compile(r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)x(?!\w)")
+"""A number with an "x" right after it, a factor: "2.5x faster", "10x" (espeak-ng: "two point five ex"); not a
+dimension ("2x4", "1920x1080") or a code ("0x1F")."""
 _FRACTIONS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 8: ("eighth", "eighths")}
 _FRACTION_RE = re.compile(r"(?<![\w/.])(?:(\d{1,2}) )?([1-7])/([2348])(?![\w/])")
 """A fraction under one, as in recipes ("1/2 cup", "3/4"), after a whole number of one or two digits or not ("2 1/2
@@ -376,15 +379,15 @@ def years_said(text: str) -> str:
 
 def written_forms_said(text: str) -> str:
     """`text` with ranges, dates in words, times of day, number signs and hashtags, rates and either-or slashes, units,
-    decimals without their zero, fractions, decades, years, numbered short forms, web and e-mail addresses and shouting
-    written as said."""
+    factors ("2.5x"), decimals without their zero, fractions, decades, years, numbered short forms, web and e-mail
+    addresses and shouting written as said."""
     text = _NUMBERED_RE.sub(_numbered, text)
     text = _RANGE_RE.sub(_range, text)
     text = _DAY_MONTH_RE.sub(_day_month, _MONTH_DAY_RE.sub(_month_day, _WEEKDAY_RE.sub(_weekday, text)))
     text = _TIME_RE.sub(_time, text)
     text = _SHARP_RE.sub(r"\1 sharp", _HASH_RE.sub(_hash, text))
     text = _WITH_RE.sub(_with, _RATE_RE.sub(_rate, text))
-    text = _UNIT_RE.sub(_unit, text)
+    text = _TIMES_RE.sub(r"\1 times", _UNIT_RE.sub(_unit, text))
     text = _LEADING_POINT_RE.sub(lambda m: "point " + " ".join(m.group(1)), text)
     text = _FRACTION_RE.sub(_fraction, text)
     text = _SAID_WITHOUT_SLASH_RE.sub(lambda m: m.group(1).replace("/", " "), text)
