@@ -342,7 +342,7 @@ def test_a_toll_free_number_is_read_one_eight_hundred():
         ("It is $.99 or €19,99 or $1,000.", "It is 99 cents or 19 euros and 99 cents or 1,000 dollars."),
         (
             "Go to https://www.example.com/page or write to john.doe@example.com.",
-            "Go to www dot example dot com slash page or write to john dot doe at example dot com.",
+            "Go to w w w dot example dot com slash page or write to john dot doe at example dot com.",
         ),
         ("IT IS GOOD. WE ARE US.", "it is good. we are us."),  # espeak-ng spelled "IT" and "US"
         ("The FBI and NASA met on Plan A B C.", "The FBI and NASA met on Plan A B C."),
@@ -786,6 +786,18 @@ def test_a_ratio_that_is_no_time_is_said_with_to(typed, said):
 )
 def test_a_number_with_an_x_after_it_is_said_as_times(typed, said):
     """espeak-ng read "2.5x faster" as "two point five ex faster"; a dimension ("2x4") or a code ("0x1F") stays."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Visit www.example.org now.", "Visit w w w dot example dot org now."),
+        ("The WWW began in 1989.", "The W W W began in nineteen eighty-nine."),
+    ],
+)
+def test_www_is_said_as_three_letters(typed, said):
+    """espeak-ng read "www" as one word of three "double-u"s run together."""
     assert spoken_english(typed) == said
 
 

@@ -6,7 +6,7 @@ units after a number ("5 km": "k m"), factors ("2.5x faster": "two point five ex
 (".5"), fractions ("1/2 cup": "one slash two cup"; "2 1/2", "24/7"), decades ("the 1990s": "nineteen hundred and
 ninety z", "’90s", "the 1800s"), years ("in 2026": "two thousand twenty-six"), short forms before a number ("Fig. 3",
 "No. 7": the full stop read as the end of a sentence), web and e-mail addresses ("https://": "H T T P S colon slash
-slash"; their dots left out) and text typed in capitals ("WE ARE US", "STOP IT": "U S", "I T").
+slash"; their dots left out; "www" run together) and text typed in capitals ("WE ARE US", "STOP IT": "U S", "I T").
 """
 
 from __future__ import annotations
@@ -160,6 +160,10 @@ _WEB_RE = re.compile(
     re.IGNORECASE,
 )
 """A web address or an e-mail address ("www.example.com/page", "john.doe@example.com"), whose dots espeak-ng drops."""
+_WWW_RE = re.compile(r"\b(?:www|WWW)\b")
+""""www" (a web address's, or the web's), which espeak-ng reads as one word, its three "double-u"s run together:
+said as three letters apart (the bundled voice, 12 seeds, pocketsphinx: 279 of 420 words wrong against 306 together,
+DistillMOS 4.13 against 3.99)."""
 _CAPITALS_RE = re.compile(r"\b(?:[A-Z][A-Z']+|I|A)(?:[^\w\n]+(?:[A-Z][A-Z']+|I|A)\b){2,}(?![a-z])")
 """Three or more words in capitals in a row: shouting, whose "IT" and "US" espeak-ng would spell out (lower case, it
 still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
@@ -395,7 +399,7 @@ def written_forms_said(text: str) -> str:
     text = _FEET_OR_INCHES_RE.sub(_feet_or_inches, _HEIGHT_RE.sub(_height, text))
     text = years_said(text)
     text = _SCHEME_RE.sub("", text)
-    text = _WEB_RE.sub(_web_address, text)
+    text = _WWW_RE.sub(lambda m: " ".join(m[0]), _WEB_RE.sub(_web_address, text))
     text = _EITHER_RE.sub(_either, text)
     text = _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
     return _SHOUTED_OBJECT_RE.sub(lambda m: m.group(0).lower(), text)
