@@ -591,10 +591,15 @@ def test_a_base_voice_asked_for_takes_the_piper_path_in_auto_mode(monkeypatch):
     import dataclasses
 
     from core import checkpoints
+    from voice import cloning
     from voice.cloning import VoiceCloner
     from voice.offline.config import DEFAULT
 
-    monkeypatch.setattr(checkpoints, "is_fetched", lambda name: name in ("rtvc-synthesizer", "rtvc-vocoder"))
+    here = ("rtvc-synthesizer", "rtvc-vocoder")
+    monkeypatch.setattr(checkpoints, "is_fetched", lambda name: name in here)
+    monkeypatch.setattr(checkpoints, "is_present", lambda name: name in here)
+    monkeypatch.setattr(checkpoints, "unusable", lambda name: None)
+    monkeypatch.setattr(cloning, "_load_synthesizer", lambda name, device: object())  # auto loads it to choose it
     asked = dataclasses.replace(DEFAULT, base_voice="voices/en_US-mytest-medium.onnx")
     assert VoiceCloner(converter="none").neural  # no base voice asked: SV2TTS, the best here
     for converter in ("none", "auto", "offline"):
