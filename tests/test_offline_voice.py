@@ -15,6 +15,7 @@ from pipeline.cli import in_command_line_words
 from voice.audio import load_audio
 from voice.encoder import load_encoder, similarity
 from voice.intelligibility import word_error_rate
+from voice.joins import speech_bounds
 from voice.offline.base_voice import CALIBRATION_TEXTS
 from voice.offline.config import DEFAULT
 from voice.offline.conversion import change_voice, timbre_gain
@@ -557,6 +558,29 @@ def test_a_reference_with_a_dc_offset_is_heard_as_without_it(references, encoder
     assert (
         abs(analysis.pitch.median_hz - prepare_reference(wave, encoder=encoder, source_sr=16_000).pitch.median_hz) < 1.0
     )
+
+
+LATE_TEXT = "My phone number is (212) 555-0199, call anytime."
+"""Piper (seed 1) says it after 0.5 s of quiet; other sentences start within 0.08 s."""
+
+
+def test_the_speech_keeps_a_short_quiet_lead_and_tail_and_its_phones_move_with_the_cut(offline, references, encoder):
+    """What the speech keeps of the base voice's quiet start (OfflineConfig.quiet_edges_seconds) starts it without a
+    click; the phones the lip-sync follows are moved by what was cut."""
+    voice = prepare_reference(references["26-495-0000"], encoder=encoder, source_sr=16_000)
+    said = offline.base.speak(LATE_TEXT, seed=1)
+    rate = said.sample_rate
+    first, _ = speech_bounds(said.wave, rate, DEFAULT.speech_floor_db, margin=0.0)
+    assert first / rate > 0.4  # the base voice's own lead
+    speech = offline.synthesize(LATE_TEXT, voice, seed=1)
+    lead, tail = DEFAULT.quiet_edges_seconds
+    start, end = speech_bounds(speech.samples, rate, DEFAULT.speech_floor_db, margin=0.0)
+    assert start / rate <= lead + 0.01 and (len(speech.samples) - end) / rate <= tail + 0.01
+    assert np.abs(speech.samples[: rate // 100]).max() < 0.01 * np.abs(speech.samples).max()  # no click
+    cut = (first - int(lead * rate)) / rate
+    assert len(speech.phones) == len(said.phones)
+    np.testing.assert_allclose([p.start for p in speech.phones], [p.start - cut for p in said.phones], atol=1e-6)
+    assert speech.phones[-1].end <= speech.duration
 
 
 def test_vocoder_options_asked_of_the_offline_voice_are_named_as_unused():

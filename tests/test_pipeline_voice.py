@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import pickle
 import shutil
@@ -599,6 +600,36 @@ def test_stream_voice_pauses_longer_after_a_paragraph(pipeline, reference):
         trailing.append((len(power) - 1 - np.flatnonzero(power > power.max() * 1e-4)[-1]) / 100)
     assert trailing[0] >= SENTENCE_PAUSE and trailing[1] >= PARAGRAPH_PAUSE
     assert trailing[1] - trailing[0] > (PARAGRAPH_PAUSE - SENTENCE_PAUSE) / 2  # each piece's own end differs a little
+
+
+def test_whole_and_streamed_speech_start_after_the_same_short_lead_with_their_phones(pipeline, reference, monkeypatch):
+    """A base voice that starts after 0.5 s of quiet (Piper does, for some sentences) is heard after at most the
+    lead OfflineConfig.quiet_edges_seconds keeps, said whole or streamed (its first piece), its phones moved along;
+    1 s of quiet after it is cut to the tail kept."""
+    from voice.joins import speech_bounds
+
+    text = "Good morning everyone, and welcome to the show."
+    pipeline.clone_voice(reference, text, consent=True, seed=1)  # the reference fitted before the voice is changed
+    base = pipeline._voice.offline_voice.base
+    speak = base.speak
+
+    def late(*args, **kwargs):
+        said = speak(*args, **kwargs)
+        moved = tuple(p._replace(start=p.start + 0.5, end=p.end + 0.5) for p in said.phones)
+        quiet = np.zeros(said.sample_rate // 2, np.float32)
+        return dataclasses.replace(said, wave=np.concatenate([quiet, said.wave, quiet, quiet]), phones=moved)
+
+    monkeypatch.setattr(base, "speak", late)
+    whole = pipeline.clone_voice(reference, text, consent=True, seed=1)
+    first = next(iter(pipeline.stream_voice(reference, text, consent=True, seed=1)))
+    config = OfflineConfig()
+    lead, tail = config.quiet_edges_seconds
+    for speech in (whole, first):
+        start, _ = speech_bounds(speech.samples, speech.sample_rate, config.speech_floor_db, margin=0.0)
+        assert start / speech.sample_rate <= lead + 0.01
+        assert 0.0 <= speech.phones[0].start <= lead + 0.1
+    end = speech_bounds(whole.samples, whole.sample_rate, config.speech_floor_db, margin=0.0)[1]
+    assert (len(whole.samples) - end) / whole.sample_rate <= tail + 0.01
 
 
 def test_voice_clone_function_unpacks_and_names_components(reference):

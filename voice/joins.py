@@ -14,6 +14,8 @@ QUIET_DB = 30.0
 MARGIN = 0.02
 """A piece loses the quiet at an edge where speech runs on (10 ms frames QUIET_DB under its loudest) but MARGIN seconds:
 "Good morning | everyone," streamed had had 0.2 s of quiet between the pieces, a word's gap is under 0.05 s."""
+EDGE_FADE = 0.01
+"""Seconds over which an edge cut in the quiet is faded (within_quiet_edges' cuts, inside the quiet they keep)."""
 
 
 def speech_bounds(
@@ -26,8 +28,28 @@ def speech_bounds(
         return 0, len(samples)
     power = np.square(samples[: frames * hop].reshape(frames, hop), dtype=np.float64).mean(axis=1)
     loud = np.flatnonzero(power > power.max() * 10 ** (-quiet_db / 10))
+    if loud.size == 0:  # all zeros
+        return 0, len(samples)
     keep = int(margin * rate)
     return max(0, loud[0] * hop - keep), min(len(samples), (loud[-1] + 1) * hop + keep)
+
+
+def within_quiet_edges(samples: np.ndarray, rate: int, lead: float, tail: float, quiet_db: float) -> tuple[int, int]:
+    """[start, end) of `samples` keeping at most `lead` seconds of quiet (10 ms frames `quiet_db` under the loudest)
+    before the first sound and `tail` seconds after the last."""
+    first, last = speech_bounds(samples, rate, quiet_db, margin=0.0)
+    return max(first - int(lead * rate), 0), min(last + int(tail * rate), len(samples))
+
+
+def faded(samples: np.ndarray, rate: int, fade_in: float, fade_out: float) -> np.ndarray:
+    """`samples` faded in over their first `fade_in` seconds and out over their last `fade_out` (half a Hann window
+    each): an edge cut in the quiet starts or ends without a click."""
+    out = np.array(samples, dtype=np.float32)
+    for seconds, edge in ((fade_in, slice(None)), (fade_out, slice(None, None, -1))):
+        n = min(int(seconds * rate), len(out) // 2)
+        if n:
+            out[edge][:n] *= np.hanning(2 * n + 1)[:n].astype(np.float32)
+    return out
 
 
 def kept_span(samples: np.ndarray, rate: int, head: bool, tail: bool) -> tuple[int, int]:

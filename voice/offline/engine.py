@@ -23,6 +23,8 @@ from core.seeds import checked_seed
 
 from .. import spectral
 from ..audio import MAX_SECONDS, SAMPLE_RATE, AudioSource, load_audio
+from ..joins import EDGE_FADE, faded, phones_within, within_quiet_edges
+from ..phones import Phone
 from ..pieces import converted_in_pieces, pieces_at_pauses
 from ..piper import PiperSpeech, PiperVoice, espeak_knows, load_piper_voice
 from ..speaker import Speaker
@@ -205,17 +207,31 @@ class OfflineVoice:
         max_seconds: float | None = None,
     ) -> Synthesis:
         """The base voice itself saying `text`, unconverted (what a converter then moves toward a reference, keeping
-        its length); `max_seconds`: SpeechTooLong as soon as the speech made so far is longer."""
+        its length), its quiet edges kept short (_within_quiet_edges); `max_seconds`: SpeechTooLong as soon as the
+        speech made so far is longer."""
         self.check_language(language)
         speech = self.base.speak(text, seed=seed, progress=progress, max_seconds=max_seconds)
+        samples, phones = self._within_quiet_edges(speech)
         return Synthesis(
-            samples=speech.wave,
+            samples=samples,
             sample_rate=speech.sample_rate,
             text=text,
             components=(self.component,),
-            phones=speech.phones or None,
+            phones=phones,
             notes=self._notes(speech, language),
         )
+
+    def _within_quiet_edges(self, speech: PiperSpeech) -> tuple[np.ndarray, tuple[Phone, ...] | None]:
+        """`speech`'s samples with at most config.quiet_edges_seconds of quiet before and after it (a cut edge faded
+        within what is kept), and its phones timed from the new start."""
+        lead, tail = self.config.quiet_edges_seconds
+        wave, rate = speech.wave, speech.sample_rate
+        start, end = within_quiet_edges(wave, rate, lead, tail, self.config.speech_floor_db)
+        if (start, end) == (0, len(wave)):
+            return wave, speech.phones or None
+        fade_in, fade_out = min(EDGE_FADE, lead) * (start > 0), min(EDGE_FADE, tail) * (end < len(wave))
+        phones = phones_within(speech.phones or None, start / rate, end / rate)
+        return faded(wave[start:end], rate, fade_in, fade_out), phones
 
     def spoken_language(self, language: str | None = None) -> str:
         """The language a text is spoken in: `language`, else the base voice's espeak-ng voice (e.g. "en-us")."""
