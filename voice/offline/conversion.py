@@ -112,6 +112,13 @@ def timbre_gain(
     return np.exp(np.interp(bands.bins_hz, bands.centres_hz, difference) * strength / 2)
 
 
+def without_rumble(wave: np.ndarray, rate: int, config: OfflineConfig) -> np.ndarray:
+    """`wave` high-passed at config.output_highpass_hz (zero-phase): no offset nor rumble under the voice."""
+    if config.output_highpass_hz <= 0:
+        return wave
+    return spectral.highpass(wave, config.output_highpass_hz, rate, config.output_highpass_order).astype(np.float32)
+
+
 def apply_gain(wave: np.ndarray, rate: int, gain: np.ndarray, config: OfflineConfig) -> np.ndarray:
     """Filter `wave` by one gain curve given on timbre_gain's grid (above its top bin, the top bin's gain holds)."""
     n_fft = int(round(config.n_fft * rate / config.sample_rate / 2)) * 2

@@ -39,7 +39,7 @@ from .base_voice import (
     speaker_embeddings,
 )
 from .config import DEFAULT, OfflineConfig
-from .conversion import apply_gain, change_voice, timbre_gain
+from .conversion import apply_gain, change_voice, timbre_gain, without_rumble
 from .envelope import denoised
 from .filter_fit import fit_filter
 from .pitch import PitchStats, praat_f0
@@ -304,7 +304,7 @@ class OfflineVoice:
             part = wave[start:end]
             target = None if pitch is None else dataclasses.replace(pitch, median_hz=pitch.median_hz * scales[i])
             converted = change_voice(part, rate, formant_ratio, target, range_factor, config, seed)
-            return _match_level(apply_gain(converted, rate, gain, config), part)
+            return _match_level(without_rumble(apply_gain(converted, rate, gain, config), rate, config), part)
 
         return converted_in_pieces(len(wave), bounds, piece, progress)
 
