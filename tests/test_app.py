@@ -604,16 +604,22 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     page.get_by_text("no face found in not_a_person_dog.jpg").first.wait_for()  # the file's name, not the server's copy
 
 
-def test_the_stop_button_stops_a_job_and_the_tab_works_on(served_app, browser, speech_files, faces_dir):
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.set_default_timeout(180_000)
-    page.goto(served_app)
+def _start_a_long_clip(page, speech_files, faces_dir):
+    """Start making a clip of LONG_TEXT on the page's first tab; that tab."""
     tab = page.locator(".tabitem:visible").first
     tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
     tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
     tab.locator("textarea").first.fill(LONG_TEXT)
     tab.locator(".consent input[type=checkbox]").check()
     tab.get_by_role("button", name="Make the clip").click()
+    return tab
+
+
+def test_the_stop_button_stops_a_job_and_the_tab_works_on(served_app, browser, speech_files, faces_dir):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(180_000)
+    page.goto(served_app)
+    tab = _start_a_long_clip(page, speech_files, faces_dir)
     tab.get_by_role("button", name="Stop").click(timeout=60_000)
     tab.get_by_text(app.STOPPED, exact=True).wait_for()
     tab.get_by_role("button", name="Stop").wait_for(state="hidden")
@@ -646,12 +652,7 @@ def test_stop_takes_a_waiting_request_out_of_the_queue_at_once(served_app, brows
     for page in (first, second):
         page.set_default_timeout(120_000)
         page.goto(served_app)
-    running = first.locator(".tabitem:visible").first
-    running.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
-    running.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
-    running.locator("textarea").first.fill(LONG_TEXT)
-    running.locator(".consent input[type=checkbox]").check()
-    running.get_by_role("button", name="Make the clip").click()
+    running = _start_a_long_clip(first, speech_files, faces_dir)
     running.get_by_role("button", name="Stop").wait_for()
     first.get_by_text("cloning the voice").first.wait_for()  # the job runs: the next request waits behind it
     second.get_by_role("tab", name="Voice", exact=True).click()
