@@ -137,26 +137,28 @@ def refusal(path: Path, reason: str) -> CheckpointError:
     )
 
 
-def _loadable_globals() -> set[str]:
-    """The globals torch's safe loader imports, as `module.name`, with the numpy scalars torch_load lets it read
-    (`numpy_scalar_globals`); none known if this torch does not say (then every global is taken for an object)."""
+def _torch_safe_globals() -> dict[str, object]:
+    """What torch's safe loader imports, by `module.name`; none if this torch does not say."""
     try:
         from torch._weights_only_unpickler import _get_allowed_globals
     except ImportError:
+        return {}
+    return dict(_get_allowed_globals())
+
+
+def _loadable_globals() -> set[str]:
+    """The globals torch's safe loader imports, as `module.name`, with the numpy scalars torch_load lets it read
+    (`numpy_scalar_globals`); none known if this torch does not say (then every global is taken for an object)."""
+    torch_safe = _torch_safe_globals()
+    if not torch_safe:
         return set()
-    return set(_get_allowed_globals()) | {f"{g.__module__}.{g.__qualname__}" for g in numpy_scalar_globals()}
+    return set(torch_safe) | {f"{g.__module__}.{g.__qualname__}" for g in numpy_scalar_globals()}
 
 
 def _data_building_globals() -> list:
     """What a pickle may call to build data, whatever the name it is found by (numpy 1's numpy.core for numpy 2's
     numpy._core): torch's safe globals, numpy's numbers, arrays (pickle protocol 5's too), masked arrays and random
     generators."""
-    try:
-        from torch._weights_only_unpickler import _get_allowed_globals
-    except ImportError:
-        allowed = []
-    else:
-        allowed = list(_get_allowed_globals().values())
     numpy_builders = [
         _looked_up(f"{module}.{name}")
         for module, name in [
@@ -170,7 +172,8 @@ def _data_building_globals() -> list:
             ("numpy.random._pickle", "__bit_generator_ctor"),
         ]
     ]
-    return [*allowed, *numpy_scalar_globals(), *(found for found in numpy_builders if found is not None)]
+    found = [builder for builder in numpy_builders if builder is not None]
+    return [*_torch_safe_globals().values(), *numpy_scalar_globals(), *found]
 
 
 def numpy_scalar_globals() -> list:

@@ -167,12 +167,12 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
     width = max(22, *(len(spec.name) for spec in specs))
     differing, others = set(), {}
     for spec in specs:
-        status, path = _listed(spec, args.dir)
+        status, path, other = _listed(spec, args.dir)
         print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}{_unpublished_size(spec, path)}")
         if status == "differs":
             differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
-        if status == "other":
-            others[spec.name] = checkpoints.other_model(spec.name, args.dir).model
+        if other is not None:
+            others[spec.name] = other.model
     if "checkpoint" in differing:
         print(
             "differs: not the published file (its size differs); loaded by name it is refused, and auto mode takes the "
@@ -200,22 +200,23 @@ def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:
     return f" ({Path(path).stat().st_size:,} bytes)"
 
 
-def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str]:
-    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, other, no config) and where
-    it is, or would be."""
+def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str, checkpoints.Layout | None]:
+    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, other, no config), where
+    it is, or would be, and for "other" the model whose weights the file holds."""
     try:
         path = checkpoints.local_path(spec, root)
     except VoxlipError:  # an embedded model whose package is not installed
-        return "missing", spec.filename
+        return "missing", spec.filename, None
     if not spec.embedded_in and not path.is_file():
-        return "missing", path
+        return "missing", path, None
     if checkpoints.differs(spec.name, root):
-        return "differs", path  # not the published file, by its size
-    if checkpoints.other_model(spec.name, root):
-        return "other", path  # another model's weights, by their names
+        return "differs", path, None  # not the published file, by its size
+    other = checkpoints.other_model(spec.name, root)
+    if other is not None:
+        return "other", path, other  # another model's weights, by their names
     if checkpoints.missing_companions(spec, root):
-        return "no config", path  # the loader reads the files beside it too
-    return "embedded" if spec.embedded_in else "present", path
+        return "no config", path, None  # the loader reads the files beside it too
+    return "embedded" if spec.embedded_in else "present", path, None
 
 
 class _ProgressBar:

@@ -103,7 +103,7 @@ def _check_made_with_consent(speech: Speech) -> None:
             "as voxlip's output: make speech with clone_voice, stream_voice or convert_voice and consent=True, and "
             "save the Speech they return"
         )
-    if not is_sealed(speech.samples, speech.sample_rate, speech.consent, speech._seal):
+    if not speech.as_made:
         raise InputError(
             "this Speech is not as voxlip made it (built by hand, or its samples or rate changed since), so it is not "
             "saved as voxlip's output: save the Speech clone_voice, stream_voice or convert_voice returned, unchanged, "
