@@ -335,6 +335,8 @@ def test_a_label_that_would_not_say_ai_generated_plainly_and_legibly_is_refused_
         ("Not: AI-generated", "Not"),
         ("NOT (AI-generated)", "NOT"),
         ("nicht AI-generated", "nicht"),
+        ("AI-generated? Nein", "Nein"),
+        ("AI-generated nah", "nah"),
         ("hardly AI-generated", "hardly"),
         ("AI-generated? No.", "No"),
         ("fake 'AI-generated' tag", "fake"),

@@ -24,6 +24,8 @@ UNDERCUTTING_WORDS = (
     "hardly",
     "barely",
     "nicht",
+    "nein",
+    "nah",
     "zero",
     "nope",
     "without",
