@@ -217,9 +217,10 @@ def _run(
             arrange = getattr(renderer, "arrange", None)
             if arrange is not None:  # which source frame each output frame shows, hence its face
                 if len(known) < indexed or indexed == n_frames:  # the whole video was indexed
-                    arrange([known.get(int(i)) for i in source.output_order(n_frames, len(known))])
-                else:  # only its start: the later frames' faces are not known yet
-                    arrange([known.get(i) for i in range(indexed)] + [None] * (n_frames - indexed))
+                    order = [int(i) for i in source.output_order(n_frames, len(known))]
+                else:  # only its start: the later frames' sources and faces are not known yet
+                    order = list(range(indexed)) + [-1] * (n_frames - indexed)
+                arrange([known.get(i) for i in order], order)
             batches = stack.enter_context(
                 in_background(
                     _tracked_batches(source, face_options, fps, batch_size, timer, turns, detector, known), depth

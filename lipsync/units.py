@@ -7,8 +7,10 @@ fits the viseme target against smoothness (runs of consecutive source frames cos
 between unlike mouths cost most). `unit_paste` aligns the chosen lower face (lips, teeth, tongue,
 jaw, chin) to the current frame, relights it and blends it in.
 
-Frames whose target the video never shows (a mouth that never opens) are left to the animator;
-`SelectionPlan.fallback` says which.
+A video cut into shots (another person, or the same one framed or lit otherwise) gives each frame
+mouths from its own shot only: the library tells the shots apart by the face jumping or changing colour
+at once between consecutive frames (`shot_starts`). Frames whose target their shot never shows (a mouth
+that never opens) are left to the animator; `SelectionPlan.fallback` says which.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .face import (
     MOUTH_RIGHT,
     NOSE_BOTTOM,
     Face,
+    landmark_box,
     mouth_opening,
 )
 
@@ -79,6 +82,15 @@ class UnitConfig:
     exceeds the widest the video shows by this many mouth widths."""
     pose_scale: float = 0.012
     """Target cost: a unit whose stable points miss the frame's by this much (face widths, RMS) costs 1."""
+    cut_colour: float = 20.0
+    """A new shot starts where the face's mean colour changes by more than this (0-255, in any channel) from one
+    frame with a face to the next: within the shared clips' shots it changes by 6.6 at most, where talking_man
+    cuts to talking_woman by 74."""
+    cut_scale: float = 0.25
+    """... or where the face's width changes by more than this share (within the shared clips: 5.5% at most) ..."""
+    cut_move: float = 0.6
+    """... or where it moves by more than this many face widths (within the shared clips: 0.34 at most, the
+    glasses clip's quick turns; 0.28 at the cut above, which its colour tells)."""
 
 
 @dataclass
@@ -121,6 +133,26 @@ def mouth_measures(landmarks: np.ndarray) -> tuple[float, float, np.ndarray]:
     return mouth_opening(landmarks), mouth, shape.astype(np.float32)
 
 
+def face_look(frame: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """(x, y, width, blue, green, red): the face's middle and width (pixels) and its mean colour (every 4th
+    pixel of its box), which a cut to another shot changes at once."""
+    x1, y1, x2, y2 = landmark_box(landmarks)
+    height, width = frame.shape[:2]
+    left, top = min(max(int(x1), 0), width - 1), min(max(int(y1), 0), height - 1)
+    right, bottom = max(int(np.ceil(x2)), left + 1), max(int(np.ceil(y2)), top + 1)
+    colour = frame[top:bottom:4, left:right:4].reshape(-1, 3).mean(0)
+    _, _, face_width = face_frame(landmarks)
+    return np.array([(x1 + x2) / 2, (y1 + y2) / 2, face_width, *colour])
+
+
+def is_cut(before: np.ndarray, after: np.ndarray, config: UnitConfig = UnitConfig()) -> bool:
+    """Whether two consecutive faces' `face_look`s belong to different shots (a cut between them)."""
+    moved = float(np.hypot(*(after[:2] - before[:2]))) / before[2]
+    scaled = abs(float(np.log(after[2] / before[2])))
+    recoloured = float(np.abs(after[3:] - before[3:]).max())
+    return recoloured > config.cut_colour or scaled > np.log1p(config.cut_scale) or moved > config.cut_move
+
+
 def lower_face_box(landmarks: np.ndarray, frame_shape: tuple[int, ...], margin: float) -> tuple[int, int, int, int]:
     """Box around the lower face (nose to below the chin, cheek to cheek) plus `margin` face widths."""
     lm = landmarks
@@ -142,6 +174,8 @@ class MouthLibrary:
         self.stride = 1
         self._bytes = 0
         self._faces: dict[int, tuple[np.ndarray, float]] = {}
+        self._looks: dict[int, np.ndarray] = {}
+        """Each source frame's `face_look`, which tells the shots apart."""
 
     @property
     def seen(self) -> int:
@@ -156,6 +190,21 @@ class MouthLibrary:
         first = self._faces[min(self._faces)][0]
         return max(float(np.abs(landmarks - first).max()) / width for landmarks, width in self._faces.values())
 
+    def shot_starts(self) -> list[int]:
+        """The source frame each shot starts at (the first at 0): where the face's look changes at once from one
+        frame with a face to the next (`is_cut`)."""
+        indices = sorted(self._looks)
+        return [0] + [b for a, b in zip(indices, indices[1:]) if is_cut(self._looks[a], self._looks[b], self.config)]
+
+    @property
+    def seen_until(self) -> int:
+        """One past the last source frame added with a face (0: none)."""
+        return max(self._looks, default=-1) + 1
+
+    def look(self, index: int) -> np.ndarray | None:
+        """Source frame `index`'s `face_look` (None: not indexed, or no face)."""
+        return self._looks.get(index)
+
     def add(self, index: int, frame: np.ndarray, face: Face | None) -> None:
         """Source frame `index` and its tracked face (None: none found); frames may come in any order."""
         if face is None:
@@ -163,6 +212,7 @@ class MouthLibrary:
         lm = face.landmarks
         _, _, width = face_frame(lm)
         self._faces[index] = (lm.copy(), width)
+        self._looks[index] = face_look(frame, lm)
         if index % self.stride:
             return
         x1, y1, x2, y2 = lower_face_box(lm, frame.shape, 0.16)
@@ -234,38 +284,28 @@ def plan_selection(
     shapes: np.ndarray,
     config: UnitConfig = UnitConfig(),
     backgrounds: list[Face | None] | None = None,
+    shots: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> SelectionPlan:
     """Choose a unit per output frame for the (n, 3) (open, wide, round) targets: Viterbi over candidates.
 
     `backgrounds`, the face each output frame shows, adds the cost of a unit whose head is turned otherwise.
+    `shots`, (the shot of each output frame, the shot of each unit), lets a frame take only its own shot's
+    units, fitted to that shot's range of mouths; a frame whose shot has none falls back to the animator.
     """
     n = len(shapes)
     if not units or n == 0:
         return SelectionPlan(np.full(n, -1, dtype=np.int64))
-    openings = np.array([u.opening for u in units])
-    widths = np.array([u.width for u in units])
+    frame_shots, unit_shots = shots if shots is not None else (np.zeros(n, np.int64), np.zeros(len(units), np.int64))
     outlines = np.stack([u.shape.ravel() for u in units])
     indices = np.array([u.index for u in units])
-    # The person's own range: fully open is their widest 5%, spread and pursed their widths' extremes.
-    closed = float(np.percentile(openings, 3))
-    widest = float(np.percentile(openings, 95))
-    top = max(widest, closed + 0.02)
-    w_mid = float(np.median(widths))
-    w_wide = max(float(np.percentile(widths, 95)), w_mid + 1e-3)
-    w_narrow = min(float(np.percentile(widths, 5)), w_mid - 1e-3)
-    target_open = closed + shapes[:, 0] * (top - closed)
-    target_width = w_mid + shapes[:, 1] * (w_wide - w_mid) - shapes[:, 2] * (w_mid - w_narrow)
-    w_scale = max(w_wide - w_narrow, 1e-3) / 2
-    cost = ((openings[None, :] - target_open[:, None]) / config.open_scale) ** 2 + config.width_weight * (
-        (widths[None, :] - target_width[:, None]) / w_scale
-    ) ** 2
-    details = np.array([u.detail for u in units])
-    if details.max() > 0:
-        blurred = np.maximum(np.log2(max(float(np.median(details)), 1e-6) / np.maximum(details, 1e-6)), 0.0)
-        cost = cost + config.blur_weight * blurred[None, :] ** 2
-    resting = shapes[:, 0] < 0.02
-    excess = np.maximum(openings - closed, 0.0) / config.open_scale
-    cost[resting] += (config.rest_weight - 1) * excess[None, :] ** 2
+    cost = np.zeros((n, len(units)))  # a frame whose shot has no units: any, as the animator draws it
+    missing = np.ones(n, dtype=bool)
+    for shot in np.unique(frame_shots):
+        rows, columns = np.flatnonzero(frame_shots == shot), np.flatnonzero(unit_shots == shot)
+        if len(columns):
+            fit, missing[rows] = target_cost([units[j] for j in columns], shapes[rows], config)
+            cost[rows] = np.inf  # another shot's units
+            cost[np.ix_(rows, columns)] = fit
     k = min(config.candidates, len(units))
     if backgrounds is not None and len(backgrounds) >= n:
         cost = cost + (pose_mismatch(units, backgrounds[:n]) / config.pose_scale) ** 2
@@ -295,6 +335,34 @@ def plan_selection(
     for t in range(n - 1, -1, -1):
         path[t] = candidates[t, j // 2]
         j = back[t, j]
-    missing = shapes[:, 0] * config.reference_open > float(openings.max()) + config.missing_open
     path[missing] = -1
     return SelectionPlan(path)
+
+
+def target_cost(units: list[MouthUnit], shapes: np.ndarray, config: UnitConfig) -> tuple[np.ndarray, np.ndarray]:
+    """((n, units) cost of each unit's mouth for each (open, wide, round) target, (n,) whether the target asks
+    for a mouth wider open than any of them): fitted to the units' own range (one person in one shot)."""
+    openings = np.array([u.opening for u in units])
+    widths = np.array([u.width for u in units])
+    # The person's own range: fully open is their widest 5%, spread and pursed their widths' extremes.
+    closed = float(np.percentile(openings, 3))
+    widest = float(np.percentile(openings, 95))
+    top = max(widest, closed + 0.02)
+    w_mid = float(np.median(widths))
+    w_wide = max(float(np.percentile(widths, 95)), w_mid + 1e-3)
+    w_narrow = min(float(np.percentile(widths, 5)), w_mid - 1e-3)
+    target_open = closed + shapes[:, 0] * (top - closed)
+    target_width = w_mid + shapes[:, 1] * (w_wide - w_mid) - shapes[:, 2] * (w_mid - w_narrow)
+    w_scale = max(w_wide - w_narrow, 1e-3) / 2
+    cost = ((openings[None, :] - target_open[:, None]) / config.open_scale) ** 2 + config.width_weight * (
+        (widths[None, :] - target_width[:, None]) / w_scale
+    ) ** 2
+    details = np.array([u.detail for u in units])
+    if details.max() > 0:
+        blurred = np.maximum(np.log2(max(float(np.median(details)), 1e-6) / np.maximum(details, 1e-6)), 0.0)
+        cost = cost + config.blur_weight * blurred[None, :] ** 2
+    resting = shapes[:, 0] < 0.02
+    excess = np.maximum(openings - closed, 0.0) / config.open_scale
+    cost[resting] += (config.rest_weight - 1) * excess[None, :] ** 2
+    missing = shapes[:, 0] * config.reference_open > float(openings.max()) + config.missing_open
+    return cost, missing

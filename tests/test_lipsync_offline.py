@@ -739,3 +739,63 @@ def test_the_mouths_warp_fades_to_nothing_at_its_regions_edges_and_leaves_unmove
     changed = np.abs(drawn[y1:y2, x1:x2].astype(int) - frame[y1:y2, x1:x2]).max(-1)
     # Pixels the warp leaves in place are copied, not sharpened into a box around the mouth.
     assert still.sum() > 100 and changed[still].max() <= 1, changed[still].max()
+
+
+def _two_shot_clip(faces_dir, path, man_seconds: float, woman_seconds: float) -> None:
+    """talking_man for `man_seconds`, then a cut to talking_woman (another person, lit otherwise), at 25 fps."""
+    ffmpeg(
+        "-i", str(faces_dir / "talking_man_25fps.mp4"), "-i", str(faces_dir / "talking_woman_30fps.mp4"),
+        "-filter_complex",
+        f"[0:v]trim=0:{man_seconds},setpts=PTS-STARTPTS,fps=25[a];"
+        f"[1:v]trim=2:{2 + woman_seconds},setpts=PTS-STARTPTS,scale=480:480,fps=25[b];[a][b]concat=n=2:v=1[v]",
+        "-map", "[v]", str(path),
+    )  # fmt: skip
+
+
+def _lower_face_colour_gaps(clip, out, order) -> np.ndarray:
+    """Per output frame, the largest per-channel difference (0-255) between the mean colours of its lower face and
+    of the source frame it shows (`order`): a mouth from another shot brings another person's skin and lips."""
+    from lipsync.units import lower_face_box
+
+    sources = list(read_frames(clip, 25.0))
+    with FaceTracker() as tracker:
+        faces = [tracker.track(frame) for frame in sources]
+    gaps = []
+    for frame, s in zip(read_frames(out, 25.0), order):
+        x1, y1, x2, y2 = lower_face_box(faces[s].landmarks, frame.shape, 0.0)
+        means = [image[y1:y2, x1:x2].reshape(-1, 3).mean(0) for image in (frame, sources[s])]
+        gaps.append(float(np.abs(means[0] - means[1]).max()))
+    return np.array(gaps)
+
+
+def test_each_shot_of_a_cut_video_speaks_with_its_own_mouths_also_played_backward(faces_dir, audio, tmp_path):
+    from lipsync.video import FrameSource, open_face
+
+    clip = tmp_path / "cut.mp4"
+    _two_shot_clip(faces_dir, clip, 0.6, 0.4)  # 25 frames for 40: played forward, then back across the cut
+    options = LipsyncOptions()
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(clip, audio, tmp_path / "out.mp4", renderer, options, source_sr=SAMPLE_RATE)
+    with FrameSource(open_face(clip, 1920), 25.0, 40, "pingpong") as source:
+        order = [i for i, _ in source]
+    assert order[24:26] == [24, 23] and order[-1] < 15  # back into the first shot
+    gaps = _lower_face_colour_gaps(clip, tmp_path / "out.mp4", order)
+    assert gaps.max() < 25, np.round(gaps)
+    assert renderer.mode == "units" and renderer.library.shot_starts() == [0, 15]
+    assert "the video has 2 shots (a cut at 0.6 s): each frame's mouth is taken from its own shot" in result.notes
+
+
+def test_a_cut_past_the_indexed_start_hands_the_new_shot_to_the_animator_and_says_so(faces_dir, audio, tmp_path):
+    from dataclasses import replace
+
+    clip = tmp_path / "cut.mp4"
+    _two_shot_clip(faces_dir, clip, 0.8, 1.0)  # longer than the speech; its first 0.5 s indexed
+    options = LipsyncOptions()
+    options = replace(options, units=replace(options.units, index_seconds=0.5))
+    renderer = make_renderer(options, phones=PHONES)
+    result = run(clip, audio, tmp_path / "out.mp4", renderer, options, source_sr=SAMPLE_RATE)
+    gaps = _lower_face_colour_gaps(clip, tmp_path / "out.mp4", range(40))
+    assert gaps.max() < 25, np.round(gaps)
+    assert renderer.library.shot_starts() == [0] and renderer.mode == "units"
+    assert renderer.animated_frames >= 20 and renderer.selected_frames + renderer.animated_frames == 40
+    assert any(note.startswith("the video cuts to another shot at 0.8 s") for note in result.notes), result.notes
