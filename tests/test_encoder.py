@@ -98,6 +98,11 @@ def test_a_reference_with_two_people_talking_at_once_one_per_channel_is_said_to(
     notes = " ".join(speakers.prepare_speaker(encoder, np.stack([woman[:n], man[:n]], axis=1), 16_000).notes)
     assert "two channels hold two different voices" in notes and "c0=c0" in notes
     assert "seems to hold two voices" not in notes
+    rng = np.random.default_rng(0)  # a second microphone input left empty: its noise floor only, no voice
+    for floor in (1e-4, 1e-2):
+        hiss = (floor * rng.standard_normal(n)).astype(np.float32)
+        speaker = speakers.prepare_speaker(encoder, np.stack([woman[:n], hiss], axis=1), 16_000)
+        assert not any("channels" in note for note in speaker.notes), speaker.notes
     half = len(woman) // 2  # one person on both, saying different things: one voice
     assert not any(
         "channels" in note

@@ -266,7 +266,10 @@ def two_channels_note(encoder: SpeakerEncoder, recording: Decoded) -> str:
         return ""
     embeddings = []
     for channel in wave.T:
-        speech = cleaned_reference(encoder, channel, rate)
+        try:
+            speech = cleaned_reference(encoder, channel, rate)
+        except InputError:  # a channel without a voice (a microphone input left empty, its noise floor only)
+            return ""
         if voicing_note(speech):
             return ""
         embedding, partials = encoder.embed_with_partials(speech)
