@@ -197,19 +197,30 @@ class MouthAnimator:
         if region is None:
             return None
         x1, y1, x2, y2 = region
-        upper_ids = (*LIPS_UPPER_INNER, *LIPS_UPPER_OUTER[1:-1])
-        lower_ids = (*LIPS_LOWER_INNER[1:-1], *LIPS_LOWER_OUTER[1:-1])
-        shared_ids = (*JAW, *CHIN_MIDLINE)
+        # Each half of the face is warped by its own points alone (the chin, moving the other way under the lower
+        # lip, is no pull on the upper lip). The upper half reaches down to the lower inner lip: a gap opened by
+        # more than the press shows the picture's whole mouth inside, a shut one none of it.
+        upper_ids = (*LIPS_UPPER_INNER, *LIPS_UPPER_OUTER, *STILL_POINTS)
+        lower_ids = (*LIPS_LOWER_INNER, *LIPS_LOWER_OUTER, *JAW, *CHIN_MIDLINE, *STILL_POINTS)
+        upper_inner, lower_inner = list(LIPS_UPPER_INNER[1:-1]), list(LIPS_LOWER_INNER[1:-1])
+        own_gap = (lm[lower_inner] - lm[upper_inner]) @ geometry.down
+        new_gap = (moved[lower_inner] - moved[upper_inner]) @ geometry.down
+        opening = np.minimum(own_gap, self.config.press * geometry.width)
+        shown = np.clip(new_gap / np.maximum(opening, 1e-6), 0, 1)[:, None]
+        gap_bottom = lm[upper_inner] + (lm[lower_inner] - lm[upper_inner]) * shown
         border = _border_points(region)
         maps = []
-        for lip_ids in (upper_ids, lower_ids):
-            ids = list(dict.fromkeys((*lip_ids, *shared_ids, *STILL_POINTS)))
-            sources = np.vstack([lm[ids], border])
-            targets = np.vstack([moved[ids], border])
+        for ids, extra_sources, extra_targets in (
+            (upper_ids, gap_bottom, moved[lower_inner]),
+            (lower_ids, np.empty((0, 2)), np.empty((0, 2))),
+        ):
+            ids = list(dict.fromkeys(ids))
+            sources = np.vstack([lm[ids], extra_sources, border])
+            targets = np.vstack([moved[ids], extra_targets, border])
             step = max(self.config.grid_step, int(geometry.width / 16))
             maps.append(backward_offsets(targets, sources, region, step))
         origin = np.array([x1, y1])
-        lower_mask = _below_curve_mask(moved[list(LIPS_LOWER_INNER)] - origin, geometry, (y2 - y1, x2 - x1))
+        lower_mask = _below_lower_lip(moved[list(LIPS_LOWER_INNER)] - origin, geometry, (y2 - y1, x2 - x1))
         window = _edge_window(region, frame_shape, self.config.edge_feather * geometry.width)
         return region, (maps[0] + (maps[1] - maps[0]) * lower_mask) * window, moved, geometry
 
@@ -344,7 +355,7 @@ class MouthAnimator:
         centre = (int(round(middle[0])), int(round(middle[1])))
         cv2.ellipse(mask, centre, axes, angle, 0, 360, 1.0, -1, cv2.LINE_AA)
         mask = cv2.GaussianBlur(mask, (0, 0), max(1.0, 0.12 * gap))[..., None]
-        tongue = lip * np.array([0.55, 0.5, 0.68], dtype=np.float32)
+        tongue = _no_more_saturated(lip * np.array([0.55, 0.5, 0.68], dtype=np.float32), lip)
         strength = min(1.0, (gap / g.width - 0.12) / 0.12)
         return shade * (1 - mask * strength) + tongue * mask * strength
 
@@ -454,6 +465,17 @@ def _lip_colour(frame: np.ndarray, lm: np.ndarray) -> np.ndarray:
     return frame[lips[:, 1], lips[:, 0]].astype(np.float32).mean(0)
 
 
+def _no_more_saturated(colour: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """`colour` (BGR) with its departure from grey, relative to its brightness, no larger than `reference`'s: a
+    tint takes the picture's own colour (none on a greyscale photo)."""
+    grey, reference_grey = float(colour.mean()), max(float(reference.mean()), 1.0)
+    limit = float(np.abs(reference - reference_grey).max()) / reference_grey * grey
+    spread = float(np.abs(colour - grey).max())
+    if spread <= limit:
+        return colour
+    return (grey + (colour - grey) * (limit / spread)).astype(np.float32)
+
+
 def _teeth_colour(frame: np.ndarray, lm: np.ndarray, lip: np.ndarray) -> np.ndarray:
     """Off-white in the face's own light: as bright as the eye whites, tinted by the skin of the cheeks."""
     white = _eye_white(frame, lm, lip)
@@ -524,14 +546,23 @@ def _polygon_mask(polygon: np.ndarray, size: tuple[int, int], blur: float = 0.8)
     return mask
 
 
-def _below_curve_mask(curve: np.ndarray, g: MouthGeometry, size: tuple[int, int]) -> np.ndarray:
-    """(h, w) float mask of what lies below the lower inner lip, continued sideways past the corners."""
+def _below_lower_lip(curve: np.ndarray, g: MouthGeometry, size: tuple[int, int]) -> np.ndarray:
+    """(h, w, 1) float32 weight of the lower half's warp: 1 below the lower inner lip `curve` (region pixels, from
+    corner to corner), 0 above it. The edge is sharp between the corners, where the lips part, and widens past
+    them by as much as the distance beyond the corner: there both halves move the cheek, and a sharp join of two
+    different moves is a seam across the face."""
     height, width = size
-    reach = 4.0 * max(height, width)
-    left_end = curve[0] - g.right * reach
-    right_end = curve[-1] + g.right * reach
-    polygon = np.vstack([left_end, curve, right_end, right_end + g.down * reach, left_end + g.down * reach])
-    return _polygon_mask(polygon, size, blur=1.0)[..., None]
+    centre = curve.mean(0)
+    along, down = (curve - centre) @ g.right, (curve - centre) @ g.down
+    order = np.argsort(along)
+    xs = np.arange(width, dtype=np.float32)[None, :] - np.float32(centre[0])
+    ys = np.arange(height, dtype=np.float32)[:, None] - np.float32(centre[1])
+    u = xs * np.float32(g.right[0]) + ys * np.float32(g.right[1])
+    v = xs * np.float32(g.down[0]) + ys * np.float32(g.down[1])
+    edge = np.interp(u, along[order], down[order]).astype(np.float32)
+    beyond = np.maximum(np.maximum(float(along.min()) - u, u - float(along.max())), 0)
+    half_width = 1.5 + beyond
+    return smoothstep(np.clip(0.5 + (v - edge) / (2 * half_width), 0, 1))[..., None]
 
 
 class AnimatorRenderer:

@@ -799,3 +799,55 @@ def test_a_cut_past_the_indexed_start_hands_the_new_shot_to_the_animator_and_say
     assert renderer.library.shot_starts() == [0] and renderer.mode == "units"
     assert renderer.animated_frames >= 20 and renderer.selected_frames + renderer.animated_frames == 40
     assert any(note.startswith("the video cuts to another shot at 0.8 s") for note in result.notes), result.notes
+
+
+@pytest.fixture(scope="module")
+def open_mouth_photo(faces_dir) -> tuple[np.ndarray, np.ndarray]:
+    """The talking woman's frame 96 (her mouth open widest, tongue showing) as a photo, and its landmarks."""
+    frame = list(read_frames(faces_dir / "talking_woman_30fps.mp4", 30.0, max_frames=97))[96]
+    with FaceTracker() as tracker:
+        return frame, tracker.track(frame).landmarks.astype(np.float64)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.7])
+def test_a_wide_open_mouth_shuts_with_its_whole_upper_lip_and_no_seam_across_the_cheeks(open_mouth_photo, scale):
+    import cv2
+
+    from lipsync.animator import MouthAnimator
+
+    frame, lm = open_mouth_photo
+    if scale != 1.0:
+        frame, lm = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), lm * scale
+    (x1, y1, x2, y2), offsets, moved, g = MouthAnimator()._mouth_warp(lm, np.zeros(3), frame.shape, 0.0)
+    # The cheeks beside the mouth, around the lip line: the upper and the lower half's warps join without a step
+    # (had been 6.8 px from one row to the next at 512 px, 19 px at 1.7 times that: a seam across the face).
+    left, right = moved[61][0] - x1, moved[291][0] - x1
+    columns = np.r_[
+        np.arange(left - 0.6 * g.width, left - 0.1 * g.width), np.arange(right + 0.1 * g.width, right + 0.6 * g.width)
+    ]
+    columns = columns[(columns >= 0) & (columns < x2 - x1)].astype(int)
+    lip_line = int(moved[61][1] - y1)
+    rows = slice(lip_line - int(0.3 * g.width), lip_line + int(0.3 * g.width))
+    assert np.abs(np.diff(offsets[rows][:, columns], axis=0)).max() < 3.0
+    # Down the middle of the shut upper lip, its own rows in order, down to most of its thickness (had been folded
+    # back onto the skin above it: the lip's lower part erased).
+    column = int(round(moved[0][0] - x1))
+    top, bottom = int(np.ceil(moved[0][1] - y1)), int(min(moved[13][1], moved[14][1]) - y1) - 2
+    drawn_from = np.arange(top, bottom) + y1 + offsets[top:bottom, column, 1]
+    assert (np.diff(drawn_from) > 0).all()
+    assert drawn_from[-1] - lm[0][1] > 0.25 * (lm[13][1] - lm[0][1])
+
+
+def test_a_greyscale_photos_mouth_opens_grey(faces_dir):
+    import cv2
+
+    from lipsync.animator import MouthAnimator
+
+    grey = cv2.cvtColor(
+        cv2.imread(str(faces_dir / "painting_pearl_earring.jpg"), cv2.IMREAD_GRAYSCALE), cv2.COLOR_GRAY2BGR
+    )
+    with FaceTracker() as tracker:
+        lm = tracker.track(grey).landmarks
+    opened = MouthAnimator().render(grey, lm, np.array([1.0, 0.0, 0.0]), jaw=1.0).astype(int)
+    chroma = np.abs(opened[..., 2] - opened[..., 1]) + np.abs(opened[..., 1] - opened[..., 0])
+    assert chroma.max() <= 2, chroma.max()  # the tongue had been tinted red: up to 27
