@@ -626,6 +626,17 @@ def test_silence_holds_a_shut_mouth_and_sharp_frames_are_preferred():
     assert (plan.chosen == 1).all(), plan.chosen  # the motion-blurred twin is passed over
 
 
+def test_silence_is_shut_by_a_person_who_rarely_shuts_the_mouth():
+    # Shut in 2 of 100 frames, both a little blurred; otherwise lips parted (teeth showing) or speaking.
+    openings = [0.003, 0.004] + [0.09] * 8 + list(np.linspace(0.12, 0.5, 90))
+    units = [_unit(i, o) for i, o in enumerate(openings)]
+    for unit in units:
+        unit.detail = 20.0 if unit.opening < 0.01 else 60.0
+    plan = plan_selection(units, np.zeros((6, 3), np.float32))  # silence
+    chosen = np.array([units[j].opening for j in plan.chosen])
+    assert chosen.max() < 0.01, chosen  # not the sharp parted lips the 3rd percentile had taken for shut
+
+
 def test_pasted_mouth_takes_the_frames_light(man_frames):
     from dataclasses import replace
 
