@@ -98,7 +98,7 @@ class ArrayDigest:
         self._digest = hashlib.sha256()
 
     def update(self, array: np.ndarray) -> ArrayDigest:
-        self._digest.update(np.ascontiguousarray(array).tobytes())
+        self._digest.update(np.ascontiguousarray(array))  # its buffer: no copy of a contiguous array
         return self
 
     def hexdigest(self) -> str:

@@ -67,8 +67,7 @@ from .dub import dub
 from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
-from .provenance.seal import seal
-from .results import Clip, ClipFolder, Speech, clip_inputs
+from .results import Clip, ClipFolder, Speech, clip_inputs, sealed
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
     import torch
@@ -562,12 +561,9 @@ class Pipeline:
         speaker = self.speaker(reference)
         prepared = time.perf_counter()
         synthesis = self._voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
-        speech = _marked(synthesis, speaker, statement, {"speaker": prepared - started, **synthesis.timings})
-        if isinstance(recording, np.ndarray):
-            speech = dataclasses.replace(speech, source_given=given)
-        else:
-            read = InputFile.read(recording)
-            speech = dataclasses.replace(speech, source=read.path, source_sha256=read.sha256)
+        read = given if isinstance(recording, np.ndarray) else InputFile.read(recording)
+        timings = {"speaker": prepared - started, **synthesis.timings}
+        speech = _marked(synthesis, speaker, statement, timings, source=read)
         speech = dataclasses.replace(speech, notes=speech.notes + source_notes)
         if video is None:
             return speech
@@ -586,7 +582,7 @@ class Pipeline:
         except BaseException:
             workdir.remove()
             raise
-        return Clip(
+        clip = Clip(
             path=path,
             duration=seconds,
             fps=video.fps,
@@ -600,6 +596,7 @@ class Pipeline:
             label=protector.label,
             _workdir=workdir,
         )
+        return sealed(clip)
 
     def text_to_clip(
         self,
@@ -792,7 +789,7 @@ class Pipeline:
             notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
         notes += source.notes + result.notes
         notes += self.lipsync_passed_over  # auto mode's: the Wav2Lip files here it did not use, and why
-        return Clip(
+        clip = Clip(
             path=result.path,
             duration=result.duration,
             fps=result.fps,
@@ -807,6 +804,7 @@ class Pipeline:
             label=protector.label,
             _workdir=workdir,
         )
+        return sealed(clip)
 
 
 def _wav2lip(name: str, device: str):
@@ -997,12 +995,13 @@ def _marked(
     timings: dict[str, float],
     notes: tuple[str, ...] = (),
     start_seconds: float = 0.0,
+    source: InputFile | InputData | None = None,
 ) -> Speech:
-    """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it) and
-    sealed with `consent` (what Speech.save checks); `notes` (on the text) come first, then the reference recording's
-    own."""
+    """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it),
+    with `consent` and the recording it re-voices (`source`, as it was read; None for speech made from text), and
+    sealed (what Speech.save checks); `notes` (on the text) come first, then the reference recording's own."""
     samples = outputs.mark_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds)
-    return Speech(
+    speech = Speech(
         samples=samples,
         sample_rate=synthesis.sample_rate,
         text=synthesis.text,
@@ -1012,8 +1011,11 @@ def _marked(
         timings=timings,
         notes=notes + speaker.notes + synthesis.notes,
         consent=consent,
-        _seal=seal(samples, synthesis.sample_rate, consent),
+        source=source.path if isinstance(source, InputFile) else None,
+        source_sha256=source.sha256 if isinstance(source, InputFile) else None,
+        source_given=source if isinstance(source, InputData) else None,
     )
+    return sealed(speech)
 
 
 def clone(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -9,7 +10,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.components import Component
 from core.errors import InputError, VoxlipError
@@ -21,7 +22,7 @@ from voice.synthesis import Synthesis
 from . import outputs
 from .provenance.consent import CONSENT_STATEMENT, ConsentError
 from .provenance.label import LabelConfig
-from .provenance.seal import is_sealed
+from .provenance.seal import is_sealed, seal
 
 if TYPE_CHECKING:  # moviepy is optional, imported only when a moviepy clip is asked for
     from moviepy import VideoFileClip
@@ -44,7 +45,8 @@ class Speech(Synthesis):
     source_given: InputData | None = None
     """What it re-voices when that came in memory (samples, a Speech), for the record; None for a file."""
     _seal: bytes | None = field(default=None, repr=False)
-    """voxlip's proof that it made these samples, marked, with this consent (provenance.seal); `save` needs it."""
+    """voxlip's proof that it made this speech, marked, as its record would name it (provenance.seal, over
+    `_recorded_fields`); `save` needs it."""
 
     def __iter__(self) -> Iterator[Any]:
         """(samples, sample rate): `wave, sr = speech`."""
@@ -79,15 +81,25 @@ class Speech(Synthesis):
         return self.source_given or _read_as(self.source, self.source_sha256)
 
     @property
+    def _recorded_fields(self) -> tuple:
+        """What its provenance record and content credentials are made from, which its seal covers: its samples and
+        rate, text, components, the recordings it names (the reference, by the fields its Speaker records; the
+        recording re-voiced) and consent."""
+        speaker = self.speaker
+        reference = None if speaker is None else (speaker.source, speaker.source_sha256, speaker.given)
+        source = (self.source, self.source_sha256, self.source_given)
+        return (self.samples, self.sample_rate, self.text, self.components, reference, source, self.consent)
+
+    @property
     def as_made(self) -> bool:
         """Whether this is speech voxlip made, with the consent it took, unchanged since (its seal matches)."""
-        return self.consent == CONSENT_STATEMENT and is_sealed(self.samples, self.sample_rate, self.consent, self._seal)
+        return self.consent == CONSENT_STATEMENT and is_sealed(self._recorded_fields, self._seal)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it. Only speech voxlip made with consent, as it made it, is saved: one built by hand, or changed
-        since (its samples, rate or consent), is refused."""
-        _check_made_with_consent(self)
+        since (anything its record names: its samples, rate, text, components, recordings or consent), is refused."""
+        _check_as_made(self)
         inputs = _recorded({"reference_voice": self.reference_input, outputs.SOURCE_SPEECH: self.source_input})
         path = outputs.check_output(path, "audio", _paths(inputs))
         with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
@@ -95,20 +107,43 @@ class Speech(Synthesis):
         return path
 
 
-def _check_made_with_consent(speech: Speech) -> None:
-    """Refuse (InputError) a Speech without the consent voxlip took, or not as voxlip made and marked it."""
-    if speech.consent != CONSENT_STATEMENT:
-        raise ConsentError(
-            f"this Speech carries no statement of consent voxlip took (consent={speech.consent!r}), so it is not saved "
-            "as voxlip's output: make speech with clone_voice, stream_voice or convert_voice and consent=True, and "
-            "save the Speech they return"
+Result = TypeVar("Result", "Speech", "Clip")
+
+
+def sealed(result: Result) -> Result:
+    """`result` with voxlip's seal over what its record is made from (provenance.seal): what the pipeline returns, and
+    what `save` takes only unchanged."""
+    return dataclasses.replace(result, _seal=seal(result._recorded_fields))
+
+
+def _check_as_made(result: Speech | Clip) -> None:
+    """Refuse (InputError) a Speech or Clip without the consent voxlip took, or not as voxlip made it: built by hand,
+    or changed since in what its record and content credentials name."""
+    name = type(result).__name__
+    makers, own = (
+        ("clone_voice, stream_voice or convert_voice", "audio of your own is marked with pipeline.outputs.mark_audio()")
+        if isinstance(result, Speech)
+        else (
+            "lipsync, text_to_clip or convert_voice",
+            "frames of your own are labelled and marked with pipeline.outputs.protect_frames()",
         )
-    if not speech.as_made:
+    )
+    if result.consent != CONSENT_STATEMENT:
+        raise ConsentError(
+            f"this {name} carries no statement of consent voxlip took (consent={result.consent!r}), so it is not saved "
+            f"as voxlip's output: make it with {makers} and consent=True, and save the {name} they return"
+        )
+    if not result.as_made:
+        recorded = (
+            "samples, rate, text, components, speaker, source"
+            if isinstance(result, Speech)
+            else "components, inputs, text, label"
+        )
         raise InputError(
-            "this Speech is not as voxlip made it (built by hand, or its samples or rate changed since), so it is not "
-            "saved as voxlip's output: save the Speech clone_voice, stream_voice or convert_voice returned, unchanged, "
-            "and edit the saved file if you must; audio of your own is marked with pipeline.outputs.mark_audio() and "
-            "signed with finish_output()"
+            f"this {name} is not as voxlip made it (built by hand, or changed since: its {recorded} or consent, which "
+            f"its provenance record and content credentials name; only notes and timings may be replaced), so it is "
+            f"not saved as voxlip's output: save the {name} {makers} returned, unchanged, and edit the saved file if "
+            f"you must; {own} and signed with pipeline.outputs.finish_output()"
         )
 
 
@@ -127,6 +162,16 @@ class ClipFolder:
     @property
     def removed(self) -> bool:
         return not self._remove.alive
+
+    def __reduce__(self) -> tuple:
+        raise TypeError(
+            "a Clip is not pickled: its MP4 is a temporary file of this process, removed when the clip is closed or no "
+            "longer referred to; save it (clip.save(path)) and pass the path instead"
+        )
+
+    def __deepcopy__(self, memo: dict) -> ClipFolder:
+        """The folder itself: a deep copy of a Clip shares its MP4, as a copy does."""
+        return self
 
 
 @dataclass(eq=False)
@@ -157,6 +202,9 @@ class Clip:
     label: LabelConfig | None = None
     """The visible label its frames were drawn with (the FrameProtector's); a clip without one is not saved."""
     _workdir: ClipFolder | None = field(default=None, repr=False, compare=False)
+    _seal: bytes | None = field(default=None, repr=False, compare=False)
+    """voxlip's proof that it made this clip as its record would name it (provenance.seal, over `_recorded_fields`);
+    `save` needs it. Its MP4 is checked for voxlip's marks when it is saved."""
     _closed: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __enter__(self) -> Clip:
@@ -179,9 +227,23 @@ class Clip:
     def neural(self) -> bool:
         return all(c.neural for c in self.components)
 
+    @property
+    def _recorded_fields(self) -> tuple:
+        """What its provenance record and content credentials are made from, besides its MP4, which its seal covers."""
+        return (self.components, self.inputs, self.input_sha256, self.given, self.text, self.label, self.consent)
+
+    @property
+    def as_made(self) -> bool:
+        """Whether this is a clip voxlip made, with the consent it took, unchanged since in what its record names (its
+        seal matches)."""
+        return self.consent == CONSENT_STATEMENT and is_sealed(self._recorded_fields, self._seal)
+
     def save(self, path: str | os.PathLike) -> Path:
-        """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it."""
+        """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it. Only a
+        clip voxlip made with consent, as it made it, is saved: one built by hand, or changed since (anything its record
+        names: its components, inputs, text, label or consent), is refused."""
         self._check_open("saved")
+        _check_as_made(self)
         files = {role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()}
         inputs = _recorded({**files, **self.given})
         path = outputs.check_output(path, "video", _paths(inputs))
@@ -209,8 +271,13 @@ class Clip:
     def _check_open(self, doing: str) -> None:
         """A VoxlipError saying the clip was closed, if it was: its MP4 is gone."""
         if self.closed:
+            gone = (
+                "this clip was closed, and its MP4 removed with it"
+                if self._closed
+                else "a copy of this clip, which shares its MP4, was closed, and the MP4 removed with it"
+            )
             raise VoxlipError(
-                f"this clip was closed, and its MP4 removed with it, so it cannot be {doing}: save it "
+                f"{gone}, so it cannot be {doing}: save it "
                 "(clip.save(path)) before closing it, or before the `with` block around it ends"
             )
 

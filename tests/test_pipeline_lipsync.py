@@ -3,6 +3,7 @@ import dataclasses
 import gc
 import hashlib
 import json
+import pickle
 import tempfile
 import warnings
 from pathlib import Path
@@ -82,6 +83,51 @@ def test_a_clip_s_temporary_mp4_goes_when_it_is_closed_or_collected_without_a_re
         assert folders() == 0
     assert [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)] == []
     assert not (tmp_path / "again.mp4").exists()
+
+
+def test_a_clip_whose_recorded_fields_were_replaced_is_refused_at_save(pipeline, faces_dir, short_speech, tmp_path):
+    """A Clip's record and content credentials had been made from whatever its fields said when it was saved: one
+    `dataclasses.replace`d with no inputs nor components, with another consent, or with a label its frames do not show
+    had been signed as voxlip's. They are sealed now, as a Speech's are; notes and timings stay free."""
+    from pipeline.provenance.label import LabelConfig
+
+    not_made = "this Clip is not as voxlip made it .* only notes and timings may be replaced"
+    with pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", short_speech, consent=True) as clip:
+        unlisted = dataclasses.replace(clip, inputs=dict(clip.inputs))
+        del unlisted.inputs["face"]  # in place: a Clip's fields are not frozen
+        for changed, message in [
+            (dataclasses.replace(clip, inputs={}, input_sha256={}, components=()), not_made),
+            (dataclasses.replace(clip, components=clip.components[1:]), not_made),
+            (dataclasses.replace(clip, input_sha256={**clip.input_sha256, "face": "0" * 64}), not_made),
+            (unlisted, not_made),
+            (dataclasses.replace(clip, text="I confess to the crime."), not_made),
+            (dataclasses.replace(clip, label=LabelConfig(text="AI-generated · BBC", corner="top-left")), not_made),
+            (dataclasses.replace(clip, consent="whatever"), "carries no statement of consent voxlip took"),
+        ]:
+            with pytest.raises(InputError, match=message):
+                changed.save(tmp_path / "refused.mp4")
+        assert list(tmp_path.iterdir()) == []
+        retold = dataclasses.replace(clip, notes=("a note of mine",), timings={})
+        retold.save(tmp_path / "clip.mp4")
+        record = json.loads((tmp_path / "clip.mp4.provenance.json").read_text())
+        assert set(record["inputs"]) == {"audio", "face"} and len(record["components"]) == len(clip.components)
+
+
+def test_a_clip_is_not_pickled_and_a_copy_of_it_says_its_mp4_went_with_the_clip_closed(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """A pickled Clip, read back, had said "this clip was closed" when saved, though nothing was: its MP4 is a
+    temporary file of the process, so pickling is refused, saying to save it and pass the path. A deep copy shares the
+    MP4, as a copy does, and says so once the clip is closed."""
+    with pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", short_speech, consent=True) as clip:
+        with pytest.raises(
+            TypeError, match=r"a Clip is not pickled: .* save it \(clip.save\(path\)\) and pass the path"
+        ):
+            pickle.dumps(clip)
+        copied = copy.deepcopy(clip)
+        assert copied.save(tmp_path / "copy.mp4").is_file()
+    with pytest.raises(VoxlipError, match="a copy of this clip, which shares its MP4, was closed"):
+        copied.save(tmp_path / "again.mp4")
 
 
 def test_a_photo_is_read_once_for_the_check_and_the_frames(pipeline, faces_dir, short_speech, monkeypatch):

@@ -527,6 +527,35 @@ def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, 
     assert kept.save(tmp_path / "kept.wav").is_file()
 
 
+def test_a_speech_whose_recorded_fields_were_replaced_is_refused_at_save(pipeline, reference, speech_files, tmp_path):
+    """A Speech's seal had covered its samples, rate and consent only: `dataclasses.replace` of its text, components,
+    speaker or source had been signed and recorded as voxlip's (a re-voiced recording saved naming neither the voice
+    cloned nor the recording, credited as made from nothing; a text never said). All that its record and content
+    credentials are made from is sealed now; notes and timings stay free."""
+    said = pipeline.clone_voice(reference, "This is a sentence to test saving.", consent=True, seed=1)
+    source = next(p for p in speech_files if p.stem == "19-198-0000")
+    converted = pipeline.convert_voice(reference, source, consent=True, seed=0)
+    for changed in [
+        dataclasses.replace(said, text="I confess to the crime."),
+        dataclasses.replace(said, components=()),
+        dataclasses.replace(said, components=said.components[1:]),
+        dataclasses.replace(said, speaker=None),
+        dataclasses.replace(said, speaker=pipeline.speaker(source)),
+        dataclasses.replace(converted, source=None, source_sha256=None, source_given=None, speaker=None),
+        dataclasses.replace(converted, source_sha256="0" * 64),
+    ]:
+        with pytest.raises(InputError, match="is not as voxlip made it .* only notes and timings may be replaced"):
+            changed.save(tmp_path / "refused.wav")
+        assert not changed.as_made
+    assert list(tmp_path.iterdir()) == []
+    retold = dataclasses.replace(converted, notes=("a note of mine",), timings={})
+    record = json.loads(record_path(retold.save(tmp_path / "converted.wav")).read_text())
+    assert record["inputs"]["source_speech"]["file"] == source.name
+    assert record["inputs"]["reference_voice"]["file"] == reference.name
+    kept = pickle.loads(pickle.dumps(converted))  # to a worker and back: still as voxlip made it
+    assert kept.as_made and kept.save(tmp_path / "kept.wav").is_file()
+
+
 def test_a_speech_not_as_voxlip_made_it_is_lip_synced_as_samples_its_claims_unrecorded(reference, faces_dir):
     """A Speech built by hand had its claimed components and text recorded in the clip made from it, as if voxlip
     had made that speech: it is now taken as samples in memory, as any samples are."""

@@ -1,8 +1,10 @@
-"""What a Speech was when voxlip made it, marked, with the consent it took: a digest of its samples, rate and consent.
+"""What a result was when voxlip made it: a digest of what its provenance record and content credentials are made from.
 
-`Speech.save` compares it with the Speech it is given, so that a Speech built by hand (with no seal), or whose
-samples, rate or consent changed since voxlip made it, is refused rather than signed as voxlip's output. It guards
-against mistakes, not against someone who calls `seal` on audio of their own: voxlip is open code.
+A Speech's samples, rate, text, components, the recordings it names and consent; a Clip's components, inputs, text,
+consent and label (its MP4's frames and sound are checked for voxlip's marks when it is saved). `Speech.save` and
+`Clip.save` compare the seal with the result they are given, so that one built by hand (with no seal), or one whose
+recorded fields changed since voxlip made it, is refused rather than signed as voxlip's output. It guards against
+mistakes, not against someone who calls `seal` on a result of their own: voxlip is open code.
 """
 
 from __future__ import annotations
@@ -12,19 +14,20 @@ import hmac
 
 import numpy as np
 
-
-def seal(samples: np.ndarray, sample_rate: int, consent: str) -> bytes:
-    """The seal of speech voxlip made and marked (`samples` at `sample_rate`), with `consent` the statement it took."""
-    samples = np.ascontiguousarray(samples)
-    digest = hashlib.sha256()
-    for part in (repr((sample_rate, samples.dtype.str, samples.shape)), consent):
-        digest.update(part.encode("utf-8") + b"\0")
-    digest.update(memoryview(samples).cast("B"))
-    return digest.digest()
+from core.files import sha256_array
 
 
-def is_sealed(samples: np.ndarray, sample_rate: int, consent: str | None, given: bytes | None) -> bool:
-    """Whether `given` is the seal voxlip put on these samples, at this rate, with this consent."""
-    if not isinstance(given, bytes) or not isinstance(consent, str) or not isinstance(samples, np.ndarray):
-        return False
-    return hmac.compare_digest(given, seal(samples, sample_rate, consent))
+def seal(recorded: tuple) -> bytes:
+    """The seal of a result whose record is made from `recorded`: arrays (samples) by their dtype, shape and data's
+    sha256, any other value by its repr, which says all that plain values, paths, and tuples, dicts and dataclasses of
+    them hold."""
+    described = tuple(
+        ("array", part.dtype.str, part.shape, sha256_array(part)) if isinstance(part, np.ndarray) else part
+        for part in recorded
+    )
+    return hashlib.sha256(repr(described).encode("utf-8")).digest()
+
+
+def is_sealed(recorded: tuple, given: bytes | None) -> bool:
+    """Whether `given` is the seal voxlip put on a result whose record was made from `recorded`."""
+    return isinstance(given, bytes) and hmac.compare_digest(given, seal(recorded))
