@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import InputError
+from core.errors import InputError, VoxlipError
 from core.files import InputData
 from voice.audio import SAMPLE_RATE, load_recording
 
@@ -77,6 +77,28 @@ def video_clip(path: Path, keep_alive: object = None):
     clip = VideoFileClip(str(path))
     clip.voxlip_source = keep_alive
     return clip
+
+
+def detach(clip) -> None:
+    """Close a moviepy clip of a voxlip Clip whose MP4 is being removed: reading it later raises what happened and what
+    to do (moviepy itself would give its last frame again for every frame, with a warning, and write that)."""
+    clip.close()
+    clip.reader = _RemovedMP4()
+    clip.audio = None
+
+
+class _RemovedMP4:
+    """A moviepy reader standing in for a removed MP4's: every read says why there is nothing to read."""
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        raise VoxlipError(
+            "this moviepy clip read a voxlip Clip that was closed, and its MP4 removed with it: use the moviepy "
+            "clip before the Clip is closed (inside its `with` block), or save the Clip (clip.save(path)) and open "
+            "the saved file with moviepy"
+        )
 
 
 def with_alpha(bgr: np.ndarray, alpha: np.ndarray) -> np.ndarray:

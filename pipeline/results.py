@@ -154,9 +154,20 @@ class ClipFolder:
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="voxlip-clip-"))
         self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+        self._readers: list[weakref.ref] = []
+
+    def lend(self, reader: object) -> object:
+        """`reader` (a moviepy clip of the MP4), detached when the folder is removed: it then says so when read."""
+        self._readers.append(weakref.ref(reader))
+        return reader
 
     def remove(self) -> None:
-        """Remove the folder and what is in it (once; later calls do nothing)."""
+        """Remove the folder and what is in it (once; later calls do nothing), detaching the readers lent it."""
+        from .moviepy_io import detach
+
+        for reader in filter(None, (ref() for ref in self._readers)):
+            detach(reader)
+        self._readers.clear()
         self._remove()
 
     @property
@@ -261,12 +272,14 @@ class Clip:
     def to_moviepy(self) -> VideoFileClip:
         """The clip as a moviepy VideoFileClip, with its audio (needs moviepy: pip install 'voxlip[moviepy]').
 
-        It reads this clip's MP4, which it keeps alive; `save` it to keep a marked copy with its record.
+        It reads this clip's MP4, which it keeps alive until the clip is closed (then reading it raises); `save` the
+        clip to keep a marked copy with its record.
         """
         from .moviepy_io import video_clip
 
         self._check_open("read")
-        return video_clip(self.path, keep_alive=self)
+        clip = video_clip(self.path, keep_alive=self)
+        return clip if self._workdir is None else self._workdir.lend(clip)
 
     def _check_open(self, doing: str) -> None:
         """A VoxlipError saying the clip was closed, if it was: its MP4 is gone."""

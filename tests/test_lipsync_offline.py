@@ -9,6 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from core.errors import VoxlipError
 from core.ffmpeg import executable as ffmpeg_exe
 from core.ffmpeg import probe, read_frames
 from core.files import ArrayDigest
@@ -415,11 +416,13 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files, tmp_path):
         }
         assert record["audio"]["given"] == f"moviepy AudioFileClip in memory, {voice.fps} Hz, 2 channels, 1.2 s"
         out = clip.to_moviepy()
-        try:
-            assert out.audio is not None and abs(out.duration - 1.2) < 0.1
-            assert out.get_frame(0.5).shape == (480, 480, 3)
-        finally:
-            out.close()
+        assert out.audio is not None and abs(out.duration - 1.2) < 0.1
+        assert out.get_frame(0.5).shape == (480, 480, 3)
+        clip.close()  # moviepy had read its removed MP4 as its last frame again, warning only
+        for read in (lambda: out.get_frame(0.5), lambda: out.write_videofile(str(tmp_path / "after.mp4"))):
+            with pytest.raises(VoxlipError, match="read a voxlip Clip that was closed"):
+                read()
+        out.close()
         photo = moviepy.ImageClip(str(faces_dir / "painting_mona_lisa.jpg"))
         assert pipeline.lipsync(photo, voice, consent=True).frames == 30
         cut_out = np.dstack([photo.get_frame(0), np.full(photo.get_frame(0).shape[:2], 255, np.uint8)])
