@@ -114,19 +114,24 @@ class InputData:
     sha256: str
 
 
-def check_output_name(path: Path, kind: str, inputs: Iterable[str | os.PathLike | None] = ()) -> None:
+def check_output_name(
+    path: Path, kind: str, inputs: Iterable[str | os.PathLike | None] = (), beside: Iterable[Path] = ()
+) -> None:
     """InputError unless `path` names a file voxlip may write an output of `kind` ("audio", "video", "embeddings")
-    to: not a folder, none of `inputs` (not even through a link: voxlip never overwrites what it reads), a name
-    ending as `kind`'s formats do (core.output_kinds), and not a file that cannot be replaced (check_replaceable).
+    to: not a folder, neither it nor the files written `beside` it (the pipeline's provenance record) one of `inputs`
+    (not even through a link: voxlip never overwrites what it reads), a name ending as `kind`'s formats do
+    (core.output_kinds), and not a file that cannot be replaced (check_replaceable).
     What every stage and the pipeline check before any work."""
     suffixes = OUTPUT_SUFFIXES[kind]
     if path.is_dir():
         raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
-    for source in inputs:
-        if source is not None and _same_file(path, Path(source).expanduser()):
-            raise InputError(
-                f"{path} is also an input ({source}): voxlip never overwrites its inputs; give another name"
-            )
+    sources = [Path(source).expanduser() for source in inputs if source is not None]
+    for written in (path, *beside):
+        source = next((source for source in sources if _same_file(written, source)), None)
+        if source is None:
+            continue
+        what = f"{path}" if written == path else f"{path} would write {written} beside it, which"
+        raise InputError(f"{what} is also an input ({source}): voxlip never overwrites its inputs; give another name")
     if path.name.startswith(".") and path.name.lower() in suffixes:  # ".mp4": Python, and most tools, see no ending
         example = path.with_name("output" + path.name)
         raise InputError(f"{path} is only an ending: give a name before it, e.g. {example}")

@@ -119,7 +119,7 @@ def _checked_output(path: Path, kind: str, inputs: Iterable[str | os.PathLike | 
     """`path` if check_output_name (core.files, the stages' check too) and the folder it is to be in allow it."""
     folder = next((parent for parent in path.absolute().parents if parent.exists()), Path(path.absolute().anchor))
     _check_name_length(path, folder)
-    check_output_name(path, kind, inputs)
+    check_output_name(path, kind, inputs, beside=(record_path(path),))
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: {folder} is a file, not a folder")
     _check_record_place(path)

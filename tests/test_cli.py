@@ -342,3 +342,27 @@ def test_flag_help_names_what_a_flag_needs_and_the_models_it_sets():
         "neural models (OpenVoice)" in helps["convert", "precision"] and "pixels" not in helps["convert", "precision"]
     )
     assert "neural models (Wav2Lip)" in helps["lipsync", "precision"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "say Hi. --ref {input} -o {out}",
+        "run Hi. --ref {input} --face {face} -o {out}",
+        "lipsync --face {face} --audio {input} -o {out}",
+        "convert --ref {input} --source {voice} -o {out}",
+    ],
+)
+def test_an_input_named_as_the_output_s_record_is_refused_before_any_work(voices, faces_dir, tmp_path, command, capsys):
+    """`say --ref ref.wav.provenance.json -o ref.wav` had written its record over that input, though voxlip never
+    overwrites its inputs: the check named the output alone, not its record beside it."""
+    out = tmp_path / ("out.mp4" if command.startswith(("run", "lipsync")) else "out.wav")
+    given = tmp_path / f"{out.name}.provenance.json"  # a recording under the name of the output's record
+    given.write_bytes(voices["103-1240-0000"].read_bytes())
+    before = given.read_bytes()
+    face, voice = faces_dir / "painting_pearl_earring.jpg", voices["118-121721-0000"]
+    args = command.format(input=given, out=out, face=face, voice=voice).split() + ["--i-have-consent"]
+    assert voxlip(args) == 1
+    err = capsys.readouterr().err
+    assert f"{out} would write {given} beside it, which is also an input ({given}): voxlip never overwrites" in err
+    assert given.read_bytes() == before and sorted(tmp_path.iterdir()) == [given]

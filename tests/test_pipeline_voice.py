@@ -483,6 +483,17 @@ def test_run_rejects_a_bad_face_before_making_speech(reference, faces_dir, tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_save_whose_record_would_replace_an_input_is_refused(pipeline, reference, tmp_path):
+    """A Speech saved as `x.wav`, made from a recording named `x.wav.provenance.json`, had written its record over that
+    recording: the check of its inputs named the output alone."""
+    given = tmp_path / "x.wav.provenance.json"
+    given.write_bytes(reference.read_bytes())
+    speech = pipeline.clone_voice(given, "Hello there.", consent=True, seed=0)
+    with pytest.raises(InputError, match=r"x\.wav would write .*x\.wav\.provenance\.json beside it, which is also an"):
+        speech.save(tmp_path / "x.wav")
+    assert given.read_bytes() == reference.read_bytes() and sorted(tmp_path.iterdir()) == [given]
+
+
 def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, reference, tmp_path):
     """A Speech built by hand from 0.9 s of a real reader (too short for its missing mark to show) had been signed as
     voxlip's output, its record saying no consent; one made with consent had been signed with its consent removed, or
