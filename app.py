@@ -143,6 +143,7 @@ ASKS = {
 """What each button's request asks for, said when an input it needs is empty."""
 STOPPED = "Stopped."
 """What a stopped job's details say (a stop is the user's choice, not an error)."""
+SIMILARITY_STEP = 0.05
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
 )
@@ -425,7 +426,7 @@ class Demo:
                 progress=_reporting(progress, stop, "converting the voice"),
                 video_progress=_reporting(progress, stop, "writing the video", "frames"),
             )
-            made_by = self._made_by(result, {REFERENCE: reference, SOURCE: source}, _recording_as_it_was(pipeline))
+            made_by = self._made_by(result, {REFERENCE: reference, SOURCE: source})
             if isinstance(result, Clip):
                 video, record = self._saved(result, "converted", ".mp4")
                 return None, video, made_by, record
@@ -461,12 +462,6 @@ def _base_voice(pipeline: Pipeline) -> str | None:
     0); None when it is in the reference's voice."""
     why = pipeline.unconverted_voice
     return why and f"the Piper base voice as it is, not in the reference's voice ({why})"
-
-
-def _recording_as_it_was(pipeline: Pipeline) -> str | None:
-    """What a re-voiced recording is when it was not moved toward the reference (similarity 0); None otherwise."""
-    why = pipeline.unconverted_revoicing
-    return why and f"the recording as it was, not in the reference's voice ({why})"
 
 
 def _seed(value: str | float | None) -> int | None:
@@ -590,8 +585,9 @@ def _missing(choices: tuple[str, ...]) -> dict[str, str]:
     return {choice: name for choice, name in needed.items() if name and not checkpoints.is_present(name)}
 
 
-def _similarity_slider(value: float, info: str) -> gr.Slider:
-    return gr.Slider(0.0, 1.0, value=value, step=0.05, label="Similarity (offline voice), from 0 to 1", info=info)
+def _similarity_slider(value: float, info: str, minimum: float = 0.0) -> gr.Slider:
+    label = f"Similarity (offline voice), from {minimum:g} to 1"
+    return gr.Slider(minimum, 1.0, value=value, step=SIMILARITY_STEP, label=label, info=info)
 
 
 def _still_box() -> gr.Checkbox:
@@ -746,7 +742,9 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     converter = _converter_choice(with_none=False)
                     similarity = _similarity_slider(
                         offline.revoicing_similarity,
-                        "0: the recording as it is; 1: pitch, formants and timbre moved fully (loses more words)",
+                        f"{SIMILARITY_STEP:g}: the recording moved a little; 1: pitch, formants and timbre moved fully "
+                        "(loses more words)",
+                        minimum=SIMILARITY_STEP,  # at 0 nothing would be converted: refused
                     )
                 consent = _consent_box()
                 button, stop = _work_buttons("Convert")
@@ -803,6 +801,7 @@ def _for_the_page(message: str) -> str:
         " (your own frames: pass them through protect_frames() first)": "",
         "or None for a different result each time": "or -1 for a different result each time",
         " (--similarity)": " (the Similarity slider)",
+        "revoicing_similarity 0 ": "a similarity of 0 ",
         "(--converter none)": "(the Converter: none)",
     }
     for words, page in page_words.items():

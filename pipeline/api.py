@@ -327,12 +327,6 @@ class Pipeline:
         "similarity 0"); None when it is in the reference's voice."""
         return self._voice.unconverted
 
-    @property
-    def unconverted_revoicing(self) -> str | None:
-        """Why a recording it re-voices stays as it was ("similarity 0"); None when it is moved toward the
-        reference."""
-        return self._voice.revoicing_unconverted
-
     def load_base_voice(self) -> None:
         """Load the offline voice's Piper base voice now (a service's start-up): a bad file is refused here, not at
         the first request."""

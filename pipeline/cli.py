@@ -397,6 +397,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     check_converter(args.converter, revoicing=True)  # the converters convert takes (Pipeline's take none too)
     if not 0.0 <= args.similarity <= 1.0:
         raise InputError(f"--similarity must be between 0 and 1, not {args.similarity:g}")
+    if args.similarity == 0:
+        raise InputError(
+            "--similarity 0 would leave the recording as it is: nothing would be converted; give a similarity above 0, "
+            f"up to 1 (the default is {OFFLINE_DEFAULTS.revoicing_similarity:g})"
+        )
     keep_video = args.output.suffix.lower() == ".mp4"
     if args.output.suffix.lower() in VIDEO_SUFFIXES and not keep_video:
         raise InputError(
@@ -822,8 +827,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--similarity",
         type=float,
         default=OFFLINE_DEFAULTS.revoicing_similarity,
-        help="offline conversion only: how far the recording moves toward the reference, 0 to 1; higher loses "
-        "more words (default: %(default)s)",
+        help="offline conversion only: how far the recording moves toward the reference, above 0 (at 0 nothing "
+        "would be converted) up to 1; higher loses more words (default: %(default)s)",
     )
     convert.add_argument("--seed", type=_seed, default=None, help="make the result repeatable (default: random)")
     convert.add_argument(

@@ -250,22 +250,26 @@ def test_voxlips_own_speech_is_re_voiced_at_its_own_rate(reference, source_file)
         pipeline.convert_voice(reference, tuple(speech), consent=True)
 
 
-def test_similarity_0_gives_the_recording_as_it_was_and_says_so(reference, source_file):
-    """At similarity 0 the note, the record and the credentials had said the recording was "moved toward the reference
-    ... (pitch, formants, timbre)"; it is the recording as it was, watermarked, and they say that."""
+def test_similarity_0_is_refused_where_nothing_would_be_converted(reference, source_file, tmp_path, capsys):
+    """At similarity 0 the recording came back as it was, only watermarked, yet its content credentials said "the voice
+    was converted to the reference speaker's" (c2pa.edited, trainedAlgorithmicMedia), and a video's real footage was
+    labelled with a "synthesised" soundtrack: nothing is converted there, so it is refused, before any work."""
     import dataclasses
 
     from voice.offline.config import DEFAULT
 
-    offline = dataclasses.replace(DEFAULT, revoicing_similarity=0.0)
-    converted = Pipeline("cpu", offline_voice=offline).convert_voice(reference, source_file, consent=True, seed=0)
-    source = load_audio(source_file, converted.sample_rate)
-    assert np.corrcoef(converted.samples, source)[0, 1] > 0.99
-    assert [c.checkpoint for c in converted.components][-1] == "none: similarity 0, the recording as it was"
-    assert converted.notes == (
-        "similarity 0: the recording was not moved toward the reference, only watermarked; a similarity above 0 "
-        "(--similarity) re-voices it",
+    with pytest.raises(InputError, match=r"^revoicing_similarity 0 would leave the recording as it is: nothing would"):
+        Pipeline("cpu", offline_voice=dataclasses.replace(DEFAULT, revoicing_similarity=0.0))
+    out = tmp_path / "c3.flac"
+    args = ["convert", "--ref", str(reference), "--source", str(source_file), "-o", str(out), "--similarity", "0"]
+    assert voxlip([*args, "--i-have-consent"]) == 1
+    assert capsys.readouterr().err == (
+        "voxlip: error: --similarity 0 would leave the recording as it is: nothing would be converted; give a "
+        "similarity above 0, up to 1 (the default is 0.5)\n"
     )
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    low = Pipeline("cpu", offline_voice=dataclasses.replace(DEFAULT, revoicing_similarity=0.05))
+    assert low.convert_voice(reference, source_file, consent=True, seed=0).duration > 0  # the least the demo offers
 
 
 def test_a_band_limited_reference_is_noted_in_words_for_a_re_voiced_recording(reference, source_file, tmp_path):

@@ -222,13 +222,6 @@ class VoiceCloner:
             "similarity 0" if self.text_converter == "offline" and self.offline_voice.config.similarity == 0 else None
         )
 
-    @property
-    def revoicing_unconverted(self) -> str | None:
-        """Why a recording it re-voices stays as it was ("similarity 0"), None when it is moved."""
-        return (
-            "similarity 0" if self.converter is None and self.offline_voice.config.revoicing_similarity == 0 else None
-        )
-
     @cached_property
     def tacotron(self):
         if self.synthesizer_choice == "auto" and self.neural:

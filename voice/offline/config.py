@@ -45,9 +45,9 @@ class OfflineConfig:
     """0 keeps the base voice as it is, 1 moves pitch, formants and timbre all the way to the reference's
     measures; in between, each moves that share (in log terms). The eval prints the frontier."""
     revoicing_similarity: float = 0.5
-    """The same, when re-voicing a person's recording (`voxlip convert`): real speech loses words sooner than the
-    base voice (benchmarks/eval_revoicing.py, pairs of the speakers it was tuned on: WER against the source 0.17
-    at 0.5, 0.39 at 1)."""
+    """The same, when re-voicing a person's recording (`voxlip convert`), above 0 (at 0 nothing would be converted):
+    real speech loses words sooner than the base voice (benchmarks/eval_revoicing.py, pairs of the speakers it was
+    tuned on: WER against the source 0.17 at 0.5, 0.39 at 1)."""
     revoicing_fit_seconds: float = 10.0
     """Re-voicing fits its smooth filter (filter_fit.py) to the recording's first this many seconds of speech,
     converted all the way, as `fitted` fits the base voice's: a longer recording costs no more fitting. The chosen

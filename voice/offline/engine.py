@@ -55,10 +55,9 @@ REVOICED_NOTE = (
     "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
     "timbre); fetch openvoice-v2 for neural conversion"
 )
-UNCONVERTED = Component.offline("voice conversion", "none: similarity 0, the recording as it was")
-UNCONVERTED_NOTE = (
-    "similarity 0: the recording was not moved toward the reference, only watermarked; a similarity above 0 "
-    "(--similarity) re-voices it"
+NOTHING_CONVERTED = (
+    "revoicing_similarity 0 would leave the recording as it is: nothing would be converted, yet the result would be "
+    "credited as re-voiced; give a similarity above 0 (--similarity), up to 1 (the default is 0.5)"
 )
 BASE_VOICE_NOTE = (
     "similarity 0: the base voice as it is, not moved toward the reference: it does not sound like the reference; a "
@@ -75,6 +74,8 @@ def _check_share(name: str, value: object) -> None:
         )
     if not 0.0 <= value <= 1.0:  # NaN too
         raise InputError(f"{name} must be between 0 and 1, not {value}")
+    if name == "revoicing_similarity" and value == 0:
+        raise InputError(NOTHING_CONVERTED)
 
 
 class OfflineVoice:
@@ -409,8 +410,6 @@ class OfflineVoice:
         measured (on its first MAX_SECONDS), and a smooth filter is fitted to it as `fitted` fits the base voice's.
         `encoder`: as in `fitted`; `progress` as in `convert`, which converts a long recording a piece at a time."""
         config = self.config
-        if config.revoicing_similarity == 0:  # what convert would return, without measuring it or fitting a filter
-            return Synthesis(wave, rate, None, (UNCONVERTED,), notes=(UNCONVERTED_NOTE,))
         speech = speech_or_whole(load_audio(wave[: int(MAX_SECONDS * rate)], source_sr=rate), SAMPLE_RATE)
         source = analyse(speech, config)
         fitted_filter = self._recording_filter(voice, reference_speech, speech, source, encoder)
