@@ -743,7 +743,7 @@ class Pipeline:
         else:
             audio, track = speech.samples, speech.track
             components, text = (), None
-            inputs = {"audio": speech.given}
+            inputs = {outputs.AUDIO: speech.given}
             notes = speech.notes  # a cut recording's
         workdir = ClipFolder()  # the Clip keeps it until it is closed
         protector = outputs.FrameProtector(self.label, "bgr")
@@ -763,7 +763,7 @@ class Pipeline:
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
             workdir.remove()
             raise
-        read_inputs = {role: read for role, read in {**inputs, "face": face_read}.items() if read is not None}
+        read_inputs = {role: read for role, read in {**inputs, outputs.FACE: face_read}.items() if read is not None}
         scaled_from = source.scaled_from or result.scaled_from  # the face's size as given
         if scaled_from and result.width > scaled_from[0]:
             notes += (_scaled_up_note("face input", scaled_from, (result.width, result.height)),)
@@ -796,6 +796,7 @@ class Pipeline:
             notes=notes,
             consent=consent,
             label=protector.label,
+            face_is_photo=face.info.is_still,
             _workdir=workdir,
         )
         return sealed(clip)

@@ -38,7 +38,20 @@ from core.output_kinds import OUTPUT_SUFFIXES
 
 from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
 from .provenance.consent import ConsentError
-from .provenance.credentials import DUB, REVOICED, REVOICED_AND_LIPSYNCED, SigningIdentity, Source, sign_file
+from .provenance.credentials import (
+    ANIMATED_PHOTO,
+    COMPONENT_OF,
+    DUB,
+    INPUT_TO,
+    LIPSYNCED_VIDEO,
+    PARENT_OF,
+    REVOICED,
+    REVOICED_AND_LIPSYNCED,
+    Credit,
+    SigningIdentity,
+    Used,
+    sign_file,
+)
 from .provenance.detect import detect
 from .provenance.label import DEFAULT_LABEL, FrameLabeler, LabelConfig
 from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
@@ -49,7 +62,18 @@ SOURCE_VIDEO = "source_video"
 """The input role of a video whose own frames an output keeps (a dub): the output is credited as an edit of it."""
 SOURCE_SPEECH = "source_speech"
 """The input role of a recording whose speech an output says in another voice (`convert_voice`, and a clip lip-synced
-to its Speech): the output is credited as an edit of it."""
+to its Speech): the output is credited as an edit of it, or, in a clip that edits a face video, as made from it."""
+FACE = "face"
+"""The input role of the face a clip is made to say something: a video whose frames it edits (credited as an edit of
+it), or a photo it is made from (`face_is_photo`)."""
+AUDIO = "audio"
+"""The input role of the audio a clip is lip-synced to, its soundtrack as given (credited as placed in it)."""
+SAID = {
+    AUDIO: "the audio given ({audio}), its soundtrack",
+    SOURCE_SPEECH: "the recording ({source_speech}) re-voiced in the reference speaker's voice by voxlip's models",
+}
+"""What a clip's face was made to say, by the input it came from; speech voxlip made from text otherwise."""
+SYNTHESISED_SPEECH = "speech synthesised from text by voxlip's voice models"
 CHECKED_FRAMES = 16
 """Frames the check of a new video reads (its first 0.6 s): over 16 frames the mark's z-score is 9.5-12.4 on
 the photos' clips of eval_lipsync_offline and 19-30 on its videos (threshold 5.0; over 50 frames 9.6-32),
@@ -192,11 +216,12 @@ def finished_output(
     consent: str | None,
     text: str | None = None,
     label: LabelConfig | None = None,
+    face_is_photo: bool = False,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
     its marks and signed, its provenance record written, and the two are moved into place as a pair
     (core.files.atomic_pair). A video needs the `label` its frames were drawn with (the FrameProtector's),
-    which its record names.
+    which its record names; `face_is_photo` as finish_output's.
 
     All or nothing: a failed check, signature or record, or a failure or stop (KeyboardInterrupt) at any
     point, leaves either the previous output and its record as they were (or none) or the new pair, so
@@ -207,7 +232,7 @@ def finished_output(
     """
     with atomic_pair(path, record_path(path)) as (partial, partial_record):
         yield partial
-        record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None)
+        record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None, face_is_photo)
         save_record(partial_record, record)
 
 
@@ -220,18 +245,20 @@ def finish_output(
     text: str | None = None,
     label: LabelConfig | None = None,
     identity: SigningIdentity | None = None,
+    face_is_photo: bool = False,
 ) -> ProvenanceRecord:
     """Finish an output already written at `path` (WAV, FLAC, MP3 or MP4), in place: check, sign, record.
 
-    `inputs` maps roles ("reference_voice", "face") to the files used; they are recorded with
+    `inputs` maps roles ("reference_voice", "face", "audio", ...) to the files used; they are recorded with
     `consent`, the statement `require_consent` gave when the request came in, without which they are
-    refused. A video's `label` is the one its frames were drawn with (protect_frames' or a
-    FrameProtector's), which its record names; a video without it is refused. `finished_output` does
-    the same for an output being written.
+    refused, and its content credentials name them as `_credit` says (`face_is_photo`: a clip's "face" is a photo
+    it was made from, not a video whose frames it edits). A video's `label` is the one its frames were drawn with
+    (protect_frames' or a FrameProtector's), which its record names; a video without it is refused.
+    `finished_output` does the same for an output being written.
     """
     path = Path(path)
     _check_record_place(path)
-    record = _signed_record(path, path.name, kind, components, inputs, consent, text, label, identity)
+    record = _signed_record(path, path.name, kind, components, inputs, consent, text, label, identity, face_is_photo)
     write_record(path, record)
     return record
 
@@ -248,20 +275,38 @@ def _check_label(kind: str, label: LabelConfig | None) -> None:
         raise VoxlipError("audio carries no visible label: finish it without label=...")
 
 
-def _edited_source(kind: str, inputs: dict[str, str | os.PathLike | InputFile | InputData]) -> Source | None:
-    """What an output was edited from, as it was read: a video output's `SOURCE_VIDEO` (a dub, its frames kept), else
-    its or an audio output's `SOURCE_SPEECH` (a recording re-voiced, a face made to say it in a video); None for what
-    voxlip made from text and pictures."""
-    edits = (
-        [(SOURCE_VIDEO, DUB), (SOURCE_SPEECH, REVOICED_AND_LIPSYNCED)]
-        if kind == "video"
-        else [(SOURCE_SPEECH, REVOICED)]
+def _credit(
+    kind: str, inputs: dict[str, str | os.PathLike | InputFile | InputData], face_is_photo: bool
+) -> Credit | None:
+    """What an output is credited as, and the inputs it names as ingredients (as they were read):
+    - speech re-voiced: an edit of its `SOURCE_SPEECH`; a dub: an edit of its `SOURCE_VIDEO`, whose frames it keeps;
+    - a clip of a face video: an edit of it (its frames kept, the mouth redrawn), its `AUDIO` placed in it as the
+      soundtrack, or its `SOURCE_SPEECH`, re-voiced, an input to the models;
+    - a clip of a face photo: made from it by the models, its `AUDIO` placed in it; or, where it says a recording
+      re-voiced, an edit of that recording, as its speech is;
+    None (created from nothing named) for what voxlip made from text and a voice alone."""
+    used = {
+        role: _as_read(given) for role, given in inputs.items() if role in (FACE, AUDIO, SOURCE_SPEECH, SOURCE_VIDEO)
+    }
+    if kind == "audio" or FACE not in used:
+        role, edit = (SOURCE_SPEECH, REVOICED) if kind == "audio" else (SOURCE_VIDEO, DUB)
+        return Credit(edit, (Used(role, used[role], PARENT_OF),)) if role in used else None
+    if face_is_photo and SOURCE_SPEECH in used:
+        return Credit(
+            REVOICED_AND_LIPSYNCED,
+            (Used(SOURCE_SPEECH, used[SOURCE_SPEECH], PARENT_OF), Used(FACE, used[FACE], INPUT_TO)),
+        )
+    said = next((SAID[role] for role in SAID if role in used), SYNTHESISED_SPEECH)
+    edit, face = (ANIMATED_PHOTO, INPUT_TO) if face_is_photo else (LIPSYNCED_VIDEO, PARENT_OF)
+    relationships = {FACE: face, AUDIO: COMPONENT_OF, SOURCE_SPEECH: INPUT_TO}
+    return Credit(
+        edit.saying(said), tuple(Used(role, used[role], relationships[role]) for role in relationships if role in used)
     )
-    for role, edit in edits:
-        source = inputs.get(role)
-        if source is not None:
-            return Source(source if isinstance(source, (InputFile, InputData)) else InputFile.read(source), edit)
-    return None
+
+
+def _as_read(given: str | os.PathLike | InputFile | InputData) -> InputFile | InputData:
+    """An input as it was read (a path as it is now)."""
+    return given if isinstance(given, (InputFile, InputData)) else InputFile.read(given)
 
 
 def _signed_record(
@@ -274,6 +319,7 @@ def _signed_record(
     text: str | None,
     label: LabelConfig | None,
     identity: SigningIdentity | None,
+    face_is_photo: bool = False,
 ) -> ProvenanceRecord:
     """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record."""
     if kind not in KINDS:
@@ -320,7 +366,7 @@ def _signed_record(
         for c in components
     ]
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
-    sign_file(path, models, details, identity, title=name, source=_edited_source(kind, inputs))
+    sign_file(path, models, details, identity, title=name, credit=_credit(kind, inputs, face_is_photo))
     return ProvenanceRecord(
         output={"file": name, "kind": kind, "sha256": sha256_file(path)},
         inputs=describe_inputs(inputs, text),

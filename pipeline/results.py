@@ -137,7 +137,7 @@ def _check_as_made(result: Speech | Clip) -> None:
         recorded = (
             "samples, rate, text, components, speaker, source"
             if isinstance(result, Speech)
-            else "components, inputs, text, label"
+            else "components, inputs, text, label, face_is_photo"
         )
         raise InputError(
             f"this {name} is not as voxlip made it (built by hand, or changed since: its {recorded} or consent, which "
@@ -212,6 +212,9 @@ class Clip:
     consent: str | None = None
     label: LabelConfig | None = None
     """The visible label its frames were drawn with (the FrameProtector's); a clip without one is not saved."""
+    face_is_photo: bool = False
+    """Whether its face input was a photo it was made from (its content credentials: created from it), not a video
+    whose frames it edits."""
     _workdir: ClipFolder | None = field(default=None, repr=False, compare=False)
     _seal: bytes | None = field(default=None, repr=False, compare=False)
     """voxlip's proof that it made this clip as its record would name it (provenance.seal, over `_recorded_fields`);
@@ -241,7 +244,16 @@ class Clip:
     @property
     def _recorded_fields(self) -> tuple:
         """What its provenance record and content credentials are made from, besides its MP4, which its seal covers."""
-        return (self.components, self.inputs, self.input_sha256, self.given, self.text, self.label, self.consent)
+        return (
+            self.components,
+            self.inputs,
+            self.input_sha256,
+            self.given,
+            self.text,
+            self.label,
+            self.face_is_photo,
+            self.consent,
+        )
 
     @property
     def as_made(self) -> bool:
@@ -252,14 +264,14 @@ class Clip:
     def save(self, path: str | os.PathLike) -> Path:
         """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it. Only a
         clip voxlip made with consent, as it made it, is saved: one built by hand, or changed since (anything its record
-        names: its components, inputs, text, label or consent), is refused."""
+        names: its components, inputs, text, label, face_is_photo or consent), is refused."""
         self._check_open("saved")
         _check_as_made(self)
         files = {role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()}
         inputs = _recorded({**files, **self.given})
         path = outputs.check_output(path, "video", _paths(inputs))
         with outputs.finished_output(
-            path, "video", list(self.components), inputs, self.consent, self.text, self.label
+            path, "video", list(self.components), inputs, self.consent, self.text, self.label, self.face_is_photo
         ) as partial:
             shutil.copyfile(self.path, partial)
         return path

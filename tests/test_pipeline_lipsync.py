@@ -636,3 +636,38 @@ def test_a_text_too_long_for_a_clip_stops_the_voice_where_the_clip_is_full(
     at = int(message.split('run out at "This is sentence number ')[1].split(",")[0])
     assert 1 < at < 8 and f"{(at - 1) / 8:.0%} of the way through the text" in message
     assert max(done) < at < 8  # the sentences after it were not made
+
+
+def test_the_readme_s_two_steps_keep_the_content_credentials_chain(speech_files, faces_dir, tmp_path, capsys):
+    """`voxlip say ... -o hello.wav`, then `voxlip lipsync --face face.mp4 --audio hello.wav -o talking.mp4`: the clip
+    had said it was created by the lip-sync's models from nothing (c2pa.created, trainedAlgorithmicMedia, no
+    ingredient), so a real video was called generated and nothing said its soundtrack was cloned speech."""
+    from pipeline.provenance import read_credentials
+
+    hello, talking = tmp_path / "hello.wav", tmp_path / "talking.mp4"
+    reference, face = str(speech_files[0]), faces_dir / "talking_man_25fps.mp4"
+    assert voxlip(["say", "Hello there.", "--ref", reference, "-o", str(hello), "--i-have-consent"]) == 0
+    args = ["lipsync", "--face", str(face), "--audio", str(hello), "-o", str(talking), "--checkpoint", "offline"]
+    assert voxlip([*args, "--i-have-consent"]) == 0
+    credentials = read_credentials(talking)
+    assert credentials.valid and [a["action"] for a in credentials.actions] == [
+        "c2pa.opened",
+        "c2pa.placed",
+        "c2pa.edited",
+    ]
+    assert credentials.actions[-1]["digitalSourceType"].endswith("/compositeWithTrainedAlgorithmicMedia")
+    said = read_credentials(hello)
+    assert [(i.title, i.relationship, i.generator) for i in credentials.ingredients] == [
+        (face.name, "parentOf", None),
+        ("hello.wav", "componentOf", said.generator),  # hello.wav's manifest: created by the voice's models
+    ]
+    capsys.readouterr()
+    assert voxlip(["detect", str(talking)]) == 0
+    assert "    ingredient hello.wav (componentOf): its own content credentials kept (valid" in capsys.readouterr().out
+
+
+def test_a_clip_knows_whether_its_face_was_a_photo_or_a_video(pipeline, faces_dir, short_speech):
+    """What its content credentials say it was made as: created from a photo, an edit of a video."""
+    for face, is_photo in (("painting_pearl_earring.jpg", True), ("talking_man_25fps.mp4", False)):
+        with pipeline.lipsync(faces_dir / face, short_speech, consent=True) as clip:
+            assert clip.face_is_photo is is_photo

@@ -571,6 +571,60 @@ def test_an_edit_of_a_voxlip_signed_file_keeps_its_credentials_as_the_ingredient
     assert f"    ingredient said.wav (parentOf): {expected}" in lines, lines
 
 
+def test_a_clip_of_a_face_names_the_face_and_the_audio_it_was_given_as_ingredients(
+    tmp_path, speech, face_frames, faces_dir
+):
+    """A lip-synced clip had been credited as created by voxlip's models from nothing (c2pa.created,
+    trainedAlgorithmicMedia), with no ingredient: a real video whose frames it edited was called generated, and the
+    audio it was given (voxlip's own cloned speech, signed) lost its credentials there: the chain was broken. A face
+    video is now opened and edited (a composite, as a dub is), a photo an input to the models that created the clip,
+    and the audio placed in it as its soundtrack, its own credentials kept."""
+    wave, sr = speech
+    said = save_audio(tmp_path / "hello.wav", mark_audio(wave[: 3 * sr], sr), sr)
+    finish_output(said, "audio", [Component("synthesizer", "piper-joe", "1" * 64)], {}, None, text="Hello.")
+    video, photo = faces_dir / "talking_man_25fps.mp4", faces_dir / "painting_pearl_earring.jpg"
+    lipsync = [Component("lip-sync", "wav2lip", "3" * 64)]
+    for face, face_is_photo in ((video, False), (photo, True)):
+        out = write_video(tmp_path / "talking.mp4", protect_frames(face_frames[:25]), fps=25, audio=said)
+        inputs = {"face": face, "audio": said}
+        finish_output(
+            out, "video", lipsync, inputs, CONSENT_STATEMENT, label=LabelConfig(), face_is_photo=face_is_photo
+        )
+        report = read_credentials(out)
+        assert report.valid and report.trusted and not report.problems
+        relationship = "inputTo" if face_is_photo else "parentOf"
+        assert [(i.title, i.relationship, i.generator, i.valid) for i in report.ingredients] == [
+            (face.name, relationship, None, None),
+            ("hello.wav", "componentOf", f"voxlip {__version__}", True),  # hello.wav's own manifest, kept
+        ]
+        actions = {action["action"]: action for action in report.actions}
+        if face_is_photo:
+            assert list(actions) == ["c2pa.created", "c2pa.placed"]
+            made = actions["c2pa.created"]
+            assert made["digitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA and made["parameters"]["ingredients"]
+            assert made["parameters"]["description"].startswith(f"a video of the face in the photo ({photo.name}) ")
+        else:
+            assert list(actions) == ["c2pa.opened", "c2pa.placed", "c2pa.edited"]
+            made = actions["c2pa.edited"]
+            assert made["digitalSourceType"] == COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA
+            assert f"the frames are the video's ({video.name})" in made["parameters"]["description"]
+        assert "to say the audio given (hello.wav), its soundtrack" in made["parameters"]["description"]
+        assert actions["c2pa.placed"]["parameters"]["ingredients"] and [m["name"] for m in report.models] == ["wav2lip"]
+        lines = detect(out).lines()
+        kept = f"its own content credentials kept (valid when it was used; generator voxlip {__version__})"
+        assert f"    ingredient hello.wav (componentOf): {kept}" in lines, lines
+        assert f"    ingredient {face.name} ({relationship}): it carried no content credentials of its own" in lines
+
+    out = write_video(tmp_path / "run.mp4", protect_frames(face_frames[:25]), fps=25, audio=said)
+    finish_output(out, "video", lipsync, {"face": video}, CONSENT_STATEMENT, text="Hello.", label=LabelConfig())
+    report = read_credentials(out)  # speech voxlip made from text in the same call (voxlip run): no audio input
+    assert [action["action"] for action in report.actions] == ["c2pa.opened", "c2pa.edited"]
+    assert (
+        "to say speech synthesised from text by voxlip's voice models" in report.actions[1]["parameters"]["description"]
+    )
+    assert [(i.title, i.relationship) for i in report.ingredients] == [(video.name, "parentOf")]
+
+
 def test_a_source_c2pa_cannot_read_or_changed_since_is_described_by_hand(tmp_path, speech, speech_files):
     """Where the source file is in a format c2pa cannot parse (here a FLAC named .mp4), or is no longer what was read,
     its ingredient is described by hand, as it was before, and the output is signed all the same."""

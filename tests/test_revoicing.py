@@ -341,7 +341,10 @@ def test_a_clip_lip_synced_from_converted_speech_names_the_source_recording(
     edited = credentials.actions[1]
     assert edited["digitalSourceType"].endswith("/trainedAlgorithmicMedia")
     assert "the words, timing and delivery are the recording's (source.wav)" in edited["parameters"]["description"]
-    assert [(i.title, i.relationship) for i in credentials.ingredients] == [("source.wav", "parentOf")]
+    assert [(i.title, i.relationship) for i in credentials.ingredients] == [
+        ("source.wav", "parentOf"),
+        ("painting_pearl_earring.jpg", "inputTo"),
+    ]
 
     samples, rate = soundfile.read(source_file, dtype="float32")
     from_memory = pipeline.convert_voice(reference, samples, consent=True, seed=2, source_sr=rate)

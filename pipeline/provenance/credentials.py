@@ -38,8 +38,9 @@ COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = (
     "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 )
 """What a dub is: the source video's own frames with a soundtrack a trained model made."""
-SOURCE_INGREDIENT = "source"
-"""The label tying an edit's `c2pa.opened` action to its source's ingredient (C2PA renames it when signing)."""
+PARENT_OF, COMPONENT_OF, INPUT_TO = "parentOf", "componentOf", "inputTo"
+"""How an input is related to an output (C2PA's ingredient relationships): the one it is an edit of (at most one); a
+part of it, placed in it as it is (`c2pa.placed`); an input to the generative models that made or edited it."""
 VOXLIP_ASSERTION = "org.voxlip.provenance"
 MIME_TYPES = MappingProxyType(
     {
@@ -61,41 +62,74 @@ _LOCAL_VALIDITY_DAYS = 3650
 
 @dataclass(frozen=True)
 class Edit:
-    """What an output edited from a source is, as its `c2pa.edited` action says."""
+    """What voxlip's models did to make an output, as its `c2pa.created` action says, or its `c2pa.edited` one where it
+    is an edit of an input."""
 
     digital_source_type: str
     description: str
-    """What was done, `{name}` standing for the source (its file name, or what it was when given in memory)."""
+    """What was done, `{role}` standing for the input of that role (its file name, or what it was when given in
+    memory), `{said}` for what a face was made to say (`saying`)."""
+
+    def saying(self, said: str) -> Edit:
+        """This edit with `said` (which may name inputs by `{role}` too) for what the face was made to say."""
+        return Edit(self.digital_source_type, self.description.replace("{said}", said))
 
 
+CREATED = Edit(TRAINED_ALGORITHMIC_MEDIA, "synthesised by voxlip's generative models")
+"""What voxlip makes from text, a voice and pictures: all of it a trained model's."""
 DUB = Edit(
     COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
-    "the soundtrack was synthesised by voxlip's generative models; the frames are the source video's ({name}), with "
-    "the visible AI-generated label and the invisible watermark added",
+    "the soundtrack was synthesised by voxlip's generative models; the frames are the source video's ({source_video}), "
+    "with the visible AI-generated label and the invisible watermark added",
 )
 """A video whose own frames are kept, given a new soundtrack."""
 REVOICED = Edit(
     TRAINED_ALGORITHMIC_MEDIA,
     "the voice was converted to the reference speaker's by voxlip's models; the words, timing and delivery are the "
-    "recording's ({name})",
+    "recording's ({source_speech})",
 )
 """A recording said in another voice: every sample is the models' (IPTC's trainedAlgorithmicMedia names
 speech-to-speech), the words, timing and delivery the recording's."""
 REVOICED_AND_LIPSYNCED = Edit(
     TRAINED_ALGORITHMIC_MEDIA,
-    "the voice was converted to the reference speaker's, and a face made to say it, by voxlip's models; the words, "
-    "timing and delivery are the recording's ({name})",
+    "the voice was converted to the reference speaker's, and the face in the photo ({face}) made to say it, by "
+    "voxlip's models; the words, timing and delivery are the recording's ({source_speech})",
 )
-"""A clip of a face saying a recording re-voiced: its frames and its soundtrack the models', the words, timing and
-delivery the recording's."""
+"""A clip of a face in a photo saying a recording re-voiced: its frames and its soundtrack the models', the words,
+timing and delivery the recording's."""
+LIPSYNCED_VIDEO = Edit(
+    COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
+    "the face's mouth was redrawn by voxlip's lip-sync models to say {said}; the frames are the video's ({face}), "
+    "with the visible AI-generated label and the invisible watermark added",
+)
+"""A video of a face whose frames are kept, its mouth made to say another soundtrack: a composite of the video and a
+trained model's media, as a dub is."""
+ANIMATED_PHOTO = Edit(
+    TRAINED_ALGORITHMIC_MEDIA,
+    "a video of the face in the photo ({face}) made by voxlip's generative models to say {said}, with the visible "
+    "AI-generated label and the invisible watermark",
+)
+"""A video a trained model made from a photo (its `inputTo` ingredient): every frame the model's."""
 
 
 @dataclass(frozen=True)
-class Source:
-    """The input an output is an edit of (its `parentOf` ingredient), as it was read, and the edit."""
+class Used:
+    """An input an output names as an ingredient: its role (which ties the actions to it), as it was read, and how it
+    is related to the output (PARENT_OF, COMPONENT_OF or INPUT_TO)."""
 
+    role: str
     read: InputFile | InputData
+    relationship: str
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What an output is credited as: `edit`, done to its PARENT_OF input (`c2pa.opened`, then `c2pa.edited`) or, where
+    it has none, what made it (`c2pa.created`, from its INPUT_TO inputs); and the inputs it names as ingredients, each
+    COMPONENT_OF one placed in it (`c2pa.placed`)."""
+
     edit: Edit
+    used: tuple[Used, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,45 +295,49 @@ def _mime_type(path: Path) -> str:
 
 
 def manifest_definition(
-    title: str, models: list[dict], details: dict | None = None, source: Source | None = None
+    title: str, models: list[dict], details: dict | None = None, credit: Credit | None = None
 ) -> dict:
-    """The manifest voxlip signs: generator, the models used, and what they did: a `c2pa.created` action by a trained
-    model, or, for an output edited from a `source` (a dub keeping a video's frames, a recording re-voiced),
-    `c2pa.opened` of that source (its ingredient, described by its name, format and sha256) and `c2pa.edited`, as
-    `source.edit` says."""
+    """The manifest voxlip signs: generator, the models used, and what they did, as `credit` says (default: created
+    by a trained model from nothing named): `c2pa.opened` of its parent input and `c2pa.edited` (a dub keeping a video's
+    frames, a recording re-voiced, a face video lip-synced), or `c2pa.created` (from text, or from a photo); and
+    `c2pa.placed` of each input that is a part of it as given (a lip-synced clip's soundtrack). Each input is its
+    ingredient, described by its name, format and sha256."""
     agent = {"name": GENERATOR, "version": __version__}
     definition: dict = {"claim_generator_info": [agent], "title": title}
-    if source is None:
-        actions = [
-            {
-                "action": "c2pa.created",
-                "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
-                "softwareAgent": agent,
-                "parameters": {"description": "synthesised by voxlip's generative models", "models": models},
-            }
-        ]
+    credit = credit or Credit(CREATED)
+    ingredients = [input_ingredient(used) for used in credit.used]
+    if ingredients:
+        definition["ingredients"] = ingredients
+    titles = {used.role: ingredient["title"] for used, ingredient in zip(credit.used, ingredients)}
+    parents, inputs, parts = (
+        [used.role for used in credit.used if used.relationship == relationship]
+        for relationship in (PARENT_OF, INPUT_TO, COMPONENT_OF)
+    )
+    made = {
+        "digitalSourceType": credit.edit.digital_source_type,
+        "softwareAgent": agent,
+        "parameters": {"description": credit.edit.description.format_map(titles), "models": models}
+        | ({"ingredientIds": inputs} if inputs else {}),
+    }
+    placed = [
+        {"action": "c2pa.placed", "softwareAgent": agent, "parameters": {"ingredientIds": [part]}} for part in parts
+    ]
+    if parents:
+        opened = {"action": "c2pa.opened", "softwareAgent": agent, "parameters": {"ingredientIds": parents}}
+        actions = [opened, *placed, {"action": "c2pa.edited"} | made]
     else:
-        ingredient = source_ingredient(source.read)
-        definition["ingredients"] = [ingredient]
-        description = source.edit.description.format(name=ingredient["title"])
-        actions = [
-            {"action": "c2pa.opened", "softwareAgent": agent, "parameters": {"ingredientIds": [SOURCE_INGREDIENT]}},
-            {
-                "action": "c2pa.edited",
-                "digitalSourceType": source.edit.digital_source_type,
-                "softwareAgent": agent,
-                "parameters": {"description": description, "models": models},
-            },
-        ]
+        actions = [{"action": "c2pa.created"} | made, *placed]
     assertions = [{"label": "c2pa.actions.v2", "data": {"actions": actions}}]
     if details:
         assertions.append({"label": VOXLIP_ASSERTION, "data": details})
     return definition | {"assertions": assertions}
 
 
-def source_ingredient(read: InputFile | InputData) -> dict:
-    """A source as its `parentOf` ingredient, described by hand: its file name and format (or what it was, given in
-    memory) and its sha256 when it was read."""
+def input_ingredient(used: Used) -> dict:
+    """An input as its ingredient, described by hand: its file name and format (or what it was, given in memory), its
+    sha256 when it was read, and how it is related to the output; labelled by its role (C2PA renames it when
+    signing)."""
+    read = used.read
     if isinstance(read, InputData):
         title, kind = read.what, "application/octet-stream"
     else:
@@ -308,9 +346,9 @@ def source_ingredient(read: InputFile | InputData) -> dict:
     return {
         "title": title,
         "format": kind,
-        "relationship": "parentOf",
+        "relationship": used.relationship,
         "instance_id": f"sha256:{read.sha256}",
-        "label": SOURCE_INGREDIENT,
+        "label": used.role,
     }
 
 
@@ -320,14 +358,14 @@ def sign_file(
     details: dict | None = None,
     identity: SigningIdentity | None = None,
     title: str | None = None,
-    source: Source | None = None,
+    credit: Credit | None = None,
 ) -> Path:
     """Embed a signed manifest in `path` (one of MIME_TYPES) in place; `models` are {"name", "sha256", ...} dicts.
 
     `title` is the file name the manifest gives (default: `path`'s own; another when `path` is the
-    temporary file an output is written to before it is moved into place). `source`: what `path` was edited from (a
-    dub's video, a re-voiced recording), which makes it an edit of that source rather than a creation; a source file
-    c2pa reads, unchanged since it was read, is its ingredient as it is, content credentials and all.
+    temporary file an output is written to before it is moved into place). `credit`: what `path` was made as, and
+    from which inputs (manifest_definition; default: created from nothing named); an input file c2pa reads, unchanged
+    since it was read, is its ingredient as it is, content credentials and all.
     """
     import c2pa
 
@@ -336,7 +374,7 @@ def sign_file(
     if not path.is_file():
         raise InputError(f"cannot sign {path}: the file does not exist")
     identity = identity or signing_identity()
-    definition = manifest_definition(title or path.name, models, details, source)
+    definition = manifest_definition(title or path.name, models, details, credit)
     try:
         info = c2pa.C2paSignerInfo(
             identity.algorithm, identity.certificate_chain, identity.private_key, identity.timestamp_url
@@ -345,7 +383,7 @@ def sign_file(
             atomic_output(path) as signed,
             c2pa.Signer.from_info(info) as signer,
             c2pa.Context.from_dict(_settings(identity.trust_anchors)) as context,
-            _builder(definition, source, context) as builder,
+            _builder(definition, credit.used if credit else (), context) as builder,
         ):
             with open(path, "rb") as stream, open(signed, "w+b") as dest:
                 builder.sign(signer, mime, stream, dest)
@@ -354,26 +392,40 @@ def sign_file(
     return path
 
 
-def _builder(definition: dict, source: Source | None, context: c2pa.Context) -> c2pa.Builder:
-    """A c2pa Builder of `definition`, its source's ingredient made from the source file itself where c2pa reads it
-    and it is as it was read (so that content credentials it carries are kept as the ingredient's: the chain goes
-    on); else as `definition` describes it by hand (a file in a format c2pa cannot parse, changed since, or gone)."""
+def _builder(definition: dict, used: tuple[Used, ...], context: c2pa.Context) -> c2pa.Builder:
+    """A c2pa Builder of `definition`, each input's ingredient made from the input file itself where c2pa reads it and
+    it is as it was read (so that content credentials it carries are kept as the ingredient's: the chain goes on);
+    else as `definition` describes it by hand (a file in a format c2pa cannot parse, changed since, or gone)."""
     import c2pa
 
-    if source is None or not isinstance(source.read, InputFile):
-        return c2pa.Builder(json.dumps(definition), context)
-    ingredient = definition["ingredients"][0]
-    builder = c2pa.Builder(json.dumps(definition | {"ingredients": []}), context)
+    ingredients = definition.get("ingredients", [])
+    as_read = [index for index, each in enumerate(used) if isinstance(each.read, InputFile)]
+    while True:  # an input c2pa turns down is described by hand, in a builder made again without it
+        by_hand = [ingredient for index, ingredient in enumerate(ingredients) if index not in as_read]
+        builder = c2pa.Builder(json.dumps(definition | {"ingredients": by_hand}), context)
+        refused = next(
+            (index for index in as_read if not _added_as_read(builder, ingredients[index], used[index])), None
+        )
+        if refused is None:
+            return builder
+        builder.close()
+        as_read.remove(refused)
+
+
+def _added_as_read(builder: c2pa.Builder, ingredient: dict, used: Used) -> bool:
+    """Whether `used`'s file, as it was read, was added to `builder` as `ingredient`, its content credentials and all;
+    False for a file changed since it was read, gone, or that c2pa cannot parse."""
+    import c2pa
+
     try:
-        with open(source.read.path, "rb") as stream:
-            if hashlib.file_digest(stream, "sha256").hexdigest() == source.read.sha256:
-                stream.seek(0)
-                builder.add_ingredient_from_stream(ingredient, ingredient["format"], stream)
-                return builder
+        with open(used.read.path, "rb") as stream:
+            if hashlib.file_digest(stream, "sha256").hexdigest() != used.read.sha256:
+                return False
+            stream.seek(0)
+            builder.add_ingredient_from_stream(ingredient, ingredient["format"], stream)
+            return True
     except (OSError, c2pa.C2paError):
-        pass
-    builder.close()
-    return c2pa.Builder(json.dumps(definition), context)
+        return False
 
 
 def _settings(trust_anchors: bytes | None) -> dict:
