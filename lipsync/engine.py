@@ -45,7 +45,7 @@ from .face import (
 )
 from .options import LipsyncOptions
 from .renderer import MouthRenderer
-from .video import FaceInput, FrameSource, open_face, output_fps, sample_frames, upright
+from .video import FaceInput, FrameSource, open_face, output_fps, sample_frames, turned_box, upright
 
 FrameHook = Callable[[np.ndarray], np.ndarray]
 """hook(BGR frame) -> the frame to write, same size."""
@@ -99,20 +99,29 @@ def check_face(
     own = detector is None
     detector = detector or FaceDetector(options.face_options.min_detection_confidence)
     try:
-        counts = [len(detector(frame)) for frame in frames]
-        upright_found = sum(map(bool, counts))
+        found = [_face_boxes(detector, frame) for frame in frames]
+        upright_found = sum(map(bool, found))
         if face.photo is None and upright_found < UPRIGHT_SHARE * len(frames):
             # the samples without an upright face say how they would turn (0: no face either way)
-            turned = [upright_turns(frame, detector) for frame, count in zip(frames, counts) if not count]
+            turned = [upright_turns(frame, detector) for frame, boxes in zip(frames, found) if not boxes]
             votes = [turns for turns in turned if turns]
             turns = max(votes, key=votes.count, default=0)
             if turns and votes.count(turns) >= upright_found:
                 face = replace(face, video_turns=turns)
-                counts = [len(detector(upright(frame, turns))) for frame in frames]
+                found = [_face_boxes(detector, upright(frame, turns)) for frame in frames]
     finally:
         if own:
             detector.close()
+    # found in upright frames (a photo's image is upright already): where the clip, turned back, shows them
+    face = replace(face, face_boxes=tuple(turned_box(box, -face.turns) for boxes in found for box in boxes))
+    counts = [len(boxes) for boxes in found]
     return face, most_faces(counts, options.face_options, str(face.info.path), "" if own else detector_hint(detector))
+
+
+def _face_boxes(detector: Detector, frame: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """The boxes of the faces `detector` finds in `frame`, as fractions of its width and height."""
+    height, width = frame.shape[:2]
+    return [(x1 / width, y1 / height, x2 / width, y2 / height) for x1, y1, x2, y2, *_ in detector(frame)]
 
 
 def detector_hint(detector: Detector | None) -> str:

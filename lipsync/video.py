@@ -71,6 +71,9 @@ class FaceInput:
     video_turns: int = 0
     """Quarter turns (np.rot90's k) that make the face in a video upright (one without a rotation tag, filmed with
     the phone on its side), as check_face finds them."""
+    face_boxes: tuple[tuple[float, float, float, float], ...] = ()
+    """Every face check_face found in its samples: (left, top, right, bottom) as fractions of the frame's width and
+    height, as the clip shows it (the AI-generated label keeps clear of them)."""
 
     @property
     def turns(self) -> int:
@@ -101,6 +104,15 @@ def sideways_video_note(rotation: int) -> str:
 def upright(frame: np.ndarray, turns: int) -> np.ndarray:
     """`frame` turned by `turns` quarter turns (np.rot90's k); itself when there are none."""
     return np.ascontiguousarray(np.rot90(frame, turns)) if turns else frame
+
+
+def turned_box(box: tuple[float, ...], turns: int) -> tuple[float, float, float, float]:
+    """`box` (left, top, right, bottom as fractions of a frame) where it lies in the frame turned by `turns` quarter
+    turns (upright's)."""
+    left, top, right, bottom = box[:4]
+    for _ in range(turns % 4):  # a quarter turn counterclockwise takes (x, y) to (y, 1 - x)
+        left, top, right, bottom = top, 1 - right, bottom, 1 - left
+    return left, top, right, bottom
 
 
 def turned_upright(photo: Photo) -> Photo:

@@ -58,7 +58,7 @@ from voice.audio import (
 from voice.cloning import VoiceCloner
 from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
-from voice.speaker import PREPARATION, Speaker, prepare_speaker
+from voice.speaker import PREPARATION, Speaker, no_voice_heard, prepare_speaker
 from voice.synthesis import SpeechTooLong, Synthesis
 from voice.text import check_script, check_text
 
@@ -746,7 +746,7 @@ class Pipeline:
             inputs = {outputs.AUDIO: speech.given}
             notes = speech.notes  # a cut recording's
         workdir = ClipFolder()  # the Clip keeps it until it is closed
-        protector = outputs.FrameProtector(self.label, "bgr")
+        protector = outputs.FrameProtector(self.label, "bgr", face.face_boxes)
         try:
             result = run_lipsync(
                 face,
@@ -886,7 +886,7 @@ def _lipsync_speech(speech: Speech | AudioSource | AudioClip, source_sr: int | N
         return speech if speech.as_made else _audio(speech.samples, speech.sample_rate)
     if moviepy_io.is_audio_clip(speech):
         wave, rate, seconds, given = moviepy_io.audio_samples(speech)
-        return _not_silent(_Audio(wave, rate, given, seconds), "the audio clip")
+        return _heard(_Audio(wave, rate, given, seconds), "the audio clip")
     return _audio(speech, source_sr)
 
 
@@ -897,19 +897,26 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
     if isinstance(speech, np.ndarray):
         wave, rate, seconds = load_recording(speech, source_sr=source_sr, max_seconds=MAX_SECONDS)
         given = memory_inputs.samples(speech, source_sr)  # checked_rate's: samples come with theirs
-        return _not_silent(_Audio(without_offset(wave), rate, given, seconds), "the audio array")
+        return _heard(_Audio(without_offset(wave), rate, given, seconds), "the audio array")
     path = Path(speech).expanduser()
     recording = decode(path, max_seconds=MAX_SECONDS, decode_rate=None, what="audio")  # load_recording's, and notes
     wave, rate, seconds = recording_of(recording)
     if len(wave) < MIN_AUDIO_SECONDS * rate:
         raise InputError(f"{path} holds under 20 ms of audio: give a recording of speech")
     audio = _Audio(without_offset(wave), rate, InputFile.read(path), seconds, recording.notes, str(path))
-    return _not_silent(audio, str(path))
+    return _heard(audio, str(path))
 
 
-def _not_silent(audio: _Audio, name: str) -> _Audio:
+def _heard(audio: _Audio, name: str) -> _Audio:
+    """`audio`, refused when silent, with a note when no voice is heard in it (noise): the mouth moves with a voice,
+    so it barely moves; music and singing, which may be meant, are pitched and pass without one."""
     if is_silent(audio.samples):
         raise InputError(f"{name} is silent: give a recording of speech for the face to say")
+    if no_voice_heard(audio.samples):
+        audio.notes += (
+            f"{name} does not sound like speech (hardly any of it has a voice's pitch: it is noise, or speech drowned "
+            "in noise), so the mouth barely moves; give a recording of someone speaking",
+        )
     return audio
 
 

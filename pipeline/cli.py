@@ -526,7 +526,8 @@ def _add_label_flag(parser: argparse.ArgumentParser) -> None:
         "--label-corner",
         default="bottom-right",
         choices=["top-left", "top-right", "bottom-left", "bottom-right"],
-        help="where the AI-generated label goes (default: %(default)s)",
+        help="the corner of the AI-generated label, unless it would cover a face another corner keeps clear of "
+        "(default: %(default)s)",
     )
 
 

@@ -16,7 +16,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -53,7 +53,7 @@ from .provenance.credentials import (
     sign_file,
 )
 from .provenance.detect import detect
-from .provenance.label import DEFAULT_LABEL, FrameLabeler, LabelConfig
+from .provenance.label import DEFAULT_LABEL, FaceBox, FrameLabeler, LabelConfig
 from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
@@ -91,15 +91,22 @@ __all__ = [
 
 
 class FrameProtector:
-    """The per-frame hook of every video: the visible AI-generated label, then the invisible mark.
+    """The per-frame hook of every video: the visible AI-generated label, clear of `faces` (the boxes of the faces the
+    frames show, as fractions of a frame: FrameLabeler), then the invisible mark.
 
     `channels` is "rgb", or "bgr" for OpenCV's frames (what the lip-sync engine hands over).
     """
 
-    def __init__(self, label: LabelConfig = DEFAULT_LABEL, channels: str = "rgb"):
-        self.label = label
-        self._labeler = FrameLabeler(label, channels)
+    def __init__(
+        self, label: LabelConfig = DEFAULT_LABEL, channels: str = "rgb", faces: Sequence[FaceBox] = ()
+    ) -> None:
+        self._labeler = FrameLabeler(label, channels, faces)
         self._marker = FrameMarker(FRAME_MARK, channels)
+
+    @property
+    def label(self) -> LabelConfig:
+        """The label the frames carry, in the corner they show it in (what their record names)."""
+        return self._labeler.drawn
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         return self._marker(self._labeler(frame))

@@ -551,6 +551,57 @@ def test_a_bad_lipsync_or_face_detector_checkpoint_is_refused_before_the_voice_i
     assert started == []
 
 
+def test_noise_given_as_the_speech_is_said_not_to_sound_like_speech(pipeline, faces_dir, speech_files):
+    """White noise had made a clip whose mouth stayed closed without a word, where silence is refused: the clip says
+    that it does not sound like speech (a note, not a refusal: music or singing may be meant); speech does not."""
+    from pipeline.api import _audio
+
+    said = "does not sound like speech (hardly any of it has a voice's pitch"
+    noise = np.random.default_rng(0).standard_normal(16_000).astype(np.float32) * 0.1
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", noise, consent=True, source_sr=16_000)
+    assert any(note.startswith(f"the audio array {said}") for note in clip.notes), clip.notes
+    tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(16_000) / 16_000)  # pitched, as music and singing are
+    assert not any(said in note for note in _audio(tone.astype(np.float32), 16_000).notes)
+    for path in speech_files[::5]:
+        assert not any(said in note for note in _audio(path, None).notes), path
+
+
+def test_a_face_filling_the_frame_is_not_covered_by_the_label(pipeline, faces_dir, short_speech, tmp_path):
+    """The label had sat in the bottom-right corner over the jaw and neck of a face filling the frame: it goes to the
+    corner farthest from the mouth, on every frame, and the record names it; the frames keep their mark."""
+    from PIL import Image
+
+    frame = next(iter(read_frames(faces_dir / "talking_woman_30fps.mp4", max_frames=1)))[..., ::-1]
+    filling = tmp_path / "filling.jpg"
+    Image.fromarray(np.ascontiguousarray(frame)).crop((150, 150, 370, 440)).resize((660, 870)).save(filling)
+    clip = pipeline.lipsync(filling, short_speech, consent=True)
+    assert clip.label.corner.startswith("top")
+    path = clip.save(tmp_path / "clip.mp4")
+    assert json.loads((tmp_path / "clip.mp4.provenance.json").read_text())["watermarks"]["visible_label"] == {
+        "text": "AI-generated",
+        "corner": clip.label.corner,
+    }
+    for made in read_frames(path, max_frames=50):
+        box = made[: made.shape[0] // 10].min(axis=2) < 40  # the label's dark box, at the top
+        assert box.sum() > 2000
+    assert detect(path).frames.detected
+
+
+def test_the_faces_found_are_where_the_clip_shows_them_however_the_face_input_was_turned(faces_dir, tmp_path):
+    """The label keeps clear of the faces check_face finds, found upright: a photo on its side has them turned back."""
+    from PIL import Image
+
+    from lipsync.engine import check_face
+
+    photo = faces_dir / "painting_pearl_earring.jpg"
+    sideways = tmp_path / "sideways.jpg"
+    Image.open(photo).rotate(90, expand=True).save(sideways)  # counterclockwise: (x, y) to (y, 1 - x)
+    [(left, top, right, bottom)] = check_face(photo)[0].face_boxes
+    turned, _ = check_face(sideways)
+    [box] = turned.face_boxes
+    assert turned.turns and box == pytest.approx((top, 1 - right, bottom, 1 - left), abs=0.02)
+
+
 def test_speech_with_a_dc_offset_keeps_its_pauses(speech_files):
     """A recorder's DC offset reads as constant loudness: the face would never close its mouth in the pauses."""
     from lipsync.audio_frames import frame_count, silent_frames

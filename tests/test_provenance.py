@@ -303,6 +303,62 @@ def test_label_size_follows_config_and_bad_corner_is_refused():
 
 
 @pytest.mark.parametrize(
+    "face, corner",
+    [
+        ((0.55, 0.3, 1.0, 0.95), "bottom-left"),  # a face at the right: the other bottom corner
+        ((0.0, 0.3, 1.0, 0.9), "top-right"),  # a face across the frame, down to its bottom (a portrait's)
+        ((0.0, 0.06, 1.0, 0.94), "top-right"),  # a face filling the frame: the corner farthest from its mouth
+        ((0.0, 0.0, 1.0, 0.6), "bottom-right"),  # a face at the top: where it was
+    ],
+)
+def test_the_label_keeps_clear_of_the_faces_the_clip_shows(face, corner):
+    """The label had sat in the bottom-right corner whatever the frame showed: over the jaw and neck of a face that
+    fills the frame; it goes where the face is not, one place for all the frames, which the record names."""
+    from pipeline.outputs import FrameProtector
+
+    frame = np.full((870, 660, 3), 100, np.uint8)
+    protector = FrameProtector(faces=[face])
+    assert protector.label.corner == "bottom-right"  # no frame drawn yet: the one asked for
+    ink = np.abs(protector(frame).astype(int) - 100).max(axis=2) > 30  # the label, not the faint mark
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    top, left = rows.mean() < 435, cols.mean() < 330
+    assert f"{'top' if top else 'bottom'}-{'left' if left else 'right'}" == corner == protector.label.corner
+    x1, y1, x2, y2 = face
+    if y1 > 0.1:  # clear of the face where a corner is
+        assert not ink[round(y1 * 870) : round(y2 * 870), round(x1 * 660) : round(x2 * 660)].any()
+    drawn = (draw_label(frame, faces=[face]) != 100).any(axis=2)
+    assert np.array_equal(np.flatnonzero(drawn.any(axis=1)), rows)
+
+
+def test_the_label_s_corner_is_the_one_asked_for_where_no_face_is_in_the_way():
+    frame = np.full((360, 640, 3), 100, np.uint8)
+    for corner in ("top-left", "bottom-left"):
+        label = LabelConfig(corner=corner)
+        assert np.array_equal(draw_label(frame, label, faces=[(0.6, 0.1, 0.9, 0.9)]), draw_label(frame, label))
+    moved = (draw_label(frame, LabelConfig(corner="top-left"), faces=[(0.0, 0.0, 0.4, 0.5)]) != 100).any(axis=2)
+    assert moved[:180, 320:].any() and not moved[:, :320].any()  # to top-right, the other corner of its edge
+
+
+@pytest.mark.parametrize("size", [(288, 512), (260, 480), (480, 270), (720, 1280), (1080, 1920), (1920, 1080)])
+def test_the_label_of_a_tall_or_wide_frame_is_legible(size):
+    """Sized by the frame's smaller side alone, the label of a 288x512 clip had had text 8 pixels high (1.6% of its
+    long side), on a 260x480 one ~7: its text is now at least 2.5% of the long side, and fits in the frame."""
+    width, height = size
+    frame = np.full((height, width, 3), 100, np.uint8)
+    ink = draw_label(frame).min(axis=2) > 230  # the white text, on its dark box
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    assert rows.size >= 0.025 * max(size) and cols.min() > 0 and cols.max() < width - 1
+
+
+def test_a_long_label_on_a_narrow_frame_fits_in_it():
+    frame = np.full((512, 160, 3), 100, np.uint8)
+    label = LabelConfig(text="AI-generated · Studio X")
+    boxed = (draw_label(frame, label) != 100).any(axis=2)
+    cols = np.flatnonzero(boxed.any(axis=0))
+    assert cols.min() >= 3 and cols.max() <= 156 and np.flatnonzero(boxed.any(axis=1)).size >= label.min_height
+
+
+@pytest.mark.parametrize(
     "settings, message",
     [
         ({"text": "Authentic footage - not AI"}, "must say 'AI-generated'"),

@@ -161,7 +161,8 @@ def speech_length_note(wave: np.ndarray) -> str:
 VOICED_AT_LEAST = 0.1
 """Share of a reference's speech frames in which Praat finds a pitch (praat_f0), under which no voice is heard in it:
 the 40 shared readers' first 10 s of cleaned speech 0.42-0.79; white noise 0, a reading under noise as loud as itself
-0 (tones and music are pitched: 0.76-1.0)."""
+0 (tones and music are pitched: 0.76-1.0). Speech to lip-sync, as given (its pauses kept): the 40 readers' recordings
+0.34-0.67; white and pink noise 0-0.01."""
 VOICING_SECONDS = 10.0
 """The reference's first seconds of speech that voicing_note looks at."""
 STEADY_AT_LEAST = 0.9
@@ -171,16 +172,31 @@ readers: 0.42 at most within half a semitone), and so does its level, syllable b
 not (speech made monotone); a 440 Hz sine 1.0 and 1.0, one with a vibrato of 3 Hz 0.08 (not noted)."""
 
 
-def voicing_note(wave: np.ndarray) -> str:
-    """A note for cleaned 16 kHz reference speech in which no voice is heard (noise, speech drowned in it, a steady
-    tone), "" otherwise: the clone would be of no one in it."""
+def no_voice_heard(wave: np.ndarray) -> bool:
+    """Whether hardly any of 16 kHz `wave` has a pitch (under VOICED_AT_LEAST of its frames): noise, or speech drowned
+    in it; a voice, spoken or sung, and music have one."""
+    return _unpitched(_pitch(wave))
+
+
+def _pitch(wave: np.ndarray) -> np.ndarray:
+    """Praat's F0 of 16 kHz `wave` per frame (0 where it has none), as the offline voice reads it."""
     from .offline.config import DEFAULT
     from .offline.pitch import praat_f0
 
+    return praat_f0(wave, DEFAULT, SAMPLE_RATE)
+
+
+def _unpitched(pitch: np.ndarray) -> bool:
+    return bool(pitch.size) and np.count_nonzero(pitch > 0) < VOICED_AT_LEAST * pitch.size
+
+
+def voicing_note(wave: np.ndarray) -> str:
+    """A note for cleaned 16 kHz reference speech in which no voice is heard (noise, speech drowned in it, a steady
+    tone), "" otherwise: the clone would be of no one in it."""
     first = wave[: int(VOICING_SECONDS * SAMPLE_RATE)]
-    pitch = praat_f0(first, DEFAULT, SAMPLE_RATE)
+    pitch = _pitch(first)
     pitched = pitch[pitch > 0]
-    if pitch.size and pitched.size < VOICED_AT_LEAST * pitch.size:
+    if _unpitched(pitch):
         return (
             "no voice is heard in the reference (hardly any of it has a pitch): it is noise, or speech drowned in "
             "noise, and the clone will sound like no one in it; give a clean recording of the person speaking"

@@ -1,4 +1,4 @@
-"""The visible "AI-generated" label drawn into a corner of every frame voxlip makes."""
+"""The visible "AI-generated" label drawn into a corner of every frame voxlip makes, clear of the faces it shows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import functools
 import numbers
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -48,6 +48,16 @@ GLYPH_CHECK_SIZES = (8, 100)
 """The smallest size the label is drawn in and a large one: a character is refused if either draws the empty box."""
 SURELY_MISSING = "\U0010fffd"
 """A private-use code point no font maps: the font draws its empty box (".notdef") for it."""
+FaceBox = tuple[float, float, float, float]
+"""(left, top, right, bottom) of a face as fractions of the frame's width and height (a face detector's box)."""
+FACE_PADDING = 0.1
+"""A face's box is widened by this share of its width and height on each side before the label is kept clear of it:
+BlazeFace's box runs from the eyebrows to the chin, and the forehead, a chin that drops as the mouth opens and a head
+that moves between the frames it was found in lie around it."""
+MOUTH_IN_BOX = (0.5, 0.73)
+"""Where the mouth lies in a face's box, as shares of its width and height: BlazeFace's mouth point on the shared
+clips and paintings lies 0.69-0.76 down its box (0.39-0.62 across). Where every corner covers a face, the label goes
+to the one farthest from the mouth, which moves as the face speaks."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +69,15 @@ class LabelConfig:
 
     text: str = "AI-generated"
     corner: str = "bottom-right"
+    """The corner it goes in unless it would cover a face another corner keeps clear of (render_label)."""
     height_fraction: float = 0.06
     """Height of the label box relative to the frame's smaller side."""
+    long_side_fraction: float = 0.045
+    """Height of the label box at least relative to the frame's longer side: by its smaller side alone the text of a
+    tall or wide frame's label had been small (8 pixels high on a 288x512 clip and on a 480x270 one, 1.6-1.7% of the
+    long side, where a square frame's is 3.7%). At 0.045 its text (its fully inked rows) is at least 2.7% of the long
+    side on frames 480-3840 pixels long (of 1:1 to 2.39:1, either way up; 2.2% on the smallest), and square frames'
+    labels are as they were (0.06 of their side rules)."""
     min_height: int = 14
     """Never smaller than this many pixels, so the label stays readable on small frames."""
     margin_fraction: float = 0.02
@@ -86,6 +103,7 @@ class LabelConfig:
             raise InputError(f"label corner must be one of {', '.join(CORNERS)}, not {self.corner!r}")
         _check_number("box_opacity", self.box_opacity, MIN_BOX_OPACITY, 1.0)
         _check_number("height_fraction", self.height_fraction, MIN_HEIGHT_FRACTION, 1.0)
+        _check_number("long_side_fraction", self.long_side_fraction, 0.0, 1.0)
         _check_number("min_height", self.min_height, MIN_HEIGHT_PIXELS, SMALLEST_FRAME, whole=True)
         _check_number("margin_fraction", self.margin_fraction, 0.0, MAX_MARGIN_FRACTION)
         for name in ("text_color", "box_color"):
@@ -179,6 +197,7 @@ class LabelOverlay:
     alpha: np.ndarray
     top: int
     left: int
+    corner: str
 
     def apply(self, frame: np.ndarray) -> np.ndarray:
         out = np.array(frame, dtype=np.uint8, copy=True)
@@ -191,12 +210,30 @@ class LabelOverlay:
         return out
 
 
-def render_label(width: int, height: int, config: LabelConfig = DEFAULT_LABEL) -> LabelOverlay:
-    """The label box for a `width` x `height` frame, placed in `config.corner`."""
-    box_height = max(config.min_height, round(min(width, height) * config.height_fraction))
-    font = ImageFont.load_default(size=max(8, round(box_height * 0.7)))
-    left, top, right, bottom = font.getbbox(config.drawn_text)
-    pad = max(2, box_height // 5)
+def render_label(
+    width: int, height: int, config: LabelConfig = DEFAULT_LABEL, faces: Sequence[FaceBox] = ()
+) -> LabelOverlay:
+    """The label box for a `width` x `height` frame, in `config.corner` or, where it would cover one of `faces`, in
+    the first corner clear of them all (label_corner).
+
+    Its height is the largest of `config`'s three (min_height, height_fraction of the smaller side, long_side_fraction
+    of the longer), lowered where the text would not fit across the frame between its margins, never under min_height.
+    """
+    margin = round(min(width, height) * config.margin_fraction)
+    box_height = max(
+        config.min_height,
+        round(min(width, height) * config.height_fraction),
+        round(max(width, height) * config.long_side_fraction),
+    )
+    fitting = int((width - 2 * margin) / _text_width_per_height(config.drawn_text))
+    box_height = max(config.min_height, min(box_height, fitting))
+    while True:  # the estimate's rounding may leave the text a pixel or two too wide
+        font = ImageFont.load_default(size=max(8, round(box_height * 0.7)))
+        left, top, right, bottom = font.getbbox(config.drawn_text)
+        pad = max(2, box_height // 5)
+        if right - left + 2 * pad <= width - 2 * margin or box_height <= config.min_height:
+            break
+        box_height -= 1
     box_width = min(width, right - left + 2 * pad)
     box_height = min(height, box_height)
     text_layer = Image.new("L", (box_width, box_height), 0)
@@ -211,18 +248,66 @@ def render_label(width: int, height: int, config: LabelConfig = DEFAULT_LABEL) -
         config.box_color, np.float32
     )
     alpha = np.maximum(ink, config.box_opacity)
-    margin = round(min(width, height) * config.margin_fraction)
-    top_edge = margin if config.corner.startswith("top") else height - box_height - margin
-    left_edge = margin if config.corner.endswith("left") else width - box_width - margin
-    return LabelOverlay(rgb, alpha, max(0, top_edge), max(0, left_edge))
+    corner = label_corner(width, height, (box_width, box_height), margin, config.corner, faces)
+    top_edge, left_edge = _corner_place(width, height, (box_width, box_height), margin, corner)
+    return LabelOverlay(rgb, alpha, top_edge, left_edge, corner)
 
 
-def draw_label(frame: np.ndarray, config: LabelConfig = DEFAULT_LABEL) -> np.ndarray:
-    """`frame` ((h, w, 3) uint8 RGB) with the label drawn in."""
+def label_corner(
+    width: int, height: int, box: tuple[int, int], margin: int, preferred: str, faces: Sequence[FaceBox]
+) -> str:
+    """The corner a `box` (width, height) label goes in on a `width` x `height` frame showing `faces` (the boxes of
+    every face found in it, over a clip: one place for all its frames): `preferred`, else the other corner of its
+    edge, else those of the other edge (its side first), whichever first covers none of them (FACE_PADDING around
+    each); where each covers one, the one farthest from their mouths (MOUTH_IN_BOX)."""
+    vertical, horizontal = preferred.split("-")
+    other_vertical = "top" if vertical == "bottom" else "bottom"
+    other_horizontal = "left" if horizontal == "right" else "right"
+    order = [
+        f"{vertical}-{horizontal}",
+        f"{vertical}-{other_horizontal}",
+        f"{other_vertical}-{horizontal}",
+        f"{other_vertical}-{other_horizontal}",
+    ]
+    if not faces:
+        return preferred
+    scale = np.array([width, height, width, height], np.float64)
+    boxes = np.asarray(faces, np.float64).reshape(-1, 4) * scale
+    padding = FACE_PADDING * np.concatenate([boxes[:, 2:] - boxes[:, :2]] * 2, axis=1) * [-1, -1, 1, 1]
+    padded = boxes + padding
+    mouths = boxes[:, :2] + np.array(MOUTH_IN_BOX) * (boxes[:, 2:] - boxes[:, :2])
+
+    def extent(corner: str) -> np.ndarray:
+        top, left = _corner_place(width, height, box, margin, corner)
+        return np.array([left, top, left + box[0], top + box[1]], np.float64)
+
+    def covers(corner: str) -> bool:
+        x1, y1, x2, y2 = extent(corner)
+        return bool(np.any((padded[:, 0] < x2) & (padded[:, 2] > x1) & (padded[:, 1] < y2) & (padded[:, 3] > y1)))
+
+    def mouth_distance(corner: str) -> float:
+        x1, y1, x2, y2 = extent(corner)
+        dx = np.maximum(0, np.maximum(x1 - mouths[:, 0], mouths[:, 0] - x2))
+        dy = np.maximum(0, np.maximum(y1 - mouths[:, 1], mouths[:, 1] - y2))
+        return float(np.min(np.hypot(dx, dy)))
+
+    clear = [corner for corner in order if not covers(corner)]
+    return clear[0] if clear else max(order, key=mouth_distance)
+
+
+def _corner_place(width: int, height: int, box: tuple[int, int], margin: int, corner: str) -> tuple[int, int]:
+    """(top, left) of a `box` (width, height) label in `corner` of a `width` x `height` frame, `margin` inside it."""
+    top = margin if corner.startswith("top") else height - box[1] - margin
+    left = margin if corner.endswith("left") else width - box[0] - margin
+    return max(0, top), max(0, left)
+
+
+def draw_label(frame: np.ndarray, config: LabelConfig = DEFAULT_LABEL, faces: Sequence[FaceBox] = ()) -> np.ndarray:
+    """`frame` ((h, w, 3) uint8 RGB) with the label drawn in, clear of `faces` where a corner is (render_label)."""
     frame = np.asarray(frame)
     if frame.ndim != 3 or frame.shape[2] != 3:
         raise InputError(f"frames must be (height, width, 3) RGB arrays, not {frame.shape}")
-    return render_label(frame.shape[1], frame.shape[0], config).apply(frame)
+    return render_label(frame.shape[1], frame.shape[0], config, faces).apply(frame)
 
 
 def label_frames(
@@ -235,17 +320,26 @@ def label_frames(
 
 
 class FrameLabeler:
-    """Draws the label on frames one at a time; it is rendered once per frame size."""
+    """Draws the label on frames one at a time, clear of `faces` (render_label); it is rendered once per frame size."""
 
-    def __init__(self, config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb"):
-        self.config, self.channels = config, channels
+    def __init__(self, config: LabelConfig = DEFAULT_LABEL, channels: str = "rgb", faces: Sequence[FaceBox] = ()):
+        self.config, self.channels, self.faces = config, channels, tuple(faces)
+        self.corner = config.corner
+        """The corner of the last frame labelled (one for all of a clip's frames, which share a size)."""
         self._overlay = functools.lru_cache(maxsize=1)(self._overlay_for)
 
+    @property
+    def drawn(self) -> LabelConfig:
+        """The label as the frames show it: `config` in the corner it was drawn in."""
+        return self.config if self.corner == self.config.corner else replace(self.config, corner=self.corner)
+
     def _overlay_for(self, height: int, width: int) -> LabelOverlay:
-        overlay = render_label(width, height, self.config)
+        overlay = render_label(width, height, self.config, self.faces)
         if self.channels == "bgr":
             overlay = replace(overlay, rgb=np.ascontiguousarray(overlay.rgb[..., ::-1]))
         return overlay
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
-        return self._overlay(*frame.shape[:2]).apply(frame)
+        overlay = self._overlay(*frame.shape[:2])
+        self.corner = overlay.corner
+        return overlay.apply(frame)
