@@ -151,6 +151,41 @@ def test_audio_mark_is_found_in_a_part_or_a_channel_of_a_file(speech, speech_fil
     assert not unmarked.detected and unmarked.needed == AUDIO_MARK.threshold
 
 
+def test_a_mark_found_throughout_a_file_that_holds_it_only_in_part_is_said_where(tmp_path, speech, speech_files):
+    """6 s of voxlip's speech between 8 s of other speech each side: the test over the whole file finds the mark, and
+    had said no more, as if all of it were marked. Its parts of other speech score as unmarked sound does, so where the
+    mark lies is said, as where only a part's test finds it; the verdict stays the whole test's."""
+    wave, sr = speech
+    others = np.concatenate([soundfile.read(path, dtype="float32")[0] for path in speech_files[1:3]])
+    joined = np.concatenate([others[: 8 * sr], mark_audio(wave[: 6 * sr], sr), others[8 * sr : 16 * sr]])
+    whole = detect_audio_mark(joined, sr)
+    found = find_audio_mark(joined, sr)
+    assert whole.detected and (found.detected, found.score, found.needed) == (True, whole.score, whole.needed)
+    start, end = found.part
+    assert 5.5 <= start and end <= 16.5 and min(end, 14) - max(start, 8) >= 4  # about the 8-14 s put in
+    lines = "\n".join(detect(save_audio(tmp_path / "joined.wav", joined, sr)).lines())
+    assert re.search(r"audio mark: found in \d+\.\d-\d+\.\d s, not throughout \(z = ", lines)
+
+
+def test_voxlip_speech_with_long_pauses_reads_as_marked_throughout_whole_or_looped(tmp_path, speech):
+    """A pause carries no mark (silence, or room noise far under the speech), so its parts score low: they say nothing
+    of where the mark lies. Speech with pauses of 6 s marked as one, and a clip of speech with a 3 s pause looped 8
+    times (its loops out of step: found only part by part, it had read "found in 67.0-72.0 s, not throughout") read as
+    marked throughout."""
+    wave, sr = speech
+    room = (1e-3 * np.random.default_rng(0).standard_normal(6 * sr)).astype(np.float32)
+    silence = np.zeros(6 * sr, np.float32)
+    paused = np.concatenate([wave[: 4 * sr], room, wave[4 * sr : 8 * sr], silence, wave[8 * sr : 12 * sr]])
+    clip = np.concatenate([wave[: 3 * sr], silence[: 3 * sr], wave[3 * sr : 6 * sr]])
+    looped = np.tile(mark_audio(clip, sr), 8)
+    assert not detect_audio_mark(looped, sr).detected
+    for marked in (mark_audio(paused, sr), looped):
+        found = find_audio_mark(marked, sr)
+        assert found.detected and found.part is None
+    lines = "\n".join(detect(save_audio(tmp_path / "looped.wav", looped, sr)).lines())
+    assert re.search(r"audio mark: found \(z = ", lines)
+
+
 def _played_at(wave: np.ndarray, sr: int, audio_filter: str) -> np.ndarray:
     """`wave` (mono) through an ffmpeg filter that changes its tempo or speed, back at `sr`."""
     raw = ["-f", "f32le", "-ar", str(sr), "-ac", "1"]
@@ -194,6 +229,22 @@ def test_frame_mark_is_found_in_a_run_of_frames_and_over_the_whole_of_a_long_vid
     assert report.frames.detected and report.frames.frames == 60
     assert "frame mark: found" in "\n".join(report.lines())
     assert not detect(video, max_frames=60, new_output=True).frames.detected  # its first 60 frames only
+
+
+def test_a_frame_mark_found_over_all_frames_that_only_some_hold_is_said_where(tmp_path, face_frames):
+    """36 unmarked frames, then 39 of voxlip's: the test over all of them finds the mark, and had said no more (as if
+    all were marked). The runs of unmarked frames score as such, so the frames that hold it are said; frames marked
+    throughout, fading in from black or after black frames, read as marked throughout."""
+    joined = list(face_frames[:36]) + list(protect_frames(face_frames[36:]))
+    whole = detect_frame_mark(joined)
+    found = find_frame_mark(joined)
+    assert whole.detected and (found.score, found.needed, found.part) == (whole.score, whole.needed, (36, 75))
+    fading_in = [(frame * min(1.0, index / 40)).astype(np.uint8) for index, frame in enumerate(face_frames)]
+    after_black = [np.zeros_like(face_frames[0])] * 30 + list(face_frames[:45])
+    for frames in (fading_in, after_black):
+        assert find_frame_mark(list(protect_frames(frames))).part is None
+    lines = "\n".join(detect(write_video(tmp_path / "joined.mp4", joined, fps=25)).lines())
+    assert re.search(r"frame mark: found in 1\.\d-3\.0 s, not throughout \(z = ", lines)
 
 
 def test_frame_mark_is_found_in_a_mirrored_or_letterboxed_copy(tmp_path, face_frames):

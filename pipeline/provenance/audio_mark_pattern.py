@@ -51,6 +51,11 @@ class AudioMarkConfig:
     part_seconds: float = 5.0
     """`find_audio_mark` searches parts this long, each overlapping the next by half: any stretch of marked speech
     1.5 times as long holds one whole part (5 s of the shared readers' marked speech score z 9-16)."""
+    speech_db: float = 40.0
+    over_noise_db: float = 10.0
+    """Where a mark is found, a part's speech (`mark_extent`) is its cells within `speech_db` of the loudest one and
+    `over_noise_db` over their band's noise (its 10th percentile): a pause of a voxlip output (silence, room noise 60-80
+    dB under the speech) holds none, nor speech drowned in noise, so their low scores are no sign of unmarked sound."""
 
     def __post_init__(self) -> None:
         low, high = STRENGTHS_DB

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from voice import spectral
 
 from .audio_mark_pattern import AUDIO_MARK, AudioMarkConfig, MarkLayout, best_phase_z, mark_layout
 from .audio_time_scale import SPEED, TEMPO, ScaledMark, find_scaled_mark
+from .mark_extent import Window, marked_extent
 from .significance import false_positive_bound, needed_z
 
 
@@ -44,7 +45,8 @@ class AudioMarkResult:
     needed: float = AUDIO_MARK.threshold
     """The z-score the test needed: higher than the threshold where more tests were made (parts, channels)."""
     part: tuple[float, float] | None = None
-    """(start, end) in seconds where only a part of the audio holds the mark; None: the whole of it."""
+    """(start, end) in seconds where only a part of the audio holds the mark (parts of it carrying speech score as
+    unmarked sound does); None: all of it that carries speech."""
     channel: int | None = None
     """The channel (0: the left) where one alone holds the mark; None: their mix."""
     tempo: float | None = None
@@ -158,13 +160,45 @@ def _whitened_cells(levels: np.ndarray, offset: int, config: AudioMarkConfig) ->
     return whitened
 
 
-def _cells_by_offset(analysis: np.ndarray, config: AudioMarkConfig) -> list[np.ndarray]:
+def _levels(analysis: np.ndarray, config: AudioMarkConfig) -> np.ndarray | None:
+    """(frames, bands) dB levels of the pattern's bands; None for audio too short to test."""
+    if analysis.size < 4 * config.n_fft:
+        return None
+    return _band_levels(analysis, mark_layout(config), config)
+
+
+def _cells_by_offset(levels: np.ndarray | None, config: AudioMarkConfig) -> list[np.ndarray]:
     """The whitened cells from each frame offset within a cell (a crop's or a codec's shift); none for audio too
     short to test."""
-    if analysis.size < 4 * config.n_fft:
+    if levels is None:
         return []
-    levels = _band_levels(analysis, mark_layout(config), config)
     return [_whitened_cells(levels, offset, config) for offset in range(config.cell_frames)]
+
+
+def _parts(
+    cells: list[np.ndarray], levels: np.ndarray | None, signs: np.ndarray, config: AudioMarkConfig
+) -> list[Window]:
+    """The parts of `config.part_seconds` the search scores (each overlapping the next by half, the last ending with
+    the audio), with how much speech each carries (`config.over_noise_db`: a pause carries no mark, marked or not)."""
+    part_cells = round(config.part_seconds * config.sample_rate / config.hop_length / config.cell_frames)
+    n_cells = min((len(c) for c in cells), default=0)
+    if levels is None or n_cells <= part_cells:
+        return []
+    cell_levels = levels[: n_cells * config.cell_frames].reshape(n_cells, config.cell_frames, -1).mean(axis=1)
+    floor = np.percentile(cell_levels, 10, axis=0)  # each band's noise, where there is some
+    loud = (cell_levels >= cell_levels.max() - config.speech_db) & (cell_levels >= floor + config.over_noise_db)
+    speech = np.concatenate([[0], np.cumsum(loud.sum(axis=1))])
+    cell_seconds = config.cell_frames * config.hop_length / config.sample_rate
+    starts = sorted({*range(0, n_cells - part_cells, part_cells // 2), n_cells - part_cells})
+    return [
+        Window(
+            start * cell_seconds,
+            (start + part_cells) * cell_seconds,
+            _score(cells, signs, start, part_cells),
+            float(speech[start + part_cells] - speech[start]),
+        )
+        for start in starts
+    ]
 
 
 def _score(cells_by_offset: list[np.ndarray], signs: np.ndarray, first: int = 0, count: int | None = None) -> float:
@@ -193,42 +227,40 @@ def _result(
 def detect_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
     """Whether `wave` (float, any sample rate; channels mixed) carries voxlip's mark throughout, with its z-score and
     p-value."""
-    cells = _cells_by_offset(_to_analysis_rate(wave, sr, config), config)
+    cells = _cells_by_offset(_levels(_to_analysis_rate(wave, sr, config), config), config)
     return _result(_score(cells, mark_layout(config).signs), 1, config)
 
 
 def find_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> AudioMarkResult:
     """Whether `wave` carries voxlip's mark anywhere: throughout (`detect_audio_mark`), else in a part of it or in one
     channel (speech joined out of step, within other sound, in one channel of two), else throughout a copy played
-    faster or slower (`audio_time_scale`); the best of those tests."""
+    faster or slower (`audio_time_scale`); the best of those tests. Where it is found in the sound as it plays, and
+    parts carrying speech score as unmarked sound does, `part` says where it lies (`mark_extent`)."""
     wave = _channels_last(np.asarray(wave, dtype=np.float32))
     layout = mark_layout(config)
     signs = layout.signs
     analysis = _to_analysis_rate(wave, sr, config)
-    mixed = _cells_by_offset(analysis, config)
+    mixed_levels = _levels(analysis, config)
+    mixed = _cells_by_offset(mixed_levels, config)
     whole = _result(_score(mixed, signs), 1, config)
     if whole.detected:
-        return whole
+        return replace(whole, part=marked_extent(_parts(mixed, mixed_levels, signs, config)))
     signals: list[tuple[int | None, np.ndarray | None]] = [(None, None)]  # the mix, its cells made above
     if wave.ndim == 2 and wave.shape[1] > 1:
         signals += [(channel, wave[:, channel]) for channel in range(wave.shape[1])]
-    part_cells = round(config.part_seconds * config.sample_rate / config.hop_length / config.cell_frames)
-    cell_seconds = config.cell_frames * config.hop_length / config.sample_rate
     found: list[tuple[float, tuple[float, float] | None, int | None]] = []
+    parts_by_signal: dict[int | None, list[Window]] = {}
     for channel, signal in signals:
-        cells = mixed if signal is None else _cells_by_offset(_to_analysis_rate(signal, sr, config), config)
+        levels = mixed_levels if signal is None else _levels(_to_analysis_rate(signal, sr, config), config)
+        cells = mixed if signal is None else _cells_by_offset(levels, config)
         if channel is not None:
             found.append((_score(cells, signs), None, channel))
-        n_cells = min((len(c) for c in cells), default=0)
-        if n_cells <= part_cells:
-            continue
-        starts = sorted({*range(0, n_cells - part_cells, part_cells // 2), n_cells - part_cells})
-        for start in starts:
-            where = (start * cell_seconds, (start + part_cells) * cell_seconds)
-            found.append((_score(cells, signs, start, part_cells), where, channel))
+        parts_by_signal[channel] = _parts(cells, levels, signs, config)
+        found += [(part.score, (part.start, part.end), channel) for part in parts_by_signal[channel]]
     if found:
         score, part, channel = max(found, key=lambda test: test[0])
-        best = _result(score, len(found), config, part, channel)
+        # where the parts cannot tell, the part whose test found it
+        best = _result(score, len(found), config, marked_extent(parts_by_signal[channel], unclear=part), channel)
         if best.detected:
             return best
     if not mixed:

@@ -18,7 +18,7 @@ import functools
 import hashlib
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -26,6 +26,7 @@ from PIL import Image
 
 from core.errors import InputError
 
+from .mark_extent import Window, marked_extent
 from .significance import false_positive_bound, needed_z
 
 STRENGTHS = (1.5, 8.0)
@@ -84,7 +85,8 @@ class FrameMarkResult:
     needed: float = FRAME_MARK.threshold
     """The z-score the test needed: higher than the threshold where runs of frames were tested too."""
     part: tuple[int, int] | None = None
-    """(first, last + 1) of the frames read where only a run of them holds the mark; None: all of them."""
+    """(first, last + 1) of the frames read where only some of them hold the mark (runs of them with a picture score as
+    unmarked frames do); None: all of them that have a picture."""
     mirrored: bool = False
     """Found in the frames turned left to right: a mirrored copy."""
     box: tuple[int, int, int, int] | None = None
@@ -240,15 +242,18 @@ def _picture_box(frame: np.ndarray, tolerance: int = 12) -> tuple[int, int, int,
 
 class _Totals:
     """One view of the frames (all of each, or the picture inside bars cut into `grid`): its whitened squares summed,
-    with the running sum kept every `half` frames (a run's sum is the difference of two)."""
+    with the running sum (and count of frames with a picture) kept every `half` frames (a run's sum is the difference
+    of two)."""
 
     def __init__(self, box: tuple[int, int, int, int] | None = None, grid: tuple[int, int] | None = None):
         self.box, self.grid = box, grid
         self.total: np.ndarray | None = None
         self.signs: np.ndarray | None = None
         self.sums: list[np.ndarray] = []
+        self.pictures = 0
+        self.kept_pictures: list[int] = [0]
 
-    def add(self, frame: np.ndarray, config: FrameMarkConfig, keep: bool) -> np.ndarray:
+    def add(self, frame: np.ndarray, config: FrameMarkConfig, keep: bool, picture: bool) -> np.ndarray:
         if self.box is not None:
             top, bottom, left, right = self.box
             frame = frame[top:bottom, left:right]
@@ -259,21 +264,36 @@ class _Totals:
         elif blocks.shape != self.total.shape:
             raise InputError("all frames of a video must have the same size")
         self.total += blocks
+        self.pictures += picture
         if keep:
             self.sums.append(self.total.copy())
+            self.kept_pictures.append(self.pictures)
         return blocks
 
-    def tests(self, half: int, whole_tested: bool) -> list[tuple[float, tuple[int, int] | None, bool]]:
-        """(z, run of frames or None for all of them, mirrored) of each test of this view, turned left to right too."""
-        spans: list[tuple[np.ndarray, tuple[int, int] | None]] = [(self.total, None)]
-        if len(self.sums) > 3:
-            spans += [(self.sums[k + 2] - self.sums[k], (k * half, (k + 2) * half)) for k in range(len(self.sums) - 2)]
-        return [
-            (_z(blocks[..., ::-1] if mirrored else blocks, self.signs), part, mirrored)
-            for mirrored in (False, True)
-            for blocks, part in spans
-            if mirrored or part is not None or not whole_tested
-        ]
+    def runs(self, half: int, count: int, mirrored: bool) -> list[Window]:
+        """The runs of `2 * half` frames tested (each overlapping the next by half; none where there are fewer than
+        three halves), with how many frames of each have a picture; the last one taken to run on to the `count`th
+        frame, where the mark is said to lie."""
+        if len(self.sums) <= 3:
+            return []
+        windows = []
+        for k in range(len(self.sums) - 2):
+            blocks = self.sums[k + 2] - self.sums[k]
+            score = _z(blocks[..., ::-1] if mirrored else blocks, self.signs)
+            end = count if k == len(self.sums) - 3 else (k + 2) * half
+            windows.append(Window(k * half, end, score, self.kept_pictures[k + 2] - self.kept_pictures[k]))
+        return windows
+
+    def tests(self, half: int, count: int, whole_tested: bool) -> list[tuple[float, list[Window] | None, bool]]:
+        """(z, the runs it is one of or None for all frames, mirrored) of each test of this view, turned left to right
+        too."""
+        tests = []
+        for mirrored in (False, True):
+            if mirrored or not whole_tested:
+                tests.append((_z(self.total[..., ::-1] if mirrored else self.total, self.signs), None, mirrored))
+            runs = self.runs(half, count, mirrored)
+            tests += [(run.score, runs, mirrored) for run in runs]
+        return tests
 
 
 def _boxed_views(frame: np.ndarray, config: FrameMarkConfig) -> list[_Totals]:
@@ -305,27 +325,42 @@ def find_frame_mark(
         frame = _check_frame(frame)
         if not views:
             views = [_Totals()]
+        # what a run of frames is said to hold the mark by; every 4th pixel each way tells (a 16th of the work)
+        picture = search and not _one_colour(frame[::4, ::4])
         if not boxes_looked_for and count < half and not _one_colour(frame):
             # the bars of the first frame with a picture (a copy may open on black, or fade in): the frames before it
             # are one colour, whose whitened squares are 0, so the views' runs of frames line up still
             views += _boxed_views(frame, config)
             boxes_looked_for = True
         keep = search and (count + 1) % half == 0
-        blocks = [view.add(frame, config, keep) for view in views][0]
+        blocks = [view.add(frame, config, keep, picture) for view in views][0]
         count += 1
         passed += _z(blocks, views[0].signs) >= config.threshold
     if not views:
         return FrameMarkResult(False, 0.0, 1.0, 0, 0)
     whole = _result(_z(views[0].total, views[0].signs), 1, count, passed, config)
-    if whole.detected or not search:
+    if not search:
         return whole
-    found = [(*test, view.box) for view in views for test in view.tests(half, whole_tested=view is views[0])]
+    if whole.detected:
+        return replace(whole, part=_frames_extent(views[0].runs(half, count, mirrored=False)))
+    found = [(*test, view.box) for view in views for test in view.tests(half, count, whole_tested=view is views[0])]
     runs = [test for test in found if not test[2] and test[3] is None]
     copies = [test for test in found if test[2] or test[3] is not None]
     judged = []
     for family in (runs, copies):  # each its own share of the budget: the runs need no more than they did alone
         if family:
-            score, part, mirrored, box = max(family, key=lambda test: test[0])
+            score, windows, mirrored, box = max(family, key=lambda test: test[0])
+            part = None
+            if windows is not None:  # where the runs cannot tell, the run whose test found it
+                run = next(window for window in windows if window.score == score)
+                part = _frames_extent(windows, unclear=(run.start, run.end))
             judged.append(_result(score, len(family), count, passed, config, part, mirrored, box))
     detected = [result for result in judged if result.detected]
     return max(detected, key=lambda result: result.score - result.needed) if detected else whole
+
+
+def _frames_extent(runs: list[Window], unclear: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """(first, last + 1) of the frames read that hold the mark, where runs with pictures score as unmarked frames do
+    (`mark_extent`; `unclear` where the runs cannot tell); None: all of them."""
+    extent = marked_extent(runs, unclear)
+    return None if extent is None else (int(extent[0]), int(extent[1]))
