@@ -3,8 +3,9 @@ fractions, numbered references, addresses, Roman numerals, capitals and phone nu
 
     .venv/bin/python benchmarks/eval_text_reading.py [--seed 0]
 
-Each sentence is spoken by the bundled joe voice (no conversion) and scored by pocketsphinx's word errors
-against the words a reader would say, and by DistillMOS. Run it from an older checkout (PYTHONPATH=<checkout>)
+Each sentence is spoken by the bundled joe voice at his own pace as voxlip says it unconverted (`--converter none`:
+its quiet edges as OfflineVoice.speak keeps them) and scored by pocketsphinx's word errors against the words a reader
+would say, and by DistillMOS. Run it from an older checkout (PYTHONPATH=<checkout>)
 for the same table before a change. Needs the eval extra (README: "Measured").
 """
 
@@ -16,7 +17,8 @@ import numpy as np
 from common import run_script
 from speech_judges import Judges, to_16k
 
-from voice.piper import load_piper_voice
+from voice.offline.config import OfflineConfig
+from voice.offline.engine import OfflineVoice
 
 SENTENCES = (
     ("It costs $19.99 at the corner shop.", "it costs nineteen dollars and ninety nine cents at the corner shop"),
@@ -65,12 +67,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="first sentence's seed (default: %(default)s)")
     args = parser.parse_args()
     judges = Judges()
-    voice = load_piper_voice("piper-joe", threads=2)
+    voice = OfflineVoice(OfflineConfig(duration_factor=1.0), threads=2)
     errors = words = 0
     scores = []
     for i, (typed, said) in enumerate(SENTENCES):
         speech = voice.speak(typed, seed=args.seed + i)
-        wave = to_16k(speech.wave, speech.sample_rate)
+        wave = to_16k(speech.samples, speech.sample_rate)
         wrong, count = judges.word_errors(wave, said)
         errors, words = errors + wrong, words + count
         scores.append(judges.distillmos(wave))

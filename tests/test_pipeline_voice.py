@@ -672,6 +672,34 @@ def test_whole_and_streamed_speech_start_after_the_same_short_lead_with_their_ph
     assert (len(whole.samples) - end) / whole.sample_rate <= tail + 0.01
 
 
+def test_speech_the_base_voice_starts_at_a_sound_gets_a_quiet_lead_whole_and_streamed(pipeline, reference, monkeypatch):
+    """A base voice that starts at a sound on its first sample (Piper does, for sentences beginning with "s" or "sh")
+    is heard after at least OfflineConfig.least_lead_seconds (0.05 s) of quiet, said whole or streamed (its first
+    piece), its phones moved along."""
+    from voice.joins import speech_bounds
+
+    text = "Sam said hello, and then he left the room."
+    pipeline.clone_voice(reference, text, consent=True, seed=1)  # the reference fitted before the voice is changed
+    base = pipeline._voice.offline_voice.base
+    speak = base.speak
+    config = OfflineConfig()
+
+    def at_a_sound(*args, **kwargs):
+        said = speak(*args, **kwargs)
+        first, _ = speech_bounds(said.wave, said.sample_rate, config.speech_floor_db, margin=0.0)
+        cut = first / said.sample_rate
+        moved = tuple(p._replace(start=max(p.start - cut, 0.0), end=p.end - cut) for p in said.phones)
+        return dataclasses.replace(said, wave=said.wave[first:], phones=moved)
+
+    monkeypatch.setattr(base, "speak", at_a_sound)
+    whole = pipeline.clone_voice(reference, text, consent=True, seed=1)
+    first = next(iter(pipeline.stream_voice(reference, text, consent=True, seed=1)))
+    for speech in (whole, first):
+        start, _ = speech_bounds(speech.samples, speech.sample_rate, config.speech_floor_db, margin=0.0)
+        assert start / speech.sample_rate >= 0.04
+        assert speech.phones[0].start >= 0.05 - 1e-6
+
+
 def test_voice_clone_function_unpacks_and_names_components(reference):
     from pipeline import clone
 

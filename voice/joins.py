@@ -34,11 +34,15 @@ def speech_bounds(
     return max(0, loud[0] * hop - keep), min(len(samples), (loud[-1] + 1) * hop + keep)
 
 
-def within_quiet_edges(samples: np.ndarray, rate: int, lead: float, tail: float, quiet_db: float) -> tuple[int, int]:
-    """[start, end) of `samples` keeping at most `lead` seconds of quiet (10 ms frames `quiet_db` under the loudest)
-    before the first sound and `tail` seconds after the last."""
+def within_quiet_edges(
+    samples: np.ndarray, rate: int, lead: float, tail: float, quiet_db: float, least_lead: float = 0.0
+) -> tuple[int, int, int]:
+    """(start, end, silence): [start, end) of `samples` keeping at most `lead` seconds of quiet (10 ms frames
+    `quiet_db` under the loudest) before the first sound and `tail` seconds after the last, and the samples of
+    silence to put before them so that at least `least_lead` seconds of quiet come first."""
     first, last = speech_bounds(samples, rate, quiet_db, margin=0.0)
-    return max(first - int(lead * rate), 0), min(last + int(tail * rate), len(samples))
+    start = max(first - int(lead * rate), 0)
+    return start, min(last + int(tail * rate), len(samples)), max(int(least_lead * rate) - (first - start), 0)
 
 
 def faded(samples: np.ndarray, rate: int, fade_in: float, fade_out: float) -> np.ndarray:

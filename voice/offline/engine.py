@@ -224,15 +224,23 @@ class OfflineVoice:
 
     def _within_quiet_edges(self, speech: PiperSpeech) -> tuple[np.ndarray, tuple[Phone, ...] | None]:
         """`speech`'s samples with at most config.quiet_edges_seconds of quiet before and after it (a cut edge faded
-        within what is kept), and its phones timed from the new start."""
-        lead, tail = self.config.quiet_edges_seconds
+        within what is kept) and at least config.least_lead_seconds before it (silence put first, the speech faded in
+        over config.onset_fade_seconds where it starts at a sound), and its phones timed from the new start."""
+        config = self.config
+        lead, tail = config.quiet_edges_seconds
         wave, rate = speech.wave, speech.sample_rate
-        start, end = within_quiet_edges(wave, rate, lead, tail, self.config.speech_floor_db)
-        if (start, end) == (0, len(wave)):
+        start, end, silence = within_quiet_edges(
+            wave, rate, lead, tail, config.speech_floor_db, least_lead=config.least_lead_seconds
+        )
+        if (start, end, silence) == (0, len(wave), 0):
             return wave, speech.phones or None
-        fade_in, fade_out = min(EDGE_FADE, lead) * (start > 0), min(EDGE_FADE, tail) * (end < len(wave))
+        fade_in = min(EDGE_FADE, lead) if start > 0 else config.onset_fade_seconds * (silence > 0)
+        fade_out = min(EDGE_FADE, tail) * (end < len(wave))
+        kept = faded(wave[start:end], rate, fade_in, fade_out)
         phones = phones_within(speech.phones or None, start / rate, end / rate)
-        return faded(wave[start:end], rate, fade_in, fade_out), phones
+        if silence and phones is not None:
+            phones = tuple(p._replace(start=p.start + silence / rate, end=p.end + silence / rate) for p in phones)
+        return np.concatenate([np.zeros(silence, np.float32), kept]), phones
 
     def spoken_language(self, language: str | None = None) -> str:
         """The language a text is spoken in: `language`, else the base voice's espeak-ng voice (e.g. "en-us")."""

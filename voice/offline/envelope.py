@@ -50,7 +50,8 @@ def frame_energy(envelopes: np.ndarray) -> np.ndarray:
 
 def level_spread_db(envelopes: np.ndarray) -> float:
     """Decibels from a recording's quiet frames (5th percentile of frame energy) to its loud ones (95th): how far
-    its noise floor, heard in the pauses between words, lies below its speech."""
+    its noise floor, heard in the pauses between words, lies below its speech, over the bands of `envelopes` ((frames,
+    bands) log-mel: all of them, or some)."""
     energy = frame_energy(envelopes) * 10 / np.log(10)
     return float(np.percentile(energy, 95) - np.percentile(energy, 5))
 
@@ -61,15 +62,31 @@ def loudest_frames(envelopes: np.ndarray, floor_db: float) -> np.ndarray:
     return energy > np.percentile(energy, 99) - floor_db * np.log(10) / 10
 
 
-def band_limit_hz(envelope: np.ndarray, config: OfflineConfig) -> float | None:
-    """The centre of the highest band a recording has (its mean speech `envelope`, natural-log mel) when the
-    bands above it are missing (config.missing_band_db): a band-limited recording. None when it reaches the top."""
-    bands = mel_bands(config)
+def kept_bands(config: OfflineConfig) -> np.ndarray:
+    """Which mel bands lie in config.kept_band_hz: the band every recording keeps, a phone call's too, where a
+    listener hears a voice and what is behind it."""
     low, high = config.kept_band_hz
-    kept = float(np.median(envelope[(bands.centres_hz >= low) & (bands.centres_hz <= high)]))
-    present = np.flatnonzero(envelope >= kept - config.missing_band_db * np.log(10) / 10)
+    centres = mel_bands(config).centres_hz
+    return (centres >= low) & (centres <= high)
+
+
+def band_rise(envelopes: np.ndarray) -> np.ndarray:
+    """How far each band of (frames, n_mels) log-mel `envelopes` rises over a recording (natural log, its 95th
+    percentile over its 10th): what speech brings to the band above the recording's own floor there."""
+    return np.percentile(envelopes, 95, axis=0) - np.percentile(envelopes, 10, axis=0)
+
+
+def band_limit_hz(envelope: np.ndarray, rise: np.ndarray, config: OfflineConfig) -> float | None:
+    """The centre of the highest band a recording has (its mean speech `envelope`, natural-log mel, as recorded: a
+    quiet top band with its noise taken out lies lower still; and each band's `rise`, band_rise) when the bands above
+    it are missing: a band-limited recording. A band is missing that lies config.missing_band_db under the median of
+    `kept_band_hz`, or rises less than config.flat_band_share as far as those bands do (only a floor there, such as
+    noise added after the band was cut). None when it reaches the top."""
+    kept = kept_bands(config)
+    loud_enough = envelope >= np.median(envelope[kept]) - config.missing_band_db * np.log(10) / 10
+    present = np.flatnonzero(loud_enough & (rise >= config.flat_band_share * np.median(rise[kept])))
     top = int(present.max()) if present.size else len(envelope) - 1
-    return None if top == len(envelope) - 1 else float(bands.centres_hz[top])
+    return None if top == len(envelope) - 1 else float(mel_bands(config).centres_hz[top])
 
 
 def without_steady_noise(spectrum: np.ndarray, config: OfflineConfig) -> np.ndarray:

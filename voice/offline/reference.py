@@ -13,7 +13,15 @@ from ..audio import AudioSource, source_rate
 from ..speaker import Speaker, cleaned_reference
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
-from .envelope import band_limit_hz, level_spread_db, log_mel_envelope, speech_spectrum, stft
+from .envelope import (
+    band_limit_hz,
+    band_rise,
+    kept_bands,
+    level_spread_db,
+    log_mel_envelope,
+    speech_spectrum,
+    stft,
+)
 from .pitch import PitchStats, pitch_stats, plausible_speech_pitch, praat_f0, track_f0, unreadable_pitch
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
@@ -104,14 +112,15 @@ def cleaned_speech(
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
     """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech, with a note when the
-    recording is band-limited, too noisy or its pitch unreadable, so it cannot be cloned as well."""
+    recording is band-limited, has a background a listener hears (config.noisy_below_db) or its pitch is unreadable,
+    so it cannot be cloned as well."""
     f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
     spread = level_spread_db(envelopes)
     envelope = mean_speech_envelope(log_mel_envelope(speech_spectrum(spectrum, spread, config), config), config)
     seconds = len(wave) / config.sample_rate
-    top = band_limit_hz(envelope, config)
+    top = band_limit_hz(mean_speech_envelope(envelopes, config), band_rise(envelopes), config)
     notes = []
     if top is not None:
         notes.append(band_limit_note(top))
@@ -123,11 +132,12 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     if problem:
         notes.append(pitch_note(problem))
         return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
-    if spread < config.noisy_below_db:
+    background = level_spread_db(envelopes[:, kept_bands(config)])
+    if background < config.noisy_below_db:
         notes.append(
-            f"the reference recording is noisy (its pauses are only {spread:.0f} dB quieter than its speech): "
-            "the voice is copied without the noise and may sound less like the speaker; for a closer clone, "
-            "record in a quiet room, close to the microphone"
+            f"the reference recording is noisy (a background only {background:.0f} dB under the voice, such as music, "
+            "a fan or a hum): the clone may sound less like the speaker; for a closer clone, record without music, "
+            "away from fans and machines, in a quiet room, close to the microphone"
         )
     pitch = plausible_speech_pitch(pitch_stats(f0), config)
     return ReferenceVoice(pitch, envelope, seconds, tuple(notes), band_limit_hz=top)
