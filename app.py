@@ -117,12 +117,17 @@ CLIP_HEIGHT = 480
 """Pixels: the tallest a result clip is shown, so that what made it stays in view below it."""
 LOWER_CASE_NAMES = ("voxlip", "ffmpeg")
 """Names a message may begin with that keep their lower case."""
+READABLE_GREY = "var(--block-label-text-color)"
+"""The colour of small help text: the labels' grey, 4.83:1 on white (#71717a; light on the dark theme)."""
 RECORD_HEIGHT = 90
 """Pixels: a provenance record's box with its file (a file box is a large drop area otherwise)."""
 RECORD_EMPTY_HEIGHT = 40
 """Pixels: the empty part of a provenance record's box before a result (gradio draws 236 px, whatever `height`)."""
 WORK = "voxlip-work"
-"""The concurrency group of every button's work (gradio limits each event on its own otherwise)."""
+"""The concurrency group of the long jobs' work (gradio limits each event on its own otherwise)."""
+QUICK = "voxlip-quick"
+"""The concurrency group of Compare voices (under a second's work): it had waited behind every long job queued, its
+area blank for 90 s and more."""
 REFERENCE = "Voice to clone"
 VOICE_LABEL = f"{REFERENCE}: a few seconds of speech, recorded or in a video"
 CONVERSION = "voice conversion"
@@ -155,27 +160,49 @@ class JobStopped(Exception):
 
 @dataclass
 class _Job:
-    """One session's job of one button: its stop flag, and how many of its requests run."""
+    """One session's job of one button: its stop flag, how many of its requests run, and whether a click waits to
+    run after them."""
 
     flag: threading.Event = field(default_factory=threading.Event)
     running: int = 0
+    waiting: bool = False
 
 
 class Jobs:
     """Each session's jobs (a tab's, by button) and their stop flags: a sync handler runs in a thread that gradio
     cannot end, so the Stop button and the tab's closing set the flag, and the job's next progress report raises
-    JobStopped. A stop asked while a request waits in the queue stops it as it starts; the next click clears it."""
+    JobStopped. A stop asked while a request waits in the queue stops it as it starts; the next click clears it.
+    A job is busy while a request of it runs or a click waits to run after it (gradio runs a click made while the
+    button's request runs once that one ends), which is while its Stop button shows."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._jobs: dict[tuple[str, str], _Job] = {}
 
     def clicked(self, session: str, button: str) -> None:
-        """A new click: a stop asked before it no longer holds."""
+        """A new click: a stop asked before it no longer holds (the requests it stopped keep their flag)."""
         with self._lock:
             job = self._jobs.get((session, button))
             if job is not None and job.flag.is_set():
-                self._jobs[(session, button)] = _Job(running=job.running)
+                job.flag = threading.Event()
+
+    def waits(self, session: str, button: str) -> None:
+        """A click passed its checks: its request is on its way, to run now or after the one running."""
+        with self._lock:
+            self._jobs.setdefault((session, button), _Job()).waiting = True
+
+    def failed(self, session: str, button: str) -> None:
+        """A request failed: gradio drops the click that waited to run after it."""
+        with self._lock:
+            job = self._jobs.get((session, button))
+            if job is not None:
+                job.waiting = False
+
+    def busy(self, session: str, button: str) -> bool:
+        """Whether a request of the session's `button` runs, or a click waits to run, and no stop was asked."""
+        with self._lock:
+            job = self._jobs.get((session, button))
+            return job is not None and not job.flag.is_set() and (job.running > 0 or job.waiting)
 
     def asked_to_stop(self, session: str, button: str) -> bool:
         """Whether a stop of the session's requests of `button` was asked since its last click."""
@@ -199,6 +226,7 @@ class Jobs:
         with self._lock:
             job = self._jobs.setdefault((session, button), _Job())
             job.running += 1
+            job.waiting = False
         try:
             if job.flag.is_set():
                 raise JobStopped
@@ -206,7 +234,8 @@ class Jobs:
         finally:
             with self._lock:
                 job.running -= 1
-                if not job.running and not job.flag.is_set() and self._jobs.get((session, button)) is job:
+                idle = not job.running and not job.waiting and not job.flag.is_set()
+                if idle and self._jobs.get((session, button)) is job:
                     del self._jobs[(session, button)]
 
 
@@ -615,6 +644,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     """The page; `examples` (a voice and a face voxlip made itself) fill the inputs with one click."""
     offline = demo.pipeline.voice_settings.offline
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
+    voice_example_label = "Example: a synthetic voice made by voxlip (no real person)"
     # a label per example: gradio shows labelled examples as buttons that wrap, where a table of the files' paths had
     # been wider than a phone
     # Uploads and results in Gradio's cache are deleted after an hour.
@@ -700,7 +730,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     gr.Examples(
                         [[str(examples.voice), examples.text]],
                         [reference, text],
-                        label=example_label,
+                        label=voice_example_label,
                         example_labels=["the voice and the words"],
                     )
             with gr.Tab("Lip-sync"):
@@ -778,6 +808,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     "compare",
                     dict(zip(COMPARED, (first, second))),
                     refused,
+                    group=QUICK,
                 )
         page.unload(jobs.closed)
     return page
@@ -831,8 +862,13 @@ def _sentence(message: str, names: list[str]) -> str:
 
 
 def _page_css() -> str:
-    """The page's own style: an empty record box is low."""
-    return f".record .empty.large {{ min-height: 0; height: {RECORD_EMPTY_HEIGHT}px; }}\n"
+    """The page's own style: an empty record box is low; the help under each control, an upload box's "- or -" and a
+    slider's ends are in the labels' colour (gradio's subdued grey is 1.91:1 on white, where WCAG AA asks 4.5:1)."""
+    readable = f"--block-info-text-color: {READABLE_GREY}; --body-text-color-subdued: {READABLE_GREY};"
+    return (
+        f".record .empty.large {{ min-height: 0; height: {RECORD_EMPTY_HEIGHT}px; }}\n"
+        f".info-text, .or, .min_value, .max_value {{ {readable} }}\n"
+    )
 
 
 def _given(request: str, inputs: dict[str, str | None], refused_uploads: str = "") -> None:
@@ -876,18 +912,21 @@ def _on_click(
     refused: gr.Textbox,
     jobs: Jobs | None = None,
     stop: gr.Button | None = None,
+    group: str = WORK,
 ) -> None:
     """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
     A click while the last one's work runs is run after it, with the inputs as they are then (gradio had dropped it,
-    leaving the first result under the changed text). Every button's work shares one limit (`--concurrency`), not
-    one each: the machine's cores are one. The messages shown before the click go (DISMISS_MESSAGES); an input the
-    request needs (`needed`: the page's name for it, its box) that is empty is refused before the work, saying why
-    it is empty (the browser's messages about files it did not take, passed on in `refused`). After a refusal the
-    outputs are emptied again: gradio marks each with "Error" otherwise. With `stop` (a button, and the `jobs` that
+    leaving the first result under the changed text). The work of the buttons of one concurrency `group` shares one
+    limit (`--concurrency`), not one each: the machine's cores are one; the long jobs are one group (WORK). The
+    messages shown before the click go (DISMISS_MESSAGES); an input the request needs (`needed`: the page's name for
+    it, its box) that is empty is refused before the work, saying why it is empty (the browser's messages about files
+    it did not take, passed on in `refused`). After a refusal the outputs are emptied again: gradio marks each with
+    "Error" otherwise. With `stop` (a button, and the `jobs` that
     stop), the work is a job of its session that `stop`, shown while it waits or runs, stops: a waiting request leaves
     the queue at once (gradio's `cancels`), a running one ends at its next progress report; either way its details
-    say STOPPED. `stop` goes at every end of the request: its result, a refusal, an error or a stop (on success and on
-    failure each: gradio 6 runs no `.then` after an error)."""
+    say STOPPED. `stop` goes at every end of the request (its result, a refusal, an error or a stop; on success and on
+    failure each: gradio 6 runs no `.then` after an error) unless another click of the button waits to run after it
+    (Jobs.busy)."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
     names = list(needed)
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden")
@@ -906,24 +945,33 @@ def _on_click(
         api_visibility="private",
         show_progress="hidden",
     )
+
+    def shown(request: gr.Request) -> gr.Button:
+        jobs.waits(request.session_hash, api_name)
+        return gr.Button(visible=True)
+
+    if stop is not None:
+        checked = checked.success(shown, None, stop, **quiet)
+        handler = _stoppable(handler, jobs, api_name, len(outputs))
+    work = checked.success(
+        handler, inputs, outputs, api_name=api_name, concurrency_id=group, trigger_mode="always_last"
+    )
     if stop is None:
-        work = checked.success(
-            handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last"
-        )
         work.failure(lambda: empty, None, outputs, **quiet)
         return
-    checked = checked.success(lambda: gr.Button(visible=True), None, stop, **quiet)
-    handler = _stoppable(handler, jobs, api_name, len(outputs))
-    work = checked.success(handler, inputs, outputs, api_name=api_name, concurrency_id=WORK, trigger_mode="always_last")
+
+    def done(request: gr.Request) -> gr.Button:
+        return gr.Button(visible=jobs.busy(request.session_hash, api_name))
 
     def ended(request: gr.Request) -> tuple:
         stopped = jobs.asked_to_stop(request.session_hash, api_name)
-        return (*(_stopped_outputs(len(outputs)) if stopped else (None for _ in outputs)), gr.Button(visible=False))
+        jobs.failed(request.session_hash, api_name)
+        return (*(_stopped_outputs(len(outputs)) if stopped else (None for _ in outputs)), done(request))
 
     def stopped(request: gr.Request) -> None:
         jobs.stop(request.session_hash, api_name)
 
-    work.success(lambda: gr.Button(visible=False), None, stop, **quiet)
+    work.success(done, None, stop, **quiet)
     work.failure(ended, None, [*outputs, stop], **quiet)
     stop.click(stopped, None, None, cancels=[work], **quiet)
 

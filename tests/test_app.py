@@ -1,5 +1,6 @@
 """The demo's handlers, and the whole page driven in a real (headless) Chromium."""
 
+import inspect
 import os
 import re
 import signal
@@ -58,8 +59,9 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkey
     names = {getattr(fn, "api_name", None) for fn in page.fns.values()}
     work = {"text_to_clip", "voice", "lipsync", "convert", "compare"}
     assert work <= names
-    groups = {fn.concurrency_id for fn in page.fns.values() if getattr(fn, "api_name", None) in work}
-    assert groups == {app.WORK}  # one --concurrency for every button (it had limited each on its own)
+    groups = {fn.api_name: fn.concurrency_id for fn in page.fns.values() if getattr(fn, "api_name", None) in work}
+    assert {groups[name] for name in work - {"compare"}} == {app.WORK}  # one --concurrency (it had been one each)
+    assert groups["compare"] != app.WORK  # a compare (under a second) had waited behind every long job queued
     modes = {fn.trigger_mode for fn in page.fns.values() if getattr(fn, "api_name", None) in work}
     assert modes == {"always_last"}  # a click while busy had been dropped, the first result left under new text
     webcam_to_face = [
@@ -70,6 +72,11 @@ def test_page_builds_with_every_endpoint_and_its_examples(demo, tmp_path, monkey
         and [type(b) for b in fn.outputs] == [gr.File]
     ]
     assert len(webcam_to_face) == 2, "both face inputs take a webcam photo"
+    datasets = [block for block in page.blocks.values() if isinstance(block, gr.Dataset)]
+    assert len(datasets) == 3
+    for dataset in datasets:  # the Voice tab's example had been said to hold a drawn face
+        shows_a_face = any(header.startswith(app.FACE) for header in dataset.headers)
+        assert ("face" in dataset.label) == shows_a_face, (dataset.label, dataset.headers)
 
 
 def _voice_inputs(page: gr.Blocks) -> list:
@@ -496,6 +503,61 @@ def test_a_stop_asked_while_a_request_waits_stops_it_as_it_starts_and_a_new_clic
     assert jobs.run("tab", "voice", lambda stop: ("made",)) == ("made",)
 
 
+def _stop_button_steps(page: gr.Blocks, api_name: str) -> tuple:
+    """The steps of a button's request that the page's browser runs: the work's, and, called as gradio calls them,
+    a click that passes its checks (its Stop button shown), those that set Stop's visibility when the work ends or
+    fails, and Stop's click."""
+    work = next(fn for fn in page.fns.values() if getattr(fn, "api_name", None) == api_name)
+    emptied = next(fn for fn in page.fns.values() if fn.js == app.DISMISS_MESSAGES and work.outputs[0] in fn.outputs)
+    stop_button = next(fn for fn in page.fns.values() if work._id in fn.cancels).targets[0][0]
+    stop = next(fn for fn in page.fns.values() if fn.fn and fn.targets == [(stop_button, "click")])
+    to_stop = [fn for fn in page.fns.values() if fn.outputs and fn.outputs[-1]._id == stop_button]
+    after_work = [fn for fn in to_stop if fn.trigger_after == work._id]
+    shown = next(fn for fn in to_stop if fn not in after_work)
+    done = next(fn for fn in after_work if fn.trigger_only_on_success)
+    ended = next(fn for fn in after_work if fn.trigger_only_on_failure)
+    shown, done, ended, stop = (_with_request(fn.fn) for fn in (shown, done, ended, stop))
+
+    def click(request: gr.Request) -> bool:
+        emptied.fn("", request)
+        return shown(request).visible
+
+    return work, click, done, ended, stop
+
+
+def _with_request(step):
+    """A step of the page, called as gradio calls it: with the request when it takes one."""
+    return lambda request: step(request) if inspect.signature(step).parameters else step()
+
+
+def test_stop_stays_while_a_click_made_during_a_job_waits_to_run(demo, speech_files):
+    """A click made while the button's request ran runs after it (gradio's always_last), but the first request's end
+    had hidden the Stop button: the second ran on with nothing to stop it."""
+    work, click, done, ended, stop = _stop_button_steps(app.build_demo(demo), "voice")
+    tab = gr.Request(session_hash="tab")
+    seen = []
+
+    def while_it_runs(then):
+        """The page's progress bar, which does `then()` at the request's first report."""
+        return lambda value, desc=None, **_: seen or seen.append(then())
+
+    voice = str(speech_files[0])
+    assert click(tab)
+    clicked_again = while_it_runs(lambda: click(tab))  # passed its checks: gradio runs it after this one
+    work.fn(voice, "First.", 1, True, "auto", "auto", None, "auto", clicked_again, tab)
+    assert seen == [True] and done(tab).visible, "the second click's request waits to run: Stop stays"
+    seen.clear()
+    stopped = while_it_runs(lambda: (stop(tab), ended(tab)[-1].visible)[1])  # gradio ends its wait at once
+    assert work.fn(voice, "Second.", 1, True, "auto", "auto", None, "auto", stopped, tab)[1] == app.STOPPED
+    assert seen == [False], "the request was stopped: Stop goes"
+    assert not done(tab).visible
+    seen.clear()
+    assert click(tab)
+    with pytest.raises(gr.Error):  # refused after it began: gradio drops the click that waited to run after it
+        work.fn(voice, "<b></b>", 1, True, "auto", "auto", None, "auto", clicked_again, tab)
+    assert seen == [True] and not ended(tab)[-1].visible
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -801,6 +863,54 @@ def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_
     durations = [len(load_audio(p)) for p in paths]
     assert durations == sorted(durations), "each request got the speech of its own text"
     assert all(detect(p).audio.detected for p in paths[-2:])
+
+
+def test_a_compare_does_not_wait_behind_a_long_job(served_app, speech_files, client_in):
+    """A compare (under a second) had waited in the one queue behind every clip and voice job asked before it."""
+    from gradio_client import handle_file
+    from gradio_client.utils import Status
+
+    client = client_in(served_app)
+    voice = handle_file(str(speech_files[0]))
+    long_job = client.submit(voice, LONG_TEXT, -1, True, api_name="/voice")
+    for _ in range(3000):  # until it runs: a compare asked before it had gone first
+        if long_job.status().code in (Status.PROCESSING, Status.PROGRESS, Status.FINISHED):
+            break
+        time.sleep(0.1)
+    compared = client.predict(voice, voice, api_name="/compare")
+    assert "Cosine similarity" in compared
+    assert long_job.status().code != Status.FINISHED, "the compare waited for the long job"
+    long_job.result(timeout=600)
+
+
+CONTRAST = """(selector) => {
+    const luminance = (colour) => {
+        const linear = colour.match(/[\\d.]+/g).slice(0, 3).map((v) => v / 255)
+            .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+    };
+    const background = (element) => {
+        for (; element; element = element.parentElement) {
+            const fill = getComputedStyle(element).backgroundColor;
+            if (!/^rgba\\(.*, 0\\)$|transparent/.test(fill)) return fill;
+        }
+        return "rgb(255, 255, 255)";
+    };
+    const element = [...document.querySelectorAll(selector)].find((e) => e.offsetParent && e.innerText.trim());
+    const [a, b] = [luminance(getComputedStyle(element).color), luminance(background(element))];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+"""The WCAG contrast ratio of the first shown element `selector` finds: its text's colour on its background."""
+
+
+def test_the_small_help_text_is_readable_in_a_real_browser(served_app, browser):
+    """The help under each control, an upload box's "- or -" and a slider's ends had been 1.91:1 on white."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    page.get_by_role("button", name="Make the clip").wait_for()
+    ratios = {selector: page.evaluate(CONTRAST, selector) for selector in (".info-text", ".or", ".min_value")}
+    assert all(ratio >= 4.5 for ratio in ratios.values()), ratios  # WCAG AA, small text
 
 
 def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path):
