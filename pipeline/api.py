@@ -908,14 +908,15 @@ def _audio(speech: AudioSource, source_sr: int | None) -> _Audio:
 
 
 def _heard(audio: _Audio, name: str) -> _Audio:
-    """`audio`, refused when silent, with a note when no voice is heard in it (noise): the mouth moves with a voice,
-    so it barely moves; music and singing, which may be meant, are pitched and pass without one."""
+    """`audio`, refused when silent, with a note when no voice's pitch is heard in it (noise, a whisper): the mouth
+    follows its loudness, and barely moves to noise; music and singing, which may be meant, are pitched and pass
+    without one."""
     if is_silent(audio.samples):
         raise InputError(f"{name} is silent: give a recording of speech for the face to say")
     if no_voice_heard(audio.samples):
         audio.notes += (
-            f"{name} does not sound like speech (hardly any of it has a voice's pitch: it is noise, or speech drowned "
-            "in noise), so the mouth barely moves; give a recording of someone speaking",
+            f"{name} hardly has a voice's pitch anywhere (noise, or a whisper): the mouth follows its loudness, and "
+            "barely moves to noise; for a clip that speaks, give a recording of someone speaking",
         )
     return audio
 

@@ -551,12 +551,12 @@ def test_a_bad_lipsync_or_face_detector_checkpoint_is_refused_before_the_voice_i
     assert started == []
 
 
-def test_noise_given_as_the_speech_is_said_not_to_sound_like_speech(pipeline, faces_dir, speech_files):
+def test_noise_given_as_the_speech_is_said_to_have_no_voice_s_pitch(pipeline, faces_dir, speech_files):
     """White noise had made a clip whose mouth stayed closed without a word, where silence is refused: the clip says
-    that it does not sound like speech (a note, not a refusal: music or singing may be meant); speech does not."""
+    that it has no voice's pitch (a note, not a refusal: music or singing may be meant); speech does not."""
     from pipeline.api import _audio
 
-    said = "does not sound like speech (hardly any of it has a voice's pitch"
+    said = "hardly has a voice's pitch anywhere (noise, or a whisper)"
     noise = np.random.default_rng(0).standard_normal(16_000).astype(np.float32) * 0.1
     clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", noise, consent=True, source_sr=16_000)
     assert any(note.startswith(f"the audio array {said}") for note in clip.notes), clip.notes
