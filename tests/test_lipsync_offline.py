@@ -865,3 +865,23 @@ def test_a_greyscale_photos_mouth_opens_grey(faces_dir):
     opened = MouthAnimator().render(grey, lm, np.array([1.0, 0.0, 0.0]), jaw=1.0).astype(int)
     chroma = np.abs(opened[..., 2] - opened[..., 1]) + np.abs(opened[..., 1] - opened[..., 0])
     assert chroma.max() <= 2, chroma.max()  # the tongue had been tinted red: up to 27
+
+
+def test_a_light_switched_on_in_one_shot_is_no_cut_where_another_face_is(faces_dir, tmp_path):
+    """A light switched on (the face's colour up by 32 levels at once) had been taken for a cut: past a long video's
+    indexed start, the animator then drew every frame after it. A cut changes the face's shape too; a light does not."""
+    from lipsync.units import face_look, is_cut
+
+    lit = tmp_path / "lit.mp4"
+    ffmpeg(
+        "-i", str(faces_dir / "talking_woman_30fps.mp4"), "-t", "1",
+        "-vf", "fps=25,eq=brightness=0.12:enable='gte(t,0.5)'", str(lit),
+    )  # fmt: skip
+    cut = tmp_path / "cut.mp4"
+    _two_shot_clip(faces_dir, cut, 0.5, 0.5)
+    for clip, cuts in ((lit, []), (cut, [13])):
+        with FaceTracker() as tracker:
+            looks = [face_look(frame, tracker.track(frame).landmarks) for frame in read_frames(clip, 25.0)]
+        colour_jumps = [float(np.abs(b[3:6] - a[3:6]).max()) for a, b in zip(looks, looks[1:])]
+        assert max(colour_jumps) > 25  # the light's step, or the cut's
+        assert [i + 1 for i, (a, b) in enumerate(zip(looks, looks[1:])) if is_cut(a, b)] == cuts
