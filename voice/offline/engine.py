@@ -57,7 +57,8 @@ REVOICED_NOTE = (
 )
 NOTHING_CONVERTED = (
     "revoicing_similarity 0 would leave the recording as it is: nothing would be converted, yet the result would be "
-    "credited as re-voiced; give a similarity above 0 (--similarity), up to 1 (the default is 0.5)"
+    f"credited as re-voiced; give a similarity above 0 (--similarity), up to 1 (the default is "
+    f"{DEFAULT.revoicing_similarity:g})"
 )
 BASE_VOICE_NOTE = (
     "similarity 0: the base voice as it is, not moved toward the reference: it does not sound like the reference; a "
