@@ -345,7 +345,7 @@ def test_a_toll_free_number_is_read_one_eight_hundred():
             "Go to w w w dot example dot com slash page or write to john dot doe at example dot com.",
         ),
         ("IT IS GOOD. WE ARE US.", "it is good. we are us."),  # espeak-ng spelled "IT" and "US"
-        ("The FBI and NASA met on Plan A B C.", "The FBI and NASA met on Plan A B C."),
+        ("The FBI and NASA met on Plan A B C.", "The FBI and NASA met on Plan Eh B C."),  # A: the letter
     ],
 )
 def test_units_fractions_numbered_short_forms_addresses_and_shouting_are_written_as_they_are_said(typed, said):
@@ -1052,6 +1052,10 @@ def test_english_with_loanwords_names_or_a_short_quotation_gets_no_language_note
         ("Some **bold** and [a link](https://example.com) here.", "Some bold and a link here."),
         ("# Title\n* one\nSome _emphasis_, `code`, ~~old~~ words.", "Title\none\nSome emphasis, code, old words."),
         ("Keep snake_case_name and 5 * 3 = 15.", "Keep snake_case_name and 5 * 3 = 15."),
+        ("- Headphones: **$4.99** (was $24.99)", "- Headphones: $4.99 (was $24.99)"),
+        ("Only **50%** off **€20**, **#1**, *$5*", "Only 50% off €20, #1, $5"),
+        ('It was **(really)** **"Quoted"** ~~$9~~', 'It was (really) "Quoted" $9'),
+        ("Keep src/**/*.py, *.txt, 2*3*4, 5 * 3 * 2 and __$5__.", "Keep src/**/*.py, *.txt, 2*3*4, 5 * 3 * 2 and $5."),
     ],
 )
 def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
@@ -1095,3 +1099,81 @@ def test_the_currency_signs_the_written_forms_step_around_are_those_said_as_mone
     from voice.written_forms import CURRENCY_SIGNS
 
     assert {sign for sign in _CURRENCIES if len(sign) == 1} == set(CURRENCY_SIGNS)
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("near the U.S.A. embassy", "near the U S Eh embassy"),
+        ("A.I. is here.", "Eh I is here."),
+        ("then to L.A. and D.C.", "then to L Eh and D C."),
+        ("A. A. Milne wrote it.", "Eh Eh Milne wrote it."),
+        ("I work at A.T.&T.", "I work at Eh T&T."),
+        ("Vitamin A is good, grade A beef, Plan A.", "Vitamin Eh is good, grade Eh beef, Plan Eh."),
+        ("A cat saw the USA, type a letter.", "A cat saw the USA, type a letter."),  # the article, and no dots
+    ],
+)
+def test_the_letter_a_is_said_by_its_name_not_as_the_article(typed, said):
+    """espeak-ng read a lone "A" before a word as the article, "uh": "the U S uh embassy", "uh I is here"."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("On 15.03.2024 we met.", "On March 15th, twenty twenty-four we met."),
+        ("Since 3.4.2024 and 12.25.2024", "Since April 3rd, twenty twenty-four and December 25th, twenty twenty-four"),
+        ("1.000.000 fans and €1.000.000", "1,000,000 fans and 1,000,000 euros"),
+        ("See section 4.2.1, 1.000 fans and 1.2.3.2024.", "See section 4.2.1, 1.000 fans and 1.2.3.2024."),
+    ],
+)
+def test_a_date_and_thousands_with_full_stops_are_read_as_europeans_write_them(typed, said):
+    """espeak-ng read "15.03.2024" as "fifteen point zero three point two zero two four" and "1.000.000" as "one point
+    zero zero zero point zero zero zero"."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("10K subscribers, 1.5k likes", "10 thousand subscribers, 1.5 thousand likes"),
+        ("2M views and 3B users, $5k", "2 million views and 3 billion users, 5 thousand dollars"),
+        (
+            "a 10K race, 4K video, 10K is a lot, seat 12B, 5m cables",
+            "a 10K race, 4K video, 10K is a lot, seat 12B, 5 meters cables",
+        ),
+    ],
+)
+def test_a_count_with_k_m_or_b_before_a_plural_is_said_with_its_scale(typed, said):
+    """espeak-ng read "10K subscribers" as "ten K subscribers"."""
+    assert spoken_english(typed) == said
+
+
+def test_a_row_of_star_emoji_after_a_number_is_said_stars():
+    """ "Rate it 5 ⭐⭐⭐⭐⭐" was said "rate it five": the emoji star, and a row of stars, were left out as emoji."""
+    from voice.text import check_text
+
+    checked, notes = check_text("Rate it 5 ⭐⭐⭐⭐⭐, a 4 ⭐️ inn, 3★★★")
+    assert spoken_english(checked) == "Rate it 5 stars, a 4 star inn, 3 stars"
+    assert notes == ()
+
+
+def test_shouting_keeps_the_us_and_the_it_as_acronyms():
+    """ "OH MY GOD IT IS IN THE US" had been "... in the us", the pronoun, where mixed case keeps "the US"."""
+    assert (
+        spoken_english("OH MY GOD IT IS IN THE US. WE LOVE THE IT TEAM")
+        == "oh my god it is in the US. we love the IT team"
+    )
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("He got a Ph.D. in physics.", "He got a PhD in physics."),
+        ("An M.Sc. and a B.Sc. in art", "An M S C and a B S C in art"),
+        ("She has a Ph.D. Then she left.", "She has a PhD. Then she left."),
+    ],
+)
+def test_a_degree_with_full_stops_ends_no_sentence(typed, said):
+    """ "a Ph.D. in physics" had its full stop inside the sentence: a pause, and espeak-ng's "pˌiːˈeɪtʃ dˈiː."."""
+    assert spoken_english(typed) == said

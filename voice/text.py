@@ -16,7 +16,7 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import MONTHS, modifies_a_noun, ordinal_suffix, written_forms_said, year_said
+from .written_forms import CURRENCY_SIGNS, MONTHS, modifies_a_noun, ordinal_suffix, written_forms_said, year_said
 
 if TYPE_CHECKING:
     import inflect
@@ -178,6 +178,14 @@ _SCALES = {
     "tn": "trillion",
 }
 """Short forms of "thousand", "million", "billion" and "trillion" after an amount ("$5k", "£3m", "$2.5bn", "$1T")."""
+_SCALED_COUNT_RE = re.compile(
+    rf"(?<![\w.,{CURRENCY_SIGNS}])(\d+(?:\.\d+)?)(k|K|M|mn|B|bn)"
+    r"(?=\s+(?!(?:is|was|has|his|its|this|us|as|does|goes|says|plus|less|videos|screens|monitors|runs|races)\b)"
+    r"[a-z]*[a-rt-z]s\b)"
+)
+"""A count with a short form of its scale (`_SCALES`) before a noun in the plural, as creators write it ("10K
+subscribers", "1.5k likes", "2M views"; espeak-ng: "ten K"); "a 10K race", "4K video", "seat 12B" (none of them
+before a plural) and "5m" (meters) stay."""
 _TITLES = {
     "Mr": "Mister",
     "Mrs": "Misses",
@@ -233,12 +241,16 @@ _SHORT_FORMS = {
     "approx": "approximately",
     "ca": "circa",
     "dept": "department",
+    "ph.d": "PhD",
+    "m.sc": "M S C",
+    "b.sc": "B S C",
 }
 _SHORT_FORM_RE = re.compile(
-    r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr|approx|(?-i:ca)|dept)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE
+    r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr|approx|(?-i:ca)|dept|ph\.d|[bm]\.sc)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE
 )
 """A short form and its full stop, which ends no sentence ("approx. the same", "built ca. 1850": had been "aprox",
-"ka" and a sentence's pause); "ca." in lower case only ("moved to CA. It was" is California)."""
+"ka" and a sentence's pause; "a Ph.D. in" had a full stop inside its sentence); "ca." in lower case only ("moved
+to CA. It was" is California)."""
 _NEVER_LAST = frozenset({"approx", "ca", "dept", "vs"})
 """Short forms that come before a word, never at a sentence's end: their full stop is dropped before a capital too
 ("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago")."""
@@ -267,8 +279,25 @@ _INITIALS_RE = re.compile(r"\b((?:[A-Z]\.\s+)+[A-Z])\.(?=\s+[A-Z][a-z])")
 """Two or more initials before a name: "J. K. Rowling" (one alone may end a sentence: "plan B. Then")."""
 _ACRONYM_RE = re.compile(r"\b((?:[A-Za-z]\.){2,})(\s*$)?")
 """Letters with full stops: "U.S.", "U.K." (a full stop kept at the end of the text)."""
-_DATE_RE = re.compile(r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2}))(?![\w/-])")
-"""A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month."""
+_LETTER_A = "Eh"
+"""The letter A written as espeak-ng says its name: "A" before a word, or after "at" or "for" even as "A-", is the
+article to it ("the U S A embassy": "U S uh embassy"), and joined letters may be a word ("AD", "AKA", "UAE": "ad",
+"acka", "yoo-ee"); "Eh" is "ay" wherever it stands, in en-us and en-gb."""
+_LETTER_A_RE = re.compile(
+    r"\b((?i:vitamin|plan|grade|type|class|group|option|part|section|level|side|row|gate|block|exhibit|appendix)\s+)"
+    r"A\b(?![-'’]\w)"
+)
+"""A capital A after a word that names things by their letters ("Vitamin A is", "Plan A", "grade A beef")."""
+_DATE_RE = re.compile(
+    r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})|(?<!\.)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\.\d))"
+    r"(?![\w/-])"
+)
+"""A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month,
+or 15.03.2024 with full stops, day first as in Europe, where dates are written so (espeak-ng: "fifteen point zero
+three point two zero two four")."""
+_DOTTED_THOUSANDS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3}){2,}(?!\w|[.,]\d)")
+"""A number with full stops between its thousands, as Europeans write it ("1.000.000"): two stops or more, else it
+may be a decimal ("1.000"); "4.2.1" (no groups of three) stays."""
 _NORTH_AMERICAN_AFTER_1 = r"(?=\(?[2-9]\d\d\)?[-. ]?[2-9])"
 """After the long-distance 1, an area code and an exchange that start with 2-9, as every North American number's do:
 "1-055-555-1234" is no phone number with its 1."""
@@ -459,6 +488,7 @@ def spoken_english(text: str) -> str:
     text = _HEART_AT_THE_END_RE.sub("heart", text)
     text = _COMPARISON_RE.sub(lambda m: f"{m[1]} {_COMPARISONS[m[2]]} {m[3]}", text)
     text = _DATE_RE.sub(_date, text)
+    text = _DOTTED_THOUSANDS_RE.sub(lambda m: m[0].replace(".", ","), text)
     text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
     text = _PHONE_RE.sub(_phone, text)
     text = _VANITY_PHONE_RE.sub(_vanity_phone, text)
@@ -467,6 +497,7 @@ def spoken_english(text: str) -> str:
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
     text = _ROMAN_RE.sub(_roman, text)
     text = _RATIO_RE.sub(_ratio, written_forms_said(text))
+    text = _SCALED_COUNT_RE.sub(lambda m: f"{m[1]} {_SCALES[m[2].lower()]}", text)
     text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
     text = _PAIRED_TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
@@ -474,7 +505,8 @@ def spoken_english(text: str) -> str:
     text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
     text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
     text = _SHORT_FORM_RE.sub(_short_form, _CASE_VERSUS_RE.sub(r"\1 versus", text))
-    text = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", ""), text)
+    text = _LETTER_A_RE.sub(rf"\1{_LETTER_A}", text)
+    text = _INITIALS_RE.sub(lambda m: _letters_said(m.group(1)), text)
     return _ACRONYM_RE.sub(_acronym, text)
 
 
@@ -485,9 +517,11 @@ def _ratio(match: re.Match) -> str:
 
 
 def _pictograph(match: re.Match) -> str:
-    """ "love" ("loves" after he or she) for a heart, " star" for a star after a number ("a 5 star hotel")."""
-    if "★" in match[0]:
-        return " star"
+    """ "love" ("loves" after he or she) for a heart, " star" for a star after a number ("a 5 star hotel"), " stars"
+    for a row of them ("rate it 5 ⭐⭐⭐⭐⭐")."""
+    stars = sum(match[0].count(star) for star in "★⭐")
+    if stars:
+        return " star" if stars == 1 else " stars"
     return (
         "loves" if match.string[max(0, match.start() - 4) : match.start()].lower().endswith(("he ", "she ")) else "love"
     )
@@ -495,9 +529,12 @@ def _pictograph(match: re.Match) -> str:
 
 def _date(match: re.Match) -> str:
     """A date as it is said, "May 12th, 2026" (espeak-ng: "twelve slash zero five slash two thousand twenty six")."""
-    iso_year, iso_month, iso_day, first, second, year = match.groups()
+    iso_year, iso_month, iso_day, first, second, year, dotted_day, dotted_month, dotted_year = match.groups()
     if iso_year:
         year, month, day = iso_year, int(iso_month), int(iso_day)
+    elif dotted_year:
+        year, month, day = dotted_year, int(dotted_month), int(dotted_day)
+        month, day = (day, month) if month > 12 else (month, day)  # "12.25.2024", a US date with full stops
     else:
         month, day = (int(first), int(second)) if int(first) <= 12 else (int(second), int(first))
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -555,7 +592,13 @@ def _money(match: re.Match) -> str:
 
 def _acronym(match: re.Match) -> str:
     """Letters with full stops ("U.S.") said as letters; the last full stop kept at the end of the text."""
-    return " ".join(match.group(1).replace(".", "")) + ("." if match.group(2) is not None else "")
+    return _letters_said(match.group(1)) + ("." if match.group(2) is not None else "")
+
+
+def _letters_said(letters: str) -> str:
+    """Letters typed with full stops or spaces between them ("U.S.A.", "A. A"), apart, each said by its name ("U S
+    Eh": `_LETTER_A`)."""
+    return " ".join(_LETTER_A if letter == "A" else letter for letter in re.sub(r"[.\s]", "", letters))
 
 
 def _short_form(match: re.Match) -> str:
@@ -648,6 +691,15 @@ _MARKDOWN_MARKS_RE = re.compile(
 """Markdown's marks, as text pasted from a chat or a README has them: emphasis (*, **, _, __, ~~) against a word,
 code (`), a heading's #s and a list's * or + bullets; espeak-ng reads "**stars**" as "asterisk asterisk stars
 asterisk asterisk". A mark inside a word (snake_case) or between spaces ("5 * 3") is no Markdown."""
+_MARKDOWN_EMPHASIS_RE = re.compile(
+    r"(?<![\w*])(\*{1,3})(?![\s*])([^\n*]*[^\s*])\1(?![\w*])"
+    r"|(?<![\w_])(_{1,2})(?![\s_])([^\n_]*[^\s_])\3(?![\w_])"
+    r"|~~(?![\s~])([^\n~]*[^\s~])~~"
+)
+"""Emphasis around any text on a line, not only words: "**$4.99**", "*50%*", "**(really)**" (`_MARKDOWN_MARKS_RE`
+took only a mark against a letter or a figure, and "**50%**" was said "fifty percent asterisk asterisk"). Not a lone
+mark, nor one against a space ("5 * 3 * 2"), a word ("2*3*4") or another of its kind ("src/**/*.py"); one with its
+own mark inside ("**a *b* c**") is left to `_MARKDOWN_MARKS_RE`, so a line of marks takes linear time."""
 """Markup tags: HTML, SSML."""
 LONG_WORD_LETTERS = 40
 _PICTOGRAPH = "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
@@ -660,10 +712,11 @@ _PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
 _SUBJECTS = ("I", "we", "We", "you", "You", "they", "They", "he", "He", "she", "She")
 SAID_PICTOGRAPH_RE = re.compile(
     "(?:" + "|".join(rf"(?<=\b{subject} )" for subject in _SUBJECTS) + r")(?:[❤♥]\ufe0f?|<3+)(?= [^\W_])"
-    r"|(?<=\d)[ \t]?★(?!★)"
+    r"|(?<=\d)[ \t]?(?:[★⭐]\ufe0f?)+"
 )
-"""A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number ("a 5 ★ hotel"): kept
-by `check_text` for `spoken_english` to say ("love", "star"), not left out as other pictographs are."""
+"""A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number, or a row of them ("a 5
+★ hotel", "rate it 5 ⭐⭐⭐⭐⭐", the emoji as the symbol): kept by `check_text` for `spoken_english` to say ("love",
+"star", "stars"), not left out as other pictographs are."""
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e]")
 """Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them."""
 _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
@@ -719,9 +772,11 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     if tags:
         text = _TAG_RE.sub(" ", text)
         notes.append(f"removed {tags} markup tag(s) from the text: voxlip reads plain text (SSML is not interpreted)")
-    marks = len(_MARKDOWN_LINK_RE.findall(text)) + len(_MARKDOWN_MARKS_RE.findall(text))
+    text, links = _MARKDOWN_LINK_RE.subn(r"\1", text)
+    text, pairs = _MARKDOWN_EMPHASIS_RE.subn(lambda m: m[2] or m[4] or m[5], text)
+    text, lone = _MARKDOWN_MARKS_RE.subn("", text)
+    marks = links + 2 * pairs + lone
     if marks:
-        text = _MARKDOWN_MARKS_RE.sub("", _MARKDOWN_LINK_RE.sub(r"\1", text))
         notes.append(f"removed {marks} Markdown mark(s) (*, _, `, #, links' addresses): voxlip reads plain text")
     if controls or tags or marks:
         text = re.sub(r"[ \t]{2,}", " ", text)

@@ -167,6 +167,8 @@ DistillMOS 4.13 against 3.99)."""
 _CAPITALS_RE = re.compile(r"\b(?:[A-Z][A-Z']+|I|A)(?:[^\w\n]+(?:[A-Z][A-Z']+|I|A)\b){2,}(?![a-z])")
 """Three or more words in capitals in a row: shouting, whose "IT" and "US" espeak-ng would spell out (lower case, it
 still spells "usa" and "fbi"); letters alone ("A B C") are no such words."""
+_ACRONYM_AFTER_THE_RE = re.compile(r"\b(the\s+)(us|it)\b")
+"""In shouting made lower case, "the US" and "the IT" (no pronouns after "the"): kept acronyms, as in mixed case."""
 _SHOUTED_VERBS = (
     "ASK BEAT BREAK BRING BUY CALL CHECK CLOSE CONTACT DID DO DOES DONATE DROP EAT EMAIL FEEL FIND FIX FOLLOW FORGET "
     "FOUND GET GIVE GOT GRAB HATE HEAR HELP JOIN KEEP KILL LEAVE LET LIKE LOVE MADE MAKE NAIL NEED OPEN PAY PROTECT "
@@ -401,7 +403,7 @@ def written_forms_said(text: str) -> str:
     text = _SCHEME_RE.sub("", text)
     text = _WWW_RE.sub(lambda m: " ".join(m[0]), _WEB_RE.sub(_web_address, text))
     text = _EITHER_RE.sub(_either, text)
-    text = _CAPITALS_RE.sub(lambda m: m.group(0).lower(), text)
+    text = _CAPITALS_RE.sub(lambda m: _ACRONYM_AFTER_THE_RE.sub(lambda a: a[1] + a[2].upper(), m[0].lower()), text)
     return _SHOUTED_OBJECT_RE.sub(lambda m: m.group(0).lower(), text)
 
 
