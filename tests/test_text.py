@@ -1125,6 +1125,7 @@ def test_the_letter_a_is_said_by_its_name_not_as_the_article(typed, said):
         ("Since 3.4.2024 and 12.25.2024", "Since April 3rd, twenty twenty-four and December 25th, twenty twenty-four"),
         ("1.000.000 fans and €1.000.000", "1,000,000 fans and 1,000,000 euros"),
         ("See section 4.2.1, 1.000 fans and 1.2.3.2024.", "See section 4.2.1, 1.000 fans and 1.2.3.2024."),
+        ("Connect to 192.168.100.200 now.", "Connect to 192.168.100.200 now."),
     ],
 )
 def test_a_date_and_thousands_with_full_stops_are_read_as_europeans_write_them(typed, said):

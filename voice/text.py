@@ -295,9 +295,9 @@ _DATE_RE = re.compile(
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month,
 or 15.03.2024 with full stops, day first as in Europe, where dates are written so (espeak-ng: "fifteen point zero
 three point two zero two four")."""
-_DOTTED_THOUSANDS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3}){2,}(?!\w|[.,]\d)")
-"""A number with full stops between its thousands, as Europeans write it ("1.000.000"): two stops or more, else it
-may be a decimal ("1.000"); "4.2.1" (no groups of three) stays."""
+_DOTTED_THOUSANDS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3}){2}(?!\w|[.,]\d)")
+"""A number with full stops between its thousands, as Europeans write millions ("1.000.000"): two stops, else it may
+be a decimal ("1.000"), and three may be an IP address ("192.168.100.200"); "4.2.1" (no groups of three) stays."""
 _NORTH_AMERICAN_AFTER_1 = r"(?=\(?[2-9]\d\d\)?[-. ]?[2-9])"
 """After the long-distance 1, an area code and an exchange that start with 2-9, as every North American number's do:
 "1-055-555-1234" is no phone number with its 1."""
