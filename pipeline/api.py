@@ -88,8 +88,8 @@ SPEECH_TAKEN = "voxlip's Speech itself (it carries its rate)"
 
 
 def reference_key(recording: InputData | InputFile, source_sr: int | None, encoder: str) -> str:
-    """sha256 of a recording's sha256 (a file's as it was read, or samples' data) and rate, and the encoder's
-    sha256."""
+    """sha256 of a recording's sha256 (a file's as it was read, or samples' data) and rate, and the encoder
+    (Pipeline.encoder_identity)."""
     digest = hashlib.sha256(f"{encoder}|{source_sr}|{PREPARATION}|".encode())
     digest.update(recording.sha256.encode())
     return digest.hexdigest()[:40]
@@ -340,14 +340,19 @@ class Pipeline:
 
     @cached_property
     def encoder_identity(self) -> str:
-        """The speaker encoder's sha256 (the published one, or its file's), which keys the prepared speakers kept on
-        disk: a file of the same name with other weights gives other embeddings. Its name when it is not found (then
-        loading it says why)."""
+        """The speaker encoder as this pipeline names it, which keys the prepared speakers kept on disk: its name (what
+        a prepared speaker records as its encoder), sha256 (the published one, or its file's: a file of the same name
+        with other weights gives other embeddings) and preprocessing (Resemblyzer's weights asked for as rtvc-encoder
+        embed as RTVC does). Its name when it is not found (then loading it says why)."""
+        from voice.encoder import config_for
+
         try:
             path, spec = checkpoints.resolve(self.encoder_name)
         except CheckpointError:
             return self.encoder_name
-        return spec.sha256 if spec is not None and spec.sha256 else sha256_file(path)
+        sha256 = spec.sha256 if spec is not None and spec.sha256 else sha256_file(path)
+        checkpoint = checkpoints.LoadedCheckpoint(path, sha256, None, spec)
+        return f"{checkpoint.name}|{sha256}|{config_for(checkpoint)}"
 
     lipsync_passed_over: tuple[str, ...] = ()
     """Auto mode's notes on the Wav2Lip files in the cache it did not use (set as it loads): not the published file, or

@@ -53,6 +53,23 @@ def test_rtvc_flavour_matches_rtvc_anchor_on_the_same_real_weights(resemblyzer_c
         np.testing.assert_allclose(partials, resemblyzer_case[f"rtvc_encoder_partial_embeds_{i}"], atol=1e-5)
 
 
+def test_rtvc_encoder_asked_for_by_name_embeds_as_rtvc_though_its_file_is_resemblyzers(encoder, resemblyzer_case):
+    """RTVC's encoder.pt is very likely Resemblyzer's pretrained.pt byte for byte: asked for as rtvc-encoder, such a
+    file had been run with Resemblyzer's windows (77 frames apart, not 80) and threshold, chosen by its sha256."""
+    import shutil
+
+    from core import checkpoints
+
+    target = checkpoints.cache_dir() / checkpoints.get("rtvc-encoder").filename
+    shutil.copyfile(checkpoints.local_path(checkpoints.get("resemblyzer")), target)
+    rtvc = load_encoder("rtvc-encoder")
+    assert rtvc.checkpoint_sha256 == encoder.checkpoint_sha256 and rtvc.checkpoint_name == "rtvc-encoder"
+    assert rtvc.config == RTVC and rtvc.config.same_speaker_threshold is None
+    wav = encoder.preprocess(resemblyzer_case["raw_0"], 16_000)
+    assert [s.start for s in rtvc.partial_slices(len(wav))][:2] == [0, 80]
+    assert load_encoder(target).config == RESEMBLYZER  # the same file by its path: by its sha256, Resemblyzer's
+
+
 def test_similarity_matrix_and_speaker_embedding(encoder, resemblyzer_case):
     embeds = [encoder.embed_utterance(resemblyzer_case[f"raw_{i}"], 16_000) for i in range(3)]
     matrix = np.array([[similarity(a, b) for b in embeds] for a in embeds])

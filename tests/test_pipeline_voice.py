@@ -967,6 +967,26 @@ def test_a_speaker_prepared_with_other_encoder_weights_under_the_same_name_is_pr
     assert not np.allclose(first.embedding, second.embedding)
 
 
+def test_a_prepared_speaker_names_the_encoder_of_the_pipeline_that_asks_for_it(reference):
+    """With Resemblyzer's pretrained.pt as rtvc-encoder's encoder.pt, a speaker prepared by
+    Pipeline(encoder="rtvc-encoder") had come back from the cache to Pipeline() (the key was the encoder's sha256
+    alone), naming rtvc-encoder in records Resemblyzer's encoder was said to make, with RTVC's embedding."""
+    from core import checkpoints
+    from voice.encoder import load_encoder
+
+    resemblyzer = checkpoints.local_path(checkpoints.get("resemblyzer"))
+    shutil.copyfile(resemblyzer, checkpoints.cache_dir() / checkpoints.get("rtvc-encoder").filename)
+    by_rtvc = Pipeline("cpu", encoder="rtvc-encoder", synthesizer="offline").speaker(reference)
+    by_default = Pipeline("cpu", synthesizer="offline").speaker(reference)
+    assert (by_rtvc.encoder.checkpoint, by_default.encoder.checkpoint) == ("rtvc-encoder", "resemblyzer")
+    assert by_rtvc.encoder.sha256 == by_default.encoder.sha256
+    expected = load_encoder("resemblyzer").embed_utterance(by_default.wave, preprocessed=True)
+    np.testing.assert_allclose(by_default.embedding, expected, atol=1e-6)
+    again = Pipeline("cpu", encoder="rtvc-encoder", synthesizer="offline").speaker(reference)
+    assert again.encoder.checkpoint == "rtvc-encoder"
+    np.testing.assert_array_equal(again.embedding, by_rtvc.embedding)
+
+
 def test_bfloat16_is_called_emulated_on_a_cpu_without_its_instructions(tmp_path):
     """There it ran 20x slower than float32 while the note said "faster"."""
     from voice.precision import bfloat16_is_emulated

@@ -70,9 +70,13 @@ RESEMBLYZER = EncoderConfig()
 RTVC = EncoderConfig(partial_step=80, norm_eps=1e-5, same_speaker_threshold=None)
 
 
-def _config_for(sha256: str) -> EncoderConfig:
-    """Resemblyzer's partial windows for Resemblyzer's weights, RTVC's for anything else."""
-    return RESEMBLYZER if sha256 == get("resemblyzer").sha256 else RTVC
+def config_for(checkpoint: LoadedCheckpoint) -> EncoderConfig:
+    """The preprocessing of the checkpoint's origin: a registry entry's by its name (RTVC's `encoder.pt` may be
+    Resemblyzer's file byte for byte, and asked for as rtvc-encoder it embeds as RTVC does); a file given by its path,
+    Resemblyzer's for Resemblyzer's weights (by their sha256), RTVC's for any other."""
+    if checkpoint.spec is not None:
+        return RESEMBLYZER if checkpoint.spec.name == "resemblyzer" else RTVC
+    return RESEMBLYZER if checkpoint.sha256 == get("resemblyzer").sha256 else RTVC
 
 
 class SpeakerEncoder:
@@ -193,7 +197,7 @@ def no_verdict(encoder: SpeakerEncoder) -> str:
     """Why the similarities of an encoder without a same-speaker threshold of its own get no verdict."""
     return (
         f"no same/different verdict: the threshold {RESEMBLYZER.same_speaker_threshold} was measured with "
-        f"Resemblyzer's weights, not with {encoder.checkpoint_name}"
+        f"Resemblyzer's weights and preprocessing, not with {encoder.checkpoint_name}"
     )
 
 
@@ -208,7 +212,7 @@ def load_encoder(
     import onnxruntime
 
     checkpoint, graph = read_compiled(name_or_path, GRAPH_KIND, _onnx_graph)
-    config = config or _config_for(checkpoint.sha256)
+    config = config or config_for(checkpoint)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = config.cpu_threads
     try:

@@ -77,7 +77,7 @@ def speaker_embeddings(voice: PiperVoice, judge: SpeakerEncoder) -> np.ndarray:
     """(speakers, embedding): every speaker of a multi-speaker voice saying the first calibration sentence, as
     `judge` hears it; made once per machine (each speaker costs about as much as one short sentence said and
     embedded) and kept in voxlip's cache."""
-    key = f"{voice.key}|{CALIBRATION_TEXTS[0]}|speakers|{judge.checkpoint_sha256}".encode()
+    key = f"{voice.key}|{CALIBRATION_TEXTS[0]}|speakers|{judge.checkpoint_sha256}|{judge.config}".encode()
 
     def embedded() -> dict[str, np.ndarray]:
         rate, batch = voice.config.sample_rate, 16
