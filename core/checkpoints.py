@@ -443,6 +443,16 @@ def other_model(name: str, root: Path | None = None) -> Layout | None:
     return found[0] if found and LAYOUTS[spec.layout] not in found else None
 
 
+def damaged(name: str, root: Path | None = None) -> bool:
+    """Whether checkpoint `name`'s file on this machine is a zip whose directory, at its end, cannot be read (cut short,
+    most likely), by reading that directory alone (quick, for a listing: loading checks every record)."""
+    spec = get(name)
+    try:
+        return spec.layout is not None and file_format(local_path(spec, root)) == "damaged zip"
+    except (CheckpointError, OSError):  # not here, or not readable: listed as such
+        return False
+
+
 def _size_differs(spec: Checkpoint, path: Path, actual: int, size: int) -> str:
     published = "voices.json gives" if spec.name.startswith(PIPER_PREFIX) else "the published file has"
     return f"checkpoint {spec.name!r}: {path} has {actual:,} bytes but {published} {size:,}; {_remedy(spec)}"
@@ -612,7 +622,11 @@ def check_fetched(path: Path, spec: Checkpoint, described: str = "the file downl
         raise CheckpointError(str(e).replace(str(path), described, 1)) from None
     expected, found = LAYOUTS[spec.layout], recognised(contents)
     if found != expected:
-        what = f"this looks like a {found.model} checkpoint" if found else "none of its weights are that model's"
+        what = (
+            f"this looks like {with_article(found.model)} checkpoint"
+            if found
+            else "none of its weights are that model's"
+        )
         raise CheckpointError(f"{described} is not the {expected.model}: {what}{remedy}")
 
 
@@ -626,9 +640,16 @@ def _not_its_file(spec: Checkpoint) -> str:
     """What to do about a registry entry's file in the cache that holds another model's weights."""
     flag = path_argument(spec.family)
     model = LAYOUTS[spec.layout].model if spec.layout else ""
-    article = "an" if model[:1] in ("A", "E", "I", "O", "U") else "a"  # an OpenVoice ..., a HiFi-GAN ...
-    other = f", or pass {article} {model}'s file by its path with {flag}" if flag and model else ""
+    other = f", or pass {with_article(model)}'s file by its path with {flag}" if flag and model else ""
     return f"delete it (or put it where its model's file goes) and {_how_to_get(spec)}{other}"
+
+
+def with_article(name: str) -> str:
+    """`name` after "a" or "an" as it is said: "an" before a vowel's sound, a letter said as one in an initialism
+    among them ("an OpenVoice", "an SV2TTS", "an S3FD"; "a GE2E", "a HiFi-GAN")."""
+    initialism = name[1:2].isupper() or name[1:2].isdigit()
+    vowel_sound = name[:1] and name[:1] in ("AEFHILMNORSX" if initialism else "AEIOU")
+    return f"{'an' if vowel_sound else 'a'} {name}"
 
 
 def _remedy(spec: Checkpoint) -> str:
@@ -655,8 +676,33 @@ def _how_to_get(spec: Checkpoint) -> str:
     return f"run `voxlip fetch {spec.name}`" if spec.url else f"get it again from {spec.source}"
 
 
-TORCH_SAVE_STARTS = (b"PK\x03\x04", b"\x80")
-"""How a file torch.save wrote begins: a zip archive (since PyTorch 1.6), or a pickle (the legacy format)."""
+def file_format(path: Path) -> str:
+    """What a model file is, by its first bytes and a zip's directory, nothing in it loaded: "zip" or "pickle"
+    (torch.save's formats, since PyTorch 1.6 and before), "torchscript" (torch.jit.save's zip), "damaged zip" (one
+    whose directory, at its end, cannot be read: cut short, most likely), "safetensors", "web page" or "other"."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as file:
+            start = file.read(64)
+    except PermissionError:
+        raise cannot_read(path) from None
+    if start.lstrip()[:1] == b"<":
+        return "web page"
+    if start[8:10] == b'{"':  # the length of its JSON header (8 bytes), then the header
+        return "safetensors"
+    if start.startswith(b"\x80"):
+        return "pickle"
+    if not start.startswith(b"PK\x03\x04"):
+        return "other"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except PermissionError:
+        raise cannot_read(path) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return "damaged zip"
+    return "torchscript" if any(name.endswith("/constants.pkl") for name in names) else "zip"
 
 
 def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, verified: bool = False) -> Any:
@@ -666,28 +712,35 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
     `verified`: its sha256 was found to be the published one."""
     import torch
 
-    try:
-        with open(path, "rb") as file:
-            start = file.read(64)
-    except PermissionError:
-        raise cannot_read(path) from None
-    if start.lstrip()[:1] == b"<":
+    found = file_format(path)
+    if found == "web page":
         raise CheckpointError(
             f"{path} is a web page, not a PyTorch checkpoint: the link it came from returned a page instead of the "
             "file (Google Drive, for one, answers a large file's link with a warning page; a server a folder's "
             f"listing): download it in a browser and give the file's path; {README_HINT}"
         )
-    if not start.startswith(TORCH_SAVE_STARTS):
+    if found == "torchscript":
+        raise CheckpointError(
+            f"{path} is a TorchScript export (torch.jit.save), which voxlip does not load: give the model's original "
+            f".pth or .pt file (its state_dict, as torch.save wrote it); {README_HINT}"
+        )
+    if found == "safetensors":
+        raise CheckpointError(
+            f"{path} is a safetensors file, which voxlip does not read: give the model's original .pth or .pt file "
+            f"(as torch.save wrote it); {README_HINT}"
+        )
+    if found == "other":
         raise CheckpointError(
             f"{path} is not a PyTorch checkpoint (torch.save writes a zip archive or a pickle; this is neither): "
             f"give the model's .pt or .pth file; {README_HINT}"
         )
-    if start.startswith(b"PK") and not verified:
+    zipped = found != "pickle"
+    if zipped and not verified:
         check_crc(path, spec)
     try:
         with torch.serialization.safe_globals(numpy_scalar_globals()), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Detected pickle protocol")  # said in the refusal below, if it is one
-            return torch.load(path, map_location="cpu", weights_only=True, mmap=mmap and start.startswith(b"PK"))
+            return torch.load(path, map_location="cpu", weights_only=True, mmap=mmap and zipped)
     except pickle.UnpicklingError as e:
         detail = str(e).strip().splitlines()
         reason = next((line.strip() for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
@@ -830,28 +883,29 @@ def recognised(contents: Any) -> Layout | None:
 
 @contextlib.contextmanager
 def fitting(checkpoint: LoadedCheckpoint, layout: str, config: Path | None = None) -> Iterator[None]:
-    """Refusals of the weights inside name the file and what it was given to, and the model the file holds instead
-    where its weights are another known model's (OtherModelError); `config`: the config.json the model was built
-    from, which the weights may disagree with."""
+    """Refusals of the weights inside name the file, and the model the file holds instead where its weights are
+    another known model's (OtherModelError); `config`: the config.json the model was built from, which the weights
+    may disagree with."""
     try:
         yield
     except CheckpointError as e:
         expected, found = LAYOUTS[layout], recognised(checkpoint.contents)
-        flag = path_argument(expected.family) if checkpoint.spec is None else None
-        given = f" (given to {flag})" if flag else ""
         if found is not None and found != expected:
             fix = f"give the {expected.model}'s file" if checkpoint.spec is None else _not_its_file(checkpoint.spec)
+            if checkpoint.spec is None and found.family == expected.family == "vocoder":  # the other vocoder runs it
+                kind = next(name for name, known in LAYOUTS.items() if known == found)
+                fix += f", or run it as the {found.model} it is (vocoder='{kind}')"
             raise OtherModelError(
-                f"{checkpoint.path}{given} does not hold the {expected.model}: this looks like a {found.model} "
+                f"{checkpoint.path} does not hold the {expected.model}: this looks like {with_article(found.model)} "
                 f"checkpoint; {fix}; {README_HINT}"
             ) from None
         if config is not None:
             raise CheckpointError(
-                f"{checkpoint.path}{given} and its config {config} disagree ({e}): the config may be the wrong one "
+                f"{checkpoint.path} and its config {config} disagree ({e}): the config may be the wrong one "
                 "(another model's or version's): use the config.json published with these weights, or the weights "
                 "it describes"
             ) from None
-        raise CheckpointError(f"{checkpoint.path}{given}: {e}; is it the right file?") from None
+        raise CheckpointError(f"{checkpoint.path}: {e}; is it the right file?") from None
 
 
 def _preview(keys: list[str], limit: int = 6) -> str:

@@ -165,9 +165,10 @@ def _fetch_check(name: str) -> str:
 def cmd_checkpoints(args: argparse.Namespace) -> int:
     specs = [*checkpoints.registry().values(), *checkpoints.fetched_piper_voices(args.dir)]
     width = max(22, *(len(spec.name) for spec in specs))
-    differing, others = set(), {}
+    differing, others, statuses = set(), {}, set()
     for spec in specs:
         status, path, other = _listed(spec, args.dir)
+        statuses.add(status)
         print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}{_unpublished_size(spec, path)}")
         if status == "differs":
             differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
@@ -177,6 +178,11 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
         print(
             "differs: not the published file (its size differs); loaded by name it is refused, and auto mode takes the "
             "next best instead: pass its path to use it as your own weights, or delete it and fetch the published one"
+        )
+    if "damaged" in statuses:
+        print(
+            "damaged: a zip checkpoint whose directory, at its end, cannot be read (cut short, most likely): it cannot "
+            "be loaded, and auto mode takes the next best instead: delete it and get it again"
         )
     if others:
         held = "; ".join(f"{name}: the {model}'s" for name, model in others.items())
@@ -201,8 +207,8 @@ def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:
 
 
 def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str, checkpoints.Layout | None]:
-    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, other, no config), where
-    it is, or would be, and for "other" the model whose weights the file holds."""
+    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, damaged, other, no config),
+    where it is, or would be, and for "other" the model whose weights the file holds."""
     try:
         path = checkpoints.local_path(spec, root)
     except VoxlipError:  # an embedded model whose package is not installed
@@ -211,6 +217,8 @@ def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path 
         return "missing", path, None
     if checkpoints.differs(spec.name, root):
         return "differs", path, None  # not the published file, by its size
+    if checkpoints.damaged(spec.name, root):
+        return "damaged", path, None  # a zip cut short, by its directory
     other = checkpoints.other_model(spec.name, root)
     if other is not None:
         return "other", path, other  # another model's weights, by their names
@@ -867,6 +875,7 @@ def command_line_words() -> tuple[tuple[str, str], ...]:
             "--vocoder-checkpoint needs --vocoder wavernn or --vocoder hifigan"
         ),
         "face_detector='blazeface'": "--face-detector blazeface",
+        **{f"vocoder='{kind}'": f"--vocoder {kind}" for kind in ("wavernn", "hifigan")},
         " or pass config=<path>": "",
     }
     return tuple(sorted(said.items(), key=lambda pair: -len(pair[0])))

@@ -164,7 +164,7 @@ def test_a_config_json_that_does_not_fit_the_weights_is_named_with_them(seeded_f
         load_converter(path)
     message = str(refused.value)
     config = path.parent / "config.json"
-    assert message.startswith(f"{path} (given to converter=) and its config {config} disagree ("), message
+    assert message.startswith(f"{path} and its config {config} disagree ("), message
     assert "the config may be the wrong one" in message, message
 
 

@@ -152,6 +152,18 @@ def test_a_missing_json_a_corrupt_onnx_and_another_model_are_refused(tmp_path, j
         load_piper_voice(other)
 
 
+def test_a_pytorch_file_given_as_a_voice_is_named_as_one(tmp_path, joe):
+    """A torch.save file named .onnx had been called "not a readable ONNX model ... it may be truncated or corrupt:
+    download the Piper voice again"."""
+    import torch
+
+    voice = tmp_path / "voice.onnx"
+    torch.save({"w": torch.zeros(2)}, voice)
+    (tmp_path / "voice.onnx.json").write_text(joe.path.with_name(joe.path.name + ".json").read_text())
+    with pytest.raises(CheckpointError, match=rf"^{voice} is a PyTorch file, not an ONNX model: a Piper voice is"):
+        load_piper_voice(voice)
+
+
 @pytest.mark.parametrize(
     "change, message",
     [

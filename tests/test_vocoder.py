@@ -170,7 +170,7 @@ def test_wavernn_rejects_bad_generation_settings(wavernn):
 def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tmp_path):
     with pytest.raises(
         CheckpointError,
-        match=r"encoder\.pt \(given to vocoder_checkpoint=\) does not hold the WaveRNN"
+        match=r"encoder\.pt does not hold the WaveRNN"
         r" vocoder: this looks like a GE2E speaker encoder checkpoint",
     ):
         load_wavernn(seeded_checkpoint("rtvc_encoder", "encoder.pt"))
@@ -178,9 +178,7 @@ def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tm
     del contents["model_state"]["fc3.bias"]
     broken = tmp_path / "vocoder_without_fc3_bias.pt"
     torch.save(contents, broken)
-    with pytest.raises(
-        CheckpointError, match=r"without_fc3_bias\.pt \(given to vocoder_checkpoint=\): .*missing keys: fc3\.bias"
-    ):
+    with pytest.raises(CheckpointError, match=r"without_fc3_bias\.pt: .*missing keys: fc3\.bias"):
         load_wavernn(broken)
 
 
@@ -310,9 +308,7 @@ def test_weights_that_do_not_fit_their_config_json_name_both_files(seeded_checkp
         load_hifigan(tmp_path / "generator_v3")
     message = str(refused.value)
     config = tmp_path / "config.json"
-    assert message.startswith(
-        f"{tmp_path / 'generator_v3'} (given to vocoder_checkpoint=) and its config {config} disagree ("
-    ), message
+    assert message.startswith(f"{tmp_path / 'generator_v3'} and its config {config} disagree ("), message
     assert "the config may be the wrong one" in message and "is it the right file" not in message, message
 
 

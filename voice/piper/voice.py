@@ -235,6 +235,11 @@ def _session(path: Path, sha256: str, threads: int):
     try:
         graph = rewrite(path.read_bytes())
     except Exception as e:  # onnx's many parse errors
+        if checkpoints.file_format(path) in ("zip", "pickle", "torchscript"):
+            raise CheckpointError(
+                f"{path} is a PyTorch file, not an ONNX model: a Piper voice is a .onnx file with its .onnx.json "
+                "beside it (https://huggingface.co/rhasspy/piper-voices)"
+            ) from None
         raise CheckpointError(
             f"{path} is not a readable ONNX model ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
             "it may be truncated or corrupt: download the Piper voice again"
