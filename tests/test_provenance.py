@@ -273,6 +273,31 @@ def test_frame_mark_is_found_in_a_mirrored_or_letterboxed_copy(tmp_path, face_fr
     assert opens_black.detected and abs(opens_black.box[0] - top) <= 2
 
 
+def test_frame_mark_is_found_in_a_copy_cropped_by_a_few_pixels_or_stretched_to_other_proportions(tmp_path, face_frames):
+    """A square clip 2 pixels narrower (H.264 rounds a 1-pixel crop to 2) is cut into 31 squares, not 32, and had read
+    as unmarked (z 0.3), as had one squashed to 16:9 or stretched to 9:16: each is found, and said how it was changed;
+    the unmarked clip, so changed, is not."""
+    import cv2
+
+    marked = list(protect_frames(face_frames[:30]))
+    height, width = marked[0].shape[:2]
+    changes = {
+        "narrower": lambda frame: frame[:, : width - 2],
+        "16:9": lambda frame: cv2.resize(frame, (width, width * 9 // 16), interpolation=cv2.INTER_AREA),
+        "9:16": lambda frame: cv2.resize(frame, (height * 9 // 16, height), interpolation=cv2.INTER_AREA),
+    }
+    for change in changes.values():
+        copy = [change(frame) for frame in marked]
+        assert not detect_frame_mark(copy).detected
+        found = find_frame_mark(copy)
+        assert found.detected and found.proportions == 1.0 and found.needed > 5.0
+        assert not (found.mirrored or found.box or found.part)
+        assert not find_frame_mark([change(frame) for frame in face_frames[:30]]).detected
+    video = write_video(tmp_path / "narrower.mp4", [changes["narrower"](frame) for frame in marked], fps=25)
+    lines = "\n".join(detect(video).lines())
+    assert "frame mark: found with the frames stretched back to 1.00:1 (a copy cropped by a few pixels" in lines
+
+
 def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold_it_at_its_own_strength(speech):
     """Speech with its energy in few bands (as a voice cloned from a tone sweep has) is marked more strongly, so that
     the output is marked and checked rather than refused, and so is a word or two ("Some text." had read as unmarked);
@@ -1072,6 +1097,9 @@ def test_consent_is_required_with_a_clear_message(tmp_path, speech, speech_files
     message = str(refused.value)
     assert "consent=True" in message and "--i-have-consent" in message and CONSENT_STATEMENT in message
     assert isinstance(refused.value, InputError)
+    for given, said in ((1, "consent=1 is an int."), ("yes", "consent='yes' is a str."), (np.uint8(1), "a uint8")):
+        with pytest.raises(ConsentError, match=re.escape(said)):  # "consent=1 is a int" had been said
+            require_consent(given)
 
     wave, sr = speech
     out = save_audio(tmp_path / "said.wav", mark_audio(wave, sr), sr)
@@ -1116,9 +1144,39 @@ def test_detect_says_when_sound_is_too_short_for_the_mark_to_be_found(tmp_path, 
     report = detect(short)
     assert not report.marked and report.too_short
     verdict, audio_line = report.lines()[:2]
-    assert "too short to tell whether it carries voxlip's watermark (0.3 s of sound)" in verdict
+    assert "too short to tell whether it carries voxlip's watermark (0.30 s of sound)" in verdict
     assert "1 s of sound or more are needed" in audio_line
     assert not detect(save_audio(tmp_path / "long.wav", wave[: 3 * sr], sr)).too_short
+    just_under = save_audio(tmp_path / "just_under.wav", wave[: int(0.97 * sr)], sr)
+    assert "(0.97 s of sound)" in detect(just_under).lines()[0]  # had been "1.0 s", and "1 s or more are needed"
+
+
+def test_detect_says_it_cannot_tell_of_a_file_without_sound(tmp_path, speech, face_frames):
+    """Digital silence (or a mix whose channels cancel) had read "no voxlip watermark found ... z = 0.0", as if
+    checked, and a WAV of no samples had been refused with the loader's "give a recording of speech": each is said to
+    hold no sound to check. A video's frames are still checked."""
+    wave, sr = speech
+    silence = save_audio(tmp_path / "silence.wav", np.zeros(5 * sr, np.float32), sr)
+    marked = mark_audio(wave, sr)
+    cancelled = save_audio(tmp_path / "cancelled.wav", (marked - marked) / 2, sr)  # a channel and its turned-over copy
+    empty = save_audio(tmp_path / "empty.wav", np.zeros(0, np.float32), sr)
+    for path, why in (
+        (silence, "its sound is silence"),
+        (cancelled, "its sound is silence"),
+        (empty, "no audio samples"),
+    ):
+        report = detect(path)
+        verdict, audio_line = report.lines()[:2]
+        assert verdict.startswith(f"{path}: cannot tell whether it carries voxlip's watermark: ") and why in verdict
+        assert "audio mark: nothing to check, " in audio_line and "z = " not in audio_line
+        assert not report.marked and report.no_sound
+    video = write_video(tmp_path / "silent.mp4", list(protect_frames(face_frames[:25])), fps=25, audio=silence)
+    report = detect(video)
+    assert report.marked and report.no_sound
+    assert "carries voxlip's watermark" in report.lines()[0] and "audio mark: nothing to check" in report.lines()[1]
+    assert not detect(save_audio(tmp_path / "speech.wav", wave, sr)).no_sound
+    quiet = detect(save_audio(tmp_path / "quiet.wav", marked * 1e-5, sr))  # under 1e-4 of full scale, yet marked
+    assert quiet.marked and not quiet.no_sound and "carries voxlip's watermark" in quiet.lines()[0]
 
 
 def test_frame_mark_on_bgr_frames_is_the_rgb_mark_reordered(face_frames):

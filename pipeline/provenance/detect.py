@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
 from core.files import check_not_stream, folder_lock, sha256_file
-from voice.audio import MAX_SECONDS, load_audio, load_recording
+from voice.audio import MAX_SECONDS, decode, is_silent, load_audio, recording_of
 
 from .audio_time_scale import TIME_SCALE_SEARCH
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
@@ -44,6 +45,8 @@ class DetectionReport:
     """Whether the record's sha256 is this file's (None without a record)."""
     record_unreadable: bool = False
     """A record file is next to it, but it is not a voxlip record (broken, or other JSON)."""
+    silent: bool = False
+    """Its sound is silence (`is_silent`: no room for a mark) or no samples at all: there is no sound to check."""
 
     @property
     def marked(self) -> bool:
@@ -56,16 +59,27 @@ class DetectionReport:
         return not self.marked and self.audio_seconds is not None and self.audio_seconds < AUDIO_MARK.checked_seconds
 
     @property
+    def no_sound(self) -> bool:
+        """Sound without the mark that is silence or no samples: nothing the mark could be found in."""
+        return self.silent and not (self.audio and self.audio.detected)
+
+    @property
     def anything_found(self) -> bool:
         return self.marked or self.credentials.found or self.record is not None
 
     def lines(self) -> list[str]:
         """A human summary, one finding per line."""
         verdict = "carries voxlip's watermark" if self.marked else "no voxlip watermark found"
-        if self.too_short and self.frames is None:
-            verdict = f"too short to tell whether it carries voxlip's watermark ({self.audio_seconds:.1f} s of sound)"
+        if self.no_sound and self.frames is None:
+            verdict = f"cannot tell whether it carries voxlip's watermark: {self._silence()}"
+        elif self.too_short and self.frames is None:
+            # cut, not rounded, to the hundredth: 0.97 s had read "1.0 s of sound", and "1 s or more are needed"
+            shown = math.floor(self.audio_seconds * 100 + 1e-6) / 100
+            verdict = f"too short to tell whether it carries voxlip's watermark ({shown:.2f} s of sound)"
         out = [f"{self.path}: {verdict}"]
-        if self.audio is not None:
+        if self.no_sound:
+            out.append(f"  audio mark: nothing to check, {self._silence()}")
+        elif self.audio is not None:
             track = "" if self.audio_track is None else f" (best of its audio tracks: track {self.audio_track + 1})"
             out.append(f"  audio mark{track}: {self._audio_finding()}")
         elif self.kind != "image":
@@ -86,6 +100,11 @@ class DetectionReport:
             out.extend(f"    ingredient {i.title} ({i.relationship}): {_ingredient_finding(i)}" for i in c.ingredients)
         out.append(f"  provenance record: {self._record_finding()}")
         return out
+
+    def _silence(self) -> str:
+        if not self.audio_seconds:
+            return "it holds no sound (no audio samples)"
+        return "its sound is silence (no sample louder than 1e-4 of full scale)"
 
     def _record_finding(self) -> str:
         if self.record_unreadable:
@@ -135,7 +154,7 @@ class DetectionReport:
         )
         if not mark.detected:
             runs = f" or in any run of {FRAME_MARK.part_frames} of them" if mark.frames > FRAME_MARK.part_frames else ""
-            return f"not found ({evidence}), nor mirrored, inside bars{runs}"
+            return f"not found ({evidence}), nor mirrored, inside bars, stretched to other proportions{runs}"
         where = ""
         if mark.part is not None and rate:
             where = f" in {mark.part[0] / rate:.1f}-{mark.part[1] / rate:.1f} s, not throughout"
@@ -144,6 +163,11 @@ class DetectionReport:
             where += f" in the {right - left}x{bottom - top} picture inside bars (a letterboxed copy)"
         if mark.mirrored:
             where += " with the frames turned left to right (a mirrored copy)"
+        if mark.proportions is not None:
+            where += (
+                f" with the frames stretched back to {mark.proportions:.2f}:1 (a copy cropped by a few pixels, or "
+                "stretched to other proportions)"
+            )
         return f"found{where} ({evidence}; {_chance(mark.p_value)})"
 
 
@@ -183,7 +207,8 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
             "give the file to check (a voxlip output, or any recording, video or picture)"
         ) from None
     kind = _kind(info)
-    audio, seconds, track = _audio_mark(info, new_output) if kind == "audio" or info.has_audio else (None,) * 3
+    has_audio = kind == "audio" or info.has_audio
+    audio, seconds, track, silent = _audio_mark(info, new_output) if has_audio else (None, None, None, False)
     frames, rate = _frame_mark(info, kind, max_frames, new_output) if kind != "audio" else (None, None)
     with folder_lock(path.parent, shared=True):  # a writer moves a file and its record as a pair under it
         record = read_record(path)
@@ -191,7 +216,9 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
         unreadable = record is None and record_path(path).is_file()
     mime_type = CONTAINER_MIME_TYPES.get(info.demuxer.split(",")[0])
     credentials = read_credentials(path, mime_type=mime_type)
-    return DetectionReport(path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable)
+    return DetectionReport(
+        path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable, silent
+    )
 
 
 def _ingredient_finding(ingredient: Ingredient) -> str:
@@ -202,16 +229,21 @@ def _ingredient_finding(ingredient: Ingredient) -> str:
     return f"its own content credentials kept ({validity} when it was used; generator {ingredient.generator})"
 
 
-def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult, float, int | None]:
-    """The audio mark found in the file (its first MAX_SECONDS; a new output's whole sound, tested throughout only),
-    the seconds of sound tested, and which audio track held it when there are several."""
+def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult | None, float, int | None, bool]:
+    """The audio mark found in the file (its first MAX_SECONDS; a new output's whole sound, tested throughout only;
+    None where it holds no samples), the seconds of sound tested, which audio track held it when there are several,
+    and whether its sound is silence or none."""
     if new_output:
         wave = load_audio(info.path, AUDIO_MARK.sample_rate, max_seconds=None)
-        return detect_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, None
+        mark = detect_audio_mark(wave, AUDIO_MARK.sample_rate)
+        return mark, len(wave) / AUDIO_MARK.sample_rate, None, is_silent(wave)
     if info.audio_tracks > 1:
         return _best_track(info)
-    wave, sample_rate, _ = load_recording(info.path)
-    return find_audio_mark(wave, sample_rate), len(wave) / sample_rate, None
+    decoded = decode(info.path, max_seconds=MAX_SECONDS, decode_rate=None)
+    if decoded.samples.size == 0:  # a valid file with no sound: nothing to check, not a file to refuse
+        return None, 0.0, None, True
+    wave, sample_rate, _ = recording_of(decoded)
+    return find_audio_mark(wave, sample_rate), len(wave) / sample_rate, None, is_silent(wave)
 
 
 def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -> tuple[FrameMarkResult, float | None]:
@@ -224,17 +256,18 @@ def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -
     return find_frame_mark(read, FRAME_MARK, search=not new_output), rate
 
 
-def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int]:
-    """The mark found in the best of a file's audio tracks (its first MAX_SECONDS each), its length, and which it is:
-    as each track is a test more, the z needed rises with their number."""
-    found = []
+def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int, bool]:
+    """The mark found in the best of a file's audio tracks (its first MAX_SECONDS each), its length, which it is, and
+    whether all of them are silent: as each track is a test more, the z needed rises with their number."""
+    found, silent = [], True
     for track in range(info.audio_tracks):
         wave = decode_audio(info.path, AUDIO_MARK.sample_rate, MAX_SECONDS, channels=2, track=track)
         wave = wave[: int(MAX_SECONDS * AUDIO_MARK.sample_rate)]
         found.append((find_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, track))
+        silent = silent and is_silent(wave)
     mark, seconds, track = max(found, key=lambda finding: finding[0].score)
     needed = needed_z(mark.needed, info.audio_tracks)
     mark = replace(
         mark, detected=mark.score >= needed, needed=needed, p_value=min(1.0, mark.p_value * info.audio_tracks)
     )
-    return mark, seconds, track
+    return mark, seconds, track, silent

@@ -5,7 +5,8 @@ Each frame is seen at a canonical height (`canonical_height`, aspect kept) and c
 +/-`strength` levels following signs drawn from a key, smoothly up-sampled to the frame's own size.
 The pattern is the same in every frame, which H.264's motion compensation carries for free, and
 it is tied to the frame's proportions rather than its pixels, so a resized copy is read at the
-same canonical size.
+same canonical size; a copy cropped by a few pixels or stretched to other proportions is read stretched back
+(`FrameMarkConfig.shapes`).
 
 The test, like the audio mark's, correlates the signs with each square's chroma minus its
 neighbours' mean, self-normalised: P(z >= t) <= exp(-t^2 / 2) for a frame without the mark. A
@@ -51,6 +52,11 @@ class FrameMarkConfig:
     part_frames: int = 24
     """`find_frame_mark` also tests runs of this many consecutive frames read (even), each overlapping the next by
     half: a video that is voxlip's in part (a clip joined to others) is found there."""
+    shapes: tuple[tuple[int, int], ...] = ((1, 1), (4, 3), (3, 4), (16, 9), (9, 16))
+    """(width, height) of the frames a copy cropped or stretched to other proportions may have been made at:
+    `find_frame_mark` also reads the frames stretched back to each (a 512x512 clip squashed to 16:9 or stretched to
+    9:16 had scored z -1.1 and 0.2 at its own shape, 17.1 and 17.3 at 1:1), and one square wider and narrower than
+    their own (a square clip 2 pixels narrower is cut into 31 squares, not 32: z 0.3, and 19.8 at 32)."""
 
     def __post_init__(self) -> None:
         low, high = STRENGTHS
@@ -91,6 +97,9 @@ class FrameMarkResult:
     """Found in the frames turned left to right: a mirrored copy."""
     box: tuple[int, int, int, int] | None = None
     """(top, bottom, left, right) of the picture inside bars where only it holds the mark: a letterboxed copy."""
+    proportions: float | None = None
+    """Width over height of the frames the mark was found in stretched back to, where their own proportions do not
+    hold it: a copy cropped by a few pixels, or stretched to other proportions."""
 
     @property
     def confidence(self) -> float:
@@ -119,7 +128,7 @@ def _check_frame(frame: np.ndarray) -> np.ndarray:
 
 
 def _resize(plane: np.ndarray, size: tuple[int, int], resample: Image.Resampling) -> np.ndarray:
-    return np.asarray(Image.fromarray(plane.astype(np.float32)).resize(size, resample))
+    return np.asarray(Image.fromarray(np.asarray(plane, dtype=np.float32)).resize(size, resample))
 
 
 def _shift(height: int, width: int, config: FrameMarkConfig) -> np.ndarray:
@@ -180,18 +189,22 @@ class FrameMarker:
         return cv2.subtract(cv2.add(np.ascontiguousarray(frame), raise_by), lower_by)
 
 
-def _whitened_blocks(frame: np.ndarray, config: FrameMarkConfig, grid: tuple[int, int] | None = None) -> np.ndarray:
-    """(2, rows, cols) chroma of each square at the canonical size (or cut into `grid`), minus its 4 neighbours'
-    mean."""
-    frame = _check_frame(frame)
-    rows, cols = grid or _grid(*frame.shape[:2], config)
-    # Resizing is linear: the colours are shrunk first and converted at the canonical size (half the work).
-    size = (cols * config.block, rows * config.block)
+def _shrunk_rows(frame: np.ndarray, config: FrameMarkConfig) -> np.ndarray:
+    """(2, rows, width) chroma of `frame` shrunk to its grid's rows of squares, each the mean of its pixels: the costly
+    step of cutting it into squares, shared by the grids that cut the rows into more or fewer columns."""
+    size = (frame.shape[1], config.canonical_height // config.block)
+    # Resizing is linear: the colours are shrunk first and converted once shrunk (less work).
     small = np.stack([_resize(frame[..., c], size, Image.Resampling.BOX) for c in range(3)], -1)
-    chroma = small.astype(np.float64) @ _RGB_TO_YCC[1:].T
+    return np.ascontiguousarray(np.moveaxis(small @ _RGB_TO_YCC[1:].T.astype(np.float32), -1, 0))
+
+
+def _whitened_blocks(rows_shrunk: np.ndarray, grid: tuple[int, int], config: FrameMarkConfig) -> np.ndarray:
+    """(2, rows, cols) chroma of each square of `grid` (a frame's `_shrunk_rows` cut into its columns; a box filter's
+    mean of means is the mean of the square's pixels), minus its 4 neighbours' mean."""
+    rows, cols = grid
     out = np.empty((2, rows, cols))
     for index in range(2):
-        means = chroma[..., index].reshape(rows, config.block, cols, config.block).mean(axis=(1, 3))
+        means = _resize(rows_shrunk[index], (cols, rows), Image.Resampling.BOX).astype(np.float64)
         padded = np.pad(means, 1, mode="edge")
         out[index] = means - (padded[:-2, 1:-1] + padded[2:, 1:-1] + padded[1:-1, :-2] + padded[1:-1, 2:]) / 4
     return out
@@ -211,11 +224,12 @@ def _result(
     part: tuple[int, int] | None = None,
     mirrored: bool = False,
     box: tuple[int, int, int, int] | None = None,
+    proportions: float | None = None,
 ) -> FrameMarkResult:
     """The verdict on the best of `tests` tests sharing the false-positive budget of one at the threshold."""
     needed = needed_z(config.threshold, tests)
     bound = false_positive_bound(score, tests)
-    return FrameMarkResult(score >= needed, score, bound, count, passed, needed, part, mirrored, box)
+    return FrameMarkResult(score >= needed, score, bound, count, passed, needed, part, mirrored, box, proportions)
 
 
 def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> FrameMarkResult:
@@ -241,28 +255,25 @@ def _picture_box(frame: np.ndarray, tolerance: int = 12) -> tuple[int, int, int,
 
 
 class _Totals:
-    """One view of the frames (all of each, or the picture inside bars cut into `grid`): its whitened squares summed,
+    """One view of the frames (all of each, or the picture inside bars, cut into `grid`): its whitened squares summed,
     with the running sum (and count of frames with a picture) kept every `half` frames (a run's sum is the difference
-    of two)."""
+    of two). A view of the frames stretched to other proportions (`reshaped`) is tested over all of them alone: a copy
+    changed so and cut into parts, or mirrored too, is not looked for (each such view would be 2 tests a run more)."""
 
-    def __init__(self, box: tuple[int, int, int, int] | None = None, grid: tuple[int, int] | None = None):
-        self.box, self.grid = box, grid
-        self.total: np.ndarray | None = None
+    def __init__(self, grid: tuple[int, int], box: tuple[int, int, int, int] | None = None, reshaped: bool = False):
+        self.grid, self.box, self.reshaped = grid, box, reshaped
         self.signs: np.ndarray | None = None
+        self.total: np.ndarray | None = None
         self.sums: list[np.ndarray] = []
         self.pictures = 0
         self.kept_pictures: list[int] = [0]
 
-    def add(self, frame: np.ndarray, config: FrameMarkConfig, keep: bool, picture: bool) -> np.ndarray:
-        if self.box is not None:
-            top, bottom, left, right = self.box
-            frame = frame[top:bottom, left:right]
-        blocks = _whitened_blocks(frame, config, self.grid)
+    def add(self, rows_shrunk: np.ndarray, config: FrameMarkConfig, keep: bool, picture: bool) -> np.ndarray:
+        """Add a frame (its view's `_shrunk_rows`); its whitened squares."""
+        blocks = _whitened_blocks(rows_shrunk, self.grid, config)
         if self.total is None:
-            self.total, self.signs = np.zeros_like(blocks), _signs(blocks.shape[1:], config)
+            self.total, self.signs = np.zeros_like(blocks), _signs(self.grid, config)
             self.sums.append(self.total.copy())
-        elif blocks.shape != self.total.shape:
-            raise InputError("all frames of a video must have the same size")
         self.total += blocks
         self.pictures += picture
         if keep:
@@ -287,6 +298,8 @@ class _Totals:
     def tests(self, half: int, count: int, whole_tested: bool) -> list[tuple[float, list[Window] | None, bool]]:
         """(z, the runs it is one of or None for all frames, mirrored) of each test of this view, turned left to right
         too."""
+        if self.reshaped:
+            return [(_z(self.total, self.signs), None, False)]
         tests = []
         for mirrored in (False, True):
             if mirrored or not whole_tested:
@@ -303,7 +316,15 @@ def _boxed_views(frame: np.ndarray, config: FrameMarkConfig) -> list[_Totals]:
     if box is None:
         return []
     rows, cols = _grid(box[1] - box[0], box[3] - box[2], config)
-    return [_Totals(box, (rows, cols + step)) for step in (-1, 0, 1) if cols + step >= 1]
+    return [_Totals((rows, cols + step), box) for step in (-1, 0, 1) if cols + step >= 1]
+
+
+def _reshaped_views(height: int, width: int, config: FrameMarkConfig) -> list[_Totals]:
+    """Views of the frames stretched to other proportions: one square wider and narrower than their own (a copy
+    cropped by a few pixels can lose a square; a frame's width is rounded to whole squares) and `config.shapes`."""
+    rows, cols = _grid(height, width, config)
+    tried = {cols - 1, cols + 1} | {_grid(shape[1], shape[0], config)[1] for shape in config.shapes}
+    return [_Totals((rows, other), reshaped=True) for other in sorted(tried - {cols}) if other >= 1]
 
 
 def _one_colour(frame: np.ndarray, tolerance: int = 12) -> bool:
@@ -316,7 +337,8 @@ def find_frame_mark(
 ) -> FrameMarkResult:
     """Whether frames (one video's, same size) carry voxlip's mark: over all of them together, and where that fails
     (with `search`), over each run of `config.part_frames` of them (a video that is voxlip's only in part), turned left
-    to right (a mirrored copy) and over the picture inside bars (a letterboxed copy); the best of those tests."""
+    to right (a mirrored copy), over the picture inside bars (a letterboxed copy) and stretched to other proportions (a
+    copy cropped by a few pixels, or stretched); the best of those tests."""
     half = config.part_frames // 2
     views: list[_Totals] = []
     count = passed = 0
@@ -324,7 +346,11 @@ def find_frame_mark(
     for frame in frames:
         frame = _check_frame(frame)
         if not views:
-            views = [_Totals()]
+            views = [_Totals(_grid(*frame.shape[:2], config))]
+            views += _reshaped_views(*frame.shape[:2], config) if search else []
+            size = frame.shape
+        elif frame.shape != size:
+            raise InputError("all frames of a video must have the same size")
         # what a run of frames is said to hold the mark by; every 4th pixel each way tells (a 16th of the work)
         picture = search and not _one_colour(frame[::4, ::4])
         if not boxes_looked_for and count < half and not _one_colour(frame):
@@ -333,9 +359,15 @@ def find_frame_mark(
             views += _boxed_views(frame, config)
             boxes_looked_for = True
         keep = search and (count + 1) % half == 0
-        blocks = [view.add(frame, config, keep, picture) for view in views][0]
+        shrunk: dict[tuple[int, int, int, int] | None, np.ndarray] = {}  # each picture's rows are shrunk once
+        for view in views:
+            if view.box not in shrunk:
+                top, bottom, left, right = view.box or (0, size[0], 0, size[1])
+                shrunk[view.box] = _shrunk_rows(frame[top:bottom, left:right], config)
+            blocks = view.add(shrunk[view.box], config, keep, picture)
+            if view is views[0]:
+                passed += _z(blocks, view.signs) >= config.threshold
         count += 1
-        passed += _z(blocks, views[0].signs) >= config.threshold
     if not views:
         return FrameMarkResult(False, 0.0, 1.0, 0, 0)
     whole = _result(_z(views[0].total, views[0].signs), 1, count, passed, config)
@@ -343,18 +375,19 @@ def find_frame_mark(
         return whole
     if whole.detected:
         return replace(whole, part=_frames_extent(views[0].runs(half, count, mirrored=False)))
-    found = [(*test, view.box) for view in views for test in view.tests(half, count, whole_tested=view is views[0])]
-    runs = [test for test in found if not test[2] and test[3] is None]
-    copies = [test for test in found if test[2] or test[3] is not None]
+    found = [(*test, view) for view in views for test in view.tests(half, count, whole_tested=view is views[0])]
+    runs = [test for test in found if not test[2] and test[3] is views[0]]
+    copies = [test for test in found if test[2] or test[3] is not views[0]]
     judged = []
     for family in (runs, copies):  # each its own share of the budget: the runs need no more than they did alone
         if family:
-            score, windows, mirrored, box = max(family, key=lambda test: test[0])
+            score, windows, mirrored, view = max(family, key=lambda test: test[0])
             part = None
             if windows is not None:  # where the runs cannot tell, the run whose test found it
                 run = next(window for window in windows if window.score == score)
                 part = _frames_extent(windows, unclear=(run.start, run.end))
-            judged.append(_result(score, len(family), count, passed, config, part, mirrored, box))
+            proportions = view.grid[1] / view.grid[0] if view.reshaped else None
+            judged.append(_result(score, len(family), count, passed, config, part, mirrored, view.box, proportions))
     detected = [result for result in judged if result.detected]
     return max(detected, key=lambda result: result.score - result.needed) if detected else whole
 
