@@ -82,6 +82,21 @@ def test_audio_mark_round_trip_on_real_speech(speech):
     assert not clean.detected and clean.score < AUDIO_MARK.threshold
 
 
+def test_audio_mark_keeps_speech_at_full_scale_within_it_by_one_gain(speech):
+    """The mark adds up to about 1 dB at a peak: speech peaking at 0.99 (the voice's own limit) had reached 1.04 and
+    was clipped in its 16-bit file. It is scaled as a whole to its own peak, which leaves the mark's z as it was."""
+    wave, sr = speech
+    loud = wave * (0.99 / np.abs(wave).max())
+    marked = mark_audio(loud, sr)
+    assert np.abs(marked).max() <= 0.99
+    unguarded = mark_audio(wave, sr)  # the mark is linear in the audio: the same mark at the speech's own level
+    np.testing.assert_allclose(marked, unguarded * (np.abs(marked).max() / np.abs(unguarded).max()), atol=1e-5)
+    assert detect_audio_mark(marked, sr).score == pytest.approx(detect_audio_mark(unguarded, sr).score, abs=0.01)
+    stereo = mark_audio(np.stack([loud, 0.5 * loud], axis=1), sr)  # one gain for both channels
+    assert np.abs(stereo).max() <= 0.99
+    np.testing.assert_allclose(stereo[:, 1], 0.5 * stereo[:, 0], atol=1e-5)
+
+
 def test_audio_mark_made_and_read_a_block_of_frames_at_a_time_is_the_same(speech, monkeypatch):
     """Long audio is marked and checked a block of its spectrum at a time (memory): the pattern runs on across
     blocks, so the mark and its score are those of the whole spectrum at once."""

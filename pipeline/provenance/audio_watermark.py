@@ -98,7 +98,19 @@ def mark_audio(
         marked = _marked(original, sr, config, strength_db, start_frame)
         if detect_audio_mark(marked, sr, config).score >= config.threshold + config.margin:
             break
-    return marked
+    return _within_full_scale(marked, original)
+
+
+def _within_full_scale(marked: np.ndarray, original: np.ndarray) -> np.ndarray:
+    """`marked`, where the mark took it past full scale (1.0), scaled as a whole to peak where `original` did (at most
+    at full scale): the mark adds up to about 1 dB at a peak (speech limited to 0.99 reached 1.038), which a 16-bit
+    file clips. One gain for all of it leaves each cell's level against its neighbours', so the mark's z, as it was."""
+    peak = float(np.max(np.abs(marked), initial=0.0))
+    if peak <= 1.0:
+        return marked
+    ceiling = min(1.0, float(np.max(np.abs(original), initial=0.0)))
+    scaled = marked * np.float32(ceiling / peak)
+    return np.clip(scaled, -ceiling, ceiling, out=scaled)  # float32's rounding of the peak, a last bit over
 
 
 def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db: float, start_frame: int) -> np.ndarray:
