@@ -642,6 +642,20 @@ def test_stream_voice_pauses_longer_after_a_paragraph(pipeline, reference):
     assert trailing[1] - trailing[0] > (PARAGRAPH_PAUSE - SENTENCE_PAUSE) / 2  # each piece's own end differs a little
 
 
+def test_stream_voice_ends_a_line_without_a_mark_as_a_sentence(pipeline, reference):
+    """A list's items end as sentences when streamed, as in the speech said at once (`lines_ended`): each had run into
+    the next, its last word cut short ("Drink wa-") and no pause after it."""
+    from voice.cloning import SENTENCE_PAUSE
+
+    text = "Wake up at six\nDrink water\nMake coffee"
+    pieces = list(pipeline.stream_voice(reference, text, consent=True))
+    hop = pieces[0].sample_rate // 100
+    for piece in pieces[-3:-1]:  # seconds of quiet (10 ms frames 40 dB under the loudest) at the end of each line
+        power = np.square(piece.samples[: len(piece.samples) // hop * hop].reshape(-1, hop)).mean(axis=1)
+        assert (len(power) - 1 - np.flatnonzero(power > power.max() * 1e-4)[-1]) / 100 >= SENTENCE_PAUSE
+    assert [p.text for p in pieces][-2:] == ["Drink water.", "Make coffee"]
+
+
 def test_whole_and_streamed_speech_start_after_the_same_short_lead_with_their_phones(pipeline, reference, monkeypatch):
     """A base voice that starts after 0.5 s of quiet (Piper does, for some sentences) is heard after at most the
     lead OfflineConfig.quiet_edges_seconds keeps, said whole or streamed (its first piece), its phones moved along;

@@ -181,16 +181,22 @@ def test_split_for_streaming_cuts_at_a_sentence_end_before_a_clause_or_a_word():
     ]
 
 
+def test_split_for_streaming_ends_a_line_without_a_mark_as_the_voices_do():
+    """Each piece is said alone: a title's or a list's line ends as a sentence (its pause, its last word whole) where
+    the whole text, said at once, ends it (`lines_ended`); wrapped prose still reads on."""
+    text = "Three things:\n- Sleep eight hours\n- Drink water\n\nThat's it."
+    assert split_for_streaming(text) == ["Three things:", "- Sleep eight hours.", "- Drink water.\n\n", "That's it."]
+    prose = "When the evening train finally pulled into the station, my\naunt Margaret stepped out onto the platform"
+    assert "." not in "".join(split_for_streaming(prose))
+
+
 def test_split_text_keeps_sentences_and_lines():
     text = "First sentence. Second one! Third?\nA new line, which stays apart."
     assert split_text(text, max_chars=40) == ["First sentence. Second one! Third?", "A new line, which stays apart."]
     assert split_text(text, max_chars=20)[:3] == ["First sentence.", "Second one! Third?", "A new line,"]
     rules = "# Title\n\nSome intro.\n\n---\n\n* * *\nMore text after the rule."  # the voices have nothing to say
-    assert (
-        split_text(rules)
-        == split_for_streaming(rules)
-        == ["# Title\n\n", "Some intro.\n\n", "More text after the rule."]
-    )
+    assert split_text(rules) == ["# Title\n\n", "Some intro.\n\n", "More text after the rule."]
+    assert split_for_streaming(rules) == ["# Title.\n\n", "Some intro.\n\n", "More text after the rule."]
     long = "word " * 100 + "end."
     chunks = split_text(long, max_chars=50)
     assert all(len(c) <= 50 for c in chunks) and " ".join(chunks).split() == long.split()

@@ -967,11 +967,12 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
     The first piece decides how soon audio starts playing; each later one only has to be made
     while the one before plays (Tacotron + HiFi-GAN take about a quarter of the audio's duration),
     so pieces may grow about that fast without a gap. Cuts fall after a clause where one fits,
-    else between words.
+    else between words. Each piece is said alone, so a line that ends without a mark ends as a sentence where the
+    whole text shows it does (`lines_ended`, as the voices read the text said at once): a list's items had run on.
     """
     pieces: list[str] = []
     limit = first_chars
-    for chunk in split_text(text, max_chars):
+    for chunk in split_text(lines_ended(text), max_chars):
         end = PARAGRAPH_END if chunk.endswith(PARAGRAPH_END) else ""
         chunk = chunk.removesuffix(end)
         while limit < max_chars and len(chunk) > limit:
