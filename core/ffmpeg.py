@@ -80,6 +80,9 @@ class MediaInfo:
     width: int = 0
     height: int = 0
     fps: float = 0.0
+    """The rate the video's frames were taken at: a variable-frame-rate video's nominal rate (a phone's clip filmed at
+    30 fps whose camera dropped frames in dim light: 29.5 on average), which read_frames at this rate keeps every frame
+    of, each at its time (a gap filled by repeating the frame before it); 0 when the header gives none."""
     duration: float = 0.0
     rotation: int = 0
     codec: str = ""
@@ -213,8 +216,10 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     if rotation in (90, 270):
         width, height = height, width
         coded = coded[::-1]
-    fps_match = re.search(r", ([\d.]+)(k?) fps", line) or re.search(r", ([\d.]+)(k?) tbr", line)
-    fps = float(fps_match.group(1)) * (1000 if fps_match.group(2) else 1) if fps_match else 0.0
+    average, nominal = _rate(line, "fps"), _rate(line, "tbr")
+    interlaced = re.search(r"\((?:[^()]*, )?(?:top|bottom) (?:coded )?first", line) is not None
+    dropped_frames = average < nominal <= HIGHEST_FILMING_RATE and not interlaced  # (whose "tbr" may count fields)
+    fps = nominal if dropped_frames or not average else average
     duration = _duration(text)
     colours = re.search(r"\((?:tv|pc), (?!progressive)([\w-]+(?:/[\w-]+){0,2})[,)]", line)  # matrix/primaries/transfer
     names = [name if name != "unknown" else "" for name in colours.group(1).split("/")] if colours else [""]
@@ -245,12 +250,25 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         audio_tracks=audio_tracks,
         audio_track=audio_track,
         matrix=matrix,
-        interlaced=re.search(r"\((?:[^()]*, )?(?:top|bottom) (?:coded )?first", line) is not None,
+        interlaced=interlaced,
         transfer=transfer,
         tile_grid_format=tiles.group(1) if tiles else "",
         colour_range=colour_range.group(1) if colour_range else "",
         audio_delay=_stream_start(audio) - _stream_start(line) if audio else 0.0,
     )
+
+
+HIGHEST_FILMING_RATE = 120.0
+"""The highest frame rate a camera films at as video, not slow motion: a header's nominal rate (ffmpeg's "tbr")
+above it is a time base (a WebM's "1k"), not a rate frames were taken at."""
+
+
+def _rate(line: str, field: str) -> float:
+    """The frame rate ffmpeg's header gives a video stream's `line` in `field`: "fps" (the average: its frames over its
+    duration) or "tbr" (the nominal: the rate its frames were taken at, which every frame's time is a step of); 0 when
+    it gives none."""
+    match = re.search(rf", ([\d.]+)(k?) {field}\b", line)
+    return float(match.group(1)) * (1000 if match.group(2) else 1) if match else 0.0
 
 
 def _decoded_channels(audio: str) -> int:

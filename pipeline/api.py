@@ -967,7 +967,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
             )
         recording = decode(path, max_seconds=None, decode_rate=rate, what="source recording")  # load_audio's, and notes
         wave, name = without_offset(audio_of(recording, rate)), str(path)
-        notes = recording.notes + _track_notes(info)
+        notes = recording.notes
     if len(wave) > MAX_REVOICED_SECONDS * rate:
         raise InputError(f"{name} is over {MAX_REVOICED_SECONDS / 60:.0f} minutes long: give at most an hour at a time")
     if len(wave) < MIN_REVOICED_SECONDS * rate:
@@ -977,18 +977,6 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
     if is_silent(wave):
         raise InputError(f"{name} is silent: give a recording of someone speaking")
     return wave, rate, notes
-
-
-def _track_notes(info: MediaInfo) -> tuple[str, ...]:
-    """Which of a source's several audio tracks was re-voiced (MediaInfo.audio_track), and how to re-voice another."""
-    if info.audio_tracks < 2:
-        return ()
-    return (
-        f"the source has {info.audio_tracks} audio tracks: track {info.audio_track + 1} (the one players play: marked "
-        "default, or the first when none is) was re-voiced and "
-        "the others left out; to re-voice another, give it alone (ffmpeg -i SOURCE -map 0:v? -map 0:a:N -c copy "
-        "ONE.mp4, N counting from 0)",
-    )
 
 
 def _marked_track(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:

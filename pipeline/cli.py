@@ -26,6 +26,7 @@ from core.seeds import LARGEST_SEED, checked_seed
 from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
+from .amounts import frames_in_words, seconds_in_words
 from .stops import INTERRUPTED, Stopped, unwinding_on_stop
 
 STDIN = Path("-")
@@ -294,7 +295,7 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
     pipeline = Pipeline(args.device, **_lipsync_settings(args))
     with contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
         clip = pipeline.lipsync(args.face, args.audio, consent=args.i_have_consent, progress=bar)
-    _save(clip, output, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps")
+    _save(clip, output, frames_in_words(clip.duration, clip.frames, clip.fps))
     return 0
 
 
@@ -371,7 +372,7 @@ def cmd_say(args: argparse.Namespace) -> int:
         speech = pipeline.clone_voice(
             args.ref, text, consent=args.i_have_consent, seed=args.seed, progress=bar, language=args.language
         )
-    _report(speech.save(output), f"{speech.duration:.1f} s at {speech.sample_rate} Hz", speech)
+    _report(speech.save(output), f"{seconds_in_words(speech.duration)} at {speech.sample_rate} Hz", speech)
     return 0
 
 
@@ -393,7 +394,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             voice_progress=voice_bar,
             language=args.language,
         )
-    _save(clip, output, f"{clip.duration:.1f} s, {clip.frames} frames at {clip.fps:g} fps")
+    _save(clip, output, frames_in_words(clip.duration, clip.frames, clip.fps))
     return 0
 
 
@@ -445,9 +446,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             video_progress=video_bar,
         )
     if keep_video:
-        size = f"{result.duration:.1f} s, {result.frames} frames at {result.fps:g} fps"
+        size = frames_in_words(result.duration, result.frames, result.fps)
     else:
-        size = f"{result.duration:.1f} s at {result.sample_rate} Hz"
+        size = f"{seconds_in_words(result.duration)} at {result.sample_rate} Hz"
     _save(result, output, size)
     return 0
 

@@ -63,7 +63,8 @@ def face_file(face: FaceSource, max_size: int, seconds: float | None = None) -> 
         if clip:
             made = write_clip(face, Path(folder), max_size, seconds)
         else:
-            made = FaceFile(write_image(face, Path(folder)), given=memory_inputs.image(face))
+            written, given = write_image(face, Path(folder)), memory_inputs.image(face)
+            made = FaceFile(written, notes=animation_notes(face), given=given)
         with named_in_errors(made.path, "the moviepy clip" if clip else "the image"):
             yield made
 
@@ -154,6 +155,23 @@ def is_file(face: object) -> TypeGuard[str | os.PathLike[str]]:
 def is_image(value: object) -> bool:
     """An image array or a PIL image (duck-typed, so that PIL is imported only by those who use it)."""
     return isinstance(value, np.ndarray) or (hasattr(value, "convert") and hasattr(value, "getbands"))
+
+
+ANIMATED_FORMATS = frozenset({"GIF", "PNG", "WEBP"})
+"""Pillow's formats of the animated pictures a file's path gives as a video (a GIF, an animated PNG or WebP); not an
+MPO, a phone's JPEG whose second picture is a preview or a depth map."""
+
+
+def animation_notes(image: object) -> tuple[str, ...]:
+    """What a clip made of a PIL image of an animation says of it: the one frame the image holds (Pillow opens it at
+    its first) was made to speak as a photo, where the file by its path speaks as the video it is."""
+    frames = getattr(image, "n_frames", 1)
+    if getattr(image, "format", None) not in ANIMATED_FORMATS or frames < 2:
+        return ()
+    return (
+        f"the PIL image is an animation of {frames} frames: its frame {image.tell() + 1} was made to speak as a photo; "
+        "for its animation to speak, give the file's path, which is read as a video",
+    )
 
 
 def write_image(image, folder: Path) -> Path:

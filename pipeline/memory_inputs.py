@@ -10,6 +10,8 @@ import numpy as np
 
 from core.files import InputData, sha256_array
 
+from .amounts import counted, seconds_in_words
+
 
 def samples(array: np.ndarray, rate: int, what: str = "samples") -> InputData:
     """Samples given at `rate` ("samples in memory, 16000 Hz, 3.2 s"); `what` names them otherwise (a Speech, a
@@ -17,7 +19,7 @@ def samples(array: np.ndarray, rate: int, what: str = "samples") -> InputData:
     shape = np.shape(array)
     length = max(shape) if len(shape) == 2 else (shape[0] if shape else 0)
     channels = f", {min(shape)} channels" if len(shape) == 2 and min(shape) > 1 else ""
-    return InputData(f"{what} in memory, {rate} Hz{channels}, {length / rate:.1f} s", sha256_array(array))
+    return InputData(f"{what} in memory, {rate} Hz{channels}, {seconds_in_words(length / rate)}", sha256_array(array))
 
 
 def image(picture: object) -> InputData:
@@ -37,5 +39,5 @@ def video_clip(clip: object, frames: int, fps: float | None, sha256: str) -> Inp
     """A moviepy VideoClip of which `frames` frames were used (one picture when `fps` is None: a still), hashed as those
     frames one after another, as the clip gave them (core.files.ArrayDigest)."""
     width, height = (int(v) for v in getattr(clip, "size", (0, 0)))
-    used = "one picture" if fps is None else f"{frames} frames at {fps:g} fps"
+    used = "one picture" if fps is None else f"{counted(frames, 'frame')} at {fps:g} fps"
     return InputData(f"moviepy {type(clip).__name__} in memory, {width}x{height}, {used}", sha256)

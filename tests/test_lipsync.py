@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from core.errors import InputError
-from core.ffmpeg import Mp4Writer, probe
+from core.ffmpeg import Mp4Writer, parse_header, probe
 from core.ffmpeg import executable as ffmpeg_exe
 from core.ffmpeg import read_frames as iter_frames
 from lipsync.animator import ANIMATOR, PHONE_RECOGNIZER
@@ -776,6 +776,36 @@ def test_variable_frame_rate_is_resampled(clips, speech, tmp_path):
         "25 fps"
         in subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.path)], capture_output=True).stderr.decode()
     )
+
+
+def test_a_variable_frame_rate_video_speaks_at_the_rate_it_was_filmed_at(clips, speech, tmp_path):
+    """Filmed at 25 fps, then frames dropped (as a phone does in dim light): 18.9 fps on average, which the clip had
+    been made at, its mouth moving at that rate. At 25 each of its frames is shown at its time, the one before a gap
+    repeated (the head stands still there), the mouth moving on every frame."""
+    assert probe(clips["vfr"]).fps == 25
+    result = lipsync_run(clips["vfr"], speech, tmp_path / "out.mp4", phones=[])
+    assert result.fps == 25 and result.frames == round(speech.size / SAMPLE_RATE * 25)
+    above_mouth = (slice(0, 120), slice(None))  # the video's own pixels there, whatever the lip-sync draws
+    made = np.stack([frame[above_mouth].astype(float) for frame in iter_frames(result.path)])
+    source = np.stack([frame[above_mouth].astype(float) for frame in iter_frames(clips["vfr"], 25)])[: len(made)]
+    distance = np.array([[np.abs(frame - shown).mean() for shown in source] for frame in made])  # made to source
+    # frame i shows source frame i, at its time: none nearer by more than H.264's noise (0.1 where the head is still)
+    assert (distance.diagonal() <= distance.min(axis=1) + 0.2).all(), distance.argmin(axis=1)
+    assert (np.abs(np.diff(source, axis=0)).mean(axis=(1, 2, 3)) == 0).any()  # a gap filled by repeating a frame
+
+
+@pytest.mark.parametrize(
+    "rates, fps",
+    [
+        ("yuv420p(tv, bt709, progressive), 1920x1080, 29.50 fps, 30 tbr, 15360 tbn", 30),  # a phone's, frames dropped
+        ("yuv420p(tv, bt709, progressive), 640x480, 29.40 fps, 1k tbr, 1k tbn", 29.4),  # a time base, not a rate
+        ("yuv420p(top first), 720x576, 25 fps, 50 tbr, 90k tbn", 25),  # fields, not frames
+        ("yuv420p(tv, progressive), 640x480, 25 tbr, 1k tbn", 25),  # no average given
+    ],
+)
+def test_a_videos_frame_rate_is_the_rate_its_frames_were_taken_at(rates, fps):
+    header = f"Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':\n  Stream #0:0: Video: h264 (High), {rates} (default)\n"
+    assert parse_header(Path("a.mp4"), header).fps == fps
 
 
 @pytest.mark.parametrize("height, colours", [(512, "yuv420p(tv, smpte170m/bt709/bt709"), (720, "yuv420p(tv, bt709,")])

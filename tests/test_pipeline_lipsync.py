@@ -18,7 +18,7 @@ from pipeline import Pipeline
 from pipeline.cli import main as voxlip
 from pipeline.outputs import CHECKED_FRAMES
 from pipeline.provenance import FRAME_MARK, ConsentError, detect
-from voice.audio import load_audio, load_recording, save_audio
+from voice.audio import decode, load_audio, load_recording, save_audio
 
 
 @pytest.fixture(scope="module")
@@ -300,6 +300,18 @@ def test_lipsync_and_detect_commands(faces_dir, short_speech, tmp_path, capsys):
     assert "carries voxlip's watermark" in captured.out
 
 
+def test_a_clip_of_one_frame_is_said_to_last_as_long_as_it_does(faces_dir, short_speech, tmp_path, capsys):
+    """0.05 s of speech had been written "(0.1 s, 1 frames at 25 fps)", and detect had read its mark "over 1 frame
+    over 0.0 s"."""
+    speech = save_audio(tmp_path / "short.wav", load_audio(short_speech)[:800], 16_000)  # 0.05 s
+    out = tmp_path / "out.mp4"
+    face = str(faces_dir / "painting_pearl_earring.jpg")
+    assert voxlip(["lipsync", "--face", face, "--audio", str(speech), "-o", str(out), "--i-have-consent"]) == 0
+    assert f"wrote {out} (0.05 s, 1 frame at 25 fps)" in capsys.readouterr().out
+    assert voxlip(["detect", str(out)]) == 0
+    assert ", over 1 frame (0.04 s);" in capsys.readouterr().out
+
+
 def test_lipsync_bad_inputs_leave_no_file(faces_dir, short_speech, tmp_path, capsys):
     out = tmp_path / "dog.mp4"
     for face, audio, message in [
@@ -387,6 +399,22 @@ def test_a_face_in_memory_is_taken_as_a_photo_and_other_things_are_refused(
             pipeline.lipsync(face, short_speech, consent=True)
     with pytest.raises(InputError, match=r"not tuple \(for a \(rate, samples\) pair, pass the samples and source_sr"):
         pipeline.lipsync(pixels, (16000, np.zeros(16000)), consent=True)
+
+
+def test_a_pil_image_of_an_animation_says_its_frame_spoke_as_a_photo(pipeline, faces_dir, short_speech, tmp_path):
+    """An animated GIF by its path is a video; opened by Pillow, one frame: that frame had spoken as a photo without a
+    word of the others."""
+    from PIL import Image
+
+    from pipeline.face_source import animation_notes
+
+    face = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB")
+    turned = [face.rotate(degrees) for degrees in (2, 4, 6)]
+    face.save(gif := tmp_path / "face.gif", save_all=True, append_images=turned, duration=100)
+    said = "the PIL image is an animation of 4 frames: its frame 1 was made to speak as a photo; for its animation"
+    assert any(note.startswith(said) for note in pipeline.lipsync(Image.open(gif), short_speech, consent=True).notes)
+    face.save(still := tmp_path / "still.gif")
+    assert animation_notes(Image.open(still)) == ()
 
 
 def test_an_image_in_memory_without_a_face_is_named_as_the_image_not_as_its_temporary_file(pipeline, short_speech):
@@ -651,6 +679,21 @@ def test_speech_in_a_wav_cut_short_is_said_cut_in_the_clip_and_by_the_command(
     ]
     assert voxlip(args) == 0
     assert f"note: {said}" in capsys.readouterr().out
+
+
+def test_speech_in_a_file_of_two_audio_tracks_says_which_was_used(pipeline, faces_dir, short_speech, tmp_path):
+    """A video of two audio tracks (languages, a commentary) given as the speech had its first lip-synced without a
+    word of the other, which re-voicing it named."""
+    two = tmp_path / "two.mp4"
+    other = ["-f", "lavfi", "-t", "2", "-i", "sine=frequency=440"]
+    maps = ["-map", "0:a", "-map", "1:a", "-disposition:a:0", "default", "-disposition:a:1", "0"]
+    run_ffmpeg(["-i", str(short_speech), *other, *maps, "-c:a", "aac", str(two)], "make two tracks")
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", two, consent=True)
+    said = [note for note in clip.notes if note.startswith(f"{two} has 2 audio tracks: track 1 (")]
+    assert len(said) == 1 and "was used as the audio and the others left out" in said[0], clip.notes
+    alone = tmp_path / "one.m4a"
+    run_ffmpeg(["-i", str(short_speech), "-c:a", "aac", str(alone)], "make one track")
+    assert decode(alone).notes == ()
 
 
 def test_a_text_whose_speech_is_longer_than_a_clip_takes_is_refused(

@@ -406,7 +406,8 @@ def test_a_video_with_two_audio_tracks_is_dubbed_in_step_with_the_one_re_voiced(
 
     assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
     assert probe(out).duration == pytest.approx(1.8, abs=0.06)
-    assert any(note.startswith("the source has 2 audio tracks: track 2 (") for note in clip.notes)
+    said = [note for note in clip.notes if note.startswith(f"{two} has 2 audio tracks: track 2 (")]
+    assert len(said) == 1 and "used as the source recording" in said[0], clip.notes
 
 
 def test_a_small_video_is_dubbed_with_its_frames_scaled_up_so_the_mark_fits(reference, talking_video, tmp_path):

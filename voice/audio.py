@@ -15,7 +15,7 @@ import numpy as np
 import soundfile
 
 from core.errors import InputError
-from core.ffmpeg import AUDIO_HINT, decode_audio, probe
+from core.ffmpeg import AUDIO_HINT, MediaInfo, decode_audio, probe
 from core.files import atomic_output, check_not_stream
 
 from . import spectral
@@ -92,7 +92,8 @@ class Decoded:
     resampled: bool = False
     """Whether ffmpeg decoded it at a rate other than its own, which recording_of keeps, so reads it again."""
     notes: tuple[str, ...] = ()
-    """What the user is told of the file as read: that it is cut short (_cut_short_notes)."""
+    """What the user is told of the file as read: that it is cut short (_cut_short_notes), which of its audio tracks
+    was read (_track_notes)."""
 
 
 def decode(
@@ -382,10 +383,11 @@ def _read_file(
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
-        return (*_ffmpeg_read(path, max_seconds, decode_rate), ())
+        return _ffmpeg_read(path, max_seconds, decode_rate, what)
     notes = _cut_short_notes(info.extra_info, info.duration, what)
     if info.channels > 2:  # libsndfile does not say their layout, by which ffmpeg mixes them
-        return (*_ffmpeg_read(path, max_seconds, decode_rate), notes)
+        wave, rate, seconds, resampled, tracks = _ffmpeg_read(path, max_seconds, decode_rate, what)
+        return wave, rate, seconds, resampled, notes + tracks
     frames = info.frames
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
@@ -398,10 +400,12 @@ def _read_file(
     return wave, native_sr, info.frames / info.samplerate, False, notes
 
 
-def _ffmpeg_read(path: Path, max_seconds: float | None, decode_rate: int | None) -> tuple[np.ndarray, int, float, bool]:
-    """_read_file's samples, rate, length and resampling by ffmpeg, at `decode_rate`, or, for None, at the file's own
-    rate (at most MAX_TRACK_RATE); in the channels MediaInfo.audio_channels says (more than two in a stated layout by
-    ffmpeg's standard downmix to two: centre and surrounds at -3 dB, LFE left out)."""
+def _ffmpeg_read(
+    path: Path, max_seconds: float | None, decode_rate: int | None, what: str
+) -> tuple[np.ndarray, int, float, bool, tuple[str, ...]]:
+    """_read_file's samples, rate, length, resampling and notes by ffmpeg, at `decode_rate`, or, for None, at the
+    file's own rate (at most MAX_TRACK_RATE); in the channels MediaInfo.audio_channels says (more than two in a stated
+    layout by ffmpeg's standard downmix to two: centre and surrounds at -3 dB, LFE left out)."""
     header = probe(path, AUDIO_HINT)  # which of its audio tracks is read, and that track's rate and channels
     own_rate = min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
     rate = decode_rate or own_rate
@@ -410,7 +414,19 @@ def _ffmpeg_read(path: Path, max_seconds: float | None, decode_rate: int | None)
     seconds = len(wave) / rate
     if max_seconds is not None and seconds > max_seconds:
         seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
-    return wave, rate, seconds, rate != own_rate
+    return wave, rate, seconds, rate != own_rate, _track_notes(header, what)
+
+
+def _track_notes(header: MediaInfo, what: str) -> tuple[str, ...]:
+    """Which of a file's several audio tracks (a video's languages, a commentary) was read as the `what`, and how to
+    give another: nothing else would say that the others were left out."""
+    if header.audio_tracks < 2:
+        return ()
+    return (
+        f"{header.path} has {header.audio_tracks} audio tracks: track {header.audio_track + 1} (the one players play: "
+        f"marked default, or the first when none is) was used as the {what} and the others left out; to use another, "
+        "give it alone (ffmpeg -i FILE -map 0:v? -map 0:a:N -c copy ONE.mp4, N counting from 0)",
+    )
 
 
 HEADER_DATA_SIZE = re.compile(r"^data : (\d+) \(should be (\d+)\)", re.MULTILINE)

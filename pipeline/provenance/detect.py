@@ -12,6 +12,7 @@ from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
 from core.files import check_not_stream, folder_lock, sha256_file
 from voice.audio import MAX_SECONDS, decode, is_silent, load_audio, recording_of
 
+from ..amounts import counted, seconds_in_words
 from .audio_time_scale import TIME_SCALE_SEARCH
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
 from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, Ingredient, read_credentials
@@ -148,7 +149,7 @@ class DetectionReport:
 
     def _frame_finding(self) -> str:
         mark, rate = self.frames, self.frame_rate or 0.0
-        read = f"{mark.frames} frame{'s' * (mark.frames != 1)}" + (f" over {mark.frames / rate:.1f} s" if rate else "")
+        read = counted(mark.frames, "frame") + (f" ({seconds_in_words(mark.frames / rate)})" if rate else "")
         evidence = (
             f"z = {mark.score:.1f}, {mark.needed:.1f} needed, over {read}; {mark.frames_detected} marked on their own"
         )
