@@ -347,6 +347,11 @@ def hdr_notes(info: MediaInfo) -> tuple[str, ...]:
     return (HDR_NOTE,) if tone_mapping(info) else (NO_TONE_MAPPING_NOTE,)
 
 
+def spread_frames(info: MediaInfo, count: int) -> list[np.ndarray]:
+    """Up to `count` BGR frames spread over a video's length (a look at it before any work)."""
+    return list(read_frames(info.path, count / max(info.duration, 1e-3), max_frames=count))
+
+
 def read_frames(
     path: str | os.PathLike,
     fps: float | None = None,

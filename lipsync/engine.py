@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.bars import picture_in
 from core.components import Component
 from core.errors import InputError
 from core.ffmpeg import Mp4Writer, hdr_notes
@@ -112,8 +113,14 @@ def check_face(
     finally:
         if own:
             detector.close()
-    # found in upright frames (a photo's image is upright already): where the clip, turned back, shows them
-    face = replace(face, face_boxes=tuple(turned_box(box, -face.turns) for boxes in found for box in boxes))
+    # found in upright frames (a photo's image is upright already): where the clip, turned back, shows them; a
+    # video's samples are read as the clip shows them
+    picture = picture_in(frames)
+    if picture is not None and face.photo is not None:
+        picture = turned_box(picture, -face.turns)
+    face = replace(
+        face, face_boxes=tuple(turned_box(box, -face.turns) for boxes in found for box in boxes), picture=picture
+    )
     counts = [len(boxes) for boxes in found]
     return face, most_faces(counts, options.face_options, str(face.info.path), "" if own else detector_hint(detector))
 

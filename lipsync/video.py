@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from core import heif
+from core.bars import PictureFraction
 from core.errors import InputError
-from core.ffmpeg import MediaInfo, probe, read_frames, read_picture
+from core.ffmpeg import MediaInfo, probe, read_frames, read_picture, spread_frames
 
 from .face import upright_turns
 
@@ -74,6 +75,9 @@ class FaceInput:
     face_boxes: tuple[tuple[float, float, float, float], ...] = ()
     """Every face check_face found in its samples: (left, top, right, bottom) as fractions of the frame's width and
     height, as the clip shows it (the AI-generated label keeps clear of them)."""
+    picture: PictureFraction | None = None
+    """Where check_face's samples show their picture inside bars (core.bars.picture_in), as the clip shows it: voxlip's
+    label and mark go on it, not on the bars; None where they have none."""
 
     @property
     def turns(self) -> int:
@@ -278,7 +282,7 @@ def sample_frames(face: FaceInput, count: int) -> list[np.ndarray]:
     if face.photo is not None:
         return [face.photo.image]
     info = face.info
-    frames = list(read_frames(info.path, count / max(info.duration, 1e-3), max_frames=count))
+    frames = spread_frames(info, count)
     if not frames:
         raise InputError(f"{info.path} holds no decodable video frame: the file is corrupt or empty")
     return frames

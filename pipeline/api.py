@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Literal, overload
 import numpy as np
 
 from core import checkpoints
+from core.bars import picture_in
 from core.cache import cache_path
 from core.errors import CheckpointError, InputError, VoxlipError
-from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe
+from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe, spread_frames
 from core.files import InputData, InputFile, check_not_stream, sha256_file
 from core.seeds import checked_seed
 from lipsync.engine import check_face
@@ -81,6 +82,9 @@ MIN_AUDIO_SECONDS = 0.02
 MIN_REVOICED_SECONDS = 0.5
 MAX_REVOICED_SECONDS = 3600.0
 """A recording to re-voice is converted in pieces (flat memory); an hour is the most taken at once."""
+DUB_SAMPLES = 8
+"""Frames of a video to dub looked at for the picture inside bars, spread over it, as many as check_face looks at for
+a face (2.0 s more on a 2-minute 480x480 video, whose dub re-encodes every frame)."""
 
 ProgressCallback = Callable[[int, int, float], None]
 SPEECH_TAKEN = "voxlip's Speech itself (it carries its rate)"
@@ -574,7 +578,8 @@ class Pipeline:
         size = scaled_size(video.width, video.height, sys.maxsize)  # scaled up only: a dub keeps a large size
         scaled = (_scaled_up_note("video", (video.width, video.height), size),) if size else ()
         workdir = ClipFolder()
-        protector = outputs.FrameProtector(self.label, "bgr")
+        picture = picture_in(spread_frames(video, DUB_SAMPLES))
+        protector = outputs.FrameProtector(self.label, "bgr", picture=picture)
         try:
             path = workdir.path / "clip.mp4"
             frames, seconds = dub(video, speech.samples, speech.sample_rate, path, protector, progress, size)
@@ -593,6 +598,7 @@ class Pipeline:
             notes=speech.notes + hdr_notes(video) + scaled,
             consent=speech.consent,
             label=protector.label,
+            picture=protector.picture,
             _workdir=workdir,
         )
         return sealed(clip)
@@ -751,7 +757,7 @@ class Pipeline:
             inputs = {outputs.AUDIO: speech.given}
             notes = speech.notes  # a cut recording's
         workdir = ClipFolder()  # the Clip keeps it until it is closed
-        protector = outputs.FrameProtector(self.label, "bgr", face.face_boxes)
+        protector = outputs.FrameProtector(self.label, "bgr", face.face_boxes, face.picture)
         try:
             result = run_lipsync(
                 face,
@@ -801,6 +807,7 @@ class Pipeline:
             notes=notes,
             consent=consent,
             label=protector.label,
+            picture=protector.picture,
             face_is_photo=face.info.is_still,
             _workdir=workdir,
         )

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import shutil
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.bars import PictureBox, PictureFraction
 from core.components import Component
 from core.errors import InputError, VoxlipError
 from core.files import (
@@ -53,7 +55,7 @@ from .provenance.credentials import (
     sign_file,
 )
 from .provenance.detect import detect
-from .provenance.label import DEFAULT_LABEL, FaceBox, FrameLabeler, LabelConfig
+from .provenance.label import DEFAULT_LABEL, SMALLEST_FRAME, FaceBox, FrameLabeler, LabelConfig
 from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
@@ -94,14 +96,25 @@ class FrameProtector:
     """The per-frame hook of every video: the visible AI-generated label, clear of `faces` (the boxes of the faces the
     frames show, as fractions of a frame: FrameLabeler), then the invisible mark.
 
+    Where the frames show their picture inside bars (`picture`: core.bars.picture_in of the frames they are made
+    from, the same place in every frame), both go on the picture alone, as on a frame of its size: the label in one
+    of its corners, the mark at its proportions, so that cropping the bars off, which costs no picture, keeps them both.
     `channels` is "rgb", or "bgr" for OpenCV's frames (what the lip-sync engine hands over).
     """
 
     def __init__(
-        self, label: LabelConfig = DEFAULT_LABEL, channels: str = "rgb", faces: Sequence[FaceBox] = ()
+        self,
+        label: LabelConfig = DEFAULT_LABEL,
+        channels: str = "rgb",
+        faces: Sequence[FaceBox] = (),
+        picture: PictureFraction | None = None,
     ) -> None:
-        self._labeler = FrameLabeler(label, channels, faces)
+        self._picture = picture
+        self._labeler = FrameLabeler(label, channels, [_within(face, picture) for face in faces] if picture else faces)
         self._marker = FrameMarker(FRAME_MARK, channels)
+        self.picture: PictureBox | None = None
+        """(top, bottom, left, right) in pixels of the picture inside bars the last frame was labelled and marked
+        in (one for all of a clip's frames, which share a size); None: the whole frame (what the record names)."""
 
     @property
     def label(self) -> LabelConfig:
@@ -109,7 +122,35 @@ class FrameProtector:
         return self._labeler.drawn
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
-        return self._marker(self._labeler(frame))
+        self.picture = _in_pixels(self._picture, *frame.shape[:2]) if self._picture else None
+        if self.picture is None:
+            return self._marker(self._labeler(frame))
+        top, bottom, left, right = self.picture
+        protected = np.array(frame, copy=True)
+        protected[top:bottom, left:right] = self._marker(self._labeler(frame[top:bottom, left:right]))
+        return protected
+
+
+def _within(face: FaceBox, picture: PictureFraction) -> FaceBox:
+    """A face's box as fractions of the `picture` inside bars rather than of the frame."""
+    left, top, right, bottom = picture
+    width, height = right - left, bottom - top
+    return ((face[0] - left) / width, (face[1] - top) / height, (face[2] - left) / width, (face[3] - top) / height)
+
+
+def _in_pixels(picture: PictureFraction, height: int, width: int) -> PictureBox | None:
+    """The picture inside bars in a `width` x `height` frame, its edge pixels rounded into the picture; None where it
+    is the whole frame or too small to hold the label's whole text (SMALLEST_FRAME either way)."""
+    left, top, right, bottom = picture
+    box = (
+        math.ceil(top * height - 1e-6),
+        math.floor(bottom * height + 1e-6),
+        math.ceil(left * width - 1e-6),
+        math.floor(right * width + 1e-6),
+    )
+    if box == (0, height, 0, width) or min(box[1] - box[0], box[3] - box[2]) < SMALLEST_FRAME:
+        return None
+    return box
 
 
 def protect_frames(
@@ -224,11 +265,13 @@ def finished_output(
     text: str | None = None,
     label: LabelConfig | None = None,
     face_is_photo: bool = False,
+    picture: PictureBox | None = None,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
     its marks and signed, its provenance record written, and the two are moved into place as a pair
     (core.files.atomic_pair). A video needs the `label` its frames were drawn with (the FrameProtector's),
-    which its record names; `face_is_photo` as finish_output's.
+    which its record names, with the `picture` inside bars they were drawn and marked in (the FrameProtector's; None:
+    the whole frame); `face_is_photo` as finish_output's.
 
     All or nothing: a failed check, signature or record, or a failure or stop (KeyboardInterrupt) at any
     point, leaves either the previous output and its record as they were (or none) or the new pair, so
@@ -239,7 +282,9 @@ def finished_output(
     """
     with atomic_pair(path, record_path(path)) as (partial, partial_record):
         yield partial
-        record = _signed_record(partial, path.name, kind, components, inputs, consent, text, label, None, face_is_photo)
+        record = _signed_record(
+            partial, path.name, kind, components, inputs, consent, text, label, None, face_is_photo, picture
+        )
         save_record(partial_record, record)
 
 
@@ -327,6 +372,7 @@ def _signed_record(
     label: LabelConfig | None,
     identity: SigningIdentity | None,
     face_is_photo: bool = False,
+    picture: PictureBox | None = None,
 ) -> ProvenanceRecord:
     """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record."""
     if kind not in KINDS:
@@ -367,6 +413,11 @@ def _signed_record(
         }
     if label is not None:
         watermarks["visible_label"] = {"text": label.text, "corner": label.corner}
+    if picture is not None:  # the label in a corner of the picture inside bars, the mark over it alone
+        top, bottom, left, right = picture
+        inside = {"left": left, "top": top, "width": right - left, "height": bottom - top}
+        watermarks["visible_label"]["picture_inside_bars"] = inside
+        watermarks["frames"]["picture_inside_bars"] = inside
     models = [
         {"name": c.checkpoint, "role": c.role, "sha256": c.sha256}
         | ({"config_sha256": c.config_sha256} if c.config_sha256 else {})

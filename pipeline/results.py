@@ -212,6 +212,9 @@ class Clip:
     consent: str | None = None
     label: LabelConfig | None = None
     """The visible label its frames were drawn with (the FrameProtector's); a clip without one is not saved."""
+    picture: tuple[int, int, int, int] | None = None
+    """(top, bottom, left, right) in pixels of the picture inside bars its label and mark were drawn in (the
+    FrameProtector's); None: the whole frame."""
     face_is_photo: bool = False
     """Whether its face input was a photo it was made from (its content credentials: created from it), not a video
     whose frames it edits."""
@@ -251,6 +254,7 @@ class Clip:
             self.given,
             self.text,
             self.label,
+            self.picture,
             self.face_is_photo,
             self.consent,
         )
@@ -271,7 +275,15 @@ class Clip:
         inputs = _recorded({**files, **self.given})
         path = outputs.check_output(path, "video", _paths(inputs))
         with outputs.finished_output(
-            path, "video", list(self.components), inputs, self.consent, self.text, self.label, self.face_is_photo
+            path,
+            "video",
+            list(self.components),
+            inputs,
+            self.consent,
+            self.text,
+            self.label,
+            self.face_is_photo,
+            self.picture,
         ) as partial:
             shutil.copyfile(self.path, partial)
         return path

@@ -615,6 +615,36 @@ def test_a_face_filling_the_frame_is_not_covered_by_the_label(pipeline, faces_di
     assert detect(path).frames.detected
 
 
+@pytest.mark.parametrize(
+    ("bars", "picture"),
+    [("pad=240:426:0:93:black", (0, 93, 240, 240)), ("pad=426:240:93:0:black", (93, 0, 240, 240))],
+    ids=["letterboxed", "pillarboxed"],
+)
+def test_a_video_with_bars_has_its_label_and_mark_on_the_picture(
+    pipeline, faces_dir, short_speech, tmp_path, bars, picture
+):
+    """A face video with black bars had its label drawn in a bar and its mark tied to the whole frame: cropping the
+    bars off (no picture lost) took the label and left no mark (z -0.4). Both go on the picture inside the bars: the
+    bars stay black, the record names the picture, and the copy cropped to it is still found."""
+    face = tmp_path / "with_bars.mp4"
+    source = faces_dir / "talking_man_25fps.mp4"
+    run_ffmpeg(["-i", str(source), "-t", "1", "-vf", f"scale=240:240,{bars}", "-an", str(face)], "add bars")
+    path = pipeline.lipsync(face, short_speech, consent=True).save(tmp_path / "clip.mp4")
+    left, top, width, height = picture
+    placed = json.loads((tmp_path / "clip.mp4.provenance.json").read_text())["watermarks"]["visible_label"]
+    inside = placed["picture_inside_bars"]
+    assert abs(inside["left"] - left) <= 2 and abs(inside["top"] - top) <= 2
+    assert abs(inside["width"] - width) <= 3 and abs(inside["height"] - height) <= 3
+    for made in read_frames(path, max_frames=10):
+        in_bars = np.ones(made.shape[:2], bool)
+        in_bars[max(0, top - 3) : top + height + 3, max(0, left - 3) : left + width + 3] = False
+        assert made[in_bars].max() < 40  # no label's box nor text in them
+    cropped = tmp_path / "cropped.mp4"
+    crop = f"crop={width}:{height}:{left}:{top}"
+    run_ffmpeg(["-i", str(path), "-vf", crop, "-an", str(cropped)], "crop the bars off")
+    assert detect(cropped).frames.detected
+
+
 def test_the_faces_found_are_where_the_clip_shows_them_however_the_face_input_was_turned(faces_dir, tmp_path):
     """The label keeps clear of the faces check_face finds, found upright: a photo on its side has them turned back."""
     from PIL import Image

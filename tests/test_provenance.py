@@ -15,6 +15,7 @@ import pytest
 import soundfile
 from PIL import Image
 
+from core.bars import picture_in
 from core.components import Component
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import read_frames, write_video
@@ -278,7 +279,7 @@ def test_frame_mark_is_found_in_a_mirrored_or_letterboxed_copy(tmp_path, face_fr
     assert report.frames.detected and not report.frames.mirrored
     box = report.frames.box
     assert box is not None and abs(box[0] - top) <= 2 and abs(box[1] - (top + height)) <= 2
-    assert "picture inside bars (a letterboxed copy)" in "\n".join(report.lines())
+    assert "picture inside bars (a video with bars, or a letterboxed copy)" in "\n".join(report.lines())
     assert not find_frame_mark([np.pad(frame, bars) for frame in face_frames[:30]]).detected
     boxed = [np.pad(frame, bars) for frame in marked]
     faded = [np.zeros_like(boxed[0])] + [
@@ -286,6 +287,22 @@ def test_frame_mark_is_found_in_a_mirrored_or_letterboxed_copy(tmp_path, face_fr
     ]
     opens_black = find_frame_mark(faded)  # a black frame, then a fade in: the bars had been looked for on black only
     assert opens_black.detected and abs(opens_black.box[0] - top) <= 2
+
+
+def test_the_picture_inside_bars_is_found_in_flat_bars_only(face_frames):
+    """The label and the mark go on the picture inside bars (core.bars.picture_in): flat bars are found, the same
+    place in every frame; a picture's own plain edges (a dark, smooth band across the top, within the 12 levels a
+    codec's bars may stray) are not bars, nor are bars some frames of a clip lack."""
+    height, width = face_frames[0].shape[:2]
+    bars = ((40, 40), (0, 0), (0, 0))
+    assert picture_in([np.pad(frame, bars) for frame in face_frames[:8]]) == pytest.approx(
+        (0, 40 / (height + 80), 1, (40 + height) / (height + 80))
+    )
+    assert picture_in(face_frames[:8]) is None
+    banded = face_frames[0].copy()
+    banded[:40] = np.linspace(0, 10, 40 * width * 3).reshape(40, width, 3).astype(np.uint8)
+    assert picture_in([banded]) is None
+    assert picture_in([np.pad(face_frames[0], bars), face_frames[1]]) is None
 
 
 def test_frame_mark_is_found_in_a_copy_cropped_by_a_few_pixels_or_stretched_to_other_proportions(tmp_path, face_frames):

@@ -161,7 +161,9 @@ class DetectionReport:
             where = f" in {mark.part[0] / rate:.1f}-{mark.part[1] / rate:.1f} s, not throughout"
         if mark.box is not None:
             top, bottom, left, right = mark.box
-            where += f" in the {right - left}x{bottom - top} picture inside bars (a letterboxed copy)"
+            where += (
+                f" in the {right - left}x{bottom - top} picture inside bars (a video with bars, or a letterboxed copy)"
+            )
         if mark.mirrored:
             where += " with the frames turned left to right (a mirrored copy)"
         if mark.proportions is not None:

@@ -25,6 +25,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from PIL import Image
 
+from core.bars import one_colour, picture_box
 from core.errors import InputError
 
 from .mark_extent import Window, marked_extent
@@ -96,7 +97,8 @@ class FrameMarkResult:
     mirrored: bool = False
     """Found in the frames turned left to right: a mirrored copy."""
     box: tuple[int, int, int, int] | None = None
-    """(top, bottom, left, right) of the picture inside bars where only it holds the mark: a letterboxed copy."""
+    """(top, bottom, left, right) of the picture inside bars where only it holds the mark: a video with bars (voxlip
+    marks the picture alone), or a letterboxed copy."""
     proportions: float | None = None
     """Width over height of the frames the mark was found in stretched back to, where their own proportions do not
     hold it: a copy cropped by a few pixels, or stretched to other proportions."""
@@ -233,25 +235,9 @@ def _result(
 
 
 def detect_frame_mark(frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK) -> FrameMarkResult:
-    """Whether frames (one video's, same size) carry voxlip's mark: a z-score over all of them."""
+    """Whether frames (one video's, same size) carry voxlip's mark: a z-score over all of them, or where they have bars,
+    the better of that and the picture's inside them (where voxlip marks a video with bars)."""
     return find_frame_mark(frames, config, search=False)
-
-
-def _picture_box(frame: np.ndarray, tolerance: int = 12) -> tuple[int, int, int, int] | None:
-    """(top, bottom, left, right) of the picture inside bars of one colour along the frame's edges (a letterboxed or
-    pillarboxed copy), or None where there are none: rows and columns within `tolerance` levels of the corner's colour
-    all along are bars (within a tenth of the farthest pixel's difference, in a dim frame: a fade from black)."""
-    frame = np.asarray(frame, dtype=np.int16)
-    difference = np.abs(frame - frame[0, 0]).max(axis=2)
-    far = difference > min(tolerance, max(2, int(difference.max()) // 10))
-    rows, cols = np.flatnonzero(far.any(axis=1)), np.flatnonzero(far.any(axis=0))
-    if rows.size == 0:
-        return None
-    box = (int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1)
-    inner_height, inner_width = box[1] - box[0], box[3] - box[2]
-    if (inner_height, inner_width) == frame.shape[:2] or min(inner_height, inner_width) < 16:
-        return None
-    return box
 
 
 class _Totals:
@@ -312,7 +298,7 @@ class _Totals:
 def _boxed_views(frame: np.ndarray, config: FrameMarkConfig) -> list[_Totals]:
     """Views of the picture inside the frame's bars, if it has any. The bars' edge is found to a pixel or two (a codec
     blurs it), which can tip the grid's width by a square: the squares either side are tried too."""
-    box = _picture_box(frame)
+    box = picture_box(frame)
     if box is None:
         return []
     rows, cols = _grid(box[1] - box[0], box[3] - box[2], config)
@@ -327,22 +313,18 @@ def _reshaped_views(height: int, width: int, config: FrameMarkConfig) -> list[_T
     return [_Totals((rows, other), reshaped=True) for other in sorted(tried - {cols}) if other >= 1]
 
 
-def _one_colour(frame: np.ndarray, tolerance: int = 12) -> bool:
-    """Whether a frame is all one colour (black before a copy's picture, or as it fades in), to within `tolerance`."""
-    return int(np.abs(frame.astype(np.int16) - frame[0, 0]).max()) <= tolerance
-
-
 def find_frame_mark(
     frames: Iterable[np.ndarray], config: FrameMarkConfig = FRAME_MARK, *, search: bool = True
 ) -> FrameMarkResult:
-    """Whether frames (one video's, same size) carry voxlip's mark: over all of them together, and where that fails
+    """Whether frames (one video's, same size) carry voxlip's mark: over all of them together (or the picture inside
+    their bars, where voxlip marks a video with bars), and where that fails
     (with `search`), over each run of `config.part_frames` of them (a video that is voxlip's only in part), turned left
     to right (a mirrored copy), over the picture inside bars (a letterboxed copy) and stretched to other proportions (a
     copy cropped by a few pixels, or stretched); the best of those tests."""
     half = config.part_frames // 2
     views: list[_Totals] = []
     count = passed = 0
-    boxes_looked_for = not search
+    boxes_looked_for = False
     for frame in frames:
         frame = _check_frame(frame)
         if not views:
@@ -352,8 +334,8 @@ def find_frame_mark(
         elif frame.shape != size:
             raise InputError("all frames of a video must have the same size")
         # what a run of frames is said to hold the mark by; every 4th pixel each way tells (a 16th of the work)
-        picture = search and not _one_colour(frame[::4, ::4])
-        if not boxes_looked_for and count < half and not _one_colour(frame):
+        picture = search and not one_colour(frame[::4, ::4])
+        if not boxes_looked_for and count < half and not one_colour(frame):
             # the bars of the first frame with a picture (a copy may open on black, or fade in): the frames before it
             # are one colour, whose whitened squares are 0, so the views' runs of frames line up still
             views += _boxed_views(frame, config)
@@ -371,8 +353,9 @@ def find_frame_mark(
     if not views:
         return FrameMarkResult(False, 0.0, 1.0, 0, 0)
     whole = _result(_z(views[0].total, views[0].signs), 1, count, passed, config)
-    if not search:
-        return whole
+    if not search:  # the whole frames and, where they have bars, the picture inside them: the best, on one budget
+        best = max(views, key=lambda view: _z(view.total, view.signs))
+        return _result(_z(best.total, best.signs), len(views), count, passed, config, box=best.box)
     if whole.detected:
         return replace(whole, part=_frames_extent(views[0].runs(half, count, mirrored=False)))
     found = [(*test, view) for view in views for test in view.tests(half, count, whole_tested=view is views[0])]
