@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import hashlib
 import os
 import sys
@@ -593,12 +592,13 @@ class Pipeline:
             frames=frames,
             frames_without_face=None,  # a dub's frames are kept as they are: no face is looked for
             components=speech.components,
-            **clip_inputs({"reference_voice": speech.reference_input, outputs.SOURCE_VIDEO: speech.source_input}),
+            **clip_inputs({outputs.REFERENCE_VOICE: speech.reference_input, outputs.SOURCE_VIDEO: speech.source_input}),
             timings={**speech.timings, "video": time.perf_counter() - started},
             notes=speech.notes + hdr_notes(video) + scaled,
             consent=speech.consent,
             label=protector.label,
             picture=protector.picture,
+            mark_strength_db=speech.mark_strength_db,
             _workdir=workdir,
         )
         return sealed(clip)
@@ -746,13 +746,14 @@ class Pipeline:
         face_read = InputFile.read(face.info.path) if source.recorded else source.given
         if isinstance(speech, Speech):  # the clip keeps its rate and its mark; the lip-sync reads 16 kHz
             kept = speech.samples[: int(MAX_SECONDS * speech.sample_rate)]
-            audio, track = load_audio(kept, source_sr=speech.sample_rate), (kept, speech.sample_rate)
+            audio = load_audio(kept, source_sr=speech.sample_rate)
+            track = _MarkedTrack(kept, speech.sample_rate, speech.mark_strength_db)
             components, text = speech.components, speech.text
-            inputs = {"reference_voice": speech.reference_input, outputs.SOURCE_SPEECH: speech.source_input}
+            inputs = {outputs.REFERENCE_VOICE: speech.reference_input, outputs.SOURCE_SPEECH: speech.source_input}
             cut = (_cut_note("the speech", speech.duration),) if len(kept) < len(speech.samples) else ()
             notes = speech.notes + cut  # what was said of the voice holds for the clip
         else:
-            audio, track = speech.samples, speech.track
+            audio, track = speech.samples, _MarkedTrack(*speech.track)
             components, text = (), None
             inputs = {outputs.AUDIO: speech.given}
             notes = speech.notes  # a cut recording's
@@ -767,7 +768,7 @@ class Pipeline:
                 self.lipsync_options,
                 detector=self.face_detector,
                 frame_hook=protector,
-                soundtrack=functools.partial(_marked_track, *track),
+                soundtrack=track,
                 progress=progress,
                 source_sr=SAMPLE_RATE,  # load_audio's and _Audio's
             )
@@ -809,6 +810,7 @@ class Pipeline:
             label=protector.label,
             picture=protector.picture,
             face_is_photo=face.info.is_still,
+            mark_strength_db=track.strength_db,
             _workdir=workdir,
         )
         return sealed(clip)
@@ -986,9 +988,19 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
     return wave, rate, notes
 
 
-def _marked_track(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
-    """A clip's soundtrack at its own rate, with voxlip's mark (added only where it is not there yet)."""
-    return outputs.ensure_audio_mark(samples, rate), rate
+class _MarkedTrack:
+    """A clip's soundtrack at its own rate, with voxlip's mark (added only where it is not there yet), made when the
+    lip-sync asks for it (`run_lipsync`'s soundtrack); then `strength_db`, its mark's strength for the record: the one
+    added, else `strength_db` as given (a Speech's own; None for audio that came marked)."""
+
+    def __init__(self, samples: np.ndarray, rate: int, strength_db: float | None = None) -> None:
+        self.samples, self.rate, self.strength_db = samples, rate, strength_db
+
+    def __call__(self) -> tuple[np.ndarray, int]:
+        marked = outputs.ensured_audio_mark(self.samples, self.rate)
+        if marked.strength_db is not None:
+            self.strength_db = marked.strength_db
+        return marked.samples, self.rate
 
 
 def _marked(
@@ -1003,9 +1015,9 @@ def _marked(
     """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it),
     with `consent` and the recording it re-voices (`source`, as it was read; None for speech made from text), and
     sealed (what Speech.save checks); `notes` (on the text) come first, then the reference recording's own."""
-    samples = outputs.mark_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds)
+    marked = outputs.marked_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds)
     speech = Speech(
-        samples=samples,
+        samples=marked.samples,
         sample_rate=synthesis.sample_rate,
         text=synthesis.text,
         components=(speaker.encoder, *synthesis.components),
@@ -1017,6 +1029,7 @@ def _marked(
         source=source.path if isinstance(source, InputFile) else None,
         source_sha256=source.sha256 if isinstance(source, InputFile) else None,
         source_given=source if isinstance(source, InputData) else None,
+        mark_strength_db=marked.strength_db,
     )
     return sealed(speech)
 

@@ -1,10 +1,12 @@
 """The one output layer: every audio and clip voxlip makes is marked, labelled, written, signed and recorded here.
 
     path = check_output(path, "audio" | "video", inputs)    # before any work: a path voxlip may write
-    samples = mark_audio(samples, sr)                        # every audio, and a video's soundtrack
+    marked = marked_audio(samples, sr)                       # every audio, and a video's soundtrack: .samples, and
+                                                             # .strength_db, which its record names
     protector = FrameProtector(label, "bgr")
     frame = protector(frame)                                 # every video frame: visible label, then mark
-    with finished_output(path, kind, components, inputs, consent, text, protector.label) as partial:
+    with finished_output(path, kind, components, inputs, consent, text, protector.label,
+                         mark_strength_db=marked.strength_db) as partial:
         ... write the WAV / MP4 to partial ...               # checked and signed, then moved into place
 
 `Speech.save` and `Clip.save` go through here; `detect(path)` finds it all again.
@@ -38,10 +40,18 @@ from core.files import (
 )
 from core.output_kinds import OUTPUT_SUFFIXES
 
-from .provenance.audio_watermark import AUDIO_MARK, ensure_audio_mark, mark_audio
+from .provenance.audio_watermark import (
+    AUDIO_MARK,
+    MarkedAudio,
+    ensure_audio_mark,
+    ensured_audio_mark,
+    mark_audio,
+    marked_audio,
+)
 from .provenance.consent import ConsentError
 from .provenance.credentials import (
     ANIMATED_PHOTO,
+    CLONED,
     COMPONENT_OF,
     DUB,
     INPUT_TO,
@@ -60,6 +70,8 @@ from .provenance.record import ProvenanceRecord, describe_inputs, record_path, s
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
 KINDS = ("audio", "video")
+REFERENCE_VOICE = "reference_voice"
+"""The input role of the recording of the voice an output speaks in: an input to the models (`inputTo`)."""
 SOURCE_VIDEO = "source_video"
 """The input role of a video whose own frames an output keeps (a dub): the output is credited as an edit of it."""
 SOURCE_SPEECH = "source_speech"
@@ -83,11 +95,14 @@ and every frame read costs a cold `voxlip run` its decoding and measuring."""
 
 __all__ = [
     "FrameProtector",
+    "MarkedAudio",
     "check_output",
     "ensure_audio_mark",
+    "ensured_audio_mark",
     "finish_output",
     "finished_output",
     "mark_audio",
+    "marked_audio",
     "protect_frames",
 ]
 
@@ -266,12 +281,13 @@ def finished_output(
     label: LabelConfig | None = None,
     face_is_photo: bool = False,
     picture: PictureBox | None = None,
+    mark_strength_db: float | None = None,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
     its marks and signed, its provenance record written, and the two are moved into place as a pair
     (core.files.atomic_pair). A video needs the `label` its frames were drawn with (the FrameProtector's),
     which its record names, with the `picture` inside bars they were drawn and marked in (the FrameProtector's; None:
-    the whole frame); `face_is_photo` as finish_output's.
+    the whole frame); `face_is_photo` and `mark_strength_db` as finish_output's.
 
     All or nothing: a failed check, signature or record, or a failure or stop (KeyboardInterrupt) at any
     point, leaves either the previous output and its record as they were (or none) or the new pair, so
@@ -283,7 +299,18 @@ def finished_output(
     with atomic_pair(path, record_path(path)) as (partial, partial_record):
         yield partial
         record = _signed_record(
-            partial, path.name, kind, components, inputs, consent, text, label, None, face_is_photo, picture
+            partial,
+            path.name,
+            kind,
+            components,
+            inputs,
+            consent,
+            text,
+            label,
+            None,
+            face_is_photo,
+            picture,
+            mark_strength_db,
         )
         save_record(partial_record, record)
 
@@ -298,6 +325,7 @@ def finish_output(
     label: LabelConfig | None = None,
     identity: SigningIdentity | None = None,
     face_is_photo: bool = False,
+    mark_strength_db: float | None = None,
 ) -> ProvenanceRecord:
     """Finish an output already written at `path` (WAV, FLAC, MP3 or MP4), in place: check, sign, record.
 
@@ -306,11 +334,24 @@ def finish_output(
     refused, and its content credentials name them as `_credit` says (`face_is_photo`: a clip's "face" is a photo
     it was made from, not a video whose frames it edits). A video's `label` is the one its frames were drawn with
     (protect_frames' or a FrameProtector's), which its record names; a video without it is refused.
-    `finished_output` does the same for an output being written.
+    `mark_strength_db`: the strength its audio was marked at (`marked_audio(...).strength_db`), which its record names;
+    None where that is not known (the audio came marked). `finished_output` does the same for an output being written.
     """
     path = Path(path)
     _check_record_place(path)
-    record = _signed_record(path, path.name, kind, components, inputs, consent, text, label, identity, face_is_photo)
+    record = _signed_record(
+        path,
+        path.name,
+        kind,
+        components,
+        inputs,
+        consent,
+        text,
+        label,
+        identity,
+        face_is_photo,
+        mark_strength_db=mark_strength_db,
+    )
     write_record(path, record)
     return record
 
@@ -330,16 +371,29 @@ def _check_label(kind: str, label: LabelConfig | None) -> None:
 def _credit(
     kind: str, inputs: dict[str, str | os.PathLike | InputFile | InputData], face_is_photo: bool
 ) -> Credit | None:
-    """What an output is credited as, and the inputs it names as ingredients (as they were read):
+    """What an output is credited as, and the inputs it names as ingredients (as they were read): as `_edit` says, and
+    its `REFERENCE_VOICE`, the recording of the voice it speaks in, an input to the models; speech made from text and
+    that voice alone is `CLONED` from it. None (created from nothing named) where no input is named."""
+    used = {
+        role: _as_read(given)
+        for role, given in inputs.items()
+        if role in (FACE, AUDIO, SOURCE_SPEECH, SOURCE_VIDEO, REFERENCE_VOICE)
+    }
+    credit = _edit(kind, used, face_is_photo)
+    if REFERENCE_VOICE not in used:
+        return credit
+    voice = Used(REFERENCE_VOICE, used[REFERENCE_VOICE], INPUT_TO)
+    return Credit(CLONED, (voice,)) if credit is None else Credit(credit.edit, (*credit.used, voice))
+
+
+def _edit(kind: str, used: dict[str, InputFile | InputData], face_is_photo: bool) -> Credit | None:
+    """What an output is credited as by the inputs it was made from besides a reference voice:
     - speech re-voiced: an edit of its `SOURCE_SPEECH`; a dub: an edit of its `SOURCE_VIDEO`, whose frames it keeps;
     - a clip of a face video: an edit of it (its frames kept, the mouth redrawn), its `AUDIO` placed in it as the
       soundtrack, or its `SOURCE_SPEECH`, re-voiced, an input to the models;
     - a clip of a face photo: made from it by the models, its `AUDIO` placed in it; or, where it says a recording
       re-voiced, an edit of that recording, as its speech is;
-    None (created from nothing named) for what voxlip made from text and a voice alone."""
-    used = {
-        role: _as_read(given) for role, given in inputs.items() if role in (FACE, AUDIO, SOURCE_SPEECH, SOURCE_VIDEO)
-    }
+    None for what voxlip made from text (and a voice) alone."""
     if kind == "audio" or FACE not in used:
         role, edit = (SOURCE_SPEECH, REVOICED) if kind == "audio" else (SOURCE_VIDEO, DUB)
         return Credit(edit, (Used(role, used[role], PARENT_OF),)) if role in used else None
@@ -373,6 +427,7 @@ def _signed_record(
     identity: SigningIdentity | None,
     face_is_photo: bool = False,
     picture: PictureBox | None = None,
+    mark_strength_db: float | None = None,
 ) -> ProvenanceRecord:
     """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record."""
     if kind not in KINDS:
@@ -399,8 +454,7 @@ def _signed_record(
         watermarks["audio"] = {
             "scheme": AUDIO_MARK.key,
             "payload": None,
-            "strength_db": AUDIO_MARK.strength_db,
-            "stronger_db": list(AUDIO_MARK.stronger_db),
+            "strength_db": mark_strength_db,
             "z_at_creation": round(found.audio.score, 2),
         }
     if found.frames is not None:

@@ -44,6 +44,8 @@ class Speech(Synthesis):
     """That recording's sha256 when it was read."""
     source_given: InputData | None = None
     """What it re-voices when that came in memory (samples, a Speech), for the record; None for a file."""
+    mark_strength_db: float | None = None
+    """The strength its audio mark was made at (outputs.marked_audio), for the record."""
     _seal: bytes | None = field(default=None, repr=False)
     """voxlip's proof that it made this speech, marked, as its record would name it (provenance.seal, over
     `_recorded_fields`); `save` needs it."""
@@ -88,7 +90,16 @@ class Speech(Synthesis):
         speaker = self.speaker
         reference = None if speaker is None else (speaker.source, speaker.source_sha256, speaker.given)
         source = (self.source, self.source_sha256, self.source_given)
-        return (self.samples, self.sample_rate, self.text, self.components, reference, source, self.consent)
+        return (
+            self.samples,
+            self.sample_rate,
+            self.text,
+            self.components,
+            reference,
+            source,
+            self.consent,
+            self.mark_strength_db,
+        )
 
     @property
     def as_made(self) -> bool:
@@ -98,11 +109,20 @@ class Speech(Synthesis):
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it. Only speech voxlip made with consent, as it made it, is saved: one built by hand, or changed
-        since (anything its record names: its samples, rate, text, components, recordings or consent), is refused."""
+        since (anything its record names: its samples, rate, text, components, recordings, mark strength or consent),
+        is refused."""
         _check_as_made(self)
-        inputs = _recorded({"reference_voice": self.reference_input, outputs.SOURCE_SPEECH: self.source_input})
+        inputs = _recorded({outputs.REFERENCE_VOICE: self.reference_input, outputs.SOURCE_SPEECH: self.source_input})
         path = outputs.check_output(path, "audio", _paths(inputs))
-        with outputs.finished_output(path, "audio", list(self.components), inputs, self.consent, self.text) as partial:
+        with outputs.finished_output(
+            path,
+            "audio",
+            list(self.components),
+            inputs,
+            self.consent,
+            self.text,
+            mark_strength_db=self.mark_strength_db,
+        ) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))
         return path
 
@@ -135,9 +155,9 @@ def _check_as_made(result: Speech | Clip) -> None:
         )
     if not result.as_made:
         recorded = (
-            "samples, rate, text, components, speaker, source"
+            "samples, rate, text, components, speaker, source, mark_strength_db"
             if isinstance(result, Speech)
-            else "components, inputs, text, label, face_is_photo"
+            else "components, inputs, text, label, face_is_photo, mark_strength_db"
         )
         raise InputError(
             f"this {name} is not as voxlip made it (built by hand, or changed since: its {recorded} or consent, which "
@@ -218,6 +238,9 @@ class Clip:
     face_is_photo: bool = False
     """Whether its face input was a photo it was made from (its content credentials: created from it), not a video
     whose frames it edits."""
+    mark_strength_db: float | None = None
+    """The strength its soundtrack's audio mark was made at, for the record; None where the audio given carried the
+    mark already (a voxlip output lip-synced)."""
     _workdir: ClipFolder | None = field(default=None, repr=False, compare=False)
     _seal: bytes | None = field(default=None, repr=False, compare=False)
     """voxlip's proof that it made this clip as its record would name it (provenance.seal, over `_recorded_fields`);
@@ -257,6 +280,7 @@ class Clip:
             self.picture,
             self.face_is_photo,
             self.consent,
+            self.mark_strength_db,
         )
 
     @property
@@ -268,7 +292,7 @@ class Clip:
     def save(self, path: str | os.PathLike) -> Path:
         """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it. Only a
         clip voxlip made with consent, as it made it, is saved: one built by hand, or changed since (anything its record
-        names: its components, inputs, text, label, face_is_photo or consent), is refused."""
+        names: its components, inputs, text, label, face_is_photo, mark_strength_db or consent), is refused."""
         self._check_open("saved")
         _check_as_made(self)
         files = {role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()}
@@ -284,6 +308,7 @@ class Clip:
             self.label,
             self.face_is_photo,
             self.picture,
+            self.mark_strength_db,
         ) as partial:
             shutil.copyfile(self.path, partial)
         return path

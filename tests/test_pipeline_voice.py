@@ -302,6 +302,38 @@ def test_the_record_names_the_inputs_as_they_were_read_not_as_they_are_when_save
     assert record["inputs"]["face"] == {"file": "face.jpg", "sha256": face_used}
 
 
+def test_the_record_says_the_strength_the_mark_took_and_the_credentials_name_the_reference_voice(
+    pipeline, reference, faces_dir, tmp_path, monkeypatch
+):
+    """Speech whose mark had to be made stronger (a word or two) had been recorded as marked at 1 dB, with the
+    strengths it might have taken, which the content credentials garbled ("stronger_db": ""); and cloned speech, and a
+    clip of it, named no ingredient for the reference recording whose voice they speak in."""
+    import pipeline.provenance.audio_watermark as audio_watermark
+
+    made = audio_watermark._marked
+    tried: list[float] = []
+    monkeypatch.setattr(
+        audio_watermark,
+        "_marked",
+        lambda *args: tried.append(args[3]) or made(*args),  # args[3]: the strength
+    )
+    speech = pipeline.clone_voice(reference, "Hello there.", consent=True, seed=1)
+    assert tried[-1] > AUDIO_MARK.strength_db, f"this speech took {tried}: choose one whose mark is made stronger"
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", speech, consent=True)
+    assert len(tried) == 2  # the clip's soundtrack keeps the speech's mark: none added
+    for result, name in ((speech, "said.wav"), (clip, "clip.mp4")):
+        path = result.save(tmp_path / name)
+        record = json.loads(record_path(path).read_text())
+        assert record["watermarks"]["audio"]["strength_db"] == tried[-1]
+        credentials = detect(path).credentials
+        assert (reference.name, "inputTo") in [(i.title, i.relationship) for i in credentials.ingredients]
+    assert credentials.ingredients[0].title == "painting_pearl_earring.jpg"  # the clip's face first
+    said = detect(tmp_path / "said.wav").credentials.actions[0]["parameters"]["description"]
+    assert (
+        said == f"synthesised by voxlip's generative models in the voice of the reference recording ({reference.name})"
+    )
+
+
 def test_a_speech_carries_its_rate_and_its_samples_alone_need_theirs(pipeline, reference, faces_dir, tmp_path):
     """A Speech is taken at its own rate wherever audio is (a reference too); another source_sr with it is refused,
     and its samples alone are refused without one (they had been taken at 16 kHz, 38% too slow)."""

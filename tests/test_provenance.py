@@ -22,7 +22,7 @@ from core.ffmpeg import read_frames, write_video
 from core.ffmpeg import run as run_ffmpeg
 from core.files import InputData, InputFile, sha256_file
 from core.version import __version__
-from pipeline.outputs import finish_output, protect_frames
+from pipeline.outputs import ensured_audio_mark, finish_output, protect_frames
 from pipeline.provenance import (
     AUDIO_MARK,
     CONSENT_STATEMENT,
@@ -38,6 +38,7 @@ from pipeline.provenance import (
     find_frame_mark,
     mark_audio,
     mark_frame,
+    marked_audio,
     read_credentials,
     read_record,
     record_path,
@@ -346,6 +347,10 @@ def test_audio_mark_is_made_stronger_where_speech_is_too_narrow_or_short_to_hold
     assert not detect_audio_mark(mark_audio(narrow, sr, own_strength), sr).detected
     assert detect_audio_mark(mark_audio(narrow, sr), sr).detected
     np.testing.assert_array_equal(mark_audio(wave, sr), mark_audio(wave, sr, own_strength))
+    stronger = marked_audio(narrow, sr)  # the strength it took, which the record says
+    assert stronger.strength_db in AUDIO_MARK.stronger_db and marked_audio(wave, sr).strength_db == 1.0
+    np.testing.assert_array_equal(stronger.samples, mark_audio(narrow, sr))
+    assert ensured_audio_mark(stronger.samples, sr).strength_db is None  # marked already: none added
     for start in (0.0, 1.0, 2.0):  # a word or two: 0.3-0.5 s score 3.9-5.3 at 1 dB, and 6.7-10.5 made stronger
         for seconds in (0.3, 0.5):
             word = wave[int(start * sr) : int((start + seconds) * sr)]
@@ -787,6 +792,98 @@ def test_a_clip_of_a_face_names_the_face_and_the_audio_it_was_given_as_ingredien
         "to say speech synthesised from text by voxlip's voice models" in report.actions[1]["parameters"]["description"]
     )
     assert [(i.title, i.relationship) for i in report.ingredients] == [(video.name, "parentOf")]
+
+
+def test_the_content_credentials_say_what_the_record_says(tmp_path, speech, face_frames):
+    """The record's watermarks are signed in the credentials' voxlip assertion; c2pa had turned its list of strengths
+    (stronger_db [2.0, 3.0]) into "" (c2pa-rs #2570: a list of numbers is read back as bytes), so every assertion is
+    read back and compared with what was put in."""
+    wave, sr = speech
+    audio = save_audio(tmp_path / "said.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    video = write_video(tmp_path / "clip.mp4", protect_frames(face_frames[:25]), fps=25, audio=audio)
+    components = [Component("vocoder", "hifigan-lj-v1", "2" * 64, config_sha256="3" * 64)]
+    for path, kind, label in ((audio, "audio/wav", None), (video, "video/mp4", LabelConfig())):
+        record = finish_output(path, kind.split("/")[0], components, {}, CONSENT_STATEMENT, label=label)
+        assertions = {assertion["label"]: assertion["data"] for assertion in _active_manifest(path, kind)["assertions"]}
+        assert assertions["org.voxlip.provenance"] == {
+            "voxlip_record": record_path(path).name,
+            "watermarks": record.watermarks,
+            "consent_stated": True,
+        }
+        (created,) = assertions["c2pa.actions.v2"]["actions"]
+        assert created["parameters"]["models"] == [
+            {"name": "hifigan-lj-v1", "role": "vocoder", "sha256": "2" * 64, "config_sha256": "3" * 64}
+        ]
+
+
+def test_speech_names_the_reference_voice_it_speaks_in_as_an_input_to_the_models(
+    tmp_path, speech, speech_files, face_frames
+):
+    """The recording of the voice cloned had been named in the record only: the content credentials of speech made
+    from text named no ingredient at all, those of a re-voiced recording or a dub only the recording or video edited.
+    It is now an input to the models (inputTo), beside what the output is an edit of."""
+    wave, sr = speech
+    reference, recording = speech_files[1], speech_files[2]
+    said = save_audio(tmp_path / "said.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    finish_output(said, "audio", [], {"reference_voice": reference}, CONSENT_STATEMENT, text="Hello.")
+    report = read_credentials(said)
+    assert report.valid and [(i.title, i.relationship) for i in report.ingredients] == [(reference.name, "inputTo")]
+    (created,) = report.actions
+    assert created["action"] == "c2pa.created" and created["digitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA
+    assert created["parameters"]["description"] == (
+        f"synthesised by voxlip's generative models in the voice of the reference recording ({reference.name})"
+    )
+    assert created["parameters"]["ingredients"]  # the action names the ingredient it used
+    ingredient = _active_manifest(said, "audio/wav")["ingredients"][0]
+    assert (ingredient["format"], ingredient["instance_id"]) == ("audio/flac", f"sha256:{sha256_file(reference)}")
+
+    revoiced = save_audio(tmp_path / "revoiced.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    inputs = {"reference_voice": reference, "source_speech": recording}
+    finish_output(revoiced, "audio", [], inputs, CONSENT_STATEMENT)
+    report = read_credentials(revoiced)
+    assert [action["action"] for action in report.actions] == ["c2pa.opened", "c2pa.edited"]
+    assert [(i.title, i.relationship) for i in report.ingredients] == [
+        (recording.name, "parentOf"),
+        (reference.name, "inputTo"),
+    ]
+
+    given = InputData("samples in memory, 16000 Hz, 2.0 s", "d" * 64)  # a reference given as samples: no file
+    source = write_video(tmp_path / "source.mp4", face_frames[25:35], fps=25)
+    dub = write_video(tmp_path / "dub.mp4", protect_frames(face_frames[:25]), fps=25, audio=said)
+    finish_output(dub, "video", [], {"reference_voice": given, "source_video": source}, "x", label=LabelConfig())
+    assert sorted((i.title, i.relationship) for i in read_credentials(dub).ingredients) == [
+        (given.what, "inputTo"),
+        ("source.mp4", "parentOf"),
+    ]
+
+
+def test_detect_calls_this_machine_s_own_key_what_it_is_not_a_trusted_signer(tmp_path, speech, monkeypatch):
+    """`voxlip detect` had said "valid, trusted signer" of a file signed with the key voxlip made on this machine,
+    which a reader took for a signer trusted beyond it; a key under the user's own trust anchors, and one of no trust
+    list known here, are told apart from it."""
+    from pipeline.provenance.credentials import create_local_identity, signing_identity
+
+    wave, sr = speech
+    own = save_audio(tmp_path / "own.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    sign_file(own, [])
+    other_machine = tmp_path / "elsewhere"
+    create_local_identity(other_machine)
+    theirs = save_audio(tmp_path / "theirs.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    sign_file(theirs, [], identity=signing_identity(other_machine))
+
+    def said(path: Path) -> str:
+        return next(line for line in detect(path).lines() if "content credentials (C2PA)" in line)
+
+    assert (
+        "valid; signed by this machine's own voxlip key (voxlip local signer), which no public trust list knows;"
+        in (said(own))
+    )
+    assert "trusted" not in said(own).replace("trust list", "")
+    assert "valid; signed by voxlip local signer, a signer in no trust list known here;" in said(theirs)
+    monkeypatch.setenv("VOXLIP_C2PA_TRUST_ANCHORS", str(other_machine / "ca.pem"))
+    assert "valid; signed by voxlip local signer, whose certificate chains to your VOXLIP_C2PA_TRUST_ANCHORS;" in (
+        said(theirs)
+    )
 
 
 def test_a_source_c2pa_cannot_read_or_changed_since_is_described_by_hand(tmp_path, speech, speech_files):

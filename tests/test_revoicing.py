@@ -194,9 +194,16 @@ def test_a_convert_is_credited_as_an_edit_of_its_source_keeping_a_voxlip_source_
     edited = credentials.actions[1]
     assert edited["digitalSourceType"].endswith("/trainedAlgorithmicMedia")
     assert "the words, timing and delivery are the recording's (once.wav)" in edited["parameters"]["description"]
-    assert [(i.title, i.relationship, i.valid) for i in credentials.ingredients] == [("once.wav", "parentOf", True)]
-    assert credentials.ingredients[0].generator == credentials.generator  # once.wav's own manifest, kept
-    assert [(i.title, i.generator) for i in read_credentials(once).ingredients] == [("source.wav", None)]
+    ingredients = {i.title: i for i in credentials.ingredients}
+    assert {title: (i.relationship, i.valid) for title, i in ingredients.items()} == {
+        "once.wav": ("parentOf", True),
+        reference.name: ("inputTo", None),  # the reference voice, an input to the models
+    }
+    assert ingredients["once.wav"].generator == credentials.generator  # once.wav's own manifest, kept
+    assert sorted((i.title, i.generator) for i in read_credentials(once).ingredients) == [
+        (reference.name, None),
+        ("source.wav", None),
+    ]
 
 
 def test_a_long_recording_is_converted_offline_in_pieces_each_keeping_its_pitch(
@@ -318,7 +325,10 @@ def test_a_video_source_gets_its_soundtrack_converted_and_labelled(reference, ta
     assert soundfile.info(speech).duration == pytest.approx(source.duration, abs=0.05)
     revoiced = read_credentials(speech)  # the video's speech re-voiced: an edit of the video, as audio
     assert [action["action"] for action in revoiced.actions] == ["c2pa.opened", "c2pa.edited"]
-    assert [(i.title, i.relationship) for i in revoiced.ingredients] == [("talking.mp4", "parentOf")]
+    assert [(i.title, i.relationship) for i in revoiced.ingredients] == [
+        ("talking.mp4", "parentOf"),
+        (reference.name, "inputTo"),  # the reference voice, an input to the models
+    ]
 
 
 def test_a_clip_lip_synced_from_converted_speech_names_the_source_recording(
@@ -344,6 +354,7 @@ def test_a_clip_lip_synced_from_converted_speech_names_the_source_recording(
     assert [(i.title, i.relationship) for i in credentials.ingredients] == [
         ("source.wav", "parentOf"),
         ("painting_pearl_earring.jpg", "inputTo"),
+        (reference.name, "inputTo"),
     ]
 
     samples, rate = soundfile.read(source_file, dtype="float32")

@@ -8,10 +8,12 @@ from .audio_watermark import (
     AUDIO_MARK,
     AudioMarkConfig,
     AudioMarkResult,
+    MarkedAudio,
     detect_audio_mark,
     ensure_audio_mark,
     find_audio_mark,
     mark_audio,
+    marked_audio,
 )
 from .consent import CONSENT_STATEMENT, ConsentError, require_consent
 from .credentials import CredentialsReport, read_credentials, sign_file, signing_identity
@@ -41,6 +43,7 @@ __all__ = [
     "FrameMarkConfig",
     "FrameMarkResult",
     "LabelConfig",
+    "MarkedAudio",
     "ProvenanceRecord",
     "detect",
     "detect_audio_mark",
@@ -53,6 +56,7 @@ __all__ = [
     "mark_audio",
     "mark_frame",
     "mark_frames",
+    "marked_audio",
     "read_credentials",
     "read_record",
     "record_path",

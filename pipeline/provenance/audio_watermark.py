@@ -83,13 +83,30 @@ def _to_analysis_rate(wave: np.ndarray, sr: int, config: AudioMarkConfig) -> np.
     return wave
 
 
+@dataclass(frozen=True)
+class MarkedAudio:
+    """Audio with voxlip's mark, and the strength the mark was added at (what its provenance record says)."""
+
+    samples: np.ndarray
+    strength_db: float | None
+    """`config.strength_db`, or the first of `config.stronger_db` it took; None where the audio carried the mark
+    already and none was added (`ensured_audio_mark`)."""
+
+
 def mark_audio(
     wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK, *, start_seconds: float = 0.0
 ) -> np.ndarray:
     """`wave` (float, any sample rate; mono, or (samples, channels) each marked alike) with voxlip's mark; same
     length, rate and channels. At `config.strength_db`, or where that would not be found with `config.margin` to
-    spare, at the first of `config.stronger_db` that is (if any is). `start_seconds`: where `wave` begins in a
-    longer whole (a stream's piece), so that the pieces' marks, joined, keep one period in step."""
+    spare, at the first of `config.stronger_db` that is (if any is): `marked_audio` says which. `start_seconds`: where
+    `wave` begins in a longer whole (a stream's piece), so that the pieces' marks, joined, keep one period in step."""
+    return marked_audio(wave, sr, config, start_seconds=start_seconds).samples
+
+
+def marked_audio(
+    wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK, *, start_seconds: float = 0.0
+) -> MarkedAudio:
+    """`mark_audio`'s samples with the strength it marked them at."""
     if not (math.isfinite(start_seconds) and start_seconds >= 0):
         raise InputError(f"start_seconds {start_seconds!r}: give where the audio begins in the whole, 0 s or more")
     original = _channels_last(np.asarray(wave, dtype=np.float32))
@@ -98,7 +115,7 @@ def mark_audio(
         marked = _marked(original, sr, config, strength_db, start_frame)
         if detect_audio_mark(marked, sr, config).score >= config.threshold + config.margin:
             break
-    return _within_full_scale(marked, original)
+    return MarkedAudio(_within_full_scale(marked, original), strength_db)
 
 
 def _within_full_scale(marked: np.ndarray, original: np.ndarray) -> np.ndarray:
@@ -146,9 +163,14 @@ def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db:
 
 def ensure_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> np.ndarray:
     """`wave` with voxlip's mark, added only if it is not there yet (a second mark would cost 6 dB of SNR)."""
+    return ensured_audio_mark(wave, sr, config).samples
+
+
+def ensured_audio_mark(wave: np.ndarray, sr: int, config: AudioMarkConfig = AUDIO_MARK) -> MarkedAudio:
+    """`ensure_audio_mark`'s samples with the strength of the mark it added (None: none added)."""
     if detect_audio_mark(wave, sr, config).detected:
-        return np.asarray(wave, dtype=np.float32)
-    return mark_audio(wave, sr, config)
+        return MarkedAudio(np.asarray(wave, dtype=np.float32), None)
+    return marked_audio(wave, sr, config)
 
 
 def _band_levels(analysis: np.ndarray, layout: MarkLayout, config: AudioMarkConfig) -> np.ndarray:

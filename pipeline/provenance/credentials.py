@@ -77,6 +77,11 @@ class Edit:
 
 CREATED = Edit(TRAINED_ALGORITHMIC_MEDIA, "synthesised by voxlip's generative models")
 """What voxlip makes from text, a voice and pictures: all of it a trained model's."""
+CLONED = Edit(
+    TRAINED_ALGORITHMIC_MEDIA,
+    "synthesised by voxlip's generative models in the voice of the reference recording ({reference_voice})",
+)
+"""Speech voxlip makes from text in the voice of a recording (its `inputTo` ingredient)."""
 DUB = Edit(
     COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA,
     "the soundtrack was synthesised by voxlip's generative models; the frames are the source video's ({source_video}), "
@@ -162,6 +167,9 @@ class CredentialsReport:
     """Signature and content hashes check out (the file was not changed since it was signed)."""
     trusted: bool = False
     """The signing certificate chains to a known trust anchor (voxlip's local CA or yours)."""
+    own_key: bool = False
+    """Signed with this machine's own voxlip key (the local identity made on first use): trusted here only, a key no
+    public trust list knows."""
     generator: str | None = None
     actions: list[dict] = field(default_factory=list)
     models: list[dict] = field(default_factory=list)
@@ -469,15 +477,17 @@ def read_credentials(
         for a in assertion.get("data", {}).get("actions", [])
     ]
     models = [m for a in actions for m in a.get("parameters", {}).get("models", [])]
+    signature = manifest.get("signature_info", {})
     return CredentialsReport(
         found=True,
         valid=state in ("Valid", "Trusted") and not problems,
         trusted=state == "Trusted",
+        own_key=signature.get("cert_serial_number") == _local_serial_number(),
         generator=_generator(manifest),
         actions=actions,
         models=models,
         ingredients=ingredients,
-        signer=manifest.get("signature_info", {}).get("common_name"),
+        signer=signature.get("common_name"),
         problems=problems,
     )
 
@@ -507,6 +517,17 @@ def _ingredient(ingredient: dict, reader: c2pa.Reader) -> Ingredient:
         None if own is None else _generator(own),
         None if own is None else not _problems(ingredient.get("validation_results") or {}),
     )
+
+
+def _local_serial_number() -> str | None:
+    """The serial number (decimal, as c2pa reports it) of this machine's own voxlip signing certificate; None before
+    one is made."""
+    from cryptography import x509
+
+    signer = config_dir() / "c2pa" / "signer.pem"
+    if not signer.is_file():
+        return None
+    return str(x509.load_pem_x509_certificate(signer.read_bytes()).serial_number)
 
 
 def _known_anchors() -> bytes | None:

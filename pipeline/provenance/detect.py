@@ -92,10 +92,9 @@ class DetectionReport:
             out.append("  content credentials (C2PA): none")
         else:
             validity = "valid" if c.valid else "INVALID (" + "; ".join(c.problems) + ")"
-            trust = "trusted signer" if c.trusted else "signer not in a known trust list" if c.valid else "signer"
             models = ", ".join(m.get("name", "?") for m in c.models) or "none listed"
             out.append(
-                f"  content credentials (C2PA): {validity}, {trust} ({c.signer}); generator {c.generator}; "
+                f"  content credentials (C2PA): {validity}; {_signer_finding(c)}; generator {c.generator}; "
                 f"models: {models}"
             )
             out.extend(f"    ingredient {i.title} ({i.relationship}): {_ingredient_finding(i)}" for i in c.ingredients)
@@ -222,6 +221,18 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     return DetectionReport(
         path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable, silent
     )
+
+
+def _signer_finding(credentials: CredentialsReport) -> str:
+    """Who signed the credentials, and how far that may be trusted, in words: this machine's own key is trusted by
+    this machine alone, so it is not called trusted."""
+    if credentials.own_key:
+        return f"signed by this machine's own voxlip key ({credentials.signer}), which no public trust list knows"
+    if credentials.trusted:
+        return f"signed by {credentials.signer}, whose certificate chains to your VOXLIP_C2PA_TRUST_ANCHORS"
+    if credentials.valid:
+        return f"signed by {credentials.signer}, a signer in no trust list known here"
+    return f"signed by {credentials.signer}"
 
 
 def _ingredient_finding(ingredient: Ingredient) -> str:
