@@ -12,6 +12,7 @@ import soundfile
 from core.errors import InputError
 from core.ffmpeg import probe
 from pipeline import Pipeline, Speaker, vocode
+from pipeline.amounts import seconds_in_words
 from pipeline.cli import main as voxlip
 from pipeline.provenance import ConsentError, detect, detect_audio_mark, record_path
 from pipeline.provenance.audio_watermark import AUDIO_MARK
@@ -377,7 +378,7 @@ def test_inputs_given_in_memory_are_recorded_by_what_they_were_and_their_data(pi
     record = json.loads(record_path(heard.save(tmp_path / "heard.mp4")).read_text())
     assert record["inputs"] == {
         "audio": {
-            "given": f"samples in memory, 22050 Hz, {speech.duration:.1f} s",
+            "given": f"samples in memory, 22050 Hz, {seconds_in_words(speech.duration)}",
             "sha256": hashlib.sha256(speech.samples.tobytes()).hexdigest(),
         },
         "face": {"given": f"PIL RGB image in memory, {width}x{height}", "sha256": picture},
