@@ -163,10 +163,13 @@ def unreplaceable(path: Path, error: OSError) -> str:
 
 
 def _same_file(output: Path, source: Path) -> bool:
-    """Whether `output` is `source`: the same file (through links too) if both exist, else the same path."""
+    """Whether `output` is `source`: the same file (through links too) if both exist, else the same path. Both are
+    resolved first: "new/../voice.wav" is voice.wav once the output's folders are made, though it does not exist
+    before (its `..` goes through a folder not made yet)."""
+    output, source = Path(os.path.realpath(output)), Path(os.path.realpath(source))  # Path.resolve raises on a loop
     if output.exists() and source.exists():
         return os.path.samefile(output, source)
-    return output.absolute() == source.absolute()
+    return output == source
 
 
 @contextmanager

@@ -366,3 +366,27 @@ def test_an_input_named_as_the_output_s_record_is_refused_before_any_work(voices
     err = capsys.readouterr().err
     assert f"{out} would write {given} beside it, which is also an input ({given}): voxlip never overwrites" in err
     assert given.read_bytes() == before and sorted(tmp_path.iterdir()) == [given]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "say Hi. --ref {input} -o {out}",
+        "run Hi. --ref {input} --face {face} -o {out}",
+        "lipsync --face {face} --audio {input} -o {out}",
+    ],
+)
+def test_an_output_through_a_folder_not_made_yet_back_to_an_input_is_refused(
+    voices, faces_dir, tmp_path, command, capsys, monkeypatch
+):
+    """`say --ref voice.wav -o new/../voice.wav` had replaced voice.wav, exit 0: new/ did not exist, so the check
+    compared the paths unresolved, and then made new/, through which the output's path led to the input."""
+    given = tmp_path / "voice.wav"
+    given.write_bytes(voices["103-1240-0000"].read_bytes())
+    monkeypatch.chdir(tmp_path)
+    out = "new/../voice.wav" if command.startswith("say") else "./sub/../voice.wav"
+    args = command.format(input="voice.wav", out=out, face=faces_dir / "painting_pearl_earring.jpg").split()
+    assert voxlip([*args, "--i-have-consent"]) == 1
+    err = capsys.readouterr().err
+    assert f"{Path(out)} is also an input (voice.wav): voxlip never overwrites its inputs" in err, err
+    assert given.read_bytes() == voices["103-1240-0000"].read_bytes() and sorted(tmp_path.iterdir()) == [given]

@@ -157,3 +157,20 @@ def test_a_file_named_jpg_that_is_no_picture_is_called_undecodable(tmp_path, con
     path.write_bytes(content)
     with pytest.raises(InputError, match="face.jpg: not a media file ffmpeg can decode, or it is corrupt; give a"):
         probe(path)
+
+
+@pytest.mark.parametrize(
+    "given", ["new/../voice.wav", "new/deeper/../../voice.wav", "new/../voice.wav.provenance.json"]
+)
+def test_an_output_through_folders_not_made_yet_is_still_no_input(tmp_path, monkeypatch, given):
+    """Speech.save("new/../voice.wav") had replaced the reference voice.wav: new/ did not exist, so the path was
+    compared unresolved, and the output's folders, made before writing, led it back to voice.wav. Its record's name
+    beside it is checked the same way."""
+    monkeypatch.chdir(tmp_path)
+    _written(tmp_path / "voice.wav")
+    _written(tmp_path / "voice.wav.provenance.json")
+    output = given.removesuffix(".provenance.json")
+    with pytest.raises(InputError, match=r"is also an input \(.+\): voxlip never overwrites its inputs"):
+        check_output(output, "audio", [given.split("/")[-1]])
+    assert check_output("new/../other.wav", "audio", ["voice.wav"]) == Path("new/../other.wav")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["voice.wav", "voice.wav.provenance.json"]

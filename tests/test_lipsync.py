@@ -1088,7 +1088,7 @@ def test_no_face_found_by_a_detector_of_the_callers_names_it_and_the_default(fac
 
 def test_the_stage_never_overwrites_its_input_nor_writes_a_video_under_another_ending(clips, speech, tmp_path):
     """run(face, audio, face, ...) had replaced the input video with its output (the CLI refuses it), and a `.wav`
-    name had been given an MP4."""
+    name had been given an MP4; so had new/../face.mp4, through a folder not made yet."""
     from core.files import sha256_file
 
     face = tmp_path / "face.mp4"
@@ -1098,7 +1098,13 @@ def test_the_stage_never_overwrites_its_input_nor_writes_a_video_under_another_e
     audio = save_audio(tmp_path / "speech.wav", speech, SAMPLE_RATE)
     before = sha256_file(face)
     options = LipsyncOptions()
-    for out, face_given, audio_given in ((face, face, speech), (link, face, speech), (audio, face, audio)):
+    through_new_folder = tmp_path / "new" / ".." / "face.mp4"
+    for out, face_given, audio_given in (
+        (face, face, speech),
+        (link, face, speech),
+        (audio, face, audio),
+        (through_new_folder, face, speech),
+    ):
         with pytest.raises(InputError, match=r"is also an input \(.*\): voxlip never overwrites its inputs"):
             run(
                 face_given,
