@@ -63,6 +63,7 @@ from .provenance.credentials import (
     SigningIdentity,
     Used,
     sign_file,
+    signing_identity,
 )
 from .provenance.detect import detect
 from .provenance.label import DEFAULT_LABEL, SMALLEST_FRAME, FaceBox, FrameLabeler, LabelConfig
@@ -184,8 +185,9 @@ def check_output(
 
     Checked before any work: a file name (not a folder), the ending of its format, a folder that exists
     or can be made and can be written to, room for about `size_estimate` bytes, that it is none of
-    `inputs` (not even through a link): voxlip never overwrites what it reads, and that a file already
-    there, or its record, can be replaced.
+    `inputs` (not even through a link): voxlip never overwrites what it reads, that a file already
+    there, or its record, can be replaced, and that the certificate it is signed with is at hand (the local
+    one made on first use: signing_identity).
     """
     suffixes = OUTPUT_SUFFIXES[kind]
     if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
@@ -222,6 +224,7 @@ def _checked_output(path: Path, kind: str, inputs: Iterable[str | os.PathLike | 
             f"cannot write {path}: {free_words} free in {folder}, and the output needs about {needed_words}; "
             "free some space or choose another folder"
         )
+    signing_identity()
     return path
 
 

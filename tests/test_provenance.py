@@ -1313,3 +1313,31 @@ def test_frame_mark_on_bgr_frames_is_the_rgb_mark_reordered(face_frames):
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
     from_bgr = next(protect_frames([bgr], channels="bgr"))[:, :, ::-1]
     np.testing.assert_array_equal(from_bgr, next(protect_frames([rgb])))
+
+
+@pytest.mark.parametrize("config", ["unwritable", "no home"])
+def test_a_signing_certificate_that_cannot_be_made_is_named_before_any_work(
+    tmp_path, monkeypatch, speech_files, capsys, config
+):
+    """A service's user (HOME unset, its home /nonexistent) had every output refused after all the work, as "could not
+    write out.wav (Permission denied): that folder cannot be written to", though it could be: what could not be made
+    was voxlip's signing certificate, under ~/.config on first use."""
+    from pipeline.cli import main as voxlip
+    from pipeline.outputs import check_output
+
+    if config == "unwritable":
+        (tmp_path / "file").write_text("")
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "file" / "config"))  # ENOTDIR, even as root
+        said = rf"in {tmp_path}/file/config/voxlip/c2pa \(Not a directory\)"
+    else:
+        monkeypatch.delenv("XDG_CONFIG_HOME")
+        monkeypatch.setattr(Path, "home", lambda: (_ for _ in ()).throw(RuntimeError("no home")))
+        said = r"in ~/\.config/voxlip/c2pa \(this user has no home folder\)"
+    refusal = rf"could not make or read its signing certificate {said}: set XDG_CONFIG_HOME to a folder it can write"
+    with pytest.raises(InputError, match=refusal + r".*VOXLIP_C2PA_CERT and VOXLIP_C2PA_KEY"):
+        check_output(tmp_path / "out.wav", "audio")
+    out = tmp_path / "out" / "say.wav"
+    assert voxlip(["say", "Hi there.", "--ref", str(speech_files[0]), "-o", str(out), "--i-have-consent"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(refusal, err) and "could not write" not in err, err
+    assert not out.exists() and not list(Path(os.environ["VOXLIP_CACHE"]).rglob("*.npz"))  # refused before any work

@@ -180,6 +180,8 @@ class CredentialsReport:
 
 
 def config_dir() -> Path:
+    """Where voxlip keeps its local signing certificate (under c2pa/): $XDG_CONFIG_HOME/voxlip, else
+    ~/.config/voxlip."""
     root = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(root) / "voxlip"
 
@@ -279,16 +281,32 @@ def signing_identity(directory: Path | None = None) -> SigningIdentity:
             os.environ.get("VOXLIP_C2PA_TSA_URL") or None,
             anchors,
         )
-    directory = directory or config_dir() / "c2pa"
-    if not (directory / "signer.key").is_file():
-        create_local_identity(directory)
-    local_ca = (directory / "ca.pem").read_bytes()
-    return SigningIdentity(
-        (directory / "signer.pem").read_bytes(),
-        (directory / "signer.key").read_bytes(),
-        "es256",
-        None,
-        local_ca + (anchors or b""),
+    try:
+        directory = directory or config_dir() / "c2pa"
+    except RuntimeError:  # Path.home() of a user with no home (no HOME, no entry in the password database)
+        raise InputError(_no_local_identity("~/.config/voxlip/c2pa", "this user has no home folder")) from None
+    try:
+        if not (directory / "signer.key").is_file():
+            create_local_identity(directory)
+        local_ca = (directory / "ca.pem").read_bytes()
+        return SigningIdentity(
+            (directory / "signer.pem").read_bytes(),
+            (directory / "signer.key").read_bytes(),
+            "es256",
+            None,
+            local_ca + (anchors or b""),
+        )
+    except OSError as error:
+        raise InputError(_no_local_identity(directory, error.strerror or str(error))) from None
+
+
+def _no_local_identity(directory: Path | str, why: str) -> str:
+    """What to tell a user (a service's, often) for whom voxlip could not make or read its local signing certificate
+    in `directory`: every output is signed, so none could be written."""
+    return (
+        f"voxlip signs every output, and could not make or read its signing certificate in {directory} ({why}): set "
+        "XDG_CONFIG_HOME to a folder it can write to, or VOXLIP_C2PA_CERT and VOXLIP_C2PA_KEY to a certificate of your "
+        "own (docs/provenance.md)"
     )
 
 
