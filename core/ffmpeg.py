@@ -7,19 +7,21 @@ into H.264 + AAC, tagged with their colours. When ffmpeg fails, its own message 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
-import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
 from .errors import InputError, VoxlipError
-from .files import atomic_output, check_not_stream
+from .files import atomic_output, check_not_stream, write_error
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".avif", ".heic", ".heif"})
@@ -395,30 +397,29 @@ def read_frames(
     command += ["-f", "rawvideo", "-pix_fmt", pixel_format, "-"]
     width, height = size or (info.width, info.height)
     frame_bytes = width * height * 3
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, bufsize=0)
-        count = 0
-        try:
-            while True:
-                frame = np.empty((height, width, 3), dtype=np.uint8)
-                if not _read_exactly(process.stdout, memoryview(frame).cast("B"), frame_bytes):
-                    break
-                count += 1
-                yield frame
-        finally:
-            process.stdout.close()
-            if process.poll() is None:
-                process.kill()
-            code = process.wait()
-        log.seek(0)
-        errors = log.read().decode(errors="replace").strip()
-        if count == 0 and code != 0:
-            raise InputError(
-                f"could not decode the video in {info.path}: the file is corrupt or truncated",
-                detail=_last_line(errors),
-            )
-        if errors and on_damage is not None:  # read to its end (a read closed early stops before this)
-            on_damage(re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] ", "", errors.splitlines()[0]).rstrip("."))
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    messages = Messages(process.stderr)
+    count = 0
+    try:
+        while True:
+            frame = np.empty((height, width, 3), dtype=np.uint8)
+            if not _read_exactly(process.stdout, memoryview(frame).cast("B"), frame_bytes):
+                break
+            count += 1
+            yield frame
+    finally:
+        process.stdout.close()
+        if process.poll() is None:
+            process.kill()
+        code = process.wait()
+    errors = messages.text()
+    if count == 0 and code != 0:
+        raise InputError(
+            f"could not decode the video in {info.path}: the file is corrupt or truncated",
+            detail=_last_line(errors),
+        )
+    if errors and on_damage is not None:  # read to its end (a read closed early stops before this)
+        on_damage(re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] ", "", errors.splitlines()[0]).rstrip("."))
 
 
 def read_picture(info: MediaInfo) -> np.ndarray:
@@ -522,6 +523,37 @@ class EncoderOptions:
     """0 lets x264 choose; benchmarks pin it to the cores they are given."""
 
 
+MESSAGE_BYTES = 8192
+"""Bytes of an ffmpeg's messages kept from each end: its first error (what `read_frames` calls damage) and its last
+600 characters (what an error quotes) are within them, and a damaged video's error per frame for hours is not kept."""
+
+
+class Messages:
+    """What an ffmpeg process writes to its stderr (its first and last MESSAGE_BYTES), read on a thread of its own as
+    it comes: a pipe nobody reads fills and stops ffmpeg, and a temporary file, the other way, loses it all when the
+    temporary folder is full (where ffmpeg then says "No space left on device" to nobody)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._first, self._last, self._dropped = bytearray(), bytearray(), False
+        self._reader = threading.Thread(target=self._read, args=(stream,), name="voxlip-ffmpeg-messages", daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        with stream:
+            while chunk := os.read(stream.fileno(), 1 << 16):
+                room = MESSAGE_BYTES - len(self._first)
+                self._first += chunk[:room]
+                last = self._last + chunk[room:]
+                self._dropped |= len(last) > MESSAGE_BYTES
+                self._last = last[-MESSAGE_BYTES:]
+
+    def text(self) -> str:
+        """All ffmpeg said (its middle left out past 2 x MESSAGE_BYTES), once it has closed its stderr (ended)."""
+        self._reader.join()
+        gap = b"\n...\n" if self._dropped else b""
+        return (self._first + gap + self._last).decode(errors="replace").strip()
+
+
 class Mp4Writer:
     """Streams frames into an H.264 MP4 at `path`, with an audio file as its AAC track.
 
@@ -544,7 +576,6 @@ class Mp4Writer:
         self.width, self.height, self.fps = width, height, fps
         self.frames_written = 0
         self._finished = False
-        self._log = tempfile.TemporaryFile()
         audio: list[str] = []
         if audio_path is not None:
             limit = ["-t", f"{audio_seconds:.6f}"] if audio_seconds else []
@@ -589,7 +620,8 @@ class Mp4Writer:
         if audio:
             command += ["-c:a", "aac", "-b:a", options.audio_bitrate, *([] if audio_seconds else ["-shortest"])]
         command += ["-movflags", "+faststart", "-f", "mp4", str(self.path)]
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._messages = Messages(self._process.stderr)
 
     def write(self, frame: np.ndarray) -> None:
         if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:
@@ -600,7 +632,7 @@ class Mp4Writer:
             self._process.stdin.write(np.ascontiguousarray(frame).data)
         except BrokenPipeError:
             self._process.wait()
-            raise VoxlipError(f"ffmpeg stopped while encoding {self.path}: {self._stderr()}") from None
+            raise self._failure(f"ffmpeg stopped while encoding {self.path}") from None
         self.frames_written += 1
 
     def close(self) -> Path:
@@ -613,8 +645,7 @@ class Mp4Writer:
             pass
         code = self._process.wait()
         if code != 0 or self.frames_written == 0:
-            raise VoxlipError(f"ffmpeg could not write {self.path} (exit code {code}): {self._stderr()}")
-        self._log.close()
+            raise self._failure(f"ffmpeg could not write {self.path} (exit code {code})")
         self._finished = True
         return self.path
 
@@ -624,13 +655,17 @@ class Mp4Writer:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
-        self._log.close()
         self._finished = True
 
-    def _stderr(self) -> str:
-        self._log.seek(0)
-        text = self._log.read().decode(errors="replace").strip()
-        return text[-600:] or "no message"
+    def _failure(self, what: str) -> VoxlipError:
+        """The error of ffmpeg's failure to encode, `what` and its last message; a full disk told as voxlip tells it
+        (ffmpeg says only "No space left on device")."""
+        said = self._messages.text()
+        if "No space left on device" in said:
+            error = write_error(self.path, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+            error.detail = said
+            return error
+        return VoxlipError(f"{what}: {said[-600:] or 'no message'}")
 
     def __enter__(self) -> Mp4Writer:
         return self

@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -357,12 +358,35 @@ def _new_file(path: Path, suffix: str | None) -> Path:
             continue
 
 
-def write_error(path: Path, error: OSError) -> VoxlipError:
-    """What to tell a user whose file could not be written: why, and what to do."""
+def write_error(path: Path | None, error: OSError) -> VoxlipError:
+    """What to tell a user whose file (None: one the error does not name) could not be written: why, and what to
+    do."""
     if error.errno == errno.ENOSPC:
-        advice = "the disk is full: free some space or write somewhere else"
+        advice = _full_disk_advice(path)
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         advice = "that folder cannot be written to: choose another one"
     else:
         advice = "choose another place to write it"
-    return VoxlipError(f"could not write {path} ({error.strerror or error}): {advice}")
+    return VoxlipError(f"could not write {path or 'a file'} ({error.strerror or error}): {advice}")
+
+
+def _full_disk_advice(path: Path | None) -> str:
+    """What to do where no space was left for `path`: one in the temporary folder (where voxlip, and the libraries it
+    calls, put what they write on the way), on its disk, wants room there or another temporary folder."""
+    temporary = os.path.realpath(tempfile.gettempdir())
+    room = "free some space there, or set TMPDIR to a folder on a disk with room"
+    if path is None:
+        return f"a disk is full, most often that of the temporary folder {temporary}: {room}"
+    if _on_disk_of(path, temporary):
+        return f"the disk is full, that of the temporary folder {temporary}: {room}"
+    return "the disk is full: free some space or write somewhere else"
+
+
+def _on_disk_of(path: Path, folder: str) -> bool:
+    """Whether `path` is in `folder` (resolved), on its file system: not on one mounted in it."""
+    path = Path(os.path.realpath(path))
+    nearest = next((parent for parent in path.parents if parent.exists()), None)
+    try:
+        return path.is_relative_to(folder) and os.stat(nearest).st_dev == os.stat(folder).st_dev
+    except (OSError, TypeError):
+        return False

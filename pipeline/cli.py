@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import errno
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ import numpy as np
 from core import checkpoints
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import VIDEO_SUFFIXES
-from core.files import atomic_output, sha256_file
+from core.files import atomic_output, sha256_file, write_error
 from core.memory import limit_allocator_arenas
 from core.output_kinds import suffixes_in_words
 from core.quiet import native_stderr_silenced
@@ -894,6 +895,12 @@ def _print_error(error: VoxlipError) -> None:
     print(f"voxlip: error: {in_command_line_words(str(error))}", file=sys.stderr)
 
 
+def _named_file(error: OSError) -> Path | None:
+    """The file an OSError names as the one being written (a copy's target, else its only file), if any."""
+    named = error.filename2 or error.filename
+    return None if named is None or isinstance(named, int) else Path(os.fsdecode(named))
+
+
 def main(argv: list[str] | None = None) -> int:
     limit_allocator_arenas()
     args = build_parser().parse_args(argv)
@@ -907,7 +914,13 @@ def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(format="voxlip: note: %(message)s", level=logging.WARNING, stream=sys.stderr, force=True)
     try:
         with unwinding_on_stop():
-            return args.run(args)
+            try:
+                return args.run(args)
+            except OSError as e:
+                if e.errno != errno.ENOSPC:
+                    raise
+                # a disk filled up under a library (phonemizer's copy of espeak-ng, a soundfile, a temporary file)
+                raise write_error(_named_file(e), e) from e
     except VoxlipError as e:
         _print_error(e)
         if args.debug and e.detail:

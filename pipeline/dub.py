@@ -13,7 +13,7 @@ import numpy as np
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, Mp4Writer, read_frames
 from core.files import atomic_output
-from voice.audio import encode_audio
+from voice.audio import save_audio
 
 from . import outputs
 
@@ -36,8 +36,7 @@ def dub(
     """
     samples = in_step(samples, sample_rate, video.audio_delay)
     with tempfile.TemporaryDirectory(prefix="voxlip-dub-") as folder:
-        soundtrack = Path(folder) / "speech.wav"
-        soundtrack.write_bytes(encode_audio(samples, sample_rate))
+        soundtrack = save_audio(Path(folder) / "speech.wav", samples, sample_rate)
         with atomic_output(path) as partial:
             frames = read_frames(video.path, video.fps, size=size)
             first = next(frames, None)

@@ -390,3 +390,26 @@ def test_an_output_through_a_folder_not_made_yet_back_to_an_input_is_refused(
     err = capsys.readouterr().err
     assert f"{Path(out)} is also an input (voice.wav): voxlip never overwrites its inputs" in err, err
     assert given.read_bytes() == voices["103-1240-0000"].read_bytes() and sorted(tmp_path.iterdir()) == [given]
+
+
+def test_a_full_temporary_folder_under_a_library_is_named_with_what_to_do(voices, tmp_path, monkeypatch, capsys):
+    """phonemizer copies espeak-ng's library into the temporary folder: where that was full, `say` and `run` had ended
+    in "voxlip: internal error (OSError: [Errno 28] No space left on device: ...)", exit 3."""
+    import errno
+    import os
+    import shutil
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def full(source, target, **_):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(source), None, str(target))
+
+    monkeypatch.setattr(shutil, "copy", full)
+    out = tmp_path / "out.wav"
+    assert voxlip(["say", "Hi there.", "--ref", str(voices["103-1240-0000"]), "-o", str(out), "--i-have-consent"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"voxlip: error: could not write {tmp_path}/") and err.count("\n") == 1, err
+    full = f"(No space left on device): the disk is full, that of the temporary folder {tmp_path}: free some space"
+    assert f"{full} there, or set TMPDIR" in err
+    assert not out.exists()

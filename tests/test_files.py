@@ -174,3 +174,60 @@ def test_an_output_through_folders_not_made_yet_is_still_no_input(tmp_path, monk
         check_output(output, "audio", [given.split("/")[-1]])
     assert check_output("new/../other.wav", "audio", ["voice.wav"]) == Path("new/../other.wav")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["voice.wav", "voice.wav.provenance.json"]
+
+
+@pytest.fixture
+def temporary_files_keep_nothing(monkeypatch):
+    """Temporary files that keep nothing written to them, as in a full temporary folder: each is /dev/null opened
+    for reading (what is written to it is lost, and reading it gives nothing)."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *args, **kwargs: open(os.devnull, "rb"))
+
+
+def test_ffmpeg_s_message_is_kept_when_the_temporary_folder_is_full(tmp_path, temporary_files_keep_nothing):
+    """ffmpeg's messages went to a temporary file: in a full temporary folder they were lost, and `convert` said
+    "ffmpeg stopped while encoding ...: no message"."""
+    import numpy as np
+
+    from core.ffmpeg import Mp4Writer
+
+    with pytest.raises(VoxlipError, match=r"missing/out\.mp4: .*Error opening output .*No such file or directory"):
+        with Mp4Writer(tmp_path / "missing" / "out.mp4", 64, 64, 25.0) as writer:
+            for _ in range(50):
+                writer.write(np.zeros((64, 64, 3), np.uint8))
+
+
+def test_ffmpeg_s_full_disk_is_said_as_voxlip_says_it(tmp_path):
+    import numpy as np
+
+    from core.ffmpeg import Mp4Writer
+
+    with pytest.raises(VoxlipError, match=r"^could not write /dev/full \(No space left on device\): the disk is full"):
+        with Mp4Writer("/dev/full", 64, 64, 25.0) as writer:
+            for _ in range(50):
+                writer.write(np.zeros((64, 64, 3), np.uint8))
+
+
+def test_a_full_disk_names_the_temporary_folder_where_that_is_what_filled(tmp_path, monkeypatch):
+    """A full temporary folder had been told as "the disk is full: ... write somewhere else" of a file the user never
+    named, and a full disk under a library as an internal error: the place to free, or TMPDIR, is what helps."""
+    import errno
+    import tempfile
+
+    from core.files import write_error
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    room = "free some space there, or set TMPDIR to a folder on a disk with room"
+    assert str(write_error(tmp_path / "tmp" / "x" / "speech.wav", full)).endswith(
+        f"the disk is full, that of the temporary folder {tmp_path}/tmp: {room}"
+    )
+    assert str(write_error(None, full)) == (
+        f"could not write a file (No space left on device): a disk is full, most often that of the temporary folder "
+        f"{tmp_path}/tmp: {room}"
+    )
+    assert str(write_error(tmp_path / "out.wav", full)).endswith(
+        "the disk is full: free some space or write somewhere else"
+    )
