@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +45,7 @@ def cached_arrays(
     """`compute()`'s arrays, kept in voxlip's cache (cache_path).
 
     A later call with the same key reads them back (all of `names`); a damaged or incomplete entry is
-    made again, and a cache that cannot be written only costs the computation next time.
+    made again, and a cache that cannot be written only costs the computation next time (note_unwritable_cache).
     """
     path = cache_path(folder, key, ".npz")
     try:
@@ -56,5 +58,21 @@ def cached_arrays(
         with atomic_output(path) as partial:
             np.savez(partial, **arrays)
     except VoxlipError:
-        pass
+        note_unwritable_cache()
     return arrays
+
+
+def note_unwritable_cache() -> None:
+    """Say (a log's warning: the command line's `note:` lines) that voxlip's cache could not be written: what it
+    computes once is then computed again in every run, seconds each time, which nothing else would tell."""
+    _note_once(str(cache_dir()))
+
+
+@functools.lru_cache(maxsize=None)
+def _note_once(folder: str) -> None:
+    """Once per process and folder: a run writes many entries, and one note tells of them all."""
+    logging.getLogger(__name__).warning(
+        "voxlip's cache %s cannot be written, so what voxlip would keep there (a reference voice's analysis, seconds "
+        "of work) is done again in every run: set VOXLIP_CACHE to a folder it can write to",
+        folder,
+    )

@@ -29,7 +29,7 @@ import numpy as np
 
 from core import checkpoints
 from core.bars import picture_in
-from core.cache import cache_path
+from core.cache import cache_path, note_unwritable_cache
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe, spread_frames
 from core.files import InputData, InputFile, check_not_stream, sha256_file
@@ -408,8 +408,8 @@ class Pipeline:
         speaker = dataclasses.replace(prepare_speaker(self.encoder, audio, source_sr), given=given)
         try:
             speaker.save(cached)
-        except VoxlipError:
-            pass  # a read-only cache only costs the analysis next time
+        except VoxlipError:  # a read-only cache only costs the analysis next time
+            note_unwritable_cache()
         return speaker
 
     def clone_voice(

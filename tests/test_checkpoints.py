@@ -395,6 +395,31 @@ def test_computed_arrays_are_kept_per_voxlip_version(monkeypatch, tmp_path):
     assert len(calls) == 2 and len(list((tmp_path / "demo").glob("*.npz"))) == 2  # a newer voxlip computes again
 
 
+def test_a_cache_that_cannot_be_written_is_noted_once(monkeypatch, tmp_path, caplog, speech_files):
+    """A read-only VOXLIP_CACHE had silently cost a reference's analysis (7-10 s) in every run."""
+    from core import cache
+    from pipeline import Pipeline
+
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path / "file" / "cache"))  # cannot be made, even by root
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"x": np.arange(3.0)}
+
+    with caplog.at_level("WARNING"):
+        for _ in range(2):
+            assert cache.cached_arrays("demo", b"key", ("x",), compute)["x"].tolist() == [0.0, 1.0, 2.0]
+        Pipeline("cpu", synthesizer="offline", lipsync="offline").speaker(speech_files[0])
+    assert len(calls) == 2  # nothing was kept
+    notes = [record.getMessage() for record in caplog.records if "cache" in record.getMessage()]
+    assert notes == [
+        f"voxlip's cache {tmp_path}/file/cache cannot be written, so what voxlip would keep there (a reference "
+        "voice's analysis, seconds of work) is done again in every run: set VOXLIP_CACHE to a folder it can write to"
+    ]
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU: the model would load on it")
 def test_a_model_asked_onto_a_gpu_torch_cannot_find_is_refused_with_a_message(seeded_checkpoint):
     """A loader called with device='cuda' had ended in torch's AssertionError "Torch not compiled with CUDA"."""

@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import torch
 
-from core.cache import cache_path
+from core.cache import cache_path, note_unwritable_cache
 from core.components import Component
 from core.errors import VoxlipError
 from core.files import atomic_output
@@ -82,8 +82,8 @@ class NeuralConverter:
         try:
             with atomic_output(path, suffix=".npy") as partial:
                 np.save(partial, value)
-        except VoxlipError:
-            pass  # a read-only cache only costs the embedding next time
+        except VoxlipError:  # a read-only cache only costs the embedding next time
+            note_unwritable_cache()
         return value
 
     def convert(
