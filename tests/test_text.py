@@ -1056,6 +1056,7 @@ def test_english_with_loanwords_names_or_a_short_quotation_gets_no_language_note
         ("Only **50%** off **€20**, **#1**, *$5*", "Only 50% off €20, #1, $5"),
         ('It was **(really)** **"Quoted"** ~~$9~~', 'It was (really) "Quoted" $9'),
         ("Keep src/**/*.py, *.txt, 2*3*4, 5 * 3 * 2 and __$5__.", "Keep src/**/*.py, *.txt, 2*3*4, 5 * 3 * 2 and $5."),
+        ("Copy src/*/foo/*.py and assets/*.png.", "Copy src/*/foo/*.py and assets/*.png."),
     ],
 )
 def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
@@ -1111,6 +1112,7 @@ def test_the_currency_signs_the_written_forms_step_around_are_those_said_as_mone
         ("I work at A.T.&T.", "I work at Eh T&T."),
         ("Vitamin A is good, grade A beef, Plan A.", "Vitamin Eh is good, grade Eh beef, Plan Eh."),
         ("A cat saw the USA, type a letter.", "A cat saw the USA, type a letter."),  # the article, and no dots
+        ("rested on the far side\nA heron flew", "rested on the far side\nA heron flew"),  # a wrapped line's article
     ],
 )
 def test_the_letter_a_is_said_by_its_name_not_as_the_article(typed, said):
@@ -1122,10 +1124,17 @@ def test_the_letter_a_is_said_by_its_name_not_as_the_article(typed, said):
     "typed, said",
     [
         ("On 15.03.2024 we met.", "On March 15th, twenty twenty-four we met."),
-        ("Since 3.4.2024 and 12.25.2024", "Since April 3rd, twenty twenty-four and December 25th, twenty twenty-four"),
-        ("1.000.000 fans and €1.000.000", "1,000,000 fans and 1,000,000 euros"),
+        (
+            "Since 03.04.2024 and 12.25.2024",
+            "Since April 3rd, twenty twenty-four and December 25th, twenty twenty-four",
+        ),
+        ("It costs €1.000.000", "It costs 1,000,000 euros"),
         ("See section 4.2.1, 1.000 fans and 1.2.3.2024.", "See section 4.2.1, 1.000 fans and 1.2.3.2024."),
         ("Connect to 192.168.100.200 now.", "Connect to 192.168.100.200 now."),
+        (
+            "Call 612.345.678; version 2.1.2023, release 3.10.2024",
+            "Call 612.345.678; version 2.1.2023, release 3.10.2024",
+        ),
     ],
 )
 def test_a_date_and_thousands_with_full_stops_are_read_as_europeans_write_them(typed, said):
@@ -1143,6 +1152,7 @@ def test_a_date_and_thousands_with_full_stops_are_read_as_europeans_write_them(t
             "a 10K race, 4K video, 10K is a lot, seat 12B, 5m cables",
             "a 10K race, 4K video, 10K is a lot, seat 12B, 5 meters cables",
         ),
+        ("3M makes tape, 4K movies, 2B pencils, Gate 4B opens", "3M makes tape, 4K movies, 2B pencils, Gate 4B opens"),
     ],
 )
 def test_a_count_with_k_m_or_b_before_a_plural_is_said_with_its_scale(typed, said):
@@ -1150,13 +1160,14 @@ def test_a_count_with_k_m_or_b_before_a_plural_is_said_with_its_scale(typed, sai
     assert spoken_english(typed) == said
 
 
-def test_a_row_of_star_emoji_after_a_number_is_said_stars():
-    """ "Rate it 5 ⭐⭐⭐⭐⭐" was said "rate it five": the emoji star, and a row of stars, were left out as emoji."""
+def test_the_star_emoji_after_a_number_is_left_out_as_a_decoration():
+    """ "Happy 2024 ⭐ everyone" had been said "Happy 2024 star everyone": after a number the emoji is as often a
+    decoration as a rating; the star symbol in "a 5 ★ hotel" is said."""
     from voice.text import check_text
 
-    checked, notes = check_text("Rate it 5 ⭐⭐⭐⭐⭐, a 4 ⭐️ inn, 3★★★")
-    assert spoken_english(checked) == "Rate it 5 stars, a 4 star inn, 3 stars"
-    assert notes == ()
+    checked, notes = check_text("Happy 2024 ⭐ everyone, a 5 ★ hotel")
+    assert spoken_english(checked) == "Happy 2024 everyone, a 5 star hotel"
+    assert len(notes) == 1
 
 
 def test_shouting_keeps_the_us_and_the_it_as_acronyms():

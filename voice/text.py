@@ -178,14 +178,17 @@ _SCALES = {
     "tn": "trillion",
 }
 """Short forms of "thousand", "million", "billion" and "trillion" after an amount ("$5k", "£3m", "$2.5bn", "$1T")."""
-_SCALED_COUNT_RE = re.compile(
-    rf"(?<![\w.,{CURRENCY_SIGNS}])(\d+(?:\.\d+)?)(k|K|M|mn|B|bn)"
-    r"(?=\s+(?!(?:is|was|has|his|its|this|us|as|does|goes|says|plus|less|videos|screens|monitors|runs|races)\b)"
-    r"[a-z]*[a-rt-z]s\b)"
+_COUNTED_NOUNS = (
+    "subscribers followers views likes fans users downloads streams listeners viewers members people comments shares "
+    "plays visitors customers readers players students employees sales copies impressions clicks votes signups"
 )
-"""A count with a short form of its scale (`_SCALES`) before a noun in the plural, as creators write it ("10K
-subscribers", "1.5k likes", "2M views"; espeak-ng: "ten K"); "a 10K race", "4K video", "seat 12B" (none of them
-before a plural) and "5m" (meters) stay."""
+"""What creators count in thousands and millions ("10K subscribers", "2M views"): a scale's letter before another
+word is no count ("3M makes tape", "4K movies", "2B pencils", "Gate 4B opens", "14K earrings")."""
+_SCALED_COUNT_RE = re.compile(
+    rf"(?<![\w.,{CURRENCY_SIGNS}])(\d+(?:\.\d+)?)(k|K|M|mn|B|bn)(?=\s+(?:{'|'.join(_COUNTED_NOUNS.split())})\b)"
+)
+"""A count with a short form of its scale (`_SCALES`) before a noun creators count (`_COUNTED_NOUNS`: "10K
+subscribers", "1.5k likes", "2M views"; espeak-ng: "ten K"); "a 10K race", "4K video", "seat 12B" and "5m" stay."""
 _TITLES = {
     "Mr": "Mister",
     "Mrs": "Misses",
@@ -284,20 +287,21 @@ _LETTER_A = "Eh"
 article to it ("the U S A embassy": "U S uh embassy"), and joined letters may be a word ("AD", "AKA", "UAE": "ad",
 "acka", "yoo-ee"); "Eh" is "ay" wherever it stands, in en-us and en-gb."""
 _LETTER_A_RE = re.compile(
-    r"\b((?i:vitamin|plan|grade|type|class|group|option|part|section|level|side|row|gate|block|exhibit|appendix)\s+)"
+    r"\b((?i:vitamin|plan|grade|type|class|group|option|part|section|level|side|row|gate|block|exhibit|appendix)[ \t]+)"
     r"A\b(?![-'’]\w)"
 )
-"""A capital A after a word that names things by their letters ("Vitamin A is", "Plan A", "grade A beef")."""
+"""A capital A after a word that names things by their letters ("Vitamin A is", "Plan A", "grade A beef"), on its
+line (a wrapped line's "side" does not name the next line's "A heron")."""
 _DATE_RE = re.compile(
-    r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})|(?<!\.)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\.\d))"
+    r"(?<![\w/-])(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})|(?<!\.)(\d{2})\.(\d{2})\.(\d{4})(?!\.\d))"
     r"(?![\w/-])"
 )
 """A date in figures: 2026-05-12 (ISO), or 12/05/2026, month first as in the US unless the first number is no month,
-or 15.03.2024 with full stops, day first as in Europe, where dates are written so (espeak-ng: "fifteen point zero
-three point two zero two four")."""
-_DOTTED_THOUSANDS_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3}){2}(?!\w|[.,]\d)")
-"""A number with full stops between its thousands, as Europeans write millions ("1.000.000"): two stops, else it may
-be a decimal ("1.000"), and three may be an IP address ("192.168.100.200"); "4.2.1" (no groups of three) stays."""
+or 15.03.2024 with full stops and two figures each for day and month, day first as in Europe, where dates are
+written so (espeak-ng: "fifteen point zero three point two zero two four"; "2.1.2023", "3.10.2024" may be versions)."""
+_DOTTED_THOUSANDS_RE = re.compile(rf"(?<=[{CURRENCY_SIGNS}])\d{{1,3}}(?:\.\d{{3}}){{2}}(?!\w|[.,]\d)")
+"""An amount with full stops between its thousands, as Europeans write millions ("€1.000.000"); without a currency
+sign such a number is as likely a phone number, a version or an IP address ("612.345.678", "1.100.200")."""
 _NORTH_AMERICAN_AFTER_1 = r"(?=\(?[2-9]\d\d\)?[-. ]?[2-9])"
 """After the long-distance 1, an area code and an exchange that start with 2-9, as every North American number's do:
 "1-055-555-1234" is no phone number with its 1."""
@@ -517,11 +521,9 @@ def _ratio(match: re.Match) -> str:
 
 
 def _pictograph(match: re.Match) -> str:
-    """ "love" ("loves" after he or she) for a heart, " star" for a star after a number ("a 5 star hotel"), " stars"
-    for a row of them ("rate it 5 ⭐⭐⭐⭐⭐")."""
-    stars = sum(match[0].count(star) for star in "★⭐")
-    if stars:
-        return " star" if stars == 1 else " stars"
+    """ "love" ("loves" after he or she) for a heart, " star" for a star after a number ("a 5 star hotel")."""
+    if "★" in match[0]:
+        return " star"
     return (
         "loves" if match.string[max(0, match.start() - 4) : match.start()].lower().endswith(("he ", "she ")) else "love"
     )
@@ -692,7 +694,7 @@ _MARKDOWN_MARKS_RE = re.compile(
 code (`), a heading's #s and a list's * or + bullets; espeak-ng reads "**stars**" as "asterisk asterisk stars
 asterisk asterisk". A mark inside a word (snake_case) or between spaces ("5 * 3") is no Markdown."""
 _MARKDOWN_EMPHASIS_RE = re.compile(
-    r"(?<![\w*])(\*{1,3})(?![\s*])([^\n*]*[^\s*])\1(?![\w*])"
+    r"(?<![\w*/])(\*{1,3})(?![\s*/])([^\n*]*[^\s*/])\1(?![\w*/])"
     r"|(?<![\w_])(_{1,2})(?![\s_])([^\n_]*[^\s_])\3(?![\w_])"
     r"|~~(?![\s~])([^\n~]*[^\s~])~~"
 )
@@ -712,11 +714,11 @@ _PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
 _SUBJECTS = ("I", "we", "We", "you", "You", "they", "They", "he", "He", "she", "She")
 SAID_PICTOGRAPH_RE = re.compile(
     "(?:" + "|".join(rf"(?<=\b{subject} )" for subject in _SUBJECTS) + r")(?:[❤♥]\ufe0f?|<3+)(?= [^\W_])"
-    r"|(?<=\d)[ \t]?(?:[★⭐]\ufe0f?)+"
+    r"|(?<=\d)[ \t]?★(?!★)"
 )
-"""A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number, or a row of them ("a 5
-★ hotel", "rate it 5 ⭐⭐⭐⭐⭐", the emoji as the symbol): kept by `check_text` for `spoken_english` to say ("love",
-"star", "stars"), not left out as other pictographs are."""
+"""A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number ("a 5 ★ hotel"): kept
+by `check_text` for `spoken_english` to say ("love", "star"), not left out as other pictographs are (the emoji ⭐ is
+left out: after a number it is as often a decoration, "Happy 2024 ⭐", as a rating)."""
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e]")
 """Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them."""
 _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
