@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 
 from core import checkpoints
+from core.amounts import frames_in_words, seconds_in_words
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import VIDEO_SUFFIXES
 from core.files import atomic_output, sha256_file, write_error
@@ -27,7 +28,6 @@ from core.seeds import LARGEST_SEED, checked_seed
 from core.version import __version__
 from voice.offline.config import DEFAULT as OFFLINE_DEFAULTS
 
-from .amounts import frames_in_words, seconds_in_words
 from .stops import INTERRUPTED, Stopped, unwinding_on_stop
 
 STDIN = Path("-")

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.amounts import counted, seconds_in_words
 from core.files import InputData, sha256_array
-
-from .amounts import counted, seconds_in_words
 
 
 def samples(array: np.ndarray, rate: int, what: str = "samples") -> InputData:

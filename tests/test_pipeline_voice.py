@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import soundfile
 
+from core.amounts import seconds_in_words
 from core.errors import InputError
 from core.ffmpeg import probe
 from pipeline import Pipeline, Speaker, vocode
-from pipeline.amounts import seconds_in_words
 from pipeline.cli import main as voxlip
 from pipeline.provenance import ConsentError, detect, detect_audio_mark, record_path
 from pipeline.provenance.audio_watermark import AUDIO_MARK

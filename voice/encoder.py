@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.amounts import seconds_in_words
 from core.checkpoints import (
     LoadedCheckpoint,
     check_layout,
@@ -117,8 +118,8 @@ class SpeakerEncoder:
         seconds = len(wave) / cfg.mel.sample_rate
         if seconds < cfg.min_speech_seconds:
             raise InputError(
-                f"only {seconds:.1f} s of speech found after removing silence: give at least "
-                f"{cfg.min_speech_seconds:.0f} s of clear speech (3 to 10 s works best)"
+                f"only {seconds_in_words(seconds)} of speech found after removing silence: give at least "
+                f"{seconds_in_words(cfg.min_speech_seconds)} of clear speech (3 to 10 s works best)"
             )
         return wave
 

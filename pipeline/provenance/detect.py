@@ -7,12 +7,12 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.amounts import counted, seconds_in_words
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
 from core.files import check_not_stream, folder_lock, sha256_file
 from voice.audio import MAX_SECONDS, decode, is_silent, load_audio, recording_of
 
-from ..amounts import counted, seconds_in_words
 from .audio_time_scale import TIME_SCALE_SEARCH
 from .audio_watermark import AUDIO_MARK, AudioMarkResult, detect_audio_mark, find_audio_mark
 from .credentials import CONTAINER_MIME_TYPES, CredentialsReport, Ingredient, read_credentials

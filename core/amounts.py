@@ -6,8 +6,9 @@ from __future__ import annotations
 
 def seconds_in_words(seconds: float) -> str:
     """A length to a tenth of a second from a second up ("2.0 s"), to two digits under a second ("0.05 s", "0.12 s"),
-    where a tenth would round a short clip to twice its length, or to nothing."""
-    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2g} s"
+    where a tenth would round a short clip to twice its length, or to nothing; under a second never reads "1 s" (0.996
+    s reads "0.99 s"), so that a length under a 1 s minimum is not said to be 1 s."""
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{min(seconds, 0.99):.2g} s"
 
 
 def counted(count: int, noun: str) -> str:
