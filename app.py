@@ -38,6 +38,7 @@ from pipeline.stops import Stopped, unwinding_on_stop
 from voice.cloning import CONVERTERS, REVOICING_CONVERTERS, SYNTHESIZERS, VOCODERS, choice_checkpoint
 from voice.encoder import no_verdict, similarity
 from voice.offline.config import OfflineConfig
+from voice.offline.engine import TIMBRE_CONVERSION
 from voice.speaker import Speaker
 from voice.text import OTHER_LANGUAGE_HINT
 
@@ -132,6 +133,10 @@ REFERENCE = "Voice to clone"
 VOICE_LABEL = f"{REFERENCE}: a few seconds of speech, recorded or in a video"
 CONVERSION = "voice conversion"
 """The role of the component that moves speech toward the reference."""
+TIMBRE_ONLY = (
+    "speech whose timbre alone was moved toward the reference, not its pitch (none could be read: see the notes)"
+)
+"""What a result's speech is when the offline conversion moved its timbre only (a noise or a tone as the reference)."""
 FACE = "Face"
 SPEECH = "Speech"
 SOURCE = "Speech to say in that voice"
@@ -316,8 +321,10 @@ class Demo:
     def _made_by(result: Speech | Clip, inputs: dict[str, str | None], unconverted: str | None = None) -> str:
         """The result's details: the files it was made from (`inputs`: the page's name for each, its upload), by
         the names they were uploaded under, as a box may hold another file by the time the result shows; what made
-        it (`unconverted`: what its speech is when it was not moved toward the reference), each component, the
-        notes and the time taken."""
+        it (`unconverted`: what its speech is when it was not moved toward the reference; TIMBRE_ONLY when only its
+        timbre was), each component, the notes and the time taken."""
+        if not unconverted and TIMBRE_CONVERSION in result.components:
+            unconverted = TIMBRE_ONLY
         offline = [c.role for c in result.components if not c.neural and not (unconverted and c.role == CONVERSION)]
         kinds = [unconverted] if unconverted else []
         if offline:

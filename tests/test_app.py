@@ -243,6 +243,19 @@ def test_voice_handler_names_its_components(demo, speech_files):
     )
 
 
+def test_a_reference_with_no_voice_heard_is_not_said_to_be_converted_toward(demo, tmp_path):
+    """A tone as the reference had been headed "Made with offline fallbacks for the voice conversion", its component
+    "toward the reference (pitch, formants, timbre)", over speech whose timbre alone was moved."""
+    import numpy as np
+    import soundfile
+
+    tone = tmp_path / "tone.wav"
+    soundfile.write(tone, 0.3 * np.sin(2 * np.pi * 440 * np.arange(4 * 16_000) / 16_000), 16_000)
+    _, details, _ = demo.voice(str(tone), "Hello there.", 1, True)
+    assert details.startswith(f"**Made with {app.TIMBRE_ONLY}**"), details.splitlines()[0]
+    assert "pitch, formants" not in details and "timbre only" in details
+
+
 def test_the_base_voice_unconverted_is_not_said_to_be_made_by_neural_models(demo, speech_files):
     """With converter none, the details had begun "Made with neural models" over speech that is not the reference's."""
     _, details, _ = demo.voice(str(speech_files[0]), "Hello there.", 1, True, "auto", "auto", None, "none")

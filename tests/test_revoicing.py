@@ -292,6 +292,8 @@ def test_a_band_limited_reference_is_noted_in_words_for_a_re_voiced_recording(re
 def test_a_recording_too_short_for_its_pitch_is_converted_with_a_note_saying_why(reference, one_word):
     converted = Pipeline("cpu").convert_voice(reference, one_word, consent=True, seed=0)
     assert any(note.startswith("could not estimate the pitch of the recording (only") for note in converted.notes)
+    made_by = " ".join((*converted.notes, *(c.describe() for c in converted.components)))
+    assert "timbre only" in made_by and "pitch, formants" not in made_by  # its timbre alone moved, as the note says
     assert len(converted.samples) / converted.sample_rate == pytest.approx(soundfile.info(one_word).duration, abs=1e-3)
 
 

@@ -51,10 +51,24 @@ if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does withou
 CONVERSION = Component.offline(
     "voice conversion", "offline voice conversion toward the reference (pitch, formants, timbre; Praat)"
 )
-REVOICED_NOTE = (
-    "offline conversion: the recording moved toward the reference by signal processing (pitch, formants, "
-    "timbre); fetch openvoice-v2 for neural conversion"
+TIMBRE_CONVERSION = Component.offline(
+    "voice conversion",
+    "offline voice conversion toward the reference's timbre only (no voice's pitch read: the speech keeps its own "
+    "pitch and formants)",
 )
+"""The conversion when a pitch, the reference's or the speech's own, could not be read (moves_pitch)."""
+
+
+def revoiced_note(moved_pitch: bool = True) -> str:
+    """What re-voiced a recording, for its notes: what of it was moved (`moved_pitch`: its pitch and formants too,
+    not its timbre only) and the neural way."""
+    moved = "pitch, formants, timbre" if moved_pitch else "timbre only"
+    return (
+        f"offline conversion: the recording moved toward the reference by signal processing ({moved}); fetch "
+        "openvoice-v2 for neural conversion"
+    )
+
+
 NOTHING_CONVERTED = (
     "revoicing_similarity 0 would leave the recording as it is: nothing would be converted, yet the result would be "
     f"credited as re-voiced; give a similarity above 0 (--similarity), up to 1 (the default is "
@@ -169,13 +183,14 @@ class OfflineVoice:
         speech = self.speak(text, seed=seed, language=language, progress=progress, max_seconds=max_seconds)
         if self.config.similarity == 0:  # what convert would return: no conversion to name
             return dataclasses.replace(speech, notes=(BASE_VOICE_NOTE, *speech.notes))
+        moved_pitch = moves_pitch(voice, self.profile)
         return Synthesis(
             samples=self.convert(speech.samples, speech.sample_rate, voice, seed),
             sample_rate=speech.sample_rate,
             text=text,
-            components=(*speech.components, CONVERSION),
+            components=(*speech.components, CONVERSION if moved_pitch else TIMBRE_CONVERSION),
             phones=speech.phones,
-            notes=(self.note, *voice.notes, *speech.notes),
+            notes=(self.note(moved_pitch), *voice.notes, *speech.notes),
         )
 
     def checked_text(self, text: object, language: str | None) -> tuple[str, tuple[str, ...]]:
@@ -247,18 +262,19 @@ class OfflineVoice:
         """The language a text is spoken in: `language`, else the base voice's espeak-ng voice (e.g. "en-us")."""
         return language or self.base.config.espeak_voice
 
-    @property
-    def note(self) -> str:
-        """What made the speech, for its notes: which base voice, and the neural way to a closer clone."""
+    def note(self, moved_pitch: bool = True) -> str:
+        """What made the speech, for its notes: which base voice, what of it was moved (`moved_pitch`: its pitch and
+        formants too, not its timbre only) and the neural way to a closer clone."""
         bundled = self.base.name == DEFAULT.base_voice
         neural = (
             "the SV2TTS checkpoints or openvoice-v2"
             if language_family(self.spoken_language()) == "en"
             else "openvoice-v2"
         )
+        moved = "pitch, formants, timbre" if moved_pitch else "timbre only"
         return (
             f"offline voice: {'the bundled Piper voice' if bundled else f'the Piper voice {self.base.name}'} moved "
-            f"toward the reference by signal processing (pitch, formants, timbre); fetch {neural} for neural cloning"
+            f"toward the reference by signal processing ({moved}); fetch {neural} for neural cloning"
         )
 
     @property
@@ -291,7 +307,7 @@ class OfflineVoice:
         if share == 0:
             return wave
         formant_ratio, pitch, range_factor = 1.0, None, 1.0
-        if voice.pitch is not None and base.pitch is not None:
+        if moves_pitch(voice, base):
             ratio = voice.pitch.median_hz / base.pitch.median_hz
             fitted = voice.formant_ratio if source is None else None  # fitted to the base voice, not to `source`
             if fitted is None:
@@ -426,12 +442,14 @@ class OfflineVoice:
         samples = revoicing.convert(
             wave, rate, voice, seed, source=source, fitted_filter=fitted_filter, progress=progress
         )
-        notes = (REVOICED_NOTE,)
+        moved_pitch = moves_pitch(voice, source)
+        notes = (revoiced_note(moved_pitch),)
         if source.pitch is None:
             notes += (
                 f"could not estimate the pitch of the recording ({source.pitch_problem}): only its timbre was moved",
             )
-        return Synthesis(samples, rate, None, (CONVERSION,), notes=notes + voice.recording_notes)
+        conversion = CONVERSION if moved_pitch else TIMBRE_CONVERSION
+        return Synthesis(samples, rate, None, (conversion,), notes=notes + voice.recording_notes)
 
     def _recording_filter(
         self,
@@ -514,3 +532,9 @@ def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:
     wave = wave * (np.sqrt(np.mean(like**2)) / rms)
     peak = np.max(np.abs(wave))
     return (wave / peak * 0.99 if peak > 0.99 else wave).astype(np.float32)
+
+
+def moves_pitch(voice: ReferenceVoice, source: BaseVoiceProfile | ReferenceVoice) -> bool:
+    """Whether converting speech that sounds like `source` toward `voice` moves its pitch and formants: only when
+    both pitches were read; its timbre alone otherwise (OfflineVoice.convert)."""
+    return voice.pitch is not None and source.pitch is not None

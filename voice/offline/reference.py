@@ -135,9 +135,9 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
     background = level_spread_db(envelopes[:, kept_bands(config)])
     if background < config.noisy_below_db:
         notes.append(
-            f"the reference recording is noisy (a background only {background:.0f} dB under the voice, such as music, "
-            "a fan or a hum): the clone may sound less like the speaker; for a closer clone, record without music, "
-            "away from fans and machines, in a quiet room, close to the microphone"
+            f"the reference recording is noisy (its quietest moments are only {background:.0f} dB below its loudest: "
+            "a background such as music, a fan or a hum): the clone may sound less like the speaker; for a closer "
+            "clone, record without music, away from fans and machines, in a quiet room, close to the microphone"
         )
     pitch = plausible_speech_pitch(pitch_stats(f0), config)
     return ReferenceVoice(pitch, envelope, seconds, tuple(notes), band_limit_hz=top)
