@@ -62,11 +62,15 @@ TIMBRE_CONVERSION = Component.offline(
 def revoiced_note(moved_pitch: bool = True) -> str:
     """What re-voiced a recording, for its notes: what of it was moved (`moved_pitch`: its pitch and formants too,
     not its timbre only) and the neural way."""
-    moved = "pitch, formants, timbre" if moved_pitch else "timbre only"
     return (
-        f"offline conversion: the recording moved toward the reference by signal processing ({moved}); fetch "
-        "openvoice-v2 for neural conversion"
+        f"offline conversion: the recording moved toward the reference by signal processing ({_moved(moved_pitch)}); "
+        "fetch openvoice-v2 for neural conversion"
     )
+
+
+def _moved(moved_pitch: bool) -> str:
+    """What the offline conversion moved toward the reference, as the notes say it (moves_pitch)."""
+    return "pitch, formants, timbre" if moved_pitch else "timbre only"
 
 
 NOTHING_CONVERTED = (
@@ -271,10 +275,9 @@ class OfflineVoice:
             if language_family(self.spoken_language()) == "en"
             else "openvoice-v2"
         )
-        moved = "pitch, formants, timbre" if moved_pitch else "timbre only"
         return (
             f"offline voice: {'the bundled Piper voice' if bundled else f'the Piper voice {self.base.name}'} moved "
-            f"toward the reference by signal processing ({moved}); fetch {neural} for neural cloning"
+            f"toward the reference by signal processing ({_moved(moved_pitch)}); fetch {neural} for neural cloning"
         )
 
     @property
