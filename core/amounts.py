@@ -1,5 +1,5 @@
-"""Lengths and counts as voxlip writes them for people, one way everywhere: a clip of 0.05 s is "0.05 s, 1 frame", not
-"0.1 s, 1 frames"."""
+"""Lengths, counts and names as voxlip writes them for people, one way everywhere: a clip of 0.05 s is "0.05 s, 1
+frame", not "0.1 s, 1 frames"; "an int", "an SV2TTS", not "a int", "a SV2TTS"."""
 
 from __future__ import annotations
 
@@ -19,3 +19,12 @@ def counted(count: int, noun: str) -> str:
 def frames_in_words(seconds: float, frames: int, fps: float) -> str:
     """A video's length, frames and rate: "3.0 s, 75 frames at 25 fps"."""
     return f"{seconds_in_words(seconds)}, {counted(frames, 'frame')} at {fps:g} fps"
+
+
+def with_article(name: str) -> str:
+    """`name` after "a" or "an" as it is said: "an" before a vowel's sound, a letter said as one in an initialism
+    among them ("an OpenVoice", "an SV2TTS", "an S3FD", "an int"; "a GE2E", "a HiFi-GAN", "a str"), a word's u as
+    "you" ("a uint8")."""
+    initialism = name[1:2].isupper() or name[1:2].isdigit()
+    vowel_sound = name[:1] and (name[:1] in "AEFHILMNORSX" if initialism else name[:1].lower() in "aeio")
+    return f"{'an' if vowel_sound else 'a'} {name}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .amounts import with_article
 from .cache import cache_dir
 from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
@@ -642,14 +643,6 @@ def _not_its_file(spec: Checkpoint) -> str:
     model = LAYOUTS[spec.layout].model if spec.layout else ""
     other = f", or pass {with_article(model)}'s file by its path with {flag}" if flag and model else ""
     return f"delete it (or put it where its model's file goes) and {_how_to_get(spec)}{other}"
-
-
-def with_article(name: str) -> str:
-    """`name` after "a" or "an" as it is said: "an" before a vowel's sound, a letter said as one in an initialism
-    among them ("an OpenVoice", "an SV2TTS", "an S3FD"; "a GE2E", "a HiFi-GAN")."""
-    initialism = name[1:2].isupper() or name[1:2].isdigit()
-    vowel_sound = name[:1] and name[:1] in ("AEFHILMNORSX" if initialism else "AEIOU")
-    return f"{'an' if vowel_sound else 'a'} {name}"
 
 
 def _remedy(spec: Checkpoint) -> str:

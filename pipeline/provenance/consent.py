@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.amounts import with_article
 from core.errors import InputError
 
 CONSENT_STATEMENT = (
@@ -22,14 +23,10 @@ def require_consent(consent: bool, what: str = "a reference voice or face") -> s
     it, naming what was given when it is no bool."""
     if consent is True or (isinstance(consent, np.bool_) and bool(consent)):
         return CONSENT_STATEMENT
-    given = "" if isinstance(consent, (bool, np.bool_)) else f" consent={consent!r} is {_a(type(consent).__name__)}."
+    kind = with_article(type(consent).__name__)
+    given = "" if isinstance(consent, (bool, np.bool_)) else f" consent={consent!r} is {kind}."
     raise ConsentError(
         f"voxlip imitates real people, so it needs their consent before it uses {what}.{given} "
         "If it is true, state it: pass consent=True (Python), --i-have-consent (command line) "
         f'or tick the consent box (demo). The statement you make: "{CONSENT_STATEMENT}"'
     )
-
-
-def _a(name: str) -> str:
-    """`name` after its indefinite article: "an int", "a str" ("a uint8": a u said "you")."""
-    return f"{'an' if name[:1].lower() in 'aeio' else 'a'} {name}"
