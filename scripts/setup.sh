@@ -32,7 +32,8 @@ if [ ${#packages[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
-"$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "setup: voxlip needs Python >= 3.11" >&2; exit 1; }
+"$PYTHON" -c "import sys; sys.exit(not (3, 11) <= sys.version_info < (3, 13))" \
+  || { echo "setup: voxlip needs Python 3.11 or 3.12 (MediaPipe 0.10.21 has no wheels for later ones): set PYTHON=python3.12" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 # torch first, its CPU build, so that nothing later pulls a multi-GB CUDA build (PyPI's Linux torch is one): a wheel
 # pip already finds (a local one), else PyTorch's CPU index.
