@@ -18,7 +18,7 @@ import numpy as np
 
 from core import checkpoints
 from core.amounts import frames_in_words, seconds_in_words
-from core.errors import InputError, VoxlipError
+from core.errors import InputError, VoxlipError, missing_library
 from core.ffmpeg import VIDEO_SUFFIXES
 from core.files import atomic_output, sha256_file, write_error
 from core.memory import limit_allocator_arenas
@@ -921,6 +921,11 @@ def _run(args: argparse.Namespace) -> int:
                     raise
                 # a disk filled up under a library (phonemizer's copy of espeak-ng, a soundfile, a temporary file)
                 raise write_error(_named_file(e), e) from e
+            except ImportError as e:  # OpenCV, imported where first used, without the libGL it loads
+                missing = missing_library(e)
+                if missing is None:
+                    raise
+                raise missing from e
     except VoxlipError as e:
         _print_error(e)
         if args.debug and e.detail:

@@ -197,6 +197,40 @@ def test_a_reader_that_closes_the_output_early_ends_the_command_as_sigpipe_would
     assert "internal error" not in capsys.readouterr().err
 
 
+def test_an_opencv_without_its_system_library_names_the_library_and_the_package(tmp_path, monkeypatch, capsys):
+    """Where libGL was not installed (a minimal Debian, a container), `voxlip lipsync` had ended with "internal error
+    (ImportError: libGL.so.1: cannot open shared object file ...) ... please report it", exit 3."""
+    import soundfile
+    from PIL import Image
+
+    class WithoutLibGL:
+        def find_spec(self, name, path=None, target=None):
+            if name == "cv2":
+                raise ImportError("libGL.so.1: cannot open shared object file: No such file or directory", name="cv2")
+            return None
+
+    face, speech, out = tmp_path / "face.png", tmp_path / "speech.wav", tmp_path / "clip.mp4"
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(face)
+    soundfile.write(speech, np.random.default_rng(0).normal(0, 0.1, 16_000).astype(np.float32), 16_000)
+    monkeypatch.delitem(sys.modules, "cv2", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [WithoutLibGL(), *sys.meta_path])
+    assert voxlip(["lipsync", "--face", str(face), "--audio", str(speech), "-o", str(out), "--i-have-consent"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err and err.splitlines()[-1] == (
+        "voxlip: error: OpenCV (cv2) cannot load libGL.so.1, a system library it needs: install it with "
+        "`sudo apt-get install libgl1` (Debian, Ubuntu)"
+    ), err
+    assert not out.exists()
+    from core.errors import missing_library
+
+    unknown = missing_library(ImportError("libfoo.so.3: cannot open shared object file", name="mediapipe"))
+    assert (
+        str(unknown)
+        == "MediaPipe cannot load libfoo.so.3, a system library it needs: install it from your system's packages"
+    )
+    assert missing_library(ModuleNotFoundError("No module named 'cv2'", name="cv2")) is None
+
+
 def test_debug_is_taken_after_the_command_where_the_internal_error_has_a_user_put_it(monkeypatch, capsys):
     """The advice "run again with --debug" had been refused after the command ("unrecognized argument --debug")."""
     from pipeline import cli
