@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 Model = TypeVar("Model", bound="torch.nn.Module")
 
-README_HINT = "see checkpoints/README.md"
+README_HINT = "`voxlip checkpoints` says where to get each model"
 PIPER_PREFIX = "piper:"
 PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
 PIPER_CATALOGUE = ".voices.json"

@@ -167,10 +167,12 @@ def _fetch_check(name: str) -> str:
 def cmd_checkpoints(args: argparse.Namespace) -> int:
     specs = [*checkpoints.registry().values(), *checkpoints.fetched_piper_voices(args.dir)]
     width = max(22, *(len(spec.name) for spec in specs))
-    differing, others, statuses = set(), {}, set()
+    differing, others, statuses, missing = set(), {}, set(), []
     for spec in specs:
         status, path, other = _listed(spec, args.dir)
         statuses.add(status)
+        if status == "missing":
+            missing.append(spec)
         print(f"{spec.name:{width}} {spec.family:16} {status:9} {path}{_unpublished_size(spec, path)}")
         if status == "differs":
             differing.add("piper" if spec.name.startswith(checkpoints.PIPER_PREFIX) else "checkpoint")
@@ -198,7 +200,19 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
             "differs (a Piper voice): a file's size is not the one voices.json gave when it was fetched; the voice is "
             "used as it is: if you did not change it, delete it and run `voxlip fetch piper:NAME` again"
         )
+    if missing:
+        print("where to get what is missing (a file got by hand goes where it is listed above):")
+        for spec in missing:
+            print(f"  {spec.name:{width}} {_where_to_get(spec)}; licence: {spec.license}")
     return 0
+
+
+def _where_to_get(spec: checkpoints.Checkpoint) -> str:
+    """How a missing checkpoint is got: `voxlip fetch`, or its source by hand (with the files beside it)."""
+    if spec.url:
+        return f"voxlip fetch {spec.name}"
+    beside = "".join(f", with its {Path(companion.filename).name}" for companion in spec.companions)
+    return f"by hand{beside}: {spec.source}"
 
 
 def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:

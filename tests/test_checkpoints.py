@@ -255,6 +255,26 @@ def test_numpy_numbers_beside_the_weights_are_read(tmp_path):
     assert contents["global_step"] == 5 and contents["loss"] == np.float32(0.25)
 
 
+def test_where_to_get_a_missing_checkpoint_is_said_without_the_source_tree(tmp_path, capsys):
+    """The errors had ended "see checkpoints/README.md", a file an installed voxlip does not have, and `voxlip
+    checkpoints` had said what is missing but not where to get it."""
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint("wav2lip", root=tmp_path)
+    assert str(refused.value).endswith("; `voxlip checkpoints` says where to get each model"), refused.value
+    assert "README" not in str(refused.value)
+    assert voxlip(["checkpoints", "--dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = lines.index("where to get what is missing (a file got by hand goes where it is listed above):")
+    said = {line.split()[0]: " ".join(line.split()[1:]) for line in lines[header + 1 :]}
+    assert set(said) == {spec.name for spec in checkpoints.registry().values() if not spec.embedded_in}
+    assert said["rtvc-synthesizer"] == "voxlip fetch rtvc-synthesizer; licence: MIT (Real-Time-Voice-Cloning)"
+    assert said["wav2lip"] == (
+        "by hand: Google Drive link in https://github.com/Rudrabha/Wav2Lip#getting-the-weights; licence: research and "
+        "non-commercial use only (Wav2Lip)"
+    )
+    assert said["hifigan-lj-v3"].startswith("by hand, with its config.json: Google Drive folder LJ_V3 linked from ")
+
+
 def test_corrupt_and_missing_files_get_clear_errors(tmp_path, seeded_checkpoint):
     truncated = tmp_path / "cut.pt"
     truncated.write_bytes(seeded_checkpoint("rtvc_encoder").read_bytes()[:5000])
@@ -262,7 +282,9 @@ def test_corrupt_and_missing_files_get_clear_errors(tmp_path, seeded_checkpoint)
         read_checkpoint(truncated)
     with pytest.raises(CheckpointError, match="does not exist"):
         read_checkpoint(tmp_path / "nothing.pt")
-    with pytest.raises(CheckpointError, match=r"voxlip fetch rtvc-synthesizer.*checkpoints/README\.md"):
+    with pytest.raises(
+        CheckpointError, match=r"voxlip fetch rtvc-synthesizer.*`voxlip checkpoints` says where to get each model"
+    ):
         read_checkpoint("rtvc-synthesizer")
     with pytest.raises(CheckpointError, match="unknown checkpoint 'tacotron9'"):
         read_checkpoint("tacotron9")
@@ -815,7 +837,7 @@ def test_a_torchscript_export_or_a_safetensors_file_is_named_as_what_it_is(tmp_p
     assert not warned, [str(w.message) for w in warned]
     assert str(refused.value) == (
         f"{scripted} is a TorchScript export (torch.jit.save), which voxlip does not load: give the model's original "
-        ".pth or .pt file (its state_dict, as torch.save wrote it); see checkpoints/README.md"
+        ".pth or .pt file (its state_dict, as torch.save wrote it); `voxlip checkpoints` says where to get each model"
     )
     header = json.dumps({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}).encode()
     tensors = tmp_path / "wav2lip.safetensors"
@@ -889,7 +911,8 @@ def test_auto_mode_notes_a_converter_whose_config_json_is_missing(tmp_path, monk
     (note,) = checkpoints.passed_over(("openvoice-v2",))
     assert note == (
         "not used (auto mode took the next best instead): checkpoint 'openvoice-v2' needs config.json beside it at "
-        f"{converter.parent / 'config.json'}: run `voxlip fetch openvoice-v2`; see checkpoints/README.md"
+        f"{converter.parent / 'config.json'}: run `voxlip fetch openvoice-v2`; `voxlip checkpoints` says where to get "
+        "each model"
     )
 
 

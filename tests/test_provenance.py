@@ -1340,4 +1340,5 @@ def test_a_signing_certificate_that_cannot_be_made_is_named_before_any_work(
     assert voxlip(["say", "Hi there.", "--ref", str(speech_files[0]), "-o", str(out), "--i-have-consent"]) == 1
     err = capsys.readouterr().err
     assert re.search(refusal, err) and "could not write" not in err, err
+    assert err.rstrip().endswith("and a PEM file of its PKCS#8 key)") and "docs/" not in err, err  # no docs/ installed
     assert not out.exists() and not list(Path(os.environ["VOXLIP_CACHE"]).rglob("*.npz"))  # refused before any work

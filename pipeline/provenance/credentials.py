@@ -306,7 +306,7 @@ def _no_local_identity(directory: Path | str, why: str) -> str:
     return (
         f"voxlip signs every output, and could not make or read its signing certificate in {directory} ({why}): set "
         "XDG_CONFIG_HOME to a folder it can write to, or VOXLIP_C2PA_CERT and VOXLIP_C2PA_KEY to a certificate of your "
-        "own (docs/provenance.md)"
+        "own (a PEM file of the signing certificate, then its intermediates, and a PEM file of its PKCS#8 key)"
     )
 
 
