@@ -925,6 +925,22 @@ def test_decomposed_accents_and_fullwidth_letters_are_read_as_the_usual_ones(typ
     assert check_text(typed) == (checked, ())
 
 
+@pytest.mark.parametrize(
+    "typed, checked",
+    [
+        ("The price is ٣٥ dollars.", "The price is 35 dollars."),  # Arabic-Indic
+        ("We have ۳ cats in room ۱۲.", "We have 3 cats in room 12."),  # Persian
+        ("We have ३ cats.", "We have 3 cats."),  # Devanagari
+        ("Room ๑๒ and ১০ and ０７.", "Room 12 and 10 and 07."),  # Thai, Bengali, fullwidth
+    ],
+)
+def test_digits_of_other_scripts_are_read_as_numbers(typed, checked):
+    """espeak-ng's English voices had said nothing for them: "The price is ٣٥ dollars" was "The price is dollars"."""
+    from voice.text import check_text
+
+    assert check_text(typed) == (checked, ())
+
+
 def test_styled_letters_are_read_as_the_plain_ones():
     """A "fancy font" generator's bold or italic letters had been refused ("mostly in Mathematical script") or spelled
     by their code points."""

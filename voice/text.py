@@ -719,8 +719,9 @@ SAID_PICTOGRAPH_RE = re.compile(
 """A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number ("a 5 ★ hotel"): kept
 by `check_text` for `spoken_english` to say ("love", "star"), not left out as other pictographs are (the emoji ⭐ is
 left out: after a number it is as often a decoration, "Happy 2024 ⭐", as a rating)."""
-_FULLWIDTH_RE = re.compile("[\uff01-\uff5e]")
-"""Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them."""
+_ASCII_LOOKALIKE_RE = re.compile("[\uff01-\uff5e]|(?![0-9])\\d")
+"""Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them,
+and the decimal digits of other scripts (Arabic-Indic "٣٥", Persian "۳", Devanagari "३", ...: Unicode's Nd)."""
 _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
 """Letterlike symbols and mathematical alphanumerics: the bold, italic, script and double-struck letters and digits
 ("𝐁𝐨𝐥𝐝", "𝘐𝘵𝘢𝘭𝘪𝘤", "ℍ") that "fancy font" generators type, which espeak-ng reads by their code points."""
@@ -730,13 +731,20 @@ _IDEOGRAPHIC_SPACE = "\u3000"
 
 def normalised(text: str) -> str:
     """`text` with its accents composed (NFC: "e" + U+0301 is "é", as macOS writes file names and copied text) and
-    fullwidth ASCII forms, the ideographic space and styled letters ("𝐁𝐨𝐥𝐝", `_STYLED_RE`) as ASCII: espeak-ng reads
-    them apart, or by their code points. Not NFKC, which would also turn "m²" into "m2", "½" into "1⁄2" and "™" into
-    "TM", which are read right as they are.
+    fullwidth ASCII forms, the ideographic space, styled letters ("𝐁𝐨𝐥𝐝", `_STYLED_RE`) and the digits of every script
+    ("٣٥", "۳", "३": `_ASCII_LOOKALIKE_RE`) as ASCII: espeak-ng reads them apart, by their code points, or not at all
+    (an English voice said "The price is ٣٥ dollars" as "The price is dollars"). Not NFKC, which would also turn "m²"
+    into "m2", "½" into "1⁄2" and "™" into "TM", which are read right as they are.
     """
     text = unicodedata.normalize("NFC", text).replace(_IDEOGRAPHIC_SPACE, " ")
     text = _STYLED_RE.sub(_plain_letter, text)
-    return _FULLWIDTH_RE.sub(lambda m: chr(ord(m[0]) - _FULLWIDTH_OFFSET), text)
+    return _ASCII_LOOKALIKE_RE.sub(_ascii, text)
+
+
+def _ascii(match: re.Match) -> str:
+    """A digit of any script as the ASCII one ("٣": "3"), a fullwidth form as the ASCII character it is."""
+    digit = unicodedata.decimal(match[0], None)
+    return str(digit) if digit is not None else chr(ord(match[0]) - _FULLWIDTH_OFFSET)
 
 
 def _plain_letter(match: re.Match) -> str:
@@ -756,10 +764,10 @@ joiner, byte order mark; a joiner outside an emoji): espeak-ng would break the w
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
-    Accents are composed and fullwidth forms made ASCII (`normalised`); zero-width characters, control characters,
-    markup tags (SSML is not interpreted) and emoji are removed (not a heart or a star that `spoken_english` says:
-    `SAID_PICTOGRAPH_RE`); words over `LONG_WORD_LETTERS` letters are said as
-    well as voices can, with a note. Whether the voice can read the text's script is `check_script`'s question, once
+    Accents are composed, and fullwidth forms and other scripts' digits made ASCII (`normalised`); zero-width
+    characters, control characters, markup tags (SSML is not interpreted) and emoji are removed (not a heart or a star
+    that `spoken_english` says: `SAID_PICTOGRAPH_RE`); words over `LONG_WORD_LETTERS` letters are said as well as
+    voices can, with a note. Whether the voice can read the text's script is `check_script`'s question, once
     the voice is known.
     """
     if not isinstance(text, str):
