@@ -887,10 +887,13 @@ def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
         ("Hel\u200blo wor\u200dld", "Hello world"),
         ("x\u200d\u200d\u200dy", "xy"),
         ("\ufeffHello\u2060 there, fri\u200cend.", "Hello there, friend."),
+        ("Mu\u200fhammad and Ali\u200e went.", "Muhammad and Ali went."),  # right-to-left and left-to-right marks
+        ("Mu\u202bham\u202cmad, \u2067Ali\u2069 and Sa\u061cra.", "Muhammad, Ali and Sara."),  # embeddings, isolates
     ],
 )
 def test_zero_width_characters_copied_from_web_pages_are_removed_without_a_note(typed, checked):
-    """They had been counted as emoji joiners ("left out -1 emoji"), and a zero-width space split "Hel lo"."""
+    """They had been counted as emoji joiners ("left out -1 emoji"), and a zero-width space split "Hel lo"; a mark of
+    writing direction inside a name split it too ("Mu hammad")."""
     from voice.text import check_text
 
     assert check_text(typed) == (checked, ())

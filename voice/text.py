@@ -726,6 +726,10 @@ _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
 """Letterlike symbols and mathematical alphanumerics: the bold, italic, script and double-struck letters and digits
 ("𝐁𝐨𝐥𝐝", "𝘐𝘵𝘢𝘭𝘪𝘤", "ℍ") that "fancy font" generators type, which espeak-ng reads by their code points."""
 _FULLWIDTH_OFFSET = 0xFEE0
+_BIDI_MARKS = "\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+"""The marks and embeddings of writing direction (left-to-right and right-to-left marks, the Arabic letter mark,
+embeddings, overrides and isolates), which text mixing Arabic or Hebrew with English carries around its names and
+numbers."""
 _IDEOGRAPHIC_SPACE = "\u3000"
 
 
@@ -755,20 +759,21 @@ def _plain_letter(match: re.Match) -> str:
 
 
 _ZERO_WIDTH_RE = re.compile(
-    f"[\u200b\u200c\u2060\ufeff]|(?<![{_PICTOGRAPH}{_EMOJI_MODIFIERS}])\u200d|\u200d(?![{_PICTOGRAPH}])"
+    f"[\u200b\u200c\u2060\ufeff{_BIDI_MARKS}]|(?<![{_PICTOGRAPH}{_EMOJI_MODIFIERS}])\u200d|\u200d(?![{_PICTOGRAPH}])"
 )
 """Invisible characters that text copied from web pages carries inside words (zero-width space, non-joiner, word
-joiner, byte order mark; a joiner outside an emoji): espeak-ng would break the word there ("Hel lo")."""
+joiner, byte order mark, the marks of writing direction: `_BIDI_MARKS`; a joiner outside an emoji): espeak-ng would
+break the word there ("Hel lo", "Mu hammad")."""
 
 
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
     Accents are composed, and fullwidth forms and other scripts' digits made ASCII (`normalised`); zero-width
-    characters, control characters, markup tags (SSML is not interpreted) and emoji are removed (not a heart or a star
-    that `spoken_english` says: `SAID_PICTOGRAPH_RE`); words over `LONG_WORD_LETTERS` letters are said as well as
-    voices can, with a note. Whether the voice can read the text's script is `check_script`'s question, once
-    the voice is known.
+    characters and marks of writing direction, control characters, markup tags (SSML is not interpreted) and emoji
+    are removed (not a heart or a star that `spoken_english` says: `SAID_PICTOGRAPH_RE`); words over
+    `LONG_WORD_LETTERS` letters are said as well as voices can, with a note. Whether the voice can read the text's
+    script is `check_script`'s question, once the voice is known.
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}")
