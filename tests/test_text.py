@@ -944,6 +944,20 @@ def test_digits_of_other_scripts_are_read_as_numbers(typed, checked):
     assert check_text(typed) == (checked, ())
 
 
+def test_line_breaks_of_every_system_are_one():
+    """Text typed on Windows ("\\r\\n") or given with lone "\\r"s had been kept so: `voxlip say --text` recorded
+    another text_sha256 for it than for the same text with "\\n"."""
+    from voice.text import check_text
+
+    typed = "Hello there.\nA second line.\n\nA new paragraph."
+    for other in (
+        typed.replace("\n", "\r\n"),
+        typed.replace("\n", "\r"),
+        "Hello there.\r\nA second line.\n\rA new paragraph.",
+    ):
+        assert check_text(other) == (typed, ())
+
+
 def test_styled_letters_are_read_as_the_plain_ones():
     """A "fancy font" generator's bold or italic letters had been refused ("mostly in Mathematical script") or spelled
     by their code points."""

@@ -769,16 +769,17 @@ break the word there ("Hel lo", "Mu hammad")."""
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
-    Accents are composed, and fullwidth forms and other scripts' digits made ASCII (`normalised`); zero-width
-    characters and marks of writing direction, control characters, markup tags (SSML is not interpreted) and emoji
-    are removed (not a heart or a star that `spoken_english` says: `SAID_PICTOGRAPH_RE`); words over
-    `LONG_WORD_LETTERS` letters are said as well as voices can, with a note. Whether the voice can read the text's
-    script is `check_script`'s question, once the voice is known.
+    Line breaks typed on Windows (CR LF) or alone as CR are made LF: the text said and its sha256 in the provenance
+    record are the same however it was typed. Accents are composed, and fullwidth forms and other scripts' digits made
+    ASCII (`normalised`); zero-width characters and marks of writing direction, control characters, markup tags
+    (SSML is not interpreted) and emoji are removed (not a heart or a star that `spoken_english` says:
+    `SAID_PICTOGRAPH_RE`); words over `LONG_WORD_LETTERS` letters are said as well as voices can, with a note.
+    Whether the voice can read the text's script is `check_script`'s question, once the voice is known.
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a string, not {type(text).__name__}")
     notes = []
-    text = _ZERO_WIDTH_RE.sub("", normalised(text))
+    text = _ZERO_WIDTH_RE.sub("", normalised(text.replace("\r\n", "\n").replace("\r", "\n")))
     controls = len(_CONTROL_RE.findall(text))
     if controls:
         text = _CONTROL_RE.sub(" ", text)
