@@ -127,9 +127,36 @@ _CURRENCIES = {
     "S$": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
     "R$": ("Brazilian real", "Brazilian reais", "centavo", "centavos"),
     "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "₽": ("rouble", "roubles", "kopek", "kopeks"),
+    "₺": ("lira", "lira", "kurus", "kurus"),
+    "₪": ("shekel", "shekels", "agora", "agorot"),
+    "₴": ("hrivnia", "hrivnias", "kopiyka", "kopiykas"),
+    "₫": ("dong", "dong", "su", "su"),
+    "₱": ("peso", "pesos", "centavo", "centavos"),
+    "฿": ("baht", "baht", "satang", "satang"),
+    "₦": ("nyra", "nyra", "kobo", "kobo"),
+    "₵": ("cedi", "cedis", "pesewa", "pesewas"),
+    "₡": ("colon", "colons", "centimo", "centimos"),
+    "₲": ("guarani", "guaranis", "centimo", "centimos"),
+    "₸": ("tengay", "tengay", "tiyn", "tiyn"),
+    "₼": ("manat", "manat", "qapik", "qapik"),
+    "₾": ("lari", "lari", "tetri", "tetri"),
+    "₿": ("bitcoin", "bitcoins", None, None),
+    "₣": ("franc", "francs", "centime", "centimes"),
+    "₤": ("lira", "lira", "centesimo", "centesimi"),
+    "₧": ("peseta", "pesetas", "centimo", "centimos"),
+    "﷼": ("rial", "rials", None, None),
 }
 """Each currency's unit and its hundredth, one and many, by the sign or code written before an amount
-(`CURRENCY_SIGNS`, a country's letters before one: "C$", or a code: "CHF")."""
+(`CURRENCY_SIGNS`, a country's letters before one: "C$", or a code: "CHF"); None for a currency whose fractions are
+said as a decimal ("₿0.05": "0.05 bitcoins"); some written as espeak-ng says them right ("hrivnia", "nyra",
+"tengay": it spelled the H of "hryvnia" and said "tenge" as "tenj")."""
+_UNSAID_SIGNS = "".join(sign for sign in CURRENCY_SIGNS if sign not in "$£€¥₹₩")
+"""The signs of `_CURRENCIES` that espeak-ng's English voices say nothing for ("₽", "₺", "₿", ...; it says "$", "£",
+"€", "¥", "₹" and "₩" by their names)."""
+_UNSAID_SIGN_RE = re.compile(rf"([{_UNSAID_SIGNS}])\s?(\d+(?:[.,]\d+)*)|[{_UNSAID_SIGNS}]")
+"""One of `_UNSAID_SIGNS` that no amount took (`_MONEY_RE`): before a number it names ("₿0.00123"), or alone ("prices
+in ₽")."""
 _CURRENCY_NAMES = {
     "JP¥": "¥",
     "CA$": "C$",
@@ -163,11 +190,12 @@ _MONEY_RE = re.compile(
 _CODE_AFTER_RE = re.compile(
     r"(?<![\w.,])([0-9]+(?:[.,][0-9]+)*)\s?("
     + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
-    + r")\b"
+    + rf"|[{CURRENCY_SIGNS}])(?!\w)"
 )
-"""A number with a currency's code after it ("20 CHF", "1,200.50 USD"), as Europeans write it: said as the same
-amount with the code before ("CHF 20": "20 Swiss francs"), espeak-ng spelled the code; a number `_MONEY_RE` takes
-for no amount ("1.999 EUR", "3.14159 EUR", "1,2,3 USD") as typed (`_code_before`)."""
+"""A number with a currency's code or sign after it ("20 CHF", "1,200.50 USD", "10 $", "50 ₽"), as Europeans write
+it: said as the same amount with the code before ("CHF 20": "20 Swiss francs"), espeak-ng spelled the code and said
+"10 $" as "ten dollar"; a number `_MONEY_RE` takes for no amount ("1.999 EUR", "3.14159 EUR", "1,2,3 USD") as typed
+(`_code_before`)."""
 _SCALES = {
     "k": "thousand",
     "m": "million",
@@ -503,6 +531,7 @@ def spoken_english(text: str) -> str:
     text = _RATIO_RE.sub(_ratio, written_forms_said(text))
     text = _SCALED_COUNT_RE.sub(lambda m: f"{m[1]} {_SCALES[m[2].lower()]}", text)
     text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
+    text = _UNSAID_SIGN_RE.sub(_unsaid_sign, _PER_MILLE_RE.sub(" per mille", text))
     text = _PAIRED_TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
     text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
@@ -584,12 +613,21 @@ def _money(match: re.Match) -> str:
     if scale:  # "$1.5 million", "£3m", "₹5 lakhs": the number, then its unit ("5 lakh rupees")
         scale = scale.removesuffix("s") if scale[0].isspace() else " " + _SCALES[scale.lower()]
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"
+    if fraction and small_one is None:  # "₿0.05": "0.05 bitcoins"
+        return f"{whole}.{fraction} {many}"
     count = int(whole.replace(",", ""))
     small = int(fraction.ljust(2, "0")) if fraction else 0
     said = [f"{whole} {one if count == 1 else many}"] if count or not small else []
     if small:
         said.append(f"{small} {small_one if small == 1 else small_many}")
     return " and ".join(said)
+
+
+def _unsaid_sign(match: re.Match) -> str:
+    """ "0.00123 bitcoins" for "₿0.00123", "roubles" for a "₽" alone: no amount `_MONEY_RE` reads, but espeak-ng would
+    say nothing for the sign."""
+    sign, number = match.groups()
+    return f"{number} {_CURRENCIES[sign][1]}" if sign else _CURRENCIES[match[0]][1]
 
 
 def _acronym(match: re.Match) -> str:
@@ -613,6 +651,8 @@ def _short_form(match: re.Match) -> str:
     return said + after if after.strip() and match.group(1).lower() in _NEVER_LAST else f"{said}.{after}"
 
 
+_PER_MILLE_RE = re.compile(r"[ \t]*‰")
+"""The per mille sign ("5 ‰", "0.5‰"), which espeak-ng's English voices say nothing for."""
 _AM_PM_RE = re.compile(r"(?<=\d)\s?([AaPp])\.?[Mm]\b\.?(?=(\s+[A-Z]|\s*$)?)")
 """"5 PM", "3 45 pm": SV2TTS's cleaners make "PM" a word, "pm"; its training text says the letters."""
 _SIGNS = {"%": "percent", "&": "and", "+": "plus", "=": "equals", "°": "degrees"}
@@ -722,6 +762,11 @@ left out: after a number it is as often a decoration, "Happy 2024 ⭐", as a rat
 _ASCII_LOOKALIKE_RE = re.compile("[\uff01-\uff5e]|(?![0-9])\\d")
 """Fullwidth forms of ASCII's letters, digits and signs ("Ｈｅｌｌｏ １２３"), as East Asian input methods type them,
 and the decimal digits of other scripts (Arabic-Indic "٣٥", Persian "۳", Devanagari "३", ...: Unicode's Nd)."""
+_CIRCLED_RE = re.compile(
+    "[\u2460-\u2473\u24ea-\u24ff\u2776-\u2793\u3248-\u324f\u3251-\u325f\u32b1-\u32bf\U0001f10b\U0001f10c]"
+)
+"""Circled numbers, white or black ("①", "⑳", "⓪", "❶", "㉑"), as lists and steps are numbered; not the circled
+ideographs ("㊀"), which are Chinese or Japanese text."""
 _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
 """Letterlike symbols and mathematical alphanumerics: the bold, italic, script and double-struck letters and digits
 ("𝐁𝐨𝐥𝐝", "𝘐𝘵𝘢𝘭𝘪𝘤", "ℍ") that "fancy font" generators type, which espeak-ng reads by their code points."""
@@ -736,13 +781,23 @@ _IDEOGRAPHIC_SPACE = "\u3000"
 def normalised(text: str) -> str:
     """`text` with its accents composed (NFC: "e" + U+0301 is "é", as macOS writes file names and copied text) and
     fullwidth ASCII forms, the ideographic space, styled letters ("𝐁𝐨𝐥𝐝", `_STYLED_RE`) and the digits of every script
-    ("٣٥", "۳", "३": `_ASCII_LOOKALIKE_RE`) as ASCII: espeak-ng reads them apart, by their code points, or not at all
-    (an English voice said "The price is ٣٥ dollars" as "The price is dollars"). Not NFKC, which would also turn "m²"
-    into "m2", "½" into "1⁄2" and "™" into "TM", which are read right as they are.
+    ("٣٥", "۳", "३": `_ASCII_LOOKALIKE_RE`) as ASCII, and circled numbers ("①", "❷": `_CIRCLED_RE`) as numbers:
+    espeak-ng reads them apart, by their code points, or not at all (an English voice said "The price is ٣٥ dollars"
+    as "The price is dollars", "Chapter ① is short" as "Chapter is short"). Not NFKC, which would also turn "m²" into
+    "m2", "½" into "1⁄2" and "™" into "TM", which are read right as they are.
     """
     text = unicodedata.normalize("NFC", text).replace(_IDEOGRAPHIC_SPACE, " ")
-    text = _STYLED_RE.sub(_plain_letter, text)
+    text = _CIRCLED_RE.sub(_circled, _STYLED_RE.sub(_plain_letter, text))
     return _ASCII_LOOKALIKE_RE.sub(_ascii, text)
+
+
+def _circled(match: re.Match) -> str:
+    """A circled number as the number, apart from a letter or a figure against it ("①②": "1 2")."""
+    before, after = match.string[match.start() - 1 : match.start()], match.string[match.end() : match.end() + 1]
+    number = str(int(unicodedata.numeric(match[0])))
+    return (
+        (" " if before.isalnum() and not _CIRCLED_RE.match(before) else "") + number + (" " if after.isalnum() else "")
+    )
 
 
 def _ascii(match: re.Match) -> str:
@@ -860,6 +915,15 @@ _ENGLISH_WORDS = frozenset(
     "how i if in into is it just my not of on or our out over said she should so than that the their them then there "
     "they this to up us very was we went were what when where which who why will with would you your".split()
 )
+_SAID_SYMBOL_RE = re.compile(
+    "[$-\xa5\xa9-\xb0\u09fa\u0bf3-\u0bfa\u20a8-\u20a9\u20ac\u20b9\u2116\u211e\u2122\u2195-\u2199\u21a9-\u21aa"
+    "\u231a-\u231b\u2328\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24b6-\u24e9\u25a0\u25aa-\u25ab\u25b6\u25c0\u25cf"
+    f"\u2800-\u28ff\u3190-\ua4c6{CURRENCY_SIGNS}{_PICTOGRAPH}{_EMOJI_MODIFIERS}]"
+)
+"""Symbols (currency signs and other symbols: Unicode's Sc and So) an English voice says: those espeak-ng 1.51's en-us
+voice names ("$", "©", "°", "™", "№", some arrows and buttons, braille, CJK symbols), the signs `spoken_english` names
+(`CURRENCY_SIGNS`) and the emoji `check_text` leaves out or says. espeak-ng says nothing for the others ("₯", "⌘",
+"☐" outside the emoji, box drawing), which `check_script` notes."""
 OTHER_LANGUAGE_HINT = (
     "use the offline voice with a Piper voice of it (--synthesizer offline --base-voice VOICE.onnx, or piper:NAME "
     "after `voxlip fetch piper:NAME`) and --language CODE"
@@ -881,6 +945,11 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
             f"for another language, {OTHER_LANGUAGE_HINT}"
         )
     notes = []
+    unsaid = sorted({c for c in text if unicodedata.category(c) in ("Sc", "So") and not _SAID_SYMBOL_RE.match(c)})
+    if unsaid:
+        notes.append(
+            f"an English voice has no sound for {' '.join(unsaid)}: left out; write what they stand for in words"
+        )
     if foreign:
         scripts = ", ".join(sorted({_script(c) for c in foreign}))
         notes.append(
