@@ -162,6 +162,49 @@ def test_symbols_an_english_voice_says_nothing_for_get_a_note():
     assert check_script(text.replace("$5", "₯5"), "ru") == ()  # another language's voice may say it
 
 
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("The budget is 3,5 million euros.", "The budget is 3.5 million euros."),
+        ("The budget is €3,5 million.", "The budget is 3.5 million euros."),
+        ("Das Projekt kostet 3,5 Millionen €.", "Das Projekt kostet 3.5 Millionen €."),
+        ("It costs €1.234,56, or 1.234,56 €.", "It costs 1,234 euros and 56 cents, or 1,234 euros and 56 cents."),
+        ("It costs EUR 1.234,56 today.", "It costs 1,234 euros and 56 cents today."),
+        ("It costs 1 234,56 € in Paris.", "It costs 1,234 euros and 56 cents in Paris."),
+        (
+            "1\u00a0234,56\u00a0€, 1\u202f234,56 € or 1\u2009234,56 €",
+            "1,234 euros and 56 cents, 1,234 euros and 56 cents or 1,234 euros and 56 cents",
+        ),
+        (
+            "The rate is 12,5 % now; growth was 3,5% or 0,5 percent.",
+            "The rate is 12.5 % now; growth was 3.5% or 0.5 percent.",
+        ),
+        ("It cost 5 000 dollars, €5 000 or 5\u2009000 more.", "It cost 5,000 dollars, 5,000 euros or 5,000 more."),
+        ("1 234 567 people, 2\u202f345\u202f678 people", "1,234,567 people, 2,345,678 people"),
+    ],
+)
+def test_european_numbers_are_read_as_numbers(typed, said):
+    """A decimal comma had been read as a pause between two numbers ("3,5 million": "three five million"), thousands
+    parted by full stops as a decimal ("1.234,56": "one point two three four, fifty-six") and by spaces as numbers
+    apart ("1 234 567": "one two hundred thirty-four five hundred sixty-seven")."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "We sold 1,234 copies and 12,345 more.",
+        "Count 1, 2, 3 and 4; numbers 1,2,3 and 4,5,6.",
+        "They were 100 200 people, and on May 5 200 more.",
+        "Rooms 101 102 103 are free; pages 12 345 and 678; between 1 and 100 200 people.",
+        "I ran 3 100-metre races; the code 1234 5678 9012 3456.",
+        "Over 1 500 people signed; we sold 1.234 copies.",
+    ],
+)
+def test_numbers_that_may_be_english_or_side_by_side_stay(typed):
+    assert spoken_english(typed) == typed
+
+
 def test_every_currency_sign_is_said_after_its_amount():
     from voice.piper.phonemes import Phonemizer
     from voice.text import _CURRENCIES, _CURRENCY_NAMES
@@ -266,7 +309,7 @@ def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_vo
         ),
         (
             "Call 020 7946 0958, 555 123 4567 or 07700 900123; 1 000 000 people.",
-            "Call 0 2 0, 7 9 4 6, 0 9 5 8, 5 5 5, 1 2 3, 4 5 6 7 or 0 7 7 0 0, 9 0 0 1 2 3; 1 000 000 people.",
+            "Call 0 2 0, 7 9 4 6, 0 9 5 8, 5 5 5, 1 2 3, 4 5 6 7 or 0 7 7 0 0, 9 0 0 1 2 3; 1,000,000 people.",
         ),
         (
             "Ring +44 20 7946 0958, in 2024 1500 came.",

@@ -330,6 +330,38 @@ written so (espeak-ng: "fifteen point zero three point two zero two four"; "2.1.
 _DOTTED_THOUSANDS_RE = re.compile(rf"(?<=[{CURRENCY_SIGNS}])\d{{1,3}}(?:\.\d{{3}}){{2}}(?!\w|[.,]\d)")
 """An amount with full stops between its thousands, as Europeans write millions ("€1.000.000"); without a currency
 sign such a number is as likely a phone number, a version or an IP address ("612.345.678", "1.100.200")."""
+_GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
+"""What Europe and SI write between a number's thousands: a space, a no-break space, a figure space, a thin space or a
+narrow no-break space ("1 234 567", "5\u202f000")."""
+_MONEY_AFTER = (
+    rf"\s?(?:[{CURRENCY_SIGNS}%‰]|(?:"
+    + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
+    + "|"
+    + "|".join(sorted({name.split()[-1] for names in _CURRENCIES.values() for name in names[:2]}))
+    + r"|percent|per cent)\b)"
+)
+"""After a number: a currency's sign, code or name, or a percent sign, which make a decimal comma or a space between
+its figures European ("3,5 %", "5 000 dollars")."""
+_SCALE_WORDS = r"\s(?:thousand|million|billion|trillion|Millionen|Million|Milliarden|Milliarde)s?\b"
+"""Scale words after an amount, English and German ("3,5 million", "3,5 Millionen")."""
+_MONEY_AFTER_RE = re.compile(rf"(?:{_SCALE_WORDS})?{_MONEY_AFTER}")
+_SIGN_BEFORE_RE = re.compile(rf"[{CURRENCY_SIGNS}]\s?$")
+_DOTTED_DECIMAL_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+),(\d{1,2})(?![\d]|[.,]\d)")
+"""A number with full stops between its thousands and a decimal comma, as Europe writes it ("1.234,56"): no English
+number is written so."""
+_SPACED_THOUSANDS_RE = re.compile(
+    rf"(?<![\d.,])(?<!\d[{_GROUP_SPACES}])(\d{{1,3}})((?:[{_GROUP_SPACES}]\d{{3}})+)(?:,(\d{{1,2}}))?"
+    rf"(?![\d\-‐‑]|[.,]\d|[{_GROUP_SPACES}]\d)"
+)
+"""A number with spaces between groups of three figures after a head of one to three ("1 234 567", "5\u202f000",
+"1 234,56"), with a decimal comma or not; whether the spaces are a number's (`_spaced_thousands`) or stand between
+numbers ("Rooms 101 102", "100 200") depends on the spaces and what is around."""
+_DECIMAL_COMMA_RE = re.compile(
+    rf"(?<![\d.,])(?<!\d[{_GROUP_SPACES}])(\d+),(\d{{1,2}})(?={_SCALE_WORDS}|{_MONEY_AFTER})"
+)
+"""A decimal comma, where nothing else may be meant: one or two figures after it and a scale, a currency or a percent
+sign next ("3,5 million", "12,5 %", "19,99 €", "0,5 percent"); "1,234" (English thousands), "1, 2, 3" and "1,2,3"
+stay."""
 _NORTH_AMERICAN_AFTER_1 = r"(?=\(?[2-9]\d\d\)?[-. ]?[2-9])"
 """After the long-distance 1, an area code and an exchange that start with 2-9, as every North American number's do:
 "1-055-555-1234" is no phone number with its 1."""
@@ -527,6 +559,7 @@ def spoken_english(text: str) -> str:
     text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
     text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
     text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
+    text = _european_numbers(text)
     text = _ROMAN_RE.sub(_roman, text)
     text = _RATIO_RE.sub(_ratio, written_forms_said(text))
     text = _SCALED_COUNT_RE.sub(lambda m: f"{m[1]} {_SCALES[m[2].lower()]}", text)
@@ -541,6 +574,29 @@ def spoken_english(text: str) -> str:
     text = _LETTER_A_RE.sub(rf"\1{_LETTER_A}", text)
     text = _INITIALS_RE.sub(lambda m: _letters_said(m.group(1)), text)
     return _ACRONYM_RE.sub(_acronym, text)
+
+
+def _european_numbers(text: str) -> str:
+    """`text` with numbers written the European or SI way written the English way: "1.234,56" and "1 234,56" as
+    "1,234.56", "5 000 dollars" as "5,000 dollars", "3,5 million" and "12,5 %" as "3.5 million" and "12.5 %" (espeak-ng:
+    "three five million", "one two hundred thirty-four"). Where the writing could be English ("1,234", "1, 2, 3") or
+    numbers side by side ("Rooms 101 102 103", "In 2020 100 people"), it stays."""
+    text = _DOTTED_DECIMAL_RE.sub(lambda m: f"{m[1]}{m[2].replace('.', ',')}.{m[3]}", text)
+    text = _SPACED_THOUSANDS_RE.sub(_spaced_thousands, text)
+    return _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
+
+
+def _spaced_thousands(match: re.Match) -> str:
+    """ "1,234,567", "5,000", "1,234.56" for a number whose groups of three figures spaces part: with a no-break or
+    thin space between them, two groups or more after a head of one or two figures ("1 234 567"), or a currency or a
+    percent sign before or after it ("€5 000", "5 000 dollars", "1 234,56 €"); else the numbers as typed ("100 200
+    people", "Rooms 101 102 103")."""
+    head, groups, decimals = match.groups()
+    spaces = set(groups[0::4])
+    money = _SIGN_BEFORE_RE.search(match.string, 0, match.start()) or _MONEY_AFTER_RE.match(match.string, match.end())
+    if spaces == {" "} and not money and not (len(groups) // 4 >= 2 and len(head) <= 2):
+        return match[0]
+    return head + re.sub(f"[{_GROUP_SPACES}]", ",", groups) + (f".{decimals}" if decimals else "")
 
 
 def _ratio(match: re.Match) -> str:
