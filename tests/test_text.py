@@ -1092,6 +1092,14 @@ def test_characters_the_normaliser_reads_keep_their_reading():
         ("Das ist gut.", "German"),
         ("Dzień dobry, jak się masz?", "Polish"),
         ("Merhaba, nasılsın? Bugün hava çok güzel.", "Turkish"),
+        # a creator's or a teacher's greeting, whose "a" and "in" had been counted as English
+        ("Hola a todos, bienvenidos a mi canal. Hoy vamos a hablar de la música española.", "Spanish"),
+        ("Buenas tardes a todos. Vamos a ver cómo hacer una paella.", "Spanish"),
+        ("Guten Tag, meine Damen und Herren. Willkommen in München!", "German"),
+        ("Liebe Klasse, morgen schreiben wir einen Test in Mathematik.", "German"),
+        ("Ciao a tutti, oggi parliamo di cucina italiana.", "Italian"),
+        ("Olá pessoal, hoje vamos falar sobre futebol.", "Portuguese"),
+        ("Hallo allemaal, welkom in mijn video over fietsen in Amsterdam.", "Dutch"),
     ],
 )
 def test_short_sentences_in_another_language_are_told_by_their_words_and_letters(text, language):
@@ -1150,6 +1158,17 @@ ENGLISH_SENTENCES = (
     "Łukasz Piszczek, Wojciech Szczęsny and Błaszczykowski",
     "Do or die: the den of thieves, e.g. in Io, said Ben.",
     "He said no, so we went to the lake in the van.",
+    # names, places and phrases of those languages in English sentences
+    "We had a café au lait with Zoë in São Paulo, listening to Dvořák.",
+    "I ordered a la carte at a small bistro in Amsterdam.",
+    "We stayed in Amsterdam for a week and loved it.",
+    "My friend Maria de la Cruz lives in Los Angeles.",
+    "He said hasta la vista and left the room.",
+    "Our guide, João, took us to the Praça do Comércio.",
+    "The Bundesliga season starts in August with Bayern München.",
+    "Mi casa es su casa, my grandmother always said to guests.",
+    "Over the river and through the woods, to grandmother's house we go.",
+    "The AI model runs on a GPU; hay fever is common; download ver 2.0.",
 )
 
 

@@ -943,15 +943,26 @@ _FUNCTION_WORDS = {
     for name, words in {
         "French": "au aux avec bien bonjour ce c'est cette dans de des du elle en est et il ils je j'ai la là le les "
         "leur lui mais merci moi mon ne nous où oui pas pour qui sont suis sur ta toi très tu un une vous",
-        "German": "aber auch auf aus bin bist danke das dass dem der dich dir du ein eine es für gut hallo "
-        "heute ich ist ja mein mich mir mit nein nicht noch nur oder sehr sie sind und uns von wie wir zu",
-        "Spanish": "bien buenos como con de del el en es está estoy gracias hola la las llamo los mi muy para "
-        "pero por porque qué se soy su sus también te tu tú un una usted y yo",
-        "Italian": "anche bene buongiorno che chiamo ciao con cosa del della di gli grazie il la lei lui mi "
-        "mio mia molto nel noi non per perché più questo questa sei si sono ti tu un una uno è",
-        "Portuguese": "ao bem bom chamo com da de dia do dos ela ele em estou eu meu minha moro muito mas na não "
-        "nós o obrigado obrigada olá para seu sou sua também tudo um uma você é",
-        "Dutch": "de dit een en goed het hij ik je maar met mijn niet ook van voor wij zijn",
+        "German": "aber auch auf aus bin bist danke das dass dem der dich dir du ein eine es für gut hallo heute ich "
+        "ist ja mein mich mir mit nein nicht noch nur oder sehr sie sind und uns von wie wir zu guten meine meinen "
+        "deine damen herren willkommen liebe morgen einen einem einer bis viel viele nach über bei durch ohne schon "
+        "immer jetzt dann wenn weil kann können haben habe werden wird wurde sein seine ihr ihre ihm ihn diese dieser "
+        "dieses alle keine kein wer warum gibt bitte schön zum zur vom beim",
+        "Spanish": "bien buenos como con de del el en es está estoy gracias hola la las llamo los mi muy para pero "
+        "por porque qué se soy su sus también te tu tú un una usted y yo hoy vamos todos todas buenas tardes noches "
+        "cómo hacer hablar bienvenidos bienvenidas este esta esto ahora aquí nuestro nuestra nosotros ellos ellas "
+        "fue ser más muchas mucho muchos dónde cuando cuándo años día días amigos adiós sí eso esa ese así entre "
+        "sobre desde hasta otra otro algo cada siempre bueno buena gusta quiero tiene tengo puede hace",
+        "Italian": "anche bene buongiorno che chiamo ciao con cosa del della di gli grazie il la lei lui mi mio mia "
+        "molto nel noi non per perché più questo questa sei si sono ti tu un una uno è tutti tutto oggi parliamo "
+        "siamo abbiamo dello dei delle degli nella nello nei alla allo alle sul sulla quando ancora sempre qui quello "
+        "quella benvenuti buonasera facciamo vediamo andiamo essere vostro nostro nostra",
+        "Portuguese": "ao bem bom chamo com da de dia do dos ela ele em estou eu meu minha moro muito mas na não nós "
+        "o obrigado obrigada olá para seu sou sua também tudo um uma você é hoje vamos sobre pessoal falar fazer está "
+        "estamos são isso isto esse essa aqui agora então quando onde como mais vocês tchau tarde noite gente ainda "
+        "já só pra pelo pela nosso nossa todos",
+        "Dutch": "de dit een en goed het hij ik je maar met mijn niet ook van voor wij zijn hallo allemaal welkom "
+        "jullie onze waar wie deze naar bij uit veel graag vandaag morgen bedankt kan wordt worden hebben heb heeft",
         "Polish": "ale bardzo cześć czy dobry dziękuję jak jest jestem już mam masz mnie nie proszę się tak że",
         "Turkish": "bir bu çok değil evet güzel hayır için ile iyi merhaba nasıl teşekkürler var ve yok",
     }.items()
@@ -966,6 +977,8 @@ _LETTERS = (
 )
 """Letters of a language that English never writes, not even in loanwords (unlike "é", "ü", "ç"): a word with one
 counts as one of that language's."""
+_SHARED_WORDS = {"Spanish": {"a"}, "Italian": {"a"}, "Portuguese": {"a"}, "German": {"in"}, "Dutch": {"in", "over"}}
+"""Short words a language writes as English does ("a la", "in München", "over fietsen"): counted as neither."""
 _ENGLISH_WORDS = frozenset(
     "a about after all and are as at be because been but by can could did for from had has have he her here him his "
     "how i if in into is it just my not of on or our out over said she should so than that the their them then there "
@@ -1024,13 +1037,15 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
 def other_language(text: str) -> str | None:
     """The language other than English that `text` is written in, told by its short words ("je", "und", "y") and
     words with letters English never writes ("ñ", "ß", "ł"), if they are at least three, a fifth of its words and
-    more than twice as many as English ones; else None. Loanwords ("café", "Señor"), names ("Maria de la Cruz",
-    "João") and a quotation in an English sentence ("Ich bin ein Berliner was said by Kennedy") are too few."""
+    more than twice as many as English ones (words both write, `_SHARED_WORDS`, counted as neither); else None.
+    Loanwords ("café", "Señor"), names ("Maria de la Cruz", "João") and a quotation in an English sentence ("Ich bin
+    ein Berliner was said by Kennedy") are too few."""
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text)
-    english = sum(word.lower() in _ENGLISH_WORDS for word in words)
     counts = {name: sum(_is_of(word, name) for word in words) for name in _FUNCTION_WORDS}
     best = max(counts, key=counts.get)
     found = counts[best]
+    shared = _SHARED_WORDS.get(best, set())
+    english = sum(word.lower() in _ENGLISH_WORDS and word.lower() not in shared for word in words)
     return best if found >= 3 and found >= len(words) / 5 and found > 2 * english else None
 
 
