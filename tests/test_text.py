@@ -261,6 +261,43 @@ def test_words_in_another_script_are_said_to_be_spelled_out_as_espeak_ng_reads_t
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "今日はiPhoneとMacBookを買いました",
+        "今日はiPhone 15 ProとMacBook Airを買いました",
+        "我今天买了iPhone和MacBook",
+        "오늘 iPhone을 샀어요",
+    ],
+)
+def test_chinese_japanese_or_korean_with_latin_product_names_is_refused_for_an_english_voice(text):
+    """Counted letter by letter, "iPhone" and "MacBook" had outweighed the Japanese around them: the text passed with a
+    note and was said as "Japanese letter ..." for 13.7 s."""
+    from core.errors import InputError
+    from voice.text import check_script
+
+    with pytest.raises(InputError, match="mostly in (CJK|Hangul) script, but the voice speaks English"):
+        check_script(text, "en-us")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I love 東京",
+        "Hello 你好",
+        "We met Mr. 山田太郎 yesterday.",
+        "The kanji 山 means mountain.",
+        "I love 寿司 and ラーメン very much.",
+        "Grüße aus 日本",
+    ],
+)
+def test_english_with_a_chinese_japanese_or_korean_name_gets_only_the_note(text):
+    from voice.text import check_script
+
+    (note,) = check_script(text, "en-us")
+    assert "script are spelled out by an English voice" in note
+
+
+@pytest.mark.parametrize(
     "text, language",
     [
         ("Bonjour, je m'appelle Marie et je suis contente de vous voir.", "French"),

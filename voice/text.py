@@ -1000,15 +1000,29 @@ OTHER_LANGUAGE_HINT = (
 """How a voice of another language is had, in the command line's words (the demo says it in its own)."""
 
 
+_SYLLABLE_RE = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+"""Characters that each write a syllable or a word: Chinese characters, Japanese kana, Korean syllables."""
+CHARACTERS_PER_WORD = 2
+"""Chinese, Japanese and Korean characters (`_SYLLABLE_RE`) a word takes, about ("東京", "ラーメン", "오늘"):
+counted as letters, "今日はiPhoneとMacBookを買いました" had been mostly Latin (10 to 13) and spelled out for 13.7 s;
+as words, it is 5 to 2, and "I love 寿司 and ラーメン very much" 3 to 5."""
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
 def check_script(text: str, language: str) -> tuple[str, ...]:
     """Notes on the words an English voice spells out by their letters' names and on text in another language, or an
-    InputError when most of the text is in another script. `language` is the one the voice speaks (e.g. "en-us"); a
+    InputError when most of the text is in another script: most of its letters, or Chinese, Japanese or Korean words
+    (`CHARACTERS_PER_WORD`) outnumbering its other words. `language` is the one the voice speaks (e.g. "en-us"); a
     voice of another language reads what espeak-ng reads in it, so its text is not checked here."""
     if language_family(language) != "en":
         return ()
     letters = [c for c in text if c.isalpha()]
     foreign = [c for c in letters if "LATIN" not in unicodedata.name(c, "")]
-    if letters and len(foreign) > len(letters) / 2:
+    syllabic_words = len(_SYLLABLE_RE.findall(text)) / CHARACTERS_PER_WORD
+    other_words = len(_WORD_RE.findall(_SYLLABLE_RE.sub(" ", text)))
+    if letters and (len(foreign) > len(letters) / 2 or syllabic_words > other_words):
         raise InputError(
             f"the text is mostly in {_script(foreign[0])} script, but the voice speaks English ({language}): "
             f"for another language, {OTHER_LANGUAGE_HINT}"
