@@ -373,6 +373,41 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("555-1234", "5 5 5, 1 2 3 4"),
+        ("555-1234 is my number.", "5 5 5, 1 2 3 4 is my number."),
+        ("It is 555-1234.", "It is 5 5 5, 1 2 3 4."),
+        ("Call 555-1234 or 555-5678, text 555-0100.", "Call 5 5 5, 1 2 3 4 or 5 5 5, 5 6 7 8, text 5 5 5, 0 1 0 0."),
+        ("Call 800-1200 today.", "Call 8 0 0, 1 2 0 0 today."),  # a word that asks for a phone: any number
+    ],
+)
+def test_a_local_phone_number_alone_is_said_digit_by_digit(typed, said):
+    """ "555-1234" had been "555 to 1234", a range, unless "call" or "number" came before it: three figures whose first
+    is 2-9 (a North American exchange's), a hyphen and four more are a local phone number."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("100-1000 people, 800-1200 calories", "100 to 1000 people, 800 to 1200 calories"),
+        ("Pages 555-1234, ages 250-1234, pp. 555-1234", "Pages 555 to 1234, ages 250 to 1234, pages 555 to 1234"),
+        ("between 555-1234 or about 555-1234", "between 555 to 1234 or about 555 to 1234"),
+        ("300-3400 Hz, 256-1024 MB, 480-3840 pixels", "300 to 3400 hertz, 256 to 1024 megabytes, 480 to 3840 pixels"),
+        ("$555-1234, 555–1234, 250-1234%", "555 to 1234 dollars, 555 to 1234, 250 to 1234%"),
+        ("1999-2004", "nineteen ninety-nine to two thousand four"),
+        ("555-1234-5678, 1-555-1234, 555-1234.5", "555-1234-5678, 1-555-1234, 555 to 1234.5"),
+    ],
+)
+def test_three_and_four_figures_that_make_a_range_stay_a_range(typed, said):
+    """A range stays a range: an exchange no North American number has ("100-1000"), round ends ("800-1200"), a word
+    that makes a range before it ("pages", "ages", "between", "about"), a unit or money, an en dash; a longer chain is
+    no local number."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("Call 1-800-555-0199 now.", "Call 1, 800, 5 5 5, 0 1 9 9 now."),
         ("1-212-555-0199 or 1 (800) 555-0199", "1, 2 1 2, 5 5 5, 0 1 9 9 or 1, 800, 5 5 5, 0 1 9 9"),
         ("+1 800 555 0199 or +1 (800) 555-0199", "plus 1, 800, 5 5 5, 0 1 9 9 or plus 1, 800, 5 5 5, 0 1 9 9"),

@@ -16,7 +16,15 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import CURRENCY_SIGNS, MONTHS, modifies_a_noun, ordinal_suffix, written_forms_said, year_said
+from .written_forms import (
+    CURRENCY_SIGNS,
+    MONTHS,
+    UNIT_AFTER_RE,
+    modifies_a_noun,
+    ordinal_suffix,
+    written_forms_said,
+    year_said,
+)
 
 if TYPE_CHECKING:
     import inflect
@@ -397,13 +405,23 @@ _AREA_CODES_SAID_AS_NUMBERS = frozenset({"800"})
 866, ...) are said digit by digit, as people say them ("one eight eight eight")."""
 _NORTH_AMERICAN_GROUPS = (3, 3, 4)
 """The lengths of a North American number's groups (area code, exchange, line), which `_north_american_phone` says."""
-_LOCAL_PHONE_RE = re.compile(
+_LOCAL_PHONE_RE = re.compile(rf"(?<![\w+.,:/#{CURRENCY_SIGNS}‐‑‒–-])(\d{{3}})-(\d{{4}})(?![\w‐‑‒–-]|[.,]\d)")
+"""A number of seven digits, three and four with a hyphen between ("555-1234"), that is no part of a longer chain:
+a local phone number or a range (`_local_phone`)."""
+_PHONE_WORD_BEFORE_RE = re.compile(
     r"\b(?:call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number)\b"
-    r"\W+(?:\w+\W+){0,2}?(\d{3})-(\d{4})(?![\w-])",
+    r"\W+(?:\w+\W+){0,2}?$",
     re.IGNORECASE,
 )
-"""A number of seven digits after a word that asks for a phone ("call 555-1234", "phone me on 555-1234"): alone,
-100-1000 or 800-1200 is a range."""
+"""A word that asks for a phone, at most two words before a number ("call 555-1234", "phone me on 555-1234")."""
+_RANGE_WORD_BEFORE_RE = re.compile(
+    r"\b(?:pages?|pp?\.|numbers|nos\.|lines|rows|verses|between|ages|aged|ranging|about|around|roughly|approximately"
+    r"|approx\.)\s*$",
+    re.IGNORECASE,
+)
+"""A word right before two numbers that makes them a range or an estimate ("pages 250-1234", "ages 100-1000")."""
+_PHONE_CONTEXT = 40
+"""Characters before a number looked at for a word that asks for a phone or makes it a range."""
 _EMERGENCY_RE = re.compile(
     r"\b((?:call|calls|called|calling|dial|dials|dialed|dialled|dialing|dialling|ring|rang|phone|phoned)\s+)"
     r"(911|999|112|000|988)\b(?![.,]\d)",
@@ -464,6 +482,24 @@ def _phone(match: re.Match) -> str:
     if prefix and _CODE_BEFORE_RE.search(match.string, 0, match.start()):
         return match[0]
     return _north_american_phone((prefix or "").replace("+", "plus "), bracketed_area or area, exchange, line)
+
+
+def _local_phone(match: re.Match) -> str:
+    """ "5 5 5, 1 2 3 4" for a local phone number: after a word that asks for a phone (`_PHONE_WORD_BEFORE_RE`), or
+    alone where it can be no range of numbers; as typed, for `written_forms_said` to say as a range, where its
+    exchange starts with 0 or 1 (no North American one does: "100-1000"), both ends are round ("250-1200",
+    "300-3400"), a word before makes it a range (`_RANGE_WORD_BEFORE_RE`: "pages 555-1234") or a unit or a sign
+    after says what it measures ("256-1024 MB", `UNIT_AFTER_RE`)."""
+    exchange, line = match.groups()
+    before = match.string[max(0, match.start() - _PHONE_CONTEXT) : match.start()]
+    if not _PHONE_WORD_BEFORE_RE.search(before) and (
+        exchange[0] in "01"
+        or (int(exchange) % 10 == 0 and int(line) % 10 == 0 and line[0] != "0")
+        or _RANGE_WORD_BEFORE_RE.search(before)
+        or UNIT_AFTER_RE.match(match.string, match.end())
+    ):
+        return match[0]
+    return _digit_groups(match.groups())
 
 
 def _vanity_phone(match: re.Match) -> str:
@@ -558,7 +594,7 @@ def spoken_english(text: str) -> str:
     text = _VANITY_PHONE_RE.sub(_vanity_phone, text)
     text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
     text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
-    text = _LOCAL_PHONE_RE.sub(lambda m: m[0][: m.start(1) - m.start()] + _digit_groups(m.groups()), text)
+    text = _LOCAL_PHONE_RE.sub(_local_phone, text)
     text = _european_numbers(text)
     text = _ROMAN_RE.sub(_roman, text)
     text = _RATIO_RE.sub(_ratio, written_forms_said(text))
