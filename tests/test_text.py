@@ -1122,6 +1122,27 @@ def test_styled_letters_are_read_as_the_plain_ones():
 
 
 @pytest.mark.parametrize(
+    "typed, checked, said",
+    [
+        ("It is 20 ℃ today.", "It is 20 °C today.", "It is 20 degrees Celsius today."),
+        (
+            "68℉, 1℃ and 5-10℃",
+            "68°F, 1°C and 5-10°C",
+            "68 degrees Fahrenheit, 1 degree Celsius and 5 to 10 degrees Celsius",
+        ),
+    ],
+)
+def test_a_degree_celsius_or_fahrenheit_sign_is_said_as_degrees_are(typed, checked, said):
+    """ "℃" and "℉", one character each, had been left out by an English voice with a note ("it is 20 today"): they are
+    "°C" and "°F", said "degrees Celsius" and "degrees Fahrenheit"."""
+    from voice.text import check_script, check_text
+
+    assert check_text(typed) == (checked, ())
+    assert check_script(checked, "en-us") == ()
+    assert spoken_english(checked) == said
+
+
+@pytest.mark.parametrize(
     "typed, said, emoji",
     [
         ("I ❤ you, we ♥ NY, she ❤️ jazz and I <3 tea.", "I love you, we love NY, she loves jazz and I love tea.", 0),

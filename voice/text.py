@@ -862,6 +862,8 @@ ideographs ("㊀"), which are Chinese or Japanese text."""
 _STYLED_RE = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
 """Letterlike symbols and mathematical alphanumerics: the bold, italic, script and double-struck letters and digits
 ("𝐁𝐨𝐥𝐝", "𝘐𝘵𝘢𝘭𝘪𝘤", "ℍ") that "fancy font" generators type, which espeak-ng reads by their code points."""
+_DEGREE_SCALES = ("°C", "°F")
+"""What "℃" and "℉" stand for, one character each (`_plain_letter`)."""
 _FULLWIDTH_OFFSET = 0xFEE0
 _BIDI_MARKS = "\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
 """The marks and embeddings of writing direction (left-to-right and right-to-left marks, the Arabic letter mark,
@@ -873,10 +875,11 @@ _IDEOGRAPHIC_SPACE = "\u3000"
 def normalised(text: str) -> str:
     """`text` with its accents composed (NFC: "e" + U+0301 is "é", as macOS writes file names and copied text) and
     fullwidth ASCII forms, the ideographic space, styled letters ("𝐁𝐨𝐥𝐝", `_STYLED_RE`) and the digits of every script
-    ("٣٥", "۳", "३": `_ASCII_LOOKALIKE_RE`) as ASCII, and circled numbers ("①", "❷": `_CIRCLED_RE`) as numbers:
-    espeak-ng reads them apart, by their code points, or not at all (an English voice said "The price is ٣٥ dollars"
-    as "The price is dollars", "Chapter ① is short" as "Chapter is short"). Not NFKC, which would also turn "m²" into
-    "m2", "½" into "1⁄2" and "™" into "TM", which are read right as they are.
+    ("٣٥", "۳", "३": `_ASCII_LOOKALIKE_RE`) as ASCII, "℃" and "℉" as "°C" and "°F", and circled numbers ("①", "❷":
+    `_CIRCLED_RE`) as numbers: espeak-ng reads them apart, by their code points, or not at all (an English voice said
+    "The price is ٣٥ dollars" as "The price is dollars", "Chapter ① is short" as "Chapter is short", "20 ℃" as
+    "twenty"). Not NFKC, which would also turn "m²" into "m2", "½" into "1⁄2" and "™" into "TM", which are read right
+    as they are.
     """
     text = unicodedata.normalize("NFC", text).replace(_IDEOGRAPHIC_SPACE, " ")
     text = _CIRCLED_RE.sub(_circled, _STYLED_RE.sub(_plain_letter, text))
@@ -899,10 +902,13 @@ def _ascii(match: re.Match) -> str:
 
 
 def _plain_letter(match: re.Match) -> str:
-    """A styled letter or digit as the plain one ("𝐁": "B", "ℍ": "H"); a symbol that stands for more ("™": "TM", "℃")
-    as it is."""
+    """A styled letter or digit as the plain one ("𝐁": "B", "ℍ": "H"), a degree Celsius or Fahrenheit as its sign and
+    letter ("℃": "°C", said as that is; espeak-ng says nothing for it); another symbol that stands for more ("™": "TM",
+    "℅") as it is."""
     plain = unicodedata.normalize("NFKC", match[0])
-    return plain if len(plain) == 1 and plain.isascii() and plain.isalnum() else match[0]
+    if len(plain) == 1 and plain.isascii() and plain.isalnum() or plain in _DEGREE_SCALES:
+        return plain
+    return match[0]
 
 
 _ZERO_WIDTH_RE = re.compile(
