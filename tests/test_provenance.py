@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
+import signal
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import librosa
@@ -47,6 +50,7 @@ from pipeline.provenance import (
 )
 from pipeline.provenance.credentials import COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA, TRAINED_ALGORITHMIC_MEDIA
 from pipeline.provenance.record import sha256_text
+from pipeline.stops import unwinding_on_stop
 from voice.audio import save_audio
 
 
@@ -638,6 +642,50 @@ def test_c2pa_sign_read_validate_wav(tmp_path, speech):
     tampered.write_bytes(bytes(data))
     report = read_credentials(tampered)
     assert report.found and not report.valid and any("hash" in p.lower() for p in report.problems)
+
+
+def _interrupting_open(signum: int) -> tuple[Callable, list[int]]:
+    """An `open` whose files opened for reading send this process `signum` on their first read (c2pa's, in a ctypes
+    callback), and the list of signals it sent."""
+    sent: list[int] = []
+
+    class Interrupting(io.FileIO):
+        def readinto(self, buffer):
+            if not sent:
+                sent.append(signum)
+                os.kill(os.getpid(), signum)
+            return super().readinto(buffer)
+
+    def interrupting_open(path, mode="r", *args, **kwargs):
+        return Interrupting(path, "r") if mode == "rb" else open(path, mode, *args, **kwargs)
+
+    return interrupting_open, sent
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_c2pa_signs_or_reads_stops_cleanly_after_it(tmp_path, speech, monkeypatch, signum):
+    """A Ctrl-C or SIGTERM landing while c2pa read or wrote through its Python callbacks had been dropped by ctypes:
+    signing then failed with a false error ("Box size extends beyond asset bounds"), aborted leaving hidden partial
+    files, or went on as if no stop had been asked."""
+    from pipeline.provenance import credentials
+
+    wave, sr = speech
+    path = save_audio(tmp_path / "voice.wav", mark_audio(wave[: 2 * sr], sr), sr)
+    unsigned = path.read_bytes()
+    interrupting_open, sent = _interrupting_open(signum)
+    monkeypatch.setattr(credentials, "open", interrupting_open, raising=False)
+    with unwinding_on_stop(), pytest.raises(KeyboardInterrupt) as stopped:
+        sign_file(path, [{"name": "hifigan-lj-v1", "sha256": "a" * 64}])
+    assert sent == [signum] and (signum == signal.SIGINT or stopped.value.signum == signum)
+    assert sorted(tmp_path.iterdir()) == [path] and path.read_bytes() == unsigned
+
+    monkeypatch.undo()
+    sign_file(path, [{"name": "hifigan-lj-v1", "sha256": "a" * 64}])
+    interrupting_open, sent = _interrupting_open(signum)
+    monkeypatch.setattr(credentials, "open", interrupting_open, raising=False)
+    with unwinding_on_stop(), pytest.raises(KeyboardInterrupt):
+        read_credentials(path)
+    assert sent == [signum]
 
 
 def test_c2pa_sign_read_validate_small_mp4(tmp_path):

@@ -29,6 +29,8 @@ from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
 
+from ..stops import stops_deferred
+
 if TYPE_CHECKING:  # c2pa is imported only where credentials are made or read
     import c2pa
 
@@ -407,6 +409,7 @@ def sign_file(
         )
         with (
             atomic_output(path) as signed,
+            stops_deferred(),  # c2pa reads and writes through Python callbacks, where a stop would be dropped
             c2pa.Signer.from_info(info) as signer,
             c2pa.Context.from_dict(_settings(identity.trust_anchors)) as context,
             _builder(definition, credit.used if credit else (), context) as builder,
@@ -476,7 +479,11 @@ def read_credentials(
     if trust_anchors is None:
         trust_anchors = _known_anchors()
     try:
-        with c2pa.Context.from_dict(_settings(trust_anchors)) as context, open(path, "rb") as stream:
+        with (
+            stops_deferred(),
+            c2pa.Context.from_dict(_settings(trust_anchors)) as context,
+            open(path, "rb") as stream,
+        ):
             reader = c2pa.Reader(mime_type, stream, context=context)
             with reader:
                 manifest = reader.get_active_manifest() or {}
