@@ -72,7 +72,8 @@ def note_unwritable_cache() -> None:
 def _note_once(folder: str) -> None:
     """Once per process and folder: a run writes many entries, and one note tells of them all."""
     logging.getLogger(__name__).warning(
-        "voxlip's cache %s cannot be written, so what voxlip would keep there (a reference voice's analysis, seconds "
-        "of work) is done again in every run: set VOXLIP_CACHE to a folder it can write to",
+        "voxlip's cache %s cannot be written, so what voxlip would keep there (a reference voice's analysis, the "
+        "offline voice's optimised model: seconds of work) is done again in every run: set VOXLIP_CACHE to a folder "
+        "it can write to",
         folder,
     )

@@ -438,7 +438,8 @@ def test_a_cache_that_cannot_be_written_is_noted_once(monkeypatch, tmp_path, cap
     notes = [record.getMessage() for record in caplog.records if "cache" in record.getMessage()]
     assert notes == [
         f"voxlip's cache {tmp_path}/file/cache cannot be written, so what voxlip would keep there (a reference "
-        "voice's analysis, seconds of work) is done again in every run: set VOXLIP_CACHE to a folder it can write to"
+        "voice's analysis, the offline voice's optimised model: seconds of work) is done again in every run: set "
+        "VOXLIP_CACHE to a folder it can write to"
     ]
 
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,6 +151,53 @@ def test_a_missing_json_a_corrupt_onnx_and_another_model_are_refused(tmp_path, j
     del onnx
     with pytest.raises(CheckpointError, match="not a Piper voice"):
         load_piper_voice(other)
+
+
+def _optimising_that_fails(monkeypatch, failure: BaseException) -> list[Path]:
+    """onnxruntime made to write part of the optimised graph to the cache and then fail with `failure`; the list of
+    the files it wrote to."""
+    import onnxruntime
+
+    real, written = onnxruntime.InferenceSession, []
+
+    def session(model, options=None, **kwargs):
+        if options is not None and options.optimized_model_filepath:
+            written.append(Path(options.optimized_model_filepath))
+            written[-1].write_bytes(b"\x08" * 4096)
+            raise failure
+        return real(model, options, **kwargs)
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", session)
+    return written
+
+
+def test_a_cache_that_cannot_take_the_optimised_voice_costs_a_note_not_the_voice(monkeypatch, caplog):
+    """On a full disk under the cache, onnxruntime's failed write of the optimised graph had been reported as "an ONNX
+    file onnxruntime cannot run (InvalidProtobuf ...)", blaming the bundled voice, and its partial was left behind,
+    filling the disk again for every later run."""
+    from onnxruntime.capi.onnxruntime_pybind11_state import InvalidProtobuf
+
+    from core.checkpoints import cache_dir
+
+    written = _optimising_that_fails(monkeypatch, InvalidProtobuf("[ONNXRuntimeError] : 7 : INVALID_PROTOBUF"))
+    with caplog.at_level("WARNING"):
+        voice = load_piper_voice("piper-joe", threads=2)
+    assert len(written) == 1 and not written[0].exists()
+    assert not [path for path in (cache_dir() / "piper").rglob("*") if path.is_file()]
+    assert any("cannot be written" in record.getMessage() for record in caplog.records)
+    wave = voice.speak("Hello.", seed=1).wave
+    assert len(wave) > 0 and np.isfinite(wave).all()
+
+
+def test_a_stop_while_the_voice_is_optimised_leaves_no_partial_in_the_cache(monkeypatch):
+    """A Ctrl-C or SIGTERM while onnxruntime wrote the optimised graph had left a hidden 63 MB partial in the cache
+    every time."""
+    from core.checkpoints import cache_dir
+
+    written = _optimising_that_fails(monkeypatch, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        load_piper_voice("piper-joe", threads=2)
+    assert len(written) == 1 and not [path for path in (cache_dir() / "piper").rglob("*") if path.is_file()]
 
 
 def test_a_pytorch_file_given_as_a_voice_is_named_as_one(tmp_path, joe):

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from core import checkpoints
+from core.cache import note_unwritable_cache
 from core.errors import CheckpointError, InputError, VoxlipError
-from core.files import sha256_file
+from core.files import atomic_output, sha256_file
 
 from ..joins import PARAGRAPH_PAUSE, joined, kept_span
 from ..phones import Phone
@@ -244,22 +245,21 @@ def _session(path: Path, sha256: str, threads: int):
             f"{path} is not a readable ONNX model ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
             "it may be truncated or corrupt: download the Piper voice again"
         ) from None
-    made = options(levels.ORT_ENABLE_EXTENDED)
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
-        made.optimized_model_filepath = str(partial)
-    except OSError:
-        partial = None  # no cache: optimise in memory every time
+        with atomic_output(cached) as partial:
+            made = options(levels.ORT_ENABLE_EXTENDED)
+            made.optimized_model_filepath = str(partial)
+            return onnxruntime.InferenceSession(graph.model, made, providers=PROVIDERS)
+    except Exception:  # the cache could not take the optimised graph (a full disk, a read-only folder), or the voice
+        pass  # cannot run: which of the two, the session made in memory tells
     try:
-        session = onnxruntime.InferenceSession(graph.model, made, providers=PROVIDERS)
+        session = onnxruntime.InferenceSession(graph.model, options(levels.ORT_ENABLE_EXTENDED), providers=PROVIDERS)
     except Exception as e:
         raise CheckpointError(
             f"{path} is an ONNX file onnxruntime cannot run ({type(e).__name__}: {str(e).splitlines()[0][:160]}); "
             "use a voice from rhasspy/piper-voices"
         ) from None
-    if partial is not None and partial.is_file():
-        os.replace(partial, cached)
+    note_unwritable_cache()
     return session
 
 
