@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, VoxlipError
-from .files import atomic_output
+from .files import UNREADABLE_ARRAYS, atomic_output
 from .version import __version__
 
 
@@ -51,7 +51,7 @@ def cached_arrays(
     try:
         with np.load(path) as data:
             return {name: data[name] for name in names}
-    except (OSError, KeyError, ValueError):
+    except (*UNREADABLE_ARRAYS, KeyError):
         pass
     arrays = compute()
     try:

@@ -10,6 +10,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -83,6 +84,11 @@ class InputFile:
     @classmethod
     def read(cls, path: str | os.PathLike) -> InputFile:
         return cls(Path(path).absolute(), sha256_file(path))
+
+
+UNREADABLE_ARRAYS = (OSError, EOFError, ValueError, zipfile.BadZipFile)
+"""What numpy's load raises for an array file that is gone, cut short or damaged (EOFError: an empty one; BadZipFile:
+an .npz without its end), or that is not one."""
 
 
 def sha256_array(array: np.ndarray) -> str:

@@ -417,6 +417,27 @@ def test_computed_arrays_are_kept_per_voxlip_version(monkeypatch, tmp_path):
     assert len(calls) == 2 and len(list((tmp_path / "demo").glob("*.npz"))) == 2  # a newer voxlip computes again
 
 
+@pytest.mark.parametrize("kept", [0, 10, -30])
+def test_a_cache_entry_left_empty_or_cut_short_is_made_again(monkeypatch, tmp_path, kept):
+    """An .npz entry left empty or cut short (a full disk, a machine that went down) had been read with numpy's
+    EOFError or zipfile's BadZipFile, which nothing caught: "internal error" in every later run."""
+    from core import cache
+
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"x": np.arange(3.0)}
+
+    cache.cached_arrays("demo", b"key", ("x",), compute)
+    (entry,) = (tmp_path / "demo").glob("*.npz")
+    entry.write_bytes(entry.read_bytes()[:kept])
+    for _ in range(2):
+        assert cache.cached_arrays("demo", b"key", ("x",), compute)["x"].tolist() == [0.0, 1.0, 2.0]
+    assert len(calls) == 2  # made again once, then read
+
+
 def test_a_cache_that_cannot_be_written_is_noted_once(monkeypatch, tmp_path, caplog, speech_files):
     """A read-only VOXLIP_CACHE had silently cost a reference's analysis (7-10 s) in every run."""
     from core import cache

@@ -82,6 +82,22 @@ def test_speaker_is_computed_once_and_saved(pipeline, reference, tmp_path):
     np.testing.assert_array_equal(first.samples, second.samples)
 
 
+def test_a_reference_s_analysis_left_empty_or_cut_short_in_the_cache_is_made_again(pipeline, reference):
+    """A damaged speaker entry in the cache had ended every later run with "internal error (BadZipFile ...)" or
+    "(EOFError ...)": Speaker.load let numpy's errors for such a file through."""
+    from core.cache import cache_dir
+
+    first = pipeline.speaker(reference)
+    (entry,) = (cache_dir() / "speakers").glob("*.npz")
+    for kept in (0, entry.stat().st_size // 2):
+        entry.write_bytes(entry.read_bytes()[:kept])
+        with pytest.raises(InputError, match="is not a speaker file saved by voxlip"):
+            Speaker.load(entry)
+        again = pipeline.speaker(reference)
+        np.testing.assert_array_equal(again.embedding, first.embedding)
+        np.testing.assert_array_equal(Speaker.load(entry).embedding, first.embedding)  # whole again
+
+
 @pytest.mark.parametrize(
     "text, message",
     [

@@ -17,7 +17,7 @@ import torch
 from core.cache import cache_path, note_unwritable_cache
 from core.components import Component
 from core.errors import VoxlipError
-from core.files import atomic_output
+from core.files import UNREADABLE_ARRAYS, atomic_output
 
 from . import spectral
 from .converter import ToneColourConverter, convert, load_converter, tone_colour_embedding
@@ -71,7 +71,7 @@ class NeuralConverter:
             cached = np.load(path)
             if cached.shape == (size,) and np.isfinite(cached).all():
                 return cached
-        except (OSError, ValueError):
+        except UNREADABLE_ARRAYS:
             pass
         wave, rate = speech()
         samples = spectral.resample(wave, rate, self.sample_rate)

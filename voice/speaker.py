@@ -11,7 +11,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError
-from core.files import InputData, InputFile, atomic_output
+from core.files import UNREADABLE_ARRAYS, InputData, InputFile, atomic_output
 
 from .audio import (
     SAMPLE_RATE,
@@ -80,7 +80,7 @@ class Speaker:
                     notes=tuple(str(note) for note in data["notes"]) if "notes" in data else (),
                     given=InputData(given, str(data["given_sha256"])) if given else None,
                 )
-        except (OSError, KeyError, ValueError) as e:
+        except (*UNREADABLE_ARRAYS, KeyError) as e:
             raise InputError(
                 f"{path} is not a speaker file saved by voxlip ({e}); make one with Pipeline.speaker(...).save()"
             ) from None
