@@ -209,7 +209,10 @@ def _run(
         batch_size = max(1, min(options.batch_size, options.batch_bytes // max(1, source.frame_bytes)))
         turns = CoreTurns()
         depth = max(2, options.lookahead_bytes // (batch_size * source.frame_bytes))
-        helpers = stack.enter_context(ThreadPoolExecutor(2, "voxlip-prepare"))
+        helpers = ThreadPoolExecutor(2, "voxlip-prepare")
+        stack.callback(helpers.shutdown, cancel_futures=True)  # waits for the tasks running
+        leaving = threading.Event()
+        stack.callback(leaving.set)  # first: a run left early (an error, a stop) ends the indexing it would wait for
         observe = getattr(renderer, "observe", None)
         known: dict[int, Face | None] = {}
         indexing = None
@@ -218,7 +221,9 @@ def _run(
             # first; the frames are then decoded again but not tracked again.
             # At most the renderer's `index_seconds`: later frames are tracked as they are rendered.
             indexed = min(n_frames, max(1, int(getattr(renderer, "index_seconds", float("inf")) * fps)))
-            indexing = helpers.submit(index_source, source, indexed, options, fps, timer, detector, observe)
+            indexing = helpers.submit(
+                index_source, source, indexed, options, fps, timer, detector, observe, stop=leaving
+            )
         else:  # decoding and tracking start now, a few batches ahead, while the audio is prepared
             batches = stack.enter_context(
                 in_background(
@@ -340,11 +345,13 @@ def index_source(
     timer: StageTimer,
     detector: Detector | None,
     observe: Callable[[int, np.ndarray, Face | None], None],
+    stop: threading.Event | None = None,
 ) -> dict[int, Face | None]:
     """Track each source frame the output will show, once, and show it to `observe`: {source index: face}.
 
     The frames are split into stretches tracked at once, each by its own tracker (a caller's detector serves
-    one tracker only); `observe` sees one frame at a time, in no particular order.
+    one tracker only); `observe` sees one frame at a time, in no particular order. Once `stop` is set, each stretch
+    ends after the frame it is on (what was tracked is returned: the caller, leaving, does not use it).
     """
     parts = index_parts(
         n_frames,
@@ -361,7 +368,7 @@ def index_source(
     faces: dict[int, Face | None] = {}
     with ThreadPoolExecutor(len(parts), "voxlip-index") as pool:
         stretches = [
-            pool.submit(_index_stretch, source, part, options.face_options, fps, timer, detector, observed)
+            pool.submit(_index_stretch, source, part, options.face_options, fps, timer, detector, observed, stop)
             for part in parts
         ]
         for stretch in stretches:
@@ -394,8 +401,10 @@ def _index_stretch(
     timer: StageTimer,
     detector: Detector | None,
     observe: Callable[[int, np.ndarray, Face | None], None],
+    stop: threading.Event | None = None,
 ) -> dict[int, Face | None]:
-    """Track source frames part[0] to part[2] - 1 with a tracker of its own; keep and observe those from part[1]."""
+    """Track source frames part[0] to part[2] - 1 with a tracker of its own; keep and observe those from part[1];
+    end early once `stop` is set."""
     first_tracked, first_kept, end = part
     faces: dict[int, Face | None] = {}
     with timer("tracker setup"):
@@ -405,6 +414,8 @@ def _index_stretch(
     frames = source.distinct_frames(end, timer, start=first_tracked)
     with tracker, in_background(frames, depth=4, name="voxlip-decode") as decoded:
         for index, frame in decoded:
+            if stop is not None and stop.is_set():
+                break
             with timer("face tracking"):
                 face = tracker.track(frame)
             if index >= first_kept:

@@ -254,6 +254,56 @@ def test_a_video_indexed_in_two_stretches_at_once_has_the_faces_one_tracker_find
         assert np.abs(one.landmarks - two.landmarks).max() < 1e-3 * one.size
 
 
+def test_a_run_left_while_a_video_is_indexed_stops_the_indexing(faces_dir, tmp_path, monkeypatch):
+    """A Ctrl-C or an error while a video's mouths were indexed had waited, leaving, for the indexing of up to 20 s of
+    video to end (5-10 s): the indexing now ends after the frame each of its trackers is on."""
+    import threading
+
+    from lipsync import engine
+
+    stops: list[threading.Event | None] = []
+    started = threading.Event()
+
+    def index_source(*args, **kwargs):
+        stops.append(kwargs.get("stop"))
+        return real_index_source(*args, **kwargs)
+
+    real_index_source = engine.index_source
+    monkeypatch.setattr(engine, "index_source", index_source)
+
+    class Refusing:
+        """A renderer that indexes the video's mouths and fails while they are indexed, once a frame was seen."""
+
+        index_seconds = 20.0
+
+        def __init__(self) -> None:
+            self.seen: list[int] = []
+
+        def observe(self, index, frame, face) -> None:
+            self.seen.append(index)
+            started.set()
+            if stops[0] is not None:
+                stops[0].wait(60)  # the first frame seen is the one the indexing is on when the run leaves
+
+        def prepare(self, audio, fps, n_frames, timer) -> None:
+            started.wait(60)
+            raise VoxlipError("the renderer gave up")
+
+    n, refusing = 250, Refusing()
+    with pytest.raises(VoxlipError, match="the renderer gave up"):
+        run(
+            faces_dir / "talking_man_25fps.mp4",
+            np.zeros(n * SAMPLE_RATE // 25, np.float32),
+            tmp_path / "out.mp4",
+            refusing,
+            LipsyncOptions(),
+            source_sr=SAMPLE_RATE,
+        )
+    assert 1 <= len(refusing.seen) <= 1 + LipsyncOptions().index_threads  # each tracker ends after its frame
+    assert stops[0] is not None and stops[0].is_set()
+    assert not list(tmp_path.iterdir())
+
+
 def test_mediapipe_start_up_output_is_hidden_only_while_a_graph_starts(faces_dir, capfd):
     """MediaPipe prints from its own threads while a graph opens its models, and in its first calls: hidden from the
     graph's creation (made at its first call) through that call and the next, and not between calls, since fd 2 is the
