@@ -301,6 +301,9 @@ def finished_output(
     """
     with atomic_pair(path, record_path(path)) as (partial, partial_record):
         yield partial
+        if not partial.is_file():  # removed under voxlip (most often with its folder): nothing to check or move
+            gone = f"its folder {path.parent}" if not path.parent.is_dir() else f"the file {partial.name} beside it"
+            raise VoxlipError(f"could not write {path}: {gone} was removed while it was written")
         record = _signed_record(
             partial,
             path.name,

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 from collections.abc import Callable
@@ -1119,6 +1120,13 @@ def test_a_save_that_cannot_write_the_record_or_move_the_output_leaves_neither(t
     assert not (tmp_path / "no_move.wav").exists() and not record_path(tmp_path / "no_move.wav").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["taken.wav", "taken.wav.provenance.json"]
     assert save("fine.wav").is_file() and record_path(tmp_path / "fine.wav").is_file()
+
+    gone = tmp_path / "gone"  # the output's folder removed while it was written: had been "could not read
+    gone.mkdir()  # .gone.wav.1a2b3c4d5e6f.wav: it is no audio ...", naming the hidden temporary file
+    with pytest.raises(VoxlipError, match=f"could not write {gone}/out.wav: its folder {gone} was removed while"):
+        with outputs.finished_output(gone / "out.wav", "audio", [], {}, None) as partial:
+            partial.write_bytes(samples)
+            shutil.rmtree(gone)
 
 
 def _two_outputs(speech) -> tuple[bytes, bytes]:
