@@ -422,29 +422,41 @@ def read_frames(
         on_damage(re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] ", "", errors.splitlines()[0]).rstrip("."))
 
 
-def read_picture(info: MediaInfo) -> np.ndarray:
-    """The (H, W, 3) uint8 BGR picture of a still that OpenCV cannot read (AVIF, a phone's HEIC), decoded with
-    ffmpeg's own choice of stream: a HEIF photo's grid of tiles put together and turned as its header says. Converted
-    to planar RGB exactly, as EXACT_DECODING: a grid, which ffmpeg puts together in a graph of its own whose conversion
-    is the fast one (0.4-1 level dark), is first read as its tiles' YUV, then converted in a second pass."""
-    arguments = ["-i", str(info.path), "-frames:v", "1"]
+def read_picture(info: MediaInfo, upright: bool = True) -> np.ndarray:
+    """The (H, W, 3) uint8 BGR picture of a still that OpenCV cannot read (a phone's HEIC), decoded with ffmpeg's own
+    choice of stream: a HEIF photo's grid of tiles put together and, when `upright`, turned as ffmpeg reads its
+    orientation (a HEIF's irot and imir, a TIFF's tag; not always in the header `info` holds), else as stored. Its size
+    is the one the decoder gave, as the picture's PAM header states it. Converted to planar RGB exactly, as
+    EXACT_DECODING: a grid, which ffmpeg puts together in a graph of its own whose conversion is the fast one (0.4-1
+    level dark), is first read as its tiles' YUV, then converted in a second pass."""
+    arguments = ([] if upright else ["-noautorotate"]) + ["-i", str(info.path), "-frames:v", "1"]
+    exact = ["-f", "image2pipe", "-c:v", "pam", "-pix_fmt", "rgb24", "-"]
     if info.tile_grid_format:
-        tiles = run([*arguments, "-f", "rawvideo", "-pix_fmt", info.tile_grid_format, "-"], f"decode {info.path}")
-        arguments = ["-f", "rawvideo", "-pix_fmt", info.tile_grid_format, "-s", f"{info.width}x{info.height}"]
-        arguments += ["-colorspace", info.matrix] if info.matrix else []
+        grid = [*arguments, "-f", "nut", "-c:v", "rawvideo", "-pix_fmt", info.tile_grid_format, "-"]
+        tiles = run(grid, f"decode {info.path}")
+        arguments = ["-colorspace", info.matrix] if info.matrix else []
         arguments += ["-color_range", info.colour_range] if info.colour_range else []
-        arguments += ["-i", "-", "-vf", ",".join(scale_filter(info, None))]
-        picture = run([*arguments, "-f", "rawvideo", "-pix_fmt", "gbrp", "-"], f"decode {info.path}", tiles)
+        arguments += ["-f", "nut", "-i", "-", "-vf", ",".join(scale_filter(info, None))]
+        picture = run([*arguments, *exact], f"decode {info.path}", tiles)
     else:
-        arguments += ["-sws_flags", EXACT_SCALING, "-f", "rawvideo", "-pix_fmt", "gbrp", "-"]
+        arguments += ["-sws_flags", EXACT_SCALING, "-vf", EXACT_DECODING, *exact]
         picture = run(arguments, f"decode the picture in {info.path}")
-    if len(picture) != info.width * info.height * 3:
-        raise InputError(
-            f"could not decode the picture in {info.path} ({len(picture)} bytes for {info.width}x{info.height}): "
-            f"the file is corrupt; {MEDIA_HINT}"
-        )
-    green, blue, red = np.frombuffer(picture, np.uint8).reshape(3, info.height, info.width)
-    return np.dstack((blue, green, red))
+    return _pam_picture(picture, info.path)
+
+
+def _pam_picture(data: bytes, path: Path) -> np.ndarray:
+    """The BGR picture in one RGB PAM image `data` (ffmpeg's output), at the size its header states; an InputError
+    when it holds less."""
+    header, _, pixels = data.partition(b"\nENDHDR\n")
+    fields = dict(line.split(b" ", 1) for line in header.splitlines()[1:] if b" " in line)
+    try:
+        width, height = int(fields[b"WIDTH"]), int(fields[b"HEIGHT"])
+    except (KeyError, ValueError):
+        width = height = 0
+    if not data.startswith(b"P7\n") or width * height == 0 or len(pixels) < width * height * 3:
+        raise InputError(f"could not decode the picture in {path}: the file is corrupt; {MEDIA_HINT}")
+    rgb = np.frombuffer(pixels, np.uint8, width * height * 3).reshape(height, width, 3)
+    return np.ascontiguousarray(rgb[..., ::-1])
 
 
 def _read_exactly(stream, buffer: memoryview, size: int) -> bool:

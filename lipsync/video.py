@@ -179,11 +179,15 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     file's header, if it was probed already (a picture OpenCV cannot read, e.g. HEIC, is read through ffmpeg)."""
     import cv2
 
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    orientation, kind = exif_orientation(path)
+    image = None
+    if kind != "TIFF" or orientation == 1:  # OpenCV turns a TIFF itself, whatever it is asked, or fails (5-8)
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
     if image is None:
-        image = read_picture(info or probe(path))
+        image = read_picture(info or probe(path), upright=orientation is None)
     else:
         require_whole_jpeg(path)
+    image = oriented(image, orientation or 1)
     alpha = opacity(path)
     if alpha is not None and not alpha.any():  # laid over white, it would be a blank page: "no face found" misled
         raise InputError(f"{path} is entirely transparent: there is nothing to see in it; give a photo of a face")
@@ -194,6 +198,39 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     size = None if max_size is None else scaled_size(width, height, max_size)
     image = resized(image, size)
     return Photo(in_srgb(image, icc_profile(path)), notes, None if size is None else (width, height))
+
+
+def exif_orientation(path: Path) -> tuple[int | None, str]:
+    """The orientation tag (1-8) a viewer turns a picture file by, as Pillow reads it (a JPEG's, PNG's or WebP's EXIF,
+    a TIFF's own tag, an AVIF's irot and imir), and Pillow's name of its format; (None, "") when Pillow cannot open the
+    file (a HEIC photo, which ffmpeg turns as its irot and imir say). The one rule for every still: OpenCV turns JPEG,
+    PNG and WebP by their tag, not AVIF (a phone's portrait came out on its side), and failed on a TIFF turned a
+    quarter."""
+    from PIL import ExifTags, Image
+
+    try:
+        with Image.open(path) as picture:
+            orientation, kind = picture.getexif().get(ExifTags.Base.Orientation, 1), picture.format or ""
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None, ""
+    return orientation if orientation in range(1, 9) else 1, kind
+
+
+def oriented(image: np.ndarray, orientation: int) -> np.ndarray:
+    """The (H, W, 3) `image`, stored with EXIF `orientation` (1-8), as a viewer shows it (Pillow's exif_transpose). By
+    OpenCV: a 48 MP photo turned a quarter in 0.1 s, where numpy's transposed copy took 1.5 s."""
+    import cv2
+
+    show = {
+        2: lambda: cv2.flip(image, 1),
+        3: lambda: cv2.rotate(image, cv2.ROTATE_180),
+        4: lambda: cv2.flip(image, 0),
+        5: lambda: cv2.transpose(image),
+        6: lambda: cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE),
+        7: lambda: cv2.flip(cv2.transpose(image), -1),
+        8: lambda: cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE),
+    }.get(orientation)
+    return image if show is None else show()
 
 
 def require_whole_jpeg(path: Path) -> None:

@@ -315,6 +315,41 @@ def test_photo_formats_are_read_as_photos(faces_dir, speech, tmp_path, suffix):
     checked_mp4(result.path, result.duration, result.fps)
 
 
+@pytest.mark.parametrize(
+    ("suffix", "orientation"),
+    [(".tiff", 6), (".tiff", 5), (".tiff", 7), (".tiff", 3), (".avif", 6), (".avif", 3), (".jpg", 6), (".png", 8)],
+)
+def test_a_photo_is_turned_as_its_orientation_says_whatever_its_format(faces_dir, tmp_path, suffix, orientation):
+    """A TIFF turned a quarter (5-8) had been refused as "no face found" (OpenCV failed on it, and ffmpeg's upright
+    pixels were read at the stored size: noise); an AVIF came out on its side (OpenCV ignores its irot)."""
+    from PIL import ExifTags, Image, ImageOps, features
+
+    from core.ffmpeg import read_picture
+    from lipsync.video import read_still
+
+    if suffix == ".avif" and not features.check("avif"):
+        pytest.skip("this Pillow cannot write AVIF")
+    turn = Image.Transpose
+    undone = {3: turn.ROTATE_180, 5: turn.TRANSPOSE, 6: turn.ROTATE_90, 7: turn.TRANSVERSE, 8: turn.ROTATE_270}
+    upright = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB").resize((120, 160))
+    stored = upright.transpose(undone[orientation])  # as a camera stores it, for a viewer to turn by the tag
+    path = tmp_path / f"photo{suffix}"
+    if suffix == ".tiff":
+        stored.save(path, tiffinfo={ExifTags.Base.Orientation: orientation})
+    else:
+        exif = Image.Exif()
+        exif[ExifTags.Base.Orientation] = orientation
+        stored.save(path, exif=exif, quality=95)
+    shown = np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("RGB")).astype(int)
+    assert shown.shape == (160, 120, 3)  # as a viewer shows it
+    read = read_still(path)[..., ::-1]
+    assert read.shape == shown.shape and np.abs(read - shown).mean() < 3
+    decoded = read_picture(probe(path))[..., ::-1]  # by ffmpeg: at the size it decoded, as it turned it, or as stored
+    assert decoded.shape in (shown.shape, (120, 160, 3))
+    if decoded.shape == shown.shape:
+        assert np.abs(decoded - shown).mean() < 3
+
+
 def test_an_interlaced_video_is_read_as_whole_frames(tmp_path):
     interlaced = tmp_path / "576i.mp4"  # a moving card filmed as 50 fields a second, two to a frame
     fields = ["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=50", "-frames:v", "20"]
