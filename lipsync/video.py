@@ -127,10 +127,9 @@ def turned_upright(photo: Photo) -> Photo:
     return replace(photo, image=upright(photo.image, turns), notes=(*photo.notes, SIDEWAYS_NOTE), turns=turns)
 
 
-ANIMATION_CODECS = frozenset({"gif", "apng"})
-"""Pictures that move (a GIF, an animated PNG): their frame rate is only the delay between pictures (a GIF of one
-picture read at 10 fps, or at 100 when it gives no delay: four times the frames to draw); their clips get
-DEFAULT_FPS."""
+ANIMATION_CODECS = frozenset({"gif", "apng", "webp_anim"})
+"""ffmpeg's codecs of pictures that move (a GIF, an animated PNG or WebP): their frame rate is only the delay between
+pictures (a GIF's 10 fps, or 100 when it gives no delay: four times the frames to draw); their clips get DEFAULT_FPS."""
 
 
 def output_fps(info: MediaInfo, requested: float | None) -> float:

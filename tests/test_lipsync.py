@@ -379,6 +379,18 @@ def test_a_gif_speaks_at_25_fps_not_at_its_own_picture_delay(faces_dir, speech, 
     assert result.fps == 25 and result.frames == 10
 
 
+def test_an_animated_webp_speaks_at_25_fps_not_at_its_own_picture_delay(faces_dir, speech, tmp_path):
+    """ffmpeg calls its codec webp_anim: a WebP of pictures 0.2 s apart had made a clip at 5 fps."""
+    from PIL import Image
+
+    face = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB").resize((240, 320))
+    webp = tmp_path / "face.webp"
+    face.save(webp, save_all=True, append_images=[face.rotate(2), face], duration=200, lossless=True)
+    assert probe(webp).fps == 5
+    result = lipsync_run(webp, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
+    assert result.fps == 25 and result.frames == 10
+
+
 def box(kind: bytes, body: bytes, version: int | None = None, flags: int = 0) -> bytes:
     """An ISOBMFF box; a full box (version and flags first) when `version` is given."""
     head = b"" if version is None else struct.pack(">I", version << 24 | flags)
