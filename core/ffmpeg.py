@@ -29,6 +29,9 @@ IMAGE_DEMUXERS = ("image2", "_pipe")
 ANIMATED_PICTURE_DEMUXERS = frozenset({"webp_anim", "apng"})
 """ffmpeg's demuxers of animated WebP and PNG (APNG): their pictures are a video's frames, though the header states no
 duration (a still WebP or PNG comes through "webp_pipe" or "png_pipe")."""
+ANIMATION_DEMUXERS = frozenset({"gif", *ANIMATED_PICTURE_DEMUXERS})
+"""ffmpeg's demuxers of pictures that may move: one that holds a single picture (a GIF of one picture, with a delay or
+without) is a still, as a viewer shows it, not a video a delay long."""
 MEDIA_HINT = "give a face video (mp4, mov, mkv, webm, avi) or a photo (jpg, png, webp, avif, heic)"
 AUDIO_HINT = "give a wav, flac, mp3, ogg, m4a or webm recording"
 TONE_MAPPING = (
@@ -145,21 +148,28 @@ def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
         timeout=60,
     )  # a layout ffmpeg would guess is shown as "N channels": not one the file states
     info = parse_header(path, result.stderr.decode(errors="replace"), hint)
-    if info.demuxer in ANIMATED_PICTURE_DEMUXERS and info.duration <= 0:
-        return replace(info, duration=_decoded_duration(path))
-    return info
+    if info.demuxer not in ANIMATION_DEMUXERS:
+        return info
+    timed = info.demuxer in ANIMATED_PICTURE_DEMUXERS and info.duration <= 0
+    pictures, seconds = _decoded(path, None if timed else 2)
+    if pictures == 1:
+        return replace(info, is_still=True)
+    return replace(info, duration=seconds) if timed else info
 
 
-def _decoded_duration(path: Path) -> float:
-    """The seconds a video's frames last as ffmpeg decodes them all (for files whose header does not say: an animated
-    WebP or PNG, small enough to decode twice)."""
-    command = [executable(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"]
-    result = subprocess.run(command, capture_output=True, timeout=60)
-    times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", result.stderr.decode(errors="replace"))
-    if not times:
-        return 0.0
-    hours, minutes, seconds = times[-1]
-    return 3600 * int(hours) + 60 * int(minutes) + float(seconds)
+def _decoded(path: Path, max_frames: int | None) -> tuple[int, float]:
+    """How many frames ffmpeg decodes of a video (at most `max_frames`), and the seconds they last (for files whose
+    header does not say: an animated WebP or PNG, small enough to decode twice)."""
+    limit = [] if max_frames is None else ["-frames:v", str(max_frames)]
+    command = [executable(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", *limit, "-f", "null", "-"]
+    said = subprocess.run(command, capture_output=True, timeout=60).stderr.decode(errors="replace")
+    frames = re.findall(r"frame=\s*(\d+)", said)
+    times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", said)
+    seconds = 0.0
+    if times:
+        hours, minutes, rest = times[-1]
+        seconds = 3600 * int(hours) + 60 * int(minutes) + float(rest)
+    return int(frames[-1]) if frames else 0, seconds
 
 
 def _undecodable(path: Path, text: str, hint: str) -> InputError:

@@ -373,10 +373,26 @@ def test_a_gif_speaks_at_25_fps_not_at_its_own_picture_delay(faces_dir, speech, 
     from PIL import Image
 
     gif = tmp_path / "face.gif"
-    Image.open(faces_dir / "painting_pearl_earring.jpg").save(gif)
-    assert probe(gif).fps != 25  # one picture, no delay given: ffmpeg reads it at 100 fps (a delay of 1/100 s)
+    face = Image.open(faces_dir / "painting_pearl_earring.jpg")
+    face.save(gif, save_all=True, append_images=[face.rotate(2)])
+    assert probe(gif).fps != 25  # no delay given: ffmpeg reads it at 100 fps (a delay of 1/100 s)
     result = lipsync_run(gif, speech[: int(0.4 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.1, 0.3)])
     assert result.fps == 25 and result.frames == 10
+
+
+@pytest.mark.parametrize("delay", [None, 100])
+def test_a_gif_of_one_picture_is_a_photo(faces_dir, speech, tmp_path, delay):
+    """With a delay, it had been a video 0.1 s long, played forward and backward; without, a video "that does not
+    move"."""
+    from PIL import Image
+
+    gif = tmp_path / "face.gif"
+    face = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB").resize((240, 320))
+    face.save(gif, **({} if delay is None else {"duration": delay}))
+    assert probe(gif).is_still
+    result = lipsync_run(gif, speech[: int(1.2 * SAMPLE_RATE)], tmp_path / "out.mp4", phones=[("AA", 0.2, 0.8)])
+    assert result.fps == 25 and result.frames == 30 and result.frames_without_face == 0
+    assert not any("video" in note for note in result.notes), result.notes
 
 
 def test_an_animated_webp_speaks_at_25_fps_not_at_its_own_picture_delay(faces_dir, speech, tmp_path):
