@@ -122,6 +122,10 @@ class MediaInfo:
     audio_delay: float = 0.0
     """Seconds from the first picture to the first sound as the file times them (positive: the sound starts later, as
     in a video whose track was put in at an offset); decoding gives each from its own first sample or frame."""
+    alpha: bool = False
+    """Its pictures may have transparent parts: their pixel format has an alpha channel (ProRes 4444's yuva444p12le, an
+    animated PNG's rgba, a GIF's bgra, a palette's pal8) or a WebM says its VP8 or VP9 carries one (alpha_mode 1,
+    which only libvpx decodes). read_frames gives them with it when asked for BGRA."""
 
     @property
     def is_hdr(self) -> bool:
@@ -267,7 +271,23 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         tile_grid_format=tiles.group(1) if tiles else "",
         colour_range=colour_range.group(1) if colour_range else "",
         audio_delay=_stream_start(audio) - _stream_start(line) if audio else 0.0,
+        alpha=_has_alpha(text, line),
     )
+
+
+ALPHA_PIXEL_FORMATS = re.compile(r", (?:yuva|gbrap|rgba|bgra|argb|abgr|ya\d|pal8)\w*[(,\s]")
+"""ffmpeg's pixel formats with an alpha channel, as a stream's line in its header names them."""
+ALPHA_DECODERS = {"vp9": "libvpx-vp9", "vp8": "libvpx"}
+"""The decoders of a WebM's VP9 or VP8 that read the alpha it keeps beside the picture (ffmpeg's own ignore it)."""
+
+
+def _has_alpha(text: str, line: str) -> bool:
+    """Whether the video stream of `line` in ffmpeg's header `text` has an alpha channel (MediaInfo.alpha)."""
+    if ALPHA_PIXEL_FORMATS.search(line):
+        return True
+    after = text.split(line, 1)[1].splitlines()[1:]
+    block = next((i for i, rest in enumerate(after) if "Stream #" in rest), len(after))
+    return any(re.fullmatch(r"\s*alpha_mode\s*:\s*1\s*", rest) for rest in after[:block])
 
 
 HIGHEST_FILMING_RATE = 120.0
@@ -325,16 +345,16 @@ UNTAGGED_BT601_CODECS = frozenset({"vp9", "av1"})
 ffmpeg reads them (a 1280x720 card); H.264's and VP8's it shows with the matrix yuv_matrix guesses."""
 
 
-def scale_filter(info: MediaInfo, size: tuple[int, int] | None) -> list[str]:
-    """The filters that turn `info`'s frames into RGB exactly (EXACT_DECODING), at their `size` (None: as they are),
-    and, for a video whose YUV matrix the file does not say, with the matrix players guess for its height
-    (yuv_matrix), as the person sees the video: ffmpeg alone would take BT.601, and the colours of an untagged HD
-    H.264 video would change."""
+def scale_filter(info: MediaInfo, size: tuple[int, int] | None, alpha: bool = False) -> list[str]:
+    """The filters that turn `info`'s frames into RGB exactly (EXACT_DECODING; with their `alpha`, into RGBA), at
+    their `size` (None: as they are), and, for a video whose YUV matrix the file does not say, with the matrix players
+    guess for its height (yuv_matrix), as the person sees the video: ffmpeg alone would take BT.601, and the colours of
+    an untagged HD H.264 video would change."""
     options = [f"{size[0]}:{size[1]}:flags=area+{EXACT_SCALING}"] if size else [f"flags={EXACT_SCALING}"]
     if not info.matrix and not info.is_still and not info.is_hdr and info.codec not in UNTAGGED_BT601_CODECS:
         stored_height = info.width if info.rotation in (90, 270) else info.height
         options.append(f"in_color_matrix={yuv_matrix(stored_height)}")
-    return [f"scale={':'.join(options)}", EXACT_DECODING]
+    return [f"scale={':'.join(options)}", EXACT_DECODING_ALPHA if alpha else EXACT_DECODING]
 
 
 def tone_mapping(info: MediaInfo) -> list[str]:
@@ -359,9 +379,10 @@ def hdr_notes(info: MediaInfo) -> tuple[str, ...]:
     return (HDR_NOTE,) if tone_mapping(info) else (NO_TONE_MAPPING_NOTE,)
 
 
-def spread_frames(info: MediaInfo, count: int) -> list[np.ndarray]:
-    """Up to `count` BGR frames spread over a video's length (a look at it before any work)."""
-    return list(read_frames(info.path, count / max(info.duration, 1e-3), max_frames=count))
+def spread_frames(info: MediaInfo, count: int, pixel_format: str = "bgr24") -> list[np.ndarray]:
+    """Up to `count` frames spread over a video's length (a look at it before any work), BGR or read_frames'
+    `pixel_format`."""
+    return list(read_frames(info.path, count / max(info.duration, 1e-3), max_frames=count, pixel_format=pixel_format))
 
 
 def read_frames(
@@ -374,7 +395,8 @@ def read_frames(
     size: tuple[int, int] | None = None,
     on_damage: Callable[[str], None] | None = None,
 ) -> Iterator[np.ndarray]:
-    """(H, W, 3) uint8 frames, BGR (OpenCV's order) or `pixel_format="rgb24"`, decoded lazily.
+    """(H, W, 3) uint8 frames, BGR (OpenCV's order) or `pixel_format="rgb24"`, decoded lazily; (H, W, 4) with their
+    alpha channel for "bgra" or "rgba" (opaque unless the video has one, MediaInfo.alpha).
 
     At a constant `fps` (None: the file's own frames), scaled to `size` (width, height) when given.
     The first `skip` frames are decoded but not returned: unlike a seek to a time, frame i after them
@@ -382,21 +404,23 @@ def read_frames(
     array, so 720p and larger inputs decode at ffmpeg's speed. `on_damage(ffmpeg's first error)` is called
     when the decoder met damaged data (a video damaged in the middle decodes, its frames broken there).
     """
-    if pixel_format not in ("bgr24", "rgb24"):
-        raise ValueError(f"pixel_format must be 'bgr24' or 'rgb24', not {pixel_format!r}")
+    if pixel_format not in ("bgr24", "rgb24", "bgra", "rgba"):
+        raise ValueError(f"pixel_format must be 'bgr24', 'rgb24', 'bgra' or 'rgba', not {pixel_format!r}")
+    channels = 4 if pixel_format.endswith("a") else 3
     info = probe(path)
     if not info.has_video:
         raise InputError(f"{info.path} has no video stream; {MEDIA_HINT}")
     if size is None and info.coded_size is not None:  # pixels that are not square: shown at the display size
         size = (info.width, info.height)
-    command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(info.path)]
-    command += ["-map", "0:v:0", "-an", "-sn"]
+    decoder = ALPHA_DECODERS.get(info.codec) if channels == 4 and info.alpha else None
+    command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin"]
+    command += [*(["-c:v", decoder] if decoder else []), "-i", str(info.path), "-map", "0:v:0", "-an", "-sn"]
     filters = (
         ([DEINTERLACING] if info.interlaced else [])
         + ([f"fps={fps:g}"] if fps is not None else [])
         + ([f"select=gte(n\\,{int(skip)})", "setpts=PTS-STARTPTS"] if skip > 0 else [])
         + tone_mapping(info)
-        + scale_filter(info, size)
+        + scale_filter(info, size, alpha=channels == 4)
     )
     if filters:
         command += ["-vf", ",".join(filters)]
@@ -406,13 +430,13 @@ def read_frames(
         command += ["-frames:v", str(max_frames)]
     command += ["-f", "rawvideo", "-pix_fmt", pixel_format, "-"]
     width, height = size or (info.width, info.height)
-    frame_bytes = width * height * 3
+    frame_bytes = width * height * channels
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     messages = Messages(process.stderr)
     count = 0
     try:
         while True:
-            frame = np.empty((height, width, 3), dtype=np.uint8)
+            frame = np.empty((height, width, channels), dtype=np.uint8)
             if not _read_exactly(process.stdout, memoryview(frame).cast("B"), frame_bytes):
                 break
             count += 1
@@ -514,6 +538,8 @@ straight to bgr24 its fast default is 1.0, 1.4 and 0.9 levels dark in blue, gree
 accurate_rnd 0.4, -1.2 and 0.3 (0.67), with accurate_rnd+full_chroma_int 0.00-0.01 (0.14, the chroma's
 interpolation) for 4.4 ms of CPU a frame more than the fast default; through planar RGB the same 0.00-0.01 (0.14) for
 2.3 ms (ffmpeg alone, one thread). A lip-sync pasting the person's own mouths then matches their colours."""
+EXACT_DECODING_ALPHA = "format=gbrap"
+"""EXACT_DECODING for frames decoded with their alpha channel (MediaInfo.alpha), which packs as BGRA."""
 HD_HEIGHT = 720
 """From this many lines a player that finds no colour tags in a video decodes it with BT.709's matrix, below with
 BT.601's (Chromium does, whatever the width)."""

@@ -313,12 +313,29 @@ def in_srgb(image: np.ndarray, icc: bytes | None) -> np.ndarray:
     return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
+def decoded_format(info: MediaInfo) -> str:
+    """The pixel format a face video's frames are decoded in: BGRA when it may be transparent (MediaInfo.alpha), for
+    `opaque` to lay over white, else BGR."""
+    return "bgra" if info.alpha else "bgr24"
+
+
+def opaque(frame: np.ndarray) -> np.ndarray:
+    """A decoded BGR frame as it is; a BGRA one (decoded_format) as shown, laid over white (over_white) where it is
+    transparent, as a photo's transparent parts are."""
+    if frame.shape[2] == 3:
+        return frame
+    alpha = frame[..., 3]
+    if alpha.min() == 255:
+        return np.ascontiguousarray(frame[..., :3])
+    return over_white(frame[..., :3], alpha.astype(np.float32) / 255.0)
+
+
 def sample_frames(face: FaceInput, count: int) -> list[np.ndarray]:
     """A photo, or `count` frames spread over a video's length (to check for a face before any work)."""
     if face.photo is not None:
         return [face.photo.image]
     info = face.info
-    frames = spread_frames(info, count)
+    frames = [opaque(frame) for frame in spread_frames(info, count, decoded_format(info))]
     if not frames:
         raise InputError(f"{info.path} holds no decodable video frame: the file is corrupt or empty")
     return frames
@@ -348,6 +365,8 @@ class FrameSource:
         self._turns = face.turns
         self._damage: list[str] = []
         """ffmpeg's first error of each read of a damaged video."""
+        self._transparent = False
+        """Whether a video frame read had transparent parts (laid over white)."""
         self._size = None if photo is not None else scaled_size(info.width, info.height, face.max_size)
         """The size a video's frames are decoded at, when not their own (a photo is read at its frames' size)."""
         if photo is not None:
@@ -375,7 +394,8 @@ class FrameSource:
         how it was made as long as the speech (cover_note) once its frames were read, unless it was animated as a
         photo."""
         covered = self._cover_note is not None and not self.animated_as_photo
-        notes = (*self._notes, self._cover_note) if covered else self._notes
+        notes = (*self._notes, TRANSPARENT_NOTE) if self._transparent else self._notes
+        notes = (*notes, self._cover_note) if covered else notes
         if not self._damage:
             return notes
         return (
@@ -437,9 +457,13 @@ class FrameSource:
                 produced += 1
 
     def _read(self, **options) -> Iterator[np.ndarray]:
-        """The video's frames at the output's rate and size, upright (read_frames' other `options`)."""
-        for frame in read_frames(self.info.path, self.fps, size=self._size, **options):
-            yield upright(frame, self._turns)
+        """The video's frames at the output's rate and size, upright, transparent parts over white (read_frames' other
+        `options`)."""
+        pixels = decoded_format(self.info)
+        for frame in read_frames(self.info.path, self.fps, size=self._size, pixel_format=pixels, **options):
+            if frame.shape[2] == 4 and frame[..., 3].min() < 255:
+                self._transparent = True
+            yield upright(opaque(frame), self._turns)
 
     def distinct_frames(self, n_frames: int, timer=None, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
         """(source index, frame) of each different source frame among the first `n_frames` shown, once; from

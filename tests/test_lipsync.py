@@ -566,6 +566,39 @@ def test_a_photo_with_transparent_parts_is_read_over_white_and_said_to_be(faces_
     assert next(iter_frames(result.path))[:, 4:32].mean() > 250  # white, not the noise the file hides
 
 
+@pytest.mark.parametrize(
+    ("suffix", "codec"),
+    [
+        (".webm", ["-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-auto-alt-ref", "0", "-b:v", "1M"]),
+        (".mov", ["-c:v", "prores_ks", "-profile:v", "4444", "-pix_fmt", "yuva444p10le"]),
+        (".png", ["-c:v", "apng", "-pix_fmt", "rgba", "-f", "apng"]),
+        (".mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),  # none: read as it was
+    ],
+)
+def test_a_video_with_transparent_parts_is_read_over_white_and_said_to_be(tmp_path, suffix, codec):
+    """A VP9 WebM with alpha, a ProRes 4444 or an animated PNG had come out black where they are transparent, without
+    a word, where a photo's transparent parts are white and said to be."""
+    from lipsync.video import TRANSPARENT_NOTE, FrameSource, open_face, sample_frames
+
+    video = tmp_path / f"cut_out{suffix}"
+    card = "testsrc2=size=128x128:rate=25:duration=0.4,format=rgba"
+    card += ",geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='255*lt(Y,64)'"  # its lower half transparent
+    ffmpeg("-f", "lavfi", "-i", card, *codec, str(video))
+    transparent = suffix != ".mp4"
+    assert probe(video).alpha == transparent
+    face = open_face(video, 1920)
+    with FrameSource(face, 25.0, 10) as source:
+        frames = [frame for _, frame in source]
+        notes = source.notes
+    assert all(frame.shape == (128, 128, 3) for frame in frames)
+    plain = list(iter_frames(video, 25.0))  # as every video had been read: its transparent parts black
+    assert (np.array([frame[64:].mean() for frame in frames]) > 250).all() == transparent
+    assert all((frame[:64].astype(int) - decoded[:64]).std() < 2 for frame, decoded in zip(frames, plain))
+    assert transparent or all((frame == decoded).all() for frame, decoded in zip(frames, plain))
+    assert (TRANSPARENT_NOTE in notes) == transparent
+    assert (sample_frames(face, 2)[0][64:].mean() > 250) == transparent  # the check for a face sees what the clip shows
+
+
 @pytest.mark.parametrize("mode", ["RGBA", "P"])
 def test_a_picture_that_is_entirely_transparent_is_said_to_be(faces_dir, tmp_path, mode):
     """Laid over white it is a blank page, which had been "no face found ... well lit and not too small"."""
