@@ -262,6 +262,31 @@ def test_dog_photo_says_no_face_found(faces_dir, speech, tmp_path):
     no_leftovers(tmp_path)
 
 
+def test_a_face_too_small_in_its_photo_is_refused_saying_to_crop_it(faces_dir, tmp_path):
+    import cv2
+
+    from lipsync.engine import check_face
+    from lipsync.face import FaceDetector
+    from lipsync.video import read_still
+
+    painting = read_still(faces_dir / "painting_mona_lisa.jpg")
+    detector = FaceDetector()
+    try:
+        ((left, top, right, bottom, _),) = detector(painting)
+    finally:
+        detector.close()
+    scale = 40 / (right - left)  # the face 40 pixels wide in a 1920x1440 photo: 2% of it, as from far away
+    face = cv2.resize(painting[int(top) : int(bottom), int(left) : int(right)], None, fx=scale, fy=scale)
+    photo = np.full((1440, 1920, 3), 128, np.uint8)
+    photo[700 : 700 + face.shape[0], 900 : 900 + face.shape[1]] = face
+    path = tmp_path / "far.png"
+    cv2.imwrite(str(path), photo)
+    with pytest.raises(InputError, match=r"not too small \(one narrower than about 3% of the picture is missed: crop"):
+        check_face(path)
+    cv2.imwrite(str(path), cv2.resize(photo[620:820, 820:1020], (400, 400)))  # cropped around the face
+    assert check_face(path)[1] == 1
+
+
 def test_audio_file_as_face_is_refused(speech_files, speech, tmp_path):
     with pytest.raises(InputError, match="no picture"):
         lipsync_run(speech_files[0], speech, tmp_path / "out.mp4")
