@@ -29,6 +29,7 @@ import numpy as np
 from core.bars import PictureBox, PictureFraction
 from core.components import Component
 from core.errors import InputError, VoxlipError
+from core.ffmpeg import encoded_size
 from core.files import (
     InputData,
     InputFile,
@@ -115,6 +116,9 @@ class FrameProtector:
     Where the frames show their picture inside bars (`picture`: core.bars.picture_in of the frames they are made
     from, the same place in every frame), both go on the picture alone, as on a frame of its size: the label in one
     of its corners, the mark at its proportions, so that cropping the bars off, which costs no picture, keeps them both.
+    Both go on the frame as its MP4 keeps it (core.ffmpeg.encoded_size): an odd last row or column, which the encoder
+    crops, is left as it is, so that the mark is cut into the squares of the size it is read at (marked one pixel
+    wider, a 465x480 frame had been cut into 31 columns of squares and read in 30: z 1.5).
     `channels` is "rgb", or "bgr" for OpenCV's frames (what the lip-sync engine hands over).
     """
 
@@ -130,7 +134,8 @@ class FrameProtector:
         self._marker = FrameMarker(FRAME_MARK, channels)
         self.picture: PictureBox | None = None
         """(top, bottom, left, right) in pixels of the picture inside bars the last frame was labelled and marked
-        in (one for all of a clip's frames, which share a size); None: the whole frame (what the record names)."""
+        in (one for all of a clip's frames, which share a size); None: the whole frame as encoded (what the record
+        names)."""
 
     @property
     def label(self) -> LabelConfig:
@@ -138,10 +143,12 @@ class FrameProtector:
         return self._labeler.drawn
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
-        self.picture = _in_pixels(self._picture, *frame.shape[:2]) if self._picture else None
-        if self.picture is None:
+        height, width = frame.shape[:2]
+        kept_width, kept_height = encoded_size(width, height)
+        self.picture = _in_pixels(self._picture, height, width) if self._picture else None
+        if self.picture is None and (kept_width, kept_height) == (width, height):
             return self._marker(self._labeler(frame))
-        top, bottom, left, right = self.picture
+        top, bottom, left, right = self.picture or (0, kept_height, 0, kept_width)
         protected = np.array(frame, copy=True)
         protected[top:bottom, left:right] = self._marker(self._labeler(frame[top:bottom, left:right]))
         return protected
@@ -155,16 +162,18 @@ def _within(face: FaceBox, picture: PictureFraction) -> FaceBox:
 
 
 def _in_pixels(picture: PictureFraction, height: int, width: int) -> PictureBox | None:
-    """The picture inside bars in a `width` x `height` frame, its edge pixels rounded into the picture; None where it
-    is the whole frame or too small to hold the label's whole text (SMALLEST_FRAME either way)."""
+    """The picture inside bars in a `width` x `height` frame, its edge pixels rounded into the picture and an odd last
+    row or column left out (encoded_size); None where it is the whole frame as encoded or too small to hold the label's
+    whole text (SMALLEST_FRAME either way)."""
     left, top, right, bottom = picture
+    kept_width, kept_height = encoded_size(width, height)
     box = (
         math.ceil(top * height - 1e-6),
-        math.floor(bottom * height + 1e-6),
+        min(math.floor(bottom * height + 1e-6), kept_height),
         math.ceil(left * width - 1e-6),
-        math.floor(right * width + 1e-6),
+        min(math.floor(right * width + 1e-6), kept_width),
     )
-    if box == (0, height, 0, width) or min(box[1] - box[0], box[3] - box[2]) < SMALLEST_FRAME:
+    if box == (0, kept_height, 0, kept_width) or min(box[1] - box[0], box[3] - box[2]) < SMALLEST_FRAME:
         return None
     return box
 

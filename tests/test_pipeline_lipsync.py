@@ -645,6 +645,21 @@ def test_a_video_with_bars_has_its_label_and_mark_on_the_picture(
     assert detect(cropped).frames.detected
 
 
+@pytest.mark.parametrize("kind", ["photo", "video"])
+def test_a_face_of_an_odd_width_makes_a_clip_that_is_saved_and_found(pipeline, faces_dir, short_speech, tmp_path, kind):
+    """A 465x480 photo or video (yuv444p keeps the odd width) had been refused when its clip was saved ("would not
+    carry voxlip's watermark (z = 1.5, ...)"): its frames were marked at 465 pixels wide, 31 columns of squares, and
+    read in the MP4, which keeps 464, in 30. They are marked as the MP4 keeps them."""
+    source = faces_dir / "talking_man_25fps.mp4"
+    face = tmp_path / ("face.jpg" if kind == "photo" else "face.mp4")
+    frames = ["-frames:v", "1", "-q:v", "2"] if kind == "photo" else ["-t", "1", "-pix_fmt", "yuv444p", "-an"]
+    run_ffmpeg(["-ss", "1", "-i", str(source), "-vf", "scale=465:480,setsar=1", *frames, str(face)], "make the face")
+    path = pipeline.lipsync(face, short_speech, consent=True).save(tmp_path / "clip.mp4")
+    assert (probe(path).width, probe(path).height) == (464, 480)
+    found = detect(path).frames
+    assert found.detected and found.proportions is None
+
+
 def test_the_faces_found_are_where_the_clip_shows_them_however_the_face_input_was_turned(faces_dir, tmp_path):
     """The label keeps clear of the faces check_face finds, found upright: a photo on its side has them turned back."""
     from PIL import Image

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from pipeline.provenance import (
     AUDIO_MARK,
     CONSENT_STATEMENT,
     DEFAULT_LABEL,
+    FRAME_MARK,
     ConsentError,
     FrameMarkConfig,
     LabelConfig,
@@ -309,6 +311,29 @@ def test_the_picture_inside_bars_is_found_in_flat_bars_only(face_frames):
     banded[:40] = np.linspace(0, 10, 40 * width * 3).reshape(40, width, 3).astype(np.uint8)
     assert picture_in([banded]) is None
     assert picture_in([np.pad(face_frames[0], bars), face_frames[1]]) is None
+
+
+@pytest.mark.parametrize("size", [(465, 480), (787, 600), (640, 481)])
+def test_frames_of_an_odd_size_are_labelled_and_marked_as_their_mp4_keeps_them(tmp_path, face_frames, size):
+    """Frames 465x480 or 787x600 had been marked at their own size, which the MP4 crops to an even one: cut into one
+    column of squares more than the MP4 is read in, their mark was not found in it (z 1.2, 1.1) and the video was
+    refused. The frames are labelled and marked as the MP4 keeps them, the odd last column or row left as it was; so
+    is the picture inside bars that reaches it."""
+    import cv2
+
+    from pipeline.outputs import FrameProtector
+
+    frames = [cv2.resize(frame, size, interpolation=cv2.INTER_AREA) for frame in face_frames[:16]]
+    marked = list(protect_frames(frames))
+    out = write_video(tmp_path / "odd.mp4", marked, fps=25)
+    record = finish_output(out, "video", [], {}, None, label=LabelConfig())
+    assert record.watermarks["frames"]["z_at_creation"] >= FRAME_MARK.threshold
+    for made, given in zip(marked, frames):
+        assert np.array_equal(made[:, size[0] // 2 * 2 :], given[:, size[0] // 2 * 2 :])
+        assert np.array_equal(made[size[1] // 2 * 2 :], given[size[1] // 2 * 2 :])
+    protector = FrameProtector(picture=(0.0, 0.1, 1.0, 1.0))
+    protector(frames[0])
+    assert protector.picture == (math.ceil(0.1 * size[1]), size[1] // 2 * 2, 0, size[0] // 2 * 2)
 
 
 def test_frame_mark_is_found_in_a_copy_cropped_by_a_few_pixels_or_stretched_to_other_proportions(tmp_path, face_frames):
