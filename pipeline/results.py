@@ -36,6 +36,11 @@ class Speech(Synthesis):
     for, recorded with it. Compared and hashed by identity: each is one thing made.
     """
 
+    text: str | None = None
+    """What is said; None for a re-voiced recording (voxlip does not know its words) or one built by hand."""
+    components: tuple[Component, ...] = ()
+    """The speaker encoder and the voice's models that made it; none named for one built by hand (which `save`
+    refuses, saying what to do instead)."""
     speaker: Speaker | None = None
     consent: str | None = None
     source: Path | None = None

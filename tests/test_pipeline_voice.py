@@ -587,6 +587,17 @@ def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, 
     assert kept.save(tmp_path / "kept.wav").is_file()
 
 
+def test_a_speech_built_by_hand_from_its_samples_alone_is_refused_at_save_saying_what_to_do(tmp_path):
+    """docs/api.md says a Speech built by hand (`Speech(samples=...)`) is refused with what to do instead; one given its
+    samples and rate alone had raised "missing 2 required positional arguments: 'text' and 'components'"."""
+    from pipeline import Speech
+
+    speech = Speech(samples=np.zeros(22050, np.float32), sample_rate=22050)
+    with pytest.raises(ConsentError, match="make it with clone_voice, stream_voice or convert_voice and consent=True"):
+        speech.save(tmp_path / "speech.wav")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_speech_whose_recorded_fields_were_replaced_is_refused_at_save(pipeline, reference, speech_files, tmp_path):
     """A Speech's seal had covered its samples, rate and consent only: `dataclasses.replace` of its text, components,
     speaker or source had been signed and recorded as voxlip's (a re-voiced recording saved naming neither the voice
