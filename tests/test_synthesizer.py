@@ -147,6 +147,24 @@ def test_synthesize_from_text_does_not_depend_on_batching(stopping_model, case):
     np.testing.assert_array_equal(*seeded)
 
 
+def test_seeded_synthesis_draws_each_texts_dropout_from_seed_plus_its_index(stopping_model, case):
+    """One generator had served the whole batch, so a text's dropout masks had depended on batch_size and on
+    the texts around it; now text i draws from seed + i, as it does alone."""
+    texts = ["Hi!", "Oh no!", "Yes."]
+    embeddings = case["speaker_embedding"].numpy()[[1, 0, 1]]
+    together = synthesize(texts, embeddings, stopping_model, seed=5)
+    one_by_one = synthesize(texts, embeddings, stopping_model, seed=5, batch_size=1)
+    for i, (text, embedding) in enumerate(zip(texts, embeddings)):
+        alone = synthesize([text], embedding, stopping_model, seed=5 + i)[0]
+        assert together[i].shape == one_by_one[i].shape == alone.shape
+        np.testing.assert_allclose(together[i], one_by_one[i], rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(together[i], alone, rtol=1e-4, atol=1e-5)
+    other_seed = synthesize(texts[:1], embeddings[0], stopping_model, seed=6)[0]
+    assert other_seed.shape != together[0].shape or np.abs(other_seed - together[0]).max() > 1e-3
+    with pytest.raises(InputError, match=r"1 generator\(s\) for 2 rows"):
+        stopping_model.generate(case["x"], case["speaker_embedding"], max_steps=2, generator=[torch.Generator()])
+
+
 def test_trailing_quiet_frames_are_trimmed_per_row():
     spec = torch.full((2, 3, 8), -4.0)
     spec[0, 1, :5] = 0.0

@@ -12,7 +12,7 @@ from voice.affine import Affine
 
 from .attention import LocationSensitiveAttention, Memory
 from .config import TacotronConfig
-from .layers import PreNet, prenet_dropout
+from .layers import Generators, PreNet, prenet_dropout
 
 
 class DecoderState(NamedTuple):
@@ -66,7 +66,7 @@ class Decoder(nn.Module):
         state: DecoderState,
         memory: Memory,
         dropout: float = 0.0,
-        generator: torch.Generator | None = None,
+        generator: Generators = None,
     ) -> tuple[StepOutput, DecoderState]:
         """One step from the previous frame (B, n_mels); the plain, layer-by-layer version."""
         prenet_out = self.prenet(frame, dropout, generator)
@@ -102,7 +102,7 @@ class FastDecoderStep:
         decoder: Decoder,
         memory: Memory,
         dropout: float,
-        generator: torch.Generator | None,
+        generator: Generators,
         precision: str = "float32",
     ):
         config, r = decoder.config, int(decoder.r)
@@ -189,7 +189,7 @@ def lstm_step(gates: Tensor, cell: Tensor) -> tuple[Tensor, Tensor]:
 class PlainDecoderStep:
     """`Decoder.forward` step by step, as the original loop runs it; the reference for `FastDecoderStep`."""
 
-    def __init__(self, decoder: Decoder, memory: Memory, dropout: float, generator: torch.Generator | None):
+    def __init__(self, decoder: Decoder, memory: Memory, dropout: float, generator: Generators):
         self.decoder, self.memory, self.dropout, self.generator = decoder, memory, dropout, generator
         self.state = decoder.initial_state(memory)
 

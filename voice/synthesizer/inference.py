@@ -36,8 +36,10 @@ def synthesize(
     """One mel spectrogram (80, frames) per text, for the speaker of `embedding`.
 
     `embedding` is one speaker embedding (256,) for all texts or one per text (len(texts), 256).
-    Each text is synthesized as one utterance: split long text with `split_text` first. Results do not
-    depend on `batch_size`. Without a `model`, the default checkpoint is loaded (pass one to reuse it).
+    Each text is synthesized as one utterance: split long text with `split_text` first. Under a `seed`, text i
+    draws its pre-net dropout from its own generator seeded with `seed + i`: it comes out as it does alone under
+    that seed, `synthesize([texts[i]], ..., seed=seed + i)` (to float rounding), whatever `batch_size` and the
+    other texts. Without a `model`, the default checkpoint is loaded (pass one to reuse it).
     `precision` is that of the decoder's products (see `Tacotron.generate`).
     """
     if isinstance(texts, str) or not texts:
@@ -53,13 +55,14 @@ def synthesize(
         raise InputError(f"embedding must be (256,) or ({len(texts)}, 256), got {embeddings.shape}")
 
     model = model if model is not None else load_synthesizer()
-    generator = None
+    generators = None
     if seed is not None and prenet_dropout:
-        generator = torch.Generator(model.device).manual_seed(seed)
+        generators = [torch.Generator(model.device).manual_seed(seed + i) for i in range(len(texts))]
     mels: list[np.ndarray] = []
     for start in range(0, len(texts), batch_size):
         chars, lengths = pad_sequences(sequences[start : start + batch_size])
         batch_embeddings = torch.from_numpy(embeddings[start : start + batch_size])
+        generator = None if generators is None else generators[start : start + batch_size]
         generation = model.generate(
             chars, batch_embeddings, lengths, prenet_dropout=prenet_dropout, generator=generator, precision=precision
         )

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+Generators = torch.Generator | Sequence[torch.Generator] | None
+"""What pre-net dropout draws from: one generator for the whole batch, or one per row."""
 
-def prenet_dropout(x: Tensor, p: float, generator: torch.Generator | None) -> Tensor:
-    """Dropout that stays on at inference (Tacotron relies on it), drawn from `generator`."""
+
+def prenet_dropout(x: Tensor, p: float, generator: Generators, lengths: Tensor | None = None) -> Tensor:
+    """Dropout that stays on at inference (Tacotron relies on it), drawn from `generator`.
+
+    With one generator per row, row i's mask is drawn from `generator[i]` alone, over its first `lengths[i]`
+    positions when `x` is (B, N, C) (padding is kept), which is what the row draws when it is alone.
+    """
     if p == 0.0:
         return x
-    keep = torch.empty_like(x).bernoulli_(1.0 - p, generator=generator)
+    if generator is None or isinstance(generator, torch.Generator):
+        keep = torch.empty_like(x).bernoulli_(1.0 - p, generator=generator)
+    else:
+        keep = torch.ones_like(x)
+        for row, row_generator in enumerate(generator):
+            drawn = keep[row] if lengths is None else keep[row, : int(lengths[row])]
+            drawn.bernoulli_(1.0 - p, generator=row_generator)
     return x * keep / (1.0 - p)
 
 
@@ -29,9 +44,11 @@ class PreNet(nn.Module):
         self.fc1 = nn.Linear(in_dims, fc1_dims)
         self.fc2 = nn.Linear(fc1_dims, fc2_dims)
 
-    def forward(self, x: Tensor, dropout: float = 0.0, generator: torch.Generator | None = None) -> Tensor:
-        x = prenet_dropout(F.relu(self.fc1(x)), dropout, generator)
-        return prenet_dropout(F.relu(self.fc2(x)), dropout, generator)
+    def forward(
+        self, x: Tensor, dropout: float = 0.0, generator: Generators = None, lengths: Tensor | None = None
+    ) -> Tensor:
+        x = prenet_dropout(F.relu(self.fc1(x)), dropout, generator, lengths)
+        return prenet_dropout(F.relu(self.fc2(x)), dropout, generator, lengths)
 
 
 class Highway(nn.Module):

@@ -17,9 +17,9 @@ from voice.precision import check_precision
 from .attention import Memory
 from .config import TacotronConfig
 from .decoder import Decoder, FastDecoderStep, PlainDecoderStep, StepOutput
-from .layers import CBHG, PreNet, sequence_mask
+from .layers import CBHG, Generators, PreNet, sequence_mask
 
-StepFactory = Callable[[Decoder, Memory, float, torch.Generator | None], Callable[[Tensor], StepOutput]]
+StepFactory = Callable[[Decoder, Memory, float, Generators], Callable[[Tensor], StepOutput]]
 
 
 class Encoder(nn.Module):
@@ -38,9 +38,9 @@ class Encoder(nn.Module):
         speaker_embedding: Tensor,
         lengths: Tensor | None = None,
         dropout: float = 0.0,
-        generator: torch.Generator | None = None,
+        generator: Generators = None,
     ) -> Tensor:
-        x = self.pre_net(self.embedding(chars), dropout, generator)
+        x = self.pre_net(self.embedding(chars), dropout, generator, lengths)
         x = self.cbhg(x.transpose(1, 2), lengths)
         return torch.cat([x, speaker_embedding.unsqueeze(1).expand(-1, x.size(1), -1)], dim=2)
 
@@ -123,7 +123,7 @@ class Tacotron(nn.Module):
         speaker_embedding: Tensor,
         lengths: Tensor | None = None,
         dropout: float = 0.0,
-        generator: torch.Generator | None = None,
+        generator: Generators = None,
     ) -> Memory:
         """Encoder output and attention keys; `chars` (B, N) ids, `speaker_embedding` (B, 256)."""
         seq = self.encoder(chars, speaker_embedding, lengths, dropout, generator)
@@ -143,15 +143,15 @@ class Tacotron(nn.Module):
         lengths: Tensor | None = None,
         *,
         prenet_dropout: bool = True,
-        generator: torch.Generator | None = None,
+        generator: Generators = None,
     ) -> TacotronOutput:
         """Teacher forcing: each step is fed the last ground-truth frame of the previous step.
 
         For checking against the original and for alignment; training-only zoneout is not implemented.
         Pre-net dropout is on by default, in eval mode too, as in the published model (Tacotron 2 keeps it at
-        inference), so the output varies from call to call: pass a seeded `generator` to make it repeatable, or
-        `prenet_dropout=False` to leave it out. `mels` may be a numpy array or float64: it is taken in the
-        weights' dtype.
+        inference), so the output varies from call to call: pass a seeded `generator` (or one per row, so that each
+        row draws what it draws alone) to make it repeatable, or `prenet_dropout=False` to leave it out. `mels` may
+        be a numpy array or float64: it is taken in the weights' dtype.
         """
         chars, speaker_embedding, lengths = self._check_inputs(chars, speaker_embedding, lengths)
         mels = model_input(mels, self, "mels")
@@ -159,7 +159,7 @@ class Tacotron(nn.Module):
             raise InputError(
                 f"mels must be (batch={chars.size(0)}, {self.config.n_mels}, frames>0), got {tuple(mels.shape)}"
             )
-        dropout, generator = self._dropout(prenet_dropout, generator)
+        dropout, generator = self._dropout(prenet_dropout, generator, chars.size(0))
         memory = self.encode(chars, speaker_embedding, lengths, dropout, generator)
         step = PlainDecoderStep(self.decoder, memory, dropout, generator)
         outputs = [
@@ -180,7 +180,7 @@ class Tacotron(nn.Module):
         max_steps: int | None = None,
         stop_early: bool = True,
         prenet_dropout: bool = True,
-        generator: torch.Generator | None = None,
+        generator: Generators = None,
         precision: str = "float32",
         method: str = "fast",
     ) -> Generation:
@@ -193,7 +193,8 @@ class Tacotron(nn.Module):
         and stripped of trailing frames quieter than `stop_threshold`.
 
         Pre-net dropout stays on by default, as in the original (it makes the output vary);
-        pass a seeded `generator` to make it repeatable. `precision` is that of the decoder's
+        pass a seeded `generator` to make it repeatable, or a list of one per row to make each row's draws
+        those it makes alone, whatever else is in the batch. `precision` is that of the decoder's
         products with its weights: "float32" computes what the original does; "bfloat16" (bf16
         inputs and weights, float32 accumulation) halves the weights streamed per step.
 
@@ -224,10 +225,10 @@ class Tacotron(nn.Module):
         max_steps: int | None,
         stop_early: bool,
         prenet_dropout: bool,
-        generator: torch.Generator | None,
+        generator: Generators,
     ) -> Generation:
         chars, speaker_embedding, lengths = self._check_inputs(chars, speaker_embedding, lengths)
-        dropout, generator = self._dropout(prenet_dropout, generator)
+        dropout, generator = self._dropout(prenet_dropout, generator, chars.size(0))
         memory = self.encode(chars, speaker_embedding, lengths, dropout, generator)
         step = make_step(self.decoder, memory, dropout, generator)
         limits = self._step_limits(lengths, max_steps)
@@ -273,9 +274,13 @@ class Tacotron(nn.Module):
             return torch.full_like(lengths, max_steps)
         return (lengths * self.config.max_decoder_steps_per_char).ceil().long().clamp(min=1)
 
-    def _dropout(self, enabled: bool, generator: torch.Generator | None) -> tuple[float, torch.Generator | None]:
+    def _dropout(self, enabled: bool, generator: Generators, batch: int) -> tuple[float, Generators]:
         if not enabled or self.config.dropout == 0.0:
             return 0.0, None
+        if generator is not None and not isinstance(generator, torch.Generator):
+            generator = tuple(generator)
+            if len(generator) != batch:
+                raise InputError(f"{len(generator)} generator(s) for {batch} rows: give one per row, or one for all")
         if generator is None:
             generator = torch.Generator(self.device)
             generator.seed()
