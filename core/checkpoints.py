@@ -963,6 +963,7 @@ def load_model(
     `convert` rewrites the weights first (e.g. folding weight norm). The model comes back in eval
     mode on `device`, with `checkpoint_name` and `checkpoint_sha256` set, and its parameters need no gradients, so
     that what its forward computes holds no autograd graph (to fine-tune it: `model.requires_grad_(True).train()`).
+    torch's global random state is left as it was (the untrained model's initial weights draw from a fork of it).
     """
     import torch
 
@@ -971,7 +972,8 @@ def load_model(
     checkpoint = read_checkpoint(name_or_path)
     with fitting(checkpoint, layout):
         weights = state_dict_of(checkpoint.contents, fields, what)
-    model = build(checkpoint, weights)
+    with torch.random.fork_rng(devices=[]):
+        model = build(checkpoint, weights)
     with fitting(checkpoint, layout, getattr(model, "config_path", None)):
         load_weights(model, convert(weights) if convert else weights, what, ignore)
     model.checkpoint_name = checkpoint.name

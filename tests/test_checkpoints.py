@@ -1134,3 +1134,16 @@ def test_a_checkpoint_whose_published_sha256_was_verified_is_not_checked_again(m
 
     monkeypatch.setattr(checkpoints, "check_crc", checked)
     assert read_checkpoint("resemblyzer").contents["step"] == 1_564_501
+
+
+def test_loading_a_model_leaves_torchs_global_random_state_as_it_was(seeded_checkpoint):
+    """Building the untrained model (its default initial weights) had moved torch's global generator, so
+    `torch.manual_seed(0); load_wavernn(...); torch.rand(2)` had drawn other numbers than without the load."""
+    from voice.vocoder.wavernn import load_wavernn
+
+    path = seeded_checkpoint("rtvc_wavernn")
+    torch.manual_seed(0)
+    expected = torch.rand(2)
+    torch.manual_seed(0)
+    load_wavernn(path)
+    assert torch.equal(torch.rand(2), expected)
