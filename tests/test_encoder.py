@@ -273,3 +273,32 @@ def test_too_little_speech_is_not_said_to_be_the_minimum(encoder, seconds):
     noise = 0.1 * np.random.default_rng(0).standard_normal(int(seconds * 16_000)).astype(np.float32)
     with pytest.raises(InputError, match=r"only 0\.9\d s of speech found .* give at least 1\.0 s of clear speech"):
         encoder.preprocess(noise, 16_000)
+
+
+def test_preprocessed_takes_only_waveforms_at_the_encoders_rate(encoder, speech_files):
+    """preprocessed=True had taken 44.1 kHz samples given with source_sr=44100 as 16 kHz (cosine 0.60 to the same
+    recording's embedding), and a file path had met numpy's "could not convert string to float"."""
+    wav, sr = soundfile.read(speech_files[1], dtype="float32")
+    wave = encoder.preprocess(wav, sr)
+    assert np.array_equal(
+        encoder.embed_utterance(wave, 16_000, preprocessed=True), encoder.embed_utterance(wave, None, True)
+    )
+    fast = np.repeat(wave, 3)
+    with pytest.raises(InputError, match=r"at 16000 Hz, not samples at 48000 Hz: leave preprocessed out"):
+        encoder.embed_utterance(fast, source_sr=48_000, preprocessed=True)
+    for path in (speech_files[1], str(speech_files[1])):
+        with pytest.raises(InputError, match="preprocessed=True takes waveforms that `preprocess` made, not files"):
+            encoder.embed_utterance(path, preprocessed=True)
+
+
+def test_one_recording_where_a_list_of_them_is_asked_for_is_refused(encoder, speech_files):
+    """A path had been taken letter by letter ("/ is a directory"), a (4, n) array of recordings had met numpy's
+    "truth value of an array ... is ambiguous"."""
+    path = speech_files[1]
+    for call in (encoder.embed_utterances, encoder.embed_speaker):
+        for one in (path, str(path)):
+            with pytest.raises(InputError, match=r"takes a list of recordings, not a path: give \[path\]"):
+                call(one)
+        with pytest.raises(InputError, match=r"not an array: give a list of arrays \(list\(rows\)"):
+            call(np.zeros((4, 16_000), np.float32), 16_000)
+    assert encoder.embed_utterances(iter([path])).shape == (1, 256)

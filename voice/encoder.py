@@ -161,9 +161,14 @@ class SpeakerEncoder:
     def embed_utterances(
         self, audios: Sequence[AudioSource], source_sr: int | None = None, preprocessed: bool = False
     ) -> np.ndarray:
-        """(recordings, embedding_size): each as `embed_utterance` embeds it, their partials run as one batch."""
+        """(recordings, embedding_size): each as `embed_utterance` embeds it, their partials run as one batch.
+
+        `preprocessed=True` takes waveforms `preprocess` made (at the encoder's rate), not files."""
+        audios = _recordings(audios, "embed_utterances")
         if not audios:  # an empty batch, as numpy has them
             return np.zeros((0, self.config.embedding_size), np.float32)
+        if preprocessed:
+            self._check_preprocessed(audios, source_sr)
         waves = [np.asarray(a, dtype=np.float32) if preprocessed else self.preprocess(a, source_sr) for a in audios]
         mels = [self.partial_mels(wave)[0] for wave in waves]
         partials = np.split(self(np.concatenate(mels)), np.cumsum([len(m) for m in mels])[:-1])
@@ -177,9 +182,39 @@ class SpeakerEncoder:
 
     def embed_speaker(self, recordings: list[AudioSource], source_sr: int | None = None) -> np.ndarray:
         """Several recordings of one speaker -> the normalised mean of their embeddings."""
+        recordings = _recordings(recordings, "embed_speaker")
         if not recordings:
             raise InputError("embed_speaker needs at least one recording")
         return _unit(np.mean([self.embed_utterance(r, source_sr) for r in recordings], axis=0))
+
+    def _check_preprocessed(self, audios: list[AudioSource], source_sr: int | None) -> None:
+        """InputError for what `preprocessed=True` cannot take: a file, or samples at another rate than the
+        encoder's (they would be taken at its rate, unresampled)."""
+        rate = self.config.mel.sample_rate
+        if any(isinstance(a, (str, os.PathLike)) for a in audios):
+            raise InputError(
+                "preprocessed=True takes waveforms that `preprocess` made, not files: leave preprocessed out to "
+                "embed a file (it is then loaded and cleaned)"
+            )
+        if source_sr is not None and source_sr != rate:
+            raise InputError(
+                f"preprocessed=True takes waveforms that `preprocess` made, at {rate} Hz, not samples at {source_sr} "
+                f"Hz: leave preprocessed out (they are then resampled and cleaned), or give "
+                f"preprocess(samples, source_sr={source_sr})"
+            )
+
+
+def _recordings(audios: object, what: str) -> list:
+    """`audios` as a list; InputError for one recording (a path or an array) where a sequence of them is asked for,
+    which would have been taken apart (a path letter by letter, an array row by row)."""
+    if isinstance(audios, np.ndarray):
+        raise InputError(
+            f"{what} takes a list of recordings, not an array: give a list of arrays (list(rows) for one recording "
+            "per row of a 2-D array), or embed_utterance for one recording"
+        )
+    if isinstance(audios, (str, bytes, os.PathLike)):
+        raise InputError(f"{what} takes a list of recordings, not a path: give [path], or embed_utterance(path)")
+    return list(audios)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
