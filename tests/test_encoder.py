@@ -302,3 +302,19 @@ def test_one_recording_where_a_list_of_them_is_asked_for_is_refused(encoder, spe
         with pytest.raises(InputError, match=r"not an array: give a list of arrays \(list\(rows\)"):
             call(np.zeros((4, 16_000), np.float32), 16_000)
     assert encoder.embed_utterances(iter([path])).shape == (1, 256)
+
+
+def test_non_finite_mels_and_embeddings_without_a_direction_are_refused(encoder, resemblyzer_case):
+    """NaN mels had given a plausible unit-norm embedding; similarity to an all-zero embedding had been nan with
+    numpy's RuntimeWarning."""
+    mels = np.ones((2, 160, 40), np.float32)
+    for bad in (np.nan, np.inf):
+        mels[1, 5, 3] = bad
+        with pytest.raises(InputError, match="mels must hold finite values"):
+            encoder(mels)
+    embedding = resemblyzer_case["embed_0"]
+    with pytest.raises(InputError, match="all zeros, so it has no direction"):
+        similarity(np.zeros(256), embedding)
+    with pytest.raises(InputError, match="NaN or infinite"):
+        similarity(embedding, np.full(256, np.nan))
+    assert similarity(embedding, embedding) == pytest.approx(1.0)

@@ -104,6 +104,8 @@ class SpeakerEncoder:
             )
         if not len(mels):
             return np.zeros((0, self.config.embedding_size), np.float32)
+        if not np.isfinite(mels).all():
+            raise InputError("the speaker encoder's mels must hold finite values, not NaN or infinite ones")
         with self._running:
             (raw,) = self.session.run(None, {"mels": mels})
         return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + np.float32(self.config.norm_eps))
@@ -226,6 +228,13 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise InputError(f"embeddings of different sizes cannot be compared: {a.shape} vs {b.shape}")
+    for embedding in (a, b):
+        if not np.isfinite(embedding).all():
+            raise InputError("an embedding to compare holds NaN or infinite values: give one the speaker encoder made")
+        if not np.linalg.norm(embedding) > 0:
+            raise InputError(
+                "an embedding to compare is all zeros, so it has no direction: give one the speaker encoder made"
+            )
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
