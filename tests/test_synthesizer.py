@@ -270,6 +270,23 @@ def test_bad_inputs_raise_input_error(model, chars, embedding, lengths, message)
         model.generate(chars, embedding, lengths, max_steps=2)
 
 
+def test_speaker_embeddings_that_are_not_finite_or_not_unit_length_are_refused(model, case):
+    """A NaN embedding had given one all-NaN frame, one 100 times too long 14 frames instead of 208, without a word;
+    GE2E's embeddings are unit-length (1 +- 1e-3), so one within 1e-3 is taken."""
+    embedding = case["speaker_embedding"][0]
+    chars = case["x"][:1]
+    with pytest.raises(InputError, match="speaker embedding holds NaN or infinite values"):
+        model.generate(chars, torch.full((256,), float("nan")), max_steps=2)
+    normalise = r"row 1's length is 100: give one the speaker encoder made, or normalise it \(divide it by its norm\)"
+    with pytest.raises(InputError, match=normalise):
+        model.generate(case["x"], torch.stack([embedding, embedding * 100]), max_steps=2)
+    with pytest.raises(InputError, match="length is 0: give one the speaker encoder made"):
+        synthesize(["Hi!"], np.zeros(256, np.float32), model)
+    with pytest.raises(InputError, match="must be unit-length"):
+        model(chars, case["m"][:1], embedding * 0.9, prenet_dropout=False)
+    assert model.generate(chars, embedding * (1 + 1e-3), max_steps=2, prenet_dropout=False).lengths.tolist() == [4]
+
+
 def test_text_without_anything_to_say_raises_input_error(model):
     with pytest.raises(InputError, match="nothing to say"):
         synthesize(["   "], np.zeros(256, np.float32), model)

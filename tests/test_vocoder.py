@@ -167,6 +167,14 @@ def test_wavernn_rejects_bad_generation_settings(wavernn):
         wavernn.generate(short_mel(4), precision="int4")
 
 
+def test_wavernn_refuses_a_mel_far_outside_the_synthesizers_range(wavernn):
+    """A mel 100 times the synthesizer's (documented as [-4, 4]) had been vocoded without a word."""
+    with pytest.raises(InputError, match=r"the mel reaches 39\d, far outside the synthesizer's \[-4, 4\]"):
+        wavernn.generate(short_mel(4) * 100, target=200, overlap=50)
+    overshoot = short_mel(4) * 1.5  # up to 6: room for a synthesizer's overshoot
+    assert wavernn.generate(overshoot, target=200, overlap=50).shape == (600,)
+
+
 def test_wavernn_wrong_checkpoint_names_keys(wavernn_file, seeded_checkpoint, tmp_path):
     with pytest.raises(
         CheckpointError,

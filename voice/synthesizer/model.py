@@ -19,6 +19,10 @@ from .config import TacotronConfig
 from .decoder import Decoder, FastDecoderStep, PlainDecoderStep, StepOutput
 from .layers import CBHG, Generators, PreNet, sequence_mask
 
+EMBEDDING_NORM_TOLERANCE = 0.01
+"""How far from 1 a speaker embedding's length may be: GE2E's are unit-length to within 1e-3 (float rounding, RTVC's
+1e-5 added to the norm), and the synthesizer was trained on them (one 100 times longer ends in 14 frames, not 208)."""
+
 StepFactory = Callable[[Decoder, Memory, float, Generators], Callable[[Tensor], StepOutput]]
 
 
@@ -287,7 +291,7 @@ class Tacotron(nn.Module):
         return self.config.dropout, generator
 
     def _check_inputs(self, chars, speaker_embedding, lengths) -> tuple[Tensor, Tensor, Tensor]:
-        """Validated (B, N) int64 ids, (B, S) float embeddings and (B,) lengths on the model's device."""
+        """Validated (B, N) int64 ids, (B, S) unit-length float embeddings and (B,) lengths on the model's device."""
         c = self.config
         chars = torch.as_tensor(chars, device=self.device)
         if chars.dim() == 1:
@@ -322,5 +326,16 @@ class Tacotron(nn.Module):
             raise InputError(
                 f"speaker_embedding must be ({c.speaker_embedding_size},) or "
                 f"(batch={batch}, {c.speaker_embedding_size}), got {tuple(embedding.shape)}"
+            )
+        if not torch.isfinite(embedding).all():
+            raise InputError("the speaker embedding holds NaN or infinite values: give one the speaker encoder made")
+        norms = embedding.norm(dim=1)
+        far = (norms - 1).abs() > EMBEDDING_NORM_TOLERANCE
+        if bool(far.any()):
+            row = int(far.nonzero()[0])
+            raise InputError(
+                f"the speaker embedding must be unit-length, as the speaker encoder makes it, but row {row}'s "
+                f"length is {float(norms[row]):.4g}: give one the speaker encoder made, or normalise it (divide it "
+                "by its norm)"
             )
         return chars, embedding, lengths

@@ -279,7 +279,18 @@ class WaveRNN(nn.Module):
             raise InputError(f"the mel has {mel.shape[1]} frame(s): at least 2 are needed to make any audio")
         if not mel.is_floating_point() or not torch.isfinite(mel).all():
             raise InputError("the mel must hold finite floating-point values (synthesizer output in [-4, 4])")
+        peak, limit = float(mel.abs().max()), self.config.mel_max_abs_value
+        if peak > MEL_RANGE_MARGIN * limit:
+            raise InputError(
+                f"the mel reaches {peak:.4g}, far outside the synthesizer's [-{limit:g}, {limit:g}]: give the "
+                "synthesizer's output as it comes (scaled dB), not a mel of another scale"
+            )
         return mel.to(self.device, torch.float32)
+
+
+MEL_RANGE_MARGIN = 2.0
+"""A mel beyond this many times `mel_max_abs_value` is refused (a mel of another scale): room for the synthesizer's
+outputs, which are not clipped to the range they were trained in and may overshoot it a little."""
 
 
 def decode_mu_law(y: np.ndarray, n_classes: int) -> np.ndarray:
