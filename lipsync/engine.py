@@ -46,7 +46,7 @@ from .face import (
 )
 from .options import LipsyncOptions
 from .renderer import MouthRenderer
-from .video import FaceInput, FrameSource, open_face, output_fps, sample_frames, turned_box, upright
+from .video import FaceInput, FrameSource, face_path, open_face, output_fps, sample_frames, turned_box, upright
 
 FrameHook = Callable[[np.ndarray], np.ndarray]
 """hook(BGR frame) -> the frame to write, same size."""
@@ -170,8 +170,7 @@ def run(
     import cv2
 
     out_path = Path(out_path).expanduser()
-    face_path = face.info.path if isinstance(face, FaceInput) else face
-    check_output_name(out_path, "video", (face_path, None if isinstance(audio, np.ndarray) else audio))
+    check_output_name(out_path, "video", (face_path(face), None if isinstance(audio, np.ndarray) else audio))
     audio = load_audio(audio, source_sr=source_sr)  # the edge: 16 kHz from here; int16 had been taken as floats
     previous_threads = cv2.getNumThreads()
     if options.opencv_threads is not None:

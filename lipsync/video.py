@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from core import heif
+from core.amounts import with_article
 from core.bars import PictureFraction
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, probe, read_frames, read_picture, spread_frames
@@ -85,14 +86,25 @@ class FaceInput:
         return self.photo.turns if self.photo is not None else self.video_turns
 
 
+def face_path(face: object) -> str | os.PathLike:
+    """The file of a face input (a path, or a FaceInput open_face made); InputError for anything else."""
+    if isinstance(face, FaceInput):
+        return face.info.path
+    if not isinstance(face, (str, os.PathLike)):
+        given = "an array" if isinstance(face, np.ndarray) else with_article(type(face).__name__)
+        raise InputError(
+            f"the face must be a video or photo file, given by its path, not {given}: "
+            "for a photo in memory (an RGB array or a PIL image) use pipeline.Pipeline().lipsync, which takes them"
+        )
+    return face
+
+
 def open_face(face: str | os.PathLike | FaceInput, max_size: int) -> FaceInput:
     """The face input probed and, a photo, read for frames of at most `max_size` pixels; one already opened so, as
     it is."""
-    if isinstance(face, FaceInput):
-        if face.max_size == max_size:
-            return face
-        face = face.info.path
-    info = probe_face(face)
+    if isinstance(face, FaceInput) and face.max_size == max_size:
+        return face
+    info = probe_face(face_path(face))
     return FaceInput(info, max_size, turned_upright(read_photo(info.path, max_size, info)) if info.is_still else None)
 
 

@@ -1254,3 +1254,17 @@ def test_a_face_index_out_of_range_is_refused_in_words_for_one_face_and_for_seve
         "group.mp4 shows at most 3 faces in a frame: give a face index from 0 to 2 (counted from the left), or leave "
         "it out for the largest"
     )
+
+
+def test_a_face_that_is_not_a_file_is_refused_naming_what_takes_it(tmp_path):
+    """run(rgb_array, ...) had ended in pathlib's "TypeError: expected str, bytes or os.PathLike object, not
+    ndarray"."""
+    from lipsync.engine import check_face
+
+    image = np.zeros((64, 64, 3), np.uint8)
+    message = r"the face must be a video or photo file, given by its path, not an array: .* use pipeline\.Pipeline\(\)"
+    with pytest.raises(InputError, match=message):
+        run(image, np.zeros(16_000, np.float32), tmp_path / "out.mp4", None, LipsyncOptions(), source_sr=16_000)
+    with pytest.raises(InputError, match="not an array"):
+        check_face(image)
+    assert not list(tmp_path.iterdir())

@@ -1071,3 +1071,24 @@ def test_bfloat16_is_called_emulated_on_a_cpu_without_its_instructions(tmp_path)
     cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
     assert not bfloat16_is_emulated(cpuinfo)
     assert not bfloat16_is_emulated(tmp_path / "absent")  # cannot be told: no note
+
+
+def test_a_voice_cloner_refuses_what_is_not_a_prepared_speaker_and_a_seed_out_of_range(speech_files):
+    """clone("voice.flac", ...) had met "AttributeError: 'str' object has no attribute 'wave'", seed=-1 numpy's raw
+    ValueError."""
+    from core.components import Component
+    from voice.cloning import VoiceCloner
+
+    cloner = VoiceCloner(synthesizer="offline")
+    prepare = r"make one with voice\.speaker\.prepare_speaker\(voice\.encoder\.load_encoder\(\), reference\)"
+    with pytest.raises(InputError, match=f"VoiceCloner.clone takes a prepared Speaker, not a str: {prepare}"):
+        cloner.clone(str(speech_files[0]), "Hello there.", seed=1)
+    with pytest.raises(InputError, match="VoiceCloner.revoice takes a prepared Speaker, not an array"):
+        cloner.revoice(np.zeros(16_000, np.float32), np.zeros(16_000, np.float32), 16_000)
+    with pytest.raises(InputError, match="VoiceCloner.stream takes a prepared Speaker, not a PosixPath"):
+        next(cloner.stream(speech_files[0], "Hello there."))
+    embedding = np.full(256, 1 / 16, np.float32)
+    speaker = Speaker(np.zeros(16_000, np.float32), embedding, Component("speaker encoder", "test"))
+    for seed in (-1, 1.5, 2**32):
+        with pytest.raises(InputError, match=f"seed {seed!r}: give a whole number from 0 to 4294967295"):
+            cloner.clone(speaker, "Hello there.", seed=seed)

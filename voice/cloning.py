@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core import checkpoints
+from core.amounts import with_article
 from core.components import Component
 from core.errors import InputError
 from core.files import sha256_array
+from core.seeds import LARGEST_SEED, checked_seed
 
 from .audio import load_audio
 from .joins import PARAGRAPH_PAUSE, kept_span, phones_within
@@ -453,6 +455,7 @@ class VoiceCloner:
         voice's sentences as they are said; SV2TTS's spectrograms, before they are vocoded, the slow part).
         """
         started = time.perf_counter()
+        seed = _checked(speaker, seed, "clone")
         if not self.neural:
             speech = self._offline_speech(speaker, text, seed, language, progress, max_seconds)
             return dataclasses.replace(speech, notes=speech.notes + self.unused_options() + self.passed_over())
@@ -574,6 +577,7 @@ class VoiceCloner:
         """A recording (`wave` at `rate`) said in the speaker's voice, timing kept: OpenVoice V2's converter
         when it is here (or asked for), the offline conversion otherwise."""
         started = time.perf_counter()
+        seed = _checked(speaker, seed, "revoice")
         self.load_revoicing()
 
         def report(done: int, total: int) -> None:
@@ -598,13 +602,16 @@ class VoiceCloner:
         """`clone`, piece by piece: the first piece is a few words, so it plays while the rest is made.
 
         Each piece ends with the pause that follows it (none after the last); concatenated they are the
-        whole text said piece by piece, each piece made on its own (its own seed, seed + 1000 per piece), so not the
-        samples nor the length `clone` makes of it. Phone timings count from the start of each piece.
+        whole text said piece by piece, each piece made on its own (its own seed, seed + 1000 per piece, past
+        LARGEST_SEED counted on from 0), so not the samples nor the length `clone` makes of it. Phone timings count
+        from the start of each piece.
         """
+        seed = _checked(speaker, seed, "stream")
         chunks = split_for_streaming(text)
         for i, chunk in enumerate(chunks):
             started = time.perf_counter()
-            piece = self.clone(speaker, chunk, None if seed is None else seed + 1000 * i, language=language)
+            piece_seed = None if seed is None else (seed + 1000 * i) % (LARGEST_SEED + 1)
+            piece = self.clone(speaker, chunk, piece_seed, language=language)
             samples, rate = piece.samples, piece.sample_rate
             start, end = kept_span(  # a phrase that goes on across a cut is said without a pause there
                 samples,
@@ -620,6 +627,18 @@ class VoiceCloner:
                 notes=piece.notes if i == 0 else (),
                 timings={"piece": time.perf_counter() - started},
             )
+
+
+def _checked(speaker: object, seed: object, what: str) -> int | None:
+    """`seed` as `checked_seed` takes it; InputError for a speaker that is not a prepared Speaker (a file or samples
+    would have met an AttributeError far inside)."""
+    if not isinstance(speaker, Speaker):
+        given = "an array" if isinstance(speaker, np.ndarray) else with_article(type(speaker).__name__)
+        raise InputError(
+            f"VoiceCloner.{what} takes a prepared Speaker, not {given}: make one with "
+            "voice.speaker.prepare_speaker(voice.encoder.load_encoder(), reference), or Pipeline().speaker(reference)"
+        )
+    return checked_seed(seed)
 
 
 def _neural_converter(checkpoint: str, device: str, precision: str) -> NeuralConverter:
