@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from core.amounts import with_article
 from core.components import Component
 from core.errors import InputError
 from core.quiet import native_stderr_silenced
@@ -298,13 +299,26 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _check_frame(frame: object) -> None:
+    """InputError unless `frame` is what the tracker's detectors and mesh take: a uint8 BGR array (height, width, 3)
+    (other dtypes had met cv2's and MediaPipe's errors)."""
+    if isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.ndim == 3 and frame.shape[2] == 3:
+        return
+    given = f"{frame.dtype} {frame.shape}" if isinstance(frame, np.ndarray) else with_article(type(frame).__name__)
+    raise InputError(
+        f"the face tracker takes uint8 BGR frames (height, width, 3), as cv2 reads them, not {given}: convert the "
+        "frame first (floats in 0-1: (frame * 255).round().astype(np.uint8); RGB: frame[..., ::-1])"
+    )
+
+
 JUMP_IOU = 0.3
 """The mesh's face box must overlap the face's last box (or the detector's) by this much (intersection over union) to
 be taken as the same face; between consecutive frames of the shared clips it overlaps by 0.99."""
 
 
 class FaceTracker:
-    """Follows one face through a video: call `track(frame)` on consecutive frames.
+    """Follows one face through a video: call `track(frame)` on consecutive frames, each a uint8 BGR array
+    (height, width, 3), as cv2 reads them.
 
     Returns a `Face` with smoothed landmarks, or None for a frame without the face (the caller passes
     such frames through untouched).
@@ -344,6 +358,8 @@ class FaceTracker:
         self.close()
 
     def track(self, frame: np.ndarray) -> Face | None:
+        """The face in the next frame, a uint8 BGR array (height, width, 3); InputError for any other."""
+        _check_frame(frame)
         detected = self._box is None
         if detected and not self._detect(frame):
             return None

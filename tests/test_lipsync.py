@@ -237,6 +237,23 @@ def test_tracker_follows_a_talking_face(faces_dir):
     assert np.abs(np.diff(centres, axis=0)).max() < 4  # smooth: no jumps between frames
 
 
+def test_tracker_refuses_frames_that_are_not_uint8_bgr(faces_dir):
+    """float32, float64 and uint16 frames had met cv2's and MediaPipe's own errors ("Cannot cast array data from
+    dtype('float32') to dtype('uint8')")."""
+    frame = next(iter_frames(faces_dir / "talking_man_25fps.mp4", 25, max_frames=1))
+    with FaceTracker(fps=25) as tracker:
+        for bad, given in [
+            (frame / 255.0, r"float64 \(480, 480, 3\)"),
+            (frame.astype(np.float32), r"float32 \(480, 480, 3\)"),
+            (frame.astype(np.uint16) * 257, r"uint16 \(480, 480, 3\)"),
+            (frame[..., 0], r"uint8 \(480, 480\)"),
+            (frame.tolist(), "a list"),
+        ]:
+            with pytest.raises(InputError, match=f"takes uint8 BGR frames \\(height, width, 3\\), .* not {given}: "):
+                tracker.track(bad)
+        assert isinstance(tracker.track(frame[..., ::-1]), Face)  # a view (channels reversed) is taken
+
+
 def test_tracker_finds_the_face_again_on_the_frame_after_a_cut(faces_dir):
     """The mesh, run where the face was, found it half out of its crop on the frame after a cut and gave up on that
     frame: a video looped end to start had had 4 of 750 frames (each the first after a join) left unsynced."""
