@@ -10,6 +10,7 @@ import pytest
 from core.errors import CheckpointError, InputError
 from voice.piper import PiperConfig, load_piper_voice
 from voice.piper.phonemes import Phonemizer, phoneme_ids
+from voice.text import check_text
 
 TEXT = "Bob made a map of the moon. Then he slept!"
 
@@ -58,6 +59,21 @@ def test_a_dash_typed_with_hyphens_is_the_pause_of_a_dash_and_a_hyphen_in_a_word
         assert english.sentences(typed) == [dashed.replace("—", "–")] if "–" in typed else [dashed]
     (hyphens,) = english.sentences("A well-known fact, 5-3.")
     assert "—" not in hyphens and "wˈɛlnˈoʊn" in hyphens
+
+
+def test_a_list_with_hyphens_for_bullets_keeps_its_paragraphs_and_each_item_is_a_sentence():
+    """A "-" opening a line had been read as a typed dash across the line break: "blocks.\\n\\n- A slot." lost its
+    paragraph's pause, and "blocks:\\n- A slot" was one sentence, "blocks: — A slot." ("*" bullets had neither)."""
+    english = Phonemizer("en-us")
+    for bullet in "-*•":
+        text = check_text(f"Here are the blocks.\n\n{bullet} A fixed time slot.")[0]
+        assert english.paragraphs(text) == english.paragraphs("Here are the blocks.\n\nA fixed time slot.")
+    for bullet in "-•":
+        text = check_text(f"Every routine has three building blocks:\n{bullet} A fixed time slot\n{bullet} A cue")[0]
+        assert english.sentences(text) == english.sentences(
+            "Every routine has three building blocks. A fixed time slot. A cue"
+        )
+    assert english.sentences("I waited - then I left.") == english.sentences("I waited — then I left.")
 
 
 def test_the_same_seed_gives_the_same_speech_and_another_seed_other_speech(joe):

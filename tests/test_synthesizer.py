@@ -203,7 +203,7 @@ def test_split_for_streaming_ends_a_line_without_a_mark_as_the_voices_do():
     """Each piece is said alone: a title's or a list's line ends as a sentence (its pause, its last word whole) where
     the whole text, said at once, ends it (`lines_ended`); wrapped prose still reads on."""
     text = "Three things:\n- Sleep eight hours\n- Drink water\n\nThat's it."
-    assert split_for_streaming(text) == ["Three things:", "- Sleep eight hours.", "- Drink water.\n\n", "That's it."]
+    assert split_for_streaming(text) == ["Three things.", "- Sleep eight hours.", "- Drink water.\n\n", "That's it."]
     prose = "When the evening train finally pulled into the station, my\naunt Margaret stepped out onto the platform"
     assert "." not in "".join(split_for_streaming(prose))
 

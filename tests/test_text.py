@@ -621,7 +621,13 @@ _WRAPPED = (
         ("1. Preheat the oven\n2. Mix the flour\n3. Bake", "1. Preheat the oven.\n2. Mix the flour.\n3. Bake"),
         ("• milk\n• eggs\n- bread\n- jam", "• milk.\n• eggs.\n- bread.\n- jam"),
         ("milk\neggs\r\nJohn Smith\n10 Downing Street", "milk.\neggs.\r\nJohn Smith.\n10 Downing Street"),
-        ("Shopping:\n- milk\nDear Anna,\nThanks!\nBye", "Shopping:\n- milk.\nDear Anna,\nThanks!\nBye"),
+        ("Shopping:\n- milk\nDear Anna,\nThanks!\nBye", "Shopping.\n- milk.\nDear Anna,\nThanks!\nBye"),
+        ("Three building blocks:\n• A slot\n1. A cue", "Three building blocks.\n• A slot.\n1. A cue"),
+        ("Three building blocks:\nA fixed time slot", "Three building blocks.\nA fixed time slot"),
+        (
+            "Here are the blocks:\n\n- A slot\nTime: 9:05\nit is 5",
+            "Here are the blocks:\n\n- A slot.\nTime: 9:05.\nit is 5",
+        ),
         (
             "This long sentence, typed in an e-mail, was wrapped\nat a width, and I went to the shop and\nbought milk",
             "This long sentence, typed in an e-mail, was wrapped\nat a width, and I went to the shop and\nbought milk",

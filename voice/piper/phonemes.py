@@ -24,8 +24,10 @@ MARKS = re.compile(
     )
 )
 """A run of punctuation marks and the spaces around them: where a sentence is cut into clauses."""
-TYPED_DASH = re.compile(r"\s+-{1,2}\s+|(?<=\w)--(?=\w)")
-"""A hyphen between spaces, or two between words: a dash typed on a keyboard ("I waited - then I left")."""
+TYPED_DASH = re.compile(r"(?<=\S)[ \t]+-{1,2}(?:[ \t]+|(?=\n)|$)|(?<=\w)--(?=\w)")
+"""A hyphen between spaces on a line, or two between words: a dash typed on a keyboard ("I waited - then I left").
+Not one that opens a line: that is a list's bullet (`lines_ended`), and a dash there had joined the item to the line
+before it, across a blank line too (a paragraph's pause lost)."""
 MOST_WORDS_AT_ONCE = 40
 """A sentence longer than this many words is said in runs of at most this many (sentences), cut after its clauses'
 marks where it has them: the voice's memory grows with what it says at once (`voxlip say` of one sentence of 39, 75
