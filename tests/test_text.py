@@ -920,6 +920,24 @@ def test_versus_written_short_ends_no_sentence(typed, said):
 @pytest.mark.parametrize(
     "typed, said",
     [
+        (
+            "You can use any app, e.g. Notion or a paper notebook.",
+            "You can use any app, for example Notion or a paper notebook.",
+        ),
+        ("One tool, i.e. The Planner, is enough.", "One tool, that is The Planner, is enough."),
+        ("Bring pens, paper, etc. The rest we have.", "Bring pens, paper, et cetera. The rest we have."),
+        ("Use any app, e.g.", "Use any app, for example."),
+    ],
+)
+def test_for_example_and_that_is_written_short_end_no_sentence_before_a_name(typed, said):
+    """ "any app, e.g. Notion" had been said as two sentences, "any app, for example. | Notion or a paper notebook";
+    "etc." before a capital still ends one."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
         ("The ratio was 3:1 in favor, a 1:100 scale.", "The ratio was 3 to 1 in favor, a 1 to 100 scale."),
         ("A 16:9 screen, a score of 3:2, 100:1 odds.", "A 16 to 9 screen, a score of 3 to 2, 100 to 1 odds."),
         ("It starts at 7:45, John 3:16.", "It starts at 7 45, John 3 16."),

@@ -290,9 +290,9 @@ _SHORT_FORM_RE = re.compile(
 """A short form and its full stop, which ends no sentence ("approx. the same", "built ca. 1850": had been "aprox",
 "ka" and a sentence's pause; "a Ph.D. in" had a full stop inside its sentence); "ca." in lower case only ("moved
 to CA. It was" is California)."""
-_NEVER_LAST = frozenset({"approx", "ca", "dept", "vs"})
+_NEVER_LAST = frozenset({"approx", "ca", "dept", "vs", "e.g", "i.e"})
 """Short forms that come before a word, never at a sentence's end: their full stop is dropped before a capital too
-("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago")."""
+("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago", "any app, e.g. Notion": had been "for example. Notion")."""
 _CASE_VERSUS_RE = re.compile(rf"\b([A-Z][\w'’-]*) v\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
 """A "v." between two names, as a court case is named ("Roe v. Wade", "R v. Smith"): "versus", its full stop ending
 no sentence; before a sentence's usual first word it may be a letter that ends one ("plan v. Then")."""
