@@ -237,6 +237,20 @@ def test_a_long_recording_is_converted_offline_in_pieces_each_keeping_its_pitch(
     assert heard[1] / heard[0] == pytest.approx(spoken[1] / spoken[0], rel=0.1)
 
 
+def test_quiet_room_tone_before_speech_with_an_offset_keeps_its_level(reference, speech_files, tmp_path):
+    """20 s of room tone at -70 dBFS, then speech whose recording sits 0.01 off zero: the whole's offset taken out
+    leaves the room tone off zero, which the conversion's high-pass removes; its level had been matched to the tone
+    with that offset (23 dB louder, -47 dBFS), and is now matched to it without."""
+    speech = load_audio(next(p for p in speech_files if p.stem == "198-126831-0000"))
+    tone = np.random.default_rng(1).normal(0, 10 ** (-70 / 20), 20 * SAMPLE_RATE).astype(np.float32)
+    source = save_audio(tmp_path / "room.wav", np.concatenate([tone, speech + np.float32(0.01)]), SAMPLE_RATE)
+    converted = Pipeline("cpu").convert_voice(reference, source, consent=True, seed=0)
+    rate = converted.sample_rate
+    pre_roll = converted.samples[rate : 14 * rate]  # the first piece's tone, away from its edges and the mark's start
+    level = 20 * np.log10(np.sqrt(np.mean(np.square(pre_roll, dtype=np.float64))))
+    assert level == pytest.approx(-70, abs=3)
+
+
 @pytest.fixture
 def one_word(source_file, tmp_path):
     """0.2 s of speech and a pause: too little for the VAD to call speech, or for a pitch to be read."""

@@ -333,7 +333,8 @@ class OfflineVoice:
             part = wave[start:end]
             target = None if pitch is None else dataclasses.replace(pitch, median_hz=pitch.median_hz * scales[i])
             converted = change_voice(part, rate, formant_ratio, target, range_factor, config, seed)
-            return _match_level(without_rumble(apply_gain(converted, rate, gain, config), rate, config), part)
+            changed = without_rumble(apply_gain(converted, rate, gain, config), rate, config)
+            return _match_level(changed, without_rumble(part, rate, config))  # neither with an offset nor rumble
 
         return converted_in_pieces(len(wave), bounds, piece, progress)
 
