@@ -251,6 +251,25 @@ def test_quiet_room_tone_before_speech_with_an_offset_keeps_its_level(reference,
     assert level == pytest.approx(-70, abs=3)
 
 
+def test_a_long_recording_keeps_the_level_between_its_pieces(reference, speech_files, tmp_path):
+    """A reading peaking at 0.99, then the same 12 dB quieter: two pieces. The loud one, converted at its source's
+    level, peaks over full scale; it had been lowered alone (to 0.99: 1.9 dB), 10.1 dB over the quiet one. One gain
+    for the whole now keeps the 12 dB between them, and the peak under full scale with the mark added."""
+    speech = load_audio(next(p for p in speech_files if p.stem == "198-126831-0000"))
+    loud = speech * np.float32(0.99 / np.abs(speech).max())
+    quiet, gap = loud * np.float32(10 ** (-12 / 20)), np.zeros(SAMPLE_RATE, np.float32)
+    source = save_audio(tmp_path / "two.wav", np.concatenate([loud, gap, quiet]), SAMPLE_RATE)
+    converted = Pipeline("cpu").convert_voice(reference, source, consent=True, seed=0)
+    rate, length = converted.sample_rate, len(loud) / SAMPLE_RATE
+
+    def level(start: float, end: float) -> float:
+        part = converted.samples[int(start * rate) : int(end * rate)]
+        return 10 * np.log10(np.mean(np.square(part, dtype=np.float64)))
+
+    assert level(0, length) - level(length + 1, 2 * length + 1) == pytest.approx(12, abs=0.5)
+    assert np.abs(converted.samples).max() <= 1.0
+
+
 @pytest.fixture
 def one_word(source_file, tmp_path):
     """0.2 s of speech and a pause: too little for the VAD to call speech, or for a pitch to be read."""

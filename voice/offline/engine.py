@@ -301,7 +301,8 @@ class OfflineVoice:
         is the one fitted to that speech; by default, for the base voice, the voice's own (OfflineVoice.fitted).
         Speech longer than a piece (pieces.py) is converted a piece at a time, cut at its pauses, each piece moved
         to the pitch target times its median's ratio to the whole's (piece_pitch_scales), as the whole would have
-        been: memory does not grow with its length. `progress(pieces done, pieces)` follows.
+        been: memory does not grow with its length. `progress(pieces done, pieces)` follows. Each piece keeps its
+        source's RMS; the whole is then lowered by one gain where it would peak over config.output_peak_dbfs.
         """
         if source is None and (engine := self.speaker_engine(voice.base_speaker)) is not self:
             return engine.convert(wave, rate, voice, seed, fitted_filter=fitted_filter, progress=progress)
@@ -336,7 +337,7 @@ class OfflineVoice:
             changed = without_rumble(apply_gain(converted, rate, gain, config), rate, config)
             return _match_level(changed, without_rumble(part, rate, config))  # neither with an offset nor rumble
 
-        return converted_in_pieces(len(wave), bounds, piece, progress)
+        return _under_peak(converted_in_pieces(len(wave), bounds, piece, progress), config.output_peak_dbfs)
 
     def fitted(self, voice: ReferenceVoice, wave: np.ndarray, encoder: SpeakerEncoder | None = None) -> ReferenceVoice:
         """`voice` (the analysis of the cleaned 16 kHz speech `wave`) fitted to the base voice as a speaker encoder
@@ -531,11 +532,18 @@ def piece_pitch_scales(
 
 
 def _match_level(wave: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """Same RMS as the base voice's output, scaled down only if a peak would clip."""
+    """`wave` at the RMS of `like` (a piece at its source's level; its peak is the whole's to fit, _under_peak)."""
     rms = np.sqrt(np.mean(wave**2)) or 1.0
-    wave = wave * (np.sqrt(np.mean(like**2)) / rms)
-    peak = np.max(np.abs(wave))
-    return (wave / peak * 0.99 if peak > 0.99 else wave).astype(np.float32)
+    return (wave * (np.sqrt(np.mean(like**2)) / rms)).astype(np.float32)
+
+
+def _under_peak(wave: np.ndarray, peak_dbfs: float) -> np.ndarray:
+    """`wave` itself, scaled in place by one gain for all of it where its loudest sample lies over `peak_dbfs`: the
+    level between its pieces, and the headroom a mark and a lossy encoding take, as they were."""
+    peak, ceiling = float(np.max(np.abs(wave), initial=0.0)), 10 ** (peak_dbfs / 20)
+    if peak > ceiling:
+        wave *= np.float32(ceiling / peak)
+    return wave
 
 
 def moves_pitch(voice: ReferenceVoice, source: BaseVoiceProfile | ReferenceVoice) -> bool:
