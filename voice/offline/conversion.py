@@ -11,6 +11,8 @@ the colour its recording adds).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import parselmouth
 from parselmouth.praat import call
@@ -43,7 +45,9 @@ def change_voice(
     median = pitch.median_hz if pitch is not None else 0.0  # 0: Praat keeps the median
     if range_factor > 1.0:
         range_factor = min(range_factor, widest_range_factor(praat_f0(wave, config, rate), median, config))
-    with praat_random(seed):
+    with praat_random(seed), warnings.catch_warnings():
+        # a stretch without a voice (room tone) has no pitch to move: Praat moves its formants alone, and says so
+        warnings.filterwarnings("ignore", "There were no voiced segments found", parselmouth.PraatWarning)
         changed = call(
             sound,
             "Change gender",
