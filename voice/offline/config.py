@@ -275,7 +275,7 @@ class OfflineConfig:
     """The conversion's output, each piece at its source's RMS, is lowered as a whole (one gain) where its loudest
     sample would lie over this: room for the mark (up to 1 dB at a peak) and a lossy encoding. Each piece had been
     scaled to 0.99 on its own: a podcast master (-15.7 LUFS, -1.5 dBTP, 70 s) came out at -17.4 LUFS, its four pieces
-    1.0-3.5 dB under it (steps of up to 2.2 dB), now at -19.3 LUFS, -0.7 dBTP with the mark, all 3.8-4.2 dB under it.
+    1.0-3.5 dB under it (steps of up to 2.2 dB), now at -19.1 LUFS, -0.8 dBTP with the mark, all 3.2-3.8 dB under it.
     The conversion raises speech's peaks against its RMS (its pieces peaked 1.8-4.5 dB over the master's own), so a
     limited master comes out under its source. A LibriSpeech reading (-25.1 LUFS) stays at -25.3."""
 
