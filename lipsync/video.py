@@ -11,8 +11,10 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +25,9 @@ from core.errors import InputError
 from core.ffmpeg import MediaInfo, probe, read_frames, read_picture, spread_frames
 
 from .face import upright_turns
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 DEFAULT_FPS = 25.0
 MAX_FPS = 120.0
@@ -217,14 +222,34 @@ def exif_orientation(path: Path) -> tuple[int | None, str]:
     file (a HEIC photo, which ffmpeg turns as its irot and imir say). The one rule for every still: OpenCV turns JPEG,
     PNG and WebP by their tag, not AVIF (a phone's portrait came out on its side), and failed on a TIFF turned a
     quarter."""
-    from PIL import ExifTags, Image
+    from PIL import ExifTags
 
     try:
-        with Image.open(path) as picture:
+        with opened_whatever_its_size(path) as picture:
             orientation, kind = picture.getexif().get(ExifTags.Base.Orientation, 1), picture.format or ""
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (OSError, ValueError, SyntaxError):
         return None, ""
     return orientation if orientation in range(1, 9) else 1, kind
+
+
+@contextmanager
+def opened_whatever_its_size(path: Path) -> Iterator[Image.Image]:
+    """Pillow's picture of `path`, opened for its header (format, size, tags), however many pixels it holds: Image.open
+    refuses one of over 2 * Image.MAX_IMAGE_PIXELS (179 MP, a phone's 200 MP photo) before it decodes anything, and it
+    has no option to lift that for one call, so the limit is lifted while such a picture's header is read and put back
+    at once (what decodes the picture, OpenCV or ffmpeg, has its own limit)."""
+    from PIL import Image
+
+    try:
+        picture = Image.open(path)
+    except Image.DecompressionBombError:
+        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            picture = Image.open(path)
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
+    with picture:
+        yield picture
 
 
 def oriented(image: np.ndarray, orientation: int) -> np.ndarray:

@@ -392,6 +392,27 @@ def test_a_photo_is_turned_as_its_orientation_says_whatever_its_format(faces_dir
         assert np.abs(decoded - shown).mean() < 3
 
 
+def test_a_photo_over_pillows_pixel_limit_is_turned_as_its_orientation_says(faces_dir, tmp_path, monkeypatch):
+    """A phone's 200 MP portrait (over twice Image.MAX_IMAGE_PIXELS, which Image.open refuses) had come out on its
+    side: its orientation went unread. Here a small photo under a limit lowered to match."""
+    from PIL import ExifTags, Image, ImageOps
+
+    from lipsync.video import read_still
+
+    upright = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB").resize((120, 160))
+    path = tmp_path / "portrait.jpg"
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    upright.transpose(Image.Transpose.ROTATE_90).save(path, exif=exif, quality=95)
+    shown = np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("RGB")).astype(int)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5000)
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(path)
+    read = read_still(path)[..., ::-1]
+    assert read.shape == shown.shape == (160, 120, 3) and np.abs(read - shown).mean() < 3
+    assert Image.MAX_IMAGE_PIXELS == 5000
+
+
 def test_an_interlaced_video_is_read_as_whole_frames(tmp_path):
     interlaced = tmp_path / "576i.mp4"  # a moving card filmed as 50 fields a second, two to a frame
     fields = ["-f", "lavfi", "-i", "testsrc2=size=720x576:rate=50", "-frames:v", "20"]
