@@ -199,6 +199,8 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     image = None
     if kind != "TIFF" or orientation == 1:  # OpenCV turns a TIFF itself, whatever it is asked, or fails (5-8)
         image = cv2.imread(str(path), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    elif (image := jpeg_tiff_as_shown(path)) is not None:
+        orientation = 1  # turned as Pillow decoded it
     if image is None:
         image = read_picture(info or probe(path), upright=orientation is None)
     else:
@@ -250,6 +252,24 @@ def opened_whatever_its_size(path: Path) -> Iterator[Image.Image]:
             Image.MAX_IMAGE_PIXELS = limit
     with picture:
         yield picture
+
+
+def jpeg_tiff_as_shown(path: Path) -> np.ndarray | None:
+    """The BGR picture of a JPEG-compressed TIFF as a viewer shows it, decoded by Pillow, which turns a TIFF by its
+    orientation tag as it loads it (any it leaves is applied here): ffmpeg's TIFF decoder gives it all black. None for
+    any other TIFF, which ffmpeg decodes exactly (16-bit, grey or CMYK turned a quarter, where Pillow's are wrong), and
+    for one whose pixels Pillow refuses to decode (over its pixel limit)."""
+    from PIL import ExifTags, Image
+
+    with opened_whatever_its_size(path) as picture:
+        if picture.info.get("compression") != "jpeg":
+            return None
+        try:
+            rgb = np.asarray(picture.convert("RGB"))
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return None
+        left = picture.getexif().get(ExifTags.Base.Orientation, 1)
+    return oriented(np.ascontiguousarray(rgb[..., ::-1]), left if left in range(1, 9) else 1)
 
 
 def oriented(image: np.ndarray, orientation: int) -> np.ndarray:

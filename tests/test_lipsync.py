@@ -392,6 +392,22 @@ def test_a_photo_is_turned_as_its_orientation_says_whatever_its_format(faces_dir
         assert np.abs(decoded - shown).mean() < 3
 
 
+@pytest.mark.parametrize("orientation", [2, 3, 6, 8])
+def test_a_jpeg_compressed_tiff_turned_by_its_tag_is_read_as_shown(faces_dir, tmp_path, orientation):
+    """ffmpeg's TIFF decoder, which read every TIFF with an orientation other than 1, gives a JPEG-compressed one all
+    black ("no face found")."""
+    from PIL import ExifTags, Image
+
+    from lipsync.video import oriented, read_still
+
+    upright = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB").resize((120, 160))
+    path = tmp_path / "photo.tif"
+    upright.save(path, tiffinfo={ExifTags.Base.Orientation: orientation}, compression="jpeg", quality=95)
+    shown = oriented(np.asarray(upright)[..., ::-1], orientation).astype(int)  # stored upright: turned by the tag
+    read = read_still(path)
+    assert read.shape == shown.shape and np.abs(read - shown).mean() < 3
+
+
 def test_a_photo_over_pillows_pixel_limit_is_turned_as_its_orientation_says(faces_dir, tmp_path, monkeypatch):
     """A phone's 200 MP portrait (over twice Image.MAX_IMAGE_PIXELS, which Image.open refuses) had come out on its
     side: its orientation went unread. Here a small photo under a limit lowered to match."""
