@@ -493,8 +493,8 @@ def most_faces(counts: list[int], options: FaceOptions, source: str, detector_hi
     if most == 0:
         raise InputError(
             f"no face found in {source}{detector_hint}: give a photo or video of a person's face, seen from the front, "
-            f"well lit and not too small (one narrower than about {SMALLEST_FACE:.0%} of the picture is missed: crop "
-            "the photo around the face)"
+            f"well lit and not too small (if the face is small in a large photo, under about {SMALLEST_FACE:.0%} of "
+            "its width, crop the photo around it)"
         )
     if options.face_index is not None and not 0 <= options.face_index < most:
         raise InputError(f"face index {options.face_index} asked, but {source} {_faces_to_choose(most)}")

@@ -298,7 +298,8 @@ def test_a_face_too_small_in_its_photo_is_refused_saying_to_crop_it(faces_dir, t
     photo[700 : 700 + face.shape[0], 900 : 900 + face.shape[1]] = face
     path = tmp_path / "far.png"
     cv2.imwrite(str(path), photo)
-    with pytest.raises(InputError, match=r"not too small \(one narrower than about 3% of the picture is missed: crop"):
+    hint = r"not too small \(if the face is small in a large photo, under about 3% of its width, crop the photo"
+    with pytest.raises(InputError, match=hint):
         check_face(path)
     cv2.imwrite(str(path), cv2.resize(photo[620:820, 820:1020], (400, 400)))  # cropped around the face
     assert check_face(path)[1] == 1
