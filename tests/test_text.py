@@ -374,21 +374,44 @@ def test_dates_phone_numbers_and_roman_numerals_are_written_as_they_are_said(typ
     "typed, said",
     [
         ("555-1234", "5 5 5, 1 2 3 4"),
-        ("555-1234 is my number.", "5 5 5, 1 2 3 4 is my number."),
-        ("It is 555-1234.", "It is 5 5 5, 1 2 3 4."),
-        ("Call 555-1234 or 555-5678, text 555-0100.", "Call 5 5 5, 1 2 3 4 or 5 5 5, 5 6 7 8, text 5 5 5, 0 1 0 0."),
+        ("555-1234.", "5 5 5, 1 2 3 4."),
+        ("Jane Doe\n555-1234\nBerlin", "Jane Doe\n5 5 5, 1 2 3 4\nBerlin"),
+        ("My number is 555-1234.", "My number is 5 5 5, 1 2 3 4."),
+        ("Call 555-1234 or +1 555 123 4567.", "Call 5 5 5, 1 2 3 4 or plus 1, 5 5 5, 1 2 3, 4 5 6 7."),
         ("Call 800-1200 today.", "Call 8 0 0, 1 2 0 0 today."),  # a word that asks for a phone: any number
     ],
 )
-def test_a_local_phone_number_alone_is_said_digit_by_digit(typed, said):
-    """ "555-1234" had been "555 to 1234", a range, unless "call" or "number" came before it: three figures whose first
-    is 2-9 (a North American exchange's), a hyphen and four more are a local phone number."""
+def test_a_local_phone_number_alone_on_its_line_or_after_a_phone_word_is_said_digit_by_digit(typed, said):
+    """ "555-1234" had been "555 to 1234", a range, unless "call" or "number" came before it: alone on its line, three
+    figures whose first is 2-9 (a North American exchange's), a hyphen and four more are a local phone number."""
     assert spoken_english(typed) == said
 
 
 @pytest.mark.parametrize(
     "typed, said",
     [
+        ("The Middle Ages lasted from 476-1453.", "The Middle Ages lasted from 476 to 1453."),
+        ("The Song dynasty (960-1279) was rich.", "The Song dynasty (960 to 1279) was rich."),
+        ("Prices range from 299-1499.", "Prices range from 299 to 1499."),
+        ("Batch sizes of 256-1024 work well.", "Batch sizes of 256 to 1024 work well."),
+        ("IEEE 754-2019", "IEEE 754 to 2019"),
+        ("The furnace reaches 900-1234 degrees.", "The furnace reaches 900 to 1234 degrees."),
+        ("It seats 275-1150 guests.", "It seats 275 to 1150 guests."),
+        ("It is 555-1234.", "It is 555 to 1234."),
+        ("555-1234 is my number.", "555 to 1234 is my number."),
+    ],
+)
+def test_three_and_four_figures_in_a_sentence_without_a_phone_word_are_a_range(typed, said):
+    """Years, prices, sizes and counts in a sentence had been said digit by digit as a local phone number ("from 4 7 6,
+    1 4 5 3"): only after a word that asks for a phone, or alone on its line, is such a number one."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("100-1000", "100 to 1000"),
+        ("800-1200", "800 to 1200"),
         ("100-1000 people, 800-1200 calories", "100 to 1000 people, 800 to 1200 calories"),
         ("Pages 555-1234, ages 250-1234, pp. 555-1234", "Pages 555 to 1234, ages 250 to 1234, pages 555 to 1234"),
         ("between 555-1234 or about 555-1234", "between 555 to 1234 or about 555 to 1234"),
@@ -399,9 +422,8 @@ def test_a_local_phone_number_alone_is_said_digit_by_digit(typed, said):
     ],
 )
 def test_three_and_four_figures_that_make_a_range_stay_a_range(typed, said):
-    """A range stays a range: an exchange no North American number has ("100-1000"), round ends ("800-1200"), a word
-    that makes a range before it ("pages", "ages", "between", "about"), a unit or money, an en dash; a longer chain is
-    no local number."""
+    """A range stays a range: alone, where its exchange is no North American one's ("100-1000") or its ends are round
+    ("800-1200"); with a unit or money, after "pages" or "about", with an en dash; a longer chain is no local number."""
     assert spoken_english(typed) == said
 
 

@@ -16,15 +16,7 @@ from unidecode import unidecode
 
 from core.errors import InputError
 
-from .written_forms import (
-    CURRENCY_SIGNS,
-    MONTHS,
-    UNIT_AFTER_RE,
-    modifies_a_noun,
-    ordinal_suffix,
-    written_forms_said,
-    year_said,
-)
+from .written_forms import CURRENCY_SIGNS, MONTHS, modifies_a_noun, ordinal_suffix, written_forms_said, year_said
 
 if TYPE_CHECKING:
     import inflect
@@ -414,14 +406,8 @@ _PHONE_WORD_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 """A word that asks for a phone, at most two words before a number ("call 555-1234", "phone me on 555-1234")."""
-_RANGE_WORD_BEFORE_RE = re.compile(
-    r"\b(?:pages?|pp?\.|numbers|nos\.|lines|rows|verses|between|ages|aged|ranging|about|around|roughly|approximately"
-    r"|approx\.)\s*$",
-    re.IGNORECASE,
-)
-"""A word right before two numbers that makes them a range or an estimate ("pages 250-1234", "ages 100-1000")."""
 _PHONE_CONTEXT = 40
-"""Characters before a number looked at for a word that asks for a phone or makes it a range."""
+"""Characters before a number looked at for a word that asks for a phone."""
 _EMERGENCY_RE = re.compile(
     r"\b((?:call|calls|called|calling|dial|dials|dialed|dialled|dialing|dialling|ring|rang|phone|phoned)\s+)"
     r"(911|999|112|000|988)\b(?![.,]\d)",
@@ -485,19 +471,18 @@ def _phone(match: re.Match) -> str:
 
 
 def _local_phone(match: re.Match) -> str:
-    """ "5 5 5, 1 2 3 4" for a local phone number: after a word that asks for a phone (`_PHONE_WORD_BEFORE_RE`), or
-    alone where it can be no range of numbers; as typed, for `written_forms_said` to say as a range, where its
-    exchange starts with 0 or 1 (no North American one does: "100-1000"), both ends are round ("250-1200",
-    "300-3400"), a word before makes it a range (`_RANGE_WORD_BEFORE_RE`: "pages 555-1234") or a unit or a sign
-    after says what it measures ("256-1024 MB", `UNIT_AFTER_RE`)."""
+    """ "5 5 5, 1 2 3 4" for a local phone number: after a word that asks for a phone (`_PHONE_WORD_BEFORE_RE`: "call
+    555-1234", "my number is 555-1234"), or alone on its line ("555-1234", as under a name) where it can be no range
+    either (an exchange starting with 0 or 1, as no North American one does: "100-1000"; both ends round:
+    "800-1200"). Anywhere else as typed, for `written_forms_said` to say as the range it mostly is ("from 476-1453",
+    "sizes of 256-1024", "IEEE 754-2019", "It is 555-1234.")."""
     exchange, line = match.groups()
-    before = match.string[max(0, match.start() - _PHONE_CONTEXT) : match.start()]
-    if not _PHONE_WORD_BEFORE_RE.search(before) and (
-        exchange[0] in "01"
-        or (int(exchange) % 10 == 0 and int(line) % 10 == 0 and line[0] != "0")
-        or _RANGE_WORD_BEFORE_RE.search(before)
-        or UNIT_AFTER_RE.match(match.string, match.end())
-    ):
+    text, start, end = match.string, match.start(), match.end()
+    if _PHONE_WORD_BEFORE_RE.search(text, max(0, start - _PHONE_CONTEXT), start):
+        return _digit_groups(match.groups())
+    alone = not text[:start].rpartition("\n")[2].strip() and text[end:].partition("\n")[0].strip() in ("", ".")
+    round_ends = int(exchange) % 10 == 0 and int(line) % 10 == 0 and line[0] != "0"
+    if not alone or exchange[0] in "01" or round_ends:
         return match[0]
     return _digit_groups(match.groups())
 

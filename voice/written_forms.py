@@ -83,11 +83,6 @@ _UNIT_RE = re.compile(
 )
 """A number and a unit ("5 km", "70kg", ".25 mg", "5 lbs. of"; not "5 minsters", nor "£3m", an amount), with a full
 stop after the unit that ends no sentence (one before a capital or the end is left)."""
-UNIT_AFTER_RE = re.compile(
-    r"\s?(?:[%‰°]|(?:" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + r")(?![\w²³/&]))"
-)
-"""Right after a number, a unit of `_UNITS` or a percent, per mille or degree sign: what the number measures ("300-3400
-Hz", "256-1024 MB")."""
 _TIMES_RE = re.compile(r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)x(?!\w)")
 """A number with an "x" right after it, a factor: "2.5x faster", "10x" (espeak-ng: "two point five ex"); not a
 dimension ("2x4", "1920x1080") or a code ("0x1F")."""
