@@ -191,6 +191,35 @@ def test_european_numbers_are_read_as_numbers(typed, said):
 
 
 @pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("I bet $5 100 times.", "I bet 5 dollars 100 times."),
+        ("I have 5 100 dollar bills.", "I have 5 100 dollar bills."),
+        ("Bring 2 500 euro notes.", "Bring 2 500 euro notes."),
+        ("We had 3 100% days in a row.", "We had 3 100% days in a row."),
+        ("She bought 4 100 percent cotton shirts.", "She bought 4 100 percent cotton shirts."),
+        ("Call us on 20 123 456.", "Call us on 20 123 456."),
+        ("The account is 12 345 678.", "The account is 12 345 678."),
+    ],
+)
+def test_numbers_side_by_side_with_plain_spaces_stay_apart_by_money_or_a_phone(typed, said):
+    """Money near a number with plain spaces had made one number of two ("I bet $5 100 times": "5,100 dollars times",
+    "5 100 dollar bills": "5,100 dollar bills"), and phone and account numbers thousands ("20,123,456")."""
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("I paid 5 000 euros, $5 000 or 5 000 USD.", "I paid 5,000 euros, 5,000 dollars or 5,000 dollars."),
+        ("Call 20\u202f123\u202f456 now.", "Call 20,123,456 now."),  # a narrow no-break space: a number's
+    ],
+)
+def test_a_number_with_plain_spaces_is_one_amount_where_it_can_be_nothing_else(typed, said):
+    assert spoken_english(typed) == said
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         "We sold 1,234 copies and 12,345 more.",

@@ -344,8 +344,23 @@ _MONEY_AFTER = (
 its figures European ("3,5 %", "5 000 dollars")."""
 _SCALE_WORDS = r"\s(?:thousand|million|billion|trillion|Millionen|Million|Milliarden|Milliarde)s?\b"
 """Scale words after an amount, English and German ("3,5 million", "3,5 Millionen")."""
-_MONEY_AFTER_RE = re.compile(rf"(?:{_SCALE_WORDS})?{_MONEY_AFTER}")
 _SIGN_BEFORE_RE = re.compile(rf"[{CURRENCY_SIGNS}]\s?$")
+_PLURAL_AMOUNT_AFTER_RE = re.compile(
+    rf"(?:{_SCALE_WORDS})?\s?(?:[{CURRENCY_SIGNS}]|(?:"
+    + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
+    + "|"
+    + "|".join(sorted({many.split()[-1] for one, many, *_ in _CURRENCIES.values() if many != one}))
+    + r")\b)"
+)
+"""After a number with plain spaces in it, what makes it one amount: a currency's sign or code, or its name in the
+plural ("5 000 dollars", "1 234,56 €", "5 000 USD"); not a name in the singular, which may make a number before it a
+noun's ("5 100 dollar bills"), nor a percent ("3 100% days")."""
+_IDENTIFIER_WORD_BEFORE_RE = re.compile(
+    r"\b(?:account|acct|iban|card|reference|ref|invoice|order|serial|id|pin|policy)\b\W+(?:\w+\W+){0,2}?$",
+    re.IGNORECASE,
+)
+"""A word that names a number as an identifier, at most two words before it ("The account is 12 345 678"), whose
+spaces are no thousands'."""
 _DOTTED_DECIMAL_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+),(\d{1,2})(?![\d]|[.,]\d)")
 """A number with full stops between its thousands and a decimal comma, as Europe writes it ("1.234,56"): no English
 number is written so."""
@@ -616,16 +631,28 @@ def _european_numbers(text: str) -> str:
 
 
 def _spaced_thousands(match: re.Match) -> str:
-    """ "1,234,567", "5,000", "1,234.56" for a number whose groups of three figures spaces part: with a no-break or
-    thin space between them, two groups or more after a head of one or two figures ("1 234 567"), or a currency or a
-    percent sign before or after it ("€5 000", "5 000 dollars", "1 234,56 €"); else the numbers as typed ("100 200
-    people", "Rooms 101 102 103")."""
+    """ "1,234,567", "5,000", "1,234.56" for a number whose groups of three figures spaces part: a no-break or thin
+    space between them ("5\u202f000"). With plain spaces only where it can be no numbers side by side, and no phone or
+    account number (`_PHONE_WORD_BEFORE_RE`, `_IDENTIFIER_WORD_BEFORE_RE`: "Call us on 20 123 456", "The account is
+    12 345 678"): a currency after it (`_PLURAL_AMOUNT_AFTER_RE`: "5 000 dollars", "1 234,56 €"), a currency sign
+    before it and a group starting with 0 ("€5 000"), or two groups or more after a head of one or two figures ("1 234
+    567"). Else the numbers as typed ("100 200 people", "Rooms 101 102 103", "$5 100 times", "5 100 dollar bills",
+    "3 100% days")."""
     head, groups, decimals = match.groups()
-    spaces = set(groups[0::4])
-    money = _SIGN_BEFORE_RE.search(match.string, 0, match.start()) or _MONEY_AFTER_RE.match(match.string, match.end())
-    if spaces == {" "} and not money and not (len(groups) // 4 >= 2 and len(head) <= 2):
+    merged = head + re.sub(f"[{_GROUP_SPACES}]", ",", groups) + (f".{decimals}" if decimals else "")
+    if set(groups[0::4]) != {" "}:
+        return merged
+    text, start = match.string, match.start()
+    before = max(0, start - _PHONE_CONTEXT)
+    if _PHONE_WORD_BEFORE_RE.search(text, before, start) or _IDENTIFIER_WORD_BEFORE_RE.search(text, before, start):
         return match[0]
-    return head + re.sub(f"[{_GROUP_SPACES}]", ",", groups) + (f".{decimals}" if decimals else "")
+    if (
+        _PLURAL_AMOUNT_AFTER_RE.match(text, match.end())
+        or (_SIGN_BEFORE_RE.search(text, 0, start) and "0" in groups[1::4])
+        or (len(groups) // 4 >= 2 and len(head) <= 2)
+    ):
+        return merged
+    return match[0]
 
 
 def _ratio(match: re.Match) -> str:
