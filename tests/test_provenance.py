@@ -11,7 +11,7 @@ import re
 import shutil
 import signal
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import librosa
@@ -688,8 +688,16 @@ def _interrupting_open(signum: int) -> tuple[Callable, list[int]]:
     return interrupting_open, sent
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raising KeyboardInterrupt, as in a terminal: a job a shell starts in the background has it ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_stop_while_c2pa_signs_or_reads_stops_cleanly_after_it(tmp_path, speech, monkeypatch, signum):
+def test_a_stop_while_c2pa_signs_or_reads_stops_cleanly_after_it(tmp_path, speech, monkeypatch, ctrl_c_raises, signum):
     """A Ctrl-C or SIGTERM landing while c2pa read or wrote through its Python callbacks had been dropped by ctypes:
     signing then failed with a false error ("Box size extends beyond asset bounds"), aborted leaving hidden partial
     files, or went on as if no stop had been asked."""
