@@ -355,10 +355,14 @@ _PLURAL_AMOUNT_AFTER_RE = re.compile(
 """After a number with plain spaces in it, what makes it one amount: a currency's sign or code, or its name in the
 plural ("5 000 dollars", "1 234,56 €", "5 000 USD"); not a name in the singular, which may make a number before it a
 noun's ("5 100 dollar bills"), nor a percent ("3 100% days")."""
-_IDENTIFIER_WORD_BEFORE_RE = re.compile(
-    r"\b(?:account|acct|iban|card|reference|ref|invoice|order|serial|id|pin|policy)\b\W+(?:\w+\W+){0,2}?$",
-    re.IGNORECASE,
-)
+
+
+def _word_before(words: str) -> re.Pattern:
+    """One of `words` (a regex alternation) at most two words before where a search in a span ends."""
+    return re.compile(rf"\b(?:{words})\b\W+(?:\w+\W+){{0,2}}?$", re.IGNORECASE)
+
+
+_IDENTIFIER_WORD_BEFORE_RE = _word_before("account|acct|iban|card|reference|ref|invoice|order|serial|id|pin|policy")
 """A word that names a number as an identifier, at most two words before it ("The account is 12 345 678"), whose
 spaces are no thousands'."""
 _DOTTED_DECIMAL_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+),(\d{1,2})(?![\d]|[.,]\d)")
@@ -415,10 +419,8 @@ _NORTH_AMERICAN_GROUPS = (3, 3, 4)
 _LOCAL_PHONE_RE = re.compile(rf"(?<![\w+.,:/#{CURRENCY_SIGNS}‐‑‒–-])(\d{{3}})-(\d{{4}})(?![\w‐‑‒–-]|[.,]\d)")
 """A number of seven digits, three and four with a hyphen between ("555-1234"), that is no part of a longer chain:
 a local phone number or a range (`_local_phone`)."""
-_PHONE_WORD_BEFORE_RE = re.compile(
-    r"\b(?:call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number)\b"
-    r"\W+(?:\w+\W+){0,2}?$",
-    re.IGNORECASE,
+_PHONE_WORD_BEFORE_RE = _word_before(
+    "call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number"
 )
 """A word that asks for a phone, at most two words before a number ("call 555-1234", "phone me on 555-1234")."""
 _PHONE_CONTEXT = 40
