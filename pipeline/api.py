@@ -60,7 +60,6 @@ from voice.offline.config import DEFAULT as DEFAULT_OFFLINE
 from voice.offline.config import OfflineConfig
 from voice.speaker import PREPARATION, Speaker, no_voice_heard, prepare_speaker
 from voice.synthesis import SpeechTooLong, Synthesis
-from voice.text import check_script, check_text
 
 from . import memory_inputs, moviepy_io, outputs
 from .dub import dub
@@ -427,20 +426,8 @@ class Pipeline:
         Speech or a `Speaker`; `language` (default: the voice's own) must be one the base voice speaks."""
         statement = require_consent(consent, "a reference voice")
         _check_callback(progress, "progress")
-        text, notes = self._checked_text(text, language)
+        text, notes = self._voice.checked_text(text, language)
         return self._speech(reference, text, notes, statement, seed, source_sr, progress, language)
-
-    def _checked_text(self, text: str, language: str | None) -> tuple[str, tuple[str, ...]]:
-        """`text` checked, the voice loaded (a missing checkpoint or a language it does not speak fails here), then
-        the text's script checked against the voice's language: all before any work on a reference."""
-        text, notes = check_text(text)
-        if language is not None and not isinstance(language, str):
-            raise InputError(
-                f"language must be a language code, e.g. 'en', 'de' or 'en-us' (--language), or None for the voice's "
-                f"own, not {language!r} ({type(language).__name__})"
-            )
-        self._voice.load(language)
-        return text, notes + check_script(text, self._voice.spoken_language(language))
 
     def stream_voice(
         self,
@@ -460,7 +447,7 @@ class Pipeline:
         refused here, not at the first piece.
         """
         statement = require_consent(consent, "a reference voice")
-        text, notes = self._checked_text(text, language)
+        text, notes = self._voice.checked_text(text, language)
         seed = checked_seed(seed)
         speaker = self.speaker(reference, source_sr)
         return self._streamed(speaker, text, statement, notes, seed, language)
@@ -628,7 +615,7 @@ class Pipeline:
         _check_callback(progress, "progress")
         _check_callback(voice_progress, "voice_progress")
         checked_rate(reference, source_sr, "reference voice")
-        text, notes = self._checked_text(text, language)
+        text, notes = self._voice.checked_text(text, language)
         face = _home_expanded(face)
         self._load_lipsync_models()  # a bad checkpoint is refused before the voice, not after it (a second or two)
         # The face is checked (a face found) while the voice is made: its failure stops the voice at the next

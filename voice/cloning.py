@@ -33,7 +33,7 @@ from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision, precision_note
 from .speaker import Speaker
 from .synthesis import SpeechTooLong, Synthesis
-from .text import PARAGRAPH_END, language_family, split_for_streaming, split_text, tacotron_text
+from .text import PARAGRAPH_END, checked_text, language_family, split_for_streaming, split_text, tacotron_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
@@ -356,6 +356,11 @@ class VoiceCloner:
         else:
             self.offline_voice.check_language(language)
             self.offline_voice.profile  # noqa: B018 (loads the base voice and measures it once)
+
+    def checked_text(self, text: object, language: object) -> tuple[str, tuple[str, ...]]:
+        """(the text to say, notes on it) by `voice.text.checked_text`, the voice loaded (`load`: a missing checkpoint
+        or a language it does not speak fails here) before the text's script is checked against its language."""
+        return checked_text(text, language, self.load, self.spoken_language)
 
     def spoken_language(self, language: str | None = None) -> str:
         """The language a text is spoken in: `language`, else the voice's own (SV2TTS's English, or the Piper base

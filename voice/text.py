@@ -19,6 +19,8 @@ from core.errors import InputError
 from .written_forms import CURRENCY_SIGNS, MONTHS, modifies_a_noun, ordinal_suffix, written_forms_said, year_said
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import inflect
 
 PAD = "_"
@@ -1110,6 +1112,26 @@ def check_script(text: str, language: str) -> tuple[str, ...]:
             f"sounds: for {other}, {OTHER_LANGUAGE_HINT}"
         )
     return tuple(notes)
+
+
+def checked_text(
+    text: object,
+    language: object,
+    speaks: Callable[[str | None], None],
+    spoken_language: Callable[[str | None], str],
+) -> tuple[str, tuple[str, ...]]:
+    """(the text to say, notes on it) for a voice to say in `language` (None: the voice's own): `check_text`, then the
+    language, a code, given to `speaks` (which refuses one the voice does not speak, and may load the voice), then
+    `check_script` against `spoken_language(language)`, the language the text is said in. InputError for what cannot
+    be said, before any work on a reference."""
+    text, notes = check_text(text)
+    if language is not None and not isinstance(language, str):
+        raise InputError(
+            f"language must be a language code, e.g. 'en', 'de' or 'en-us' (--language), or None for the voice's "
+            f"own, not {language!r} ({type(language).__name__})"
+        )
+    speaks(language)
+    return text, notes + check_script(text, spoken_language(language))
 
 
 def other_language(text: str) -> str | None:

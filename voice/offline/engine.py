@@ -29,7 +29,7 @@ from ..pieces import converted_in_pieces, pieces_at_pauses
 from ..piper import PiperSpeech, PiperVoice, espeak_knows, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
-from ..text import check_script, check_text, language_family
+from ..text import checked_text, language_family
 from ..vad import speech_or_whole
 from .base_voice import (
     CALIBRATION_TEXTS,
@@ -197,13 +197,10 @@ class OfflineVoice:
             notes=(self.note(moved_pitch), *voice.notes, *speech.notes),
         )
 
-    def checked_text(self, text: object, language: str | None) -> tuple[str, tuple[str, ...]]:
-        """(the text to say, notes on it) by `voice.text.check_text`, then `check_script` against the language it is
-        spoken in; InputError for what cannot be said (no text, another script, a language the voice does not speak).
-        """
-        text, notes = check_text(text)
-        self.check_language(language)
-        return text, notes + check_script(text, self.spoken_language(language))
+    def checked_text(self, text: object, language: object) -> tuple[str, tuple[str, ...]]:
+        """(the text to say, notes on it) by `voice.text.checked_text`, the language checked by `check_language`;
+        InputError for what cannot be said (no text, another script, a language the voice does not speak)."""
+        return checked_text(text, language, self.check_language, self.spoken_language)
 
     def _reference(
         self,
