@@ -23,21 +23,15 @@ from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
 
 
 def sha256_file(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MB blocks."""
-    digest = hashlib.sha256()
+    """Hex sha256 of a file's bytes."""
     with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def md5_file(path: str | os.PathLike) -> str:
-    """Hex md5 of a file's bytes, read in 1 MB blocks: what rhasspy/piper-voices publishes of its files (no sha256)."""
-    digest = hashlib.md5(usedforsecurity=False)
+    """Hex md5 of a file's bytes: what rhasspy/piper-voices publishes of its files (no sha256)."""
     with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
 
 
 def check_not_stream(path: str | os.PathLike) -> None:
