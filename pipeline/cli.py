@@ -565,6 +565,12 @@ def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str, none
     )
 
 
+def _add_device_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
+    )
+
+
 def _add_precision_flag(parser: argparse.ArgumentParser, models: str) -> None:
     """--precision; `models`: the neural models the command runs, which it sets."""
     pixels = " (pixels by at most ~2/255)" if "Wav2Lip" in models else ""
@@ -652,9 +658,7 @@ def _add_voice_flags(parser: argparse.ArgumentParser) -> None:
         help="language of the text, e.g. en or de; must be the base voice's (default: the base voice's own)",
     )
     parser.add_argument("--seed", type=_seed, default=None, help="make the result repeatable (default: random)")
-    parser.add_argument(
-        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
-    )
+    _add_device_flag(parser)
 
 
 def _local_file(text: str) -> Path:
@@ -764,9 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument(
         "--save", type=Path, default=None, help="write the embedding(s) to this .npy file (default: none)"
     )
-    embed.add_argument(
-        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
-    )
+    _add_device_flag(embed)
     embed.set_defaults(run=cmd_embed)
 
     fetch = commands.add_parser("fetch", help="download public checkpoints, verified, into the cache")
@@ -821,9 +823,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lipsync_flags(lipsync)
     _add_precision_flag(lipsync, "Wav2Lip")
     _add_consent_flag(lipsync)
-    lipsync.add_argument(
-        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
-    )
+    _add_device_flag(lipsync)
     lipsync.add_argument(
         "--seed", type=_seed, default=None, help="offline lip-sync of a photo: blinks and head motion (default: 0)"
     )
@@ -856,9 +856,7 @@ def build_parser() -> argparse.ArgumentParser:
         "would be converted) up to 1; higher loses more words (default: %(default)s)",
     )
     convert.add_argument("--seed", type=_seed, default=None, help="make the result repeatable (default: random)")
-    convert.add_argument(
-        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
-    )
+    _add_device_flag(convert)
     _add_label_flag(convert)
     _add_precision_flag(convert, "OpenVoice")
     _add_consent_flag(convert)
