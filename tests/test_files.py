@@ -3,6 +3,7 @@ that cannot be replaced. Each message says what the file is and what to do, not 
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 from pathlib import Path
@@ -129,6 +130,28 @@ def test_replacing_a_protected_file_says_the_file_cannot_be_replaced_not_the_fol
     assert output.read_bytes() == b"old" and sorted(tmp_path.iterdir()) == [output]
 
 
+@pytest.mark.parametrize("old", [True, False], ids=["replacing", "new"])
+@pytest.mark.parametrize(
+    "stop, raised, said",
+    [
+        (OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), VoxlipError, r"could not write .*/o\.wav \(No space left"),
+        (KeyboardInterrupt(), KeyboardInterrupt, ""),
+    ],
+    ids=["oserror", "ctrl-c"],
+)
+def test_a_write_that_fails_or_is_stopped_leaves_the_old_file_and_no_temporary(tmp_path, old, stop, raised, said):
+    """The block's error or stop keeps `path` as it was (the old file, or none) and removes the temporary file."""
+    output = tmp_path / "o.wav"
+    if old:
+        _written(output)
+    with pytest.raises(raised, match=said):
+        with atomic_output(output) as partial:
+            partial.write_bytes(b"new")
+            raise stop
+    assert sorted(tmp_path.iterdir()) == ([output] if old else [])
+    assert not old or output.read_bytes() == b"old"
+
+
 def _written(path: Path) -> Path:
     path.write_bytes(b"old")
     return path
@@ -212,7 +235,6 @@ def test_ffmpeg_s_full_disk_is_said_as_voxlip_says_it(tmp_path):
 def test_a_full_disk_names_the_temporary_folder_where_that_is_what_filled(tmp_path, monkeypatch):
     """A full temporary folder had been told as "the disk is full: ... write somewhere else" of a file the user never
     named, and a full disk under a library as an internal error: the place to free, or TMPDIR, is what helps."""
-    import errno
     import tempfile
 
     from core.files import write_error
