@@ -56,6 +56,8 @@ def test_unsupported_characters_are_dropped_and_eos_kept():
     [
         ("It costs $19.99.", "It costs 19 dollars and 99 cents."),
         ("$5, $1 or $0.50", "5 dollars, 1 dollar or 50 cents"),
+        ("It costs $0.", "It costs 0 dollars."),
+        ("€0 or $0.00", "0 euros or 0 dollars"),  # nothing at all is still an amount, not "" nor "0 cents"
         ("£20.50 and €3.5", "20 pounds and 50 pence and 3 euros and 50 cents"),
         ("$1.5 million", "1.5 million dollars"),
         (
