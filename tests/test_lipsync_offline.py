@@ -59,6 +59,19 @@ def test_life_track_blinks_every_few_seconds_and_is_seeded():
     assert np.abs(np.diff(track.roll)).max() < 0.2  # smooth: under 0.2 degrees a frame
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_first_blink_comes_within_the_shortest_interval(seed):
+    """A clip as short as the shortest gap between blinks (plus the 0.6 s before the first) blinks whatever the
+    seed: the first blink starts in that time, not as late as the longest gap."""
+    fps, config = 25.0, LivingConfig()
+    latest = config.blink_interval[0] + 0.6
+    seconds = latest + config.blink_duration[1] + 0.1
+    track = life_track(int(fps * seconds), fps, None, seed=seed)
+    first = (np.flatnonzero(track.closure > 0)[0] + 0.5) / fps  # the first frame the lids move in
+    assert 0.6 < first <= latest + 1 / fps, first
+    assert track.closure.max() > 0.9
+
+
 def test_head_moves_more_while_speaking_and_not_at_all_when_still():
     n, fps = 1500, 25.0
     speaking = np.zeros(n, dtype=bool)
