@@ -239,7 +239,7 @@ def test_tracker_follows_a_talking_face(faces_dir):
 
 def test_tracker_refuses_frames_that_are_not_uint8_bgr(faces_dir):
     """float32, float64 and uint16 frames had met cv2's and MediaPipe's own errors ("Cannot cast array data from
-    dtype('float32') to dtype('uint8')")."""
+    dtype('float32') to dtype('uint8')"). Grey and BGRA frames are refused the same way."""
     frame = next(iter_frames(faces_dir / "talking_man_25fps.mp4", 25, max_frames=1))
     with FaceTracker(fps=25) as tracker:
         for bad, given in [
@@ -247,6 +247,7 @@ def test_tracker_refuses_frames_that_are_not_uint8_bgr(faces_dir):
             (frame.astype(np.float32), r"float32 \(480, 480, 3\)"),
             (frame.astype(np.uint16) * 257, r"uint16 \(480, 480, 3\)"),
             (frame[..., 0], r"uint8 \(480, 480\)"),
+            (np.dstack([frame, np.full(frame.shape[:2], 255, np.uint8)]), r"uint8 \(480, 480, 4\)"),  # BGRA
             (frame.tolist(), "a list"),
         ]:
             with pytest.raises(InputError, match=f"takes uint8 BGR frames \\(height, width, 3\\), .* not {given}: "):
