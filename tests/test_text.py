@@ -625,22 +625,29 @@ def test_a_year_is_said_as_a_year(typed, said):
     assert spoken_english(typed) == said
 
 
+YEARS_SAID = {  # each side of year_said's bounds: "oh" up to 9, "two thousand" up to 2009
+    1984: "nineteen eighty-four",
+    1905: "nineteen oh five",
+    1909: "nineteen oh nine",
+    1910: "nineteen ten",
+    2000: "two thousand",
+    2005: "two thousand five",
+    2009: "two thousand nine",
+    2010: "twenty ten",
+    2026: "twenty twenty-six",
+    1900: "nineteen hundred",
+    1066: "ten sixty-six",
+}
+
+
 def test_sv2tts_reads_years_as_the_default_voice_does():
     """Both read a year with `year_said`; SV2TTS's cleaners read 1001-2999 as years, as RTVC's did."""
     from voice.written_forms import year_said
 
     assert (
-        [english_cleaners(str(n)) for n in (1984, 1905, 2000, 2005, 2026, 1900, 1066)]
-        == [year_said(n) for n in (1984, 1905, 2000, 2005, 2026, 1900, 1066)]
-        == [
-            "nineteen eighty-four",
-            "nineteen oh five",
-            "two thousand",
-            "two thousand five",
-            "twenty twenty-six",
-            "nineteen hundred",
-            "ten sixty-six",
-        ]
+        [english_cleaners(str(n)) for n in YEARS_SAID]
+        == [year_said(n) for n in YEARS_SAID]
+        == list(YEARS_SAID.values())
     )
 
 
