@@ -263,6 +263,26 @@ def test_change_voice_moves_the_pitch_median_and_keeps_the_length(offline):
     assert median_f0(speech.wave) < 180
 
 
+def test_the_conversion_is_lowered_to_its_peak_ceiling_only_where_it_would_lie_over_it(offline, references, encoder):
+    """The converted speech (its pieces at the source's RMS) is lowered by one gain to output_peak_dbfs where it would
+    peak over it, even under full scale; quieter speech keeps its source's level. A ceiling of -20 dBFS leaves room
+    either side: speech peaking at 0.3 converts to a peak near 0.36 (over 0.1, under 1), at 0.02 near 0.024."""
+    config = dataclasses.replace(DEFAULT, output_peak_dbfs=-20.0)
+    converter = OfflineVoice(config, threads=2)
+    converter.share_base(offline)
+    voice = prepare_reference(references["103-1240-0000"], encoder=encoder, source_sr=16_000)
+    speech = offline.base.speak(SENTENCES[0], seed=0)
+    loud, quiet = (speech.wave * np.float32(peak / np.abs(speech.wave).max()) for peak in (0.3, 0.02))
+    lowered = converter.convert(loud, speech.sample_rate, voice, seed=0)
+    assert np.abs(lowered).max() == pytest.approx(10 ** (config.output_peak_dbfs / 20), rel=1e-5)
+    kept = converter.convert(quiet, speech.sample_rate, voice, seed=0)
+
+    def rms(wave: np.ndarray) -> float:
+        return float(np.sqrt(np.mean(np.square(wave, dtype=np.float64))))
+
+    assert np.abs(kept).max() < 0.1 and rms(kept) == pytest.approx(rms(quiet), rel=1e-3)
+
+
 def test_a_wider_pitch_range_never_sends_an_octave_error_below_zero_hz(speech_files):
     """Praat widens the range in hertz around the median: in a high voice whose track halves an octave once (73 Hz
     where the median is 274), a factor of 1.41 sent that point below 0 Hz and Praat failed; it is now held back."""
