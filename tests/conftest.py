@@ -30,6 +30,22 @@ def _two_threads_and_private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path_factory.mktemp("voxlip-cache")))
 
 
+class _Payload:
+    """Unpickling this runs code (touches `marker`): what a malicious checkpoint would do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.fixture(scope="session")
+def payload() -> type[_Payload]:
+    """payload(marker) -> an object whose unpickling runs code, touching `marker` (which must stay absent)."""
+    return _Payload
+
+
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--no-sandbox",

@@ -1,7 +1,6 @@
 import hashlib
 import http.server
 import json
-import os
 import pickle
 import re
 import shlex
@@ -20,16 +19,6 @@ from pipeline.cli import main as voxlip
 from pipeline.download import download
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-class _Payload:
-    """Unpickling this runs code: what a malicious checkpoint would do."""
-
-    def __init__(self, marker: Path):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
 
 
 def test_registry_is_complete_and_consistent():
@@ -58,10 +47,10 @@ def test_embedded_encoder_is_found_and_verified():
     assert loaded.contents["step"] == 1_564_501
 
 
-def test_malicious_pickle_is_refused_and_never_runs(tmp_path):
+def test_malicious_pickle_is_refused_and_never_runs(tmp_path, payload):
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.pt"
-    torch.save({"model_state": {"w": torch.zeros(1)}, "payload": _Payload(marker)}, evil)
+    torch.save({"model_state": {"w": torch.zeros(1)}, "payload": payload(marker)}, evil)
     with pytest.raises(
         CheckpointError, match=r"refused to load .*: reading it would run code \(\S*system\)"
     ) as refused:
@@ -86,21 +75,21 @@ def test_a_checkpoint_with_other_objects_is_refused_with_a_command_that_keeps_it
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["zip", "legacy"])
-def test_a_payload_pickled_with_protocol_4_is_refused_as_code_and_never_runs(tmp_path, legacy):
+def test_a_payload_pickled_with_protocol_4_is_refused_as_code_and_never_runs(tmp_path, payload, legacy):
     """torch's safe loader reads no protocol 4 pickle ("Unsupported operand 149"): such a file had been said to
     hold "Python objects (Unsupported operand 149)", with a command loading it with weights_only=False (the
     payload run)."""
     marker, evil = tmp_path / "pwned", tmp_path / "evil.pt"
-    contents = {"model_state": {"w": torch.zeros(1)}, "payload": _Payload(marker)}
+    contents = {"model_state": {"w": torch.zeros(1)}, "payload": payload(marker)}
     torch.save(contents, evil, pickle_protocol=4, _use_new_zipfile_serialization=not legacy)
     with pytest.raises(CheckpointError, match=r"reading it would run code \(\S*system\)") as refused:
         read_checkpoint(evil)
     assert not marker.exists() and "weights_only=False" not in str(refused.value)
 
 
-def test_a_plain_pickle_with_a_payload_is_refused_as_code(tmp_path):
+def test_a_plain_pickle_with_a_payload_is_refused_as_code(tmp_path, payload):
     marker, evil = tmp_path / "pwned", tmp_path / "evil.pt"
-    evil.write_bytes(pickle.dumps(_Payload(marker), protocol=4))
+    evil.write_bytes(pickle.dumps(payload(marker), protocol=4))
     with pytest.raises(CheckpointError, match=r"reading it would run code \(\S*system\)"):
         read_checkpoint(evil)
     assert not marker.exists()

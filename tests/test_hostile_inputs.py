@@ -29,18 +29,8 @@ from voice.audio import SAMPLE_RATE, load_audio, save_audio
 REPO = Path(__file__).resolve().parents[1]
 
 
-class _Payload:
-    """Unpickling this runs code: what a malicious checkpoint would do."""
-
-    def __init__(self, marker: Path):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
-
-
 @pytest.fixture
-def inputs(tmp_path, speech_files, faces_dir) -> dict[str, Path]:
+def inputs(tmp_path, speech_files, faces_dir, payload) -> dict[str, Path]:
     """Copies of real inputs (a reference voice, a photo, a video) and bad ones, in a folder of their own."""
     folder = tmp_path / "in"
     folder.mkdir()
@@ -74,7 +64,7 @@ def inputs(tmp_path, speech_files, faces_dir) -> dict[str, Path]:
     made["binary"] = folder / "binary.txt"
     made["binary"].write_bytes(b"\x00\x9f\xff\x80" * 50)  # not UTF-8, and no byte-order mark
     made["evil"] = folder / "evil.pt"
-    torch.save({"state_dict": {"w": torch.zeros(1)}, "payload": _Payload(folder / "pwned")}, made["evil"])
+    torch.save({"state_dict": {"w": torch.zeros(1)}, "payload": payload(folder / "pwned")}, made["evil"])
     made["subdir"] = folder / "subdir"
     made["subdir"].mkdir()
     made["out_dir"] = tmp_path / "out"
