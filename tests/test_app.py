@@ -22,7 +22,6 @@ from pipeline import Pipeline
 from pipeline.examples import make_examples
 
 REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "artifacts"
 AUDIO_INPUT = "input[type=file][accept*='audio']"
 FACE_INPUT = "input[type=file][accept*='image']"
 LONG_TEXT = " ".join(f"Sentence number {n} is said slowly and clearly by the cloned voice." for n in range(1, 30))
@@ -660,8 +659,7 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     clip = _decode(page, video.get_attribute("src"), tmp_path, "clip.mp4")
     assert clip.has_video and clip.has_audio
     assert "offline fallbacks" in tab.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "demo.png"), full_page=True)
+    page.screenshot(path=str(_artifacts(tmp_path) / "demo.png"), full_page=True)
     tab.locator(".consent input[type=checkbox]").uncheck()  # refused: the earlier clip goes, the reason stays
     tab.get_by_role("button", name="Make the clip").click()
     page.get_by_text("Tick the consent box first").first.wait_for()
@@ -685,6 +683,14 @@ def test_demo_in_a_real_browser(served_app, browser, speech_files, faces_dir, tm
     tab.locator(".consent input[type=checkbox]").check()
     tab.get_by_role("button", name="Lip-sync").click()
     page.get_by_text("no face found in not_a_person_dog.jpg").first.wait_for()  # the file's name, not the server's copy
+
+
+def _artifacts(tmp_path: Path) -> Path:
+    """Where the browser test saves what a person would look at (the page's screenshot): the folder VOXLIP_ARTIFACTS
+    names (made if need be), else the test's own temporary folder, never the checkout."""
+    folder = Path(os.environ.get("VOXLIP_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _start_a_long_clip(page, speech_files, faces_dir):
