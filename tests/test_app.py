@@ -604,18 +604,25 @@ def served_app(tmp_path_factory):
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):
-            if process.poll() is not None:
-                pytest.fail(f"the demo exited: {log.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+        _wait_until_served(process, url, log)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _wait_until_served(process: subprocess.Popen, url: str, log: Path) -> None:
+    """Return once the demo `process` answers at `url`; fail with the end of its `log` if it exits first, or has not
+    answered in 2 minutes (it loads its models first)."""
+    for _ in range(240):
+        if process.poll() is not None:
+            pytest.fail(f"the demo exited ({process.returncode}): {log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the demo did not answer at {url}: {log.read_text()[-2000:]}")
 
 
 def _decode(page, url: str, tmp_path: Path, name: str):
@@ -884,22 +891,43 @@ def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_
     assert all(detect(p).audio.detected for p in paths[-2:])
 
 
-def test_a_compare_does_not_wait_behind_a_long_job(served_app, speech_files, client_in):
-    """A compare (under a second) had waited in the one queue behind every clip and voice job asked before it."""
+def test_a_compare_does_not_wait_behind_a_long_job(demo, speech_files, client_in, tmp_path, monkeypatch):
+    """A compare (under a second) had waited in the one queue behind every clip and voice job asked before it. The
+    page is served in this process, one request of a group at a time as app.py serves it, and the voice job is held
+    in its work until the compare has answered."""
     from gradio_client import handle_file
-    from gradio_client.utils import Status
 
-    client = client_in(served_app)
-    voice = handle_file(str(speech_files[0]))
-    long_job = client.submit(voice, LONG_TEXT, -1, True, api_name="/voice")
-    for _ in range(3000):  # until it runs: a compare asked before it had gone first
-        if long_job.status().code in (Status.PROCESSING, Status.PROGRESS, Status.FINISHED):
-            break
-        time.sleep(0.1)
-    compared = client.predict(voice, voice, api_name="/compare")
-    assert "Cosine similarity" in compared
-    assert long_job.status().code != Status.FINISHED, "the compare waited for the long job"
-    long_job.result(timeout=600)
+    running, release = threading.Event(), threading.Event()
+    clone_voice = Pipeline.clone_voice
+
+    def held(self, *args, **kwargs):
+        running.set()
+        release.wait()
+        return clone_voice(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "clone_voice", held)
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    page = app.build_demo(demo)
+    page.queue(default_concurrency_limit=1)  # app.py's --concurrency
+    port = _free_port()
+    page.launch(server_port=port, prevent_thread_lock=True, quiet=True, allowed_paths=[str(demo.workdir)])
+    try:
+        client = client_in(f"http://127.0.0.1:{port}/")
+        voice = handle_file(str(speech_files[0]))
+        long_job = client.submit(voice, "Hello.", -1, True, api_name="/voice")
+        assert running.wait(timeout=120), "the voice job never ran"
+        compare = client.submit(voice, voice, api_name="/compare")
+        try:
+            compared = compare.result(timeout=120)
+        except TimeoutError:
+            pytest.fail("the compare waited behind the voice job")
+        assert "Cosine similarity" in compared and not long_job.done()
+        release.set()
+        assert Path(long_job.result(timeout=300)[0]).is_file()
+    finally:
+        release.set()
+        page.close()
 
 
 CONTRAST = """(selector) => {
@@ -975,32 +1003,28 @@ def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files, client_in):
     scratch.mkdir()
     port = _free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(scratch)}
-    process = subprocess.Popen(
-        [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=REPO,
-        text=True,
-    )
+    log = tmp_path / "app.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):
-            assert process.poll() is None, process.communicate()[0][-2000:]
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+        _wait_until_served(process, url, log)
         client_in(url).predict(
             handle_file(str(speech_files[0])), handle_file(str(speech_files[0])), api_name="/compare"
         )
         assert any(p.is_file() for p in scratch.rglob("*")), "the upload and the examples are in the demo's folders"
         process.send_signal(signal.SIGTERM)
-        printed, _ = process.communicate(timeout=60)
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
+    printed = log.read_text()
     assert process.returncode == 143, printed[-2000:]
     assert "stopped by SIGTERM" in printed and "Traceback" not in printed, printed[-2000:]
     assert [p for p in scratch.rglob("*") if p.is_file()] == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -57,31 +56,39 @@ def test_leaving_early_stops_the_worker_and_closes_the_items_in_its_thread():
 
 
 def test_an_error_in_the_consumer_does_not_hang_on_a_full_queue():
+    offering = threading.Event()
+
     def produce():
-        yield from range(1000)
+        for i in range(1000):
+            if i == 2:  # item 0 taken, item 1 in the one slot: item 2 waits for room
+                offering.set()
+            yield i
 
     with pytest.raises(RuntimeError, match="generator failed"):
         with in_background(produce(), depth=1) as items:
             next(items)
-            time.sleep(0.05)  # the worker is now blocked on the full queue
+            offering.wait()
             raise RuntimeError("generator failed")
 
 
 def test_exclusive_turn_holds_back_shared_steps():
+    """A shared step asked for during an exclusive turn runs after it: the worker says it asks, and the exclusive
+    turn ends only after that (a shared step let through would have run at once, before it)."""
     turns = CoreTurns()
     events = []
-    started = threading.Event()
+    exclusive, asking = threading.Event(), threading.Event()
 
     def worker():
-        started.wait()
+        exclusive.wait()
+        asking.set()
         with turns.shared():
             events.append("shared")
 
     thread = threading.Thread(target=worker)
     thread.start()
     with turns.exclusive():
-        started.set()
-        time.sleep(0.05)
+        exclusive.set()
+        asking.wait()
         events.append("exclusive done")
     thread.join()
     assert events == ["exclusive done", "shared"]
