@@ -146,27 +146,44 @@ def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
         raise InputError(f"{path} does not exist")
     if path.is_dir():
         raise InputError(f"{path} is a directory: {hint}")
-    result = subprocess.run(
-        [executable(), "-hide_banner", "-nostdin", "-guess_layout_max", "0", "-i", str(path)],
-        capture_output=True,
-        timeout=60,
-    )  # a layout ffmpeg would guess is shown as "N channels": not one the file states
-    info = parse_header(path, result.stderr.decode(errors="replace"), hint)
+    # a layout ffmpeg would guess is shown as "N channels": not one the file states; ffmpeg -i with no output fails
+    header = _look_at(path, ["-hide_banner", "-nostdin", "-guess_layout_max", "0", "-i", str(path)])
+    info = parse_header(path, header.stderr.decode(errors="replace"), hint)
     if info.demuxer not in ANIMATION_DEMUXERS:
         return info
     timed = info.demuxer in ANIMATED_PICTURE_DEMUXERS and info.duration <= 0
-    pictures, seconds = _decoded(path, None if timed else 2)
+    pictures, seconds = _decoded(path, None if timed else 2, hint)
     if pictures == 1:
         return replace(info, is_still=True)
     return replace(info, duration=seconds) if timed else info
 
 
-def _decoded(path: Path, max_frames: int | None) -> tuple[int, float]:
+LOOK_SECONDS = 60
+"""How long ffmpeg may take to read a file's header, or to count an animation's pictures: a local file takes well
+under a second, so one that takes longer lies on a network folder or a disk that does not answer."""
+
+
+def _look_at(path: Path, arguments: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """ffmpeg run with `arguments` to look at `path` (its header, or its pictures counted), its output captured; an
+    InputError naming the file when ffmpeg has not finished in LOOK_SECONDS."""
+    try:
+        return subprocess.run([executable(), *arguments], capture_output=True, timeout=LOOK_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"could not read {path}: ffmpeg got nothing from it in {LOOK_SECONDS} s (is it on a network folder or a "
+            "disk that does not answer?); copy it to a local disk and give the copy"
+        ) from None
+
+
+def _decoded(path: Path, max_frames: int | None, hint: str = MEDIA_HINT) -> tuple[int, float]:
     """How many frames ffmpeg decodes of a video (at most `max_frames`), and the seconds they last (for files whose
-    header does not say: an animated WebP or PNG, small enough to decode twice)."""
+    header does not say: an animated WebP or PNG, small enough to decode twice); an InputError, ending with `hint`,
+    when ffmpeg fails."""
     limit = [] if max_frames is None else ["-frames:v", str(max_frames)]
-    command = [executable(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", *limit, "-f", "null", "-"]
-    said = subprocess.run(command, capture_output=True, timeout=60).stderr.decode(errors="replace")
+    result = _look_at(path, ["-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", *limit, "-f", "null", "-"])
+    said = result.stderr.decode(errors="replace")
+    if result.returncode != 0:
+        raise _undecodable(path, said, hint)
     frames = re.findall(r"frame=\s*(\d+)", said)
     times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", said)
     seconds = 0.0
@@ -179,7 +196,7 @@ def _decoded(path: Path, max_frames: int | None) -> tuple[int, float]:
 def _undecodable(path: Path, text: str, hint: str) -> InputError:
     """The refusal of a file ffmpeg finds no media in (what it printed, `text`, is its detail)."""
     return InputError(
-        f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}", detail=_last_line(text)
+        f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}", detail=_last_lines(text)
     )
 
 
@@ -319,9 +336,15 @@ def _stream_start(line: str) -> float:
     return float(start.group(1)) if start else 0.0
 
 
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "no output from ffmpeg"
+_MESSAGE_SOURCE = re.compile(r"^(?:\[[^\]]* @ 0x[0-9a-f]+\] )+")
+"""What starts an ffmpeg message that names the part that printed it ("[h264 @ 0x5589...] ", nested for threads)."""
+
+
+def _last_lines(text: str, count: int = 3) -> str:
+    """The last `count` messages in what ffmpeg printed, `text`, on one line (its last alone may be only "Terminating
+    thread", after the error that made it stop)."""
+    lines = [_MESSAGE_SOURCE.sub("", line).strip() for line in text.splitlines() if line.strip()]
+    return " | ".join(lines[-count:]) if lines else "no output from ffmpeg"
 
 
 def _rotation(text: str) -> int:
@@ -368,6 +391,12 @@ def tone_mapping(info: MediaInfo) -> list[str]:
 def filter_names(ffmpeg: str) -> frozenset[str]:
     """The filters the ffmpeg at `ffmpeg` has; asked once per binary (an HDR video's every decode needs to know)."""
     listing = subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-filters"], capture_output=True)
+    if listing.returncode != 0:
+        raise VoxlipError(
+            f"the ffmpeg at {ffmpeg} could not list its filters (exit code {listing.returncode}): it is damaged or "
+            "not for this machine; reinstall it with `pip install --force-reinstall imageio-ffmpeg`",
+            detail=_last_lines(listing.stderr.decode(errors="replace")),
+        )
     rows = (line.split() for line in listing.stdout.decode(errors="replace").splitlines())
     return frozenset(row[1] for row in rows if len(row) > 2 and "->" in row[2])
 
@@ -381,8 +410,9 @@ def hdr_notes(info: MediaInfo) -> tuple[str, ...]:
 
 def spread_frames(info: MediaInfo, count: int, pixel_format: str = "bgr24") -> list[np.ndarray]:
     """Up to `count` frames spread over a video's length (a look at it before any work), BGR or read_frames'
-    `pixel_format`."""
-    return list(read_frames(info.path, count / max(info.duration, 1e-3), max_frames=count, pixel_format=pixel_format))
+    `pixel_format`; damage is the work's read's to report."""
+    rate = count / max(info.duration, 1e-3)
+    return list(read_frames(info.path, rate, max_frames=count, pixel_format=pixel_format, on_damage=lambda _: None))
 
 
 def read_frames(
@@ -402,7 +432,8 @@ def read_frames(
     The first `skip` frames are decoded but not returned: unlike a seek to a time, frame i after them
     is the very frame i + skip of a read from the start. Each frame is read straight into its own
     array, so 720p and larger inputs decode at ffmpeg's speed. `on_damage(ffmpeg's first error)` is called
-    when the decoder met damaged data (a video damaged in the middle decodes, its frames broken there).
+    when the decoder met damaged data (a video damaged in the middle decodes, its frames broken there); without it,
+    a video ffmpeg stops decoding with an error (most of its frames damaged) ends the frames in an InputError.
     """
     if pixel_format not in ("bgr24", "rgb24", "bgra", "rgba"):
         raise ValueError(f"pixel_format must be 'bgr24', 'rgb24', 'bgra' or 'rgba', not {pixel_format!r}")
@@ -433,27 +464,35 @@ def read_frames(
     frame_bytes = width * height * channels
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     messages = Messages(process.stderr)
-    count = 0
+    count, ended = 0, False
     try:
         while True:
             frame = np.empty((height, width, channels), dtype=np.uint8)
             if not _read_exactly(process.stdout, memoryview(frame).cast("B"), frame_bytes):
+                ended = True
                 break
             count += 1
             yield frame
     finally:
         process.stdout.close()
-        if process.poll() is None:
+        if not ended and process.poll() is None:  # a read closed early: ffmpeg, maybe mid-frame, is stopped
             process.kill()
         code = process.wait()
-    errors = messages.text()
-    if count == 0 and code != 0:
+    errors = messages.text()  # read to its end (a read closed early stops before this)
+    if code != 0 and count == 0:
         raise InputError(
             f"could not decode the video in {info.path}: the file is corrupt or truncated",
-            detail=_last_line(errors),
+            detail=_last_lines(errors),
         )
-    if errors and on_damage is not None:  # read to its end (a read closed early stops before this)
-        on_damage(re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] ", "", errors.splitlines()[0]).rstrip("."))
+    if code != 0 and on_damage is None:
+        frames = f"{count} frame{'s' * (count > 1)}"
+        raise InputError(
+            f"could not decode all of the video in {info.path}: ffmpeg stopped after {frames}, the file is damaged; "
+            "give an undamaged copy",
+            detail=_last_lines(errors),
+        )
+    if errors and on_damage is not None:
+        on_damage(_MESSAGE_SOURCE.sub("", errors.splitlines()[0]).rstrip("."))
 
 
 def read_picture(info: MediaInfo, upright: bool = True) -> np.ndarray:

@@ -736,6 +736,81 @@ def test_a_video_damaged_in_the_middle_is_said_to_be(faces_dir, speech, tmp_path
         assert any(note.startswith("the video is damaged (ffmpeg: ") for note in result.notes) == damage
 
 
+def test_a_video_ffmpeg_gives_up_on_is_refused_unless_damage_is_taken(faces_dir, tmp_path):
+    """Most of its frames damaged, ffmpeg stops with an error after decoding them: a read that takes no damage (a
+    dub's) had gone on silently with broken frames; a read that takes it (a lip-sync's) is told."""
+    clean, damaged = tmp_path / "clean.mp4", tmp_path / "damaged.mp4"
+    ffmpeg("-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "2", "-vf", "scale=256:256", "-an", str(clean))
+    data = bytearray(clean.read_bytes())
+    start, end = int(len(data) * 0.3), int(len(data) * 0.95)
+    data[start:end] = np.random.default_rng(1).integers(0, 256, end - start, dtype=np.uint8).tobytes()
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"could not decode all of the video in .*damaged\.mp4: .*undamaged copy") as e:
+        list(iter_frames(damaged))
+    assert "Decode error rate" in e.value.detail
+    told: list[str] = []
+    assert len(list(iter_frames(damaged, on_damage=told.append))) > 0 and told
+    assert len(list(iter_frames(clean))) == 50
+
+
+def test_a_file_ffmpeg_reads_nothing_of_in_time_is_named(speech, monkeypatch, tmp_path, capsys):
+    """On a network folder that does not answer: the command line had ended in "internal error (TimeoutExpired)"."""
+    from pipeline.cli import main
+
+    face, audio = tmp_path / "face.mp4", tmp_path / "speech.wav"
+    face.write_bytes(b"\0" * 1000)
+    save_audio(audio, speech, SAMPLE_RATE)
+    real = subprocess.run
+
+    def hanging(command, *args, **options):
+        if str(face) in command:
+            raise subprocess.TimeoutExpired(command, options.get("timeout"))
+        return real(command, *args, **options)
+
+    monkeypatch.setattr(subprocess, "run", hanging)
+    with pytest.raises(InputError, match=r"could not read .*face\.mp4: ffmpeg got nothing from it in 60 s"):
+        probe(face)
+    out = tmp_path / "out.mp4"
+    assert main(["lipsync", "--face", str(face), "--audio", str(audio), "-o", str(out), "--i-have-consent"]) == 1
+    said = capsys.readouterr().err
+    assert "face.mp4: ffmpeg got nothing from it in 60 s" in said and "copy it to a local disk" in said
+    assert not out.exists()
+
+
+def test_an_animation_ffmpeg_fails_to_count_is_refused(faces_dir, monkeypatch, tmp_path):
+    """Its pictures counted with an error (ffmpeg's exit code), it had been taken for a video of none."""
+    from PIL import Image
+
+    gif = tmp_path / "face.gif"
+    face = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB").resize((120, 160))
+    face.save(gif, save_all=True, append_images=[face.rotate(2)], duration=100)
+    assert not probe(gif).is_still
+    real = subprocess.run
+
+    def failing(command, *args, **options):
+        if "null" in command:
+            return subprocess.CompletedProcess(command, 1, b"", b"[gif @ 0x1f] Cannot allocate memory\n")
+        return real(command, *args, **options)
+
+    monkeypatch.setattr(subprocess, "run", failing)
+    with pytest.raises(InputError, match=r"could not read .*face\.gif: not a media file") as e:
+        probe(gif)
+    assert e.value.detail == "Cannot allocate memory"
+
+
+def test_an_ffmpeg_that_cannot_list_its_filters_says_so(tmp_path):
+    """It had been said to have no zscale, and an HDR video's colours to come out dull for that."""
+    from core.errors import VoxlipError
+    from core.ffmpeg import filter_names
+
+    broken = tmp_path / "ffmpeg"
+    broken.write_text("#!/bin/sh\necho 'error while loading shared libraries: libc.so.6' >&2\nexit 127\n")
+    broken.chmod(0o755)
+    with pytest.raises(VoxlipError, match="could not list its filters .*pip install --force-reinstall") as e:
+        filter_names(str(broken))
+    assert "libc.so.6" in e.value.detail
+
+
 def test_a_face_in_a_panorama_is_found(faces_dir):
     """BlazeFace sees a frame at 192x192: in a banner 8000x500 a face 281 pixels wide is 7 pixels, and was not found."""
     import cv2
