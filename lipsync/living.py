@@ -290,14 +290,3 @@ class HeadMotion:
         dy = cv2.resize(((sy - py) * weight).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
         xs, ys = np.meshgrid(np.arange(x1, x2, dtype=np.float32), np.arange(y1, y2, dtype=np.float32))
         return (int(x1), int(y1), int(x2), int(y2)), xs + dx, ys + dy
-
-
-def move_head(frame: np.ndarray, landmarks: np.ndarray, roll_degrees: float, shift: np.ndarray, fade: float) -> None:
-    """Turn and shift the head in `frame`, in place (`HeadMotion` alone; the animator does both at once)."""
-    import cv2
-
-    maps = HeadMotion(roll_degrees, tuple(shift), fade).maps(landmarks, frame.shape)
-    if maps is None:
-        return
-    (x1, y1, x2, y2), map_x, map_y = maps
-    frame[y1:y2, x1:x2] = cv2.remap(frame, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
