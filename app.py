@@ -360,9 +360,9 @@ class Demo:
         vocoder: str = "auto",
         similarity: float | None = None,
         converter: str | None = None,
-        progress=gr.Progress(),
+        progress: gr.Progress = gr.Progress(),
         stop: threading.Event | None = None,
-    ):
+    ) -> tuple[str, str, str]:
         """The reference's voice saying the text: (audio, details, provenance record); `stop` set: JobStopped."""
         self._check(consent, text)
         _given("voice", {REFERENCE: reference})
@@ -384,9 +384,9 @@ class Demo:
         consent: bool,
         still: bool = False,
         face_index: float | None = -1,
-        progress=gr.Progress(),
+        progress: gr.Progress = gr.Progress(),
         stop: threading.Event | None = None,
-    ):
+    ) -> tuple[str, str, str]:
         """The face saying the speech: (video, details, provenance record); `stop` set: JobStopped."""
         self._check(consent)
         _given("lipsync", {FACE: face, SPEECH: audio})
@@ -409,9 +409,9 @@ class Demo:
         similarity: float | None = None,
         still: bool = False,
         face_index: float | None = -1,
-        progress=gr.Progress(),
+        progress: gr.Progress = gr.Progress(),
         stop: threading.Event | None = None,
-    ):
+    ) -> tuple[str, str, str]:
         """The face saying the text in the reference's voice: (video, details, provenance record); `stop` set:
         JobStopped."""
         self._check(consent, text)
@@ -442,9 +442,9 @@ class Demo:
         consent: bool,
         converter: str | None = None,
         similarity: float | None = None,
-        progress=gr.Progress(),
+        progress: gr.Progress = gr.Progress(),
         stop: threading.Event | None = None,
-    ):
+    ) -> tuple[str | None, str | None, str, str]:
         """The source recording (or a video's soundtrack) said in the reference's voice: (audio, video, details,
         provenance record); `stop` set: JobStopped."""
         self._check(consent)
@@ -526,7 +526,9 @@ def _chosen(value: float | None) -> int | None:
     return None if value is None or value < 0 else int(value)
 
 
-def _reporting(progress, stop: threading.Event | None, stage: str, unit: str | None = None) -> ProgressCallback:
+def _reporting(
+    progress: gr.Progress, stop: threading.Event | None, stage: str, unit: str | None = None
+) -> ProgressCallback:
     """A pipeline stage's progress callback: the page's bar moves with what it has done (`unit`: what its rate
     counts, shown per second), and the job stops (JobStopped) at its next report once `stop` is set."""
 

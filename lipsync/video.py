@@ -29,6 +29,8 @@ from .face import upright_turns
 if TYPE_CHECKING:
     from PIL import Image
 
+    from .background import StageTimer
+
 DEFAULT_FPS = 25.0
 MAX_FPS = 120.0
 LOOP_MODES = ("pingpong", "loop")
@@ -324,7 +326,7 @@ def opacity(path: Path) -> np.ndarray | None:
     return None if alpha.min() == 255 else alpha.astype(np.float32) / 255.0
 
 
-def has_transparency(picture) -> bool:
+def has_transparency(picture: Image.Image) -> bool:
     """Whether a Pillow picture has an alpha channel or a transparent colour."""
     return picture.mode in ALPHA_MODES or "transparency" in picture.info
 
@@ -522,7 +524,9 @@ class FrameSource:
                 self._transparent = True
             yield upright(opaque(frame), self._turns)
 
-    def distinct_frames(self, n_frames: int, timer=None, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    def distinct_frames(
+        self, n_frames: int, timer: StageTimer | None = None, start: int = 0
+    ) -> Iterator[tuple[int, np.ndarray]]:
         """(source index, frame) of each different source frame among the first `n_frames` shown, once; from
         source frame `start` on (the frames before it are decoded by ffmpeg but not passed on)."""
         if self._still is not None:

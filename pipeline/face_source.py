@@ -81,7 +81,7 @@ def named_in_errors(path: Path, name: str) -> Iterator[None]:
         raise InputError(str(error).replace(str(path), name)) from error
 
 
-def write_clip(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
+def write_clip(clip: VideoClip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
     """A moviepy VideoClip as a face file in `folder`: a still (no duration) as a photo, else as a video."""
     duration = getattr(clip, "duration", None)
     if duration is None or duration <= 0:
@@ -89,7 +89,7 @@ def write_clip(clip, folder: Path, max_size: int, seconds: float | None = None) 
     return write_video(clip, folder, max_size, seconds)
 
 
-def write_still(clip, folder: Path) -> FaceFile:
+def write_still(clip: VideoClip, folder: Path) -> FaceFile:
     """A moviepy clip's first picture as a PNG photo in `folder`, its mask kept as its alpha (which the lip-sync lays
     over white, saying so)."""
     import cv2
@@ -105,7 +105,7 @@ def write_still(clip, folder: Path) -> FaceFile:
     return FaceFile(path, given=memory_inputs.video_clip(clip, 1, None, ArrayDigest().update(first).hexdigest()))
 
 
-def write_video(clip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
+def write_video(clip: VideoClip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
     """A moviepy clip as an MP4 (no audio; a mask's transparent parts made white, as its notes say) in `folder`, of the
     frames the lip-sync uses: at its size (scaled_size, at most `max_size` pixels: a 4K clip is not encoded at 4K to be
     scaled after) and, when `seconds` is given, only as many as frames_needed."""
@@ -174,7 +174,7 @@ def animation_notes(image: object) -> tuple[str, ...]:
     )
 
 
-def write_image(image, folder: Path) -> Path:
+def write_image(image: np.ndarray | Image, folder: Path) -> Path:
     """An RGB(A) or grey image, as an array (uint8 0-255, or float 0-1) or a PIL image (its colour profile and EXIF
     orientation applied, as a photo file's are), as an sRGB PNG photo in `folder`."""
     import cv2

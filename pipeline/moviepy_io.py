@@ -6,6 +6,7 @@ moviepy is optional: nothing here imports it until a moviepy clip is given or as
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +15,9 @@ from core.files import InputData
 from voice.audio import SAMPLE_RATE, load_recording
 
 from . import memory_inputs
+
+if TYPE_CHECKING:  # moviepy is optional, imported only when a moviepy clip is given or asked for
+    from moviepy import AudioClip, VideoClip, VideoFileClip
 
 INSTALL_HINT = "moviepy is not installed: pip install 'voxlip[moviepy]' (or pip install moviepy)"
 
@@ -28,7 +32,7 @@ def is_audio_clip(value: object) -> bool:
     return hasattr(value, "to_soundarray") and not hasattr(value, "size")
 
 
-def frame_at(clip, when: float) -> np.ndarray:
+def frame_at(clip: VideoClip, when: float) -> np.ndarray:
     """The clip's frame at `when` seconds; InputError when moviepy cannot read it (a VideoFileClip used after
     clip.close(), or after its `with` block, has no reader left)."""
     try:
@@ -45,7 +49,7 @@ def unreadable(kind: str, error: Exception) -> InputError:
     )
 
 
-def audio_samples(clip) -> tuple[np.ndarray, int, float, InputData]:
+def audio_samples(clip: AudioClip) -> tuple[np.ndarray, int, float, InputData]:
     """A moviepy AudioClip as (float32 samples, rate, its whole length in seconds), kept as voice.audio.load_recording
     keeps a file's (one channel for a mono clip), and what the record says of it (the samples as voxlip took them)."""
     fps = int(getattr(clip, "fps", None) or SAMPLE_RATE)
@@ -68,7 +72,7 @@ def audio_samples(clip) -> tuple[np.ndarray, int, float, InputData]:
     return (*load_recording(samples, source_sr=fps), given)
 
 
-def video_clip(path: Path, keep_alive: object = None):
+def video_clip(path: Path, keep_alive: object = None) -> VideoFileClip:
     """A moviepy VideoFileClip of an MP4, with its audio; `keep_alive` is kept with it (the file's owner)."""
     try:
         from moviepy import VideoFileClip
@@ -79,7 +83,7 @@ def video_clip(path: Path, keep_alive: object = None):
     return clip
 
 
-def detach(clip) -> None:
+def detach(clip: VideoFileClip) -> None:
     """Close a moviepy clip of a voxlip Clip whose MP4 is being removed: reading it later raises what happened and what
     to do (moviepy itself would give its last frame again for every frame, with a warning, and write that)."""
     clip.close()

@@ -40,6 +40,9 @@ if TYPE_CHECKING:  # the neural models import torch, which a cold offline run do
     from .piper import PiperVoice
     from .revoicing import NeuralConverter
     from .synthesizer.config import TacotronConfig
+    from .synthesizer.model import Tacotron
+    from .vocoder.hifigan import HiFiGAN
+    from .vocoder.wavernn import WaveRNN
 
 SYNTHESIZERS = ("auto", "sv2tts", "offline")
 VOCODERS = ("auto", "wavernn", "hifigan", "griffinlim")
@@ -225,7 +228,8 @@ class VoiceCloner:
         )
 
     @cached_property
-    def tacotron(self):
+    def tacotron(self) -> Tacotron:
+        """SV2TTS's Tacotron: the one auto mode loaded to choose it, or the file asked for."""
         if self.synthesizer_choice == "auto" and self.neural:
             return self._auto_tacotron  # loaded to choose it
         return _load_synthesizer(self.synthesizer_checkpoint, self.device)
@@ -236,7 +240,7 @@ class VoiceCloner:
         return self._vocoder[0]
 
     @property
-    def vocoder(self):
+    def vocoder(self) -> WaveRNN | HiFiGAN | None:
         """The neural vocoder, None for Griffin-Lim."""
         return self._vocoder[1]
 
@@ -244,7 +248,7 @@ class VoiceCloner:
     """Why auto mode (or --vocoder hifigan) did not use each vocoder file here before the one it took."""
 
     @cached_property
-    def _vocoder(self) -> tuple[str, object]:
+    def _vocoder(self) -> tuple[str, WaveRNN | HiFiGAN | None]:
         """(kind, model): the file asked for, or for "auto" (or "hifigan" without a file) the first of its files here
         that loads (`checkpoints.first_loaded`: WaveRNN, then HIFIGANS), else Griffin-Lim ("hifigan": the refusal of
         the file it names)."""

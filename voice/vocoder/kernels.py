@@ -17,6 +17,7 @@ import functools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from core.files import folder_lock
 
@@ -156,7 +157,7 @@ def _build_turn(name: str) -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=1)
-def load():
+def load() -> ModuleType | None:
     """The compiled module (functions first_gru, second_gru, draw_levels), or None if it cannot be built."""
     log = logging.getLogger(__name__)
     try:
