@@ -328,6 +328,24 @@ def test_mono_and_stereo_files_are_read_as_they_are(speech, tmp_path, suffix):
         np.testing.assert_array_equal(load_audio(made), expected.mean(axis=1) if wave.ndim == 2 else expected)
 
 
+def test_a_gap_in_a_files_sound_is_kept_as_silence_not_closed_up(speech, tmp_path):
+    """A soundtrack whose timestamps jump ahead (a video joined from pieces) is read on its timeline, the gap silent:
+    its sound had been read end to end, the gap closed, and everything after it came early (a clip looped four
+    times, 145 ms after a minute)."""
+    source = save_audio(tmp_path / "speech.wav", speech, 16_000)
+    later = "asetnsamples=1600,asetpts='if(gte(T,2),PTS+0.3/TB,PTS)'"  # 0.3 s more between its 2nd and 3rd second
+    ffmpeg("-i", str(source), "-af", later, "-c:a", "aac", "-b:a", "128k", str(gapped := tmp_path / "gapped.mp4"))
+    wave, rate, seconds = load_recording(gapped)
+    assert rate == 16_000 and seconds == pytest.approx(4.3, abs=0.03)
+
+    def likeness(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.corrcoef(a, b)[0, 1])
+
+    assert likeness(wave[4_000:28_000], speech[4_000:28_000]) > 0.95
+    assert np.abs(wave[int(2.05 * rate) : int(2.25 * rate)]).max() < 0.01
+    assert likeness(wave[int(2.4 * rate) : int(4.2 * rate)], speech[int(2.1 * rate) : int(3.9 * rate)]) > 0.95
+
+
 def test_a_compressed_file_read_above_16_khz_keeps_its_high_band(speech, tmp_path):
     """ffmpeg decodes straight to the rate asked for (a video's soundtrack re-voiced at 22.05 kHz keeps its sound
     above 8 kHz), not to 16 kHz and then up."""
