@@ -121,7 +121,11 @@ class MediaInfo:
     Its rate, channels and delay are the ones above, and it is the one decode_audio is given."""
     audio_delay: float = 0.0
     """Seconds from the first picture to the first sound as the file times them (positive: the sound starts later, as
-    in a video whose track was put in at an offset); decoding gives each from its own first sample or frame."""
+    in a video whose track was put in at an offset)."""
+    video_start: float = 0.0
+    """Seconds from the file's start (its earliest stream's, where decode_audio's sound begins) to its first picture,
+    where read_frames' first frame is: the sound before it has no picture (0 when the sound starts with or after it,
+    which decode_audio gives after as much silence)."""
     alpha: bool = False
     """Its pictures may have transparent parts: their pixel format has an alpha channel (ProRes 4444's yuva444p12le, an
     animated PNG's rgba, a GIF's bgra, a palette's pal8) or a WebM says its VP8 or VP9 carries one (alpha_mode 1,
@@ -288,6 +292,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         tile_grid_format=tiles.group(1) if tiles else "",
         colour_range=colour_range.group(1) if colour_range else "",
         audio_delay=_stream_start(audio) - _stream_start(line) if audio else 0.0,
+        video_start=max(0.0, _stream_start(line) - _file_start(text)),
         alpha=_has_alpha(text, line),
     )
 
@@ -333,6 +338,12 @@ def _decoded_channels(audio: str) -> int:
 def _stream_start(line: str) -> float:
     """The start time of a stream's line in ffmpeg's header (ffmpeg leaves it out when it is 0)."""
     start = re.search(r", start (-?[\d.]+)", line)
+    return float(start.group(1)) if start else 0.0
+
+
+def _file_start(text: str) -> float:
+    """The start time of the file in ffmpeg's header: its earliest stream's, which ffmpeg's timeline counts from."""
+    start = re.search(r"Duration: [^\n]*?, start: (-?[\d.]+)", text)
     return float(start.group(1)) if start else 0.0
 
 
@@ -543,12 +554,14 @@ def _read_exactly(stream, buffer: memoryview, size: int) -> bool:
     return True
 
 
-AUDIO_TIMELINE = "aresample=async=1:min_hard_comp=0.01"
-"""ffmpeg's filter that lays decoded sound on its file's timeline: where its timestamps jump ahead (a video joined from
-pieces, each AAC track's priming cut out: 47.9 ms at each joint of a clip looped four times), the gap is filled with
-silence, as players leave it, instead of closing up (the speech had come 145 ms early against the lips after a minute,
-900 ms after five). Gaps and overlaps under 10 ms are evened out by at most one sample a second; a file without gaps
-decodes to the very same samples."""
+AUDIO_TIMELINE = "aresample=async=1:min_hard_comp=0.01:first_pts=0"
+"""ffmpeg's filter that lays decoded sound on its file's timeline, from the file's start (its earliest stream's): a
+soundtrack that starts after the pictures (put in at an offset) comes after as much silence, as a player plays it
+against them (read from its first sample, the speech to lip-sync had come 0.65 s early), and where its timestamps jump
+ahead (a video joined from pieces, each AAC track's priming cut out: 47.9 ms at each joint of a clip looped four
+times), the gap is filled with silence instead of closing up (the speech had come 145 ms early against the lips after a
+minute, 900 ms after five). Gaps and overlaps under 10 ms are evened out by at most one sample a second; a file whose
+sound starts it (every file of sound alone) and has no gaps decodes to the very same samples."""
 
 
 def decode_audio(

@@ -34,7 +34,7 @@ def dub(
     The frames are re-encoded at the video's own frame rate, and the track starts where the video's own did against
     its first frame, so the lips stay where the words are. `progress(frames written, frames, rate)` follows it.
     """
-    samples = in_step(samples, sample_rate, video.audio_delay)
+    samples = in_step(samples, sample_rate, video.video_start)
     with tempfile.TemporaryDirectory(prefix="voxlip-dub-") as folder:
         soundtrack = save_audio(Path(folder) / "speech.wav", samples, sample_rate)
         with atomic_output(path) as partial:
@@ -58,10 +58,8 @@ def dub(
             return writer.frames_written, max(writer.frames_written / video.fps, len(samples) / sample_rate)
 
 
-def in_step(samples: np.ndarray, sample_rate: int, delay: float) -> np.ndarray:
-    """A track made from a video's sound, as it plays against the video's first frame: silence before it for a sound
-    that starts `delay` seconds later, its first -`delay` seconds left out for one that starts earlier."""
-    shift = round(delay * sample_rate)
-    if shift >= 0:
-        return np.concatenate([np.zeros(shift, samples.dtype), samples])
-    return samples[-shift:]
+def in_step(samples: np.ndarray, sample_rate: int, video_start: float) -> np.ndarray:
+    """A track made from a video's sound as decode_audio reads it (from the file's start, silence before a sound that
+    starts later), as it plays against the video's first frame: its first `video_start` seconds, before the first
+    picture (MediaInfo.video_start), left out."""
+    return samples[round(video_start * sample_rate) :]

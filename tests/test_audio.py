@@ -346,6 +346,23 @@ def test_a_gap_in_a_files_sound_is_kept_as_silence_not_closed_up(speech, tmp_pat
     assert likeness(wave[int(2.4 * rate) : int(4.2 * rate)], speech[int(2.1 * rate) : int(3.9 * rate)]) > 0.95
 
 
+def test_a_videos_sound_that_starts_after_its_pictures_is_read_after_as_much_silence(speech, tmp_path):
+    """Speech to lip-sync from a video whose track was put in 0.7 s after its first picture comes 0.7 s in, as a
+    player plays it and as a dub of the video keeps it: it had been read from its first sample, 0.7 s early."""
+    source = save_audio(tmp_path / "speech.wav", speech, 16_000)
+    pictures = ["-f", "lavfi", "-i", "color=c=gray:s=64x64:r=25:d=5"]
+    late = ["-itsoffset", "0.7", "-i", str(source), "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-c:a", "aac"]
+    ffmpeg(*pictures, *late, str(made := tmp_path / "late.mp4"))
+    assert bundled_ffmpeg.probe(made).audio_delay == pytest.approx(0.7 - 1024 / 16_000)  # less AAC's priming
+
+    def first_sound(wave: np.ndarray, rate: int) -> float:
+        return np.flatnonzero(np.abs(wave) > 0.02)[0] / rate
+
+    wave, rate, _ = load_recording(made)
+    assert first_sound(wave, rate) == pytest.approx(first_sound(speech, 16_000) + 0.7, abs=0.01)
+    assert first_sound(load_audio(made), 16_000) == pytest.approx(first_sound(speech, 16_000) + 0.7, abs=0.01)
+
+
 def test_a_compressed_file_read_above_16_khz_keeps_its_high_band(speech, tmp_path):
     """ffmpeg decodes straight to the rate asked for (a video's soundtrack re-voiced at 22.05 kHz keeps its sound
     above 8 kHz), not to 16 kHz and then up."""

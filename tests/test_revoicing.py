@@ -422,6 +422,9 @@ def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(refere
 
     assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
     assert clip.duration == pytest.approx(probe(out).duration, abs=0.05) and clip.duration > 1.7
+    speech = Pipeline("cpu").convert_voice(reference, late, consent=True, seed=0, keep_video=False)
+    said = speech.save(tmp_path / "dubbed.wav")  # the speech alone keeps its silence before it too (had not)
+    assert first_sound(said) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
 
     early = tmp_path / "early.mp4"  # its pictures start 0.5 s after its sound: that half second is not dubbed
     both = ["-itsoffset", "0.5", "-i", str(talking_video), "-i", str(talking_video), "-map", "0:v", "-map", "1:a"]
