@@ -14,6 +14,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -320,9 +321,29 @@ above it is a time base (a WebM's "1k"), not a rate frames were taken at."""
 def _rate(line: str, field: str) -> float:
     """The frame rate ffmpeg's header gives a video stream's `line` in `field`: "fps" (the average: its frames over its
     duration) or "tbr" (the nominal: the rate its frames were taken at, which every frame's time is a step of); 0 when
-    it gives none."""
+    it gives none. ffmpeg prints it to two decimals: one that is a rate of NTSC's family, rounded, is that rate."""
     match = re.search(rf", ([\d.]+)(k?) {field}\b", line)
-    return float(match.group(1)) * (1000 if match.group(2) else 1) if match else 0.0
+    if not match:
+        return 0.0
+    rate = float(match.group(1)) * (1000 if match.group(2) else 1)
+    exact = round(rate * 1001 / 1000) * 1000 / 1001
+    return exact if "." in match.group(1) and abs(rate - exact) <= NTSC_ROUNDING else rate
+
+
+NTSC_ROUNDING = 0.005
+"""How far ffmpeg's header, which prints a frame rate to two decimals, puts one of NTSC's family (N x 1000/1001:
+24000/1001 as "23.98", 30000/1001 as "29.97", 15000/1001 as "14.99") from the rate itself: taken as printed, a
+23.976 fps video had been made at exactly 23.98 (timescale 19184, 800 ticks a frame), 175 ppm fast: one of its frames
+shown twice every four minutes (5,714 frames), and a rate editors do not take for 23.976."""
+
+
+def rate_argument(fps: float) -> str:
+    """A frame rate as ffmpeg is given it (-r, the fps filter): one of NTSC's family as its exact fraction
+    ("24000/1001"), any other as its digits (--fps 23.976 is 2997/125)."""
+    ticks = round(fps * 1001)
+    if not float(fps).is_integer() and ticks % 1000 == 0 and abs(fps - ticks / 1001) < 1e-9:
+        return str(Fraction(ticks, 1001))
+    return f"{fps:g}"
 
 
 def _decoded_channels(audio: str) -> int:
@@ -459,7 +480,7 @@ def read_frames(
     command += [*(["-c:v", decoder] if decoder else []), "-i", str(info.path), "-map", "0:v:0", "-an", "-sn"]
     filters = (
         ([DEINTERLACING] if info.interlaced else [])
-        + ([f"fps={fps:g}"] if fps is not None else [])
+        + ([f"fps={rate_argument(fps)}"] if fps is not None else [])
         + ([f"select=gte(n\\,{int(skip)})", "setpts=PTS-STARTPTS"] if skip > 0 else [])
         + tone_mapping(info)
         + scale_filter(info, size, alpha=channels == 4)
@@ -701,7 +722,7 @@ class Mp4Writer:
             "-s",
             f"{width}x{height}",
             "-r",
-            f"{fps:g}",
+            rate_argument(fps),
             "-i",
             "-",
             *audio,

@@ -159,7 +159,7 @@ def output_fps(info: MediaInfo, requested: float | None) -> float:
         return float(requested)
     if info.is_still or info.codec in ANIMATION_CODECS or not 1.0 <= info.fps <= MAX_FPS:
         return DEFAULT_FPS
-    return round(info.fps, 3)
+    return info.fps
 
 
 def scaled_size(width: int, height: int, max_size: int, min_size: int = MIN_SIZE) -> tuple[int, int] | None:

@@ -1052,11 +1052,39 @@ def test_a_variable_frame_rate_video_speaks_at_the_rate_it_was_filmed_at(clips, 
         ("yuv420p(tv, bt709, progressive), 640x480, 29.40 fps, 1k tbr, 1k tbn", 29.4),  # a time base, not a rate
         ("yuv420p(top first), 720x576, 25 fps, 50 tbr, 90k tbn", 25),  # fields, not frames
         ("yuv420p(tv, progressive), 640x480, 25 tbr, 1k tbn", 25),  # no average given
+        ("yuv420p(tv, progressive), 1920x1080, 23.98 fps, 23.98 tbr, 24k tbn", 24000 / 1001),  # NTSC's, rounded
+        ("yuv420p(tv, progressive), 640x480, 14.99 fps, 14.99 tbr, 15k tbn", 15000 / 1001),
+        ("yuv420p(tv, progressive), 640x480, 59.94 fps, 59.94 tbr, 60k tbn", 60000 / 1001),
     ],
 )
 def test_a_videos_frame_rate_is_the_rate_its_frames_were_taken_at(rates, fps):
     header = f"Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':\n  Stream #0:0: Video: h264 (High), {rates} (default)\n"
     assert parse_header(Path("a.mp4"), header).fps == fps
+
+
+def test_a_video_at_23_976_fps_is_read_and_written_at_exactly_that_rate(tmp_path):
+    """A 24000/1001 fps video's frames are read and written at 24000/1001 (1001 ticks of 1/24000 s each): ffmpeg's
+    header rounds it to 23.98, at which it had been made (800 ticks of 1/19184 s), 175 ppm fast."""
+    from fractions import Fraction
+
+    from core.ffmpeg import run as ffmpeg_run
+    from core.ffmpeg import write_video
+
+    def frame_times(path: Path) -> tuple[int, set[Fraction]]:
+        said = ffmpeg_run(["-i", str(path), "-map", "0:v", "-c", "copy", "-f", "framemd5", "-"], "list frames").decode()
+        base = Fraction(said.split("#tb 0: ")[1].split()[0])
+        rows = [line.split(",") for line in said.splitlines() if line.startswith("0,")]
+        return len(rows), {base * int(row[3]) for row in rows}
+
+    made = tmp_path / "ntsc.mp4"
+    source = ["-f", "lavfi", "-i", "testsrc=size=64x64:rate=24000/1001:duration=2", "-c:v", "libx264"]
+    ffmpeg_run([*source, str(made)], "make a 23.976 fps video")
+    assert frame_times(made)[1] == {Fraction(1001, 24000)}
+    fps = probe(made).fps
+    assert fps == 24000 / 1001
+    frames = [frame[..., ::-1] for frame in iter_frames(made, fps)]
+    assert len(frames) == frame_times(made)[0]
+    assert frame_times(write_video(tmp_path / "out.mp4", frames, fps)) == (len(frames), {Fraction(1001, 24000)})
 
 
 @pytest.mark.parametrize("height, colours", [(512, "yuv420p(tv, smpte170m/bt709/bt709"), (720, "yuv420p(tv, bt709,")])
