@@ -103,6 +103,9 @@ class MediaInfo:
     """Its channels as decode_audio is asked for them: 1 (mono), 2 (stereo, or more in a layout the file states, which
     ffmpeg's standard downmix mixes to two), all of them (more in no stated layout: a plain WAV's, where ffmpeg's guess
     from their number would leave one out as LFE), 0 (no audio)."""
+    audio_layout: str = ""
+    """The layout of its channels as the file states it and ffmpeg names it ("mono", "stereo", "5.1(side)", "3 channels
+    (FL+FR+LFE)"); "N channels" alone when it states none."""
     matrix: str = ""
     """The YUV matrix of the picture as ffmpeg names it ("bt709", "smpte170m", "bt470bg"), when the file says."""
     interlaced: bool = False
@@ -131,6 +134,13 @@ class MediaInfo:
     """Its pictures may have transparent parts: their pixel format has an alpha channel (ProRes 4444's yuva444p12le, an
     animated PNG's rgba, a GIF's bgra, a palette's pal8) or a WebM says its VP8 or VP9 carries one (alpha_mode 1,
     which only libvpx decodes). read_frames gives them with it when asked for BGRA."""
+
+    @property
+    def audio_downmixed(self) -> bool:
+        """Its audio track has more than two channels in a layout the file states, which decode_audio gives in ffmpeg's
+        standard downmix to two (audio_channels)."""
+        two = self.audio_layout in ("stereo", "downmix") or self.audio_layout.startswith("2 channels")
+        return self.audio_channels == 2 and not two
 
     @property
     def is_hdr(self) -> bool:
@@ -227,6 +237,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
     rate = re.search(r", (\d+) Hz", audio) if audio else None
     audio_rate = int(rate.group(1)) if rate else 0
     audio_channels = 0 if audio is None else _decoded_channels(audio)
+    audio_layout = "" if audio is None else _channel_layout(audio)
     if not video_lines:
         return MediaInfo(
             path=path,
@@ -237,6 +248,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
             demuxer=demuxer_name,
             audio_rate=audio_rate,
             audio_channels=audio_channels,
+            audio_layout=audio_layout,
             audio_tracks=audio_tracks,
             audio_track=audio_track,
         )
@@ -285,6 +297,7 @@ def parse_header(path: Path, text: str, hint: str = MEDIA_HINT) -> MediaInfo:
         coded_size=coded if coded != (width, height) else None,
         audio_rate=audio_rate,
         audio_channels=audio_channels,
+        audio_layout=audio_layout,
         audio_tracks=audio_tracks,
         audio_track=audio_track,
         matrix=matrix,
@@ -346,10 +359,15 @@ def rate_argument(fps: float) -> str:
     return f"{fps:g}"
 
 
+def _channel_layout(audio: str) -> str:
+    """MediaInfo.audio_layout of an audio stream's line in ffmpeg's header (read with -guess_layout_max 0)."""
+    layout = re.search(r" Hz, ([^,]+)", audio)
+    return layout.group(1).strip() if layout else ""
+
+
 def _decoded_channels(audio: str) -> int:
     """MediaInfo.audio_channels of an audio stream's line in ffmpeg's header (read with -guess_layout_max 0)."""
-    layout = re.search(r" Hz, ([^,]+)", audio)
-    name = layout.group(1).strip() if layout else ""
+    name = _channel_layout(audio)
     unstated = re.fullmatch(r"(\d+) channels", name)
     if name == "mono" or (unstated and int(unstated.group(1)) == 1):
         return 1

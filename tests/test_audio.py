@@ -283,6 +283,25 @@ def test_centre_only_speech_in_5_1_keeps_its_level_and_two_channels_in_every_con
         assert dbfs(load_audio(tmp_path / f"six{suffix}")) == pytest.approx(level, abs=1.0)
 
 
+def test_sound_in_more_than_two_channels_mixed_down_to_stereo_is_said_to_be(speech, tmp_path):
+    """A 5.1 file's channels mixed down to two (what a clip's soundtrack keeps) get a note naming the downmix: it had
+    been silent, though whatever voxlip changes of an input its notes say; stereo, mono and channels in no stated
+    layout (mixed by _kept_channels, not to stereo) get none."""
+    mono = save_audio(tmp_path / "mono.wav", speech, 16_000)
+    ffmpeg("-i", str(mono), "-af", "pan=5.1|FC=c0|FL=0.5*c0|FR=0.5*c0", "-c:a", "aac", str(six := tmp_path / "six.m4a"))
+    ffmpeg("-i", str(mono), "-af", "pan=5.1(side)|FC=c0", str(wav := tmp_path / "six.wav"))
+    for made, layout in ((six, "5.1"), (wav, "5.1(side)")):
+        assert decode(made, what="audio").notes == (
+            f"{made} has {layout} sound: it was mixed down to stereo, as players do (ffmpeg's standard downmix: centre "
+            "and surrounds at -3 dB into left and right, LFE left out), and used as the audio",
+        )
+    ffmpeg("-i", str(mono), "-c:a", "aac", str(mono_m4a := tmp_path / "mono.m4a"))
+    ffmpeg("-i", str(mono), "-ac", "2", "-c:a", "aac", str(stereo := tmp_path / "stereo.m4a"))
+    soundfile.write(plain := tmp_path / "plain.wav", np.stack([speech] * 6, axis=1), 16_000, subtype="FLOAT")
+    for made in (mono, mono_m4a, stereo, plain):
+        assert decode(made, what="audio").notes == (), made
+
+
 @pytest.mark.parametrize("layout", ["quad", "4.0"])
 def test_four_channels_are_mixed_by_their_layout(speech, tmp_path, layout):
     """Speech in the front pair of a quad or 4.0 file stays where it was, at its level (it had been mixed to mono at

@@ -414,7 +414,7 @@ def _ffmpeg_read(
     seconds = len(wave) / rate
     if max_seconds is not None and seconds > max_seconds:
         seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest
-    return wave, rate, seconds, rate != own_rate, _track_notes(header, what)
+    return wave, rate, seconds, rate != own_rate, _track_notes(header, what) + _downmix_notes(header, what)
 
 
 def _track_notes(header: MediaInfo, what: str) -> tuple[str, ...]:
@@ -426,6 +426,17 @@ def _track_notes(header: MediaInfo, what: str) -> tuple[str, ...]:
         f"{header.path} has {header.audio_tracks} audio tracks: track {header.audio_track + 1} (the one players play: "
         f"marked default, or the first when none is) was used as the {what} and the others left out; to use another, "
         "give it alone (ffmpeg -i FILE -map 0:v? -map 0:a:N -c copy ONE.mp4, N counting from 0)",
+    )
+
+
+def _downmix_notes(header: MediaInfo, what: str) -> tuple[str, ...]:
+    """That a file's sound in more than two channels (a film's 5.1) was mixed down to stereo for the `what`: its
+    channels are not otherwise said to be changed."""
+    if not header.audio_downmixed:
+        return ()
+    return (
+        f"{header.path} has {header.audio_layout} sound: it was mixed down to stereo, as players do (ffmpeg's standard "
+        f"downmix: centre and surrounds at -3 dB into left and right, LFE left out), and used as the {what}",
     )
 
 
