@@ -75,6 +75,12 @@ def run(arguments: list[str], what: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
+def _path_argument(path: str | os.PathLike) -> str:
+    """How ffmpeg is given the file at `path`: absolute, so that a name it would read as a protocol ("file:x.mp4",
+    "concat:a.mp4", "take1:final.wav") or as an option ("-x.wav") is the file of that name in the working folder."""
+    return os.path.abspath(path)
+
+
 @dataclass(frozen=True)
 class MediaInfo:
     """What ffmpeg says about a file: its picture stream (display size: after rotation, in square pixels) and audio."""
@@ -162,7 +168,7 @@ def probe(path: str | os.PathLike, hint: str = MEDIA_HINT) -> MediaInfo:
     if path.is_dir():
         raise InputError(f"{path} is a directory: {hint}")
     # a layout ffmpeg would guess is shown as "N channels": not one the file states; ffmpeg -i with no output fails
-    header = _look_at(path, ["-hide_banner", "-nostdin", "-guess_layout_max", "0", "-i", str(path)])
+    header = _look_at(path, ["-hide_banner", "-nostdin", "-guess_layout_max", "0", "-i", _path_argument(path)])
     info = parse_header(path, header.stderr.decode(errors="replace"), hint)
     if info.demuxer not in ANIMATION_DEMUXERS:
         return info
@@ -195,7 +201,9 @@ def _decoded(path: Path, max_frames: int | None, hint: str = MEDIA_HINT) -> tupl
     header does not say: an animated WebP or PNG, small enough to decode twice); an InputError, ending with `hint`,
     when ffmpeg fails."""
     limit = [] if max_frames is None else ["-frames:v", str(max_frames)]
-    result = _look_at(path, ["-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", *limit, "-f", "null", "-"])
+    result = _look_at(
+        path, ["-hide_banner", "-nostdin", "-i", _path_argument(path), "-map", "0:v:0", *limit, "-f", "null", "-"]
+    )
     said = result.stderr.decode(errors="replace")
     if result.returncode != 0:
         raise _undecodable(path, said, hint)
@@ -495,7 +503,7 @@ def read_frames(
         size = (info.width, info.height)
     decoder = ALPHA_DECODERS.get(info.codec) if channels == 4 and info.alpha else None
     command = [executable(), "-hide_banner", "-loglevel", "error", "-nostdin"]
-    command += [*(["-c:v", decoder] if decoder else []), "-i", str(info.path), "-map", "0:v:0", "-an", "-sn"]
+    command += [*(["-c:v", decoder] if decoder else []), "-i", _path_argument(info.path), "-map", "0:v:0", "-an", "-sn"]
     filters = (
         ([DEINTERLACING] if info.interlaced else [])
         + ([f"fps={rate_argument(fps)}"] if fps is not None else [])
@@ -552,7 +560,7 @@ def read_picture(info: MediaInfo, upright: bool = True) -> np.ndarray:
     is the one the decoder gave, as the picture's PAM header states it. Converted to planar RGB exactly, as
     EXACT_DECODING: a grid, which ffmpeg puts together in a graph of its own whose conversion is the fast one (0.4-1
     level dark), is first read as its tiles' YUV, then converted in a second pass."""
-    arguments = ([] if upright else ["-noautorotate"]) + ["-i", str(info.path), "-frames:v", "1"]
+    arguments = ([] if upright else ["-noautorotate"]) + ["-i", _path_argument(info.path), "-frames:v", "1"]
     exact = ["-f", "image2pipe", "-c:v", "pam", "-pix_fmt", "rgb24", "-"]
     if info.tile_grid_format:
         grid = [*arguments, "-f", "nut", "-c:v", "rawvideo", "-pix_fmt", info.tile_grid_format, "-"]
@@ -610,7 +618,7 @@ def decode_audio(
     (AUDIO_TIMELINE): mono, or (samples, channels) with ffmpeg's mix down to `channels`; of its audio stream `track`
     (0: the first), or of ffmpeg's pick (None)."""
     arguments = ["-t", str(max_seconds + 1)] if max_seconds is not None else []
-    arguments += ["-i", str(path), "-vn"] + (["-map", f"0:a:{track}"] if track is not None else [])
+    arguments += ["-i", _path_argument(path), "-vn"] + (["-map", f"0:a:{track}"] if track is not None else [])
     arguments += ["-af", AUDIO_TIMELINE, "-ac", str(channels), "-ar", str(sample_rate), "-f", "f32le", "-"]
     result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], capture_output=True)
     if result.returncode != 0 or not result.stdout:
@@ -726,7 +734,7 @@ class Mp4Writer:
         audio: list[str] = []
         if audio_path is not None:
             limit = ["-t", f"{audio_seconds:.6f}"] if audio_seconds else []
-            audio = [*limit, "-i", str(audio_path)]
+            audio = [*limit, "-i", _path_argument(audio_path)]
         command = [
             executable(),
             "-hide_banner",
@@ -766,7 +774,7 @@ class Mp4Writer:
         ]
         if audio:
             command += ["-c:a", "aac", "-b:a", options.audio_bitrate, *([] if audio_seconds else ["-shortest"])]
-        command += ["-movflags", "+faststart", "-f", "mp4", str(self.path)]
+        command += ["-movflags", "+faststart", "-f", "mp4", _path_argument(self.path)]
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         self._messages = Messages(self._process.stderr)
 

@@ -1352,6 +1352,24 @@ def test_detect_on_plain_files_reports_nothing(tmp_path, speech, face_frames):
         detect(notes)
 
 
+@pytest.mark.parametrize("prefix", ["file:", "concat:", "subfile:"])
+def test_detect_reads_the_file_named_though_its_name_reads_as_an_ffmpeg_protocol(
+    tmp_path, speech, face_frames, monkeypatch, prefix
+):
+    """ffmpeg had been given a relative name as it was, and read "file:clip.mp4" as clip.mp4: an unmarked copy so
+    named had been said to carry voxlip's watermark (clip.mp4's), and a marked recording beside a file of its name
+    without the prefix that is no audio "could not read"."""
+    wave, sr = speech
+    monkeypatch.chdir(tmp_path)
+    write_video(tmp_path / "clip.mp4", list(protect_frames(face_frames[:25])), fps=25)
+    write_video(tmp_path / f"{prefix}clip.mp4", face_frames[:25], fps=25)
+    assert not detect(f"{prefix}clip.mp4").marked
+    assert detect("clip.mp4").marked
+    (tmp_path / "other.wav").write_bytes(b"no audio here\n" * 100)
+    save_audio(tmp_path / f"{prefix}other.wav", mark_audio(wave, sr), sr)
+    assert detect(f"{prefix}other.wav").marked
+
+
 def test_detect_says_when_sound_is_too_short_for_the_mark_to_be_found(tmp_path, speech):
     """A word or two, marked, holds too little of the mark to find: "no watermark found" read as "not voxlip's"."""
     import dataclasses
