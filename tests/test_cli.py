@@ -277,6 +277,16 @@ def test_a_file_whose_name_starts_with_a_dash_is_named_in_the_refusal(tmp_path, 
     assert message in err and hint in err, err
 
 
+def test_say_writes_an_output_named_with_a_colon_in_the_working_folder(voices, tmp_path, monkeypatch, capsys):
+    """`say -o take1:final.wav` had failed after the work ("could not read .take1:final.wav.<tag>.wav: it is no audio"):
+    ffmpeg took the temporary file's relative name for a protocol."""
+    monkeypatch.chdir(tmp_path)
+    args = ["say", "Hello there.", "--ref", str(voices["103-1240-0000"]), "-o", "take1:final.wav", "--i-have-consent"]
+    assert voxlip(args) == 0, capsys.readouterr().err
+    assert "wrote take1:final.wav" in capsys.readouterr().out
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["take1:final.wav", "take1:final.wav.provenance.json"]
+
+
 def test_synthesizer_help_gives_auto_modes_real_order():
     """--synthesizer's help had said "auto (SV2TTS if fetched, else offline)", where with OpenVoice V2 here auto takes
     the Piper base voice and the converter, as --converter's help says."""

@@ -171,6 +171,23 @@ def test_an_input_named_by_a_relative_path_is_never_overwritten_after_a_change_o
     )  # the record names the file as before
 
 
+@pytest.mark.parametrize("name", ["take1:final", "pipe:1"])
+def test_results_saved_under_a_relative_name_with_a_colon_are_written(
+    pipeline, faces_dir, short_speech, tmp_path, monkeypatch, name
+):
+    """save("take1:final.wav") had failed after all the work, "could not read .take1:final.wav.5f8412d4b6d9.wav: it is
+    no audio ...": ffmpeg, given the temporary file's relative name, took ".take1" for a protocol."""
+    monkeypatch.chdir(tmp_path)
+    speech = pipeline.clone_voice(short_speech, "A colon in my name.", consent=True, seed=1)
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", short_speech, consent=True)
+    for result, suffix in ((speech, ".wav"), (clip, ".mp4")):
+        assert result.save(name + suffix) == Path(name + suffix)
+        assert detect(tmp_path / (name + suffix)).marked
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        f"{name}{suffix}{record}" for suffix in (".wav", ".mp4") for record in ("", ".provenance.json")
+    )
+
+
 def test_a_clip_keeps_its_audio_at_the_rate_and_in_the_channels_it_was_given(
     pipeline, faces_dir, short_speech, tmp_path
 ):
