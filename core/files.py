@@ -48,10 +48,19 @@ def check_not_stream(path: str | os.PathLike) -> None:
             ) from None
         check_link(Path(path), error)
         return
+    kind = special_kind(mode)
+    if kind is not None:
+        raise InputError(
+            f"{path} is {kind}, not a file: voxlip reads its inputs more than once; save it to a file first"
+        )
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of `mode` (os.stat's st_mode) is when it is neither a regular file nor a folder: "a pipe" (a named
+    pipe, a socket, a shell's <(...)) or "a device" (/dev/zero, a terminal); None for a file or a folder."""
     if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
-        return
-    kind = "a pipe" if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else "a device"
-    raise InputError(f"{path} is {kind}, not a file: voxlip reads its inputs more than once; save it to a file first")
+        return None
+    return "a pipe" if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else "a device"
 
 
 def check_link(path: Path, error: OSError) -> None:

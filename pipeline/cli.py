@@ -20,7 +20,7 @@ from core import checkpoints
 from core.amounts import frames_in_words, seconds_in_words
 from core.errors import InputError, VoxlipError, missing_library
 from core.ffmpeg import VIDEO_SUFFIXES
-from core.files import atomic_output, sha256_file, write_error
+from core.files import atomic_output, sha256_file, special_kind, write_error
 from core.memory import limit_allocator_arenas
 from core.output_kinds import suffixes_in_words
 from core.quiet import native_stderr_silenced
@@ -321,7 +321,7 @@ def _text(args: argparse.Namespace) -> str:
     if args.text_file is None:
         return text
     try:
-        data = sys.stdin.buffer.read() if args.text_file == STDIN else args.text_file.read_bytes()
+        data = _text_bytes(args.text_file)
         # Windows editors may save UTF-16 ("Unicode") or UTF-8 with a byte-order mark.
         return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError:
@@ -330,6 +330,24 @@ def _text(args: argparse.Namespace) -> str:
         ) from None
     except OSError as e:
         raise InputError(f"could not read --text-file {args.text_file}: {e.strerror or e}") from None
+
+
+def _text_bytes(text_file: Path) -> bytes:
+    """The bytes of --text-file (standard input for "-"), read up to MAX_TEXT_BYTES: a device named as the file
+    (/dev/zero, /dev/urandom) and what is longer (a file, or what is piped in) are refused."""
+    from voice.text import MAX_TEXT_BYTES, MAX_TEXT_CHARS
+
+    with contextlib.nullcontext(sys.stdin.buffer) if text_file == STDIN else open(text_file, "rb") as source:
+        if text_file != STDIN and special_kind(os.fstat(source.fileno()).st_mode) == "a device":
+            raise InputError(f"--text-file {text_file} is a device, not a file: give a text file")
+        data = source.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        given = "standard input (-)" if text_file == STDIN else text_file
+        raise InputError(
+            f"--text-file {given} holds more than {MAX_TEXT_BYTES:,} bytes; voxlip takes at most {MAX_TEXT_CHARS:,} "
+            "characters at once: split it"
+        )
+    return data
 
 
 def _text_file(args: argparse.Namespace) -> Path | None:

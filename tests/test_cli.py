@@ -148,6 +148,39 @@ def test_the_words_can_come_from_standard_input(monkeypatch, tmp_path):
     assert _text_file(args) is None
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_as_the_text_file_is_refused_unread(device):
+    """`--text-file /dev/zero` had been read to its end: 23 GB of memory, and on."""
+    from core.errors import InputError
+    from pipeline.cli import _text
+
+    args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", device, "-o", "x.wav"])
+    with pytest.raises(InputError, match=f"^--text-file {device} is a device, not a file: give a text file$"):
+        _text(args)
+
+
+def test_a_text_file_or_standard_input_longer_than_any_text_taken_is_refused_read_only_that_far(tmp_path, monkeypatch):
+    """A text file is read up to MAX_TEXT_BYTES (20,000 characters at 4 bytes each, twice over), and what goes on
+    (`--text-file -` fed from /dev/zero, a file of gigabytes) is refused with voxlip's limit, not read whole."""
+    from core.errors import InputError
+    from pipeline.cli import _text
+    from voice.text import MAX_TEXT_BYTES
+
+    words = tmp_path / "words.txt"
+    args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", str(words), "-o", "x.wav"])
+    words.write_bytes("é".encode() * (MAX_TEXT_BYTES // 2))
+    assert _text(args) == "é" * (MAX_TEXT_BYTES // 2)
+    words.write_bytes(b"a" * (MAX_TEXT_BYTES + 1))
+    limit = "holds more than 160,000 bytes; voxlip takes at most 20,000 characters at once: split it"
+    with pytest.raises(InputError, match=f"^--text-file {words} {limit}$"):
+        _text(args)
+    args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", "-", "-o", "x.wav"])
+    with open("/dev/zero", "rb") as endless:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(endless))
+        with pytest.raises(InputError, match=rf"^--text-file standard input \(-\) {limit}$"):
+            _text(args)
+
+
 def test_checkpoints_listing(capsys):
     assert voxlip(["checkpoints"]) == 0
     out = capsys.readouterr().out
