@@ -1370,6 +1370,24 @@ def test_detect_reads_the_file_named_though_its_name_reads_as_an_ffmpeg_protocol
     assert detect(f"{prefix}other.wav").marked
 
 
+def test_detect_shows_the_control_characters_of_a_file_s_name_and_record_escaped(tmp_path, speech):
+    """A record whose "created" ended in ESC[8m had hidden the rest of detect's words on a terminal, and a line break
+    in a file's name had broken its lines: they are shown escaped."""
+    from core.printable import printable
+
+    wave, sr = speech
+    out = save_audio(tmp_path / "said\nmarked.wav", mark_audio(wave, sr), sr)
+    finish_output(out, "audio", [Component("vocoder", "hifigan-lj-v1", "2" * 64)], {}, CONSENT_STATEMENT)
+    record = json.loads(record_path(out).read_text())
+    record["created"] = "2026-12-07T21:15:00+00:00\x1b[8m\x9b\x7f"
+    record_path(out).write_text(json.dumps(record))
+    lines = detect(out).lines()
+    assert not any(re.search(r"[\x00-\x1f\x7f-\x9f]", line) for line in lines), lines
+    assert lines[0] == f"{tmp_path}/said\\nmarked.wav: carries voxlip's watermark"
+    assert lines[-1].startswith("  provenance record: found (2026-12-07T21:15:00+00:00\\x1b[8m\\x9b\\x7f), its sha256")
+    assert printable("bad\udcff.wav\t") == "bad\\udcff.wav\\t"  # a name's bytes that are not UTF-8 print
+
+
 def test_detect_says_when_sound_is_too_short_for_the_mark_to_be_found(tmp_path, speech):
     """A word or two, marked, holds too little of the mark to find: "no watermark found" read as "not voxlip's"."""
     import dataclasses

@@ -11,6 +11,7 @@ from core.amounts import counted, seconds_in_words
 from core.errors import InputError
 from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
 from core.files import check_not_stream, folder_lock, sha256_file
+from core.printable import printable
 from voice.audio import MAX_SECONDS, decode, is_silent, load_audio, recording_of
 
 from .audio_time_scale import TIME_SCALE_SEARCH
@@ -69,7 +70,8 @@ class DetectionReport:
         return self.marked or self.credentials.found or self.record is not None
 
     def lines(self) -> list[str]:
-        """A human summary, one finding per line."""
+        """A human summary, one finding per line; what the file, its name, its record and its credentials hold is
+        shown with its control characters escaped (printable)."""
         verdict = "carries voxlip's watermark" if self.marked else "no voxlip watermark found"
         if self.no_sound and self.frames is None:
             verdict = f"cannot tell whether it carries voxlip's watermark: {self._silence()}"
@@ -99,7 +101,7 @@ class DetectionReport:
             )
             out.extend(f"    ingredient {i.title} ({i.relationship}): {_ingredient_finding(i)}" for i in c.ingredients)
         out.append(f"  provenance record: {self._record_finding()}")
-        return out
+        return [printable(line) for line in out]
 
     def _silence(self) -> str:
         if not self.audio_seconds:
