@@ -216,8 +216,20 @@ def _decoded(path: Path, max_frames: int | None, hint: str = MEDIA_HINT) -> tupl
     return int(frames[-1]) if frames else 0, seconds
 
 
+class PictureTooLarge(InputError):
+    """A picture of more pixels than ffmpeg decodes: its message says so to whoever reads the file."""
+
+
 def _undecodable(path: Path, text: str, hint: str) -> InputError:
-    """The refusal of a file ffmpeg finds no media in (what it printed, `text`, is its detail)."""
+    """The refusal of a file ffmpeg finds no media in (what it printed, `text`, is its detail), or whose picture it
+    finds too large to decode (ffmpeg's limit: (width + 128) x (height + 128) under 2^28, as 16000x16000 is)."""
+    size = re.search(r"Picture size (\d+)x(\d+) is invalid", text)
+    if size and int(size[1]) > 0 and int(size[2]) > 0:
+        return PictureTooLarge(
+            f"{path} is a {size[1]}x{size[2]} picture, too large for ffmpeg to decode (at most about 268 million "
+            "pixels, such as 16000x16000): give a copy scaled down",
+            detail=_last_line(text),
+        )
     return InputError(
         f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}", detail=_last_lines(text)
     )

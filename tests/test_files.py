@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -180,6 +181,24 @@ def test_a_file_named_jpg_that_is_no_picture_is_called_undecodable(tmp_path, con
     path.write_bytes(content)
     with pytest.raises(InputError, match="face.jpg: not a media file ffmpeg can decode, or it is corrupt; give a"):
         probe(path)
+
+
+def test_a_picture_too_large_for_ffmpeg_is_called_too_large_not_corrupt(tmp_path, capsys):
+    """A 30000x30000 PNG had been "not a media file ffmpeg can decode, or it is corrupt", to detect and as a face."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0))
+    path = tmp_path / "huge.png"  # its header alone: ffmpeg refuses the size before it decodes any pixel
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+    said = f"{path} is a 30000x30000 picture, too large for ffmpeg to decode (at most about 268 million pixels"
+    with pytest.raises(InputError, match=re.escape(said)):
+        probe(path)
+    assert voxlip(["detect", str(path)]) == 2
+    assert capsys.readouterr().err == f"voxlip: error: {said}, such as 16000x16000): give a copy scaled down\n"
 
 
 @pytest.mark.parametrize(

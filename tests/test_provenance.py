@@ -1388,6 +1388,28 @@ def test_detect_shows_the_control_characters_of_a_file_s_name_and_record_escaped
     assert printable("bad\udcff.wav\t") == "bad\\udcff.wav\\t"  # a name's bytes that are not UTF-8 print
 
 
+def test_a_still_too_large_to_read_whole_is_read_scaled_down_and_its_mark_found(tmp_path, faces_dir, monkeypatch):
+    """A 16000x16000 PNG of one colour (775 KB) had taken detect 3.8 GB and 73 s, read at its own size: a still is
+    read at most MAX_SIDE pixels on its long side, and a marked one scaled up to more is still found marked."""
+    import importlib
+
+    detecting = importlib.import_module("pipeline.provenance.detect")
+    photo = Image.open(faces_dir / "painting_pearl_earring.jpg").convert("RGB")
+    marked = Image.fromarray(mark_frame(np.asarray(photo)))
+    large = tmp_path / "large.png"
+    width, height = (round(side * 4800 / max(photo.size)) for side in photo.size)  # 4800 on the long side
+    marked.resize((width, height), Image.Resampling.BICUBIC).save(large, compress_level=1)
+    sizes, find = [], detecting.find_frame_mark
+
+    def find_noted(frames, *args, **kwargs):
+        return find((sizes.append(frame.shape) or frame for frame in frames), *args, **kwargs)
+
+    monkeypatch.setattr(detecting, "find_frame_mark", find_noted)
+    report = detect(large)
+    assert report.kind == "image" and report.marked and report.frames.detected
+    assert sizes == [(round(height * 0.8), round(width * 0.8), 3)], sizes  # 3840 on the long side
+
+
 def test_detect_says_when_sound_is_too_short_for_the_mark_to_be_found(tmp_path, speech):
     """A word or two, marked, holds too little of the mark to find: "no watermark found" read as "not voxlip's"."""
     import dataclasses

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from core.amounts import counted, seconds_in_words
 from core.errors import InputError
-from core.ffmpeg import MediaInfo, decode_audio, probe, read_frames
+from core.ffmpeg import MediaInfo, PictureTooLarge, decode_audio, probe, read_frames
 from core.files import check_not_stream, folder_lock, sha256_file
 from core.printable import printable
+from lipsync.video import scaled_size
 from voice.audio import MAX_SECONDS, decode, is_silent, load_audio, recording_of
 
 from .audio_time_scale import TIME_SCALE_SEARCH
@@ -24,6 +25,10 @@ from .video_watermark import FRAME_MARK, FrameMarkResult, find_frame_mark
 MAX_FRAMES = 250
 """Frames read from a video: all of one up to 10 s at 25 fps, spread over the first 10 min (MAX_SECONDS) of a longer
 one."""
+MAX_SIDE = 3840
+"""Frames are read with at most this many pixels on their long side, scaled down (area-averaged) by ffmpeg as it
+decodes larger ones: the frame mark is read at FRAME_MARK.canonical_height lines whatever the frame's size, and a
+16000x16000 still (a 775 KB PNG of one colour) read at its own size had taken 3.8 GB of memory and 73 s."""
 CHANNEL_NAMES = ("left", "right")
 
 
@@ -205,6 +210,8 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
         raise InputError(f"{path} does not exist: give an audio or video file")
     try:
         info = probe(path)
+    except PictureTooLarge:
+        raise
     except InputError:
         raise InputError(
             f"could not read {path}: it is no audio, video or image file ffmpeg can decode, or it is corrupt; "
@@ -263,12 +270,13 @@ def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult | No
 
 
 def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -> tuple[FrameMarkResult, float | None]:
-    """The frame mark found in up to `max_frames` frames (the first, or spread over a longer video's first MAX_SECONDS)
-    and the rate they were read at (None for a picture)."""
+    """The frame mark found in up to `max_frames` frames (the first, or spread over a longer video's first MAX_SECONDS;
+    at most MAX_SIDE pixels wide and high) and the rate they were read at (None for a picture)."""
     spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
     span = min(info.duration, MAX_SECONDS)  # decoding is the cost: its first 10 min, as of its sound
     rate = max_frames / span if spread else None if kind == "image" else info.fps or None
-    read = read_frames(info.path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24")
+    size = scaled_size(info.width, info.height, MAX_SIDE, min_size=1)
+    read = read_frames(info.path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24", size=size)
     return find_frame_mark(read, FRAME_MARK, search=not new_output), rate
 
 
