@@ -63,15 +63,18 @@ def special_kind(mode: int) -> str | None:
     return "a pipe" if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else "a device"
 
 
-def check_link(path: Path, error: OSError) -> None:
+def check_link(
+    path: Path, error: OSError, context: str = "", advice: str = "give the file itself, or mend the link"
+) -> None:
     """InputError when `path` could not be followed (`error`, from os.stat) for a symbolic link on the way: one that
-    loops, or one to a file that does not exist. `ls` lists such a link, so "does not exist" would mislead."""
+    loops, or one to a file that does not exist. `ls` lists such a link, so "does not exist" would mislead. `context`
+    begins the message, `advice` ends it."""
     if error.errno == errno.ELOOP:
         where = "is a symbolic link that loops" if path.is_symlink() else "goes through a symbolic link that loops"
-        raise InputError(f"{path} {where} ({error.strerror}): give the file itself, or mend the link")
+        raise InputError(f"{context}{path} {where} ({error.strerror}): {advice}")
     if error.errno == errno.ENOENT and path.is_symlink():
         target = os.path.realpath(path)
-        raise InputError(f"{path} is a link to {target}, which does not exist: give the file itself, or mend the link")
+        raise InputError(f"{context}{path} is a link to {target}, which does not exist: {advice}")
 
 
 @dataclass(frozen=True)
@@ -130,11 +133,13 @@ def check_output_name(
     """InputError unless `path` names a file voxlip may write an output of `kind` ("audio", "video", "embeddings")
     to: not a folder, neither it nor the files written `beside` it (the pipeline's provenance record) one of `inputs`
     (not even through a link: voxlip never overwrites what it reads), a name ending as `kind`'s formats do
-    (core.output_kinds), and not a file that cannot be replaced (check_replaceable).
+    (core.output_kinds), not in a folder behind a link that leads nowhere (check_folder_link), and not a file that
+    cannot be replaced (check_replaceable).
     What every stage and the pipeline check before any work."""
     suffixes = OUTPUT_SUFFIXES[kind]
     if path.is_dir():
         raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")
+    check_folder_link(path)
     sources = [Path(source).expanduser() for source in inputs if source is not None]
     for written in (path, *beside):
         source = next((source for source in sources if _same_file(written, source)), None)
@@ -150,6 +155,19 @@ def check_output_name(
             f"{path}: voxlip writes {kind} as {suffixes_in_words(kind)}; give a file name ending in {suffixes[0]}"
         )
     check_replaceable(path)
+
+
+def check_folder_link(path: Path) -> None:
+    """InputError when the folder an output at `path` goes in is, or is inside, a symbolic link that leads nowhere or
+    loops: the output's folders are made as it is written, and such a link had been found only then, after the work
+    ("could not write ... (File exists)")."""
+    nearest = next((folder for folder in path.parents if os.path.lexists(folder)), None)
+    if nearest is None or not nearest.is_symlink():
+        return
+    try:
+        os.stat(nearest)
+    except OSError as error:
+        check_link(nearest, error, f"cannot write {path}: ", "mend the link, or choose another folder")
 
 
 def check_replaceable(path: Path, context: str = "") -> None:

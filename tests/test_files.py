@@ -201,6 +201,24 @@ def test_a_picture_too_large_for_ffmpeg_is_called_too_large_not_corrupt(tmp_path
     assert capsys.readouterr().err == f"voxlip: error: {said}, such as 16000x16000): give a copy scaled down\n"
 
 
+@pytest.mark.parametrize("output", ["dangling/x.wav", "dangling/deeper/x.wav", "loop1.wav/x.wav"])
+def test_an_output_in_a_folder_behind_a_link_that_leads_nowhere_is_refused_before_any_work(
+    links, tmp_path, monkeypatch, output
+):
+    """`-o out/dangling/x.wav`, out/dangling a link to a folder that does not exist, had failed after all the work
+    with "could not write out/dangling/x.wav (File exists)", where the output's folders were made."""
+    monkeypatch.chdir(links["dangling.wav"].parent)
+    Path("dangling").symlink_to(tmp_path / "nonexistent")
+    link = output.split("/")[0]
+    said = {
+        "dangling": f"dangling is a link to {tmp_path}/nonexistent, which does not exist",
+        "loop1.wav": "loop1.wav is a symbolic link that loops (Too many levels of symbolic links)",
+    }[link]
+    with pytest.raises(InputError, match=f"^cannot write {output}: {re.escape(said)}: mend the link, or choose"):
+        check_output(output, "audio")
+    assert not (tmp_path / "nonexistent").exists()
+
+
 @pytest.mark.parametrize(
     "given", ["new/../voice.wav", "new/deeper/../../voice.wav", "new/../voice.wav.provenance.json"]
 )
