@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import InputError, VoxlipError
 from .output_kinds import OUTPUT_SUFFIXES, suffixes_in_words
+from .printable import printable
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -34,11 +35,24 @@ def md5_file(path: str | os.PathLike) -> str:
         return hashlib.file_digest(f, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
 
 
+def check_path_characters(path: str | bytes | os.PathLike) -> None:
+    """InputError when `path` holds a NUL character, which no file's name can (the system refuses such a path, and
+    Python raises a bare ValueError, "embedded null byte")."""
+    name = os.fsdecode(path)
+    if "\x00" in name:
+        raise InputError(
+            f"{printable(name)} has a NUL character (\\x00) in it, which no file's name can have: give the path "
+            "without it"
+        )
+
+
 def check_not_stream(path: str | os.PathLike) -> None:
     """Refuse standard input ("-") and what is not a regular file (a named pipe, a shell's <(...), /dev/stdin, a
     device): voxlip reads an input more than once (its header, its samples or frames, its sha256), and a pipe gives
     its bytes only once (the second read had hung for ever, or found the file empty and called it corrupt). A link
-    that leads nowhere is refused too (check_link); a path that does not exist is left to the caller's own message."""
+    that leads nowhere is refused too (check_link), and a path no file can have (check_path_characters); a path that
+    does not exist is left to the caller's own message."""
+    check_path_characters(path)
     try:
         mode = os.stat(path).st_mode
     except OSError as error:
@@ -133,9 +147,10 @@ def check_output_name(
     """InputError unless `path` names a file voxlip may write an output of `kind` ("audio", "video", "embeddings")
     to: not a folder, neither it nor the files written `beside` it (the pipeline's provenance record) one of `inputs`
     (not even through a link: voxlip never overwrites what it reads), a name ending as `kind`'s formats do
-    (core.output_kinds), not in a folder behind a link that leads nowhere (check_folder_link), and not a file that
-    cannot be replaced (check_replaceable).
+    (core.output_kinds), with no NUL in it (check_path_characters), not in a folder behind a link that leads nowhere
+    (check_folder_link), and not a file that cannot be replaced (check_replaceable).
     What every stage and the pipeline check before any work."""
+    check_path_characters(path)
     suffixes = OUTPUT_SUFFIXES[kind]
     if path.is_dir():
         raise InputError(f"{path} is a directory: give a file name in it, e.g. {path / ('output' + suffixes[0])}")

@@ -219,6 +219,30 @@ def test_an_output_in_a_folder_behind_a_link_that_leads_nowhere_is_refused_befor
     assert not (tmp_path / "nonexistent").exists()
 
 
+def test_a_path_with_a_nul_character_is_refused_as_voxlip_refuses_a_path(tmp_path):
+    """speaker("a\\x00b.wav"), lipsync("a\\x00.mp4", ...) and save("a\\x00b.wav") had raised Python's bare ValueError
+    "embedded null byte"."""
+    import numpy as np
+
+    from core.files import check_output_name
+    from pipeline import Pipeline
+    from pipeline.provenance import detect
+
+    voxlip_api = Pipeline("cpu", lipsync="offline")
+    tone = (0.1 * np.sin(np.arange(16_000) / 5)).astype(np.float32)
+    calls = {
+        "a\x00b.wav": lambda: voxlip_api.speaker("a\x00b.wav"),
+        "a\x00.mp4": lambda: voxlip_api.lipsync("a\x00.mp4", tone, consent=True, source_sr=16_000),
+        "a\x00.wav": lambda: detect("a\x00.wav"),
+        f"{tmp_path}/a\x00b.wav": lambda: check_output(tmp_path / "a\x00b.wav", "audio"),
+        "x\x00/y.mp4": lambda: check_output_name(Path("x\x00/y.mp4"), "video"),
+    }
+    for name, call in calls.items():
+        said = re.escape(name.replace("\x00", "\\x00"))
+        with pytest.raises(InputError, match=rf"^{said} has a NUL character \(\\x00\) in it, which no file's name can"):
+            call()
+
+
 @pytest.mark.parametrize(
     "given", ["new/../voice.wav", "new/deeper/../../voice.wav", "new/../voice.wav.provenance.json"]
 )
