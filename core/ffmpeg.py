@@ -228,7 +228,7 @@ def _undecodable(path: Path, text: str, hint: str) -> InputError:
         return PictureTooLarge(
             f"{path} is a {size[1]}x{size[2]} picture, too large for ffmpeg to decode (at most about 268 million "
             "pixels, such as 16000x16000): give a copy scaled down",
-            detail=_last_line(text),
+            detail=_last_lines(text),
         )
     return InputError(
         f"could not read {path}: not a media file ffmpeg can decode, or it is corrupt; {hint}", detail=_last_lines(text)
