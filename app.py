@@ -127,8 +127,8 @@ RECORD_EMPTY_HEIGHT = 40
 WORK = "voxlip-work"
 """The concurrency group of the long jobs' work (gradio limits each event on its own otherwise)."""
 QUICK = "voxlip-quick"
-"""The concurrency group of Compare voices (under a second's work): it had waited behind every long job queued, its
-area blank for 90 s and more."""
+"""The concurrency group of Compare voices (under a second's work): in the long jobs' group it would wait behind every
+long job queued, its area blank for 90 s and more."""
 REFERENCE = "Voice to clone"
 VOICE_LABEL = f"{REFERENCE}: a few seconds of speech, recorded or in a video"
 CONVERSION = "voice conversion"
@@ -185,7 +185,7 @@ class Jobs:
         self._jobs: dict[tuple[str, str], _Job] = {}
 
     def clicked(self, session: str, button: str) -> None:
-        """A new click: a stop asked before it no longer holds (the requests it stopped keep their flag)."""
+        """A new click: a stop asked before it lapses (the requests it stopped keep their flag)."""
         with self._lock:
             job = self._jobs.get((session, button))
             if job is not None and job.flag.is_set():
@@ -344,7 +344,7 @@ class Demo:
     @staticmethod
     def _speaker(pipeline: Pipeline, recording: str, role: str) -> Speaker:
         """The recording's speaker; one voxlip cannot use is refused naming it as the page does (`role`), for a tab that
-        takes two recordings: "the recording is silent" had not said which, and two files may share a name."""
+        takes two recordings: "the recording is silent" would not say which, and two files may share a name."""
         try:
             return pipeline.speaker(recording)
         except VoxlipError as e:
@@ -516,7 +516,7 @@ def _seed(value: str | float | None) -> int | None:
 
 
 def _seed_box() -> gr.Textbox:
-    """The seed as typed (a number box rounds what it is given: 3.7 had been taken as 4)."""
+    """The seed as typed: a number box rounds what it is given (3.7 to 4), where _seed refuses 3.7 (no whole number)."""
     info = f"-1: random; a whole number from 0 to {LARGEST_SEED} repeats a result"
     return gr.Textbox(label="Seed", value="-1", info=info, max_lines=1)
 
@@ -607,7 +607,7 @@ def _converter_choice(with_none: bool = True) -> gr.Dropdown:
 
 def _component_choice(choices: tuple[str, ...], label: str, info: str, visible: bool = True) -> gr.Dropdown:
     """A choice of the voice components this server has; its info names those it lacks and how whoever runs the demo
-    gets them (choosing one had only failed after the click)."""
+    gets them, before a click rather than after it."""
     missing = _missing(choices)
     if missing:
         info += (
@@ -654,8 +654,8 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
     offline = demo.pipeline.voice_settings.offline
     example_label = "Example: a synthetic voice and a drawn face, both made by voxlip (no real person)"
     voice_example_label = "Example: a synthetic voice made by voxlip (no real person)"
-    # a label per example: gradio shows labelled examples as buttons that wrap, where a table of the files' paths had
-    # been wider than a phone
+    # a label per example: gradio shows labelled examples as buttons that wrap, where a table of the files' paths is
+    # wider than a phone
     # Uploads and results in Gradio's cache are deleted after an hour.
     jobs = Jobs()
     with gr.Blocks(title="voxlip", delete_cache=(600, 3600)) as page:
@@ -852,8 +852,8 @@ def _for_the_page(message: str) -> str:
 
 
 def _refusal(message: str, *uploads: str | None) -> gr.Error:
-    """A message for the page that stays until it is closed (a message that went after 10 s had left the last
-    result's details under a bare "Error"), naming the uploaded files as the user named them, not the server's copies;
+    """A message for the page that stays until it is closed (one that goes after 10 s leaves the last result's
+    details under a bare "Error"), naming the uploaded files as the user named them, not the server's copies;
     the server's log gets no traceback for a request that was refused."""
     names = [Path(upload).name for upload in uploads if upload]
     for upload in uploads:
@@ -923,19 +923,19 @@ def _on_click(
     stop: gr.Button | None = None,
     group: str = WORK,
 ) -> None:
-    """`handler` run on a click, its outputs emptied first: a refused request leaves no earlier result on the page.
-    A click while the last one's work runs is run after it, with the inputs as they are then (gradio had dropped it,
-    leaving the first result under the changed text). The work of the buttons of one concurrency `group` shares one
-    limit (`--concurrency`), not one each: the machine's cores are one; the long jobs are one group (WORK). The
-    messages shown before the click go (DISMISS_MESSAGES); an input the request needs (`needed`: the page's name for
-    it, its box) that is empty is refused before the work, saying why it is empty (the browser's messages about files
-    it did not take, passed on in `refused`). After a refusal the outputs are emptied again: gradio marks each with
-    "Error" otherwise. With `stop` (a button, and the `jobs` that
-    stop), the work is a job of its session that `stop`, shown while it waits or runs, stops: a waiting request leaves
-    the queue at once (gradio's `cancels`), a running one ends at its next progress report; either way its details
-    say STOPPED. `stop` goes at every end of the request (its result, a refusal, an error or a stop; on success and on
-    failure each: gradio 6 runs no `.then` after an error) unless another click of the button waits to run after it
-    (Jobs.busy)."""
+    """`handler` run on a click, so that the page never shows a result under inputs it was not made from.
+
+    The outputs are emptied first, and again after a refusal (gradio marks each "Error" otherwise); the messages shown
+    before go (DISMISS_MESSAGES); an empty input the request needs (`needed`: the page's name for it, its box) is
+    refused before the work, saying why (the browser's messages about files it did not take arrive in `refused`). A
+    click while the last one's work runs is run after it, with the inputs as they are then ("always_last": gradio's
+    default drops it). The buttons of one concurrency `group` share one limit (`--concurrency`): the machine's cores
+    are one; the long jobs are one group (WORK).
+
+    With `stop` (and the `jobs` it stops) the work is a job of its session that `stop`, shown while it waits or runs,
+    stops: a waiting request leaves the queue at once (gradio's `cancels`), a running one ends at its next progress
+    report, its details saying STOPPED. `stop` goes at every end of the request, on success and on failure each
+    (gradio 6 runs no `.then` after an error), unless another click of the button waits to run after it (Jobs.busy)."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
     names = list(needed)
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden")

@@ -15,7 +15,7 @@ class _Silencer:
     block keeps Python's messages: the first block in redirects, the last one out restores what was there.
 
     A descriptor is the process's, not a thread's: blocks silenced at once (nested, or in other threads) share one
-    redirection. Each saving fd 2 for itself, a second block had saved /dev/null as the original and restored it for
+    redirection, since a second block saving fd 2 for itself would save /dev/null as the original and restore it for
     good.
     """
 

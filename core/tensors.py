@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # torch is imported where a model runs, not with core
 
 def model_input(value: Any, model: torch.nn.Module, what: str) -> torch.Tensor:
     """`value`, a tensor or a numpy array of floating-point numbers, in the dtype and on the device of `model`'s
-    weights (float64 or numpy input had met torch's "Input type (double) and bias type (float) should be the same").
+    weights (float64 or numpy input as it is meets torch's "Input type (double) and bias type (float) should be the
+    same").
 
     Anything else is an InputError naming `what`: integers are refused, not converted, since their scale (a uint8
     image's 0-255) is not the one the model takes.

@@ -179,7 +179,7 @@ class MouthAnimator:
             return image
         sharp = cv2.addWeighted(image, 1 + c.sharpen, cv2.GaussianBlur(image, (0, 0), 1.0), -c.sharpen, 0)
         # The sharpened and the given image mixed by a weight in 0-255 (uint8 arithmetic: the cost of the
-        # sharpening itself, where float images had taken several times that).
+        # sharpening itself, where float images take several times that).
         weight = cv2.convertScaleAbs(distance, alpha=255 / max(c.sharpen_ramp, 1e-6))
         if image.ndim == 3:
             weight = cv2.merge([weight] * image.shape[2])

@@ -93,7 +93,7 @@ def check_face(
 
     A photo is checked whole (and turned upright when its face lies on its side: open_face); a video at `samples`
     frames spread over its length, and turned upright too when they show its face on its side (UPRIGHT_SHARE: a
-    video without a rotation tag, filmed with the phone turned, had had half its frames' faces missed).
+    video without a rotation tag, filmed with the phone turned and left so, has half its frames' faces missed).
     """
     face = open_face(face, options.max_size)
     frames = sample_frames(face, samples)
@@ -171,7 +171,7 @@ def run(
 
     out_path = Path(out_path).expanduser()
     check_output_name(out_path, "video", (face_path(face), None if isinstance(audio, np.ndarray) else audio))
-    audio = load_audio(audio, source_sr=source_sr)  # the edge: 16 kHz from here; int16 had been taken as floats
+    audio = load_audio(audio, source_sr=source_sr)  # the edge: 16 kHz floats from here, integers scaled to [-1, 1]
     previous_threads = cv2.getNumThreads()
     if options.opencv_threads is not None:
         cv2.setNumThreads(options.opencv_threads)

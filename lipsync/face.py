@@ -195,8 +195,8 @@ class _QuietGraph:
     MediaPipe's C++ side writes warnings straight to file descriptor 2 (no setting silences them before absl logging
     is initialised): from its own threads while the graph opens its models, which the first call waits for, and in
     its first calls (the mesh's first face). Silenced: the graph's creation with its first call, then each call up
-    to QUIET_CALLS, and nothing in between, since the redirection is process-wide. (Made with its tracker, a graph had
-    kept fd 2 silenced from then to the tracker's third frame, its video's start of decoding included.)
+    to QUIET_CALLS, and nothing in between, since the redirection is process-wide. (A graph made with its tracker would
+    keep fd 2 silenced from then to the tracker's third frame, its video's start of decoding included.)
     """
 
     def __init__(self, make: Callable[[], Any], quiet_calls: int = QUIET_CALLS):
@@ -301,7 +301,7 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 def _check_frame(frame: object) -> None:
     """InputError unless `frame` is what the tracker's detectors and mesh take: a uint8 BGR array (height, width, 3)
-    (other dtypes had met cv2's and MediaPipe's errors)."""
+    (other dtypes meet cv2's and MediaPipe's errors)."""
     if isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.ndim == 3 and frame.shape[2] == 3:
         return
     given = f"{frame.dtype} {frame.shape}" if isinstance(frame, np.ndarray) else with_article(type(frame).__name__)
@@ -366,7 +366,7 @@ class FaceTracker:
         landmarks = self._followed_landmarks(frame)
         if landmarks is None and not detected:
             # Lost, or the picture jumped (a cut, or the crop now holds another face): found afresh in the whole
-            # frame. A video looped end to start had had the frame after each join left unsynced.
+            # frame, so that a video looped end to start has the frame after each join synced.
             self._lose()
             if self._detect(frame):
                 landmarks = self._followed_landmarks(frame)

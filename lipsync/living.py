@@ -169,7 +169,7 @@ def blink(
         upper_now = upper_lid + np.interp(u, samples, upper_drop, left=0.0, right=0.0)
         lower_now = lower_lid - np.interp(u, samples, lower_rise, left=0.0, right=0.0)
         # Each lid's picture: the skin beyond it (from `lift` past its landmarks, which on a painting or a
-        # cartoon may lie on the eye itself) stretched to where the lid now is, its margin continued on.
+        # cartoon may lie on the eye itself) stretched to where the lid is in this frame, its margin continued on.
         start, end = upper_lid - band - lift, lower_lid + low_band + lift
         from_above = start + (v - start) * band / np.maximum(upper_now - start, 1e-6)
         from_below = end - (end - v) * low_band / np.maximum(end - lower_now, 1e-6)

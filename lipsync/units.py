@@ -64,10 +64,10 @@ class UnitConfig:
     """Where the mouth should be shut (silence, rest), any opening past the person's closed one costs this many
     times more: a shut mouth is held rather than a nearly shut one run through."""
     closed_percentile: float = 1.0
-    """The person's shut mouth is this percentile of their frames' openings (what silence asks for). The 3rd had
-    landed on a parted mouth for talking_woman_30fps, shut in 11 of its 346 shown frames (3.2%): 0.049 mouth widths,
-    and 0.083 on the same clip darkened (two blurred frames read as parted), where silence then held parted lips
-    with teeth showing (0.002-0.006 at the 1st)."""
+    """The person's shut mouth is this percentile of their frames' openings (what silence asks for): the 1st lands on
+    a shut mouth (0.002-0.006 mouth widths) for talking_woman_30fps, shut in 11 of its 346 shown frames (3.2%), where
+    the 3rd lands on parted lips with teeth showing (0.049, and 0.083 on the same clip darkened: two blurred frames
+    read as parted)."""
     width_weight: float = 0.5
     jump_cost: float = 1.4
     """Cost of showing a source frame that does not follow the previous one."""

@@ -112,7 +112,7 @@ def with_alpha(bgr: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 def bgr_frame(frame: np.ndarray) -> np.ndarray:
     """An RGB(A) or grey frame, as OpenCV's BGR uint8: uint8, float in 0-1 or 0-255 (moviepy's or an image's), or
-    16-bit (a scanner's or a 16-bit PNG's, 0-65535, which clipped to 255 had come out white)."""
+    16-bit (a scanner's or a 16-bit PNG's, 0-65535, which clipped to 255 would come out white)."""
     frame = np.asarray(frame)
     if frame.dtype != np.uint8:
         peak = frame.max()

@@ -173,8 +173,8 @@ def _check_as_made(result: Speech | Clip) -> None:
 
 
 class ClipFolder:
-    """A temporary folder for one clip's MP4: removed by `remove()`, or when nothing refers to it any more or Python
-    exits, quietly (a TemporaryDirectory left to the garbage collector warns "Implicitly cleaning up")."""
+    """A temporary folder for one clip's MP4: removed by `remove()`, or when nothing refers to it or Python exits,
+    quietly (a TemporaryDirectory left to the garbage collector warns "Implicitly cleaning up")."""
 
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="voxlip-clip-"))
@@ -214,8 +214,8 @@ class ClipFolder:
 class Clip:
     """A talking clip: an MP4 (H.264 + AAC) with the label and marks, kept in a temporary folder until it is closed.
 
-    `close()` (or a `with` block) removes that folder once the clip is saved; a clip no longer referred to is
-    removed too, when the garbage collector gets to it, or when Python exits. Compared and hashed by identity.
+    `close()` (or a `with` block) removes that folder once the clip is saved; a clip nothing refers to is removed
+    too, when the garbage collector gets to it, or when Python exits. Compared and hashed by identity.
     """
 
     path: Path

@@ -13,7 +13,7 @@ sentences."""
 QUIET_DB = 30.0
 MARGIN = 0.02
 """A piece loses the quiet at an edge where speech runs on (10 ms frames QUIET_DB under its loudest) but MARGIN seconds:
-"Good morning | everyone," streamed had had 0.2 s of quiet between the pieces, a word's gap is under 0.05 s."""
+a word's gap is under 0.05 s, and "Good morning | everyone," streamed with its edges' quiet kept has 0.2 s."""
 EDGE_FADE = 0.01
 """Seconds over which an edge cut in the quiet is faded (within_quiet_edges' cuts, inside the quiet they keep)."""
 

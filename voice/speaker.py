@@ -115,8 +115,8 @@ def cleaned_speech(encoder: SpeakerEncoder, wave: np.ndarray) -> np.ndarray:
     """cleaned_reference of a recording's 16 kHz mono samples, loaded already.
 
     The encoder's preprocessing raises quiet audio to its level (target_dbfs) and leaves louder audio as it is, as
-    Resemblyzer publishes it, and GE2E hears level: a reading at -35 dBFS and the same 11 dB louder had been embedded
-    at 0.93 to each other, and cloned at 0.96. A louder recording's speech is lowered by as much as it lies over that
+    Resemblyzer publishes it, and GE2E hears level: left so, a reading at -35 dBFS and the same 11 dB louder embed at
+    0.93 to each other, and clone at 0.96. A louder recording's speech is lowered by as much as it lies over that
     level: 0.999 and 1.000. Which of it is speech is still decided at the level it was recorded at (the published
     preprocessing: noise loud enough for its VAD is kept, and noted in words)."""
     wave = without_offset(wave)

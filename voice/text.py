@@ -281,12 +281,12 @@ _SHORT_FORMS = {
 _SHORT_FORM_RE = re.compile(
     r"\b(e\.g|i\.e|etc|vs|a\.m|p\.m|jr|sr|approx|(?-i:ca)|dept|ph\.d|[bm]\.sc)\.((?-i:\s+[A-Z])|\s*$)?", re.IGNORECASE
 )
-"""A short form and its full stop, which ends no sentence ("approx. the same", "built ca. 1850": had been "aprox",
-"ka" and a sentence's pause; "a Ph.D. in" had a full stop inside its sentence); "ca." in lower case only ("moved
-to CA. It was" is California)."""
+"""A short form and its full stop, which ends no sentence ("approx. the same", "built ca. 1850", not "aprox", "ka"
+and a sentence's pause; "a Ph.D. in" without a full stop inside its sentence); "ca." in lower case only
+("moved to CA. It was" is California)."""
 _NEVER_LAST = frozenset({"approx", "ca", "dept", "vs", "e.g", "i.e"})
 """Short forms that come before a word, never at a sentence's end: their full stop is dropped before a capital too
-("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago", "any app, e.g. Notion": had been "for example. Notion")."""
+("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago", "any app, e.g. Notion": not "for example. Notion")."""
 _CASE_VERSUS_RE = re.compile(rf"\b([A-Z][\w'’-]*) v\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
 """A "v." between two names, as a court case is named ("Roe v. Wade", "R v. Smith"): "versus", its full stop ending
 no sentence; before a sentence's usual first word it may be a letter that ends one ("plan v. Then")."""
@@ -564,11 +564,11 @@ def lines_ended(text: str) -> str:
     """`text` with a full stop after each line that ends without a mark (`_UNENDED_LINE_RE`; not after a word such
     as "and", `_GOING_ON_WORDS`) where the next begins anew (`_LINE_BEGINS_ANEW_RE`: a paragraph, a list's item), or,
     unless the break is a wrap (`WRAP_WIDTH_LEAST`), where the next starts with a capital (a title, a poem's line) or
-    the line is short (`SHORT_LINE`): a voice reads a line break as a space, so "Roses are red\nViolets are blue" ran
-    on, and a list's "2." was read into the line before it ("the oven two. Mix"). Prose wrapped at a width reads on,
-    whatever its next line starts with ("the train came\nI was", "my aunt\nMargaret"). The colon of a line that
+    the line is short (`SHORT_LINE`): a voice reads a line break as a space, which would run "Roses are red\nViolets
+    are blue" on and read a list's "2." into the line before it ("the oven two. Mix"). Prose wrapped at a width reads
+    on, whatever its next line starts with ("the train came\nI was", "my aunt\nMargaret"). The colon of a line that
     leads into a line of text after it (`_LEAD_IN_LINE_RE`) is a full stop where that line would end so, if not
-    for being short ("Note:\n  the"): "Three things:" had been read into the first item ("things: A slot.")."""
+    for being short ("Note:\n  the"), so that "Three things:" is not read into the first item ("things: A slot.")."""
     lines = text.split("\n")
     width = max(len(line.rstrip()) for line in lines)
     for i, (line, after) in enumerate(zip(lines, lines[1:])):
@@ -1076,7 +1076,7 @@ _SYLLABLE_RE = re.compile(
 """Characters that each write a syllable or a word: Chinese characters, Japanese kana, Korean syllables."""
 CHARACTERS_PER_WORD = 2
 """Chinese, Japanese and Korean characters (`_SYLLABLE_RE`) a word takes, about ("東京", "ラーメン", "오늘"):
-counted as letters, "今日はiPhoneとMacBookを買いました" had been mostly Latin (10 to 13) and spelled out for 13.7 s;
+counted as letters, "今日はiPhoneとMacBookを買いました" would be mostly Latin (10 to 13) and spelled out for 13.7 s;
 as words, it is 5 to 2, and "I love 寿司 and ラーメン very much" 3 to 5."""
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
@@ -1228,7 +1228,8 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
     while the one before plays (Tacotron + HiFi-GAN take about a quarter of the audio's duration),
     so pieces may grow about that fast without a gap. Cuts fall after a clause where one fits,
     else between words. Each piece is said alone, so a line that ends without a mark ends as a sentence where the
-    whole text shows it does (`lines_ended`, as the voices read the text said at once): a list's items had run on.
+    whole text shows it does (`lines_ended`, as the voices read the text said at once), so a list's items do not run
+    on.
     """
     pieces: list[str] = []
     limit = first_chars

@@ -67,7 +67,7 @@ def widest_range_factor(f0: np.ndarray, median_hz: float, config: OfflineConfig)
     `median_hz` (0: its own median).
 
     Praat widens the range in hertz around the median: a low outlier (an octave error: 73 Hz in a voice of 274 Hz)
-    went below 0 Hz at a factor of 1.41, and Praat failed. Its lowest point is kept at half the pitch floor.
+    goes below 0 Hz at a factor of 1.41, and Praat fails. Its lowest point is kept at half the pitch floor.
     """
     voiced = f0[f0 > 0]
     if voiced.size == 0:

@@ -10,8 +10,8 @@ from parselmouth.praat import run
 
 _HELD = threading.Lock()
 """Praat (and so parselmouth) has a single process-wide generator: who seeds it and draws from it is counted
-process-wide too. Seeding it, then drawing in a separate call, had let another thread re-seed or draw in between: the
-same seed gave other samples under concurrency."""
+process-wide too. Seeding it, then drawing in a separate call, would let another thread re-seed or draw in between,
+and the same seed give other samples under concurrency."""
 
 
 @contextmanager

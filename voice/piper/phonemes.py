@@ -26,8 +26,8 @@ MARKS = re.compile(
 """A run of punctuation marks and the spaces around them: where a sentence is cut into clauses."""
 TYPED_DASH = re.compile(r"(?<=\S)[ \t]+-{1,2}(?:[ \t]+|(?=\n)|$)|(?<=\w)--(?=\w)")
 """A hyphen between spaces on a line, or two between words: a dash typed on a keyboard ("I waited - then I left").
-Not one that opens a line: that is a list's bullet (`lines_ended`), and a dash there had joined the item to the line
-before it, across a blank line too (a paragraph's pause lost)."""
+Not one that opens a line: that is a list's bullet (`lines_ended`), and read as a dash it would join the item to the
+line before it, across a blank line too (a paragraph's pause lost)."""
 MOST_WORDS_AT_ONCE = 40
 """A sentence longer than this many words is said in runs of at most this many (sentences), cut after its clauses'
 marks where it has them: the voice's memory grows with what it says at once (`voxlip say` of one sentence of 39, 75
@@ -105,16 +105,15 @@ class Phonemizer:
         return [[ipa for ipa, _ in paragraph] for paragraph in self.said_paragraphs(text)]
 
     def said_paragraphs(self, text: str) -> list[list[tuple[str, str]]]:
-        """(IPA, words as said) of each sentence of each paragraph of `text`: the words name a sentence in messages.
-
-        The IPA of each sentence of each paragraph of `text` (voice.text.paragraphs; empty sentences dropped; a long
-        one in runs, MOST_WORDS_AT_ONCE), its punctuation kept between the words.
+        """(IPA, words as said) of each sentence of each paragraph of `text` (voice.text.paragraphs; empty sentences
+        dropped; a long one in runs, MOST_WORDS_AT_ONCE), its punctuation kept between the words; the words name a
+        sentence in messages.
 
         A line that ends without a mark ends as a sentence where the next starts anew (`lines_ended`: a title, a list's
         item, a line of a poem). English is first written as it is said (`spoken_english`: money, titles, short forms).
         Each clause is then read by espeak-ng on its own and the marks put back between them, as phonemizer's own
         preserve_punctuation does, but cut where the marks are: phonemizer 3.4 cuts at the first "." of the sentence, so
-        that "It costs $19.99." was read "dollar nineteen. ninety nine".
+        that "It costs $19.99." would be read "dollar nineteen. ninety nine".
         """
         text = TYPED_DASH.sub(" — ", lines_ended(text))
         if self.english:
@@ -182,8 +181,8 @@ def runs_of_words(sentence: list[tuple[str, str]], most_words: int) -> list[list
 def _cuts(words: list[str], most_words: int) -> list[int]:
     """Where runs of at most `most_words` of `words` begin, and its length: runs of about three quarters of that, each
     cut within a quarter of a run of where equal runs would cut, before a word that begins a phrase ("and", "which")
-    if one is there, else not after one that leads into the next ("the", "of"): "the smell of | fresh bread" had been
-    cut so, and said with a sentence's pause."""
+    if one is there, else not after one that leads into the next ("the", "of"), which would say "the smell of | fresh
+    bread" with a sentence's pause."""
     parts = -(-len(words) // max(1, most_words * 3 // 4))  # room to move each cut
     cuts = [0]
     for k in range(1, parts):
