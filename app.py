@@ -6,6 +6,8 @@ python app.py [--host 127.0.0.1] [--port 7860]
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import copy
 import dataclasses
 import decimal
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import anyio
 import gradio as gr
 
 from core import checkpoints
@@ -165,18 +168,25 @@ class JobStopped(Exception):
 
 @dataclass
 class _Job:
-    """One session's job of one button: its stop flag, how many of its requests run, and whether a click waits to
-    run after them."""
+    """One session's job of one button: its stop flag, the stop flags of its requests that run, and whether a click
+    waits to run after them."""
 
     flag: threading.Event = field(default_factory=threading.Event)
-    running: int = 0
+    running: list[threading.Event] = field(default_factory=list)
     waiting: bool = False
+
+    def stop(self) -> None:
+        """Stop the job: its running requests and those that start before its next click."""
+        self.flag.set()
+        for request in self.running:
+            request.set()
 
 
 class Jobs:
-    """Each session's jobs (a tab's, by button) and their stop flags: a sync handler runs in a thread that gradio
-    cannot end, so the Stop button and the tab's closing set the flag, and the job's next progress report raises
-    JobStopped. A stop asked while a request waits in the queue stops it as it starts; the next click clears it.
+    """Each session's jobs (a tab's, by button) and their stop flags: the work runs in a thread that gradio cannot
+    end, so the Stop button and the tab's closing set the flag of the job and of each of its running requests, and a
+    request's next progress report raises JobStopped. A request cancelled on its own (an API client's cancel) sets its
+    own flag only. A stop asked while a request waits in the queue stops it as it starts; the next click clears it.
     A job is busy while a request of it runs or a click waits to run after it (gradio runs a click made while the
     button's request runs once that one ends), which is while its Stop button shows."""
 
@@ -207,7 +217,7 @@ class Jobs:
         """Whether a request of the session's `button` runs, or a click waits to run, and no stop was asked."""
         with self._lock:
             job = self._jobs.get((session, button))
-            return job is not None and not job.flag.is_set() and (job.running > 0 or job.waiting)
+            return job is not None and not job.flag.is_set() and (bool(job.running) or job.waiting)
 
     def asked_to_stop(self, session: str, button: str) -> bool:
         """Whether a stop of the session's requests of `button` was asked since its last click."""
@@ -218,27 +228,33 @@ class Jobs:
     def stop(self, session: str, button: str) -> None:
         """Stop the session's running and waiting requests of `button`."""
         with self._lock:
-            self._jobs.setdefault((session, button), _Job()).flag.set()
+            self._jobs.setdefault((session, button), _Job()).stop()
 
     def closed(self, request: gr.Request) -> None:
         """The tab closed (gradio's unload event): its jobs stop and are forgotten."""
         with self._lock:
             for key in [key for key in self._jobs if key[0] == request.session_hash]:
-                self._jobs.pop(key).flag.set()
+                self._jobs.pop(key).stop()
 
-    def run(self, session: str, button: str, work: Callable[[threading.Event], tuple]) -> tuple:
-        """`work(stop flag)` as one of the session's requests of `button`."""
+    def run(
+        self, session: str, button: str, work: Callable[[threading.Event], tuple], stop: threading.Event | None = None
+    ) -> tuple:
+        """`work(stop)` as one of the session's requests of `button`: `stop` is the request's own flag (a new one if
+        not given), which the session's stop sets too."""
+        stop = threading.Event() if stop is None else stop
         with self._lock:
             job = self._jobs.setdefault((session, button), _Job())
-            job.running += 1
+            job.running.append(stop)
             job.waiting = False
-        try:
             if job.flag.is_set():
+                stop.set()
+        try:
+            if stop.is_set():
                 raise JobStopped
-            return work(job.flag)
+            return work(stop)
         finally:
             with self._lock:
-                job.running -= 1
+                job.running.remove(stop)
                 idle = not job.running and not job.waiting and not job.flag.is_set()
                 if idle and self._jobs.get((session, button)) is job:
                     del self._jobs[(session, button)]
@@ -301,10 +317,15 @@ class Demo:
             folder = Path(tempfile.mkdtemp(prefix="request-", dir=self.workdir))
         return folder / f"voxlip-{kind}-{time.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
-    def _saved(self, result: Speech | Clip, kind: str, suffix: str) -> tuple[str, str]:
+    def _saved(
+        self, result: Speech | Clip, kind: str, suffix: str, stop: threading.Event | None = None
+    ) -> tuple[str, str]:
         """The result written into its request's folder: its file, and the provenance record written beside it; a
-        clip's temporary MP4 is removed then."""
+        clip's temporary MP4 is removed then. `stop` set after the work's last progress report: JobStopped, nothing
+        written."""
         with result:
+            if stop is not None and stop.is_set():
+                raise JobStopped
             path = result.save(self._output(kind, suffix))
         return str(path), str(record_path(path))
 
@@ -372,7 +393,7 @@ class Demo:
             pipeline = self._pipeline_for(synthesizer, vocoder, converter, similarity=similarity)
             sentences = _reporting(progress, stop, "cloning the voice")
             speech = pipeline.clone_voice(reference, text, consent=consent, seed=seed, progress=sentences)
-            path, record = self._saved(speech, "voice", ".wav")
+            path, record = self._saved(speech, "voice", ".wav", stop)
         except VoxlipError as e:
             raise _refusal(str(e), reference) from None
         return path, self._made_by(speech, {REFERENCE: reference}, _base_voice(pipeline)), record
@@ -394,7 +415,7 @@ class Demo:
             pipeline = self._pipeline_for(still=still, face_index=_chosen(face_index))
             frames = _reporting(progress, stop, "lip-sync", "frames")
             clip = pipeline.lipsync(face, audio, consent=consent, progress=frames)
-            path, record = self._saved(clip, "lipsync", ".mp4")
+            path, record = self._saved(clip, "lipsync", ".mp4", stop)
         except VoxlipError as e:
             raise _refusal(str(e), face, audio) from None
         return path, self._made_by(clip, {FACE: face, SPEECH: audio}), record
@@ -429,7 +450,7 @@ class Demo:
                 voice_progress=_reporting(progress, stop, "cloning the voice"),
                 progress=_reporting(progress, stop, "lip-sync", "frames"),
             )
-            path, record = self._saved(clip, "clip", ".mp4")
+            path, record = self._saved(clip, "clip", ".mp4", stop)
         except VoxlipError as e:
             raise _refusal(str(e), reference, face) from None
         return path, self._made_by(clip, {REFERENCE: reference, FACE: face}, _base_voice(pipeline)), record
@@ -464,9 +485,9 @@ class Demo:
             )
             made_by = self._made_by(result, {REFERENCE: reference, SOURCE: source})
             if isinstance(result, Clip):
-                video, record = self._saved(result, "converted", ".mp4")
+                video, record = self._saved(result, "converted", ".mp4", stop)
                 return None, video, made_by, record
-            audio, record = self._saved(result, "converted", ".wav")
+            audio, record = self._saved(result, "converted", ".wav", stop)
             return audio, None, made_by, record
         except VoxlipError as e:
             raise _refusal(str(e), reference, source) from None
@@ -546,12 +567,19 @@ def _stoppable(handler: Callable[..., tuple], jobs: Jobs, button: str, outputs: 
     session) by the signature given here: the handler's inputs, then those two."""
     given = [p for p in inspect.signature(handler).parameters.values() if p.name not in ("progress", "stop")]
 
-    def run(*values) -> tuple:
+    async def run(*values) -> tuple:
         *inputs, progress, request = values
-        try:
-            return jobs.run(request.session_hash, button, lambda flag: handler(*inputs, progress=progress, stop=flag))
-        except JobStopped:
-            return _stopped_outputs(outputs)
+        stop = threading.Event()
+
+        def work() -> tuple:
+            try:
+                return jobs.run(
+                    request.session_hash, button, lambda flag: handler(*inputs, progress=progress, stop=flag), stop
+                )
+            except JobStopped:
+                return _stopped_outputs(outputs)
+
+        return await _until_cancelled(work, stop)
 
     keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
     run.__signature__ = inspect.Signature(
@@ -563,6 +591,21 @@ def _stoppable(handler: Callable[..., tuple], jobs: Jobs, button: str, outputs: 
     )
     run.__annotations__ = {"request": gr.Request}
     return run
+
+
+async def _until_cancelled(work: Callable[[], tuple], stop: threading.Event) -> tuple:
+    """`work()` run in a worker thread. Gradio cancels a request (the Stop button, an API client's cancel) by
+    cancelling this coroutine, which cannot end the thread: `stop` is set, so the work ends at its next progress
+    report, and the request keeps its place among those running (the concurrency limit) until it has, rather than
+    leaving its work to run on beside the next request."""
+    thread = asyncio.ensure_future(anyio.to_thread.run_sync(work))
+    try:
+        return await asyncio.shield(thread)
+    except asyncio.CancelledError:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.shield(thread)
+        raise
 
 
 def _stopped_outputs(outputs: int) -> tuple:

@@ -1,5 +1,6 @@
 """The demo's handlers, and the whole page driven in a real (headless) Chromium."""
 
+import asyncio
 import inspect
 import os
 import re
@@ -489,6 +490,20 @@ def test_a_job_stopped_from_another_thread_ends_without_its_output(demo, speech_
     assert set(demo.workdir.rglob("*")) == results and _temporary_folders() == temporary
 
 
+def test_a_job_stopped_after_its_last_progress_report_saves_nothing(demo, speech_files):
+    """A stop that came after the work's last progress report (a cancel while the result was being finished) had let
+    the result be saved for nobody."""
+    stop, results = threading.Event(), set(demo.workdir.rglob("*"))
+
+    def bar(value, desc=None, **_):
+        if isinstance(value, tuple) and value[0] == value[1]:  # the last sentence made
+            stop.set()
+
+    with pytest.raises(app.JobStopped):
+        demo.voice(str(speech_files[0]), "One sentence. And another.", 1, True, progress=bar, stop=stop)
+    assert set(demo.workdir.rglob("*")) == results
+
+
 def test_closing_the_tab_stops_its_session_s_job(demo, speech_files, faces_dir):
     page = app.build_demo(demo)
     closed = [fn for fn in page.fns.values() if any(target[1] == "unload" for target in fn.targets)]
@@ -496,7 +511,7 @@ def test_closing_the_tab_stops_its_session_s_job(demo, speech_files, faces_dir):
     clip = next(fn for fn in page.fns.values() if getattr(fn, "api_name", None) == "text_to_clip")
     reports = _Reports()
     inputs = [str(speech_files[0]), str(faces_dir / "painting_pearl_earring.jpg"), LONG_TEXT, 1, True, None, False, -1]
-    thread, outcome = _in_a_thread(lambda: clip.fn(*inputs, reports, gr.Request(session_hash="tab")))
+    thread, outcome = _in_a_thread(lambda: asyncio.run(clip.fn(*inputs, reports, gr.Request(session_hash="tab"))))
     assert reports.first_step.wait(300), "the job reported no progress"
     closed[0].fn(gr.Request(session_hash="another tab"))
     closed[0].fn(gr.Request(session_hash="tab"))
@@ -556,17 +571,17 @@ def test_stop_stays_while_a_click_made_during_a_job_waits_to_run(demo, speech_fi
     voice = str(speech_files[0])
     assert click(tab)
     clicked_again = while_it_runs(lambda: click(tab))  # passed its checks: gradio runs it after this one
-    work.fn(voice, "First.", 1, True, "auto", "auto", None, "auto", clicked_again, tab)
+    asyncio.run(work.fn(voice, "First.", 1, True, "auto", "auto", None, "auto", clicked_again, tab))
     assert seen == [True] and done(tab).visible, "the second click's request waits to run: Stop stays"
     seen.clear()
     stopped = while_it_runs(lambda: (stop(tab), ended(tab)[-1].visible)[1])  # gradio ends its wait at once
-    assert work.fn(voice, "Second.", 1, True, "auto", "auto", None, "auto", stopped, tab)[1] == app.STOPPED
+    assert asyncio.run(work.fn(voice, "Second.", 1, True, "auto", "auto", None, "auto", stopped, tab))[1] == app.STOPPED
     assert seen == [False], "the request was stopped: Stop goes"
     assert not done(tab).visible
     seen.clear()
     assert click(tab)
     with pytest.raises(gr.Error):  # refused after it began: gradio drops the click that waited to run after it
-        work.fn(voice, "<b></b>", 1, True, "auto", "auto", None, "auto", clicked_again, tab)
+        asyncio.run(work.fn(voice, "<b></b>", 1, True, "auto", "auto", None, "auto", clicked_again, tab))
     assert seen == [True] and not ended(tab)[-1].visible
 
 
@@ -928,6 +943,68 @@ def test_a_compare_does_not_wait_behind_a_long_job(demo, speech_files, client_in
     finally:
         release.set()
         page.close()
+
+
+def test_a_request_cancelled_through_the_api_stops_and_keeps_its_place_until_it_has(
+    demo, speech_files, client_in, tmp_path, monkeypatch
+):
+    """A request an API client cancelled (gradio_client's job.cancel()) had run on to its end and saved its result,
+    beside the next request despite one request at a time: gradio cancels the request, not the thread of its work.
+    The page is served in this process, one request at a time as app.py serves it; the first request's work waits
+    in its voice cloning until it is asked to stop, or until a second request's work starts beside it."""
+    from gradio_client import handle_file
+
+    flags, running, beside, lock = [], threading.Event(), threading.Event(), threading.Lock()
+    at_once = {"now": 0, "most": 0}
+    reporting = app._reporting
+
+    def recorded(progress, stop, *args):
+        flags.append(stop)
+        return reporting(progress, stop, *args)
+
+    clone_voice = Pipeline.clone_voice
+
+    def held(self, *args, progress=None, **kwargs):
+        with lock:
+            at_once["now"] += 1
+            at_once["most"] = max(at_once["most"], at_once["now"])
+            first = not running.is_set()
+            if not first:
+                beside.set()
+        running.set()
+        try:
+            while first and not (flags[0].wait(0.05) or beside.is_set()):
+                pass
+            progress(1, 2, 1.0)  # a sentence made: the work's next progress report
+            return clone_voice(self, *args, progress=progress, **kwargs)
+        finally:
+            with lock:
+                at_once["now"] -= 1
+
+    monkeypatch.setattr(app, "_reporting", recorded)
+    monkeypatch.setattr(Pipeline, "clone_voice", held)
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    page = app.build_demo(demo)
+    page.queue(default_concurrency_limit=1)  # app.py's --concurrency
+    port = _free_port()
+    page.launch(server_port=port, prevent_thread_lock=True, quiet=True, allowed_paths=[str(demo.workdir)])
+    results = set(demo.workdir.iterdir())
+    try:
+        client = client_in(f"http://127.0.0.1:{port}/")
+        voice = handle_file(str(speech_files[0]))
+        cancelled = client.submit(voice, LONG_TEXT, -1, True, api_name="/voice")
+        assert running.wait(timeout=120), "the voice job never ran"
+        after = client.submit(voice, "Hello.", -1, True, api_name="/voice")  # waits behind it, in the same session
+        cancelled.cancel()
+        audio, details, _ = after.result(timeout=300)
+    finally:
+        beside.set()
+        page.close()
+    assert at_once["most"] == 1, "the cancelled request's work ran on beside the next one"
+    assert flags[0].is_set(), "the cancelled request's work was not asked to stop"
+    assert details != app.STOPPED and Path(audio).is_file(), "the next request of the session was stopped too"
+    assert len(set(demo.workdir.iterdir()) - results) == 1, "the cancelled request saved its result too"
 
 
 CONTRAST = """(selector) => {
