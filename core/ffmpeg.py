@@ -532,8 +532,7 @@ def read_frames(
     command += ["-f", "rawvideo", "-pix_fmt", pixel_format, "-"]
     width, height = size or (info.width, info.height)
     frame_bytes = width * height * channels
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
-    messages = Messages(process.stderr)
+    process, messages = _started(command, stdout=subprocess.PIPE, bufsize=0)
     count, ended = 0, False
     try:
         while True:
@@ -721,6 +720,19 @@ class Messages:
         return (self._first + gap + self._last).decode(errors="replace").strip()
 
 
+def _started(command: list[str], **pipes) -> tuple[subprocess.Popen, Messages]:
+    """ffmpeg started with `command` (its stderr read by Messages; `pipes`: its other streams), and its Messages.
+    Whatever stops this between the two (Ctrl-C, a thread that cannot start) kills ffmpeg and waits for it first: the
+    caller, which stops and waits for ffmpeg once it has both, would otherwise leave it running, then unreaped."""
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, **pipes)
+    try:
+        return process, Messages(process.stderr)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+
+
 class Mp4Writer:
     """Streams frames into an H.264 MP4 at `path`, with an audio file as its AAC track.
 
@@ -787,8 +799,7 @@ class Mp4Writer:
         if audio:
             command += ["-c:a", "aac", "-b:a", options.audio_bitrate, *([] if audio_seconds else ["-shortest"])]
         command += ["-movflags", "+faststart", "-f", "mp4", _path_argument(self.path)]
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        self._messages = Messages(self._process.stderr)
+        self._process, self._messages = _started(command, stdin=subprocess.PIPE)
 
     def write(self, frame: np.ndarray) -> None:
         if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:

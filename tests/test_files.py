@@ -314,3 +314,39 @@ def test_a_full_disk_names_the_temporary_folder_where_that_is_what_filled(tmp_pa
     assert str(write_error(tmp_path / "out.wav", full)).endswith(
         "the disk is full: free some space or write somewhere else"
     )
+
+
+def test_ffmpeg_is_killed_and_reaped_when_an_interrupt_comes_as_it_starts(tmp_path, monkeypatch):
+    """Ctrl-C as ffmpeg had just started (while the thread reading its messages started) had left it running, then
+    a zombie in a long-lived process: the frames' reader and the encoder stop and wait for ffmpeg only once it has
+    both."""
+    import numpy as np
+
+    from core import ffmpeg
+
+    video = tmp_path / "in.mp4"
+    with ffmpeg.Mp4Writer(video, 64, 64, 25.0) as writer:
+        for _ in range(5):
+            writer.write(np.zeros((64, 64, 3), np.uint8))
+    started = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    def interrupted(self, stream):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    monkeypatch.setattr(ffmpeg.Messages, "__init__", interrupted)
+    reader = lambda: next(ffmpeg.read_frames(video))  # noqa: E731
+    encoder = lambda: ffmpeg.Mp4Writer(tmp_path / "out.mp4", 64, 64, 25.0)  # noqa: E731
+    for start in (reader, encoder):
+        started.clear()
+        with pytest.raises(KeyboardInterrupt):
+            start()
+        ffmpeg_started = started[-1]  # the reader probes the video first
+        assert ffmpeg_started.returncode is not None, "ffmpeg was left running"
+        with pytest.raises(ChildProcessError):  # reaped: no zombie left
+            os.waitpid(ffmpeg_started.pid, os.WNOHANG)
