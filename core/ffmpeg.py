@@ -77,8 +77,10 @@ def run(arguments: list[str], what: str, stdin: bytes | None = None) -> bytes:
 
 def _path_argument(path: str | os.PathLike) -> str:
     """How ffmpeg is given the file at `path`: absolute, so that a name it would read as a protocol ("file:x.mp4",
-    "concat:a.mp4", "take1:final.wav") or as an option ("-x.wav") is the file of that name in the working folder."""
-    return os.path.abspath(path)
+    "concat:a.mp4", "take1:final.wav") or as an option ("-x.wav") is the file of that name in the working folder. The
+    working folder is put before it as it is, not normalised: "link/../x.mp4" is x.mp4 beside the folder the link leads
+    to, as the system finds it, not beside the link."""
+    return os.path.join(os.getcwd(), path)
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,30 @@ def test_an_output_through_folders_not_made_yet_is_still_no_input(tmp_path, monk
     assert sorted(path.name for path in tmp_path.iterdir()) == ["voice.wav", "voice.wav.provenance.json"]
 
 
+def test_a_path_through_a_linked_folder_and_back_out_is_the_file_the_system_finds(tmp_path, monkeypatch):
+    """`--face clips/../face.mp4`, clips a link to proj/media/clips, had been "could not read clips/../face.mp4: not a
+    media file", and `-o clips/../out.mp4` had failed after the work: ffmpeg was given the path with "clips/.."
+    removed, the file beside the link (none) rather than proj/media/face.mp4, beside the folder it leads to."""
+    import numpy as np
+
+    from core.ffmpeg import decode_audio, executable, read_frames, write_video
+
+    (tmp_path / "proj" / "media" / "clips").mkdir(parents=True)
+    (tmp_path / "clips").symlink_to(tmp_path / "proj" / "media" / "clips")
+    monkeypatch.chdir(tmp_path)
+    frames = [np.full((32, 32, 3), 40 * i, np.uint8) for i in range(5)]
+    sound = tmp_path / "proj" / "media" / "tone.wav"
+    subprocess.run(
+        [executable(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=0.5", str(sound)], check=True
+    )
+    assert write_video("clips/../face.mp4", frames, fps=25) == Path("clips/../face.mp4")
+    assert sorted(path.name for path in (tmp_path / "proj" / "media").iterdir()) == ["clips", "face.mp4", "tone.wav"]
+    info = probe("clips/../face.mp4")
+    assert (info.width, info.height) == (32, 32)
+    assert len(list(read_frames(info.path))) == 5
+    assert len(decode_audio(Path("clips/../tone.wav"), 16000, None)) == 8000
+
+
 @pytest.fixture
 def temporary_files_keep_nothing(monkeypatch):
     """Temporary files that keep nothing written to them, as in a full temporary folder: each is /dev/null opened
