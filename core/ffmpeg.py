@@ -480,6 +480,15 @@ def hdr_notes(info: MediaInfo) -> tuple[str, ...]:
     return (HDR_NOTE,) if tone_mapping(info) else (NO_TONE_MAPPING_NOTE,)
 
 
+DAMAGE_IN_CLIP = "its frames there may look broken in the clip; give an undamaged copy"
+
+
+def damage_note(error: str, effect: str = DAMAGE_IN_CLIP) -> str:
+    """What a result says of a video ffmpeg met damaged data in: ffmpeg's first `error` (read_frames' on_damage), and
+    its `effect` on the result."""
+    return f"the video is damaged (ffmpeg: {error}): {effect}"
+
+
 def spread_frames(info: MediaInfo, count: int, pixel_format: str = "bgr24") -> list[np.ndarray]:
     """Up to `count` frames spread over a video's length (a look at it before any work), BGR or read_frames'
     `pixel_format`; damage is the work's read's to report."""

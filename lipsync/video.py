@@ -22,7 +22,7 @@ from core import heif
 from core.amounts import with_article
 from core.bars import PictureFraction
 from core.errors import InputError
-from core.ffmpeg import MediaInfo, probe, read_frames, read_picture, spread_frames
+from core.ffmpeg import MediaInfo, damage_note, probe, read_frames, read_picture, spread_frames
 
 from .face import upright_turns
 
@@ -457,11 +457,7 @@ class FrameSource:
         notes = (*notes, self._cover_note) if covered else notes
         if not self._damage:
             return notes
-        return (
-            *notes,
-            f"the video is damaged (ffmpeg: {self._damage[0]}): its frames there may look broken in the clip; give an "
-            "undamaged copy",
-        )
+        return (*notes, damage_note(self._damage[0]))
 
     def __enter__(self) -> FrameSource:
         return self

@@ -1370,6 +1370,28 @@ def test_detect_reads_the_file_named_though_its_name_reads_as_an_ffmpeg_protocol
     assert detect(f"{prefix}other.wav").marked
 
 
+def test_detect_reads_a_video_ffmpeg_stops_decoding_as_far_as_it_goes_and_says_it_is_damaged(tmp_path, face_frames):
+    """A marked video whose pictures are mostly damaged (ffmpeg decodes some, then stops with an error) had been
+    refused as "could not decode all of the video ... the file is damaged": its marks are looked for in what ffmpeg
+    decodes, and the report says the video is damaged."""
+    marked = write_video(tmp_path / "marked.mp4", protect_frames(face_frames), fps=25)
+    data = bytearray(marked.read_bytes())
+    start, end = int(len(data) * 0.3), int(len(data) * 0.95)
+    data[start:end] = np.random.default_rng(1).integers(0, 256, end - start, dtype=np.uint8).tobytes()
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="could not decode all of the video"):  # ffmpeg stops with an error
+        list(read_frames(damaged))
+    report = detect(damaged)
+    assert report.marked and report.frames.detected and report.frames.frames > 0
+    assert report.damage
+    damage = [line for line in report.lines() if line.startswith("  damage: ")]
+    assert damage == [
+        f"  damage: the video is damaged (ffmpeg: {report.damage}): the frame mark was looked for in the frames it "
+        "decoded"
+    ]
+
+
 def test_detect_shows_the_control_characters_of_a_file_s_name_and_record_escaped(tmp_path, speech):
     """A record whose "created" ended in ESC[8m had hidden the rest of detect's words on a terminal, and a line break
     in a file's name had broken its lines: they are shown escaped."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from core.amounts import counted, seconds_in_words
 from core.errors import InputError
-from core.ffmpeg import MediaInfo, PictureTooLarge, decode_audio, probe, read_frames
+from core.ffmpeg import MediaInfo, PictureTooLarge, damage_note, decode_audio, probe, read_frames
 from core.files import check_not_stream, folder_lock, sha256_file
 from core.printable import printable
 from lipsync.video import scaled_size
@@ -54,6 +54,9 @@ class DetectionReport:
     """A record file is next to it, but it is not a voxlip record (broken, or other JSON)."""
     silent: bool = False
     """Its sound is silence (`is_silent`: no room for a mark) or no samples at all: there is no sound to check."""
+    damage: str | None = None
+    """ffmpeg's first error reading the frames of a damaged video (None: none met), whose frame mark is of the frames
+    ffmpeg decoded."""
 
     @property
     def marked(self) -> bool:
@@ -94,6 +97,9 @@ class DetectionReport:
             out.append("  audio mark: no audio to check")
         if self.frames is not None:
             out.append(f"  frame mark: {self._frame_finding()}")
+        if self.damage is not None:
+            read = "the frame mark was looked for in the frames it decoded"
+            out.append(f"  damage: {damage_note(self.damage, read)}")
         c = self.credentials
         if not c.found:
             out.append("  content credentials (C2PA): none")
@@ -220,7 +226,7 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     kind = _kind(info)
     has_audio = kind == "audio" or info.has_audio
     audio, seconds, track, silent = _audio_mark(info, new_output) if has_audio else (None, None, None, False)
-    frames, rate = _frame_mark(info, kind, max_frames, new_output) if kind != "audio" else (None, None)
+    frames, rate, damage = _frame_mark(info, kind, max_frames, new_output) if kind != "audio" else (None, None, None)
     with folder_lock(path.parent, shared=True):  # a writer moves a file and its record as a pair under it
         record = read_record(path)
         matches = None if record is None else record.get("output", {}).get("sha256") == sha256_file(path)
@@ -228,7 +234,7 @@ def detect(path: str | os.PathLike, max_frames: int = MAX_FRAMES, *, new_output:
     mime_type = CONTAINER_MIME_TYPES.get(info.demuxer.split(",")[0])
     credentials = read_credentials(path, mime_type=mime_type)
     return DetectionReport(
-        path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable, silent
+        path, kind, audio, seconds, track, frames, rate, credentials, record, matches, unreadable, silent, damage
     )
 
 
@@ -269,15 +275,27 @@ def _audio_mark(info: MediaInfo, new_output: bool) -> tuple[AudioMarkResult | No
     return find_audio_mark(wave, sample_rate), len(wave) / sample_rate, None, is_silent(wave)
 
 
-def _frame_mark(info: MediaInfo, kind: str, max_frames: int, new_output: bool) -> tuple[FrameMarkResult, float | None]:
+def _frame_mark(
+    info: MediaInfo, kind: str, max_frames: int, new_output: bool
+) -> tuple[FrameMarkResult, float | None, str | None]:
     """The frame mark found in up to `max_frames` frames (the first, or spread over a longer video's first MAX_SECONDS;
-    at most MAX_SIDE pixels wide and high) and the rate they were read at (None for a picture)."""
+    at most MAX_SIDE pixels wide and high), the rate they were read at (None for a picture), and ffmpeg's first error
+    when the video is damaged (the mark is then of the frames it decoded)."""
     spread = not new_output and info.fps > 0 and info.duration * info.fps > max_frames
     span = min(info.duration, MAX_SECONDS)  # decoding is the cost: its first 10 min, as of its sound
     rate = max_frames / span if spread else None if kind == "image" else info.fps or None
     size = scaled_size(info.width, info.height, MAX_SIDE, min_size=1)
-    read = read_frames(info.path, rate if spread else None, max_frames=max_frames, pixel_format="rgb24", size=size)
-    return find_frame_mark(read, FRAME_MARK, search=not new_output), rate
+    damage: list[str] = []
+    read = read_frames(
+        info.path,
+        rate if spread else None,
+        max_frames=max_frames,
+        pixel_format="rgb24",
+        size=size,
+        on_damage=damage.append,
+    )
+    mark = find_frame_mark(read, FRAME_MARK, search=not new_output)
+    return mark, rate, damage[0] if damage else None
 
 
 def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int, bool]:
