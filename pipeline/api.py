@@ -568,7 +568,7 @@ class Pipeline:
         protector = outputs.FrameProtector(self.label, "bgr", picture=picture)
         try:
             path = workdir.path / "clip.mp4"
-            frames, seconds = dub(video, speech.samples, speech.sample_rate, path, protector, progress, size)
+            frames, seconds, damage = dub(video, speech.samples, speech.sample_rate, path, protector, progress, size)
         except BaseException:
             workdir.remove()
             raise
@@ -581,7 +581,7 @@ class Pipeline:
             components=speech.components,
             **clip_inputs({outputs.REFERENCE_VOICE: speech.reference_input, outputs.SOURCE_VIDEO: speech.source_input}),
             timings={**speech.timings, "video": time.perf_counter() - started},
-            notes=speech.notes + hdr_notes(video) + scaled,
+            notes=speech.notes + hdr_notes(video) + scaled + damage,
             consent=speech.consent,
             label=protector.label,
             picture=protector.picture,

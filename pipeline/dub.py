@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InputError
-from core.ffmpeg import MediaInfo, Mp4Writer, read_frames
+from core.ffmpeg import MediaInfo, Mp4Writer, damage_note, read_frames
 from core.files import atomic_output
 from voice.audio import save_audio
 
@@ -26,10 +26,11 @@ def dub(
     protector: outputs.FrameProtector,
     progress: Callable[[int, int, float], None] | None = None,
     size: tuple[int, int] | None = None,
-) -> tuple[int, float]:
+) -> tuple[int, float, tuple[str, ...]]:
     """Write `video`'s frames, labelled and marked by `protector` (a "bgr" one), with `samples` (already marked; made
-    from its track) as its track; (frames, seconds) written. `size` (width, height): the frames' size in the clip, when
-    not their own.
+    from its track) as its track; (frames, seconds) written and the clip's notes (a damaged video's, damage_note: its
+    frames are kept as ffmpeg decodes them, as far as it does). `size` (width, height): the frames' size in the clip,
+    when not their own.
 
     The frames are re-encoded at the video's own frame rate, and the track starts where the video's own did against
     its first frame, so the lips stay where the words are. `progress(frames written, frames, rate)` follows it.
@@ -38,7 +39,8 @@ def dub(
     with tempfile.TemporaryDirectory(prefix="voxlip-dub-") as folder:
         soundtrack = save_audio(Path(folder) / "speech.wav", samples, sample_rate)
         with atomic_output(path) as partial:
-            frames = read_frames(video.path, video.fps, size=size)
+            damage: list[str] = []
+            frames = read_frames(video.path, video.fps, size=size, on_damage=damage.append)
             first = next(frames, None)
             if first is None:
                 raise InputError(f"{video.path} has no frames to keep: give a video, or write the speech as .wav")
@@ -55,7 +57,8 @@ def dub(
                     writer.write(protector(frame))
                     report(writer.frames_written, max(expected, writer.frames_written))
             report(writer.frames_written, writer.frames_written)
-            return writer.frames_written, max(writer.frames_written / video.fps, len(samples) / sample_rate)
+            seconds = max(writer.frames_written / video.fps, len(samples) / sample_rate)
+            return writer.frames_written, seconds, tuple(damage_note(error) for error in damage[:1])
 
 
 def in_step(samples: np.ndarray, sample_rate: int, video_start: float) -> np.ndarray:

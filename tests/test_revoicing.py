@@ -486,6 +486,32 @@ def test_an_hdr_video_source_is_said_to_be_read_without_tone_mapping(reference, 
     assert "note: the video is HDR (HLG or PQ)" in capsys.readouterr().out
 
 
+def test_a_video_ffmpeg_stops_decoding_is_dubbed_as_far_as_it_goes_and_said_to_be_damaged(
+    reference, talking_video, tmp_path, capsys
+):
+    """`convert --source` of a video whose pictures are mostly damaged (ffmpeg decodes some, then stops with an error;
+    its sound intact) had been refused after the whole conversion ("could not decode all of the video"), where a
+    lip-sync of it says the video is damaged: the dub keeps the frames ffmpeg decodes and says so in the same words."""
+    from core.ffmpeg import read_frames, run
+
+    pictures, damaged, out = tmp_path / "pictures.mp4", tmp_path / "damaged.mp4", tmp_path / "dubbed.mp4"
+    run(["-i", str(talking_video), "-an", "-c:v", "copy", str(pictures)], "keep the pictures")
+    data = bytearray(pictures.read_bytes())
+    start, end = int(len(data) * 0.3), int(len(data) * 0.95)
+    data[start:end] = np.random.default_rng(1).integers(0, 256, end - start, dtype=np.uint8).tobytes()
+    pictures.write_bytes(bytes(data))
+    both = ["-i", str(pictures), "-i", str(talking_video), "-map", "0:v", "-map", "1:a"]
+    run([*both, "-c", "copy", str(damaged)], "mux")
+    with pytest.raises(InputError, match="could not decode all of the video"):  # ffmpeg stops with an error
+        list(read_frames(damaged))
+    args = ["convert", "--ref", str(reference), "--source", str(damaged), "-o", str(out), "--i-have-consent"]
+    assert voxlip(args) == 0
+    said = capsys.readouterr().out
+    assert "note: the video is damaged (ffmpeg: " in said
+    assert "): its frames there may look broken in the clip; give an undamaged copy\n" in said
+    assert probe(out).has_audio and detect(out).frames.detected
+
+
 def test_bad_conversions_are_refused_before_any_output(
     reference, source_file, seeded_checkpoint, faces_dir, tmp_path, capsys
 ):
