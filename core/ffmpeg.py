@@ -201,21 +201,23 @@ def _look_at(path: Path, arguments: list[str]) -> subprocess.CompletedProcess[by
 def _decoded(path: Path, max_frames: int | None, hint: str = MEDIA_HINT) -> tuple[int, float]:
     """How many frames ffmpeg decodes of a video (at most `max_frames`), and the seconds they last (for files whose
     header does not say: an animated WebP or PNG, small enough to decode twice); an InputError, ending with `hint`,
-    when ffmpeg fails."""
+    when ffmpeg fails before it has decoded any (one damaged after its first frames is counted as far as ffmpeg goes:
+    reading it says it is damaged)."""
     limit = [] if max_frames is None else ["-frames:v", str(max_frames)]
     result = _look_at(
         path, ["-hide_banner", "-nostdin", "-i", _path_argument(path), "-map", "0:v:0", *limit, "-f", "null", "-"]
     )
     said = result.stderr.decode(errors="replace")
-    if result.returncode != 0:
-        raise _undecodable(path, said, hint)
     frames = re.findall(r"frame=\s*(\d+)", said)
+    pictures = int(frames[-1]) if frames else 0
+    if result.returncode != 0 and pictures == 0:
+        raise _undecodable(path, said, hint)
     times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", said)
     seconds = 0.0
     if times:
         hours, minutes, rest = times[-1]
         seconds = 3600 * int(hours) + 60 * int(minutes) + float(rest)
-    return int(frames[-1]) if frames else 0, seconds
+    return pictures, seconds
 
 
 class PictureTooLarge(InputError):

@@ -777,6 +777,39 @@ def test_a_file_ffmpeg_reads_nothing_of_in_time_is_named(speech, monkeypatch, tm
     assert not out.exists()
 
 
+def test_an_animation_damaged_after_its_first_pictures_is_read_and_said_to_be_damaged(tmp_path):
+    """An animated PNG whose first pictures are intact and the rest damaged (ffmpeg decodes 3 of its 10, then stops
+    with an error) had been refused as "not a media file ffmpeg can decode, or it is corrupt" as its pictures were
+    counted: it is read as far as ffmpeg goes, and said to be damaged, as a damaged video is."""
+    import zlib
+
+    from core.ffmpeg import DAMAGE_IN_CLIP
+    from lipsync.video import FrameSource, open_face
+
+    made = tmp_path / "made.png"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1", "-plays", "0", "-f", "apng", str(made))
+    data, damaged, at, pictures = made.read_bytes(), bytearray(made.read_bytes()[:8]), 8, 0
+    while at < len(data):  # each chunk: length, type, data, CRC; the pictures' data after the third's garbled
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], bytearray(data[at + 8 : at + 8 + length])
+        pictures += kind == b"fcTL"
+        if kind == b"fdAT" and pictures > 3:
+            body[6::3] = bytes(byte ^ 0x55 for byte in body[6::3])
+        damaged += struct.pack(">I", length) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        at += 12 + length
+    animation = tmp_path / "face.png"
+    animation.write_bytes(bytes(damaged))
+    counted = subprocess.run([ffmpeg_exe(), "-i", str(animation), "-f", "null", "-"], capture_output=True)
+    assert counted.returncode != 0 and b"frame=    3 " in counted.stderr  # 3 pictures decoded, then an error
+    info = probe(animation)
+    assert info.demuxer == "apng" and not info.is_still and info.duration == pytest.approx(0.3)
+    with FrameSource(open_face(animation, 1920), 25.0, 10) as source:
+        frames = [frame for _, frame in source]
+        notes = source.notes
+    assert len(frames) == 10
+    assert any(note.startswith("the video is damaged (ffmpeg: ") and note.endswith(DAMAGE_IN_CLIP) for note in notes)
+
+
 def test_an_animation_ffmpeg_fails_to_count_is_refused(faces_dir, monkeypatch, tmp_path):
     """Its pictures counted with an error (ffmpeg's exit code), it had been taken for a video of none."""
     from PIL import Image
