@@ -344,8 +344,8 @@ def _text_bytes(text_file: Path) -> bytes:
     if len(data) > MAX_TEXT_BYTES:
         given = "standard input (-)" if text_file == STDIN else text_file
         raise InputError(
-            f"--text-file {given} holds more than {MAX_TEXT_BYTES:,} bytes; voxlip takes at most {MAX_TEXT_CHARS:,} "
-            "characters at once: split it"
+            f"--text-file {given} is larger than {MAX_TEXT_BYTES // 1024**2} MB, far more than any text voxlip says at "
+            f"once ({MAX_TEXT_CHARS:,} characters): give the text to say"
         )
     return data
 

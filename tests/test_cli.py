@@ -160,8 +160,8 @@ def test_a_device_as_the_text_file_is_refused_unread(device):
 
 
 def test_a_text_file_or_standard_input_longer_than_any_text_taken_is_refused_read_only_that_far(tmp_path, monkeypatch):
-    """A text file is read up to MAX_TEXT_BYTES (20,000 characters at 4 bytes each, twice over), and what goes on
-    (`--text-file -` fed from /dev/zero, a file of gigabytes) is refused with voxlip's limit, not read whole."""
+    """A text file is read up to MAX_TEXT_BYTES (16 MB), and what goes on (`--text-file -` fed from /dev/zero, a file
+    of gigabytes) is refused as too large for a text, not read whole."""
     from core.errors import InputError
     from pipeline.cli import _text
     from voice.text import MAX_TEXT_BYTES
@@ -171,7 +171,9 @@ def test_a_text_file_or_standard_input_longer_than_any_text_taken_is_refused_rea
     words.write_bytes("é".encode() * (MAX_TEXT_BYTES // 2))
     assert _text(args) == "é" * (MAX_TEXT_BYTES // 2)
     words.write_bytes(b"a" * (MAX_TEXT_BYTES + 1))
-    limit = "holds more than 160,000 bytes; voxlip takes at most 20,000 characters at once: split it"
+    limit = (
+        r"is larger than 16 MB, far more than any text voxlip says at once \(20,000 characters\): give the text to say"
+    )
     with pytest.raises(InputError, match=f"^--text-file {words} {limit}$"):
         _text(args)
     args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", "-", "-o", "x.wav"])
@@ -179,6 +181,26 @@ def test_a_text_file_or_standard_input_longer_than_any_text_taken_is_refused_rea
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(endless))
         with pytest.raises(InputError, match=rf"^--text-file standard input \(-\) {limit}$"):
             _text(args)
+
+
+def test_a_text_file_of_much_markup_and_few_words_is_read(tmp_path):
+    """An HTML transcript of 177,524 bytes with 13,499 characters to say had been refused as holding "more than
+    160,000 bytes" (8 bytes a character): a text file is refused only where it is far larger than any text."""
+    from pipeline.cli import _text
+    from voice.text import check_text
+
+    words = ("The quick brown fox jumps over the lazy dog. " * 300).split()
+    spans = "".join(
+        f'<span class="w" data-start="{i * 0.31:.2f}" data-end="{i * 0.31 + 0.3:.2f}">{word}</span> '
+        for i, word in enumerate(words)
+    )
+    transcript = tmp_path / "transcript.html"
+    transcript.write_text(f"<html><body><p>{spans}</p></body></html>\n")
+    assert transcript.stat().st_size == 177_524
+    args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", str(transcript), "-o", "x.wav"])
+    said, notes = check_text(_text(args))
+    assert len(said) == 13_499 and said.startswith("The quick brown fox jumps over the lazy dog. The quick")
+    assert any("markup tag" in note for note in notes)
 
 
 def test_checkpoints_listing(capsys):

@@ -835,10 +835,10 @@ def is_pronounceable(text: str) -> bool:
 
 MAX_TEXT_CHARS = 20_000
 """Longer text is refused: about 25 minutes of speech; split it into several requests."""
-MAX_TEXT_BYTES = 8 * MAX_TEXT_CHARS
-"""The most bytes of a text file read: MAX_TEXT_CHARS characters at 4 bytes each (the longest in UTF-8 or UTF-16),
-twice over for what cleaning removes (markup, control characters); a longer file is refused without being read whole
-(/dev/zero, read to its end, had filled the memory)."""
+MAX_TEXT_BYTES = 16 * 1024**2
+"""The most bytes of a text file read: far more than any text of MAX_TEXT_CHARS to say, however much markup cleaning
+removes (an HTML transcript of 177 KB holds 13,499 characters to say); a longer file is refused without being read
+whole (/dev/zero, read to its end, had filled the memory)."""
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
