@@ -626,24 +626,35 @@ def _read_exactly(stream, buffer: memoryview, size: int) -> bool:
 
 
 AUDIO_TIMELINE = "aresample=async=1:min_hard_comp=0.01:first_pts=0"
-"""ffmpeg's filter that lays decoded sound on its file's timeline, from the file's start (its earliest stream's): a
-soundtrack that starts after the pictures (put in at an offset) comes after as much silence, as a player plays it
-against them (read from its first sample, the speech to lip-sync had come 0.65 s early), and where its timestamps jump
-ahead (a video joined from pieces, each AAC track's priming cut out: 47.9 ms at each joint of a clip looped four
-times), the gap is filled with silence instead of closing up (the speech had come 145 ms early against the lips after a
-minute, 900 ms after five). Gaps and overlaps under 10 ms are evened out by at most one sample a second; a file whose
-sound starts it (every file of sound alone) and has no gaps decodes to the very same samples."""
+"""ffmpeg's filter that lays a video's decoded sound on its file's timeline, from the file's start (its earliest
+stream's): a soundtrack that starts after the pictures (put in at an offset) comes after as much silence, as a player
+plays it against them (read from its first sample, the speech to lip-sync had come 0.65 s early), and where its
+timestamps jump ahead (a video joined from pieces, each AAC track's priming cut out: 47.9 ms at each joint of a clip
+looped four times), the gap is filled with silence instead of closing up (the speech had come 145 ms early against the
+lips after a minute, 900 ms after five). Gaps and overlaps under 10 ms are evened out by at most one sample a second; a
+soundtrack that starts the file and has no gaps decodes to the very same samples. A file of sound alone has no
+pictures to keep in step with and is decoded without it, sample for sample as it is: with it, an Opus WebM, which its
+header starts at 13 ms, loses its first 13 ms, and chained Ogg files and joined MP3s come out 216-256 samples shorter
+or 576 longer (at 16 kHz)."""
 
 
 def decode_audio(
-    path: Path, sample_rate: int, max_seconds: float | None, channels: int = 1, track: int | None = None
+    path: Path,
+    sample_rate: int,
+    max_seconds: float | None,
+    channels: int = 1,
+    track: int | None = None,
+    *,
+    on_timeline: bool,
 ) -> np.ndarray:
-    """Float32 samples at `sample_rate` of any file ffmpeg decodes (its first `max_seconds` + 1 s), on its timeline
-    (AUDIO_TIMELINE): mono, or (samples, channels) with ffmpeg's mix down to `channels`; of its audio stream `track`
-    (0: the first), or of ffmpeg's pick (None)."""
+    """Float32 samples at `sample_rate` of any file ffmpeg decodes (its first `max_seconds` + 1 s): mono, or
+    (samples, channels) with ffmpeg's mix down to `channels`; of its audio stream `track` (0: the first), or of
+    ffmpeg's pick (None). `on_timeline`: laid on the file's timeline (AUDIO_TIMELINE), as a video's sound is, to keep
+    in step with its pictures (MediaInfo.has_video); else, for a file of sound alone, as it is."""
     arguments = ["-t", str(max_seconds + 1)] if max_seconds is not None else []
     arguments += ["-i", _path_argument(path), "-vn"] + (["-map", f"0:a:{track}"] if track is not None else [])
-    arguments += ["-af", AUDIO_TIMELINE, "-ac", str(channels), "-ar", str(sample_rate), "-f", "f32le", "-"]
+    arguments += ["-af", AUDIO_TIMELINE] if on_timeline else []
+    arguments += ["-ac", str(channels), "-ar", str(sample_rate), "-f", "f32le", "-"]
     result = subprocess.run([executable(), "-nostdin", "-v", "error", *arguments], capture_output=True)
     if result.returncode != 0 or not result.stdout:
         stderr = result.stderr.decode(errors="replace")

@@ -339,7 +339,7 @@ def test_mono_and_stereo_files_are_read_as_they_are(speech, tmp_path, suffix):
         if suffix != ".wav":
             ffmpeg("-i", str(made), str(made := tmp_path / f"{name}{suffix}"))
         if suffix == ".m4a":
-            expected = bundled_ffmpeg.decode_audio(made, 16_000, None, channels=wave.ndim)
+            expected = bundled_ffmpeg.decode_audio(made, 16_000, None, channels=wave.ndim, on_timeline=False)
         else:
             expected = soundfile.read(made, dtype="float32")[0]
         loaded, _, _ = load_recording(made)
@@ -347,13 +347,15 @@ def test_mono_and_stereo_files_are_read_as_they_are(speech, tmp_path, suffix):
         np.testing.assert_array_equal(load_audio(made), expected.mean(axis=1) if wave.ndim == 2 else expected)
 
 
-def test_a_gap_in_a_files_sound_is_kept_as_silence_not_closed_up(speech, tmp_path):
+def test_a_gap_in_a_videos_sound_is_kept_as_silence_not_closed_up(speech, tmp_path):
     """A soundtrack whose timestamps jump ahead (a video joined from pieces) is read on its timeline, the gap silent:
-    its sound had been read end to end, the gap closed, and everything after it came early (a clip looped four
-    times, 145 ms after a minute)."""
+    its sound had been read end to end, the gap closed, and everything after it came early against the pictures (a
+    clip looped four times, 145 ms after a minute)."""
     source = save_audio(tmp_path / "speech.wav", speech, 16_000)
     later = "asetnsamples=1600,asetpts='if(gte(T,2),PTS+0.3/TB,PTS)'"  # 0.3 s more between its 2nd and 3rd second
-    ffmpeg("-i", str(source), "-af", later, "-c:a", "aac", "-b:a", "128k", str(gapped := tmp_path / "gapped.mp4"))
+    inputs = ["-f", "lavfi", "-i", "color=c=gray:s=64x64:r=25:d=4.3", "-i", str(source)]
+    codecs = ["-af", later, "-c:v", "libx264", "-c:a", "aac", "-b:a", "128k"]
+    ffmpeg(*inputs, *codecs, str(gapped := tmp_path / "gapped.mp4"))
     wave, rate, seconds = load_recording(gapped)
     assert rate == 16_000 and seconds == pytest.approx(4.3, abs=0.03)
 
@@ -363,6 +365,22 @@ def test_a_gap_in_a_files_sound_is_kept_as_silence_not_closed_up(speech, tmp_pat
     assert likeness(wave[4_000:28_000], speech[4_000:28_000]) > 0.95
     assert np.abs(wave[int(2.05 * rate) : int(2.25 * rate)]).max() < 0.01
     assert likeness(wave[int(2.4 * rate) : int(4.2 * rate)], speech[int(2.1 * rate) : int(3.9 * rate)]) > 0.95
+
+
+@pytest.mark.parametrize("suffix", [".webm", ".mkv"])
+def test_opus_sound_alone_in_webm_or_mkv_is_read_from_its_first_sample(speech, tmp_path, suffix):
+    """A WebM or MKV of Opus sound alone, which its header starts at 13 ms, had lost its first 13 ms (208 samples at
+    16 kHz, each sample 208 early): laid on the file's timeline as a video's sound is, with no pictures to keep in
+    step with. It is read as it is, as long as the recording it was made from and in step with it."""
+    source = save_audio(tmp_path / "speech.wav", speech, 16_000)
+    ffmpeg("-i", str(source), "-c:a", "libopus", str(made := tmp_path / f"speech{suffix}"))
+    wave, rate, _ = load_recording(made)
+    heard = spectral.resample(wave, rate, 16_000) if rate != 16_000 else wave
+    assert len(heard) == len(speech)
+    lags = range(-400, 401)
+    middle = slice(8_000, len(speech) - 8_000)
+    match = [float(np.dot(np.roll(heard, -lag)[middle], speech[middle])) for lag in lags]
+    assert lags[int(np.argmax(match))] == 0
 
 
 def test_a_videos_sound_that_starts_after_its_pictures_is_read_after_as_much_silence(speech, tmp_path):

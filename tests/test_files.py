@@ -281,7 +281,7 @@ def test_a_path_through_a_linked_folder_and_back_out_is_the_file_the_system_find
     info = probe("clips/../face.mp4")
     assert (info.width, info.height) == (32, 32)
     assert len(list(read_frames(info.path))) == 5
-    assert len(decode_audio(Path("clips/../tone.wav"), 16000, None)) == 8000
+    assert len(decode_audio(Path("clips/../tone.wav"), 16000, None, on_timeline=False)) == 8000
 
 
 @pytest.fixture

@@ -418,7 +418,10 @@ def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(refere
     assert written[-1] == (clip.frames, clip.frames)
 
     def first_sound(path) -> float:
-        return np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None)) > 0.02)[0] / SAMPLE_RATE
+        return (
+            np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None, on_timeline=probe(path).has_video)) > 0.02)[0]
+            / SAMPLE_RATE
+        )
 
     assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
     assert clip.duration == pytest.approx(probe(out).duration, abs=0.05) and clip.duration > 1.7
@@ -433,7 +436,7 @@ def test_a_video_whose_sound_starts_late_keeps_it_late_against_its_frames(refere
     clip = Pipeline("cpu").convert_voice(reference, early, consent=True, seed=0)
     out = clip.save(tmp_path / "dubbed_early.mp4")
     assert clip.frames == 30  # the pictures as they are (ffmpeg had put 13 repeats of the first before them in MP4)
-    assert len(decode_audio(out, SAMPLE_RATE, None)) / SAMPLE_RATE == pytest.approx(0.7, abs=0.06)
+    assert len(decode_audio(out, SAMPLE_RATE, None, on_timeline=True)) / SAMPLE_RATE == pytest.approx(0.7, abs=0.06)
 
 
 def test_a_video_with_two_audio_tracks_is_dubbed_in_step_with_the_one_re_voiced(reference, talking_video, tmp_path):
@@ -451,7 +454,10 @@ def test_a_video_with_two_audio_tracks_is_dubbed_in_step_with_the_one_re_voiced(
     out = clip.save(tmp_path / "dubbed.mp4")
 
     def first_sound(path) -> float:
-        return np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None)) > 0.02)[0] / SAMPLE_RATE
+        return (
+            np.flatnonzero(np.abs(decode_audio(path, SAMPLE_RATE, None, on_timeline=probe(path).has_video)) > 0.02)[0]
+            / SAMPLE_RATE
+        )
 
     assert first_sound(out) == pytest.approx(first_sound(talking_video) + 0.6, abs=0.06)
     assert probe(out).duration == pytest.approx(1.8, abs=0.06)

@@ -410,7 +410,7 @@ def _ffmpeg_read(
     own_rate = min(header.audio_rate or SAMPLE_RATE, MAX_TRACK_RATE)
     rate = decode_rate or own_rate
     channels = header.audio_channels or 1  # to mono by _kept_channels: a cancelling mix seen, more than two drowned
-    wave = decode_audio(path, rate, max_seconds, channels=channels, track=header.audio_track)
+    wave = decode_audio(path, rate, max_seconds, channels, header.audio_track, on_timeline=header.has_video)
     seconds = len(wave) / rate
     if max_seconds is not None and seconds > max_seconds:
         seconds = max(seconds, header.duration)  # decoding stopped early: the header knows the rest

@@ -303,7 +303,9 @@ def _best_track(info: MediaInfo) -> tuple[AudioMarkResult, float, int, bool]:
     whether all of them are silent: as each track is a test more, the z needed rises with their number."""
     found, silent = [], True
     for track in range(info.audio_tracks):
-        wave = decode_audio(info.path, AUDIO_MARK.sample_rate, MAX_SECONDS, channels=2, track=track)
+        wave = decode_audio(
+            info.path, AUDIO_MARK.sample_rate, MAX_SECONDS, channels=2, track=track, on_timeline=info.has_video
+        )
         wave = wave[: int(MAX_SECONDS * AUDIO_MARK.sample_rate)]
         found.append((find_audio_mark(wave, AUDIO_MARK.sample_rate), len(wave) / AUDIO_MARK.sample_rate, track))
         silent = silent and is_silent(wave)
