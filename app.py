@@ -343,7 +343,8 @@ class Demo:
         """The result's details: the files it was made from (`inputs`: the page's name for each, its upload), by
         the names they were uploaded under, as a box may hold another file by the time the result shows; what made
         it (`unconverted`: what its speech is when it was not moved toward the reference; TIMBRE_ONLY when only its
-        timbre was), each component, the notes and the time taken."""
+        timbre was), each component, the notes, the seed it was made with (drawn at random for -1) and the time
+        taken."""
         if not unconverted and TIMBRE_CONVERSION in result.components:
             unconverted = TIMBRE_ONLY
         offline = [c.role for c in result.components if not c.neural and not (unconverted and c.role == CONVERSION)]
@@ -359,6 +360,8 @@ class Demo:
         lines += [f"- note: {_for_the_page(note)}" for note in result.notes]
         named = [f"{role}: `{Path(upload).name}`" for role, upload in inputs.items() if upload]
         lines.append(f"\nMade from {', '.join(named)}.")
+        if result.seed is not None:
+            lines.append(f"\nSeed {result.seed}.")
         lines.append("\nTook " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
         return "\n".join(lines)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import secrets
 
 from .errors import InputError
 
@@ -19,3 +20,10 @@ def checked_seed(seed: object) -> int | None:
             f"seed {seed!r}: give a whole number from 0 to {LARGEST_SEED}, or None for a different result each time"
         )
     return int(seed)
+
+
+def seed_to_use(seed: object) -> int:
+    """`seed` as `checked_seed` takes it, or, for None, one drawn at random from the same range: what a result is then
+    made with and its record names, so that the same call with that seed makes it again."""
+    checked = checked_seed(seed)
+    return secrets.randbelow(LARGEST_SEED + 1) if checked is None else checked

@@ -33,7 +33,7 @@ from core.cache import cache_path, note_unwritable_cache
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe, spread_frames
 from core.files import InputData, InputFile, check_not_stream, sha256_file
-from core.seeds import checked_seed
+from core.seeds import checked_seed, seed_to_use
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
 from lipsync.face import Detector
@@ -448,7 +448,7 @@ class Pipeline:
         """
         statement = require_consent(consent, "a reference voice")
         text, notes = self._voice.checked_text(text, language)
-        seed = checked_seed(seed)
+        seed = seed_to_use(seed)
         speaker = self.speaker(reference, source_sr)
         return self._streamed(speaker, text, statement, notes, seed, language)
 
@@ -458,12 +458,14 @@ class Pipeline:
         text: str,
         statement: str,
         notes: tuple[str, ...],
-        seed: int | None,
+        seed: int,
         language: str | None,
     ) -> Iterator[Speech]:
+        """The pieces, each recording the stream's seed and its number (piece i is made with seed + 1000 i)."""
         played = 0.0
-        for piece in self._voice.stream(speaker, text, seed=seed, language=language):
-            yield _marked(piece, speaker, statement, piece.timings, notes, start_seconds=played)
+        for i, piece in enumerate(self._voice.stream(speaker, text, seed=seed, language=language)):
+            settings = self._voice_settings(seed, piece=i)
+            yield _marked(piece, speaker, statement, piece.timings, settings, notes, start_seconds=played)
             played += len(piece.samples) / piece.sample_rate
             notes = ()
 
@@ -534,7 +536,7 @@ class Pipeline:
         written (most of a video's time).
         """
         statement = require_consent(consent, "a reference voice")
-        seed = checked_seed(seed)
+        seed = seed_to_use(seed)
         _check_callback(progress, "progress")
         _check_callback(video_progress, "video_progress")
         if isinstance(reference, np.ndarray):
@@ -552,7 +554,7 @@ class Pipeline:
         synthesis = self._voice.revoice(speaker, wave, rate, seed=seed, progress=progress)
         read = given if isinstance(recording, np.ndarray) else InputFile.read(recording)
         timings = {"speaker": prepared - started, **synthesis.timings}
-        speech = _marked(synthesis, speaker, statement, timings, source=read)
+        speech = _marked(synthesis, speaker, statement, timings, self._voice_settings(seed), source=read)
         speech = dataclasses.replace(speech, notes=speech.notes + source_notes)
         if video is None:
             return speech
@@ -586,6 +588,7 @@ class Pipeline:
             label=protector.label,
             picture=protector.picture,
             mark_strength_db=speech.mark_strength_db,
+            settings=speech.settings,
             _workdir=workdir,
         )
         return sealed(clip)
@@ -607,11 +610,11 @@ class Pipeline:
 
         `reference` is as clone_voice takes it (samples at `source_sr`); `voice_progress` follows the voice stage
         (sentences), `progress` the lip-sync stage (frames). `seed` seeds the voice and the lip-sync's blinks and head
-        motion, as `voxlip run --seed` does (None: a different voice each time, and the lip-sync seeded as
-        `lipsync_options.seed` says).
+        motion, as `voxlip run --seed` does (None: one drawn at random seeds both, and the clip's record names it, so
+        that `seed=` it makes the same clip again).
         """
         statement = require_consent(consent)
-        seed = checked_seed(seed)
+        seed = seed_to_use(seed)
         _check_callback(progress, "progress")
         _check_callback(voice_progress, "voice_progress")
         checked_rate(reference, source_sr, "reference voice")
@@ -663,9 +666,10 @@ class Pipeline:
         their rate, which samples need, or a moviepy AudioClip); the face may be an RGB image array, a PIL image or a
         moviepy VideoClip too. Inputs given in memory are named in the clip's record by what they were and their
         data's sha256. `seed` seeds the offline lip-sync's blinks and head motion for this call (`voxlip lipsync
-        --seed`; None: as `lipsync_options.seed` says)."""
+        --seed`; None: as `lipsync_options.seed` says, and where that is None too, one drawn at random); the clip's
+        record names the seed used."""
         statement = require_consent(consent, "a face")
-        seed = checked_seed(seed)
+        seed = seed_to_use(self.lipsync_options.seed if seed is None else seed)
         _check_callback(progress, "progress")
         face = _home_expanded(face)
         heard = _lipsync_speech(_home_expanded(speech), source_sr)  # first: a face clip is written only as it lasts
@@ -673,10 +677,10 @@ class Pipeline:
             opened, faces = self._checked_face(source.path)
             return self._seeded(seed)._clip(opened, faces, heard, statement, progress, source)
 
-    def _seeded(self, seed: int | None) -> Pipeline:
-        """This pipeline with its lip-sync's blinks and head motion seeded with `seed`, for one call (None: as it is).
-        A shallow copy: the models it has loaded are shared."""
-        if seed is None or seed == self.lipsync_options.seed:
+    def _seeded(self, seed: int) -> Pipeline:
+        """This pipeline with its lip-sync's blinks and head motion seeded with `seed`, for one call. A shallow copy
+        (where the seed is another): the models it has loaded are shared."""
+        if seed == self.lipsync_options.seed:
             return self
         other = copy.copy(self)
         other.lipsync_options = dataclasses.replace(self.lipsync_options, seed=seed)
@@ -710,14 +714,30 @@ class Pipeline:
         language: str | None = None,
         max_seconds: float | None = None,
     ) -> Speech:
-        """`max_seconds`: the voice stops (SpeechTooLong) as soon as the speech made so far is longer."""
+        """`seed`: None draws one (seed_to_use), which the speech records; `max_seconds`: the voice stops
+        (SpeechTooLong) as soon as the speech made so far is longer."""
+        seed = seed_to_use(seed)
         started = time.perf_counter()
         speaker = self.speaker(reference, source_sr)
         prepared = time.perf_counter()
         synthesis = self._voice.clone(
-            speaker, text, seed=checked_seed(seed), progress=progress, language=language, max_seconds=max_seconds
+            speaker, text, seed=seed, progress=progress, language=language, max_seconds=max_seconds
         )
-        return _marked(synthesis, speaker, consent, {"speaker": prepared - started, **synthesis.timings}, notes)
+        timings = {"speaker": prepared - started, **synthesis.timings}
+        return _marked(synthesis, speaker, consent, timings, self._voice_settings(seed), notes)
+
+    def _voice_settings(self, seed: int, piece: int | None = None) -> dict:
+        """What the voice stage makes speech with, as its record names it (Speech.settings): the seed (a stream's, with
+        the `piece`'s number)."""
+        voice: dict = {"seed": seed}
+        if piece is not None:
+            voice["stream_piece"] = piece
+        return {"voice": voice}
+
+    def _lipsync_settings(self) -> dict:
+        """What the lip-sync stage makes a clip with, as its record names it (Clip.settings): the seed of its blinks and
+        head motion."""
+        return {"lipsync": {"seed": self.lipsync_options.seed}}
 
     def _clip(
         self,
@@ -735,13 +755,13 @@ class Pipeline:
             kept = speech.samples[: int(MAX_SECONDS * speech.sample_rate)]
             audio = load_audio(kept, source_sr=speech.sample_rate)
             track = _MarkedTrack(kept, speech.sample_rate, speech.mark_strength_db)
-            components, text = speech.components, speech.text
+            components, text, settings = speech.components, speech.text, speech.settings
             inputs = {outputs.REFERENCE_VOICE: speech.reference_input, outputs.SOURCE_SPEECH: speech.source_input}
             cut = (_cut_note("the speech", speech.duration),) if len(kept) < len(speech.samples) else ()
             notes = speech.notes + cut  # what was said of the voice holds for the clip
         else:
             audio, track = speech.samples, _MarkedTrack(*speech.track)
-            components, text = (), None
+            components, text, settings = (), None, {}
             inputs = {outputs.AUDIO: speech.given}
             notes = speech.notes  # a cut recording's
         workdir = ClipFolder()  # the Clip keeps it until it is closed
@@ -798,6 +818,7 @@ class Pipeline:
             picture=protector.picture,
             face_is_photo=face.info.is_still,
             mark_strength_db=track.strength_db,
+            settings=settings | self._lipsync_settings(),
             _workdir=workdir,
         )
         return sealed(clip)
@@ -995,13 +1016,15 @@ def _marked(
     speaker: Speaker,
     consent: str,
     timings: dict[str, float],
+    settings: dict,
     notes: tuple[str, ...] = (),
     start_seconds: float = 0.0,
     source: InputFile | InputData | None = None,
 ) -> Speech:
     """The voice stage's output as the API's Speech, watermarked (`start_seconds`: a stream's piece's place in it),
-    with `consent` and the recording it re-voices (`source`, as it was read; None for speech made from text), and
-    sealed (what Speech.save checks); `notes` (on the text) come first, then the reference recording's own."""
+    with `consent`, the `settings` it was made with and the recording it re-voices (`source`, as it was read; None for
+    speech made from text), and sealed (what Speech.save checks); `notes` (on the text) come first, then the reference
+    recording's own."""
     marked = outputs.marked_audio(synthesis.samples, synthesis.sample_rate, start_seconds=start_seconds)
     speech = Speech(
         samples=marked.samples,
@@ -1017,6 +1040,7 @@ def _marked(
         source_sha256=source.sha256 if isinstance(source, InputFile) else None,
         source_given=source if isinstance(source, InputData) else None,
         mark_strength_db=marked.strength_db,
+        settings=settings,
     )
     return sealed(speech)
 

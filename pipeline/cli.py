@@ -384,8 +384,11 @@ def _save(result: Speech | Clip, output: Path, size: str) -> None:
 
 
 def _report(path: Path, size: str, result: Speech | Clip) -> None:
-    """What was written, what made it, its notes and where the time went."""
+    """What was written, the seed it was made with (drawn at random where none was given), what made it, its notes
+    and where the time went."""
     print(f"wrote {path} ({size}) and {path}.provenance.json")
+    if result.seed is not None:
+        print(f"seed: {result.seed} (--seed {result.seed} makes the same again)")
     print(f"made by: {_describe(result.components)}")
     for note in result.notes:
         print(f"note: {in_command_line_words(note)}")

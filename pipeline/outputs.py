@@ -294,12 +294,14 @@ def finished_output(
     face_is_photo: bool = False,
     picture: PictureBox | None = None,
     mark_strength_db: float | None = None,
+    settings: dict | None = None,
 ) -> Iterator[Path]:
     """A temporary file beside `path` to write the output to; when the block ends it is checked for
     its marks and signed, its provenance record written, and the two are moved into place as a pair
     (core.files.atomic_pair). A video needs the `label` its frames were drawn with (the FrameProtector's),
     which its record names, with the `picture` inside bars they were drawn and marked in (the FrameProtector's; None:
-    the whole frame); `face_is_photo` and `mark_strength_db` as finish_output's.
+    the whole frame); `face_is_photo` and `mark_strength_db` as finish_output's; `settings` what the output was made
+    with (a Speech's or Clip's), which its record names.
 
     All or nothing: a failed check, signature or record, or a failure or stop (KeyboardInterrupt) at any
     point, leaves either the previous output and its record as they were (or none) or the new pair, so
@@ -326,6 +328,7 @@ def finished_output(
             face_is_photo,
             picture,
             mark_strength_db,
+            settings,
         )
         save_record(partial_record, record)
 
@@ -443,8 +446,10 @@ def _signed_record(
     face_is_photo: bool = False,
     picture: PictureBox | None = None,
     mark_strength_db: float | None = None,
+    settings: dict | None = None,
 ) -> ProvenanceRecord:
-    """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record."""
+    """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record (naming
+    `settings`: None where what made the output is not known)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     _check_label(kind, label)
@@ -501,4 +506,5 @@ def _signed_record(
         watermarks=watermarks,
         consent={"stated": consent is not None, "statement": consent},
         content_credentials={"embedded": True, "format": "C2PA", "generator": "voxlip"},
+        settings=settings,
     )

@@ -51,6 +51,8 @@ class Speech(Synthesis):
     """What it re-voices when that came in memory (samples, a Speech), for the record; None for a file."""
     mark_strength_db: float | None = None
     """The strength its audio mark was made at (outputs.marked_audio), for the record."""
+    settings: dict = field(default_factory=dict)
+    """What it was made with, as its record names it: {"voice": {"seed": ..., ...}} (`seed`)."""
     _seal: bytes | None = field(default=None, repr=False)
     """voxlip's proof that it made this speech, marked, as its record would name it (provenance.seal, over
     `_recorded_fields`); `save` needs it."""
@@ -68,6 +70,12 @@ class Speech(Synthesis):
     def close(self) -> None:
         """Nothing to free: a Speech holds its samples in memory and no file (`convert_voice`'s Speech or Clip can be
         closed alike)."""
+
+    @property
+    def seed(self) -> int | None:
+        """The seed it was made with (one drawn at random when none was given): the same call with `seed=` this makes
+        it again. None for speech built by hand."""
+        return self.settings.get("voice", {}).get("seed")
 
     @property
     def reference_file(self) -> Path | None:
@@ -91,7 +99,7 @@ class Speech(Synthesis):
     def _recorded_fields(self) -> tuple:
         """What its provenance record and content credentials are made from, which its seal covers: its samples and
         rate, text, components, the recordings it names (the reference, by the fields its Speaker records; the
-        recording re-voiced) and consent."""
+        recording re-voiced), consent, mark strength and settings."""
         speaker = self.speaker
         reference = None if speaker is None else (speaker.source, speaker.source_sha256, speaker.given)
         source = (self.source, self.source_sha256, self.source_given)
@@ -104,6 +112,7 @@ class Speech(Synthesis):
             source,
             self.consent,
             self.mark_strength_db,
+            self.settings,
         )
 
     @property
@@ -114,8 +123,8 @@ class Speech(Synthesis):
     def save(self, path: str | os.PathLike) -> Path:
         """Write a WAV, FLAC or MP3 (by `path`'s ending) with its content credentials, atomically, and its provenance
         record beside it. Only speech voxlip made with consent, as it made it, is saved: one built by hand, or changed
-        since (anything its record names: its samples, rate, text, components, recordings, mark strength or consent),
-        is refused."""
+        since (anything its record names: its samples, rate, text, components, recordings, mark strength, settings or
+        consent), is refused."""
         _check_as_made(self)
         inputs = _recorded({outputs.REFERENCE_VOICE: self.reference_input, outputs.SOURCE_SPEECH: self.source_input})
         path = outputs.check_output(path, "audio", _paths(inputs))
@@ -127,6 +136,7 @@ class Speech(Synthesis):
             self.consent,
             self.text,
             mark_strength_db=self.mark_strength_db,
+            settings=self.settings,
         ) as partial:
             partial.write_bytes(encode_audio(self.samples, self.sample_rate, path.suffix[1:]))
         return path
@@ -160,9 +170,9 @@ def _check_as_made(result: Speech | Clip) -> None:
         )
     if not result.as_made:
         recorded = (
-            "samples, rate, text, components, speaker, source, mark_strength_db"
+            "samples, rate, text, components, speaker, source, mark_strength_db, settings"
             if isinstance(result, Speech)
-            else "components, inputs, text, label, face_is_photo, mark_strength_db"
+            else "components, inputs, text, label, face_is_photo, mark_strength_db, settings"
         )
         raise InputError(
             f"this {name} is not as voxlip made it (built by hand, or changed since: its {recorded} or consent, which "
@@ -246,6 +256,9 @@ class Clip:
     mark_strength_db: float | None = None
     """The strength its soundtrack's audio mark was made at, for the record; None where the audio given carried the
     mark already (a voxlip output lip-synced)."""
+    settings: dict = field(default_factory=dict)
+    """What it was made with, as its record names it: {"voice": {...}} for the speech voxlip made for it,
+    {"lipsync": {"seed": ..., ...}} for the lip-sync (`seed`)."""
     _workdir: ClipFolder | None = field(default=None, repr=False, compare=False)
     _seal: bytes | None = field(default=None, repr=False, compare=False)
     """voxlip's proof that it made this clip as its record would name it (provenance.seal, over `_recorded_fields`);
@@ -273,6 +286,13 @@ class Clip:
         return all(c.neural for c in self.components)
 
     @property
+    def seed(self) -> int | None:
+        """The seed it was made with (one drawn at random when none was given): its lip-sync's, which `text_to_clip`
+        seeds as it seeds the voice; a dub's, its voice's. The same call with `seed=` this makes it again."""
+        stage = self.settings.get("lipsync") or self.settings.get("voice") or {}
+        return stage.get("seed")
+
+    @property
     def _recorded_fields(self) -> tuple:
         """What its provenance record and content credentials are made from, besides its MP4, which its seal covers."""
         return (
@@ -286,6 +306,7 @@ class Clip:
             self.face_is_photo,
             self.consent,
             self.mark_strength_db,
+            self.settings,
         )
 
     @property
@@ -297,7 +318,8 @@ class Clip:
     def save(self, path: str | os.PathLike) -> Path:
         """Copy the MP4 to `path` with its content credentials, atomically, and its provenance record beside it. Only a
         clip voxlip made with consent, as it made it, is saved: one built by hand, or changed since (anything its record
-        names: its components, inputs, text, label, face_is_photo, mark_strength_db or consent), is refused."""
+        names: its components, inputs, text, label, face_is_photo, mark_strength_db, settings or consent), is
+        refused."""
         self._check_open("saved")
         _check_as_made(self)
         files = {role: _read_as(p, self.input_sha256.get(role)) for role, p in self.inputs.items()}
@@ -314,6 +336,7 @@ class Clip:
             self.face_is_photo,
             self.picture,
             self.mark_strength_db,
+            self.settings,
         ) as partial:
             shutil.copyfile(self.path, partial)
         return path

@@ -271,6 +271,31 @@ def test_a_seed_given_to_the_api_seeds_the_lip_sync_as_the_command_s_seed_does(
         pipeline.lipsync(face, short_speech, consent=True, seed=-1)
 
 
+def test_a_clip_made_without_a_seed_names_the_seed_drawn_which_makes_it_again(
+    pipeline, faces_dir, short_speech, tmp_path, capsys
+):
+    """`voxlip run` without --seed had made its voice with a seed it did not keep and lip-synced with seed 0
+    (LipsyncOptions'), a pair no --seed gives: the record named neither, and the clip could not be made again. One
+    seed is drawn now, for both, and named; a lip-sync whose LipsyncOptions.seed is None draws one too."""
+    from lipsync.options import LipsyncOptions
+
+    face, text, made = faces_dir / "painting_pearl_earring.jpg", "Seeds for blinks and sway.", tmp_path / "run.mp4"
+    command = ["run", "--ref", str(short_speech), "--face", str(face), "--text", text, "--checkpoint", "offline"]
+    assert voxlip([*command, "--i-have-consent", "-o", str(made)]) == 0
+    settings = json.loads((tmp_path / "run.mp4.provenance.json").read_text())["settings"]
+    seed = settings["voice"]["seed"]
+    assert settings["lipsync"]["seed"] == seed and f"seed: {seed} (--seed {seed} " in capsys.readouterr().out
+    with pipeline.text_to_clip(short_speech, face, text, consent=True, seed=seed) as clip:
+        assert _frames_sha256(clip.path) == _frames_sha256(made)
+    drawing = Pipeline("cpu", lipsync="offline", lipsync_options=LipsyncOptions(seed=None))
+    with drawing.lipsync(face, short_speech, consent=True) as drawn:
+        saved = drawn.save(tmp_path / "drawn.mp4")
+        settings = json.loads((tmp_path / "drawn.mp4.provenance.json").read_text())["settings"]
+        assert isinstance(drawn.seed, int) and settings["lipsync"]["seed"] == drawn.seed and "voice" not in settings
+        with pipeline.lipsync(face, short_speech, consent=True, seed=drawn.seed) as again:
+            assert _frames_sha256(again.path) == _frames_sha256(saved)
+
+
 def test_a_one_frame_video_animated_as_a_photo_is_not_said_to_play_back_and_forth(
     pipeline, faces_dir, short_speech, tmp_path
 ):

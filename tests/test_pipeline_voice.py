@@ -444,6 +444,40 @@ def test_say_command(reference, tmp_path, capsys):
     assert not (tmp_path / "x.wav").exists()
 
 
+def test_speech_made_without_a_seed_names_the_seed_drawn_which_makes_it_again(
+    pipeline, reference, speech_files, tmp_path, capsys
+):
+    """Without a seed the seed used had been lost: the record named none (seeds 7 and 8 had given records differing
+    only in the output's hash and z), so an output could not be made again from its record. One is drawn now, used,
+    and named by the result, its record and the command line's report."""
+    out, again = tmp_path / "drawn.wav", tmp_path / "again.wav"
+    args = ["say", "--ref", str(reference), "--synthesizer", "offline", "--text", "Hello there.", "--i-have-consent"]
+    assert voxlip([*args, "-o", str(out)]) == 0
+    seed = json.loads(record_path(out).read_text())["settings"]["voice"]["seed"]
+    assert isinstance(seed, int) and f"seed: {seed} (--seed {seed} makes the same again)" in capsys.readouterr().out
+    assert voxlip([*args, "-o", str(again), "--seed", str(seed)]) == 0
+    np.testing.assert_array_equal(soundfile.read(out)[0], soundfile.read(again)[0])
+
+    said = pipeline.clone_voice(reference, "Hello there.", consent=True)
+    assert isinstance(said.seed, int)
+    remade = pipeline.clone_voice(reference, "Hello there.", consent=True, seed=said.seed)
+    np.testing.assert_array_equal(said.samples, remade.samples)
+    assert (remade.seed, pipeline.clone_voice(reference, "Hi.", consent=True, seed=7).seed) == (said.seed, 7)
+
+    pieces = list(pipeline.stream_voice(reference, "Hello there, my friend. And one more.", consent=True))
+    assert len(pieces) > 1 and {piece.seed for piece in pieces} == {pieces[0].seed}
+    record = json.loads(record_path(pieces[1].save(tmp_path / "piece.wav")).read_text())
+    voice = record["settings"]["voice"]
+    assert (voice["seed"], voice["stream_piece"]) == (pieces[0].seed, 1)
+
+    source = next(p for p in speech_files if p.stem == "19-198-0000")
+    converted = pipeline.convert_voice(reference, source, consent=True)
+    record = json.loads(record_path(converted.save(tmp_path / "converted.wav")).read_text())
+    assert record["settings"]["voice"]["seed"] == converted.seed
+    remade = pipeline.convert_voice(reference, source, consent=True, seed=converted.seed)
+    np.testing.assert_array_equal(converted.samples, remade.samples)
+
+
 def test_similarity_0_is_said_to_be_the_base_voice_as_it_is(reference, tmp_path, capsys):
     """`voxlip say --similarity 0` gives the base voice unconverted (converter none's samples), and its output, its
     record and its notes had still named the offline conversion toward the reference."""
@@ -614,6 +648,7 @@ def test_a_speech_whose_recorded_fields_were_replaced_is_refused_at_save(pipelin
         dataclasses.replace(said, speaker=pipeline.speaker(source)),
         dataclasses.replace(converted, source=None, source_sha256=None, source_given=None, speaker=None),
         dataclasses.replace(converted, source_sha256="0" * 64),
+        dataclasses.replace(said, settings={"voice": {"seed": 2}}),
     ]:
         with pytest.raises(InputError, match="is not as voxlip made it .* only notes and timings may be replaced"):
             changed.save(tmp_path / "refused.wav")

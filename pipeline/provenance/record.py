@@ -30,6 +30,9 @@ class ProvenanceRecord:
     consent: dict
     """{"stated": bool, "statement": text}."""
     content_credentials: dict
+    settings: dict | None = None
+    """What the output was made with: {"voice": {"seed": ...}} for speech voxlip made, {"lipsync": {"seed": ...}} for
+    a clip's lip-sync (both for `run`); None where that is not known (`finish_output` of an output made elsewhere)."""
     created: str = field(
         default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     )

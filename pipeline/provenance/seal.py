@@ -1,11 +1,11 @@
 """What a result was when voxlip made it: a digest of what its provenance record and content credentials are made from.
 
-A Speech's samples, rate, text, components, the recordings it names, consent and its mark's strength; a Clip's
-components, inputs, text, consent, label and its soundtrack mark's strength (its MP4's frames and sound are checked
-for voxlip's marks when it is saved). `Speech.save` and `Clip.save` compare the seal with the result they are given,
-so that one built by hand (with no seal), or one whose recorded fields changed since voxlip made it, is refused rather
-than signed as voxlip's output. It guards against mistakes, not against someone who calls `seal` on a result of
-their own: voxlip is open code.
+A Speech's samples, rate, text, components, the recordings it names, consent, its mark's strength and settings; a
+Clip's components, inputs, text, consent, label, its soundtrack mark's strength and settings (its MP4's frames and
+sound are checked for voxlip's marks when it is saved). `Speech.save` and `Clip.save` compare the seal with the
+result they are given, so that one built by hand (with no seal), or one whose recorded fields changed since voxlip
+made it, is refused rather than signed as voxlip's output. It guards against mistakes, not against someone who calls
+`seal` on a result of their own: voxlip is open code.
 """
 
 from __future__ import annotations
