@@ -66,6 +66,7 @@ from .dub import dub
 from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
+from .provenance.record import recorded_settings
 from .results import Clip, ClipFolder, Speech, clip_inputs, sealed
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
@@ -464,7 +465,7 @@ class Pipeline:
         """The pieces, each recording the stream's seed and its number (piece i is made with seed + 1000 i)."""
         played = 0.0
         for i, piece in enumerate(self._voice.stream(speaker, text, seed=seed, language=language)):
-            settings = self._voice_settings(seed, piece=i)
+            settings = self._voice_settings(seed, self._voice.spoken_language(language), i)
             yield _marked(piece, speaker, statement, piece.timings, settings, notes, start_seconds=played)
             played += len(piece.samples) / piece.sample_rate
             notes = ()
@@ -724,20 +725,45 @@ class Pipeline:
             speaker, text, seed=seed, progress=progress, language=language, max_seconds=max_seconds
         )
         timings = {"speaker": prepared - started, **synthesis.timings}
-        return _marked(synthesis, speaker, consent, timings, self._voice_settings(seed), notes)
+        settings = self._voice_settings(seed, self._voice.spoken_language(language))
+        return _marked(synthesis, speaker, consent, timings, settings, notes)
 
-    def _voice_settings(self, seed: int, piece: int | None = None) -> dict:
+    def _voice_settings(self, seed: int, language: str | None = None, piece: int | None = None) -> dict:
         """What the voice stage makes speech with, as its record names it (Speech.settings): the seed (a stream's, with
-        the `piece`'s number)."""
-        voice: dict = {"seed": seed}
-        if piece is not None:
-            voice["stream_piece"] = piece
-        return {"voice": voice}
+        the `piece`'s number), the device, the components asked for (a file by its name: the component made of it
+        names its sha256), the `language` spoken (speech from text) and the offline voice's settings."""
+        voice = self.voice_settings
+        offline = dataclasses.asdict(voice.offline)
+        offline["base_voice"] = _file_name(voice.offline.base_voice)
+        settings = {
+            "seed": seed,
+            **({"stream_piece": piece} if piece is not None else {}),
+            "device": self.device,
+            "encoder": _file_name(self.encoder_name),
+            "synthesizer": _file_name(voice.synthesizer),
+            "vocoder": voice.vocoder,
+            "vocoder_checkpoint": _file_name(voice.vocoder_checkpoint),
+            "fast_vocoder": voice.fast_vocoder,
+            "precision": voice.precision,
+            "converter": _file_name(voice.converter),
+            **({"language": language} if language is not None else {}),
+            "offline": offline,
+        }
+        return {"voice": recorded_settings(settings)}
 
     def _lipsync_settings(self) -> dict:
         """What the lip-sync stage makes a clip with, as its record names it (Clip.settings): the seed of its blinks and
-        head motion."""
-        return {"lipsync": {"seed": self.lipsync_options.seed}}
+        head motion, the device, the model and face detector asked for (a file by its name) and the rest of its
+        LipsyncOptions."""
+        options = dataclasses.asdict(self.lipsync_options)
+        settings = {
+            "seed": options.pop("seed"),
+            "device": self.device,
+            "model": _file_name(self.lipsync_name),
+            "face_detector": _file_name(self.face_detector_name),
+            **options,
+        }
+        return {"lipsync": recorded_settings(settings)}
 
     def _clip(
         self,
@@ -822,6 +848,12 @@ class Pipeline:
             _workdir=workdir,
         )
         return sealed(clip)
+
+
+def _file_name(choice: str | None) -> str | None:
+    """A component asked for as a record names it: a registry name as it is, a file given by its path by its name alone
+    (as its component does: checkpoints.LoadedCheckpoint.name), not a folder of this machine."""
+    return None if choice is None else Path(choice).name
 
 
 def _wav2lip(name: str, device: str):

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 import shutil
@@ -67,8 +68,16 @@ from .provenance.credentials import (
     signing_identity,
 )
 from .provenance.detect import detect
+from .provenance.environment import current_environment
 from .provenance.label import DEFAULT_LABEL, SMALLEST_FRAME, FaceBox, FrameLabeler, LabelConfig
-from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
+from .provenance.record import (
+    ProvenanceRecord,
+    describe_inputs,
+    record_path,
+    recorded_settings,
+    save_record,
+    write_record,
+)
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
 KINDS = ("audio", "video")
@@ -449,7 +458,11 @@ def _signed_record(
     settings: dict | None = None,
 ) -> ProvenanceRecord:
     """Check that `path` carries the marks (refuse an unmarked file), sign it as `name`, and make its record (naming
-    `settings`: None where what made the output is not known)."""
+    `settings`: None where what made the output is not known, and the software it is made with).
+
+    The content credentials' voxlip assertion signs what the record says of the watermarks, consent, settings and
+    software; the settings as their JSON text (`settings_json`), since c2pa reads a list of numbers back as bytes or
+    nothing (c2pa-rs #2570: pads [0, 10, 0, 0] as "AAoAAA==", [1.0, 1.4] as "")."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     _check_label(kind, label)
@@ -497,7 +510,12 @@ def _signed_record(
         | ({"config_sha256": c.config_sha256} if c.config_sha256 else {})
         for c in components
     ]
+    settings = None if settings is None else recorded_settings(settings)
+    environment = current_environment()
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
+    if settings is not None:
+        details["settings_json"] = json.dumps(settings, ensure_ascii=False, separators=(",", ":"))
+    details["environment"] = environment
     sign_file(path, models, details, identity, title=name, credit=_credit(kind, inputs, face_is_photo))
     return ProvenanceRecord(
         output={"file": name, "kind": kind, "sha256": sha256_file(path)},
@@ -507,4 +525,5 @@ def _signed_record(
         consent={"stated": consent is not None, "statement": consent},
         content_credentials={"embedded": True, "format": "C2PA", "generator": "voxlip"},
         settings=settings,
+        environment=environment,
     )

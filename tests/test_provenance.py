@@ -891,7 +891,9 @@ def test_the_content_credentials_say_what_the_record_says(tmp_path, speech, face
             "voxlip_record": record_path(path).name,
             "watermarks": record.watermarks,
             "consent_stated": True,
+            "environment": record.environment,
         }
+        assert record.settings is None  # an output made elsewhere: what made it is not known
         (created,) = assertions["c2pa.actions.v2"]["actions"]
         assert created["parameters"]["models"] == [
             {"name": "hifigan-lj-v1", "role": "vocoder", "sha256": "2" * 64, "config_sha256": "3" * 64}
@@ -1010,6 +1012,7 @@ def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_fil
     assert saved["consent"] == {"stated": True, "statement": CONSENT_STATEMENT}
     assert saved["generator"] == {"name": "voxlip", "version": __version__}
     assert saved["created"].endswith("+00:00")
+    assert saved["settings"] is None and saved["environment"]["packages"]["numpy"] == np.__version__
 
     report = detect(out)
     assert report.marked and report.audio.detected and report.frames is None
@@ -1017,6 +1020,9 @@ def test_finish_audio_writes_credentials_and_record(tmp_path, speech, speech_fil
     assert report.credentials.models[1]["config_sha256"] == "3" * 64
     assert report.record is not None and report.record_matches
     assert any("audio mark: found" in line for line in report.lines())
+    old = {key: value for key, value in saved.items() if key not in ("settings", "environment")}
+    record_path(out).write_text(json.dumps(old))  # a record made before it named settings and software
+    assert detect(out).record == old and "its sha256 is this file's" in "\n".join(detect(out).lines())
 
 
 def test_detect_reads_credentials_by_the_file_s_contents_and_says_what_a_record_is_worth(

@@ -13,6 +13,8 @@ from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
 
+from .environment import current_environment
+
 SCHEMA = "voxlip.provenance/1"
 SUFFIX = ".provenance.json"
 
@@ -31,8 +33,12 @@ class ProvenanceRecord:
     """{"stated": bool, "statement": text}."""
     content_credentials: dict
     settings: dict | None = None
-    """What the output was made with: {"voice": {"seed": ...}} for speech voxlip made, {"lipsync": {"seed": ...}} for
-    a clip's lip-sync (both for `run`); None where that is not known (`finish_output` of an output made elsewhere)."""
+    """What the output was made with (`recorded_settings`): {"voice": {"seed", "device", the components asked for,
+    "language", "offline": the offline voice's settings, ...}} for speech voxlip made, {"lipsync": {"seed", "device",
+    "model", "face_detector", and LipsyncOptions' fields}} for a clip's lip-sync (both for `run`); files by their names
+    alone. None where that is not known (`finish_output` of an output made elsewhere)."""
+    environment: dict = field(default_factory=current_environment)
+    """The software it was made with (current_environment): Python, the platform, the packages' versions, ffmpeg."""
     created: str = field(
         default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     )
@@ -41,6 +47,12 @@ class ProvenanceRecord:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+
+def recorded_settings(settings: dict) -> dict:
+    """`settings` as a record holds them, in JSON's types (a tuple as a list): refused where a value is none of them
+    (TypeError) or not a number JSON holds (ValueError: NaN, infinity)."""
+    return json.loads(json.dumps(settings, allow_nan=False))
 
 
 def sha256_text(text: str) -> str:
