@@ -175,6 +175,22 @@ def test_long_input_that_only_ffmpeg_reads_is_capped_with_its_true_length(tmp_pa
     assert "is 1200 s long: using only its first 600 s" in caplog.text
 
 
+def test_samples_saved_as_wav_and_flac_are_the_same_16_bit_samples_read_back_to_within_half_a_step(tmp_path, speech):
+    """The same speech saved as .wav and .flac had held other samples (35238 of 70400 by 1 step, the FLAC's always the
+    higher): libsndfile had written the floats to WAV as floor(x * 2^15), to FLAC rounded. Both are rounded once now,
+    which read back (divided by 2^15, as every reader does) are the samples to within half a step."""
+    quieter = speech * np.float32(0.9)  # between the steps of its file's 16 bits, as the voice's floats are
+    wave = np.concatenate([quieter, np.array([1.0, -1.0, 1.5, -1.5], np.float32)])
+    read = {
+        suffix: soundfile.read(save_audio(tmp_path / f"said{suffix}", wave, 16_000), dtype="int16")[0]
+        for suffix in (".wav", ".flac")
+    }
+    np.testing.assert_array_equal(read[".wav"], read[".flac"])
+    assert read[".wav"][-4:].tolist() == [32767, -32768, 32767, -32768]
+    back = soundfile.read(tmp_path / "said.wav", dtype="float32")[0][: len(quieter)]
+    assert np.abs(back - quieter).max() <= 0.5 / 2**15
+
+
 def test_save_audio_writes_atomically(tmp_path, speech):
     out = save_audio(tmp_path / "sub" / "out.wav", speech, 16000)
     assert soundfile.info(out).samplerate == 16000

@@ -45,6 +45,8 @@ def test_clone_voice_offline_is_labelled_marked_and_timed(pipeline, reference, t
         report = detect(speech.save(tmp_path / f"say{ending}"))
         assert report.audio.detected and report.credentials.valid and report.record is not None
         assert abs(soundfile.info(tmp_path / f"say{ending}").duration - speech.duration) < 0.1
+    as_wav, as_flac = (soundfile.read(tmp_path / f"say{ending}", dtype="int16")[0] for ending in (".wav", ".flac"))
+    np.testing.assert_array_equal(as_wav, as_flac)  # had differed by 1 in half the samples
 
 
 def test_fresh_processes_speak_without_torch_and_a_voice_asked_for_again_without_analysis(

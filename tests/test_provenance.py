@@ -1479,7 +1479,9 @@ def test_detect_says_it_cannot_tell_of_a_file_without_sound(tmp_path, speech, fa
     assert report.marked and report.no_sound
     assert "carries voxlip's watermark" in report.lines()[0] and "audio mark: nothing to check" in report.lines()[1]
     assert not detect(save_audio(tmp_path / "speech.wav", wave, sr)).no_sound
-    quiet = detect(save_audio(tmp_path / "quiet.wav", marked * 1e-5, sr))  # under 1e-4 of full scale, yet marked
+    quiet = tmp_path / "quiet.wav"  # under 1e-4 of full scale, yet marked: floats (16 bits round it to silence)
+    soundfile.write(quiet, marked * 1e-5, sr, subtype="FLOAT")
+    quiet = detect(quiet)
     assert quiet.marked and not quiet.no_sound and "carries voxlip's watermark" in quiet.lines()[0]
 
 

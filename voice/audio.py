@@ -27,6 +27,10 @@ MAX_TRACK_RATE = 48_000
 """A clip's soundtrack keeps its audio's own rate up to this (load_recording)."""
 
 INT16_MAX = 2**15 - 1
+PCM16_FULL_SCALE = 2**15
+"""What 16-bit samples in a file are scaled by: soundfile (libsndfile) and voxlip's readers divide by it, so that a
+file read back holds its samples to within half a step. libsndfile had written floats to WAV as floor(x * 2^15) and to
+FLAC as round(x * 2^15): the same speech saved as both differed by 1 in half its samples."""
 
 AudioSource = str | os.PathLike | np.ndarray
 
@@ -479,16 +483,19 @@ def save_audio(path: str | os.PathLike, wave: np.ndarray, sr: int) -> Path:
 
 
 def encode_audio(wave: np.ndarray, sr: int, file_format: str = "wav") -> bytes:
-    """The bytes of an audio file of samples in [-1, 1]: 16-bit PCM for WAV, MP3 at libsndfile's best quality (VBR,
-    about 86 kbit/s for a 22.05 kHz voice; its default, 55)."""
+    """The bytes of an audio file of samples in [-1, 1]: 16-bit PCM for WAV, FLAC and any format whose default that is
+    (the same samples in each: to_pcm16 at PCM16_FULL_SCALE), MP3 at libsndfile's best quality (VBR, about 86 kbit/s
+    for a 22.05 kHz voice; its default, 55), encoded from the samples as they are."""
     encoded = io.BytesIO()
     file_format = file_format.upper()
+    wave = np.clip(wave, -1.0, 1.0)
+    pcm16 = soundfile.default_subtype(file_format) == "PCM_16"
     soundfile.write(
         encoded,
-        np.clip(wave, -1.0, 1.0),
+        to_pcm16(wave, PCM16_FULL_SCALE) if pcm16 else wave,
         sr,
         format=file_format,
-        subtype="PCM_16" if file_format == "WAV" else None,
+        subtype="PCM_16" if pcm16 else None,
         **({"compression_level": 0.0} if file_format == "MP3" else {}),
     )
     return encoded.getvalue()
@@ -506,9 +513,10 @@ def is_silent(wave: np.ndarray) -> bool:
     return float(np.max(np.abs(wave), initial=0.0)) < 1e-4
 
 
-def to_pcm16(wave: np.ndarray) -> np.ndarray:
-    """Float samples in [-1, 1] as int16, rounded and clipped (what WebRTC's VAD and pocketsphinx read)."""
-    return np.clip(np.round(np.asarray(wave) * INT16_MAX), -INT16_MAX - 1, INT16_MAX).astype(np.int16)
+def to_pcm16(wave: np.ndarray, full_scale: float = INT16_MAX) -> np.ndarray:
+    """Float samples in [-1, 1] as int16, scaled by `full_scale`, rounded and clipped: by INT16_MAX what WebRTC's VAD
+    and pocketsphinx read; by PCM16_FULL_SCALE what a file holds."""
+    return np.clip(np.round(np.asarray(wave) * full_scale), -INT16_MAX - 1, INT16_MAX).astype(np.int16)
 
 
 def dbfs(wave: np.ndarray) -> float:
