@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import anyio
 import gradio as gr
 
 from core import checkpoints
@@ -601,7 +600,7 @@ async def _until_cancelled(work: Callable[[], tuple], stop: threading.Event) -> 
     cancelling this coroutine, which cannot end the thread: `stop` is set, so the work ends at its next progress
     report, and the request keeps its place among those running (the concurrency limit) until it has, rather than
     leaving its work to run on beside the next request."""
-    thread = asyncio.ensure_future(anyio.to_thread.run_sync(work))
+    thread = asyncio.ensure_future(asyncio.to_thread(work))
     try:
         return await asyncio.shield(thread)
     except asyncio.CancelledError:
