@@ -1519,3 +1519,16 @@ def test_a_signing_certificate_that_cannot_be_made_is_named_before_any_work(
     assert re.search(refusal, err) and "could not write" not in err, err
     assert err.rstrip().endswith("and a PEM file of its PKCS#8 key)") and "docs/" not in err, err  # no docs/ installed
     assert not out.exists() and not list(Path(os.environ["VOXLIP_CACHE"]).rglob("*.npz"))  # refused before any work
+
+
+def test_settings_given_as_numpy_numbers_are_recorded_as_the_numbers_they_hold():
+    """LipsyncOptions and OfflineConfig take NumPy numbers (face_index=np.int64(0), duration_factor=np.float32(1.1));
+    the record had failed on them after the work, "Object of type int64 is not JSON serializable"."""
+    from pipeline.provenance.record import recorded_settings
+
+    given = {"face_index": np.int64(0), "factor": np.float32(1.5), "pads": (np.int64(0), 10), "box": np.array([1, 2])}
+    assert recorded_settings({"lipsync": given}) == {
+        "lipsync": {"face_index": 0, "factor": 1.5, "pads": [0, 10], "box": [1, 2]}
+    }
+    with pytest.raises(TypeError, match="a setting of type object cannot be recorded"):
+        recorded_settings({"odd": object()})

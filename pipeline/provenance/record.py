@@ -9,6 +9,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
@@ -52,7 +54,15 @@ class ProvenanceRecord:
 def recorded_settings(settings: dict) -> dict:
     """`settings` as a record holds them, in JSON's types (a tuple as a list): refused where a value is none of them
     (TypeError) or not a number JSON holds (ValueError: NaN, infinity)."""
-    return json.loads(json.dumps(settings, allow_nan=False))
+    return json.loads(json.dumps(settings, allow_nan=False, default=_plain))
+
+
+def _plain(value: object) -> object:
+    """A NumPy number or array given as a setting (LipsyncOptions(face_index=np.int64(0)) is taken) as the Python
+    number or list it holds; TypeError for anything else JSON cannot hold."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    raise TypeError(f"a setting of type {type(value).__name__} cannot be recorded")
 
 
 def sha256_text(text: str) -> str:
