@@ -112,8 +112,13 @@ class Speech(Synthesis):
             source,
             self.consent,
             self.mark_strength_db,
-            self.settings,
+            *((self.settings,) if self.settings else ()),
         )
+
+    def __setstate__(self, state: dict) -> None:
+        """A pickled Speech back as it was; one pickled by a voxlip that recorded no settings has none (its seal
+        covers none: `_recorded_fields`)."""
+        self.__dict__.update({"settings": {}, **state})
 
     @property
     def as_made(self) -> bool:

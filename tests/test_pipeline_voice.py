@@ -17,6 +17,7 @@ from pipeline import Pipeline, Speaker, vocode
 from pipeline.cli import main as voxlip
 from pipeline.provenance import ConsentError, detect, detect_audio_mark, record_path
 from pipeline.provenance.audio_watermark import AUDIO_MARK
+from pipeline.provenance.seal import seal
 from voice.encoder import similarity
 from voice.offline.config import OfflineConfig
 
@@ -666,6 +667,11 @@ def test_a_speech_voxlip_did_not_make_with_consent_is_refused_at_save(pipeline, 
     assert first.duration < AUDIO_MARK.checked_seconds and first.save(tmp_path / "piece.wav").is_file()
     kept = pickle.loads(pickle.dumps(made))  # through a queue or a file to a worker: the same speech as voxlip made
     assert kept.save(tmp_path / "kept.wav").is_file()
+    unsettled = dataclasses.replace(made, settings={})  # as a voxlip that recorded no settings made it and sealed it
+    older = dataclasses.replace(unsettled, _seal=seal(unsettled._recorded_fields))
+    del older.__dict__["settings"]  # pickled by that voxlip: a Speech with no settings at all
+    unpickled = pickle.loads(pickle.dumps(older))
+    assert unpickled.seed is None and unpickled.save(tmp_path / "older.wav").is_file()
 
 
 def test_a_speech_built_by_hand_from_its_samples_alone_is_refused_at_save_saying_what_to_do(tmp_path):
