@@ -174,8 +174,8 @@ def check_output_name(
 
 def check_folder_link(path: Path) -> None:
     """InputError when the folder an output at `path` goes in is, or is inside, a symbolic link that leads nowhere or
-    loops: the output's folders are made as it is written, and such a link had been found only then, after the work
-    ("could not write ... (File exists)")."""
+    loops: the output's folders are made as it is written, so such a link is found here, before the work, rather than
+    then ("could not write ... (File exists)")."""
     nearest = next((folder for folder in path.parents if os.path.lexists(folder)), None)
     if nearest is None or not nearest.is_symlink():
         return

@@ -29,8 +29,8 @@ MAX_TRACK_RATE = 48_000
 INT16_MAX = 2**15 - 1
 PCM16_FULL_SCALE = 2**15
 """What 16-bit samples in a file are scaled by: soundfile (libsndfile) and voxlip's readers divide by it, so that a
-file read back holds its samples to within half a step. libsndfile had written floats to WAV as floor(x * 2^15) and to
-FLAC as round(x * 2^15): the same speech saved as both differed by 1 in half its samples."""
+file read back holds its samples to within half a step. voxlip rounds them itself (to_pcm16), as libsndfile, given
+floats, floors them for WAV but rounds them for FLAC."""
 
 AudioSource = str | os.PathLike | np.ndarray
 
