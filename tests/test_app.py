@@ -603,20 +603,25 @@ def client_in(tmp_path, monkeypatch):
     return lambda url: Client(url, verbose=False, download_files=str(scratch / "downloads"))
 
 
-@pytest.fixture(scope="module")
-def served_app(tmp_path_factory):
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("app")
-    log = folder / "app.log"
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(folder / "gradio")}
+def _app_started(port: int, env: dict, log: Path) -> subprocess.Popen:
+    """app.py started on `port` as a user starts it, in `env`, its output written to `log`."""
     with open(log, "w") as out:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
             cwd=REPO,
         )
+
+
+@pytest.fixture(scope="module")
+def served_app(tmp_path_factory):
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("app")
+    log = folder / "app.log"
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(folder / "gradio")}
+    process = _app_started(port, env, log)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_served(process, url, log)
@@ -906,6 +911,18 @@ def test_eight_concurrent_requests_each_get_their_own_result(served_app, speech_
     assert all(detect(p).audio.detected for p in paths[-2:])
 
 
+def _served_in_this_process(demo, tmp_path, monkeypatch):
+    """The page served in this process, one request of a group at a time as app.py serves it (its --concurrency): the
+    page, to close, and its port."""
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    page = app.build_demo(demo)
+    page.queue(default_concurrency_limit=1)
+    port = _free_port()
+    page.launch(server_port=port, prevent_thread_lock=True, quiet=True, allowed_paths=[str(demo.workdir)])
+    return page, port
+
+
 def test_a_compare_does_not_wait_behind_a_long_job(demo, speech_files, client_in, tmp_path, monkeypatch):
     """A compare (under a second) had waited in the one queue behind every clip and voice job asked before it. The
     page is served in this process, one request of a group at a time as app.py serves it, and the voice job is held
@@ -921,12 +938,7 @@ def test_a_compare_does_not_wait_behind_a_long_job(demo, speech_files, client_in
         return clone_voice(self, *args, **kwargs)
 
     monkeypatch.setattr(Pipeline, "clone_voice", held)
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
-    page = app.build_demo(demo)
-    page.queue(default_concurrency_limit=1)  # app.py's --concurrency
-    port = _free_port()
-    page.launch(server_port=port, prevent_thread_lock=True, quiet=True, allowed_paths=[str(demo.workdir)])
+    page, port = _served_in_this_process(demo, tmp_path, monkeypatch)
     try:
         client = client_in(f"http://127.0.0.1:{port}/")
         voice = handle_file(str(speech_files[0]))
@@ -983,12 +995,7 @@ def test_a_request_cancelled_through_the_api_stops_and_keeps_its_place_until_it_
 
     monkeypatch.setattr(app, "_reporting", recorded)
     monkeypatch.setattr(Pipeline, "clone_voice", held)
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
-    page = app.build_demo(demo)
-    page.queue(default_concurrency_limit=1)  # app.py's --concurrency
-    port = _free_port()
-    page.launch(server_port=port, prevent_thread_lock=True, quiet=True, allowed_paths=[str(demo.workdir)])
+    page, port = _served_in_this_process(demo, tmp_path, monkeypatch)
     results = set(demo.workdir.iterdir())
     try:
         client = client_in(f"http://127.0.0.1:{port}/")
@@ -1081,14 +1088,7 @@ def test_the_demo_stops_cleanly_on_sigterm(tmp_path, speech_files, client_in):
     port = _free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(scratch)}
     log = tmp_path / "app.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO / "app.py"), "--port", str(port), "--device", "cpu"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=REPO,
-        )
+    process = _app_started(port, env, log)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_served(process, url, log)
