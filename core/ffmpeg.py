@@ -369,9 +369,9 @@ def _rate(line: str, field: str) -> float:
 
 NTSC_ROUNDING = 0.005
 """How far ffmpeg's header, which prints a frame rate to two decimals, puts one of NTSC's family (N x 1000/1001:
-24000/1001 as "23.98", 30000/1001 as "29.97", 15000/1001 as "14.99") from the rate itself: taken as printed, a
-23.976 fps video had been made at exactly 23.98 (timescale 19184, 800 ticks a frame), 175 ppm fast: one of its frames
-shown twice every four minutes (5,714 frames), and a rate editors do not take for 23.976."""
+24000/1001 as "23.98", 30000/1001 as "29.97", 15000/1001 as "14.99") from the rate itself. Taken as printed, a 23.976
+fps video would be made at 23.98 (175 ppm fast: one frame shown twice every 5,714), a rate editors do not take for
+23.976."""
 
 
 def rate_argument(fps: float) -> str:
@@ -627,15 +627,12 @@ def _read_exactly(stream, buffer: memoryview, size: int) -> bool:
 
 AUDIO_TIMELINE = "aresample=async=1:min_hard_comp=0.01:first_pts=0"
 """ffmpeg's filter that lays a video's decoded sound on its file's timeline, from the file's start (its earliest
-stream's): a soundtrack that starts after the pictures (put in at an offset) comes after as much silence, as a player
-plays it against them (read from its first sample, the speech to lip-sync had come 0.65 s early), and where its
-timestamps jump ahead (a video joined from pieces, each AAC track's priming cut out: 47.9 ms at each joint of a clip
-looped four times), the gap is filled with silence instead of closing up (the speech had come 145 ms early against the
-lips after a minute, 900 ms after five). Gaps and overlaps under 10 ms are evened out by at most one sample a second; a
-soundtrack that starts the file and has no gaps decodes to the very same samples. A file of sound alone has no
-pictures to keep in step with and is decoded without it, sample for sample as it is: with it, an Opus WebM, which its
-header starts at 13 ms, loses its first 13 ms, and chained Ogg files and joined MP3s come out 216-256 samples shorter
-or 576 longer (at 16 kHz)."""
+stream's), so that it stays in step with the pictures: a soundtrack put in at an offset comes after as much silence, as
+a player plays it, and a jump in its timestamps (a video joined from pieces) is filled with silence instead of closing
+up, which would bring the speech early against the lips (145 ms after a minute of a clip looped four times). Gaps and
+overlaps under 10 ms are evened out by at most one sample a second; a soundtrack that starts the file and has no gaps
+decodes to the very same samples. A file of sound alone has no pictures to keep in step with and is decoded without it,
+sample for sample (with it, an Opus WebM, whose header starts at 13 ms, would lose its first 13 ms)."""
 
 
 def decode_audio(

@@ -587,6 +587,7 @@ def _add_converter_flag(parser: argparse.ArgumentParser, default_help: str, none
 
 
 def _add_device_flag(parser: argparse.ArgumentParser) -> None:
+    """--device, for the commands that run models."""
     parser.add_argument(
         "--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to run (default: %(default)s)"
     )
