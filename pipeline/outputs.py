@@ -70,14 +70,7 @@ from .provenance.credentials import (
 from .provenance.detect import detect
 from .provenance.environment import current_environment
 from .provenance.label import DEFAULT_LABEL, SMALLEST_FRAME, FaceBox, FrameLabeler, LabelConfig
-from .provenance.record import (
-    ProvenanceRecord,
-    describe_inputs,
-    record_path,
-    recorded_settings,
-    save_record,
-    write_record,
-)
+from .provenance.record import ProvenanceRecord, describe_inputs, record_path, save_record, write_record
 from .provenance.video_watermark import FRAME_MARK, FrameMarker
 
 KINDS = ("audio", "video")
@@ -510,7 +503,6 @@ def _signed_record(
         | ({"config_sha256": c.config_sha256} if c.config_sha256 else {})
         for c in components
     ]
-    settings = None if settings is None else recorded_settings(settings)
     environment = current_environment()
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
     if settings is not None:

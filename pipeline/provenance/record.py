@@ -15,8 +15,6 @@ from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
 from core.version import __version__
 
-from .environment import current_environment
-
 SCHEMA = "voxlip.provenance/1"
 SUFFIX = ".provenance.json"
 
@@ -34,13 +32,14 @@ class ProvenanceRecord:
     consent: dict
     """{"stated": bool, "statement": text}."""
     content_credentials: dict
-    settings: dict | None = None
+    settings: dict | None
     """What the output was made with (`recorded_settings`): {"voice": {"seed", "device", the components asked for,
     "language", "offline": the offline voice's settings, ...}} for speech voxlip made, {"lipsync": {"seed", "device",
     "model", "face_detector", and LipsyncOptions' fields}} for a clip's lip-sync (both for `run`); files by their names
     alone. None where that is not known (`finish_output` of an output made elsewhere)."""
-    environment: dict = field(default_factory=current_environment)
-    """The software it was made with (current_environment): Python, the platform, the packages' versions, ffmpeg."""
+    environment: dict
+    """The software it was made with (environment.current_environment): Python, the platform, the packages' versions,
+    ffmpeg."""
     created: str = field(
         default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     )
