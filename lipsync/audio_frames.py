@@ -32,7 +32,7 @@ def mel_windows(mel: np.ndarray, frames: range | list[int], fps: float) -> np.nd
     return np.stack([mel[:, s : s + MEL_WINDOW] for s in starts])
 
 
-def frame_count(wave: np.ndarray, fps: float) -> int:
+def video_frame_count(wave: np.ndarray, fps: float) -> int:
     """Video frames needed to cover the audio: its duration times fps, rounded."""
     return max(1, int(round(len(wave) / SAMPLE_RATE * fps)))
 

@@ -32,7 +32,7 @@ from core.files import atomic_output, check_output_name
 from core.memory import return_freed_memory
 from voice.audio import SAMPLE_RATE, AudioSource, load_audio, save_audio
 
-from .audio_frames import frame_count
+from .audio_frames import video_frame_count
 from .background import CoreTurns, StageTimer, in_background
 from .face import (
     Detector,
@@ -198,7 +198,7 @@ def _run(
     face = open_face(face, options.max_size)
     info = face.info
     fps = output_fps(info, options.fps)
-    n_frames = frame_count(audio, fps)
+    n_frames = video_frame_count(audio, fps)
     face_options = options.face_options
     if progress is not None:  # at once: a video's mouths are indexed for seconds before the first frame is out
         progress(0, n_frames, 0.0)

@@ -52,7 +52,7 @@ class PasteConfig:
     detail: DetailConfig = DetailConfig()
 
 
-def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+def similarity_transform(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """2x3 least-squares similarity (rotation, uniform scale, shift) taking `source` points onto `target`."""
     s_mean, t_mean = source.mean(0), target.mean(0)
     s, t = source - s_mean, target - t_mean
@@ -97,7 +97,7 @@ def paste_unit(
     import cv2
 
     lm = face.landmarks.astype(np.float64)
-    transform = similarity(unit.landmarks[list(STABLE_POINTS)].astype(np.float64), lm[list(STABLE_POINTS)])
+    transform = similarity_transform(unit.landmarks[list(STABLE_POINTS)].astype(np.float64), lm[list(STABLE_POINTS)])
     turned = turned_landmarks(face, unit)
     moved = turned if turned is not None else unit.landmarks.astype(np.float64) @ transform[:, :2].T + transform[:, 2]
     _, _, face_width = face_frame(lm)
@@ -128,7 +128,7 @@ def paste_unit(
         patch = cv2.remap(unit.crop, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     patch = patch.astype(np.float32)
     mouths = (lm[list(MOUTH_OUTLINE)] - corner, moved[list(MOUTH_OUTLINE)] - corner)
-    mask, small = lower_face_mask(
+    mask, small = unit_lower_face_mask(
         outline - corner, mouths, lm[list(NOSE_BOTTOM)] - corner, face_width, config, patch, inside
     )
     original = frame[y1:y2, x1:x2].astype(np.float32)
@@ -221,7 +221,7 @@ def turned_map(
     return full[..., 0], full[..., 1], inside.astype(np.uint8) * 255
 
 
-def lower_face_mask(
+def unit_lower_face_mask(
     points: np.ndarray,
     mouths: tuple[np.ndarray, np.ndarray],
     nose: np.ndarray,

@@ -53,7 +53,7 @@ def _save_array(path: Path, array: np.ndarray) -> None:
         np.save(partial, array)
 
 
-def _checked_output(path: Path, kind: str, inputs: list[Path | None], seconds: float = 0.0) -> Path:
+def _output_with_room(path: Path, kind: str, inputs: list[Path | None], seconds: float = 0.0) -> Path:
     """The -o path, checked before any work; `seconds` of output estimate the room it needs."""
     from .outputs import check_output
 
@@ -87,7 +87,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     if len(args.audio) > 2:
         raise InputError("give one recording (to print its embedding) or two (to compare them)")
     if args.save:
-        _checked_output(args.save, "embeddings", args.audio)
+        _output_with_room(args.save, "embeddings", args.audio)
     pipeline = Pipeline(args.device, encoder=args.checkpoint)
     encoder = pipeline.encoder
     speakers = [_speaker(pipeline, path) for path in args.audio]
@@ -306,7 +306,7 @@ def _label(args: argparse.Namespace) -> LabelConfig:
 def cmd_lipsync(args: argparse.Namespace) -> int:
     from .api import Pipeline
 
-    output = _checked_output(args.output, "video", [args.face, args.audio], _audio_seconds(args.audio))
+    output = _output_with_room(args.output, "video", [args.face, args.audio], _audio_seconds(args.audio))
     pipeline = Pipeline(args.device, **_lipsync_settings(args))
     with contextlib.closing(_ProgressBar("lip-sync", "frames")) as bar:
         clip = pipeline.lipsync(args.face, args.audio, consent=args.i_have_consent, progress=bar)
@@ -402,7 +402,7 @@ def cmd_say(args: argparse.Namespace) -> int:
             "too: voxlip run --ref VOICE --face FACE -o clip.mp4"
         )
     text = _text(args)
-    output = _checked_output(args.output, "audio", [args.ref, _text_file(args)], _speech_seconds(text))
+    output = _output_with_room(args.output, "audio", [args.ref, _text_file(args)], _speech_seconds(text))
     pipeline = _voice_pipeline(args)
     with contextlib.closing(_ProgressBar("voice", "sentences")) as bar:
         speech = pipeline.clone_voice(
@@ -414,7 +414,7 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     text = _text(args)
-    output = _checked_output(args.output, "video", [args.ref, args.face, _text_file(args)], _speech_seconds(text))
+    output = _output_with_room(args.output, "video", [args.ref, args.face, _text_file(args)], _speech_seconds(text))
     pipeline = _voice_pipeline(args, **_lipsync_settings(args))
     with (
         contextlib.closing(_ProgressBar("voice", "sentences")) as voice_bar,
@@ -456,7 +456,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     seconds = _audio_seconds(args.source)
     # no ending (a folder, a bare name): the example it is told to give is of the source's kind
     as_video = keep_video or (not args.output.suffix and _is_video(args.source))
-    output = _checked_output(args.output, "video" if as_video else "audio", [args.ref, args.source], seconds)
+    output = _output_with_room(args.output, "video" if as_video else "audio", [args.ref, args.source], seconds)
     if keep_video and not _is_video(args.source):
         raise InputError(
             f"{args.source} has no video to keep: write the converted speech as {suffixes_in_words('audio')}"

@@ -51,7 +51,7 @@ class FaceFile:
 @contextmanager
 def face_file(face: FaceSource, max_size: int, seconds: float | None = None) -> Iterator[FaceFile]:
     """The face as a file: a path as given; a clip or an image written to a temporary one (removed after). A clip's
-    frames are written as the lip-sync uses them (write_video): at most `max_size` pixels, and only the first
+    frames are written as the lip-sync uses them (write_moving_clip): at most `max_size` pixels, and only the first
     `seconds` (the speech's length) when it is known."""
     if is_file(face):
         yield FaceFile(Path(face), recorded=True)
@@ -86,7 +86,7 @@ def write_clip(clip: VideoClip, folder: Path, max_size: int, seconds: float | No
     duration = getattr(clip, "duration", None)
     if duration is None or duration <= 0:
         return write_still(clip, folder)
-    return write_video(clip, folder, max_size, seconds)
+    return write_moving_clip(clip, folder, max_size, seconds)
 
 
 def write_still(clip: VideoClip, folder: Path) -> FaceFile:
@@ -102,10 +102,10 @@ def write_still(clip: VideoClip, folder: Path) -> FaceFile:
         frame = moviepy_io.with_alpha(frame, moviepy_io.frame_at(mask, 0))
     if not cv2.imwrite(str(path), frame):
         raise InputError("could not write the moviepy clip's picture as a face photo")
-    return FaceFile(path, given=memory_inputs.video_clip(clip, 1, None, ArrayDigest().update(first).hexdigest()))
+    return FaceFile(path, given=memory_inputs.moviepy_clip(clip, 1, None, ArrayDigest().update(first).hexdigest()))
 
 
-def write_video(clip: VideoClip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
+def write_moving_clip(clip: VideoClip, folder: Path, max_size: int, seconds: float | None = None) -> FaceFile:
     """A moviepy clip as an MP4 (no audio; a mask's transparent parts made white, as its notes say) in `folder`, of the
     frames the lip-sync uses: at its size (scaled_size, at most `max_size` pixels: a 4K clip is not encoded at 4K to be
     scaled after) and, when `seconds` is given, only as many as frames_needed."""
@@ -133,7 +133,7 @@ def write_video(clip: VideoClip, folder: Path, max_size: int, seconds: float | N
             writer.write(np.ascontiguousarray(frame[:out_height, :out_width]))
         writer.close()
     notes = (TRANSPARENT_NOTE,) if transparent else ()
-    given = memory_inputs.video_clip(clip, count, fps, digest.hexdigest())
+    given = memory_inputs.moviepy_clip(clip, count, fps, digest.hexdigest())
     return FaceFile(path, scaled_from=None if size is None else (width, height), notes=notes, given=given)
 
 

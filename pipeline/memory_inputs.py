@@ -34,7 +34,7 @@ def image(picture: object) -> InputData:
     return InputData(f"{kind} image in memory, {width}x{height}", sha256_array(pixels))
 
 
-def video_clip(clip: object, frames: int, fps: float | None, sha256: str) -> InputData:
+def moviepy_clip(clip: object, frames: int, fps: float | None, sha256: str) -> InputData:
     """A moviepy VideoClip of which `frames` frames were used (one picture when `fps` is None: a still), hashed as those
     frames one after another, as the clip gave them (core.files.ArrayDigest)."""
     width, height = (int(v) for v in getattr(clip, "size", (0, 0)))

@@ -21,7 +21,7 @@ from core.ffmpeg import Mp4Writer, parse_header, probe
 from core.ffmpeg import executable as ffmpeg_exe
 from core.ffmpeg import read_frames as iter_frames
 from lipsync.animator import ANIMATOR, PHONE_RECOGNIZER
-from lipsync.audio_frames import MEL_WINDOW, frame_count, lipsync_mel, mel_window_start, mel_windows
+from lipsync.audio_frames import MEL_WINDOW, lipsync_mel, mel_window_start, mel_windows, video_frame_count
 from lipsync.blend import BlendConfig
 from lipsync.engine import LipsyncResult, run
 from lipsync.face import BLAZEFACE_AND_MESH, Face, FaceOptions, FaceTracker, choose_face, mouth_opening
@@ -152,7 +152,7 @@ def no_leftovers(folder: Path, keep: str | None = None) -> None:
 def test_mel_windows_follow_wav2lip_inference(speech):
     mel = lipsync_mel(speech)
     fps = 25.0
-    n = frame_count(speech, fps)
+    n = video_frame_count(speech, fps)
     windows = mel_windows(mel, range(n), fps)
     assert windows.shape == (n, 80, MEL_WINDOW)
     assert mel_window_start(7, fps, mel.shape[1]) == int(7 * 80 / fps)

@@ -20,7 +20,7 @@ from lipsync.living import LivingConfig, blink, life_track
 from lipsync.offline import BLINKING, LIVING, OWN_FRAMES
 from lipsync.options import LipsyncOptions
 from lipsync.renderer import make_renderer
-from lipsync.unit_paste import paste_unit, similarity, turned_landmarks
+from lipsync.unit_paste import paste_unit, similarity_transform, turned_landmarks
 from lipsync.units import MouthUnit, UnitConfig, plan_selection
 from lipsync.video import TRANSPARENT_NOTE, read_still
 from pipeline.provenance.record import read_record
@@ -178,7 +178,7 @@ def test_similarity_recovers_a_rotation_scale_and_shift():
     points = rng.uniform(0, 100, (12, 2))
     angle, scale, shift = 0.1, 1.2, np.array([5.0, -3.0])
     rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    transform = similarity(points, points @ rotation.T + shift)
+    transform = similarity_transform(points, points @ rotation.T + shift)
     assert np.allclose(transform[:, :2], rotation) and np.allclose(transform[:, 2], shift)
 
 
@@ -197,7 +197,7 @@ def test_a_unit_is_turned_to_the_frames_head_pose_in_3d(man_frames):
     thrown = 0.9 * face.points_3d.astype(np.float64) @ pitch.T + (12.0, -7.0, 3.0)
     turned = Face(thrown[:, :2].astype(np.float32), depth=thrown[:, 2].astype(np.float32))
     assert np.abs(turned_landmarks(turned, unit) - thrown[:, :2]).max() < 0.01
-    flat = similarity(unit.landmarks[list(STABLE_POINTS)], thrown[list(STABLE_POINTS), :2])
+    flat = similarity_transform(unit.landmarks[list(STABLE_POINTS)], thrown[list(STABLE_POINTS), :2])
     assert np.abs(unit.landmarks @ flat[:, :2].T + flat[:, 2] - thrown[:, :2]).max() > 3  # what 2-D alignment missed
     assert turned_landmarks(Face(face.landmarks), unit) is None  # no depth, no turn: the similarity as before
 

@@ -23,7 +23,7 @@ from voice.offline.conversion import change_voice, timbre_gain
 from voice.offline.engine import BASE_VOICE_NOTE, CONVERSION, TIMBRE_CONVERSION, OfflineVoice
 from voice.offline.envelope import denoised, mel_bands
 from voice.offline.pitch import PitchStats, praat_f0, track_f0
-from voice.offline.reference import analyse, analysed, cleaned_speech, prepare_reference
+from voice.offline.reference import analyse, analysed, prepare_reference, speaker_wave
 from voice.recognition import PocketsphinxRecognizer
 
 SPEAKERS = ("103-1240-0000", "163-121908-0000", "248-130644-0000", "26-495-0000", "332-128985-0000")
@@ -73,7 +73,7 @@ def voices(references, encoder, offline):
     """The references analysed and the base voice's formant ratio fitted to each, as `voxlip say` does."""
     return {
         name: offline.fitted(
-            prepare_reference(wave, encoder=encoder, source_sr=16_000), cleaned_speech(wave, encoder, 16_000), encoder
+            prepare_reference(wave, encoder=encoder, source_sr=16_000), speaker_wave(wave, encoder, 16_000), encoder
         )
         for name, wave in references.items()
     }
@@ -429,7 +429,7 @@ def test_a_phone_call_up_sampled_gets_the_band_note_with_or_without_a_floor_over
     if noise_db is not None:
         rms = float(np.sqrt(np.mean(phone**2)))
         phone = phone + np.random.default_rng(0).normal(0, rms * 10 ** (-noise_db / 20), len(phone)).astype(np.float32)
-    voice = analyse(cleaned_speech(phone, encoder, 16_000))
+    voice = analyse(speaker_wave(phone, encoder, 16_000))
     assert voice.band_limit_hz is not None and 3_500 <= voice.band_limit_hz <= 4_200, voice.band_limit_hz
     assert any(note.startswith("the reference has nothing above") for note in voice.notes), voice.notes
     assert not any("noisy" in note for note in voice.notes), voice.notes
@@ -447,7 +447,7 @@ def test_the_fitted_formant_ratio_and_filter_are_kept_in_the_cache_and_only_for_
     again = OfflineVoice(threads=2)
     again.share_base(offline)
     analysis = prepare_reference(references["103-1240-0000"], encoder=encoder, source_sr=16_000)
-    wave = cleaned_speech(references["103-1240-0000"], encoder, 16_000)
+    wave = speaker_wave(references["103-1240-0000"], encoder, 16_000)
     fits = 1 + len(DEFAULT.formant_candidates) * len(CALIBRATION_TEXTS)  # the reference, then every trial
     for _ in range(2):  # the second time from the cache: no embedding at all
         refitted = again.fitted(analysis, wave, counted)
@@ -482,7 +482,7 @@ def test_re_voicing_fits_a_filter_to_the_recording_that_brings_its_unheard_part_
     source, reference = references["332-128985-0000"][: 8 * 16_000], references["103-1240-0000"]
     analysis, wave = (
         prepare_reference(reference, encoder=encoder, source_sr=16_000),
-        cleaned_speech(reference, encoder, 16_000),
+        speaker_wave(reference, encoder, 16_000),
     )
     config = dataclasses.replace(DEFAULT, revoicing_fit_seconds=3.0)
     target = encoder.embed_utterance(reference, 16_000)
@@ -517,7 +517,7 @@ def test_a_base_voice_that_cannot_say_the_calibration_keeps_the_pitch_rule(offli
     voice = OfflineVoice(threads=2)
     voice.share_base(offline)
     monkeypatch.setattr(voice.base, "speak", mute)
-    wave = cleaned_speech(references["248-130644-0000"], encoder, 16_000)
+    wave = speaker_wave(references["248-130644-0000"], encoder, 16_000)
     assert voice.fitted(analysis, wave, encoder) is analysis
 
 
@@ -590,7 +590,7 @@ def test_music_or_a_fan_and_hum_clearly_heard_under_the_reference_get_the_noisy_
 
 
 def test_a_noisy_reference_is_heard_without_its_steady_noise_and_a_clean_one_as_it_is(references, encoder):
-    wave = cleaned_speech(references["26-495-0000"], encoder, 16_000)
+    wave = speaker_wave(references["26-495-0000"], encoder, 16_000)
     assert denoised(wave, DEFAULT) is wave
     rms = float(np.sqrt(np.mean(wave**2)))
     hiss = np.random.default_rng(0).normal(0, rms / np.sqrt(10), len(wave)).astype(np.float32)  # 10 dB under it
@@ -629,7 +629,7 @@ def test_a_multi_speaker_base_voice_speaks_through_the_speaker_nearest_the_refer
     for speaker, half in enumerate(halves):
         speech = offline.synthesize("Hello there.", half, seed=0, encoder=encoder, source_sr=16_000)
         assert speech.components[0].checkpoint == f"en_US-three-medium#{['alice', 'bob', 'carol'][speaker]}"
-    wave = cleaned_speech(halves[2], encoder, 16_000)
+    wave = speaker_wave(halves[2], encoder, 16_000)
     chosen = offline.fitted(analyse(wave, DEFAULT), wave, encoder)
     assert chosen.base_speaker == 2 and chosen.formant_ratio is not None
 

@@ -752,13 +752,13 @@ def test_the_faces_found_are_where_the_clip_shows_them_however_the_face_input_wa
 
 def test_speech_with_a_dc_offset_keeps_its_pauses(speech_files):
     """A recorder's DC offset reads as constant loudness: the face would never close its mouth in the pauses."""
-    from lipsync.audio_frames import frame_count, silent_frames
+    from lipsync.audio_frames import silent_frames, video_frame_count
     from pipeline.api import _audio
     from voice.audio import load_audio
 
     speech = load_audio(next(p for p in speech_files if p.stem == "26-495-0000"))
     padded = np.concatenate([np.zeros(16_000, np.float32), speech, np.zeros(16_000, np.float32)])
-    frames = frame_count(padded, 25)
+    frames = video_frame_count(padded, 25)
     clean = silent_frames(_audio(padded, 16_000).samples, 25, frames)
     offset = silent_frames(_audio(padded + np.float32(0.2), 16_000).samples, 25, frames)
     assert clean.sum() >= 50 and np.array_equal(offset, clean)

@@ -38,14 +38,14 @@ def stft_blocks(wave: np.ndarray, n_fft: int, hop_length: int) -> Iterator[np.nd
         yield np.fft.rfft(frames[start : start + BLOCK_FRAMES] * window, axis=1).T.astype(np.complex64)
 
 
-def frame_count(length: int, hop_length: int) -> int:
+def stft_frame_count(length: int, hop_length: int) -> int:
     """Frames of the STFT of `length` samples: one centred on every hop_length-th sample."""
     return 1 + length // hop_length
 
 
 def stft(wave: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
-    """(n_fft // 2 + 1, frame_count) complex spectrum; frame t is centred on sample t * hop_length."""
-    spectrum = np.empty((n_fft // 2 + 1, frame_count(len(wave), hop_length)), np.complex64)
+    """(n_fft // 2 + 1, stft_frame_count) complex spectrum; frame t is centred on sample t * hop_length."""
+    spectrum = np.empty((n_fft // 2 + 1, stft_frame_count(len(wave), hop_length)), np.complex64)
     start = 0
     for block in stft_blocks(wave, n_fft, hop_length):
         spectrum[:, start : start + block.shape[1]] = block

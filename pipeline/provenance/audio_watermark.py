@@ -153,7 +153,7 @@ def _marked(original: np.ndarray, sr: int, config: AudioMarkConfig, strength_db:
             yield change
 
     blocks = changed(spectral.stft_blocks(analysis, config.n_fft, config.hop_length))
-    n_frames = spectral.frame_count(analysis.size, config.hop_length)
+    n_frames = spectral.stft_frame_count(analysis.size, config.hop_length)
     residual = spectral.istft_blocks(blocks, config.n_fft, n_frames, config.hop_length, analysis.size)
     if sr != config.sample_rate:
         residual = spectral.resample(residual, config.sample_rate, sr)

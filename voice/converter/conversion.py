@@ -14,7 +14,7 @@ from core.errors import InputError
 from voice.precision import check_precision
 
 from .model import ToneColourConverter
-from .spectrogram import frame_count, linear_spectrogram
+from .spectrogram import linear_spectrogram, spectrogram_frame_count
 
 PIECE_SECONDS = 10.0
 """OpenVoice embeds a reference in pieces of about this length (se_extractor.split_audio_vad) and averages them."""
@@ -101,5 +101,5 @@ def convert(
         out = converter.decode(z_target, g_target)
     out = out.reshape(-1).float().cpu().numpy()
     converted = np.zeros(samples.numel(), dtype=np.float32)
-    converted[: frame_count(samples.numel(), spec_config) * spec_config.hop_length] = out
+    converted[: spectrogram_frame_count(samples.numel(), spec_config) * spec_config.hop_length] = out
     return converted

@@ -36,7 +36,7 @@ def linear_spectrogram(wave: Tensor, config: SpectrogramConfig) -> Tensor:
     return torch.sqrt(torch.view_as_real(stft).pow(2).sum(-1) + MAGNITUDE_FLOOR)
 
 
-def frame_count(samples: int, config: SpectrogramConfig) -> int:
+def spectrogram_frame_count(samples: int, config: SpectrogramConfig) -> int:
     """How many frames `linear_spectrogram` makes of `samples` samples."""
     pad = (config.n_fft - config.hop_length) // 2
     return 1 + (samples + 2 * pad - config.n_fft) // config.hop_length

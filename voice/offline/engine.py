@@ -43,7 +43,7 @@ from .conversion import apply_gain, change_voice, timbre_gain, without_rumble
 from .envelope import denoised
 from .filter_fit import fit_filter
 from .pitch import PitchStats, praat_f0
-from .reference import ReferenceVoice, analyse, cleaned_speech
+from .reference import ReferenceVoice, analyse, speaker_wave
 
 if TYPE_CHECKING:  # torch, which a cold run with a prepared speaker does without
     from ..encoder import SpeakerEncoder
@@ -212,7 +212,7 @@ class OfflineVoice:
         fitted to it."""
         if isinstance(reference, ReferenceVoice):
             return reference
-        wave = cleaned_speech(reference, encoder, source_sr)
+        wave = speaker_wave(reference, encoder, source_sr)
         return self.fitted(analyse(wave, self.config), wave, encoder)
 
     def speak(

@@ -95,10 +95,10 @@ def prepare_reference(
     """
     if isinstance(reference, ReferenceVoice):
         return reference
-    return analyse(cleaned_speech(reference, encoder, source_sr), config)
+    return analyse(speaker_wave(reference, encoder, source_sr), config)
 
 
-def cleaned_speech(
+def speaker_wave(
     reference: AudioSource | Speaker, encoder: SpeakerEncoder | None = None, source_sr: int | None = None
 ) -> np.ndarray:
     """A Speaker's speech, or a recording cleaned as prepare_speaker cleans it (16 kHz, silences shortened)."""
