@@ -42,7 +42,7 @@ from voice.encoder import no_verdict, similarity
 from voice.offline.config import OfflineConfig
 from voice.offline.engine import TIMBRE_CONVERSION
 from voice.speaker import Speaker
-from voice.text import OTHER_LANGUAGE_HINT
+from voice.text.languages import OTHER_LANGUAGE_HINT
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD = f"{MAX_UPLOAD_MB}mb"

@@ -28,7 +28,8 @@ from common import add_bfloat16_flag, add_threads_flag, bfloat16_rows, run_scrip
 
 from voice.cloning import VoiceCloner
 from voice.synthesizer import pad_sequences
-from voice.text import split_text, text_to_sequence
+from voice.text.splitting import split_text
+from voice.text.sv2tts import text_to_sequence
 
 
 def synthesize(

@@ -24,7 +24,8 @@ import torch
 from common import add_threads_flag, run_script, shared_dir
 
 from voice.cloning import VoiceCloner
-from voice.text import split_for_streaming, split_text, text_to_sequence
+from voice.text.splitting import split_for_streaming, split_text
+from voice.text.sv2tts import text_to_sequence
 
 TEXT = (
     "When the evening train finally pulled into the station, the passengers gathered their bags and "

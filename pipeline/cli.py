@@ -335,7 +335,7 @@ def _text(args: argparse.Namespace) -> str:
 def _text_bytes(text_file: Path) -> bytes:
     """The bytes of --text-file (standard input for "-"), read up to MAX_TEXT_BYTES: a device named as the file
     (/dev/zero, /dev/urandom) and what is longer (a file, or what is piped in) are refused."""
-    from voice.text import MAX_TEXT_BYTES, MAX_TEXT_CHARS
+    from voice.text.checks import MAX_TEXT_BYTES, MAX_TEXT_CHARS
 
     with contextlib.nullcontext(sys.stdin.buffer) if text_file == STDIN else open(text_file, "rb") as source:
         if text_file != STDIN and special_kind(os.fstat(source.fileno()).st_mode) == "a device":

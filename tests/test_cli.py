@@ -164,7 +164,7 @@ def test_a_text_file_or_standard_input_longer_than_any_text_taken_is_refused_rea
     of gigabytes) is refused as too large for a text, not read whole."""
     from core.errors import InputError
     from pipeline.cli import _text
-    from voice.text import MAX_TEXT_BYTES
+    from voice.text.checks import MAX_TEXT_BYTES
 
     words = tmp_path / "words.txt"
     args = build_parser().parse_args(["say", "--ref", "r.wav", "--text-file", str(words), "-o", "x.wav"])
@@ -187,7 +187,7 @@ def test_a_text_file_of_much_markup_and_few_words_is_read(tmp_path):
     """An HTML transcript of 177,524 bytes with 13,499 characters to say had been refused as holding "more than
     160,000 bytes" (8 bytes a character): a text file is refused only where it is far larger than any text."""
     from pipeline.cli import _text
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     words = ("The quick brown fox jumps over the lazy dog. " * 300).split()
     spans = "".join(

@@ -831,7 +831,7 @@ def test_synthesize_checks_its_text_and_seed_as_the_pipeline_does_before_any_wor
 @pytest.mark.parametrize("language", [5, b"en"])
 def test_synthesize_refuses_a_language_that_is_not_a_code_as_the_pipeline_does(offline, language):
     """A language not given as a string had failed with Python's AttributeError or TypeError, where the pipeline
-    refused it: the voice checks the text and its language in one place (`voice.text.checked_text`)."""
+    refused it: the voice checks the text and its language in one place (`voice.text.languages.checked_text`)."""
     named = f"not {language!r} ({type(language).__name__})"
     with pytest.raises(InputError, match=rf"^language must be a language code, .* {re.escape(named)}$"):
         offline.synthesize("Hello.", object(), language=language)

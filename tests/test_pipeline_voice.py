@@ -990,7 +990,9 @@ def test_auto_mode_passes_over_a_synthesizer_in_the_cache_that_does_not_load(
 
 
 def test_long_text_and_digits_are_spoken_not_refused():
-    from voice.text import check_text, english_cleaners, split_text
+    from voice.text.checks import check_text
+    from voice.text.splitting import split_text
+    from voice.text.sv2tts import english_cleaners
 
     text, notes = check_text(" ".join(["This sentence is part of a long letter."] * 125))  # 5,000 characters
     assert len(text) >= 4_999 and all(len(chunk) <= 150 for chunk in split_text(text))
@@ -1064,7 +1066,7 @@ def test_wavernn_vocodes_all_sentences_as_one_mel_cut_at_their_ends(seeded_check
     from voice.joins import PARAGRAPH_PAUSE
     from voice.speaker import Speaker
     from voice.synthesizer import synthesize
-    from voice.text import split_text
+    from voice.text.splitting import split_text
 
     synthesizer = seeded_checkpoint("rtvc_tacotron", "synthesizer.pt")
     vocoder = seeded_checkpoint("rtvc_wavernn", "vocoder.pt")

@@ -10,7 +10,7 @@ import pytest
 from core.errors import CheckpointError, InputError
 from voice.piper import PiperConfig, load_piper_voice
 from voice.piper.phonemes import Phonemizer, phoneme_ids
-from voice.text import check_text
+from voice.text.checks import check_text
 
 TEXT = "Bob made a map of the moon. Then he slept!"
 

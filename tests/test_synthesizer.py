@@ -10,7 +10,7 @@ from torch.testing import assert_close
 from core.errors import CheckpointError, InputError
 from voice.synthesizer import load_synthesizer, synthesize
 from voice.synthesizer.model import trimmed_lengths
-from voice.text import split_for_streaming, split_text
+from voice.text.splitting import split_for_streaming, split_text
 
 TEXTS = ["Hello world, this is a test of the synthesizer.", "Short one!"]
 
@@ -222,7 +222,7 @@ def test_split_text_keeps_sentences_and_lines():
 
 def test_a_paragraphs_last_chunk_ends_with_the_paragraph_break():
     """The voices pause longer there (PARAGRAPH_PAUSE): a chunk, streamed or not, that ends a paragraph says so."""
-    from voice.text import PARAGRAPH_END, paragraphs
+    from voice.text.splitting import PARAGRAPH_END, paragraphs
 
     text = "The keeper woke early. He climbed the stairs.\n \nThe village slept.\nNobody saw.\n\n\nBy noon it cleared."
     assert paragraphs(text) == [

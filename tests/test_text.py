@@ -3,15 +3,9 @@ import textwrap
 
 import pytest
 
-from voice.text import (
-    EOS_ID,
-    SYMBOLS,
-    english_cleaners,
-    is_pronounceable,
-    sequence_to_text,
-    spoken_english,
-    text_to_sequence,
-)
+from voice.text.checks import is_pronounceable
+from voice.text.spoken import spoken_english
+from voice.text.sv2tts import EOS_ID, SYMBOLS, english_cleaners, sequence_to_text, text_to_sequence
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +139,7 @@ def test_a_code_after_a_number_is_said_as_money_only_after_an_amount(typed, said
 def test_other_currencies_signs_after_an_amount_per_mille_and_circled_numbers_are_said(typed, said):
     """espeak-ng's English voices had said nothing for "₽", "₺", "₪", "₿", ..., "‰" and "①" ("Tickets are two hundred or
     fifty or thirty"), and "10 $" and "50 £" in the singular ("ten dollar")."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     assert spoken_english(check_text(typed)[0]) == said
 
@@ -153,7 +147,8 @@ def test_other_currencies_signs_after_an_amount_per_mille_and_circled_numbers_ar
 def test_symbols_an_english_voice_says_nothing_for_get_a_note():
     """Currency signs and symbols espeak-ng drops ("₯", "⌘", box drawing) had been left out without a word; those it
     says, or `spoken_english` says, pass without one."""
-    from voice.text import check_script, check_text
+    from voice.text.checks import check_text
+    from voice.text.languages import check_script
 
     text, _ = check_text("It costs 5 ₯, press ⌘ and see ┌─┐.")
     assert check_script(text, "en-us") == (
@@ -238,8 +233,8 @@ def test_numbers_that_may_be_english_or_side_by_side_stay(typed):
 
 def test_every_currency_sign_is_said_after_its_amount():
     from voice.piper.phonemes import Phonemizer
-    from voice.text import _CURRENCIES, _CURRENCY_NAMES
-    from voice.written_forms import CURRENCY_SIGNS
+    from voice.text.money import _CURRENCIES, _CURRENCY_NAMES
+    from voice.text.written_forms import CURRENCY_SIGNS
 
     for sign in (*CURRENCY_SIGNS, *_CURRENCIES, *_CURRENCY_NAMES):
         said = spoken_english(f"It costs {sign}5.")
@@ -264,14 +259,14 @@ def test_every_currency_sign_is_said_after_its_amount():
 def test_approx_ca_and_dept_are_said_and_their_full_stop_ends_no_sentence(typed, said):
     """ "approx." before a word, "ca." and "dept." had been spelled ("aprox", "ka") and their full stop read as a
     sentence's end (a pause), though "approx. 5" was read "approximately"."""
-    from voice.text import SENTENCE_END
+    from voice.text.splitting import SENTENCE_END
 
     assert spoken_english(typed) == said
     assert len(SENTENCE_END.split(said)) == 1 + (". It" in said or ". The" in said)
 
 
 def test_text_is_not_cut_after_a_title_or_an_initial():
-    from voice.text import split_for_streaming, split_text
+    from voice.text.splitting import split_for_streaming, split_text
 
     text = "Hello there, Mr. Smith met Dr. Jones today. J. K. Rowling wrote it."
     assert split_text(text, 40) == ["Hello there,", "Mr. Smith met Dr. Jones today.", "J. K. Rowling wrote it."]
@@ -283,7 +278,7 @@ def test_text_is_not_cut_after_a_title_or_an_initial():
 
 def test_words_in_another_script_are_said_to_be_spelled_out_as_espeak_ng_reads_them():
     """espeak-ng's English reads "你好" as "Chinese letter, Chinese letter" and "Привет" letter by letter."""
-    from voice.text import check_script
+    from voice.text.languages import check_script
 
     assert check_script("Hello there, my friend.", "en-us") == ()
     (note,) = check_script("Hello 你好 and Привет, my good friend.", "en-us")
@@ -304,7 +299,7 @@ def test_chinese_japanese_or_korean_with_latin_product_names_is_refused_for_an_e
     """Counted letter by letter, "iPhone" and "MacBook" had outweighed the Japanese around them: the text passed with a
     note and was said as "Japanese letter ..." for 13.7 s."""
     from core.errors import InputError
-    from voice.text import check_script
+    from voice.text.languages import check_script
 
     with pytest.raises(InputError, match="mostly in (CJK|Hangul) script, but the voice speaks English"):
         check_script(text, "en-us")
@@ -322,7 +317,7 @@ def test_chinese_japanese_or_korean_with_latin_product_names_is_refused_for_an_e
     ],
 )
 def test_english_with_a_chinese_japanese_or_korean_name_gets_only_the_note(text):
-    from voice.text import check_script
+    from voice.text.languages import check_script
 
     (note,) = check_script(text, "en-us")
     assert "script are spelled out by an English voice" in note
@@ -346,7 +341,7 @@ def test_english_with_a_chinese_japanese_or_korean_name_gets_only_the_note(text)
 )
 def test_text_in_another_language_in_latin_letters_gets_a_note_for_an_english_voice(text, language):
     """espeak-ng's English reads French or German words with English sounds, without a word."""
-    from voice.text import check_script
+    from voice.text.languages import check_script
 
     notes = check_script(text, "en-us")
     if language is None:
@@ -642,7 +637,7 @@ YEARS_SAID = {  # each side of year_said's bounds: "oh" up to 9, "two thousand" 
 
 def test_sv2tts_reads_years_as_the_default_voice_does():
     """Both read a year with `year_said`; SV2TTS's cleaners read 1001-2999 as years, as RTVC's did."""
-    from voice.written_forms import year_said
+    from voice.text.written_forms import year_said
 
     assert (
         [english_cleaners(str(n)) for n in YEARS_SAID]
@@ -703,7 +698,7 @@ _WRAPPED = (
 def test_a_line_that_ends_without_a_mark_ends_as_a_sentence(typed, said):
     """A voice read a line break as a space: a poem's lines, a title and a list's items ran on, and a list's "2." was
     read into the line before ("the oven two. Mix"). Prose wrapped at a width reads on."""
-    from voice.text import lines_ended
+    from voice.text.line_ends import lines_ended
 
     assert lines_ended(typed) == said
 
@@ -1080,7 +1075,9 @@ def test_two_words_of_shouting_are_read_as_words(typed, said):
 def test_sv2tts_is_given_text_read_by_the_offline_voices_rules(typed, given):
     """SV2TTS had had only RTVC's cleaners: "50%" was "fifty", "£9.99" "psnine point ninety-nine", "bob@example.com"
     "bobexample.com", "3.14159" "three point fourteen thousand ...", "0042" "forty-two", "2+2=4" "twotwofour"."""
-    from voice.text import check_text, split_text, tacotron_text
+    from voice.text.checks import check_text
+    from voice.text.splitting import split_text
+    from voice.text.sv2tts import tacotron_text
 
     checked, _ = check_text(typed)
     chunks = split_text(tacotron_text(checked))
@@ -1108,7 +1105,8 @@ def test_a_date_in_words_is_said_with_its_ordinal(typed, said):
 def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
     """A number of 37 digits or more (pi to 50 places) had crashed the text check: inflect cannot name it. Shorter
     ones are read as SV2TTS's cleaners read them."""
-    from voice.text import check_text, expand_numbers
+    from voice.text.checks import check_text
+    from voice.text.sv2tts import expand_numbers
 
     for typed in ("Call 1234567890123456789012345678901234567 now.", "Pi is 3.1415926535897932384626433832795028841."):
         assert check_text(typed) == (typed, ())
@@ -1131,7 +1129,7 @@ def test_a_number_too_long_to_say_whole_is_said_digit_by_digit():
 def test_zero_width_characters_copied_from_web_pages_are_removed_without_a_note(typed, checked):
     """They had been counted as emoji joiners ("left out -1 emoji"), and a zero-width space split "Hel lo"; a mark of
     writing direction inside a name split it too ("Mu hammad")."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     assert check_text(typed) == (checked, ())
 
@@ -1145,7 +1143,7 @@ def test_zero_width_characters_copied_from_web_pages_are_removed_without_a_note(
     ],
 )
 def test_an_emoji_built_with_joiners_is_one_emoji(typed, checked, emoji):
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     text, (note,) = check_text(typed)
     assert text == checked and note.startswith(f"left out {emoji} emoji")
@@ -1160,7 +1158,7 @@ def test_an_emoji_built_with_joiners_is_one_emoji(typed, checked, emoji):
 )
 def test_decomposed_accents_and_fullwidth_letters_are_read_as_the_usual_ones(typed, checked):
     """espeak-ng read "e" and a combining accent apart from "é", and fullwidth letters by their code points."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     assert check_text(typed) == (checked, ())
 
@@ -1176,7 +1174,7 @@ def test_decomposed_accents_and_fullwidth_letters_are_read_as_the_usual_ones(typ
 )
 def test_digits_of_other_scripts_are_read_as_numbers(typed, checked):
     """espeak-ng's English voices had said nothing for them: "The price is ٣٥ dollars" was "The price is dollars"."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     assert check_text(typed) == (checked, ())
 
@@ -1184,7 +1182,7 @@ def test_digits_of_other_scripts_are_read_as_numbers(typed, checked):
 def test_line_breaks_of_every_system_are_one():
     """Text typed on Windows ("\\r\\n") or given with lone "\\r"s had been kept so: `voxlip say --text` recorded
     another text_sha256 for it than for the same text with "\\n"."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     typed = "Hello there.\nA second line.\n\nA new paragraph."
     for other in (
@@ -1198,7 +1196,8 @@ def test_line_breaks_of_every_system_are_one():
 def test_styled_letters_are_read_as_the_plain_ones():
     """A "fancy font" generator's bold or italic letters had been refused ("mostly in Mathematical script") or spelled
     by their code points."""
-    from voice.text import check_script, check_text
+    from voice.text.checks import check_text
+    from voice.text.languages import check_script
 
     for typed, plain in (("𝐇𝐞𝐥𝐥𝐨 𝐰𝐨𝐫𝐥𝐝", "Hello world"), ("𝘏𝘦𝘭𝘭𝘰 there, ℍello 𝟏𝟐𝟑", "Hello there, Hello 123")):
         assert check_text(typed) == (plain, ())
@@ -1219,7 +1218,8 @@ def test_styled_letters_are_read_as_the_plain_ones():
 def test_a_degree_celsius_or_fahrenheit_sign_is_said_as_degrees_are(typed, checked, said):
     """ "℃" and "℉", one character each, had been left out by an English voice with a note ("it is 20 today"): they are
     "°C" and "°F", said "degrees Celsius" and "degrees Fahrenheit"."""
-    from voice.text import check_script, check_text
+    from voice.text.checks import check_text
+    from voice.text.languages import check_script
 
     assert check_text(typed) == (checked, ())
     assert check_script(checked, "en-us") == ()
@@ -1242,7 +1242,7 @@ def test_a_degree_celsius_or_fahrenheit_sign_is_said_as_degrees_are(typed, check
 def test_a_heart_a_star_and_a_comparison_are_said(typed, said, emoji):
     """A heart between words and a star after a number had been left out with the other emoji ("I you", "a 5 hotel"),
     "<3" read "three" and a comparison's sign dropped ("five six")."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     checked, notes = check_text(typed)
     assert spoken_english(checked) == said
@@ -1253,7 +1253,7 @@ def test_a_heart_a_star_and_a_comparison_are_said(typed, said, emoji):
 
 def test_characters_the_normaliser_reads_keep_their_reading():
     """Full compatibility normalisation (NFKC) would turn "m²" into "m2", "½" into "1⁄2", "™" into "TM"."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     typed = "½ cup, x², 100 m², Brand™, H₂O, the ﬁrst ﬂight, 5 µm"
     assert check_text(typed) == (typed, ())
@@ -1282,7 +1282,7 @@ def test_characters_the_normaliser_reads_keep_their_reading():
 def test_short_sentences_in_another_language_are_told_by_their_words_and_letters(text, language):
     """None of these had been told: too few of their words were listed, and letters English never writes (ñ, ã, ß,
     ą, ę, ł, ı, ş, ğ) were not taken as evidence."""
-    from voice.text import other_language
+    from voice.text.languages import other_language
 
     assert other_language(text) == language
 
@@ -1351,7 +1351,7 @@ ENGLISH_SENTENCES = (
 
 @pytest.mark.parametrize("text", ENGLISH_SENTENCES)
 def test_english_with_loanwords_names_or_a_short_quotation_gets_no_language_note(text):
-    from voice.text import check_script
+    from voice.text.languages import check_script
 
     assert check_script(text, "en-us") == ()
 
@@ -1371,7 +1371,7 @@ def test_english_with_loanwords_names_or_a_short_quotation_gets_no_language_note
 )
 def test_markdown_marks_pasted_from_a_chat_are_not_read_aloud(typed, checked):
     """espeak-ng had read "**stars**" as "asterisk asterisk stars asterisk asterisk", and a link's address aloud."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     text, notes = check_text(typed)
     assert text == checked
@@ -1404,10 +1404,10 @@ def test_words_and_codes_that_look_like_dates_or_ranges_are_left_as_they_are(typ
 
 
 def test_the_currency_signs_the_written_forms_step_around_are_those_said_as_money():
-    """voice.written_forms keeps a number after a currency sign from being a year, a unit or a time, and voice.text
-    says the sign as money: a sign added to one list and not the other would be read as neither."""
-    from voice.text import _CURRENCIES
-    from voice.written_forms import CURRENCY_SIGNS
+    """voice.text.written_forms keeps a number after a currency sign from being a year, a unit or a time, and
+    voice.text.money says the sign as money: a sign added to one list and not the other would be read as neither."""
+    from voice.text.money import _CURRENCIES
+    from voice.text.written_forms import CURRENCY_SIGNS
 
     assert {sign for sign in _CURRENCIES if len(sign) == 1} == set(CURRENCY_SIGNS)
 
@@ -1473,7 +1473,7 @@ def test_a_count_with_k_m_or_b_before_a_plural_is_said_with_its_scale(typed, sai
 def test_the_star_emoji_after_a_number_is_left_out_as_a_decoration():
     """ "Happy 2024 ⭐ everyone" had been said "Happy 2024 star everyone": after a number the emoji is as often a
     decoration as a rating; the star symbol in "a 5 ★ hotel" is said."""
-    from voice.text import check_text
+    from voice.text.checks import check_text
 
     checked, notes = check_text("Happy 2024 ⭐ everyone, a 5 ★ hotel")
     assert spoken_english(checked) == "Happy 2024 everyone, a 5 star hotel"

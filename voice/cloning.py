@@ -33,7 +33,9 @@ from .offline.reference import ReferenceVoice, analysed
 from .precision import check_precision, precision_note
 from .speaker import Speaker
 from .synthesis import SpeechTooLong, Synthesis
-from .text import PARAGRAPH_END, checked_text, language_family, split_for_streaming, split_text, tacotron_text
+from .text.languages import checked_text, language_family
+from .text.splitting import PARAGRAPH_END, split_for_streaming, split_text
+from .text.sv2tts import tacotron_text
 from .vad import speech_or_whole, trim_long_silences_at
 
 if TYPE_CHECKING:  # the neural models import torch, which a cold offline run does without
@@ -362,8 +364,9 @@ class VoiceCloner:
             self.offline_voice.profile  # noqa: B018 (loads the base voice and measures it once)
 
     def checked_text(self, text: object, language: object) -> tuple[str, tuple[str, ...]]:
-        """(the text to say, notes on it) by `voice.text.checked_text`, the voice loaded (`load`: a missing checkpoint
-        or a language it does not speak fails here) before the text's script is checked against its language."""
+        """(the text to say, notes on it) by `voice.text.languages.checked_text`, the voice loaded (`load`: a missing
+        checkpoint or a language it does not speak fails here) before the text's script is checked against its
+        language."""
         return checked_text(text, language, self.load, self.spoken_language)
 
     def spoken_language(self, language: str | None = None) -> str:
@@ -456,7 +459,7 @@ class VoiceCloner:
         language: str | None = None,
         max_seconds: float | None = None,
     ) -> Synthesis:
-        """The speaker saying `text` (already checked by `voice.text.check_text`).
+        """The speaker saying `text` (already checked by `voice.text.checks.check_text`).
 
         `language` is checked against the offline base voice's (SV2TTS speaks English only).
         `progress(sentences done, sentences, sentences per second)` is called as sentences finish.

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from .text import english_cleaners
+from .text.sv2tts import english_cleaners
 
 _NOT_WORD = re.compile(r"[^a-z' ]+")
 

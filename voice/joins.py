@@ -8,7 +8,7 @@ import numpy as np
 from .phones import Phone
 
 PARAGRAPH_PAUSE = 0.6
-"""Seconds of silence after a paragraph (voice.text.paragraphs), where a reader stops for longer than between
+"""Seconds of silence after a paragraph (voice.text.splitting.paragraphs), where a reader stops for longer than between
 sentences."""
 QUIET_DB = 30.0
 MARGIN = 0.02

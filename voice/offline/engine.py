@@ -29,7 +29,7 @@ from ..pieces import converted_in_pieces, pieces_at_pauses
 from ..piper import PiperSpeech, PiperVoice, espeak_knows, load_piper_voice
 from ..speaker import Speaker
 from ..synthesis import Synthesis
-from ..text import checked_text, language_family
+from ..text.languages import checked_text, language_family
 from ..vad import speech_or_whole
 from .base_voice import (
     CALIBRATION_TEXTS,
@@ -198,8 +198,9 @@ class OfflineVoice:
         )
 
     def checked_text(self, text: object, language: object) -> tuple[str, tuple[str, ...]]:
-        """(the text to say, notes on it) by `voice.text.checked_text`, the language checked by `check_language`;
-        InputError for what cannot be said (no text, another script, a language the voice does not speak)."""
+        """(the text to say, notes on it) by `voice.text.languages.checked_text`, the language checked by
+        `check_language`; InputError for what cannot be said (no text, another script, a language the voice does not
+        speak)."""
         return checked_text(text, language, self.check_language, self.spoken_language)
 
     def _reference(

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
-from ..text import SAID_PICTOGRAPH_RE, SENTENCE_END, language_family, lines_ended, paragraphs, spoken_english
+from ..text.languages import language_family
+from ..text.line_ends import lines_ended
+from ..text.pictographs import SAID_PICTOGRAPH_RE
+from ..text.splitting import SENTENCE_END, paragraphs
+from ..text.spoken import spoken_english
 from .config import BOS, EOS, PAD, PiperConfig
 
 PUNCTUATION = ';:,.!?¡¿—–…"«»“”()'
@@ -105,9 +109,9 @@ class Phonemizer:
         return [[ipa for ipa, _ in paragraph] for paragraph in self.said_paragraphs(text)]
 
     def said_paragraphs(self, text: str) -> list[list[tuple[str, str]]]:
-        """(IPA, words as said) of each sentence of each paragraph of `text` (voice.text.paragraphs; empty sentences
-        dropped; a long one in runs, MOST_WORDS_AT_ONCE), its punctuation kept between the words; the words name a
-        sentence in messages.
+        """(IPA, words as said) of each sentence of each paragraph of `text` (voice.text.splitting.paragraphs; empty
+        sentences dropped; a long one in runs, MOST_WORDS_AT_ONCE), its punctuation kept between the words; the words
+        name a sentence in messages.
 
         A line that ends without a mark ends as a sentence where the next starts anew (`lines_ended`: a title, a list's
         item, a line of a poem). English is first written as it is said (`spoken_english`: money, titles, short forms).

@@ -1,4 +1,4 @@
-"""Text to mel spectrograms: batching sentences (voice.text.split_text), synthesis."""
+"""Text to mel spectrograms: batching sentences (voice.text.splitting.split_text), synthesis."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from core.errors import InputError
-from voice.text import PAD_ID, text_to_sequence
+from voice.text.sv2tts import PAD_ID, text_to_sequence
 
 from .load import load_synthesizer
 from .model import Tacotron
