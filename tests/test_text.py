@@ -233,10 +233,10 @@ def test_numbers_that_may_be_english_or_side_by_side_stay(typed):
 
 def test_every_currency_sign_is_said_after_its_amount():
     from voice.piper.phonemes import Phonemizer
-    from voice.text.money import _CURRENCIES, _CURRENCY_NAMES
+    from voice.text.money import CURRENCIES, CURRENCY_NAMES
     from voice.text.written_forms import CURRENCY_SIGNS
 
-    for sign in (*CURRENCY_SIGNS, *_CURRENCIES, *_CURRENCY_NAMES):
+    for sign in (*CURRENCY_SIGNS, *CURRENCIES, *CURRENCY_NAMES):
         said = spoken_english(f"It costs {sign}5.")
         assert said.startswith("It costs 5 ") and sign not in said, said
     assert Phonemizer("en-us").sentences("¥500") == ["fˈaɪvhˈʌndɹɪd jˈɛn"]
@@ -1406,10 +1406,10 @@ def test_words_and_codes_that_look_like_dates_or_ranges_are_left_as_they_are(typ
 def test_the_currency_signs_the_written_forms_step_around_are_those_said_as_money():
     """voice.text.written_forms keeps a number after a currency sign from being a year, a unit or a time, and
     voice.text.money says the sign as money: a sign added to one list and not the other would be read as neither."""
-    from voice.text.money import _CURRENCIES
+    from voice.text.money import CURRENCIES
     from voice.text.written_forms import CURRENCY_SIGNS
 
-    assert {sign for sign in _CURRENCIES if len(sign) == 1} == set(CURRENCY_SIGNS)
+    assert {sign for sign in CURRENCIES if len(sign) == 1} == set(CURRENCY_SIGNS)
 
 
 @pytest.mark.parametrize(

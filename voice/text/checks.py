@@ -8,7 +8,7 @@ import unicodedata
 
 from core.errors import InputError
 
-from .pictographs import _EMOJI_MODIFIERS, _EMOJI_RE, _PICTOGRAPH, _PICTOGRAPH_PARTS_RE, SAID_PICTOGRAPH_RE
+from .pictographs import EMOJI_MODIFIERS, EMOJI_RE, PICTOGRAPH, PICTOGRAPH_PARTS_RE, SAID_PICTOGRAPH_RE
 from .sv2tts import english_cleaners
 
 
@@ -110,7 +110,7 @@ def _plain_letter(match: re.Match) -> str:
 
 
 _ZERO_WIDTH_RE = re.compile(
-    f"[\u200b\u200c\u2060\ufeff{_BIDI_MARKS}]|(?<![{_PICTOGRAPH}{_EMOJI_MODIFIERS}])\u200d|\u200d(?![{_PICTOGRAPH}])"
+    f"[\u200b\u200c\u2060\ufeff{_BIDI_MARKS}]|(?<![{PICTOGRAPH}{EMOJI_MODIFIERS}])\u200d|\u200d(?![{PICTOGRAPH}])"
 )
 """Invisible characters that text copied from web pages carries inside words (zero-width space, non-joiner, word
 joiner, byte order mark, the marks of writing direction: `_BIDI_MARKS`; a joiner outside an emoji): espeak-ng would
@@ -158,9 +158,9 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
         raise InputError(f"nothing to say in {text[:60]!r}: it has no letters or numbers")
     kept = [*SAID_PICTOGRAPH_RE.finditer(text)]
     pieces = [text[a.end() if a else 0 : b.start() if b else len(text)] for a, b in zip([None, *kept], [*kept, None])]
-    pictographs = sum(len(_EMOJI_RE.findall(piece)) for piece in pieces)
+    pictographs = sum(len(EMOJI_RE.findall(piece)) for piece in pieces)
     if pictographs:
-        pieces = [_PICTOGRAPH_PARTS_RE.sub(" ", piece) for piece in pieces]
+        pieces = [PICTOGRAPH_PARTS_RE.sub(" ", piece) for piece in pieces]
         text = "".join(piece + (said[0] if said else "") for piece, said in zip(pieces, [*kept, None]))
         text = re.sub(r"[ \t]{2,}", " ", text).strip()
         notes.append(f"left out {pictographs} emoji or pictograph(s): voices read them as their names")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .money import _CURRENCIES, _CURRENCY_NAMES
-from .phone_numbers import _PHONE_CONTEXT, _PHONE_WORD_BEFORE_RE, _word_before
+from .money import CURRENCIES, CURRENCY_NAMES
+from .phone_numbers import PHONE_CONTEXT, PHONE_WORD_BEFORE_RE, word_before
 from .written_forms import CURRENCY_SIGNS
 
 _DOTTED_THOUSANDS_RE = re.compile(rf"(?<=[{CURRENCY_SIGNS}])\d{{1,3}}(?:\.\d{{3}}){{2}}(?!\w|[.,]\d)")
@@ -17,9 +17,9 @@ _GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
 narrow no-break space ("1 234 567", "5\u202f000")."""
 _MONEY_AFTER = (
     rf"\s?(?:[{CURRENCY_SIGNS}%‰]|(?:"
-    + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
+    + "|".join(code for code in (*CURRENCIES, *CURRENCY_NAMES) if code.isalpha())
     + "|"
-    + "|".join(sorted({name.split()[-1] for names in _CURRENCIES.values() for name in names[:2]}))
+    + "|".join(sorted({name.split()[-1] for names in CURRENCIES.values() for name in names[:2]}))
     + r"|percent|per cent)\b)"
 )
 """After a number: a currency's sign, code or name, or a percent sign, which make a decimal comma or a space between
@@ -29,16 +29,16 @@ _SCALE_WORDS = r"\s(?:thousand|million|billion|trillion|Millionen|Million|Millia
 _SIGN_BEFORE_RE = re.compile(rf"[{CURRENCY_SIGNS}]\s?$")
 _PLURAL_AMOUNT_AFTER_RE = re.compile(
     rf"(?:{_SCALE_WORDS})?\s?(?:[{CURRENCY_SIGNS}]|(?:"
-    + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
+    + "|".join(code for code in (*CURRENCIES, *CURRENCY_NAMES) if code.isalpha())
     + "|"
-    + "|".join(sorted({many.split()[-1] for one, many, *_ in _CURRENCIES.values() if many != one}))
+    + "|".join(sorted({many.split()[-1] for one, many, *_ in CURRENCIES.values() if many != one}))
     + r")\b)"
 )
 """After a number with plain spaces in it, what makes it one amount: a currency's sign or code, or its name in the
 plural ("5 000 dollars", "1 234,56 €", "5 000 USD"); not a name in the singular, which may make a number before it a
 noun's ("5 100 dollar bills"), nor a percent ("3 100% days")."""
 
-_IDENTIFIER_WORD_BEFORE_RE = _word_before("account|acct|iban|card|reference|ref|invoice|order|serial|id|pin|policy")
+_IDENTIFIER_WORD_BEFORE_RE = word_before("account|acct|iban|card|reference|ref|invoice|order|serial|id|pin|policy")
 """A word that names a number as an identifier, at most two words before it ("The account is 12 345 678"), whose
 spaces are no thousands'."""
 _DOTTED_DECIMAL_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+),(\d{1,2})(?![\d]|[.,]\d)")
@@ -59,7 +59,12 @@ sign next ("3,5 million", "12,5 %", "19,99 €", "0,5 percent"); "1,234" (Englis
 stay."""
 
 
-def _european_numbers(text: str) -> str:
+def dotted_thousands_in_english(text: str) -> str:
+    """`text` with an amount's full stops between its thousands written as commas ("€1.000.000" as "€1,000,000")."""
+    return _DOTTED_THOUSANDS_RE.sub(lambda m: m[0].replace(".", ","), text)
+
+
+def european_numbers_in_english(text: str) -> str:
     """`text` with numbers written the European or SI way written the English way: "1.234,56" and "1 234,56" as
     "1,234.56", "5 000 dollars" as "5,000 dollars", "3,5 million" and "12,5 %" as "3.5 million" and "12.5 %" (espeak-ng:
     "three five million", "one two hundred thirty-four"). Where the writing could be English ("1,234", "1, 2, 3") or
@@ -72,7 +77,7 @@ def _european_numbers(text: str) -> str:
 def _spaced_thousands(match: re.Match) -> str:
     """ "1,234,567", "5,000", "1,234.56" for a number whose groups of three figures spaces part: a no-break or thin
     space between them ("5\u202f000"). With plain spaces only where it can be no numbers side by side, and no phone or
-    account number (`_PHONE_WORD_BEFORE_RE`, `_IDENTIFIER_WORD_BEFORE_RE`: "Call us on 20 123 456", "The account is
+    account number (`PHONE_WORD_BEFORE_RE`, `_IDENTIFIER_WORD_BEFORE_RE`: "Call us on 20 123 456", "The account is
     12 345 678"): a currency after it (`_PLURAL_AMOUNT_AFTER_RE`: "5 000 dollars", "1 234,56 €"), a currency sign
     before it and a group starting with 0 ("€5 000"), or two groups or more after a head of one or two figures ("1 234
     567"). Else the numbers as typed ("100 200 people", "Rooms 101 102 103", "$5 100 times", "5 100 dollar bills",
@@ -82,8 +87,8 @@ def _spaced_thousands(match: re.Match) -> str:
     if set(groups[0::4]) != {" "}:
         return merged
     text, start = match.string, match.start()
-    before = max(0, start - _PHONE_CONTEXT)
-    if _PHONE_WORD_BEFORE_RE.search(text, before, start) or _IDENTIFIER_WORD_BEFORE_RE.search(text, before, start):
+    before = max(0, start - PHONE_CONTEXT)
+    if PHONE_WORD_BEFORE_RE.search(text, before, start) or _IDENTIFIER_WORD_BEFORE_RE.search(text, before, start):
         return match[0]
     if (
         _PLURAL_AMOUNT_AFTER_RE.match(text, match.end())

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core.errors import InputError
 
 from .checks import check_text
-from .pictographs import _EMOJI_MODIFIERS, _PICTOGRAPH
+from .pictographs import EMOJI_MODIFIERS, PICTOGRAPH
 from .written_forms import CURRENCY_SIGNS
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ _ENGLISH_WORDS = frozenset(
 _SAID_SYMBOL_RE = re.compile(
     "[$-\xa5\xa9-\xb0\u09fa\u0bf3-\u0bfa\u20a8-\u20a9\u20ac\u20b9\u2116\u211e\u2122\u2195-\u2199\u21a9-\u21aa"
     "\u231a-\u231b\u2328\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24b6-\u24e9\u25a0\u25aa-\u25ab\u25b6\u25c0\u25cf"
-    f"\u2800-\u28ff\u3190-\ua4c6{CURRENCY_SIGNS}{_PICTOGRAPH}{_EMOJI_MODIFIERS}]"
+    f"\u2800-\u28ff\u3190-\ua4c6{CURRENCY_SIGNS}{PICTOGRAPH}{EMOJI_MODIFIERS}]"
 )
 """Symbols (currency signs and other symbols: Unicode's Sc and So) an English voice says: those espeak-ng 1.51's en-us
 voice names ("$", "©", "°", "™", "№", some arrows and buttons, braille, CJK symbols), the signs `spoken_english` names

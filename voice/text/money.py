@@ -7,7 +7,7 @@ import re
 
 from .written_forms import CURRENCY_SIGNS, modifies_a_noun
 
-_CURRENCIES = {
+CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
     "£": ("pound", "pounds", "penny", "pence"),
     "€": ("euro", "euros", "cent", "cents"),
@@ -48,12 +48,12 @@ _CURRENCIES = {
 said as a decimal ("₿0.05": "0.05 bitcoins"); some written as espeak-ng says them right ("hrivnia", "nyra",
 "tengay": it spelled the H of "hryvnia" and said "tenge" as "tenj")."""
 _UNSAID_SIGNS = "".join(sign for sign in CURRENCY_SIGNS if sign not in "$£€¥₹₩")
-"""The signs of `_CURRENCIES` that espeak-ng's English voices say nothing for ("₽", "₺", "₿", ...; it says "$", "£",
+"""The signs of `CURRENCIES` that espeak-ng's English voices say nothing for ("₽", "₺", "₿", ...; it says "$", "£",
 "€", "¥", "₹" and "₩" by their names)."""
 _UNSAID_SIGN_RE = re.compile(rf"([{_UNSAID_SIGNS}])\s?(\d+(?:[.,]\d+)*)|[{_UNSAID_SIGNS}]")
 """One of `_UNSAID_SIGNS` that no amount took (`_MONEY_RE`): before a number it names ("₿0.00123"), or alone ("prices
 in ₽")."""
-_CURRENCY_NAMES = {
+CURRENCY_NAMES = {
     "JP¥": "¥",
     "CA$": "C$",
     "AU$": "A$",
@@ -71,10 +71,10 @@ _CURRENCY_NAMES = {
     "SGD": "S$",
     "BRL": "R$",
 }
-"""Other ways to write a currency of `_CURRENCIES` before an amount: "JP¥500" and "JPY 500" are "500 yen"."""
+"""Other ways to write a currency of `CURRENCIES` before an amount: "JP¥500" and "JPY 500" are "500 yen"."""
 _CURRENCY = "|".join(
     (r"(?<![A-Za-z])" if written[0].isalpha() else "") + re.escape(written)
-    for written in sorted({*_CURRENCIES, *_CURRENCY_NAMES}, key=len, reverse=True)
+    for written in sorted({*CURRENCIES, *CURRENCY_NAMES}, key=len, reverse=True)
 )
 """A currency's sign or code, one with letters not after a letter ("CHF", not "ABC$")."""
 _MONEY_RE = re.compile(
@@ -85,14 +85,14 @@ _MONEY_RE = re.compile(
 "$2.5B", "$5k", "¥1,200", "CHF 20", "₹1.5 lakh" and "₹2 crore" (India's hundred thousand and ten million)."""
 _CODE_AFTER_RE = re.compile(
     r"(?<![\w.,])([0-9]+(?:[.,][0-9]+)*)\s?("
-    + "|".join(code for code in (*_CURRENCIES, *_CURRENCY_NAMES) if code.isalpha())
+    + "|".join(code for code in (*CURRENCIES, *CURRENCY_NAMES) if code.isalpha())
     + rf"|[{CURRENCY_SIGNS}])(?!\w)"
 )
 """A number with a currency's code or sign after it ("20 CHF", "1,200.50 USD", "10 $", "50 ₽"), as Europeans write
 it: said as the same amount with the code before ("CHF 20": "20 Swiss francs"), espeak-ng spelled the code and said
 "10 $" as "ten dollar"; a number `_MONEY_RE` takes for no amount ("1.999 EUR", "3.14159 EUR", "1,2,3 USD") as typed
 (`_code_before`)."""
-_SCALES = {
+SCALES = {
     "k": "thousand",
     "m": "million",
     "mn": "million",
@@ -116,11 +116,11 @@ def _money(match: re.Match) -> str:
     symbol, whole, fraction, comma_fraction, scale = match.groups()
     fraction = fraction or comma_fraction
     whole = whole or "0"
-    one, many, small_one, small_many = _CURRENCIES[_CURRENCY_NAMES.get(symbol, symbol)]
+    one, many, small_one, small_many = CURRENCIES[CURRENCY_NAMES.get(symbol, symbol)]
     if modifies_a_noun(match.string, match.start(), match.end()):
         many, small_many = one, small_one
     if scale:  # "$1.5 million", "£3m", "₹5 lakhs": the number, then its unit ("5 lakh rupees")
-        scale = scale.removesuffix("s") if scale[0].isspace() else " " + _SCALES[scale.lower()]
+        scale = scale.removesuffix("s") if scale[0].isspace() else " " + SCALES[scale.lower()]
         return f"{whole}{'.' + fraction if fraction else ''}{scale} {many}"
     if fraction and small_one is None:  # "₿0.05": "0.05 bitcoins"
         return f"{whole}.{fraction} {many}"
@@ -136,8 +136,14 @@ def _unsaid_sign(match: re.Match) -> str:
     """ "0.00123 bitcoins" for "₿0.00123", "roubles" for a "₽" alone: no amount `_MONEY_RE` reads, but espeak-ng would
     say nothing for the sign."""
     sign, number = match.groups()
-    return f"{number} {_CURRENCIES[sign][1]}" if sign else _CURRENCIES[match[0]][1]
+    return f"{number} {CURRENCIES[sign][1]}" if sign else CURRENCIES[match[0]][1]
 
 
 _PER_MILLE_RE = re.compile(r"[ \t]*‰")
 """The per mille sign ("5 ‰", "0.5‰"), which espeak-ng's English voices say nothing for."""
+
+
+def money_said(text: str) -> str:
+    """`text` with its amounts of money, per mille signs and currency signs espeak-ng says nothing for said."""
+    text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
+    return _UNSAID_SIGN_RE.sub(_unsaid_sign, _PER_MILLE_RE.sub(" per mille", text))

@@ -8,7 +8,7 @@ import re
 from .written_forms import CURRENCY_SIGNS
 
 
-def _word_before(words: str) -> re.Pattern:
+def word_before(words: str) -> re.Pattern:
     """One of `words` (a regex alternation) at most two words before where a search in a span ends."""
     return re.compile(rf"\b(?:{words})\b\W+(?:\w+\W+){{0,2}}?$", re.IGNORECASE)
 
@@ -51,11 +51,11 @@ _NORTH_AMERICAN_GROUPS = (3, 3, 4)
 _LOCAL_PHONE_RE = re.compile(rf"(?<![\w+.,:/#{CURRENCY_SIGNS}‐‑‒–-])(\d{{3}})-(\d{{4}})(?![\w‐‑‒–-]|[.,]\d)")
 """A number of seven digits, three and four with a hyphen between ("555-1234"), that is no part of a longer chain:
 a local phone number or a range (`_local_phone`)."""
-_PHONE_WORD_BEFORE_RE = _word_before(
+PHONE_WORD_BEFORE_RE = word_before(
     "call|calls|called|calling|phone|phoned|dial|dialed|dialled|ring|tel|telephone|fax|mobile|cell|number"
 )
 """A word that asks for a phone, at most two words before a number ("call 555-1234", "phone me on 555-1234")."""
-_PHONE_CONTEXT = 40
+PHONE_CONTEXT = 40
 """Characters before a number looked at for a word that asks for a phone."""
 _EMERGENCY_RE = re.compile(
     r"\b((?:call|calls|called|calling|dial|dials|dialed|dialled|dialing|dialling|ring|rang|phone|phoned)\s+)"
@@ -90,14 +90,14 @@ def _phone(match: re.Match) -> str:
 
 
 def _local_phone(match: re.Match) -> str:
-    """ "5 5 5, 1 2 3 4" for a local phone number: after a word that asks for a phone (`_PHONE_WORD_BEFORE_RE`: "call
+    """ "5 5 5, 1 2 3 4" for a local phone number: after a word that asks for a phone (`PHONE_WORD_BEFORE_RE`: "call
     555-1234", "my number is 555-1234"), or alone on its line ("555-1234", as under a name) where it can be no range
     either (an exchange starting with 0 or 1, as no North American one does: "100-1000"; both ends round:
     "800-1200"). Anywhere else as typed, for `written_forms_said` to say as the range it mostly is ("from 476-1453",
     "sizes of 256-1024", "IEEE 754-2019", "It is 555-1234.")."""
     exchange, line = match.groups()
     text, start, end = match.string, match.start(), match.end()
-    if _PHONE_WORD_BEFORE_RE.search(text, max(0, start - _PHONE_CONTEXT), start):
+    if PHONE_WORD_BEFORE_RE.search(text, max(0, start - PHONE_CONTEXT), start):
         return _digit_groups(match.groups())
     alone = not text[:start].rpartition("\n")[2].strip() and text[end:].partition("\n")[0].strip() in ("", ".")
     round_ends = int(exchange) % 10 == 0 and int(line) % 10 == 0 and line[0] != "0"
@@ -140,3 +140,13 @@ def _area_said(area: str) -> str:
 def _digit_groups(groups) -> str:
     """Groups of digits said one digit at a time, a pause between groups: "5 5 5, 1 2 3 4"."""
     return ", ".join(" ".join(group) for group in groups if group)
+
+
+def phone_numbers_said(text: str) -> str:
+    """`text` with its phone numbers, international, North American, vanity, emergency, spaced and local, said."""
+    text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
+    text = _PHONE_RE.sub(_phone, text)
+    text = _VANITY_PHONE_RE.sub(_vanity_phone, text)
+    text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
+    text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
+    return _LOCAL_PHONE_RE.sub(_local_phone, text)

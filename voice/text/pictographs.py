@@ -18,13 +18,13 @@ def _pictograph(match: re.Match) -> str:
     )
 
 
-_PICTOGRAPH = "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+PICTOGRAPH = "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
 """Emoji and pictographs, skin tones not counted."""
-_EMOJI_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
+EMOJI_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
 """Variation selectors and skin tones, which change the emoji before them."""
-_EMOJI_RE = re.compile(f"[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*(?:\u200d[{_PICTOGRAPH}][{_EMOJI_MODIFIERS}]*)*")
+EMOJI_RE = re.compile(f"[{PICTOGRAPH}][{EMOJI_MODIFIERS}]*(?:\u200d[{PICTOGRAPH}][{EMOJI_MODIFIERS}]*)*")
 """One emoji: a pictograph with its modifiers, and those a zero-width joiner joins to it ("👨‍👩‍👧", "🏳️‍🌈")."""
-_PICTOGRAPH_PARTS_RE = re.compile(f"[{_PICTOGRAPH}{_EMOJI_MODIFIERS}\u200d]+")
+PICTOGRAPH_PARTS_RE = re.compile(f"[{PICTOGRAPH}{EMOJI_MODIFIERS}\u200d]+")
 _SUBJECTS = ("I", "we", "We", "you", "You", "they", "They", "he", "He", "she", "She")
 SAID_PICTOGRAPH_RE = re.compile(
     "(?:" + "|".join(rf"(?<=\b{subject} )" for subject in _SUBJECTS) + r")(?:[❤♥]\ufe0f?|<3+)(?= [^\W_])"
@@ -33,3 +33,9 @@ SAID_PICTOGRAPH_RE = re.compile(
 """A heart that stands for a verb ("I ❤ you", "we ♥ NY", "I <3 you") and a star after a number ("a 5 ★ hotel"): kept
 by `check_text` for `spoken_english` to say ("love", "star"), not left out as other pictographs are (the emoji ⭐ is
 left out: after a number it is as often a decoration, "Happy 2024 ⭐", as a rating)."""
+
+
+def pictographs_said(text: str) -> str:
+    """`text` with a heart that stands for a verb, a star after a number and a heart at a line's end said."""
+    text = SAID_PICTOGRAPH_RE.sub(_pictograph, text)
+    return _HEART_AT_THE_END_RE.sub("heart", text)

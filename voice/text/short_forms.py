@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_TITLES = {
+TITLES = {
     "Mr": "Mister",
     "Mrs": "Misses",
     "Ms": "Miz",
@@ -27,15 +27,15 @@ _TITLES = {
 }
 """Titles before a name, written out: their full stop is no sentence's end, espeak-ng spells or misreads some without
 it ("Mt", "Gen") and SV2TTS's cleaners write out "Mr" only with its stop."""
-_SENTENCE_STARTS = "The|This|That|These|Those|There|It|He|She|We|They|I|You|But|And|So|A|An|In|On|At|After|Then"
-_TITLE_RE = re.compile(rf"\b({'|'.join(_TITLES)})\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
+SENTENCE_STARTS = "The|This|That|These|Those|There|It|He|She|We|They|I|You|But|And|So|A|An|In|On|At|After|Then"
+_TITLE_RE = re.compile(rf"\b({'|'.join(TITLES)})\.(?=\s+(?!(?:{SENTENCE_STARTS})\b)[A-Z])")
 """A title and its full stop before a capitalised word that is no sentence's usual first word: "I met the Gov. The
 meeting went well." ends its sentence there."""
 
 _PLACES_TITLES = ("St", "Mt")
 """Titles of places, not people: "Baker St. and" is a street's."""
 _PAIRED_TITLE_RE = re.compile(
-    rf"\b({'|'.join(title for title in _TITLES if title not in _PLACES_TITLES)})\.(?=\s+(?:and|or|&)\s+[A-Z])"
+    rf"\b({'|'.join(title for title in TITLES if title not in _PLACES_TITLES)})\.(?=\s+(?:and|or|&)\s+[A-Z])"
 )
 """A person's title and its full stop before "and", "or" or "&" and another title or a name ("Mr. and Mrs. Smith",
 "Dr. & Mrs. Patel"): no sentence goes on in lower case, so the stop ends none."""
@@ -64,7 +64,7 @@ and a sentence's pause; "a Ph.D. in" without a full stop inside its sentence); "
 _NEVER_LAST = frozenset({"approx", "ca", "dept", "vs", "e.g", "i.e"})
 """Short forms that come before a word, never at a sentence's end: their full stop is dropped before a capital too
 ("approx. EUR 5", "ca. AD 500", "Boston vs. Chicago", "any app, e.g. Notion": not "for example. Notion")."""
-_CASE_VERSUS_RE = re.compile(rf"\b([A-Z][\w'’-]*) v\.(?=\s+(?!(?:{_SENTENCE_STARTS})\b)[A-Z])")
+_CASE_VERSUS_RE = re.compile(rf"\b([A-Z][\w'’-]*) v\.(?=\s+(?!(?:{SENTENCE_STARTS})\b)[A-Z])")
 """A "v." between two names, as a court case is named ("Roe v. Wade", "R v. Smith"): "versus", its full stop ending
 no sentence; before a sentence's usual first word it may be a letter that ends one ("plan v. Then")."""
 _NAME_FORMS = {
@@ -120,3 +120,16 @@ def _short_form(match: re.Match) -> str:
     if after is None:
         return said
     return said + after if after.strip() and match.group(1).lower() in _NEVER_LAST else f"{said}.{after}"
+
+
+def short_forms_said(text: str) -> str:
+    """`text` with its titles, short forms, initials and acronyms written out, their full stops ending no sentence."""
+    text = _PAIRED_TITLE_RE.sub(lambda m: TITLES[m.group(1)], text)
+    text = _TITLE_RE.sub(lambda m: TITLES[m.group(1)], text)
+    text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
+    text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
+    text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
+    text = _SHORT_FORM_RE.sub(_short_form, _CASE_VERSUS_RE.sub(r"\1 versus", text))
+    text = _LETTER_A_RE.sub(rf"\1{_LETTER_A}", text)
+    text = _INITIALS_RE.sub(lambda m: _letters_said(m.group(1)), text)
+    return _ACRONYM_RE.sub(_acronym, text)

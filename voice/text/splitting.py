@@ -7,9 +7,9 @@ import re
 
 from .checks import is_pronounceable
 from .line_ends import lines_ended
-from .short_forms import _TITLES
+from .short_forms import TITLES
 
-_NOT_AFTER_A_SHORT_FORM = "".join(rf"(?<!\b{short}\.)" for short in (*_TITLES, "[A-Z]", r"[ap]\.m", r"e\.g", r"i\.e"))
+_NOT_AFTER_A_SHORT_FORM = "".join(rf"(?<!\b{short}\.)" for short in (*TITLES, "[A-Z]", r"[ap]\.m", r"e\.g", r"i\.e"))
 """Not right after a title, an initial or a short form, whose full stop does not end the sentence."""
 SENTENCE_END = re.compile(r"(?<=[.!?])" + _NOT_AFTER_A_SHORT_FORM + r"\s+")
 """Where text is cut into sentences: after . ! or ?, but not after "Dr." or "J." ("Dr. Smith", "J. K. Rowling")."""

@@ -5,51 +5,11 @@ from __future__ import annotations
 
 import re
 
-from .european_numbers import _DOTTED_THOUSANDS_RE, _european_numbers
-from .money import (
-    _CODE_AFTER_RE,
-    _MONEY_RE,
-    _PER_MILLE_RE,
-    _SCALES,
-    _UNSAID_SIGN_RE,
-    _code_before,
-    _money,
-    _unsaid_sign,
-)
-from .phone_numbers import (
-    _EMERGENCY_RE,
-    _INTERNATIONAL_PHONE_RE,
-    _LOCAL_PHONE_RE,
-    _PHONE_RE,
-    _SPACED_PHONE_RE,
-    _VANITY_PHONE_RE,
-    _international_phone,
-    _local_phone,
-    _phone,
-    _spaced_phone,
-    _vanity_phone,
-)
-from .pictographs import _HEART_AT_THE_END_RE, SAID_PICTOGRAPH_RE, _pictograph
-from .short_forms import (
-    _ACRONYM_RE,
-    _CASE_VERSUS_RE,
-    _INITIALS_RE,
-    _LETTER_A,
-    _LETTER_A_RE,
-    _NAME_FORM_RE,
-    _NAME_FORMS,
-    _PAIRED_TITLE_RE,
-    _SENTENCE_STARTS,
-    _SHORT_FORM_RE,
-    _STREET_RE,
-    _TITLE_RE,
-    _TITLES,
-    _UNSTOPPED,
-    _UNSTOPPED_RE,
-    _acronym,
-    _letters_said,
-    _short_form,
-)
+from .european_numbers import dotted_thousands_in_english, european_numbers_in_english
+from .money import SCALES, money_said
+from .phone_numbers import phone_numbers_said
+from .pictographs import pictographs_said
+from .short_forms import SENTENCE_STARTS, short_forms_said
 from .written_forms import CURRENCY_SIGNS, MONTHS, ordinal_suffix, written_forms_said
 
 _COUNTED_NOUNS = (
@@ -61,7 +21,7 @@ word is no count ("3M makes tape", "4K movies", "2B pencils", "Gate 4B opens", "
 _SCALED_COUNT_RE = re.compile(
     rf"(?<![\w.,{CURRENCY_SIGNS}])(\d+(?:\.\d+)?)(k|K|M|mn|B|bn)(?=\s+(?:{'|'.join(_COUNTED_NOUNS.split())})\b)"
 )
-"""A count with a short form of its scale (`_SCALES`) before a noun creators count (`_COUNTED_NOUNS`: "10K
+"""A count with a short form of its scale (`SCALES`) before a noun creators count (`_COUNTED_NOUNS`: "10K
 subscribers", "1.5k likes", "2M views"; espeak-ng: "ten K"); "a 10K race", "4K video", "seat 12B" and "5m" stay."""
 
 _RATIO_RE = re.compile(r"(?<![\w.,:/+#-])(\d+):(\d|\d{3,})(?![\w:]|[.,]\d)")
@@ -71,7 +31,7 @@ after its colon ("7:45", read before: `written_forms_said`), and so has a time o
 stays."""
 _NAME_CONTEXT = 40
 """Characters before a ratio looked at for a name."""
-_NAME_BEFORE_RE = re.compile(rf"\b(?!(?:{_SENTENCE_STARTS})\b)[A-Z][\w'’-]*\s+$")
+_NAME_BEFORE_RE = re.compile(rf"\b(?!(?:{SENTENCE_STARTS})\b)[A-Z][\w'’-]*\s+$")
 """A capitalised word that is no sentence's usual first word, at the end of the text before a ratio: a name, whose
 figures may be a verse ("Genesis 1:1") or a result ("Chelsea 2:1")."""
 
@@ -124,32 +84,17 @@ def spoken_english(text: str) -> str:
     U.S.") are not the end of a sentence: a voice would stop there, as at any full stop. Ranges, times, years, units and
     the other written forms: `written_forms_said`. SV2TTS reads by these rules too (`tacotron_text`).
     """
-    text = SAID_PICTOGRAPH_RE.sub(_pictograph, text)
-    text = _HEART_AT_THE_END_RE.sub("heart", text)
+    text = pictographs_said(text)
     text = _COMPARISON_RE.sub(lambda m: f"{m[1]} {_COMPARISONS[m[2]]} {m[3]}", text)
     text = _DATE_RE.sub(_date, text)
-    text = _DOTTED_THOUSANDS_RE.sub(lambda m: m[0].replace(".", ","), text)
-    text = _INTERNATIONAL_PHONE_RE.sub(_international_phone, text)
-    text = _PHONE_RE.sub(_phone, text)
-    text = _VANITY_PHONE_RE.sub(_vanity_phone, text)
-    text = _EMERGENCY_RE.sub(lambda m: m[1] + " ".join(m[2]), text)
-    text = _SPACED_PHONE_RE.sub(_spaced_phone, text)
-    text = _LOCAL_PHONE_RE.sub(_local_phone, text)
-    text = _european_numbers(text)
+    text = dotted_thousands_in_english(text)
+    text = phone_numbers_said(text)
+    text = european_numbers_in_english(text)
     text = _ROMAN_RE.sub(_roman, text)
     text = _RATIO_RE.sub(_ratio, written_forms_said(text))
-    text = _SCALED_COUNT_RE.sub(lambda m: f"{m[1]} {_SCALES[m[2].lower()]}", text)
-    text = _MONEY_RE.sub(_money, _CODE_AFTER_RE.sub(_code_before, text))
-    text = _UNSAID_SIGN_RE.sub(_unsaid_sign, _PER_MILLE_RE.sub(" per mille", text))
-    text = _PAIRED_TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
-    text = _TITLE_RE.sub(lambda m: _TITLES[m.group(1)], text)
-    text = _UNSTOPPED_RE.sub(lambda m: _UNSTOPPED[m.group(0)], text)
-    text = _NAME_FORM_RE.sub(lambda m: _NAME_FORMS[m[1]] + ("." if m[2] is not None else ""), text)
-    text = _STREET_RE.sub(lambda m: "Street" + ("." if not m.string[m.end() :].strip() else ""), text)
-    text = _SHORT_FORM_RE.sub(_short_form, _CASE_VERSUS_RE.sub(r"\1 versus", text))
-    text = _LETTER_A_RE.sub(rf"\1{_LETTER_A}", text)
-    text = _INITIALS_RE.sub(lambda m: _letters_said(m.group(1)), text)
-    return _ACRONYM_RE.sub(_acronym, text)
+    text = _SCALED_COUNT_RE.sub(lambda m: f"{m[1]} {SCALES[m[2].lower()]}", text)
+    text = money_said(text)
+    return short_forms_said(text)
 
 
 def _ratio(match: re.Match) -> str:

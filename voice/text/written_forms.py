@@ -28,7 +28,7 @@ MONTHS = (
     "December",
 )
 CURRENCY_SIGNS = "$£€¥₹₩₽₺₪₴₫₱฿₦₵₡₲₸₼₾₿₣₤₧﷼"
-"""The signs said as money before an amount ("¥500": "500 yen"; `voice.text`'s `_CURRENCIES` names them): a number
+"""The signs said as money before an amount ("¥500": "500 yen"; `money.CURRENCIES` names them): a number
 right after one is an amount, no year, unit, range's end or time."""
 _UNITS = {
     "km": ("kilometer", "kilometers"),
