@@ -23,9 +23,18 @@ def shared_root() -> Path:
     return Path(os.environ.get("VOXLIP_SHARED", REPO.parent / "shared")).resolve()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_for_every_fixture(tmp_path_factory):
+    """A cache of the test run's own, set before any fixture of any scope runs (the per-test one below comes after
+    module-scoped fixtures), so that none reads or writes the user's real cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VOXLIP_CACHE", str(tmp_path_factory.mktemp("voxlip-session-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _two_threads_and_private_cache(tmp_path_factory, monkeypatch):
-    """Tests run on 2 threads as CI does, and never write to the user's real checkpoint cache."""
+    """Tests run on 2 threads as CI does, and each test starts with an empty checkpoint cache of its own."""
     torch.set_num_threads(2)
     monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path_factory.mktemp("voxlip-cache")))
 

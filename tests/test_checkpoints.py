@@ -1136,3 +1136,16 @@ def test_loading_a_model_leaves_torchs_global_random_state_as_it_was(seeded_chec
     torch.manual_seed(0)
     load_wavernn(path)
     assert torch.equal(torch.rand(2), expected)
+
+
+@pytest.fixture(scope="module")
+def cache_of_a_module_fixture() -> Path:
+    from core.cache import cache_dir
+
+    return cache_dir()
+
+
+def test_a_module_scoped_fixture_sees_a_private_cache(cache_of_a_module_fixture, tmp_path_factory):
+    """Module-scoped fixtures (the encoder, the offline voice) ran before the per-test cache was set, and read and wrote
+    the developer's real ~/.cache/voxlip."""
+    assert cache_of_a_module_fixture.is_relative_to(tmp_path_factory.getbasetemp()), cache_of_a_module_fixture
