@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from core import checkpoints
 from core.checkpoints import Checkpoint
@@ -66,8 +67,6 @@ def _download(
     check: Callable[[Path], None] | None,
     by_hand: str,
 ) -> Path:
-    from huggingface_hub.file_download import http_get
-    from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
     from huggingface_hub.utils.logging import disable_propagation
 
     disable_propagation()  # its own handler prints its retries; passed on, a configured root logger printed them again
@@ -80,12 +79,9 @@ def _download(
     missing = size is None or resume_from < size
     if missing:
         _check_resolvable(url, dest, by_hand)
-    if not progress:
-        disable_progress_bars()
     try:
         if missing:
-            with open(part, "ab") as out:
-                http_get(url, out, resume_size=resume_from, displayed_filename=dest.name)
+            _receive(url, part, size, progress, dest.name)
     except Exception as e:  # network and HTTP errors of any transport
         if part.exists() and part.stat().st_size == 0:  # nothing came: nothing to resume
             part.unlink()
@@ -98,9 +94,6 @@ def _download(
             f"could not download {url} ({reason}); check your connection and run the command again "
             f"(it resumes), or {by_hand}"
         ) from None
-    finally:
-        if not progress:
-            enable_progress_bars()
     try:
         checkpoints.verify(part, sha256, size, f"download of {url}", "it is not the published file, and was not kept")
         if check is not None:
@@ -110,6 +103,62 @@ def _download(
         raise CheckpointError(str(e) if url in str(e) else f"download of {url}: {e}") from None
     os.replace(part, dest)
     return dest
+
+
+_ATTEMPTS = 5
+"""Connections in a row that bring nothing before a download gives up (one that brings bytes starts the count again)."""
+
+
+def _receive(url: str, part: Path, size: int | None, progress: bool, name: str) -> None:
+    """Append `url`'s bytes to `part` (from its length on, by a Range request), each piece written as it arrives, so
+    that a dropped connection loses nothing: the next connection, or the next run, resumes where it ended."""
+    import time
+
+    from huggingface_hub.utils import httpx, tqdm
+
+    have = part.stat().st_size if part.exists() else 0
+    failures = 0
+    with tqdm(total=size, initial=have, unit="B", unit_scale=True, desc=name, disable=not progress) as bar:
+        while True:
+            try:
+                _connect(url, part, bar)
+                return
+            except httpx.TransportError:  # refused, timed out, or dropped before the end
+                gained = part.stat().st_size > have if part.exists() else False
+                have = part.stat().st_size if part.exists() else 0
+                failures = 0 if gained else failures + 1
+                if failures >= _ATTEMPTS:
+                    raise
+                if not gained:
+                    time.sleep(1)
+
+
+def _connect(url: str, part: Path, bar: Any) -> None:
+    """One connection of `_receive`: ask for the bytes after those `part` holds, and append them as they come (all of
+    them again when the server does not resume)."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import hf_raise_for_status, http_stream_backoff
+
+    have = part.stat().st_size if part.exists() else 0
+    headers = {"Range": f"bytes={have}-"} if have else {}
+    with http_stream_backoff(
+        "GET",
+        url,
+        headers=headers,
+        timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT,
+        retry_on_exceptions=(),
+        retry_on_status_codes=(408, 429),
+    ) as response:
+        if have and response.status_code == 416:  # nothing after what is here: it is whole (verify says if not)
+            return
+        hf_raise_for_status(response)
+        if have and response.status_code != 206:  # the whole file again, not the rest
+            bar.update(-have)
+            have = 0
+        with open(part, "ab" if have else "wb") as out:
+            for chunk in response.iter_bytes():  # as the bytes come, none held back
+                out.write(chunk)
+                bar.update(len(chunk))
 
 
 def _check_resolvable(url: str, dest: Path, by_hand: str) -> None:
