@@ -171,6 +171,8 @@ def _check_resolvable(url: str, dest: Path, by_hand: str) -> None:
     if parts.scheme not in ("http", "https"):
         raise CheckpointError(f"{url} is no web address (http or https): give one, or copy the file to {dest}")
     host = parts.hostname or url
+    if _proxied(parts.scheme, host):  # the proxy resolves the name, which this machine may not
+        return
     try:
         socket.getaddrinfo(host, None)
     except (OSError, UnicodeError) as e:
@@ -178,6 +180,15 @@ def _check_resolvable(url: str, dest: Path, by_hand: str) -> None:
             f"could not reach {host} (no network, or its name does not resolve: {getattr(e, 'strerror', None) or e}); "
             f"connect to the internet and run the command again, or {by_hand}"
         ) from None
+
+
+def _proxied(scheme: str, host: str) -> bool:
+    """Whether a request for `host` goes through a proxy ($HTTP_PROXY, $HTTPS_PROXY or $ALL_PROXY, and not
+    $NO_PROXY)."""
+    from urllib.request import getproxies, proxy_bypass
+
+    proxies = getproxies()
+    return bool(proxies.get(scheme) or proxies.get("all")) and not proxy_bypass(host)
 
 
 def fetch(name: str, root: Path | None = None, url: str | None = None, progress: bool = True) -> Path:

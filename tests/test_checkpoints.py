@@ -7,6 +7,7 @@ import shlex
 import threading
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -296,7 +297,7 @@ class _RangeServer(http.server.ThreadingHTTPServer):
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(handler):
-                if handler.path != "/file.pt":
+                if urlsplit(handler.path).path != "/file.pt":  # a proxy is asked for the whole address
                     handler.send_error(404)
                     return
                 start = 0
@@ -379,6 +380,28 @@ def test_download_errors_say_what_to_do(tmp_path, server):
     with pytest.raises(CheckpointError, match="file:///tmp/file.pt is no web address"):  # not "no network"
         download("file:///tmp/file.pt", tmp_path / "z.pt", progress=False)
     assert list(tmp_path.iterdir()) == []  # no empty .part left behind by the 404
+
+
+def test_a_download_through_a_proxy_needs_no_name_resolved_here(tmp_path, server, monkeypatch):
+    """On a network without outside DNS, a proxy had been no way out: every download's name was looked up first, and
+    refused ("could not reach ... does not resolve")."""
+    from huggingface_hub.utils import close_session
+
+    digest, dest = hashlib.sha256(server.blob).hexdigest(), tmp_path / "encoder.pt"
+    proxy = server.url.removesuffix("/file.pt")
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", proxy)
+    close_session()  # huggingface_hub's client reads the proxy when it is made
+    url = proxy.replace("127.0.0.1", "mirror.voxlip.invalid") + "/file.pt"
+    try:
+        download(url, dest, sha256=digest, size=len(server.blob), progress=False)
+    finally:
+        close_session()
+    assert dest.read_bytes() == server.blob
+    monkeypatch.setenv("no_proxy", "mirror.voxlip.invalid")  # not through the proxy: looked up, and refused at once
+    with pytest.raises(CheckpointError, match="could not reach mirror.voxlip.invalid"):
+        download(url, tmp_path / "again.pt", progress=False)
 
 
 def test_fetch_cli_through_local_server(tmp_path, server, monkeypatch, capsys):
