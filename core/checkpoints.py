@@ -411,6 +411,28 @@ def missing_companions(spec: Checkpoint, root: Path | None = None) -> list[Path]
     return [path for path in paths if not path.is_file()]
 
 
+def companion_damage(path: Path) -> str | None:
+    """What is wrong with a file that sits beside a checkpoint (each is JSON: a config.json, a Piper voice's .onnx.json)
+    by what it holds: a web page a link returned instead of the file, or text that does not parse as JSON (cut short,
+    most likely); None when nothing is."""
+    if file_format(path) == "web page":
+        return "a web page, not the file (the link it came from returned a page instead)"
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except PermissionError:
+        raise cannot_read(path) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        return f"not readable JSON (cut short or damaged: {e})"
+    return None
+
+
+def damaged_companions(spec: Checkpoint, root: Path | None = None) -> dict[Path, str]:
+    """The files beside `spec` that are here but damaged (`companion_damage`), and what is wrong with each."""
+    paths = [(root or cache_dir()) / companion.filename for companion in spec.companions]
+    found = {path: companion_damage(path) for path in paths if path.is_file()}
+    return {path: why for path, why in found.items() if why is not None}
+
+
 def differs(name: str, root: Path | None = None) -> str | None:
     """Why checkpoint `name`'s file on this machine is not the published one, by its size (a Piper voice's files: by the
     sizes in the voices.json kept when it was fetched); None when it is, when no size is known, or when it is not here.
@@ -575,6 +597,11 @@ def resolve(name_or_path: str | os.PathLike, root: Path | None = None) -> tuple[
             raise CheckpointError(
                 f"checkpoint {spec.name!r} needs {beside.name} beside it at {beside}: {how}; {README_HINT}"
             )
+        for beside, why in damaged_companions(spec, root).items():
+            how = (
+                f"run `voxlip fetch {spec.name}`, which replaces it" if spec.url else f"get it again from {spec.source}"
+            )
+            raise CheckpointError(f"checkpoint {spec.name!r}: its {beside.name} at {beside} is {why}: {how}")
         return found, spec
     if path.exists():
         raise CheckpointError(f"{path} is a directory, not a checkpoint file")

@@ -188,6 +188,11 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
             "damaged: a zip checkpoint whose directory, at its end, cannot be read (cut short, most likely): it cannot "
             "be loaded, and auto mode takes the next best instead: delete it and get it again"
         )
+    if "bad config" in statuses:
+        print(
+            "bad config: the config beside it is a web page or not readable JSON (cut short, most likely): it cannot "
+            "be loaded, and auto mode takes the next best instead: `voxlip fetch NAME` replaces it (or get it again)"
+        )
     if others:
         held = "; ".join(f"{name}: the {model}'s" for name, model in others.items())
         print(
@@ -223,7 +228,8 @@ def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:
 
 
 def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str, checkpoints.Layout | None]:
-    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, damaged, other, no config),
+    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, damaged, other, no config,
+    bad config),
     where it is, or would be, and for "other" the model whose weights the file holds."""
     try:
         path = checkpoints.local_path(spec, root)
@@ -240,6 +246,8 @@ def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path 
         return "other", path, other  # another model's weights, by their names
     if checkpoints.missing_companions(spec, root):
         return "no config", path, None  # the loader reads the files beside it too
+    if checkpoints.damaged_companions(spec, root):
+        return "bad config", path, None  # a web page or cut-short JSON beside it
     return "embedded" if spec.embedded_in else "present", path, None
 
 

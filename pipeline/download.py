@@ -229,15 +229,22 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
         )
     for companion in spec.companions:
         beside = (root or checkpoints.cache_dir()) / companion.filename
-        if beside.is_file():
+        damage = checkpoints.companion_damage(beside) if beside.is_file() else None
+        if beside.is_file() and damage is None:
             continue
         link = _companion_url(companion, url)
         if not link:
-            raise CheckpointError(
-                f"{name} needs {companion.filename} beside it: get it from {spec.source} and place it at {beside}"
-            )
-        download(link, beside, progress=progress)
+            what = f"its {beside.name} at {beside} is {damage}" if damage else f"needs {companion.filename} beside it"
+            raise CheckpointError(f"{name}: {what}: get it from {spec.source} and place it at {beside}")
+        download(link, beside, progress=progress, check=_check_companion)
     return dest
+
+
+def _check_companion(part: Path) -> None:
+    """Refuse a downloaded file that should sit beside a checkpoint but is a web page or no JSON."""
+    damage = checkpoints.companion_damage(part)
+    if damage is not None:
+        raise CheckpointError(f"the file downloaded is {damage}: it was not kept; run the command again later")
 
 
 def _companion_url(companion: checkpoints.Companion, url: str | None) -> str | None:

@@ -290,14 +290,21 @@ def test_a_registry_file_with_the_wrong_size_is_refused(tmp_path, monkeypatch):
 class _RangeServer(http.server.ThreadingHTTPServer):
     """Serves one blob at /file.pt with HTTP Range support; records the Range headers it saw. Each of `limits`, taken
     one per request, is how many bytes that request gets before its connection drops (the whole body when none is
-    left)."""
+    left). `others` are more files, by path, served whole."""
 
     def __init__(self, blob: bytes):
-        self.blob, self.ranges, self.limits = blob, [], []
+        self.blob, self.ranges, self.limits, self.others = blob, [], [], {}
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(handler):
-                if urlsplit(handler.path).path != "/file.pt":  # a proxy is asked for the whole address
+                path = urlsplit(handler.path).path  # a proxy is asked for the whole address
+                if path in self.others:
+                    handler.send_response(200)
+                    handler.send_header("Content-Length", str(len(self.others[path])))
+                    handler.end_headers()
+                    handler.wfile.write(self.others[path])
+                    return
+                if path != "/file.pt":
                     handler.send_error(404)
                     return
                 start = 0
@@ -664,6 +671,39 @@ def test_fetch_url_keeps_only_a_checkpoint_of_the_model(tmp_path, server, capsys
     assert not [path for path in tmp_path.rglob("*") if path.is_file()]  # nothing kept
     if "web page" in message:
         assert "download it in a browser" in err, err
+
+
+@pytest.mark.parametrize("bad", ["web-page", "cut-short"])
+def test_a_bad_config_beside_a_checkpoint_is_not_kept_and_one_here_is_named_and_replaced(
+    tmp_path, server, seeded_checkpoint, capsys, bad
+):
+    """openvoice-v2's config.json served as an HTML page (with 200), or cut in half, had been kept: fetch exited 0,
+    a later fetch skipped it as there, `voxlip checkpoints` listed it present, and loading failed with a bare JSON
+    error."""
+    page = b"<!DOCTYPE html><html><body>Service unavailable</body></html>"
+    good = json.dumps({"_version_": "v2", "data": {}, "model": {}}).encode()
+    broken = page if bad == "web-page" else good[: len(good) // 2]
+    why = "a web page, not the file" if bad == "web-page" else "not readable JSON (cut short or damaged"
+    server.blob = seeded_checkpoint("openvoice_v2", "checkpoint.pth").read_bytes()
+    server.others["/config.json"] = broken
+    cache = tmp_path / "cache"
+    config = cache / "openvoice-v2" / "converter" / "config.json"
+    fetch = ["fetch", "openvoice-v2", "--dir", str(cache), "--url", server.url, "--quiet"]
+    assert voxlip(fetch) == 1
+    err = capsys.readouterr().err
+    assert f"download of {server.url.replace('file.pt', 'config.json')}: the file downloaded is {why}" in err, err
+    assert "it was not kept" in err and not config.exists()
+    config.write_bytes(broken)  # one kept before: named, listed, and replaced by the next fetch
+    with pytest.raises(CheckpointError) as refused:
+        read_checkpoint("openvoice-v2", root=cache)
+    assert str(refused.value).startswith(f"checkpoint 'openvoice-v2': its config.json at {config} is {why}")
+    assert str(refused.value).endswith("run `voxlip fetch openvoice-v2`, which replaces it"), refused.value
+    assert voxlip(["checkpoints", "--dir", str(cache)]) == 0
+    listed = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("openvoice-v2"))
+    assert listed.split()[2:4] == ["bad", "config"], listed
+    server.others["/config.json"] = good
+    assert voxlip(fetch) == 0
+    assert config.read_bytes() == good
 
 
 def test_a_hifigan_without_its_config_is_named_with_where_the_config_goes(seeded_checkpoint):
