@@ -476,6 +476,16 @@ def damaged(name: str, root: Path | None = None) -> bool:
         return False
 
 
+def is_web_page(name: str, root: Path | None = None) -> bool:
+    """Whether checkpoint `name`'s file on this machine is a web page a link returned instead of it (Google Drive's
+    warning page, for one), by its first bytes (quick, for a listing)."""
+    spec = get(name)
+    try:
+        return spec.layout is not None and file_format(local_path(spec, root)) == "web page"
+    except (CheckpointError, OSError):  # not here, or not readable: listed as such
+        return False
+
+
 def _size_differs(spec: Checkpoint, path: Path, actual: int, size: int) -> str:
     published = "voices.json gives" if spec.name.startswith(PIPER_PREFIX) else "the published file has"
     return f"checkpoint {spec.name!r}: {path} has {actual:,} bytes but {published} {size:,}; {_remedy(spec)}"

@@ -188,6 +188,12 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
             "damaged: a zip checkpoint whose directory, at its end, cannot be read (cut short, most likely): it cannot "
             "be loaded, and auto mode takes the next best instead: delete it and get it again"
         )
+    if "web page" in statuses:
+        print(
+            "web page: a page a link returned instead of the file (Google Drive, for one, answers a large file's link "
+            "with a warning page): it cannot be loaded, and auto mode takes the next best instead: delete it, download "
+            "the file in a browser and put it there"
+        )
     if "bad config" in statuses:
         print(
             "bad config: the config beside it is a web page or not readable JSON (cut short, most likely): it cannot "
@@ -228,8 +234,8 @@ def _unpublished_size(spec: checkpoints.Checkpoint, path: Path | str) -> str:
 
 
 def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path | str, checkpoints.Layout | None]:
-    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, damaged, other, no config,
-    bad config),
+    """A checkpoint's status in `voxlip checkpoints` (embedded, present, missing, differs, web page, damaged, other,
+    no config, bad config),
     where it is, or would be, and for "other" the model whose weights the file holds."""
     try:
         path = checkpoints.local_path(spec, root)
@@ -239,6 +245,8 @@ def _listed(spec: checkpoints.Checkpoint, root: Path | None) -> tuple[str, Path 
         return "missing", path, None
     if checkpoints.differs(spec.name, root):
         return "differs", path, None  # not the published file, by its size
+    if checkpoints.is_web_page(spec.name, root):
+        return "web page", path, None  # what a link returned instead of the file, by its first bytes
     if checkpoints.damaged(spec.name, root):
         return "damaged", path, None  # a zip cut short, by its directory
     other = checkpoints.other_model(spec.name, root)

@@ -921,6 +921,17 @@ def test_a_checkpoint_cut_short_in_the_cache_is_listed_as_damaged(tmp_path, monk
     assert "damaged: a zip checkpoint whose directory, at its end, cannot be read (cut short, most likely)" in out
 
 
+def test_a_web_page_saved_as_a_checkpoint_is_listed_as_one(tmp_path, monkeypatch, capsys):
+    """Google Drive's 89-byte warning page saved as wav2lip_gan.pth had been listed "present"."""
+    monkeypatch.setenv("VOXLIP_CACHE", str(tmp_path))
+    (tmp_path / "wav2lip_gan.pth").write_bytes(b"<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning")
+    assert voxlip(["checkpoints"]) == 0
+    out = capsys.readouterr().out
+    listed = next(line for line in out.splitlines() if line.startswith("wav2lip-gan"))
+    assert listed.split()[2:4] == ["web", "page"], out
+    assert "web page: a page a link returned instead of the file" in out and "download the file in a browser" in out
+
+
 def test_a_torchscript_export_or_a_safetensors_file_is_named_as_what_it_is(tmp_path):
     """A TorchScript export had let torch's two-line UserWarning through ("torch.load received a zip file that looks
     like a TorchScript archive ...") and been called "not a readable PyTorch checkpoint: it may be truncated or
