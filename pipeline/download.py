@@ -280,11 +280,27 @@ def _piper_catalogue(spec: Checkpoint, root: Path | None) -> str:
     kept = checkpoints.piper_folder(root) / checkpoints.PIPER_CATALOGUE
     url = checkpoints.PIPER_VOICES_URL + "voices.json"
     try:
-        return download(url, kept, progress=False, by_hand=_piper_by_hand(spec, root)).read_text(encoding="utf-8")
+        return download(
+            url,
+            kept,
+            progress=False,
+            check=lambda part: _check_catalogue(part, spec),
+            by_hand=_piper_by_hand(spec, root),
+        ).read_text(encoding="utf-8")
     except CheckpointError:
         if not kept.is_file():
             raise
     return kept.read_text(encoding="utf-8")
+
+
+def _check_catalogue(part: Path, spec: Checkpoint) -> None:
+    """Refuse a downloaded voices.json that is no catalogue (a web page, cut short) or does not list `spec`'s voice,
+    so that it never replaces the copy kept from the last fetch."""
+    try:
+        text = part.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CheckpointError("rhasspy/piper-voices' voices.json could not be read; run the command again") from None
+    checkpoints.piper_voice_files(spec.name.removeprefix(checkpoints.PIPER_PREFIX), text)
 
 
 def _piper_by_hand(spec: Checkpoint, root: Path | None) -> str:

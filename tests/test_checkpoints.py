@@ -794,6 +794,23 @@ def _piper_catalogue(**voices: dict[str, bytes]) -> str:
     return json.dumps(catalogue)
 
 
+def test_a_bad_voices_json_does_not_replace_the_one_kept(tmp_path, server, monkeypatch, capsys):
+    """A voices.json cut short (or one without the voice) had replaced the good copy kept from the last fetch, after
+    which every Piper fetch failed, even offline."""
+    files = {".onnx": b"onnx bytes", ".onnx.json": b"{}"}
+    catalogue = _piper_catalogue(**{"en_US-test-low": files})
+    server.others = {f"/en/en_US/test/low/en_US-test-low{suffix}": body for suffix, body in files.items()}
+    monkeypatch.setattr(checkpoints, "PIPER_VOICES_URL", server.url.removesuffix("file.pt"))
+    kept = tmp_path / "piper" / ".voices.json"
+    fetch = ["fetch", "piper:en_US-test-low", "--dir", str(tmp_path), "--quiet"]
+    for served in (catalogue, catalogue[: len(catalogue) // 2], _piper_catalogue(**{"en_GB-other-low": files})):
+        server.others["/voices.json"] = served.encode()
+        assert voxlip(fetch) == 0, capsys.readouterr().err
+        assert kept.read_text() == catalogue
+        assert (tmp_path / "piper" / "en_US-test-low.onnx").read_bytes() == b"onnx bytes"
+    assert not list((tmp_path / "piper").glob("*.part"))
+
+
 def test_the_listing_names_the_piper_voices_in_the_cache_with_their_status(tmp_path, monkeypatch, capsys):
     """`voxlip checkpoints` had listed the bundled Piper voice only, none of those `voxlip fetch piper:NAME` had put in
     the cache."""
