@@ -818,7 +818,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="store here instead of the cache (default: $VOXLIP_CACHE or $XDG_CACHE_HOME/voxlip)",
     )
     fetch.add_argument(
-        "--url", default=None, help="download from this mirror instead of the published URL (default: published)"
+        "--url",
+        default=None,
+        help="download from this mirror instead of the published URL (default: published; the links are fixed "
+        "addresses, HF_ENDPOINT does not change them; not for piper:NAME)",
     )
     fetch.add_argument("--quiet", action="store_true", help="no progress bar (default: off)")
     fetch.set_defaults(run=cmd_fetch)

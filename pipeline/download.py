@@ -197,6 +197,12 @@ def fetch(name: str, root: Path | None = None, url: str | None = None, progress:
     Files already there are verified, not downloaded again. `url` replaces the checkpoint's own link.
     """
     if name.startswith(checkpoints.PIPER_PREFIX):  # a speaker named after # is chosen at use: the voice is whole
+        if url:
+            raise CheckpointError(
+                f"--url does not apply to {name}: a Piper voice is two files, each checked against "
+                "rhasspy/piper-voices' voices.json, so it is fetched from huggingface.co only; to use a copy from "
+                "elsewhere, give its .onnx file's path to --base-voice (its .onnx.json beside it)"
+            )
         return fetch_piper_voice(name.partition("#")[0], root, progress)
     spec: Checkpoint = checkpoints.get(name)
     dest = checkpoints.local_path(spec, root)

@@ -794,6 +794,14 @@ def _piper_catalogue(**voices: dict[str, bytes]) -> str:
     return json.dumps(catalogue)
 
 
+def test_fetch_of_a_piper_voice_refuses_a_url_it_would_not_use(tmp_path, capsys):
+    """`voxlip fetch piper:NAME --url URL` had ignored the URL in silence and fetched from huggingface.co."""
+    assert voxlip(["fetch", "piper:en_US-test-low", "--dir", str(tmp_path), "--url", "http://mirror.example/x"]) == 1
+    err = capsys.readouterr().err
+    assert "--url does not apply to piper:en_US-test-low" in err and "--base-voice" in err, err
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_bad_voices_json_does_not_replace_the_one_kept(tmp_path, server, monkeypatch, capsys):
     """A voices.json cut short (or one without the voice) had replaced the good copy kept from the last fetch, after
     which every Piper fetch failed, even offline."""
