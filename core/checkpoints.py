@@ -649,13 +649,25 @@ def verify_checkpoint(path: Path, spec: Checkpoint | None) -> str:
     return verify(path, spec.sha256, spec.size, f"checkpoint {spec.name!r}", _remedy(spec))
 
 
-def check_fetched(path: Path, spec: Checkpoint, described: str = "the file downloaded", remedy: str = "") -> None:
+FETCHED_AGAIN = "it was not kept: run the command again, which downloads it anew"
+"""What a refusal of a download cut short or corrupt on the way tells the user to do."""
+
+
+def check_fetched(
+    path: Path,
+    spec: Checkpoint,
+    described: str = "the file downloaded",
+    remedy: str = "",
+    damaged: str | None = FETCHED_AGAIN,
+) -> None:
     """Refuse a file that is not a PyTorch checkpoint of `spec`'s model (a web page a link returned, another model's
-    file), by its weights' names; `described` names the file, `remedy` is what the refusal tells the user to do."""
+    file), by its weights' names; `described` names the file, `remedy` is what the refusal tells the user to do,
+    `damaged` what a refusal of a truncated or corrupt file does (None: get it whole again)."""
     if spec.layout is None:
         return
     try:
-        contents = torch_load(path, spec, mmap=True, verified=spec.sha256 is not None)  # `download` checked it
+        verified = spec.sha256 is not None  # `download` checked it
+        contents = torch_load(path, spec, mmap=True, verified=verified, remedy=damaged)
     except CheckpointError as e:
         raise CheckpointError(str(e).replace(str(path), described, 1)) from None
     expected, found = LAYOUTS[spec.layout], recognised(contents)
@@ -671,7 +683,7 @@ def check_fetched(path: Path, spec: Checkpoint, described: str = "the file downl
 def check_cached(path: Path, spec: Checkpoint) -> None:
     """Refuse a registry entry's file in the cache that holds another model's weights, or none, by their names (what
     `voxlip fetch` checks of a file with no published sha256 to compare)."""
-    check_fetched(path, spec, f"checkpoint {spec.name!r}: {path}", f"; {_not_its_file(spec)}")
+    check_fetched(path, spec, f"checkpoint {spec.name!r}: {path}", f"; {_not_its_file(spec)}", damaged=None)
 
 
 def _not_its_file(spec: Checkpoint) -> str:
@@ -735,11 +747,14 @@ def file_format(path: Path) -> str:
     return "torchscript" if any(name.endswith("/constants.pkl") for name in names) else "zip"
 
 
-def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, verified: bool = False) -> Any:
+def torch_load(
+    path: Path, spec: Checkpoint | None = None, mmap: bool = False, verified: bool = False, remedy: str | None = None
+) -> Any:
     """`torch.load` restricted to tensors and plain containers, with errors a user can act on (`spec`: the registry
     entry the file is, if it is one). `mmap` maps a zip checkpoint's tensors instead of reading them (to look at its
     names only). A zip checkpoint's records are checked against the CRC-32 the zip keeps of each (`check_crc`), unless
-    `verified`: its sha256 was found to be the published one."""
+    `verified`: its sha256 was found to be the published one. `remedy` is what a refusal of a truncated or corrupt file
+    tells the user to do (by default: get it whole again, `_get_whole`)."""
     import torch
 
     found = file_format(path)
@@ -766,7 +781,7 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
         )
     zipped = found != "pickle"
     if zipped and not verified:
-        check_crc(path, spec)
+        check_crc(path, spec, remedy)
     try:
         with torch.serialization.safe_globals(numpy_scalar_globals()), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Detected pickle protocol")  # said in the refusal below, if it is one
@@ -775,12 +790,12 @@ def torch_load(path: Path, spec: Checkpoint | None = None, mmap: bool = False, v
         detail = str(e).strip().splitlines()
         reason = next((line.strip() for line in detail if "GLOBAL" in line or "Unsupported" in line), None)
         if reason is None:  # not refused for what it holds: it cannot be read at all
-            raise _unreadable(path, spec, e) from None
+            raise _unreadable(path, spec, e, remedy) from None
         raise refusal(path, reason) from None
     except PermissionError:
         raise cannot_read(path) from None
     except (RuntimeError, EOFError, OSError, ValueError, IndexError, KeyError, TypeError) as e:
-        raise _unreadable(path, spec, e) from None
+        raise _unreadable(path, spec, e, remedy) from None
 
 
 def cannot_read(path: Path) -> CheckpointError:
@@ -791,11 +806,11 @@ def cannot_read(path: Path) -> CheckpointError:
     )
 
 
-def _unreadable(path: Path, spec: Checkpoint | None, error: Exception) -> CheckpointError:
+def _unreadable(path: Path, spec: Checkpoint | None, error: Exception, remedy: str | None = None) -> CheckpointError:
     """The refusal of a file torch cannot read; torch's own text, about its internals rather than the file, is its
     `detail` (`voxlip --debug` prints it)."""
     return CheckpointError(
-        f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {_get_whole(spec)}",
+        f"{path} is not a readable PyTorch checkpoint: it may be truncated or corrupt: {remedy or _get_whole(spec)}",
         detail=f"{type(error).__name__}: {str(error).strip()}",
     )
 
@@ -809,7 +824,7 @@ def _get_whole(spec: Checkpoint | None) -> str:
     return f"delete it and {_how_to_get(spec)}"
 
 
-def check_crc(path: Path, spec: Checkpoint | None = None) -> None:
+def check_crc(path: Path, spec: Checkpoint | None = None, remedy: str | None = None) -> None:
     """Refuse a zip checkpoint (torch.save's format) one of whose records does not match the CRC-32 the zip keeps of
     it: bytes changed on disk or on the way, which torch.load does not check (it would read the changed weights). An
     archive whose directory cannot be read is left to torch.load, which says it is unreadable."""
@@ -828,15 +843,15 @@ def check_crc(path: Path, spec: Checkpoint | None = None) -> None:
         except PermissionError:
             raise cannot_read(path) from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as e:
-            raise _corrupt(path, spec, str(e).strip() or type(e).__name__) from None
+            raise _corrupt(path, spec, str(e).strip() or type(e).__name__, remedy) from None
     if bad is not None:
-        raise _corrupt(path, spec, f"its record {bad} does not match the CRC-32 checksum the file keeps of it")
+        raise _corrupt(path, spec, f"its record {bad} does not match the CRC-32 checksum the file keeps of it", remedy)
 
 
-def _corrupt(path: Path, spec: Checkpoint | None, why: str) -> CheckpointError:
+def _corrupt(path: Path, spec: Checkpoint | None, why: str, remedy: str | None = None) -> CheckpointError:
     return CheckpointError(
         f"{path} is corrupt ({why}): some of its bytes were changed after it was saved (on disk or in a download), so "
-        f"its weights are not the ones saved: {_get_whole(spec)}"
+        f"its weights are not the ones saved: {remedy or _get_whole(spec)}"
     )
 
 

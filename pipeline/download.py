@@ -86,13 +86,13 @@ def _download(
         if part.exists() and part.stat().st_size == 0:  # nothing came: nothing to resume
             part.unlink()
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        if getattr(getattr(e, "response", None), "status_code", None) == 404:
+        status = getattr(getattr(e, "response", None), "status_code", None)
+        if status == 404:
             raise CheckpointError(
                 f"{url} has no such file (the server answered 404 Not Found): check the address, or {by_hand}"
             ) from None
         raise CheckpointError(
-            f"could not download {url} ({reason}); check your connection and run the command again "
-            f"(it resumes), or {by_hand}"
+            f"could not download {url} ({reason}); {_retry_advice(status, part)}, or {by_hand}"
         ) from None
     try:
         checkpoints.verify(part, sha256, size, f"download of {url}", "it is not the published file, and was not kept")
@@ -103,6 +103,18 @@ def _download(
         raise CheckpointError(str(e) if url in str(e) else f"download of {url}: {e}") from None
     os.replace(part, dest)
     return dest
+
+
+def _retry_advice(status: int | None, part: Path) -> str:
+    """What to do after a download failed with HTTP `status` (None: no answer), and whether the next run resumes."""
+    if status == 429:
+        advice = "the server limits how often it is asked: wait a few minutes and run the command again"
+    elif status is not None and status >= 500:
+        advice = f"the server failed (HTTP {status}): run the command again later"
+    else:
+        advice = "check your connection and run the command again"
+    kept = part.stat().st_size if part.exists() else 0
+    return f"{advice} (it resumes from the {kept:,} bytes kept in {part})" if kept else advice
 
 
 _ATTEMPTS = 5

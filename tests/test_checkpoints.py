@@ -290,14 +290,17 @@ def test_a_registry_file_with_the_wrong_size_is_refused(tmp_path, monkeypatch):
 class _RangeServer(http.server.ThreadingHTTPServer):
     """Serves one blob at /file.pt with HTTP Range support; records the Range headers it saw. Each of `limits`, taken
     one per request, is how many bytes that request gets before its connection drops (the whole body when none is
-    left). `others` are more files, by path, served whole."""
+    left). `others` are more files, by path, served whole. A `status` set is the answer to every request."""
 
     def __init__(self, blob: bytes):
-        self.blob, self.ranges, self.limits, self.others = blob, [], [], {}
+        self.blob, self.ranges, self.limits, self.others, self.status = blob, [], [], {}, None
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(handler):
                 path = urlsplit(handler.path).path  # a proxy is asked for the whole address
+                if self.status is not None:
+                    handler.send_error(self.status)
+                    return
                 if path in self.others:
                     handler.send_response(200)
                     handler.send_header("Content-Length", str(len(self.others[path])))
@@ -363,12 +366,32 @@ def test_the_bytes_of_a_download_that_failed_are_kept_for_the_next_run(tmp_path,
     """Bytes that came before the connection failed for good are in the .part, which the next run resumes."""
     digest, dest = hashlib.sha256(server.blob).hexdigest(), tmp_path / "encoder.pt"
     server.limits = [1_000_000] + [0] * 5
-    with pytest.raises(CheckpointError, match="run the command again"):
+    with pytest.raises(CheckpointError, match="run the command again .it resumes from the 1,000,000 bytes kept in"):
         download(server.url, dest, sha256=digest, size=len(server.blob), progress=False)
     assert (tmp_path / "encoder.pt.part").read_bytes() == server.blob[:1_000_000]
     server.ranges.clear()
     download(server.url, dest, sha256=digest, size=len(server.blob), progress=False)
     assert dest.read_bytes() == server.blob and server.ranges == ["bytes=1000000-"]
+
+
+def test_a_failed_download_says_what_failed_and_whether_it_resumes(tmp_path, server, seeded_checkpoint, capsys):
+    """A server's 500 had been told "check your connection and run the command again (it resumes)", with nothing to
+    resume; a download cut short "delete it and run `voxlip fetch s3fd`", though nothing was kept and that command
+    drops the --url given."""
+    server.status = 500
+    fetch = ["fetch", "s3fd", "--dir", str(tmp_path), "--url", server.url, "--quiet"]
+    assert voxlip(fetch) == 1
+    err = capsys.readouterr().err
+    assert "the server failed (HTTP 500): run the command again later, or download" in err, err
+    assert "connection" not in err and "resumes" not in err, err
+    server.status, server.blob = None, seeded_checkpoint("s3fd").read_bytes()[:300_000]
+    assert voxlip(fetch) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith(
+        "is not a readable PyTorch checkpoint: it may be truncated or corrupt: it was not kept: run the command "
+        "again, which downloads it anew"
+    ), err
+    assert not list(tmp_path.iterdir())
 
 
 def test_download_with_wrong_hash_leaves_no_file(tmp_path, server):
