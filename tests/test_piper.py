@@ -384,7 +384,7 @@ def test_fetching_a_piper_voice_checks_size_and_md5_from_voices_json(tmp_path, m
     }
     served = {"voices.json": json.dumps(catalogue).encode(), f"{folder}.onnx": model, f"{folder}.onnx.json": config}
 
-    def fake_download(url, dest, *, sha256=None, size=None, progress=True, by_hand=None):
+    def fake_download(url, dest, *, sha256=None, size=None, progress=True, by_hand=None, check=None):
         body = served[url.removeprefix("https://huggingface.co/rhasspy/piper-voices/resolve/main/")]
         assert size in (None, len(body))
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -424,7 +424,7 @@ def test_fetching_a_piper_voice_already_here_checks_its_files_and_says_what_diff
     }
     asked, online = [], [True]
 
-    def fake_download(url, dest, *, sha256=None, size=None, progress=True, by_hand=None):
+    def fake_download(url, dest, *, sha256=None, size=None, progress=True, by_hand=None, check=None):
         asked.append(url.rsplit("/", 1)[1])
         if not online[0]:
             raise CheckpointError(f"could not reach huggingface.co (no network); connect and run again, or {by_hand}")
