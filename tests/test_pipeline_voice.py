@@ -82,11 +82,36 @@ def test_fresh_processes_speak_without_torch_and_a_voice_asked_for_again_without
 
 def test_speaker_is_computed_once_and_saved(pipeline, reference, tmp_path):
     speaker = pipeline.speaker(reference)
-    again = Speaker.load(speaker.save(tmp_path / "voice"))
+    again = Speaker.load(speaker.save(tmp_path / "voice.npz"))
     assert similarity(speaker.embedding, again.embedding) == pytest.approx(1.0)
     first = pipeline.clone_voice(again, "One.", consent=True, seed=3)
     second = pipeline.clone_voice(again, "One.", consent=True, seed=3)
     np.testing.assert_array_equal(first.samples, second.samples)
+
+
+def test_a_speaker_is_saved_only_under_a_name_ending_in_npz_and_a_missing_or_foreign_file_is_said_so(tmp_path):
+    """Speaker.save had swapped any ending for .npz ("bob.v1" and "bob.v2" both wrote bob.npz, the second over the
+    first), and Speaker.load called a missing file "not a speaker file ([Errno 2] ...)" and a text file one with
+    numpy's advice to load it with allow_pickle."""
+    from core.components import Component
+
+    speaker = Speaker(np.zeros(16000, np.float32), np.ones(256, np.float32) / 16, Component("speaker encoder", "test"))
+    for name in ("bob.v1", "bob"):
+        with pytest.raises(InputError, match=rf"{name}: voxlip writes speakers as \.npz; give a file name ending in"):
+            speaker.save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+    for name in ("bob.v1.npz", "bob.v2.NPZ"):
+        assert speaker.save(tmp_path / name) == tmp_path / name
+        np.testing.assert_array_equal(Speaker.load(tmp_path / name).embedding, speaker.embedding)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bob.v1.npz", "bob.v2.NPZ"]
+    with pytest.raises(InputError, match="speaker file .*missing.npz does not exist; make one with Pipeline.speaker"):
+        Speaker.load(tmp_path / "missing.npz")
+    (tmp_path / "notes.txt").write_text("not a speaker")
+    np.save(tmp_path / "one.npy", np.zeros(3))
+    for name in ("notes.txt", "one.npy"):
+        with pytest.raises(InputError, match="not a speaker file saved by voxlip") as error:
+            Speaker.load(tmp_path / name)
+        assert "pickle" not in str(error.value) and "Errno" not in str(error.value)
 
 
 def test_a_reference_s_analysis_left_empty_or_cut_short_in_the_cache_is_made_again(pipeline, reference):

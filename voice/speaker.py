@@ -11,7 +11,7 @@ import numpy as np
 
 from core.components import Component
 from core.errors import InputError
-from core.files import UNREADABLE_ARRAYS, InputData, InputFile, atomic_output
+from core.files import UNREADABLE_ARRAYS, InputData, InputFile, atomic_output, check_not_stream, check_output_name
 
 from .audio import (
     SAMPLE_RATE,
@@ -50,11 +50,13 @@ class Speaker:
     """What the reference was when it came as samples, for the provenance record (None for a file)."""
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write to an .npz that `Speaker.load` reads back."""
-        path = Path(path).with_suffix(".npz")
-        with atomic_output(path) as partial:
+        """Write to `path`, an .npz that `Speaker.load` reads back; another ending is refused, as a Speech's is, so
+        that two names ("bob.v1", "bob.v2") are never written to one file."""
+        path = Path(path).expanduser()
+        check_output_name(path, "speakers")
+        with atomic_output(path) as partial, open(partial, "wb") as file:  # a file: numpy adds no second ".npz"
             np.savez(
-                partial,
+                file,
                 wave=self.wave,
                 embedding=self.embedding,
                 encoder_name=self.encoder.checkpoint,
@@ -69,8 +71,11 @@ class Speaker:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Speaker:
+        """A Speaker that `save` wrote; an InputError for a file that is missing or is not one."""
+        path = Path(path).expanduser()
+        _check_speaker_file(path)
         try:
-            with np.load(path) as data:
+            with _npz(path) as data:
                 source, given = str(data["source"]), str(data["given"]) if "given" in data else ""
                 return cls(
                     wave=data["wave"].astype(np.float32),
@@ -83,8 +88,38 @@ class Speaker:
                 )
         except (*UNREADABLE_ARRAYS, KeyError) as e:
             raise InputError(
-                f"{path} is not a speaker file saved by voxlip ({e}); make one with Pipeline.speaker(...).save()"
+                f"{path} is not a speaker file saved by voxlip ({_unreadable(e)}); {MAKE_SPEAKER}"
             ) from None
+
+
+MAKE_SPEAKER = "make one with Pipeline.speaker(reference).save(path), path ending in .npz"
+"""What to do instead of loading a file that is no speaker voxlip saved."""
+
+
+def _check_speaker_file(path: Path) -> None:
+    """An InputError for a speaker file that does not exist or is a folder, said so (not as numpy's error)."""
+    check_not_stream(path)
+    if not path.exists():
+        raise InputError(f"speaker file {path} does not exist; {MAKE_SPEAKER}")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a speaker file; {MAKE_SPEAKER}")
+
+
+def _npz(path: Path) -> np.lib.npyio.NpzFile:
+    """The arrays of the .npz at `path`; a ValueError for a file of one array (an .npy)."""
+    data = np.load(path)
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"{path} holds one array")
+    return data
+
+
+def _unreadable(error: Exception) -> str:
+    """Why numpy could not read a file as a speaker, in a few words (without its advice on pickled data)."""
+    if isinstance(error, KeyError):
+        return str(error.args[0])
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return "it is not an .npz archive, or one cut short"
 
 
 PREPARATION = (
