@@ -206,7 +206,8 @@ def resolve_device(device: str | torch.device) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class VoiceSettings:
-    """A Pipeline's voice components by name, with their settings (Pipeline's arguments of the same names)."""
+    """A Pipeline's voice components by name, with their settings: `with_voice`'s arguments, by the same names, and
+    Pipeline's (`offline` is its `offline_voice`), so `pipeline.with_voice(**vars(settings))` makes them again."""
 
     synthesizer: str
     vocoder: str
@@ -279,10 +280,12 @@ class Pipeline:
         offline: OfflineConfig | None = None,
         converter: str | None = None,
         vocoder_checkpoint: str | None = None,
+        precision: str | None = None,
     ) -> Pipeline:
         """This pipeline with other voice components: each one given replaces this pipeline's, each left None stays
-        (`offline`: another offline voice setting). This pipeline's `vocoder_checkpoint` stays only with its vocoder:
-        another `vocoder` without one takes its registry file.
+        (`offline`: another offline voice setting, Pipeline's `offline_voice`). The arguments are VoiceSettings'
+        fields, so `with_voice(**vars(pipeline.voice_settings))` takes another pipeline's. This pipeline's
+        `vocoder_checkpoint` stays only with its vocoder: another `vocoder` without one takes its registry file.
 
         The speaker encoder and the lip-sync models loaded so far are shared.
         """
@@ -299,20 +302,25 @@ class Pipeline:
             voice.vocoder_choice if vocoder is None else vocoder,
             vocoder_checkpoint,
             voice.fast_vocoder if fast_vocoder is None else fast_vocoder,
-            voice.precision,
+            voice.precision if precision is None else precision,
             offline,
             converter or voice.converter_choice,
         )
         if offline.base_voice == voice.offline_voice.config.base_voice:
             other._voice.offline_voice.share_base(voice.offline_voice)
-        if voice.converter is not None and voice.converter_checkpoint == other._voice.converter_checkpoint:
+        same_converter = (voice.converter_checkpoint, voice.precision) == (
+            other._voice.converter_checkpoint,
+            other._voice.precision,
+        )
+        if voice.converter is not None and same_converter:
             other._voice.__dict__["converter"] = voice.converter  # one loaded converter for every variant
         return other
 
     @property
     def voice_settings(self) -> VoiceSettings:
-        """The voice components this pipeline was made with, as `with_voice` takes them: names and settings, not the
-        voice stage itself, whose speech has no consent check and no mark (only this class's calls use it)."""
+        """The voice components this pipeline was made with, as `with_voice` takes them (VoiceSettings): names and
+        settings, not the voice stage itself, whose speech has no consent check and no mark (only this class's calls
+        use it)."""
         voice = self._voice
         return VoiceSettings(
             voice.synthesizer_choice,

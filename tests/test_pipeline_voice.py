@@ -185,6 +185,17 @@ def test_with_voice_keeps_every_voice_component_not_given():
     assert (other.vocoder, other.vocoder_checkpoint, other.synthesizer) == ("wavernn", None, "sv2tts")
 
 
+def test_with_voice_takes_voice_settings_fields_by_their_names():
+    """voice_settings was said to be "what with_voice takes", but with_voice(**vars(settings)) failed: it took no
+    `precision`."""
+    given = Pipeline("cpu", synthesizer="offline", precision="bfloat16", converter="offline")
+    settings = given.voice_settings
+    assert Pipeline("cpu").with_voice(**vars(settings)).voice_settings == settings
+    assert given.with_voice(precision="float32").voice_settings == dataclasses.replace(settings, precision="float32")
+    with pytest.raises(InputError, match="precision 'float16'"):
+        given.with_voice(precision="float16")
+
+
 def test_consent_is_required(pipeline, reference):
     with pytest.raises(ConsentError):
         pipeline.clone_voice(reference, "Hello.", consent=False)
