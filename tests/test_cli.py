@@ -388,6 +388,22 @@ def test_the_package_imports_without_the_api():
     assert result.stdout.split() == ["False", "False"]
 
 
+def test_the_package_exports_its_error_classes_without_the_api():
+    """`from pipeline import VoxlipError` had failed, and no page named the class a script catches."""
+    code = (
+        "import sys; from pipeline import CheckpointError, ConsentError, InputError, MissingLibraryError, VoxlipError; "
+        "print(issubclass(ConsentError, InputError) and issubclass(InputError, VoxlipError) and "
+        "issubclass(CheckpointError, VoxlipError) and issubclass(MissingLibraryError, VoxlipError), "
+        "'torch' in sys.modules, 'pipeline.api' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.split() == ["True", "False", "False"]
+    api = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    assert "except VoxlipError" in api
+    for name in ("InputError", "ConsentError", "CheckpointError", "MissingLibraryError"):
+        assert f"`{name}`" in api
+
+
 def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it():
     """`voxlip ... &` in a script starts with SIGINT ignored; the start-up handler had made such a job die on it."""
     import signal

@@ -29,6 +29,8 @@ def _undefined(source: str) -> list[str]:
                 defined.add(node.id)
             elif isinstance(node, ast.arg):
                 defined.add(node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                defined.add(node.name)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 defined |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
