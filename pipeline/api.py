@@ -67,7 +67,7 @@ from .face_source import FaceFile, FaceSource, face_file
 from .provenance.consent import require_consent
 from .provenance.label import DEFAULT_LABEL, LabelConfig
 from .provenance.record import recorded_settings
-from .results import Clip, ClipFolder, Speech, clip_inputs, sealed
+from .results import Clip, ClipFolder, Speech, clip_inputs, sealed, summary
 
 if TYPE_CHECKING:  # torch, which a cold offline run with a prepared speaker does without; moviepy, an option
     import torch
@@ -271,6 +271,22 @@ class Pipeline:
         self.lipsync_options = lipsync_options or LipsyncOptions()
         self.face_detector_name = face_detector
         self.label = label or DEFAULT_LABEL
+
+    def __repr__(self) -> str:
+        """Its device and components as chosen ("auto" where auto mode picks one as it loads): no model is loaded to
+        say which."""
+        voice = self.voice_settings
+        return summary(
+            self,
+            device=self.device,
+            encoder=self.encoder_name,
+            synthesizer=voice.synthesizer,
+            vocoder=voice.vocoder,
+            converter=voice.converter,
+            precision=voice.precision,
+            lipsync=self.lipsync_name,
+            face_detector=self.face_detector_name,
+        )
 
     def with_voice(
         self,

@@ -57,6 +57,20 @@ class Speech(Synthesis):
     """voxlip's proof that it made this speech, marked, as its record would name it (provenance.seal, over
     `_recorded_fields`); `save` needs it."""
 
+    def __repr__(self) -> str:
+        """What a notebook shows of it: its words, length, rate, seed, the components that made it by name, its notes
+        and reference file; its settings, consent statement and the speaker's voice are its fields."""
+        return summary(
+            self,
+            text=self.text,
+            duration=round(self.duration, 2) if self.sample_rate else None,
+            sample_rate=self.sample_rate,
+            seed=self.seed,
+            components=component_names(self.components),
+            reference=self.reference_file.name if self.reference_file else None,
+            notes=self.notes,
+        )
+
     def __iter__(self) -> Iterator[Any]:
         """(samples, sample rate): `wave, sr = speech`."""
         return iter((self.samples, self.sample_rate))
@@ -270,6 +284,22 @@ class Clip:
     `save` needs it. Its MP4 is checked for voxlip's marks when it is saved."""
     _closed: bool = field(default=False, init=False, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        """What a notebook shows of it: its MP4, length, frames, seed, the components that made it by name and its
+        notes, and whether it is closed; its settings, inputs, label and consent statement are its fields."""
+        return summary(
+            self,
+            path=self.path,
+            duration=round(self.duration, 2),
+            fps=self.fps,
+            frames=self.frames,
+            frames_without_face=self.frames_without_face,
+            seed=self.seed,
+            components=component_names(self.components),
+            notes=self.notes,
+            closed=self.closed,
+        )
+
     def __enter__(self) -> Clip:
         return self
 
@@ -375,6 +405,16 @@ class Clip:
                 f"{gone}, so it cannot be {doing}: save it "
                 "(clip.save(path)) before closing it, or before the `with` block around it ends"
             )
+
+
+def summary(instance: object, **fields: object) -> str:
+    """`Name(field=value, ...)`: the short repr of a result or a Pipeline, naming the fields given."""
+    return f"{type(instance).__name__}({', '.join(f'{name}={value!r}' for name, value in fields.items())})"
+
+
+def component_names(components: tuple[Component, ...]) -> tuple[str, ...]:
+    """Each component's checkpoint (or method) name, without its role and sha256: what a short repr names."""
+    return tuple(component.checkpoint for component in components)
 
 
 def _read_as(path: Path | None, sha256: str | None) -> InputFile | None:

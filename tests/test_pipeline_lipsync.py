@@ -885,3 +885,33 @@ def test_a_clip_knows_whether_its_face_was_a_photo_or_a_video(pipeline, faces_di
     for face, is_photo in (("painting_pearl_earring.jpg", True), ("talking_man_25fps.mp4", False)):
         with pipeline.lipsync(faces_dir / face, short_speech, consent=True) as clip:
             assert clip.face_is_photo is is_photo
+
+
+def test_a_clip_shows_a_short_repr_naming_its_mp4_length_frames_and_components():
+    """repr(clip) had been about 5,900 characters: its whole settings dict, the consent statement and every
+    component's sha256."""
+    from core.components import Component
+    from pipeline import Clip
+    from pipeline.provenance import CONSENT_STATEMENT
+
+    components = (Component("speaker encoder", "resemblyzer", "a" * 64), Component.offline("lip-sync", "animator"))
+    clip = Clip(
+        path=Path("made/clip.mp4"),
+        duration=0.8244,
+        fps=25.0,
+        frames=21,
+        frames_without_face=0,
+        components=components,
+        inputs={"face": Path("face.jpg")},
+        input_sha256={"face": "c" * 64},
+        consent=CONSENT_STATEMENT,
+        settings={"lipsync": {"seed": 1, "options": {f"field{i}": i for i in range(200)}}},
+        notes=("a note",),
+    )
+    expected = (
+        "Clip(path=PosixPath('made/clip.mp4'), duration=0.82, fps=25.0, frames=21, frames_without_face=0, seed=1, "
+        "components=('resemblyzer', 'animator'), notes=('a note',), closed={})"
+    )
+    assert repr(clip) == expected.format(False)
+    clip.close()
+    assert repr(clip) == expected.format(True)

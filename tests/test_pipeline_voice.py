@@ -185,6 +185,34 @@ def test_with_voice_keeps_every_voice_component_not_given():
     assert (other.vocoder, other.vocoder_checkpoint, other.synthesizer) == ("wavernn", None, "sv2tts")
 
 
+def test_a_speech_and_a_pipeline_show_short_reprs():
+    """repr(speech) had been about 3,100 characters (its settings dict, the consent statement, every component's
+    sha256) and repr(Pipeline()) the default <pipeline.api.Pipeline object at 0x...>."""
+    from core.components import Component
+    from pipeline import Speech
+    from pipeline.provenance import CONSENT_STATEMENT
+
+    speech = Speech(
+        samples=np.zeros(11025, np.float32),
+        sample_rate=22050,
+        text="Hi.",
+        components=(Component("speaker encoder", "resemblyzer", "a" * 64), Component("synthesizer", "piper-joe", "b")),
+        consent=CONSENT_STATEMENT,
+        settings={"voice": {"seed": 4, "offline": {f"field{i}": i for i in range(200)}}},
+        notes=("a note",),
+    )
+    assert repr(speech) == (
+        "Speech(text='Hi.', duration=0.5, sample_rate=22050, seed=4, components=('resemblyzer', 'piper-joe'), "
+        "reference=None, notes=('a note',))"
+    )
+    voxlip = Pipeline("cpu", vocoder="hifigan", precision="bfloat16")
+    assert repr(voxlip) == (
+        "Pipeline(device='cpu', encoder='resemblyzer', synthesizer='auto', vocoder='hifigan', converter='auto', "
+        "precision='bfloat16', lipsync='auto', face_detector='blazeface')"
+    )
+    assert not {"encoder", "face_detector", "_lipsync_generator"} & set(vars(voxlip))  # no model loaded to say it
+
+
 def test_with_voice_takes_voice_settings_fields_by_their_names():
     """voice_settings was said to be "what with_voice takes", but with_voice(**vars(settings)) failed: it took no
     `precision`."""
