@@ -448,7 +448,9 @@ class Pipeline:
         language: str | None = None,
     ) -> Speech:
         """The reference speaker saying `text`, watermarked. `reference` is a recording, samples at `source_sr`, a
-        Speech or a `Speaker`; `language` (default: the voice's own) must be one the base voice speaks."""
+        Speech or a `Speaker`; `language` (default: the voice's own) must be one the base voice speaks.
+        `progress(sentences done, sentences, sentences per second)` is called as the sentences are made (docs/api.md,
+        Progress)."""
         statement = require_consent(consent, "a reference voice")
         _check_callback(progress, "progress")
         text, notes = self._voice.checked_text(text, language)
@@ -557,8 +559,9 @@ class Pipeline:
         the Speech only). `reference` is a file, a Speech or a prepared Speaker (samples: `speaker(samples,
         source_sr=rate)` first, since `source_sr` is the source's).
         OpenVoice V2's converter does it when fetched, the offline conversion otherwise (labelled).
-        `progress(pieces done, pieces, rate)` follows long recordings, `video_progress` a video's frames as they are
-        written (most of a video's time).
+        `progress(pieces done, pieces, pieces per second)` follows the recording's conversion (pieces of up to 20 s),
+        `video_progress(frames written, frames, frames per second)` a video's frames as they are written (most of a
+        video's time).
         """
         statement = require_consent(consent, "a reference voice")
         seed = seed_to_use(seed)
@@ -634,9 +637,9 @@ class Pipeline:
         """Clone the voice saying `text`, then make the face speak it: one talking clip.
 
         `reference` is as clone_voice takes it (samples at `source_sr`); `voice_progress` follows the voice stage
-        (sentences), `progress` the lip-sync stage (frames). `seed` seeds the voice and the lip-sync's blinks and head
-        motion, as `voxlip run --seed` does (None: one drawn at random seeds both, and the clip's record names it, so
-        that `seed=` it makes the same clip again).
+        (sentences, as clone_voice's `progress`), `progress` the lip-sync stage (frames, as lipsync's). `seed` seeds
+        the voice and the lip-sync's blinks and head motion, as `voxlip run --seed` does (None: one drawn at random
+        seeds both, and the clip's record names it, so that `seed=` it makes the same clip again).
         """
         statement = require_consent(consent)
         seed = seed_to_use(seed)
@@ -692,7 +695,8 @@ class Pipeline:
         moviepy VideoClip too. Inputs given in memory are named in the clip's record by what they were and their
         data's sha256. `seed` seeds the offline lip-sync's blinks and head motion for this call (`voxlip lipsync
         --seed`; None: as `lipsync_options.seed` says, and where that is None too, one drawn at random); the clip's
-        record names the seed used."""
+        record names the seed used. `progress(frames done, frames, frames per second)` is called from (0, frames, 0.0),
+        once the face is found, as the frames are made."""
         statement = require_consent(consent, "a face")
         seed = seed_to_use(self.lipsync_options.seed if seed is None else seed)
         _check_callback(progress, "progress")

@@ -52,3 +52,19 @@ def test_the_readme_python_defines_every_name_it_uses():
 def test_a_docs_page_python_defines_every_name_it_uses(page):
     """Each page's blocks run as one script of their own, as the README's do."""
     assert _undefined("\n".join(_python_blocks(page))) == []
+
+
+def test_every_progress_argument_of_the_api_is_documented():
+    """docs/api.md had not said what a progress function is called with, and clone_voice's docstring had not named
+    its `progress`."""
+    import inspect
+
+    from pipeline import Pipeline
+
+    api = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    assert "`progress(done, total, rate)`" in api
+    public = [(name, call) for name, call in inspect.getmembers(Pipeline, inspect.isfunction) if name[0] != "_"]
+    for name, call in public:
+        for argument in (a for a in inspect.signature(call).parameters if a.endswith("progress")):
+            assert f"`{name}({argument}=)`" in api, (name, argument)
+            assert f"`{argument}" in inspect.getdoc(call), (name, argument)
