@@ -85,14 +85,17 @@ def video_clip(path: Path, keep_alive: object = None) -> VideoFileClip:
 
 def detach(clip: VideoFileClip) -> None:
     """Close a moviepy clip of a voxlip Clip whose MP4 is being removed: reading it later raises what happened and what
-    to do (moviepy itself would give its last frame again for every frame, with a warning, and write that)."""
+    to do (moviepy itself would give its last frame again for every frame, with a warning, and write that). Its audio
+    clip, which closing it drops, is the same stand-in: reading it says the same, before writing anything (moviepy
+    writes a clip's sound to a temporary file first)."""
     clip.close()
     clip.reader = _RemovedMP4()
-    clip.audio = None
+    clip.audio = _RemovedMP4()
 
 
 class _RemovedMP4:
-    """A moviepy reader standing in for a removed MP4's: every read says why there is nothing to read."""
+    """A moviepy reader, or audio clip, standing in for a removed MP4's: every read says why there is nothing to
+    read."""
 
     def close(self) -> None:
         pass

@@ -482,9 +482,16 @@ def test_moviepy_clips_in_and_out(faces_dir, speech_files, tmp_path):
         assert out.audio is not None and abs(out.duration - 1.2) < 0.1
         assert out.get_frame(0.5).shape == (480, 480, 3)
         clip.close()  # moviepy had read its removed MP4 as its last frame again, warning only
-        for read in (lambda: out.get_frame(0.5), lambda: out.write_videofile(str(tmp_path / "after.mp4"))):
+        after = (  # its audio had been None: a bare AttributeError for out.audio.to_soundarray()
+            lambda: out.get_frame(0.5),
+            lambda: out.write_videofile(str(tmp_path / "after.mp4")),
+            lambda: out.audio.to_soundarray(),
+            lambda: out.audio.get_frame(0.5),
+        )
+        for read in after:
             with pytest.raises(VoxlipError, match="read a voxlip Clip that was closed"):
                 read()
+        assert not [name for name in os.listdir() if "TEMP_MPY" in name]  # no sound file written by write_videofile
         out.close()
         photo = moviepy.ImageClip(str(faces_dir / "painting_mona_lisa.jpg"))
         assert pipeline.lipsync(photo, voice, consent=True).frames == 30
