@@ -6,6 +6,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -51,7 +52,7 @@ def check_not_stream(path: str | os.PathLike) -> None:
     device): voxlip reads an input more than once (its header, its samples or frames, its sha256), and a pipe gives
     its bytes only once (the second read had hung for ever, or found the file empty and called it corrupt). A link
     that leads nowhere is refused too (check_link), and a path no file can have (check_path_characters); a path that
-    does not exist is left to the caller's own message."""
+    does not exist is left to the caller's own message, but for a URL (check_not_url)."""
     check_path_characters(path)
     try:
         mode = os.stat(path).st_mode
@@ -61,12 +62,27 @@ def check_not_stream(path: str | os.PathLike) -> None:
                 "voxlip does not read standard input (-) as a recording or a picture: give a file"
             ) from None
         check_link(Path(path), error)
+        check_not_url(path)
         return
     kind = special_kind(mode)
     if kind is not None:
         raise InputError(
             f"{path} is {kind}, not a file: voxlip reads its inputs more than once; save it to a file first"
         )
+
+
+URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/+(.*)", re.S)
+"""A URL as given ("https://host/face.jpg"), or as a pathlib.Path of it reads ("https:/host/face.jpg"): a scheme of two
+or more letters (not a Windows drive) before a slash."""
+
+
+def check_not_url(path: str | os.PathLike) -> None:
+    """InputError when `path`, a file that does not exist, is a URL: voxlip reads local files only (a Path made of a
+    URL had been called a file that "does not exist", its "//" made "/")."""
+    found = URL.fullmatch(os.fsdecode(path))
+    if found is not None:
+        url = f"{found.group(1)}://{found.group(2)}"
+        raise InputError(f"{printable(url)} is a URL: voxlip reads local files; download it first (e.g. with curl -LO)")
 
 
 def special_kind(mode: int) -> str | None:

@@ -250,7 +250,7 @@ class Pipeline:
         """None for `lipsync_options`, `label` or `offline_voice`: the defaults (LipsyncOptions(), DEFAULT_LABEL,
         voice.offline.config.DEFAULT)."""
         _check_config("lipsync_options", lipsync_options, LipsyncOptions, "lipsync.options", "LipsyncOptions(fps=30)")
-        _check_config("label", label, LabelConfig, "pipeline.provenance", "LabelConfig(corner='top-left')")
+        _check_config("label", label, LabelConfig, "pipeline.provenance.label", "LabelConfig(corner='top-left')")
         _check_config("offline_voice", offline_voice, OfflineConfig, "voice.offline.config", "OfflineConfig()")
         checkpoints.check_choice(encoder, "speaker encoder", (), "speaker-encoder")
         checkpoints.check_choice(lipsync, "lip-sync model", ("auto", "offline"), "lipsync")
@@ -1029,7 +1029,7 @@ def _source_speech(source: AudioSource, source_sr: int | None, rate: int) -> tup
     notes: tuple[str, ...] = ()
     if isinstance(source, np.ndarray):
         wave = without_offset(load_audio(source, rate, source_sr=source_sr, max_seconds=None))  # checked_rate's
-        name = "the source samples"
+        name = "the source array"
     else:
         path = Path(source).expanduser()
         info = probe(path, SOURCE_HINT)

@@ -374,3 +374,28 @@ def test_ffmpeg_is_killed_and_reaped_when_an_interrupt_comes_as_it_starts(tmp_pa
         assert ffmpeg_started.returncode is not None, "ffmpeg was left running"
         with pytest.raises(ChildProcessError):  # reaped: no zombie left
             os.waitpid(ffmpeg_started.pid, os.WNOHANG)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/face.jpg", "http://example.com/a.wav?x=1", "s3://bucket/a.wav"])
+def test_a_url_given_as_an_input_is_said_to_be_one(url):
+    """A URL had been called a file that "does not exist", its "//" made "/" (pathlib's): "face file
+    https:/example.com/face.jpg does not exist"."""
+    for given in (url, Path(url)):
+        with pytest.raises(InputError, match=re.escape(f"{url} is a URL: voxlip reads local files; download it first")):
+            check_not_stream(given)
+    check_not_stream(Path("C:/face.jpg"))  # a drive letter is no scheme: a missing file is left to the caller
+
+
+def test_a_url_is_said_to_be_one_as_a_face_audio_reference_or_source(speech_files):
+    from pipeline import Pipeline
+
+    url, speech = "https://example.com/face.jpg", speech_files[0]
+    voxlip = Pipeline("cpu", lipsync="offline")
+    for call in (
+        lambda: voxlip.lipsync(url, speech, consent=True),
+        lambda: voxlip.lipsync(speech, url, consent=True),
+        lambda: voxlip.clone_voice(url, "Hi.", consent=True),
+        lambda: voxlip.convert_voice(speech, url, consent=True),
+    ):
+        with pytest.raises(InputError, match=f"^{re.escape(url)} is a URL: voxlip reads local files"):
+            call()

@@ -587,7 +587,7 @@ def test_an_unknown_component_is_refused_when_the_pipeline_is_made(settings, mes
     "settings, message",
     [
         ({"lipsync_options": {"fps": 30}}, r"lipsync_options must be a LipsyncOptions \(from lipsync.options import"),
-        ({"label": "AI"}, r"label must be a LabelConfig \(from pipeline.provenance import LabelConfig.*not str"),
+        ({"label": "AI"}, r"label must be a LabelConfig \(from pipeline.provenance.label import LabelConfig.*not str"),
         ({"offline_voice": {"similarity": 0.5}}, "offline_voice must be an OfflineConfig .*not dict"),
     ],
 )

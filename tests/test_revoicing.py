@@ -322,6 +322,15 @@ def test_a_band_limited_reference_is_noted_in_words_for_a_re_voiced_recording(re
     assert "above that the re-voiced recording keeps its own colour" in notes and "base voice" not in notes
 
 
+def test_source_samples_too_short_or_silent_are_named_in_good_grammar(reference):
+    """The message had said "the source samples is 0.01 s long"."""
+    voxlip = Pipeline("cpu")
+    with pytest.raises(InputError, match=r"^the source array is 0\.01 s long: give at least 0\.5 s"):
+        voxlip.convert_voice(reference, np.full(160, 0.1, np.float32), consent=True, source_sr=16_000)
+    with pytest.raises(InputError, match=r"^the source array is silent: give a recording"):
+        voxlip.convert_voice(reference, np.zeros(16_000, np.float32), consent=True, source_sr=16_000)
+
+
 def test_a_recording_too_short_for_its_pitch_is_converted_with_a_note_saying_why(reference, one_word):
     converted = Pipeline("cpu").convert_voice(reference, one_word, consent=True, seed=0)
     assert any(note.startswith("could not estimate the pitch of the recording (only") for note in converted.notes)
