@@ -77,6 +77,17 @@ ACCESSIBLE_NAMES = """() => {
             const size = link.innerText.replace("⇣", "").trim();
             name(link, what && (size ? `Download ${what}, ${size}` : `Download ${what}`));
         });
+        const controls = {
+            "Clear": (what) => `Remove ${what} file`,
+            "play-pause-replay-button": (what) => `Play or pause ${what}`,
+            "full-screen": (what) => `Show ${what} full screen`,
+        };
+        Object.entries(controls).forEach(([said, saying]) => {
+            document.querySelectorAll(`[aria-label='${said}']`).forEach((control) => {
+                const what = labelled(control);
+                name(control, what && saying(what));
+            });
+        });
     };
     new MutationObserver(named).observe(document.body, {childList: true, subtree: true});
     named();
@@ -84,7 +95,9 @@ ACCESSIBLE_NAMES = """() => {
 """Run in the browser when the page loads, and again as the page changes: each upload box and each download link is
 named by its box's label (the part before a colon), as a screen reader says it: "Upload Voice A", "Download
 Provenance record, 1.9 KB". Gradio names every upload box "Click to upload or drop files", a download link by its
-file's size alone, and a result's download link not at all."""
+file's size alone, and a result's download link not at all; a file's remove button and a clip's play and full screen
+buttons are named by their box too ("Remove Face file", "Play or pause Talking clip"), where gradio says "Clear",
+"play-pause-replay-button" and "full-screen"."""
 REFUSAL_TITLE = "voxlip could not do this"
 """The title of the page's messages that something was not done, where gradio says "Error"."""
 TITLED_REFUSALS = f"""() => {{

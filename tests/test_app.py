@@ -836,6 +836,31 @@ def test_each_upload_box_and_download_link_is_named_by_its_label_in_a_real_brows
     expect(tab.get_by_role("link", name=re.compile(r"^Download Voice to clone, [0-9.]+\sKB$"))).to_have_count(1)
 
 
+def test_each_file_s_remove_button_and_a_clip_s_controls_are_named_by_their_box_in_a_real_browser(
+    served_app, browser, speech_files, faces_dir
+):
+    """Each file's remove button had been named "Clear" (two alike on Text to clip), a clip's play button
+    "play-pause-replay-button" and its full screen button "full-screen"."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(120_000)
+    page.goto(served_app)
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    tab.locator(FACE_INPUT).set_input_files(str(faces_dir / "painting_pearl_earring.jpg"))
+    for box in ("Voice to clone", "Face"):
+        expect(tab.get_by_role("button", name=f"Remove {box} file", exact=True)).to_have_count(1)
+    tab.locator("textarea").first.fill("Hello.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Make the clip").click()
+    tab.locator("video[src]").first.wait_for()
+    expect(tab.get_by_role("button", name="Play or pause Talking clip", exact=True)).to_have_count(1)
+    expect(tab.get_by_role("button", name="Show Talking clip full screen", exact=True)).to_have_count(1)
+    vague = re.compile(r"^(Clear|play-pause-replay-button|full-screen)$")
+    expect(tab.get_by_role("button", name=vague)).to_have_count(0)
+
+
 def test_every_tab_is_in_view_on_a_phone_in_a_real_browser(served_app, browser):
     """At a phone's width three of the five tabs had been hidden behind a "more" menu."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
