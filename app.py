@@ -88,7 +88,14 @@ ACCESSIBLE_NAMES = """() => {
                 name(control, what && saying(what));
             });
         });
+        document.querySelectorAll(".block .info-text").forEach((info) => {
+            info.id ||= `voxlip-info-${++infos}`;
+            info.closest(".block").querySelectorAll("input[aria-label]").forEach((input) => {
+                if (input.getAttribute("aria-describedby") !== info.id) input.setAttribute("aria-describedby", info.id);
+            });
+        });
     };
+    let infos = 0;
     new MutationObserver(named).observe(document.body, {childList: true, subtree: true});
     named();
 }"""
@@ -97,7 +104,8 @@ named by its box's label (the part before a colon), as a screen reader says it: 
 Provenance record, 1.9 KB". Gradio names every upload box "Click to upload or drop files", a download link by its
 file's size alone, and a result's download link not at all; a file's remove button and a clip's play and full screen
 buttons are named by their box too ("Remove Face file", "Play or pause Talking clip"), where gradio says "Clear",
-"play-pause-replay-button" and "full-screen"."""
+"play-pause-replay-button" and "full-screen". A control gradio names by an aria-label of its own (a
+dropdown, a slider and its number box) is described by its help text, which a screen reader does not say otherwise."""
 REFUSAL_TITLE = "voxlip could not do this"
 """The title of the page's messages that something was not done, where gradio says "Error"."""
 TITLED_REFUSALS = f"""() => {{

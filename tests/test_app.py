@@ -861,6 +861,24 @@ def test_each_file_s_remove_button_and_a_clip_s_controls_are_named_by_their_box_
     expect(tab.get_by_role("button", name=vague)).to_have_count(0)
 
 
+def test_the_help_of_a_dropdown_and_a_slider_describes_it_in_a_real_browser(served_app, browser):
+    """The help text of the Synthesizer and Converter dropdowns and of the Similarity slider had been in no control's
+    name or description: a screen reader did not say it."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    tab = page.locator(".tabitem:visible").first
+    expect(tab.get_by_role("slider")).to_have_accessible_description(app.SIMILARITY_INFO)
+    expect(tab.get_by_role("spinbutton").first).to_have_accessible_description(app.SIMILARITY_INFO)
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    for dropdown, help_begins in {"Synthesizer": "auto: Piper", "Converter": "auto: OpenVoice"}.items():
+        expect(tab.get_by_role("combobox", name=dropdown)).to_have_accessible_description(re.compile(f"^{help_begins}"))
+    expect(tab.get_by_role("textbox", name=re.compile(r"^Seed"))).to_have_accessible_description("")  # in its name
+
+
 def test_every_tab_is_in_view_on_a_phone_in_a_real_browser(served_app, browser):
     """At a phone's width three of the five tabs had been hidden behind a "more" menu."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
