@@ -938,11 +938,13 @@ def _sentence(message: str, names: list[str]) -> str:
 
 def _page_css() -> str:
     """The page's own style: an empty record box is low; the help under each control, an upload box's "- or -" and a
-    slider's ends are in the labels' colour (gradio's subdued grey is 1.91:1 on white, where WCAG AA asks 4.5:1)."""
+    slider's ends are in the labels' colour (gradio's subdued grey is 1.91:1 on white, where WCAG AA asks 4.5:1); a
+    slider focused from the keyboard has a ring, as a button has (gradio draws none)."""
     readable = f"--block-info-text-color: {READABLE_GREY}; --body-text-color-subdued: {READABLE_GREY};"
     return (
         f".record .empty.large {{ min-height: 0; height: {RECORD_EMPTY_HEIGHT}px; }}\n"
         f".info-text, .or, .min_value, .max_value {{ {readable} }}\n"
+        ".block input[type=range]:focus-visible { outline: 2px solid var(--color-accent); outline-offset: 2px; }\n"
     )
 
 

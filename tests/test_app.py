@@ -1087,6 +1087,21 @@ def test_the_small_help_text_is_readable_in_a_real_browser(served_app, browser):
     assert all(ratio >= 4.5 for ratio in ratios.values()), ratios  # WCAG AA, small text
 
 
+def test_a_slider_focused_from_the_keyboard_shows_it_in_a_real_browser(served_app, browser):
+    """The Similarity slider focused with Tab had looked as it did unfocused: no ring, no outline."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.set_default_timeout(60_000)
+    page.goto(served_app)
+    slider = page.locator(".tabitem:visible").first.get_by_role("slider")
+    outline = "(slider) => `${getComputedStyle(slider).outlineStyle} ${getComputedStyle(slider).outlineWidth}`"
+    unfocused = slider.evaluate(outline)
+    page.locator(".tabitem:visible").first.get_by_role("button", name="Reset to default value").focus()
+    page.keyboard.press("Tab")
+    assert slider.evaluate("(slider) => slider.matches(':focus-visible')")
+    focused = slider.evaluate(outline)
+    assert focused != unfocused and not focused.startswith("none") and not focused.endswith(" 0px"), focused
+
+
 def test_bad_requests_get_page_messages(demo, speech_files, faces_dir, tmp_path):
     for call, message in [
         (lambda: demo.voice(str(tmp_path), "Hello.", None, True), "is a directory"),
