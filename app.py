@@ -124,7 +124,29 @@ TITLED_REFUSALS = f"""() => {{
 """Run in the browser when the page loads, and again as the page changes: a message that something was not done is
 titled REFUSAL_TITLE in its text, which is what a screen reader says too (gradio 6 titles every error message
 "Error", whatever gr.Error's title says)."""
-PAGE_SCRIPT = f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); ({TITLED_REFUSALS})(); }}"
+OUTCOMES = """() => {
+    const told = () => {
+        document.querySelectorAll(".block.outcome [data-testid='markdown']:not([role=status])").forEach((outcome) => {
+            outcome.setAttribute("role", "status");
+            outcome.setAttribute("aria-live", "polite");
+        });
+        document.querySelectorAll("[role=status][aria-live]").forEach((region) => {
+            region.childNodes.forEach((node) => {
+                if (node.nodeType === Node.TEXT_NODE && node.nodeValue.trim() === "common.complete") {
+                    const tab = [...document.querySelectorAll(".tabitem")].find((tab) => tab.offsetParent);
+                    node.nodeValue = tab?.querySelector(".block.outcome") ? "" : "Done";
+                }
+            });
+        });
+    };
+    new MutationObserver(told).observe(document.body, {childList: true, subtree: true, characterData: true});
+    told();
+}"""
+"""Run in the browser when the page loads, and again as the page changes: a job's outcome under its buttons
+(_work_buttons) is a polite live region, so that a screen reader says "Stopped." or DONE as it shows; gradio's own
+announcement of an ended request, the untranslated "common.complete", says "Done", or nothing on a tab whose outcome
+says how its job ended."""
+PAGE_SCRIPT = f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); ({TITLED_REFUSALS})(); ({OUTCOMES})(); }}"
 """What runs in the browser when the page loads."""
 DISMISS_MESSAGES = """() => {
     document.querySelectorAll("[data-testid='toast-close']").forEach((close) => close.click());
@@ -175,7 +197,9 @@ ASKS = {
 }
 """What each button's request asks for, said when an input it needs is empty."""
 STOPPED = "Stopped."
-"""What a stopped job's details say (a stop is the user's choice, not an error)."""
+"""What a stopped job's details and outcome say (a stop is the user's choice, not an error)."""
+DONE = "Done: the result and its details are below."
+"""What a job's outcome says when its result is shown."""
 SIMILARITY_STEP = 0.05
 SIMILARITY_INFO = (
     "0: the Piper base voice as it is, most natural; 1: pitch, formants and timbre moved fully to the reference"
@@ -745,7 +769,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     still = _still_box()
                     face_index = _face_index_box()
                 consent = _consent_box()
-                button, stop = _work_buttons("Make the clip")
+                button, stop, outcome = _work_buttons("Make the clip")
                 video = gr.Video(label="Talking clip", buttons=["download"], height=CLIP_HEIGHT)
                 details = gr.Markdown()
                 record = _record_output()
@@ -759,6 +783,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     refused,
                     jobs,
                     stop,
+                    outcome,
                 )
                 if examples:
                     gr.Examples(
@@ -786,7 +811,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     converter = _converter_choice()
                 similarity = _similarity_slider(offline.similarity, SIMILARITY_INFO)
                 consent = _consent_box()
-                button, stop = _work_buttons("Clone the voice")
+                button, stop, outcome = _work_buttons("Clone the voice")
                 audio = gr.Audio(label="Cloned speech", type="filepath", buttons=["download"])
                 details = gr.Markdown()
                 record = _record_output()
@@ -800,6 +825,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     refused,
                     jobs,
                     stop,
+                    outcome,
                 )
                 if examples:
                     gr.Examples(
@@ -816,7 +842,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     still = _still_box()
                     face_index = _face_index_box()
                 consent = _consent_box()
-                button, stop = _work_buttons("Lip-sync")
+                button, stop, outcome = _work_buttons("Lip-sync")
                 video = gr.Video(label="Lip-synced clip", buttons=["download"], height=CLIP_HEIGHT)
                 details = gr.Markdown()
                 record = _record_output()
@@ -830,6 +856,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     refused,
                     jobs,
                     stop,
+                    outcome,
                 )
                 if examples:
                     gr.Examples(
@@ -852,7 +879,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                         minimum=SIMILARITY_STEP,  # at 0 nothing would be converted: refused
                     )
                 consent = _consent_box()
-                button, stop = _work_buttons("Convert")
+                button, stop, outcome = _work_buttons("Convert")
                 with gr.Row():
                     audio = gr.Audio(label="Converted speech", type="filepath", buttons=["download"])
                     video = gr.Video(label="Video with the converted speech", buttons=["download"], height=CLIP_HEIGHT)
@@ -868,6 +895,7 @@ def build_demo(demo: Demo, examples: Examples | None = None) -> gr.Blocks:
                     refused,
                     jobs,
                     stop,
+                    outcome,
                 )
             with gr.Tab("Compare voices"):
                 with gr.Row():
@@ -989,6 +1017,7 @@ def _on_click(
     refused: gr.Textbox,
     jobs: Jobs | None = None,
     stop: gr.Button | None = None,
+    outcome: gr.Markdown | None = None,
     group: str = WORK,
 ) -> None:
     """`handler` run on a click, so that the page never shows a result under inputs it was not made from.
@@ -1003,18 +1032,21 @@ def _on_click(
     With `stop` (and the `jobs` it stops) the work is a job of its session that `stop`, shown while it waits or runs,
     stops: a waiting request leaves the queue at once (gradio's `cancels`), a running one ends at its next progress
     report, its details saying STOPPED. `stop` goes at every end of the request, on success and on failure each
-    (gradio 6 runs no `.then` after an error), unless another click of the button waits to run after it (Jobs.busy)."""
+    (gradio 6 runs no `.then` after an error), unless another click of the button waits to run after it (Jobs.busy).
+    `outcome` (given with `stop`) says how the job ended, DONE or STOPPED (a refusal's message says it otherwise)."""
     empty = tuple(None for _ in outputs) if len(outputs) > 1 else None
     names = list(needed)
     quiet = dict(queue=False, api_visibility="private", show_progress="hidden")
 
+    told = [] if outcome is None else [outcome]
+
     def emptied(said: str, request: gr.Request) -> tuple:
         if jobs is not None:
             jobs.clicked(request.session_hash, api_name)
-        return (*(None for _ in outputs), said)
+        return (*(None for _ in outputs), *("" for _ in told), said)
 
     checked = button.click(
-        emptied, refused, [*outputs, refused], js=DISMISS_MESSAGES, trigger_mode="always_last", **quiet
+        emptied, refused, [*outputs, *told, refused], js=DISMISS_MESSAGES, trigger_mode="always_last", **quiet
     ).then(
         lambda said, *values: _given(api_name, dict(zip(names, values, strict=True)), said),
         [refused, *needed.values()],
@@ -1031,7 +1063,12 @@ def _on_click(
         checked = checked.success(shown, None, stop, **quiet)
         handler = _stoppable(handler, jobs, api_name, len(outputs))
     work = checked.success(
-        handler, inputs, outputs, api_name=api_name, concurrency_id=group, trigger_mode="always_last"
+        handler,
+        inputs,
+        outputs,
+        api_name=api_name,
+        concurrency_id=group,
+        trigger_mode="always_last",
     )
     if stop is None:
         work.failure(lambda: empty, None, outputs, **quiet)
@@ -1040,25 +1077,32 @@ def _on_click(
     def done(request: gr.Request) -> gr.Button:
         return gr.Button(visible=jobs.busy(request.session_hash, api_name))
 
+    def succeeded(request: gr.Request) -> tuple:
+        stopped = jobs.asked_to_stop(request.session_hash, api_name)
+        return STOPPED if stopped else DONE, done(request)
+
     def ended(request: gr.Request) -> tuple:
         stopped = jobs.asked_to_stop(request.session_hash, api_name)
         jobs.failed(request.session_hash, api_name)
-        return (*(_stopped_outputs(len(outputs)) if stopped else (None for _ in outputs)), done(request))
+        emptied = _stopped_outputs(len(outputs)) if stopped else (None for _ in outputs)
+        return *emptied, STOPPED if stopped else "", done(request)
 
     def stopped(request: gr.Request) -> None:
         jobs.stop(request.session_hash, api_name)
 
-    work.success(done, None, stop, **quiet)
-    work.failure(ended, None, [*outputs, stop], **quiet)
+    work.success(succeeded, None, [outcome, stop], **quiet)
+    work.failure(ended, None, [*outputs, outcome, stop], **quiet)
     stop.click(stopped, None, None, cancels=[work], **quiet)
 
 
-def _work_buttons(label: str) -> tuple[gr.Button, gr.Button]:
-    """A tab's button that starts its work, and the Stop button beside it, shown while the work waits or runs."""
+def _work_buttons(label: str) -> tuple[gr.Button, gr.Button, gr.Markdown]:
+    """A tab's button that starts its work, the Stop button beside it, shown while the work waits or runs, and under
+    them the work's outcome (DONE, STOPPED), where a click's feedback is in view (a result may be far below on a
+    phone), and which a screen reader says (OUTCOMES)."""
     with gr.Row():
         button = gr.Button(label, variant="primary", scale=4)
         stop = gr.Button("Stop", variant="stop", visible=False, scale=1)
-    return button, stop
+    return button, stop, gr.Markdown(elem_classes=["outcome"])
 
 
 def main() -> None:

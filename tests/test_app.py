@@ -532,8 +532,8 @@ def test_a_stop_asked_while_a_request_waits_stops_it_as_it_starts_and_a_new_clic
 
 def _stop_button_steps(page: gr.Blocks, api_name: str) -> tuple:
     """The steps of a button's request that the page's browser runs: the work's, and, called as gradio calls them,
-    a click that passes its checks (its Stop button shown), those that set Stop's visibility when the work ends or
-    fails, and Stop's click."""
+    a click that passes its checks (its Stop button shown), those that set Stop's visibility (their last output) when
+    the work ends (`done`: that visibility alone) or fails, and Stop's click."""
     work = next(fn for fn in page.fns.values() if getattr(fn, "api_name", None) == api_name)
     emptied = next(fn for fn in page.fns.values() if fn.js == app.DISMISS_MESSAGES and work.outputs[0] in fn.outputs)
     stop_button = next(fn for fn in page.fns.values() if work._id in fn.cancels).targets[0][0]
@@ -543,13 +543,13 @@ def _stop_button_steps(page: gr.Blocks, api_name: str) -> tuple:
     shown = next(fn for fn in to_stop if fn not in after_work)
     done = next(fn for fn in after_work if fn.trigger_only_on_success)
     ended = next(fn for fn in after_work if fn.trigger_only_on_failure)
-    shown, done, ended, stop = (_with_request(fn.fn) for fn in (shown, done, ended, stop))
+    shown, succeeded, ended, stop = (_with_request(fn.fn) for fn in (shown, done, ended, stop))
 
     def click(request: gr.Request) -> bool:
         emptied.fn("", request)
         return shown(request).visible
 
-    return work, click, done, ended, stop
+    return work, click, lambda request: succeeded(request)[-1], ended, stop
 
 
 def _with_request(step):
@@ -737,7 +737,7 @@ def test_the_stop_button_stops_a_job_and_the_tab_works_on(served_app, browser, s
     page.goto(served_app)
     tab = _start_a_long_clip(page, speech_files, faces_dir)
     tab.get_by_role("button", name="Stop").click(timeout=60_000)
-    tab.get_by_text(app.STOPPED, exact=True).wait_for()
+    tab.get_by_text(app.STOPPED, exact=True).first.wait_for()
     tab.get_by_role("button", name="Stop").wait_for(state="hidden")
     assert page.locator(".toast-body").count() == 0, page.locator(".toast-body").all_inner_texts()
     tab.locator("textarea").first.fill("Hello.")
@@ -761,6 +761,42 @@ def test_the_stop_button_goes_when_a_request_is_refused_in_its_work(served_app, 
         tab.locator(".consent input[type=checkbox]").check()
 
 
+HEARD = """() => {
+    window.heard = [];
+    new MutationObserver(() => {
+        document.querySelectorAll("[aria-live]").forEach((region) => {
+            const said = region.innerText.trim();
+            if (said && window.heard.at(-1) !== said) window.heard.push(said);
+        });
+    }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+"""Run in the browser: what the page's live regions say (what a screen reader hears), kept in window.heard."""
+PHONE = {"width": 375, "height": 667}
+
+
+def test_a_screen_reader_hears_how_a_job_ended_in_a_real_browser(served_app, browser, speech_files, faces_dir):
+    """A screen reader had heard "Loading", then the untranslated "common.complete" whether the job ended or was
+    stopped, and nothing of how it ended."""
+    page = browser.new_page(viewport=PHONE)
+    page.set_default_timeout(180_000)
+    page.goto(served_app)
+    page.get_by_role("button", name="Make the clip").wait_for()
+    page.evaluate(HEARD)
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    tab.locator("textarea").first.fill("Hello.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Clone the voice").click()
+    page.wait_for_function("(said) => window.heard.includes(said)", arg=app.DONE)
+    page.get_by_role("tab", name="Text to clip", exact=True).click()
+    tab = _start_a_long_clip(page, speech_files, faces_dir)
+    tab.get_by_role("button", name="Stop").click(timeout=60_000)
+    page.wait_for_function("(said) => window.heard.includes(said)", arg=app.STOPPED)
+    heard = page.evaluate("window.heard")
+    assert not [said for said in heard if said.startswith("common.")], heard
+
+
 def test_stop_takes_a_waiting_request_out_of_the_queue_at_once(served_app, browser, speech_files, faces_dir):
     """A request waiting behind another tab's job, stopped, had stayed in the queue (and its Stop button on the page)
     until that job ended."""
@@ -779,11 +815,11 @@ def test_stop_takes_a_waiting_request_out_of_the_queue_at_once(served_app, brows
     waiting.get_by_role("button", name="Clone the voice").click()
     second.get_by_text(re.compile(r"queue: 1/1")).first.wait_for()
     waiting.get_by_role("button", name="Stop").click()
-    waiting.get_by_text(app.STOPPED, exact=True).wait_for()
+    waiting.get_by_text(app.STOPPED, exact=True).first.wait_for()
     waiting.get_by_role("button", name="Stop").wait_for(state="hidden")
     assert running.get_by_role("button", name="Stop").is_visible(), "the job ahead ended before the stop was shown"
     running.get_by_role("button", name="Stop").click()
-    running.get_by_text(app.STOPPED, exact=True).wait_for()
+    running.get_by_text(app.STOPPED, exact=True).first.wait_for()
     waiting.get_by_role("button", name="Clone the voice").click()  # the stopped tab works on
     waiting.locator("audio[src]").last.wait_for(state="attached")
 
