@@ -1069,6 +1069,7 @@ def _on_click(
         api_name=api_name,
         concurrency_id=group,
         trigger_mode="always_last",
+        show_progress_on=outcome,
     )
     if stop is None:
         work.failure(lambda: empty, None, outputs, **quiet)

@@ -797,6 +797,32 @@ def test_a_screen_reader_hears_how_a_job_ended_in_a_real_browser(served_app, bro
     assert not [said for said in heard if said.startswith("common.")], heard
 
 
+def test_progress_and_outcome_show_once_under_the_button_on_a_phone_in_a_real_browser(
+    served_app, browser, speech_files, faces_dir
+):
+    """On a phone the progress had been drawn under the empty clip box, off-screen, and once on each output (three
+    bars, three texts for a screen reader); "Stopped." too had been off-screen."""
+    page = browser.new_page(viewport=PHONE)
+    page.set_default_timeout(180_000)
+    page.goto(served_app)
+    tab = _start_a_long_clip(page, speech_files, faces_dir)
+    page.get_by_text("cloning the voice").first.wait_for()
+    progress = tab.locator("[data-testid='status-tracker'] .progress-text")
+    assert progress.count() == 1, progress.all_inner_texts()
+    _assert_in_view(page, progress)
+    tab.get_by_role("button", name="Stop").click()
+    outcome = tab.get_by_role("status").get_by_text(app.STOPPED, exact=True)
+    outcome.wait_for()
+    _assert_in_view(page, outcome)
+
+
+def _assert_in_view(page, element) -> None:
+    """`element` is inside the page's viewport as it is (not scrolled to)."""
+    box, viewport = element.bounding_box(), page.viewport_size
+    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], (box, viewport)
+    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], (box, viewport)
+
+
 def test_stop_takes_a_waiting_request_out_of_the_queue_at_once(served_app, browser, speech_files, faces_dir):
     """A request waiting behind another tab's job, stopped, had stayed in the queue (and its Stop button on the page)
     until that job ended."""
