@@ -146,7 +146,27 @@ OUTCOMES = """() => {
 (_work_buttons) is a polite live region, so that a screen reader says "Stopped." or DONE as it shows; gradio's own
 announcement of an ended request, the untranslated "common.complete", says "Done", or nothing on a tab whose outcome
 says how its job ended."""
-PAGE_SCRIPT = f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); ({TITLED_REFUSALS})(); ({OUTCOMES})(); }}"
+FOCUS_AFTER_STOP = """() => {
+    let stop = null;
+    let start = null;
+    document.addEventListener("focusin", (event) => {
+        stop = event.target.closest?.(".stops-work") || null;
+        start = stop?.closest(".row")?.querySelector(".starts-work") || null;
+    });
+    const moved = () => {
+        const lost = [document.body, null, stop].includes(document.activeElement);
+        if (stop && start && (!stop.isConnected || !stop.offsetParent) && lost) {
+            start.focus();
+        }
+    };
+    new MutationObserver(moved).observe(document.body, {childList: true, subtree: true, attributes: true});
+}"""
+"""Run in the browser when the page loads: when a Stop button that has the focus goes (pressed, or its job ended),
+the focus moves to the button that starts the work beside it (_work_buttons), where it falls to the page otherwise."""
+PAGE_SCRIPT = (
+    f"() => {{ ({REFUSED_UPLOADS})(); ({ACCESSIBLE_NAMES})(); ({TITLED_REFUSALS})(); ({OUTCOMES})(); "
+    f"({FOCUS_AFTER_STOP})(); }}"
+)
 """What runs in the browser when the page loads."""
 DISMISS_MESSAGES = """() => {
     document.querySelectorAll("[data-testid='toast-close']").forEach((close) => close.click());
@@ -1101,8 +1121,8 @@ def _work_buttons(label: str) -> tuple[gr.Button, gr.Button, gr.Markdown]:
     them the work's outcome (DONE, STOPPED), where a click's feedback is in view (a result may be far below on a
     phone), and which a screen reader says (OUTCOMES)."""
     with gr.Row():
-        button = gr.Button(label, variant="primary", scale=4)
-        stop = gr.Button("Stop", variant="stop", visible=False, scale=1)
+        button = gr.Button(label, variant="primary", scale=4, elem_classes=["starts-work"])
+        stop = gr.Button("Stop", variant="stop", visible=False, scale=1, elem_classes=["stops-work"])
     return button, stop, gr.Markdown(elem_classes=["outcome"])
 
 

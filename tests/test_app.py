@@ -823,6 +823,32 @@ def _assert_in_view(page, element) -> None:
     assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], (box, viewport)
 
 
+def test_the_focus_goes_back_to_the_button_that_starts_the_work_when_stop_goes_in_a_real_browser(
+    served_app, browser, speech_files, faces_dir
+):
+    """Stop pressed from the keyboard, or a job ended while Stop had the focus, had dropped the focus to the page."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport=PHONE)
+    page.set_default_timeout(180_000)
+    page.goto(served_app)
+    tab = _start_a_long_clip(page, speech_files, faces_dir)
+    tab.get_by_role("button", name="Stop").focus()
+    page.keyboard.press("Enter")
+    tab.get_by_role("button", name="Stop").wait_for(state="hidden")
+    expect(tab.get_by_role("button", name="Make the clip")).to_be_focused()
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    tab.locator("textarea").first.fill("Hello.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Clone the voice").click()
+    tab.get_by_role("button", name="Stop").focus()  # the job ends while Stop has the focus
+    tab.locator("audio[src]").last.wait_for(state="attached")
+    tab.get_by_role("button", name="Stop").wait_for(state="hidden")
+    expect(tab.get_by_role("button", name="Clone the voice")).to_be_focused()
+
+
 def test_stop_takes_a_waiting_request_out_of_the_queue_at_once(served_app, browser, speech_files, faces_dir):
     """A request waiting behind another tab's job, stopped, had stayed in the queue (and its Stop button on the page)
     until that job ended."""
