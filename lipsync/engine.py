@@ -30,7 +30,7 @@ from core.errors import InputError
 from core.ffmpeg import Mp4Writer, hdr_notes
 from core.files import atomic_output, check_output_name
 from core.memory import return_freed_memory
-from voice.audio import SAMPLE_RATE, AudioSource, load_audio, save_audio
+from voice.audio import SAMPLE_RATE, AudioSource, Decoded, load_audio, save_audio
 
 from .audio_frames import video_frame_count
 from .background import CoreTurns, StageTimer, in_background
@@ -148,7 +148,7 @@ as many of the others show a face turned one way as show one upright."""
 
 def run(
     face: str | os.PathLike | FaceInput,
-    audio: AudioSource,
+    audio: AudioSource | Decoded,
     out_path: str | os.PathLike,
     renderer: MouthRenderer,
     options: LipsyncOptions = LipsyncOptions(),
@@ -159,8 +159,9 @@ def run(
     progress: ProgressCallback | None = None,
     source_sr: int | None = None,
 ) -> LipsyncResult:
-    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (an audio file, or samples at
-    `source_sr`, which an array needs: float or integer, mono or mixed to it); write an H.264 + AAC MP4.
+    """Make `face` (video or photo, or either as open_face opened it) speak `audio` (an audio file, samples at
+    `source_sr`, which an array needs: float or integer, mono or mixed to it, or a recording read already:
+    voice.audio.read_already); write an H.264 + AAC MP4.
 
     `renderer` makes the mouths from `audio`; `frame_hook` is applied to every written frame (default: none) and
     `soundtrack` makes the audio track, at any rate and as long as `audio` (default: `audio`). `detector` finds
@@ -170,7 +171,8 @@ def run(
     import cv2
 
     out_path = Path(out_path).expanduser()
-    check_output_name(out_path, "video", (face_path(face), None if isinstance(audio, np.ndarray) else audio))
+    audio_path = None if isinstance(audio, (np.ndarray, Decoded)) else audio
+    check_output_name(out_path, "video", (face_path(face), audio_path))
     audio = load_audio(audio, source_sr=source_sr)  # the edge: 16 kHz floats from here, integers scaled to [-1, 1]
     previous_threads = cv2.getNumThreads()
     if options.opencv_threads is not None:

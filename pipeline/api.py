@@ -51,6 +51,7 @@ from voice.audio import (
     load_audio,
     load_recording,
     rate_not_taken,
+    read_already,
     recording_of,
     source_rate,
     without_offset,
@@ -823,7 +824,7 @@ class Pipeline:
         try:
             result = run_lipsync(
                 face,
-                audio,
+                read_already(audio, SAMPLE_RATE),  # load_audio's or _Audio's 16 kHz samples
                 workdir.path / "clip.mp4",
                 make_renderer(self.lipsync_options, self._lipsync_generator, speech.phones),
                 self.lipsync_options,
@@ -831,7 +832,6 @@ class Pipeline:
                 frame_hook=protector,
                 soundtrack=track,
                 progress=progress,
-                source_sr=SAMPLE_RATE,  # load_audio's and _Audio's
             )
         except BaseException:  # a failed or stopped run removes it now, not when the garbage collector runs
             workdir.remove()
@@ -932,7 +932,7 @@ class _Audio:
         """`seconds`: the whole recording's length, of which `track` may be the first MAX_SECONDS; `notes`: the file's
         as read (voice.audio.Decoded.notes); `name`: what the notes call it (a file by the path it was given as)."""
         self.track, self.given = (track, rate), given
-        self.samples, self.sample_rate = load_audio(track, source_sr=rate), SAMPLE_RATE
+        self.samples, self.sample_rate = load_audio(read_already(track, rate)), SAMPLE_RATE
         self.notes = notes + ((_cut_note(name, seconds),) if seconds > MAX_SECONDS else ())
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile
 
 from core.errors import InputError, VoxlipError
 from core.ffmpeg import probe, read_frames
@@ -915,3 +916,13 @@ def test_a_clip_shows_a_short_repr_naming_its_mp4_length_frames_and_components()
     assert repr(clip) == expected.format(False)
     clip.close()
     assert repr(clip) == expected.format(True)
+
+
+def test_a_float_file_peaking_over_4_is_lip_synced_as_a_file(pipeline, faces_dir, short_speech, tmp_path):
+    """A float WAV peaking at 40 had been refused with the message for arrays given in memory ("the audio array's
+    samples reach 40 ... divide them by 32768"): its samples, read already, were checked again as an array's."""
+    wave = load_audio(short_speech)
+    hot = tmp_path / "peak40.wav"
+    soundfile.write(hot, wave / np.abs(wave).max() * 40, 16_000, subtype="FLOAT")
+    clip = pipeline.lipsync(faces_dir / "painting_pearl_earring.jpg", hot, consent=True)
+    assert clip.duration == pytest.approx(len(wave) / 16_000, abs=0.05)

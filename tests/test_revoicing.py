@@ -16,7 +16,7 @@ from core.ffmpeg import probe
 from pipeline import Pipeline
 from pipeline.cli import main as voxlip
 from pipeline.provenance import detect, read_credentials
-from voice.audio import SAMPLE_RATE, load_audio, save_audio
+from voice.audio import SAMPLE_RATE, dbfs, load_audio, save_audio
 from voice.pieces import converted_in_pieces, pieces_at_pauses
 from voice.revoicing import NeuralConverter
 
@@ -567,3 +567,22 @@ def test_bad_conversions_are_refused_before_any_output(
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err, err
     assert not out.exists() and not (tmp_path / "x.mp4").exists()
+
+
+def test_a_float_file_peaking_over_4_is_taken_as_a_file_as_reference_and_as_source(reference, tmp_path):
+    """A float WAV peaking at 40 (a DAW's export before normalising) had been refused as a reference and as a source
+    with the message for arrays given in memory ("the audio array's samples reach 40.1 ... divide them by 32768"),
+    its samples, decoded already, checked again as an array; at peak 3 the same file was taken. Now both are taken
+    alike, and an array given in memory peaking at 40 is still refused."""
+    wave, rate = soundfile.read(reference, dtype="float32", frames=3 * 16_000)
+    hot = {}
+    for peak in (3, 40):
+        hot[peak] = tmp_path / f"peak{peak}.wav"
+        soundfile.write(hot[peak], wave / np.abs(wave).max() * peak, rate, subtype="FLOAT")
+    pipeline = Pipeline("cpu")
+    loud, hotter = pipeline.speaker(hot[3]), pipeline.speaker(hot[40])  # lowered to the encoder's level, both
+    assert dbfs(hotter.wave) == pytest.approx(dbfs(loud.wave), abs=0.5) and hotter.embedding @ loud.embedding > 0.95
+    converted = pipeline.convert_voice(reference, hot[40], consent=True, seed=0)
+    assert converted.duration == pytest.approx(3.0, abs=1e-3)
+    with pytest.raises(InputError, match="the audio array's samples reach 40, .* full scale at 1.0"):
+        pipeline.speaker(wave / np.abs(wave).max() * 40, source_sr=rate)

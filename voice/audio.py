@@ -7,7 +7,7 @@ import logging
 import numbers
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import librosa
@@ -120,19 +120,32 @@ def decode(
     return Decoded(wave, rate, seconds, str(path), max_seconds, source, resampled, notes)
 
 
+def read_already(wave: np.ndarray, rate: int, max_seconds: float | None = MAX_SECONDS) -> Decoded:
+    """Samples voxlip has read already (a file's as decode reads them, an array's once decode checked it) at `rate`, as
+    a recording to take load_audio's view of: they are not checked again as an array given in memory, since a float
+    file's samples may lie over FLOAT_PEAK_LIMIT, which only an array's scale is refused for."""
+    samples = np.asarray(wave)
+    return Decoded(samples, rate, len(samples) / rate, "the audio", max_seconds, samples)
+
+
 def load_audio(
-    source: AudioSource,
+    source: AudioSource | Decoded,
     sr: int = SAMPLE_RATE,
     *,
     source_sr: int | None = None,
     max_seconds: float | None = MAX_SECONDS,
     normalize_dbfs: float | None = None,
 ) -> np.ndarray:
-    """Mono float32 samples at `sr` from a file (anything ffmpeg decodes) or an array.
+    """Mono float32 samples at `sr` from a file (anything ffmpeg decodes), an array, or a recording read already
+    (decode's, read_already's: its samples as they were read, cut to `max_seconds`).
 
     Arrays are taken at `source_sr`, which they need (source_rate); (channels, n) or (n, channels) are
     averaged to mono. Optionally raise quiet audio to `normalize_dbfs`.
     """
+    if isinstance(source, Decoded):
+        if source_sr is not None:
+            raise rate_not_taken(source_sr, "audio", "a recording read already")
+        return audio_of(replace(source, max_seconds=max_seconds), sr, normalize_dbfs)
     return audio_of(decode(source, source_sr, max_seconds=max_seconds, decode_rate=sr), sr, normalize_dbfs)
 
 

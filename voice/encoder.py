@@ -28,7 +28,16 @@ from core.checkpoints import (
 )
 from core.errors import CheckpointError, InputError
 
-from .audio import ENCODER_MEL, AudioSource, EncoderMelSpec, encoder_mel, is_silent, load_audio, normalize_volume
+from .audio import (
+    ENCODER_MEL,
+    AudioSource,
+    Decoded,
+    EncoderMelSpec,
+    encoder_mel,
+    is_silent,
+    load_audio,
+    normalize_volume,
+)
 from .vad import VadConfig, trim_long_silences
 
 if TYPE_CHECKING:
@@ -110,8 +119,9 @@ class SpeakerEncoder:
             (raw,) = self.session.run(None, {"mels": mels})
         return raw / (np.linalg.norm(raw, axis=1, keepdims=True) + np.float32(self.config.norm_eps))
 
-    def preprocess(self, audio: AudioSource, source_sr: int | None = None) -> np.ndarray:
-        """Load, raise quiet audio to -30 dBFS and shorten silences, as the encoder was trained."""
+    def preprocess(self, audio: AudioSource | Decoded, source_sr: int | None = None) -> np.ndarray:
+        """Load (a file, samples at `source_sr`, or a recording read already: audio.read_already), raise quiet audio to
+        -30 dBFS and shorten silences, as the encoder was trained."""
         cfg = self.config
         wave = load_audio(audio, cfg.mel.sample_rate, source_sr=source_sr)
         if is_silent(wave):

@@ -24,6 +24,7 @@ from .audio import (
     is_silent,
     load_audio,
     rate_not_taken,
+    read_already,
     recording_of,
     without_offset,
 )
@@ -139,7 +140,9 @@ references of 10-16 s (the shared readers' recordings), and a 4.7-minute one (24
 take 13.6-14.9 s and 1.4 GB (6.5-6.6 s and 0.92-0.95 GB with the first 60 s)."""
 
 
-def cleaned_reference(encoder: SpeakerEncoder, reference: AudioSource, source_sr: int | None = None) -> np.ndarray:
+def cleaned_reference(
+    encoder: SpeakerEncoder, reference: AudioSource | Decoded, source_sr: int | None = None
+) -> np.ndarray:
     """A reference recording as every voice stage hears it: 16 kHz, its DC offset taken out (audio.without_offset),
     then the encoder's own preprocessing (level raised, long silences shortened), its first MAX_SPEECH_SECONDS, at the
     level the encoder raises quiet audio to however loud it was recorded."""
@@ -155,7 +158,7 @@ def cleaned_speech(encoder: SpeakerEncoder, wave: np.ndarray) -> np.ndarray:
     level: 0.999 and 1.000. Which of it is speech is still decided at the level it was recorded at (the published
     preprocessing: noise loud enough for its VAD is kept, and noted in words)."""
     wave = without_offset(wave)
-    speech = encoder.preprocess(wave, SAMPLE_RATE)[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
+    speech = encoder.preprocess(read_already(wave, SAMPLE_RATE))[: int(MAX_SPEECH_SECONDS * SAMPLE_RATE)]
     over = dbfs(wave) - encoder.config.target_dbfs
     return speech * np.float32(10 ** (-over / 20)) if over > 0 else speech
 
@@ -328,7 +331,7 @@ def two_channels_note(encoder: SpeakerEncoder, recording: Decoded) -> str:
     embeddings = []
     for channel in wave.T:
         try:
-            speech = cleaned_reference(encoder, channel, rate)
+            speech = cleaned_reference(encoder, read_already(channel, rate))
         except InputError:  # a channel without a voice (a microphone input left empty, its noise floor only)
             return ""
         if voicing_note(speech):

@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.seeds import checked_seed
 
 from .. import spectral
-from ..audio import MAX_SECONDS, SAMPLE_RATE, AudioSource, load_audio
+from ..audio import MAX_SECONDS, SAMPLE_RATE, AudioSource, load_audio, read_already
 from ..joins import EDGE_FADE, faded, phones_within, within_quiet_edges
 from ..phones import Phone
 from ..pieces import converted_in_pieces, pieces_at_pauses
@@ -438,7 +438,7 @@ class OfflineVoice:
         measured (on its first MAX_SECONDS), and a smooth filter is fitted to it as `fitted` fits the base voice's.
         `encoder`: as in `fitted`; `progress` as in `convert`, which converts a long recording a piece at a time."""
         config = self.config
-        speech = speech_or_whole(load_audio(wave[: int(MAX_SECONDS * rate)], source_sr=rate), SAMPLE_RATE)
+        speech = speech_or_whole(load_audio(read_already(wave[: int(MAX_SECONDS * rate)], rate)), SAMPLE_RATE)
         source = analyse(speech, config)
         fitted_filter = self._recording_filter(voice, reference_speech, speech, source, encoder)
         revoicing = OfflineVoice(dataclasses.replace(config, similarity=config.revoicing_similarity), self.threads)
