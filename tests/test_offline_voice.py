@@ -589,6 +589,25 @@ def test_music_or_a_fan_and_hum_clearly_heard_under_the_reference_get_the_noisy_
         assert any("noisy" in note and "without music" in note for note in notes), (name, notes)
 
 
+def test_speech_under_music_as_loud_gets_the_noisy_note_though_its_pitch_is_not_read_and_noise_alone_does_not(
+    references,
+):
+    """Speech under a chord as loud as itself: its pitch is not read, and the analysis had returned before looking at
+    its background, so nothing said that the music was heard. White noise, in which no voice is heard (which
+    voicing_note says), gets no note of a background."""
+    wave = references["103-1240-0000"]
+    t = np.arange(len(wave)) / 16_000
+    chord = sum(
+        np.sin(2 * np.pi * f * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 0.5 * t + i))
+        for i, f in enumerate((220, 277, 330, 440, 554))
+    )
+    under_music = analyse(_under(wave, chord, 0))
+    assert under_music.pitch is None and "music or noise" in under_music.pitch_problem
+    assert any("noisy" in note and "without music" in note for note in under_music.notes), under_music.notes
+    white = analyse(np.random.default_rng(0).normal(0, 0.1, 8 * 16_000).astype(np.float32))
+    assert white.pitch is None and not any("noisy" in note for note in white.notes), white.notes
+
+
 def test_a_noisy_reference_is_heard_without_its_steady_noise_and_a_clean_one_as_it_is(references, encoder):
     wave = speaker_wave(references["26-495-0000"], encoder, 16_000)
     assert denoised(wave, DEFAULT) is wave

@@ -10,7 +10,7 @@ import numpy as np
 from core.cache import cached_arrays
 
 from ..audio import AudioSource, source_rate
-from ..speaker import Speaker, cleaned_reference
+from ..speaker import Speaker, cleaned_reference, no_voice_heard
 from .config import DEFAULT, OfflineConfig
 from .conversion import mean_speech_envelope
 from .envelope import (
@@ -112,8 +112,9 @@ def speaker_wave(
 
 def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice:
     """The pitch statistics and mean spectral envelope of cleaned 16 kHz speech, with a note when the
-    recording is band-limited, has a background a listener hears (config.noisy_below_db) or its pitch is unreadable,
-    so it cannot be cloned as well."""
+    recording is band-limited, has a background a listener hears (config.noisy_below_db; whether its pitch is read or
+    not, unless no voice is heard in it at all: noise alone, which speaker.voicing_note names) or its pitch is
+    unreadable, so it cannot be cloned as well."""
     f0 = track_f0(wave, 1 + len(wave) // config.hop_length, config)
     spectrum = stft(wave, config)
     envelopes = log_mel_envelope(spectrum, config)
@@ -129,16 +130,16 @@ def analyse(wave: np.ndarray, config: OfflineConfig = DEFAULT) -> ReferenceVoice
         second = praat_f0(wave, config)
         if not unreadable_pitch(second, config):
             f0, problem = second, ""
-    if problem:
-        notes.append(pitch_note(problem))
-        return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
     background = level_spread_db(envelopes[:, kept_bands(config)])
-    if background < config.noisy_below_db:
+    if background < config.noisy_below_db and not (problem and no_voice_heard(wave)):  # noise alone: voicing_note's
         notes.append(
             f"the reference recording is noisy (its quietest moments are only {background:.0f} dB below its loudest: "
             "a background such as music, a fan or a hum): the clone may sound less like the speaker; for a closer "
             "clone, record without music, away from fans and machines, in a quiet room, close to the microphone"
         )
+    if problem:
+        notes.append(pitch_note(problem))
+        return ReferenceVoice(None, envelope, seconds, tuple(notes), pitch_problem=problem, band_limit_hz=top)
     pitch = plausible_speech_pitch(pitch_stats(f0), config)
     return ReferenceVoice(pitch, envelope, seconds, tuple(notes), band_limit_hz=top)
 
