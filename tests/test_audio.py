@@ -459,3 +459,24 @@ def test_clipped_share_measures_each_channel_of_samples_in_columns():
     assert audio.clipped_share(clipped[:, None]) == audio.clipped_share(clipped) > 0.1
     both = audio.clipped_share(np.stack([wave, clipped], axis=1))
     assert both == pytest.approx((audio.clipped_share(wave) + audio.clipped_share(clipped)) / 2)
+
+
+def test_a_stereo_recording_is_mixed_once_for_its_speech_and_its_clipping_note(tmp_path, monkeypatch):
+    """A stereo reference had been mixed to mono at its own rate once per view (its speech, the clipping note), its
+    levels squared in float64 copies of the whole recording: a 10-minute 192 kHz one took 3.4 GB. Now the mix is made
+    once, and its levels are summed a block at a time, to the same channel choice."""
+    rng = np.random.default_rng(0)
+    left = (0.1 * rng.standard_normal(1_500_000)).astype(np.float32)  # more than one block of _channel_levels
+    path = tmp_path / "stereo.wav"
+    soundfile.write(path, np.stack([left, -left], axis=1), 48_000, subtype="FLOAT")  # cancels: the left is kept
+    mixes = []
+    kept_channels = audio._kept_channels
+    monkeypatch.setattr(
+        audio, "_kept_channels", lambda wave, stereo: mixes.append(stereo) or kept_channels(wave, stereo)
+    )
+    decoded = audio.decode(path)
+    speech = audio.audio_of(decoded)
+    assert audio.clipping_note(decoded) == "" and mixes == [False]
+    np.testing.assert_array_equal(speech, spectral.resample(left, 48_000, 16_000))
+    levels = np.sqrt(np.mean(np.square(decoded.samples, dtype=np.float64), axis=0))
+    np.testing.assert_allclose(audio._channel_levels(decoded.samples), levels, rtol=1e-12)

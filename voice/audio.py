@@ -8,6 +8,7 @@ import numbers
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import librosa
@@ -99,6 +100,13 @@ class Decoded:
     """What the user is told of the file as read: that it is cut short (_cut_short_notes), which of its audio tracks
     was read (_track_notes)."""
 
+    @cached_property
+    def mono(self) -> np.ndarray:
+        """float32 samples in the one channel voxlip keeps (_kept_channels), uncut: mixed once for every view of the
+        recording (its speech, clipping_note), not again for each. Not to be changed in place."""
+        wave = self.samples
+        return (_kept_channels(wave, stereo=False) if wave.ndim == 2 else wave).astype(np.float32, copy=False)
+
 
 def decode(
     source: AudioSource,
@@ -158,7 +166,7 @@ def audio_of(decoded: Decoded, sr: int = SAMPLE_RATE, normalize_dbfs: float | No
         )
     if decoded.rate != sr:
         wave = spectral.resample(wave, decoded.rate, sr)
-    wave = wave.astype(np.float32, copy=False)
+    wave = np.array(wave, dtype=np.float32)  # a copy: the recording's own mono samples (Decoded.mono) stay as read
     if normalize_dbfs is not None:
         wave = normalize_volume(wave, normalize_dbfs)
     return wave
@@ -201,6 +209,8 @@ def _checked_channels(decoded: Decoded, stereo: bool) -> np.ndarray:
 
 def _channels(decoded: Decoded, stereo: bool) -> np.ndarray:
     """float32 samples of a decoded recording in the channels voxlip keeps (_kept_channels), uncut."""
+    if not stereo:
+        return decoded.mono
     wave = decoded.samples
     return (_kept_channels(wave, stereo) if wave.ndim == 2 else wave).astype(np.float32, copy=False)
 
@@ -237,7 +247,7 @@ def clipping_note(decoded: Decoded) -> str:
     """A note for a reference recording (decoded at 16 kHz) whose loudest sounds were cut flat (too loud for the
     microphone or the recorder), "" otherwise. WAV, FLAC and arrays are measured as recorded; compressed formats arrive
     resampled by ffmpeg, whose ringing hides the flat tops, and get no note."""
-    share = clipped_share(_channels(decoded, stereo=False))
+    share = clipped_share(decoded.mono)
     if share < CLIPPED_SHARE:
         return ""
     return (
@@ -377,12 +387,25 @@ def _kept_channels(wave: np.ndarray, stereo: bool) -> np.ndarray:
     mix = wave.mean(axis=1)
     if wave.shape[1] < 2 or not mix.size:
         return mix
-    levels = np.sqrt(np.mean(np.square(wave, dtype=np.float64), axis=0))
-    mix_level = np.sqrt(np.mean(np.square(mix, dtype=np.float64)))
+    levels = _channel_levels(wave)
+    (mix_level,) = _channel_levels(mix[:, None])
     drowned = wave.shape[1] > 2 and mix_level < DROWNED_MIX * levels.max()
     if drowned or mix_level < CANCELLED_MIX * levels.mean():
         return wave[:, int(np.argmax(levels))]
     return mix
+
+
+LEVEL_BLOCK = 1 << 20
+"""Samples squared at a time by _channel_levels: a few MB, where a 10-minute 192 kHz stereo recording is 0.9 GB."""
+
+
+def _channel_levels(wave: np.ndarray) -> np.ndarray:
+    """Each channel's RMS of (samples, channels) `wave`, its squares summed in float64 a block at a time: no copy of
+    the whole recording."""
+    total = np.zeros(wave.shape[1])
+    for start in range(0, len(wave), LEVEL_BLOCK):
+        total += np.square(wave[start : start + LEVEL_BLOCK], dtype=np.float64).sum(axis=0)
+    return np.sqrt(total / len(wave))
 
 
 def _read_file(
