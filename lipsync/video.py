@@ -200,7 +200,7 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     orientation, kind = exif_orientation(path)
     image = None
     if kind != "TIFF" or orientation == 1:  # OpenCV turns a TIFF itself, whatever it is asked, or fails (5-8)
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+        image = decoded_picture(path, cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
     elif (image := jpeg_tiff_as_shown(path)) is not None:
         orientation = 1  # turned as Pillow decoded it
     if image is None:
@@ -218,6 +218,19 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     size = None if max_size is None else scaled_size(width, height, max_size)
     image = resized(image, size)
     return Photo(in_srgb(image, icc_profile(path)), notes, None if size is None else (width, height))
+
+
+def decoded_picture(path: Path, flags: int) -> np.ndarray | None:
+    """OpenCV's decoding of the picture file at `path` (None where it cannot decode it, or the file cannot be read):
+    the bytes are read by Python and handed to cv2.imdecode, since OpenCV, given the name, crashes the process on one
+    that is not UTF-8 (a lone surrogate in Python's str)."""
+    import cv2
+
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError:
+        return None
+    return cv2.imdecode(data, flags) if data.size else None
 
 
 def exif_orientation(path: Path) -> tuple[int | None, str]:

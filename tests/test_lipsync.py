@@ -394,6 +394,25 @@ def test_a_photo_is_turned_as_its_orientation_says_whatever_its_format(faces_dir
         assert np.abs(decoded - shown).mean() < 3
 
 
+def test_a_photo_whose_name_is_not_utf8_is_read(faces_dir, tmp_path):
+    """OpenCV, handed such a name, crashed the process (a segfault, nothing printed): read in a process of its own."""
+    import os
+    import sys
+
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/face_\xe9.jpg"))
+    path.write_bytes((faces_dir / "painting_pearl_earring.jpg").read_bytes())
+    code = "import sys, pathlib, lipsync.video as v; print(v.read_still(pathlib.Path(sys.argv[1])).shape)"
+    read = subprocess.run(
+        [sys.executable, "-c", code, path],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip().endswith(", 3)")
+
+
 @pytest.mark.parametrize("orientation", [2, 3, 6, 8])
 def test_a_jpeg_compressed_tiff_turned_by_its_tag_is_read_as_shown(faces_dir, tmp_path, orientation):
     """ffmpeg's TIFF decoder, which read every TIFF with an orientation other than 1, gives a JPEG-compressed one all
