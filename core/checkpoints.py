@@ -24,6 +24,7 @@ from .errors import CheckpointError, InputError, OtherModelError, VoxlipError
 from .files import atomic_output, md5_file, sha256_file
 from .pickle_risk import numpy_scalar_globals, refusal
 from .pickle_scan import scan
+from .printable import valid_unicode
 
 if TYPE_CHECKING:
     import torch
@@ -255,7 +256,7 @@ class LoadedCheckpoint:
     @property
     def name(self) -> str:
         """The registry name, or the file name of a checkpoint given as a path."""
-        return self.spec.name if self.spec else self.path.name
+        return self.spec.name if self.spec else valid_unicode(self.path.name)
 
 
 PATH_ARGUMENTS = {

@@ -33,6 +33,7 @@ from core.cache import cache_path, note_unwritable_cache
 from core.errors import CheckpointError, InputError, VoxlipError
 from core.ffmpeg import AUDIO_HINT, MediaInfo, encoded_size, hdr_notes, probe, spread_frames
 from core.files import InputData, InputFile, check_not_stream, sha256_file
+from core.printable import valid_unicode
 from core.seeds import checked_seed, seed_to_use
 from lipsync.engine import check_face
 from lipsync.engine import run as run_lipsync
@@ -881,7 +882,7 @@ class Pipeline:
 def _file_name(choice: str | None) -> str | None:
     """A component asked for as a record names it: a registry name as it is, a file given by its path by its name alone
     (as its component does: checkpoints.LoadedCheckpoint.name), not a folder of this machine."""
-    return None if choice is None else Path(choice).name
+    return None if choice is None else valid_unicode(Path(choice).name)
 
 
 def _wav2lip(name: str, device: str):

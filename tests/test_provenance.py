@@ -790,6 +790,22 @@ def test_a_re_voiced_recording_is_credited_as_an_edit_of_it(tmp_path, speech, sp
     assert (ingredient["title"], ingredient["instance_id"]) == (given.what, f"sha256:{'d' * 64}")
 
 
+def test_an_input_whose_name_is_not_utf8_is_named_by_its_bytes_escaped(tmp_path, speech, speech_files):
+    """Such a name (a lone surrogate in Python) had gone into the manifest and the record as it was: c2pa refused the
+    manifest ("Json: lone leading surrogate"), after all the work; its bytes that are not UTF-8 are escaped now."""
+    source = Path(os.fsdecode(bytes(tmp_path) + b"/lat_\xe9.flac"))
+    shutil.copyfile(speech_files[1], source)
+    wave, sr = speech
+    out = save_audio(tmp_path / "converted.wav", mark_audio(wave, sr), sr)
+    components = [Component("voice conversion", "openvoice-v2", "2" * 64)]
+    record = finish_output(out, "audio", components, {"source_speech": source}, CONSENT_STATEMENT)
+    assert [i.title for i in read_credentials(out).ingredients] == ["lat_\\xe9.flac"]
+    assert record.inputs["source_speech"]["file"] == "lat_\\xe9.flac"
+    assert (
+        json.loads(record_path(out).read_text(encoding="utf-8"))["inputs"]["source_speech"]["file"] == "lat_\\xe9.flac"
+    )
+
+
 def test_an_edit_of_a_voxlip_signed_file_keeps_its_credentials_as_the_ingredient_s(tmp_path, speech, face_frames):
     """The source of a dub or a re-voiced recording had been described by hand (name, format, sha256), so the content
     credentials it carried (voxlip's own, a camera's) were lost to the output's: the chain was broken there."""

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
+from core.printable import valid_unicode
 from core.version import __version__
 
 from ..stops import stops_deferred
@@ -369,7 +370,8 @@ def input_ingredient(used: Used) -> dict:
     if isinstance(read, InputData):
         title, kind = read.what, "application/octet-stream"
     else:
-        title = read.path.name  # voxlip's own types first: the system's table may say "audio/x-wav" or "audio/wav"
+        title = valid_unicode(read.path.name)
+        # voxlip's own types first: the system's table may say "audio/x-wav" or "audio/wav"
         kind = MIME_TYPES.get(read.path.suffix.lower()) or mimetypes.guess_type(title)[0] or "application/octet-stream"
     return {
         "title": title,

@@ -13,6 +13,7 @@ import numpy as np
 
 from core.errors import InputError
 from core.files import InputData, InputFile, atomic_output
+from core.printable import valid_unicode
 from core.version import __version__
 
 SCHEMA = "voxlip.provenance/1"
@@ -86,7 +87,7 @@ def describe_inputs(inputs: dict[str, str | os.PathLike | InputFile | InputData]
             if not Path(given).is_file():
                 raise InputError(f"the {role} input {given} does not exist, so it cannot be recorded")
             given = InputFile.read(given)
-        described[role] = {"file": given.path.name, "sha256": given.sha256}
+        described[role] = {"file": valid_unicode(given.path.name), "sha256": given.sha256}
     if text is not None:
         described["text_sha256"] = sha256_text(text)
     return described
