@@ -39,7 +39,7 @@ class _Silencer:
             self._depth += 1
             if keep_python:
                 if self._keeping == 0 and _writes_to_fd2(sys.stderr):
-                    self._python = (sys.stderr, os.fdopen(os.dup(self._saved), "w", buffering=1))
+                    self._python = (sys.stderr, _copy(sys.stderr, os.dup(self._saved)))
                     sys.stderr = self._python[1]
                 self._keeping += 1
 
@@ -68,6 +68,12 @@ def _flush(stream: TextIO | None) -> None:
         stream.flush()
     except (AttributeError, OSError, ValueError):  # no sys.stderr (pythonw), or one closed
         pass
+
+
+def _copy(stream: TextIO, descriptor: int) -> TextIO:
+    """A line-buffered stream writing to `descriptor` as `stream` writes: in its encoding, with its handling of a
+    character the encoding lacks."""
+    return os.fdopen(descriptor, "w", buffering=1, encoding=stream.encoding, errors=stream.errors)
 
 
 def _writes_to_fd2(stream: TextIO) -> bool:

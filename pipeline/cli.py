@@ -955,12 +955,22 @@ def _named_file(error: OSError) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _standard_streams_usable()
     limit_allocator_arenas()
     args = build_parser().parse_args(argv)
     with contextlib.ExitStack() as stack:
         if not args.debug:  # MediaPipe's C++ warnings go; Python's messages and progress bars stay
             stack.enter_context(native_stderr_silenced(keep_python=True))
         return _run(args)
+
+
+def _standard_streams_usable() -> None:
+    """Standard output and error as the command writes to them: a character their encoding lacks (a file's name
+    under PYTHONIOENCODING=ascii, or bytes of one that are not UTF-8) written as its escape, not an error after the
+    output was written."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):  # closed (None), or a stream of another kind
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _run(args: argparse.Namespace) -> int:

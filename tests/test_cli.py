@@ -342,6 +342,33 @@ def test_say_writes_an_output_named_with_a_colon_in_the_working_folder(voices, t
     assert sorted(path.name for path in tmp_path.iterdir()) == ["take1:final.wav", "take1:final.wav.provenance.json"]
 
 
+def _voxlip_process(args: list[str], folder: Path, **options) -> subprocess.CompletedProcess:
+    """`voxlip ARGS` run in a process of its own, in `folder`: its standard streams as `options` set them."""
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), **options.pop("env", {})}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=folder, env=env, **options)
+
+
+def test_names_standard_output_cannot_encode_are_written_escaped_after_the_output(voices, tmp_path):
+    """Under PYTHONIOENCODING=ascii, `say -o a_\u00e9.wav` wrote the file, then ended in "internal error
+    (UnicodeEncodeError ...)", exit 3, as it printed the file's name."""
+    args = ["say", "Hi there.", "--ref", str(voices["103-1240-0000"]), "-o", "a_\u00e9.wav", "--i-have-consent"]
+    done = _voxlip_process(
+        [*args, "--synthesizer", "offline"], tmp_path, env={"PYTHONIOENCODING": "ascii"}, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"wrote a_\\xe9.wav (") and (tmp_path / "a_\u00e9.wav").is_file()
+
+
+def test_an_error_naming_a_file_that_is_not_utf8_is_printed_escaped(tmp_path):
+    """The error printer had raised UnicodeEncodeError itself on such a name: a raw traceback, exit 1."""
+    missing = b"missing_\xe9.wav"
+    args = [b"say", b"Hi there.", b"--ref", missing, b"-o", b"out.wav", b"--i-have-consent"]
+    done = _voxlip_process(args, tmp_path, capture_output=True)
+    assert (done.returncode, done.stderr) == (1, b"voxlip: error: audio file missing_\\udce9.wav does not exist\n")
+
+
 def test_synthesizer_help_gives_auto_modes_real_order():
     """--synthesizer's help had said "auto (SV2TTS if fetched, else offline)", where with OpenVoice V2 here auto takes
     the Piper base voice and the converter, as --converter's help says."""
