@@ -967,10 +967,23 @@ def main(argv: list[str] | None = None) -> int:
 def _standard_streams_usable() -> None:
     """Standard output and error as the command writes to them: a character their encoding lacks (a file's name
     under PYTHONIOENCODING=ascii, or bytes of one that are not UTF-8) written as its escape, not an error after the
-    output was written."""
+    output was written; and standard error, where it was closed (`2>&-`), sent to /dev/null, as what native libraries
+    and the silencing of their messages write to it is then lost, not an error."""
+    if not _is_open(2):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the lowest free descriptor, 2, unless 0 or 1 was closed too
+        if sys.stderr is None:
+            sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 (the process's stderr, never closed)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):  # closed (None), or a stream of another kind
             stream.reconfigure(errors="backslashreplace")
+
+
+def _is_open(descriptor: int) -> bool:
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return False
+    return True
 
 
 def _run(args: argparse.Namespace) -> int:

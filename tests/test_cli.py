@@ -369,6 +369,19 @@ def test_an_error_naming_a_file_that_is_not_utf8_is_printed_escaped(tmp_path):
     assert (done.returncode, done.stderr) == (1, b"voxlip: error: audio file missing_\\udce9.wav does not exist\n")
 
 
+@pytest.mark.parametrize("debug", [[], ["--debug"]])
+def test_a_command_with_standard_error_closed_writes_its_output(voices, tmp_path, debug):
+    """With `2>&-` every command had ended at once, silent, exit 1: file descriptor 2 could not be copied to silence
+    it, and with --debug the progress bar had no stream to write to."""
+    import os
+
+    args = ["say", "Hi there.", "--ref", str(voices["103-1240-0000"]), "-o", "out.wav", "--i-have-consent"]
+    command = [*debug, *args, "--synthesizer", "offline"]
+    done = _voxlip_process(command, tmp_path, stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2))  # noqa: PLW1509
+    assert done.returncode == 0 and done.stdout.startswith(b"wrote out.wav (")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.wav", "out.wav.provenance.json"]
+
+
 def test_synthesizer_help_gives_auto_modes_real_order():
     """--synthesizer's help had said "auto (SV2TTS if fetched, else offline)", where with OpenVoice V2 here auto takes
     the Piper base voice and the converter, as --converter's help says."""
