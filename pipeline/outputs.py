@@ -41,6 +41,7 @@ from core.files import (
     temporary_name,
 )
 from core.output_kinds import OUTPUT_SUFFIXES
+from core.printable import valid_unicode
 
 from .provenance.audio_watermark import (
     AUDIO_MARK,
@@ -504,6 +505,7 @@ def _signed_record(
         for c in components
     ]
     environment = current_environment()
+    name = valid_unicode(name)  # a name that is not UTF-8 by its bytes escaped: c2pa and JSON readers take no other
     details = {"voxlip_record": record_path(name).name, "watermarks": watermarks, "consent_stated": consent is not None}
     if settings is not None:
         details["settings_json"] = json.dumps(settings, ensure_ascii=False, separators=(",", ":"))

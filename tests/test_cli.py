@@ -342,6 +342,25 @@ def test_say_writes_an_output_named_with_a_colon_in_the_working_folder(voices, t
     assert sorted(path.name for path in tmp_path.iterdir()) == ["take1:final.wav", "take1:final.wav.provenance.json"]
 
 
+def test_say_and_detect_take_file_names_that_are_not_utf8(voices, tmp_path, monkeypatch, capsys):
+    """Such an output had ended in "internal error (UnicodeEncodeError ... surrogates not allowed)" (libsndfile's
+    reading of the temporary file), exit 3, and `detect` of such a file the same."""
+    import os
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    reference, output = os.fsdecode(b"ref_\xe9.flac"), os.fsdecode(b"out_\xe9.wav")
+    shutil.copyfile(voices["103-1240-0000"], reference)
+    args = ["say", "Hello there.", "--ref", reference, "-o", output, "--i-have-consent", "--synthesizer", "offline"]
+    assert voxlip(args) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert sorted(os.listdir(tmp_path)) == sorted([reference, output, output + ".provenance.json"])
+    assert voxlip(["detect", output]) == 0, capsys.readouterr().err
+    report = capsys.readouterr().out
+    assert "out_\\udce9.wav: carries voxlip's watermark" in report
+    assert "ingredient ref_\\xe9.flac (inputTo)" in report and "its sha256 is this file's" in report
+
+
 def _voxlip_process(args: list[str], folder: Path, **options) -> subprocess.CompletedProcess:
     """`voxlip ARGS` run in a process of its own, in `folder`: its standard streams as `options` set them."""
     import os

@@ -421,7 +421,7 @@ def _read_file(
     if path.is_dir():
         raise InputError(f"{path} is a directory: give an audio file")
     try:
-        info = soundfile.info(str(path))
+        info = soundfile.info(os.fsencode(path))  # a str is encoded strictly: a name that is not UTF-8 fails
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
         return _ffmpeg_read(path, max_seconds, decode_rate, what)
     notes = _cut_short_notes(info.extra_info, info.duration, what)
@@ -432,7 +432,7 @@ def _read_file(
     if max_seconds is not None:
         frames = min(frames, int((max_seconds + 1) * info.samplerate))
     try:
-        wave, native_sr = soundfile.read(str(path), frames=frames, dtype="float32", always_2d=True)
+        wave, native_sr = soundfile.read(os.fsencode(path), frames=frames, dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError) as e:
         raise InputError(
             f"could not decode {path} ({e}): the file is corrupt or truncated; give a complete recording"
