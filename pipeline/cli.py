@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import dataclasses
 import errno
+import io
 import logging
 import os
 import re
@@ -973,9 +974,40 @@ def _standard_streams_usable() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the lowest free descriptor, 2, unless 0 or 1 was closed too
         if sys.stderr is None:
             sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 (the process's stderr, never closed)
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # closed (None), or a stream of Python's own
+        sys.stdout = io.TextIOWrapper(
+            _StandardOutput(io.FileIO(sys.stdout.fileno(), "w", closefd=False)),
+            encoding=sys.stdout.encoding,
+            line_buffering=sys.stdout.line_buffering,
+        )
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):  # closed (None), or a stream of another kind
             stream.reconfigure(errors="backslashreplace")
+
+
+class StandardOutputError(OSError):
+    """A write to standard output that failed (where it goes is full, /dev/full): not a file voxlip writes."""
+
+
+class _StandardOutput(io.BufferedWriter):
+    """Standard output's buffer, its failures StandardOutputError (a closed pipe stays BrokenPipeError): a full disk
+    there is told apart from one under a file being written."""
+
+    def write(self, data) -> int:
+        try:
+            return super().write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StandardOutputError(error.errno, error.strerror) from None
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StandardOutputError(error.errno, error.strerror) from None
 
 
 def _is_open(descriptor: int) -> bool:
@@ -991,7 +1023,16 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with unwinding_on_stop():
             try:
-                return args.run(args)
+                code = args.run(args)
+                if sys.stdout is not None:  # what it reported written out here, where its failure is told
+                    sys.stdout.flush()
+                return code
+            except StandardOutputError as e:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit fails no more
+                raise VoxlipError(
+                    f"standard output could not be written ({e.strerror}): what voxlip reports there was lost, not the "
+                    "files it writes; send standard output where there is room"
+                ) from None
             except OSError as e:
                 if e.errno != errno.ENOSPC:
                     raise

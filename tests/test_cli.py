@@ -401,6 +401,19 @@ def test_a_command_with_standard_error_closed_writes_its_output(voices, tmp_path
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.wav", "out.wav.provenance.json"]
 
 
+def test_a_full_standard_output_is_told_apart_from_a_full_disk_under_the_output(voices, tmp_path):
+    """`say ... >/dev/full` had written its output, then blamed the temporary folder's disk ("a disk is full, most
+    often that of the temporary folder ...")."""
+    args = ["say", "Hi there.", "--ref", str(voices["103-1240-0000"]), "-o", "out.wav", "--i-have-consent"]
+    with open("/dev/full", "w") as full:
+        done = _voxlip_process([*args, "--synthesizer", "offline"], tmp_path, stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == 1 and done.stderr.startswith(
+        b"voxlip: error: standard output could not be written (No space left on device): what voxlip reports there "
+        b"was lost, not the files it writes"
+    ), done.stderr
+    assert done.stderr.count(b"\n") == 1 and (tmp_path / "out.wav").is_file()
+
+
 def test_synthesizer_help_gives_auto_modes_real_order():
     """--synthesizer's help had said "auto (SV2TTS if fetched, else offline)", where with OpenVoice V2 here auto takes
     the Piper base voice and the converter, as --converter's help says."""
