@@ -354,6 +354,10 @@ def _text_bytes(text_file: Path) -> bytes:
     (/dev/zero, /dev/urandom) and what is longer (a file, or what is piped in) are refused."""
     from voice.text.checks import MAX_TEXT_BYTES, MAX_TEXT_CHARS
 
+    if text_file == STDIN and sys.stdin is None:  # started with it closed (0<&-)
+        raise InputError(
+            "standard input is closed: pipe the text in (echo Hello. | voxlip say --text-file - ...), or give a file"
+        )
     with contextlib.nullcontext(sys.stdin.buffer) if text_file == STDIN else open(text_file, "rb") as source:
         if text_file != STDIN and special_kind(os.fstat(source.fileno()).st_mode) == "a device":
             raise InputError(f"--text-file {text_file} is a device, not a file: give a text file")

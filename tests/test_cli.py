@@ -148,6 +148,15 @@ def test_the_words_can_come_from_standard_input(monkeypatch, tmp_path):
     assert _text_file(args) is None
 
 
+def test_standard_input_closed_as_the_text_file_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    """`--text-file - 0<&-` had ended in "internal error (AttributeError: 'NoneType' object has no attribute
+    'buffer')", exit 3: Python gives no sys.stdin where standard input is closed."""
+    monkeypatch.setattr(sys, "stdin", None)
+    args = ["say", "--ref", "r.wav", "--text-file", "-", "-o", str(tmp_path / "x.wav"), "--i-have-consent"]
+    assert voxlip(args) == 1
+    assert capsys.readouterr().err.startswith("voxlip: error: standard input is closed: pipe the text in")
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_device_as_the_text_file_is_refused_unread(device):
     """`--text-file /dev/zero` had been read to its end: 23 GB of memory, and on."""
