@@ -416,6 +416,11 @@ def _new_file(path: Path, suffix: str | None) -> Path:
             continue
 
 
+WRITE_LIMITS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EMFILE, errno.ENFILE})
+"""The errors of a write that are the machine's limits, not the file's (a full disk, ulimit -f, ulimit -n): what a
+library (phonemizer's copy of espeak-ng, a soundfile, a temporary file) raises is told as write_error tells it."""
+
+
 def write_error(path: Path | None, error: OSError) -> VoxlipError:
     """What to tell a user whose file (None: one the error does not name) could not be written: why, and what to
     do."""
@@ -423,6 +428,10 @@ def write_error(path: Path | None, error: OSError) -> VoxlipError:
         advice = _full_disk_advice(path)
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         advice = "that folder cannot be written to: choose another one"
+    elif error.errno == errno.EFBIG:
+        advice = "the file size limit of this process (ulimit -f) is too small for it: raise it (ulimit -f unlimited)"
+    elif error.errno in (errno.EMFILE, errno.ENFILE):
+        advice = "too many files are open: raise the limit of open files (ulimit -n 4096)"
     else:
         advice = "choose another place to write it"
     return VoxlipError(f"could not write {path or 'a file'} ({error.strerror or error}): {advice}")

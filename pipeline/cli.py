@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import errno
 import io
 import logging
 import os
@@ -21,7 +20,7 @@ from core import checkpoints
 from core.amounts import frames_in_words, seconds_in_words
 from core.errors import InputError, VoxlipError, missing_library
 from core.ffmpeg import VIDEO_SUFFIXES
-from core.files import atomic_output, sha256_file, special_kind, write_error
+from core.files import WRITE_LIMITS, atomic_output, sha256_file, special_kind, write_error
 from core.memory import limit_allocator_arenas
 from core.output_kinds import suffixes_in_words
 from core.quiet import native_stderr_silenced
@@ -1038,9 +1037,9 @@ def _run(args: argparse.Namespace) -> int:
                     "files it writes; send standard output where there is room"
                 ) from None
             except OSError as e:
-                if e.errno != errno.ENOSPC:
+                if e.errno not in WRITE_LIMITS:
                     raise
-                # a disk filled up under a library (phonemizer's copy of espeak-ng, a soundfile, a temporary file)
+                # a limit met under a library (phonemizer's copy of espeak-ng, a soundfile, a temporary file)
                 raise write_error(_named_file(e), e) from e
             except ImportError as e:  # OpenCV, imported where first used, without the libGL it loads
                 missing = missing_library(e)

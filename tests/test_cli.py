@@ -609,3 +609,31 @@ def test_a_full_temporary_folder_under_a_library_is_named_with_what_to_do(voices
     full = f"(No space left on device): the disk is full, that of the temporary folder {tmp_path}: free some space"
     assert f"{full} there, or set TMPDIR" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"),
+    [
+        ("EFBIG", "(File too large): the file size limit of this process (ulimit -f) is too small for it: raise it"),
+        ("EMFILE", "(Too many open files): too many files are open: raise the limit of open files (ulimit -n"),
+    ],
+)
+def test_a_limit_of_the_process_met_under_a_library_says_which_limit(
+    voices, tmp_path, monkeypatch, capsys, code, advice
+):
+    """`ulimit -f 40` had ended in "internal error (OSError: [Errno 27] File too large ... libespeak-ng ...)", exit 3,
+    and a write refused as too large or with too many files open (EMFILE) said "choose another place to write it"."""
+    import errno
+    import os
+    import shutil
+
+    def refused(source, target, **_):
+        number = getattr(errno, code)
+        raise OSError(number, os.strerror(number), str(source), None, str(target))
+
+    monkeypatch.setattr(shutil, "copy", refused)
+    out = tmp_path / "out.wav"
+    assert voxlip(["say", "Hi there.", "--ref", str(voices["103-1240-0000"]), "-o", str(out), "--i-have-consent"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("voxlip: error: could not write ") and advice in err and err.count("\n") == 1, err
+    assert not out.exists()
