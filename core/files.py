@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import contextlib
 import errno
 import hashlib
@@ -10,6 +11,7 @@ import re
 import secrets
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -215,6 +217,44 @@ def check_replaceable(path: Path, context: str = "") -> None:
             raise InputError(context + unreplaceable(path, error)) from None
 
 
+def check_not_append_only(folder: Path, context: str = "") -> None:
+    """InputError when `folder` is append-only (chattr +a): a file can be made there, but none renamed or removed, and
+    every output is written under a temporary name first and then renamed. Told from the folder's flags, as a file made
+    there to find out could not be removed again. `context` begins the message."""
+    if _folder_flags(folder) & FS_APPEND_FL:
+        raise InputError(
+            f"{context}{folder} is append-only (chattr +a): files can be added there but not renamed or removed, and "
+            "voxlip writes an output under a temporary name first; remove its protection (chattr -a) or choose "
+            "another folder"
+        )
+
+
+FS_APPEND_FL = 0x20
+"""Linux's inode flag of an append-only file or folder (chattr +a)."""
+
+
+def _folder_flags(folder: Path) -> int:
+    """Linux's inode flags of `folder` (FS_IOC_GETFLAGS, what lsattr shows); 0 where they cannot be read (another
+    system, a file system without them)."""
+    try:
+        import fcntl  # POSIX
+    except ImportError:
+        return 0
+    get_flags = 0x80000000 | struct.calcsize("l") << 16 | ord("f") << 8 | 1  # _IOR('f', 1, long)
+    flags = array.array("i", [0])
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return 0
+    try:
+        fcntl.ioctl(handle, get_flags, flags, True)
+    except OSError:
+        return 0
+    finally:
+        os.close(handle)
+    return flags[0]
+
+
 def unreplaceable(path: Path, error: OSError) -> str:
     """What to tell a user whose output would replace `path`, a file the file system does not let be replaced."""
     why = error.strerror or error
@@ -280,8 +320,14 @@ def _temporary(path: Path, suffix: str | None) -> Iterator[Path]:
         raise write_error(path, e) from None
     try:
         yield temporary
-    finally:
-        temporary.unlink(missing_ok=True)
+    except BaseException:
+        with contextlib.suppress(OSError):  # best effort: the error under way says what went wrong
+            temporary.unlink()
+        raise
+    try:
+        temporary.unlink(missing_ok=True)  # moved into place already, unless the block kept it from being
+    except OSError as e:
+        raise write_error(temporary, e) from None
 
 
 def _replace_pair(partial: Path, path: Path, partial_companion: Path, companion: Path) -> None:

@@ -35,6 +35,7 @@ from core.files import (
     InputData,
     InputFile,
     atomic_pair,
+    check_not_append_only,
     check_output_name,
     check_replaceable,
     sha256_file,
@@ -229,6 +230,8 @@ def _checked_output(path: Path, kind: str, inputs: Iterable[str | os.PathLike | 
             pass
     except OSError as e:
         raise InputError(f"cannot write {path}: {_unwritable(folder, e)}; choose another folder") from None
+    if folder == path.absolute().parent:  # a folder made for the output is not append-only
+        check_not_append_only(folder, f"cannot write {path}: ")
     free = shutil.disk_usage(folder).free
     if free < size_estimate:
         free_words, needed_words = _sizes(free, size_estimate)

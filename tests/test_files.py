@@ -82,23 +82,24 @@ def test_detect_says_what_an_input_that_is_no_file_is(links, tmp_path, capsys, k
 
 @pytest.fixture
 def protect():
-    """Makes a file immutable (chattr +i, which even root cannot write through), and mutable again after the test;
-    skips the test where chattr is missing, not allowed (not root) or not supported by the file system."""
-    protected: list[Path] = []
+    """Makes a file immutable (chattr +i, which even root cannot write through), or append-only (`attribute` "a"), and
+    as it was after the test; skips the test where chattr is missing, not allowed (not root) or not supported by the
+    file system."""
+    protected: list[tuple[Path, str]] = []
 
-    def make(path: Path) -> Path:
+    def make(path: Path, attribute: str = "i") -> Path:
         try:
-            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+            done = subprocess.run(["chattr", f"+{attribute}", str(path)], capture_output=True, text=True)
         except FileNotFoundError:
             pytest.skip("chattr is not installed")
         if done.returncode != 0:
-            pytest.skip(f"chattr +i is refused here: {done.stderr.strip()}")
-        protected.append(path)
+            pytest.skip(f"chattr +{attribute} is refused here: {done.stderr.strip()}")
+        protected.append((path, attribute))
         return path
 
     yield make
-    for path in protected:
-        subprocess.run(["chattr", "-i", str(path)], check=False)
+    for path, attribute in protected:
+        subprocess.run(["chattr", f"-{attribute}", str(path)], check=False)
 
 
 def test_an_output_that_cannot_be_replaced_is_refused_before_any_work(tmp_path, protect):
@@ -113,6 +114,31 @@ def test_a_record_that_cannot_be_replaced_is_refused_before_any_work(tmp_path, p
         InputError, match=r"its provenance record .*o.wav.provenance.json exists and cannot be replaced"
     ):
         check_output(tmp_path / "o.wav", "audio")
+
+
+def test_an_output_in_an_append_only_folder_is_refused_before_any_work(tmp_path, protect):
+    """There a file can be made but not renamed or removed: the output had been made, then "internal error
+    (PermissionError ...)", exit 3, three temporary files left in the folder."""
+    (tmp_path / "app").mkdir()
+    folder = protect(tmp_path / "app", "a")
+    with pytest.raises(InputError, match=r"app is append-only \(chattr \+a\): .* remove its protection"):
+        check_output(folder / "a.wav", "audio")
+    assert check_output(folder / "new" / "a.wav", "audio") == folder / "new" / "a.wav"  # made there, it is not
+    assert not any(folder.iterdir())
+
+
+def test_a_temporary_file_that_cannot_be_moved_or_removed_is_a_write_error(tmp_path, monkeypatch):
+    """A rename and a removal refused (EPERM, as in an append-only folder) had come out as a PermissionError naming
+    the temporary file."""
+
+    def refused(*_, **__):
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "replace", refused)
+    monkeypatch.setattr(Path, "unlink", refused)
+    with pytest.raises(VoxlipError, match=r"could not write .*o.wav \(Operation not permitted\): that folder cannot"):
+        with atomic_output(tmp_path / "o.wav") as partial:
+            partial.write_bytes(b"new")
 
 
 def test_a_file_that_can_be_replaced_is_let_through(tmp_path):
