@@ -42,7 +42,7 @@ class PasteConfig:
     light_sigma: float = 0.15
     """Smoothness of the gain field, in face widths: the light varies slowly across a face."""
     max_gain: float = 1.2
-    """The gain field is limited to this factor either way."""
+    """The gain field is limited to this factor either way of the face's light (the ring's median ratio)."""
     detail_boost: float = 1.0
     """The pasted mouth region is sharpened back to this times the detail it has in its own frame
     (resampling softens it); 1: a frame pasted onto itself stays as it is."""
@@ -319,11 +319,13 @@ def gain_field(
     # Linear shrinking is enough: the ratio is blurred far more than it aliases.
     o = cv2.resize(original, small, interpolation=cv2.INTER_LINEAR)
     p = cv2.resize(patch, small, interpolation=cv2.INTER_LINEAR)
-    # Only where both show the same thing (skin on skin): hair or background in one of them is not light.
-    alike = np.abs(np.log((o + 8) / (p + 8))).max(-1) < np.log(config.max_gain * 1.1)
+    # The face's light, however far it changed (a fade, a light switched off): the ring's median ratio.
+    light = ring_light(o, p, ring > 0)
+    # Only where both show the same thing (skin on skin) once relit: hair or background in one of them is not light.
+    alike = np.abs(np.log((o + 8) / (p * light + 8))).max(-1) < np.log(config.max_gain * 1.1)
     ring *= alike
     if ring.sum() < 4:
-        return np.ones((1, 1, 3), np.float32)
+        return np.broadcast_to(light, (1, 1, 3)).astype(np.float32)
     sigma = max(config.light_sigma * face_width * scale, 0.5)
     weight = ring[..., None]
     lit, unlit = o * weight, p * weight
@@ -337,5 +339,12 @@ def gain_field(
         sigma /= 2
     num = cv2.GaussianBlur(lit, (0, 0), sigma) + floor_lit
     den = cv2.GaussianBlur(unlit, (0, 0), sigma) + floor_unlit
-    gain = np.clip(num / den, 1 / config.max_gain, config.max_gain).astype(np.float32)
+    gain = np.clip(num / den, light / config.max_gain, light * config.max_gain).astype(np.float32)
     return cv2.resize(gain, (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def ring_light(original: np.ndarray, patch: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """(3,) per-channel ratio of `original`'s light to `patch`'s on the `ring` pixels: the median ratio, so hair
+    or background on part of the ring does not move it, and a fade or a dimmed light moves it all the way."""
+    ratio = np.log((original[ring] + 1.0) / (patch[ring] + 1.0))
+    return np.exp(np.median(ratio, axis=0)).astype(np.float32)

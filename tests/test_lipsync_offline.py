@@ -955,3 +955,24 @@ def test_a_light_switched_on_in_one_shot_is_no_cut_where_another_face_is(faces_d
         colour_jumps = [float(np.abs(b[3:6] - a[3:6]).max()) for a, b in zip(looks, looks[1:])]
         assert max(colour_jumps) > 25  # the light's step, or the cut's
         assert [i + 1 for i, (a, b) in enumerate(zip(looks, looks[1:])) if is_cut(a, b)] == cuts
+
+
+def test_a_mouth_pasted_into_a_dimmed_shot_takes_its_light(faces_dir, audio, tmp_path):
+    """A light switched off mid-shot (the second half at half brightness): the mouths the selection takes from the
+    bright half are relit to each frame's own light (had kept theirs: the lower face up to 1.3 times as bright)."""
+    from lipsync.units import lower_face_box
+
+    clip = tmp_path / "dimmed.mp4"
+    ffmpeg(
+        "-i", str(faces_dir / "talking_man_25fps.mp4"), "-t", "1.6",
+        "-vf", "colorchannelmixer=rr=0.5:gg=0.5:bb=0.5:enable='gte(t,0.8)'", str(clip),
+    )  # fmt: skip
+    renderer = make_renderer(LipsyncOptions(), phones=PHONES)
+    run(clip, audio, tmp_path / "out.mp4", renderer, LipsyncOptions(), source_sr=SAMPLE_RATE)
+    assert renderer.mode == "units"
+    ratios = []
+    with FaceTracker() as tracker:
+        for frame, drawn in list(zip(read_frames(clip, 25.0), read_frames(tmp_path / "out.mp4", 25.0)))[20:]:
+            x1, y1, x2, y2 = lower_face_box(tracker.track(frame).landmarks, frame.shape, 0.0)
+            ratios.append(drawn[y1:y2, x1:x2].mean() / frame[y1:y2, x1:x2].mean())
+    assert np.abs(np.array(ratios) - 1).max() < 0.04, np.round(ratios, 3)
