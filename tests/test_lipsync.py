@@ -271,6 +271,18 @@ def test_tracker_finds_the_face_again_on_the_frame_after_a_cut(faces_dir):
         assert jump > 100 and after < 0.1 * jump  # where it is after the cut, not smoothed from where it was
 
 
+def test_a_cut_to_a_picture_without_a_face_finds_no_face_in_it(faces_dir):
+    """After a cut to a still of a dog the mesh, run where the woman's face had been, took the dog's muzzle for her
+    face and every dog frame was lip-synced; the face is now looked for afresh after a cut."""
+    import cv2
+
+    frames = list(iter_frames(faces_dir / "talking_woman_30fps.mp4", 25, max_frames=10))
+    dog = cv2.resize(cv2.imread(str(faces_dir / "not_a_person_dog.jpg")), frames[0].shape[1::-1])
+    with FaceTracker(fps=25) as tracker:
+        faces = [tracker.track(f) for f in [*frames, *[dog] * 10, *frames]]
+    assert [f is not None for f in faces] == [True] * 10 + [False] * 10 + [True] * 10
+
+
 # --- bad input ----------------------------------------------------------------------------------------
 
 
