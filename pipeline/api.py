@@ -854,7 +854,7 @@ class Pipeline:
                 f"{faces - 1}; --face-index) makes another speak",
             )
         if result.frames_without_face:
-            notes += (f"{result.frames_without_face} of {result.frames} frames had no face and were left as they were",)
+            notes += (_faceless_note(result.frames_without_face, result.frames, self.lipsync_options.face_index),)
         notes += source.notes + result.notes
         notes += self.lipsync_passed_over  # auto mode's: the Wav2Lip files here it did not use, and why
         clip = Clip(
@@ -890,6 +890,18 @@ def _wav2lip(name: str, device: str):
     from lipsync.wav2lip import load_wav2lip
 
     return load_wav2lip(name, device)
+
+
+def _faceless_note(missing: int, frames: int, face_index: int | None) -> str:
+    """What a clip says of its `missing` frames (of `frames`) without the face that speaks, left as they were: with a
+    `face_index`, that face is a place from the left, missing where fewer faces show, not that no face shows."""
+    left = "was left as it was" if missing == 1 else "were left as they were"
+    if face_index is None:
+        return f"{missing} of {frames} frames had no face and {left}"
+    return (
+        f"face number {face_index} (from the left) is not in {missing} of {frames} frames (they show fewer faces, "
+        f"or it was not found there): {'it' if missing == 1 else 'they'} {left}"
+    )
 
 
 def _scaled_up_note(what: str, given: tuple[int, int], made: tuple[int, int]) -> str:

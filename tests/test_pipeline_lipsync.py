@@ -569,6 +569,36 @@ def test_a_picture_of_two_faces_says_which_speaks_and_how_to_choose_another(pipe
     assert not any("faces" in note for note in chosen.lipsync(pair, short_speech, consent=True).notes)
 
 
+def test_frames_without_the_face_asked_for_by_index_are_not_said_to_have_no_face(
+    pipeline, faces_dir, short_speech, tmp_path
+):
+    """A two-shot (man left, woman right), then the woman alone, her face asked for by index 1: her close-up had been
+    said to have "no face"; it shows one, and face number 1 is a place from the left."""
+    clip = tmp_path / "two_then_one.mp4"
+    run_ffmpeg(
+        [
+            "-i", str(faces_dir / "talking_man_25fps.mp4"), "-i", str(faces_dir / "talking_woman_30fps.mp4"),
+            "-filter_complex",
+            "[0:v]trim=0:0.6,setpts=PTS-STARTPTS,fps=25,scale=480:480[m];"
+            "[1:v]trim=2:3.2,setpts=PTS-STARTPTS,fps=25,scale=480:480,split[w1][w2];"
+            "[w1]trim=0:0.6,setpts=PTS-STARTPTS[a];[w2]trim=0.6:1.2,setpts=PTS-STARTPTS,pad=960:480[b];"
+            "[m][a]hstack[two];[two][b]concat=n=2:v=1[v]",
+            "-map", "[v]", str(clip),
+        ],
+        "make the test clip",
+    )  # fmt: skip
+    chosen = copy.copy(pipeline)
+    chosen.lipsync_options = dataclasses.replace(pipeline.lipsync_options, face_index=1)
+    with chosen.lipsync(clip, short_speech, consent=True) as made:
+        notes = " ".join(made.notes)
+        assert 0 < made.frames_without_face < made.frames
+    assert "no face" not in notes
+    assert (
+        f"face number 1 (from the left) is not in {made.frames_without_face} of {made.frames} frames (they show fewer "
+        "faces, or it was not found there): they were left as they were"
+    ) in notes
+
+
 @pytest.mark.parametrize(
     "settings, message",
     [
