@@ -147,8 +147,8 @@ class OfflineRenderer:
             else:
                 which = "the video never shows"
             notes += (
-                f"{short} of {total} frames were drawn by the animator: {which} a mouth that open (give a video "
-                "where the person speaks, with the mouth opening wide at times)",
+                f"{short} of {total} frames {'was' if short == 1 else 'were'} drawn by the animator: {which} a mouth "
+                "that open (give a video where the person speaks, with the mouth opening wide at times)",
             )
         if self._cut_past_index is not None and self._animated_in[None]:
             notes += (

@@ -976,3 +976,12 @@ def test_a_mouth_pasted_into_a_dimmed_shot_takes_its_light(faces_dir, audio, tmp
             x1, y1, x2, y2 = lower_face_box(tracker.track(frame).landmarks, frame.shape, 0.0)
             ratios.append(drawn[y1:y2, x1:x2].mean() / frame[y1:y2, x1:x2].mean())
     assert np.abs(np.array(ratios) - 1).max() < 0.04, np.round(ratios, 3)
+
+
+@pytest.mark.parametrize("short, verb", [(1, "was"), (2, "were")])
+def test_the_frames_the_animator_drew_are_counted_in_words(short, verb):
+    """One frame drawn by the animator had been said to be "1 of 352 frames were drawn"."""
+    renderer = make_renderer(LipsyncOptions(), phones=PHONES)
+    renderer.mode, renderer.selected_frames, renderer.animated_frames = "units", 350, short
+    renderer._animated_in[0] = short
+    assert any(note.startswith(f"{short} of {350 + short} frames {verb} drawn by") for note in renderer.notes)
