@@ -480,3 +480,15 @@ def test_a_stereo_recording_is_mixed_once_for_its_speech_and_its_clipping_note(t
     np.testing.assert_array_equal(speech, spectral.resample(left, 48_000, 16_000))
     levels = np.sqrt(np.mean(np.square(decoded.samples, dtype=np.float64), axis=0))
     np.testing.assert_allclose(audio._channel_levels(decoded.samples), levels, rtol=1e-12)
+
+
+def test_channel_correlation_is_numpys_summed_a_block_at_a_time():
+    """Two channels' correlation had been np.corrcoef of a float64 copy of the whole recording; it is summed a block
+    at a time, to the same value, and a channel that does not change correlates with nothing."""
+    rng = np.random.default_rng(0)
+    left = rng.standard_normal(audio.LEVEL_BLOCK + 12_345).astype(np.float32) + 0.3  # an offset, over a block
+    right = (0.6 * left + rng.standard_normal(left.size)).astype(np.float32)
+    wave = np.stack([left, right], axis=1)
+    expected = np.corrcoef(wave.T.astype(np.float64))[0, 1]
+    assert audio.channel_correlation(wave) == pytest.approx(expected, rel=1e-9)
+    assert audio.channel_correlation(np.stack([left, np.full_like(left, 0.5)], axis=1)) == 0.0

@@ -408,6 +408,19 @@ def _channel_levels(wave: np.ndarray) -> np.ndarray:
     return np.sqrt(total / len(wave))
 
 
+def channel_correlation(wave: np.ndarray) -> float:
+    """The correlation of (samples, 2) `wave`'s two channels (np.corrcoef's), summed in float64 a block of LEVEL_BLOCK
+    samples at a time: no copy of the whole recording. 0 where a channel does not change."""
+    starts = range(0, len(wave), LEVEL_BLOCK)
+    mean = sum(wave[start : start + LEVEL_BLOCK].sum(axis=0, dtype=np.float64) for start in starts) / max(len(wave), 1)
+    products = np.zeros((2, 2))
+    for start in starts:
+        block = wave[start : start + LEVEL_BLOCK] - mean
+        products += block.T @ block
+    spread = np.sqrt(products[0, 0] * products[1, 1])
+    return float(products[0, 1] / spread) if spread > 0 else 0.0
+
+
 def _read_file(
     path: Path, max_seconds: float | None, decode_rate: int | None, what: str
 ) -> tuple[np.ndarray, int, float, bool, tuple[str, ...]]:

@@ -13,11 +13,13 @@ from core.components import Component
 from core.errors import InputError
 from core.files import UNREADABLE_ARRAYS, InputData, InputFile, atomic_output, check_not_stream, check_output_name
 
+from . import spectral
 from .audio import (
     SAMPLE_RATE,
     AudioSource,
     Decoded,
     audio_of,
+    channel_correlation,
     clipping_note,
     dbfs,
     decode,
@@ -25,7 +27,6 @@ from .audio import (
     load_audio,
     rate_not_taken,
     read_already,
-    recording_of,
     without_offset,
 )
 
@@ -320,18 +321,20 @@ def two_channels_note(encoder: SpeakerEncoder, recording: Decoded) -> str:
     """A note when a reference's two channels each hold a voice (TWO_VOICES_WINDOWS or more windows of it, a pitch
     heard: voicing_note) and the two sound like two people by mixed_voices_note's measure (the cosine of their
     embeddings under TWO_VOICES_BELOW): two people speaking at once, one per channel, which the mono mix blends and
-    mixed_voices_note, which looks for turns, does not hear; "" otherwise (one channel, or one sound in both)."""
-    if recording.samples.ndim != 2 or recording.samples.shape[1] != 2:
-        return ""  # one channel, or more mixed to one: nothing to read again at its own rate
-    wave, rate, _ = recording_of(recording)
-    if wave.ndim != 2 or any(is_silent(channel) for channel in wave.T):
-        return ""
-    if np.corrcoef(wave.T.astype(np.float64))[0, 1] > SAME_SOUND_ABOVE:
+    mixed_voices_note, which looks for turns, does not hear; "" otherwise (one channel, or one sound in both). The
+    channels are taken from the samples as read (ffmpeg's at 16 kHz already), resampled straight to 16 kHz."""
+    wave = recording.samples
+    if wave.ndim != 2 or wave.shape[1] != 2:
+        return ""  # one channel, or more mixed to one
+    if recording.max_seconds is not None:
+        wave = wave[: int(recording.max_seconds * recording.rate)]
+    channels = spectral.resample(wave, recording.rate, SAMPLE_RATE)  # each as read, at the rate the voice stages hear
+    if any(is_silent(channel) for channel in channels.T) or channel_correlation(channels) > SAME_SOUND_ABOVE:
         return ""
     embeddings = []
-    for channel in wave.T:
+    for channel in channels.T:
         try:
-            speech = cleaned_reference(encoder, read_already(channel, rate))
+            speech = cleaned_reference(encoder, read_already(channel, SAMPLE_RATE))
         except InputError:  # a channel without a voice (a microphone input left empty, its noise floor only)
             return ""
         if voicing_note(speech):
