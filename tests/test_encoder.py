@@ -308,6 +308,25 @@ def test_the_channels_of_a_stereo_reference_are_resampled_once_straight_to_16_kh
     assert conversions == [((), 96_000, 16_000), ((2,), 96_000, 16_000)]  # the speech's mix, the two channels
 
 
+def test_a_sweep_as_reference_is_said_to_hold_no_voice_and_no_reading_nor_2_s_of_one_is(encoder, speech_files):
+    """A sine sweep had been taken as a voice with only a band-limit note: its pitch moves, so the steady tone check
+    passed it, though it has a pitch in every frame at one level, where speech pauses and its level moves."""
+    from voice.speaker import cleaned_reference, prepare_speaker, voicing_note
+
+    t = np.arange(8 * 16_000) / 16_000
+    sweep = (0.5 * np.sin(2 * np.pi * (50 * t + (7_000 - 50) / 16 * t**2))).astype(np.float32)  # 50 Hz to 7 kHz
+    notes = prepare_speaker(encoder, sweep, 16_000).notes
+    assert any("no voice is heard in the reference: it has a pitch throughout at one steady level" in n for n in notes)
+    for path in speech_files:
+        wave, rate = soundfile.read(path, dtype="float32")
+        for reading in (wave, wave[: 2 * rate]):
+            try:
+                speech = cleaned_reference(encoder, reading, rate)
+            except InputError:  # under 1 s of speech in 2 s
+                continue
+            assert voicing_note(speech) == "", path
+
+
 @pytest.mark.parametrize("seconds", [0.96, 0.996])
 def test_too_little_speech_is_not_said_to_be_the_minimum(encoder, seconds):
     """0.96 s of speech had been refused as "only 1.0 s ... give at least 1 s": the length rounded up to the minimum."""
