@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -959,54 +960,68 @@ def _named_file(error: OSError) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _standard_streams_usable()
     limit_allocator_arenas()
-    args = build_parser().parse_args(argv)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_standard_streams_usable())
+        args = build_parser().parse_args(argv)
         if not args.debug:  # MediaPipe's C++ warnings go; Python's messages and progress bars stay
             stack.enter_context(native_stderr_silenced(keep_python=True))
         return _run(args)
 
 
-def _standard_streams_usable() -> None:
+@contextlib.contextmanager
+def _standard_streams_usable() -> Iterator[None]:
     """Standard output and error as the command writes to them: a character their encoding lacks (a file's name
     under PYTHONIOENCODING=ascii, or bytes of one that are not UTF-8) written as its escape, not an error after the
-    output was written; and standard error, where it was closed (`2>&-`), sent to /dev/null, as what native libraries
-    and the silencing of their messages write to it is then lost, not an error."""
+    output was written; standard output's failures told apart (StandardOutputError); and standard error, where it was
+    closed (`2>&-`), sent to /dev/null, as what native libraries and the silencing of their messages write to it is
+    then lost, not an error. The streams are given back as they were when the command ends (main called in a
+    process of the caller's: a notebook, a test)."""
     if not _is_open(2):
         os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the lowest free descriptor, 2, unless 0 or 1 was closed too
         if sys.stderr is None:
             sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 (the process's stderr, never closed)
+    given = sys.stdout
     with contextlib.suppress(AttributeError, OSError, ValueError):  # closed (None), or a stream of Python's own
-        sys.stdout = io.TextIOWrapper(
-            _StandardOutput(io.FileIO(sys.stdout.fileno(), "w", closefd=False)),
-            encoding=sys.stdout.encoding,
-            line_buffering=sys.stdout.line_buffering,
+        raw = _StandardOutput(given.fileno(), "w", closefd=False)
+        buffered = isinstance(given.buffer, io.BufferedWriter)  # not under python -u / PYTHONUNBUFFERED
+        wrapped = io.TextIOWrapper(
+            io.BufferedWriter(raw) if buffered else raw,
+            encoding=given.encoding,
+            errors="backslashreplace",
+            line_buffering=given.line_buffering,
+            write_through=given.write_through,
         )
-    for stream in (sys.stdout, sys.stderr):
+        given.flush()  # what was printed before comes out before the command's
+        sys.stdout = wrapped
+    handlers = []
+    for stream in (sys.stderr,) if sys.stdout is not given else (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):  # closed (None), or a stream of another kind
+            handlers.append((stream, stream.errors))
             stream.reconfigure(errors="backslashreplace")
+    try:
+        yield
+    finally:
+        if sys.stdout is not given:
+            with contextlib.suppress(OSError):  # lost already (--help into a full device)
+                sys.stdout.flush()
+            sys.stdout = given
+        for stream, errors in handlers:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                stream.reconfigure(errors=errors)
 
 
 class StandardOutputError(OSError):
     """A write to standard output that failed (where it goes is full, /dev/full): not a file voxlip writes."""
 
 
-class _StandardOutput(io.BufferedWriter):
-    """Standard output's buffer, its failures StandardOutputError (a closed pipe stays BrokenPipeError): a full disk
-    there is told apart from one under a file being written."""
+class _StandardOutput(io.FileIO):
+    """Standard output's descriptor, its failed writes StandardOutputError (a closed pipe stays BrokenPipeError): a
+    full disk there is told apart from one under a file being written."""
 
     def write(self, data) -> int:
         try:
             return super().write(data)
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise StandardOutputError(error.errno, error.strerror) from None
-
-    def flush(self) -> None:
-        try:
-            super().flush()
         except BrokenPipeError:
             raise
         except OSError as error:

@@ -1,4 +1,5 @@
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -421,6 +422,40 @@ def test_a_full_standard_output_is_told_apart_from_a_full_disk_under_the_output(
         b"was lost, not the files it writes"
     ), done.stderr
     assert done.stderr.count(b"\n") == 1 and (tmp_path / "out.wav").is_file()
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_standard_output_keeps_its_order_and_is_given_back_as_it_was(tmp_path, unbuffered):
+    """The command's standard output had been made anew, buffered: under PYTHONUNBUFFERED `fetch a bogus b` printed its
+    error and "(above)" before the lines above it; and main, called in a process of the caller's, left sys.stdout
+    replaced, so what the caller printed before it came out after everything, at exit."""
+    script = (
+        "import sys\nfrom pipeline.cli import main\nprint('before')\n"
+        "main(['fetch', 'resemblyzer', 'bogus-name', 'piper-joe'])\n"
+        "print('after', sys.stdout is sys.__stdout__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": unbuffered}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    lines = [line.split(":")[0] for line in done.stdout.splitlines()]
+    assert lines == ["before", "resemblyzer", "piper-joe", "after True"], done.stdout + done.stderr
+    if unbuffered:
+        both = subprocess.run(
+            [sys.executable, "-m", "pipeline", "fetch", "resemblyzer", "bogus-name", "piper-joe"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        said = [line.split(" ")[0] for line in both.stdout.splitlines()]
+        assert said == ["resemblyzer:", "voxlip:", "piper-joe:", "voxlip:"], both.stdout
+
+
+def test_help_into_a_full_device_ends_without_a_traceback(tmp_path):
+    """`voxlip --help >/dev/full` had ended in a traceback from voxlip's standard output at exit."""
+    with open("/dev/full", "w") as full:
+        done = _voxlip_process(["--help"], tmp_path, stdout=full, stderr=subprocess.PIPE)
+    assert b"Traceback" not in done.stderr, done.stderr
 
 
 def test_synthesizer_help_gives_auto_modes_real_order():
