@@ -731,6 +731,17 @@ def _start_a_long_clip(page, speech_files, faces_dir):
     return tab
 
 
+def _start_a_short_voice(page, speech_files):
+    """Start cloning a voice saying "Hello." on the page's Voice tab; that tab."""
+    page.get_by_role("tab", name="Voice", exact=True).click()
+    tab = page.locator(".tabitem:visible").first
+    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
+    tab.locator("textarea").first.fill("Hello.")
+    tab.locator(".consent input[type=checkbox]").check()
+    tab.get_by_role("button", name="Clone the voice").click()
+    return tab
+
+
 def test_the_stop_button_stops_a_job_and_the_tab_works_on(served_app, browser, speech_files, faces_dir):
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
     page.set_default_timeout(180_000)
@@ -782,12 +793,7 @@ def test_a_screen_reader_hears_how_a_job_ended_in_a_real_browser(served_app, bro
     page.goto(served_app)
     page.get_by_role("button", name="Make the clip").wait_for()
     page.evaluate(HEARD)
-    page.get_by_role("tab", name="Voice", exact=True).click()
-    tab = page.locator(".tabitem:visible").first
-    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
-    tab.locator("textarea").first.fill("Hello.")
-    tab.locator(".consent input[type=checkbox]").check()
-    tab.get_by_role("button", name="Clone the voice").click()
+    tab = _start_a_short_voice(page, speech_files)
     page.wait_for_function("(said) => window.heard.includes(said)", arg=app.DONE)
     page.get_by_role("tab", name="Text to clip", exact=True).click()
     tab = _start_a_long_clip(page, speech_files, faces_dir)
@@ -837,12 +843,7 @@ def test_the_focus_goes_back_to_the_button_that_starts_the_work_when_stop_goes_i
     page.keyboard.press("Enter")
     tab.get_by_role("button", name="Stop").wait_for(state="hidden")
     expect(tab.get_by_role("button", name="Make the clip")).to_be_focused()
-    page.get_by_role("tab", name="Voice", exact=True).click()
-    tab = page.locator(".tabitem:visible").first
-    tab.locator(AUDIO_INPUT).set_input_files(str(speech_files[0]))
-    tab.locator("textarea").first.fill("Hello.")
-    tab.locator(".consent input[type=checkbox]").check()
-    tab.get_by_role("button", name="Clone the voice").click()
+    tab = _start_a_short_voice(page, speech_files)
     tab.get_by_role("button", name="Stop").focus()  # the job ends while Stop has the focus
     tab.locator("audio[src]").last.wait_for(state="attached")
     tab.get_by_role("button", name="Stop").wait_for(state="hidden")
