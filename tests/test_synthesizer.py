@@ -187,6 +187,47 @@ def test_split_for_streaming_grows_pieces_from_a_short_first_one():
     assert split_for_streaming("Antidisestablishmentarianism rules.")[0] == "Antidisestablishmentarianism"
 
 
+def test_split_for_streaming_cuts_a_long_word_at_its_marks_and_a_longer_one_by_letters():
+    """A web address or a word longer than the limit had been one piece: "Visit <an 84-character address> today." was
+    streamed as 0.40 s, 12.77 s and 0.68 s of speech; a word of 204 letters made a 15 s first piece."""
+    address = "https://example.com/a/very/long/path/that/goes/on/and/on/forever/and/ever/index.html"
+    pieces = split_for_streaming(f"Visit {address} today.")
+    assert pieces == [
+        "Visit",
+        "https://example.com",  # the address's name is said whole ("example dot com")
+        "/a/very/long/path/that/goes/on/and/on/forever/and/ever",
+        "/index.html today.",
+    ]
+    assert "".join(pieces[1:]) == f"{address} today."
+    nonsense = "Supercalifragilisticexpialidocious" * 6
+    pieces = split_for_streaming(nonsense + " is long.")
+    assert [len(piece) for piece in pieces] == [16, 48, 86, 63] and "".join(pieces) == nonsense + " is long."
+    assert split_for_streaming("A state-of-the-art-and-well-known-mother-in-law story.")[1:] == [
+        "state-of-the-art",
+        "-and-well-known-mother-in-law story.",
+    ]
+    assert split_text(f"Visit {address} today.", max_chars=40) == [
+        "Visit",
+        "https://example.com/a/very/long/path",
+        "/that/goes/on/and/on/forever/and/ever",
+        "/index.html today.",
+    ]
+    assert [len(chunk) for chunk in split_text(nonsense)] == [150, 54]
+
+
+def test_a_web_address_streamed_in_pieces_is_said_as_the_whole_text_says_it():
+    """No piece of an address ends in a full stop or another mark the whole text has not (a pause said alone), and
+    its words stay: "slash" for each slash, its name's "dot"s."""
+    from voice.piper.phonemes import Phonemizer
+
+    english = Phonemizer("en-us")
+    text = "Visit https://shop.example.com/search/a/very/long/path/that/goes/on?q=red+shoes&page=2&sort=price_asc now."
+    (whole,) = english.sentences(text)
+    pieces = split_for_streaming(text)
+    said = " ".join(ipa for piece in pieces for ipa in english.sentences(piece))
+    assert len(pieces) == 4 and said.replace(" ", "") == whole.replace(" ", "")
+
+
 def test_split_for_streaming_cuts_at_a_sentence_end_before_a_clause_or_a_word():
     """Each piece is said alone: one cut inside a sentence ("How are you | today?") ends it as a statement."""
     assert split_for_streaming("Hello, world. How are you today? I am fine, thanks!") == [

@@ -16,6 +16,16 @@ SENTENCE_END = re.compile(r"(?<=[.!?])" + _NOT_AFTER_A_SHORT_FORM + r"\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 _WORD_BREAK = re.compile(_NOT_AFTER_A_SHORT_FORM + r"\s+(?![ap]\.m\.)")
 """Between words, but not inside "Dr. Smith" or "5 p.m."."""
+_INNER_MARK = re.compile(r"(?<=\w)(?=[/?&=#_-]+\w)")
+"""Inside a word, before the marks of a web address, a path or a compound ("example.com|/a|/b?x|=1", "state|-of|-the"):
+a long word is cut there first, each piece said as the whole word says it (not after "https:", which says nothing)."""
+_INNER_DOT = re.compile(r"(?<=\w)(?=\.\w)")
+"""Inside a word, before a dot: where a part of a long word longer than LONGEST_WORD is cut next. Before it, so no
+piece ends in a full stop (a sentence's end, said alone)."""
+LONGEST_WORD = 45
+"""Letters of the longest English word ("pneumonoultramicroscopicsilicovolcanoconiosis"): a part of a word between
+its marks up to this long is said whole, never cut, as cutting it changes how it is said ("Internationaliza|tion":
+"... tee on"; "https://example|.com": "example com", the "dot" of an address lost); a longer one is no word."""
 
 
 PARAGRAPH_END = "\n\n"
@@ -43,7 +53,8 @@ def split_text(text: str, max_chars: int = 150) -> list[str]:
     PARAGRAPH_END (but the text's last).
 
     Lines are never joined (RTVC synthesizes each line of its prompt separately); sentences on a line
-    are grouped while they fit, and a sentence that alone is too long is broken at commas, then spaces.
+    are grouped while they fit, and a sentence that alone is too long is broken at commas, then spaces, then inside a
+    long word (`_word_pieces`).
     Tacotron was trained on utterances of at most ~11 s, so long inputs lose their alignment. A line with nothing to
     say (a rule of "---" or "* * *" between paragraphs) is left out.
     """
@@ -69,9 +80,9 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
     The first piece decides how soon audio starts playing; each later one only has to be made
     while the one before plays (Tacotron + HiFi-GAN take about a quarter of the audio's duration),
     so pieces may grow about that fast without a gap. Cuts fall after a clause where one fits,
-    else between words. Each piece is said alone, so a line that ends without a mark ends as a sentence where the
-    whole text shows it does (`lines_ended`, as the voices read the text said at once), so a list's items do not run
-    on.
+    else between words, else inside a long word (`_word_pieces`: a web address at its marks). Each piece is said
+    alone, so a line that ends without a mark ends as a sentence where the whole text shows it does (`lines_ended`, as
+    the voices read the text said at once), so a list's items do not run on.
     """
     pieces: list[str] = []
     limit = first_chars
@@ -80,10 +91,10 @@ def split_for_streaming(text: str, first_chars: int = 16, growth: float = 3.0, m
         chunk = chunk.removesuffix(end)
         while limit < max_chars and len(chunk) > limit:
             head = _fit(chunk, limit)
-            if len(head) == 1:  # one word longer than the limit
+            if len(head) == 1:  # one word longer than the limit, said whole (LONGEST_WORD)
                 break
             pieces.append(head[0])
-            chunk = " ".join(head[1:])
+            chunk = _after(chunk, head[0])
             limit = max(limit, int(len(head[0]) * growth))
         pieces.append(chunk + end)
         limit = max(limit, int(len(chunk) * growth))
@@ -99,15 +110,42 @@ def _fit(text: str, max_chars: int) -> list[str]:
         parts = boundary.split(text)
         if len(parts) > 1:
             return _pack([piece for part in parts for piece in _fit(part, max_chars)], max_chars)
-    return _pack(_WORD_BREAK.split(text.strip()), max_chars)
+    return _pack(
+        [piece for word in _WORD_BREAK.split(text.strip()) for piece in _word_pieces(word, max_chars)], max_chars
+    )
 
 
-def _pack(pieces: list[str], max_chars: int) -> list[str]:
-    """Join consecutive pieces with spaces while the result stays within `max_chars`."""
+def _word_pieces(word: str, max_chars: int) -> list[str]:
+    """`word` in pieces that, put together without spaces, are the word, each at most `max_chars` where it can be cut:
+    before its marks (`_INNER_MARK`); a part between them longer than any word (LONGEST_WORD) then before its dots
+    (`_INNER_DOT`), then every `max_chars` letters. A word that fits, or a part up to LONGEST_WORD long, stays whole."""
+    parts = _INNER_MARK.split(word) if len(word) > max_chars else [word]
+    parts = [piece for part in parts for piece in (_INNER_DOT.split(part) if len(part) > LONGEST_WORD else [part])]
+    return _pack([piece for part in parts for piece in _letters(part, max_chars)], max_chars, glue="")
+
+
+def _letters(part: str, max_chars: int) -> list[str]:
+    """`part` cut every `max_chars` letters where it is longer than any word (LONGEST_WORD), else whole."""
+    if len(part) <= LONGEST_WORD:
+        return [part]
+    return [part[start : start + max_chars] for start in range(0, len(part), max_chars)]
+
+
+def _after(text: str, head: str) -> str:
+    """What follows `head`, the first piece `_fit` cut from `text`, in `text` (`_fit` changes only its spaces)."""
+    end, letters = 0, len("".join(head.split()))
+    while letters:
+        letters -= not text[end].isspace()
+        end += 1
+    return text[end:].lstrip()
+
+
+def _pack(pieces: list[str], max_chars: int, glue: str = " ") -> list[str]:
+    """Join consecutive pieces with `glue` while the result stays within `max_chars`."""
     chunks: list[str] = []
     for piece in pieces:
-        if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
-            chunks[-1] += " " + piece
+        if chunks and len(chunks[-1]) + len(glue) + len(piece) <= max_chars:
+            chunks[-1] += glue + piece
         else:
             chunks.append(piece)
     return chunks
