@@ -68,3 +68,34 @@ def test_every_progress_argument_of_the_api_is_documented():
         for argument in (a for a in inspect.signature(call).parameters if a.endswith("progress")):
             assert f"`{name}({argument}=)`" in api, (name, argument)
             assert f"`{argument}" in inspect.getdoc(call), (name, argument)
+
+
+def test_the_streaming_example_plays_each_piece_while_the_next_is_made(monkeypatch):
+    """The README had said to play each piece "e.g. with sounddevice.play": stream_voice makes a piece only when asked,
+    so playing in the loop left gaps (0.25-1.3 s), and sounddevice.play alone stops the piece playing. docs/api.md's
+    example is run here with a stand-in player and stream: each piece plays, in order, while the next is made."""
+    import sys
+    import threading
+    import types
+
+    (block,) = [block for block in _python_blocks(REPO / "docs" / "api.md") if "def speak(" in block]
+    module = ast.parse(block)
+    module.body = [node for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+    made = [threading.Event() for _ in range(4)]
+    played, overlapped = [], []
+
+    def stream_voice(speaker, text, *, consent):
+        for i, event in enumerate(made):
+            event.set()
+            yield types.SimpleNamespace(samples=i, sample_rate=16_000)
+
+    def wait() -> None:  # the piece plays until the stream has made the next one (or has none)
+        following = played[-1] + 1
+        overlapped.append(following == len(made) or made[following].wait(timeout=30))
+
+    player = types.SimpleNamespace(play=lambda samples, rate: played.append(samples), wait=wait)
+    monkeypatch.setitem(sys.modules, "sounddevice", player)
+    names: dict = {}
+    exec(compile(module, "docs/api.md", "exec"), names)
+    names["speak"](types.SimpleNamespace(stream_voice=stream_voice), None, "Some text.")
+    assert played == [0, 1, 2, 3] and overlapped == [True] * 4
