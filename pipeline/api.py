@@ -412,6 +412,10 @@ class Pipeline:
         `reference` is a recording (a file), samples at `source_sr` (their rate, which samples need), or voxlip's
         Speech. Prepared voices are kept in voxlip's cache, keyed by the recording's sha256 and the encoder, so
         the same voice asked for again (in this process or the next) is not analysed again.
+
+        The offline voice is fitted to a new voice at its first speech, not here (re-voicing and the embedding need
+        no fit): 3-5 s on 2 cores, kept in voxlip's cache too. Before a stream whose first piece should come at once,
+        warm a new voice up with one short `clone_voice(speaker, "Hi.", consent=True)`.
         """
         source_sr = checked_rate(reference, source_sr, "reference voice")
         if isinstance(reference, Speaker):
