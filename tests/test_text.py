@@ -1152,6 +1152,23 @@ def test_an_emoji_built_with_joiners_is_one_emoji(typed, checked, emoji):
 @pytest.mark.parametrize(
     "typed, checked",
     [
+        ("I love pizza 🍕🍕 so much 😀!", "I love pizza so much!"),
+        ("Good morning everyone. 😀😀😀. See you later.", "Good morning everyone. See you later."),
+        ("Good morning everyone, 🍕, see you later.", "Good morning everyone, see you later."),
+        ("Wow! 😀.", "Wow!"),
+        ("Wait 😀... what?", "Wait ... what?"),
+    ],
+)
+def test_the_gap_an_emoji_leaves_is_closed_up_with_the_marks_around_it(typed, checked):
+    """The text said and recorded had kept "much !", "everyone. . See" and "everyone, , see" where emoji stood."""
+    from voice.text.checks import check_text
+
+    assert check_text(typed)[0] == checked
+
+
+@pytest.mark.parametrize(
+    "typed, checked",
+    [
         ("nai\u0308ve cafe\u0301 Zoe\u0308", "naïve café Zoë"),  # decomposed, as macOS writes them
         ("Ｈｅｌｌｏ　ｗｏｒｌｄ １２３！", "Hello world 123!"),  # fullwidth, with an ideographic space
     ],

@@ -117,6 +117,22 @@ joiner, byte order mark, the marks of writing direction: `_BIDI_MARKS`; a joiner
 break the word there ("Hel lo", "Mu hammad")."""
 
 
+_LEFT_OUT = "\x00"
+"""What stands in for an emoji left out until the gap it leaves is closed (`_closed_up`; control characters are gone
+by then)."""
+_LEFT_OUT_RE = re.compile(r"([.,;:!?]?)[ \t]*\x00[\x00 \t]*(?:([.,;:!?])(?![.,;:!?]))?")
+"""Emoji left out, the spaces around them, and a mark just before and after them."""
+
+
+def _closed_up(match: re.Match) -> str:
+    """Where emoji were left out: a space, but no space before a mark after them ("much 😀!": "much!") nor a second
+    mark after one before them ("everyone. 😀.", "everyone, 🍕,": "everyone.", "everyone,"; a sentence's end kept)."""
+    before, after = match[1], match[2]
+    if before and after:
+        return before if before in ".!?" else after
+    return after or before + " "
+
+
 def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     """(the text voxlip will say, notes on what it changed or cannot say well), or an InputError saying why not.
 
@@ -160,9 +176,9 @@ def check_text(text: str) -> tuple[str, tuple[str, ...]]:
     pieces = [text[a.end() if a else 0 : b.start() if b else len(text)] for a, b in zip([None, *kept], [*kept, None])]
     pictographs = sum(len(EMOJI_RE.findall(piece)) for piece in pieces)
     if pictographs:
-        pieces = [PICTOGRAPH_PARTS_RE.sub(" ", piece) for piece in pieces]
+        pieces = [PICTOGRAPH_PARTS_RE.sub(_LEFT_OUT, piece) for piece in pieces]
         text = "".join(piece + (said[0] if said else "") for piece, said in zip(pieces, [*kept, None]))
-        text = re.sub(r"[ \t]{2,}", " ", text).strip()
+        text = re.sub(r"[ \t]{2,}", " ", _LEFT_OUT_RE.sub(_closed_up, text)).strip()
         notes.append(f"left out {pictographs} emoji or pictograph(s): voices read them as their names")
     long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > LONG_WORD_LETTERS]
     if long_words:
