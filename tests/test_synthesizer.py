@@ -202,9 +202,9 @@ def test_split_for_streaming_cuts_a_long_word_at_its_marks_and_a_longer_one_by_l
     nonsense = "Supercalifragilisticexpialidocious" * 6
     pieces = split_for_streaming(nonsense + " is long.")
     assert [len(piece) for piece in pieces] == [16, 48, 86, 63] and "".join(pieces) == nonsense + " is long."
-    assert split_for_streaming("A state-of-the-art-and-well-known-mother-in-law story.")[1:] == [
+    assert split_for_streaming("A state-of-the-art-and-well-known-mother-in-law-approved story.")[1:] == [
         "state-of-the-art",
-        "-and-well-known-mother-in-law story.",
+        "-and-well-known-mother-in-law-approved story.",
     ]
     assert split_text(f"Visit {address} today.", max_chars=40) == [
         "Visit",
@@ -213,6 +213,24 @@ def test_split_for_streaming_cuts_a_long_word_at_its_marks_and_a_longer_one_by_l
         "/index.html today.",
     ]
     assert [len(chunk) for chunk in split_text(nonsense)] == [150, 54]
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        (
+            "Email mary.jones@my-company.org today, or call the support team.",
+            ["Email", "mary.jones@my-company.org", "today, or call the support team."],
+        ),
+        ("Meet on 2024-01-15T10:30:00Z sharp.", ["Meet on", "2024-01-15T10:30:00Z", "sharp."]),
+        ("Twenty-first-century music is here, and loud.", ["Twenty-first-century", "music is here, and loud."]),
+    ],
+)
+def test_a_word_no_longer_than_any_word_is_streamed_whole(text, pieces):
+    """Cut inside as the piece limit was short, an e-mail address had lost its "dot" ("mary.jones@my |
+    -company.org"), a date and time had begun a piece with "minus" ("2024-01 | -15T10:30:00Z") and a compound had been
+    said in two pieces ("Twenty-first | -century music")."""
+    assert split_for_streaming(text) == pieces
 
 
 def test_a_web_address_streamed_in_pieces_is_said_as_the_whole_text_says_it():

@@ -16,9 +16,10 @@ SENTENCE_END = re.compile(r"(?<=[.!?])" + _NOT_AFTER_A_SHORT_FORM + r"\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 _WORD_BREAK = re.compile(_NOT_AFTER_A_SHORT_FORM + r"\s+(?![ap]\.m\.)")
 """Between words, but not inside "Dr. Smith" or "5 p.m."."""
-_INNER_MARK = re.compile(r"(?<=\w)(?=[/?&=#_-]+\w)")
+_INNER_MARK = re.compile(r"(?<=\w)(?=[/?&=#_-]+\w)(?!-+\d)")
 """Inside a word, before the marks of a web address, a path or a compound ("example.com|/a|/b?x|=1", "state|-of|-the"):
-a long word is cut there first, each piece said as the whole word says it (not after "https:", which says nothing)."""
+a word longer than any word is cut there first, each piece said as the whole word says it (not after "https:", which
+says nothing; not before a hyphen and a figure, which a piece would begin with as "minus": "2024-01-15")."""
 _INNER_DOT = re.compile(r"(?<=\w)(?=\.\w)")
 """Inside a word, before a dot: where a part of a long word longer than LONGEST_WORD is cut next. Before it, so no
 piece ends in a full stop (a sentence's end, said alone)."""
@@ -118,8 +119,10 @@ def _fit(text: str, max_chars: int) -> list[str]:
 def _word_pieces(word: str, max_chars: int) -> list[str]:
     """`word` in pieces that, put together without spaces, are the word, each at most `max_chars` where it can be cut:
     before its marks (`_INNER_MARK`); a part between them longer than any word (LONGEST_WORD) then before its dots
-    (`_INNER_DOT`), then every `max_chars` letters. A word that fits, or a part up to LONGEST_WORD long, stays whole."""
-    parts = _INNER_MARK.split(word) if len(word) > max_chars else [word]
+    (`_INNER_DOT`), then every `max_chars` letters. A word up to LONGEST_WORD long (an e-mail address, a compound, a
+    date and time: said otherwise in pieces, "mary.jones@my | -company.org" losing its "dot"), or that fits, stays
+    whole."""
+    parts = _INNER_MARK.split(word) if len(word) > max(max_chars, LONGEST_WORD) else [word]
     parts = [piece for part in parts for piece in (_INNER_DOT.split(part) if len(part) > LONGEST_WORD else [part])]
     return _pack([piece for part in parts for piece in _letters(part, max_chars)], max_chars, glue="")
 
