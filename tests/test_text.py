@@ -1157,6 +1157,8 @@ def test_an_emoji_built_with_joiners_is_one_emoji(typed, checked, emoji):
         ("Good morning everyone, 🍕, see you later.", "Good morning everyone, see you later."),
         ("Wow! 😀.", "Wow!"),
         ("Wait 😀... what?", "Wait ... what?"),
+        ("Are you in the U.S. 🇺🇸? Call me at 5 p.m. 🤔?", "Are you in the U.S.? Call me at 5 p.m.?"),
+        ("So you waited... 🤔?", "So you waited...?"),
     ],
 )
 def test_the_gap_an_emoji_leaves_is_closed_up_with_the_marks_around_it(typed, checked):

@@ -126,8 +126,12 @@ _LEFT_OUT_RE = re.compile(r"([.,;:!?]?)[ \t]*\x00[\x00 \t]*(?:([.,;:!?])(?![.,;:
 
 def _closed_up(match: re.Match) -> str:
     """Where emoji were left out: a space, but no space before a mark after them ("much 😀!": "much!") nor a second
-    mark after one before them ("everyone. 😀.", "everyone, 🍕,": "everyone.", "everyone,"; a sentence's end kept)."""
+    mark after one before them ("everyone. 😀.", "everyone, 🍕,": "everyone.", "everyone,"; a sentence's end kept),
+    unless a question or an exclamation follows a full stop, which may be a short form's or an ellipsis's ("the U.S.
+    🇺🇸?", "p.m. 🤔?", "We won... 🎉!": "the U.S.?")."""
     before, after = match[1], match[2]
+    if before == "." and after in ("?", "!"):
+        return before + after
     if before and after:
         return before if before in ".!?" else after
     return after or before + " "
