@@ -198,6 +198,8 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
     import cv2
 
     orientation, kind = exif_orientation(path)
+    if kind in ("JPEG", "MPO"):
+        require_whole_jpeg(path)  # cut short, OpenCV decodes nothing of it from memory, and ffmpeg its rest grey
     image = None
     if kind != "TIFF" or orientation == 1:  # OpenCV turns a TIFF itself, whatever it is asked, or fails (5-8)
         image = decoded_picture(path, cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
@@ -205,8 +207,6 @@ def read_photo(path: Path, max_size: int | None = None, info: MediaInfo | None =
         orientation = 1  # turned as Pillow decoded it
     if image is None:
         image = read_picture(info or probe(path), upright=orientation is None)
-    else:
-        require_whole_jpeg(path)
     image = oriented(image, orientation or 1)
     alpha = opacity(path)
     if alpha is not None and not alpha.any():  # laid over white, it would be a blank page: "no face found" misled
