@@ -72,7 +72,7 @@ def _download(
     disable_propagation()  # its own handler prints its retries; passed on, a configured root logger printed them again
 
     part = dest.with_name(dest.name + ".part")
-    resume_from = part.stat().st_size if part.exists() else 0
+    resume_from = _bytes_kept(part)
     if size is not None and resume_from > size:
         part.unlink()
         resume_from = 0
@@ -113,8 +113,13 @@ def _retry_advice(status: int | None, part: Path) -> str:
         advice = f"the server failed (HTTP {status}): run the command again later"
     else:
         advice = "check your connection and run the command again"
-    kept = part.stat().st_size if part.exists() else 0
+    kept = _bytes_kept(part)
     return f"{advice} (it resumes from the {kept:,} bytes kept in {part})" if kept else advice
+
+
+def _bytes_kept(part: Path) -> int:
+    """How many bytes of a download its `.part` holds (0 when there is none)."""
+    return part.stat().st_size if part.exists() else 0
 
 
 _ATTEMPTS = 5
@@ -128,7 +133,7 @@ def _receive(url: str, part: Path, size: int | None, progress: bool, name: str) 
 
     from huggingface_hub.utils import httpx, tqdm
 
-    have = part.stat().st_size if part.exists() else 0
+    have = _bytes_kept(part)
     failures = 0
     with tqdm(total=size, initial=have, unit="B", unit_scale=True, desc=name, disable=not progress) as bar:
         while True:
@@ -136,8 +141,8 @@ def _receive(url: str, part: Path, size: int | None, progress: bool, name: str) 
                 _connect(url, part, bar)
                 return
             except httpx.TransportError:  # refused, timed out, or dropped before the end
-                gained = part.stat().st_size > have if part.exists() else False
-                have = part.stat().st_size if part.exists() else 0
+                kept = _bytes_kept(part)
+                gained, have = kept > have, kept
                 failures = 0 if gained else failures + 1
                 if failures >= _ATTEMPTS:
                     raise
@@ -151,7 +156,7 @@ def _connect(url: str, part: Path, bar: Any) -> None:
     from huggingface_hub import constants
     from huggingface_hub.utils import hf_raise_for_status, http_stream_backoff
 
-    have = part.stat().st_size if part.exists() else 0
+    have = _bytes_kept(part)
     headers = {"Range": f"bytes={have}-"} if have else {}
     with http_stream_backoff(
         "GET",
