@@ -978,7 +978,7 @@ def _standard_streams_usable() -> Iterator[None]:
     then lost, not an error. The streams are given back as they were when the command ends (main called in a
     process of the caller's: a notebook, a test)."""
     if not _is_open(2):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the lowest free descriptor, 2, unless 0 or 1 was closed too
+        _to_devnull(2)
         if sys.stderr is None:
             sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 (the process's stderr, never closed)
     given = sys.stdout
@@ -1028,6 +1028,15 @@ class _StandardOutput(io.FileIO):
             raise StandardOutputError(error.errno, error.strerror) from None
 
 
+def _to_devnull(descriptor: int) -> None:
+    """Point `descriptor` at /dev/null. The descriptor opened for it is closed again, unless it is `descriptor` itself
+    (the lowest free one: 2, when standard error was closed)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    if devnull != descriptor:
+        os.dup2(devnull, descriptor)
+        os.close(devnull)
+
+
 def _is_open(descriptor: int) -> bool:
     try:
         os.fstat(descriptor)
@@ -1046,7 +1055,7 @@ def _run(args: argparse.Namespace) -> int:
                     sys.stdout.flush()
                 return code
             except StandardOutputError as e:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit fails no more
+                _to_devnull(sys.stdout.fileno())  # Python's flush at exit fails no more
                 raise VoxlipError(
                     f"standard output could not be written ({e.strerror}): what voxlip reports there was lost, not the "
                     "files it writes; send standard output where there is room"
