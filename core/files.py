@@ -79,8 +79,8 @@ or more letters (not a Windows drive) before a slash."""
 
 
 def check_not_url(path: str | os.PathLike) -> None:
-    """InputError when `path`, a file that does not exist, is a URL: voxlip reads local files only (a Path made of a
-    URL had been called a file that "does not exist", its "//" made "/")."""
+    """InputError when `path`, a file that does not exist, is a URL: voxlip reads local files only, and a URL made a
+    Path loses a slash of its "//" ("https:/host/face.jpg"), which the error puts back."""
     found = URL.fullmatch(os.fsdecode(path))
     if found is not None:
         url = f"{found.group(1)}://{found.group(2)}"
