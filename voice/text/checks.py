@@ -22,7 +22,7 @@ MAX_TEXT_CHARS = 20_000
 MAX_TEXT_BYTES = 16 * 1024**2
 """The most bytes of a text file read: far more than any text of MAX_TEXT_CHARS to say, however much markup cleaning
 removes (an HTML transcript of 177 KB holds 13,499 characters to say); a longer file is refused without being read
-whole (/dev/zero, read to its end, had filled the memory)."""
+whole (/dev/zero, read to its end, would fill the memory)."""
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
